@@ -64,19 +64,23 @@ export class AdafactorOptimizer extends ProfilerOptimizer {
     this.warmupInit = values.warmup_init;
   }
 
-  /** HF `_get_lr`: the relative or external step size times the parameter scale max(eps2, RMS(p)). */
-  private stepSize(step: number, p: tf.Tensor): tf.Scalar {
+  /** HF `_get_lr`: the relative or external step size times the parameter scale max(eps2, state["RMS"]). */
+  private stepSize(step: number, paramRms: tf.Tensor): tf.Scalar {
     let rel = this.lr ?? 0;
     if (this.relativeStep) {
       const minStep = this.warmupInit ? 1e-6 * step : 1e-2;
       rel = Math.min(minStep, 1 / Math.sqrt(step));
     }
-    return this.scaleParameter ? tf.mul(tf.maximum(rms(p), this.eps2), rel) : tf.scalar(rel);
+    return this.scaleParameter ? tf.mul(tf.maximum(paramRms, this.eps2), rel) : tf.scalar(rel);
   }
 
   protected updateParameter(name: string, p: tf.Variable, grad: tf.Tensor, step: number): void {
     const factored = p.rank >= 2;
-    const lr = this.stepSize(step, p);
+    // HF keeps state["RMS"] = _rms(p) (a 0-dim fp32 tensor) per parameter, refreshed before _get_lr reads it;
+    // holding it too makes the measured state equal to the estimator's per-tensor layout.
+    const paramRms = this.slot(name, 'RMS', () => tf.zeros([]));
+    paramRms.assign(rms(p));
+    const lr = this.stepSize(step, paramRms);
     const beta2t = 1 - step ** this.decayRate;
     const sq = tf.add(tf.mul(grad, grad), this.eps1);
     let update: tf.Tensor;

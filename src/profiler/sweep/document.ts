@@ -36,10 +36,7 @@ export const TARGET_FACTOR = 1.1;
  * Optimizers whose reference implementation holds state the tfjs implementation legitimately does not
  * store, so measuredStateBytes differs from estimatedStateBytes by a known amount.
  */
-export const STATE_LAYOUT_NOTES: Readonly<Record<string, string>> = {
-  adafactor:
-    'HF Adafactor stores state["RMS"], a 0-dim fp32 tensor per parameter (the estimator counts its 4 bytes); the tfjs implementation recomputes the parameter RMS each step and keeps no tensor for it, so it holds 4 bytes per parameter tensor less.',
-};
+export const STATE_LAYOUT_NOTES: Readonly<Record<string, string>> = {};
 export const TARGET_WINDOW = 5;
 
 /** Where each kind of figure comes from: measured on this machine, or modelled by the engine. */
