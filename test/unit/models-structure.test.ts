@@ -137,6 +137,31 @@ test('GPT-NeoX names', () => {
   assert.equal(t.get('embed_out.weight')?.tiedTo, undefined);
 });
 
+// Heads as transformers builds them (modeling_gpt2.py / modeling_gpt_neox.py): `score` = nn.Linear(hidden,
+// num_labels, bias=False); token classification `classifier` = nn.Linear(hidden, num_labels) with bias; the LM head
+// tied to the input embedding unless tie_word_embeddings is false.
+test('GPT-2 and GPT-NeoX heads: tied or untied LM head, score without bias, classifier with bias', () => {
+  const gpt2 = findPreset('gpt2')!.config;
+  const lm = byName(buildInventory({ ...gpt2, architectures: ['GPT2LMHeadModel'] }));
+  assert.equal(lm.get('lm_head.weight')?.tiedTo, 'transformer.wte.weight');
+  const untied = byName(buildInventory({ ...gpt2, architectures: ['GPT2LMHeadModel'], tie_word_embeddings: false }));
+  assert.deepEqual(untied.get('lm_head.weight')?.shape, [50257, 768]);
+  assert.equal(untied.get('lm_head.weight')?.tiedTo, undefined);
+  const seq = buildInventory({ ...gpt2, architectures: ['GPT2ForSequenceClassification'], num_labels: 3 });
+  assert.deepEqual(byName(seq).get('score.weight')?.shape, [3, 768]);
+  assert.equal(byName(seq).get('score.bias'), undefined);
+  assert.equal(seq.shape.kind === 'transformer' ? seq.shape.numLabels : -1, 3);
+  const tok = byName(buildInventory({ ...gpt2, architectures: ['GPT2ForTokenClassification'], num_labels: 5 }));
+  assert.deepEqual(tok.get('classifier.weight')?.shape, [5, 768]);
+  assert.deepEqual(tok.get('classifier.bias')?.shape, [5]);
+  const pythia = findPreset('EleutherAI/pythia-1b')!.config;
+  const neoxSeq = byName(buildInventory({ ...pythia, architectures: ['GPTNeoXForSequenceClassification'], num_labels: 2 }));
+  assert.deepEqual(neoxSeq.get('score.weight')?.shape, [2, 2048]);
+  assert.equal(neoxSeq.get('embed_out.weight'), undefined);
+  const neoxTied = byName(buildInventory({ ...pythia, architectures: ['GPTNeoXForCausalLM'], tie_word_embeddings: true }));
+  assert.equal(neoxTied.get('embed_out.weight')?.tiedTo, 'gpt_neox.embed_in.weight');
+});
+
 test('BERT and ViT names', () => {
   const b = byName(inventoryForRef('bert-base-uncased'));
   assert.equal(b.get('bert.encoder.layer.0.attention.self.query.weight')?.module, 'query');

@@ -3,13 +3,19 @@
  * is always tied to `transformer.wte` unless tie_word_embeddings is false. GPT2Config defaults:
  * n_positions=1024, n_inner=None (4 * n_embd), activation_function="gelu_new", resid/embd/attn_pdrop=0.1.
  */
-import { plainMlpKind } from '../builders/decoder';
+import { addLayerNormDecoderHead, layerNormDecoderShape, type LayerNormDecoderHeads } from '../builders/layernorm-decoder';
 import { ConfigFields } from '../fields';
 import { LIMITS } from '../limits';
 import { TensorList } from '../tensors';
 import type { JsonObject, ModelFamily } from '../types';
 
 const ARCHS = ['GPT2Model', 'GPT2LMHeadModel', 'GPT2ForSequenceClassification', 'GPT2ForTokenClassification'];
+const HEADS: LayerNormDecoderHeads = {
+  causalLm: 'GPT2LMHeadModel',
+  sequenceClassification: 'GPT2ForSequenceClassification',
+  tokenClassification: 'GPT2ForTokenClassification',
+  lmHeadName: 'lm_head',
+};
 
 export const gpt2: ModelFamily = {
   modelTypes: ['gpt2'],
@@ -54,43 +60,14 @@ export const gpt2: ModelFamily = {
     }
     body.norm('ln_f', hidden, true);
 
-    let numLabels = 0;
-    if (architecture === 'GPT2LMHeadModel') {
-      if (tie) root.add('lm_head.weight', [vocab, hidden], 'lm-head', wte);
-      else root.linear('lm_head', hidden, vocab, false, 'lm-head');
-    } else if (architecture === 'GPT2ForSequenceClassification') {
-      numLabels = f.numLabels(LIMITS.labels);
-      root.linear('score', hidden, numLabels, false, 'lm-head');
-    } else if (architecture === 'GPT2ForTokenClassification') {
-      numLabels = f.numLabels(LIMITS.labels);
-      root.linear('classifier', hidden, numLabels, true, 'lm-head');
-    }
+    const dims = { layers, hidden, heads, intermediate: inner, vocab, act, dropout };
+    const numLabels = addLayerNormDecoderHead(root, f, architecture, HEADS, dims, tie, wte);
 
     return {
       family: 'gpt2',
       architecture,
       tensors: root.tensors(),
-      shape: {
-        kind: 'transformer',
-        stacks: [
-          {
-            role: 'decoder',
-            layers,
-            hidden,
-            heads,
-            kvHeads: heads,
-            headDim: hidden / heads,
-            intermediate: inner,
-            mlp: plainMlpKind(act),
-            sequence: 'text',
-            dropout,
-            norm: 'layernorm',
-          },
-        ],
-        logitsVocab: architecture === 'GPT2LMHeadModel' ? vocab : 0,
-        numLabels,
-        embedHidden: hidden,
-      },
+      shape: layerNormDecoderShape(dims, architecture === HEADS.causalLm ? vocab : 0, numLabels),
       warnings: [],
       config: {
         model_type: 'gpt2',

@@ -4,7 +4,7 @@
  * defaults: attention_bias=True, tie_word_embeddings=False, hidden_act="gelu",
  * attention_dropout = hidden_dropout = 0.0. Rotary embeddings hold no parameters.
  */
-import { plainMlpKind } from '../builders/decoder';
+import { addLayerNormDecoderHead, layerNormDecoderShape, type LayerNormDecoderHeads } from '../builders/layernorm-decoder';
 import { ConfigFields } from '../fields';
 import { LIMITS } from '../limits';
 import { TensorList } from '../tensors';
@@ -16,6 +16,12 @@ const ARCHS = [
   'GPTNeoXForSequenceClassification',
   'GPTNeoXForTokenClassification',
 ];
+const HEADS: LayerNormDecoderHeads = {
+  causalLm: 'GPTNeoXForCausalLM',
+  sequenceClassification: 'GPTNeoXForSequenceClassification',
+  tokenClassification: 'GPTNeoXForTokenClassification',
+  lmHeadName: 'embed_out',
+};
 
 export const gptNeox: ModelFamily = {
   modelTypes: ['gpt_neox'],
@@ -52,43 +58,14 @@ export const gptNeox: ModelFamily = {
     }
     body.norm('final_layer_norm', hidden, true);
 
-    let numLabels = 0;
-    if (architecture === 'GPTNeoXForCausalLM') {
-      if (tie) root.add('embed_out.weight', [vocab, hidden], 'lm-head', embedIn);
-      else root.linear('embed_out', hidden, vocab, false, 'lm-head');
-    } else if (architecture === 'GPTNeoXForSequenceClassification') {
-      numLabels = f.numLabels(LIMITS.labels);
-      root.linear('score', hidden, numLabels, false, 'lm-head');
-    } else if (architecture === 'GPTNeoXForTokenClassification') {
-      numLabels = f.numLabels(LIMITS.labels);
-      root.linear('classifier', hidden, numLabels, true, 'lm-head');
-    }
+    const dims = { layers, hidden, heads, intermediate: inter, vocab, act, dropout };
+    const numLabels = addLayerNormDecoderHead(root, f, architecture, HEADS, dims, tie, embedIn);
 
     return {
       family: 'gpt_neox',
       architecture,
       tensors: root.tensors(),
-      shape: {
-        kind: 'transformer',
-        stacks: [
-          {
-            role: 'decoder',
-            layers,
-            hidden,
-            heads,
-            kvHeads: heads,
-            headDim: hidden / heads,
-            intermediate: inter,
-            mlp: plainMlpKind(act),
-            sequence: 'text',
-            dropout,
-            norm: 'layernorm',
-          },
-        ],
-        logitsVocab: architecture === 'GPTNeoXForCausalLM' ? vocab : 0,
-        numLabels,
-        embedHidden: hidden,
-      },
+      shape: layerNormDecoderShape(dims, architecture === HEADS.causalLm ? vocab : 0, numLabels),
       warnings: [],
       config: {
         model_type: 'gpt_neox',
