@@ -99,6 +99,11 @@ describe('finding npm', () => {
     const missing = findNpm(path.join(tmp, 'no-such-npm'), { PATH: path.dirname(npm) });
     assert.ok('ok' in missing && missing.kind === 'npm-not-found');
     assert.match(missing.message, /^npm was not found: optimizerAdvisor\.npmPath is ".*no-such-npm", which is not an executable file$/);
+    // A bare name is looked up on PATH.
+    assert.deepEqual(findNpm('npm', { PATH: path.dirname(npm) }, 'linux'), { npm });
+    const bare = findNpm('pnpm', { PATH: path.dirname(npm) }, 'linux');
+    assert.ok('ok' in bare);
+    assert.equal(bare.message, 'npm was not found: optimizerAdvisor.npmPath is "pnpm", which is not an executable file on PATH');
   });
 
   test('else the first executable npm on PATH; a non-executable file named npm is skipped', () => {
@@ -285,6 +290,9 @@ describe('the install script and its output', () => {
     );
     assert.equal(f.kind, 'binding-failed');
     assert.equal(f.message, 'the native binding (tfjs_binding.node) could not be downloaded or built: node-pre-gyp install failed with error: Error: Command failed: node-pre-gyp install --fallback-to-build (the install script exited with code 1)');
+    // stdout (the URL) and stderr (the progress lines) may arrive in either order.
+    const reordered = classifyScriptFailure(['https://storage.googleapis.com/y.tar.gz', '* Downloading libtensorflow', 'Error: connect ECONNREFUSED 127.0.0.1:9'], 'exited with code 1');
+    assert.equal(reordered.message, 'downloading libtensorflow failed: https://storage.googleapis.com/y.tar.gz: Error: connect ECONNREFUSED 127.0.0.1:9 (the install script exited with code 1)');
     const other = classifyScriptFailure(['SyntaxError: Unexpected token'], 'exited with code 1');
     assert.equal(other.kind, 'script-failed');
   });

@@ -102,8 +102,11 @@ export function findOnPath(name: string, env: NodeJS.ProcessEnv = process.env, p
 export function findNpm(configured: string | undefined, env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): { npm: string } | InstallFailure {
   const setting = configured?.trim() ?? '';
   if (setting !== '') {
-    if (isExecutableFile(setting, platform)) return { npm: setting };
-    return fail('npm-not-found', `optimizerAdvisor.npmPath is "${setting}", which is not an executable file`);
+    // A bare name ("npm", "npm.cmd") is looked up on PATH; anything else is a path.
+    const bare = !setting.includes('/') && !setting.includes('\\');
+    const found = bare ? findOnPath(setting.replace(/\.(cmd|exe)$/i, ''), env, platform) : isExecutableFile(setting, platform) ? setting : null;
+    if (found !== null) return { npm: found };
+    return fail('npm-not-found', `optimizerAdvisor.npmPath is "${setting}", which is not an executable file${bare ? ' on PATH' : ''}`);
   }
   const found = findOnPath('npm', env, platform);
   if (found !== null) return { npm: found };
@@ -217,7 +220,8 @@ export function findBinding(packageDir: string): string | null {
 export function classifyScriptFailure(lines: readonly string[], how: string): InstallFailure {
   const downloading = lines.findIndex((l) => l.includes('* Downloading libtensorflow'));
   const building = lines.findIndex((l) => l.includes('* Building TensorFlow Node.js bindings'));
-  const url = downloading >= 0 ? lines.slice(downloading + 1).find((l) => /^https?:\/\//.test(l.trim())) : undefined;
+  // The script prints its progress on stderr and the URL on stdout: the two pipes interleave in any order.
+  const url = downloading >= 0 ? lines.find((l) => /^https?:\/\//.test(l.trim())) : undefined;
   const errorLine = (from: number) => lines.slice(Math.max(0, from)).find((l) => /^\s*(\w*Error\b|error\b|node-pre-gyp (ERR|install failed))/i.test(l))?.trim();
   if (downloading >= 0 && building < 0) {
     const error = errorLine(downloading) ?? lines[lines.length - 1]?.trim() ?? how;
