@@ -30,7 +30,16 @@ export const COMMANDS = {
   scanWorkspace: 'optimizerAdvisor.scanWorkspace',
   setGpuBudget: SET_GPU_BUDGET_COMMAND,
   showLog: 'optimizerAdvisor.showLog',
+  installGpuBackend: 'optimizerAdvisor.installGpuBackend',
+  removeGpuBackend: 'optimizerAdvisor.removeGpuBackend',
 } as const;
+
+/** The GPU backend commands (installer, profiler check): loaded when one of them runs, not at activation. */
+type GpuBackendCommands = typeof import('./gpu-backend/command');
+function gpuBackendCommands(): GpuBackendCommands {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('./gpu-backend/command') as GpuBackendCommands;
+}
 
 /** What the extension exports (tests and other extensions): read-only views of its state. */
 export interface OptimizerAdvisorApi {
@@ -68,6 +77,7 @@ export function activate(context: vscode.ExtensionContext): OptimizerAdvisorApi 
     const diagnostics = new AdvisorDiagnostics(service);
     const statusBar = new BudgetStatusBar(service);
     const reg = vscode.commands.registerCommand;
+    const gpuServices = { globalStorageUri: context.globalStorageUri, extensionPath: context.extensionPath, log };
     context.subscriptions.push(
       index,
       service,
@@ -83,6 +93,8 @@ export function activate(context: vscode.ExtensionContext): OptimizerAdvisorApi 
       reg(COMMANDS.scanWorkspace, safe(log, vscode.l10n.t('Scan Workspace'), (arg?: unknown) => scanCommand(arg, index, service, log))),
       reg(COMMANDS.setGpuBudget, safe(log, vscode.l10n.t('Set GPU Budget'), (arg?: unknown) => setGpuBudgetCommand(arg, service))),
       reg(COMMANDS.showLog, () => log.show()),
+      reg(COMMANDS.installGpuBackend, safe(log, vscode.l10n.t('Install GPU Backend'), (arg?: unknown) => gpuBackendCommands().installGpuBackendCommand(arg, gpuServices))),
+      reg(COMMANDS.removeGpuBackend, safe(log, vscode.l10n.t('Remove GPU Backend'), (arg?: unknown) => gpuBackendCommands().removeGpuBackendCommand(arg, gpuServices))),
       reg(DISABLE_RULE_COMMAND, safe(log, vscode.l10n.t('Disable rule'), disableRule)),
       reg(IGNORE_FILE_COMMAND, safe(log, vscode.l10n.t('Ignore file'), ignoreFileDiagnostics)),
     );

@@ -15,8 +15,10 @@ import type { OptimizerId } from '../core/optimizers/types';
 import { InputError } from '../core/types';
 import { formatBytes } from '../core/units';
 import type { GpuBudgetView } from '../protocol';
+import type { BackendRequest } from '../profiler/protocol';
 import type { SweepDocument } from '../profiler/sweep/document';
 import type { AdvisorService, JobEntry } from './advisor-service';
+import { profilerModuleDirs } from './gpu-backend/location';
 import { jobAnchor } from './hints/analysis';
 import type { Log } from './log';
 import { fileUri, relativeTo, toTextEdit } from './providers/convert';
@@ -31,6 +33,8 @@ export interface SidebarServices {
   readonly extensionPath: string;
   /** Workspace storage (saved profile results); undefined without a workspace. */
   readonly storageUri: vscode.Uri | undefined;
+  /** Global storage: "Install GPU Backend" puts @tensorflow/tfjs-node-gpu there (src/extension/gpu-backend). */
+  readonly globalStorageUri?: vscode.Uri;
 }
 
 /**
@@ -207,6 +211,13 @@ export class ExtensionSidebarDeps implements SidebarDeps, vscode.Disposable {
     if (!vscode.workspace.isTrusted) throw new InputError(TRUST_MESSAGE);
   }
 
+  /** The installed GPU backend as an extra module directory of the profiler child, when there is one. */
+  private backendRequest(): BackendRequest {
+    const { dirs, note } = profilerModuleDirs(this.services.globalStorageUri?.fsPath);
+    if (note !== null) this.log.warn(`sidebar: ${note}`);
+    return dirs.length > 0 ? { extraModuleDirs: dirs } : {};
+  }
+
   private profilesDir(jobId: string): vscode.Uri | null {
     const root = this.services.storageUri;
     return root === undefined ? null : vscode.Uri.joinPath(root, PROFILES_FOLDER, jobFolderName(jobId));
@@ -222,6 +233,7 @@ export class ExtensionSidebarDeps implements SidebarDeps, vscode.Disposable {
       ...(call.lr !== undefined ? { lr: call.lr } : {}),
       signal,
       childScript: path.join(this.services.extensionPath, 'dist', 'profiler-child.js'),
+      backend: this.backendRequest(),
     });
   }
 
@@ -264,6 +276,7 @@ export class ExtensionSidebarDeps implements SidebarDeps, vscode.Disposable {
       ...(options.optimizers !== null ? { optimizers: options.optimizers } : {}),
       dataDir: path.join(this.services.extensionPath, 'data'),
       childScript: path.join(dist, 'profiler-child.js'),
+      backend: this.backendRequest(),
       onUpdate: (doc) => {
         latest = doc;
         options.onProgress({ ...sweepProgress(doc, planned), ...(message !== undefined ? { message } : {}) });

@@ -31,7 +31,7 @@ export function registerSidebarView(context: vscode.ExtensionContext, services: 
     if (deps === null) {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const { ExtensionSidebarDeps } = require('./sidebar-deps') as SidebarDepsModule;
-      deps = new ExtensionSidebarDeps({ ...services, extensionPath: context.extensionPath, storageUri: context.storageUri });
+      deps = new ExtensionSidebarDeps({ ...services, extensionPath: context.extensionPath, storageUri: context.storageUri, globalStorageUri: context.globalStorageUri });
     }
     return deps;
   };

@@ -96,11 +96,12 @@ type Attempt =
 
 async function tryNode(pkg: '@tensorflow/tfjs-node-gpu' | '@tensorflow/tfjs-node', opts: LoadBackendOptions): Promise<Attempt> {
   const dirs = opts.extraModuleDirs ?? [];
+  const location = resolveFrom(pkg, dirs);
   if (pkg === '@tensorflow/tfjs-node-gpu') {
     const cuda = (opts.cudaVisible ?? cudaDeviceVisible)();
-    if (!cuda.visible) return { ok: false, why: cuda.why };
+    // Not loaded without a GPU; an installed package is named so that its owner sees it was found.
+    if (!cuda.visible) return { ok: false, why: location ? `installed at ${location} but not used: ${cuda.why}` : cuda.why };
   }
-  const location = resolveFrom(pkg, dirs);
   if (!location) return { ok: false, why: dirs.length > 0 ? `not installed (looked in ${dirs.join(', ')} and beside the profiler)` : 'not installed' };
   try {
     require(location);

@@ -7,7 +7,7 @@
  */
 import { format } from 'node:util';
 import { InputError } from '../core/types';
-import type { BackendName, ChildMessage, ChildRequest } from './protocol';
+import { TEST_CUDA_ENV, TEST_HOOKS_ENV, type BackendName, type ChildMessage, type ChildRequest } from './protocol';
 import { isTraceProblem } from './problems';
 
 const HARD_EXIT_MS = 800;
@@ -79,7 +79,9 @@ function validateRequest(value: unknown): ChildRequest {
 async function run(request: ChildRequest): Promise<void> {
   // tfjs is loaded only now, inside the child.
   const { loadBackend } = await import('./backend');
+  const assumeCuda = process.env[TEST_HOOKS_ENV] === '1' && process.env[TEST_CUDA_ENV] === 'visible';
   const backend = await loadBackend({
+    ...(assumeCuda ? { cudaVisible: () => ({ visible: true, why: `a CUDA device is assumed visible (${TEST_CUDA_ENV}, test hook)` }) } : {}),
     ...(request.backend?.extraModuleDirs ? { extraModuleDirs: request.backend.extraModuleDirs } : {}),
     wasmDirs: [...(request.backend?.wasmDirs ?? []), __dirname],
     gradientDirs: [__dirname],

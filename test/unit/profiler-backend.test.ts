@@ -35,11 +35,25 @@ describe('loadBackend', () => {
   test('tfjs-node-gpu is not tried without a visible CUDA device', async () => {
     const loaded = await loadBackend({ allow: ['tfjs-node-gpu', 'cpu'], cudaVisible: () => ({ visible: false, why: 'no NVIDIA GPU is visible (test)' }), gradientDirs: [COMPILED_PROFILER_DIR] });
     assert.equal(loaded.name, 'cpu');
-    assert.deepEqual(loaded.reasons, [
-      { backend: 'tfjs-node-gpu', why: 'no NVIDIA GPU is visible (test)' },
+    assert.deepEqual(loaded.reasons.slice(1), [
       { backend: 'tfjs-node', why: 'not allowed for this run' },
       { backend: 'wasm', why: 'not allowed for this run' },
     ]);
+    // (A development checkout may hold the optional package beside the profiler: then it is named.)
+    assert.match(loaded.reasons[0]!.why, /^(installed at \S+ but not used: )?no NVIDIA GPU is visible \(test\)$/);
+  });
+
+  test('without a visible CUDA device an installed GPU package is named but not loaded', async () => {
+    const dir = brokenPackage('@tensorflow/tfjs-node-gpu', 'this package must not be loaded without a GPU');
+    const loaded = await loadBackend({
+      allow: ['tfjs-node-gpu', 'cpu'],
+      extraModuleDirs: [dir],
+      cudaVisible: () => ({ visible: false, why: 'no NVIDIA GPU is visible (test)' }),
+      gradientDirs: [COMPILED_PROFILER_DIR],
+    });
+    assert.equal(loaded.name, 'cpu');
+    const index = path.join(dir, 'node_modules', '@tensorflow', 'tfjs-node-gpu', 'index.js');
+    assert.equal(loaded.reasons[0]!.why, `installed at ${index} but not used: no NVIDIA GPU is visible (test)`);
   });
 
   test('an installed but broken GPU package (wrong CUDA) is a reason and a fallback, found through extraModuleDirs', async () => {

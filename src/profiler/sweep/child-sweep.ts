@@ -8,13 +8,12 @@ import type { Hyperparameters } from '../../core/types';
 import { measureCopyBandwidth, measureOptimizerBandwidth } from '../kernels/bandwidth';
 import type { RobustnessProbe } from '../../charts/profile-types';
 import { profilerOptimizer } from '../optimizers';
-import type { ChildMessage, SweepRequest } from '../protocol';
+import { TEST_HOOKS_ENV, type ChildMessage, type SweepRequest } from '../protocol';
 import { loadCorpus, type Corpus } from './corpus';
 import { probeSetup, ROBUSTNESS_PROBES } from './robustness';
 import { trainRun, type RunRecord } from './train';
 
-/** Environment variable that enables test-only request fields (testCrashAfterRuns). */
-export const TEST_HOOKS_ENV = 'OPTIMIZER_ADVISOR_PROFILER_TEST_HOOKS';
+export { TEST_HOOKS_ENV };
 
 export interface RobustnessRecord {
   readonly optimizer: string;

@@ -1,0 +1,104 @@
+/**
+ * Test support for the GPU backend installer: a fake `npm` (a Node script written into a temporary
+ * folder) that "installs" a fake @tensorflow/tfjs-node-gpu whose index.js throws like a wrong-CUDA
+ * load and whose scripts/install.js behaves like the real one's success or download failure.
+ * Behaviour is chosen with environment variables:
+ *   FAKE_NPM_MODE     ok | fail | hang                 (default ok)
+ *   FAKE_SCRIPT_MODE  ok | download-fail | no-binding  (default ok)
+ *   FAKE_NPM_LOG      file that receives one JSON line per npm / install-script call (argv, cwd)
+ *   FAKE_NPM_PIDS     file that receives the pids of a hanging npm and of the process it started
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+const INSTALL_SCRIPT = String.raw`
+const fs = require('fs');
+const path = require('path');
+if (process.env.FAKE_NPM_LOG) fs.appendFileSync(process.env.FAKE_NPM_LOG, JSON.stringify({ tool: 'install-script', argv: process.argv.slice(2), cwd: process.cwd() }) + '\n');
+const mode = process.env.FAKE_SCRIPT_MODE || 'ok';
+const url = 'https://storage.googleapis.com/tensorflow/libtensorflow/libtensorflow-gpu-linux-x86_64-2.9.1.tar.gz';
+console.error('* Downloading libtensorflow');
+console.log(url);
+if (mode === 'download-fail') {
+  // What the real script prints when the host cannot be resolved (an unhandled 'error' event).
+  console.error('node:events:502');
+  console.error('      throw er; // Unhandled \'error\' event');
+  console.error('Error: getaddrinfo ENOTFOUND storage.googleapis.com');
+  process.exit(1);
+}
+console.error('* Building TensorFlow Node.js bindings');
+if (mode === 'ok') {
+  const dir = path.join(__dirname, '..', 'lib', 'napi-v8');
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'tfjs_binding.node'), '');
+}
+`;
+
+const FAKE_NPM = String.raw`
+const fs = require('fs');
+const path = require('path');
+const { spawn } = require('child_process');
+const args = process.argv.slice(2);
+if (process.env.FAKE_NPM_LOG) fs.appendFileSync(process.env.FAKE_NPM_LOG, JSON.stringify({ tool: 'npm', argv: args, cwd: process.cwd() }) + '\n');
+const mode = process.env.FAKE_NPM_MODE || 'ok';
+if (mode === 'fail') {
+  console.error('npm error code E404');
+  console.error('npm error 404 Not Found - GET https://registry.npmjs.org/@tensorflow%2ftfjs-node-gpu - Not found');
+  console.error('npm error A complete log of this run can be found in: /tmp/fake-npm.log');
+  process.exit(1);
+}
+if (mode === 'hang') {
+  process.on('SIGTERM', () => {}); // like a process that does not stop politely: SIGKILL is needed
+  const grandchild = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+  if (process.env.FAKE_NPM_PIDS) fs.writeFileSync(process.env.FAKE_NPM_PIDS, JSON.stringify([process.pid, grandchild.pid]));
+  console.log('npm http fetch GET 200 https://registry.npmjs.org/@tensorflow%2ftfjs-node-gpu');
+  setInterval(() => {}, 1000);
+  return;
+}
+const spec = args[args.length - 1];
+const at = spec.lastIndexOf('@');
+const name = spec.slice(0, at);
+const version = spec.slice(at + 1);
+const dir = path.join(process.cwd(), 'node_modules', ...name.split('/'));
+fs.mkdirSync(path.join(dir, 'scripts'), { recursive: true });
+fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name, version, main: 'index.js', scripts: { install: 'node scripts/install.js gpu download' } }));
+fs.writeFileSync(path.join(dir, 'index.js'), "throw new Error('libcudart.so.11.0: cannot open shared object file: No such file or directory');\n");
+fs.writeFileSync(path.join(dir, 'scripts', 'install.js'), ${JSON.stringify(INSTALL_SCRIPT)});
+console.log('added 1 package in 0s');
+`;
+
+/** Writes the fake npm into `dir` and returns its path (an executable with this Node in its #! line). */
+export function writeFakeNpm(dir: string): string {
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, 'npm');
+  fs.writeFileSync(file, `#!${process.execPath}\n${FAKE_NPM}`);
+  fs.chmodSync(file, 0o755);
+  return file;
+}
+
+export interface FakeCall {
+  readonly tool: 'npm' | 'install-script';
+  readonly argv: string[];
+  readonly cwd: string;
+}
+
+export function readCalls(log: string): FakeCall[] {
+  if (!fs.existsSync(log)) return [];
+  return fs.readFileSync(log, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as FakeCall);
+}
+
+/** True while a process with this pid exists and is not a zombie (exited, not yet reaped). */
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  try {
+    // Linux: "<pid> (<name>) <state> ..."; Z = zombie.
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return true;
+  }
+}
