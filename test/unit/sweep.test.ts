@@ -22,7 +22,7 @@ import { findDataDir, loadCorpus, type Corpus } from '../../src/profiler/sweep/c
 import {
   bestLearningRate, buildDocument, medianCurve, robustnessBehaviour, STATE_LAYOUT_NOTES, stepsToReach, type SweepState,
 } from '../../src/profiler/sweep/document';
-import { DEFAULT_SWEEP, LR_MULTIPLIERS, planSweep, proxyMin8bitSize, type SweepPlan } from '../../src/profiler/sweep/plan';
+import { DEFAULT_SWEEP, LR_MULTIPLIERS, planSweep, proxyGaloreRank, proxyMin8bitSize, type SweepPlan } from '../../src/profiler/sweep/plan';
 import { deriveProxy, proxyParams, type CnnProxy } from '../../src/profiler/sweep/proxy';
 import { walkCnnProxy } from '../../src/profiler/sweep/proxy-inventory';
 import { probeSetup } from '../../src/profiler/sweep/robustness';
@@ -133,6 +133,22 @@ describe('the plan', () => {
     assert.equal(o.hyper['min_8bit_size'], smallest);
     assert.equal(proxyMin8bitSize(plan.params), 32 * 32, 'hidden 32: q_proj is 32 x 32');
     assert.ok(o.estimatedStateBytes < plan.optimizers.find((x) => x.id === 'adamw')!.estimatedStateBytes);
+  });
+
+  test('GaLore\'s rank on the proxy: a quarter of its smallest projected matrix side, so the projection stays low-rank', () => {
+    const plan = planSweep({ advisorInput: advisorInput('meta-llama/Llama-2-7b-hf'), alphabetSize: 71, optimizers: ['adamw', 'galore-adamw'] });
+    const o = plan.optimizers.find((x) => x.id === 'galore-adamw')!;
+    const sides = plan.params.filter((p) => p.role === 'matrix').map((p) => Math.min(...p.shape));
+    assert.equal(Math.min(...sides), 32, 'hidden 32');
+    assert.equal(proxyGaloreRank(plan.params), 8);
+    assert.equal(o.hyper['rank'], 8);
+    assert.match(o.adjustments.join(' '), /rank 8 instead of 128/);
+    // Projector + rank-8 moments hold less than AdamW's two full moments, as GaLore does on the real job.
+    assert.ok(o.estimatedStateBytes < plan.optimizers.find((x) => x.id === 'adamw')!.estimatedStateBytes);
+    // The CNN proxy has no 'matrix' tensors: nothing is projected, nothing to scale.
+    const cnn = planSweep({ advisorInput: advisorInput('resnet50', false), alphabetSize: 71, optimizers: ['galore-adamw'] });
+    assert.equal(proxyGaloreRank(cnn.params), null);
+    assert.deepEqual(cnn.optimizers[0]!.adjustments, []);
   });
 
   test('bad optimizer lists are input errors', () => {
