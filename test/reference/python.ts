@@ -25,11 +25,12 @@ export interface ReferenceParam {
 export interface ReferenceCase {
   readonly key: string;
   readonly optimizer: string;
-  readonly hyper?: Record<string, number | boolean | null | readonly number[]>;
+  readonly hyper?: Record<string, number | boolean | string | null | readonly number[]>;
   readonly problem: 'separable' | 'mlp' | 'trace';
   readonly steps: number;
   readonly params: readonly ReferenceParam[];
-  readonly separable?: { a: number[][]; c: number[][]; t: number[][] };
+  /** noise[step-1][param index]: added to the given gradient of that step (minibatch-like). */
+  readonly separable?: { a: number[][]; c: number[][]; t: number[][]; noise?: number[][][] };
   readonly mlp?: { x: number[]; xShape: number[]; labels: number[]; sampledLabels?: number[] };
   readonly trace?: { problem: string };
   /** probes[step-1][param index] */

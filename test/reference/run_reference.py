@@ -4,10 +4,12 @@ Reads one JSON document on stdin: {"cases": [case, ...]}. Each case names an opt
 hyperparameters the test overrides (everything else takes the reference's own defaults), a problem and
 a number of steps; it prints {"torch": version, "cases": {key: {"trajectory": [[param values...] per
 step], "codes": ...}}} on stdout. Problems:
-  separable: given gradient g = a*d + c*d^3 with d = p - t, per parameter (loss sum(a d^2/2 + c d^4/4));
+  separable: given gradient g = a*d + c*d^3 with d = p - t, per parameter (loss sum(a d^2/2 + c d^4/4)),
+             plus noise[step-1][param] when the case gives it (minibatch-like gradient noise);
   mlp:       mean cross-entropy of relu(x W1 + b1) W2 + b2 against integer labels (autograd);
   trace:     a 2-D test function of p = [x, y] (autograd).
-torch-native optimizers run torch.optim itself; the others run optimizers_reference.py.
+torch-native optimizers run torch.optim itself; the others run optimizers_reference.py, except GaLore
+AdamW (galore_reference.py) and SOAP (soap_reference.py).
 """
 import json
 import math
@@ -17,7 +19,9 @@ import sys
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import galore_reference  # noqa: E402
 import optimizers_reference as ref  # noqa: E402
+import soap_reference  # noqa: E402
 
 torch.set_num_threads(1)
 
@@ -55,6 +59,7 @@ REFERENCE = {
     "adamw-8bit": ref.AdamW8bit, "paged-adamw-8bit": ref.AdamW8bit, "muon": ref.Muon,
     "schedule-free-adamw": ref.ScheduleFreeAdamW, "shampoo": ref.Shampoo,
     "adahessian": ref.AdaHessian, "sophia": ref.Sophia, "came": ref.Came,
+    "galore-adamw": galore_reference.GaLoreAdamW, "soap": soap_reference.SOAP,
 }
 NEEDS_LOSS = {"adahessian", "sophia"}
 
@@ -81,12 +86,16 @@ def run_case(case):
         a = [f32(v, p.shape) for v, p in zip(sep["a"], params)]
         c = [f32(v, p.shape) for v, p in zip(sep["c"], params)]
         t = [f32(v, p.shape) for v, p in zip(sep["t"], params)]
+        noise = sep.get("noise")
 
-        def given_grads():
+        def given_grads(step):
             out = []
-            for p, ai, ci, ti in zip(params, a, c, t):
+            for i, (p, ai, ci, ti) in enumerate(zip(params, a, c, t)):
                 d = p.detach() - ti
-                out.append(ai * d + ci * (d * d * d))
+                g = ai * d + ci * (d * d * d)
+                if noise is not None:
+                    g = g + f32(noise[step - 1][i], p.shape)
+                out.append(g)
             return out
 
         def loss_fn():
@@ -105,7 +114,7 @@ def run_case(case):
             logits = torch.relu(x @ w1 + b1) @ w2 + b2
             return torch.nn.functional.cross_entropy(logits, labels)
 
-        def given_grads():
+        def given_grads(step):
             return list(torch.autograd.grad(loss_fn(), params))
 
         if "sampledLabels" in mlp:
@@ -120,7 +129,7 @@ def run_case(case):
         def loss_fn():
             return trace_loss(name, params[0])
 
-        def given_grads():
+        def given_grads(step):
             return list(torch.autograd.grad(loss_fn(), params))
     else:
         raise ValueError(problem)
@@ -142,7 +151,7 @@ def run_case(case):
         reference = REFERENCE[opt_id](**hyper)
     for step in range(1, case["steps"] + 1):
         if native is not None:
-            grads = given_grads()
+            grads = given_grads(step)
             for p, g in zip(params, grads):
                 p.grad = g.detach().clone()
             native.step()
@@ -151,7 +160,7 @@ def run_case(case):
         elif opt_id == "sophia":
             reference.step(params, loss_fn, probe_vectors, sampled_loss_fn)
         else:
-            grads = [g.detach() for g in given_grads()]
+            grads = [g.detach() for g in given_grads(step)]
             with torch.no_grad():
                 reference.step(params, grads)
         # Non-finite values become null (JSON has no NaN/Infinity); the tests treat null as divergence.

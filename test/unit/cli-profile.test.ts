@@ -75,7 +75,7 @@ describe('profile', () => {
 
   test('bad input is one line on stderr, exit 2, nothing on stdout', async () => {
     for (const argv of [
-      ['profile', 'examples/llama2-7b-sft', '--optimizers', 'soap'],
+      ['profile', 'examples/llama2-7b-sft', '--optimizers', 'galore'],
       ['profile', 'examples/llama2-7b-sft', '--optimizers', 'adamz'],
       ['profile', 'examples/llama2-7b-sft', '--steps', '1'],
       ['profile', 'no-such-folder'],
@@ -158,7 +158,8 @@ describe('trace', () => {
       ['trace', '--optimizer', 'adamw', '--problem', 'himmelblau', '--steps', '5'],
       ['trace', '--optimizer', 'adamw', '--problem', 'beale'],
       ['trace', '--optimizer', 'adamw', '--problem', 'beale', '--steps', '5', '--start', '1'],
-      ['trace', '--optimizer', 'soap', '--problem', 'beale', '--steps', '5'],
+      ['trace', '--optimizer', 'galore', '--problem', 'beale', '--steps', '5'],
+      ['trace', '--optimizer', 'soap', '--problem', 'rosenbrock'],
     ]) {
       const r = await cli(...argv);
       assert.equal(r.code, 2, `${argv.join(' ')}: ${r.err}`);

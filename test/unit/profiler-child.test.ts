@@ -39,6 +39,9 @@ const TRACES: Array<{ optimizer: string; problem: 'rosenbrock' | 'beale' | 'sadd
   { optimizer: 'sgd-momentum', problem: 'beale', lr: 1e-3, steps: 30 },
   { optimizer: 'lion', problem: 'saddle', lr: 0.01, steps: 30 },
   { optimizer: 'adagrad', problem: 'rosenbrock', lr: 0.1, steps: 30 },
+  // [x, y] is one 1-D tensor: SOAP (precondition_1d off) and GaLore (not a matrix) take their Adam steps.
+  { optimizer: 'soap', problem: 'rosenbrock', lr: 0.01, steps: 30 },
+  { optimizer: 'galore-adamw', problem: 'beale', lr: 0.01, steps: 30 },
 ];
 
 let reference: Record<string, ReferenceResult>;
@@ -120,7 +123,10 @@ describe('runTrace in the profiler child', () => {
     await assert.rejects(runTrace({ optimizer: 'adamw', problem: 'himmelblau', steps: 5 }), (e: unknown) => e instanceof InputError && /unknown problem/.test(e.message));
     await assert.rejects(runTrace({ optimizer: 'adamw', problem: 'beale', steps: 0 }), InputError);
     await assert.rejects(runTrace({ optimizer: 'adamw', problem: 'beale', steps: 5, lr: -1 }), InputError);
-    await assert.rejects(runTrace({ optimizer: 'soap', problem: 'beale', steps: 5 }), (e: unknown) => e instanceof InputError && /not implemented in the profiler/.test(e.message));
+    await assert.rejects(
+      runTrace({ optimizer: 'galore-adamw', problem: 'beale', steps: 5, hyper: { proj_quant: true } }),
+      (e: unknown) => e instanceof InputError && /galore-adamw: proj_quant=true is not implemented in the profiler/.test(e.message),
+    );
     await assert.rejects(runTrace({ optimizer: 'adafactor', problem: 'beale', steps: 5, lr: 0.1 }), (e: unknown) => e instanceof InputError && /relative_step/.test(e.message));
   });
 });

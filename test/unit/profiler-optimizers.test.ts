@@ -1,11 +1,13 @@
 /**
  * Every profiler optimizer against reference trajectories computed in Python with torch (torch.optim
- * for the torch-native ones, test/reference/optimizers_reference.py for the others), on the cpu and
- * wasm backends; plus tfjs mechanics: no leaked tensors, get/setWeights, serialization, 8-bit codes.
+ * for the torch-native ones, test/reference/optimizers_reference.py, galore_reference.py and
+ * soap_reference.py for the others), on the cpu and wasm backends; plus tfjs mechanics: no leaked
+ * tensors, get/setWeights, serialization, 8-bit codes.
  */
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
+import { OPTIMIZER_IDS } from '../../src/core/optimizers/types';
 import { InputError, type Hyperparameters } from '../../src/core/types';
 import { AdaHessianOptimizer } from '../../src/profiler/optimizers/adahessian';
 import { AdamW8bitOptimizer } from '../../src/profiler/optimizers/adamw-8bit';
@@ -14,6 +16,7 @@ import { dynamicMap } from '../../src/profiler/optimizers/blockwise-8bit';
 import type { SophiaOptimizer } from '../../src/profiler/optimizers/sophia';
 import { createOptimizer, profilerOptimizer, profilerOptimizerIds } from '../../src/profiler/optimizers';
 import { crossEntropyTwice } from '../../src/profiler/second-order';
+import { TRACE_PROBLEM_SPECS } from '../../src/profiler/problems';
 import { traceLoss } from '../../src/profiler/trace-run';
 import { Prng } from '../reference/prng';
 import { runReference, type ReferenceCase, type ReferenceParam, type ReferenceResult } from '../reference/python';
@@ -69,6 +72,46 @@ const ADAM_MINI_PARAMS: { shapes: Shape[]; names: string[] } = {
   names: ['model.embed_tokens.weight', 'model.layers.0.self_attn.q_proj.weight', 'model.layers.0.mlp.up_proj.weight', 'model.layers.0.input_layernorm.weight'],
 };
 
+/** GaLore: tall (projected on Vh, right), wide (on U, left) and square matrices, plus a vector (plain AdamW). */
+const GALORE_SHAPES: Shape[] = [[24, 10], [10, 24], [16, 16], [10]];
+/**
+ * SOAP: the first eigenbasis comes from GG = (1 - shampoo_beta) G G^T of ONE gradient, whose null space
+ * (when G has fewer columns than rows) has no unique basis, in torch as in any other eigensolver; so
+ * every preconditioned dim here has at least as many "columns" as its size: square [16, 16], [3, 4, 5],
+ * and [24, 10] with max_precond_dim 20 (the 24 side unpreconditioned, the 10 side from 24 columns).
+ */
+const SOAP_SHAPES: Shape[] = [[16, 16], [3, 4, 5], [24, 10], [10]];
+/** merge_dims with max_precond_dim 20: [2, 3, 6] -> [6, 6], [12, 12] stays. */
+const SOAP_MERGE_SHAPES: Shape[] = [[2, 3, 6], [12, 12], [10]];
+
+/** A 2-D trace problem (rosenbrock/beale/saddle) from its conventional start. */
+function trace(key: string, optimizer: string, hyper: ReferenceCase['hyper'], steps: number, problem: 'rosenbrock' | 'beale' | 'saddle'): ReferenceCase {
+  return { key, optimizer, hyper, steps, problem: 'trace', params: [{ name: 'p0', shape: [2], values: [...TRACE_PROBLEM_SPECS[problem].start] }], trace: { problem } };
+}
+
+/**
+ * Tolerances of GaLore and SOAP. The TypeScript decomposes in float64 (Jacobi on the Gram matrix / on
+ * GG, Householder QR), the reference in float32 LAPACK (svd, eigh, qr): on random matrices of these
+ * sizes torch's float32 singular/eigen vectors differ from its float64 ones by up to ~5e-6, and the
+ * float32 matmuls of projecting and projecting back add ~1e-6; Adam's normalised step carries such
+ * differences into the parameters scaled by lr. With 2e-4 relative + 2e-5 absolute (as Shampoo's), the
+ * largest difference measured over these cases is 0.1 of the tolerance (GaLore 'full'), the others at
+ * most 0.04 of it, and each parameter moves more than 10x the tolerance (checked below); a wrong sign
+ * convention, eigenvector order, refresh step or moment rotation gives differences of order lr (1e-2).
+ */
+const DECOMPOSITION_TOL = { rtol: 2e-4, atol: 2e-5 };
+/**
+ * A gradient projected on the singular bases of ITSELF is diagonal up to rounding: GaLore's 'full'
+ * projection at every refresh, and SOAP's first update when the gradient equals the one its bases were
+ * built from (full-batch problems: step 1 only initialises, so G2 = G1). Adam's first steps normalise
+ * every entry to about +-lr, rounding-level ones included, so with eps 1e-8 those entries' signs
+ * (float32 noise in either implementation) would decide the step. The SOAP cases on the separable
+ * problem therefore add minibatch-like noise to each step's gradient (withNoise); GaLore 'full' (inherent
+ * to the method) and SOAP's precondition_1d trace (full batch) use eps 1e-3 instead, which keeps the
+ * rounding-level entries (|entry| ~ 1e-7 |G|) negligible while the real ones still take Adam's step.
+ */
+const DIAGONAL_EPS = 1e-3;
+
 /** Each case: the reference output and the tolerance of the comparison. */
 const CASES: Array<{ c: ReferenceCase; rtol?: number; atol?: number }> = [
   { c: separable('sgd', 'sgd', { lr: 0.05 }, 5, MAIN) },
@@ -106,6 +149,29 @@ const CASES: Array<{ c: ReferenceCase; rtol?: number; atol?: number }> = [
   { c: withProbes(mlp('adahessian-mlp', 'adahessian', { lr: 0.05 }, 5), 'rademacher'), rtol: 1e-4, atol: 1e-5 },
   { c: withProbes(separable('sophia', 'sophia', { lr: 0.01, hess_interval: 2 }, 6, MAIN), 'gaussian') },
   { c: sophiaGnb(), rtol: 1e-4, atol: 1e-5 },
+  { c: separable('galore-adamw', 'galore-adamw', { lr: 0.01, rank: 4, update_proj_gap: 2 }, 6, GALORE_SHAPES), ...DECOMPOSITION_TOL },
+  {
+    c: separable('galore-adamw+full+wd', 'galore-adamw', { lr: 0.01, rank: 3, update_proj_gap: 3, proj_type: 'full', scale: 1, weight_decay: 0.1, correct_bias: false, eps: DIAGONAL_EPS }, 7, GALORE_SHAPES),
+    ...DECOMPOSITION_TOL,
+  },
+  { c: separable('galore-adamw+reverse_std', 'galore-adamw', { lr: 0.01, rank: 4, update_proj_gap: 2, proj_type: 'reverse_std' }, 6, GALORE_SHAPES), ...DECOMPOSITION_TOL },
+  { c: separable('galore-adamw+left', 'galore-adamw', { lr: 0.01, rank: 5, update_proj_gap: 2, proj_type: 'left', betas: [0.8, 0.99] }, 5, [[24, 10], [10, 24]]), ...DECOMPOSITION_TOL },
+  { c: separable('galore-adamw+right', 'galore-adamw', { lr: 0.01, rank: 5, update_proj_gap: 2, proj_type: 'right', eps: 1e-8 }, 5, [[24, 10], [10, 24]]), ...DECOMPOSITION_TOL },
+  { c: mlp('galore-adamw-mlp', 'galore-adamw', { lr: 0.01, rank: 3, update_proj_gap: 2 }, 6), ...DECOMPOSITION_TOL },
+  { c: trace('galore-adamw-beale', 'galore-adamw', { lr: 0.01 }, 30, 'beale') },
+  { c: withNoise(separable('soap', 'soap', { lr: 0.01, max_precond_dim: 20, precondition_frequency: 2 }, 7, SOAP_SHAPES), 0.3), ...DECOMPOSITION_TOL },
+  {
+    c: withNoise(separable('soap+merge+options', 'soap', {
+      lr: 0.01, merge_dims: true, max_precond_dim: 20, precondition_frequency: 3, normalize_grads: true, shampoo_beta: 0.9,
+      weight_decay: 0.05, correct_bias: false, betas: [0.9, 0.99],
+    }, 8, SOAP_MERGE_SHAPES), 0.3),
+    ...DECOMPOSITION_TOL,
+  },
+  /** channels_last 4-D: permuted (0, 3, 1, 2) to [2, 3, 4, 5], merged with max_precond_dim 6 to [6, 4, 5]. */
+  { c: withNoise(separable('soap+channels_last', 'soap', { lr: 0.01, merge_dims: true, data_format: 'channels_last', max_precond_dim: 6, precondition_frequency: 2 }, 6, [[2, 4, 5, 3]]), 0.3), ...DECOMPOSITION_TOL },
+  { c: trace('soap-rosenbrock', 'soap', { lr: 0.01 }, 30, 'rosenbrock') },
+  /** precondition_1d on [x, y]: the first GG is rank one, but in 2-D its null space is one line, so the basis is unique up to sign. */
+  { c: trace('soap-1d-rosenbrock', 'soap', { lr: 0.01, precondition_1d: true, precondition_frequency: 3, eps: DIAGONAL_EPS }, 30, 'rosenbrock'), ...DECOMPOSITION_TOL },
 ];
 
 let reference: { torch: string; cases: Record<string, ReferenceResult> };
@@ -153,23 +219,31 @@ function lossFor(c: ReferenceCase, vars: tf.Variable[]): () => tf.Scalar {
   return () => traceLoss(problem, vars[0]!);
 }
 
-/** Given gradient of the separable problem, computed as the reference computes it. */
-function separableGrads(c: ReferenceCase, vars: tf.Variable[]): tf.Tensor[] {
+/** Given gradient of the separable problem at step `at` (from 1), computed as the reference computes it. */
+function separableGrads(c: ReferenceCase, vars: tf.Variable[], at: number): tf.Tensor[] {
   const s = c.separable!;
   return vars.map((v, i) =>
     tf.tidy(() => {
       const d = tf.sub(v, tf.tensor(s.t[i]!, v.shape));
-      return tf.add(tf.mul(tf.tensor(s.a[i]!, v.shape), d), tf.mul(tf.tensor(s.c[i]!, v.shape), tf.mul(tf.mul(d, d), d)));
+      const g = tf.add(tf.mul(tf.tensor(s.a[i]!, v.shape), d), tf.mul(tf.tensor(s.c[i]!, v.shape), tf.mul(tf.mul(d, d), d)));
+      return s.noise ? tf.add(g, tf.tensor(s.noise[at - 1]![i]!, v.shape)) : g;
     }),
   );
 }
 
-function step(opt: ProfilerOptimizer, c: ReferenceCase, vars: tf.Variable[], loss: () => tf.Scalar): void {
+/** The separable case with Gaussian noise (std `scale`) added to each step's gradient, as minibatches would. */
+function withNoise(c: ReferenceCase, scale: number, seed = 19): ReferenceCase {
+  const rng = new Prng(seed);
+  const noise = Array.from({ length: c.steps }, () => c.params.map((p) => rng.gaussian(numel(p.shape)).map((x) => Math.fround(scale * x))));
+  return { ...c, separable: { ...c.separable!, noise } };
+}
+
+function step(opt: ProfilerOptimizer, c: ReferenceCase, vars: tf.Variable[], loss: () => tf.Scalar, at = 1): void {
   if (profilerOptimizer(c.optimizer).needsLoss || c.problem !== 'separable') {
     opt.minimize(loss, false, vars);
     return;
   }
-  const grads = separableGrads(c, vars);
+  const grads = separableGrads(c, vars, at);
   opt.applyGradients(vars.map((v, i) => ({ name: v.name, tensor: grads[i]! })));
   tf.dispose(grads);
 }
@@ -189,7 +263,7 @@ function runTs(c: ReferenceCase): { trajectory: number[][][]; opt: ProfilerOptim
   const loss = lossFor(c, vars);
   const trajectory: number[][][] = [];
   for (let s = 0; s < c.steps; s++) {
-    step(opt, c, vars, loss);
+    step(opt, c, vars, loss, s + 1);
     trajectory.push(vars.map((v) => Array.from(v.dataSync())));
   }
   return { trajectory, opt, vars };
@@ -244,14 +318,23 @@ describe('tfjs mechanics (cpu)', () => {
 
   test('every catalog id with a profiler implementation is registered, and the core ones are all there', () => {
     const ids = profilerOptimizerIds();
-    for (const id of ['sgd', 'sgd-momentum', 'nesterov', 'adam', 'adamw', 'amsgrad', 'adagrad', 'rmsprop', 'adafactor', 'lamb', 'novograd', 'lion', 'adamw-8bit', 'paged-adamw-8bit', 'shampoo', 'muon', 'schedule-free-adamw', 'sophia', 'adahessian']) {
+    for (const id of ['sgd', 'sgd-momentum', 'nesterov', 'adam', 'adamw', 'amsgrad', 'adagrad', 'rmsprop', 'adafactor', 'lamb', 'novograd', 'lion', 'adamw-8bit', 'paged-adamw-8bit', 'shampoo', 'muon', 'schedule-free-adamw', 'sophia', 'adahessian', 'galore-adamw', 'soap']) {
       assert.ok(ids.includes(id as never), `${id} is implemented`);
     }
+    // Every catalog optimizer has a profiler implementation.
+    assert.deepEqual(ids, [...OPTIMIZER_IDS]);
   });
 
   for (const id of profilerOptimizerIds()) {
     test(`${id}: no tensor leaks across steps, state round-trips through get/setWeights, config through the registry`, async () => {
-      const hyper: Hyperparameters = id === 'sophia' ? { hess_interval: 2 } : id === 'came' ? { lr: 2e-4 } : id === 'adam-mini' ? { dim: 8, n_heads: 2 } : {};
+      // GaLore and SOAP refresh their bases within the measured steps (GaLore at steps 4 and 7, SOAP at 3, 5, 7).
+      const hyper: Hyperparameters =
+        id === 'sophia' ? { hess_interval: 2 }
+        : id === 'came' ? { lr: 2e-4 }
+        : id === 'adam-mini' ? { dim: 8, n_heads: 2 }
+        : id === 'galore-adamw' ? { rank: 8, update_proj_gap: 3 }
+        : id === 'soap' ? { precondition_frequency: 2 }
+        : {};
       const c = withProbes(separable(`mech-${id}`, id, {}, 8, [[70, 64], [6, 5], [5]], 5), id === 'sophia' ? 'gaussian' : 'rademacher');
       const vars = variablesFor(c);
       const opt = createOptimizer(id, hyper, { probe: probeSourceFor(c, vars)! });
@@ -335,7 +418,9 @@ describe('tfjs mechanics (cpu)', () => {
     assert.throws(() => createOptimizer('adam', { betas: [0.9] }), (e: unknown) => e instanceof InputError && /betas/.test(e.message));
     assert.throws(() => createOptimizer('adafactor', { lr: 1e-3 }), (e: unknown) => e instanceof InputError && /relative_step/.test(e.message));
     assert.throws(() => createOptimizer('no-such'), (e: unknown) => e instanceof InputError && /unknown optimizer/.test(e.message));
-    assert.throws(() => createOptimizer('soap'), (e: unknown) => e instanceof InputError && /not implemented in the profiler/.test(e.message));
+    assert.throws(() => createOptimizer('galore-adamw', { proj_type: 'diagonal' }), (e: unknown) => e instanceof InputError && /galore-adamw: hyperparameter 'proj_type' must be one of std, reverse_std, left, right, full/.test(e.message));
+    assert.throws(() => createOptimizer('galore-adamw', { proj_quant: true }), (e: unknown) => e instanceof InputError && /proj_quant=true is not implemented in the profiler/.test(e.message));
+    assert.throws(() => createOptimizer('soap', { data_format: 'nhwc' }), (e: unknown) => e instanceof InputError && /soap: hyperparameter 'data_format'/.test(e.message));
   });
 
   test('reference defaults, not tfjs defaults: eps 1e-8, Adagrad accumulator 0, AdamW weight decay 0.01', () => {

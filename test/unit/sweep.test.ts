@@ -22,7 +22,7 @@ import { findDataDir, loadCorpus, type Corpus } from '../../src/profiler/sweep/c
 import {
   bestLearningRate, buildDocument, medianCurve, robustnessBehaviour, stepsToReach, type SweepState,
 } from '../../src/profiler/sweep/document';
-import { DEFAULT_SWEEP, LR_MULTIPLIERS, planSweep, proxyMin8bitSize, type SweepPlan } from '../../src/profiler/sweep/plan';
+import { DEFAULT_SWEEP, LR_MULTIPLIERS, planSweep, proxyGaloreRank, proxyMin8bitSize, type SweepPlan } from '../../src/profiler/sweep/plan';
 import { deriveProxy, proxyParams, type CnnProxy } from '../../src/profiler/sweep/proxy';
 import { walkCnnProxy } from '../../src/profiler/sweep/proxy-inventory';
 import { probeSetup } from '../../src/profiler/sweep/robustness';
@@ -135,8 +135,23 @@ describe('the plan', () => {
     assert.ok(o.estimatedStateBytes < plan.optimizers.find((x) => x.id === 'adamw')!.estimatedStateBytes);
   });
 
+  test('GaLore\'s rank on the proxy: a quarter of its smallest projected matrix side, so the projection stays low-rank', () => {
+    const plan = planSweep({ advisorInput: advisorInput('meta-llama/Llama-2-7b-hf'), alphabetSize: 71, optimizers: ['adamw', 'galore-adamw'] });
+    const o = plan.optimizers.find((x) => x.id === 'galore-adamw')!;
+    const sides = plan.params.filter((p) => p.role === 'matrix').map((p) => Math.min(...p.shape));
+    assert.equal(Math.min(...sides), 32, 'hidden 32');
+    assert.equal(proxyGaloreRank(plan.params), 8);
+    assert.equal(o.hyper['rank'], 8);
+    assert.match(o.adjustments.join(' '), /rank 8 instead of 128/);
+    // Projector + rank-8 moments hold less than AdamW's two full moments, as GaLore does on the real job.
+    assert.ok(o.estimatedStateBytes < plan.optimizers.find((x) => x.id === 'adamw')!.estimatedStateBytes);
+    // The CNN proxy has no 'matrix' tensors: nothing is projected, nothing to scale.
+    const cnn = planSweep({ advisorInput: advisorInput('resnet50', false), alphabetSize: 71, optimizers: ['galore-adamw'] });
+    assert.equal(proxyGaloreRank(cnn.params), null);
+    assert.deepEqual(cnn.optimizers[0]!.adjustments, []);
+  });
+
   test('bad optimizer lists are input errors', () => {
-    assert.throws(() => planSweep({ advisorInput: advisorInput('gpt2'), alphabetSize: 71, optimizers: ['soap'] }), /not implemented in the profiler/);
     assert.throws(() => planSweep({ advisorInput: advisorInput('gpt2'), alphabetSize: 71, optimizers: ['adamz'] }), /unknown optimizer/);
     assert.throws(() => planSweep({ advisorInput: advisorInput('gpt2'), alphabetSize: 71, steps: 1 }), /steps/);
   });
@@ -239,6 +254,26 @@ describe('training the proxies (in process)', () => {
 
   test('... and of the ResNet sweep (its convolutions as im2col x matMul, on wasm too)', async () => {
     await checkState(resnet, 'wasm');
+  });
+
+  test('GaLore AdamW and SOAP: measured state equals the estimator\'s figure on the Llama and ResNet proxies (wasm), and both train the Llama proxy', async () => {
+    await setUpTfjs('wasm');
+    for (const [ref, fineTune] of [['meta-llama/Llama-2-7b-hf', true], ['resnet50', false]] as const) {
+      const both = planSweep({ advisorInput: advisorInput(ref, fineTune), alphabetSize: corpus.alphabet.length, optimizers: ['galore-adamw', 'soap'], steps: 2 });
+      for (const o of both.optimizers) {
+        // 3 steps: SOAP's first step only allocates and initialises its state.
+        const r = await trainRun({ spec: both.proxy.spec, corpus, optimizer: o.id, lr: o.recommendedLr, hyper: o.hyper, seed: 1, steps: 3, fused: true, evaluationBatches: 1 });
+        assert.equal(r.measuredStateBytes, o.estimatedStateBytes, `${o.id} on ${both.proxy.spec.kind}: measured ${r.measuredStateBytes}, estimated ${o.estimatedStateBytes}`);
+        assert.equal(r.stateTensors.reduce((s, t) => s + t.bytes, 0), r.measuredStateBytes, o.id);
+      }
+    }
+    const both = planSweep({ advisorInput: advisorInput('meta-llama/Llama-2-7b-hf'), alphabetSize: corpus.alphabet.length, optimizers: ['galore-adamw', 'soap'], steps: 30 });
+    for (const o of both.optimizers) {
+      const r = await trainRun({ spec: both.proxy.spec, corpus, optimizer: o.id, lr: o.lrs[2]!, hyper: o.hyper, seed: 1, steps: 30, fused: true, evaluationBatches: 2 });
+      assert.equal(r.diverged, false, o.id);
+      // Well below ln(vocabulary), the loss of a uniform guess (AdamW reaches ~3.1 in 30 steps at its x3 lr).
+      assert.ok(r.finalLoss! < 0.75 * Math.log(corpus.alphabet.length), `${o.id}: final loss ${r.finalLoss} after 30 steps`);
+    }
   });
 
   test('optimizers really differ on the language-model proxy: the spread of final losses exceeds the noise across seeds', async () => {

@@ -5,8 +5,10 @@
  * (exp_avg/exp_avg_sq = zeros_like(grad)). With proj_type 'std' and an m x n weight, r = min(rank, m, n):
  * - m >= n: ortho_matrix = Vh[:r, :] [r, n], projected gradient and exp_avg/exp_avg_sq [m, r];
  * - m <  n: ortho_matrix = U[:, :r] [m, r], projected gradient and exp_avg/exp_avg_sq [r, n].
- * ortho_matrix is cast back to the gradient dtype (the parameter's). proj_quant=True stores it as packed
- * int4 (uint8, two values per byte) with per-256-element scales and zeros in the parameter dtype.
+ * ortho_matrix is cast back to the gradient dtype (the parameter's). proj_quant=True with proj_type 'std'
+ * stores it as packed int4 (uint8, two values per byte) with per-256-element scales and zeros in the
+ * parameter dtype; other proj_types keep the float matrix (plus the scales and zeros, except 'full'),
+ * see projectorStates.
  * GaLoreAdamW8bit (stateBits 8) is a bitsandbytes Optimizer2State run on the projected gradient, so the
  * 8-bit layout and min_8bit_size apply to the low-rank shape.
  */
@@ -62,28 +64,37 @@ export function galoreProjection(m: number, n: number, rank: number, projType: s
   }
 }
 
-function projectorStates(proj: Projection, ctx: StateContext): StateTensor[] {
+/**
+ * The projector's tensors. With proj_quant, GaLoreProjector.get_orthogonal_matrix runs _quantize (packed
+ * int4 ortho_matrix, scales, zeros) for type 'left'/'right' but not 'full'; only proj_type 'std' keeps
+ * the packed matrix: 'reverse_std', 'left' and 'right' assign get_orthogonal_matrix's float return value
+ * to ortho_matrix afterwards (keeping the scales and zeros), and 'full' never quantises
+ * (galore_projector.py, GaLoreProjector.project and get_orthogonal_matrix).
+ */
+function projectorStates(proj: Projection, projType: string, ctx: StateContext): StateTensor[] {
   const h = effectiveHyper(ctx);
-  if (!hyperBoolean(h, 'proj_quant', false)) {
-    return proj.ortho.map((shape, i) => stateTensor(proj.ortho.length > 1 ? `projector.ortho_matrix.${i}` : 'projector.ortho_matrix', shape, ctx.paramDtype));
-  }
+  const floats = proj.ortho.map((shape, i) => stateTensor(proj.ortho.length > 1 ? `projector.ortho_matrix.${i}` : 'projector.ortho_matrix', shape, ctx.paramDtype));
+  if (!hyperBoolean(h, 'proj_quant', false) || projType === 'full') return floats;
   const group = 256;
-  return proj.ortho.flatMap((shape) => {
-    const n = numel(shape);
-    if (n % group !== 0) throw new InputError(`GaLore proj_quant needs the projector size (${n}) to be a multiple of ${group}`);
-    const rows = n / group;
-    return [
-      stateTensor('projector.ortho_matrix', [rows, group / 2], 'uint8'),
-      stateTensor('projector.ortho_matrix_scales', [rows, 1], ctx.paramDtype),
-      stateTensor('projector.ortho_matrix_zeros', [rows, 1], ctx.paramDtype),
-    ];
-  });
+  const n = numel(proj.ortho[0]!);
+  if (n % group !== 0) throw new InputError(`GaLore proj_quant needs the projector size (${n}) to be a multiple of ${group}`);
+  const rows = n / group;
+  const scalesAndZeros = [
+    stateTensor('projector.ortho_matrix_scales', [rows, 1], ctx.paramDtype),
+    stateTensor('projector.ortho_matrix_zeros', [rows, 1], ctx.paramDtype),
+  ];
+  if (projType !== 'std') return [...floats, ...scalesAndZeros];
+  return [stateTensor('projector.ortho_matrix', [rows, group / 2], 'uint8'), ...scalesAndZeros];
+}
+
+function projTypeOf(ctx: StateContext): string {
+  return hyperString(effectiveHyper(ctx), 'proj_type', 'std') ?? 'std';
 }
 
 function lowRankShapeFor(tensor: ParamTensor, ctx: StateContext): Projection {
   const h = effectiveHyper(ctx);
   const [m, n] = tensor.shape as [number, number];
-  return galoreProjection(m, n, hyperPositiveInt(h, 'rank', 128), hyperString(h, 'proj_type', 'std') ?? 'std');
+  return galoreProjection(m, n, hyperPositiveInt(h, 'rank', 128), projTypeOf(ctx));
 }
 
 function galoreStates(tensor: ParamTensor, ctx: StateContext): StateTensor[] {
@@ -91,7 +102,7 @@ function galoreStates(tensor: ParamTensor, ctx: StateContext): StateTensor[] {
   if (!isGaloreTarget(tensor)) return bnb ? bnbStates(tensor, ctx, 2) : twoMoments(tensor.shape, ctx.paramDtype);
   const proj = lowRankShapeFor(tensor, ctx);
   const moments = bnb ? bnbStates(tensor, ctx, 2, {}, proj.lowRank) : twoMoments(proj.lowRank, ctx.paramDtype);
-  return [...projectorStates(proj, ctx), ...moments];
+  return [...projectorStates(proj, projTypeOf(ctx), ctx), ...moments];
 }
 
 const spellings: readonly CatalogSpelling[] = [

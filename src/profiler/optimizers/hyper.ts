@@ -54,6 +54,13 @@ export class HyperReader {
     return this.num(key, min, max);
   }
 
+  /** One of the strings in `allowed` (e.g. GaLore's proj_type). */
+  str<T extends string>(key: string, allowed: readonly T[]): T {
+    const v = this.raw(key);
+    if (typeof v !== 'string' || !(allowed as readonly string[]).includes(v)) this.fail(key, `one of ${allowed.join(', ')}`, v);
+    return v as T;
+  }
+
   bool(key: string): boolean {
     const v = this.raw(key);
     if (typeof v !== 'boolean') this.fail(key, 'true or false', v);

@@ -15,6 +15,7 @@ import { AMSGRAD } from './amsgrad';
 import type { OptimizerOptions, ProfilerOptimizer } from './base';
 import { CAME } from './came';
 import type { ProfilerOptimizerDefinition } from './definition';
+import { GALORE_ADAMW } from './galore-adamw';
 import { LAMB } from './lamb';
 import { LION } from './lion';
 import { MUON } from './muon';
@@ -26,11 +27,13 @@ import { SCHEDULE_FREE_ADAMW } from './schedule-free-adamw';
 import { SGD } from './sgd';
 import { SGD_MOMENTUM } from './sgd-momentum';
 import { SHAMPOO } from './shampoo';
+import { SOAP } from './soap';
 import { SOPHIA } from './sophia';
 
 const DEFINITIONS: readonly ProfilerOptimizerDefinition[] = [
   SGD, SGD_MOMENTUM, NESTEROV, ADAM, ADAMW, AMSGRAD, ADAGRAD, RMSPROP, ADAFACTOR, LAMB, NOVOGRAD, LION,
   ADAMW_8BIT, PAGED_ADAMW_8BIT, SHAMPOO, MUON, SCHEDULE_FREE_ADAMW, SOPHIA, ADAHESSIAN, CAME, ADAM_MINI,
+  GALORE_ADAMW, SOAP,
 ];
 
 export const PROFILER_OPTIMIZERS: ReadonlyMap<OptimizerId, ProfilerOptimizerDefinition> = new Map(DEFINITIONS.map((d) => [d.id, d]));

@@ -26,7 +26,7 @@ export const BANDWIDTH_ELEMENTS = 2 ** 23;
  * Optimizers whose step is not one elementwise pass over memory (matrix roots, Newton-Schulz, extra
  * backward passes for curvature): no effective bandwidth is reported for them.
  */
-export const NOT_ELEMENTWISE: ReadonlySet<OptimizerId> = new Set<OptimizerId>(['shampoo', 'muon', 'sophia', 'adahessian']);
+export const NOT_ELEMENTWISE: ReadonlySet<OptimizerId> = new Set<OptimizerId>(['shampoo', 'muon', 'sophia', 'adahessian', 'galore-adamw', 'soap']);
 
 /**
  * Catalog ids that have a TensorFlow.js implementation (src/profiler/optimizers/index.ts), listed here
@@ -34,5 +34,5 @@ export const NOT_ELEMENTWISE: ReadonlySet<OptimizerId> = new Set<OptimizerId>(['
  */
 export const PROFILER_IMPLEMENTED: readonly OptimizerId[] = [
   'sgd', 'sgd-momentum', 'nesterov', 'adam', 'adamw', 'amsgrad', 'adafactor', 'lamb', 'novograd', 'lion', 'adamw-8bit',
-  'paged-adamw-8bit', 'shampoo', 'adahessian', 'sophia', 'muon', 'schedule-free-adamw', 'adam-mini', 'came', 'adagrad', 'rmsprop',
+  'paged-adamw-8bit', 'shampoo', 'adahessian', 'sophia', 'muon', 'schedule-free-adamw', 'adam-mini', 'came', 'galore-adamw', 'soap', 'adagrad', 'rmsprop',
 ];

@@ -139,6 +139,19 @@ export function proxyMin8bitSize(params: readonly ProxyParam[]): number {
   return Math.min(...sizes);
 }
 
+/**
+ * GaLore's rank for the proxy. The catalog default (128) is at least every proxy matrix's smaller side,
+ * which would make the projection full rank (a rotated AdamW with more state than AdamW). GaLore's own
+ * from-scratch pre-training scripts use a quarter of the model width (jiaweizzhao/GaLore
+ * scripts/benchmark_c4/llama_60m.sh: rank 128 for hidden_size 512; llama_350m.sh: rank 256 for 1024);
+ * the proxy, also trained from scratch, gets a quarter of the smaller side of its smallest projected
+ * matrix. Null when the proxy has no GaLore targets (2-D 'matrix' tensors).
+ */
+export function proxyGaloreRank(params: readonly ProxyParam[]): number | null {
+  const sides = params.filter((p) => p.role === 'matrix' && p.shape.length === 2).map((p) => Math.min(p.shape[0]!, p.shape[1]!));
+  return sides.length === 0 ? null : Math.max(1, Math.floor(Math.min(...sides) / 4));
+}
+
 export function planSweep(input: PlanInput): SweepPlan {
   const steps = input.steps ?? DEFAULT_STEPS;
   if (!Number.isInteger(steps) || steps < 2 || steps > 100_000) throw new InputError(`steps must be a whole number from 2 to 100000, got ${steps}`);
@@ -184,6 +197,14 @@ export function planSweep(input: PlanInput): SweepPlan {
       hyper = { ...hyper, min_8bit_size: threshold };
       adjustments.push(
         `min_8bit_size ${threshold} instead of bitsandbytes' 4096: the proxy's matrices are smaller than 4096 elements, so the threshold is scaled with them (its smallest matrix) to quantise the same tensors as in the real model; norms and biases stay fp32`,
+      );
+    }
+    const galoreRank = id === 'galore-adamw' ? proxyGaloreRank(params) : null;
+    if (galoreRank !== null) {
+      const given = hyper['rank'] ?? getOptimizer(id).defaults['rank'];
+      hyper = { ...hyper, rank: galoreRank };
+      adjustments.push(
+        `rank ${galoreRank} instead of ${JSON.stringify(given)}: a quarter of the proxy's smallest projected matrix side, as GaLore's pre-training scripts use a quarter of the model width (rank 128 at hidden 512, 256 at 1024); ${JSON.stringify(given)} would make the projection full rank on the proxy`,
       );
     }
     const basis = rec.reasons.find((r) => r.rule.startsWith('hp:'))?.text ?? 'reference defaults';
