@@ -152,6 +152,11 @@ export function proxyGaloreRank(params: readonly ProxyParam[]): number | null {
   return sides.length === 0 ? null : Math.max(1, Math.floor(Math.min(...sides) / 4));
 }
 
+/** GaLore's projection refresh interval on the proxy: five refreshes per run. */
+export function proxyGaloreGap(steps: number): number {
+  return Math.max(1, Math.floor(steps / 5));
+}
+
 export function planSweep(input: PlanInput): SweepPlan {
   const steps = input.steps ?? DEFAULT_STEPS;
   if (!Number.isInteger(steps) || steps < 2 || steps > 100_000) throw new InputError(`steps must be a whole number from 2 to 100000, got ${steps}`);
@@ -206,6 +211,16 @@ export function planSweep(input: PlanInput): SweepPlan {
       adjustments.push(
         `rank ${galoreRank} instead of ${JSON.stringify(given)}: a quarter of the proxy's smallest projected matrix side, as GaLore's pre-training scripts use a quarter of the model width (rank 128 at hidden 512, 256 at 1024); ${JSON.stringify(given)} would make the projection full rank on the proxy`,
       );
+    }
+    if (galoreRank !== null) {
+      const given = hyper['update_proj_gap'] ?? getOptimizer(id).defaults['update_proj_gap'];
+      const gap = proxyGaloreGap(steps);
+      if (typeof given === 'number' && gap < given) {
+        hyper = { ...hyper, update_proj_gap: gap };
+        adjustments.push(
+          `update_proj_gap ${gap} instead of ${given}: a ${steps}-step run would otherwise never refresh its projection, while real runs refresh it many times (GaLore's LLaMA pre-training: every 200 of 10,000+ steps); the refresh is then paid every ${gap} steps, so GaLore's measured step cost is an upper bound for the real job`,
+        );
+      }
     }
     const basis = rec.reasons.find((r) => r.rule.startsWith('hp:'))?.text ?? 'reference defaults';
     const resolved = resolveOptimizer(id);
