@@ -134,7 +134,9 @@ export function storageSplit(split: PrecisionSplit, precision: Precision, zeroMi
     const assumed = qlora ? split.sixteenBit : split.weights;
     const written = configDtypeText(model);
     const v5 = written === null ? '' : `, here config.json's ${written.key} "${written.text}"`;
-    const why = qlora
+    const why = model.shape.kind === 'cnn'
+      ? `the weights are assumed ${assumed} as ${precision} stores them (PyTorch creates parameters in float32)`
+      : qlora
       ? `the layers bitsandbytes does not quantise are assumed ${assumed}, the half dtype of ${precision} (transformers loads them in fp16 when no torch_dtype is given, the same 2 bytes)`
       : `the base weights are assumed ${assumed} as ${precision} stores them (from_pretrained's default before transformers 5, and TRL's default); transformers >= 5 loads the checkpoint's dtype by default${v5}`;
     return { split, base: { dtype: assumed, source: 'assumed', reason: `${load.reason}: ${why}; state torch_dtype/dtype (or --load-dtype) to change it` } };
