@@ -31,8 +31,17 @@ export function currentOptimizer(job: ScanJob): ResolvedOptimizer | null {
   return resolved;
 }
 
-/** LoRA as the estimator needs it, with targets resolved from the model type when the files left them to PEFT. */
+/**
+ * LoRA as the estimator needs it, with targets resolved from the model type when the files left
+ * them to PEFT, and QLoRA's bnb_4bit_compute_dtype when a file states it.
+ */
 export function jobLora(job: ScanJob, model: ModelInventory): LoraConfig | null {
+  const lora = jobLoraTargets(job, model);
+  const compute = job.settings.qloraComputeDtype;
+  return lora !== null && lora.qlora && compute !== undefined ? { ...lora, computeDtype: compute } : lora;
+}
+
+function jobLoraTargets(job: ScanJob, model: ModelInventory): LoraConfig | null {
   const lora = job.settings.lora;
   if (lora) return lora;
   if (job.pendingLora) {
@@ -58,6 +67,7 @@ export function jobEstimateBase(job: ScanJob, model: ModelInventory, opts: JobOp
   put('gradAccum', s.gradAccum);
   put('seqLen', s.seqLen);
   put('precision', s.precision);
+  put('loadDtype', s.loadDtype);
   put('gradientCheckpointing', s.gradientCheckpointing);
   put('zeroStage', s.zeroStage);
   put('offload', s.offload);

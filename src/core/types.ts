@@ -71,6 +71,16 @@ export type Hyperparameters = Readonly<Record<string, HyperValue>>;
 /** Numeric training precisions understood by the estimator (see README table). */
 export type Precision = 'fp32' | 'fp16-mixed' | 'bf16-mixed' | 'bf16' | 'fp16';
 
+/** Floating-point dtypes a model's weights are loaded or computed in. */
+export type FloatDtype = 'fp32' | 'bf16' | 'fp16';
+
+/**
+ * The dtype a model's weights are loaded in (`from_pretrained(torch_dtype=...)`, `dtype=` in newer
+ * transformers, axolotl's bf16/fp16 flags, torchtune's `dtype`); 'auto' takes the dtype config.json
+ * states (`torch_dtype`, `dtype` in configs written by transformers >= 4.56).
+ */
+export type LoadDtype = FloatDtype | 'auto';
+
 /** A user-caused problem with a position, reported as one line, never as a stack trace. */
 export class InputError extends Error {
   constructor(

@@ -36,9 +36,11 @@ function bin(args: string[], cwd = ROOT): Run {
 
 const ajv = new Ajv({ allErrors: true, strict: false });
 function validate(schemaFile: string, doc: unknown): void {
-  const schema = JSON.parse(fs.readFileSync(path.join(ROOT, 'schemas', schemaFile), 'utf8')) as object;
-  const ok = ajv.validate(schema, doc);
-  assert.ok(ok, `${schemaFile}: ${ajv.errorsText(ajv.errors)}`);
+  const schema = JSON.parse(fs.readFileSync(path.join(ROOT, 'schemas', schemaFile), 'utf8')) as { $id?: string };
+  // A schema is compiled once per file (ajv keys schemas by $id); later documents reuse it.
+  const check = (schema.$id !== undefined ? ajv.getSchema(schema.$id) : undefined) ?? ajv.compile(schema);
+  const ok = check(doc);
+  assert.ok(ok, `${schemaFile}: ${ajv.errorsText(check.errors)}`);
 }
 
 test('params --json counts gpt2 exactly and validates against its schema', async () => {
@@ -74,6 +76,44 @@ test('estimate --json echoes every resolved input and validates against its sche
   // AdamW under bf16 AMP keeps two fp32 moments per parameter: 8 bytes x 6,738,415,616.
   assert.equal(doc.bytes.optimizerState, 8 * 6_738_415_616);
   assert.equal(doc.fits, doc.bytes.peak <= 80e9);
+});
+
+test('estimate --load-dtype: the base dtype and the weights by dtype in JSON (schema-valid) and in the table', async () => {
+  const args = ['estimate', 'meta-llama/Llama-2-7b-hf', '--optimizer', 'adamw', '--seq-len', '256', '--lora-rank', '16', '--lora-targets', 'q_proj,v_proj'];
+  const loaded = await cli(...args, '--load-dtype', 'bf16', '--json');
+  assert.equal(loaded.code, 0, loaded.err);
+  const doc = JSON.parse(loaded.out);
+  validate('estimate.schema.json', doc);
+  assert.equal(doc.inputs.loadDtype, 'bf16');
+  assert.deepEqual(doc.baseDtype, { dtype: 'bf16', source: 'load', reason: 'the model is loaded in bf16' });
+  // 6,738,415,616 base parameters x 2 B; LoRA r16 on q_proj, v_proj: 32 x 2 x 16 x (4096 + 4096)
+  // = 8,388,608 adapter parameters x 4 B (PEFT keeps them in fp32)
+  assert.deepEqual(doc.weightStorage.map((g: { part: string; dtype: string; bytes: number }) => [g.part, g.dtype, g.bytes]), [
+    ['base', 'bf16', 6_738_415_616 * 2],
+    ['adapter', 'fp32', 8_388_608 * 4],
+  ]);
+  assert.equal(doc.bytes.weights, 6_738_415_616 * 2 + 8_388_608 * 4);
+
+  const unknown = JSON.parse((await cli(...args, '--json')).out);
+  validate('estimate.schema.json', unknown);
+  assert.equal(unknown.inputs.loadDtype, null);
+  assert.equal(unknown.baseDtype.source, 'assumed');
+  assert.equal(unknown.bytes.weights, 6_738_415_616 * 4 + 8_388_608 * 4);
+
+  const text = await cli(...args, '--load-dtype', 'auto');
+  assert.equal(text.code, 0, text.err);
+  // Llama-2's config.json says float16
+  assert.match(text.out, /base weights in fp16;/);
+  assert.match(text.out, /base \(frozen\), fp16, 291 tensors/);
+
+  const q = JSON.parse((await cli(...args, '--qlora', '--bnb-4bit-compute-dtype', 'bf16', '--json')).out);
+  validate('estimate.schema.json', q);
+  assert.equal(q.inputs.lora.computeDtype, 'bf16');
+  const noQ = await cli(...args, '--bnb-4bit-compute-dtype', 'bf16');
+  assert.deepEqual([noQ.code, noQ.out], [2, '']);
+  assert.match(noQ.err, /--bnb-4bit-compute-dtype needs --qlora/);
+  const bad = await cli(...args, '--load-dtype', 'int8');
+  assert.equal(bad.code, 2);
 });
 
 test('estimate: sizes take GiB (2^30), GB (1e9) and plain bytes', async () => {
@@ -141,7 +181,13 @@ test('recommend --json over the examples validates, ranks from 1 and computes st
     assert.deepEqual(job.recommendations.map((x: { rank: number }) => x.rank), job.recommendations.map((_: unknown, i: number) => i + 1));
     for (const rec of job.recommendations) assert.ok(rec.reasons.length > 0, `${rec.optimizer} has reasons`);
   }
+  // every job says which dtype its base weights are in: the torchtune recipe's `dtype: bf16` is
+  // stated, the Trainer-arguments example states none (assumed fp32 under bf16 AMP)
+  const bySource = new Map(doc.jobs.map((j: { source: string; baseDtype: unknown }) => [j.source, j.baseDtype]));
+  assert.deepEqual((bySource.get('llama3.2-3b-lora-torchtune/3B_lora_single_device.yaml') as { dtype: string; source: string }).dtype, 'bf16');
+  assert.equal((bySource.get('llama2-7b-sft/training_args.json') as { source: string }).source, 'assumed');
   const llama = doc.jobs.find((j: { model: { source: string } }) => j.model.source === 'meta-llama/Llama-2-7b-hf');
+  assert.ok(llama.assumptions.some((a: string) => a.startsWith('Base weights in fp32')), llama.assumptions.join('\n'));
   assert.equal(llama.recommendations.find((x: { optimizer: string }) => x.optimizer === 'adamw').fits, false);
   assert.ok(llama.strategies.length > 0);
   for (const s of llama.strategies) assert.ok(s.savingBytes > 0, `${s.id} saves memory`);

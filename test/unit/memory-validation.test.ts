@@ -23,6 +23,20 @@ test('published figures are the cited ones', () => {
   );
 });
 
+test('the PEFT cases (bf16 load, no AMP) estimate exactly what pure bf16 does, and store the base in bf16', () => {
+  // PEFT's run loads the model with dtype bfloat16 and trains without autocast: its weights are
+  // bf16 whether the estimator is told "pure bf16" or "no AMP over a bf16 load".
+  for (const c of VALIDATION_CASES.filter((x) => x.id.startsWith('peft-'))) {
+    const optimizer = resolveOptimizer(c.optimizer.spelling, c.optimizer.params, c.optimizer.ecosystem);
+    assert.ok(optimizer);
+    const model = inventoryForRef('meta-llama/Llama-3.2-3B');
+    const stated = estimateMemory(resolveEstimateInput({ ...c.inputs, model, optimizer, hyperparameters: c.optimizer.params }));
+    const pure = estimateMemory(resolveEstimateInput({ ...c.inputs, precision: 'bf16', loadDtype: null, model, optimizer, hyperparameters: c.optimizer.params }));
+    assert.deepEqual(stated.bytes, pure.bytes, c.id);
+    assert.deepEqual([stated.baseDtype.dtype, stated.baseDtype.source], ['bf16', 'load'], c.id);
+  }
+});
+
 test('the PEFT LoRA setup has the parameter counts PEFT logged', () => {
   const model = inventoryForRef('meta-llama/Llama-3.2-3B');
   const optimizer = resolveOptimizer('AdamW', {}, 'pytorch');

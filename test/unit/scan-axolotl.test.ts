@@ -40,6 +40,10 @@ test('an axolotl QLoRA config joins its local base model and DeepSpeed config', 
     seqLen: 2048,
     // under DeepSpeed the ZeRO optimizer keeps fp32 master weights: mixed precision
     precision: 'bf16-mixed',
+    // `bf16: true` makes cfg.torch_dtype bfloat16: the load dtype, and for QLoRA the
+    // bnb_4bit_compute_dtype axolotl's ModelLoader passes to BitsAndBytesConfig
+    loadDtype: 'bf16',
+    qloraComputeDtype: 'bf16',
     gradientCheckpointing: false,
     zeroStage: 2,
     // no lora_target_modules: PEFT's default for model_type mistral is q_proj, v_proj
@@ -48,6 +52,9 @@ test('an axolotl QLoRA config joins its local base model and DeepSpeed config', 
     pretraining: false,
   });
   assert.deepEqual(job.sources.optimizer, { path: 'runs/qlora.yml', range: on(10, 12, 26) });
+  // both come from `bf16: true` on line 11, value at columns 7-10
+  assert.deepEqual(job.sources.loadDtype, { path: 'runs/qlora.yml', range: on(11, 7, 11) });
+  assert.deepEqual(job.sources.qloraComputeDtype, { path: 'runs/qlora.yml', range: on(11, 7, 11) });
   assert.deepEqual(job.defaults.map((d) => d.setting).sort(), ['gradientCheckpointing', 'lora.targets', 'scheduler', 'weightDecay']);
 });
 

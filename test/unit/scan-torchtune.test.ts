@@ -35,12 +35,18 @@ test('a QLoRA recipe: the builder names a preset, LoRA modules map to Hugging Fa
     seqLen: 4096,
     // torchtune casts the model to the recipe dtype: pure bf16
     precision: 'bf16',
+    // the recipe builds the model (adapters included) under set_default_dtype(dtype) and
+    // dequantises its NF4 weights to that dtype
+    loadDtype: 'bf16',
+    qloraComputeDtype: 'bf16',
     gradientCheckpointing: true,
     // output_proj is o_proj in Hugging Face's Llama; apply_lora_to_mlp adds the three MLP projections
-    lora: { rank: 16, targets: ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj'], qlora: true },
+    lora: { rank: 16, targets: ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj'], qlora: true, adapterDtype: 'bf16' },
     pretraining: false,
   });
   assert.deepEqual(job.sources.lora, { path: 'qlora_8b.yaml', range: on(2, 16, 59) });
+  // the dtype's value: line 16 `dtype: bf16`, columns 8-11
+  for (const key of ['loadDtype', 'qloraComputeDtype', 'lora.adapterDtype']) assert.deepEqual(job.sources[key], { path: 'qlora_8b.yaml', range: on(16, 8, 12) }, key);
 });
 
 test('every mapped torchtune builder names a bundled preset', () => {
@@ -49,6 +55,7 @@ test('every mapped torchtune builder names a bundled preset', () => {
   assert.deepEqual(full.jobs[0].model?.kind === 'hub-id' && full.jobs[0].model.id, 'meta-llama/Llama-3.2-1B');
   assert.equal(full.jobs[0].settings.lora, undefined);
   assert.equal(full.jobs[0].settings.precision, 'fp32');
+  assert.equal(full.jobs[0].settings.loadDtype, 'fp32');
 });
 
 test('an unknown builder falls back to a checkpoint folder in the workspace, with a warning', () => {

@@ -4,7 +4,7 @@ import type { EstimateInput, LoraConfig, MemoryEstimate } from '../../core/memor
 import type { ModelInventory } from '../../core/models/types';
 import { peftDefaultLoraTargets } from '../../core/scan';
 import { resolveOptimizer } from '../../core/optimizers';
-import { InputError, type Precision } from '../../core/types';
+import { InputError, type FloatDtype, type LoadDtype, type Precision } from '../../core/types';
 import { formatBytes } from '../../core/units';
 import type { FlagSpec, ParsedArgs } from '../args';
 import { JSON_FLAG, flag, printJson, type Command } from '../command';
@@ -18,6 +18,7 @@ export const JOB_FLAGS: readonly FlagSpec[] = [
   { name: 'seq-len', type: 'int', min: 1, max: 10_000_000, help: 'sequence length (text models)', defaultText: "2048, capped at the model's max positions" },
   { name: 'image-size', type: 'int', min: 1, max: 100_000, help: 'image side in pixels (vision models)', defaultText: "the model's, else 224" },
   { name: 'precision', type: 'string', choices: ['fp32', 'fp16-mixed', 'bf16-mixed', 'bf16', 'fp16'], help: 'training precision (see README)', defaultText: 'bf16-mixed' },
+  { name: 'load-dtype', type: 'string', choices: ['fp32', 'bf16', 'fp16', 'auto'], help: "dtype the weights are loaded in (from_pretrained torch_dtype/dtype; auto = config.json's)", defaultText: "not stated: the precision mode's storage is assumed" },
   { name: 'attention', type: 'string', choices: ['eager', 'sdpa'], help: 'attention implementation', defaultText: 'sdpa' },
   { name: 'gradient-checkpointing', type: 'bool', help: 'recompute activations in backward', defaultText: 'off' },
   { name: 'zero-stage', type: 'int', min: 0, max: 3, help: 'DeepSpeed ZeRO stage (FSDP: FULL_SHARD = 3, SHARD_GRAD_OP = 2)', defaultText: '0' },
@@ -27,6 +28,7 @@ export const JOB_FLAGS: readonly FlagSpec[] = [
   { name: 'lora-rank', type: 'int', min: 1, max: 65_536, help: 'LoRA rank (enables LoRA)', defaultText: 'no LoRA' },
   { name: 'lora-targets', type: 'list', help: 'LoRA target modules, comma-separated, or all-linear', defaultText: "PEFT's default for the model type (e.g. q_proj,v_proj for llama)" },
   { name: 'qlora', type: 'bool', help: '4-bit NF4 base weights (needs --lora-rank)', defaultText: 'off' },
+  { name: 'bnb-4bit-compute-dtype', type: 'string', choices: ['fp32', 'bf16', 'fp16'], help: 'QLoRA: dtype 4-bit weights are dequantised to (needs --qlora)', defaultText: "fp32 (BitsAndBytesConfig's default); pure bf16/fp16: that dtype" },
   { name: 'gpu-memory', type: 'size', help: 'memory of one GPU: 24GiB (2^30), 80GB (1e9) or bytes', defaultText: 'unknown (fits = null)' },
 ];
 
@@ -45,6 +47,7 @@ export function jobOverrides(args: ParsedArgs): JobOverrides {
   set('seqLen', flag<number>(args, 'seq-len'));
   set('imageSize', flag<number>(args, 'image-size'));
   set('precision', flag<Precision>(args, 'precision'));
+  set('loadDtype', flag<LoadDtype>(args, 'load-dtype'));
   set('attention', flag<string>(args, 'attention'));
   set('gradientCheckpointing', flag<boolean>(args, 'gradient-checkpointing'));
   set('zeroStage', flag<number>(args, 'zero-stage'));
@@ -55,12 +58,14 @@ export function jobOverrides(args: ParsedArgs): JobOverrides {
   const rank = flag<number>(args, 'lora-rank');
   const targets = flag<readonly string[]>(args, 'lora-targets');
   const qlora = flag<boolean>(args, 'qlora') ?? false;
+  const computeDtype = flag<FloatDtype>(args, 'bnb-4bit-compute-dtype');
   if (rank === undefined && (targets !== undefined || qlora)) {
     throw new InputError(`${qlora ? '--qlora' : '--lora-targets'} needs --lora-rank`);
   }
+  if (computeDtype !== undefined && !qlora) throw new InputError('--bnb-4bit-compute-dtype needs --qlora');
   if (rank !== undefined) {
     const t = targets === undefined ? undefined : targets.length === 1 && targets[0] === 'all-linear' ? 'all-linear' : targets;
-    o['lora'] = { rank, targets: t, qlora };
+    o['lora'] = { rank, targets: t, qlora, ...(computeDtype !== undefined ? { computeDtype } : {}) };
   }
   return o as JobOverrides;
 }
@@ -90,6 +95,7 @@ export function inputsDocument(input: EstimateInput, modelSource: string) {
     seqLen: input.seqLen,
     imageSize: input.imageSize,
     precision: input.precision,
+    loadDtype: input.loadDtype,
     attention: input.attention,
     gradientCheckpointing: input.gradientCheckpointing,
     zeroStage: input.zeroStage,
@@ -106,6 +112,8 @@ export function estimateDocument(input: EstimateInput, est: MemoryEstimate, mode
     inputs: inputsDocument(input, modelSource),
     params: est.params,
     bytes: est.bytes,
+    baseDtype: est.baseDtype,
+    weightStorage: est.weightStorage,
     fits: est.fits,
     peakPhase: est.peakPhase,
     notes: [...est.notes],
@@ -123,10 +131,19 @@ const COMPONENTS: readonly (readonly [keyof MemoryEstimate['bytes'], string])[] 
   ['overhead', 'CUDA context + allocator reserve'],
 ];
 
+function weightGroupLabel(g: MemoryEstimate['weightStorage'][number]): string {
+  const what = g.part === 'adapter' ? 'LoRA adapters' : g.trainable ? 'base (trained)' : 'base (frozen)';
+  return `${what}, ${g.dtype}, ${g.tensors} tensor${g.tensors === 1 ? '' : 's'}`;
+}
+
 export function renderEstimate(input: EstimateInput, est: MemoryEstimate, modelSource: string): string {
   const b = est.bytes;
   const rows = [['component', 'bytes', 'size']];
-  for (const [key, label] of COMPONENTS) rows.push([label, b[key].toLocaleString('en-US'), formatBytes(b[key])]);
+  for (const [key, label] of COMPONENTS) {
+    rows.push([label, b[key].toLocaleString('en-US'), formatBytes(b[key])]);
+    // What the weights are made of (before ZeRO partitioning), by part and dtype.
+    if (key === 'weights') for (const g of est.weightStorage) rows.push([`  ${weightGroupLabel(g)}`, g.bytes.toLocaleString('en-US'), formatBytes(g.bytes)]);
+  }
   rows.push(['peak allocated', b.peakAllocated.toLocaleString('en-US'), formatBytes(b.peakAllocated)]);
   rows.push(['peak (nvidia-smi)', b.peak.toLocaleString('en-US'), formatBytes(b.peak)]);
   const fit =
@@ -138,7 +155,7 @@ export function renderEstimate(input: EstimateInput, est: MemoryEstimate, modelS
     `${input.model.architecture} from ${modelSource} · ${input.optimizer.spec.name} (${input.optimizer.spelling}) · ` +
       `${input.precision} · micro-batch ${input.batchSize} · ${input.model.shape.kind === 'cnn' ? `image ${input.imageSize}px` : `seq ${input.seqLen}`}` +
       `${input.gradientCheckpointing ? ' · checkpointing' : ''}${input.zeroStage ? ` · ZeRO-${input.zeroStage}` : ''} · ${input.gpus} GPU${input.gpus > 1 ? 's' : ''}${lora}`,
-    `params ${est.params.total.toLocaleString('en-US')} (trainable ${est.params.trainable.toLocaleString('en-US')}); per GPU, peak in the ${est.peakPhase} phase:`,
+    `params ${est.params.total.toLocaleString('en-US')} (trainable ${est.params.trainable.toLocaleString('en-US')}); base weights in ${est.baseDtype.dtype}${est.baseDtype.source === 'assumed' ? ' (assumed)' : ''}; per GPU, peak in the ${est.peakPhase} phase:`,
     '',
     table(rows, [false, true, true]),
     '',
@@ -156,7 +173,7 @@ export const estimateCommand: Command = {
     'ID is a catalog id (adamw, adafactor, adamw-8bit, ...) or any ecosystem spelling (adamw_torch_fused, paged_adamw_8bit,\n' +
     'torch.optim.SGD, optax.lion, ...). All sizes are bytes per GPU.\n' +
     'JSON: {"inputs", "params", "bytes": {"weights", "gradients", "optimizerState", "masterWeights",\n' +
-    '"optimizerTemporaries", "activations", "overhead", "peakAllocated", "peak"}, "fits"}',
+    '"optimizerTemporaries", "activations", "overhead", "peakAllocated", "peak"}, "baseDtype", "weightStorage", "fits"}',
   flags: [
     { name: 'optimizer', type: 'string', help: 'optimizer id or spelling (required)' },
     ...JOB_FLAGS,

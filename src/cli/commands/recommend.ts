@@ -41,6 +41,7 @@ function jobDocument(job: ScanJob, modelSource: string, model: ModelInventory, r
     strategies: result.strategies,
     notes: result.notes,
     assumptions: result.assumptions,
+    baseDtype: result.baseDtype,
     defaults: job.defaults,
   };
 }

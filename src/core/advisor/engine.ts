@@ -92,6 +92,8 @@ export function recommend(input: AdvisorInput): AdvisorResult {
   const reference = estimate(defaultId);
   const ft = decideFineTune(input.fineTune, reference.input.lora !== null, input.hubId);
   if (ft.assumption) assumptions.push(ft.assumption);
+  const baseDtype = reference.estimate.baseDtype;
+  if (baseDtype.source === 'assumed') assumptions.push(`Base weights in ${baseDtype.dtype}: ${baseDtype.reason}.`);
   const facts: JobFacts = deriveJobFacts({
     model: input.model,
     reference: reference.input,
@@ -179,6 +181,7 @@ export function recommend(input: AdvisorInput): AdvisorResult {
     strategyPlan,
     notes: job.notes,
     assumptions,
+    baseDtype,
   };
 }
 

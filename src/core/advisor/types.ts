@@ -2,7 +2,7 @@
  * Vocabulary of the decision tree: the facts rules look at, the predicate language, rules,
  * hyperparameter advice, memory strategies and the advisor's input and output.
  */
-import type { EstimateInput } from '../memory/types';
+import type { BaseDtype, EstimateInput } from '../memory/types';
 import type { ModelInventory } from '../models/types';
 import type { OptimizerId, ResolvedOptimizer } from '../optimizers/types';
 import type { HyperValue, Precision } from '../types';
@@ -240,6 +240,8 @@ export interface AdvisorResult {
   readonly notes: readonly Reason[];
   /** Assumptions the advisor made for inputs it did not get. */
   readonly assumptions: readonly string[];
+  /** The dtype the job's base weights are stored in (from the family default's estimate), and why. */
+  readonly baseDtype: BaseDtype;
 }
 
 // ---- Input ----------------------------------------------------------------------------------------

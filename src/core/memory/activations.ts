@@ -180,6 +180,8 @@ export interface ActivationInput {
   readonly adapterA: readonly ParamTensor[];
   /** dtype of the adapters. */
   readonly adapterDtype: DType;
+  /** QLoRA: the dequantised copies of one 4-bit weight in flight (./dequant.ts), null otherwise. */
+  readonly dequant: { readonly bytes: number; readonly note: string } | null;
 }
 
 export interface ActivationEstimate {
@@ -191,6 +193,8 @@ export interface ActivationEstimate {
   readonly adapters: number;
   /** Half-precision weight copies saved under torch autocast. */
   readonly autocastWeights: number;
+  /** QLoRA: one dequantised 4-bit weight in flight (forward and backward). */
+  readonly dequant: number;
   /** Loss buffers at the start of backward (logits, fp32 upcast/log-softmax, their gradients). */
   readonly loss: number;
   /** Bytes that stay alive for the whole backward (logits held by the model output). */
@@ -206,8 +210,12 @@ const LAYER_INDEX = /\.(\d+)\./;
 /** Roles whose weights feed matmuls/convolutions that autocast runs in half precision. */
 const AUTOCAST_ROLES = new Set<ParamTensor['role']>(['matrix', 'lm-head', 'conv', 'router']);
 
+/** Floating-point storage dtypes autocast casts from (4-bit and integer storage is not cast). */
+const CASTABLE = new Set<DType>(['fp32', 'fp16', 'bf16']);
+
 /**
- * torch.autocast casts fp32 Linear/Conv weights to half precision for each matmul; the casts are
+ * torch.autocast casts Linear/Conv weights stored in another float dtype than its own (fp32
+ * weights, or e.g. bf16-loaded weights under fp16 autocast) for each matmul; the casts are
  * saved for backward (trainable leaves through autocast's cast cache, frozen weights because the
  * input gradient needs them), so they live until backward releases them. A tied embedding feeds
  * the lm_head matmul and is cast too. With checkpointing only one layer's casts are alive.
@@ -217,7 +225,7 @@ function autocastWeightCopies(input: ActivationInput, half: DType): number {
   let outside = 0;
   const perLayer = new Map<string, number>();
   for (const s of input.stored) {
-    if (s.dtype !== 'fp32') continue;
+    if (s.dtype === half || !CASTABLE.has(s.dtype)) continue;
     const t = s.tensor;
     if (!(AUTOCAST_ROLES.has(t.role) || tiedToHead.has(t.name))) continue;
     const bytes = s.elements * bytesPerElement(half);
@@ -255,7 +263,7 @@ export function estimateActivations(input: ActivationInput): ActivationEstimate 
     allocations.push({ bytes: layers, count: 1 });
     const kept = batchSize * model.shape.numLabels * act;
     return {
-      layers, head: 0, adapters: 0, autocastWeights: autocast, loss, keptThroughBackward: kept,
+      layers, head: 0, adapters: 0, autocastWeights: autocast, dequant: 0, loss, keptThroughBackward: kept,
       total: layers + autocast + loss, allocations, notes,
     };
   }
@@ -308,7 +316,13 @@ export function estimateActivations(input: ActivationInput): ActivationEstimate 
   const logitElements = shape.logitsVocab > 0 ? mainTokens * shape.logitsVocab : batchSize * shape.numLabels;
   const loss = lossBytes(logitElements, act);
   allocations.push({ bytes: logitElements * 4, count: 3 }, { bytes: logitElements * act, count: 1 });
-  const kept = logitElements * act;
+  const dequant = input.dequant?.bytes ?? 0;
+  if (input.dequant !== null) {
+    notes.push(input.dequant.note);
+    allocations.push({ bytes: dequant, count: 1 });
+  }
+  // One dequantised weight is in flight at every point of forward and backward.
+  const kept = logitElements * act + dequant;
 
   const attentionNote =
     input.attention === 'sdpa'
@@ -321,7 +335,7 @@ export function estimateActivations(input: ActivationInput): ActivationEstimate 
     }${shape.logitsVocab > 0 ? ', logits upcast to fp32 for the loss' : ''}.`,
   );
   return {
-    layers, head, adapters, autocastWeights: autocast, loss, keptThroughBackward: kept,
-    total: layers + head + adapters + autocast + loss, allocations, notes,
+    layers, head, adapters, autocastWeights: autocast, dequant, loss, keptThroughBackward: kept,
+    total: layers + head + adapters + autocast + dequant + loss, allocations, notes,
   };
 }

@@ -4,7 +4,7 @@
  */
 import type { ModelInventory } from '../models/types';
 import type { ResolvedOptimizer } from '../optimizers/types';
-import type { Precision } from '../types';
+import type { FloatDtype, LoadDtype, Precision } from '../types';
 import { InputError } from '../types';
 import type { AttentionImpl, EstimateInput, LoraConfig, OffloadTarget, ZeroAccounting } from './types';
 import { matchLoraTargets, smallestTargetDimension } from './lora';
@@ -18,7 +18,9 @@ import { effectiveHyperparameters } from './optimizer-state';
  * - imageSize: the model's own (CNN default input or config image_size), else 224 (ImageNet);
  * - precision 'bf16-mixed' (torch AMP as HF Trainer's --bf16), attention 'sdpa' (the transformers
  *   default since 4.36), no gradient checkpointing, no ZeRO (stage 0, DeepSpeed accounting), one
- *   GPU, no offload, no LoRA, GPU size unknown (fits = null).
+ *   GPU, no offload, no LoRA, GPU size unknown (fits = null);
+ * - loadDtype null: not stated, so the precision mode's storage is assumed and the estimate says
+ *   so (./load-dtype.ts).
  */
 export const ESTIMATE_DEFAULTS = {
   batchSize: 1,
@@ -26,6 +28,7 @@ export const ESTIMATE_DEFAULTS = {
   seqLen: 2048,
   imageSize: 224,
   precision: 'bf16-mixed',
+  loadDtype: null,
   attention: 'sdpa',
   gradientCheckpointing: false,
   zeroStage: 0,
@@ -45,6 +48,8 @@ export const LIMITS = {
 } as const;
 
 const PRECISIONS: readonly Precision[] = ['fp32', 'fp16-mixed', 'bf16-mixed', 'bf16', 'fp16'];
+const FLOAT_DTYPES: readonly FloatDtype[] = ['fp32', 'bf16', 'fp16'];
+const LOAD_DTYPES: readonly LoadDtype[] = [...FLOAT_DTYPES, 'auto'];
 const ATTENTIONS: readonly AttentionImpl[] = ['eager', 'sdpa'];
 const OFFLOADS: readonly OffloadTarget[] = ['none', 'optimizer', 'params'];
 const ACCOUNTINGS: readonly ZeroAccounting[] = ['deepspeed', 'paper'];
@@ -97,7 +102,16 @@ function resolveLora(model: ModelInventory, lora: LoraConfig | null | undefined,
   if (lora.targets !== 'all-linear' && (!Array.isArray(lora.targets) || lora.targets.length === 0)) {
     throw new InputError("LoRA targets must be a non-empty list of module names or 'all-linear'");
   }
-  const resolved: LoraConfig = { rank: lora.rank, targets: lora.targets, qlora: lora.qlora || qlora === true };
+  if (lora.adapterDtype !== undefined) oneOf('LoRA adapter dtype', lora.adapterDtype, FLOAT_DTYPES);
+  const isQlora = lora.qlora || qlora === true;
+  if (lora.computeDtype !== undefined) oneOf('QLoRA compute dtype (bnb_4bit_compute_dtype)', lora.computeDtype, FLOAT_DTYPES);
+  // The compute dtype only exists for 4-bit weights; it is dropped otherwise so that the echoed
+  // inputs hold nothing the estimate did not use.
+  const resolved: LoraConfig = {
+    rank: lora.rank, targets: lora.targets, qlora: isQlora,
+    ...(lora.adapterDtype !== undefined ? { adapterDtype: lora.adapterDtype } : {}),
+    ...(isQlora && lora.computeDtype !== undefined ? { computeDtype: lora.computeDtype } : {}),
+  };
   const { matched } = matchLoraTargets(model, resolved);
   const smallest = smallestTargetDimension(matched);
   if (lora.rank > smallest) {
@@ -124,6 +138,8 @@ export function resolveEstimateInput(partial: PartialEstimateInput): EstimateInp
   const seqLen = integerIn('sequence length', partial.seqLen ?? defaultSeq, 1, LIMITS.maxSeqLen);
   const imageSize = integerIn('image size', partial.imageSize ?? modelImageSize(model) ?? d.imageSize, 1, LIMITS.maxImageSize);
   const precision = oneOf('precision', partial.precision ?? d.precision, PRECISIONS);
+  const loadDtypeGiven = partial.loadDtype ?? d.loadDtype;
+  const loadDtype = loadDtypeGiven === null ? null : oneOf('load dtype', loadDtypeGiven, LOAD_DTYPES);
   const attention = oneOf('attention', partial.attention ?? d.attention, ATTENTIONS);
   const gradientCheckpointing = partial.gradientCheckpointing ?? d.gradientCheckpointing;
   if (typeof gradientCheckpointing !== 'boolean') throw new InputError('gradient checkpointing must be true or false');
@@ -147,7 +163,7 @@ export function resolveEstimateInput(partial: PartialEstimateInput): EstimateInp
   const lora = resolveLora(model, partial.lora, partial.qlora);
   const hyperparameters = effectiveHyperparameters(optimizer, partial.hyperparameters ?? {});
   return {
-    model, optimizer, hyperparameters, batchSize, gradAccum, seqLen, imageSize, precision, attention,
+    model, optimizer, hyperparameters, batchSize, gradAccum, seqLen, imageSize, precision, loadDtype, attention,
     gradientCheckpointing, zeroStage, zeroAccounting, gpus, offload, lora, gpuMemoryBytes,
   };
 }

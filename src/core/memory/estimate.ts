@@ -11,15 +11,18 @@
  * `peakAllocated` is its tensor bytes and `peak` adds the CUDA context and allocator reserve.
  */
 import { bytesOf, DTYPE_BITS } from '../types';
-import type { DType, ParamTensor } from '../types';
-import type { EstimateInput, MemoryBytes, MemoryEstimate } from './types';
+import type { DType, FloatDtype, ParamTensor } from '../types';
+import type { BaseDtype, EstimateInput, MemoryBytes, MemoryEstimate, WeightGroup } from './types';
 import { estimateActivations } from './activations';
 import { modelMaxPositions } from './defaults';
 import type { Allocation } from './activations';
 import { optimizerState } from './optimizer-state';
 import type { OptimizerStateResult } from './optimizer-state';
 import { allocatorReserve, CUDA_CONTEXT } from './overhead';
-import { precisionSplit } from './precision';
+import { dequantTemporary } from './dequant';
+import type { DequantTemporary } from './dequant';
+import { resolveLoadDtype, storageSplit } from './load-dtype';
+import { isMixed, precisionSplit } from './precision';
 import type { PrecisionSplit } from './precision';
 import { trainingTensors } from './training-tensors';
 import type { TrainingTensors } from './training-tensors';
@@ -52,7 +55,10 @@ function largestLayer(tt: TrainingTensors, gradDtype: DType): { weights: number;
 
 /** Everything about the model states of a setup, before phases are combined. */
 export interface ModelStates {
+  /** The precision split with the load dtype applied (what the tensors are stored in). */
   readonly split: PrecisionSplit;
+  /** The dtype of the non-quantised base weights and how it was decided. */
+  readonly base: BaseDtype;
   readonly tensors: TrainingTensors;
   readonly optimizer: OptimizerStateResult;
   readonly totals: ModelStateTotals;
@@ -62,7 +68,10 @@ export interface ModelStates {
 }
 
 export function estimateModelStates(input: EstimateInput): ModelStates {
-  const split = precisionSplit(input.precision, input.zeroStage, input.zeroAccounting);
+  const modeSplit = precisionSplit(input.precision, input.zeroStage, input.zeroAccounting);
+  const zeroMixed = modeSplit.masterWeights;
+  const load = resolveLoadDtype(input.loadDtype, input.model);
+  const { split, base } = storageSplit(modeSplit, input.precision, zeroMixed, load, input.lora?.qlora === true, input.model);
   const tt = trainingTensors(input.model, split, input.lora);
   const optimizerParamDtype: DType = split.masterWeights ? 'fp32' : tt.trainableDtype;
   const opt = optimizerState(input.optimizer, tt.trainable, optimizerParamDtype, input.hyperparameters);
@@ -88,7 +97,46 @@ export function estimateModelStates(input: EstimateInput): ModelStates {
     offload: input.offload,
     mixed: split.masterWeights,
   });
-  return { split, tensors: tt, optimizer: opt, totals, perGpu, optimizerParamDtype };
+  return { split, base, tensors: tt, optimizer: opt, totals, perGpu, optimizerParamDtype };
+}
+
+/** The stored weights grouped by part, trainability and dtype, in order of first appearance. */
+export function weightGroups(tt: TrainingTensors): WeightGroup[] {
+  const groups: WeightGroup[] = [];
+  for (const s of tt.stored) {
+    const part = s.adapter ? 'adapter' : 'base';
+    const trainable = s.tensor.trainable;
+    const i = groups.findIndex((g) => g.part === part && g.trainable === trainable && g.dtype === s.dtype);
+    const g = groups[i];
+    const next: WeightGroup = {
+      part, trainable, dtype: s.dtype,
+      tensors: (g?.tensors ?? 0) + 1,
+      elements: (g?.elements ?? 0) + s.elements,
+      bytes: (g?.bytes ?? 0) + s.bytes,
+    };
+    if (i < 0) groups.push(next);
+    else groups[i] = next;
+  }
+  return groups;
+}
+
+/**
+ * QLoRA's dequantisation temporary: the largest quantised weight, dequantised to the dtype it was
+ * loaded in, cast to the compute dtype and (under torch autocast) to the autocast dtype. Without
+ * a stated compute dtype: pure half-precision training computes in its half dtype; otherwise
+ * BitsAndBytesConfig's default, fp32, is assumed.
+ */
+function qloraDequant(input: EstimateInput, ms: ModelStates): DequantTemporary | null {
+  if (input.lora?.qlora !== true) return null;
+  let largest = 0;
+  for (const s of ms.tensors.stored) if (s.dtype === 'nf4') largest = Math.max(largest, s.elements);
+  if (largest === 0) return null;
+  const pure = input.precision === 'bf16' || input.precision === 'fp16';
+  const stated = input.lora.computeDtype;
+  const compute: FloatDtype = stated ?? (pure ? (input.precision as FloatDtype) : 'fp32');
+  const assumption = stated !== undefined ? null : pure ? `pure ${input.precision} training computes in ${input.precision}` : "bnb_4bit_compute_dtype not stated, BitsAndBytesConfig's default is float32";
+  const autocast = ms.split.autocastWeightCopies && isMixed(input.precision) ? ms.split.activations : null;
+  return dequantTemporary(largest, ms.split.sixteenBit, compute, autocast, assumption);
 }
 
 /** Allocations of the resident model states (for the allocator's rounding). */
@@ -127,6 +175,7 @@ export function estimateMemory(input: EstimateInput): MemoryEstimate {
     stored: tt.stored,
     adapterA: tt.trainable.filter((t) => t.module === 'lora_A'),
     adapterDtype: tt.trainableDtype,
+    dequant: qloraDequant(input, ms),
   });
 
   const resident = perGpu.weights + perGpu.masterWeights + perGpu.optimizerState;
@@ -174,6 +223,10 @@ export function estimateMemory(input: EstimateInput): MemoryEstimate {
 
   const notes: string[] = [];
   notes.push(`precision: ${split.label}.`);
+  notes.push(`base weights: ${ms.base.dtype} (${ms.base.source}): ${ms.base.reason}.`);
+  if (input.precision === 'fp16-mixed' && !split.masterWeights && tt.trainableDtype === 'fp16') {
+    notes.push("fp16 AMP over fp16 trainable weights: torch's GradScaler refuses fp16 gradients ('Attempting to unscale FP16 gradients', PEFT troubleshooting guide); train fp32 (or fp32-upcast) parameters with fp16 AMP.");
+  }
   notes.push(...tt.notes);
   notes.push(`optimizer: ${input.optimizer.spec.name} (${input.optimizer.spelling}), state summed per tensor from the catalog in ${ms.optimizerParamDtype} parameter dtype.`);
   if (input.optimizer.variant.stateBits === 8) notes.push('optimizer states are 8-bit blockwise (bitsandbytes).');
@@ -197,6 +250,8 @@ export function estimateMemory(input: EstimateInput): MemoryEstimate {
     peakPhase: stepIsPeak ? 'optimizer-step' : 'forward-backward',
     params: { total, trainable },
     stateTensors: ms.optimizer.perTensor,
+    weightStorage: weightGroups(tt),
+    baseDtype: ms.base,
     notes,
   };
 }

@@ -50,12 +50,15 @@ function fullFineTune(model: ModelInventory, split: PrecisionSplit): TrainingTen
 }
 
 /**
- * PEFT casts adapter weights that would be fp16/bf16 to fp32 (`autocast_adapter_dtype=True`, the
- * default of get_peft_model); under DeepSpeed mixed precision the engine holds the whole module in
- * half precision and keeps the fp32 copy as master weights instead.
+ * Storage dtype of the LoRA adapters. PEFT's get_peft_model upcasts fp16/bf16 adapter weights to
+ * fp32 (`autocast_adapter_dtype=True`, its default; LORA_SOURCES), whatever the base was loaded in;
+ * a tool that builds its own adapters says their dtype (torchtune: the recipe dtype). Under
+ * DeepSpeed mixed precision the engine holds the whole module in half precision and keeps the
+ * fp32 copy as master weights instead.
  */
-export function adapterDtype(split: PrecisionSplit): DType {
-  return split.masterWeights ? split.weights : 'fp32';
+export function adapterDtype(split: PrecisionSplit, lora: LoraConfig): DType {
+  if (split.masterWeights) return split.weights;
+  return lora.adapterDtype ?? 'fp32';
 }
 
 /** Storage with LoRA (optionally QLoRA): the base is frozen, only adapters train. */
@@ -76,14 +79,14 @@ function withLora(model: ModelInventory, split: PrecisionSplit, lora: LoraConfig
       stored.push({ tensor: frozen, elements, dtype, bytes: bytesOf(elements, dtype), adapter: false });
     }
   }
-  const aDtype = adapterDtype(split);
+  const aDtype = adapterDtype(split, lora);
   const adapters = adapterTensors(targets, lora.rank);
   for (const a of adapters) {
     const elements = numel(a.shape);
     stored.push({ tensor: a, elements, dtype: aDtype, bytes: bytesOf(elements, aDtype), adapter: true });
   }
   notes.push(
-    `LoRA r=${lora.rank} on ${targets.length} weight(s) (${[...new Set(targets.map((t) => t.module))].join(', ')}); base frozen (no gradients or optimizer state); adapters in ${aDtype}${aDtype === 'fp32' ? ' (PEFT autocast_adapter_dtype)' : ''}.`,
+    `LoRA r=${lora.rank} on ${targets.length} weight(s) (${[...new Set(targets.map((t) => t.module))].join(', ')}); base frozen (no gradients or optimizer state); adapters in ${aDtype}${split.masterWeights ? ' (DeepSpeed half copy; fp32 master weights)' : lora.adapterDtype !== undefined ? ' (as the tool builds them)' : ' (PEFT autocast_adapter_dtype)'}.`,
   );
   if (unmatched.length > 0) {
     notes.push(`LoRA target(s) ${unmatched.join(', ')} match no module of ${model.architecture} and were ignored (as PEFT does).`);

@@ -1,6 +1,6 @@
 import type { ModelInventory } from '../models/types';
 import type { ResolvedOptimizer, StateTensor } from '../optimizers/types';
-import type { Hyperparameters, Precision } from '../types';
+import type { DType, FloatDtype, Hyperparameters, LoadDtype, Precision } from '../types';
 
 export type AttentionImpl = 'eager' | 'sdpa';
 export type OffloadTarget = 'none' | 'optimizer' | 'params';
@@ -13,6 +13,17 @@ export interface LoraConfig {
   readonly targets: readonly string[] | 'all-linear';
   /** QLoRA: 4-bit NF4 base weights (bitsandbytes, double quantisation). */
   readonly qlora: boolean;
+  /**
+   * Storage dtype of the adapters when the tool that builds them says so (torchtune builds them in
+   * the recipe's `dtype`). Absent: PEFT's get_peft_model, which upcasts half-precision adapters to
+   * fp32 (autocast_adapter_dtype=True, its default).
+   */
+  readonly adapterDtype?: FloatDtype;
+  /**
+   * QLoRA: bitsandbytes' `bnb_4bit_compute_dtype`, the dtype 4-bit weights are dequantised to for
+   * each matmul. Absent: not stated (BitsAndBytesConfig's default, fp32, is assumed).
+   */
+  readonly computeDtype?: FloatDtype;
 }
 
 /** Everything the estimator needs, defaults already resolved (the CLI echoes this as `inputs`). */
@@ -27,6 +38,11 @@ export interface EstimateInput {
   readonly seqLen: number;
   readonly imageSize: number;
   readonly precision: Precision;
+  /**
+   * dtype the model's weights are loaded in, or null when the job does not say (then the precision
+   * mode's storage is assumed, as before this input existed, and a note says so).
+   */
+  readonly loadDtype: LoadDtype | null;
   readonly attention: AttentionImpl;
   readonly gradientCheckpointing: boolean;
   readonly zeroStage: 0 | 1 | 2 | 3;
@@ -54,6 +70,29 @@ export interface MemoryBytes {
   readonly peak: number;
 }
 
+/** Weights of one kind stored in one dtype (bytes before ZeRO partitioning). */
+export interface WeightGroup {
+  /** 'base' = the model's own weights; 'adapter' = LoRA A/B. */
+  readonly part: 'base' | 'adapter';
+  readonly trainable: boolean;
+  readonly dtype: DType;
+  readonly tensors: number;
+  readonly elements: number;
+  readonly bytes: number;
+}
+
+/**
+ * The storage dtype of the base weights that are not quantised, and how it was decided:
+ * 'load' = the job's load dtype; 'config' = load dtype 'auto', taken from config.json;
+ * 'precision' = the precision mode casts the model whatever it was loaded in (pure bf16/fp16,
+ * DeepSpeed mixed precision); 'assumed' = no load dtype known, the precision mode's default.
+ */
+export interface BaseDtype {
+  readonly dtype: DType;
+  readonly source: 'load' | 'config' | 'precision' | 'assumed';
+  readonly reason: string;
+}
+
 export interface MemoryEstimate {
   readonly bytes: MemoryBytes;
   readonly fits: boolean | null;
@@ -62,6 +101,9 @@ export interface MemoryEstimate {
   readonly params: { readonly total: number; readonly trainable: number };
   /** Per-tensor optimizer state (trainable tensors only), for breakdown tables. */
   readonly stateTensors: readonly { readonly param: string; readonly states: readonly StateTensor[] }[];
+  /** Weights by part, trainability and storage dtype (what the `weights` bytes are made of). */
+  readonly weightStorage: readonly WeightGroup[];
+  readonly baseDtype: BaseDtype;
   /** Human-readable notes on assumptions made (e.g. "activations: SDPA, no dropout masks"). */
   readonly notes: readonly string[];
 }

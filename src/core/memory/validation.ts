@@ -60,7 +60,7 @@ const ZERO_FIG1: Citation = {
 };
 
 const PEFT_SETUP =
-  'PEFT MetaMathQA defaults: model loaded with dtype bfloat16 and use_amp false, so weights, gradients and torch AdamW states are bf16 (our "bf16"); batch 4, max_seq_length 768, attn_implementation null (transformers picks SDPA), no gradient checkpointing; torch.optim.AdamW (foreach). The figure is the allocator peak (reserved) over the whole run, so we compare our peak minus the CUDA context. Texts are filtered to <= 1300 characters, so real batches are often shorter than 768 tokens.';
+  'PEFT MetaMathQA defaults (method_comparison/MetaMathQA/default_training_params.json: "dtype": "bfloat16", "use_amp": false): the model is loaded in bfloat16 and trained without autocast (our --precision fp32 --load-dtype bf16, which stores exactly what pure "bf16" does), so weights, gradients and torch AdamW states are bf16; batch 4, max_seq_length 768, attn_implementation null (transformers picks SDPA), no gradient checkpointing; torch.optim.AdamW (foreach). The figure is the allocator peak (reserved) over the whole run, so we compare our peak minus the CUDA context. Texts are filtered to <= 1300 characters, so real batches are often shorter than 768 tokens.';
 
 const ZERO_SETUP =
   'Model-state memory only (no activations): fp16 mixed-precision Adam (fp16 params and grads, fp32 master + two fp32 moments, K = 12) on a synthetic model of exactly 7.5e9 parameters, ZeRO paper accounting, 64 GPUs.';
@@ -81,10 +81,10 @@ const zeroCase = (stage: 0 | 1 | 2 | 3, id: string, description: string, publish
 export const VALIDATION_CASES: readonly ValidationCase[] = [
   {
     id: 'peft-llama-3.2-3b-full-adamw',
-    description: 'PEFT: Llama-3.2-3B full fine-tune, AdamW, bf16, batch 4 x 768, L40S',
+    description: 'PEFT: Llama-3.2-3B full fine-tune, AdamW, loaded in bf16 (no AMP), batch 4 x 768, L40S',
     model: { preset: 'meta-llama/Llama-3.2-3B' },
     optimizer: { spelling: 'AdamW', ecosystem: 'pytorch', params: { lr: 1e-5 } },
-    inputs: { precision: 'bf16', batchSize: 4, seqLen: 768, attention: 'sdpa', gradientCheckpointing: false },
+    inputs: { precision: 'fp32', loadDtype: 'bf16', batchSize: 4, seqLen: 768, attention: 'sdpa', gradientCheckpointing: false },
     metric: 'reserved',
     published: 37_241_225_216,
     citation: PEFT_FULL,
@@ -92,17 +92,17 @@ export const VALIDATION_CASES: readonly ValidationCase[] = [
   },
   {
     id: 'peft-llama-3.2-3b-lora-r32',
-    description: 'PEFT: Llama-3.2-3B LoRA r=32 (q_proj, v_proj), AdamW, bf16, batch 4 x 768, L40S',
+    description: 'PEFT: Llama-3.2-3B LoRA r=32 (q_proj, v_proj), AdamW, base loaded in bf16 (no AMP), batch 4 x 768, L40S',
     model: { preset: 'meta-llama/Llama-3.2-3B' },
     optimizer: { spelling: 'AdamW', ecosystem: 'pytorch', params: { lr: 1e-4, weight_decay: 0.1 } },
     inputs: {
-      precision: 'bf16', batchSize: 4, seqLen: 768, attention: 'sdpa', gradientCheckpointing: false,
+      precision: 'fp32', loadDtype: 'bf16', batchSize: 4, seqLen: 768, attention: 'sdpa', gradientCheckpointing: false,
       lora: { rank: 32, targets: ['q_proj', 'v_proj'], qlora: false },
     },
     metric: 'reserved',
     published: 22_273_851_392,
     citation: PEFT_LORA,
-    remarks: 'Same setup as the full fine-tune, with get_peft_model(autocast_adapter_dtype=True), which keeps the adapters in fp32, and AdamW lr 1e-4, weight_decay 0.1.',
+    remarks: 'Same setup as the full fine-tune: the frozen base is stored in bf16 (the load dtype), and get_peft_model(autocast_adapter_dtype=True) keeps the adapters, their gradients and AdamW states in fp32; AdamW lr 1e-4, weight_decay 0.1.',
   },
   zeroCase(0, 'zero-fig1-baseline', 'ZeRO Fig. 1: 7.5B params, 64 GPUs, baseline DP (model states)', 120_000_000_000),
   zeroCase(1, 'zero-fig1-pos', 'ZeRO Fig. 1: P_os (ZeRO-1)', 31_400_000_000),

@@ -109,6 +109,20 @@ function finish(inv: ModelInventory, warnings: readonly string[]): ModelInventor
   return warnings.length ? { ...inv, warnings: [...warnings, ...inv.warnings] } : inv;
 }
 
+/**
+ * The checkpoint dtype config.json records (`torch_dtype`, or `dtype` as transformers >= 4.56
+ * writes it), kept in the inventory's config: the estimator reads it when a job loads the model
+ * with dtype 'auto' (memory/load-dtype.ts).
+ */
+function withCheckpointDtype(inv: ModelInventory, config: JsonObject): ModelInventory {
+  const kept: Record<string, string> = {};
+  for (const key of ['torch_dtype', 'dtype']) {
+    const v = config[key];
+    if (typeof v === 'string') kept[key] = v;
+  }
+  return Object.keys(kept).length === 0 ? inv : { ...inv, config: { ...inv.config, ...kept } };
+}
+
 function build(config: unknown): ModelInventory {
   if (!isJsonObject(config)) {
     const kind = Array.isArray(config) ? 'an array' : config === null ? 'null' : `a ${typeof config}`;
@@ -123,7 +137,7 @@ function build(config: unknown): ModelInventory {
         : undefined;
   if (family) {
     const chosen = chooseArchitecture(family, architecture);
-    return finish(family.build(config, chosen.architecture), chosen.warnings);
+    return withCheckpointDtype(finish(family.build(config, chosen.architecture), chosen.warnings), config);
   }
   const what =
     modelType !== undefined
@@ -132,7 +146,7 @@ function build(config: unknown): ModelInventory {
         ? `architecture '${architecture}' is not a supported class and the config has no 'model_type'`
         : `the config has neither 'model_type' nor 'architectures'`;
   try {
-    return finish(buildGeneric(config, what, architecture), []);
+    return withCheckpointDtype(finish(buildGeneric(config, what, architecture), []), config);
   } catch (e) {
     if (e instanceof InputError) {
       const supported = modelType !== undefined ? ` (supported: ${supportedTypes()}${cnnHint(modelType)})` : '';

@@ -43,3 +43,10 @@ export const AXOLOTL_CONFIG_DEFAULTS = {
   seqLen: { setting: 'seqLen', key: 'sequence_len', value: 512 },
   gradientCheckpointing: { setting: 'gradientCheckpointing', key: 'gradient_checkpointing', value: false },
 } as const satisfies { readonly [K in keyof TrainingSettings]?: ToolDefault<K> };
+
+export const AXOLOTL_QLORA_SOURCE: Citation = {
+  title: 'axolotl, ModelLoader (src/axolotl/loaders/model.py) and load_lora (src/axolotl/loaders/adapter.py)',
+  url: 'https://github.com/axolotl-ai-cloud/axolotl/blob/main/src/axolotl/loaders/model.py',
+  locator:
+    'adapter qlora + load_in_4bit: BitsAndBytesConfig(bnb_4bit_compute_dtype=cfg.torch_dtype, nf4, double quant); load_lora: get_peft_model(model, lora_config, autocast_adapter_dtype=cfg.peft_autocast_adapter_dtype when set)',
+};

@@ -380,7 +380,7 @@ function ecosystemOfOptimizer(
 /** TrainingSettings keys in the order the contract declares them (for stable, readable output). */
 const SETTING_ORDER: readonly (keyof TrainingSettings)[] = [
   'optimizer', 'optimizerParams', 'learningRate', 'weightDecay', 'perDeviceBatchSize', 'gradAccum', 'seqLen',
-  'precision', 'gradientCheckpointing', 'zeroStage', 'offload', 'gpus', 'lora', 'maxSteps', 'warmupSteps',
+  'precision', 'loadDtype', 'qloraComputeDtype', 'gradientCheckpointing', 'zeroStage', 'offload', 'gpus', 'lora', 'maxSteps', 'warmupSteps',
   'warmupRatio', 'scheduler', 'pretraining',
 ];
 

@@ -13,6 +13,7 @@ import type { ParseWarning } from '../parse/node';
 import type { Link } from './detector';
 import { ContributionBuilder } from './contribution';
 import { readDeepSpeed } from './deepspeed-settings';
+import { readLoadDtype } from './dtype-fields';
 import { FieldReader, type Read } from './fields';
 import {
   TRAINER_ADAM_BETAS,
@@ -63,8 +64,26 @@ export function readTrainerArguments(reader: FieldReader, out: ContributionBuild
   readModelReference(reader, out, links);
   readSeqLen(reader, out);
   readLora(reader, out, warnings);
-  reader.string('torch_dtype', true);
-  reader.string('dtype', true);
+  readModelDtype(reader, out, warnings);
+}
+
+/**
+ * The dtype the model is loaded in: run_clm's ModelArguments / TRL's ModelConfig `torch_dtype`
+ * (`dtype` in newer TRL), passed to from_pretrained; else TRL's `model_init_kwargs` (SFTConfig,
+ * DPOConfig, ...), the from_pretrained arguments a TRL trainer uses when given a model name.
+ */
+function readModelDtype(reader: FieldReader, out: ContributionBuilder, warnings: ParseWarning[]): void {
+  const top = readLoadDtype(reader, warnings);
+  const kwargsNode = reader.node('model_init_kwargs');
+  let init: Read<string> | undefined;
+  if (kwargsNode?.kind === 'object') {
+    init = readLoadDtype(reader.nested('model_init_kwargs') as FieldReader, warnings);
+  } else if (kwargsNode !== undefined && kwargsNode.kind !== 'null' && kwargsNode.kind !== 'string') {
+    // A JSON string is also accepted by TRL (parsed as JSON at run time); it is not read here.
+    reader.fail("'model_init_kwargs' must be a mapping of from_pretrained arguments", kwargsNode.range);
+  }
+  const chosen = top ?? init;
+  if (chosen !== undefined) out.set('loadDtype', chosen.value as TrainingSettings['loadDtype'], chosen.range);
 }
 
 function useTrainerDefault<K extends keyof TrainingSettings>(out: ContributionBuilder, d: TrainerDefault<K>): void {

@@ -1,4 +1,4 @@
-import type { HyperValue, Precision } from '../types';
+import type { FloatDtype, HyperValue, LoadDtype, Precision } from '../types';
 
 /** A 1-based source range (columns count UTF-16 code units, as editors do; end is exclusive). */
 export interface SourceRange {
@@ -44,11 +44,21 @@ export interface TrainingSettings {
   readonly gradAccum?: number;
   readonly seqLen?: number;
   readonly precision?: Precision;
+  /** dtype the model's weights are loaded in (`torch_dtype`/`dtype`, axolotl's flags, torchtune `dtype`). */
+  readonly loadDtype?: LoadDtype;
+  /** QLoRA: bitsandbytes' `bnb_4bit_compute_dtype`. */
+  readonly qloraComputeDtype?: FloatDtype;
   readonly gradientCheckpointing?: boolean;
   readonly zeroStage?: 0 | 1 | 2 | 3;
   readonly offload?: 'none' | 'optimizer' | 'params';
   readonly gpus?: number;
-  readonly lora?: { readonly rank: number; readonly targets: readonly string[] | 'all-linear'; readonly qlora: boolean };
+  readonly lora?: {
+    readonly rank: number;
+    readonly targets: readonly string[] | 'all-linear';
+    readonly qlora: boolean;
+    /** Set when the tool builds the adapters in a stated dtype (torchtune: the recipe dtype); else PEFT's fp32. */
+    readonly adapterDtype?: FloatDtype;
+  };
   readonly maxSteps?: number;
   readonly warmupSteps?: number;
   readonly warmupRatio?: number;

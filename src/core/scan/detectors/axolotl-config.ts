@@ -7,10 +7,13 @@
  * Precision: axolotl loads the model in bf16 (fp16) when `bf16` (`fp16`) is set and trains it
  * with the Trainer's AMP on top, so weights, gradients and optimizer states are half precision:
  * the estimator's pure 'bf16'/'fp16'. Under DeepSpeed (`deepspeed:`), DeepSpeed keeps fp32 master
- * weights and states: the mixed precisions, which the estimator accounts ZeRO-style.
+ * weights and states: the mixed precisions, which the estimator accounts ZeRO-style. The same
+ * flags give the load dtype (cfg.torch_dtype: bf16, fp16, else fp32), which QLoRA also takes as
+ * bnb_4bit_compute_dtype; LoRA adapters come from PEFT's get_peft_model (fp32 unless
+ * `peft_autocast_adapter_dtype: false`).
  */
 import type { ObjectNode, ParseWarning } from '../../parse/node';
-import type { HyperValue, Precision } from '../../types';
+import type { FloatDtype, HyperValue, Precision } from '../../types';
 import { AXOLOTL_CONFIG_DEFAULTS, AXOLOTL_CONFIG_SCHEMA, AXOLOTL_DEFAULTS, AXOLOTL_TRAINING_SCHEMA } from '../axolotl-defaults';
 import { ContributionBuilder } from '../contribution';
 import { readDeepSpeed } from '../deepspeed-settings';
@@ -74,6 +77,7 @@ export const axolotlConfigDetector: Detector = {
     const deepspeed = readDistributed(reader, out, warnings, links);
     readPrecision(reader, out, warnings, deepspeed);
     readAdapter(reader, out, warnings);
+    readAdapterDtype(reader, out);
 
     const maxSteps = reader.number('max_steps', { integer: true, nullable: true });
     if (maxSteps?.value != null && maxSteps.value > 0) out.set('maxSteps', maxSteps.value, maxSteps.range);
@@ -210,7 +214,28 @@ function readPrecision(reader: FieldReader, out: ContributionBuilder, warnings: 
     if (written !== null) chosen = { precision: 'fp32', range: written.range };
   }
   // AXOLOTL_DTYPE_SOURCE: the flags choose the dtype the model is loaded in.
-  if (chosen !== null) out.set('precision', chosen.precision, chosen.range);
+  if (chosen !== null) {
+    out.set('precision', chosen.precision, chosen.range);
+    out.set('loadDtype', LOAD_DTYPE_OF[chosen.precision], chosen.range);
+  }
+}
+
+/** cfg.torch_dtype for each precision the flags give (AXOLOTL_DTYPE_SOURCE). */
+const LOAD_DTYPE_OF: Readonly<Record<Precision, FloatDtype>> = {
+  bf16: 'bf16', 'bf16-mixed': 'bf16', fp16: 'fp16', 'fp16-mixed': 'fp16', fp32: 'fp32',
+};
+
+/**
+ * `peft_autocast_adapter_dtype: false` is passed to get_peft_model, which then leaves the adapters
+ * in the dtype of the layers they adapt: the load dtype (AXOLOTL_QLORA_SOURCE).
+ */
+function readAdapterDtype(reader: FieldReader, out: ContributionBuilder): void {
+  const autocast = reader.boolean('peft_autocast_adapter_dtype', true);
+  const lora = out.settings.lora;
+  const load = out.settings.loadDtype;
+  if (autocast?.value !== false || lora === undefined || load === undefined || load === 'auto' || lora.qlora) return;
+  out.settings.lora = { ...lora, adapterDtype: load };
+  out.sources['lora.adapterDtype'] = out.source(autocast.range);
 }
 
 /** `deepspeed:` (a path, or an inline object) and `fsdp:` / `fsdp_config:`. True when DeepSpeed is used. */
@@ -319,6 +344,10 @@ function readAdapter(reader: FieldReader, out: ContributionBuilder, warnings: Pa
     });
   }
   const qlora = kind === 'qlora' || load4?.value === true;
+  if (qlora && out.settings.loadDtype !== undefined && out.settings.loadDtype !== 'auto') {
+    // axolotl's ModelLoader: bnb_4bit_compute_dtype = cfg.torch_dtype (AXOLOTL_QLORA_SOURCE).
+    out.set('qloraComputeDtype', out.settings.loadDtype, out.sources['loadDtype']?.range ?? at);
+  }
   out.sources['lora.rank'] = out.source(rank.range);
   if (load4?.value === true) out.sources['lora.qlora'] = out.source(load4.range);
   if (linear?.value === true) {

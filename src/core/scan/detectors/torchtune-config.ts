@@ -8,11 +8,13 @@
  * (../torchtune-models.ts), LoRA/QLoRA from the lora_/qlora_ builders and their arguments; the
  * optimizer component and its arguments; `batch_size` (per device), `gradient_accumulation_steps`,
  * `dtype` (torchtune casts the model: pure bf16), `enable_activation_checkpointing`,
- * `tokenizer.max_seq_len`. FSDP keys of the distributed recipes map to ZeRO-3 (ZeRO-2 without
+ * `tokenizer.max_seq_len`. `dtype` is also the load dtype, the dtype of the LoRA adapters (the
+ * recipes build the whole model, adapters included, under training.set_default_dtype(dtype)) and,
+ * for QLoRA, the dtype torchao's NF4 weights are dequantised to. FSDP keys of the distributed recipes map to ZeRO-3 (ZeRO-2 without
  * resharding after forward) and parameter offload.
  */
 import type { ObjectNode, ParseWarning, ParsedNode } from '../../parse/node';
-import type { HyperValue, Precision } from '../../types';
+import type { FloatDtype, HyperValue, Precision } from '../../types';
 import { ContributionBuilder } from '../contribution';
 import type { Detection, Detector, Link, ParsedFile } from '../detector';
 import { FieldReader, type Read } from '../fields';
@@ -30,7 +32,7 @@ import type { ScanFile, SourceRange } from '../types';
 const COMPONENT_TEXT = /_component_\s*:\s*['"]?torchtune\./;
 
 /** `dtype` values of torchtune recipes (training.get_dtype). */
-const DTYPES: Readonly<Record<string, Precision>> = { bf16: 'bf16', fp32: 'fp32', fp16: 'fp16' };
+const DTYPES: Readonly<Record<string, Precision & FloatDtype>> = { bf16: 'bf16', fp32: 'fp32', fp16: 'fp16' };
 
 function componentOf(node: ParsedNode | undefined): string | null {
   if (node?.kind !== 'object') return null;
@@ -78,7 +80,16 @@ export const torchtuneConfigDetector: Detector = {
     if (typeof dtype?.value === 'string') {
       const precision = DTYPES[dtype.value.toLowerCase()];
       if (precision === undefined) reader.fail(`'dtype' must be bf16, fp32 or fp16, not "${dtype.value}"`, dtype.range);
-      else out.set('precision', precision, dtype.range);
+      else {
+        out.set('precision', precision, dtype.range);
+        out.set('loadDtype', precision, dtype.range);
+        const lora = out.settings.lora;
+        if (lora !== undefined) {
+          out.settings.lora = { ...lora, adapterDtype: precision };
+          out.sources['lora.adapterDtype'] = out.source(dtype.range);
+          if (lora.qlora) out.set('qloraComputeDtype', precision, dtype.range);
+        }
+      }
     }
 
     const tokenizer = reader.nested('tokenizer');

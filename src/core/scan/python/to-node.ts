@@ -1,7 +1,9 @@
 /**
  * Python values as the position-carrying tree the config readers take (ParsedNode), so a call's
- * keyword arguments are read by the same code as a JSON/YAML object. Values that are not literals
- * (expressions, references such as `torch.bfloat16`) become "opaque" keys: written, value unknown.
+ * keyword arguments are read by the same code as a JSON/YAML object. References to torch dtypes
+ * (`torch.bfloat16`) become the string naming the dtype ("bfloat16"), as from_pretrained also
+ * takes it. Other values that are not literals (expressions, other references) become "opaque"
+ * keys: written, value unknown.
  */
 import { indexMembers, type MemberNode, type ParsedNode } from '../../parse/node';
 import type { PartialObjectNode } from '../fields';
@@ -12,6 +14,9 @@ import type { PyArg, PyCall, PyValue } from './program';
 export interface RangeMapper {
   range(start: number, end: number): SourceRange;
 }
+
+/** `torch.<dtype>` references (imports resolved), read as the dtype's name. */
+const TORCH_DTYPE_REF = /^torch\.(float32|float|float16|half|bfloat16|float64|double)$/;
 
 /** The node for a value, or undefined when it is not a literal the readers can use. */
 export function toNode(value: PyValue, map: RangeMapper): ParsedNode | undefined {
@@ -46,6 +51,10 @@ export function toNode(value: PyValue, map: RangeMapper): ParsedNode | undefined
     }
     case 'call':
       return callNode(value.call, map, []);
+    case 'ref': {
+      const dtype = TORCH_DTYPE_REF.exec(value.path);
+      return dtype === null ? undefined : { kind: 'string', value: dtype[1] as string, ...base };
+    }
     default:
       return undefined;
   }

@@ -12,15 +12,16 @@
 import { resolveOptimizer } from '../../optimizers';
 import type { Ecosystem } from '../../optimizers/types';
 import type { ObjectNode, ParseWarning } from '../../parse/node';
-import type { HyperValue, Precision } from '../../types';
+import type { FloatDtype, HyperValue, Precision } from '../../types';
 import { ContributionBuilder } from '../contribution';
+import { readComputeDtype, readLoadDtype } from '../dtype-fields';
 import type { Detection, Link } from '../detector';
 import { FieldReader, type PartialObjectNode, type Read } from '../fields';
 import { readLightningTrainer } from '../lightning-trainer';
 import { isModelConstructor, modelOfCall, type CallArgument } from '../model-refs';
 import { readTrainerArguments } from '../trainer-args';
 import type { SourceRange } from '../types';
-import type { PyCall, PyValue, PythonProgram } from './program';
+import type { PyArg, PyCall, PyValue, PythonProgram } from './program';
 import {
   OPTIMIZER_PACKAGES,
   PEFT_LORA_CONFIG_SOURCE,
@@ -143,8 +144,10 @@ export function readTrainingProgram(program: PythonProgram, path: string, map: R
     }
   }
 
-  // 3. The model.
+  // 3. The model, the dtype it is loaded in (the first from_pretrained that states one; it replaces
+  // Trainer-argument torch_dtype keys) and QLoRA's bitsandbytes config.
   let qlora = false;
+  let loadDtypeRead = false;
   for (const call of calls('model')) {
     const args: CallArgument[] = [];
     for (const a of call.args) {
@@ -159,10 +162,17 @@ export function readTrainingProgram(program: PythonProgram, path: string, map: R
     links.push({ kind: 'model', key: call.written, value: ref.id, range });
     if (ref.pretraining !== null && out.settings.pretraining === undefined) out.set('pretraining', ref.pretraining, range);
     if (reader.boolean('load_in_4bit', true)?.value === true) qlora = true;
+    if (!loadDtypeRead) loadDtypeRead = readCallDtype(reader, call, out, map, warnings);
   }
+  let computeDtype: Read<FloatDtype> | undefined;
   for (const call of calls('bnb-config')) {
-    if (root.sibling(callNode(call, map, []), call.written).boolean('load_in_4bit', true)?.value === true) qlora = true;
+    const reader = root.sibling(callNode(call, map, []), call.written);
+    if (reader.boolean('load_in_4bit', true)?.value === true) {
+      qlora = true;
+      computeDtype ??= readComputeDtype(reader, 'bnb_4bit_compute_dtype', warnings);
+    }
   }
+  if (qlora && computeDtype !== undefined) out.set('qloraComputeDtype', computeDtype.value, computeDtype.range);
   readLoraConfig(calls('lora-config')[0], root, out, map, qlora, warnings);
 
   // 4. Batch size, precision, checkpointing hints.
@@ -175,6 +185,24 @@ export function readTrainingProgram(program: PythonProgram, path: string, map: R
 
   const fields = [...root.fields].sort((a, b) => a.range.line - b.range.line || a.range.column - b.range.column);
   return { fields, error: root.error, warnings, role: 'training', contribution: out.build(), links };
+}
+
+/**
+ * `from_pretrained(..., torch_dtype=...)` / `dtype=...`: sets the load dtype when written as a
+ * literal or a torch dtype; an expression is reported as unknown. True when the call wrote one.
+ */
+function readCallDtype(reader: FieldReader, call: PyCall, out: ContributionBuilder, map: RangeMapper, warnings: ParseWarning[]): boolean {
+  const read = readLoadDtype(reader, warnings);
+  if (read !== undefined) {
+    out.set('loadDtype', read.value, read.range);
+    return true;
+  }
+  const opaque = ['dtype', 'torch_dtype'].find((k) => reader.isOpaque(k));
+  if (opaque === undefined) return false;
+  const arg = call.args.find((a) => a.name === opaque) as PyArg;
+  const r = map.range(arg.start, arg.end);
+  warnings.push({ message: `'${call.written}' ${opaque} is not a literal or a torch dtype; the load dtype is unknown`, line: r.line, column: r.column });
+  return true;
 }
 
 function mergeObjects(a: PartialObjectNode, b: PartialObjectNode): PartialObjectNode {

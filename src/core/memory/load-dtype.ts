@@ -1,0 +1,162 @@
+/**
+ * The dtype the weights sit in on the GPU, from the dtype the model is loaded in and the precision
+ * mode. The precision table (./precision.ts) says how a mode trains; the load dtype says what the
+ * parameters are: torch AMP (the Trainer's bf16/fp16 flags, Lightning's '-mixed') and plain fp32
+ * training keep the parameters in the dtype `from_pretrained` gave them, so a model loaded with
+ * `torch_dtype=torch.bfloat16` trains with bf16 weights, gradients and optimizer states under AMP,
+ * exactly as pure bf16 does. Pure bf16/fp16 (torchtune `dtype`, Lightning '-true') and DeepSpeed's
+ * mixed precision cast the model themselves, so there the mode decides.
+ *
+ * config.json's `torch_dtype` records the dtype the checkpoint was saved in; it decides the load
+ * dtype only when the model is loaded with 'auto' (or by transformers >= 5, whose default is
+ * 'auto'). When the job states no load dtype, the mode's storage is assumed (fp32 under AMP, as
+ * `from_pretrained` loads without a dtype before transformers 5 and as TRL's trainers load by
+ * default), and the estimate says so.
+ */
+import type { ModelInventory } from '../models/types';
+import type { Citation, FloatDtype, LoadDtype, Precision } from '../types';
+import type { BaseDtype } from './types';
+import type { PrecisionSplit } from './precision';
+
+export const LOAD_DTYPE_SOURCES: readonly Citation[] = [
+  {
+    title: 'transformers PreTrainedModel.from_pretrained: torch_dtype / dtype',
+    url: 'https://huggingface.co/docs/transformers/main_classes/model#transformers.PreTrainedModel.from_pretrained',
+    locator: 'load the model under this dtype; without it PyTorch creates the model in torch.float32 (docs/source/en/models.md, "Model data type", transformers 4.x)',
+  },
+  {
+    title: 'transformers PR #21524: torch_dtype="auto" looks up config.torch_dtype first',
+    url: 'https://github.com/huggingface/transformers/pull/21524',
+    locator: '"auto" takes config.torch_dtype, and only when the config has none the dtype of the first floating-point weight of the checkpoint',
+  },
+  {
+    title: 'transformers PR #39782: use `dtype` instead of `torch_dtype` everywhere (v4.56)',
+    url: 'https://github.com/huggingface/transformers/pull/39782',
+    locator: 'torch_dtype stays accepted as a deprecated alias; when both are given, dtype is used',
+  },
+  {
+    title: 'transformers PR #42883 ([docs] dtype) and TRL PR #4770',
+    url: 'https://github.com/huggingface/trl/pull/4770',
+    locator: 'transformers <= 4.57 loads float32 when dtype is omitted; from transformers v5 "auto" is the default of from_pretrained (https://github.com/huggingface/transformers/pull/42883)',
+  },
+  {
+    title: 'TRL trainer/utils.py create_model_from_path',
+    url: 'https://github.com/huggingface/trl/blob/main/trl/trainer/utils.py',
+    locator: 'dtype = kwargs.get("dtype", "float32"): a TRL trainer given a model name loads it in float32 unless model_init_kwargs sets dtype',
+  },
+  {
+    title: 'DeepSpeed engine _configure_distributed_model',
+    url: 'https://github.com/microsoft/DeepSpeed/blob/master/deepspeed/runtime/engine.py',
+    locator: 'fp16 enabled: self.module.half(); bf16 enabled: self.module.bfloat16() (the whole module, frozen weights and adapters included)',
+  },
+  {
+    title: 'transformers bitsandbytes 4-bit quantizer, update_torch_dtype',
+    url: 'https://github.com/huggingface/transformers/blob/main/src/transformers/quantizers/quantizer_bnb_4bit.py',
+    locator: 'torch_dtype None is overridden with torch.float16 for the layers bitsandbytes does not quantise',
+  },
+];
+
+/** torch dtype names (as strings, or `torch.<name>` references) for the three modelled dtypes. */
+const TORCH_NAMES: Readonly<Record<string, FloatDtype>> = {
+  float32: 'fp32', float: 'fp32', float16: 'fp16', half: 'fp16', bfloat16: 'bf16',
+};
+
+/** A dtype as torch or a config.json spells it ('bfloat16', 'torch.float16', 'half'), or null for any other. */
+export function floatDtypeOfTorchName(text: string): FloatDtype | null {
+  const name = text.trim().replace(/^torch\./, '');
+  return Object.prototype.hasOwnProperty.call(TORCH_NAMES, name) ? (TORCH_NAMES[name] as FloatDtype) : null;
+}
+
+/** The checkpoint dtype config.json states (`dtype`, else the older `torch_dtype`), as written. */
+export function configDtypeText(model: ModelInventory): { key: string; text: string } | null {
+  for (const key of ['dtype', 'torch_dtype']) {
+    const v = model.config[key];
+    if (typeof v === 'string' && v.trim() !== '') return { key, text: v.trim() };
+  }
+  return null;
+}
+
+/** The load dtype with 'auto' resolved against config.json. */
+export interface ResolvedLoadDtype {
+  readonly dtype: FloatDtype | null;
+  /** 'load' = stated; 'config' = 'auto' through config.json; null = unknown. */
+  readonly source: 'load' | 'config' | null;
+  readonly reason: string;
+}
+
+export function resolveLoadDtype(load: LoadDtype | null, model: ModelInventory): ResolvedLoadDtype {
+  if (load === null) return { dtype: null, source: null, reason: 'no load dtype is stated' };
+  if (load !== 'auto') return { dtype: load, source: 'load', reason: `the model is loaded in ${load}` };
+  const written = configDtypeText(model);
+  const dtype = written === null ? null : floatDtypeOfTorchName(written.text);
+  if (written !== null && dtype !== null) {
+    return { dtype, source: 'config', reason: `load dtype 'auto' takes config.json's ${written.key}: "${written.text}"` };
+  }
+  return {
+    dtype: null,
+    source: null,
+    reason:
+      written === null
+        ? "load dtype 'auto', but config.json states no dtype (transformers then takes the first floating-point weight of the checkpoint, which is not read here)"
+        : `load dtype 'auto', but config.json's ${written.key} "${written.text}" is not fp32, fp16 or bf16`,
+  };
+}
+
+/** Half-precision dtype of a precision mode (fp16 for the fp16 modes, else bf16). */
+function halfOf(precision: Precision): FloatDtype {
+  return precision === 'fp16-mixed' || precision === 'fp16' ? 'fp16' : 'bf16';
+}
+
+/** The split with the load dtype applied, and how the base weights' dtype was decided. */
+export interface StorageSplit {
+  readonly split: PrecisionSplit;
+  readonly base: BaseDtype;
+}
+
+/**
+ * Applies a resolved load dtype to the precision mode's split. `zeroMixed`: DeepSpeed mixed
+ * precision (the split already holds half weights and an fp32 master copy). The base dtype it
+ * reports is that of the non-quantised base weights (for QLoRA: the layers bitsandbytes keeps).
+ */
+export function storageSplit(split: PrecisionSplit, precision: Precision, zeroMixed: boolean, load: ResolvedLoadDtype, qlora: boolean, model: ModelInventory): StorageSplit {
+  const pure = precision === 'bf16' || precision === 'fp16';
+  if (zeroMixed || pure) {
+    const half = halfOf(precision);
+    const who = zeroMixed
+      ? `DeepSpeed mixed precision casts the whole model to ${half} (engine: module.${half === 'bf16' ? 'bfloat16' : 'half'}()) and keeps fp32 master weights`
+      : `pure ${precision} training keeps the whole model in ${half} (torchtune's dtype, Lightning's '-true' precision, axolotl's bf16/fp16 flags)`;
+    if (load.dtype === half) return { split, base: { dtype: half, source: load.source ?? 'load', reason: `${load.reason}; ${who}` } };
+    const loaded = load.dtype === null ? '' : `; ${load.reason}, but that does not decide the storage`;
+    return { split, base: { dtype: half, source: 'precision', reason: `${who}${loaded}` } };
+  }
+  // fp32 training and torch AMP keep the parameters in the dtype they were loaded in.
+  if (load.dtype === null) {
+    const assumed = qlora ? split.sixteenBit : split.weights;
+    const written = configDtypeText(model);
+    const v5 = written === null ? '' : `, here config.json's ${written.key} "${written.text}"`;
+    const why = model.shape.kind === 'cnn'
+      ? `the weights are assumed ${assumed} as ${precision} stores them (PyTorch creates parameters in float32)`
+      : qlora
+      ? `the layers bitsandbytes does not quantise are assumed ${assumed}, the half dtype of ${precision} (transformers loads them in fp16 when no torch_dtype is given, the same 2 bytes)`
+      : `the base weights are assumed ${assumed} as ${precision} stores them (from_pretrained's default before transformers 5, and TRL's default); transformers >= 5 loads the checkpoint's dtype by default${v5}`;
+    return { split, base: { dtype: assumed, source: 'assumed', reason: `${load.reason}: ${why}; state torch_dtype/dtype (or --load-dtype) to change it` } };
+  }
+  const l = load.dtype;
+  const source = load.source ?? 'load';
+  if (l === 'fp32') return { split, base: { dtype: 'fp32', source, reason: load.reason } };
+  const amp = precision === 'bf16-mixed' || precision === 'fp16-mixed';
+  const adjusted: PrecisionSplit = {
+    ...split,
+    label: amp
+      ? `${precision} (torch AMP over weights loaded in ${l}: trained base weights keep ${l} gradients and optimizer states; ${split.activations} matmul activations)`
+      : `no autocast over weights loaded in ${l}: trained base weights keep ${l} gradients and optimizer states; ${l} activations`,
+    weights: l,
+    frozenWeights: l,
+    gradients: l,
+    optimizerParam: l,
+    activations: amp ? split.activations : l,
+    residual: l,
+    sixteenBit: l,
+  };
+  return { split: adjusted, base: { dtype: l, source, reason: load.reason } };
+}
