@@ -188,6 +188,9 @@ test('recommend --json over the examples validates, ranks from 1 and computes st
   assert.equal((bySource.get('llama2-7b-sft/training_args.json') as { source: string }).source, 'assumed');
   const llama = doc.jobs.find((j: { model: { source: string } }) => j.model.source === 'meta-llama/Llama-2-7b-hf');
   assert.ok(llama.assumptions.some((a: string) => a.startsWith('Base weights in fp32')), llama.assumptions.join('\n'));
+  // GPT-2 from scratch is built from its config (fp32 parameters), not loaded: no load-dtype assumption to state
+  const scratch = doc.jobs.find((j: { source: string }) => j.source === 'gpt2-from-scratch/training_args.json');
+  assert.ok(!scratch.assumptions.some((a: string) => a.startsWith('Base weights in')), scratch.assumptions.join('\n'));
   assert.equal(llama.recommendations.find((x: { optimizer: string }) => x.optimizer === 'adamw').fits, false);
   assert.ok(llama.strategies.length > 0);
   for (const s of llama.strategies) assert.ok(s.savingBytes > 0, `${s.id} saves memory`);

@@ -93,7 +93,8 @@ export function recommend(input: AdvisorInput): AdvisorResult {
   const ft = decideFineTune(input.fineTune, reference.input.lora !== null, input.hubId);
   if (ft.assumption) assumptions.push(ft.assumption);
   const baseDtype = reference.estimate.baseDtype;
-  if (baseDtype.source === 'assumed') assumptions.push(`Base weights in ${baseDtype.dtype}: ${baseDtype.reason}.`);
+  // From scratch the model is built from its config, not loaded: PyTorch creates fp32 parameters, nothing is assumed.
+  if (baseDtype.source === 'assumed' && ft.fineTune) assumptions.push(`Base weights in ${baseDtype.dtype}: ${baseDtype.reason}.`);
   const facts: JobFacts = deriveJobFacts({
     model: input.model,
     reference: reference.input,
