@@ -250,11 +250,16 @@ export class App implements Actions {
     this.update({ showAllBars: all });
   }
 
+  setProfileOptimizers(optimizers: readonly string[]): void {
+    this.update({ profileOptimizers: [...optimizers] });
+  }
+
   runProfile(): void {
     const jobId = this.state.selectedJobId;
     if (jobId === null) return;
+    const chosen = this.state.profileOptimizers;
     this.update({ runOutcome: null });
-    this.rpc.request('runProfile', { jobId, optimizers: null }).then(
+    this.rpc.request('runProfile', { jobId, optimizers: chosen.length > 0 ? [...chosen] : null }).then(
       ({ runId }) => {
         if (!this.state.run || this.state.run.runId !== runId) this.update({ run: { runId, jobId, done: 0, total: 0, message: null } });
       },
