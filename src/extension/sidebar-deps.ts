@@ -13,7 +13,6 @@ import { isFix, optimizerFix } from '../core/fixes';
 import { snippetsFor } from '../core/fixes/snippets';
 import type { OptimizerId } from '../core/optimizers/types';
 import { InputError } from '../core/types';
-import { formatBytes } from '../core/units';
 import type { GpuBudgetView } from '../protocol';
 import type { SweepDocument } from '../profiler/sweep/document';
 import type { AdvisorService, JobEntry } from './advisor-service';
@@ -56,7 +55,8 @@ export function budgetView(service: AdvisorService): GpuBudgetView | null {
   return {
     bytesPerGpu: b.memoryBytes,
     gpus: b.countOverride ?? b.countDefault ?? 1,
-    label: `${b.label} (${formatBytes(b.memoryBytes)})`,
+    // The view prints the size itself ("Budget: 24.0 GiB per GPU × 1 (<label>)"): the label only names the GPU.
+    label: b.label,
     source: detected !== null ? detected.source : 'setting',
   };
 }

@@ -129,7 +129,8 @@ export class App implements Actions {
       case 'profileFinished': {
         const p = n.payload;
         this.update({ run: null, runOutcome: { kind: p.outcome, message: p.message } });
-        if (p.jobId === this.state.selectedJobId) void this.loadProfiles(p.jobId);
+        // Show what the run just saved (the newest file), complete or not.
+        if (p.jobId === this.state.selectedJobId) void this.loadProfiles(p.jobId, true);
         return;
       }
       case 'problem':
@@ -167,11 +168,12 @@ export class App implements Actions {
     }
   }
 
-  private async loadProfiles(jobId: string): Promise<void> {
+  /** Reads the job's saved results; keeps the one shown unless `newest` (after a run) or it is gone. */
+  private async loadProfiles(jobId: string, newest = false): Promise<void> {
     try {
       const profiles = await this.rpc.request('loadProfiles', { jobId });
       if (jobId !== this.state.selectedJobId) return;
-      const keep = profiles.profiles.some((p) => p.id === this.state.selectedProfileId);
+      const keep = !newest && profiles.profiles.some((p) => p.id === this.state.selectedProfileId);
       this.update({ profiles, selectedProfileId: keep ? this.state.selectedProfileId : profiles.profiles[0]?.id ?? null });
     } catch (e) {
       if (jobId === this.state.selectedJobId) this.update({ error: this.t('errorLine', { message: messageOf(e) }) });

@@ -6,6 +6,7 @@ import { measuredOnLabel, renderRobustnessTable, shortMeasuredOnLabel } from '..
 import type { OptimizerId } from '../../../src/core/optimizers/types';
 import { PROFILER_IMPLEMENTED } from '../../../src/profiler/sweep/constants';
 import { h, trustedMarkup } from '../dom';
+import { localTimeText } from '../format';
 import { badge, button, checkbox, dropdown, progressBar } from '../ui';
 import { chartFigure, emptyState, type ViewContext } from './context';
 
@@ -69,7 +70,7 @@ export function profilePanel(ctx: ViewContext): HTMLElement {
       parts.push(dropdown({
         label: t('savedResult'),
         value: selected.id,
-        choices: list.map((p) => ({ value: p.id, label: `${p.savedAt}${p.document.complete === false ? ` (${t('partial')})` : ''}` })),
+        choices: list.map((p) => ({ value: p.id, label: `${localTimeText(p.savedAt)}${p.document.complete === false ? ` (${t('partial')})` : ''}` })),
         onChange: (id) => ctx.actions.selectProfile(id),
       }));
     }
