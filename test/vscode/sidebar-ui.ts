@@ -98,7 +98,13 @@ interface CliRecommendation {
   rank: number;
   fits: boolean | null;
   peakBytes: number | null;
-  hyperparameters: { lr: number | null; weightDecay: number };
+  hyperparameters: {
+    lr: number | null;
+    weightDecay: number;
+    betas: number[] | null;
+    eps: number | number[] | null;
+    warmup: { unit: string; value: number } | null;
+  };
 }
 interface CliJob {
   source: string;
@@ -329,6 +335,17 @@ test('the recommendation card shows the CLI\'s ranking for the job: order, fits,
   const close = (text: string | undefined, value: number): boolean => text !== undefined && Math.abs(Number(text) - value) <= Math.abs(value) * 5e-4;
   if (top.lr !== null) assert.ok(close(seen.hyper['Learning rate'], top.lr), `lr on screen ${seen.hyper['Learning rate']}, CLI ${top.lr}`);
   assert.ok(close(seen.hyper['Weight decay'], top.weightDecay), `weight decay on screen ${seen.hyper['Weight decay']}, CLI ${top.weightDecay}`);
+  const list = (text: string | undefined, values: number | number[] | null): boolean => {
+    const want = values === null ? [] : typeof values === 'number' ? [values] : values;
+    const got = text === undefined || text === 'none' ? [] : text.split(',').map((x) => x.trim());
+    return got.length === want.length && got.every((g, i) => close(g, want[i]!));
+  };
+  assert.ok(list(seen.hyper['Betas'], top.betas), `betas on screen ${seen.hyper['Betas']}, CLI ${JSON.stringify(top.betas)}`);
+  assert.ok(list(seen.hyper['Epsilon'], top.eps), `eps on screen ${seen.hyper['Epsilon']}, CLI ${JSON.stringify(top.eps)}`);
+  if (top.warmup?.unit === 'ratio') {
+    const m = /^([\d.]+)% of training$/.exec(seen.hyper['Warmup'] ?? '');
+    assert.ok(m && close(m[1], top.warmup.value * 100), `warmup on screen ${seen.hyper['Warmup']}, CLI ${JSON.stringify(top.warmup)}`);
+  }
   // The plan that makes the job fit, step by step, with the peak after each step.
   const plan = job.strategyPlan;
   assert.ok(plan && plan.steps.length > 0, 'the CLI plans strategies for a job that does not fit');
@@ -353,6 +370,15 @@ test('the gradient-checkpointing toggle changes the bars to the CLI estimator\'s
   assert.ok(own.length >= 3, `the chart shows ${own.length} bars`);
   assert.deepEqual(own.map((r) => r[0]), shown.map((r) => nameOf(r.optimizer)));
   assert.deepEqual(peaksOf(own), shown.map((r) => (r.peakBytes === null ? 'none' : formatBytes(r.peakBytes))));
+  // "Show all optimizers": every ranked optimizer, each at the recommend command's peak and fit.
+  const showAll = frame.locator('vscode-checkbox').filter({ hasText: 'Show all optimizers' });
+  await showAll.click();
+  await waitInView(frame, `${MEMORY_PEAKS_JS} return peaks.length === ${job.recommendations.length};`, 'a bar per ranked optimizer');
+  assert.deepEqual((await rows()).map((r) => [r[0], r[r.length - 2], r[r.length - 1]]), job.recommendations.map((r) => [
+    nameOf(r.optimizer), r.peakBytes === null ? 'none' : formatBytes(r.peakBytes), r.fits === null ? 'unknown' : r.fits ? 'yes' : 'no',
+  ]));
+  await showAll.click();
+  await waitInView(frame, `${MEMORY_PEAKS_JS} return peaks.length === ${own.length};`, 'the first bars only');
 
   // Tick "Gradient checkpointing" and wait for the bars to change.
   const box = frame.locator('vscode-checkbox').filter({ hasText: 'Gradient checkpointing' });
