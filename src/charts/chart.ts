@@ -56,3 +56,29 @@ export function fitLabel(label: string, maxPx: number, fontPx = 11): string {
   }
   return `${out.trimEnd()}…`;
 }
+
+/**
+ * Splits a label into at most `maxLines` lines no wider than `maxPx` (estimated with textWidth): breaks
+ * after spaces, and between any two CJK characters; the last line is shortened with an ellipsis when the
+ * label does not fit in `maxLines`. A label that fits is one line.
+ */
+export function wrapLabel(label: string, maxPx: number, maxLines = 2, fontPx = 11): string[] {
+  if (textWidth(label, fontPx) <= maxPx) return [label];
+  // Break opportunities: after each space-delimited word, and after any CJK character (closing
+  // punctuation stays with the character before it, so no line starts with "，" or "）").
+  const pieces = label.match(/[\u2e80-\u9fff\uff00-\uffef][\u3001\u3002\uff09\uff0c\uff1a\uff1b]*|[^\s\u2e80-\u9fff\uff00-\uffef]+\s*|\s+/g) ?? [label];
+  const lines: string[] = [];
+  let line = '';
+  for (const piece of pieces) {
+    if (line !== '' && textWidth(`${line}${piece}`.trimEnd(), fontPx) > maxPx) {
+      lines.push(line.trimEnd());
+      line = piece.trimStart();
+    } else {
+      line += piece;
+    }
+  }
+  if (line.trim() !== '') lines.push(line.trimEnd());
+  if (lines.length <= maxLines) return lines.map((l) => fitLabel(l, maxPx, fontPx));
+  const kept = lines.slice(0, maxLines - 1);
+  return [...kept.map((l) => fitLabel(l, maxPx, fontPx)), fitLabel(`${lines.slice(maxLines - 1).join(' ')}`, maxPx, fontPx)];
+}

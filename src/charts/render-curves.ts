@@ -104,7 +104,7 @@ export function renderLossCurves(doc: ProfileResultDocument, opts: ChartOptions)
   const defs = el('defs', {}, el('clipPath', { id: clip }, el('rect', { x: m.left, y: m.top - 2, width: width - m.left - m.right, height: height - m.top - m.bottom + 2 })));
   const body =
     defs +
-    el('g', { class: 'oa-axes' }, bottomAxis(x, height - m.bottom, s.curvesX, m.top), leftAxis(y, m.left, s.curvesY, width - m.right, 12)) +
+    el('g', { class: 'oa-axes' }, bottomAxis(x, height - m.bottom, s.curvesX, m.top, [0, width]), leftAxis(y, m.left, s.curvesY, width - m.right, 12)) +
     series.join('') +
     el('g', { class: 'oa-labels', 'aria-hidden': 'true' }, ...labels);
   const svg = chartSvg({ id, width, height, title: s.curvesTitle, description, kind: 'oa-chart-curves' }, body);

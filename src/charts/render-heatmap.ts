@@ -1,7 +1,8 @@
 /**
  * The lr-sensitivity heat map: rows = optimizers, columns = learning rates tried (as multiples of the
- * recommended lr), cell = median final loss over seeds (text in the cell; shade = lower is darker,
- * on a log scale across the grid), crossed when that median diverged.
+ * recommended lr), cell = median final loss over seeds (text in the cell; the lower the loss, the more
+ * opaque the theme colour, on a log scale across the grid: darker on light themes, brighter on dark
+ * ones), crossed when that median diverged.
  */
 import { formatNumber } from './axes';
 import { checkId, fitLabel, textWidth, type ChartOptions, type RenderedChart } from './chart';

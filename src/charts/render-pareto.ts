@@ -93,7 +93,7 @@ export function renderParetoChart(doc: ProfileResultDocument, opts: ChartOptions
   const front = points.filter((p) => p.status === 'front').map((p) => p.id);
   const description = fill(s.paretoDesc, { count: points.length, front: front.length ? front.join(', ') : s.none }) + ` ${measuredOnLabel(doc, s)}`;
   const body =
-    el('g', { class: 'oa-axes' }, bottomAxis(x, height - m.bottom, s.paretoX, m.top), leftAxis(y, m.left, s.paretoY, width - m.right, 12)) +
+    el('g', { class: 'oa-axes' }, bottomAxis(x, height - m.bottom, s.paretoX, m.top, [0, width]), leftAxis(y, m.left, s.paretoY, width - m.right, 12)) +
     el('g', { class: 'oa-points' }, ...marks) +
     el('g', { class: 'oa-labels', 'aria-hidden': 'true' }, ...labels);
   const svg = chartSvg({ id, width, height, title: s.paretoTitle, description, kind: 'oa-chart-pareto' }, body);

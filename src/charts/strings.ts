@@ -123,8 +123,8 @@ export const EN_CHART_STRINGS: ChartStrings = {
   curvesSeeds: 'Seeds',
 
   heatTitle: 'Learning-rate sensitivity',
-  heatDesc: 'Median final loss over seeds for each optimizer at each learning rate tried; darker cells have lower loss, crossed cells diverged.',
-  heatLegend: 'darker = lower final loss',
+  heatDesc: 'Median final loss over seeds for each optimizer at each learning rate tried; the stronger the colour, the lower the loss; crossed cells diverged.',
+  heatLegend: 'stronger colour = lower final loss',
   heatDiverged: 'diverged',
   heatLr: 'Learning rate',
 
@@ -194,8 +194,8 @@ export const ZH_CN_CHART_STRINGS: ChartStrings = {
   curvesSeeds: '随机种子数',
 
   heatTitle: '学习率敏感度',
-  heatDesc: '每个优化器在每个尝试过的学习率下、各随机种子最终损失的中位数；颜色越深损失越低，打叉的格子表示训练发散。',
-  heatLegend: '颜色越深，最终损失越低',
+  heatDesc: '每个优化器在每个尝试过的学习率下、各随机种子最终损失的中位数；颜色越浓损失越低，打叉的格子表示训练发散。',
+  heatLegend: '颜色越浓，最终损失越低',
   heatDiverged: '发散',
   heatLr: '学习率',
 

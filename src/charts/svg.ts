@@ -4,6 +4,7 @@
  * --vscode-* theme variables. No `style` attributes either (the webview's CSP allows no inline styles).
  */
 import type { Axis } from './axes';
+import { textWidth, wrapLabel } from './chart';
 
 const ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
@@ -106,8 +107,12 @@ export function axisTitle(title: string, axis: Axis): string {
   return axis.unit ? `${title} (${axis.unit})` : title;
 }
 
-/** A horizontal axis at y (ticks, labels, gridlines up to `gridTop`) with its title under it. */
-export function bottomAxis(axis: Axis, y: number, title: string, gridTop: number | null): string {
+/**
+ * A horizontal axis at y (ticks, labels, gridlines up to `gridTop`) with its title under it. With
+ * `titleRoom` ([left, right] of the chart, which must leave 42 px below the axis), a title wider than
+ * the room wraps onto a second line and is kept inside it; without, it is one line centred on the axis.
+ */
+export function bottomAxis(axis: Axis, y: number, title: string, gridTop: number | null, titleRoom?: readonly [number, number]): string {
   const parts: string[] = [el('line', { class: 'oa-axis-line', x1: axis.range[0], x2: axis.range[1], y1: y, y2: y })];
   axis.ticks.forEach((t) => {
     const x = axis.scale(t.value);
@@ -116,7 +121,20 @@ export function bottomAxis(axis: Axis, y: number, title: string, gridTop: number
     parts.push(text(t.label, { class: 'oa-tick-label', x, y: y + 15, 'text-anchor': 'middle' }));
   });
   const mid = (axis.range[0] + axis.range[1]) / 2;
-  parts.push(text(axisTitle(title, axis), { class: 'oa-axis-title', x: mid, y: y + 31, 'text-anchor': 'middle' }));
+  const full = axisTitle(title, axis);
+  if (titleRoom === undefined) {
+    parts.push(text(full, { class: 'oa-axis-title', x: mid, y: y + 31, 'text-anchor': 'middle' }));
+  } else {
+    const [left, right] = titleRoom;
+    const lines = wrapLabel(full, Math.max(40, right - left - 4));
+    const half = Math.max(...lines.map((l) => textWidth(l))) / 2;
+    // Centred on the axis, moved inwards when that would cut it at the chart's edge.
+    const x = Math.min(Math.max(mid, left + 2 + half), right - 2 - half);
+    lines.forEach((line, i) => {
+      const ly = lines.length === 1 ? y + 31 : y + 28 + 12 * i;
+      parts.push(text(line, { class: 'oa-axis-title', x, y: ly, 'text-anchor': 'middle' }));
+    });
+  }
   return el('g', { class: 'oa-axis oa-axis-x', 'aria-hidden': 'true' }, ...parts);
 }
 

@@ -11,6 +11,20 @@ import type { GpuSettings } from './hints/budget';
 export const SECTION = 'optimizerAdvisor';
 /** The file size cap when the setting is unreadable (the CLI walker's default). */
 export const DEFAULT_MAX_FILE_SIZE = '2MiB';
+/**
+ * Defaults of the sidebar's profile run, the CLI's (`profile` without --robustness: DEFAULT_BUDGET_SECONDS
+ * in src/cli/commands/profile.ts, DEFAULT_STEPS in src/profiler/sweep/plan.ts); a unit test checks
+ * package.json declares the same and that they are equal.
+ */
+export const PROFILE_DEFAULTS = { budgetSeconds: 120, steps: 100 } as const;
+/** The ranges package.json declares for the profile settings (values outside fall back to the defaults). */
+export const PROFILE_LIMITS = { budgetSeconds: [5, 86_400], steps: [2, 100_000] } as const;
+
+/** The sidebar's profile run: wall-clock budget and optimizer steps per training run. */
+export interface ProfileSettings {
+  readonly budgetSeconds: number;
+  readonly steps: number;
+}
 
 export class Config {
   private get cfg(): vscode.WorkspaceConfiguration {
@@ -79,6 +93,17 @@ export class Config {
   diagnosticsExclude(folder: vscode.WorkspaceFolder): string[] {
     const list = this.scoped(folder.uri).get<unknown>('diagnostics.exclude', []);
     return Array.isArray(list) ? list.filter((x): x is string => typeof x === 'string' && x.trim() !== '') : [];
+  }
+
+  /** `optimizerAdvisor.profile.*`; a value out of range or of the wrong type gives the default. */
+  get profile(): ProfileSettings {
+    const budget = this.cfg.get<unknown>('profile.budgetSeconds', PROFILE_DEFAULTS.budgetSeconds);
+    const steps = this.cfg.get<unknown>('profile.steps', PROFILE_DEFAULTS.steps);
+    const within = (v: unknown, [lo, hi]: readonly [number, number]): v is number => typeof v === 'number' && Number.isFinite(v) && v >= lo && v <= hi;
+    return {
+      budgetSeconds: within(budget, PROFILE_LIMITS.budgetSeconds) ? budget : PROFILE_DEFAULTS.budgetSeconds,
+      steps: within(steps, PROFILE_LIMITS.steps) && Number.isInteger(steps) ? steps : PROFILE_DEFAULTS.steps,
+    };
   }
 
   get detectGpus(): boolean {

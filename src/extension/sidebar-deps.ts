@@ -13,12 +13,12 @@ import { isFix, optimizerFix } from '../core/fixes';
 import { snippetsFor } from '../core/fixes/snippets';
 import type { OptimizerId } from '../core/optimizers/types';
 import { InputError } from '../core/types';
-import { formatBytes } from '../core/units';
 import type { GpuBudgetView } from '../protocol';
 import type { BackendRequest } from '../profiler/protocol';
 import type { SweepDocument } from '../profiler/sweep/document';
 import type { AdvisorService, JobEntry } from './advisor-service';
 import { profilerModuleDirs } from './gpu-backend/location';
+import { Config } from './config';
 import { jobAnchor } from './hints/analysis';
 import type { Log } from './log';
 import { fileUri, relativeTo, toTextEdit } from './providers/convert';
@@ -37,11 +37,6 @@ export interface SidebarServices {
   readonly globalStorageUri?: vscode.Uri;
 }
 
-/**
- * Wall-clock budget of a sweep started from the sidebar: the CLI's default for `profile` without
- * --robustness (DEFAULT_BUDGET_SECONDS in src/cli/commands/profile.ts), so both give the same result.
- */
-export const SIDEBAR_PROFILE_BUDGET_MS = 120_000;
 /** Least time between two rewrites of the saved result while a sweep runs (as the CLI). */
 const SAVE_INTERVAL_MS = 200;
 /** Folder under workspace storage holding one folder of saved results per job. */
@@ -64,7 +59,8 @@ export function budgetView(service: AdvisorService): GpuBudgetView | null {
   return {
     bytesPerGpu: b.memoryBytes,
     gpus: b.countOverride ?? b.countDefault ?? 1,
-    label: `${b.label} (${formatBytes(b.memoryBytes)})`,
+    // The view prints the size itself ("Budget: 24.0 GiB per GPU × 1 (<label>)"): the label only names the GPU.
+    label: b.label,
     source: detected !== null ? detected.source : 'setting',
   };
 }
@@ -245,6 +241,10 @@ export class ExtensionSidebarDeps implements SidebarDeps, vscode.Disposable {
     const input = await this.advisorInput(jobId);
     const model = entry.outcome.kind === 'evaluated' ? entry.outcome.evaluation.model.source : jobId;
     const dist = path.join(this.services.extensionPath, 'dist');
+    // optimizerAdvisor.profile.budgetSeconds / .steps, read when the run starts; their defaults are the
+    // CLI's for `profile` without --robustness (PROFILE_DEFAULTS in ./config), so both give the same result.
+    const settings = new Config().profile;
+    const budgetMs = settings.budgetSeconds * 1000;
     // A runtime path: the sweep (and TensorFlow.js behind its types) stays out of dist/extension.js.
     const sweepBundle = path.join(dist, 'profiler-sweep.js');
     // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -271,7 +271,8 @@ export class ExtensionSidebarDeps implements SidebarDeps, vscode.Disposable {
     const result = await sweep.runSweep({
       job: { id: jobId, model },
       advisorInput: input,
-      budgetMs: SIDEBAR_PROFILE_BUDGET_MS,
+      budgetMs,
+      steps: settings.steps,
       signal: options.signal,
       ...(options.optimizers !== null ? { optimizers: options.optimizers } : {}),
       dataDir: path.join(this.services.extensionPath, 'data'),
@@ -302,7 +303,7 @@ export class ExtensionSidebarDeps implements SidebarDeps, vscode.Disposable {
       case 'running':
         return { outcome: 'cancelled', message: `stopped; what was measured until then is saved${detail}` };
       case 'budget-exceeded':
-        return { outcome: 'completed', message: `the ${SIDEBAR_PROFILE_BUDGET_MS / 1000} s budget ran out; the partial result is saved${detail}` };
+        return { outcome: 'completed', message: `the ${settings.budgetSeconds} s budget ran out (setting optimizerAdvisor.profile.budgetSeconds); the partial result is saved${detail}` };
       default:
         return { outcome: 'failed', message: `the sweep ${doc.outcome}${detail}; what was measured until then is saved` };
     }

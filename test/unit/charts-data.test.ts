@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import {
   byteAxis, byteUnit, formatNumber, linearTicks, logAxis, logTicks, niceLogDomain, timeUnit,
 } from '../../src/charts/axes';
-import { fitLabel, textWidth } from '../../src/charts/chart';
+import { fitLabel, textWidth, wrapLabel } from '../../src/charts/chart';
 import { contourLevels, contourLines, plotWindow, sampleGrid } from '../../src/charts/contours';
 import { stackMemoryBars } from '../../src/charts/memory';
 import { dominates, paretoFront, paretoFrontIds, paretoInputsFromProfile } from '../../src/charts/pareto';
@@ -259,4 +259,21 @@ test('layout helpers: loss quarters, padding, heat shades, label spreading and f
   assert.equal(fitLabel('sgd', 100), 'sgd');
   const cut = fitLabel('AdamW 8-bit (bitsandbytes)', 60);
   assert.ok(cut.endsWith('…') && textWidth(cut) <= 60, cut);
+});
+
+test('axis titles wrap at spaces (any CJK character) into at most two lines that fit, the rest ellipsised', () => {
+  const title = 'Estimated peak per GPU for your job, modelled (GiB)';
+  assert.deepEqual(wrapLabel(title, 1000), [title]);
+  const two = wrapLabel(title, 200);
+  assert.equal(two.length, 2);
+  assert.equal(two.join(' '), title, 'nothing lost when two lines are enough');
+  for (const line of two) assert.ok(textWidth(line) <= 200, line);
+  const cut = wrapLabel(title, 90);
+  assert.equal(cut.length, 2);
+  assert.ok(cut[1]!.endsWith('…') && cut.every((l) => textWidth(l) <= 90), cut.join(' | '));
+  const zh = wrapLabel('你的任务每块 GPU 的估计峰值，估算值（GiB）', 160);
+  assert.equal(zh.length, 2);
+  assert.ok(zh.every((l) => textWidth(l) <= 160), zh.join(' | '));
+  assert.equal(zh.join('').replace(/\s/g, ''), '你的任务每块GPU的估计峰值，估算值（GiB）');
+  assert.ok(!/^[，。）]/.test(zh[1]!), `no line starts with closing punctuation: ${zh.join(' | ')}`);
 });

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { byteAxis } from '../../src/charts/axes';
-import type { RenderedChart } from '../../src/charts/chart';
+import { textWidth, type RenderedChart } from '../../src/charts/chart';
 import { renderLossCurves } from '../../src/charts/render-curves';
 import { renderLrHeatmap } from '../../src/charts/render-heatmap';
 import { renderMemoryChart } from '../../src/charts/render-memory';
@@ -106,6 +106,26 @@ test('Pareto scatter: front ringed, dominated dimmed, diverged hollow, unmodelle
   assert.deepEqual(table.find((r) => r[0] === 'lamb')?.slice(1, 2), ['not modelled']);
   assert.equal(table.find((r) => r[0] === 'adam')?.[5], 'adamw');
   assert.match(chart.description, /Measured with wasm on Fixture CPU/);
+});
+
+test('in a narrow side bar the axis titles stay inside the chart: the long x title wraps onto two lines', () => {
+  for (const strings of [undefined, ZH_CN_CHART_STRINGS]) {
+    for (const chart of [renderParetoChart(fixtureProfile(), { id: 'p', width: 240, ...(strings ? { strings } : {}) }), renderLossCurves(fixtureProfile(), { id: 'c', width: 240, ...(strings ? { strings } : {}) })]) {
+      const svg = checkChart(chart);
+      const width = Number(svg.attrs['width']);
+      const height = Number(svg.attrs['height']);
+      const titles = byClass(svg, 'oa-axis-title').filter((t) => t.attrs['transform'] === undefined);
+      assert.ok(titles.length >= 1);
+      for (const t of titles) {
+        const half = textWidth(textOf(t)) / 2;
+        const x = Number(t.attrs['x']);
+        assert.ok(x - half >= 0 && x + half <= width, `"${textOf(t)}" spans ${x - half}..${x + half} of ${width}`);
+        assert.ok(Number(t.attrs['y']) <= height - 3, `"${textOf(t)}" baseline inside the ${height} px height`);
+      }
+    }
+  }
+  const pareto = checkChart(renderParetoChart(fixtureProfile(), { id: 'p', width: 240 }));
+  assert.deepEqual(byClass(pareto, 'oa-axis-title').filter((t) => t.attrs['transform'] === undefined).map(textOf).join(' '), 'Estimated peak per GPU for your job, modelled (GiB)');
 });
 
 test('loss curves: a median line per optimizer, a band where there are several seeds, log y axis', () => {

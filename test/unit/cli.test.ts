@@ -194,6 +194,15 @@ test('recommend --json over the examples validates, ranks from 1 and computes st
   assert.equal(llama.recommendations.find((x: { optimizer: string }) => x.optimizer === 'adamw').fits, false);
   assert.ok(llama.strategies.length > 0);
   for (const s of llama.strategies) assert.ok(s.savingBytes > 0, `${s.id} saves memory`);
+  // The plan (what the sidebar shows as "To make it fit"): strategies applied one after another, each
+  // lowering the peak, starting from the strategy base; its peak is the last step's, checked against 24 GiB.
+  const plan = llama.strategyPlan;
+  assert.ok(plan && plan.steps.length > 0, 'a plan for a job that does not fit');
+  const peaks: number[] = plan.steps.map((s: { peakBytes: number }) => s.peakBytes);
+  [llama.strategyBase.peakBytes, ...peaks].reduce((before: number, after: number) => (assert.ok(after < before, `${after} < ${before}`), after));
+  assert.equal(plan.peakBytes, peaks[peaks.length - 1]);
+  assert.equal(plan.fits, plan.peakBytes <= 24 * 2 ** 30);
+  for (const s of plan.steps) assert.ok(llama.strategies.some((x: { id: string }) => x.id === s.id), `${s.id} is one of the strategies`);
 });
 
 test('recommend on one file evaluates only that job', async () => {

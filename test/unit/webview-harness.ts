@@ -108,6 +108,8 @@ export interface FakeDeps extends SidebarDeps {
   profileFiles: SavedProfileFile[];
   /** Set by runProfile: call to move the fake sweep along. */
   profileControl: { progress(p: ProfileProgress): void; finish(): void } | null;
+  /** The optimizers each runProfile call asked for (null = the default sweep). */
+  readonly profileRequests: (readonly string[] | null)[];
 }
 
 export function fakeDeps(): FakeDeps {
@@ -126,6 +128,7 @@ export function fakeDeps(): FakeDeps {
       { id: 'profile-broken.json', savedAt: '2024-12-31T00:00:00.000Z', json: { schemaVersion: 1, results: 'truncated' } },
     ],
     profileControl: null,
+    profileRequests: [],
     listJobs: async () => scan.jobs,
     isScanning: () => false,
     get onDidChangeJobs() {
@@ -154,6 +157,7 @@ export function fakeDeps(): FakeDeps {
     }),
     runProfile: (_jobId, options) =>
       new Promise((resolve) => {
+        deps.profileRequests.push(options.optimizers === null ? null : [...options.optimizers]);
         const finish = (): void => {
           deps.profileControl = null;
           resolve(options.signal.aborted ? { outcome: 'cancelled' } : { outcome: 'completed' });

@@ -11,6 +11,7 @@ import { formatBytes } from '../../src/core/units';
 import { estimateMemory, resolveEstimateInput } from '../../src/core/memory';
 import { resolveOptimizer } from '../../src/core/optimizers';
 import { advisorInputForJob } from '../../src/core/job';
+import { fixtureProfile } from './charts-fixtures';
 import { closeBrowser, fakeDeps, GiB, inventoryFor, openSidebar, REPO, visibleText, type Session, type ThemeName } from './webview-harness';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -204,9 +205,14 @@ test('profiling: Run shows live progress, Cancel stops it, results are re-read f
     await s.page.waitForSelector('svg.oa-chart-pareto');
     const loads = (): number => s.port.sent.filter((m) => m.kind === 'response' && m.type === 'loadProfiles').length;
     const before = loads();
+    // None ticked: the default sweep; the note says so.
+    await s.page.getByText('None ticked: the profiler’s default sweep plus this job’s top picks.').waitFor();
+    await s.page.locator('fieldset.oa-picks vscode-checkbox').filter({ hasText: /^\s*Lion\s*$/ }).click();
+    await s.page.getByText('AdamW is added as the reference of step cost.').waitFor();
     await s.page.getByText('Run profile').click();
     for (let i = 0; i < 50 && !s.deps.profileControl; i++) await s.page.waitForTimeout(50);
     assert.ok(s.deps.profileControl, 'the host started the run');
+    assert.deepEqual(s.deps.profileRequests, [['lion']], 'the run profiles the ticked optimizer');
     s.deps.profileControl.progress({ done: 5, total: 20, message: 'lion lr 1e-4 seed 1' });
     await s.page.getByText('5 of 20 runs').waitFor();
     assert.equal(await s.page.evaluate<number>(`document.querySelector('progress').value`), 5);
@@ -215,6 +221,15 @@ test('profiling: Run shows live progress, Cancel stops it, results are re-read f
     await s.page.getByText('Profile cancelled; the runs measured so far are kept.').waitFor();
     for (let i = 0; i < 50 && loads() === before; i++) await s.page.waitForTimeout(50);
     assert.equal(loads(), before + 1, 'the view re-read the saved results');
+    // A finished run shows the newest saved result, and its time reads as local time, not ISO 8601.
+    s.deps.profileFiles.unshift({ id: 'profile-new.json', savedAt: '2025-02-01T10:20:30.000Z', json: { ...fixtureProfile(), complete: false } });
+    await s.page.getByText('Run profile').click();
+    for (let i = 0; i < 50 && !s.deps.profileControl; i++) await s.page.waitForTimeout(50);
+    s.deps.profileControl?.finish();
+    await s.page.locator('.oa-measured .oa-badge').filter({ hasText: 'partial' }).waitFor();
+    const labels = await s.page.locator('vscode-dropdown[aria-label="Saved result"] vscode-option').allTextContents();
+    assert.equal(labels.length, 2);
+    for (const l of labels) assert.match(l.trim(), /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d( \(partial\))?$/);
   } finally {
     await s.close();
   }

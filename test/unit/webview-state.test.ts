@@ -25,6 +25,8 @@ test('selecting another job forgets the previous job’s results; selecting the 
   assert.equal(t.trace, null);
   assert.equal(t.evaluation, null);
   assert.equal(t.error, null);
+  // The optimizers ticked for a profile were chosen from that job's ranking.
+  assert.deepEqual(selectJob({ ...s, profileOptimizers: ['lion'] }, 'b').profileOptimizers, []);
 });
 
 test('saved state is restored only from this version, with the current locale and no stale error', () => {
@@ -39,6 +41,13 @@ test('saved state is restored only from this version, with the current locale an
   assert.equal(restoreState({ ...saved, tab: 'settings' }, 'en'), null);
   assert.equal(restoreState(null, 'en'), null);
   assert.equal(restoreState('state', 'en'), null);
+  // Optimizers ticked for the next profile run come back; a state from before they existed, or a
+  // damaged list, gives none (the default sweep).
+  assert.deepEqual(restoreState({ ...saved, profileOptimizers: ['lion', 'adamw-8bit'] }, 'en')?.profileOptimizers, ['lion', 'adamw-8bit']);
+  const { profileOptimizers: _dropped, ...older } = saved;
+  void _dropped;
+  assert.deepEqual(restoreState(older, 'en')?.profileOptimizers, []);
+  assert.deepEqual(restoreState({ ...saved, profileOptimizers: 'lion' }, 'en')?.profileOptimizers, []);
 });
 
 test('number fields accept whole numbers in range and positive decimals only', () => {

@@ -51,6 +51,13 @@ export interface CodeServerOptions {
   env?: Record<string, string>;
   /** How long to wait for "HTTP server listening on". */
   startTimeoutMs?: number;
+  /** User settings laid over the quiet defaults below (e.g. optimizerAdvisor.gpu, workbench.colorTheme). */
+  settings?: Record<string, unknown>;
+}
+
+/** The user settings file of a server started with this scratch folder (VS Code watches it: edits apply at once). */
+export function userSettingsFile(scratchDir: string): string {
+  return path.join(scratchDir, 'user-data', 'User', 'settings.json');
 }
 
 const runningGroups = new Set<number>();
@@ -103,8 +110,9 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
     'extensions.ignoreRecommendations': true,
     'security.workspace.trust.enabled': false,
     'git.enabled': false,
+    ...options.settings,
   };
-  fs.writeFileSync(path.join(userData, 'User', 'settings.json'), JSON.stringify(settings, null, 2));
+  fs.writeFileSync(userSettingsFile(options.scratchDir), JSON.stringify(settings, null, 2));
   const args = [
     path.join(dir, 'out', 'node', 'entry.js'),
     '--auth', 'none',

@@ -129,7 +129,8 @@ export class App implements Actions {
       case 'profileFinished': {
         const p = n.payload;
         this.update({ run: null, runOutcome: { kind: p.outcome, message: p.message } });
-        if (p.jobId === this.state.selectedJobId) void this.loadProfiles(p.jobId);
+        // Show what the run just saved (the newest file), complete or not.
+        if (p.jobId === this.state.selectedJobId) void this.loadProfiles(p.jobId, true);
         return;
       }
       case 'problem':
@@ -167,11 +168,12 @@ export class App implements Actions {
     }
   }
 
-  private async loadProfiles(jobId: string): Promise<void> {
+  /** Reads the job's saved results; keeps the one shown unless `newest` (after a run) or it is gone. */
+  private async loadProfiles(jobId: string, newest = false): Promise<void> {
     try {
       const profiles = await this.rpc.request('loadProfiles', { jobId });
       if (jobId !== this.state.selectedJobId) return;
-      const keep = profiles.profiles.some((p) => p.id === this.state.selectedProfileId);
+      const keep = !newest && profiles.profiles.some((p) => p.id === this.state.selectedProfileId);
       this.update({ profiles, selectedProfileId: keep ? this.state.selectedProfileId : profiles.profiles[0]?.id ?? null });
     } catch (e) {
       if (jobId === this.state.selectedJobId) this.update({ error: this.t('errorLine', { message: messageOf(e) }) });
@@ -250,11 +252,16 @@ export class App implements Actions {
     this.update({ showAllBars: all });
   }
 
+  setProfileOptimizers(optimizers: readonly string[]): void {
+    this.update({ profileOptimizers: [...optimizers] });
+  }
+
   runProfile(): void {
     const jobId = this.state.selectedJobId;
     if (jobId === null) return;
+    const chosen = this.state.profileOptimizers;
     this.update({ runOutcome: null });
-    this.rpc.request('runProfile', { jobId, optimizers: null }).then(
+    this.rpc.request('runProfile', { jobId, optimizers: chosen.length > 0 ? [...chosen] : null }).then(
       ({ runId }) => {
         if (!this.state.run || this.state.run.runId !== runId) this.update({ run: { runId, jobId, done: 0, total: 0, message: null } });
       },

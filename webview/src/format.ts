@@ -28,3 +28,11 @@ export function hyperValueText(v: unknown): string {
   if (Array.isArray(v)) return v.map((x) => (typeof x === 'number' ? formatNumber(x, 4) : String(x))).join(', ');
   return String(v);
 }
+
+/** "2026-03-01 14:05:09" in the machine's local time, from an ISO 8601 timestamp (as given when it is not one). */
+export function localTimeText(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  const two = (n: number): string => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`;
+}

@@ -51,6 +51,8 @@ export interface ViewState {
   readonly profiles: ProfilesView | null;
   readonly selectedProfileId: string | null;
   readonly run: RunState | null;
+  /** Optimizers ticked for the next profile run; empty = the profiler's default sweep. */
+  readonly profileOptimizers: readonly string[];
   /** Outcome line of the last finished run. */
   readonly runOutcome: { readonly kind: 'cancelled' | 'failed' | 'completed'; readonly message: string | null } | null;
   readonly trace: TraceView | null;
@@ -79,6 +81,7 @@ export function initialState(locale: string): ViewState {
     profiles: null,
     selectedProfileId: null,
     run: null,
+    profileOptimizers: [],
     runOutcome: null,
     trace: null,
     traceSettings: null,
@@ -95,7 +98,9 @@ export function restoreState(saved: unknown, locale: string): ViewState | null {
   const s = saved as Partial<ViewState>;
   if (s.version !== STATE_VERSION || !Array.isArray(s.jobs) || !(TABS as readonly unknown[]).includes(s.tab)) return null;
   // A run shown as in progress is confirmed or cleared by the host's profileStatus after `ready`.
-  return { ...initialState(locale), ...s, locale, error: null } as ViewState;
+  const restored = { ...initialState(locale), ...s, locale, error: null } as ViewState;
+  const picks = restored.profileOptimizers as unknown;
+  return Array.isArray(picks) && picks.every((x) => typeof x === 'string') ? restored : { ...restored, profileOptimizers: [] };
 }
 
 /** The job to show after the job list changed: the current one if it still exists, else the active editor's, else the first. */
@@ -118,6 +123,7 @@ export function selectJob(state: ViewState, jobId: string | null): ViewState {
     toggles: null,
     profiles: null,
     selectedProfileId: null,
+    profileOptimizers: [],
     runOutcome: null,
     trace: null,
     traceSettings: null,

@@ -39,6 +39,7 @@ function jobDocument(job: ScanJob, modelSource: string, model: ModelInventory, r
     })),
     strategyBase: result.strategyBase,
     strategies: result.strategies,
+    strategyPlan: result.strategyPlan,
     notes: result.notes,
     assumptions: result.assumptions,
     baseDtype: result.baseDtype,
@@ -83,6 +84,12 @@ function renderJob(doc: JobDoc, top: number): string {
   if (doc.strategies.length > 0) {
     lines.push('', `Memory strategies (for ${doc.strategyBase?.optimizer ?? 'the top choice'}):`);
     for (const s of doc.strategies) lines.push(`  - ${s.id}: saves ${formatBytes(s.savingBytes)} — ${s.text}`);
+  }
+  const plan = doc.strategyPlan;
+  if (plan !== null && plan.steps.length > 0) {
+    lines.push('', 'To make it fit (strategies combined, largest saving first):');
+    plan.steps.forEach((s, i) => lines.push(`  ${i + 1}. ${s.text} → ${formatBytes(s.peakBytes)}`));
+    lines.push(`  peak after these steps: ${formatBytes(plan.peakBytes)} (${plan.fits === null ? 'fit unknown' : plan.fits ? 'fits' : 'does not fit'})`);
   }
   for (const n of doc.notes) lines.push(`note: ${n.text}`);
   for (const a of doc.assumptions) lines.push(`assumed: ${a}`);

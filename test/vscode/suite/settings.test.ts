@@ -3,6 +3,9 @@
 import * as assert from 'node:assert/strict';
 import { suite, suiteSetup, suiteTeardown, test } from 'mocha';
 import * as vscode from 'vscode';
+import { DEFAULT_BUDGET_SECONDS } from '../../../src/cli/commands/profile';
+import { Config, PROFILE_DEFAULTS, PROFILE_LIMITS } from '../../../src/extension/config';
+import { DEFAULT_STEPS } from '../../../src/profiler/sweep/plan';
 import { advisorApi, codeLenses, codeOf, fileUri, openDocument, ourDiagnostics, setBudget, waitFor } from './helpers';
 
 const config = (): vscode.WorkspaceConfiguration => vscode.workspace.getConfiguration('optimizerAdvisor');
@@ -15,6 +18,8 @@ suite('settings and workspace changes', () => {
   suiteTeardown(async () => {
     await config().update('diagnostics.disabledRules', undefined, vscode.ConfigurationTarget.Workspace);
     await config().update('diagnostics.exclude', undefined, vscode.ConfigurationTarget.Workspace);
+    await config().update('profile.budgetSeconds', undefined, vscode.ConfigurationTarget.Workspace);
+    await config().update('profile.steps', undefined, vscode.ConfigurationTarget.Workspace);
   });
 
   test('optimizerAdvisor.diagnostics.disabledRules silences one rule and only that one', async () => {
@@ -61,5 +66,21 @@ suite('settings and workspace changes', () => {
     assert.equal(api.jobs().length, 8, 'the seven fixture jobs and the new one');
     await vscode.workspace.fs.delete(fileUri('added'), { recursive: true });
     await waitFor('the job to go with its folder', () => !api.jobs().some((j) => j.id === 'added/training_args.json'));
+  });
+
+  test('optimizerAdvisor.profile.*: the CLI\'s defaults, values read as set, bad values fall back to the defaults', async () => {
+    assert.deepEqual(PROFILE_DEFAULTS, { budgetSeconds: DEFAULT_BUDGET_SECONDS, steps: DEFAULT_STEPS });
+    const inspect = (key: string) => config().inspect<number>(key);
+    assert.equal(inspect('profile.budgetSeconds')?.defaultValue, DEFAULT_BUDGET_SECONDS, 'package.json declares the CLI\'s budget');
+    assert.equal(inspect('profile.steps')?.defaultValue, DEFAULT_STEPS, 'package.json declares the CLI\'s steps');
+    assert.deepEqual(new Config().profile, PROFILE_DEFAULTS);
+    await config().update('profile.budgetSeconds', 30, vscode.ConfigurationTarget.Workspace);
+    await config().update('profile.steps', 12, vscode.ConfigurationTarget.Workspace);
+    assert.deepEqual(new Config().profile, { budgetSeconds: 30, steps: 12 });
+    await config().update('profile.budgetSeconds', PROFILE_LIMITS.budgetSeconds[0] - 1, vscode.ConfigurationTarget.Workspace);
+    await config().update('profile.steps', 2.5, vscode.ConfigurationTarget.Workspace);
+    assert.deepEqual(new Config().profile, PROFILE_DEFAULTS);
+    await config().update('profile.budgetSeconds', undefined, vscode.ConfigurationTarget.Workspace);
+    await config().update('profile.steps', undefined, vscode.ConfigurationTarget.Workspace);
   });
 });

@@ -15,6 +15,7 @@ export interface Actions {
   setToggles(toggles: EstimateToggles): void;
   resetToggles(): void;
   setShowAllBars(all: boolean): void;
+  setProfileOptimizers(optimizers: readonly string[]): void;
   runProfile(): void;
   cancelProfile(): void;
   selectProfile(id: string): void;

@@ -3,15 +3,43 @@ import { renderLossCurves } from '../../../src/charts/render-curves';
 import { renderLrHeatmap } from '../../../src/charts/render-heatmap';
 import { renderParetoChart } from '../../../src/charts/render-pareto';
 import { measuredOnLabel, renderRobustnessTable, shortMeasuredOnLabel } from '../../../src/charts/render-profile-meta';
+import type { OptimizerId } from '../../../src/core/optimizers/types';
+import { PROFILER_IMPLEMENTED } from '../../../src/profiler/sweep/constants';
 import { h, trustedMarkup } from '../dom';
-import { badge, button, dropdown, progressBar } from '../ui';
+import { localTimeText } from '../format';
+import { badge, button, checkbox, dropdown, progressBar } from '../ui';
 import { chartFigure, emptyState, type ViewContext } from './context';
+
+/** Optimizers offered for a profile run: the job's best-ranked ones the profiler implements, plus the current one. */
+const OFFERED = 8;
+
+function isProfiled(id: string): boolean {
+  return (PROFILER_IMPLEMENTED as readonly string[]).includes(id as OptimizerId);
+}
+
+/** Checkboxes choosing the optimizers of the next run (none ticked = the profiler's default sweep). */
+function optimizerPicks(ctx: ViewContext): HTMLElement {
+  const { t, state } = ctx;
+  const chosen = state.profileOptimizers;
+  const ranked = (state.evaluation?.recommendation.ranked ?? []).filter((r) => isProfiled(r.optimizer));
+  const offered = ranked.filter((r, i) => i < OFFERED || r.current || chosen.includes(r.optimizer));
+  return h('fieldset', { class: 'oa-picks' },
+    h('legend', {}, t('profileOptimizers')),
+    ...offered.map((r) => checkbox({
+      label: r.name,
+      checked: chosen.includes(r.optimizer),
+      onChange: (on) => ctx.actions.setProfileOptimizers(on ? [...chosen, r.optimizer] : chosen.filter((o) => o !== r.optimizer)),
+    })),
+    chosen.length === 0 ? h('p', { class: 'oa-muted oa-picks-note' }, t('profileDefaultSweep'))
+      : chosen.includes('adamw') ? null : h('p', { class: 'oa-muted oa-picks-note' }, t('profileReference')));
+}
 
 export function profilePanel(ctx: ViewContext): HTMLElement {
   const { t, state } = ctx;
   const jobId = state.selectedJobId;
   const run = state.run !== null && state.run.jobId === jobId ? state.run : null;
   const parts: (HTMLElement | null)[] = [h('p', { class: 'oa-muted' }, t('profileIntro'))];
+  if (!run) parts.push(optimizerPicks(ctx), h('p', { class: 'oa-muted' }, t('profileSettings')));
 
   const controls = run
     ? h('div', { class: 'oa-actions' },
@@ -21,9 +49,13 @@ export function profilePanel(ctx: ViewContext): HTMLElement {
     : h('div', { class: 'oa-actions' }, button({ label: t('runProfile'), onClick: () => ctx.actions.runProfile() }));
 
   const outcome = state.runOutcome;
-  const outcomeLine = outcome && outcome.kind !== 'completed'
-    ? h('p', { class: outcome.kind === 'failed' ? 'oa-error' : 'oa-status', role: 'status' },
-      outcome.kind === 'cancelled' ? t('profileCancelled') : t('profileFailed', { message: outcome.message ?? '' }))
+  // A completed run may still carry a message (e.g. the time budget ran out before every run was done).
+  const outcomeText = !outcome ? null
+    : outcome.kind === 'cancelled' ? t('profileCancelled')
+      : outcome.kind === 'failed' ? t('profileFailed', { message: outcome.message ?? '' })
+        : outcome.message ? t('profileNote', { message: outcome.message }) : null;
+  const outcomeLine = outcome && outcomeText
+    ? h('p', { class: outcome.kind === 'failed' ? 'oa-error' : 'oa-status', role: 'status' }, outcomeText)
     : null;
 
   const profiles = state.profiles && state.profiles.jobId === jobId ? state.profiles : null;
@@ -38,7 +70,7 @@ export function profilePanel(ctx: ViewContext): HTMLElement {
       parts.push(dropdown({
         label: t('savedResult'),
         value: selected.id,
-        choices: list.map((p) => ({ value: p.id, label: `${p.savedAt}${p.document.complete === false ? ` (${t('partial')})` : ''}` })),
+        choices: list.map((p) => ({ value: p.id, label: `${localTimeText(p.savedAt)}${p.document.complete === false ? ` (${t('partial')})` : ''}` })),
         onChange: (id) => ctx.actions.selectProfile(id),
       }));
     }

@@ -1,0 +1,613 @@
+// The Optimizer Advisor view in a real VS Code (code-server 4.100.3 in headless Chromium, see
+// workbench.ts), driven like a user drives it, on a copy of the repository's examples/ workspace:
+//
+// - the view opens from the activity bar and lists the example jobs; the Llama-2 SFT job is picked;
+// - its recommendation card shows what `optimizer-advisor recommend <workspace> --gpu-memory 24GiB
+//   --json` says for the same job: the order, every fit and peak, the top pick's lr and weight decay,
+//   the plan that makes it fit (text as formatted by the CLI's own formatters, src/core/units);
+// - ticking "Gradient checkpointing" changes the bars (read from the chart's data table) to what
+//   `optimizer-advisor estimate` prints for the job's settings with --gradient-checkpointing, component
+//   by component, and Reset brings back the recommend command's peaks;
+// - a profile run of two optimizers (AdamW is added as the reference) with the settings
+//   optimizerAdvisor.profile.steps / .budgetSeconds set small streams progress, then draws the Pareto
+//   chart (a point per optimizer, the front ringed) labelled with the backend and this machine; a
+//   second run is cancelled mid-way, the view says so and the partial result stays in workspace storage;
+// - screenshots of the recommendation, memory and profile parts in Light, Dark and High Contrast are
+//   kept as artifacts/vscode-sidebar-<theme>-<part>.png (on failure, artifacts/vscode-sidebar-failure.png).
+//
+// Run: node --test out/test/vscode/sidebar-ui.js   (part of `npm run test:ui`)
+// Needs `bash scripts/code-server/setup.sh` and `node esbuild.js` (dist/cli.js, dist/extension.js) first.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, before, test } from 'node:test';
+import type { Browser, Frame, Page } from 'playwright-core';
+import { getOptimizer, resolveOptimizer } from '../../src/core/optimizers';
+import { isOptimizerId } from '../../src/core/optimizers/types';
+import { formatBytes, formatCount } from '../../src/core/units';
+import { PROFILER_IMPLEMENTED } from '../../src/profiler/sweep/constants';
+import { copyWorkspace, findRepoRoot } from './paths';
+import {
+  checkPrerequisites,
+  launchBrowser,
+  makeScratchDir,
+  newWorkbenchPage,
+  runFromCommandPalette,
+  startCodeServer,
+  userSettingsFile,
+  waitForWorkbench,
+  workbenchUrl,
+  type CodeServer,
+  type ConsoleLine,
+} from './workbench';
+
+const EXTENSION_ID = 'optimizer-advisor.optimizer-advisor';
+const STEP_TIMEOUT_MS = 60_000;
+/** The job the test looks at (examples/llama2-7b-sft): full fine-tuning of Llama-2-7B, far over 24 GiB. */
+const JOB = 'llama2-7b-sft/training_args.json';
+/** The GPU budget, given to the extension (custom size) and to the CLI (--gpu-memory) in the same words. */
+const GPU_MEMORY = '24GiB';
+/** A profile this small takes some 20 s on two busy cores (the sweep's default is 100 steps in 120 s). */
+const PROFILE_STEPS = 10;
+const PROFILE_BUDGET_SECONDS = 90;
+const THEMES = [
+  { id: 'light', name: 'Default Light Modern', bodyClass: 'vscode-light', workbenchClass: 'vs' },
+  { id: 'dark', name: 'Default Dark Modern', bodyClass: 'vscode-dark', workbenchClass: 'vs-dark' },
+  { id: 'hc', name: 'Default High Contrast', bodyClass: 'vscode-high-contrast', workbenchClass: 'hc-black' },
+] as const;
+
+const repoRoot = findRepoRoot(__dirname);
+const artifacts = path.join(repoRoot, 'artifacts');
+const cliPath = path.join(repoRoot, 'dist', 'cli.js');
+const baseSettings: Record<string, unknown> = {
+  'optimizerAdvisor.gpu': 'custom',
+  'optimizerAdvisor.gpuMemory': GPU_MEMORY,
+  'optimizerAdvisor.detectGpus': false,
+  'optimizerAdvisor.profile.steps': PROFILE_STEPS,
+  'optimizerAdvisor.profile.budgetSeconds': PROFILE_BUDGET_SECONDS,
+  'workbench.colorTheme': THEMES[0].name,
+};
+
+let scratch: string | undefined;
+let folder = '';
+let server: CodeServer | undefined;
+let browser: Browser | undefined;
+let page: Page | undefined;
+const consoleLines: ConsoleLine[] = [];
+
+// ---- the CLI, run as a user would run it ------------------------------------------------------------
+
+function cli(args: readonly string[]): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, [cliPath, ...args], { cwd: folder, maxBuffer: 64 * 2 ** 20 }, (error, stdout, stderr) => {
+      // recommend exits 3 when some other job of the folder could not be evaluated; the JSON is complete.
+      if (error && error.code !== 3) return reject(new Error(`optimizer-advisor ${args.join(' ')}: ${stderr || error.message}`));
+      try {
+        resolve(JSON.parse(stdout) as unknown);
+      } catch (e) {
+        reject(new Error(`optimizer-advisor ${args.join(' ')} printed no JSON: ${e instanceof Error ? e.message : String(e)}`));
+      }
+    });
+  });
+}
+
+interface CliRecommendation {
+  optimizer: string;
+  rank: number;
+  fits: boolean | null;
+  peakBytes: number | null;
+  hyperparameters: {
+    lr: number | null;
+    weightDecay: number;
+    betas: number[] | null;
+    eps: number | number[] | null;
+    warmup: { unit: string; value: number } | null;
+  };
+}
+interface CliJob {
+  source: string;
+  model: { source: string; params: number; trainableParams: number };
+  facts: { seqLen: number; gpus: number; precision: string; zeroStage: number };
+  recommendations: CliRecommendation[];
+  strategyPlan: { steps: { text: string; peakBytes: number }[]; peakBytes: number; fits: boolean | null } | null;
+}
+interface CliScanJob {
+  id: string;
+  settings: { optimizer?: string; perDeviceBatchSize?: number; gradAccum?: number };
+}
+interface CliEstimate {
+  bytes: Record<string, number>;
+  fits: boolean | null;
+}
+
+let fromCli: { recommended: CliJob[]; scanned: CliScanJob[] } | undefined;
+
+/** `recommend` and `scan` over the workspace (run once): the job the test looks at, and every job found. */
+async function cliJob(): Promise<{ job: CliJob; scan: CliScanJob; allJobs: readonly CliScanJob[] }> {
+  if (!fromCli) {
+    const [rec, scan] = (await Promise.all([
+      cli(['recommend', '.', '--gpu-memory', GPU_MEMORY, '--json']),
+      cli(['scan', '.', '--json']),
+    ])) as [{ jobs: CliJob[] }, { jobs: CliScanJob[] }];
+    fromCli = { recommended: rec.jobs, scanned: scan.jobs };
+  }
+  const job = fromCli.recommended.find((j) => j.source === JOB);
+  const scan = fromCli.scanned.find((j) => j.id === JOB);
+  assert.ok(job, `optimizer-advisor recommend has no job ${JOB}`);
+  assert.ok(scan, `optimizer-advisor scan has no job ${JOB}`);
+  return { job, scan, allJobs: fromCli.scanned };
+}
+
+function nameOf(id: string): string {
+  assert.ok(isOptimizerId(id), `the CLI names an optimizer the catalog does not have: ${id}`);
+  return getOptimizer(id).name;
+}
+
+function fitText(fits: boolean | null): string {
+  return fits === null ? 'fit unknown' : fits ? 'fits' : 'does not fit';
+}
+
+// ---- the workbench and the view ---------------------------------------------------------------------
+
+/**
+ * Switches the colour theme through the user settings, as a user can: "Preferences: Open User Settings
+ * (JSON)", replace the text with the settings plus workbench.colorTheme, save, close. (VS Code applies
+ * what it saves itself at once; the theme picker needs the marketplace, which this machine cannot reach,
+ * before it lists the installed themes.) Waits for the workbench to wear the theme.
+ */
+async function setColorTheme(current: Page, theme: (typeof THEMES)[number]): Promise<void> {
+  assert.ok(scratch);
+  const settings = { ...(JSON.parse(fs.readFileSync(userSettingsFile(scratch), 'utf8')) as Record<string, unknown>), 'workbench.colorTheme': theme.name };
+  await runFromCommandPalette(current, 'Preferences: Open User Settings (JSON)', STEP_TIMEOUT_MS);
+  const editor = current.locator('.part.editor .editor-instance .monaco-editor').first();
+  await current.locator('.part.editor .tab.active').filter({ hasText: 'settings.json' }).waitFor({ timeout: STEP_TIMEOUT_MS });
+  await editor.locator('.view-lines').click();
+  await current.keyboard.press('ControlOrMeta+A');
+  await current.keyboard.press('Delete');
+  // One line, inserted as one piece of text: no auto-closing brackets or indentation interfere.
+  await current.keyboard.insertText(JSON.stringify(settings));
+  await current.keyboard.press('ControlOrMeta+S');
+  await current.locator(`.monaco-workbench.${theme.workbenchClass}`).waitFor({ timeout: STEP_TIMEOUT_MS });
+  const text = fs.readFileSync(userSettingsFile(scratch), 'utf8');
+  assert.deepEqual(JSON.parse(text), settings, `the settings file holds what was typed: ${text}`);
+  await current.keyboard.press('ControlOrMeta+W');
+}
+
+/**
+ * Evaluates `body` (JavaScript, the body of a function returning a JSON value) in the view's page. Page
+ * code is written as text: this program is compiled without the DOM library.
+ */
+function inView<T>(frame: Frame, body: string): Promise<T> {
+  return frame.evaluate<T>(`(() => { ${body} })()`);
+}
+
+/**
+ * Waits until `body` (as for inView) returns a truthy value. Polls from here: the view's CSP forbids
+ * the eval that Playwright's waitForFunction needs for a predicate given as text.
+ */
+async function waitInView(frame: Frame, body: string, what: string, timeoutMs = STEP_TIMEOUT_MS): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await inView<boolean>(frame, body))) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
+    await frame.page().waitForTimeout(100);
+  }
+}
+
+/** Page code: the memory chart's peaks, one per bar, read from its data table. */
+const MEMORY_PEAKS_JS = `
+  const figure = [...document.querySelectorAll('figure.oa-figure')].find((f) => f.querySelector('svg.oa-chart-memory'));
+  const peaks = [...(figure ? figure.querySelectorAll('tbody tr') : [])].map((tr) => (tr.children[tr.children.length - 2].textContent || '').trim());`;
+
+/** The frame holding the view's page (the inner of the two iframes VS Code nests every webview in). */
+async function viewFrame(current: Page, timeoutMs = STEP_TIMEOUT_MS): Promise<Frame> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    for (const frame of current.frames()) {
+      const host = frame.parentFrame();
+      if (frame.isDetached() || host === null || !host.url().includes(`extensionId=${EXTENSION_ID}`)) continue;
+      if ((await frame.locator('#root').count().catch(() => 0)) > 0) return frame;
+    }
+    await current.waitForTimeout(200);
+  }
+  throw new Error(`no webview of ${EXTENSION_ID} with a #root element appeared within ${timeoutMs / 1000} s`);
+}
+
+async function showTab(frame: Frame, tab: 'advice' | 'memory' | 'profile'): Promise<void> {
+  await frame.locator(`vscode-panel-tab#tab-${tab}`).click();
+  await frame.locator(`vscode-panel-tab#tab-${tab}[aria-selected="true"]`).waitFor({ timeout: STEP_TIMEOUT_MS });
+}
+
+/** Picks an entry of one of the view's dropdowns (the toolkit's <vscode-dropdown>) by its label's start. */
+async function pickFromDropdown(frame: Frame, label: string, optionStart: string): Promise<void> {
+  const dropdown = frame.locator(`vscode-dropdown[aria-label="${label}"]`);
+  await dropdown.click();
+  await dropdown.locator('vscode-option').filter({ hasText: new RegExp(`^\\s*${escapeRegExp(optionStart)}`) }).first().click();
+}
+
+/** Rows of a chart's data table (header row first), read from the markup whatever the disclosure's state. */
+async function chartTable(frame: Frame, chartClass: string): Promise<string[][]> {
+  return inView<string[][]>(frame, `
+    const figure = [...document.querySelectorAll('figure.oa-figure')].find((f) => f.querySelector('svg.${chartClass}'));
+    const table = figure && figure.querySelector('table');
+    if (!table) return [];
+    return [...table.querySelectorAll('tr')].map((tr) => [...tr.querySelectorAll('th, td')].map((c) => (c.textContent || '').trim()));`);
+}
+
+async function screenshot(current: Page, name: string): Promise<void> {
+  // Let scrolling and the toolkit's transitions settle so the picture shows the final state.
+  await current.waitForTimeout(300);
+  const file = path.join(artifacts, `${name}.png`);
+  await current.locator('.part.sidebar').screenshot({ path: file });
+  console.log(`screenshot: ${path.relative(repoRoot, file)}`);
+}
+
+async function failureShot(): Promise<void> {
+  await page?.screenshot({ path: path.join(artifacts, 'vscode-sidebar-failure.png') }).catch(() => undefined);
+  const errors = consoleLines.filter((l) => l.type === 'error' || l.type === 'pageerror').map((l) => l.text);
+  if (errors.length > 0) console.error(`workbench console errors (last 20):\n${errors.slice(-20).join('\n')}`);
+}
+
+/** Runs a step of the scenario; on failure keeps a screenshot of the whole window and the console errors. */
+async function step<T>(body: (current: Page) => Promise<T>): Promise<T> {
+  assert.ok(page, 'the workbench did not open');
+  try {
+    return await body(page);
+  } catch (error) {
+    await failureShot();
+    throw error;
+  }
+}
+
+before(async () => {
+  checkPrerequisites(repoRoot);
+  assert.ok(fs.existsSync(cliPath), `${cliPath} is missing: run \`node esbuild.js\``);
+  fs.mkdirSync(artifacts, { recursive: true });
+  scratch = makeScratchDir('optimizer-advisor-sidebar-ui');
+  folder = copyWorkspace(path.join(repoRoot, 'examples'), path.join(scratch, 'workspace-parent'));
+  server = await startCodeServer({ repoRoot, scratchDir: scratch, settings: baseSettings });
+  browser = await launchBrowser();
+  const opened = await newWorkbenchPage(browser, (line) => consoleLines.push(line));
+  page = opened.page;
+  // Tall enough for a chart and its controls in one picture.
+  await page.setViewportSize({ width: 1400, height: 1100 });
+  await page.goto(workbenchUrl({ server, folder, extensionDevelopmentPath: repoRoot }));
+  await waitForWorkbench(page, folder, STEP_TIMEOUT_MS);
+}, { timeout: 3 * STEP_TIMEOUT_MS });
+
+after(async () => {
+  await browser?.close().catch(() => undefined);
+  await server?.stop();
+  if (scratch !== undefined) fs.rmSync(scratch, { recursive: true, force: true });
+});
+
+test('the Optimizer Advisor view opens from the activity bar, lists the example jobs and shows the chosen one', { timeout: 2 * STEP_TIMEOUT_MS }, () => step(async (current) => {
+  await current.locator('.activitybar .action-item a[aria-label^="Optimizer Advisor"]').first().click({ timeout: STEP_TIMEOUT_MS });
+  const frame = await viewFrame(current);
+  const jobPicker = frame.locator('vscode-dropdown[aria-label="Training job"]');
+  await jobPicker.waitFor({ timeout: STEP_TIMEOUT_MS });
+  const { allJobs } = await cliJob();
+  // Every job the CLI's scan finds, each named by its folder (one job per example folder).
+  const listed = (await jobPicker.locator('vscode-option').allTextContents()).map((t) => t.trim());
+  assert.equal(listed.length, allJobs.length, `the picker lists: ${listed.join(' | ')}`);
+  for (const j of allJobs) assert.ok(listed.some((l) => l.startsWith(`${path.posix.dirname(j.id)} (`)), `the picker does not list ${j.id}: ${listed.join(' | ')}`);
+  await pickFromDropdown(frame, 'Training job', path.posix.dirname(JOB));
+  await frame.locator('.oa-model-line').filter({ hasText: 'meta-llama/Llama-2-7b-hf' }).waitFor({ timeout: STEP_TIMEOUT_MS });
+}));
+
+test('the recommendation card shows the CLI\'s ranking for the job: order, fits, peaks, hyperparameters and plan', { timeout: STEP_TIMEOUT_MS }, () => step(async (current) => {
+  const frame = await viewFrame(current);
+  const { job } = await cliJob();
+  await frame.locator('.oa-cards .oa-card').first().waitFor({ timeout: STEP_TIMEOUT_MS });
+  const seen = await inView<{
+    budget: string; model: string; cards: { rank: string; name: string; fit: string; peak: string }[];
+    hyper: Record<string, string>; plan: string[]; planResult: string;
+  }>(frame, `
+    const text = (el) => (el && el.textContent || '').trim();
+    const firstCard = document.querySelector('details.oa-card');
+    return {
+      budget: text(document.querySelector('.oa-budget-line')),
+      model: text(document.querySelector('.oa-model-line')),
+      cards: [...document.querySelectorAll('details.oa-card > summary .oa-summary-line')].map((line) => ({
+        rank: text(line.querySelector('.oa-rank')),
+        name: text(line.querySelector('strong')),
+        fit: text(line.querySelector('.oa-badge')),
+        peak: text(line.querySelector(':scope > .oa-muted')),
+      })),
+      hyper: Object.fromEntries([...(firstCard ? firstCard.querySelectorAll('.oa-kv tr') : [])].map((tr) => [text(tr.querySelector('th')), text(tr.querySelector('td'))])),
+      plan: [...document.querySelectorAll('.oa-plan li')].map(text),
+      planResult: text(document.querySelector('.oa-plan p')),
+    };`);
+  // The size once, then what it is (the extension's words for a custom size).
+  assert.equal(seen.budget, `Budget: ${formatBytes(24 * 2 ** 30)} per GPU × 1 (custom size ${formatBytes(24 * 2 ** 30)})`);
+  assert.equal(seen.model, `${job.model.source} · ${formatCount(job.model.params)} parameters, ${formatCount(job.model.trainableParams)} trainable`);
+  // Every ranked optimizer, in the CLI's order, with the CLI's fit and peak.
+  const expected = job.recommendations.map((r) => ({
+    rank: `${r.rank}.`,
+    name: nameOf(r.optimizer),
+    fit: fitText(r.fits),
+    peak: r.peakBytes === null ? 'not estimated' : `peak ${formatBytes(r.peakBytes)} per GPU`,
+  }));
+  assert.deepEqual(seen.cards, expected);
+  // The top pick's learning rate and weight decay (the view shows 4 significant digits).
+  const top = job.recommendations[0]!.hyperparameters;
+  const close = (text: string | undefined, value: number): boolean => text !== undefined && Math.abs(Number(text) - value) <= Math.abs(value) * 5e-4;
+  if (top.lr !== null) assert.ok(close(seen.hyper['Learning rate'], top.lr), `lr on screen ${seen.hyper['Learning rate']}, CLI ${top.lr}`);
+  assert.ok(close(seen.hyper['Weight decay'], top.weightDecay), `weight decay on screen ${seen.hyper['Weight decay']}, CLI ${top.weightDecay}`);
+  const list = (text: string | undefined, values: number | number[] | null): boolean => {
+    const want = values === null ? [] : typeof values === 'number' ? [values] : values;
+    const got = text === undefined || text === 'none' ? [] : text.split(',').map((x) => x.trim());
+    return got.length === want.length && got.every((g, i) => close(g, want[i]!));
+  };
+  assert.ok(list(seen.hyper['Betas'], top.betas), `betas on screen ${seen.hyper['Betas']}, CLI ${JSON.stringify(top.betas)}`);
+  assert.ok(list(seen.hyper['Epsilon'], top.eps), `eps on screen ${seen.hyper['Epsilon']}, CLI ${JSON.stringify(top.eps)}`);
+  if (top.warmup?.unit === 'ratio') {
+    const m = /^([\d.]+)% of training$/.exec(seen.hyper['Warmup'] ?? '');
+    assert.ok(m && close(m[1], top.warmup.value * 100), `warmup on screen ${seen.hyper['Warmup']}, CLI ${JSON.stringify(top.warmup)}`);
+  }
+  // The plan that makes the job fit, step by step, with the peak after each step.
+  const plan = job.strategyPlan;
+  assert.ok(plan && plan.steps.length > 0, 'the CLI plans strategies for a job that does not fit');
+  assert.deepEqual(seen.plan, plan.steps.map((s) => `${s.text} → ${formatBytes(s.peakBytes)}`));
+  assert.equal(seen.planResult, `Peak after these steps: ${formatBytes(plan.peakBytes)} (${fitText(plan.fits)}).`);
+  console.log(`recommendation: ${seen.cards.slice(0, 3).map((c) => `${c.rank} ${c.name} ${c.peak}`).join('; ')} … (${seen.cards.length} ranked)`);
+}));
+
+test('the gradient-checkpointing toggle changes the bars to the CLI estimator\'s numbers; Reset brings the job\'s back', { timeout: 2 * STEP_TIMEOUT_MS }, () => step(async (current) => {
+  const frame = await viewFrame(current);
+  const { job, scan } = await cliJob();
+  await showTab(frame, 'memory');
+  await frame.locator('svg.oa-chart-memory').waitFor({ timeout: STEP_TIMEOUT_MS });
+  const header = (await chartTable(frame, 'oa-chart-memory'))[0] ?? [];
+  assert.deepEqual(header.slice(0, 1).concat(header.slice(-2)), ['Optimizer', 'Peak', 'Fits']);
+  const rows = async (): Promise<string[][]> => (await chartTable(frame, 'oa-chart-memory')).slice(1);
+  const peaksOf = (table: string[][]): string[] => table.map((r) => r[r.length - 2] ?? '');
+
+  // The job's own settings: one bar per ranked optimizer (the first six), each at the recommend command's peak.
+  const own = await rows();
+  const shown = job.recommendations.slice(0, own.length);
+  assert.ok(own.length >= 3, `the chart shows ${own.length} bars`);
+  assert.deepEqual(own.map((r) => r[0]), shown.map((r) => nameOf(r.optimizer)));
+  assert.deepEqual(peaksOf(own), shown.map((r) => (r.peakBytes === null ? 'none' : formatBytes(r.peakBytes))));
+  // "Show all optimizers": every ranked optimizer, each at the recommend command's peak and fit.
+  const showAll = frame.locator('vscode-checkbox').filter({ hasText: 'Show all optimizers' });
+  await showAll.click();
+  await waitInView(frame, `${MEMORY_PEAKS_JS} return peaks.length === ${job.recommendations.length};`, 'a bar per ranked optimizer');
+  assert.deepEqual((await rows()).map((r) => [r[0], r[r.length - 2], r[r.length - 1]]), job.recommendations.map((r) => [
+    nameOf(r.optimizer), r.peakBytes === null ? 'none' : formatBytes(r.peakBytes), r.fits === null ? 'unknown' : r.fits ? 'yes' : 'no',
+  ]));
+  await showAll.click();
+  await waitInView(frame, `${MEMORY_PEAKS_JS} return peaks.length === ${own.length};`, 'the first bars only');
+
+  // Tick "Gradient checkpointing" and wait for the bars to change.
+  const box = frame.locator('vscode-checkbox').filter({ hasText: 'Gradient checkpointing' });
+  assert.equal(await box.getAttribute('aria-checked'), 'false', 'the job trains without checkpointing');
+  await box.click();
+  await waitInView(frame, `${MEMORY_PEAKS_JS}
+    return !document.querySelector('.oa-busy') && peaks.length > 0 && JSON.stringify(peaks) !== ${JSON.stringify(JSON.stringify(peaksOf(own)))};`,
+  'the bars to change');
+  const toggled = await rows();
+
+  // The estimator's answer for the same settings, from the CLI: the job's settings as `scan` reads them,
+  // with --gradient-checkpointing; the job's own optimizer by its spelling (its hyperparameters are the user's).
+  const s = scan.settings;
+  const flags = [
+    '--batch-size', String(s.perDeviceBatchSize ?? 1), '--grad-accum', String(s.gradAccum ?? 1), '--seq-len', String(job.facts.seqLen),
+    '--precision', job.facts.precision, '--zero-stage', String(job.facts.zeroStage), '--gpus', String(job.facts.gpus),
+    '--gpu-memory', GPU_MEMORY, '--gradient-checkpointing', '--json',
+  ];
+  const spelling = (id: string): string => (s.optimizer !== undefined && resolveOptimizer(s.optimizer)?.id === id ? s.optimizer : id);
+  const estimates = (await Promise.all(shown.map((r) => cli(['estimate', 'meta-llama/Llama-2-7b-hf', '--optimizer', spelling(r.optimizer), ...flags])))) as CliEstimate[];
+  const components: Record<string, string> = {
+    Weights: 'weights', 'Master weights': 'masterWeights', Gradients: 'gradients', 'Optimizer state': 'optimizerState',
+    'Step temporaries': 'optimizerTemporaries', Activations: 'activations', Overhead: 'overhead',
+  };
+  const toggledHeader = (await chartTable(frame, 'oa-chart-memory'))[0] ?? [];
+  for (const column of toggledHeader.slice(1, -2)) assert.ok(components[column], `unexpected column "${column}" (header: ${toggledHeader.join(' | ')})`);
+  const expected = shown.map((r, i) => {
+    const e = estimates[i]!;
+    return [
+      nameOf(r.optimizer),
+      ...toggledHeader.slice(1, -2).map((column) => formatBytes(e.bytes[components[column]!] ?? NaN)),
+      formatBytes(e.bytes['peak'] ?? NaN),
+      e.fits === null ? 'unknown' : e.fits ? 'yes' : 'no',
+    ];
+  });
+  assert.deepEqual(toggled, expected);
+  console.log(`checkpointing: ${peaksOf(own).join(', ')} -> ${peaksOf(toggled).join(', ')}`);
+
+  // Reset: back to the job's settings and the recommend command's peaks.
+  await frame.locator('vscode-button').filter({ hasText: 'Reset to the job’s settings' }).click();
+  await waitInView(frame, `${MEMORY_PEAKS_JS}
+    return !document.querySelector('.oa-busy') && JSON.stringify(peaks) === ${JSON.stringify(JSON.stringify(peaksOf(own)))};`,
+  'the job\'s own bars to come back');
+  assert.equal(await frame.locator('vscode-checkbox').filter({ hasText: 'Gradient checkpointing' }).getAttribute('aria-checked'), 'false');
+}));
+
+interface SavedProfile {
+  file: string;
+  outcome: string;
+  complete: boolean;
+  backend: { name: string };
+  machine: { cpuModel: string };
+  results: { optimizer: string; runs: unknown[]; estimatedMemory?: { peak?: number } | null }[];
+}
+
+/** The view's saved profile results in workspace storage, newest last. */
+function savedProfiles(): SavedProfile[] {
+  assert.ok(scratch);
+  const root = path.join(scratch, 'user-data', 'User', 'workspaceStorage');
+  const dirs: string[] = [];
+  const walk = (dir: string, depth: number): void => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      if (!entry.isDirectory()) continue;
+      const p = path.join(dir, entry.name);
+      if (entry.name === encodeURIComponent(JOB) && path.basename(dir) === 'profiles' && p.includes(EXTENSION_ID)) dirs.push(p);
+      else if (depth < 5) walk(p, depth + 1);
+    }
+  };
+  if (fs.existsSync(root)) walk(root, 0);
+  return dirs.flatMap((dir) => fs.readdirSync(dir).filter((n) => n.endsWith('.json') && !n.startsWith('.')).map((n) => path.join(dir, n)))
+    .sort((a, b) => fs.statSync(a).mtimeMs - fs.statSync(b).mtimeMs)
+    .map((file) => ({ file, ...(JSON.parse(fs.readFileSync(file, 'utf8')) as Omit<SavedProfile, 'file'>) }));
+}
+
+interface ProgressSample {
+  /** Distinct texts of the progress line, in the order seen. */
+  readonly texts: readonly string[];
+  /** A run is shown as in progress (the progress line is there). */
+  readonly running: boolean;
+}
+
+/** Polls the view's progress line until `stop` says so; fails after `timeoutMs` with what it saw. */
+async function watchProgress(frame: Frame, stop: (sample: ProgressSample) => boolean, timeoutMs: number): Promise<ProgressSample> {
+  const texts: string[] = [];
+  const deadline = Date.now() + timeoutMs;
+  let running = false;
+  while (Date.now() < deadline) {
+    const now = await inView<{ running: boolean; text: string | null }>(frame, `
+      const line = document.querySelector('.oa-progress');
+      const label = line && line.querySelector(':scope > span');
+      return { running: line !== null, text: label ? (label.textContent || '').trim() : null };`);
+    running = now.running;
+    if (now.text !== null && texts[texts.length - 1] !== now.text) texts.push(now.text);
+    const sample = { texts, running };
+    if (stop(sample)) return sample;
+    await frame.page().waitForTimeout(100);
+  }
+  throw new Error(`the profile run did not reach the expected state within ${timeoutMs / 1000} s (running: ${running}); progress seen: ${texts.join(' | ')}`);
+}
+
+/** "7 of 18 runs" -> 7 (-1 for any other text, e.g. "Profiling…" before the first count). */
+function runsDone(text: string): number {
+  const m = /^(\d+) of (\d+) runs$/.exec(text);
+  return m ? Number(m[1]) : -1;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** What the profile panel shows about the selected saved result. */
+async function profileOnScreen(frame: Frame) {
+  return inView<{
+    measured: string; note: string; points: number; front: number; frontLabels: string[]; status: string | null; saved: string[];
+  }>(frame, `
+    const text = (el) => (el && el.textContent || '').trim();
+    const pareto = document.querySelector('svg.oa-chart-pareto');
+    const figure = pareto && pareto.closest('figure');
+    const status = document.querySelector('p.oa-status, p.oa-error');
+    return {
+      measured: text(document.querySelector('.oa-measured')),
+      note: text(figure && figure.querySelector(':scope > p.oa-muted')),
+      points: pareto ? pareto.querySelectorAll('circle.oa-pt').length : 0,
+      front: pareto ? pareto.querySelectorAll('circle.oa-pt-front').length : 0,
+      frontLabels: [...(pareto ? pareto.querySelectorAll('.oa-labels text:not(.oa-dim)') : [])].map(text),
+      status: status ? text(status) : null,
+      saved: [...document.querySelectorAll('vscode-dropdown[aria-label="Saved result"] vscode-option')].map(text),
+    };`);
+}
+
+test('a profile of two optimizers streams progress and draws the Pareto chart labelled with backend and machine', { timeout: 3 * STEP_TIMEOUT_MS }, () => step(async (current) => {
+  const frame = await viewFrame(current);
+  const { job } = await cliJob();
+  await showTab(frame, 'profile');
+  await frame.getByText('No profile yet').waitFor({ timeout: STEP_TIMEOUT_MS });
+  // The job's best-ranked optimizer the profiler implements, and Lion; AdamW joins as the reference.
+  const top = job.recommendations.find((r) => (PROFILER_IMPLEMENTED as readonly string[]).includes(r.optimizer) && r.optimizer !== 'adamw');
+  assert.ok(top, 'the ranking has an optimizer the profiler implements');
+  const picks = [top.optimizer, 'lion'];
+  for (const id of picks) {
+    await frame.locator('fieldset.oa-picks vscode-checkbox').filter({ hasText: new RegExp(`^\\s*${escapeRegExp(nameOf(id))}\\s*$`) }).click();
+  }
+  await frame.getByText('AdamW is added as the reference of step cost.').waitFor({ timeout: STEP_TIMEOUT_MS });
+  await frame.locator('vscode-button').filter({ hasText: 'Run profile' }).click();
+
+  // Progress streams: the line shows at least two different run counts, counting up, before the run ends.
+  const progress = await watchProgress(frame, (p) => !p.running && p.texts.length > 0, PROFILE_BUDGET_SECONDS * 1000 + 30_000);
+  const counts = progress.texts.map(runsDone).filter((n) => n >= 0);
+  assert.ok(counts.length >= 2, `the progress line changed too little: ${progress.texts.join(' | ')}`);
+  assert.ok(counts.every((n, i) => i === 0 || n >= counts[i - 1]!) && counts[counts.length - 1]! > counts[0]!, `run counts do not count up: ${progress.texts.join(' | ')}`);
+  console.log(`progress: ${progress.texts.join(' | ')}`);
+
+  // The saved result: complete, one entry per optimizer, every run measured.
+  const saved = savedProfiles();
+  assert.equal(saved.length, 1, `saved results: ${saved.map((x) => x.file).join(', ')}`);
+  const doc = saved[0]!;
+  assert.equal(doc.outcome, 'completed');
+  assert.deepEqual(doc.results.map((r) => r.optimizer).sort(), [...picks, 'adamw'].sort());
+
+  // The chart: a point per optimizer, the front ringed and labelled, the machine named.
+  await frame.locator('svg.oa-chart-pareto').waitFor({ timeout: STEP_TIMEOUT_MS });
+  const shown = await profileOnScreen(frame);
+  assert.equal(shown.status, null, `the view reports: ${shown.status}`);
+  assert.equal(shown.points, doc.results.length, 'a point per optimizer');
+  assert.ok(shown.front >= 1 && shown.frontLabels.length === shown.front, `front: ${shown.front} points, labels ${shown.frontLabels.join(', ')}`);
+  const cpu = os.cpus()[0]?.model.trim() ?? '';
+  assert.ok(shown.measured.includes(doc.backend.name) && shown.measured.includes(cpu) && shown.measured.includes(`${os.cpus().length} CPUs`),
+    `"${shown.measured}" names the backend ${doc.backend.name} and this machine (${cpu})`);
+  assert.ok(shown.note.startsWith(`${doc.backend.name} · `), `the chart's own label: "${shown.note}"`);
+  // Its data table: the memory of each point is the real job's estimate, the recommend command's peak.
+  const table = (await chartTable(frame, 'oa-chart-pareto')).slice(1);
+  for (const row of table) {
+    const peak = job.recommendations.find((r) => r.optimizer === row[0])?.peakBytes;
+    assert.ok(peak !== undefined && peak !== null, `${row[0]} is ranked with a peak`);
+    assert.equal(row[1], formatBytes(peak), `${row[0]}: memory on the chart`);
+  }
+  assert.deepEqual(table.map((r) => r[0]).sort(), doc.results.map((r) => r.optimizer).sort());
+}));
+
+test('a second run is cancelled mid-way: the view says so and what was measured stays in workspace storage', { timeout: 2 * STEP_TIMEOUT_MS }, () => step(async (current) => {
+  const frame = await viewFrame(current);
+  await showTab(frame, 'profile');
+  await frame.locator('vscode-button').filter({ hasText: 'Run profile' }).click();
+  const midway = await watchProgress(frame, (p) => p.running && p.texts.some((t) => runsDone(t) >= 1), STEP_TIMEOUT_MS);
+  await frame.locator('vscode-button').filter({ hasText: 'Cancel' }).click();
+  await frame.locator('p.oa-status').filter({ hasText: 'Profile cancelled; the runs measured so far are kept.' }).waitFor({ timeout: 20_000 });
+  await frame.locator('vscode-button').filter({ hasText: 'Run profile' }).waitFor({ timeout: STEP_TIMEOUT_MS });
+
+  const saved = savedProfiles();
+  assert.equal(saved.length, 2, 'the completed result and the cancelled one');
+  const cancelled = saved[1]!;
+  assert.equal(cancelled.outcome, 'cancelled');
+  assert.equal(cancelled.complete, false);
+  const measured = cancelled.results.reduce((n, r) => n + r.runs.length, 0);
+  const planned = saved[0]!.results.reduce((n, r) => n + r.runs.length, 0);
+  assert.ok(measured >= 1 && measured < planned, `${measured} of ${planned} runs kept`);
+  console.log(`cancelled after "${midway.texts[midway.texts.length - 1]}": ${measured} of ${planned} runs saved in ${path.basename(cancelled.file)}`);
+
+  // The view shows the partial result (newest first) and offers both.
+  await frame.locator('.oa-measured .oa-badge').filter({ hasText: 'partial' }).waitFor({ timeout: STEP_TIMEOUT_MS });
+  const shown = await profileOnScreen(frame);
+  assert.equal(shown.saved.length, 2, `saved results offered: ${shown.saved.join(' | ')}`);
+  assert.equal(shown.saved.filter((s) => s.endsWith('(partial)')).length, 1);
+  assert.ok(shown.points >= 1, 'what was measured is drawn');
+  // Back to the complete result for the screenshots.
+  const complete = shown.saved.find((s) => !s.endsWith('(partial)'))!;
+  await pickFromDropdown(frame, 'Saved result', complete);
+  await waitInView(frame, `return document.querySelector('svg.oa-chart-pareto') !== null && !document.querySelector('.oa-measured .oa-badge');`, 'the complete result to be shown');
+}));
+
+test('screenshots of recommendation, memory and profile in Light, Dark and High Contrast', { timeout: 3 * STEP_TIMEOUT_MS }, () => step(async (current) => {
+  const parts = [
+    { part: 'recommendation', tab: 'advice', drawn: '.oa-plan' },
+    { part: 'memory', tab: 'memory', drawn: 'svg.oa-chart-memory' },
+    { part: 'profile', tab: 'profile', drawn: 'svg.oa-chart-pareto' },
+  ] as const;
+  // A tall window, so that each picture holds the whole part (ranking and plan; toggles and bars;
+  // run controls and the charts) at the side bar's usual width.
+  await current.setViewportSize({ width: 1400, height: 2300 });
+  for (const theme of THEMES) {
+    await setColorTheme(current, theme);
+    let frame = await viewFrame(current);
+    await frame.locator(`body.${theme.bodyClass}`).waitFor({ timeout: STEP_TIMEOUT_MS });
+    for (const { part, tab, drawn } of parts) {
+      frame = await viewFrame(current);
+      await showTab(frame, tab);
+      await frame.locator(drawn).waitFor({ timeout: STEP_TIMEOUT_MS });
+      await inView(frame, 'window.scrollTo(0, 0); return null;');
+      await screenshot(current, `vscode-sidebar-${theme.id}-${part}`);
+    }
+  }
+}));
