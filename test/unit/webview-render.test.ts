@@ -248,3 +248,34 @@ test('the view speaks Chinese when VS Code does', { skip, timeout: 120_000 }, as
     await s.close();
   }
 });
+
+test('a profile that could not use the GPU says why; only a missing package offers Install GPU backend', { skip, timeout: 120_000 }, async () => {
+  const withReason = (why: string) => {
+    const doc = fixtureProfile();
+    return { ...doc, backend: { ...doc.backend, reasons: [{ backend: 'tfjs-node-gpu' as const, why }, ...doc.backend.reasons] } };
+  };
+  const missing = fakeDeps();
+  missing.profileFiles = [{ id: 'profile-missing.json', savedAt: '2025-01-01T00:00:00.000Z', json: withReason('not installed (looked in /storage/gpu-backend and beside the profiler)') }];
+  const s = await openSidebar({ theme: 'dark', deps: missing });
+  try {
+    await s.page.waitForSelector('.oa-card', { timeout: 60_000 });
+    await show(s, 'profile');
+    await s.page.getByText('The GPU backend was not used: not installed (looked in /storage/gpu-backend').waitFor();
+    await s.page.getByText('Install GPU backend').click();
+    await s.page.waitForTimeout(200);
+    assert.deepEqual(s.port.actions, ['installGpuBackend']);
+  } finally {
+    await s.close();
+  }
+  const noGpu = fakeDeps();
+  noGpu.profileFiles = [{ id: 'profile-no-gpu.json', savedAt: '2025-01-01T00:00:00.000Z', json: withReason('no NVIDIA GPU is visible (no /proc/driver/nvidia/gpus entry, nvidia-smi lists none or is missing)') }];
+  const t = await openSidebar({ theme: 'light', deps: noGpu });
+  try {
+    await t.page.waitForSelector('.oa-card', { timeout: 60_000 });
+    await show(t, 'profile');
+    await t.page.getByText('The GPU backend was not used: no NVIDIA GPU is visible').waitFor();
+    assert.equal(await t.page.getByText('Install GPU backend').count(), 0, 'installing cannot help without a GPU');
+  } finally {
+    await t.close();
+  }
+});

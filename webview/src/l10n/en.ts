@@ -87,6 +87,8 @@ export const EN = {
   profiling: 'Profiling…',
   noProfileTitle: 'No profile yet',
   noProfileBody: 'Run a profile to chart measured step cost against memory and final loss for this job.',
+  gpuNotUsed: 'The GPU backend was not used: {why}',
+  installGpuBackend: 'Install GPU backend',
   profileCancelled: 'Profile cancelled; the runs measured so far are kept.',
   profileFailed: 'Profile failed: {message}',
   profileNote: 'Profile finished: {message}',

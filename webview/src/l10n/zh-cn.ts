@@ -89,6 +89,8 @@ export const ZH_CN: Readonly<Record<MessageKey, string>> = {
   profiling: '正在测量…',
   noProfileTitle: '还没有测量结果',
   noProfileBody: '运行一次测量，即可把该任务的实测单步开销、显存和最终损失画成图表。',
+  gpuNotUsed: '未使用 GPU 后端：{why}',
+  installGpuBackend: '安装 GPU 后端',
   profileCancelled: '测量已取消，已完成的运行结果会保留。',
   profileFailed: '测量失败：{message}',
   profileNote: '测量已结束：{message}',

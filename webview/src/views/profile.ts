@@ -2,6 +2,7 @@
 import { renderLossCurves } from '../../../src/charts/render-curves';
 import { renderLrHeatmap } from '../../../src/charts/render-heatmap';
 import { renderParetoChart } from '../../../src/charts/render-pareto';
+import type { ProfileResultDocument } from '../../../src/charts/profile-types';
 import { measuredOnLabel, renderRobustnessTable, shortMeasuredOnLabel } from '../../../src/charts/render-profile-meta';
 import type { OptimizerId } from '../../../src/core/optimizers/types';
 import { PROFILER_IMPLEMENTED } from '../../../src/profiler/sweep/constants';
@@ -32,6 +33,21 @@ function optimizerPicks(ctx: ViewContext): HTMLElement {
     })),
     chosen.length === 0 ? h('p', { class: 'oa-muted oa-picks-note' }, t('profileDefaultSweep'))
       : chosen.includes('adamw') ? null : h('p', { class: 'oa-muted oa-picks-note' }, t('profileReference')));
+}
+
+/**
+ * Why the sweep did not run on the GPU, as the profiler reported it; when the only thing missing was the
+ * package itself (a CUDA device was visible), the action that installs it. The profiler checks for a
+ * device before it looks for the package, so "not installed" implies a visible GPU.
+ */
+function gpuBackendNote(ctx: ViewContext, doc: ProfileResultDocument): HTMLElement | null {
+  if (doc.backend.name === 'tfjs-node-gpu') return null;
+  const why = doc.backend.reasons.find((r) => r.backend === 'tfjs-node-gpu')?.why;
+  if (why === undefined) return null;
+  const missing = why.startsWith('not installed');
+  return h('div', { class: 'oa-actions' },
+    h('span', { class: 'oa-muted' }, ctx.t('gpuNotUsed', { why })),
+    missing ? button({ label: ctx.t('installGpuBackend'), appearance: 'secondary', onClick: () => ctx.actions.runAction('installGpuBackend') }) : null);
 }
 
 export function profilePanel(ctx: ViewContext): HTMLElement {
@@ -77,6 +93,7 @@ export function profilePanel(ctx: ViewContext): HTMLElement {
     const doc = selected.document;
     const measured = measuredOnLabel(doc, t.charts);
     parts.push(h('p', { class: 'oa-measured', role: 'note' }, measured, doc.complete === false ? badge(t('partial'), 'bad') : null));
+    parts.push(gpuBackendNote(ctx, doc));
     const opts = (id: string) => ({ id, width: ctx.width, strings: t.charts });
     const short = shortMeasuredOnLabel(doc);
     parts.push(chartFigure(renderParetoChart(doc, opts('pareto-chart')), t, short));
