@@ -50,6 +50,9 @@ export const PRECISIONS: readonly Precision[] = ['fp32', 'fp16-mixed', 'bf16-mix
 export const ADAPTERS = ['none', 'lora', 'qlora'] as const;
 export type Adapter = (typeof ADAPTERS)[number];
 export const ZERO_STAGES = [0, 1, 2, 3] as const;
+/** How the base weights are loaded (`from_pretrained` torch_dtype/dtype); null = the job does not say. */
+export const LOAD_DTYPES = ['fp32', 'bf16', 'fp16', 'auto'] as const;
+export type LoadDtypeToggle = (typeof LOAD_DTYPES)[number];
 export type ZeroStage = (typeof ZERO_STAGES)[number];
 
 /** The memory toggles (the estimator's limits, src/core/memory/defaults.ts LIMITS). */
@@ -62,6 +65,8 @@ export interface EstimateToggles {
   /** Sequence length; null for models without one (CNNs). */
   readonly seqLen: number | null;
   readonly gradientCheckpointing: boolean;
+  /** The dtype the model is loaded in; null when not stated (the estimator then assumes one and says so). */
+  readonly loadDtype: LoadDtypeToggle | null;
   readonly adapter: Adapter;
   /** LoRA rank (used when adapter is lora or qlora). */
   readonly loraRank: number;
@@ -361,6 +366,7 @@ export const readToggles: Reader<EstimateToggles> = record((o, p) => ({
   batchSize: readField(o, 'batchSize', p, count(1, TOGGLE_LIMITS.maxBatchSize)),
   seqLen: readField(o, 'seqLen', p, (v, q) => readNullable(v, q, count(1, TOGGLE_LIMITS.maxSeqLen))),
   gradientCheckpointing: readField(o, 'gradientCheckpointing', p, readBoolean),
+  loadDtype: readField(o, 'loadDtype', p, (v, q) => readNullable(v, q, (x, r) => readOneOf(x, r, LOAD_DTYPES))),
   adapter: readField(o, 'adapter', p, (v, q) => readOneOf(v, q, ADAPTERS)),
   loraRank: readField(o, 'loraRank', p, count(1, TOGGLE_LIMITS.maxLoraRank)),
   zeroStage: readField(o, 'zeroStage', p, (v, q) => readOneOf(v, q, ZERO_STAGES)),

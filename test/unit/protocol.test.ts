@@ -10,7 +10,7 @@ import { fixtureProfile } from './charts-fixtures';
 const wire = (m: unknown): unknown => JSON.parse(JSON.stringify(m));
 
 const TOGGLES: EstimateToggles = {
-  precision: 'bf16-mixed', batchSize: 4, seqLen: 2048, gradientCheckpointing: false, adapter: 'none', loraRank: 8, zeroStage: 0, gpus: 1,
+  precision: 'bf16-mixed', batchSize: 4, seqLen: 2048, gradientCheckpointing: false, loadDtype: null, adapter: 'none', loraRank: 8, zeroStage: 0, gpus: 1,
 };
 
 const MEMORY: MemoryView = {
@@ -172,6 +172,8 @@ test('toggles: each out-of-range or mistyped value is rejected', () => {
     [{ seqLen: -5 }, 'toggles.seqLen: must be at least 1'],
     [{ gradientCheckpointing: 'yes' }, 'toggles.gradientCheckpointing: expected true or false'],
     [{ adapter: 'dora' }, 'toggles.adapter: expected one of'],
+    [{ loadDtype: 'int8' }, 'toggles.loadDtype: expected one of'],
+    [{ loadDtype: undefined }, 'toggles.loadDtype: is missing'],
     [{ loraRank: 0 }, 'toggles.loraRank: must be at least 1'],
     [{ zeroStage: 4 }, 'toggles.zeroStage: expected one of 0, 1, 2, 3'],
     [{ zeroStage: '2' }, 'toggles.zeroStage: expected one of'],

@@ -68,7 +68,7 @@ test('selectJob: the ranking is the advisor’s and every bar is the estimator�
   assert.equal(ev.recommendation.ranked.find((r) => r.current)?.optimizer, 'adamw'); // optim: adamw_torch
   assert.equal(ev.recommendation.canApply, true);
   // The toggles start from the file: micro-batch 4, max_seq_length 2048, bf16 mixed, no checkpointing.
-  assert.deepEqual(ev.memory.toggles, { precision: 'bf16-mixed', batchSize: 4, seqLen: 2048, gradientCheckpointing: false, adapter: 'none', loraRank: 8, zeroStage: 0, gpus: 1 });
+  assert.deepEqual(ev.memory.toggles, { precision: 'bf16-mixed', batchSize: 4, seqLen: 2048, gradientCheckpointing: false, loadDtype: null, adapter: 'none', loraRank: 8, zeroStage: 0, gpus: 1 });
   // AdamW's bar, estimated here directly: the job's AdamW with its own betas/eps, micro-batch 4, seq 2048, bf16 mixed.
   const adamw = resolveOptimizer('adamw_torch', { betas: [0.9, 0.999], eps: 1e-8 })!;
   const direct = estimateMemory(resolveEstimateInput({
@@ -85,7 +85,7 @@ test('selectJob: the ranking is the advisor’s and every bar is the estimator�
 test('reestimate: toggles change the bars to the estimator’s numbers for those settings', async () => {
   const { deps, port, controller } = setup();
   await controller.handle(makeRequest(1, 'selectJob', { jobId: LLAMA }));
-  const toggles = { precision: 'bf16-mixed' as const, batchSize: 1, seqLen: 1024, gradientCheckpointing: true, adapter: 'lora' as const, loraRank: 16, zeroStage: 0 as const, gpus: 1 };
+  const toggles = { precision: 'bf16-mixed' as const, batchSize: 1, seqLen: 1024, gradientCheckpointing: true, loadDtype: 'bf16' as const, adapter: 'lora' as const, loraRank: 16, zeroStage: 0 as const, gpus: 1 };
   await controller.handle(makeRequest(2, 'reestimate', { jobId: LLAMA, toggles }));
   const memory = response<MemoryView>(port, 2, 'reestimate');
   assert.deepEqual(memory.toggles, toggles);
@@ -95,9 +95,14 @@ test('reestimate: toggles change the bars to the estimator’s numbers for those
   const adamw = resolveOptimizer('adamw_torch', { betas: [0.9, 0.999], eps: 1e-8 })!;
   const direct = estimateMemory(resolveEstimateInput({
     model: input.model, optimizer: adamw, hyperparameters: { betas: [0.9, 0.999], eps: 1e-8 },
-    batchSize: 1, gradAccum: 8, seqLen: 1024, precision: 'bf16-mixed', gradientCheckpointing: true, lora, gpuMemoryBytes: 24 * GiB,
+    batchSize: 1, gradAccum: 8, seqLen: 1024, precision: 'bf16-mixed', gradientCheckpointing: true, lora, gpuMemoryBytes: 24 * GiB, loadDtype: 'bf16',
   }));
   assert.deepEqual(memory.bars.find((b) => b.optimizer === 'adamw')?.bytes, direct.bytes);
+  // The frozen base loaded in bf16 holds 2 bytes per weight, not the 4 assumed when the load dtype is not stated.
+  await controller.handle(makeRequest(3, 'reestimate', { jobId: LLAMA, toggles: { ...toggles, loadDtype: null } }));
+  const unstated = response<MemoryView>(port, 3, 'reestimate');
+  const frozen = input.model.tensors.reduce((s, t) => s + (t.tiedTo ? 0 : t.shape.reduce((a, b) => a * b, 1)), 0);
+  assert.equal(unstated.bars.find((b) => b.optimizer === 'adamw')!.bytes!.weights - direct.bytes.weights, 2 * frozen);
   assert.ok(memory.notes.some((n) => n.includes("PEFT's default for llama (q_proj, v_proj)")), memory.notes.join('\n'));
   // Smaller micro-batch, shorter sequences, checkpointing and LoRA: far less than the job as written.
   const before = response<JobEvaluationView>(port, 1, 'selectJob').memory.bars.find((b) => b.optimizer === 'adamw')!.bytes!.peak;
@@ -106,7 +111,7 @@ test('reestimate: toggles change the bars to the estimator’s numbers for those
 
 test('reestimate: settings the estimator rejects come back as one clear error', async () => {
   const { port, controller } = setup();
-  const toggles = { precision: 'bf16' as const, batchSize: 1, seqLen: 128, gradientCheckpointing: false, adapter: 'lora' as const, loraRank: 99_999, zeroStage: 0 as const, gpus: 1 };
+  const toggles = { precision: 'bf16' as const, batchSize: 1, seqLen: 128, gradientCheckpointing: false, loadDtype: null, adapter: 'lora' as const, loraRank: 99_999, zeroStage: 0 as const, gpus: 1 };
   await controller.handle(makeRequest(1, 'reestimate', { jobId: LLAMA, toggles }));
   assert.match(errorOf(port, 1), /LoRA rank 99999 is larger than the smallest targeted dimension \(4096\)/);
 });

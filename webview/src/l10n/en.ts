@@ -73,6 +73,8 @@ export const EN = {
   zeroStage: 'ZeRO stage',
   zeroNone: '0 (off)',
   gpus: 'GPUs',
+  loadDtype: 'Weights loaded in',
+  loadDtypeUnstated: 'not stated (assumed)',
   reset: 'Reset to the job’s settings',
   invalidNumber: 'Enter a whole number from {min} to {max}.',
   showAllBars: 'Show all optimizers',

@@ -75,6 +75,8 @@ export const ZH_CN: Readonly<Record<MessageKey, string>> = {
   zeroStage: 'ZeRO 阶段',
   zeroNone: '0（关闭）',
   gpus: 'GPU 数量',
+  loadDtype: '权重加载精度',
+  loadDtypeUnstated: '未指定（按假设估算）',
   reset: '恢复任务原有设置',
   invalidNumber: '请输入 {min} 到 {max} 之间的整数。',
   showAllBars: '显示全部优化器',

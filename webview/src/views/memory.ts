@@ -1,6 +1,6 @@
 /** Memory: toggles that ask the host to re-estimate, and the stacked bars with the budget line. */
 import { renderMemoryChart } from '../../../src/charts/render-memory';
-import { ADAPTERS, PRECISIONS, TOGGLE_LIMITS, ZERO_STAGES, type EstimateToggles, type ZeroStage } from '../../../src/protocol';
+import { ADAPTERS, LOAD_DTYPES, PRECISIONS, TOGGLE_LIMITS, ZERO_STAGES, type EstimateToggles, type ZeroStage } from '../../../src/protocol';
 import { h } from '../dom';
 import { checkbox, dropdown, spinner, textField, button, type Choice } from '../ui';
 import { parseWholeNumber } from '../state';
@@ -31,6 +31,12 @@ function toggles(ctx: ViewContext, tg: EstimateToggles): HTMLElement {
     dropdown({ label: t('precision'), value: tg.precision, choices: PRECISIONS.map((p) => ({ value: p, label: p })), onChange: (precision) => set({ precision }) }),
     numberField(t('batchSize'), tg.batchSize, TOGGLE_LIMITS.maxBatchSize, ctx, (batchSize) => ({ ...tg, batchSize })),
     tg.seqLen === null ? null : numberField(t('seqLen'), tg.seqLen, TOGGLE_LIMITS.maxSeqLen, ctx, (seqLen) => ({ ...tg, seqLen })),
+    dropdown({
+      label: t('loadDtype'),
+      value: tg.loadDtype ?? 'unstated',
+      choices: [{ value: 'unstated' as const, label: t('loadDtypeUnstated') }, ...LOAD_DTYPES.map((d) => ({ value: d, label: d }))],
+      onChange: (v) => set({ loadDtype: v === 'unstated' ? null : v }),
+    }),
     dropdown({ label: t('adapter'), value: tg.adapter, choices: ADAPTERS.map((a) => ({ value: a, label: adapterLabels[a] })), onChange: (adapter) => set({ adapter }) }),
     tg.adapter === 'none' ? null : numberField(t('loraRank'), tg.loraRank, TOGGLE_LIMITS.maxLoraRank, ctx, (loraRank) => ({ ...tg, loraRank })),
     dropdown({
