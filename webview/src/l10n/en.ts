@@ -74,7 +74,7 @@ export const EN = {
   zeroNone: '0 (off)',
   gpus: 'GPUs',
   loadDtype: 'Weights loaded in',
-  loadDtypeUnstated: 'not stated (assumed)',
+  loadDtypeUnstated: 'not stated',
   reset: 'Reset to the job’s settings',
   invalidNumber: 'Enter a whole number from {min} to {max}.',
   showAllBars: 'Show all optimizers',

@@ -76,7 +76,7 @@ export const ZH_CN: Readonly<Record<MessageKey, string>> = {
   zeroNone: '0（关闭）',
   gpus: 'GPU 数量',
   loadDtype: '权重加载精度',
-  loadDtypeUnstated: '未指定（按假设估算）',
+  loadDtypeUnstated: '未指定',
   reset: '恢复任务原有设置',
   invalidNumber: '请输入 {min} 到 {max} 之间的整数。',
   showAllBars: '显示全部优化器',
