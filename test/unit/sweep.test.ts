@@ -22,7 +22,7 @@ import { findDataDir, loadCorpus, type Corpus } from '../../src/profiler/sweep/c
 import {
   bestLearningRate, buildDocument, medianCurve, robustnessBehaviour, stepsToReach, type SweepState,
 } from '../../src/profiler/sweep/document';
-import { DEFAULT_SWEEP, LR_MULTIPLIERS, planSweep, proxyGaloreGap, proxyGaloreRank, proxyMin8bitSize, type SweepPlan } from '../../src/profiler/sweep/plan';
+import { DEFAULT_STEPS, DEFAULT_SWEEP, LR_MULTIPLIERS, planSweep, proxyGaloreGap, proxyGaloreRank, proxyMin8bitSize, type SweepPlan } from '../../src/profiler/sweep/plan';
 import { deriveProxy, proxyParams, type CnnProxy } from '../../src/profiler/sweep/proxy';
 import { walkCnnProxy } from '../../src/profiler/sweep/proxy-inventory';
 import { probeSetup } from '../../src/profiler/sweep/robustness';
@@ -143,10 +143,11 @@ describe('the plan', () => {
     assert.equal(proxyGaloreRank(plan.params), 8);
     assert.equal(o.hyper['rank'], 8);
     assert.match(o.adjustments.join(' '), /rank 8 instead of 128/);
-    // 100 steps: the projection is refreshed every 20 steps instead of 200 (which a run would never reach).
+    // A run of DEFAULT_STEPS steps refreshes the projection five times instead of never (every 200 steps).
     assert.equal(proxyGaloreGap(100), 20);
-    assert.equal(o.hyper['update_proj_gap'], 20);
-    assert.match(o.adjustments.join(' '), /update_proj_gap 20 instead of 200/);
+    const gap = Math.floor(DEFAULT_STEPS / 5);
+    assert.equal(o.hyper['update_proj_gap'], gap);
+    assert.match(o.adjustments.join(' '), new RegExp(`update_proj_gap ${gap} instead of 200`));
     // Projector + rank-8 moments hold less than AdamW's two full moments, as GaLore does on the real job.
     assert.ok(o.estimatedStateBytes < plan.optimizers.find((x) => x.id === 'adamw')!.estimatedStateBytes);
     // The CNN proxy has no 'matrix' tensors: nothing is projected, nothing to scale.

@@ -49,7 +49,7 @@ const STEP_TIMEOUT_MS = 60_000;
 const JOB = 'llama2-7b-sft/training_args.json';
 /** The GPU budget, given to the extension (custom size) and to the CLI (--gpu-memory) in the same words. */
 const GPU_MEMORY = '24GiB';
-/** A profile this small takes some 20 s on two busy cores (the sweep's default is 100 steps in 120 s). */
+/** A profile this small takes some 20 s on two busy cores (the sweep's default is 80 steps in 120 s). */
 const PROFILE_STEPS = 10;
 const PROFILE_BUDGET_SECONDS = 90;
 const THEMES = [

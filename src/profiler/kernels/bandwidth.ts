@@ -104,36 +104,57 @@ export function matrixShape(elements: number): [number, number] {
   return [rows, elements / rows];
 }
 
+/**
+ * The parameter values and the gradient every step measurement starts from. Drawing 2 x `elements`
+ * normal values takes about as long as the measurements themselves, so a phase draws them once and
+ * every optimizer copies the parameters (its own storage, which a fused kernel updates in place) and
+ * reads the same gradient (never written).
+ */
+export interface BandwidthInputs {
+  readonly elements: number;
+  readonly init: tf.Tensor;
+  readonly grad: tf.Tensor;
+  dispose(): void;
+}
+
+export function createBandwidthInputs(elements: number = BANDWIDTH_ELEMENTS): BandwidthInputs {
+  const shape = matrixShape(elements);
+  const init = tf.randomNormal(shape, 0, 0.02);
+  const grad = tf.randomNormal(shape, 0, 1e-3);
+  return { elements, init, grad, dispose: () => tf.dispose([init, grad]) };
+}
+
 interface StepMeasurement {
   stepMs: number;
   stateBytes: number;
   kernel: KernelPath | 'tfjs-ops';
 }
 
-function measureSteps(id: string, hyper: Hyperparameters, elements: number, fused: boolean, maxReps: number): StepMeasurement | null {
-  const shape = matrixShape(elements);
+function measureSteps(id: string, hyper: Hyperparameters, inputs: BandwidthInputs, fused: boolean, maxReps: number): StepMeasurement | null {
   const opt = fused ? createFusedOptimizer(id, hyper) : createOptimizer(id, hyper);
   if (!opt) return null;
-  const init = tf.randomNormal(shape, 0, 0.02);
-  // The variable must own its storage (a fused kernel writes it in place): drop the initial tensor.
-  const p = tf.variable(init, true, `bandwidth/${id}/${fused ? 'fused' : 'ops'}`);
-  init.dispose();
-  const g = tf.randomNormal(shape, 0, 1e-3);
+  // The variable must own its storage (a fused kernel writes it in place): a real copy of the shared
+  // values (tf.clone would share the buffer), whose temporary handle is dropped.
+  const copy = tf.add(inputs.init, 0);
+  const p = tf.variable(copy, true, `bandwidth/${id}/${fused ? 'fused' : 'ops'}`);
+  copy.dispose();
+  const g = inputs.grad;
   try {
     const step = () => opt.applyGradients([{ name: p.name, tensor: g }]);
     step(); // allocates the states (and makes the parameter own its storage)
     const t0 = performance.now();
     step();
     const second = performance.now() - t0;
-    // A slow step (tfjs-op quantisation, ...) is measured once: its bandwidth is far from the limit anyway.
-    const stepMs = second > 250 ? second : Math.min(second, medianMs(step, maxReps));
+    // A slow step (tfjs-op quantisation, ...) is measured once, a step of tfjs ops (tens of ms) a few
+    // times: their bandwidth is far from the limit anyway; fast fused steps get the full median.
+    const reps = second > 250 ? 0 : second > 50 ? Math.min(2, maxReps) : maxReps;
+    const stepMs = reps === 0 ? second : Math.min(second, medianMs(step, reps));
     const fusedStats = (opt as { fusedStats?: { fused: number; path: KernelPath | null } }).fusedStats;
     const kernel = fusedStats && fusedStats.fused > 0 && fusedStats.path ? fusedStats.path : 'tfjs-ops';
     return { stepMs, stateBytes: opt.stateBytes(), kernel };
   } finally {
     opt.dispose();
     p.dispose();
-    g.dispose();
   }
 }
 
@@ -147,12 +168,24 @@ export function measureOptimizerBandwidth(
   copyGBps: number,
   elements: number = BANDWIDTH_ELEMENTS,
   maxReps = 5,
+  shared?: BandwidthInputs,
 ): OptimizerBandwidth | null {
   if ((isOptimizerId(id) && NOT_ELEMENTWISE.has(id)) || profilerOptimizer(id).needsLoss) return null;
-  const fusedRun = measureSteps(id, hyper, elements, true, maxReps);
+  if (shared && shared.elements !== elements) throw new Error(`bandwidth inputs hold ${shared.elements} elements, not ${elements}`);
+  const inputs = shared ?? createBandwidthInputs(elements);
+  try {
+    return measureWith(id, hyper, copyGBps, inputs, maxReps);
+  } finally {
+    if (!shared) inputs.dispose();
+  }
+}
+
+function measureWith(id: string, hyper: Hyperparameters, copyGBps: number, inputs: BandwidthInputs, maxReps: number): OptimizerBandwidth | null {
+  const { elements } = inputs;
+  const fusedRun = measureSteps(id, hyper, inputs, true, maxReps);
   // The tfjs-op version is measured too (to show what fusing gains), except where it takes seconds per step.
   const compare = !fusedRun || fusedRun.kernel === 'tfjs-ops' || !SLOW_UNFUSED.has(id);
-  const opsRun = compare ? measureSteps(id, hyper, elements, false, fusedRun ? Math.min(3, maxReps) : maxReps) : null;
+  const opsRun = compare ? measureSteps(id, hyper, inputs, false, fusedRun ? Math.min(3, maxReps) : maxReps) : null;
   const main = fusedRun && fusedRun.kernel !== 'tfjs-ops' ? fusedRun : opsRun;
   if (!main) return null;
   const bytesPerParam = 12 + (2 * main.stateBytes) / elements;

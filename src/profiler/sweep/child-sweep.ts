@@ -5,7 +5,7 @@
  * that loses the child later keeps everything sent so far.
  */
 import type { Hyperparameters } from '../../core/types';
-import { measureCopyBandwidth, measureOptimizerBandwidth } from '../kernels/bandwidth';
+import { createBandwidthInputs, measureCopyBandwidth, measureOptimizerBandwidth } from '../kernels/bandwidth';
 import type { RobustnessProbe } from '../../charts/profile-types';
 import { profilerOptimizer } from '../optimizers';
 import { TEST_HOOKS_ENV, type ChildMessage, type SweepRequest } from '../protocol';
@@ -45,12 +45,17 @@ export async function runSweepInChild(request: SweepRequest, ctx: SweepChildCont
   if (request.bandwidth) {
     const copy = measureCopyBandwidth(request.bandwidth.elements);
     await ctx.send({ type: 'partial', kind: 'copy-bandwidth', data: copy });
-    for (const o of request.optimizers) {
-      if (ctx.shouldStop()) return { runs: 0, stopped: true };
-      const hyper: Hyperparameters = { ...o.hyper, lr: o.lrs[Math.floor(o.lrs.length / 2)] ?? o.lrs[0]! };
-      const bw = measureOptimizerBandwidth(o.id, hyper, copy.GBps, request.bandwidth.elements, request.bandwidth.reps);
-      if (bw) await ctx.send({ type: 'partial', kind: 'optimizer-bandwidth', data: bw });
-      await new Promise((resolve) => setImmediate(resolve));
+    const inputs = createBandwidthInputs(request.bandwidth.elements);
+    try {
+      for (const o of request.optimizers) {
+        if (ctx.shouldStop()) return { runs: 0, stopped: true };
+        const hyper: Hyperparameters = { ...o.hyper, lr: o.lrs[Math.floor(o.lrs.length / 2)] ?? o.lrs[0]! };
+        const bw = measureOptimizerBandwidth(o.id, hyper, copy.GBps, request.bandwidth.elements, request.bandwidth.reps, inputs);
+        if (bw) await ctx.send({ type: 'partial', kind: 'optimizer-bandwidth', data: bw });
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    } finally {
+      inputs.dispose();
     }
   }
 

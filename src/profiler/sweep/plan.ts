@@ -33,7 +33,12 @@ export const DEFAULT_SWEEP: readonly OptimizerId[] = [
 export const ADVISOR_TOP_PICKS = 3;
 export const LR_MULTIPLIERS = [1 / 3, 1, 3] as const;
 export const DEFAULT_SEEDS = [1, 2] as const;
-export const DEFAULT_STEPS = 100;
+/**
+ * Steps per run: enough for the optimizers' loss curves to separate on the proxies, few enough that the
+ * default sweep (10 optimizers + the advisor's top picks, x 3 lrs x 2 seeds) ends within 120 s on two
+ * cores with the bandwidth measurements (npm run bench prints the figure).
+ */
+export const DEFAULT_STEPS = 80;
 
 export type HvpMethod = 'autodiff' | 'finite-difference';
 
