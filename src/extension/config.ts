@@ -16,7 +16,7 @@ export const DEFAULT_MAX_FILE_SIZE = '2MiB';
  * in src/cli/commands/profile.ts, DEFAULT_STEPS in src/profiler/sweep/plan.ts); a unit test checks
  * package.json declares the same and that they are equal.
  */
-export const PROFILE_DEFAULTS = { budgetSeconds: 120, steps: 100 } as const;
+export const PROFILE_DEFAULTS = { budgetSeconds: 120, steps: 80 } as const;
 /** The ranges package.json declares for the profile settings (values outside fall back to the defaults). */
 export const PROFILE_LIMITS = { budgetSeconds: [5, 86_400], steps: [2, 100_000] } as const;
 
