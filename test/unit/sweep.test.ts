@@ -303,6 +303,23 @@ describe('training the proxies (in process)', () => {
     assert.ok(Math.min(...means) < 0.75 * Math.log(corpus.alphabet.length));
   });
 
+  test('the ViT proxy learns within the default steps (its from-scratch plateau does not outlast the sweep)', async () => {
+    await setUpTfjs('wasm');
+    const plan = planSweep({ advisorInput: advisorInput('google/vit-base-patch16-224', false), alphabetSize: corpus.alphabet.length, optimizers: ['adamw'] });
+    const spec = plan.proxy.spec;
+    if (spec.kind !== 'transformer' || !spec.image) throw new Error('not a vision transformer');
+    const o = plan.optimizers[0]!;
+    const finals: number[] = [];
+    for (const seed of [1, 2]) {
+      const r = await trainRun({ spec, optimizer: 'adamw', lr: o.lrs[2]!, hyper: o.hyper, seed, steps: DEFAULT_STEPS, fused: true });
+      assert.equal(r.diverged, false);
+      finals.push(r.finalLoss!);
+    }
+    // A uniform guess scores ln(classes); both seeds end well below it.
+    const chance = Math.log(spec.image.classes);
+    for (const f of finals) assert.ok(f < 0.8 * chance, `final losses ${finals.join(', ')} vs chance ${chance.toFixed(3)}`);
+  });
+
   test('every proxy kind trains: GQA decoder (Mistral), GPT-2, BERT (masked), ViT, ResNet', async () => {
     await setUpTfjs('wasm');
     for (const ref of ['mistralai/Mistral-7B-v0.1', 'gpt2', 'bert-base-uncased', 'google/vit-base-patch16-224', 'resnet50']) {

@@ -6,6 +6,9 @@
  */
 import { SweepRandom } from './random';
 
+/** Standard deviation of the Gaussian pixel noise (the bar's half-contrast is 0.3 to 0.5). */
+export const PIXEL_NOISE = 0.1;
+
 export interface ImageBatch {
   /** [batch, size, size, 1], NHWC, values roughly in [-1, 1]. */
   readonly pixels: Float32Array;
@@ -41,7 +44,7 @@ export class BarImages {
         const across = -px * dy + py * dx;
         // Soft-edged bar: 1 inside, falling to 0 over one pixel.
         const inside = Math.min(1, Math.max(0, halfWidth + 0.5 - Math.abs(across))) * Math.min(1, Math.max(0, halfLength + 0.5 - Math.abs(along)));
-        out[offset + y * size + x] = contrast * (2 * inside - 1) * 0.5 + 0.25 * rng.gaussian();
+        out[offset + y * size + x] = contrast * (2 * inside - 1) * 0.5 + PIXEL_NOISE * rng.gaussian();
       }
     }
   }
