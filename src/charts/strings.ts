@@ -1,7 +1,7 @@
 /**
  * Words the charts draw (titles, axis titles, legends, descriptions, table headings) in English and
  * Simplified Chinese. The webview passes the extension's locale; the CLI report uses its own.
- * Templates use `{slot}` placeholders filled by svg.ts `fill`.
+ * Templates use `{slot}` markers filled by svg.ts `fill`.
  */
 import type { MemoryComponent } from './memory';
 import type { RobustnessProbe } from './profile-types';

@@ -6,7 +6,7 @@
  * Skipped like the CLI walker (src/cli/walk.ts): dependency, cache and build folders, hidden
  * folders, Python virtual and conda environments, files over the size cap, binary or non-UTF-8
  * files, the `optimizerAdvisor.exclude` patterns and VS Code's `files.exclude`. Files no detector
- * could match are kept as empty placeholders (the scanner still sees their paths for references),
+ * could match are kept with empty text (the scanner still sees their paths for references),
  * so memory holds only the text of configs.
  */
 import * as vscode from 'vscode';
@@ -127,7 +127,7 @@ export class WorkspaceIndex implements vscode.Disposable {
     return this.states.get(folder.uri.toString())?.scan ?? null;
   }
 
-  /** Text of an indexed file ('' for placeholders), undefined when it is not indexed. */
+  /** Text of an indexed file ('' for files kept without their text), undefined when it is not indexed. */
   text(folder: vscode.WorkspaceFolder, rel: string): string | undefined {
     return this.states.get(folder.uri.toString())?.files.get(rel)?.text;
   }

@@ -3,7 +3,7 @@
  * real SidebarController over fake deps (real scanner/advisor/estimator on examples/). Screenshots
  * for Light, Dark and High Contrast go to artifacts/ (git-ignored); look at them.
  */
-import { after, test } from 'node:test';
+import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -15,9 +15,13 @@ import { fixtureProfile } from './charts-fixtures';
 import { closeBrowser, fakeDeps, GiB, inventoryFor, openSidebar, REPO, visibleText, type Session, type ThemeName } from './webview-harness';
 
 const CHROMIUM = '/usr/bin/chromium';
-const skip = fs.existsSync(CHROMIUM) ? false : `${CHROMIUM} is not installed`;
 const ARTIFACTS = path.join(REPO, 'artifacts');
 const LLAMA = 'llama2-7b-sft/training_args.json';
+
+before(() => {
+  // Debian's chromium renders the real bundle; .ci/run installs it. Without it these tests fail, never skip.
+  assert.ok(fs.existsSync(CHROMIUM), `${CHROMIUM} is not installed (apt-get install chromium; .ci/run does it)`);
+});
 
 after(() => closeBrowser());
 
@@ -48,7 +52,7 @@ async function checkChartsAccessible(s: Session): Promise<number> {
 }
 
 for (const theme of ['light', 'dark', 'high-contrast'] as ThemeName[]) {
-  test(`sidebar in ${theme}: every view draws under the CSP, charts are accessible, screenshots kept`, { skip, timeout: 180_000 }, async () => {
+  test(`sidebar in ${theme}: every view draws under the CSP, charts are accessible, screenshots kept`, { timeout: 180_000 }, async () => {
     const s = await openSidebar({ theme });
     try {
       await s.page.waitForSelector('.oa-card', { timeout: 60_000 });
@@ -81,7 +85,7 @@ for (const theme of ['light', 'dark', 'high-contrast'] as ThemeName[]) {
   });
 }
 
-test('a memory toggle shows the estimator’s numbers for the new settings', { skip, timeout: 120_000 }, async () => {
+test('a memory toggle shows the estimator’s numbers for the new settings', { timeout: 120_000 }, async () => {
   const s = await openSidebar({ theme: 'dark' });
   try {
     await s.page.waitForSelector('.oa-card', { timeout: 60_000 });
@@ -112,7 +116,7 @@ test('a memory toggle shows the estimator’s numbers for the new settings', { s
   }
 });
 
-test('keyboard: the job picker, the editor toggle, the tabs and the buttons are reachable with Tab', { skip, timeout: 120_000 }, async () => {
+test('keyboard: the job picker, the editor toggle, the tabs and the buttons are reachable with Tab', { timeout: 120_000 }, async () => {
   const s = await openSidebar({ theme: 'dark' });
   try {
     await s.page.waitForSelector('.oa-card', { timeout: 60_000 });
@@ -129,7 +133,7 @@ test('keyboard: the job picker, the editor toggle, the tabs and the buttons are 
   }
 });
 
-test('a hidden and re-shown view redraws from its saved state before the host answers', { skip, timeout: 120_000 }, async () => {
+test('a hidden and re-shown view redraws from its saved state before the host answers', { timeout: 120_000 }, async () => {
   const first = await openSidebar({ theme: 'dark' });
   let saved: unknown;
   try {
@@ -151,7 +155,7 @@ test('a hidden and re-shown view redraws from its saved state before the host an
   }
 });
 
-test('a malformed message from the host is rejected, reported to the host and shown, never acted on', { skip, timeout: 120_000 }, async () => {
+test('a malformed message from the host is rejected, reported to the host and shown, never acted on', { timeout: 120_000 }, async () => {
   const s = await openSidebar({ theme: 'dark' });
   try {
     await s.page.waitForSelector('.oa-card', { timeout: 60_000 });
@@ -165,7 +169,7 @@ test('a malformed message from the host is rejected, reported to the host and sh
   }
 });
 
-test('empty states are drawn inside the view with the action that fills them', { skip, timeout: 120_000 }, async () => {
+test('empty states are drawn inside the view with the action that fills them', { timeout: 120_000 }, async () => {
   const none = fakeDeps();
   none.listJobs = async () => [];
   const s = await openSidebar({ theme: 'dark', deps: none });
@@ -197,7 +201,7 @@ test('empty states are drawn inside the view with the action that fills them', {
   }
 });
 
-test('profiling: Run shows live progress, Cancel stops it, results are re-read from the saved files', { skip, timeout: 120_000 }, async () => {
+test('profiling: Run shows live progress, Cancel stops it, results are re-read from the saved files', { timeout: 120_000 }, async () => {
   const s = await openSidebar({ theme: 'dark' });
   try {
     await s.page.waitForSelector('.oa-card', { timeout: 60_000 });
@@ -235,7 +239,7 @@ test('profiling: Run shows live progress, Cancel stops it, results are re-read f
   }
 });
 
-test('the view speaks Chinese when VS Code does', { skip, timeout: 120_000 }, async () => {
+test('the view speaks Chinese when VS Code does', { timeout: 120_000 }, async () => {
   const s = await openSidebar({ theme: 'dark', locale: 'zh-cn' });
   try {
     await s.page.waitForSelector('.oa-card', { timeout: 60_000 });
@@ -249,7 +253,7 @@ test('the view speaks Chinese when VS Code does', { skip, timeout: 120_000 }, as
   }
 });
 
-test('a profile that could not use the GPU says why; only a missing package offers Install GPU backend', { skip, timeout: 120_000 }, async () => {
+test('a profile that could not use the GPU says why; only a missing package offers Install GPU backend', { timeout: 120_000 }, async () => {
   const withReason = (why: string) => {
     const doc = fixtureProfile();
     return { ...doc, backend: { ...doc.backend, reasons: [{ backend: 'tfjs-node-gpu' as const, why }, ...doc.backend.reasons] } };

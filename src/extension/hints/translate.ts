@@ -1,6 +1,6 @@
 /**
  * Localisation seam for the pure parts of the extension: they take a `Translate` function with the
- * signature of `vscode.l10n.t` (message with `{0}` placeholders), so they run under plain Node in
+ * signature of `vscode.l10n.t` (message with `{0}` slots), so they run under plain Node in
  * tests. The extension passes `vscode.l10n.t`; every message is a literal at its call site, so the
  * bundle in l10n/ can list it.
  */

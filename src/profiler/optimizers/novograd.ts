@@ -37,7 +37,7 @@ export class NovoGradOptimizer extends ProfilerOptimizer {
       grad_averaging: r.bool('grad_averaging'),
       amsgrad: r.bool('amsgrad'),
     };
-    // NeMo's Novograd adds layer-wise update clipping (luc); off by default, not implemented here.
+    // NeMo's Novograd adds layer-wise update clipping (luc), off by default; the profiler accepts only luc=false (an InputError otherwise).
     r.fixed('luc', false);
     r.num('luc_trust', 0);
     r.num('luc_eps', 0);

@@ -1,4 +1,4 @@
-/** English strings of the sidebar view. `{slot}` placeholders are filled by i18n.ts. */
+/** English strings of the sidebar view. `{slot}` markers are filled by i18n.ts. */
 export const EN = {
   appTitle: 'Optimizer Advisor',
   jobLabel: 'Training job',
