@@ -4,7 +4,7 @@
  * loaded and why the GPU one did not. A native crash while loading is caught here, in the parent.
  * No 'vscode' import; no TensorFlow.js in this process.
  */
-import type { BackendMessage, BackendName } from '../../profiler/protocol';
+import type { BackendMessage } from '../../profiler/protocol';
 import { runChild } from '../../profiler/run-child';
 import type { StoredVerification } from './location';
 
@@ -25,8 +25,6 @@ export interface Verification extends StoredVerification {
   readonly location?: string;
 }
 
-const ALL_BACKENDS: readonly BackendName[] = ['tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'];
-
 /** One line for the outcome of a backend message: the backend, and why the GPU package was not used. */
 export function describeBackend(b: BackendMessage): { outcome: 'gpu' | 'fallback'; gpuReason?: string; detail: string } {
   if (b.name === 'tfjs-node-gpu') return { outcome: 'gpu', detail: `the profiler runs TensorFlow on the GPU (${b.location ?? 'tfjs-node-gpu'})` };
@@ -37,7 +35,7 @@ export function describeBackend(b: BackendMessage): { outcome: 'gpu' | 'fallback
 export async function verifyGpuBackend(o: VerifyOptions): Promise<Verification> {
   const at = new Date().toISOString();
   const run = await runChild({
-    request: { kind: 'trace', optimizer: 'sgd', problem: 'saddle', steps: 1, lr: 0.01, backend: { extraModuleDirs: [o.dir], allow: ALL_BACKENDS } },
+    request: { kind: 'trace', optimizer: 'sgd', problem: 'saddle', steps: 1, lr: 0.01, backend: { extraModuleDirs: [o.dir] } }, // every backend is allowed by default
     childScript: o.childScript,
     budgetMs: o.budgetMs ?? 120_000,
     ...(o.signal ? { signal: o.signal } : {}),

@@ -22,7 +22,7 @@
  * (test/reference/galore_reference.py) applies the same convention to torch.linalg.svd's vectors.
  * Targets: 2-D weights whose role (options.roleOf) is 'matrix', or any 2-D tensor when no role is known
  * (the catalog's rule, src/core/optimizers/galore-adamw.ts isGaloreTarget).
- * Not implemented: proj_quant (int4 projector), accepted only as false.
+ * proj_quant (the int4 projector) is accepted only as false; true is an InputError.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Hyperparameters } from '../../core/types';

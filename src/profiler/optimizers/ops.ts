@@ -20,3 +20,20 @@ export function l2norm(x: tf.Tensor): tf.Scalar {
 export function rms(x: tf.Tensor): tf.Scalar {
   return tf.div(l2norm(x), Math.sqrt(x.size));
 }
+
+/** G_(i) G_(i)^T: the tensor contracted with itself over every dim but `dim` (Shampoo's and SOAP's statistics). */
+export function modeOuterProduct(x: tf.Tensor, dim: number): tf.Tensor2D {
+  const perm = [dim, ...x.shape.map((_, j) => j).filter((j) => j !== dim)];
+  const unfolded = tf.reshape(dim === 0 ? x : tf.transpose(x, perm), [x.shape[dim]!, -1]) as tf.Tensor2D;
+  return tf.matMul(unfolded, unfolded, false, true);
+}
+
+/**
+ * torch.tensordot(x, q, dims=[[0], [back ? 1 : 0]]): dim 0 of x contracted with q, the new axis placed
+ * last (applied once per dim, this multiplies every mode by q or q^T).
+ */
+export function contractFirst(x: tf.Tensor, q: tf.Tensor2D, back = false): tf.Tensor {
+  const [d0, ...rest] = x.shape;
+  const flat = tf.reshape(x, [d0!, -1]) as tf.Tensor2D;
+  return tf.reshape(tf.matMul(flat, q, true, back), [...rest, q.shape[back ? 0 : 1]]);
+}

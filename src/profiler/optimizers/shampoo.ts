@@ -20,6 +20,7 @@ import type { Hyperparameters } from '../../core/types';
 import { ProfilerOptimizer, type OptimizerOptions } from './base';
 import type { ProfilerOptimizerDefinition } from './definition';
 import { HyperReader } from './hyper';
+import { contractFirst, modeOuterProduct } from './ops';
 import { inverseRoot } from './matrix-root';
 
 export const SHAMPOO_DEFAULTS: Hyperparameters = {
@@ -58,20 +59,6 @@ export function blocksOf(shape: readonly number[], maxDim: number): Array<{ begi
     blocks = next;
   }
   return blocks;
-}
-
-/** G_(i) G_(i)^T: contraction of the block with itself over every dim but i. */
-function factorOuterProduct(block: tf.Tensor, dim: number): tf.Tensor2D {
-  const perm = [dim, ...block.shape.map((_, j) => j).filter((j) => j !== dim)];
-  const unfolded = tf.reshape(tf.transpose(block, perm), [block.shape[dim]!, -1]) as tf.Tensor2D;
-  return tf.matMul(unfolded, unfolded, false, true);
-}
-
-/** x contracted with q over dim 0, the result's new axis placed last (torch.tensordot(x, q, [[0], [0]])). */
-function contractFirst(x: tf.Tensor, q: tf.Tensor2D): tf.Tensor {
-  const [d0, ...rest] = x.shape;
-  const flat = tf.reshape(x, [d0!, -1]) as tf.Tensor2D;
-  return tf.reshape(tf.matMul(flat, q, true, false), [...rest, q.shape[1]]);
 }
 
 export class ShampooOptimizer extends ProfilerOptimizer {
@@ -163,7 +150,7 @@ export class ShampooOptimizer extends ProfilerOptimizer {
       let out = mBlock;
       block.size.forEach((d, i) => {
         const factor = this.slot(name, `factor_matrix_${b}_${i}`, () => tf.zeros([d, d]));
-        const outer = factorOuterProduct(gBlock, i);
+        const outer = modeOuterProduct(gBlock, i);
         factor.assign(this.beta2 < 1 ? tf.add(tf.mul(factor, this.beta2), tf.mul(outer, 1 - this.beta2)) : tf.add(factor, outer));
         const inv = this.slot(name, `inv_factor_matrix_${b}_${i}`, () => tf.eye(d));
         if (refresh) {

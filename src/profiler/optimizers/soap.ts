@@ -31,7 +31,7 @@ import { ProfilerOptimizer, type OptimizerOptions } from './base';
 import type { ProfilerOptimizerDefinition } from './definition';
 import { householderQ, symmetricEigen } from './dense-linalg';
 import { HyperReader } from './hyper';
-import { lerp } from './ops';
+import { contractFirst, lerp, modeOuterProduct } from './ops';
 
 /** soap.py SOAP.__init__ defaults (f42d296; the README's usage: lr 3e-3, betas (.95, .95), weight_decay .01, precondition_frequency 10). */
 export const SOAP_DEFAULTS: Hyperparameters = {
@@ -58,20 +58,6 @@ export function soapLayout(shape: readonly number[], o: { maxDim: number; mergeD
   const base = permuted ? [shape[0]!, shape[3]!, shape[1]!, shape[2]!] : shape;
   const merged = soapMergeDims(base, o.maxDim);
   return { merged, preconditioned: merged.map((d) => d <= o.maxDim), permuted };
-}
-
-/** G_(i) G_(i)^T: the tensor contracted with itself over every dim but i. */
-function outerProduct(x: tf.Tensor, dim: number): tf.Tensor2D {
-  const perm = [dim, ...x.shape.map((_, j) => j).filter((j) => j !== dim)];
-  const unfolded = tf.reshape(dim === 0 ? x : tf.transpose(x, perm), [x.shape[dim]!, -1]) as tf.Tensor2D;
-  return tf.matMul(unfolded, unfolded, false, true);
-}
-
-/** torch.tensordot(x, q, dims=[[0], [back ? 1 : 0]]): dim 0 contracted, the new axis placed last. */
-function contractFirst(x: tf.Tensor, q: tf.Tensor2D, back: boolean): tf.Tensor {
-  const [d0, ...rest] = x.shape;
-  const flat = tf.reshape(x, [d0!, -1]) as tf.Tensor2D;
-  return tf.reshape(tf.matMul(flat, q, true, back), [...rest, q.shape[back ? 0 : 1]]);
 }
 
 /** Moves dim 0 last (soap.py's permute for a dim without preconditioner). */
@@ -162,7 +148,7 @@ export class SoapOptimizer extends ProfilerOptimizer {
     };
     const accumulate = (): void => {
       const g = toMerged(grad);
-      for (const d of dims) if (d) d.gg.assign(lerp(d.gg, outerProduct(g, d.dim), 1 - this.shampooBeta));
+      for (const d of dims) if (d) d.gg.assign(lerp(d.gg, modeOuterProduct(g, d.dim), 1 - this.shampooBeta));
     };
 
     if (step === 1) {
