@@ -23,24 +23,19 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
-import type { Browser, Frame, Page } from 'playwright-core';
+import type { Frame, Page } from 'playwright-core';
 import { getOptimizer, resolveOptimizer } from '../../src/core/optimizers';
 import { isOptimizerId } from '../../src/core/optimizers/types';
 import { formatBytes, formatCount } from '../../src/core/units';
 import { PROFILER_IMPLEMENTED } from '../../src/profiler/sweep/constants';
-import { copyWorkspace, findRepoRoot } from './paths';
+import { findRepoRoot } from './paths';
 import {
   checkPrerequisites,
-  launchBrowser,
-  makeScratchDir,
-  newWorkbenchPage,
+  openWorkbench,
   runFromCommandPalette,
-  startCodeServer,
   userSettingsFile,
-  waitForWorkbench,
-  workbenchUrl,
-  type CodeServer,
   type ConsoleLine,
+  type WorkbenchSession,
 } from './workbench';
 
 const EXTENSION_ID = 'optimizer-advisor.optimizer-advisor';
@@ -72,8 +67,7 @@ const baseSettings: Record<string, unknown> = {
 
 let scratch: string | undefined;
 let folder = '';
-let server: CodeServer | undefined;
-let browser: Browser | undefined;
+let session: WorkbenchSession | undefined;
 let page: Page | undefined;
 const consoleLines: ConsoleLine[] = [];
 
@@ -264,22 +258,21 @@ before(async () => {
   checkPrerequisites(repoRoot);
   assert.ok(fs.existsSync(cliPath), `${cliPath} is missing: run \`node esbuild.js\``);
   fs.mkdirSync(artifacts, { recursive: true });
-  scratch = makeScratchDir('optimizer-advisor-sidebar-ui');
-  folder = copyWorkspace(path.join(repoRoot, 'examples'), path.join(scratch, 'workspace-parent'));
-  server = await startCodeServer({ repoRoot, scratchDir: scratch, settings: baseSettings });
-  browser = await launchBrowser();
-  const opened = await newWorkbenchPage(browser, (line) => consoleLines.push(line));
-  page = opened.page;
-  // Tall enough for a chart and its controls in one picture.
-  await page.setViewportSize({ width: 1400, height: 1100 });
-  await page.goto(workbenchUrl({ server, folder, extensionDevelopmentPath: repoRoot }));
-  await waitForWorkbench(page, folder, STEP_TIMEOUT_MS);
+  session = await openWorkbench({
+    repoRoot,
+    name: 'optimizer-advisor-sidebar-ui',
+    workspace: path.join(repoRoot, 'examples'),
+    settings: baseSettings,
+    // Tall enough for a chart and its controls in one picture.
+    viewport: { width: 1400, height: 1100 },
+    onConsole: (line) => consoleLines.push(line),
+    timeoutMs: STEP_TIMEOUT_MS,
+  });
+  ({ scratch, folder, page } = session);
 }, { timeout: 3 * STEP_TIMEOUT_MS });
 
 after(async () => {
-  await browser?.close().catch(() => undefined);
-  await server?.stop();
-  if (scratch !== undefined) fs.rmSync(scratch, { recursive: true, force: true });
+  await session?.close();
 });
 
 test('the Optimizer Advisor view opens from the activity bar, lists the example jobs and shows the chosen one', { timeout: 2 * STEP_TIMEOUT_MS }, () => step(async (current) => {

@@ -12,20 +12,9 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { copyWorkspace, defaultWorkspace, findRepoRoot } from './paths';
-import {
-  checkPrerequisites,
-  launchBrowser,
-  makeScratchDir,
-  newWorkbenchPage,
-  runFromCommandPalette,
-  startCodeServer,
-  waitForWorkbench,
-  workbenchUrl,
-  type CodeServer,
-  type ConsoleLine,
-} from './workbench';
+import type { Locator, Page } from 'playwright-core';
+import { defaultWorkspace, findRepoRoot } from './paths';
+import { checkPrerequisites, openWorkbench, runFromCommandPalette, type ConsoleLine, type WorkbenchSession } from './workbench';
 
 const COMMAND_TITLE = 'Optimizer Advisor: Recommend Optimizer';
 const EXTENSION_DISPLAY_NAME = 'Optimizer Advisor';
@@ -35,30 +24,22 @@ const JOB = 'llama/training_args.json';
 
 const repoRoot = findRepoRoot(__dirname);
 const artifacts = path.join(repoRoot, 'artifacts');
-let scratch: string | undefined;
-let server: CodeServer | undefined;
-let browser: Browser | undefined;
+let session: WorkbenchSession | undefined;
 let page: Page | undefined;
 const consoleLines: ConsoleLine[] = [];
 
 before(async () => {
   checkPrerequisites(repoRoot);
   fs.mkdirSync(artifacts, { recursive: true });
-  scratch = makeScratchDir('optimizer-advisor-ui-test');
   const source = process.env.OPTIMIZER_ADVISOR_UI_WORKSPACE ?? defaultWorkspace(repoRoot);
-  const folder = copyWorkspace(path.resolve(source), path.join(scratch, 'workspace-parent'));
-  server = await startCodeServer({ repoRoot, scratchDir: scratch });
-  browser = await launchBrowser();
-  const opened = await newWorkbenchPage(browser, (line) => consoleLines.push(line));
-  page = opened.page;
-  await page.goto(workbenchUrl({ server, folder, extensionDevelopmentPath: repoRoot }));
-  await waitForWorkbench(page, folder, STEP_TIMEOUT_MS);
+  session = await openWorkbench({
+    repoRoot, name: 'optimizer-advisor-ui-test', workspace: path.resolve(source), onConsole: (line) => consoleLines.push(line), timeoutMs: STEP_TIMEOUT_MS,
+  });
+  page = session.page;
 }, { timeout: 3 * STEP_TIMEOUT_MS });
 
 after(async () => {
-  await browser?.close().catch(() => undefined);
-  await server?.stop();
-  if (scratch !== undefined) fs.rmSync(scratch, { recursive: true, force: true });
+  await session?.close();
 });
 
 /** What the command put on screen: the first notification toast, or a quick pick that is not the command palette. */

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { checkExtensionBuilt } from './paths';
+import { checkExtensionBuilt, copyWorkspace } from './paths';
 
 /** Keep in step with VERSION in scripts/code-server/setup.sh. */
 export const CODE_SERVER_VERSION = '4.100.3';
@@ -281,4 +281,52 @@ function escapeRegExp(text: string): string {
 /** A fresh scratch folder for one run (removed by the caller). */
 export function makeScratchDir(name: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `${name}-`));
+}
+
+/** A code-server with a copy of a workspace open in headless Chromium (the UI tests' setup). */
+export interface WorkbenchSession {
+  readonly scratch: string;
+  /** The copied workspace folder the workbench has open. */
+  readonly folder: string;
+  readonly server: CodeServer;
+  readonly browser: Browser;
+  readonly page: Page;
+  /** Closes the browser, stops the server and deletes the scratch folder. */
+  close(): Promise<void>;
+}
+
+export interface WorkbenchSessionOptions {
+  readonly repoRoot: string;
+  /** Prefix of the scratch folder. */
+  readonly name: string;
+  /** The workspace folder to copy and open (never edited in place). */
+  readonly workspace: string;
+  readonly settings?: Record<string, unknown>;
+  readonly viewport?: { width: number; height: number };
+  readonly onConsole?: (line: ConsoleLine) => void;
+  readonly timeoutMs: number;
+}
+
+export async function openWorkbench(o: WorkbenchSessionOptions): Promise<WorkbenchSession> {
+  const scratch = makeScratchDir(o.name);
+  const folder = copyWorkspace(o.workspace, path.join(scratch, 'workspace-parent'));
+  let server: CodeServer | undefined;
+  let browser: Browser | undefined;
+  const close = async () => {
+    await browser?.close().catch(() => undefined);
+    await server?.stop();
+    fs.rmSync(scratch, { recursive: true, force: true });
+  };
+  try {
+    server = await startCodeServer({ repoRoot: o.repoRoot, scratchDir: scratch, ...(o.settings ? { settings: o.settings } : {}) });
+    browser = await launchBrowser();
+    const { page } = await newWorkbenchPage(browser, o.onConsole);
+    if (o.viewport) await page.setViewportSize(o.viewport);
+    await page.goto(workbenchUrl({ server, folder, extensionDevelopmentPath: o.repoRoot }));
+    await waitForWorkbench(page, folder, o.timeoutMs);
+    return { scratch, folder, server, browser, page, close };
+  } catch (e) {
+    await close();
+    throw e;
+  }
 }
