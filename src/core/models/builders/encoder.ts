@@ -119,11 +119,21 @@ export function addClassifier(t: TensorList, scope: string, hidden: number, labe
 }
 
 export function encoderShape(d: EncoderDims, logitsVocab: number, numLabels: number): ArchitectureShape {
+  return layerNormStackShape('encoder', d, logitsVocab, numLabels);
+}
+
+/** One text stack with LayerNorm and full multi-head attention (BERT-style encoders, GPT-2-style decoders). */
+export function layerNormStackShape(
+  role: 'encoder' | 'decoder',
+  d: Pick<EncoderDims, 'layers' | 'hidden' | 'heads' | 'intermediate' | 'mlpKind' | 'dropout'>,
+  logitsVocab: number,
+  numLabels: number,
+): ArchitectureShape {
   return {
     kind: 'transformer',
     stacks: [
       {
-        role: 'encoder',
+        role,
         layers: d.layers,
         hidden: d.hidden,
         heads: d.heads,

@@ -10,6 +10,7 @@ import { LIMITS } from '../limits';
 import type { TensorList } from '../tensors';
 import type { ArchitectureShape } from '../types';
 import { plainMlpKind } from './decoder';
+import { layerNormStackShape } from './encoder';
 
 export interface LayerNormDecoderHeads {
   /** Architecture names of the causal-LM, sequence- and token-classification models. */
@@ -58,25 +59,5 @@ export function addLayerNormDecoderHead(
 
 /** The shape of a LayerNorm decoder with full multi-head attention. */
 export function layerNormDecoderShape(d: LayerNormDecoderDims, logitsVocab: number, numLabels: number): ArchitectureShape {
-  return {
-    kind: 'transformer',
-    stacks: [
-      {
-        role: 'decoder',
-        layers: d.layers,
-        hidden: d.hidden,
-        heads: d.heads,
-        kvHeads: d.heads,
-        headDim: d.hidden / d.heads,
-        intermediate: d.intermediate,
-        mlp: plainMlpKind(d.act),
-        sequence: 'text',
-        dropout: d.dropout,
-        norm: 'layernorm',
-      },
-    ],
-    logitsVocab,
-    numLabels,
-    embedHidden: d.hidden,
-  };
+  return layerNormStackShape('decoder', { ...d, mlpKind: plainMlpKind(d.act) }, logitsVocab, numLabels);
 }
