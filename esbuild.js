@@ -21,8 +21,12 @@ const problemReporter = {
   },
 };
 
+/** The package's version, compiled into the bundles (the CLI's --version); unbundled runs say "dev". */
+const version = JSON.parse(fs.readFileSync(path.join(__dirname, 'package.json'), 'utf8')).version;
+
 const common = {
   bundle: true,
+  define: { OPTIMIZER_ADVISOR_VERSION: JSON.stringify(version) },
   platform: 'node',
   target: 'node20',
   format: 'cjs',

@@ -48,16 +48,6 @@ run_step() {
   echo "[ ok ] $name ($(elapsed "$start") s)"
 }
 
-as_root() {
-  if [ "$(id -u)" -eq 0 ]; then
-    "$@"
-  elif command -v sudo >/dev/null 2>&1; then
-    sudo "$@"
-  else
-    fail "'$*' needs root and sudo is not available"
-  fi
-}
-
 # --- 0. fast path -------------------------------------------------------------------------------
 if [ -f "$COMPLETE" ] && [ -f "$INSTALL_DIR/out/node/entry.js" ] && command -v chromium >/dev/null 2>&1 \
   && [ -x "$INSTALL_DIR/lib/vscode/node_modules/@vscode/ripgrep/bin/rg" ]; then
@@ -81,32 +71,13 @@ if [ -f "$NODE_PREFIX/include/node/node.h" ]; then
 fi
 
 CURRENT_STEP="debian packages"
-APT_START=$(date +%s.%N)
 # libkrb5-dev: kerberos native module; ripgrep: VS Code search (replaces the GitHub download of
 # @vscode/ripgrep); chromium: the browser Playwright drives; build tools and python3: node-gyp.
-declare -a MISSING=()
-for pkg in libkrb5-dev ripgrep chromium; do
-  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || MISSING+=("$pkg")
-done
-command -v make >/dev/null 2>&1 && command -v g++ >/dev/null 2>&1 || MISSING+=("build-essential")
-command -v python3 >/dev/null 2>&1 || MISSING+=("python3")
-if [ "${#MISSING[@]}" -gt 0 ]; then
-  command -v apt-get >/dev/null 2>&1 || fail "missing packages ${MISSING[*]} and apt-get is not available; install them by hand"
-  echo "[....] apt-get install ${MISSING[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  # A fresh image has no package lists: update once, then install (and update + retry once if the
-  # lists turn out to be stale).
-  if ! ls /var/lib/apt/lists/*_Packages* >/dev/null 2>&1; then
-    as_root apt-get update -q
-  fi
-  if ! as_root apt-get install -y -q --no-install-recommends "${MISSING[@]}"; then
-    as_root apt-get update -q
-    as_root apt-get install -y -q --no-install-recommends "${MISSING[@]}" || fail "apt-get install ${MISSING[*]} failed"
-  fi
-  echo "[ ok ] debian packages ($(elapsed "$APT_START") s)"
-else
-  echo "[skip] debian packages (libkrb5-dev ripgrep chromium already installed)"
-fi
+# shellcheck source=../lib/debian-packages.sh
+. "$REPO_ROOT/scripts/lib/debian-packages.sh"
+NEEDED=(libkrb5-dev ripgrep chromium python3)
+command -v make >/dev/null 2>&1 && command -v g++ >/dev/null 2>&1 || NEEDED+=(build-essential)
+ensure_debian_packages "${NEEDED[@]}" || fail "the Debian packages ${NEEDED[*]} could not be installed (see above)"
 RG="$(command -v rg || true)"
 [ -n "$RG" ] || fail "ripgrep (rg) is not on PATH after installing it"
 command -v chromium >/dev/null 2>&1 || fail "chromium is not on PATH after installing it"

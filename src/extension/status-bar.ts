@@ -1,4 +1,8 @@
-/** The status bar item that shows the GPU budget in use; clicking it runs "Set GPU Budget". */
+/**
+ * The status bar item that shows the GPU budget in use; clicking it runs "Set GPU Budget". It shows only
+ * once the workspace index has found a training job: activation is by file name (package.json), and the
+ * content decides whether the extension has anything to say.
+ */
 import * as vscode from 'vscode';
 import { formatBytes } from '../core/units';
 import type { AdvisorService } from './advisor-service';
@@ -14,7 +18,6 @@ export class BudgetStatusBar implements vscode.Disposable {
     this.item.command = SET_GPU_BUDGET_COMMAND;
     this.subscription = service.onDidChange(() => this.update());
     this.update();
-    this.item.show();
   }
 
   /** The text shown, for tests. */
@@ -22,7 +25,17 @@ export class BudgetStatusBar implements vscode.Disposable {
     return this.item.text;
   }
 
+  /** Whether the item is on screen (tests). */
+  get visible(): boolean {
+    return this.shown;
+  }
+
+  private shown = false;
+
   update(): void {
+    this.shown = this.service.entries().length > 0;
+    if (this.shown) this.item.show();
+    else this.item.hide();
     const t = vscode.l10n.t;
     const b = this.service.budget;
     if (b.memoryBytes === null) {

@@ -7,14 +7,6 @@ import type { Hyperparameters } from '../core/types';
 import type { TraceProblem } from './problems';
 import type { ProxySpec } from './sweep/proxy';
 
-/** Environment variable that enables the child's test-only behaviour (request.testCrashAfterRuns, TEST_CUDA_ENV). */
-export const TEST_HOOKS_ENV = 'OPTIMIZER_ADVISOR_PROFILER_TEST_HOOKS';
-/**
- * TEST ONLY, honoured with TEST_HOOKS_ENV=1: 'visible' makes the child's backend loader treat a CUDA
- * device as visible, so a machine without a GPU can exercise the loading of the GPU package.
- */
-export const TEST_CUDA_ENV = 'OPTIMIZER_ADVISOR_PROFILER_TEST_CUDA';
-
 /** Backend names, in the order the loader tries them (mirrors backend.ts without importing tfjs). */
 export type BackendName = 'tfjs-node-gpu' | 'tfjs-node' | 'wasm' | 'cpu';
 
@@ -68,11 +60,6 @@ export interface SweepRequest {
   /** Train (default true); false with `bandwidth` measures bandwidth only. */
   readonly train?: boolean;
   readonly backend?: BackendRequest;
-  /**
-   * TEST ONLY: the child kills itself with SIGKILL after this many runs, like an out-of-memory kill.
-   * Honoured only when the child's environment has OPTIMIZER_ADVISOR_PROFILER_TEST_HOOKS=1.
-   */
-  readonly testCrashAfterRuns?: number;
 }
 
 /** Every request the child understands. */

@@ -305,3 +305,11 @@ test('--help lists the defaults of every option', async () => {
   for (const f of ['--batch-size', '--seq-len', '--precision', '--zero-stage', '--gpu-memory', '--lora-rank']) assert.ok(r.out.includes(f), f);
   assert.match(r.out, /default: bf16-mixed/);
 });
+
+test('--version: the built binary prints the version in package.json (esbuild defines it)', () => {
+  const { version } = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string };
+  assert.match(version, /^\d+\.\d+\.\d+/);
+  const built = bin(['--version']);
+  assert.equal(built.code, 0, built.err);
+  assert.equal(built.out, `${version}\n`);
+});

@@ -24,7 +24,7 @@ import {
 import { gpuBackendDir, packageDirIn, profilerModuleDirs, readInstalled, writeMarker } from '../../src/extension/gpu-backend/location';
 import { GPU_BACKEND_PACKAGE, GPU_BACKEND_SPEC, gpuPlatformSupported, INSTALL_MARKER, TFJS_VERSION } from '../../src/extension/gpu-backend/spec';
 import { verifyGpuBackend } from '../../src/extension/gpu-backend/verify';
-import { TEST_CUDA_ENV, TEST_HOOKS_ENV } from '../../src/profiler/protocol';
+import { PROFILER_TEST_CHILD, TEST_CUDA_ENV } from '../support/profiler-test-child';
 import { buildGradientsBundle, COMPILED_PROFILER_DIR } from '../reference/tfjs-env';
 import { alive, readCalls, writeFakeNpm } from './gpu-backend-fakes';
 
@@ -304,13 +304,13 @@ describe('the installed folder in the real profiler child', () => {
     const result = await installGpuBackend({ storageDir: s.storage, npm, env: s.env });
     assert.ok(result.ok);
     const index = path.join(result.packageDir, 'index.js');
-    const env = { ...process.env, [TEST_HOOKS_ENV]: '1', [TEST_CUDA_ENV]: 'visible' };
-    const v = await verifyGpuBackend({ dir: result.dir, childScript: CHILD, env });
+    const env = { ...process.env, [TEST_CUDA_ENV]: 'visible' };
+    const v = await verifyGpuBackend({ dir: result.dir, childScript: PROFILER_TEST_CHILD, env });
     assert.equal(v.outcome, 'fallback');
     assert.equal(v.backend, 'wasm');
     assert.equal(v.gpuReason, `installed at ${index} but failed to load: libcudart.so.11.0: cannot open shared object file: No such file or directory`);
     assert.equal(v.detail, `the GPU backend is not used: ${v.gpuReason}; profiling will use wasm`);
-    // Without the test hook, on a machine without a GPU the package is named and not loaded.
+    // The production child (no test hook), on a machine without a GPU the package is named and not loaded.
     const plain = await verifyGpuBackend({ dir: result.dir, childScript: CHILD });
     assert.equal(plain.backend, 'wasm');
     assert.match(plain.gpuReason ?? '', new RegExp(`^installed at ${index.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} but (not used: no NVIDIA GPU is visible|failed to load: libcudart)`));

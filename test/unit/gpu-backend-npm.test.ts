@@ -16,8 +16,8 @@ import { findBinding, findNpm, parseInstallScript, runNpmInstall, runPackageInst
 import { packageDirIn } from '../../src/extension/gpu-backend/location';
 import { GPU_BACKEND_SPEC, TFJS_VERSION } from '../../src/extension/gpu-backend/spec';
 import { verifyGpuBackend } from '../../src/extension/gpu-backend/verify';
-import { TEST_CUDA_ENV, TEST_HOOKS_ENV } from '../../src/profiler/protocol';
-import { buildGradientsBundle, COMPILED_PROFILER_DIR } from '../reference/tfjs-env';
+import { PROFILER_TEST_CHILD, TEST_CUDA_ENV } from '../support/profiler-test-child';
+import { buildGradientsBundle } from '../reference/tfjs-env';
 
 const NPM_TIMEOUT_MS = 240_000;
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gpu-backend-npm-test-'));
@@ -64,8 +64,8 @@ describe('the real package from the npm registry', { timeout: NPM_TIMEOUT_MS + 1
 
   test('the real profiler child: installed but broken (no native binding), falls back to wasm', { timeout: 120_000 }, async () => {
     assert.ok(installed, 'the npm step failed (see the test above), so there is no package to check');
-    const env = { ...process.env, [TEST_HOOKS_ENV]: '1', [TEST_CUDA_ENV]: 'visible' };
-    const v = await verifyGpuBackend({ dir, childScript: path.join(COMPILED_PROFILER_DIR, 'child.js'), env });
+    const env = { ...process.env, [TEST_CUDA_ENV]: 'visible' };
+    const v = await verifyGpuBackend({ dir, childScript: PROFILER_TEST_CHILD, env });
     assert.equal(v.outcome, 'fallback');
     assert.equal(v.backend, 'wasm');
     const index = path.join(packageDirIn(dir), 'dist', 'index.js');

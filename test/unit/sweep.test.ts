@@ -30,6 +30,7 @@ import { runSweep } from '../../src/profiler/sweep/sweep';
 import { trainRun, type RunRecord } from '../../src/profiler/sweep/train';
 import { sourceFile } from '../reference/python';
 import { buildGradientsBundle, setUpTfjs } from '../reference/tfjs-env';
+import { PROFILER_TEST_CHILD, TEST_CRASH_ENV } from '../support/profiler-test-child';
 
 const ROOT = path.dirname(sourceFile('package.json'));
 const DATA = path.join(ROOT, 'data');
@@ -442,20 +443,20 @@ describe('the sweep in profiler children', () => {
     assert.ok(seen >= 1);
   });
 
-  test('a child that dies (SIGKILL, like an out-of-memory kill) loses nothing already measured; the hook needs its env var', async () => {
-    const env = { ...process.env, OPTIMIZER_ADVISOR_PROFILER_TEST_HOOKS: '1' };
+  test('a child that dies (SIGKILL, like an out-of-memory kill) loses nothing already measured; the production child has no such hook', async () => {
+    const env = { ...process.env, [TEST_CRASH_ENV]: '2' };
     const r = await runSweep({
       job, advisorInput: advisorInput('meta-llama/Llama-2-7b-hf'), optimizers: ['adamw', 'lion'], steps: 3, seeds: [1], budgetMs: 60_000,
-      bandwidthElements: null, evaluationBatches: 1, dataDir: DATA, env, testCrashAfterRuns: 2,
+      bandwidthElements: null, evaluationBatches: 1, dataDir: DATA, env, childScript: PROFILER_TEST_CHILD,
     });
     assert.equal(r.document.outcome, 'crashed');
     assert.match(r.document.outcomeDetail ?? '', /SIGKILL/);
     assert.deepEqual(r.document.results.map((x) => [x.optimizer, x.runs.length]), [['adamw', 2]]);
     assert.ok(validate(JSON.parse(JSON.stringify(r.document))), ajv.errorsText(validate.errors));
-    // Without the environment variable the request field is ignored.
+    // The production child ignores the test entry's environment variable.
     const ok = await runSweep({
       job, advisorInput: advisorInput('meta-llama/Llama-2-7b-hf'), optimizers: ['adamw'], steps: 2, seeds: [1], budgetMs: 60_000,
-      bandwidthElements: null, evaluationBatches: 1, dataDir: DATA, testCrashAfterRuns: 1,
+      bandwidthElements: null, evaluationBatches: 1, dataDir: DATA, env: { ...process.env, [TEST_CRASH_ENV]: '1' },
     });
     assert.equal(ok.document.outcome, 'completed');
   });

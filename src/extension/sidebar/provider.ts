@@ -120,13 +120,3 @@ class SidebarViewProvider implements vscode.WebviewViewProvider, vscode.Disposab
 export function createSidebarProvider(extensionUri: vscode.Uri, deps: SidebarDeps, options: SidebarOptions = {}): vscode.WebviewViewProvider & vscode.Disposable {
   return new SidebarViewProvider(extensionUri, deps, options);
 }
-
-/**
- * Registers the sidebar view. Call once from activate(): the returned disposable goes into
- * context.subscriptions. The manifest must declare the container and the view (see README in this folder).
- */
-export function registerSidebar(context: vscode.ExtensionContext, deps: SidebarDeps, options: SidebarOptions = {}): vscode.Disposable {
-  const provider = createSidebarProvider(context.extensionUri, deps, options);
-  const registration = vscode.window.registerWebviewViewProvider(SIDEBAR_VIEW_ID, provider);
-  return vscode.Disposable.from(registration, provider);
-}

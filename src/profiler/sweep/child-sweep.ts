@@ -8,12 +8,10 @@ import type { Hyperparameters } from '../../core/types';
 import { createBandwidthInputs, measureCopyBandwidth, measureOptimizerBandwidth } from '../kernels/bandwidth';
 import type { RobustnessProbe } from '../../charts/profile-types';
 import { profilerOptimizer } from '../optimizers';
-import { TEST_HOOKS_ENV, type ChildMessage, type SweepRequest } from '../protocol';
+import type { ChildMessage, SweepRequest } from '../protocol';
 import { loadCorpus, type Corpus } from './corpus';
 import { probeSetup, ROBUSTNESS_PROBES } from './robustness';
 import { trainRun, type RunRecord } from './train';
-
-export { TEST_HOOKS_ENV };
 
 export interface RobustnessRecord {
   readonly optimizer: string;
@@ -30,6 +28,8 @@ export interface RobustnessRecord {
 export interface SweepChildContext {
   send(message: ChildMessage): Promise<void>;
   shouldStop(): boolean;
+  /** Called after each measured run with the number of runs done (ChildHooks.afterRun). */
+  afterRun?(runsDone: number): void;
 }
 
 /** The record sent for a run: state tensors only on an optimizer's first run (they are the same for every run). */
@@ -38,7 +38,6 @@ function wireRun(r: RunRecord, first: boolean): RunRecord {
 }
 
 export async function runSweepInChild(request: SweepRequest, ctx: SweepChildContext): Promise<{ runs: number; stopped: boolean }> {
-  const crashAfter = process.env[TEST_HOOKS_ENV] === '1' ? request.testCrashAfterRuns : undefined;
   const corpus: Corpus | undefined = request.spec.kind === 'transformer' && !request.spec.image ? loadCorpus(request.dataDir ?? '') : undefined;
   const fused = request.fused ?? true;
 
@@ -85,10 +84,7 @@ export async function runSweepInChild(request: SweepRequest, ctx: SweepChildCont
         first = false;
         done++;
         await ctx.send({ type: 'progress', done, total });
-        if (crashAfter !== undefined && done >= crashAfter) {
-          // Test hook: die the way the kernel's OOM killer or a native crash ends a process.
-          process.kill(process.pid, 'SIGKILL');
-        }
+        ctx.afterRun?.(done);
       }
     }
     if (request.robustness) {

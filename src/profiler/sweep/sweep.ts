@@ -54,8 +54,6 @@ export interface RunSweepOptions {
   readonly backend?: BackendRequest;
   /** Environment of the children (tests). */
   readonly env?: NodeJS.ProcessEnv;
-  /** TEST ONLY: the first training child kills itself after this many runs (needs the test-hooks env, see child-sweep.ts). */
-  readonly testCrashAfterRuns?: number;
   readonly onUpdate?: (document: SweepDocument) => void;
   readonly onProgress?: (line: string) => void;
 }
@@ -271,10 +269,10 @@ export async function runSweep(opts: RunSweepOptions): Promise<SweepResult> {
     const workers = Math.max(1, Math.min(opts.workers ?? 1, plan.optimizers.length));
     const groups = assignWorkers(plan.optimizers, workers);
     const results = await Promise.all(
-      groups.map((group, i) =>
+      groups.map((group) =>
         runChild({
           ...common,
-          request: requestFor(plan, group, opts, dataDir ?? undefined, i === 0 && opts.testCrashAfterRuns !== undefined ? { testCrashAfterRuns: opts.testCrashAfterRuns } : {}),
+          request: requestFor(plan, group, opts, dataDir ?? undefined, {}),
           budgetMs: Math.max(1, deadline - Date.now()),
         }),
       ),

@@ -1,0 +1,180 @@
+/**
+ * The profiler child process (its entry is child.ts; tests start it through their own entry with hooks):
+ * the only place TensorFlow.js is loaded. Reads one JSON request (argv[2], or the first line of stdin), streams JSON-line messages on stdout
+ * (protocol.ts) and exits. Cancellation: a {"type":"cancel"} line on stdin or SIGTERM stops the work
+ * at the next step boundary and exits within a second (a hard timer forces the exit). Everything the
+ * libraries print goes to stderr so stdout carries only protocol lines.
+ */
+import { format } from 'node:util';
+import { InputError } from '../core/types';
+import type { BackendName, ChildMessage, ChildRequest } from './protocol';
+import { isTraceProblem } from './problems';
+
+const HARD_EXIT_MS = 800;
+
+/**
+ * Ways to observe or steer the child from another entry point (the tests' entry, test/support/): the
+ * production entry passes none.
+ */
+export interface ChildHooks {
+  /** Replaces the check whether a CUDA device is visible to the GPU backend. */
+  readonly cudaVisible?: () => { visible: boolean; why: string };
+  /** Called after each measured training run of a sweep with the number of runs done so far. */
+  readonly afterRun?: (runsDone: number) => void;
+}
+
+function toStderr(...args: unknown[]): void {
+  process.stderr.write(`${format(...args)}\n`);
+}
+
+function send(message: ChildMessage): Promise<void> {
+  return new Promise((resolve) => {
+    process.stdout.write(`${JSON.stringify(message)}\n`, () => resolve());
+  });
+}
+
+let cancelled = false;
+function cancel(): void {
+  if (cancelled) return;
+  cancelled = true;
+  setTimeout(() => process.exit(130), HARD_EXIT_MS).unref();
+}
+
+/** Lines on stdin: the request (when not in argv), then control messages. */
+function readStdinLines(onLine: (line: string) => void): void {
+  let buffer = '';
+  process.stdin.setEncoding('utf8');
+  process.stdin.on('data', (chunk: string) => {
+    buffer += chunk;
+    let nl: number;
+    while ((nl = buffer.indexOf('\n')) >= 0) {
+      const line = buffer.slice(0, nl).trim();
+      buffer = buffer.slice(nl + 1);
+      if (line) onLine(line);
+    }
+  });
+  process.stdin.on('error', () => undefined);
+}
+
+function validateSweep(r: Record<string, unknown>): ChildRequest {
+  if (typeof r['spec'] !== 'object' || r['spec'] === null) throw new InputError('sweep: spec must be an object');
+  if (!Array.isArray(r['optimizers']) || r['optimizers'].length === 0) throw new InputError('sweep: optimizers must be a non-empty list');
+  for (const o of r['optimizers'] as unknown[]) {
+    const e = o as Record<string, unknown>;
+    if (typeof e['id'] !== 'string' || !Array.isArray(e['lrs']) || !(e['lrs'] as unknown[]).every((x) => typeof x === 'number' && x > 0)) {
+      throw new InputError('sweep: each optimizer needs an id and positive lrs');
+    }
+  }
+  if (!Array.isArray(r['seeds']) || !(r['seeds'] as unknown[]).every((x) => Number.isInteger(x))) throw new InputError('sweep: seeds must be whole numbers');
+  if (typeof r['steps'] !== 'number' || !Number.isInteger(r['steps']) || r['steps'] < 1) throw new InputError('sweep: steps must be a whole number >= 1');
+  return r as unknown as ChildRequest;
+}
+
+function validateRequest(value: unknown): ChildRequest {
+  if (typeof value !== 'object' || value === null) throw new InputError('the profiler request is not a JSON object');
+  const r = value as Record<string, unknown>;
+  if (r['kind'] === 'sweep') return validateSweep(r);
+  if (r['kind'] !== 'trace') throw new InputError(`unknown profiler request kind ${JSON.stringify(r['kind'])}`);
+  if (typeof r['optimizer'] !== 'string') throw new InputError('trace: optimizer must be a string');
+  if (typeof r['problem'] !== 'string' || !isTraceProblem(r['problem'])) throw new InputError(`trace: unknown problem ${JSON.stringify(r['problem'])}`);
+  if (typeof r['steps'] !== 'number' || !Number.isInteger(r['steps']) || r['steps'] < 0) throw new InputError('trace: steps must be a whole number >= 0');
+  if (r['lr'] !== undefined && !(typeof r['lr'] === 'number' && r['lr'] > 0)) throw new InputError('trace: lr must be a positive number');
+  return value as ChildRequest;
+}
+
+async function run(request: ChildRequest, hooks: ChildHooks): Promise<void> {
+  // tfjs is loaded only now, inside the child.
+  const { loadBackend } = await import('./backend');
+  const backend = await loadBackend({
+    ...(hooks.cudaVisible ? { cudaVisible: hooks.cudaVisible } : {}),
+    ...(request.backend?.extraModuleDirs ? { extraModuleDirs: request.backend.extraModuleDirs } : {}),
+    wasmDirs: [...(request.backend?.wasmDirs ?? []), __dirname],
+    gradientDirs: [__dirname],
+    ...(request.backend?.allow ? { allow: request.backend.allow } : {}),
+    ...(request.backend?.requiredKernels ? { requiredKernels: request.backend.requiredKernels } : {}),
+  });
+  await send({
+    type: 'backend',
+    name: backend.name,
+    tfBackend: backend.tfBackend,
+    reasons: backend.reasons.map((r) => ({ backend: r.backend as BackendName, why: r.why })),
+    gradients: backend.gradients,
+    ...(backend.location !== undefined ? { location: backend.location } : {}),
+    ...(backend.wasmSimd !== undefined ? { wasmSimd: backend.wasmSimd, wasmThreads: backend.wasmThreads ?? false } : {}),
+  });
+  if (request.kind === 'sweep') {
+    const { runSweepInChild } = await import('./sweep/child-sweep');
+    const summary = await runSweepInChild(request, { send, shouldStop: () => cancelled, ...(hooks.afterRun ? { afterRun: hooks.afterRun } : {}) });
+    if (cancelled || summary.stopped) await send({ type: 'cancelled' });
+    else await send({ type: 'result', result: summary });
+    return;
+  }
+  const { computeTrace } = await import('./trace-run');
+  const progress: Array<Promise<void>> = [];
+  const trace = await computeTrace({
+    optimizer: request.optimizer,
+    problem: request.problem,
+    steps: request.steps,
+    hyper: { ...(request.hyper ?? {}), ...(typeof request.lr === 'number' ? { lr: request.lr } : {}) },
+    ...(request.start ? { start: request.start } : {}),
+    shouldStop: () => cancelled,
+    onProgress: (done) => progress.push(send({ type: 'progress', done, total: request.steps })),
+  });
+  await Promise.all(progress);
+  if (cancelled) await send({ type: 'cancelled' });
+  else await send({ type: 'result', result: trace });
+}
+
+async function main(hooks: ChildHooks): Promise<number> {
+  const fromArgv = process.argv[2];
+  const request = await new Promise<unknown>((resolve, reject) => {
+    if (fromArgv !== undefined) {
+      try {
+        resolve(JSON.parse(fromArgv));
+      } catch {
+        reject(new InputError('the profiler request in argv is not valid JSON'));
+      }
+    }
+    let first = fromArgv === undefined;
+    readStdinLines((line) => {
+      if (first) {
+        first = false;
+        try {
+          resolve(JSON.parse(line));
+        } catch {
+          reject(new InputError('the profiler request on stdin is not valid JSON'));
+        }
+        return;
+      }
+      try {
+        if ((JSON.parse(line) as { type?: unknown }).type === 'cancel') cancel();
+      } catch {
+        // A control line that is not JSON is ignored.
+      }
+    });
+    if (fromArgv === undefined) process.stdin.on('end', () => reject(new InputError('no profiler request on stdin')));
+  });
+  try {
+    await run(validateRequest(request), hooks);
+    return 0;
+  } catch (e) {
+    await send({ type: 'error', message: e instanceof Error ? e.message : String(e), inputError: e instanceof InputError });
+    return e instanceof InputError ? 2 : 1;
+  }
+}
+
+/** Runs this process as the profiler child: answers one request, then exits. */
+export function runProfilerChild(hooks: ChildHooks = {}): void {
+  console.log = toStderr;
+  console.info = toStderr;
+  console.debug = toStderr;
+  process.on('SIGTERM', cancel);
+  process.on('SIGINT', cancel);
+  main(hooks).then(
+    (code) => process.exit(code),
+    async (e: unknown) => {
+      await send({ type: 'error', message: e instanceof Error ? e.message : String(e), inputError: e instanceof InputError });
+      process.exit(e instanceof InputError ? 2 : 1);
+    },
+  );
+}
