@@ -1,5 +1,5 @@
 /**
- * Benchmark of `optimizer-advisor profile` (issue 4 sections 3 and 5), run on the built CLI
+ * Benchmark of `optimizer-advisor profile` (README: Profiling on your machine), run on the built CLI
  * (dist/cli.js) exactly as a user runs it:
  *  - the wall time of the default sweep on an example job (goal: within 120 s on 2 cores), with the
  *    load average before and after (other work on the machine slows every measurement);

@@ -1,6 +1,6 @@
 /**
  * The profile result document (`optimizer-advisor profile --json`, and the files the extension saves in
- * its workspace storage), as issue 4 section 3 specifies it: `backend`, `machine`, `results[]` (one per
+ * its workspace storage), as the README's "Profiling on your machine" describes it: `backend`, `machine`, `results[]` (one per
  * optimizer) with `optimizer`, `stepTimeMs`, `relativeStepCost`, `measuredStateBytes`,
  * `estimatedStateBytes`, `runs[]` ({`lr`, `seed`, `lossCurve`, `finalLoss`, `diverged`}), `bestLr`,
  * `lossCurve`, `finalLoss`, `stepsToTarget`, `diverged`; `paretoFront` (optimizer ids);
@@ -13,7 +13,7 @@
 
 export const PROFILE_SCHEMA_VERSION = 1;
 
-/** Backends in the order the profiler tries them (issue 4 section 2). */
+/** Backends in the order the profiler tries them (README: Profiling on your machine). */
 export const PROFILE_BACKENDS = ['tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'] as const;
 export type ProfileBackendName = (typeof PROFILE_BACKENDS)[number];
 

@@ -1,5 +1,5 @@
 /**
- * The CLI contract (issue: "other tools and tests rely on it"): commands, flags, JSON documents that
+ * The CLI contract (README: The CLI; other tools and tests rely on it): commands, flags, JSON documents that
  * validate against the schemas in schemas/, exit codes, and one-line errors with nothing on stdout.
  */
 import { test } from 'node:test';

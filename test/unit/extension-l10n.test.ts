@@ -1,8 +1,8 @@
 /**
  * Localisation and manifest of the extension: every message the editor features pass to
  * vscode.l10n.t has a Simplified Chinese translation with the same placeholders; every `%key%` of
- * package.json is in package.nls.json and package.nls.zh-cn.json; the manifest declares what the
- * issue asks (lazy activation, workspace extension kind, limited trust, walkthrough media present,
+ * package.json is in package.nls.json and package.nls.zh-cn.json; the manifest declares what the README
+ * describes (activation by training-config file names, workspace extension kind, limited trust, walkthrough media present,
  * settings enums in step with the code).
  */
 import { test } from 'node:test';

@@ -22,7 +22,7 @@ export interface FieldFinding {
   readonly range: SourceRange;
 }
 
-/** Kinds of recognised files (the next issues add more detectors). */
+/** Kinds of recognised files: one per detector in detectors/ (README: The VS Code extension, "Files it reads"). */
 export type FindingKind = string;
 
 export interface Finding {

@@ -112,7 +112,7 @@ function fitText(fits: boolean | null, t: Translate): string {
   return fits === null ? t('fit unknown') : fits ? t('fits') : t('does not fit');
 }
 
-/** The CodeLens title of an evaluated job (the "AdamW · peak 112.4 GiB on 1×24 GiB — does not fit · Recommended: adamw-8bit + LoRA"). */
+/** The CodeLens title of an evaluated job (README: The VS Code extension, e.g. "AdamW · peak 112.4 GiB on 1×24 GiB — does not fit · Recommended: adamw-8bit + LoRA"). */
 export function lensTitle(evaluation: JobEvaluation, budget: GpuBudget, t: Translate): string {
   const rec = t('Recommended: {0}', recommendedText(evaluation.result, t));
   const cur = evaluation.currentEstimate;

@@ -1,5 +1,5 @@
 /**
- * Speed near the limit (issue 4 section 5): the backend's copy bandwidth and each optimizer's
+ * Speed near the limit (README: Profiling on your machine, "effective memory bandwidth"): the backend's copy bandwidth and each optimizer's
  * effective bandwidth, measured in the same process on the same heap.
  *
  * Copy bandwidth: the fastest of the ways to copy float32 memory within the backend's storage

@@ -25,7 +25,7 @@ import { PROFILER_IMPLEMENTED } from './constants';
 import { deriveProxy, proxyParamCount, proxyParams, proxyParamTensors, type ProxyDerivation, type ProxyParam } from './proxy';
 import { proxyInventory } from './proxy-inventory';
 
-/** The default sweep (issue 4 section 3), plus the advisor's top picks for the job. */
+/** The default sweep (README: Profiling on your machine), plus the advisor's top picks for the job. */
 export const DEFAULT_SWEEP: readonly OptimizerId[] = [
   'sgd-momentum', 'nesterov', 'adam', 'adamw', 'amsgrad', 'adafactor', 'lamb', 'novograd', 'lion', 'adamw-8bit',
 ];
