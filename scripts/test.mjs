@@ -70,25 +70,56 @@ function plan(suites, setup) {
   return order;
 }
 
+/**
+ * Test counts from a runner's closing lines: node --test's spec ("ℹ pass 12") and TAP ("# pass 12")
+ * reporters, mocha's ("34 passing", "2 failing").
+ */
+const COUNT_PATTERNS = [
+  { re: /^(?:ℹ|#) pass (\d+)\s*$/, key: 'passed' },
+  { re: /^(?:ℹ|#) fail (\d+)\s*$/, key: 'failed' },
+  { re: /^\s*(\d+) passing\b/, key: 'passed' },
+  { re: /^\s*(\d+) failing\b/, key: 'failed' },
+];
+
+function countTests(text) {
+  const counts = { passed: 0, failed: 0 };
+  for (const line of text.split('\n')) {
+    for (const { re, key } of COUNT_PATTERNS) {
+      const m = re.exec(line);
+      if (m) counts[key] += Number(m[1]);
+    }
+  }
+  return counts;
+}
+
+/** Runs a command with its output passed through; resolves its exit code and what it printed on stdout. */
 function runCommand([command, ...args]) {
   return new Promise((resolve) => {
-    const child = spawn(command, args, { cwd: root, stdio: 'inherit' });
+    const child = spawn(command, args, { cwd: root, stdio: ['inherit', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (chunk) => {
+      process.stdout.write(chunk);
+      out += chunk.toString();
+    });
     child.once('error', (e) => {
       console.error(`cannot run ${command}: ${e.message}`);
-      resolve(1);
+      resolve({ code: 1, out });
     });
-    child.once('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+    child.once('close', (code, signal) => resolve({ code: code ?? (signal ? 1 : 0), out }));
   });
 }
 
 async function runStep(name) {
   const started = Date.now();
   let code = 0;
+  let out = '';
   for (const command of STEPS[name].run) {
-    code = await runCommand(command);
+    const r = await runCommand(command);
+    code = r.code;
+    out += r.out;
     if (code !== 0) break;
   }
-  return { name, code, seconds: (Date.now() - started) / 1000 };
+  return { name, code, seconds: (Date.now() - started) / 1000, tests: countTests(out) };
 }
 
 async function main() {
@@ -118,10 +149,14 @@ async function main() {
   console.log('\n=== timing');
   for (const r of rows) {
     const status = r.skipped ?? (r.code === 0 ? 'passed' : `FAILED (exit ${r.code})`);
-    console.log(`${r.name.padEnd(width)}  ${r.seconds.toFixed(1).padStart(6)} s  ${status}`);
+    const tests = r.tests && r.tests.passed + r.tests.failed > 0 ? `  (${r.tests.passed} passed, ${r.tests.failed} failed)` : '';
+    console.log(`${r.name.padEnd(width)}  ${r.seconds.toFixed(1).padStart(6)} s  ${status}${tests}`);
   }
   const failed = rows.filter((r) => r.code !== 0);
   console.log(`${'total'.padEnd(width)}  ${total.toFixed(1).padStart(6)} s  ${failed.length === 0 ? 'all steps passed' : `${failed.length} step(s) failed: ${failed.map((r) => r.name).join(', ')}`}`);
+  const passed = rows.reduce((n, r) => n + (r.tests?.passed ?? 0), 0);
+  const failedTests = rows.reduce((n, r) => n + (r.tests?.failed ?? 0), 0);
+  console.log(`tests: ${passed} passed, ${failedTests} failed`);
   process.exit(failed.length === 0 && !stop ? 0 : 1);
 }
 
