@@ -7,8 +7,8 @@
 // Usage: node scripts/test.mjs [suite...]      suites: unit vscode ui vsix activation (default: all of them)
 //   --no-setup   skip scripts/setup-tests.sh (the packages and code-server are known to be there)
 //
-// Steps run one after another, except where two are marked to overlap (the webview type check runs beside
-// the compile). The unit suite runs its files two at a time (node --test's default on a 2-core machine is
+// Steps run one after another, except those marked to overlap another (the webview type check and the lint
+// run beside the compile). The unit suite runs its files two at a time (node --test's default on a 2-core machine is
 // one at a time). Exit status: 0 when every step passed, 1 otherwise (the steps after a failed one still
 // run when they do not depend on it, so one failure does not hide the others).
 import { spawn } from 'node:child_process';
@@ -27,10 +27,11 @@ const STEPS = {
   setup: { what: 'Debian packages and code-server (scripts/setup-tests.sh)', after: [], run: [['bash', 'scripts/setup-tests.sh']] },
   compile: { what: 'type check and compile src/, test/, bench/, scripts/ (tsc -p tsconfig.test.json)', after: [], run: [[node, tsc, '-p', 'tsconfig.test.json']] },
   'check-webview': { what: 'type check webview/ (DOM lib)', after: [], run: [[node, tsc, '--noEmit', '-p', 'webview/tsconfig.json']], overlaps: 'compile' },
+  lint: { what: 'eslint and the layer rules (eslint.config.mjs)', after: [], run: [[node, path.join(root, 'node_modules', 'eslint', 'bin', 'eslint.js'), '.']], overlaps: 'compile' },
   build: { what: 'bundles in dist/ (node esbuild.js)', after: [], run: [[node, 'esbuild.js']] },
   unit: {
     what: 'unit tests (out/test/unit)',
-    after: ['setup', 'compile', 'check-webview', 'build'],
+    after: ['setup', 'compile', 'check-webview', 'lint', 'build'],
     run: [[node, '--test', `--test-concurrency=${unitConcurrency}`, '--test-reporter=spec', 'out/test/unit']],
   },
   vscode: { what: 'extension-host suite in code-server', after: ['setup', 'compile', 'build'], run: [[node, 'out/test/vscode/run.js']] },
@@ -137,10 +138,10 @@ async function main() {
       results.set(name, { name, code: 1, seconds: 0, skipped: `not run: ${blocked.join(', ')} failed` });
       continue;
     }
-    // A step that overlaps the next one in the plan starts together with it.
-    const partner = order.find((n) => STEPS[n].overlaps === name && !results.has(n));
-    console.log(`\n=== ${name}${partner ? ` + ${partner}` : ''}: ${STEPS[name].what}${partner ? `; ${STEPS[partner].what}` : ''}`);
-    const done = await Promise.all([runStep(name), ...(partner ? [runStep(partner)] : [])]);
+    // Steps that overlap this one start together with it.
+    const partners = order.filter((n) => STEPS[n].overlaps === name && !results.has(n));
+    console.log(`\n=== ${[name, ...partners].join(' + ')}: ${[name, ...partners].map((n) => STEPS[n].what).join('; ')}`);
+    const done = await Promise.all([name, ...partners].map(runStep));
     for (const r of done) results.set(r.name, r);
   }
   const total = (Date.now() - started) / 1000;

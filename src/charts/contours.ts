@@ -6,7 +6,7 @@
  * the profiler's `trace` runs on.
  */
 import { contours } from 'd3-contour';
-import { TRACE_PROBLEM_SPECS, type TraceProblem } from '../profiler/problems';
+import { TRACE_PROBLEM_SPECS, type TraceProblem } from '../core/profile/trace-problems';
 import { linearTicks } from './axes';
 
 export interface PlotWindow {

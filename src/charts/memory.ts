@@ -3,15 +3,10 @@
  * estimator's components at the peak phase add up exactly to `peak` (estimate.ts: peakAllocated is
  * their sum and peak = peakAllocated + overhead), so each bar ends at the peak the CLI prints.
  */
-import type { MemoryBytes } from '../core/memory/types';
+import { MEMORY_COMPONENTS, type MemoryComponent, type MemoryComponentBytes } from '../core/memory/components';
 
-/** Components in stacking order (left to right). */
-export const MEMORY_COMPONENTS = [
-  'weights', 'masterWeights', 'gradients', 'optimizerState', 'optimizerTemporaries', 'activations', 'overhead',
-] as const;
-export type MemoryComponent = (typeof MEMORY_COMPONENTS)[number];
+export { MEMORY_COMPONENTS, type MemoryComponent, type MemoryComponentBytes };
 
-export type MemoryComponentBytes = Pick<MemoryBytes, MemoryComponent | 'peak'>;
 
 export interface MemoryBarInput {
   readonly id: string;

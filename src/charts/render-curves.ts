@@ -2,7 +2,7 @@
 import { area, line } from 'd3-shape';
 import { formatNumber, linearAxis, logAxis } from './axes';
 import { checkId, fitLabel, textWidth, type ChartOptions, type RenderedChart } from './chart';
-import type { ProfileResultDocument } from './profile-types';
+import type { ProfileResultDocument } from '../core/profile/profile-types';
 import { lossCurveSummaries, type CurveSummary } from './runs';
 import { measuredOnLabel } from './render-profile-meta';
 import { EN_CHART_STRINGS } from './strings';

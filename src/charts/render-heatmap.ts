@@ -6,7 +6,7 @@
  */
 import { formatNumber } from './axes';
 import { checkId, fitLabel, textWidth, type ChartOptions, type RenderedChart } from './chart';
-import type { ProfileOptimizerResult } from './profile-types';
+import type { ProfileOptimizerResult } from '../core/profile/profile-types';
 import { lrSensitivityGrid, type HeatCell } from './runs';
 import { EN_CHART_STRINGS } from './strings';
 import { chartSvg, el, esc, fill, htmlTable, text } from './svg';

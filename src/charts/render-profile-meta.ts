@@ -1,8 +1,8 @@
 /** Text that goes with every profile chart: where it was measured, and the robustness table. */
 import { formatBytes } from '../core/units';
 import { formatNumber } from './axes';
-import type { ProfileResultDocument } from './profile-types';
-import { ROBUSTNESS_PROBES } from './profile-types';
+import type { ProfileResultDocument } from '../core/profile/profile-types';
+import { ROBUSTNESS_PROBES } from '../core/profile/profile-types';
 import { EN_CHART_STRINGS, type ChartStrings } from './strings';
 import { fill, htmlTable } from './svg';
 

@@ -1,5 +1,5 @@
 /** Optimizer paths on a 2-D test function over its contour lines (the loss-landscape view). */
-import { TRACE_PROBLEM_SPECS, type TraceProblem } from '../profiler/problems';
+import { TRACE_PROBLEM_SPECS, type TraceProblem } from '../core/profile/trace-problems';
 import { formatNumber, linearAxis } from './axes';
 import { checkId, type ChartOptions, type RenderedChart } from './chart';
 import { landscape } from './contours';

@@ -4,7 +4,7 @@
  * the theme, no scripts and no external resources.
  */
 import type { RenderedChart } from './chart';
-import type { ProfileResultDocument } from './profile-types';
+import type { ProfileResultDocument } from '../core/profile/profile-types';
 import { renderLossCurves } from './render-curves';
 import { renderLrHeatmap } from './render-heatmap';
 import { renderMemoryChart, type MemoryChartData } from './render-memory';

@@ -3,17 +3,12 @@
  * learning rate where half the seeds diverge has no finite median, as "lowest median final loss over
  * seeds" requires), the lr-sensitivity grid, and loss curves as median + band over seeds.
  */
-import type { ProfileOptimizerResult, ProfileResultDocument, ProfileRun } from './profile-types';
+import type { ProfileOptimizerResult, ProfileResultDocument, ProfileRun } from '../core/profile/profile-types';
+import { medianWithDivergence } from '../core/profile/median';
 import { formatNumber } from './axes';
 
-/** Median of the values, with null (not finite) counted as +Infinity; null for an empty list. */
-export function medianWithDivergence(values: readonly (number | null)[]): number | null {
-  if (values.length === 0) return null;
-  const sorted = values.map((v) => (v === null || !Number.isFinite(v) ? Infinity : v)).sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  const m = sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-  return Number.isFinite(m) ? m : null;
-}
+export { medianWithDivergence };
+
 
 // ---- lr sensitivity -------------------------------------------------------------------------------
 

@@ -4,7 +4,7 @@
  * Templates use `{slot}` markers filled by svg.ts `fill`.
  */
 import type { MemoryComponent } from './memory';
-import type { RobustnessProbe } from './profile-types';
+import type { RobustnessProbe } from '../core/profile/profile-types';
 
 export interface ChartStrings {
   readonly dataTable: string;

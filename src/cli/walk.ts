@@ -13,16 +13,10 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { decodeText, formatBytes } from '../core/parse/text';
 import type { ScanFile } from '../core/scan/types';
+import { CANDIDATE_EXTENSIONS, DEFAULT_MAX_FILES, SKIPPED_FOLDER_NAMES } from '../core/scan/walk-rules';
 import { InputError } from '../core/types';
 
 export const DEFAULT_MAX_FILE_BYTES = 2 * 1024 * 1024;
-export const DEFAULT_MAX_FILES = 20_000;
-/** Extensions the scanner reads. */
-export const CANDIDATE_EXTENSIONS: readonly string[] = ['.json', '.yaml', '.yml', '.py', '.ipynb'];
-/** Folder names never entered. */
-export const SKIPPED_FOLDER_NAMES: readonly string[] = [
-  'node_modules', '__pycache__', 'site-packages', 'dist', 'build', 'out', 'target', 'venv',
-];
 const CONCURRENCY = 32;
 
 export interface WalkOptions {

@@ -37,7 +37,6 @@ export const COMMANDS = {
 /** The GPU backend commands (installer, profiler check): loaded when one of them runs, not at activation. */
 type GpuBackendCommands = typeof import('./gpu-backend/command');
 function gpuBackendCommands(): GpuBackendCommands {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require('./gpu-backend/command') as GpuBackendCommands;
 }
 

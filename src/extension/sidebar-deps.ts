@@ -13,7 +13,7 @@ import { isFix, optimizerFix } from '../core/fixes';
 import { snippetsFor } from '../core/fixes/snippets';
 import type { OptimizerId } from '../core/optimizers/types';
 import { InputError } from '../core/types';
-import type { GpuBudgetView } from '../protocol';
+import type { GpuBudgetView } from '../webview-protocol';
 import type { BackendRequest } from '../profiler/protocol';
 import type { SweepDocument } from '../profiler/sweep/document';
 import type { AdvisorService, JobEntry } from './advisor-service';
@@ -247,7 +247,6 @@ export class ExtensionSidebarDeps implements SidebarDeps, vscode.Disposable {
     const budgetMs = settings.budgetSeconds * 1000;
     // A runtime path: the sweep (and TensorFlow.js behind its types) stays out of dist/extension.js.
     const sweepBundle = path.join(dist, 'profiler-sweep.js');
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const sweep = require(sweepBundle) as SweepModule;
 
     await vscode.workspace.fs.createDirectory(dir);

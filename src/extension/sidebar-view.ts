@@ -29,7 +29,6 @@ export function registerSidebarView(context: vscode.ExtensionContext, services: 
   let resolved = 0;
   const getDeps = (): SidebarDeps & vscode.Disposable => {
     if (deps === null) {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
       const { ExtensionSidebarDeps } = require('./sidebar-deps') as SidebarDepsModule;
       deps = new ExtensionSidebarDeps({ ...services, extensionPath: context.extensionPath, storageUri: context.storageUri, globalStorageUri: context.globalStorageUri });
     }
@@ -38,7 +37,6 @@ export function registerSidebarView(context: vscode.ExtensionContext, services: 
   const provider: vscode.WebviewViewProvider = {
     resolveWebviewView(view, resolveContext, token) {
       if (inner === null) {
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
         const { createSidebarProvider } = require('./sidebar/provider') as SidebarProviderModule;
         inner = createSidebarProvider(context.extensionUri, getDeps());
       }

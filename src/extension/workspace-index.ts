@@ -16,7 +16,7 @@ import type { ScanReport } from '../core/scan/results';
 import type { ScanFile } from '../core/scan/types';
 import { decodeText } from '../core/parse/text';
 import { InputError } from '../core/types';
-import { CANDIDATE_EXTENSIONS, DEFAULT_MAX_FILES, SKIPPED_FOLDER_NAMES } from '../cli/walk';
+import { CANDIDATE_EXTENSIONS, DEFAULT_MAX_FILES, SKIPPED_FOLDER_NAMES } from '../core/scan/walk-rules';
 import type { Config } from './config';
 import { anyMatches, compileGlob, toSearchGlobs, type PathMatcher } from './hints/glob';
 import type { Log } from './log';

@@ -8,7 +8,7 @@
 import { format } from 'node:util';
 import { InputError } from '../core/types';
 import type { BackendName, ChildMessage, ChildRequest } from './protocol';
-import { isTraceProblem } from './problems';
+import { isTraceProblem } from '../core/profile/trace-problems';
 
 const HARD_EXIT_MS = 800;
 

@@ -4,7 +4,7 @@
  * write {"type":"cancel"}; the child answers with JSON lines on stdout.
  */
 import type { Hyperparameters } from '../core/types';
-import type { TraceProblem } from './problems';
+import type { TraceProblem } from '../core/profile/trace-problems';
 import type { ProxySpec } from './sweep/proxy';
 
 /** Backend names, in the order the loader tries them (mirrors backend.ts without importing tfjs). */

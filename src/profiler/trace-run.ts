@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Hyperparameters } from '../core/types';
 import { createOptimizer } from './optimizers';
-import { TRACE_PROBLEM_SPECS, type TraceProblem } from './problems';
+import { TRACE_PROBLEM_SPECS, type TraceProblem } from '../core/profile/trace-problems';
 
 /** f(p) for p = [x, y], in tfjs ops that double backprop can differentiate. */
 export function traceLoss(problem: TraceProblem, p: tf.Tensor): tf.Scalar {

@@ -5,7 +5,7 @@
  */
 import { isOptimizerId, OPTIMIZER_IDS } from '../core/optimizers/types';
 import { InputError, type Hyperparameters } from '../core/types';
-import { isTraceProblem, TRACE_PROBLEMS, TRACE_PROBLEM_SPECS, type TraceProblem } from './problems';
+import { isTraceProblem, TRACE_PROBLEMS, TRACE_PROBLEM_SPECS, type TraceProblem } from '../core/profile/trace-problems';
 import type { BackendMessage, BackendRequest, TraceRequest } from './protocol';
 import { runChild, type ChildRunResult } from './run-child';
 

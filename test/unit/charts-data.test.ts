@@ -6,12 +6,12 @@ import {
 import { fitLabel, textWidth, wrapLabel } from '../../src/charts/chart';
 import { contourLevels, contourLines, plotWindow, sampleGrid } from '../../src/charts/contours';
 import { stackMemoryBars } from '../../src/charts/memory';
-import { dominates, paretoFront, paretoFrontIds, paretoInputsFromProfile } from '../../src/charts/pareto';
+import { dominates, paretoFront, paretoFrontIds, paretoInputsFromProfile } from '../../src/core/profile/pareto';
 import { spreadLabels, thin } from '../../src/charts/render-curves';
 import { heatOpacity } from '../../src/charts/render-heatmap';
 import { lossBins, padded } from '../../src/charts/render-pareto';
 import { lossCurveSummaries, lrSensitivityGrid, medianBand, medianWithDivergence, multiplierLabel } from '../../src/charts/runs';
-import type { ProfileOptimizerResult, ProfileRun } from '../../src/charts/profile-types';
+import type { ProfileOptimizerResult, ProfileRun } from '../../src/core/profile/profile-types';
 import { fixtureProfile } from './charts-fixtures';
 
 const GiB = 2 ** 30;

@@ -3,7 +3,7 @@
  * (loss = floor + height * exp(-rate * step), a fixed per-seed offset). These numbers are invented to
  * exercise the charts; they are not measurements and never shown to users.
  */
-import type { ProfileOptimizerResult, ProfileResultDocument, ProfileRun } from '../../src/charts/profile-types';
+import type { ProfileOptimizerResult, ProfileResultDocument, ProfileRun } from '../../src/core/profile/profile-types';
 
 const GiB = 2 ** 30;
 const STEPS = 60;

@@ -12,7 +12,7 @@ import { before, describe, test } from 'node:test';
 import Ajv from 'ajv';
 import { runCli } from '../../src/cli/main';
 import { escapeHtml } from '../../src/cli/report/profile-report';
-import { TRACE_PROBLEM_SPECS } from '../../src/profiler/problems';
+import { TRACE_PROBLEM_SPECS } from '../../src/core/profile/trace-problems';
 import { sourceFile } from '../reference/python';
 import { buildGradientsBundle } from '../reference/tfjs-env';
 

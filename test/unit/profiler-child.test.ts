@@ -10,7 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { before, describe, test } from 'node:test';
 import { InputError } from '../../src/core/types';
-import { TRACE_PROBLEM_SPECS } from '../../src/profiler/problems';
+import { TRACE_PROBLEM_SPECS } from '../../src/core/profile/trace-problems';
 import { defaultChildScript, runChild } from '../../src/profiler/run-child';
 import { ProfilerRunError, runTrace } from '../../src/profiler/trace';
 import { runReference, type ReferenceCase, type ReferenceResult } from '../reference/python';

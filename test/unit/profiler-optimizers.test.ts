@@ -16,7 +16,7 @@ import { dynamicMap } from '../../src/profiler/optimizers/blockwise-8bit';
 import type { SophiaOptimizer } from '../../src/profiler/optimizers/sophia';
 import { createOptimizer, profilerOptimizer, profilerOptimizerIds } from '../../src/profiler/optimizers';
 import { crossEntropyTwice } from '../../src/profiler/second-order';
-import { TRACE_PROBLEM_SPECS } from '../../src/profiler/problems';
+import { TRACE_PROBLEM_SPECS } from '../../src/core/profile/trace-problems';
 import { traceLoss } from '../../src/profiler/trace-run';
 import { Prng } from '../reference/prng';
 import { runReference, type ReferenceCase, type ReferenceParam, type ReferenceResult } from '../reference/python';

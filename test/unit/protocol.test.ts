@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import {
   makeCommand, makeErrorResponse, makeNotification, makeRequest, makeResponse, parseHostMessage, parseViewMessage,
   type EstimateToggles, type JobEvaluationView, type MemoryView,
-} from '../../src/protocol';
+} from '../../src/webview-protocol';
 import { fixtureProfile } from './charts-fixtures';
 
 /** Messages travel as JSON between the host and the webview. */

@@ -10,14 +10,14 @@ import * as path from 'node:path';
 import { before, describe, test } from 'node:test';
 import Ajv from 'ajv';
 import * as tf from '@tensorflow/tfjs-core';
-import { parseProfileDocument } from '../../src/charts/profile-validate';
+import { parseProfileDocument } from '../../src/core/profile/profile-validate';
 import type { AdvisorInput } from '../../src/core/advisor/types';
 import { inventoryForRef } from '../../src/core/models';
 import { cnnInventory } from '../../src/core/models/builders/cnn';
 import { numel } from '../../src/core/types';
 import { profilerOptimizerIds } from '../../src/profiler/optimizers';
 import type { RobustnessRecord } from '../../src/profiler/sweep/child-sweep';
-import { PROFILER_IMPLEMENTED } from '../../src/profiler/sweep/constants';
+import { PROFILER_IMPLEMENTED } from '../../src/core/profile/profiler-implemented';
 import { findDataDir, loadCorpus, type Corpus } from '../../src/profiler/sweep/corpus';
 import {
   bestLearningRate, buildDocument, medianCurve, robustnessBehaviour, stepsToReach, type SweepState,

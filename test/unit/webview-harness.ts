@@ -16,8 +16,8 @@ import type { ModelInventory } from '../../src/core/models/types';
 import { scanFiles } from '../../src/core/scan';
 import type { ScanJob } from '../../src/core/scan/results';
 import type { ScanFile } from '../../src/core/scan/types';
-import { TRACE_PROBLEM_SPECS } from '../../src/profiler/problems';
-import { parseHostMessage, type GpuBudgetView, type HostMessage, type SnippetView, type ThemeKind, type ViewAction } from '../../src/protocol';
+import { TRACE_PROBLEM_SPECS } from '../../src/core/profile/trace-problems';
+import { parseHostMessage, type GpuBudgetView, type HostMessage, type SnippetView, type ThemeKind, type ViewAction } from '../../src/webview-protocol';
 import { SidebarController, type HostPort } from '../../src/extension/sidebar/controller';
 import type { ProfileProgress, SavedProfileFile, SidebarDeps, TraceCall } from '../../src/extension/sidebar/deps';
 import { sidebarHtml } from '../../src/extension/sidebar/html';
@@ -293,7 +293,6 @@ let bundleDir: string | null = null;
 export async function buildBundle(): Promise<string> {
   if (bundleDir) return bundleDir;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'oa-webview-'));
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const build = require(path.join(REPO, 'webview', 'build.js')) as { buildWebview(o: { outdir: string }): Promise<unknown> };
   await build.buildWebview({ outdir: dir });
   bundleDir = dir;

@@ -11,8 +11,8 @@ import { resolveOptimizer } from '../../src/core/optimizers';
 import { SidebarController } from '../../src/extension/sidebar/controller';
 import { toSnippetViews } from '../../src/extension/sidebar/evaluate';
 import { contentSecurityPolicy, sidebarHtml } from '../../src/extension/sidebar/html';
-import type { HostMessage, HostNotification, HostResponse, JobEvaluationView, MemoryView, ProfilesView, RequestType, TraceView } from '../../src/protocol';
-import { makeCommand, makeRequest } from '../../src/protocol';
+import type { HostMessage, HostNotification, HostResponse, JobEvaluationView, MemoryView, ProfilesView, RequestType, TraceView } from '../../src/webview-protocol';
+import { makeCommand, makeRequest } from '../../src/webview-protocol';
 import { fakeDeps, GiB, inventoryFor, recordingPort, type FakeDeps, type RecordingPort } from './webview-harness';
 
 const LLAMA = 'llama2-7b-sft/training_args.json';

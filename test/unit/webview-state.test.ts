@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { JobSummary, RankedOptimizerView } from '../../src/protocol';
+import type { JobSummary, RankedOptimizerView } from '../../src/webview-protocol';
 import {
   chooseJob, defaultTraceSettings, initialState, parsePositive, parseWholeNumber, restoreState, selectJob, STATE_VERSION,
 } from '../../webview/src/state';

@@ -27,7 +27,7 @@ import type { Frame, Page } from 'playwright-core';
 import { getOptimizer, resolveOptimizer } from '../../src/core/optimizers';
 import { isOptimizerId } from '../../src/core/optimizers/types';
 import { formatBytes, formatCount } from '../../src/core/units';
-import { PROFILER_IMPLEMENTED } from '../../src/profiler/sweep/constants';
+import { PROFILER_IMPLEMENTED } from '../../src/core/profile/profiler-implemented';
 import { findRepoRoot } from './paths';
 import {
   checkPrerequisites,

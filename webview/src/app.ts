@@ -2,7 +2,7 @@
  * The sidebar app: state (saved with setState so a hidden view comes back at once), the protocol
  * client, and rendering. It only renders; estimates, advice, profiles and edits come from the host.
  */
-import { PROTOCOL_VERSION, type EstimateToggles, type HostNotification, type TraceProblemName, type ViewAction } from '../../src/protocol';
+import { PROTOCOL_VERSION, type EstimateToggles, type HostNotification, type TraceProblemName, type ViewAction } from '../../src/webview-protocol';
 import { h, replaceChildren } from './dom';
 import { translator, type Translator } from './i18n';
 import { RequestFailed, Rpc } from './rpc';

@@ -1,7 +1,7 @@
 /** Number formatting for the view: the same formatters as the CLI (src/core/units), so numbers match. */
 import { formatNumber } from '../../src/charts/axes';
 import { formatBytes, formatCount } from '../../src/core/units';
-import type { HyperparametersView } from '../../src/protocol';
+import type { HyperparametersView } from '../../src/webview-protocol';
 import type { Translator } from './i18n';
 
 export { formatBytes, formatCount, formatNumber };

@@ -6,7 +6,7 @@
 import {
   makeCommand, makeRequest, parseHostMessage, type CommandMap, type CommandType, type HostNotification,
   type RequestParams, type RequestResult, type RequestType,
-} from '../../src/protocol';
+} from '../../src/webview-protocol';
 
 export class RequestFailed extends Error {
   constructor(

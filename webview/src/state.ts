@@ -7,7 +7,7 @@
 import type {
   EstimateToggles, GpuBudgetView, JobEvaluationView, JobSummary, MemoryView, ProfilesView, ThemeKind,
   TraceProblemName, TraceView,
-} from '../../src/protocol';
+} from '../../src/webview-protocol';
 
 export const STATE_VERSION = 1;
 

@@ -9,12 +9,12 @@ import { getOptimizer } from '../../core/optimizers';
 import { isOptimizerId } from '../../core/optimizers/types';
 import type { ScanJob } from '../../core/scan/results';
 import { InputError } from '../../core/types';
-import { parseProfileDocument } from '../../charts/profile-validate';
+import { parseProfileDocument } from '../../core/profile/profile-validate';
 import {
   makeErrorResponse, makeNotification, makeResponse, parseViewMessage, PROTOCOL_VERSION,
   type CommandMap, type HostMessage, type ProfileRunView, type ProfilesView, type RequestParams, type RequestResult, type RequestType,
   type ThemeKind, type TraceLineView, type ViewAction, type ViewCommand, type ViewRequest,
-} from '../../protocol';
+} from '../../webview-protocol';
 import type { SidebarDeps } from './deps';
 import { applyToggles, evaluateJob, jobSummary, memoryView, type EvaluationParts } from './evaluate';
 

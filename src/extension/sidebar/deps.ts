@@ -8,7 +8,7 @@
 import type { AdvisorInput, HyperparameterAdvice } from '../../core/advisor/types';
 import type { OptimizerId } from '../../core/optimizers/types';
 import type { ScanJob } from '../../core/scan/results';
-import type { GpuBudgetView, SnippetView, TraceProblemName } from '../../protocol';
+import type { GpuBudgetView, SnippetView, TraceProblemName } from '../../webview-protocol';
 
 /** vscode.Event<T> fits this shape. */
 export type EventLike<T> = (listener: (e: T) => unknown) => { dispose(): unknown };

@@ -18,7 +18,7 @@ import { InputError } from '../../core/types';
 import type {
   EstimateToggles, GpuBudgetView, HyperparametersView, JobSummary, MemoryBarView, MemoryView, RankedOptimizerView,
   RecommendationView, SnippetFramework, SnippetView,
-} from '../../protocol';
+} from '../../webview-protocol';
 
 /**
  * Rank a LoRA toggle starts from when the job has no LoRA: PEFT's LoraConfig default

@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import type { ThemeKind, ViewAction } from '../../protocol';
+import type { ThemeKind, ViewAction } from '../../webview-protocol';
 import { SidebarController, type HostPort } from './controller';
 import type { SidebarDeps } from './deps';
 import { sidebarHtml } from './html';

@@ -6,7 +6,7 @@
  */
 import type { Hyperparameters } from '../../core/types';
 import { createBandwidthInputs, measureCopyBandwidth, measureOptimizerBandwidth } from '../kernels/bandwidth';
-import type { RobustnessProbe } from '../../charts/profile-types';
+import type { RobustnessProbe } from '../../core/profile/profile-types';
 import { profilerOptimizer } from '../optimizers';
 import type { ChildMessage, SweepRequest } from '../protocol';
 import { loadCorpus, type Corpus } from './corpus';

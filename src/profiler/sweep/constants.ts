@@ -27,12 +27,3 @@ export const BANDWIDTH_ELEMENTS = 2 ** 23;
  * backward passes for curvature): no effective bandwidth is reported for them.
  */
 export const NOT_ELEMENTWISE: ReadonlySet<OptimizerId> = new Set<OptimizerId>(['shampoo', 'muon', 'sophia', 'adahessian', 'galore-adamw', 'soap']);
-
-/**
- * Catalog ids that have a TensorFlow.js implementation (src/profiler/optimizers/index.ts), listed here
- * for the parent process, which never loads tfjs. A unit test checks it equals profilerOptimizerIds().
- */
-export const PROFILER_IMPLEMENTED: readonly OptimizerId[] = [
-  'sgd', 'sgd-momentum', 'nesterov', 'adam', 'adamw', 'amsgrad', 'adafactor', 'lamb', 'novograd', 'lion', 'adamw-8bit',
-  'paged-adamw-8bit', 'shampoo', 'adahessian', 'sophia', 'muon', 'schedule-free-adamw', 'adam-mini', 'came', 'galore-adamw', 'soap', 'adagrad', 'rmsprop',
-];

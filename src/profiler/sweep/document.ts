@@ -16,13 +16,13 @@
  *  - diverged: every run of the optimizer diverged;
  *  - paretoFront: over (estimated peak memory of the REAL job, relative step cost, final loss).
  */
-import type { MemoryComponentBytes } from '../../charts/memory';
-import { paretoFrontIds } from '../../charts/pareto';
+import type { MemoryComponentBytes } from '../../core/memory/components';
+import { paretoFrontIds } from '../../core/profile/pareto';
 import {
   PROFILE_SCHEMA_VERSION, type ProfileBackend, type ProfileBackendName, type ProfileMachine, type ProfileOptimizerResult,
   type ProfileResultDocument, type ProfileRun, type RobustnessResult,
-} from '../../charts/profile-types';
-import { medianWithDivergence } from '../../charts/runs';
+} from '../../core/profile/profile-types';
+import { medianWithDivergence } from '../../core/profile/median';
 import type { OptimizerBandwidth, CopyBandwidth } from '../kernels/bandwidth';
 import type { BackendMessage } from '../protocol';
 import type { RobustnessRecord } from './child-sweep';

@@ -21,7 +21,7 @@ import type { ModelInventory } from '../../core/models/types';
 import { getOptimizer, optimizerStateBytes, resolveOptimizer } from '../../core/optimizers';
 import { isOptimizerId, OPTIMIZER_IDS, type OptimizerId } from '../../core/optimizers/types';
 import { InputError, type Hyperparameters, type HyperValue } from '../../core/types';
-import { PROFILER_IMPLEMENTED } from './constants';
+import { PROFILER_IMPLEMENTED } from '../../core/profile/profiler-implemented';
 import { deriveProxy, proxyParamCount, proxyParams, proxyParamTensors, type ProxyDerivation, type ProxyParam } from './proxy';
 import { proxyInventory } from './proxy-inventory';
 

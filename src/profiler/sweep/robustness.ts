@@ -11,7 +11,7 @@
  * (tfjs), pure for the summary.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { ROBUSTNESS_PROBES, type RobustnessProbe } from '../../charts/profile-types';
+import { ROBUSTNESS_PROBES, type RobustnessProbe } from '../../core/profile/profile-types';
 import { EXPLOSION_FACTOR, injectionStep, SPARSE_KEEP, VANISHING_FACTOR } from './constants';
 import { deriveSeed, SweepRandom } from './random';
 import type { GradientProbe } from './train';

@@ -1,5 +1,5 @@
 /** The recommendation card: ranked optimizers with fit and peak, the rule path, hyperparameters, snippets, Apply. */
-import type { RankedOptimizerView, RecommendationView } from '../../../src/protocol';
+import type { RankedOptimizerView, RecommendationView } from '../../../src/webview-protocol';
 import { h } from '../dom';
 import { fitText, formatBytes, formatCount, formatNumber, hyperValueText, listText, warmupText } from '../format';
 import type { Translator } from '../i18n';

@@ -1,6 +1,6 @@
 /** What every view function gets: the state, the translator, the chart width and the actions. */
 import type { RenderedChart } from '../../../src/charts/chart';
-import type { EstimateToggles, TraceProblemName, ViewAction } from '../../../src/protocol';
+import type { EstimateToggles, TraceProblemName, ViewAction } from '../../../src/webview-protocol';
 import { h, trustedMarkup } from '../dom';
 import type { Translator } from '../i18n';
 import type { Tab, ViewState } from '../state';

@@ -1,6 +1,6 @@
 /** Memory: toggles that ask the host to re-estimate, and the stacked bars with the budget line. */
 import { renderMemoryChart } from '../../../src/charts/render-memory';
-import { ADAPTERS, LOAD_DTYPES, PRECISIONS, TOGGLE_LIMITS, ZERO_STAGES, type EstimateToggles, type ZeroStage } from '../../../src/protocol';
+import { ADAPTERS, LOAD_DTYPES, PRECISIONS, TOGGLE_LIMITS, ZERO_STAGES, type EstimateToggles, type ZeroStage } from '../../../src/webview-protocol';
 import { h } from '../dom';
 import { checkbox, dropdown, spinner, textField, button, type Choice } from '../ui';
 import { parseWholeNumber } from '../state';

@@ -2,10 +2,10 @@
 import { renderLossCurves } from '../../../src/charts/render-curves';
 import { renderLrHeatmap } from '../../../src/charts/render-heatmap';
 import { renderParetoChart } from '../../../src/charts/render-pareto';
-import type { ProfileResultDocument } from '../../../src/charts/profile-types';
+import type { ProfileResultDocument } from '../../../src/core/profile/profile-types';
 import { measuredOnLabel, renderRobustnessTable, shortMeasuredOnLabel } from '../../../src/charts/render-profile-meta';
 import type { OptimizerId } from '../../../src/core/optimizers/types';
-import { PROFILER_IMPLEMENTED } from '../../../src/profiler/sweep/constants';
+import { PROFILER_IMPLEMENTED } from '../../../src/core/profile/profiler-implemented';
 import { h, trustedMarkup } from '../dom';
 import { localTimeText } from '../format';
 import { badge, button, checkbox, dropdown, progressBar } from '../ui';

@@ -414,7 +414,7 @@ export class PythonProgram {
   private makeCall(first: number, last: number, written: string): PyCall {
     const open = last + 1;
     const close = this.closer(open);
-    const program = this;
+    const text = this.text;
     let args: PyArg[] | null = null;
     let spread = false;
     const compute = (): PyArg[] => {
@@ -456,7 +456,7 @@ export class PythonProgram {
         return spread;
       },
       target,
-      lineText: program.text.slice(this.tokens[line.first].start, lineEnd),
+      lineText: text.slice(this.tokens[line.first].start, lineEnd),
     };
     this.callsByStart.set(call.calleeStart, call);
     return call;

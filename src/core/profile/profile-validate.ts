@@ -6,7 +6,7 @@
 import {
   at, parseWith, readArray, readBoolean, readField, readNullable, readNumber, readObject, readOneOf, readOptional,
   readString, ShapeError, type Parsed,
-} from './json-check';
+} from '../parse/json-check';
 import {
   PROFILE_BACKENDS, PROFILE_SCHEMA_VERSION, ROBUSTNESS_PROBES, type ProfileBackend, type ProfileMachine,
   type ProfileOptimizerResult, type ProfileResultDocument, type ProfileRun, type RobustnessResult,

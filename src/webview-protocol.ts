@@ -14,9 +14,9 @@
 import {
   at, parseWith, readArray, readBoolean, readField, readHyperValue, readNullable, readNumber, readObject, readOneOf,
   readRecord, readString, ShapeError, type Parsed,
-} from './charts/json-check';
-import type { ProfileResultDocument } from './charts/profile-types';
-import { readProfileDocument } from './charts/profile-validate';
+} from './core/parse/json-check';
+import type { ProfileResultDocument } from './core/profile/profile-types';
+import { readProfileDocument } from './core/profile/profile-validate';
 import type { MemoryBytes } from './core/memory/types';
 import type { HyperValue, Precision } from './core/types';
 
