@@ -27,11 +27,12 @@ const STEPS = {
   setup: { what: 'Debian packages and code-server (scripts/setup-tests.sh)', after: [], run: [['bash', 'scripts/setup-tests.sh']] },
   compile: { what: 'type check and compile src/, test/, bench/, scripts/ (tsc -p tsconfig.test.json)', after: [], run: [[node, tsc, '-p', 'tsconfig.test.json']] },
   'check-webview': { what: 'type check webview/ (DOM lib)', after: [], run: [[node, tsc, '--noEmit', '-p', 'webview/tsconfig.json']], overlaps: 'compile' },
+  'check-core': { what: 'type check src/core without Node or vscode types (tsconfig.core.json)', after: [], run: [[node, tsc, '-p', 'tsconfig.core.json']], overlaps: 'compile' },
   lint: { what: 'eslint and the layer rules (eslint.config.mjs)', after: [], run: [[node, path.join(root, 'node_modules', 'eslint', 'bin', 'eslint.js'), '.']], overlaps: 'compile' },
   build: { what: 'bundles in dist/ (node esbuild.js)', after: [], run: [[node, 'esbuild.js']] },
   unit: {
     what: 'unit tests (out/test/unit)',
-    after: ['setup', 'compile', 'check-webview', 'lint', 'build'],
+    after: ['setup', 'compile', 'check-webview', 'check-core', 'lint', 'build'],
     run: [[node, '--test', `--test-concurrency=${unitConcurrency}`, '--test-reporter=spec', 'out/test/unit']],
   },
   vscode: { what: 'extension-host suite in code-server', after: ['setup', 'compile', 'build'], run: [[node, 'out/test/vscode/run.js']] },
