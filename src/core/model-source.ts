@@ -187,7 +187,7 @@ function attempt(label: string, tried: string[], make: () => JobModel): JobModel
 
 /** True for ids only the bundled presets know (torchvision builders are not Hub repos). */
 function presetOnly(id: string): boolean {
-  return id.startsWith('torchvision/') || !id.includes('/') && findPreset(id) !== undefined;
+  return id.startsWith('torchvision/');
 }
 
 function resolveHubId(ref: Extract<ModelRef, { kind: 'hub-id' }>, lookup: ModelLookup): ModelResolution {
