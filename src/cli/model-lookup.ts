@@ -8,9 +8,21 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { hubIdsToFetch, type LookupAnswer, type ModelLookup } from '../core/model-source';
 import type { ScanJob } from '../core/scan/results';
+import { flag } from './command';
+import type { FlagSpec, ParsedArgs } from './args';
 import { envOffline, hubCacheDir, hubEndpoint, hubToken, tokenFile, type Env } from '../platform/hf-env';
 import { readCachedConfig, readConfigAt, resolveJobPath } from '../platform/hf-cache';
 import { cachedHubConfig, DEFAULT_TIMEOUT_MS, envProxy, fetchHubConfig, type HubOptions } from '../platform/hub-client';
+
+/** The flags every command that resolves a model takes. */
+export const HUB_FLAGS: readonly FlagSpec[] = [
+  { name: 'hub', type: 'bool', help: 'allow fetching config.json of models not found locally from the Hugging Face Hub', defaultText: 'off (or OPTIMIZER_ADVISOR_HUB=1)' },
+  { name: 'offline', type: 'bool', help: 'never contact the Hub (wins over --hub; HF_HUB_OFFLINE=1 does the same)' },
+];
+
+export function consentOf(args: ParsedArgs): HubConsent {
+  return { hubFlag: flag<boolean>(args, 'hub') ?? false, offlineFlag: flag<boolean>(args, 'offline') ?? false };
+}
 
 export interface HubConsent {
   /** --hub given. */
@@ -61,13 +73,22 @@ export async function cliModelLookup(jobs: readonly ScanJob[], root: string, env
     localPath: (value, fromFile) => readConfigAt(resolveJobPath(value, fromFile, root)),
     hfCache: (id, revision) => readCachedConfig(cacheDir, id, revision),
   };
+  return withHub(base, hubIdsToFetch(jobs, base), env, consent);
+}
+
+/** The cache lookup alone (for one model named on the command line). */
+export function cacheLookup(env: Env): ModelLookup {
+  const cacheDir = hubCacheDir(env);
+  return { hfCache: (id, revision) => readCachedConfig(cacheDir, id, revision) };
+}
+
+/** `base` plus a Hub lookup whose answers for `ids` are fetched now when the Hub may be asked. */
+export async function withHub(base: ModelLookup, ids: readonly { id: string; revision: string }[], env: Env, consent: HubConsent): Promise<ModelLookup> {
   const decision = hubDecision(env, consent);
   const opts = hubOptions(env);
   const fetched = new Map<string, LookupAnswer>();
   if (decision.allowed) {
-    for (const { id, revision } of hubIdsToFetch(jobs, base)) {
-      fetched.set(`${id}@${revision}`, await fetchHubConfig(opts, id, revision));
-    }
+    for (const { id, revision } of ids) fetched.set(`${id}@${revision}`, await fetchHubConfig(opts, id, revision));
   }
   return {
     ...base,

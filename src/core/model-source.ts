@@ -191,10 +191,20 @@ function presetOnly(id: string): boolean {
 }
 
 function resolveHubId(ref: Extract<ModelRef, { kind: 'hub-id' }>, lookup: ModelLookup): ModelResolution {
+  return resolveModelId(ref.id, ref.revision ?? DEFAULT_REVISION, lookup, { path: ref.path, line: ref.range.line, column: ref.range.column });
+}
+
+/** True when resolving `id` may ask the Hub (not a bundled preset, not a torchvision name). */
+export function mayAskHub(id: string): boolean {
+  return !presetOnly(id) && findPreset(id) === undefined;
+}
+
+/**
+ * A model id (as a job or the command line names it) resolved through the cache, the presets, the
+ * Hub and the preset aliases, in that order. `at` is where the id is written, for messages.
+ */
+export function resolveModelId(id: string, revision: string, lookup: ModelLookup, at?: { path: string; line: number; column: number }): ModelResolution {
   const tried: string[] = [];
-  const id = ref.id;
-  const revision = ref.revision ?? DEFAULT_REVISION;
-  const at = { path: ref.path, line: ref.range.line, column: ref.range.column };
   const look = (kind: 'hf-cache' | 'hub', answer: LookupAnswer | undefined, label: string): JobModel | undefined => {
     if (answer === undefined) return undefined;
     if (answer.kind === 'missing') {
@@ -222,7 +232,7 @@ function resolveHubId(ref: Extract<ModelRef, { kind: 'hub-id' }>, lookup: ModelL
     }
     tried.push(`bundled presets: ${presetHint(id)}`);
   }
-  return { status: 'needs-config', reason: `model '${id}' was not found: ${tried.join('; ')}`, tried, id, at };
+  return { status: 'needs-config', reason: `model '${id}' was not found: ${tried.join('; ')}`, tried, id, ...(at ? { at } : {}) };
 }
 
 /**
@@ -277,7 +287,7 @@ export function hubIdsToFetch(jobs: readonly ScanJob[], lookup: ModelLookup): { 
   const out: { id: string; revision: string }[] = [];
   for (const job of jobs) {
     const ref = job.model;
-    if (ref?.kind !== 'hub-id' || presetOnly(ref.id) || findPreset(ref.id)) continue;
+    if (ref?.kind !== 'hub-id' || !mayAskHub(ref.id)) continue;
     const revision = ref.revision ?? DEFAULT_REVISION;
     if (lookup.hfCache?.(ref.id, revision)?.kind === 'found') continue;
     if (!out.some((x) => x.id === ref.id && x.revision === revision)) out.push({ id: ref.id, revision });

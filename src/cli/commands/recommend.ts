@@ -10,7 +10,7 @@ import { JSON_FLAG, flag, printJson, type Command } from '../command';
 import { detectGpus, summarizeGpus } from '../../platform/gpu';
 import { EXIT, table } from '../io';
 import { diskFiles } from '../model-source';
-import { cliModelLookup, hubDecision } from '../model-lookup';
+import { cliModelLookup, consentOf, HUB_FLAGS, hubDecision } from '../model-lookup';
 import { DEFAULT_MAX_FILE, scanFolder } from './scan';
 import { parseSize } from '../../core/units';
 
@@ -148,8 +148,7 @@ export const recommendCommand: Command = {
     { name: 'priority', type: 'string', choices: PRIORITIES, help: 'what matters most', defaultText: 'quality' },
     { name: 'top', type: 'int', min: 1, max: 100, help: 'rows per job in the table (JSON has all)', defaultText: '8' },
     { name: 'max-file-size', type: 'string', help: 'skip files larger than this while scanning', defaultText: DEFAULT_MAX_FILE },
-    { name: 'hub', type: 'bool', help: 'allow fetching config.json of models not found locally from the Hugging Face Hub', defaultText: 'off (or OPTIMIZER_ADVISOR_HUB=1)' },
-    { name: 'offline', type: 'bool', help: 'never contact the Hub (wins over --hub; HF_HUB_OFFLINE=1 does the same)' },
+    ...HUB_FLAGS,
     JSON_FLAG,
   ],
   async run(args, io) {
@@ -181,7 +180,7 @@ export const recommendCommand: Command = {
       throw new InputError('not a model or training config this tool recognises', target);
     }
     const env = io.env ?? process.env;
-    const consent = { hubFlag: flag<boolean>(args, 'hub') ?? false, offlineFlag: flag<boolean>(args, 'offline') ?? false };
+    const consent = consentOf(args);
     const lookup = await cliModelLookup(jobs, scan.root, env, consent);
     const docs: (JobDoc | NeedsDoc)[] = [];
     const errors: { source: string; message: string }[] = [];
