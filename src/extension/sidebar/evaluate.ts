@@ -48,7 +48,7 @@ export function toSnippetViews(snippets: readonly GeneratedSnippet[]): SnippetVi
 }
 
 /** What the picker shows for a job. */
-export function jobSummary(job: ScanJob): JobSummary {
+export function jobSummary(job: ScanJob, needsModel: string | null = null): JobSummary {
   const model = job.model === null ? null : modelRefText(job.model);
   const where = job.folder === '.' ? job.id : job.folder;
   return {
@@ -58,6 +58,7 @@ export function jobSummary(job: ScanJob): JobSummary {
     files: [...job.files],
     model,
     optimizer: job.settings.optimizer ?? null,
+    needsModel,
   };
 }
 
