@@ -47,9 +47,10 @@ export function hubDecision(env: Env, consent: HubConsent): { allowed: true } | 
   return { allowed: false, why: `not asked: give --hub (or set OPTIMIZER_ADVISOR_HUB=1) to let the tool fetch config.json from ${hubEndpoint(env)}` };
 }
 
-export function hubOptions(env: Env): HubOptions {
+/** Request settings; the token (file) is read only when a request may be made (`withToken`). */
+export function hubOptions(env: Env, withToken: boolean): HubOptions {
   const endpoint = hubEndpoint(env);
-  const token = hubToken(env);
+  const token = withToken ? hubToken(env) : undefined;
   const proxy = envProxy(env, endpoint.startsWith('http:') ? 'http:' : 'https:');
   const noProxy = env['NO_PROXY'] ?? env['no_proxy'];
   return {
@@ -85,7 +86,7 @@ export function cacheLookup(env: Env): ModelLookup {
 /** `base` plus a Hub lookup whose answers for `ids` are fetched now when the Hub may be asked. */
 export async function withHub(base: ModelLookup, ids: readonly { id: string; revision: string }[], env: Env, consent: HubConsent): Promise<ModelLookup> {
   const decision = hubDecision(env, consent);
-  const opts = hubOptions(env);
+  const opts = hubOptions(env, decision.allowed);
   const fetched = new Map<string, LookupAnswer>();
   if (decision.allowed) {
     for (const { id, revision } of ids) fetched.set(`${id}@${revision}`, await fetchHubConfig(opts, id, revision));

@@ -63,10 +63,11 @@ export class ExtensionModelLookup {
     return v === 'allow' || v === 'deny' ? v : 'ask';
   }
 
-  private hubOptions(): HubOptions {
+  /** Request settings; the token (file) is read only for a request (`withToken`), never for the disk cache. */
+  private hubOptions(withToken: boolean): HubOptions {
     const env = this.env;
     const endpoint = hubEndpoint(env);
-    const token = hubToken(env);
+    const token = withToken ? hubToken(env) : undefined;
     const vsProxy = vscode.workspace.getConfiguration('http').get<string>('proxy', '').trim();
     const proxy = vsProxy || envProxy(env, endpoint.startsWith('http:') ? 'http:' : 'https:');
     const noProxy = env['NO_PROXY'] ?? env['no_proxy'];
@@ -94,7 +95,7 @@ export class ExtensionModelLookup {
   /** The lookups for jobs of `root` (synchronous: the Hub's answers are those fetched so far). */
   lookupFor(root: string): ModelLookup {
     const cacheDir = hubCacheDir(this.env);
-    const opts = this.hubOptions();
+    const opts = this.hubOptions(false);
     const trusted = vscode.workspace.isTrusted;
     const blocked = this.hubBlocked();
     return {
@@ -124,7 +125,7 @@ export class ExtensionModelLookup {
       void this.prompt(ids.map((x) => x.id));
       return;
     }
-    const opts = this.hubOptions();
+    const opts = this.hubOptions(true);
     for (const { id, revision } of ids) this.pending.add(`${id}@${revision}`);
     void (async () => {
       for (const { id, revision } of ids) {
