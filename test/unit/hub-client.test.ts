@@ -184,3 +184,30 @@ test('the disk cache answers without a request, is keyed by endpoint, and a stal
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a proxy carries the requests (absolute URL for an http endpoint); NO_PROXY bypasses it', async () => {
+  const seen: string[] = [];
+  const proxy = http.createServer((req, res) => {
+    seen.push(req.url ?? '');
+    // Forward the absolute-URL request to the target, as a forward proxy does.
+    const target = new URL(req.url ?? '');
+    const up = http.request(target, { method: req.method, headers: req.headers }, (r) => {
+      res.writeHead(r.statusCode ?? 502, r.headers);
+      r.pipe(res);
+    });
+    up.on('error', () => res.writeHead(502).end());
+    req.pipe(up);
+  });
+  const proxyUrl = await new Promise<string>((resolve) => proxy.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(proxy.address() as AddressInfo).port}`)));
+  try {
+    const via = await fetchHubConfig(options({ proxy: proxyUrl }), 'org/plain', 'main');
+    assert.equal(via.kind, 'found');
+    assert.deepEqual(seen, [`${hubUrl}/org/plain/resolve/main/config.json`, `${hubUrl}/org/plain/resolve/main/model.safetensors.index.json`]);
+    seen.length = 0;
+    const direct = await fetchHubConfig(options({ proxy: proxyUrl, noProxy: 'example.org, 127.0.0.1' }), 'org/plain', 'main');
+    assert.equal(direct.kind, 'found');
+    assert.deepEqual(seen, []);
+  } finally {
+    proxy.close();
+  }
+});
