@@ -11,6 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { hubIdsToFetch, resolveModelSource, type ModelLookup } from '../../src/core/model-source';
 import { buildInventory, countParams, similarPresets } from '../../src/core/models';
+import { scanFiles } from '../../src/core/scan';
 import type { ScanJob } from '../../src/core/scan/results';
 import type { ModelRef } from '../../src/core/scan/types';
 import { listCachedModels, readCachedConfig, readConfigAt, readOutsideFile } from '../../src/platform/hf-cache';
@@ -40,7 +41,7 @@ function fakeCache(root: string, id: string, files: Record<string, string>, hash
   fs.writeFileSync(path.join(repo, 'refs', ref), hash);
   let n = 0;
   for (const [name, text] of Object.entries(files)) {
-    const blob = path.join(repo, 'blobs', `blob${n++}`);
+    const blob = path.join(repo, 'blobs', `${hash.slice(0, 8)}-${n++}`);
     fs.writeFileSync(blob, text);
     fs.symlinkSync(path.relative(snapshot, blob), path.join(snapshot, name));
   }
@@ -190,4 +191,26 @@ test('a composite config: its text_config is built and the other sub-models are 
   assert.equal(countParams(inv).total, TINY_PARAMS);
   assert.match(inv.warnings[0], /built the language model of its 'text_config' \(LlamaForCausalLM\) only; the sub-models of 'vision_config' are not counted/);
   assert.throws(() => buildInventory({ model_type: 'acme_vlm', text_config: { model_type: 'nope' } }), /its 'text_config' cannot be built either/);
+});
+
+test('a revision the job names (model_revision, axolotl revision_of_model, from_pretrained revision=) picks that ref of the cache', () => {
+  const jobs = scanFiles([
+    { path: 'hf/args.json', text: JSON.stringify({ model_name_or_path: 'acme/tiny-llama', model_revision: 'v2', output_dir: 'o', learning_rate: 1e-5 }) },
+    { path: 'ax/config.yml', text: 'base_model: acme/tiny-llama\nrevision_of_model: v2\noptimizer: adamw_torch\nlearning_rate: 0.00002\nmicro_batch_size: 1\n' },
+    { path: 'py/train.py', text: 'from transformers import AutoModelForCausalLM\nimport torch\nmodel = AutoModelForCausalLM.from_pretrained("acme/tiny-llama", revision="v2")\nopt = torch.optim.AdamW(model.parameters(), lr=1e-5)\n' },
+  ]).jobs;
+  assert.deepEqual(jobs.map((j) => j.model?.kind === 'hub-id' && [j.model.id, j.model.revision]), [['acme/tiny-llama', 'v2'], ['acme/tiny-llama', 'v2'], ['acme/tiny-llama', 'v2']]);
+  withTemp((cache) => {
+    // main and v2 point at different snapshots; v2's model is twice as deep.
+    fakeCache(cache, 'acme/tiny-llama', { 'config.json': JSON.stringify(TINY) }, 'a'.repeat(40), 'main');
+    fakeCache(cache, 'acme/tiny-llama', { 'config.json': JSON.stringify({ ...TINY, num_hidden_layers: 4 }) }, 'b'.repeat(40), 'v2');
+    const lookup: ModelLookup = { hfCache: (id, rev) => readCachedConfig(cache, id, rev) };
+    const main = resolveModelSource(job(hubRef('acme/tiny-llama')), noFiles, lookup);
+    assert.equal(main.status === 'resolved' && countParams(main.model.inventory).total, TINY_PARAMS, 'main is its own snapshot');
+    for (const j of jobs) {
+      const r = resolveModelSource(j, noFiles, lookup);
+      assert.equal(r.status === 'resolved' && countParams(r.model.inventory).total, TINY_PARAMS + 2 * 36_992, j.id);
+      assert.match(r.status === 'resolved' ? r.model.source : '', /snapshots\/b{40}\/config\.json$/);
+    }
+  });
 });

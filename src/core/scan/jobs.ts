@@ -46,7 +46,7 @@ export function isHubRepoId(value: string): boolean {
 
 type ModelResolution =
   | { readonly kind: 'file'; readonly target: DetectedFile }
-  | { readonly kind: 'hub'; readonly id: string }
+  | { readonly kind: 'hub'; readonly id: string; readonly revision?: string }
   | { readonly kind: 'outside'; readonly value: string }
   | { readonly kind: 'unresolved'; readonly message: string };
 
@@ -209,7 +209,7 @@ function linkModel(
       return;
     }
     if (found.kind === 'hub') {
-      draft.model = { kind: 'hub-id', id: found.id, path, range: link.range };
+      draft.model = { kind: 'hub-id', id: found.id, path, range: link.range, ...(found.revision !== undefined ? { revision: found.revision } : {}) };
       return;
     }
     if (found.kind === 'outside') {
@@ -261,7 +261,7 @@ function resolveModel(
   }
   // A path ('../ckpt', './out/final') that names nothing scanned: read from disk by the evaluation.
   if (value.startsWith('.') || value.includes('\\')) return { kind: 'outside', value };
-  if (isHubRepoId(value)) return { kind: 'hub', id: value };
+  if (isHubRepoId(value)) return { kind: 'hub', id: value, ...(link.revision !== undefined ? { revision: link.revision } : {}) };
   return { kind: 'unresolved', message: `'${link.key}' is '${value}': neither a folder of the workspace nor a Hugging Face Hub repo id` };
 }
 
