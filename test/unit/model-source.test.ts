@@ -214,3 +214,10 @@ test('a revision the job names (model_revision, axolotl revision_of_model, from_
     }
   });
 });
+
+test('MoE fields that mean "every layer is sparse" are not reported; dense layers and shared experts are', () => {
+  const base = { model_type: 'qwen9_moe', hidden_size: 64, num_hidden_layers: 2, num_attention_heads: 4, vocab_size: 100, num_experts: 4, moe_intermediate_size: 32 };
+  assert.doesNotMatch(buildInventory({ ...base, decoder_sparse_step: 1, mlp_only_layers: [] }).warnings[0], /not modelled/);
+  assert.match(buildInventory({ ...base, decoder_sparse_step: 2 }).warnings[0], /'decoder_sparse_step' \(shared experts \/ dense layers\) are not modelled/);
+  assert.match(buildInventory({ ...base, mlp_only_layers: [0], shared_expert_intermediate_size: 64 }).warnings[0], /'shared_expert_intermediate_size', 'mlp_only_layers'/);
+});

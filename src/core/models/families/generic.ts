@@ -34,7 +34,19 @@ const INTERMEDIATE = ['intermediate_size', 'ffn_dim', 'n_inner', 'd_ff'] as cons
 const ACTIVATION = ['hidden_act', 'activation_function', 'hidden_activation'] as const;
 const EXPERTS = ['num_local_experts', 'n_routed_experts', 'num_experts'] as const;
 /** MoE fields whose layers the generic builder does not reproduce (reported, never ignored silently). */
-const MOE_NOT_MODELLED = ['n_shared_experts', 'shared_expert_intermediate_size', 'first_k_dense_replace', 'mlp_only_layers', 'decoder_sparse_step', 'moe_layer_freq'] as const;
+const MOE_NOT_MODELLED = ['n_shared_experts', 'shared_expert_intermediate_size', 'first_k_dense_replace', 'mlp_only_layers', 'decoder_sparse_step', 'moe_layer_freq', 'interleave_moe_layer_step'] as const;
+
+/**
+ * True when an MoE field makes some layers differ from the routed-expert layers built here: shared
+ * experts, or dense layers. Values meaning "every layer is sparse" (a step or frequency of 1, no
+ * first-k dense layers, an empty list) change nothing.
+ */
+function changesLayers(name: string, value: unknown): boolean {
+  if (value === undefined || value === null || value === 0 || value === false) return false;
+  if (Array.isArray(value)) return value.length > 0;
+  if (/(_step|_freq)$/.test(name)) return value !== 1;
+  return true;
+}
 
 /** Experts per layer and per token when the config has MoE fields, else undefined. */
 function readExperts(f: ConfigFields, layers: number): { count: number; perToken: number } | undefined {
@@ -92,7 +104,7 @@ export function buildGeneric(config: JsonObject, what: string, architecture: str
     mlp: experts ? 'moe' : gated ? 'gated' : 'plain',
     mlpBias: false,
   };
-  const unmodelled = MOE_NOT_MODELLED.filter((name) => config[name] !== undefined && config[name] !== null && config[name] !== 0);
+  const unmodelled = MOE_NOT_MODELLED.filter((name) => changesLayers(name, config[name]));
   const head = headOf(architecture);
   const numLabels = head === 'sequence-classification' ? f.numLabels(LIMITS.labels) : 0;
   const built = architecture ?? 'GenericDecoder';
