@@ -22,7 +22,8 @@ import type { ModelInventory } from './models/types';
 import { parseConfigFile } from './scan/config-file';
 import type { ScanJob } from './scan/results';
 import type { ModelRef } from './scan/types';
-import { InputError } from './types';
+import { configDtypeText, floatDtypeOfTorchName } from './memory/load-dtype';
+import { bytesOf, InputError } from './types';
 
 export type ModelSourceKind = 'workspace' | 'local-path' | 'hf-cache' | 'hub' | 'preset' | 'preset-alias';
 
@@ -104,11 +105,6 @@ export class ModelConfigNeeded extends InputError {
 /** The revision used when the job names none (huggingface_hub's DEFAULT_REVISION, constants.py). */
 export const DEFAULT_REVISION = 'main';
 
-/** Bytes per parameter of the dtypes a config's torch_dtype names (for the safetensors index check). */
-const DTYPE_BYTES: Readonly<Record<string, number>> = {
-  float32: 4, float: 4, fp32: 4, bfloat16: 2, float16: 2, half: 2, fp16: 2, bf16: 2, float64: 8, float8_e4m3fn: 1, float8_e5m2: 1,
-};
-
 /**
  * Compares the inventory with the checkpoint's `model.safetensors.index.json`: `metadata.total_size`
  * is the byte size of all tensors (safetensors' sharding index as transformers writes it in
@@ -128,11 +124,13 @@ export function indexCheck(inventory: ModelInventory, index: { text: string; loc
     return `${index.location}: no positive 'metadata.total_size' (safetensors index not used)`;
   }
   const counted = countParams(inventory).total;
-  const dtypeName = inventory.config['torch_dtype'] ?? inventory.config['dtype'];
-  const bytes = typeof dtypeName === 'string' ? DTYPE_BYTES[dtypeName.replace(/^torch\./, '')] : undefined;
-  if (bytes === undefined) {
-    return `${index.location}: the checkpoint holds ${total.toLocaleString('en-US')} bytes of tensors; the config names no dtype, so it is not compared with the ${counted.toLocaleString('en-US')} parameters counted`;
+  const stated = configDtypeText(inventory);
+  const dtype = stated === null ? null : floatDtypeOfTorchName(stated.text);
+  if (stated === null || dtype === null) {
+    return `${index.location}: the checkpoint holds ${total.toLocaleString('en-US')} bytes of tensors; the config names no float dtype, so it is not compared with the ${counted.toLocaleString('en-US')} parameters counted`;
   }
+  const bytes = bytesOf(1, dtype);
+  const dtypeName = stated.text;
   const stored = total / bytes;
   const diff = (stored - counted) / counted;
   const agree = Math.abs(diff) < 0.005;

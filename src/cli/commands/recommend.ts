@@ -126,7 +126,7 @@ function renderJob(doc: JobDoc, top: number): string {
 }
 
 function renderNeeds(doc: NeedsDoc): string {
-  return [`== ${doc.source}: ${NEEDS_MODEL_CONFIG}`, `  ${doc.reason}`, '  Point model_name_or_path at a folder holding its config.json, or allow the Hub with --hub.'].join('\n');
+  return [`== ${doc.source}: ${NEEDS_MODEL_CONFIG}`, `  ${doc.reason}`, '  Point the job at a folder holding its config.json (model_name_or_path, base_model, checkpoint_dir, ...), or allow the Hub with --hub.'].join('\n');
 }
 
 export const recommendCommand: Command = {
