@@ -29,6 +29,8 @@ export interface HubOptions {
   readonly noProxy?: string;
   readonly timeoutMs: number;
   readonly maxBytes?: number;
+  /** Extra trusted CA certificates (PEM) for HTTPS, added to Node's own (a private endpoint's CA). */
+  readonly ca?: string;
   /** Folder for cached answers; undefined: no disk cache. */
   readonly cacheDir?: string;
   /** How long a cached answer for a branch or tag stays fresh (a commit's never changes). */
@@ -122,8 +124,9 @@ function getOnce(
     };
     const onError = (e: Error) => done(() => reject(e));
     const common = { method: 'GET', headers: { 'user-agent': 'optimizer-advisor', accept: 'application/json', ...headers } };
+    const ca = opts.ca !== undefined ? [...tls.rootCertificates, opts.ca] : undefined;
     if (!proxy) {
-      req = (url.protocol === 'https:' ? https : http).request(url, common, onResponse);
+      req = url.protocol === 'https:' ? https.request(url, { ...common, ...(ca ? { ca } : {}) }, onResponse) : http.request(url, common, onResponse);
       req.on('error', onError);
       req.end();
     } else if (url.protocol === 'http:') {
@@ -141,7 +144,9 @@ function getOnce(
           done(() => reject(new Error(`the proxy ${proxy.host} refused the tunnel (HTTP ${res.statusCode})`)));
           return;
         }
-        req = https.request(url, { ...common, createConnection: () => tls.connect({ socket, servername: url.hostname }) }, onResponse);
+        // servername is for SNI only; a bare IP address must not be sent as one (RFC 6066).
+        const servername = /^[\d.]+$|:/.test(url.hostname) ? undefined : url.hostname;
+        req = https.request(url, { ...common, createConnection: () => tls.connect({ socket, host: url.hostname, ...(servername ? { servername } : {}), ...(ca ? { ca } : {}) }) }, onResponse);
         req.on('error', onError);
         req.end();
       });

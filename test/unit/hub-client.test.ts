@@ -7,6 +7,8 @@ import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
+import * as https from 'node:https';
+import * as net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -209,5 +211,47 @@ test('a proxy carries the requests (absolute URL for an http endpoint); NO_PROXY
     assert.deepEqual(seen, []);
   } finally {
     proxy.close();
+  }
+});
+
+test('HTTPS through a CONNECT proxy: the tunnel goes to the endpoint, TLS is checked, the token reaches only the endpoint', async () => {
+  const tlsDir = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'tls');
+  const cert = fs.readFileSync(path.join(tlsDir, 'localhost.crt'), 'utf8');
+  const key = fs.readFileSync(path.join(tlsDir, 'localhost.key'), 'utf8');
+  const auth: (string | undefined)[] = [];
+  const secure = https.createServer({ cert, key }, (req, res) => {
+    auth.push(req.headers.authorization);
+    res.writeHead(req.url === '/org/plain/resolve/main/config.json' ? 200 : 404);
+    res.end(req.url === '/org/plain/resolve/main/config.json' ? JSON.stringify(CONFIG) : '{}');
+  });
+  const securePort = await new Promise<number>((resolve) => secure.listen(0, '127.0.0.1', () => resolve((secure.address() as AddressInfo).port)));
+  const tunnels: string[] = [];
+  const proxy = http.createServer((_req, res) => res.writeHead(405).end());
+  proxy.on('connect', (req: http.IncomingMessage, client: net.Socket, head: Buffer) => {
+    tunnels.push(req.url ?? '');
+    const [host, port] = (req.url ?? '').split(':');
+    const upstream = net.connect(Number(port), host, () => {
+      client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+      upstream.write(head);
+      upstream.pipe(client);
+      client.pipe(upstream);
+    });
+    upstream.on('error', () => client.destroy());
+    client.on('error', () => upstream.destroy());
+  });
+  const proxyUrl = await new Promise<string>((resolve) => proxy.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(proxy.address() as AddressInfo).port}`)));
+  const endpoint = `https://127.0.0.1:${securePort}`;
+  try {
+    const ok = await fetchHubConfig({ endpoint, token: TOKEN, tokenHint: 'HF_TOKEN', timeoutMs: 5000, proxy: proxyUrl, ca: cert }, 'org/plain', 'main');
+    assert.equal(ok.kind, 'found');
+    assert.deepEqual(tunnels, [`127.0.0.1:${securePort}`, `127.0.0.1:${securePort}`], 'config.json and the index, each through a tunnel');
+    assert.deepEqual(auth, [`Bearer ${TOKEN}`, `Bearer ${TOKEN}`]);
+    // A certificate nobody vouches for is refused: offline, not a silent insecure read.
+    const untrusted = await fetchHubConfig({ endpoint, tokenHint: 'HF_TOKEN', timeoutMs: 5000, proxy: proxyUrl }, 'org/plain', 'main');
+    assert.equal(untrusted.kind, 'missing');
+    assert.match(untrusted.kind === 'missing' ? untrusted.reason : '', /(SELF_SIGNED|self-signed|certificate).*working offline/i);
+  } finally {
+    proxy.close();
+    secure.close();
   }
 });
