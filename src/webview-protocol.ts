@@ -35,6 +35,11 @@ export interface JobSummary {
   readonly model: string | null;
   /** Optimizer as the files spell it, when they name one. */
   readonly optimizer: string | null;
+  /**
+   * Why the job's model could not be resolved ("needs a model config"), null when it could: the view
+   * shows it as guidance with a "pick a model config" action, not as an error.
+   */
+  readonly needsModel?: string | null;
 }
 
 export interface GpuBudgetView {
@@ -216,7 +221,7 @@ export const THEME_KINDS = ['light', 'dark', 'high-contrast', 'high-contrast-lig
 export type ThemeKind = (typeof THEME_KINDS)[number];
 
 /** What the empty states' buttons do (run in the host as VS Code commands). */
-export const VIEW_ACTIONS = ['scanWorkspace', 'setGpuBudget', 'showLog', 'openFolder', 'installGpuBackend'] as const;
+export const VIEW_ACTIONS = ['scanWorkspace', 'setGpuBudget', 'showLog', 'openFolder', 'installGpuBackend', 'pickModelConfig'] as const;
 export type ViewAction = (typeof VIEW_ACTIONS)[number];
 
 export const PROFILE_OUTCOMES = ['completed', 'cancelled', 'failed'] as const;
@@ -352,6 +357,7 @@ const readJob: Reader<JobSummary> = record((o, p) => ({
   files: readField(o, 'files', p, (v, q) => readArray(v, q, label, 10_000)),
   model: readField(o, 'model', p, nullableString),
   optimizer: readField(o, 'optimizer', p, nullableString),
+  ...(o['needsModel'] === undefined ? {} : { needsModel: readField(o, 'needsModel', p, nullableString) }),
 }));
 
 const readBudget: Reader<GpuBudgetView> = record((o, p) => ({

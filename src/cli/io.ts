@@ -1,6 +1,8 @@
 /** Where a command writes; tests pass buffers, the binary passes the process streams. */
 export interface CliIO {
   readonly cwd: string;
+  /** Environment variables (HF_HOME, HF_TOKEN, HF_HUB_OFFLINE, proxies...); default process.env. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
   out(text: string): void;
   err(text: string): void;
 }

@@ -1,19 +1,24 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { buildInventory, findPreset, inventoryForRef } from '../core/models';
+import { DEFAULT_REVISION, mayAskHub, resolveModelId } from '../core/model-source';
+import { buildInventory, findPreset } from '../core/models';
 import type { ModelInventory } from '../core/models/types';
 import { decodeText } from '../core/parse/text';
 import { parseConfigFile } from '../core/scan';
 import { InputError } from '../core/types';
 import type { FileAccess } from '../core/evaluate';
+import type { CliIO } from './io';
+import { cacheLookup, withHub, type HubConsent } from './model-lookup';
 
 /** Largest config.json we read (real ones are a few KiB; a huge file is a mistake, not a config). */
 export const MAX_CONFIG_BYTES = 4 * 2 ** 20;
 
 export interface LoadedModel {
   readonly inventory: ModelInventory;
-  /** The file path (as the user wrote it) or the preset's hub id. */
+  /** The file path (as the user wrote it), the cache path or URL, or the preset's hub id. */
   readonly source: string;
+  /** Values not read from the user's files (a preset standing in for a re-upload). */
+  readonly assumptions?: readonly string[];
 }
 
 /** A config file's text, with the size and binary checks every user file gets. */
@@ -44,10 +49,12 @@ export function diskFiles(root: string): FileAccess {
 }
 
 /**
- * Resolves what the user named: a config.json, a folder holding one, a bundled preset's hub id
- * (`meta-llama/Llama-2-7b-hf`) or a CNN name (`resnet50`).
+ * Resolves what the user named: a config.json, a folder holding one, or a model id (a hub id such as
+ * `meta-llama/Llama-2-7b-hf`, a CNN name such as `resnet50`) through the Hugging Face cache, the
+ * bundled presets, the Hub (with consent) and the preset aliases (core/model-source.ts).
  */
-export function loadModel(ref: string, cwd: string): LoadedModel {
+export async function loadModel(ref: string, io: CliIO, consent: HubConsent): Promise<LoadedModel> {
+  const cwd = io.cwd;
   const abs = path.resolve(cwd, ref);
   if (fs.existsSync(abs)) {
     const file = fs.statSync(abs).isDirectory() ? path.join(abs, 'config.json') : abs;
@@ -57,6 +64,12 @@ export function loadModel(ref: string, cwd: string): LoadedModel {
   }
   const looksLikePath = ref.endsWith('.json') || ref.startsWith('.') || ref.startsWith('/') || ref.includes('\\');
   if (looksLikePath && !findPreset(ref)) throw new InputError('no such file', ref);
-  // A hub id or CNN name: the preset lookup explains unknown names (with suggestions).
-  return { inventory: inventoryForRef(ref), source: ref };
+  const id = ref.trim();
+  const env = io.env ?? process.env;
+  const base = cacheLookup(env);
+  const ids = mayAskHub(id) && base.hfCache?.(id, DEFAULT_REVISION)?.kind !== 'found' ? [{ id, revision: DEFAULT_REVISION }] : [];
+  const resolution = resolveModelId(id, DEFAULT_REVISION, await withHub(base, ids, env, consent));
+  if (resolution.status === 'needs-config') throw new InputError(resolution.reason);
+  const model = resolution.model;
+  return { inventory: model.inventory, source: model.origin ? `${model.origin.location} (${model.origin.kind})` : model.source, assumptions: model.assumptions ?? [] };
 }

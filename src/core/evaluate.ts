@@ -1,6 +1,6 @@
 /**
- * Evaluating one scanned job end to end: resolve its model (a config file of the scan, read through
- * a callback, or a bundled preset named by a hub id), resolve the optimizer its files name, run the
+ * Evaluating one scanned job end to end: resolve its model (model-source.ts: the scan's config
+ * file, a local path, the HF cache, a bundled preset, the Hub, a preset alias), resolve the optimizer its files name, run the
  * advisor, and estimate the current optimizer's memory with the advisor's own inputs. Shared by the
  * CLI `recommend` command and the VS Code extension. Pure: file text comes from the caller.
  */
@@ -10,47 +10,22 @@ import { advisorInputForJob } from './job';
 import { resolveEstimateInput } from './memory/defaults';
 import { estimateMemory } from './memory/estimate';
 import type { EstimateInput, MemoryEstimate } from './memory/types';
-import { buildInventory, inventoryForRef } from './models';
-import type { ModelInventory } from './models/types';
+import { ModelConfigNeeded, resolveModelSource, type FileAccess, type JobModel, type ModelLookup } from './model-source';
 import { resolveOptimizer } from './optimizers';
 import type { Ecosystem, ResolvedOptimizer } from './optimizers/types';
-import { parseConfigFile } from './scan/config-file';
 import type { ScanJob } from './scan/results';
 import { InputError, type Hyperparameters } from './types';
 
-/** How the evaluation reads the model config files a job names (paths as the scan gives them). */
-export interface FileAccess {
-  /** Text of a file, relative path with `/` separators; throws InputError when it cannot be read. */
-  readText(path: string): string;
-  /** The name used for the file in messages (default: the relative path). */
-  displayName?(path: string): string;
-}
-
-export interface JobModel {
-  readonly inventory: ModelInventory;
-  /** The config file's path, or the hub id of the bundled preset. */
-  readonly source: string;
-}
+export type { FileAccess, JobModel, ModelLookup } from './model-source';
 
 /**
- * The job's model: its config file (parsed from the text `files` gives) or the bundled preset of
- * its hub id. Throws InputError (with the reference's position for hub ids) when there is none.
+ * The job's model, resolved in the order of model-source.ts. Throws ModelConfigNeeded (an InputError
+ * with the reason and, for a named model, its position) when nothing resolves.
  */
-export function resolveJobModel(job: ScanJob, files: FileAccess): JobModel {
-  const ref = job.model;
-  if (ref === null) {
-    throw new InputError('no model found for this job (name one with model_name_or_path / base_model, or put its config.json beside the training config)', job.id);
-  }
-  if (ref.kind === 'config-file') {
-    const name = files.displayName?.(ref.path) ?? ref.path;
-    return { inventory: buildInventory(parseConfigFile(name, files.readText(ref.path)), ref.path), source: ref.path };
-  }
-  try {
-    return { inventory: inventoryForRef(ref.id), source: ref.id };
-  } catch (e) {
-    if (e instanceof InputError) throw new InputError(e.message, ref.path, ref.range.line, ref.range.column);
-    throw e;
-  }
+export function resolveJobModel(job: ScanJob, files: FileAccess, lookup?: ModelLookup): JobModel {
+  const resolution = resolveModelSource(job, files, lookup);
+  if (resolution.status === 'needs-config') throw new ModelConfigNeeded(resolution);
+  return resolution.model;
 }
 
 /** The optimizer the job's files name, resolved in the ecosystem of the file that names it. */
@@ -98,6 +73,8 @@ export interface EvaluateOptions {
   readonly unknownOptimizer?: 'error' | 'ignore';
   /** Use this model instead of resolving the job's own (a job without a model, evaluated for a chosen preset). */
   readonly model?: JobModel;
+  /** Places outside the scan to look for the model (local paths, the HF cache, the Hub). */
+  readonly lookup?: ModelLookup;
 }
 
 /** The current optimizer's memory, with the inputs the advisor used for it. */
@@ -128,7 +105,7 @@ export interface JobEvaluation {
  * contradictory settings).
  */
 export function evaluateJob(job: ScanJob, files: FileAccess, options: EvaluateOptions): JobEvaluation {
-  const model = options.model ?? resolveJobModel(job, files);
+  const model = options.model ?? resolveJobModel(job, files, options.lookup);
   const current = resolveCurrentOptimizer(job);
   if (current.kind === 'unknown' && options.unknownOptimizer !== 'ignore') {
     const src = job.sources['optimizer'];

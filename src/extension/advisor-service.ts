@@ -5,7 +5,8 @@
  */
 import * as vscode from 'vscode';
 import type { Priority } from '../core/advisor/types';
-import { evaluateJob, type JobEvaluation } from '../core/evaluate';
+import { evaluateJob, type FileAccess, type JobEvaluation } from '../core/evaluate';
+import { resolveModelSource } from '../core/model-source';
 import type { ScanJob } from '../core/scan/results';
 import { InputError } from '../core/types';
 import { detectGpus, summarizeGpus, type DetectedGpus } from '../platform/gpu';
@@ -14,6 +15,7 @@ import { analyse, filterDiagnostics, type DiagnosticHint, type FolderHints, type
 import { resolveBudget, type GpuBudget } from './hints/budget';
 import { compileGlob } from './hints/glob';
 import type { Log } from './log';
+import type { ExtensionModelLookup, ModelChoice } from './model-lookup';
 import type { FolderScan, WorkspaceIndex } from './workspace-index';
 
 export interface JobEntry {
@@ -45,9 +47,10 @@ export class AdvisorService implements vscode.Disposable {
   readonly onDidChange = this.emitter.event;
   private readonly disposables: vscode.Disposable[] = [this.emitter];
 
-  constructor(private readonly index: WorkspaceIndex, private readonly config: Config, private readonly log: Log) {
+  constructor(private readonly index: WorkspaceIndex, private readonly config: Config, private readonly log: Log, readonly models: ExtensionModelLookup) {
     this.currentBudget = resolveBudget(config.gpu, null, vscode.l10n.t);
     this.disposables.push(
+      vscode.workspace.onDidGrantWorkspaceTrust(() => this.reevaluate()),
       index.onDidScan((scan) => this.evaluateFolder(scan)),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('optimizerAdvisor.detectGpus')) void this.detectGpus(true);
@@ -99,6 +102,11 @@ export class AdvisorService implements vscode.Disposable {
     this.emitter.fire();
   }
 
+  /** Evaluates every folder again (a model became available, a choice or the trust changed). */
+  reevaluate(): void {
+    for (const scan of this.index.scans()) this.evaluateFolder(scan);
+  }
+
   /** All jobs with their outcomes, every folder. */
   entries(): JobEntry[] {
     return [...this.results.values()].flatMap((r) => r.entries);
@@ -141,23 +149,32 @@ export class AdvisorService implements vscode.Disposable {
   evaluate(scan: FolderScan, job: ScanJob): JobOutcome {
     const options = this.evaluateOptions(job);
     const modelText = job.model?.kind === 'config-file' ? this.index.text(scan.folder, job.model.path) ?? null : null;
-    const key = JSON.stringify([scan.folder.uri.toString(), job, options, modelText]);
+    const key = JSON.stringify([scan.folder.uri.toString(), job, options, modelText, this.models.generation, vscode.workspace.isTrusted]);
     const cached = this.cache.get(key);
     if (cached !== undefined) return cached;
     let outcome: JobOutcome;
     try {
-      const evaluation: JobEvaluation = evaluateJob(
-        job,
-        {
-          readText: (rel) => {
-            const text = this.index.text(scan.folder, rel);
-            if (text === undefined || text === '') throw new InputError('the model config is not in the index (excluded, too large or unreadable)', rel);
-            return text;
-          },
+      const files: FileAccess = {
+        readText: (rel) => {
+          const text = this.index.text(scan.folder, rel);
+          if (text === undefined || text === '') throw new InputError('the model config is not in the index (excluded, too large or unreadable)', rel);
+          return text;
         },
-        { ...options, unknownOptimizer: 'ignore' },
-      );
-      outcome = { kind: 'evaluated', evaluation };
+      };
+      const resolution = resolveModelSource(job, files, this.models.lookupFor(scan.folder.uri.fsPath));
+      const choice = resolution.status === 'needs-config' ? this.models.choice(jobKey(scan.folder, job.id)) : undefined;
+      if (resolution.status === 'needs-config' && choice === undefined) {
+        outcome = {
+          kind: 'needs-config',
+          message: resolution.reason,
+          ...(resolution.id !== undefined ? { modelId: resolution.id } : {}),
+          ...(resolution.at ? { path: resolution.at.path, line: resolution.at.line, column: resolution.at.column } : {}),
+        };
+      } else {
+        const model = resolution.status === 'resolved' ? resolution.model : this.models.modelOf(choice as ModelChoice);
+        const evaluation: JobEvaluation = evaluateJob(job, files, { ...options, model, unknownOptimizer: 'ignore' });
+        outcome = { kind: 'evaluated', evaluation };
+      }
     } catch (e) {
       if (!(e instanceof InputError)) {
         this.log.error(`evaluating ${job.id} failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
@@ -173,6 +190,7 @@ export class AdvisorService implements vscode.Disposable {
 
   private evaluateFolder(scan: FolderScan): void {
     const started = Date.now();
+    this.models.request(scan.report.jobs, scan.folder.uri.fsPath);
     const entries: JobEntry[] = [];
     const outcomes = new Map<string, JobOutcome>();
     for (const job of scan.report.jobs) {

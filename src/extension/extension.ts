@@ -23,6 +23,8 @@ import { AdvisorHoverProvider } from './providers/hover';
 import { registerSidebarView, type SidebarHandle } from './sidebar-view';
 import { BudgetStatusBar, SET_GPU_BUDGET_COMMAND } from './status-bar';
 import { WorkspaceIndex } from './workspace-index';
+import { ExtensionModelLookup } from './model-lookup';
+import { pickModelCommand, PICK_MODEL_COMMAND } from './commands/pick-model';
 
 export const COMMANDS = {
   recommend: RECOMMEND_COMMAND,
@@ -32,6 +34,7 @@ export const COMMANDS = {
   showLog: 'optimizerAdvisor.showLog',
   installGpuBackend: 'optimizerAdvisor.installGpuBackend',
   removeGpuBackend: 'optimizerAdvisor.removeGpuBackend',
+  pickModelConfig: PICK_MODEL_COMMAND,
 } as const;
 
 /** The GPU backend commands (installer, profiler check): loaded when one of them runs, not at activation. */
@@ -44,7 +47,7 @@ function gpuBackendCommands(): GpuBackendCommands {
 export interface OptimizerAdvisorApi {
   /** Resolves once the workspace is indexed, GPUs are detected and every job is evaluated. */
   ready(): Promise<void>;
-  jobs(): { readonly folder: string; readonly id: string; readonly key: string; readonly files: readonly string[]; readonly evaluated: boolean; readonly error: string | null }[];
+  jobs(): { readonly folder: string; readonly id: string; readonly key: string; readonly files: readonly string[]; readonly evaluated: boolean; readonly error: string | null; readonly needsModelConfig: string | null }[];
   evaluation(jobId: string, folder?: string): JobEvaluation | undefined;
   budget(): GpuBudget;
   statusBarText(): string;
@@ -72,7 +75,9 @@ export function activate(context: vscode.ExtensionContext): OptimizerAdvisorApi 
   try {
     const config = new Config();
     const index = new WorkspaceIndex(config, log);
-    const service = new AdvisorService(index, config, log);
+    // The model lookups re-evaluate the jobs when a Hub answer arrives or a picked model changes.
+    const models = new ExtensionModelLookup(context, log, () => service.reevaluate());
+    const service: AdvisorService = new AdvisorService(index, config, log, models);
     const diagnostics = new AdvisorDiagnostics(service);
     const statusBar = new BudgetStatusBar(service);
     const reg = vscode.commands.registerCommand;
@@ -92,6 +97,7 @@ export function activate(context: vscode.ExtensionContext): OptimizerAdvisorApi 
       reg(COMMANDS.scanWorkspace, safe(log, vscode.l10n.t('Scan Workspace'), (arg?: unknown) => scanCommand(arg, index, service, log))),
       reg(COMMANDS.setGpuBudget, safe(log, vscode.l10n.t('Set GPU Budget'), (arg?: unknown) => setGpuBudgetCommand(arg, service))),
       reg(COMMANDS.showLog, () => log.show()),
+      reg(COMMANDS.pickModelConfig, safe(log, vscode.l10n.t('Pick a Model Config'), (arg?: unknown) => pickModelCommand(arg, service))),
       reg(COMMANDS.installGpuBackend, safe(log, vscode.l10n.t('Install GPU Backend'), (arg?: unknown) => gpuBackendCommands().installGpuBackendCommand(arg, gpuServices))),
       reg(COMMANDS.removeGpuBackend, safe(log, vscode.l10n.t('Remove GPU Backend'), (arg?: unknown) => gpuBackendCommands().removeGpuBackendCommand(arg, gpuServices))),
       reg(DISABLE_RULE_COMMAND, safe(log, vscode.l10n.t('Disable rule'), disableRule)),
@@ -120,6 +126,7 @@ export function activate(context: vscode.ExtensionContext): OptimizerAdvisorApi 
           files: e.job.files,
           evaluated: e.outcome.kind === 'evaluated',
           error: e.outcome.kind === 'failed' ? e.outcome.message : null,
+          needsModelConfig: e.outcome.kind === 'needs-config' ? e.outcome.message : null,
         })),
       evaluation: (jobId, folder) => {
         const entry = service.findJob({ jobId, ...(folder !== undefined ? { folder } : {}) });

@@ -156,12 +156,18 @@ export class ExtensionSidebarDeps implements SidebarDeps, vscode.Disposable {
     return budgetView(this.services.service);
   }
 
+  modelNeeded(jobId: string): string | null {
+    const entry = this.services.service.entries().find((e) => e.job.id === jobId);
+    return entry?.outcome.kind === 'needs-config' ? entry.outcome.message : null;
+  }
+
   async advisorInput(jobId: string) {
     await this.services.service.ready();
     const entry = this.entry(jobId);
-    if (entry.outcome.kind === 'failed') {
+    if (entry.outcome.kind === 'failed' || entry.outcome.kind === 'needs-config') {
       const o = entry.outcome;
-      throw new InputError(o.message, o.path, o.line, o.column);
+      const message = o.kind === 'needs-config' ? `needs a model config: ${o.message}` : o.message;
+      throw new InputError(message, o.path, o.line, o.column);
     }
     return entry.outcome.evaluation.input;
   }

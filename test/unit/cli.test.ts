@@ -186,7 +186,8 @@ test('recommend --json over the examples validates, ranks from 1 and computes st
   const bySource = new Map(doc.jobs.map((j: { source: string; baseDtype: unknown }) => [j.source, j.baseDtype]));
   assert.deepEqual((bySource.get('llama3.2-3b-lora-torchtune/3B_lora_single_device.yaml') as { dtype: string; source: string }).dtype, 'bf16');
   assert.equal((bySource.get('llama2-7b-sft/training_args.json') as { source: string }).source, 'assumed');
-  const llama = doc.jobs.find((j: { model: { source: string } }) => j.model.source === 'meta-llama/Llama-2-7b-hf');
+  const llama = doc.jobs.find((j: { model: { source: { kind: string; location: string } } }) => j.model.source.location === 'meta-llama/Llama-2-7b-hf');
+  assert.equal(llama.model.source.kind, 'preset');
   assert.ok(llama.assumptions.some((a: string) => a.startsWith('Base weights in fp32')), llama.assumptions.join('\n'));
   // GPT-2 from scratch is built from its config (fp32 parameters), not loaded: no load-dtype assumption to state
   const scratch = doc.jobs.find((j: { source: string }) => j.source === 'gpt2-from-scratch/training_args.json');

@@ -143,3 +143,21 @@ test('glob patterns: names at any depth, anchored paths, ** and braces, folders 
   assert.deepEqual(toSearchGlobs('checkpoints'), ['**/checkpoints', '**/checkpoints/**']);
   assert.deepEqual(toSearchGlobs('data/raw/'), ['data/raw', 'data/raw/**']);
 });
+
+test('a job that needs a model config: an information diagnostic at the model name and a lens that picks a config', () => {
+  const files: ScanFile[] = [{ path: 'run/training_args.json', text: '{\n  "model_name_or_path": "acme/not-anywhere",\n  "output_dir": "o",\n  "optim": "adamw_torch",\n  "learning_rate": 2e-5\n}\n' }];
+  const report = scanFiles(files);
+  const job = report.jobs[0];
+  assert.ok(job.model?.kind === 'hub-id');
+  const outcomes = new Map<string, JobOutcome>([[job.id, { kind: 'needs-config', message: "model 'acme/not-anywhere' was not found", modelId: 'acme/not-anywhere', path: job.model.path, line: job.model.range.line, column: job.model.range.column }]]);
+  const hints = analyse({ report, outcomes, budget: RTX_4090, t });
+  const d = hints.diagnostics.find((x) => x.code === 'needs-model-config');
+  assert.ok(d);
+  assert.equal(d.severity, 'information');
+  assert.deepEqual([d.path, d.range.line], ['run/training_args.json', 2]);
+  assert.match(d.message, /needs a model config: model 'acme\/not-anywhere' was not found\. Use the quick fix/);
+  assert.ok(!hints.diagnostics.some((x) => x.code === 'job-not-evaluated'), 'not reported as a failure');
+  const lens = hints.lenses.find((l) => l.jobId === job.id);
+  assert.equal(lens?.command, 'pickModelConfig');
+  assert.match(lens?.title ?? '', /needs a model config/);
+});

@@ -131,10 +131,13 @@ test('model references: config_name means training from scratch; paths outside o
   ]);
   assert.deepEqual(rootRelative.jobs[0].model, { kind: 'config-file', path: 'models/small/config.json' });
 
+  // a path outside the workspace: a local-path ref at the value, read (or not) by the evaluation
   const absolute = scanOne('args.json', { model_name_or_path: '/data/llama', output_dir: 'o', learning_rate: 1 });
-  assert.equal(absolute.jobs[0].model, null);
-  assert.deepEqual(absolute.warnings.map((w) => [w.path, w.line, w.column]), [['args.json', 2, 25]]);
-  assert.match(absolute.warnings[0].message, /outside the workspace/);
+  const ref = absolute.jobs[0].model;
+  assert.deepEqual(ref?.kind === 'local-path' && [ref.value, ref.path, ref.range.line, ref.range.column], ['/data/llama', 'args.json', 2, 25]);
+  assert.deepEqual(absolute.warnings, []);
+  const parent = scanOne('args.json', { model_name_or_path: '../shared/llama', output_dir: 'o', learning_rate: 1 });
+  assert.deepEqual(parent.jobs[0].model?.kind === 'local-path' && parent.jobs[0].model.value, '../shared/llama');
 
   const noConfig = scanFiles([
     { path: 'ckpt/train.py', text: 'print(1)\n' },

@@ -67,9 +67,9 @@ test('an unknown builder falls back to a checkpoint folder in the workspace, wit
   const job = result.jobs.find((j) => j.id === 'recipes/gemma.yaml');
   assert.deepEqual(job?.model, { kind: 'config-file', path: 'ckpt/gemma2/config.json' });
   assert.match(result.warnings[0].message, /builder 'gemma2_9b' has no bundled preset/);
-  // an absolute checkpoint folder is outside the workspace: no model
+  // an absolute checkpoint folder is outside the workspace: a local-path ref the evaluation reads where allowed
   const absolute = scanYaml(files[0].text.replace('ckpt/gemma2', '/tmp/gemma2'));
-  assert.equal(absolute.jobs[0].model, null);
+  assert.deepEqual(absolute.jobs[0].model?.kind === 'local-path' && absolute.jobs[0].model.value, '/tmp/gemma2');
 });
 
 test('distributed recipes: FSDP keys map to ZeRO-3 (or 2) and parameter offload', () => {

@@ -51,6 +51,7 @@ export function readExamples(): ScanFile[] {
 export function inventoryFor(job: ScanJob): ModelInventory {
   if (!job.model) throw new Error(`fixture job ${job.id} has no model`);
   if (job.model.kind === 'hub-id') return inventoryForRef(job.model.id);
+  if (job.model.kind === 'local-path') throw new Error(`fixture job ${job.id} names a model outside the examples`);
   return buildInventory(JSON.parse(fs.readFileSync(path.join(EXAMPLES, job.model.path), 'utf8')), job.model.path);
 }
 

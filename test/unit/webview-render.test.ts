@@ -201,6 +201,25 @@ test('empty states are drawn inside the view with the action that fills them', {
   }
 });
 
+test('a job that needs a model config is guidance with a "Pick a model config" action, not an error', { timeout: 120_000 }, async () => {
+  const deps = fakeDeps();
+  const reason = "model 'acme/not-anywhere' was not found: Hugging Face cache: not cached";
+  deps.modelNeeded = (id) => (id === LLAMA ? reason : null);
+  const s = await openSidebar({ theme: 'dark', deps });
+  try {
+    await s.page.getByText('This job needs a model config').waitFor({ timeout: 60_000 });
+    assert.match(await visibleText(s.page), /acme\/not-anywhere/);
+    assert.equal(await s.page.locator('.oa-error').count(), 0, 'no error line');
+    assert.doesNotMatch(await visibleText(s.page), /Something went wrong/);
+    await shoot(s, 'sidebar-dark-needs-model');
+    await s.page.getByText('Pick a model config…').click();
+    await s.page.waitForTimeout(200);
+    assert.deepEqual(s.port.actions, ['pickModelConfig']);
+  } finally {
+    await s.close();
+  }
+});
+
 test('profiling: Run shows live progress, Cancel stops it, results are re-read from the saved files', { timeout: 120_000 }, async () => {
   const s = await openSidebar({ theme: 'dark' });
   try {

@@ -154,6 +154,12 @@ export class App implements Actions {
 
   private async evaluate(jobId: string): Promise<void> {
     const token = ++this.selectionToken;
+    // A job whose model is not resolved has nothing to evaluate yet: the view shows guidance instead.
+    if (this.state.jobs.find((j) => j.id === jobId)?.needsModel) {
+      this.busy = { ...this.busy, evaluating: false };
+      this.update({ evaluation: null, memory: null, error: null });
+      return;
+    }
     this.setBusy({ evaluating: true, applyOutcome: null, memoryError: null });
     try {
       const ev = await this.rpc.request('selectJob', { jobId });
@@ -338,6 +344,12 @@ export class App implements Actions {
         button({ label: t('openFolder'), appearance: 'secondary', onClick: () => this.runAction('openFolder') }))];
     }
     out.push(this.header(ctx));
+    const needs = state.jobs.find((j) => j.id === state.selectedJobId)?.needsModel;
+    if (needs) {
+      out.push(emptyState(t('needsModelTitle'), t('needsModelBody', { reason: needs }),
+        button({ label: t('pickModelConfig'), onClick: () => this.runAction('pickModelConfig') })));
+      return out;
+    }
     if (this.busy.evaluating && !state.evaluation) out.push(spinner(t('working')));
     const panels = { advice: adviceView, memory: memoryPanel, profile: profilePanel, paths: pathsPanel } as const;
     const labels: Readonly<Record<Tab, string>> = { advice: t('tabAdvice'), memory: t('tabMemory'), profile: t('tabProfile'), paths: t('tabPaths') };

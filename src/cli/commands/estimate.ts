@@ -10,6 +10,7 @@ import type { FlagSpec, ParsedArgs } from '../args';
 import { JSON_FLAG, flag, printJson, type Command } from '../command';
 import { EXIT, table } from '../io';
 import { loadModel } from '../model-source';
+import { consentOf, HUB_FLAGS } from '../model-lookup';
 
 /** Flags that describe the job; shared by `estimate` and `recommend`. */
 export const JOB_FLAGS: readonly FlagSpec[] = [
@@ -177,6 +178,7 @@ export const estimateCommand: Command = {
   flags: [
     { name: 'optimizer', type: 'string', help: 'optimizer id or spelling (required)' },
     ...JOB_FLAGS,
+    ...HUB_FLAGS,
     JSON_FLAG,
   ],
   async run(args, io) {
@@ -186,7 +188,7 @@ export const estimateCommand: Command = {
     if (spelling === undefined) throw new InputError('--optimizer is required (e.g. --optimizer adamw)');
     const optimizer = resolveOptimizer(spelling);
     if (!optimizer) throw new InputError(`unknown optimizer '${spelling}' (run 'optimizer-advisor optimizers' for ids and spellings)`);
-    const { inventory, source } = loadModel(ref, io.cwd);
+    const { inventory, source } = await loadModel(ref, io, consentOf(args));
     const { lora, ...overrides } = jobOverrides(args);
     const input = resolveEstimateInput({
       ...overrides,

@@ -5,6 +5,7 @@ import { formatCount } from '../../core/units';
 import { JSON_FLAG, flag, printJson, type Command } from '../command';
 import { EXIT, table } from '../io';
 import { loadModel } from '../model-source';
+import { consentOf, HUB_FLAGS } from '../model-lookup';
 
 /** The `params --json` document (schemas/params.schema.json). */
 export function paramsDocument(inv: ModelInventory, source: string) {
@@ -50,11 +51,11 @@ export const paramsCommand: Command = {
   summary: 'count a model\'s parameters tensor by tensor (tied weights counted once)',
   usage: 'params <config.json|folder|hub-id|cnn-name> [--json]',
   details: 'JSON: {"model", "total", "trainable", "warnings", "tensors": [{"name", "shape", "numel", "role", "module", "trainable", "tiedTo"?}]}',
-  flags: [JSON_FLAG],
+  flags: [...HUB_FLAGS, JSON_FLAG],
   async run(args, io) {
     const [ref, ...extra] = args.positionals;
     if (ref === undefined || extra.length > 0) throw new InputError('params takes exactly one model (a config.json, a folder or a hub id)');
-    const { inventory, source } = loadModel(ref, io.cwd);
+    const { inventory, source, assumptions = [] } = await loadModel(ref, io, consentOf(args));
     const doc = paramsDocument(inventory, source);
     if (flag<boolean>(args, 'json')) {
       printJson(io, doc);
@@ -64,6 +65,7 @@ export const paramsCommand: Command = {
       `${inventory.architecture} (${inventory.family}) from ${source}`,
       `total ${doc.total.toLocaleString('en-US')} parameters (${formatCount(doc.total)}), trainable ${doc.trainable.toLocaleString('en-US')}`,
       ...doc.warnings.map((w) => `warning: ${w}`),
+      ...assumptions.map((a) => `assumed: ${a}`),
       '',
       table(groupTensorRows(inventory), [false, false, false, true, true]),
     ];

@@ -10,6 +10,7 @@ import { DEFAULT_STEPS, DEFAULT_SWEEP } from '../../profiler/sweep/plan';
 import type { SweepDocument } from '../../profiler/sweep/document';
 import { runSweep } from '../../profiler/sweep/sweep';
 import { JSON_FLAG, flag, printJson, type Command } from '../command';
+import { cliModelLookup, consentOf, HUB_FLAGS } from '../model-lookup';
 import { detectGpus, summarizeGpus } from '../../platform/gpu';
 import { EXIT, table, type CliIO } from '../io';
 import { diskFiles } from '../model-source';
@@ -79,8 +80,9 @@ async function profileJob(
   io: CliIO,
 ): Promise<number> {
   // The job as `recommend` evaluates it: its model, its current optimizer, the advisor's input.
+  const lookup = await cliModelLookup([job], root, io.env ?? process.env, consentOf(args));
   const evaluation = evaluateJob(job, diskFiles(root), {
-    gpuMemoryBytes: opts.gpuMemoryBytes, priority: opts.priority, unknownOptimizer: 'ignore', ...(opts.gpus !== undefined ? { gpus: opts.gpus } : {}),
+    gpuMemoryBytes: opts.gpuMemoryBytes, priority: opts.priority, unknownOptimizer: 'ignore', lookup, ...(opts.gpus !== undefined ? { gpus: opts.gpus } : {}),
   });
   const advisorInput = evaluation.input;
   const source = evaluation.model.source;
@@ -173,6 +175,7 @@ export const profileCommand: Command = {
     { name: 'priority', type: 'string', choices: PRIORITIES, help: 'what matters most (for the advisor\'s top picks)', defaultText: 'quality' },
     { name: 'fused', type: 'bool', help: 'use the fused optimizer kernels where they exist (false: tfjs ops only)', defaultText: 'true' },
     { name: 'bandwidth-size', type: 'int', min: 0, max: 2 ** 28, help: 'floats per buffer of the bandwidth measurements (0 skips them)', defaultText: String(BANDWIDTH_ELEMENTS) },
+    ...HUB_FLAGS,
     JSON_FLAG,
   ],
   async run(args, io) {

@@ -1,8 +1,8 @@
 import * as path from 'node:path';
 import { isPriority, PRIORITIES, type AdvisorResult, type Priority } from '../../core/advisor/types';
 import { evaluateJob } from '../../core/evaluate';
+import { ModelConfigNeeded, NEEDS_MODEL_CONFIG, type JobModel, type ModelOrigin } from '../../core/model-source';
 import { countParams } from '../../core/models';
-import type { ModelInventory } from '../../core/models/types';
 import type { ScanJob } from '../../core/scan/results';
 import { InputError } from '../../core/types';
 import { formatBytes, formatCount } from '../../core/units';
@@ -10,21 +10,32 @@ import { JSON_FLAG, flag, printJson, type Command } from '../command';
 import { detectGpus, summarizeGpus } from '../../platform/gpu';
 import { EXIT, table } from '../io';
 import { diskFiles } from '../model-source';
+import { cliModelLookup, consentOf, HUB_FLAGS, hubDecision } from '../model-lookup';
 import { DEFAULT_MAX_FILE, scanFolder } from './scan';
 import { parseSize } from '../../core/units';
 
 
-function jobDocument(job: ScanJob, modelSource: string, model: ModelInventory, result: AdvisorResult) {
+/** `model.source`: the kind of place the config came from and its path, URL or preset id. */
+function sourceDocument(model: JobModel): ModelOrigin {
+  return model.origin ?? { kind: 'workspace', location: model.source };
+}
+
+function jobDocument(job: ScanJob, jobModel: JobModel, result: AdvisorResult) {
+  const model = jobModel.inventory;
   const counts = countParams(model);
   return {
     source: job.id,
+    status: 'ok' as const,
     files: job.files,
     model: {
-      source: modelSource,
+      source: sourceDocument(jobModel),
       family: model.family,
       architecture: model.architecture,
       params: counts.total,
       trainableParams: counts.trainable,
+      approximate: jobModel.approximate ?? false,
+      warnings: model.warnings,
+      notes: jobModel.notes ?? [],
     },
     facts: result.facts,
     recommendations: result.recommendations.map((r) => ({
@@ -41,13 +52,29 @@ function jobDocument(job: ScanJob, modelSource: string, model: ModelInventory, r
     strategies: result.strategies,
     strategyPlan: result.strategyPlan,
     notes: result.notes,
-    assumptions: result.assumptions,
+    assumptions: [...(jobModel.assumptions ?? []), ...result.assumptions],
     baseDtype: result.baseDtype,
     defaults: job.defaults,
   };
 }
 
 type JobDoc = ReturnType<typeof jobDocument>;
+
+/** A job whose model could not be resolved: no advice, the reason and what was tried. */
+function needsConfigDocument(job: ScanJob, needed: ModelConfigNeeded) {
+  const r = needed.resolution;
+  return {
+    source: job.id,
+    status: NEEDS_MODEL_CONFIG as typeof NEEDS_MODEL_CONFIG,
+    files: job.files,
+    reason: r.reason,
+    tried: r.tried,
+    ...(r.id !== undefined ? { modelId: r.id } : {}),
+    ...(r.at ? { at: r.at } : {}),
+  };
+}
+
+type NeedsDoc = ReturnType<typeof needsConfigDocument>;
 
 /** Three significant digits, without float noise (1.67e-5, 0.3). */
 function formatNumber(x: number): string {
@@ -60,7 +87,7 @@ function clip(text: string, width: number): string {
 
 function renderJob(doc: JobDoc, top: number): string {
   const lines = [
-    `== ${doc.source}: ${doc.model.architecture} (${formatCount(doc.model.params)} params) from ${doc.model.source}`,
+    `== ${doc.source}: ${doc.model.architecture} (${formatCount(doc.model.params)} params${doc.model.approximate ? ', approximate' : ''}) from ${doc.model.source.kind} ${doc.model.source.location}`,
   ];
   const rows = [['#', 'optimizer', 'fits', 'peak/GPU', 'lr', 'weight decay', 'why']];
   for (const r of doc.recommendations.slice(0, top)) {
@@ -91,9 +118,15 @@ function renderJob(doc: JobDoc, top: number): string {
     plan.steps.forEach((s, i) => lines.push(`  ${i + 1}. ${s.text} → ${formatBytes(s.peakBytes)}`));
     lines.push(`  peak after these steps: ${formatBytes(plan.peakBytes)} (${plan.fits === null ? 'fit unknown' : plan.fits ? 'fits' : 'does not fit'})`);
   }
+  for (const w of doc.model.warnings) lines.push(`model: ${w}`);
+  for (const n of doc.model.notes) lines.push(`model: ${n}`);
   for (const n of doc.notes) lines.push(`note: ${n.text}`);
   for (const a of doc.assumptions) lines.push(`assumed: ${a}`);
   return lines.join('\n');
+}
+
+function renderNeeds(doc: NeedsDoc): string {
+  return [`== ${doc.source}: ${NEEDS_MODEL_CONFIG}`, `  ${doc.reason}`, '  Point the job at a folder holding its config.json (model_name_or_path, base_model, checkpoint_dir, ...), or allow the Hub with --hub.'].join('\n');
 }
 
 export const recommendCommand: Command = {
@@ -103,13 +136,19 @@ export const recommendCommand: Command = {
   details:
     'GPU memory: --gpu-memory, else what nvidia-smi reports, else unknown (fits = null).\n' +
     'JSON: {"inputs", "jobs": [{"source", "model", "recommendations": [{"optimizer", "rank", "fits", "peakBytes", "reasons",\n' +
-    '"hyperparameters"}], "strategies": [{"id", "savingBytes", "text"}]}], "errors"}. Exit 3 when some jobs could not be evaluated.',
+    '"hyperparameters"}], "strategies": [{"id", "savingBytes", "text"}]} or {"source", "status": "needs a model config", "reason"}],\n' +
+    '"errors"}. The JSON is printed whenever jobs were found; exit 3 when some job is incomplete.\n' +
+    'Model lookup: the config the job points at (workspace, or a path outside it), the Hugging Face cache\n' +
+    '(HF_HUB_CACHE, HF_HOME/hub, ~/.cache/huggingface/hub), a bundled preset, the Hub (only with --hub or\n' +
+    'OPTIMIZER_ADVISOR_HUB=1; --offline and HF_HUB_OFFLINE=1 always win; token from HF_TOKEN or HF_HOME/token),\n' +
+    'then a preset with the same name after the organisation.',
   flags: [
     { name: 'gpu-memory', type: 'size', help: 'memory of one GPU: 24GiB (2^30), 80GB (1e9) or bytes', defaultText: 'nvidia-smi, else unknown' },
     { name: 'gpus', type: 'int', min: 1, max: 1_000_000, help: 'data-parallel GPUs', defaultText: "the job's, else nvidia-smi's count, else 1" },
     { name: 'priority', type: 'string', choices: PRIORITIES, help: 'what matters most', defaultText: 'quality' },
     { name: 'top', type: 'int', min: 1, max: 100, help: 'rows per job in the table (JSON has all)', defaultText: '8' },
     { name: 'max-file-size', type: 'string', help: 'skip files larger than this while scanning', defaultText: DEFAULT_MAX_FILE },
+    ...HUB_FLAGS,
     JSON_FLAG,
   ],
   async run(args, io) {
@@ -140,32 +179,35 @@ export const recommendCommand: Command = {
       if (finding?.error) throw new InputError(finding.error.message, target, finding.error.line, finding.error.column);
       throw new InputError('not a model or training config this tool recognises', target);
     }
-    const docs: JobDoc[] = [];
+    const env = io.env ?? process.env;
+    const consent = consentOf(args);
+    const lookup = await cliModelLookup(jobs, scan.root, env, consent);
+    const docs: (JobDoc | NeedsDoc)[] = [];
     const errors: { source: string; message: string }[] = [];
     for (const job of jobs) {
       try {
-        const evaluation = evaluateJob(job, diskFiles(scan.root), { gpuMemoryBytes, priority, ...(gpus !== undefined ? { gpus } : {}) });
-        docs.push(jobDocument(job, evaluation.model.source, evaluation.model.inventory, evaluation.result));
+        const evaluation = evaluateJob(job, diskFiles(scan.root), { gpuMemoryBytes, priority, lookup, ...(gpus !== undefined ? { gpus } : {}) });
+        docs.push(jobDocument(job, evaluation.model, evaluation.result));
       } catch (e) {
-        if (!(e instanceof InputError)) throw e;
-        errors.push({ source: job.id, message: e.format() });
+        if (e instanceof ModelConfigNeeded) docs.push(needsConfigDocument(job, e));
+        else if (e instanceof InputError) errors.push({ source: job.id, message: e.format() });
+        else throw e;
       }
     }
     const failedFiles = scan.findings.filter((f) => f.error).map((f) => ({ source: f.path, message: `${f.path}:${f.error!.line}:${f.error!.column}: ${f.error!.message}` }));
     const allErrors = [...failedFiles, ...errors];
-    const code = errors.length > 0 && docs.length === 0 ? EXIT.input : allErrors.length > 0 ? EXIT.partial : EXIT.ok;
-    if (code === EXIT.input) {
-      io.err(`optimizer-advisor recommend: ${errors.map((e) => e.message).join('; ')}\n`);
-      return code;
-    }
-    const inputs = { target, gpuMemoryBytes, gpuMemorySource: gpuSource, gpus: gpus ?? null, priority };
+    const incomplete = allErrors.length > 0 || docs.some((d) => d.status !== 'ok');
+    const code = incomplete ? EXIT.partial : EXIT.ok;
+    const inputs = { target, gpuMemoryBytes, gpuMemorySource: gpuSource, gpus: gpus ?? null, priority, hub: hubDecision(env, consent).allowed };
     if (flag<boolean>(args, 'json')) {
       printJson(io, { inputs, jobs: docs, errors: allErrors });
       return code;
     }
     const top = flag<number>(args, 'top') ?? 8;
     const header = `GPU memory: ${gpuMemoryBytes === null ? 'unknown (give --gpu-memory to check fits)' : `${formatBytes(gpuMemoryBytes)} per GPU from ${gpuSource}`} · priority: ${priority}`;
-    const body = docs.length ? docs.map((d) => renderJob(d, top)).join('\n\n') : 'No training jobs found (looked for HF config.json and Trainer arguments JSON).';
+    const body = docs.length
+      ? docs.map((d) => (d.status === 'ok' ? renderJob(d, top) : renderNeeds(d))).join('\n\n')
+      : 'No training jobs found (looked for HF config.json and Trainer arguments JSON).';
     const errText = allErrors.length ? `\n\nNot evaluated:\n${allErrors.map((e) => `  - ${e.message}`).join('\n')}` : '';
     io.out(`${header}\n\n${body}${errText}\n`);
     return code;

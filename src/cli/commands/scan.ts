@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import { modelRefText } from '../../core/model-source';
 import * as path from 'node:path';
 import { scanFiles } from '../../core/scan';
 import type { ScanReport } from '../../core/scan/results';
@@ -61,7 +62,7 @@ export const scanCommand: Command = {
     }
     const jobRows = [['job', 'model', 'optimizer', 'files']];
     for (const j of scan.jobs) {
-      const model = j.model === null ? '—' : j.model.kind === 'hub-id' ? j.model.id : j.model.path;
+      const model = j.model === null ? '—' : modelRefText(j.model);
       jobRows.push([j.id, model, j.settings.optimizer ?? '—', String(j.files.length)]);
     }
     io.out(

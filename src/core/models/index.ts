@@ -145,6 +145,8 @@ function build(config: unknown): ModelInventory {
       : architecture !== undefined
         ? `architecture '${architecture}' is not a supported class and the config has no 'model_type'`
         : `the config has neither 'model_type' nor 'architectures'`;
+  const nested = config.text_config;
+  if (isJsonObject(nested)) return buildTextConfig(config, nested, what);
   try {
     return withCheckpointDtype(finish(buildGeneric(config, what, architecture), []), config);
   } catch (e) {
@@ -154,6 +156,27 @@ function build(config: unknown): ModelInventory {
     }
     throw e;
   }
+}
+
+/**
+ * A composite config (vision-language models such as Llava, Gemma 3, Qwen2.5-VL) whose own model_type
+ * no family handles: transformers keeps the language model's config under `text_config`
+ * (PretrainedConfig sub_configs, configuration_utils.py). The language model is built from it, and the
+ * warning says that the other sub-models (vision tower, projector) are not counted.
+ */
+function buildTextConfig(config: JsonObject, textConfig: JsonObject, what: string): ModelInventory {
+  let inner: ModelInventory;
+  try {
+    inner = build(textConfig);
+  } catch (e) {
+    if (e instanceof InputError) throw new InputError(`${what}; its 'text_config' cannot be built either: ${e.message}`);
+    throw e;
+  }
+  const others = Object.keys(config).filter((k) => k !== 'text_config' && /_config$/.test(k) && isJsonObject(config[k]));
+  const warning =
+    `${what}: built the language model of its 'text_config' (${inner.architecture}) only; ` +
+    `${others.length ? `the sub-models of ${others.map((k) => `'${k}'`).join(', ')} are` : 'any other sub-model is'} not counted, so the parameter count is a lower bound`;
+  return withCheckpointDtype({ ...inner, warnings: [warning, ...inner.warnings] }, config);
 }
 
 /**
@@ -186,30 +209,58 @@ export function findPreset(ref: string): ModelPreset | undefined {
   return PRESETS.find((p) => p.hubId.toLowerCase() === wanted || (p.aliases ?? []).some((a) => a.toLowerCase() === wanted));
 }
 
-/** Preset names resembling `ref` (for "did you mean" in the error). */
-function similarPresets(ref: string): string[] {
-  const squash = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, '');
+/** Words of a model name that say nothing about its family (organisation names, variants). */
+const NON_FAMILY_WORDS = new Set(['meta', 'hf', 'instruct', 'chat', 'base', 'it', 'v', 'b', 'm', 'k', 'x', 'the', 'model', 'deduped', 'uncased', 'cased', 'patch', 'mini']);
+
+/**
+ * The family word of a model name: the first alphabetic word of its last path part that is not a
+ * variant word ('qwen' in 'Qwen/Qwen3-4B-Instruct-2507', 'llama' in 'NousResearch/Meta-Llama-3-8B',
+ * 'tinyllama' in 'TinyLlama/TinyLlama-1.1B').
+ */
+export function familyWord(ref: string): string | undefined {
   const tail = normRef(ref).split('/').pop() ?? '';
-  const matching = (key: string) =>
-    key.length < 3
-      ? []
-      : PRESETS.filter((p) => [p.hubId, ...(p.aliases ?? [])].some((n) => squash(n).includes(key))).map((p) => p.hubId);
-  const whole = matching(squash(tail));
-  if (whole.length) return whole.slice(0, 4);
-  // Else the longest alphabetic word of the name ('mistral' in 'mistral-8b').
-  const word = (tail.match(/[a-z]+/g) ?? []).sort((a, b) => b.length - a.length)[0] ?? '';
-  return matching(word).slice(0, 4);
+  return (tail.match(/[a-z]+/g) ?? []).find((w) => !NON_FAMILY_WORDS.has(w));
+}
+
+/** Preset names of the same family as `ref` (for "did you mean"); never from another family. */
+export function similarPresets(ref: string): string[] {
+  const squash = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, '');
+  const tail = squash(normRef(ref).split('/').pop() ?? '');
+  const word = familyWord(ref);
+  if (word === undefined) return [];
+  const family = PRESETS.filter((p) => [p.hubId, ...(p.aliases ?? [])].some((n) => familyWord(n) === word));
+  // Closest first: names containing the whole tail, then the rest of the family.
+  const whole = tail.length >= 3 ? family.filter((p) => [p.hubId, ...(p.aliases ?? [])].some((n) => squash(n).includes(tail))) : [];
+  return [...whole, ...family.filter((p) => !whole.includes(p))].map((p) => p.hubId).slice(0, 4);
+}
+
+/**
+ * A preset whose name tail (the part after the organisation) equals `ref`'s: a re-upload of the same
+ * checkpoint under another organisation (`NousResearch/Meta-Llama-3-8B` is meta-llama/Meta-Llama-3-8B).
+ * Undefined when no preset, or more than one preset, has that tail, or when `ref` is the preset itself.
+ */
+export function findPresetByNameTail(ref: string): ModelPreset | undefined {
+  if (findPreset(ref)) return undefined;
+  const tail = normRef(ref).split('/').pop() ?? '';
+  if (!tail) return undefined;
+  const tailOf = (n: string) => n.toLowerCase().split('/').pop();
+  const matches = PRESETS.filter((p) => [p.hubId, ...(p.aliases ?? [])].some((n) => tailOf(n) === tail));
+  return matches.length === 1 ? matches[0] : undefined;
+}
+
+/** "did you mean" presets of the same family, or a sentence saying there is none. */
+export function presetHint(ref: string): string {
+  const similar = similarPresets(ref);
+  if (similar.length) return `did you mean ${similar.join(', ')}?`;
+  const word = familyWord(ref);
+  return `no bundled preset of the ${word !== undefined ? `'${word}' ` : ''}family among the ${PRESETS.length}`;
 }
 
 /** The inventory of a bundled preset (hub id, alias or CNN name); InputError when unknown. */
 export function inventoryForRef(ref: string): ModelInventory {
   const preset = findPreset(ref);
   if (!preset) {
-    const similar = similarPresets(ref);
-    const hint = similar.length
-      ? `did you mean ${similar.join(', ')}?`
-      : `bundled presets include ${PRESETS.slice(0, 3).map((p) => p.hubId).join(', ')}, ... (${PRESETS.length} in all)`;
-    throw new InputError(`unknown model '${ref.trim()}': not a bundled preset (${hint}); point to its config.json instead`);
+    throw new InputError(`unknown model '${ref.trim()}': not a bundled preset (${presetHint(ref)}); point to its config.json instead`);
   }
   return buildInventory(preset.config, preset.hubId);
 }

@@ -42,6 +42,8 @@ export interface Link {
   readonly key: string;
   readonly value: string;
   readonly range: SourceRange;
+  /** For a model: the branch, tag or commit the file names beside it (`model_revision`, `revision=`). */
+  readonly revision?: string;
 }
 
 /** Settings one file contributes to its job. */

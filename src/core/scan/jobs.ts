@@ -5,8 +5,10 @@
  *    references (`deepspeed`, accelerate's `deepspeed_config_file`) add that file, and the files it
  *    references, transitively. Model references (`model_name_or_path`, axolotl `base_model`, a
  *    torchtune builder's hub id, `from_pretrained("...")`) are tried in order: a folder holding a
- *    recognised config.json, or the config file itself, makes the model a 'config-file' ref; else a
- *    value shaped like a Hub repo id becomes a 'hub-id' ref; the first that resolves wins.
+ *    recognised config.json, or the config file itself, makes the model a 'config-file' ref; a path
+ *    (absolute, `~/`, `./`, `../`) naming nothing scanned becomes a 'local-path' ref (the evaluation
+ *    reads it from disk where allowed); else a value shaped like a Hub repo id becomes a 'hub-id' ref;
+ *    the first that resolves wins.
  *    Relative references are tried from the referencing file's folder, then from the workspace root.
  * 2. A training file with no model reference adopts the model config of its own folder when there
  *    is exactly one that no reference claimed.
@@ -44,7 +46,8 @@ export function isHubRepoId(value: string): boolean {
 
 type ModelResolution =
   | { readonly kind: 'file'; readonly target: DetectedFile }
-  | { readonly kind: 'hub'; readonly id: string }
+  | { readonly kind: 'hub'; readonly id: string; readonly revision?: string }
+  | { readonly kind: 'outside'; readonly value: string }
   | { readonly kind: 'unresolved'; readonly message: string };
 
 interface JobDraft {
@@ -206,7 +209,11 @@ function linkModel(
       return;
     }
     if (found.kind === 'hub') {
-      draft.model = { kind: 'hub-id', id: found.id, path, range: link.range };
+      draft.model = { kind: 'hub-id', id: found.id, path, range: link.range, ...(found.revision !== undefined ? { revision: found.revision } : {}) };
+      return;
+    }
+    if (found.kind === 'outside') {
+      draft.model = { kind: 'local-path', value: found.value, path, range: link.range };
       return;
     }
     failure ??= { link, path, message: found.message };
@@ -239,9 +246,8 @@ function resolveModel(
   folders: ReadonlySet<string>,
 ): ModelResolution {
   const value = link.value;
-  if (isAbsoluteLike(value)) {
-    return { kind: 'unresolved', message: `'${link.key}' is the path '${value}' outside the workspace; its model config cannot be read` };
-  }
+  // A path outside the workspace: the evaluation reads its config.json, where reading outside is allowed.
+  if (isAbsoluteLike(value)) return { kind: 'outside', value };
   const candidates = candidatePaths(value, fromPath);
   for (const p of candidates) {
     const direct = byPath.get(p);
@@ -253,10 +259,9 @@ function resolveModel(
   if (folder !== undefined) {
     return { kind: 'unresolved', message: `'${link.key}' refers to the folder '${folder}', which holds no recognised model config.json` };
   }
-  if (value.startsWith('.') || value.includes('\\')) {
-    return { kind: 'unresolved', message: `'${link.key}' refers to '${value}', which is not in the workspace` };
-  }
-  if (isHubRepoId(value)) return { kind: 'hub', id: value };
+  // A path ('../ckpt', './out/final') that names nothing scanned: read from disk by the evaluation.
+  if (value.startsWith('.') || value.includes('\\')) return { kind: 'outside', value };
+  if (isHubRepoId(value)) return { kind: 'hub', id: value, ...(link.revision !== undefined ? { revision: link.revision } : {}) };
   return { kind: 'unresolved', message: `'${link.key}' is '${value}': neither a folder of the workspace nor a Hugging Face Hub repo id` };
 }
 

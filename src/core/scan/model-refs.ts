@@ -20,6 +20,8 @@ export interface ModelCallRef {
   readonly range?: SourceRange;
   /** True when the weights start random (training from scratch), false when pretrained, null unknown. */
   readonly pretraining: boolean | null;
+  /** from_pretrained's `revision=` (a branch, tag or commit), when written as a literal. */
+  readonly revision?: string;
 }
 
 /** torchvision / timm model builder names (families the presets cover and their relatives). */
@@ -91,7 +93,9 @@ export function modelOfCall(callee: string, args: readonly CallArgument[]): Mode
     if (!isTransformersClass(callee, cls)) return null;
     const name = arg(args, 'pretrained_model_name_or_path', 0) ?? args.find((a) => a.name === 'model_name')?.node;
     if (name?.kind !== 'string' || name.value.trim() === '') return null;
-    return { id: name.value.trim(), range: name.range, pretraining: cls.endsWith('Config') ? null : false };
+    const revision = args.find((a) => a.name === 'revision')?.node;
+    const rev = revision?.kind === 'string' && revision.value.trim() !== '' ? { revision: revision.value.trim() } : {};
+    return { id: name.value.trim(), range: name.range, pretraining: cls.endsWith('Config') ? null : false, ...rev };
   }
   return null;
 }

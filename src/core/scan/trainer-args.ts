@@ -221,8 +221,11 @@ function readSchedule(reader: FieldReader, out: ContributionBuilder): void {
 function readModelReference(reader: FieldReader, out: ContributionBuilder, links: Link[]): void {
   const model = reader.string('model_name_or_path', true);
   const configName = reader.string('config_name', true);
+  // transformers' example scripts (run_clm.py ModelArguments) and TRL's ModelConfig: model_revision, default "main".
+  const revision = reader.string('model_revision', true);
+  const rev = typeof revision?.value === 'string' && revision.value.trim() !== '' ? { revision: revision.value.trim() } : {};
   if (model !== undefined && typeof model.value === 'string' && model.value.trim() !== '') {
-    links.push({ kind: 'model', key: model.name, value: model.value.trim(), range: model.range });
+    links.push({ kind: 'model', key: model.name, value: model.value.trim(), range: model.range, ...rev });
     // Weights are loaded with from_pretrained: a fine-tuning (or continued training) run.
     out.set('pretraining', false, model.range);
   } else if (configName !== undefined && typeof configName.value === 'string' && configName.value.trim() !== '') {

@@ -70,7 +70,16 @@ export interface TrainingSettings {
 /** Where a job's model comes from. */
 export type ModelRef =
   | { readonly kind: 'config-file'; readonly path: string }
-  | { readonly kind: 'hub-id'; readonly id: string; readonly path: string; readonly range: SourceRange };
+  | {
+      readonly kind: 'hub-id';
+      readonly id: string;
+      readonly path: string;
+      readonly range: SourceRange;
+      /** Branch, tag or commit the job names (`revision`, `model_revision`); absent means `main`. */
+      readonly revision?: string;
+    }
+  /** A folder or config.json outside the workspace, as written (absolute, `~/…`, or `../…`) in `path`. */
+  | { readonly kind: 'local-path'; readonly value: string; readonly path: string; readonly range: SourceRange };
 
 /** One training job: files joined by their references, else by folder. */
 export interface Job {

@@ -98,10 +98,12 @@ export async function estimateCommand(arg: unknown, service: AdvisorService, ind
   // What the job lacks.
   let jobToEvaluate: ScanJob = job;
   let modelRef: string | null = null;
-  // No model, or a hub id that is not a bundled preset (the evaluation failed at the reference).
+  // No model, or one that no lookup resolved ("needs a model config"; the evaluation failed at the reference).
   const ref = job.model;
   const outcome = picked === 'manual' ? null : picked.outcome;
-  const modelMissing = ref === null || (ref.kind === 'hub-id' && outcome?.kind === 'failed' && outcome.path === ref.path && outcome.line === ref.range.line);
+  const modelMissing = ref === null || outcome?.kind === 'needs-config' || (ref.kind === 'hub-id' && outcome?.kind === 'failed' && outcome.path === ref.path && outcome.line === ref.range.line);
+  // The model the service resolved (HF cache, Hub, a picked config): used as is, not looked up again.
+  const resolved = outcome?.kind === 'evaluated' ? outcome.evaluation.model : undefined;
   if (modelMissing) {
     const model = await askModel(args, interactive);
     if (model === undefined) return interactive ? undefined : { error: 'the job names no model and no model was given' };
@@ -127,7 +129,7 @@ export async function estimateCommand(arg: unknown, service: AdvisorService, ind
           return text;
         },
       },
-      { ...base, gpuMemoryBytes, ...(modelRef !== null ? { model: { inventory: inventoryForRef(modelRef), source: modelRef } } : {}) },
+      { ...base, gpuMemoryBytes, ...(modelRef !== null ? { model: { inventory: inventoryForRef(modelRef), source: modelRef } } : resolved !== undefined ? { model: resolved } : {}) },
     );
   } catch (e) {
     if (!(e instanceof InputError)) throw e;

@@ -1,4 +1,5 @@
 /** Choosing a job: from a command argument, the only job, or a QuickPick over the detected jobs. */
+import { modelRefText } from '../../core/model-source';
 import * as vscode from 'vscode';
 import type { AdvisorService, JobEntry } from '../advisor-service';
 
@@ -19,7 +20,7 @@ export function isJobArgs(value: unknown): value is JobArgs {
 function describe(entry: JobEntry): string {
   const parts: string[] = [];
   const model = entry.job.model;
-  if (model !== null) parts.push(model.kind === 'hub-id' ? model.id : model.path);
+  if (model !== null) parts.push(modelRefText(model));
   if (entry.job.settings.optimizer !== undefined) parts.push(entry.job.settings.optimizer);
   return parts.join(' · ');
 }

@@ -8,6 +8,7 @@ import type { AdvisorResult, Recommendation } from '../../core/advisor/types';
 import { isFix, optimizerFix } from '../../core/fixes';
 import { snippetsFor, type Snippet } from '../../core/fixes/snippets';
 import type { AdvisorService, JobEntry } from '../advisor-service';
+import { PICK_MODEL_COMMAND } from './pick-model';
 import { jobAnchor, recommendedText } from '../hints/analysis';
 import { fitLabel, hyperparameterText, recommendationReport, snippetTitle } from '../hints/report';
 import type { Log } from '../log';
@@ -37,10 +38,15 @@ export interface RecommendAnswer {
   readonly snippets: readonly Snippet[];
 }
 
-export type RecommendOutcome = RecommendAnswer | { readonly jobId: string; readonly error: string } | undefined;
+export type RecommendOutcome =
+  | RecommendAnswer
+  | { readonly jobId: string; readonly error: string }
+  | { readonly jobId: string; readonly needsModelConfig: string }
+  | undefined;
 
 export function answerFor(entry: JobEntry, service: AdvisorService): RecommendOutcome {
   if (entry.outcome.kind === 'failed') return { jobId: entry.job.id, error: entry.outcome.message };
+  if (entry.outcome.kind === 'needs-config') return { jobId: entry.job.id, needsModelConfig: entry.outcome.message };
   const evaluation = entry.outcome.evaluation;
   const result = evaluation.result;
   const top = result.recommendations[0];
@@ -128,6 +134,15 @@ export async function recommendCommand(arg: unknown, service: AdvisorService, in
   if (entry === undefined) return undefined;
   const answer = answerFor(entry, service);
   if (answer === undefined) return undefined;
+  if ('needsModelConfig' in answer) {
+    log.info(`recommend: ${entry.job.id}: needs a model config: ${answer.needsModelConfig}`);
+    if (interactive) {
+      const pick = t('Pick a Model Config…');
+      const chosen = await vscode.window.showInformationMessage(t('{0} needs a model config: {1}', entry.job.id, answer.needsModelConfig), pick);
+      if (chosen === pick) await vscode.commands.executeCommand(PICK_MODEL_COMMAND, { key: entry.key });
+    }
+    return answer;
+  }
   if ('error' in answer) {
     log.warn(`recommend: ${entry.job.id}: ${answer.error}`);
     if (interactive) void vscode.window.showErrorMessage(t('Optimizer Advisor cannot evaluate {0}: {1}', entry.job.id, answer.error));

@@ -15,7 +15,9 @@ import type { Translate } from './translate';
 
 export type JobOutcome =
   | { readonly kind: 'evaluated'; readonly evaluation: JobEvaluation }
-  | { readonly kind: 'failed'; readonly message: string; readonly path?: string; readonly line?: number; readonly column?: number };
+  | { readonly kind: 'failed'; readonly message: string; readonly path?: string; readonly line?: number; readonly column?: number }
+  /** The job's model could not be resolved (core/model-source.ts): guidance, not an error. */
+  | { readonly kind: 'needs-config'; readonly message: string; readonly modelId?: string; readonly path?: string; readonly line?: number; readonly column?: number };
 
 export interface AnalysisInput {
   readonly report: ScanReport;
@@ -31,6 +33,8 @@ export interface LensHint {
   readonly title: string;
   readonly tooltip: string;
   readonly jobId: string;
+  /** What clicking does: show the recommendation (default) or pick a model config for the job. */
+  readonly command?: 'pickModelConfig';
 }
 
 export interface DiagnosticHint {
@@ -266,6 +270,15 @@ export function analyse(input: AnalysisInput): FolderHints {
       diagnostics.push(inJob
         ? diagnostic(outcome.path as string, pointRange(outcome.line as number, outcome.column ?? 1), 'job-not-evaluated', t('This job cannot be evaluated: {0}', outcome.message), job.id)
         : diagnostic(anchor.path, anchor.range, 'job-not-evaluated', t('This job cannot be evaluated: {0}', outcome.message), job.id));
+      continue;
+    }
+    if (outcome.kind === 'needs-config') {
+      lenses.push({ path: anchor.path, range: anchor.range, title: t('Optimizer Advisor: this job needs a model config — pick one') + suffix, tooltip: outcome.message, jobId: job.id, command: 'pickModelConfig' });
+      const inJob = outcome.path !== undefined && job.files.includes(outcome.path) && outcome.line !== undefined;
+      const message = t('This job needs a model config: {0}. Use the quick fix to pick a config.json, a Hugging Face cache entry or a bundled preset.', outcome.message);
+      diagnostics.push(inJob
+        ? diagnostic(outcome.path as string, pointRange(outcome.line as number, outcome.column ?? 1), 'needs-model-config', message, job.id)
+        : diagnostic(anchor.path, anchor.range, 'needs-model-config', message, job.id));
       continue;
     }
     const evaluation = outcome.evaluation;

@@ -2,7 +2,8 @@
  * Quick fixes for the extension's diagnostics (keyed by `diagnostic.code`): switch the optimizer to a
  * recommended one with its hyperparameters, or set the learning rate, as one WorkspaceEdit (one undo
  * step); and silence a rule or a file through the settings. The same switches are offered as
- * refactorings on an optimizer line without a diagnostic. Nothing changes a file unless the user
+ * refactorings on an optimizer line without a diagnostic. A job that needs a model config gets
+ * "Pick a model config" (a config.json, a Hugging Face cache entry or a bundled preset). Nothing changes a file unless the user
  * picks an action.
  */
 import * as vscode from 'vscode';
@@ -10,6 +11,7 @@ import type { Recommendation } from '../../core/advisor/types';
 import type { JobEvaluation } from '../../core/evaluate';
 import { isFix, learningRateFix, optimizerFix } from '../../core/fixes';
 import type { AdvisorService, JobEntry } from '../advisor-service';
+import { PICK_MODEL_COMMAND } from '../commands/pick-model';
 import { formatRate, jobAnchor } from '../hints/analysis';
 import { isDiagnosticCode, type DiagnosticCode } from '../hints/rules';
 import type { WorkspaceIndex } from '../workspace-index';
@@ -120,6 +122,13 @@ export class AdvisorCodeActionProvider implements vscode.CodeActionProvider {
       const entry = hint?.jobId == null ? undefined : entries.find((e) => e.job.id === hint.jobId);
       if (entry !== undefined) {
         if (code === 'lr-out-of-range') actions.push(...this.learningRateAction(folder, entry, diagnostic));
+        if (code === 'needs-model-config') {
+          const pick = new vscode.CodeAction(vscode.l10n.t('Pick a model config for this job (config.json, Hugging Face cache or preset)…'), vscode.CodeActionKind.QuickFix);
+          pick.command = { title: pick.title, command: PICK_MODEL_COMMAND, arguments: [{ key: entry.key }] };
+          pick.diagnostics = [diagnostic];
+          pick.isPreferred = true;
+          actions.push(pick);
+        }
         if (code === 'does-not-fit' || code === 'unknown-optimizer' || code === 'lr-out-of-range') {
           actions.push(...this.switchActions(folder, entry, vscode.CodeActionKind.QuickFix, diagnostic));
           handledJobs.add(entry.key);

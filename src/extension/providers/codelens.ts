@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import type { AdvisorService } from '../advisor-service';
 import { jobKey } from '../advisor-service';
+import { PICK_MODEL_COMMAND } from '../commands/pick-model';
 import type { Config } from '../config';
 import { relativeTo, toRange } from './convert';
 
@@ -23,6 +24,6 @@ export class AdvisorCodeLensProvider implements vscode.CodeLensProvider {
     if (rel === null || hints === undefined) return [];
     return hints.lenses
       .filter((l) => l.path === rel)
-      .map((l) => new vscode.CodeLens(toRange(l.range), { title: l.title, tooltip: l.tooltip, command: RECOMMEND_COMMAND, arguments: [{ key: jobKey(folder, l.jobId) }] }));
+      .map((l) => new vscode.CodeLens(toRange(l.range), { title: l.title, tooltip: l.tooltip, command: l.command === 'pickModelConfig' ? PICK_MODEL_COMMAND : RECOMMEND_COMMAND, arguments: [{ key: jobKey(folder, l.jobId) }] }));
   }
 }

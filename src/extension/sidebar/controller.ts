@@ -112,7 +112,7 @@ export class SidebarController {
   private async sendJobs(): Promise<void> {
     if (!this.ready) return;
     const jobs = await this.deps.listJobs();
-    this.send(makeNotification('jobs', { jobs: jobs.map(jobSummary), activeJobId: this.deps.activeJobId(), scanning: this.deps.isScanning() }));
+    this.send(makeNotification('jobs', { jobs: jobs.map((j) => jobSummary(j, this.deps.modelNeeded?.(j.id) ?? null)), activeJobId: this.deps.activeJobId(), scanning: this.deps.isScanning() }));
   }
 
   private async command(message: ViewCommand): Promise<void> {

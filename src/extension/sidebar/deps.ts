@@ -75,6 +75,8 @@ export interface TraceOutcome {
 export interface SidebarDeps {
   /** Jobs of the last scan. */
   listJobs(): Promise<readonly ScanJob[]>;
+  /** Why a job's model could not be resolved ("needs a model config"), null when it was. */
+  modelNeeded?(jobId: string): string | null;
   /** True while a scan is running (the view says "Scanning…" instead of "No jobs"). */
   isScanning(): boolean;
   /** Fires when a scan finishes (or starts). */

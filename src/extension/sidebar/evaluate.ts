@@ -4,6 +4,7 @@
  * estimateMemory), so every number matches `optimizer-advisor recommend/estimate` for the same job.
  * Toggles overlay the job's own settings. Pure: no 'vscode', no I/O.
  */
+import { modelRefText } from '../../core/model-source';
 import { recommend } from '../../core/advisor';
 import type { AdvisorInput, HyperparameterAdvice, Recommendation } from '../../core/advisor/types';
 import { estimateMemory, resolveEstimateInput } from '../../core/memory';
@@ -47,8 +48,8 @@ export function toSnippetViews(snippets: readonly GeneratedSnippet[]): SnippetVi
 }
 
 /** What the picker shows for a job. */
-export function jobSummary(job: ScanJob): JobSummary {
-  const model = job.model === null ? null : job.model.kind === 'hub-id' ? job.model.id : job.model.path;
+export function jobSummary(job: ScanJob, needsModel: string | null = null): JobSummary {
+  const model = job.model === null ? null : modelRefText(job.model);
   const where = job.folder === '.' ? job.id : job.folder;
   return {
     id: job.id,
@@ -57,6 +58,7 @@ export function jobSummary(job: ScanJob): JobSummary {
     files: [...job.files],
     model,
     optimizer: job.settings.optimizer ?? null,
+    needsModel,
   };
 }
 

@@ -22,6 +22,8 @@ export const DEFAULT_ACTION_COMMANDS: Readonly<Record<ViewAction, string>> = {
   setGpuBudget: 'optimizerAdvisor.setGpuBudget',
   showLog: 'optimizerAdvisor.showLog',
   installGpuBackend: 'optimizerAdvisor.installGpuBackend',
+  // With no argument it picks the job that needs a model config (or asks which).
+  pickModelConfig: 'optimizerAdvisor.pickModelConfig',
   // Built in: with no argument it asks for a folder.
   openFolder: 'vscode.openFolder',
 };

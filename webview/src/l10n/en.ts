@@ -15,6 +15,9 @@ export const EN = {
   scanWorkspace: 'Scan workspace',
   openFolder: 'Open folder',
   showLog: 'Show log',
+  needsModelTitle: 'This job needs a model config',
+  needsModelBody: 'Its model was not found in the workspace, the Hugging Face cache, the Hub or the bundled presets: {reason}. Pick a config.json, a cache entry or a preset for it; the choice is remembered for this job.',
+  pickModelConfig: 'Pick a model config…',
 
   noBudgetTitle: 'No GPU budget',
   noBudgetBody: 'No GPU was detected and none is set, so whether a job fits is unknown and no memory plan is computed.',

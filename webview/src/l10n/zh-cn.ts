@@ -118,5 +118,8 @@ export const ZH_CN: Readonly<Record<MessageKey, string>> = {
   computedWith: '计算后端：{backend}',
 
   errorLine: '出错了：{message}',
+  needsModelTitle: '此任务需要模型配置',
+  needsModelBody: '在工作区、Hugging Face 缓存、Hub 和内置预设中都没有找到它的模型：{reason}。请为它选择一个 config.json、缓存条目或预设；选择会为此任务记住。',
+  pickModelConfig: '选择模型配置…',
   rejected: '来自扩展的一条消息格式不正确，已忽略（{reason}）。',
 };

@@ -55,8 +55,11 @@ export const axolotlConfigDetector: Detector = {
     const links: Link[] = [];
 
     const base = reader.string('base_model');
+    // axolotl's `revision_of_model` (docs/config.qmd): the branch, tag or commit of base_model.
+    const revision = reader.string('revision_of_model', true);
     if (typeof base?.value === 'string' && base.value.trim() !== '') {
-      links.push({ kind: 'model', key: 'base_model', value: base.value.trim(), range: base.range });
+      const rev = typeof revision?.value === 'string' && revision.value.trim() !== '' ? { revision: revision.value.trim() } : {};
+      links.push({ kind: 'model', key: 'base_model', value: base.value.trim(), range: base.range, ...rev });
       // axolotl loads the base model's weights: fine-tuning (or continued pre-training).
       out.set('pretraining', false, base.range);
     }

@@ -18,7 +18,6 @@ import type { FloatDtype, HyperValue, Precision } from '../../types';
 import { ContributionBuilder } from '../contribution';
 import type { Detection, Detector, Link, ParsedFile } from '../detector';
 import { FieldReader, type Read } from '../fields';
-import { isAbsoluteLike } from '../paths';
 import {
   TORCHTUNE_LORA_MODULES,
   TORCHTUNE_LORA_RANK_DEFAULT,
@@ -122,7 +121,7 @@ function readModel(reader: FieldReader, out: ContributionBuilder, warnings: Pars
     links.push({ kind: 'model', key: component.name, value: preset.hubId, range: component.range });
   } else {
     warnings.push({
-      message: `torchtune builder '${builder}' has no bundled preset with the same architecture; the model is taken from 'checkpointer.checkpoint_dir' when it is a workspace folder`,
+      message: `torchtune builder '${builder}' has no bundled preset with the same architecture; the model is taken from 'checkpointer.checkpoint_dir' (a workspace folder, or a folder outside it where reading there is allowed)`,
       line: component.range.line,
       column: component.range.column,
     });
@@ -140,7 +139,7 @@ function readModel(reader: FieldReader, out: ContributionBuilder, warnings: Pars
 }
 
 function addCheckpointLink(dir: Read<string | null> | undefined, links: Link[]): void {
-  if (typeof dir?.value === 'string' && dir.value.trim() !== '' && !isAbsoluteLike(dir.value.trim())) {
+  if (typeof dir?.value === 'string' && dir.value.trim() !== '') {
     links.push({ kind: 'model', key: dir.name, value: dir.value.trim(), range: dir.range });
   }
 }

@@ -1,0 +1,299 @@
+/**
+ * Where a job's model config comes from, in a fixed order, each answer recorded as the model's
+ * origin (`model.source` in the CLI's JSON):
+ *
+ *   1. workspace   a config.json of the scan that the job points at (or that sits beside it);
+ *   2. local-path  a folder or config.json outside the workspace that the job names by path;
+ *   3. hf-cache    the local Hugging Face cache (huggingface_hub's layout; read by the caller);
+ *   4. preset      a bundled preset with exactly that id (the Hub's own config.json, bundled, so no
+ *                  request is made for it);
+ *   5. hub         the Hub over HTTPS (only with consent; fetched by the caller beforehand);
+ *   6. preset-alias a bundled preset whose name tail equals the id's (an organisation's re-upload),
+ *                  used with an explicit assumption naming the preset.
+ *
+ * A config whose architecture no family models but that has the standard size fields is built by the
+ * generic inventory and marked approximate. When nothing resolves, the result says "needs a model
+ * config" with the reason and what was tried; the caller goes on with the other jobs.
+ *
+ * Pure: the caller passes the lookups (file reads, the cache, the Hub) as callbacks.
+ */
+import { buildInventory, countParams, findPreset, findPresetByNameTail, presetHint } from './models';
+import type { ModelInventory } from './models/types';
+import { parseConfigFile } from './scan/config-file';
+import type { ScanJob } from './scan/results';
+import type { ModelRef } from './scan/types';
+import { configDtypeText, floatDtypeOfTorchName } from './memory/load-dtype';
+import { bytesOf, InputError } from './types';
+
+export type ModelSourceKind = 'workspace' | 'local-path' | 'hf-cache' | 'hub' | 'preset' | 'preset-alias';
+
+/** Where the model config was read: the kind of place and the path, URL or preset id. */
+export interface ModelOrigin {
+  readonly kind: ModelSourceKind;
+  readonly location: string;
+}
+
+/** A config found by a lookup, with the checkpoint's safetensors index when there is one beside it. */
+export interface FoundConfig {
+  readonly text: string;
+  /** Path or URL shown to the user. */
+  readonly location: string;
+  readonly index?: { readonly text: string; readonly location: string };
+}
+
+export type LookupAnswer =
+  | { readonly kind: 'found'; readonly config: FoundConfig }
+  /** The place was looked at and holds nothing usable; `reason` says what was seen. */
+  | { readonly kind: 'missing'; readonly reason: string };
+
+/**
+ * The places outside the scan. Each returns undefined when the place is not consulted at all
+ * (no consent for the Hub, no cache folder, an untrusted workspace).
+ */
+export interface ModelLookup {
+  /** A path as the job writes it (absolute, `~/`, or relative to `fromFile`'s folder). */
+  localPath?(value: string, fromFile: string): LookupAnswer | undefined;
+  hfCache?(id: string, revision: string): LookupAnswer | undefined;
+  hub?(id: string, revision: string): LookupAnswer | undefined;
+}
+
+/** How the evaluation reads the model config files a job names (paths as the scan gives them). */
+export interface FileAccess {
+  /** Text of a file, relative path with `/` separators; throws InputError when it cannot be read. */
+  readText(path: string): string;
+  /** The name used for the file in messages (default: the relative path). */
+  displayName?(path: string): string;
+}
+
+export interface JobModel {
+  readonly inventory: ModelInventory;
+  /** The config file's path, URL, or the hub id of the bundled preset (what `origin.location` says). */
+  readonly source: string;
+  readonly origin?: ModelOrigin;
+  /** True when the generic inventory built it (an architecture no family models). */
+  readonly approximate?: boolean;
+  /** Values the tool did not read from the user's files (a preset standing in for another id). */
+  readonly assumptions?: readonly string[];
+  /** Checks against the checkpoint (safetensors index total size) and other remarks. */
+  readonly notes?: readonly string[];
+}
+
+export type ModelResolution =
+  | { readonly status: 'resolved'; readonly model: JobModel }
+  | {
+      readonly status: 'needs-config';
+      readonly reason: string;
+      /** Each place looked at, with what it said. */
+      readonly tried: readonly string[];
+      /** The hub id, when the job names one (for "pick a config" and Hub prompts). */
+      readonly id?: string;
+      /** Where the job names its model. */
+      readonly at?: { readonly path: string; readonly line: number; readonly column: number };
+    };
+
+/** The status text of a job whose model could not be resolved (CLI JSON, sidebar). */
+export const NEEDS_MODEL_CONFIG = 'needs a model config';
+
+/** Thrown by evaluateJob when the model cannot be resolved; an InputError, so old callers keep working. */
+export class ModelConfigNeeded extends InputError {
+  constructor(readonly resolution: Extract<ModelResolution, { status: 'needs-config' }>) {
+    super(`${NEEDS_MODEL_CONFIG}: ${resolution.reason}`, resolution.at?.path, resolution.at?.line, resolution.at?.column);
+    this.name = 'ModelConfigNeeded';
+  }
+}
+
+/** The revision used when the job names none (huggingface_hub's DEFAULT_REVISION, constants.py). */
+export const DEFAULT_REVISION = 'main';
+
+/**
+ * Compares the inventory with the checkpoint's `model.safetensors.index.json`: `metadata.total_size`
+ * is the byte size of all tensors (safetensors' sharding index as transformers writes it in
+ * modeling_utils.py save_pretrained), so at the config's torch_dtype it gives the stored parameter count.
+ */
+export function indexCheck(inventory: ModelInventory, index: { text: string; location: string }): string {
+  let total: unknown;
+  try {
+    const doc = parseConfigFile(index.location, index.text);
+    const meta = doc['metadata'];
+    total = typeof meta === 'object' && meta !== null && !Array.isArray(meta) ? (meta as Record<string, unknown>)['total_size'] : undefined;
+  } catch (e) {
+    if (e instanceof InputError) return `${e.format()} (safetensors index not used)`;
+    throw e;
+  }
+  if (typeof total !== 'number' || !Number.isFinite(total) || total <= 0) {
+    return `${index.location}: no positive 'metadata.total_size' (safetensors index not used)`;
+  }
+  const counted = countParams(inventory).total;
+  const stated = configDtypeText(inventory);
+  const dtype = stated === null ? null : floatDtypeOfTorchName(stated.text);
+  if (stated === null || dtype === null) {
+    return `${index.location}: the checkpoint holds ${total.toLocaleString('en-US')} bytes of tensors; the config names no float dtype, so it is not compared with the ${counted.toLocaleString('en-US')} parameters counted`;
+  }
+  const bytes = bytesOf(1, dtype);
+  const dtypeName = stated.text;
+  const stored = total / bytes;
+  const diff = (stored - counted) / counted;
+  const agree = Math.abs(diff) < 0.005;
+  return (
+    `${index.location}: total_size ${total.toLocaleString('en-US')} bytes = ${Math.round(stored).toLocaleString('en-US')} parameters at ${dtypeName} ` +
+    `(${bytes} bytes each); the inventory counts ${counted.toLocaleString('en-US')}` +
+    (agree ? ' (they agree)' : ` (${(diff * 100).toFixed(1)}% apart: the checkpoint may be quantized, hold extra tensors, or the architecture is not modelled exactly)`)
+  );
+}
+
+function fromConfig(found: FoundConfig, origin: ModelOrigin, assumptions: readonly string[]): JobModel {
+  const inventory = buildInventory(parseConfigFile(found.location, found.text), found.location);
+  const notes = found.index ? [indexCheck(inventory, found.index)] : [];
+  return {
+    inventory,
+    source: origin.location,
+    origin,
+    approximate: inventory.family === 'generic',
+    assumptions,
+    notes,
+  };
+}
+
+function fromPreset(id: string, kind: 'preset' | 'preset-alias', requested: string): JobModel {
+  const preset = findPreset(id);
+  if (!preset) throw new Error(`no preset ${id}`);
+  const inventory = buildInventory(preset.config, preset.hubId);
+  const assumptions =
+    kind === 'preset-alias'
+      ? [`model '${requested}' is taken to be the bundled preset ${preset.hubId} (same name after the organisation; a re-upload of that checkpoint); point to its config.json if it differs`]
+      : [];
+  return {
+    inventory,
+    source: preset.hubId,
+    origin: { kind, location: preset.hubId },
+    approximate: inventory.family === 'generic',
+    assumptions,
+    notes: [],
+  };
+}
+
+/** Reasons a found config could not be built become a try, not a crash. */
+function attempt(label: string, tried: string[], make: () => JobModel): JobModel | undefined {
+  try {
+    return make();
+  } catch (e) {
+    if (!(e instanceof InputError)) throw e;
+    tried.push(`${label}: ${e.format()}`);
+    return undefined;
+  }
+}
+
+/** True for ids only the bundled presets know (torchvision builders are not Hub repos). */
+function presetOnly(id: string): boolean {
+  return id.startsWith('torchvision/');
+}
+
+function resolveHubId(ref: Extract<ModelRef, { kind: 'hub-id' }>, lookup: ModelLookup): ModelResolution {
+  return resolveModelId(ref.id, ref.revision ?? DEFAULT_REVISION, lookup, { path: ref.path, line: ref.range.line, column: ref.range.column });
+}
+
+/** True when resolving `id` may ask the Hub (not a bundled preset, not a torchvision name). */
+export function mayAskHub(id: string): boolean {
+  return !presetOnly(id) && findPreset(id) === undefined;
+}
+
+/**
+ * A model id (as a job or the command line names it) resolved through the cache, the presets, the
+ * Hub and the preset aliases, in that order. `at` is where the id is written, for messages.
+ */
+export function resolveModelId(id: string, revision: string, lookup: ModelLookup, at?: { path: string; line: number; column: number }): ModelResolution {
+  const tried: string[] = [];
+  const look = (kind: 'hf-cache' | 'hub', answer: LookupAnswer | undefined, label: string): JobModel | undefined => {
+    if (answer === undefined) return undefined;
+    if (answer.kind === 'missing') {
+      tried.push(`${label}: ${answer.reason}`);
+      return undefined;
+    }
+    return attempt(`${label} (${answer.config.location})`, tried, () => fromConfig(answer.config, { kind, location: answer.config.location }, []));
+  };
+  if (!presetOnly(id)) {
+    const cached = look('hf-cache', lookup.hfCache?.(id, revision), 'Hugging Face cache');
+    if (cached) return { status: 'resolved', model: cached };
+  }
+  if (findPreset(id)) {
+    const preset = attempt('bundled preset', tried, () => fromPreset(id, 'preset', id));
+    if (preset) return { status: 'resolved', model: preset };
+  } else {
+    const hubAnswer = lookup.hub?.(id, revision);
+    if (hubAnswer === undefined) tried.push('Hugging Face Hub: not asked (no consent given, or offline)');
+    const hub = look('hub', hubAnswer, 'Hugging Face Hub');
+    if (hub) return { status: 'resolved', model: hub };
+    const alias = findPresetByNameTail(id);
+    if (alias) {
+      const model = attempt('bundled preset', tried, () => fromPreset(alias.hubId, 'preset-alias', id));
+      if (model) return { status: 'resolved', model };
+    }
+    tried.push(`bundled presets: ${presetHint(id)}`);
+  }
+  return { status: 'needs-config', reason: `model '${id}' was not found: ${tried.join('; ')}`, tried, id, ...(at ? { at } : {}) };
+}
+
+/**
+ * The job's model, resolved in the order of the file comment. Throws InputError only for a workspace
+ * config.json that is malformed (the user's file is wrong, with its position); every other failure is
+ * a 'needs-config' result.
+ */
+export function resolveModelSource(job: ScanJob, files: FileAccess, lookup: ModelLookup = {}): ModelResolution {
+  const ref = job.model;
+  if (ref === null) {
+    return {
+      status: 'needs-config',
+      reason: 'no model found for this job (name one with model_name_or_path / base_model, or put its config.json beside the training config)',
+      tried: [],
+    };
+  }
+  if (ref.kind === 'config-file') {
+    const name = files.displayName?.(ref.path) ?? ref.path;
+    const inventory = buildInventory(parseConfigFile(name, files.readText(ref.path)), ref.path);
+    const notes: string[] = [];
+    const slash = ref.path.lastIndexOf('/');
+    const indexPath = `${slash < 0 ? '' : ref.path.slice(0, slash + 1)}model.safetensors.index.json`;
+    try {
+      notes.push(indexCheck(inventory, { text: files.readText(indexPath), location: indexPath }));
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e; // no index beside the config: nothing to check
+    }
+    return {
+      status: 'resolved',
+      model: { inventory, source: ref.path, origin: { kind: 'workspace', location: ref.path }, approximate: inventory.family === 'generic', assumptions: [], notes },
+    };
+  }
+  if (ref.kind === 'local-path') {
+    const at = { path: ref.path, line: ref.range.line, column: ref.range.column };
+    const answer = lookup.localPath?.(ref.value, ref.path);
+    if (answer === undefined) {
+      return { status: 'needs-config', reason: `'${ref.value}' is outside the workspace, and reading outside it is off here (untrusted workspace)`, tried: [], at };
+    }
+    if (answer.kind === 'missing') return { status: 'needs-config', reason: answer.reason, tried: [answer.reason], at };
+    const tried: string[] = [];
+    const model = attempt(answer.config.location, tried, () => fromConfig(answer.config, { kind: 'local-path', location: answer.config.location }, []));
+    return model ? { status: 'resolved', model } : { status: 'needs-config', reason: tried.join('; '), tried, at };
+  }
+  return resolveHubId(ref, lookup);
+}
+
+/**
+ * The Hub ids the jobs would ask the Hub for (not in the cache, not a bundled preset): what a caller
+ * fetches before resolving, so that resolution itself stays synchronous and pure.
+ */
+export function hubIdsToFetch(jobs: readonly ScanJob[], lookup: ModelLookup): { id: string; revision: string }[] {
+  const out: { id: string; revision: string }[] = [];
+  for (const job of jobs) {
+    const ref = job.model;
+    if (ref?.kind !== 'hub-id' || !mayAskHub(ref.id)) continue;
+    const revision = ref.revision ?? DEFAULT_REVISION;
+    if (lookup.hfCache?.(ref.id, revision)?.kind === 'found') continue;
+    if (!out.some((x) => x.id === ref.id && x.revision === revision)) out.push({ id: ref.id, revision });
+  }
+  return out;
+}
+
+/** How a job's model reference is shown (hub id, config path, or the outside path as written). */
+export function modelRefText(ref: ModelRef): string {
+  return ref.kind === 'hub-id' ? ref.id : ref.kind === 'local-path' ? ref.value : ref.path;
+}
