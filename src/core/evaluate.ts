@@ -15,6 +15,7 @@ import type { ModelInventory } from './models/types';
 import { resolveOptimizer } from './optimizers';
 import type { Ecosystem, ResolvedOptimizer } from './optimizers/types';
 import { parseConfigFile } from './scan/config-file';
+import { autoAssumption, resolveHiddenSizeAutos, type AutoValue } from './scan/deepspeed-auto';
 import type { ScanJob } from './scan/results';
 import { InputError, type Hyperparameters } from './types';
 
@@ -51,6 +52,15 @@ export function resolveJobModel(job: ScanJob, files: FileAccess): JobModel {
     if (e instanceof InputError) throw new InputError(e.message, ref.path, ref.range.line, ref.range.column);
     throw e;
   }
+}
+
+/**
+ * The job's DeepSpeed "auto" values with the model-dependent ones (hidden-size ZeRO buckets) filled
+ * from the model config, and an assumption for each one nothing resolves.
+ */
+export function jobAutoValues(job: ScanJob, model: ModelInventory): { autoValues: AutoValue[]; assumptions: string[] } {
+  const autoValues = resolveHiddenSizeAutos(job.autoValues ?? [], model.config);
+  return { autoValues, assumptions: autoValues.filter((v) => v.value === null).map(autoAssumption) };
 }
 
 /** The optimizer the job's files name, resolved in the ecosystem of the file that names it. */
@@ -119,6 +129,10 @@ export interface JobEvaluation {
   readonly currentEstimate: CurrentEstimate | null;
   /** Why the current optimizer could not be estimated (a user-caused InputError's message). */
   readonly currentEstimateError: string | null;
+  /** The job's DeepSpeed "auto" values, the model-dependent ones filled from the model config. */
+  readonly autoValues: readonly AutoValue[];
+  /** What the job's files leave open and the evaluation had to assume (unresolved "auto", ...). */
+  readonly jobAssumptions: readonly string[];
 }
 
 /**
@@ -163,5 +177,6 @@ export function evaluateJob(job: ScanJob, files: FileAccess, options: EvaluateOp
       currentEstimateError = e.message;
     }
   }
-  return { job, model, input, result, current, currentEstimate, currentEstimateError };
+  const { autoValues, assumptions: jobAssumptions } = jobAutoValues(job, model.inventory);
+  return { job, model, input, result, current, currentEstimate, currentEstimateError, autoValues, jobAssumptions };
 }

@@ -1,9 +1,7 @@
 import * as path from 'node:path';
-import { isPriority, PRIORITIES, type AdvisorResult, type Priority } from '../../core/advisor/types';
-import { evaluateJob } from '../../core/evaluate';
+import { isPriority, PRIORITIES, type Priority } from '../../core/advisor/types';
+import { evaluateJob, type JobEvaluation } from '../../core/evaluate';
 import { countParams } from '../../core/models';
-import type { ModelInventory } from '../../core/models/types';
-import type { ScanJob } from '../../core/scan/results';
 import { InputError } from '../../core/types';
 import { formatBytes, formatCount } from '../../core/units';
 import { JSON_FLAG, flag, printJson, type Command } from '../command';
@@ -14,7 +12,10 @@ import { DEFAULT_MAX_FILE, scanFolder } from './scan';
 import { parseSize } from '../../core/units';
 
 
-function jobDocument(job: ScanJob, modelSource: string, model: ModelInventory, result: AdvisorResult) {
+function jobDocument(evaluation: JobEvaluation) {
+  const { job, result } = evaluation;
+  const model = evaluation.model.inventory;
+  const modelSource = evaluation.model.source;
   const counts = countParams(model);
   return {
     source: job.id,
@@ -41,9 +42,10 @@ function jobDocument(job: ScanJob, modelSource: string, model: ModelInventory, r
     strategies: result.strategies,
     strategyPlan: result.strategyPlan,
     notes: result.notes,
-    assumptions: result.assumptions,
+    assumptions: [...evaluation.jobAssumptions, ...result.assumptions],
     baseDtype: result.baseDtype,
     defaults: job.defaults,
+    deepspeedAuto: evaluation.autoValues.map((v) => ({ path: v.path, key: v.key, range: v.range, value: v.value, from: v.from })),
   };
 }
 
@@ -91,6 +93,7 @@ function renderJob(doc: JobDoc, top: number): string {
     plan.steps.forEach((s, i) => lines.push(`  ${i + 1}. ${s.text} → ${formatBytes(s.peakBytes)}`));
     lines.push(`  peak after these steps: ${formatBytes(plan.peakBytes)} (${plan.fits === null ? 'fit unknown' : plan.fits ? 'fits' : 'does not fit'})`);
   }
+  for (const a of doc.deepspeedAuto) if (a.value !== null) lines.push(`auto: ${a.path} "${a.key}" = ${JSON.stringify(a.value)} from ${a.from}`);
   for (const n of doc.notes) lines.push(`note: ${n.text}`);
   for (const a of doc.assumptions) lines.push(`assumed: ${a}`);
   return lines.join('\n');
@@ -145,7 +148,7 @@ export const recommendCommand: Command = {
     for (const job of jobs) {
       try {
         const evaluation = evaluateJob(job, diskFiles(scan.root), { gpuMemoryBytes, priority, ...(gpus !== undefined ? { gpus } : {}) });
-        docs.push(jobDocument(job, evaluation.model.source, evaluation.model.inventory, evaluation.result));
+        docs.push(jobDocument(evaluation));
       } catch (e) {
         if (!(e instanceof InputError)) throw e;
         errors.push({ source: job.id, message: e.format() });

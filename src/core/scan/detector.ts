@@ -6,6 +6,7 @@
 import type { InputError } from '../types';
 import type { Ecosystem } from '../optimizers/types';
 import type { ParseWarning, ParsedNode } from '../parse/node';
+import type { AutoField } from './deepspeed-auto';
 import type { DefaultedSetting, SettingSource } from './results';
 import type { FieldFinding, ScanFile, SourceRange, TrainingSettings } from './types';
 
@@ -61,6 +62,10 @@ export interface Contribution {
    * different tools (DeepSpeed "Adam" is AdamW, timm "sgd" is Nesterov SGD).
    */
   readonly optimizerEcosystem?: Ecosystem;
+  /** DeepSpeed "auto" values the file writes (filled per job from the Trainer's arguments). */
+  readonly deepspeedAutos?: readonly AutoField[];
+  /** The file's arguments go to the Hugging Face Trainer, whose DeepSpeed integration fills "auto". */
+  readonly runsHfTrainer?: boolean;
 }
 
 export interface FindingError {

@@ -19,6 +19,8 @@
  * job wrote that setting.
  */
 import type { Ecosystem } from '../optimizers/types';
+import type { HyperValue } from '../types';
+import { resolveAutos, type AutoValue } from './deepspeed-auto';
 import type { Detection, Link } from './detector';
 import { PEFT_LORA_TARGETS_SOURCE, peftDefaultLoraTargets } from './peft-lora-targets';
 import { childPath, comparePaths, folderOf, isAbsoluteLike, joinRelative } from './paths';
@@ -351,6 +353,16 @@ function finishJob(draft: JobDraft, warn: (warning: ScanWarning) => void): ScanJ
 
   const files = members.map((m) => m.path).sort(comparePaths);
   const optimizerEcosystem = ecosystemOfOptimizer(members, writtenBy, defaults);
+  const autoValues = fillAutos(members, settings, sources, defaults);
+  // The Trainer fills the DeepSpeed optimizer's "auto" params: they are the optimizer's params.
+  const optimizerFile = sources['optimizer']?.path;
+  for (const v of autoValues) {
+    if (v.value === null || v.path !== optimizerFile || !v.key.startsWith('optimizer.params.')) continue;
+    const param = v.key.slice('optimizer.params.'.length);
+    if (param === 'lr' || param === 'weight_decay') continue; // learningRate / weightDecay
+    settings.optimizerParams = { ...(settings.optimizerParams ?? {}), [param]: v.value };
+    sources[`optimizerParams.${param}`] = { path: v.path, range: v.range };
+  }
   return {
     id: draft.id,
     folder: draft.folder,
@@ -361,7 +373,35 @@ function finishJob(draft: JobDraft, warn: (warning: ScanWarning) => void): ScanJ
     defaults,
     pendingLora,
     ...(optimizerEcosystem !== undefined ? { optimizerEcosystem } : {}),
+    autoValues,
   };
+}
+
+/**
+ * The DeepSpeed "auto" values of the job's files, filled from the merged settings when a member
+ * runs the Hugging Face Trainer (whose DeepSpeed integration fills them), else left unresolved.
+ */
+function fillAutos(
+  members: readonly DetectedFile[],
+  settings: TrainingSettings,
+  sources: Readonly<Record<string, SettingSource>>,
+  defaults: readonly DefaultedSetting[],
+): AutoValue[] {
+  const withAutos = members.filter((m) => (m.detection.contribution.deepspeedAutos ?? []).length > 0);
+  if (withAutos.length === 0) return [];
+  const trainer = members.find((m) => m.detection.contribution.runsHfTrainer === true) ?? null;
+  const trainerFields = new Map<string, { value: HyperValue; path: string }>();
+  if (trainer !== null) {
+    const params = trainer.detection.contribution.settings.optimizerParams ?? {};
+    if (params['betas'] !== undefined) trainerFields.set('betas', { value: params['betas'], path: trainer.path });
+    if (params['eps'] !== undefined) trainerFields.set('adam_epsilon', { value: params['eps'], path: trainer.path });
+    for (const f of trainer.detection.fields) {
+      const last = f.name.slice(f.name.lastIndexOf('.') + 1);
+      if (last === 'max_grad_norm' && typeof f.value === 'number') trainerFields.set('max_grad_norm', { value: f.value, path: trainer.path });
+    }
+  }
+  const context = { settings, sources, defaults, trainerFields, trainerPath: trainer?.path ?? null, zeroStage: settings.zeroStage };
+  return withAutos.flatMap((m) => resolveAutos(m.path, m.detection.contribution.deepspeedAutos ?? [], context));
 }
 
 /** The ecosystem of the file that wrote the job's optimizer, or whose default the job uses. */

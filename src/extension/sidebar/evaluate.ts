@@ -5,6 +5,7 @@
  * Toggles overlay the job's own settings. Pure: no 'vscode', no I/O.
  */
 import { recommend } from '../../core/advisor';
+import { jobAutoValues } from '../../core/evaluate';
 import type { AdvisorInput, HyperparameterAdvice, Recommendation } from '../../core/advisor/types';
 import { estimateMemory, resolveEstimateInput } from '../../core/memory';
 import type { EstimateInput, LoraConfig } from '../../core/memory/types';
@@ -235,7 +236,7 @@ export function evaluateJob(
       fits: result.strategyPlan.fits,
     },
     notes: result.notes.map((n) => n.text),
-    assumptions: [...result.assumptions],
+    assumptions: [...jobAutoValues(job, input.model).assumptions, ...result.assumptions],
     canApply: job.sources['optimizer'] !== undefined,
   };
   const advice = new Map(result.recommendations.map((r) => [r.optimizer, r.hyperparameters] as const));
