@@ -9,12 +9,13 @@ import type { AdvisorInput, AdvisorResult, Priority, Recommendation } from './ad
 import { advisorInputForJob } from './job';
 import { resolveEstimateInput } from './memory/defaults';
 import { estimateMemory } from './memory/estimate';
-import type { EstimateInput, MemoryEstimate } from './memory/types';
+import type { EstimateInput, LoraConfig, MemoryEstimate } from './memory/types';
 import { buildInventory, inventoryForRef } from './models';
 import type { ModelInventory } from './models/types';
 import { resolveOptimizer } from './optimizers';
 import type { Ecosystem, ResolvedOptimizer } from './optimizers/types';
 import { parseConfigFile } from './scan/config-file';
+import { peftDefaultLoraTargets } from './scan/peft-lora-targets';
 import { autoAssumption, resolveHiddenSizeAutos, type AutoValue } from './scan/deepspeed-auto';
 import type { ScanJob } from './scan/results';
 import { InputError, type Hyperparameters } from './types';
@@ -108,6 +109,34 @@ export interface EvaluateOptions {
   readonly unknownOptimizer?: 'error' | 'ignore';
   /** Use this model instead of resolving the job's own (a job without a model, evaluated for a chosen preset). */
   readonly model?: JobModel;
+  /** Estimator inputs given by hand (CLI job flags, the sidebar's toggles): they replace the job's own. */
+  readonly overrides?: EstimateOverrides;
+}
+
+/**
+ * Estimator inputs stated by hand, over the job's settings. LoRA without targets takes the job's
+ * own targets, else PEFT's default for the model type.
+ */
+export type EstimateOverrides = Omit<Partial<Omit<EstimateInput, 'model' | 'optimizer'>>, 'lora'> & {
+  readonly lora?: Omit<LoraConfig, 'targets'> & { readonly targets: LoraConfig['targets'] | undefined };
+};
+
+/** The job's estimator settings with the overrides laid over them. Throws InputError when LoRA targets cannot be known. */
+export function applyOverrides(base: AdvisorInput['estimateBase'], overrides: EstimateOverrides, model: ModelInventory): AdvisorInput['estimateBase'] {
+  const { lora, ...rest } = overrides;
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(rest)) if (value !== undefined) out[key] = value;
+  if (lora !== undefined) {
+    let targets = lora.targets ?? base.lora?.targets;
+    if (targets === undefined) {
+      const modelType = typeof model.config['model_type'] === 'string' ? model.config['model_type'] : model.family;
+      const peft = peftDefaultLoraTargets(modelType);
+      if (peft === null) throw new InputError(`PEFT has no default LoRA target modules for model type '${modelType}': give the targets (module names or all-linear)`);
+      targets = peft;
+    }
+    out['lora'] = { ...lora, targets };
+  }
+  return out as AdvisorInput['estimateBase'];
 }
 
 /** The current optimizer's memory, with the inputs the advisor used for it. */
@@ -155,7 +184,8 @@ export function evaluateJob(job: ScanJob, files: FileAccess, options: EvaluateOp
     priority: options.priority,
     ...(options.gpus !== undefined ? { gpus: options.gpus } : {}),
   });
-  const input: AdvisorInput = { ...base, current: current.kind === 'resolved' ? current.resolved : null };
+  const estimateBase = options.overrides === undefined ? base.estimateBase : applyOverrides(base.estimateBase, options.overrides, model.inventory);
+  const input: AdvisorInput = { ...base, estimateBase, current: current.kind === 'resolved' ? current.resolved : null };
   const result = recommend(input);
 
   let currentEstimate: CurrentEstimate | null = null;

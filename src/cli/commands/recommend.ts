@@ -7,7 +7,9 @@ import { formatBytes, formatCount } from '../../core/units';
 import { JSON_FLAG, flag, printJson, type Command } from '../command';
 import { detectGpus, summarizeGpus } from '../../platform/gpu';
 import { EXIT, table } from '../io';
+import type { FlagSpec } from '../args';
 import { diskFiles } from '../model-source';
+import { JOB_FLAGS, jobOverrides } from './estimate';
 import { DEFAULT_MAX_FILE, scanFolder } from './scan';
 import { parseSize } from '../../core/units';
 
@@ -99,17 +101,27 @@ function renderJob(doc: JobDoc, top: number): string {
   return lines.join('\n');
 }
 
+/**
+ * `estimate`'s job flags with the same names, types and meanings; here each one overrides what the
+ * job's files say (the defaults are the job's own).
+ */
+export const RECOMMEND_JOB_FLAGS: readonly FlagSpec[] = JOB_FLAGS.map((f) => {
+  if (f.name === 'gpu-memory') return { ...f, defaultText: 'nvidia-smi, else unknown' };
+  if (f.name === 'gpus') return { ...f, defaultText: "the job's, else nvidia-smi's count, else 1" };
+  return { ...f, defaultText: `the job's, else ${f.defaultText ?? 'the estimator default'}` };
+});
+
 export const recommendCommand: Command = {
   name: 'recommend',
   summary: 'rank optimizers for each training job in a folder (or one file), with reasons, hyperparameters and memory strategies',
-  usage: 'recommend <folder|file> [--gpu-memory SIZE] [--gpus N] [--priority memory|speed|stability|quality] [--json]',
+  usage: 'recommend <folder|file> [--gpu-memory SIZE] [--gpus N] [job options as for estimate] [--priority memory|speed|stability|quality] [--json]',
   details:
     'GPU memory: --gpu-memory, else what nvidia-smi reports, else unknown (fits = null).\n' +
+    "Job options (--batch-size, --zero-stage, --offload, --lora-rank, ...) mean what they mean for estimate and replace the job's own values.\n" +
     'JSON: {"inputs", "jobs": [{"source", "model", "recommendations": [{"optimizer", "rank", "fits", "peakBytes", "reasons",\n' +
     '"hyperparameters"}], "strategies": [{"id", "savingBytes", "text"}]}], "errors"}. Exit 3 when some jobs could not be evaluated.',
   flags: [
-    { name: 'gpu-memory', type: 'size', help: 'memory of one GPU: 24GiB (2^30), 80GB (1e9) or bytes', defaultText: 'nvidia-smi, else unknown' },
-    { name: 'gpus', type: 'int', min: 1, max: 1_000_000, help: 'data-parallel GPUs', defaultText: "the job's, else nvidia-smi's count, else 1" },
+    ...RECOMMEND_JOB_FLAGS,
     { name: 'priority', type: 'string', choices: PRIORITIES, help: 'what matters most', defaultText: 'quality' },
     { name: 'top', type: 'int', min: 1, max: 100, help: 'rows per job in the table (JSON has all)', defaultText: '8' },
     { name: 'max-file-size', type: 'string', help: 'skip files larger than this while scanning', defaultText: DEFAULT_MAX_FILE },
@@ -123,16 +135,19 @@ export const recommendCommand: Command = {
     const priority: Priority = priorityText;
     let gpuMemoryBytes = flag<number>(args, 'gpu-memory') ?? null;
     let gpuSource = gpuMemoryBytes === null ? 'unknown' : '--gpu-memory';
-    let gpus = flag<number>(args, 'gpus');
+    const gpus = flag<number>(args, 'gpus');
+    // nvidia-smi's count applies to jobs that do not state theirs (a launcher's num_processes wins).
+    let detectedCount: number | undefined;
     if (gpuMemoryBytes === null) {
       const detection = await detectGpus();
       const detected = detection === null ? null : summarizeGpus(detection);
       if (detected) {
         gpuMemoryBytes = detected.memoryBytes;
         gpuSource = `${detected.source} (${detected.names.join(', ')})`;
-        gpus ??= detected.count;
+        detectedCount = detected.count;
       }
     }
+    const { gpuMemoryBytes: _memory, gpus: _gpus, ...overrides } = jobOverrides(args);
     const maxFileBytes = parseSize(flag<string>(args, 'max-file-size') ?? DEFAULT_MAX_FILE, '--max-file-size');
     const scan = await scanFolder(target, io.cwd, maxFileBytes);
     const abs = path.resolve(io.cwd, target);
@@ -147,7 +162,13 @@ export const recommendCommand: Command = {
     const errors: { source: string; message: string }[] = [];
     for (const job of jobs) {
       try {
-        const evaluation = evaluateJob(job, diskFiles(scan.root), { gpuMemoryBytes, priority, ...(gpus !== undefined ? { gpus } : {}) });
+        const jobGpus = gpus ?? (job.settings.gpus === undefined ? detectedCount : undefined);
+        const evaluation = evaluateJob(job, diskFiles(scan.root), {
+          gpuMemoryBytes,
+          priority,
+          ...(jobGpus !== undefined ? { gpus: jobGpus } : {}),
+          ...(Object.keys(overrides).length > 0 ? { overrides } : {}),
+        });
         docs.push(jobDocument(evaluation));
       } catch (e) {
         if (!(e instanceof InputError)) throw e;
@@ -161,13 +182,17 @@ export const recommendCommand: Command = {
       io.err(`optimizer-advisor recommend: ${errors.map((e) => e.message).join('; ')}\n`);
       return code;
     }
-    const inputs = { target, gpuMemoryBytes, gpuMemorySource: gpuSource, gpus: gpus ?? null, priority };
+    const inputs = { target, gpuMemoryBytes, gpuMemorySource: gpuSource, gpus: gpus ?? null, priority, overrides };
     if (flag<boolean>(args, 'json')) {
       printJson(io, { inputs, jobs: docs, errors: allErrors });
       return code;
     }
     const top = flag<number>(args, 'top') ?? 8;
-    const header = `GPU memory: ${gpuMemoryBytes === null ? 'unknown (give --gpu-memory to check fits)' : `${formatBytes(gpuMemoryBytes)} per GPU from ${gpuSource}`} · priority: ${priority}`;
+    const given = Object.entries(overrides).map(([k, v]) => `${k} ${JSON.stringify(v)}`);
+    const header =
+      `GPU memory: ${gpuMemoryBytes === null ? 'unknown (give --gpu-memory to check fits)' : `${formatBytes(gpuMemoryBytes)} per GPU from ${gpuSource}`} · priority: ${priority}` +
+      (gpus !== undefined ? ` · GPUs: ${gpus} (--gpus)` : '') +
+      (given.length > 0 ? `\nGiven by hand (replacing the jobs' own values): ${given.join(', ')}` : '');
     const body = docs.length ? docs.map((d) => renderJob(d, top)).join('\n\n') : 'No training jobs found (looked for HF config.json and Trainer arguments JSON).';
     const errText = allErrors.length ? `\n\nNot evaluated:\n${allErrors.map((e) => `  - ${e.message}`).join('\n')}` : '';
     io.out(`${header}\n\n${body}${errText}\n`);
