@@ -18,7 +18,7 @@ import { InputError } from '../core/types';
 export const DEFAULT_MAX_FILE_BYTES = 2 * 1024 * 1024;
 export const DEFAULT_MAX_FILES = 20_000;
 /** Extensions the scanner reads. */
-export const CANDIDATE_EXTENSIONS: readonly string[] = ['.json', '.yaml', '.yml', '.py', '.ipynb'];
+export const CANDIDATE_EXTENSIONS: readonly string[] = ['.json', '.yaml', '.yml', '.py', '.ipynb', '.sh'];
 /** Folder names never entered. */
 export const SKIPPED_FOLDER_NAMES: readonly string[] = [
   'node_modules', '__pycache__', 'site-packages', 'dist', 'build', 'out', 'target', 'venv',

@@ -61,7 +61,7 @@ export function resolveJobModel(job: ScanJob, files: FileAccess): JobModel {
  */
 export function jobAutoValues(job: ScanJob, model: ModelInventory): { autoValues: AutoValue[]; assumptions: string[] } {
   const autoValues = resolveHiddenSizeAutos(job.autoValues ?? [], model.config);
-  return { autoValues, assumptions: autoValues.filter((v) => v.value === null).map(autoAssumption) };
+  return { autoValues, assumptions: [...(job.assumptions ?? []), ...autoValues.filter((v) => v.value === null).map(autoAssumption)] };
 }
 
 /** The optimizer the job's files name, resolved in the ecosystem of the file that names it. */

@@ -126,10 +126,11 @@ test('LLaMA-Factory: its YAML fills the ZeRO-3 config\'s "auto", and the hidden-
   assert.deepEqual(report.findings.map((f) => [f.path, f.kind, f.error?.message]), [
     ['examples/deepspeed/ds_z3_config.json', 'deepspeed-config', undefined],
     ['examples/train_full/llama3_full_sft.yaml', 'hf-training-args-yaml', undefined],
+    ['train.sh', 'shell-script', undefined],
   ]);
   assert.equal(report.jobs.length, 1);
   const job = report.jobs[0];
-  assert.deepEqual(job.files, ['examples/deepspeed/ds_z3_config.json', 'examples/train_full/llama3_full_sft.yaml']);
+  assert.deepEqual(job.files, ['examples/deepspeed/ds_z3_config.json', 'examples/train_full/llama3_full_sft.yaml', 'train.sh']);
   assert.equal(job.settings.zeroStage, 3);
   assert.equal(job.settings.perDeviceBatchSize, 1);
   assert.equal(job.settings.seqLen, 2048, 'cutoff_len');
@@ -149,6 +150,7 @@ test('LLaMA-Factory: its YAML fills the ZeRO-3 config\'s "auto", and the hidden-
   assert.equal(filled.get('zero_optimization.reduce_bucket_size'), 4096 * 4096);
   assert.equal(filled.get('zero_optimization.stage3_prefetch_bucket_size'), 0.9 * 4096 * 4096);
   assert.equal(filled.get('zero_optimization.stage3_param_persistence_threshold'), 40960);
-  // train_batch_size needs the world size, which nothing here states.
-  assert.deepEqual(e.jobAssumptions.map((a) => a.slice(0, a.indexOf(' is '))), ['examples/deepspeed/ds_z3_config.json: "train_batch_size"']);
+  // train_batch_size = 8 GPUs (train.sh) × 1 × 2; every "auto" is resolved, nothing assumed.
+  assert.equal(filled.get('train_batch_size'), 16);
+  assert.deepEqual(e.jobAssumptions, []);
 });

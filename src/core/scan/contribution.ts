@@ -33,6 +33,8 @@ export class ContributionBuilder {
   readonly deepspeedAutos: AutoField[] = [];
   /** The file's arguments go to the Hugging Face Trainer (which fills DeepSpeed "auto"). */
   runsHfTrainer = false;
+  /** What the file leaves open (a launch script's unset variables, ...), as assumption texts. */
+  readonly notes: string[] = [];
 
   constructor(readonly path: string) {}
 
@@ -84,6 +86,7 @@ export class ContributionBuilder {
       ...(this.optimizerEcosystem !== undefined ? { optimizerEcosystem: this.optimizerEcosystem } : {}),
       ...(this.deepspeedAutos.length > 0 ? { deepspeedAutos: [...this.deepspeedAutos] } : {}),
       ...(this.runsHfTrainer ? { runsHfTrainer: true } : {}),
+      ...(this.notes.length > 0 ? { notes: [...this.notes] } : {}),
     };
   }
 }

@@ -68,10 +68,33 @@ export function buildJobs(
   const drafts: JobDraft[] = [];
   const needsModel: JobDraft[] = [];
 
-  const anchors = detected.filter((d) => d.detection.role === 'training');
+  // A launcher (shell script) joins the training file it launches; one that launches none it can
+  // find anchors a job of its own.
+  const launchedBy = new Map<string, DetectedFile[]>();
+  const ownJobs: DetectedFile[] = [];
+  for (const launcher of detected.filter((d) => d.detection.role === 'launcher')) {
+    let target: DetectedFile | undefined;
+    for (const link of launcher.detection.links) {
+      if (link.kind !== 'launch') continue;
+      const found = resolveFile(link, launcher.path, byPath);
+      if (found !== undefined && found.detection.role === 'training') {
+        target = found;
+        break;
+      }
+      if (found === undefined && /\.(ya?ml|json)$/i.test(link.value) && !candidatePaths(link.value, launcher.path).some((p) => scannedPaths.has(p))) {
+        warn({ path: launcher.path, line: link.range.line, column: link.range.column, message: `the launch runs '${link.value}', which is not among the scanned files` });
+      }
+    }
+    if (target === undefined) ownJobs.push(launcher);
+    else launchedBy.set(target.path, [...(launchedBy.get(target.path) ?? []), launcher]);
+  }
+
+  const anchors = [...detected.filter((d) => d.detection.role === 'training'), ...ownJobs];
   for (const anchor of anchors) {
-    const draft: JobDraft = { id: anchor.path, folder: folderOf(anchor.path), members: [anchor], model: null, modelType: null };
+    const launchers = launchedBy.get(anchor.path) ?? [];
+    const draft: JobDraft = { id: anchor.path, folder: folderOf(anchor.path), members: [anchor, ...launchers], model: null, modelType: null };
     claimed.add(anchor.path);
+    for (const l of launchers) claimed.add(l.path);
     const modelLinks = followConfigLinks(draft, byPath, scannedPaths, claimed, warn);
     if (modelLinks.length > 0) linkModel(draft, modelLinks, byPath, folders, claimed, warn);
     else needsModel.push(draft);
@@ -169,6 +192,7 @@ function followConfigLinks(
         modelLinks.push({ link, path: member.path });
         continue;
       }
+      if (link.kind === 'launch') continue; // joined before (buildJobs)
       const target = resolveFile(link, member.path, byPath);
       if (target !== undefined) {
         if (target.detection.role !== 'training' && !draft.members.includes(target)) {
@@ -284,7 +308,11 @@ function headOf(setting: string): string {
 
 /** Merges the members' contributions (see the file comment) and resolves PEFT default LoRA targets. */
 function finishJob(draft: JobDraft, warn: (warning: ScanWarning) => void): ScanJob {
-  const members = draft.members;
+  // A launch script's values are what the run uses: they come last, over its config files'.
+  const members = [
+    ...draft.members.filter((m) => m.detection.role !== 'launcher'),
+    ...draft.members.filter((m) => m.detection.role === 'launcher'),
+  ];
   const explicit: Mutable<TrainingSettings> = {};
   const sources: Record<string, SettingSource> = {};
   const writtenBy = new Map<string, number>();
@@ -354,6 +382,7 @@ function finishJob(draft: JobDraft, warn: (warning: ScanWarning) => void): ScanJ
   const files = members.map((m) => m.path).sort(comparePaths);
   const optimizerEcosystem = ecosystemOfOptimizer(members, writtenBy, defaults);
   const autoValues = fillAutos(members, settings, sources, defaults);
+  const notes = members.flatMap((m) => m.detection.contribution.notes ?? []);
   // The Trainer fills the DeepSpeed optimizer's "auto" params: they are the optimizer's params.
   const optimizerFile = sources['optimizer']?.path;
   for (const v of autoValues) {
@@ -374,6 +403,7 @@ function finishJob(draft: JobDraft, warn: (warning: ScanWarning) => void): ScanJ
     pendingLora,
     ...(optimizerEcosystem !== undefined ? { optimizerEcosystem } : {}),
     autoValues,
+    ...(notes.length > 0 ? { assumptions: notes } : {}),
   };
 }
 

@@ -56,6 +56,8 @@ export interface ScanJob extends Job {
    * fills in (value null: unknown from the workspace, `from` says what it would take).
    */
   readonly autoValues?: readonly AutoValue[];
+  /** What the job's files leave open and had to be assumed (a launch script's unset variables, ...). */
+  readonly assumptions?: readonly string[];
 }
 
 /** A problem that did not stop the scan (duplicate key, BOM, unresolved reference, ...). */
