@@ -2,7 +2,7 @@
  * The diagnostics the extension reports, keyed by `Diagnostic.code`. Each can be switched off with
  * the setting `optimizerAdvisor.diagnostics.disabledRules`.
  */
-export const DIAGNOSTIC_CODES = ['does-not-fit', 'lr-out-of-range', 'unknown-optimizer', 'config-error', 'job-not-evaluated'] as const;
+export const DIAGNOSTIC_CODES = ['does-not-fit', 'lr-out-of-range', 'unknown-optimizer', 'config-error', 'job-not-evaluated', 'config-note'] as const;
 export type DiagnosticCode = (typeof DIAGNOSTIC_CODES)[number];
 
 export type HintSeverity = 'error' | 'warning' | 'information';
@@ -18,6 +18,9 @@ export const DIAGNOSTIC_SEVERITY: Readonly<Record<DiagnosticCode, HintSeverity>>
   'config-error': 'error',
   // The job could not be evaluated (no model found, unknown hub id, contradictory settings).
   'job-not-evaluated': 'information',
+  // A config the tool reads but cannot use as written (DeepSpeed "auto" nothing fills, a launch
+  // script's unset variable, a value not modelled): a note, never an error.
+  'config-note': 'information',
 };
 
 export function isDiagnosticCode(s: string): s is DiagnosticCode {
