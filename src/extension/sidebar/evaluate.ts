@@ -93,6 +93,7 @@ export function togglesOf(input: EstimateInput): EstimateToggles {
     adapter: input.lora === null ? 'none' : input.lora.qlora ? 'qlora' : 'lora',
     loraRank: input.lora?.rank ?? PEFT_DEFAULT_LORA_RANK,
     zeroStage: input.zeroStage,
+    offload: input.offload,
     gpus: input.gpus,
   };
 }
@@ -116,7 +117,7 @@ export function applyToggles(input: AdvisorInput, toggles: EstimateToggles): { b
     if (t.note) notes.push(t.note);
     lora = { rank: toggles.loraRank, targets: t.targets, qlora: toggles.adapter === 'qlora' };
   }
-  let offload = base.offload ?? 'none';
+  let offload = toggles.offload;
   if (offload !== 'none' && toggles.zeroStage === 0) {
     notes.push(`Offloading the ${offload} needs ZeRO; estimated without offload at ZeRO stage 0.`);
     offload = 'none';
