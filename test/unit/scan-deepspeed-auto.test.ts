@@ -154,3 +154,16 @@ test('LLaMA-Factory: its YAML fills the ZeRO-3 config\'s "auto", and the hidden-
   assert.equal(filled.get('train_batch_size'), 16);
   assert.deepEqual(e.jobAssumptions, []);
 });
+
+test("the hidden size is the config's hidden_size or the field its config class maps it to (GPT-2's n_embd)", () => {
+  const { job } = autosOf([
+    { path: 'args.json', text: json({ output_dir: 'o', learning_rate: 1e-5, deepspeed: 'ds.json' }) },
+    { path: 'ds.json', text: json({ zero_optimization: { stage: 3, reduce_bucket_size: 'auto', stage3_param_persistence_threshold: 'auto' } }) },
+  ]);
+  const gpt2 = json({ model_type: 'gpt2', n_embd: 768, n_layer: 12, n_head: 12, n_positions: 1024, vocab_size: 50257 });
+  const local = { ...job, model: { kind: 'config-file' as const, path: 'config.json' } };
+  const e = evaluateJob(local, { readText: () => gpt2 }, { gpuMemoryBytes: null, priority: 'quality' });
+  const filled = new Map(e.autoValues.map((v) => [v.key, v.value]));
+  assert.equal(filled.get('zero_optimization.reduce_bucket_size'), 768 * 768);
+  assert.equal(filled.get('zero_optimization.stage3_param_persistence_threshold'), 7680);
+});

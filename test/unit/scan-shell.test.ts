@@ -220,3 +220,20 @@ test('scripts that launch nothing are not findings; a launch script is never an 
   assert.equal(job.settings.gpus, undefined);
   assert.ok(job.assumptions?.some((a) => a.includes('--nproc_per_node is "abc"')), job.assumptions?.join('\n'));
 });
+
+test('bounded work: eval re-reads at most the script\'s own length; pathological text is read to the end', () => {
+  // 2,000 evals of a ~600-character command: without the budget that is 1.2 MB of re-reading for a
+  // 30 KB script. The budget (the script's length) allows only about as many evals as fit in it.
+  const cmd = `CMD="torchrun --nproc_per_node 8 train.py ${'--bf16 '.repeat(80)}"`;
+  const lines = [cmd, ...Array.from({ length: 2000 }, () => 'eval $CMD')];
+  const text = lines.join('\n');
+  const reRead = readShell(text).commands.filter((c) => c.words[0].text === 'torchrun');
+  const size = cmd.length - 'CMD=""'.length;
+  assert.ok(reRead.length <= Math.floor(text.length / size), `${reRead.length} evals read`);
+  assert.ok(reRead.length >= 10);
+  // Unterminated quotes, unmatched $( and $(( and deep parentheses end at the end of the text.
+  for (const bad of ['echo "never closed', "echo 'never closed", 'echo $(never closed', 'echo $((1 + (2', `echo $((${'('.repeat(5000)}1${')'.repeat(5000)}))`]) {
+    const read = readShell(`${bad}\ntorchrun --nproc_per_node 2 x.py\n`);
+    assert.ok(read.commands.length >= 1, bad.slice(0, 30));
+  }
+});

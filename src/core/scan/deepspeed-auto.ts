@@ -195,13 +195,26 @@ export function resolveAutos(path: string, autos: readonly AutoField[], c: AutoC
   });
 }
 
+/**
+ * `model.config.hidden_size` as transformers answers it: the field itself, or the field its config
+ * class maps `hidden_size` to (PretrainedConfig.attribute_map: GPT2Config `n_embd`, T5Config/BartConfig
+ * `d_model`, DistilBertConfig `dim`); else, as the integration does, the largest of `hidden_sizes`.
+ */
+const HIDDEN_SIZE_ALIASES = ['hidden_size', 'n_embd', 'd_model', 'dim'];
+
+function hiddenSizeOf(config: Readonly<Record<string, unknown>>): number | null {
+  for (const key of HIDDEN_SIZE_ALIASES) {
+    const v = config[key];
+    if (typeof v === 'number' && Number.isInteger(v) && v > 0) return v;
+  }
+  const sizes = config['hidden_sizes'];
+  if (Array.isArray(sizes) && sizes.length > 0 && sizes.every((x) => typeof x === 'number')) return Math.max(...(sizes as number[]));
+  return null;
+}
+
 /** Fills the hidden-size keys once the model is known: `hidden_size`, else the largest of `hidden_sizes`. */
 export function resolveHiddenSizeAutos(values: readonly AutoValue[], config: Readonly<Record<string, unknown>>): AutoValue[] {
-  const hiddenSize = typeof config['hidden_size'] === 'number'
-    ? config['hidden_size']
-    : Array.isArray(config['hidden_sizes']) && config['hidden_sizes'].every((x) => typeof x === 'number') && config['hidden_sizes'].length > 0
-      ? Math.max(...(config['hidden_sizes'] as number[]))
-      : null;
+  const hiddenSize = hiddenSizeOf(config);
   return values.map((v) => {
     const rule = RULE_BY_KEY.get(v.key);
     if (v.awaits !== 'model' || rule?.hiddenSize === undefined) return v;
