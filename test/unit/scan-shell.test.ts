@@ -237,3 +237,15 @@ test('bounded work: eval re-reads at most the script\'s own length; pathological
     assert.ok(read.commands.length >= 1, bad.slice(0, 30));
   }
 });
+
+test('paths in a launch script are tried from where it may be run: its folder and the folders above; so are the paths of the files it launches', () => {
+  // The projects scanned from a parent folder: paths are relative to each project's root, not the scan's.
+  const nested = (name: string) => loadFolder('launch', name).map((f) => ({ ...f, path: `projects/${name}/${f.path}` }));
+  const report = scanFiles([...nested('alignment-handbook'), ...nested('llamafactory')]);
+  assert.deepEqual(report.jobs.map((j) => [j.id, j.files.length]), [
+    ['projects/alignment-handbook/recipes/zephyr-7b-beta/sft/config_full.yaml', 3],
+    // the YAML's `deepspeed: examples/deepspeed/ds_z3_config.json` is found from where train.sh runs
+    ['projects/llamafactory/examples/train_full/llama3_full_sft.yaml', 3],
+  ]);
+  assert.deepEqual(report.warnings, []);
+});

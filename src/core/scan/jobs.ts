@@ -76,12 +76,12 @@ export function buildJobs(
     let target: DetectedFile | undefined;
     for (const link of launcher.detection.links) {
       if (link.kind !== 'launch') continue;
-      const found = resolveFile(link, launcher.path, byPath);
+      const found = resolveFile(link, launcher.path, byPath, true);
       if (found !== undefined && found.detection.role === 'training') {
         target = found;
         break;
       }
-      if (found === undefined && /\.(ya?ml|json)$/i.test(link.value) && !candidatePaths(link.value, launcher.path).some((p) => scannedPaths.has(p))) {
+      if (found === undefined && /\.(ya?ml|json)$/i.test(link.value) && !candidatePaths(link.value, launcher.path, true).some((p) => scannedPaths.has(p))) {
         warn({ path: launcher.path, line: link.range.line, column: link.range.column, message: `the launch runs '${link.value}', which is not among the scanned files` });
       }
     }
@@ -185,6 +185,15 @@ function followConfigLinks(
   from = 0,
 ): { link: Link; path: string }[] {
   const modelLinks: { link: Link; path: string }[] = [];
+  // Where the job's launch scripts may be run from: their folders and the folders above them.
+  const runFrom: string[] = [];
+  for (const m of draft.members) {
+    if (m.detection.role !== 'launcher') continue;
+    for (let f = folderOf(m.path); ; f = folderOf(f)) {
+      if (!runFrom.includes(f)) runFrom.push(f);
+      if (f === '.') break;
+    }
+  }
   for (let i = from; i < draft.members.length; i++) {
     const member = draft.members[i];
     for (const link of member.detection.links) {
@@ -193,13 +202,14 @@ function followConfigLinks(
         continue;
       }
       if (link.kind === 'launch') continue; // joined before (buildJobs)
-      const target = resolveFile(link, member.path, byPath);
+      const launched = member.detection.role === 'launcher';
+      const target = resolveFile(link, member.path, byPath, launched, runFrom);
       if (target !== undefined) {
         if (target.detection.role !== 'training' && !draft.members.includes(target)) {
           draft.members.push(target);
           claimed.add(target.path);
         }
-      } else if (!candidatePaths(link.value, member.path).some((p) => scannedPaths.has(p))) {
+      } else if (!candidatePaths(link.value, member.path, launched, runFrom).some((p) => scannedPaths.has(p))) {
         warn({
           path: member.path,
           line: link.range.line,
@@ -240,18 +250,27 @@ function linkModel(
   if (failure !== null) warn({ path: failure.path, line: failure.link.range.line, column: failure.link.range.column, message: failure.message });
 }
 
-/** Relative paths a reference may mean: from the referencing file's folder, then from the root. */
-function candidatePaths(value: string, fromPath: string): string[] {
+/**
+ * Relative paths a reference may mean: from the referencing file's folder, then from the root. A
+ * launch script's paths are relative to where it is run, usually an ancestor of its folder (a
+ * project's root, with the script in `scripts/`): every ancestor is tried, nearest first.
+ */
+function candidatePaths(value: string, fromPath: string, fromLauncher = false, runFrom: readonly string[] = []): string[] {
   if (isAbsoluteLike(value)) return [];
+  const bases = [folderOf(fromPath)];
+  if (fromLauncher) for (let f = folderOf(fromPath); f !== '.'; ) bases.push((f = folderOf(f)));
+  // Files a launch script runs read their paths from where the script is run, too.
+  bases.push(...runFrom, '.');
   const out: string[] = [];
-  for (const p of [joinRelative(folderOf(fromPath), value), joinRelative('.', value)]) {
+  for (const base of bases) {
+    const p = joinRelative(base, value);
     if (p !== null && !out.includes(p)) out.push(p);
   }
   return out;
 }
 
-function resolveFile(link: Link, fromPath: string, byPath: ReadonlyMap<string, DetectedFile>): DetectedFile | undefined {
-  for (const p of candidatePaths(link.value, fromPath)) {
+function resolveFile(link: Link, fromPath: string, byPath: ReadonlyMap<string, DetectedFile>, fromLauncher = false, runFrom: readonly string[] = []): DetectedFile | undefined {
+  for (const p of candidatePaths(link.value, fromPath, fromLauncher, runFrom)) {
     const found = byPath.get(p);
     if (found !== undefined) return found;
   }

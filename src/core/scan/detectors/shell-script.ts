@@ -121,8 +121,9 @@ export const shellScriptDetector: Detector = {
 
     fields.push({ name: 'launcher', value: launch.launcher, range: launch.range });
     for (const o of launch.options) {
-      if (o.value === null) fields.push({ name: `--${o.name}`, value: true, range: o.range });
-      else if (o.value.text !== null) fields.push({ name: `--${o.name}`, value: o.value.text, range: o.value.range });
+      const flag = o.name.length === 1 ? `-${o.name}` : `--${o.name}`;
+      if (o.value === null) fields.push({ name: flag, value: true, range: o.range });
+      else if (o.value.text !== null) fields.push({ name: flag, value: o.value.text, range: o.value.range });
     }
 
     // The script's arguments come first: the launcher's own options (accelerate's) override them.
