@@ -1,6 +1,10 @@
 /**
  * Joining recognised files into training jobs.
  *
+ * 0. A 'launcher' (shell launch script) joins the job of the training file it launches (its 'launch'
+ *    links: the config given to llamafactory-cli / axolotl / tune / the script, then the Python
+ *    script), tried from the script's folder and every folder above it (where it may be run);
+ *    a launcher that launches no training file it can find anchors a job of its own.
  * 1. Every 'training' file anchors a job (id = its path). Its references are followed: config
  *    references (`deepspeed`, accelerate's `deepspeed_config_file`) add that file, and the files it
  *    references, transitively. Model references (`model_name_or_path`, axolotl `base_model`, a
@@ -15,8 +19,10 @@
  * 4. Files left over form one job per folder (id = the folder); a folder with several model
  *    configs gives one job per config (id = the config's path). Auxiliary files alone form no job.
  * Settings: explicit values of referenced files override the referencing file (a DeepSpeed
- * `optimizer` section replaces the Trainer's `optim`); a default applies only when no file of the
- * job wrote that setting.
+ * `optimizer` section replaces the Trainer's `optim`), and a launcher's values override them all (the
+ * command line wins); a default applies only when no file of the job wrote that setting. DeepSpeed
+ * "auto" values are filled from the merged settings when a member runs the HF Trainer
+ * (./deepspeed-auto.ts).
  */
 import type { Ecosystem } from '../optimizers/types';
 import type { HyperValue } from '../types';
