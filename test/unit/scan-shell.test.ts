@@ -93,6 +93,8 @@ test('launchers: GPU counts, config files and script arguments of each', () => {
   assert.deepEqual([t.launcher, t.gpus?.value, t.gpusFrom, t.script?.value, t.args.map((w) => w.text)], ['torchrun', 16, '--nproc_per_node 8 × --nnodes 2', 'train.py', ['--bf16']]);
   assert.equal(launch('torchrun --nnodes 1:4 --nproc_per_node 2 train.py').gpus?.value, 8, 'elastic MIN:MAX counts the maximum');
   const m = launch('python3 -m torch.distributed.run --nproc_per_node 4 run.py');
+  // torch.distributed.launch's --use_env is a flag: the script is the next word
+  assert.equal(launch('python -m torch.distributed.launch --nproc_per_node=2 --use_env run.py').script?.value, 'run.py');
   assert.deepEqual([m.launcher, m.gpus?.value, m.script?.value], ['torchrun', 4, 'run.py']);
   const a = launch('accelerate launch --config_file cfg.yaml --num_processes 8 --mixed_precision bf16 sft.py recipe.yaml --lr 1');
   assert.deepEqual([a.launcher, a.gpus?.value, a.script?.value, a.config?.value], ['accelerate', 8, 'sft.py', 'recipe.yaml']);

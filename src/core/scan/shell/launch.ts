@@ -60,7 +60,7 @@ const SRUN_VALUE_OPTIONS = new Set(['-n', '-N', '-c', '-p', '-t', '-o', '-e', '-
 
 /** Launcher options that are flags (take no value); every other `--option` takes the next word. */
 const FLAG_OPTIONS: Readonly<Record<string, ReadonlySet<string>>> = {
-  torchrun: new Set(['standalone', 'no_python', 'module', 'm', 'run_path']),
+  torchrun: new Set(['standalone', 'no_python', 'module', 'm', 'run_path', 'use_env']),
   accelerate: new Set([
     'multi_gpu', 'use_deepspeed', 'use_fsdp', 'use_megatron_lm', 'cpu', 'tpu', 'debug', 'quiet', 'q', 'no_python', 'module', 'm',
     'same_network', 'enable_cpu_affinity', 'use_xpu', 'use_mps_device', 'fsdp_offload_params_flag', 'zero3_init_flag', 'monitor_interval_flag',
