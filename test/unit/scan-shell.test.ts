@@ -122,6 +122,10 @@ test('SLURM: #SBATCH GPUs per node × nodes, or --gpus in total', () => {
   assert.deepEqual(slurmGpus(readShell('#SBATCH --nodes=4\n#SBATCH --gres=gpu:a100:8\nsrun python x.py\n'))?.gpus.value, 32);
   assert.deepEqual(slurmGpus(readShell('#SBATCH --gpus=6\n'))?.gpus.value, 6);
   assert.equal(slurmGpus(readShell('#SBATCH --nodes=2\n')), null);
+  // The variables SLURM sets from the directives, either spelling
+  const vars = readShell('#SBATCH -N 3\n#SBATCH --gres gpu:4\n').variables;
+  assert.equal(vars.get('SLURM_NNODES')?.value, '3');
+  assert.equal(vars.get('SLURM_GPUS_ON_NODE')?.value, '4');
 });
 
 function scanFolder(name: string) {

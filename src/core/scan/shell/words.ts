@@ -169,6 +169,7 @@ class ShellReader {
     const end = t.indexOf('\n', this.i);
     const stop = end < 0 || end > this.limit ? this.limit : end;
     if (lineStart && t.startsWith('#SBATCH', this.i)) {
+      const directive: Word[] = [];
       let j = this.i + '#SBATCH'.length;
       while (j < stop) {
         while (j < stop && (t[j] === ' ' || t[j] === '\t')) j++;
@@ -179,8 +180,15 @@ class ShellReader {
           if (raw.startsWith('#')) break; // a comment after the directive
           const word: Word = { text: raw, raw, range: this.pos.range(s, j), start: s, end: j, plainPrefix: raw };
           this.sbatch.push(word);
-          this.slurmVariables(word);
+          directive.push(word);
         }
+      }
+      // `--nodes=2` or `--nodes 2` / `-N 2`
+      for (let k = 0; k < directive.length; k++) {
+        const raw = directive[k].raw;
+        const eq = raw.indexOf('=');
+        if (eq >= 0) this.slurmVariables(raw.slice(0, eq), raw.slice(eq + 1), directive[k]);
+        else if (k + 1 < directive.length) this.slurmVariables(raw, directive[k + 1].raw, directive[k]);
       }
     }
     this.i = stop;
@@ -191,21 +199,19 @@ class ShellReader {
    * VARIABLES): SLURM_NNODES / SLURM_JOB_NUM_NODES from `--nodes`, SLURM_GPUS_ON_NODE /
    * SLURM_GPUS_PER_NODE from `--gres=gpu:N` or `--gpus-per-node`.
    */
-  private slurmVariables(w: Word): void {
-    const m = /^(--nodes|-N|--gres|--gpus-per-node)=(.+)$/.exec(w.raw);
-    if (m === null) return;
+  private slurmVariables(option: string, text: string, w: Word): void {
     let value: string | null = null;
     let names: string[] = [];
-    if (m[1] === '--nodes' || m[1] === '-N') {
-      value = /^(?:\d+-)?(\d+)$/.exec(m[2])?.[1] ?? null;
+    if (option === '--nodes' || option === '-N') {
+      value = /^(?:\d+-)?(\d+)$/.exec(text)?.[1] ?? null;
       names = ['SLURM_NNODES', 'SLURM_JOB_NUM_NODES'];
-    } else {
-      value = (m[1] === '--gres' ? /(?:^|,)gpu(?::[A-Za-z0-9_-]+)?:(\d+)/.exec(m[2]) : /(\d+)$/.exec(m[2]))?.[1] ?? null;
+    } else if (option === '--gres' || option === '--gpus-per-node') {
+      value = (option === '--gres' ? /(?:^|,)gpu(?::[A-Za-z0-9_-]+)?:(\d+)/.exec(text) : /(\d+)$/.exec(text))?.[1] ?? null;
       names = ['SLURM_GPUS_ON_NODE', 'SLURM_GPUS_PER_NODE'];
     }
     if (value === null) return;
     for (const name of names) {
-      if (!this.vars.has(name)) this.vars.set(name, { value, assumed: `$${name} is what SLURM sets from #SBATCH ${w.raw}`, range: w.range });
+      if (!this.vars.has(name)) this.vars.set(name, { value, assumed: `$${name} is what SLURM sets from #SBATCH ${option} ${text}`, range: w.range });
     }
   }
 
