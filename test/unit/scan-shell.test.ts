@@ -215,6 +215,14 @@ test('DeepSpeedExamples SQuAD: eval of the command, the DeepSpeed config named b
   assert.ok(job.assumptions?.some((a) => a.includes('--num_gpus is ${NGPU_PER_NODE}') && a.includes('$1, which is given when the script runs')), job.assumptions?.join('\n'));
 });
 
+test('tune run with a built-in config name: the overrides and GPUs are read, the config is an assumption', () => {
+  const report = scanFiles([{ path: 'run.sh', text: 'tune run --nproc_per_node 4 full_finetune_distributed --config llama3_1/8B_full batch_size=2\n' }]);
+  const job = report.jobs[0];
+  assert.equal(job.settings.gpus, 4);
+  assert.equal(job.settings.perDeviceBatchSize, 2);
+  assert.deepEqual(job.assumptions, ['run.sh:1:64: --config llama3_1/8B_full names a config bundled with torchtune, which is not read from the workspace']);
+});
+
 test('scripts that launch nothing are not findings; a launch script is never an error finding', () => {
   const files: ScanFile[] = [
     { path: 'setup.sh', text: 'pip install -r requirements.txt\npython download.py\n' },

@@ -144,6 +144,9 @@ export const shellScriptDetector: Detector = {
       fields.push({ name: 'gpus', value: gpus.value, range: gpus.range });
     }
 
+    if (launch.launcher === 'tune' && launch.config !== null && !/\.ya?ml$/i.test(launch.config.value)) {
+      note(`--config ${launch.config.value} names a config bundled with torchtune, which is not read from the workspace`, launch.config.range);
+    }
     if (launch.config !== null) links.unshift({ kind: 'launch', key: `${launch.launcher} config`, value: launch.config.value, range: launch.config.range });
     if (launch.script !== null && launch.launcher !== 'tune') links.push({ kind: 'launch', key: `${launch.launcher} script`, value: launch.script.value, range: launch.script.range });
     if (notes.length > 0) out.notes.push(...notes);
