@@ -184,7 +184,6 @@ function readScriptArguments(
   const opaque = new Set<string>();
   const args = launch.args;
   const overrideStyle = launch.launcher === 'tune' || launch.launcher === 'llamafactory-cli' || launch.launcher === 'axolotl';
-  const tuneSettings: Partial<TrainingSettings> & Record<string, unknown> = {};
   for (let k = 0; k < args.length; k++) {
     const w = args[k];
     const text = w.text;
@@ -213,7 +212,6 @@ function readScriptArguments(
         const settings = apply(v);
         if (settings === null) note(`the torchtune override '${key}=${v}' is not a value torchtune accepts here`, w.range);
         else {
-          Object.assign(tuneSettings, settings);
           for (const s of Object.keys(settings) as (keyof TrainingSettings)[]) out.set(s, settings[s] as never, w.range);
           fields.push({ name: key, value: v, range: w.range });
         }
