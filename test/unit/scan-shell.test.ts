@@ -60,6 +60,9 @@ test('words: eval of a command kept in a variable is read where the command is w
   assert.deepEqual(c.words.map((w) => w.text), ['torchrun', '--nproc_per_node', '2', 'train.py', '--bf16']);
   // `train.py` is on line 3 of the file, inside the assignment
   assert.equal(c.words[3].range.line, 3);
+  // `$cmd` alone runs it too
+  const [alone] = readShell('cmd="deepspeed --num_gpus 2 main.py"\n$cmd\n').commands;
+  assert.deepEqual(alone.words.map((w) => w.text), ['deepspeed', '--num_gpus', '2', 'main.py']);
 });
 
 test('words: heredocs are skipped, and growth by self-reference stays bounded', () => {

@@ -256,6 +256,8 @@ class ShellReader {
       return;
     }
     if (k === 0 && words[0].text === 'eval' && words.length === 2 && this.evalVariable(words[1])) return;
+    // `$CMD` alone runs the words of the variable (split, without quote removal: close enough to read them).
+    if (k === 0 && words.length === 1 && !words[0].raw.startsWith('"') && this.evalVariable(words[0])) return;
     if (DECLARERS.has(words[k].text ?? '') && k === 0) {
       for (const a of words.slice(1)) if (ASSIGNMENT.test(a.plainPrefix)) this.assign(a);
       return;
@@ -284,7 +286,7 @@ class ShellReader {
   }
 
   /**
-   * `eval $CMD` / `eval "${CMD}"`: the command held in a variable is read where the variable's value
+   * `eval $CMD` / `eval "${CMD}"` (and `$CMD` alone): the command held in a variable is read where the variable's value
    * is written, with the variables as they stand now (so words that depend on an unknown stay
    * unknown one by one, and ranges point into the assignment). True when handled.
    */
