@@ -105,7 +105,7 @@ test('launchers: GPU counts, config files and script arguments of each', () => {
   assert.deepEqual([d.launcher, d.gpus?.value], ['deepspeed', 8]);
   const lf = launch('FORCE_TORCHRUN=1 NNODES=2 NPROC_PER_NODE=8 llamafactory-cli train examples/x.yaml');
   assert.deepEqual([lf.launcher, lf.gpus?.value, lf.config?.value], ['llamafactory-cli', 16, 'examples/x.yaml']);
-  assert.equal(launch('llamafactory-cli train x.yaml').gpus, null, 'without FORCE_TORCHRUN the count is the machine\'s');
+  assert.equal(launch('FORCE_TORCHRUN=1 llamafactory-cli train x.yaml').gpus, null, 'without NPROC_PER_NODE the count is the machine\'s');
   const tune = launch('tune run --nproc_per_node 2 lora_finetune_distributed --config cfg.yaml batch_size=8');
   assert.deepEqual([tune.launcher, tune.gpus?.value, tune.script?.value, tune.config?.value, tune.args.map((w) => w.text)], ['tune', 2, 'lora_finetune_distributed', 'cfg.yaml', ['batch_size=8']]);
   const ax = launch('axolotl train lora.yml');
@@ -170,8 +170,8 @@ test('torchtune: tune run overrides apply over the config, and an unread overrid
   const job = report.jobs[0];
   assert.equal(job.id, 'llama3_1_8b_qlora.yaml');
   assert.equal(job.settings.gpus, 2);
-  assert.equal(job.settings.perDeviceBatchSize, 2, 'batch_size=$BS with BS=2 over the config\'s 4');
-  assert.equal(job.settings.gradAccum, 16);
+  assert.equal(job.settings.perDeviceBatchSize, 1, 'batch_size=$BS with BS=1 over the config\'s 2');
+  assert.equal(job.settings.gradAccum, 32, 'over the config\'s 16');
   assert.equal(job.settings.seqLen, 2048);
   assert.equal(job.settings.learningRate, 3e-4, 'not overridden');
   assert.deepEqual(job.assumptions, ["finetune.sh:6:76: the torchtune override 'seed' is not read"]);
@@ -202,7 +202,10 @@ test('axolotl via accelerate -m: the config joins with its DeepSpeed file; the p
   assert.equal(job.settings.zeroStage, 1);
   const auto = new Map((job.autoValues ?? []).map((v) => [v.key, v.value]));
   assert.equal(auto.get('train_batch_size'), 2 * 2 * 4);
-  assert.equal(auto.get('gradient_clipping'), 0.5);
+  // The DeepSpeed optimizer section replaces axolotl's optimizer; its "auto" lr is axolotl's learning_rate.
+  assert.equal(job.settings.optimizer, 'AdamW');
+  assert.equal(auto.get('optimizer.params.lr'), 0.0002);
+  assert.equal(job.settings.learningRate, 0.0002);
 });
 
 test('DeepSpeedExamples SQuAD: eval of the command, the DeepSpeed config named by --deepspeed_config, the GPU count as an assumption', () => {

@@ -7,8 +7,9 @@
  *   `--mixed_precision`, `--use_deepspeed`/`--zero_stage`/`--offload_*_device`/`--deepspeed_config_file`,
  *   `--use_fsdp`/`--fsdp_sharding_strategy` — accelerate commands/launch.py.
  * - `deepspeed`: `--num_gpus N`, `--num_nodes M` — deepspeed/launcher/runner.py.
- * - `llamafactory-cli train F` (with NPROC_PER_NODE / NNODES from the environment when
- *   FORCE_TORCHRUN is set) — LLaMA-Factory src/llamafactory/cli.py.
+ * - `llamafactory-cli train F`, with `NNODES` × `NPROC_PER_NODE` from the command's environment
+ *   (LLaMA-Factory src/llamafactory/cli.py: `os.getenv("NPROC_PER_NODE", str(get_device_count()))`,
+ *   `os.getenv("NNODES", "1")`; without NPROC_PER_NODE the count is the machine's, not known here).
  * - `tune run [torchrun options] RECIPE --config F key=value...` — torchtune's `tune run`.
  * - `axolotl train F`, `python -m axolotl.cli.train F` — axolotl's CLI.
  * - `python script.py args` (also under `srun`); SLURM `#SBATCH --nodes`, `--gres=gpu:N`,
@@ -231,8 +232,9 @@ export function readLaunch(c: Command): Launch | null {
   }
   if (program === 'llamafactory-cli' || program === 'lmf') {
     if (words[1]?.text !== 'train') return null;
-    const forced = c.env.get('FORCE_TORCHRUN')?.text;
-    const n = forced !== undefined && forced !== null && /^(1|true|y)$/i.test(forced)
+    // cli.py runs torchrun (with FORCE_TORCHRUN, or on a machine with several devices) with
+    // NNODES (default 1) × NPROC_PER_NODE (default: the machine's device count).
+    const n = c.env.has('NPROC_PER_NODE')
       ? product(envCount(c.env, 'NPROC_PER_NODE', unknowns), envCount(c.env, 'NNODES', unknowns), c.env.has('NNODES'))
       : { gpus: null, from: null };
     const config = scriptValue(words[2], unknowns, 'the config');
