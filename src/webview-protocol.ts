@@ -55,6 +55,9 @@ export const PRECISIONS: readonly Precision[] = ['fp32', 'fp16-mixed', 'bf16-mix
 export const ADAPTERS = ['none', 'lora', 'qlora'] as const;
 export type Adapter = (typeof ADAPTERS)[number];
 export const ZERO_STAGES = [0, 1, 2, 3] as const;
+/** ZeRO CPU offload, as `estimate --offload` takes it. */
+export const OFFLOADS = ['none', 'optimizer', 'params'] as const;
+export type OffloadToggle = (typeof OFFLOADS)[number];
 /** How the base weights are loaded (`from_pretrained` torch_dtype/dtype); null = the job does not say. */
 export const LOAD_DTYPES = ['fp32', 'bf16', 'fp16', 'auto'] as const;
 export type LoadDtypeToggle = (typeof LOAD_DTYPES)[number];
@@ -76,6 +79,8 @@ export interface EstimateToggles {
   /** LoRA rank (used when adapter is lora or qlora). */
   readonly loraRank: number;
   readonly zeroStage: ZeroStage;
+  /** ZeRO CPU offload (needs ZeRO; parameters need stage 3). */
+  readonly offload: OffloadToggle;
   readonly gpus: number;
 }
 
@@ -376,6 +381,7 @@ export const readToggles: Reader<EstimateToggles> = record((o, p) => ({
   adapter: readField(o, 'adapter', p, (v, q) => readOneOf(v, q, ADAPTERS)),
   loraRank: readField(o, 'loraRank', p, count(1, TOGGLE_LIMITS.maxLoraRank)),
   zeroStage: readField(o, 'zeroStage', p, (v, q) => readOneOf(v, q, ZERO_STAGES)),
+  offload: readField(o, 'offload', p, (v, q) => readOneOf(v, q, OFFLOADS)),
   gpus: readField(o, 'gpus', p, count(1, TOGGLE_LIMITS.maxGpus)),
 }));
 

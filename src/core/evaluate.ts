@@ -9,10 +9,13 @@ import type { AdvisorInput, AdvisorResult, Priority, Recommendation } from './ad
 import { advisorInputForJob } from './job';
 import { resolveEstimateInput } from './memory/defaults';
 import { estimateMemory } from './memory/estimate';
-import type { EstimateInput, MemoryEstimate } from './memory/types';
+import type { EstimateInput, LoraConfig, MemoryEstimate } from './memory/types';
 import { ModelConfigNeeded, resolveModelSource, type FileAccess, type JobModel, type ModelLookup } from './model-source';
+import type { ModelInventory } from './models/types';
 import { resolveOptimizer } from './optimizers';
 import type { Ecosystem, ResolvedOptimizer } from './optimizers/types';
+import { peftDefaultLoraTargets } from './scan/peft-lora-targets';
+import { autoAssumption, resolveHiddenSizeAutos, type AutoValue } from './scan/deepspeed-auto';
 import type { ScanJob } from './scan/results';
 import { InputError, type Hyperparameters } from './types';
 
@@ -26,6 +29,15 @@ export function resolveJobModel(job: ScanJob, files: FileAccess, lookup?: ModelL
   const resolution = resolveModelSource(job, files, lookup);
   if (resolution.status === 'needs-config') throw new ModelConfigNeeded(resolution);
   return resolution.model;
+}
+
+/**
+ * The job's DeepSpeed "auto" values with the model-dependent ones (hidden-size ZeRO buckets) filled
+ * from the model config, and an assumption for each one nothing resolves.
+ */
+export function jobAutoValues(job: ScanJob, model: ModelInventory): { autoValues: AutoValue[]; assumptions: string[] } {
+  const autoValues = resolveHiddenSizeAutos(job.autoValues ?? [], model.config);
+  return { autoValues, assumptions: [...(job.assumptions ?? []), ...autoValues.filter((v) => v.value === null).map(autoAssumption)] };
 }
 
 /** The optimizer the job's files name, resolved in the ecosystem of the file that names it. */
@@ -75,6 +87,34 @@ export interface EvaluateOptions {
   readonly model?: JobModel;
   /** Places outside the scan to look for the model (local paths, the HF cache, the Hub). */
   readonly lookup?: ModelLookup;
+  /** Estimator inputs given by hand (CLI job flags, the sidebar's toggles): they replace the job's own. */
+  readonly overrides?: EstimateOverrides;
+}
+
+/**
+ * Estimator inputs stated by hand, over the job's settings. LoRA without targets takes the job's
+ * own targets, else PEFT's default for the model type.
+ */
+export type EstimateOverrides = Omit<Partial<Omit<EstimateInput, 'model' | 'optimizer'>>, 'lora'> & {
+  readonly lora?: Omit<LoraConfig, 'targets'> & { readonly targets: LoraConfig['targets'] | undefined };
+};
+
+/** The job's estimator settings with the overrides laid over them. Throws InputError when LoRA targets cannot be known. */
+export function applyOverrides(base: AdvisorInput['estimateBase'], overrides: EstimateOverrides, model: ModelInventory): AdvisorInput['estimateBase'] {
+  const { lora, ...rest } = overrides;
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(rest)) if (value !== undefined) out[key] = value;
+  if (lora !== undefined) {
+    let targets = lora.targets ?? base.lora?.targets;
+    if (targets === undefined) {
+      const modelType = typeof model.config['model_type'] === 'string' ? model.config['model_type'] : model.family;
+      const peft = peftDefaultLoraTargets(modelType);
+      if (peft === null) throw new InputError(`PEFT has no default LoRA target modules for model type '${modelType}': give the targets (module names or all-linear)`);
+      targets = peft;
+    }
+    out['lora'] = { ...lora, targets };
+  }
+  return out as AdvisorInput['estimateBase'];
 }
 
 /** The current optimizer's memory, with the inputs the advisor used for it. */
@@ -96,6 +136,10 @@ export interface JobEvaluation {
   readonly currentEstimate: CurrentEstimate | null;
   /** Why the current optimizer could not be estimated (a user-caused InputError's message). */
   readonly currentEstimateError: string | null;
+  /** The job's DeepSpeed "auto" values, the model-dependent ones filled from the model config. */
+  readonly autoValues: readonly AutoValue[];
+  /** What the job's files leave open and the evaluation had to assume (unresolved "auto", ...). */
+  readonly jobAssumptions: readonly string[];
 }
 
 /**
@@ -118,7 +162,8 @@ export function evaluateJob(job: ScanJob, files: FileAccess, options: EvaluateOp
     priority: options.priority,
     ...(options.gpus !== undefined ? { gpus: options.gpus } : {}),
   });
-  const input: AdvisorInput = { ...base, current: current.kind === 'resolved' ? current.resolved : null };
+  const estimateBase = options.overrides === undefined ? base.estimateBase : applyOverrides(base.estimateBase, options.overrides, model.inventory);
+  const input: AdvisorInput = { ...base, estimateBase, current: current.kind === 'resolved' ? current.resolved : null };
   const result = recommend(input);
 
   let currentEstimate: CurrentEstimate | null = null;
@@ -140,5 +185,6 @@ export function evaluateJob(job: ScanJob, files: FileAccess, options: EvaluateOp
       currentEstimateError = e.message;
     }
   }
-  return { job, model, input, result, current, currentEstimate, currentEstimateError };
+  const { autoValues, assumptions: jobAssumptions } = jobAutoValues(job, model.inventory);
+  return { job, model, input, result, current, currentEstimate, currentEstimateError, autoValues, jobAssumptions };
 }

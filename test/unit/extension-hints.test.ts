@@ -161,3 +161,22 @@ test('a job that needs a model config: an information diagnostic at the model na
   assert.equal(lens?.command, 'pickModelConfig');
   assert.match(lens?.title ?? '', /needs a model config/);
 });
+
+test('DeepSpeed "auto" is never an error diagnostic; an "auto" nothing fills is an information note at its range', () => {
+  const files: ScanFile[] = [
+    { path: 'config.json', text: JSON.stringify({ model_type: 'gpt2', n_embd: 768, n_layer: 12, n_head: 12, n_positions: 1024, vocab_size: 50257 }) },
+    { path: 'args.json', text: JSON.stringify({ output_dir: 'o', per_device_train_batch_size: 4, deepspeed: 'ds.json' }) },
+    // line 2 `  "train_batch_size": "auto",`: the world size is not known here
+    { path: 'ds.json', text: '{\n  "train_batch_size": "auto",\n  "gradient_clipping": "auto",\n  "train_micro_batch_size_per_gpu": "auto",\n  "zero_optimization": {"stage": 2}\n}\n' },
+  ];
+  const report = scanFiles(files);
+  const outcomes = new Map<string, JobOutcome>();
+  for (const job of report.jobs) {
+    outcomes.set(job.id, { kind: 'evaluated', evaluation: evaluateJob(job, { readText: (p) => files.find((f) => f.path === p)?.text ?? '' }, { gpuMemoryBytes: 24 * GiB, priority: 'quality' }) });
+  }
+  const hints = analyse({ report, outcomes, budget: RTX_4090, t });
+  const onDs = hints.diagnostics.filter((d) => d.path === 'ds.json');
+  assert.deepEqual(onDs.map((d) => [d.code, d.severity, d.range.line]), [['config-note', 'information', 2]]);
+  assert.match(onDs[0].message, /^"train_batch_size" is "auto" and stays unknown: it would be filled from the world size/);
+  assert.ok(!hints.diagnostics.some((d) => d.severity === 'error'));
+});

@@ -10,7 +10,7 @@ import { fixtureProfile } from './charts-fixtures';
 const wire = (m: unknown): unknown => JSON.parse(JSON.stringify(m));
 
 const TOGGLES: EstimateToggles = {
-  precision: 'bf16-mixed', batchSize: 4, seqLen: 2048, gradientCheckpointing: false, loadDtype: null, adapter: 'none', loraRank: 8, zeroStage: 0, gpus: 1,
+  precision: 'bf16-mixed', batchSize: 4, seqLen: 2048, gradientCheckpointing: false, loadDtype: null, adapter: 'none', loraRank: 8, zeroStage: 0, offload: 'none', gpus: 1,
 };
 
 const MEMORY: MemoryView = {

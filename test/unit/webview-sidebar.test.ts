@@ -68,7 +68,7 @@ test('selectJob: the ranking is the advisor’s and every bar is the estimator�
   assert.equal(ev.recommendation.ranked.find((r) => r.current)?.optimizer, 'adamw'); // optim: adamw_torch
   assert.equal(ev.recommendation.canApply, true);
   // The toggles start from the file: micro-batch 4, max_seq_length 2048, bf16 mixed, no checkpointing.
-  assert.deepEqual(ev.memory.toggles, { precision: 'bf16-mixed', batchSize: 4, seqLen: 2048, gradientCheckpointing: false, loadDtype: null, adapter: 'none', loraRank: 8, zeroStage: 0, gpus: 1 });
+  assert.deepEqual(ev.memory.toggles, { precision: 'bf16-mixed', batchSize: 4, seqLen: 2048, gradientCheckpointing: false, loadDtype: null, adapter: 'none', loraRank: 8, zeroStage: 0, offload: 'none', gpus: 1 });
   // AdamW's bar, estimated here directly: the job's AdamW with its own betas/eps, micro-batch 4, seq 2048, bf16 mixed.
   const adamw = resolveOptimizer('adamw_torch', { betas: [0.9, 0.999], eps: 1e-8 })!;
   const direct = estimateMemory(resolveEstimateInput({
@@ -85,7 +85,7 @@ test('selectJob: the ranking is the advisor’s and every bar is the estimator�
 test('reestimate: toggles change the bars to the estimator’s numbers for those settings', async () => {
   const { deps, port, controller } = setup();
   await controller.handle(makeRequest(1, 'selectJob', { jobId: LLAMA }));
-  const toggles = { precision: 'bf16-mixed' as const, batchSize: 1, seqLen: 1024, gradientCheckpointing: true, loadDtype: 'bf16' as const, adapter: 'lora' as const, loraRank: 16, zeroStage: 0 as const, gpus: 1 };
+  const toggles = { precision: 'bf16-mixed' as const, batchSize: 1, seqLen: 1024, gradientCheckpointing: true, loadDtype: 'bf16' as const, adapter: 'lora' as const, loraRank: 16, zeroStage: 0 as const, offload: 'none' as const, gpus: 1 };
   await controller.handle(makeRequest(2, 'reestimate', { jobId: LLAMA, toggles }));
   const memory = response<MemoryView>(port, 2, 'reestimate');
   assert.deepEqual(memory.toggles, toggles);
@@ -109,9 +109,32 @@ test('reestimate: toggles change the bars to the estimator’s numbers for those
   assert.ok(direct.bytes.peak < before / 2);
 });
 
+test('reestimate: the ZeRO stage, CPU offload and GPU count toggles are estimate --zero-stage/--offload/--gpus', async () => {
+  const { deps, port, controller } = setup();
+  await controller.handle(makeRequest(1, 'selectJob', { jobId: LLAMA }));
+  const own = response<JobEvaluationView>(port, 1, 'selectJob').memory.toggles;
+  assert.equal(own.offload, 'none');
+  const toggles = { ...own, zeroStage: 3 as const, offload: 'params' as const, gpus: 8 };
+  await controller.handle(makeRequest(2, 'reestimate', { jobId: LLAMA, toggles }));
+  const memory = response<MemoryView>(port, 2, 'reestimate');
+  assert.deepEqual(memory.toggles, toggles);
+  const { input } = await llamaInput(deps);
+  const adamw = resolveOptimizer('adamw_torch', { betas: [0.9, 0.999], eps: 1e-8 })!;
+  const direct = estimateMemory(resolveEstimateInput({
+    model: input.model, optimizer: adamw, hyperparameters: { betas: [0.9, 0.999], eps: 1e-8 },
+    batchSize: own.batchSize, gradAccum: 8, seqLen: own.seqLen ?? undefined, precision: own.precision, gradientCheckpointing: own.gradientCheckpointing,
+    zeroStage: 3, offload: 'params', gpus: 8, gpuMemoryBytes: 24 * GiB,
+  }));
+  assert.deepEqual(memory.bars.find((b) => b.optimizer === 'adamw')?.bytes, direct.bytes);
+  // Offload without ZeRO is not a DeepSpeed setup: estimated without it, and said so.
+  await controller.handle(makeRequest(3, 'reestimate', { jobId: LLAMA, toggles: { ...toggles, zeroStage: 0 as const } }));
+  const noZero = response<MemoryView>(port, 3, 'reestimate');
+  assert.ok(noZero.notes.some((n) => n.startsWith('Offloading the params needs ZeRO')), noZero.notes.join('\n'));
+});
+
 test('reestimate: settings the estimator rejects come back as one clear error', async () => {
   const { port, controller } = setup();
-  const toggles = { precision: 'bf16' as const, batchSize: 1, seqLen: 128, gradientCheckpointing: false, loadDtype: null, adapter: 'lora' as const, loraRank: 99_999, zeroStage: 0 as const, gpus: 1 };
+  const toggles = { precision: 'bf16' as const, batchSize: 1, seqLen: 128, gradientCheckpointing: false, loadDtype: null, adapter: 'lora' as const, loraRank: 99_999, zeroStage: 0 as const, offload: 'none' as const, gpus: 1 };
   await controller.handle(makeRequest(1, 'reestimate', { jobId: LLAMA, toggles }));
   assert.match(errorOf(port, 1), /LoRA rank 99999 is larger than the smallest targeted dimension \(4096\)/);
 });

@@ -77,7 +77,7 @@ test('default trajectory settings: the top three ranked plus the current optimiz
       ranked: [ranked('lion', 1), ranked('adamw-8bit', 2), ranked('adafactor', 3), ranked('sgd', 4), ranked('adamw', 5, true)],
       plan: null, notes: [], assumptions: [], canApply: true,
     },
-    memory: { jobId: 'a', toggles: { precision: 'fp32' as const, batchSize: 1, seqLen: null, gradientCheckpointing: false, loadDtype: null, adapter: 'none' as const, loraRank: 8, zeroStage: 0 as const, gpus: 1 }, budgetBytes: null, bars: [], notes: [] },
+    memory: { jobId: 'a', toggles: { precision: 'fp32' as const, batchSize: 1, seqLen: null, gradientCheckpointing: false, loadDtype: null, adapter: 'none' as const, loraRank: 8, zeroStage: 0 as const, offload: 'none' as const, gpus: 1 }, budgetBytes: null, bars: [], notes: [] },
   };
   assert.deepEqual(defaultTraceSettings(evaluation), { problem: 'rosenbrock', optimizers: ['lion', 'adamw-8bit', 'adafactor', 'adamw'], steps: 500, lr: null });
   assert.deepEqual(defaultTraceSettings(null).optimizers, ['adamw', 'sgd-momentum']);

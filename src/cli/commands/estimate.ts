@@ -1,6 +1,7 @@
 import { resolveEstimateInput } from '../../core/memory/defaults';
 import { estimateMemory } from '../../core/memory/estimate';
-import type { EstimateInput, LoraConfig, MemoryEstimate } from '../../core/memory/types';
+import type { EstimateOverrides } from '../../core/evaluate';
+import type { EstimateInput, MemoryEstimate } from '../../core/memory/types';
 import type { ModelInventory } from '../../core/models/types';
 import { peftDefaultLoraTargets } from '../../core/scan';
 import { resolveOptimizer } from '../../core/optimizers';
@@ -33,12 +34,8 @@ export const JOB_FLAGS: readonly FlagSpec[] = [
   { name: 'gpu-memory', type: 'size', help: 'memory of one GPU: 24GiB (2^30), 80GB (1e9) or bytes', defaultText: 'unknown (fits = null)' },
 ];
 
-/** The partial estimate input the job flags describe (undefined = default). */
-type JobOverrides = Omit<Partial<Omit<EstimateInput, 'model' | 'optimizer'>>, 'lora'> & {
-  lora?: Omit<LoraConfig, 'targets'> & { targets: LoraConfig['targets'] | undefined };
-};
-
-export function jobOverrides(args: ParsedArgs): JobOverrides {
+/** The partial estimate input the job flags describe (undefined = not given). Shared by `estimate` and `recommend`. */
+export function jobOverrides(args: ParsedArgs): EstimateOverrides {
   const o: Record<string, unknown> = {};
   const set = (key: string, value: unknown) => {
     if (value !== undefined) o[key] = value;
@@ -68,7 +65,7 @@ export function jobOverrides(args: ParsedArgs): JobOverrides {
     const t = targets === undefined ? undefined : targets.length === 1 && targets[0] === 'all-linear' ? 'all-linear' : targets;
     o['lora'] = { rank, targets: t, qlora, ...(computeDtype !== undefined ? { computeDtype } : {}) };
   }
-  return o as JobOverrides;
+  return o as EstimateOverrides;
 }
 
 /** PEFT's default target modules for the model type (what LoraConfig() picks when none are given). */

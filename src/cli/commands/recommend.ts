@@ -1,6 +1,6 @@
 import * as path from 'node:path';
-import { isPriority, PRIORITIES, type AdvisorResult, type Priority } from '../../core/advisor/types';
-import { evaluateJob } from '../../core/evaluate';
+import { isPriority, PRIORITIES, type Priority } from '../../core/advisor/types';
+import { evaluateJob, type JobEvaluation } from '../../core/evaluate';
 import { ModelConfigNeeded, NEEDS_MODEL_CONFIG, type JobModel, type ModelOrigin } from '../../core/model-source';
 import { countParams } from '../../core/models';
 import type { ScanJob } from '../../core/scan/results';
@@ -9,8 +9,10 @@ import { formatBytes, formatCount } from '../../core/units';
 import { JSON_FLAG, flag, printJson, type Command } from '../command';
 import { detectGpus, summarizeGpus } from '../../platform/gpu';
 import { EXIT, table } from '../io';
+import type { FlagSpec } from '../args';
 import { diskFiles } from '../model-source';
 import { cliModelLookup, consentOf, HUB_FLAGS, hubDecision } from '../model-lookup';
+import { JOB_FLAGS, jobOverrides } from './estimate';
 import { DEFAULT_MAX_FILE, scanFolder } from './scan';
 import { parseSize } from '../../core/units';
 
@@ -20,7 +22,9 @@ function sourceDocument(model: JobModel): ModelOrigin {
   return model.origin ?? { kind: 'workspace', location: model.source };
 }
 
-function jobDocument(job: ScanJob, jobModel: JobModel, result: AdvisorResult) {
+function jobDocument(evaluation: JobEvaluation) {
+  const { job, result } = evaluation;
+  const jobModel = evaluation.model;
   const model = jobModel.inventory;
   const counts = countParams(model);
   return {
@@ -52,9 +56,10 @@ function jobDocument(job: ScanJob, jobModel: JobModel, result: AdvisorResult) {
     strategies: result.strategies,
     strategyPlan: result.strategyPlan,
     notes: result.notes,
-    assumptions: [...(jobModel.assumptions ?? []), ...result.assumptions],
+    assumptions: [...(jobModel.assumptions ?? []), ...evaluation.jobAssumptions, ...result.assumptions],
     baseDtype: result.baseDtype,
     defaults: job.defaults,
+    deepspeedAuto: evaluation.autoValues.map((v) => ({ path: v.path, key: v.key, range: v.range, value: v.value, from: v.from })),
   };
 }
 
@@ -120,6 +125,7 @@ function renderJob(doc: JobDoc, top: number): string {
   }
   for (const w of doc.model.warnings) lines.push(`model: ${w}`);
   for (const n of doc.model.notes) lines.push(`model: ${n}`);
+  for (const a of doc.deepspeedAuto) if (a.value !== null) lines.push(`auto: ${a.path} "${a.key}" = ${JSON.stringify(a.value)} from ${a.from}`);
   for (const n of doc.notes) lines.push(`note: ${n.text}`);
   for (const a of doc.assumptions) lines.push(`assumed: ${a}`);
   return lines.join('\n');
@@ -129,12 +135,23 @@ function renderNeeds(doc: NeedsDoc): string {
   return [`== ${doc.source}: ${NEEDS_MODEL_CONFIG}`, `  ${doc.reason}`, '  Point the job at a folder holding its config.json (model_name_or_path, base_model, checkpoint_dir, ...), or allow the Hub with --hub.'].join('\n');
 }
 
+/**
+ * `estimate`'s job flags with the same names, types and meanings; here each one overrides what the
+ * job's files say (the defaults are the job's own).
+ */
+export const RECOMMEND_JOB_FLAGS: readonly FlagSpec[] = JOB_FLAGS.map((f) => {
+  if (f.name === 'gpu-memory') return { ...f, defaultText: 'nvidia-smi, else unknown' };
+  if (f.name === 'gpus') return { ...f, defaultText: "the job's, else nvidia-smi's count, else 1" };
+  return { ...f, defaultText: `the job's, else ${f.defaultText ?? 'the estimator default'}` };
+});
+
 export const recommendCommand: Command = {
   name: 'recommend',
   summary: 'rank optimizers for each training job in a folder (or one file), with reasons, hyperparameters and memory strategies',
-  usage: 'recommend <folder|file> [--gpu-memory SIZE] [--gpus N] [--priority memory|speed|stability|quality] [--json]',
+  usage: 'recommend <folder|file> [--gpu-memory SIZE] [--gpus N] [job options as for estimate] [--priority memory|speed|stability|quality] [--json]',
   details:
     'GPU memory: --gpu-memory, else what nvidia-smi reports, else unknown (fits = null).\n' +
+    "Job options (--batch-size, --zero-stage, --offload, --lora-rank, ...) mean what they mean for estimate and replace the job's own values.\n" +
     'JSON: {"inputs", "jobs": [{"source", "model", "recommendations": [{"optimizer", "rank", "fits", "peakBytes", "reasons",\n' +
     '"hyperparameters"}], "strategies": [{"id", "savingBytes", "text"}]} or {"source", "status": "needs a model config", "reason"}],\n' +
     '"errors"}. The JSON is printed whenever jobs were found; exit 3 when some job is incomplete.\n' +
@@ -143,8 +160,7 @@ export const recommendCommand: Command = {
     'OPTIMIZER_ADVISOR_HUB=1; --offline and HF_HUB_OFFLINE=1 always win; token from HF_TOKEN or HF_HOME/token),\n' +
     'then a preset with the same name after the organisation.',
   flags: [
-    { name: 'gpu-memory', type: 'size', help: 'memory of one GPU: 24GiB (2^30), 80GB (1e9) or bytes', defaultText: 'nvidia-smi, else unknown' },
-    { name: 'gpus', type: 'int', min: 1, max: 1_000_000, help: 'data-parallel GPUs', defaultText: "the job's, else nvidia-smi's count, else 1" },
+    ...RECOMMEND_JOB_FLAGS,
     { name: 'priority', type: 'string', choices: PRIORITIES, help: 'what matters most', defaultText: 'quality' },
     { name: 'top', type: 'int', min: 1, max: 100, help: 'rows per job in the table (JSON has all)', defaultText: '8' },
     { name: 'max-file-size', type: 'string', help: 'skip files larger than this while scanning', defaultText: DEFAULT_MAX_FILE },
@@ -159,16 +175,19 @@ export const recommendCommand: Command = {
     const priority: Priority = priorityText;
     let gpuMemoryBytes = flag<number>(args, 'gpu-memory') ?? null;
     let gpuSource = gpuMemoryBytes === null ? 'unknown' : '--gpu-memory';
-    let gpus = flag<number>(args, 'gpus');
+    const gpus = flag<number>(args, 'gpus');
+    // nvidia-smi's count applies to jobs that do not state theirs (a launcher's num_processes wins).
+    let detectedCount: number | undefined;
     if (gpuMemoryBytes === null) {
       const detection = await detectGpus();
       const detected = detection === null ? null : summarizeGpus(detection);
       if (detected) {
         gpuMemoryBytes = detected.memoryBytes;
         gpuSource = `${detected.source} (${detected.names.join(', ')})`;
-        gpus ??= detected.count;
+        detectedCount = detected.count;
       }
     }
+    const { gpuMemoryBytes: _memory, gpus: _gpus, ...overrides } = jobOverrides(args);
     const maxFileBytes = parseSize(flag<string>(args, 'max-file-size') ?? DEFAULT_MAX_FILE, '--max-file-size');
     const scan = await scanFolder(target, io.cwd, maxFileBytes);
     const abs = path.resolve(io.cwd, target);
@@ -186,8 +205,15 @@ export const recommendCommand: Command = {
     const errors: { source: string; message: string }[] = [];
     for (const job of jobs) {
       try {
-        const evaluation = evaluateJob(job, diskFiles(scan.root), { gpuMemoryBytes, priority, lookup, ...(gpus !== undefined ? { gpus } : {}) });
-        docs.push(jobDocument(job, evaluation.model, evaluation.result));
+        const jobGpus = gpus ?? (job.settings.gpus === undefined ? detectedCount : undefined);
+        const evaluation = evaluateJob(job, diskFiles(scan.root), {
+          gpuMemoryBytes,
+          priority,
+          lookup,
+          ...(jobGpus !== undefined ? { gpus: jobGpus } : {}),
+          ...(Object.keys(overrides).length > 0 ? { overrides } : {}),
+        });
+        docs.push(jobDocument(evaluation));
       } catch (e) {
         if (e instanceof ModelConfigNeeded) docs.push(needsConfigDocument(job, e));
         else if (e instanceof InputError) errors.push({ source: job.id, message: e.format() });
@@ -198,13 +224,17 @@ export const recommendCommand: Command = {
     const allErrors = [...failedFiles, ...errors];
     const incomplete = allErrors.length > 0 || docs.some((d) => d.status !== 'ok');
     const code = incomplete ? EXIT.partial : EXIT.ok;
-    const inputs = { target, gpuMemoryBytes, gpuMemorySource: gpuSource, gpus: gpus ?? null, priority, hub: hubDecision(env, consent).allowed };
+    const inputs = { target, gpuMemoryBytes, gpuMemorySource: gpuSource, gpus: gpus ?? null, priority, hub: hubDecision(env, consent).allowed, overrides };
     if (flag<boolean>(args, 'json')) {
       printJson(io, { inputs, jobs: docs, errors: allErrors });
       return code;
     }
     const top = flag<number>(args, 'top') ?? 8;
-    const header = `GPU memory: ${gpuMemoryBytes === null ? 'unknown (give --gpu-memory to check fits)' : `${formatBytes(gpuMemoryBytes)} per GPU from ${gpuSource}`} · priority: ${priority}`;
+    const given = Object.entries(overrides).map(([k, v]) => `${k} ${JSON.stringify(v)}`);
+    const header =
+      `GPU memory: ${gpuMemoryBytes === null ? 'unknown (give --gpu-memory to check fits)' : `${formatBytes(gpuMemoryBytes)} per GPU from ${gpuSource}`} · priority: ${priority}` +
+      (gpus !== undefined ? ` · GPUs: ${gpus} (--gpus)` : '') +
+      (given.length > 0 ? `\nGiven by hand (replacing the jobs' own values): ${given.join(', ')}` : '');
     const body = docs.length
       ? docs.map((d) => (d.status === 'ok' ? renderJob(d, top) : renderNeeds(d))).join('\n\n')
       : 'No training jobs found (looked for HF config.json and Trainer arguments JSON).';

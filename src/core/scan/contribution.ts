@@ -4,6 +4,7 @@
  */
 import type { Citation, HyperValue } from '../types';
 import type { Ecosystem } from '../optimizers/types';
+import type { AutoField } from './deepspeed-auto';
 import type { Contribution } from './detector';
 import type { DefaultedSetting, SettingSource } from './results';
 import type { SourceRange, TrainingSettings } from './types';
@@ -28,6 +29,12 @@ export class ContributionBuilder {
   loraWithoutTargets: Contribution['loraWithoutTargets'];
   /** Ecosystem whose spellings `settings.optimizer` (or its default) uses. */
   optimizerEcosystem: Ecosystem | undefined;
+  /** DeepSpeed "auto" values the file writes. */
+  readonly deepspeedAutos: AutoField[] = [];
+  /** The file's arguments go to the Hugging Face Trainer (which fills DeepSpeed "auto"). */
+  runsHfTrainer = false;
+  /** What the file leaves open (a launch script's unset variables, ...), as assumption texts. */
+  readonly notes: string[] = [];
 
   constructor(readonly path: string) {}
 
@@ -77,6 +84,9 @@ export class ContributionBuilder {
       defaultSettings: this.defaultSettings,
       ...(this.loraWithoutTargets !== undefined ? { loraWithoutTargets: this.loraWithoutTargets } : {}),
       ...(this.optimizerEcosystem !== undefined ? { optimizerEcosystem: this.optimizerEcosystem } : {}),
+      ...(this.deepspeedAutos.length > 0 ? { deepspeedAutos: [...this.deepspeedAutos] } : {}),
+      ...(this.runsHfTrainer ? { runsHfTrainer: true } : {}),
+      ...(this.notes.length > 0 ? { notes: [...this.notes] } : {}),
     };
   }
 }

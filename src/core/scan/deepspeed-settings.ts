@@ -2,11 +2,13 @@
  * Reading a DeepSpeed config object (a ds_config.json file, or the dict given inline as
  * TrainingArguments' `deepspeed`) into training settings. Keys per the DeepSpeed configuration
  * reference (https://www.deepspeed.ai/docs/config-json/). A value of "auto" (the Hugging Face
- * integration fills it from the Trainer arguments) is recorded as a field and sets nothing here.
+ * integration fills it from the Trainer arguments) is recorded as a field, sets nothing here, and is
+ * listed in the contribution's `deepspeedAutos` for the job to fill (./deepspeed-auto.ts).
  */
 import type { HyperValue, Precision } from '../types';
 import type { ParseWarning } from '../parse/node';
 import type { ContributionBuilder } from './contribution';
+import type { AutoField } from './deepspeed-auto';
 import type { FieldReader } from './fields';
 import type { SourceRange } from './types';
 
@@ -29,8 +31,25 @@ function countOrAuto(reader: FieldReader, key: string): { value: number; range: 
   return read !== undefined && read.value !== null ? { value: read.value, range: read.range } : null;
 }
 
+/**
+ * Every "auto" of the config, at any depth, with its DeepSpeed-relative key (the reader's prefix,
+ * `deepspeed.` for an inline dict, is dropped). Jobs fill them from the Trainer (./deepspeed-auto.ts).
+ */
+function collectAutos(reader: FieldReader, prefix: string, out: AutoField[], depth = 0): void {
+  if (depth > 8) return;
+  for (const key of reader.keys()) {
+    const node = reader.node(key);
+    const dsKey = prefix === '' ? key : `${prefix}.${key}`;
+    if (node?.kind === 'string' && node.value === 'auto') out.push({ key: dsKey, name: reader.nameOf(key), range: node.range });
+    else if (node?.kind === 'object') collectAutos(reader.nested(key) as FieldReader, dsKey, out, depth + 1);
+  }
+}
+
 /** Every setting a DeepSpeed config object states. */
 export function readDeepSpeed(reader: FieldReader, out: ContributionBuilder, warnings: ParseWarning[]): void {
+  const autos: AutoField[] = [];
+  collectAutos(reader, '', autos);
+  out.deepspeedAutos.push(...autos);
   const micro = countOrAuto(reader, 'train_micro_batch_size_per_gpu');
   const accum = countOrAuto(reader, 'gradient_accumulation_steps');
   const total = countOrAuto(reader, 'train_batch_size');
@@ -49,7 +68,7 @@ export function readDeepSpeed(reader: FieldReader, out: ContributionBuilder, war
       out.set('gpus', total.value / perStep, total.range);
     }
   }
-  reader.number('gradient_clipping', { min: 0 });
+  if (!isAuto(reader, 'gradient_clipping')) reader.number('gradient_clipping', { min: 0 });
   readOptimizerSection(reader, out);
   readSchedulerSection(reader, out);
   readZero(reader, out, warnings);

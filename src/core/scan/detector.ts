@@ -6,6 +6,7 @@
 import type { InputError } from '../types';
 import type { Ecosystem } from '../optimizers/types';
 import type { ParseWarning, ParsedNode } from '../parse/node';
+import type { AutoField } from './deepspeed-auto';
 import type { DefaultedSetting, SettingSource } from './results';
 import type { FieldFinding, ScanFile, SourceRange, TrainingSettings } from './types';
 
@@ -32,12 +33,20 @@ export type FileRole =
   /** Describes a training run (Trainer arguments): each one anchors a job. */
   | 'training'
   /** Contributes settings when referenced (e.g. a DeepSpeed config), else forms a folder job. */
-  | 'auxiliary';
+  | 'auxiliary'
+  /**
+   * Launches a run (a shell launch script): joins the job of the training config or script it
+   * launches (its values override that job's files), else anchors a job of its own.
+   */
+  | 'launcher';
 
 /** A reference from one file to another file, folder or hub model, as written. */
 export interface Link {
-  /** 'model': a model folder, config file or hub id; 'config': another config file (DeepSpeed, ...). */
-  readonly kind: 'model' | 'config';
+  /**
+   * 'model': a model folder, config file or hub id; 'config': another config file (DeepSpeed, ...);
+   * 'launch': the training config or script a launcher runs.
+   */
+  readonly kind: 'model' | 'config' | 'launch';
   /** Key that holds the reference, e.g. `model_name_or_path`. */
   readonly key: string;
   readonly value: string;
@@ -63,6 +72,12 @@ export interface Contribution {
    * different tools (DeepSpeed "Adam" is AdamW, timm "sgd" is Nesterov SGD).
    */
   readonly optimizerEcosystem?: Ecosystem;
+  /** DeepSpeed "auto" values the file writes (filled per job from the Trainer's arguments). */
+  readonly deepspeedAutos?: readonly AutoField[];
+  /** The file's arguments go to the Hugging Face Trainer, whose DeepSpeed integration fills "auto". */
+  readonly runsHfTrainer?: boolean;
+  /** What the file leaves open and the job must assume (a launch script's unset variables, ...). */
+  readonly notes?: readonly string[];
 }
 
 export interface FindingError {

@@ -4,6 +4,7 @@ export { parseConfigFile, parseConfigTree, type ConfigTree } from './config-file
 export { DETECTORS } from './detectors';
 export type { Detector, Detection, FileSyntax, ParsedFile, FileRole, Link, Contribution, FindingError } from './detector';
 export type { ScanReport, ScanJob, ScanWarning, DefaultedSetting, PendingLora, SettingSource, DefaultValue } from './results';
+export { DEEPSPEED_AUTO_RULES, HF_DEEPSPEED_AUTO_SOURCE, autoAssumption, resolveHiddenSizeAutos, type AutoValue, type AutoField } from './deepspeed-auto';
 export { peftDefaultLoraTargets, PEFT_LORA_TARGETS, PEFT_LORA_TARGETS_SOURCE } from './peft-lora-targets';
 export { TRAINER_DEFAULTS, TRAINING_ARGUMENTS_SOURCE } from './hf-defaults';
 export { isHubRepoId } from './jobs';

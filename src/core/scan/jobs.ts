@@ -1,6 +1,10 @@
 /**
  * Joining recognised files into training jobs.
  *
+ * 0. A 'launcher' (shell launch script) joins the job of the training file it launches (its 'launch'
+ *    links: the config given to llamafactory-cli / axolotl / tune / the script, then the Python
+ *    script), tried from the script's folder and every folder above it (where it may be run);
+ *    a launcher that launches no training file it can find anchors a job of its own.
  * 1. Every 'training' file anchors a job (id = its path). Its references are followed: config
  *    references (`deepspeed`, accelerate's `deepspeed_config_file`) add that file, and the files it
  *    references, transitively. Model references (`model_name_or_path`, axolotl `base_model`, a
@@ -17,10 +21,14 @@
  * 4. Files left over form one job per folder (id = the folder); a folder with several model
  *    configs gives one job per config (id = the config's path). Auxiliary files alone form no job.
  * Settings: explicit values of referenced files override the referencing file (a DeepSpeed
- * `optimizer` section replaces the Trainer's `optim`); a default applies only when no file of the
- * job wrote that setting.
+ * `optimizer` section replaces the Trainer's `optim`), and a launcher's values override them all (the
+ * command line wins); a default applies only when no file of the job wrote that setting. DeepSpeed
+ * "auto" values are filled from the merged settings when a member runs the HF Trainer
+ * (./deepspeed-auto.ts).
  */
 import type { Ecosystem } from '../optimizers/types';
+import type { HyperValue } from '../types';
+import { resolveAutos, type AutoValue } from './deepspeed-auto';
 import type { Detection, Link } from './detector';
 import { PEFT_LORA_TARGETS_SOURCE, peftDefaultLoraTargets } from './peft-lora-targets';
 import { childPath, comparePaths, folderOf, isAbsoluteLike, joinRelative } from './paths';
@@ -69,10 +77,33 @@ export function buildJobs(
   const drafts: JobDraft[] = [];
   const needsModel: JobDraft[] = [];
 
-  const anchors = detected.filter((d) => d.detection.role === 'training');
+  // A launcher (shell script) joins the training file it launches; one that launches none it can
+  // find anchors a job of its own.
+  const launchedBy = new Map<string, DetectedFile[]>();
+  const ownJobs: DetectedFile[] = [];
+  for (const launcher of detected.filter((d) => d.detection.role === 'launcher')) {
+    let target: DetectedFile | undefined;
+    for (const link of launcher.detection.links) {
+      if (link.kind !== 'launch') continue;
+      const found = resolveFile(link, launcher.path, byPath, true);
+      if (found !== undefined && found.detection.role === 'training') {
+        target = found;
+        break;
+      }
+      if (found === undefined && /\.(ya?ml|json)$/i.test(link.value) && !candidatePaths(link.value, launcher.path, true).some((p) => scannedPaths.has(p))) {
+        warn({ path: launcher.path, line: link.range.line, column: link.range.column, message: `the launch runs '${link.value}', which is not among the scanned files` });
+      }
+    }
+    if (target === undefined) ownJobs.push(launcher);
+    else launchedBy.set(target.path, [...(launchedBy.get(target.path) ?? []), launcher]);
+  }
+
+  const anchors = [...detected.filter((d) => d.detection.role === 'training'), ...ownJobs];
   for (const anchor of anchors) {
-    const draft: JobDraft = { id: anchor.path, folder: folderOf(anchor.path), members: [anchor], model: null, modelType: null };
+    const launchers = launchedBy.get(anchor.path) ?? [];
+    const draft: JobDraft = { id: anchor.path, folder: folderOf(anchor.path), members: [anchor, ...launchers], model: null, modelType: null };
     claimed.add(anchor.path);
+    for (const l of launchers) claimed.add(l.path);
     const modelLinks = followConfigLinks(draft, byPath, scannedPaths, claimed, warn);
     if (modelLinks.length > 0) linkModel(draft, modelLinks, byPath, folders, claimed, warn);
     else needsModel.push(draft);
@@ -163,6 +194,15 @@ function followConfigLinks(
   from = 0,
 ): { link: Link; path: string }[] {
   const modelLinks: { link: Link; path: string }[] = [];
+  // Where the job's launch scripts may be run from: their folders and the folders above them.
+  const runFrom: string[] = [];
+  for (const m of draft.members) {
+    if (m.detection.role !== 'launcher') continue;
+    for (let f = folderOf(m.path); ; f = folderOf(f)) {
+      if (!runFrom.includes(f)) runFrom.push(f);
+      if (f === '.') break;
+    }
+  }
   for (let i = from; i < draft.members.length; i++) {
     const member = draft.members[i];
     for (const link of member.detection.links) {
@@ -170,13 +210,15 @@ function followConfigLinks(
         modelLinks.push({ link, path: member.path });
         continue;
       }
-      const target = resolveFile(link, member.path, byPath);
+      if (link.kind === 'launch') continue; // joined before (buildJobs)
+      const launched = member.detection.role === 'launcher';
+      const target = resolveFile(link, member.path, byPath, launched, runFrom);
       if (target !== undefined) {
         if (target.detection.role !== 'training' && !draft.members.includes(target)) {
           draft.members.push(target);
           claimed.add(target.path);
         }
-      } else if (!candidatePaths(link.value, member.path).some((p) => scannedPaths.has(p))) {
+      } else if (!candidatePaths(link.value, member.path, launched, runFrom).some((p) => scannedPaths.has(p))) {
         warn({
           path: member.path,
           line: link.range.line,
@@ -221,18 +263,27 @@ function linkModel(
   if (failure !== null) warn({ path: failure.path, line: failure.link.range.line, column: failure.link.range.column, message: failure.message });
 }
 
-/** Relative paths a reference may mean: from the referencing file's folder, then from the root. */
-function candidatePaths(value: string, fromPath: string): string[] {
+/**
+ * Relative paths a reference may mean: from the referencing file's folder, then from the root. A
+ * launch script's paths are relative to where it is run, usually an ancestor of its folder (a
+ * project's root, with the script in `scripts/`): every ancestor is tried, nearest first.
+ */
+function candidatePaths(value: string, fromPath: string, fromLauncher = false, runFrom: readonly string[] = []): string[] {
   if (isAbsoluteLike(value)) return [];
+  const bases = [folderOf(fromPath)];
+  if (fromLauncher) for (let f = folderOf(fromPath); f !== '.'; ) bases.push((f = folderOf(f)));
+  // Files a launch script runs read their paths from where the script is run, too.
+  bases.push(...runFrom, '.');
   const out: string[] = [];
-  for (const p of [joinRelative(folderOf(fromPath), value), joinRelative('.', value)]) {
+  for (const base of bases) {
+    const p = joinRelative(base, value);
     if (p !== null && !out.includes(p)) out.push(p);
   }
   return out;
 }
 
-function resolveFile(link: Link, fromPath: string, byPath: ReadonlyMap<string, DetectedFile>): DetectedFile | undefined {
-  for (const p of candidatePaths(link.value, fromPath)) {
+function resolveFile(link: Link, fromPath: string, byPath: ReadonlyMap<string, DetectedFile>, fromLauncher = false, runFrom: readonly string[] = []): DetectedFile | undefined {
+  for (const p of candidatePaths(link.value, fromPath, fromLauncher, runFrom)) {
     const found = byPath.get(p);
     if (found !== undefined) return found;
   }
@@ -287,7 +338,11 @@ function headOf(setting: string): string {
 
 /** Merges the members' contributions (see the file comment) and resolves PEFT default LoRA targets. */
 function finishJob(draft: JobDraft, warn: (warning: ScanWarning) => void): ScanJob {
-  const members = draft.members;
+  // A launch script's values are what the run uses: they come last, over its config files'.
+  const members = [
+    ...draft.members.filter((m) => m.detection.role !== 'launcher'),
+    ...draft.members.filter((m) => m.detection.role === 'launcher'),
+  ];
   const explicit: Mutable<TrainingSettings> = {};
   const sources: Record<string, SettingSource> = {};
   const writtenBy = new Map<string, number>();
@@ -356,6 +411,17 @@ function finishJob(draft: JobDraft, warn: (warning: ScanWarning) => void): ScanJ
 
   const files = members.map((m) => m.path).sort(comparePaths);
   const optimizerEcosystem = ecosystemOfOptimizer(members, writtenBy, defaults);
+  const autoValues = fillAutos(members, settings, sources, defaults);
+  const notes = members.flatMap((m) => m.detection.contribution.notes ?? []);
+  // The Trainer fills the DeepSpeed optimizer's "auto" params: they are the optimizer's params.
+  const optimizerFile = sources['optimizer']?.path;
+  for (const v of autoValues) {
+    if (v.value === null || v.path !== optimizerFile || !v.key.startsWith('optimizer.params.')) continue;
+    const param = v.key.slice('optimizer.params.'.length);
+    if (param === 'lr' || param === 'weight_decay') continue; // learningRate / weightDecay
+    settings.optimizerParams = { ...(settings.optimizerParams ?? {}), [param]: v.value };
+    sources[`optimizerParams.${param}`] = { path: v.path, range: v.range };
+  }
   return {
     id: draft.id,
     folder: draft.folder,
@@ -366,7 +432,36 @@ function finishJob(draft: JobDraft, warn: (warning: ScanWarning) => void): ScanJ
     defaults,
     pendingLora,
     ...(optimizerEcosystem !== undefined ? { optimizerEcosystem } : {}),
+    autoValues,
+    ...(notes.length > 0 ? { assumptions: notes } : {}),
   };
+}
+
+/**
+ * The DeepSpeed "auto" values of the job's files, filled from the merged settings when a member
+ * runs the Hugging Face Trainer (whose DeepSpeed integration fills them), else left unresolved.
+ */
+function fillAutos(
+  members: readonly DetectedFile[],
+  settings: TrainingSettings,
+  sources: Readonly<Record<string, SettingSource>>,
+  defaults: readonly DefaultedSetting[],
+): AutoValue[] {
+  const withAutos = members.filter((m) => (m.detection.contribution.deepspeedAutos ?? []).length > 0);
+  if (withAutos.length === 0) return [];
+  const trainer = members.find((m) => m.detection.contribution.runsHfTrainer === true) ?? null;
+  const trainerFields = new Map<string, { value: HyperValue; path: string }>();
+  if (trainer !== null) {
+    const params = trainer.detection.contribution.settings.optimizerParams ?? {};
+    if (params['betas'] !== undefined) trainerFields.set('betas', { value: params['betas'], path: trainer.path });
+    if (params['eps'] !== undefined) trainerFields.set('adam_epsilon', { value: params['eps'], path: trainer.path });
+    for (const f of trainer.detection.fields) {
+      const last = f.name.slice(f.name.lastIndexOf('.') + 1);
+      if (last === 'max_grad_norm' && typeof f.value === 'number') trainerFields.set('max_grad_norm', { value: f.value, path: trainer.path });
+    }
+  }
+  const context = { settings, sources, defaults, trainerFields, trainerPath: trainer?.path ?? null, zeroStage: settings.zeroStage };
+  return withAutos.flatMap((m) => resolveAutos(m.path, m.detection.contribution.deepspeedAutos ?? [], context));
 }
 
 /** The ecosystem of the file that wrote the job's optimizer, or whose default the job uses. */

@@ -12,6 +12,7 @@ const SYNTAX_BY_EXTENSION: Readonly<Record<string, FileSyntax>> = {
   '.yaml': 'yaml',
   '.yml': 'yaml',
   '.py': 'text',
+  '.sh': 'text',
 };
 
 /** The syntax the scanner reads a file with, or null for files it does not read. */

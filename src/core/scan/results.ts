@@ -5,6 +5,7 @@
  */
 import type { Citation, HyperValue } from '../types';
 import type { Ecosystem } from '../optimizers/types';
+import type { AutoValue } from './deepspeed-auto';
 import type { Job, ScanResult, SourceRange } from './types';
 
 /** Where a setting was written. */
@@ -50,6 +51,13 @@ export interface ScanJob extends Job {
    * an optimizer.
    */
   readonly optimizerEcosystem?: Ecosystem;
+  /**
+   * DeepSpeed "auto" values of the job's DeepSpeed configs, with what the Hugging Face Trainer
+   * fills in (value null: unknown from the workspace, `from` says what it would take).
+   */
+  readonly autoValues?: readonly AutoValue[];
+  /** What the job's files leave open and had to be assumed (a launch script's unset variables, ...). */
+  readonly assumptions?: readonly string[];
 }
 
 /** A problem that did not stop the scan (duplicate key, BOM, unresolved reference, ...). */

@@ -25,11 +25,16 @@ import {
 } from './hf-defaults';
 import type { SourceRange, TrainingSettings } from './types';
 
-/** Script-argument keys that give the training sequence length, in order of precedence. */
-const SEQ_LEN_KEYS = ['max_seq_length', 'max_length', 'block_size', 'model_max_length'];
+/**
+ * Script-argument keys that give the training sequence length, in order of precedence.
+ * `cutoff_len`: LLaMA-Factory's DataArguments (src/llamafactory/hparams/data_args.py), the length
+ * its YAML configs (read as Trainer arguments here) cut tokenized examples to.
+ */
+const SEQ_LEN_KEYS = ['max_seq_length', 'max_length', 'block_size', 'model_max_length', 'cutoff_len'];
 
 /** Everything one Trainer-arguments object says: settings, links and warnings go to the arguments. */
 export function readTrainerArguments(reader: FieldReader, out: ContributionBuilder, warnings: ParseWarning[], links: Link[]): void {
+  out.runsHfTrainer = true;
   readOptimizer(reader, out);
   numberOrDefault(reader, out, 'learning_rate', { min: 0 }, 'learningRate', TRAINER_DEFAULTS.learningRate);
   numberOrDefault(reader, out, 'weight_decay', { min: 0 }, 'weightDecay', TRAINER_DEFAULTS.weightDecay);

@@ -233,6 +233,10 @@ function evaluatedDiagnostics(evaluation: JobEvaluation, budget: GpuBudget, t: T
     out.push(diagnostic(anchor.path, anchor.range, 'unknown-optimizer',
       t("Optimizer Advisor does not know the optimizer '{0}'; the hints rank the catalog's optimizers without it.", current.spelling), job.id));
   }
+  for (const v of evaluation.autoValues) {
+    if (v.value !== null) continue;
+    out.push(diagnostic(v.path, v.range, 'config-note', t('"{0}" is "auto" and stays unknown: it would be filled from {1}.', v.key, v.from), job.id));
+  }
   const lr = job.settings.learningRate;
   if (current.kind === 'resolved' && lr !== undefined) {
     const spec = current.resolved.spec;
@@ -258,6 +262,9 @@ export function analyse(input: AnalysisInput): FolderHints {
   const hovers: HoverHint[] = [];
   for (const f of report.findings) {
     if (f.error) diagnostics.push(diagnostic(f.path, pointRange(f.error.line, f.error.column), 'config-error', t('This config cannot be read: {0}', f.error.message), null));
+  }
+  for (const w of report.warnings) {
+    diagnostics.push(diagnostic(w.path, pointRange(w.line, w.column), 'config-note', t('Optimizer Advisor note: {0}', w.message), null));
   }
   for (const job of report.jobs) {
     const outcome = outcomes.get(job.id);

@@ -2,7 +2,7 @@
  * The diagnostics the extension reports, keyed by `Diagnostic.code`. Each can be switched off with
  * the setting `optimizerAdvisor.diagnostics.disabledRules`.
  */
-export const DIAGNOSTIC_CODES = ['does-not-fit', 'lr-out-of-range', 'unknown-optimizer', 'config-error', 'job-not-evaluated', 'needs-model-config'] as const;
+export const DIAGNOSTIC_CODES = ['does-not-fit', 'lr-out-of-range', 'unknown-optimizer', 'config-error', 'job-not-evaluated', 'needs-model-config', 'config-note'] as const;
 export type DiagnosticCode = (typeof DIAGNOSTIC_CODES)[number];
 
 export type HintSeverity = 'error' | 'warning' | 'information';
@@ -21,6 +21,9 @@ export const DIAGNOSTIC_SEVERITY: Readonly<Record<DiagnosticCode, HintSeverity>>
   // The job's model was not found in the workspace, the HF cache, the Hub or the presets: guidance with a
   // quick fix to pick a config, never an error.
   'needs-model-config': 'information',
+  // A config the tool reads but cannot use as written (DeepSpeed "auto" nothing fills, a launch
+  // script's unset variable, a value not modelled): a note, never an error.
+  'config-note': 'information',
 };
 
 export function isDiagnosticCode(s: string): s is DiagnosticCode {

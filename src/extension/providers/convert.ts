@@ -33,7 +33,7 @@ export const DOCUMENT_SELECTOR: vscode.DocumentSelector = [
   { language: 'jsonc' },
   { language: 'yaml' },
   { language: 'python' },
-  { pattern: '**/*.{json,yaml,yml,py}' },
+  { pattern: '**/*.{json,yaml,yml,py,sh}' },
 ];
 
 export const DIAGNOSTIC_SOURCE = 'Optimizer Advisor';

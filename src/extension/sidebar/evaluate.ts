@@ -6,6 +6,7 @@
  */
 import { modelRefText } from '../../core/model-source';
 import { recommend } from '../../core/advisor';
+import { jobAutoValues } from '../../core/evaluate';
 import type { AdvisorInput, HyperparameterAdvice, Recommendation } from '../../core/advisor/types';
 import { estimateMemory, resolveEstimateInput } from '../../core/memory';
 import type { EstimateInput, LoraConfig } from '../../core/memory/types';
@@ -94,6 +95,7 @@ export function togglesOf(input: EstimateInput): EstimateToggles {
     adapter: input.lora === null ? 'none' : input.lora.qlora ? 'qlora' : 'lora',
     loraRank: input.lora?.rank ?? PEFT_DEFAULT_LORA_RANK,
     zeroStage: input.zeroStage,
+    offload: input.offload,
     gpus: input.gpus,
   };
 }
@@ -117,7 +119,7 @@ export function applyToggles(input: AdvisorInput, toggles: EstimateToggles): { b
     if (t.note) notes.push(t.note);
     lora = { rank: toggles.loraRank, targets: t.targets, qlora: toggles.adapter === 'qlora' };
   }
-  let offload = base.offload ?? 'none';
+  let offload = toggles.offload;
   if (offload !== 'none' && toggles.zeroStage === 0) {
     notes.push(`Offloading the ${offload} needs ZeRO; estimated without offload at ZeRO stage 0.`);
     offload = 'none';
@@ -237,7 +239,7 @@ export function evaluateJob(
       fits: result.strategyPlan.fits,
     },
     notes: result.notes.map((n) => n.text),
-    assumptions: [...result.assumptions],
+    assumptions: [...jobAutoValues(job, input.model).assumptions, ...result.assumptions],
     canApply: job.sources['optimizer'] !== undefined,
   };
   const advice = new Map(result.recommendations.map((r) => [r.optimizer, r.hyperparameters] as const));

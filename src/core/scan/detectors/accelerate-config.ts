@@ -22,7 +22,7 @@ const LAUNCHER_KEYS = [
 const LAUNCHER_TEXT = /^(compute_environment|distributed_type|num_machines|main_training_function)\s*:/m;
 
 /** accelerate's `mixed_precision` choices (PrecisionType): AMP autocast over fp32 weights. */
-const MIXED_PRECISION: Readonly<Record<string, Precision | null>> = { no: 'fp32', fp16: 'fp16-mixed', bf16: 'bf16-mixed', fp8: null };
+export const MIXED_PRECISION: Readonly<Record<string, Precision | null>> = { no: 'fp32', fp16: 'fp16-mixed', bf16: 'bf16-mixed', fp8: null };
 
 export const accelerateConfigDetector: Detector = {
   kind: 'accelerate-config',

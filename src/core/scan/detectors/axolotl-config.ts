@@ -70,6 +70,8 @@ export const axolotlConfigDetector: Detector = {
     reader.string('model_type', true);
     reader.string('tokenizer_type', true);
 
+    // axolotl builds TrainingArguments from these keys and trains with the HF Trainer.
+    out.runsHfTrainer = true;
     readOptimizer(reader, out);
     readBatch(reader, out);
     const seq = reader.number('sequence_len', { integer: true, min: 1 });
@@ -85,6 +87,8 @@ export const axolotlConfigDetector: Detector = {
     const maxSteps = reader.number('max_steps', { integer: true, nullable: true });
     if (maxSteps?.value != null && maxSteps.value > 0) out.set('maxSteps', maxSteps.value, maxSteps.range);
     reader.number('num_epochs', { min: 0, nullable: true });
+    // Passed on as TrainingArguments max_grad_norm (fills DeepSpeed's "gradient_clipping": "auto").
+    reader.number('max_grad_norm', { min: 0, nullable: true });
     const warmup = reader.number('warmup_steps', { integer: true, min: 0, nullable: true });
     if (warmup?.value != null) out.set('warmupSteps', warmup.value, warmup.range);
     const ratio = reader.number('warmup_ratio', { min: 0, max: 1, nullable: true });

@@ -14,6 +14,7 @@ import { hydraOptimizerDetector } from './hydra-optimizer';
 import { jupyterNotebookDetector } from './jupyter-notebook';
 import { lightningCliConfigDetector } from './lightning-cli-config';
 import { pythonScriptDetector } from './python-script';
+import { shellScriptDetector } from './shell-script';
 import { torchtuneConfigDetector } from './torchtune-config';
 
 export const DETECTORS: readonly Detector[] = [
@@ -31,4 +32,6 @@ export const DETECTORS: readonly Detector[] = [
   hydraOptimizerDetector,
   // Python
   pythonScriptDetector,
+  // Shell
+  shellScriptDetector,
 ];

@@ -31,7 +31,7 @@ import type { ScanFile, SourceRange } from '../types';
 const COMPONENT_TEXT = /_component_\s*:\s*['"]?torchtune\./;
 
 /** `dtype` values of torchtune recipes (training.get_dtype). */
-const DTYPES: Readonly<Record<string, Precision & FloatDtype>> = { bf16: 'bf16', fp32: 'fp32', fp16: 'fp16' };
+export const TORCHTUNE_DTYPES: Readonly<Record<string, Precision & FloatDtype>> = { bf16: 'bf16', fp32: 'fp32', fp16: 'fp16' };
 
 function componentOf(node: ParsedNode | undefined): string | null {
   if (node?.kind !== 'object') return null;
@@ -77,7 +77,7 @@ export const torchtuneConfigDetector: Detector = {
 
     const dtype = reader.string('dtype', true);
     if (typeof dtype?.value === 'string') {
-      const precision = DTYPES[dtype.value.toLowerCase()];
+      const precision = TORCHTUNE_DTYPES[dtype.value.toLowerCase()];
       if (precision === undefined) reader.fail(`'dtype' must be bf16, fp32 or fp16, not "${dtype.value}"`, dtype.range);
       else {
         out.set('precision', precision, dtype.range);

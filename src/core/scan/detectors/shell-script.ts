@@ -1,0 +1,294 @@
+/**
+ * Shell launch scripts (`.sh`), read statically and never run (../shell/words.ts): the first launch
+ * command (torchrun, `python -m torch.distributed.run`, `accelerate launch`, `deepspeed`,
+ * `llamafactory-cli train`, `tune run`, `axolotl train`, `python script.py`, under `srun` too; see
+ * ../shell/launch.ts) gives the job its GPU count, the launcher's options (accelerate's config file,
+ * precision, ZeRO stage and offload), the config files it names, and the script's own arguments
+ * (`--per_device_train_batch_size 4 --deepspeed ds.json --bf16 ...`), read by the Trainer-arguments
+ * reader. A script's values are what the run uses, so they override its config files' values.
+ *
+ * A script is a 'launcher': it joins the job of the training config or Python file it launches
+ * (../jobs.ts), else anchors a job of its own. What cannot be known without running the script
+ * (variables it does not set, command output, positional parameters) becomes an assumption; a
+ * launch script is never an error finding.
+ */
+import { indexMembers, type MemberNode, type ParseWarning, type ParsedNode } from '../../parse/node';
+import type { Precision } from '../../types';
+import { ContributionBuilder } from '../contribution';
+import type { Detection, Detector, Link, ParsedFile } from '../detector';
+import { FieldReader, type PartialObjectNode } from '../fields';
+import { zeroStageOfFsdp } from '../sharding';
+import { readLaunches, slurmGpus, type Launch, type LaunchOption } from '../shell/launch';
+import { readShell, type ShellScript, type Word } from '../shell/words';
+import { readTrainerArguments } from '../trainer-args';
+import type { FieldFinding, ScanFile, SourceRange, TrainingSettings } from '../types';
+import { MIXED_PRECISION } from './accelerate-config';
+import { TRAINER_ARGUMENT_MARKERS } from './hf-training-args';
+import { TORCHTUNE_DTYPES } from './torchtune-config';
+
+const LAUNCH_WORDS = /\b(torchrun|torch\.distributed\.(run|launch)|accelerate\s+launch|deepspeed|llamafactory-cli|lmf\s+train|tune\s+run|axolotl|python\d?(\.\d+)?\s)/;
+
+/**
+ * Model arguments of training scripts that do not use the Trainer's `model_name_or_path`:
+ * `bert_model` (the BERT fine-tuning scripts of pytorch-pretrained-BERT and DeepSpeedExamples),
+ * `model_name` / `model_id` / `base_model` (common argparse spellings).
+ */
+const MODEL_ARGUMENTS = new Set(['bert_model', 'model_name', 'model_id', 'base_model']);
+
+/** Arguments whose value changes the estimate or the advice: an unknown one is an assumption (others are left unread silently). */
+const MEMORY_ARGUMENTS = new Set([
+  'per_device_train_batch_size', 'train_batch_size', 'gradient_accumulation_steps', 'learning_rate', 'weight_decay', 'optim', 'bf16', 'fp16',
+  'gradient_checkpointing', 'max_seq_length', 'max_length', 'block_size', 'model_max_length', 'cutoff_len', 'model_name_or_path', 'config_name',
+  'deepspeed', 'deepspeed_config', 'use_peft', 'lora_r', 'lora_target_modules', 'load_in_4bit', 'load_in_8bit', 'torch_dtype', 'dtype',
+  'max_steps', 'warmup_steps', 'warmup_ratio', 'lr_scheduler_type', 'bert_model', 'model_name', 'model_id', 'base_model',
+]);
+
+/** Script arguments that make a plain `python x.py ...` a training launch. */
+const TRAINING_ARGUMENTS = new Set([...TRAINER_ARGUMENT_MARKERS, 'model_name_or_path', 'deepspeed', 'deepspeed_config', 'config', 'config_file']);
+
+function isTrainingLaunch(l: Launch): boolean {
+  if (l.launcher !== 'python') return true;
+  if (l.config !== null) return true;
+  return l.args.some((w) => w.text !== null && w.text.startsWith('--') && TRAINING_ARGUMENTS.has(w.text.slice(2).replace(/=.*$/s, '').replace(/-/g, '_')));
+}
+
+interface Analysis {
+  readonly launches: Launch[];
+  readonly script: ShellScript;
+}
+
+/** One analysis per scanned file (matches and detect both need it). */
+const analyses = new WeakMap<ScanFile, Analysis>();
+function launchesOf(file: ScanFile): Analysis {
+  let a = analyses.get(file);
+  if (a === undefined) {
+    const script = readShell(file.text.charCodeAt(0) === 0xfeff ? file.text.slice(1) : file.text);
+    a = { script, launches: readLaunches(script).filter(isTrainingLaunch) };
+    analyses.set(file, a);
+  }
+  return a;
+}
+
+/**
+ * torchtune `key=value` overrides of `tune run` that change a setting, as the torchtune config
+ * detector reads the same keys (./torchtune-config.ts); other keys are reported as not read.
+ */
+const TUNE_OVERRIDES: Readonly<Record<string, (text: string) => Partial<TrainingSettings> | null>> = {
+  batch_size: (t) => (/^\d+$/.test(t) && Number(t) >= 1 ? { perDeviceBatchSize: Number(t) } : null),
+  gradient_accumulation_steps: (t) => (/^\d+$/.test(t) && Number(t) >= 1 ? { gradAccum: Number(t) } : null),
+  enable_activation_checkpointing: (t) => (/^(true|false)$/i.test(t) ? { gradientCheckpointing: t.toLowerCase() === 'true' } : null),
+  'tokenizer.max_seq_len': (t) => (/^\d+$/.test(t) && Number(t) >= 1 ? { seqLen: Number(t) } : null),
+  'optimizer.lr': (t) => (Number.isFinite(Number(t)) && t.trim() !== '' ? { learningRate: Number(t) } : null),
+  'optimizer.weight_decay': (t) => (Number.isFinite(Number(t)) && t.trim() !== '' ? { weightDecay: Number(t) } : null),
+  dtype: (t) => {
+    const p = TORCHTUNE_DTYPES[t.toLowerCase()];
+    return p === undefined ? null : { precision: p, loadDtype: p };
+  },
+};
+
+export const shellScriptDetector: Detector = {
+  kind: 'shell-script',
+  syntaxes: ['text'],
+  acceptsJsonc: false,
+
+  mayMatch(file: ScanFile): boolean {
+    return file.path.toLowerCase().endsWith('.sh') && LAUNCH_WORDS.test(file.text);
+  },
+
+  matches(file: ScanFile, _parsed: ParsedFile): boolean {
+    const found = launchesOf(file).launches.length > 0;
+    if (!found) analyses.delete(file);
+    return found;
+  },
+
+  detect(file: ScanFile, _parsed: ParsedFile): Detection {
+    const { launches, script } = launchesOf(file);
+    analyses.delete(file);
+    const launch = launches[0];
+    const out = new ContributionBuilder(file.path);
+    const warnings: ParseWarning[] = [];
+    const links: Link[] = [];
+    const fields: FieldFinding[] = [];
+    const notes: string[] = [];
+    const note = (message: string, range: SourceRange) => {
+      warnings.push({ message, line: range.line, column: range.column });
+      notes.push(`${file.path}:${range.line}:${range.column}: ${message}`);
+    };
+    for (const extra of launches.slice(1)) {
+      warnings.push({ message: `a further launch (${extra.launcher}) is not read: a script's first launch command describes its job`, line: extra.range.line, column: extra.range.column });
+    }
+    for (const u of launch.unknowns) note(u.message, u.range);
+
+    fields.push({ name: 'launcher', value: launch.launcher, range: launch.range });
+    for (const o of launch.options) {
+      const flag = o.name.length === 1 ? `-${o.name}` : `--${o.name}`;
+      if (o.value === null) fields.push({ name: flag, value: true, range: o.range });
+      else if (o.value.text !== null) fields.push({ name: flag, value: o.value.text, range: o.value.range });
+    }
+
+    // The script's arguments come first: the launcher's own options (accelerate's) override them.
+    readScriptArguments(launch, out, warnings, links, fields, note);
+    if (launch.launcher === 'accelerate') readAccelerateOptions(launch.options, out, links, note);
+    else if (launch.launcher === 'deepspeed') {
+      const include = launch.options.find((o) => o.name === 'include' || o.name === 'hostfile' || o.name === 'exclude');
+      if (include !== undefined && launch.gpus === null) note(`--${include.name} selects the GPUs; their number is not counted from it`, include.range);
+    }
+
+    let gpus = launch.gpus === null ? null : { ...launch.gpus, from: launch.gpusFrom ?? '' };
+    if (gpus === null) {
+      const slurm = slurmGpus(script);
+      if (slurm !== null) gpus = { ...slurm.gpus, from: slurm.from };
+    }
+    if (gpus !== null) {
+      out.set('gpus', gpus.value, gpus.range);
+      fields.push({ name: 'gpus', value: gpus.value, range: gpus.range });
+    }
+
+    if (launch.launcher === 'tune' && launch.config !== null && !/\.ya?ml$/i.test(launch.config.value)) {
+      note(`--config ${launch.config.value} names a config bundled with torchtune, which is not read from the workspace`, launch.config.range);
+    }
+    if (launch.config !== null) links.unshift({ kind: 'launch', key: `${launch.launcher} config`, value: launch.config.value, range: launch.config.range });
+    if (launch.script !== null && launch.launcher !== 'tune') links.push({ kind: 'launch', key: `${launch.launcher} script`, value: launch.script.value, range: launch.script.range });
+    if (notes.length > 0) out.notes.push(...notes);
+
+    fields.sort((a, b) => a.range.line - b.range.line || a.range.column - b.range.column);
+    return { fields, error: null, warnings, role: 'launcher', contribution: out.build(), links };
+  },
+};
+
+/** A script argument's value as the Trainer's argument parser would type it. */
+function valueNode(w: Word): ParsedNode {
+  const base = { start: 0, end: 0, range: w.range };
+  const t = w.text as string;
+  if (/^-?\d+$/.test(t)) return { kind: 'number', value: Number(t), raw: t, ...base };
+  if (/^-?(\d+\.\d*|\.\d+|\d+)([eE][-+]?\d+)?$/.test(t)) return { kind: 'number', value: Number(t), raw: t, ...base };
+  if (/^(true|yes)$/i.test(t)) return { kind: 'boolean', value: true, ...base };
+  if (/^(false|no)$/i.test(t)) return { kind: 'boolean', value: false, ...base };
+  if (t === 'None') return { kind: 'null', value: null, ...base };
+  return { kind: 'string', value: t, ...base };
+}
+
+/**
+ * `--key value` / `--key=value` / `--flag` (and `key=value` for the CLIs that take overrides) as an
+ * object read by the Trainer-arguments reader. Values the script does not set are opaque keys.
+ */
+function readScriptArguments(
+  launch: Launch,
+  out: ContributionBuilder,
+  warnings: ParseWarning[],
+  links: Link[],
+  fields: FieldFinding[],
+  note: (message: string, range: SourceRange) => void,
+): void {
+  const members: MemberNode[] = [];
+  const opaque = new Set<string>();
+  const args = launch.args;
+  const overrideStyle = launch.launcher === 'tune' || launch.launcher === 'llamafactory-cli' || launch.launcher === 'axolotl';
+  for (let k = 0; k < args.length; k++) {
+    const w = args[k];
+    const text = w.text;
+    if (text === null) {
+      if (w.raw.startsWith('-')) note(`the argument ${w.raw} is ${w.unknown ?? 'unknown'}`, w.range);
+      continue;
+    }
+    let key: string | null = null;
+    let value: Word | null = null;
+    if (text.startsWith('--') && text.length > 2) {
+      const eq = text.indexOf('=');
+      key = (eq < 0 ? text.slice(2) : text.slice(2, eq)).replace(/-/g, '_');
+      if (eq >= 0) value = { ...w, text: text.slice(eq + 1) };
+      else if (k + 1 < args.length && !(args[k + 1].text ?? args[k + 1].raw).startsWith('--')) value = args[++k];
+    } else if (overrideStyle && /^[A-Za-z_][\w.]*=/.test(text)) {
+      const eq = text.indexOf('=');
+      key = text.slice(0, eq);
+      value = { ...w, text: text.slice(eq + 1) };
+    } else continue;
+    if (launch.launcher === 'tune') {
+      const apply = TUNE_OVERRIDES[key];
+      const v = value?.text ?? null;
+      if (apply === undefined) note(`the torchtune override '${key}' is not read`, w.range);
+      else if (v === null) note(`the torchtune override '${key}' is ${value?.raw ?? 'empty'}: ${value?.unknown ?? 'unknown'}`, w.range);
+      else {
+        const settings = apply(v);
+        if (settings === null) note(`the torchtune override '${key}=${v}' is not a value torchtune accepts here`, w.range);
+        else {
+          for (const s of Object.keys(settings) as (keyof TrainingSettings)[]) out.set(s, settings[s] as never, w.range);
+          fields.push({ name: key, value: v, range: w.range });
+        }
+      }
+      continue;
+    }
+    // DeepSpeed's own argparse flags (deepspeed.add_config_arguments): `--deepspeed` alone switches
+    // DeepSpeed on, `--deepspeed_config F` names its config.
+    if (key === 'deepspeed_config' || (key === 'deepspeed' && value === null)) {
+      if (value?.text != null) {
+        links.push({ kind: 'config', key: `--${key}`, value: value.text, range: value.range });
+        fields.push({ name: key, value: value.text, range: value.range });
+      }
+      continue;
+    }
+    if (value !== null && value.text === null) {
+      opaque.add(key);
+      if (MEMORY_ARGUMENTS.has(key)) note(`--${key} is ${value.raw}: ${value.unknown ?? 'unknown'}`, value.range);
+      continue;
+    }
+    if (value?.assumed !== undefined && MEMORY_ARGUMENTS.has(key)) note(`--${key} is ${value.raw}: ${value.assumed}`, value.range);
+    if (MODEL_ARGUMENTS.has(key) && value?.text != null && !args.some((a) => a.text === '--model_name_or_path' || a.text?.startsWith('--model_name_or_path='))) {
+      links.push({ kind: 'model', key: `--${key}`, value: value.text, range: value.range });
+      fields.push({ name: key, value: value.text, range: value.range });
+      continue;
+    }
+    const node: ParsedNode = value === null ? { kind: 'boolean', value: true, start: 0, end: 0, range: w.range } : valueNode(value);
+    members.push({ key, keyRange: w.range, node });
+  }
+  if (members.length === 0 && opaque.size === 0) return;
+  const { index, value } = indexMembers(members);
+  const obj: PartialObjectNode = { kind: 'object', members, index, value, opaqueKeys: opaque, start: 0, end: 0, range: launch.range };
+  const reader = new FieldReader(obj);
+  const argLinks: Link[] = [];
+  readTrainerArguments(reader, out, warnings, argLinks);
+  links.push(...argLinks);
+  fields.push(...reader.fields);
+  // The launched program's own parser decides; a value the Trainer would reject is a note here.
+  if (reader.error !== null) note(`read as Trainer arguments: ${reader.error.message}`, { line: reader.error.line, column: reader.error.column, endLine: reader.error.line, endColumn: reader.error.column });
+  // Defaults come from the job's training config (or the estimator), not from a command line.
+  out.defaults.splice(0, out.defaults.length);
+  for (const k of Object.keys(out.defaultSettings)) delete out.defaultSettings[k as keyof TrainingSettings];
+  out.runsHfTrainer = members.some((m) => TRAINER_ARGUMENT_MARKERS.includes(m.key)) || argLinks.some((l) => l.key === 'deepspeed');
+  if (!members.some((m) => m.key === 'optim')) out.optimizerEcosystem = undefined;
+}
+
+/** accelerate launch's own options: config file, processes, precision, DeepSpeed and FSDP. */
+function readAccelerateOptions(opts: readonly LaunchOption[], out: ContributionBuilder, links: Link[], note: (message: string, range: SourceRange) => void): void {
+  const get = (name: string) => opts.filter((o) => o.name === name).pop();
+  const text = (o: LaunchOption | undefined) => (o?.value?.text ?? null);
+  const configFile = get('config_file');
+  if (text(configFile) !== null) links.push({ kind: 'config', key: '--config_file', value: text(configFile) as string, range: (configFile as LaunchOption).range });
+  const dsFile = get('deepspeed_config_file');
+  if (text(dsFile) !== null) links.push({ kind: 'config', key: '--deepspeed_config_file', value: text(dsFile) as string, range: (dsFile as LaunchOption).range });
+  const mixed = get('mixed_precision');
+  const mixedText = text(mixed)?.toLowerCase();
+  if (mixed !== undefined && mixedText !== undefined) {
+    const p = MIXED_PRECISION[mixedText];
+    if (p === undefined || p === null) note(`--mixed_precision ${mixedText} is not modelled; precision is left to the other files`, mixed.range);
+    else out.set('precision', p as Precision, mixed.range);
+  }
+  const accum = get('gradient_accumulation_steps');
+  if (accum !== undefined && /^\d+$/.test(text(accum) ?? '') && Number(text(accum)) >= 1) out.set('gradAccum', Number(text(accum)), accum.range);
+  if (get('use_deepspeed') !== undefined || get('zero_stage') !== undefined) {
+    const stage = get('zero_stage');
+    if (stage !== undefined && /^[0-3]$/.test(text(stage) ?? '')) out.set('zeroStage', Number(text(stage)) as 0 | 1 | 2 | 3, stage.range);
+    const param = get('offload_param_device');
+    const optim = get('offload_optimizer_device');
+    const on = (o: LaunchOption | undefined) => o !== undefined && /^(cpu|nvme)$/i.test(text(o) ?? '');
+    if (on(param)) out.set('offload', 'params', (param as LaunchOption).range);
+    else if (on(optim)) out.set('offload', 'optimizer', (optim as LaunchOption).range);
+  }
+  if (get('use_fsdp') !== undefined) {
+    const strategy = get('fsdp_sharding_strategy');
+    const stage = text(strategy) === null ? 3 : zeroStageOfFsdp(text(strategy) as string);
+    if (stage !== null) out.set('zeroStage', stage, (strategy ?? get('use_fsdp') as LaunchOption).range);
+    const offload = get('fsdp_offload_params');
+    if (offload !== undefined && /^true$/i.test(text(offload) ?? '')) out.set('offload', 'params', offload.range);
+  }
+}
