@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { estimateCommand } from '../../src/cli/commands/estimate';
 import { recommendCommand } from '../../src/cli/commands/recommend';
 import { runCli } from '../../src/cli/main';
+import { HUB_FLAGS } from '../../src/cli/model-lookup';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 
@@ -19,8 +20,8 @@ async function cli(...argv: string[]): Promise<{ code: number; out: string; err:
   return { code, out, err };
 }
 
-/** Flags of `estimate` that are not job settings. */
-const NOT_JOB_FLAGS = new Set(['optimizer', 'json']);
+/** Flags of `estimate` that are not job settings (the model lookup's --hub/--offline are shared by both commands as they are). */
+const NOT_JOB_FLAGS = new Set(['optimizer', 'json', ...HUB_FLAGS.map((f) => f.name)]);
 
 /**
  * A value for every job flag, all different from the example job's own settings (batch 4,
