@@ -11,6 +11,7 @@
 import type { Dirent } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
+import { anyMatches, compileGlob } from '../core/glob';
 import { decodeText, formatBytes } from '../core/parse/text';
 import type { ScanFile } from '../core/scan/types';
 import { InputError } from '../core/types';
@@ -33,7 +34,8 @@ export interface WalkOptions {
   /**
    * Glob patterns of paths to leave out. A pattern without `/` matches a file or folder name at
    * any depth (`*.log`, `checkpoints`); one with `/` matches the path from the root
-   * (`data/raw`, `runs/**`). `*` matches within a name, `**` across folders, `?` one character.
+   * (`data/raw`, `runs/**`). `*` matches within a name, `**` across folders, `?` one character,
+   * `{a,b}` alternatives: the syntax of src/core/glob.ts, which the editor's settings share.
    */
   readonly exclude?: readonly string[];
 }
@@ -63,7 +65,7 @@ interface Candidate {
 export async function walkWorkspace(root: string, opts: WalkOptions = {}): Promise<WalkResult> {
   const maxFileBytes = opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const maxFiles = opts.maxFiles ?? DEFAULT_MAX_FILES;
-  const excludes = (opts.exclude ?? []).map(compileExclude);
+  const excludes = (opts.exclude ?? []).map(compileGlob);
 
   let rootReal: string;
   try {
@@ -97,10 +99,10 @@ export async function walkWorkspace(root: string, opts: WalkOptions = {}): Promi
       }
       for (const entry of entries) {
         const childRel = rel === '.' ? entry.name : `${rel}/${entry.name}`;
-        const pattern = excludes.find((x) => x.test(childRel, entry.name));
+        const pattern = anyMatches(excludes, childRel);
         if (pattern !== undefined) {
           if (!entry.isFile() || isCandidate(entry.name)) {
-            skipped.push({ path: childRel, reason: `excluded by pattern '${pattern.source}'` });
+            skipped.push({ path: childRel, reason: `excluded by pattern '${pattern.pattern}'` });
           }
           continue;
         }
@@ -214,43 +216,6 @@ async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: 
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-}
-
-interface CompiledExclude {
-  readonly source: string;
-  test(rel: string, name: string): boolean;
-}
-
-/** Compiles one exclude glob (see WalkOptions.exclude). */
-function compileExclude(pattern: string): CompiledExclude {
-  const clean = pattern.replace(/\\/g, '/').replace(/^\.\//, '').replace(/\/+$/, '');
-  const anchored = clean.includes('/');
-  let re = '';
-  for (let i = 0; i < clean.length; i++) {
-    const c = clean[i];
-    if (c === '*') {
-      if (clean[i + 1] === '*') {
-        i++;
-        if (clean[i + 1] === '/') {
-          re += '(?:.*/)?'; // `**/`: any number of folders, none included
-          i++;
-        } else {
-          re += '.*';
-        }
-      } else {
-        re += '[^/]*';
-      }
-    } else if (c === '?') {
-      re += '[^/]';
-    } else {
-      re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-    }
-  }
-  const regex = new RegExp(`^${re}$`);
-  return {
-    source: pattern,
-    test: (rel, name) => (anchored ? regex.test(rel) : regex.test(name)),
-  };
 }
 
 function errorCode(e: unknown): string {
