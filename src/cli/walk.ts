@@ -13,6 +13,7 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { anyMatches, compileGlob } from '../core/glob';
 import { decodeText, formatBytes } from '../core/parse/text';
+import { MAX_FILE_SIZE_CEILING } from '../core/units';
 import type { ScanFile } from '../core/scan/types';
 import { InputError } from '../core/types';
 
@@ -27,7 +28,7 @@ export const SKIPPED_FOLDER_NAMES: readonly string[] = [
 const CONCURRENCY = 32;
 
 export interface WalkOptions {
-  /** Files larger than this are skipped (default 2 MiB). */
+  /** Files larger than this are skipped (default 2 MiB; never more than MAX_FILE_SIZE_CEILING, 4 MiB). */
   readonly maxFileBytes?: number;
   /** At most this many candidate files are read (default 20 000); the rest are reported skipped. */
   readonly maxFiles?: number;
@@ -63,7 +64,7 @@ interface Candidate {
  * readable folder; problems with single files or folders are reported in `skipped`.
  */
 export async function walkWorkspace(root: string, opts: WalkOptions = {}): Promise<WalkResult> {
-  const maxFileBytes = opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  const maxFileBytes = Math.min(opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES, MAX_FILE_SIZE_CEILING);
   const maxFiles = opts.maxFiles ?? DEFAULT_MAX_FILES;
   const excludes = (opts.exclude ?? []).map(compileGlob);
 

@@ -11,7 +11,7 @@ import { detectGpus, summarizeGpus } from '../../platform/gpu';
 import { EXIT, table } from '../io';
 import { diskFiles } from '../model-source';
 import { DEFAULT_MAX_FILE, scanFolder } from './scan';
-import { parseSize } from '../../core/units';
+import { parseFileSizeCap } from '../../core/units';
 
 
 function jobDocument(job: ScanJob, modelSource: string, model: ModelInventory, result: AdvisorResult) {
@@ -130,7 +130,7 @@ export const recommendCommand: Command = {
         gpus ??= detected.count;
       }
     }
-    const maxFileBytes = parseSize(flag<string>(args, 'max-file-size') ?? DEFAULT_MAX_FILE, '--max-file-size');
+    const maxFileBytes = parseFileSizeCap(flag<string>(args, 'max-file-size') ?? DEFAULT_MAX_FILE, '--max-file-size');
     const scan = await scanFolder(target, io.cwd, maxFileBytes);
     const abs = path.resolve(io.cwd, target);
     const onlyFile = abs === scan.root ? null : path.relative(scan.root, abs).split(path.sep).join('/');

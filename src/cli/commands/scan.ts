@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { scanFiles } from '../../core/scan';
 import type { ScanReport } from '../../core/scan/results';
 import { InputError } from '../../core/types';
-import { parseSize } from '../../core/units';
+import { parseFileSizeCap } from '../../core/units';
 import { JSON_FLAG, flag, printJson, type Command } from '../command';
 import { EXIT, table } from '../io';
 import { walkWorkspace } from '../walk';
@@ -45,7 +45,7 @@ export const scanCommand: Command = {
   async run(args, io) {
     const [target, ...extra] = args.positionals;
     if (target === undefined || extra.length > 0) throw new InputError('scan takes exactly one folder');
-    const maxFileBytes = parseSize(flag<string>(args, 'max-file-size') ?? DEFAULT_MAX_FILE, '--max-file-size');
+    const maxFileBytes = parseFileSizeCap(flag<string>(args, 'max-file-size') ?? DEFAULT_MAX_FILE, '--max-file-size');
     const scan = await scanFolder(target, io.cwd, maxFileBytes);
     if (flag<boolean>(args, 'json')) {
       printJson(io, { findings: scan.findings, jobs: scan.jobs, skipped: scan.skipped });
