@@ -2,16 +2,18 @@
  * Hostile workspaces and faults (issue 19): one regression test per defect the audit found, each
  * checking the CLI contract (exit 0/2/3, one stderr line naming the file, nothing lost, no hang).
  */
-import { test } from 'node:test';
+import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { runCli } from '../../src/cli/main';
+import { ResultFiles, writeAtomically, type WriteOps } from '../../src/cli/result-files';
 import { walkWorkspace } from '../../src/cli/walk';
 import { scanFiles } from '../../src/core/scan';
 import { InputError } from '../../src/core/types';
 import { MAX_FILE_SIZE_CEILING, parseFileSizeCap } from '../../src/core/units';
+import { buildGradientsBundle } from '../reference/tfjs-env';
 
 
 interface Run {
@@ -26,6 +28,13 @@ async function cli(cwd: string, ...argv: string[]): Promise<Run> {
   const code = await runCli(argv, { cwd, out: (t) => (out += t), err: (t) => (err += t) });
   return { code, out, err };
 }
+
+const ROOT = path.resolve(__dirname, '..', '..', '..');
+
+// The profiler's TensorFlow.js gradient bundle, as in cli-profile.test.ts
+before(() => {
+  buildGradientsBundle();
+});
 
 function tempDir(t: { after(fn: () => void): void }, prefix: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
@@ -73,4 +82,55 @@ test('defect 3: Python brackets nested past Python\'s own limit (200) are a posi
   assert.equal(nb.findings.length, 1);
   assert.equal(nb.findings[0].error?.message, "brackets nested deeper than 200 levels (Python's own limit)");
   assert.equal(nb.findings[0].error?.line, cell.split('\n').findIndex((l) => l.includes('AdamW')) + 1);
+});
+
+/** File operations that fail like a full disk once `budget` writes have succeeded. */
+function diskFillingAfter(budget: number): WriteOps & { writes: number } {
+  const ops = {
+    writes: 0,
+    writeFileSync(file: string, text: string): void {
+      if (ops.writes >= budget) {
+        fs.writeFileSync(file, text.slice(0, 10)); // a full disk leaves a truncated file behind
+        throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
+      }
+      ops.writes++;
+      fs.writeFileSync(file, text);
+    },
+    renameSync: (a: string, b: string) => fs.renameSync(a, b),
+    rmSync: (f: string, o: { force: boolean }) => fs.rmSync(f, o),
+  };
+  return ops;
+}
+
+test('defect 4: writes are atomic; a full disk leaves no temporary file and no file claiming "running"', (t) => {
+  const dir = tempDir(t, 'oa-write-');
+  const file = path.join(dir, 'profile.json');
+  const ops = diskFillingAfter(2);
+  const writer = new ResultFiles(ops);
+  writer.saveProvisional(file, '{"outcome":"running","results":[1]}');
+  writer.saveProvisional(file, '{"outcome":"running","results":[1,2]}');
+  assert.equal(fs.readFileSync(file, 'utf8'), '{"outcome":"running","results":[1,2]}');
+  writer.saveProvisional(file, '{"outcome":"running","results":[1,2,3]}'); // the disk is full now
+  assert.equal(fs.readFileSync(file, 'utf8'), '{"outcome":"running","results":[1,2]}', 'a failed write never replaces the last good file');
+  assert.equal(writer.saveFinal(file, '{"outcome":"completed"}'), false);
+  assert.deepEqual(fs.readdirSync(dir), [], 'the stale "running" file and every temporary file are gone');
+  assert.deepEqual(writer.failed(), [{ path: file, reason: 'ENOSPC' }]);
+  // A write into a path that is a folder fails at the rename: the temporary file is removed too.
+  fs.mkdirSync(path.join(dir, 'taken.json', 'x'), { recursive: true });
+  assert.throws(() => writeAtomically(path.join(dir, 'taken.json'), '{}'));
+  assert.deepEqual(fs.readdirSync(dir), ['taken.json']);
+});
+
+test('defect 4: profile --out that cannot be written prints the document on stdout, names the path, exits 3', async (t) => {
+  const dir = tempDir(t, 'oa-profile-out-');
+  // profile.json is taken by a folder: every write of it fails (as on a read-only folder or an immutable file)
+  fs.mkdirSync(path.join(dir, 'profile.json', 'keep'), { recursive: true });
+  const r = await cli(ROOT, 'profile', 'examples/bert-sst2', '--optimizers', 'sgd-momentum', '--steps', '2', '--seeds', '1', '--bandwidth-size', '0', '--out', dir);
+  const line = oneLine({ ...r, err: r.err.split('\n').filter((l) => !l.startsWith('  ')).join('\n') }, 3, path.join(dir, 'profile.json'));
+  assert.match(line, /^optimizer-advisor profile: cannot write .*profile\.json \((EISDIR|ENOTEMPTY|EEXIST)\); the profile document is printed on stdout instead$/);
+  const doc = JSON.parse(r.out) as { outcome: string; results: { optimizer: string }[] };
+  assert.equal(doc.outcome, 'completed');
+  assert.ok(doc.results.some((x) => x.optimizer === 'sgd-momentum'));
+  // report.html was written; no temporary file is left
+  assert.deepEqual(fs.readdirSync(dir).sort(), ['profile.json', 'report.html']);
 });

@@ -14,6 +14,7 @@ import { detectGpus, summarizeGpus } from '../../platform/gpu';
 import { EXIT, table, type CliIO } from '../io';
 import { diskFiles } from '../model-source';
 import { renderCliProfileReport } from '../report/profile-report';
+import { ResultFiles } from '../result-files';
 import { DEFAULT_MAX_FILE, scanFolder } from './scan';
 
 /** Default wall-clock budget of a sweep, and of one with --robustness (4 probes per optimizer). */
@@ -24,13 +25,6 @@ export const PROFILE_REPORT = 'report.html';
 /** Least time between two rewrites of profile.json while the sweep runs. */
 const SAVE_INTERVAL_MS = 200;
 
-
-/** Writes a file atomically (temporary file + rename), so a crash never leaves half a document. */
-export function writeAtomically(file: string, text: string): void {
-  const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, text);
-  fs.renameSync(tmp, file);
-}
 
 function num(x: number | null | undefined, digits = 3): string {
   if (x === null || x === undefined || !Number.isFinite(x)) return '—';
@@ -98,16 +92,15 @@ async function profileJob(
     files.json = path.join(dir, PROFILE_JSON);
     files.report = path.join(dir, PROFILE_REPORT);
   }
+  const writer = new ResultFiles();
   let lastSave = 0;
-  let pending: SweepDocument | null = null;
-  const save = (doc: SweepDocument, force = false) => {
+  /** While the sweep runs: rewrite profile.json at most every SAVE_INTERVAL_MS (a failure never stops the sweep). */
+  const save = (doc: SweepDocument) => {
     if (!files.json) return;
-    pending = doc;
     const now = Date.now();
-    if (!force && now - lastSave < SAVE_INTERVAL_MS) return;
+    if (now - lastSave < SAVE_INTERVAL_MS) return;
     lastSave = now;
-    writeAtomically(files.json, `${JSON.stringify({ ...doc, files }, null, 2)}\n`);
-    pending = null;
+    writer.saveProvisional(files.json, `${JSON.stringify({ ...doc, files }, null, 2)}\n`);
   };
   const controller = new AbortController();
   const onSignal = () => {
@@ -131,7 +124,7 @@ async function profileJob(
       ...(flag<number>(args, 'seeds') !== undefined ? { seeds: Array.from({ length: flag<number>(args, 'seeds')! }, (_, i) => i + 1) } : {}),
       ...(bandwidthSize !== undefined ? { bandwidthElements: bandwidthSize === 0 ? null : bandwidthSize } : {}),
       fused: flag<boolean>(args, 'fused') ?? true,
-      onUpdate: (doc) => save(doc),
+      onUpdate: save,
       onProgress: (line) => {
         if (!quiet) io.err(`  ${line}\n`);
       },
@@ -141,9 +134,16 @@ async function profileJob(
     process.off('SIGTERM', onSignal);
   }
   const doc = result.document;
-  save(doc, true);
-  if (pending) save(pending, true);
-  if (files.report) writeAtomically(files.report, renderCliProfileReport(doc, { gpuMemoryBytes: opts.gpuMemoryBytes }));
+  if (files.json) writer.saveFinal(files.json, `${JSON.stringify({ ...doc, files }, null, 2)}\n`);
+  if (files.report) writer.saveFinal(files.report, renderCliProfileReport(doc, { gpuMemoryBytes: opts.gpuMemoryBytes }));
+  const failed = writer.failed();
+  if (failed.length > 0) {
+    // Nothing measured is lost: the document goes to stdout, and stderr names what could not be written.
+    const where = failed.map((f) => `${f.path} (${f.reason})`).join(', ');
+    io.err(`optimizer-advisor profile: cannot write ${where}; the profile document is printed on stdout instead\n`);
+    printJson(io, doc);
+    return EXIT.partial;
+  }
   if (flag<boolean>(args, 'json')) printJson(io, { ...doc, ...(files.json ? { files } : {}) });
   else io.out(renderHuman(doc, files));
   return doc.outcome === 'completed' ? EXIT.ok : EXIT.partial;
