@@ -134,3 +134,20 @@ test('defect 4: profile --out that cannot be written prints the document on stdo
   // report.html was written; no temporary file is left
   assert.deepEqual(fs.readdirSync(dir).sort(), ['profile.json', 'report.html']);
 });
+
+test('defect 7: a batch size or accumulation over the cap exits 2 naming the file and position', async (t) => {
+  const dir = tempDir(t, 'oa-caps-');
+  const cases: [string, string, RegExp][] = [
+    ['per_device_train_batch_size', '100000000', /^optimizer-advisor (recommend|profile): training_args\.json:3:34: batch size must be an integer from 1 to 1000000, got 100000000$/],
+    ['gradient_accumulation_steps', '100000000', /^optimizer-advisor (recommend|profile): training_args\.json:3:34: gradient accumulation steps must be an integer from 1 to 1000000, got 100000000$/],
+  ];
+  for (const [key, value, expected] of cases) {
+    const text = `{\n  "output_dir": "o", "model_name_or_path": "gpt2", "optim": "adamw_torch",\n  "${key}": ${value}\n}\n`;
+    fs.writeFileSync(path.join(dir, 'training_args.json'), text);
+    for (const command of ['recommend', 'profile']) {
+      const r = await cli(dir, command, '.');
+      assert.equal(r.out, '');
+      assert.match(oneLine(r, 2, 'training_args.json'), expected);
+    }
+  }
+});
