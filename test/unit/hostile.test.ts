@@ -10,7 +10,9 @@ import * as path from 'node:path';
 import { runCli } from '../../src/cli/main';
 import { ResultFiles, writeAtomically, type WriteOps } from '../../src/cli/result-files';
 import { walkWorkspace } from '../../src/cli/walk';
+import { buildInventory, inventoryForRef } from '../../src/core/models';
 import { scanFiles } from '../../src/core/scan';
+import { deriveProxy, MAX_PROXY_PARAMS, proxyParamCount, proxyParams } from '../../src/profiler/sweep/proxy';
 import { InputError } from '../../src/core/types';
 import { MAX_FILE_SIZE_CEILING, parseFileSizeCap } from '../../src/core/units';
 import { buildGradientsBundle } from '../reference/tfjs-env';
@@ -150,4 +152,17 @@ test('defect 7: a batch size or accumulation over the cap exits 2 naming the fil
       assert.match(oneLine(r, 2, 'training_args.json'), expected);
     }
   }
+});
+
+test('defect 8: the profiler proxy is capped at 1,000,000 parameters whatever the config (a wide MLP ratio is clamped, with a note)', () => {
+  const inventory = buildInventory({ model_type: 'llama', architectures: ['LlamaForCausalLM'], hidden_size: 64, intermediate_size: 1_048_576, num_hidden_layers: 1, num_attention_heads: 1, vocab_size: 100 }, 'wide.json');
+  const proxy = deriveProxy(inventory, 80);
+  const count = proxyParamCount(proxyParams(proxy.spec));
+  assert.ok(count <= MAX_PROXY_PARAMS, `${count} proxy parameters`);
+  assert.equal(MAX_PROXY_PARAMS, 1_000_000);
+  assert.ok(proxy.spec.kind === 'transformer' && proxy.spec.intermediate === 16 * proxy.spec.hidden);
+  assert.ok(proxy.notes.some((n) => /MLP ratio 16384\.000 is clamped to 16/.test(n)), proxy.notes.join('\n'));
+  // an ordinary model keeps its ratio (Llama-2-7B: 11008 / 4096 = 2.6875 -> 86 at hidden 32)
+  const llama = deriveProxy(inventoryForRef('meta-llama/Llama-2-7b-hf'), 80);
+  assert.ok(llama.spec.kind === 'transformer' && llama.spec.intermediate === 86);
 });
