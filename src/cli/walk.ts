@@ -8,7 +8,7 @@
  * that leave the root, symlinked folders, files over the size cap, binary or non-UTF-8 files,
  * and paths matching `exclude` patterns. Only files with candidate extensions are read.
  */
-import type { Dirent } from 'node:fs';
+import { constants, type Dirent } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { anyMatches, compileGlob } from '../core/glob';
@@ -193,7 +193,8 @@ async function followLink(abs: string, rootReal: string): Promise<{ target: stri
 async function readCandidate(c: Candidate, maxFileBytes: number): Promise<ScanFile | string> {
   let handle: fs.FileHandle | undefined;
   try {
-    handle = await fs.open(c.abs, 'r');
+    // Non-blocking: a file swapped for a FIFO after the listing must not block the walk.
+    handle = await fs.open(c.abs, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
     const stat = await handle.stat();
     if (!stat.isFile()) return 'not a regular file';
     if (stat.size > maxFileBytes) return `file too large: ${stat.size} bytes (the limit is ${formatBytes(maxFileBytes)})`;

@@ -4,6 +4,7 @@
  */
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -165,4 +166,25 @@ test('defect 8: the profiler proxy is capped at 1,000,000 parameters whatever th
   // an ordinary model keeps its ratio (Llama-2-7B: 11008 / 4096 = 2.6875 -> 86 at hidden 32)
   const llama = deriveProxy(inventoryForRef('meta-llama/Llama-2-7b-hf'), 80);
   assert.ok(llama.spec.kind === 'transformer' && llama.spec.intermediate === 86);
+});
+
+test('defect 9: params and estimate on an unreadable file or a FIFO exit 2 naming the file, without blocking', (t) => {
+  const dir = tempDir(t, 'oa-unreadable-');
+  const cliJs = path.join(ROOT, 'dist', 'cli.js');
+  const run = (args: string[]): Run => {
+    const r = spawnSync(process.execPath, [cliJs, ...args], { cwd: dir, encoding: 'utf8', timeout: 20_000 });
+    return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
+  };
+  const fifo = path.join(dir, 'config.json');
+  const made = spawnSync('mkfifo', [fifo]);
+  assert.equal(made.status, 0, 'mkfifo is available');
+  for (const args of [['params', 'config.json'], ['estimate', 'config.json', '--optimizer', 'adamw'], ['params', '.']]) {
+    const r = run(args);
+    assert.equal(r.out, '');
+    assert.match(oneLine(r, 2, 'config.json'), /config\.json: cannot read the file: it is a named pipe \(FIFO\)$/);
+  }
+  // A file that can be opened but not read (/proc/self/mem fails every read with EIO; root ignores file modes)
+  const eio = run(['params', '/proc/self/mem']);
+  assert.equal(eio.out, '');
+  assert.match(oneLine(eio, 2, '/proc/self/mem'), /\/proc\/self\/mem: cannot read the file \(EIO\)$/);
 });
