@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import Ajv from 'ajv';
 import { runCli } from '../../src/cli/main';
 import { ResultFiles, writeAtomically, type WriteOps } from '../../src/cli/result-files';
 import { walkWorkspace } from '../../src/cli/walk';
@@ -187,4 +188,17 @@ test('defect 9: params and estimate on an unreadable file or a FIFO exit 2 namin
   const eio = run(['params', '/proc/self/mem']);
   assert.equal(eio.out, '');
   assert.match(oneLine(eio, 2, '/proc/self/mem'), /\/proc\/self\/mem: cannot read the file \(EIO\)$/);
+});
+
+test('defect 10: a backslash in a folder name (legal on Linux and macOS) keeps scan --json valid against its schema', async (t) => {
+  const dir = tempDir(t, 'oa-backslash-');
+  fs.mkdirSync(path.join(dir, 'runs\\2024'));
+  fs.writeFileSync(path.join(dir, 'runs\\2024', 'training_args.json'), '{"output_dir": "o", "model_name_or_path": "gpt2", "optim": "adamw_torch"}\n');
+  const r = await cli(dir, 'scan', '.', '--json');
+  assert.equal(r.code, 0, r.err);
+  const doc = JSON.parse(r.out) as { findings: { path: string }[]; jobs: { id: string }[] };
+  assert.deepEqual(doc.findings.map((f) => f.path), ['runs\\2024/training_args.json']);
+  const ajv = new Ajv({ allErrors: true, strict: false });
+  const check = ajv.compile(JSON.parse(fs.readFileSync(path.join(ROOT, 'schemas', 'scan.schema.json'), 'utf8')) as object);
+  assert.ok(check(doc), ajv.errorsText(check.errors));
 });
