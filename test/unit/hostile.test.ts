@@ -14,6 +14,7 @@ import { ResultFiles, writeAtomically, type WriteOps } from '../../src/cli/resul
 import { walkWorkspace } from '../../src/cli/walk';
 import { buildInventory, inventoryForRef } from '../../src/core/models';
 import { scanFiles } from '../../src/core/scan';
+import { findExecutable } from '../../src/platform/which';
 import { deriveProxy, MAX_PROXY_PARAMS, proxyParamCount, proxyParams } from '../../src/profiler/sweep/proxy';
 import { InputError } from '../../src/core/types';
 import { MAX_FILE_SIZE_CEILING, parseFileSizeCap } from '../../src/core/units';
@@ -201,4 +202,23 @@ test('defect 10: a backslash in a folder name (legal on Linux and macOS) keeps s
   const ajv = new Ajv({ allErrors: true, strict: false });
   const check = ajv.compile(JSON.parse(fs.readFileSync(path.join(ROOT, 'schemas', 'scan.schema.json'), 'utf8')) as object);
   assert.ok(check(doc), ajv.errorsText(check.errors));
+});
+
+test('nvidia-smi is never resolved from the current folder: only absolute PATH entries other than the current folder', (t) => {
+  const work = tempDir(t, 'oa-which-ws-');
+  const bin = tempDir(t, 'oa-which-bin-');
+  for (const dir of [work, bin]) {
+    fs.writeFileSync(path.join(dir, 'nvidia-smi'), '#!/bin/sh\necho planted\n');
+    fs.chmodSync(path.join(dir, 'nvidia-smi'), 0o755);
+  }
+  const hostileEntries = ['', '.', './', 'sub/..', work].join(path.delimiter);
+  assert.equal(findExecutable('nvidia-smi', { pathVariable: hostileEntries, cwd: work, platform: 'linux' }), null);
+  assert.equal(findExecutable('nvidia-smi', { pathVariable: [hostileEntries, bin].join(path.delimiter), cwd: work, platform: 'linux' }), path.join(bin, 'nvidia-smi'));
+  // not executable: skipped
+  fs.chmodSync(path.join(bin, 'nvidia-smi'), 0o644);
+  if (process.getuid?.() !== 0) assert.equal(findExecutable('nvidia-smi', { pathVariable: bin, cwd: work, platform: 'linux' }), null);
+  // Windows: `nvidia-smi.exe` in the current folder is never found, a .cmd never qualifies
+  fs.writeFileSync(path.join(work, 'nvidia-smi.exe'), 'MZ');
+  fs.writeFileSync(path.join(bin, 'nvidia-smi.cmd'), '@echo planted');
+  assert.equal(findExecutable('nvidia-smi', { pathVariable: [work, bin].join(';'), cwd: work, platform: 'win32' }), null);
 });
