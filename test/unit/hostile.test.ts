@@ -14,6 +14,7 @@ import { ResultFiles, writeAtomically, type WriteOps } from '../../src/cli/resul
 import { walkWorkspace } from '../../src/cli/walk';
 import { buildInventory, inventoryForRef } from '../../src/core/models';
 import { scanFiles } from '../../src/core/scan';
+import { jobFolderName } from '../../src/extension/sidebar/profile-folder';
 import { findExecutable } from '../../src/platform/which';
 import { deriveProxy, MAX_PROXY_PARAMS, proxyParamCount, proxyParams } from '../../src/profiler/sweep/proxy';
 import { InputError } from '../../src/core/types';
@@ -221,4 +222,15 @@ test('nvidia-smi is never resolved from the current folder: only absolute PATH e
   fs.writeFileSync(path.join(work, 'nvidia-smi.exe'), 'MZ');
   fs.writeFileSync(path.join(bin, 'nvidia-smi.cmd'), '@echo planted');
   assert.equal(findExecutable('nvidia-smi', { pathVariable: [work, bin].join(';'), cwd: work, platform: 'win32' }), null);
+});
+
+test('profile folder names stay under 255 bytes for any job path (long and non-ASCII paths end in a hash)', () => {
+  assert.equal(jobFolderName('llama/training_args.json'), 'llama%2Ftraining_args.json', 'short ids are unchanged (saved profiles stay where they were)');
+  const deep = `${'模型/'.repeat(40)}训练参数.json`;
+  const name = jobFolderName(deep);
+  assert.ok(Buffer.byteLength(name) <= 255, `${Buffer.byteLength(name)} bytes`);
+  assert.ok(Buffer.byteLength(encodeURIComponent(deep)) > 255, 'URL-encoding alone is over the limit');
+  assert.match(name, /^(%[0-9A-F]{2}|[A-Za-z0-9_.!~*'()-])+~[0-9a-f]{32}$/, 'a readable prefix cut between escapes, then the hash');
+  assert.notEqual(jobFolderName(`${deep}x`), name, 'different ids, different folders');
+  assert.equal(jobFolderName(deep), name, 'stable');
 });
