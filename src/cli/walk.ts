@@ -91,6 +91,18 @@ export async function walkWorkspace(root: string, opts: WalkOptions = {}): Promi
         skipped.push({ path: rel, reason: `cannot read the folder (${errorCode(e)})` });
         return;
       }
+      // Names that are not valid UTF-8 come back with U+FFFD in them and cannot be opened by that
+      // name: skip them with the reason (not as a confusing ENOENT later).
+      const undecodable = entries.some((e) => e.name.includes('\uFFFD')) ? await undecodableNames(abs) : null;
+      if (undecodable !== null && undecodable.size > 0) {
+        entries = entries.filter((entry) => {
+          if (!undecodable.has(entry.name)) return true;
+          if (!entry.isFile() || isCandidate(entry.name)) {
+            skipped.push({ path: rel === '.' ? entry.name : `${rel}/${entry.name}`, reason: 'the name is not valid UTF-8 (shown with U+FFFD); rename it to scan it' });
+          }
+          return false;
+        });
+      }
       if (rel !== '.') {
         const env = environmentMarker(entries);
         if (env !== null) {
@@ -146,6 +158,26 @@ export async function walkWorkspace(root: string, opts: WalkOptions = {}): Promi
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   skipped.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return { files, skipped };
+}
+
+/** The names in `dir` that are not valid UTF-8, as Node decodes them (with U+FFFD). */
+async function undecodableNames(dir: string): Promise<Set<string>> {
+  const out = new Set<string>();
+  let raw: Buffer[];
+  try {
+    raw = await fs.readdir(dir, { encoding: 'buffer' });
+  } catch {
+    return out;
+  }
+  const strict = new TextDecoder('utf-8', { fatal: true });
+  for (const name of raw) {
+    try {
+      strict.decode(name);
+    } catch {
+      out.add(name.toString('utf8'));
+    }
+  }
+  return out;
 }
 
 function isCandidate(name: string): boolean {

@@ -234,3 +234,13 @@ test('profile folder names stay under 255 bytes for any job path (long and non-A
   assert.notEqual(jobFolderName(`${deep}x`), name, 'different ids, different folders');
   assert.equal(jobFolderName(deep), name, 'stable');
 });
+
+test('a file name that is not valid UTF-8 is skipped with that reason (not as ENOENT); its neighbours are read', async (t) => {
+  const dir = tempDir(t, 'oa-latin1-');
+  const latin1 = Buffer.concat([Buffer.from(dir + '/'), Buffer.from([0x63, 0x61, 0x66, 0xe9]), Buffer.from('.json')]); // "café.json" in Latin-1
+  fs.writeFileSync(latin1, '{"output_dir": "o", "model_name_or_path": "gpt2"}');
+  fs.writeFileSync(path.join(dir, 'config.json'), '{"model_type": "gpt2"}');
+  const walked = await walkWorkspace(dir);
+  assert.deepEqual(walked.files.map((f) => f.path), ['config.json']);
+  assert.deepEqual(walked.skipped, [{ path: 'caf\uFFFD.json', reason: 'the name is not valid UTF-8 (shown with U+FFFD); rename it to scan it' }]);
+});
