@@ -9,6 +9,8 @@
  *   for all of them), so no link, image, emphasis, HTML, entity, heading or list can start inside.
  * - `markdownCode`: a code span (literal content); backticks become `'`.
  * - `iconSafeText`: plain text in VS Code labels that render `$(icon)` syntax (CodeLens titles).
+ * - `terminalText`: a whole multi-line report for a terminal: as visibleText, but line breaks kept
+ *   and nothing clipped (each workspace string in it is short already).
  * HTML surfaces use their own escaper (escapeHtml) on top of `visibleText`.
  */
 
@@ -39,4 +41,9 @@ export function markdownCode(text: string, maxLength = DEFAULT_MAX_SHOWN): strin
 
 export function iconSafeText(text: string, maxLength = DEFAULT_MAX_SHOWN): string {
   return visibleText(text, maxLength).replace(/\$\(/g, '\\$(');
+}
+
+/** `text` for a terminal: every unsafe character but the line feed shown as `\u{…}`, nothing clipped. */
+export function terminalText(text: string): string {
+  return text.replace(UNSAFE, (c) => (c === '\n' ? c : `\\u{${(c.codePointAt(0) as number).toString(16)}}`));
 }

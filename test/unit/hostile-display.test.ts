@@ -8,11 +8,18 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as parse5 from 'parse5';
+import { runCli } from '../../src/cli/main';
+import { renderProfileReport } from '../../src/charts/report';
 import { evaluateJob } from '../../src/core/evaluate';
 import { scanFiles } from '../../src/core/scan';
 import { analyse, type JobOutcome } from '../../src/extension/hints/analysis';
 import { resolveBudget } from '../../src/extension/hints/budget';
 import { englishTranslate as t } from '../../src/extension/hints/translate';
+import { fixtureProfile } from './charts-fixtures';
 
 interface MarkdownIt {
   render(markdown: string): string;
@@ -92,3 +99,74 @@ test('the audit case: an unknown optimizer spelled as a remote image and a link 
   // the reader still sees what the file says
   assert.match(html, /!\[x\]\(https:\/\/evil\.example\/p\.png\)\[y\]\(https:\/\/evil\.example\/\)/);
 });
+
+/** A folder name from a corpus string: no '/', at most 200 bytes (file systems allow 255). */
+function folderName(value: string, i: number): string {
+  let name = `${i}-${value.replace(/\//g, '_')}`;
+  while (Buffer.byteLength(name) > 200) name = name.slice(0, -1);
+  return name;
+}
+
+test('terminal output (scan, recommend tables and lists, stderr): control and bidi characters in folder names are shown escaped; JSON stays valid', async (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'oa-hostile-term-'));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  HOSTILE.forEach((value, i) => {
+    const folder = path.join(dir, folderName(value, i));
+    fs.mkdirSync(folder);
+    fs.writeFileSync(path.join(folder, 'training_args.json'), JSON.stringify({ output_dir: value.slice(0, 300), model_name_or_path: 'gpt2', optim: 'adamw_torch' }));
+  });
+  const run = async (...argv: string[]) => {
+    let out = '';
+    let err = '';
+    const code = await runCli(argv, { cwd: dir, out: (x) => (out += x), err: (x) => (err += x) });
+    return { code, out, err };
+  };
+  for (const argv of [['scan', '.'], ['recommend', '.']]) {
+    const r = await run(...argv);
+    assert.equal(r.code, 0, `${argv.join(' ')}: exit ${r.code} ${r.err}`);
+    assert.doesNotMatch(r.out + r.err, CONTROL_OR_BIDI, `${argv[0]}: no raw control or bidi character reaches the terminal`);
+    assert.match(r.out, /\\u\{1b\}/, `${argv[0]}: the escape character is shown, not sent`);
+  }
+  const json = await run('scan', '.', '--json');
+  const doc = JSON.parse(json.out) as { findings: { path: string }[] };
+  assert.equal(doc.findings.length, HOSTILE.length, 'every hostile folder is scanned, its name kept exactly in JSON');
+  assert.ok(doc.findings.some((f) => f.path.includes('\u001b]8;;')));
+  // stderr of an error naming a hostile file stays one line
+  const missing = await run('params', `${folderName(HOSTILE[6], 6)}/nothing.json`);
+  assert.equal(missing.code, 2);
+  assert.equal(missing.err.trim().split('\n').length, 1, missing.err);
+});
+
+test('the HTML profile report (the CLI report.html and the webview export): hostile job and model names stay text (parsed with parse5)', () => {
+  for (const value of HOSTILE) {
+    const html = renderProfileReport({ ...fixtureProfile(), job: { id: value, model: value } });
+    const tree = parse5.parse(html);
+    const tags = new Set<string>();
+    const hrefs: string[] = [];
+    const walk = (node: Parse5Node): void => {
+      if (node.tagName !== undefined) {
+        tags.add(node.tagName);
+        for (const a of node.attrs ?? []) {
+          assert.doesNotMatch(a.name, /^on/, 'no event handler');
+          if (a.name === 'href' || a.name === 'src') hrefs.push(a.value);
+        }
+      }
+      for (const c of node.childNodes ?? []) walk(c);
+      if (node.content) walk(node.content);
+    };
+    walk(tree as unknown as Parse5Node);
+    for (const bad of ['img', 'script', 'iframe', 'link', 'object', 'embed', 'a', 'h1', 'form']) {
+      if (bad === 'h1') continue; // the report has its own title heading
+      assert.ok(!tags.has(bad), `<${bad}> from ${JSON.stringify(value.slice(0, 30))}`);
+    }
+    assert.ok(hrefs.every((h) => h.startsWith('#')), `only in-page references: ${hrefs.join(' ')}`);
+    assert.ok(!html.includes('evil.example/pixel.png"'), 'no attribute value from the workspace');
+  }
+});
+
+interface Parse5Node {
+  readonly tagName?: string;
+  readonly attrs?: readonly { readonly name: string; readonly value: string }[];
+  readonly childNodes?: readonly Parse5Node[];
+  readonly content?: Parse5Node;
+}

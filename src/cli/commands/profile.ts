@@ -11,7 +11,7 @@ import type { SweepDocument } from '../../profiler/sweep/document';
 import { runSweep } from '../../profiler/sweep/sweep';
 import { JSON_FLAG, flag, printJson, type Command } from '../command';
 import { detectGpus, summarizeGpus } from '../../platform/gpu';
-import { EXIT, table, type CliIO } from '../io';
+import { EXIT, oneLine, printHuman, table, type CliIO } from '../io';
 import { diskFiles } from '../model-source';
 import { renderCliProfileReport } from '../report/profile-report';
 import { ResultFiles } from '../result-files';
@@ -140,12 +140,12 @@ async function profileJob(
   if (failed.length > 0) {
     // Nothing measured is lost: the document goes to stdout, and stderr names what could not be written.
     const where = failed.map((f) => `${f.path} (${f.reason})`).join(', ');
-    io.err(`optimizer-advisor profile: cannot write ${where}; the profile document is printed on stdout instead\n`);
+    io.err(`${oneLine(`optimizer-advisor profile: cannot write ${where}; the profile document is printed on stdout instead`)}\n`);
     printJson(io, doc);
     return EXIT.partial;
   }
   if (flag<boolean>(args, 'json')) printJson(io, { ...doc, ...(files.json ? { files } : {}) });
-  else io.out(renderHuman(doc, files));
+  else printHuman(io, renderHuman(doc, files));
   return doc.outcome === 'completed' ? EXIT.ok : EXIT.partial;
 }
 
@@ -206,7 +206,7 @@ export const profileCommand: Command = {
     }
     const job = jobs[0]!;
     if (jobs.length > 1 && !(flag<boolean>(args, 'json') ?? false)) {
-      io.err(`profiling ${job.id}; other jobs here: ${jobs.slice(1).map((j) => j.id).join(', ')} (choose one with --job)\n`);
+      io.err(`${oneLine(`profiling ${job.id}; other jobs here: ${jobs.slice(1).map((j) => j.id).join(', ')} (choose one with --job)`)}\n`);
     }
     return profileJob(job, scan.root, { gpuMemoryBytes, priority: priorityText, ...(gpus !== undefined ? { gpus } : {}) }, args, io);
   },

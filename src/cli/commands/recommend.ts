@@ -8,7 +8,7 @@ import { InputError } from '../../core/types';
 import { formatBytes, formatCount } from '../../core/units';
 import { JSON_FLAG, flag, printJson, type Command } from '../command';
 import { detectGpus, summarizeGpus } from '../../platform/gpu';
-import { EXIT, table } from '../io';
+import { EXIT, oneLine, printHuman, table } from '../io';
 import { diskFiles } from '../model-source';
 import { DEFAULT_MAX_FILE, scanFolder } from './scan';
 import { parseFileSizeCap } from '../../core/units';
@@ -155,7 +155,7 @@ export const recommendCommand: Command = {
     const allErrors = [...failedFiles, ...errors];
     const code = errors.length > 0 && docs.length === 0 ? EXIT.input : allErrors.length > 0 ? EXIT.partial : EXIT.ok;
     if (code === EXIT.input) {
-      io.err(`optimizer-advisor recommend: ${errors.map((e) => e.message).join('; ')}\n`);
+      io.err(`${oneLine(`optimizer-advisor recommend: ${errors.map((e) => e.message).join('; ')}`)}\n`);
       return code;
     }
     const inputs = { target, gpuMemoryBytes, gpuMemorySource: gpuSource, gpus: gpus ?? null, priority };
@@ -167,7 +167,7 @@ export const recommendCommand: Command = {
     const header = `GPU memory: ${gpuMemoryBytes === null ? 'unknown (give --gpu-memory to check fits)' : `${formatBytes(gpuMemoryBytes)} per GPU from ${gpuSource}`} · priority: ${priority}`;
     const body = docs.length ? docs.map((d) => renderJob(d, top)).join('\n\n') : 'No training jobs found (looked for HF config.json and Trainer arguments JSON).';
     const errText = allErrors.length ? `\n\nNot evaluated:\n${allErrors.map((e) => `  - ${e.message}`).join('\n')}` : '';
-    io.out(`${header}\n\n${body}${errText}\n`);
+    printHuman(io, `${header}\n\n${body}${errText}\n`);
     return code;
   },
 };

@@ -5,7 +5,7 @@ import type { ScanReport } from '../../core/scan/results';
 import { InputError } from '../../core/types';
 import { parseFileSizeCap } from '../../core/units';
 import { JSON_FLAG, flag, printJson, type Command } from '../command';
-import { EXIT, table } from '../io';
+import { EXIT, printHuman, table } from '../io';
 import { walkWorkspace } from '../walk';
 
 export const DEFAULT_MAX_FILE = '2MiB';
@@ -64,7 +64,8 @@ export const scanCommand: Command = {
       const model = j.model === null ? '—' : j.model.kind === 'hub-id' ? j.model.id : j.model.path;
       jobRows.push([j.id, model, j.settings.optimizer ?? '—', String(j.files.length)]);
     }
-    io.out(
+    printHuman(
+      io,
       [
         `${scan.findings.length} recognised file(s), ${scan.jobs.length} job(s) in ${path.relative(io.cwd, scan.root) || '.'}`,
         '',
