@@ -156,6 +156,14 @@ export function compileGlob(pattern: string): PathMatcher {
   // Generation stamps make adding a state to the live set O(1) without clearing arrays.
   const stamp = new Uint32Array(states.length);
   let generation = 0;
+  /** The next stamp; after 2^32 - 1 of them the stamps are cleared (they must never wrap into old values). */
+  const nextGeneration = (): void => {
+    generation++;
+    if (generation > 0xffffffff) {
+      stamp.fill(0);
+      generation = 1;
+    }
+  };
 
   const matches = (rel: string, counter?: { steps: number }): boolean => {
     if (clean === '') return false;
@@ -176,7 +184,7 @@ export function compileGlob(pattern: string): PathMatcher {
     };
     const accepting = (list: readonly number[]): boolean => list.includes(0);
 
-    generation++;
+    nextGeneration();
     addClosure(current, start);
     let matched = false;
     for (let i = 0; i <= rel.length && !matched; i++) {
@@ -188,7 +196,7 @@ export function compileGlob(pattern: string): PathMatcher {
       }
       if (i === rel.length) break;
       const c = rel.charCodeAt(i);
-      generation++;
+      nextGeneration();
       const next: number[] = [];
       for (const s of current) {
         steps++;
