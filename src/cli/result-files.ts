@@ -79,6 +79,18 @@ export class ResultFiles {
     return false;
   }
 
+  /** Removes every provisional file not replaced by a final one (the work stopped before its end). */
+  abandonProvisional(): void {
+    for (const file of this.provisional) {
+      try {
+        this.ops.rmSync(file, { force: true });
+        this.provisional.delete(file);
+      } catch {
+        // left as it is; nothing more can be done
+      }
+    }
+  }
+
   /** Paths whose last write failed, with the reason (and whether a stale provisional file is left). */
   failed(): FailedWrite[] {
     return [...this.failures].map(([file, reason]) => ({

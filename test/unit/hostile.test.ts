@@ -121,6 +121,11 @@ test('defect 4: writes are atomic; a full disk leaves no temporary file and no f
   assert.equal(writer.saveFinal(file, '{"outcome":"completed"}'), false);
   assert.deepEqual(fs.readdirSync(dir), [], 'the stale "running" file and every temporary file are gone');
   assert.deepEqual(writer.failed(), [{ path: file, reason: 'ENOSPC' }]);
+  // Work that stops before its end (the sweep threw) leaves no provisional file either.
+  const other = new ResultFiles();
+  other.saveProvisional(path.join(dir, 'p2.json'), '{"outcome":"running"}');
+  other.abandonProvisional();
+  assert.deepEqual(fs.readdirSync(dir), []);
   // A write into a path that is a folder fails at the rename: the temporary file is removed too.
   fs.mkdirSync(path.join(dir, 'taken.json', 'x'), { recursive: true });
   assert.throws(() => writeAtomically(path.join(dir, 'taken.json'), '{}'));

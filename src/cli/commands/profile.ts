@@ -129,6 +129,10 @@ async function profileJob(
         if (!quiet) io.err(`  ${line}\n`);
       },
     });
+  } catch (e) {
+    // The sweep itself failed: no profile.json may keep claiming "running".
+    writer.abandonProvisional();
+    throw e;
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
