@@ -17,6 +17,7 @@ import {
 } from './charts/json-check';
 import type { ProfileResultDocument } from './charts/profile-types';
 import { readProfileDocument } from './charts/profile-validate';
+import { visibleText } from './core/display-text';
 import type { MemoryBytes } from './core/memory/types';
 import type { HyperValue, Precision } from './core/types';
 
@@ -328,9 +329,13 @@ type Fields = Readonly<Record<string, unknown>>;
 
 /** Job and file ids travel back to the host unchanged, so they are never clipped (a path is at most 4,096 bytes on Linux). */
 const id: Reader<string> = (v, p) => readString(v, p, { max: 32_768, nonEmpty: true });
-/** Longest label shown; a longer one (a config string of any length) is clipped, never a reason to drop the message. */
+/**
+ * Longest label shown; a longer one (a config string of any length) is clipped, never a reason to
+ * drop the message. Labels are one line of text: control and bidi characters in them (from file
+ * names and config strings) are shown as `\u{…}` (src/core/display-text.ts).
+ */
 export const MAX_LABEL_CHARS = 4096;
-const label: Reader<string> = (v, p) => clip(readString(v, p, { max: Number.MAX_SAFE_INTEGER }), MAX_LABEL_CHARS);
+const label: Reader<string> = (v, p) => visibleText(readString(v, p, { max: Number.MAX_SAFE_INTEGER }), MAX_LABEL_CHARS);
 const longText: Reader<string> = (v, p) => readString(v, p, { max: 200_000 });
 const bytes: Reader<number> = (v, p) => readNumber(v, p, { min: 0 });
 const count = (min: number, max: number): Reader<number> => (v, p) => readNumber(v, p, { integer: true, min, max });
@@ -342,15 +347,6 @@ const optimizerId: Reader<string> = (v, p) => {
   if (!/^[a-z0-9][a-z0-9-]*$/.test(s)) throw new ShapeError(p, `'${s}' is not an optimizer id`);
   return s;
 };
-
-/** `text` cut to `max` characters, the last one `…` (a surrogate pair is never split). */
-function clip(text: string, max: number): string {
-  if (text.length <= max) return text;
-  let cut = max - 1;
-  const last = text.charCodeAt(cut - 1);
-  if (last >= 0xd800 && last <= 0xdbff) cut--;
-  return `${text.slice(0, cut)}…`;
-}
 
 /** Reads an object with exactly the listed fields' readers (other keys are ignored, never copied). */
 function record<T>(read: (o: Fields, path: string) => T): Reader<T> {
