@@ -17,6 +17,7 @@ import {
 } from './core/parse/json-check';
 import type { ProfileResultDocument } from './core/profile/profile-types';
 import { readProfileDocument } from './core/profile/profile-validate';
+import { visibleText } from './core/display-text';
 import type { MemoryBytes } from './core/memory/types';
 import type { HyperValue, Precision } from './core/types';
 
@@ -336,8 +337,15 @@ export function makeErrorResponse(id: number, type: RequestType, error: string):
 type Reader<T> = (v: unknown, path: string) => T;
 type Fields = Readonly<Record<string, unknown>>;
 
-const id: Reader<string> = (v, p) => readString(v, p, { max: 4096, nonEmpty: true });
-const label: Reader<string> = (v, p) => readString(v, p, { max: 4096 });
+/** Job and file ids travel back to the host unchanged, so they are never clipped (a path is at most 4,096 bytes on Linux). */
+const id: Reader<string> = (v, p) => readString(v, p, { max: 32_768, nonEmpty: true });
+/**
+ * Longest label shown; a longer one (a config string of any length) is clipped, never a reason to
+ * drop the message. Labels are one line of text: control and bidi characters in them (from file
+ * names and config strings) are shown as `\u{…}` (src/core/display-text.ts).
+ */
+export const MAX_LABEL_CHARS = 4096;
+const label: Reader<string> = (v, p) => visibleText(readString(v, p, { max: Number.MAX_SAFE_INTEGER }), MAX_LABEL_CHARS);
 const longText: Reader<string> = (v, p) => readString(v, p, { max: 200_000 });
 const bytes: Reader<number> = (v, p) => readNumber(v, p, { min: 0 });
 const count = (min: number, max: number): Reader<number> => (v, p) => readNumber(v, p, { integer: true, min, max });

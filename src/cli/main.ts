@@ -2,7 +2,7 @@ import { InputError } from '../core/types';
 import { formatFlagHelp, parseArgs } from './args';
 import { COMMANDS } from './commands';
 import type { Command } from './command';
-import { EXIT, type CliIO } from './io';
+import { EXIT, oneLine, type CliIO } from './io';
 
 declare const OPTIMIZER_ADVISOR_VERSION: string | undefined;
 
@@ -67,11 +67,11 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     return await command.run(args, io);
   } catch (e) {
     if (e instanceof InputError) {
-      io.err(`optimizer-advisor ${name}: ${e.format()}\n`);
+      io.err(`${oneLine(`optimizer-advisor ${name}: ${e.format()}`)}\n`);
       return EXIT.input;
     }
     const message = e instanceof Error ? e.message : String(e);
-    io.err(`optimizer-advisor ${name}: internal error: ${message.split('\n')[0]}\n`);
+    io.err(`${oneLine(`optimizer-advisor ${name}: internal error: ${message.split('\n')[0]}`)}\n`);
     if (process.env['OPTIMIZER_ADVISOR_DEBUG'] && e instanceof Error && e.stack) io.err(`${e.stack}\n`);
     return EXIT.internal;
   }

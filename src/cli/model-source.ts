@@ -9,6 +9,7 @@ import { InputError } from '../core/types';
 import type { FileAccess } from '../core/evaluate';
 import type { CliIO } from './io';
 import { cacheLookup, withHub, type HubConsent } from './model-lookup';
+import { readUserFileSync } from './read-user-file';
 
 /** Largest config.json we read (real ones are a few KiB; a huge file is a mistake, not a config). */
 export const MAX_CONFIG_BYTES = 4 * 2 ** 20;
@@ -23,16 +24,9 @@ export interface LoadedModel {
 
 /** A config file's text, with the size and binary checks every user file gets. */
 export function readConfigText(file: string): string {
-  let stat: fs.Stats;
-  try {
-    stat = fs.statSync(file);
-  } catch {
-    throw new InputError('cannot read the file', file);
-  }
-  if (stat.size > MAX_CONFIG_BYTES) {
-    throw new InputError(`file is ${stat.size} bytes, over the ${MAX_CONFIG_BYTES}-byte limit for a model config`, file);
-  }
-  return decodeText(fs.readFileSync(file), file, MAX_CONFIG_BYTES);
+  // Non-blocking and regular files only: a FIFO or an unreadable file is an InputError naming it.
+  const bytes = readUserFileSync(file, MAX_CONFIG_BYTES, (size) => `file is ${size} bytes, over the ${MAX_CONFIG_BYTES}-byte limit for a model config`);
+  return decodeText(bytes, file, MAX_CONFIG_BYTES);
 }
 
 /** Reads a config file as a plain object (size-checked, decoded, parsed with positions in errors). */

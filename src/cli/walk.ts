@@ -8,10 +8,12 @@
  * that leave the root, symlinked folders, files over the size cap, binary or non-UTF-8 files,
  * and paths matching `exclude` patterns. Only files with candidate extensions are read.
  */
-import type { Dirent } from 'node:fs';
+import { constants, type Dirent } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
+import { anyMatches, compileGlob } from '../core/glob';
 import { decodeText, formatBytes } from '../core/parse/text';
+import { MAX_FILE_SIZE_CEILING } from '../core/units';
 import type { ScanFile } from '../core/scan/types';
 import { CANDIDATE_EXTENSIONS, DEFAULT_MAX_FILES, SKIPPED_FOLDER_NAMES } from '../core/scan/walk-rules';
 import { InputError } from '../core/types';
@@ -20,14 +22,15 @@ export const DEFAULT_MAX_FILE_BYTES = 2 * 1024 * 1024;
 const CONCURRENCY = 32;
 
 export interface WalkOptions {
-  /** Files larger than this are skipped (default 2 MiB). */
+  /** Files larger than this are skipped (default 2 MiB; never more than MAX_FILE_SIZE_CEILING, 4 MiB). */
   readonly maxFileBytes?: number;
   /** At most this many candidate files are read (default 20 000); the rest are reported skipped. */
   readonly maxFiles?: number;
   /**
    * Glob patterns of paths to leave out. A pattern without `/` matches a file or folder name at
    * any depth (`*.log`, `checkpoints`); one with `/` matches the path from the root
-   * (`data/raw`, `runs/**`). `*` matches within a name, `**` across folders, `?` one character.
+   * (`data/raw`, `runs/**`). `*` matches within a name, `**` across folders, `?` one character,
+   * `{a,b}` alternatives: the syntax of src/core/glob.ts, which the editor's settings share.
    */
   readonly exclude?: readonly string[];
 }
@@ -55,9 +58,9 @@ interface Candidate {
  * readable folder; problems with single files or folders are reported in `skipped`.
  */
 export async function walkWorkspace(root: string, opts: WalkOptions = {}): Promise<WalkResult> {
-  const maxFileBytes = opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  const maxFileBytes = Math.min(opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES, MAX_FILE_SIZE_CEILING);
   const maxFiles = opts.maxFiles ?? DEFAULT_MAX_FILES;
-  const excludes = (opts.exclude ?? []).map(compileExclude);
+  const excludes = (opts.exclude ?? []).map(compileGlob);
 
   let rootReal: string;
   try {
@@ -82,6 +85,18 @@ export async function walkWorkspace(root: string, opts: WalkOptions = {}): Promi
         skipped.push({ path: rel, reason: `cannot read the folder (${errorCode(e)})` });
         return;
       }
+      // Names that are not valid UTF-8 come back with U+FFFD in them and cannot be opened by that
+      // name: skip them with the reason (not as a confusing ENOENT later).
+      const undecodable = entries.some((e) => e.name.includes('\uFFFD')) ? await undecodableNames(abs) : null;
+      if (undecodable !== null && undecodable.size > 0) {
+        entries = entries.filter((entry) => {
+          if (!undecodable.has(entry.name)) return true;
+          if (!entry.isFile() || isCandidate(entry.name)) {
+            skipped.push({ path: rel === '.' ? entry.name : `${rel}/${entry.name}`, reason: 'the name is not valid UTF-8 (shown with U+FFFD); rename it to scan it' });
+          }
+          return false;
+        });
+      }
       if (rel !== '.') {
         const env = environmentMarker(entries);
         if (env !== null) {
@@ -91,10 +106,10 @@ export async function walkWorkspace(root: string, opts: WalkOptions = {}): Promi
       }
       for (const entry of entries) {
         const childRel = rel === '.' ? entry.name : `${rel}/${entry.name}`;
-        const pattern = excludes.find((x) => x.test(childRel, entry.name));
+        const pattern = anyMatches(excludes, childRel);
         if (pattern !== undefined) {
           if (!entry.isFile() || isCandidate(entry.name)) {
-            skipped.push({ path: childRel, reason: `excluded by pattern '${pattern.source}'` });
+            skipped.push({ path: childRel, reason: `excluded by pattern '${pattern.pattern}'` });
           }
           continue;
         }
@@ -137,6 +152,26 @@ export async function walkWorkspace(root: string, opts: WalkOptions = {}): Promi
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   skipped.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return { files, skipped };
+}
+
+/** The names in `dir` that are not valid UTF-8, as Node decodes them (with U+FFFD). */
+async function undecodableNames(dir: string): Promise<Set<string>> {
+  const out = new Set<string>();
+  let raw: Buffer[];
+  try {
+    raw = await fs.readdir(dir, { encoding: 'buffer' });
+  } catch {
+    return out;
+  }
+  const strict = new TextDecoder('utf-8', { fatal: true });
+  for (const name of raw) {
+    try {
+      strict.decode(name);
+    } catch {
+      out.add(name.toString('utf8'));
+    }
+  }
+  return out;
 }
 
 function isCandidate(name: string): boolean {
@@ -184,7 +219,8 @@ async function followLink(abs: string, rootReal: string): Promise<{ target: stri
 async function readCandidate(c: Candidate, maxFileBytes: number): Promise<ScanFile | string> {
   let handle: fs.FileHandle | undefined;
   try {
-    handle = await fs.open(c.abs, 'r');
+    // Non-blocking: a file swapped for a FIFO after the listing must not block the walk.
+    handle = await fs.open(c.abs, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
     const stat = await handle.stat();
     if (!stat.isFile()) return 'not a regular file';
     if (stat.size > maxFileBytes) return `file too large: ${stat.size} bytes (the limit is ${formatBytes(maxFileBytes)})`;
@@ -208,43 +244,6 @@ async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: 
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-}
-
-interface CompiledExclude {
-  readonly source: string;
-  test(rel: string, name: string): boolean;
-}
-
-/** Compiles one exclude glob (see WalkOptions.exclude). */
-function compileExclude(pattern: string): CompiledExclude {
-  const clean = pattern.replace(/\\/g, '/').replace(/^\.\//, '').replace(/\/+$/, '');
-  const anchored = clean.includes('/');
-  let re = '';
-  for (let i = 0; i < clean.length; i++) {
-    const c = clean[i];
-    if (c === '*') {
-      if (clean[i + 1] === '*') {
-        i++;
-        if (clean[i + 1] === '/') {
-          re += '(?:.*/)?'; // `**/`: any number of folders, none included
-          i++;
-        } else {
-          re += '.*';
-        }
-      } else {
-        re += '[^/]*';
-      }
-    } else if (c === '?') {
-      re += '[^/]';
-    } else {
-      re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-    }
-  }
-  const regex = new RegExp(`^${re}$`);
-  return {
-    source: pattern,
-    test: (rel, name) => (anchored ? regex.test(rel) : regex.test(name)),
-  };
 }
 
 function errorCode(e: unknown): string {

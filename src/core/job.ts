@@ -3,6 +3,7 @@
  * become estimator and advisor inputs. Pure: the model inventory is resolved by the caller.
  */
 import type { AdvisorInput, Priority } from './advisor/types';
+import { checkJobLimits } from './job-limits';
 import type { EstimateInput, LoraConfig } from './memory/types';
 import type { ModelInventory } from './models/types';
 import { resolveOptimizer } from './optimizers';
@@ -58,6 +59,7 @@ function jobLoraTargets(job: ScanJob, model: ModelInventory): LoraConfig | null 
 
 /** Estimator settings the job's files state (anything missing takes the estimator's default). */
 export function jobEstimateBase(job: ScanJob, model: ModelInventory, opts: JobOptions): Omit<Partial<EstimateInput>, 'optimizer' | 'model'> {
+  checkJobLimits(job);
   const s = job.settings;
   const base: Record<string, unknown> = { gpuMemoryBytes: opts.gpuMemoryBytes };
   const put = (key: string, value: unknown) => {

@@ -28,6 +28,25 @@ export function parseSize(text: string, what = 'size'): number {
   return bytes;
 }
 
+/**
+ * Hard ceiling of the file-size cap (`--max-file-size`, `optimizerAdvisor.maxFileSize`): 4 MiB.
+ * The Python reader keeps about 115 bytes of tokens per byte of input, and a whole Python scan peaks
+ * at 160-230 bytes of memory per input byte on flat scripts (measured on Node 20, one-line scripts of
+ * 1-4 MB: `a,a,...`, `1+1+...`, `[1,[1,...`); at 4 MiB that is at most about 1 GB, well under the
+ * default V8 heap (2-4 GiB). A 50 MiB one-line script needed over 8 GB and crashed the process.
+ * Training configs are a few KiB, so the ceiling costs nothing real.
+ */
+export const MAX_FILE_SIZE_CEILING = 4 * 2 ** 20;
+
+/** parseSize for the file-size cap; throws InputError naming `what` above MAX_FILE_SIZE_CEILING. */
+export function parseFileSizeCap(text: string, what: string): number {
+  const bytes = parseSize(text, what);
+  if (bytes > MAX_FILE_SIZE_CEILING) {
+    throw new InputError(`${what}: '${text}' is over the ceiling of ${formatBytes(MAX_FILE_SIZE_CEILING)} (larger files would exhaust memory; training configs are a few KiB)`);
+  }
+  return bytes;
+}
+
 /** Formats bytes in binary units with one decimal (`112.4 GiB`), the way nvidia-smi users read memory. */
 export function formatBytes(bytes: number): string {
   const abs = Math.abs(bytes);

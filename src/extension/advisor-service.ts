@@ -13,7 +13,7 @@ import { detectGpus, summarizeGpus, type DetectedGpus } from '../platform/gpu';
 import type { Config } from './config';
 import { analyse, filterDiagnostics, type DiagnosticHint, type FolderHints, type JobOutcome } from './hints/analysis';
 import { resolveBudget, type GpuBudget } from './hints/budget';
-import { compileGlob } from './hints/glob';
+import { compileGlob } from '../core/glob';
 import type { Log } from './log';
 import type { ExtensionModelLookup, ModelChoice } from './model-lookup';
 import type { FolderScan, WorkspaceIndex } from './workspace-index';

@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import { isPriority, type Priority } from '../core/advisor/types';
 import { InputError } from '../core/types';
-import { parseSize } from '../core/units';
+import { MAX_FILE_SIZE_CEILING, parseFileSizeCap, parseSize } from '../core/units';
 import type { GpuSettings } from './hints/budget';
 
 export const SECTION = 'optimizerAdvisor';
@@ -59,10 +59,17 @@ export class Config {
   maxFileBytes(folder: vscode.WorkspaceFolder): { bytes: number; problem: string | null } {
     const text = this.scoped(folder.uri).get<string>('maxFileSize', DEFAULT_MAX_FILE_SIZE);
     try {
-      return { bytes: parseSize(text, 'optimizerAdvisor.maxFileSize'), problem: null };
+      return { bytes: parseFileSizeCap(String(text), 'optimizerAdvisor.maxFileSize'), problem: null };
     } catch (e) {
       if (!(e instanceof InputError)) throw e;
-      return { bytes: parseSize(DEFAULT_MAX_FILE_SIZE), problem: e.message };
+      // A size over the ceiling reads up to the ceiling; anything else falls back to the default.
+      let bytes = parseSize(DEFAULT_MAX_FILE_SIZE);
+      try {
+        bytes = Math.min(parseSize(String(text)), MAX_FILE_SIZE_CEILING);
+      } catch {
+        // not a size: the default
+      }
+      return { bytes, problem: e.message };
     }
   }
 

@@ -24,6 +24,7 @@ import type { Log } from './log';
 import { fileUri, relativeTo, toTextEdit } from './providers/convert';
 import type { FixPlan, ProfileRunOptions, ProfileRunOutcome, SavedProfileFile, SidebarDeps, TraceCall, TraceOutcome } from './sidebar/deps';
 import { toSnippetViews } from './sidebar/evaluate';
+import { jobFolderName } from './sidebar/profile-folder';
 
 /** What the deps are built from. */
 export interface SidebarServices {
@@ -46,10 +47,6 @@ const TRUST_MESSAGE = 'this runs code on your machine: trust the workspace first
 
 /** The profiler's parent-side sweep, loaded from its own bundle (dist/profiler-sweep.js) when a profile runs. */
 type SweepModule = typeof import('../profiler/sweep/sweep');
-
-function jobFolderName(jobId: string): string {
-  return encodeURIComponent(jobId);
-}
 
 /** The sidebar's view of the budget in use; null when the memory of a GPU is unknown. */
 export function budgetView(service: AdvisorService): GpuBudgetView | null {

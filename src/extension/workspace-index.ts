@@ -18,7 +18,7 @@ import { decodeText } from '../core/parse/text';
 import { InputError } from '../core/types';
 import { CANDIDATE_EXTENSIONS, DEFAULT_MAX_FILES, SKIPPED_FOLDER_NAMES } from '../core/scan/walk-rules';
 import type { Config } from './config';
-import { anyMatches, compileGlob, toSearchGlobs, type PathMatcher } from './hints/glob';
+import { anyMatches, compileGlob, toSearchGlobs, type PathMatcher } from '../core/glob';
 import type { Log } from './log';
 
 const INCLUDE = `**/*.{${CANDIDATE_EXTENSIONS.map((e) => e.slice(1)).join(',')}}`;

@@ -5,11 +5,13 @@
  * cannot read gives `null`, and callers fall back to a configured size or to "unknown".
  *
  * The tools are run through a `CommandRunner`, so tests inject recorded outputs. The default runner
- * uses execFile (no shell) with a timeout, in the temporary folder: a relative entry in PATH can never
- * pick up an executable from the workspace.
+ * uses execFile (no shell) with a timeout, in the temporary folder, on the absolute path found in
+ * PATH's absolute entries (which.ts): neither a relative PATH entry nor Windows' search of the
+ * current folder can pick up an executable from the workspace.
  */
 import { execFile } from 'node:child_process';
 import * as os from 'node:os';
+import { findExecutable } from './which';
 
 /** What a command printed, or null when it could not be started (not installed, not executable). */
 export interface CommandOutput {
@@ -61,9 +63,15 @@ const TIMEOUT_MS = 5000;
 /** Runs a program without a shell; null when it cannot be started. */
 export const defaultCommandRunner: CommandRunner = (command, args) =>
   new Promise((resolve) => {
+    // An absolute path from PATH's absolute entries only: never a program in the current folder.
+    const program = findExecutable(command);
+    if (program === null) {
+      resolve(null);
+      return;
+    }
     try {
       execFile(
-        command,
+        program,
         [...args],
         { encoding: 'utf8', timeout: TIMEOUT_MS, windowsHide: true, cwd: os.tmpdir(), maxBuffer: 4 * MIB },
         (error, stdout) => {

@@ -12,6 +12,8 @@
  * Child side only: imports tfjs.
  */
 import { spawnSync } from 'node:child_process';
+import * as os from 'node:os';
+import { findExecutable } from '../platform/which';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
@@ -73,8 +75,9 @@ export function cudaDeviceVisible(): { visible: boolean; why: string } {
   if (mask !== undefined && (mask.trim() === '' || mask.trim() === '-1')) return { visible: false, why: `CUDA_VISIBLE_DEVICES='${mask}' hides every device` };
   const procDir = '/proc/driver/nvidia/gpus';
   if (fs.existsSync(procDir) && fs.readdirSync(procDir).length > 0) return { visible: true, why: `${procDir} lists a GPU` };
-  const smi = spawnSync('nvidia-smi', ['-L'], { encoding: 'utf8', timeout: 5000 });
-  if (!smi.error && smi.status === 0 && /GPU \d+/.test(smi.stdout)) return { visible: true, why: 'nvidia-smi lists a GPU' };
+  const program = findExecutable('nvidia-smi'); // never one in the current folder
+  const smi = program === null ? null : spawnSync(program, ['-L'], { encoding: 'utf8', timeout: 5000, cwd: os.tmpdir(), windowsHide: true });
+  if (smi !== null && !smi.error && smi.status === 0 && /GPU \d+/.test(smi.stdout)) return { visible: true, why: 'nvidia-smi lists a GPU' };
   return { visible: false, why: 'no NVIDIA GPU is visible (no /proc/driver/nvidia/gpus entry, nvidia-smi lists none or is missing)' };
 }
 

@@ -16,7 +16,7 @@ import type { ScanFile } from '../../src/core/scan/types';
 import { formatBytes } from '../../src/core/units';
 import { analyse, filterDiagnostics, recommendedText, type JobOutcome } from '../../src/extension/hints/analysis';
 import { resolveBudget, type GpuBudget } from '../../src/extension/hints/budget';
-import { compileGlob, toSearchGlobs } from '../../src/extension/hints/glob';
+import { compileGlob, toSearchGlobs } from '../../src/core/glob';
 import { englishTranslate as t } from '../../src/extension/hints/translate';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');

@@ -182,3 +182,7 @@ test('empty and binary text', () => {
   assert.equal(nul.message, 'binary file (contains a NUL byte)');
   assert.deepEqual([nul.line, nul.column], [2, 4]);
 });
+
+test('an invalid escape of a control character names it: the message stays one line (found by npm run fuzz)', () => {
+  assert.throws(() => parseJson('["\\\n"]', 'e.json'), (e: unknown) => e instanceof InputError && e.message === 'invalid escape \\ followed by U+000A in a string' && e.line === 1 && e.column === 3);
+});

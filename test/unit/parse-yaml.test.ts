@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import path from 'node:path';
 import { parseYaml } from '../../src/core/parse/yaml';
 import { findExcessiveYamlNesting } from '../../src/core/parse/yaml-depth';
 import { getMember, getPath, type ObjectNode } from '../../src/core/parse/node';
@@ -152,4 +153,61 @@ test('size cap, BOM and NUL', () => {
   const nul = inputError(() => parseYaml('a: 1\nb: "\u0000"\n', 'n.yaml'));
   assert.equal(nul.message, 'binary file (contains a NUL byte)');
   assert.deepEqual([nul.line, nul.column], [2, 5]);
+});
+
+/**
+ * Counts the nodes the `yaml` package's tree walker visits during `fn` (the walk its
+ * `Alias.resolve` does for every alias) plus the parser's own counted steps.
+ */
+function yamlWork(fn: (counter: { steps: number }) => void): number {
+  const visitModule = require(path.join(path.dirname(require.resolve('yaml')), 'visit.js')) as { visit: (node: unknown, visitor: unknown) => unknown };
+  const original = visitModule.visit;
+  let visited = 0;
+  const counting = (f: unknown): unknown =>
+    typeof f === 'function'
+      ? (...args: unknown[]) => {
+          visited++;
+          return (f as (...a: unknown[]) => unknown)(...args);
+        }
+      : f;
+  visitModule.visit = (node: unknown, visitor: unknown) => {
+    const wrapped =
+      typeof visitor === 'function'
+        ? counting(visitor)
+        : Object.fromEntries(Object.entries(visitor as Record<string, unknown>).map(([k, v]) => [k, counting(v)]));
+    return original(node, wrapped);
+  };
+  const counter = { steps: 0 };
+  try {
+    fn(counter);
+  } finally {
+    visitModule.visit = original;
+  }
+  return visited + counter.steps;
+}
+
+test('aliases resolve in linear work: n and 4n aliases over n and 4n nodes differ by about 4x, not 16x', () => {
+  const doc = (n: number): string => {
+    const lines = ['base: &b', ...Array.from({ length: n }, (_, i) => `  k${i}: v${i}`), 'list:'];
+    for (let i = 0; i < n; i++) lines.push(`  - *b`);
+    return lines.join('\n') + '\n';
+  };
+  const n = 250;
+  const small = yamlWork((counter) => parseYaml(doc(n), 's.yaml', { maxAliasExpansion: Infinity, counter }));
+  const large = yamlWork((counter) => parseYaml(doc(4 * n), 'l.yaml', { maxAliasExpansion: Infinity, maxAliases: Infinity, counter }));
+  assert.ok(small >= 2 * n, `the parser counts its steps (${small})`);
+  assert.ok(large <= 4.5 * small, `work at 4n (${large}) is more than 4.5 times the work at n (${small})`);
+  // the shared node is still one node: every list item is the anchored mapping
+  const { root } = parseYaml(doc(3), 'v.yaml', { counter: { steps: 0 } });
+  assert.deepEqual(getPath(root, 'list.2')?.value, { k0: 'v0', k1: 'v1', k2: 'v2' });
+});
+
+test('members merged with `<<` count toward the alias expansion cap, failing at the merge that passes it', () => {
+  const keys = Array.from({ length: 2000 }, (_, i) => `  k${i}: ${i}`);
+  const runs = Array.from({ length: 60 }, (_, i) => `r${i}:\n  <<: *b`);
+  const text = ['base: &b', ...keys, ...runs, ''].join('\n');
+  // 50 merges add 100,000 members; the 51st (r50, line 2002 + 2 * 50 + 1) passes the cap
+  const e = inputError(() => parseYaml(text, 'merge.yaml'));
+  assert.equal(e.message, 'aliases expand to more than 100000 extra nodes (YAML alias bomb?)');
+  assert.deepEqual([e.file, e.line, e.column], ['merge.yaml', 2103, 3]);
 });

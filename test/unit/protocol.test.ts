@@ -222,3 +222,32 @@ test('host messages: each malformed variant is rejected', () => {
     'points\\[0\\]: more than 2 items',
   );
 });
+
+test('a config string over 4,096 characters is clipped in its field; the jobs message still arrives (issue 19, defect 6)', () => {
+  const long = 'meta-llama/' + 'x'.repeat(10_000);
+  const job = { id: 'train.py', label: long, folder: 'ws', files: ['train.py', long], model: long, optimizer: `adamw ${'y'.repeat(5000)}` };
+  const parsed = parseHostMessage(JSON.parse(JSON.stringify(makeNotification('jobs', { jobs: [job], activeJobId: 'train.py', scanning: false }))));
+  assert.ok(parsed.ok, parsed.ok ? '' : parsed.error);
+  assert.ok(parsed.value.kind === 'notification' && parsed.value.type === 'jobs');
+  const [got] = parsed.value.payload.jobs;
+  assert.equal(got.id, 'train.py');
+  assert.equal(got.model?.length, 4096);
+  assert.ok(got.model?.startsWith('meta-llama/xxx') && got.model.endsWith('…'));
+  assert.equal(got.label.length, 4096);
+  assert.equal(got.files[1].length, 4096);
+  assert.equal(got.optimizer?.length, 4096);
+  // ids round-trip unclipped (the view sends them back)
+  const longId = 'a/'.repeat(3000) + 'train.py';
+  const withId = parseHostMessage(JSON.parse(JSON.stringify(makeNotification('jobs', { jobs: [{ ...job, id: longId }], activeJobId: longId, scanning: false }))));
+  assert.ok(withId.ok && withId.value.kind === 'notification' && withId.value.type === 'jobs' && withId.value.payload.jobs[0].id === longId);
+});
+
+test('labels show control and bidi characters of file names as escapes (the sidebar shows them as text)', () => {
+  const job = { id: 'a\u202eb/train.py', label: 'a\u202eb/train.py \u001b[2J', folder: 'ws', files: ['a\u202eb/train.py'], model: null, optimizer: null };
+  const parsed = parseHostMessage(JSON.parse(JSON.stringify(makeNotification('jobs', { jobs: [job], activeJobId: null, scanning: false }))));
+  assert.ok(parsed.ok && parsed.value.kind === 'notification' && parsed.value.type === 'jobs');
+  const [got] = parsed.value.payload.jobs;
+  assert.equal(got.id, 'a\u202eb/train.py', 'the id goes back to the host unchanged');
+  assert.equal(got.label, 'a\\u{202e}b/train.py \\u{1b}[2J');
+  assert.equal(got.files[0], 'a\\u{202e}b/train.py');
+});

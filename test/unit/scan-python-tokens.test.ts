@@ -1,7 +1,7 @@
 /** The Python tokenizer and the static program view: tricky lexical input, constants, imports. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PythonProgram, type PyValue } from '../../src/core/scan/python/program';
+import { PythonNestingError, PythonProgram, type PyValue } from '../../src/core/scan/python/program';
 import { tokenize } from '../../src/core/scan/python/tokenizer';
 
 const kinds = (text: string) => tokenize(text).filter((t) => t.kind !== 'newline').map((t) => [t.kind, text.slice(t.start, t.end)]);
@@ -163,13 +163,12 @@ test('argparse defaults, config classes and imports', () => {
   assert.deepEqual(callees('from mylib import optim\nopt = optim.SGD(p)'), ['mylib.optim.SGD']);
 });
 
-test('hostile input never throws: binary noise, huge lines, unbalanced brackets, deep nesting', () => {
+test('hostile input never throws: binary noise, huge lines, unbalanced brackets; nesting past 200 is a positioned InputError', () => {
   const inputs = [
     '\u0000\u0001\u0002 optim.SGD(\u0000',
-    `x = ${'['.repeat(5000)}`,
     `y = ${')'.repeat(100)} + ]]]`,
     `s = "${'a'.repeat(1_000_000)}`,
-    `z = ${'('.repeat(2000)}1${')'.repeat(2000)}`,
+    `z = ${'('.repeat(200)}1${')'.repeat(200)}`,
     "f'{'",
     '"""never closed',
   ];
@@ -177,6 +176,10 @@ test('hostile input never throws: binary noise, huge lines, unbalanced brackets,
     const program = new PythonProgram(input);
     for (const call of program.calls) void call.args;
   }
-  const deep = new PythonProgram(`LR = ${'('.repeat(500)}0.1${')'.repeat(500)}\nf(lr=LR)`);
+  const deep = new PythonProgram(`LR = ${'('.repeat(150)}0.1${')'.repeat(150)}\nf(lr=LR)`);
   assert.ok(['number', 'unknown'].includes(deep.calls[0].args[0].value.kind));
+  // Python itself refuses more than 200 nested brackets; so does the reader, at the first token inside 201 (the 202nd bracket)
+  for (const input of [`x = ${'['.repeat(5000)}`, `z = ${'('.repeat(2000)}1${')'.repeat(2000)}`]) {
+    assert.throws(() => new PythonProgram(input), (e: unknown) => e instanceof PythonNestingError && e.offset === 4 + 201);
+  }
 });

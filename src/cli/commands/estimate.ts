@@ -9,7 +9,7 @@ import { InputError, type FloatDtype, type LoadDtype, type Precision } from '../
 import { formatBytes } from '../../core/units';
 import type { FlagSpec, ParsedArgs } from '../args';
 import { JSON_FLAG, flag, printJson, type Command } from '../command';
-import { EXIT, table } from '../io';
+import { EXIT, printHuman, table } from '../io';
 import { loadModel } from '../model-source';
 import { consentOf, HUB_FLAGS } from '../model-lookup';
 
@@ -195,7 +195,7 @@ export const estimateCommand: Command = {
     });
     const est = estimateMemory(input);
     if (flag<boolean>(args, 'json')) printJson(io, estimateDocument(input, est, source));
-    else io.out(`${renderEstimate(input, est, source)}\n`);
+    else printHuman(io, `${renderEstimate(input, est, source)}\n`);
     return EXIT.ok;
   },
 };

@@ -3,7 +3,7 @@ import type { ModelInventory } from '../../core/models/types';
 import { InputError, numel } from '../../core/types';
 import { formatCount } from '../../core/units';
 import { JSON_FLAG, flag, printJson, type Command } from '../command';
-import { EXIT, table } from '../io';
+import { EXIT, printHuman, table } from '../io';
 import { loadModel } from '../model-source';
 import { consentOf, HUB_FLAGS } from '../model-lookup';
 
@@ -69,7 +69,7 @@ export const paramsCommand: Command = {
       '',
       table(groupTensorRows(inventory), [false, false, false, true, true]),
     ];
-    io.out(`${lines.join('\n')}\n`);
+    printHuman(io, `${lines.join('\n')}\n`);
     return EXIT.ok;
   },
 };

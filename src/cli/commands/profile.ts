@@ -12,9 +12,10 @@ import { runSweep } from '../../profiler/sweep/sweep';
 import { JSON_FLAG, flag, printJson, type Command } from '../command';
 import { cliModelLookup, consentOf, HUB_FLAGS } from '../model-lookup';
 import { detectGpus, summarizeGpus } from '../../platform/gpu';
-import { EXIT, table, type CliIO } from '../io';
+import { EXIT, oneLine, printHuman, table, type CliIO } from '../io';
 import { diskFiles } from '../model-source';
 import { renderCliProfileReport } from '../report/profile-report';
+import { ResultFiles } from '../result-files';
 import { DEFAULT_MAX_FILE, scanFolder } from './scan';
 
 /** Default wall-clock budget of a sweep, and of one with --robustness (4 probes per optimizer). */
@@ -25,13 +26,6 @@ export const PROFILE_REPORT = 'report.html';
 /** Least time between two rewrites of profile.json while the sweep runs. */
 const SAVE_INTERVAL_MS = 200;
 
-
-/** Writes a file atomically (temporary file + rename), so a crash never leaves half a document. */
-export function writeAtomically(file: string, text: string): void {
-  const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, text);
-  fs.renameSync(tmp, file);
-}
 
 function num(x: number | null | undefined, digits = 3): string {
   if (x === null || x === undefined || !Number.isFinite(x)) return '—';
@@ -100,16 +94,15 @@ async function profileJob(
     files.json = path.join(dir, PROFILE_JSON);
     files.report = path.join(dir, PROFILE_REPORT);
   }
+  const writer = new ResultFiles();
   let lastSave = 0;
-  let pending: SweepDocument | null = null;
-  const save = (doc: SweepDocument, force = false) => {
+  /** While the sweep runs: rewrite profile.json at most every SAVE_INTERVAL_MS (a failure never stops the sweep). */
+  const save = (doc: SweepDocument) => {
     if (!files.json) return;
-    pending = doc;
     const now = Date.now();
-    if (!force && now - lastSave < SAVE_INTERVAL_MS) return;
+    if (now - lastSave < SAVE_INTERVAL_MS) return;
     lastSave = now;
-    writeAtomically(files.json, `${JSON.stringify({ ...doc, files }, null, 2)}\n`);
-    pending = null;
+    writer.saveProvisional(files.json, `${JSON.stringify({ ...doc, files }, null, 2)}\n`);
   };
   const controller = new AbortController();
   const onSignal = () => {
@@ -133,21 +126,32 @@ async function profileJob(
       ...(flag<number>(args, 'seeds') !== undefined ? { seeds: Array.from({ length: flag<number>(args, 'seeds')! }, (_, i) => i + 1) } : {}),
       ...(bandwidthSize !== undefined ? { bandwidthElements: bandwidthSize === 0 ? null : bandwidthSize } : {}),
       fused: flag<boolean>(args, 'fused') ?? true,
-      onUpdate: (doc) => save(doc),
+      onUpdate: save,
       onProgress: (line) => {
         if (!quiet) io.err(`  ${line}\n`);
       },
     });
+  } catch (e) {
+    // The sweep itself failed: no profile.json may keep claiming "running".
+    writer.abandonProvisional();
+    throw e;
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
   const doc = result.document;
-  save(doc, true);
-  if (pending) save(pending, true);
-  if (files.report) writeAtomically(files.report, renderCliProfileReport(doc, { gpuMemoryBytes: opts.gpuMemoryBytes }));
+  if (files.json) writer.saveFinal(files.json, `${JSON.stringify({ ...doc, files }, null, 2)}\n`);
+  if (files.report) writer.saveFinal(files.report, renderCliProfileReport(doc, { gpuMemoryBytes: opts.gpuMemoryBytes }));
+  const failed = writer.failed();
+  if (failed.length > 0) {
+    // Nothing measured is lost: the document goes to stdout, and stderr names what could not be written.
+    const where = failed.map((f) => `${f.path} (${f.reason})`).join(', ');
+    io.err(`${oneLine(`optimizer-advisor profile: cannot write ${where}; the profile document is printed on stdout instead`)}\n`);
+    printJson(io, doc);
+    return EXIT.partial;
+  }
   if (flag<boolean>(args, 'json')) printJson(io, { ...doc, ...(files.json ? { files } : {}) });
-  else io.out(renderHuman(doc, files));
+  else printHuman(io, renderHuman(doc, files));
   return doc.outcome === 'completed' ? EXIT.ok : EXIT.partial;
 }
 
@@ -209,7 +213,7 @@ export const profileCommand: Command = {
     }
     const job = jobs[0]!;
     if (jobs.length > 1 && !(flag<boolean>(args, 'json') ?? false)) {
-      io.err(`profiling ${job.id}; other jobs here: ${jobs.slice(1).map((j) => j.id).join(', ')} (choose one with --job)\n`);
+      io.err(`${oneLine(`profiling ${job.id}; other jobs here: ${jobs.slice(1).map((j) => j.id).join(', ')} (choose one with --job)`)}\n`);
     }
     return profileJob(job, scan.root, { gpuMemoryBytes, priority: priorityText, ...(gpus !== undefined ? { gpus } : {}) }, args, io);
   },

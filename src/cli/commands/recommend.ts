@@ -8,13 +8,13 @@ import { InputError } from '../../core/types';
 import { formatBytes, formatCount } from '../../core/units';
 import { JSON_FLAG, flag, printJson, type Command } from '../command';
 import { detectGpus, summarizeGpus } from '../../platform/gpu';
-import { EXIT, table } from '../io';
+import { EXIT, printHuman, table } from '../io';
 import type { FlagSpec } from '../args';
 import { diskFiles } from '../model-source';
 import { cliModelLookup, consentOf, HUB_FLAGS, hubDecision } from '../model-lookup';
 import { JOB_FLAGS, jobOverrides } from './estimate';
 import { DEFAULT_MAX_FILE, scanFolder } from './scan';
-import { parseSize } from '../../core/units';
+import { parseFileSizeCap } from '../../core/units';
 
 
 /** `model.source`: the kind of place the config came from and its path, URL or preset id. */
@@ -188,7 +188,7 @@ export const recommendCommand: Command = {
       }
     }
     const { gpuMemoryBytes: _memory, gpus: _gpus, ...overrides } = jobOverrides(args);
-    const maxFileBytes = parseSize(flag<string>(args, 'max-file-size') ?? DEFAULT_MAX_FILE, '--max-file-size');
+    const maxFileBytes = parseFileSizeCap(flag<string>(args, 'max-file-size') ?? DEFAULT_MAX_FILE, '--max-file-size');
     const scan = await scanFolder(target, io.cwd, maxFileBytes);
     const abs = path.resolve(io.cwd, target);
     const onlyFile = abs === scan.root ? null : path.relative(scan.root, abs).split(path.sep).join('/');
@@ -239,7 +239,7 @@ export const recommendCommand: Command = {
       ? docs.map((d) => (d.status === 'ok' ? renderJob(d, top) : renderNeeds(d))).join('\n\n')
       : 'No training jobs found (looked for HF config.json and Trainer arguments JSON).';
     const errText = allErrors.length ? `\n\nNot evaluated:\n${allErrors.map((e) => `  - ${e.message}`).join('\n')}` : '';
-    io.out(`${header}\n\n${body}${errText}\n`);
+    printHuman(io, `${header}\n\n${body}${errText}\n`);
     return code;
   },
 };

@@ -4,9 +4,9 @@ import * as path from 'node:path';
 import { scanFiles } from '../../core/scan';
 import type { ScanReport } from '../../core/scan/results';
 import { InputError } from '../../core/types';
-import { parseSize } from '../../core/units';
+import { parseFileSizeCap } from '../../core/units';
 import { JSON_FLAG, flag, printJson, type Command } from '../command';
-import { EXIT, table } from '../io';
+import { EXIT, printHuman, table } from '../io';
 import { walkWorkspace } from '../walk';
 
 export const DEFAULT_MAX_FILE = '2MiB';
@@ -46,7 +46,7 @@ export const scanCommand: Command = {
   async run(args, io) {
     const [target, ...extra] = args.positionals;
     if (target === undefined || extra.length > 0) throw new InputError('scan takes exactly one folder');
-    const maxFileBytes = parseSize(flag<string>(args, 'max-file-size') ?? DEFAULT_MAX_FILE, '--max-file-size');
+    const maxFileBytes = parseFileSizeCap(flag<string>(args, 'max-file-size') ?? DEFAULT_MAX_FILE, '--max-file-size');
     const scan = await scanFolder(target, io.cwd, maxFileBytes);
     if (flag<boolean>(args, 'json')) {
       printJson(io, { findings: scan.findings, jobs: scan.jobs, skipped: scan.skipped });
@@ -65,7 +65,8 @@ export const scanCommand: Command = {
       const model = j.model === null ? '—' : modelRefText(j.model);
       jobRows.push([j.id, model, j.settings.optimizer ?? '—', String(j.files.length)]);
     }
-    io.out(
+    printHuman(
+      io,
       [
         `${scan.findings.length} recognised file(s), ${scan.jobs.length} job(s) in ${path.relative(io.cwd, scan.root) || '.'}`,
         '',

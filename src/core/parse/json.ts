@@ -394,7 +394,11 @@ class JsonParser {
         }
         default:
           if (i + 1 >= t.length) throw this.error('unexpected end of file inside a string (truncated JSON?)', t.length);
-          throw this.error(`invalid escape '\\${t[i + 1]}' in a string`, i);
+          {
+            // a control character after the backslash is named (U+000A), never printed: messages stay one line
+            const next = describeChar(t, i + 1);
+            throw this.error(`invalid escape ${next.startsWith('U+') ? `\\ followed by ${next}` : `'\\${next.slice(1, -1)}'`} in a string`, i);
+          }
       }
       i += 2;
       chunkStart = i;

@@ -6,6 +6,10 @@
  *   composer is recursive, so deep input would overflow the stack or exhaust memory;
  * - aliases: the tree shares the anchored node instead of copying it, the number of aliases is
  *   capped, and so is the number of nodes the aliases expand to (the "billion laughs" attack);
+ *   merged members (`<<`) count toward that expansion cap;
+ * - linear work: anchors are recorded in document order during the one walk that builds the tree,
+ *   so an alias is a map lookup (the `yaml` package's `Alias.resolve` walks the whole document for
+ *   each alias, which made 1,000 aliases over a 256 KiB file take seconds);
  * - only the first document of a multi-document stream is read (a warning says so).
  * Schema: YAML 1.2 core (what `yaml` uses by default) with `<<` merge keys, which PyYAML supports
  * and ML configs use. Duplicate keys are a warning and the last value wins, as in PyYAML.
@@ -17,7 +21,6 @@ import {
   isScalar,
   isSeq,
   parseAllDocuments,
-  type Document,
   type ParsedNode as YamlNode,
   type Pair,
 } from 'yaml';
@@ -39,6 +42,8 @@ export interface YamlParseOptions {
   readonly maxChars?: number;
   readonly maxAliases?: number;
   readonly maxAliasExpansion?: number;
+  /** Receives the parser's counted steps (stack iterations, merged members); for tests. */
+  readonly counter?: { steps: number };
 }
 
 /** Parses the first YAML document of `text`; `file` is used in error messages. */
@@ -87,10 +92,10 @@ export function parseYaml(text: string, file: string, options: YamlParseOptions 
   const contents = doc.contents as YamlNode | null;
   if (contents === null) throw fail('empty file (no YAML content)', 0);
 
-  const builder = new TreeBuilder(doc, source, lines, fail, warnings, {
+  const builder = new TreeBuilder(source, lines, fail, warnings, {
     maxAliases: options.maxAliases ?? DEFAULT_YAML_MAX_ALIASES,
     maxAliasExpansion: options.maxAliasExpansion ?? DEFAULT_YAML_MAX_ALIAS_EXPANSION,
-  });
+  }, options.counter ?? { steps: 0 });
   return { root: builder.build(contents), warnings, bom: stripped.bom };
 }
 
@@ -108,22 +113,27 @@ class TreeBuilder {
   private readonly built = new Map<YamlNode, ParsedNode>();
   /** Node count of each built node with aliases expanded. */
   private readonly expandedSize = new Map<ParsedNode, number>();
+  /** The last node seen with each anchor, in document order (the walk is pre-order). */
+  private readonly anchors = new Map<string, YamlNode>();
   private aliases = 0;
   private realNodes = 0;
+  /** Members copied or skipped by `<<` merges; counts toward the alias expansion cap. */
+  private mergeWork = 0;
 
   constructor(
-    private readonly doc: Document.Parsed,
     private readonly source: string,
     private readonly lines: LineIndex,
     private readonly fail: (message: string, offset: number) => InputError,
     private readonly warnings: ParseWarning[],
     private readonly limits: { maxAliases: number; maxAliasExpansion: number },
+    private readonly counter: { steps: number },
   ) {}
 
   build(root: YamlNode): ParsedNode {
     const stack: Work[] = [{ node: root, expanded: false }];
     const open = new Set<YamlNode>();
     while (stack.length > 0) {
+      this.counter.steps++;
       const work = stack[stack.length - 1];
       const node = work.node;
       if (this.built.has(node)) {
@@ -136,7 +146,7 @@ class TreeBuilder {
         if (this.aliases > this.limits.maxAliases) {
           throw this.fail(`more than ${this.limits.maxAliases} aliases (YAML alias bomb?)`, startOf(node));
         }
-        const target = node.resolve(this.doc) as YamlNode | undefined;
+        const target = this.anchors.get(node.source);
         if (target === undefined) throw this.fail(`unknown alias *${node.source}`, startOf(node));
         const done = this.built.get(target);
         if (done === undefined) {
@@ -150,6 +160,7 @@ class TreeBuilder {
       }
       if (isScalar(node)) {
         stack.pop();
+        this.recordAnchor(node);
         this.finish(node, this.scalar(node), 1);
         continue;
       }
@@ -158,6 +169,7 @@ class TreeBuilder {
       }
       if (!work.expanded) {
         work.expanded = true;
+        this.recordAnchor(node);
         open.add(node);
         const children: YamlNode[] = [];
         if (isMap(node)) {
@@ -185,6 +197,10 @@ class TreeBuilder {
       throw this.fail(`aliases expand to more than ${this.limits.maxAliasExpansion} extra nodes (YAML alias bomb?)`, 0);
     }
     return result;
+  }
+
+  private recordAnchor(node: YamlNode): void {
+    if (node.anchor) this.anchors.set(node.anchor, node);
   }
 
   private finish(yamlNode: YamlNode, node: ParsedNode, size: number): void {
@@ -257,6 +273,10 @@ class TreeBuilder {
       if (isMergeKey(pair.key)) {
         for (const source of this.mergeSources(valueNode, keyOffset)) {
           for (const m of source.members) {
+            this.counter.steps++;
+            if (++this.mergeWork > this.limits.maxAliasExpansion) {
+              throw this.fail(`aliases expand to more than ${this.limits.maxAliasExpansion} extra nodes (YAML alias bomb?)`, keyOffset);
+            }
             if (source.index.get(m.key) !== m || explicit.has(m.key) || merged.has(m.key)) continue;
             merged.add(m.key);
             members.push(m);

@@ -51,7 +51,15 @@ export function scanFiles(files: readonly ScanFile[], options: ScanOptions = {})
       continue;
     }
     const parsed = parseScanFile(file, syntax);
-    const detector = candidates.find((d) => d.matches(file, parsed));
+    let detector: Detector | undefined;
+    try {
+      detector = candidates.find((d) => d.matches(file, parsed));
+    } catch (e) {
+      // A detector's analysis refused the file (e.g. Python brackets nested past Python's limit).
+      if (!(e instanceof InputError)) throw e;
+      findings.push({ path: file.path, kind: candidates[0].kind, fields: [], error: errorOf(e) });
+      continue;
+    }
     if (detector === undefined) continue;
 
     // A parse failure, or a JSONC-only parse for a kind whose readers take strict JSON.

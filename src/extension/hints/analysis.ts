@@ -8,6 +8,7 @@ import type { JobEvaluation } from '../../core/evaluate';
 import type { MemoryBytes } from '../../core/memory/types';
 import type { ScanJob, ScanReport } from '../../core/scan/results';
 import type { SourceRange } from '../../core/scan/types';
+import { iconSafeText, markdownCode, markdownText, visibleText } from '../../core/display-text';
 import { formatBytes, formatCount } from '../../core/units';
 import { budgetText, type GpuBudget } from './budget';
 import { DIAGNOSTIC_SEVERITY, type DiagnosticCode, type HintSeverity } from './rules';
@@ -118,6 +119,11 @@ function fitText(fits: boolean | null, t: Translate): string {
 
 /** The CodeLens title of an evaluated job (README: The VS Code extension, e.g. "AdamW · peak 112.4 GiB on 1×24 GiB — does not fit · Recommended: adamw-8bit + LoRA"). */
 export function lensTitle(evaluation: JobEvaluation, budget: GpuBudget, t: Translate): string {
+  // A CodeLens title is plain text that renders `$(icon)`: workspace strings (spellings, messages) are made inert.
+  return iconSafeText(lensTitleText(evaluation, budget, t), 500);
+}
+
+function lensTitleText(evaluation: JobEvaluation, budget: GpuBudget, t: Translate): string {
   const rec = t('Recommended: {0}', recommendedText(evaluation.result, t));
   const cur = evaluation.currentEstimate;
   const defaulted = evaluation.job.sources['optimizer'] === undefined && evaluation.job.settings.optimizer !== undefined;
@@ -135,13 +141,14 @@ export function lensTitle(evaluation: JobEvaluation, budget: GpuBudget, t: Trans
   return `${t('no optimizer named')} · ${rec}`;
 }
 
+/** Workspace and core text in the hover: no Markdown can start inside (src/core/display-text.ts). */
 function escapeMarkdown(text: string): string {
-  return text.replace(/([\\`*_{}[\]<>|#])/g, '\\$1');
+  return markdownText(text, 2000);
 }
 
-/** A code span (backticks inside are replaced, nothing else needs escaping there). */
+/** A code span: literal content, control and bidi characters shown as escapes. */
 function code(text: string): string {
-  return `\`${text.replace(/`/g, "'")}\``;
+  return markdownCode(text);
 }
 
 function sourceLinks(reason: Reason): string {
@@ -189,7 +196,7 @@ export function hoverMarkdown(evaluation: JobEvaluation, budget: GpuBudget, t: T
     }
     lines.push('');
   } else if (evaluation.current.kind === 'unknown') {
-    lines.push(t("The optimizer '{0}' is not in the catalog; the ranking below covers the catalog's optimizers.", evaluation.current.spelling), '');
+    lines.push(t("The optimizer '{0}' is not in the catalog; the ranking below covers the catalog's optimizers.", escapeMarkdown(evaluation.current.spelling)), '');
   }
   lines.push(`**${t('Ranking')}** (${t('priority')}: ${counts.priority})`);
   for (const r of result.recommendations.slice(0, 5)) lines.push(rankingLine(r, t));
@@ -214,7 +221,7 @@ function pointRange(line: number, column: number): SourceRange {
 }
 
 function diagnostic(path: string, range: SourceRange, code: DiagnosticCode, message: string, jobId: string | null): DiagnosticHint {
-  return { path, range, code, severity: DIAGNOSTIC_SEVERITY[code], message, jobId };
+  return { path, range, code, severity: DIAGNOSTIC_SEVERITY[code], message: visibleText(message, 2000), jobId };
 }
 
 function evaluatedDiagnostics(evaluation: JobEvaluation, budget: GpuBudget, t: Translate): DiagnosticHint[] {
@@ -272,7 +279,7 @@ export function analyse(input: AnalysisInput): FolderHints {
     const anchor = jobAnchor(job);
     const suffix = report.jobs.filter((j) => jobAnchor(j).path === anchor.path).length > 1 ? ` (${job.id})` : '';
     if (outcome.kind === 'failed') {
-      lenses.push({ path: anchor.path, range: anchor.range, title: t('Optimizer Advisor: this job cannot be evaluated — {0}', outcome.message) + suffix, tooltip: outcome.message, jobId: job.id });
+      lenses.push({ path: anchor.path, range: anchor.range, title: iconSafeText(t('Optimizer Advisor: this job cannot be evaluated — {0}', outcome.message) + suffix, 500), tooltip: visibleText(outcome.message, 2000), jobId: job.id });
       const inJob = outcome.path !== undefined && job.files.includes(outcome.path) && outcome.line !== undefined;
       diagnostics.push(inJob
         ? diagnostic(outcome.path as string, pointRange(outcome.line as number, outcome.column ?? 1), 'job-not-evaluated', t('This job cannot be evaluated: {0}', outcome.message), job.id)
@@ -289,7 +296,7 @@ export function analyse(input: AnalysisInput): FolderHints {
       continue;
     }
     const evaluation = outcome.evaluation;
-    lenses.push({ path: anchor.path, range: anchor.range, title: lensTitle(evaluation, budget, t) + suffix, tooltip: t('Show the ranked recommendation for job {0}', job.id), jobId: job.id });
+    lenses.push({ path: anchor.path, range: anchor.range, title: lensTitle(evaluation, budget, t) + iconSafeText(suffix), tooltip: t('Show the ranked recommendation for job {0}', job.id), jobId: job.id });
     hovers.push({ path: anchor.path, range: anchor.range, markdown: hoverMarkdown(evaluation, budget, t), jobId: job.id });
     diagnostics.push(...evaluatedDiagnostics(evaluation, budget, t));
   }

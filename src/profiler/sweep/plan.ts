@@ -22,7 +22,7 @@ import { getOptimizer, optimizerStateBytes, resolveOptimizer } from '../../core/
 import { isOptimizerId, OPTIMIZER_IDS, type OptimizerId } from '../../core/optimizers/types';
 import { InputError, type Hyperparameters, type HyperValue } from '../../core/types';
 import { PROFILER_IMPLEMENTED } from '../../core/profile/profiler-implemented';
-import { deriveProxy, proxyParamCount, proxyParams, proxyParamTensors, type ProxyDerivation, type ProxyParam } from './proxy';
+import { deriveProxy, MAX_PROXY_PARAMS, proxyParamCount, proxyParams, proxyParamTensors, type ProxyDerivation, type ProxyParam } from './proxy';
 import { proxyInventory } from './proxy-inventory';
 
 /** The default sweep (README: Profiling on your machine), plus the advisor's top picks for the job. */
@@ -169,6 +169,10 @@ export function planSweep(input: PlanInput): SweepPlan {
   const inventory: ModelInventory = input.advisorInput.model;
   const proxy = deriveProxy(inventory, input.alphabetSize);
   const params = proxyParams(proxy.spec);
+  const proxySize = proxyParamCount(params);
+  if (proxySize > MAX_PROXY_PARAMS) {
+    throw new InputError(`the profiling proxy would have ${proxySize} parameters, over its cap of ${MAX_PROXY_PARAMS}`);
+  }
   const tensors = proxyParamTensors(params);
 
   const real = recommend(input.advisorInput);
@@ -246,5 +250,5 @@ export function planSweep(input: PlanInput): SweepPlan {
       ...(needsLoss ? { hvp: proxy.spec.kind === 'transformer' ? ('autodiff' as const) : ('finite-difference' as const) } : {}),
     };
   });
-  return { proxy, params, paramCount: proxyParamCount(params), optimizers, steps, seeds: [...seeds], advisor: real };
+  return { proxy, params, paramCount: proxySize, optimizers, steps, seeds: [...seeds], advisor: real };
 }

@@ -30,6 +30,15 @@ export const PROXY_CNN = { stem: 8, stages: [8, 16] as const, imageSize: 12, cla
  */
 export const PROXY_VIT = { imageSize: 12, patch: 4, classes: 4, batch: 32 } as const;
 
+/**
+ * Upper bound of the proxy's size, whatever the config says: 1,000,000 parameters. The default
+ * proxies have 10k-60k; a config within the model field limits (e.g. hidden 64 with an MLP of
+ * 1,048,576) once built a 402.7M-parameter proxy that hit WebAssembly's 4 GB memory.
+ */
+export const MAX_PROXY_PARAMS = 1_000_000;
+/** Largest MLP intermediate/hidden ratio the proxy keeps (published models use 2.7-8). */
+export const MAX_PROXY_MLP_RATIO = 16;
+
 export type ProxyTask = 'causal-lm' | 'masked-lm' | 'image-classification';
 
 export interface TransformerProxy {
@@ -118,7 +127,8 @@ export function deriveProxy(inv: ModelInventory, vocab: number): ProxyDerivation
   const ratio = stack.kvHeads > 0 ? stack.heads / stack.kvHeads : 1;
   const kvHeads = Math.max(1, Math.round(heads / Math.min(ratio, heads)));
   const headDim = hidden / heads;
-  const intermediate = Math.max(8, Math.round((hidden * stack.intermediate) / stack.hidden));
+  const mlpRatio = stack.intermediate / stack.hidden;
+  const intermediate = Math.max(8, Math.round(hidden * Math.min(mlpRatio, MAX_PROXY_MLP_RATIO)));
   const roles = new Set(inv.tensors.map((t) => t.role));
   const hasLearnedPositions = roles.has('position-embedding');
   const hasBias = inv.tensors.some((t) => t.role === 'bias' && /attn|attention|mlp|intermediate|output|fc|proj/.test(t.name));
@@ -150,6 +160,7 @@ export function deriveProxy(inv: ModelInventory, vocab: number): ProxyDerivation
     `Same layer types as ${inv.architecture}: ${spec.mlp} MLP, ${spec.norm}, ${spec.positions} positions, ${spec.bias ? 'biased' : 'bias-free'} projections${spec.tiedEmbeddings ? ', tied embeddings' : ''}, ${stack.heads}:${stack.kvHeads} query:key-value heads kept as ${heads}:${kvHeads}, MLP ratio ${(stack.intermediate / stack.hidden).toFixed(3)}.`,
     `Scaled from hidden ${stack.hidden} x ${stack.layers} layers to hidden ${hidden} x ${layers} layers.`,
   ];
+  if (mlpRatio > MAX_PROXY_MLP_RATIO) notes.push(`The MLP ratio ${mlpRatio.toFixed(3)} is clamped to ${MAX_PROXY_MLP_RATIO} in the proxy (its size is capped at ${MAX_PROXY_PARAMS.toLocaleString('en')} parameters).`);
   if (stack.experts) notes.push(`The real model routes each token to ${stack.experts.perToken} of ${stack.experts.count} experts; the proxy trains one dense MLP of one expert's shape.`);
   return {
     spec,

@@ -9,7 +9,8 @@ import type { ObjectNode, ParsedNode, StringNode } from '../../parse/node';
 import { LineIndex } from '../../parse/positions';
 import { stripBom } from '../../parse/text';
 import type { Detection, Detector, ParsedFile } from '../detector';
-import { PythonProgram } from '../python/program';
+import { InputError } from '../../types';
+import { PythonNestingError, PythonProgram } from '../python/program';
 import { isTrainingProgram, readTrainingProgram } from '../python/training-script';
 import type { RangeMapper } from '../python/to-node';
 import type { ScanFile, SourceRange } from '../types';
@@ -73,7 +74,15 @@ function notebookOf(file: ScanFile, root: ObjectNode): Notebook {
     }
     program += '\n';
   }
-  const notebook = { program: new PythonProgram(program), segments };
+  let analysed: PythonProgram;
+  try {
+    analysed = new PythonProgram(program);
+  } catch (e) {
+    if (!(e instanceof PythonNestingError)) throw e;
+    const at = mapperOf(file, segments).range(e.offset, e.offset + 1);
+    throw new InputError(e.message, file.path, at.line, at.column);
+  }
+  const notebook = { program: analysed, segments };
   notebooks.set(file, notebook);
   return notebook;
 }

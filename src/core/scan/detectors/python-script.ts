@@ -7,7 +7,8 @@
  */
 import type { Detection, Detector, ParsedFile } from '../detector';
 import { LineIndex } from '../../parse/positions';
-import { PythonProgram } from '../python/program';
+import { InputError } from '../../types';
+import { PythonNestingError, PythonProgram } from '../python/program';
 import { isTrainingProgram, readTrainingProgram } from '../python/training-script';
 import type { ScanFile } from '../types';
 
@@ -33,7 +34,13 @@ function programOf(file: ScanFile): PythonProgram {
   let program = programs.get(file);
   if (program === undefined) {
     const text = file.text.charCodeAt(0) === 0xfeff ? ` ${file.text.slice(1)}` : file.text;
-    program = new PythonProgram(text);
+    try {
+      program = new PythonProgram(text);
+    } catch (e) {
+      if (!(e instanceof PythonNestingError)) throw e;
+      const at = new LineIndex(text).position(e.offset);
+      throw new InputError(e.message, file.path, at.line, at.column);
+    }
     programs.set(file, program);
   }
   return program;

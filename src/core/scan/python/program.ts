@@ -15,7 +15,22 @@
  * used at module level takes the last module-level assignment before the use. Names bound by
  * imports are references, never constants.
  */
+import { InputError } from '../../types';
 import { tokenize, type Token } from './tokenizer';
+
+/**
+ * Deepest bracket nesting read: CPython's own tokenizer refuses more than 200 nested brackets
+ * ("too many nested parentheses", MAXLEVEL in Parser/tokenizer.h). Deeper input is not a program
+ * and made the analysis slow and memory-hungry (a 4 MB line of `f(` needed over 2 GB).
+ */
+export const MAX_PYTHON_NESTING = 200;
+
+/** Thrown by PythonProgram for nesting over MAX_PYTHON_NESTING; `offset` is in the analysed text. */
+export class PythonNestingError extends InputError {
+  constructor(readonly offset: number) {
+    super(`brackets nested deeper than ${MAX_PYTHON_NESTING} levels (Python's own limit)`);
+  }
+}
 
 export type PyValue =
   | { readonly kind: 'number'; readonly value: number; readonly raw: string; readonly start: number; readonly end: number }
@@ -131,6 +146,7 @@ export class PythonProgram {
 
   constructor(readonly text: string) {
     this.tokens = tokenize(text);
+    for (const t of this.tokens) if (t.depth > MAX_PYTHON_NESTING) throw new PythonNestingError(t.start);
     this.match = matchBrackets(text, this.tokens);
     this.tokenLine = new Int32Array(this.tokens.length);
     this.readStatements();
