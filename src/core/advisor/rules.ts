@@ -66,6 +66,15 @@ export const CANDIDATE_RULES: readonly CandidateRule[] = [
     text: '{name} needs {peak} per GPU, more than the {gpuMemory} available, so it ranks below every optimizer that fits.',
     evidence: ['advisor-memory-estimate'],
   },
+  {
+    id: 'muon-hidden-matrices-only',
+    when: { always: true },
+    effect: { kind: 'score', by: 0, ids: ['muon'] },
+    text:
+      'Muon updates only the 2-D hidden weight matrices; embeddings, the output head and all gains and biases must stay ' +
+      'on AdamW (MuonWithAuxAdam), so Muon never replaces AdamW for the whole model.',
+    evidence: ['jordan-2024-muon'],
+  },
   // ---- Family defaults ---------------------------------------------------------------------------
   {
     id: 'transformer-default-adamw',

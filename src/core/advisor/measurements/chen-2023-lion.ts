@@ -21,6 +21,7 @@ const computeSpeedup = { name: 'training compute saved relative to AdamW (up to)
 
 export const CHEN_2023_LION: MeasurementSource = {
   id: 'chen-2023-lion',
+  cite: 'Chen et al. 2023 (Lion)',
   title: 'Symbolic Discovery of Optimization Algorithms',
   authors: 'Xiangning Chen, Chen Liang, Da Huang, Esteban Real, Kaiyuan Wang, et al., Quoc V. Le',
   year: 2023,

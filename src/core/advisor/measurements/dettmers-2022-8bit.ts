@@ -10,6 +10,7 @@ const ADAMW_8BIT = opt('adamw-8bit', 'adamw-8bit', '8-bit Adam (block-wise dynam
 
 export const DETTMERS_2022_8BIT: MeasurementSource = {
   id: 'dettmers-2022-8bit',
+  cite: 'Dettmers et al. 2022 (8-bit optimizers)',
   title: '8-bit Optimizers via Block-wise Quantization',
   authors: 'Tim Dettmers, Mike Lewis, Sam Shleifer, Luke Zettlemoyer',
   year: 2022,

@@ -23,6 +23,7 @@ const speedrun124m = {
 
 export const JORDAN_2024_MODDED_NANOGPT: MeasurementSource = {
   id: 'jordan-2024-modded-nanogpt',
+  cite: 'Jordan et al. 2024 (modded-nanogpt)',
   title: 'Modded-NanoGPT: the NanoGPT speedrun (optimizer comparison, records, Muon)',
   authors: 'Keller Jordan and contributors',
   year: 2024,

@@ -26,6 +26,7 @@ const common = {
 
 export const KADDOUR_2023_NO_TRAIN_NO_GAIN: MeasurementSource = {
   id: 'kaddour-2023-no-train-no-gain',
+  cite: 'Kaddour et al. 2023',
   title: 'No Train No Gain: Revisiting Efficient Training Algorithms For Transformer-based Language Models',
   authors: 'Jean Kaddour, Oscar Key, Piotr Nawrot, Pasquale Minervini, Matt J. Kusner',
   year: 2023,

@@ -22,6 +22,7 @@ const suite = {
 
 export const KASIMBEG_2025_ALGOPERF: MeasurementSource = {
   id: 'kasimbeg-2025-algoperf',
+  cite: 'AlgoPerf leaderboard (Kasimbeg et al. 2025)',
   title: 'AlgoPerf: Training Algorithms leaderboard (v0.5: the first competition; v0.6)',
   authors: 'MLCommons Algorithms working group (results analysed in Kasimbeg, Schneider, Eschenhagen et al., ICLR 2025)',
   year: 2025,

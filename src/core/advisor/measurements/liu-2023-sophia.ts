@@ -24,6 +24,7 @@ const common = {
 
 export const LIU_2023_SOPHIA: MeasurementSource = {
   id: 'liu-2023-sophia',
+  cite: 'Liu et al. 2023 (Sophia)',
   title: 'Sophia: A Scalable Stochastic Second-order Optimizer for Language Model Pre-training',
   authors: 'Hong Liu, Zhiyuan Li, David Hall, Percy Liang, Tengyu Ma',
   year: 2023,

@@ -8,6 +8,7 @@ import type { MeasurementSource } from './types';
 
 export const LIU_2025_MUON_SCALABLE: MeasurementSource = {
   id: 'liu-2025-muon-scalable',
+  cite: 'Liu et al. 2025 (Moonshot)',
   title: 'Muon is Scalable for LLM Training',
   authors: 'Jingyuan Liu, Jianlin Su, Xingcheng Yao, Zhejun Jiang, Guokun Lai, Yulun Du, et al. (Moonshot AI)',
   year: 2025,

@@ -65,6 +65,7 @@ rows.push(stated('bert-batch-32k', CAME, 'better',
 
 export const LUO_2023_CAME: MeasurementSource = {
   id: 'luo-2023-came',
+  cite: 'Luo et al. 2023 (CAME)',
   title: 'CAME: Confidence-guided Adaptive Memory Efficient Optimization',
   authors: 'Yang Luo, Xiaozhe Ren, Zangwei Zheng, Zhuo Jiang, Xin Jiang, Yang You',
   year: 2023,

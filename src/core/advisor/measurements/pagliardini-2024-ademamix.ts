@@ -4,6 +4,7 @@ import type { MeasurementSource } from './types';
 
 export const PAGLIARDINI_2024_ADEMAMIX: MeasurementSource = {
   id: 'pagliardini-2024-ademamix',
+  cite: 'Pagliardini et al. 2024 (AdEMAMix)',
   title: 'The AdEMAMix Optimizer: Better, Faster, Older',
   authors: 'Matteo Pagliardini, Pierre Ablin, David Grangier',
   year: 2024,

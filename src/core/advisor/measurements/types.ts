@@ -111,6 +111,8 @@ export interface Measurement {
 
 export interface MeasurementSource {
   readonly id: string;
+  /** Short citation shown in sentences ("Wen et al. 2025"). */
+  readonly cite: string;
   readonly title: string;
   readonly authors: string;
   readonly year: number;

@@ -23,6 +23,7 @@ const common = {
 
 export const VYAS_2024_SOAP: MeasurementSource = {
   id: 'vyas-2024-soap',
+  cite: 'Vyas et al. 2024 (SOAP)',
   title: 'SOAP: Improving and Stabilizing Shampoo using Adam',
   authors: 'Nikhil Vyas, Depen Morwani, Rosie Zhao, Mujin Kwun, Itai Shapira, David Brandfonbrener, Lucas Janson, Sham Kakade',
   year: 2024,

@@ -28,6 +28,7 @@ const common = {
 
 export const WEN_2025_FANTASTIC: MeasurementSource = {
   id: 'wen-2025-fantastic',
+  cite: 'Wen et al. 2025',
   title: 'Fantastic Pretraining Optimizers and Where to Find Them',
   authors: 'Kaiyue Wen, David Hall, Tengyu Ma, Percy Liang',
   year: 2025,

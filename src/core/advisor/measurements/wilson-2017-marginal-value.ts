@@ -14,6 +14,7 @@ const NOTE = 'the abstract names AdaGrad, RMSProp and Adam as the adaptive metho
 
 export const WILSON_2017_MARGINAL_VALUE: MeasurementSource = {
   id: 'wilson-2017-marginal-value',
+  cite: 'Wilson et al. 2017',
   title: 'The Marginal Value of Adaptive Gradient Methods in Machine Learning',
   authors: 'Ashia C. Wilson, Rebecca Roelofs, Mitchell Stern, Nati Srebro, Benjamin Recht',
   year: 2017,

@@ -4,6 +4,7 @@ import type { MeasurementSource } from './types';
 
 export const YOU_2020_LAMB: MeasurementSource = {
   id: 'you-2020-lamb',
+  cite: 'You et al. 2020 (LAMB)',
   title: 'Large Batch Optimization for Deep Learning: Training BERT in 76 minutes',
   authors: 'Yang You, Jing Li, Sashank Reddi, Jonathan Hseu, Sanjiv Kumar, Srinadh Bhojanapalli, Xiaodan Song, James Demmel, Kurt Keutzer, Cho-Jui Hsieh',
   year: 2020,

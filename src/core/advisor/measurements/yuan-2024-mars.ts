@@ -61,6 +61,7 @@ TOKENS.forEach((tokens, t) => {
 
 export const YUAN_2024_MARS: MeasurementSource = {
   id: 'yuan-2024-mars',
+  cite: 'Yuan et al. 2024 (MARS)',
   title: 'MARS: Unleashing the Power of Variance Reduction for Training Large Models',
   authors: 'Huizhuo Yuan, Yifeng Liu, Shuang Wu, Xun Zhou, Quanquan Gu',
   year: 2024,

@@ -6,6 +6,7 @@ const ADAM_MINI = opt('adam-mini', 'adam-mini', 'Adam-mini');
 
 export const ZHANG_2024_ADAM_MINI: MeasurementSource = {
   id: 'zhang-2024-adam-mini',
+  cite: 'Zhang et al. 2024 (Adam-mini)',
   title: 'Adam-mini: Use Fewer Learning Rates To Gain More',
   authors: 'Yushun Zhang, Congliang Chen, Ziniu Li, Tian Ding, Chenwei Wu, Yinyu Ye, Zhi-Quan Luo, Ruoyu Sun',
   year: 2024,

@@ -17,6 +17,7 @@ const SIGNUM =
 
 export const ZHAO_2024_DECONSTRUCTING: MeasurementSource = {
   id: 'zhao-2024-deconstructing',
+  cite: 'Zhao et al. 2024 (Deconstructing)',
   title: 'Deconstructing What Makes a Good Optimizer for Language Models',
   authors: 'Rosie Zhao, Depen Morwani, David Brandfonbrener, Nikhil Vyas, Sham Kakade',
   year: 2024,

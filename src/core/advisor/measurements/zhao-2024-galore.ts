@@ -4,6 +4,7 @@ import type { MeasurementSource } from './types';
 
 export const ZHAO_2024_GALORE: MeasurementSource = {
   id: 'zhao-2024-galore',
+  cite: 'Zhao et al. 2024 (GaLore)',
   title: 'GaLore: Memory-Efficient LLM Training by Gradient Low-Rank Projection',
   authors: 'Jiawei Zhao, Zhenyu Zhang, Beidi Chen, Zhangyang Wang, Anima Anandkumar, Yuandong Tian',
   year: 2024,
