@@ -34,6 +34,7 @@ function jobDocument(job: ScanJob, modelSource: string, model: ModelInventory, r
       peakBytes: r.peakBytes,
       tier: r.tier,
       score: r.score,
+      measured: r.measured,
       reasons: r.reasons.map((x) => ({ rule: x.rule, text: x.text, evidence: x.evidence })),
       hyperparameters: r.hyperparameters,
     })),
@@ -41,6 +42,7 @@ function jobDocument(job: ScanJob, modelSource: string, model: ModelInventory, r
     strategies: result.strategies,
     strategyPlan: result.strategyPlan,
     notes: result.notes,
+    ranking: result.ranking,
     assumptions: result.assumptions,
     baseDtype: result.baseDtype,
     defaults: job.defaults,
@@ -62,7 +64,7 @@ function renderJob(doc: JobDoc, top: number): string {
   const lines = [
     `== ${doc.source}: ${doc.model.architecture} (${formatCount(doc.model.params)} params) from ${doc.model.source}`,
   ];
-  const rows = [['#', 'optimizer', 'fits', 'peak/GPU', 'lr', 'weight decay', 'why']];
+  const rows = [['#', 'optimizer', 'fits', 'peak/GPU', 'lr', 'weight decay', 'measured (rows, indep.)', 'advantage', 'why']];
   for (const r of doc.recommendations.slice(0, top)) {
     const hp = r.hyperparameters;
     rows.push([
@@ -72,14 +74,23 @@ function renderJob(doc: JobDoc, top: number): string {
       r.peakBytes === null ? '—' : formatBytes(r.peakBytes),
       hp.lr === null ? 'relative step' : formatNumber(hp.lr),
       formatNumber(hp.weightDecay),
-      clip(r.reasons[0]?.text ?? '', 90),
+      `${r.measured.comparableRows} (${r.measured.independentRows})`,
+      r.measured.comparableRows === 0 ? '—' : `${r.measured.score >= 0 ? '+' : ''}${r.measured.score.toFixed(2)} ± ${r.measured.uncertainty.toFixed(2)}`,
+      clip((r.reasons.find((x) => x.rule !== 'measured' && !x.rule.startsWith('hp:')) ?? r.reasons.find((x) => x.rule !== 'measured'))?.text ?? '', 70),
     ]);
   }
-  lines.push(table(rows, [true, false, false, true, true, true, false]));
+  lines.push(table(rows, [true, false, false, true, true, true, true, true, false]));
+  lines.push(`ranking: ${doc.ranking.text}`);
   const best = doc.recommendations[0];
   if (best) {
     lines.push('', `Why ${best.optimizer} is first:`);
+    if (best.measured.comparableRows === 0) lines.push(`  - ${best.measured.sentence}`);
     for (const r of best.reasons) lines.push(`  - ${r.text} [${r.evidence.map((e) => e.title).join('; ')}]`);
+  }
+  const measuredLines = doc.recommendations.slice(1, top).filter((r) => r.measured.comparableRows > 0);
+  if (measuredLines.length > 0) {
+    lines.push('', 'What the others stand on:');
+    for (const r of measuredLines) lines.push(`  - ${r.optimizer}: ${r.measured.sentence}`);
   }
   if (doc.strategies.length > 0) {
     lines.push('', `Memory strategies (for ${doc.strategyBase?.optimizer ?? 'the top choice'}):`);
@@ -103,7 +114,9 @@ export const recommendCommand: Command = {
   details:
     'GPU memory: --gpu-memory, else what nvidia-smi reports, else unknown (fits = null).\n' +
     'JSON: {"inputs", "jobs": [{"source", "model", "recommendations": [{"optimizer", "rank", "fits", "peakBytes", "reasons",\n' +
-    '"hyperparameters"}], "strategies": [{"id", "savingBytes", "text"}]}], "errors"}. Exit 3 when some jobs could not be evaluated.',
+    '"measured": {"score", "uncertainty", "comparableRows", "independentRows", "sentence", "nearest"}, "hyperparameters"}],\n' +
+    '"ranking": {"text", "thin", "incumbent"}, "strategies": [{"id", "savingBytes", "text"}]}], "errors"}. Exit 3 when some jobs could not be evaluated.\n' +
+    'Order: tier (fits, runs), then published measurements weighted by similarity to the job (README, "How the advice is derived").',
   flags: [
     { name: 'gpu-memory', type: 'size', help: 'memory of one GPU: 24GiB (2^30), 80GB (1e9) or bytes', defaultText: 'nvidia-smi, else unknown' },
     { name: 'gpus', type: 'int', min: 1, max: 1_000_000, help: 'data-parallel GPUs', defaultText: "the job's, else nvidia-smi's count, else 1" },

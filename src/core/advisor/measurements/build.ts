@@ -5,10 +5,11 @@
 import type { OptimizerId } from '../../optimizers/types';
 import type { MeasuredOptimizer, Measurement, QualitativeOutcome, Setting } from './types';
 
-type Defaulted = 'paramsMax' | 'steps' | 'tokens' | 'tokensPerParam' | 'globalBatch' | 'precision' | 'referenceValue' | 'spread' | 'group';
+type Defaulted = 'referenceName' | 'paramsMax' | 'steps' | 'tokens' | 'tokensPerParam' | 'globalBatch' | 'precision' | 'referenceValue' | 'spread' | 'group';
 
 export function setting(s: Omit<Setting, Defaulted> & Partial<Pick<Setting, Defaulted>>): Setting {
   return {
+    referenceName: null,
     paramsMax: null,
     steps: null,
     tokens: null,

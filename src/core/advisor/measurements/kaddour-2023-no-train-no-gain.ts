@@ -22,6 +22,7 @@ const common = {
   budget: 'fixed computation budget (reference system time)',
   metric: { name: 'training, validation and downstream performance', kind: 'final', better: 'higher', basis: 'equal-budget' },
   reference: 'fully-decayed-baseline',
+  referenceName: 'a baseline with a fully-decayed learning rate',
 } as const;
 
 export const KADDOUR_2023_NO_TRAIN_NO_GAIN: MeasurementSource = {

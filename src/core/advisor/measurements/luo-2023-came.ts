@@ -59,6 +59,7 @@ settings.push(setting({
   budget: 'equal steps',
   metric: { name: 'convergence speed and accuracy', kind: 'final', better: 'higher', basis: 'equal-budget' },
   reference: 'adam',
+  referenceName: 'Adam',
 }));
 rows.push(stated('bert-batch-32k', CAME, 'better',
   'Notably, for BERT pre-training on the large batch size of 32,768, our proposed optimizer attains faster convergence and higher accuracy compared with the Adam optimizer.'));

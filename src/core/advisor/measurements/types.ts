@@ -65,6 +65,8 @@ export interface Setting {
   readonly metric: Metric;
   /** The optimizer key the outcomes are relative to (a row with this key is the reference row). */
   readonly reference: string;
+  /** How the source names the reference when it has no row of its own. */
+  readonly referenceName: string | null;
   /**
    * The reference's value when it is not a row of its own: 1 for speedups (by definition), or a
    * number the excerpt of the outcome row states.

@@ -35,6 +35,7 @@ export const WILSON_2017_MARGINAL_VALUE: MeasurementSource = {
       budget: 'equal budget',
       metric: { name: 'test (generalization) performance', kind: 'final', better: 'higher', basis: 'equal-budget' },
       reference: 'sgd',
+  referenceName: 'SGD',
     }),
   ],
   rows: [

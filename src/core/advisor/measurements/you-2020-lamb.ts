@@ -26,6 +26,7 @@ export const YOU_2020_LAMB: MeasurementSource = {
       budget: 'BERT pre-training to its usual accuracy',
       metric: { name: 'accuracy at a very large batch', kind: 'final', better: 'higher', basis: 'equal-budget' },
       reference: 'lars',
+  referenceName: 'LARS',
     }),
   ],
   rows: [

@@ -38,6 +38,7 @@ export const ZHAO_2024_DECONSTRUCTING: MeasurementSource = {
       budget: 'equal budget; optimal and across a sweep of hyperparameters',
       metric: { name: 'optimal performance and stability across hyperparameters', kind: 'final', better: 'higher', basis: 'equal-budget' },
       reference: 'adam',
+  referenceName: 'Adam',
     }),
   ],
   rows: [
