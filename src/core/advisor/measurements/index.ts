@@ -11,6 +11,7 @@ import { LIU_2023_SOPHIA } from './liu-2023-sophia';
 import { LIU_2025_MUON_SCALABLE } from './liu-2025-muon-scalable';
 import { LUO_2023_CAME } from './luo-2023-came';
 import { PAGLIARDINI_2024_ADEMAMIX } from './pagliardini-2024-ademamix';
+import { SCHLOTTHAUER_2025_BUDGET } from './schlotthauer-2025-budget';
 import { VYAS_2024_SOAP } from './vyas-2024-soap';
 import { WEN_2025_FANTASTIC } from './wen-2025-fantastic';
 import { WILSON_2017_MARGINAL_VALUE } from './wilson-2017-marginal-value';
@@ -39,6 +40,7 @@ export const MEASUREMENT_SOURCES: readonly MeasurementSource[] = [
   KADDOUR_2023_NO_TRAIN_NO_GAIN,
   ZHAO_2024_DECONSTRUCTING,
   WILSON_2017_MARGINAL_VALUE,
+  SCHLOTTHAUER_2025_BUDGET,
 ];
 
 /** Every row with its source and setting; `selfReported` when the source's authors proposed the optimizer. */
