@@ -3,6 +3,7 @@
  * a line here.
  */
 import { CHEN_2023_LION } from './chen-2023-lion';
+import { ESSENTIAL_2025_MUON } from './essential-2025-muon';
 import { DETTMERS_2022_8BIT } from './dettmers-2022-8bit';
 import { JORDAN_2024_MODDED_NANOGPT } from './jordan-2024-modded-nanogpt';
 import { KADDOUR_2023_NO_TRAIN_NO_GAIN } from './kaddour-2023-no-train-no-gain';
@@ -12,6 +13,7 @@ import { LIU_2025_MUON_SCALABLE } from './liu-2025-muon-scalable';
 import { LUO_2023_CAME } from './luo-2023-came';
 import { PAGLIARDINI_2024_ADEMAMIX } from './pagliardini-2024-ademamix';
 import { SCHLOTTHAUER_2025_BUDGET } from './schlotthauer-2025-budget';
+import { SHI_2023_DISTRIBUTED_SHAMPOO } from './shi-2023-distributed-shampoo';
 import { VYAS_2024_SOAP } from './vyas-2024-soap';
 import { WEN_2025_FANTASTIC } from './wen-2025-fantastic';
 import { WILSON_2017_MARGINAL_VALUE } from './wilson-2017-marginal-value';
@@ -41,6 +43,8 @@ export const MEASUREMENT_SOURCES: readonly MeasurementSource[] = [
   ZHAO_2024_DECONSTRUCTING,
   WILSON_2017_MARGINAL_VALUE,
   SCHLOTTHAUER_2025_BUDGET,
+  ESSENTIAL_2025_MUON,
+  SHI_2023_DISTRIBUTED_SHAMPOO,
 ];
 
 /** Every row with its source and setting; `selfReported` when the source's authors proposed the optimizer. */
