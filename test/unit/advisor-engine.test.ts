@@ -210,3 +210,37 @@ test('user errors are InputErrors with one clear message', () => {
   assert.throws(() => recommend({ ...llamaOn24, globalBatchSize: 0 }), /global batch size/);
   assert.throws(() => recommend({ ...llamaOn24, estimateBase: { batchSize: -1 } }), InputError);
 });
+
+test('every ranked entry shows what it stands on: a measured basis with its sentence, and cited rows when it has any', () => {
+  const r = recommend({ model: inventoryForRef('gpt2'), estimateBase: { gpuMemoryBytes: 80 * GiB, batchSize: 64, seqLen: 1024, gpus: 8 }, fineTune: false, priority: 'quality' });
+  assert.ok(r.ranking.text.length > 0);
+  assert.equal(r.ranking.incumbent, 'adamw');
+  for (const x of r.recommendations) {
+    assert.ok(x.measured.sentence.length > 0, x.optimizer);
+    assert.equal(x.score, x.measured.score);
+    const reason = x.reasons.find((y) => y.rule === 'measured');
+    if (x.measured.comparableRows === 0) {
+      assert.equal(reason, undefined);
+      assert.match(x.measured.sentence, /No comparable published measurement/);
+      continue;
+    }
+    assert.ok(reason, x.optimizer);
+    assert.equal(reason.text, x.measured.sentence);
+    assert.ok(reason.evidence.length > 0 && reason.evidence.every((e) => e.id.startsWith('measurement:') && (e.quote ?? '').length > 0));
+    assert.ok(x.measured.nearest.length > 0 && x.measured.nearest.length <= 3);
+  }
+  // Among the candidates that fit, the order is the measured one: whoever is above the incumbent beats it beyond the uncertainty.
+  const ok = r.recommendations.filter((x) => x.tier === 'ok');
+  const inc = ok.findIndex((x) => x.optimizer === 'adamw');
+  for (const x of ok.slice(0, inc)) assert.equal(x.measured.beatsIncumbent, true, x.optimizer);
+});
+
+test('bitsandbytes optimizers need CUDA: on a CPU-only job they are not recommended, with the reason', () => {
+  const r = recommend({ model: bert, estimateBase: { gpuMemoryBytes: 16 * GiB, batchSize: 32, seqLen: 128 }, fineTune: true, priority: 'quality', device: 'cpu' });
+  for (const id of ['adamw-8bit', 'paged-adamw-8bit'] as const) {
+    assert.equal(rec(r, id).tier, 'not-recommended');
+    assert.ok(ruleIds(rec(r, id)).includes('bitsandbytes-needs-cuda'));
+  }
+  const cuda = recommend({ model: bert, estimateBase: { gpuMemoryBytes: 16 * GiB, batchSize: 32, seqLen: 128 }, fineTune: true, priority: 'quality', device: 'cuda' });
+  assert.equal(rec(cuda, 'adamw-8bit').tier, 'ok');
+});
