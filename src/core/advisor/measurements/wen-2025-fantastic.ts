@@ -33,7 +33,7 @@ export const WEN_2025_FANTASTIC: MeasurementSource = {
   authors: 'Kaiyue Wen, David Hall, Tengyu Ma, Percy Liang',
   year: 2025,
   venue: 'arXiv 2509.02046',
-  readAt: 'https://arxiv.org/abs/2509.02046 (abstract)',
+  readAt: 'https://arxiv.org/abs/2509.02046?context=stat.ML (abstract)',
   url: 'https://arxiv.org/abs/2509.02046',
   proposes: [],
   settings: [
