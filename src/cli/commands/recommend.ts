@@ -49,6 +49,7 @@ function jobDocument(evaluation: JobEvaluation) {
       peakBytes: r.peakBytes,
       tier: r.tier,
       score: r.score,
+      measured: r.measured,
       reasons: r.reasons.map((x) => ({ rule: x.rule, text: x.text, evidence: x.evidence })),
       hyperparameters: r.hyperparameters,
     })),
@@ -56,6 +57,7 @@ function jobDocument(evaluation: JobEvaluation) {
     strategies: result.strategies,
     strategyPlan: result.strategyPlan,
     notes: result.notes,
+    ranking: result.ranking,
     assumptions: [...(jobModel.assumptions ?? []), ...evaluation.jobAssumptions, ...result.assumptions],
     baseDtype: result.baseDtype,
     defaults: job.defaults,
@@ -94,7 +96,7 @@ function renderJob(doc: JobDoc, top: number): string {
   const lines = [
     `== ${doc.source}: ${doc.model.architecture} (${formatCount(doc.model.params)} params${doc.model.approximate ? ', approximate' : ''}) from ${doc.model.source.kind} ${doc.model.source.location}`,
   ];
-  const rows = [['#', 'optimizer', 'fits', 'peak/GPU', 'lr', 'weight decay', 'why']];
+  const rows = [['#', 'optimizer', 'fits', 'peak/GPU', 'lr', 'weight decay', 'measured (rows, indep.)', 'advantage', 'why']];
   for (const r of doc.recommendations.slice(0, top)) {
     const hp = r.hyperparameters;
     rows.push([
@@ -104,14 +106,23 @@ function renderJob(doc: JobDoc, top: number): string {
       r.peakBytes === null ? '—' : formatBytes(r.peakBytes),
       hp.lr === null ? 'relative step' : formatNumber(hp.lr),
       formatNumber(hp.weightDecay),
-      clip(r.reasons[0]?.text ?? '', 90),
+      `${r.measured.comparableRows} (${r.measured.independentRows})`,
+      r.measured.comparableRows === 0 ? '—' : `${r.measured.score >= 0 ? '+' : ''}${r.measured.score.toFixed(2)} ± ${r.measured.uncertainty.toFixed(2)}`,
+      clip((r.reasons.find((x) => x.rule !== 'measured' && !x.rule.startsWith('hp:')) ?? r.reasons.find((x) => x.rule !== 'measured'))?.text ?? '', 70),
     ]);
   }
-  lines.push(table(rows, [true, false, false, true, true, true, false]));
+  lines.push(table(rows, [true, false, false, true, true, true, true, true, false]));
+  lines.push(`ranking: ${doc.ranking.text}`);
   const best = doc.recommendations[0];
   if (best) {
     lines.push('', `Why ${best.optimizer} is first:`);
+    if (best.measured.comparableRows === 0) lines.push(`  - ${best.measured.sentence}`);
     for (const r of best.reasons) lines.push(`  - ${r.text} [${r.evidence.map((e) => e.title).join('; ')}]`);
+  }
+  const measuredLines = doc.recommendations.slice(1, top).filter((r) => r.measured.comparableRows > 0);
+  if (measuredLines.length > 0) {
+    lines.push('', 'What the others stand on:');
+    for (const r of measuredLines) lines.push(`  - ${r.optimizer}: ${r.measured.sentence}`);
   }
   if (doc.strategies.length > 0) {
     lines.push('', `Memory strategies (for ${doc.strategyBase?.optimizer ?? 'the top choice'}):`);
@@ -153,8 +164,10 @@ export const recommendCommand: Command = {
     'GPU memory: --gpu-memory, else what nvidia-smi reports, else unknown (fits = null).\n' +
     "Job options (--batch-size, --zero-stage, --offload, --lora-rank, ...) mean what they mean for estimate and replace the job's own values.\n" +
     'JSON: {"inputs", "jobs": [{"source", "model", "recommendations": [{"optimizer", "rank", "fits", "peakBytes", "reasons",\n' +
-    '"hyperparameters"}], "strategies": [{"id", "savingBytes", "text"}]} or {"source", "status": "needs a model config", "reason"}],\n' +
+    '"measured": {"score", "uncertainty", "comparableRows", "independentRows", "sentence", "nearest"}, "hyperparameters"}],\n' +
+    '"ranking": {"text", "thin", "incumbent"}, "strategies": [{"id", "savingBytes", "text"}]} or {"source", "status": "needs a model config", "reason"}],\n' +
     '"errors"}. The JSON is printed whenever jobs were found; exit 3 when some job is incomplete.\n' +
+    'Order: tier (fits, runs), then published measurements weighted by similarity to the job (README, "How the advice is derived").\n' +
     'Model lookup: the config the job points at (workspace, or a path outside it), the Hugging Face cache\n' +
     '(HF_HUB_CACHE, HF_HOME/hub, ~/.cache/huggingface/hub), a bundled preset, the Hub (only with --hub or\n' +
     'OPTIMIZER_ADVISOR_HUB=1; --offline and HF_HUB_OFFLINE=1 always win; token from HF_TOKEN or HF_HOME/token),\n' +

@@ -12,6 +12,8 @@ import { isOptimizerId, OPTIMIZER_IDS, type OptimizerId, type ResolvedOptimizer 
 import { InputError } from '../types';
 import { decideFineTune, deriveJobFacts, fitFact, globalBatchOf } from './facts';
 import { deriveHyperparameters } from './hyperparameters';
+import { rankCandidates, rankingNote } from './measured';
+import { cite } from './evidence';
 import { CANDIDATE_RULES, FAMILY_DEFAULT, JOB_RULES } from './rules';
 import { applyCandidateRules, applyJobRules, compareCandidates } from './score';
 import { strategySpec, type StrategyContext } from './strategies';
@@ -57,7 +59,7 @@ interface Estimated {
   readonly estimate: MemoryEstimate;
 }
 
-interface Scored extends Omit<Recommendation, 'rank'> {
+interface Scored extends Omit<Recommendation, 'rank' | 'measured'> {
   readonly estimated: Estimated | null;
 }
 
@@ -160,8 +162,39 @@ export function recommend(input: AdvisorInput): AdvisorResult {
     };
   });
 
-  const ranked = [...scored].sort(compareCandidates);
-  const recommendations: Recommendation[] = ranked.map(({ estimated: _e, ...r }, i) => ({ ...r, rank: i + 1 }));
+  // Hard constraints the rules cannot see: bitsandbytes optimizers need CUDA.
+  const constrained: Scored[] = scored.map((c) => {
+    if (input.device === undefined || input.device === null || input.device === 'cuda') return c;
+    const variant = getOptimizer(c.optimizer).variant;
+    if (!variant || (variant.stateBits !== 8 && !variant.paged)) return c;
+    const reason: Reason = {
+      rule: 'bitsandbytes-needs-cuda',
+      text: `${getOptimizer(c.optimizer).name} is a bitsandbytes optimizer, whose 8-bit kernels need a CUDA GPU; this job runs on ${input.device}.`,
+      evidence: [cite('bnb-paged-optimizers')],
+      score: 0,
+    };
+    return { ...c, tier: 'not-recommended', reasons: [reason, ...c.reasons] };
+  });
+
+  // The order within a tier comes from the measured evidence (ranking.ts); the rules decide tiers.
+  const incumbent = current && candidates.includes(current.id) ? current.id : defaultId;
+  const measured = rankCandidates(facts, candidates, incumbent, new Map(constrained.map((c) => [c.optimizer, c.peakBytes])));
+  const withEvidence = constrained.map((c) => {
+    const basis = measured.basis.get(c.optimizer)!;
+    const reason = measured.reason.get(c.optimizer);
+    return { ...c, ruleScore: c.score, score: basis.score, measured: basis, reasons: reason ? [reason, ...c.reasons] : c.reasons };
+  });
+  // Tier first. Among candidates that can run ('ok'), the measured order. Below that (does not fit,
+  // not recommended) the rule order stays until the smallest-change plan orders non-fitting options.
+  const position = (id: OptimizerId) => measured.position.get(id) ?? Number.MAX_SAFE_INTEGER;
+  const ranked = [...withEvidence].sort((a, b) => {
+    const okBoth = a.tier === 'ok' && b.tier === 'ok';
+    return compareCandidates(
+      { ...a, score: okBoth ? -position(a.optimizer) : a.ruleScore, peakBytes: okBoth ? null : a.peakBytes },
+      { ...b, score: okBoth ? -position(b.optimizer) : b.ruleScore, peakBytes: okBoth ? null : b.peakBytes },
+    );
+  });
+  const recommendations: Recommendation[] = ranked.map(({ estimated: _e, ruleScore: _s, ...r }, i) => ({ ...r, rank: i + 1 }));
 
   const job = applyJobRules(JOB_RULES, facts, jobValues);
   const base = strategyBase(ranked, current, reference);
@@ -181,6 +214,13 @@ export function recommend(input: AdvisorInput): AdvisorResult {
     strategies,
     strategyPlan,
     notes: job.notes,
+    ranking: {
+      text: rankingNote(measured.result, facts.priority, getOptimizer(incumbent).name, current !== null && current.id === incumbent),
+      thin: measured.result.thin,
+      totalWeight: measured.result.totalWeight,
+      incumbent,
+      stabilityFellBack: measured.result.stabilityFellBack,
+    },
     assumptions,
     baseDtype,
   };
@@ -188,7 +228,7 @@ export function recommend(input: AdvisorInput): AdvisorResult {
 
 /** The first of: the top choice, the current optimizer, the family default, that does not fit. */
 function strategyBase(
-  ranked: readonly Scored[],
+  ranked: readonly Pick<Scored, 'estimated' | 'fits' | 'optimizer'>[],
   current: ResolvedOptimizer | null,
   reference: Estimated,
 ): Estimated | null {

@@ -3,11 +3,12 @@
  * template and the evidence that backs it. Rules fire in array order; that order is the order of
  * the reasons shown to the user.
  *
- * Scores are ranking weights chosen by this extension, not measurements: a rule that a source
- * supports directly for this kind of job weighs STRONG, a rule about the user's stated priority
- * weighs PRIORITY (so a stated priority can outrank a family default), secondary evidence MODERATE
- * or WEAK. Ranking is by tier first (fits / does not fit / not recommended), then score, then
- * lower peak memory, then catalog order.
+ * Tier effects are the hard constraints (does not fit, needs Hessian products, cannot be estimated).
+ * Among candidates in the 'ok' tier the order comes from published measurements (ranking.ts); there
+ * the rules only explain. Score effects are weights chosen by this extension, not measurements, and
+ * order only the lower tiers (does not fit, not recommended) until the smallest-change plan does:
+ * STRONG for a rule a source supports directly for this kind of job, PRIORITY for the stated
+ * priority, MODERATE or WEAK for secondary evidence; then lower peak memory, then catalog order.
  */
 import type { OptimizerId } from '../optimizers/types';
 import type { CandidateRule, JobFacts, JobRule, Predicate } from './types';
@@ -65,6 +66,15 @@ export const CANDIDATE_RULES: readonly CandidateRule[] = [
     effect: { kind: 'tier', tier: 'does-not-fit' },
     text: '{name} needs {peak} per GPU, more than the {gpuMemory} available, so it ranks below every optimizer that fits.',
     evidence: ['advisor-memory-estimate'],
+  },
+  {
+    id: 'muon-hidden-matrices-only',
+    when: { always: true },
+    effect: { kind: 'score', by: 0, ids: ['muon'] },
+    text:
+      'Muon updates only the 2-D hidden weight matrices; embeddings, the output head and all gains and biases must stay ' +
+      'on AdamW (MuonWithAuxAdam), so Muon never replaces AdamW for the whole model.',
+    evidence: ['jordan-2024-muon'],
   },
   // ---- Family defaults ---------------------------------------------------------------------------
   {

@@ -194,6 +194,39 @@ export interface HyperparameterAdvice {
   readonly extra: Readonly<Record<string, HyperValue>>;
 }
 
+/** One measured row behind a recommendation, as shown to the user. */
+export interface MeasuredRowView {
+  readonly source: string;
+  readonly cite: string;
+  readonly url: string;
+  readonly setting: string;
+  readonly locator: string;
+  /** Source, setting and numbers in one line. */
+  readonly text: string;
+  /** The source's own words. */
+  readonly excerpt: string;
+  readonly selfReported: boolean;
+  /** Similarity of the row's setting to the job (0–1). */
+  readonly similarity: number;
+}
+
+/** What a recommendation's place stands on in the measured ranking (ranking.ts). */
+export interface MeasuredBasis {
+  /** Similarity-weighted advantage over each setting's reference, in units of that setting's spread. */
+  readonly score: number;
+  readonly uncertainty: number;
+  /** Σ of the weights of the rows behind the score. */
+  readonly weight: number;
+  readonly comparableRows: number;
+  readonly independentRows: number;
+  /** Its advantage over the incumbent (current optimizer or family default) exceeds the combined uncertainty. */
+  readonly beatsIncumbent: boolean;
+  readonly basis: 'measured' | 'incumbent' | 'family-default-thin-evidence';
+  /** A checkable sentence: how many comparable measurements and the nearest ones with their numbers. */
+  readonly sentence: string;
+  readonly nearest: readonly MeasuredRowView[];
+}
+
 export interface Recommendation {
   readonly optimizer: OptimizerId;
   /** 1 = best. */
@@ -201,8 +234,10 @@ export interface Recommendation {
   readonly fits: boolean | null;
   /** Peak per GPU in bytes; null when the estimator could not model this optimizer for the job. */
   readonly peakBytes: number | null;
+  /** The measured score (`measured.score`); the order is tier, then the measured ranking. */
   readonly score: number;
   readonly tier: Tier;
+  readonly measured: MeasuredBasis;
   /** The rules that fired for this candidate in rule order, then the basis of its hyperparameters (`hp:` rules). */
   readonly reasons: readonly Reason[];
   readonly hyperparameters: HyperparameterAdvice;
@@ -238,6 +273,14 @@ export interface AdvisorResult {
   readonly strategyPlan: StrategyPlan | null;
   /** Job-level statements (e.g. "no optimizer dominates"). */
   readonly notes: readonly Reason[];
+  /** How the order was reached: measured evidence or, when it is thin, the family default (labelled). */
+  readonly ranking: {
+    readonly text: string;
+    readonly thin: boolean;
+    readonly totalWeight: number;
+    readonly incumbent: OptimizerId;
+    readonly stabilityFellBack: boolean;
+  };
   /** Assumptions the advisor made for inputs it did not get. */
   readonly assumptions: readonly string[];
   /** The dtype the job's base weights are stored in (from the family default's estimate), and why. */
@@ -261,5 +304,7 @@ export interface AdvisorInput {
   readonly current?: ResolvedOptimizer | null;
   /** Candidates to rank; default every catalog id (see DEFAULT_CANDIDATES). */
   readonly candidates?: readonly OptimizerId[];
+  /** The accelerator the job runs on, when known: bitsandbytes optimizers need CUDA. */
+  readonly device?: 'cuda' | 'cpu' | 'mps' | null;
 }
 

@@ -157,7 +157,9 @@ function sourceLinks(reason: Reason): string {
 
 function rankingLine(r: Recommendation, t: Translate): string {
   const peak = r.peakBytes === null ? t('not estimated') : formatBytes(r.peakBytes);
-  return `${r.rank}. \`${r.optimizer}\` — ${peak}, ${fitText(r.fits, t)}`;
+  const m = r.measured;
+  const advantage = m.comparableRows === 0 ? '—' : `${m.score >= 0 ? '+' : ''}${m.score.toFixed(2)} ± ${m.uncertainty.toFixed(2)}`;
+  return `${r.rank}. \`${r.optimizer}\` — ${peak}, ${fitText(r.fits, t)}; ${t('measured: {0} rows ({1} independent), advantage {2}', m.comparableRows, m.independentRows, advantage)}`;
 }
 
 function breakdownRows(bytes: MemoryBytes, t: Translate): [string, number][] {

@@ -197,11 +197,15 @@ export function rankedView(r: Recommendation, current: ResolvedOptimizer | null,
     peakBytes: r.peakBytes,
     score: r.score,
     current: current !== null && current.id === r.optimizer,
-    reasons: r.reasons.map((x) => ({
-      rule: x.rule,
-      text: x.text,
-      sources: x.evidence.map((e) => ({ title: e.locator ? `${e.title}, ${e.locator}` : e.title, url: e.url ?? null })),
-    })),
+    // The measured basis comes first; an entry with no comparable measurement says so in the same place.
+    reasons: [
+      ...(r.reasons.some((x) => x.rule === 'measured') ? [] : [{ rule: 'measured', text: r.measured.sentence, sources: [] }]),
+      ...r.reasons.map((x) => ({
+        rule: x.rule,
+        text: x.text,
+        sources: x.evidence.map((e) => ({ title: e.locator ? `${e.title}, ${e.locator}` : e.title, url: e.url ?? null })),
+      })),
+    ],
     hyperparameters: hyperparametersView(r.hyperparameters),
     snippets: [...snippets],
   };

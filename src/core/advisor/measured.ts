@@ -1,0 +1,114 @@
+/**
+ * The engine's side of the measured ranking: the job's facts as the similarity sees them, the
+ * ranking over the catalog candidates, and each candidate's measured basis with its sentence and the
+ * sources it cites.
+ */
+import { getOptimizer } from '../optimizers';
+import type { OptimizerId } from '../optimizers/types';
+import { measuredRows } from './measurements';
+import type { GlobalBatch, MeasuredRow, Modality, TaskFamily } from './measurements/types';
+import { describeRow, measuredSentence } from './measured-sentence';
+import { rankByEvidence, type EvidenceJob, type RankedEntry, type RankResult } from './ranking';
+import type { JobFacts, MeasuredBasis, Reason, ReasonSource } from './types';
+
+export function evidenceJobOf(facts: JobFacts): EvidenceJob {
+  let family: TaskFamily;
+  let modality: Modality;
+  switch (facts.stacks) {
+    case 'decoder': family = 'decoder-lm'; modality = 'text'; break;
+    case 'encoder': family = 'encoder-lm'; modality = 'text'; break;
+    case 'encoder-decoder': family = 'encoder-decoder-lm'; modality = 'text'; break;
+    case 'vision': family = 'vit'; modality = 'image'; break;
+    case 'multimodal': family = 'vit'; modality = 'mixed'; break;
+    case 'cnn': family = 'cnn'; modality = 'image'; break;
+  }
+  const globalBatch: GlobalBatch[] = modality === 'image' || family === 'cnn'
+    ? [{ value: facts.globalBatch, unit: 'images' }]
+    : [{ value: facts.globalBatch * facts.seqLen, unit: 'tokens' }, { value: facts.globalBatch, unit: 'sequences' }];
+  return { family, modality, params: facts.params, fineTune: facts.fineTune, globalBatch, tokensPerParam: null };
+}
+
+export interface MeasuredRanking {
+  readonly result: RankResult;
+  /** Position of each candidate in the measured order (0 = first). */
+  readonly position: ReadonlyMap<OptimizerId, number>;
+  readonly basis: ReadonlyMap<OptimizerId, MeasuredBasis>;
+  /** The `measured` reason per candidate with comparable rows (absent when it has none). */
+  readonly reason: ReadonlyMap<OptimizerId, Reason>;
+}
+
+function sourceOf(row: MeasuredRow, claim: string): ReasonSource {
+  return {
+    id: `measurement:${row.source.id}`,
+    title: `${row.source.title} (${row.source.cite})`,
+    url: row.source.url,
+    locator: `${row.setting.locator}; read at ${row.source.readAt}`,
+    claim,
+    quote: row.row.excerpt,
+  };
+}
+
+export function rankCandidates(
+  facts: JobFacts,
+  candidates: readonly OptimizerId[],
+  incumbent: OptimizerId,
+  peakBytes: ReadonlyMap<string, number | null>,
+  rows: readonly MeasuredRow[] = measuredRows(),
+): MeasuredRanking {
+  const result = rankByEvidence({ job: evidenceJobOf(facts), priority: facts.priority, candidates, incumbent, peakBytes, rows });
+  const position = new Map<OptimizerId, number>();
+  const basis = new Map<OptimizerId, MeasuredBasis>();
+  const reason = new Map<OptimizerId, Reason>();
+  result.entries.forEach((e: RankedEntry, i) => {
+    const id = e.key as OptimizerId;
+    position.set(id, i);
+    const name = getOptimizer(id).name;
+    const sentence = measuredSentence(e, name, rows);
+    basis.set(id, {
+      score: e.score,
+      uncertainty: e.uncertainty,
+      weight: e.weight,
+      comparableRows: e.rows.length,
+      independentRows: e.rows.filter((r) => !r.measured.selfReported).length,
+      beatsIncumbent: e.beatsIncumbent,
+      basis: e.basis,
+      sentence,
+      nearest: e.rows.slice(0, 3).map((r) => ({
+        source: r.measured.source.id,
+        cite: r.measured.source.cite,
+        url: r.measured.source.url,
+        setting: r.measured.setting.task,
+        locator: r.measured.setting.locator,
+        text: describeRow(r, rows),
+        excerpt: r.measured.row.excerpt,
+        selfReported: r.measured.selfReported,
+        similarity: r.similarity,
+      })),
+    });
+    if (e.rows.length > 0) {
+      const seen = new Set<string>();
+      const sources: ReasonSource[] = [];
+      for (const r of e.rows.slice(0, 3)) {
+        if (seen.has(r.measured.source.id)) continue;
+        seen.add(r.measured.source.id);
+        sources.push(sourceOf(r.measured, describeRow(r, rows)));
+      }
+      reason.set(id, { rule: 'measured', text: sentence, evidence: sources, score: 0 });
+    }
+  });
+  return { result, position, basis, reason };
+}
+
+/** One sentence on how the order was reached, for the job as a whole. */
+export function rankingNote(result: RankResult, priority: JobFacts['priority'], incumbentName: string, incumbentIsCurrent: boolean): string {
+  const who = incumbentIsCurrent ? `${incumbentName} (what the job uses now)` : `${incumbentName} (the family default)`;
+  const parts: string[] = [];
+  if (result.thin) {
+    parts.push(`Evidence near this job is thin (total similarity weight ${result.totalWeight.toFixed(2)}): ${who} stays first as the family default; the rest are ordered by what little was measured.`);
+  } else {
+    parts.push(`Ranked from published head-to-head measurements weighted by similarity to this job (total weight ${result.totalWeight.toFixed(2)}); ${who} stays first unless another's measured advantage exceeds the combined uncertainty.`);
+  }
+  if (priority === 'memory') parts.push('Memory priority: fit first, then lower peak memory among those the evidence does not show to be worse.');
+  if (result.stabilityFellBack) parts.push('Stability priority: no comparable measurement reports a divergence, so the order follows the final-quality evidence.');
+  return parts.join(' ');
+}

@@ -1,0 +1,63 @@
+/**
+ * The evidence base: every measurement source, one file each. Adding a source is adding a file and
+ * a line here.
+ */
+import { CHEN_2023_LION } from './chen-2023-lion';
+import { ESSENTIAL_2025_MUON } from './essential-2025-muon';
+import { DETTMERS_2022_8BIT } from './dettmers-2022-8bit';
+import { JORDAN_2024_MODDED_NANOGPT } from './jordan-2024-modded-nanogpt';
+import { KADDOUR_2023_NO_TRAIN_NO_GAIN } from './kaddour-2023-no-train-no-gain';
+import { KASIMBEG_2025_ALGOPERF } from './kasimbeg-2025-algoperf';
+import { LIU_2023_SOPHIA } from './liu-2023-sophia';
+import { LIU_2025_MUON_SCALABLE } from './liu-2025-muon-scalable';
+import { LUO_2023_CAME } from './luo-2023-came';
+import { PAGLIARDINI_2024_ADEMAMIX } from './pagliardini-2024-ademamix';
+import { SCHLOTTHAUER_2025_BUDGET } from './schlotthauer-2025-budget';
+import { SHI_2023_DISTRIBUTED_SHAMPOO } from './shi-2023-distributed-shampoo';
+import { VYAS_2024_SOAP } from './vyas-2024-soap';
+import { WEN_2025_FANTASTIC } from './wen-2025-fantastic';
+import { WILSON_2017_MARGINAL_VALUE } from './wilson-2017-marginal-value';
+import { YOU_2020_LAMB } from './you-2020-lamb';
+import { YUAN_2024_MARS } from './yuan-2024-mars';
+import { ZHANG_2024_ADAM_MINI } from './zhang-2024-adam-mini';
+import { ZHAO_2024_DECONSTRUCTING } from './zhao-2024-deconstructing';
+import { ZHAO_2024_GALORE } from './zhao-2024-galore';
+import type { MeasuredRow, MeasurementSource } from './types';
+
+export const MEASUREMENT_SOURCES: readonly MeasurementSource[] = [
+  JORDAN_2024_MODDED_NANOGPT,
+  YUAN_2024_MARS,
+  KASIMBEG_2025_ALGOPERF,
+  WEN_2025_FANTASTIC,
+  LIU_2025_MUON_SCALABLE,
+  PAGLIARDINI_2024_ADEMAMIX,
+  VYAS_2024_SOAP,
+  LIU_2023_SOPHIA,
+  CHEN_2023_LION,
+  YOU_2020_LAMB,
+  LUO_2023_CAME,
+  ZHANG_2024_ADAM_MINI,
+  ZHAO_2024_GALORE,
+  DETTMERS_2022_8BIT,
+  KADDOUR_2023_NO_TRAIN_NO_GAIN,
+  ZHAO_2024_DECONSTRUCTING,
+  WILSON_2017_MARGINAL_VALUE,
+  SCHLOTTHAUER_2025_BUDGET,
+  ESSENTIAL_2025_MUON,
+  SHI_2023_DISTRIBUTED_SHAMPOO,
+];
+
+/** Every row with its source and setting; `selfReported` when the source's authors proposed the optimizer. */
+export function measuredRows(sources: readonly MeasurementSource[] = MEASUREMENT_SOURCES): MeasuredRow[] {
+  const out: MeasuredRow[] = [];
+  for (const source of sources) {
+    for (const row of source.rows) {
+      const setting = source.settings.find((s) => s.id === row.setting);
+      if (!setting) throw new Error(`measurements: ${source.id} row names unknown setting "${row.setting}"`);
+      out.push({ source, setting, row, selfReported: source.proposes.includes(row.optimizer.key) });
+    }
+  }
+  return out;
+}
+
+export type * from './types';

@@ -1,0 +1,332 @@
+/**
+ * Ranking from measured evidence: one small function over the rows in `measurements/`.
+ *
+ * 1. Outcome of a row, in its own setting. The advantage over the setting's reference is
+ *    (reference − value)/|reference| when lower is better, (value − reference)/|reference| when
+ *    higher is better (0 when the difference is inside the spread the source reports). In a setting
+ *    with at least 3 numbers it is divided by the spread of the setting's advantages (their root mean
+ *    square, the reference counting as 0) and capped at ±ZCAP; with fewer numbers only its sign is
+ *    kept. A stated outcome counts +1 (better), 0 (similar) or −1 (worse). This is `z`, "advantage
+ *    in units of the setting's own spread", so settings with different metrics can be pooled.
+ *    Speed: at equal steps, a row whose step time the source reports pays log2(its step time /
+ *    the reference's), one unit per doubling of the step cost.
+ * 2. Similarity of a setting to the job: the product of
+ *      family: same 1, same modality (or a mixed-workload suite) SAME_MODALITY, else OTHER_MODALITY;
+ *      fine-tune vs pre-train differ: FINE_TUNE_MISMATCH;
+ *      PER_DECADE ^ (decades between them) for parameters (0 inside a stated range), global batch (same
+ *      unit only) and tokens per parameter — each only when both sides know it.
+ * 3. Weight of a row = similarity × (SELF_REPORT when the optimizer's own authors report it)
+ *    × (OFF_PRIORITY when its metric is not the one the priority names: quality is the final metric or
+ *    benchmark score, speed is steps/time/compute to a target or the score) ÷ (the number of rows the
+ *    same source gives this optimizer in the same job, so a table with nine metrics of one run counts once).
+ *    A self-report is overruled (weight 0) by an independent row of the same or a later year, for the
+ *    same optimizer, in a setting at least OVERRULE_SIMILARITY alike, that finds it less good.
+ * 4. Per optimizer: score = Σ w·z / (Σ w + PRIOR_WEIGHT) — a pseudo-row at "no difference" shrinks thin
+ *    evidence towards 0 — and uncertainty = sqrt(max(weighted variance of z, 1) / (Σ w + PRIOR_WEIGHT)).
+ * 5. Order: the incumbent (the job's optimizer, else the family default) stays first unless another's
+ *    score exceeds it by more than the combined uncertainty; those that do go above it, best first; the
+ *    rest follow by score. When the whole weight near the job is below THIN_WEIGHT, nobody is promoted
+ *    and the incumbent is first as the family default, labelled so. Memory: those not significantly
+ *    worse than the incumbent come first, by lower peak memory. Stability: lower divergence rate first,
+ *    when any comparable row reports a divergence; otherwise the quality order, labelled so.
+ *
+ * The constants below were fixed before the first run of `npm run eval:advisor` and are not fitted to it.
+ */
+import type { GlobalBatch, MeasuredRow, Modality, Setting, TaskFamily } from './measurements/types';
+
+export const RANKING = {
+  SAME_MODALITY: 0.5,
+  OTHER_MODALITY: 0.1,
+  FINE_TUNE_MISMATCH: 0.5,
+  PER_DECADE: 0.5,
+  SELF_REPORT: 0.5,
+  OFF_PRIORITY: 0.5,
+  OVERRULE_SIMILARITY: 0.25,
+  PRIOR_WEIGHT: 1,
+  THIN_WEIGHT: 1,
+  ZCAP: 2,
+  NEAREST_SHOWN: 3,
+} as const;
+
+export type RankPriority = 'speed' | 'quality' | 'stability' | 'memory';
+
+/** The job as the similarity sees it. */
+export interface EvidenceJob {
+  readonly family: TaskFamily;
+  readonly modality: Modality;
+  readonly params: number | null;
+  readonly fineTune: boolean;
+  /** The job's global batch in every unit it is known in (tokens and sequences for text). */
+  readonly globalBatch: readonly GlobalBatch[];
+  readonly tokensPerParam: number | null;
+}
+
+export interface RankInput {
+  readonly job: EvidenceJob;
+  readonly priority: RankPriority;
+  /** Optimizer keys to rank (catalog ids or source keys), in tie-break order. */
+  readonly candidates: readonly string[];
+  /** The job's current optimizer, else its family default; null for none. */
+  readonly incumbent: string | null;
+  /** Peak memory per candidate (memory priority); missing or null = unknown. */
+  readonly peakBytes?: ReadonlyMap<string, number | null>;
+  readonly rows: readonly MeasuredRow[];
+}
+
+export interface WeightedRow {
+  readonly measured: MeasuredRow;
+  /** Advantage over the setting's reference in the setting's spread units (see the module comment). */
+  readonly z: number;
+  readonly similarity: number;
+  readonly weight: number;
+  /** The later independent row that overrules this self-report, if any. */
+  readonly overruledBy: MeasuredRow | null;
+}
+
+export type RankBasis = 'measured' | 'incumbent' | 'family-default-thin-evidence';
+
+export interface RankedEntry {
+  readonly key: string;
+  readonly score: number;
+  readonly uncertainty: number;
+  /** Σ weight of the rows behind the score. */
+  readonly weight: number;
+  /** The score exceeds the incumbent's by more than the combined uncertainty. */
+  readonly beatsIncumbent: boolean;
+  readonly basis: RankBasis;
+  /** Rows behind the score, heaviest first. */
+  readonly rows: readonly WeightedRow[];
+  /** Self-reports set aside because a later independent measurement contradicts them. */
+  readonly overruled: readonly WeightedRow[];
+  readonly divergenceRate: number | null;
+}
+
+export interface RankResult {
+  readonly entries: readonly RankedEntry[];
+  /** Σ weight over all candidates. */
+  readonly totalWeight: number;
+  readonly thin: boolean;
+  /** Stability asked for but no comparable row reports divergence: ordered by quality instead. */
+  readonly stabilityFellBack: boolean;
+}
+
+// ---- Similarity ---------------------------------------------------------------------------------
+
+function decades(a: number, b: number): number {
+  return Math.abs(Math.log10(a / b));
+}
+
+function decayPerDecade(d: number): number {
+  return RANKING.PER_DECADE ** d;
+}
+
+export function similarity(setting: Setting, job: EvidenceJob): number {
+  let s = 1;
+  if (setting.family !== job.family) {
+    const near = setting.modality === job.modality || setting.modality === 'mixed' || job.modality === 'mixed';
+    s *= near ? RANKING.SAME_MODALITY : RANKING.OTHER_MODALITY;
+  }
+  if (setting.fineTune !== job.fineTune) s *= RANKING.FINE_TUNE_MISMATCH;
+  if (setting.params !== null && job.params !== null) {
+    const lo = setting.params;
+    const hi = setting.paramsMax ?? setting.params;
+    const d = job.params < lo ? decades(lo, job.params) : job.params > hi ? decades(job.params, hi) : 0;
+    s *= decayPerDecade(d);
+  }
+  if (setting.globalBatch !== null) {
+    const same = job.globalBatch.find((b) => b.unit === setting.globalBatch!.unit);
+    if (same) s *= decayPerDecade(decades(setting.globalBatch.value, same.value));
+  }
+  if (setting.tokensPerParam !== null && job.tokensPerParam !== null) {
+    s *= decayPerDecade(decades(setting.tokensPerParam, job.tokensPerParam));
+  }
+  return s;
+}
+
+/** A setting seen as a job (for comparing two settings, and for the evaluation's jobs). */
+export function jobOfSetting(setting: Setting): EvidenceJob {
+  return {
+    family: setting.family,
+    modality: setting.modality,
+    params: setting.params === null ? null : setting.paramsMax === null ? setting.params : Math.sqrt(setting.params * setting.paramsMax),
+    fineTune: setting.fineTune,
+    globalBatch: setting.globalBatch ? [setting.globalBatch] : [],
+    tokensPerParam: setting.tokensPerParam,
+  };
+}
+
+// ---- Outcomes -----------------------------------------------------------------------------------
+
+function referenceOf(setting: Setting, rows: readonly MeasuredRow[]): { value: number; stepMs: number | null } | null {
+  const ref = rows.find((r) => r.setting === setting && r.row.optimizer.key === setting.reference && r.row.value !== null);
+  if (ref && ref.row.value !== null) return { value: ref.row.value, stepMs: ref.row.stepMs };
+  return setting.referenceValue === null ? null : { value: setting.referenceValue, stepMs: null };
+}
+
+function relativeAdvantage(value: number, reference: number, setting: Setting): number {
+  if (setting.spread !== null && Math.abs(value - reference) <= setting.spread) return 0;
+  const raw = setting.metric.better === 'lower' ? reference - value : value - reference;
+  return reference === 0 ? raw : raw / Math.abs(reference);
+}
+
+function clamp(x: number): number {
+  return Math.max(-RANKING.ZCAP, Math.min(RANKING.ZCAP, x));
+}
+
+/**
+ * z of every row (see the module comment), for the quality view and, with the step-cost charge, the
+ * speed view. Rows whose setting has no reference value get no z.
+ */
+export function outcomes(rows: readonly MeasuredRow[]): Map<MeasuredRow, { quality: number; speed: number }> {
+  const out = new Map<MeasuredRow, { quality: number; speed: number }>();
+  const bySetting = new Map<Setting, MeasuredRow[]>();
+  for (const r of rows) bySetting.set(r.setting, [...(bySetting.get(r.setting) ?? []), r]);
+  for (const [setting, inSetting] of bySetting) {
+    const ref = referenceOf(setting, inSetting);
+    const numeric = ref ? inSetting.filter((r) => r.row.value !== null) : [];
+    const adv = new Map(numeric.map((r) => [r, relativeAdvantage(r.row.value as number, ref!.value, setting)] as const));
+    const values = [...adv.values()];
+    const refIsRow = numeric.some((r) => r.row.optimizer.key === setting.reference);
+    if (!refIsRow && numeric.length > 0) values.push(0);
+    const scale = values.length >= 3 ? Math.sqrt(values.reduce((a, v) => a + v * v, 0) / values.length) : 0;
+    for (const r of inSetting) {
+      let z: number;
+      if (r.row.value === null) {
+        z = r.row.qualitative === 'better' ? 1 : r.row.qualitative === 'worse' ? -1 : 0;
+      } else if (!ref) {
+        continue;
+      } else {
+        const a = adv.get(r) ?? 0;
+        z = values.length >= 3 ? (scale > 0 ? clamp(a / scale) : 0) : Math.sign(a);
+      }
+      let speed = z;
+      const refMs = ref?.stepMs ?? null;
+      if (setting.metric.basis === 'equal-budget' && r.row.stepMs !== null && refMs !== null && refMs > 0) {
+        speed = clamp(z - Math.log2(r.row.stepMs / refMs));
+      }
+      out.set(r, { quality: z, speed });
+    }
+  }
+  return out;
+}
+
+function priorityWeight(setting: Setting, priority: RankPriority): number {
+  const kind = setting.metric.kind;
+  if (priority === 'speed') return kind === 'final' ? RANKING.OFF_PRIORITY : 1;
+  return kind === 'final' || kind === 'score' ? 1 : RANKING.OFF_PRIORITY;
+}
+
+/** Self-reports contradicted by a same-year-or-later independent row in a comparable setting. */
+export function overrulings(rows: readonly MeasuredRow[], z: ReadonlyMap<MeasuredRow, { quality: number }>): Map<MeasuredRow, MeasuredRow> {
+  const out = new Map<MeasuredRow, MeasuredRow>();
+  for (const self of rows) {
+    if (!self.selfReported) continue;
+    const zs = z.get(self);
+    if (!zs) continue;
+    let best: { row: MeasuredRow; sim: number } | null = null;
+    for (const other of rows) {
+      if (other.selfReported || other.source === self.source || other.row.optimizer.key !== self.row.optimizer.key) continue;
+      if (other.source.year < self.source.year) continue;
+      const zo = z.get(other);
+      if (!zo || Math.sign(zo.quality) >= Math.sign(zs.quality)) continue;
+      const sim = similarity(other.setting, jobOfSetting(self.setting));
+      if (sim < RANKING.OVERRULE_SIMILARITY) continue;
+      if (!best || sim > best.sim) best = { row: other, sim };
+    }
+    if (best) out.set(self, best.row);
+  }
+  return out;
+}
+
+// ---- Ranking ------------------------------------------------------------------------------------
+
+interface Aggregate {
+  readonly key: string;
+  readonly score: number;
+  readonly uncertainty: number;
+  readonly weight: number;
+  readonly rows: WeightedRow[];
+  readonly overruled: WeightedRow[];
+  readonly divergenceRate: number | null;
+}
+
+function aggregate(key: string, weighted: readonly WeightedRow[]): Aggregate {
+  const used = weighted.filter((w) => w.weight > 0);
+  const W = used.reduce((a, w) => a + w.weight, 0);
+  const S = used.reduce((a, w) => a + w.weight * w.z, 0);
+  const score = S / (W + RANKING.PRIOR_WEIGHT);
+  const variance = W > 0 ? used.reduce((a, w) => a + w.weight * (w.z - score) ** 2, 0) / W : 0;
+  const uncertainty = Math.sqrt(Math.max(variance, 1) / (W + RANKING.PRIOR_WEIGHT));
+  const diverged = used.reduce((a, w) => a + (w.measured.row.diverged ? w.weight : 0), 0);
+  return {
+    key,
+    score,
+    uncertainty,
+    weight: W,
+    rows: [...used].sort((a, b) => b.weight - a.weight),
+    overruled: weighted.filter((w) => w.overruledBy !== null),
+    divergenceRate: W > 0 ? diverged / W : null,
+  };
+}
+
+/** Rows weighted for a job and priority, keyed by optimizer (only the candidates'). */
+export function weighRows(input: RankInput): Map<string, WeightedRow[]> {
+  const z = outcomes(input.rows);
+  const overruled = overrulings(input.rows, z);
+  const groupCount = new Map<string, number>();
+  const groupKey = (r: MeasuredRow) => `${r.source.id}\u0000${r.setting.group}\u0000${r.row.optimizer.key}`;
+  for (const r of input.rows) if (z.has(r)) groupCount.set(groupKey(r), (groupCount.get(groupKey(r)) ?? 0) + 1);
+  const byKey = new Map<string, WeightedRow[]>(input.candidates.map((k) => [k, []]));
+  for (const r of input.rows) {
+    const list = byKey.get(r.row.optimizer.key);
+    const zr = z.get(r);
+    if (!list || !zr) continue;
+    const sim = similarity(r.setting, input.job);
+    const by = overruled.get(r) ?? null;
+    const weight = by ? 0 : (sim * (r.selfReported ? RANKING.SELF_REPORT : 1) * priorityWeight(r.setting, input.priority)) / (groupCount.get(groupKey(r)) ?? 1);
+    list.push({ measured: r, z: input.priority === 'speed' ? zr.speed : zr.quality, similarity: sim, weight, overruledBy: by });
+  }
+  return byKey;
+}
+
+export function rankByEvidence(input: RankInput): RankResult {
+  const weighted = weighRows(input);
+  const aggs = input.candidates.map((k) => aggregate(k, weighted.get(k) ?? []));
+  const totalWeight = aggs.reduce((a, x) => a + x.weight, 0);
+  const thin = totalWeight < RANKING.THIN_WEIGHT;
+  const incumbent = input.incumbent !== null && input.candidates.includes(input.incumbent) ? aggs.find((a) => a.key === input.incumbent)! : null;
+  const order = (k: string) => input.candidates.indexOf(k);
+  const byScore = (a: Aggregate, b: Aggregate) => b.score - a.score || b.weight - a.weight || order(a.key) - order(b.key);
+  const beats = (a: Aggregate) =>
+    !thin && incumbent !== null && a !== incumbent && a.score - incumbent.score > Math.hypot(a.uncertainty, incumbent.uncertainty);
+  const worse = (a: Aggregate) =>
+    incumbent !== null && a !== incumbent && incumbent.score - a.score > Math.hypot(a.uncertainty, incumbent.uncertainty);
+
+  const anyDivergence = aggs.some((a) => (a.divergenceRate ?? 0) > 0);
+  const stabilityFellBack = input.priority === 'stability' && !anyDivergence;
+  let ordered: Aggregate[];
+  if (input.priority === 'stability' && anyDivergence) {
+    ordered = [...aggs].sort((a, b) => (a.divergenceRate ?? 0) - (b.divergenceRate ?? 0) || byScore(a, b));
+  } else if (input.priority === 'memory' && input.peakBytes) {
+    const peak = (a: Aggregate) => input.peakBytes!.get(a.key) ?? Number.POSITIVE_INFINITY;
+    const ok = aggs.filter((a) => !worse(a)).sort((a, b) => peak(a) - peak(b) || byScore(a, b));
+    ordered = [...ok, ...aggs.filter(worse).sort(byScore)];
+  } else if (incumbent) {
+    const up = aggs.filter(beats).sort(byScore);
+    ordered = [...up, incumbent, ...aggs.filter((a) => a !== incumbent && !up.includes(a)).sort(byScore)];
+  } else {
+    ordered = [...aggs].sort(byScore);
+  }
+  const entries: RankedEntry[] = ordered.map((a) => ({
+    key: a.key,
+    score: a.score,
+    uncertainty: a.uncertainty,
+    weight: a.weight,
+    beatsIncumbent: beats(a),
+    basis: a === incumbent ? (thin ? 'family-default-thin-evidence' : 'incumbent') : 'measured',
+    rows: a.rows,
+    overruled: a.overruled,
+    divergenceRate: a.divergenceRate,
+  }));
+  return { entries, totalWeight, thin, stabilityFellBack };
+}

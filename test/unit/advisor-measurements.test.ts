@@ -1,0 +1,77 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { MEASUREMENT_SOURCES, measuredRows } from '../../src/core/advisor/measurements';
+import { isOptimizerId } from '../../src/core/optimizers/types';
+
+const rows = measuredRows();
+
+/** The ways a source writes a number: 3.276 as "3.2760", 88 as "88.00", 0.7784 as "0.7784". */
+function writtenIn(excerpt: string, value: number): boolean {
+  const forms = new Set([String(value), value.toFixed(1), value.toFixed(2), value.toFixed(3), value.toFixed(4)]);
+  return [...forms].some((f) => excerpt.includes(f));
+}
+
+test('every source is cited: title, authors, year, venue, the address it was read at, its url', () => {
+  const ids = new Set<string>();
+  for (const s of MEASUREMENT_SOURCES) {
+    assert.ok(!ids.has(s.id), `duplicate source ${s.id}`);
+    ids.add(s.id);
+    assert.ok(s.title.length > 0 && s.authors.length > 0 && s.venue.length > 0, s.id);
+    assert.ok(s.year >= 2010 && s.year <= 2026, s.id);
+    assert.match(s.readAt, /https?:\/\//, s.id);
+    assert.match(s.url, /^https?:\/\//, s.id);
+    assert.ok(s.rows.length > 0, `${s.id} has no rows`);
+    const settingIds = s.settings.map((x) => x.id);
+    assert.equal(new Set(settingIds).size, settingIds.length, `${s.id}: duplicate setting ids`);
+  }
+});
+
+test('every row names an existing catalog optimizer when it has a catalog id, and its key is that id', () => {
+  for (const { source, row } of rows) {
+    const id = row.optimizer.catalogId;
+    if (id === null) {
+      assert.ok(!isOptimizerId(row.optimizer.key), `${source.id}: ${row.optimizer.key} is in the catalog but marked catalogId null`);
+      continue;
+    }
+    assert.ok(isOptimizerId(id), `${source.id}: unknown catalog id ${id}`);
+    assert.equal(row.optimizer.key, id, `${source.id}: key and catalog id differ`);
+  }
+});
+
+test('every row has its verbatim excerpt, and a numeric row\'s excerpt shows its number unless a derivation says how it follows', () => {
+  for (const { source, row } of rows) {
+    assert.ok(row.excerpt.trim().length >= 20, `${source.id}: empty excerpt`);
+    if (row.value === null) {
+      assert.ok(row.qualitative !== null, `${source.id}: a row needs a value or a qualitative outcome`);
+      continue;
+    }
+    assert.equal(row.qualitative, null);
+    assert.ok(Number.isFinite(row.value));
+    assert.ok(writtenIn(row.excerpt, row.value) || (row.derivation ?? '').length > 0,
+      `${source.id}/${row.setting}/${row.optimizer.key}: ${row.value} is not in the excerpt and has no derivation`);
+  }
+});
+
+test('every numeric outcome has a reference in its own setting: a reference row or a stated reference value', () => {
+  for (const s of MEASUREMENT_SOURCES) {
+    for (const setting of s.settings) {
+      const inSetting = s.rows.filter((r) => r.setting === setting.id);
+      assert.ok(inSetting.length > 0, `${s.id}/${setting.id} has no rows`);
+      if (!inSetting.some((r) => r.value !== null)) continue;
+      const refRow = inSetting.find((r) => r.optimizer.key === setting.reference && r.value !== null);
+      assert.ok(refRow || setting.referenceValue !== null, `${s.id}/${setting.id}: no reference value for ${setting.reference}`);
+    }
+  }
+});
+
+test('the base meets its size goal: at least 15 sources and 100 rows', () => {
+  assert.ok(MEASUREMENT_SOURCES.length >= 15, String(MEASUREMENT_SOURCES.length));
+  assert.ok(rows.length >= 100, String(rows.length));
+});
+
+test('self-reports are the rows for optimizers the source proposes', () => {
+  const muonOwn = rows.filter((r) => r.source.id === 'jordan-2024-modded-nanogpt' && r.row.optimizer.key === 'muon');
+  assert.ok(muonOwn.length > 0 && muonOwn.every((r) => r.selfReported));
+  const soapThere = rows.filter((r) => r.source.id === 'jordan-2024-modded-nanogpt' && r.row.optimizer.key === 'soap');
+  assert.ok(soapThere.length > 0 && soapThere.every((r) => !r.selfReported));
+});

@@ -1,0 +1,143 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { measured, opt, setting, stated } from '../../src/core/advisor/measurements/build';
+import { measuredRows } from '../../src/core/advisor/measurements';
+import type { Measurement, MeasurementSource, Setting } from '../../src/core/advisor/measurements/types';
+import { outcomes, rankByEvidence, RANKING, similarity, type EvidenceJob } from '../../src/core/advisor/ranking';
+
+// Constructed evidence; every expected number below is worked out by hand from the rules in ranking.ts.
+
+const LM: EvidenceJob = {
+  family: 'decoder-lm', modality: 'text', params: 125e6, fineTune: false,
+  globalBatch: [{ value: 524288, unit: 'tokens' }], tokensPerParam: null,
+};
+
+function lmSetting(id: string, extra: Partial<Setting> = {}): Setting {
+  return setting({
+    id, locator: 'Table 1', task: 'test LM', family: 'decoder-lm', modality: 'text', params: 125e6, fineTune: false,
+    tuning: 'per-optimizer', budget: 'equal steps',
+    metric: { name: 'loss', kind: 'final', better: 'lower', basis: 'equal-budget' }, reference: 'adamw', ...extra,
+  });
+}
+
+function source(id: string, year: number, proposes: string[], settings: Setting[], rows: Measurement[]): MeasurementSource {
+  return { id, cite: id, title: id, authors: 'A. Author', year, venue: 'test', readAt: 'https://example.org', url: 'https://example.org', proposes, settings, rows };
+}
+
+const ADAMW = opt('adamw', 'adamw', 'AdamW');
+const X = opt('x', null, 'X');
+const Y = opt('y', null, 'Y');
+const EX = 'an excerpt long enough to count';
+
+test('similarity: halves per decade of parameters, halves across fine-tune/pre-train, 0.5 for another family of the same modality, 0.1 across modalities', () => {
+  const s = lmSetting('s', { globalBatch: { value: 524288, unit: 'tokens' } });
+  assert.equal(similarity(s, LM), 1);
+  assert.equal(similarity(s, { ...LM, params: 1.25e9 }), 0.5);
+  assert.equal(similarity(s, { ...LM, params: 12.5e9 }), 0.25);
+  assert.equal(similarity(s, { ...LM, fineTune: true }), 0.5);
+  assert.equal(similarity(s, { ...LM, family: 'encoder-lm' }), 0.5);
+  assert.equal(similarity(s, { ...LM, family: 'cnn', modality: 'image', globalBatch: [{ value: 256, unit: 'images' }] }), 0.1);
+  // batch: one decade more tokens halves it; a batch in another unit is not compared.
+  assert.equal(similarity(s, { ...LM, globalBatch: [{ value: 5242880, unit: 'tokens' }] }), 0.5);
+  assert.equal(similarity(s, { ...LM, globalBatch: [{ value: 512, unit: 'sequences' }] }), 1);
+  // inside a stated range of sizes: no decay
+  assert.equal(similarity(lmSetting('r', { params: 100e6, paramsMax: 1e9 }), { ...LM, params: 500e6 }), 1);
+});
+
+test('outcomes: advantage over the reference in units of the setting\'s spread; sign only with two numbers; stated outcomes ±1/0; step cost charged for speed', () => {
+  const three = lmSetting('three');
+  const two = lmSetting('two');
+  const src = source('s', 2024, [], [three, two], [
+    measured('three', ADAMW, 3.0, EX, { stepMs: 100 }),
+    measured('three', X, 2.7, EX, { stepMs: 200 }),
+    measured('three', Y, 3.3, EX),
+    measured('two', ADAMW, 3.0, EX),
+    measured('two', X, 2.99, EX),
+    stated('two', Y, 'worse', EX),
+  ]);
+  const rows = measuredRows([src]);
+  const z = outcomes(rows);
+  const get = (setting: string, key: string) => z.get(rows.find((r) => r.setting.id === setting && r.row.optimizer.key === key)!)!;
+  // advantages 0, +0.1, −0.1 → root mean square sqrt(0.02/3) = 0.08165 → z = ±1.2247
+  assert.ok(Math.abs(get('three', 'x').quality - 0.1 / Math.sqrt(0.02 / 3)) < 1e-9);
+  assert.ok(Math.abs(get('three', 'y').quality + 0.1 / Math.sqrt(0.02 / 3)) < 1e-9);
+  assert.equal(get('three', 'adamw').quality, 0);
+  // X's step costs twice the reference's: one unit less for speed
+  assert.ok(Math.abs(get('three', 'x').speed - (0.1 / Math.sqrt(0.02 / 3) - 1)) < 1e-9);
+  assert.equal(get('two', 'x').quality, 1);
+  assert.equal(get('two', 'y').quality, -1);
+});
+
+test('a difference inside the spread the source reports is no difference', () => {
+  const s = lmSetting('s', { spread: 0.02 });
+  const rows = measuredRows([source('s', 2024, [], [s], [measured('s', ADAMW, 3.0, EX), measured('s', X, 2.99, EX)])]);
+  assert.equal(outcomes(rows).get(rows[1]!)!.quality, 0);
+});
+
+test('score and uncertainty: one fully similar independent row with z = +1 gives 1/(1+1) = 0.5 ± sqrt(1/2)', () => {
+  const rows = measuredRows([source('s', 2024, [], [lmSetting('s')], [measured('s', ADAMW, 3.0, EX), measured('s', X, 2.9, EX)])]);
+  const r = rankByEvidence({ job: LM, priority: 'quality', candidates: ['adamw', 'x'], incumbent: 'adamw', rows });
+  const x = r.entries.find((e) => e.key === 'x')!;
+  assert.equal(x.weight, 1);
+  assert.equal(x.score, 0.5);
+  assert.ok(Math.abs(x.uncertainty - Math.sqrt(0.5)) < 1e-12);
+  // the incumbent stays first: 0.5 − 0 is less than hypot(0.707, 0.707) = 1
+  assert.deepEqual(r.entries.map((e) => e.key), ['adamw', 'x']);
+  assert.equal(x.beatsIncumbent, false);
+});
+
+test('another optimizer goes above the incumbent only when its advantage exceeds the combined uncertainty', () => {
+  const settings = Array.from({ length: 8 }, (_, i) => lmSetting(`s${i}`));
+  const rows = measuredRows([source('s', 2024, [], settings, settings.flatMap((s) => [measured(s.id, ADAMW, 3.0, EX), measured(s.id, X, 2.9, EX)]))]);
+  // X: W = 8, score 8/9, uncertainty sqrt(1/9); AdamW: 0 ± sqrt(1/9); 0.889 > hypot(1/3, 1/3) = 0.471
+  const r = rankByEvidence({ job: LM, priority: 'quality', candidates: ['adamw', 'x'], incumbent: 'adamw', rows });
+  assert.deepEqual(r.entries.map((e) => e.key), ['x', 'adamw']);
+  assert.ok(Math.abs(r.entries[0]!.score - 8 / 9) < 1e-12);
+  assert.equal(r.entries[0]!.beatsIncumbent, true);
+});
+
+test('self-reports weigh half; a same-year-or-later independent measurement that finds less is what counts', () => {
+  const own = source('own', 2023, ['x'], [lmSetting('a')], [measured('a', ADAMW, 3.0, EX), measured('a', X, 2.9, EX)]);
+  const later = source('later', 2024, [], [lmSetting('b')], [stated('b', X, 'similar', EX)]);
+  const earlier = source('earlier', 2022, [], [lmSetting('b')], [stated('b', X, 'similar', EX)]);
+  const alone = rankByEvidence({ job: LM, priority: 'quality', candidates: ['adamw', 'x'], incumbent: 'adamw', rows: measuredRows([own]) });
+  assert.equal(alone.entries.find((e) => e.key === 'x')!.weight, RANKING.SELF_REPORT);
+  const overruled = rankByEvidence({ job: LM, priority: 'quality', candidates: ['adamw', 'x'], incumbent: 'adamw', rows: measuredRows([own, later]) });
+  const x = overruled.entries.find((e) => e.key === 'x')!;
+  assert.equal(x.overruled.length, 1);
+  assert.equal(x.overruled[0]!.overruledBy?.source.id, 'later');
+  assert.equal(x.score, 0); // only the independent "similar" row (z = 0) remains
+  const notOverruled = rankByEvidence({ job: LM, priority: 'quality', candidates: ['adamw', 'x'], incumbent: 'adamw', rows: measuredRows([own, earlier]) });
+  assert.equal(notOverruled.entries.find((e) => e.key === 'x')!.overruled.length, 0);
+});
+
+test('thin evidence: nothing is promoted and the incumbent is first, labelled as the family default', () => {
+  const cnn = setting({
+    id: 'c', locator: 'T', task: 'cnn', family: 'cnn', modality: 'image', params: 25e6, fineTune: false, tuning: 'per-optimizer',
+    budget: 'b', metric: { name: 'acc', kind: 'final', better: 'higher', basis: 'equal-budget' }, reference: 'sgd-momentum',
+  });
+  const rows = measuredRows([source('s', 2024, [], [cnn], [measured('c', opt('sgd-momentum', 'sgd-momentum', 'SGD'), 76, EX), measured('c', X, 80, EX)])]);
+  // similarity 0.1 (other modality) × 0.5^(log10(125/25)) → total weight well under 1
+  const r = rankByEvidence({ job: LM, priority: 'quality', candidates: ['adamw', 'x'], incumbent: 'adamw', rows });
+  assert.equal(r.thin, true);
+  assert.equal(r.entries[0]!.key, 'adamw');
+  assert.equal(r.entries[0]!.basis, 'family-default-thin-evidence');
+});
+
+test('memory priority: lower peak first among those not shown to be worse', () => {
+  const rows = measuredRows([source('s', 2024, [], [lmSetting('s')], [measured('s', ADAMW, 3.0, EX), measured('s', X, 3.0, EX), measured('s', Y, 3.1, EX)])]);
+  const peakBytes = new Map<string, number | null>([['adamw', 16], ['x', 8], ['y', 4]]);
+  const r = rankByEvidence({ job: LM, priority: 'memory', candidates: ['adamw', 'x', 'y'], incumbent: 'adamw', peakBytes, rows });
+  // Y is worse by one unit with uncertainty sqrt(1/1.5)=0.816 each: 0.667 < 1.155, so not shown worse; order by peak.
+  assert.deepEqual(r.entries.map((e) => e.key), ['y', 'x', 'adamw']);
+});
+
+test('stability without any reported divergence falls back to the quality order and says so', () => {
+  const rows = measuredRows([source('s', 2024, [], [lmSetting('s')], [measured('s', ADAMW, 3.0, EX), measured('s', X, 2.9, EX)])]);
+  const r = rankByEvidence({ job: LM, priority: 'stability', candidates: ['adamw', 'x'], incumbent: 'adamw', rows });
+  assert.equal(r.stabilityFellBack, true);
+  const d = measuredRows([source('s', 2024, [], [lmSetting('s')], [measured('s', ADAMW, 3.0, EX), measured('s', X, 2.9, EX, { diverged: true })])]);
+  const r2 = rankByEvidence({ job: LM, priority: 'stability', candidates: ['x', 'adamw'], incumbent: null, rows: d });
+  assert.equal(r2.stabilityFellBack, false);
+  assert.deepEqual(r2.entries.map((e) => e.key), ['adamw', 'x']);
+});
