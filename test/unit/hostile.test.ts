@@ -146,20 +146,26 @@ test('defect 4: profile --out that cannot be written prints the document on stdo
   assert.deepEqual(fs.readdirSync(dir).sort(), ['profile.json', 'report.html']);
 });
 
-test('defect 7: a batch size or accumulation over the cap exits 2 naming the file and position', async (t) => {
+test('defect 7: a batch size or accumulation over the cap names the file and position (profile: exit 2; recommend: the job is not evaluated, exit 3)', async (t) => {
   const dir = tempDir(t, 'oa-caps-');
-  const cases: [string, string, RegExp][] = [
-    ['per_device_train_batch_size', '100000000', /^optimizer-advisor (recommend|profile): training_args\.json:3:34: batch size must be an integer from 1 to 1000000, got 100000000$/],
-    ['gradient_accumulation_steps', '100000000', /^optimizer-advisor (recommend|profile): training_args\.json:3:34: gradient accumulation steps must be an integer from 1 to 1000000, got 100000000$/],
+  const cases: [string, string, string][] = [
+    ['per_device_train_batch_size', '100000000', 'training_args.json:3:34: batch size must be an integer from 1 to 1000000, got 100000000'],
+    ['gradient_accumulation_steps', '100000000', 'training_args.json:3:34: gradient accumulation steps must be an integer from 1 to 1000000, got 100000000'],
   ];
-  for (const [key, value, expected] of cases) {
+  for (const [key, value, message] of cases) {
     const text = `{\n  "output_dir": "o", "model_name_or_path": "gpt2", "optim": "adamw_torch",\n  "${key}": ${value}\n}\n`;
     fs.writeFileSync(path.join(dir, 'training_args.json'), text);
-    for (const command of ['recommend', 'profile']) {
-      const r = await cli(dir, command, '.');
-      assert.equal(r.out, '');
-      assert.match(oneLine(r, 2, 'training_args.json'), expected);
-    }
+    const profile = await cli(dir, 'profile', '.');
+    assert.equal(profile.out, '');
+    assert.equal(oneLine(profile, 2, 'training_args.json'), `optimizer-advisor profile: ${message}`);
+    // recommend goes on with the other jobs and always prints its result (README: Where a model comes from).
+    const table = await cli(dir, 'recommend', '.');
+    assert.equal(table.code, 3, table.err);
+    assert.ok(table.out.includes(`Not evaluated:\n  - ${message}`), table.out);
+    assert.ok(!table.out.includes('No training jobs found'), table.out);
+    const json = await cli(dir, 'recommend', '.', '--json');
+    assert.equal(json.code, 3, json.err);
+    assert.deepEqual((JSON.parse(json.out) as { errors: { message: string }[] }).errors.map((e) => e.message), [message]);
   }
 });
 

@@ -250,7 +250,9 @@ export const recommendCommand: Command = {
       (given.length > 0 ? `\nGiven by hand (replacing the jobs' own values): ${given.join(', ')}` : '');
     const body = docs.length
       ? docs.map((d) => (d.status === 'ok' ? renderJob(d, top) : renderNeeds(d))).join('\n\n')
-      : 'No training jobs found (looked for HF config.json and Trainer arguments JSON).';
+      : jobs.length > 0
+        ? 'No job could be evaluated (see below).'
+        : 'No training jobs found (looked for HF config.json and Trainer arguments JSON).';
     const errText = allErrors.length ? `\n\nNot evaluated:\n${allErrors.map((e) => `  - ${e.message}`).join('\n')}` : '';
     printHuman(io, `${header}\n\n${body}${errText}\n`);
     return code;
