@@ -102,7 +102,7 @@ interface CliRecommendation {
 }
 interface CliJob {
   source: string;
-  model: { source: string; params: number; trainableParams: number };
+  model: { source: { kind: string; location: string }; params: number; trainableParams: number };
   facts: { seqLen: number; gpus: number; precision: string; zeroStage: number };
   recommendations: CliRecommendation[];
   strategyPlan: { steps: { text: string; peakBytes: number }[]; peakBytes: number; fits: boolean | null } | null;
@@ -314,7 +314,7 @@ test('the recommendation card shows the CLI\'s ranking for the job: order, fits,
     };`);
   // The size once, then what it is (the extension's words for a custom size).
   assert.equal(seen.budget, `Budget: ${formatBytes(24 * 2 ** 30)} per GPU × 1 (custom size ${formatBytes(24 * 2 ** 30)})`);
-  assert.equal(seen.model, `${job.model.source} · ${formatCount(job.model.params)} parameters, ${formatCount(job.model.trainableParams)} trainable`);
+  assert.equal(seen.model, `${job.model.source.location} · ${formatCount(job.model.params)} parameters, ${formatCount(job.model.trainableParams)} trainable`);
   // Every ranked optimizer, in the CLI's order, with the CLI's fit and peak.
   const expected = job.recommendations.map((r) => ({
     rank: `${r.rank}.`,
