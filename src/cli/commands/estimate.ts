@@ -1,6 +1,7 @@
 import { resolveEstimateInput } from '../../core/memory/defaults';
 import { estimateMemory } from '../../core/memory/estimate';
-import type { EstimateInput, LoraConfig, MemoryEstimate } from '../../core/memory/types';
+import type { EstimateInput, LoraConfig, LossConfig, MemoryEstimate } from '../../core/memory/types';
+import { TORCHTUNE_OUTPUT_CHUNKS } from '../../core/memory/loss';
 import type { ModelInventory } from '../../core/models/types';
 import { peftDefaultLoraTargets } from '../../core/scan';
 import { resolveOptimizer } from '../../core/optimizers';
@@ -29,6 +30,10 @@ export const JOB_FLAGS: readonly FlagSpec[] = [
   { name: 'lora-targets', type: 'list', help: 'LoRA target modules, comma-separated, or all-linear', defaultText: "PEFT's default for the model type (e.g. q_proj,v_proj for llama)" },
   { name: 'qlora', type: 'bool', help: '4-bit NF4 base weights (needs --lora-rank)', defaultText: 'off' },
   { name: 'bnb-4bit-compute-dtype', type: 'string', choices: ['fp32', 'bf16', 'fp16'], help: 'QLoRA: dtype 4-bit weights are dequantised to (needs --qlora)', defaultText: "fp32 (BitsAndBytesConfig's default); pure bf16/fp16: that dtype" },
+  { name: 'optimizer-in-backward', type: 'bool', help: 'step each parameter in a backward hook and free its gradient (torchtune optimizer_in_bwd, LOMO; HF *_layerwise spellings imply it): one gradient in flight instead of all; no gradient accumulation', defaultText: 'off' },
+  { name: 'loss', type: 'string', choices: ['standard', 'chunked', 'fused-linear'], help: 'cross-entropy over the vocabulary: standard = full fp32 logits (transformers); chunked = bf16 logits, one chunk upcast at a time (torchtune CEWithChunkedOutputLoss / LinearCrossEntropyLoss); fused-linear = no logits kept (Liger fused linear CE, Unsloth)', defaultText: 'standard' },
+  { name: 'loss-chunks', type: 'int', min: 1, max: 65_536, help: 'chunks of the chunked loss (torchtune num_output_chunks; needs --loss chunked)', defaultText: '8' },
+  { name: 'activation-offload', type: 'bool', help: 'saved activations go to CPU memory in forward, come back in backward (torchtune enable_activation_offloading, DeepSpeed cpu_checkpointing)', defaultText: 'off' },
   { name: 'gpu-memory', type: 'size', help: 'memory of one GPU: 24GiB (2^30), 80GB (1e9) or bytes', defaultText: 'unknown (fits = null)' },
 ];
 
@@ -55,6 +60,12 @@ export function jobOverrides(args: ParsedArgs): JobOverrides {
   set('gpus', flag<number>(args, 'gpus'));
   set('offload', flag<string>(args, 'offload'));
   set('gpuMemoryBytes', flag<number>(args, 'gpu-memory'));
+  set('optimizerInBackward', flag<boolean>(args, 'optimizer-in-backward'));
+  set('activationOffload', flag<boolean>(args, 'activation-offload'));
+  const loss = flag<LossConfig['kind']>(args, 'loss');
+  const chunks = flag<number>(args, 'loss-chunks');
+  if (chunks !== undefined && loss !== 'chunked') throw new InputError('--loss-chunks needs --loss chunked');
+  if (loss !== undefined) o['loss'] = loss === 'chunked' ? { kind: loss, chunks: chunks ?? TORCHTUNE_OUTPUT_CHUNKS } : { kind: loss };
   const rank = flag<number>(args, 'lora-rank');
   const targets = flag<readonly string[]>(args, 'lora-targets');
   const qlora = flag<boolean>(args, 'qlora') ?? false;
@@ -103,6 +114,9 @@ export function inputsDocument(input: EstimateInput, modelSource: string) {
     gpus: input.gpus,
     offload: input.offload,
     lora: input.lora,
+    optimizerInBackward: input.optimizerInBackward,
+    loss: input.loss,
+    activationOffload: input.activationOffload,
     gpuMemoryBytes: input.gpuMemoryBytes,
   };
 }
@@ -115,6 +129,7 @@ export function estimateDocument(input: EstimateInput, est: MemoryEstimate, mode
     baseDtype: est.baseDtype,
     weightStorage: est.weightStorage,
     fits: est.fits,
+    verdict: est.verdict,
     peakPhase: est.peakPhase,
     notes: [...est.notes],
     warnings: [...input.model.warnings],
@@ -128,7 +143,6 @@ const COMPONENTS: readonly (readonly [keyof MemoryEstimate['bytes'], string])[] 
   ['masterWeights', 'fp32 master weights'],
   ['optimizerTemporaries', 'optimizer-step temporaries'],
   ['activations', 'activations'],
-  ['overhead', 'CUDA context + allocator reserve'],
 ];
 
 function weightGroupLabel(g: MemoryEstimate['weightStorage'][number]): string {
@@ -144,17 +158,27 @@ export function renderEstimate(input: EstimateInput, est: MemoryEstimate, modelS
     // What the weights are made of (before ZeRO partitioning), by part and dtype.
     if (key === 'weights') for (const g of est.weightStorage) rows.push([`  ${weightGroupLabel(g)}`, g.bytes.toLocaleString('en-US'), formatBytes(g.bytes)]);
   }
-  rows.push(['peak allocated', b.peakAllocated.toLocaleString('en-US'), formatBytes(b.peakAllocated)]);
-  rows.push(['peak (nvidia-smi)', b.peak.toLocaleString('en-US'), formatBytes(b.peak)]);
+  const row = (label: string, n: number): void => void rows.push([label, n.toLocaleString('en-US'), formatBytes(n)]);
+  row('peak allocated', b.peakAllocated);
+  row('allocator block rounding', b.allocatorReserve);
+  row('peak reserved (torch)', b.peakReserved);
+  row('CUDA context + cuBLAS workspace (assumed)', b.cudaContext);
+  row('peak (nvidia-smi)', b.peak);
+  if (b.pagedOptimizerState > 0) row('paged optimizer state (unified memory, not in the peak)', b.pagedOptimizerState);
+  const budget = formatBytes(input.gpuMemoryBytes ?? 0);
   const fit =
-    est.fits === null
+    est.verdict === null
       ? 'fits: unknown (give --gpu-memory)'
-      : `${est.fits ? 'fits' : 'does NOT fit'} in ${formatBytes(input.gpuMemoryBytes ?? 0)} per GPU`;
+      : est.verdict === 'fits'
+      ? `fits in ${budget} per GPU`
+      : est.verdict === 'fits-with-paging'
+      ? `fits with paging in ${budget} per GPU (the paged optimizer state may spill to CPU RAM, slower)`
+      : `does NOT fit in ${budget} per GPU`;
   const lora = input.lora ? `, ${input.lora.qlora ? 'QLoRA' : 'LoRA'} r${input.lora.rank}` : '';
   return [
     `${input.model.architecture} from ${modelSource} · ${input.optimizer.spec.name} (${input.optimizer.spelling}) · ` +
       `${input.precision} · micro-batch ${input.batchSize} · ${input.model.shape.kind === 'cnn' ? `image ${input.imageSize}px` : `seq ${input.seqLen}`}` +
-      `${input.gradientCheckpointing ? ' · checkpointing' : ''}${input.zeroStage ? ` · ZeRO-${input.zeroStage}` : ''} · ${input.gpus} GPU${input.gpus > 1 ? 's' : ''}${lora}`,
+      `${input.gradientCheckpointing ? ' · checkpointing' : ''}${input.activationOffload ? ' · activation offload' : ''}${input.optimizerInBackward ? ' · optimizer in backward' : ''}${input.loss.kind !== 'standard' ? ` · ${input.loss.kind} loss` : ''}${input.zeroStage ? ` · ZeRO-${input.zeroStage}` : ''} · ${input.gpus} GPU${input.gpus > 1 ? 's' : ''}${lora}`,
     `params ${est.params.total.toLocaleString('en-US')} (trainable ${est.params.trainable.toLocaleString('en-US')}); base weights in ${est.baseDtype.dtype}${est.baseDtype.source === 'assumed' ? ' (assumed)' : ''}; per GPU, peak in the ${est.peakPhase} phase:`,
     '',
     table(rows, [false, true, true]),
@@ -173,7 +197,12 @@ export const estimateCommand: Command = {
     'ID is a catalog id (adamw, adafactor, adamw-8bit, ...) or any ecosystem spelling (adamw_torch_fused, paged_adamw_8bit,\n' +
     'torch.optim.SGD, optax.lion, ...). All sizes are bytes per GPU.\n' +
     'JSON: {"inputs", "params", "bytes": {"weights", "gradients", "optimizerState", "masterWeights",\n' +
-    '"optimizerTemporaries", "activations", "overhead", "peakAllocated", "peak"}, "baseDtype", "weightStorage", "fits"}',
+    '"optimizerTemporaries", "activations", "overhead", "cudaContext", "allocatorReserve", "pagedOptimizerState",\n' +
+    '"peakAllocated", "peakReserved", "peak"}, "baseDtype", "weightStorage", "fits", "verdict"}.\n' +
+    'Recipe features (README "Memory the way recipes run"): --optimizer-in-backward (torchtune/PyTorch tutorial, LOMO),\n' +
+    '--loss chunked|fused-linear (torchtune, Liger-Kernel), --activation-offload (torchtune OffloadActivations),\n' +
+    'paged optimizers (bitsandbytes: state in unified memory, shown apart, verdict "fits with paging"),\n' +
+    'CUDA context as a published assumption (transformers docs: 1343 MiB).',
   flags: [
     { name: 'optimizer', type: 'string', help: 'optimizer id or spelling (required)' },
     ...JOB_FLAGS,

@@ -9,6 +9,7 @@ import { InputError } from '../types';
 import type { AttentionImpl, EstimateInput, LoraConfig, OffloadTarget, ZeroAccounting } from './types';
 import { matchLoraTargets, smallestTargetDimension } from './lora';
 import { effectiveHyperparameters } from './optimizer-state';
+import { LOSS_KINDS, TORCHTUNE_OUTPUT_CHUNKS, type LossConfig } from './loss';
 
 /**
  * Defaults, chosen as the common case of a single-GPU fine-tune:
@@ -19,6 +20,8 @@ import { effectiveHyperparameters } from './optimizer-state';
  * - precision 'bf16-mixed' (torch AMP as HF Trainer's --bf16), attention 'sdpa' (the transformers
  *   default since 4.36), no gradient checkpointing, no ZeRO (stage 0, DeepSpeed accounting), one
  *   GPU, no offload, no LoRA, GPU size unknown (fits = null);
+ * - the optimizer steps after backward (not in it), the loss upcasts the full logits to fp32
+ *   (transformers' default), activations stay on the GPU;
  * - loadDtype null: not stated, so the precision mode's storage is assumed and the estimate says
  *   so (./load-dtype.ts).
  */
@@ -36,6 +39,9 @@ export const ESTIMATE_DEFAULTS = {
   gpus: 1,
   offload: 'none',
   lora: null,
+  optimizerInBackward: false,
+  loss: { kind: 'standard' },
+  activationOffload: false,
   gpuMemoryBytes: null,
 } as const satisfies Omit<EstimateInput, 'model' | 'optimizer' | 'hyperparameters'>;
 
@@ -120,6 +126,13 @@ function resolveLora(model: ModelInventory, lora: LoraConfig | null | undefined,
   return resolved;
 }
 
+function resolveLoss(loss: LossConfig): LossConfig {
+  const kind = oneOf('loss', loss.kind, LOSS_KINDS);
+  if (kind !== 'chunked') return { kind };
+  const chunks = (loss as { chunks?: number }).chunks ?? TORCHTUNE_OUTPUT_CHUNKS;
+  return { kind, chunks: integerIn('loss chunks', chunks, 1, 65_536) };
+}
+
 /** Partial input as the CLI or the advisor gives it. `qlora` lets a caller ask for QLoRA before a rank is known. */
 export type PartialEstimateInput = Partial<Omit<EstimateInput, 'model' | 'optimizer'>> & {
   readonly model: ModelInventory;
@@ -161,9 +174,14 @@ export function resolveEstimateInput(partial: PartialEstimateInput): EstimateInp
     throw new InputError('LoRA is modelled for transformer Linear layers only, not for CNNs');
   }
   const lora = resolveLora(model, partial.lora, partial.qlora);
+  const optimizerInBackward = partial.optimizerInBackward ?? d.optimizerInBackward;
+  if (typeof optimizerInBackward !== 'boolean') throw new InputError('optimizer in backward must be true or false');
+  const loss = resolveLoss(partial.loss ?? d.loss);
+  const activationOffload = partial.activationOffload ?? d.activationOffload;
+  if (typeof activationOffload !== 'boolean') throw new InputError('activation offloading must be true or false');
   const hyperparameters = effectiveHyperparameters(optimizer, partial.hyperparameters ?? {});
   return {
     model, optimizer, hyperparameters, batchSize, gradAccum, seqLen, imageSize, precision, loadDtype, attention,
-    gradientCheckpointing, zeroStage, zeroAccounting, gpus, offload, lora, gpuMemoryBytes,
+    gradientCheckpointing, zeroStage, zeroAccounting, gpus, offload, lora, optimizerInBackward, loss, activationOffload, gpuMemoryBytes,
   };
 }

@@ -25,6 +25,9 @@ import { resolveLoadDtype, storageSplit } from './load-dtype';
 import { isMixed, precisionSplit } from './precision';
 import type { PrecisionSplit } from './precision';
 import { trainingTensors } from './training-tensors';
+import { inFlightGradient, stepInBackwardNote } from './step-in-backward';
+import { isPagedState, pagedStateBytes } from './paged';
+import type { FitVerdict } from './types';
 import type { TrainingTensors } from './training-tensors';
 import { partitionModelStates } from './zero';
 import type { ModelStateTotals, PartitionedStates } from './zero';
@@ -140,24 +143,46 @@ function qloraDequant(input: EstimateInput, ms: ModelStates): DequantTemporary |
 }
 
 /** Allocations of the resident model states (for the allocator's rounding). */
-function stateAllocations(ms: ModelStates, input: EstimateInput, withGrads: boolean, withTemps: boolean): Allocation[] {
+function stateAllocations(ms: ModelStates, input: EstimateInput, grads: 'all' | 'none' | number, withTemps: boolean, paged: number): Allocation[] {
   const p = ms.perGpu;
   if (input.zeroStage > 0) {
     // ZeRO keeps flat partitioned buffers: one allocation per component.
-    const flat = [p.weights, p.masterWeights, p.optimizerState, withGrads ? p.gradients : 0, withTemps ? p.optimizerTemporaries : 0];
+    const gradBytes = grads === 'all' ? p.gradients : grads === 'none' ? 0 : grads;
+    const flat = [p.weights, p.masterWeights, p.optimizerState - paged, gradBytes, withTemps ? p.optimizerTemporaries : 0];
     return flat.map((bytes) => ({ bytes, count: 1 }));
   }
   const out: Allocation[] = ms.tensors.stored.map((s) => ({ bytes: s.bytes, count: 1 }));
   const gradBytes = elementBytes(ms.tensors.trainableDtype);
   const elementsOf = (t: ParamTensor): number => t.shape.reduce((a, b) => a * b, 1);
   for (const t of ms.tensors.trainable) {
-    if (withGrads) out.push({ bytes: elementsOf(t) * gradBytes, count: 1 });
+    if (grads === 'all') out.push({ bytes: elementsOf(t) * gradBytes, count: 1 });
     if (ms.split.masterWeights) out.push({ bytes: elementsOf(t) * 4, count: 1 });
   }
-  for (const pt of ms.optimizer.perTensor) for (const s of pt.states) out.push({ bytes: s.bytes, count: 1 });
+  if (typeof grads === 'number') out.push({ bytes: grads, count: 1 });
+  const size = new Map(ms.tensors.trainable.map((t) => [t.name, elementsOf(t)]));
+  for (const pt of ms.optimizer.perTensor) {
+    const n = size.get(pt.param) ?? 0;
+    for (const s of pt.states) if (!(input.optimizer.variant.paged && isPagedState(n, s.name))) out.push({ bytes: s.bytes, count: 1 });
+  }
   for (const s of ms.optimizer.global) out.push({ bytes: s.bytes, count: 1 });
   if (withTemps) out.push({ bytes: p.optimizerTemporaries, count: 1 });
   return out;
+}
+
+/** Bytes of the output head's weight when it trains (the owner of a tied head counts). */
+function trainableHeadBytes(input: EstimateInput, ms: ModelStates): number {
+  const head = input.model.tensors.find((t) => t.role === 'lm-head');
+  if (head === undefined) return 0;
+  const owner = head.tiedTo ?? head.name;
+  const stored = ms.tensors.stored.find((s) => s.tensor.name === owner);
+  return stored !== undefined && stored.tensor.trainable ? stored.bytes : 0;
+}
+
+/** The verdict against a GPU of `budget` bytes: the peak first, then the paged state beside it. */
+export function fitVerdict(peak: number, paged: number, budget: number | null): FitVerdict | null {
+  if (budget === null) return null;
+  if (peak > budget) return 'does-not-fit';
+  return peak + paged <= budget ? 'fits' : 'fits-with-paging';
 }
 
 export function estimateMemory(input: EstimateInput): MemoryEstimate {
@@ -176,12 +201,34 @@ export function estimateMemory(input: EstimateInput): MemoryEstimate {
     adapterA: tt.trainable.filter((t) => t.module === 'lora_A'),
     adapterDtype: tt.trainableDtype,
     dequant: qloraDequant(input, ms),
+    loss: input.loss,
+    offload: input.activationOffload,
+    trainableHeadBytes: trainableHeadBytes(input, ms),
   });
 
-  const resident = perGpu.weights + perGpu.masterWeights + perGpu.optimizerState;
+  // Paged optimizer state lives in CUDA unified memory, outside torch's counters (./paged.ts).
+  const pagedTotal = input.optimizer.variant.paged ? pagedStateBytes(ms.optimizer.perTensor, tt.trainable) : 0;
+  const paged = ms.totals.optimizerState > 0 ? perGpu.optimizerState * (pagedTotal / ms.totals.optimizerState) : 0;
+  const deviceState = perGpu.optimizerState - paged;
+
+  // The optimizer step in backward (./step-in-backward.ts): one gradient in flight, no step phase.
+  const inBackward = input.optimizerInBackward || input.optimizer.variant.stepInBackward === true;
+  const inFlight = inBackward ? inFlightGradient(tt.trainable, tt.trainableDtype) : null;
+  let inFlightTemps = 0;
+  if (inBackward && inFlight !== null) {
+    const largest = tt.trainable.filter((t) => t.name === inFlight.tensor);
+    inFlightTemps = optimizerState(input.optimizer, largest, ms.optimizerParamDtype, input.hyperparameters).temporaries;
+  }
+
+  const resident = perGpu.weights + perGpu.masterWeights + deviceState;
   let fbGradients: number;
   let fbActivations: number;
-  if (input.gradAccum > 1 || perGpu.persistentGradients >= perGpu.gradients) {
+  let fbTemps = 0;
+  if (inBackward) {
+    fbGradients = Math.min(perGpu.gradients, inFlight?.bytes ?? 0);
+    fbActivations = acts.total;
+    fbTemps = inFlightTemps;
+  } else if (input.gradAccum > 1 || perGpu.persistentGradients >= perGpu.gradients) {
     fbGradients = perGpu.gradients;
     fbActivations = acts.total;
   } else if (perGpu.persistentGradients + acts.total >= perGpu.gradients + acts.keptThroughBackward) {
@@ -191,13 +238,14 @@ export function estimateMemory(input: EstimateInput): MemoryEstimate {
     fbGradients = perGpu.gradients;
     fbActivations = acts.keptThroughBackward;
   }
-  const forwardBackward = resident + fbGradients + fbActivations;
-  const optimizerStep = resident + perGpu.gradients + perGpu.optimizerTemporaries;
+  const forwardBackward = resident + fbGradients + fbActivations + fbTemps;
+  const optimizerStep = inBackward ? 0 : resident + perGpu.gradients + perGpu.optimizerTemporaries;
   const stepIsPeak = optimizerStep > forwardBackward;
 
+  const fbGradAllocations: 'all' | 'none' | number = inBackward ? fbGradients : fbGradients > 0 ? 'all' : 'none';
   const allocations = stepIsPeak
-    ? stateAllocations(ms, input, true, true)
-    : [...stateAllocations(ms, input, fbGradients > 0, false), ...acts.allocations];
+    ? stateAllocations(ms, input, 'all', true, paged)
+    : [...stateAllocations(ms, input, fbGradAllocations, false, paged), ...acts.allocations, { bytes: fbTemps, count: fbTemps > 0 ? 1 : 0 }];
   const reserve = allocatorReserve(allocations);
   const context = CUDA_CONTEXT.bytes;
 
@@ -205,16 +253,29 @@ export function estimateMemory(input: EstimateInput): MemoryEstimate {
   const components = {
     weights: whole(perGpu.weights),
     gradients: whole(stepIsPeak ? perGpu.gradients : fbGradients),
-    optimizerState: whole(perGpu.optimizerState),
+    optimizerState: whole(deviceState),
     masterWeights: whole(perGpu.masterWeights),
-    optimizerTemporaries: whole(stepIsPeak ? perGpu.optimizerTemporaries : 0),
+    optimizerTemporaries: whole(stepIsPeak ? perGpu.optimizerTemporaries : fbTemps),
     activations: whole(stepIsPeak ? 0 : fbActivations),
   };
   const peakAllocated =
     components.weights + components.gradients + components.optimizerState + components.masterWeights +
     components.optimizerTemporaries + components.activations;
-  const overhead = whole(context + reserve);
-  const bytes: MemoryBytes = { ...components, overhead, peakAllocated, peak: peakAllocated + overhead };
+  const cudaContext = whole(context);
+  const allocatorReserveBytes = whole(reserve);
+  const overhead = cudaContext + allocatorReserveBytes;
+  const peakReserved = peakAllocated + allocatorReserveBytes;
+  const bytes: MemoryBytes = {
+    ...components,
+    overhead,
+    cudaContext,
+    allocatorReserve: allocatorReserveBytes,
+    pagedOptimizerState: whole(paged),
+    peakAllocated,
+    peakReserved,
+    peak: peakReserved + cudaContext,
+  };
+  const verdict = fitVerdict(bytes.peak, bytes.pagedOptimizerState, input.gpuMemoryBytes);
 
   let total = 0;
   for (const s of tt.stored) total += s.elements;
@@ -230,11 +291,17 @@ export function estimateMemory(input: EstimateInput): MemoryEstimate {
   notes.push(...tt.notes);
   notes.push(`optimizer: ${input.optimizer.spec.name} (${input.optimizer.spelling}), state summed per tensor from the catalog in ${ms.optimizerParamDtype} parameter dtype.`);
   if (input.optimizer.variant.stateBits === 8) notes.push('optimizer states are 8-bit blockwise (bitsandbytes).');
-  if (input.optimizer.variant.paged) notes.push('paged optimizer states are counted in device memory.');
+  if (input.optimizer.variant.paged) {
+    notes.push(
+      `paged optimizer state: ${(bytes.pagedOptimizerState / 2 ** 30).toFixed(2)} GiB of state1/state2 (tensors of >= 1e5 values) live in CUDA unified memory, outside torch's counters and outside the peaks; the driver pages them to CPU RAM when the GPU is full (slower).`,
+    );
+    if (verdict === 'fits-with-paging') notes.push('fits with paging: the peak fits, but not together with the paged optimizer state, which may spill to CPU RAM (slower steps).');
+  }
+  if (inBackward) notes.push(...stepInBackwardNote(inFlight, input.optimizerInBackward ? 'flag' : 'spelling', input.optimizer.spelling, input.gradAccum));
   notes.push(ms.optimizer.temporariesNote);
   notes.push(...perGpu.notes);
   notes.push(...acts.notes);
-  if (input.gradAccum > 1) notes.push(`gradient accumulation (${input.gradAccum}): gradients stay allocated during forward/backward.`);
+  if (input.gradAccum > 1 && !inBackward) notes.push(`gradient accumulation (${input.gradAccum}): gradients stay allocated during forward/backward.`);
   const maxPos = modelMaxPositions(input.model);
   if (maxPos !== null && input.seqLen > maxPos && input.model.shape.kind === 'transformer') {
     notes.push(`sequence length ${input.seqLen} exceeds the model's maximum positions (${maxPos}).`);
@@ -247,6 +314,7 @@ export function estimateMemory(input: EstimateInput): MemoryEstimate {
   return {
     bytes,
     fits: input.gpuMemoryBytes === null ? null : bytes.peak <= input.gpuMemoryBytes,
+    verdict,
     peakPhase: stepIsPeak ? 'optimizer-step' : 'forward-backward',
     params: { total, trainable },
     stateTensors: ms.optimizer.perTensor,

@@ -1,6 +1,9 @@
 import type { ModelInventory } from '../models/types';
 import type { ResolvedOptimizer, StateTensor } from '../optimizers/types';
 import type { DType, FloatDtype, Hyperparameters, LoadDtype, Precision } from '../types';
+import type { LossConfig } from './loss';
+
+export type { LossConfig } from './loss';
 
 export type AttentionImpl = 'eager' | 'sdpa';
 export type OffloadTarget = 'none' | 'optimizer' | 'params';
@@ -50,6 +53,15 @@ export interface EstimateInput {
   readonly gpus: number;
   readonly offload: OffloadTarget;
   readonly lora: LoraConfig | null;
+  /**
+   * The optimizer steps each parameter from a backward hook and frees its gradient (torchtune
+   * `optimizer_in_bwd`, LOMO); a spelling can imply it too (HF `*_layerwise`). See ./step-in-backward.ts.
+   */
+  readonly optimizerInBackward: boolean;
+  /** How the loss over the vocabulary is computed (./loss.ts). */
+  readonly loss: LossConfig;
+  /** Saved activations are moved to CPU memory in forward and brought back in backward (./activation-offload.ts). */
+  readonly activationOffload: boolean;
   /** Bytes of one GPU, or null when unknown (then `fits` is null). */
   readonly gpuMemoryBytes: number | null;
 }
@@ -64,11 +76,29 @@ export interface MemoryBytes {
   readonly activations: number;
   /** CUDA/framework context plus allocator reserve at the peak phase. */
   readonly overhead: number;
-  /** Largest phase, allocated bytes only (no context, no reserve). */
+  /** The CUDA context part of `overhead` (a published figure, an assumption: ./overhead.ts). */
+  readonly cudaContext: number;
+  /** The allocator's block rounding part of `overhead`. */
+  readonly allocatorReserve: number;
+  /**
+   * Paged optimizer state (bitsandbytes paged optimizers): CUDA unified memory, which torch's
+   * counters do not see and the driver can evict to CPU RAM. Not part of any peak below.
+   */
+  readonly pagedOptimizerState: number;
+  /** Largest phase, allocated bytes only (no context, no reserve, no paged state). */
   readonly peakAllocated: number;
-  /** What nvidia-smi would show for the process. */
+  /** `peakAllocated` plus the allocator's rounding (torch.cuda.max_memory_reserved()), no paged state. */
+  readonly peakReserved: number;
+  /** What nvidia-smi would show for the process (reserved + CUDA context), paged state excluded. */
   readonly peak: number;
 }
+
+/**
+ * 'fits': the peak and any paged state fit; 'fits-with-paging': the peak fits but the paged
+ * optimizer state does not fit beside it (it may spill to CPU RAM, which is slower);
+ * 'does-not-fit': the peak alone is larger than the GPU.
+ */
+export type FitVerdict = 'fits' | 'fits-with-paging' | 'does-not-fit';
 
 /** Weights of one kind stored in one dtype (bytes before ZeRO partitioning). */
 export interface WeightGroup {
@@ -95,7 +125,10 @@ export interface BaseDtype {
 
 export interface MemoryEstimate {
   readonly bytes: MemoryBytes;
+  /** The peak (paged state excluded) fits in the GPU; null when the GPU size is unknown. */
   readonly fits: boolean | null;
+  /** The verdict with paging taken into account; null when the GPU size is unknown. */
+  readonly verdict: FitVerdict | null;
   /** Which phase sets the peak. */
   readonly peakPhase: 'forward-backward' | 'optimizer-step';
   readonly params: { readonly total: number; readonly trainable: number };

@@ -107,9 +107,9 @@ function galoreStates(tensor: ParamTensor, ctx: StateContext): StateTensor[] {
 
 const spellings: readonly CatalogSpelling[] = [
   { ecosystem: 'hf', name: 'galore_adamw', note: 'GaLoreAdamW on the optim_target_modules nn.Linear weights (rank/update_proj_gap/scale/proj_type from optim_args)' },
-  { ecosystem: 'hf', name: 'galore_adamw_layerwise', note: 'per-parameter optimizers stepped in backward hooks (same states)' },
+  { ecosystem: 'hf', name: 'galore_adamw_layerwise', variant: { stepInBackward: true }, note: 'per-parameter optimizers stepped in backward hooks (same states)' },
   { ecosystem: 'hf', name: 'galore_adamw_8bit', variant: { implementation: 'bnb', stateBits: 8 }, note: 'GaLoreAdamW8bit (bitsandbytes 8-bit states on the projected gradient; no embedding override)' },
-  { ecosystem: 'hf', name: 'galore_adamw_8bit_layerwise', variant: { implementation: 'bnb', stateBits: 8 }, note: 'GaLoreAdamW8bit per parameter (same states)' },
+  { ecosystem: 'hf', name: 'galore_adamw_8bit_layerwise', variant: { implementation: 'bnb', stateBits: 8, stepInBackward: true }, note: 'GaLoreAdamW8bit per parameter (same states)' },
   { ecosystem: 'other', name: 'GaLoreAdamW', note: 'galore_torch.GaLoreAdamW' },
   { ecosystem: 'other', name: 'GaLoreAdamW8bit', variant: { implementation: 'bnb', stateBits: 8 }, note: 'galore_torch.GaLoreAdamW8bit' },
 ];
