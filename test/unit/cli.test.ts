@@ -132,6 +132,17 @@ test('estimate: recipe flags (optimizer in backward, chunked loss, offload) in J
   assert.match(t.out, /paged optimizer state \(unified memory, not in the peak\)/);
   assert.match(t.out, /CUDA context \+ cuBLAS workspace \(assumed\)/);
   assert.match(t.out, /fits with paging in 24\.0 GiB per GPU/);
+  const k = await cli('estimate', 'meta-llama/Llama-3.2-1B', '--optimizer', 'adamw_torch', '--lora-rank', '8', '--load-in-8bit', '--prepare-kbit',
+    '--modules-to-save', 'embed_tokens', '--reference-model', '--seq-len', '256', '--json');
+  assert.equal(k.code, 0, k.err);
+  const kd = JSON.parse(k.out);
+  validate('estimate.schema.json', kd);
+  assert.deepEqual([kd.inputs.lora.int8, kd.inputs.lora.prepareKbit, kd.inputs.lora.modulesToSave, kd.inputs.referenceModel], [true, true, ['embed_tokens'], true]);
+  assert.ok(kd.weightStorage.some((g: { part: string; dtype: string }) => g.part === 'base' && g.dtype === 'int8'));
+  assert.ok(kd.weightStorage.some((g: { part: string }) => g.part === 'modules-to-save'));
+  const needsRank = await cli('estimate', 'gpt2', '--optimizer', 'adamw', '--load-in-8bit');
+  assert.equal(needsRank.code, 2);
+  assert.match(needsRank.err, /--load-in-8bit needs --lora-rank/);
   const bad = await cli('estimate', 'gpt2', '--optimizer', 'adamw', '--loss-chunks', '4');
   assert.equal(bad.code, 2);
   assert.match(bad.err, /--loss-chunks needs --loss chunked/);

@@ -30,6 +30,10 @@ export const JOB_FLAGS: readonly FlagSpec[] = [
   { name: 'lora-targets', type: 'list', help: 'LoRA target modules, comma-separated, or all-linear', defaultText: "PEFT's default for the model type (e.g. q_proj,v_proj for llama)" },
   { name: 'qlora', type: 'bool', help: '4-bit NF4 base weights (needs --lora-rank)', defaultText: 'off' },
   { name: 'bnb-4bit-compute-dtype', type: 'string', choices: ['fp32', 'bf16', 'fp16'], help: 'QLoRA: dtype 4-bit weights are dequantised to (needs --qlora)', defaultText: "fp32 (BitsAndBytesConfig's default); pure bf16/fp16: that dtype" },
+  { name: 'load-in-8bit', type: 'bool', help: 'LLM.int8 base weights: int8 + one fp32 scale per row, bitsandbytes load_in_8bit (needs --lora-rank)', defaultText: 'off' },
+  { name: 'prepare-kbit', type: 'bool', help: "PEFT prepare_model_for_kbit_training: non-quantised fp16/bf16 weights cast to fp32 (needs --qlora or --load-in-8bit)", defaultText: 'off' },
+  { name: 'modules-to-save', type: 'list', help: 'PEFT modules_to_save: leaf module names given full trainable copies with gradients and optimizer state (needs --lora-rank)', defaultText: 'none' },
+  { name: 'reference-model', type: 'bool', help: 'DPO: a frozen reference copy of the model (full fine-tune; with LoRA the adapter-disabled base serves, no copy)', defaultText: 'off' },
   { name: 'optimizer-in-backward', type: 'bool', help: 'step each parameter in a backward hook and free its gradient (torchtune optimizer_in_bwd, LOMO; HF *_layerwise spellings imply it): one gradient in flight instead of all; no gradient accumulation', defaultText: 'off' },
   { name: 'loss', type: 'string', choices: ['standard', 'chunked', 'fused-linear'], help: 'cross-entropy over the vocabulary: standard = full fp32 logits (transformers); chunked = bf16 logits, one chunk upcast at a time (torchtune CEWithChunkedOutputLoss / LinearCrossEntropyLoss); fused-linear = no logits kept (Liger fused linear CE, Unsloth)', defaultText: 'standard' },
   { name: 'loss-chunks', type: 'int', min: 1, max: 65_536, help: 'chunks of the chunked loss (torchtune num_output_chunks; needs --loss chunked)', defaultText: '8' },
@@ -62,6 +66,7 @@ export function jobOverrides(args: ParsedArgs): JobOverrides {
   set('gpuMemoryBytes', flag<number>(args, 'gpu-memory'));
   set('optimizerInBackward', flag<boolean>(args, 'optimizer-in-backward'));
   set('activationOffload', flag<boolean>(args, 'activation-offload'));
+  set('referenceModel', flag<boolean>(args, 'reference-model'));
   const loss = flag<LossConfig['kind']>(args, 'loss');
   const chunks = flag<number>(args, 'loss-chunks');
   if (chunks !== undefined && loss !== 'chunked') throw new InputError('--loss-chunks needs --loss chunked');
@@ -70,13 +75,23 @@ export function jobOverrides(args: ParsedArgs): JobOverrides {
   const targets = flag<readonly string[]>(args, 'lora-targets');
   const qlora = flag<boolean>(args, 'qlora') ?? false;
   const computeDtype = flag<FloatDtype>(args, 'bnb-4bit-compute-dtype');
-  if (rank === undefined && (targets !== undefined || qlora)) {
-    throw new InputError(`${qlora ? '--qlora' : '--lora-targets'} needs --lora-rank`);
+  const int8 = flag<boolean>(args, 'load-in-8bit') ?? false;
+  const prepareKbit = flag<boolean>(args, 'prepare-kbit') ?? false;
+  const modulesToSave = flag<readonly string[]>(args, 'modules-to-save');
+  if (rank === undefined && (targets !== undefined || qlora || int8 || modulesToSave !== undefined)) {
+    throw new InputError(`${qlora ? '--qlora' : int8 ? '--load-in-8bit' : modulesToSave !== undefined ? '--modules-to-save' : '--lora-targets'} needs --lora-rank`);
   }
+  if (prepareKbit && !qlora && !int8) throw new InputError('--prepare-kbit needs --qlora or --load-in-8bit');
   if (computeDtype !== undefined && !qlora) throw new InputError('--bnb-4bit-compute-dtype needs --qlora');
   if (rank !== undefined) {
     const t = targets === undefined ? undefined : targets.length === 1 && targets[0] === 'all-linear' ? 'all-linear' : targets;
-    o['lora'] = { rank, targets: t, qlora, ...(computeDtype !== undefined ? { computeDtype } : {}) };
+    o['lora'] = {
+      rank, targets: t, qlora,
+      ...(computeDtype !== undefined ? { computeDtype } : {}),
+      ...(int8 ? { int8 } : {}),
+      ...(prepareKbit ? { prepareKbit } : {}),
+      ...(modulesToSave !== undefined ? { modulesToSave } : {}),
+    };
   }
   return o as JobOverrides;
 }
@@ -117,6 +132,7 @@ export function inputsDocument(input: EstimateInput, modelSource: string) {
     optimizerInBackward: input.optimizerInBackward,
     loss: input.loss,
     activationOffload: input.activationOffload,
+    referenceModel: input.referenceModel,
     gpuMemoryBytes: input.gpuMemoryBytes,
   };
 }
@@ -146,7 +162,11 @@ const COMPONENTS: readonly (readonly [keyof MemoryEstimate['bytes'], string])[] 
 ];
 
 function weightGroupLabel(g: MemoryEstimate['weightStorage'][number]): string {
-  const what = g.part === 'adapter' ? 'LoRA adapters' : g.trainable ? 'base (trained)' : 'base (frozen)';
+  const what =
+    g.part === 'adapter' ? 'LoRA adapters'
+    : g.part === 'modules-to-save' ? 'modules_to_save copies (trained)'
+    : g.part === 'reference' ? 'reference model (frozen)'
+    : g.trainable ? 'base (trained)' : 'base (frozen)';
   return `${what}, ${g.dtype}, ${g.tensors} tensor${g.tensors === 1 ? '' : 's'}`;
 }
 
@@ -174,7 +194,7 @@ export function renderEstimate(input: EstimateInput, est: MemoryEstimate, modelS
       : est.verdict === 'fits-with-paging'
       ? `fits with paging in ${budget} per GPU (the paged optimizer state may spill to CPU RAM, slower)`
       : `does NOT fit in ${budget} per GPU`;
-  const lora = input.lora ? `, ${input.lora.qlora ? 'QLoRA' : 'LoRA'} r${input.lora.rank}` : '';
+  const lora = input.lora ? `, ${input.lora.qlora ? 'QLoRA' : input.lora.int8 === true ? 'LoRA over int8' : 'LoRA'} r${input.lora.rank}` : '';
   return [
     `${input.model.architecture} from ${modelSource} · ${input.optimizer.spec.name} (${input.optimizer.spelling}) · ` +
       `${input.precision} · micro-batch ${input.batchSize} · ${input.model.shape.kind === 'cnn' ? `image ${input.imageSize}px` : `seq ${input.seqLen}`}` +
@@ -202,6 +222,7 @@ export const estimateCommand: Command = {
     'Recipe features (README "Memory the way recipes run"): --optimizer-in-backward (torchtune/PyTorch tutorial, LOMO),\n' +
     '--loss chunked|fused-linear (torchtune, Liger-Kernel), --activation-offload (torchtune OffloadActivations),\n' +
     'paged optimizers (bitsandbytes: state in unified memory, shown apart, verdict "fits with paging"),\n' +
+    '--load-in-8bit (LLM.int8), --prepare-kbit (PEFT fp32 upcast), --modules-to-save (PEFT), --reference-model (TRL DPO),\n' +
     'CUDA context as a published assumption (transformers docs: 1343 MiB).',
   flags: [
     { name: 'optimizer', type: 'string', help: 'optimizer id or spelling (required)' },

@@ -232,7 +232,11 @@ function autocastWeightCopies(input: ActivationInput, half: DType): number {
   const tiedToHead = new Set(input.model.tensors.filter((t) => t.tiedTo !== undefined && t.role === 'lm-head').map((t) => t.tiedTo));
   let outside = 0;
   const perLayer = new Map<string, number>();
+  // The reference model runs under no_grad (nothing saved); a module with a modules_to_save copy
+  // runs the copy, not the frozen original.
+  const replaced = new Set(input.stored.filter((s) => s.part === 'modules-to-save').map((s) => s.tensor.name.replace('.modules_to_save.default', '')));
   for (const s of input.stored) {
+    if (s.part === 'reference' || replaced.has(s.tensor.name)) continue;
     if (s.dtype === half || !CASTABLE.has(s.dtype)) continue;
     const t = s.tensor;
     if (!(AUTOCAST_ROLES.has(t.role) || tiedToHead.has(t.name))) continue;

@@ -42,6 +42,7 @@ export const ESTIMATE_DEFAULTS = {
   optimizerInBackward: false,
   loss: { kind: 'standard' },
   activationOffload: false,
+  referenceModel: false,
   gpuMemoryBytes: null,
 } as const satisfies Omit<EstimateInput, 'model' | 'optimizer' | 'hyperparameters'>;
 
@@ -110,6 +111,12 @@ function resolveLora(model: ModelInventory, lora: LoraConfig | null | undefined,
   }
   if (lora.adapterDtype !== undefined) oneOf('LoRA adapter dtype', lora.adapterDtype, FLOAT_DTYPES);
   const isQlora = lora.qlora || qlora === true;
+  const int8 = lora.int8 === true;
+  if (int8 && isQlora) throw new InputError('the base weights are either 8-bit (load_in_8bit) or 4-bit (QLoRA), not both');
+  if (lora.prepareKbit === true && !int8 && !isQlora) throw new InputError('prepare_model_for_kbit_training needs 4- or 8-bit base weights (QLoRA or load_in_8bit)');
+  if (lora.modulesToSave !== undefined && (!Array.isArray(lora.modulesToSave) || lora.modulesToSave.some((m) => typeof m !== 'string' || m === ''))) {
+    throw new InputError('modules_to_save must be a list of module names');
+  }
   if (lora.computeDtype !== undefined) oneOf('QLoRA compute dtype (bnb_4bit_compute_dtype)', lora.computeDtype, FLOAT_DTYPES);
   // The compute dtype only exists for 4-bit weights; it is dropped otherwise so that the echoed
   // inputs hold nothing the estimate did not use.
@@ -117,6 +124,9 @@ function resolveLora(model: ModelInventory, lora: LoraConfig | null | undefined,
     rank: lora.rank, targets: lora.targets, qlora: isQlora,
     ...(lora.adapterDtype !== undefined ? { adapterDtype: lora.adapterDtype } : {}),
     ...(isQlora && lora.computeDtype !== undefined ? { computeDtype: lora.computeDtype } : {}),
+    ...(int8 ? { int8 } : {}),
+    ...(lora.prepareKbit === true ? { prepareKbit: true } : {}),
+    ...(lora.modulesToSave !== undefined && lora.modulesToSave.length > 0 ? { modulesToSave: [...lora.modulesToSave] } : {}),
   };
   const { matched } = matchLoraTargets(model, resolved);
   const smallest = smallestTargetDimension(matched);
@@ -179,9 +189,11 @@ export function resolveEstimateInput(partial: PartialEstimateInput): EstimateInp
   const loss = resolveLoss(partial.loss ?? d.loss);
   const activationOffload = partial.activationOffload ?? d.activationOffload;
   if (typeof activationOffload !== 'boolean') throw new InputError('activation offloading must be true or false');
+  const referenceModel = partial.referenceModel ?? d.referenceModel;
+  if (typeof referenceModel !== 'boolean') throw new InputError('reference model must be true or false');
   const hyperparameters = effectiveHyperparameters(optimizer, partial.hyperparameters ?? {});
   return {
     model, optimizer, hyperparameters, batchSize, gradAccum, seqLen, imageSize, precision, loadDtype, attention,
-    gradientCheckpointing, zeroStage, zeroAccounting, gpus, offload, lora, optimizerInBackward, loss, activationOffload, gpuMemoryBytes,
+    gradientCheckpointing, zeroStage, zeroAccounting, gpus, offload, lora, optimizerInBackward, loss, activationOffload, referenceModel, gpuMemoryBytes,
   };
 }

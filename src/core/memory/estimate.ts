@@ -10,7 +10,7 @@
  * step temporaries are resident and the activations are gone. The peak is the larger phase;
  * `peakAllocated` is its tensor bytes and `peak` adds the CUDA context and allocator reserve.
  */
-import { bytesOf, DTYPE_BITS } from '../types';
+import { bytesOf } from '../types';
 import type { DType, FloatDtype, ParamTensor } from '../types';
 import type { BaseDtype, EstimateInput, MemoryBytes, MemoryEstimate, WeightGroup } from './types';
 import { estimateActivations } from './activations';
@@ -18,6 +18,7 @@ import { modelMaxPositions } from './defaults';
 import type { Allocation } from './activations';
 import { optimizerState } from './optimizer-state';
 import type { OptimizerStateResult } from './optimizer-state';
+import type { StateTensor } from '../optimizers/types';
 import { allocatorReserve, CUDA_CONTEXT } from './overhead';
 import { dequantTemporary } from './dequant';
 import type { DequantTemporary } from './dequant';
@@ -32,7 +33,6 @@ import type { TrainingTensors } from './training-tensors';
 import { partitionModelStates } from './zero';
 import type { ModelStateTotals, PartitionedStates } from './zero';
 
-const elementBytes = (d: DType): number => DTYPE_BITS[d] / 8;
 
 /** Parent module of a parameter (`model.layers.0.mlp.up_proj.weight` -> `model.layers.0.mlp.up_proj`). */
 function moduleOf(name: string): string {
@@ -40,15 +40,20 @@ function moduleOf(name: string): string {
   return i < 0 ? '' : name.slice(0, i);
 }
 
+/** Gradient bytes of a trainable tensor (gradients have the parameter's storage dtype). */
+function gradientBytes(tt: TrainingTensors, t: ParamTensor): number {
+  return bytesOf(t.shape.reduce((a, b) => a * b, 1), tt.dtypeOf.get(t.name) ?? tt.trainableDtype);
+}
+
 /** Largest single module (params with recurse=False), as DeepSpeed's model_to_params finds it. */
-function largestLayer(tt: TrainingTensors, gradDtype: DType): { weights: number; gradients: number } {
+function largestLayer(tt: TrainingTensors): { weights: number; gradients: number } {
   const byModule = new Map<string, { elements: number; weights: number; gradients: number }>();
   for (const s of tt.stored) {
     const key = moduleOf(s.tensor.name);
     const m = byModule.get(key) ?? { elements: 0, weights: 0, gradients: 0 };
     m.elements += s.elements;
     m.weights += s.bytes;
-    if (s.tensor.trainable) m.gradients += bytesOf(s.elements, gradDtype);
+    if (s.tensor.trainable) m.gradients += gradientBytes(tt, s.tensor);
     byModule.set(key, m);
   }
   let best = { elements: 0, weights: 0, gradients: 0 };
@@ -70,22 +75,58 @@ export interface ModelStates {
   readonly optimizerParamDtype: DType;
 }
 
+/**
+ * Optimizer state over the trainable tensors. States that follow the parameter's dtype need each
+ * tensor's own dtype: the tensors are grouped by storage dtype (PEFT adapters in fp32 beside a
+ * modules_to_save copy in bf16) and the groups summed; the shared (global) state is counted once and
+ * the step temporaries of the largest group count (torch's foreach step runs dtype groups in turn).
+ * `stepDtype` forces one dtype (fp32 master weights).
+ */
+function groupedOptimizerState(input: EstimateInput, tt: TrainingTensors, stepDtype: DType | null): OptimizerStateResult {
+  const groups = new Map<DType, ParamTensor[]>();
+  for (const t of tt.trainable) {
+    const d = stepDtype ?? tt.dtypeOf.get(t.name) ?? tt.trainableDtype;
+    groups.set(d, [...(groups.get(d) ?? []), t]);
+  }
+  if (groups.size <= 1) {
+    const [d] = [...groups.keys()];
+    return optimizerState(input.optimizer, tt.trainable, d ?? stepDtype ?? tt.trainableDtype, input.hyperparameters);
+  }
+  const results = [...groups].map(([d, ts]) => optimizerState(input.optimizer, ts, d, input.hyperparameters));
+  const global = new Map<string, StateTensor>();
+  for (const r of results) for (const g of r.global) global.set(g.name, g);
+  const globalBytes = [...global.values()].reduce((a, g) => a + g.bytes, 0);
+  const perTensor = results.flatMap((r) => r.perTensor);
+  const perTensorBytes = perTensor.reduce((a, pt) => a + pt.states.reduce((b, st) => b + st.bytes, 0), 0);
+  const largest = results.reduce((a, r) => (r.temporaries > a.temporaries ? r : a));
+  return {
+    bytes: perTensorBytes + globalBytes,
+    perTensor,
+    global: [...global.values()],
+    temporaries: largest.temporaries,
+    temporariesNote: `${largest.temporariesNote} (trainable tensors in ${groups.size} dtypes, stepped group by group)`,
+  };
+}
+
 export function estimateModelStates(input: EstimateInput): ModelStates {
   const modeSplit = precisionSplit(input.precision, input.zeroStage, input.zeroAccounting);
   const zeroMixed = modeSplit.masterWeights;
   const load = resolveLoadDtype(input.loadDtype, input.model);
   const { split, base } = storageSplit(modeSplit, input.precision, zeroMixed, load, input.lora?.qlora === true, input.model);
-  const tt = trainingTensors(input.model, split, input.lora);
+  const tt = trainingTensors(input.model, split, input.lora, input.referenceModel);
   const optimizerParamDtype: DType = split.masterWeights ? 'fp32' : tt.trainableDtype;
-  const opt = optimizerState(input.optimizer, tt.trainable, optimizerParamDtype, input.hyperparameters);
+  const opt = groupedOptimizerState(input, tt, split.masterWeights ? 'fp32' : null);
   let trainableElements = 0;
-  for (const t of tt.trainable) trainableElements += t.shape.reduce((a, b) => a * b, 1);
+  let gradients = 0;
+  for (const t of tt.trainable) {
+    trainableElements += t.shape.reduce((a, b) => a * b, 1);
+    gradients += gradientBytes(tt, t);
+  }
   const weights = tt.stored.reduce((s, t) => s + t.bytes, 0);
-  const gradDtype = tt.trainableDtype;
-  const layer = largestLayer(tt, gradDtype);
+  const layer = largestLayer(tt);
   const totals: ModelStateTotals = {
     weights,
-    gradients: bytesOf(trainableElements, gradDtype),
+    gradients,
     master: split.masterWeights ? trainableElements * 4 : 0,
     fp32GradientCopy: split.fp32GradientCopy ? trainableElements * 4 : 0,
     optimizerState: opt.bytes,
@@ -107,7 +148,7 @@ export function estimateModelStates(input: EstimateInput): ModelStates {
 export function weightGroups(tt: TrainingTensors): WeightGroup[] {
   const groups: WeightGroup[] = [];
   for (const s of tt.stored) {
-    const part = s.adapter ? 'adapter' : 'base';
+    const part = s.part;
     const trainable = s.tensor.trainable;
     const i = groups.findIndex((g) => g.part === part && g.trainable === trainable && g.dtype === s.dtype);
     const g = groups[i];
@@ -130,6 +171,7 @@ export function weightGroups(tt: TrainingTensors): WeightGroup[] {
  * BitsAndBytesConfig's default, fp32, is assumed.
  */
 function qloraDequant(input: EstimateInput, ms: ModelStates): DequantTemporary | null {
+  if (input.lora?.int8 === true) return int8Dequant(ms);
   if (input.lora?.qlora !== true) return null;
   let largest = 0;
   for (const s of ms.tensors.stored) if (s.dtype === 'nf4') largest = Math.max(largest, s.elements);
@@ -142,6 +184,18 @@ function qloraDequant(input: EstimateInput, ms: ModelStates): DequantTemporary |
   return dequantTemporary(largest, ms.split.sixteenBit, compute, autocast, assumption);
 }
 
+/** LLM.int8 (./int8.ts): backward dequantises the largest int8 weight to the activation dtype. */
+function int8Dequant(ms: ModelStates): DequantTemporary | null {
+  let largest = 0;
+  for (const s of ms.tensors.stored) if (s.dtype === 'int8') largest = Math.max(largest, s.elements);
+  if (largest === 0) return null;
+  const half = ms.split.activations;
+  return {
+    bytes: bytesOf(largest, half),
+    note: `LLM.int8: activations include one int8 weight dequantised to ${half} in backward (largest, ${largest.toLocaleString('en-US')} values; MatMul8bitLt.backward).`,
+  };
+}
+
 /** Allocations of the resident model states (for the allocator's rounding). */
 function stateAllocations(ms: ModelStates, input: EstimateInput, grads: 'all' | 'none' | number, withTemps: boolean, paged: number): Allocation[] {
   const p = ms.perGpu;
@@ -152,10 +206,9 @@ function stateAllocations(ms: ModelStates, input: EstimateInput, grads: 'all' | 
     return flat.map((bytes) => ({ bytes, count: 1 }));
   }
   const out: Allocation[] = ms.tensors.stored.map((s) => ({ bytes: s.bytes, count: 1 }));
-  const gradBytes = elementBytes(ms.tensors.trainableDtype);
   const elementsOf = (t: ParamTensor): number => t.shape.reduce((a, b) => a * b, 1);
   for (const t of ms.tensors.trainable) {
-    if (grads === 'all') out.push({ bytes: elementsOf(t) * gradBytes, count: 1 });
+    if (grads === 'all') out.push({ bytes: gradientBytes(ms.tensors, t), count: 1 });
     if (ms.split.masterWeights) out.push({ bytes: elementsOf(t) * 4, count: 1 });
   }
   if (typeof grads === 'number') out.push({ bytes: grads, count: 1 });
@@ -213,7 +266,7 @@ export function estimateMemory(input: EstimateInput): MemoryEstimate {
 
   // The optimizer step in backward (./step-in-backward.ts): one gradient in flight, no step phase.
   const inBackward = input.optimizerInBackward || input.optimizer.variant.stepInBackward === true;
-  const inFlight = inBackward ? inFlightGradient(tt.trainable, tt.trainableDtype) : null;
+  const inFlight = inBackward ? inFlightGradient(tt.trainable, (t) => tt.dtypeOf.get(t.name) ?? tt.trainableDtype) : null;
   let inFlightTemps = 0;
   if (inBackward && inFlight !== null) {
     const largest = tt.trainable.filter((t) => t.name === inFlight.tensor);

@@ -49,13 +49,15 @@ export interface InFlightGradient {
   readonly elements: number;
 }
 
-/** Largest trainable tensor's gradient in `gradDtype` (null without trainable tensors). */
-export function inFlightGradient(trainable: readonly ParamTensor[], gradDtype: DType): InFlightGradient | null {
-  let best: ParamTensor | null = null;
-  for (const t of trainable) if (best === null || numel(t.shape) > numel(best.shape)) best = t;
-  if (best === null) return null;
-  const elements = numel(best.shape);
-  return { bytes: bytesOf(elements, gradDtype), tensor: best.name, elements };
+/** The largest trainable tensor's gradient, each in its own dtype (null without trainable tensors). */
+export function inFlightGradient(trainable: readonly ParamTensor[], gradDtype: (t: ParamTensor) => DType): InFlightGradient | null {
+  let best: InFlightGradient | null = null;
+  for (const t of trainable) {
+    const elements = numel(t.shape);
+    const bytes = bytesOf(elements, gradDtype(t));
+    if (best === null || bytes > best.bytes) best = { bytes, tensor: t.name, elements };
+  }
+  return best;
 }
 
 /** Why the step runs in backward, for the notes. */

@@ -27,6 +27,15 @@ export interface LoraConfig {
    * each matmul. Absent: not stated (BitsAndBytesConfig's default, fp32, is assumed).
    */
   readonly computeDtype?: FloatDtype;
+  /** LLM.int8 base weights (bitsandbytes `load_in_8bit`); exclusive with `qlora`. See ./int8.ts. */
+  readonly int8?: boolean;
+  /**
+   * PEFT prepare_model_for_kbit_training was called (4- or 8-bit base): it casts every fp16/bf16
+   * parameter that is not quantised (embeddings, norms, the head) to fp32.
+   */
+  readonly prepareKbit?: boolean;
+  /** PEFT `modules_to_save`: leaf module names that get a full trainable copy (./modules-to-save.ts). */
+  readonly modulesToSave?: readonly string[];
 }
 
 /** Everything the estimator needs, defaults already resolved (the CLI echoes this as `inputs`). */
@@ -62,6 +71,8 @@ export interface EstimateInput {
   readonly loss: LossConfig;
   /** Saved activations are moved to CPU memory in forward and brought back in backward (./activation-offload.ts). */
   readonly activationOffload: boolean;
+  /** Preference training (DPO) with a frozen reference model (./reference-model.ts). */
+  readonly referenceModel: boolean;
   /** Bytes of one GPU, or null when unknown (then `fits` is null). */
   readonly gpuMemoryBytes: number | null;
 }
@@ -100,10 +111,15 @@ export interface MemoryBytes {
  */
 export type FitVerdict = 'fits' | 'fits-with-paging' | 'does-not-fit';
 
+export type WeightPart = 'base' | 'adapter' | 'modules-to-save' | 'reference';
+
 /** Weights of one kind stored in one dtype (bytes before ZeRO partitioning). */
 export interface WeightGroup {
-  /** 'base' = the model's own weights; 'adapter' = LoRA A/B. */
-  readonly part: 'base' | 'adapter';
+  /**
+   * 'base' = the model's own weights; 'adapter' = LoRA A/B; 'modules-to-save' = PEFT's trainable
+   * copies; 'reference' = the frozen reference model of preference training.
+   */
+  readonly part: WeightPart;
   readonly trainable: boolean;
   readonly dtype: DType;
   readonly tensors: number;
