@@ -11,6 +11,7 @@ import type { FlagSpec, ParsedArgs } from '../args';
 import { JSON_FLAG, flag, printJson, type Command } from '../command';
 import { EXIT, table } from '../io';
 import { loadModel } from '../model-source';
+import { parseOptimArgs } from '../../core/scan/trainer-args';
 
 /** Flags that describe the job; shared by `estimate` and `recommend`. */
 export const JOB_FLAGS: readonly FlagSpec[] = [
@@ -38,6 +39,8 @@ export const JOB_FLAGS: readonly FlagSpec[] = [
   { name: 'loss', type: 'string', choices: ['standard', 'chunked', 'fused-linear'], help: 'cross-entropy over the vocabulary: standard = full fp32 logits (transformers); chunked = bf16 logits, one chunk upcast at a time (torchtune CEWithChunkedOutputLoss / LinearCrossEntropyLoss); fused-linear = no logits kept (Liger fused linear CE, Unsloth)', defaultText: 'standard' },
   { name: 'loss-chunks', type: 'int', min: 1, max: 65_536, help: 'chunks of the chunked loss (torchtune num_output_chunks; needs --loss chunked)', defaultText: '8' },
   { name: 'activation-offload', type: 'bool', help: 'saved activations go to CPU memory in forward, come back in backward (torchtune enable_activation_offloading, DeepSpeed cpu_checkpointing)', defaultText: 'off' },
+  { name: 'optim-args', type: 'string', help: "optimizer hyperparameters as HF's optim_args, e.g. GaLore 'rank=1024,update_proj_gap=500,scale=0.25,proj_type=std'", defaultText: "the reference implementation's defaults" },
+  { name: 'optim-target-modules', type: 'list', help: "GaLore: HF optim_target_modules, substrings of the module path (e.g. attn,mlp) or all-linear", defaultText: 'every hidden Linear weight' },
   { name: 'gpu-memory', type: 'size', help: 'memory of one GPU: 24GiB (2^30), 80GB (1e9) or bytes', defaultText: 'unknown (fits = null)' },
 ];
 
@@ -67,6 +70,13 @@ export function jobOverrides(args: ParsedArgs): JobOverrides {
   set('optimizerInBackward', flag<boolean>(args, 'optimizer-in-backward'));
   set('activationOffload', flag<boolean>(args, 'activation-offload'));
   set('referenceModel', flag<boolean>(args, 'reference-model'));
+  const optimArgs = flag<string>(args, 'optim-args');
+  const galoreTargets = flag<readonly string[]>(args, 'optim-target-modules');
+  if (optimArgs !== undefined || galoreTargets !== undefined) {
+    const parsed = optimArgs === undefined ? {} : parseOptimArgs(optimArgs);
+    if (typeof parsed === 'string') throw new InputError(`--optim-args ${parsed}`);
+    o['hyperparameters'] = { ...parsed, ...(galoreTargets !== undefined ? { target_modules: galoreTargets.join(',') } : {}) };
+  }
   const loss = flag<LossConfig['kind']>(args, 'loss');
   const chunks = flag<number>(args, 'loss-chunks');
   if (chunks !== undefined && loss !== 'chunked') throw new InputError('--loss-chunks needs --loss chunked');
@@ -223,6 +233,7 @@ export const estimateCommand: Command = {
     '--loss chunked|fused-linear (torchtune, Liger-Kernel), --activation-offload (torchtune OffloadActivations),\n' +
     'paged optimizers (bitsandbytes: state in unified memory, shown apart, verdict "fits with paging"),\n' +
     '--load-in-8bit (LLM.int8), --prepare-kbit (PEFT fp32 upcast), --modules-to-save (PEFT), --reference-model (TRL DPO),\n' +
+    'GaLore as used: --optim-args rank=...,proj_type=...,update_proj_gap=..., --optim-target-modules, galore_adamw_8bit(_layerwise),\n' +
     'CUDA context as a published assumption (transformers docs: 1343 MiB).',
   flags: [
     { name: 'optimizer', type: 'string', help: 'optimizer id or spelling (required)' },

@@ -267,10 +267,14 @@ export function estimateMemory(input: EstimateInput): MemoryEstimate {
   // The optimizer step in backward (./step-in-backward.ts): one gradient in flight, no step phase.
   const inBackward = input.optimizerInBackward || input.optimizer.variant.stepInBackward === true;
   const inFlight = inBackward ? inFlightGradient(tt.trainable, (t) => tt.dtypeOf.get(t.name) ?? tt.trainableDtype) : null;
+  // Each parameter steps alone (a one-tensor optimizer per parameter): the largest single-tensor
+  // step temporaries count (a GaLore SVD refresh of the largest target, say).
   let inFlightTemps = 0;
-  if (inBackward && inFlight !== null) {
-    const largest = tt.trainable.filter((t) => t.name === inFlight.tensor);
-    inFlightTemps = optimizerState(input.optimizer, largest, ms.optimizerParamDtype, input.hyperparameters).temporaries;
+  if (inBackward) {
+    for (const t of tt.trainable) {
+      const d = split.masterWeights ? 'fp32' : tt.dtypeOf.get(t.name) ?? tt.trainableDtype;
+      inFlightTemps = Math.max(inFlightTemps, optimizerState(input.optimizer, [t], d, input.hyperparameters).temporaries);
+    }
   }
 
   const resident = perGpu.weights + perGpu.masterWeights + deviceState;

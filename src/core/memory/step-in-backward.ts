@@ -6,7 +6,8 @@
  *
  * Bound used: one parameter's gradient at a time (autograd runs the hooks synchronously on its thread,
  * and the hook frees `p.grad` before the next parameter's hook), so the largest trainable tensor's
- * gradient, plus that tensor's step temporaries (each per-parameter optimizer is a one-tensor group).
+ * gradient, plus the largest step temporaries of any one tensor (each per-parameter optimizer is a
+ * one-tensor group).
  * Gradient accumulation cannot be combined with it: the hook steps on every backward. torchtune
  * raises an error and HF Trainer's layer-wise GaLore does not support it either.
  */
@@ -67,7 +68,7 @@ export function stepInBackwardNote(g: InFlightGradient | null, origin: StepInBac
   const notes: string[] = [];
   const why = origin === 'spelling' ? `${spelling} steps each parameter in a backward hook` : 'optimizer step in backward (torchtune optimizer_in_bwd)';
   notes.push(
-    `${why}: gradients are freed as each parameter is updated; the estimate keeps one gradient in flight, the largest (${g === null ? 'none' : `${g.tensor}, ${g.elements.toLocaleString('en-US')} values`}), plus its step temporaries (assumption: hooks run one at a time).`,
+    `${why}: gradients are freed as each parameter is updated; the estimate keeps one gradient in flight, the largest (${g === null ? 'none' : `${g.tensor}, ${g.elements.toLocaleString('en-US')} values`}), plus the largest one-parameter step temporaries (assumption: hooks run one at a time).`,
   );
   if (gradAccum > 1) {
     notes.push(
