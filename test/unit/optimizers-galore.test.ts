@@ -53,3 +53,17 @@ test('layer-wise GaLore: one gradient and one SVD refresh in flight during backw
   // or the SVD of a 256x64 target = 147,712 B.
   assert.equal(e.bytes.optimizerTemporaries, 147_712);
 });
+
+test("Trainer arguments: optim_args and optim_target_modules become GaLore's settings", async () => {
+  const { scanFiles } = await import('../../src/core/scan');
+  const text = JSON.stringify({
+    output_dir: 'out', per_device_train_batch_size: 1, learning_rate: 1e-5, optim: 'galore_adamw_8bit_layerwise',
+    optim_args: 'rank=1024, update_proj_gap=500, scale=0.25', optim_target_modules: ['attn', 'mlp'],
+  }, null, 2);
+  const job = scanFiles([{ path: 'training_args.json', text }]).jobs[0];
+  assert.ok(job);
+  assert.deepEqual(job.settings.optimizerParams, { rank: 1024, update_proj_gap: 500, scale: 0.25, target_modules: 'attn,mlp' });
+  const galore = resolveOptimizer(job.settings.optimizer as string, job.settings.optimizerParams, job.optimizerEcosystem);
+  assert.equal(galore?.variant.stepInBackward, true);
+  assert.equal(galore?.variant.stateBits, 8);
+});
