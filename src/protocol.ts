@@ -375,7 +375,7 @@ export const readToggles: Reader<EstimateToggles> = record((o, p) => ({
 
 const MEMORY_FIELDS = [
   'weights', 'gradients', 'optimizerState', 'masterWeights', 'optimizerTemporaries', 'activations', 'overhead', 'cudaContext',
-  'allocatorReserve', 'pagedOptimizerState', 'peakAllocated', 'peakReserved', 'peak',
+  'allocatorReserve', 'cublasWorkspace', 'pagedOptimizerState', 'peakAllocated', 'peakReserved', 'peak',
 ] as const satisfies readonly (keyof MemoryBytes)[];
 
 const readMemoryBytes: Reader<MemoryBytes> = record((o, p) => {

@@ -117,11 +117,12 @@ test('fit verdict', () => {
   assert.equal(fitVerdict(10, 0, 9), 'does-not-fit');
 });
 
-test('the CUDA context is its own line: peak = reserved + context, reserved = allocated + rounding', () => {
+test('CUDA context and cuBLAS workspaces are their own lines: peak = reserved + context, reserved = allocated + rounding + workspaces', () => {
   const e = estimateMemory(resolveEstimateInput(base));
   assert.equal(e.bytes.cudaContext, CUDA_CONTEXT.bytes);
   assert.equal(e.bytes.cudaContext, 1343 * 2 ** 20); // transformers "Model training anatomy": 1343 MB after loading kernels
-  assert.equal(e.bytes.peakReserved, e.bytes.peakAllocated + e.bytes.allocatorReserve);
+  assert.equal(e.bytes.cublasWorkspace, 2 * (2 * 4096 * 1024 + 8 * 16 * 1024)); // ":4096:2:16:8", forward + backward handles
+  assert.equal(e.bytes.peakReserved, e.bytes.peakAllocated + e.bytes.allocatorReserve + e.bytes.cublasWorkspace);
   assert.equal(e.bytes.peak, e.bytes.peakReserved + e.bytes.cudaContext);
-  assert.equal(e.bytes.overhead, e.bytes.cudaContext + e.bytes.allocatorReserve);
+  assert.equal(e.bytes.overhead, e.bytes.cudaContext + e.bytes.cublasWorkspace + e.bytes.allocatorReserve);
 });

@@ -191,8 +191,9 @@ export function renderEstimate(input: EstimateInput, est: MemoryEstimate, modelS
   const row = (label: string, n: number): void => void rows.push([label, n.toLocaleString('en-US'), formatBytes(n)]);
   row('peak allocated', b.peakAllocated);
   row('allocator block rounding', b.allocatorReserve);
+  row('cuBLAS workspaces (assumed)', b.cublasWorkspace);
   row('peak reserved (torch)', b.peakReserved);
-  row('CUDA context + cuBLAS workspace (assumed)', b.cudaContext);
+  row('CUDA context (assumed)', b.cudaContext);
   row('peak (nvidia-smi)', b.peak);
   if (b.pagedOptimizerState > 0) row('paged optimizer state (unified memory, not in the peak)', b.pagedOptimizerState);
   const budget = formatBytes(input.gpuMemoryBytes ?? 0);
@@ -227,14 +228,14 @@ export const estimateCommand: Command = {
     'ID is a catalog id (adamw, adafactor, adamw-8bit, ...) or any ecosystem spelling (adamw_torch_fused, paged_adamw_8bit,\n' +
     'torch.optim.SGD, optax.lion, ...). All sizes are bytes per GPU.\n' +
     'JSON: {"inputs", "params", "bytes": {"weights", "gradients", "optimizerState", "masterWeights",\n' +
-    '"optimizerTemporaries", "activations", "overhead", "cudaContext", "allocatorReserve", "pagedOptimizerState",\n' +
+    '"optimizerTemporaries", "activations", "overhead", "cudaContext", "allocatorReserve", "cublasWorkspace", "pagedOptimizerState",\n' +
     '"peakAllocated", "peakReserved", "peak"}, "baseDtype", "weightStorage", "fits", "verdict"}.\n' +
     'Recipe features (README "Memory the way recipes run"): --optimizer-in-backward (torchtune/PyTorch tutorial, LOMO),\n' +
     '--loss chunked|fused-linear (torchtune, Liger-Kernel), --activation-offload (torchtune OffloadActivations),\n' +
     'paged optimizers (bitsandbytes: state in unified memory, shown apart, verdict "fits with paging"),\n' +
     '--load-in-8bit (LLM.int8), --prepare-kbit (PEFT fp32 upcast), --modules-to-save (PEFT), --reference-model (TRL DPO),\n' +
     'GaLore as used: --optim-args rank=...,proj_type=...,update_proj_gap=..., --optim-target-modules, galore_adamw_8bit(_layerwise),\n' +
-    'CUDA context as a published assumption (transformers docs: 1343 MiB).',
+    'CUDA context (transformers docs: 1343 MiB) and cuBLAS workspaces (PyTorch default) as cited assumptions.',
   flags: [
     { name: 'optimizer', type: 'string', help: 'optimizer id or spelling (required)' },
     ...JOB_FLAGS,

@@ -19,7 +19,7 @@ import type { Allocation } from './activations';
 import { optimizerState } from './optimizer-state';
 import type { OptimizerStateResult } from './optimizer-state';
 import type { StateTensor } from '../optimizers/types';
-import { allocatorReserve, CUDA_CONTEXT } from './overhead';
+import { allocatorReserve, CUBLAS_WORKSPACE, CUDA_CONTEXT } from './overhead';
 import { dequantTemporary } from './dequant';
 import type { DequantTemporary } from './dequant';
 import { resolveLoadDtype, storageSplit } from './load-dtype';
@@ -320,13 +320,15 @@ export function estimateMemory(input: EstimateInput): MemoryEstimate {
     components.optimizerTemporaries + components.activations;
   const cudaContext = whole(context);
   const allocatorReserveBytes = whole(reserve);
-  const overhead = cudaContext + allocatorReserveBytes;
-  const peakReserved = peakAllocated + allocatorReserveBytes;
+  const cublasWorkspace = CUBLAS_WORKSPACE.bytesPerHandle * CUBLAS_WORKSPACE.handles;
+  const overhead = cudaContext + cublasWorkspace + allocatorReserveBytes;
+  const peakReserved = peakAllocated + allocatorReserveBytes + cublasWorkspace;
   const bytes: MemoryBytes = {
     ...components,
     overhead,
     cudaContext,
     allocatorReserve: allocatorReserveBytes,
+    cublasWorkspace,
     pagedOptimizerState: whole(paged),
     peakAllocated,
     peakReserved,
@@ -364,7 +366,7 @@ export function estimateMemory(input: EstimateInput): MemoryEstimate {
     notes.push(`sequence length ${input.seqLen} exceeds the model's maximum positions (${maxPos}).`);
   }
   notes.push(
-    `peak phase: ${stepIsPeak ? 'optimizer step' : 'forward/backward'}; overhead = CUDA context ${Math.round(context / 2 ** 20)} MiB (published figure, assumption) + allocator block rounding ${Math.round(reserve / 2 ** 20)} MiB (fragmentation not modelled).`,
+    `peak phase: ${stepIsPeak ? 'optimizer step' : 'forward/backward'}; overhead = CUDA context ${Math.round(context / 2 ** 20)} MiB (transformers docs' measurement, assumption; nvidia-smi shows it, torch's counters do not) + cuBLAS workspaces ${(cublasWorkspace / 2 ** 20).toFixed(1)} MiB (PyTorch's default ${CUBLAS_WORKSPACE.bytesPerHandle.toLocaleString('en-US')} B for ${CUBLAS_WORKSPACE.handles} handles, forward and backward threads; 32 MiB each on Hopper/Blackwell; assumption) + allocator block rounding ${Math.round(reserve / 2 ** 20)} MiB (fragmentation not modelled).`,
   );
   for (const w of input.model.warnings) notes.push(`model: ${w}`);
 

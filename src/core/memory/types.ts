@@ -85,12 +85,14 @@ export interface MemoryBytes {
   readonly masterWeights: number;
   readonly optimizerTemporaries: number;
   readonly activations: number;
-  /** CUDA/framework context plus allocator reserve at the peak phase. */
+  /** CUDA context, cuBLAS workspaces and allocator rounding at the peak phase. */
   readonly overhead: number;
   /** The CUDA context part of `overhead` (a published figure, an assumption: ./overhead.ts). */
   readonly cudaContext: number;
   /** The allocator's block rounding part of `overhead`. */
   readonly allocatorReserve: number;
+  /** cuBLAS workspaces (through torch's allocator), part of `overhead` and of `peakReserved` (./overhead.ts). */
+  readonly cublasWorkspace: number;
   /**
    * Paged optimizer state (bitsandbytes paged optimizers): CUDA unified memory, which torch's
    * counters do not see and the driver can evict to CPU RAM. Not part of any peak below.
@@ -98,7 +100,7 @@ export interface MemoryBytes {
   readonly pagedOptimizerState: number;
   /** Largest phase, allocated bytes only (no context, no reserve, no paged state). */
   readonly peakAllocated: number;
-  /** `peakAllocated` plus the allocator's rounding (torch.cuda.max_memory_reserved()), no paged state. */
+  /** `peakAllocated` plus the allocator's rounding and the cuBLAS workspaces (torch.cuda.max_memory_reserved()), no paged state. */
   readonly peakReserved: number;
   /** What nvidia-smi would show for the process (reserved + CUDA context), paged state excluded. */
   readonly peak: number;
