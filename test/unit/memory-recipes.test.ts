@@ -126,3 +126,15 @@ test('CUDA context and cuBLAS workspaces are their own lines: peak = reserved + 
   assert.equal(e.bytes.peak, e.bytes.peakReserved + e.bytes.cudaContext);
   assert.equal(e.bytes.overhead, e.bytes.cudaContext + e.bytes.cublasWorkspace + e.bytes.allocatorReserve);
 });
+
+test('ranking: a paged optimizer goes behind an equally scored one without paging; its paged state counts in the tie-break', async () => {
+  const { compareCandidates } = await import('../../src/core/advisor/score');
+  const plain = { optimizer: 'adamw-8bit', tier: 'does-not-fit', score: 4, peakBytes: 100 } as const;
+  const paged = { optimizer: 'paged-adamw-8bit', tier: 'does-not-fit', score: 4, peakBytes: 60, pagedBytes: 40 } as const;
+  assert.ok(compareCandidates(plain, paged) < 0);
+  assert.ok(compareCandidates(paged, plain) > 0);
+  // A better tier still wins: paging that makes a job fit ranks it first.
+  assert.ok(compareCandidates({ ...paged, tier: 'ok' }, plain) < 0);
+  // Two paged candidates compare by peak + paged state.
+  assert.ok(compareCandidates({ ...paged, peakBytes: 50, pagedBytes: 60 }, paged) > 0);
+});
