@@ -11,7 +11,7 @@
  *   no fp32 copy is stored and backward makes one chunk's gradient in the activation dtype at a
  *   time. In eager mode each chunk's fp32 log-softmax would be saved and the saving lost (a note
  *   says so).
- * - 'fused-linear': Liger-Kernel's fused linear cross-entropy (also what Unsloth and axolotl's
+ * - 'fused-linear': Liger-Kernel's fused linear cross-entropy (what axolotl's
  *   `liger_fused_linear_cross_entropy` use): the projection and the loss run chunk by chunk inside
  *   the forward, which computes the gradients right away; no logits survive the forward. Kept for
  *   backward: grad_input (tokens x hidden, activation dtype) and, when the head trains, grad_weight
