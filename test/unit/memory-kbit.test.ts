@@ -65,3 +65,11 @@ test('DPO reference model: a frozen copy of the base for a full fine-tune, none 
   assert.equal(ldpo.bytes.weights, l.bytes.weights);
   assert.ok(ldpo.notes.some((n) => n.includes('adapter disabled')));
 });
+
+test('modules_to_save on a head tied to the embeddings copies it as its own trainable weight', () => {
+  const tied = llamaLike({ vocab: 1000, hidden: 64, layers: 2, heads: 4, kvHeads: 4, headDim: 16, intermediate: 256, tied: true });
+  const e = estimateMemory(resolveEstimateInput({ ...base, model: tied, lora: { ...lora, modulesToSave: ['lm_head'] } }));
+  const copy = group(e, 'modules-to-save', 'bf16');
+  assert.deepEqual([copy?.tensors, copy?.elements], [1, 64_000]);
+  assert.equal(e.params.trainable, 64_000 + 2 * 2 * (4 * 64 + 64 * 4)); // the copy + A/B of q_proj and v_proj in 2 layers
+});

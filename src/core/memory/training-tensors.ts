@@ -104,14 +104,14 @@ function withLora(model: ModelInventory, split: PrecisionSplit, lora: LoraConfig
     const { matched, unmatched } = modulesToSaveTensors(model.tensors, lora.modulesToSave);
     let copied = 0;
     for (const t of matched) {
-      const dtype = baseDtype.get(t.name);
+      const dtype = baseDtype.get(t.tiedTo ?? t.name);
       if (dtype === undefined || dtype === 'nf4' || dtype === 'int8') {
         notes.push(`modules_to_save: ${t.name} is quantised; a trainable copy of a quantised module is not modelled and was skipped.`);
         continue;
       }
       // Under DeepSpeed mixed precision the engine holds trainable tensors in half with fp32 masters.
       const copyDtype: DType = split.masterWeights ? split.weights : dtype;
-      const copy = trainableCopy(t);
+      const copy = trainableCopy({ ...t, tiedTo: undefined });
       const elements = numel(t.shape);
       stored.push({ tensor: copy, elements, dtype: copyDtype, bytes: bytesOf(elements, copyDtype), adapter: false, part: 'modules-to-save' });
       dtypeOf.set(copy.name, copyDtype);
