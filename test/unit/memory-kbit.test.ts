@@ -51,6 +51,8 @@ test('modules_to_save: a trainable copy with its gradients and optimizer state, 
   assert.equal(saved.bytes.gradients - plain.bytes.gradients, 64_000 * 2); // bf16 gradients of the copy
   assert.equal(saved.bytes.optimizerState - plain.bytes.optimizerState, 2 * 64_000 * 2); // two bf16 moments (adapters keep fp32)
   assert.ok(saved.notes.some((n) => n.includes('modules_to_save lm_head')));
+  // The trained head keeps its input for backward: 1 x 8 tokens x 64 hidden in bf16.
+  assert.equal(saved.bytes.activations - plain.bytes.activations, 8 * 64 * 2);
 });
 
 test('DPO reference model: a frozen copy of the base for a full fine-tune, none under LoRA', () => {
