@@ -394,7 +394,8 @@ export const readToggles: Reader<EstimateToggles> = record((o, p) => ({
 }));
 
 const MEMORY_FIELDS = [
-  'weights', 'gradients', 'optimizerState', 'masterWeights', 'optimizerTemporaries', 'activations', 'overhead', 'peakAllocated', 'peak',
+  'weights', 'gradients', 'optimizerState', 'masterWeights', 'optimizerTemporaries', 'activations', 'overhead', 'cudaContext',
+  'allocatorReserve', 'cublasWorkspace', 'pagedOptimizerState', 'peakAllocated', 'peakReserved', 'peak',
 ] as const satisfies readonly (keyof MemoryBytes)[];
 
 const readMemoryBytes: Reader<MemoryBytes> = record((o, p) => {

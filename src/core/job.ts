@@ -52,7 +52,8 @@ function jobLoraTargets(job: ScanJob, model: ModelInventory): LoraConfig | null 
       const s = job.pendingLora.source;
       throw new InputError(`LoRA is on but no target modules are given and PEFT has no default for model type '${modelType}'`, s.path, s.range.line, s.range.column);
     }
-    return { rank: job.pendingLora.rank, targets, qlora: job.pendingLora.qlora };
+    const { rank, qlora, int8, modulesToSave } = job.pendingLora;
+    return { rank, targets, qlora, ...(int8 === true ? { int8 } : {}), ...(modulesToSave !== undefined ? { modulesToSave } : {}) };
   }
   return null;
 }
@@ -71,6 +72,10 @@ export function jobEstimateBase(job: ScanJob, model: ModelInventory, opts: JobOp
   put('precision', s.precision);
   put('loadDtype', s.loadDtype);
   put('gradientCheckpointing', s.gradientCheckpointing);
+  put('optimizerInBackward', s.optimizerInBackward);
+  put('loss', s.loss);
+  put('activationOffload', s.activationOffload);
+  put('referenceModel', s.referenceModel);
   put('zeroStage', s.zeroStage);
   put('offload', s.offload);
   put('gpus', opts.gpus ?? s.gpus);

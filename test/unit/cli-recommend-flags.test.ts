@@ -28,6 +28,8 @@ const NOT_JOB_FLAGS = new Set(['optimizer', 'json', ...HUB_FLAGS.map((f) => f.na
  * accumulation 8, seq 2048, bf16 AMP, no checkpointing, no ZeRO, no LoRA), with the key it has in
  * `inputs.overrides`. A flag added to `estimate` without an entry here fails the test.
  */
+const LORA_4BIT = { rank: 16, targets: ['q_proj', 'k_proj'], qlora: true, computeDtype: 'bf16', prepareKbit: true, modulesToSave: ['lm_head'] };
+const LORA_8BIT = { rank: 16, targets: ['q_proj', 'k_proj'], qlora: false, int8: true, prepareKbit: true, modulesToSave: ['lm_head'] };
 const SAMPLES: Readonly<Record<string, { readonly argv: readonly string[]; readonly key: string; readonly value: unknown }>> = {
   'batch-size': { argv: ['--batch-size', '2'], key: 'batchSize', value: 2 },
   'grad-accum': { argv: ['--grad-accum', '4'], key: 'gradAccum', value: 4 },
@@ -41,12 +43,29 @@ const SAMPLES: Readonly<Record<string, { readonly argv: readonly string[]; reado
   'zero-accounting': { argv: ['--zero-accounting', 'paper'], key: 'zeroAccounting', value: 'paper' },
   gpus: { argv: ['--gpus', '4'], key: 'gpus', value: 4 },
   offload: { argv: ['--offload', 'optimizer'], key: 'offload', value: 'optimizer' },
-  'lora-rank': { argv: ['--lora-rank', '16'], key: 'lora', value: { rank: 16, targets: ['q_proj', 'k_proj'], qlora: true, computeDtype: 'bf16' } },
-  'lora-targets': { argv: ['--lora-targets', 'q_proj,k_proj'], key: 'lora', value: { rank: 16, targets: ['q_proj', 'k_proj'], qlora: true, computeDtype: 'bf16' } },
-  qlora: { argv: ['--qlora'], key: 'lora', value: { rank: 16, targets: ['q_proj', 'k_proj'], qlora: true, computeDtype: 'bf16' } },
-  'bnb-4bit-compute-dtype': { argv: ['--bnb-4bit-compute-dtype', 'bf16'], key: 'lora', value: { rank: 16, targets: ['q_proj', 'k_proj'], qlora: true, computeDtype: 'bf16' } },
+  'lora-rank': { argv: ['--lora-rank', '16'], key: 'lora', value: LORA_4BIT },
+  'lora-targets': { argv: ['--lora-targets', 'q_proj,k_proj'], key: 'lora', value: LORA_4BIT },
+  qlora: { argv: ['--qlora'], key: 'lora', value: LORA_4BIT },
+  'bnb-4bit-compute-dtype': { argv: ['--bnb-4bit-compute-dtype', 'bf16'], key: 'lora', value: LORA_4BIT },
+  'load-in-8bit': { argv: ['--load-in-8bit'], key: 'lora', value: LORA_8BIT },
+  'prepare-kbit': { argv: ['--prepare-kbit'], key: 'lora', value: LORA_4BIT },
+  'modules-to-save': { argv: ['--modules-to-save', 'lm_head'], key: 'lora', value: LORA_4BIT },
+  'reference-model': { argv: ['--reference-model'], key: 'referenceModel', value: true },
+  'optimizer-in-backward': { argv: ['--optimizer-in-backward'], key: 'optimizerInBackward', value: true },
+  loss: { argv: ['--loss', 'chunked'], key: 'loss', value: { kind: 'chunked', chunks: 4, compiled: false } },
+  'loss-chunks': { argv: ['--loss-chunks', '4'], key: 'loss', value: { kind: 'chunked', chunks: 4, compiled: false } },
+  'loss-eager': { argv: ['--loss-eager'], key: 'loss', value: { kind: 'chunked', chunks: 4, compiled: false } },
+  'activation-offload': { argv: ['--activation-offload'], key: 'activationOffload', value: true },
+  'optim-args': { argv: ['--optim-args', 'rank=64,update_proj_gap=200'], key: 'hyperparameters', value: { rank: 64, update_proj_gap: 200, target_modules: 'attn,mlp' } },
+  'optim-target-modules': { argv: ['--optim-target-modules', 'attn,mlp'], key: 'hyperparameters', value: { rank: 64, update_proj_gap: 200, target_modules: 'attn,mlp' } },
   'gpu-memory': { argv: ['--gpu-memory', '80GB'], key: 'gpuMemoryBytes', value: 80e9 },
 };
+
+/** Flags that exclude each other (the base weights are 4-bit or 8-bit, not both): each run leaves one side out. */
+const RUNS: readonly { readonly without: ReadonlySet<string>; readonly lora: unknown }[] = [
+  { without: new Set(['load-in-8bit']), lora: LORA_4BIT },
+  { without: new Set(['qlora', 'bnb-4bit-compute-dtype']), lora: LORA_8BIT },
+];
 
 test("recommend has every one of estimate's job flags, with the same type, choices and bounds", () => {
   const mine = new Map(recommendCommand.flags.map((f) => [f.name, f]));
@@ -62,23 +81,29 @@ test("recommend has every one of estimate's job flags, with the same type, choic
 
 test('every job flag reaches the estimate: recommend with all of them equals estimate with the same flags', async () => {
   const jobFlags = estimateCommand.flags.filter((f) => !NOT_JOB_FLAGS.has(f.name));
-  const argv = jobFlags.flatMap((f) => SAMPLES[f.name].argv);
-  const rec = await cli('recommend', 'examples/llama2-7b-sft', ...argv, '--json');
-  assert.equal(rec.code, 0, rec.err);
-  const doc = JSON.parse(rec.out);
-  // Echoed as overrides (the GPU memory and count have their own `inputs` fields).
-  for (const f of jobFlags) {
-    const s = SAMPLES[f.name];
-    if (s.key === 'gpuMemoryBytes') assert.equal(doc.inputs.gpuMemoryBytes, s.value);
-    else if (s.key === 'gpus') assert.equal(doc.inputs.gpus, s.value);
-    else assert.deepEqual(doc.inputs.overrides[s.key], s.value, f.name);
+  const covered = new Set<string>();
+  for (const run of RUNS) {
+    const flags = jobFlags.filter((f) => !run.without.has(f.name));
+    for (const f of flags) covered.add(f.name);
+    const argv = flags.flatMap((f) => SAMPLES[f.name].argv);
+    const rec = await cli('recommend', 'examples/llama2-7b-sft', ...argv, '--json');
+    assert.equal(rec.code, 0, rec.err || rec.out.slice(0, 2000));
+    const doc = JSON.parse(rec.out);
+    // Echoed as overrides (the GPU memory and count have their own `inputs` fields).
+    for (const f of flags) {
+      const s = SAMPLES[f.name];
+      if (s.key === 'gpuMemoryBytes') assert.equal(doc.inputs.gpuMemoryBytes, s.value);
+      else if (s.key === 'gpus') assert.equal(doc.inputs.gpus, s.value);
+      else assert.deepEqual(doc.inputs.overrides[s.key], s.key === 'lora' ? run.lora : s.value, f.name);
+    }
+    const est = await cli('estimate', 'meta-llama/Llama-2-7b-hf', '--optimizer', 'adamw_torch', ...argv, '--json');
+    assert.equal(est.code, 0, est.err);
+    const estimate = JSON.parse(est.out);
+    const adamw = doc.jobs[0].recommendations.find((r: { optimizer: string }) => r.optimizer === 'adamw');
+    assert.equal(adamw.peakBytes, estimate.bytes.peak);
+    assert.equal(adamw.fits, estimate.fits);
   }
-  const est = await cli('estimate', 'meta-llama/Llama-2-7b-hf', '--optimizer', 'adamw_torch', ...argv, '--json');
-  assert.equal(est.code, 0, est.err);
-  const estimate = JSON.parse(est.out);
-  const adamw = doc.jobs[0].recommendations.find((r: { optimizer: string }) => r.optimizer === 'adamw');
-  assert.equal(adamw.peakBytes, estimate.bytes.peak);
-  assert.equal(adamw.fits, estimate.fits);
+  assert.deepEqual([...covered].sort(), jobFlags.map((f) => f.name).sort(), 'every job flag is in some run');
 });
 
 test("without flags the job's own settings are used; a flag changes only what it names", async () => {

@@ -116,6 +116,39 @@ test('estimate --load-dtype: the base dtype and the weights by dtype in JSON (sc
   assert.equal(bad.code, 2);
 });
 
+test('estimate: recipe flags (optimizer in backward, chunked loss, offload) in JSON and table; paged state apart with its verdict', async () => {
+  const args = ['estimate', 'meta-llama/Llama-3.1-8B', '--optimizer', 'bitsandbytes.optim.PagedAdamW8bit', '--precision', 'bf16', '--load-dtype', 'bf16',
+    '--batch-size', '2', '--seq-len', '2048', '--gradient-checkpointing', '--optimizer-in-backward', '--loss', 'chunked', '--gpu-memory', '24GiB'];
+  const j = await cli(...args, '--json');
+  assert.equal(j.code, 0, j.err);
+  const doc = JSON.parse(j.out);
+  validate('estimate.schema.json', doc);
+  assert.deepEqual([doc.inputs.optimizerInBackward, doc.inputs.loss, doc.inputs.activationOffload], [true, { kind: 'chunked', chunks: 8, compiled: true }, false]);
+  assert.equal(doc.verdict, 'fits-with-paging');
+  assert.equal(doc.fits, true);
+  assert.equal(doc.bytes.peak, doc.bytes.peakReserved + doc.bytes.cudaContext);
+  assert.ok(doc.bytes.pagedOptimizerState > doc.bytes.optimizerState);
+  const t = await cli(...args);
+  assert.match(t.out, /paged optimizer state \(unified memory, not in the peak\)/);
+  assert.match(t.out, /CUDA context \(assumed\)/);
+  assert.match(t.out, /cuBLAS workspaces \(assumed\)/);
+  assert.match(t.out, /fits with paging in 24\.0 GiB per GPU/);
+  const k = await cli('estimate', 'meta-llama/Llama-3.2-1B', '--optimizer', 'adamw_torch', '--lora-rank', '8', '--load-in-8bit', '--prepare-kbit',
+    '--modules-to-save', 'embed_tokens', '--reference-model', '--seq-len', '256', '--json');
+  assert.equal(k.code, 0, k.err);
+  const kd = JSON.parse(k.out);
+  validate('estimate.schema.json', kd);
+  assert.deepEqual([kd.inputs.lora.int8, kd.inputs.lora.prepareKbit, kd.inputs.lora.modulesToSave, kd.inputs.referenceModel], [true, true, ['embed_tokens'], true]);
+  assert.ok(kd.weightStorage.some((g: { part: string; dtype: string }) => g.part === 'base' && g.dtype === 'int8'));
+  assert.ok(kd.weightStorage.some((g: { part: string }) => g.part === 'modules-to-save'));
+  const needsRank = await cli('estimate', 'gpt2', '--optimizer', 'adamw', '--load-in-8bit');
+  assert.equal(needsRank.code, 2);
+  assert.match(needsRank.err, /--load-in-8bit needs --lora-rank/);
+  const bad = await cli('estimate', 'gpt2', '--optimizer', 'adamw', '--loss-chunks', '4');
+  assert.equal(bad.code, 2);
+  assert.match(bad.err, /--loss-chunks needs --loss chunked/);
+});
+
 test('estimate: sizes take GiB (2^30), GB (1e9) and plain bytes', async () => {
   const gib = JSON.parse((await cli('estimate', 'gpt2', '--optimizer', 'sgd', '--gpu-memory', '24GiB', '--json')).out);
   const gb = JSON.parse((await cli('estimate', 'gpt2', '--optimizer', 'sgd', '--gpu-memory=24GB', '--json')).out);

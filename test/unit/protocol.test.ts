@@ -21,7 +21,7 @@ const MEMORY: MemoryView = {
     {
       optimizer: 'adamw',
       name: 'AdamW',
-      bytes: { weights: 1, gradients: 2, optimizerState: 3, masterWeights: 0, optimizerTemporaries: 0, activations: 4, overhead: 5, peakAllocated: 10, peak: 15 },
+      bytes: { weights: 1, gradients: 2, optimizerState: 3, masterWeights: 0, optimizerTemporaries: 0, activations: 4, overhead: 5, cudaContext: 4, allocatorReserve: 1, cublasWorkspace: 0, pagedOptimizerState: 0, peakAllocated: 10, peakReserved: 11, peak: 15 },
       fits: true,
       error: null,
     },

@@ -177,3 +177,20 @@ test('TRL / alignment-handbook YAML is read as Trainer arguments; PyYAML-only st
   assert.match(result.warnings[0].message, /PyYAML .* reads 2e-5 as the string "2e-5"/);
   assert.deepEqual(scanYaml(recipe.replace('2e-5', '2.0e-05')).warnings, []);
 });
+
+test('recipe memory features: load_in_8bit, lora_modules_to_save, rl: dpo and the Liger fused linear loss', () => {
+  const text = [
+    'base_model: meta-llama/Llama-3.2-1B', 'adapter: lora', 'load_in_8bit: true', 'lora_r: 16',
+    'lora_target_modules:', '  - q_proj', '  - v_proj', 'lora_modules_to_save:', '  - embed_tokens', '  - lm_head',
+    'rl: dpo', 'liger_fused_linear_cross_entropy: true', 'micro_batch_size: 2', 'sequence_len: 1024', '',
+  ].join('\n');
+  const job = scanYaml(text).jobs[0];
+  assert.deepEqual(job.settings.lora, { rank: 16, targets: ['q_proj', 'v_proj'], qlora: false, int8: true, modulesToSave: ['embed_tokens', 'lm_head'] });
+  assert.equal(job.settings.referenceModel, true);
+  assert.deepEqual(job.settings.loss, { kind: 'fused-linear' });
+  assert.deepEqual(job.sources['lora.int8']?.range, on(3, 15, 19)); // `load_in_8bit: true`
+  // Without targets the extras wait for PEFT's defaults of the model type.
+  const pending = scanYaml(text.replace('lora_target_modules:\n  - q_proj\n  - v_proj\n', '')).jobs[0];
+  assert.equal(pending.settings.lora?.int8 ?? pending.pendingLora?.int8, true);
+  assert.deepEqual(pending.settings.lora?.modulesToSave ?? pending.pendingLora?.modulesToSave, ['embed_tokens', 'lm_head']);
+});

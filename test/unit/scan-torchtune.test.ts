@@ -97,3 +97,32 @@ test('wrong values are error findings; other component-style YAML is not torchtu
   // Hydra configs say _target_, not _component_
   assert.equal(scanYaml('model:\n  _target_: my.Model\nother:\n  _component_: mylib.Thing\n').findings.length, 0);
 });
+
+test('recipe memory features: optimizer_in_bwd, the loss component and activation offloading reach the estimate', async () => {
+  const { advisorInputForJob } = await import('../../src/core/job');
+  const { inventoryForRef } = await import('../../src/core/models');
+  // The settings of torchtune's llama3_1/8B_full_single_device.yaml (README "Memory and training speed").
+  const text = [
+    'model:', '  _component_: torchtune.models.llama3_1.llama3_1_8b',
+    'batch_size: 2', 'optimizer:', '  _component_: bitsandbytes.optim.PagedAdamW8bit', '  lr: 2e-5',
+    'loss:', '  _component_: torchtune.modules.loss.CEWithChunkedOutputLoss',
+    'gradient_accumulation_steps: 1', 'optimizer_in_bwd: True', 'enable_activation_checkpointing: True',
+    'enable_activation_offloading: False', 'dtype: bf16', '',
+  ].join('\n');
+  const job = scanYaml(text).jobs[0];
+  assert.equal(job.settings.optimizerInBackward, true);
+  // torchtune runs the loss eagerly unless `compile: True` (its default is False).
+  assert.deepEqual(job.settings.loss, { kind: 'chunked', chunks: 8, compiled: false });
+  assert.equal(job.settings.activationOffload, false);
+  assert.deepEqual(job.sources.optimizerInBackward?.range, on(10, 19, 23)); // `optimizer_in_bwd: True`
+  const input = advisorInputForJob(job, inventoryForRef('meta-llama/Llama-3.1-8B'), { gpuMemoryBytes: 24 * 2 ** 30, priority: 'memory' });
+  assert.equal(input.estimateBase.optimizerInBackward, true);
+  assert.deepEqual(input.estimateBase.loss, { kind: 'chunked', chunks: 8, compiled: false });
+  // num_output_chunks is read; an unknown loss is a warning, not a guess.
+  const custom = scanYaml(text.replace('CEWithChunkedOutputLoss', 'LinearCrossEntropyLoss\n  num_output_chunks: 16'));
+  assert.deepEqual(custom.jobs[0].settings.loss, { kind: 'chunked', chunks: 16, compiled: false });
+  const compiled = scanYaml(text.replace('dtype: bf16', 'dtype: bf16\ncompile: True'));
+  assert.deepEqual(compiled.jobs[0].settings.loss, { kind: 'chunked', chunks: 8, compiled: true });
+  const other = scanYaml(text.replace('torchtune.modules.loss.CEWithChunkedOutputLoss', 'my.Loss'));
+  assert.equal(other.jobs[0].settings.loss, undefined);
+});

@@ -1,7 +1,8 @@
 import { resolveEstimateInput } from '../../core/memory/defaults';
 import { estimateMemory } from '../../core/memory/estimate';
 import type { EstimateOverrides } from '../../core/evaluate';
-import type { EstimateInput, MemoryEstimate } from '../../core/memory/types';
+import type { EstimateInput, LossConfig, MemoryEstimate } from '../../core/memory/types';
+import { TORCHTUNE_OUTPUT_CHUNKS } from '../../core/memory/loss';
 import type { ModelInventory } from '../../core/models/types';
 import { peftDefaultLoraTargets } from '../../core/scan';
 import { resolveOptimizer } from '../../core/optimizers';
@@ -12,6 +13,7 @@ import { JSON_FLAG, flag, printJson, type Command } from '../command';
 import { EXIT, printHuman, table } from '../io';
 import { loadModel } from '../model-source';
 import { consentOf, HUB_FLAGS } from '../model-lookup';
+import { parseOptimArgs } from '../../core/scan/trainer-args';
 
 /** Flags that describe the job; shared by `estimate` and `recommend`. */
 export const JOB_FLAGS: readonly FlagSpec[] = [
@@ -31,6 +33,17 @@ export const JOB_FLAGS: readonly FlagSpec[] = [
   { name: 'lora-targets', type: 'list', help: 'LoRA target modules, comma-separated, or all-linear', defaultText: "PEFT's default for the model type (e.g. q_proj,v_proj for llama)" },
   { name: 'qlora', type: 'bool', help: '4-bit NF4 base weights (needs --lora-rank)', defaultText: 'off' },
   { name: 'bnb-4bit-compute-dtype', type: 'string', choices: ['fp32', 'bf16', 'fp16'], help: 'QLoRA: dtype 4-bit weights are dequantised to (needs --qlora)', defaultText: "fp32 (BitsAndBytesConfig's default); pure bf16/fp16: that dtype" },
+  { name: 'load-in-8bit', type: 'bool', help: 'LLM.int8 base weights: int8 + one fp32 scale per row, bitsandbytes load_in_8bit (needs --lora-rank)', defaultText: 'off' },
+  { name: 'prepare-kbit', type: 'bool', help: "PEFT prepare_model_for_kbit_training: non-quantised fp16/bf16 weights cast to fp32 (needs --qlora or --load-in-8bit)", defaultText: 'off' },
+  { name: 'modules-to-save', type: 'list', help: 'PEFT modules_to_save: leaf module names given full trainable copies with gradients and optimizer state (needs --lora-rank)', defaultText: 'none' },
+  { name: 'reference-model', type: 'bool', help: 'DPO: a frozen reference copy of the model (full fine-tune; with LoRA the adapter-disabled base serves, no copy)', defaultText: 'off' },
+  { name: 'optimizer-in-backward', type: 'bool', help: 'step each parameter in a backward hook and free its gradient (torchtune optimizer_in_bwd, LOMO; HF *_layerwise spellings imply it): one gradient in flight instead of all; no gradient accumulation', defaultText: 'off' },
+  { name: 'loss', type: 'string', choices: ['standard', 'chunked', 'fused-linear'], help: 'cross-entropy over the vocabulary: standard = full fp32 logits (transformers); chunked = bf16 logits, one chunk upcast at a time (torchtune CEWithChunkedOutputLoss / LinearCrossEntropyLoss); fused-linear = no logits kept (Liger-Kernel fused linear CE)', defaultText: 'standard' },
+  { name: 'loss-chunks', type: 'int', min: 1, max: 65_536, help: 'chunks of the chunked loss (torchtune num_output_chunks; needs --loss chunked)', defaultText: '8' },
+  { name: 'loss-eager', type: 'bool', help: 'the chunked loss runs without torch.compile (torchtune compile: False): each chunk\'s fp32 log-softmax is saved (needs --loss chunked)', defaultText: 'compiled, as torchtune recommends and its published figures ran' },
+  { name: 'activation-offload', type: 'bool', help: 'saved activations go to CPU memory in forward, come back in backward (torchtune enable_activation_offloading, DeepSpeed cpu_checkpointing)', defaultText: 'off' },
+  { name: 'optim-args', type: 'string', help: "optimizer hyperparameters as HF's optim_args, e.g. GaLore 'rank=1024,update_proj_gap=500,scale=0.25,proj_type=std'", defaultText: "the reference implementation's defaults" },
+  { name: 'optim-target-modules', type: 'list', help: "GaLore: HF optim_target_modules, substrings of the module path (e.g. attn,mlp) or all-linear", defaultText: 'every hidden Linear weight' },
   { name: 'gpu-memory', type: 'size', help: 'memory of one GPU: 24GiB (2^30), 80GB (1e9) or bytes', defaultText: 'unknown (fits = null)' },
 ];
 
@@ -53,17 +66,43 @@ export function jobOverrides(args: ParsedArgs): EstimateOverrides {
   set('gpus', flag<number>(args, 'gpus'));
   set('offload', flag<string>(args, 'offload'));
   set('gpuMemoryBytes', flag<number>(args, 'gpu-memory'));
+  set('optimizerInBackward', flag<boolean>(args, 'optimizer-in-backward'));
+  set('activationOffload', flag<boolean>(args, 'activation-offload'));
+  set('referenceModel', flag<boolean>(args, 'reference-model'));
+  const optimArgs = flag<string>(args, 'optim-args');
+  const galoreTargets = flag<readonly string[]>(args, 'optim-target-modules');
+  if (optimArgs !== undefined || galoreTargets !== undefined) {
+    const parsed = optimArgs === undefined ? {} : parseOptimArgs(optimArgs);
+    if (typeof parsed === 'string') throw new InputError(`--optim-args ${parsed}`);
+    o['hyperparameters'] = { ...parsed, ...(galoreTargets !== undefined ? { target_modules: galoreTargets.join(',') } : {}) };
+  }
+  const loss = flag<LossConfig['kind']>(args, 'loss');
+  const chunks = flag<number>(args, 'loss-chunks');
+  const eager = flag<boolean>(args, 'loss-eager');
+  if (chunks !== undefined && loss !== 'chunked') throw new InputError('--loss-chunks needs --loss chunked');
+  if (eager !== undefined && loss !== 'chunked') throw new InputError('--loss-eager needs --loss chunked');
+  if (loss !== undefined) o['loss'] = loss === 'chunked' ? { kind: loss, chunks: chunks ?? TORCHTUNE_OUTPUT_CHUNKS, compiled: eager !== true } : { kind: loss };
   const rank = flag<number>(args, 'lora-rank');
   const targets = flag<readonly string[]>(args, 'lora-targets');
   const qlora = flag<boolean>(args, 'qlora') ?? false;
   const computeDtype = flag<FloatDtype>(args, 'bnb-4bit-compute-dtype');
-  if (rank === undefined && (targets !== undefined || qlora)) {
-    throw new InputError(`${qlora ? '--qlora' : '--lora-targets'} needs --lora-rank`);
+  const int8 = flag<boolean>(args, 'load-in-8bit') ?? false;
+  const prepareKbit = flag<boolean>(args, 'prepare-kbit') ?? false;
+  const modulesToSave = flag<readonly string[]>(args, 'modules-to-save');
+  if (rank === undefined && (targets !== undefined || qlora || int8 || modulesToSave !== undefined)) {
+    throw new InputError(`${qlora ? '--qlora' : int8 ? '--load-in-8bit' : modulesToSave !== undefined ? '--modules-to-save' : '--lora-targets'} needs --lora-rank`);
   }
+  if (prepareKbit && !qlora && !int8) throw new InputError('--prepare-kbit needs --qlora or --load-in-8bit');
   if (computeDtype !== undefined && !qlora) throw new InputError('--bnb-4bit-compute-dtype needs --qlora');
   if (rank !== undefined) {
     const t = targets === undefined ? undefined : targets.length === 1 && targets[0] === 'all-linear' ? 'all-linear' : targets;
-    o['lora'] = { rank, targets: t, qlora, ...(computeDtype !== undefined ? { computeDtype } : {}) };
+    o['lora'] = {
+      rank, targets: t, qlora,
+      ...(computeDtype !== undefined ? { computeDtype } : {}),
+      ...(int8 ? { int8 } : {}),
+      ...(prepareKbit ? { prepareKbit } : {}),
+      ...(modulesToSave !== undefined ? { modulesToSave } : {}),
+    };
   }
   return o as EstimateOverrides;
 }
@@ -101,6 +140,10 @@ export function inputsDocument(input: EstimateInput, modelSource: string) {
     gpus: input.gpus,
     offload: input.offload,
     lora: input.lora,
+    optimizerInBackward: input.optimizerInBackward,
+    loss: input.loss,
+    activationOffload: input.activationOffload,
+    referenceModel: input.referenceModel,
     gpuMemoryBytes: input.gpuMemoryBytes,
   };
 }
@@ -113,6 +156,7 @@ export function estimateDocument(input: EstimateInput, est: MemoryEstimate, mode
     baseDtype: est.baseDtype,
     weightStorage: est.weightStorage,
     fits: est.fits,
+    verdict: est.verdict,
     peakPhase: est.peakPhase,
     notes: [...est.notes],
     warnings: [...input.model.warnings],
@@ -126,11 +170,14 @@ const COMPONENTS: readonly (readonly [keyof MemoryEstimate['bytes'], string])[] 
   ['masterWeights', 'fp32 master weights'],
   ['optimizerTemporaries', 'optimizer-step temporaries'],
   ['activations', 'activations'],
-  ['overhead', 'CUDA context + allocator reserve'],
 ];
 
 function weightGroupLabel(g: MemoryEstimate['weightStorage'][number]): string {
-  const what = g.part === 'adapter' ? 'LoRA adapters' : g.trainable ? 'base (trained)' : 'base (frozen)';
+  const what =
+    g.part === 'adapter' ? 'LoRA adapters'
+    : g.part === 'modules-to-save' ? 'modules_to_save copies (trained)'
+    : g.part === 'reference' ? 'reference model (frozen)'
+    : g.trainable ? 'base (trained)' : 'base (frozen)';
   return `${what}, ${g.dtype}, ${g.tensors} tensor${g.tensors === 1 ? '' : 's'}`;
 }
 
@@ -142,17 +189,28 @@ export function renderEstimate(input: EstimateInput, est: MemoryEstimate, modelS
     // What the weights are made of (before ZeRO partitioning), by part and dtype.
     if (key === 'weights') for (const g of est.weightStorage) rows.push([`  ${weightGroupLabel(g)}`, g.bytes.toLocaleString('en-US'), formatBytes(g.bytes)]);
   }
-  rows.push(['peak allocated', b.peakAllocated.toLocaleString('en-US'), formatBytes(b.peakAllocated)]);
-  rows.push(['peak (nvidia-smi)', b.peak.toLocaleString('en-US'), formatBytes(b.peak)]);
+  const row = (label: string, n: number): void => void rows.push([label, n.toLocaleString('en-US'), formatBytes(n)]);
+  row('peak allocated', b.peakAllocated);
+  row('allocator block rounding', b.allocatorReserve);
+  row('cuBLAS workspaces (assumed)', b.cublasWorkspace);
+  row('peak reserved (torch)', b.peakReserved);
+  row('CUDA context (assumed)', b.cudaContext);
+  row('peak (nvidia-smi)', b.peak);
+  if (b.pagedOptimizerState > 0) row('paged optimizer state (unified memory, not in the peak)', b.pagedOptimizerState);
+  const budget = formatBytes(input.gpuMemoryBytes ?? 0);
   const fit =
-    est.fits === null
+    est.verdict === null
       ? 'fits: unknown (give --gpu-memory)'
-      : `${est.fits ? 'fits' : 'does NOT fit'} in ${formatBytes(input.gpuMemoryBytes ?? 0)} per GPU`;
-  const lora = input.lora ? `, ${input.lora.qlora ? 'QLoRA' : 'LoRA'} r${input.lora.rank}` : '';
+      : est.verdict === 'fits'
+      ? `fits in ${budget} per GPU`
+      : est.verdict === 'fits-with-paging'
+      ? `fits with paging in ${budget} per GPU (the paged optimizer state may spill to CPU RAM, slower)`
+      : `does NOT fit in ${budget} per GPU`;
+  const lora = input.lora ? `, ${input.lora.qlora ? 'QLoRA' : input.lora.int8 === true ? 'LoRA over int8' : 'LoRA'} r${input.lora.rank}` : '';
   return [
     `${input.model.architecture} from ${modelSource} · ${input.optimizer.spec.name} (${input.optimizer.spelling}) · ` +
       `${input.precision} · micro-batch ${input.batchSize} · ${input.model.shape.kind === 'cnn' ? `image ${input.imageSize}px` : `seq ${input.seqLen}`}` +
-      `${input.gradientCheckpointing ? ' · checkpointing' : ''}${input.zeroStage ? ` · ZeRO-${input.zeroStage}` : ''} · ${input.gpus} GPU${input.gpus > 1 ? 's' : ''}${lora}`,
+      `${input.gradientCheckpointing ? ' · checkpointing' : ''}${input.activationOffload ? ' · activation offload' : ''}${input.optimizerInBackward ? ' · optimizer in backward' : ''}${input.loss.kind !== 'standard' ? ` · ${input.loss.kind} loss` : ''}${input.zeroStage ? ` · ZeRO-${input.zeroStage}` : ''} · ${input.gpus} GPU${input.gpus > 1 ? 's' : ''}${lora}`,
     `params ${est.params.total.toLocaleString('en-US')} (trainable ${est.params.trainable.toLocaleString('en-US')}); base weights in ${est.baseDtype.dtype}${est.baseDtype.source === 'assumed' ? ' (assumed)' : ''}; per GPU, peak in the ${est.peakPhase} phase:`,
     '',
     table(rows, [false, true, true]),
@@ -171,7 +229,14 @@ export const estimateCommand: Command = {
     'ID is a catalog id (adamw, adafactor, adamw-8bit, ...) or any ecosystem spelling (adamw_torch_fused, paged_adamw_8bit,\n' +
     'torch.optim.SGD, optax.lion, ...). All sizes are bytes per GPU.\n' +
     'JSON: {"inputs", "params", "bytes": {"weights", "gradients", "optimizerState", "masterWeights",\n' +
-    '"optimizerTemporaries", "activations", "overhead", "peakAllocated", "peak"}, "baseDtype", "weightStorage", "fits"}',
+    '"optimizerTemporaries", "activations", "overhead", "cudaContext", "allocatorReserve", "cublasWorkspace", "pagedOptimizerState",\n' +
+    '"peakAllocated", "peakReserved", "peak"}, "baseDtype", "weightStorage", "fits", "verdict"}.\n' +
+    'Recipe features (README "Memory the way recipes run"): --optimizer-in-backward (torchtune/PyTorch tutorial, LOMO),\n' +
+    '--loss chunked|fused-linear (torchtune, Liger-Kernel), --activation-offload (torchtune OffloadActivations),\n' +
+    'paged optimizers (bitsandbytes: state in unified memory, shown apart, verdict "fits with paging"),\n' +
+    '--load-in-8bit (LLM.int8), --prepare-kbit (PEFT fp32 upcast), --modules-to-save (PEFT), --reference-model (TRL DPO),\n' +
+    'GaLore as used: --optim-args rank=...,proj_type=...,update_proj_gap=..., --optim-target-modules, galore_adamw_8bit(_layerwise),\n' +
+    'CUDA context (transformers docs: 1343 MiB) and cuBLAS workspaces (PyTorch default) as cited assumptions.',
   flags: [
     { name: 'optimizer', type: 'string', help: 'optimizer id or spelling (required)' },
     ...JOB_FLAGS,

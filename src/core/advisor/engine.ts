@@ -154,6 +154,7 @@ export function recommend(input: AdvisorInput): AdvisorResult {
       optimizer: id,
       fits,
       peakBytes,
+      pagedBytes: est.value ? est.value.estimate.bytes.pagedOptimizerState : 0,
       score: outcome.score,
       tier: outcome.tier,
       reasons: [...outcome.reasons, ...hp.basis],

@@ -71,17 +71,31 @@ export interface Rankable {
   readonly tier: Tier;
   readonly score: number;
   readonly peakBytes: number | null;
+  /**
+   * Paged optimizer state (bitsandbytes unified memory), outside the peak. The tie-break compares
+   * peak + paged state, so paging wins on memory only by fitting, not by hiding its states.
+   */
+  readonly pagedBytes?: number;
 }
 
-/** Tier, then higher score, then lower peak (unknown last), then catalog order: a total order. */
+/**
+ * Tier, then higher score, then without paged state before with it (paging is worth its speed cost
+ * only when it is what makes a job fit, and then the tiers differ), then lower peak + paged state
+ * (unknown last), then catalog order: a total order.
+ */
 export function compareCandidates(a: Rankable, b: Rankable): number {
   const byTier = TIER_ORDER[a.tier] - TIER_ORDER[b.tier];
   if (byTier !== 0) return byTier;
   if (a.score !== b.score) return b.score - a.score;
-  if (a.peakBytes !== b.peakBytes) {
-    if (a.peakBytes === null) return 1;
-    if (b.peakBytes === null) return -1;
-    return a.peakBytes - b.peakBytes;
+  const pagedA = (a.pagedBytes ?? 0) > 0;
+  const pagedB = (b.pagedBytes ?? 0) > 0;
+  if (pagedA !== pagedB) return pagedA ? 1 : -1;
+  const fa = a.peakBytes === null ? null : a.peakBytes + (a.pagedBytes ?? 0);
+  const fb = b.peakBytes === null ? null : b.peakBytes + (b.pagedBytes ?? 0);
+  if (fa !== fb) {
+    if (fa === null) return 1;
+    if (fb === null) return -1;
+    return fa - fb;
   }
   return OPTIMIZER_IDS.indexOf(a.optimizer) - OPTIMIZER_IDS.indexOf(b.optimizer);
 }

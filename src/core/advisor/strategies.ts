@@ -56,7 +56,7 @@ function eightBit(paged: boolean): StrategySpec['apply'] {
     const resolved = ctx.resolveSpelling(spelling);
     if (!resolved) return null;
     const text = paged
-      ? `Use bitsandbytes ${spelling}: 8-bit states in CUDA unified memory, evicted to CPU RAM only under memory pressure. The estimate still counts the states on the GPU, so the saving equals the 8-bit one; paging only absorbs spikes.`
+      ? `Use bitsandbytes ${spelling}: 8-bit states in CUDA unified memory, evicted to CPU RAM only under memory pressure. The paged states are shown apart from the peak (torch's counters do not see them); when they do not fit beside it they spill to CPU RAM, which slows the step.`
       : `Use bitsandbytes ${spelling} instead of 32-bit ${current.spec.name}: the same update with block-wise 8-bit states and unchanged hyperparameters.`;
     return { input: withOptimizer(base, resolved, ctx), text };
   };
@@ -149,7 +149,8 @@ export const STRATEGIES: readonly StrategySpec[] = [
   {
     id: 'smaller-micro-batch',
     apply: (base, ctx) => {
-      if (base.batchSize < 2) return null;
+      // With the optimizer step in backward there is no gradient accumulation (torchtune refuses it).
+      if (base.batchSize < 2 || base.optimizerInBackward || base.optimizer.variant.stepInBackward === true) return null;
       const divisors = smallerDivisors(base.batchSize);
       let chosen = divisors[divisors.length - 1];
       for (const d of divisors) {

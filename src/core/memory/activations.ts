@@ -18,6 +18,8 @@ import { DTYPE_BITS } from '../types';
 import type { AttentionImpl } from './types';
 import type { PrecisionSplit } from './precision';
 import type { TrainingTensor } from './training-tensors';
+import { lossBuffers, type LossConfig } from './loss';
+import { offloadedLayers } from './activation-offload';
 
 export const ACTIVATION_SOURCES: readonly Citation[] = [
   {
@@ -182,6 +184,12 @@ export interface ActivationInput {
   readonly adapterDtype: DType;
   /** QLoRA: the dequantised copies of one 4-bit weight in flight (./dequant.ts), null otherwise. */
   readonly dequant: { readonly bytes: number; readonly note: string } | null;
+  /** How the loss over the vocabulary is computed (./loss.ts). */
+  readonly loss: LossConfig;
+  /** Saved tensors of the repeated layers are offloaded to CPU (./activation-offload.ts). */
+  readonly offload: boolean;
+  /** Bytes of the output head's weight when it trains (a fused linear loss computes its gradient in the forward). */
+  readonly trainableHeadBytes: number;
 }
 
 export interface ActivationEstimate {
@@ -224,7 +232,11 @@ function autocastWeightCopies(input: ActivationInput, half: DType): number {
   const tiedToHead = new Set(input.model.tensors.filter((t) => t.tiedTo !== undefined && t.role === 'lm-head').map((t) => t.tiedTo));
   let outside = 0;
   const perLayer = new Map<string, number>();
+  // The reference model runs under no_grad (nothing saved); a module with a modules_to_save copy
+  // runs the copy, not the frozen original.
+  const replaced = new Set(input.stored.filter((s) => s.part === 'modules-to-save').map((s) => s.tensor.name.replace('.modules_to_save.default', '')));
   for (const s of input.stored) {
+    if (s.part === 'reference' || replaced.has(s.tensor.name)) continue;
     if (s.dtype === half || !CASTABLE.has(s.dtype)) continue;
     const t = s.tensor;
     if (!(AUTOCAST_ROLES.has(t.role) || tiedToHead.has(t.name))) continue;
@@ -236,13 +248,6 @@ function autocastWeightCopies(input: ActivationInput, half: DType): number {
   const layerBytes = [...perLayer.values()];
   const inLayers = input.checkpointing ? Math.max(0, ...layerBytes) : layerBytes.reduce((a, b) => a + b, 0);
   return outside + inLayers;
-}
-
-function lossBytes(logitElements: number, act: number): number {
-  // logits in the activation dtype (kept by the model output), the log-softmax output in fp32
-  // (logits.float() then cross_entropy), and at the start of backward the fp32 gradients of the
-  // log-probabilities and of the upcast logits.
-  return logitElements * (act + 4 + 4 + 4);
 }
 
 export function estimateActivations(input: ActivationInput): ActivationEstimate {
@@ -257,8 +262,9 @@ export function estimateActivations(input: ActivationInput): ActivationEstimate 
   if (model.shape.kind === 'cnn') {
     const perSample = model.shape.savedElementsPerSample(input.imageSize);
     const layers = perSample * batchSize * act;
-    const loss = lossBytes(batchSize * model.shape.numLabels, act);
+    const loss = lossBuffers({ kind: 'standard' }, { rows: batchSize, vocab: model.shape.numLabels, hidden: 0, act, trainableHeadBytes: 0 }).atBackward;
     if (input.checkpointing) notes.push('gradient checkpointing is not modelled for CNNs; all feature maps are counted.');
+    if (input.offload) notes.push('activation offloading is not modelled for CNNs; all feature maps are counted on the GPU.');
     notes.push(`activations: CNN feature maps at ${input.imageSize}x${input.imageSize}, ${split.activations}.`);
     allocations.push({ bytes: layers, count: 1 });
     const kept = batchSize * model.shape.numLabels * act;
@@ -274,6 +280,8 @@ export function estimateActivations(input: ActivationInput): ActivationEstimate 
   let largestLayer = 0;
   let checkpointInputs = 0;
   let totalLayers = 0;
+  let largestItem = 0;
+  let largestInput = 0;
   for (const stack of shape.stacks) {
     const seq = stackSequence(stack, input.seqLen);
     const tokens = batchSize * seq;
@@ -283,11 +291,18 @@ export function estimateActivations(input: ActivationInput): ActivationEstimate 
     layersTotal += perLayer * stack.layers;
     checkpointInputs += residual * stack.hidden * tokens * stack.layers;
     totalLayers += stack.layers;
-    const times = input.checkpointing ? 1 : stack.layers;
+    for (const it of items) largestItem = Math.max(largestItem, it.bytesPerToken * tokens);
+    largestInput = Math.max(largestInput, residual * stack.hidden * tokens);
+    const times = input.checkpointing || input.offload ? 1 : stack.layers;
     for (const it of items) allocations.push({ bytes: it.bytesPerToken * tokens, count: times });
-    if (input.checkpointing) allocations.push({ bytes: residual * stack.hidden * tokens, count: stack.layers });
+    if (input.checkpointing) allocations.push({ bytes: residual * stack.hidden * tokens, count: input.offload ? 0 : stack.layers });
   }
-  const layers = input.checkpointing ? checkpointInputs + largestLayer : layersTotal;
+  let layers = input.checkpointing ? checkpointInputs + largestLayer : layersTotal;
+  if (input.offload && totalLayers > 0) {
+    const off = offloadedLayers(largestLayer, input.checkpointing ? largestInput : largestItem, totalLayers, input.checkpointing);
+    layers = Math.min(layers, off.onGpu);
+    notes.push(off.note);
+  }
 
   // Tokens of the main (text, or first) stack: the head and LoRA adapters act on them.
   const main = shape.stacks.find((s) => s.sequence === 'text') ?? shape.stacks[0];
@@ -297,7 +312,8 @@ export function estimateActivations(input: ActivationInput): ActivationEstimate 
 
   let head = 0;
   if (main !== undefined) head += normItem('final.norm', main, ctx).bytesPerToken * mainTokens;
-  const headTrainable = input.trainableBase;
+  // The head's input is saved when the head trains: a full fine-tune, or a modules_to_save copy of it.
+  const headTrainable = input.trainableBase || input.stored.some((s) => s.part === 'modules-to-save' && s.tensor.role === 'lm-head');
   if (headTrainable && (shape.logitsVocab > 0 || shape.numLabels > 0)) head += act * lastHidden * mainTokens;
   if (shape.stacks.some((s) => s.dropout)) head += 1 * shape.embedHidden * mainTokens;
 
@@ -313,16 +329,20 @@ export function estimateActivations(input: ActivationInput): ActivationEstimate 
   const adaptersAll = adapterPerToken * mainTokens;
   const adapters = input.checkpointing && totalLayers > 0 ? adaptersAll / totalLayers : adaptersAll;
 
-  const logitElements = shape.logitsVocab > 0 ? mainTokens * shape.logitsVocab : batchSize * shape.numLabels;
-  const loss = lossBytes(logitElements, act);
-  allocations.push({ bytes: logitElements * 4, count: 3 }, { bytes: logitElements * act, count: 1 });
+  const lm = shape.logitsVocab > 0;
+  const lossShape = { rows: lm ? mainTokens : batchSize, vocab: lm ? shape.logitsVocab : shape.numLabels, hidden: lastHidden, act, trainableHeadBytes: lm ? input.trainableHeadBytes : 0 };
+  // A classifier head has a handful of labels: its loss is the standard one whatever was asked.
+  const buffers = lossBuffers(lm ? input.loss : { kind: 'standard' }, lossShape);
+  const loss = buffers.atBackward;
+  allocations.push(...buffers.allocations);
+  if (lm) notes.push(buffers.note);
   const dequant = input.dequant?.bytes ?? 0;
   if (input.dequant !== null) {
     notes.push(input.dequant.note);
     allocations.push({ bytes: dequant, count: 1 });
   }
   // One dequantised weight is in flight at every point of forward and backward.
-  const kept = logitElements * act + dequant;
+  const kept = buffers.kept + dequant;
 
   const attentionNote =
     input.attention === 'sdpa'
@@ -332,7 +352,7 @@ export function estimateActivations(input: ActivationInput): ActivationEstimate 
   notes.push(
     `activations: ${attentionNote}, ${dropoutNote}, ${split.activations} matmul activations${
       input.checkpointing ? ', gradient checkpointing (layer inputs kept, one layer recomputed)' : ''
-    }${shape.logitsVocab > 0 ? ', logits upcast to fp32 for the loss' : ''}.`,
+    }.`,
   );
   return {
     layers, head, adapters, autocastWeights: autocast, dequant, loss, keptThroughBackward: kept,

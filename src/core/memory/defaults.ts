@@ -9,6 +9,7 @@ import { InputError } from '../types';
 import type { AttentionImpl, EstimateInput, LoraConfig, OffloadTarget, ZeroAccounting } from './types';
 import { matchLoraTargets, smallestTargetDimension } from './lora';
 import { effectiveHyperparameters } from './optimizer-state';
+import { LOSS_KINDS, TORCHTUNE_OUTPUT_CHUNKS, type LossConfig } from './loss';
 
 /**
  * Defaults, chosen as the common case of a single-GPU fine-tune:
@@ -19,6 +20,8 @@ import { effectiveHyperparameters } from './optimizer-state';
  * - precision 'bf16-mixed' (torch AMP as HF Trainer's --bf16), attention 'sdpa' (the transformers
  *   default since 4.36), no gradient checkpointing, no ZeRO (stage 0, DeepSpeed accounting), one
  *   GPU, no offload, no LoRA, GPU size unknown (fits = null);
+ * - the optimizer steps after backward (not in it), the loss upcasts the full logits to fp32
+ *   (transformers' default), activations stay on the GPU;
  * - loadDtype null: not stated, so the precision mode's storage is assumed and the estimate says
  *   so (./load-dtype.ts).
  */
@@ -36,6 +39,10 @@ export const ESTIMATE_DEFAULTS = {
   gpus: 1,
   offload: 'none',
   lora: null,
+  optimizerInBackward: false,
+  loss: { kind: 'standard' },
+  activationOffload: false,
+  referenceModel: false,
   gpuMemoryBytes: null,
 } as const satisfies Omit<EstimateInput, 'model' | 'optimizer' | 'hyperparameters'>;
 
@@ -104,6 +111,12 @@ function resolveLora(model: ModelInventory, lora: LoraConfig | null | undefined,
   }
   if (lora.adapterDtype !== undefined) oneOf('LoRA adapter dtype', lora.adapterDtype, FLOAT_DTYPES);
   const isQlora = lora.qlora || qlora === true;
+  const int8 = lora.int8 === true;
+  if (int8 && isQlora) throw new InputError('the base weights are either 8-bit (load_in_8bit) or 4-bit (QLoRA), not both');
+  if (lora.prepareKbit === true && !int8 && !isQlora) throw new InputError('prepare_model_for_kbit_training needs 4- or 8-bit base weights (QLoRA or load_in_8bit)');
+  if (lora.modulesToSave !== undefined && (!Array.isArray(lora.modulesToSave) || lora.modulesToSave.some((m) => typeof m !== 'string' || m === ''))) {
+    throw new InputError('modules_to_save must be a list of module names');
+  }
   if (lora.computeDtype !== undefined) oneOf('QLoRA compute dtype (bnb_4bit_compute_dtype)', lora.computeDtype, FLOAT_DTYPES);
   // The compute dtype only exists for 4-bit weights; it is dropped otherwise so that the echoed
   // inputs hold nothing the estimate did not use.
@@ -111,6 +124,9 @@ function resolveLora(model: ModelInventory, lora: LoraConfig | null | undefined,
     rank: lora.rank, targets: lora.targets, qlora: isQlora,
     ...(lora.adapterDtype !== undefined ? { adapterDtype: lora.adapterDtype } : {}),
     ...(isQlora && lora.computeDtype !== undefined ? { computeDtype: lora.computeDtype } : {}),
+    ...(int8 ? { int8 } : {}),
+    ...(lora.prepareKbit === true ? { prepareKbit: true } : {}),
+    ...(lora.modulesToSave !== undefined && lora.modulesToSave.length > 0 ? { modulesToSave: [...lora.modulesToSave] } : {}),
   };
   const { matched } = matchLoraTargets(model, resolved);
   const smallest = smallestTargetDimension(matched);
@@ -118,6 +134,16 @@ function resolveLora(model: ModelInventory, lora: LoraConfig | null | undefined,
     throw new InputError(`LoRA rank ${lora.rank} is larger than the smallest targeted dimension (${smallest})`);
   }
   return resolved;
+}
+
+function resolveLoss(loss: LossConfig): LossConfig {
+  const kind = oneOf('loss', loss.kind, LOSS_KINDS);
+  if (kind !== 'chunked') return { kind };
+  const given = loss as { chunks?: number; compiled?: boolean };
+  const chunks = given.chunks ?? TORCHTUNE_OUTPUT_CHUNKS;
+  const compiled = given.compiled ?? true;
+  if (typeof compiled !== 'boolean') throw new InputError('loss compiled must be true or false');
+  return { kind, chunks: integerIn('loss chunks', chunks, 1, 65_536), compiled };
 }
 
 /** Partial input as the CLI or the advisor gives it. `qlora` lets a caller ask for QLoRA before a rank is known. */
@@ -161,9 +187,16 @@ export function resolveEstimateInput(partial: PartialEstimateInput): EstimateInp
     throw new InputError('LoRA is modelled for transformer Linear layers only, not for CNNs');
   }
   const lora = resolveLora(model, partial.lora, partial.qlora);
+  const optimizerInBackward = partial.optimizerInBackward ?? d.optimizerInBackward;
+  if (typeof optimizerInBackward !== 'boolean') throw new InputError('optimizer in backward must be true or false');
+  const loss = resolveLoss(partial.loss ?? d.loss);
+  const activationOffload = partial.activationOffload ?? d.activationOffload;
+  if (typeof activationOffload !== 'boolean') throw new InputError('activation offloading must be true or false');
+  const referenceModel = partial.referenceModel ?? d.referenceModel;
+  if (typeof referenceModel !== 'boolean') throw new InputError('reference model must be true or false');
   const hyperparameters = effectiveHyperparameters(optimizer, partial.hyperparameters ?? {});
   return {
     model, optimizer, hyperparameters, batchSize, gradAccum, seqLen, imageSize, precision, loadDtype, attention,
-    gradientCheckpointing, zeroStage, zeroAccounting, gpus, offload, lora, gpuMemoryBytes,
+    gradientCheckpointing, zeroStage, zeroAccounting, gpus, offload, lora, optimizerInBackward, loss, activationOffload, referenceModel, gpuMemoryBytes,
   };
 }

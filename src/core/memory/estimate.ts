@@ -10,7 +10,7 @@
  * step temporaries are resident and the activations are gone. The peak is the larger phase;
  * `peakAllocated` is its tensor bytes and `peak` adds the CUDA context and allocator reserve.
  */
-import { bytesOf, DTYPE_BITS } from '../types';
+import { bytesOf } from '../types';
 import type { DType, FloatDtype, ParamTensor } from '../types';
 import type { BaseDtype, EstimateInput, MemoryBytes, MemoryEstimate, WeightGroup } from './types';
 import { estimateActivations } from './activations';
@@ -18,18 +18,21 @@ import { modelMaxPositions } from './defaults';
 import type { Allocation } from './activations';
 import { optimizerState } from './optimizer-state';
 import type { OptimizerStateResult } from './optimizer-state';
-import { allocatorReserve, CUDA_CONTEXT } from './overhead';
+import type { StateTensor } from '../optimizers/types';
+import { allocatorReserve, CUBLAS_WORKSPACE, CUDA_CONTEXT } from './overhead';
 import { dequantTemporary } from './dequant';
 import type { DequantTemporary } from './dequant';
 import { resolveLoadDtype, storageSplit } from './load-dtype';
 import { isMixed, precisionSplit } from './precision';
 import type { PrecisionSplit } from './precision';
 import { trainingTensors } from './training-tensors';
+import { inFlightGradient, stepInBackwardNote } from './step-in-backward';
+import { isPagedState, pagedStateBytes } from './paged';
+import type { FitVerdict } from './types';
 import type { TrainingTensors } from './training-tensors';
 import { partitionModelStates } from './zero';
 import type { ModelStateTotals, PartitionedStates } from './zero';
 
-const elementBytes = (d: DType): number => DTYPE_BITS[d] / 8;
 
 /** Parent module of a parameter (`model.layers.0.mlp.up_proj.weight` -> `model.layers.0.mlp.up_proj`). */
 function moduleOf(name: string): string {
@@ -37,15 +40,20 @@ function moduleOf(name: string): string {
   return i < 0 ? '' : name.slice(0, i);
 }
 
+/** Gradient bytes of a trainable tensor (gradients have the parameter's storage dtype). */
+function gradientBytes(tt: TrainingTensors, t: ParamTensor): number {
+  return bytesOf(t.shape.reduce((a, b) => a * b, 1), tt.dtypeOf.get(t.name) ?? tt.trainableDtype);
+}
+
 /** Largest single module (params with recurse=False), as DeepSpeed's model_to_params finds it. */
-function largestLayer(tt: TrainingTensors, gradDtype: DType): { weights: number; gradients: number } {
+function largestLayer(tt: TrainingTensors): { weights: number; gradients: number } {
   const byModule = new Map<string, { elements: number; weights: number; gradients: number }>();
   for (const s of tt.stored) {
     const key = moduleOf(s.tensor.name);
     const m = byModule.get(key) ?? { elements: 0, weights: 0, gradients: 0 };
     m.elements += s.elements;
     m.weights += s.bytes;
-    if (s.tensor.trainable) m.gradients += bytesOf(s.elements, gradDtype);
+    if (s.tensor.trainable) m.gradients += gradientBytes(tt, s.tensor);
     byModule.set(key, m);
   }
   let best = { elements: 0, weights: 0, gradients: 0 };
@@ -67,22 +75,58 @@ export interface ModelStates {
   readonly optimizerParamDtype: DType;
 }
 
+/**
+ * Optimizer state over the trainable tensors. States that follow the parameter's dtype need each
+ * tensor's own dtype: the tensors are grouped by storage dtype (PEFT adapters in fp32 beside a
+ * modules_to_save copy in bf16) and the groups summed; the shared (global) state is counted once and
+ * the step temporaries of the largest group count (torch's foreach step runs dtype groups in turn).
+ * `stepDtype` forces one dtype (fp32 master weights).
+ */
+function groupedOptimizerState(input: EstimateInput, tt: TrainingTensors, stepDtype: DType | null): OptimizerStateResult {
+  const groups = new Map<DType, ParamTensor[]>();
+  for (const t of tt.trainable) {
+    const d = stepDtype ?? tt.dtypeOf.get(t.name) ?? tt.trainableDtype;
+    groups.set(d, [...(groups.get(d) ?? []), t]);
+  }
+  if (groups.size <= 1) {
+    const [d] = [...groups.keys()];
+    return optimizerState(input.optimizer, tt.trainable, d ?? stepDtype ?? tt.trainableDtype, input.hyperparameters);
+  }
+  const results = [...groups].map(([d, ts]) => optimizerState(input.optimizer, ts, d, input.hyperparameters));
+  const global = new Map<string, StateTensor>();
+  for (const r of results) for (const g of r.global) global.set(g.name, g);
+  const globalBytes = [...global.values()].reduce((a, g) => a + g.bytes, 0);
+  const perTensor = results.flatMap((r) => r.perTensor);
+  const perTensorBytes = perTensor.reduce((a, pt) => a + pt.states.reduce((b, st) => b + st.bytes, 0), 0);
+  const largest = results.reduce((a, r) => (r.temporaries > a.temporaries ? r : a));
+  return {
+    bytes: perTensorBytes + globalBytes,
+    perTensor,
+    global: [...global.values()],
+    temporaries: largest.temporaries,
+    temporariesNote: `${largest.temporariesNote} (trainable tensors in ${groups.size} dtypes, stepped group by group)`,
+  };
+}
+
 export function estimateModelStates(input: EstimateInput): ModelStates {
   const modeSplit = precisionSplit(input.precision, input.zeroStage, input.zeroAccounting);
   const zeroMixed = modeSplit.masterWeights;
   const load = resolveLoadDtype(input.loadDtype, input.model);
   const { split, base } = storageSplit(modeSplit, input.precision, zeroMixed, load, input.lora?.qlora === true, input.model);
-  const tt = trainingTensors(input.model, split, input.lora);
+  const tt = trainingTensors(input.model, split, input.lora, input.referenceModel);
   const optimizerParamDtype: DType = split.masterWeights ? 'fp32' : tt.trainableDtype;
-  const opt = optimizerState(input.optimizer, tt.trainable, optimizerParamDtype, input.hyperparameters);
+  const opt = groupedOptimizerState(input, tt, split.masterWeights ? 'fp32' : null);
   let trainableElements = 0;
-  for (const t of tt.trainable) trainableElements += t.shape.reduce((a, b) => a * b, 1);
+  let gradients = 0;
+  for (const t of tt.trainable) {
+    trainableElements += t.shape.reduce((a, b) => a * b, 1);
+    gradients += gradientBytes(tt, t);
+  }
   const weights = tt.stored.reduce((s, t) => s + t.bytes, 0);
-  const gradDtype = tt.trainableDtype;
-  const layer = largestLayer(tt, gradDtype);
+  const layer = largestLayer(tt);
   const totals: ModelStateTotals = {
     weights,
-    gradients: bytesOf(trainableElements, gradDtype),
+    gradients,
     master: split.masterWeights ? trainableElements * 4 : 0,
     fp32GradientCopy: split.fp32GradientCopy ? trainableElements * 4 : 0,
     optimizerState: opt.bytes,
@@ -104,7 +148,7 @@ export function estimateModelStates(input: EstimateInput): ModelStates {
 export function weightGroups(tt: TrainingTensors): WeightGroup[] {
   const groups: WeightGroup[] = [];
   for (const s of tt.stored) {
-    const part = s.adapter ? 'adapter' : 'base';
+    const part = s.part;
     const trainable = s.tensor.trainable;
     const i = groups.findIndex((g) => g.part === part && g.trainable === trainable && g.dtype === s.dtype);
     const g = groups[i];
@@ -127,6 +171,7 @@ export function weightGroups(tt: TrainingTensors): WeightGroup[] {
  * BitsAndBytesConfig's default, fp32, is assumed.
  */
 function qloraDequant(input: EstimateInput, ms: ModelStates): DequantTemporary | null {
+  if (input.lora?.int8 === true) return int8Dequant(ms);
   if (input.lora?.qlora !== true) return null;
   let largest = 0;
   for (const s of ms.tensors.stored) if (s.dtype === 'nf4') largest = Math.max(largest, s.elements);
@@ -139,25 +184,60 @@ function qloraDequant(input: EstimateInput, ms: ModelStates): DequantTemporary |
   return dequantTemporary(largest, ms.split.sixteenBit, compute, autocast, assumption);
 }
 
+/** LLM.int8 (./int8.ts): backward dequantises the largest int8 weight to the activation dtype. */
+function int8Dequant(ms: ModelStates): DequantTemporary | null {
+  let largest = 0;
+  for (const s of ms.tensors.stored) if (s.dtype === 'int8') largest = Math.max(largest, s.elements);
+  if (largest === 0) return null;
+  const half = ms.split.activations;
+  return {
+    bytes: bytesOf(largest, half),
+    note: `LLM.int8: activations include one int8 weight dequantised to ${half} in backward (largest, ${largest.toLocaleString('en-US')} values; MatMul8bitLt.backward).`,
+  };
+}
+
 /** Allocations of the resident model states (for the allocator's rounding). */
-function stateAllocations(ms: ModelStates, input: EstimateInput, withGrads: boolean, withTemps: boolean): Allocation[] {
+function stateAllocations(ms: ModelStates, input: EstimateInput, grads: 'all' | 'none' | number, withTemps: boolean, paged: number): Allocation[] {
   const p = ms.perGpu;
   if (input.zeroStage > 0) {
     // ZeRO keeps flat partitioned buffers: one allocation per component.
-    const flat = [p.weights, p.masterWeights, p.optimizerState, withGrads ? p.gradients : 0, withTemps ? p.optimizerTemporaries : 0];
+    const gradBytes = grads === 'all' ? p.gradients : grads === 'none' ? 0 : grads;
+    const flat = [p.weights, p.masterWeights, p.optimizerState - paged, gradBytes, withTemps ? p.optimizerTemporaries : 0];
     return flat.map((bytes) => ({ bytes, count: 1 }));
   }
   const out: Allocation[] = ms.tensors.stored.map((s) => ({ bytes: s.bytes, count: 1 }));
-  const gradBytes = elementBytes(ms.tensors.trainableDtype);
   const elementsOf = (t: ParamTensor): number => t.shape.reduce((a, b) => a * b, 1);
   for (const t of ms.tensors.trainable) {
-    if (withGrads) out.push({ bytes: elementsOf(t) * gradBytes, count: 1 });
+    if (grads === 'all') out.push({ bytes: gradientBytes(ms.tensors, t), count: 1 });
     if (ms.split.masterWeights) out.push({ bytes: elementsOf(t) * 4, count: 1 });
   }
-  for (const pt of ms.optimizer.perTensor) for (const s of pt.states) out.push({ bytes: s.bytes, count: 1 });
+  if (typeof grads === 'number') out.push({ bytes: grads, count: 1 });
+  const size = new Map(ms.tensors.trainable.map((t) => [t.name, elementsOf(t)]));
+  for (const pt of ms.optimizer.perTensor) {
+    const n = size.get(pt.param) ?? 0;
+    for (const s of pt.states) if (!(input.optimizer.variant.paged && isPagedState(n, s.name))) out.push({ bytes: s.bytes, count: 1 });
+  }
   for (const s of ms.optimizer.global) out.push({ bytes: s.bytes, count: 1 });
   if (withTemps) out.push({ bytes: p.optimizerTemporaries, count: 1 });
   return out;
+}
+
+/** Bytes of the output head's weight when it trains (the owner of a tied head counts). */
+function trainableHeadBytes(input: EstimateInput, ms: ModelStates): number {
+  const copy = ms.tensors.stored.find((s) => s.part === 'modules-to-save' && s.tensor.role === 'lm-head');
+  if (copy !== undefined) return copy.bytes;
+  const head = input.model.tensors.find((t) => t.role === 'lm-head');
+  if (head === undefined) return 0;
+  const owner = head.tiedTo ?? head.name;
+  const stored = ms.tensors.stored.find((s) => s.tensor.name === owner);
+  return stored !== undefined && stored.tensor.trainable ? stored.bytes : 0;
+}
+
+/** The verdict against a GPU of `budget` bytes: the peak first, then the paged state beside it. */
+export function fitVerdict(peak: number, paged: number, budget: number | null): FitVerdict | null {
+  if (budget === null) return null;
+  if (peak > budget) return 'does-not-fit';
+  return peak + paged <= budget ? 'fits' : 'fits-with-paging';
 }
 
 export function estimateMemory(input: EstimateInput): MemoryEstimate {
@@ -176,12 +256,38 @@ export function estimateMemory(input: EstimateInput): MemoryEstimate {
     adapterA: tt.trainable.filter((t) => t.module === 'lora_A'),
     adapterDtype: tt.trainableDtype,
     dequant: qloraDequant(input, ms),
+    loss: input.loss,
+    offload: input.activationOffload,
+    trainableHeadBytes: trainableHeadBytes(input, ms),
   });
 
-  const resident = perGpu.weights + perGpu.masterWeights + perGpu.optimizerState;
+  // Paged optimizer state lives in CUDA unified memory, outside torch's counters (./paged.ts).
+  const pagedTotal = input.optimizer.variant.paged ? pagedStateBytes(ms.optimizer.perTensor, tt.trainable) : 0;
+  const paged = ms.totals.optimizerState > 0 ? perGpu.optimizerState * (pagedTotal / ms.totals.optimizerState) : 0;
+  const deviceState = perGpu.optimizerState - paged;
+
+  // The optimizer step in backward (./step-in-backward.ts): one gradient in flight, no step phase.
+  const inBackward = input.optimizerInBackward || input.optimizer.variant.stepInBackward === true;
+  const inFlight = inBackward ? inFlightGradient(tt.trainable, (t) => tt.dtypeOf.get(t.name) ?? tt.trainableDtype) : null;
+  // Each parameter steps alone (a one-tensor optimizer per parameter): the largest single-tensor
+  // step temporaries count (a GaLore SVD refresh of the largest target, say).
+  let inFlightTemps = 0;
+  if (inBackward) {
+    for (const t of tt.trainable) {
+      const d = split.masterWeights ? 'fp32' : tt.dtypeOf.get(t.name) ?? tt.trainableDtype;
+      inFlightTemps = Math.max(inFlightTemps, optimizerState(input.optimizer, [t], d, input.hyperparameters).temporaries);
+    }
+  }
+
+  const resident = perGpu.weights + perGpu.masterWeights + deviceState;
   let fbGradients: number;
   let fbActivations: number;
-  if (input.gradAccum > 1 || perGpu.persistentGradients >= perGpu.gradients) {
+  let fbTemps = 0;
+  if (inBackward) {
+    fbGradients = Math.min(perGpu.gradients, inFlight?.bytes ?? 0);
+    fbActivations = acts.total;
+    fbTemps = inFlightTemps;
+  } else if (input.gradAccum > 1 || perGpu.persistentGradients >= perGpu.gradients) {
     fbGradients = perGpu.gradients;
     fbActivations = acts.total;
   } else if (perGpu.persistentGradients + acts.total >= perGpu.gradients + acts.keptThroughBackward) {
@@ -191,13 +297,14 @@ export function estimateMemory(input: EstimateInput): MemoryEstimate {
     fbGradients = perGpu.gradients;
     fbActivations = acts.keptThroughBackward;
   }
-  const forwardBackward = resident + fbGradients + fbActivations;
-  const optimizerStep = resident + perGpu.gradients + perGpu.optimizerTemporaries;
+  const forwardBackward = resident + fbGradients + fbActivations + fbTemps;
+  const optimizerStep = inBackward ? 0 : resident + perGpu.gradients + perGpu.optimizerTemporaries;
   const stepIsPeak = optimizerStep > forwardBackward;
 
+  const fbGradAllocations: 'all' | 'none' | number = inBackward ? fbGradients : fbGradients > 0 ? 'all' : 'none';
   const allocations = stepIsPeak
-    ? stateAllocations(ms, input, true, true)
-    : [...stateAllocations(ms, input, fbGradients > 0, false), ...acts.allocations];
+    ? stateAllocations(ms, input, 'all', true, paged)
+    : [...stateAllocations(ms, input, fbGradAllocations, false, paged), ...acts.allocations, { bytes: fbTemps, count: fbTemps > 0 ? 1 : 0 }];
   const reserve = allocatorReserve(allocations);
   const context = CUDA_CONTEXT.bytes;
 
@@ -205,16 +312,31 @@ export function estimateMemory(input: EstimateInput): MemoryEstimate {
   const components = {
     weights: whole(perGpu.weights),
     gradients: whole(stepIsPeak ? perGpu.gradients : fbGradients),
-    optimizerState: whole(perGpu.optimizerState),
+    optimizerState: whole(deviceState),
     masterWeights: whole(perGpu.masterWeights),
-    optimizerTemporaries: whole(stepIsPeak ? perGpu.optimizerTemporaries : 0),
+    optimizerTemporaries: whole(stepIsPeak ? perGpu.optimizerTemporaries : fbTemps),
     activations: whole(stepIsPeak ? 0 : fbActivations),
   };
   const peakAllocated =
     components.weights + components.gradients + components.optimizerState + components.masterWeights +
     components.optimizerTemporaries + components.activations;
-  const overhead = whole(context + reserve);
-  const bytes: MemoryBytes = { ...components, overhead, peakAllocated, peak: peakAllocated + overhead };
+  const cudaContext = whole(context);
+  const allocatorReserveBytes = whole(reserve);
+  const cublasWorkspace = CUBLAS_WORKSPACE.bytesPerHandle * CUBLAS_WORKSPACE.handles;
+  const overhead = cudaContext + cublasWorkspace + allocatorReserveBytes;
+  const peakReserved = peakAllocated + allocatorReserveBytes + cublasWorkspace;
+  const bytes: MemoryBytes = {
+    ...components,
+    overhead,
+    cudaContext,
+    allocatorReserve: allocatorReserveBytes,
+    cublasWorkspace,
+    pagedOptimizerState: whole(paged),
+    peakAllocated,
+    peakReserved,
+    peak: peakReserved + cudaContext,
+  };
+  const verdict = fitVerdict(bytes.peak, bytes.pagedOptimizerState, input.gpuMemoryBytes);
 
   let total = 0;
   for (const s of tt.stored) total += s.elements;
@@ -230,23 +352,30 @@ export function estimateMemory(input: EstimateInput): MemoryEstimate {
   notes.push(...tt.notes);
   notes.push(`optimizer: ${input.optimizer.spec.name} (${input.optimizer.spelling}), state summed per tensor from the catalog in ${ms.optimizerParamDtype} parameter dtype.`);
   if (input.optimizer.variant.stateBits === 8) notes.push('optimizer states are 8-bit blockwise (bitsandbytes).');
-  if (input.optimizer.variant.paged) notes.push('paged optimizer states are counted in device memory.');
+  if (input.optimizer.variant.paged) {
+    notes.push(
+      `paged optimizer state: ${(bytes.pagedOptimizerState / 2 ** 30).toFixed(2)} GiB of state1/state2 (tensors of >= 1e5 values) live in CUDA unified memory, outside torch's counters and outside the peaks; the driver pages them to CPU RAM when the GPU is full (slower).`,
+    );
+    if (verdict === 'fits-with-paging') notes.push('fits with paging: the peak fits, but not together with the paged optimizer state, which may spill to CPU RAM (slower steps).');
+  }
+  if (inBackward) notes.push(...stepInBackwardNote(inFlight, input.optimizerInBackward ? 'flag' : 'spelling', input.optimizer.spelling, input.gradAccum));
   notes.push(ms.optimizer.temporariesNote);
   notes.push(...perGpu.notes);
   notes.push(...acts.notes);
-  if (input.gradAccum > 1) notes.push(`gradient accumulation (${input.gradAccum}): gradients stay allocated during forward/backward.`);
+  if (input.gradAccum > 1 && !inBackward) notes.push(`gradient accumulation (${input.gradAccum}): gradients stay allocated during forward/backward.`);
   const maxPos = modelMaxPositions(input.model);
   if (maxPos !== null && input.seqLen > maxPos && input.model.shape.kind === 'transformer') {
     notes.push(`sequence length ${input.seqLen} exceeds the model's maximum positions (${maxPos}).`);
   }
   notes.push(
-    `peak phase: ${stepIsPeak ? 'optimizer step' : 'forward/backward'}; overhead = CUDA context ${Math.round(context / 2 ** 20)} MiB (published figure, assumption) + allocator block rounding ${Math.round(reserve / 2 ** 20)} MiB (fragmentation not modelled).`,
+    `peak phase: ${stepIsPeak ? 'optimizer step' : 'forward/backward'}; overhead = CUDA context ${Math.round(context / 2 ** 20)} MiB (transformers docs' measurement, assumption; nvidia-smi shows it, torch's counters do not) + cuBLAS workspaces ${(cublasWorkspace / 2 ** 20).toFixed(1)} MiB (PyTorch's default ${CUBLAS_WORKSPACE.bytesPerHandle.toLocaleString('en-US')} B for ${CUBLAS_WORKSPACE.handles} handles, forward and backward threads; 32 MiB each on Hopper/Blackwell; assumption) + allocator block rounding ${Math.round(reserve / 2 ** 20)} MiB (fragmentation not modelled).`,
   );
   for (const w of input.model.warnings) notes.push(`model: ${w}`);
 
   return {
     bytes,
     fits: input.gpuMemoryBytes === null ? null : bytes.peak <= input.gpuMemoryBytes,
+    verdict,
     peakPhase: stepIsPeak ? 'optimizer-step' : 'forward-backward',
     params: { total, trainable },
     stateTensors: ms.optimizer.perTensor,

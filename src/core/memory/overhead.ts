@@ -20,6 +20,25 @@ export const CUDA_CONTEXT = {
 } as const;
 
 /**
+ * cuBLAS workspace: PyTorch gives every (cuBLAS handle, stream) pair a workspace allocated through
+ * its caching allocator (so it is in torch's reserved and allocated counters), of
+ * CUBLAS_WORKSPACE_CONFIG's size, default ":4096:2:16:8" = 2 x 4096 KiB + 8 x 16 KiB = 8,519,680
+ * bytes (32 MiB on Hopper/Blackwell, compute capability 9.x/10.x/12.x). Handles are per thread, and
+ * autograd runs backward on its own device thread, so training holds two: the forward's and the
+ * backward's (assumption). The GPU generation is not known here, so the pre-Hopper default is
+ * assumed.
+ */
+export const CUBLAS_WORKSPACE = {
+  bytesPerHandle: 4096 * 1024 * 2 + 16 * 1024 * 8,
+  handles: 2,
+  source: {
+    title: 'PyTorch aten/src/ATen/cuda/CublasHandlePool.cpp, parseChosenWorkspaceSize',
+    url: 'https://github.com/pytorch/pytorch/blob/main/aten/src/ATen/cuda/CublasHandlePool.cpp',
+    locator: '":4096:2:16:8 default, 32MiB for Hopper and Blackwell": default_size = 4096 * 1024 * 2 + 16 * 1024 * 8; workspaces keyed by (handle, stream), allocated with the CUDA caching allocator',
+  } satisfies Citation,
+} as const;
+
+/**
  * Block sizes of PyTorch's CUDA caching allocator (c10/cuda/CUDACachingAllocator.cpp): every
  * request is rounded up to 512 bytes; requests of 10 MiB or more get their own segment rounded up
  * to 2 MiB; smaller ones are carved out of 2 MiB (<= 1 MiB) or 20 MiB segments.

@@ -1,6 +1,9 @@
 import type { ModelInventory } from '../models/types';
 import type { ResolvedOptimizer, StateTensor } from '../optimizers/types';
 import type { DType, FloatDtype, Hyperparameters, LoadDtype, Precision } from '../types';
+import type { LossConfig } from './loss';
+
+export type { LossConfig } from './loss';
 
 export type AttentionImpl = 'eager' | 'sdpa';
 export type OffloadTarget = 'none' | 'optimizer' | 'params';
@@ -24,6 +27,15 @@ export interface LoraConfig {
    * each matmul. Absent: not stated (BitsAndBytesConfig's default, fp32, is assumed).
    */
   readonly computeDtype?: FloatDtype;
+  /** LLM.int8 base weights (bitsandbytes `load_in_8bit`); exclusive with `qlora`. See ./int8.ts. */
+  readonly int8?: boolean;
+  /**
+   * PEFT prepare_model_for_kbit_training was called (4- or 8-bit base): it casts every fp16/bf16
+   * parameter that is not quantised (embeddings, norms, the head) to fp32.
+   */
+  readonly prepareKbit?: boolean;
+  /** PEFT `modules_to_save`: leaf module names that get a full trainable copy (./modules-to-save.ts). */
+  readonly modulesToSave?: readonly string[];
 }
 
 /** Everything the estimator needs, defaults already resolved (the CLI echoes this as `inputs`). */
@@ -50,6 +62,17 @@ export interface EstimateInput {
   readonly gpus: number;
   readonly offload: OffloadTarget;
   readonly lora: LoraConfig | null;
+  /**
+   * The optimizer steps each parameter from a backward hook and frees its gradient (torchtune
+   * `optimizer_in_bwd`, LOMO); a spelling can imply it too (HF `*_layerwise`). See ./step-in-backward.ts.
+   */
+  readonly optimizerInBackward: boolean;
+  /** How the loss over the vocabulary is computed (./loss.ts). */
+  readonly loss: LossConfig;
+  /** Saved activations are moved to CPU memory in forward and brought back in backward (./activation-offload.ts). */
+  readonly activationOffload: boolean;
+  /** Preference training (DPO) with a frozen reference model (./reference-model.ts). */
+  readonly referenceModel: boolean;
   /** Bytes of one GPU, or null when unknown (then `fits` is null). */
   readonly gpuMemoryBytes: number | null;
 }
@@ -62,18 +85,43 @@ export interface MemoryBytes {
   readonly masterWeights: number;
   readonly optimizerTemporaries: number;
   readonly activations: number;
-  /** CUDA/framework context plus allocator reserve at the peak phase. */
+  /** CUDA context, cuBLAS workspaces and allocator rounding at the peak phase. */
   readonly overhead: number;
-  /** Largest phase, allocated bytes only (no context, no reserve). */
+  /** The CUDA context part of `overhead` (a published figure, an assumption: ./overhead.ts). */
+  readonly cudaContext: number;
+  /** The allocator's block rounding part of `overhead`. */
+  readonly allocatorReserve: number;
+  /** cuBLAS workspaces (through torch's allocator), part of `overhead` and of `peakReserved` (./overhead.ts). */
+  readonly cublasWorkspace: number;
+  /**
+   * Paged optimizer state (bitsandbytes paged optimizers): CUDA unified memory, which torch's
+   * counters do not see and the driver can evict to CPU RAM. Not part of any peak below.
+   */
+  readonly pagedOptimizerState: number;
+  /** Largest phase, allocated bytes only (no context, no reserve, no paged state). */
   readonly peakAllocated: number;
-  /** What nvidia-smi would show for the process. */
+  /** `peakAllocated` plus the allocator's rounding and the cuBLAS workspaces (torch.cuda.max_memory_reserved()), no paged state. */
+  readonly peakReserved: number;
+  /** What nvidia-smi would show for the process (reserved + CUDA context), paged state excluded. */
   readonly peak: number;
 }
 
+/**
+ * 'fits': the peak and any paged state fit; 'fits-with-paging': the peak fits but the paged
+ * optimizer state does not fit beside it (it may spill to CPU RAM, which is slower);
+ * 'does-not-fit': the peak alone is larger than the GPU.
+ */
+export type FitVerdict = 'fits' | 'fits-with-paging' | 'does-not-fit';
+
+export type WeightPart = 'base' | 'adapter' | 'modules-to-save' | 'reference';
+
 /** Weights of one kind stored in one dtype (bytes before ZeRO partitioning). */
 export interface WeightGroup {
-  /** 'base' = the model's own weights; 'adapter' = LoRA A/B. */
-  readonly part: 'base' | 'adapter';
+  /**
+   * 'base' = the model's own weights; 'adapter' = LoRA A/B; 'modules-to-save' = PEFT's trainable
+   * copies; 'reference' = the frozen reference model of preference training.
+   */
+  readonly part: WeightPart;
   readonly trainable: boolean;
   readonly dtype: DType;
   readonly tensors: number;
@@ -95,7 +143,10 @@ export interface BaseDtype {
 
 export interface MemoryEstimate {
   readonly bytes: MemoryBytes;
+  /** The peak (paged state excluded) fits in the GPU; null when the GPU size is unknown. */
   readonly fits: boolean | null;
+  /** The verdict with paging taken into account; null when the GPU size is unknown. */
+  readonly verdict: FitVerdict | null;
   /** Which phase sets the peak. */
   readonly peakPhase: 'forward-backward' | 'optimizer-step';
   readonly params: { readonly total: number; readonly trainable: number };

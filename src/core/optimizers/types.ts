@@ -38,6 +38,11 @@ export interface Variant {
    * every bitsandbytes class built with optim_bits=8 (see the catalog's citations).
    */
   readonly embedding32bitOverride?: boolean;
+  /**
+   * The spelling steps each parameter in a post-accumulate-grad hook during backward (HF Trainer's
+   * `*_layerwise` GaLore optimizers), so gradients are freed as they are used (memory/step-in-backward.ts).
+   */
+  readonly stepInBackward?: boolean;
 }
 
 /** Ecosystems whose spellings the catalog knows. */

@@ -65,7 +65,13 @@ export interface Contribution {
   readonly defaults: readonly DefaultedSetting[];
   readonly defaultSettings: TrainingSettings;
   /** LoRA switched on without target modules: PEFT picks them from the model type. */
-  readonly loraWithoutTargets?: { readonly rank: number; readonly qlora: boolean; readonly source: SettingSource };
+  readonly loraWithoutTargets?: {
+    readonly rank: number;
+    readonly qlora: boolean;
+    readonly int8?: boolean;
+    readonly modulesToSave?: readonly string[];
+    readonly source: SettingSource;
+  };
   /**
    * The ecosystem whose spellings `settings.optimizer` (or its default) is written in, for
    * `resolveOptimizer(spelling, params, ecosystem)`: the same word means different optimizers in

@@ -384,7 +384,7 @@ function finishJob(draft: JobDraft, warn: (warning: ScanWarning) => void): ScanJ
     if (want !== undefined) {
       const targets = draft.modelType !== null ? peftDefaultLoraTargets(draft.modelType) : null;
       if (targets !== null) {
-        settings.lora = { rank: want.rank, targets, qlora: want.qlora };
+        settings.lora = { rank: want.rank, targets, qlora: want.qlora, ...loraExtras(want) };
         sources.lora = want.source;
         defaults.push({
           setting: 'lora.targets',
@@ -394,7 +394,7 @@ function finishJob(draft: JobDraft, warn: (warning: ScanWarning) => void): ScanJ
           source: PEFT_LORA_TARGETS_SOURCE,
         });
       } else {
-        pendingLora = { rank: want.rank, qlora: want.qlora, source: want.source };
+        pendingLora = { rank: want.rank, qlora: want.qlora, source: want.source, ...loraExtras(want) };
         const reason =
           draft.modelType === null
             ? 'the model type is not known from the workspace'
@@ -477,10 +477,16 @@ function ecosystemOfOptimizer(
   return members.find((m) => m.detection.contribution.defaults.includes(used))?.detection.contribution.optimizerEcosystem;
 }
 
+/** The 8-bit base and modules_to_save a LoRA without targets carries along. */
+function loraExtras(want: { readonly int8?: boolean; readonly modulesToSave?: readonly string[] }): { int8?: boolean; modulesToSave?: readonly string[] } {
+  return { ...(want.int8 === true ? { int8: true } : {}), ...(want.modulesToSave !== undefined ? { modulesToSave: want.modulesToSave } : {}) };
+}
+
 /** TrainingSettings keys in the order the contract declares them (for stable, readable output). */
 const SETTING_ORDER: readonly (keyof TrainingSettings)[] = [
   'optimizer', 'optimizerParams', 'learningRate', 'weightDecay', 'perDeviceBatchSize', 'gradAccum', 'seqLen',
-  'precision', 'loadDtype', 'qloraComputeDtype', 'gradientCheckpointing', 'zeroStage', 'offload', 'gpus', 'lora', 'maxSteps', 'warmupSteps',
+  'precision', 'loadDtype', 'qloraComputeDtype', 'gradientCheckpointing', 'optimizerInBackward', 'loss', 'activationOffload', 'referenceModel',
+  'zeroStage', 'offload', 'gpus', 'lora', 'maxSteps', 'warmupSteps',
   'warmupRatio', 'scheduler', 'pretraining',
 ];
 

@@ -34,6 +34,8 @@ export interface DefaultedSetting {
 export interface PendingLora {
   readonly rank: number;
   readonly qlora: boolean;
+  readonly int8?: boolean;
+  readonly modulesToSave?: readonly string[];
   /** Where LoRA was switched on. */
   readonly source: SettingSource;
 }

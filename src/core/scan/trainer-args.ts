@@ -142,6 +142,15 @@ function readOptimizer(reader: FieldReader, out: ContributionBuilder): void {
       }
     }
   }
+  // GaLore's optim_target_modules (a list, or one name / "all-linear"), passed to the catalog as a
+  // comma-separated `target_modules` (optimizers/galore-adamw.ts).
+  const targetNode = reader.node('optim_target_modules');
+  const targets = targetNode?.kind === 'string' ? reader.string('optim_target_modules') : targetNode !== undefined ? reader.stringList('optim_target_modules', true) : undefined;
+  const targetValue = targets?.value;
+  if (targets !== undefined && (typeof targetValue === 'string' || Array.isArray(targetValue))) {
+    params.target_modules = typeof targetValue === 'string' ? targetValue : (targetValue as readonly string[]).join(',');
+    out.sources['optimizerParams.target_modules'] = out.source(targets.range);
+  }
   if (Object.keys(params).length > 0) out.settings.optimizerParams = params;
 }
 

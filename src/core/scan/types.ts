@@ -1,4 +1,5 @@
 import type { FloatDtype, HyperValue, LoadDtype, Precision } from '../types';
+import type { LossConfig } from '../memory/loss';
 
 /** A 1-based source range (columns count UTF-16 code units, as editors do; end is exclusive). */
 export interface SourceRange {
@@ -58,7 +59,19 @@ export interface TrainingSettings {
     readonly qlora: boolean;
     /** Set when the tool builds the adapters in a stated dtype (torchtune: the recipe dtype); else PEFT's fp32. */
     readonly adapterDtype?: FloatDtype;
+    /** LLM.int8 base weights (`load_in_8bit`). */
+    readonly int8?: boolean;
+    /** PEFT `modules_to_save` (axolotl `lora_modules_to_save`). */
+    readonly modulesToSave?: readonly string[];
   };
+  /** The optimizer steps in backward (torchtune `optimizer_in_bwd`). */
+  readonly optimizerInBackward?: boolean;
+  /** The loss implementation (torchtune `loss._component_`, axolotl's Liger fused linear cross-entropy). */
+  readonly loss?: LossConfig;
+  /** Activation offloading to CPU (torchtune `enable_activation_offloading`). */
+  readonly activationOffload?: boolean;
+  /** Preference training with a frozen reference model (axolotl `rl: dpo`). */
+  readonly referenceModel?: boolean;
   readonly maxSteps?: number;
   readonly warmupSteps?: number;
   readonly warmupRatio?: number;

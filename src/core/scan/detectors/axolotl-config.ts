@@ -82,6 +82,7 @@ export const axolotlConfigDetector: Detector = {
     const deepspeed = readDistributed(reader, out, warnings, links);
     readPrecision(reader, out, warnings, deepspeed);
     readAdapter(reader, out, warnings);
+    readRecipeFeatures(reader, out);
     readAdapterDtype(reader, out);
 
     const maxSteps = reader.number('max_steps', { integer: true, nullable: true });
@@ -303,6 +304,17 @@ function readDistributed(reader: FieldReader, out: ContributionBuilder, warnings
   return deepspeed;
 }
 
+/**
+ * Recipe features the estimator models: `rl: dpo` (a frozen reference model, memory/reference-model.ts)
+ * and the Liger plugin's `liger_fused_linear_cross_entropy` (memory/loss.ts).
+ */
+function readRecipeFeatures(reader: FieldReader, out: ContributionBuilder): void {
+  const rl = reader.string('rl', true);
+  if (typeof rl?.value === 'string' && rl.value.toLowerCase() === 'dpo') out.set('referenceModel', true, rl.range);
+  const liger = reader.boolean('liger_fused_linear_cross_entropy', true);
+  if (liger?.value === true) out.set('loss', { kind: 'fused-linear' }, liger.range);
+}
+
 /** adapter / lora_* / load_in_*bit, with axolotl's validators (AXOLOTL_PEFT_SCHEMA). */
 function readAdapter(reader: FieldReader, out: ContributionBuilder, warnings: ParseWarning[]): void {
   const adapter = reader.string('adapter', true);
@@ -343,13 +355,14 @@ function readAdapter(reader: FieldReader, out: ContributionBuilder, warnings: Pa
       reader.fail("'adapter: qlora' requires 'load_in_4bit: true' (axolotl: \"Require cfg.load_in_4bit to be True for qlora\")", at);
       return;
     }
-  } else if (load8?.value === true) {
-    warnings.push({
-      message: "'load_in_8bit': 8-bit base weights are not represented in the job settings (only 4-bit QLoRA is)",
-      line: load8.range.line,
-      column: load8.range.column,
-    });
   }
+  // LLM.int8 base weights (memory/int8.ts) and PEFT modules_to_save (memory/modules-to-save.ts).
+  const int8 = kind === 'lora' && load8?.value === true;
+  const saveList = reader.stringList('lora_modules_to_save', true);
+  const modulesToSave = Array.isArray(saveList?.value) && saveList.value.length > 0 ? saveList.value : undefined;
+  const extras = { ...(int8 ? { int8: true } : {}), ...(modulesToSave !== undefined ? { modulesToSave } : {}) };
+  if (int8 && load8 !== undefined) out.sources['lora.int8'] = out.source(load8.range);
+  if (modulesToSave !== undefined && saveList !== undefined) out.sources['lora.modulesToSave'] = out.source(saveList.range);
   const qlora = kind === 'qlora' || load4?.value === true;
   if (qlora && out.settings.loadDtype !== undefined && out.settings.loadDtype !== 'auto') {
     // axolotl's ModelLoader: bnb_4bit_compute_dtype = cfg.torch_dtype (AXOLOTL_QLORA_SOURCE).
@@ -359,7 +372,7 @@ function readAdapter(reader: FieldReader, out: ContributionBuilder, warnings: Pa
   if (load4?.value === true) out.sources['lora.qlora'] = out.source(load4.range);
   if (linear?.value === true) {
     // lora_target_linear: every Linear module except the output head (PEFT's "all-linear").
-    out.set('lora', { rank: rank.value, targets: 'all-linear', qlora }, at);
+    out.set('lora', { rank: rank.value, targets: 'all-linear', qlora, ...extras }, at);
     out.sources['lora.targets'] = out.source(linear.range);
     return;
   }
@@ -374,9 +387,9 @@ function readAdapter(reader: FieldReader, out: ContributionBuilder, warnings: Pa
   }
   if (written === null || written.length === 0) {
     // PEFT fills target_modules from the model type; resolved when the job knows its model.
-    out.loraWithoutTargets = { rank: rank.value, qlora, source: out.source(at) };
+    out.loraWithoutTargets = { rank: rank.value, qlora, ...extras, source: out.source(at) };
     return;
   }
-  out.set('lora', { rank: rank.value, targets: written, qlora }, at);
+  out.set('lora', { rank: rank.value, targets: written, qlora, ...extras }, at);
   out.sources['lora.targets'] = out.source((targets as Read<unknown>).range);
 }

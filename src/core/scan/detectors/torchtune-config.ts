@@ -11,7 +11,10 @@
  * `tokenizer.max_seq_len`. `dtype` is also the load dtype, the dtype of the LoRA adapters (the
  * recipes build the whole model, adapters included, under training.set_default_dtype(dtype)) and,
  * for QLoRA, the dtype torchao's NF4 weights are dequantised to. FSDP keys of the distributed recipes map to ZeRO-3 (ZeRO-2 without
- * resharding after forward) and parameter offload.
+ * resharding after forward) and parameter offload. `optimizer_in_bwd`, `enable_activation_offloading`
+ * and the `loss` component (CEWithChunkedOutputLoss / LinearCrossEntropyLoss with num_output_chunks,
+ * default 8) set the estimator's recipe features (memory/step-in-backward.ts, activation-offload.ts,
+ * loss.ts).
  */
 import type { ObjectNode, ParseWarning, ParsedNode } from '../../parse/node';
 import type { FloatDtype, HyperValue, Precision } from '../../types';
@@ -27,6 +30,7 @@ import {
   TORCHTUNE_OUTPUT_MODULE,
 } from '../torchtune-models';
 import type { ScanFile, SourceRange } from '../types';
+import { TORCHTUNE_OUTPUT_CHUNKS } from '../../memory/loss';
 
 const COMPONENT_TEXT = /_component_\s*:\s*['"]?torchtune\./;
 
@@ -70,10 +74,15 @@ export const torchtuneConfigDetector: Detector = {
     if (accum?.value != null) out.set('gradAccum', accum.value, accum.range);
     const checkpointing = reader.boolean('enable_activation_checkpointing', true);
     if (checkpointing?.value != null) out.set('gradientCheckpointing', checkpointing.value, checkpointing.range);
-    reader.boolean('enable_activation_offloading', true);
+    const compile = reader.boolean('compile', true);
+    const offloading = reader.boolean('enable_activation_offloading', true);
+    if (offloading?.value != null) out.set('activationOffload', offloading.value, offloading.range);
+    const inBwd = reader.boolean('optimizer_in_bwd', true);
+    if (inBwd?.value != null) out.set('optimizerInBackward', inBwd.value, inBwd.range);
+    // torchtune's recipes default to compile: False (cfg.get("compile", False)).
+    readLoss(reader, out, warnings, compile?.value === true);
     reader.number('epochs', { integer: true, min: 0 });
     reader.number('max_steps_per_epoch', { integer: true, min: 1, nullable: true });
-    reader.boolean('compile', true);
 
     const dtype = reader.string('dtype', true);
     if (typeof dtype?.value === 'string') {
@@ -136,6 +145,25 @@ function readModel(reader: FieldReader, out: ContributionBuilder, warnings: Pars
     return;
   }
   readLora(model, out, lora[1] === 'qlora' || quantize?.value === true, component.range);
+}
+
+/** torchtune loss components and how the estimator models them (memory/loss.ts). */
+const CHUNKED_LOSSES = new Set(['CEWithChunkedOutputLoss', 'LinearCrossEntropyLoss']);
+const STANDARD_LOSSES = new Set(['CrossEntropyLoss']);
+
+function readLoss(reader: FieldReader, out: ContributionBuilder, warnings: ParseWarning[], compiled: boolean): void {
+  const loss = reader.nested('loss');
+  const component = loss?.string('_component_');
+  if (loss === undefined || typeof component?.value !== 'string') return;
+  const name = component.value.slice(component.value.lastIndexOf('.') + 1);
+  if (CHUNKED_LOSSES.has(name)) {
+    const chunks = loss.number('num_output_chunks', { integer: true, min: 1 });
+    out.set('loss', { kind: 'chunked', chunks: chunks?.value ?? TORCHTUNE_OUTPUT_CHUNKS, compiled }, component.range);
+  } else if (STANDARD_LOSSES.has(name)) {
+    out.set('loss', { kind: 'standard' }, component.range);
+  } else {
+    warnings.push({ message: `loss '${component.value}' is not modelled; the full fp32 logits of a standard cross-entropy are assumed`, line: component.range.line, column: component.range.column });
+  }
 }
 
 function addCheckpointLink(dir: Read<string | null> | undefined, links: Link[]): void {
