@@ -180,3 +180,25 @@ test('DeepSpeed "auto" is never an error diagnostic; an "auto" nothing fills is 
   assert.match(onDs[0].message, /^"train_batch_size" is "auto" and stays unknown: it would be filled from the world size/);
   assert.ok(!hints.diagnostics.some((d) => d.severity === 'error'));
 });
+
+test('a job that fits only with paged optimizer states says so in the CodeLens and the hover, not a plain "fits"', () => {
+  // torchtune's llama3_1/8B_full_single_device.yaml settings (README "Memory the way recipes run"): the
+  // paged 8-bit states live in unified memory, outside the peak that fits the 24 GiB card.
+  const text = [
+    'model:', '  _component_: torchtune.models.llama3_1.llama3_1_8b',
+    'batch_size: 2', 'optimizer:', '  _component_: bitsandbytes.optim.PagedAdamW8bit', '  lr: 2e-5',
+    'loss:', '  _component_: torchtune.modules.loss.CEWithChunkedOutputLoss',
+    'gradient_accumulation_steps: 1', 'optimizer_in_bwd: True', 'enable_activation_checkpointing: True',
+    'compile: True', 'dtype: bf16', '',
+  ].join('\n');
+  const files: ScanFile[] = [{ path: '8B_full_single_device.yaml', text }];
+  const report = scanFiles(files);
+  const job = report.jobs[0];
+  const evaluation = evaluateJob(job, { readText: () => '' }, { gpuMemoryBytes: RTX_4090.memoryBytes, priority: 'quality' });
+  assert.equal(evaluation.currentEstimate?.estimate.verdict, 'fits-with-paging');
+  const hints = analyse({ report, outcomes: new Map<string, JobOutcome>([[job.id, { kind: 'evaluated', evaluation }]]), budget: RTX_4090, t });
+  const lens = hints.lenses.find((l) => l.jobId === job.id);
+  assert.match(lens?.title ?? '', /— fits with paging \(may spill to CPU, slower\) ·/);
+  const hover = hints.hovers.find((h) => h.jobId === job.id);
+  assert.match(hover?.markdown ?? '', /\*\*fits with paging \(may spill to CPU, slower\)\*\*/);
+});

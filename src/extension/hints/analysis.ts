@@ -117,6 +117,11 @@ function fitText(fits: boolean | null, t: Translate): string {
   return fits === null ? t('fit unknown') : fits ? t('fits') : t('does not fit');
 }
 
+/** The current optimizer's fit, saying when it fits only with paged optimizer states (README: Memory the way recipes run). */
+function estimateFitText(estimate: JobEvaluation['currentEstimate'] & object, t: Translate): string {
+  return estimate.estimate.verdict === 'fits-with-paging' ? t('fits with paging (may spill to CPU, slower)') : fitText(estimate.estimate.fits, t);
+}
+
 /** The CodeLens title of an evaluated job (README: The VS Code extension, e.g. "AdamW · peak 112.4 GiB on 1×24 GiB — does not fit · Recommended: adamw-8bit + LoRA"). */
 export function lensTitle(evaluation: JobEvaluation, budget: GpuBudget, t: Translate): string {
   // A CodeLens title is plain text that renders `$(icon)`: workspace strings (spellings, messages) are made inert.
@@ -132,7 +137,7 @@ function lensTitleText(evaluation: JobEvaluation, budget: GpuBudget, t: Translat
     const peak = formatBytes(cur.estimate.bytes.peak);
     const where = budget.memoryBytes === null
       ? t('peak {0} per GPU · GPU memory unknown', peak)
-      : t('peak {0} on {1} — {2}', peak, budgetText(budget, cur.input.gpus), fitText(cur.estimate.fits, t));
+      : t('peak {0} on {1} — {2}', peak, budgetText(budget, cur.input.gpus), estimateFitText(cur, t));
     return `${name} · ${where} · ${rec}`;
   }
   const current = evaluation.current;
@@ -192,7 +197,7 @@ export function hoverMarkdown(evaluation: JobEvaluation, budget: GpuBudget, t: T
     lines.push(`| **${t('Peak')}** (${phase}) | **${formatBytes(cur.estimate.bytes.peak)}** |`);
     lines.push('');
     if (budget.memoryBytes !== null) {
-      lines.push(`${t('GPU budget')}: ${budgetText(budget, i.gpus)} (${escapeMarkdown(budget.label)}) — **${fitText(cur.estimate.fits, t)}**`);
+      lines.push(`${t('GPU budget')}: ${budgetText(budget, i.gpus)} (${escapeMarkdown(budget.label)}) — **${estimateFitText(cur, t)}**`);
     } else {
       lines.push(t('GPU budget: unknown (set one with "Optimizer Advisor: Set GPU Budget")'));
     }
