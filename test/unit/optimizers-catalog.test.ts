@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { InputError } from '../../src/core/types';
 import { OPTIMIZER_IDS } from '../../src/core/optimizers/types';
 import { OPTIMIZERS, defaultHyperparameters, getOptimizer, listSpellings, resolveOptimizer, type CatalogVariant } from '../../src/core/optimizers/index';
+import { CATALOG } from '../../src/core/optimizers/registry';
 
 const impl = (r: ReturnType<typeof resolveOptimizer>) => (r?.variant as CatalogVariant | undefined)?.implementation;
 
@@ -169,4 +170,10 @@ test('bitsandbytes optim_bits / is_paged params', () => {
   assert.equal(resolveOptimizer('bnb.optim.Lion', { optim_bits: 8 })?.variant.stateBits, 8);
   assert.equal(resolveOptimizer('AdamW', { optim_bits: 8 })?.id, 'adamw-8bit', 'optim_bits marks a bitsandbytes class');
   assert.throws(() => resolveOptimizer('bnb.optim.AdamW', { optim_bits: 4 }), InputError);
+});
+
+test('the catalog is keyed by id: every OPTIMIZER_IDS entry, each spec under its own id, in id order', () => {
+  assert.deepEqual(Object.keys(CATALOG).sort(), [...OPTIMIZER_IDS].sort());
+  for (const id of OPTIMIZER_IDS) assert.equal(CATALOG[id].id, id);
+  assert.deepEqual(OPTIMIZERS.map((o) => o.id), [...OPTIMIZER_IDS]);
 });

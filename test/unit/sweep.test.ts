@@ -11,9 +11,9 @@ import type { AdvisorInput } from '../../src/core/advisor/types';
 import { inventoryForRef } from '../../src/core/models';
 import { cnnInventory } from '../../src/core/models/builders/cnn';
 import { numel } from '../../src/core/types';
-import { profilerOptimizerIds } from '../../src/profiler/optimizers';
+import { OPTIMIZER_IDS } from '../../src/core/optimizers/types';
+import { profilerOptimizer, profilerOptimizerIds } from '../../src/profiler/optimizers';
 import type { RobustnessRecord } from '../../src/profiler/sweep/child-sweep';
-import { PROFILER_IMPLEMENTED } from '../../src/core/profile/profiler-implemented';
 import { findDataDir, loadCorpus, type Corpus } from '../../src/profiler/sweep/corpus';
 import {
   bestLearningRate, buildDocument, medianCurve, robustnessBehaviour, stepsToReach, type SweepState,
@@ -95,15 +95,17 @@ describe('the proxy keeps the family and layer types, scaled down', () => {
 });
 
 describe('the plan', () => {
-  test('the implemented list used by the parent equals the tfjs registry', () => {
-    assert.deepEqual([...PROFILER_IMPLEMENTED], profilerOptimizerIds());
+  test('the profiler registry has every catalog id, each definition under its own id', () => {
+    assert.deepEqual(profilerOptimizerIds(), [...OPTIMIZER_IDS]);
+    for (const id of OPTIMIZER_IDS) assert.equal(profilerOptimizer(id).id, id);
+    assert.throws(() => profilerOptimizer('adamw-typo'), /unknown optimizer 'adamw-typo'/);
   });
 
   test('default sweep plus the advisor\'s top picks; lrs are the proxy\'s recommended lr x1/3, x1, x3', () => {
     const plan = planSweep({ advisorInput: advisorInput('meta-llama/Llama-2-7b-hf'), alphabetSize: 71 });
     const ids = plan.optimizers.map((o) => o.id);
     for (const id of DEFAULT_SWEEP) assert.ok(ids.includes(id), id);
-    const picks = plan.advisor.recommendations.filter((r) => PROFILER_IMPLEMENTED.includes(r.optimizer)).slice(0, 3).map((r) => r.optimizer);
+    const picks = plan.advisor.recommendations.slice(0, 3).map((r) => r.optimizer);
     for (const id of picks) assert.ok(ids.includes(id), `top pick ${id}`);
     for (const o of plan.optimizers) {
       // Equal up to float rounding: 0.02 x (1/3) and 0.02 / 3 differ in the last bit (Muon's lr is 0.02).

@@ -1,5 +1,5 @@
-/** The catalog: one import and one line per optimizer, in OPTIMIZER_IDS order. */
-import type { OptimizerSpec } from './types';
+/** The catalog: one import and one line per optimizer, keyed by its id. */
+import { OPTIMIZER_IDS, type OptimizerId, type OptimizerSpec } from './types';
 import { sgd } from './sgd';
 import { sgdMomentum } from './sgd-momentum';
 import { nesterov } from './nesterov';
@@ -24,28 +24,36 @@ import { soap } from './soap';
 import { adagrad } from './adagrad';
 import { rmsprop } from './rmsprop';
 
-export const OPTIMIZERS: readonly OptimizerSpec[] = [
-  sgd,
-  sgdMomentum,
-  nesterov,
-  adam,
-  adamw,
-  amsgrad,
-  adafactor,
-  lamb,
-  novograd,
-  lion,
-  adamw8bit,
-  pagedAdamw8bit,
-  shampoo,
-  adahessian,
-  sophia,
-  muon,
-  scheduleFreeAdamw,
-  adamMini,
-  came,
-  galoreAdamw,
-  soap,
-  adagrad,
-  rmsprop,
-];
+/**
+ * One entry per id of OPTIMIZER_IDS: an id without an entry (or an entry without an id) is a type error,
+ * so the catalog, the profiler's registry (src/profiler/optimizers/index.ts, the same mapped type) and
+ * every list derived from OPTIMIZER_IDS cannot drift apart. A unit test checks each entry's own id.
+ */
+export const CATALOG: { readonly [K in OptimizerId]: OptimizerSpec } = {
+  'sgd': sgd,
+  'sgd-momentum': sgdMomentum,
+  'nesterov': nesterov,
+  'adam': adam,
+  'adamw': adamw,
+  'amsgrad': amsgrad,
+  'adafactor': adafactor,
+  'lamb': lamb,
+  'novograd': novograd,
+  'lion': lion,
+  'adamw-8bit': adamw8bit,
+  'paged-adamw-8bit': pagedAdamw8bit,
+  'shampoo': shampoo,
+  'adahessian': adahessian,
+  'sophia': sophia,
+  'muon': muon,
+  'schedule-free-adamw': scheduleFreeAdamw,
+  'adam-mini': adamMini,
+  'came': came,
+  'galore-adamw': galoreAdamw,
+  'soap': soap,
+  'adagrad': adagrad,
+  'rmsprop': rmsprop,
+};
+
+/** The catalog in OPTIMIZER_IDS order. */
+export const OPTIMIZERS: readonly OptimizerSpec[] = OPTIMIZER_IDS.map((id) => CATALOG[id]);

@@ -21,7 +21,6 @@ import type { ModelInventory } from '../../core/models/types';
 import { getOptimizer, optimizerStateBytes, resolveOptimizer } from '../../core/optimizers';
 import { isOptimizerId, OPTIMIZER_IDS, type OptimizerId } from '../../core/optimizers/types';
 import { InputError, type Hyperparameters, type HyperValue } from '../../core/types';
-import { PROFILER_IMPLEMENTED } from '../../core/profile/profiler-implemented';
 import { deriveProxy, MAX_PROXY_PARAMS, proxyParamCount, proxyParams, proxyParamTensors, type ProxyDerivation, type ProxyParam } from './proxy';
 import { proxyInventory } from './proxy-inventory';
 
@@ -86,10 +85,9 @@ export interface PlanInput {
   readonly seeds?: readonly number[];
 }
 
-/** The id as one the profiler implements; InputError otherwise (same messages as the profiler registry). */
+/** The id as a catalog id (the profiler implements every one); InputError otherwise (the profiler registry's message). */
 export function implementedId(id: string): OptimizerId {
   if (!isOptimizerId(id)) throw new InputError(`unknown optimizer '${id}' (known: ${OPTIMIZER_IDS.join(', ')})`);
-  if (!PROFILER_IMPLEMENTED.includes(id)) throw new InputError(`optimizer '${id}' is not implemented in the profiler (implemented: ${PROFILER_IMPLEMENTED.join(', ')})`);
   return id;
 }
 
@@ -181,7 +179,7 @@ export function planSweep(input: PlanInput): SweepPlan {
     for (const id of validateIds(input.optimizers)) sources.set(id, 'requested');
   } else {
     for (const id of DEFAULT_SWEEP) sources.set(id, 'default');
-    const picks = real.recommendations.filter((r) => PROFILER_IMPLEMENTED.includes(r.optimizer)).slice(0, ADVISOR_TOP_PICKS);
+    const picks = real.recommendations.slice(0, ADVISOR_TOP_PICKS);
     for (const r of picks) if (!sources.has(r.optimizer)) sources.set(r.optimizer, 'advisor-top-pick');
   }
   const ids = [...sources.keys()];

@@ -4,8 +4,7 @@ import { renderLrHeatmap } from '../../../src/charts/render-heatmap';
 import { renderParetoChart } from '../../../src/charts/render-pareto';
 import type { ProfileResultDocument } from '../../../src/core/profile/profile-types';
 import { measuredOnLabel, renderRobustnessTable, shortMeasuredOnLabel } from '../../../src/charts/render-profile-meta';
-import type { OptimizerId } from '../../../src/core/optimizers/types';
-import { PROFILER_IMPLEMENTED } from '../../../src/core/profile/profiler-implemented';
+import { isOptimizerId } from '../../../src/core/optimizers/types';
 import { h, trustedMarkup } from '../dom';
 import { localTimeText } from '../format';
 import { badge, button, checkbox, dropdown, progressBar } from '../ui';
@@ -14,8 +13,9 @@ import { chartFigure, emptyState, type ViewContext } from './context';
 /** Optimizers offered for a profile run: the job's best-ranked ones the profiler implements, plus the current one. */
 const OFFERED = 8;
 
+/** The profiler implements every catalog id (src/profiler/optimizers/index.ts is keyed by them). */
 function isProfiled(id: string): boolean {
-  return (PROFILER_IMPLEMENTED as readonly string[]).includes(id as OptimizerId);
+  return isOptimizerId(id);
 }
 
 /** Checkboxes choosing the optimizers of the next run (none ticked = the profiler's default sweep). */
