@@ -1,5 +1,6 @@
 /**
- * The corpus score: `npx tsc -p tsconfig.test.json && node esbuild.js && node out/bench/corpus.js`.
+ * The corpus score: `npx tsc -p tsconfig.test.json && node esbuild.js && node out/bench/corpus.js` (also the last part of
+ * `npm run bench`).
  *
  * Runs `recommend --json --offline` (the built dist/cli.js, HF_HUB_CACHE set to the setup's own fake cache) on
  * every setup under test/corpus/ and compares the facts it reports with the setup's expected.json:
@@ -302,7 +303,8 @@ function row(label: string, t: Tally): string {
     ...OUTCOMES.map((o) => String(c[o]).padStart(9))].join(' ');
 }
 
-function main(): void {
+/** Prints the corpus score (also called from bench/run.ts, i.e. `npm run bench`). */
+export function printCorpusScore(): void {
   if (!fs.existsSync(CLI)) throw new Error(`${CLI} is missing: run \`node esbuild.js\` first`);
   const setups = loadSetups();
   const total = newTally();
@@ -336,7 +338,7 @@ function main(): void {
 
 if (require.main === module) {
   try {
-    main();
+    printCorpusScore();
   } catch (e: unknown) {
     console.error(e instanceof Error ? e.message : String(e));
     process.exit(1);
