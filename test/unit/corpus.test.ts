@@ -93,7 +93,7 @@ test('every job has a positive integer parameter count with a citation that is n
   }
 });
 
-test('a fake Hugging Face cache holds refs/main and the snapshot it points at, with a config.json', () => {
+test('a fake Hugging Face cache holds refs/main and the snapshot it points at, with a model config', () => {
   for (const setup of setups) {
     const hub = path.join(setup.dir, '.hf-cache', 'hub');
     if (!fs.existsSync(hub)) continue;
@@ -102,8 +102,15 @@ test('a fake Hugging Face cache holds refs/main and the snapshot it points at, w
     for (const repo of repos) {
       const ref = fs.readFileSync(path.join(hub, repo, 'refs', 'main'), 'utf8').trim();
       assert.match(ref, /^[0-9a-f]{40}$/, `${setup.name} ${repo}: refs/main`);
-      const config = JSON.parse(fs.readFileSync(path.join(hub, repo, 'snapshots', ref, 'config.json'), 'utf8')) as Record<string, unknown>;
-      assert.ok(typeof config['model_type'] === 'string' || Array.isArray(config['architectures']), `${setup.name} ${repo}: a model config`);
+      const snapshot = path.join(hub, repo, 'snapshots', ref);
+      // a transformers model: config.json; a diffusers pipeline: model_index.json and each part's config
+      const configs = ['config.json', 'unet/config.json'].filter((f) => fs.existsSync(path.join(snapshot, f)));
+      assert.ok(configs.length > 0, `${setup.name} ${repo}: no config.json in the snapshot`);
+      for (const f of configs) {
+        const config = JSON.parse(fs.readFileSync(path.join(snapshot, f), 'utf8')) as Record<string, unknown>;
+        assert.ok(typeof config['model_type'] === 'string' || Array.isArray(config['architectures']) || typeof config['_class_name'] === 'string',
+          `${setup.name} ${repo} ${f}: a model config`);
+      }
     }
     assert.ok(/^model-config: /m.test(fs.readFileSync(path.join(setup.dir, 'SOURCE'), 'utf8')), `${setup.name}: SOURCE cites the cached model config`);
   }
