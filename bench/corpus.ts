@@ -271,6 +271,7 @@ function evaluate(setup: Setup, tally: Tally[], lines: string[]): void {
     for (const t of tally) if (paramsOk) t.paramsRight++;
     if (!paramsOk) lines.push(`${head}: parameters expected ${expected.parameters.value}, got ${show(gotParams ?? 'none')}`);
 
+    const notRead: string[] = [];
     for (const [name, want] of Object.entries(expected.fields)) {
       if (name === 'parameters') continue;
       const fact = name as FactName;
@@ -287,6 +288,7 @@ function evaluate(setup: Setup, tally: Tally[], lines: string[]): void {
         t.counts[outcome]++;
         if (outcome !== 'readRight' && outcome !== 'assumedRight') t.missedByFact.set(`${fact} ${outcome}`, (t.missedByFact.get(`${fact} ${outcome}`) ?? 0) + 1);
       }
+      if (outcome === 'notRead') notRead.push(fact);
       const gotText = got.kind === 'absent' ? 'nothing' : got.kind === 'assumed' ? `assumed ${show(got.value)}` : `${show(got.value)} from ${got.file ?? '?'}`;
       if (outcome === 'readWrong' && 'read' in want) {
         const fileOnly = got.kind === 'read' && sameValue(want.read, got.value, fact);
@@ -294,6 +296,7 @@ function evaluate(setup: Setup, tally: Tally[], lines: string[]): void {
       }
       if (outcome === 'listedWrongly') lines.push(`${head}: ${fact} listed wrongly: expected ${'read' in want ? `${show(want.read)} from ${want.file}` : 'an assumption'}, got ${gotText}`);
     }
+    if (notRead.length > 0) lines.push(`${head}: not read: ${notRead.join(', ')}`);
   }
 }
 
