@@ -1,7 +1,8 @@
 # Our own minimal train.py: PEFT's SFT example arguments (defaults as in the source) and how they are parsed.
 from dataclasses import dataclass, field
 from typing import Optional
-from transformers import HfArgumentParser, TrainingArguments
+from transformers import HfArgumentParser
+from trl import SFTConfig
 
 @dataclass
 class ModelArguments:
@@ -20,8 +21,9 @@ class ModelArguments:
 @dataclass
 class DataTrainingArguments:
     dataset_name: Optional[str] = field(default="timdettmers/openassistant-guanaco")
-    max_length: Optional[int] = field(default=512)
+    splits: Optional[str] = field(default="train,test")
 
 if __name__ == "__main__":
-    parser = HfArgumentParser((ModelArguments, DataTrainingArguments, TrainingArguments))
+    parser = HfArgumentParser((ModelArguments, DataTrainingArguments, SFTConfig))
     model_args, data_args, training_args = parser.parse_args_into_dataclasses()
+    model_args.max_length = training_args.max_length  # --max_length is an SFTConfig field

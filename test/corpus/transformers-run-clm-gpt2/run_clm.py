@@ -7,7 +7,7 @@ from transformers import HfArgumentParser, TrainingArguments
 @dataclass
 class ModelArguments:
     model_name_or_path: Optional[str] = field(default=None)
-    torch_dtype: Optional[str] = field(default=None, metadata={"choices": ["auto", "bfloat16", "float16", "float32"]})
+    dtype: Optional[str] = field(default=None, metadata={"choices": ["auto", "bfloat16", "float16", "float32"]})
 
 
 @dataclass
