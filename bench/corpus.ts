@@ -9,7 +9,8 @@
  * - not read: the source states the fact and the tool reports nothing for it;
  * - assumed correctly: the source does not state the fact and the tool says it is an assumption;
  * - listed wrongly: the tool claims a file for a fact the source does not state, or calls a stated fact an assumption;
- * - assumed, not reported: the source does not state the fact and the tool reports nothing for it.
+ * - assumed, not reported: the source does not state the fact and the tool reports nothing for it;
+ * - invented: a value the family does not have (a sequence length for an image model, an image size for a text model).
  * It prints figures; it is not a test (test/unit/corpus.test.ts checks the corpus itself).
  *
  * Facts come from `recommend --json` → jobs[i].facts[name] = { value, source } once that shape exists; until
@@ -202,11 +203,13 @@ interface Tally {
   jobsFound: number;
   jobsEvaluated: number;
   paramsRight: number;
+  /** A sequence length reported for a job without one (a CNN), or an image size for a text model. */
+  invented: number;
   counts: Record<Outcome, number>;
   missedByFact: Map<string, number>;
 }
 const newTally = (): Tally => ({
-  setups: 0, jobs: 0, jobsFound: 0, jobsEvaluated: 0, paramsRight: 0,
+  setups: 0, jobs: 0, jobsFound: 0, jobsEvaluated: 0, paramsRight: 0, invented: 0,
   counts: { readRight: 0, readWrong: 0, notRead: 0, assumedRight: 0, listedWrongly: 0, assumedUnreported: 0 },
   missedByFact: new Map(),
 });
@@ -297,13 +300,24 @@ function evaluate(setup: Setup, tally: Tally[], lines: string[]): void {
       if (outcome === 'listedWrongly') lines.push(`${head}: ${fact} listed wrongly: expected ${'read' in want ? `${show(want.read)} from ${want.file}` : 'an assumption'}, got ${gotText}`);
     }
     if (notRead.length > 0) lines.push(`${head}: not read: ${notRead.join(', ')}`);
+    // a value the family does not have: a sequence length for an image model, an image size for a text model
+    const family: readonly FactName[] = 'imageSize' in expected.fields ? ['seqLen'] : 'seqLen' in expected.fields ? ['imageSize'] : [];
+    for (const fact of family) {
+      const facts = r.job?.['facts'];
+      const plain = isObject(facts) ? facts[fact] : undefined;
+      const got = fromFacts(facts, fact) ?? fromScan(s.job, fact);
+      const value = got.kind !== 'absent' ? got.value : typeof plain === 'number' ? plain : undefined;
+      if (value === undefined) continue;
+      for (const t of tally) t.invented++;
+      lines.push(`${head}: ${fact} ${show(value)} invented (the job has no ${fact === 'seqLen' ? 'sequence length' : 'image size'})`);
+    }
   }
 }
 
 function row(label: string, t: Tally): string {
   const c = t.counts;
   return [label.padEnd(34), String(t.setups).padStart(6), `${t.jobsEvaluated}/${t.jobs}`.padStart(9), `${t.paramsRight}/${t.jobs}`.padStart(7),
-    ...OUTCOMES.map((o) => String(c[o]).padStart(9))].join(' ');
+    ...OUTCOMES.map((o) => String(c[o]).padStart(9)), String(t.invented).padStart(8)].join(' ');
 }
 
 /** Prints the corpus score (also called from bench/run.ts, i.e. `npm run bench`). */
@@ -322,7 +336,7 @@ export function printCorpusScore(): void {
   console.log('');
   console.log([
     'project'.padEnd(34), 'setups'.padStart(6), 'evaluated'.padStart(9), 'params'.padStart(7),
-    'read ok'.padStart(9), 'read bad'.padStart(9), 'not read'.padStart(9), 'assum ok'.padStart(9), 'wrongly'.padStart(9), 'unlisted'.padStart(9),
+    'read ok'.padStart(9), 'read bad'.padStart(9), 'not read'.padStart(9), 'assum ok'.padStart(9), 'wrongly'.padStart(9), 'unlisted'.padStart(9), 'invented'.padStart(8),
   ].join(' '));
   for (const [repo, t] of [...byProject.entries()].sort(([a], [b]) => a.localeCompare(b))) console.log(row(repo, t));
   console.log(row('total', total));
@@ -330,7 +344,8 @@ export function printCorpusScore(): void {
   console.log('evaluated: jobs with ranked optimizers; params: parameter count within 1% of the cited one;');
   console.log('read ok / read bad / not read: fields the source states, read with its value and file / read otherwise / not reported;');
   console.log('assum ok: fields the source leaves open, reported as assumptions; wrongly: a stated field reported as an assumption,');
-  console.log('or an open one reported as read; unlisted: an open field with no assumption reported.');
+  console.log('or an open one reported as read; unlisted: an open field with no assumption reported;');
+  console.log('invented: a sequence length reported for an image model, or an image size for a text model.');
   console.log('');
   console.log('misses by fact (fact outcome: count):');
   for (const [key, n] of [...total.missedByFact.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))) console.log(`  ${key}: ${n}`);
