@@ -3,7 +3,8 @@
  * - estimator latency: a whole `optimizer-advisor estimate` process for an 8B model vs a bare `node -e 0`
  *   (goal: within 4x);
  * - in-process estimate latency (the advisor calls the estimator once per candidate and strategy);
- * - scan throughput: walk + detect over a generated 20k-file workspace (goal: under 3 s).
+ * - scan throughput: walk + detect over a generated 20k-file workspace (goal: under 3 s);
+ * - the corpus score: facts read right, read wrong and assumed over the real setups of test/corpus (bench/corpus.ts).
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -16,6 +17,7 @@ import { inventoryForRef } from '../src/core/models';
 import { resolveOptimizer } from '../src/core/optimizers';
 import { scanFiles } from '../src/core/scan';
 import { walkWorkspace } from '../src/cli/walk';
+import { printCorpusScore } from './corpus';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const CLI = path.join(ROOT, 'dist', 'cli.js');
@@ -137,6 +139,8 @@ async function main(): Promise<void> {
   benchEstimatorInProcess();
   await benchScan();
   benchExtension();
+  console.log('');
+  printCorpusScore();
 }
 
 main().catch((e: unknown) => {

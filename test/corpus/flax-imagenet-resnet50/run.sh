@@ -1,0 +1,2 @@
+#!/bin/sh
+python main.py --workdir=./imagenet --config=configs/default.py

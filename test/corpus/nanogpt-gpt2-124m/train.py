@@ -1,0 +1,34 @@
+# Our own minimal train.py with the module globals of karpathy/nanoGPT train.py (defaults for GPT-2 124M on
+# OpenWebText), then the configurator override, the autocast dtype and the optimizer call.
+import torch
+from model import GPTConfig, GPT
+
+init_from = 'scratch'
+dataset = 'openwebtext'
+gradient_accumulation_steps = 5 * 8
+batch_size = 12
+block_size = 1024
+n_layer = 12
+n_head = 12
+n_embd = 768
+dropout = 0.0
+bias = False
+learning_rate = 6e-4
+max_iters = 600000
+weight_decay = 1e-1
+beta1 = 0.9
+beta2 = 0.95
+grad_clip = 1.0
+decay_lr = True
+warmup_iters = 2000
+lr_decay_iters = 600000
+min_lr = 6e-5
+device = 'cuda'
+dtype = 'bfloat16' if torch.cuda.is_available() and torch.cuda.is_bf16_supported() else 'float16'
+compile = True
+
+exec(open('configurator.py').read())
+
+ptdtype = {'float32': torch.float32, 'bfloat16': torch.bfloat16, 'float16': torch.float16}[dtype]
+ctx = torch.amp.autocast(device_type='cuda', dtype=ptdtype)
+optimizer = model.configure_optimizers(weight_decay, learning_rate, (beta1, beta2), 'cuda')

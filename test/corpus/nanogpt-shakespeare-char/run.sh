@@ -1,0 +1,2 @@
+#!/bin/sh
+python train.py config/train_shakespeare_char.py

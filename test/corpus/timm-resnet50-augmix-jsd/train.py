@@ -1,0 +1,23 @@
+# Our own minimal train.py: timm's training arguments that bear on memory and the optimizer, with timm's defaults.
+import argparse
+
+parser = argparse.ArgumentParser(description='PyTorch ImageNet Training')
+group = parser.add_argument_group('Model parameters')
+group.add_argument('--model', default='resnet50', type=str, metavar='MODEL')
+group.add_argument('--pretrained', action='store_true', default=False)
+group.add_argument('--img-size', type=int, default=None, metavar='N')
+group.add_argument('-b', '--batch-size', type=int, default=128, metavar='N')
+group.add_argument('--grad-accum-steps', type=int, default=1, metavar='N')
+group.add_argument('--grad-checkpointing', action='store_true', default=False)
+group.add_argument('--amp', action='store_true', default=False)
+group.add_argument('--amp-dtype', default='float16', type=str)
+group = parser.add_argument_group('Optimizer parameters')
+group.add_argument('--opt', default='sgd', type=str, metavar='OPTIMIZER')
+group.add_argument('--momentum', type=float, default=0.9, metavar='M')
+group.add_argument('--weight-decay', type=float, default=2e-5)
+group = parser.add_argument_group('Learning rate schedule parameters')
+group.add_argument('--sched', type=str, default='cosine', metavar='SCHEDULER')
+group.add_argument('--lr', type=float, default=None, metavar='LR')
+group.add_argument('--lr-base', type=float, default=0.1, metavar='LR')
+group.add_argument('--epochs', type=int, default=300, metavar='N')
+group.add_argument('--warmup-epochs', type=int, default=5, metavar='N')

@@ -1,0 +1,2 @@
+#!/bin/sh
+trl sft --config config.yaml --output_dir test-sft

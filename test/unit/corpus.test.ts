@@ -1,0 +1,135 @@
+/**
+ * The corpus of real training setups (test/corpus/): each setup names its source, its expected facts use the
+ * fact names of `recommend --json`, every fact marked read is in the file it names, and every parameter count
+ * cites a source. `node out/bench/corpus.js` scores the tool against it.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { CORPUS_DIR, FACT_NAMES, loadSetups, parseSource, sameValue } from '../../bench/corpus';
+
+const setups = loadSetups();
+const FACTS: ReadonlySet<string> = new Set(FACT_NAMES);
+/** Facts whose value is one of a few words, with the words a file may state them in. */
+const STATED_AS: Readonly<Record<string, Readonly<Record<string, RegExp>>>> = {
+  adapter: { none: /\bfull\b|\bnone\b/, lora: /lora/i, qlora: /qlora|load_in_4bit|quantization_bit: 4|use_4bit_quantization/ },
+  // a ZeRO stage may be written into a name (`--deepspeed zero3`) or as DeepSpeed's `"stage": 3`
+  zeroStage: { '1': /zero_?(stage)?["':= ]*1\b|"stage":\s*1\b/i, '2': /zero_?(stage)?["':= ]*2\b|"stage":\s*2\b/i, '3': /zero_?(stage)?["':= ]*3\b|"stage":\s*3\b/i },
+};
+
+/** Every number written in a text (1e-1, 5.0e-6, .016, 2048), as numbers. */
+function numbersIn(text: string): number[] {
+  return (text.match(/(?<![\w.])[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?/g) ?? []).map(Number).filter(Number.isFinite);
+}
+
+test('the corpus has at least 30 setups from at least 12 projects', () => {
+  assert.ok(setups.length >= 30, `${setups.length} setups`);
+  const projects = new Set(setups.map((s) => s.repo));
+  assert.ok(projects.size >= 12, `${projects.size} projects: ${[...projects].join(', ')}`);
+});
+
+test('every setup folder has SOURCE and expected.json, and nothing else lies loose in test/corpus', () => {
+  for (const entry of fs.readdirSync(CORPUS_DIR, { withFileTypes: true })) {
+    assert.ok(entry.isDirectory(), `${entry.name} is not a setup folder`);
+    for (const file of ['SOURCE', 'expected.json']) assert.ok(fs.existsSync(path.join(CORPUS_DIR, entry.name, file)), `${entry.name}/${file} is missing`);
+  }
+});
+
+test('every SOURCE names a repository, at least one path and a 40-hex commit', () => {
+  for (const setup of setups) {
+    const source = parseSource(fs.readFileSync(path.join(setup.dir, 'SOURCE'), 'utf8'));
+    const repos = source.get('repo') ?? [];
+    assert.equal(repos.length, 1, `${setup.name}: one repo line`);
+    assert.match(repos[0]!, /^[A-Za-z0-9][\w.-]*\/[\w.-]+$/, `${setup.name}: repo is owner/name`);
+    assert.ok((source.get('path') ?? []).length > 0, `${setup.name}: no path line`);
+    const commits = source.get('commit') ?? [];
+    assert.ok(commits.length > 0, `${setup.name}: no commit line`);
+    for (const c of commits) assert.match(c, /^[0-9a-f]{40}$/, `${setup.name}: commit ${c}`);
+  }
+});
+
+test('expected.json: jobs with known fact names, each read field with a value and an existing file that states it', () => {
+  for (const setup of setups) {
+    assert.ok(setup.jobs.length > 0, `${setup.name}: no jobs`);
+    for (const job of setup.jobs) {
+      const where = `${setup.name} ${job.job}`;
+      assert.equal(typeof job.job, 'string', `${where}: job id`);
+      assert.ok(Object.keys(job.fields).length > 0, `${where}: no fields`);
+      for (const [name, field] of Object.entries(job.fields)) {
+        assert.ok(FACTS.has(name), `${where}: unknown fact '${name}'`);
+        if ('assumed' in field) {
+          assert.deepEqual(Object.keys(field), ['assumed'], `${where} ${name}`);
+          assert.equal(field.assumed, true, `${where} ${name}`);
+          continue;
+        }
+        assert.deepEqual(Object.keys(field).sort(), ['file', 'read'], `${where} ${name}: read fields have read and file only`);
+        assert.ok(['string', 'number', 'boolean'].includes(typeof field.read), `${where} ${name}: value type`);
+        const file = path.join(setup.dir, field.file);
+        assert.ok(fs.existsSync(file), `${where} ${name}: ${field.file} is not in the setup`);
+        const text = fs.readFileSync(file, 'utf8');
+        const stated = STATED_AS[name]?.[String(field.read)];
+        if (stated) assert.match(text, stated, `${where} ${name}: ${field.file} does not state ${String(field.read)}`);
+        if (stated) continue;
+        if (typeof field.read === 'number') {
+          const value = field.read;
+          assert.ok(numbersIn(text).some((n) => sameValue(value, n)), `${where} ${name}: ${field.file} has no number ${value}`);
+        } else if (typeof field.read === 'boolean') assert.match(text, /true|false|True|False/, `${where} ${name}`);
+        else assert.ok(text.toLowerCase().includes(field.read.toLowerCase()), `${where} ${name}: ${field.file} does not contain '${field.read}'`);
+      }
+    }
+  }
+});
+
+test('every job has a positive integer parameter count with a citation that is not our own output', () => {
+  for (const setup of setups) {
+    for (const job of setup.jobs) {
+      const where = `${setup.name} ${job.job}`;
+      assert.ok(Number.isSafeInteger(job.parameters.value) && job.parameters.value > 0, `${where}: parameters.value`);
+      assert.equal(typeof job.parameters.citation, 'string', `${where}: citation`);
+      assert.ok(job.parameters.citation.trim().length > 20, `${where}: the citation names its source`);
+      assert.doesNotMatch(job.parameters.citation, /optimizer-advisor|dist\/cli|our (own )?(output|count|estimate)/i, `${where}: citation`);
+    }
+  }
+});
+
+test('a fake Hugging Face cache holds refs/main and the snapshot it points at, with a model config', () => {
+  for (const setup of setups) {
+    const hub = path.join(setup.dir, '.hf-cache', 'hub');
+    if (!fs.existsSync(hub)) continue;
+    const repos = fs.readdirSync(hub).filter((d) => d.startsWith('models--'));
+    assert.ok(repos.length > 0, `${setup.name}: an empty cache`);
+    for (const repo of repos) {
+      const ref = fs.readFileSync(path.join(hub, repo, 'refs', 'main'), 'utf8').trim();
+      assert.match(ref, /^[0-9a-f]{40}$/, `${setup.name} ${repo}: refs/main`);
+      const snapshot = path.join(hub, repo, 'snapshots', ref);
+      // a transformers model: config.json; a diffusers pipeline: model_index.json and each part's config
+      const configs = ['config.json', 'unet/config.json'].filter((f) => fs.existsSync(path.join(snapshot, f)));
+      assert.ok(configs.length > 0, `${setup.name} ${repo}: no config.json in the snapshot`);
+      for (const f of configs) {
+        const config = JSON.parse(fs.readFileSync(path.join(snapshot, f), 'utf8')) as Record<string, unknown>;
+        assert.ok(typeof config['model_type'] === 'string' || Array.isArray(config['architectures']) || typeof config['_class_name'] === 'string',
+          `${setup.name} ${repo} ${f}: a model config`);
+      }
+    }
+    assert.ok(/^model-config: /m.test(fs.readFileSync(path.join(setup.dir, 'SOURCE'), 'utf8')), `${setup.name}: SOURCE cites the cached model config`);
+  }
+});
+
+test('the value comparison of the score: numbers in any spelling, dtype spellings, names inside ids, exact words', () => {
+  assert.ok(sameValue(3e-4, 0.0003));
+  assert.ok(sameValue(0.1, '1e-1'));
+  assert.ok(!sameValue(2, 3));
+  assert.ok(sameValue('bfloat16', 'bf16-mixed', 'precision'));
+  assert.ok(!sameValue('fp16', 'bf16-mixed', 'precision'));
+  assert.ok(sameValue('llama3_1_8b', 'meta-llama/Llama-3.1-8B', 'model'));
+  assert.ok(sameValue('mistral_7b', 'mistralai/Mistral-7B-v0.1', 'model'));
+  assert.ok(sameValue('resnet18', 'torchvision/resnet18', 'model'));
+  assert.ok(!sameValue('gemma_2b', 'google/gemma-7b', 'model'));
+  assert.ok(!sameValue('gpt2', 'gpt2-xl', 'model'));
+  assert.ok(sameValue('AdamW', 'torch.optim.AdamW', 'optimizer'));
+  assert.ok(sameValue('adamw_torch', 'adamw', 'optimizer'));
+  assert.ok(!sameValue('Adam', 'torch.optim.AdamW', 'optimizer'));
+  assert.ok(!sameValue('lora', 'qlora', 'adapter'));
+  assert.ok(sameValue('qlora', 'QLoRA', 'adapter'));
+});
