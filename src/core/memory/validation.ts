@@ -11,6 +11,7 @@ import type { Citation, Hyperparameters, ParamTensor } from '../types';
 import { InputError } from '../types';
 import { resolveEstimateInput } from './defaults';
 import type { PartialEstimateInput } from './defaults';
+import type { EstimateInput } from './types';
 import { estimateMemory, estimateModelStates } from './estimate';
 import { CUDA_CONTEXT } from './overhead';
 import { ADDED_VALIDATION_CASES, inBytes } from './validation-cases';
@@ -51,6 +52,8 @@ export interface ValidationCase {
   readonly citation: Citation;
   /** What the figure is and how the setup maps to our inputs. */
   readonly remarks: string;
+  /** When the estimate misses by more than 10%: the probable cause, as analysed (shown in docs/validation.md). */
+  readonly missCause?: string;
 }
 
 const PEFT_FULL: Citation = {
@@ -228,10 +231,15 @@ export interface ValidationResult {
   readonly citation: Citation;
 }
 
-export function runCase(c: ValidationCase): ValidationResult {
+/** The estimator's resolved inputs for a case (also what scripts/peer-estimators.ts feeds the peers). */
+export function caseInput(c: ValidationCase): EstimateInput {
   const optimizer = resolveOptimizer(c.optimizer.spelling, c.optimizer.params, c.optimizer.ecosystem);
   if (optimizer === undefined) throw new InputError(`validation case ${c.id}: optimizer ${c.optimizer.spelling} not in the catalog`);
-  const input = resolveEstimateInput({ ...c.inputs, model: modelOf(c.model), optimizer, hyperparameters: c.optimizer.params });
+  return resolveEstimateInput({ ...c.inputs, model: modelOf(c.model), optimizer, hyperparameters: c.optimizer.params });
+}
+
+export function runCase(c: ValidationCase): ValidationResult {
+  const input = caseInput(c);
   let estimated: number;
   if (c.metric === 'model-states') {
     const s = estimateModelStates(input).perGpu;
