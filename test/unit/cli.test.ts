@@ -123,7 +123,7 @@ test('estimate: recipe flags (optimizer in backward, chunked loss, offload) in J
   assert.equal(j.code, 0, j.err);
   const doc = JSON.parse(j.out);
   validate('estimate.schema.json', doc);
-  assert.deepEqual([doc.inputs.optimizerInBackward, doc.inputs.loss, doc.inputs.activationOffload], [true, { kind: 'chunked', chunks: 8 }, false]);
+  assert.deepEqual([doc.inputs.optimizerInBackward, doc.inputs.loss, doc.inputs.activationOffload], [true, { kind: 'chunked', chunks: 8, compiled: true }, false]);
   assert.equal(doc.verdict, 'fits-with-paging');
   assert.equal(doc.fits, true);
   assert.equal(doc.bytes.peak, doc.bytes.peakReserved + doc.bytes.cudaContext);

@@ -51,6 +51,8 @@ test('modules_to_save: a trainable copy with its gradients and optimizer state, 
   assert.equal(saved.bytes.gradients - plain.bytes.gradients, 64_000 * 2); // bf16 gradients of the copy
   assert.equal(saved.bytes.optimizerState - plain.bytes.optimizerState, 2 * 64_000 * 2); // two bf16 moments (adapters keep fp32)
   assert.ok(saved.notes.some((n) => n.includes('modules_to_save lm_head')));
+  // The trained head keeps its input for backward: 1 x 8 tokens x 64 hidden in bf16.
+  assert.equal(saved.bytes.activations - plain.bytes.activations, 8 * 64 * 2);
 });
 
 test('DPO reference model: a frozen copy of the base for a full fine-tune, none under LoRA', () => {
@@ -64,4 +66,12 @@ test('DPO reference model: a frozen copy of the base for a full fine-tune, none 
   const ldpo = estimateMemory(resolveEstimateInput({ ...base, lora, referenceModel: true }));
   assert.equal(ldpo.bytes.weights, l.bytes.weights);
   assert.ok(ldpo.notes.some((n) => n.includes('adapter disabled')));
+});
+
+test('modules_to_save on a head tied to the embeddings copies it as its own trainable weight', () => {
+  const tied = llamaLike({ vocab: 1000, hidden: 64, layers: 2, heads: 4, kvHeads: 4, headDim: 16, intermediate: 256, tied: true });
+  const e = estimateMemory(resolveEstimateInput({ ...base, model: tied, lora: { ...lora, modulesToSave: ['lm_head'] } }));
+  const copy = group(e, 'modules-to-save', 'bf16');
+  assert.deepEqual([copy?.tensors, copy?.elements], [1, 64_000]);
+  assert.equal(e.params.trainable, 64_000 + 2 * 2 * (4 * 64 + 64 * 4)); // the copy + A/B of q_proj and v_proj in 2 layers
 });

@@ -51,11 +51,20 @@ test('chunked loss: logits stay in bf16, no fp32 copies, one chunk gradient at a
   const tokens = 8 * 512;
   const logits = tokens * 1000;
   const standard = estimateMemory(resolveEstimateInput({ ...base, gradAccum: 2 }));
-  const chunked = estimateMemory(resolveEstimateInput({ ...base, gradAccum: 2, loss: { kind: 'chunked', chunks: 8 } }));
+  const chunked = estimateMemory(resolveEstimateInput({ ...base, gradAccum: 2, loss: { kind: 'chunked', chunks: 8, compiled: true } }));
   // standard: logits bf16 + 3 fp32 buffers = 14 B/value; chunked: 2 B/value + one chunk's bf16 gradient.
   assert.equal(standard.bytes.activations - chunked.bytes.activations, logits * 14 - (logits * 2 + (logits / 8) * 2));
-  const more = estimateMemory(resolveEstimateInput({ ...base, gradAccum: 2, loss: { kind: 'chunked', chunks: 16 } }));
+  const more = estimateMemory(resolveEstimateInput({ ...base, gradAccum: 2, loss: { kind: 'chunked', chunks: 16, compiled: true } }));
   assert.equal(chunked.bytes.activations - more.bytes.activations, (logits / 8) * 2 - (logits / 16) * 2);
+});
+
+test('chunked loss without compile: every chunk keeps its fp32 log-softmax; one chunk of fp32 gradients at a time', () => {
+  const logits = 8 * 512 * 1000;
+  const compiled = estimateMemory(resolveEstimateInput({ ...base, gradAccum: 2, loss: { kind: 'chunked', chunks: 8, compiled: true } }));
+  const eager = estimateMemory(resolveEstimateInput({ ...base, gradAccum: 2, loss: { kind: 'chunked', chunks: 8, compiled: false } }));
+  // eager: 2 + 4 B per logit + 8 B per value of one chunk; compiled: 2 B per logit + 2 B per value of one chunk.
+  assert.equal(eager.bytes.activations - compiled.bytes.activations, logits * 4 + (logits / 8) * 8 - (logits / 8) * 2);
+  assert.ok(eager.notes.some((n) => n.includes('eager')));
 });
 
 test("fused linear loss: Liger's chunk of tokens, grad_input and the head's grad_weight instead of logits", () => {

@@ -67,3 +67,15 @@ test("Trainer arguments: optim_args and optim_target_modules become GaLore's set
   assert.equal(galore?.variant.stepInBackward, true);
   assert.equal(galore?.variant.stateBits, 8);
 });
+
+test('the profiler projects the same tensors as the catalog: target_modules restricts the 2-D matrix weights', async () => {
+  const { GaloreAdamWOptimizer } = await import('../../src/profiler/optimizers/galore-adamw');
+  const roleOf = (name: string) => (name.includes('embed') ? ('embedding' as const) : ('matrix' as const));
+  const attnOnly = new GaloreAdamWOptimizer({ target_modules: 'attn' }, { roleOf });
+  assert.equal(attnOnly.isTarget(q.name, q.shape), true);
+  assert.equal(attnOnly.isTarget(up.name, up.shape), false);
+  assert.equal(attnOnly.isTarget('model.embed_tokens.weight', [1000, 64]), false);
+  const all = new GaloreAdamWOptimizer({}, { roleOf });
+  assert.equal(all.isTarget(up.name, up.shape), true);
+  assert.throws(() => new GaloreAdamWOptimizer({ target_modules: 3 }), /string or null/);
+});

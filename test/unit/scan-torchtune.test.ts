@@ -111,15 +111,18 @@ test('recipe memory features: optimizer_in_bwd, the loss component and activatio
   ].join('\n');
   const job = scanYaml(text).jobs[0];
   assert.equal(job.settings.optimizerInBackward, true);
-  assert.deepEqual(job.settings.loss, { kind: 'chunked', chunks: 8 });
+  // torchtune runs the loss eagerly unless `compile: True` (its default is False).
+  assert.deepEqual(job.settings.loss, { kind: 'chunked', chunks: 8, compiled: false });
   assert.equal(job.settings.activationOffload, false);
   assert.deepEqual(job.sources.optimizerInBackward?.range, on(10, 19, 23)); // `optimizer_in_bwd: True`
   const input = advisorInputForJob(job, inventoryForRef('meta-llama/Llama-3.1-8B'), { gpuMemoryBytes: 24 * 2 ** 30, priority: 'memory' });
   assert.equal(input.estimateBase.optimizerInBackward, true);
-  assert.deepEqual(input.estimateBase.loss, { kind: 'chunked', chunks: 8 });
+  assert.deepEqual(input.estimateBase.loss, { kind: 'chunked', chunks: 8, compiled: false });
   // num_output_chunks is read; an unknown loss is a warning, not a guess.
   const custom = scanYaml(text.replace('CEWithChunkedOutputLoss', 'LinearCrossEntropyLoss\n  num_output_chunks: 16'));
-  assert.deepEqual(custom.jobs[0].settings.loss, { kind: 'chunked', chunks: 16 });
+  assert.deepEqual(custom.jobs[0].settings.loss, { kind: 'chunked', chunks: 16, compiled: false });
+  const compiled = scanYaml(text.replace('dtype: bf16', 'dtype: bf16\ncompile: True'));
+  assert.deepEqual(compiled.jobs[0].settings.loss, { kind: 'chunked', chunks: 8, compiled: true });
   const other = scanYaml(text.replace('torchtune.modules.loss.CEWithChunkedOutputLoss', 'my.Loss'));
   assert.equal(other.jobs[0].settings.loss, undefined);
 });

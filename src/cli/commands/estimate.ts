@@ -38,6 +38,7 @@ export const JOB_FLAGS: readonly FlagSpec[] = [
   { name: 'optimizer-in-backward', type: 'bool', help: 'step each parameter in a backward hook and free its gradient (torchtune optimizer_in_bwd, LOMO; HF *_layerwise spellings imply it): one gradient in flight instead of all; no gradient accumulation', defaultText: 'off' },
   { name: 'loss', type: 'string', choices: ['standard', 'chunked', 'fused-linear'], help: 'cross-entropy over the vocabulary: standard = full fp32 logits (transformers); chunked = bf16 logits, one chunk upcast at a time (torchtune CEWithChunkedOutputLoss / LinearCrossEntropyLoss); fused-linear = no logits kept (Liger-Kernel fused linear CE)', defaultText: 'standard' },
   { name: 'loss-chunks', type: 'int', min: 1, max: 65_536, help: 'chunks of the chunked loss (torchtune num_output_chunks; needs --loss chunked)', defaultText: '8' },
+  { name: 'loss-eager', type: 'bool', help: 'the chunked loss runs without torch.compile (torchtune compile: False): each chunk\'s fp32 log-softmax is saved (needs --loss chunked)', defaultText: 'compiled, as torchtune recommends and its published figures ran' },
   { name: 'activation-offload', type: 'bool', help: 'saved activations go to CPU memory in forward, come back in backward (torchtune enable_activation_offloading, DeepSpeed cpu_checkpointing)', defaultText: 'off' },
   { name: 'optim-args', type: 'string', help: "optimizer hyperparameters as HF's optim_args, e.g. GaLore 'rank=1024,update_proj_gap=500,scale=0.25,proj_type=std'", defaultText: "the reference implementation's defaults" },
   { name: 'optim-target-modules', type: 'list', help: "GaLore: HF optim_target_modules, substrings of the module path (e.g. attn,mlp) or all-linear", defaultText: 'every hidden Linear weight' },
@@ -79,8 +80,10 @@ export function jobOverrides(args: ParsedArgs): JobOverrides {
   }
   const loss = flag<LossConfig['kind']>(args, 'loss');
   const chunks = flag<number>(args, 'loss-chunks');
+  const eager = flag<boolean>(args, 'loss-eager');
   if (chunks !== undefined && loss !== 'chunked') throw new InputError('--loss-chunks needs --loss chunked');
-  if (loss !== undefined) o['loss'] = loss === 'chunked' ? { kind: loss, chunks: chunks ?? TORCHTUNE_OUTPUT_CHUNKS } : { kind: loss };
+  if (eager !== undefined && loss !== 'chunked') throw new InputError('--loss-eager needs --loss chunked');
+  if (loss !== undefined) o['loss'] = loss === 'chunked' ? { kind: loss, chunks: chunks ?? TORCHTUNE_OUTPUT_CHUNKS, compiled: eager !== true } : { kind: loss };
   const rank = flag<number>(args, 'lora-rank');
   const targets = flag<readonly string[]>(args, 'lora-targets');
   const qlora = flag<boolean>(args, 'qlora') ?? false;

@@ -312,7 +312,8 @@ export function estimateActivations(input: ActivationInput): ActivationEstimate 
 
   let head = 0;
   if (main !== undefined) head += normItem('final.norm', main, ctx).bytesPerToken * mainTokens;
-  const headTrainable = input.trainableBase;
+  // The head's input is saved when the head trains: a full fine-tune, or a modules_to_save copy of it.
+  const headTrainable = input.trainableBase || input.stored.some((s) => s.part === 'modules-to-save' && s.tensor.role === 'lm-head');
   if (headTrainable && (shape.logitsVocab > 0 || shape.numLabels > 0)) head += act * lastHidden * mainTokens;
   if (shape.stacks.some((s) => s.dropout)) head += 1 * shape.embedHidden * mainTokens;
 

@@ -224,6 +224,8 @@ function stateAllocations(ms: ModelStates, input: EstimateInput, grads: 'all' | 
 
 /** Bytes of the output head's weight when it trains (the owner of a tied head counts). */
 function trainableHeadBytes(input: EstimateInput, ms: ModelStates): number {
+  const copy = ms.tensors.stored.find((s) => s.part === 'modules-to-save' && s.tensor.role === 'lm-head');
+  if (copy !== undefined) return copy.bytes;
   const head = input.model.tensors.find((t) => t.role === 'lm-head');
   if (head === undefined) return 0;
   const owner = head.tiedTo ?? head.name;

@@ -6,13 +6,14 @@
  * - 'chunked': torchtune's CEWithChunkedOutputLoss (num_output_chunks, default 8) and
  *   LinearCrossEntropyLoss: the output projection runs per chunk of tokens, so the logits of every
  *   chunk stay in the activation dtype and are kept for backward; the upcast and the cross-entropy
- *   run one chunk at a time. Assumes compute_cross_entropy is compiled, as torchtune recommends and
- *   as its published figures ran ("torch compile enabled"): the compiled kernel fuses the upcast, so
- *   no fp32 copy is stored and backward makes one chunk's gradient in the activation dtype at a
- *   time. In eager mode each chunk's fp32 log-softmax would be saved and the saving lost (a note
- *   says so).
+ *   run one chunk at a time. Compiled (torchtune `compile: True`, as it recommends and as its
+ *   published figures ran): the compiled cross-entropy fuses the upcast, so no fp32 copy is stored
+ *   and backward makes one chunk's gradient in the activation dtype at a time. Eager (torchtune's
+ *   default `compile: False`): F.cross_entropy's log_softmax saves its fp32 output for every chunk
+ *   (4 bytes per logit beside the half-precision logits), and backward makes one chunk's fp32
+ *   gradients at a time.
  * - 'fused-linear': Liger-Kernel's fused linear cross-entropy (what axolotl's
- *   `liger_fused_linear_cross_entropy` use): the projection and the loss run chunk by chunk inside
+ *   `liger_fused_linear_cross_entropy` uses): the projection and the loss run chunk by chunk inside
  *   the forward, which computes the gradients right away; no logits survive the forward. Kept for
  *   backward: grad_input (tokens x hidden, activation dtype) and, when the head trains, grad_weight
  *   (the head's shape and dtype). Transient in the forward: one chunk of logits, chunk = the next
@@ -22,7 +23,7 @@ import type { Citation } from '../types';
 
 export type LossConfig =
   | { readonly kind: 'standard' }
-  | { readonly kind: 'chunked'; readonly chunks: number }
+  | { readonly kind: 'chunked'; readonly chunks: number; readonly compiled: boolean }
   | { readonly kind: 'fused-linear' };
 
 export const LOSS_KINDS = ['standard', 'chunked', 'fused-linear'] as const;
@@ -95,11 +96,19 @@ export function lossBuffers(loss: LossConfig, s: LossShape): LossBuffers {
       };
     case 'chunked': {
       const chunk = Math.ceil(s.rows / loss.chunks) * s.vocab;
+      if (loss.compiled) {
+        return {
+          atBackward: logits * s.act + chunk * s.act,
+          kept: logits * s.act,
+          allocations: [{ bytes: chunk * s.act, count: loss.chunks + 1 }],
+          note: `loss: chunked cross-entropy in ${loss.chunks} chunks, compiled (torchtune CEWithChunkedOutputLoss / LinearCrossEntropyLoss with compile): logits kept in the activation dtype, no fp32 copy stored; backward makes one chunk's gradient (${chunk.toLocaleString('en-US')} values) at a time.`,
+        };
+      }
       return {
-        atBackward: logits * s.act + chunk * s.act,
+        atBackward: logits * (s.act + 4) + chunk * (4 + 4),
         kept: logits * s.act,
-        allocations: [{ bytes: chunk * s.act, count: loss.chunks + 1 }],
-        note: `loss: chunked cross-entropy in ${loss.chunks} chunks (torchtune CEWithChunkedOutputLoss / LinearCrossEntropyLoss): logits kept in the activation dtype, no full fp32 copy; backward makes one chunk's gradient (${chunk.toLocaleString('en-US')} values) at a time. Assumes compute_cross_entropy is compiled, as torchtune recommends; in eager mode each chunk's fp32 log-softmax is saved too.`,
+        allocations: [{ bytes: chunk * s.act, count: loss.chunks }, { bytes: chunk * 4, count: loss.chunks + 2 }],
+        note: `loss: chunked cross-entropy in ${loss.chunks} chunks, eager (torchtune without compile): logits kept in the activation dtype and each chunk's fp32 log-softmax saved for backward; one chunk's fp32 gradients (${chunk.toLocaleString('en-US')} values) at a time. torchtune recommends compiling the loss, which stores no fp32 copy.`,
       };
     }
     case 'fused-linear': {

@@ -20,10 +20,13 @@ export const MODULES_TO_SAVE_SOURCES: readonly Citation[] = [
   },
 ];
 
-/** The tensors a modules_to_save list copies (tied duplicates excluded: the owner is copied). */
+/**
+ * The tensors a modules_to_save list copies. A tied module (lm_head tied to the embeddings) is
+ * copied too: copy.deepcopy gives the copy its own, untied weight.
+ */
 export function modulesToSaveTensors(tensors: readonly ParamTensor[], names: readonly string[]): { matched: ParamTensor[]; unmatched: string[] } {
   const wanted = new Set(names);
-  const matched = tensors.filter((t) => t.tiedTo === undefined && wanted.has(t.module));
+  const matched = tensors.filter((t) => wanted.has(t.module));
   const unmatched = names.filter((n) => !tensors.some((t) => t.module === n));
   return { matched, unmatched };
 }

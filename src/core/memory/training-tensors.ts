@@ -104,14 +104,14 @@ function withLora(model: ModelInventory, split: PrecisionSplit, lora: LoraConfig
     const { matched, unmatched } = modulesToSaveTensors(model.tensors, lora.modulesToSave);
     let copied = 0;
     for (const t of matched) {
-      const dtype = baseDtype.get(t.name);
+      const dtype = baseDtype.get(t.tiedTo ?? t.name);
       if (dtype === undefined || dtype === 'nf4' || dtype === 'int8') {
         notes.push(`modules_to_save: ${t.name} is quantised; a trainable copy of a quantised module is not modelled and was skipped.`);
         continue;
       }
       // Under DeepSpeed mixed precision the engine holds trainable tensors in half with fp32 masters.
       const copyDtype: DType = split.masterWeights ? split.weights : dtype;
-      const copy = trainableCopy(t);
+      const copy = trainableCopy({ ...t, tiedTo: undefined });
       const elements = numel(t.shape);
       stored.push({ tensor: copy, elements, dtype: copyDtype, bytes: bytesOf(elements, copyDtype), adapter: false, part: 'modules-to-save' });
       dtypeOf.set(copy.name, copyDtype);
@@ -147,9 +147,12 @@ function withLora(model: ModelInventory, split: PrecisionSplit, lora: LoraConfig
  * The frozen reference model of preference training (./reference-model.ts): a copy of the base
  * weights in their storage dtype for a full fine-tune; nothing with LoRA (the adapter is disabled).
  */
+const PAIRS_NOTE =
+  'DPO batches: TRL concatenates the chosen and rejected responses (concatenated_forward), so a micro-batch of N pairs runs 2N sequences; the batch size is taken as sequences (give 2 x per_device_train_batch_size).';
+
 function withReference(tt: TrainingTensors, lora: LoraConfig | null): TrainingTensors {
   if (lora !== null) {
-    return { ...tt, notes: [...tt.notes, 'reference model: with an adapter the reference is the base with the adapter disabled (TRL), no second copy.'] };
+    return { ...tt, notes: [...tt.notes, 'reference model: with an adapter the reference is the base with the adapter disabled (TRL), no second copy.', PAIRS_NOTE] };
   }
   const copies: TrainingTensor[] = tt.stored
     .filter((s) => s.part === 'base')
@@ -158,7 +161,7 @@ function withReference(tt: TrainingTensors, lora: LoraConfig | null): TrainingTe
   return {
     ...tt,
     stored: [...tt.stored, ...copies],
-    notes: [...tt.notes, `reference model: a frozen copy of the base weights (${(bytes / 2 ** 30).toFixed(2)} GiB, TRL create_reference_model); its forward runs under no_grad, so it saves no activations.`],
+    notes: [...tt.notes, `reference model: a frozen copy of the base weights (${(bytes / 2 ** 30).toFixed(2)} GiB, TRL create_reference_model); its forward runs under no_grad, so it saves no activations.`, PAIRS_NOTE],
   };
 }
 

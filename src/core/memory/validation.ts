@@ -145,7 +145,7 @@ export const VALIDATION_CASES: readonly ValidationCase[] = [
     optimizer: { spelling: 'bitsandbytes.optim.PagedAdamW8bit', ecosystem: 'torchtune', params: { lr: 2e-5 } },
     inputs: {
       precision: 'bf16', loadDtype: 'bf16', batchSize: 2, gradAccum: 1, seqLen: 2048, attention: 'sdpa', gradientCheckpointing: true,
-      optimizerInBackward: true, loss: { kind: 'chunked', chunks: 8 },
+      optimizerInBackward: true, loss: { kind: 'chunked', chunks: 8, compiled: true },
     },
     metric: 'reserved',
     published: gib(18.9),
@@ -163,7 +163,7 @@ export const VALIDATION_CASES: readonly ValidationCase[] = [
     optimizer: { spelling: 'torch.optim.AdamW', ecosystem: 'torchtune', params: { lr: 3e-4, weight_decay: 0.01, fused: true } },
     inputs: {
       precision: 'bf16', loadDtype: 'bf16', batchSize: 2, gradAccum: 1, seqLen: 2048, attention: 'sdpa', gradientCheckpointing: true,
-      activationOffload: true, loss: { kind: 'chunked', chunks: 8 },
+      activationOffload: true, loss: { kind: 'chunked', chunks: 8, compiled: true },
       lora: { rank: 8, targets: ['q_proj', 'v_proj'], qlora: false, adapterDtype: 'bf16' },
     },
     metric: 'reserved',

@@ -47,7 +47,11 @@ const PAPER = { title: 'Zhao et al., GaLore: Memory-Efficient LLM Training by Gr
  * scripts' attention + MLP).
  */
 export function galoreTargetModules(ctx: StateContext): readonly string[] | null {
-  const raw = hyperString(effectiveHyper(ctx), 'target_modules', null);
+  return parseGaloreTargets(hyperString(effectiveHyper(ctx), 'target_modules', null));
+}
+
+/** A comma-separated target list; null or "all-linear" = every hidden Linear weight. */
+export function parseGaloreTargets(raw: string | null): readonly string[] | null {
   if (raw === null) return null;
   const list = raw.split(',').map((s) => s.trim()).filter((s) => s !== '');
   return list.length === 0 || (list.length === 1 && list[0] === 'all-linear') ? null : list;
@@ -175,7 +179,7 @@ export const galoreAdamw: OptimizerSpec = {
   summary: 'AdamW on gradients projected to a rank-r subspace (refreshed by SVD every update_proj_gap steps) for the hidden weight matrices; full AdamW elsewhere.',
   reference: GALORE_ADAMW,
   sources: [GALORE_ADAMW, README, PAPER, HF_TRAINER],
-  defaults: { lr: 0.001, betas: [0.9, 0.999], eps: 1e-6, weight_decay: 0.0, correct_bias: true, rank: 128, update_proj_gap: 200, scale: 0.25, proj_type: 'std', proj_quant: false },
+  defaults: { lr: 0.001, betas: [0.9, 0.999], eps: 1e-6, weight_decay: 0.0, correct_bias: true, rank: 128, update_proj_gap: 200, scale: 0.25, proj_type: 'std', proj_quant: false, target_modules: null },
   lrRange: { low: 3e-5, high: 0.01, source: README },
   caveats: [
     { text: 'Only the 2-D weights of the targeted Linear modules are projected (HF: optim_target_modules, required; the reference scripts target attention and MLP); embeddings, head, norms and biases keep full AdamW states.', source: HF_TRAINER },

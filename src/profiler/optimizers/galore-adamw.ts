@@ -21,7 +21,8 @@
  * largest magnitude (the first such, after rounding to float32) is positive. The Python reference
  * (test/reference/galore_reference.py) applies the same convention to torch.linalg.svd's vectors.
  * Targets: 2-D weights whose role (options.roleOf) is 'matrix', or any 2-D tensor when no role is known
- * (the catalog's rule, src/core/optimizers/galore-adamw.ts isGaloreTarget).
+ * (the catalog's rule, src/core/optimizers/galore-adamw.ts isGaloreTarget), restricted by `target_modules`
+ * (HF optim_target_modules, comma-separated substrings of the module path) when given.
  * proj_quant (the int4 projector) is accepted only as false; true is an InputError.
  */
 import * as tf from '@tensorflow/tfjs-core';
@@ -30,6 +31,7 @@ import { ProfilerOptimizer, type OptimizerOptions } from './base';
 import type { ProfilerOptimizerDefinition } from './definition';
 import { gramOfColumns, gramOfRows, symmetricEigen } from './dense-linalg';
 import { HyperReader } from './hyper';
+import { isGaloreTarget, parseGaloreTargets } from '../../core/optimizers/galore-adamw';
 
 export const GALORE_PROJ_TYPES = ['std', 'reverse_std', 'left', 'right', 'full'] as const;
 export type GaloreProjType = (typeof GALORE_PROJ_TYPES)[number];
@@ -38,7 +40,7 @@ export type GaloreSide = 'left' | 'right' | 'full';
 /** Catalog defaults (README usage: rank 128, update_proj_gap 200, scale 0.25; AdamW eps 1e-6). */
 export const GALORE_ADAMW_DEFAULTS: Hyperparameters = {
   lr: 0.001, betas: [0.9, 0.999], eps: 1e-6, weight_decay: 0, correct_bias: true,
-  rank: 128, update_proj_gap: 200, scale: 0.25, proj_type: 'std', proj_quant: false,
+  rank: 128, update_proj_gap: 200, scale: 0.25, proj_type: 'std', proj_quant: false, target_modules: null,
 };
 
 /** Which singular vectors GaLoreProjector.project keeps for an m x n gradient. */
@@ -99,6 +101,8 @@ export class GaloreAdamWOptimizer extends ProfilerOptimizer {
   private readonly gap: number;
   private readonly scale: number;
   private readonly projType: GaloreProjType;
+  /** HF optim_target_modules (substrings of the parameter's module path); null = every 2-D 'matrix' weight. */
+  private readonly targets: readonly string[] | null;
 
   constructor(hyper: Hyperparameters = {}, options: OptimizerOptions = {}) {
     const r = new HyperReader('galore-adamw', hyper, GALORE_ADAMW_DEFAULTS);
@@ -112,6 +116,7 @@ export class GaloreAdamWOptimizer extends ProfilerOptimizer {
       update_proj_gap: r.int('update_proj_gap', 1),
       scale: r.num('scale'),
       proj_type: r.str('proj_type', GALORE_PROJ_TYPES),
+      target_modules: r.strOrNull('target_modules'),
     };
     r.fixed('proj_quant', false);
     r.finish();
@@ -125,13 +130,15 @@ export class GaloreAdamWOptimizer extends ProfilerOptimizer {
     this.gap = values.update_proj_gap;
     this.scale = values.scale;
     this.projType = values.proj_type;
+    this.targets = parseGaloreTargets(values.target_modules);
   }
 
-  /** Whether a parameter is projected (a 2-D weight with role 'matrix', or any 2-D tensor without a role). */
+  /** Whether a parameter is projected (a 2-D weight with role 'matrix', or any 2-D tensor without a role), within target_modules when given. */
   isTarget(name: string, shape: readonly number[]): boolean {
     if (shape.length !== 2) return false;
-    const role = this.options.roleOf?.(name, shape);
-    return role === undefined || role === 'matrix';
+    const role = this.options.roleOf?.(name, shape) ?? 'matrix';
+    // The catalog's rule (one implementation): role 'matrix' and, with target modules, a matching module path.
+    return isGaloreTarget({ name, shape, role, trainable: true, module: '' }, this.targets);
   }
 
   protected updateParameter(name: string, p: tf.Variable, grad: tf.Tensor, step: number): void {

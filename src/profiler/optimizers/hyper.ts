@@ -61,6 +61,13 @@ export class HyperReader {
     return v as T;
   }
 
+  /** A string or null (e.g. GaLore's comma-separated target_modules; null = not set). */
+  strOrNull(key: string): string | null {
+    const v = this.raw(key);
+    if (v !== null && typeof v !== 'string') this.fail(key, 'a string or null', v);
+    return v;
+  }
+
   bool(key: string): boolean {
     const v = this.raw(key);
     if (typeof v !== 'boolean') this.fail(key, 'true or false', v);

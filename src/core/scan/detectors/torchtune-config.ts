@@ -75,14 +75,15 @@ export const torchtuneConfigDetector: Detector = {
     if (accum?.value != null) out.set('gradAccum', accum.value, accum.range);
     const checkpointing = reader.boolean('enable_activation_checkpointing', true);
     if (checkpointing?.value != null) out.set('gradientCheckpointing', checkpointing.value, checkpointing.range);
+    const compile = reader.boolean('compile', true);
     const offloading = reader.boolean('enable_activation_offloading', true);
     if (offloading?.value != null) out.set('activationOffload', offloading.value, offloading.range);
     const inBwd = reader.boolean('optimizer_in_bwd', true);
     if (inBwd?.value != null) out.set('optimizerInBackward', inBwd.value, inBwd.range);
-    readLoss(reader, out, warnings);
+    // torchtune's recipes default to compile: False (cfg.get("compile", False)).
+    readLoss(reader, out, warnings, compile?.value === true);
     reader.number('epochs', { integer: true, min: 0 });
     reader.number('max_steps_per_epoch', { integer: true, min: 1, nullable: true });
-    reader.boolean('compile', true);
 
     const dtype = reader.string('dtype', true);
     if (typeof dtype?.value === 'string') {
@@ -151,14 +152,14 @@ function readModel(reader: FieldReader, out: ContributionBuilder, warnings: Pars
 const CHUNKED_LOSSES = new Set(['CEWithChunkedOutputLoss', 'LinearCrossEntropyLoss']);
 const STANDARD_LOSSES = new Set(['CrossEntropyLoss']);
 
-function readLoss(reader: FieldReader, out: ContributionBuilder, warnings: ParseWarning[]): void {
+function readLoss(reader: FieldReader, out: ContributionBuilder, warnings: ParseWarning[], compiled: boolean): void {
   const loss = reader.nested('loss');
   const component = loss?.string('_component_');
   if (loss === undefined || typeof component?.value !== 'string') return;
   const name = component.value.slice(component.value.lastIndexOf('.') + 1);
   if (CHUNKED_LOSSES.has(name)) {
     const chunks = loss.number('num_output_chunks', { integer: true, min: 1 });
-    out.set('loss', { kind: 'chunked', chunks: chunks?.value ?? TORCHTUNE_OUTPUT_CHUNKS }, component.range);
+    out.set('loss', { kind: 'chunked', chunks: chunks?.value ?? TORCHTUNE_OUTPUT_CHUNKS, compiled }, component.range);
   } else if (STANDARD_LOSSES.has(name)) {
     out.set('loss', { kind: 'standard' }, component.range);
   } else {
