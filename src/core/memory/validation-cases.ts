@@ -146,7 +146,7 @@ const LITGPT_QLORA =
   'With --quantize bnb.nf4-dq the script loads every Linear as bitsandbytes NF4 with double quantisation under Fabric\'s BitsandbytesPrecision (compute dtype bf16) and switches to bitsandbytes PagedAdamW (32-bit paged states, in CUDA unified memory, outside torch\'s counters).';
 
 const LLAMA2_QV = { rank: 8, targets: ['q_proj', 'v_proj'], qlora: false, adapterDtype: 'bf16' } as const;
-const LITGPT_IN = { precision: 'bf16', loadDtype: 'bf16', batchSize: 1, gradAccum: 1, seqLen: 1304, attention: 'sdpa', gradientCheckpointing: false, loss: { kind: 'chunked', chunks: 11 } } as const;
+const LITGPT_IN = { precision: 'bf16', loadDtype: 'bf16', batchSize: 1, gradAccum: 1, seqLen: 1304, attention: 'sdpa', gradientCheckpointing: false, loss: { kind: 'chunked', chunks: 11, compiled: false } } as const;
 const LIT_ADAMW = { spelling: 'AdamW', ecosystem: 'pytorch', params: { lr: 3e-4, weight_decay: 0.01 } } as const;
 const LIT_PAGED = { spelling: 'PagedAdamW', ecosystem: 'bitsandbytes', params: { lr: 3e-4, weight_decay: 0.01 } } as const;
 

@@ -182,7 +182,7 @@ export const VALIDATION_CASES: readonly ValidationCase[] = [
     optimizer: { spelling: 'torch.optim.AdamW', ecosystem: 'torchtune', params: { lr: 3e-4, weight_decay: 0.01, fused: true } },
     inputs: {
       precision: 'bf16', loadDtype: 'bf16', batchSize: 2, gradAccum: 1, seqLen: 2048, attention: 'sdpa', gradientCheckpointing: true,
-      loss: { kind: 'chunked', chunks: 8 },
+      loss: { kind: 'chunked', chunks: 8, compiled: true },
       lora: { rank: 8, targets: ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj'], qlora: true, adapterDtype: 'bf16', computeDtype: 'bf16' },
     },
     metric: 'reserved',
