@@ -193,7 +193,7 @@ export function renderEstimate(input: EstimateInput, est: MemoryEstimate, modelS
   }
   const row = (label: string, n: number): void => void rows.push([label, n.toLocaleString('en-US'), formatBytes(n)]);
   row('peak allocated', b.peakAllocated);
-  row('allocator block rounding', b.allocatorReserve);
+  row('caching-allocator reserve', b.allocatorReserve);
   row('cuBLAS workspaces (assumed)', b.cublasWorkspace);
   row('peak reserved (torch)', b.peakReserved);
   row('CUDA context (assumed)', b.cudaContext);

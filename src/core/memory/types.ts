@@ -89,7 +89,11 @@ export interface MemoryBytes {
   readonly overhead: number;
   /** The CUDA context part of `overhead` (a published figure, an assumption: ./overhead.ts). */
   readonly cudaContext: number;
-  /** The allocator's block rounding part of `overhead`. */
+  /**
+   * The caching allocator's reserve, part of `overhead`: what PyTorch's caching allocator, replayed over
+   * the run's allocation sequence (./allocation-trace.ts, ./allocator.ts), reserves beyond the requested
+   * bytes at the peak (block rounding, segment sizes, fragmentation of cached blocks).
+   */
   readonly allocatorReserve: number;
   /** cuBLAS workspaces (through torch's allocator), part of `overhead` and of `peakReserved` (./overhead.ts). */
   readonly cublasWorkspace: number;
@@ -100,7 +104,7 @@ export interface MemoryBytes {
   readonly pagedOptimizerState: number;
   /** Largest phase, allocated bytes only (no context, no reserve, no paged state). */
   readonly peakAllocated: number;
-  /** `peakAllocated` plus the allocator's rounding and the cuBLAS workspaces (torch.cuda.max_memory_reserved()), no paged state. */
+  /** `peakAllocated` plus the caching allocator's reserve and the cuBLAS workspaces (torch.cuda.max_memory_reserved()), no paged state. */
   readonly peakReserved: number;
   /** What nvidia-smi would show for the process (reserved + CUDA context), paged state excluded. */
   readonly peak: number;
