@@ -88,6 +88,12 @@ const hfBert = (id: string, description: string, fields: CaseFields, mib: number
   remarks: extra === '' ? HF_SETUP : `${HF_SETUP} ${extra}`,
 });
 
+const GRADS_KEPT =
+  'torch 1.x (these runs date from January 2022): zero_grad() defaulted to set_to_none=False, so the 1.34 GB of fp32 gradients stay allocated through the next forward, which the estimator (torch >= 2.0 default) does not count at batch 4 (with accumulation it does)';
+const FP16_EAGER =
+  'eager BERT attention under fp16 autocast: the additive attention mask has the model dtype (fp32), so the masked scores, the softmax probabilities and their dropout are fp32 tensors (b x heads x s x s = 16.8M values per layer at batch 4) where the estimator counts half precision';
+const HF_MISS = (...causes: string[]): string => `${causes.join('; ')}. Not tuned per case.`;
+
 const HF_ADAMW = { spelling: 'AdamW', ecosystem: 'pytorch', params: { lr: 5e-5, weight_decay: 0, foreach: false } } as const;
 const HF_ADAFACTOR = { spelling: 'adafactor', ecosystem: 'hf', params: { lr: 5e-5 } } as const;
 const BNB_ADAM8 = { spelling: 'Adam8bit', ecosystem: 'bitsandbytes', params: { lr: 5e-5, weight_decay: 0 } } as const;
@@ -95,36 +101,36 @@ const BERT_IN = { precision: 'fp32', batchSize: 4, seqLen: 512, attention: 'eage
 const BERT_ALL = { precision: 'fp16-mixed', batchSize: 1, gradAccum: 4, seqLen: 512, attention: 'eager', gradientCheckpointing: true } as const;
 
 const HF_CASES: readonly ValidationCase[] = [
-  hfBert('hf-bert-large-bs4-adamw', 'transformers docs: bert-large fp32, batch 4 x 512, AdamW, V100 (nvidia-smi)',
+  { ...hfBert('hf-bert-large-bs4-adamw', 'transformers docs: bert-large fp32, batch 4 x 512, AdamW, V100 (nvidia-smi)',
     { optimizer: HF_ADAMW, inputs: BERT_IN }, 14949,
-    'training_args = TrainingArguments(per_device_train_batch_size=4, **default_args) ... Time: 57.82 / Samples/second: 8.86 / GPU memory occupied: 14949 MB.', HF_ANATOMY),
+    'training_args = TrainingArguments(per_device_train_batch_size=4, **default_args) ... Time: 57.82 / Samples/second: 8.86 / GPU memory occupied: 14949 MB.', HF_ANATOMY), missCause: HF_MISS(GRADS_KEPT) },
   hfBert('hf-bert-large-bs1-ga4-adamw', 'transformers docs: bert-large fp32, batch 1 x 512, accumulation 4, AdamW, V100 (nvidia-smi)',
     { optimizer: HF_ADAMW, inputs: { ...BERT_IN, batchSize: 1, gradAccum: 4 } }, 8681,
     'TrainingArguments(per_device_train_batch_size=1, gradient_accumulation_steps=4, **default_args) ... Time: 66.03 / Samples/second: 7.75 / GPU memory occupied: 8681 MB.', HF_ONE_GPU),
   hfBert('hf-bert-large-bs1-ga4-gc-adamw', 'transformers docs: bert-large fp32, batch 1 x 512, accumulation 4, gradient checkpointing, AdamW, V100 (nvidia-smi)',
     { optimizer: HF_ADAMW, inputs: { ...BERT_IN, batchSize: 1, gradAccum: 4, gradientCheckpointing: true } }, 6775,
     'TrainingArguments(per_device_train_batch_size=1, gradient_accumulation_steps=4, gradient_checkpointing=True, **default_args) ... Time: 85.47 / Samples/second: 5.99 / GPU memory occupied: 6775 MB.', HF_ONE_GPU),
-  hfBert('hf-bert-large-bs4-fp16-adamw', 'transformers docs: bert-large fp16 AMP, batch 4 x 512, AdamW, V100 (nvidia-smi)',
+  { ...hfBert('hf-bert-large-bs4-fp16-adamw', 'transformers docs: bert-large fp16 AMP, batch 4 x 512, AdamW, V100 (nvidia-smi)',
     { optimizer: HF_ADAMW, inputs: { ...BERT_IN, precision: 'fp16-mixed' } }, 13939,
     'TrainingArguments(per_device_train_batch_size=4, fp16=True, **default_args) ... Time: 27.46 / Samples/second: 18.64 / GPU memory occupied: 13939 MB.', HF_ONE_GPU,
-    'fp16=True is torch AMP (autocast + GradScaler) over the fp32 model: our fp16-mixed.'),
+    'fp16=True is torch AMP (autocast + GradScaler) over the fp32 model: our fp16-mixed.'), missCause: HF_MISS(GRADS_KEPT, FP16_EAGER) },
   hfBert('hf-bert-large-all-adamw', 'transformers docs: bert-large fp16 AMP, batch 1 x 512, accumulation 4, gradient checkpointing, AdamW, V100 (nvidia-smi)',
     { optimizer: HF_ADAMW, inputs: BERT_ALL }, 7275,
     'per_device_train_batch_size=1, gradient_accumulation_steps=4, gradient_checkpointing=True, fp16=True ... Time: 50.76 / Samples/second: 10.09 / GPU memory occupied: 7275 MB.', HF_ONE_GPU),
-  hfBert('hf-bert-large-bs4-adafactor', 'transformers docs: bert-large fp32, batch 4 x 512, Adafactor, V100 (nvidia-smi)',
+  { ...hfBert('hf-bert-large-bs4-adafactor', 'transformers docs: bert-large fp32, batch 4 x 512, Adafactor, V100 (nvidia-smi)',
     { optimizer: HF_ADAFACTOR, inputs: BERT_IN }, 12295,
     'TrainingArguments(per_device_train_batch_size=4, optim="adafactor", **default_args) ... Time: 64.31 / Samples/second: 7.96 / GPU memory occupied: 12295 MB.', HF_ONE_GPU,
-    'optim="adafactor": Trainer builds transformers Adafactor with scale_parameter=False, relative_step=False (no beta1, so no first moment).'),
-  hfBert('hf-bert-large-all-adafactor', 'transformers docs: bert-large fp16 AMP, batch 1 x 512, accumulation 4, gradient checkpointing, Adafactor, V100 (nvidia-smi)',
+    'optim="adafactor": Trainer builds transformers Adafactor with scale_parameter=False, relative_step=False (no beta1, so no first moment).'), missCause: HF_MISS(GRADS_KEPT) },
+  { ...hfBert('hf-bert-large-all-adafactor', 'transformers docs: bert-large fp16 AMP, batch 1 x 512, accumulation 4, gradient checkpointing, Adafactor, V100 (nvidia-smi)',
     { optimizer: HF_ADAFACTOR, inputs: BERT_ALL }, 4847,
-    'gradient_checkpointing=True, fp16=True, optim="adafactor" ... Time: 56.54 / Samples/second: 9.06 / GPU memory occupied: 4847 MB.', HF_ONE_GPU),
-  hfBert('hf-bert-large-bs4-adam8bit', 'transformers docs: bert-large fp32, batch 4 x 512, bitsandbytes Adam8bit, V100 (nvidia-smi)',
+    'gradient_checkpointing=True, fp16=True, optim="adafactor" ... Time: 56.54 / Samples/second: 9.06 / GPU memory occupied: 4847 MB.', HF_ONE_GPU), missCause: HF_MISS(FP16_EAGER) },
+  { ...hfBert('hf-bert-large-bs4-adam8bit', 'transformers docs: bert-large fp32, batch 4 x 512, bitsandbytes Adam8bit, V100 (nvidia-smi)',
     { optimizer: BNB_ADAM8, inputs: BERT_IN }, 13085,
     'adam_bnb_optim = bnb.optim.Adam8bit(optimizer_grouped_parameters, ...) ... trainer = Trainer(..., optimizers=(adam_bnb_optim, None)) ... Time: 55.95 / Samples/second: 9.15 / GPU memory occupied: 13085 MB.', HF_ONE_GPU,
-    'bnb.optim.Adam8bit built directly (no 32-bit embedding override); both parameter groups have weight_decay = training_args.weight_decay = 0.'),
-  hfBert('hf-bert-large-all-adam8bit', 'transformers docs: bert-large fp16 AMP, batch 1 x 512, accumulation 4, gradient checkpointing, bitsandbytes Adam8bit, V100 (nvidia-smi)',
+    'bnb.optim.Adam8bit built directly (no 32-bit embedding override); both parameter groups have weight_decay = training_args.weight_decay = 0.'), missCause: HF_MISS(GRADS_KEPT) },
+  { ...hfBert('hf-bert-large-all-adam8bit', 'transformers docs: bert-large fp16 AMP, batch 1 x 512, accumulation 4, gradient checkpointing, bitsandbytes Adam8bit, V100 (nvidia-smi)',
     { optimizer: BNB_ADAM8, inputs: BERT_ALL }, 5363,
-    'gradient_checkpointing=True, fp16=True ... optimizers=(adam_bnb_optim, None) ... Time: 49.46 / Samples/second: 10.35 / GPU memory occupied: 5363 MB.', HF_ONE_GPU),
+    'gradient_checkpointing=True, fp16=True ... optimizers=(adam_bnb_optim, None) ... Time: 49.46 / Samples/second: 10.35 / GPU memory occupied: 5363 MB.', HF_ONE_GPU), missCause: HF_MISS(FP16_EAGER) },
 ];
 
 // --- LitGPT resource tables and the Lightning AI LoRA article -----------------------------------
@@ -144,6 +150,9 @@ const LITGPT_SETUP =
   'lit-gpt finetune/lora.py (commit 8641822): --precision bf16-true (the whole model, LoRA weights and AdamW states in bf16: our pure bf16 with bf16 adapters); LoRA r=8 on the query and value projections only (lora_query/lora_value True, key/projection/mlp/head False; 4,194,304 trainable for 7B, 6,553,600 for 13B, as the table prints); torch.optim.AdamW (foreach) lr 3e-4, weight_decay 0.01; no activation checkpointing; the model returns logits in 128-token chunks (lm_head_chunk_size=128) and chunked_cross_entropy takes them chunk by chunk (our chunked loss, ceil(1304/128) = 11 chunks); SDPA attention. Alpaca with micro-batches padded to their longest sample; the longest Llama-2 sample is 1304 tokens (stated in the table header), and the peak over the run is assumed to be at that length (with 1000 x 128 samples drawn from ~52k the longest is almost surely drawn). Compared: torch.cuda.max_memory_allocated() (GB = 1e9 bytes).';
 const LITGPT_QLORA =
   'With --quantize bnb.nf4-dq the script loads every Linear as bitsandbytes NF4 with double quantisation under Fabric\'s BitsandbytesPrecision (compute dtype bf16) and switches to bitsandbytes PagedAdamW (32-bit paged states, in CUDA unified memory, outside torch\'s counters).';
+
+const QLORA_MISS =
+  'QLoRA-specific: the LoRA runs of the same script, model and data are within -7%, and the gap (3.4 GB on 7B, 5.2 GB on 13B) is about the size of the 4-bit weights themselves, which suggests a second copy of the quantised weights at some point of the run (lit-gpt builds the model under BitsandbytesPrecision, then loads the bf16 checkpoint into it; torch.cuda.max_memory_allocated() covers loading too). Loading is not modelled; not analysed further, not tuned.';
 
 const LLAMA2_QV = { rank: 8, targets: ['q_proj', 'v_proj'], qlora: false, adapterDtype: 'bf16' } as const;
 const LITGPT_IN = { precision: 'bf16', loadDtype: 'bf16', batchSize: 1, gradAccum: 1, seqLen: 1304, attention: 'sdpa', gradientCheckpointing: false, loss: { kind: 'chunked', chunks: 11, compiled: false } } as const;
@@ -165,12 +174,12 @@ const LITGPT_CASES: readonly ValidationCase[] = [
   litgpt('litgpt-llama2-13b-lora-mb1', 'LitGPT: Llama 2 13B LoRA r=8 (q, v), bf16-true, micro-batch 1, A100 (allocated)', 'meta-llama/Llama-2-13b-hf',
     { optimizer: LIT_ADAMW, inputs: { ...LITGPT_IN, lora: LLAMA2_QV } }, 38.12,
     '| 13 B  | Llama 2        | None         | 1               | 6,553,600            | 38.12 GB    | 3.19 min           |', LITGPT_SETUP),
-  litgpt('litgpt-llama2-7b-qlora-nf4dq-mb1', 'LitGPT: Llama 2 7B QLoRA (bnb.nf4-dq) r=8 (q, v), PagedAdamW, micro-batch 1, A100 (allocated)', 'meta-llama/Llama-2-7b-hf',
+  { ...litgpt('litgpt-llama2-7b-qlora-nf4dq-mb1', 'LitGPT: Llama 2 7B QLoRA (bnb.nf4-dq) r=8 (q, v), PagedAdamW, micro-batch 1, A100 (allocated)', 'meta-llama/Llama-2-7b-hf',
     { optimizer: LIT_PAGED, inputs: { ...LITGPT_IN, lora: { ...LLAMA2_QV, qlora: true, computeDtype: 'bf16' } } }, 13.84,
-    '| 7 B   | Llama 2        | bnb.nf4-dq   | 1               | 4,194,304            | 13.84 GB    | 3.83 min           |', `${LITGPT_SETUP} ${LITGPT_QLORA}`),
-  litgpt('litgpt-llama2-13b-qlora-nf4dq-mb1', 'LitGPT: Llama 2 13B QLoRA (bnb.nf4-dq) r=8 (q, v), PagedAdamW, micro-batch 1, A100 (allocated)', 'meta-llama/Llama-2-13b-hf',
+    '| 7 B   | Llama 2        | bnb.nf4-dq   | 1               | 4,194,304            | 13.84 GB    | 3.83 min           |', `${LITGPT_SETUP} ${LITGPT_QLORA}`), missCause: QLORA_MISS },
+  { ...litgpt('litgpt-llama2-13b-qlora-nf4dq-mb1', 'LitGPT: Llama 2 13B QLoRA (bnb.nf4-dq) r=8 (q, v), PagedAdamW, micro-batch 1, A100 (allocated)', 'meta-llama/Llama-2-13b-hf',
     { optimizer: LIT_PAGED, inputs: { ...LITGPT_IN, lora: { ...LLAMA2_QV, qlora: true, computeDtype: 'bf16' } } }, 22.55,
-    '| 13 B  | Llama 2        | bnb.nf4-dq   | 1               | 6,553,600            | 22.55 GB    | 6.55 min           |', `${LITGPT_SETUP} ${LITGPT_QLORA}`),
+    '| 13 B  | Llama 2        | bnb.nf4-dq   | 1               | 6,553,600            | 22.55 GB    | 6.55 min           |', `${LITGPT_SETUP} ${LITGPT_QLORA}`), missCause: QLORA_MISS },
 ];
 
 const INSIGHTS_SETUP =
@@ -188,17 +197,17 @@ const INSIGHTS_CASES: readonly ValidationCase[] = [
   insights('insights-llama2-7b-lora', 'LoRA insights: Llama 2 7B LoRA r=8 (q, v), bf16-true, micro-batch 1, A100 (allocated)',
     { optimizer: LIT_ADAMW, inputs: { ...LITGPT_IN, lora: LLAMA2_QV } }, 21.33,
     'This configuration resulted in 4,194,304 LoRA parameters from a total of 6,738,415,616 trainable parameters ... Default LoRA (with bfloat-16): Training time: 6685.75s / Memory used: 21.33 GB', INSIGHTS_SETUP),
-  insights('insights-llama2-7b-qlora-nf4', 'LoRA insights: Llama 2 7B QLoRA (bnb.nf4) r=8 (q, v), PagedAdamW, micro-batch 1, A100 (allocated)',
+  { ...insights('insights-llama2-7b-qlora-nf4', 'LoRA insights: Llama 2 7B QLoRA (bnb.nf4) r=8 (q, v), PagedAdamW, micro-batch 1, A100 (allocated)',
     { optimizer: LIT_PAGED, inputs: { ...LITGPT_IN, lora: { ...LLAMA2_QV, qlora: true, computeDtype: 'bf16' } } }, 14.18,
-    'QLoRA via --quantize "bnb.nf4": Training time: 10059.53s / Memory used: 14.18 GB', `${INSIGHTS_SETUP} ${INSIGHTS_QLORA}`),
-  insights('insights-llama2-7b-qlora-all-r8', 'LoRA insights: Llama 2 7B QLoRA (bnb.nf4) r=8 on all layers incl. head, PagedAdamW, micro-batch 1, A100 (allocated)',
+    'QLoRA via --quantize "bnb.nf4": Training time: 10059.53s / Memory used: 14.18 GB', `${INSIGHTS_SETUP} ${INSIGHTS_QLORA}`), missCause: QLORA_MISS },
+  { ...insights('insights-llama2-7b-qlora-all-r8', 'LoRA insights: Llama 2 7B QLoRA (bnb.nf4) r=8 on all layers incl. head, PagedAdamW, micro-batch 1, A100 (allocated)',
     { optimizer: LIT_PAGED, inputs: { ...LITGPT_IN, lora: { rank: 8, targets: ALL_LAYERS, qlora: true, computeDtype: 'bf16', adapterDtype: 'bf16' } } }, 16.42,
     'r=8: Number of trainable parameters: 20,277,248 / Number of non trainable parameters: 6,738,415,616 / Memory used: 16.42 GB',
-    `${INSIGHTS_SETUP} ${INSIGHTS_QLORA} LoRA on query, key, value, projection, MLP and head (20,277,248 trainable = 32 x 624,640 + 288,768 for the head).`),
-  insights('insights-llama2-7b-qlora-all-r16', 'LoRA insights: Llama 2 7B QLoRA (bnb.nf4) r=16 on all layers incl. head, PagedAdamW, micro-batch 1, A100 (allocated)',
+    `${INSIGHTS_SETUP} ${INSIGHTS_QLORA} LoRA on query, key, value, projection, MLP and head (20,277,248 trainable = 32 x 624,640 + 288,768 for the head).`), missCause: QLORA_MISS },
+  { ...insights('insights-llama2-7b-qlora-all-r16', 'LoRA insights: Llama 2 7B QLoRA (bnb.nf4) r=16 on all layers incl. head, PagedAdamW, micro-batch 1, A100 (allocated)',
     { optimizer: LIT_PAGED, inputs: { ...LITGPT_IN, lora: { rank: 16, targets: ALL_LAYERS, qlora: true, computeDtype: 'bf16', adapterDtype: 'bf16' } } }, 16.47,
     'r=16: Number of trainable parameters: 40,554,496 / Number of non trainable parameters: 6,738,415,616 / Memory used: 16.47 GB',
-    `${INSIGHTS_SETUP} ${INSIGHTS_QLORA} LoRA r=16 on all layers including the head.`),
+    `${INSIGHTS_SETUP} ${INSIGHTS_QLORA} LoRA r=16 on all layers including the head.`), missCause: QLORA_MISS },
 ];
 
 // --- torchao low-bit optimizers README: timm ViT-H/14 ------------------------------------------

@@ -190,6 +190,8 @@ export const VALIDATION_CASES: readonly ValidationCase[] = [
     unit: 'GiB',
     source: 'torchtune-readme',
     excerpt: '| Llama 3.1 8B | QLoRA | 1x 4090 | 7.4 GiB | 2413  |',
+    missCause:
+      "Over-estimate (+18%): the README does not say which of torchtune's counters it prints (peak active, allocated or reserved), and its runs are compiled (torch.compile fuses the recomputed layer's intermediates, which the estimator does not model); 5.35 GiB of the estimate are the weights (NF4 projections, bf16 embeddings and output projection), which leaves 2.05 GiB for activations and allocator reserve in the published figure against our 3.10 + 0.22 GiB.",
     citation: TORCHTUNE_README,
     remarks:
       "recipes/configs/llama3_1/8B_qlora_single_device.yaml at the same commit: qlora_llama3_1_8b with lora_attn_modules [q_proj, v_proj, k_proj, output_proj], apply_lora_to_mlp True, apply_lora_to_output False, lora_rank 8; torch.optim.AdamW fused, weight_decay 0.01; CEWithChunkedOutputLoss; dtype bf16; enable_activation_checkpointing True, enable_activation_offloading False; batch_size 2; the config's gradient_accumulation_steps 16 is overridden by the README's 'without gradient accumulation'. torchtune quantises the attention and MLP projections to NF4 (torchao NF4Tensor, block 64 with quantised scalers: our double-quantised NF4) and keeps embeddings and the output projection in bf16. Compared: the reserved peak, as for the other torchtune rows.",
