@@ -63,6 +63,7 @@ test('a training replay reserves at least what it allocates, and the cache is re
     stepTemporaries: 128 * MiB,
     backwardTemporaries: 0,
     gradAccum: 1,
+    keepGradients: false,
     stepInBackward: false,
     workspaces: [8_519_680, 8_519_680],
   };

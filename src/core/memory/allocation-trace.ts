@@ -14,7 +14,7 @@
  *   is stepped and freed at once (its state created on first use);
  * - optimizer step: the state tensors on the first step (torch creates them lazily), the step's
  *   temporaries as one tensor per parameter (foreach lists) freed after the step, then
- *   zero_grad(set_to_none=True) frees the gradients.
+ *   zero_grad(set_to_none=True) frees the gradients (with set_to_none=False they stay).
  * Activations are freed in backward in reverse order of their allocation, which is how autograd
  * releases saved tensors layer by layer.
  */
@@ -41,6 +41,8 @@ export interface TrainingTrace {
   /** Largest one-tensor step temporaries when the step runs in backward. */
   readonly backwardTemporaries: number;
   readonly gradAccum: number;
+  /** zero_grad(set_to_none=False): gradients are created once and never freed. */
+  readonly keepGradients: boolean;
   readonly stepInBackward: boolean;
   /** cuBLAS workspaces: the forward thread's, then the backward thread's. */
   readonly workspaces: readonly number[];
@@ -85,8 +87,9 @@ export function replayTraining(t: TrainingTrace, steps = 3): TraceResult {
   let globalsDone = false;
   const totalGrad = t.trainable.reduce((a, p) => a + p.gradient, 0);
 
+  const kept = new Map<number, number>();
   for (let step = 0; step < steps; step++) {
-    const grads = new Map<number, number>();
+    const grads = t.keepGradients ? kept : new Map<number, number>();
     for (let mb = 0; mb < Math.max(1, t.gradAccum); mb++) {
       if (workspaces.length === 0 && t.workspaces[0] !== undefined) workspaces.push(sim.alloc(t.workspaces[0]));
       const saved = forward.map((a) => sim.alloc(a.bytes));
@@ -116,7 +119,7 @@ export function replayTraining(t: TrainingTrace, steps = 3): TraceResult {
     t.trainable.forEach((_, i) => ensureState(i));
     const temps = totalGrad > 0 ? t.trainable.map((p) => sim.alloc((t.stepTemporaries * p.gradient) / totalGrad)) : [];
     for (const id of temps) sim.free(id);
-    for (const id of grads.values()) sim.free(id);
+    if (!t.keepGradients) for (const id of grads.values()) sim.free(id);
   }
   return { peakRequested: sim.peakRequested, peakAllocated: sim.peakAllocated, peakReserved: sim.peakReserved };
 }
@@ -125,6 +128,7 @@ export function replayTraining(t: TrainingTrace, steps = 3): TraceResult {
 export interface TraceSource {
   readonly zeroStage: number;
   readonly gradAccum: number;
+  readonly keepGradients: boolean;
   readonly stepInBackward: boolean;
   /** Per-GPU flat buffers under ZeRO. */
   readonly flat: { readonly weights: number; readonly master: number; readonly gradients: number; readonly deviceState: number };
@@ -146,7 +150,7 @@ const EARLY_ROLES = new Set(['embedding', 'position-embedding']);
 export function buildTrace(s: TraceSource): TrainingTrace {
   const common = {
     activations: s.activations, stepTemporaries: s.stepTemporaries, backwardTemporaries: s.backwardTemporaries,
-    gradAccum: s.gradAccum, stepInBackward: s.stepInBackward, workspaces: s.workspaces, globalStates: s.globalStates,
+    gradAccum: s.gradAccum, keepGradients: s.keepGradients, stepInBackward: s.stepInBackward, workspaces: s.workspaces, globalStates: s.globalStates,
   };
   if (s.zeroStage > 0) {
     // ZeRO keeps flat partitioned buffers: one allocation per component.

@@ -211,6 +211,7 @@ function traceSource(ms: ModelStates, input: EstimateInput, activations: readonl
   return {
     zeroStage: input.zeroStage,
     gradAccum: input.gradAccum,
+    keepGradients: !input.zeroGradSetToNone,
     stepInBackward: inBackward,
     flat: { weights: p.weights, master: p.masterWeights, gradients: p.gradients, deviceState: p.optimizerState - paged },
     stored: ms.tensors.stored.map((st) => ({ name: st.tensor.name, role: st.tensor.role, bytes: st.bytes })),
@@ -291,7 +292,7 @@ export function estimateMemory(input: EstimateInput): MemoryEstimate {
     fbGradients = Math.min(perGpu.gradients, inFlight?.bytes ?? 0);
     fbActivations = acts.total;
     fbTemps = inFlightTemps;
-  } else if (input.gradAccum > 1 || perGpu.persistentGradients >= perGpu.gradients) {
+  } else if (input.gradAccum > 1 || !input.zeroGradSetToNone || perGpu.persistentGradients >= perGpu.gradients) {
     fbGradients = perGpu.gradients;
     fbActivations = acts.total;
   } else if (perGpu.persistentGradients + acts.total >= perGpu.gradients + acts.keptThroughBackward) {
@@ -366,6 +367,7 @@ export function estimateMemory(input: EstimateInput): MemoryEstimate {
   notes.push(...perGpu.notes);
   notes.push(...acts.notes);
   if (input.gradAccum > 1 && !inBackward) notes.push(`gradient accumulation (${input.gradAccum}): gradients stay allocated during forward/backward.`);
+  if (!input.zeroGradSetToNone && !inBackward) notes.push('zero_grad(set_to_none=False) (torch 1.x default): gradients are zeroed in place and stay allocated through the next forward.');
   const maxPos = modelMaxPositions(input.model);
   if (maxPos !== null && input.seqLen > maxPos && input.model.shape.kind === 'transformer') {
     notes.push(`sequence length ${input.seqLen} exceeds the model's maximum positions (${maxPos}).`);

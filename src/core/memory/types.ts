@@ -73,6 +73,12 @@ export interface EstimateInput {
   readonly activationOffload: boolean;
   /** Preference training (DPO) with a frozen reference model (./reference-model.ts). */
   readonly referenceModel: boolean;
+  /**
+   * zero_grad(set_to_none): true (torch >= 2.0's default) frees the gradients after each step; false
+   * (torch 1.x's default for optimizer.zero_grad() and module.zero_grad()) zeroes them in place, so
+   * they stay allocated through the next forward.
+   */
+  readonly zeroGradSetToNone: boolean;
   /** Bytes of one GPU, or null when unknown (then `fits` is null). */
   readonly gpuMemoryBytes: number | null;
 }
