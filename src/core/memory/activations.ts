@@ -66,6 +66,11 @@ export interface LayerContext {
   readonly attention: AttentionImpl;
   /** Base matmul and norm weights need gradients (full fine-tune); false under LoRA. */
   readonly trainableBase: boolean;
+  /**
+   * torch.autocast is on (mixed precision): softmax is on its float32 list, so eager attention's
+   * softmax output is fp32 and the next matmul saves its own half-precision cast of the probabilities.
+   */
+  readonly autocast?: boolean;
 }
 
 /** Tokens per sequence of a stack for this job. */
@@ -101,10 +106,15 @@ function attentionItems(prefix: string, stack: TransformerStack, seq: number, ct
     items.push({ name: `${prefix}.q`, bytesPerToken: a * qDim });
     items.push({ name: `${prefix}.k`, bytesPerToken: a * qDim });
     items.push({ name: `${prefix}.v`, bytesPerToken: a * qDim });
-    items.push({ name: `${prefix}.softmax_output`, bytesPerToken: a * stack.heads * seq });
+    // Under autocast softmax runs in fp32 (autocast's float32 op list): its fp32 output is saved for
+    // its backward and the probabilities @ V matmul saves a half-precision cast of its input (of the
+    // dropout output when dropout is on; dropout itself keeps only its mask).
+    items.push({ name: `${prefix}.softmax_output`, bytesPerToken: (ctx.autocast === true ? 4 : a) * stack.heads * seq });
     if (stack.dropout) {
       items.push({ name: `${prefix}.softmax_dropout_mask`, bytesPerToken: 1 * stack.heads * seq });
       items.push({ name: `${prefix}.softmax_dropout_output`, bytesPerToken: a * stack.heads * seq });
+    } else if (ctx.autocast === true) {
+      items.push({ name: `${prefix}.softmax_output_cast`, bytesPerToken: a * stack.heads * seq });
     }
   }
   if (ctx.trainableBase) items.push({ name: `${prefix}.out_proj_input`, bytesPerToken: a * qDim });
@@ -275,7 +285,7 @@ export function estimateActivations(input: ActivationInput): ActivationEstimate 
   }
 
   const shape = model.shape;
-  const ctx: LayerContext = { act, residual, attention: input.attention, trainableBase: input.trainableBase };
+  const ctx: LayerContext = { act, residual, attention: input.attention, trainableBase: input.trainableBase, autocast: split.autocastWeightCopies };
   let layersTotal = 0;
   let largestLayer = 0;
   let checkpointInputs = 0;
