@@ -236,12 +236,17 @@ const CASTABLE = new Set<DType>(['fp32', 'fp16', 'bf16']);
  * weights, or e.g. bf16-loaded weights under fp16 autocast) for each matmul; the casts are
  * saved for backward (trainable leaves through autocast's cast cache, frozen weights because the
  * input gradient needs them), so they live until backward releases them. A tied embedding feeds
- * the lm_head matmul and is cast too. With checkpointing only one layer's casts are alive.
+ * the lm_head matmul and is cast too. With checkpointing the casts of frozen weights are alive for
+ * one layer at a time, while the cast cache keeps those of trainable weights until the autocast
+ * region (forward and loss) exits: all of them are counted (the forward's end is the peak).
  */
 function autocastWeightCopies(input: ActivationInput, half: DType): number {
   const tiedToHead = new Set(input.model.tensors.filter((t) => t.tiedTo !== undefined && t.role === 'lm-head').map((t) => t.tiedTo));
   let outside = 0;
   const perLayer = new Map<string, number>();
+  // autocast's cast cache holds the casts of trainable leaves until the autocast region (the whole
+  // forward and loss) exits, checkpointing or not; casts of frozen weights are not cached.
+  let cachedInLayers = 0;
   // The reference model runs under no_grad (nothing saved); a module with a modules_to_save copy
   // runs the copy, not the frozen original.
   const replaced = new Set(input.stored.filter((s) => s.part === 'modules-to-save').map((s) => s.tensor.name.replace('.modules_to_save.default', '')));
@@ -253,10 +258,11 @@ function autocastWeightCopies(input: ActivationInput, half: DType): number {
     const bytes = s.elements * bytesPerElement(half);
     const m = LAYER_INDEX.exec(t.name);
     if (m === null || s.adapter) outside += bytes;
+    else if (input.checkpointing && t.trainable) cachedInLayers += bytes;
     else perLayer.set(m[1] as string, (perLayer.get(m[1] as string) ?? 0) + bytes);
   }
   const layerBytes = [...perLayer.values()];
-  const inLayers = input.checkpointing ? Math.max(0, ...layerBytes) : layerBytes.reduce((a, b) => a + b, 0);
+  const inLayers = input.checkpointing ? cachedInLayers + Math.max(0, ...layerBytes) : layerBytes.reduce((a, b) => a + b, 0);
   return outside + inLayers;
 }
 
