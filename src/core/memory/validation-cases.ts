@@ -89,7 +89,7 @@ const hfBert = (id: string, description: string, fields: CaseFields, mib: number
 });
 
 const TRANSIENT =
-  'with the kept gradients counted (zero_grad(set_to_none=False)) about 1.7 GB (11%) remain at batch 4: eager attention\'s transient s x s tensors are not counted (scores, scaled and masked scores in the forward, 3 x 67 MB per layer at batch 4, and their gradients in the backward), and the rest is not explained';
+  'with the kept gradients counted (zero_grad(set_to_none=False)) the gap grows with the activations: 11-13% at batch 4 against 2-6% at batch 1 with accumulation on the same model, so it is activation-side; eager attention\'s transient s x s tensors (scores and their scaled and masked copies in the forward, their gradients in the backward: 67 MB each per layer at batch 4 in fp32) are not counted, and the rest is not explained (our saved tensors per layer come to about Korthikanti et al.\'s 34sbh + 5as^2b with the 16-bit terms doubled for fp32)';
 const FP16_EAGER =
   'under fp16 autocast the fp32 softmax output and the half-precision cast of the probabilities are counted; the transient fp32 s x s tensors (scores plus the fp32 attention mask, 67 MB each per layer at batch 4) are not';
 const HF_MISS = (...causes: string[]): string => `${causes.join('; ')}. Not tuned per case.`;
