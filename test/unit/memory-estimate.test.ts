@@ -2,18 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { resolveEstimateInput } from '../../src/core/memory/defaults';
 import { estimateMemory } from '../../src/core/memory/estimate';
-import { allocatorRounding } from '../../src/core/memory/overhead';
 import { adamLike, llamaLike, matricesOnly } from './memory-fixtures';
 
 const MiB = 2 ** 20;
 const CONTEXT = 1343 * MiB; // transformers "Model training anatomy": 1343 MB occupied after loading kernels
-
-test('allocator rounding: 512-byte blocks, 2 MiB segments from 10 MiB up', () => {
-  assert.equal(allocatorRounding(512), 0);
-  assert.equal(allocatorRounding(513), 511);
-  assert.equal(allocatorRounding(2_000_000), 3907 * 512 - 2_000_000); // below 10 MiB: 512 only
-  assert.equal(allocatorRounding(10 * MiB + 1), 12 * MiB - (10 * MiB + 1));
-});
 
 test('optimizer-step phase sets the peak when the step temporaries dominate', () => {
   // One 1000x1000 matrix in pure bf16 (Ψ = 1e6): weights 2e6, gradients 2e6, two bf16 states 4e6;
