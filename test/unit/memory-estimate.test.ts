@@ -2,18 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { resolveEstimateInput } from '../../src/core/memory/defaults';
 import { estimateMemory } from '../../src/core/memory/estimate';
-import { allocatorRounding } from '../../src/core/memory/overhead';
 import { adamLike, llamaLike, matricesOnly } from './memory-fixtures';
 
 const MiB = 2 ** 20;
 const CONTEXT = 1343 * MiB; // transformers "Model training anatomy": 1343 MB occupied after loading kernels
-
-test('allocator rounding: 512-byte blocks, 2 MiB segments from 10 MiB up', () => {
-  assert.equal(allocatorRounding(512), 0);
-  assert.equal(allocatorRounding(513), 511);
-  assert.equal(allocatorRounding(2_000_000), 3907 * 512 - 2_000_000); // below 10 MiB: 512 only
-  assert.equal(allocatorRounding(10 * MiB + 1), 12 * MiB - (10 * MiB + 1));
-});
 
 test('optimizer-step phase sets the peak when the step temporaries dominate', () => {
   // One 1000x1000 matrix in pure bf16 (Ψ = 1e6): weights 2e6, gradients 2e6, two bf16 states 4e6;
@@ -26,11 +18,17 @@ test('optimizer-step phase sets the peak when the step temporaries dominate', ()
   assert.equal(e.bytes.optimizerTemporaries, 1e8);
   assert.equal(e.bytes.activations, 0);
   assert.equal(e.bytes.peakAllocated, 2e6 + 2e6 + 4e6 + 1e8);
-  // Overhead: context + block rounding of each allocation alive in the step:
-  // weights and gradients 2e6 B each -> 384 B; two 2e6 B states -> 2 x 384 B;
-  // temporaries 1e8 B -> 2 MiB segments: 48 x 2 MiB - 1e8 = 663,296 B; plus PyTorch's default cuBLAS
-  // workspace (":4096:2:16:8" = 8,519,680 B) for the forward and the backward thread's handles.
-  assert.equal(e.bytes.overhead, CONTEXT + 384 + 384 + 768 + 663_296 + 2 * 8_519_680);
+  // Overhead: context + PyTorch's default cuBLAS workspace (":4096:2:16:8" = 8,519,680 B) for the
+  // forward and the backward thread's handles + the caching allocator's reserve, replayed by hand:
+  // weights (2e6 B -> a 2,000,384 B block) open a 20 MiB segment (requests under 10 MiB); both
+  // workspaces are split off its tail, leaving 1,931,776 B; the gradient (2,000,384 B) does not fit
+  // there and opens a second 20 MiB segment, whose tail also holds the two states; the 1e8 B
+  // temporaries (100,000,256 B block) get their own segment rounded to 2 MiB: 48 x 2 MiB.
+  // Reserved: 2 x 20 MiB + 100,663,296 = 142,606,336 B; requested at the peak: 4 x 2e6 +
+  // 2 x 8,519,680 + 1e8 = 125,039,360 B; the reserve is the difference.
+  assert.equal(e.bytes.allocatorReserve, 142_606_336 - 125_039_360);
+  assert.equal(e.bytes.overhead, CONTEXT + 2 * 8_519_680 + 17_566_976);
+  assert.equal(e.bytes.peakReserved, 142_606_336);
   assert.equal(e.bytes.peak, e.bytes.peakAllocated + e.bytes.overhead);
 });
 

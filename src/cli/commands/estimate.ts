@@ -37,6 +37,7 @@ export const JOB_FLAGS: readonly FlagSpec[] = [
   { name: 'prepare-kbit', type: 'bool', help: "PEFT prepare_model_for_kbit_training: non-quantised fp16/bf16 weights cast to fp32 (needs --qlora or --load-in-8bit)", defaultText: 'off' },
   { name: 'modules-to-save', type: 'list', help: 'PEFT modules_to_save: leaf module names given full trainable copies with gradients and optimizer state (needs --lora-rank)', defaultText: 'none' },
   { name: 'reference-model', type: 'bool', help: 'DPO: a frozen reference copy of the model (full fine-tune; with LoRA the adapter-disabled base serves, no copy)', defaultText: 'off' },
+  { name: 'zero-grad-set-to-none', type: 'bool', help: 'zero_grad(set_to_none): on frees the gradients after each step (torch >= 2.0 default); off zeroes them in place, so they stay allocated through the next forward (torch 1.x default)', defaultText: 'on' },
   { name: 'optimizer-in-backward', type: 'bool', help: 'step each parameter in a backward hook and free its gradient (torchtune optimizer_in_bwd, LOMO; HF *_layerwise spellings imply it): one gradient in flight instead of all; no gradient accumulation', defaultText: 'off' },
   { name: 'loss', type: 'string', choices: ['standard', 'chunked', 'fused-linear'], help: 'cross-entropy over the vocabulary: standard = full fp32 logits (transformers); chunked = bf16 logits, one chunk upcast at a time (torchtune CEWithChunkedOutputLoss / LinearCrossEntropyLoss); fused-linear = no logits kept (Liger-Kernel fused linear CE)', defaultText: 'standard' },
   { name: 'loss-chunks', type: 'int', min: 1, max: 65_536, help: 'chunks of the chunked loss (torchtune num_output_chunks; needs --loss chunked)', defaultText: '8' },
@@ -69,6 +70,7 @@ export function jobOverrides(args: ParsedArgs): EstimateOverrides {
   set('optimizerInBackward', flag<boolean>(args, 'optimizer-in-backward'));
   set('activationOffload', flag<boolean>(args, 'activation-offload'));
   set('referenceModel', flag<boolean>(args, 'reference-model'));
+  set('zeroGradSetToNone', flag<boolean>(args, 'zero-grad-set-to-none'));
   const optimArgs = flag<string>(args, 'optim-args');
   const galoreTargets = flag<readonly string[]>(args, 'optim-target-modules');
   if (optimArgs !== undefined || galoreTargets !== undefined) {
@@ -144,6 +146,7 @@ export function inputsDocument(input: EstimateInput, modelSource: string) {
     loss: input.loss,
     activationOffload: input.activationOffload,
     referenceModel: input.referenceModel,
+    zeroGradSetToNone: input.zeroGradSetToNone,
     gpuMemoryBytes: input.gpuMemoryBytes,
   };
 }
@@ -191,7 +194,7 @@ export function renderEstimate(input: EstimateInput, est: MemoryEstimate, modelS
   }
   const row = (label: string, n: number): void => void rows.push([label, n.toLocaleString('en-US'), formatBytes(n)]);
   row('peak allocated', b.peakAllocated);
-  row('allocator block rounding', b.allocatorReserve);
+  row('caching-allocator reserve', b.allocatorReserve);
   row('cuBLAS workspaces (assumed)', b.cublasWorkspace);
   row('peak reserved (torch)', b.peakReserved);
   row('CUDA context (assumed)', b.cudaContext);

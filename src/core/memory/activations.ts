@@ -66,6 +66,11 @@ export interface LayerContext {
   readonly attention: AttentionImpl;
   /** Base matmul and norm weights need gradients (full fine-tune); false under LoRA. */
   readonly trainableBase: boolean;
+  /**
+   * torch.autocast is on (mixed precision): softmax is on its float32 list, so eager attention's
+   * softmax output is fp32 and the next matmul saves its own half-precision cast of the probabilities.
+   */
+  readonly autocast?: boolean;
 }
 
 /** Tokens per sequence of a stack for this job. */
@@ -101,10 +106,15 @@ function attentionItems(prefix: string, stack: TransformerStack, seq: number, ct
     items.push({ name: `${prefix}.q`, bytesPerToken: a * qDim });
     items.push({ name: `${prefix}.k`, bytesPerToken: a * qDim });
     items.push({ name: `${prefix}.v`, bytesPerToken: a * qDim });
-    items.push({ name: `${prefix}.softmax_output`, bytesPerToken: a * stack.heads * seq });
+    // Under autocast softmax runs in fp32 (autocast's float32 op list): its fp32 output is saved for
+    // its backward and the probabilities @ V matmul saves a half-precision cast of its input (of the
+    // dropout output when dropout is on; dropout itself keeps only its mask).
+    items.push({ name: `${prefix}.softmax_output`, bytesPerToken: (ctx.autocast === true ? 4 : a) * stack.heads * seq });
     if (stack.dropout) {
       items.push({ name: `${prefix}.softmax_dropout_mask`, bytesPerToken: 1 * stack.heads * seq });
       items.push({ name: `${prefix}.softmax_dropout_output`, bytesPerToken: a * stack.heads * seq });
+    } else if (ctx.autocast === true) {
+      items.push({ name: `${prefix}.softmax_output_cast`, bytesPerToken: a * stack.heads * seq });
     }
   }
   if (ctx.trainableBase) items.push({ name: `${prefix}.out_proj_input`, bytesPerToken: a * qDim });
@@ -226,12 +236,17 @@ const CASTABLE = new Set<DType>(['fp32', 'fp16', 'bf16']);
  * weights, or e.g. bf16-loaded weights under fp16 autocast) for each matmul; the casts are
  * saved for backward (trainable leaves through autocast's cast cache, frozen weights because the
  * input gradient needs them), so they live until backward releases them. A tied embedding feeds
- * the lm_head matmul and is cast too. With checkpointing only one layer's casts are alive.
+ * the lm_head matmul and is cast too. With checkpointing the casts of frozen weights are alive for
+ * one layer at a time, while the cast cache keeps those of trainable weights until the autocast
+ * region (forward and loss) exits: all of them are counted (the forward's end is the peak).
  */
 function autocastWeightCopies(input: ActivationInput, half: DType): number {
   const tiedToHead = new Set(input.model.tensors.filter((t) => t.tiedTo !== undefined && t.role === 'lm-head').map((t) => t.tiedTo));
   let outside = 0;
   const perLayer = new Map<string, number>();
+  // autocast's cast cache holds the casts of trainable leaves until the autocast region (the whole
+  // forward and loss) exits, checkpointing or not; casts of frozen weights are not cached.
+  let cachedInLayers = 0;
   // The reference model runs under no_grad (nothing saved); a module with a modules_to_save copy
   // runs the copy, not the frozen original.
   const replaced = new Set(input.stored.filter((s) => s.part === 'modules-to-save').map((s) => s.tensor.name.replace('.modules_to_save.default', '')));
@@ -243,10 +258,11 @@ function autocastWeightCopies(input: ActivationInput, half: DType): number {
     const bytes = s.elements * bytesPerElement(half);
     const m = LAYER_INDEX.exec(t.name);
     if (m === null || s.adapter) outside += bytes;
+    else if (input.checkpointing && t.trainable) cachedInLayers += bytes;
     else perLayer.set(m[1] as string, (perLayer.get(m[1] as string) ?? 0) + bytes);
   }
   const layerBytes = [...perLayer.values()];
-  const inLayers = input.checkpointing ? Math.max(0, ...layerBytes) : layerBytes.reduce((a, b) => a + b, 0);
+  const inLayers = input.checkpointing ? cachedInLayers + Math.max(0, ...layerBytes) : layerBytes.reduce((a, b) => a + b, 0);
   return outside + inLayers;
 }
 
@@ -275,7 +291,7 @@ export function estimateActivations(input: ActivationInput): ActivationEstimate 
   }
 
   const shape = model.shape;
-  const ctx: LayerContext = { act, residual, attention: input.attention, trainableBase: input.trainableBase };
+  const ctx: LayerContext = { act, residual, attention: input.attention, trainableBase: input.trainableBase, autocast: split.autocastWeightCopies };
   let layersTotal = 0;
   let largestLayer = 0;
   let checkpointInputs = 0;

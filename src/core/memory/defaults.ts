@@ -43,6 +43,7 @@ export const ESTIMATE_DEFAULTS = {
   loss: { kind: 'standard' },
   activationOffload: false,
   referenceModel: false,
+  zeroGradSetToNone: true,
   gpuMemoryBytes: null,
 } as const satisfies Omit<EstimateInput, 'model' | 'optimizer' | 'hyperparameters'>;
 
@@ -194,9 +195,11 @@ export function resolveEstimateInput(partial: PartialEstimateInput): EstimateInp
   if (typeof activationOffload !== 'boolean') throw new InputError('activation offloading must be true or false');
   const referenceModel = partial.referenceModel ?? d.referenceModel;
   if (typeof referenceModel !== 'boolean') throw new InputError('reference model must be true or false');
+  const zeroGradSetToNone = partial.zeroGradSetToNone ?? d.zeroGradSetToNone;
+  if (typeof zeroGradSetToNone !== 'boolean') throw new InputError('zero_grad set_to_none must be true or false');
   const hyperparameters = effectiveHyperparameters(optimizer, partial.hyperparameters ?? {});
   return {
     model, optimizer, hyperparameters, batchSize, gradAccum, seqLen, imageSize, precision, loadDtype, attention,
-    gradientCheckpointing, zeroStage, zeroAccounting, gpus, offload, lora, optimizerInBackward, loss, activationOffload, referenceModel, gpuMemoryBytes,
+    gradientCheckpointing, zeroStage, zeroAccounting, gpus, offload, lora, optimizerInBackward, loss, activationOffload, referenceModel, zeroGradSetToNone, gpuMemoryBytes,
   };
 }

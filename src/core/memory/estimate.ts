@@ -19,7 +19,9 @@ import type { Allocation } from './activations';
 import { optimizerState } from './optimizer-state';
 import type { OptimizerStateResult } from './optimizer-state';
 import type { StateTensor } from '../optimizers/types';
-import { allocatorReserve, CUBLAS_WORKSPACE, CUDA_CONTEXT } from './overhead';
+import { CUBLAS_WORKSPACE, CUDA_CONTEXT } from './overhead';
+import { buildTrace, replayTraining } from './allocation-trace';
+import type { TraceSource } from './allocation-trace';
 import { dequantTemporary } from './dequant';
 import type { DequantTemporary } from './dequant';
 import { resolveLoadDtype, storageSplit } from './load-dtype';
@@ -196,30 +198,33 @@ function int8Dequant(ms: ModelStates): DequantTemporary | null {
   };
 }
 
-/** Allocations of the resident model states (for the allocator's rounding). */
-function stateAllocations(ms: ModelStates, input: EstimateInput, grads: 'all' | 'none' | number, withTemps: boolean, paged: number): Allocation[] {
+/** The run's allocation sequence for the caching-allocator replay (./allocation-trace.ts). */
+function traceSource(ms: ModelStates, input: EstimateInput, activations: readonly Allocation[], paged: number, inBackward: boolean, backwardTemporaries: number): TraceSource {
   const p = ms.perGpu;
-  if (input.zeroStage > 0) {
-    // ZeRO keeps flat partitioned buffers: one allocation per component.
-    const gradBytes = grads === 'all' ? p.gradients : grads === 'none' ? 0 : grads;
-    const flat = [p.weights, p.masterWeights, p.optimizerState - paged, gradBytes, withTemps ? p.optimizerTemporaries : 0];
-    return flat.map((bytes) => ({ bytes, count: 1 }));
-  }
-  const out: Allocation[] = ms.tensors.stored.map((s) => ({ bytes: s.bytes, count: 1 }));
   const elementsOf = (t: ParamTensor): number => t.shape.reduce((a, b) => a * b, 1);
-  for (const t of ms.tensors.trainable) {
-    if (grads === 'all') out.push({ bytes: gradientBytes(ms.tensors, t), count: 1 });
-    if (ms.split.masterWeights) out.push({ bytes: elementsOf(t) * 4, count: 1 });
-  }
-  if (typeof grads === 'number') out.push({ bytes: grads, count: 1 });
   const size = new Map(ms.tensors.trainable.map((t) => [t.name, elementsOf(t)]));
+  const states = new Map<string, number[]>();
   for (const pt of ms.optimizer.perTensor) {
     const n = size.get(pt.param) ?? 0;
-    for (const s of pt.states) if (!(input.optimizer.variant.paged && isPagedState(n, s.name))) out.push({ bytes: s.bytes, count: 1 });
+    states.set(pt.param, pt.states.filter((st) => !(input.optimizer.variant.paged && isPagedState(n, st.name))).map((st) => st.bytes));
   }
-  for (const s of ms.optimizer.global) out.push({ bytes: s.bytes, count: 1 });
-  if (withTemps) out.push({ bytes: p.optimizerTemporaries, count: 1 });
-  return out;
+  return {
+    zeroStage: input.zeroStage,
+    gradAccum: input.gradAccum,
+    keepGradients: !input.zeroGradSetToNone,
+    stepInBackward: inBackward,
+    flat: { weights: p.weights, master: p.masterWeights, gradients: p.gradients, deviceState: p.optimizerState - paged },
+    stored: ms.tensors.stored.map((st) => ({ name: st.tensor.name, role: st.tensor.role, bytes: st.bytes })),
+    trainable: ms.tensors.trainable.map((t) => ({
+      name: t.name, role: t.role, gradient: gradientBytes(ms.tensors, t),
+      master: ms.split.masterWeights ? elementsOf(t) * 4 : 0, states: states.get(t.name) ?? [],
+    })),
+    globalStates: ms.optimizer.global.map((g) => g.bytes),
+    activations,
+    stepTemporaries: p.optimizerTemporaries,
+    backwardTemporaries,
+    workspaces: Array.from({ length: CUBLAS_WORKSPACE.handles }, () => CUBLAS_WORKSPACE.bytesPerHandle),
+  };
 }
 
 /** Bytes of the output head's weight when it trains (the owner of a tied head counts). */
@@ -287,7 +292,7 @@ export function estimateMemory(input: EstimateInput): MemoryEstimate {
     fbGradients = Math.min(perGpu.gradients, inFlight?.bytes ?? 0);
     fbActivations = acts.total;
     fbTemps = inFlightTemps;
-  } else if (input.gradAccum > 1 || perGpu.persistentGradients >= perGpu.gradients) {
+  } else if (input.gradAccum > 1 || !input.zeroGradSetToNone || perGpu.persistentGradients >= perGpu.gradients) {
     fbGradients = perGpu.gradients;
     fbActivations = acts.total;
   } else if (perGpu.persistentGradients + acts.total >= perGpu.gradients + acts.keptThroughBackward) {
@@ -301,11 +306,10 @@ export function estimateMemory(input: EstimateInput): MemoryEstimate {
   const optimizerStep = inBackward ? 0 : resident + perGpu.gradients + perGpu.optimizerTemporaries;
   const stepIsPeak = optimizerStep > forwardBackward;
 
-  const fbGradAllocations: 'all' | 'none' | number = inBackward ? fbGradients : fbGradients > 0 ? 'all' : 'none';
-  const allocations = stepIsPeak
-    ? stateAllocations(ms, input, 'all', true, paged)
-    : [...stateAllocations(ms, input, fbGradAllocations, false, paged), ...acts.allocations, { bytes: fbTemps, count: fbTemps > 0 ? 1 : 0 }];
-  const reserve = allocatorReserve(allocations);
+  // The caching allocator replayed over the run's allocation sequence (./allocation-trace.ts):
+  // what it reserves beyond the bytes it hands out (block rounding, segment sizes, fragmentation).
+  const replay = replayTraining(buildTrace(traceSource(ms, input, acts.allocations, paged, inBackward, inFlightTemps)));
+  const reserve = Math.max(0, replay.peakReserved - replay.peakRequested);
   const context = CUDA_CONTEXT.bytes;
 
   const whole = (x: number): number => Math.ceil(x);
@@ -363,12 +367,13 @@ export function estimateMemory(input: EstimateInput): MemoryEstimate {
   notes.push(...perGpu.notes);
   notes.push(...acts.notes);
   if (input.gradAccum > 1 && !inBackward) notes.push(`gradient accumulation (${input.gradAccum}): gradients stay allocated during forward/backward.`);
+  if (!input.zeroGradSetToNone && !inBackward) notes.push('zero_grad(set_to_none=False) (torch 1.x default): gradients are zeroed in place and stay allocated through the next forward.');
   const maxPos = modelMaxPositions(input.model);
   if (maxPos !== null && input.seqLen > maxPos && input.model.shape.kind === 'transformer') {
     notes.push(`sequence length ${input.seqLen} exceeds the model's maximum positions (${maxPos}).`);
   }
   notes.push(
-    `peak phase: ${stepIsPeak ? 'optimizer step' : 'forward/backward'}; overhead = CUDA context ${Math.round(context / 2 ** 20)} MiB (transformers docs' measurement, assumption; nvidia-smi shows it, torch's counters do not) + cuBLAS workspaces ${(cublasWorkspace / 2 ** 20).toFixed(1)} MiB (PyTorch's default ${CUBLAS_WORKSPACE.bytesPerHandle.toLocaleString('en-US')} B for ${CUBLAS_WORKSPACE.handles} handles, forward and backward threads; 32 MiB each on Hopper/Blackwell; assumption) + allocator block rounding ${Math.round(reserve / 2 ** 20)} MiB (fragmentation not modelled).`,
+    `peak phase: ${stepIsPeak ? 'optimizer step' : 'forward/backward'}; overhead = CUDA context ${Math.round(context / 2 ** 20)} MiB (transformers docs' measurement, assumption; nvidia-smi shows it, torch's counters do not) + cuBLAS workspaces ${(cublasWorkspace / 2 ** 20).toFixed(1)} MiB (PyTorch's default ${CUBLAS_WORKSPACE.bytesPerHandle.toLocaleString('en-US')} B for ${CUBLAS_WORKSPACE.handles} handles, forward and backward threads; 32 MiB each on Hopper/Blackwell; assumption) + caching-allocator reserve ${Math.round(reserve / 2 ** 20)} MiB (PyTorch's caching allocator replayed over the run's allocations: 512-byte rounding, 2 MiB / 20 MiB / 2 MiB-rounded segments, best-fit reuse and splitting of cached blocks, nothing returned; expandable_segments off).`,
   );
   for (const w of input.model.warnings) notes.push(`model: ${w}`);
 

@@ -1,6 +1,7 @@
 /**
  * What nvidia-smi shows beyond the bytes tensors occupy: the CUDA/framework context (driver
- * context, loaded kernels, library handles) and the caching allocator's reserve.
+ * context, loaded kernels, library handles) and the cuBLAS workspaces; the caching allocator's
+ * reserve is ./allocator.ts.
  */
 import type { Citation } from '../types';
 
@@ -38,40 +39,5 @@ export const CUBLAS_WORKSPACE = {
   } satisfies Citation,
 } as const;
 
-/**
- * Block sizes of PyTorch's CUDA caching allocator (c10/cuda/CUDACachingAllocator.cpp): every
- * request is rounded up to 512 bytes; requests of 10 MiB or more get their own segment rounded up
- * to 2 MiB; smaller ones are carved out of 2 MiB (<= 1 MiB) or 20 MiB segments.
- */
-export const CACHING_ALLOCATOR = {
-  minBlockSize: 512,
-  smallSize: 2 ** 20,
-  minLargeAlloc: 10 * 2 ** 20,
-  roundLarge: 2 * 2 ** 20,
-  source: {
-    title: 'PyTorch CUDA caching allocator',
-    url: 'https://github.com/pytorch/pytorch/blob/main/c10/cuda/CUDACachingAllocator.cpp',
-    locator: 'kMinBlockSize = 512, kSmallSize = 1 MiB, kMinLargeAlloc = 10 MiB, kRoundLarge = 2 MiB (round_size, get_allocation_size)',
-  } satisfies Citation,
-} as const;
-
-const roundUp = (n: number, m: number): number => Math.ceil(n / m) * m;
-
-/**
- * Bytes the allocator reserves beyond one request of `bytes`: the 512-byte rounding, and for
- * requests of 10 MiB or more the rounding of their segment to 2 MiB. Fragmentation between
- * requests is not modelled (it depends on allocation order), so this is a lower bound.
- */
-export function allocatorRounding(bytes: number): number {
-  if (bytes <= 0) return 0;
-  const rounded = roundUp(bytes, CACHING_ALLOCATOR.minBlockSize);
-  if (rounded < CACHING_ALLOCATOR.minLargeAlloc) return rounded - bytes;
-  return roundUp(rounded, CACHING_ALLOCATOR.roundLarge) - bytes;
-}
-
-/** Sum of the rounding of many requests given as (size, count). */
-export function allocatorReserve(allocations: readonly { readonly bytes: number; readonly count: number }[]): number {
-  let total = 0;
-  for (const a of allocations) if (a.count > 0) total += allocatorRounding(a.bytes) * a.count;
-  return total;
-}
+// The caching allocator itself (rounding, segments, reuse, fragmentation) is ./allocator.ts, replayed
+// over the run's allocation sequence by ./allocation-trace.ts.

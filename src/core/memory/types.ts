@@ -73,6 +73,12 @@ export interface EstimateInput {
   readonly activationOffload: boolean;
   /** Preference training (DPO) with a frozen reference model (./reference-model.ts). */
   readonly referenceModel: boolean;
+  /**
+   * zero_grad(set_to_none): true (torch >= 2.0's default) frees the gradients after each step; false
+   * (torch 1.x's default for optimizer.zero_grad() and module.zero_grad()) zeroes them in place, so
+   * they stay allocated through the next forward.
+   */
+  readonly zeroGradSetToNone: boolean;
   /** Bytes of one GPU, or null when unknown (then `fits` is null). */
   readonly gpuMemoryBytes: number | null;
 }
@@ -89,7 +95,11 @@ export interface MemoryBytes {
   readonly overhead: number;
   /** The CUDA context part of `overhead` (a published figure, an assumption: ./overhead.ts). */
   readonly cudaContext: number;
-  /** The allocator's block rounding part of `overhead`. */
+  /**
+   * The caching allocator's reserve, part of `overhead`: what PyTorch's caching allocator, replayed over
+   * the run's allocation sequence (./allocation-trace.ts, ./allocator.ts), reserves beyond the requested
+   * bytes at the peak (block rounding, segment sizes, fragmentation of cached blocks).
+   */
   readonly allocatorReserve: number;
   /** cuBLAS workspaces (through torch's allocator), part of `overhead` and of `peakReserved` (./overhead.ts). */
   readonly cublasWorkspace: number;
@@ -100,7 +110,7 @@ export interface MemoryBytes {
   readonly pagedOptimizerState: number;
   /** Largest phase, allocated bytes only (no context, no reserve, no paged state). */
   readonly peakAllocated: number;
-  /** `peakAllocated` plus the allocator's rounding and the cuBLAS workspaces (torch.cuda.max_memory_reserved()), no paged state. */
+  /** `peakAllocated` plus the caching allocator's reserve and the cuBLAS workspaces (torch.cuda.max_memory_reserved()), no paged state. */
   readonly peakReserved: number;
   /** What nvidia-smi would show for the process (reserved + CUDA context), paged state excluded. */
   readonly peak: number;
