@@ -58,6 +58,7 @@ const SAMPLES: Readonly<Record<string, { readonly argv: readonly string[]; reado
   'activation-offload': { argv: ['--activation-offload'], key: 'activationOffload', value: true },
   'optim-args': { argv: ['--optim-args', 'rank=64,update_proj_gap=200'], key: 'hyperparameters', value: { rank: 64, update_proj_gap: 200, target_modules: 'attn,mlp' } },
   'optim-target-modules': { argv: ['--optim-target-modules', 'attn,mlp'], key: 'hyperparameters', value: { rank: 64, update_proj_gap: 200, target_modules: 'attn,mlp' } },
+  'zero-grad-set-to-none': { argv: ['--zero-grad-set-to-none', 'false'], key: 'zeroGradSetToNone', value: false },
   'gpu-memory': { argv: ['--gpu-memory', '80GB'], key: 'gpuMemoryBytes', value: 80e9 },
 };
 
