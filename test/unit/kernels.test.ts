@@ -193,14 +193,24 @@ function separableGrads(vars: tf.Variable[], s: { a: number[][]; c: number[][]; 
 }
 
 const SHAPES = [[70, 64], [24, 10], [10]];
-const FUSED_CASES: Array<{ id: string; hyper: Hyperparameters; steps: number }> = [
-  { id: 'adamw', hyper: { lr: 0.01 }, steps: 5 },
-  { id: 'adam', hyper: {}, steps: 5 },
-  { id: 'lion', hyper: { lr: 0.01, weight_decay: 0.1 }, steps: 5 },
-  { id: 'sgd-momentum', hyper: { lr: 0.05, weight_decay: 0.01, dampening: 0.1 }, steps: 5 },
-  { id: 'nesterov', hyper: { lr: 0.05 }, steps: 5 },
-  { id: 'adamw-8bit', hyper: { lr: 0.01 }, steps: 6 },
-  { id: 'paged-adamw-8bit', hyper: {}, steps: 4 },
+const FUSED_CASES: Array<{ key: string; id: string; hyper: Hyperparameters; steps: number }> = [
+  { key: 'adamw', id: 'adamw', hyper: { lr: 0.01 }, steps: 5 },
+  { key: 'adam', id: 'adam', hyper: {}, steps: 5 },
+  { key: 'lion', id: 'lion', hyper: { lr: 0.01, weight_decay: 0.1 }, steps: 5 },
+  { key: 'sgd-momentum', id: 'sgd-momentum', hyper: { lr: 0.05, weight_decay: 0.01, dampening: 0.1 }, steps: 5 },
+  { key: 'nesterov', id: 'nesterov', hyper: { lr: 0.05 }, steps: 5 },
+  { key: 'adamw-8bit', id: 'adamw-8bit', hyper: { lr: 0.01 }, steps: 6 },
+  { key: 'paged-adamw-8bit', id: 'paged-adamw-8bit', hyper: {}, steps: 4 },
+  { key: 'amsgrad', id: 'amsgrad', hyper: { lr: 0.01 }, steps: 5 },
+  { key: 'amsgrad+l2', id: 'amsgrad', hyper: { lr: 0.01, weight_decay: 0.01 }, steps: 5 },
+  { key: 'adagrad', id: 'adagrad', hyper: {}, steps: 5 },
+  { key: 'adagrad+decay', id: 'adagrad', hyper: { lr_decay: 0.01, weight_decay: 0.01, initial_accumulator_value: 0.1 }, steps: 5 },
+  { key: 'rmsprop', id: 'rmsprop', hyper: {}, steps: 5 },
+  { key: 'rmsprop+momentum', id: 'rmsprop', hyper: { momentum: 0.9 }, steps: 5 },
+  { key: 'rmsprop+centered+wd', id: 'rmsprop', hyper: { centered: true, weight_decay: 0.01 }, steps: 5 },
+  { key: 'rmsprop+centered+momentum+wd', id: 'rmsprop', hyper: { centered: true, momentum: 0.9, weight_decay: 0.01 }, steps: 5 },
+  { key: 'schedule-free-adamw', id: 'schedule-free-adamw', hyper: {}, steps: 5 },
+  { key: 'schedule-free-adamw+warmup+wd', id: 'schedule-free-adamw', hyper: { warmup_steps: 3, weight_decay: 0.01 }, steps: 5 },
 ];
 
 function separableCase(key: string, id: string, hyper: Hyperparameters, steps: number): ReferenceCase {
@@ -215,7 +225,7 @@ function separableCase(key: string, id: string, hyper: Hyperparameters, steps: n
 
 let reference: Record<string, ReferenceResult>;
 before(() => {
-  reference = runReference(FUSED_CASES.map((c) => separableCase(c.id, c.id, c.hyper, c.steps))).cases;
+  reference = runReference(FUSED_CASES.map((c) => separableCase(c.key, c.id, c.hyper, c.steps))).cases;
 });
 
 function runCase(opt: ProfilerOptimizer, c: ReferenceCase, prefix: string): { trajectory: number[][][]; vars: tf.Variable[] } {
@@ -247,8 +257,8 @@ for (const backend of ['wasm', 'cpu'] as const) {
     });
 
     for (const c of FUSED_CASES) {
-      test(`${c.id}: bit-identical to the tfjs-op optimizer, equal to torch's trajectory, same state`, () => {
-        const rc = separableCase(c.id, c.id, c.hyper, c.steps);
+      test(`${c.key}: bit-identical to the tfjs-op optimizer, equal to torch's trajectory, same state`, () => {
+        const rc = separableCase(c.key, c.id, c.hyper, c.steps);
         runCounter++;
         const plain = createOptimizer(c.id, c.hyper);
         const fused = createFusedOptimizer(c.id, c.hyper)!;
@@ -264,7 +274,7 @@ for (const backend of ['wasm', 'cpu'] as const) {
         assert.deepEqual(sb.map((t) => [t.name, t.shape, t.dtype, t.bytes]), sa.map((t) => [t.name, t.shape, t.dtype, t.bytes]));
         assert.equal(fused.stateBytes(), plain.stateBytes());
         // Against torch / the bitsandbytes reference (tolerances as the optimizer tests use).
-        const expected = reference[c.id]!.trajectory;
+        const expected = reference[c.key]!.trajectory;
         b.trajectory.forEach((params, s) =>
           params.forEach((vals, i) => {
             const exp = expected[s]![i]!;
