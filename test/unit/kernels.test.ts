@@ -213,10 +213,30 @@ const FUSED_CASES: Array<{ key: string; id: string; hyper: Hyperparameters; step
   { key: 'schedule-free-adamw+warmup+wd', id: 'schedule-free-adamw', hyper: { warmup_steps: 3, weight_decay: 0.01 }, steps: 5 },
 ];
 
-function separableCase(key: string, id: string, hyper: Hyperparameters, steps: number): ReferenceCase {
+/**
+ * Updates with reductions (norms, means): fused against the tfjs-op optimizer within 1e-6 relative (their
+ * sums are added in another order), and against torch. Adam-mini partitions by name: embedding (full v),
+ * query (v per head: dim 16, 4 heads), other (scalar v), norm (no decay).
+ */
+const ADAM_MINI_SHAPES = [[24, 10], [16, 16], [70, 64], [10]];
+const ADAM_MINI_NAMES = ['model.embed_tokens.weight', 'model.layers.0.self_attn.q_proj.weight', 'model.layers.0.mlp.up_proj.weight', 'model.layers.0.input_layernorm.weight'];
+const REDUCTION_CASES: Array<{ key: string; id: string; hyper: Hyperparameters; steps: number; shapes?: number[][]; names?: string[] }> = [
+  { key: 'lamb', id: 'lamb', hyper: { lr: 0.01 }, steps: 5 },
+  { key: 'lamb+trust_clip', id: 'lamb', hyper: { lr: 0.01, trust_clip: true, grad_averaging: false, max_grad_norm: null }, steps: 5 },
+  { key: 'lamb+always_adapt', id: 'lamb', hyper: { lr: 0.01, weight_decay: 0, always_adapt: true, betas: [0.3, 0.999] }, steps: 5 },
+  { key: 'novograd', id: 'novograd', hyper: { lr: 0.01 }, steps: 5 },
+  { key: 'novograd+options', id: 'novograd', hyper: { lr: 0.01, grad_averaging: true, weight_decay: 0.01, amsgrad: true }, steps: 5 },
+  { key: 'adam-mini', id: 'adam-mini', hyper: { lr: 0.01, dim: 16, n_heads: 4, weight_decay: 0.1 }, steps: 5, shapes: ADAM_MINI_SHAPES, names: ADAM_MINI_NAMES },
+  { key: 'adafactor', id: 'adafactor', hyper: {}, steps: 5 },
+  { key: 'adafactor+wd', id: 'adafactor', hyper: { lr: 0.01, relative_step: false, scale_parameter: false, weight_decay: 0.01 }, steps: 5 },
+  { key: 'came', id: 'came', hyper: { lr: 2e-4 }, steps: 5 },
+  { key: 'came+wd', id: 'came', hyper: { lr: 1e-3, weight_decay: 0.01, clip_threshold: 0.5 }, steps: 5 },
+];
+
+function separableCase(key: string, id: string, hyper: Hyperparameters, steps: number, shapes: number[][] = SHAPES, names?: string[]): ReferenceCase {
   const rng = new Prng(7);
-  const params: ReferenceParam[] = SHAPES.map((shape, i) => ({ name: `p${i}`, shape, values: rng.uniform(shape.reduce((a, b) => a * b, 1), -1, 1) }));
-  const sizes = SHAPES.map((s) => s.reduce((a, b) => a * b, 1));
+  const params: ReferenceParam[] = shapes.map((shape, i) => ({ name: names?.[i] ?? `p${i}`, shape, values: rng.uniform(shape.reduce((a, b) => a * b, 1), -1, 1) }));
+  const sizes = shapes.map((s) => s.reduce((a, b) => a * b, 1));
   return {
     key, optimizer: id, hyper: hyper as ReferenceCase['hyper'], steps, params, problem: 'separable',
     separable: { a: sizes.map((k) => rng.uniform(k, 0.5, 2)), c: sizes.map((k) => rng.uniform(k, 0, 0.5)), t: sizes.map((k) => rng.uniform(k, -1, 1)) },
@@ -225,13 +245,16 @@ function separableCase(key: string, id: string, hyper: Hyperparameters, steps: n
 
 let reference: Record<string, ReferenceResult>;
 before(() => {
-  reference = runReference(FUSED_CASES.map((c) => separableCase(c.key, c.id, c.hyper, c.steps))).cases;
+  reference = runReference([
+    ...FUSED_CASES.map((c) => separableCase(c.key, c.id, c.hyper, c.steps)),
+    ...REDUCTION_CASES.map((c) => separableCase(c.key, c.id, c.hyper, c.steps, c.shapes, c.names)),
+  ]).cases;
 });
 
 function runCase(opt: ProfilerOptimizer, c: ReferenceCase, prefix: string): { trajectory: number[][][]; vars: tf.Variable[] } {
   const vars = c.params.map((p, i) => {
     const init = tf.tensor(p.values as number[], p.shape as number[]);
-    const v = tf.variable(init, true, `${prefix}/${c.key}/${i}`);
+    const v = tf.variable(init, true, `${prefix}/${c.key}/${i}/${p.name}`);
     init.dispose();
     return v;
   });
@@ -288,6 +311,48 @@ for (const backend of ['wasm', 'cpu'] as const) {
       });
     }
 
+    for (const c of REDUCTION_CASES) {
+      test(`${c.key}: within 1e-6 relative of the tfjs-op optimizer, equal to torch's trajectory, same state`, () => {
+        const rc = separableCase(c.key, c.id, c.hyper, c.steps, c.shapes, c.names);
+        runCounter++;
+        const plain = createOptimizer(c.id, c.hyper);
+        const fused = createFusedOptimizer(c.id, c.hyper)!;
+        const a = runCase(plain, rc, `plain${runCounter}`);
+        const b = runCase(fused, rc, `fused${runCounter}`);
+        const stats = (fused as unknown as { fusedStats: FusedStats }).fusedStats;
+        // Every matrix runs fused (Adafactor and CAME keep vectors on tfjs ops: their moments are not factored).
+        const factored = c.id === 'adafactor' || c.id === 'came';
+        const tensors = rc.params.length;
+        assert.equal(stats.fused, c.steps * (factored ? rc.params.filter((p) => p.shape.length === 2).length : tensors), `${c.key}: ${JSON.stringify(stats)}`);
+        // Normwise relative difference per tensor and step: max |fused - ops| / max |ops|.
+        let worst = 0;
+        b.trajectory.forEach((params, s) =>
+          params.forEach((vals, i) => {
+            const ops = a.trajectory[s]![i]!;
+            const scale = Math.max(...ops.map(Math.abs));
+            worst = Math.max(worst, Math.max(...vals.map((x, k) => Math.abs(x - ops[k]!))) / scale);
+          }),
+        );
+        assert.ok(worst <= 1e-6, `${c.key}: fused differs from the tfjs ops by ${worst} relative`);
+        assert.notDeepEqual(b.trajectory[c.steps - 1], rc.params.map((p) => p.values), `${c.key}: the parameters moved`);
+        const sa = plain.stateTensors();
+        const sb = fused.stateTensors();
+        assert.deepEqual(sb.map((t) => [t.name, t.shape, t.dtype, t.bytes]), sa.map((t) => [t.name, t.shape, t.dtype, t.bytes]));
+        assert.equal(fused.stateBytes(), plain.stateBytes());
+        const expected = reference[c.key]!.trajectory;
+        b.trajectory.forEach((params, s) =>
+          params.forEach((vals, i) => {
+            const exp = expected[s]![i]!;
+            const bad = vals.filter((x, k) => !(Math.abs(x - exp[k]!) <= 1e-6 + 1e-5 * Math.abs(exp[k]!))).length;
+            assert.equal(bad, 0, `${c.key} step ${s + 1} param ${i}: ${bad} values differ from the reference`);
+          }),
+        );
+        plain.dispose();
+        fused.dispose();
+        tf.dispose([...a.vars, ...b.vars]);
+      });
+    }
+
     test('a parameter that shares its storage is never written in place: the step falls back to tfjs ops', () => {
       const init = tf.tensor1d([1, 2, 3, 4, 5]);
       const p = tf.variable(init, true, `shared/${backend}`);
@@ -306,7 +371,7 @@ for (const backend of ['wasm', 'cpu'] as const) {
     test('no tensors leak across fused steps', () => {
       const vars = ownedVariables(`leak/${backend}`, [[33, 5], [7]], 3);
       for (const id of FUSED_OPTIMIZERS.keys()) {
-        const opt = createFusedOptimizer(id, { lr: 1e-3, ...(id.includes('8bit') ? { min_8bit_size: 100 } : {}) })!;
+        const opt = createFusedOptimizer(id, id === 'adafactor' ? {} : { lr: 1e-3, ...(id.includes('8bit') ? { min_8bit_size: 100 } : {}) })!;
         const counts: number[] = [];
         for (let s = 0; s < 4; s++) {
           const grads: tf.NamedTensorMap = {};
@@ -316,6 +381,8 @@ for (const backend of ['wasm', 'cpu'] as const) {
           counts.push(tf.memory().numTensors);
         }
         assert.equal(new Set(counts.slice(1)).size, 1, `${id}: tensor count ${counts.join(', ')}`);
+        const stats = (opt as unknown as { fusedStats: FusedStats }).fusedStats;
+        assert.ok(stats.fused > 0, `${id}: the kernel ran (${JSON.stringify(stats)})`);
         opt.dispose();
       }
       tf.dispose(vars);

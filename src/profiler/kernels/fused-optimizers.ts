@@ -21,6 +21,7 @@ import { BLOCK_SIZE, codesTensor, dynamicMap } from '../optimizers/blockwise-8bi
 import { PagedAdamW8bitOptimizer } from '../optimizers/paged-adamw-8bit';
 import { adamw8bitStep } from './adamw-8bit-kernel';
 import { canFuse, num, pair, runFused, type FusedStats } from './fused-core';
+import { FusedAdafactorOptimizer, FusedAdamMiniOptimizer, FusedCameOptimizer, FusedLambOptimizer, FusedNovoGradOptimizer } from './fused-reductions';
 import { FusedAdagradOptimizer, FusedAmsGradOptimizer, FusedRmspropOptimizer, FusedScheduleFreeAdamWOptimizer } from './fused-elementwise';
 import { exclusivelyOwned, kernelPath, storageView } from './storage';
 
@@ -241,6 +242,11 @@ export const FUSED_OPTIMIZERS: ReadonlyMap<string, FusedFactory> = new Map<strin
   ['adagrad', (h, o) => new FusedAdagradOptimizer(h, o)],
   ['rmsprop', (h, o) => new FusedRmspropOptimizer(h, o)],
   ['schedule-free-adamw', (h, o) => new FusedScheduleFreeAdamWOptimizer(h, o)],
+  ['lamb', (h, o) => new FusedLambOptimizer(h, o)],
+  ['novograd', (h, o) => new FusedNovoGradOptimizer(h, o)],
+  ['adam-mini', (h, o) => new FusedAdamMiniOptimizer(h, o)],
+  ['adafactor', (h, o) => new FusedAdafactorOptimizer(h, o)],
+  ['came', (h, o) => new FusedCameOptimizer(h, o)],
 ]);
 
 /** The fused variant of `id` when it has one and the active backend has a fused path; else null. */
