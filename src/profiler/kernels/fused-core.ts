@@ -20,6 +20,20 @@ export interface BoundTensors {
   readonly path: KernelPath;
   /** Runs kernel `name` over n elements of the given tensors from the given offsets; returns its sums. */
   run(name: string, arrays: ReadonlyArray<readonly [number, number]>, n: number, scalars: readonly number[]): number[];
+  /**
+   * Runs kernel `name` once per row of a [rows, cols] layout: array k starts at element
+   * arrays[k][1] * row of tensor arrays[k][0] (stride cols for a matrix, 0 for a column vector); the
+   * first scalar is rowScalar[row] when given, then `scalars`. onSums receives each row's sums.
+   */
+  runRows(
+    name: string,
+    arrays: ReadonlyArray<readonly [number, number]>,
+    rows: number,
+    cols: number,
+    scalars: readonly number[],
+    rowScalar?: Float32Array,
+    onSums?: (row: number, sums: number[]) => void,
+  ): void;
 }
 
 function sumsOf(result: unknown): number[] {
@@ -40,22 +54,46 @@ export function bindTensors(tensors: readonly tf.Tensor[], written: readonly tf.
     const offsets = tensors.map(wasmOffset);
     if (offsets.some((o) => o === null)) return null;
     const base = offsets as number[];
+    const kernel = (name: string) => {
+      const k = simd.kernels.get(name);
+      if (!k) throw new Error(`no kernel named ${name}`);
+      return k;
+    };
     return {
       path: 'wasm-simd',
-      run: (name, arrays, n, scalars) => {
-        const k = simd.kernels.get(name);
-        if (!k) throw new Error(`no kernel named ${name}`);
-        return sumsOf(k(...arrays.map(([t, off]) => base[t]! + 4 * off), n, ...scalars));
+      run: (name, arrays, n, scalars) => sumsOf(kernel(name)(...arrays.map(([t, off]) => base[t]! + 4 * off), n, ...scalars)),
+      runRows: (name, arrays, rows, cols, scalars, rowScalar, onSums) => {
+        // One argument list reused for every row (a call per row of a few thousand elements: the
+        // per-call cost must stay far below the row's memory time).
+        const k = kernel(name);
+        const na = arrays.length;
+        const first = rowScalar ? 1 : 0;
+        const args: number[] = [...arrays.map(([t]) => base[t]!), cols, ...(rowScalar ? [0] : []), ...scalars];
+        const strides = arrays.map(([, stride]) => 4 * stride);
+        const starts = arrays.map(([t]) => base[t]!);
+        for (let row = 0; row < rows; row++) {
+          for (let a = 0; a < na; a++) args[a] = starts[a]! + strides[a]! * row;
+          if (first) args[na + 1] = rowScalar![row]!;
+          const result = k(...args);
+          if (onSums) onSums(row, sumsOf(result));
+        }
       },
     };
   }
   const values = tensors.map(cpuValues);
   if (values.some((a) => a === null)) return null;
   const full = values as Float32Array[];
+  const view = (t: number, off: number, n: number) => (off === 0 && full[t]!.length === n ? full[t]! : full[t]!.subarray(off, off + n));
   return {
     path: 'js-loop',
-    run: (name, arrays, n, scalars) =>
-      jsKernel(name)(arrays.map(([t, off]) => (off === 0 && full[t]!.length === n ? full[t]! : full[t]!.subarray(off, off + n))), n, scalars),
+    run: (name, arrays, n, scalars) => jsKernel(name)(arrays.map(([t, off]) => view(t, off, n)), n, scalars),
+    runRows: (name, arrays, rows, cols, scalars, rowScalar, onSums) => {
+      const k = jsKernel(name);
+      for (let row = 0; row < rows; row++) {
+        const sums = k(arrays.map(([t, stride]) => view(t, stride * row, cols)), cols, rowScalar ? [rowScalar[row]!, ...scalars] : scalars);
+        if (onSums) onSums(row, sums);
+      }
+    },
   };
 }
 

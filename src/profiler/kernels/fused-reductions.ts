@@ -183,17 +183,12 @@ export class FusedAdamMiniOptimizer extends AdamMiniOptimizer {
     if (!bound || grad.size !== n) return false;
     const old = vmean.dataSync();
     const next = new Float32Array(heads);
-    for (let k = 0; k < heads; k++) {
-      const meanSq = F(F(bound.run('sumsq', [[1, k * rowLength]], rowLength, [])[0]!) / rowLength);
-      next[k] = ema(old[k]!, b2, meanSq);
-    }
+    bound.runRows('sumsq', [[1, rowLength]], heads, rowLength, [], undefined, (k, [sum]) => {
+      next[k] = ema(old[k]!, b2, F(F(sum!) / rowLength));
+    });
     vmean.assign(tf.tensor(next, vmean.shape));
-    for (let k = 0; k < heads; k++) {
-      const hk = F(F(F(Math.sqrt(next[k]!)) / F(bc2Sqrt)) + F(eps));
-      const stepsize = F(F(1 / bc1) / hk);
-      const at = k * rowLength;
-      bound.run(`adam_mini_shared_${branch}`, [[0, at], [1, at], [2, at]], rowLength, [decay, w, 1 - w, stepsize, lr]);
-    }
+    const stepsizes = next.map((v) => F(F(1 / bc1) / F(F(F(Math.sqrt(v)) / F(bc2Sqrt)) + F(eps))));
+    bound.runRows(`adam_mini_shared_${branch}`, [[0, rowLength], [1, rowLength], [2, rowLength]], heads, rowLength, [decay, w, 1 - w, lr], stepsizes);
     countFused(this.fusedStats, bound.path);
     return true;
   }
@@ -211,14 +206,14 @@ function factoredMoment(
   beta: number,
   rowState: tf.Variable,
   colState: tf.Variable,
-  passRow: (i: number, colSums: BoundTensors, colIndex: number) => number,
+  pass: (bound: BoundTensors, colIndex: number, rowSums: Float64Array) => void,
   bind: (colSums: tf.Tensor) => { bound: BoundTensors; colIndex: number } | null,
 ): { r: Float32Array; c: tf.Tensor1D } | null {
   const colSums = tf.zeros([cols]);
   const b = bind(colSums);
   if (!b) return null;
   const rowSums = new Float64Array(rows);
-  for (let i = 0; i < rows; i++) rowSums[i] = passRow(i, b.bound, b.colIndex);
+  pass(b.bound, b.colIndex, rowSums);
   const colValues = colSums.dataSync();
   const oldRow = rowState.dataSync();
   const oldCol = colState.dataSync();
@@ -266,11 +261,11 @@ export class FusedAdafactorOptimizer extends AdafactorOptimizer {
     const beta2t = 1 - step ** num(h, 'decay_rate');
     let pp = 0;
     const factors = factoredMoment(rows, cols, beta2t, rowState, colState,
-      (i, bound, colIndex) => {
-        const [rowSum, rowPp] = bound.run('factored_stats_p', [[0, i * cols], [1, i * cols], [colIndex, 0]], cols, [eps1]);
-        pp += rowPp!;
-        return rowSum!;
-      },
+      (bound, colIndex, rowSums) =>
+        bound.runRows('factored_stats_p', [[0, cols], [1, cols], [colIndex, 0]], rows, cols, [eps1], undefined, (i, [rowSum, rowPp]) => {
+          rowSums[i] = rowSum!;
+          pp += rowPp!;
+        }),
       (colSums) => {
         const bound = bindTensors([p, grad, colSums], [colSums]);
         return bound ? { bound, colIndex: 2 } : null;
@@ -285,13 +280,11 @@ export class FusedAdafactorOptimizer extends AdafactorOptimizer {
     const bound = bindTensors([p, grad, factors.c], [p]);
     if (!bound) throw new Error('fused Adafactor: the tensors it bound before are no longer bound');
     let uu = 0;
-    for (let i = 0; i < rows; i++) uu += bound.run('factored_sumsq', [[1, i * cols], [2, 0]], cols, [factors.r[i]!])[0]!;
+    bound.runRows('factored_sumsq', [[1, cols], [2, 0]], rows, cols, [], factors.r, (_, [x]) => (uu += x!));
     const clip = Math.max(F(rmsOf(uu, p.size) / F(num(h, 'clip_threshold'))), 1);
     const wd = num(h, 'weight_decay');
     const decay = wd !== 0 ? [F(lr * F(-wd))] : [];
-    for (let i = 0; i < rows; i++) {
-      bound.run(wd !== 0 ? 'adafactor_apply_wd' : 'adafactor_apply', [[0, i * cols], [1, i * cols], [2, 0]], cols, [factors.r[i]!, clip, lr, ...decay]);
-    }
+    bound.runRows(wd !== 0 ? 'adafactor_apply_wd' : 'adafactor_apply', [[0, cols], [1, cols], [2, 0]], rows, cols, [clip, lr, ...decay], factors.r);
     countFused(this.fusedStats, bound.path);
     return true;
   }
@@ -324,7 +317,7 @@ export class FusedCameOptimizer extends CameOptimizer {
     const resRow = this.slot(name, 'exp_avg_res_row', () => tf.zeros([rows]));
     const resCol = this.slot(name, 'exp_avg_res_col', () => tf.zeros([cols]));
     const factors = factoredMoment(rows, cols, b2, rowState, colState,
-      (i, bound, colIndex) => bound.run('factored_stats', [[0, i * cols], [colIndex, 0]], cols, [eps1])[0]!,
+      (bound, colIndex, rowSums) => bound.runRows('factored_stats', [[0, cols], [colIndex, 0]], rows, cols, [eps1], undefined, (i, [x]) => (rowSums[i] = x!)),
       (colSums) => {
         const bound = bindTensors([grad, colSums], [colSums]);
         return bound ? { bound, colIndex: 1 } : null;
@@ -333,11 +326,12 @@ export class FusedCameOptimizer extends CameOptimizer {
     const b = bindTensors([grad, factors.c], []);
     if (!b) throw new Error('fused CAME: the tensors it bound before are no longer bound');
     let uu = 0;
-    for (let i = 0; i < rows; i++) uu += b.run('factored_sumsq', [[0, i * cols], [1, 0]], cols, [factors.r[i]!])[0]!;
+    b.runRows('factored_sumsq', [[0, cols], [1, 0]], rows, cols, [], factors.r, (_, [x]) => (uu += x!));
     const clip = Math.max(F(rmsOf(uu, p.size) / F(num(h, 'clip_threshold'))), 1);
     // m and the residual's factored moment (the first moment pass writes the residual's column sums).
     const res = factoredMoment(rows, cols, b3, resRow, resCol,
-      (i, bound, colIndex) => bound.run('came_moment', [[0, i * cols], [1, 0], [2, i * cols], [colIndex, 0]], cols, [factors.r[i]!, clip, b1, 1 - b1, eps2])[0]!,
+      (bound, colIndex, rowSums) =>
+        bound.runRows('came_moment', [[0, cols], [1, 0], [2, cols], [colIndex, 0]], rows, cols, [clip, b1, 1 - b1, eps2], factors.r, (i, [x]) => (rowSums[i] = x!)),
       (colSums) => {
         const bound = bindTensors([grad, factors.c, m, colSums], [m, colSums]);
         return bound ? { bound, colIndex: 3 } : null;
@@ -346,9 +340,7 @@ export class FusedCameOptimizer extends CameOptimizer {
     const apply = bindTensors([p, m, res.c], [p]);
     if (!apply) throw new Error('fused CAME: the tensors it bound before are no longer bound');
     const wd = num(h, 'weight_decay');
-    for (let i = 0; i < rows; i++) {
-      apply.run(wd !== 0 ? 'came_apply_wd' : 'came_apply', [[0, i * cols], [1, i * cols], [2, 0]], cols, [res.r[i]!, lr, ...(wd !== 0 ? [-wd * lr] : [])]);
-    }
+    apply.runRows(wd !== 0 ? 'came_apply_wd' : 'came_apply', [[0, cols], [1, cols], [2, 0]], rows, cols, [lr, ...(wd !== 0 ? [-wd * lr] : [])], res.r);
     countFused(this.fusedStats, apply.path);
     return true;
   }

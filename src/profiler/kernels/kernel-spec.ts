@@ -330,7 +330,7 @@ export function adamMiniSharedSpec(branch: 'low' | 'high'): KernelSpec {
   return {
     name: `adam_mini_shared_${branch}`,
     arrays: ['p', 'g', 'm'],
-    scalars: ['decay', 'w', 'oneMinusW', 'stepsize', 'lr'],
+    scalars: ['stepsize', 'decay', 'w', 'oneMinusW', 'lr'],
     body: [
       set('p', mul(load('p'), scalar('decay'))),
       set('m', lerpExpr(load('m'), load('g'), branch, scalar('w'), scalar('oneMinusW'))),
@@ -362,6 +362,8 @@ export function adamMiniEmbeddingSpec(branch: 'low' | 'high'): KernelSpec {
 }
 
 /**
+ * Kernels run once per row of a matrix (BoundTensors.runRows) take the row's own scalar first.
+ *
  * Factored second moments (Adafactor, CAME), run once per row of a [rows, cols] matrix: sq = g*g + eps1
  * is added into the column sums `col` (cols long, the same for every row) and summed for the row;
  * with `param`, sum(p*p) too (Adafactor's RMS of the parameter).
