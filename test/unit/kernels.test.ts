@@ -125,6 +125,51 @@ describe('SIMD and JavaScript kernels compute the update formulas in float32', (
     assert.deepEqual(read(op!), expectP);
   });
 
+  test('every kernel: the WebAssembly SIMD function and the JavaScript loop of its spec store the same float32 values and the same sums', () => {
+    const rng = new Prng(11);
+    for (const spec of KERNELS) {
+      // Positive inputs (square roots of states stay real); scalars in (0, 1].
+      const inputs = spec.arrays.map(() => values(rng, n, 0.05, 1));
+      const scalars = spec.scalars.map(() => F(rng.uniform(1, 0.05, 1)[0]!));
+      const offsets = place(inputs.map((a) => a.slice()));
+      const wasmSums = simd.kernels.get(spec.name)!(...offsets, n, ...scalars);
+      const js = inputs.map((a) => a.slice());
+      const jsSums = jsKernel(spec.name)(js, n, scalars);
+      spec.arrays.forEach((name, i) => assert.deepEqual(read(offsets[i]!), js[i], `${spec.name}: array ${name}`));
+      const sums = spec.sums ?? [];
+      const got = sums.length === 0 ? [] : sums.length === 1 ? [wasmSums as number] : (wasmSums as number[]);
+      assert.equal(got.length, sums.length, spec.name);
+      assert.equal(jsSums.length, sums.length, spec.name);
+      got.forEach((x, k) => assert.ok(Math.abs(x - jsSums[k]!) <= 1e-6 * Math.abs(jsSums[k]!), `${spec.name}: sum ${sums[k]} ${x} vs ${jsSums[k]}`));
+    }
+  });
+
+  test('sums: the sum of squares over 37 elements (SIMD lanes and the scalar tail), exact for small integers', () => {
+    const g = Float32Array.from({ length: n }, (_, i) => i + 1);
+    const [og] = place([g]);
+    assert.equal(simd.kernels.get('sumsq')!(og!, n), (n * (n + 1) * (2 * n + 1)) / 6);
+    assert.deepEqual(jsKernel('sumsq')([g], n, []), [(n * (n + 1) * (2 * n + 1)) / 6]);
+  });
+
+  test('amsgrad: vmax is the running maximum of v, and p is normalised by it', () => {
+    const rng = new Prng(12);
+    const p = values(rng, n, -1, 1);
+    const g = values(rng, n, -1, 1);
+    const m = values(rng, n, -0.1, 0.1);
+    const v = values(rng, n, 0, 0.01);
+    const vmax = values(rng, n, 0, 0.02);
+    const [decay, b1, c1, b2, c2, bc2sqrt, eps, stepSize] = [1, 0.9, 0.1, 0.999, 0.001, Math.sqrt(1 - 0.999 ** 2), 1e-8, 1e-3 / (1 - 0.9 ** 2)].map(F);
+    const expectM = m.map((x, i) => F(F(x * b1!) + F(g[i]! * c1!)));
+    const expectV = v.map((x, i) => F(F(x * b2!) + F(F(g[i]! * g[i]!) * c2!)));
+    const expectMax = vmax.map((x, i) => Math.max(x, expectV[i]!));
+    const expectP = p.map((x, i) => F(F(x * decay!) - F(F(expectM[i]! / F(F(F(Math.sqrt(expectMax[i]!)) / bc2sqrt!) + eps!)) * stepSize!)));
+    const [op, og, om, ov, ox] = place([p, g, m, v, vmax]);
+    simd.kernels.get('amsgrad')!(op!, og!, om!, ov!, ox!, n, decay!, b1!, c1!, b2!, c2!, bc2sqrt!, eps!, stepSize!);
+    assert.deepEqual(read(ox!), expectMax);
+    assert.deepEqual(read(op!), expectP);
+    assert.ok(expectMax.some((x, i) => x !== expectV[i]) && expectMax.some((x, i) => x === expectV[i]), 'both sides of the maximum occur');
+  });
+
   test('the JavaScript loop is generated from the same spec (every store of the spec appears)', () => {
     for (const spec of [ADAMW_KERNEL, LION_KERNEL, SGD_MOMENTUM_KERNEL]) {
       const src = kernelSource(spec);
