@@ -34,6 +34,22 @@ export interface BoundTensors {
     rowScalar?: Float32Array,
     onSums?: (row: number, sums: number[]) => void,
   ): void;
+  /** Kernel `name` on one row at a time (as runRows), for passes that interleave two kernels per row. */
+  rowCaller(name: string, arrays: ReadonlyArray<readonly [number, number]>, cols: number, scalars: readonly number[], withRowScalar: boolean): (row: number, rowScalar?: number) => number[];
+}
+
+/** runRows through rowCaller. */
+function withRuns(b: Omit<BoundTensors, 'runRows'>): BoundTensors {
+  return {
+    ...b,
+    runRows: (name, arrays, rows, cols, scalars, rowScalar, onSums) => {
+      const call = b.rowCaller(name, arrays, cols, scalars, rowScalar !== undefined);
+      for (let row = 0; row < rows; row++) {
+        const sums = call(row, rowScalar?.[row]);
+        if (onSums) onSums(row, sums);
+      }
+    },
+  };
 }
 
 function sumsOf(result: unknown): number[] {
@@ -59,42 +75,37 @@ export function bindTensors(tensors: readonly tf.Tensor[], written: readonly tf.
       if (!k) throw new Error(`no kernel named ${name}`);
       return k;
     };
-    return {
+    return withRuns({
       path: 'wasm-simd',
       run: (name, arrays, n, scalars) => sumsOf(kernel(name)(...arrays.map(([t, off]) => base[t]! + 4 * off), n, ...scalars)),
-      runRows: (name, arrays, rows, cols, scalars, rowScalar, onSums) => {
+      rowCaller: (name, arrays, cols, scalars, withRowScalar) => {
         // One argument list reused for every row (a call per row of a few thousand elements: the
         // per-call cost must stay far below the row's memory time).
         const k = kernel(name);
         const na = arrays.length;
-        const first = rowScalar ? 1 : 0;
-        const args: number[] = [...arrays.map(([t]) => base[t]!), cols, ...(rowScalar ? [0] : []), ...scalars];
+        const args: number[] = [...arrays.map(([t]) => base[t]!), cols, ...(withRowScalar ? [0] : []), ...scalars];
         const strides = arrays.map(([, stride]) => 4 * stride);
         const starts = arrays.map(([t]) => base[t]!);
-        for (let row = 0; row < rows; row++) {
+        return (row, rowScalar = 0) => {
           for (let a = 0; a < na; a++) args[a] = starts[a]! + strides[a]! * row;
-          if (first) args[na + 1] = rowScalar![row]!;
-          const result = k(...args);
-          if (onSums) onSums(row, sumsOf(result));
-        }
+          if (withRowScalar) args[na + 1] = rowScalar;
+          return sumsOf(k(...args));
+        };
       },
-    };
+    });
   }
   const values = tensors.map(cpuValues);
   if (values.some((a) => a === null)) return null;
   const full = values as Float32Array[];
   const view = (t: number, off: number, n: number) => (off === 0 && full[t]!.length === n ? full[t]! : full[t]!.subarray(off, off + n));
-  return {
+  return withRuns({
     path: 'js-loop',
     run: (name, arrays, n, scalars) => jsKernel(name)(arrays.map(([t, off]) => view(t, off, n)), n, scalars),
-    runRows: (name, arrays, rows, cols, scalars, rowScalar, onSums) => {
+    rowCaller: (name, arrays, cols, scalars, withRowScalar) => {
       const k = jsKernel(name);
-      for (let row = 0; row < rows; row++) {
-        const sums = k(arrays.map(([t, stride]) => view(t, stride * row, cols)), cols, rowScalar ? [rowScalar[row]!, ...scalars] : scalars);
-        if (onSums) onSums(row, sums);
-      }
+      return (row, rowScalar = 0) => k(arrays.map(([t, stride]) => view(t, stride * row, cols)), cols, withRowScalar ? [rowScalar, ...scalars] : scalars);
     },
-  };
+  });
 }
 
 /** Runs kernel `name` over the whole tensors (all of one size) in place; null (nothing written) when the fast path does not apply. */

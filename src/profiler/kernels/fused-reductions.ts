@@ -17,7 +17,7 @@ import type { NamedGradient } from '../optimizers/base';
 import { CameOptimizer } from '../optimizers/came';
 import { LambOptimizer } from '../optimizers/lamb';
 import { NovoGradOptimizer } from '../optimizers/novograd';
-import { bindTensors, countFused, num, pair, runKernel, type BoundTensors, type FusedStats } from './fused-core';
+import { bindTensors, countFused, num, pair, runKernel, type FusedStats } from './fused-core';
 import { lambName, type LambVariant } from './kernel-spec';
 import { kernelPath } from './storage';
 
@@ -195,10 +195,19 @@ export class FusedAdamMiniOptimizer extends AdamMiniOptimizer {
 }
 tf.serialization.registerClass(FusedAdamMiniOptimizer);
 
+/** The row kernels of one factored statistics pass. */
+interface FactoredPass {
+  /** Runs the statistics kernel on row i (adding g^2 + eps1 into the column sums); returns the row's sum. */
+  stats(i: number): number;
+  /** Adds row i's g^2 * inv into the column weights (inv = 1 / the row's new moment). */
+  weigh?(i: number, inv: number): void;
+}
+
 /**
- * The factored second moment of a [rows, cols] matrix (Adafactor and CAME): one kernel pass per row
- * adds sq = g*g + eps1 into column sums and returns the row's sum; the states are updated here, and
- * the factors rsqrt(row / mean(row)) and rsqrt(col) returned (as `_approx_sq_grad`).
+ * The factored second moment of a [rows, cols] matrix (Adafactor and CAME): one pass over the rows adds
+ * sq = g*g + eps1 into column sums and gives each row's sum; the states are updated here, and the
+ * factors rsqrt(row / mean(row)) and rsqrt(col) returned (as `_approx_sq_grad`), with, when the pass
+ * weighs, the sum of ((r*c)*g)^2 over the matrix (the update's sum of squares before clipping).
  */
 function factoredMoment(
   rows: number,
@@ -206,31 +215,36 @@ function factoredMoment(
   beta: number,
   rowState: tf.Variable,
   colState: tf.Variable,
-  pass: (bound: BoundTensors, colIndex: number, rowSums: Float64Array) => void,
-  bind: (colSums: tf.Tensor) => { bound: BoundTensors; colIndex: number } | null,
-): { r: Float32Array; c: tf.Tensor1D } | null {
+  bind: (colSums: tf.Tensor, weights: tf.Tensor) => FactoredPass | null,
+): { r: Float32Array; c: tf.Tensor1D; updateSumSq: number } | null {
   const colSums = tf.zeros([cols]);
-  const b = bind(colSums);
-  if (!b) return null;
-  const rowSums = new Float64Array(rows);
-  pass(b.bound, b.colIndex, rowSums);
-  const colValues = colSums.dataSync();
+  const weights = tf.zeros([cols]);
+  const pass = bind(colSums, weights);
+  if (!pass) return null;
   const oldRow = rowState.dataSync();
   const oldCol = colState.dataSync();
   const row = new Float32Array(rows);
-  const col = new Float32Array(cols);
   let rowTotal = 0;
   for (let i = 0; i < rows; i++) {
-    row[i] = ema(oldRow[i]!, beta, F(F(rowSums[i]!) / cols));
+    row[i] = ema(oldRow[i]!, beta, F(F(pass.stats(i)) / cols));
     rowTotal += row[i]!;
+    pass.weigh?.(i, 1 / row[i]!);
   }
+  const colValues = colSums.dataSync();
+  const col = new Float32Array(cols);
   for (let j = 0; j < cols; j++) col[j] = ema(oldCol[j]!, beta, F(colValues[j]! / rows));
   rowState.assign(tf.tensor1d(row));
   colState.assign(tf.tensor1d(col));
   const rowMean = F(F(rowTotal) / rows);
+  let updateSumSq = 0;
+  if (pass.weigh) {
+    const w = weights.dataSync();
+    for (let j = 0; j < cols; j++) updateSumSq += w[j]! / col[j]!;
+    updateSumSq *= rowMean;
+  }
   const r = row.map((x) => F(1 / Math.sqrt(F(x / rowMean))));
   const c = tf.tensor1d(col.map((x) => F(1 / Math.sqrt(x))));
-  return { r, c };
+  return { r, c, updateSumSq };
 }
 
 /** rows and cols of a rank-2 tensor, or null. */
@@ -260,16 +274,20 @@ export class FusedAdafactorOptimizer extends AdafactorOptimizer {
     const colState = this.slot(name, 'exp_avg_sq_col', () => tf.zeros([cols]));
     const beta2t = 1 - step ** num(h, 'decay_rate');
     let pp = 0;
-    const factors = factoredMoment(rows, cols, beta2t, rowState, colState,
-      (bound, colIndex, rowSums) =>
-        bound.runRows('factored_stats_p', [[0, cols], [1, cols], [colIndex, 0]], rows, cols, [eps1], undefined, (i, [rowSum, rowPp]) => {
-          rowSums[i] = rowSum!;
+    const factors = factoredMoment(rows, cols, beta2t, rowState, colState, (colSums, weights) => {
+      const bound = bindTensors([p, grad, colSums, weights], [colSums, weights]);
+      if (!bound) return null;
+      const stats = bound.rowCaller('factored_stats_p', [[0, cols], [1, cols], [2, 0]], cols, [eps1], false);
+      const weigh = bound.rowCaller('factored_weighted', [[1, cols], [3, 0]], cols, [], true);
+      return {
+        stats: (i) => {
+          const [rowSum, rowPp] = stats(i);
           pp += rowPp!;
-        }),
-      (colSums) => {
-        const bound = bindTensors([p, grad, colSums], [colSums]);
-        return bound ? { bound, colIndex: 2 } : null;
-      });
+          return rowSum!;
+        },
+        weigh: (i, inv) => void weigh(i, inv),
+      };
+    });
     if (!factors) return false;
     // HF `_get_lr` with state["RMS"] = _rms(p).
     const rmsP = rmsOf(pp, p.size);
@@ -279,8 +297,7 @@ export class FusedAdafactorOptimizer extends AdafactorOptimizer {
     const lr = h['scale_parameter'] === true ? F(Math.max(rmsP, F(eps2)) * F(rel)) : F(rel);
     const bound = bindTensors([p, grad, factors.c], [p]);
     if (!bound) throw new Error('fused Adafactor: the tensors it bound before are no longer bound');
-    let uu = 0;
-    bound.runRows('factored_sumsq', [[1, cols], [2, 0]], rows, cols, [], factors.r, (_, [x]) => (uu += x!));
+    const uu = factors.updateSumSq;
     const clip = Math.max(F(rmsOf(uu, p.size) / F(num(h, 'clip_threshold'))), 1);
     const wd = num(h, 'weight_decay');
     const decay = wd !== 0 ? [F(lr * F(-wd))] : [];
@@ -316,26 +333,23 @@ export class FusedCameOptimizer extends CameOptimizer {
     const colState = this.slot(name, 'exp_avg_sq_col', () => tf.zeros([cols]));
     const resRow = this.slot(name, 'exp_avg_res_row', () => tf.zeros([rows]));
     const resCol = this.slot(name, 'exp_avg_res_col', () => tf.zeros([cols]));
-    const factors = factoredMoment(rows, cols, b2, rowState, colState,
-      (bound, colIndex, rowSums) => bound.runRows('factored_stats', [[0, cols], [colIndex, 0]], rows, cols, [eps1], undefined, (i, [x]) => (rowSums[i] = x!)),
-      (colSums) => {
-        const bound = bindTensors([grad, colSums], [colSums]);
-        return bound ? { bound, colIndex: 1 } : null;
-      });
+    const factors = factoredMoment(rows, cols, b2, rowState, colState, (colSums, weights) => {
+      const bound = bindTensors([grad, colSums, weights], [colSums, weights]);
+      if (!bound) return null;
+      const stats = bound.rowCaller('factored_stats', [[0, cols], [1, 0]], cols, [eps1], false);
+      const weigh = bound.rowCaller('factored_weighted', [[0, cols], [2, 0]], cols, [], true);
+      return { stats: (i) => stats(i)[0]!, weigh: (i, inv) => void weigh(i, inv) };
+    });
     if (!factors) return false;
-    const b = bindTensors([grad, factors.c], []);
-    if (!b) throw new Error('fused CAME: the tensors it bound before are no longer bound');
-    let uu = 0;
-    b.runRows('factored_sumsq', [[0, cols], [1, 0]], rows, cols, [], factors.r, (_, [x]) => (uu += x!));
+    const uu = factors.updateSumSq;
     const clip = Math.max(F(rmsOf(uu, p.size) / F(num(h, 'clip_threshold'))), 1);
     // m and the residual's factored moment (the first moment pass writes the residual's column sums).
-    const res = factoredMoment(rows, cols, b3, resRow, resCol,
-      (bound, colIndex, rowSums) =>
-        bound.runRows('came_moment', [[0, cols], [1, 0], [2, cols], [colIndex, 0]], rows, cols, [clip, b1, 1 - b1, eps2], factors.r, (i, [x]) => (rowSums[i] = x!)),
-      (colSums) => {
-        const bound = bindTensors([grad, factors.c, m, colSums], [m, colSums]);
-        return bound ? { bound, colIndex: 3 } : null;
-      });
+    const res = factoredMoment(rows, cols, b3, resRow, resCol, (colSums) => {
+      const bound = bindTensors([grad, factors.c, m, colSums], [m, colSums]);
+      if (!bound) return null;
+      const moment = bound.rowCaller('came_moment', [[0, cols], [1, 0], [2, cols], [3, 0]], cols, [clip, b1, 1 - b1, eps2], true);
+      return { stats: (i) => moment(i, factors.r[i])[0]! };
+    });
     if (!res) throw new Error('fused CAME: the tensors it bound before are no longer bound');
     const apply = bindTensors([p, m, res.c], [p]);
     if (!apply) throw new Error('fused CAME: the tensors it bound before are no longer bound');

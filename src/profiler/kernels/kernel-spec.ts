@@ -383,13 +383,16 @@ export function factoredStatsSpec(param: boolean): KernelSpec {
   };
 }
 
-/** One row of the factored update u = (r*c)*g (r this row's factor, c the column factors): sum(u*u). */
-export const FACTORED_SUMSQ_KERNEL: KernelSpec = {
-  name: 'factored_sumsq',
-  arrays: ['g', 'c'],
-  scalars: ['r'],
-  body: [set('u', mul(mul(scalar('r'), load('c')), load('g'))), acc('uu', mul(tmp('u'), tmp('u')))],
-  sums: ['uu'],
+/**
+ * One row's g^2 / row (inv = 1 / the row's new second moment) added into per-column weights w, in the
+ * row's statistics pass (the row is still in cache): sum over the matrix of ((r*c)*g)^2, Adafactor's
+ * and CAME's RMS of the update, is then mean(row) * sum_j w_j / col_j, without another pass over g.
+ */
+export const FACTORED_WEIGHTED_KERNEL: KernelSpec = {
+  name: 'factored_weighted',
+  arrays: ['g', 'w'],
+  scalars: ['inv'],
+  body: [store('w', add(load('w'), mul(mul(load('g'), load('g')), scalar('inv'))))],
 };
 
 /**
@@ -457,7 +460,7 @@ export const KERNELS: readonly KernelSpec[] = [
   ...BOOLS.flatMap((l2) => BOOLS.map((avg) => novogradSpec(l2, avg))),
   ...BRANCHES.flatMap((b) => [adamMiniSharedSpec(b), adamMiniEmbeddingSpec(b)]),
   ...BOOLS.map(factoredStatsSpec),
-  FACTORED_SUMSQ_KERNEL,
+  FACTORED_WEIGHTED_KERNEL,
   ...BOOLS.map(adafactorApplySpec),
   CAME_MOMENT_KERNEL,
   ...BOOLS.map(cameApplySpec),
