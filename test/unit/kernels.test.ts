@@ -201,7 +201,26 @@ describe('the 8-bit AdamW kernel', () => {
       let best = 0;
       for (let k = 1; k < 256; k++) if (Math.abs(F(x - signed[k]!)) < Math.abs(F(x - signed[best]!))) best = k;
       assert.equal(codes1[i], best, `element ${i}: x ${x}`);
+      const v = F(F(0 * F(0.999)) + F(F(g[i]! * g[i]!) * F(F(1 - 0.999))));
+      const y = F(v / absmax2[block]!);
+      let bestV = 0;
+      for (let k = 1; k < 256; k++) if (Math.abs(F(y - unsigned[k]!)) < Math.abs(F(y - unsigned[bestV]!))) bestV = k;
+      assert.equal(codes2[i], bestV, `element ${i}: v/absmax ${y}`);
     }
+    // Wide magnitudes, both signs, zeros: one block whose gradient spans 1e-9 to 1 (codes of m/absmax across every decade of the map).
+    const wide = Float32Array.from({ length: 256 }, (_, i) => F((i % 2 ? -1 : 1) * 10 ** (-9 + (9 * (i >> 1)) / 127) * (i % 7 === 0 ? 0 : 1)));
+    const wc1 = new Uint8Array(256);
+    const wa1 = new Float32Array(1);
+    adamw8bitStep({ p: new Float32Array(256), g: wide, codes1: wc1, codes2: new Uint8Array(256), absmax1: wa1, absmax2: new Float32Array(1) }, signed, unsigned, {
+      beta1: 0.9, beta2: 0.999, eps: 1e-8, lr: 1e-3, weightDecay: 0, bc1: 0.1, bc2: 0.001,
+    });
+    for (let i = 0; i < 256; i++) {
+      const x = F(F(F(0 * F(0.9)) + F(wide[i]! * F(0.1))) / wa1[0]!);
+      let best = 0;
+      for (let k = 1; k < 256; k++) if (Math.abs(F(x - signed[k]!)) < Math.abs(F(x - signed[best]!))) best = k;
+      assert.equal(wc1[i], best, `wide element ${i}: x ${x}`);
+    }
+    assert.ok(new Set(wc1).size > 40, 'the wide block uses many codes');
     // A block of zero gradients keeps absmax 1.
     const z = new Float32Array(256);
     const a1 = new Float32Array(1);
