@@ -6,7 +6,10 @@
  * heap, a JavaScript loop on the cpu backend (8-bit AdamW: a JavaScript loop on either backend's
  * storage, see adamw-8bit-kernel.ts). Whenever the fast path does not apply (another backend,
  * a tensor shared with another, options the kernel does not cover: Adam's L2 decay, AMSGrad,
- * maximize), the step falls back to the tfjs ops of the parent class. Child side.
+ * maximize), the step falls back to the tfjs ops of the parent class. The registry below also holds
+ * the fused AMSGrad, Adagrad, RMSprop and schedule-free AdamW (fused-elementwise.ts) and LAMB, NovoGrad,
+ * Adam-mini, Adafactor and CAME (fused-reductions.ts); the sweep and `trace` take their optimizer from
+ * it. Child side.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Hyperparameters } from '../../core/types';

@@ -4,7 +4,10 @@
  * WebAssembly (4 lanes at a time with SIMD, then a scalar tail); js-kernels.ts evaluates the same
  * spec in JavaScript for the cpu backend. Each operation rounds to float32, in the same order as the
  * tfjs-op implementation of the optimizer (../optimizers/*.ts), so the fused step gives the same
- * numbers as the unfused one. Pure.
+ * numbers as the unfused one. A spec may also return sums over its elements (norms, means for the
+ * updates with reductions); those are added in another order than tfjs's reductions. Kernels of a
+ * matrix's rows (Adafactor, CAME, Adam-mini's heads) are ordinary specs run once per row, with
+ * column vectors as arrays that do not advance and the row's own scalar first. Pure.
  */
 
 export type Expr =
