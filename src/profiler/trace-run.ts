@@ -4,6 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Hyperparameters } from '../core/types';
+import { createFusedOptimizer } from './kernels/fused-optimizers';
 import { createOptimizer } from './optimizers';
 import { TRACE_PROBLEM_SPECS, type TraceProblem } from '../core/profile/trace-problems';
 
@@ -51,7 +52,8 @@ export interface TraceRunOptions {
 /** Runs the trace in this process (tfjs must be ready). */
 export async function computeTrace(opts: TraceRunOptions): Promise<TraceComputation> {
   const start = opts.start ?? TRACE_PROBLEM_SPECS[opts.problem].start;
-  const optimizer = createOptimizer(opts.optimizer, opts.hyper ?? {});
+  // The fused kernels where the optimizer has them (as the sweep): the same numbers, elementwise bit for bit.
+  const optimizer = createFusedOptimizer(opts.optimizer, opts.hyper ?? {}) ?? createOptimizer(opts.optimizer, opts.hyper ?? {});
   const point = tf.variable(tf.tensor1d([start[0], start[1]]), true);
   const points: Array<[number, number]> = [];
   const read = (): [number, number] => {

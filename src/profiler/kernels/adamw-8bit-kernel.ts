@@ -33,12 +33,8 @@ const F = Math.fround;
 /** The maps have 256 values (8-bit codes). */
 const MAP_SIZE = 256;
 
-/**
- * Index of the first map value >= x (tf.lowerBound over the 256 sorted values, as a fixed 8-step
- * search without data-dependent branches), clamped to [1, 255]; then the nearer of it and its left
- * neighbour, ties to the lower index.
- */
-function nearestCode(map: Float32Array, x: number): number {
+/** Number of map values below x (tf.lowerBound over the 256 sorted values), at most 255: a fixed 8-step search. */
+function countBelow(map: Float32Array, x: number): number {
   let pos = 0;
   pos += (map[pos + 127]! < x ? 1 : 0) << 7;
   pos += (map[pos + 63]! < x ? 1 : 0) << 6;
@@ -48,6 +44,42 @@ function nearestCode(map: Float32Array, x: number): number {
   pos += (map[pos + 3]! < x ? 1 : 0) << 2;
   pos += (map[pos + 1]! < x ? 1 : 0) << 1;
   pos += map[pos]! < x ? 1 : 0;
+  return pos;
+}
+
+const bits = new Uint32Array(1);
+const bitsAsFloat = new Float32Array(bits.buffer);
+
+/**
+ * countBelow of the smallest float32 of each group of 65536 bit patterns (the top 16 bits: sign,
+ * exponent and 7 mantissa bits; NaN groups give 0, as NaN compares false). For x in a group the count
+ * is at least this, so walking up the sorted map from it ends at the same count as the 8-step search;
+ * the dynamic maps' values are more than 2^-7 apart relative to their size, so the walk takes one or two
+ * steps instead of eight dependent loads.
+ */
+const startTables = new WeakMap<Float32Array, Uint8Array>();
+function startTable(map: Float32Array): Uint8Array {
+  let table = startTables.get(map);
+  if (!table) {
+    table = new Uint8Array(65536);
+    for (let k = 0; k < 65536; k++) {
+      // Positive patterns grow with the value; negative ones shrink (the most negative has low bits all set).
+      bits[0] = ((k << 16) | (k & 0x8000 ? 0xffff : 0)) >>> 0;
+      table[k] = countBelow(map, bitsAsFloat[0]!);
+    }
+    startTables.set(map, table);
+  }
+  return table;
+}
+
+/**
+ * Index of the first map value >= x (as countBelow), clamped to [1, 255]; then the nearer of it and its
+ * left neighbour, ties to the lower index (the tfjs-op quantiser's choice).
+ */
+function nearestCode(map: Float32Array, table: Uint8Array, x: number): number {
+  bitsAsFloat[0] = x;
+  let pos = table[bits[0]! >>> 16]!;
+  while (pos < 255 && map[pos]! < x) pos++;
   const upper = pos < 1 ? 1 : pos;
   const lower = upper - 1;
   const dLower = Math.abs(F(x - map[lower]!));
@@ -57,6 +89,8 @@ function nearestCode(map: Float32Array, x: number): number {
 
 export function adamw8bitStep(a: AdamW8bitArrays, signed: Float32Array, unsigned: Float32Array, s: AdamW8bitScalars): void {
   if (signed.length !== MAP_SIZE || unsigned.length !== MAP_SIZE) throw new Error('8-bit AdamW: the quantile maps must have 256 values');
+  const signedTable = startTable(signed);
+  const unsignedTable = startTable(unsigned);
   const n = a.p.length;
   const b1 = F(s.beta1);
   const c1 = F(1 - s.beta1);
@@ -97,8 +131,8 @@ export function adamw8bitStep(a: AdamW8bitArrays, signed: Float32Array, unsigned
     a.absmax1[block] = q1;
     a.absmax2[block] = q2;
     for (let i = start; i < end; i++) {
-      a.codes1[i] = nearestCode(signed, F(m[i - start]! / q1));
-      a.codes2[i] = nearestCode(unsigned, F(v[i - start]! / q2));
+      a.codes1[i] = nearestCode(signed, signedTable, F(m[i - start]! / q1));
+      a.codes2[i] = nearestCode(unsigned, unsignedTable, F(v[i - start]! / q2));
     }
   }
 }

@@ -6,7 +6,10 @@
  * heap, a JavaScript loop on the cpu backend (8-bit AdamW: a JavaScript loop on either backend's
  * storage, see adamw-8bit-kernel.ts). Whenever the fast path does not apply (another backend,
  * a tensor shared with another, options the kernel does not cover: Adam's L2 decay, AMSGrad,
- * maximize), the step falls back to the tfjs ops of the parent class. Child side.
+ * maximize), the step falls back to the tfjs ops of the parent class. The registry below also holds
+ * the fused AMSGrad, Adagrad, RMSprop and schedule-free AdamW (fused-elementwise.ts) and LAMB, NovoGrad,
+ * Adam-mini, Adafactor and CAME (fused-reductions.ts); the sweep and `trace` take their optimizer from
+ * it. Child side.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Hyperparameters } from '../../core/types';
@@ -20,45 +23,12 @@ import { AdamW8bitOptimizer } from '../optimizers/adamw-8bit';
 import { BLOCK_SIZE, codesTensor, dynamicMap } from '../optimizers/blockwise-8bit';
 import { PagedAdamW8bitOptimizer } from '../optimizers/paged-adamw-8bit';
 import { adamw8bitStep } from './adamw-8bit-kernel';
-import { jsKernel } from './js-kernels';
-import { cpuValues, exclusivelyOwned, kernelPath, storageView, wasmKernels, wasmOffset, type KernelPath } from './storage';
+import { canFuse, num, pair, runFused, type FusedStats } from './fused-core';
+import { FusedAdafactorOptimizer, FusedAdamMiniOptimizer, FusedCameOptimizer, FusedLambOptimizer, FusedNovoGradOptimizer } from './fused-reductions';
+import { FusedAdagradOptimizer, FusedAmsGradOptimizer, FusedRmspropOptimizer, FusedScheduleFreeAdamWOptimizer } from './fused-elementwise';
+import { exclusivelyOwned, kernelPath, storageView } from './storage';
 
-/** Counts of fused and fallback parameter updates, to report which path ran. */
-export interface FusedStats {
-  fused: number;
-  fallback: number;
-  path: KernelPath | null;
-}
-
-/** Runs kernel `name` over the tensors in place; false (nothing written) when the fast path does not apply. */
-export function runFused(name: string, tensors: readonly tf.Tensor[], written: readonly tf.Tensor[], scalars: readonly number[]): KernelPath | null {
-  if (written.some((t) => !exclusivelyOwned(t))) return null;
-  const n = tensors[0]!.size;
-  if (tensors.some((t) => t.size !== n || t.dtype !== 'float32')) return null;
-  const simd = wasmKernels();
-  if (simd) {
-    const offsets = tensors.map(wasmOffset);
-    if (offsets.some((o) => o === null)) return null;
-    simd.kernels.get(name)!(...(offsets as number[]), n, ...scalars);
-    return 'wasm-simd';
-  }
-  const arrays = tensors.map(cpuValues);
-  if (arrays.some((a) => a === null)) return null;
-  jsKernel(name)(arrays as Float32Array[], n, scalars);
-  return 'js-loop';
-}
-
-function num(h: Readonly<Record<string, unknown>>, key: string): number {
-  const v = h[key];
-  if (typeof v !== 'number') throw new Error(`fused optimizer: resolved hyperparameter ${key} is not a number`);
-  return v;
-}
-
-function pair(h: Readonly<Record<string, unknown>>, key: string): [number, number] {
-  const v = h[key];
-  if (!Array.isArray(v) || v.length !== 2) throw new Error(`fused optimizer: resolved hyperparameter ${key} is not a pair`);
-  return [Number(v[0]), Number(v[1])];
-}
+export { canFuse, runFused, type FusedStats } from './fused-core';
 
 /** Adam-family update through the adamw kernel (decoupled decay, or no decay). */
 function adamKernelScalars(h: Readonly<Record<string, unknown>>, step: number, decoupled: boolean): number[] | null {
@@ -146,14 +116,6 @@ function sgdKernelScalars(h: Readonly<Record<string, unknown>>, first: boolean):
   if (momentum === 0) return null;
   const nesterov = h['nesterov'] === true;
   return [num(h, 'weight_decay'), first ? 0 : momentum, first ? 1 : 1 - num(h, 'dampening'), nesterov ? 1 : 0, nesterov ? momentum : 1, num(h, 'lr')];
-}
-
-/** The fast path can run on these tensors (float32, same size, backend storage, `written` not shared). */
-export function canFuse(tensors: readonly tf.Tensor[], written: readonly tf.Tensor[]): boolean {
-  const n = tensors[0]!.size;
-  if (tensors.some((t) => t.size !== n || t.dtype !== 'float32')) return false;
-  const storage = wasmKernels() ? tensors.every((t) => wasmOffset(t) !== null) : tensors.every((t) => cpuValues(t) !== null);
-  return storage && written.every(exclusivelyOwned);
 }
 
 /**
@@ -279,6 +241,15 @@ export const FUSED_OPTIMIZERS: ReadonlyMap<string, FusedFactory> = new Map<strin
   ['nesterov', (h, o) => new FusedNesterovOptimizer(h, o)],
   ['adamw-8bit', (h, o) => new FusedAdamW8bitOptimizer(h, o)],
   ['paged-adamw-8bit', (h, o) => new FusedPagedAdamW8bitOptimizer(h, o)],
+  ['amsgrad', (h, o) => new FusedAmsGradOptimizer(h, o)],
+  ['adagrad', (h, o) => new FusedAdagradOptimizer(h, o)],
+  ['rmsprop', (h, o) => new FusedRmspropOptimizer(h, o)],
+  ['schedule-free-adamw', (h, o) => new FusedScheduleFreeAdamWOptimizer(h, o)],
+  ['lamb', (h, o) => new FusedLambOptimizer(h, o)],
+  ['novograd', (h, o) => new FusedNovoGradOptimizer(h, o)],
+  ['adam-mini', (h, o) => new FusedAdamMiniOptimizer(h, o)],
+  ['adafactor', (h, o) => new FusedAdafactorOptimizer(h, o)],
+  ['came', (h, o) => new FusedCameOptimizer(h, o)],
 ]);
 
 /** The fused variant of `id` when it has one and the active backend has a fused path; else null. */

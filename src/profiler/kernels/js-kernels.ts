@@ -6,7 +6,8 @@
  */
 import { KERNELS, type Expr, type KernelSpec } from './kernel-spec';
 
-export type JsKernel = (arrays: readonly Float32Array[], n: number, scalars: readonly number[]) => void;
+/** Updates the arrays in place; returns the spec's sums (accumulated in float64), in order. */
+export type JsKernel = (arrays: readonly Float32Array[], n: number, scalars: readonly number[]) => number[];
 
 function js(e: Expr, spec: KernelSpec): string {
   const f = (x: string) => `F(${x})`;
@@ -31,17 +32,24 @@ function js(e: Expr, spec: KernelSpec): string {
       return f(`${js(e.a, spec)} * ${js(e.b, spec)}`);
     case 'div':
       return f(`${js(e.a, spec)} / ${js(e.b, spec)}`);
+    case 'max':
+      return `Math.max(${js(e.a, spec)}, ${js(e.b, spec)})`;
   }
 }
 
 /** The JavaScript source of a kernel's loop (for inspection and tests). */
 export function kernelSource(spec: KernelSpec): string {
+  const sums = spec.sums ?? [];
+  const stmt = (s: KernelSpec['body'][number]): string =>
+    s.k === 'let' ? `  const t_${s.name} = ${js(s.value, spec)};` : s.k === 'acc' ? `  sum_${s.sum} += ${js(s.value, spec)};` : `  ${s.array}[i] = ${js(s.value, spec)};`;
   const lines = [
     ...spec.arrays.map((a, i) => `const ${a} = arrays[${i}];`),
     ...spec.scalars.map((s, i) => `const s_${s} = F(scalars[${i}]);`),
+    ...sums.map((s) => `let sum_${s} = 0;`),
     'for (let i = 0; i < n; i++) {',
-    ...spec.body.map((s) => (s.k === 'let' ? `  const t_${s.name} = ${js(s.value, spec)};` : `  ${s.array}[i] = ${js(s.value, spec)};`)),
+    ...spec.body.map(stmt),
     '}',
+    `return [${sums.map((s) => `sum_${s}`).join(', ')}];`,
   ];
   return lines.join('\n');
 }

@@ -4,7 +4,10 @@
  * WebAssembly (4 lanes at a time with SIMD, then a scalar tail); js-kernels.ts evaluates the same
  * spec in JavaScript for the cpu backend. Each operation rounds to float32, in the same order as the
  * tfjs-op implementation of the optimizer (../optimizers/*.ts), so the fused step gives the same
- * numbers as the unfused one. Pure.
+ * numbers as the unfused one. A spec may also return sums over its elements (norms, means for the
+ * updates with reductions); those are added in another order than tfjs's reductions. Kernels of a
+ * matrix's rows (Adafactor, CAME, Adam-mini's heads) are ordinary specs run once per row, with
+ * column vectors as arrays that do not advance and the row's own scalar first. Pure.
  */
 
 export type Expr =
@@ -12,12 +15,14 @@ export type Expr =
   | { readonly k: 'scalar'; readonly name: string }
   | { readonly k: 'tmp'; readonly name: string }
   | { readonly k: 'const'; readonly value: number }
-  | { readonly k: 'add' | 'sub' | 'mul' | 'div'; readonly a: Expr; readonly b: Expr }
+  | { readonly k: 'add' | 'sub' | 'mul' | 'div' | 'max'; readonly a: Expr; readonly b: Expr }
   | { readonly k: 'sqrt' | 'sign'; readonly a: Expr };
 
 export type Stmt =
   | { readonly k: 'let'; readonly name: string; readonly value: Expr }
-  | { readonly k: 'store'; readonly array: string; readonly value: Expr };
+  | { readonly k: 'store'; readonly array: string; readonly value: Expr }
+  /** Adds value to the running sum `sum` (one of spec.sums); the kernel returns the sums. */
+  | { readonly k: 'acc'; readonly sum: string; readonly value: Expr };
 
 export interface KernelSpec {
   readonly name: string;
@@ -26,6 +31,13 @@ export interface KernelSpec {
   /** Scalars (float32) in argument order after the arrays and n. */
   readonly scalars: readonly string[];
   readonly body: readonly Stmt[];
+  /**
+   * Sums over the elements the kernel returns, in this order (LAMB's norms, NovoGrad's sum of g^2,
+   * Adafactor's row sums...). Their order of summation is not the tfjs ops' (WebAssembly: 4 float32
+   * lanes, then the tail; JavaScript: float64), so results that depend on them agree with the tfjs-op
+   * optimizer to rounding, not bit for bit.
+   */
+  readonly sums?: readonly string[];
 }
 
 export const load = (array: string): Expr => ({ k: 'load', array });
@@ -36,10 +48,13 @@ export const sub = (a: Expr, b: Expr): Expr => ({ k: 'sub', a, b });
 export const mul = (a: Expr, b: Expr): Expr => ({ k: 'mul', a, b });
 export const div = (a: Expr, b: Expr): Expr => ({ k: 'div', a, b });
 export const sqrt = (a: Expr): Expr => ({ k: 'sqrt', a });
+/** max(a, b), NaN when either is NaN (tfjs Maximum: Math.max on cpu; wasm f32.max). */
+export const max = (a: Expr, b: Expr): Expr => ({ k: 'max', a, b });
 /** sign(x): 1, -1 or 0 (0 for NaN, where tfjs's Sign gives NaN). */
 export const sign = (a: Expr): Expr => ({ k: 'sign', a });
 const set = (name: string, value: Expr): Stmt => ({ k: 'let', name, value });
 const store = (array: string, value: Expr): Stmt => ({ k: 'store', array, value });
+const acc = (sum: string, value: Expr): Stmt => ({ k: 'acc', sum, value });
 
 /**
  * AdamW/Adam (weight decay decoupled or 0), as AdamOptimizer.updateParameter:
@@ -114,4 +129,342 @@ export const ADAMW_BNB32_KERNEL: KernelSpec = {
   ],
 };
 
-export const KERNELS: readonly KernelSpec[] = [ADAMW_KERNEL, LION_KERNEL, SGD_MOMENTUM_KERNEL, ADAMW_BNB32_KERNEL];
+
+/** torch.lerp(start, end, w) in the branch the scalar weight selects (../optimizers/ops.ts lerp). */
+function lerpExpr(start: Expr, end: Expr, branch: 'low' | 'high', w: Expr, oneMinusW: Expr): Expr {
+  const diff = sub(end, start);
+  return branch === 'low' ? add(start, mul(diff, w)) : sub(end, mul(diff, oneMinusW));
+}
+
+/** g + p*wd (L2 decay folded into the gradient), or g alone. */
+function l2Grad(l2: boolean): Expr {
+  return l2 ? add(load('g'), mul(load('p'), scalar('wd'))) : load('g');
+}
+
+/**
+ * AMSGrad, as AdamOptimizer.updateParameter with amsgrad (L2 decay in the gradient, or decoupled decay
+ * p*decay, 1 without decay):
+ *   g <- g + p*wd;  m <- m*b1 + g*c1;  v <- v*b2 + (g*g)*c2;  vmax <- max(vmax, v);
+ *   p <- p*decay - (m / (sqrt(vmax)/bc2sqrt + eps)) * stepSize
+ */
+export function amsgradSpec(l2: boolean): KernelSpec {
+  return {
+    name: l2 ? 'amsgrad_l2' : 'amsgrad',
+    arrays: ['p', 'g', 'm', 'v', 'vmax'],
+    scalars: [...(l2 ? ['wd'] : []), 'decay', 'b1', 'c1', 'b2', 'c2', 'bc2sqrt', 'eps', 'stepSize'],
+    body: [
+      set('g', l2Grad(l2)),
+      set('m', add(mul(load('m'), scalar('b1')), mul(tmp('g'), scalar('c1')))),
+      set('v', add(mul(load('v'), scalar('b2')), mul(mul(tmp('g'), tmp('g')), scalar('c2')))),
+      store('m', tmp('m')),
+      store('v', tmp('v')),
+      set('vmax', max(load('vmax'), tmp('v'))),
+      store('vmax', tmp('vmax')),
+      set('denom', add(div(sqrt(tmp('vmax')), scalar('bc2sqrt')), scalar('eps'))),
+      store('p', sub(mul(load('p'), scalar('decay')), mul(div(tmp('m'), tmp('denom')), scalar('stepSize')))),
+    ],
+  };
+}
+
+/** Adagrad, as AdagradOptimizer.updateParameter: g <- g + p*wd;  sum <- sum + g*g;  p <- p - (g / (sqrt(sum) + eps)) * clr */
+export function adagradSpec(l2: boolean): KernelSpec {
+  return {
+    name: l2 ? 'adagrad_l2' : 'adagrad',
+    arrays: ['p', 'g', 'sum'],
+    scalars: [...(l2 ? ['wd'] : []), 'eps', 'clr'],
+    body: [
+      set('g', l2Grad(l2)),
+      set('sum', add(load('sum'), mul(tmp('g'), tmp('g')))),
+      store('sum', tmp('sum')),
+      store('p', sub(load('p'), mul(div(tmp('g'), add(sqrt(tmp('sum')), scalar('eps'))), scalar('clr')))),
+    ],
+  };
+}
+
+export interface RmspropVariant {
+  readonly l2: boolean;
+  readonly centered: boolean;
+  readonly momentum: boolean;
+}
+
+export function rmspropName(o: RmspropVariant): string {
+  return `rmsprop${o.l2 ? '_l2' : ''}${o.centered ? '_centered' : ''}${o.momentum ? '_momentum' : ''}`;
+}
+
+/**
+ * RMSprop, as RmspropOptimizer.updateParameter:
+ *   g <- g + p*wd;  sq <- sq*alpha + (g*g)*c;  avg <- sqrt(sq - gavg*gavg) (centered, gavg <- gavg*alpha + g*c)
+ *   or sqrt(sq);  avg <- avg + eps;  buf <- buf*mom + g/avg, p <- p - buf*lr (momentum) or p <- p - (g/avg)*lr
+ */
+export function rmspropSpec(o: RmspropVariant): KernelSpec {
+  const body: Stmt[] = [
+    set('g', l2Grad(o.l2)),
+    set('sq', add(mul(load('sq'), scalar('alpha')), mul(mul(tmp('g'), tmp('g')), scalar('c')))),
+    store('sq', tmp('sq')),
+  ];
+  if (o.centered) {
+    body.push(set('gavg', add(mul(load('gavg'), scalar('alpha')), mul(tmp('g'), scalar('c')))), store('gavg', tmp('gavg')));
+    body.push(set('avg', add(sqrt(sub(tmp('sq'), mul(tmp('gavg'), tmp('gavg')))), scalar('eps'))));
+  } else {
+    body.push(set('avg', add(sqrt(tmp('sq')), scalar('eps'))));
+  }
+  if (o.momentum) {
+    body.push(set('buf', add(mul(load('buf'), scalar('mom')), div(tmp('g'), tmp('avg')))), store('buf', tmp('buf')));
+    body.push(store('p', sub(load('p'), mul(tmp('buf'), scalar('lr')))));
+  } else {
+    body.push(store('p', sub(load('p'), mul(div(tmp('g'), tmp('avg')), scalar('lr')))));
+  }
+  return {
+    name: rmspropName(o),
+    arrays: ['p', 'g', 'sq', ...(o.centered ? ['gavg'] : []), ...(o.momentum ? ['buf'] : [])],
+    scalars: [...(o.l2 ? ['wd'] : []), 'alpha', 'c', 'eps', ...(o.momentum ? ['mom'] : []), 'lr'],
+    body,
+  };
+}
+
+/**
+ * Schedule-free AdamW, as ScheduleFreeAdamWOptimizer.updateParameter (y the parameter, z the base
+ * sequence; lerp in the branch of the weight ckp1):
+ *   v <- v*b2 + (g*g)*c2;  u <- g/(sqrt(v) + eps) (+ y*wd);  y <- lerp(y, z, ckp1) + u*k;  z <- z - u*lr
+ */
+export function scheduleFreeSpec(branch: 'low' | 'high', decay: boolean): KernelSpec {
+  const u = div(load('g'), add(sqrt(tmp('v')), scalar('eps')));
+  return {
+    name: `sf_adamw_${branch}${decay ? '_wd' : ''}`,
+    arrays: ['y', 'z', 'v', 'g'],
+    scalars: ['b2', 'c2', 'eps', ...(decay ? ['wd'] : []), 'ckp1', 'oneMinusCkp1', 'k', 'lr'],
+    body: [
+      set('y', load('y')),
+      set('z', load('z')),
+      set('v', add(mul(load('v'), scalar('b2')), mul(mul(load('g'), load('g')), scalar('c2')))),
+      store('v', tmp('v')),
+      set('u', decay ? add(u, mul(tmp('y'), scalar('wd'))) : u),
+      store('y', add(lerpExpr(tmp('y'), tmp('z'), branch, scalar('ckp1'), scalar('oneMinusCkp1')), mul(tmp('u'), scalar('k')))),
+      store('z', sub(tmp('z'), mul(tmp('u'), scalar('lr')))),
+    ],
+  };
+}
+
+/** sum of g*g (NovoGrad's per-tensor second moment, LAMB's gradient norm, Adam-mini's per-head means). */
+export const SUMSQ_KERNEL: KernelSpec = {
+  name: 'sumsq',
+  arrays: ['g'],
+  scalars: [],
+  body: [set('g', load('g')), acc('ss', mul(tmp('g'), tmp('g')))],
+  sums: ['ss'],
+};
+
+export interface LambVariant {
+  /** How m is updated: lerp(m, g, beta3) in either branch (grad averaging), or m*b1 + g. */
+  readonly moment: 'low' | 'high' | 'sum';
+  /** Weight decay: none, L2 in the update (u + p*wd), or decoupled p <- p + p*nd before the norms. */
+  readonly decay: 'none' | 'l2' | 'decoupled';
+}
+
+export function lambName(pass: 'moments' | 'apply', o: LambVariant): string {
+  return `lamb_${pass}_${o.moment}_${o.decay}`;
+}
+
+/** LAMB's update direction u = (m/bc1) / (sqrt(v)/bc2sqrt + eps) (+ p*wd), from the stored moments. */
+function lambUpdate(o: LambVariant, m: Expr, v: Expr, p: Expr): Expr {
+  const u = div(div(m, scalar('bc1')), add(div(sqrt(v), scalar('bc2sqrt')), scalar('eps')));
+  return o.decay === 'l2' ? add(u, mul(p, scalar('wd'))) : u;
+}
+
+/**
+ * LAMB pass 1, as LambOptimizer.updateParameter up to the trust ratio: g <- g/div (global-norm clip,
+ * div 1 without); m, v updated and stored; decoupled decay stored into p; returns sum(p*p) and sum(u*u).
+ */
+export function lambMomentsSpec(o: LambVariant): KernelSpec {
+  const g = tmp('g');
+  const m = o.moment === 'sum' ? add(mul(load('m'), scalar('b1')), g) : lerpExpr(load('m'), g, o.moment, scalar('beta3'), scalar('oneMinusBeta3'));
+  const body: Stmt[] = [
+    set('g', div(load('g'), scalar('div'))),
+    set('m', m),
+    set('v', add(mul(load('v'), scalar('b2')), mul(mul(g, g), scalar('c2')))),
+    store('m', tmp('m')),
+    store('v', tmp('v')),
+  ];
+  if (o.decay === 'decoupled') body.push(set('p', add(load('p'), mul(load('p'), scalar('nd')))), store('p', tmp('p')));
+  else body.push(set('p', load('p')));
+  body.push(set('u', lambUpdate(o, tmp('m'), tmp('v'), tmp('p'))), acc('pp', mul(tmp('p'), tmp('p'))), acc('uu', mul(tmp('u'), tmp('u'))));
+  return {
+    name: lambName('moments', o),
+    arrays: ['p', 'g', 'm', 'v'],
+    scalars: ['div', ...(o.moment === 'sum' ? ['b1'] : ['beta3', 'oneMinusBeta3']), 'b2', 'c2', 'bc1', 'bc2sqrt', 'eps', ...(o.decay === 'l2' ? ['wd'] : []), ...(o.decay === 'decoupled' ? ['nd'] : [])],
+    body,
+    sums: ['pp', 'uu'],
+  };
+}
+
+/** LAMB pass 2: the same u from the stored m, v and p; p <- p - (u*trust)*lr. */
+export function lambApplySpec(o: LambVariant): KernelSpec {
+  return {
+    name: lambName('apply', o),
+    arrays: ['p', 'm', 'v'],
+    scalars: ['bc1', 'bc2sqrt', 'eps', ...(o.decay === 'l2' ? ['wd'] : []), 'trust', 'lr'],
+    body: [set('p', load('p')), store('p', sub(tmp('p'), mul(mul(lambUpdate(o, load('m'), load('v'), tmp('p')), scalar('trust')), scalar('lr'))))],
+  };
+}
+
+const LAMB_VARIANTS: LambVariant[] = (['low', 'high', 'sum'] as const).flatMap((moment) => (['none', 'l2', 'decoupled'] as const).map((decay) => ({ moment, decay })));
+
+/**
+ * NovoGrad after its per-tensor second moment (den = sqrt(v) + eps, a scalar), as
+ * NovoGradOptimizer.updateParameter: g <- g/den (+ p*wd) (*ga with grad averaging);  m <- m*b1 + g;  p <- p - m*lr
+ */
+export function novogradSpec(l2: boolean, averaging: boolean): KernelSpec {
+  let g = div(load('g'), scalar('den'));
+  if (l2) g = add(g, mul(load('p'), scalar('wd')));
+  if (averaging) g = mul(g, scalar('ga'));
+  return {
+    name: `novograd${l2 ? '_l2' : ''}${averaging ? '_avg' : ''}`,
+    arrays: ['p', 'g', 'm'],
+    scalars: ['den', ...(l2 ? ['wd'] : []), ...(averaging ? ['ga'] : []), 'b1', 'lr'],
+    body: [set('m', add(mul(load('m'), scalar('b1')), g)), store('m', tmp('m')), store('p', sub(load('p'), mul(tmp('m'), scalar('lr'))))],
+  };
+}
+
+/**
+ * Adam-mini with one second moment per tensor or per head (scalar stepsize = (1/bc1)/h), as
+ * AdamMiniOptimizer.updateParameter: p <- p*decay;  m <- lerp(m, g, w);  p <- p - (m*stepsize)*lr
+ */
+export function adamMiniSharedSpec(branch: 'low' | 'high'): KernelSpec {
+  return {
+    name: `adam_mini_shared_${branch}`,
+    arrays: ['p', 'g', 'm'],
+    scalars: ['stepsize', 'decay', 'w', 'oneMinusW', 'lr'],
+    body: [
+      set('p', mul(load('p'), scalar('decay'))),
+      set('m', lerpExpr(load('m'), load('g'), branch, scalar('w'), scalar('oneMinusW'))),
+      store('m', tmp('m')),
+      store('p', sub(tmp('p'), mul(mul(tmp('m'), scalar('stepsize')), scalar('lr')))),
+    ],
+  };
+}
+
+/**
+ * Adam-mini's embedding block (a full second moment), as AdamMiniOptimizer.updateParameter:
+ *   v <- v*b2 + (g*g)*c2;  p <- p*decay;  m <- lerp(m, g, w);  p <- p - (m / (sqrt(v)/bc2sqrt + eps)) * stepSize
+ */
+export function adamMiniEmbeddingSpec(branch: 'low' | 'high'): KernelSpec {
+  return {
+    name: `adam_mini_embedding_${branch}`,
+    arrays: ['p', 'g', 'm', 'v'],
+    scalars: ['b2', 'c2', 'decay', 'w', 'oneMinusW', 'bc2sqrt', 'eps', 'stepSize'],
+    body: [
+      set('g', load('g')),
+      set('v', add(mul(load('v'), scalar('b2')), mul(mul(tmp('g'), tmp('g')), scalar('c2')))),
+      store('v', tmp('v')),
+      set('p', mul(load('p'), scalar('decay'))),
+      set('m', lerpExpr(load('m'), tmp('g'), branch, scalar('w'), scalar('oneMinusW'))),
+      store('m', tmp('m')),
+      store('p', sub(tmp('p'), mul(div(tmp('m'), add(div(sqrt(tmp('v')), scalar('bc2sqrt')), scalar('eps'))), scalar('stepSize')))),
+    ],
+  };
+}
+
+/**
+ * Kernels run once per row of a matrix (BoundTensors.runRows) take the row's own scalar first.
+ *
+ * Factored second moments (Adafactor, CAME), run once per row of a [rows, cols] matrix: sq = g*g + eps1
+ * is added into the column sums `col` (cols long, the same for every row) and summed for the row;
+ * with `param`, sum(p*p) too (Adafactor's RMS of the parameter).
+ */
+export function factoredStatsSpec(param: boolean): KernelSpec {
+  return {
+    name: param ? 'factored_stats_p' : 'factored_stats',
+    arrays: [...(param ? ['p'] : []), 'g', 'col'],
+    scalars: ['eps1'],
+    body: [
+      set('sq', add(mul(load('g'), load('g')), scalar('eps1'))),
+      store('col', add(load('col'), tmp('sq'))),
+      acc('row', tmp('sq')),
+      ...(param ? [acc('pp', mul(load('p'), load('p')))] : []),
+    ],
+    sums: param ? ['row', 'pp'] : ['row'],
+  };
+}
+
+/**
+ * One row's g^2 / row (inv = 1 / the row's new second moment) added into per-column weights w, in the
+ * row's statistics pass (the row is still in cache): sum over the matrix of ((r*c)*g)^2, Adafactor's
+ * and CAME's RMS of the update, is then mean(row) * sum_j w_j / col_j, without another pass over g.
+ */
+export const FACTORED_WEIGHTED_KERNEL: KernelSpec = {
+  name: 'factored_weighted',
+  arrays: ['g', 'w'],
+  scalars: ['inv'],
+  body: [store('w', add(load('w'), mul(mul(load('g'), load('g')), scalar('inv'))))],
+};
+
+/**
+ * Adafactor's update of one row (no first moment), as AdafactorOptimizer.updateParameter:
+ *   u <- (((r*c)*g) / clip) * lr;  p <- p + p*nd (weight decay, nd = lr*-wd);  p <- p - u
+ */
+export function adafactorApplySpec(decay: boolean): KernelSpec {
+  return {
+    name: decay ? 'adafactor_apply_wd' : 'adafactor_apply',
+    arrays: ['p', 'g', 'c'],
+    scalars: ['r', 'clip', 'lr', ...(decay ? ['nd'] : [])],
+    body: [
+      set('u', mul(div(mul(mul(scalar('r'), load('c')), load('g')), scalar('clip')), scalar('lr'))),
+      set('p', decay ? add(load('p'), mul(load('p'), scalar('nd'))) : load('p')),
+      store('p', sub(tmp('p'), tmp('u'))),
+    ],
+  };
+}
+
+/**
+ * CAME's first moment of one row, as CameOptimizer.updateParameter: u <- ((r*c)*g) / clip;
+ * m <- m*b1 + u*c1;  res = (u - m)^2 + eps2 added into the column sums `rescol` and summed for the row.
+ */
+export const CAME_MOMENT_KERNEL: KernelSpec = {
+  name: 'came_moment',
+  arrays: ['g', 'c', 'm', 'rescol'],
+  scalars: ['r', 'clip', 'b1', 'c1', 'eps2'],
+  body: [
+    set('u', div(mul(mul(scalar('r'), load('c')), load('g')), scalar('clip'))),
+    set('m', add(mul(load('m'), scalar('b1')), mul(tmp('u'), scalar('c1')))),
+    store('m', tmp('m')),
+    set('d', sub(tmp('u'), tmp('m'))),
+    set('res', add(mul(tmp('d'), tmp('d')), scalar('eps2'))),
+    store('rescol', add(load('rescol'), tmp('res'))),
+    acc('resrow', tmp('res')),
+  ],
+  sums: ['resrow'],
+};
+
+/** CAME's step of one row: p <- p + p*nd (weight decay);  p <- p - ((rr*rc)*m)*lr. */
+export function cameApplySpec(decay: boolean): KernelSpec {
+  return {
+    name: decay ? 'came_apply_wd' : 'came_apply',
+    arrays: ['p', 'm', 'rc'],
+    scalars: ['rr', 'lr', ...(decay ? ['nd'] : [])],
+    body: [
+      set('p', decay ? add(load('p'), mul(load('p'), scalar('nd'))) : load('p')),
+      store('p', sub(tmp('p'), mul(mul(mul(scalar('rr'), load('rc')), load('m')), scalar('lr')))),
+    ],
+  };
+}
+
+const BOOLS = [false, true] as const;
+const BRANCHES = ['low', 'high'] as const;
+
+/** Every kernel the module exports (one WebAssembly function and one JavaScript loop each). */
+export const KERNELS: readonly KernelSpec[] = [
+  ADAMW_KERNEL, LION_KERNEL, SGD_MOMENTUM_KERNEL, ADAMW_BNB32_KERNEL,
+  ...BOOLS.map(amsgradSpec),
+  ...BOOLS.map(adagradSpec),
+  ...BOOLS.flatMap((l2) => BOOLS.flatMap((centered) => BOOLS.map((momentum) => rmspropSpec({ l2, centered, momentum })))),
+  ...BRANCHES.flatMap((b) => BOOLS.map((d) => scheduleFreeSpec(b, d))),
+  SUMSQ_KERNEL,
+  ...LAMB_VARIANTS.flatMap((o) => [lambMomentsSpec(o), lambApplySpec(o)]),
+  ...BOOLS.flatMap((l2) => BOOLS.map((avg) => novogradSpec(l2, avg))),
+  ...BRANCHES.flatMap((b) => [adamMiniSharedSpec(b), adamMiniEmbeddingSpec(b)]),
+  ...BOOLS.map(factoredStatsSpec),
+  FACTORED_WEIGHTED_KERNEL,
+  ...BOOLS.map(adafactorApplySpec),
+  CAME_MOMENT_KERNEL,
+  ...BOOLS.map(cameApplySpec),
+];

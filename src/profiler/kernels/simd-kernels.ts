@@ -21,6 +21,9 @@ interface Layout {
   readonly ftmps: Map<string, number>;
   readonly vscratch: number;
   readonly fscratch: number;
+  /** Per sum: 4 float32 lanes (SIMD loop) and one float32 (tail); locals start at zero. */
+  readonly vsums: Map<string, number>;
+  readonly fsums: Map<string, number>;
   readonly params: ValType[];
   readonly locals: ValType[];
 }
@@ -49,7 +52,10 @@ function layout(spec: KernelSpec): Layout {
   const vscratch = local('v128');
   const ftmps = new Map(tmps.map((t) => [t, local('f32')]));
   const fscratch = local('f32');
-  return { arrays, n, scalars, i, end4, endN, splats, vtmps, ftmps, vscratch, fscratch, params, locals };
+  const sums = spec.sums ?? [];
+  const vsums = new Map(sums.map((s) => [s, local('v128')]));
+  const fsums = new Map(sums.map((s) => [s, local('f32')]));
+  return { arrays, n, scalars, i, end4, endN, splats, vtmps, ftmps, vscratch, fscratch, vsums, fsums, params, locals };
 }
 
 function lookup(map: ReadonlyMap<string, number>, key: string, what: string): number {
@@ -58,8 +64,8 @@ function lookup(map: ReadonlyMap<string, number>, key: string, what: string): nu
   return v;
 }
 
-const VECTOR_BINARY = { add: op.f32x4Add, sub: op.f32x4Sub, mul: op.f32x4Mul, div: op.f32x4Div } as const;
-const SCALAR_BINARY = { add: op.f32Add, sub: op.f32Sub, mul: op.f32Mul, div: op.f32Div } as const;
+const VECTOR_BINARY = { add: op.f32x4Add, sub: op.f32x4Sub, mul: op.f32x4Mul, div: op.f32x4Div, max: op.f32x4Max } as const;
+const SCALAR_BINARY = { add: op.f32Add, sub: op.f32Sub, mul: op.f32Mul, div: op.f32Div, max: op.f32Max } as const;
 
 function address(l: Layout, array: string): number[] {
   return [...op.localGet(lookup(l.arrays, array, 'array')), ...op.localGet(l.i), ...op.i32Add];
@@ -119,6 +125,9 @@ function body(l: Layout, spec: KernelSpec, vector: boolean): number[] {
     if (s.k === 'let') {
       out.push(...(vector ? vectorExpr(l, s.value) : scalarExpr(l, s.value)));
       out.push(...op.localSet(lookup(vector ? l.vtmps : l.ftmps, s.name, 'temporary')));
+    } else if (s.k === 'acc') {
+      const sum = lookup(vector ? l.vsums : l.fsums, s.sum, 'sum');
+      out.push(...op.localGet(sum), ...(vector ? vectorExpr(l, s.value) : scalarExpr(l, s.value)), ...(vector ? op.f32x4Add : op.f32Add), ...op.localSet(sum));
     } else {
       out.push(...address(l, s.array), ...(vector ? vectorExpr(l, s.value) : scalarExpr(l, s.value)), ...(vector ? op.v128Store : op.f32Store));
     }
@@ -149,7 +158,14 @@ export function compileKernel(spec: KernelSpec): FunctionDef {
   code.push(...op.i32Const(0), ...op.localSet(l.i));
   code.push(...loop(l, l.end4, 16, body(l, spec, true)));
   code.push(...loop(l, l.endN, 4, body(l, spec, false)));
-  return { name: spec.name, params: l.params, locals: l.locals, body: code };
+  // Each sum: ((lane 0 + lane 1) + (lane 2 + lane 3)) + tail, left on the stack as a result.
+  const sums = spec.sums ?? [];
+  for (const s of sums) {
+    const v = lookup(l.vsums, s, 'sum');
+    const lane = (k: number) => [...op.localGet(v), ...op.f32x4ExtractLane(k)];
+    code.push(...lane(0), ...lane(1), ...op.f32Add, ...lane(2), ...lane(3), ...op.f32Add, ...op.f32Add, ...op.localGet(lookup(l.fsums, s, 'sum')), ...op.f32Add);
+  }
+  return { name: spec.name, params: l.params, locals: l.locals, results: sums.map((): ValType => 'f32'), body: code };
 }
 
 const COPY: FunctionDef = {
@@ -164,7 +180,8 @@ export function kernelModuleBytes(specs: readonly KernelSpec[] = KERNELS): Uint8
   return encodeModule([...specs.map(compileKernel), COPY]);
 }
 
-export type KernelFunction = (...args: number[]) => void;
+/** Returns nothing, one sum (a number) or several (an array), as the spec's sums. */
+export type KernelFunction = (...args: number[]) => unknown;
 
 export interface SimdKernels {
   readonly memory: WasmMemory;

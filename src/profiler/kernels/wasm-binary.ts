@@ -78,6 +78,9 @@ export const op = {
   f32Mul: [0x94],
   f32Div: [0x95],
   f32ConvertI32S: [0xb2],
+  f32Max: [0x97],
+  f32x4ExtractLane: (lane: number) => [0xfd, ...uleb(0x1f), lane],
+  f32x4Max: [0xfd, ...uleb(0xe9)],
   v128Load: [0xfd, ...uleb(0x00), 0x00, 0x00],
   v128Store: [0xfd, ...uleb(0x0b), 0x00, 0x00],
   f32x4Splat: [0xfd, ...uleb(0x13)],
@@ -97,12 +100,14 @@ export interface FunctionDef {
   readonly params: readonly ValType[];
   /** Extra locals after the parameters. */
   readonly locals: readonly ValType[];
+  /** Result types (none when absent; several are a multi-value return, an array in JavaScript). */
+  readonly results?: readonly ValType[];
   readonly body: readonly number[];
 }
 
 /** A module importing one memory as env.memory and exporting the functions. */
 export function encodeModule(functions: readonly FunctionDef[]): Uint8Array {
-  const types = functions.map((f) => [0x60, ...vec(f.params.map((p) => [VALTYPE[p]])), ...uleb(0)]);
+  const types = functions.map((f) => [0x60, ...vec(f.params.map((p) => [VALTYPE[p]])), ...vec((f.results ?? []).map((r) => [VALTYPE[r]]))]);
   const imports = [[...name('env'), ...name('memory'), 0x02, 0x00, ...uleb(0)]];
   const funcs = functions.map((_, i) => uleb(i));
   const exported = functions.map((f, i) => [...name(f.name), 0x00, ...uleb(i)]);

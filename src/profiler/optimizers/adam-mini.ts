@@ -25,7 +25,7 @@ export const ADAM_MINI_DEFAULTS: Hyperparameters = {
 /** Name fragments of the reference (Adam_mini.__init__: embd_names, wqk_names, the no-decay rule). */
 export const EMBEDDING_NAMES = ['embed', 'embd', 'wte', 'lm_head.weight', 'output.weight'] as const;
 export const QUERY_KEY_NAMES = ['k_proj.weight', 'q_proj.weight', 'wq.weight', 'wk.weight'] as const;
-const NO_DECAY_NAMES = ['norm', 'ln_f'] as const;
+export const NO_DECAY_NAMES = ['norm', 'ln_f'] as const;
 
 export type AdamMiniBlock = 'embedding' | 'query-key' | 'other';
 

@@ -34,7 +34,7 @@ export class LambOptimizer extends ProfilerOptimizer {
   private readonly alwaysAdapt: boolean;
   private readonly decoupledDecay: boolean;
   /** max(1, global norm / max_grad_norm) of the current step. */
-  private clipDivisor: tf.Scalar | null = null;
+  protected clipDivisor: tf.Scalar | null = null;
 
   constructor(hyper: Hyperparameters = {}, options: OptimizerOptions = {}) {
     const r = new HyperReader('lamb', hyper, LAMB_DEFAULTS);

@@ -36,7 +36,7 @@ export class ScheduleFreeAdamWOptimizer extends ProfilerOptimizer {
   private weightSum = 0;
   private trainMode = true;
   /** Scalars of the current step, set by prepareStep. */
-  private current = { lr: 0, ckp1: 0 };
+  protected current = { lr: 0, ckp1: 0 };
 
   constructor(hyper: Hyperparameters = {}, options: OptimizerOptions = {}) {
     const rd = new HyperReader('schedule-free-adamw', hyper, SCHEDULE_FREE_ADAMW_DEFAULTS);

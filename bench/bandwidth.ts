@@ -1,0 +1,93 @@
+/**
+ * The bandwidth table of `npm run bench` (README: Profiling on your machine, "effective memory
+ * bandwidth"), in one process on one heap: the backend's copy bandwidth, then for every optimizer the
+ * profiler runs elementwise its bytes per parameter, update time, effective GB/s and the share of the
+ * copy bandwidth measured in the same run, fused kernel and tfjs ops, against the goals of issue 20:
+ * single-pass elementwise >= 50% of copy, updates with reductions (LAMB, NovoGrad, Adafactor, CAME,
+ * Adam-mini) >= 35%, 8-bit AdamW >= 25%. Prints figures measured in this run; a report, not a gate.
+ *
+ * Usage: node out/bench/bandwidth.js [--backend wasm|cpu] [--elements N] [--optimizers a,b,...]
+ * (bench/profile.ts runs it after the sweep; run it alone while developing).
+ */
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import type { Hyperparameters } from '../src/core/types';
+import { createBandwidthInputs, measureCopyBandwidth, measureOptimizerBandwidth, type OptimizerBandwidth } from '../src/profiler/kernels/bandwidth';
+import { profilerOptimizer, profilerOptimizerIds } from '../src/profiler/optimizers';
+import { BANDWIDTH_ELEMENTS, NOT_ELEMENTWISE } from '../src/profiler/sweep/constants';
+
+/** Goals by kind of update (issue 20). */
+const REDUCTIONS: ReadonlySet<string> = new Set(['lamb', 'novograd', 'adafactor', 'came', 'adam-mini']);
+const EIGHT_BIT: ReadonlySet<string> = new Set(['adamw-8bit', 'paged-adamw-8bit']);
+function goal(id: string): number {
+  return EIGHT_BIT.has(id) ? 0.25 : REDUCTIONS.has(id) ? 0.35 : 0.5;
+}
+
+/** Hyperparameters of the measurement: the reference defaults with lr 1e-3 (Adafactor: its relative step, no lr). */
+function hyperFor(id: string): Hyperparameters {
+  return id === 'adafactor' ? {} : { lr: 1e-3 };
+}
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+async function main(): Promise<number> {
+  const backend = arg('backend') ?? 'wasm';
+  if (backend === 'wasm') {
+    const wasm = require('@tensorflow/tfjs-backend-wasm') as typeof import('@tensorflow/tfjs-backend-wasm');
+    wasm.setWasmPaths(path.join(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + path.sep);
+  }
+  if (!(await tf.setBackend(backend))) {
+    console.error(`bench/bandwidth: the ${backend} backend did not initialise`);
+    return 1;
+  }
+  await tf.ready();
+  const elements = Number(arg('elements') ?? BANDWIDTH_ELEMENTS);
+  const only = arg('optimizers')?.split(',');
+  const ids = profilerOptimizerIds().filter((id) => !NOT_ELEMENTWISE.has(id) && !profilerOptimizer(id).needsLoss && (!only || only.includes(id)));
+  const loadBefore = os.loadavg()[0]!;
+  const copy = measureCopyBandwidth(elements);
+  console.log(`bandwidth on ${backend} (${os.cpus()[0]?.model ?? '?'}, ${os.cpus().length} CPUs), ${elements} floats per tensor`);
+  console.log(`  copy bandwidth: ${copy.GBps.toFixed(2)} GB/s (${copy.method}); ${Object.entries(copy.methods).map(([m, v]) => `${m} ${v.toFixed(2)}`).join(', ')}`);
+  const inputs = createBandwidthInputs(elements);
+  const rows: Array<{ id: string; b: OptimizerBandwidth }> = [];
+  try {
+    for (const id of ids) {
+      const b = measureOptimizerBandwidth(id, hyperFor(id), copy.GBps, elements, 5, inputs);
+      if (b) rows.push({ id, b });
+    }
+  } finally {
+    inputs.dispose();
+  }
+  // Copy is measured again after the optimizers; the higher of the two is the denominator (the
+  // conservative share on a machine whose load changes during the run).
+  const after = measureCopyBandwidth(elements);
+  const denominator = Math.max(copy.GBps, after.GBps);
+  console.log(`  copy bandwidth after the optimizers: ${after.GBps.toFixed(2)} GB/s (${after.method}); shares below are of ${denominator.toFixed(2)} GB/s, the higher`);
+  console.log('  optimizer            kernel     B/param  update ms    GB/s  of copy  goal   tfjs ops (of copy)');
+  let met = 0;
+  for (const { id, b } of rows) {
+    const share = b.GBps / denominator;
+    const ok = share >= goal(id);
+    if (ok) met++;
+    const unfused = b.unfused ? `${b.unfused.GBps.toFixed(2)} GB/s (${(100 * (b.unfused.GBps / denominator)).toFixed(0)}%)` : '-';
+    console.log(
+      `  ${id.padEnd(20)} ${b.kernel.padEnd(10)} ${b.bytesPerParam.toFixed(1).padStart(7)} ${b.stepMs.toFixed(2).padStart(10)} ${b.GBps.toFixed(2).padStart(7)} ${`${(100 * share).toFixed(0)}%`.padStart(8)}  ${`>=${Math.round(100 * goal(id))}%`} ${ok ? 'MET    ' : 'NOT MET'} ${unfused}`,
+    );
+  }
+  const measured = rows.length;
+  console.log(`  goals met: ${met} of ${measured}; load average ${loadBefore.toFixed(2)} before, ${os.loadavg()[0]!.toFixed(2)} after (other work on the machine lowers every figure)`);
+  return 0;
+}
+
+main().then(
+  (code) => (process.exitCode = code),
+  (e: unknown) => {
+    console.error(e);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,149 @@
+/**
+ * Running kernels of kernel-spec.ts in place on tensors of the active backend: WebAssembly SIMD on the
+ * wasm backend's heap, the JavaScript loop of the same spec on the cpu backend. A kernel runs only
+ * on float32 tensors whose storage is reachable and, for the tensors it writes, not shared with any
+ * other tensor; otherwise nothing is written and the caller falls back to tfjs ops. Child side.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { jsKernel } from './js-kernels';
+import { cpuValues, exclusivelyOwned, wasmKernels, wasmOffset, type KernelPath } from './storage';
+
+/** Counts of fused and fallback parameter updates, to report which path ran. */
+export interface FusedStats {
+  fused: number;
+  fallback: number;
+  path: KernelPath | null;
+}
+
+/** Tensors bound for kernel calls: each call names its arrays as [tensor index, element offset]. */
+export interface BoundTensors {
+  readonly path: KernelPath;
+  /** Runs kernel `name` over n elements of the given tensors from the given offsets; returns its sums. */
+  run(name: string, arrays: ReadonlyArray<readonly [number, number]>, n: number, scalars: readonly number[]): number[];
+  /**
+   * Runs kernel `name` once per row of a [rows, cols] layout: array k starts at element
+   * arrays[k][1] * row of tensor arrays[k][0] (stride cols for a matrix, 0 for a column vector); the
+   * first scalar is rowScalar[row] when given, then `scalars`. onSums receives each row's sums.
+   */
+  runRows(
+    name: string,
+    arrays: ReadonlyArray<readonly [number, number]>,
+    rows: number,
+    cols: number,
+    scalars: readonly number[],
+    rowScalar?: Float32Array,
+    onSums?: (row: number, sums: number[]) => void,
+  ): void;
+  /** Kernel `name` on one row at a time (as runRows), for passes that interleave two kernels per row. */
+  rowCaller(name: string, arrays: ReadonlyArray<readonly [number, number]>, cols: number, scalars: readonly number[], withRowScalar: boolean): (row: number, rowScalar?: number) => number[];
+}
+
+/** runRows through rowCaller. */
+function withRuns(b: Omit<BoundTensors, 'runRows'>): BoundTensors {
+  return {
+    ...b,
+    runRows: (name, arrays, rows, cols, scalars, rowScalar, onSums) => {
+      const call = b.rowCaller(name, arrays, cols, scalars, rowScalar !== undefined);
+      for (let row = 0; row < rows; row++) {
+        const sums = call(row, rowScalar?.[row]);
+        if (onSums) onSums(row, sums);
+      }
+    },
+  };
+}
+
+function sumsOf(result: unknown): number[] {
+  if (result === undefined) return [];
+  if (typeof result === 'number') return [result];
+  if (Array.isArray(result)) return result.map(Number);
+  throw new Error('kernel: unexpected result');
+}
+
+/**
+ * Binds float32 tensors for in-place kernel calls; null when the fast path does not apply (another
+ * backend, another dtype, no storage, a tensor of `written` shared with another tensor).
+ */
+export function bindTensors(tensors: readonly tf.Tensor[], written: readonly tf.Tensor[]): BoundTensors | null {
+  if (tensors.some((t) => t.dtype !== 'float32') || written.some((t) => !exclusivelyOwned(t))) return null;
+  const simd = wasmKernels();
+  if (simd) {
+    const offsets = tensors.map(wasmOffset);
+    if (offsets.some((o) => o === null)) return null;
+    const base = offsets as number[];
+    const kernel = (name: string) => {
+      const k = simd.kernels.get(name);
+      if (!k) throw new Error(`no kernel named ${name}`);
+      return k;
+    };
+    return withRuns({
+      path: 'wasm-simd',
+      run: (name, arrays, n, scalars) => sumsOf(kernel(name)(...arrays.map(([t, off]) => base[t]! + 4 * off), n, ...scalars)),
+      rowCaller: (name, arrays, cols, scalars, withRowScalar) => {
+        // One argument list reused for every row (a call per row of a few thousand elements: the
+        // per-call cost must stay far below the row's memory time).
+        const k = kernel(name);
+        const na = arrays.length;
+        const args: number[] = [...arrays.map(([t]) => base[t]!), cols, ...(withRowScalar ? [0] : []), ...scalars];
+        const strides = arrays.map(([, stride]) => 4 * stride);
+        const starts = arrays.map(([t]) => base[t]!);
+        return (row, rowScalar = 0) => {
+          for (let a = 0; a < na; a++) args[a] = starts[a]! + strides[a]! * row;
+          if (withRowScalar) args[na + 1] = rowScalar;
+          return sumsOf(k(...args));
+        };
+      },
+    });
+  }
+  const values = tensors.map(cpuValues);
+  if (values.some((a) => a === null)) return null;
+  const full = values as Float32Array[];
+  const view = (t: number, off: number, n: number) => (off === 0 && full[t]!.length === n ? full[t]! : full[t]!.subarray(off, off + n));
+  return withRuns({
+    path: 'js-loop',
+    run: (name, arrays, n, scalars) => jsKernel(name)(arrays.map(([t, off]) => view(t, off, n)), n, scalars),
+    rowCaller: (name, arrays, cols, scalars, withRowScalar) => {
+      const k = jsKernel(name);
+      return (row, rowScalar = 0) => k(arrays.map(([t, stride]) => view(t, stride * row, cols)), cols, withRowScalar ? [rowScalar, ...scalars] : scalars);
+    },
+  });
+}
+
+/** Runs kernel `name` over the whole tensors (all of one size) in place; null (nothing written) when the fast path does not apply. */
+export function runKernel(name: string, tensors: readonly tf.Tensor[], written: readonly tf.Tensor[], scalars: readonly number[]): { path: KernelPath; sums: number[] } | null {
+  const n = tensors[0]!.size;
+  if (tensors.some((t) => t.size !== n)) return null;
+  const bound = bindTensors(tensors, written);
+  if (!bound) return null;
+  return { path: bound.path, sums: bound.run(name, tensors.map((_, i) => [i, 0] as const), n, scalars) };
+}
+
+/** Runs kernel `name` over the tensors in place; null (nothing written) when the fast path does not apply. */
+export function runFused(name: string, tensors: readonly tf.Tensor[], written: readonly tf.Tensor[], scalars: readonly number[]): KernelPath | null {
+  return runKernel(name, tensors, written, scalars)?.path ?? null;
+}
+
+/** The fast path can run on these tensors (float32, same size, backend storage, `written` not shared). */
+export function canFuse(tensors: readonly tf.Tensor[], written: readonly tf.Tensor[]): boolean {
+  const n = tensors[0]!.size;
+  if (tensors.some((t) => t.size !== n || t.dtype !== 'float32')) return false;
+  const storage = wasmKernels() ? tensors.every((t) => wasmOffset(t) !== null) : tensors.every((t) => cpuValues(t) !== null);
+  return storage && written.every(exclusivelyOwned);
+}
+
+export function num(h: Readonly<Record<string, unknown>>, key: string): number {
+  const v = h[key];
+  if (typeof v !== 'number') throw new Error(`fused optimizer: resolved hyperparameter ${key} is not a number`);
+  return v;
+}
+
+export function pair(h: Readonly<Record<string, unknown>>, key: string): [number, number] {
+  const v = h[key];
+  if (!Array.isArray(v) || v.length !== 2) throw new Error(`fused optimizer: resolved hyperparameter ${key} is not a pair`);
+  return [Number(v[0]), Number(v[1])];
+}
+
+/** Records one fused update. */
+export function countFused(stats: FusedStats, path: KernelPath): void {
+  stats.fused++;
+  stats.path = path;
+}

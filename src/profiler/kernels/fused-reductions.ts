@@ -1,0 +1,362 @@
+/**
+ * LAMB, NovoGrad, Adam-mini, Adafactor and CAME with their updates as a few passes of kernels of
+ * kernel-spec.ts over memory: the sums the update needs (norms, per-tensor or per-head means of g^2,
+ * row and column means of g^2 + eps) come from kernels that return them, the small per-tensor, per-row
+ * and per-column quantities are computed here in float32 (Math.fround) in the order the tfjs ops
+ * compute them, and a last pass applies the update in place. Elementwise parts are the tfjs ops'
+ * float32 operations in the same order; the sums are added in another order than tfjs's reductions,
+ * so the result agrees with the tfjs-op optimizer to float32 rounding, not bit for bit. Same classes
+ * as ../optimizers (same hyperparameters and state tensors); whenever the fast path does not apply
+ * (another backend, shared storage, options without a kernel: Adafactor's beta1, tensors of rank
+ * above 2 for the factored ones) the step is the parent's tfjs ops. Child side.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { AdafactorOptimizer } from '../optimizers/adafactor';
+import { adamMiniBlock, AdamMiniOptimizer, NO_DECAY_NAMES } from '../optimizers/adam-mini';
+import type { NamedGradient } from '../optimizers/base';
+import { CameOptimizer } from '../optimizers/came';
+import { LambOptimizer } from '../optimizers/lamb';
+import { NovoGradOptimizer } from '../optimizers/novograd';
+import { bindTensors, countFused, num, pair, runKernel, type FusedStats } from './fused-core';
+import { lambName, type LambVariant } from './kernel-spec';
+import { kernelPath } from './storage';
+
+const F = Math.fround;
+
+function newStats(): FusedStats {
+  return { fused: 0, fallback: 0, path: kernelPath() };
+}
+
+/** The single value of a scalar state tensor. */
+function scalarValue(t: tf.Tensor): number {
+  return t.dataSync()[0]!;
+}
+
+/** b*old + (1-b)*x, as tf.add(tf.mul(old, b), tf.mul(x, 1 - b)) on float32 values. */
+function ema(old: number, b: number, x: number): number {
+  return F(F(old * F(b)) + F(x * F(1 - b)));
+}
+
+/** sqrt(sum)/sqrt(n): HF `_rms` (tf.div(l2norm(x), Math.sqrt(n))) from the sum of squares. */
+function rmsOf(sumSq: number, n: number): number {
+  return F(F(Math.sqrt(F(sumSq))) / F(Math.sqrt(n)));
+}
+
+export class FusedLambOptimizer extends LambOptimizer {
+  static override className = 'OptimizerAdvisor.FusedLamb';
+  readonly fusedStats: FusedStats = newStats();
+  /** The clip divisor of the current step as a number (1 without clipping). */
+  private divisor = 1;
+
+  protected override prepareStep(grads: readonly NamedGradient[]): void {
+    const maxNorm = this.resolved['max_grad_norm'];
+    this.divisor = 1;
+    if (typeof maxNorm !== 'number' || grads.length === 0) return;
+    // Global gradient norm, as LambOptimizer.prepareStep: the norm of the per-tensor norms.
+    let total = 0;
+    for (const g of grads) {
+      const r = runKernel('sumsq', [g.tensor], [], []);
+      if (!r) {
+        super.prepareStep(grads);
+        this.divisor = scalarValue(this.clipDivisor!);
+        return;
+      }
+      const norm = F(Math.sqrt(F(r.sums[0]!)));
+      total += F(norm * norm);
+    }
+    this.divisor = Math.max(F(F(Math.sqrt(F(total))) / F(maxNorm)), 1);
+    this.clipDivisor = tf.scalar(this.divisor);
+  }
+
+  protected override updateParameter(name: string, p: tf.Variable, grad: tf.Tensor, step: number): void {
+    const h = this.resolved;
+    const m = this.slot(name, 'exp_avg', () => tf.zerosLike(p));
+    const v = this.slot(name, 'exp_avg_sq', () => tf.zerosLike(p));
+    const bound = p.size === grad.size ? bindTensors([p, grad, m, v], [p, m, v]) : null;
+    if (!bound) {
+      this.fusedStats.fallback++;
+      return super.updateParameter(name, p, grad, step);
+    }
+    const lr = num(h, 'lr');
+    const wd = num(h, 'weight_decay');
+    const [b1, b2] = pair(h, 'betas');
+    const averaging = h['grad_averaging'] === true;
+    const beta3 = averaging ? 1 - b1 : 1;
+    const variant: LambVariant = { moment: averaging ? (beta3 < 0.5 ? 'low' : 'high') : 'sum', decay: wd === 0 ? 'none' : h['decoupled_decay'] === true ? 'decoupled' : 'l2' };
+    const bc = h['bias_correction'] === true;
+    const bc1 = bc ? 1 - b1 ** step : 1;
+    const bc2sqrt = Math.sqrt(bc ? 1 - b2 ** step : 1);
+    const eps = num(h, 'eps');
+    const n = p.size;
+    const all = [[0, 0], [1, 0], [2, 0], [3, 0]] as const;
+    const [pp, uu] = bound.run(lambName('moments', variant), all, n, [
+      this.divisor, ...(variant.moment === 'sum' ? [b1] : [beta3, 1 - beta3]), b2, 1 - b2, bc1, bc2sqrt, eps,
+      ...(variant.decay === 'l2' ? [wd] : []), ...(variant.decay === 'decoupled' ? [-lr * wd] : []),
+    ]);
+    let trust = 1;
+    if (wd !== 0 || h['always_adapt'] === true) {
+      const wNorm = F(Math.sqrt(F(pp!)));
+      const uNorm = F(Math.sqrt(F(uu!)));
+      trust = wNorm > 0 && uNorm > 0 ? F(wNorm / uNorm) : 1;
+      if (h['trust_clip'] === true) trust = Math.min(trust, 1);
+    }
+    bound.run(lambName('apply', variant), [[0, 0], [2, 0], [3, 0]], n, [bc1, bc2sqrt, eps, ...(variant.decay === 'l2' ? [wd] : []), trust, lr]);
+    countFused(this.fusedStats, bound.path);
+  }
+}
+tf.serialization.registerClass(FusedLambOptimizer);
+
+export class FusedNovoGradOptimizer extends NovoGradOptimizer {
+  static override className = 'OptimizerAdvisor.FusedNovoGrad';
+  readonly fusedStats: FusedStats = newStats();
+
+  protected override updateParameter(name: string, p: tf.Variable, grad: tf.Tensor): void {
+    const h = this.resolved;
+    const m = this.slot(name, 'exp_avg', () => tf.zerosLike(p));
+    const v = this.slot(name, 'exp_avg_sq', () => tf.scalar(0));
+    const bound = p.size === grad.size ? bindTensors([p, grad, m], [p, m]) : null;
+    if (!bound) {
+      this.fusedStats.fallback++;
+      return super.updateParameter(name, p, grad);
+    }
+    const [b1, b2] = pair(h, 'betas');
+    const wd = num(h, 'weight_decay');
+    const averaging = h['grad_averaging'] === true;
+    const n = p.size;
+    const norm = F(bound.run('sumsq', [[1, 0]], n, [])[0]!);
+    // The reference copies the norm while the running value is exactly zero, then averages.
+    const old = scalarValue(v);
+    let second = old === 0 ? norm : ema(old, b2, norm);
+    v.assign(tf.scalar(second));
+    if (h['amsgrad'] === true) {
+      const vmax = this.slot(name, 'max_exp_avg_sq', () => tf.scalar(0));
+      second = Math.max(scalarValue(vmax), second);
+      vmax.assign(tf.scalar(second));
+    }
+    const den = F(F(Math.sqrt(second)) + F(num(h, 'eps')));
+    const kernel = `novograd${wd !== 0 ? '_l2' : ''}${averaging ? '_avg' : ''}`;
+    bound.run(kernel, [[0, 0], [1, 0], [2, 0]], n, [den, ...(wd !== 0 ? [wd] : []), ...(averaging ? [1 - b1] : []), b1, num(h, 'lr')]);
+    countFused(this.fusedStats, bound.path);
+  }
+}
+tf.serialization.registerClass(FusedNovoGradOptimizer);
+
+export class FusedAdamMiniOptimizer extends AdamMiniOptimizer {
+  static override className = 'OptimizerAdvisor.FusedAdamMini';
+  readonly fusedStats: FusedStats = newStats();
+
+  protected override updateParameter(name: string, p: tf.Variable, grad: tf.Tensor, step: number): void {
+    if (!this.fusedStep(name, p, grad, step)) {
+      this.fusedStats.fallback++;
+      super.updateParameter(name, p, grad, step);
+    }
+  }
+
+  private fusedStep(name: string, p: tf.Variable, grad: tf.Tensor, step: number): boolean {
+    const h = this.resolved;
+    const block = adamMiniBlock(name);
+    const lr = num(h, 'lr');
+    const [b1, b2] = pair(h, 'betas');
+    const eps = num(h, 'eps');
+    const wd = NO_DECAY_NAMES.some((x) => name.includes(x)) ? 0 : num(h, 'weight_decay');
+    const decay = wd > 0 ? 1 - lr * wd : 1;
+    const bc1 = 1 - b1 ** step;
+    const bc2Sqrt = Math.sqrt(1 - b2 ** step);
+    const w = 1 - b1;
+    const branch = w < 0.5 ? 'low' : 'high';
+    const n = p.size;
+    const headNumel = (num(h, 'dim') * num(h, 'dim')) / num(h, 'n_heads');
+    if (block === 'query-key' && n % headNumel !== 0) return false;
+    const m = this.slot(name, 'm', () => tf.zerosLike(p));
+    if (block === 'embedding') {
+      const v = this.slot(name, 'v', () => tf.zerosLike(p));
+      const bound = bindTensors([p, grad, m, v], [p, m, v]);
+      if (!bound || grad.size !== n) return false;
+      bound.run(`adam_mini_embedding_${branch}`, [[0, 0], [1, 0], [2, 0], [3, 0]], n, [b2, 1 - b2, decay, w, 1 - w, bc2Sqrt, eps, lr / bc1]);
+      countFused(this.fusedStats, bound.path);
+      return true;
+    }
+    const heads = block === 'query-key' ? n / headNumel : 1;
+    const rowLength = n / heads;
+    const vmean = this.slot(name, 'vmean', () => (block === 'query-key' ? tf.zeros([heads, 1]) : tf.scalar(0)));
+    const bound = bindTensors([p, grad, m], [p, m]);
+    if (!bound || grad.size !== n) return false;
+    const old = vmean.dataSync();
+    const next = new Float32Array(heads);
+    bound.runRows('sumsq', [[1, rowLength]], heads, rowLength, [], undefined, (k, [sum]) => {
+      next[k] = ema(old[k]!, b2, F(F(sum!) / rowLength));
+    });
+    vmean.assign(tf.tensor(next, vmean.shape));
+    const stepsizes = next.map((v) => F(F(1 / bc1) / F(F(F(Math.sqrt(v)) / F(bc2Sqrt)) + F(eps))));
+    bound.runRows(`adam_mini_shared_${branch}`, [[0, rowLength], [1, rowLength], [2, rowLength]], heads, rowLength, [decay, w, 1 - w, lr], stepsizes);
+    countFused(this.fusedStats, bound.path);
+    return true;
+  }
+}
+tf.serialization.registerClass(FusedAdamMiniOptimizer);
+
+/** The row kernels of one factored statistics pass. */
+interface FactoredPass {
+  /** Runs the statistics kernel on row i (adding g^2 + eps1 into the column sums); returns the row's sum. */
+  stats(i: number): number;
+  /** Adds row i's g^2 * inv into the column weights (inv = 1 / the row's new moment). */
+  weigh?(i: number, inv: number): void;
+}
+
+/**
+ * The factored second moment of a [rows, cols] matrix (Adafactor and CAME): one pass over the rows adds
+ * sq = g*g + eps1 into column sums and gives each row's sum; the states are updated here, and the
+ * factors rsqrt(row / mean(row)) and rsqrt(col) returned (as `_approx_sq_grad`), with, when the pass
+ * weighs, the sum of ((r*c)*g)^2 over the matrix (the update's sum of squares before clipping).
+ */
+function factoredMoment(
+  rows: number,
+  cols: number,
+  beta: number,
+  rowState: tf.Variable,
+  colState: tf.Variable,
+  bind: (colSums: tf.Tensor, weights: tf.Tensor) => FactoredPass | null,
+): { r: Float32Array; c: tf.Tensor1D; updateSumSq: number } | null {
+  const colSums = tf.zeros([cols]);
+  const weights = tf.zeros([cols]);
+  const pass = bind(colSums, weights);
+  if (!pass) return null;
+  const oldRow = rowState.dataSync();
+  const oldCol = colState.dataSync();
+  const row = new Float32Array(rows);
+  let rowTotal = 0;
+  for (let i = 0; i < rows; i++) {
+    row[i] = ema(oldRow[i]!, beta, F(F(pass.stats(i)) / cols));
+    rowTotal += row[i]!;
+    pass.weigh?.(i, 1 / row[i]!);
+  }
+  const colValues = colSums.dataSync();
+  const col = new Float32Array(cols);
+  for (let j = 0; j < cols; j++) col[j] = ema(oldCol[j]!, beta, F(colValues[j]! / rows));
+  rowState.assign(tf.tensor1d(row));
+  colState.assign(tf.tensor1d(col));
+  const rowMean = F(F(rowTotal) / rows);
+  let updateSumSq = 0;
+  if (pass.weigh) {
+    const w = weights.dataSync();
+    for (let j = 0; j < cols; j++) updateSumSq += w[j]! / col[j]!;
+    updateSumSq *= rowMean;
+  }
+  const r = row.map((x) => F(1 / Math.sqrt(F(x / rowMean))));
+  const c = tf.tensor1d(col.map((x) => F(1 / Math.sqrt(x))));
+  return { r, c, updateSumSq };
+}
+
+/** rows and cols of a rank-2 tensor, or null. */
+function matrix(p: tf.Tensor, grad: tf.Tensor): [number, number] | null {
+  return p.rank === 2 && grad.size === p.size ? [p.shape[0]!, p.shape[1]!] : null;
+}
+
+export class FusedAdafactorOptimizer extends AdafactorOptimizer {
+  static override className = 'OptimizerAdvisor.FusedAdafactor';
+  readonly fusedStats: FusedStats = newStats();
+
+  protected override updateParameter(name: string, p: tf.Variable, grad: tf.Tensor, step: number): void {
+    if (!this.fusedStep(name, p, grad, step)) {
+      this.fusedStats.fallback++;
+      super.updateParameter(name, p, grad, step);
+    }
+  }
+
+  private fusedStep(name: string, p: tf.Variable, grad: tf.Tensor, step: number): boolean {
+    const h = this.resolved;
+    const shape = matrix(p, grad);
+    if (!shape || h['beta1'] !== null || !bindTensors([p, grad], [p])) return false;
+    const [rows, cols] = shape;
+    const [eps1, eps2] = pair(h, 'eps');
+    const paramRms = this.slot(name, 'RMS', () => tf.zeros([]));
+    const rowState = this.slot(name, 'exp_avg_sq_row', () => tf.zeros([rows]));
+    const colState = this.slot(name, 'exp_avg_sq_col', () => tf.zeros([cols]));
+    const beta2t = 1 - step ** num(h, 'decay_rate');
+    let pp = 0;
+    const factors = factoredMoment(rows, cols, beta2t, rowState, colState, (colSums, weights) => {
+      const bound = bindTensors([p, grad, colSums, weights], [colSums, weights]);
+      if (!bound) return null;
+      const stats = bound.rowCaller('factored_stats_p', [[0, cols], [1, cols], [2, 0]], cols, [eps1], false);
+      const weigh = bound.rowCaller('factored_weighted', [[1, cols], [3, 0]], cols, [], true);
+      return {
+        stats: (i) => {
+          const [rowSum, rowPp] = stats(i);
+          pp += rowPp!;
+          return rowSum!;
+        },
+        weigh: (i, inv) => void weigh(i, inv),
+      };
+    });
+    if (!factors) return false;
+    // HF `_get_lr` with state["RMS"] = _rms(p).
+    const rmsP = rmsOf(pp, p.size);
+    paramRms.assign(tf.scalar(rmsP));
+    let rel = h['lr'] === null ? 0 : num(h, 'lr');
+    if (h['relative_step'] === true) rel = Math.min(h['warmup_init'] === true ? 1e-6 * step : 1e-2, 1 / Math.sqrt(step));
+    const lr = h['scale_parameter'] === true ? F(Math.max(rmsP, F(eps2)) * F(rel)) : F(rel);
+    const bound = bindTensors([p, grad, factors.c], [p]);
+    if (!bound) throw new Error('fused Adafactor: the tensors it bound before are no longer bound');
+    const uu = factors.updateSumSq;
+    const clip = Math.max(F(rmsOf(uu, p.size) / F(num(h, 'clip_threshold'))), 1);
+    const wd = num(h, 'weight_decay');
+    const decay = wd !== 0 ? [F(lr * F(-wd))] : [];
+    bound.runRows(wd !== 0 ? 'adafactor_apply_wd' : 'adafactor_apply', [[0, cols], [1, cols], [2, 0]], rows, cols, [clip, lr, ...decay], factors.r);
+    countFused(this.fusedStats, bound.path);
+    return true;
+  }
+}
+tf.serialization.registerClass(FusedAdafactorOptimizer);
+
+export class FusedCameOptimizer extends CameOptimizer {
+  static override className = 'OptimizerAdvisor.FusedCAME';
+  readonly fusedStats: FusedStats = newStats();
+
+  protected override updateParameter(name: string, p: tf.Variable, grad: tf.Tensor): void {
+    if (!this.fusedStep(name, p, grad)) {
+      this.fusedStats.fallback++;
+      super.updateParameter(name, p, grad);
+    }
+  }
+
+  private fusedStep(name: string, p: tf.Variable, grad: tf.Tensor): boolean {
+    const h = this.resolved;
+    const shape = matrix(p, grad);
+    const m = this.slot(name, 'exp_avg', () => tf.zerosLike(p));
+    if (!shape || !bindTensors([p, grad, m], [p, m])) return false;
+    const [rows, cols] = shape;
+    const [eps1, eps2] = pair(h, 'eps');
+    const betas = h['betas'] as readonly number[];
+    const [b1, b2, b3] = [Number(betas[0]), Number(betas[1]), Number(betas[2])];
+    const lr = num(h, 'lr');
+    const rowState = this.slot(name, 'exp_avg_sq_row', () => tf.zeros([rows]));
+    const colState = this.slot(name, 'exp_avg_sq_col', () => tf.zeros([cols]));
+    const resRow = this.slot(name, 'exp_avg_res_row', () => tf.zeros([rows]));
+    const resCol = this.slot(name, 'exp_avg_res_col', () => tf.zeros([cols]));
+    const factors = factoredMoment(rows, cols, b2, rowState, colState, (colSums, weights) => {
+      const bound = bindTensors([grad, colSums, weights], [colSums, weights]);
+      if (!bound) return null;
+      const stats = bound.rowCaller('factored_stats', [[0, cols], [1, 0]], cols, [eps1], false);
+      const weigh = bound.rowCaller('factored_weighted', [[0, cols], [2, 0]], cols, [], true);
+      return { stats: (i) => stats(i)[0]!, weigh: (i, inv) => void weigh(i, inv) };
+    });
+    if (!factors) return false;
+    const uu = factors.updateSumSq;
+    const clip = Math.max(F(rmsOf(uu, p.size) / F(num(h, 'clip_threshold'))), 1);
+    // m and the residual's factored moment (the first moment pass writes the residual's column sums).
+    const res = factoredMoment(rows, cols, b3, resRow, resCol, (colSums) => {
+      const bound = bindTensors([grad, factors.c, m, colSums], [m, colSums]);
+      if (!bound) return null;
+      const moment = bound.rowCaller('came_moment', [[0, cols], [1, 0], [2, cols], [3, 0]], cols, [clip, b1, 1 - b1, eps2], true);
+      return { stats: (i) => moment(i, factors.r[i])[0]! };
+    });
+    if (!res) throw new Error('fused CAME: the tensors it bound before are no longer bound');
+    const apply = bindTensors([p, m, res.c], [p]);
+    if (!apply) throw new Error('fused CAME: the tensors it bound before are no longer bound');
+    const wd = num(h, 'weight_decay');
+    apply.runRows(wd !== 0 ? 'came_apply_wd' : 'came_apply', [[0, cols], [1, cols], [2, 0]], rows, cols, [lr, ...(wd !== 0 ? [-wd * lr] : [])], res.r);
+    countFused(this.fusedStats, apply.path);
+    return true;
+  }
+}
+tf.serialization.registerClass(FusedCameOptimizer);
