@@ -174,8 +174,21 @@ export interface RecommendationView {
   readonly plan: StrategyPlanView | null;
   readonly notes: readonly string[];
   readonly assumptions: readonly string[];
+  /** Each fact the advice uses with its source (core/job-facts.ts), in JOB_FACT_NAMES order. */
+  readonly facts: readonly FactView[];
   /** The job's files can be rewritten by the quick fix (an optimizer setting was found). */
   readonly canApply: boolean;
+}
+
+export interface FactView {
+  /** The fact's name (JOB_FACT_NAMES). */
+  readonly name: string;
+  readonly label: string;
+  readonly value: string;
+  /** Where it comes from: `path:line:column`, `launcher ...`, `assumed: reason`, ... */
+  readonly source: string;
+  /** Not read from the job's files. */
+  readonly assumed: boolean;
 }
 
 export interface JobEvaluationView {
@@ -476,6 +489,14 @@ const readRecommendation: Reader<RecommendationView> = record((o, p) => ({
     })))),
   notes: readField(o, 'notes', p, strings(200)),
   assumptions: readField(o, 'assumptions', p, strings(200)),
+  facts: readField(o, 'facts', p, (v, q) =>
+    readArray(v, q, record((f, r) => ({
+      name: readField(f, 'name', r, label),
+      label: readField(f, 'label', r, label),
+      value: readField(f, 'value', r, longText),
+      source: readField(f, 'source', r, longText),
+      assumed: readField(f, 'assumed', r, readBoolean),
+    })), 50)),
   canApply: readField(o, 'canApply', p, readBoolean),
 }));
 

@@ -54,6 +54,7 @@ const EVALUATION: JobEvaluationView = {
     plan: null,
     notes: [],
     assumptions: ['fine-tuning assumed'],
+    facts: [{ name: 'microBatch', label: 'micro-batch', value: '4', source: 'train.json:3:5', assumed: false }],
     canApply: true,
   },
   memory: MEMORY,

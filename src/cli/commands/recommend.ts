@@ -2,7 +2,9 @@ import * as path from 'node:path';
 import { isPriority, PRIORITIES, type Priority } from '../../core/advisor/types';
 import { evaluateJob, type JobEvaluation } from '../../core/evaluate';
 import { ModelConfigNeeded, NEEDS_MODEL_CONFIG, type JobModel, type ModelOrigin } from '../../core/model-source';
+import { describeFact, factAssumptions, JOB_FACT_NAMES, type JobFacts } from '../../core/job-facts';
 import { countParams } from '../../core/models';
+import { unusedFiles } from '../../core/scan';
 import type { ScanJob } from '../../core/scan/results';
 import { InputError } from '../../core/types';
 import { formatBytes, formatCount } from '../../core/units';
@@ -41,7 +43,7 @@ function jobDocument(evaluation: JobEvaluation) {
       warnings: model.warnings,
       notes: jobModel.notes ?? [],
     },
-    facts: result.facts,
+    facts: evaluation.facts,
     recommendations: result.recommendations.map((r) => ({
       optimizer: r.optimizer,
       rank: r.rank,
@@ -56,7 +58,7 @@ function jobDocument(evaluation: JobEvaluation) {
     strategies: result.strategies,
     strategyPlan: result.strategyPlan,
     notes: result.notes,
-    assumptions: [...(jobModel.assumptions ?? []), ...evaluation.jobAssumptions, ...result.assumptions],
+    assumptions: withFactAssumptions([...(jobModel.assumptions ?? []), ...evaluation.jobAssumptions, ...result.assumptions], evaluation.facts),
     baseDtype: result.baseDtype,
     defaults: job.defaults,
     deepspeedAuto: evaluation.autoValues.map((v) => ({ path: v.path, key: v.key, range: v.range, value: v.value, from: v.from })),
@@ -64,6 +66,26 @@ function jobDocument(evaluation: JobEvaluation) {
 }
 
 type JobDoc = ReturnType<typeof jobDocument>;
+
+/** The assumptions list, with each assumed fact whose reason it does not already hold. */
+function withFactAssumptions(assumptions: readonly string[], facts: JobFacts): string[] {
+  const out = [...assumptions];
+  for (const line of factAssumptions(facts)) {
+    const reason = line.slice(line.indexOf(': ') + 2);
+    if (!out.some((a) => a.includes(reason))) out.push(line);
+  }
+  return out;
+}
+
+/** The facts block of the table: one line per fact with its source. */
+function renderFacts(facts: JobFacts): string[] {
+  const lines = ['Facts used (value — source):'];
+  for (const name of JOB_FACT_NAMES) {
+    const f = facts[name];
+    if (f !== undefined) lines.push(`  ${describeFact(name, f)}`);
+  }
+  return lines;
+}
 
 /** A job whose model could not be resolved: no advice, the reason and what was tried. */
 function needsConfigDocument(job: ScanJob, needed: ModelConfigNeeded) {
@@ -108,6 +130,7 @@ function renderJob(doc: JobDoc, top: number): string {
     ]);
   }
   lines.push(table(rows, [true, false, false, true, true, true, false]));
+  lines.push('', ...renderFacts(doc.facts));
   const best = doc.recommendations[0];
   if (best) {
     lines.push('', `Why ${best.optimizer} is first:`);
@@ -127,12 +150,34 @@ function renderJob(doc: JobDoc, top: number): string {
   for (const n of doc.model.notes) lines.push(`model: ${n}`);
   for (const a of doc.deepspeedAuto) if (a.value !== null) lines.push(`auto: ${a.path} "${a.key}" = ${JSON.stringify(a.value)} from ${a.from}`);
   for (const n of doc.notes) lines.push(`note: ${n.text}`);
-  for (const a of doc.assumptions) lines.push(`assumed: ${a}`);
+  // Assumed facts are in the facts block above.
+  const shown = new Set(factAssumptions(doc.facts));
+  for (const a of doc.assumptions) if (!shown.has(a)) lines.push(`assumed: ${a}`);
   return lines.join('\n');
 }
 
 function renderNeeds(doc: NeedsDoc): string {
   return [`== ${doc.source}: ${NEEDS_MODEL_CONFIG}`, `  ${doc.reason}`, '  Point the job at a folder holding its config.json (model_name_or_path, base_model, checkpoint_dir, ...), or allow the Hub with --hub.'].join('\n');
+}
+
+/** "No training jobs found", with what was found and why it formed no job. */
+function noJobsText(unused: readonly { path: string; why: string }[], skipped: number): string {
+  const lines = ['No training jobs found.'];
+  if (unused.length === 0) {
+    lines.push('  No file is a config this tool reads (model config.json, Trainer arguments, DeepSpeed/accelerate, axolotl, torchtune, LLaMA-Factory, Lightning, Hydra, training scripts, launch scripts).');
+  } else {
+    lines.push('  Found, but formed no job:');
+    for (const u of unused) lines.push(`  - ${u.path}: ${u.why}`);
+  }
+  if (skipped > 0) lines.push(`  ${skipped} file(s) were skipped (too large or unreadable; see --max-file-size).`);
+  return lines.join('\n');
+}
+
+/** The CLI flag each override key comes from (`batchSize` → `--batch-size`; LoRA from `--lora-rank`). */
+function flagNames(overrides: Readonly<Record<string, unknown>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const key of Object.keys(overrides)) out[key] = key === 'lora' ? '--lora-rank' : `--${key.replace(/[A-Z]/g, (m) => `-${m.toLowerCase()}`)}`;
+  return out;
 }
 
 /**
@@ -206,12 +251,13 @@ export const recommendCommand: Command = {
     for (const job of jobs) {
       try {
         const jobGpus = gpus ?? (job.settings.gpus === undefined ? detectedCount : undefined);
+        const gpusFrom = gpus !== undefined ? '--gpus' : `${gpuSource}: ${detectedCount ?? ''} GPU(s) on this machine`;
         const evaluation = evaluateJob(job, diskFiles(scan.root), {
           gpuMemoryBytes,
           priority,
           lookup,
-          ...(jobGpus !== undefined ? { gpus: jobGpus } : {}),
-          ...(Object.keys(overrides).length > 0 ? { overrides } : {}),
+          ...(jobGpus !== undefined ? { gpus: jobGpus, gpusFrom } : {}),
+          ...(Object.keys(overrides).length > 0 ? { overrides, overridesFrom: flagNames(overrides) } : {}),
         });
         docs.push(jobDocument(evaluation));
       } catch (e) {
@@ -225,8 +271,10 @@ export const recommendCommand: Command = {
     const incomplete = allErrors.length > 0 || docs.some((d) => d.status !== 'ok');
     const code = incomplete ? EXIT.partial : EXIT.ok;
     const inputs = { target, gpuMemoryBytes, gpuMemorySource: gpuSource, gpus: gpus ?? null, priority, hub: hubDecision(env, consent).allowed, overrides };
+    // With no job, what was found and why it formed none.
+    const unused = docs.length === 0 && allErrors.length === 0 ? unusedFiles(onlyFile === null ? scan.findings : scan.findings.filter((f) => f.path === onlyFile), jobs) : [];
     if (flag<boolean>(args, 'json')) {
-      printJson(io, { inputs, jobs: docs, errors: allErrors });
+      printJson(io, { inputs, jobs: docs, errors: allErrors, ...(docs.length === 0 ? { unused } : {}) });
       return code;
     }
     const top = flag<number>(args, 'top') ?? 8;
@@ -237,7 +285,7 @@ export const recommendCommand: Command = {
       (given.length > 0 ? `\nGiven by hand (replacing the jobs' own values): ${given.join(', ')}` : '');
     const body = docs.length
       ? docs.map((d) => (d.status === 'ok' ? renderJob(d, top) : renderNeeds(d))).join('\n\n')
-      : 'No training jobs found (looked for HF config.json and Trainer arguments JSON).';
+      : noJobsText(unused, scan.skipped.length);
     const errText = allErrors.length ? `\n\nNot evaluated:\n${allErrors.map((e) => `  - ${e.message}`).join('\n')}` : '';
     io.out(`${header}\n\n${body}${errText}\n`);
     return code;

@@ -110,6 +110,7 @@ export function readLightningTrainer(trainer: FieldReader, out: ContributionBuil
   }
   const nodes = trainer.number('num_nodes', { integer: true, min: 1 });
   if (devices !== null) out.set('gpus', devices.count * (nodes?.value ?? 1), devices.range);
+  if (nodes?.value != null) out.set('nodes', nodes.value, nodes.range);
 
   const accum = trainer.number('accumulate_grad_batches', { integer: true, min: 1 });
   if (accum?.value != null) out.set('gradAccum', accum.value, accum.range);
@@ -128,6 +129,7 @@ function readStrategy(trainer: FieldReader, out: ContributionBuilder, links: Lin
     const known = lightningStrategy(read.value);
     if (known !== null) {
       out.set('zeroStage', known.stage, read.range);
+      if (/fsdp/i.test(read.value)) out.set('fsdp', true, read.range);
       out.set('offload', known.offload, read.range);
     }
     return;
@@ -154,7 +156,10 @@ function readStrategy(trainer: FieldReader, out: ContributionBuilder, links: Lin
     const strategy = args?.string('sharding_strategy');
     const stage = strategy?.value != null ? zeroStageOfFsdp(strategy.value) : 3;
     if (stage === null) args?.fail(`'${strategy?.name}' is not an FSDP sharding strategy: "${strategy?.value}"`, (strategy as Read<string>).range);
-    else out.set('zeroStage', stage, (strategy ?? component.target).range);
+    else {
+      out.set('zeroStage', stage, (strategy ?? component.target).range);
+      out.set('fsdp', true, (strategy ?? component.target).range);
+    }
     const offload = args?.boolean('cpu_offload', true);
     if (offload?.value != null) out.set('offload', offload.value ? 'params' : 'none', offload.range);
   }

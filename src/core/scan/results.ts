@@ -58,6 +58,8 @@ export interface ScanJob extends Job {
   readonly autoValues?: readonly AutoValue[];
   /** What the job's files leave open and had to be assumed (a launch script's unset variables, ...). */
   readonly assumptions?: readonly string[];
+  /** The job's launch scripts (their values are what the run uses; facts they give cite them as the launcher). */
+  readonly launchers?: readonly string[];
 }
 
 /** A problem that did not stop the scan (duplicate key, BOM, unresolved reference, ...). */

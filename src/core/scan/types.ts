@@ -50,6 +50,12 @@ export interface TrainingSettings {
   readonly qloraComputeDtype?: FloatDtype;
   readonly gradientCheckpointing?: boolean;
   readonly zeroStage?: 0 | 1 | 2 | 3;
+  /** True when the ZeRO stage comes from FSDP sharding (FSDP1/FSDP2 strategies are accounted as ZeRO stages). */
+  readonly fsdp?: boolean;
+  /** Machines the launch spans (torchrun --nnodes, deepspeed --num_nodes, Lightning num_nodes, SLURM --nodes). */
+  readonly nodes?: number;
+  /** Input image size (timm --img-size / --input-size, a CNN's crop size). */
+  readonly imageSize?: number;
   readonly offload?: 'none' | 'optimizer' | 'params';
   readonly gpus?: number;
   readonly lora?: {

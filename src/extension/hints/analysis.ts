@@ -3,6 +3,7 @@
  * tables, diagnostics keyed by code. Pure: the scan report and the evaluations come in, the hints go
  * out (the providers in ../providers only convert them to VS Code objects).
  */
+import { describeFact, JOB_FACT_NAMES } from '../../core/job-facts';
 import type { AdvisorResult, Reason, Recommendation, StrategyId } from '../../core/advisor/types';
 import type { JobEvaluation } from '../../core/evaluate';
 import type { MemoryBytes } from '../../core/memory/types';
@@ -175,7 +176,10 @@ export function hoverMarkdown(evaluation: JobEvaluation, budget: GpuBudget, t: T
   const cur = evaluation.currentEstimate;
   if (cur !== null) {
     const i = cur.input;
-    lines.push(`**${escapeMarkdown(cur.resolved.spec.name)}** (${code(cur.resolved.spelling)}) · ${t('micro-batch {0} × {1} tokens, {2}, {3} GPU(s)', i.batchSize, i.seqLen, i.precision, i.gpus)}${i.zeroStage > 0 ? ` · ZeRO-${i.zeroStage}` : ''}${i.lora !== null ? ` · ${i.lora.qlora ? 'QLoRA' : 'LoRA'} r=${i.lora.rank}` : ''}`);
+    const shape = evaluation.facts.seqLen === undefined
+      ? t('micro-batch {0} × {1}px images, {2}, {3} GPU(s)', i.batchSize, i.imageSize, i.precision, i.gpus)
+      : t('micro-batch {0} × {1} tokens, {2}, {3} GPU(s)', i.batchSize, i.seqLen, i.precision, i.gpus);
+    lines.push(`**${escapeMarkdown(cur.resolved.spec.name)}** (${code(cur.resolved.spelling)}) · ${shape}${i.zeroStage > 0 ? ` · ZeRO-${i.zeroStage}` : ''}${i.lora !== null ? ` · ${i.lora.qlora ? 'QLoRA' : 'LoRA'} r=${i.lora.rank}` : ''}`);
     lines.push('');
     lines.push(`| ${t('Per GPU')} | ${t('Bytes')} |`, '|---|---:|');
     for (const [label, bytes] of breakdownRows(cur.estimate.bytes, t)) lines.push(`| ${label} | ${formatBytes(bytes)} |`);
@@ -205,6 +209,11 @@ export function hoverMarkdown(evaluation: JobEvaluation, budget: GpuBudget, t: T
   if (result.strategyPlan !== null) {
     lines.push('', `**${t('Memory plan for {0}', result.strategyBase?.optimizer ?? '')}**`);
     for (const s of result.strategyPlan.steps) lines.push(`- ${strategyLabel(s.id, t)}: ${escapeMarkdown(s.text)} → ${formatBytes(s.peakBytes)}`);
+  }
+  lines.push('', `**${t('Facts used and where they come from')}**`);
+  for (const name of JOB_FACT_NAMES) {
+    const fact = evaluation.facts[name];
+    if (fact !== undefined) lines.push(`- ${escapeMarkdown(describeFact(name, fact))}`);
   }
   return lines.join('\n');
 }

@@ -59,6 +59,7 @@ export const EN = {
   planStep: '{text} → {peak}',
   planResult: 'Peak after these steps: {peak} ({fit}).',
   notes: 'Notes',
+  factsTitle: 'Facts used and where they come from',
   assumptions: 'Assumptions',
   moreOptimizers: 'Other optimizers ({count})',
 

@@ -58,6 +58,7 @@ export const ZH_CN: Readonly<Record<MessageKey, string>> = {
   planStep: '{text} → {peak}',
   planResult: '依次采取以上措施后峰值为 {peak}（{fit}）。',
   notes: '说明',
+  factsTitle: '所用的事实及其来源',
   assumptions: '假设',
   moreOptimizers: '其他优化器（{count} 个）',
 

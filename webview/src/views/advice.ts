@@ -117,6 +117,14 @@ export function adviceView(ctx: ViewContext): HTMLElement {
       h('div', { class: 'oa-cards' }, ...rec.ranked.slice(CARDS).map((r) => card(r, rec, ctx, false)))));
   }
   if (rec.notes.length) parts.push(h('details', { 'data-key': 'notes' }, h('summary', {}, t('notes')), h('ul', {}, ...rec.notes.map((n) => h('li', {}, n)))));
+  if (rec.facts.length) {
+    parts.push(h('details', { class: 'oa-facts', 'data-key': 'facts' }, h('summary', {}, t('factsTitle')),
+      h('table', { class: 'oa-kv' },
+        h('tbody', {}, ...rec.facts.map((f) => h('tr', {},
+          h('th', { scope: 'row' }, f.label),
+          h('td', {}, f.value),
+          h('td', { class: f.assumed ? 'oa-muted' : '' }, f.source)))))));
+  }
   if (rec.assumptions.length) parts.push(h('details', { 'data-key': 'assumptions' }, h('summary', {}, t('assumptions')), h('ul', {}, ...rec.assumptions.map((n) => h('li', {}, n)))));
   return h('div', {}, ...parts);
 }

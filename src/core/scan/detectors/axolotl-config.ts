@@ -270,6 +270,7 @@ function readDistributed(reader: FieldReader, out: ContributionBuilder, warnings
       const options = list.value.map((s) => s.toLowerCase());
       const strategy = options.find((o) => zeroStageOfFsdp(o) !== null || o === 'hybrid_shard_zero2');
       if (strategy !== undefined) out.set('zeroStage', zeroStageOfFsdp(strategy) ?? 2, list.range);
+      if (options.length > 0) out.set('fsdp', true, list.range);
       if (options.includes('offload')) out.set('offload', 'params', list.range);
     }
   } else if (fsdp !== undefined && fsdp.kind !== 'null') {
@@ -282,7 +283,10 @@ function readDistributed(reader: FieldReader, out: ContributionBuilder, warnings
       if (typeof read?.value === 'string') {
         const stage = zeroStageOfFsdp(read.value);
         if (stage === null) config.fail(`'${read.name}' is not an FSDP sharding strategy: "${read.value}"`, read.range);
-        else out.set('zeroStage', stage, read.range);
+        else {
+          out.set('zeroStage', stage, read.range);
+          out.set('fsdp', true, read.range);
+        }
       }
     }
     for (const key of ['fsdp_reshard_after_forward', 'reshard_after_forward']) {
