@@ -156,6 +156,10 @@ export interface RankedOptimizerView {
   readonly current: boolean;
   readonly reasons: readonly ReasonView[];
   readonly hyperparameters: HyperparametersView;
+  /** The hyperparameters that are the job's own (its current optimizer keeps them); empty for other optimizers. */
+  readonly own: readonly string[];
+  /** Where a cited rule disagrees with the job's own value: the field and the suggestion in words. */
+  readonly suggestions: readonly { readonly field: string; readonly text: string }[];
   readonly snippets: readonly SnippetView[];
 }
 
@@ -463,6 +467,9 @@ const readRanked: Reader<RankedOptimizerView> = record((o, p) => ({
         readArray(x, t, record((u, w) => ({ title: readField(u, 'title', w, label), url: readField(u, 'url', w, nullableString) })), 50)),
     })), 200)),
   hyperparameters: readField(o, 'hyperparameters', p, readHyper),
+  own: readField(o, 'own', p, strings(20)),
+  suggestions: readField(o, 'suggestions', p, (v, q) =>
+    readArray(v, q, record((x, r) => ({ field: readField(x, 'field', r, label), text: readField(x, 'text', r, longText) })), 20)),
   snippets: readField(o, 'snippets', p, (v, q) => readArray(v, q, readSnippet, 16)),
 }));
 

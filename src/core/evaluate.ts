@@ -8,6 +8,7 @@ import { recommend } from './advisor';
 import type { AdvisorInput, AdvisorResult, Priority, Recommendation } from './advisor/types';
 import { advisorInputForJob } from './job';
 import { jobFacts, type JobFacts } from './job-facts';
+import { keepOwnHyperparameters } from './own-hyperparameters';
 import { resolveEstimateInput } from './memory/defaults';
 import { estimateMemory } from './memory/estimate';
 import type { EstimateInput, LoraConfig, MemoryEstimate } from './memory/types';
@@ -171,7 +172,7 @@ export function evaluateJob(job: ScanJob, files: FileAccess, options: EvaluateOp
   });
   const estimateBase = options.overrides === undefined ? base.estimateBase : applyOverrides(base.estimateBase, options.overrides, model.inventory);
   const input: AdvisorInput = { ...base, estimateBase, current: current.kind === 'resolved' ? current.resolved : null };
-  const result = recommend(input);
+  const result = keepOwnHyperparameters(recommend(input), current.kind === 'resolved' ? current.resolved.id : null, job.settings);
 
   let currentEstimate: CurrentEstimate | null = null;
   let currentEstimateError: string | null = null;

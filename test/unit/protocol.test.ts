@@ -49,6 +49,8 @@ const EVALUATION: JobEvaluationView = {
         lr: 2e-5, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, warmup: { unit: 'ratio', value: 0.03 },
         schedule: { kind: 'cosine', detail: 'cosine decay' }, extra: { amsgrad: false },
       },
+      own: ['lr'],
+      suggestions: [{ field: 'lr', text: '2e-5 instead of 1e-4 — the QLoRA scripts' }],
       snippets: [{ framework: 'pytorch', label: 'PyTorch', language: 'python', code: 'bnb.optim.AdamW8bit(params, lr=2e-5)' }],
     }],
     plan: null,

@@ -4,6 +4,7 @@ import { evaluateJob, type JobEvaluation } from '../../core/evaluate';
 import { ModelConfigNeeded, NEEDS_MODEL_CONFIG, type JobModel, type ModelOrigin } from '../../core/model-source';
 import { describeFact, factAssumptions, JOB_FACT_NAMES, type JobFacts } from '../../core/job-facts';
 import { countParams } from '../../core/models';
+import { isOwnRecommendation } from '../../core/own-hyperparameters';
 import { unusedFiles } from '../../core/scan';
 import type { ScanJob } from '../../core/scan/results';
 import { InputError } from '../../core/types';
@@ -53,6 +54,7 @@ function jobDocument(evaluation: JobEvaluation) {
       score: r.score,
       reasons: r.reasons.map((x) => ({ rule: x.rule, text: x.text, evidence: x.evidence })),
       hyperparameters: r.hyperparameters,
+      ...(isOwnRecommendation(r) ? { own: r.own, suggestions: r.suggestions.map((x) => ({ field: x.field, own: x.own, suggested: x.suggested, reason: x.reason, evidence: x.evidence.map((e) => e.title) })) } : {}),
     })),
     strategyBase: result.strategyBase,
     strategies: result.strategies,
@@ -75,6 +77,18 @@ function withFactAssumptions(assumptions: readonly string[], facts: JobFacts): s
     if (!out.some((a) => a.includes(reason))) out.push(line);
   }
   return out;
+}
+
+function suggestionValue(v: unknown): string {
+  if (typeof v === 'number') return formatNumber(v);
+  if (v === null) return 'none';
+  if (Array.isArray(v)) return `[${v.join(', ')}]`;
+  if (typeof v === 'object') {
+    const o = v as { unit?: string; value?: number; kind?: string; detail?: string };
+    if (o.unit !== undefined) return o.unit === 'ratio' ? `${o.value} of the steps` : `${o.value} ${o.unit}`;
+    if (o.kind !== undefined) return o.detail ? `${o.kind} (${o.detail})` : o.kind;
+  }
+  return String(v);
 }
 
 /** The facts block of the table: one line per fact with its source. */
@@ -121,7 +135,7 @@ function renderJob(doc: JobDoc, top: number): string {
     const hp = r.hyperparameters;
     rows.push([
       String(r.rank),
-      r.optimizer,
+      r.own !== undefined ? `${r.optimizer} (yours)` : r.optimizer,
       r.fits === null ? '?' : r.fits ? 'yes' : 'no',
       r.peakBytes === null ? '—' : formatBytes(r.peakBytes),
       hp.lr === null ? 'relative step' : formatNumber(hp.lr),
@@ -130,6 +144,11 @@ function renderJob(doc: JobDoc, top: number): string {
     ]);
   }
   lines.push(table(rows, [true, false, false, true, true, true, false]));
+  const mine = doc.recommendations.find((r) => r.own !== undefined);
+  if (mine?.own !== undefined) {
+    lines.push('', `Your ${mine.optimizer} settings are kept (${mine.own.length > 0 ? mine.own.join(', ') : 'none written'}; the rest are the advisor's):`);
+    for (const s of mine.suggestions ?? []) lines.push(`  - suggestion: ${s.field} ${suggestionValue(s.suggested)} instead of ${suggestionValue(s.own)} — ${clip(s.reason, 140)} [${s.evidence.join('; ')}]`);
+  }
   lines.push('', ...renderFacts(doc.facts));
   const best = doc.recommendations[0];
   if (best) {

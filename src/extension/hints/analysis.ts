@@ -4,6 +4,7 @@
  * out (the providers in ../providers only convert them to VS Code objects).
  */
 import { describeFact, JOB_FACT_NAMES } from '../../core/job-facts';
+import { isOwnRecommendation, suggestionText } from '../../core/own-hyperparameters';
 import type { AdvisorResult, Reason, Recommendation, StrategyId } from '../../core/advisor/types';
 import type { JobEvaluation } from '../../core/evaluate';
 import type { MemoryBytes } from '../../core/memory/types';
@@ -205,6 +206,16 @@ export function hoverMarkdown(evaluation: JobEvaluation, budget: GpuBudget, t: T
   if (cur !== null && top !== undefined && cur.recommendation.optimizer !== top.optimizer) {
     lines.push('', `**${t('Why {0} ranks {1}', cur.recommendation.optimizer, cur.recommendation.rank)}**`);
     for (const reason of cur.recommendation.reasons.filter((r) => !r.rule.startsWith('hp:'))) lines.push(`- ${code(reason.rule)}: ${escapeMarkdown(reason.text)}`);
+  }
+  const mine = result.recommendations.find(isOwnRecommendation);
+  if (mine !== undefined && mine.own.length > 0) {
+    const hp = mine.hyperparameters;
+    const values: Record<string, string> = {
+      lr: `lr ${hp.lr}`, weightDecay: `weight decay ${hp.weightDecay}`, betas: `betas ${JSON.stringify(hp.betas)}`, eps: `eps ${JSON.stringify(hp.eps)}`,
+      warmup: `warmup ${hp.warmup === null ? 'none' : `${hp.warmup.value} ${hp.warmup.unit}`}`, schedule: `schedule ${hp.schedule.kind}`,
+    };
+    lines.push('', `**${t('Your {0} settings are kept', mine.optimizer)}**: ${escapeMarkdown(mine.own.map((f) => values[f]).join(', '))}`);
+    for (const s of mine.suggestions) lines.push(`- ${t('suggestion')}: ${code(s.field)} ${escapeMarkdown(suggestionText(s))}`);
   }
   if (result.strategyPlan !== null) {
     lines.push('', `**${t('Memory plan for {0}', result.strategyBase?.optimizer ?? '')}**`);

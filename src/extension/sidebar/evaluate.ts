@@ -7,6 +7,7 @@
 import { modelRefText } from '../../core/model-source';
 import { recommend } from '../../core/advisor';
 import { jobAutoValues } from '../../core/evaluate';
+import { isOwnRecommendation, keepOwnHyperparameters, suggestionText } from '../../core/own-hyperparameters';
 import { describeSource, formatFactValue, JOB_FACT_LABELS, JOB_FACT_NAMES, type JobFacts } from '../../core/job-facts';
 import type { AdvisorInput, HyperparameterAdvice, Recommendation } from '../../core/advisor/types';
 import { estimateMemory, resolveEstimateInput } from '../../core/memory';
@@ -204,6 +205,8 @@ export function rankedView(r: Recommendation, current: ResolvedOptimizer | null,
       sources: x.evidence.map((e) => ({ title: e.locator ? `${e.title}, ${e.locator}` : e.title, url: e.url ?? null })),
     })),
     hyperparameters: hyperparametersView(r.hyperparameters),
+    own: isOwnRecommendation(r) ? [...r.own] : [],
+    suggestions: isOwnRecommendation(r) ? r.suggestions.map((s) => ({ field: s.field, text: suggestionText(s) })) : [],
     snippets: [...snippets],
   };
 }
@@ -234,8 +237,8 @@ export function evaluateJob(
   snippets: (id: OptimizerId, h: HyperparameterAdvice) => readonly SnippetView[],
   facts: JobFacts | null = null,
 ): EvaluationParts {
-  const result = recommend(input);
   const current = input.current ?? null;
+  const result = keepOwnHyperparameters(recommend(input), current?.id ?? null, job.settings);
   const counts = countParams(input.model);
   const order = result.recommendations.map((r) => r.optimizer);
   const modelLabel = jobSummary(job).model ?? input.model.architecture;

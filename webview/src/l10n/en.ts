@@ -60,6 +60,8 @@ export const EN = {
   planResult: 'Peak after these steps: {peak} ({fit}).',
   notes: 'Notes',
   factsTitle: 'Facts used and where they come from',
+  yours: 'yours',
+  suggestion: 'suggested: {text}',
   assumptions: 'Assumptions',
   moreOptimizers: 'Other optimizers ({count})',
 

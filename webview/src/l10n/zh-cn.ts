@@ -59,6 +59,8 @@ export const ZH_CN: Readonly<Record<MessageKey, string>> = {
   planResult: '依次采取以上措施后峰值为 {peak}（{fit}）。',
   notes: '说明',
   factsTitle: '所用的事实及其来源',
+  yours: '你的设置',
+  suggestion: '建议：{text}',
   assumptions: '假设',
   moreOptimizers: '其他优化器（{count} 个）',
 
