@@ -121,6 +121,10 @@ export class PythonProgram {
   private readonly assignments = new Map<number, Map<string, Assignment[]>>();
   private readonly imports = new Map<string, string>();
   private readonly argsNames = new Set<string>();
+  /** Functions of this file that return parsed arguments (`return parser.parse_args()`, `return args, text`). */
+  private readonly argsFunctions = new Set<string>();
+  /** Function name -> its scope, for the function that is being read (returns are noted per scope). */
+  private readonly functionScopes = new Map<number, string>();
   private readonly argparseDefaultValues = new Map<string, PyValue | null>();
   private readonly callsByStart = new Map<number, PyCall>();
   /** Class name -> its scope (for `Config().lr` and `cfg.lr` after `cfg = Config()`). */
@@ -205,6 +209,7 @@ export class PythonProgram {
         this.scopes.push({ kind, parent: scope, headerIndent: indent, params: kind === 'def' ? this.readParams(s + 2) : new Map() });
         open.push(id);
         if (kind === 'class' && scope === 0 && this.isName(s + 1)) this.classes.set(this.tokenText(s + 1), id);
+        if (kind === 'def' && this.isName(s + 1)) this.functionScopes.set(id, this.tokenText(s + 1));
       } else {
         // Simple statements separated by `;`.
         let a = first;
@@ -242,6 +247,10 @@ export class PythonProgram {
   }
 
   private readSimpleStatement(s: number, e: number, scope: number): void {
+    if (this.isName(s, 'return')) {
+      this.noteArgsReturn(s + 1, e, scope);
+      return;
+    }
     if (this.isName(s, 'import')) {
       this.readImport(s + 1, e);
       return;
@@ -299,7 +308,11 @@ export class PythonProgram {
     });
   }
 
-  /** `args = parser.parse_args()` (or `args, rest = parser.parse_known_args()`): `args.x` reads argparse defaults. */
+  /**
+   * `args = parser.parse_args()` (or `args, rest = parser.parse_known_args()`), or `args = f()` /
+   * `args, text = f()` where f is a function of this file returning them (timm's `_parse_args`):
+   * `args.x` reads argparse defaults.
+   */
   private notePareArgs(name: string, value: readonly [number, number], tupleSize: number | null): void {
     const [a, b] = value;
     let k = a;
@@ -307,6 +320,27 @@ export class PythonProgram {
     if (!this.isName(k) || !this.isOp(k + 1, '(') || this.closer(k + 1) !== b - 1) return;
     const method = this.tokenText(k);
     if ((method === 'parse_args' && tupleSize === null) || (method === 'parse_known_args' && tupleSize === 2)) this.argsNames.add(name);
+    else if (k === a && this.argsFunctions.has(method)) this.argsNames.add(name);
+  }
+
+  /** `return parser.parse_args(...)`, `return args` or `return args, text` (args parsed) in a function: it returns the arguments. */
+  private noteArgsReturn(s: number, e: number, scope: number): void {
+    const fn = this.functionScopes.get(scope);
+    if (fn === undefined || s >= e) return;
+    let end = e;
+    for (let k = s; k < e; k++) {
+      if (this.isOp(k, ',') && this.tokens[k].depth === this.tokens[s].depth) {
+        end = k;
+        break;
+      }
+    }
+    if (end === s + 1 && this.isName(s) && this.argsNames.has(this.tokenText(s))) {
+      this.argsFunctions.add(fn);
+      return;
+    }
+    let k = s;
+    while (k + 2 < end && this.isName(k) && this.isOp(k + 1, '.')) k += 2;
+    if (this.isName(k) && this.isOp(k + 1, '(') && this.closer(k + 1) === end - 1 && this.tokenText(k) === 'parse_args') this.argsFunctions.add(fn);
   }
 
   private addAssignment(scope: number, name: string, assignment: Assignment): void {
@@ -489,6 +523,20 @@ export class PythonProgram {
       }
       if (dest === undefined || dest === '') continue;
       const def = call.args.find((a) => a.name === 'default');
+      const action = call.args.find((a) => a.name === 'action');
+      if (def === undefined && action?.value.kind === 'string' && (action.value.value === 'store_true' || action.value.value === 'store_false')) {
+        // argparse: store_true defaults to False, store_false to True (the action argument is where it is written).
+        this.argparseDefaultValues.set(dest, { kind: 'bool', value: action.value.value === 'store_false', start: action.start, end: action.end });
+        continue;
+      }
+      const type = call.args.find((a) => a.name === 'type');
+      const typeName = type?.value.kind === 'ref' ? type.value.path : null;
+      if (def !== undefined && def.value.kind === 'string' && (typeName === 'int' || typeName === 'float') && /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(def.value.value.trim())) {
+        // `type=` converts a string default (argparse applies type to string defaults).
+        const n = Number(def.value.value);
+        this.argparseDefaultValues.set(dest, { kind: 'number', value: typeName === 'int' ? Math.trunc(n) : n, raw: def.value.value, start: def.value.start, end: def.value.end });
+        continue;
+      }
       this.argparseDefaultValues.set(dest, def?.value ?? null);
     }
   }

@@ -28,7 +28,11 @@ import {
   PEFT_LORA_R_DEFAULT,
   TIMM_CREATE_OPTIMIZER_POSITIONAL,
   TIMM_CREATE_OPTIMIZER_SOURCE,
+  TIMM_CREATE_LOADER_POSITIONAL,
   TIMM_DEFAULT_OPT,
+  TIMM_OPTIMIZER_KWARGS,
+  TIMM_OPTIMIZER_KWARGS_SOURCE,
+  TIMM_TRAIN_LR_SOURCE,
   TRAINER_ARGUMENT_CLASSES,
   positionalNames,
 } from './script-facts';
@@ -64,7 +68,7 @@ function roleOf(call: PyCall): CallRole | null {
   if (last === 'ModelConfig' && (c === last || c.startsWith('trl.'))) return 'trl-model-config';
   if (/^(lightning|pytorch_lightning|lightning\.pytorch)(\.trainer(\.trainer)?)?\.Trainer$/.test(c)) return 'lightning-trainer';
   if (isModelConstructor(c)) return 'model';
-  if (last === 'DataLoader') return 'dataloader';
+  if (last === 'DataLoader' || c === 'timm.data.create_loader' || c === 'timm.data.loader.create_loader') return 'dataloader';
   if (call.written.endsWith('.compile') && c !== 'torch.compile') return 'keras-compile';
   if (call.written.endsWith('.fit')) return 'keras-fit';
   if (/^torch\.((cuda|cpu|amp)\.)*(amp\.)?autocast$/.test(c) || /^torch\.amp\.autocast_mode\.autocast$/.test(c)) return 'autocast';
@@ -135,7 +139,7 @@ export function readTrainingProgram(program: PythonProgram, path: string, map: R
   if (built !== undefined) {
     const role = roleOf(built);
     if (role === 'optimizer') readOptimizerCall(built, root, out, map);
-    else if (role === 'timm-optimizer') readTimmOptimizer(built, root, out, map);
+    else if (role === 'timm-optimizer') readTimmOptimizer(withTimmOptimizerKwargs(built, program, out.notes), root, out, map);
     else readKerasCompile(built, root, out, map);
     for (const other of optimizers) {
       if (other === built || (roleOf(other) === 'keras-compile' && other.args.some((a) => a.value.kind === 'call' && a.value.call === built))) continue;
@@ -277,6 +281,55 @@ function readOptimizerCall(call: PyCall, root: FieldReader, out: ContributionBui
   readOptimizerArguments(reader, out, new Set(['params']));
 }
 
+/**
+ * `create_optimizer_v2(model, **optimizer_kwargs(cfg=args))`: the call with the `cfg` attributes
+ * optimizer_kwargs passes (opt, lr, weight_decay, momentum) as keywords, read from the argparse
+ * defaults (TIMM_OPTIMIZER_KWARGS_SOURCE). A written keyword wins. When `args.lr` is None, timm's
+ * train.py computes it from `--lr-base` (TIMM_TRAIN_LR_SOURCE): that value is given as the lr.
+ */
+function withTimmOptimizerKwargs(call: PyCall, program: PythonProgram, notes: string[]): PyCall {
+  const kwargs = program.calls.find((c) => LAST(c.callee) === 'optimizer_kwargs' && c.start > call.start && c.end <= call.end);
+  if (kwargs === undefined) return call;
+  const cfg = kwargs.args.find((a) => a.name === 'cfg' || a.name === null);
+  if (cfg === undefined) return call;
+  const base = program.text.slice(cfg.start, cfg.end).trim();
+  if (!/^[A-Za-z_]\w*$/.test(base)) return call;
+  const extra: PyArg[] = [];
+  for (const name of TIMM_OPTIMIZER_KWARGS) {
+    if (call.args.some((a) => a.name === name)) continue;
+    let value = program.resolveArgparse(base, name);
+    if (value === undefined || value === null) continue;
+    if (name === 'lr' && value.kind === 'none') {
+      const computed = timmTrainLr(program, base, value);
+      if (computed !== null) {
+        value = computed.value;
+        notes.push(`learning rate ${computed.value.value} computed as ${TIMM_TRAIN_LR_SOURCE.title} does (${computed.how}), assuming one GPU (the global batch counts every GPU); ${TIMM_OPTIMIZER_KWARGS_SOURCE.title} passes it on`);
+      }
+    }
+    extra.push({ name, value, start: value.start, end: value.end });
+  }
+  return { ...call, args: [...call.args, ...extra] };
+}
+
+/** timm train.py's lr when --lr is unset: lr_base × (batch × grad accumulation / lr_base_size), sqrt-scaled for Ada and LAMB optimizers (one GPU). */
+function timmTrainLr(program: PythonProgram, base: string, unset: PyValue): { value: Extract<PyValue, { kind: 'number' }>; how: string } | null {
+  const num = (name: string): number | null => {
+    const v = program.resolveArgparse(base, name);
+    return v != null && v.kind === 'number' ? v.value : null;
+  };
+  const lrBase = num('lr_base');
+  const size = num('lr_base_size');
+  const batch = num('batch_size');
+  if (lrBase === null || size === null || batch === null || !/lr_base/.test(program.text)) return null;
+  const accum = num('grad_accum_steps') ?? 1;
+  const opt = program.resolveArgparse(base, 'opt');
+  const sqrt = opt != null && opt.kind === 'string' && /ada|lamb/.test(opt.value.toLowerCase());
+  const ratio = (batch * accum) / size;
+  const lr = lrBase * (sqrt ? Math.sqrt(ratio) : ratio);
+  const how = `lr_base ${lrBase} × ${sqrt ? 'sqrt' : ''}(${batch}${accum !== 1 ? ` × ${accum}` : ''} / ${size})`;
+  return { value: { kind: 'number', value: lr, raw: String(lr), start: unset.start, end: unset.end }, how };
+}
+
 /** timm create_optimizer_v2(model, opt='sgd', lr=None, weight_decay=0., momentum=0.9, ...). */
 function readTimmOptimizer(call: PyCall, root: FieldReader, out: ContributionBuilder, map: RangeMapper): void {
   const reader = root.sibling(callNode(call, map, TIMM_CREATE_OPTIMIZER_POSITIONAL), call.written);
@@ -339,7 +392,8 @@ function readBatchSize(candidates: readonly PyCall[], root: FieldReader, out: Co
   const train = withBatch.find((c) => /train/i.test(c.target ?? '') || /train/i.test(c.lineText));
   const shuffled = withBatch.find((c) => c.args.some((a) => a.name === 'shuffle' && a.value.kind === 'bool' && a.value.value));
   const chosen = train ?? shuffled ?? withBatch[0];
-  const reader = root.sibling(callNode(chosen, map, LAST(chosen.callee) === 'DataLoader' ? ['dataset', 'batch_size'] : []), chosen.written);
+  const positional = LAST(chosen.callee) === 'DataLoader' ? ['dataset', 'batch_size'] : LAST(chosen.callee) === 'create_loader' ? TIMM_CREATE_LOADER_POSITIONAL : [];
+  const reader = root.sibling(callNode(chosen, map, positional), chosen.written);
   const batch = reader.number('batch_size', { integer: true, min: 1 });
   if (batch?.value != null) out.set('perDeviceBatchSize', batch.value, batch.range);
 }
@@ -349,6 +403,13 @@ function readPrecisionHints(byRole: ReadonlyMap<CallRole, PyCall[]>, root: Field
   const autocast = byRole.get('autocast')?.[0];
   if (autocast !== undefined) {
     // TORCH_AUTOCAST_SOURCE: without dtype, float16 on CUDA and bfloat16 on the CPU.
+    const enabled = autocast.args.find((a) => a.name === 'enabled')?.value;
+    if (enabled?.kind === 'bool' && !enabled.value) {
+      // autocast(enabled=False) (timm's `enabled=args.amp` with --amp off): no mixed precision.
+      set('fp32', enabled.start, enabled.end);
+      recordCall(root, autocast, map, autocast.callee);
+      return;
+    }
     const dtype = autocast.args.find((a) => a.name === 'dtype')?.value;
     const device = autocast.args.find((a) => a.name === 'device_type' || a.name === null)?.value;
     const cpu = autocast.callee.startsWith('torch.cpu.') || (device?.kind === 'string' && device.value === 'cpu');

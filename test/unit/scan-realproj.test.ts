@@ -1,0 +1,63 @@
+/**
+ * Real projects read statically (issue 11): fixtures in test/fixtures/realproj restate a public
+ * project's structure and values (SOURCE line in each), and the scanner reads what the project's
+ * own code would use, with every value's provenance.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as path from 'node:path';
+import type { JobFacts } from '../../src/core/job-facts';
+import { runCli } from '../../src/cli/main';
+
+const ROOT = path.resolve(__dirname, '..', '..', '..');
+const FIXTURES = 'test/fixtures/realproj';
+
+interface JobDoc {
+  source: string;
+  status: string;
+  facts: JobFacts;
+  assumptions: string[];
+  recommendations: { optimizer: string; own?: string[]; hyperparameters: { lr: number | null; weightDecay: number } }[];
+}
+
+async function recommend(folder: string, ...flags: string[]): Promise<JobDoc[]> {
+  let out = '';
+  let err = '';
+  await runCli(['recommend', `${FIXTURES}/${folder}`, '--gpu-memory', '24GiB', '--json', ...flags], { cwd: ROOT, out: (t) => (out += t), err: (t) => (err += t) });
+  assert.ok(out.length > 0, err);
+  return (JSON.parse(out) as { jobs: JobDoc[] }).jobs;
+}
+
+function fileSource(fact: JobFacts[keyof JobFacts]): { path: string; line: number } {
+  assert.ok(fact !== undefined);
+  const s = fact.source;
+  assert.ok(s.kind === 'file' || s.kind === 'launcher', `read from a file, not ${JSON.stringify(s)}`);
+  return { path: s.path, line: s.range.line };
+}
+
+test('timm train.py: argparse defaults through _parse_args(), optimizer_kwargs(cfg=args), --amp off, the lr from --lr-base', async () => {
+  const [job] = await recommend('timm');
+  assert.equal(job.status, 'ok');
+  const f = job.facts;
+  assert.equal(f.model?.value, 'timm/resnet50');
+  assert.deepEqual(fileSource(f.model), { path: 'train.py', line: 17 });
+  // -b/--batch-size default=128, read through create_loader(batch_size=args.batch_size).
+  assert.equal(f.microBatch?.value, 128);
+  assert.deepEqual(fileSource(f.microBatch), { path: 'train.py', line: 19 });
+  // --amp is store_true: off by default, so autocast(enabled=args.amp) does nothing: fp32.
+  assert.equal(f.precision?.value, 'fp32');
+  // --opt default 'sgd' (timm's sgd is Nesterov momentum), --weight-decay 2e-5.
+  assert.equal(f.optimizer?.value, 'nesterov');
+  assert.equal(f.weightDecay?.value, 2e-5);
+  // --lr default None: train.py computes lr_base 0.1 x 128/256 = 0.05 (linear scaling for SGD), said so.
+  assert.equal(f.lr?.value, 0.05);
+  assert.ok(job.assumptions.some((a) => /learning rate 0\.05 computed as timm train\.py/.test(a) && /one GPU/.test(a)));
+  // A CNN: an image size, no sequence length.
+  assert.equal(f.seqLen, undefined);
+  assert.equal(f.imageSize?.value, 224);
+  // The job keeps its own optimizer and hyperparameters.
+  const mine = job.recommendations.find((r) => r.own !== undefined);
+  assert.equal(mine?.optimizer, 'nesterov');
+  assert.equal(mine?.hyperparameters.lr, 0.05);
+  assert.equal(mine?.hyperparameters.weightDecay, 2e-5);
+});
