@@ -13,6 +13,7 @@ const ROOT = path.resolve(__dirname, '..', '..', '..');
 const FIXTURES = 'test/fixtures/realproj';
 
 interface JobDoc {
+  notModelled: string[];
   source: string;
   status: string;
   facts: JobFacts;
@@ -60,4 +61,34 @@ test('timm train.py: argparse defaults through _parse_args(), optimizer_kwargs(c
   assert.equal(mine?.optimizer, 'nesterov');
   assert.equal(mine?.hyperparameters.lr, 0.05);
   assert.equal(mine?.hyperparameters.weightDecay, 2e-5);
+});
+
+test('LLaMA-Factory QLoRA (quantization_bit: 4, finetuning_type: lora, lora_target: all, cutoff_len)', async () => {
+  const [job] = await recommend('llamafactory-qlora');
+  const f = job.facts;
+  assert.equal(f.adapter?.value, 'qlora');
+  assert.deepEqual(fileSource(f.adapter), { path: 'llama3_lora_sft_otfq.yaml', line: 4 }, 'QLoRA because of quantization_bit: 4');
+  assert.equal(f.loraRank?.value, 8);
+  assert.deepEqual(fileSource(f.loraRank), { path: 'llama3_lora_sft_otfq.yaml', line: 9 });
+  assert.equal(f.seqLen?.value, 2048);
+  assert.deepEqual(fileSource(f.seqLen), { path: 'llama3_lora_sft_otfq.yaml', line: 12 }, 'cutoff_len');
+  assert.equal(f.microBatch?.value, 1);
+  assert.equal(f.gradAccum?.value, 8);
+  assert.equal(f.lr?.value, 1e-4);
+  assert.deepEqual(f.warmup?.value, { unit: 'ratio', value: 0.1 });
+  assert.equal(f.precision?.value, 'bf16-mixed');
+  assert.deepEqual(job.notModelled, []);
+});
+
+test('LLaMA-Factory DPO: LoRA by default, its default rank named, the reference model noted as not modelled', async () => {
+  const [job] = await recommend('llamafactory-dpo');
+  const f = job.facts;
+  assert.equal(f.adapter?.value, 'lora');
+  assert.deepEqual(f.loraRank, { value: 8, source: { kind: 'assumption', reason: "not written: LLaMA-Factory FinetuningArguments's default lora_rank = 8" } });
+  assert.equal(job.notModelled.length, 1);
+  assert.match(job.notModelled[0], /^llama3_lora_dpo\.yaml:5: stage: dpo keeps a reference model/);
+  // The job keeps AdamW at its own lr 5e-6; the LoRA recipe's 2e-4 is a suggestion beside it.
+  const mine = job.recommendations.find((r) => r.own !== undefined) as JobDoc['recommendations'][number] & { suggestions: { field: string; suggested: unknown }[] };
+  assert.equal(mine.hyperparameters.lr, 5e-6);
+  assert.ok(mine.suggestions.some((s) => s.field === 'lr'));
 });

@@ -63,6 +63,7 @@ function jobDocument(evaluation: JobEvaluation) {
     assumptions: withFactAssumptions([...(jobModel.assumptions ?? []), ...evaluation.jobAssumptions, ...result.assumptions], evaluation.facts),
     baseDtype: result.baseDtype,
     defaults: job.defaults,
+    notModelled: job.notModelled ?? [],
     deepspeedAuto: evaluation.autoValues.map((v) => ({ path: v.path, key: v.key, range: v.range, value: v.value, from: v.from })),
   };
 }
@@ -169,6 +170,7 @@ function renderJob(doc: JobDoc, top: number): string {
   for (const n of doc.model.notes) lines.push(`model: ${n}`);
   for (const a of doc.deepspeedAuto) if (a.value !== null) lines.push(`auto: ${a.path} "${a.key}" = ${JSON.stringify(a.value)} from ${a.from}`);
   for (const n of doc.notes) lines.push(`note: ${n.text}`);
+  for (const n of doc.notModelled) lines.push(`not modelled: ${n}`);
   // Assumed facts are in the facts block above.
   const shown = new Set(factAssumptions(doc.facts));
   for (const a of doc.assumptions) if (!shown.has(a)) lines.push(`assumed: ${a}`);

@@ -56,6 +56,28 @@ export interface TrainingSettings {
   readonly nodes?: number;
   /** Input image size (timm --img-size / --input-size, a CNN's crop size). */
   readonly imageSize?: number;
+  /*
+   * Read and passed on for the memory model (issue "Memory the way real recipes run"); until it
+   * models them each one is also a "not modelled" note of the job.
+   */
+  /** Base weights loaded in 8 bits (bitsandbytes LLM.int8: axolotl load_in_8bit, LLaMA-Factory quantization_bit 8). */
+  readonly loadIn8bit?: boolean;
+  /** Modules trained in full beside the LoRA adapters (axolotl lora_modules_to_save, LLaMA-Factory additional_target). */
+  readonly modulesToSave?: readonly string[];
+  /** Several examples packed into one sequence (axolotl sample_packing, torchtune dataset.packed). */
+  readonly samplePacking?: boolean;
+  /** FlashAttention kernels (axolotl flash_attention). */
+  readonly flashAttention?: boolean;
+  /** The optimizer steps inside backward, freeing each gradient at once (torchtune optimizer_in_bwd). */
+  readonly optimizerInBackward?: boolean;
+  /** The loss computed in chunks without the full logits (torchtune CEWithChunkedOutputLoss). */
+  readonly chunkedLoss?: boolean;
+  /** Activations offloaded to the CPU (torchtune enable_activation_offloading). */
+  readonly activationOffload?: boolean;
+  /** torch.compile on (torchtune compile). */
+  readonly compile?: boolean;
+  /** The training stage (LLaMA-Factory stage: pt, sft, rm, ppo, dpo, kto). */
+  readonly trainingStage?: string;
   readonly offload?: 'none' | 'optimizer' | 'params';
   readonly gpus?: number;
   readonly lora?: {

@@ -252,7 +252,7 @@ export function evaluateJob(
       peakBytes: result.strategyPlan.peakBytes,
       fits: result.strategyPlan.fits,
     },
-    notes: result.notes.map((n) => n.text),
+    notes: [...result.notes.map((n) => n.text), ...(job.notModelled ?? []).map((n) => `not modelled: ${n}`)],
     assumptions: [...jobAutoValues(job, input.model).assumptions, ...result.assumptions],
     facts: factViews(facts),
     canApply: job.sources['optimizer'] !== undefined,
