@@ -9,6 +9,7 @@
 import type { AdvisorResult, Warmup } from './advisor/types';
 import type { EstimateInput } from './memory/types';
 import type { JobModel } from './model-source';
+import { countParams } from './models';
 import type { DefaultedSetting, ScanJob } from './scan/results';
 import type { SourceRange } from './scan/types';
 import type { HyperValue } from './types';
@@ -106,6 +107,8 @@ function inputsOf(result: AdvisorResult): { tokens: boolean; images: boolean } {
 }
 
 function defaultReason(d: DefaultedSetting): string {
+  // A value written as null leaves the setting to the tool (torchtune's max_seq_len: null).
+  if (d.value === null) return `${d.key} is null${d.note ? ` (${d.note}; ${d.source.title})` : ` (${d.source.title})`}`;
   const value = Array.isArray(d.value) ? `[${d.value.join(', ')}]` : JSON.stringify(d.value);
   return `not written: ${d.source.title}'s default ${d.key} = ${value}${d.note ? ` (${d.note})` : ''}`;
 }
@@ -158,7 +161,8 @@ export function jobFacts(i: JobFactInputs): JobFacts {
       source: i.modelChosen === true ? { kind: 'given', reason: 'model chosen by the user' } : { kind: 'assumption', reason: 'no file of the job names a model' },
     };
   }
-  const counted = result.facts.params;
+  // The model's own parameters (tied tensors once), as a checkpoint's index counts them: LoRA adapters not included.
+  const counted = countParams(i.model.inventory).total;
   out.parameters = {
     value: counted,
     source:
@@ -211,7 +215,10 @@ export function jobFacts(i: JobFactInputs): JobFacts {
   if (takes.tokens) {
     const seq = e?.seqLen ?? facts.seqLen;
     const reason = seq === 2048 ? "no file states a sequence length: the estimator's default 2048" : `no file states a sequence length: the estimator's default 2048 capped at the model's maximum positions (${seq})`;
-    if (s.seqLen === undefined && job.sources['seqLen'] === undefined && i.given['seqLen'] === undefined) out.seqLen = { value: seq, source: { kind: 'assumption', reason } };
+    const stated = defaulted('seqLen');
+    if (s.seqLen === undefined && job.sources['seqLen'] === undefined && i.given['seqLen'] === undefined) {
+      out.seqLen = { value: seq, source: { kind: 'assumption', reason: stated?.kind === 'assumption' ? `${stated.reason}; ${reason.replace(/^no file states a sequence length: /, 'assumed ')}` : reason } };
+    }
     else put('seqLen', seq, { given: 'seqLen', settings: ['seqLen'] }, reason);
   }
   if (takes.images && e !== null) {

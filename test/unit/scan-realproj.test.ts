@@ -92,3 +92,29 @@ test('LLaMA-Factory DPO: LoRA by default, its default rank named, the reference 
   assert.equal(mine.hyperparameters.lr, 5e-6);
   assert.ok(mine.suggestions.some((s) => s.field === 'lr'));
 });
+
+test('torchtune: max_seq_len null is an assumption that says so; optimizer_in_bwd, chunked loss, activation offloading, compile, packed are "not modelled" notes', async () => {
+  const [job] = await recommend('torchtune-full');
+  const seq = job.facts.seqLen;
+  assert.equal(seq?.source.kind, 'assumption');
+  assert.match((seq?.source as { reason: string }).reason, /^tokenizer\.max_seq_len is null \(torchtune does not truncate/);
+  assert.ok(job.assumptions.some((a) => a.includes('tokenizer.max_seq_len is null')), 'listed among the assumptions');
+  const keys = job.notModelled.map((n) => n.replace(/^[^:]+:\d+: /, '').split(':')[0]);
+  assert.deepEqual(keys.sort(), ['compile', 'dataset.packed', 'enable_activation_offloading', 'loss', 'optimizer_in_bwd']);
+  assert.equal(job.facts.optimizer?.value, 'paged-adamw-8bit');
+  assert.equal(job.facts.lr?.value, 2e-5);
+  assert.equal(job.facts.microBatch?.value, 2);
+});
+
+test('axolotl lora-8b: load_in_8bit, lora_modules_to_save, sample_packing, attn_implementation are passed on as "not modelled" notes', async () => {
+  const [job] = await recommend('axolotl-lora8bit');
+  const keys = job.notModelled.map((n) => n.replace(/^[^:]+:\d+: /, '').split(':')[0]);
+  assert.deepEqual(keys.sort(), ['attn_implementation', 'load_in_8bit', 'lora_modules_to_save', 'sample_packing']);
+  assert.ok(job.notModelled.some((n) => n.startsWith('lora-8b.yml:20: lora_modules_to_save: embed_tokens, lm_head')));
+  assert.equal(job.facts.loraRank?.value, 32);
+  assert.equal(job.facts.optimizer?.value, 'adamw-8bit');
+  assert.equal(job.facts.seqLen?.value, 4096);
+  // The parameter count is the model's own (no adapters): Meta-Llama-3-8B's 8,030,261,248, from a preset standing in for the NousResearch copy.
+  assert.equal(job.facts.parameters?.value, 8_030_261_248);
+  assert.equal(job.facts.parameters?.source.kind, 'assumption');
+});

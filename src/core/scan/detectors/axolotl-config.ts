@@ -77,6 +77,19 @@ export const axolotlConfigDetector: Detector = {
     const seq = reader.number('sequence_len', { integer: true, min: 1 });
     if (seq?.value != null) out.set('seqLen', seq.value, seq.range);
     else if (!reader.has('sequence_len')) out.useDefault(AXOLOTL_CONFIG_DEFAULTS.seqLen, AXOLOTL_CONFIG_SCHEMA);
+    const packing = reader.boolean('sample_packing', true);
+    if (packing?.value === true) {
+      out.set('samplePacking', true, packing.range);
+      out.notModelled.push(`${file.path}:${packing.range.line}: sample_packing: samples are packed to sequence_len (every sequence full length); not modelled beyond the sequence length`);
+    }
+    // `flash_attention: true`, or (newer axolotl) `attn_implementation: flash_attention_2`.
+    const flash = reader.boolean('flash_attention', true);
+    const impl = reader.node('attn_implementation')?.kind === 'string' ? reader.string('attn_implementation') : undefined;
+    const flashAt = flash?.value === true ? flash : typeof impl?.value === 'string' && impl.value.startsWith('flash_attention') ? impl : undefined;
+    if (flashAt !== undefined) {
+      out.set('flashAttention', true, flashAt.range);
+      out.notModelled.push(`${file.path}:${flashAt.range.line}: ${flashAt.name}: FlashAttention kernels (no attention-score matrix, as SDPA); estimated as SDPA`);
+    }
     readCheckpointing(reader, out);
 
     const deepspeed = readDistributed(reader, out, warnings, links);
@@ -348,11 +361,13 @@ function readAdapter(reader: FieldReader, out: ContributionBuilder, warnings: Pa
       return;
     }
   } else if (load8?.value === true) {
-    warnings.push({
-      message: "'load_in_8bit': 8-bit base weights are not represented in the job settings (only 4-bit QLoRA is)",
-      line: load8.range.line,
-      column: load8.range.column,
-    });
+    out.set('loadIn8bit', true, load8.range);
+    out.notModelled.push(`${out.path}:${load8.range.line}: load_in_8bit: the base weights are loaded in 8 bits (LLM.int8); 8-bit weights are not modelled`);
+  }
+  const toSave = reader.node('lora_modules_to_save') !== undefined ? reader.stringList('lora_modules_to_save', true) : undefined;
+  if (toSave?.value != null && toSave.value.length > 0) {
+    out.set('modulesToSave', toSave.value, toSave.range);
+    out.notModelled.push(`${out.path}:${toSave.range.line}: lora_modules_to_save: ${toSave.value.join(', ')} are trained in full beside the adapters; not modelled`);
   }
   const qlora = kind === 'qlora' || load4?.value === true;
   if (qlora && out.settings.loadDtype !== undefined && out.settings.loadDtype !== 'auto') {

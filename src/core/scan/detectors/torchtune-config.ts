@@ -14,7 +14,7 @@
  * resharding after forward) and parameter offload.
  */
 import type { ObjectNode, ParseWarning, ParsedNode } from '../../parse/node';
-import type { FloatDtype, HyperValue, Precision } from '../../types';
+import type { Citation, FloatDtype, HyperValue, Precision } from '../../types';
 import { ContributionBuilder } from '../contribution';
 import type { Detection, Detector, Link, ParsedFile } from '../detector';
 import { FieldReader, type Read } from '../fields';
@@ -31,6 +31,13 @@ import type { ScanFile, SourceRange } from '../types';
 const COMPONENT_TEXT = /_component_\s*:\s*['"]?torchtune\./;
 
 /** `dtype` values of torchtune recipes (training.get_dtype). */
+/** torchtune's tokenizers truncate to max_seq_len only when it is set (None: no truncation). */
+export const TORCHTUNE_TOKENIZER_SOURCE: Citation = {
+  title: 'torchtune tokenizers',
+  url: 'https://github.com/pytorch/torchtune/blob/main/torchtune/modules/transforms/tokenizers/_utils.py',
+  locator: 'tokenize_messages_no_special_tokens: "if max_seq_len is not None: tokenized_messages = truncate(...)" (no truncation when None)',
+};
+
 export const TORCHTUNE_DTYPES: Readonly<Record<string, Precision & FloatDtype>> = { bf16: 'bf16', fp32: 'fp32', fp16: 'fp16' };
 
 function componentOf(node: ParsedNode | undefined): string | null {
@@ -70,10 +77,28 @@ export const torchtuneConfigDetector: Detector = {
     if (accum?.value != null) out.set('gradAccum', accum.value, accum.range);
     const checkpointing = reader.boolean('enable_activation_checkpointing', true);
     if (checkpointing?.value != null) out.set('gradientCheckpointing', checkpointing.value, checkpointing.range);
-    reader.boolean('enable_activation_offloading', true);
+    const offloading = reader.boolean('enable_activation_offloading', true);
+    if (offloading?.value === true) {
+      out.set('activationOffload', true, offloading.range);
+      out.notModelled.push(`${file.path}:${offloading.range.line}: enable_activation_offloading: activations are kept on the CPU between forward and backward; not modelled`);
+    }
     reader.number('epochs', { integer: true, min: 0 });
     reader.number('max_steps_per_epoch', { integer: true, min: 1, nullable: true });
-    reader.boolean('compile', true);
+    const compile = reader.boolean('compile', true);
+    if (compile?.value === true) {
+      out.set('compile', true, compile.range);
+      out.notModelled.push(`${file.path}:${compile.range.line}: compile: torch.compile changes activation memory (fused kernels); not modelled`);
+    }
+    const loss = reader.nested('loss')?.string('_component_');
+    if (typeof loss?.value === 'string' && /Chunked|LinearCrossEntropy/.test(loss.value)) {
+      out.set('chunkedLoss', true, loss.range);
+      out.notModelled.push(`${file.path}:${loss.range.line}: loss: ${loss.value} computes the loss in chunks without the full logits; not modelled`);
+    }
+    const packed = reader.nested('dataset')?.boolean('packed', true);
+    if (packed?.value === true) {
+      out.set('samplePacking', true, packed.range);
+      out.notModelled.push(`${file.path}:${packed.range.line}: dataset.packed: samples are packed to max_seq_len (every sequence full length); not modelled beyond the sequence length`);
+    }
 
     const dtype = reader.string('dtype', true);
     if (typeof dtype?.value === 'string') {
@@ -94,6 +119,10 @@ export const torchtuneConfigDetector: Detector = {
     const tokenizer = reader.nested('tokenizer');
     const seq = tokenizer?.number('max_seq_len', { integer: true, min: 1, nullable: true });
     if (seq?.value != null) out.set('seqLen', seq.value, seq.range);
+    else if (seq !== undefined) {
+      // Written as null: no truncation. Kept as the job's (unknown) value; a launcher override replaces it.
+      out.defaults.push({ setting: 'seqLen', key: 'tokenizer.max_seq_len', value: null, note: "torchtune does not truncate, so sequences are as long as the data's", source: TORCHTUNE_TOKENIZER_SOURCE });
+    }
 
     readFsdp(reader, out);
     const fields = [...reader.fields].sort((a, b) => a.range.line - b.range.line || a.range.column - b.range.column);
@@ -211,7 +240,11 @@ function readOptimizer(reader: FieldReader, out: ContributionBuilder): void {
     }
   }
   if (Object.keys(params).length > 0) out.settings.optimizerParams = params;
-  reader.boolean('optimizer_in_bwd', true);
+  const inBackward = reader.boolean('optimizer_in_bwd', true);
+  if (inBackward?.value === true) {
+    out.set('optimizerInBackward', true, inBackward.range);
+    out.notModelled.push(`${out.path}:${inBackward.range.line}: optimizer_in_bwd: the optimizer steps inside backward and frees each gradient at once; not modelled`);
+  }
 
   const sched = reader.nested('lr_scheduler');
   const schedName = sched?.string('_component_');
