@@ -118,3 +118,47 @@ test('axolotl lora-8b: load_in_8bit, lora_modules_to_save, sample_packing, attn_
   assert.equal(job.facts.parameters?.value, 8_030_261_248);
   assert.equal(job.facts.parameters?.source.kind, 'assumption');
 });
+
+test('a schedule object as the learning rate is read as a schedule (peak, warmup, decay steps), never rejecting the file', async () => {
+  const { scanFiles } = await import('../../src/core/scan');
+  const optax = [
+    'import optax',
+    'from transformers import FlaxAutoModelForCausalLM',
+    'model = FlaxAutoModelForCausalLM.from_pretrained("gpt2")',
+    'lr_schedule = optax.warmup_cosine_decay_schedule(init_value=0.0, peak_value=6e-4, warmup_steps=2000, decay_steps=100000, end_value=6e-5)',
+    'tx = optax.adamw(learning_rate=lr_schedule, b1=0.9, b2=0.95, weight_decay=0.1)',
+  ].join('\n');
+  const a = scanFiles([{ path: 'train.py', text: optax }]);
+  assert.equal(a.findings[0].error, undefined);
+  const s = a.jobs[0].settings;
+  assert.equal(s.learningRate, 6e-4);
+  assert.equal(s.warmupSteps, 2000);
+  assert.equal(s.maxSteps, 100000);
+  assert.equal(s.scheduler, 'cosine');
+  assert.equal(a.jobs[0].sources['learningRate'].range.line, 4, 'the peak_value as written');
+
+  const keras = [
+    'import keras',
+    'schedule = keras.optimizers.schedules.CosineDecay(initial_learning_rate=0.0, decay_steps=10000, warmup_target=1e-3, warmup_steps=500)',
+    'model = keras.applications.ResNet50(weights=None)',
+    'model.compile(optimizer=keras.optimizers.AdamW(learning_rate=schedule, weight_decay=0.05), loss="sparse_categorical_crossentropy")',
+  ].join('\n');
+  const b = scanFiles([{ path: 'train.py', text: keras }]);
+  assert.equal(b.findings[0].error, undefined);
+  assert.equal(b.jobs[0].settings.learningRate, 1e-3, 'warmup_target is the peak');
+  assert.equal(b.jobs[0].settings.warmupSteps, 500);
+
+  // A schedule this reader does not know (a custom class) is a note, not an error.
+  const custom = [
+    'import torch',
+    'class MySchedule:',
+    '    pass',
+    'model = torch.nn.Linear(4, 4)',
+    'opt = torch.optim.AdamW(model.parameters(), lr=MySchedule(), weight_decay=0.01)',
+  ].join('\n');
+  const c = scanFiles([{ path: 'train.py', text: custom }]);
+  assert.equal(c.findings[0].error, undefined);
+  assert.equal(c.jobs[0].settings.learningRate, undefined);
+  assert.equal(c.jobs[0].settings.weightDecay, 0.01);
+  assert.ok((c.jobs[0].assumptions ?? []).some((n) => /the learning rate is a schedule \('MySchedule'\)/.test(n)));
+});

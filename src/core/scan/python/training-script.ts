@@ -36,6 +36,7 @@ import {
   TRAINER_ARGUMENT_CLASSES,
   positionalNames,
 } from './script-facts';
+import { readLrSchedule } from './lr-schedules';
 import { callNode, toNode, type RangeMapper } from './to-node';
 
 type CallRole =
@@ -230,6 +231,12 @@ function readOptimizerArguments(reader: FieldReader, out: ContributionBuilder, s
   for (const key of reader.keys()) {
     if (skip.has(key) || key === '_target_') continue;
     if (key === 'lr' || key === 'learning_rate') {
+      // A schedule object (optax, Keras) or another expression: read as a schedule, never a rejection.
+      const kind = reader.node(key)?.kind;
+      if (kind !== undefined && kind !== 'number' && kind !== 'null') {
+        readLrSchedule(reader, key, out);
+        continue;
+      }
       const lr = reader.number(key, { min: 0 });
       if (lr?.value != null) out.set('learningRate', lr.value, lr.range);
       continue;
