@@ -162,3 +162,37 @@ test('a schedule object as the learning rate is read as a schedule (peak, warmup
   assert.equal(c.jobs[0].settings.weightDecay, 0.01);
   assert.ok((c.jobs[0].assumptions ?? []).some((n) => /the learning rate is a schedule \('MySchedule'\)/.test(n)));
 });
+
+test('transformers run_clm.py: HfArgumentParser dataclasses, TrainingArguments defaults, the launch command\'s flags', async () => {
+  const [job] = await recommend('hf-run-clm');
+  assert.equal(job.status, 'ok');
+  const f = job.facts;
+  assert.equal(f.model?.value, 'openai-community/gpt2');
+  assert.equal(f.model?.source.kind, 'launcher');
+  assert.equal(f.microBatch?.value, 8);
+  assert.deepEqual(fileSource(f.microBatch), { path: 'train.sh', line: 8 });
+  // TrainingArguments parsed from the command line: its dataclass defaults, each named.
+  assert.equal(f.optimizer?.value, 'adamw');
+  assert.match((f.lr?.source as { reason: string }).reason, /TrainingArguments's default learning_rate = 0\.00005/);
+  assert.equal(f.precision?.value, 'fp32');
+});
+
+test('dataclass field defaults are read through HfArgumentParser(...).parse_args_into_dataclasses()', async () => {
+  const { scanFiles } = await import('../../src/core/scan');
+  const text = [
+    'from dataclasses import dataclass, field',
+    'from transformers import AutoModelForCausalLM, HfArgumentParser, TrainingArguments',
+    '@dataclass',
+    'class ModelArguments:',
+    '    model_name_or_path: str = field(default="gpt2", metadata={"help": "model"})',
+    'parser = HfArgumentParser((ModelArguments, TrainingArguments))',
+    'model_args, training_args = parser.parse_args_into_dataclasses()',
+    'model = AutoModelForCausalLM.from_pretrained(model_args.model_name_or_path)',
+  ].join('\n');
+  const report = scanFiles([{ path: 'train.py', text }]);
+  assert.equal(report.jobs.length, 1);
+  const job = report.jobs[0];
+  assert.deepEqual(job.model && job.model.kind === 'hub-id' ? [job.model.id, job.model.range.line] : null, ['gpt2', 5]);
+  assert.equal(job.settings.perDeviceBatchSize, 8, "TrainingArguments' default, since the command line is not known");
+  assert.ok(job.defaults.some((d) => d.setting === 'perDeviceBatchSize' && d.key === 'per_device_train_batch_size'));
+});

@@ -601,11 +601,37 @@ export class PythonProgram {
     let value = this.evaluate(assignment.value[0], assignment.value[1], depth + 1);
     if (assignment.tuple !== undefined) {
       const [index, size] = assignment.tuple;
-      value = value.kind === 'list' && value.items.length === size ? value.items[index] : { kind: 'unknown', start: value.start, end: value.end };
+      value =
+        value.kind === 'list' && value.items.length === size ? value.items[index]
+        : this.parsedDataclass(value, index, depth) ?? { kind: 'unknown', start: value.start, end: value.end };
     }
     this.resolving.delete(assignment);
     this.cache.set(assignment, value);
     return value;
+  }
+
+  /**
+   * `a, b, c = parser.parse_args_into_dataclasses()` (or parse_json_file / parse_yaml_file /
+   * parse_dict) with `parser = HfArgumentParser((A, B, C))`: element `index` is an instance of that
+   * dataclass, read as a call of the class without arguments (its field defaults apply).
+   */
+  private parsedDataclass(value: PyValue, index: number, depth: number): PyValue | null {
+    if (value.kind !== 'call') return null;
+    const m = /^([A-Za-z_]\w*)\.(parse_args_into_dataclasses|parse_json_file|parse_yaml_file|parse_dict)$/.exec(value.call.written);
+    if (m === null) return null;
+    const at = this.tokens.findIndex((t) => t.start >= value.call.calleeStart);
+    const parser = at < 0 ? undefined : this.resolveName(m[1], at, depth + 1);
+    if (parser?.kind !== 'call' || !parser.call.callee.endsWith('HfArgumentParser')) return null;
+    const classes = parser.call.args[0]?.value;
+    const list = classes?.kind === 'list' ? classes.items : classes !== undefined ? [classes] : [];
+    const cls = list[index];
+    if (cls?.kind !== 'ref') return null;
+    const name = cls.path.slice(cls.path.lastIndexOf('.') + 1);
+    const call: PyCall = {
+      callee: cls.path, written: name, calleeStart: cls.start, calleeEnd: cls.end, start: cls.start, end: cls.end,
+      args: [], spread: false, target: null, lineText: '',
+    };
+    return { kind: 'call', call, start: value.start, end: value.end };
   }
 
   /** Token helpers for the expression parser. */
@@ -638,7 +664,13 @@ export class PythonProgram {
     if (keyword !== undefined) return keyword.value;
     const list = this.assignments.get(scope)?.get(attribute);
     const pick = list?.[list.length - 1];
-    return pick !== undefined ? this.valueOf(pick, pick.at, depth) : undefined;
+    if (pick === undefined) return undefined;
+    const value = this.valueOf(pick, pick.at, depth);
+    // A dataclass field: `x: int = field(default=8, metadata=...)` defaults to its `default`.
+    if (value.kind === 'call' && (value.call.callee === 'dataclasses.field' || value.call.callee === 'field')) {
+      return value.call.args.find((a) => a.name === 'default')?.value ?? { kind: 'unknown', start: value.start, end: value.end };
+    }
+    return value;
   }
 }
 

@@ -41,7 +41,7 @@ import { callNode, toNode, type RangeMapper } from './to-node';
 
 type CallRole =
   | 'optimizer' | 'timm-optimizer' | 'keras-compile' | 'trainer-args' | 'trl-model-config' | 'lightning-trainer'
-  | 'model' | 'dataloader' | 'keras-fit' | 'autocast' | 'grad-scaler' | 'accelerator' | 'keras-policy'
+  | 'hf-argument-parser' | 'model' | 'dataloader' | 'keras-fit' | 'autocast' | 'grad-scaler' | 'accelerator' | 'keras-policy'
   | 'checkpointing' | 'lora-config' | 'bnb-config';
 
 const LAST = (callee: string): string => callee.slice(callee.lastIndexOf('.') + 1);
@@ -67,6 +67,7 @@ function roleOf(call: PyCall): CallRole | null {
   if (/^timm\.(optim\.)?(create_optimizer_v2|create_optimizer)$/.test(c) || (last === 'create_optimizer_v2' && !c.includes('.'))) return 'timm-optimizer';
   if (TRAINER_ARGUMENT_CLASSES.has(last) && (c === last || c.startsWith('transformers.') || c.startsWith('trl.'))) return 'trainer-args';
   if (last === 'ModelConfig' && (c === last || c.startsWith('trl.'))) return 'trl-model-config';
+  if (last === 'HfArgumentParser' && (c === last || c.startsWith('transformers.') || c.startsWith('trl.'))) return 'hf-argument-parser';
   if (/^(lightning|pytorch_lightning|lightning\.pytorch)(\.trainer(\.trainer)?)?\.Trainer$/.test(c)) return 'lightning-trainer';
   if (isModelConstructor(c)) return 'model';
   if (last === 'DataLoader' || c === 'timm.data.create_loader' || c === 'timm.data.loader.create_loader') return 'dataloader';
@@ -87,9 +88,17 @@ export function isTrainingProgram(program: PythonProgram): boolean {
   for (const call of program.calls) {
     const role = roleOf(call);
     if (role === 'optimizer' || role === 'timm-optimizer' || role === 'trainer-args') return true;
+    if (role === 'hf-argument-parser' && parsesTrainingArguments(call)) return true;
     if (role === 'keras-compile' && kerasOptimizerSpelling(call) !== null) return true;
   }
   return false;
+}
+
+/** `HfArgumentParser((ModelArguments, DataTrainingArguments, TrainingArguments))`: one of the classes is TrainingArguments (or a TRL config). */
+function parsesTrainingArguments(call: PyCall): boolean {
+  const first = call.args[0]?.value;
+  const items = first?.kind === 'list' ? first.items : first !== undefined ? [first] : [];
+  return items.some((v) => v.kind === 'ref' && TRAINER_ARGUMENT_CLASSES.has(LAST(v.path)));
 }
 
 function kerasOptimizerSpelling(call: PyCall): { value: PyValue & { kind: 'string' } } | null {
@@ -129,6 +138,12 @@ export function readTrainingProgram(program: PythonProgram, path: string, map: R
     readTrainerArguments(root.sibling(merged, call.written), out, warnings, links);
     if (call.spread) warnAt(call.start, call.end, `'${call.written}' also takes **kwargs; settings passed that way are not read`);
     for (const other of trainerArgs.slice(1)) warnAt(other.calleeStart, other.calleeEnd, `another '${other.written}' call; the settings of the first one (line ${map.range(call.start, call.end).line}) are used`);
+  }
+  // HfArgumentParser((..., TrainingArguments)).parse_args_into_dataclasses(): TrainingArguments from the
+  // command line, so its dataclass defaults apply unless a launcher passes the flags.
+  const parsed = calls('hf-argument-parser').find(parsesTrainingArguments);
+  if (trainerArgs.length === 0 && parsed !== undefined) {
+    readTrainerArguments(root.sibling(callNode({ ...parsed, args: [] }, map, []), 'TrainingArguments'), out, warnings, links);
   }
   const lightning = calls('lightning-trainer')[0];
   if (lightning !== undefined) readLightningTrainer(root.sibling(callNode(lightning, map, []), lightning.written), out, warnings, links);
