@@ -196,3 +196,19 @@ test('dataclass field defaults are read through HfArgumentParser(...).parse_args
   assert.equal(job.settings.perDeviceBatchSize, 8, "TrainingArguments' default, since the command line is not known");
   assert.ok(job.defaults.some((d) => d.setting === 'perDeviceBatchSize' && d.key === 'per_device_train_batch_size'));
 });
+
+test('Lightning imagenet example: __init__ defaults reach configure_optimizers, the loader and the model through self', async () => {
+  const [job] = await recommend('lightning-imagenet');
+  assert.equal(job.status, 'ok');
+  const f = job.facts;
+  assert.equal(f.model?.value, 'torchvision/resnet18');
+  assert.deepEqual(fileSource(f.model), { path: 'imagenet.py', line: 22 }, 'arch: str = "resnet18"');
+  assert.equal(f.lr?.value, 0.1);
+  assert.deepEqual(fileSource(f.lr), { path: 'imagenet.py', line: 24 });
+  assert.equal(f.weightDecay?.value, 1e-4);
+  assert.equal(f.microBatch?.value, 256);
+  assert.equal(f.optimizer?.value, 'sgd-momentum');
+  assert.equal(f.seqLen, undefined, 'a CNN has no sequence length');
+  const mine = job.recommendations.find((r) => r.own !== undefined);
+  assert.equal(mine?.hyperparameters.lr, 0.1);
+});

@@ -123,6 +123,8 @@ export class PythonProgram {
   private readonly argsNames = new Set<string>();
   /** Functions of this file that return parsed arguments (`return parser.parse_args()`, `return args, text`). */
   private readonly argsFunctions = new Set<string>();
+  /** Class scope -> `self.x = ...` assignments in its methods (in source order), by attribute. */
+  private readonly selfAssignments = new Map<number, Map<string, Assignment[]>>();
   /** Function name -> its scope, for the function that is being read (returns are noted per scope). */
   private readonly functionScopes = new Map<number, string>();
   private readonly argparseDefaultValues = new Map<string, PyValue | null>();
@@ -289,6 +291,18 @@ export class PythonProgram {
     }
     if (b > a + 1 && this.isName(a) && this.isOp(a + 1, ':')) {
       this.addAssignment(scope, this.tokenText(a), { at, value });
+      return;
+    }
+    // `self.x = ...` in a method: an attribute of the class's instances (Lightning modules keep their
+    // __init__ arguments this way).
+    if (b === a + 3 && this.isName(a, 'self') && this.isOp(a + 1, '.') && this.isName(a + 2)) {
+      const method = this.scopes[scope];
+      if (method?.kind === 'def' && method.parent >= 0 && this.scopes[method.parent].kind === 'class') {
+        let attrs = this.selfAssignments.get(method.parent);
+        if (attrs === undefined) this.selfAssignments.set(method.parent, (attrs = new Map()));
+        const name = this.tokenText(a + 2);
+        attrs.set(name, [...(attrs.get(name) ?? []), { at, value }]);
+      }
       return;
     }
     let x = a;
@@ -571,7 +585,8 @@ export class PythonProgram {
       if (scope.params.has(name)) {
         const def = scope.params.get(name);
         const t = this.tokens[at];
-        return def == null ? { kind: 'unknown', start: t.start, end: t.end } : this.evaluate(def[0], def[1], depth + 1);
+        if (def != null) return this.evaluate(def[0], def[1], depth + 1);
+        return this.onlyCallArgument(s, name, depth) ?? { kind: 'unknown', start: t.start, end: t.end };
       }
       const list = this.assignments.get(s)?.get(name);
       if (list === undefined) continue;
@@ -582,6 +597,34 @@ export class PythonProgram {
       return this.valueOf(pick, at, depth);
     }
     return undefined;
+  }
+
+  /**
+   * A parameter without a default of a module-level function that the file calls exactly once: the
+   * value that call passes (`get_torchvision_model(self.arch)` gives `model_name` the module's arch).
+   */
+  private onlyCallArgument(scope: number, param: string, depth: number): PyValue | undefined {
+    const fn = this.functionScopes.get(scope);
+    if (fn === undefined || this.scopes[scope].parent !== 0 || this.callList === null) return undefined;
+    const sites = this.callList.filter((c) => c.written === fn);
+    if (sites.length !== 1 || sites[0].spread || depth > 20) return undefined;
+    const names = [...this.scopes[scope].params.keys()];
+    const index = names.indexOf(param);
+    const args = sites[0].args;
+    const arg = args.find((a) => a.name === param) ?? args.filter((a) => a.name === null)[index];
+    return arg?.value;
+  }
+
+  /**
+   * `self.x` used in a method: the first `self.x = ...` of the class (its __init__ comes first),
+   * evaluated where it is written (so `self.lr = lr` gives __init__'s default for `lr`).
+   */
+  resolveSelf(attribute: string, at: number, depth: number): PyValue | undefined {
+    let s = this.lines[this.tokenLine[at]]?.scope ?? 0;
+    while (s > 0 && this.scopes[s].kind !== 'class') s = this.scopes[s].parent;
+    if (s <= 0) return undefined;
+    const pick = this.selfAssignments.get(s)?.get(attribute)?.[0];
+    return pick === undefined ? undefined : this.valueOf(pick, pick.at, depth);
   }
 
   /** `args.lr` when `args` holds parse_args() and `--lr` has a default. */
@@ -844,6 +887,10 @@ class ExpressionParser {
     if (parts.length === 2) {
       const fromArgs = this.p.resolveArgparse(parts[0], parts[1]);
       if (fromArgs !== undefined) return fromArgs ?? { kind: 'unknown', start: t.start, end };
+      if (parts[0] === 'self') {
+        const own = this.p.resolveSelf(parts[1], from, this.depth + 1);
+        if (own !== undefined) return own;
+      }
       const base = this.p.resolveName(parts[0], from, this.depth);
       if (base !== undefined) return this.p.resolveAttribute(base, parts[1], this.depth + 1) ?? { kind: 'unknown', start: t.start, end };
     }
