@@ -211,4 +211,8 @@ test('Lightning imagenet example: __init__ defaults reach configure_optimizers, 
   assert.equal(f.seqLen, undefined, 'a CNN has no sequence length');
   const mine = job.recommendations.find((r) => r.own !== undefined);
   assert.equal(mine?.hyperparameters.lr, 0.1);
+  // LightningCLI(trainer_defaults={"devices": 1, ...}) and no precision: the Trainer's "32-true", named.
+  assert.deepEqual(fileSource(f.gpus), { path: 'imagenet.py', line: 49 });
+  assert.equal(f.precision?.value, 'fp32');
+  assert.match((f.precision?.source as { reason: string }).reason, /Lightning Trainer, precision's default precision = "fp32" \(Trainer\(precision="32-true"\) by default\)/);
 });

@@ -11,7 +11,7 @@ import type { ParseWarning } from '../parse/node';
 import type { ContributionBuilder } from './contribution';
 import type { Link } from './detector';
 import type { FieldReader, Read } from './fields';
-import { lightningDeviceCount, lightningPrecision, lightningStrategy } from './lightning-facts';
+import { LIGHTNING_PRECISION_SOURCE, lightningDeviceCount, lightningPrecision, lightningStrategy } from './lightning-facts';
 import { zeroStageOfFsdp } from './sharding';
 import type { SourceRange } from './types';
 
@@ -97,6 +97,9 @@ export function readLightningTrainer(trainer: FieldReader, out: ContributionBuil
     }
   } else if (precisionNode !== undefined && precisionNode.kind !== 'null') {
     trainer.fail(`'${trainer.nameOf('precision')}' must be a string such as "bf16-mixed"`, precisionNode.range);
+  } else if (precisionNode === undefined) {
+    // Not written: the Trainer's default, "32-true" (fp32 weights and compute).
+    out.useDefault({ setting: 'precision', key: 'precision', value: 'fp32', note: 'Trainer(precision="32-true") by default' }, LIGHTNING_PRECISION_SOURCE);
   }
 
   const devicesNode = trainer.node('devices');

@@ -41,7 +41,7 @@ import { callNode, toNode, type RangeMapper } from './to-node';
 
 type CallRole =
   | 'optimizer' | 'timm-optimizer' | 'keras-compile' | 'trainer-args' | 'trl-model-config' | 'lightning-trainer'
-  | 'hf-argument-parser' | 'model' | 'dataloader' | 'keras-fit' | 'autocast' | 'grad-scaler' | 'accelerator' | 'keras-policy'
+  | 'hf-argument-parser' | 'lightning-cli' | 'model' | 'dataloader' | 'keras-fit' | 'autocast' | 'grad-scaler' | 'accelerator' | 'keras-policy'
   | 'checkpointing' | 'lora-config' | 'bnb-config';
 
 const LAST = (callee: string): string => callee.slice(callee.lastIndexOf('.') + 1);
@@ -69,6 +69,7 @@ function roleOf(call: PyCall): CallRole | null {
   if (last === 'ModelConfig' && (c === last || c.startsWith('trl.'))) return 'trl-model-config';
   if (last === 'HfArgumentParser' && (c === last || c.startsWith('transformers.') || c.startsWith('trl.'))) return 'hf-argument-parser';
   if (/^(lightning|pytorch_lightning|lightning\.pytorch)(\.trainer(\.trainer)?)?\.Trainer$/.test(c)) return 'lightning-trainer';
+  if (/^(lightning|pytorch_lightning|lightning\.pytorch)\.(utilities\.)?cli\.LightningCLI$/.test(c)) return 'lightning-cli';
   if (isModelConstructor(c)) return 'model';
   if (last === 'DataLoader' || c === 'timm.data.create_loader' || c === 'timm.data.loader.create_loader') return 'dataloader';
   if (call.written.endsWith('.compile') && c !== 'torch.compile') return 'keras-compile';
@@ -147,6 +148,12 @@ export function readTrainingProgram(program: PythonProgram, path: string, map: R
   }
   const lightning = calls('lightning-trainer')[0];
   if (lightning !== undefined) readLightningTrainer(root.sibling(callNode(lightning, map, []), lightning.written), out, warnings, links);
+  else {
+    // LightningCLI(Model, trainer_defaults={...}): the Trainer the CLI builds, with those defaults (a config file or flags may change them).
+    const cli = calls('lightning-cli')[0];
+    const defaults = cli === undefined ? undefined : root.sibling(callNode(cli, map, ['model_class', 'datamodule_class']), cli.written).nested('trainer_defaults');
+    if (defaults !== undefined) readLightningTrainer(defaults, out, warnings, links);
+  }
 
   // 2. An optimizer built in the program replaces the Trainer's.
   const optimizers = [...calls('optimizer'), ...calls('timm-optimizer'), ...calls('keras-compile').filter((c) => kerasOptimizerSpelling(c) !== null)]
