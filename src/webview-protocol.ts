@@ -157,6 +157,10 @@ export interface RankedOptimizerView {
   readonly current: boolean;
   readonly reasons: readonly ReasonView[];
   readonly hyperparameters: HyperparametersView;
+  /** The hyperparameters that are the job's own (its current optimizer keeps them); empty for other optimizers. */
+  readonly own: readonly string[];
+  /** Where a cited rule disagrees with the job's own value: the field and the suggestion in words. */
+  readonly suggestions: readonly { readonly field: string; readonly text: string }[];
   readonly snippets: readonly SnippetView[];
 }
 
@@ -175,8 +179,21 @@ export interface RecommendationView {
   readonly plan: StrategyPlanView | null;
   readonly notes: readonly string[];
   readonly assumptions: readonly string[];
+  /** Each fact the advice uses with its source (core/job-facts.ts), in JOB_FACT_NAMES order. */
+  readonly facts: readonly FactView[];
   /** The job's files can be rewritten by the quick fix (an optimizer setting was found). */
   readonly canApply: boolean;
+}
+
+export interface FactView {
+  /** The fact's name (JOB_FACT_NAMES). */
+  readonly name: string;
+  readonly label: string;
+  readonly value: string;
+  /** Where it comes from: `path:line:column`, `launcher ...`, `assumed: reason`, ... */
+  readonly source: string;
+  /** Not read from the job's files. */
+  readonly assumed: boolean;
 }
 
 export interface JobEvaluationView {
@@ -459,6 +476,9 @@ const readRanked: Reader<RankedOptimizerView> = record((o, p) => ({
         readArray(x, t, record((u, w) => ({ title: readField(u, 'title', w, label), url: readField(u, 'url', w, nullableString) })), 50)),
     })), 200)),
   hyperparameters: readField(o, 'hyperparameters', p, readHyper),
+  own: readField(o, 'own', p, strings(20)),
+  suggestions: readField(o, 'suggestions', p, (v, q) =>
+    readArray(v, q, record((x, r) => ({ field: readField(x, 'field', r, label), text: readField(x, 'text', r, longText) })), 20)),
   snippets: readField(o, 'snippets', p, (v, q) => readArray(v, q, readSnippet, 16)),
 }));
 
@@ -485,6 +505,14 @@ const readRecommendation: Reader<RecommendationView> = record((o, p) => ({
     })))),
   notes: readField(o, 'notes', p, strings(200)),
   assumptions: readField(o, 'assumptions', p, strings(200)),
+  facts: readField(o, 'facts', p, (v, q) =>
+    readArray(v, q, record((f, r) => ({
+      name: readField(f, 'name', r, label),
+      label: readField(f, 'label', r, label),
+      value: readField(f, 'value', r, longText),
+      source: readField(f, 'source', r, longText),
+      assumed: readField(f, 'assumed', r, readBoolean),
+    })), 50)),
   canApply: readField(o, 'canApply', p, readBoolean),
 }));
 

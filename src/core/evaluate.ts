@@ -7,6 +7,8 @@
 import { recommend } from './advisor';
 import type { AdvisorInput, AdvisorResult, Priority, Recommendation } from './advisor/types';
 import { advisorInputForJob } from './job';
+import { jobFacts, type JobFacts } from './job-facts';
+import { keepOwnHyperparameters } from './own-hyperparameters';
 import { resolveEstimateInput } from './memory/defaults';
 import { estimateMemory } from './memory/estimate';
 import type { EstimateInput, LoraConfig, MemoryEstimate } from './memory/types';
@@ -89,6 +91,10 @@ export interface EvaluateOptions {
   readonly lookup?: ModelLookup;
   /** Estimator inputs given by hand (CLI job flags, the sidebar's toggles): they replace the job's own. */
   readonly overrides?: EstimateOverrides;
+  /** Where `gpus` comes from when it is given ("--gpus", "nvidia-smi: 2 GPUs"); reported as its source. */
+  readonly gpusFrom?: string;
+  /** How the overrides were given, by key (`batchSize`: "--batch-size"); default "given by hand". */
+  readonly overridesFrom?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -140,6 +146,8 @@ export interface JobEvaluation {
   readonly autoValues: readonly AutoValue[];
   /** What the job's files leave open and the evaluation had to assume (unresolved "auto", ...). */
   readonly jobAssumptions: readonly string[];
+  /** Each fact the advice uses with its source (job-facts.ts). */
+  readonly facts: JobFacts;
 }
 
 /**
@@ -164,7 +172,7 @@ export function evaluateJob(job: ScanJob, files: FileAccess, options: EvaluateOp
   });
   const estimateBase = options.overrides === undefined ? base.estimateBase : applyOverrides(base.estimateBase, options.overrides, model.inventory);
   const input: AdvisorInput = { ...base, estimateBase, current: current.kind === 'resolved' ? current.resolved : null };
-  const result = recommend(input);
+  const result = keepOwnHyperparameters(recommend(input), current.kind === 'resolved' ? current.resolved.id : null, job.settings);
 
   let currentEstimate: CurrentEstimate | null = null;
   let currentEstimateError: string | null = null;
@@ -186,5 +194,30 @@ export function evaluateJob(job: ScanJob, files: FileAccess, options: EvaluateOp
     }
   }
   const { autoValues, assumptions: jobAssumptions } = jobAutoValues(job, model.inventory);
-  return { job, model, input, result, current, currentEstimate, currentEstimateError, autoValues, jobAssumptions };
+  const given: Record<string, string> = {};
+  for (const [key, value] of Object.entries(options.overrides ?? {})) if (value !== undefined) given[key] = options.overridesFrom?.[key] ?? 'given by hand';
+  if (options.gpus !== undefined) given['gpus'] = options.gpusFrom ?? 'given by hand';
+  const facts = jobFacts({
+    job,
+    model,
+    result,
+    estimate: currentEstimate?.input ?? sharedEstimateInput(input, model.inventory, result),
+    given,
+    currentOptimizer: current.kind === 'resolved' ? { id: current.resolved.id, spelling: current.resolved.spelling } : null,
+    modelChosen: options.model !== undefined && job.model === null,
+  });
+  return { job, model, input, result, current, currentEstimate, currentEstimateError, autoValues, jobAssumptions, facts };
+}
+
+/** The estimator settings every candidate shares (the optimizer does not change them), or null when they cannot be resolved. */
+function sharedEstimateInput(input: AdvisorInput, model: ModelInventory, result: AdvisorResult): EstimateInput | null {
+  const first = result.recommendations[0];
+  const optimizer = first === undefined ? undefined : resolveOptimizer(first.optimizer);
+  if (optimizer === undefined) return null;
+  try {
+    return resolveEstimateInput({ ...input.estimateBase, model, optimizer, hyperparameters: {} });
+  } catch (e) {
+    if (e instanceof InputError) return null;
+    throw e;
+  }
 }

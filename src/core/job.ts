@@ -69,6 +69,7 @@ export function jobEstimateBase(job: ScanJob, model: ModelInventory, opts: JobOp
   put('batchSize', s.perDeviceBatchSize);
   put('gradAccum', s.gradAccum);
   put('seqLen', s.seqLen);
+  put('imageSize', s.imageSize);
   put('precision', s.precision);
   put('loadDtype', s.loadDtype);
   put('gradientCheckpointing', s.gradientCheckpointing);

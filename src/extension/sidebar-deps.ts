@@ -169,6 +169,11 @@ export class ExtensionSidebarDeps implements SidebarDeps, vscode.Disposable {
     return entry.outcome.evaluation.input;
   }
 
+  jobFacts(jobId: string) {
+    const entry = this.services.service.entries().find((e) => e.job.id === jobId);
+    return entry?.outcome.kind === 'evaluated' ? entry.outcome.evaluation.facts : null;
+  }
+
   snippets(optimizer: OptimizerId, hyperparameters: HyperparameterAdvice) {
     return toSnippetViews(snippetsFor(optimizer, hyperparameters));
   }

@@ -69,13 +69,14 @@ test('default trajectory settings: the top three ranked plus the current optimiz
   const ranked = (id: string, rank: number, current = false): RankedOptimizerView => ({
     optimizer: id, name: id, rank, tier: 'ok', fits: true, peakBytes: 1, score: 0, current, reasons: [],
     hyperparameters: { lr: 1e-3, betas: null, eps: null, weightDecay: 0, warmup: null, schedule: { kind: 'constant', detail: '' }, extra: {} },
+    own: [], suggestions: [],
     snippets: [],
   });
   const evaluation = {
     recommendation: {
       jobId: 'a', model: { label: 'm', family: 'llama', params: 1, trainableParams: 1 }, budget: null,
       ranked: [ranked('lion', 1), ranked('adamw-8bit', 2), ranked('adafactor', 3), ranked('sgd', 4), ranked('adamw', 5, true)],
-      plan: null, notes: [], assumptions: [], canApply: true,
+      plan: null, notes: [], assumptions: [], facts: [], canApply: true,
     },
     memory: { jobId: 'a', toggles: { precision: 'fp32' as const, batchSize: 1, seqLen: null, gradientCheckpointing: false, loadDtype: null, adapter: 'none' as const, loraRank: 8, zeroStage: 0 as const, offload: 'none' as const, gpus: 1 }, budgetBytes: null, bars: [], notes: [] },
   };

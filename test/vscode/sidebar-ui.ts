@@ -102,7 +102,7 @@ interface CliRecommendation {
 interface CliJob {
   source: string;
   model: { source: { kind: string; location: string }; params: number; trainableParams: number };
-  facts: { seqLen: number; gpus: number; precision: string; zeroStage: number };
+  facts: { seqLen: { value: number }; gpus: { value: number }; precision: { value: string }; zeroStage: { value: number } };
   recommendations: CliRecommendation[];
   strategyPlan: { steps: { text: string; peakBytes: number }[]; peakBytes: number; fits: boolean | null } | null;
 }
@@ -385,8 +385,8 @@ test('the gradient-checkpointing toggle changes the bars to the CLI estimator\'s
   // with --gradient-checkpointing; the job's own optimizer by its spelling (its hyperparameters are the user's).
   const s = scan.settings;
   const flags = [
-    '--batch-size', String(s.perDeviceBatchSize ?? 1), '--grad-accum', String(s.gradAccum ?? 1), '--seq-len', String(job.facts.seqLen),
-    '--precision', job.facts.precision, '--zero-stage', String(job.facts.zeroStage), '--gpus', String(job.facts.gpus),
+    '--batch-size', String(s.perDeviceBatchSize ?? 1), '--grad-accum', String(s.gradAccum ?? 1), '--seq-len', String(job.facts.seqLen.value),
+    '--precision', job.facts.precision.value, '--zero-stage', String(job.facts.zeroStage.value), '--gpus', String(job.facts.gpus.value),
     '--gpu-memory', GPU_MEMORY, '--gradient-checkpointing', '--json',
   ];
   const spelling = (id: string): string => (s.optimizer !== undefined && resolveOptimizer(s.optimizer)?.id === id ? s.optimizer : id);

@@ -2,7 +2,10 @@ import * as path from 'node:path';
 import { isPriority, PRIORITIES, type Priority } from '../../core/advisor/types';
 import { evaluateJob, type JobEvaluation } from '../../core/evaluate';
 import { ModelConfigNeeded, NEEDS_MODEL_CONFIG, type JobModel, type ModelOrigin } from '../../core/model-source';
+import { describeFact, factAssumptions, JOB_FACT_NAMES, type JobFacts } from '../../core/job-facts';
 import { countParams } from '../../core/models';
+import { isOwnRecommendation } from '../../core/own-hyperparameters';
+import { unusedFiles } from '../../core/scan';
 import type { ScanJob } from '../../core/scan/results';
 import { InputError } from '../../core/types';
 import { formatBytes, formatCount } from '../../core/units';
@@ -41,7 +44,7 @@ function jobDocument(evaluation: JobEvaluation) {
       warnings: model.warnings,
       notes: jobModel.notes ?? [],
     },
-    facts: result.facts,
+    facts: evaluation.facts,
     recommendations: result.recommendations.map((r) => ({
       optimizer: r.optimizer,
       rank: r.rank,
@@ -52,20 +55,54 @@ function jobDocument(evaluation: JobEvaluation) {
       measured: r.measured,
       reasons: r.reasons.map((x) => ({ rule: x.rule, text: x.text, evidence: x.evidence })),
       hyperparameters: r.hyperparameters,
+      ...(isOwnRecommendation(r) ? { own: r.own, suggestions: r.suggestions.map((x) => ({ field: x.field, own: x.own, suggested: x.suggested, reason: x.reason, evidence: x.evidence.map((e) => e.title) })) } : {}),
     })),
     strategyBase: result.strategyBase,
     strategies: result.strategies,
     strategyPlan: result.strategyPlan,
     notes: result.notes,
     ranking: result.ranking,
-    assumptions: [...(jobModel.assumptions ?? []), ...evaluation.jobAssumptions, ...result.assumptions],
+    assumptions: withFactAssumptions([...(jobModel.assumptions ?? []), ...evaluation.jobAssumptions, ...result.assumptions], evaluation.facts),
     baseDtype: result.baseDtype,
     defaults: job.defaults,
+    notModelled: job.notModelled ?? [],
     deepspeedAuto: evaluation.autoValues.map((v) => ({ path: v.path, key: v.key, range: v.range, value: v.value, from: v.from })),
   };
 }
 
 type JobDoc = ReturnType<typeof jobDocument>;
+
+/** The assumptions list, with each assumed fact whose reason it does not already hold. */
+function withFactAssumptions(assumptions: readonly string[], facts: JobFacts): string[] {
+  const out = [...assumptions];
+  for (const line of factAssumptions(facts)) {
+    const reason = line.slice(line.indexOf(': ') + 2);
+    if (!out.some((a) => a.includes(reason))) out.push(line);
+  }
+  return out;
+}
+
+function suggestionValue(v: unknown): string {
+  if (typeof v === 'number') return formatNumber(v);
+  if (v === null) return 'none';
+  if (Array.isArray(v)) return `[${v.join(', ')}]`;
+  if (typeof v === 'object') {
+    const o = v as { unit?: string; value?: number; kind?: string; detail?: string };
+    if (o.unit !== undefined) return o.unit === 'ratio' ? `${o.value} of the steps` : `${o.value} ${o.unit}`;
+    if (o.kind !== undefined) return o.detail ? `${o.kind} (${o.detail})` : o.kind;
+  }
+  return String(v);
+}
+
+/** The facts block of the table: one line per fact with its source. */
+function renderFacts(facts: JobFacts): string[] {
+  const lines = ['Facts used (value — source):'];
+  for (const name of JOB_FACT_NAMES) {
+    const f = facts[name];
+    if (f !== undefined) lines.push(`  ${describeFact(name, f)}`);
+  }
+  return lines;
+}
 
 /** A job whose model could not be resolved: no advice, the reason and what was tried. */
 function needsConfigDocument(job: ScanJob, needed: ModelConfigNeeded) {
@@ -101,7 +138,7 @@ function renderJob(doc: JobDoc, top: number): string {
     const hp = r.hyperparameters;
     rows.push([
       String(r.rank),
-      r.optimizer,
+      r.own !== undefined ? `${r.optimizer} (yours)` : r.optimizer,
       r.fits === null ? '?' : r.fits ? 'yes' : 'no',
       r.peakBytes === null ? '—' : formatBytes(r.peakBytes),
       hp.lr === null ? 'relative step' : formatNumber(hp.lr),
@@ -113,6 +150,12 @@ function renderJob(doc: JobDoc, top: number): string {
   }
   lines.push(table(rows, [true, false, false, true, true, true, true, true, false]));
   lines.push(`ranking: ${doc.ranking.text}`);
+  const mine = doc.recommendations.find((r) => r.own !== undefined);
+  if (mine?.own !== undefined) {
+    lines.push('', `Your ${mine.optimizer} settings are kept (${mine.own.length > 0 ? mine.own.join(', ') : 'none written'}; the rest are the advisor's):`);
+    for (const s of mine.suggestions ?? []) lines.push(`  - suggestion: ${s.field} ${suggestionValue(s.suggested)} instead of ${suggestionValue(s.own)} — ${clip(s.reason, 140)} [${s.evidence.join('; ')}]`);
+  }
+  lines.push('', ...renderFacts(doc.facts));
   const best = doc.recommendations[0];
   if (best) {
     lines.push('', `Why ${best.optimizer} is first:`);
@@ -138,12 +181,35 @@ function renderJob(doc: JobDoc, top: number): string {
   for (const n of doc.model.notes) lines.push(`model: ${n}`);
   for (const a of doc.deepspeedAuto) if (a.value !== null) lines.push(`auto: ${a.path} "${a.key}" = ${JSON.stringify(a.value)} from ${a.from}`);
   for (const n of doc.notes) lines.push(`note: ${n.text}`);
-  for (const a of doc.assumptions) lines.push(`assumed: ${a}`);
+  for (const n of doc.notModelled) lines.push(`not modelled: ${n}`);
+  // Assumed facts are in the facts block above.
+  const shown = new Set(factAssumptions(doc.facts));
+  for (const a of doc.assumptions) if (!shown.has(a)) lines.push(`assumed: ${a}`);
   return lines.join('\n');
 }
 
 function renderNeeds(doc: NeedsDoc): string {
   return [`== ${doc.source}: ${NEEDS_MODEL_CONFIG}`, `  ${doc.reason}`, '  Point the job at a folder holding its config.json (model_name_or_path, base_model, checkpoint_dir, ...), or allow the Hub with --hub.'].join('\n');
+}
+
+/** "No training jobs found", with what was found and why it formed no job. */
+function noJobsText(unused: readonly { path: string; why: string }[], skipped: number): string {
+  const lines = ['No training jobs found.'];
+  if (unused.length === 0) {
+    lines.push('  No file is a config this tool reads (model config.json, Trainer arguments, DeepSpeed/accelerate, axolotl, torchtune, LLaMA-Factory, Lightning, Hydra, training scripts, launch scripts).');
+  } else {
+    lines.push('  Found, but formed no job:');
+    for (const u of unused) lines.push(`  - ${u.path}: ${u.why}`);
+  }
+  if (skipped > 0) lines.push(`  ${skipped} file(s) were skipped (too large or unreadable; see --max-file-size).`);
+  return lines.join('\n');
+}
+
+/** The CLI flag each override key comes from (`batchSize` → `--batch-size`; LoRA from `--lora-rank`). */
+function flagNames(overrides: Readonly<Record<string, unknown>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const key of Object.keys(overrides)) out[key] = key === 'lora' ? '--lora-rank' : `--${key.replace(/[A-Z]/g, (m) => `-${m.toLowerCase()}`)}`;
+  return out;
 }
 
 /**
@@ -219,12 +285,13 @@ export const recommendCommand: Command = {
     for (const job of jobs) {
       try {
         const jobGpus = gpus ?? (job.settings.gpus === undefined ? detectedCount : undefined);
+        const gpusFrom = gpus !== undefined ? '--gpus' : `${gpuSource}: ${detectedCount ?? ''} GPU(s) on this machine`;
         const evaluation = evaluateJob(job, diskFiles(scan.root), {
           gpuMemoryBytes,
           priority,
           lookup,
-          ...(jobGpus !== undefined ? { gpus: jobGpus } : {}),
-          ...(Object.keys(overrides).length > 0 ? { overrides } : {}),
+          ...(jobGpus !== undefined ? { gpus: jobGpus, gpusFrom } : {}),
+          ...(Object.keys(overrides).length > 0 ? { overrides, overridesFrom: flagNames(overrides) } : {}),
         });
         docs.push(jobDocument(evaluation));
       } catch (e) {
@@ -238,8 +305,10 @@ export const recommendCommand: Command = {
     const incomplete = allErrors.length > 0 || docs.some((d) => d.status !== 'ok');
     const code = incomplete ? EXIT.partial : EXIT.ok;
     const inputs = { target, gpuMemoryBytes, gpuMemorySource: gpuSource, gpus: gpus ?? null, priority, hub: hubDecision(env, consent).allowed, overrides };
+    // With no job, what was found and why it formed none.
+    const unused = docs.length === 0 && allErrors.length === 0 ? unusedFiles(onlyFile === null ? scan.findings : scan.findings.filter((f) => f.path === onlyFile), jobs) : [];
     if (flag<boolean>(args, 'json')) {
-      printJson(io, { inputs, jobs: docs, errors: allErrors });
+      printJson(io, { inputs, jobs: docs, errors: allErrors, ...(docs.length === 0 ? { unused } : {}) });
       return code;
     }
     const top = flag<number>(args, 'top') ?? 8;
@@ -252,7 +321,7 @@ export const recommendCommand: Command = {
       ? docs.map((d) => (d.status === 'ok' ? renderJob(d, top) : renderNeeds(d))).join('\n\n')
       : jobs.length > 0
         ? 'No job could be evaluated (see below).'
-        : 'No training jobs found (looked for HF config.json and Trainer arguments JSON).';
+        : noJobsText(unused, scan.skipped.length);
     const errText = allErrors.length ? `\n\nNot evaluated:\n${allErrors.map((e) => `  - ${e.message}`).join('\n')}` : '';
     printHuman(io, `${header}\n\n${body}${errText}\n`);
     return code;

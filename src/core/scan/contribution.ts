@@ -35,6 +35,8 @@ export class ContributionBuilder {
   runsHfTrainer = false;
   /** What the file leaves open (a launch script's unset variables, ...), as assumption texts. */
   readonly notes: string[] = [];
+  /** Fields read whose memory effect is not modelled (passed on as notes, never dropped). */
+  readonly notModelled: string[] = [];
 
   constructor(readonly path: string) {}
 
@@ -87,6 +89,7 @@ export class ContributionBuilder {
       ...(this.deepspeedAutos.length > 0 ? { deepspeedAutos: [...this.deepspeedAutos] } : {}),
       ...(this.runsHfTrainer ? { runsHfTrainer: true } : {}),
       ...(this.notes.length > 0 ? { notes: [...this.notes] } : {}),
+      ...(this.notModelled.length > 0 ? { notModelled: [...this.notModelled] } : {}),
     };
   }
 }

@@ -84,6 +84,8 @@ export interface Contribution {
   readonly runsHfTrainer?: boolean;
   /** What the file leaves open and the job must assume (a launch script's unset variables, ...). */
   readonly notes?: readonly string[];
+  /** Fields read whose memory effect is not modelled, as "not modelled" notes (`key: what it does`). */
+  readonly notModelled?: readonly string[];
 }
 
 export interface FindingError {

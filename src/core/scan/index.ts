@@ -9,3 +9,4 @@ export { peftDefaultLoraTargets, PEFT_LORA_TARGETS, PEFT_LORA_TARGETS_SOURCE } f
 export { TRAINER_DEFAULTS, TRAINING_ARGUMENTS_SOURCE } from './hf-defaults';
 export { isHubRepoId } from './jobs';
 export * from './types';
+export { unusedFiles, type UnusedFile } from './unused-files';

@@ -413,6 +413,8 @@ function finishJob(draft: JobDraft, warn: (warning: ScanWarning) => void): ScanJ
   const optimizerEcosystem = ecosystemOfOptimizer(members, writtenBy, defaults);
   const autoValues = fillAutos(members, settings, sources, defaults);
   const notes = members.flatMap((m) => m.detection.contribution.notes ?? []);
+  const launchers = members.filter((m) => m.detection.role === 'launcher').map((m) => m.path);
+  const notModelled = members.flatMap((m) => m.detection.contribution.notModelled ?? []);
   // The Trainer fills the DeepSpeed optimizer's "auto" params: they are the optimizer's params.
   const optimizerFile = sources['optimizer']?.path;
   for (const v of autoValues) {
@@ -434,6 +436,8 @@ function finishJob(draft: JobDraft, warn: (warning: ScanWarning) => void): ScanJ
     ...(optimizerEcosystem !== undefined ? { optimizerEcosystem } : {}),
     autoValues,
     ...(notes.length > 0 ? { assumptions: notes } : {}),
+    ...(launchers.length > 0 ? { launchers } : {}),
+    ...(notModelled.length > 0 ? { notModelled } : {}),
   };
 }
 

@@ -11,7 +11,7 @@ import type { ParseWarning } from '../parse/node';
 import type { ContributionBuilder } from './contribution';
 import type { Link } from './detector';
 import type { FieldReader, Read } from './fields';
-import { lightningDeviceCount, lightningPrecision, lightningStrategy } from './lightning-facts';
+import { LIGHTNING_PRECISION_SOURCE, lightningDeviceCount, lightningPrecision, lightningStrategy } from './lightning-facts';
 import { zeroStageOfFsdp } from './sharding';
 import type { SourceRange } from './types';
 
@@ -97,6 +97,9 @@ export function readLightningTrainer(trainer: FieldReader, out: ContributionBuil
     }
   } else if (precisionNode !== undefined && precisionNode.kind !== 'null') {
     trainer.fail(`'${trainer.nameOf('precision')}' must be a string such as "bf16-mixed"`, precisionNode.range);
+  } else if (precisionNode === undefined) {
+    // Not written: the Trainer's default, "32-true" (fp32 weights and compute).
+    out.useDefault({ setting: 'precision', key: 'precision', value: 'fp32', note: 'Trainer(precision="32-true") by default' }, LIGHTNING_PRECISION_SOURCE);
   }
 
   const devicesNode = trainer.node('devices');
@@ -110,6 +113,7 @@ export function readLightningTrainer(trainer: FieldReader, out: ContributionBuil
   }
   const nodes = trainer.number('num_nodes', { integer: true, min: 1 });
   if (devices !== null) out.set('gpus', devices.count * (nodes?.value ?? 1), devices.range);
+  if (nodes?.value != null) out.set('nodes', nodes.value, nodes.range);
 
   const accum = trainer.number('accumulate_grad_batches', { integer: true, min: 1 });
   if (accum?.value != null) out.set('gradAccum', accum.value, accum.range);
@@ -128,6 +132,7 @@ function readStrategy(trainer: FieldReader, out: ContributionBuilder, links: Lin
     const known = lightningStrategy(read.value);
     if (known !== null) {
       out.set('zeroStage', known.stage, read.range);
+      if (/fsdp/i.test(read.value)) out.set('fsdp', true, read.range);
       out.set('offload', known.offload, read.range);
     }
     return;
@@ -154,7 +159,10 @@ function readStrategy(trainer: FieldReader, out: ContributionBuilder, links: Lin
     const strategy = args?.string('sharding_strategy');
     const stage = strategy?.value != null ? zeroStageOfFsdp(strategy.value) : 3;
     if (stage === null) args?.fail(`'${strategy?.name}' is not an FSDP sharding strategy: "${strategy?.value}"`, (strategy as Read<string>).range);
-    else out.set('zeroStage', stage, (strategy ?? component.target).range);
+    else {
+      out.set('zeroStage', stage, (strategy ?? component.target).range);
+      out.set('fsdp', true, (strategy ?? component.target).range);
+    }
     const offload = args?.boolean('cpu_offload', true);
     if (offload?.value != null) out.set('offload', offload.value ? 'params' : 'none', offload.range);
   }

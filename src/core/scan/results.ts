@@ -60,6 +60,10 @@ export interface ScanJob extends Job {
   readonly autoValues?: readonly AutoValue[];
   /** What the job's files leave open and had to be assumed (a launch script's unset variables, ...). */
   readonly assumptions?: readonly string[];
+  /** The job's launch scripts (their values are what the run uses; facts they give cite them as the launcher). */
+  readonly launchers?: readonly string[];
+  /** Fields the job's files set whose memory effect is not modelled (`path:line: key: what it does`). */
+  readonly notModelled?: readonly string[];
 }
 
 /** A problem that did not stop the scan (duplicate key, BOM, unresolved reference, ...). */

@@ -23,6 +23,7 @@ import {
   TRL_MODEL_CONFIG_SOURCE,
   type TrainerDefault,
 } from './hf-defaults';
+import { isLlamaFactoryConfig, readLlamaFactory } from './llamafactory';
 import type { SourceRange, TrainingSettings } from './types';
 
 /**
@@ -69,6 +70,7 @@ export function readTrainerArguments(reader: FieldReader, out: ContributionBuild
   readModelReference(reader, out, links);
   readSeqLen(reader, out);
   readLora(reader, out, warnings);
+  if (isLlamaFactoryConfig(reader)) readLlamaFactory(reader, out);
   readModelDtype(reader, out, warnings);
 }
 

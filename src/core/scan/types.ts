@@ -51,6 +51,24 @@ export interface TrainingSettings {
   readonly qloraComputeDtype?: FloatDtype;
   readonly gradientCheckpointing?: boolean;
   readonly zeroStage?: 0 | 1 | 2 | 3;
+  /** True when the ZeRO stage comes from FSDP sharding (FSDP1/FSDP2 strategies are accounted as ZeRO stages). */
+  readonly fsdp?: boolean;
+  /** Machines the launch spans (torchrun --nnodes, deepspeed --num_nodes, Lightning num_nodes, SLURM --nodes). */
+  readonly nodes?: number;
+  /** Input image size (timm --img-size / --input-size, a CNN's crop size). */
+  readonly imageSize?: number;
+  /*
+   * Read and passed on; the memory model does not use them (each one is also a "not modelled" note of
+   * the job where it changes memory).
+   */
+  /** Several examples packed into one sequence (axolotl sample_packing, torchtune dataset.packed). */
+  readonly samplePacking?: boolean;
+  /** FlashAttention kernels (axolotl flash_attention). */
+  readonly flashAttention?: boolean;
+  /** torch.compile on (torchtune compile). */
+  readonly compile?: boolean;
+  /** The training stage (LLaMA-Factory stage: pt, sft, rm, ppo, dpo, kto). */
+  readonly trainingStage?: string;
   readonly offload?: 'none' | 'optimizer' | 'params';
   readonly gpus?: number;
   readonly lora?: {

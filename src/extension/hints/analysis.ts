@@ -3,6 +3,8 @@
  * tables, diagnostics keyed by code. Pure: the scan report and the evaluations come in, the hints go
  * out (the providers in ../providers only convert them to VS Code objects).
  */
+import { describeFact, JOB_FACT_NAMES } from '../../core/job-facts';
+import { isOwnRecommendation, suggestionText } from '../../core/own-hyperparameters';
 import type { AdvisorResult, Reason, Recommendation, StrategyId } from '../../core/advisor/types';
 import type { JobEvaluation } from '../../core/evaluate';
 import type { MemoryBytes } from '../../core/memory/types';
@@ -189,7 +191,10 @@ export function hoverMarkdown(evaluation: JobEvaluation, budget: GpuBudget, t: T
   const cur = evaluation.currentEstimate;
   if (cur !== null) {
     const i = cur.input;
-    lines.push(`**${escapeMarkdown(cur.resolved.spec.name)}** (${code(cur.resolved.spelling)}) · ${t('micro-batch {0} × {1} tokens, {2}, {3} GPU(s)', i.batchSize, i.seqLen, i.precision, i.gpus)}${i.zeroStage > 0 ? ` · ZeRO-${i.zeroStage}` : ''}${i.lora !== null ? ` · ${i.lora.qlora ? 'QLoRA' : 'LoRA'} r=${i.lora.rank}` : ''}`);
+    const shape = evaluation.facts.seqLen === undefined
+      ? t('micro-batch {0} × {1}px images, {2}, {3} GPU(s)', i.batchSize, i.imageSize, i.precision, i.gpus)
+      : t('micro-batch {0} × {1} tokens, {2}, {3} GPU(s)', i.batchSize, i.seqLen, i.precision, i.gpus);
+    lines.push(`**${escapeMarkdown(cur.resolved.spec.name)}** (${code(cur.resolved.spelling)}) · ${shape}${i.zeroStage > 0 ? ` · ZeRO-${i.zeroStage}` : ''}${i.lora !== null ? ` · ${i.lora.qlora ? 'QLoRA' : 'LoRA'} r=${i.lora.rank}` : ''}`);
     lines.push('');
     lines.push(`| ${t('Per GPU')} | ${t('Bytes')} |`, '|---|---:|');
     for (const [label, bytes] of breakdownRows(cur.estimate.bytes, t)) lines.push(`| ${label} | ${formatBytes(bytes)} |`);
@@ -216,9 +221,24 @@ export function hoverMarkdown(evaluation: JobEvaluation, budget: GpuBudget, t: T
     lines.push('', `**${t('Why {0} ranks {1}', cur.recommendation.optimizer, cur.recommendation.rank)}**`);
     for (const reason of cur.recommendation.reasons.filter((r) => !r.rule.startsWith('hp:'))) lines.push(`- ${code(reason.rule)}: ${escapeMarkdown(reason.text)}`);
   }
+  const mine = result.recommendations.find(isOwnRecommendation);
+  if (mine !== undefined && mine.own.length > 0) {
+    const hp = mine.hyperparameters;
+    const values: Record<string, string> = {
+      lr: `lr ${hp.lr}`, weightDecay: `weight decay ${hp.weightDecay}`, betas: `betas ${JSON.stringify(hp.betas)}`, eps: `eps ${JSON.stringify(hp.eps)}`,
+      warmup: `warmup ${hp.warmup === null ? 'none' : `${hp.warmup.value} ${hp.warmup.unit}`}`, schedule: `schedule ${hp.schedule.kind}`,
+    };
+    lines.push('', `**${t('Your {0} settings are kept', mine.optimizer)}**: ${escapeMarkdown(mine.own.map((f) => values[f]).join(', '))}`);
+    for (const s of mine.suggestions) lines.push(`- ${t('suggestion')}: ${code(s.field)} ${escapeMarkdown(suggestionText(s))}`);
+  }
   if (result.strategyPlan !== null) {
     lines.push('', `**${t('Memory plan for {0}', result.strategyBase?.optimizer ?? '')}**`);
     for (const s of result.strategyPlan.steps) lines.push(`- ${strategyLabel(s.id, t)}: ${escapeMarkdown(s.text)} → ${formatBytes(s.peakBytes)}`);
+  }
+  lines.push('', `**${t('Facts used and where they come from')}**`);
+  for (const name of JOB_FACT_NAMES) {
+    const fact = evaluation.facts[name];
+    if (fact !== undefined) lines.push(`- ${escapeMarkdown(describeFact(name, fact))}`);
   }
   return lines.join('\n');
 }

@@ -184,7 +184,7 @@ export class SidebarController {
     const job = (await this.deps.listJobs()).find((j) => j.id === jobId);
     if (!job) throw new InputError(`job '${jobId}' is no longer in the workspace; scan again`);
     const input = await this.deps.advisorInput(jobId);
-    const parts = evaluateJob(job, input, this.deps.gpuBudget(), (id, h) => this.deps.snippets(id, h));
+    const parts = evaluateJob(job, input, this.deps.gpuBudget(), (id, h) => this.deps.snippets(id, h), this.deps.jobFacts?.(jobId) ?? null);
     const entry: JobCache = { job, input, parts };
     this.cache.set(jobId, entry);
     return entry;

@@ -6,6 +6,7 @@
  * shapes structurally, and tests pass plain objects.
  */
 import type { AdvisorInput, HyperparameterAdvice } from '../../core/advisor/types';
+import type { JobFacts } from '../../core/job-facts';
 import type { OptimizerId } from '../../core/optimizers/types';
 import type { ScanJob } from '../../core/scan/results';
 import type { GpuBudgetView, SnippetView, TraceProblemName } from '../../webview-protocol';
@@ -93,6 +94,8 @@ export interface SidebarDeps {
    * with a clear message when the job cannot be evaluated (no model, unknown optimizer, ...).
    */
   advisorInput(jobId: string): Promise<AdvisorInput>;
+  /** The job's facts with their sources (core evaluateJob's `facts`); null when the job was not evaluated. */
+  jobFacts?(jobId: string): JobFacts | null;
   /** Copyable snippets for the optimizer with the advised hyperparameters (the same generator as the Recommend command). */
   snippets(optimizer: OptimizerId, hyperparameters: HyperparameterAdvice): readonly SnippetView[];
   /**

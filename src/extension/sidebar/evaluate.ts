@@ -7,6 +7,8 @@
 import { modelRefText } from '../../core/model-source';
 import { recommend } from '../../core/advisor';
 import { jobAutoValues } from '../../core/evaluate';
+import { isOwnRecommendation, keepOwnHyperparameters, suggestionText } from '../../core/own-hyperparameters';
+import { describeSource, formatFactValue, JOB_FACT_LABELS, JOB_FACT_NAMES, type JobFacts } from '../../core/job-facts';
 import type { AdvisorInput, HyperparameterAdvice, Recommendation } from '../../core/advisor/types';
 import { estimateMemory, resolveEstimateInput } from '../../core/memory';
 import type { EstimateInput, LoraConfig } from '../../core/memory/types';
@@ -18,7 +20,7 @@ import { peftDefaultLoraTargets } from '../../core/scan';
 import type { ScanJob } from '../../core/scan/results';
 import { InputError } from '../../core/types';
 import type {
-  EstimateToggles, GpuBudgetView, HyperparametersView, JobSummary, MemoryBarView, MemoryView, RankedOptimizerView,
+  EstimateToggles, FactView, GpuBudgetView, HyperparametersView, JobSummary, MemoryBarView, MemoryView, RankedOptimizerView,
   RecommendationView, SnippetFramework, SnippetView,
 } from '../../webview-protocol';
 
@@ -207,6 +209,8 @@ export function rankedView(r: Recommendation, current: ResolvedOptimizer | null,
       })),
     ],
     hyperparameters: hyperparametersView(r.hyperparameters),
+    own: isOwnRecommendation(r) ? [...r.own] : [],
+    suggestions: isOwnRecommendation(r) ? r.suggestions.map((s) => ({ field: s.field, text: suggestionText(s) })) : [],
     snippets: [...snippets],
   };
 }
@@ -220,15 +224,25 @@ export interface EvaluationParts {
   readonly advice: ReadonlyMap<OptimizerId, HyperparameterAdvice>;
 }
 
-/** Recommendation and memory bars for a job with its own settings. */
+/** The facts as the sidebar lists them: label, value and source in words. */
+export function factViews(facts: JobFacts | null): FactView[] {
+  if (facts === null) return [];
+  return JOB_FACT_NAMES.flatMap((name) => {
+    const f = facts[name];
+    return f === undefined ? [] : [{ name, label: JOB_FACT_LABELS[name], value: formatFactValue(f), source: describeSource(f.source), assumed: f.source.kind === 'assumption' }];
+  });
+}
+
+/** Recommendation and memory bars for a job with its own settings; `facts` are the job's facts with their sources (core evaluateJob). */
 export function evaluateJob(
   job: ScanJob,
   input: AdvisorInput,
   budget: GpuBudgetView | null,
   snippets: (id: OptimizerId, h: HyperparameterAdvice) => readonly SnippetView[],
+  facts: JobFacts | null = null,
 ): EvaluationParts {
-  const result = recommend(input);
   const current = input.current ?? null;
+  const result = keepOwnHyperparameters(recommend(input), current?.id ?? null, job.settings);
   const counts = countParams(input.model);
   const order = result.recommendations.map((r) => r.optimizer);
   const modelLabel = jobSummary(job).model ?? input.model.architecture;
@@ -242,8 +256,9 @@ export function evaluateJob(
       peakBytes: result.strategyPlan.peakBytes,
       fits: result.strategyPlan.fits,
     },
-    notes: result.notes.map((n) => n.text),
+    notes: [...result.notes.map((n) => n.text), ...(job.notModelled ?? []).map((n) => `not modelled: ${n}`)],
     assumptions: [...jobAutoValues(job, input.model).assumptions, ...result.assumptions],
+    facts: factViews(facts),
     canApply: job.sources['optimizer'] !== undefined,
   };
   const advice = new Map(result.recommendations.map((r) => [r.optimizer, r.hyperparameters] as const));

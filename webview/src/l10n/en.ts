@@ -59,6 +59,9 @@ export const EN = {
   planStep: '{text} → {peak}',
   planResult: 'Peak after these steps: {peak} ({fit}).',
   notes: 'Notes',
+  factsTitle: 'Facts used and where they come from',
+  yours: 'yours',
+  suggestion: 'suggested: {text}',
   assumptions: 'Assumptions',
   moreOptimizers: 'Other optimizers ({count})',
 

@@ -58,6 +58,9 @@ export const ZH_CN: Readonly<Record<MessageKey, string>> = {
   planStep: '{text} → {peak}',
   planResult: '依次采取以上措施后峰值为 {peak}（{fit}）。',
   notes: '说明',
+  factsTitle: '所用的事实及其来源',
+  yours: '你的设置',
+  suggestion: '建议：{text}',
   assumptions: '假设',
   moreOptimizers: '其他优化器（{count} 个）',
 

@@ -41,9 +41,17 @@ function hyperTable(r: RankedOptimizerView, t: Translator): HTMLElement {
     [t('schedule'), hp.schedule.detail || hp.schedule.kind],
     ...Object.entries(hp.extra).map(([k, v]): [string, string] => [k, hyperValueText(v)]),
   ];
+  // The job's own values are marked, with a cited rule's suggestion beside them (never replacing them).
+  const ownKeys: Record<string, string> = { [t('lr')]: 'lr', [t('betas')]: 'betas', [t('eps')]: 'eps', [t('weightDecay')]: 'weightDecay', [t('warmup')]: 'warmup', [t('schedule')]: 'schedule' };
+  const cell = (k: string, v: string): HTMLElement => {
+    const field = ownKeys[k];
+    const mine = field !== undefined && r.own.includes(field);
+    const suggestion = field === undefined ? undefined : r.suggestions.find((s) => s.field === field);
+    return h('td', {}, v, mine ? badge(t('yours')) : null, suggestion ? h('div', { class: 'oa-muted' }, t('suggestion', { text: suggestion.text })) : null);
+  };
   return h('table', { class: 'oa-kv' },
     h('caption', { class: 'oa-visually-hidden' }, `${t('hyperparameters')}: ${r.name}`),
-    h('tbody', {}, ...rows.map(([k, v]) => h('tr', {}, h('th', { scope: 'row' }, k), h('td', {}, v)))));
+    h('tbody', {}, ...rows.map(([k, v]) => h('tr', {}, h('th', { scope: 'row' }, k), cell(k, v)))));
 }
 
 function reasonsList(r: RankedOptimizerView): HTMLElement {
@@ -117,6 +125,14 @@ export function adviceView(ctx: ViewContext): HTMLElement {
       h('div', { class: 'oa-cards' }, ...rec.ranked.slice(CARDS).map((r) => card(r, rec, ctx, false)))));
   }
   if (rec.notes.length) parts.push(h('details', { 'data-key': 'notes' }, h('summary', {}, t('notes')), h('ul', {}, ...rec.notes.map((n) => h('li', {}, n)))));
+  if (rec.facts.length) {
+    parts.push(h('details', { class: 'oa-facts', 'data-key': 'facts' }, h('summary', {}, t('factsTitle')),
+      h('table', { class: 'oa-kv' },
+        h('tbody', {}, ...rec.facts.map((f) => h('tr', {},
+          h('th', { scope: 'row' }, f.label),
+          h('td', {}, f.value),
+          h('td', { class: f.assumed ? 'oa-muted' : '' }, f.source)))))));
+  }
   if (rec.assumptions.length) parts.push(h('details', { 'data-key': 'assumptions' }, h('summary', {}, t('assumptions')), h('ul', {}, ...rec.assumptions.map((n) => h('li', {}, n)))));
   return h('div', {}, ...parts);
 }

@@ -77,6 +77,19 @@ export const axolotlConfigDetector: Detector = {
     const seq = reader.number('sequence_len', { integer: true, min: 1 });
     if (seq?.value != null) out.set('seqLen', seq.value, seq.range);
     else if (!reader.has('sequence_len')) out.useDefault(AXOLOTL_CONFIG_DEFAULTS.seqLen, AXOLOTL_CONFIG_SCHEMA);
+    const packing = reader.boolean('sample_packing', true);
+    if (packing?.value === true) {
+      out.set('samplePacking', true, packing.range);
+      out.notModelled.push(`${file.path}:${packing.range.line}: sample_packing: samples are packed to sequence_len (every sequence full length); not modelled beyond the sequence length`);
+    }
+    // `flash_attention: true`, or (newer axolotl) `attn_implementation: flash_attention_2`.
+    const flash = reader.boolean('flash_attention', true);
+    const impl = reader.node('attn_implementation')?.kind === 'string' ? reader.string('attn_implementation') : undefined;
+    const flashAt = flash?.value === true ? flash : typeof impl?.value === 'string' && impl.value.startsWith('flash_attention') ? impl : undefined;
+    if (flashAt !== undefined) {
+      out.set('flashAttention', true, flashAt.range);
+      out.notModelled.push(`${file.path}:${flashAt.range.line}: ${flashAt.name}: FlashAttention kernels (no attention-score matrix, as SDPA); estimated as SDPA`);
+    }
     readCheckpointing(reader, out);
 
     const deepspeed = readDistributed(reader, out, warnings, links);
@@ -271,6 +284,7 @@ function readDistributed(reader: FieldReader, out: ContributionBuilder, warnings
       const options = list.value.map((s) => s.toLowerCase());
       const strategy = options.find((o) => zeroStageOfFsdp(o) !== null || o === 'hybrid_shard_zero2');
       if (strategy !== undefined) out.set('zeroStage', zeroStageOfFsdp(strategy) ?? 2, list.range);
+      if (options.length > 0) out.set('fsdp', true, list.range);
       if (options.includes('offload')) out.set('offload', 'params', list.range);
     }
   } else if (fsdp !== undefined && fsdp.kind !== 'null') {
@@ -283,7 +297,10 @@ function readDistributed(reader: FieldReader, out: ContributionBuilder, warnings
       if (typeof read?.value === 'string') {
         const stage = zeroStageOfFsdp(read.value);
         if (stage === null) config.fail(`'${read.name}' is not an FSDP sharding strategy: "${read.value}"`, read.range);
-        else out.set('zeroStage', stage, read.range);
+        else {
+          out.set('zeroStage', stage, read.range);
+          out.set('fsdp', true, read.range);
+        }
       }
     }
     for (const key of ['fsdp_reshard_after_forward', 'reshard_after_forward']) {

@@ -16,7 +16,7 @@ import type { ScanFile } from '../types';
  * What a training program cannot do without, as a cheap test before tokenizing: an optimizer
  * constructor call (`optim.X(`, `optax.x(`, a known optimizer class or factory followed by `(`, or
  * such a class imported under another name), Trainer arguments (`TrainingArguments(`, TRL
- * `SFTConfig(`...), or a Keras `optimizer="..."` string. Only a pre-filter: the tokenizer decides.
+ * `SFTConfig(`..., or `HfArgumentParser(` parsing them), or a Keras `optimizer="..."` string. Only a pre-filter: the tokenizer decides.
  */
 export const PYTHON_TRAINING_WORDS = new RegExp(
   [
@@ -25,6 +25,7 @@ export const PYTHON_TRAINING_WORDS = new RegExp(
     String.raw`\bimport\b[^
 ]*\b(?:Adam\w*|SGD\w*|Lion\w*|Adafactor|Muon\w*|create_optimizer(?:_v2)?)\b`,
     String.raw`optimizer\s*=\s*["']`,
+    String.raw`\bHfArgumentParser\s*\(`,
   ].join('|'),
 );
 

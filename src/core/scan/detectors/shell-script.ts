@@ -139,6 +139,7 @@ export const shellScriptDetector: Detector = {
       const slurm = slurmGpus(script);
       if (slurm !== null) gpus = { ...slurm.gpus, from: slurm.from };
     }
+    if (launch.nodes != null) out.set('nodes', launch.nodes.value, launch.nodes.range);
     if (gpus !== null) {
       out.set('gpus', gpus.value, gpus.range);
       fields.push({ name: 'gpus', value: gpus.value, range: gpus.range });
@@ -288,6 +289,7 @@ function readAccelerateOptions(opts: readonly LaunchOption[], out: ContributionB
     const strategy = get('fsdp_sharding_strategy');
     const stage = text(strategy) === null ? 3 : zeroStageOfFsdp(text(strategy) as string);
     if (stage !== null) out.set('zeroStage', stage, (strategy ?? get('use_fsdp') as LaunchOption).range);
+    out.set('fsdp', true, (get('use_fsdp') as LaunchOption).range);
     const offload = get('fsdp_offload_params');
     if (offload !== undefined && /^true$/i.test(text(offload) ?? '')) out.set('offload', 'params', offload.range);
   }

@@ -17,7 +17,7 @@
  * loss.ts).
  */
 import type { ObjectNode, ParseWarning, ParsedNode } from '../../parse/node';
-import type { FloatDtype, HyperValue, Precision } from '../../types';
+import type { Citation, FloatDtype, HyperValue, Precision } from '../../types';
 import { ContributionBuilder } from '../contribution';
 import type { Detection, Detector, Link, ParsedFile } from '../detector';
 import { FieldReader, type Read } from '../fields';
@@ -35,6 +35,13 @@ import { TORCHTUNE_OUTPUT_CHUNKS } from '../../memory/loss';
 const COMPONENT_TEXT = /_component_\s*:\s*['"]?torchtune\./;
 
 /** `dtype` values of torchtune recipes (training.get_dtype). */
+/** torchtune's tokenizers truncate to max_seq_len only when it is set (None: no truncation). */
+export const TORCHTUNE_TOKENIZER_SOURCE: Citation = {
+  title: 'torchtune tokenizers',
+  url: 'https://github.com/pytorch/torchtune/blob/main/torchtune/modules/transforms/tokenizers/_utils.py',
+  locator: 'tokenize_messages_no_special_tokens: "if max_seq_len is not None: tokenized_messages = truncate(...)" (no truncation when None)',
+};
+
 export const TORCHTUNE_DTYPES: Readonly<Record<string, Precision & FloatDtype>> = { bf16: 'bf16', fp32: 'fp32', fp16: 'fp16' };
 
 function componentOf(node: ParsedNode | undefined): string | null {
@@ -75,6 +82,10 @@ export const torchtuneConfigDetector: Detector = {
     const checkpointing = reader.boolean('enable_activation_checkpointing', true);
     if (checkpointing?.value != null) out.set('gradientCheckpointing', checkpointing.value, checkpointing.range);
     const compile = reader.boolean('compile', true);
+    if (compile?.value === true) {
+      out.set('compile', true, compile.range);
+      out.notModelled.push(`${file.path}:${compile.range.line}: compile: torch.compile's effect on activation memory is modelled only for the chunked loss (fused kernels elsewhere are not)`);
+    }
     const offloading = reader.boolean('enable_activation_offloading', true);
     if (offloading?.value != null) out.set('activationOffload', offloading.value, offloading.range);
     const inBwd = reader.boolean('optimizer_in_bwd', true);
@@ -83,6 +94,11 @@ export const torchtuneConfigDetector: Detector = {
     readLoss(reader, out, warnings, compile?.value === true);
     reader.number('epochs', { integer: true, min: 0 });
     reader.number('max_steps_per_epoch', { integer: true, min: 1, nullable: true });
+    const packed = reader.nested('dataset')?.boolean('packed', true);
+    if (packed?.value === true) {
+      out.set('samplePacking', true, packed.range);
+      out.notModelled.push(`${file.path}:${packed.range.line}: dataset.packed: samples are packed to max_seq_len (every sequence full length); not modelled beyond the sequence length`);
+    }
 
     const dtype = reader.string('dtype', true);
     if (typeof dtype?.value === 'string') {
@@ -103,6 +119,10 @@ export const torchtuneConfigDetector: Detector = {
     const tokenizer = reader.nested('tokenizer');
     const seq = tokenizer?.number('max_seq_len', { integer: true, min: 1, nullable: true });
     if (seq?.value != null) out.set('seqLen', seq.value, seq.range);
+    else if (seq !== undefined) {
+      // Written as null: no truncation. Kept as the job's (unknown) value; a launcher override replaces it.
+      out.defaults.push({ setting: 'seqLen', key: 'tokenizer.max_seq_len', value: null, note: "torchtune does not truncate, so sequences are as long as the data's", source: TORCHTUNE_TOKENIZER_SOURCE });
+    }
 
     readFsdp(reader, out);
     const fields = [...reader.fields].sort((a, b) => a.range.line - b.range.line || a.range.column - b.range.column);
@@ -239,7 +259,6 @@ function readOptimizer(reader: FieldReader, out: ContributionBuilder): void {
     }
   }
   if (Object.keys(params).length > 0) out.settings.optimizerParams = params;
-  reader.boolean('optimizer_in_bwd', true);
 
   const sched = reader.nested('lr_scheduler');
   const schedName = sched?.string('_component_');
@@ -258,5 +277,7 @@ function readFsdp(reader: FieldReader, out: ContributionBuilder): void {
   const offload = reader.boolean('fsdp_cpu_offload', true);
   if (reshard?.value != null) out.set('zeroStage', reshard.value ? 3 : 2, reshard.range);
   else if (offload !== undefined) out.set('zeroStage', 3, offload.range);
+  if (reshard?.value != null) out.set('fsdp', true, reshard.range);
+  else if (offload !== undefined) out.set('fsdp', true, offload.range);
   if (offload?.value != null) out.set('offload', offload.value ? 'params' : 'none', offload.range);
 }

@@ -136,6 +136,12 @@ export class PythonProgram {
   private readonly assignments = new Map<number, Map<string, Assignment[]>>();
   private readonly imports = new Map<string, string>();
   private readonly argsNames = new Set<string>();
+  /** Functions of this file that return parsed arguments (`return parser.parse_args()`, `return args, text`). */
+  private readonly argsFunctions = new Set<string>();
+  /** Class scope -> `self.x = ...` assignments in its methods (in source order), by attribute. */
+  private readonly selfAssignments = new Map<number, Map<string, Assignment[]>>();
+  /** Function name -> its scope, for the function that is being read (returns are noted per scope). */
+  private readonly functionScopes = new Map<number, string>();
   private readonly argparseDefaultValues = new Map<string, PyValue | null>();
   private readonly callsByStart = new Map<number, PyCall>();
   /** Class name -> its scope (for `Config().lr` and `cfg.lr` after `cfg = Config()`). */
@@ -221,6 +227,7 @@ export class PythonProgram {
         this.scopes.push({ kind, parent: scope, headerIndent: indent, params: kind === 'def' ? this.readParams(s + 2) : new Map() });
         open.push(id);
         if (kind === 'class' && scope === 0 && this.isName(s + 1)) this.classes.set(this.tokenText(s + 1), id);
+        if (kind === 'def' && this.isName(s + 1)) this.functionScopes.set(id, this.tokenText(s + 1));
       } else {
         // Simple statements separated by `;`.
         let a = first;
@@ -258,6 +265,10 @@ export class PythonProgram {
   }
 
   private readSimpleStatement(s: number, e: number, scope: number): void {
+    if (this.isName(s, 'return')) {
+      this.noteArgsReturn(s + 1, e, scope);
+      return;
+    }
     if (this.isName(s, 'import')) {
       this.readImport(s + 1, e);
       return;
@@ -298,6 +309,18 @@ export class PythonProgram {
       this.addAssignment(scope, this.tokenText(a), { at, value });
       return;
     }
+    // `self.x = ...` in a method: an attribute of the class's instances (Lightning modules keep their
+    // __init__ arguments this way).
+    if (b === a + 3 && this.isName(a, 'self') && this.isOp(a + 1, '.') && this.isName(a + 2)) {
+      const method = this.scopes[scope];
+      if (method?.kind === 'def' && method.parent >= 0 && this.scopes[method.parent].kind === 'class') {
+        let attrs = this.selfAssignments.get(method.parent);
+        if (attrs === undefined) this.selfAssignments.set(method.parent, (attrs = new Map()));
+        const name = this.tokenText(a + 2);
+        attrs.set(name, [...(attrs.get(name) ?? []), { at, value }]);
+      }
+      return;
+    }
     let x = a;
     let y = b;
     if ((this.isOp(x, '(') || this.isOp(x, '[')) && this.closer(x) === y - 1) {
@@ -315,7 +338,11 @@ export class PythonProgram {
     });
   }
 
-  /** `args = parser.parse_args()` (or `args, rest = parser.parse_known_args()`): `args.x` reads argparse defaults. */
+  /**
+   * `args = parser.parse_args()` (or `args, rest = parser.parse_known_args()`), or `args = f()` /
+   * `args, text = f()` where f is a function of this file returning them (timm's `_parse_args`):
+   * `args.x` reads argparse defaults.
+   */
   private notePareArgs(name: string, value: readonly [number, number], tupleSize: number | null): void {
     const [a, b] = value;
     let k = a;
@@ -323,6 +350,27 @@ export class PythonProgram {
     if (!this.isName(k) || !this.isOp(k + 1, '(') || this.closer(k + 1) !== b - 1) return;
     const method = this.tokenText(k);
     if ((method === 'parse_args' && tupleSize === null) || (method === 'parse_known_args' && tupleSize === 2)) this.argsNames.add(name);
+    else if (k === a && this.argsFunctions.has(method)) this.argsNames.add(name);
+  }
+
+  /** `return parser.parse_args(...)`, `return args` or `return args, text` (args parsed) in a function: it returns the arguments. */
+  private noteArgsReturn(s: number, e: number, scope: number): void {
+    const fn = this.functionScopes.get(scope);
+    if (fn === undefined || s >= e) return;
+    let end = e;
+    for (let k = s; k < e; k++) {
+      if (this.isOp(k, ',') && this.tokens[k].depth === this.tokens[s].depth) {
+        end = k;
+        break;
+      }
+    }
+    if (end === s + 1 && this.isName(s) && this.argsNames.has(this.tokenText(s))) {
+      this.argsFunctions.add(fn);
+      return;
+    }
+    let k = s;
+    while (k + 2 < end && this.isName(k) && this.isOp(k + 1, '.')) k += 2;
+    if (this.isName(k) && this.isOp(k + 1, '(') && this.closer(k + 1) === end - 1 && this.tokenText(k) === 'parse_args') this.argsFunctions.add(fn);
   }
 
   private addAssignment(scope: number, name: string, assignment: Assignment): void {
@@ -505,6 +553,20 @@ export class PythonProgram {
       }
       if (dest === undefined || dest === '') continue;
       const def = call.args.find((a) => a.name === 'default');
+      const action = call.args.find((a) => a.name === 'action');
+      if (def === undefined && action?.value.kind === 'string' && (action.value.value === 'store_true' || action.value.value === 'store_false')) {
+        // argparse: store_true defaults to False, store_false to True (the action argument is where it is written).
+        this.argparseDefaultValues.set(dest, { kind: 'bool', value: action.value.value === 'store_false', start: action.start, end: action.end });
+        continue;
+      }
+      const type = call.args.find((a) => a.name === 'type');
+      const typeName = type?.value.kind === 'ref' ? type.value.path : null;
+      if (def !== undefined && def.value.kind === 'string' && (typeName === 'int' || typeName === 'float') && /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(def.value.value.trim())) {
+        // `type=` converts a string default (argparse applies type to string defaults).
+        const n = Number(def.value.value);
+        this.argparseDefaultValues.set(dest, { kind: 'number', value: typeName === 'int' ? Math.trunc(n) : n, raw: def.value.value, start: def.value.start, end: def.value.end });
+        continue;
+      }
       this.argparseDefaultValues.set(dest, def?.value ?? null);
     }
   }
@@ -539,7 +601,8 @@ export class PythonProgram {
       if (scope.params.has(name)) {
         const def = scope.params.get(name);
         const t = this.tokens[at];
-        return def == null ? { kind: 'unknown', start: t.start, end: t.end } : this.evaluate(def[0], def[1], depth + 1);
+        if (def != null) return this.evaluate(def[0], def[1], depth + 1);
+        return this.onlyCallArgument(s, name, depth) ?? { kind: 'unknown', start: t.start, end: t.end };
       }
       const list = this.assignments.get(s)?.get(name);
       if (list === undefined) continue;
@@ -550,6 +613,34 @@ export class PythonProgram {
       return this.valueOf(pick, at, depth);
     }
     return undefined;
+  }
+
+  /**
+   * A parameter without a default of a module-level function that the file calls exactly once: the
+   * value that call passes (`get_torchvision_model(self.arch)` gives `model_name` the module's arch).
+   */
+  private onlyCallArgument(scope: number, param: string, depth: number): PyValue | undefined {
+    const fn = this.functionScopes.get(scope);
+    if (fn === undefined || this.scopes[scope].parent !== 0 || this.callList === null) return undefined;
+    const sites = this.callList.filter((c) => c.written === fn);
+    if (sites.length !== 1 || sites[0].spread || depth > 20) return undefined;
+    const names = [...this.scopes[scope].params.keys()];
+    const index = names.indexOf(param);
+    const args = sites[0].args;
+    const arg = args.find((a) => a.name === param) ?? args.filter((a) => a.name === null)[index];
+    return arg?.value;
+  }
+
+  /**
+   * `self.x` used in a method: the first `self.x = ...` of the class (its __init__ comes first),
+   * evaluated where it is written (so `self.lr = lr` gives __init__'s default for `lr`).
+   */
+  resolveSelf(attribute: string, at: number, depth: number): PyValue | undefined {
+    let s = this.lines[this.tokenLine[at]]?.scope ?? 0;
+    while (s > 0 && this.scopes[s].kind !== 'class') s = this.scopes[s].parent;
+    if (s <= 0) return undefined;
+    const pick = this.selfAssignments.get(s)?.get(attribute)?.[0];
+    return pick === undefined ? undefined : this.valueOf(pick, pick.at, depth);
   }
 
   /** `args.lr` when `args` holds parse_args() and `--lr` has a default. */
@@ -569,11 +660,37 @@ export class PythonProgram {
     let value = this.evaluate(assignment.value[0], assignment.value[1], depth + 1);
     if (assignment.tuple !== undefined) {
       const [index, size] = assignment.tuple;
-      value = value.kind === 'list' && value.items.length === size ? value.items[index] : { kind: 'unknown', start: value.start, end: value.end };
+      value =
+        value.kind === 'list' && value.items.length === size ? value.items[index]
+        : this.parsedDataclass(value, index, depth) ?? { kind: 'unknown', start: value.start, end: value.end };
     }
     this.resolving.delete(assignment);
     this.cache.set(assignment, value);
     return value;
+  }
+
+  /**
+   * `a, b, c = parser.parse_args_into_dataclasses()` (or parse_json_file / parse_yaml_file /
+   * parse_dict) with `parser = HfArgumentParser((A, B, C))`: element `index` is an instance of that
+   * dataclass, read as a call of the class without arguments (its field defaults apply).
+   */
+  private parsedDataclass(value: PyValue, index: number, depth: number): PyValue | null {
+    if (value.kind !== 'call') return null;
+    const m = /^([A-Za-z_]\w*)\.(parse_args_into_dataclasses|parse_json_file|parse_yaml_file|parse_dict)$/.exec(value.call.written);
+    if (m === null) return null;
+    const at = this.tokens.findIndex((t) => t.start >= value.call.calleeStart);
+    const parser = at < 0 ? undefined : this.resolveName(m[1], at, depth + 1);
+    if (parser?.kind !== 'call' || !parser.call.callee.endsWith('HfArgumentParser')) return null;
+    const classes = parser.call.args[0]?.value;
+    const list = classes?.kind === 'list' ? classes.items : classes !== undefined ? [classes] : [];
+    const cls = list[index];
+    if (cls?.kind !== 'ref') return null;
+    const name = cls.path.slice(cls.path.lastIndexOf('.') + 1);
+    const call: PyCall = {
+      callee: cls.path, written: name, calleeStart: cls.start, calleeEnd: cls.end, start: cls.start, end: cls.end,
+      args: [], spread: false, target: null, lineText: '',
+    };
+    return { kind: 'call', call, start: value.start, end: value.end };
   }
 
   /** Token helpers for the expression parser. */
@@ -606,7 +723,13 @@ export class PythonProgram {
     if (keyword !== undefined) return keyword.value;
     const list = this.assignments.get(scope)?.get(attribute);
     const pick = list?.[list.length - 1];
-    return pick !== undefined ? this.valueOf(pick, pick.at, depth) : undefined;
+    if (pick === undefined) return undefined;
+    const value = this.valueOf(pick, pick.at, depth);
+    // A dataclass field: `x: int = field(default=8, metadata=...)` defaults to its `default`.
+    if (value.kind === 'call' && (value.call.callee === 'dataclasses.field' || value.call.callee === 'field')) {
+      return value.call.args.find((a) => a.name === 'default')?.value ?? { kind: 'unknown', start: value.start, end: value.end };
+    }
+    return value;
   }
 }
 
@@ -780,6 +903,10 @@ class ExpressionParser {
     if (parts.length === 2) {
       const fromArgs = this.p.resolveArgparse(parts[0], parts[1]);
       if (fromArgs !== undefined) return fromArgs ?? { kind: 'unknown', start: t.start, end };
+      if (parts[0] === 'self') {
+        const own = this.p.resolveSelf(parts[1], from, this.depth + 1);
+        if (own !== undefined) return own;
+      }
       const base = this.p.resolveName(parts[0], from, this.depth);
       if (base !== undefined) return this.p.resolveAttribute(base, parts[1], this.depth + 1) ?? { kind: 'unknown', start: t.start, end };
     }

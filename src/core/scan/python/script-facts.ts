@@ -33,6 +33,23 @@ export const TIMM_CREATE_OPTIMIZER_SOURCE: Citation = {
 export const TIMM_CREATE_OPTIMIZER_POSITIONAL: readonly (string | null)[] = [null, 'opt', 'lr', 'weight_decay', 'momentum'];
 export const TIMM_DEFAULT_OPT = 'sgd';
 
+export const TIMM_OPTIMIZER_KWARGS_SOURCE: Citation = {
+  title: 'timm optim/_optim_factory.py, optimizer_kwargs',
+  url: 'https://github.com/huggingface/pytorch-image-models/blob/main/timm/optim/_optim_factory.py',
+  locator: 'optimizer_kwargs(cfg): dict(opt=cfg.opt, lr=cfg.lr, weight_decay=cfg.weight_decay, momentum=cfg.momentum, ...)',
+};
+/** The `cfg` attributes optimizer_kwargs passes to create_optimizer_v2 (same names). */
+export const TIMM_OPTIMIZER_KWARGS: readonly string[] = ['opt', 'lr', 'weight_decay', 'momentum'];
+
+export const TIMM_TRAIN_LR_SOURCE: Citation = {
+  title: 'timm train.py, learning rate from --lr-base',
+  url: 'https://github.com/huggingface/pytorch-image-models/blob/main/train.py',
+  locator:
+    "if not args.lr: global_batch_size = batch_size * world_size * grad_accum_steps; batch_ratio = global_batch_size / lr_base_size; sqrt scaling for 'ada'/'lamb' optimizers, else linear; args.lr = lr_base * batch_ratio",
+};
+/** timm's `create_loader(dataset, input_size, batch_size, ...)`: the loader's batch size. */
+export const TIMM_CREATE_LOADER_POSITIONAL: readonly (string | null)[] = ['dataset', 'input_size', 'batch_size'];
+
 export const PEFT_LORA_CONFIG_SOURCE: Citation = {
   title: 'PEFT LoraConfig',
   url: 'https://huggingface.co/docs/peft/package_reference/lora',

@@ -28,15 +28,20 @@ import {
   PEFT_LORA_R_DEFAULT,
   TIMM_CREATE_OPTIMIZER_POSITIONAL,
   TIMM_CREATE_OPTIMIZER_SOURCE,
+  TIMM_CREATE_LOADER_POSITIONAL,
   TIMM_DEFAULT_OPT,
+  TIMM_OPTIMIZER_KWARGS,
+  TIMM_OPTIMIZER_KWARGS_SOURCE,
+  TIMM_TRAIN_LR_SOURCE,
   TRAINER_ARGUMENT_CLASSES,
   positionalNames,
 } from './script-facts';
+import { readLrSchedule } from './lr-schedules';
 import { callNode, toNode, type RangeMapper } from './to-node';
 
 type CallRole =
   | 'optimizer' | 'timm-optimizer' | 'keras-compile' | 'trainer-args' | 'trl-model-config' | 'lightning-trainer'
-  | 'model' | 'dataloader' | 'keras-fit' | 'autocast' | 'grad-scaler' | 'accelerator' | 'keras-policy'
+  | 'hf-argument-parser' | 'lightning-cli' | 'model' | 'dataloader' | 'keras-fit' | 'autocast' | 'grad-scaler' | 'accelerator' | 'keras-policy'
   | 'checkpointing' | 'lora-config' | 'bnb-config';
 
 const LAST = (callee: string): string => callee.slice(callee.lastIndexOf('.') + 1);
@@ -62,9 +67,11 @@ function roleOf(call: PyCall): CallRole | null {
   if (/^timm\.(optim\.)?(create_optimizer_v2|create_optimizer)$/.test(c) || (last === 'create_optimizer_v2' && !c.includes('.'))) return 'timm-optimizer';
   if (TRAINER_ARGUMENT_CLASSES.has(last) && (c === last || c.startsWith('transformers.') || c.startsWith('trl.'))) return 'trainer-args';
   if (last === 'ModelConfig' && (c === last || c.startsWith('trl.'))) return 'trl-model-config';
+  if (last === 'HfArgumentParser' && (c === last || c.startsWith('transformers.') || c.startsWith('trl.'))) return 'hf-argument-parser';
   if (/^(lightning|pytorch_lightning|lightning\.pytorch)(\.trainer(\.trainer)?)?\.Trainer$/.test(c)) return 'lightning-trainer';
+  if (/^(lightning|pytorch_lightning|lightning\.pytorch)\.(utilities\.)?cli\.LightningCLI$/.test(c)) return 'lightning-cli';
   if (isModelConstructor(c)) return 'model';
-  if (last === 'DataLoader') return 'dataloader';
+  if (last === 'DataLoader' || c === 'timm.data.create_loader' || c === 'timm.data.loader.create_loader') return 'dataloader';
   if (call.written.endsWith('.compile') && c !== 'torch.compile') return 'keras-compile';
   if (call.written.endsWith('.fit')) return 'keras-fit';
   if (/^torch\.((cuda|cpu|amp)\.)*(amp\.)?autocast$/.test(c) || /^torch\.amp\.autocast_mode\.autocast$/.test(c)) return 'autocast';
@@ -82,9 +89,17 @@ export function isTrainingProgram(program: PythonProgram): boolean {
   for (const call of program.calls) {
     const role = roleOf(call);
     if (role === 'optimizer' || role === 'timm-optimizer' || role === 'trainer-args') return true;
+    if (role === 'hf-argument-parser' && parsesTrainingArguments(call)) return true;
     if (role === 'keras-compile' && kerasOptimizerSpelling(call) !== null) return true;
   }
   return false;
+}
+
+/** `HfArgumentParser((ModelArguments, DataTrainingArguments, TrainingArguments))`: one of the classes is TrainingArguments (or a TRL config). */
+function parsesTrainingArguments(call: PyCall): boolean {
+  const first = call.args[0]?.value;
+  const items = first?.kind === 'list' ? first.items : first !== undefined ? [first] : [];
+  return items.some((v) => v.kind === 'ref' && TRAINER_ARGUMENT_CLASSES.has(LAST(v.path)));
 }
 
 function kerasOptimizerSpelling(call: PyCall): { value: PyValue & { kind: 'string' } } | null {
@@ -125,8 +140,20 @@ export function readTrainingProgram(program: PythonProgram, path: string, map: R
     if (call.spread) warnAt(call.start, call.end, `'${call.written}' also takes **kwargs; settings passed that way are not read`);
     for (const other of trainerArgs.slice(1)) warnAt(other.calleeStart, other.calleeEnd, `another '${other.written}' call; the settings of the first one (line ${map.range(call.start, call.end).line}) are used`);
   }
+  // HfArgumentParser((..., TrainingArguments)).parse_args_into_dataclasses(): TrainingArguments from the
+  // command line, so its dataclass defaults apply unless a launcher passes the flags.
+  const parsed = calls('hf-argument-parser').find(parsesTrainingArguments);
+  if (trainerArgs.length === 0 && parsed !== undefined) {
+    readTrainerArguments(root.sibling(callNode({ ...parsed, args: [] }, map, []), 'TrainingArguments'), out, warnings, links);
+  }
   const lightning = calls('lightning-trainer')[0];
   if (lightning !== undefined) readLightningTrainer(root.sibling(callNode(lightning, map, []), lightning.written), out, warnings, links);
+  else {
+    // LightningCLI(Model, trainer_defaults={...}): the Trainer the CLI builds, with those defaults (a config file or flags may change them).
+    const cli = calls('lightning-cli')[0];
+    const defaults = cli === undefined ? undefined : root.sibling(callNode(cli, map, ['model_class', 'datamodule_class']), cli.written).nested('trainer_defaults');
+    if (defaults !== undefined) readLightningTrainer(defaults, out, warnings, links);
+  }
 
   // 2. An optimizer built in the program replaces the Trainer's.
   const optimizers = [...calls('optimizer'), ...calls('timm-optimizer'), ...calls('keras-compile').filter((c) => kerasOptimizerSpelling(c) !== null)]
@@ -135,7 +162,7 @@ export function readTrainingProgram(program: PythonProgram, path: string, map: R
   if (built !== undefined) {
     const role = roleOf(built);
     if (role === 'optimizer') readOptimizerCall(built, root, out, map);
-    else if (role === 'timm-optimizer') readTimmOptimizer(built, root, out, map);
+    else if (role === 'timm-optimizer') readTimmOptimizer(withTimmOptimizerKwargs(built, program, out.notes), root, out, map);
     else readKerasCompile(built, root, out, map);
     for (const other of optimizers) {
       if (other === built || (roleOf(other) === 'keras-compile' && other.args.some((a) => a.value.kind === 'call' && a.value.call === built))) continue;
@@ -226,6 +253,12 @@ function readOptimizerArguments(reader: FieldReader, out: ContributionBuilder, s
   for (const key of reader.keys()) {
     if (skip.has(key) || key === '_target_') continue;
     if (key === 'lr' || key === 'learning_rate') {
+      // A schedule object (optax, Keras) or another expression: read as a schedule, never a rejection.
+      const kind = reader.node(key)?.kind;
+      if (kind !== undefined && kind !== 'number' && kind !== 'null') {
+        readLrSchedule(reader, key, out);
+        continue;
+      }
       const lr = reader.number(key, { min: 0 });
       if (lr?.value != null) out.set('learningRate', lr.value, lr.range);
       continue;
@@ -275,6 +308,55 @@ function readOptimizerCall(call: PyCall, root: FieldReader, out: ContributionBui
   recordCall(root, call, map, found.spelling);
   replaceOptimizer(out, found.spelling, found.ecosystem, map.range(call.calleeStart, call.calleeEnd));
   readOptimizerArguments(reader, out, new Set(['params']));
+}
+
+/**
+ * `create_optimizer_v2(model, **optimizer_kwargs(cfg=args))`: the call with the `cfg` attributes
+ * optimizer_kwargs passes (opt, lr, weight_decay, momentum) as keywords, read from the argparse
+ * defaults (TIMM_OPTIMIZER_KWARGS_SOURCE). A written keyword wins. When `args.lr` is None, timm's
+ * train.py computes it from `--lr-base` (TIMM_TRAIN_LR_SOURCE): that value is given as the lr.
+ */
+function withTimmOptimizerKwargs(call: PyCall, program: PythonProgram, notes: string[]): PyCall {
+  const kwargs = program.calls.find((c) => LAST(c.callee) === 'optimizer_kwargs' && c.start > call.start && c.end <= call.end);
+  if (kwargs === undefined) return call;
+  const cfg = kwargs.args.find((a) => a.name === 'cfg' || a.name === null);
+  if (cfg === undefined) return call;
+  const base = program.text.slice(cfg.start, cfg.end).trim();
+  if (!/^[A-Za-z_]\w*$/.test(base)) return call;
+  const extra: PyArg[] = [];
+  for (const name of TIMM_OPTIMIZER_KWARGS) {
+    if (call.args.some((a) => a.name === name)) continue;
+    let value = program.resolveArgparse(base, name);
+    if (value === undefined || value === null) continue;
+    if (name === 'lr' && value.kind === 'none') {
+      const computed = timmTrainLr(program, base, value);
+      if (computed !== null) {
+        value = computed.value;
+        notes.push(`learning rate ${computed.value.value} computed as ${TIMM_TRAIN_LR_SOURCE.title} does (${computed.how}), assuming one GPU (the global batch counts every GPU); ${TIMM_OPTIMIZER_KWARGS_SOURCE.title} passes it on`);
+      }
+    }
+    extra.push({ name, value, start: value.start, end: value.end });
+  }
+  return { ...call, args: [...call.args, ...extra] };
+}
+
+/** timm train.py's lr when --lr is unset: lr_base × (batch × grad accumulation / lr_base_size), sqrt-scaled for Ada and LAMB optimizers (one GPU). */
+function timmTrainLr(program: PythonProgram, base: string, unset: PyValue): { value: Extract<PyValue, { kind: 'number' }>; how: string } | null {
+  const num = (name: string): number | null => {
+    const v = program.resolveArgparse(base, name);
+    return v != null && v.kind === 'number' ? v.value : null;
+  };
+  const lrBase = num('lr_base');
+  const size = num('lr_base_size');
+  const batch = num('batch_size');
+  if (lrBase === null || size === null || batch === null || !/lr_base/.test(program.text)) return null;
+  const accum = num('grad_accum_steps') ?? 1;
+  const opt = program.resolveArgparse(base, 'opt');
+  const sqrt = opt != null && opt.kind === 'string' && /ada|lamb/.test(opt.value.toLowerCase());
+  const ratio = (batch * accum) / size;
+  const lr = lrBase * (sqrt ? Math.sqrt(ratio) : ratio);
+  const how = `lr_base ${lrBase} × ${sqrt ? 'sqrt' : ''}(${batch}${accum !== 1 ? ` × ${accum}` : ''} / ${size})`;
+  return { value: { kind: 'number', value: lr, raw: String(lr), start: unset.start, end: unset.end }, how };
 }
 
 /** timm create_optimizer_v2(model, opt='sgd', lr=None, weight_decay=0., momentum=0.9, ...). */
@@ -339,7 +421,8 @@ function readBatchSize(candidates: readonly PyCall[], root: FieldReader, out: Co
   const train = withBatch.find((c) => /train/i.test(c.target ?? '') || /train/i.test(c.lineText));
   const shuffled = withBatch.find((c) => c.args.some((a) => a.name === 'shuffle' && a.value.kind === 'bool' && a.value.value));
   const chosen = train ?? shuffled ?? withBatch[0];
-  const reader = root.sibling(callNode(chosen, map, LAST(chosen.callee) === 'DataLoader' ? ['dataset', 'batch_size'] : []), chosen.written);
+  const positional = LAST(chosen.callee) === 'DataLoader' ? ['dataset', 'batch_size'] : LAST(chosen.callee) === 'create_loader' ? TIMM_CREATE_LOADER_POSITIONAL : [];
+  const reader = root.sibling(callNode(chosen, map, positional), chosen.written);
   const batch = reader.number('batch_size', { integer: true, min: 1 });
   if (batch?.value != null) out.set('perDeviceBatchSize', batch.value, batch.range);
 }
@@ -349,6 +432,13 @@ function readPrecisionHints(byRole: ReadonlyMap<CallRole, PyCall[]>, root: Field
   const autocast = byRole.get('autocast')?.[0];
   if (autocast !== undefined) {
     // TORCH_AUTOCAST_SOURCE: without dtype, float16 on CUDA and bfloat16 on the CPU.
+    const enabled = autocast.args.find((a) => a.name === 'enabled')?.value;
+    if (enabled?.kind === 'bool' && !enabled.value) {
+      // autocast(enabled=False) (timm's `enabled=args.amp` with --amp off): no mixed precision.
+      set('fp32', enabled.start, enabled.end);
+      recordCall(root, autocast, map, autocast.callee);
+      return;
+    }
     const dtype = autocast.args.find((a) => a.name === 'dtype')?.value;
     const device = autocast.args.find((a) => a.name === 'device_type' || a.name === null)?.value;
     const cpu = autocast.callee.startsWith('torch.cpu.') || (device?.kind === 'string' && device.value === 'cpu');

@@ -43,6 +43,8 @@ export interface Launch {
   readonly gpus: ScriptValue<number> | null;
   /** What the count is made of (`--nproc_per_node 8 × --nnodes 2`). */
   readonly gpusFrom: string | null;
+  /** The node count the launch states (`--nnodes`, `--num_nodes`, `NNODES`), when it states one. */
+  readonly nodes?: ScriptValue<number> | null;
   /** The config the launcher's tool reads (llamafactory/axolotl/tune config, or a recipe YAML/JSON given to the script). */
   readonly config: ScriptValue<string> | null;
   /** The Python script run, when there is one. */
@@ -165,10 +167,11 @@ function envCount(env: ReadonlyMap<string, Word>, name: string, unknowns: Unknow
 }
 
 /** Processes per node × nodes; unknown when the node count is written but cannot be known. */
-function product(a: Count | null, b: Count | null, nodesWritten = false): { gpus: ScriptValue<number> | null; from: string | null } {
-  if (a === null || (b === null && nodesWritten)) return { gpus: null, from: null };
-  if (b === null) return { gpus: { value: a.value, range: a.range }, from: a.from };
-  return { gpus: { value: a.value * b.value, range: a.range }, from: `${a.from} × ${b.from}` };
+function product(a: Count | null, b: Count | null, nodesWritten = false): { gpus: ScriptValue<number> | null; from: string | null; nodes: ScriptValue<number> | null } {
+  const nodes = b === null ? null : { value: b.value, range: b.range };
+  if (a === null || (b === null && nodesWritten)) return { gpus: null, from: null, nodes };
+  if (b === null) return { gpus: { value: a.value, range: a.range }, from: a.from, nodes };
+  return { gpus: { value: a.value * b.value, range: a.range }, from: `${a.from} × ${b.from}`, nodes };
 }
 
 function scriptValue(w: Word | undefined, unknowns: Unknowns, what: string): ScriptValue<string> | null {
@@ -210,7 +213,7 @@ export function readLaunch(c: Command): Launch | null {
     const moduleRun = find(o.options, 'module', 'm') !== undefined;
     const script = moduleRun ? null : scriptValue(words[o.rest], unknowns, 'the script');
     const args = words.slice(o.rest + 1);
-    return { ...base, launcher: 'torchrun', options: o.options, gpus: n.gpus, gpusFrom: n.from, script, args, config: recipeArg(args, unknowns) };
+    return { ...base, launcher: 'torchrun', options: o.options, gpus: n.gpus, gpusFrom: n.from, nodes: n.nodes, script, args, config: recipeArg(args, unknowns) };
   }
   if (program === 'accelerate' && words[1]?.text === 'launch') {
     const o = options(words, 2, FLAG_OPTIONS.accelerate);
@@ -228,7 +231,7 @@ export function readLaunch(c: Command): Launch | null {
     const n = product(count(find(o.options, 'num_gpus'), unknowns, '--num_gpus'), count(nodes, unknowns, '--num_nodes'), nodes !== undefined);
     const script = scriptValue(words[o.rest], unknowns, 'the script');
     const args = words.slice(o.rest + 1);
-    return { ...base, launcher: 'deepspeed', options: o.options, gpus: n.gpus, gpusFrom: n.from, script, args, config: recipeArg(args, unknowns) };
+    return { ...base, launcher: 'deepspeed', options: o.options, gpus: n.gpus, gpusFrom: n.from, nodes: n.nodes, script, args, config: recipeArg(args, unknowns) };
   }
   if (program === 'llamafactory-cli' || program === 'lmf') {
     if (words[1]?.text !== 'train') return null;
@@ -236,9 +239,9 @@ export function readLaunch(c: Command): Launch | null {
     // NNODES (default 1) × NPROC_PER_NODE (default: the machine's device count).
     const n = c.env.has('NPROC_PER_NODE')
       ? product(envCount(c.env, 'NPROC_PER_NODE', unknowns), envCount(c.env, 'NNODES', unknowns), c.env.has('NNODES'))
-      : { gpus: null, from: null };
+      : { gpus: null, from: null, nodes: null };
     const config = scriptValue(words[2], unknowns, 'the config');
-    return { ...base, launcher: 'llamafactory-cli', options: [], gpus: n.gpus, gpusFrom: n.from, script: null, args: words.slice(3), config };
+    return { ...base, launcher: 'llamafactory-cli', options: [], gpus: n.gpus, gpusFrom: n.from, nodes: n.nodes, script: null, args: words.slice(3), config };
   }
   if (program === 'tune' && words[1]?.text === 'run') {
     const o = options(words, 2, FLAG_OPTIONS.tune);
@@ -257,7 +260,7 @@ export function readLaunch(c: Command): Launch | null {
         config = { value: t.slice('--config='.length), range: rest[k].range };
       } else args.push(rest[k]);
     }
-    return { ...base, launcher: 'tune', options: o.options, gpus: n.gpus, gpusFrom: n.from, script: recipe, args, config };
+    return { ...base, launcher: 'tune', options: o.options, gpus: n.gpus, gpusFrom: n.from, nodes: n.nodes, script: recipe, args, config };
   }
   if ((program === 'axolotl' && words[1]?.text === 'train') || (pythonModule !== null && pythonModule.startsWith('axolotl.cli.train'))) {
     const at = program === 'axolotl' ? 2 : 3;
