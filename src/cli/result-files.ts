@@ -1,5 +1,5 @@
 /**
- * Result files that survive failed writes (issue 19, "nothing measured is lost").
+ * Result files that survive failed writes (README: Reliability, "nothing measured is lost").
  *
  * - Every write is atomic: the text goes to a temporary file in the same folder, which is then
  *   renamed over the target (a rename within one file system replaces the target in one step), so a

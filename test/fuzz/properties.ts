@@ -1,5 +1,5 @@
 /**
- * Property tests of the parsers' contract (issue 19, "a fuzzing campaign in the repo"), with
+ * Property tests of the parsers' contract (README: Reliability, the fuzzing campaign), with
  * fast-check: for any input, the JSON and YAML parsers, the Python reader and the glob matcher
  * either succeed or fail with an InputError whose position (when given) is a 1-based line and
  * column inside the input; they never throw anything else; and their counted steps stay within

@@ -1,5 +1,5 @@
 /**
- * `npm run fuzz [-- SECONDS]`: the fuzzing campaign (issue 19). For SECONDS (default 600, or
+ * `npm run fuzz [-- SECONDS]`: the fuzzing campaign (README: Reliability). For SECONDS (default 600, or
  * FUZZ_SECONDS) it alternates between
  *  - the parsers' properties (properties.ts) with fresh seeds, and
  *  - the CLI contract: a mutated example config or corpus file is written into a scratch workspace

@@ -1,5 +1,5 @@
 /**
- * Every string from a workspace is escaped where it is shown (issue 19, defect 5 and "What to build"
+ * Every string from a workspace is escaped where it is shown (README: Reliability; the audit's defect 5 and
  * 4): a hostile corpus (HTML, Markdown links and images, entities, control characters, terminal
  * escapes, bidi overrides, icon syntax, very long strings) goes through the hover Markdown, the
  * CodeLens title and tooltip, and the diagnostics. Markdown is rendered by markdown-it (an

@@ -1,5 +1,5 @@
 /**
- * Hostile workspaces and faults (issue 19): one regression test per defect the audit found, each
+ * Hostile workspaces and faults (README: Reliability): one regression test per defect the audit found, each
  * checking the CLI contract (exit 0/2/3, one stderr line naming the file, nothing lost, no hang).
  */
 import { before, test } from 'node:test';

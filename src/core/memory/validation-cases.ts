@@ -1,5 +1,5 @@
 /**
- * Published GPU-memory measurements added for issue 13 (validation on 20+ cases from 8+ sources),
+ * Published GPU-memory measurements added to grow the validation to 20+ cases from 8+ sources (README: Validation),
  * as typed data: per case the source (link with commit or page), what it measured, the unit the
  * source's own code prints, every setting the estimate needs (stated, or listed as an assumption)
  * and a verbatim excerpt holding the figure. The case list was committed before any model change;
@@ -263,7 +263,7 @@ const OPTIMUM_CASES: readonly ValidationCase[] = (['allocated', 'reserved'] as c
   remarks: OPTIMUM_SETUP,
 }));
 
-/** The cases added for issue 13, in the order docs/validation.md lists them. */
+/** The cases added to grow the validation (README: Validation), in the order docs/validation.md lists them. */
 export const ADDED_VALIDATION_CASES: readonly ValidationCase[] = [
   ...HF_CASES, ...LITGPT_CASES, ...INSIGHTS_CASES, ...TORCHAO_CASES, ...OPTIMUM_CASES,
 ];
