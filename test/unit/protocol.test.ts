@@ -226,7 +226,7 @@ test('host messages: each malformed variant is rejected', () => {
   );
 });
 
-test('a config string over 4,096 characters is clipped in its field; the jobs message still arrives (issue 19, defect 6)', () => {
+test('a config string over 4,096 characters is clipped in its field; the jobs message still arrives (README: Reliability)', () => {
   const long = 'meta-llama/' + 'x'.repeat(10_000);
   const job = { id: 'train.py', label: long, folder: 'ws', files: ['train.py', long], model: long, optimizer: `adamw ${'y'.repeat(5000)}` };
   const parsed = parseHostMessage(JSON.parse(JSON.stringify(makeNotification('jobs', { jobs: [job], activeJobId: 'train.py', scanning: false }))));
