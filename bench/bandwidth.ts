@@ -2,7 +2,7 @@
  * The bandwidth table of `npm run bench` (README: Profiling on your machine, "effective memory
  * bandwidth"), in one process on one heap: the backend's copy bandwidth, then for every optimizer the
  * profiler runs elementwise its bytes per parameter, update time, effective GB/s and the share of the
- * copy bandwidth measured in the same run, fused kernel and tfjs ops, against the goals of issue 20:
+ * copy bandwidth measured in the same run, fused kernel and tfjs ops, against the goals of the README (Profiling on your machine):
  * single-pass elementwise >= 50% of copy, updates with reductions (LAMB, NovoGrad, Adafactor, CAME,
  * Adam-mini) >= 35%, 8-bit AdamW >= 25%. Prints figures measured in this run; a report, not a gate.
  *
@@ -18,7 +18,7 @@ import { createBandwidthInputs, measureCopyBandwidth, measureOptimizerBandwidth,
 import { profilerOptimizer, profilerOptimizerIds } from '../src/profiler/optimizers';
 import { BANDWIDTH_ELEMENTS, NOT_ELEMENTWISE } from '../src/profiler/sweep/constants';
 
-/** Goals by kind of update (issue 20). */
+/** Goals by kind of update (README: Profiling on your machine). */
 const REDUCTIONS: ReadonlySet<string> = new Set(['lamb', 'novograd', 'adafactor', 'came', 'adam-mini']);
 const EIGHT_BIT: ReadonlySet<string> = new Set(['adamw-8bit', 'paged-adamw-8bit']);
 function goal(id: string): number {

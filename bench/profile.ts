@@ -6,7 +6,7 @@
  *  - the backend's copy bandwidth and each optimizer's effective bandwidth as a fraction of it
  *    (goal: at least half for AdamW, Lion and SGD with momentum), fused kernel vs tfjs ops;
  *  - then, in a fresh process (bench/bandwidth.ts), the same table for every optimizer the profiler
- *    runs elementwise, against the goals of issue 20 (single pass >= 50% of copy, updates with
+ *    runs elementwise, against the bandwidth goals (single pass >= 50% of copy, updates with
  *    reductions >= 35%, 8-bit AdamW >= 25%), with the copy bandwidth of that run as denominator.
  * Prints figures measured in this run; it is a report, not a test gate (exit 0 unless the CLI fails).
  *

@@ -14,6 +14,9 @@ import { DETECTORS, scanFiles } from '../core/scan';
 import { syntaxOf } from '../core/scan/parse-file';
 import type { ScanReport } from '../core/scan/results';
 import type { ScanFile } from '../core/scan/types';
+import type { MachineFiles } from '../core/scan/machine-files';
+import { readAccelerateDefaultConfig } from '../platform/hf-cache';
+import { accelerateDefaultConfigFile } from '../platform/hf-env';
 import { decodeText } from '../core/parse/text';
 import { InputError } from '../core/types';
 import { CANDIDATE_EXTENSIONS, DEFAULT_MAX_FILES, SKIPPED_FOLDER_NAMES } from '../core/scan/walk-rules';
@@ -333,7 +336,7 @@ export class WorkspaceIndex implements vscode.Disposable {
     const files: ScanFile[] = [...state.files].map(([path, f]) => ({ path, text: f.text }));
     let report: ScanReport;
     try {
-      report = scanFiles(files);
+      report = scanFiles(files, { machineFiles: machineFiles() });
     } catch (e) {
       // The scanner never throws for a bad file; anything here is a bug: keep the last scan.
       this.log.error(`scan of ${state.folder.name} failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
@@ -344,4 +347,17 @@ export class WorkspaceIndex implements vscode.Disposable {
     this.log.debug(`scanned ${state.folder.name}: ${report.findings.length} recognised file(s), ${report.jobs.length} job(s) in ${Date.now() - started} ms`);
     this.emitter.fire(state.scan);
   }
+}
+
+/**
+ * accelerate's default config of this machine for launches that name no `--config_file`, read under
+ * the rules for files outside the workspace (platform/hf-cache.ts); never in an untrusted workspace.
+ */
+function machineFiles(): MachineFiles {
+  return {
+    accelerateDefaultConfig: () => {
+      const file = accelerateDefaultConfigFile(process.env);
+      return vscode.workspace.isTrusted ? readAccelerateDefaultConfig(file) : { kind: 'missing', location: file, reason: 'not read in an untrusted workspace' };
+    },
+  };
 }

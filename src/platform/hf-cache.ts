@@ -1,7 +1,8 @@
 /**
  * Reading model configs outside the workspace: a path the job names, and the local Hugging Face
- * cache. Rules (the README's privacy section): only regular files named `config.json` or
- * `*.safetensors.index.json`, at most 1 MiB, are read; nothing is listed, written or followed beyond
+ * cache, and accelerate's default config of the machine. Rules (the README's privacy section): only
+ * regular files named `config.json` or `*.safetensors.index.json` (or, at accelerate's default place,
+ * `default_config.yaml`), at most 1 MiB, are read; nothing is listed, written or followed beyond
  * the one file (a symlink is followed to its target, as the cache's snapshot links are).
  *
  * Cache layout as huggingface_hub writes it (file_download.py, hf_hub_download / _cache_commit_hash_for_specific_revision;
@@ -14,19 +15,28 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { FoundConfig, LookupAnswer } from '../core/model-source';
+import type { MachineFileAnswer } from '../core/scan/machine-files';
 import { decodeText } from '../core/parse/text';
 import { InputError } from '../core/types';
 
 /** Largest file read outside the workspace (real config.json files are a few KiB, indexes < 200 KiB). */
 export const MAX_OUTSIDE_BYTES = 2 ** 20;
 
-const ALLOWED_NAME = /^(config\.json|.*\.safetensors\.index\.json)$/;
+/** The names of files that may be read outside the workspace, with how messages say them. */
+interface AllowedNames {
+  readonly pattern: RegExp;
+  readonly text: string;
+}
+const MODEL_FILES: AllowedNames = { pattern: /^(config\.json|.*\.safetensors\.index\.json)$/, text: 'config.json or *.safetensors.index.json' };
 export const INDEX_FILE = 'model.safetensors.index.json';
 
+/** The one machine config read besides model configs: accelerate's default config (hf-env.ts). */
+const ACCELERATE_DEFAULT: AllowedNames = { pattern: /^default_config\.yaml$/, text: 'default_config.yaml' };
+
 /** Text of a config file outside the workspace, within the rules above; InputError otherwise. */
-export function readOutsideFile(file: string): string {
-  if (!ALLOWED_NAME.test(path.basename(file))) {
-    throw new InputError('only files named config.json or *.safetensors.index.json are read outside the workspace', file);
+export function readOutsideFile(file: string, allowed = MODEL_FILES): string {
+  if (!allowed.pattern.test(path.basename(file))) {
+    throw new InputError(`only files named ${allowed.text} are read outside the workspace`, file);
   }
   let stat: fs.Stats;
   try {
@@ -76,6 +86,19 @@ export function readConfigAt(target: string): LookupAnswer {
     return { kind: 'found', config };
   } catch (e) {
     if (e instanceof InputError) return { kind: 'missing', reason: e.format() };
+    throw e;
+  }
+}
+
+/**
+ * accelerate's default config at `file` (hf-env.ts accelerateDefaultConfigFile), under the same rules:
+ * a regular file with exactly that name, at most 1 MiB; nothing else in its folder is read.
+ */
+export function readAccelerateDefaultConfig(file: string): MachineFileAnswer {
+  try {
+    return { kind: 'found', location: file, text: readOutsideFile(file, ACCELERATE_DEFAULT) };
+  } catch (e) {
+    if (e instanceof InputError) return { kind: 'missing', location: file, reason: e.message };
     throw e;
   }
 }

@@ -27,6 +27,15 @@ export function hfHome(env: Env, home = os.homedir()): string {
   return path.join(xdg, 'huggingface');
 }
 
+/**
+ * accelerate's default config: `HF_HOME/accelerate/default_config.yaml` (accelerate
+ * src/accelerate/commands/config/config_args.py: `cache_dir = os.path.join(hf_cache_home, "accelerate")`,
+ * `default_yaml_config_file`; its `hf_cache_home` is HF_HOME's rule above).
+ */
+export function accelerateDefaultConfigFile(env: Env, home = os.homedir()): string {
+  return path.join(hfHome(env, home), 'accelerate', 'default_config.yaml');
+}
+
 export function hubCacheDir(env: Env, home = os.homedir()): string {
   const explicit = env['HF_HUB_CACHE'] ?? env['HUGGINGFACE_HUB_CACHE'];
   return explicit ? expandHome(explicit, home) : path.join(hfHome(env, home), 'hub');

@@ -38,7 +38,7 @@ test('the case list: at least 20 published measurements from at least 8 independ
 });
 
 /**
- * Issue 13's target: at least 90% of the cases within ±10% and a median absolute error of at most 5%.
+ * The validation's target (README: Validation): at least 90% of the cases within ±10% and a median absolute error of at most 5%.
  * NOT MET at this commit: 21 of 31 cases (68%) are within ±10% and the median absolute error is 5.4%
  * (docs/validation.md lists every miss with its probable cause; no per-case constant is tuned). This
  * test holds the figures reached so they cannot regress, and every miss must carry its analysed

@@ -197,7 +197,7 @@ export const profileCommand: Command = {
         gpus ??= detected.count;
       }
     }
-    const scan = await scanFolder(target, io.cwd, parseSize(DEFAULT_MAX_FILE, 'max file size'));
+    const scan = await scanFolder(target, io.cwd, parseSize(DEFAULT_MAX_FILE, 'max file size'), io.env ?? process.env);
     const abs = path.resolve(io.cwd, target);
     const onlyFile = abs === scan.root ? null : path.relative(scan.root, abs).split(path.sep).join('/');
     let jobs = onlyFile === null ? scan.jobs : scan.jobs.filter((j) => j.files.includes(onlyFile));

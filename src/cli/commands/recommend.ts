@@ -268,7 +268,7 @@ export const recommendCommand: Command = {
     }
     const { gpuMemoryBytes: _memory, gpus: _gpus, ...overrides } = jobOverrides(args);
     const maxFileBytes = parseFileSizeCap(flag<string>(args, 'max-file-size') ?? DEFAULT_MAX_FILE, '--max-file-size');
-    const scan = await scanFolder(target, io.cwd, maxFileBytes);
+    const scan = await scanFolder(target, io.cwd, maxFileBytes, io.env ?? process.env);
     const abs = path.resolve(io.cwd, target);
     const onlyFile = abs === scan.root ? null : path.relative(scan.root, abs).split(path.sep).join('/');
     const jobs = onlyFile === null ? scan.jobs : scan.jobs.filter((j) => j.files.includes(onlyFile));

@@ -8,6 +8,8 @@ import { parseFileSizeCap } from '../../core/units';
 import { JSON_FLAG, flag, printJson, type Command } from '../command';
 import { EXIT, printHuman, table } from '../io';
 import { walkWorkspace } from '../walk';
+import { readAccelerateDefaultConfig } from '../../platform/hf-cache';
+import { accelerateDefaultConfigFile, type Env } from '../../platform/hf-env';
 
 export const DEFAULT_MAX_FILE = '2MiB';
 
@@ -16,8 +18,11 @@ export interface WorkspaceScan extends ScanReport {
   readonly skipped: readonly { readonly path: string; readonly reason: string }[];
 }
 
-/** Scans a folder (or the folder of a file) from disk. */
-export async function scanFolder(target: string, cwd: string, maxFileBytes: number): Promise<WorkspaceScan> {
+/**
+ * Scans a folder (or the folder of a file) from disk; a launch that reads accelerate's default config
+ * gets this machine's (`env`'s HF_HOME), read under the rules of platform/hf-cache.ts.
+ */
+export async function scanFolder(target: string, cwd: string, maxFileBytes: number, env: Env = process.env): Promise<WorkspaceScan> {
   const abs = path.resolve(cwd, target);
   let stat: fs.Stats;
   try {
@@ -27,7 +32,7 @@ export async function scanFolder(target: string, cwd: string, maxFileBytes: numb
   }
   const root = stat.isDirectory() ? abs : path.dirname(abs);
   const walked = await walkWorkspace(root, { maxFileBytes });
-  const result = scanFiles(walked.files);
+  const result = scanFiles(walked.files, { machineFiles: { accelerateDefaultConfig: () => readAccelerateDefaultConfig(accelerateDefaultConfigFile(env)) } });
   return { root, skipped: walked.skipped, ...result };
 }
 
@@ -47,7 +52,7 @@ export const scanCommand: Command = {
     const [target, ...extra] = args.positionals;
     if (target === undefined || extra.length > 0) throw new InputError('scan takes exactly one folder');
     const maxFileBytes = parseFileSizeCap(flag<string>(args, 'max-file-size') ?? DEFAULT_MAX_FILE, '--max-file-size');
-    const scan = await scanFolder(target, io.cwd, maxFileBytes);
+    const scan = await scanFolder(target, io.cwd, maxFileBytes, io.env ?? process.env);
     if (flag<boolean>(args, 'json')) {
       printJson(io, { findings: scan.findings, jobs: scan.jobs, skipped: scan.skipped });
       return EXIT.ok;

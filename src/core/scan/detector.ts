@@ -104,6 +104,11 @@ export interface Detection {
   readonly links: readonly Link[];
   /** For 'model' files: the model type (`llama`, `gpt2`), when written. */
   readonly modelType?: string;
+  /**
+   * For launchers: the launch reads accelerate's default config of the machine (`accelerate launch`
+   * without `--config_file`; ./machine-files.ts); where the launch is written.
+   */
+  readonly accelerateDefaultConfig?: SourceRange;
 }
 
 export interface Detector {

@@ -4,7 +4,9 @@
  * 0. A 'launcher' (shell launch script) joins the job of the training file it launches (its 'launch'
  *    links: the config given to llamafactory-cli / axolotl / tune / the script, then the Python
  *    script), tried from the script's folder and every folder above it (where it may be run);
- *    a launcher that launches no training file it can find anchors a job of its own.
+ *    a launcher that launches no training file it can find anchors a job of its own. A launch of
+ *    `accelerate launch` without `--config_file` adds the machine's default accelerate config when the
+ *    caller read one (./machine-files.ts; its path is outside the workspace), else a note saying why not.
  * 1. Every 'training' file anchors a job (id = its path). Its references are followed: config
  *    references (`deepspeed`, accelerate's `deepspeed_config_file`) add that file, and the files it
  *    references, transitively. Model references (`model_name_or_path`, axolotl `base_model`, a
@@ -64,12 +66,24 @@ interface JobDraft {
   readonly members: DetectedFile[];
   model: ModelRef | null;
   modelType: string | null;
+  /** Assumptions of the job itself (not of one member file). */
+  notes?: string[];
 }
+
+/**
+ * A machine file a launch reads without naming it (./machine-files.ts), already read by the scan:
+ * the detected file (path = its location outside the workspace) with notes, or the note saying why
+ * it is not used.
+ */
+export type MachineConfig =
+  | { readonly kind: 'file'; readonly file: DetectedFile; readonly notes: readonly string[] }
+  | { readonly kind: 'note'; readonly note: string };
 
 export function buildJobs(
   detected: readonly DetectedFile[],
   scannedPaths: ReadonlySet<string>,
   warn: (warning: ScanWarning) => void,
+  machine: { readonly accelerateDefault?: MachineConfig } = {},
 ): ScanJob[] {
   const byPath = new Map(detected.map((d) => [d.path, d]));
   const folders = foldersOf(scannedPaths);
@@ -104,6 +118,14 @@ export function buildJobs(
     const draft: JobDraft = { id: anchor.path, folder: folderOf(anchor.path), members: [anchor, ...launchers], model: null, modelType: null };
     claimed.add(anchor.path);
     for (const l of launchers) claimed.add(l.path);
+    // `accelerate launch` without --config_file: the machine's default config, as if the launch named it.
+    const accelerateDefault = machine.accelerateDefault;
+    if (accelerateDefault !== undefined && launchers.concat(anchor).some((l) => l.detection.accelerateDefaultConfig !== undefined)) {
+      if (accelerateDefault.kind === 'file') {
+        draft.members.push(accelerateDefault.file);
+        draft.notes = [...accelerateDefault.notes];
+      } else draft.notes = [accelerateDefault.note];
+    }
     const modelLinks = followConfigLinks(draft, byPath, scannedPaths, claimed, warn);
     if (modelLinks.length > 0) linkModel(draft, modelLinks, byPath, folders, claimed, warn);
     else needsModel.push(draft);
@@ -412,7 +434,7 @@ function finishJob(draft: JobDraft, warn: (warning: ScanWarning) => void): ScanJ
   const files = members.map((m) => m.path).sort(comparePaths);
   const optimizerEcosystem = ecosystemOfOptimizer(members, writtenBy, defaults);
   const autoValues = fillAutos(members, settings, sources, defaults);
-  const notes = members.flatMap((m) => m.detection.contribution.notes ?? []);
+  const notes = [...members.flatMap((m) => m.detection.contribution.notes ?? []), ...(draft.notes ?? [])];
   const launchers = members.filter((m) => m.detection.role === 'launcher').map((m) => m.path);
   const notModelled = members.flatMap((m) => m.detection.contribution.notModelled ?? []);
   // The Trainer fills the DeepSpeed optimizer's "auto" params: they are the optimizer's params.

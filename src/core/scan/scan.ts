@@ -5,7 +5,9 @@
 import { InputError } from '../types';
 import type { Detector, FindingError } from './detector';
 import { DETECTORS } from './detectors';
-import { buildJobs, type DetectedFile } from './jobs';
+import { accelerateConfigDetector } from './detectors/accelerate-config';
+import { buildJobs, type DetectedFile, type MachineConfig } from './jobs';
+import type { MachineFileAnswer, MachineFiles } from './machine-files';
 import { parseScanFile, syntaxOf } from './parse-file';
 import { comparePaths } from './paths';
 import type { ScanReport, ScanWarning } from './results';
@@ -24,6 +26,8 @@ export interface ScanOptions {
   readonly detectors?: readonly Detector[];
   /** Longest YAML file (characters) that is parsed; default DEFAULT_SCAN_YAML_MAX_CHARS. */
   readonly maxYamlChars?: number;
+  /** Machine files a launch may read without naming them (./machine-files.ts); absent: none is consulted. */
+  readonly machineFiles?: MachineFiles;
 }
 
 /**
@@ -84,9 +88,37 @@ export function scanFiles(files: readonly ScanFile[], options: ScanOptions = {})
   }
 
   const scannedPaths = new Set(sorted.map((f) => f.path));
-  const jobs = buildJobs(detected, scannedPaths, (w) => warnings.push(w));
+  const wantsDefault = detected.some((d) => d.detection.accelerateDefaultConfig !== undefined);
+  const answer = wantsDefault ? options.machineFiles?.accelerateDefaultConfig?.() : undefined;
+  const machine = answer === undefined ? {} : { accelerateDefault: machineAccelerateConfig(answer) };
+  const jobs = buildJobs(detected, scannedPaths, (w) => warnings.push(w), machine);
   warnings.sort((a, b) => comparePaths(a.path, b.path) || a.line - b.line || a.column - b.column);
   return { findings, jobs, warnings };
+}
+
+/** accelerate's default config of the machine, read as an accelerate config; a note when it cannot be used. */
+function machineAccelerateConfig(answer: MachineFileAnswer): MachineConfig {
+  const unused = (why: string): MachineConfig => ({
+    kind: 'note',
+    note: `accelerate launch names no --config_file, and accelerate's default config ${answer.location} is not used (${why}): the launch's own options are all that is read`,
+  });
+  if (answer.kind === 'missing') return unused(answer.reason);
+  const file: ScanFile = { path: answer.location, text: answer.text };
+  try {
+    const parsed = parseScanFile(file, 'yaml');
+    if (parsed.error !== null) return unused(parsed.error.message);
+    if (!accelerateConfigDetector.matches(file, parsed)) return unused('it is not an accelerate config');
+    const detection = accelerateConfigDetector.detect(file, parsed);
+    if (detection.error !== null) return unused(`${detection.error.line}:${detection.error.column}: ${detection.error.message}`);
+    const notes = [
+      `accelerate launch names no --config_file: ${answer.location}, this machine's accelerate default config, is read (the machine that runs the job may hold another)`,
+      ...[...parsed.warnings, ...detection.warnings].map((w) => `${answer.location}:${w.line}:${w.column}: ${w.message}`),
+    ];
+    return { kind: 'file', file: { path: answer.location, kind: accelerateConfigDetector.kind, detection }, notes };
+  } catch (e) {
+    if (!(e instanceof InputError)) throw e;
+    return unused(e.message);
+  }
 }
 
 function errorOf(e: InputError): FindingError {

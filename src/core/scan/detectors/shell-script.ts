@@ -153,7 +153,9 @@ export const shellScriptDetector: Detector = {
     if (notes.length > 0) out.notes.push(...notes);
 
     fields.sort((a, b) => a.range.line - b.range.line || a.range.column - b.range.column);
-    return { fields, error: null, warnings, role: 'launcher', contribution: out.build(), links };
+    // accelerate loads the machine's default config when the launch names none (../machine-files.ts).
+    const defaultConfig = launch.launcher === 'accelerate' && !launch.options.some((o) => o.name === 'config_file');
+    return { fields, error: null, warnings, role: 'launcher', contribution: out.build(), links, ...(defaultConfig ? { accelerateDefaultConfig: launch.range } : {}) };
   },
 };
 
