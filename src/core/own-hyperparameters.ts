@@ -39,6 +39,16 @@ export function isOwnRecommendation(r: Recommendation): r is OwnRecommendation {
   return 'own' in r && 'suggestions' in r;
 }
 
+/**
+ * The learning rate the advisor derives for a recommendation: on the job's own optimizer the suggestion
+ * beside the job's value (null when the rules agree with it), elsewhere the recommendation's own lr.
+ */
+export function advisedLearningRate(r: Recommendation): number | null {
+  if (!isOwnRecommendation(r)) return r.hyperparameters.lr;
+  const s = r.suggestions.find((x) => x.field === 'lr');
+  return typeof s?.suggested === 'number' ? s.suggested : null;
+}
+
 /** A learning rate off by more than this factor either way is a disagreement worth showing. */
 export const LR_DISAGREEMENT_FACTOR = 2;
 

@@ -120,10 +120,10 @@ test('CLI: recommend --json with HF_HOME set reads the default config for the la
   const code = await runCli(['recommend', ws, '--gpu-memory', '24GiB', '--json'], { cwd: ROOT, env, out: (t) => (out += t), err: () => undefined });
   assert.equal(code, 0);
   const job = JSON.parse(out).jobs[0];
-  assert.equal(job.facts.gpus, 4);
-  assert.equal(job.facts.zeroStage, 3);
-  assert.equal(job.facts.microBatch, 2);
   const file = path.join(home, 'accelerate', 'default_config.yaml');
+  assert.deepEqual([job.facts.gpus.value, job.facts.gpus.source.kind, job.facts.gpus.source.path], [4, 'file', file]);
+  assert.deepEqual([job.facts.zeroStage.value, job.facts.zeroStage.source.path], [3, file]);
+  assert.equal(job.facts.microBatch.value, 2);
   assert.ok(job.files.includes(file));
   assert.ok(job.assumptions.some((a: string) => a.includes(file)));
 });

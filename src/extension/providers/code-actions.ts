@@ -16,6 +16,7 @@ import { formatRate, jobAnchor } from '../hints/analysis';
 import { isDiagnosticCode, type DiagnosticCode } from '../hints/rules';
 import type { WorkspaceIndex } from '../workspace-index';
 import { DIAGNOSTIC_SOURCE, fileUri, relativeTo, toRange, toTextEdit } from './convert';
+import { advisedLearningRate } from '../../core/own-hyperparameters';
 
 export const DISABLE_RULE_COMMAND = 'optimizerAdvisor.disableRule';
 export const IGNORE_FILE_COMMAND = 'optimizerAdvisor.ignoreFileDiagnostics';
@@ -80,11 +81,12 @@ export class AdvisorCodeActionProvider implements vscode.CodeActionProvider {
     if (entry.outcome.kind !== 'evaluated') return [];
     const cur = entry.outcome.evaluation.currentEstimate;
     const src = entry.job.sources['learningRate'];
-    if (cur === null || src === undefined || cur.recommendation.hyperparameters.lr === null) return [];
+    const advised = cur === null ? null : advisedLearningRate(cur.recommendation);
+    if (cur === null || src === undefined || advised === null) return [];
     const uri = fileUri(folder, src.path);
     const text = this.textOf(uri, folder, src.path);
     if (text === null) return [];
-    const fix = learningRateFix({ path: src.path, text, job: entry.job, lr: cur.recommendation.hyperparameters.lr });
+    const fix = learningRateFix({ path: src.path, text, job: entry.job, lr: advised });
     if ('unavailable' in fix) return [];
     const action = new vscode.CodeAction(vscode.l10n.t('Set the learning rate to {0} (advised for {1})', fix.written, cur.resolved.spec.name), vscode.CodeActionKind.QuickFix);
     const edit = new vscode.WorkspaceEdit();

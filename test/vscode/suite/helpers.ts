@@ -67,7 +67,10 @@ async function readWorkspace(): Promise<ScanFile[]> {
   const out: ScanFile[] = [];
   for (const uri of uris) {
     const rel = uri.path.slice(folder.uri.path.length + 1);
-    out.push({ path: rel, text: new TextDecoder().decode(await vscode.workspace.fs.readFile(uri)) });
+    // The files as the editor has them, like the extension's index: an open document's text (an earlier
+    // test may have undone an edit without saving), else the file on disk.
+    const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+    out.push({ path: rel, text: open !== undefined ? open.getText() : new TextDecoder().decode(await vscode.workspace.fs.readFile(uri)) });
   }
   return out;
 }

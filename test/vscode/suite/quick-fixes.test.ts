@@ -4,6 +4,7 @@ import * as assert from 'node:assert/strict';
 import { suite, suiteSetup, test } from 'mocha';
 import * as vscode from 'vscode';
 import { advisorApi, codeOf, engineEvaluation, GiB, openDocument, ourDiagnostics, setBudget, waitFor } from './helpers';
+import { advisedLearningRate } from '../../../src/core/own-hyperparameters';
 
 async function actionsAt(uri: vscode.Uri, range: vscode.Range, kind?: string): Promise<vscode.CodeAction[]> {
   return (await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, range, kind)) ?? [];
@@ -53,7 +54,8 @@ suite('quick fixes', () => {
     const setLr = actions.find((a) => a.title.startsWith('Set the learning rate to'));
     assert.ok(setLr?.edit, actions.map((a) => a.title).join(' | '));
     const engine = await engineEvaluation('lion/training_args.json', 24 * GiB);
-    const advised = engine.currentEstimate?.recommendation.hyperparameters.lr;
+    // The job keeps its own lr on its own optimizer; the advised one is the suggestion beside it.
+    const advised = engine.currentEstimate ? advisedLearningRate(engine.currentEstimate.recommendation) : undefined;
     assert.ok(advised !== undefined && advised !== null && advised < 2e-4);
     assert.ok(await vscode.workspace.applyEdit(setLr.edit));
     assert.equal((JSON.parse(doc.getText()) as { learning_rate: number }).learning_rate, sig4(advised));
@@ -62,8 +64,8 @@ suite('quick fixes', () => {
   });
 
   test('Python: the refactoring on the optimizer call switches torch.optim.AdamW to a bitsandbytes class and adds the import', async () => {
-    // With memory as the priority, an 8-bit AdamW (paged or not) is among the three switches offered for
-    // this small job (`recommend test/fixtures/vscode-ws/scripts/train.py --priority memory`).
+    // With memory as the priority, a bitsandbytes optimizer (8-bit AdamW, paged or not, or its Lion) is among
+    // the three switches offered for this small job (`recommend test/fixtures/vscode-ws/scripts/train.py --priority memory`).
     const settings = vscode.workspace.getConfiguration('optimizerAdvisor');
     await settings.update('priority', 'memory', vscode.ConfigurationTarget.Global);
     const api = await advisorApi();
@@ -73,7 +75,7 @@ suite('quick fixes', () => {
       const line = doc.getText().split('\n').findIndex((l) => l.includes('torch.optim.AdamW('));
       const at = new vscode.Range(line, 14, line, 14);
       const actions = await actionsAt(doc.uri, at, vscode.CodeActionKind.RefactorRewrite.value);
-      const to8bit = actions.find((a) => /^Switch to bnb\.optim\.(Paged)?AdamW8bit /.test(a.title));
+      const to8bit = actions.find((a) => /^Switch to bnb\.optim\.\w+ /.test(a.title));
       assert.ok(to8bit?.edit, actions.map((a) => a.title).join(' | '));
       const cls = /^Switch to bnb\.optim\.(\w+) /.exec(to8bit.title)?.[1] ?? '';
       assert.ok(await vscode.workspace.applyEdit(to8bit.edit));
