@@ -10,9 +10,9 @@ import { hubIdsToFetch, type LookupAnswer, type ModelLookup } from '../core/mode
 import type { ScanJob } from '../core/scan/results';
 import { flag } from './command';
 import type { FlagSpec, ParsedArgs } from './args';
-import { envOffline, hubCacheDir, hubEndpoint, hubToken, tokenFile, type Env } from '../platform/hf-env';
+import { envOffline, hubCacheDir, hubEndpoint, type Env } from '../platform/hf-env';
 import { readCachedConfig, readConfigAt, resolveJobPath } from '../platform/hf-cache';
-import { cachedHubConfig, DEFAULT_TIMEOUT_MS, envProxy, fetchHubConfig, type HubOptions } from '../platform/hub-client';
+import { cachedHubConfig, DEFAULT_TIMEOUT_MS, fetchHubConfig, hubOptionsFromEnv, type HubOptions } from '../platform/hub-client';
 
 /** The flags every command that resolves a model takes. */
 export const HUB_FLAGS: readonly FlagSpec[] = [
@@ -49,19 +49,10 @@ export function hubDecision(env: Env, consent: HubConsent): { allowed: true } | 
 
 /** Request settings; the token (file) is read only when a request may be made (`withToken`). */
 export function hubOptions(env: Env, withToken: boolean): HubOptions {
-  const endpoint = hubEndpoint(env);
-  const token = withToken ? hubToken(env) : undefined;
-  const proxy = envProxy(env, endpoint.startsWith('http:') ? 'http:' : 'https:');
-  const noProxy = env['NO_PROXY'] ?? env['no_proxy'];
-  return {
-    endpoint,
-    ...(token ? { token } : {}),
-    tokenHint: env['HF_TOKEN'] ? 'HF_TOKEN' : tokenFile(env),
-    ...(proxy ? { proxy } : {}),
-    ...(noProxy ? { noProxy } : {}),
+  return hubOptionsFromEnv(env, withToken, {
     timeoutMs: Number(env['OPTIMIZER_ADVISOR_HUB_TIMEOUT_MS']) > 0 ? Number(env['OPTIMIZER_ADVISOR_HUB_TIMEOUT_MS']) : DEFAULT_TIMEOUT_MS,
     cacheDir: cliCacheDir(env),
-  };
+  });
 }
 
 /**

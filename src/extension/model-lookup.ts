@@ -18,8 +18,8 @@ import { parseConfigFile } from '../core/scan/config-file';
 import type { ScanJob } from '../core/scan/results';
 import { InputError } from '../core/types';
 import { readCachedConfig, readConfigAt, resolveJobPath } from '../platform/hf-cache';
-import { envOffline, hubCacheDir, hubEndpoint, hubToken, tokenFile } from '../platform/hf-env';
-import { cachedHubConfig, DEFAULT_TIMEOUT_MS, envProxy, fetchHubConfig, type HubOptions } from '../platform/hub-client';
+import { envOffline, hubCacheDir, hubEndpoint } from '../platform/hf-env';
+import { cachedHubConfig, DEFAULT_TIMEOUT_MS, fetchHubConfig, hubOptionsFromEnv, type HubOptions } from '../platform/hub-client';
 import type { Log } from './log';
 
 /** A model the user chose for a job. */
@@ -65,21 +65,8 @@ export class ExtensionModelLookup {
 
   /** Request settings; the token (file) is read only for a request (`withToken`), never for the disk cache. */
   private hubOptions(withToken: boolean): HubOptions {
-    const env = this.env;
-    const endpoint = hubEndpoint(env);
-    const token = withToken ? hubToken(env) : undefined;
     const vsProxy = vscode.workspace.getConfiguration('http').get<string>('proxy', '').trim();
-    const proxy = vsProxy || envProxy(env, endpoint.startsWith('http:') ? 'http:' : 'https:');
-    const noProxy = env['NO_PROXY'] ?? env['no_proxy'];
-    return {
-      endpoint,
-      ...(token ? { token } : {}),
-      tokenHint: env['HF_TOKEN'] ? 'HF_TOKEN' : tokenFile(env),
-      ...(proxy ? { proxy } : {}),
-      ...(noProxy ? { noProxy } : {}),
-      timeoutMs: DEFAULT_TIMEOUT_MS,
-      cacheDir: this.context.globalStorageUri.fsPath,
-    };
+    return hubOptionsFromEnv(this.env, withToken, { proxy: vsProxy, timeoutMs: DEFAULT_TIMEOUT_MS, cacheDir: this.context.globalStorageUri.fsPath });
   }
 
   /** Why the Hub is not asked now, or null when it may be. */

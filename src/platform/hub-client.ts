@@ -17,6 +17,7 @@ import type { FoundConfig, LookupAnswer } from '../core/model-source';
 import { decodeText } from '../core/parse/text';
 import { InputError } from '../core/types';
 import { INDEX_FILE, MAX_OUTSIDE_BYTES } from './hf-cache';
+import { hubEndpoint, hubToken, tokenFile, type Env } from './hf-env';
 
 export interface HubOptions {
   readonly endpoint: string;
@@ -51,6 +52,27 @@ export function envProxy(env: Readonly<Record<string, string | undefined>>, prot
   const names = protocol === 'https:' ? ['HTTPS_PROXY', 'https_proxy'] : ['HTTP_PROXY', 'http_proxy'];
   for (const n of names) if (env[n]?.trim()) return env[n]!.trim();
   return undefined;
+}
+
+/**
+ * Request settings from the environment (endpoint, token, proxy, NO_PROXY), shared by the CLI and the
+ * extension; the token (file) is read only when a request may be made (`withToken`). `proxy` (VS Code's
+ * http.proxy) wins over the environment's.
+ */
+export function hubOptionsFromEnv(env: Env, withToken: boolean, o: { readonly proxy?: string; readonly timeoutMs: number; readonly cacheDir: string }): HubOptions {
+  const endpoint = hubEndpoint(env);
+  const token = withToken ? hubToken(env) : undefined;
+  const proxy = o.proxy || envProxy(env, endpoint.startsWith('http:') ? 'http:' : 'https:');
+  const noProxy = env['NO_PROXY'] ?? env['no_proxy'];
+  return {
+    endpoint,
+    ...(token ? { token } : {}),
+    tokenHint: env['HF_TOKEN'] ? 'HF_TOKEN' : tokenFile(env),
+    ...(proxy ? { proxy } : {}),
+    ...(noProxy ? { noProxy } : {}),
+    timeoutMs: o.timeoutMs,
+    cacheDir: o.cacheDir,
+  };
 }
 
 function bypassesProxy(host: string, noProxy: string | undefined): boolean {

@@ -8,19 +8,10 @@ import * as path from 'node:path';
 import { before, describe, test } from 'node:test';
 import Ajv from 'ajv';
 import { parseProfileDocument } from '../../src/core/profile/profile-validate';
-import type { AdvisorInput } from '../../src/core/advisor/types';
-import { inventoryForRef } from '../../src/core/models';
 import { runSweep } from '../../src/profiler/sweep/sweep';
-import { sourceFile } from '../reference/python';
 import { buildGradientsBundle } from '../reference/tfjs-env';
 import { PROFILER_TEST_CHILD, TEST_CRASH_ENV } from '../support/profiler-test-child';
-
-const ROOT = path.dirname(sourceFile('package.json'));
-const DATA = path.join(ROOT, 'data');
-
-function advisorInput(ref: string, fineTune = true): AdvisorInput {
-  return { model: inventoryForRef(ref), estimateBase: { gpuMemoryBytes: null }, fineTune, priority: 'quality' };
-}
+import { advisorInput, DATA, ROOT } from '../support/sweep-fixtures';
 
 before(() => {
   buildGradientsBundle();

@@ -3,24 +3,14 @@
  * per-tensor figure, a workload on which optimizers really differ, divergence and robustness probes.
  */
 import assert from 'node:assert/strict';
-import * as path from 'node:path';
 import { before, describe, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
-import type { AdvisorInput } from '../../src/core/advisor/types';
-import { inventoryForRef } from '../../src/core/models';
 import { loadCorpus, type Corpus } from '../../src/profiler/sweep/corpus';
 import { DEFAULT_STEPS, planSweep, type SweepPlan } from '../../src/profiler/sweep/plan';
 import { probeSetup } from '../../src/profiler/sweep/robustness';
 import { trainRun } from '../../src/profiler/sweep/train';
-import { sourceFile } from '../reference/python';
 import { buildGradientsBundle, setUpTfjs } from '../reference/tfjs-env';
-
-const ROOT = path.dirname(sourceFile('package.json'));
-const DATA = path.join(ROOT, 'data');
-
-function advisorInput(ref: string, fineTune = true): AdvisorInput {
-  return { model: inventoryForRef(ref), estimateBase: { gpuMemoryBytes: null }, fineTune, priority: 'quality' };
-}
+import { advisorInput, DATA } from '../support/sweep-fixtures';
 
 let corpus: Corpus;
 before(() => {

@@ -7,7 +7,6 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { before, describe, test } from 'node:test';
-import type { AdvisorInput } from '../../src/core/advisor/types';
 import { inventoryForRef } from '../../src/core/models';
 import { cnnInventory } from '../../src/core/models/builders/cnn';
 import { numel } from '../../src/core/types';
@@ -22,15 +21,8 @@ import { DEFAULT_STEPS, DEFAULT_SWEEP, LR_MULTIPLIERS, planSweep, proxyGaloreGap
 import { deriveProxy, proxyParams, type CnnProxy } from '../../src/profiler/sweep/proxy';
 import { walkCnnProxy } from '../../src/profiler/sweep/proxy-inventory';
 import { type RunRecord } from '../../src/profiler/sweep/train';
-import { sourceFile } from '../reference/python';
 import { buildGradientsBundle } from '../reference/tfjs-env';
-
-const ROOT = path.dirname(sourceFile('package.json'));
-const DATA = path.join(ROOT, 'data');
-
-function advisorInput(ref: string, fineTune = true): AdvisorInput {
-  return { model: inventoryForRef(ref), estimateBase: { gpuMemoryBytes: null }, fineTune, priority: 'quality' };
-}
+import { advisorInput, DATA } from '../support/sweep-fixtures';
 
 let corpus: Corpus;
 before(() => {
