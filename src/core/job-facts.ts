@@ -191,7 +191,7 @@ export function jobFacts(i: JobFactInputs): JobFacts {
 
   const lora = e?.lora ?? (s.lora ? { rank: s.lora.rank, qlora: s.lora.qlora } : null);
   const adapter = lora === null ? 'none' : lora.qlora ? 'qlora' : 'lora';
-  put('adapter', adapter, { given: 'lora', settings: adapter === 'qlora' ? ['lora.qlora', 'lora', 'lora.rank'] : ['lora', 'lora.rank'] }, 'no file configures LoRA: full fine-tuning or training');
+  put('adapter', adapter, { given: 'lora', settings: adapter === 'qlora' ? ['lora.qlora', 'lora', 'lora.rank'] : adapter === 'lora' ? ['lora', 'lora.rank'] : ['adapter'] }, 'no file configures LoRA: full fine-tuning or training');
   if (lora !== null) {
     // The rank's own key, else the tool's default rank, else where LoRA was switched on.
     const source = given('lora') ?? written('lora.rank') ?? defaulted('lora.rank') ?? written('lora') ?? { kind: 'assumption', reason: `the rank ${lora.rank} was not written` };

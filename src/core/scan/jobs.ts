@@ -94,6 +94,8 @@ export function buildJobs(
   // A launcher (shell script) joins the training file it launches; one that launches none it can
   // find anchors a job of its own.
   const launchedBy = new Map<string, DetectedFile[]>();
+  /** Training files run as the launch's program (not given as its config): the launch script names their job. */
+  const runAsProgram = new Set<string>();
   const ownJobs: DetectedFile[] = [];
   for (const launcher of detected.filter((d) => d.detection.role === 'launcher')) {
     let target: DetectedFile | undefined;
@@ -102,6 +104,7 @@ export function buildJobs(
       const found = resolveFile(link, launcher.path, byPath, true);
       if (found !== undefined && found.detection.role === 'training') {
         target = found;
+        if (link.key.endsWith(' script')) runAsProgram.add(found.path);
         break;
       }
       if (found === undefined && /\.(ya?ml|json)$/i.test(link.value) && !candidatePaths(link.value, launcher.path, true).some((p) => scannedPaths.has(p))) {
@@ -115,7 +118,10 @@ export function buildJobs(
   const anchors = [...detected.filter((d) => d.detection.role === 'training'), ...ownJobs];
   for (const anchor of anchors) {
     const launchers = launchedBy.get(anchor.path) ?? [];
-    const draft: JobDraft = { id: anchor.path, folder: folderOf(anchor.path), members: [anchor, ...launchers], model: null, modelType: null };
+    // The job is named after what the user runs or configures: the one launch script that runs a
+    // Python file (`bash run.sh`), the config a launch is given (`--config recipe.yaml`), else the file.
+    const id = launchers.length === 1 && runAsProgram.has(anchor.path) ? launchers[0].path : anchor.path;
+    const draft: JobDraft = { id, folder: folderOf(anchor.path), members: [anchor, ...launchers], model: null, modelType: null };
     claimed.add(anchor.path);
     for (const l of launchers) claimed.add(l.path);
     // `accelerate launch` without --config_file: the machine's default config, as if the launch named it.
