@@ -1,13 +1,15 @@
 /**
  * The corpus of real training setups (test/corpus/): each setup names its source, its expected facts use the
  * fact names of `recommend --json`, every fact marked read is in the file it names, and every parameter count
- * cites a source. `node out/bench/corpus.js` scores the tool against it.
+ * cites a source, and the tool's answer for every setup is right (README "Real setups"): each job evaluated, every
+ * field the source states read with its value and file, every field it leaves open listed as an assumption.
+ * `node out/bench/corpus.js` prints the score with the details. Needs the built dist/cli.js.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CORPUS_DIR, FACT_NAMES, loadSetups, parseSource, sameValue } from '../../bench/corpus';
+import { checkSetup, CORPUS_DIR, FACT_NAMES, loadSetups, parseSource, sameValue } from '../../bench/corpus';
 
 const setups = loadSetups();
 const FACTS: ReadonlySet<string> = new Set(FACT_NAMES);
@@ -63,7 +65,10 @@ test('expected.json: jobs with known fact names, each read field with a value an
           assert.equal(field.assumed, true, `${where} ${name}`);
           continue;
         }
-        assert.deepEqual(Object.keys(field).sort(), ['file', 'read'], `${where} ${name}: read fields have read and file only`);
+        // A warmup states its unit (steps, ratio of the steps, epochs); no other fact has one.
+        const keys = name === 'warmup' ? ['file', 'read', 'unit'] : ['file', 'read'];
+        assert.deepEqual(Object.keys(field).sort(), keys, `${where} ${name}: read fields have ${keys.join(', ')} only`);
+        if (name === 'warmup') assert.ok(['steps', 'ratio', 'epochs'].includes(String((field as { unit?: string }).unit)), `${where} warmup unit`);
         assert.ok(['string', 'number', 'boolean'].includes(typeof field.read), `${where} ${name}: value type`);
         const file = path.join(setup.dir, field.file);
         assert.ok(fs.existsSync(file), `${where} ${name}: ${field.file} is not in the setup`);
@@ -132,4 +137,35 @@ test('the value comparison of the score: numbers in any spelling, dtype spelling
   assert.ok(!sameValue('Adam', 'torch.optim.AdamW', 'optimizer'));
   assert.ok(!sameValue('lora', 'qlora', 'adapter'));
   assert.ok(sameValue('qlora', 'QLoRA', 'adapter'));
+  // a warmup is compared with its unit
+  assert.ok(sameValue(100, { unit: 'steps', value: 100 }, 'warmup', 'steps'));
+  assert.ok(!sameValue(100, { unit: 'steps', value: 100 }, 'warmup'));
+  assert.ok(!sameValue(0.1, { unit: 'steps', value: 0.1 }, 'warmup', 'ratio'));
+  assert.ok(!sameValue(0.1, { unit: 'ratio', value: 0.2 }, 'warmup', 'ratio'));
+  // spellings of one catalog optimizer are the same optimizer; different ones are not
+  assert.ok(sameValue('adamw_bnb_8bit', 'adamw-8bit', 'optimizer'));
+  assert.ok(sameValue('FusedAdam', 'adamw', 'optimizer'));
+  assert.ok(!sameValue('adamw_bnb_8bit', 'adamw', 'optimizer'));
+});
+
+/**
+ * Setups the tool does not get right yet, with the reason. Each one must still fail: fixing it fails this test
+ * until its line is removed. The Python-side reading (script defaults, module globals, notebooks) is another
+ * branch's work; the lead empties this list after merging both.
+ */
+const PENDING: Readonly<Record<string, string>> = {
+};
+
+test('every corpus setup is evaluated, with each stated field read right and each open field listed as an assumption', () => {
+  const unexpected: string[] = [];
+  const nowPassing: string[] = [];
+  for (const setup of setups) {
+    const problems = checkSetup(setup);
+    if (setup.name in PENDING) {
+      if (problems.length === 0) nowPassing.push(setup.name);
+    } else unexpected.push(...problems);
+  }
+  assert.deepEqual(nowPassing, [], `pending setups that now pass (remove them from PENDING): ${nowPassing.join(', ')}`);
+  assert.deepEqual(unexpected, []);
+  for (const name of Object.keys(PENDING)) assert.ok(setups.some((s) => s.name === name), `PENDING names no setup '${name}'`);
 });

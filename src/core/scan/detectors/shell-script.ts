@@ -40,7 +40,7 @@ const MODEL_ARGUMENTS = new Set(['bert_model', 'model_name', 'model_id', 'base_m
 const MEMORY_ARGUMENTS = new Set([
   'per_device_train_batch_size', 'train_batch_size', 'gradient_accumulation_steps', 'learning_rate', 'weight_decay', 'optim', 'bf16', 'fp16',
   'gradient_checkpointing', 'max_seq_length', 'max_length', 'block_size', 'model_max_length', 'cutoff_len', 'model_name_or_path', 'config_name',
-  'deepspeed', 'deepspeed_config', 'use_peft', 'lora_r', 'lora_target_modules', 'load_in_4bit', 'load_in_8bit', 'torch_dtype', 'dtype',
+  'deepspeed', 'deepspeed_config', 'use_peft', 'use_peft_lora', 'use_4bit_quantization', 'use_8bit_quantization', 'lora_r', 'lora_target_modules', 'load_in_4bit', 'load_in_8bit', 'torch_dtype', 'dtype',
   'max_steps', 'warmup_steps', 'warmup_ratio', 'lr_scheduler_type', 'bert_model', 'model_name', 'model_id', 'base_model',
 ]);
 
