@@ -18,7 +18,7 @@ import { ContributionBuilder } from '../contribution';
 import type { Detection, Detector, Link, ParsedFile } from '../detector';
 import { FieldReader, type PartialObjectNode } from '../fields';
 import { zeroStageOfFsdp } from '../sharding';
-import { dialectOf, readOpenRlhfArguments, readSwiftArguments, type DialectArg } from '../shell/dialects';
+import { dialectOf, readDeepSpeedChatArguments, readOpenRlhfArguments, readSwiftArguments, type DialectArg } from '../shell/dialects';
 import { readLaunches, slurmGpus, type Launch, type LaunchOption } from '../shell/launch';
 import { readShell, type ShellScript, type Word } from '../shell/words';
 import { readTrainerArguments } from '../trainer-args';
@@ -214,6 +214,7 @@ function readScriptArguments(
     return;
   }
   if (dialect === 'ms-swift') parsed = readSwiftArguments(parsed, out, fields, note);
+  if (dialect === 'deepspeed-chat') parsed = readDeepSpeedChatArguments(parsed, out, fields, note);
   for (const arg of parsed) {
     const { key } = arg;
     const value = arg.value;
@@ -268,7 +269,7 @@ function readScriptArguments(
   if (reader.error !== null) note(`read as Trainer arguments: ${reader.error.message}`, { line: reader.error.line, column: reader.error.column, endLine: reader.error.line, endColumn: reader.error.column });
   // Defaults come from the job's training config (or the estimator), not from a command line; a CLI
   // whose flags are its whole config (ms-swift) keeps its own defaults (../shell/dialects.ts).
-  if (dialect === null) {
+  if (dialect !== 'ms-swift') {
     out.defaults.splice(0, out.defaults.length);
     for (const k of Object.keys(out.defaultSettings)) delete out.defaultSettings[k as keyof TrainingSettings];
   } else {

@@ -14,6 +14,11 @@
  *   `--data.max_len`, `--model.model_name_or_path`) or flat as in older releases (`--micro_train_batch_size`,
  *   `--zero_stage`, `--learning_rate`, `--lora_rank`, `--max_len`, `--pretrain`, `--bf16`). Source:
  *   OpenRLHF/OpenRLHF openrlhf/cli/train_sft.py (argument defaults).
+ * - DeepSpeed-Chat style scripts (`deepspeed main.py ... --zero_stage N --deepspeed`): `--zero_stage`,
+ *   `--offload` (parameters and optimizer to the CPU), `--dtype`, `--max_seq_len`, `--num_warmup_steps`,
+ *   `--lora_dim` with `--only_optimize_lora` (without it every weight trains beside the LoRA layers);
+ *   the rest are read as Trainer-style arguments. Source: deepspeedai/DeepSpeedExamples
+ *   applications/DeepSpeed-Chat (dschat/utils/ds_utils.py get_train_ds_config, dschat/utils/module/lora.py).
  */
 import type { Citation, Precision } from '../../types';
 import type { ContributionBuilder, ToolDefault } from '../contribution';
@@ -22,7 +27,7 @@ import type { FieldFinding, SourceRange, TrainingSettings } from '../types';
 import type { Launch } from './launch';
 import type { Word } from './words';
 
-export type Dialect = 'ms-swift' | 'openrlhf';
+export type Dialect = 'ms-swift' | 'openrlhf' | 'deepspeed-chat';
 
 /** One `--key value` (or `--flag`, value null) of the command. */
 export interface DialectArg {
@@ -43,6 +48,9 @@ export function dialectOf(launch: Launch): Dialect | null {
   const script = launch.script?.value ?? '';
   if (SWIFT_SCRIPT.test(script)) return 'ms-swift';
   if (OPENRLHF_SCRIPT.test(script)) return 'openrlhf';
+  // DeepSpeed's own `--deepspeed` switch beside a `--zero_stage` flag: the DeepSpeed-Chat argument set.
+  const keys = new Set(launch.args.map((w) => (w.text ?? '').replace(/^--/, '').replace(/=.*$/s, '')));
+  if (keys.has('zero_stage') && launch.args.some((w) => w.text === '--deepspeed')) return 'deepspeed-chat';
   return null;
 }
 
@@ -251,3 +259,50 @@ export function readOpenRlhfArguments(args: readonly DialectArg[], out: Contribu
   }
 }
 
+
+const DS_CHAT_DTYPES: Readonly<Record<string, Precision>> = { fp16: 'fp16-mixed', bf16: 'bf16-mixed', fp32: 'fp32' };
+
+/**
+ * DeepSpeed-Chat's own flags: sets ZeRO, offload, precision, length, warmup and LoRA on `out`; returns the
+ * arguments left for the Trainer-arguments reader.
+ */
+export function readDeepSpeedChatArguments(args: readonly DialectArg[], out: ContributionBuilder, fields: FieldFinding[], note: Note): DialectArg[] {
+  const own = new Set(['zero_stage', 'offload', 'dtype', 'max_seq_len', 'num_warmup_steps', 'lora_dim', 'only_optimize_lora', 'lora_module_name']);
+  const rest = args.filter((a) => !own.has(a.key));
+  const intOf = (key: string, min: number, max = Number.MAX_SAFE_INTEGER): { value: number; range: SourceRange } | null => {
+    const a = last(args, key);
+    if (a === undefined) return null;
+    const t = text(a);
+    if (t === null || !/^\d+$/.test(t) || Number(t) < min || Number(t) > max) {
+      note(`--${key} is ${a.value?.raw ?? 'empty'}: ${a.value?.unknown ?? a.value?.assumed ?? 'not a value the script accepts'}`, rangeOf(a));
+      return null;
+    }
+    if (a.value?.assumed !== undefined) note(`--${key} is ${a.value.raw}: ${a.value.assumed}`, rangeOf(a));
+    fields.push({ name: key, value: Number(t), range: rangeOf(a) });
+    return { value: Number(t), range: rangeOf(a) };
+  };
+  const zero = intOf('zero_stage', 0, 3);
+  if (zero !== null) out.set('zeroStage', zero.value as 0 | 1 | 2 | 3, zero.range);
+  const offload = last(args, 'offload');
+  if (offload !== undefined && offload.value === null) out.set('offload', 'params', offload.range);
+  const dtype = last(args, 'dtype');
+  const p = dtype === undefined ? undefined : DS_CHAT_DTYPES[(text(dtype) ?? '').toLowerCase()];
+  if (dtype !== undefined && p !== undefined) out.set('precision', p, rangeOf(dtype));
+  else if (dtype !== undefined) note(`--dtype ${dtype.value?.raw ?? ''} is not read`, rangeOf(dtype));
+  const len = intOf('max_seq_len', 1);
+  if (len !== null) out.set('seqLen', len.value, len.range);
+  const warmup = intOf('num_warmup_steps', 0);
+  if (warmup !== null) out.set('warmupSteps', warmup.value, warmup.range);
+  const dim = intOf('lora_dim', 0);
+  if (dim !== null && dim.value > 0) {
+    if (last(args, 'only_optimize_lora') !== undefined) {
+      out.set('lora', { rank: dim.value, targets: 'all-linear', qlora: false }, dim.range);
+      out.sources['lora.rank'] = out.source(dim.range);
+    } else {
+      // convert_linear_layer_to_lora adds the adapters; without --only_optimize_lora the base weights train too.
+      out.sources['adapter'] = out.source(dim.range);
+      out.notModelled.push(`${out.path}:${dim.range.line}: --lora_dim ${dim.value} adds LoRA layers, but without --only_optimize_lora every weight trains: estimated as full training, the adapters' own memory not counted`);
+    }
+  } else if (dim !== null) out.sources['adapter'] = out.source(dim.range);
+  return rest;
+}
