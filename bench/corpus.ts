@@ -155,6 +155,8 @@ function fromScan(job: Json | undefined, name: FactName): Reported {
 
 const DTYPE_ALIASES: ReadonlyArray<[RegExp, string]> = [
   [/bfloat16/g, 'bf16'], [/float16|half/g, 'fp16'], [/float32/g, 'fp32'], [/adamw_torch(_fused)?/g, 'adamw'],
+  // 8-bit base weights: `load_in_8bit` / `8bit` / `int8`
+  [/^(load_in_)?8bit$/g, 'int8'],
 ];
 const norm = (v: string): string => DTYPE_ALIASES.reduce((s, [re, to]) => s.replace(re, to), v.toLowerCase()).replace(/[^a-z0-9]/g, '');
 

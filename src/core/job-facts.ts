@@ -184,6 +184,9 @@ export function jobFacts(i: JobFactInputs): JobFacts {
     // Not written by the job, but decided by the model config or the precision mode.
     out.loadDtype = { value: base.dtype, source: base.source === 'config' ? { kind: 'model-config', origin: origin.kind, location: origin.location } : { kind: 'assumption', reason: base.reason } };
   }
+  // LLM.int8 base weights (load_in_8bit): the linear layers are stored in int8 whatever the load dtype.
+  const int8 = e?.lora?.int8 === true || s.lora?.int8 === true;
+  if (int8) put('loadDtype', 'int8', { given: 'loadDtype', settings: ['lora.int8', 'lora'] }, 'LLM.int8 base weights');
   put('zeroStage', facts.zeroStage, { given: 'zeroStage', settings: ['zeroStage'] }, 'no DeepSpeed or FSDP config: no sharding (stage 0)');
   if (s.fsdp === true) out.fsdp = { value: true, source: written('fsdp') ?? { kind: 'assumption', reason: 'FSDP sharding' } };
   else out.fsdp = { value: false, source: { kind: 'assumption', reason: 'no file configures FSDP' } };

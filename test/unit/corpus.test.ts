@@ -127,6 +127,8 @@ test('the value comparison of the score: numbers in any spelling, dtype spelling
   assert.ok(!sameValue(2, 3));
   assert.ok(sameValue('bfloat16', 'bf16-mixed', 'precision'));
   assert.ok(!sameValue('fp16', 'bf16-mixed', 'precision'));
+  assert.ok(sameValue('8bit', 'int8', 'loadDtype'));
+  assert.ok(!sameValue('8bit', 'bf16', 'loadDtype'));
   assert.ok(sameValue('llama3_1_8b', 'meta-llama/Llama-3.1-8B', 'model'));
   assert.ok(sameValue('mistral_7b', 'mistralai/Mistral-7B-v0.1', 'model'));
   assert.ok(sameValue('resnet18', 'torchvision/resnet18', 'model'));

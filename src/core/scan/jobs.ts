@@ -364,6 +364,27 @@ function headOf(setting: string): string {
   return dot < 0 ? setting : setting.slice(0, dot);
 }
 
+/**
+ * The Trainer's own `bf16` / `fp16` decide its mixed precision over an accelerate config's
+ * `mixed_precision`: TrainingArguments.__post_init__ writes ACCELERATE_MIXED_PRECISION from them, which
+ * the Accelerator the Trainer builds reads (transformers training_args.py). When neither is true the
+ * accelerate config's value stands.
+ */
+function trainerPrecisionOverAccelerate(members: readonly DetectedFile[], settings: Mutable<TrainingSettings>, sources: Record<string, SettingSource>): void {
+  const from = sources['precision']?.path;
+  if (from === undefined || !members.some((m) => m.path === from && m.kind === 'accelerate-config')) return;
+  for (let i = members.length - 1; i >= 0; i--) {
+    const c = members[i].detection.contribution;
+    const p = c.settings.precision;
+    if (members[i].kind === 'accelerate-config' || c.runsHfTrainer !== true || (p !== 'bf16-mixed' && p !== 'fp16-mixed')) continue;
+    const src = c.sources['precision'];
+    if (src === undefined) continue;
+    settings.precision = p;
+    sources['precision'] = src;
+    return;
+  }
+}
+
 /** Merges the members' contributions (see the file comment) and resolves PEFT default LoRA targets. */
 function finishJob(draft: JobDraft, warn: (warning: ScanWarning) => void): ScanJob {
   // A launch script's values are what the run uses: they come last, over its config files'.
@@ -404,6 +425,7 @@ function finishJob(draft: JobDraft, warn: (warning: ScanWarning) => void): ScanJ
     }
   });
   Object.assign(settings, explicit);
+  trainerPrecisionOverAccelerate(members, settings, sources);
 
   let pendingLora: PendingLora | null = null;
   if (settings.lora === undefined) {
