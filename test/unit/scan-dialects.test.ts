@@ -58,6 +58,10 @@ test('ms-swift: full tuning reads "no adapter" from the flag; no tuner flag is i
   assert.deepEqual(dflt.settings.lora, { rank: 8, targets: 'all-linear', qlora: true });
   assert.deepEqual(dflt.defaults.filter((d) => d.setting.startsWith('lora')).map((d) => [d.setting, d.value]), [['lora', 'lora'], ['lora.rank', 8]]);
   // several visible devices without NPROC_PER_NODE: one process, the split of the model is not modelled
+  // the script form under torchrun reads the same flags
+  const script = only([{ path: 'd.sh', text: 'torchrun --nproc_per_node 2 swift/cli/sft.py --model Qwen/Qwen2.5-7B --train_type lora --lora_rank 4\n' }]);
+  assert.equal(script.settings.gpus, 2);
+  assert.deepEqual(script.settings.lora, { rank: 4, targets: 'all-linear', qlora: false });
   const split = only([{ path: 'c.sh', text: 'CUDA_VISIBLE_DEVICES=0,1 swift sft --model Qwen/Qwen2.5-7B\n' }]);
   assert.equal(split.settings.gpus, undefined);
   assert.ok(split.assumptions?.some((a) => a.includes('device_map')), split.assumptions?.join('\n'));
