@@ -184,6 +184,9 @@ export function jobFacts(i: JobFactInputs): JobFacts {
     // Not written by the job, but decided by the model config or the precision mode.
     out.loadDtype = { value: base.dtype, source: base.source === 'config' ? { kind: 'model-config', origin: origin.kind, location: origin.location } : { kind: 'assumption', reason: base.reason } };
   }
+  // LLM.int8 base weights (load_in_8bit): the linear layers are stored in int8 whatever the load dtype.
+  const int8 = e?.lora?.int8 === true || s.lora?.int8 === true;
+  if (int8) put('loadDtype', 'int8', { given: 'loadDtype', settings: ['lora.int8', 'lora'] }, 'LLM.int8 base weights');
   put('zeroStage', facts.zeroStage, { given: 'zeroStage', settings: ['zeroStage'] }, 'no DeepSpeed or FSDP config: no sharding (stage 0)');
   if (s.fsdp === true) out.fsdp = { value: true, source: written('fsdp') ?? { kind: 'assumption', reason: 'FSDP sharding' } };
   else out.fsdp = { value: false, source: { kind: 'assumption', reason: 'no file configures FSDP' } };
@@ -191,7 +194,7 @@ export function jobFacts(i: JobFactInputs): JobFacts {
 
   const lora = e?.lora ?? (s.lora ? { rank: s.lora.rank, qlora: s.lora.qlora } : null);
   const adapter = lora === null ? 'none' : lora.qlora ? 'qlora' : 'lora';
-  put('adapter', adapter, { given: 'lora', settings: adapter === 'qlora' ? ['lora.qlora', 'lora', 'lora.rank'] : ['lora', 'lora.rank'] }, 'no file configures LoRA: full fine-tuning or training');
+  put('adapter', adapter, { given: 'lora', settings: adapter === 'qlora' ? ['lora.qlora', 'lora', 'lora.rank'] : adapter === 'lora' ? ['lora', 'lora.rank'] : ['adapter'] }, 'no file configures LoRA: full fine-tuning or training');
   if (lora !== null) {
     // The rank's own key, else the tool's default rank, else where LoRA was switched on.
     const source = given('lora') ?? written('lora.rank') ?? defaulted('lora.rank') ?? written('lora') ?? { kind: 'assumption', reason: `the rank ${lora.rank} was not written` };

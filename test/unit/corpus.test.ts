@@ -1,13 +1,15 @@
 /**
  * The corpus of real training setups (test/corpus/): each setup names its source, its expected facts use the
  * fact names of `recommend --json`, every fact marked read is in the file it names, and every parameter count
- * cites a source. `node out/bench/corpus.js` scores the tool against it.
+ * cites a source, and the tool's answer for every setup is right (README "Real setups"): each job evaluated, every
+ * field the source states read with its value and file, every field it leaves open listed as an assumption.
+ * `node out/bench/corpus.js` prints the score with the details. Needs the built dist/cli.js.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CORPUS_DIR, FACT_NAMES, loadSetups, parseSource, sameValue } from '../../bench/corpus';
+import { checkSetup, CORPUS_DIR, FACT_NAMES, loadSetups, parseSource, sameValue } from '../../bench/corpus';
 
 const setups = loadSetups();
 const FACTS: ReadonlySet<string> = new Set(FACT_NAMES);
@@ -63,7 +65,10 @@ test('expected.json: jobs with known fact names, each read field with a value an
           assert.equal(field.assumed, true, `${where} ${name}`);
           continue;
         }
-        assert.deepEqual(Object.keys(field).sort(), ['file', 'read'], `${where} ${name}: read fields have read and file only`);
+        // A warmup states its unit (steps, ratio of the steps, epochs); no other fact has one.
+        const keys = name === 'warmup' ? ['file', 'read', 'unit'] : ['file', 'read'];
+        assert.deepEqual(Object.keys(field).sort(), keys, `${where} ${name}: read fields have ${keys.join(', ')} only`);
+        if (name === 'warmup') assert.ok(['steps', 'ratio', 'epochs'].includes(String((field as { unit?: string }).unit)), `${where} warmup unit`);
         assert.ok(['string', 'number', 'boolean'].includes(typeof field.read), `${where} ${name}: value type`);
         const file = path.join(setup.dir, field.file);
         assert.ok(fs.existsSync(file), `${where} ${name}: ${field.file} is not in the setup`);
@@ -122,6 +127,8 @@ test('the value comparison of the score: numbers in any spelling, dtype spelling
   assert.ok(!sameValue(2, 3));
   assert.ok(sameValue('bfloat16', 'bf16-mixed', 'precision'));
   assert.ok(!sameValue('fp16', 'bf16-mixed', 'precision'));
+  assert.ok(sameValue('8bit', 'int8', 'loadDtype'));
+  assert.ok(!sameValue('8bit', 'bf16', 'loadDtype'));
   assert.ok(sameValue('llama3_1_8b', 'meta-llama/Llama-3.1-8B', 'model'));
   assert.ok(sameValue('mistral_7b', 'mistralai/Mistral-7B-v0.1', 'model'));
   assert.ok(sameValue('resnet18', 'torchvision/resnet18', 'model'));
@@ -132,4 +139,50 @@ test('the value comparison of the score: numbers in any spelling, dtype spelling
   assert.ok(!sameValue('Adam', 'torch.optim.AdamW', 'optimizer'));
   assert.ok(!sameValue('lora', 'qlora', 'adapter'));
   assert.ok(sameValue('qlora', 'QLoRA', 'adapter'));
+  // a warmup is compared with its unit
+  assert.ok(sameValue(100, { unit: 'steps', value: 100 }, 'warmup', 'steps'));
+  assert.ok(!sameValue(100, { unit: 'steps', value: 100 }, 'warmup'));
+  assert.ok(!sameValue(0.1, { unit: 'steps', value: 0.1 }, 'warmup', 'ratio'));
+  assert.ok(!sameValue(0.1, { unit: 'ratio', value: 0.2 }, 'warmup', 'ratio'));
+  // spellings of one catalog optimizer are the same optimizer; different ones are not
+  assert.ok(sameValue('adamw_bnb_8bit', 'adamw-8bit', 'optimizer'));
+  assert.ok(sameValue('FusedAdam', 'adamw', 'optimizer'));
+  assert.ok(!sameValue('adamw_bnb_8bit', 'adamw', 'optimizer'));
+});
+
+/**
+ * Setups the tool does not get right yet, with the reason. Each one must still fail: fixing it fails this test
+ * until its line is removed. The Python-side reading (script defaults, module globals, notebooks) is another
+ * branch's work; the lead empties this list after merging both.
+ */
+const PENDING: Readonly<Record<string, string>> = {
+  // argparse defaults of the launched main.py (--dtype fp16, FusedAdam) are not read yet
+  'deepspeed-chat-llama2-7b-lora': 'Python side: main.py argparse defaults (precision fp16, optimizer FusedAdam)',
+  'deepspeed-chat-llama2-7b-sft': 'Python side: main.py argparse defaults (precision fp16, optimizer FusedAdam)',
+  'diffusers-text-to-image-sd-v1-4': 'Python side: the diffusers training script (UNet from a pipeline, argparse defaults)',
+  'flax-imagenet-resnet50': 'Python side: flax ml_collections config and the Flax ResNet model',
+  'keras-io-gemma-2b-int8-lora': 'Python side: KerasHub GemmaCausalLM preset, Keras LoRA and int8 calls',
+  'keras-io-gemma-2b-lora': 'Python side: KerasHub GemmaCausalLM preset and Keras LoRA calls',
+  'lightning-imagenet-resnet18': 'Python side: the LightningModule __init__ defaults (batch, lr, weight decay, image size)',
+  'nanogpt-finetune-shakespeare-gpt2-xl': 'Python side: nanoGPT module globals with configurator.py overrides',
+  'nanogpt-gpt2-124m': 'Python side: nanoGPT module globals with configurator.py overrides',
+  'nanogpt-shakespeare-char': 'Python side: nanoGPT module globals with configurator.py overrides',
+  'timm-resnet50-augmix-jsd': "Python side: timm's train.py argparse defaults and the arguments passed through distributed_train.sh",
+  'timm-resnext50-32x4d': "Python side: timm's train.py argparse defaults and the arguments passed through distributed_train.sh",
+  'unsloth-llama3_1-8b-alpaca': "Python side: unsloth's FastLanguageModel.get_peft_model / load_in_4bit in the notebook",
+  'unsloth-qwen2_5-7b-alpaca': "Python side: unsloth's FastLanguageModel.get_peft_model / load_in_4bit in the notebook",
+};
+
+test('every corpus setup is evaluated, with each stated field read right and each open field listed as an assumption', () => {
+  const unexpected: string[] = [];
+  const nowPassing: string[] = [];
+  for (const setup of setups) {
+    const problems = checkSetup(setup);
+    if (setup.name in PENDING) {
+      if (problems.length === 0) nowPassing.push(setup.name);
+    } else unexpected.push(...problems);
+  }
+  assert.deepEqual(nowPassing, [], `pending setups that now pass (remove them from PENDING): ${nowPassing.join(', ')}`);
+  assert.deepEqual(unexpected, []);
+  for (const name of Object.keys(PENDING)) assert.ok(setups.some((s) => s.name === name), `PENDING names no setup '${name}'`);
 });

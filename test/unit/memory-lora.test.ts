@@ -74,9 +74,9 @@ test('LoRA input errors: unknown targets list the available modules, rank bounds
     (e: unknown) => e instanceof InputError && /query, value/.test(e.message) && /q_proj/.test(e.message) && /down_proj/.test(e.message),
   );
   assert.throws(() => resolveEstimateInput({ ...base, lora: { rank: 0, targets: ['q_proj'], qlora: false } }), InputError);
-  // v_proj is 1024 x 3072: rank 1025 exceeds its smaller dimension.
-  assert.throws(() => resolveEstimateInput({ ...base, lora: { rank: 1025, targets: ['v_proj'], qlora: false } }), /1024/);
-  assert.doesNotThrow(() => resolveEstimateInput({ ...base, seqLen: 16, lora: { rank: 1024, targets: ['v_proj'], qlora: false } }));
+  // v_proj is 1024 x 3072: PEFT accepts a rank above its smaller dimension (1025), not one above both (3073).
+  assert.throws(() => resolveEstimateInput({ ...base, lora: { rank: 3073, targets: ['v_proj'], qlora: false } }), /every targeted dimension \(the largest is 3072\)/);
+  assert.doesNotThrow(() => resolveEstimateInput({ ...base, seqLen: 16, lora: { rank: 1025, targets: ['v_proj'], qlora: false } }));
   assert.throws(() => resolveEstimateInput({ ...base, qlora: true }), /QLoRA/);
 });
 

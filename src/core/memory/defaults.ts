@@ -7,7 +7,7 @@ import type { ResolvedOptimizer } from '../optimizers/types';
 import type { FloatDtype, LoadDtype, Precision } from '../types';
 import { InputError } from '../types';
 import type { AttentionImpl, EstimateInput, LoraConfig, OffloadTarget, ZeroAccounting } from './types';
-import { matchLoraTargets, smallestTargetDimension } from './lora';
+import { largestTargetDimension, matchLoraTargets } from './lora';
 import { effectiveHyperparameters } from './optimizer-state';
 import { LOSS_KINDS, TORCHTUNE_OUTPUT_CHUNKS, type LossConfig } from './loss';
 
@@ -130,9 +130,9 @@ function resolveLora(model: ModelInventory, lora: LoraConfig | null | undefined,
     ...(lora.modulesToSave !== undefined && lora.modulesToSave.length > 0 ? { modulesToSave: [...lora.modulesToSave] } : {}),
   };
   const { matched } = matchLoraTargets(model, resolved);
-  const smallest = smallestTargetDimension(matched);
-  if (lora.rank > smallest) {
-    throw new InputError(`LoRA rank ${lora.rank} is larger than the smallest targeted dimension (${smallest})`);
+  const largest = largestTargetDimension(matched);
+  if (matched.length > 0 && lora.rank > largest) {
+    throw new InputError(`LoRA rank ${lora.rank} is larger than every targeted dimension (the largest is ${largest})`);
   }
   return resolved;
 }

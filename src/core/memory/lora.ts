@@ -82,10 +82,15 @@ export function matchLoraTargets(model: ModelInventory, lora: LoraConfig): LoraT
 }
 
 /** Smallest dimension over the targeted weights (the largest rank that makes sense). */
-export function smallestTargetDimension(targets: readonly ParamTensor[]): number {
-  let smallest = Infinity;
-  for (const t of targets) for (const d of t.shape) smallest = Math.min(smallest, d);
-  return smallest;
+/**
+ * The largest dimension of any targeted weight. PEFT accepts a rank above a module's smaller dimension
+ * (a Mixtral router, Linear(4096, 8), under all-linear with rank 64 in OpenRLHF's examples); a rank above
+ * every dimension is a mistake.
+ */
+export function largestTargetDimension(targets: readonly ParamTensor[]): number {
+  let largest = 0;
+  for (const t of targets) for (const d of t.shape) largest = Math.max(largest, d);
+  return largest;
 }
 
 /**

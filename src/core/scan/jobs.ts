@@ -94,6 +94,8 @@ export function buildJobs(
   // A launcher (shell script) joins the training file it launches; one that launches none it can
   // find anchors a job of its own.
   const launchedBy = new Map<string, DetectedFile[]>();
+  /** Training files run as the launch's program (not given as its config): the launch script names their job. */
+  const runAsProgram = new Set<string>();
   const ownJobs: DetectedFile[] = [];
   for (const launcher of detected.filter((d) => d.detection.role === 'launcher')) {
     let target: DetectedFile | undefined;
@@ -102,6 +104,7 @@ export function buildJobs(
       const found = resolveFile(link, launcher.path, byPath, true);
       if (found !== undefined && found.detection.role === 'training') {
         target = found;
+        if (link.key.endsWith(' script')) runAsProgram.add(found.path);
         break;
       }
       if (found === undefined && /\.(ya?ml|json)$/i.test(link.value) && !candidatePaths(link.value, launcher.path, true).some((p) => scannedPaths.has(p))) {
@@ -115,7 +118,10 @@ export function buildJobs(
   const anchors = [...detected.filter((d) => d.detection.role === 'training'), ...ownJobs];
   for (const anchor of anchors) {
     const launchers = launchedBy.get(anchor.path) ?? [];
-    const draft: JobDraft = { id: anchor.path, folder: folderOf(anchor.path), members: [anchor, ...launchers], model: null, modelType: null };
+    // The job is named after what the user runs or configures: the one launch script that runs a
+    // Python file (`bash run.sh`), the config a launch is given (`--config recipe.yaml`), else the file.
+    const id = launchers.length === 1 && runAsProgram.has(anchor.path) ? launchers[0].path : anchor.path;
+    const draft: JobDraft = { id, folder: folderOf(anchor.path), members: [anchor, ...launchers], model: null, modelType: null };
     claimed.add(anchor.path);
     for (const l of launchers) claimed.add(l.path);
     // `accelerate launch` without --config_file: the machine's default config, as if the launch named it.
@@ -358,6 +364,27 @@ function headOf(setting: string): string {
   return dot < 0 ? setting : setting.slice(0, dot);
 }
 
+/**
+ * The Trainer's own `bf16` / `fp16` decide its mixed precision over an accelerate config's
+ * `mixed_precision`: TrainingArguments.__post_init__ writes ACCELERATE_MIXED_PRECISION from them, which
+ * the Accelerator the Trainer builds reads (transformers training_args.py). When neither is true the
+ * accelerate config's value stands.
+ */
+function trainerPrecisionOverAccelerate(members: readonly DetectedFile[], settings: Mutable<TrainingSettings>, sources: Record<string, SettingSource>): void {
+  const from = sources['precision']?.path;
+  if (from === undefined || !members.some((m) => m.path === from && m.kind === 'accelerate-config')) return;
+  for (let i = members.length - 1; i >= 0; i--) {
+    const c = members[i].detection.contribution;
+    const p = c.settings.precision;
+    if (members[i].kind === 'accelerate-config' || c.runsHfTrainer !== true || (p !== 'bf16-mixed' && p !== 'fp16-mixed')) continue;
+    const src = c.sources['precision'];
+    if (src === undefined) continue;
+    settings.precision = p;
+    sources['precision'] = src;
+    return;
+  }
+}
+
 /** Merges the members' contributions (see the file comment) and resolves PEFT default LoRA targets. */
 function finishJob(draft: JobDraft, warn: (warning: ScanWarning) => void): ScanJob {
   // A launch script's values are what the run uses: they come last, over its config files'.
@@ -398,6 +425,7 @@ function finishJob(draft: JobDraft, warn: (warning: ScanWarning) => void): ScanJ
     }
   });
   Object.assign(settings, explicit);
+  trainerPrecisionOverAccelerate(members, settings, sources);
 
   let pendingLora: PendingLora | null = null;
   if (settings.lora === undefined) {

@@ -85,6 +85,9 @@ export function readLlamaFactory(reader: FieldReader, out: ContributionBuilder):
     if (target !== undefined) out.sources['lora.targets'] = out.source(target.range);
     else out.defaults.push({ setting: 'lora.targets', key: 'lora_target', value: LLAMAFACTORY_DEFAULTS.loraTarget, source: LLAMAFACTORY_FINETUNING_SOURCE });
     if (quant !== undefined && bits === 4) out.sources['lora.qlora'] = out.source(quant.range);
+  } else if (typeValue === 'full' && type !== undefined) {
+    // Written full fine-tuning: the adapter fact ("none") is read from this key.
+    out.sources['adapter'] = out.source(type.range);
   } else if (typeValue === 'freeze' || typeValue === 'oft') {
     out.notModelled.push(`${out.path}:${type?.range.line ?? 1}: finetuning_type: ${typeValue} is not modelled (estimated as full fine-tuning)`);
   }

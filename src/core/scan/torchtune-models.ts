@@ -26,6 +26,9 @@ const LLAMA3_1 = builders('llama3_1', 'llama3_1_8b / llama3_1_70b');
 const LLAMA3_2 = builders('llama3_2', 'llama3_2_1b / llama3_2_3b (TiedLinear output)');
 const MISTRAL = builders('mistral', 'mistral_7b');
 const QWEN2_5 = builders('qwen2_5', 'qwen2_5_0_5b (tied) / qwen2_5_7b_base / qwen2_5_7b_instruct');
+// gemma_2b: vocab 256000, 18 layers, 8 heads of 256, 1 KV head, embed 2048, MLP 16384; gemma_7b: 28 layers,
+// 16 heads of 256, 16 KV heads, embed 3072, MLP 24576 (tied output, as google/gemma-2b / gemma-7b config.json).
+const GEMMA = builders('gemma', 'gemma_2b / gemma_7b');
 
 /** Builder name (without lora_/qlora_) -> the preset with the same architecture. */
 export const TORCHTUNE_MODELS: Readonly<Record<string, TorchtuneModel>> = {
@@ -41,6 +44,8 @@ export const TORCHTUNE_MODELS: Readonly<Record<string, TorchtuneModel>> = {
   qwen2_5_0_5b: { hubId: 'Qwen/Qwen2.5-0.5B', source: QWEN2_5 },
   qwen2_5_7b_base: { hubId: 'Qwen/Qwen2.5-7B', source: QWEN2_5 },
   qwen2_5_7b_instruct: { hubId: 'Qwen/Qwen2.5-7B-Instruct', source: QWEN2_5 },
+  gemma_2b: { hubId: 'google/gemma-2b', source: GEMMA },
+  gemma_7b: { hubId: 'google/gemma-7b', source: GEMMA },
 };
 
 /** torchtune's attention LoRA module names -> the Hugging Face module names the presets use. */

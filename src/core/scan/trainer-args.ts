@@ -259,14 +259,16 @@ function readSeqLen(reader: FieldReader, out: ContributionBuilder): void {
   }
 }
 
-/** TRL ModelConfig: use_peft, lora_r, lora_target_modules, load_in_4bit (QLoRA). */
+/** TRL ModelConfig: use_peft, lora_r, lora_target_modules, load_in_4bit (QLoRA); PEFT's example spellings too. */
 function readLora(reader: FieldReader, out: ContributionBuilder, warnings: ParseWarning[]): void {
-  const usePeft = reader.boolean('use_peft');
+  // PEFT's SFT example (examples/sft/train.py ModelArguments) spells them use_peft_lora,
+  // use_4bit_quantization and use_8bit_quantization.
+  const usePeft = reader.boolean('use_peft') ?? reader.boolean('use_peft_lora');
   const rank = reader.number('lora_r', { integer: true, min: 1 });
   reader.number('lora_alpha', { nullable: true });
   reader.number('lora_dropout', { min: 0, max: 1, nullable: true });
-  const load4 = reader.boolean('load_in_4bit');
-  const load8 = reader.boolean('load_in_8bit');
+  const load4 = reader.boolean('load_in_4bit') ?? reader.boolean('use_4bit_quantization');
+  const load8 = reader.boolean('load_in_8bit') ?? reader.boolean('use_8bit_quantization');
   let targets: Read<string | readonly string[] | null> | undefined;
   const targetNode = reader.node('lora_target_modules');
   if (targetNode?.kind === 'string') targets = reader.string('lora_target_modules') as Read<string>;

@@ -3,7 +3,7 @@
  * --config_file` reads): recognised by two of its launcher keys (`compute_environment`,
  * `distributed_type`, `num_processes`, `num_machines`, ...). Keys per accelerate's
  * commands/config/config_args.py (ClusterConfig).
- * Settings: `num_processes` (all machines) -> GPUs; `mixed_precision` -> AMP precision; DeepSpeed's
+ * Settings: `num_processes` (all machines) -> GPUs; `num_machines` -> nodes; `mixed_precision` -> AMP precision; DeepSpeed's
  * `zero_stage`/offload devices, or a `deepspeed_config_file` reference; FSDP's sharding strategy ->
  * its ZeRO equivalent, `fsdp_offload_params` -> parameter offload.
  */
@@ -51,7 +51,8 @@ export const accelerateConfigDetector: Detector = {
     reader.string('compute_environment');
     const type = reader.string('distributed_type');
     const processes = reader.number('num_processes', { integer: true, min: 1 });
-    reader.number('num_machines', { integer: true, min: 1 });
+    const machines = reader.number('num_machines', { integer: true, min: 1 });
+    if (machines?.value != null) out.set('nodes', machines.value, machines.range);
     const cpu = reader.boolean('use_cpu');
     if (processes?.value != null && cpu?.value !== true) out.set('gpus', processes.value, processes.range);
 

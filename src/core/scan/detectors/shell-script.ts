@@ -18,6 +18,7 @@ import { ContributionBuilder } from '../contribution';
 import type { Detection, Detector, Link, ParsedFile } from '../detector';
 import { FieldReader, type PartialObjectNode } from '../fields';
 import { zeroStageOfFsdp } from '../sharding';
+import { dialectOf, readDeepSpeedChatArguments, readOpenRlhfArguments, readSwiftArguments, type DialectArg } from '../shell/dialects';
 import { readLaunches, slurmGpus, type Launch, type LaunchOption } from '../shell/launch';
 import { readShell, type ShellScript, type Word } from '../shell/words';
 import { readTrainerArguments } from '../trainer-args';
@@ -26,7 +27,7 @@ import { MIXED_PRECISION } from './accelerate-config';
 import { TRAINER_ARGUMENT_MARKERS } from './hf-training-args';
 import { TORCHTUNE_DTYPES } from './torchtune-config';
 
-const LAUNCH_WORDS = /\b(torchrun|torch\.distributed\.(run|launch)|accelerate\s+launch|deepspeed|llamafactory-cli|lmf\s+train|tune\s+run|axolotl|python\d?(\.\d+)?\s)/;
+const LAUNCH_WORDS = /\b(torchrun|torch\.distributed\.(run|launch)|accelerate\s+launch|deepspeed|llamafactory-cli|lmf\s+train|tune\s+run|axolotl|swift\s+(sft|pt|rlhf|dpo|orpo|simpo)|python\d?(\.\d+)?\s)/;
 
 /**
  * Model arguments of training scripts that do not use the Trainer's `model_name_or_path`:
@@ -39,7 +40,7 @@ const MODEL_ARGUMENTS = new Set(['bert_model', 'model_name', 'model_id', 'base_m
 const MEMORY_ARGUMENTS = new Set([
   'per_device_train_batch_size', 'train_batch_size', 'gradient_accumulation_steps', 'learning_rate', 'weight_decay', 'optim', 'bf16', 'fp16',
   'gradient_checkpointing', 'max_seq_length', 'max_length', 'block_size', 'model_max_length', 'cutoff_len', 'model_name_or_path', 'config_name',
-  'deepspeed', 'deepspeed_config', 'use_peft', 'lora_r', 'lora_target_modules', 'load_in_4bit', 'load_in_8bit', 'torch_dtype', 'dtype',
+  'deepspeed', 'deepspeed_config', 'use_peft', 'use_peft_lora', 'use_4bit_quantization', 'use_8bit_quantization', 'lora_r', 'lora_target_modules', 'load_in_4bit', 'load_in_8bit', 'torch_dtype', 'dtype',
   'max_steps', 'warmup_steps', 'warmup_ratio', 'lr_scheduler_type', 'bert_model', 'model_name', 'model_id', 'base_model',
 ]);
 
@@ -47,7 +48,7 @@ const MEMORY_ARGUMENTS = new Set([
 const TRAINING_ARGUMENTS = new Set([...TRAINER_ARGUMENT_MARKERS, 'model_name_or_path', 'deepspeed', 'deepspeed_config', 'config', 'config_file']);
 
 function isTrainingLaunch(l: Launch): boolean {
-  if (l.launcher !== 'python') return true;
+  if (l.launcher !== 'python' || dialectOf(l) !== null) return true;
   if (l.config !== null) return true;
   return l.args.some((w) => w.text !== null && w.text.startsWith('--') && TRAINING_ARGUMENTS.has(w.text.slice(2).replace(/=.*$/s, '').replace(/-/g, '_')));
 }
@@ -149,7 +150,7 @@ export const shellScriptDetector: Detector = {
       note(`--config ${launch.config.value} names a config bundled with torchtune, which is not read from the workspace`, launch.config.range);
     }
     if (launch.config !== null) links.unshift({ kind: 'launch', key: `${launch.launcher} config`, value: launch.config.value, range: launch.config.range });
-    if (launch.script !== null && launch.launcher !== 'tune') links.push({ kind: 'launch', key: `${launch.launcher} script`, value: launch.script.value, range: launch.script.range });
+    if (launch.script !== null && launch.launcher !== 'tune' && launch.launcher !== 'swift') links.push({ kind: 'launch', key: `${launch.launcher} script`, value: launch.script.value, range: launch.script.range });
     if (notes.length > 0) out.notes.push(...notes);
 
     fields.sort((a, b) => a.range.line - b.range.line || a.range.column - b.range.column);
@@ -187,6 +188,7 @@ function readScriptArguments(
   const opaque = new Set<string>();
   const args = launch.args;
   const overrideStyle = launch.launcher === 'tune' || launch.launcher === 'llamafactory-cli' || launch.launcher === 'axolotl';
+  let parsed: DialectArg[] = [];
   for (let k = 0; k < args.length; k++) {
     const w = args[k];
     const text = w.text;
@@ -194,18 +196,29 @@ function readScriptArguments(
       if (w.raw.startsWith('-')) note(`the argument ${w.raw} is ${w.unknown ?? 'unknown'}`, w.range);
       continue;
     }
-    let key: string | null = null;
-    let value: Word | null = null;
     if (text.startsWith('--') && text.length > 2) {
       const eq = text.indexOf('=');
-      key = (eq < 0 ? text.slice(2) : text.slice(2, eq)).replace(/-/g, '_');
+      const key = (eq < 0 ? text.slice(2) : text.slice(2, eq)).replace(/-/g, '_');
+      let value: Word | null = null;
       if (eq >= 0) value = { ...w, text: text.slice(eq + 1) };
       else if (k + 1 < args.length && !(args[k + 1].text ?? args[k + 1].raw).startsWith('--')) value = args[++k];
+      parsed.push({ key, value, range: w.range });
     } else if (overrideStyle && /^[A-Za-z_][\w.]*=/.test(text)) {
       const eq = text.indexOf('=');
-      key = text.slice(0, eq);
-      value = { ...w, text: text.slice(eq + 1) };
-    } else continue;
+      parsed.push({ key: text.slice(0, eq), value: { ...w, text: text.slice(eq + 1) }, range: w.range });
+    }
+  }
+  const dialect = dialectOf(launch);
+  if (dialect === 'openrlhf') {
+    readOpenRlhfArguments(parsed, out, links, fields, note, launch.gpus?.value ?? null);
+    return;
+  }
+  if (dialect === 'ms-swift') parsed = readSwiftArguments(parsed, out, fields, note);
+  if (dialect === 'deepspeed-chat') parsed = readDeepSpeedChatArguments(parsed, out, fields, note);
+  for (const arg of parsed) {
+    const { key } = arg;
+    const value = arg.value;
+    const w = { range: arg.range };
     if (launch.launcher === 'tune') {
       const apply = TUNE_OVERRIDES[key];
       const v = value?.text ?? null;
@@ -254,9 +267,16 @@ function readScriptArguments(
   fields.push(...reader.fields);
   // The launched program's own parser decides; a value the Trainer would reject is a note here.
   if (reader.error !== null) note(`read as Trainer arguments: ${reader.error.message}`, { line: reader.error.line, column: reader.error.column, endLine: reader.error.line, endColumn: reader.error.column });
-  // Defaults come from the job's training config (or the estimator), not from a command line.
-  out.defaults.splice(0, out.defaults.length);
-  for (const k of Object.keys(out.defaultSettings)) delete out.defaultSettings[k as keyof TrainingSettings];
+  // Defaults come from the job's training config (or the estimator), not from a command line; a CLI
+  // whose flags are its whole config (ms-swift) keeps its own defaults (../shell/dialects.ts).
+  if (dialect !== 'ms-swift') {
+    out.defaults.splice(0, out.defaults.length);
+    for (const k of Object.keys(out.defaultSettings)) delete out.defaultSettings[k as keyof TrainingSettings];
+  } else {
+    const own = new Set(['lora', 'lora.rank']);
+    for (let i = out.defaults.length - 1; i >= 0; i--) if (!own.has(out.defaults[i].setting)) out.defaults.splice(i, 1);
+    for (const k of Object.keys(out.defaultSettings)) delete out.defaultSettings[k as keyof TrainingSettings];
+  }
   out.runsHfTrainer = members.some((m) => TRAINER_ARGUMENT_MARKERS.includes(m.key)) || argLinks.some((l) => l.key === 'deepspeed');
   if (!members.some((m) => m.key === 'optim')) out.optimizerEcosystem = undefined;
 }

@@ -12,13 +12,18 @@
  *   `os.getenv("NNODES", "1")`; without NPROC_PER_NODE the count is the machine's, not known here).
  * - `tune run [torchrun options] RECIPE --config F key=value...` — torchtune's `tune run`.
  * - `axolotl train F`, `python -m axolotl.cli.train F` — axolotl's CLI.
+ * - `swift sft|pt|rlhf|dpo|orpo|simpo ...` — ms-swift's CLI (swift/cli/main.py): torchrun with
+ *   `NPROC_PER_NODE` (default 1 when only `NNODES` is set) × `NNODES` from the environment, else one
+ *   process (one GPU when `CUDA_VISIBLE_DEVICES` names one).
+ * - A module run (`python -m M`, `torchrun -m M`, `deepspeed --module M`): the module's dotted name is the
+ *   script (`openrlhf.cli.train_sft`); its arguments are read by the dialect of ./dialects.ts.
  * - `python script.py args` (also under `srun`); SLURM `#SBATCH --nodes`, `--gres=gpu:N`,
  *   `--gpus-per-node`, `--ntasks-per-node` give the GPU count when the launcher does not.
  */
 import type { SourceRange } from '../types';
 import type { Command, ShellScript, Word } from './words';
 
-export type LauncherName = 'torchrun' | 'accelerate' | 'deepspeed' | 'llamafactory-cli' | 'tune' | 'axolotl' | 'python';
+export type LauncherName = 'torchrun' | 'accelerate' | 'deepspeed' | 'llamafactory-cli' | 'tune' | 'axolotl' | 'swift' | 'python';
 
 /** A value read from the script, with where it is written. */
 export interface ScriptValue<T> {
@@ -71,6 +76,9 @@ const FLAG_OPTIONS: Readonly<Record<string, ReadonlySet<string>>> = {
   deepspeed: new Set(['no_python', 'module', 'no_local_rank', 'no_ssh_check', 'force_multi', 'save_pid', 'autotuning_flag', 'bind_cores_to_rank', 'enable_each_rank_log_flag', 'no_ssh']),
   tune: new Set(['standalone']),
 };
+
+/** ms-swift's training commands (swift/cli/main.py ROUTE_MAPPING: pt and sft run sft, the rest rlhf). */
+const SWIFT_TRAINING_COMMANDS = new Set(['sft', 'pt', 'rlhf', 'dpo', 'orpo', 'simpo']);
 
 function optionName(word: string): string {
   return word.replace(/^-+/, '').replace(/=.*$/s, '').replace(/-/g, '_');
@@ -210,8 +218,8 @@ export function readLaunch(c: Command): Launch | null {
     const o = options(words, program === 'torchrun' ? 1 : 3, FLAG_OPTIONS.torchrun);
     const nodes = find(o.options, 'nnodes');
     const n = product(count(find(o.options, 'nproc_per_node'), unknowns, '--nproc_per_node'), count(nodes, unknowns, '--nnodes'), nodes !== undefined);
-    const moduleRun = find(o.options, 'module', 'm') !== undefined;
-    const script = moduleRun ? null : scriptValue(words[o.rest], unknowns, 'the script');
+    // `-m M` names a module: its dotted name stands for the script (a module is never a workspace file).
+    const script = scriptValue(words[o.rest], unknowns, 'the script');
     const args = words.slice(o.rest + 1);
     return { ...base, launcher: 'torchrun', options: o.options, gpus: n.gpus, gpusFrom: n.from, nodes: n.nodes, script, args, config: recipeArg(args, unknowns) };
   }
@@ -261,6 +269,26 @@ export function readLaunch(c: Command): Launch | null {
       } else args.push(rest[k]);
     }
     return { ...base, launcher: 'tune', options: o.options, gpus: n.gpus, gpusFrom: n.from, nodes: n.nodes, script: recipe, args, config };
+  }
+  if (program === 'swift' && SWIFT_TRAINING_COMMANDS.has(words[1]?.text ?? '')) {
+    const env = c.env;
+    let n: { gpus: ScriptValue<number> | null; from: string | null; nodes: ScriptValue<number> | null } = { gpus: null, from: null, nodes: null };
+    if (env.has('NPROC_PER_NODE') || env.has('NNODES')) {
+      // torchrun --nproc_per_node defaults to 1 when only NNODES is set.
+      const perNode = env.has('NPROC_PER_NODE') ? envCount(env, 'NPROC_PER_NODE', unknowns) : { value: 1, range: (env.get('NNODES') as Word).range, from: 'one process per node' };
+      n = product(perNode, envCount(env, 'NNODES', unknowns), env.has('NNODES'));
+    } else {
+      const visible = env.get('CUDA_VISIBLE_DEVICES');
+      if (visible?.text != null && /^\s*\d+\s*$/.test(visible.text)) n = { gpus: { value: 1, range: visible.range }, from: `CUDA_VISIBLE_DEVICES=${visible.text.trim()}`, nodes: null };
+      else if (visible?.text != null && visible.text.includes(',')) {
+        unknowns.push({ message: `CUDA_VISIBLE_DEVICES=${visible.text} without NPROC_PER_NODE runs one process that spreads the model over these GPUs (device_map), which is not modelled`, range: visible.range });
+      }
+    }
+    return { ...base, launcher: 'swift', options: [], gpus: n.gpus, gpusFrom: n.from, nodes: n.nodes, script: { value: `swift ${words[1]?.text ?? ''}`, range: words[1]?.range ?? words[0].range }, args: words.slice(2), config: null };
+  }
+  if (pythonModule !== null && !pythonModule.startsWith('axolotl.cli.train')) {
+    const args = words.slice(3);
+    return { ...base, launcher: 'python', options: [], gpus: null, gpusFrom: null, script: { value: pythonModule, range: (words[2] as Word).range }, args, config: recipeArg(args, unknowns) };
   }
   if ((program === 'axolotl' && words[1]?.text === 'train') || (pythonModule !== null && pythonModule.startsWith('axolotl.cli.train'))) {
     const at = program === 'axolotl' ? 2 : 3;

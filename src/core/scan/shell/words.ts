@@ -1,7 +1,7 @@
 /**
  * A static reader of POSIX/bash shell scripts: splits the text into simple commands made of words,
  * expanding what can be known without running anything — variables assigned earlier in the same
- * file (`N=8`, `export N=8`, `${N:-8}`), integer arithmetic `$(( ... ))`, quotes, escapes and line
+ * file (`N=8`, `export N=8`, `${N:-8}`), integer arithmetic `$(( ... ))` and `$(expr A / B)`, quotes, escapes and line
  * continuations. Anything else (command substitution, positional parameters, variables the file
  * does not set) makes the word unknown, with the reason. Nothing is executed.
  *
@@ -379,7 +379,7 @@ class ShellReader {
       const stop = end < 0 ? t.length : end;
       const body = t.slice(this.i + 1, stop);
       this.i = stop + 1;
-      return { text: null, unknown: `the output of \`${clip(body)}\`, which is not run` };
+      return this.exprOutput(body) ?? { text: null, unknown: `the output of \`${clip(body)}\`, which is not run` };
     }
     const next = t[this.i + 1];
     if (next === '(' && t[this.i + 2] === '(') {
@@ -392,7 +392,7 @@ class ShellReader {
       const end = matchParens(t, this.i + 1);
       const body = t.slice(this.i + 2, Math.max(this.i + 2, end - 1));
       this.i = end;
-      return { text: null, unknown: `the output of $(${clip(body)}), which is not run` };
+      return this.exprOutput(body) ?? { text: null, unknown: `the output of $(${clip(body)}), which is not run` };
     }
     if (next === '{') {
       const end = t.indexOf('}', this.i + 2);
@@ -452,6 +452,19 @@ class ShellReader {
       last = (m.index ?? 0) + m[0].length;
     }
     return { text: (out + text.slice(last)).replace(/^["']|["']$/g, '') };
+  }
+
+  /**
+   * `expr A op B ...` with integer operands and `+ - * / %` (POSIX expr; `*` written `\*` or quoted), as
+   * shell arithmetic; null for any other command, which is not run.
+   */
+  private exprOutput(body: string): Expanded | null {
+    const m = /^\s*expr\s+([^;&|<>`]*)$/.exec(body);
+    if (m === null || m[1].length > 256) return null;
+    const operands = (m[1] as string).replace(/\\\*|'\*'|"\*"/g, '*').trim();
+    // expr takes one operand or operator per argument.
+    if (!operands.split(/\s+/).every((tok) => /^(?:\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|\d+|[-+*/%])$/.test(tok))) return null;
+    return this.arithmetic(operands);
   }
 
   private arithmetic(body: string): Expanded {
