@@ -341,6 +341,8 @@ export function estimateActivations(input: ActivationInput): ActivationEstimate 
     for (const it of items) allocations.push({ bytes: it.bytesPerToken * tokens, count: times });
     if (input.checkpointing) allocations.push({ bytes: residual * stack.hidden * tokens, count: input.offload ? 0 : stack.layers });
   }
+  // With checkpointing, one layer's recomputed activations exist only during that layer's backward.
+  const recompute = input.checkpointing ? largestLayer : 0;
   let layers = input.checkpointing ? checkpointInputs + largestLayer : layersTotal;
   if (input.offload && totalLayers > 0) {
     const off = offloadedLayers(largestLayer, input.checkpointing ? largestInput : largestItem, totalLayers, input.checkpointing);
@@ -398,8 +400,17 @@ export function estimateActivations(input: ActivationInput): ActivationEstimate 
       input.checkpointing ? ', gradient checkpointing (layer inputs kept, one layer recomputed)' : ''
     }.`,
   );
+  // Without checkpointing everything is saved at the start of backward. With it, backward first runs
+  // the loss and the head (their buffers are freed as it goes: torch.autograd frees a node's saved
+  // tensors once it has run) and only then recomputes the last layer, so the peak is the larger of
+  // "loss and head buffers" and "one recomputed layer (with its adapter inputs) beside what the loop
+  // still holds" (torch.utils.checkpoint recomputes a segment in its backward).
+  const beside = layers - recompute + autocast + dequant;
+  const total = input.checkpointing
+    ? beside + Math.max(head + loss, recompute + adapters + buffers.kept)
+    : layers + head + adapters + autocast + dequant + loss;
   return {
     layers, head, adapters, autocastWeights: autocast, dequant, loss, keptThroughBackward: kept,
-    total: layers + head + adapters + autocast + dequant + loss, allocations, notes,
+    total, allocations, notes,
   };
 }

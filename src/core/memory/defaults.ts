@@ -144,11 +144,12 @@ function resolveLora(model: ModelInventory, lora: LoraConfig | null | undefined,
 function resolveLoss(loss: LossConfig): LossConfig {
   const kind = oneOf('loss', loss.kind, LOSS_KINDS);
   if (kind !== 'chunked') return { kind };
-  const given = loss as { chunks?: number; compiled?: boolean };
+  const given = loss as { chunks?: number; compiled?: boolean; logitsHeld?: boolean };
   const chunks = given.chunks ?? TORCHTUNE_OUTPUT_CHUNKS;
   const compiled = given.compiled ?? true;
   if (typeof compiled !== 'boolean') throw new InputError('loss compiled must be true or false');
-  return { kind, chunks: integerIn('loss chunks', chunks, 1, 65_536), compiled };
+  if (given.logitsHeld !== undefined && typeof given.logitsHeld !== 'boolean') throw new InputError('loss logitsHeld must be true or false');
+  return { kind, chunks: integerIn('loss chunks', chunks, 1, 65_536), compiled, ...(given.logitsHeld === true ? { logitsHeld: true } : {}) };
 }
 
 /** Partial input as the CLI or the advisor gives it. `qlora` lets a caller ask for QLoRA before a rank is known. */
