@@ -28,8 +28,12 @@ const NOT_JOB_FLAGS = new Set(['optimizer', 'json', ...HUB_FLAGS.map((f) => f.na
  * accumulation 8, seq 2048, bf16 AMP, no checkpointing, no ZeRO, no LoRA), with the key it has in
  * `inputs.overrides`. A flag added to `estimate` without an entry here fails the test.
  */
-const LORA_4BIT = { rank: 16, targets: ['q_proj', 'k_proj'], qlora: true, computeDtype: 'bf16', prepareKbit: true, modulesToSave: ['lm_head'] };
+const LORA_4BIT = {
+  rank: 16, targets: ['q_proj', 'k_proj'], qlora: true, computeDtype: 'bf16', doubleQuant: false, quantiseHead: true, quantisedFrom: 'fp16',
+  savesQuantisedInputs: true, prepareKbit: true, modulesToSave: ['lm_head'],
+};
 const LORA_8BIT = { rank: 16, targets: ['q_proj', 'k_proj'], qlora: false, int8: true, prepareKbit: true, modulesToSave: ['lm_head'] };
+const CHUNKED = { kind: 'chunked', chunks: 4, compiled: false, logitsHeld: true };
 const SAMPLES: Readonly<Record<string, { readonly argv: readonly string[]; readonly key: string; readonly value: unknown }>> = {
   'batch-size': { argv: ['--batch-size', '2'], key: 'batchSize', value: 2 },
   'grad-accum': { argv: ['--grad-accum', '4'], key: 'gradAccum', value: 4 },
@@ -47,14 +51,20 @@ const SAMPLES: Readonly<Record<string, { readonly argv: readonly string[]; reado
   'lora-targets': { argv: ['--lora-targets', 'q_proj,k_proj'], key: 'lora', value: LORA_4BIT },
   qlora: { argv: ['--qlora'], key: 'lora', value: LORA_4BIT },
   'bnb-4bit-compute-dtype': { argv: ['--bnb-4bit-compute-dtype', 'bf16'], key: 'lora', value: LORA_4BIT },
+  'bnb-4bit-double-quant': { argv: ['--bnb-4bit-double-quant', 'false'], key: 'lora', value: LORA_4BIT },
+  'bnb-4bit-quantise-head': { argv: ['--bnb-4bit-quantise-head'], key: 'lora', value: LORA_4BIT },
+  'bnb-4bit-quantised-from': { argv: ['--bnb-4bit-quantised-from', 'fp16'], key: 'lora', value: LORA_4BIT },
+  'bnb-4bit-saves-inputs': { argv: ['--bnb-4bit-saves-inputs'], key: 'lora', value: LORA_4BIT },
   'load-in-8bit': { argv: ['--load-in-8bit'], key: 'lora', value: LORA_8BIT },
   'prepare-kbit': { argv: ['--prepare-kbit'], key: 'lora', value: LORA_4BIT },
   'modules-to-save': { argv: ['--modules-to-save', 'lm_head'], key: 'lora', value: LORA_4BIT },
   'reference-model': { argv: ['--reference-model'], key: 'referenceModel', value: true },
   'optimizer-in-backward': { argv: ['--optimizer-in-backward'], key: 'optimizerInBackward', value: true },
-  loss: { argv: ['--loss', 'chunked'], key: 'loss', value: { kind: 'chunked', chunks: 4, compiled: false } },
-  'loss-chunks': { argv: ['--loss-chunks', '4'], key: 'loss', value: { kind: 'chunked', chunks: 4, compiled: false } },
-  'loss-eager': { argv: ['--loss-eager'], key: 'loss', value: { kind: 'chunked', chunks: 4, compiled: false } },
+  loss: { argv: ['--loss', 'chunked'], key: 'loss', value: CHUNKED },
+  'loss-chunks': { argv: ['--loss-chunks', '4'], key: 'loss', value: CHUNKED },
+  'loss-eager': { argv: ['--loss-eager'], key: 'loss', value: CHUNKED },
+  'loss-logits-held': { argv: ['--loss-logits-held'], key: 'loss', value: CHUNKED },
+  'softmax-saves-input': { argv: ['--softmax-saves-input'], key: 'softmaxSavesInput', value: true },
   'activation-offload': { argv: ['--activation-offload'], key: 'activationOffload', value: true },
   'optim-args': { argv: ['--optim-args', 'rank=64,update_proj_gap=200'], key: 'hyperparameters', value: { rank: 64, update_proj_gap: 200, target_modules: 'attn,mlp' } },
   'optim-target-modules': { argv: ['--optim-target-modules', 'attn,mlp'], key: 'hyperparameters', value: { rank: 64, update_proj_gap: 200, target_modules: 'attn,mlp' } },
@@ -65,7 +75,7 @@ const SAMPLES: Readonly<Record<string, { readonly argv: readonly string[]; reado
 /** Flags that exclude each other (the base weights are 4-bit or 8-bit, not both): each run leaves one side out. */
 const RUNS: readonly { readonly without: ReadonlySet<string>; readonly lora: unknown }[] = [
   { without: new Set(['load-in-8bit']), lora: LORA_4BIT },
-  { without: new Set(['qlora', 'bnb-4bit-compute-dtype']), lora: LORA_8BIT },
+  { without: new Set(['qlora', 'bnb-4bit-compute-dtype', 'bnb-4bit-double-quant', 'bnb-4bit-quantise-head', 'bnb-4bit-quantised-from', 'bnb-4bit-saves-inputs']), lora: LORA_8BIT },
 ];
 
 test("recommend has every one of estimate's job flags, with the same type, choices and bounds", () => {

@@ -149,6 +149,27 @@ test('estimate: recipe flags (optimizer in backward, chunked loss, offload) in J
   assert.match(bad.err, /--loss-chunks needs --loss chunked/);
 });
 
+test('estimate: the library-version and QLoRA-layout flags reach the estimate, and need the flags they refine', async () => {
+  const args = ['estimate', 'meta-llama/Llama-2-7b-hf', '--optimizer', 'PagedAdamW', '--precision', 'bf16', '--seq-len', '1304', '--lora-rank', '8', '--lora-targets', 'q_proj,v_proj', '--qlora', '--bnb-4bit-compute-dtype', 'bf16'];
+  const plain = JSON.parse((await cli(...args, '--loss', 'chunked', '--loss-logits-held', '--json')).out);
+  const legacy = await cli(...args, '--loss', 'chunked', '--loss-logits-held', '--bnb-4bit-saves-inputs', '--bnb-4bit-quantise-head', '--bnb-4bit-quantised-from', 'fp16', '--bnb-4bit-double-quant', 'false', '--softmax-saves-input', '--json');
+  assert.equal(legacy.code, 0, legacy.err);
+  const doc = JSON.parse(legacy.out);
+  validate('estimate.schema.json', doc);
+  assert.deepEqual(
+    [doc.inputs.lora.savesQuantisedInputs, doc.inputs.lora.quantiseHead, doc.inputs.lora.quantisedFrom, doc.inputs.lora.doubleQuant, doc.inputs.loss.logitsHeld, doc.inputs.softmaxSavesInput],
+    [true, true, 'fp16', false, true, true],
+  );
+  assert.equal(plain.inputs.softmaxSavesInput, false);
+  // Kept 4-bit matmul inputs: (3 x 4096 + 11008) bf16 values per token per layer, 1304 tokens, 32 layers, at least.
+  assert.ok(doc.bytes.activations - plain.bytes.activations >= 2 * (3 * 4096 + 11008) * 1304 * 32);
+  const noQ = await cli('estimate', 'meta-llama/Llama-2-7b-hf', '--optimizer', 'adamw', '--lora-rank', '8', '--bnb-4bit-saves-inputs');
+  assert.deepEqual([noQ.code, noQ.out], [2, '']);
+  assert.match(noQ.err, /--bnb-4bit-saves-inputs needs --qlora/);
+  const noChunk = await cli('estimate', 'meta-llama/Llama-2-7b-hf', '--optimizer', 'adamw', '--loss-logits-held');
+  assert.match(noChunk.err, /--loss-logits-held needs --loss chunked/);
+});
+
 test('estimate: sizes take GiB (2^30), GB (1e9) and plain bytes', async () => {
   const gib = JSON.parse((await cli('estimate', 'gpt2', '--optimizer', 'sgd', '--gpu-memory', '24GiB', '--json')).out);
   const gb = JSON.parse((await cli('estimate', 'gpt2', '--optimizer', 'sgd', '--gpu-memory=24GB', '--json')).out);

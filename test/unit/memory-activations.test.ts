@@ -47,11 +47,29 @@ test('eager attention grows with s^2 while SDPA grows with s', () => {
   assert.equal(eagerGrowth, 2 * 2 * 2 * 2 * (64 * 64 - 2 * 32 * 32));
 });
 
-test('gradient checkpointing keeps each layer input and recomputes one layer', () => {
-  // Layer inputs: 2 B x h = 16 B per token per layer; one recomputed layer of 344 B per token.
-  const layers = 16 * TOKENS * 2 + 344 * TOKENS;
+test('gradient checkpointing keeps each layer input and recomputes one layer after the loss backward', () => {
+  // Layer inputs: 2 B x h = 16 B per token per layer. Backward runs the loss and the head first
+  // (their buffers are freed), then recomputes the last layer (344 B per token) while the model
+  // output still holds the bf16 logits (80 values x 2 B): the peak is the larger of the two.
+  const inputs = 16 * TOKENS * 2;
   const head = 48 * TOKENS + 16 * TOKENS;
-  assert.equal(activations({ precision: 'bf16', gradientCheckpointing: true }), layers + head + LOSS); // 4640
+  const recompute = 344 * TOKENS + 80 * 2;
+  assert.equal(activations({ precision: 'bf16', gradientCheckpointing: true }), inputs + Math.max(head + LOSS, recompute)); // 3168
+});
+
+test('PyTorch < 1.11: eager softmax keeps its input beside its output', () => {
+  // The s x s input in bf16: 2 B x 2 heads x s=4 = 16 B per token per layer; nothing changes under SDPA.
+  const eager = { precision: 'bf16', attention: 'eager' } as const;
+  assert.equal(activations({ ...eager, softmaxSavesInput: true }) - activations(eager), 16 * TOKENS * 2);
+  const sdpa = { precision: 'bf16', attention: 'sdpa' } as const;
+  assert.equal(activations({ ...sdpa, softmaxSavesInput: true }), activations(sdpa));
+});
+
+test('QLoRA under bitsandbytes < 0.43.2: every 4-bit Linear keeps its input', () => {
+  // Per token per layer, bf16: q/k/v input 2h = 16, o_proj input 16, MLP input 16, down_proj input 2i = 32.
+  const qlora = { precision: 'bf16', lora: { rank: 2, targets: ['q_proj', 'v_proj'], qlora: true, computeDtype: 'bf16' } } as const;
+  const legacy = { ...qlora, lora: { ...qlora.lora, savesQuantisedInputs: true } } as const;
+  assert.equal(activations(legacy) - activations(qlora), 80 * TOKENS * 2);
 });
 
 test('grouped-query attention stores K and V with the kv heads only (SDPA)', () => {

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { resolveEstimateInput } from '../../src/core/memory/defaults';
 import { estimateMemory } from '../../src/core/memory/estimate';
 import { int8WeightBytes } from '../../src/core/memory/int8';
+import { nf4Bytes } from '../../src/core/memory/nf4';
 import { InputError } from '../../src/core/types';
 import { adamLike, llamaLike } from './memory-fixtures';
 
@@ -74,4 +75,31 @@ test('modules_to_save on a head tied to the embeddings copies it as its own trai
   const copy = group(e, 'modules-to-save', 'bf16');
   assert.deepEqual([copy?.tensors, copy?.elements], [1, 64_000]);
   assert.equal(e.params.trainable, 64_000 + 2 * 2 * (4 * 64 + 64 * 4)); // the copy + A/B of q_proj and v_proj in 2 layers
+});
+
+test('NF4 without double quantisation keeps one fp32 absmax per 64 weights', () => {
+  // 16,384 values: 8,192 packed bytes + 256 blocks x 4 B absmax + the 16-entry fp32 code.
+  assert.equal(nf4Bytes(16384, false), 8192 + 256 * 4 + 64);
+  // Double-quantised: 256 uint8 absmax + one fp32 per 256 blocks + the fp32 offset + the code.
+  assert.equal(nf4Bytes(16384), 8192 + 256 + 4 + 4 + 64);
+  const qlora = { ...lora, qlora: true, computeDtype: 'bf16' } as const;
+  const dq = group(estimateMemory(resolveEstimateInput({ ...base, lora: qlora })), 'base', 'nf4');
+  const plain = group(estimateMemory(resolveEstimateInput({ ...base, lora: { ...qlora, doubleQuant: false } })), 'base', 'nf4');
+  assert.ok(dq && plain);
+  // 14 quantised weights: 8 of 4,096 values (64 blocks) and 6 of 16,384 (256 blocks).
+  assert.equal(plain.bytes - dq.bytes, 8 * (nf4Bytes(4096, false) - nf4Bytes(4096)) + 6 * (nf4Bytes(16384, false) - nf4Bytes(16384)));
+});
+
+test('QLoRA under Lightning Fabric: the head is quantised too, and dequantised weights come back in fp16', () => {
+  const qlora = { ...lora, qlora: true, computeDtype: 'bf16' } as const;
+  const e = estimateMemory(resolveEstimateInput({ ...base, lora: { ...qlora, quantiseHead: true } }));
+  const nf4 = group(e, 'base', 'nf4');
+  assert.ok(nf4);
+  assert.equal(nf4.tensors, 15); // every Linear, lm_head [1000, 64] included
+  // The largest 4-bit weight is now the head (64,000 values): dequantised to bf16 in flight.
+  assert.ok(e.notes.some((n) => n.includes('64,000 values: bf16;')));
+  const fp16 = estimateMemory(resolveEstimateInput({ ...base, lora: { ...qlora, quantiseHead: true, quantisedFrom: 'fp16' } }));
+  // dequantize_4bit returns fp16, then MatMul4Bit casts to the bf16 input: one more 2-byte copy.
+  assert.equal(fp16.bytes.activations - e.bytes.activations, 64000 * 2);
+  assert.ok(fp16.notes.some((n) => n.includes('64,000 values: fp16 + bf16;')));
 });

@@ -33,6 +33,10 @@ export const JOB_FLAGS: readonly FlagSpec[] = [
   { name: 'lora-targets', type: 'list', help: 'LoRA target modules, comma-separated, or all-linear', defaultText: "PEFT's default for the model type (e.g. q_proj,v_proj for llama)" },
   { name: 'qlora', type: 'bool', help: '4-bit NF4 base weights (needs --lora-rank)', defaultText: 'off' },
   { name: 'bnb-4bit-compute-dtype', type: 'string', choices: ['fp32', 'bf16', 'fp16'], help: 'QLoRA: dtype 4-bit weights are dequantised to (needs --qlora)', defaultText: "fp32 (BitsAndBytesConfig's default); pure bf16/fp16: that dtype" },
+  { name: 'bnb-4bit-double-quant', type: 'bool', help: 'QLoRA: absmax constants quantised again (bnb_4bit_use_double_quant; lit-gpt bnb.nf4-dq); false keeps one fp32 absmax per 64 weights (needs --qlora)', defaultText: 'true' },
+  { name: 'bnb-4bit-quantise-head', type: 'bool', help: "QLoRA: the output head is 4-bit too (Lightning Fabric's BitsandbytesPrecision replaces every nn.Linear; needs --qlora)", defaultText: 'off (transformers keeps the head)' },
+  { name: 'bnb-4bit-quantised-from', type: 'string', choices: ['fp32', 'bf16', 'fp16'], help: 'QLoRA: dtype the weights were cast to before quantize_4bit, which dequantize_4bit returns (Lightning Fabric: fp16; needs --qlora)', defaultText: "the job's half dtype" },
+  { name: 'bnb-4bit-saves-inputs', type: 'bool', help: 'QLoRA with bitsandbytes < 0.43.2: every 4-bit matmul keeps its input for backward (needs --qlora)', defaultText: 'off (bitsandbytes >= 0.43.2)' },
   { name: 'load-in-8bit', type: 'bool', help: 'LLM.int8 base weights: int8 + one fp32 scale per row, bitsandbytes load_in_8bit (needs --lora-rank)', defaultText: 'off' },
   { name: 'prepare-kbit', type: 'bool', help: "PEFT prepare_model_for_kbit_training: non-quantised fp16/bf16 weights cast to fp32 (needs --qlora or --load-in-8bit)", defaultText: 'off' },
   { name: 'modules-to-save', type: 'list', help: 'PEFT modules_to_save: leaf module names given full trainable copies with gradients and optimizer state (needs --lora-rank)', defaultText: 'none' },
@@ -42,6 +46,8 @@ export const JOB_FLAGS: readonly FlagSpec[] = [
   { name: 'loss', type: 'string', choices: ['standard', 'chunked', 'fused-linear'], help: 'cross-entropy over the vocabulary: standard = full fp32 logits (transformers); chunked = bf16 logits, one chunk upcast at a time (torchtune CEWithChunkedOutputLoss / LinearCrossEntropyLoss); fused-linear = no logits kept (Liger-Kernel fused linear CE)', defaultText: 'standard' },
   { name: 'loss-chunks', type: 'int', min: 1, max: 65_536, help: 'chunks of the chunked loss (torchtune num_output_chunks; needs --loss chunked)', defaultText: '8' },
   { name: 'loss-eager', type: 'bool', help: 'the chunked loss runs without torch.compile (torchtune compile: False): each chunk\'s fp32 log-softmax is saved (needs --loss chunked)', defaultText: 'compiled, as torchtune recommends and its published figures ran' },
+  { name: 'loss-logits-held', type: 'bool', help: "the training loop still references the logits during backward (lit-gpt); off: they are freed during the loss backward, as torchtune's `del logits` does (needs --loss chunked)", defaultText: 'off' },
+  { name: 'softmax-saves-input', type: 'bool', help: 'PyTorch < 1.11: softmax keeps its input beside its output (eager attention s x s)', defaultText: 'off (PyTorch >= 1.11)' },
   { name: 'activation-offload', type: 'bool', help: 'saved activations go to CPU memory in forward, come back in backward (torchtune enable_activation_offloading, DeepSpeed cpu_checkpointing)', defaultText: 'off' },
   { name: 'optim-args', type: 'string', help: "optimizer hyperparameters as HF's optim_args, e.g. GaLore 'rank=1024,update_proj_gap=500,scale=0.25,proj_type=std'", defaultText: "the reference implementation's defaults" },
   { name: 'optim-target-modules', type: 'list', help: "GaLore: HF optim_target_modules, substrings of the module path (e.g. attn,mlp) or all-linear", defaultText: 'every hidden Linear weight' },
@@ -71,6 +77,7 @@ export function jobOverrides(args: ParsedArgs): EstimateOverrides {
   set('activationOffload', flag<boolean>(args, 'activation-offload'));
   set('referenceModel', flag<boolean>(args, 'reference-model'));
   set('zeroGradSetToNone', flag<boolean>(args, 'zero-grad-set-to-none'));
+  set('softmaxSavesInput', flag<boolean>(args, 'softmax-saves-input'));
   const optimArgs = flag<string>(args, 'optim-args');
   const galoreTargets = flag<readonly string[]>(args, 'optim-target-modules');
   if (optimArgs !== undefined || galoreTargets !== undefined) {
@@ -81,13 +88,21 @@ export function jobOverrides(args: ParsedArgs): EstimateOverrides {
   const loss = flag<LossConfig['kind']>(args, 'loss');
   const chunks = flag<number>(args, 'loss-chunks');
   const eager = flag<boolean>(args, 'loss-eager');
+  const held = flag<boolean>(args, 'loss-logits-held');
   if (chunks !== undefined && loss !== 'chunked') throw new InputError('--loss-chunks needs --loss chunked');
   if (eager !== undefined && loss !== 'chunked') throw new InputError('--loss-eager needs --loss chunked');
-  if (loss !== undefined) o['loss'] = loss === 'chunked' ? { kind: loss, chunks: chunks ?? TORCHTUNE_OUTPUT_CHUNKS, compiled: eager !== true } : { kind: loss };
+  if (held !== undefined && loss !== 'chunked') throw new InputError('--loss-logits-held needs --loss chunked');
+  if (loss !== undefined) {
+    o['loss'] = loss === 'chunked' ? { kind: loss, chunks: chunks ?? TORCHTUNE_OUTPUT_CHUNKS, compiled: eager !== true, ...(held === true ? { logitsHeld: true } : {}) } : { kind: loss };
+  }
   const rank = flag<number>(args, 'lora-rank');
   const targets = flag<readonly string[]>(args, 'lora-targets');
   const qlora = flag<boolean>(args, 'qlora') ?? false;
   const computeDtype = flag<FloatDtype>(args, 'bnb-4bit-compute-dtype');
+  const doubleQuant = flag<boolean>(args, 'bnb-4bit-double-quant');
+  const quantiseHead = flag<boolean>(args, 'bnb-4bit-quantise-head');
+  const quantisedFrom = flag<FloatDtype>(args, 'bnb-4bit-quantised-from');
+  const savesInputs = flag<boolean>(args, 'bnb-4bit-saves-inputs');
   const int8 = flag<boolean>(args, 'load-in-8bit') ?? false;
   const prepareKbit = flag<boolean>(args, 'prepare-kbit') ?? false;
   const modulesToSave = flag<readonly string[]>(args, 'modules-to-save');
@@ -96,11 +111,18 @@ export function jobOverrides(args: ParsedArgs): EstimateOverrides {
   }
   if (prepareKbit && !qlora && !int8) throw new InputError('--prepare-kbit needs --qlora or --load-in-8bit');
   if (computeDtype !== undefined && !qlora) throw new InputError('--bnb-4bit-compute-dtype needs --qlora');
+  for (const [name, v] of [['double-quant', doubleQuant], ['quantise-head', quantiseHead], ['quantised-from', quantisedFrom], ['saves-inputs', savesInputs]] as const) {
+    if (v !== undefined && !qlora) throw new InputError(`--bnb-4bit-${name} needs --qlora`);
+  }
   if (rank !== undefined) {
     const t = targets === undefined ? undefined : targets.length === 1 && targets[0] === 'all-linear' ? 'all-linear' : targets;
     o['lora'] = {
       rank, targets: t, qlora,
       ...(computeDtype !== undefined ? { computeDtype } : {}),
+      ...(doubleQuant === false ? { doubleQuant } : {}),
+      ...(quantiseHead === true ? { quantiseHead } : {}),
+      ...(quantisedFrom !== undefined ? { quantisedFrom } : {}),
+      ...(savesInputs === true ? { savesQuantisedInputs: true } : {}),
       ...(int8 ? { int8 } : {}),
       ...(prepareKbit ? { prepareKbit } : {}),
       ...(modulesToSave !== undefined ? { modulesToSave } : {}),
@@ -147,6 +169,7 @@ export function inputsDocument(input: EstimateInput, modelSource: string) {
     activationOffload: input.activationOffload,
     referenceModel: input.referenceModel,
     zeroGradSetToNone: input.zeroGradSetToNone,
+    softmaxSavesInput: input.softmaxSavesInput === true,
     gpuMemoryBytes: input.gpuMemoryBytes,
   };
 }

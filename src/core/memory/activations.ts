@@ -71,7 +71,21 @@ export interface LayerContext {
    * softmax output is fp32 and the next matmul saves its own half-precision cast of the probabilities.
    */
   readonly autocast?: boolean;
+  /**
+   * The layers' Linear weights are 4-bit and bitsandbytes < 0.43.2 keeps each 4-bit matmul's input
+   * for backward (MatMul4Bit.forward: `ctx.tensors = (A, B)`; dropped in 0.43.2, bitsandbytes PR
+   * #1270): the matmul inputs are saved as if the weights trained.
+   */
+  readonly savesQuantisedInputs?: boolean;
+  /**
+   * PyTorch < 1.11: softmax saves its input beside its output (derivatives.yaml passed `self` to
+   * _softmax_backward_data for its dtype until PyTorch PR #65242, released in 1.11).
+   */
+  readonly softmaxSavesInput?: boolean;
 }
+
+/** A Linear of the layer keeps its input: its weight trains, or an old bitsandbytes 4-bit matmul keeps it. */
+const keepsMatmulInput = (ctx: LayerContext): boolean => ctx.trainableBase || ctx.savesQuantisedInputs === true;
 
 /** Tokens per sequence of a stack for this job. */
 export function stackSequence(stack: TransformerStack, seqLen: number): number {
@@ -93,7 +107,7 @@ function attentionItems(prefix: string, stack: TransformerStack, seq: number, ct
   const kvDim = stack.kvHeads * stack.headDim;
   const a = ctx.act;
   const items: SavedItem[] = [];
-  if (ctx.trainableBase) items.push({ name: `${prefix}.qkv_input`, bytesPerToken: a * h });
+  if (keepsMatmulInput(ctx)) items.push({ name: `${prefix}.qkv_input`, bytesPerToken: a * h });
   if (ctx.attention === 'sdpa') {
     items.push({ name: `${prefix}.q`, bytesPerToken: a * qDim });
     items.push({ name: `${prefix}.k`, bytesPerToken: a * kvDim });
@@ -110,6 +124,8 @@ function attentionItems(prefix: string, stack: TransformerStack, seq: number, ct
     // its backward and the probabilities @ V matmul saves a half-precision cast of its input (of the
     // dropout output when dropout is on; dropout itself keeps only its mask).
     items.push({ name: `${prefix}.softmax_output`, bytesPerToken: (ctx.autocast === true ? 4 : a) * stack.heads * seq });
+    // Before PyTorch 1.11 softmax also kept its input (the scaled, masked scores; fp32 under autocast).
+    if (ctx.softmaxSavesInput === true) items.push({ name: `${prefix}.softmax_input`, bytesPerToken: (ctx.autocast === true ? 4 : a) * stack.heads * seq });
     if (stack.dropout) {
       items.push({ name: `${prefix}.softmax_dropout_mask`, bytesPerToken: 1 * stack.heads * seq });
       items.push({ name: `${prefix}.softmax_dropout_output`, bytesPerToken: a * stack.heads * seq });
@@ -117,7 +133,7 @@ function attentionItems(prefix: string, stack: TransformerStack, seq: number, ct
       items.push({ name: `${prefix}.softmax_output_cast`, bytesPerToken: a * stack.heads * seq });
     }
   }
-  if (ctx.trainableBase) items.push({ name: `${prefix}.out_proj_input`, bytesPerToken: a * qDim });
+  if (keepsMatmulInput(ctx)) items.push({ name: `${prefix}.out_proj_input`, bytesPerToken: a * qDim });
   if (stack.dropout) items.push({ name: `${prefix}.dropout_mask`, bytesPerToken: 1 * h });
   return items;
 }
@@ -131,26 +147,27 @@ function mlpItems(stack: TransformerStack, ctx: LayerContext): SavedItem[] {
   const add = (name: string, bytes: number): void => {
     if (bytes > 0) items.push({ name, bytesPerToken: bytes * copies });
   };
-  if (ctx.trainableBase) add('mlp.input', a * h);
+  const keeps = keepsMatmulInput(ctx);
+  if (keeps) add('mlp.input', a * h);
   switch (stack.mlp) {
     case 'relu':
       add('mlp.relu_output', a * i); // relu keeps its result, which is also fc2's input
       break;
     case 'gelu':
       add('mlp.act_input', a * i);
-      if (ctx.trainableBase) add('mlp.fc2_input', a * i);
+      if (keeps) add('mlp.fc2_input', a * i);
       break;
     case 'quick-gelu':
       add('mlp.act_input', a * i);
       add('mlp.sigmoid_output', a * i);
-      if (ctx.trainableBase) add('mlp.fc2_input', a * i);
+      if (keeps) add('mlp.fc2_input', a * i);
       break;
     case 'swiglu':
     case 'geglu':
       add('mlp.gate_output', a * i);
       add('mlp.act_output', a * i);
       add('mlp.up_output', a * i);
-      if (ctx.trainableBase) add('mlp.down_input', a * i);
+      if (keeps) add('mlp.down_input', a * i);
       break;
   }
   if (stack.experts) items.push({ name: 'mlp.router_probs', bytesPerToken: 4 * stack.experts.count });
@@ -200,6 +217,12 @@ export interface ActivationInput {
   readonly offload: boolean;
   /** Bytes of the output head's weight when it trains (a fused linear loss computes its gradient in the forward). */
   readonly trainableHeadBytes: number;
+  /** QLoRA under bitsandbytes < 0.43.2: every 4-bit matmul keeps its input (LayerContext). */
+  readonly savesQuantisedInputs: boolean;
+  /** The output head is 4-bit too (so, with `savesQuantisedInputs`, its input is kept). */
+  readonly quantisedHead: boolean;
+  /** PyTorch < 1.11: softmax keeps its input (LayerContext). */
+  readonly softmaxSavesInput: boolean;
 }
 
 export interface ActivationEstimate {
@@ -291,7 +314,12 @@ export function estimateActivations(input: ActivationInput): ActivationEstimate 
   }
 
   const shape = model.shape;
-  const ctx: LayerContext = { act, residual, attention: input.attention, trainableBase: input.trainableBase, autocast: split.autocastWeightCopies };
+  const ctx: LayerContext = {
+    act, residual, attention: input.attention, trainableBase: input.trainableBase, autocast: split.autocastWeightCopies,
+    savesQuantisedInputs: input.savesQuantisedInputs, softmaxSavesInput: input.softmaxSavesInput,
+  };
+  if (input.savesQuantisedInputs) notes.push('QLoRA with bitsandbytes < 0.43.2: every 4-bit Linear keeps its input for backward (MatMul4Bit saved A until bitsandbytes PR #1270); counted beside the LoRA adapters\' own (dropout) inputs.');
+  if (input.softmaxSavesInput && input.attention === 'eager') notes.push('PyTorch < 1.11: eager attention\'s softmax keeps its s x s input beside its output (PyTorch PR #65242, 1.11, stopped saving it).');
   let layersTotal = 0;
   let largestLayer = 0;
   let checkpointInputs = 0;
@@ -313,6 +341,8 @@ export function estimateActivations(input: ActivationInput): ActivationEstimate 
     for (const it of items) allocations.push({ bytes: it.bytesPerToken * tokens, count: times });
     if (input.checkpointing) allocations.push({ bytes: residual * stack.hidden * tokens, count: input.offload ? 0 : stack.layers });
   }
+  // With checkpointing, one layer's recomputed activations exist only during that layer's backward.
+  const recompute = input.checkpointing ? largestLayer : 0;
   let layers = input.checkpointing ? checkpointInputs + largestLayer : layersTotal;
   if (input.offload && totalLayers > 0) {
     const off = offloadedLayers(largestLayer, input.checkpointing ? largestInput : largestItem, totalLayers, input.checkpointing);
@@ -329,7 +359,7 @@ export function estimateActivations(input: ActivationInput): ActivationEstimate 
   let head = 0;
   if (main !== undefined) head += normItem('final.norm', main, ctx).bytesPerToken * mainTokens;
   // The head's input is saved when the head trains: a full fine-tune, or a modules_to_save copy of it.
-  const headTrainable = input.trainableBase || input.stored.some((s) => s.part === 'modules-to-save' && s.tensor.role === 'lm-head');
+  const headTrainable = input.trainableBase || input.stored.some((s) => s.part === 'modules-to-save' && s.tensor.role === 'lm-head') || (input.savesQuantisedInputs && input.quantisedHead);
   if (headTrainable && (shape.logitsVocab > 0 || shape.numLabels > 0)) head += act * lastHidden * mainTokens;
   if (shape.stacks.some((s) => s.dropout)) head += 1 * shape.embedHidden * mainTokens;
 
@@ -370,8 +400,17 @@ export function estimateActivations(input: ActivationInput): ActivationEstimate 
       input.checkpointing ? ', gradient checkpointing (layer inputs kept, one layer recomputed)' : ''
     }.`,
   );
+  // Without checkpointing everything is saved at the start of backward. With it, backward first runs
+  // the loss and the head (their buffers are freed as it goes: torch.autograd frees a node's saved
+  // tensors once it has run) and only then recomputes the last layer, so the peak is the larger of
+  // "loss and head buffers" and "one recomputed layer (with its adapter inputs) beside what the loop
+  // still holds" (torch.utils.checkpoint recomputes a segment in its backward).
+  const beside = layers - recompute + autocast + dequant;
+  const total = input.checkpointing
+    ? beside + Math.max(head + loss, recompute + adapters + buffers.kept)
+    : layers + head + adapters + autocast + dequant + loss;
   return {
     layers, head, adapters, autocastWeights: autocast, dequant, loss, keptThroughBackward: kept,
-    total: layers + head + adapters + autocast + dequant + loss, allocations, notes,
+    total, allocations, notes,
   };
 }

@@ -128,6 +128,10 @@ function resolveLora(model: ModelInventory, lora: LoraConfig | null | undefined,
     ...(int8 ? { int8 } : {}),
     ...(lora.prepareKbit === true ? { prepareKbit: true } : {}),
     ...(lora.modulesToSave !== undefined && lora.modulesToSave.length > 0 ? { modulesToSave: [...lora.modulesToSave] } : {}),
+    ...(isQlora && lora.doubleQuant === false ? { doubleQuant: false } : {}),
+    ...(isQlora && lora.quantiseHead === true ? { quantiseHead: true } : {}),
+    ...(isQlora && lora.quantisedFrom !== undefined ? { quantisedFrom: oneOf('QLoRA quantised-from dtype', lora.quantisedFrom, FLOAT_DTYPES) } : {}),
+    ...(isQlora && lora.savesQuantisedInputs === true ? { savesQuantisedInputs: true } : {}),
   };
   const { matched } = matchLoraTargets(model, resolved);
   const largest = largestTargetDimension(matched);
@@ -140,11 +144,12 @@ function resolveLora(model: ModelInventory, lora: LoraConfig | null | undefined,
 function resolveLoss(loss: LossConfig): LossConfig {
   const kind = oneOf('loss', loss.kind, LOSS_KINDS);
   if (kind !== 'chunked') return { kind };
-  const given = loss as { chunks?: number; compiled?: boolean };
+  const given = loss as { chunks?: number; compiled?: boolean; logitsHeld?: boolean };
   const chunks = given.chunks ?? TORCHTUNE_OUTPUT_CHUNKS;
   const compiled = given.compiled ?? true;
   if (typeof compiled !== 'boolean') throw new InputError('loss compiled must be true or false');
-  return { kind, chunks: integerIn('loss chunks', chunks, 1, 65_536), compiled };
+  if (given.logitsHeld !== undefined && typeof given.logitsHeld !== 'boolean') throw new InputError('loss logitsHeld must be true or false');
+  return { kind, chunks: integerIn('loss chunks', chunks, 1, 65_536), compiled, ...(given.logitsHeld === true ? { logitsHeld: true } : {}) };
 }
 
 /** Partial input as the CLI or the advisor gives it. `qlora` lets a caller ask for QLoRA before a rank is known. */
@@ -197,9 +202,12 @@ export function resolveEstimateInput(partial: PartialEstimateInput): EstimateInp
   if (typeof referenceModel !== 'boolean') throw new InputError('reference model must be true or false');
   const zeroGradSetToNone = partial.zeroGradSetToNone ?? d.zeroGradSetToNone;
   if (typeof zeroGradSetToNone !== 'boolean') throw new InputError('zero_grad set_to_none must be true or false');
+  const softmaxSavesInput = partial.softmaxSavesInput ?? false;
+  if (typeof softmaxSavesInput !== 'boolean') throw new InputError('softmax-saves-input (PyTorch < 1.11) must be true or false');
   const hyperparameters = effectiveHyperparameters(optimizer, partial.hyperparameters ?? {});
   return {
     model, optimizer, hyperparameters, batchSize, gradAccum, seqLen, imageSize, precision, loadDtype, attention,
     gradientCheckpointing, zeroStage, zeroAccounting, gpus, offload, lora, optimizerInBackward, loss, activationOffload, referenceModel, zeroGradSetToNone, gpuMemoryBytes,
+    ...(softmaxSavesInput ? { softmaxSavesInput } : {}),
   };
 }

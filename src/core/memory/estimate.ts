@@ -15,7 +15,7 @@ import type { DType, FloatDtype, ParamTensor } from '../types';
 import type { BaseDtype, EstimateInput, MemoryBytes, MemoryEstimate, WeightGroup } from './types';
 import { estimateActivations } from './activations';
 import { modelMaxPositions } from './defaults';
-import type { Allocation } from './activations';
+import type { ActivationEstimate, Allocation } from './activations';
 import { optimizerState } from './optimizer-state';
 import type { OptimizerStateResult } from './optimizer-state';
 import type { StateTensor } from '../optimizers/types';
@@ -183,7 +183,8 @@ function qloraDequant(input: EstimateInput, ms: ModelStates): DequantTemporary |
   const compute: FloatDtype = stated ?? (pure ? (input.precision as FloatDtype) : 'fp32');
   const assumption = stated !== undefined ? null : pure ? `pure ${input.precision} training computes in ${input.precision}` : "bnb_4bit_compute_dtype not stated, BitsAndBytesConfig's default is float32";
   const autocast = ms.split.autocastWeightCopies && isMixed(input.precision) ? ms.split.activations : null;
-  return dequantTemporary(largest, ms.split.sixteenBit, compute, autocast, assumption);
+  // dequantize_4bit returns the dtype the weight had when quantize_4bit ran (Lightning Fabric casts to fp16 first).
+  return dequantTemporary(largest, input.lora.quantisedFrom ?? ms.split.sixteenBit, compute, autocast, assumption);
 }
 
 /** LLM.int8 (./int8.ts): backward dequantises the largest int8 weight to the activation dtype. */
@@ -245,12 +246,13 @@ export function fitVerdict(peak: number, paged: number, budget: number | null): 
   return peak + paged <= budget ? 'fits' : 'fits-with-paging';
 }
 
-export function estimateMemory(input: EstimateInput): MemoryEstimate {
-  const ms = estimateModelStates(input);
-  const { split, tensors: tt, perGpu } = ms;
-  const acts = estimateActivations({
+/** The saved activations of one micro-batch (./activations.ts) for this setup. */
+function activationsOf(input: EstimateInput, ms: ModelStates): ActivationEstimate {
+  const tt = ms.tensors;
+  const qlora = input.lora?.qlora === true;
+  return estimateActivations({
     model: input.model,
-    split,
+    split: ms.split,
     attention: input.attention,
     checkpointing: input.gradientCheckpointing,
     batchSize: input.batchSize,
@@ -264,74 +266,104 @@ export function estimateMemory(input: EstimateInput): MemoryEstimate {
     loss: input.loss,
     offload: input.activationOffload,
     trainableHeadBytes: trainableHeadBytes(input, ms),
+    savesQuantisedInputs: qlora && input.lora?.savesQuantisedInputs === true,
+    quantisedHead: qlora && input.lora?.quantiseHead === true,
+    softmaxSavesInput: input.softmaxSavesInput === true,
   });
+}
 
-  // Paged optimizer state lives in CUDA unified memory, outside torch's counters (./paged.ts).
-  const pagedTotal = input.optimizer.variant.paged ? pagedStateBytes(ms.optimizer.perTensor, tt.trainable) : 0;
+/** Paged optimizer state lives in CUDA unified memory, outside torch's counters (./paged.ts); the rest is on the device. */
+function splitPagedState(input: EstimateInput, ms: ModelStates): { paged: number; deviceState: number } {
+  const { perGpu } = ms;
+  const pagedTotal = input.optimizer.variant.paged ? pagedStateBytes(ms.optimizer.perTensor, ms.tensors.trainable) : 0;
   const paged = ms.totals.optimizerState > 0 ? perGpu.optimizerState * (pagedTotal / ms.totals.optimizerState) : 0;
-  const deviceState = perGpu.optimizerState - paged;
+  return { paged, deviceState: perGpu.optimizerState - paged };
+}
 
-  // The optimizer step in backward (./step-in-backward.ts): one gradient in flight, no step phase.
-  const inBackward = input.optimizerInBackward || input.optimizer.variant.stepInBackward === true;
-  const inFlight = inBackward ? inFlightGradient(tt.trainable, (t) => tt.dtypeOf.get(t.name) ?? tt.trainableDtype) : null;
-  // Each parameter steps alone (a one-tensor optimizer per parameter): the largest single-tensor
-  // step temporaries count (a GaLore SVD refresh of the largest target, say).
-  let inFlightTemps = 0;
-  if (inBackward) {
-    for (const t of tt.trainable) {
-      const d = split.masterWeights ? 'fp32' : tt.dtypeOf.get(t.name) ?? tt.trainableDtype;
-      inFlightTemps = Math.max(inFlightTemps, optimizerState(input.optimizer, [t], d, input.hyperparameters).temporaries);
-    }
+/** The optimizer step in backward (./step-in-backward.ts): one gradient in flight, no step phase. */
+interface StepInBackward {
+  readonly on: boolean;
+  readonly inFlight: ReturnType<typeof inFlightGradient> | null;
+  /** Largest single-tensor step temporaries (each parameter steps alone, e.g. a GaLore SVD refresh of the largest target). */
+  readonly temporaries: number;
+}
+
+function stepInBackward(input: EstimateInput, ms: ModelStates): StepInBackward {
+  const tt = ms.tensors;
+  const on = input.optimizerInBackward || input.optimizer.variant.stepInBackward === true;
+  if (!on) return { on, inFlight: null, temporaries: 0 };
+  const dtypeOf = (t: ParamTensor): DType => tt.dtypeOf.get(t.name) ?? tt.trainableDtype;
+  let temporaries = 0;
+  for (const t of tt.trainable) {
+    const d = ms.split.masterWeights ? 'fp32' : dtypeOf(t);
+    temporaries = Math.max(temporaries, optimizerState(input.optimizer, [t], d, input.hyperparameters).temporaries);
   }
+  return { on, inFlight: inFlightGradient(tt.trainable, dtypeOf), temporaries };
+}
 
-  const resident = perGpu.weights + perGpu.masterWeights + deviceState;
+/** The two phases' tensor bytes and which one peaks (see the file's note). */
+interface Phases {
+  readonly resident: number;
+  readonly fbGradients: number;
+  readonly fbActivations: number;
+  readonly fbTemps: number;
+  readonly stepIsPeak: boolean;
+}
+
+function combinePhases(input: EstimateInput, ms: ModelStates, acts: ActivationEstimate, deviceState: number, sib: StepInBackward): Phases {
+  const p = ms.perGpu;
+  const resident = p.weights + p.masterWeights + deviceState;
   let fbGradients: number;
-  let fbActivations: number;
+  let fbActivations = acts.total;
   let fbTemps = 0;
-  if (inBackward) {
-    fbGradients = Math.min(perGpu.gradients, inFlight?.bytes ?? 0);
-    fbActivations = acts.total;
-    fbTemps = inFlightTemps;
-  } else if (input.gradAccum > 1 || !input.zeroGradSetToNone || perGpu.persistentGradients >= perGpu.gradients) {
-    fbGradients = perGpu.gradients;
-    fbActivations = acts.total;
-  } else if (perGpu.persistentGradients + acts.total >= perGpu.gradients + acts.keptThroughBackward) {
-    fbGradients = perGpu.persistentGradients;
-    fbActivations = acts.total;
+  if (sib.on) {
+    fbGradients = Math.min(p.gradients, sib.inFlight?.bytes ?? 0);
+    fbTemps = sib.temporaries;
+  } else if (input.gradAccum > 1 || !input.zeroGradSetToNone || p.persistentGradients >= p.gradients) {
+    fbGradients = p.gradients;
+  } else if (p.persistentGradients + acts.total >= p.gradients + acts.keptThroughBackward) {
+    fbGradients = p.persistentGradients;
   } else {
-    fbGradients = perGpu.gradients;
+    fbGradients = p.gradients;
     fbActivations = acts.keptThroughBackward;
   }
   const forwardBackward = resident + fbGradients + fbActivations + fbTemps;
-  const optimizerStep = inBackward ? 0 : resident + perGpu.gradients + perGpu.optimizerTemporaries;
-  const stepIsPeak = optimizerStep > forwardBackward;
+  const optimizerStep = sib.on ? 0 : resident + p.gradients + p.optimizerTemporaries;
+  return { resident, fbGradients, fbActivations, fbTemps, stepIsPeak: optimizerStep > forwardBackward };
+}
 
-  // The caching allocator replayed over the run's allocation sequence (./allocation-trace.ts):
-  // what it reserves beyond the bytes it hands out (block rounding, segment sizes, fragmentation).
-  const replay = replayTraining(buildTrace(traceSource(ms, input, acts.allocations, paged, inBackward, inFlightTemps)));
-  const reserve = Math.max(0, replay.peakReserved - replay.peakRequested);
-  const context = CUDA_CONTEXT.bytes;
+/**
+ * The caching allocator replayed over the run's allocation sequence (./allocation-trace.ts): what it
+ * reserves beyond the bytes it hands out (block rounding, segment sizes, fragmentation).
+ */
+function allocatorReserve(input: EstimateInput, ms: ModelStates, acts: ActivationEstimate, paged: number, sib: StepInBackward): number {
+  const replay = replayTraining(buildTrace(traceSource(ms, input, acts.allocations, paged, sib.on, sib.temporaries)));
+  return Math.max(0, replay.peakReserved - replay.peakRequested);
+}
 
+/** The per-GPU bytes at the peak phase, with the overheads and the three peaks. */
+function peakBytes(ms: ModelStates, phases: Phases, deviceState: number, paged: number, reserve: number): MemoryBytes {
+  const p = ms.perGpu;
   const whole = (x: number): number => Math.ceil(x);
+  const step = phases.stepIsPeak;
   const components = {
-    weights: whole(perGpu.weights),
-    gradients: whole(stepIsPeak ? perGpu.gradients : fbGradients),
+    weights: whole(p.weights),
+    gradients: whole(step ? p.gradients : phases.fbGradients),
     optimizerState: whole(deviceState),
-    masterWeights: whole(perGpu.masterWeights),
-    optimizerTemporaries: whole(stepIsPeak ? perGpu.optimizerTemporaries : fbTemps),
-    activations: whole(stepIsPeak ? 0 : fbActivations),
+    masterWeights: whole(p.masterWeights),
+    optimizerTemporaries: whole(step ? p.optimizerTemporaries : phases.fbTemps),
+    activations: whole(step ? 0 : phases.fbActivations),
   };
   const peakAllocated =
     components.weights + components.gradients + components.optimizerState + components.masterWeights +
     components.optimizerTemporaries + components.activations;
-  const cudaContext = whole(context);
+  const cudaContext = whole(CUDA_CONTEXT.bytes);
   const allocatorReserveBytes = whole(reserve);
   const cublasWorkspace = CUBLAS_WORKSPACE.bytesPerHandle * CUBLAS_WORKSPACE.handles;
-  const overhead = cudaContext + cublasWorkspace + allocatorReserveBytes;
   const peakReserved = peakAllocated + allocatorReserveBytes + cublasWorkspace;
-  const bytes: MemoryBytes = {
+  return {
     ...components,
-    overhead,
+    overhead: cudaContext + cublasWorkspace + allocatorReserveBytes,
     cudaContext,
     allocatorReserve: allocatorReserveBytes,
     cublasWorkspace,
@@ -340,13 +372,11 @@ export function estimateMemory(input: EstimateInput): MemoryEstimate {
     peakReserved,
     peak: peakReserved + cudaContext,
   };
-  const verdict = fitVerdict(bytes.peak, bytes.pagedOptimizerState, input.gpuMemoryBytes);
+}
 
-  let total = 0;
-  for (const s of tt.stored) total += s.elements;
-  let trainable = 0;
-  for (const t of tt.trainable) trainable += t.shape.reduce((a, b) => a * b, 1);
-
+/** The notes that say what the estimate assumed and counted, in the order the breakdown shows them. */
+function estimateNotes(input: EstimateInput, ms: ModelStates, acts: ActivationEstimate, sib: StepInBackward, bytes: MemoryBytes, verdict: FitVerdict | null, stepIsPeak: boolean, reserve: number): string[] {
+  const { split, tensors: tt, perGpu } = ms;
   const notes: string[] = [];
   notes.push(`precision: ${split.label}.`);
   notes.push(`base weights: ${ms.base.dtype} (${ms.base.source}): ${ms.base.reason}.`);
@@ -362,30 +392,47 @@ export function estimateMemory(input: EstimateInput): MemoryEstimate {
     );
     if (verdict === 'fits-with-paging') notes.push('fits with paging: the peak fits, but not together with the paged optimizer state, which may spill to CPU RAM (slower steps).');
   }
-  if (inBackward) notes.push(...stepInBackwardNote(inFlight, input.optimizerInBackward ? 'flag' : 'spelling', input.optimizer.spelling, input.gradAccum));
+  if (sib.on) notes.push(...stepInBackwardNote(sib.inFlight, input.optimizerInBackward ? 'flag' : 'spelling', input.optimizer.spelling, input.gradAccum));
   notes.push(ms.optimizer.temporariesNote);
   notes.push(...perGpu.notes);
   notes.push(...acts.notes);
-  if (input.gradAccum > 1 && !inBackward) notes.push(`gradient accumulation (${input.gradAccum}): gradients stay allocated during forward/backward.`);
-  if (!input.zeroGradSetToNone && !inBackward) notes.push('zero_grad(set_to_none=False) (torch 1.x default): gradients are zeroed in place and stay allocated through the next forward.');
+  if (input.gradAccum > 1 && !sib.on) notes.push(`gradient accumulation (${input.gradAccum}): gradients stay allocated during forward/backward.`);
+  if (!input.zeroGradSetToNone && !sib.on) notes.push('zero_grad(set_to_none=False) (torch 1.x default): gradients are zeroed in place and stay allocated through the next forward.');
   const maxPos = modelMaxPositions(input.model);
   if (maxPos !== null && input.seqLen > maxPos && input.model.shape.kind === 'transformer') {
     notes.push(`sequence length ${input.seqLen} exceeds the model's maximum positions (${maxPos}).`);
   }
   notes.push(
-    `peak phase: ${stepIsPeak ? 'optimizer step' : 'forward/backward'}; overhead = CUDA context ${Math.round(context / 2 ** 20)} MiB (transformers docs' measurement, assumption; nvidia-smi shows it, torch's counters do not) + cuBLAS workspaces ${(cublasWorkspace / 2 ** 20).toFixed(1)} MiB (PyTorch's default ${CUBLAS_WORKSPACE.bytesPerHandle.toLocaleString('en-US')} B for ${CUBLAS_WORKSPACE.handles} handles, forward and backward threads; 32 MiB each on Hopper/Blackwell; assumption) + caching-allocator reserve ${Math.round(reserve / 2 ** 20)} MiB (PyTorch's caching allocator replayed over the run's allocations: 512-byte rounding, 2 MiB / 20 MiB / 2 MiB-rounded segments, best-fit reuse and splitting of cached blocks, nothing returned; expandable_segments off).`,
+    `peak phase: ${stepIsPeak ? 'optimizer step' : 'forward/backward'}; overhead = CUDA context ${Math.round(CUDA_CONTEXT.bytes / 2 ** 20)} MiB (transformers docs' measurement, assumption; nvidia-smi shows it, torch's counters do not) + cuBLAS workspaces ${(bytes.cublasWorkspace / 2 ** 20).toFixed(1)} MiB (PyTorch's default ${CUBLAS_WORKSPACE.bytesPerHandle.toLocaleString('en-US')} B for ${CUBLAS_WORKSPACE.handles} handles, forward and backward threads; 32 MiB each on Hopper/Blackwell; assumption) + caching-allocator reserve ${Math.round(reserve / 2 ** 20)} MiB (PyTorch's caching allocator replayed over the run's allocations: 512-byte rounding, 2 MiB / 20 MiB / 2 MiB-rounded segments, best-fit reuse and splitting of cached blocks, nothing returned; expandable_segments off).`,
   );
   for (const w of input.model.warnings) notes.push(`model: ${w}`);
+  return notes;
+}
 
+/** The estimate: model states, activations, the two phases, the allocator's reserve, then the verdict and notes. */
+export function estimateMemory(input: EstimateInput): MemoryEstimate {
+  const ms = estimateModelStates(input);
+  const tt = ms.tensors;
+  const acts = activationsOf(input, ms);
+  const { paged, deviceState } = splitPagedState(input, ms);
+  const sib = stepInBackward(input, ms);
+  const phases = combinePhases(input, ms, acts, deviceState, sib);
+  const reserve = allocatorReserve(input, ms, acts, paged, sib);
+  const bytes = peakBytes(ms, phases, deviceState, paged, reserve);
+  const verdict = fitVerdict(bytes.peak, bytes.pagedOptimizerState, input.gpuMemoryBytes);
+  let total = 0;
+  for (const s of tt.stored) total += s.elements;
+  let trainable = 0;
+  for (const t of tt.trainable) trainable += t.shape.reduce((a, b) => a * b, 1);
   return {
     bytes,
     fits: input.gpuMemoryBytes === null ? null : bytes.peak <= input.gpuMemoryBytes,
     verdict,
-    peakPhase: stepIsPeak ? 'optimizer-step' : 'forward-backward',
+    peakPhase: phases.stepIsPeak ? 'optimizer-step' : 'forward-backward',
     params: { total, trainable },
     stateTensors: ms.optimizer.perTensor,
     weightStorage: weightGroups(tt),
     baseDtype: ms.base,
-    notes,
+    notes: estimateNotes(input, ms, acts, sib, bytes, verdict, phases.stepIsPeak, reserve),
   };
 }

@@ -39,9 +39,12 @@ export function isLinearWeight(t: ParamTensor): boolean {
   return LINEAR_ROLES.has(t.role) && t.shape.length === 2 && t.name.endsWith('weight');
 }
 
-/** bitsandbytes 4-bit loading quantises every Linear weight except the output head. */
-export function isQuantisedByBitsandbytes(t: ParamTensor): boolean {
-  return isLinearWeight(t) && t.role !== 'lm-head' && t.tiedTo === undefined;
+/**
+ * bitsandbytes 4-bit loading quantises every Linear weight except the output head (transformers'
+ * default); `head`: the head too (Lightning Fabric's BitsandbytesPrecision replaces every nn.Linear).
+ */
+export function isQuantisedByBitsandbytes(t: ParamTensor, head = false): boolean {
+  return isLinearWeight(t) && (head || t.role !== 'lm-head') && t.tiedTo === undefined;
 }
 
 /** Module names a user can target (Linear weights), sorted, for error messages. */

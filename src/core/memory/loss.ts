@@ -23,7 +23,18 @@ import type { Citation } from '../types';
 
 export type LossConfig =
   | { readonly kind: 'standard' }
-  | { readonly kind: 'chunked'; readonly chunks: number; readonly compiled: boolean }
+  | {
+      readonly kind: 'chunked';
+      readonly chunks: number;
+      readonly compiled: boolean;
+      /**
+       * The training loop still references the logits during backward (lit-gpt's loop keeps `logits`
+       * until the next iteration). Absent or false: torchtune's recipes `del logits` after the loss
+       * ("free logits otherwise it peaks backward memory"), so each chunk's logits are freed as soon
+       * as its cross-entropy backward has run.
+       */
+      readonly logitsHeld?: boolean;
+    }
   | { readonly kind: 'fused-linear' };
 
 export const LOSS_KINDS = ['standard', 'chunked', 'fused-linear'] as const;
@@ -99,14 +110,14 @@ export function lossBuffers(loss: LossConfig, s: LossShape): LossBuffers {
       if (loss.compiled) {
         return {
           atBackward: logits * s.act + chunk * s.act,
-          kept: logits * s.act,
+          kept: loss.logitsHeld === true ? logits * s.act : 0,
           allocations: [{ bytes: chunk * s.act, count: loss.chunks + 1 }],
           note: `loss: chunked cross-entropy in ${loss.chunks} chunks, compiled (torchtune CEWithChunkedOutputLoss / LinearCrossEntropyLoss with compile): logits kept in the activation dtype, no fp32 copy stored; backward makes one chunk's gradient (${chunk.toLocaleString('en-US')} values) at a time.`,
         };
       }
       return {
         atBackward: logits * (s.act + 4) + chunk * (4 + 4),
-        kept: logits * s.act,
+        kept: loss.logitsHeld === true ? logits * s.act : 0,
         allocations: [{ bytes: chunk * s.act, count: loss.chunks }, { bytes: chunk * 4, count: loss.chunks + 2 }],
         note: `loss: chunked cross-entropy in ${loss.chunks} chunks, eager (torchtune without compile): logits kept in the activation dtype and each chunk's fp32 log-softmax saved for backward; one chunk's fp32 gradients (${chunk.toLocaleString('en-US')} values) at a time. torchtune recommends compiling the loss, which stores no fp32 copy.`,
       };

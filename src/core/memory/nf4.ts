@@ -1,6 +1,6 @@
 /**
  * Storage of a bitsandbytes NF4 (4-bit NormalFloat) weight with double quantisation, as QLoRA
- * loads a base model: 4-bit codes packed two per byte, one absmax per 64-element block quantised
+ * loads a base model (or without it, one fp32 absmax per block): 4-bit codes packed two per byte, one absmax per 64-element block quantised
  * to 8 bits, and one fp32 absmax per 256 of those (the second quantisation level).
  */
 import type { Citation } from '../types';
@@ -27,10 +27,14 @@ export const NF4_DOUBLE_QUANT_BLOCKSIZE = 256;
 /** Entries of the NF4 code table kept (as fp32) in each tensor's QuantState. */
 export const NF4_CODE_ENTRIES = 16;
 
-/** Bytes of one NF4 double-quantised tensor of `elements` values on the GPU. */
-export function nf4Bytes(elements: number): number {
+/**
+ * Bytes of one NF4 tensor of `elements` values on the GPU, double-quantised unless `doubleQuant`
+ * is false (then quantize_4bit keeps one fp32 absmax per block: compress_statistics=False).
+ */
+export function nf4Bytes(elements: number, doubleQuant = true): number {
   const packed = Math.ceil(elements / 2);
   const blocks = Math.ceil(elements / NF4_BLOCKSIZE);
+  if (!doubleQuant) return packed + blocks * 4 + NF4_CODE_ENTRIES * 4;
   const absmax8bit = blocks; // uint8 per block
   const absmaxOfAbsmax = Math.ceil(blocks / NF4_DOUBLE_QUANT_BLOCKSIZE) * 4; // fp32 per 256 blocks
   const offset = 4; // fp32 mean subtracted before the second quantisation

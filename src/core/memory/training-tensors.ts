@@ -81,9 +81,9 @@ function withLora(model: ModelInventory, split: PrecisionSplit, lora: LoraConfig
     if (t.tiedTo !== undefined) continue;
     const frozen: ParamTensor = { ...t, trainable: false };
     const elements = numel(t.shape);
-    if (kbit && isQuantisedByBitsandbytes(t)) {
+    if (kbit && isQuantisedByBitsandbytes(t, lora.qlora && lora.quantiseHead === true)) {
       const int8 = lora.int8 === true;
-      stored.push({ tensor: frozen, elements, dtype: int8 ? 'int8' : 'nf4', bytes: int8 ? int8WeightBytes(t.shape) : nf4Bytes(elements), adapter: false, part: 'base' });
+      stored.push({ tensor: frozen, elements, dtype: int8 ? 'int8' : 'nf4', bytes: int8 ? int8WeightBytes(t.shape) : nf4Bytes(elements, lora.doubleQuant !== false), adapter: false, part: 'base' });
       baseDtype.set(t.name, int8 ? 'int8' : 'nf4');
       quantised += 1;
     } else {
@@ -131,7 +131,9 @@ function withLora(model: ModelInventory, split: PrecisionSplit, lora: LoraConfig
   }
   if (lora.qlora) {
     notes.push(
-      `QLoRA: ${quantised} Linear weight(s) in NF4 with double quantisation (~4.127 bits/param); embeddings, norms and lm_head stay ${unquantised}.`,
+      lora.doubleQuant === false
+        ? `QLoRA: ${quantised} Linear weight(s) in NF4 without double quantisation (~4.5 bits/param: one fp32 absmax per 64 weights); embeddings, norms${lora.quantiseHead === true ? '' : ' and lm_head'} stay ${unquantised}.`
+        : `QLoRA: ${quantised} Linear weight(s) in NF4 with double quantisation (~4.127 bits/param); embeddings, norms${lora.quantiseHead === true ? '' : ' and lm_head'} stay ${unquantised}.`,
     );
   }
   if (lora.int8 === true) {

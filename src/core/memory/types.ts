@@ -36,6 +36,29 @@ export interface LoraConfig {
   readonly prepareKbit?: boolean;
   /** PEFT `modules_to_save`: leaf module names that get a full trainable copy (./modules-to-save.ts). */
   readonly modulesToSave?: readonly string[];
+  /**
+   * QLoRA: the 4-bit absmax constants are quantised again (`bnb_4bit_use_double_quant`, lit-gpt's
+   * `bnb.nf4-dq`). Absent: true (QLoRA's recipe); false keeps one fp32 absmax per 64 weights (./nf4.ts).
+   */
+  readonly doubleQuant?: boolean;
+  /**
+   * QLoRA: the output head is quantised too. Lightning Fabric's BitsandbytesPrecision replaces every
+   * nn.Linear built under init_module, the head included; transformers keeps it unquantised
+   * (the default, false).
+   */
+  readonly quantiseHead?: boolean;
+  /**
+   * QLoRA: the float dtype the weights were cast to before quantize_4bit, which dequantize_4bit
+   * returns (Lightning Fabric's _Linear4bit casts to float16 first). Absent: the job's half dtype.
+   */
+  readonly quantisedFrom?: FloatDtype;
+  /**
+   * QLoRA under bitsandbytes < 0.43.2: MatMul4Bit.forward kept its input A for backward whenever an
+   * input needed a gradient (`ctx.tensors = (A, B)`), although the frozen weight needs no gradient;
+   * bitsandbytes 0.43.2 dropped it (PR #1270, "fix QLoRA mem bug: delete useless buffered
+   * activation"). True: every 4-bit Linear's input is saved (./activations.ts).
+   */
+  readonly savesQuantisedInputs?: boolean;
 }
 
 /** Everything the estimator needs, defaults already resolved (the CLI echoes this as `inputs`). */
@@ -81,6 +104,12 @@ export interface EstimateInput {
   readonly zeroGradSetToNone: boolean;
   /** Bytes of one GPU, or null when unknown (then `fits` is null). */
   readonly gpuMemoryBytes: number | null;
+  /**
+   * PyTorch < 1.11: softmax and log_softmax saved their input for backward beside their output
+   * (the backward formula took `self` for its dtype; PyTorch PR #65242 replaced it with the dtype,
+   * released in 1.11). Absent or false: current PyTorch.
+   */
+  readonly softmaxSavesInput?: boolean;
 }
 
 /** Per-GPU bytes by component. */

@@ -71,7 +71,7 @@ const BERT_LARGE_SEQCLS: JsonObject = {
 };
 
 const HF_SETUP =
-  'transformers docs experiment: google-bert/bert-large-uncased loaded with AutoModelForSequenceClassification (fp32 weights, 2 labels) and moved to a 16 GB Tesla V100; 512 random sequences of exactly 512 tokens; HF Trainer with the doc\'s default_args (1 epoch, no eval set), so weight_decay 0 and Trainer\'s default optimizer of that time (transformers.AdamW, a per-parameter loop: our torch AdamW with foreach=False, an assumption); BERT of that time ran eager attention with dropout 0.1. The runs date from January 2022 (nvidia-smi header: driver 460.91.03, CUDA 11.2), so torch 1.x, whose zero_grad() default is set_to_none=False: Trainer\'s model.zero_grad() keeps the gradients allocated (our zeroGradSetToNone: false). The figure is nvidia-smi\'s "used" memory of the GPU (pynvml info.used // 1024**2, printed as "MB", so MiB), which includes the CUDA context the same page measures as 1343 MB; we compare our full peak (reserved + context).';
+  'transformers docs experiment: google-bert/bert-large-uncased loaded with AutoModelForSequenceClassification (fp32 weights, 2 labels) and moved to a 16 GB Tesla V100; 512 random sequences of exactly 512 tokens; HF Trainer with the doc\'s default_args (1 epoch, no eval set), so weight_decay 0 and Trainer\'s default optimizer of that time (transformers.AdamW, a per-parameter loop: our torch AdamW with foreach=False, an assumption); BERT of that time ran eager attention with dropout 0.1. The runs date from January 2022 (nvidia-smi header: driver 460.91.03, CUDA 11.2), so torch 1.x, whose zero_grad() default is set_to_none=False: Trainer\'s model.zero_grad() keeps the gradients allocated (our zeroGradSetToNone: false). The figure is nvidia-smi\'s "used" memory of the GPU (pynvml info.used // 1024**2, printed as "MB", so MiB), which includes the CUDA context the same page measures as 1343 MB; we compare our full peak (reserved + context). The same date puts the runs on PyTorch 1.10 or earlier (1.11 was released in March 2022), whose softmax saves its input for backward beside its output (transformers pytorch_utils.softmax_backward_data passes `self` to torch._softmax_backward_data when torch < 1.11; PyTorch PR #65242 replaced it with the dtype): our softmaxSavesInput.';
 
 type CaseFields = Pick<ValidationCase, 'optimizer' | 'inputs'>;
 const hfBert = (id: string, description: string, fields: CaseFields, mib: number, excerpt: string, citation: Citation, extra = ''): ValidationCase => ({
@@ -88,46 +88,40 @@ const hfBert = (id: string, description: string, fields: CaseFields, mib: number
   remarks: extra === '' ? HF_SETUP : `${HF_SETUP} ${extra}`,
 });
 
-const TRANSIENT =
-  'with the kept gradients counted (zero_grad(set_to_none=False)) the gap grows with the activations: 11-13% at batch 4 against 2-6% at batch 1 with accumulation on the same model, so it is activation-side; eager attention\'s transient s x s tensors (scores and their scaled and masked copies in the forward, their gradients in the backward: 67 MB each per layer at batch 4 in fp32) are not counted, and the rest is not explained (our saved tensors per layer come to about Korthikanti et al.\'s 34sbh + 5as^2b with the 16-bit terms doubled for fp32)';
-const FP16_EAGER =
-  'under fp16 autocast the fp32 softmax output and the half-precision cast of the probabilities are counted; the transient fp32 s x s tensors (scores plus the fp32 attention mask, 67 MB each per layer at batch 4) are not';
-const HF_MISS = (...causes: string[]): string => `${causes.join('; ')}. Not tuned per case.`;
-
 const HF_ADAMW = { spelling: 'AdamW', ecosystem: 'pytorch', params: { lr: 5e-5, weight_decay: 0, foreach: false } } as const;
 const HF_ADAFACTOR = { spelling: 'adafactor', ecosystem: 'hf', params: { lr: 5e-5 } } as const;
 const BNB_ADAM8 = { spelling: 'Adam8bit', ecosystem: 'bitsandbytes', params: { lr: 5e-5, weight_decay: 0 } } as const;
-const BERT_IN = { precision: 'fp32', batchSize: 4, seqLen: 512, attention: 'eager', gradientCheckpointing: false, zeroGradSetToNone: false } as const;
-const BERT_ALL = { precision: 'fp16-mixed', batchSize: 1, gradAccum: 4, seqLen: 512, attention: 'eager', gradientCheckpointing: true, zeroGradSetToNone: false } as const;
+const BERT_IN = { precision: 'fp32', batchSize: 4, seqLen: 512, attention: 'eager', gradientCheckpointing: false, zeroGradSetToNone: false, softmaxSavesInput: true } as const;
+const BERT_ALL = { precision: 'fp16-mixed', batchSize: 1, gradAccum: 4, seqLen: 512, attention: 'eager', gradientCheckpointing: true, zeroGradSetToNone: false, softmaxSavesInput: true } as const;
 
 const HF_CASES: readonly ValidationCase[] = [
-  { ...hfBert('hf-bert-large-bs4-adamw', 'transformers docs: bert-large fp32, batch 4 x 512, AdamW, V100 (nvidia-smi)',
+  hfBert('hf-bert-large-bs4-adamw', 'transformers docs: bert-large fp32, batch 4 x 512, AdamW, V100 (nvidia-smi)',
     { optimizer: HF_ADAMW, inputs: BERT_IN }, 14949,
-    'training_args = TrainingArguments(per_device_train_batch_size=4, **default_args) ... Time: 57.82 / Samples/second: 8.86 / GPU memory occupied: 14949 MB.', HF_ANATOMY), missCause: HF_MISS(TRANSIENT) },
+    'training_args = TrainingArguments(per_device_train_batch_size=4, **default_args) ... Time: 57.82 / Samples/second: 8.86 / GPU memory occupied: 14949 MB.', HF_ANATOMY),
   hfBert('hf-bert-large-bs1-ga4-adamw', 'transformers docs: bert-large fp32, batch 1 x 512, accumulation 4, AdamW, V100 (nvidia-smi)',
     { optimizer: HF_ADAMW, inputs: { ...BERT_IN, batchSize: 1, gradAccum: 4 } }, 8681,
     'TrainingArguments(per_device_train_batch_size=1, gradient_accumulation_steps=4, **default_args) ... Time: 66.03 / Samples/second: 7.75 / GPU memory occupied: 8681 MB.', HF_ONE_GPU),
   hfBert('hf-bert-large-bs1-ga4-gc-adamw', 'transformers docs: bert-large fp32, batch 1 x 512, accumulation 4, gradient checkpointing, AdamW, V100 (nvidia-smi)',
     { optimizer: HF_ADAMW, inputs: { ...BERT_IN, batchSize: 1, gradAccum: 4, gradientCheckpointing: true } }, 6775,
     'TrainingArguments(per_device_train_batch_size=1, gradient_accumulation_steps=4, gradient_checkpointing=True, **default_args) ... Time: 85.47 / Samples/second: 5.99 / GPU memory occupied: 6775 MB.', HF_ONE_GPU),
-  { ...hfBert('hf-bert-large-bs4-fp16-adamw', 'transformers docs: bert-large fp16 AMP, batch 4 x 512, AdamW, V100 (nvidia-smi)',
+  hfBert('hf-bert-large-bs4-fp16-adamw', 'transformers docs: bert-large fp16 AMP, batch 4 x 512, AdamW, V100 (nvidia-smi)',
     { optimizer: HF_ADAMW, inputs: { ...BERT_IN, precision: 'fp16-mixed' } }, 13939,
     'TrainingArguments(per_device_train_batch_size=4, fp16=True, **default_args) ... Time: 27.46 / Samples/second: 18.64 / GPU memory occupied: 13939 MB.', HF_ONE_GPU,
-    'fp16=True is torch AMP (autocast + GradScaler) over the fp32 model: our fp16-mixed.'), missCause: HF_MISS(FP16_EAGER, TRANSIENT) },
+    'fp16=True is torch AMP (autocast + GradScaler) over the fp32 model: our fp16-mixed.'),
   hfBert('hf-bert-large-all-adamw', 'transformers docs: bert-large fp16 AMP, batch 1 x 512, accumulation 4, gradient checkpointing, AdamW, V100 (nvidia-smi)',
     { optimizer: HF_ADAMW, inputs: BERT_ALL }, 7275,
     'per_device_train_batch_size=1, gradient_accumulation_steps=4, gradient_checkpointing=True, fp16=True ... Time: 50.76 / Samples/second: 10.09 / GPU memory occupied: 7275 MB.', HF_ONE_GPU),
-  { ...hfBert('hf-bert-large-bs4-adafactor', 'transformers docs: bert-large fp32, batch 4 x 512, Adafactor, V100 (nvidia-smi)',
+  hfBert('hf-bert-large-bs4-adafactor', 'transformers docs: bert-large fp32, batch 4 x 512, Adafactor, V100 (nvidia-smi)',
     { optimizer: HF_ADAFACTOR, inputs: BERT_IN }, 12295,
     'TrainingArguments(per_device_train_batch_size=4, optim="adafactor", **default_args) ... Time: 64.31 / Samples/second: 7.96 / GPU memory occupied: 12295 MB.', HF_ONE_GPU,
-    'optim="adafactor": Trainer builds transformers Adafactor with scale_parameter=False, relative_step=False (no beta1, so no first moment).'), missCause: HF_MISS(TRANSIENT) },
+    'optim="adafactor": Trainer builds transformers Adafactor with scale_parameter=False, relative_step=False (no beta1, so no first moment).'),
   hfBert('hf-bert-large-all-adafactor', 'transformers docs: bert-large fp16 AMP, batch 1 x 512, accumulation 4, gradient checkpointing, Adafactor, V100 (nvidia-smi)',
     { optimizer: HF_ADAFACTOR, inputs: BERT_ALL }, 4847,
     'gradient_checkpointing=True, fp16=True, optim="adafactor" ... Time: 56.54 / Samples/second: 9.06 / GPU memory occupied: 4847 MB.', HF_ONE_GPU),
-  { ...hfBert('hf-bert-large-bs4-adam8bit', 'transformers docs: bert-large fp32, batch 4 x 512, bitsandbytes Adam8bit, V100 (nvidia-smi)',
+  hfBert('hf-bert-large-bs4-adam8bit', 'transformers docs: bert-large fp32, batch 4 x 512, bitsandbytes Adam8bit, V100 (nvidia-smi)',
     { optimizer: BNB_ADAM8, inputs: BERT_IN }, 13085,
     'adam_bnb_optim = bnb.optim.Adam8bit(optimizer_grouped_parameters, ...) ... trainer = Trainer(..., optimizers=(adam_bnb_optim, None)) ... Time: 55.95 / Samples/second: 9.15 / GPU memory occupied: 13085 MB.', HF_ONE_GPU,
-    'bnb.optim.Adam8bit built directly (no 32-bit embedding override); both parameter groups have weight_decay = training_args.weight_decay = 0.'), missCause: HF_MISS(TRANSIENT) },
+    'bnb.optim.Adam8bit built directly (no 32-bit embedding override); both parameter groups have weight_decay = training_args.weight_decay = 0.'),
   hfBert('hf-bert-large-all-adam8bit', 'transformers docs: bert-large fp16 AMP, batch 1 x 512, accumulation 4, gradient checkpointing, bitsandbytes Adam8bit, V100 (nvidia-smi)',
     { optimizer: BNB_ADAM8, inputs: BERT_ALL }, 5363,
     'gradient_checkpointing=True, fp16=True ... optimizers=(adam_bnb_optim, None) ... Time: 49.46 / Samples/second: 10.35 / GPU memory occupied: 5363 MB.', HF_ONE_GPU),
@@ -147,17 +141,16 @@ const LORA_INSIGHTS: Citation = {
 };
 
 const LITGPT_SETUP =
-  'lit-gpt finetune/lora.py (commit 8641822): --precision bf16-true (the whole model, LoRA weights and AdamW states in bf16: our pure bf16 with bf16 adapters); LoRA r=8 on the query and value projections only (lora_query/lora_value True, key/projection/mlp/head False; 4,194,304 trainable for 7B, 6,553,600 for 13B, as the table prints); torch.optim.AdamW (foreach) lr 3e-4, weight_decay 0.01; no activation checkpointing; the model returns logits in 128-token chunks (lm_head_chunk_size=128) and chunked_cross_entropy takes them chunk by chunk (our chunked loss, ceil(1304/128) = 11 chunks); SDPA attention. Alpaca with micro-batches padded to their longest sample; the longest Llama-2 sample is 1304 tokens (stated in the table header), and the peak over the run is assumed to be at that length (with 1000 x 128 samples drawn from ~52k the longest is almost surely drawn). Compared: torch.cuda.max_memory_allocated() (GB = 1e9 bytes).';
+  'lit-gpt finetune/lora.py (commit 8641822): --precision bf16-true (the whole model, LoRA weights and AdamW states in bf16: our pure bf16 with bf16 adapters); LoRA r=8 on the query and value projections only (lora_query/lora_value True, key/projection/mlp/head False; 4,194,304 trainable for 7B, 6,553,600 for 13B, as the table prints); torch.optim.AdamW (foreach) lr 3e-4, weight_decay 0.01; no activation checkpointing; the model returns logits in 128-token chunks (lm_head_chunk_size=128) and chunked_cross_entropy takes them chunk by chunk (our chunked loss, ceil(1304/128) = 11 chunks; the loop\'s `logits` variable holds them through fabric.backward: our logitsHeld); SDPA attention. Alpaca with micro-batches padded to their longest sample; the longest Llama-2 sample is 1304 tokens (stated in the table header), and the peak over the run is assumed to be at that length (with 1000 x 128 samples drawn from ~52k the longest is almost surely drawn). Compared: torch.cuda.max_memory_allocated() (GB = 1e9 bytes). Residual, not identified: every lit-gpt row, LoRA and QLoRA alike, is under-estimated by 5-9%, about 1.3 GB per 1304-token sample on 7B (2.6 GB at micro-batch 2, 2.1 GB on 13B), so the gap grows with tokens and model width; it is not tuned away.';
 const LITGPT_QLORA =
-  'With --quantize bnb.nf4-dq the script loads every Linear as bitsandbytes NF4 with double quantisation under Fabric\'s BitsandbytesPrecision (compute dtype bf16) and switches to bitsandbytes PagedAdamW (32-bit paged states, in CUDA unified memory, outside torch\'s counters).';
-
-const QLORA_MISS =
-  'QLoRA-specific: the LoRA runs of the same script, model and data are within -7%, and the gap (3.4 GB on 7B, 5.2 GB on 13B) is about the size of the 4-bit weights themselves, which suggests a second copy of the quantised weights at some point of the run (lit-gpt builds the model under BitsandbytesPrecision, then loads the bf16 checkpoint into it; torch.cuda.max_memory_allocated() covers loading too). Loading is not modelled; not analysed further, not tuned.';
+  'With --quantize bnb.nf4-dq the script loads every Linear as bitsandbytes NF4 with double quantisation under Fabric\'s BitsandbytesPrecision (compute dtype bf16) and switches to bitsandbytes PagedAdamW (32-bit paged states, in CUDA unified memory, outside torch\'s counters). Read in the code the runs used: (1) Lightning at the commit lit-gpt pins (requirements.txt: lightning@71aed751) builds the model under BitsandbytesPrecision.init_context, which replaces torch.nn.Linear by its 4-bit class everywhere, the lm_head included (our quantiseHead), and _Linear4bit._quantize_weight casts each weight to torch.half before bnb.functional.quantize_4bit, so dequantize_4bit returns fp16 that MatMul4Bit then casts to bf16 (our quantisedFrom fp16); (2) lit-gpt leaves bitsandbytes unpinned (requirements-all.txt), and in October 2023 every release was older than 0.43.2 (July 2024), whose MatMul4Bit.forward kept its input A for backward (`ctx.tensors = (A, B)`, removed by bitsandbytes PR #1270, commit 9e753741, "fix QLoRA mem bug: delete useless buffered activation"): every 4-bit Linear keeps its bf16 input (our savesQuantisedInputs). lit-gpt\'s LoRA applies lora_dropout 0.05, so the adapters\' inputs are separate tensors.';
 
 const LLAMA2_QV = { rank: 8, targets: ['q_proj', 'v_proj'], qlora: false, adapterDtype: 'bf16' } as const;
-const LITGPT_IN = { precision: 'bf16', loadDtype: 'bf16', batchSize: 1, gradAccum: 1, seqLen: 1304, attention: 'sdpa', gradientCheckpointing: false, loss: { kind: 'chunked', chunks: 11, compiled: false } } as const;
+const LITGPT_IN = { precision: 'bf16', loadDtype: 'bf16', batchSize: 1, gradAccum: 1, seqLen: 1304, attention: 'sdpa', gradientCheckpointing: false, loss: { kind: 'chunked', chunks: 11, compiled: false, logitsHeld: true } } as const;
 const LIT_ADAMW = { spelling: 'AdamW', ecosystem: 'pytorch', params: { lr: 3e-4, weight_decay: 0.01 } } as const;
 const LIT_PAGED = { spelling: 'PagedAdamW', ecosystem: 'bitsandbytes', params: { lr: 3e-4, weight_decay: 0.01 } } as const;
+/** lit-gpt --quantize bnb.nf4(-dq) under Lightning's BitsandbytesPrecision with the bitsandbytes of 2023 (LITGPT_QLORA). */
+const LIT_QLORA = { qlora: true, computeDtype: 'bf16', quantiseHead: true, quantisedFrom: 'fp16', savesQuantisedInputs: true } as const;
 
 const litgpt = (id: string, description: string, preset: string, fields: CaseFields, gb: number, excerpt: string, remarks: string): ValidationCase => ({
   id, description, model: { preset }, ...fields, metric: 'allocated', published: inBytes(gb, 'GB'), unit: 'GB',
@@ -174,18 +167,18 @@ const LITGPT_CASES: readonly ValidationCase[] = [
   litgpt('litgpt-llama2-13b-lora-mb1', 'LitGPT: Llama 2 13B LoRA r=8 (q, v), bf16-true, micro-batch 1, A100 (allocated)', 'meta-llama/Llama-2-13b-hf',
     { optimizer: LIT_ADAMW, inputs: { ...LITGPT_IN, lora: LLAMA2_QV } }, 38.12,
     '| 13 B  | Llama 2        | None         | 1               | 6,553,600            | 38.12 GB    | 3.19 min           |', LITGPT_SETUP),
-  { ...litgpt('litgpt-llama2-7b-qlora-nf4dq-mb1', 'LitGPT: Llama 2 7B QLoRA (bnb.nf4-dq) r=8 (q, v), PagedAdamW, micro-batch 1, A100 (allocated)', 'meta-llama/Llama-2-7b-hf',
-    { optimizer: LIT_PAGED, inputs: { ...LITGPT_IN, lora: { ...LLAMA2_QV, qlora: true, computeDtype: 'bf16' } } }, 13.84,
-    '| 7 B   | Llama 2        | bnb.nf4-dq   | 1               | 4,194,304            | 13.84 GB    | 3.83 min           |', `${LITGPT_SETUP} ${LITGPT_QLORA}`), missCause: QLORA_MISS },
-  { ...litgpt('litgpt-llama2-13b-qlora-nf4dq-mb1', 'LitGPT: Llama 2 13B QLoRA (bnb.nf4-dq) r=8 (q, v), PagedAdamW, micro-batch 1, A100 (allocated)', 'meta-llama/Llama-2-13b-hf',
-    { optimizer: LIT_PAGED, inputs: { ...LITGPT_IN, lora: { ...LLAMA2_QV, qlora: true, computeDtype: 'bf16' } } }, 22.55,
-    '| 13 B  | Llama 2        | bnb.nf4-dq   | 1               | 6,553,600            | 22.55 GB    | 6.55 min           |', `${LITGPT_SETUP} ${LITGPT_QLORA}`), missCause: QLORA_MISS },
+  litgpt('litgpt-llama2-7b-qlora-nf4dq-mb1', 'LitGPT: Llama 2 7B QLoRA (bnb.nf4-dq) r=8 (q, v), PagedAdamW, micro-batch 1, A100 (allocated)', 'meta-llama/Llama-2-7b-hf',
+    { optimizer: LIT_PAGED, inputs: { ...LITGPT_IN, lora: { ...LLAMA2_QV, ...LIT_QLORA } } }, 13.84,
+    '| 7 B   | Llama 2        | bnb.nf4-dq   | 1               | 4,194,304            | 13.84 GB    | 3.83 min           |', `${LITGPT_SETUP} ${LITGPT_QLORA}`),
+  litgpt('litgpt-llama2-13b-qlora-nf4dq-mb1', 'LitGPT: Llama 2 13B QLoRA (bnb.nf4-dq) r=8 (q, v), PagedAdamW, micro-batch 1, A100 (allocated)', 'meta-llama/Llama-2-13b-hf',
+    { optimizer: LIT_PAGED, inputs: { ...LITGPT_IN, lora: { ...LLAMA2_QV, ...LIT_QLORA } } }, 22.55,
+    '| 13 B  | Llama 2        | bnb.nf4-dq   | 1               | 6,553,600            | 22.55 GB    | 6.55 min           |', `${LITGPT_SETUP} ${LITGPT_QLORA}`),
 ];
 
 const INSIGHTS_SETUP =
   'lit-gpt finetune/lora.py at bf60124f with the article\'s printed hyperparameters: micro_batch_size 1 (batch 128 by accumulation), lr 3e-4, weight_decay 0.01, lora_r 8, lora_alpha 16, query and value only, --precision bf16-true (model, adapters and optimizer states bf16), 1x A100; Alpaca (longest Llama-2 sample 1304 tokens, assumed at the peak as for the LitGPT tables), logits in 128-token chunks (our chunked loss, 11 chunks), SDPA, no activation checkpointing. Compared: max_memory_allocated() / 1e9.';
 const INSIGHTS_QLORA =
-  '--quantize "bnb.nf4": NF4 without double quantisation, which we do not model (we count double-quantised absmax: about 0.37 bit per weight less, ~0.3 GB on 7B, as the LitGPT table\'s nf4 vs nf4-dq rows also show); bitsandbytes PagedAdamW (paged states outside torch\'s counters). The later experiments of the article run on QLoRA ("we will use QLoRA for the rest of this article").';
+  '--quantize "bnb.nf4": NF4 without double quantisation (Lightning _NF4Linear: compress_statistics=False; our doubleQuant false, one fp32 absmax per 64 weights); bitsandbytes PagedAdamW (paged states outside torch\'s counters); the lit-gpt QLoRA mechanisms of the LitGPT table rows apply (lit-gpt at bf60124f pins the same lightning@71aed751 and leaves bitsandbytes unpinned): quantised head, fp16 quantisation, 4-bit matmul inputs kept. The later experiments of the article run on QLoRA ("we will use QLoRA for the rest of this article").';
 const ALL_LAYERS = ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj', 'lm_head'];
 
 const insights = (id: string, description: string, fields: CaseFields, gb: number, excerpt: string, remarks: string): ValidationCase => ({
@@ -197,17 +190,17 @@ const INSIGHTS_CASES: readonly ValidationCase[] = [
   insights('insights-llama2-7b-lora', 'LoRA insights: Llama 2 7B LoRA r=8 (q, v), bf16-true, micro-batch 1, A100 (allocated)',
     { optimizer: LIT_ADAMW, inputs: { ...LITGPT_IN, lora: LLAMA2_QV } }, 21.33,
     'Default LoRA (with bfloat-16): Training time: 6685.75s / Memory used: 21.33 GB', INSIGHTS_SETUP),
-  { ...insights('insights-llama2-7b-qlora-nf4', 'LoRA insights: Llama 2 7B QLoRA (bnb.nf4) r=8 (q, v), PagedAdamW, micro-batch 1, A100 (allocated)',
-    { optimizer: LIT_PAGED, inputs: { ...LITGPT_IN, lora: { ...LLAMA2_QV, qlora: true, computeDtype: 'bf16' } } }, 14.18,
-    'QLoRA via --quantize "bnb.nf4": Training time: 10059.53s / Memory used: 14.18 GB', `${INSIGHTS_SETUP} ${INSIGHTS_QLORA}`), missCause: QLORA_MISS },
-  { ...insights('insights-llama2-7b-qlora-all-r8', 'LoRA insights: Llama 2 7B QLoRA (bnb.nf4) r=8 on all layers incl. head, PagedAdamW, micro-batch 1, A100 (allocated)',
-    { optimizer: LIT_PAGED, inputs: { ...LITGPT_IN, lora: { rank: 8, targets: ALL_LAYERS, qlora: true, computeDtype: 'bf16', adapterDtype: 'bf16' } } }, 16.42,
+  insights('insights-llama2-7b-qlora-nf4', 'LoRA insights: Llama 2 7B QLoRA (bnb.nf4) r=8 (q, v), PagedAdamW, micro-batch 1, A100 (allocated)',
+    { optimizer: LIT_PAGED, inputs: { ...LITGPT_IN, lora: { ...LLAMA2_QV, ...LIT_QLORA, doubleQuant: false } } }, 14.18,
+    'QLoRA via --quantize "bnb.nf4": Training time: 10059.53s / Memory used: 14.18 GB', `${INSIGHTS_SETUP} ${INSIGHTS_QLORA}`),
+  insights('insights-llama2-7b-qlora-all-r8', 'LoRA insights: Llama 2 7B QLoRA (bnb.nf4) r=8 on all layers incl. head, PagedAdamW, micro-batch 1, A100 (allocated)',
+    { optimizer: LIT_PAGED, inputs: { ...LITGPT_IN, lora: { rank: 8, targets: ALL_LAYERS, adapterDtype: 'bf16', ...LIT_QLORA, doubleQuant: false } } }, 16.42,
     'r=8: Number of trainable parameters: 20,277,248 / Number of non trainable parameters: 6,738,415,616 / Memory used: 16.42 GB',
-    `${INSIGHTS_SETUP} ${INSIGHTS_QLORA} LoRA on query, key, value, projection, MLP and head (20,277,248 trainable = 32 x 624,640 + 288,768 for the head).`), missCause: QLORA_MISS },
-  { ...insights('insights-llama2-7b-qlora-all-r16', 'LoRA insights: Llama 2 7B QLoRA (bnb.nf4) r=16 on all layers incl. head, PagedAdamW, micro-batch 1, A100 (allocated)',
-    { optimizer: LIT_PAGED, inputs: { ...LITGPT_IN, lora: { rank: 16, targets: ALL_LAYERS, qlora: true, computeDtype: 'bf16', adapterDtype: 'bf16' } } }, 16.47,
+    `${INSIGHTS_SETUP} ${INSIGHTS_QLORA} LoRA on query, key, value, projection, MLP and head (20,277,248 trainable = 32 x 624,640 + 288,768 for the head).`),
+  insights('insights-llama2-7b-qlora-all-r16', 'LoRA insights: Llama 2 7B QLoRA (bnb.nf4) r=16 on all layers incl. head, PagedAdamW, micro-batch 1, A100 (allocated)',
+    { optimizer: LIT_PAGED, inputs: { ...LITGPT_IN, lora: { rank: 16, targets: ALL_LAYERS, adapterDtype: 'bf16', ...LIT_QLORA, doubleQuant: false } } }, 16.47,
     'r=16: Number of trainable parameters: 40,554,496 / Number of non trainable parameters: 6,738,415,616 / Memory used: 16.47 GB',
-    `${INSIGHTS_SETUP} ${INSIGHTS_QLORA} LoRA r=16 on all layers including the head.`), missCause: QLORA_MISS },
+    `${INSIGHTS_SETUP} ${INSIGHTS_QLORA} LoRA r=16 on all layers including the head.`),
 ];
 
 // --- torchao low-bit optimizers README: timm ViT-H/14 ------------------------------------------
