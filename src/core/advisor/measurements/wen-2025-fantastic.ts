@@ -1,11 +1,22 @@
 /**
  * Wen, Hall, Ma, Liang (2025), "Fantastic Pretraining Optimizers and Where to Find Them": ten
- * optimizers tuned per optimizer at four scales (0.1B–1.2B) and 1–8x the Chinchilla data ratio. Only
- * the abstract could be read, so the rows are its two stated speedups of the matrix-based optimizers
- * (it names Muon and Soap as the fastest) over AdamW. Independent of both optimizers' authors.
+ * optimizers tuned per optimizer at four scales (0.1B–1.2B) and 1–8x the Chinchilla data ratio.
+ * Independent of every optimizer it compares (the authors proposed none of them).
+ *
+ * Two parts:
+ * - the abstract's two stated speedups of the matrix-based optimizers (it names Muon and Soap as the
+ *   fastest) over AdamW, at 0.1B and 1.2B;
+ * - the paper's Phase II appendix tables ("Hyperparameter ablation for <optimizer> on <size> on <k>x
+ *   Chinchilla Data"), read as LaTeX in the authors' repository: 300M and 520M models at 2x, 4x and
+ *   8x Chinchilla, ten optimizers (AdamW, NAdamW, Mars, Cautious, Lion, Adam-Mini, Muon, Scion, Kron,
+ *   Soap). Each table lists one optimizer's runs in one setting — its tuned configuration (row 0) and
+ *   one-at-a-time changes of it — with the final loss of each. Every table of Phase II is used, and
+ *   every run in it: an optimizer's number in a setting is the lowest loss among all its runs there
+ *   (the excerpt is that run's row; "--" in a row means "as in row 0"). The Phase I tables (130M and
+ *   the 1x settings) are not read yet, so none of their numbers are here.
  */
-import { measured, MUON, SOAP, setting } from './build';
-import type { MeasurementSource } from './types';
+import { ADAMW, LION, measured, MUON, NADAMW, opt, SOAP, setting } from './build';
+import type { Measurement, MeasuredOptimizer, MeasurementSource, Setting } from './types';
 
 const EXCERPT =
   'Through our thorough investigation, we find that all the fastest optimizers such as Muon and Soap, use matrices as ' +
@@ -14,7 +25,10 @@ const EXCERPT =
   'models to merely 1.1x for 1.2B parameter models.';
 const NOTE = 'the abstract states this speedup for the matrix-based optimizers, naming Muon and Soap as the fastest; the same figure is recorded for each';
 
-const common = {
+const COMMIT = '122c501870e0c056cbed0c97459ab76788f89948';
+const TEX = `https://github.com/marin-community/marin/blob/${COMMIT}/experiments/optimizer_sweep/Analysis/PhaseII/tex`;
+
+const abstract = {
   task: 'Llama-style language model pre-training, 1–8x the Chinchilla data ratio',
   family: 'decoder-lm',
   modality: 'text',
@@ -26,6 +40,144 @@ const common = {
   referenceValue: 1,
 } as const;
 
+/** Phase II settings in the order of every optimizer's tables. */
+const SETTINGS = [
+  { size: '300m', params: 300e6, chinchilla: 2, tokens: 12e9 },
+  { size: '300m', params: 300e6, chinchilla: 4, tokens: 24e9 },
+  { size: '300m', params: 300e6, chinchilla: 8, tokens: 48e9 },
+  { size: '520m', params: 520e6, chinchilla: 2, tokens: 21e9 },
+  { size: '520m', params: 520e6, chinchilla: 4, tokens: 42e9 },
+  { size: '520m', params: 520e6, chinchilla: 8, tokens: 85e9 },
+] as const;
+
+/** One optimizer's lowest loss per setting (in SETTINGS order): [row number in its table, the row up to its Loss cell, the loss]. */
+type Cell = readonly [row: number, excerpt: string, loss: number];
+interface Tables {
+  readonly optimizer: MeasuredOptimizer;
+  /** The file's name part and the tables' own name for the optimizer. */
+  readonly file: string;
+  readonly cells: readonly [Cell, Cell, Cell, Cell, Cell, Cell];
+}
+
+const TABLES: readonly Tables[] = [
+  { optimizer: ADAMW(), file: 'adamw', cells: [
+    [0, '0.9 & 0.98 & 1e-15 & 0.008 & 1 & 0 & 128 & 2000 & 0.1 & 3.166', 3.166],
+    [0, '0.9 & 0.98 & 1e-10 & 0.008 & 2 & 0 & 256 & 2000 & 0.1 & 3.094', 3.094],
+    [1, '-- & -- & -- & 0.004 & -- & -- & -- & -- & -- & 3.042', 3.042],
+    [0, '0.9 & 0.98 & 1e-10 & 0.004 & 1 & 0 & 256 & 1000 & 0.2 & 3.023', 3.023],
+    [0, '0.9 & 0.98 & 1e-10 & 0.004 & 1 & 0 & 256 & 1000 & 0.1 & 2.958', 2.958],
+    [0, '0.9 & 0.98 & 1e-10 & 0.004 & 1 & 0 & 256 & 1000 & 0.1 & 2.913', 2.913],
+  ] },
+  { optimizer: NADAMW(), file: 'nadamw', cells: [
+    [0, '0.95 & 0.98 & 1e-10 & 0.008 & 1 & 0 & 128 & 2000 & 0.1 & 3.160', 3.16],
+    [0, '0.95 & 0.98 & 1e-10 & 0.008 & 1 & 0 & 256 & 2000 & 0.1 & 3.090', 3.09],
+    [0, '0.95 & 0.98 & 1e-10 & 0.008 & 1 & 0 & 256 & 2000 & 0.1 & 3.039', 3.039],
+    [0, '0.98 & 0.98 & 1e-10 & 0.004 & 1 & 0 & 128 & 4000 & 0.1 & 3.013', 3.013],
+    [2, '-- & -- & -- & -- & -- & -- & 256 & -- & -- & 2.954', 2.954],
+    [0, '0.98 & 0.98 & 1e-10 & 0.004 & 1 & 0 & 256 & 4000 & 0.1 & 2.907', 2.907],
+  ] },
+  { optimizer: opt('mars', null, 'Mars'), file: 'mars', cells: [
+    [2, '0.95 & -- & -- & -- & -- & -- & -- & -- & -- & -- & 3.156', 3.156],
+    [3, '-- & -- & -- & -- & 0.004 & -- & -- & -- & -- & -- & 3.095', 3.095],
+    [2, '0.95 & -- & -- & -- & -- & -- & -- & -- & -- & -- & 3.038', 3.038],
+    [2, '0.98 & -- & -- & -- & -- & -- & -- & -- & -- & -- & 3.014', 3.014],
+    [2, '0.98 & -- & -- & -- & -- & -- & -- & -- & -- & -- & 2.953', 2.953],
+    [0, '0.95 & 0.98 & 1e-25 & 0.025 & 0.004 & 1 & 0 & 256 & 2000 & 0.1 & 2.906', 2.906],
+  ] },
+  { optimizer: opt('cautious-adamw', null, 'Cautious'), file: 'cautious', cells: [
+    [0, '0.98 & 0.98 & 1e-25 & 0.008 & 1 & 0 & 256 & 2000 & 0.1 & 3.165', 3.165],
+    [0, '0.98 & 0.98 & 1e-25 & 0.008 & 1 & 0 & 256 & 2000 & 0.1 & 3.094', 3.094],
+    [1, '-- & -- & -- & 0.004 & -- & -- & -- & -- & -- & 3.041', 3.041],
+    [0, '0.98 & 0.98 & 1e-25 & 0.008 & 1 & 0 & 256 & 2000 & 0.1 & 3.017', 3.017],
+    [0, '0.98 & 0.98 & 1e-25 & 0.004 & 1 & 0 & 256 & 2000 & 0.1 & 2.956', 2.956],
+    [0, '0.98 & 0.98 & 1e-25 & 0.004 & 1 & 0 & 256 & 2000 & 0.1 & 2.910', 2.91],
+  ] },
+  { optimizer: LION(), file: 'lion', cells: [
+    [0, '0.9 & 0.98 & 0.001 & 1 & 0 & 128 & 2000 & 0.7 & 3.170', 3.17],
+    [0, '0.9 & 0.98 & 0.001 & 1 & 0 & 256 & 2000 & 0.7 & 3.100', 3.1],
+    [3, '-- & -- & 0.0005 & -- & -- & -- & -- & -- & 3.043', 3.043],
+    [3, '-- & -- & 0.0005 & -- & -- & -- & -- & -- & 3.028', 3.028],
+    [0, '0.9 & 0.95 & 0.001 & 1 & 0 & 256 & 2000 & 0.6 & 2.965', 2.965],
+    [0, '0.9 & 0.95 & 0.0005 & 1 & 0 & 256 & 2000 & 0.6 & 2.915', 2.915],
+  ] },
+  { optimizer: opt('adam-mini', 'adam-mini', 'Adam-Mini'), file: 'mini', cells: [
+    [0, '0.9 & 0.98 & 1e-25 & 0.004 & 2 & 0 & 128 & 2000 & 0.2 & 3.178', 3.178],
+    [0, '0.9 & 0.98 & 1e-25 & 0.004 & 2 & 0 & 128 & 2000 & 0.1 & 3.103', 3.103],
+    [0, '0.9 & 0.98 & 1e-25 & 0.002 & 2 & 0 & 128 & 2000 & 0.2 & 3.049', 3.049],
+    [0, '0.9 & 0.98 & 1e-10 & 0.004 & 1 & 0 & 128 & 4000 & 0.1 & 3.027', 3.027],
+    [1, '-- & -- & -- & 0.002 & -- & -- & -- & -- & -- & 2.963', 2.963],
+    [0, '0.9 & 0.98 & 1e-10 & 0.004 & 1 & 0 & 256 & 4000 & 0.1 & 2.912', 2.912],
+  ] },
+  { optimizer: MUON(), file: 'muon', cells: [
+    [0, '0.0024 & 0.8 & 0.98 & 0.8 & 1e-15 & 0.008 & linear & 1 & 0 & 0.98 & 1e-05 & 128 & 0 & 0.1 & 3.143', 3.143],
+    [0, '0.0012 & 0.8 & 0.98 & 0.8 & 1e-15 & 0.004 & linear & 1 & 0 & 0.98 & 1e-05 & 128 & 0 & 0.1 & 3.079', 3.079],
+    [1, '-- & -- & -- & -- & -- & 0.004 & -- & -- & -- & -- & -- & -- & -- & -- & 3.029', 3.029],
+    [0, '0.0012 & 0.8 & 0.98 & 1 & 1e-25 & 0.004 & linear & 2 & 0 & 0.98 & 1e-05 & 128 & 0 & 0.1 & 3.002', 3.002],
+    [1, '-- & -- & -- & -- & -- & 0.004 & -- & -- & -- & -- & -- & -- & -- & -- & 2.944', 2.944],
+    [1, '-- & -- & -- & -- & -- & 0.004 & -- & -- & -- & -- & -- & -- & -- & -- & 2.900', 2.9],
+  ] },
+  { optimizer: opt('scion', null, 'Scion'), file: 'scion', cells: [
+    [0, '0.0008 & 0.98 & 0.8 & 0.008 & linear & 2 & 0 & 0.95 & 1e-05 & 128 & 0 & 0.1 & 3.152', 3.152],
+    [0, '0.0008 & 0.98 & 1 & 0.008 & linear & 2 & 0 & 0.95 & 1e-05 & 256 & 0 & 0.1 & 3.086', 3.086],
+    [2, '-- & -- & -- & -- & -- & -- & -- & -- & -- & 256 & -- & -- & 3.037', 3.037],
+    [0, '0.0004 & 0.98 & 1 & 0.004 & linear & 2 & 0 & 0.95 & 1e-05 & 128 & 0 & 0.1 & 3.007', 3.007],
+    [0, '0.0008 & 0.98 & 1 & 0.008 & linear & 2 & 0 & 0.95 & 1e-05 & 256 & 0 & 0.1 & 2.952', 2.952],
+    [0, '0.0004 & 0.98 & 1 & 0.004 & linear & 2 & 0 & 0.95 & 1e-05 & 256 & 0 & 0.1 & 2.904', 2.904],
+  ] },
+  { optimizer: opt('kron', null, 'Kron (PSGD)'), file: 'kron', cells: [
+    [0, '0.95 & 256 & 0.001 & 1 & 0 & True & True & 1 & 0.2 & 0.1 & 128 & 2000 & 1000 & 0.7 & 3.151', 3.151],
+    [0, '0.95 & 256 & 0.0005 & 1 & 0 & True & True & 1 & 0.2 & 0.1 & 128 & 2000 & 1000 & 0.7 & 3.083', 3.083],
+    [0, '0.95 & 256 & 0.0005 & 1 & 0 & True & True & 1 & 0.2 & 0.1 & 128 & 2000 & 1000 & 0.7 & 3.031', 3.031],
+    [0, '0.95 & 256 & 0.0005 & 1 & 0 & True & True & 1 & 0.2 & 0.1 & 128 & 2000 & 1000 & 0.5 & 3.009', 3.009],
+    [0, '0.95 & 256 & 0.0005 & 1 & 0 & True & True & 1 & 0.2 & 0.1 & 128 & 2000 & 1000 & 0.5 & 2.946', 2.946],
+    [0, '0.95 & 256 & 0.0005 & 1 & 0 & True & True & 1 & 0.2 & 0.1 & 128 & 2000 & 1000 & 0.5 & 2.900', 2.9],
+  ] },
+  { optimizer: SOAP('Soap'), file: 'soape', cells: [
+    [0, '0.95 & 0.99 & 512 & 1e-10 & 0.008 & 1 & 0 & True & 10 & 0.9 & 128 & 1000 & 0.1 & 3.147', 3.147],
+    [0, '0.95 & 0.99 & 512 & 1e-10 & 0.008 & 1 & 0 & True & 10 & 0.9 & 256 & 1000 & 0.1 & 3.084', 3.084],
+    [0, '0.95 & 0.99 & 512 & 1e-10 & 0.008 & 1 & 0 & True & 10 & 0.9 & 256 & 1000 & 0.1 & 3.030', 3.03],
+    [0, '0.95 & 0.99 & 512 & 1e-10 & 0.008 & 1 & 0 & True & 10 & 0.95 & 256 & 1000 & 0.1 & 3.004', 3.004],
+    [0, '0.95 & 0.99 & 512 & 1e-10 & 0.004 & 1 & 0 & True & 10 & 0.95 & 256 & 1000 & 0.1 & 2.944', 2.944],
+    [0, '0.95 & 0.99 & 512 & 1e-10 & 0.004 & 1 & 0 & True & 10 & 0.95 & 256 & 1000 & 0.1 & 2.899', 2.899],
+  ] },
+];
+
+const settings: Setting[] = [
+  setting({ id: 'scale-0.1b', locator: 'Abstract', params: 0.1e9, ...abstract }),
+  setting({ id: 'scale-1.2b', locator: 'Abstract', params: 1.2e9, ...abstract }),
+];
+const rows: Measurement[] = [
+  measured('scale-0.1b', MUON(), 1.4, EXCERPT, { note: NOTE }),
+  measured('scale-0.1b', SOAP('Soap'), 1.4, EXCERPT, { note: NOTE }),
+  measured('scale-1.2b', MUON(), 1.1, EXCERPT, { note: NOTE }),
+  measured('scale-1.2b', SOAP('Soap'), 1.1, EXCERPT, { note: NOTE }),
+];
+
+SETTINGS.forEach((s, i) => {
+  const id = `${s.size}-${s.chinchilla}x-chinchilla`;
+  settings.push(setting({
+    id,
+    locator: `Appendix, Phase II tables "Hyperparameter ablation for <optimizer> on ${s.size} on ${s.chinchilla}x Chinchilla Data" (PhaseII/tex/hyperparam_tables_<optimizer>.tex)`,
+    task: `Llama-style ${s.size.toUpperCase()} language model pre-training, ${s.chinchilla}x the Chinchilla data ratio (${s.tokens / 1e9}B tokens)`,
+    family: 'decoder-lm',
+    modality: 'text',
+    params: s.params,
+    tokens: s.tokens,
+    tokensPerParam: 20 * s.chinchilla,
+    fineTune: false,
+    tuning: 'per-optimizer',
+    budget: `equal tokens (${s.tokens / 1e9}B); batch size tuned per optimizer (128 or 256 sequences)`,
+    metric: { name: 'final loss (the tables\' Loss column)', kind: 'final', better: 'lower', basis: 'equal-budget' },
+    reference: 'adamw',
+  }));
+  for (const t of TABLES) {
+    const [row, excerpt, loss] = t.cells[i]!;
+    rows.push(measured(id, t.optimizer, loss, excerpt, {
+      note: `${TEX}/hyperparam_tables_${t.file}.tex, row ${row} of the ${s.size} ${s.chinchilla}x table: the lowest loss among the table's runs`,
+    }));
+  }
+});
+
 export const WEN_2025_FANTASTIC: MeasurementSource = {
   id: 'wen-2025-fantastic',
   cite: 'Wen et al. 2025',
@@ -33,17 +185,9 @@ export const WEN_2025_FANTASTIC: MeasurementSource = {
   authors: 'Kaiyue Wen, David Hall, Tengyu Ma, Percy Liang',
   year: 2025,
   venue: 'arXiv 2509.02046',
-  readAt: 'https://arxiv.org/abs/2509.02046?context=stat.ML (abstract)',
+  readAt: `https://arxiv.org/abs/2509.02046?context=stat.ML (abstract); ${TEX}/hyperparam_tables_<optimizer>.tex (the Phase II appendix tables, one file per optimizer)`,
   url: 'https://arxiv.org/abs/2509.02046',
   proposes: [],
-  settings: [
-    setting({ id: 'scale-0.1b', locator: 'Abstract', params: 0.1e9, ...common }),
-    setting({ id: 'scale-1.2b', locator: 'Abstract', params: 1.2e9, ...common }),
-  ],
-  rows: [
-    measured('scale-0.1b', MUON(), 1.4, EXCERPT, { note: NOTE }),
-    measured('scale-0.1b', SOAP('Soap'), 1.4, EXCERPT, { note: NOTE }),
-    measured('scale-1.2b', MUON(), 1.1, EXCERPT, { note: NOTE }),
-    measured('scale-1.2b', SOAP('Soap'), 1.1, EXCERPT, { note: NOTE }),
-  ],
+  settings,
+  rows,
 };
