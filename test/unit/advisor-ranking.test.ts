@@ -124,12 +124,29 @@ test('thin evidence: nothing is promoted and the incumbent is first, labelled as
   assert.equal(r.entries[0]!.basis, 'family-default-thin-evidence');
 });
 
-test('memory priority: lower peak first among those not shown to be worse', () => {
+test('memory priority: the quality order among those that fit, lower peak memory only breaking exact ties', () => {
   const rows = measuredRows([source('s', 2024, [], [lmSetting('s')], [measured('s', ADAMW, 3.0, EX), measured('s', X, 3.0, EX), measured('s', Y, 3.1, EX)])]);
   const peakBytes = new Map<string, number | null>([['adamw', 16], ['x', 8], ['y', 4]]);
   const r = rankByEvidence({ job: LM, priority: 'memory', candidates: ['adamw', 'x', 'y'], incumbent: 'adamw', peakBytes, rows });
-  // Y is worse by one unit with uncertainty sqrt(1/1.5)=0.816 each: 0.667 < 1.155, so not shown worse; order by peak.
-  assert.deepEqual(r.entries.map((e) => e.key), ['y', 'x', 'adamw']);
+  // Y measured worse (z = -1) comes last although it needs the least memory; X ties AdamW (z = 0) and is
+  // not promoted above the incumbent.
+  assert.deepEqual(r.entries.map((e) => e.key), ['adamw', 'x', 'y']);
+  // Without an incumbent, the tie between AdamW and X (both score 0 with equal weight) goes to the lower peak.
+  const free = rankByEvidence({ job: LM, priority: 'memory', candidates: ['adamw', 'x', 'y'], incumbent: null, peakBytes, rows });
+  assert.deepEqual(free.entries.map((e) => e.key), ['x', 'adamw', 'y']);
+});
+
+test('overruling: the nearest independent later row decides, not any contradicting one', () => {
+  const own = source('own', 2023, ['x'], [lmSetting('a')], [measured('a', ADAMW, 3.0, EX), measured('a', X, 2.9, EX)]);
+  // Two independent 2024 rows: one at the self-report's size that agrees, one a decade larger that contradicts.
+  const later = source('later', 2024, [], [lmSetting('near'), lmSetting('far', { params: 1.25e9 })],
+    [stated('near', X, 'better', EX), stated('far', X, 'worse', EX)]);
+  const r = rankByEvidence({ job: LM, priority: 'quality', candidates: ['adamw', 'x'], incumbent: 'adamw', rows: measuredRows([own, later]) });
+  assert.equal(r.entries.find((e) => e.key === 'x')!.overruled.length, 0);
+  // Only the contradicting one: it is the nearest (similarity 0.5 ≥ OVERRULE_SIMILARITY), so it overrules.
+  const onlyFar = source('later', 2024, [], [lmSetting('far', { params: 1.25e9 })], [stated('far', X, 'worse', EX)]);
+  const r2 = rankByEvidence({ job: LM, priority: 'quality', candidates: ['adamw', 'x'], incumbent: 'adamw', rows: measuredRows([own, onlyFar]) });
+  assert.equal(r2.entries.find((e) => e.key === 'x')!.overruled.length, 1);
 });
 
 test('stability without any reported divergence falls back to the quality order and says so', () => {
