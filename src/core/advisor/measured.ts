@@ -108,7 +108,7 @@ export function rankingNote(result: RankResult, priority: JobFacts['priority'], 
   } else {
     parts.push(`Ranked from published head-to-head measurements weighted by similarity to this job (total weight ${result.totalWeight.toFixed(2)}); ${who} stays first unless another's measured advantage exceeds the combined uncertainty.`);
   }
-  if (priority === 'memory') parts.push('Memory priority: fit first, then the measured quality order among those that fit; lower peak memory only breaks ties.');
+  if (priority === 'memory') parts.push('Memory priority: fit first; then, among those the evidence does not show losing quality against the incumbent, lower peak memory first; then the rest by measured quality.');
   if (result.stabilityFellBack) parts.push('Stability priority: no comparable measurement reports a divergence, so the order follows the final-quality evidence.');
   return parts.join(' ');
 }
