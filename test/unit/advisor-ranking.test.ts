@@ -87,13 +87,26 @@ test('score and uncertainty: one fully similar independent row with z = +1 gives
 });
 
 test('another optimizer goes above the incumbent only when its advantage exceeds the combined uncertainty', () => {
-  const settings = Array.from({ length: 8 }, (_, i) => lmSetting(`s${i}`));
-  const rows = measuredRows([source('s', 2024, [], settings, settings.flatMap((s) => [measured(s.id, ADAMW, 3.0, EX), measured(s.id, X, 2.9, EX)]))]);
-  // X: W = 8, score 8/9, uncertainty sqrt(1/9); AdamW: 0 ± sqrt(1/9); 0.889 > hypot(1/3, 1/3) = 0.471
-  const r = rankByEvidence({ job: LM, priority: 'quality', candidates: ['adamw', 'x'], incumbent: 'adamw', rows });
+  // Eight independent sources, one fully similar row each.
+  const sources = Array.from({ length: 8 }, (_, i) =>
+    source(`s${i}`, 2024, [], [lmSetting('s')], [measured('s', ADAMW, 3.0, EX), measured('s', X, 2.9, EX)]));
+  // X: evidence E = 8, mean 1, score 8/9, uncertainty sqrt(1/9); AdamW: 0 ± sqrt(1/9); 0.889 > hypot(1/3, 1/3) = 0.471
+  const r = rankByEvidence({ job: LM, priority: 'quality', candidates: ['adamw', 'x'], incumbent: 'adamw', rows: measuredRows(sources) });
   assert.deepEqual(r.entries.map((e) => e.key), ['x', 'adamw']);
   assert.ok(Math.abs(r.entries[0]!.score - 8 / 9) < 1e-12);
   assert.equal(r.entries[0]!.beatsIncumbent, true);
+});
+
+test('a source counts at most once in the evidence: eight settings of one source are not eight sources', () => {
+  const settings = Array.from({ length: 8 }, (_, i) => lmSetting(`s${i}`));
+  const one = source('s', 2024, [], settings, settings.flatMap((s) => [measured(s.id, ADAMW, 3.0, EX), measured(s.id, X, 2.9, EX)]));
+  // X: Σw = 8 but E = min(8, 1) = 1: score 1·1/2 = 0.5, uncertainty sqrt(1/2); AdamW 0 ± sqrt(1/2); 0.5 < hypot = 1
+  const r = rankByEvidence({ job: LM, priority: 'quality', candidates: ['adamw', 'x'], incumbent: 'adamw', rows: measuredRows([one]) });
+  const x = r.entries.find((e) => e.key === 'x')!;
+  assert.equal(x.weight, 8);
+  assert.equal(x.score, 0.5);
+  assert.ok(Math.abs(x.uncertainty - Math.sqrt(0.5)) < 1e-12);
+  assert.deepEqual(r.entries.map((e) => e.key), ['adamw', 'x']);
 });
 
 test('self-reports weigh half; a same-year-or-later independent measurement that finds less is what counts', () => {

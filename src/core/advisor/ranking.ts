@@ -22,8 +22,10 @@
  *    A self-report is overruled (weight 0) when the nearest independent rows of the same or a later
  *    year, for the same optimizer, in settings at least OVERRULE_SIMILARITY alike, find it less good
  *    (see `overrulings`).
- * 4. Per optimizer: score = Σ w·z / (Σ w + PRIOR_WEIGHT) — a pseudo-row at "no difference" shrinks thin
- *    evidence towards 0 — and uncertainty = sqrt(max(weighted variance of z, 1) / (Σ w + PRIOR_WEIGHT)).
+ * 4. Per optimizer: the weighted mean m = Σ w·z / Σ w; the evidence E = Σ over sources of min(the
+ *    source's Σ w, 1), so a source counts at most once however many rows it has; score = m · E / (E +
+ *    PRIOR_WEIGHT) — a pseudo-row at "no difference" shrinks thin evidence towards 0 — and uncertainty =
+ *    sqrt(max(weighted variance of z around m, 1) / (E + PRIOR_WEIGHT)).
  * 5. Order: the incumbent (the job's optimizer, else the family default) stays first unless another's
  *    score exceeds it by more than the combined uncertainty; those that do go above it, best first; the
  *    rest follow by score. When the whole weight near the job is below THIN_WEIGHT, nobody is promoted
@@ -271,9 +273,19 @@ function aggregate(key: string, weighted: readonly WeightedRow[]): Aggregate {
   const used = weighted.filter((w) => w.weight > 0);
   const W = used.reduce((a, w) => a + w.weight, 0);
   const S = used.reduce((a, w) => a + w.weight * w.z, 0);
-  const score = S / (W + RANKING.PRIOR_WEIGHT);
-  const variance = W > 0 ? used.reduce((a, w) => a + w.weight * (w.z - score) ** 2, 0) / W : 0;
-  const uncertainty = Math.sqrt(Math.max(variance, 1) / (W + RANKING.PRIOR_WEIGHT));
+  // The amount of evidence counts each source at most once (Σ over sources of min(its weight, 1)).
+  // Changed after the first evaluation because rows of one source share its protocol, its tuning and
+  // its authors, so they are not independent replicates: with the row sum, one paper with sixty
+  // comparable rows (Wen et al.'s tables) or one self-reported nine-cell table (MARS) made its
+  // optimizer's advantage look certain. The evaluation's interval is over sources for the same reason,
+  // and the weight of a row is already divided among one run's metrics (step 3).
+  const perSource = new Map<string, number>();
+  for (const w of used) perSource.set(w.measured.source.id, (perSource.get(w.measured.source.id) ?? 0) + w.weight);
+  const evidence = [...perSource.values()].reduce((a, x) => a + Math.min(x, 1), 0);
+  const mean = W > 0 ? S / W : 0;
+  const score = (mean * evidence) / (evidence + RANKING.PRIOR_WEIGHT);
+  const variance = W > 0 ? used.reduce((a, w) => a + w.weight * (w.z - mean) ** 2, 0) / W : 0;
+  const uncertainty = Math.sqrt(Math.max(variance, 1) / (evidence + RANKING.PRIOR_WEIGHT));
   const diverged = used.reduce((a, w) => a + (w.measured.row.diverged ? w.weight : 0), 0);
   return {
     key,
