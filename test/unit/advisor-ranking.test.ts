@@ -168,3 +168,24 @@ test('stability without any reported divergence falls back to the quality order 
   assert.equal(r2.stabilityFellBack, false);
   assert.deepEqual(r2.entries.map((e) => e.key), ['adamw', 'x']);
 });
+
+test('adapters: Muon measured better on full weights is not placed above the incumbent of a LoRA job; a row on adapters lifts that', () => {
+  const MUON = opt('muon', 'muon', 'Muon');
+  const full = Array.from({ length: 8 }, (_, i) =>
+    source(`f${i}`, 2025, [], [lmSetting('s', { fineTune: true })], [measured('s', ADAMW, 3.0, EX), measured('s', MUON, 2.9, EX)]));
+  const loraJob: EvidenceJob = { ...LM, fineTune: true, adapters: true };
+  const held = rankByEvidence({ job: loraJob, priority: 'quality', candidates: ['adamw', 'muon'], incumbent: 'adamw', rows: measuredRows(full) });
+  assert.deepEqual(held.entries.map((e) => e.key), ['adamw', 'muon']);
+  assert.deepEqual(held.heldBackForAdapters, ['muon']);
+  // The same evidence on a full fine-tune promotes it (8 sources: 8/9 against hypot(1/3, 1/3)).
+  const fullJob = rankByEvidence({ job: { ...loraJob, adapters: false }, priority: 'quality', candidates: ['adamw', 'muon'], incumbent: 'adamw', rows: measuredRows(full) });
+  assert.deepEqual(fullJob.entries.map((e) => e.key), ['muon', 'adamw']);
+  assert.deepEqual(fullJob.heldBackForAdapters, []);
+  // One measurement on adapters is the evidence the constraint asks for.
+  const onAdapters = source('a', 2025, [], [lmSetting('s', { fineTune: true, adapters: true })], [measured('s', ADAMW, 3.0, EX), measured('s', MUON, 2.9, EX)]);
+  const lifted = rankByEvidence({ job: loraJob, priority: 'quality', candidates: ['adamw', 'muon'], incumbent: 'adamw', rows: measuredRows([...full, onAdapters]) });
+  assert.equal(lifted.entries[0]!.key, 'muon');
+  // Memory priority does not put it in the low-memory front either.
+  const mem = rankByEvidence({ job: loraJob, priority: 'memory', candidates: ['adamw', 'muon'], incumbent: 'adamw', peakBytes: new Map([['adamw', 16], ['muon', 8]]), rows: measuredRows(full) });
+  assert.deepEqual(mem.entries.map((e) => e.key), ['adamw', 'muon']);
+});

@@ -60,6 +60,8 @@ export interface EvidenceJob {
   readonly modality: Modality;
   readonly params: number | null;
   readonly fineTune: boolean;
+  /** The job trains LoRA-style adapters (its optimizer sees only the adapters' low-rank factors). */
+  readonly adapters?: boolean;
   /** The job's global batch in every unit it is known in (tokens and sequences for text). */
   readonly globalBatch: readonly GlobalBatch[];
   readonly tokensPerParam: number | null;
@@ -112,7 +114,19 @@ export interface RankResult {
   readonly thin: boolean;
   /** Stability asked for but no comparable row reports divergence: ordered by quality instead. */
   readonly stabilityFellBack: boolean;
+  /** Candidates not placed above the incumbent because the job trains adapters and no row measured them on adapters. */
+  readonly heldBackForAdapters: readonly string[];
 }
+
+/**
+ * Optimizers whose update is defined on whole 2-D weight matrices (the catalog's Muon rule: "Muon updates only
+ * the 2-D hidden weight matrices"). On an adapter job the matrices it would see are a LoRA adapter's low-rank
+ * factors, a use no comparable row may have measured: without a row measured on adapters, such an optimizer is
+ * not placed above the incumbent (it keeps its place among the rest). Added after the first evaluation run as
+ * the hard constraint the design names ("Muon only for 2-D hidden weights"); it does not touch any job of the
+ * evaluation (none trains adapters).
+ */
+export const NEEDS_ADAPTER_EVIDENCE: readonly string[] = ['muon'];
 
 // ---- Similarity ---------------------------------------------------------------------------------
 
@@ -154,6 +168,7 @@ export function jobOfSetting(setting: Setting): EvidenceJob {
     modality: setting.modality,
     params: setting.params === null ? null : setting.paramsMax === null ? setting.params : Math.sqrt(setting.params * setting.paramsMax),
     fineTune: setting.fineTune,
+    adapters: setting.adapters === true,
     globalBatch: setting.globalBatch ? [setting.globalBatch] : [],
     tokensPerParam: setting.tokensPerParam,
   };
@@ -326,8 +341,11 @@ export function rankByEvidence(input: RankInput): RankResult {
   const incumbent = input.incumbent !== null && input.candidates.includes(input.incumbent) ? aggs.find((a) => a.key === input.incumbent)! : null;
   const order = (k: string) => input.candidates.indexOf(k);
   const byScore = (a: Aggregate, b: Aggregate) => b.score - a.score || b.weight - a.weight || order(a.key) - order(b.key);
+  const adapterJob = input.job.adapters === true;
+  const heldBack = (a: Aggregate) =>
+    adapterJob && NEEDS_ADAPTER_EVIDENCE.includes(a.key) && !a.rows.some((w) => w.measured.setting.adapters === true);
   const beats = (a: Aggregate) =>
-    !thin && incumbent !== null && a !== incumbent && a.score - incumbent.score > Math.hypot(a.uncertainty, incumbent.uncertainty);
+    !thin && incumbent !== null && a !== incumbent && !heldBack(a) && a.score - incumbent.score > Math.hypot(a.uncertainty, incumbent.uncertainty);
 
   const anyDivergence = aggs.some((a) => (a.divergenceRate ?? 0) > 0);
   const stabilityFellBack = input.priority === 'stability' && !anyDivergence;
@@ -345,7 +363,7 @@ export function rankByEvidence(input: RankInput): RankResult {
     // first by memory. The issue's design asks for "memory: fit first" and then the measured outcome,
     // so a measured loss of quality now keeps a candidate out of the front whatever its uncertainty.
     const peak = (a: Aggregate) => input.peakBytes!.get(a.key) ?? Number.POSITIVE_INFINITY;
-    const front = aggs.filter((a) => a === incumbent || a.score >= incumbent.score).sort((a, b) => peak(a) - peak(b) || byScore(a, b));
+    const front = aggs.filter((a) => a === incumbent || (a.score >= incumbent.score && !heldBack(a))).sort((a, b) => peak(a) - peak(b) || byScore(a, b));
     ordered = [...front, ...aggs.filter((a) => !front.includes(a)).sort(byScore)];
   } else if (incumbent) {
     const up = aggs.filter(beats).sort(byScore);
@@ -364,5 +382,8 @@ export function rankByEvidence(input: RankInput): RankResult {
     overruled: a.overruled,
     divergenceRate: a.divergenceRate,
   }));
-  return { entries, totalWeight, thin, stabilityFellBack };
+  const heldBackForAdapters = aggs
+    .filter((a) => a !== incumbent && heldBack(a) && incumbent !== null && !thin && a.score - incumbent.score > Math.hypot(a.uncertainty, incumbent.uncertainty))
+    .map((a) => a.key);
+  return { entries, totalWeight, thin, stabilityFellBack, heldBackForAdapters };
 }
