@@ -16,10 +16,10 @@
  *   that run's row up to its Loss cell; "--" in a row means "as in row 0"; rows are counted from 0 in
  *   the order printed). Where an optimizer has no table for a setting (NAdamW at 520M 1x, Cautious at
  *   130M 4x) it has no row there.
- * - the 1.2B runs (1x, 2x, 4x and 8x Chinchilla; AdamW, NAdamW, Muon and Soap, the four optimizers the
- *   paper ran at that size), which are not in the tables: each run's `min_loss` (the lowest loss of its
- *   sweep) in the authors' Results/<optimizer>/1.2b/<k>/result.json. Every such file is used. The 16x
- *   Chinchilla result files are not read.
+ * - the runs that are not in those tables — 1.2B at 1x, 2x, 4x and 8x Chinchilla and 130M and 300M at 16x
+ *   (AdamW, NAdamW, Muon and Soap, the four optimizers the paper ran there): each optimizer's `min_loss` (the
+ *   lowest loss of its sweep) in the authors' Results/<optimizer>/<size>/<k>/result.json. Every such file is
+ *   used.
  */
 import { ADAMW, LION, measured, MUON, NADAMW, opt, SOAP, setting, SOPHIA } from './build';
 import type { Measurement, MeasuredOptimizer, MeasurementSource, Setting } from './types';
@@ -320,41 +320,49 @@ for (const phase of PHASES) {
   });
 }
 
-/** The 1.2B result files: per optimizer (its folder name), `min_loss` at 1x, 2x, 4x and 8x Chinchilla. */
-const SCALE_1_2B: readonly { chinchilla: number; tokens: number }[] = [
-  { chinchilla: 1, tokens: 24e9 }, { chinchilla: 2, tokens: 48e9 }, { chinchilla: 4, tokens: 96e9 }, { chinchilla: 8, tokens: 193e9 },
+/**
+ * Settings read from the result files: per setting, each optimizer's (by folder name) `min_loss`. The
+ * Muon 300M 16x file says `"num_left": 1` (its sweep had one run left when written): its minimum is over the
+ * runs done.
+ */
+const RESULT_FILES: readonly { size: string; params: number; chinchilla: number; tokens: number; losses: ReadonlyMap<string, number> }[] = [
+  { size: '1.2b', params: 1.2e9, chinchilla: 1, tokens: 24e9,
+    losses: new Map([['adamw', 2.904270648956299], ['nadamw', 2.902158498764038], ['muon', 2.8862736225128174], ['soape', 2.897803783416748]]) },
+  { size: '1.2b', params: 1.2e9, chinchilla: 2, tokens: 48e9,
+    losses: new Map([['adamw', 2.835987091064453], ['nadamw', 2.8329575061798096], ['muon', 2.827101230621338], ['soape', 2.8293275833129883]]) },
+  { size: '1.2b', params: 1.2e9, chinchilla: 4, tokens: 96e9,
+    losses: new Map([['adamw', 2.7871193885803223], ['nadamw', 2.784677267074585], ['muon', 2.7799859046936035], ['soape', 2.782505750656128]]) },
+  { size: '1.2b', params: 1.2e9, chinchilla: 8, tokens: 193e9,
+    losses: new Map([['adamw', 2.752276659011841], ['nadamw', 2.7485225200653076], ['muon', 2.7483625411987305], ['soape', 2.7485294342041016]]) },
+  { size: '130m', params: 130e6, chinchilla: 16, tokens: 42e9,
+    losses: new Map([['adamw', 3.207158088684082], ['nadamw', 3.200423002243042], ['muon', 3.1924784183502197], ['soape', 3.1911556720733643]]) },
+  { size: '300m', params: 300e6, chinchilla: 16, tokens: 96e9,
+    losses: new Map([['adamw', 3.0006392002105713], ['nadamw', 2.998051166534424], ['muon', 2.9908766746520996], ['soape', 2.9896833896636963]]) },
 ];
-const RESULTS_1_2B: ReadonlyMap<string, readonly [number, number, number, number]> = new Map([
-  ['adamw', [2.904270648956299, 2.835987091064453, 2.7871193885803223, 2.752276659011841]],
-  ['nadamw', [2.902158498764038, 2.8329575061798096, 2.784677267074585, 2.7485225200653076]],
-  ['muon', [2.8862736225128174, 2.827101230621338, 2.7799859046936035, 2.7483625411987305]],
-  ['soape', [2.897803783416748, 2.8293275833129883, 2.782505750656128, 2.7485294342041016]],
-]);
 
-SCALE_1_2B.forEach((s, i) => {
-  const id = `1.2b-${s.chinchilla}x-chinchilla`;
+for (const s of RESULT_FILES) {
+  const id = `${s.size}-${s.chinchilla}x-chinchilla`;
   settings.push(setting({
     id,
-    locator: `Results/<optimizer>/1.2b/${s.chinchilla}/result.json, "min_loss"`,
-    task: `Llama-style 1.2B language model pre-training, ${s.chinchilla}x the Chinchilla data ratio (${s.tokens / 1e9}B tokens)`,
+    locator: `Results/<optimizer>/${s.size}/${s.chinchilla}/result.json, "min_loss"`,
+    task: `Llama-style ${s.size.toUpperCase()} language model pre-training, ${s.chinchilla}x the Chinchilla data ratio (${s.tokens / 1e9}B tokens)`,
     family: 'decoder-lm',
     modality: 'text',
-    params: 1.2e9,
+    params: s.params,
     tokens: s.tokens,
     tokensPerParam: 20 * s.chinchilla,
     fineTune: false,
     tuning: 'per-optimizer',
-    budget: `equal tokens (${s.tokens / 1e9}B); batch 256 sequences`,
+    budget: `equal tokens (${s.tokens / 1e9}B); batch size tuned per optimizer`,
     metric: { name: 'final loss (min_loss of the optimizer\'s sweep)', kind: 'final', better: 'lower', basis: 'equal-budget' },
     reference: 'adamw',
   }));
-  for (const [file, losses] of RESULTS_1_2B) {
-    const loss = losses[i]!;
+  for (const [file, loss] of s.losses) {
     rows.push(measured(id, OPTIMIZERS.get(file)!, loss, `"min_loss": ${loss},`, {
-      note: `${TREE}/Results/${file}/1.2b/${s.chinchilla}/result.json`,
+      note: `${TREE}/Results/${file}/${s.size}/${s.chinchilla}/result.json`,
     }));
   }
-});
+}
 
 export const WEN_2025_FANTASTIC: MeasurementSource = {
   id: 'wen-2025-fantastic',
@@ -363,7 +371,7 @@ export const WEN_2025_FANTASTIC: MeasurementSource = {
   authors: 'Kaiyue Wen, David Hall, Tengyu Ma, Percy Liang',
   year: 2025,
   venue: 'arXiv 2509.02046',
-  readAt: `https://arxiv.org/abs/2509.02046?context=stat.ML (abstract); ${TREE}/PhaseI/tex/ and ${TREE}/PhaseII/tex/hyperparam_tables_<optimizer>.tex (the appendix tables, one file per optimizer and phase); ${TREE}/Results/<optimizer>/1.2b/<k>/result.json (the 1.2B runs)`,
+  readAt: `https://arxiv.org/abs/2509.02046?context=stat.ML (abstract); ${TREE}/PhaseI/tex/ and ${TREE}/PhaseII/tex/hyperparam_tables_<optimizer>.tex (the appendix tables, one file per optimizer and phase); ${TREE}/Results/<optimizer>/<size>/<k>/result.json (the 1.2B and 16x runs)`,
   url: 'https://arxiv.org/abs/2509.02046',
   proposes: [],
   settings,
