@@ -87,13 +87,26 @@ test('score and uncertainty: one fully similar independent row with z = +1 gives
 });
 
 test('another optimizer goes above the incumbent only when its advantage exceeds the combined uncertainty', () => {
-  const settings = Array.from({ length: 8 }, (_, i) => lmSetting(`s${i}`));
-  const rows = measuredRows([source('s', 2024, [], settings, settings.flatMap((s) => [measured(s.id, ADAMW, 3.0, EX), measured(s.id, X, 2.9, EX)]))]);
-  // X: W = 8, score 8/9, uncertainty sqrt(1/9); AdamW: 0 ± sqrt(1/9); 0.889 > hypot(1/3, 1/3) = 0.471
-  const r = rankByEvidence({ job: LM, priority: 'quality', candidates: ['adamw', 'x'], incumbent: 'adamw', rows });
+  // Eight independent sources, one fully similar row each.
+  const sources = Array.from({ length: 8 }, (_, i) =>
+    source(`s${i}`, 2024, [], [lmSetting('s')], [measured('s', ADAMW, 3.0, EX), measured('s', X, 2.9, EX)]));
+  // X: evidence E = 8, mean 1, score 8/9, uncertainty sqrt(1/9); AdamW: 0 ± sqrt(1/9); 0.889 > hypot(1/3, 1/3) = 0.471
+  const r = rankByEvidence({ job: LM, priority: 'quality', candidates: ['adamw', 'x'], incumbent: 'adamw', rows: measuredRows(sources) });
   assert.deepEqual(r.entries.map((e) => e.key), ['x', 'adamw']);
   assert.ok(Math.abs(r.entries[0]!.score - 8 / 9) < 1e-12);
   assert.equal(r.entries[0]!.beatsIncumbent, true);
+});
+
+test('a source counts at most once in the evidence: eight settings of one source are not eight sources', () => {
+  const settings = Array.from({ length: 8 }, (_, i) => lmSetting(`s${i}`));
+  const one = source('s', 2024, [], settings, settings.flatMap((s) => [measured(s.id, ADAMW, 3.0, EX), measured(s.id, X, 2.9, EX)]));
+  // X: Σw = 8 but E = min(8, 1) = 1: score 1·1/2 = 0.5, uncertainty sqrt(1/2); AdamW 0 ± sqrt(1/2); 0.5 < hypot = 1
+  const r = rankByEvidence({ job: LM, priority: 'quality', candidates: ['adamw', 'x'], incumbent: 'adamw', rows: measuredRows([one]) });
+  const x = r.entries.find((e) => e.key === 'x')!;
+  assert.equal(x.weight, 8);
+  assert.equal(x.score, 0.5);
+  assert.ok(Math.abs(x.uncertainty - Math.sqrt(0.5)) < 1e-12);
+  assert.deepEqual(r.entries.map((e) => e.key), ['adamw', 'x']);
 });
 
 test('self-reports weigh half; a same-year-or-later independent measurement that finds less is what counts', () => {
@@ -124,12 +137,26 @@ test('thin evidence: nothing is promoted and the incumbent is first, labelled as
   assert.equal(r.entries[0]!.basis, 'family-default-thin-evidence');
 });
 
-test('memory priority: lower peak first among those not shown to be worse', () => {
+test('memory priority: lower peak first among those not measured worse than the incumbent; a measured loss of quality stays behind', () => {
   const rows = measuredRows([source('s', 2024, [], [lmSetting('s')], [measured('s', ADAMW, 3.0, EX), measured('s', X, 3.0, EX), measured('s', Y, 3.1, EX)])]);
   const peakBytes = new Map<string, number | null>([['adamw', 16], ['x', 8], ['y', 4]]);
   const r = rankByEvidence({ job: LM, priority: 'memory', candidates: ['adamw', 'x', 'y'], incumbent: 'adamw', peakBytes, rows });
-  // Y is worse by one unit with uncertainty sqrt(1/1.5)=0.816 each: 0.667 < 1.155, so not shown worse; order by peak.
-  assert.deepEqual(r.entries.map((e) => e.key), ['y', 'x', 'adamw']);
+  // X ties AdamW (z = 0) and needs less memory: first. Y needs the least memory but is measured worse
+  // (z = -1, score -0.5), though not beyond the uncertainty (0.667 < 1.155): it stays behind.
+  assert.deepEqual(r.entries.map((e) => e.key), ['x', 'adamw', 'y']);
+});
+
+test('overruling: the nearest independent later row decides, not any contradicting one', () => {
+  const own = source('own', 2023, ['x'], [lmSetting('a')], [measured('a', ADAMW, 3.0, EX), measured('a', X, 2.9, EX)]);
+  // Two independent 2024 rows: one at the self-report's size that agrees, one a decade larger that contradicts.
+  const later = source('later', 2024, [], [lmSetting('near'), lmSetting('far', { params: 1.25e9 })],
+    [stated('near', X, 'better', EX), stated('far', X, 'worse', EX)]);
+  const r = rankByEvidence({ job: LM, priority: 'quality', candidates: ['adamw', 'x'], incumbent: 'adamw', rows: measuredRows([own, later]) });
+  assert.equal(r.entries.find((e) => e.key === 'x')!.overruled.length, 0);
+  // Only the contradicting one: it is the nearest (similarity 0.5 ≥ OVERRULE_SIMILARITY), so it overrules.
+  const onlyFar = source('later', 2024, [], [lmSetting('far', { params: 1.25e9 })], [stated('far', X, 'worse', EX)]);
+  const r2 = rankByEvidence({ job: LM, priority: 'quality', candidates: ['adamw', 'x'], incumbent: 'adamw', rows: measuredRows([own, onlyFar]) });
+  assert.equal(r2.entries.find((e) => e.key === 'x')!.overruled.length, 1);
 });
 
 test('stability without any reported divergence falls back to the quality order and says so', () => {
@@ -140,4 +167,25 @@ test('stability without any reported divergence falls back to the quality order 
   const r2 = rankByEvidence({ job: LM, priority: 'stability', candidates: ['x', 'adamw'], incumbent: null, rows: d });
   assert.equal(r2.stabilityFellBack, false);
   assert.deepEqual(r2.entries.map((e) => e.key), ['adamw', 'x']);
+});
+
+test('adapters: Muon measured better on full weights is not placed above the incumbent of a LoRA job; a row on adapters lifts that', () => {
+  const MUON = opt('muon', 'muon', 'Muon');
+  const full = Array.from({ length: 8 }, (_, i) =>
+    source(`f${i}`, 2025, [], [lmSetting('s', { fineTune: true })], [measured('s', ADAMW, 3.0, EX), measured('s', MUON, 2.9, EX)]));
+  const loraJob: EvidenceJob = { ...LM, fineTune: true, adapters: true };
+  const held = rankByEvidence({ job: loraJob, priority: 'quality', candidates: ['adamw', 'muon'], incumbent: 'adamw', rows: measuredRows(full) });
+  assert.deepEqual(held.entries.map((e) => e.key), ['adamw', 'muon']);
+  assert.deepEqual(held.heldBackForAdapters, ['muon']);
+  // The same evidence on a full fine-tune promotes it (8 sources: 8/9 against hypot(1/3, 1/3)).
+  const fullJob = rankByEvidence({ job: { ...loraJob, adapters: false }, priority: 'quality', candidates: ['adamw', 'muon'], incumbent: 'adamw', rows: measuredRows(full) });
+  assert.deepEqual(fullJob.entries.map((e) => e.key), ['muon', 'adamw']);
+  assert.deepEqual(fullJob.heldBackForAdapters, []);
+  // One measurement on adapters is the evidence the constraint asks for.
+  const onAdapters = source('a', 2025, [], [lmSetting('s', { fineTune: true, adapters: true })], [measured('s', ADAMW, 3.0, EX), measured('s', MUON, 2.9, EX)]);
+  const lifted = rankByEvidence({ job: loraJob, priority: 'quality', candidates: ['adamw', 'muon'], incumbent: 'adamw', rows: measuredRows([...full, onAdapters]) });
+  assert.equal(lifted.entries[0]!.key, 'muon');
+  // Memory priority does not put it in the low-memory front either.
+  const mem = rankByEvidence({ job: loraJob, priority: 'memory', candidates: ['adamw', 'muon'], incumbent: 'adamw', peakBytes: new Map([['adamw', 16], ['muon', 8]]), rows: measuredRows(full) });
+  assert.deepEqual(mem.entries.map((e) => e.key), ['adamw', 'muon']);
 });

@@ -4,7 +4,7 @@
  * sources it cites.
  */
 import { getOptimizer } from '../optimizers';
-import type { OptimizerId } from '../optimizers/types';
+import { isOptimizerId, type OptimizerId } from '../optimizers/types';
 import { measuredRows } from './measurements';
 import type { GlobalBatch, MeasuredRow, Modality, TaskFamily } from './measurements/types';
 import { describeRow, measuredSentence } from './measured-sentence';
@@ -25,7 +25,7 @@ export function evidenceJobOf(facts: JobFacts): EvidenceJob {
   const globalBatch: GlobalBatch[] = modality === 'image' || family === 'cnn'
     ? [{ value: facts.globalBatch, unit: 'images' }]
     : [{ value: facts.globalBatch * facts.seqLen, unit: 'tokens' }, { value: facts.globalBatch, unit: 'sequences' }];
-  return { family, modality, params: facts.params, fineTune: facts.fineTune, globalBatch, tokensPerParam: null };
+  return { family, modality, params: facts.params, fineTune: facts.fineTune, adapters: facts.lora, globalBatch, tokensPerParam: null };
 }
 
 export interface MeasuredRanking {
@@ -108,7 +108,11 @@ export function rankingNote(result: RankResult, priority: JobFacts['priority'], 
   } else {
     parts.push(`Ranked from published head-to-head measurements weighted by similarity to this job (total weight ${result.totalWeight.toFixed(2)}); ${who} stays first unless another's measured advantage exceeds the combined uncertainty.`);
   }
-  if (priority === 'memory') parts.push('Memory priority: fit first, then lower peak memory among those the evidence does not show to be worse.');
+  if (priority === 'memory') parts.push('Memory priority: fit first; then, among those the evidence does not show losing quality against the incumbent, lower peak memory first; then the rest by measured quality.');
+  if (result.heldBackForAdapters.length > 0) {
+    const names = result.heldBackForAdapters.map((k) => (isOptimizerId(k) ? getOptimizer(k).name : k)).join(', ');
+    parts.push(`${names} measured better, but only on full weights: with LoRA adapters no comparable measurement exists, so it is not placed above ${incumbentName}.`);
+  }
   if (result.stabilityFellBack) parts.push('Stability priority: no comparable measurement reports a divergence, so the order follows the final-quality evidence.');
   return parts.join(' ');
 }

@@ -57,6 +57,8 @@ export interface Setting {
   readonly tokensPerParam: number | null;
   readonly globalBatch: GlobalBatch | null;
   readonly fineTune: boolean;
+  /** The measured runs trained LoRA-style adapters rather than the full weights (absent = full weights). */
+  readonly adapters?: boolean;
   readonly precision: string | null;
   /** How hyperparameters were set: tuned for each optimizer, shared, or not stated. */
   readonly tuning: 'per-optimizer' | 'shared' | 'not-stated';
