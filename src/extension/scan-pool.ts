@@ -182,7 +182,11 @@ export class ScanPool {
 
   private async enqueue(job: Job): Promise<void> {
     while (this.queue.length >= this.capacity && !job.finished) await new Promise<void>((r) => this.slotWaiters.push(r));
-    if (job.finished) return;
+    if (job.finished) {
+      // Cancelled while waiting: the place it was woken for goes to the next waiter.
+      if (this.queue.length < this.capacity) this.wakeOne();
+      return;
+    }
     this.queue.push(job);
     this.pump();
   }

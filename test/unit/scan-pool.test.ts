@@ -155,3 +155,20 @@ test('a bounded queue: more large files than places all finish, in submission or
     pool.dispose();
   }
 });
+
+test('a file cancelled while it waits for a place in the queue passes its place on', async () => {
+  const pool = new ScanPool({ inlineMaxChars: 0, queueCapacity: 1 });
+  try {
+    const file = (i: number): ScanFile => ({ path: `job${i}/training_args.json`, text: `{"output_dir": "o", "optim": "adamw_torch", "per_device_train_batch_size": ${i + 1}}` });
+    const first = pool.scan('0', file(0)); // running (or about to)
+    const second = pool.scan('1', file(1)); // in the queue
+    const third = pool.scan('2', file(2)); // waiting for a place
+    const fourth = pool.scan('3', file(3)); // waiting for a place
+    await new Promise((r) => setImmediate(r));
+    pool.cancel('2');
+    const outcomes = await Promise.all([first, second, third, fourth]);
+    assert.deepEqual(outcomes.map((o) => o.kind), ['scanned', 'scanned', 'cancelled', 'scanned']);
+  } finally {
+    pool.dispose();
+  }
+});
