@@ -1,5 +1,6 @@
 /**
- * Per-file scanning for the workspace index without freezing the extension host (README: Reliability):
+ * Per-file scanning for the workspace index, and optimizer quick fixes (which parse the file), without
+ * freezing the extension host (README: Reliability):
  * files over `inlineMaxChars` go to a `worker_threads` worker (./scan-worker.ts, bundled as
  * dist/scan-worker.js and started on the first large file) through a bounded queue; smaller files are
  * scanned on the main loop in time slices that yield with `setImmediate`. A newer submission for the
@@ -12,15 +13,27 @@
  */
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { scanFile, type FileScan } from '../core/scan/scan';
+import type { FixResult, OptimizerFixRequest } from '../core/fixes/types';
+import type { FileScan } from '../core/scan/scan';
 import type { ScanFile } from '../core/scan/types';
-import { isScanResponse, type ScanRequest } from './scan-messages';
+import { isWorkerResponse, runTask, taskText, type WorkerRequest, type WorkerTask } from './scan-messages';
 
 export type FileScanOutcome =
   | { readonly kind: 'scanned'; readonly scan: FileScan; readonly where: 'worker' | 'main' }
   /** A newer submission for the same key replaced this one, or the pool was disposed. */
   | { readonly kind: 'cancelled' }
   /** Over the time budget, the worker stopped (out of memory), or a bug: one line for the user. */
+  | { readonly kind: 'failed'; readonly message: string };
+
+export type FixOutcome =
+  | { readonly kind: 'fixed'; readonly result: FixResult; readonly where: 'worker' | 'main' }
+  | { readonly kind: 'cancelled' }
+  | { readonly kind: 'failed'; readonly message: string };
+
+/** What a job ends with, before it is given the caller's type. */
+type TaskOutcome =
+  | { readonly kind: 'done'; readonly value: unknown; readonly where: 'worker' | 'main' }
+  | { readonly kind: 'cancelled' }
   | { readonly kind: 'failed'; readonly message: string };
 
 /** A file the worker has not finished in this time is given up (README: Reliability). */
@@ -58,14 +71,14 @@ export interface ScanPoolOptions {
 interface Job {
   readonly id: number;
   readonly key: string;
-  readonly file: ScanFile;
-  readonly done: Promise<FileScanOutcome>;
-  resolve(outcome: FileScanOutcome): void;
+  readonly task: WorkerTask;
+  readonly done: Promise<TaskOutcome>;
+  resolve(outcome: TaskOutcome): void;
   finished: boolean;
   timer?: NodeJS.Timeout;
 }
 
-const CANCELLED: FileScanOutcome = { kind: 'cancelled' };
+const CANCELLED = { kind: 'cancelled' } as const;
 
 function yieldToLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
@@ -112,18 +125,28 @@ export class ScanPool {
    * Scans `file` (the result of `scanFile`). `key` names the file across submissions: a submission with
    * other text cancels the pending one of the same key; one with the same text shares its answer.
    */
-  scan(key: string, file: ScanFile): Promise<FileScanOutcome> {
-    if (this.disposed) return Promise.resolve(CANCELLED);
+  async scan(key: string, file: ScanFile): Promise<FileScanOutcome> {
+    const max = this.options.maxYamlChars;
     const existing = this.latest.get(key);
-    if (existing !== undefined) {
-      if (existing.file.path === file.path && existing.file.text === file.text) return existing.done;
-      this.cancel(key);
-    }
-    let resolve: (o: FileScanOutcome) => void = () => undefined;
-    const done = new Promise<FileScanOutcome>((r) => (resolve = r));
-    const job: Job = { id: this.nextId++, key, file, done, resolve, finished: false };
+    const same = existing !== undefined && existing.task.kind === 'scan' && existing.task.file.path === file.path && existing.task.file.text === file.text;
+    const outcome = same ? await existing.done : await this.submit(key, { kind: 'scan', file, ...(max !== undefined ? { maxYamlChars: max } : {}) });
+    return outcome.kind === 'done' ? { kind: 'scanned', scan: outcome.value as FileScan, where: outcome.where } : outcome;
+  }
+
+  /** An optimizer quick fix (core/fixes `optimizerFix`, which parses the file), off the main loop for a large file. */
+  async optimizerFix(request: OptimizerFixRequest): Promise<FixOutcome> {
+    const outcome = await this.submit(`optimizer-fix#${this.nextId}`, { kind: 'optimizer-fix', request });
+    return outcome.kind === 'done' ? { kind: 'fixed', result: outcome.value as FixResult, where: outcome.where } : outcome;
+  }
+
+  private submit(key: string, task: WorkerTask): Promise<TaskOutcome> {
+    if (this.disposed) return Promise.resolve(CANCELLED);
+    if (this.latest.has(key)) this.cancel(key);
+    let resolve: (o: TaskOutcome) => void = () => undefined;
+    const done = new Promise<TaskOutcome>((r) => (resolve = r));
+    const job: Job = { id: this.nextId++, key, task, done, resolve, finished: false };
     this.latest.set(key, job);
-    if (file.text.length <= this.inlineMaxChars) void this.runSliced(job);
+    if (taskText(task).length <= this.inlineMaxChars) void this.runSliced(job);
     else void this.enqueue(job);
     return done;
   }
@@ -153,7 +176,7 @@ export class ScanPool {
     for (const w of this.slotWaiters.splice(0)) w();
   }
 
-  private finish(job: Job, outcome: FileScanOutcome): void {
+  private finish(job: Job, outcome: TaskOutcome): void {
     if (job.finished) return;
     job.finished = true;
     if (job.timer !== undefined) clearTimeout(job.timer);
@@ -161,12 +184,11 @@ export class ScanPool {
     job.resolve(outcome);
   }
 
-  private scanHere(file: ScanFile): FileScanOutcome {
+  private runHere(task: WorkerTask): TaskOutcome {
     try {
-      const max = this.options.maxYamlChars;
-      return { kind: 'scanned', scan: scanFile(file, max === undefined ? {} : { maxYamlChars: max }), where: 'main' };
+      return { kind: 'done', value: runTask(task), where: 'main' };
     } catch (e) {
-      return { kind: 'failed', message: `the scan failed: ${e instanceof Error ? e.message : String(e)}` };
+      return { kind: 'failed', message: `the ${task.kind === 'scan' ? 'scan' : 'quick fix'} failed: ${e instanceof Error ? e.message : String(e)}` };
     }
   }
 
@@ -177,7 +199,7 @@ export class ScanPool {
       this.sliceStart = performance.now();
     }
     if (job.finished) return;
-    this.finish(job, this.scanHere(job.file));
+    this.finish(job, this.runHere(job.task));
   }
 
   private async enqueue(job: Job): Promise<void> {
@@ -205,7 +227,7 @@ export class ScanPool {
     if (worker === null) {
       // No worker: one file per turn of the loop.
       void yieldToLoop().then(() => {
-        if (!job.finished) this.finish(job, this.scanHere(job.file));
+        if (!job.finished) this.finish(job, this.runHere(job.task));
         if (this.running === job) this.running = null;
         this.pump();
       });
@@ -218,8 +240,7 @@ export class ScanPool {
   /** Sends the running job; its time budget starts now. */
   private send(worker: Worker, job: Job): void {
     job.timer = setTimeout(() => this.overBudget(job), this.budgetMs);
-    const max = this.options.maxYamlChars;
-    const request: ScanRequest = { id: job.id, file: job.file, ...(max !== undefined ? { maxYamlChars: max } : {}) };
+    const request: WorkerRequest = { id: job.id, task: job.task };
     worker.postMessage(request);
   }
 
@@ -254,7 +275,7 @@ export class ScanPool {
   }
 
   private onMessage(worker: Worker, message: unknown): void {
-    if (worker !== this.worker || !isScanResponse(message)) return;
+    if (worker !== this.worker || !isWorkerResponse(message)) return;
     if ('ready' in message) {
       this.workerReady = true;
       if (this.running !== null) this.send(worker, this.running);
@@ -264,7 +285,7 @@ export class ScanPool {
     if (job === null || job.id !== message.id) return;
     this.crashes = 0;
     this.running = null;
-    this.finish(job, message.ok ? { kind: 'scanned', scan: message.scan, where: 'worker' } : { kind: 'failed', message: `the scan failed: ${message.message}` });
+    this.finish(job, message.ok ? { kind: 'done', value: message.value, where: 'worker' } : { kind: 'failed', message: `the ${job.task.kind === 'scan' ? 'scan' : 'quick fix'} failed: ${message.message}` });
     this.pump();
   }
 

@@ -28,7 +28,8 @@ import { CANDIDATE_EXTENSIONS, DEFAULT_MAX_FILES, SKIPPED_FOLDER_NAMES } from '.
 import type { Config } from './config';
 import { anyMatches, compileGlob, toSearchGlobs, type PathMatcher } from '../core/glob';
 import type { Log } from './log';
-import { ScanPool, type FileScanOutcome } from './scan-pool';
+import type { OptimizerFixRequest } from '../core/fixes/types';
+import { ScanPool, type FileScanOutcome, type FixOutcome } from './scan-pool';
 
 const INCLUDE = `**/*.{${CANDIDATE_EXTENSIONS.map((e) => e.slice(1)).join(',')}}`;
 const ENV_MARKERS = '**/{pyvenv.cfg,conda-meta/history}';
@@ -232,6 +233,11 @@ export class WorkspaceIndex implements vscode.Disposable {
     await forEachLimited(uris, READ_CONCURRENCY, (uri) => this.readInto(state, uri));
     this.log.info(`read ${state.files.size} candidate file(s) in ${folder.name} (${state.skipped.size} skipped) in ${Date.now() - started} ms`);
     await this.runScan(state);
+  }
+
+  /** An optimizer quick fix through the index's scan pool (in the worker for a large file). */
+  optimizerFix(request: OptimizerFixRequest): Promise<FixOutcome> {
+    return this.pool.optimizerFix(request);
   }
 
   /** Where per-file scans run: 'worker' (large files off the main loop) or 'main' (the fallback), with the reason of a fallback. */

@@ -10,6 +10,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { joinScan, scanFile, scanFiles, type FileScan } from '../../src/core/scan';
 import type { ScanFile } from '../../src/core/scan/types';
+import { evaluateJob } from '../../src/core/evaluate';
+import { isFix, optimizerFix } from '../../src/core/fixes';
+import { resolveModelSource } from '../../src/core/model-source';
 import { ScanPool, type FileScanOutcome } from '../../src/extension/scan-pool';
 import { hostileWorkspace } from '../support/hostile-workspace';
 
@@ -84,9 +87,11 @@ test('a newer submission for the same key cancels the older one; the same text s
   try {
     const text = BIG['big/train.py']!;
     const first = pool.scan('k', { path: 'train.py', text });
-    assert.equal(pool.scan('k', { path: 'train.py', text }), first, 'the same text is one scan');
+    const same = pool.scan('k', { path: 'train.py', text });
+    await new Promise((r) => setImmediate(r));
     const second = pool.scan('k', { path: 'train.py', text: text.replace('learning_rate=5e-5', 'learning_rate=1e-4') });
     assert.deepEqual(await first, { kind: 'cancelled' });
+    assert.deepEqual(await same, { kind: 'cancelled' }, 'the same text shared the first scan (and its cancellation)');
     const scan = scanned(await second);
     assert.equal(scan.finding?.kind, 'python-script');
     const lr = scan.finding?.fields.find((f) => f.name === 'TrainingArguments.learning_rate');
@@ -168,6 +173,31 @@ test('a file cancelled while it waits for a place in the queue passes its place 
     pool.cancel('2');
     const outcomes = await Promise.all([first, second, third, fourth]);
     assert.deepEqual(outcomes.map((o) => o.kind), ['scanned', 'scanned', 'cancelled', 'scanned']);
+  } finally {
+    pool.dispose();
+  }
+});
+
+test('an optimizer quick fix on a file at the size ceiling is made in the worker, equal to the one made in-process', async () => {
+  const pool = new ScanPool();
+  try {
+    const file = { path: 'big/training_args.json', text: BIG['big/training_args.json']! };
+    const job = scanFiles([file]).jobs[0]!;
+    // The job's evaluation (gpt2 from the bundled presets).
+    const access = { readText: (p: string): string => (p === file.path ? file.text : '') };
+    const source = resolveModelSource(job, access, {});
+    assert.equal(source.status, 'resolved');
+    const evaluation = evaluateJob(job, access, { model: (source as Extract<typeof source, { status: 'resolved' }>).model, gpuMemoryBytes: 24 * 2 ** 30, priority: 'quality', unknownOptimizer: 'ignore' });
+    // Adafactor (the Trainer spells it "adafactor") with the advisor's hyperparameters for this job.
+    const rec = evaluation.result.recommendations.find((r) => r.optimizer === 'adafactor');
+    assert.ok(rec, 'the advisor ranks Adafactor');
+    const request = { path: file.path, text: file.text, job, target: rec.optimizer, hyperparameters: rec.hyperparameters };
+    const outcome = await pool.optimizerFix(request);
+    assert.equal(outcome.kind === 'fixed' && outcome.where, 'worker');
+    const result = (outcome as Extract<typeof outcome, { kind: 'fixed' }>).result;
+    assert.deepEqual(result, optimizerFix(request));
+    assert.ok(isFix(result), 'unavailable' in result ? result.unavailable : '');
+    assert.equal(result.target, rec.optimizer);
   } finally {
     pool.dispose();
   }
