@@ -43,6 +43,9 @@ const nativeTfjs = ['@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu'];
 
 const builds = [
   { ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode', ...nativeTfjs] },
+  // The workspace index's scan worker (src/extension/scan-pool.ts starts it on the first large file): the pure
+  // per-file scan, run off the extension host's main loop.
+  { ...common, entryPoints: ['src/extension/scan-worker.ts'], outfile: 'dist/scan-worker.js' },
   { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, external: nativeTfjs },
   // The profiler child process: the only place TensorFlow.js is loaded.
   { ...common, entryPoints: ['src/profiler/child.ts'], outfile: 'dist/profiler-child.js', external: nativeTfjs },

@@ -4,6 +4,8 @@
  *   (goal: within 4x);
  * - in-process estimate latency (the advisor calls the estimator once per candidate and strategy);
  * - scan throughput: walk + detect over a generated 20k-file workspace (goal: under 3 s);
+ * - main-loop responsiveness while a hostile workspace is scanned: inline vs the scan worker (bench/responsive.ts),
+ *   and in VS Code the latency of a command sent while indexing (test/vscode/suite/responsive.test.ts);
  * - the corpus score: facts read right, read wrong and assumed over the real setups of test/corpus (bench/corpus.ts).
  */
 import { spawnSync } from 'node:child_process';
@@ -18,6 +20,7 @@ import { resolveOptimizer } from '../src/core/optimizers';
 import { scanFiles } from '../src/core/scan';
 import { walkWorkspace } from '../src/cli/walk';
 import { printCorpusScore } from './corpus';
+import { benchResponsiveness } from './responsive';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const CLI = path.join(ROOT, 'dist', 'cli.js');
@@ -123,7 +126,9 @@ function benchExtension(): void {
     return;
   }
   const metricsFile = path.join(ROOT, 'artifacts', 'vscode-metrics.json');
+  const responsiveFile = path.join(ROOT, 'artifacts', 'vscode-responsive.json');
   fs.rmSync(metricsFile, { force: true });
+  fs.rmSync(responsiveFile, { force: true });
   const r = spawnSync(process.execPath, [path.join(ROOT, 'out', 'test', 'vscode', 'run.js')], { encoding: 'utf8', timeout: 600_000 });
   if (!fs.existsSync(metricsFile)) {
     console.log('activation time: the VS Code suite wrote no metrics (exit %s)', r.status);
@@ -131,6 +136,13 @@ function benchExtension(): void {
   }
   const m = JSON.parse(fs.readFileSync(metricsFile, 'utf8')) as { activationMs: number; vscodeVersion: string };
   console.log('activation time in VS Code %s (code-server): %d ms', m.vscodeVersion, m.activationMs);
+  if (!fs.existsSync(responsiveFile)) {
+    console.log('command latency while indexing: the VS Code suite wrote no figures');
+    return;
+  }
+  const r2 = JSON.parse(fs.readFileSync(responsiveFile, 'utf8')) as { commandMs: number; indexingMs: number; maxLoopDelayMs: number; files: number };
+  console.log('hostile workspace in VS Code (%d files): a command sent while indexing answered in %d ms; indexing took %d ms; longest extension-host event-loop delay %d ms',
+    r2.files, Math.round(r2.commandMs), Math.round(r2.indexingMs), Math.round(r2.maxLoopDelayMs));
 }
 
 async function main(): Promise<void> {
@@ -138,6 +150,7 @@ async function main(): Promise<void> {
   benchEstimatorProcess();
   benchEstimatorInProcess();
   await benchScan();
+  await benchResponsiveness();
   benchExtension();
   console.log('');
   printCorpusScore();

@@ -1,7 +1,9 @@
 /**
  * Evaluates the jobs of each scanned folder (model, advisor, current optimizer's memory) with the
  * GPU budget in use, keeps the results, and turns them into hints for the providers. Evaluations are
- * cached by their inputs, so a rescan that leaves a job unchanged costs nothing.
+ * cached by their inputs, so a rescan that leaves a job unchanged costs nothing. A folder's jobs are
+ * evaluated in time slices that yield to the extension host's event loop (README: Reliability), and a
+ * newer evaluation of the folder replaces one still running.
  */
 import * as vscode from 'vscode';
 import type { Priority } from '../core/advisor/types';
@@ -32,6 +34,13 @@ interface FolderResult {
   readonly hints: FolderHints;
 }
 
+/** Main-loop work between two yields while evaluating a folder's jobs. */
+const EVALUATION_SLICE_MS = 8;
+
+function yieldToLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 export function jobKey(folder: vscode.WorkspaceFolder, jobId: string): string {
   return `${folder.uri.toString()}#${jobId}`;
 }
@@ -46,6 +55,9 @@ export class AdvisorService implements vscode.Disposable {
   /** Fires when hints may have changed (a scan, a budget or a setting). */
   readonly onDidChange = this.emitter.event;
   private readonly disposables: vscode.Disposable[] = [this.emitter];
+  /** The evaluation running for each folder (by folder URI); a newer one replaces it. */
+  private readonly evaluations = new Map<string, { readonly run: number; readonly done: Promise<void> }>();
+  private evaluationRun = 0;
 
   constructor(private readonly index: WorkspaceIndex, private readonly config: Config, private readonly log: Log, readonly models: ExtensionModelLookup) {
     this.currentBudget = resolveBudget(config.gpu, null, vscode.l10n.t);
@@ -189,23 +201,44 @@ export class AdvisorService implements vscode.Disposable {
   }
 
   private evaluateFolder(scan: FolderScan): void {
+    const key = scan.folder.uri.toString();
+    const run = ++this.evaluationRun;
+    const done = this.evaluateFolderSliced(scan, key, run)
+      .catch((e: unknown) => this.log.error(`evaluating ${scan.folder.name} failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`))
+      .finally(() => {
+        if (this.evaluations.get(key)?.run === run) this.evaluations.delete(key);
+      });
+    this.evaluations.set(key, { run, done });
+  }
+
+  private async evaluateFolderSliced(scan: FolderScan, key: string, run: number): Promise<void> {
     const started = Date.now();
     this.models.request(scan.report.jobs, scan.folder.uri.fsPath);
     const entries: JobEntry[] = [];
     const outcomes = new Map<string, JobOutcome>();
+    let slice = performance.now();
     for (const job of scan.report.jobs) {
+      if (performance.now() - slice >= EVALUATION_SLICE_MS) {
+        await yieldToLoop();
+        slice = performance.now();
+        if (this.evaluations.get(key)?.run !== run) return; // a newer evaluation of this folder took over
+      }
       const outcome = this.evaluate(scan, job);
       outcomes.set(job.id, outcome);
       entries.push({ folder: scan.folder, job, key: jobKey(scan.folder, job.id), outcome });
     }
     const hints = analyse({ report: scan.report, outcomes, budget: this.currentBudget, t: vscode.l10n.t });
-    this.results.set(scan.folder.uri.toString(), { scan, entries, hints });
+    this.results.set(key, { scan, entries, hints });
     this.log.debug(`evaluated ${entries.length} job(s) of ${scan.folder.name} in ${Date.now() - started} ms`);
     this.emitter.fire();
   }
 
-  /** Waits for the index and the GPU detection, so hints reflect the workspace as it is now. */
+  /** Waits for the index, the GPU detection and the evaluations they started, so hints reflect the workspace as it is now. */
   async ready(): Promise<void> {
-    await Promise.all([this.index.ready(), this.detectGpus()]);
+    for (;;) {
+      await Promise.all([this.index.ready(), this.detectGpus()]);
+      if (this.evaluations.size === 0) return;
+      await Promise.all([...this.evaluations.values()].map((e) => e.done));
+    }
   }
 }

@@ -22,7 +22,7 @@ import { AdvisorDiagnostics } from './providers/diagnostics';
 import { AdvisorHoverProvider } from './providers/hover';
 import { registerSidebarView, type SidebarHandle } from './sidebar-view';
 import { BudgetStatusBar, SET_GPU_BUDGET_COMMAND } from './status-bar';
-import { WorkspaceIndex } from './workspace-index';
+import { WorkspaceIndex, type IndexActivity } from './workspace-index';
 import { ExtensionModelLookup } from './model-lookup';
 import { pickModelCommand, PICK_MODEL_COMMAND } from './commands/pick-model';
 
@@ -55,6 +55,10 @@ export interface OptimizerAdvisorApi {
   readonly sidebar: Pick<SidebarHandle, 'deps' | 'resolvedCount'>;
   /** Milliseconds activate() took (reading the workspace happens after it returns). */
   readonly activationMs: number;
+  /** Fires when the index starts reading or scanning a folder's files, and when it publishes the folder's scan. */
+  readonly onDidChangeIndexing: vscode.Event<{ readonly folder: string; readonly phase: IndexActivity['phase']; readonly files: number }>;
+  /** Where per-file scans run: 'worker' (files over 64 KiB in the scan worker) or 'main' (the fallback, with its reason). */
+  scanMode(): { readonly mode: 'worker' | 'main'; readonly reason: string | null };
 }
 
 function safe<A extends unknown[], R>(log: Log, what: string, fn: (...args: A) => Promise<R> | R): (...args: A) => Promise<R | undefined> {
@@ -136,6 +140,9 @@ export function activate(context: vscode.ExtensionContext): OptimizerAdvisorApi 
       statusBarText: () => statusBar.text,
       sidebar,
       activationMs,
+      onDidChangeIndexing: (listener, thisArg, disposables) =>
+        index.onDidChangeActivity((a) => listener.call(thisArg, { folder: a.folder.name, phase: a.phase, files: a.files }), undefined, disposables),
+      scanMode: () => index.scanMode(),
     };
   } catch (e) {
     reportError(log, vscode.l10n.t('Activation'), e);

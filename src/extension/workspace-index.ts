@@ -8,9 +8,14 @@
  * files, the `optimizerAdvisor.exclude` patterns and VS Code's `files.exclude`. Files no detector
  * could match are kept with empty text (the scanner still sees their paths for references),
  * so memory holds only the text of configs.
+ *
+ * Each file is scanned on its own through ./scan-pool.ts (large files in a worker thread, small ones
+ * in yielding time slices), and its result is kept until its text changes; the join into jobs runs
+ * on the kept results (README: Reliability). A file that changes again while it is being scanned
+ * cancels that scan.
  */
 import * as vscode from 'vscode';
-import { DETECTORS, scanFiles } from '../core/scan';
+import { DETECTORS, joinScan, type FileScan } from '../core/scan';
 import { syntaxOf } from '../core/scan/parse-file';
 import type { ScanReport } from '../core/scan/results';
 import type { ScanFile } from '../core/scan/types';
@@ -23,6 +28,8 @@ import { CANDIDATE_EXTENSIONS, DEFAULT_MAX_FILES, SKIPPED_FOLDER_NAMES } from '.
 import type { Config } from './config';
 import { anyMatches, compileGlob, toSearchGlobs, type PathMatcher } from '../core/glob';
 import type { Log } from './log';
+import type { OptimizerFixRequest } from '../core/fixes/types';
+import { ScanPool, type FileScanOutcome, type FixOutcome } from './scan-pool';
 
 const INCLUDE = `**/*.{${CANDIDATE_EXTENSIONS.map((e) => e.slice(1)).join(',')}}`;
 const ENV_MARKERS = '**/{pyvenv.cfg,conda-meta/history}';
@@ -30,6 +37,8 @@ const DEBOUNCE_MS = 300;
 /** Hidden folders (`.git`, `.venv`, ...) are skipped as by the CLI walker; hidden files are read. */
 const HIDDEN_FOLDER: PathMatcher = { pattern: 'hidden folder', matches: (rel) => rel.split('/').slice(0, -1).some((seg) => seg.startsWith('.')) };
 const READ_CONCURRENCY = 16;
+/** Files handed to the scan pool at once per folder (the pool's own queue is bounded too). */
+const SCAN_CONCURRENCY = 8;
 
 interface IndexedFile {
   /** The text, or '' for a file no detector could match. */
@@ -49,14 +58,34 @@ export interface FolderScan {
   readonly generation: number;
 }
 
+/** What the index is doing in a folder: reading files, scanning them, or done (a scan was published). */
+export interface IndexActivity {
+  readonly folder: vscode.WorkspaceFolder;
+  readonly phase: 'reading' | 'scanning' | 'scanned';
+  /** Files the phase covers (to read, to scan, indexed). */
+  readonly files: number;
+}
+
+/** A file's scan, kept while the file's indexed text is the text it came from. */
+interface KeptScan {
+  readonly text: string;
+  readonly scan: FileScan;
+}
+
 class FolderState {
   readonly files = new Map<string, IndexedFile>();
   readonly skipped = new Map<string, string>();
   envFolders: string[] = [];
   excluders: PathMatcher[] = [];
   maxFileBytes = 0;
+  /** Per-file scans by path. */
+  readonly fileScans = new Map<string, KeptScan>();
+  /** Files whose scan was given up (over the time budget, the worker stopped), with the reason. */
+  readonly scanProblems = new Map<string, string>();
   scan: FolderScan | null = null;
   generation = 0;
+  /** Increases with every scan started; a scan that is not the latest publishes nothing. */
+  scanRun = 0;
   timer: NodeJS.Timeout | undefined;
   constructor(readonly folder: vscode.WorkspaceFolder) {}
 }
@@ -88,13 +117,20 @@ export class WorkspaceIndex implements vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<FolderScan>();
   /** Fires after each scan of a folder. */
   readonly onDidScan = this.emitter.event;
+  private readonly activityEmitter = new vscode.EventEmitter<IndexActivity>();
+  /** Fires when a folder starts reading or scanning its files, and when its scan is published. */
+  readonly onDidChangeActivity = this.activityEmitter.event;
+  private readonly pool: ScanPool;
   private pending = 0;
   private idleWaiters: (() => void)[] = [];
   private buildPromise: Promise<void> | null = null;
 
-  constructor(private readonly config: Config, private readonly log: Log) {
+  constructor(private readonly config: Config, private readonly log: Log, pool?: ScanPool) {
+    this.pool = pool ?? new ScanPool({ onProblem: (m) => log.warn(m) });
     this.disposables.push(
       this.emitter,
+      this.activityEmitter,
+      { dispose: () => this.pool.dispose() },
       vscode.workspace.onDidChangeWorkspaceFolders(() => void this.rebuild()),
       vscode.workspace.onDidChangeTextDocument((e) => this.onDocument(e.document)),
       vscode.workspace.onDidCloseTextDocument((d) => void this.onClosed(d.uri)),
@@ -193,9 +229,20 @@ export class WorkspaceIndex implements vscode.Disposable {
       uris = uris.slice(0, DEFAULT_MAX_FILES);
     }
     this.states.set(folder.uri.toString(), state);
+    this.activityEmitter.fire({ folder, phase: 'reading', files: uris.length });
     await forEachLimited(uris, READ_CONCURRENCY, (uri) => this.readInto(state, uri));
-    this.log.info(`indexed ${state.files.size} candidate file(s) in ${folder.name} (${state.skipped.size} skipped) in ${Date.now() - started} ms`);
-    this.runScan(state);
+    this.log.info(`read ${state.files.size} candidate file(s) in ${folder.name} (${state.skipped.size} skipped) in ${Date.now() - started} ms`);
+    await this.runScan(state);
+  }
+
+  /** An optimizer quick fix through the index's scan pool (in the worker for a large file). */
+  optimizerFix(request: OptimizerFixRequest): Promise<FixOutcome> {
+    return this.pool.optimizerFix(request);
+  }
+
+  /** Where per-file scans run: 'worker' (large files off the main loop) or 'main' (the fallback), with the reason of a fallback. */
+  scanMode(): { readonly mode: 'worker' | 'main'; readonly reason: string | null } {
+    return { mode: this.pool.mode, reason: this.pool.fallbackReason };
   }
 
   private inEnvironment(state: FolderState, rel: string): boolean {
@@ -240,7 +287,11 @@ export class WorkspaceIndex implements vscode.Disposable {
   private store(state: FolderState, rel: string, text: string, version: number | null): void {
     state.skipped.delete(rel);
     const file = { path: rel, text };
-    state.files.set(rel, { text: interesting(file) ? text : '', version });
+    const kept = interesting(file) ? text : '';
+    const previous = state.files.get(rel);
+    state.files.set(rel, { text: kept, version });
+    // The file changed again: a scan of its older text still running is of no use.
+    if (previous !== undefined && previous.text !== kept) this.pool.cancel(scanKey(state, rel));
   }
 
   private stateFor(uri: vscode.Uri): { state: FolderState; rel: string } | null {
@@ -290,6 +341,7 @@ export class WorkspaceIndex implements vscode.Disposable {
     if (!found) return;
     found.state.files.delete(found.rel);
     found.state.skipped.delete(found.rel);
+    this.pool.cancel(scanKey(found.state, found.rel));
     this.schedule(found.state);
   }
 
@@ -313,11 +365,7 @@ export class WorkspaceIndex implements vscode.Disposable {
     else this.pending++;
     state.timer = setTimeout(() => {
       state.timer = undefined;
-      try {
-        this.runScan(state);
-      } finally {
-        this.settle();
-      }
+      this.runScan(state).finally(() => this.settle());
     }, DEBOUNCE_MS);
   }
 
@@ -330,23 +378,59 @@ export class WorkspaceIndex implements vscode.Disposable {
     }
   }
 
-  private runScan(state: FolderState): void {
+  /** Scans the files whose kept scan is out of date (off the main loop), then joins them and publishes the folder's scan. */
+  private async runScan(state: FolderState): Promise<void> {
     if (this.states.get(state.folder.uri.toString()) !== state) return; // replaced by a rebuild
+    const run = ++state.scanRun;
     const started = Date.now();
-    const files: ScanFile[] = [...state.files].map(([path, f]) => ({ path, text: f.text }));
+    const stale = [...state.files].filter(([path, f]) => state.fileScans.get(path)?.text !== f.text);
+    this.activityEmitter.fire({ folder: state.folder, phase: 'scanning', files: stale.length });
+    let worker = 0;
+    let superseded = false;
+    await forEachLimited(stale, SCAN_CONCURRENCY, async ([path, source]) => {
+      const outcome: FileScanOutcome = await this.pool.scan(scanKey(state, path), { path, text: source.text });
+      if (outcome.kind === 'cancelled' || state.files.get(path)?.text !== source.text) {
+        superseded = true; // changed again: the scan scheduled by that change publishes
+        return;
+      }
+      if (outcome.kind === 'scanned') {
+        if (outcome.where === 'worker') worker++;
+        state.scanProblems.delete(path);
+        state.fileScans.set(path, { text: source.text, scan: outcome.scan });
+      } else {
+        this.log.warn(`${path}: ${outcome.message}`);
+        state.scanProblems.set(path, outcome.message);
+        state.fileScans.set(path, { text: source.text, scan: { path, finding: null, detected: null, warnings: [] } });
+      }
+    });
+    if (this.states.get(state.folder.uri.toString()) !== state || run !== state.scanRun || superseded) return; // a later scan publishes
+    for (const path of [...state.fileScans.keys()]) if (!state.files.has(path)) state.fileScans.delete(path);
+    for (const path of [...state.scanProblems.keys()]) if (!state.files.has(path)) state.scanProblems.delete(path);
+    const scans: FileScan[] = [];
+    for (const [path, f] of state.files) {
+      const kept = state.fileScans.get(path);
+      // A file whose scan was cancelled by a change still counts for references; its next scan reads it.
+      scans.push(kept !== undefined && kept.text === f.text ? kept.scan : { path, finding: null, detected: null, warnings: [] });
+    }
     let report: ScanReport;
     try {
-      report = scanFiles(files, { machineFiles: machineFiles() });
+      report = joinScan(scans, { machineFiles: machineFiles() });
     } catch (e) {
       // The scanner never throws for a bad file; anything here is a bug: keep the last scan.
       this.log.error(`scan of ${state.folder.name} failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
       return;
     }
     state.generation++;
-    state.scan = { folder: state.folder, report, skipped: new Map(state.skipped), fileCount: state.files.size, generation: state.generation };
-    this.log.debug(`scanned ${state.folder.name}: ${report.findings.length} recognised file(s), ${report.jobs.length} job(s) in ${Date.now() - started} ms`);
+    const skipped = new Map([...state.skipped, ...state.scanProblems]);
+    state.scan = { folder: state.folder, report, skipped, fileCount: state.files.size, generation: state.generation };
+    this.log.debug(`scanned ${state.folder.name}: ${stale.length} file(s) (${worker} in the scan worker), ${report.findings.length} recognised, ${report.jobs.length} job(s) in ${Date.now() - started} ms`);
+    this.activityEmitter.fire({ folder: state.folder, phase: 'scanned', files: state.files.size });
     this.emitter.fire(state.scan);
   }
+}
+
+function scanKey(state: FolderState, rel: string): string {
+  return `${state.folder.uri.toString()}\n${rel}`;
 }
 
 /**

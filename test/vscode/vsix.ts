@@ -31,6 +31,7 @@ const MAX_VSIX_BYTES = 10 * 2 ** 20;
 const REQUIRED = [
   'extension/package.json',
   'extension/dist/extension.js',
+  'extension/dist/scan-worker.js',
   'extension/dist/cli.js',
   'extension/dist/profiler-child.js',
   'extension/dist/tfjs-gradients.js',

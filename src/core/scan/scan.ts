@@ -31,62 +31,95 @@ export interface ScanOptions {
 }
 
 /**
+ * What the scan learns from one file on its own: its finding (null when no detector recognised it),
+ * the file as joined into jobs (null when unrecognised or in error) and its warnings. Plain data
+ * (structured-clonable): the editor computes it off its main loop (src/extension/scan-worker.ts).
+ */
+export interface FileScan {
+  readonly path: string;
+  readonly finding: Finding | null;
+  readonly detected: DetectedFile | null;
+  readonly warnings: readonly ScanWarning[];
+}
+
+/** The per-file options `scanFile` reads (the join's options, such as machine files, stay with `joinScan`). */
+export type FileScanOptions = Pick<ScanOptions, 'detectors' | 'maxYamlChars'>;
+
+/**
  * One Finding per recognised file (sorted by path); a file that looks like a known kind but does not
  * parse, or holds a wrong-typed value, gets a Finding with `error` and joins no job. Unrecognised
  * files give nothing. Never throws for a bad file.
  */
 export function scanFiles(files: readonly ScanFile[], options: ScanOptions = {}): ScanReport {
+  return joinScan(files.map((file) => scanFile(file, options)), options);
+}
+
+/** The per-file step of `scanFiles`: detects and reads one file. Never throws for a bad file. */
+export function scanFile(file: ScanFile, options: FileScanOptions = {}): FileScan {
   const detectors = options.detectors ?? DETECTORS;
   const maxYamlChars = options.maxYamlChars ?? DEFAULT_SCAN_YAML_MAX_CHARS;
-  const sorted = [...files].sort((a, b) => comparePaths(a.path, b.path));
+  const none: FileScan = { path: file.path, finding: null, detected: null, warnings: [] };
+  const failed = (kind: string, error: FindingError, warnings: readonly ScanWarning[] = []): FileScan => ({
+    path: file.path,
+    finding: { path: file.path, kind, fields: [], error },
+    detected: null,
+    warnings,
+  });
+  const syntax = syntaxOf(file.path);
+  if (syntax === null) return none;
+  // The cheap text tests first: most files of a workspace are not configs and are never parsed.
+  const candidates = detectors.filter((d) => d.syntaxes.includes(syntax) && (d.mayMatch?.(file) ?? true));
+  if (candidates.length === 0) return none;
+  if (syntax === 'yaml' && file.text.length > maxYamlChars) {
+    const message = `YAML file too large to read: ${file.text.length} characters (the scanner reads YAML files up to ${maxYamlChars})`;
+    return failed(candidates[0].kind, { message, line: 1, column: 1 });
+  }
+  const parsed = parseScanFile(file, syntax);
+  let detector: Detector | undefined;
+  try {
+    detector = candidates.find((d) => d.matches(file, parsed));
+  } catch (e) {
+    // A detector's analysis refused the file (e.g. Python brackets nested past Python's limit).
+    if (!(e instanceof InputError)) throw e;
+    return failed(candidates[0].kind, errorOf(e));
+  }
+  if (detector === undefined) return none;
+
+  // A parse failure, or a JSONC-only parse for a kind whose readers take strict JSON.
+  if (parsed.error !== null && (parsed.root === null || !detector.acceptsJsonc)) return failed(detector.kind, errorOf(parsed.error));
+  const warnings: ScanWarning[] = parsed.warnings.map((w) => ({ path: file.path, ...w }));
+  try {
+    const detection = detector.detect(file, parsed);
+    for (const w of detection.warnings) warnings.push({ path: file.path, ...w });
+    if (detection.error !== null) {
+      return { path: file.path, finding: { path: file.path, kind: detector.kind, fields: detection.fields, error: detection.error }, detected: null, warnings };
+    }
+    return {
+      path: file.path,
+      finding: { path: file.path, kind: detector.kind, fields: detection.fields },
+      detected: { path: file.path, kind: detector.kind, detection },
+      warnings,
+    };
+  } catch (e) {
+    if (!(e instanceof InputError)) throw e;
+    return failed(detector.kind, errorOf(e), warnings);
+  }
+}
+
+/**
+ * The join step of `scanFiles`: the per-file scans of every file of the workspace (each file's path
+ * counts for references even when it gave no finding) become the report, findings sorted by path.
+ */
+export function joinScan(scans: readonly FileScan[], options: Pick<ScanOptions, 'machineFiles'> = {}): ScanReport {
+  const sorted = [...scans].sort((a, b) => comparePaths(a.path, b.path));
   const findings: Finding[] = [];
   const warnings: ScanWarning[] = [];
   const detected: DetectedFile[] = [];
-
-  for (const file of sorted) {
-    const syntax = syntaxOf(file.path);
-    if (syntax === null) continue;
-    // The cheap text tests first: most files of a workspace are not configs and are never parsed.
-    const candidates = detectors.filter((d) => d.syntaxes.includes(syntax) && (d.mayMatch?.(file) ?? true));
-    if (candidates.length === 0) continue;
-    if (syntax === 'yaml' && file.text.length > maxYamlChars) {
-      const message = `YAML file too large to read: ${file.text.length} characters (the scanner reads YAML files up to ${maxYamlChars})`;
-      findings.push({ path: file.path, kind: candidates[0].kind, fields: [], error: { message, line: 1, column: 1 } });
-      continue;
-    }
-    const parsed = parseScanFile(file, syntax);
-    let detector: Detector | undefined;
-    try {
-      detector = candidates.find((d) => d.matches(file, parsed));
-    } catch (e) {
-      // A detector's analysis refused the file (e.g. Python brackets nested past Python's limit).
-      if (!(e instanceof InputError)) throw e;
-      findings.push({ path: file.path, kind: candidates[0].kind, fields: [], error: errorOf(e) });
-      continue;
-    }
-    if (detector === undefined) continue;
-
-    // A parse failure, or a JSONC-only parse for a kind whose readers take strict JSON.
-    if (parsed.error !== null && (parsed.root === null || !detector.acceptsJsonc)) {
-      findings.push({ path: file.path, kind: detector.kind, fields: [], error: errorOf(parsed.error) });
-      continue;
-    }
-    for (const w of parsed.warnings) warnings.push({ path: file.path, ...w });
-    try {
-      const detection = detector.detect(file, parsed);
-      for (const w of detection.warnings) warnings.push({ path: file.path, ...w });
-      if (detection.error !== null) {
-        findings.push({ path: file.path, kind: detector.kind, fields: detection.fields, error: detection.error });
-      } else {
-        findings.push({ path: file.path, kind: detector.kind, fields: detection.fields });
-        detected.push({ path: file.path, kind: detector.kind, detection });
-      }
-    } catch (e) {
-      if (!(e instanceof InputError)) throw e;
-      findings.push({ path: file.path, kind: detector.kind, fields: [], error: errorOf(e) });
-    }
+  for (const scan of sorted) {
+    if (scan.finding !== null) findings.push(scan.finding);
+    if (scan.detected !== null) detected.push(scan.detected);
+    warnings.push(...scan.warnings);
   }
-
   const scannedPaths = new Set(sorted.map((f) => f.path));
   const wantsDefault = detected.some((d) => d.detection.accelerateDefaultConfig !== undefined);
   const answer = wantsDefault ? options.machineFiles?.accelerateDefaultConfig?.() : undefined;

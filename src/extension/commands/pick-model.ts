@@ -69,6 +69,8 @@ export async function pickModelCommand(arg: unknown, service: AdvisorService): P
   const choice = args.choice !== undefined ? args.choice : interactive ? await ask(entry, service) : undefined;
   if (choice === undefined) return undefined;
   await service.models.setChoice(entry.key, choice ?? undefined);
+  // The choice re-evaluates the jobs in yielding time slices: answer with the new evaluation.
+  await service.ready();
   const after = service.entry(entry.key);
   const outcome = after?.outcome;
   const message = outcome === undefined || outcome.kind === 'evaluated' ? null : outcome.message;

@@ -13,6 +13,7 @@ import { jobAnchor, recommendedText } from '../hints/analysis';
 import { fitLabel, hyperparameterText, recommendationReport, snippetTitle } from '../hints/report';
 import type { Log } from '../log';
 import { fileUri, toTextEdit } from '../providers/convert';
+import { DEFAULT_INLINE_MAX_CHARS } from '../scan-pool';
 import type { WorkspaceIndex } from '../workspace-index';
 import { isJobArgs, pickJob, type JobArgs } from './pick-job';
 
@@ -76,7 +77,15 @@ async function applySwitch(entry: JobEntry, rec: Recommendation, index: Workspac
   const anchor = jobAnchor(entry.job);
   const uri = fileUri(entry.folder, anchor.path);
   const doc = await vscode.workspace.openTextDocument(uri);
-  const fix = optimizerFix({ path: anchor.path, text: doc.getText(), job: entry.job, target: rec.optimizer, hyperparameters: rec.hyperparameters });
+  const request = { path: anchor.path, text: doc.getText(), job: entry.job, target: rec.optimizer, hyperparameters: rec.hyperparameters };
+  // A large file is parsed in the scan worker (README: Reliability).
+  const outcome = request.text.length <= DEFAULT_INLINE_MAX_CHARS ? { kind: 'fixed' as const, result: optimizerFix(request) } : await index.optimizerFix(request);
+  if (outcome.kind === 'cancelled') return false; // the extension is shutting down
+  if (outcome.kind === 'failed') {
+    void vscode.window.showWarningMessage(vscode.l10n.t('Optimizer Advisor cannot rewrite {0} for {1}: {2}', anchor.path, rec.optimizer, outcome.message));
+    return false;
+  }
+  const fix = outcome.result;
   if (!isFix(fix)) {
     void vscode.window.showWarningMessage(vscode.l10n.t('Optimizer Advisor cannot rewrite {0} for {1}: {2}', anchor.path, rec.optimizer, fix.unavailable));
     return false;

@@ -4,16 +4,18 @@
  * step); and silence a rule or a file through the settings. The same switches are offered as
  * refactorings on an optimizer line without a diagnostic. A job that needs a model config gets
  * "Pick a model config" (a config.json, a Hugging Face cache entry or a bundled preset). Nothing changes a file unless the user
- * picks an action.
+ * picks an action. A switch on a file over 64 KiB is computed in the scan worker (the fix parses the file; README:
+ * Reliability), so the editor stays responsive while VS Code asks for actions.
  */
 import * as vscode from 'vscode';
 import type { Recommendation } from '../../core/advisor/types';
 import type { JobEvaluation } from '../../core/evaluate';
-import { isFix, learningRateFix, optimizerFix } from '../../core/fixes';
+import { isFix, learningRateFix, optimizerFix, type FixResult, type OptimizerFixRequest } from '../../core/fixes';
 import type { AdvisorService, JobEntry } from '../advisor-service';
 import { PICK_MODEL_COMMAND } from '../commands/pick-model';
 import { formatRate, jobAnchor } from '../hints/analysis';
 import { isDiagnosticCode, type DiagnosticCode } from '../hints/rules';
+import { DEFAULT_INLINE_MAX_CHARS } from '../scan-pool';
 import type { WorkspaceIndex } from '../workspace-index';
 import { DIAGNOSTIC_SOURCE, fileUri, relativeTo, toRange, toTextEdit } from './convert';
 import { advisedLearningRate } from '../../core/own-hyperparameters';
@@ -52,8 +54,15 @@ export class AdvisorCodeActionProvider implements vscode.CodeActionProvider {
     return text === undefined || text === '' ? null : text;
   }
 
+  /** The fix, made here for a small file and in the scan worker for a large one; null when it could not be made. */
+  private async optimizerFix(request: OptimizerFixRequest): Promise<FixResult | null> {
+    if (request.text.length <= DEFAULT_INLINE_MAX_CHARS) return optimizerFix(request);
+    const outcome = await this.index.optimizerFix(request);
+    return outcome.kind === 'fixed' ? outcome.result : null;
+  }
+
   /** "Switch to X" actions for a job, editing the file that names its optimizer. */
-  switchActions(folder: vscode.WorkspaceFolder, entry: JobEntry, kind: vscode.CodeActionKind, diagnostic: vscode.Diagnostic | undefined): vscode.CodeAction[] {
+  async switchActions(folder: vscode.WorkspaceFolder, entry: JobEntry, kind: vscode.CodeActionKind, diagnostic: vscode.Diagnostic | undefined, token?: vscode.CancellationToken): Promise<vscode.CodeAction[]> {
     if (entry.outcome.kind !== 'evaluated') return [];
     const evaluation = entry.outcome.evaluation;
     const anchor = jobAnchor(entry.job);
@@ -63,8 +72,9 @@ export class AdvisorCodeActionProvider implements vscode.CodeActionProvider {
     const actions: vscode.CodeAction[] = [];
     for (const rec of switchCandidates(evaluation)) {
       if (actions.length >= SWITCH_CHOICES) break;
-      const fix = optimizerFix({ path: anchor.path, text, job: entry.job, target: rec.optimizer, hyperparameters: rec.hyperparameters });
-      if (!isFix(fix)) continue;
+      const fix = await this.optimizerFix({ path: anchor.path, text, job: entry.job, target: rec.optimizer, hyperparameters: rec.hyperparameters });
+      if (token?.isCancellationRequested) return [];
+      if (fix === null || !isFix(fix)) continue;
       const lr = rec.hyperparameters.lr === null ? vscode.l10n.t('relative step') : `lr ${formatRate(rec.hyperparameters.lr)}`;
       const action = new vscode.CodeAction(vscode.l10n.t('Switch to {0} ({1}) — ranked #{2} by Optimizer Advisor', fix.spelling, lr, rec.rank), kind);
       const edit = new vscode.WorkspaceEdit();
@@ -107,7 +117,7 @@ export class AdvisorCodeActionProvider implements vscode.CodeActionProvider {
     return [rule, file];
   }
 
-  provideCodeActions(document: vscode.TextDocument, range: vscode.Range | vscode.Selection, context: vscode.CodeActionContext): vscode.CodeAction[] {
+  async provideCodeActions(document: vscode.TextDocument, range: vscode.Range | vscode.Selection, context: vscode.CodeActionContext, token?: vscode.CancellationToken): Promise<vscode.CodeAction[]> {
     const folder = vscode.workspace.getWorkspaceFolder(document.uri);
     if (!folder) return [];
     const rel = relativeTo(folder, document.uri);
@@ -132,7 +142,7 @@ export class AdvisorCodeActionProvider implements vscode.CodeActionProvider {
           actions.push(pick);
         }
         if (code === 'does-not-fit' || code === 'unknown-optimizer' || code === 'lr-out-of-range') {
-          actions.push(...this.switchActions(folder, entry, vscode.CodeActionKind.QuickFix, diagnostic));
+          actions.push(...(await this.switchActions(folder, entry, vscode.CodeActionKind.QuickFix, diagnostic, token)));
           handledJobs.add(entry.key);
         }
       }
@@ -144,7 +154,7 @@ export class AdvisorCodeActionProvider implements vscode.CodeActionProvider {
         if (handledJobs.has(entry.key)) continue;
         const anchor = jobAnchor(entry.job);
         if (!anchor.written || anchor.path !== rel || !toRange(anchor.range).intersection(range)) continue;
-        actions.push(...this.switchActions(folder, entry, vscode.CodeActionKind.RefactorRewrite, undefined));
+        actions.push(...(await this.switchActions(folder, entry, vscode.CodeActionKind.RefactorRewrite, undefined, token)));
       }
     }
     return actions;
