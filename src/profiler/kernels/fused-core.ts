@@ -5,8 +5,11 @@
  * other tensor; otherwise nothing is written and the caller falls back to tfjs ops. Child side.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import type { OptimizerId } from '../../core/optimizers/types';
+import type { Hyperparameters, HyperValue } from '../../core/types';
+import type { NamedGradient, OptimizerOptions, ProfilerOptimizer } from '../optimizers/base';
 import { jsKernel } from './js-kernels';
-import { cpuValues, exclusivelyOwned, wasmKernels, wasmOffset, type KernelPath } from './storage';
+import { cpuValues, exclusivelyOwned, kernelPath, wasmKernels, wasmOffset, type KernelPath } from './storage';
 
 /** Counts of fused and fallback parameter updates, to report which path ran. */
 export interface FusedStats {
@@ -146,4 +149,84 @@ export function pair(h: Readonly<Record<string, unknown>>, key: string): [number
 export function countFused(stats: FusedStats, path: KernelPath): void {
   stats.fused++;
   stats.path = path;
+}
+
+/** What a fused update sees of its optimizer while updating one parameter. */
+export interface StepContext {
+  /** The parameter being updated (empty in prepare). */
+  readonly name: string;
+  /** The optimizer's resolved hyperparameters. */
+  readonly resolved: Readonly<Record<string, HyperValue>>;
+  /** Numbers the definition keeps between its prepare hook and the updates (LAMB's clip divisor). */
+  readonly shared: Record<string, number>;
+  /** The parameter's state tensor `state`, created with init() on first use (ProfilerOptimizer.slot). */
+  slot(state: string, init: () => tf.Tensor): tf.Variable;
+  hasSlot(state: string): boolean;
+}
+
+type OptimizerClass<B extends ProfilerOptimizer> = new (hyper: Hyperparameters, options: OptimizerOptions) => B;
+
+/** A fused optimizer: the parent class (tfjs ops) and the update that replaces its updateParameter. */
+export interface FusedDefinition<B extends ProfilerOptimizer> {
+  /** Serialisation name of the fused class. */
+  readonly className: string;
+  readonly base: OptimizerClass<B>;
+  /**
+   * One parameter's update in place (inside the parameter's tf.tidy): the path that ran, or null when
+   * the fast path does not apply and the parent's tfjs ops must run instead (nothing written).
+   */
+  step(ctx: StepContext, opt: B, p: tf.Variable, grad: tf.Tensor, step: number): KernelPath | null;
+  /** Before a step's updates, in place of the parent's prepareStep (which `parent` runs). */
+  prepare?(ctx: StepContext, opt: B, grads: readonly NamedGradient[], parent: () => void): void;
+}
+
+export type FusedOptimizer = ProfilerOptimizer & { readonly fusedStats: FusedStats };
+
+/** The parent's hooks, called on the fused instance (protected members, reached through the prototype). */
+interface ParentHooks {
+  updateParameter(name: string, p: tf.Variable, grad: tf.Tensor, step: number): void;
+  prepareStep(grads: readonly NamedGradient[]): void;
+}
+
+/**
+ * The fused class of a definition: the parent class (same hyperparameters, state tensors, names and
+ * shapes, so stateBytes() is unchanged) whose updateParameter runs the definition's step and counts
+ * it, and falls back to the parent's tfjs ops (counted too) when the step returns null. Registered for
+ * serialisation under def.className.
+ */
+export function fusedOptimizerClass<B extends ProfilerOptimizer>(def: FusedDefinition<B>): new (hyper: Hyperparameters, options: OptimizerOptions) => B & FusedOptimizer {
+  const parent = def.base.prototype as unknown as ParentHooks;
+  const Base = def.base as unknown as new (hyper: Hyperparameters, options: OptimizerOptions) => ProfilerOptimizer;
+  class Fused extends Base {
+    static className = def.className;
+    /** Set by the parent's constructor. */
+    declare readonly id: OptimizerId;
+    readonly fusedStats: FusedStats = { fused: 0, fallback: 0, path: kernelPath() };
+    private readonly shared: Record<string, number> = {};
+
+    private context(name: string): StepContext {
+      return {
+        name,
+        resolved: this.resolved,
+        shared: this.shared,
+        slot: (state, init) => this.slot(name, state, init),
+        hasSlot: (state) => this.hasSlot(name, state),
+      };
+    }
+
+    protected override prepareStep(grads: readonly NamedGradient[]): void {
+      const run = () => parent.prepareStep.call(this, grads);
+      if (def.prepare) def.prepare(this.context(''), this as unknown as B, grads, run);
+      else run();
+    }
+
+    protected override updateParameter(name: string, p: tf.Variable, grad: tf.Tensor, step: number): void {
+      const path = def.step(this.context(name), this as unknown as B, p, grad, step);
+      if (path) return countFused(this.fusedStats, path);
+      this.fusedStats.fallback++;
+      parent.updateParameter.call(this, name, p, grad, step);
+    }
+  }
+  tf.serialization.registerClass(Fused as unknown as tf.serialization.SerializableConstructor<tf.serialization.Serializable>);
+  return Fused as unknown as new (hyper: Hyperparameters, options: OptimizerOptions) => B & FusedOptimizer;
 }

@@ -16,13 +16,17 @@ export type Expr =
   | { readonly k: 'tmp'; readonly name: string }
   | { readonly k: 'const'; readonly value: number }
   | { readonly k: 'add' | 'sub' | 'mul' | 'div' | 'max'; readonly a: Expr; readonly b: Expr }
-  | { readonly k: 'sqrt' | 'sign'; readonly a: Expr };
+  | { readonly k: 'sqrt' | 'sign'; readonly a: Expr }
+  /** Block-wise kernels only: the old value of an 8-bit state, map[code] * absmax of the element's block. */
+  | { readonly k: 'dequant'; readonly state: string };
 
 export type Stmt =
   | { readonly k: 'let'; readonly name: string; readonly value: Expr }
   | { readonly k: 'store'; readonly array: string; readonly value: Expr }
   /** Adds value to the running sum `sum` (one of spec.sums); the kernel returns the sums. */
-  | { readonly k: 'acc'; readonly sum: string; readonly value: Expr };
+  | { readonly k: 'acc'; readonly sum: string; readonly value: Expr }
+  /** Block-wise kernels only: the new value of an 8-bit state, requantised once its block is done. */
+  | { readonly k: 'requant'; readonly state: string; readonly value: Expr };
 
 export interface KernelSpec {
   readonly name: string;
@@ -52,6 +56,8 @@ export const sqrt = (a: Expr): Expr => ({ k: 'sqrt', a });
 export const max = (a: Expr, b: Expr): Expr => ({ k: 'max', a, b });
 /** sign(x): 1, -1 or 0 (0 for NaN, where tfjs's Sign gives NaN). */
 export const sign = (a: Expr): Expr => ({ k: 'sign', a });
+export const dequant = (state: string): Expr => ({ k: 'dequant', state });
+const requant = (state: string, value: Expr): Stmt => ({ k: 'requant', state, value });
 const set = (name: string, value: Expr): Stmt => ({ k: 'let', name, value });
 const store = (array: string, value: Expr): Stmt => ({ k: 'store', array, value });
 const acc = (sum: string, value: Expr): Stmt => ({ k: 'acc', sum, value });
@@ -447,6 +453,52 @@ export function cameApplySpec(decay: boolean): KernelSpec {
     ],
   };
 }
+
+/**
+ * A kernel over block-wise 8-bit states (bitsandbytes' blockwise quantisation, README: Profiling on
+ * your machine): per block of blockSize elements, the body runs over the elements with `dequant(s)`
+ * reading each state's old value (map[code] * the block's absmax) and `requant(s, value)` giving its
+ * new one; then each state's new block absmax is max |value| (1 for a block of zeros), stored, and
+ * every value / absmax is requantised to the nearest code of the state's map, ties to the lower index
+ * (quant-table.ts gives that code from a table indexed by the top 16 bits of the float). Arguments:
+ * the float arrays, then per state its codes (one byte per element), absmax (one float per block),
+ * map (256 floats) and quantisation table (65536 int32), then a scratch area of blockSize floats
+ * per state, n, and the scalars.
+ */
+export interface BlockwiseKernelSpec {
+  readonly name: string;
+  readonly blockSize: number;
+  readonly arrays: readonly string[];
+  readonly states: readonly string[];
+  readonly scalars: readonly string[];
+  readonly body: readonly Stmt[];
+}
+
+/**
+ * bitsandbytes' 8-bit blockwise AdamW, as AdamW8bitOptimizer.update8bit (../optimizers/adamw-8bit.ts):
+ *   m <- dequant(m)*b1 + g*c1;  v <- dequant(v)*b2 + (g*g)*c2;  p <- p*decay;
+ *   p <- p - (m / (sqrt(v)/bc2sqrt + eps)) * stepSize;  requantise m (signed map) and v (unsigned map)
+ * (decay 1 without weight decay: p*1 is p bit for bit).
+ */
+export const ADAMW_8BIT_KERNEL: BlockwiseKernelSpec = {
+  name: 'adamw_8bit',
+  blockSize: 256,
+  arrays: ['p', 'g'],
+  states: ['m', 'v'],
+  scalars: ['decay', 'b1', 'c1', 'b2', 'c2', 'bc2sqrt', 'eps', 'stepSize'],
+  body: [
+    set('g', load('g')),
+    set('m', add(mul(dequant('m'), scalar('b1')), mul(tmp('g'), scalar('c1')))),
+    set('v', add(mul(dequant('v'), scalar('b2')), mul(mul(tmp('g'), tmp('g')), scalar('c2')))),
+    requant('m', tmp('m')),
+    requant('v', tmp('v')),
+    set('denom', add(div(sqrt(tmp('v')), scalar('bc2sqrt')), scalar('eps'))),
+    store('p', sub(mul(load('p'), scalar('decay')), mul(div(tmp('m'), tmp('denom')), scalar('stepSize')))),
+  ],
+};
+
+/** Every block-wise kernel the module exports. */
+export const BLOCKWISE_KERNELS: readonly BlockwiseKernelSpec[] = [ADAMW_8BIT_KERNEL];
 
 const BOOLS = [false, true] as const;
 const BRANCHES = ['low', 'high'] as const;
