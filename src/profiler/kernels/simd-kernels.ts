@@ -26,10 +26,17 @@ interface Layout {
   readonly fsums: Map<string, number>;
   readonly params: ValType[];
   readonly locals: ValType[];
-  /** Block-wise kernels: per 8-bit state its arguments and locals; the scratch argument; the block start. */
+  /**
+   * Block-wise kernels: per 8-bit state its arguments and locals; per iteration the element's code
+   * index (i / 4) and its scratch address (scratch + i - block start; each state's row at a constant
+   * offset); an i32x4 temporary for gathers.
+   */
   readonly states?: ReadonlyMap<string, StateLocals>;
-  readonly scratch?: number;
-  readonly blockStart?: number;
+  readonly ci?: number;
+  readonly si?: number;
+  readonly vaddr?: number;
+  readonly codeWord?: number;
+  readonly blockSize?: number;
 }
 
 interface StateLocals {
@@ -39,6 +46,8 @@ interface StateLocals {
   readonly absmax: number;
   readonly map: number;
   readonly table: number;
+  /** The map's address in every lane. */
+  readonly vmap: number;
   /** The block's old absmax (f32, splat), running max |new value| (f32, v128), new absmax (f32, splat). */
   readonly am: number;
   readonly amv: number;
@@ -105,10 +114,16 @@ function vectorExpr(l: Layout, e: Expr): number[] {
       return [...vectorExpr(l, e.a), ...op.f32x4Sqrt];
     case 'dequant': {
       // Four byte loads of codes, four loads from the map, gathered into one vector, times the block's absmax.
+      // The four codes in one i32 load; each byte, times 4, indexes the map (scalar address arithmetic).
       const st = stateOf(l, e.state);
-      const lane = (k: number) => [...codeAddress(l, st), ...op.i32Load8U(k), ...op.i32Const(2), ...op.i32Shl, ...op.localGet(st.map), ...op.i32Add, ...op.f32Load];
+      const w = l.codeWord!;
+      const lane = (k: number) => [
+        ...op.localGet(w), ...(k === 0 ? op.i32Const(2) : op.i32Const(8 * k - 2)), ...(k === 0 ? op.i32Shl : op.i32ShrU), ...op.i32Const(0x3fc), ...op.i32And,
+        ...op.localGet(st.map), ...op.i32Add, ...op.f32Load,
+      ];
       return [
-        ...lane(0), ...op.f32x4Splat, ...lane(1), ...op.f32x4ReplaceLane(1), ...lane(2), ...op.f32x4ReplaceLane(2), ...lane(3), ...op.f32x4ReplaceLane(3),
+        ...codeAddress(l, st), ...op.i32Load(), ...op.localSet(w),
+        ...lane(0), ...op.f32x4Splat, ...[1, 2, 3].flatMap((k) => [...lane(k), ...op.f32x4ReplaceLane(k)]),
         ...op.localGet(st.amv), ...op.f32x4Mul,
       ];
     }
@@ -160,27 +175,27 @@ function stateOf(l: Layout, name: string): StateLocals {
 
 /** Byte address of the current element's code (i counts float bytes: codes advance by i / 4). */
 function codeAddress(l: Layout, st: StateLocals): number[] {
-  return [...op.localGet(st.codes), ...op.localGet(l.i), ...op.i32Const(2), ...op.i32ShrU, ...op.i32Add];
+  return [...op.localGet(st.codes), ...op.localGet(l.ci!), ...op.i32Add];
 }
 
-/** Address of the current element's new value of state st in the scratch area. */
-function scratchAddress(l: Layout, st: StateLocals, blockSize: number): number[] {
-  return [...op.localGet(l.scratch!), ...op.i32Const(st.index * blockSize * 4), ...op.i32Add, ...op.localGet(l.i), ...op.i32Add, ...op.localGet(l.blockStart!), ...op.i32Sub];
+/** Offset of state st's row in the scratch area (added to the address si by the load or store). */
+function scratchOffset(l: Layout, st: StateLocals): number {
+  return st.index * l.blockSize! * 4;
 }
 
-function body(l: Layout, spec: { readonly body: readonly Stmt[]; readonly blockSize?: number }, vector: boolean): number[] {
+function body(l: Layout, spec: { readonly body: readonly Stmt[] }, vector: boolean): number[] {
   const out: number[] = [];
   for (const s of spec.body) {
     if (s.k === 'requant') {
       // The new value goes to the scratch area; its absolute value into the block's running max
       // (pmax / select keep the running max when the value is NaN, as `if (max < |x|) max = |x|`).
       const st = stateOf(l, s.state);
-      const addr = scratchAddress(l, st, spec.blockSize ?? 0);
+      const addr = op.localGet(l.si!);
       if (vector) {
-        out.push(...addr, ...vectorExpr(l, s.value), ...op.localTee(l.vscratch), ...op.v128Store);
+        out.push(...addr, ...vectorExpr(l, s.value), ...op.localTee(l.vscratch), ...op.v128StoreAt(scratchOffset(l, st)));
         out.push(...op.localGet(st.vmax), ...op.localGet(l.vscratch), ...op.f32x4Abs, ...op.f32x4Pmax, ...op.localSet(st.vmax));
       } else {
-        out.push(...addr, ...scalarExpr(l, s.value), ...op.localTee(l.fscratch), ...op.f32Store);
+        out.push(...addr, ...scalarExpr(l, s.value), ...op.localTee(l.fscratch), ...op.f32StoreAt(scratchOffset(l, st)));
         out.push(...maxInto(st.fmax, [...op.localGet(l.fscratch), ...op.f32Abs]));
       }
       continue;
@@ -269,6 +284,10 @@ export function compileBlockwise(spec: BlockwiseKernelSpec): FunctionDef {
   const nBytes = local('i32');
   const iBits = local('i32');
   const iEntry = local('i32');
+  const ci = local('i32');
+  const si = local('i32');
+  const sBase = local('i32');
+  const codeWord = local('i32');
   const splats = new Map(spec.scalars.map((s) => [s, local('v128')]));
   const tmps = temporaries(spec);
   const vtmps = new Map(tmps.map((t) => [t, local('v128')]));
@@ -283,21 +302,23 @@ export function compileBlockwise(spec: BlockwiseKernelSpec): FunctionDef {
     spec.states.map((name, index) => {
       const base = stateArgs[index]!;
       return [name, {
-        index, codes: base, absmax: base + 1, map: base + 2, table: base + 3,
+        index, codes: base, absmax: base + 1, map: base + 2, table: base + 3, vmap: local('v128'),
         am: local('f32'), amv: local('v128'), fmax: local('f32'), vmax: local('v128'), q: local('f32'), qv: local('v128'),
       }];
     }),
   );
   const l: Layout = {
     arrays, n, scalars, i, end4: blockEnd4, endN: blockEnd, splats, vtmps, ftmps, vscratch, fscratch,
-    vsums: new Map(), fsums: new Map(), params, locals, states, scratch, blockStart,
+    vsums: new Map(), fsums: new Map(), params, locals, states, ci, si, vaddr: vAddr, codeWord, blockSize: spec.blockSize,
   };
   const B = spec.blockSize;
+  /** Per iteration: ci = i / 4, si = scratch - block start + i. */
+  const iteration = [...op.localGet(i), ...op.i32Const(2), ...op.i32ShrU, ...op.localSet(ci), ...op.localGet(sBase), ...op.localGet(i), ...op.i32Add, ...op.localSet(si)];
   const st = [...states.values()];
   const absmaxAddress = (s: StateLocals) => [...op.localGet(s.absmax), ...op.localGet(blockIdx4), ...op.i32Add];
   const requantVector = (s: StateLocals) => [
     ...codeAddress(l, s),
-    ...scratchAddress(l, s, B), ...op.v128Load, ...op.localGet(s.qv), ...op.f32x4Div, ...op.localTee(vBits),
+    ...op.localGet(si), ...op.v128LoadAt(scratchOffset(l, s)), ...op.localGet(s.qv), ...op.f32x4Div, ...op.localTee(vBits),
     // table entry addresses: table + (bits >>> 16) * 4, gathered lane by lane
     ...op.i32Const(16), ...op.i32x4ShrU, ...op.i32Const(2), ...op.i32x4Shl, ...op.localGet(s.table), ...op.i32x4Splat, ...op.i32x4Add, ...op.localSet(vAddr),
     ...op.localGet(vAddr), ...op.i32x4ExtractLane(0), ...op.i32Load(), ...op.i32x4Splat,
@@ -308,12 +329,13 @@ export function compileBlockwise(spec: BlockwiseKernelSpec): FunctionDef {
     ...op.localGet(vBits), ...op.localGet(vBits), ...op.i32Const(31), ...op.i32x4ShrS, ...op.v128Xor, ...op.localGet(vLow16), ...op.v128And,
     ...op.localGet(vAddr), ...op.localGet(vLow16), ...op.v128And,
     ...op.i32x4GtS, ...op.i32x4Sub,
-    ...op.localTee(vCode), ...op.localGet(vCode), ...op.i16x8NarrowI32x4U, ...op.localTee(vCode), ...op.localGet(vCode), ...op.i8x16NarrowI16x8U,
+    // the low byte of each lane (codes are 0-255) into the low 4 bytes, stored as one i32
+    ...op.localTee(vCode), ...op.localGet(vCode), ...op.i8x16Shuffle([0, 4, 8, 12, 0, 4, 8, 12, 0, 4, 8, 12, 0, 4, 8, 12]),
     ...op.i32x4ExtractLane(0), ...op.i32Store(),
   ];
   const requantScalar = (s: StateLocals) => [
     ...codeAddress(l, s),
-    ...scratchAddress(l, s, B), ...op.f32Load, ...op.localGet(s.q), ...op.f32Div, ...op.i32ReinterpretF32, ...op.localTee(iBits),
+    ...op.localGet(si), ...op.f32LoadAt(scratchOffset(l, s)), ...op.localGet(s.q), ...op.f32Div, ...op.i32ReinterpretF32, ...op.localTee(iBits),
     ...op.i32Const(16), ...op.i32ShrU, ...op.i32Const(2), ...op.i32Shl, ...op.localGet(s.table), ...op.i32Add, ...op.i32Load(), ...op.localTee(iEntry),
     ...op.i32Const(16), ...op.i32ShrU,
     ...op.localGet(iBits), ...op.localGet(iBits), ...op.i32Const(31), ...op.i32ShrS, ...op.i32Xor, ...op.i32Const(0xffff), ...op.i32And,
@@ -326,19 +348,21 @@ export function compileBlockwise(spec: BlockwiseKernelSpec): FunctionDef {
     ...op.i32Const(0), ...op.localSet(blockStart), ...op.i32Const(0), ...op.localSet(blockIdx4),
   ];
   for (const s of spec.scalars) code.push(...op.localGet(lookup(scalars, s, 'scalar')), ...op.f32x4Splat, ...op.localSet(lookup(splats, s, 'scalar')));
+  for (const s of st) code.push(...op.localGet(s.map), ...op.i32x4Splat, ...op.localSet(s.vmap));
   const perBlock: number[] = [
     // blockEnd = min(blockStart + 4B, nBytes); blockEnd4 = blockStart + ((blockEnd - blockStart) & ~15)
     ...op.localGet(blockStart), ...op.i32Const(4 * B), ...op.i32Add, ...op.localTee(blockEnd), ...op.localGet(nBytes),
     ...op.localGet(blockEnd), ...op.localGet(nBytes), ...op.i32LtU, ...op.select, ...op.localSet(blockEnd),
     ...op.localGet(blockStart), ...op.localGet(blockEnd), ...op.localGet(blockStart), ...op.i32Sub, ...op.i32Const(-16), ...op.i32And, ...op.i32Add, ...op.localSet(blockEnd4),
+    ...op.localGet(scratch), ...op.localGet(blockStart), ...op.i32Sub, ...op.localSet(sBase),
   ];
   for (const s of st) {
     perBlock.push(...absmaxAddress(s), ...op.f32Load, ...op.localTee(s.am), ...op.f32x4Splat, ...op.localSet(s.amv));
     perBlock.push(...op.f32Const(0), ...op.localTee(s.fmax), ...op.f32x4Splat, ...op.localSet(s.vmax));
   }
   perBlock.push(...op.localGet(blockStart), ...op.localSet(i));
-  perBlock.push(...loop(l, blockEnd4, 16, body(l, spec, true)));
-  perBlock.push(...loop(l, blockEnd, 4, body(l, spec, false)));
+  perBlock.push(...loop(l, blockEnd4, 16, [...iteration, ...body(l, spec, true)]));
+  perBlock.push(...loop(l, blockEnd, 4, [...iteration, ...body(l, spec, false)]));
   for (const s of st) {
     for (let k = 0; k < 4; k++) perBlock.push(...maxInto(s.fmax, [...op.localGet(s.vmax), ...op.f32x4ExtractLane(k)]));
     // q = max == 0 ? 1 : max (a block of zeros keeps absmax 1)
@@ -347,8 +371,8 @@ export function compileBlockwise(spec: BlockwiseKernelSpec): FunctionDef {
     perBlock.push(...absmaxAddress(s), ...op.localGet(s.q), ...op.f32Store);
   }
   perBlock.push(...op.localGet(blockStart), ...op.localSet(i));
-  perBlock.push(...loop(l, blockEnd4, 16, st.flatMap(requantVector)));
-  perBlock.push(...loop(l, blockEnd, 4, st.flatMap(requantScalar)));
+  perBlock.push(...loop(l, blockEnd4, 16, [...iteration, ...st.flatMap(requantVector)]));
+  perBlock.push(...loop(l, blockEnd, 4, [...iteration, ...st.flatMap(requantScalar)]));
   perBlock.push(...op.localGet(blockEnd), ...op.localSet(blockStart), ...op.localGet(blockIdx4), ...op.i32Const(4), ...op.i32Add, ...op.localSet(blockIdx4));
   // The block loop (blockStart counts bytes of the float arrays).
   code.push(
