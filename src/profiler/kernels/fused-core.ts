@@ -9,6 +9,7 @@ import type { OptimizerId } from '../../core/optimizers/types';
 import type { Hyperparameters, HyperValue } from '../../core/types';
 import type { NamedGradient, OptimizerOptions, ProfilerOptimizer } from '../optimizers/base';
 import { jsKernel } from './js-kernels';
+import { KERNELS, multiRowName, ROWS_PER_CALL } from './kernel-spec';
 import { cpuValues, exclusivelyOwned, kernelPath, wasmKernels, wasmOffset, type KernelPath } from './storage';
 
 /** Counts of fused and fallback parameter updates, to report which path ran. */
@@ -37,22 +38,52 @@ export interface BoundTensors {
     rowScalar?: Float32Array,
     onSums?: (row: number, sums: number[]) => void,
   ): void;
-  /** Kernel `name` on one row at a time (as runRows), for passes that interleave two kernels per row. */
-  rowCaller(name: string, arrays: ReadonlyArray<readonly [number, number]>, cols: number, scalars: readonly number[], withRowScalar: boolean): (row: number, rowScalar?: number) => number[];
+  /**
+   * Kernel `name` on `rowsPerCall` consecutive rows per call (its multiRowSpec variant when more than
+   * one), for passes that interleave kernels per group of rows: (first row, the rows' own scalars) =>
+   * the rows' sums, row by row.
+   */
+  rowCaller(
+    name: string,
+    arrays: ReadonlyArray<readonly [number, number]>,
+    cols: number,
+    scalars: readonly number[],
+    withRowScalar: boolean,
+    rowsPerCall?: number,
+  ): (row: number, rowScalars?: ArrayLike<number>) => number[];
 }
 
-/** runRows through rowCaller. */
+const KERNEL_NAMES: ReadonlySet<string> = new Set(KERNELS.map((k) => k.name));
+
+/** Rows per call for row kernel `name` (ROWS_PER_CALL when it has a multi-row variant) over `rows` rows from `row`. */
+export function rowsPerCall(name: string, row: number, rows: number): number {
+  return row + ROWS_PER_CALL <= rows && KERNEL_NAMES.has(multiRowName(name)) ? ROWS_PER_CALL : 1;
+}
+
+/** runRows through rowCaller: groups of ROWS_PER_CALL rows where the kernel has a multi-row variant, then single rows. */
 function withRuns(b: Omit<BoundTensors, 'runRows'>): BoundTensors {
   return {
     ...b,
     runRows: (name, arrays, rows, cols, scalars, rowScalar, onSums) => {
-      const call = b.rowCaller(name, arrays, cols, scalars, rowScalar !== undefined);
-      for (let row = 0; row < rows; row++) {
-        const sums = call(row, rowScalar?.[row]);
-        if (onSums) onSums(row, sums);
+      const withRowScalar = rowScalar !== undefined;
+      const one = b.rowCaller(name, arrays, cols, scalars, withRowScalar);
+      const many = rowsPerCall(name, 0, ROWS_PER_CALL) > 1 ? b.rowCaller(name, arrays, cols, scalars, withRowScalar, ROWS_PER_CALL) : null;
+      for (let row = 0; row < rows; ) {
+        const k = many ? rowsPerCall(name, row, rows) : 1;
+        const sums = (k > 1 ? many! : one)(row, rowScalar?.subarray(row, row + k));
+        if (onSums) {
+          const per = sums.length / k;
+          for (let r = 0; r < k; r++) onSums(row + r, sums.slice(r * per, (r + 1) * per));
+        }
+        row += k;
       }
     },
   };
+}
+
+/** The arrays of a call on `k` rows: a column vector (stride 0) once, a matrix once per row. */
+function expandRows(arrays: ReadonlyArray<readonly [number, number]>, k: number): Array<{ readonly t: number; readonly stride: number; readonly r: number }> {
+  return arrays.flatMap(([t, stride]) => (stride === 0 ? [{ t, stride, r: 0 }] : Array.from({ length: k }, (_, r) => ({ t, stride, r }))));
 }
 
 function sumsOf(result: unknown): number[] {
@@ -81,17 +112,18 @@ export function bindTensors(tensors: readonly tf.Tensor[], written: readonly tf.
     return withRuns({
       path: 'wasm-simd',
       run: (name, arrays, n, scalars) => sumsOf(kernel(name)(...arrays.map(([t, off]) => base[t]! + 4 * off), n, ...scalars)),
-      rowCaller: (name, arrays, cols, scalars, withRowScalar) => {
-        // One argument list reused for every row (a call per row of a few thousand elements: the
-        // per-call cost must stay far below the row's memory time).
-        const k = kernel(name);
-        const na = arrays.length;
-        const args: number[] = [...arrays.map(([t]) => base[t]!), cols, ...(withRowScalar ? [0] : []), ...scalars];
-        const strides = arrays.map(([, stride]) => 4 * stride);
-        const starts = arrays.map(([t]) => base[t]!);
-        return (row, rowScalar = 0) => {
+      rowCaller: (name, arrays, cols, scalars, withRowScalar, rows = 1) => {
+        // One argument list reused for every call (a call per row of a few thousand elements: the
+        // per-call cost must stay far below the rows' memory time).
+        const k = kernel(rows === 1 ? name : multiRowName(name, rows));
+        const slots = expandRows(arrays, rows);
+        const na = slots.length;
+        const args: number[] = [...slots.map(({ t }) => base[t]!), cols, ...(withRowScalar ? new Array<number>(rows).fill(0) : []), ...scalars];
+        const strides = slots.map(({ stride }) => 4 * stride);
+        const starts = slots.map(({ t, stride, r }) => base[t]! + 4 * stride * r);
+        return (row, rowScalars) => {
           for (let a = 0; a < na; a++) args[a] = starts[a]! + strides[a]! * row;
-          if (withRowScalar) args[na + 1] = rowScalar;
+          if (withRowScalar) for (let r = 0; r < rows; r++) args[na + 1 + r] = rowScalars![r]!;
           return sumsOf(k(...args));
         };
       },
@@ -104,9 +136,15 @@ export function bindTensors(tensors: readonly tf.Tensor[], written: readonly tf.
   return withRuns({
     path: 'js-loop',
     run: (name, arrays, n, scalars) => jsKernel(name)(arrays.map(([t, off]) => view(t, off, n)), n, scalars),
-    rowCaller: (name, arrays, cols, scalars, withRowScalar) => {
-      const k = jsKernel(name);
-      return (row, rowScalar = 0) => k(arrays.map(([t, stride]) => view(t, stride * row, cols)), cols, withRowScalar ? [rowScalar, ...scalars] : scalars);
+    rowCaller: (name, arrays, cols, scalars, withRowScalar, rows = 1) => {
+      const k = jsKernel(rows === 1 ? name : multiRowName(name, rows));
+      const slots = expandRows(arrays, rows);
+      return (row, rowScalars) =>
+        k(
+          slots.map(({ t, stride, r }) => view(t, stride * (row + r), cols)),
+          cols,
+          withRowScalar ? [...Array.from({ length: rows }, (_, r) => rowScalars![r]!), ...scalars] : scalars,
+        );
     },
   });
 }

@@ -16,8 +16,8 @@ import { adamMiniBlock, AdamMiniOptimizer, NO_DECAY_NAMES } from '../optimizers/
 import { CameOptimizer } from '../optimizers/came';
 import { LambOptimizer } from '../optimizers/lamb';
 import { NovoGradOptimizer } from '../optimizers/novograd';
-import { bindTensors, num, pair, runKernel, type FusedDefinition } from './fused-core';
-import { lambName, type LambVariant } from './kernel-spec';
+import { bindTensors, num, pair, rowsPerCall, runKernel, type BoundTensors, type FusedDefinition } from './fused-core';
+import { lambName, ROWS_PER_CALL, type LambVariant } from './kernel-spec';
 
 const F = Math.fround;
 
@@ -168,12 +168,28 @@ export const FUSED_ADAM_MINI: FusedDefinition<AdamMiniOptimizer> = {
   },
 };
 
-/** The row kernels of one factored statistics pass. */
+/** The row kernels of one factored statistics pass, on groups of rows. */
 interface FactoredPass {
-  /** Runs the statistics kernel on row i (adding g^2 + eps1 into the column sums); returns the row's sum. */
-  stats(i: number): number;
-  /** Adds row i's g^2 * inv into the column weights (inv = 1 / the row's new moment). */
-  weigh?(i: number, inv: number): void;
+  /** Rows per call from row i (the statistics kernel's multi-row variant, or 1). */
+  rowsPerCall(i: number): number;
+  /** Runs the statistics kernel on rows i..i+k-1 (adding g^2 + eps1 into the column sums); returns their sums. */
+  stats(i: number, k: number): number[];
+  /** Adds rows i.. g^2 * inv[r] into the column weights (inv = 1 / each row's new moment). */
+  weigh?(i: number, inv: readonly number[]): void;
+}
+
+/** A row kernel's callers for one row and for groups (rowCaller), picked by the number of rows. */
+function rowCallers(
+  bound: BoundTensors,
+  name: string,
+  arrays: ReadonlyArray<readonly [number, number]>,
+  cols: number,
+  scalars: readonly number[],
+  withRowScalar: boolean,
+): (row: number, k: number, rowScalars?: ArrayLike<number>) => number[] {
+  const one = bound.rowCaller(name, arrays, cols, scalars, withRowScalar);
+  const many = bound.rowCaller(name, arrays, cols, scalars, withRowScalar, ROWS_PER_CALL);
+  return (row, k, rowScalars) => (k === 1 ? one : many)(row, rowScalars);
 }
 
 /**
@@ -198,10 +214,17 @@ function factoredMoment(
   const oldCol = colState.dataSync();
   const row = new Float32Array(rows);
   let rowTotal = 0;
-  for (let i = 0; i < rows; i++) {
-    row[i] = ema(oldRow[i]!, beta, F(F(pass.stats(i)) / cols));
-    rowTotal += row[i]!;
-    pass.weigh?.(i, 1 / row[i]!);
+  for (let i = 0; i < rows; ) {
+    const k = pass.rowsPerCall(i);
+    const sums = pass.stats(i, k);
+    const inv: number[] = [];
+    for (let r = 0; r < k; r++) {
+      row[i + r] = ema(oldRow[i + r]!, beta, F(F(sums[r]!) / cols));
+      rowTotal += row[i + r]!;
+      inv.push(1 / row[i + r]!);
+    }
+    pass.weigh?.(i, inv);
+    i += k;
   }
   const colValues = colSums.dataSync();
   const col = new Float32Array(cols);
@@ -242,15 +265,21 @@ export const FUSED_ADAFACTOR: FusedDefinition<AdafactorOptimizer> = {
     const factors = factoredMoment(rows, cols, beta2t, rowState, colState, (colSums, weights) => {
       const bound = bindTensors([p, grad, colSums, weights], [colSums, weights]);
       if (!bound) return null;
-      const stats = bound.rowCaller('factored_stats_p', [[0, cols], [1, cols], [2, 0]], cols, [eps1], false);
-      const weigh = bound.rowCaller('factored_weighted', [[1, cols], [3, 0]], cols, [], true);
+      const stats = rowCallers(bound, 'factored_stats_p', [[0, cols], [1, cols], [2, 0]], cols, [eps1], false);
+      const weigh = rowCallers(bound, 'factored_weighted', [[1, cols], [3, 0]], cols, [], true);
       return {
-        stats: (i) => {
-          const [rowSum, rowPp] = stats(i);
-          pp += rowPp!;
-          return rowSum!;
+        rowsPerCall: (i) => rowsPerCall('factored_stats_p', i, rows),
+        stats: (i, k) => {
+          // Row by row: [row sum, sum of p^2] of each.
+          const sums = stats(i, k);
+          const rowSums: number[] = [];
+          for (let r = 0; r < k; r++) {
+            rowSums.push(sums[2 * r]!);
+            pp += sums[2 * r + 1]!;
+          }
+          return rowSums;
         },
-        weigh: (i, inv) => void weigh(i, inv),
+        weigh: (i, inv) => void weigh(i, inv.length, inv),
       };
     });
     if (!factors) return null;
@@ -291,9 +320,9 @@ export const FUSED_CAME: FusedDefinition<CameOptimizer> = {
     const factors = factoredMoment(rows, cols, b2, rowState, colState, (colSums, weights) => {
       const bound = bindTensors([grad, colSums, weights], [colSums, weights]);
       if (!bound) return null;
-      const stats = bound.rowCaller('factored_stats', [[0, cols], [1, 0]], cols, [eps1], false);
-      const weigh = bound.rowCaller('factored_weighted', [[0, cols], [2, 0]], cols, [], true);
-      return { stats: (i) => stats(i)[0]!, weigh: (i, inv) => void weigh(i, inv) };
+      const stats = rowCallers(bound, 'factored_stats', [[0, cols], [1, 0]], cols, [eps1], false);
+      const weigh = rowCallers(bound, 'factored_weighted', [[0, cols], [2, 0]], cols, [], true);
+      return { rowsPerCall: (i) => rowsPerCall('factored_stats', i, rows), stats: (i, k) => stats(i, k), weigh: (i, inv) => void weigh(i, inv.length, inv) };
     });
     if (!factors) return null;
     const uu = factors.updateSumSq;
@@ -302,8 +331,8 @@ export const FUSED_CAME: FusedDefinition<CameOptimizer> = {
     const res = factoredMoment(rows, cols, b3, resRow, resCol, (colSums) => {
       const bound = bindTensors([grad, factors.c, m, colSums], [m, colSums]);
       if (!bound) return null;
-      const moment = bound.rowCaller('came_moment', [[0, cols], [1, 0], [2, cols], [3, 0]], cols, [clip, b1, 1 - b1, eps2], true);
-      return { stats: (i) => moment(i, factors.r[i])[0]! };
+      const moment = rowCallers(bound, 'came_moment', [[0, cols], [1, 0], [2, cols], [3, 0]], cols, [clip, b1, 1 - b1, eps2], true);
+      return { rowsPerCall: (i) => rowsPerCall('came_moment', i, rows), stats: (i, k) => moment(i, k, factors.r.subarray(i, i + k)) };
     });
     if (!res) throw new Error('fused CAME: the tensors it bound before are no longer bound');
     const apply = bindTensors([p, m, res.c], [p]);

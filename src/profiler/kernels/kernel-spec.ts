@@ -500,6 +500,68 @@ export const ADAMW_8BIT_KERNEL: BlockwiseKernelSpec = {
 /** Every block-wise kernel the module exports. */
 export const BLOCKWISE_KERNELS: readonly BlockwiseKernelSpec[] = [ADAMW_8BIT_KERNEL];
 
+/** Rows per call of the multi-row variants (multiRowSpec). */
+export const ROWS_PER_CALL = 4;
+
+/** Name of the multi-row variant of a row kernel. */
+export function multiRowName(name: string, rows: number = ROWS_PER_CALL): string {
+  return `${name}_x${rows}`;
+}
+
+/**
+ * A row kernel (run once per row, BoundTensors.runRows) as one kernel over `rows` consecutive rows:
+ * every array with a row stride, every temporary and sum, and the row's own scalar (the first scalar,
+ * withRowScalar) appear once per row (suffix _r); the column vectors `columns` appear once, so one
+ * iteration reads a column vector's 4 lanes once for all the rows (the matrix's rows stream from memory
+ * while a column vector of a wide matrix no longer fits in L1). Row r's statements are row r's of the
+ * one-row kernel, in row order, so every value, including a column vector accumulated row by row, is the
+ * same float32 as `rows` calls of the one-row kernel. Sums come row by row: row 0's sums, then row 1's...
+ */
+export function multiRowSpec(spec: KernelSpec, columns: readonly string[], withRowScalar: boolean, rows: number = ROWS_PER_CALL): KernelSpec {
+  const column = new Set(columns);
+  const rowScalar = withRowScalar ? spec.scalars[0] : undefined;
+  const at = (name: string, r: number) => `${name}_${r}`;
+  const expr = (e: Expr, r: number): Expr => {
+    switch (e.k) {
+      case 'load':
+        return column.has(e.array) ? e : load(at(e.array, r));
+      case 'scalar':
+        return e.name === rowScalar ? scalar(at(e.name, r)) : e;
+      case 'tmp':
+        return tmp(at(e.name, r));
+      case 'const':
+      case 'dequant':
+        return e;
+      case 'sqrt':
+      case 'sign':
+        return { k: e.k, a: expr(e.a, r) };
+      default:
+        return { k: e.k, a: expr(e.a, r), b: expr(e.b, r) };
+    }
+  };
+  const stmt = (st: Stmt, r: number): Stmt => {
+    switch (st.k) {
+      case 'let':
+        return set(at(st.name, r), expr(st.value, r));
+      case 'store':
+        return store(column.has(st.array) ? st.array : at(st.array, r), expr(st.value, r));
+      case 'acc':
+        return acc(at(st.sum, r), expr(st.value, r));
+      case 'requant':
+        throw new Error(`${spec.name}: requant has no multi-row form`);
+    }
+  };
+  const range = Array.from({ length: rows }, (_, r) => r);
+  const expand = (names: readonly string[], perRow: (n: string) => boolean) => names.flatMap((n) => (perRow(n) ? range.map((r) => at(n, r)) : [n]));
+  return {
+    name: multiRowName(spec.name, rows),
+    arrays: expand(spec.arrays, (a) => !column.has(a)),
+    scalars: expand(spec.scalars, (s) => s === rowScalar),
+    body: range.flatMap((r) => spec.body.map((st) => stmt(st, r))),
+    ...(spec.sums ? { sums: range.flatMap((r) => spec.sums!.map((x) => at(x, r))) } : {}),
+  };
+}
+
 const BOOLS = [false, true] as const;
 const BRANCHES = ['low', 'high'] as const;
 
@@ -519,4 +581,10 @@ export const KERNELS: readonly KernelSpec[] = [
   ...BOOLS.map(adafactorApplySpec),
   CAME_MOMENT_KERNEL,
   ...BOOLS.map(cameApplySpec),
+  // The factored optimizers' row kernels over ROWS_PER_CALL rows (column vectors read once per iteration).
+  ...BOOLS.map((param) => multiRowSpec(factoredStatsSpec(param), ['col'], false)),
+  multiRowSpec(FACTORED_WEIGHTED_KERNEL, ['w'], true),
+  ...BOOLS.map((decay) => multiRowSpec(adafactorApplySpec(decay), ['c'], true)),
+  multiRowSpec(CAME_MOMENT_KERNEL, ['c', 'rescol'], true),
+  ...BOOLS.map((decay) => multiRowSpec(cameApplySpec(decay), ['rc'], true)),
 ];
