@@ -117,14 +117,16 @@ function vectorExpr(l: Layout, e: Expr): number[] {
       // The four codes in one i32 load; each byte, times 4, indexes the map (scalar address arithmetic).
       const st = stateOf(l, e.state);
       const w = l.codeWord!;
-      const lane = (k: number) => [
+      const va = l.vaddr!;
+      const address = (k: number) => [
         ...op.localGet(w), ...(k === 0 ? op.i32Const(2) : op.i32Const(8 * k - 2)), ...(k === 0 ? op.i32Shl : op.i32ShrU), ...op.i32Const(0x3fc), ...op.i32And,
-        ...op.localGet(st.map), ...op.i32Add, ...op.f32Load,
+        ...op.localGet(st.map), ...op.i32Add,
       ];
       return [
         ...codeAddress(l, st), ...op.i32Load(), ...op.localSet(w),
-        ...lane(0), ...op.f32x4Splat, ...[1, 2, 3].flatMap((k) => [...lane(k), ...op.f32x4ReplaceLane(k)]),
-        ...op.localGet(st.amv), ...op.f32x4Mul,
+        ...address(0), ...op.v128Load32Zero, ...op.localSet(va),
+        ...[1, 2, 3].flatMap((k) => [...address(k), ...op.localGet(va), ...op.v128Load32Lane(k), ...op.localSet(va)]),
+        ...op.localGet(va), ...op.localGet(st.amv), ...op.f32x4Mul,
       ];
     }
     case 'sign': {
@@ -321,9 +323,9 @@ export function compileBlockwise(spec: BlockwiseKernelSpec): FunctionDef {
     ...op.localGet(si), ...op.v128LoadAt(scratchOffset(l, s)), ...op.localGet(s.qv), ...op.f32x4Div, ...op.localTee(vBits),
     // table entry addresses: table + (bits >>> 16) * 4, gathered lane by lane
     ...op.i32Const(16), ...op.i32x4ShrU, ...op.i32Const(2), ...op.i32x4Shl, ...op.localGet(s.table), ...op.i32x4Splat, ...op.i32x4Add, ...op.localSet(vAddr),
-    ...op.localGet(vAddr), ...op.i32x4ExtractLane(0), ...op.i32Load(), ...op.i32x4Splat,
-    ...[1, 2, 3].flatMap((k) => [...op.localGet(vAddr), ...op.i32x4ExtractLane(k), ...op.i32Load(), ...op.i32x4ReplaceLane(k)]),
-    ...op.localTee(vAddr),
+    ...op.localGet(vAddr), ...op.i32x4ExtractLane(0), ...op.v128Load32Zero, ...op.localSet(vCode),
+    ...[1, 2, 3].flatMap((k) => [...op.localGet(vAddr), ...op.i32x4ExtractLane(k), ...op.localGet(vCode), ...op.v128Load32Lane(k), ...op.localSet(vCode)]),
+    ...op.localGet(vCode), ...op.localTee(vAddr),
     // code = (entry >>> 16) - (key > entry & 0xffff ? -1 : 0), key = (bits ^ (bits >> 31)) & 0xffff
     ...op.i32Const(16), ...op.i32x4ShrU,
     ...op.localGet(vBits), ...op.localGet(vBits), ...op.i32Const(31), ...op.i32x4ShrS, ...op.v128Xor, ...op.localGet(vLow16), ...op.v128And,

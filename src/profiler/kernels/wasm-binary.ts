@@ -102,6 +102,8 @@ export const op = {
   v128StoreAt: (offset: number) => [0xfd, ...uleb(0x0b), 0x00, ...uleb(offset)],
   /** Loads 4 bytes into lane 0 of i32x4, the other lanes zero. */
   v128Load32Zero: [0xfd, ...uleb(0x5c), 0x00, 0x00],
+  /** Loads 4 bytes into one lane of a vector: (address, v128) -> v128. */
+  v128Load32Lane: (lane: number) => [0xfd, ...uleb(0x56), 0x00, 0x00, lane],
   i16x8ExtendLowI8x16U: [0xfd, ...uleb(0x89)],
   i32x4ExtendLowI16x8U: [0xfd, ...uleb(0xa9)],
   i32x4Splat: [0xfd, ...uleb(0x11)],
