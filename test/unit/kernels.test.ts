@@ -11,7 +11,9 @@ import type { Hyperparameters } from '../../src/core/types';
 import { matrixShape, measureCopyBandwidth, measureOptimizerBandwidth } from '../../src/profiler/kernels/bandwidth';
 import { createFusedOptimizer, FUSED_OPTIMIZERS, type FusedStats } from '../../src/profiler/kernels/fused-optimizers';
 import { jsBlockKernel, jsKernel, kernelSource } from '../../src/profiler/kernels/js-kernels';
-import { ADAMW_KERNEL, BLOCKWISE_KERNELS, KERNELS, LION_KERNEL, SGD_MOMENTUM_KERNEL } from '../../src/profiler/kernels/kernel-spec';
+import {
+  ADAMW_KERNEL, adafactorApplySpec, BLOCKWISE_KERNELS, CAME_MOMENT_KERNEL, factoredStatsSpec, KERNELS, LION_KERNEL, multiRowSpec, SGD_MOMENTUM_KERNEL, type KernelSpec,
+} from '../../src/profiler/kernels/kernel-spec';
 import { quantize, quantTable, thresholds } from '../../src/profiler/kernels/quant-table';
 import { instantiateKernels, kernelModuleBytes, simdSupported } from '../../src/profiler/kernels/simd-kernels';
 import { kernelPath } from '../../src/profiler/kernels/storage';
@@ -168,6 +170,35 @@ describe('SIMD and JavaScript kernels compute the update formulas in float32', (
     assert.deepEqual(read(ox!), expectMax);
     assert.deepEqual(read(op!), expectP);
     assert.ok(expectMax.some((x, i) => x !== expectV[i]) && expectMax.some((x, i) => x === expectV[i]), 'both sides of the maximum occur');
+  });
+
+  test('multi-row kernels: one call over 4 rows stores the same float32 values and sums as 4 one-row calls', () => {
+    const rng = new Prng(19);
+    const cols = 9; // two SIMD iterations and a tail
+    const cases: Array<{ one: KernelSpec; columns: string[]; rowScalar: boolean }> = [
+      { one: factoredStatsSpec(true), columns: ['col'], rowScalar: false },
+      { one: adafactorApplySpec(true), columns: ['c'], rowScalar: true },
+      { one: CAME_MOMENT_KERNEL, columns: ['c', 'rescol'], rowScalar: true },
+    ];
+    for (const { one, columns, rowScalar } of cases) {
+      const many = multiRowSpec(one, columns, rowScalar);
+      const column = new Set(columns);
+      // Matrices of 4 rows, column vectors of one.
+      const data = one.arrays.map((a) => values(rng, column.has(a) ? cols : 4 * cols, 0.05, 1));
+      const scalars = one.scalars.map(() => F(rng.uniform(1, 0.05, 1)[0]!));
+      const rowScalars = rowScalar ? values(rng, 4, 0.5, 2) : null;
+      const byRow = data.map((a) => a.slice());
+      const rowSums: number[] = [];
+      for (let r = 0; r < 4; r++) {
+        const arrays = one.arrays.map((a, i) => (column.has(a) ? byRow[i]! : byRow[i]!.subarray(r * cols, (r + 1) * cols)));
+        rowSums.push(...jsKernel(one.name)(arrays, cols, rowScalars ? [rowScalars[r]!, ...scalars.slice(1)] : scalars));
+      }
+      const together = data.map((a) => a.slice());
+      const arrays = one.arrays.flatMap((a, i) => (column.has(a) ? [together[i]!] : [0, 1, 2, 3].map((r) => together[i]!.subarray(r * cols, (r + 1) * cols))));
+      const sums = jsKernel(many.name)(arrays, cols, rowScalars ? [...rowScalars, ...scalars.slice(1)] : scalars);
+      assert.deepEqual(together, byRow, `${many.name}: arrays`);
+      assert.deepEqual(sums, rowSums, `${many.name}: sums`);
+    }
   });
 
   test('the JavaScript loop is generated from the same spec (every store of the spec appears)', () => {
@@ -440,6 +471,7 @@ for (const backend of ['wasm', 'cpu'] as const) {
         const b = runCase(fused, rc, `fused${runCounter}`);
         const stats = (fused as unknown as { fusedStats: FusedStats }).fusedStats;
         assert.ok(stats.fused > 0, `${c.id}: the kernel ran (${JSON.stringify(stats)})`);
+        assert.equal(stats.path, backend === 'wasm' ? 'wasm-simd' : 'js-loop', `${c.id}: the backend's fused path ran`);
         assert.deepEqual(b.trajectory, a.trajectory, `${c.id}: fused and tfjs-op parameters differ`);
         // Same state tensors, bit for bit (8-bit codes included).
         const sa = plain.stateTensors();

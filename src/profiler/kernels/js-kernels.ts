@@ -2,7 +2,8 @@
  * The kernel specs (kernel-spec.ts) as JavaScript loops for the cpu backend, whose tensors are
  * Float32Arrays in the JavaScript heap. Each operation is rounded to float32 (Math.fround), as the
  * cpu backend rounds each op's result when it stores it, so the fused loop gives the same numbers as
- * the tfjs ops. The loop is generated once per kernel from the spec (no per-element interpretation).
+ * the tfjs ops. The loop is generated once per kernel from the spec (no per-element interpretation);
+ * block-wise kernels (8-bit states) likewise, with the same table-driven requantisation as WebAssembly.
  */
 import { BLOCKWISE_KERNELS, KERNELS, type BlockwiseKernelSpec, type Expr, type KernelSpec, type Stmt } from './kernel-spec';
 

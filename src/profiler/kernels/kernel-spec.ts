@@ -7,7 +7,9 @@
  * numbers as the unfused one. A spec may also return sums over its elements (norms, means for the
  * updates with reductions); those are added in another order than tfjs's reductions. Kernels of a
  * matrix's rows (Adafactor, CAME, Adam-mini's heads) are ordinary specs run once per row, with
- * column vectors as arrays that do not advance and the row's own scalar first. Pure.
+ * column vectors as arrays that do not advance and the row's own scalar first (multiRowSpec makes the
+ * same kernel over 4 rows per call). Block-wise kernels (BlockwiseKernelSpec: 8-bit AdamW) add
+ * dequantise and requantise steps over bitsandbytes' 8-bit block-wise states. Pure.
  */
 
 export type Expr =

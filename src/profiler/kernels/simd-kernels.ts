@@ -1,7 +1,8 @@
 /**
  * Compiles the kernel specs (kernel-spec.ts) to one WebAssembly module with 128-bit SIMD: each kernel
  * walks its arrays 4 floats at a time (f32x4) and finishes the last n mod 4 elements with scalar f32
- * code, all in one pass over memory. The module imports the memory it works on, so that it runs
+ * code, all in one pass over memory (block-wise kernels: the same per block of 256, then the block's
+ * requantisation, see compileBlockwise). The module imports the memory it works on, so that it runs
  * directly on the tfjs wasm backend's heap (tensors are byte offsets into it); `copy` is memory.copy,
  * used to measure copy bandwidth in the same heap. Pure apart from WebAssembly instantiation.
  */
@@ -258,8 +259,9 @@ export function compileKernel(spec: KernelSpec): FunctionDef {
  * scalar tail) with the new state values kept in the scratch area and their running max |value|; then
  * per state the block's absmax (lanes and tail combined, 1 when 0) stored; then every value / absmax
  * requantised through the state's table (kernel-spec.ts, quant-table.ts): SIMD computes the table
- * indices, gathers the four entries by scalar loads and compares the keys; codes are narrowed to bytes
- * and stored 4 at a time.
+ * indices, gathers the four entries lane by lane (v128.load32_lane) and compares the keys; one shuffle
+ * packs the four codes into 4 bytes, stored at once. The dequantising gathers read the four codes in
+ * one i32 load and address the map with scalar arithmetic.
  */
 export function compileBlockwise(spec: BlockwiseKernelSpec): FunctionDef {
   const params: ValType[] = [...spec.arrays.map((): ValType => 'i32'), ...spec.states.flatMap((): ValType[] => ['i32', 'i32', 'i32', 'i32']), 'i32', 'i32', ...spec.scalars.map((): ValType => 'f32')];
