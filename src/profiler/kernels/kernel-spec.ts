@@ -523,10 +523,14 @@ export function multiRowSpec(spec: KernelSpec, columns: readonly string[], withR
   const column = new Set(columns);
   const rowScalar = withRowScalar ? spec.scalars[0] : undefined;
   const at = (name: string, r: number) => `${name}_${r}`;
+  // A column vector is loaded once per iteration into a temporary; each row's store to it becomes a new
+  // temporary that later rows read, and the last is stored once (no store-to-load round trip per row).
+  const current = new Map(columns.map((c) => [c, tmp(`${c}_in`)]));
+  const stored = new Set<string>();
   const expr = (e: Expr, r: number): Expr => {
     switch (e.k) {
       case 'load':
-        return column.has(e.array) ? e : load(at(e.array, r));
+        return column.has(e.array) ? current.get(e.array)! : load(at(e.array, r));
       case 'scalar':
         return e.name === rowScalar ? scalar(at(e.name, r)) : e;
       case 'tmp':
@@ -545,8 +549,14 @@ export function multiRowSpec(spec: KernelSpec, columns: readonly string[], withR
     switch (st.k) {
       case 'let':
         return set(at(st.name, r), expr(st.value, r));
-      case 'store':
-        return store(column.has(st.array) ? st.array : at(st.array, r), expr(st.value, r));
+      case 'store': {
+        if (!column.has(st.array)) return store(at(st.array, r), expr(st.value, r));
+        const value = expr(st.value, r);
+        const name = `${st.array}_out${r}`;
+        current.set(st.array, tmp(name));
+        stored.add(st.array);
+        return set(name, value);
+      }
       case 'acc':
         return acc(at(st.sum, r), expr(st.value, r));
       case 'requant':
@@ -559,7 +569,11 @@ export function multiRowSpec(spec: KernelSpec, columns: readonly string[], withR
     name: multiRowName(spec.name, rows),
     arrays: expand(spec.arrays, (a) => !column.has(a)),
     scalars: expand(spec.scalars, (s) => s === rowScalar),
-    body: range.flatMap((r) => spec.body.map((st) => stmt(st, r))),
+    body: [
+      ...columns.map((c) => set(`${c}_in`, load(c))),
+      ...range.flatMap((r) => spec.body.map((st) => stmt(st, r))),
+      ...columns.filter((c) => stored.has(c)).map((c) => store(c, current.get(c)!)),
+    ],
     ...(spec.sums ? { sums: range.flatMap((r) => spec.sums!.map((x) => at(x, r))) } : {}),
   };
 }
