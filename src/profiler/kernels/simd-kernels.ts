@@ -396,10 +396,18 @@ const COPY: FunctionDef = {
   body: [...op.localGet(0), ...op.localGet(1), ...op.localGet(2), ...op.memoryCopy],
 };
 
+/** The default module's bytes, generated once (validated, then compiled). */
+let defaultBytes: Uint8Array | null = null;
+
 /** The module bytes: every kernel of kernel-spec.ts (element-wise, then block-wise) plus copy(dst, src, bytes). */
 export function kernelModuleBytes(specs: readonly KernelSpec[] = KERNELS, blockwise: readonly BlockwiseKernelSpec[] = BLOCKWISE_KERNELS): Uint8Array {
-  return encodeModule([...specs.map(compileKernel), ...blockwise.map(compileBlockwise), COPY]);
+  const all = specs === KERNELS && blockwise === BLOCKWISE_KERNELS;
+  if (all && defaultBytes) return defaultBytes;
+  const bytes = encodeModule([...specs.map(compileKernel), ...blockwise.map(compileBlockwise), COPY]);
+  if (all) defaultBytes = bytes;
+  return bytes;
 }
+
 
 /** Returns nothing, one sum (a number) or several (an array), as the spec's sums. */
 export type KernelFunction = (...args: number[]) => unknown;
