@@ -2,7 +2,9 @@
  * Running kernels of kernel-spec.ts in place on tensors of the active backend: WebAssembly SIMD on the
  * wasm backend's heap, the JavaScript loop of the same spec on the cpu backend. A kernel runs only
  * on float32 tensors whose storage is reachable and, for the tensors it writes, not shared with any
- * other tensor; otherwise nothing is written and the caller falls back to tfjs ops. Child side.
+ * other tensor; otherwise nothing is written and the caller falls back to tfjs ops. Also the one
+ * shell of every fused optimizer (fusedOptimizerClass: the parent class whose per-parameter update runs
+ * a definition's kernels, with the parent's tfjs ops as fallback). Child side.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { OptimizerId } from '../../core/optimizers/types';

@@ -86,8 +86,9 @@ export function quantTable(map: Float32Array): Uint32Array {
     }
     const first = floatOf(group * 65536 + (negative ? 0xffff : 0));
     const last = floatOf(group * 65536 + (negative ? 0 : 0xffff));
+    // Thresholds below the group's first float: binary search over the sorted thresholds.
     let below = 0;
-    while (below < 255 && t[below]! < first) below++;
+    for (let step = 128; step >= 1; step >>= 1) if (below + step <= 255 && t[below + step - 1]! < first) below += step;
     let inside = 0;
     let key = 0xffff;
     for (let k = below; k < 255 && t[k]! <= last; k++) {
