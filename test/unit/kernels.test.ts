@@ -8,11 +8,13 @@ import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Hyperparameters } from '../../src/core/types';
-import { adamw8bitStep } from '../../src/profiler/kernels/adamw-8bit-kernel';
 import { matrixShape, measureCopyBandwidth, measureOptimizerBandwidth } from '../../src/profiler/kernels/bandwidth';
 import { createFusedOptimizer, FUSED_OPTIMIZERS, type FusedStats } from '../../src/profiler/kernels/fused-optimizers';
-import { jsKernel, kernelSource } from '../../src/profiler/kernels/js-kernels';
-import { ADAMW_KERNEL, KERNELS, LION_KERNEL, SGD_MOMENTUM_KERNEL } from '../../src/profiler/kernels/kernel-spec';
+import { jsBlockKernel, jsKernel, kernelSource } from '../../src/profiler/kernels/js-kernels';
+import {
+  ADAMW_KERNEL, adafactorApplySpec, BLOCKWISE_KERNELS, CAME_MOMENT_KERNEL, factoredStatsSpec, KERNELS, LION_KERNEL, multiRowSpec, SGD_MOMENTUM_KERNEL, type KernelSpec,
+} from '../../src/profiler/kernels/kernel-spec';
+import { quantize, quantTable, thresholds } from '../../src/profiler/kernels/quant-table';
 import { instantiateKernels, kernelModuleBytes, simdSupported } from '../../src/profiler/kernels/simd-kernels';
 import { kernelPath } from '../../src/profiler/kernels/storage';
 import { wasmApi } from '../../src/profiler/kernels/wasm-api';
@@ -45,7 +47,7 @@ describe('WebAssembly binary writer', () => {
     assert.equal(wasmApi.validate(bytes), true);
     const memory = new wasmApi.Memory({ initial: 1 });
     const k = instantiateKernels(memory);
-    assert.deepEqual([...k.kernels.keys()], KERNELS.map((s) => s.name));
+    assert.deepEqual([...k.kernels.keys()], [...KERNELS, ...BLOCKWISE_KERNELS].map((s) => s.name));
   });
 });
 
@@ -170,6 +172,35 @@ describe('SIMD and JavaScript kernels compute the update formulas in float32', (
     assert.ok(expectMax.some((x, i) => x !== expectV[i]) && expectMax.some((x, i) => x === expectV[i]), 'both sides of the maximum occur');
   });
 
+  test('multi-row kernels: one call over 4 rows stores the same float32 values and sums as 4 one-row calls', () => {
+    const rng = new Prng(19);
+    const cols = 9; // two SIMD iterations and a tail
+    const cases: Array<{ one: KernelSpec; columns: string[]; rowScalar: boolean }> = [
+      { one: factoredStatsSpec(true), columns: ['col'], rowScalar: false },
+      { one: adafactorApplySpec(true), columns: ['c'], rowScalar: true },
+      { one: CAME_MOMENT_KERNEL, columns: ['c', 'rescol'], rowScalar: true },
+    ];
+    for (const { one, columns, rowScalar } of cases) {
+      const many = multiRowSpec(one, columns, rowScalar);
+      const column = new Set(columns);
+      // Matrices of 4 rows, column vectors of one.
+      const data = one.arrays.map((a) => values(rng, column.has(a) ? cols : 4 * cols, 0.05, 1));
+      const scalars = one.scalars.map(() => F(rng.uniform(1, 0.05, 1)[0]!));
+      const rowScalars = rowScalar ? values(rng, 4, 0.5, 2) : null;
+      const byRow = data.map((a) => a.slice());
+      const rowSums: number[] = [];
+      for (let r = 0; r < 4; r++) {
+        const arrays = one.arrays.map((a, i) => (column.has(a) ? byRow[i]! : byRow[i]!.subarray(r * cols, (r + 1) * cols)));
+        rowSums.push(...jsKernel(one.name)(arrays, cols, rowScalars ? [rowScalars[r]!, ...scalars.slice(1)] : scalars));
+      }
+      const together = data.map((a) => a.slice());
+      const arrays = one.arrays.flatMap((a, i) => (column.has(a) ? [together[i]!] : [0, 1, 2, 3].map((r) => together[i]!.subarray(r * cols, (r + 1) * cols))));
+      const sums = jsKernel(many.name)(arrays, cols, rowScalars ? [...rowScalars, ...scalars.slice(1)] : scalars);
+      assert.deepEqual(together, byRow, `${many.name}: arrays`);
+      assert.deepEqual(sums, rowSums, `${many.name}: sums`);
+    }
+  });
+
   test('the JavaScript loop is generated from the same spec (every store of the spec appears)', () => {
     for (const spec of [ADAMW_KERNEL, LION_KERNEL, SGD_MOMENTUM_KERNEL]) {
       const src = kernelSource(spec);
@@ -178,58 +209,142 @@ describe('SIMD and JavaScript kernels compute the update formulas in float32', (
   });
 });
 
+/** The 8-bit state arrays of one tensor. */
+interface EightBit {
+  readonly p: Float32Array;
+  readonly g: Float32Array;
+  readonly codes1: Uint8Array;
+  readonly codes2: Uint8Array;
+  readonly absmax1: Float32Array;
+  readonly absmax2: Float32Array;
+}
+
+const SIGNED = dynamicMap(true);
+const UNSIGNED = dynamicMap(false);
+
+/** adamw_8bit's scalars for one step (as the fused optimizer passes them). */
+function scalars8bit(o: { beta1: number; beta2: number; eps: number; lr: number; weightDecay: number; step: number }): number[] {
+  return [o.weightDecay > 0 ? 1 - o.lr * o.weightDecay : 1, o.beta1, 1 - o.beta1, o.beta2, 1 - o.beta2, Math.sqrt(1 - o.beta2 ** o.step), o.eps, o.lr / (1 - o.beta1 ** o.step)];
+}
+
+function copy8bit(a: EightBit): EightBit {
+  return { p: a.p.slice(), g: a.g.slice(), codes1: a.codes1.slice(), codes2: a.codes2.slice(), absmax1: a.absmax1.slice(), absmax2: a.absmax2.slice() };
+}
+
+/** One adamw_8bit step by the JavaScript loop generated from the spec (in place). */
+function step8bitJs(a: EightBit, scalars: number[]): void {
+  jsBlockKernel('adamw_8bit')(
+    [a.p, a.g],
+    [{ codes: a.codes1, absmax: a.absmax1, map: SIGNED, table: quantTable(SIGNED) }, { codes: a.codes2, absmax: a.absmax2, map: UNSIGNED, table: quantTable(UNSIGNED) }],
+    a.p.length,
+    scalars,
+  );
+}
+
+/** One adamw_8bit step by the WebAssembly SIMD kernel on a fresh memory (in place, through copies in the heap). */
+function step8bitWasm(a: EightBit, scalars: number[]): void {
+  const memory = new wasmApi.Memory({ initial: 24 });
+  const kernel = instantiateKernels(memory).kernels.get('adamw_8bit')!;
+  let next = 64;
+  const put = (x: Float32Array | Uint8Array | Uint32Array): number => {
+    const at = next;
+    new Uint8Array(memory.buffer, at, x.byteLength).set(new Uint8Array(x.buffer, x.byteOffset, x.byteLength));
+    next = at + Math.ceil(x.byteLength / 16) * 16 + 16;
+    return at;
+  };
+  const arrays = [a.p, a.g, a.codes1, a.absmax1, SIGNED, quantTable(SIGNED), a.codes2, a.absmax2, UNSIGNED, quantTable(UNSIGNED), new Float32Array(512)];
+  const offsets = arrays.map(put);
+  kernel(...offsets, a.p.length, ...scalars);
+  for (const k of [0, 2, 3, 6, 7]) {
+    const x = arrays[k]!;
+    new Uint8Array(x.buffer, x.byteOffset, x.byteLength).set(new Uint8Array(memory.buffer, offsets[k]!, x.byteLength));
+  }
+}
+
+/** Independent nearest code: scan the whole map, first minimum (ties to the lower index). */
+function nearestByScan(map: Float32Array, x: number): number {
+  let best = 0;
+  for (let k = 1; k < 256; k++) if (Math.abs(F(x - map[k]!)) < Math.abs(F(x - map[best]!))) best = k;
+  return best;
+}
+
 describe('the 8-bit AdamW kernel', () => {
-  test('requantises to the nearest code of the dynamic map, ties to the lower index, absmax per block of 256', () => {
-    const signed = dynamicMap(true);
-    const unsigned = dynamicMap(false);
-    const n = 300; // one full block and a partial one
-    const p = new Float32Array(n).fill(0.5);
+  test('quantisation table: the code of every threshold, its float neighbours, every map value and 20000 random values in [-1, 1] is the nearest code (ties to the lower index)', () => {
+    const rng = new Prng(13);
+    const next = (x: number, d: number) => {
+      const b = new Float32Array([x]);
+      const u = new Int32Array(b.buffer);
+      u[0]! += x >= 0 ? d : -d;
+      return b[0]!;
+    };
+    for (const map of [SIGNED, UNSIGNED]) {
+      const table = quantTable(map);
+      const xs: number[] = [0, -0, 1, -1];
+      for (const t of thresholds(map)) for (let d = -2; d <= 2; d++) xs.push(next(t, d));
+      xs.push(...map);
+      const mags = rng.uniform(20000, -9, 0);
+      const signs = rng.uniform(20000, -1, 1);
+      for (let i = 0; i < 20000; i++) xs.push(F((signs[i]! < 0 ? -1 : 1) * 10 ** mags[i]!));
+      for (const x of xs) {
+        if (x < map[0]! || x > 1) continue;
+        assert.equal(quantize(table, x), nearestByScan(map, x), `x ${x}`);
+      }
+    }
+  });
+
+  test('requantises to the nearest code of the dynamic map, absmax per block of 256; the SIMD kernel and the JavaScript loop agree bit for bit', () => {
+    const n = 300; // one full block and a partial one (SIMD and scalar tail)
     const g = new Float32Array(n);
     for (let i = 0; i < n; i++) g[i] = F(((i % 17) - 8) / 100);
-    const codes1 = new Uint8Array(n);
-    const codes2 = new Uint8Array(n);
-    const absmax1 = new Float32Array(2);
-    const absmax2 = new Float32Array(2);
-    adamw8bitStep({ p, g, codes1, codes2, absmax1, absmax2 }, signed, unsigned, { beta1: 0.9, beta2: 0.999, eps: 1e-8, lr: 1e-3, weightDecay: 0, bc1: 0.1, bc2: 0.001 });
+    const a: EightBit = { p: new Float32Array(n).fill(0.5), g, codes1: new Uint8Array(n), codes2: new Uint8Array(n), absmax1: new Float32Array(2), absmax2: new Float32Array(2) };
+    const scalars = scalars8bit({ beta1: 0.9, beta2: 0.999, eps: 1e-8, lr: 1e-3, weightDecay: 0, step: 1 });
+    const w = copy8bit(a);
+    step8bitJs(a, scalars);
+    step8bitWasm(w, scalars);
+    assert.deepEqual(w, a, 'WebAssembly and JavaScript');
     // After one step from zero states: m = 0.1 g, v = 0.001 g^2; absmax of the first block is 0.1 * 0.08.
-    assert.equal(absmax1[0], F(F(0.08 * F(0.1))));
+    assert.equal(a.absmax1[0], F(F(0.08 * F(0.1))));
     for (let i = 0; i < n; i++) {
       const block = i < 256 ? 0 : 1;
       const m = F(F(0 * F(0.9)) + F(g[i]! * F(0.1)));
-      const x = F(m / absmax1[block]!);
-      // Independent nearest search: scan the whole map.
-      let best = 0;
-      for (let k = 1; k < 256; k++) if (Math.abs(F(x - signed[k]!)) < Math.abs(F(x - signed[best]!))) best = k;
-      assert.equal(codes1[i], best, `element ${i}: x ${x}`);
+      assert.equal(a.codes1[i], nearestByScan(SIGNED, F(m / a.absmax1[block]!)), `element ${i}`);
       const v = F(F(0 * F(0.999)) + F(F(g[i]! * g[i]!) * F(F(1 - 0.999))));
-      const y = F(v / absmax2[block]!);
-      let bestV = 0;
-      for (let k = 1; k < 256; k++) if (Math.abs(F(y - unsigned[k]!)) < Math.abs(F(y - unsigned[bestV]!))) bestV = k;
-      assert.equal(codes2[i], bestV, `element ${i}: v/absmax ${y}`);
+      assert.equal(a.codes2[i], nearestByScan(UNSIGNED, F(v / a.absmax2[block]!)), `element ${i}: v`);
     }
-    // Wide magnitudes, both signs, zeros: one block whose gradient spans 1e-9 to 1 (codes of m/absmax across every decade of the map).
+    // Wide magnitudes, both signs, zeros: one block whose gradient spans 1e-9 to 1 (codes across every decade of the map).
     const wide = Float32Array.from({ length: 256 }, (_, i) => F((i % 2 ? -1 : 1) * 10 ** (-9 + (9 * (i >> 1)) / 127) * (i % 7 === 0 ? 0 : 1)));
-    const wc1 = new Uint8Array(256);
-    const wa1 = new Float32Array(1);
-    adamw8bitStep({ p: new Float32Array(256), g: wide, codes1: wc1, codes2: new Uint8Array(256), absmax1: wa1, absmax2: new Float32Array(1) }, signed, unsigned, {
-      beta1: 0.9, beta2: 0.999, eps: 1e-8, lr: 1e-3, weightDecay: 0, bc1: 0.1, bc2: 0.001,
-    });
+    const b: EightBit = { p: new Float32Array(256), g: wide, codes1: new Uint8Array(256), codes2: new Uint8Array(256), absmax1: new Float32Array(1), absmax2: new Float32Array(1) };
+    const bw = copy8bit(b);
+    step8bitJs(b, scalars);
+    step8bitWasm(bw, scalars);
+    assert.deepEqual(bw, b, 'WebAssembly and JavaScript, wide block');
     for (let i = 0; i < 256; i++) {
-      const x = F(F(F(0 * F(0.9)) + F(wide[i]! * F(0.1))) / wa1[0]!);
-      let best = 0;
-      for (let k = 1; k < 256; k++) if (Math.abs(F(x - signed[k]!)) < Math.abs(F(x - signed[best]!))) best = k;
-      assert.equal(wc1[i], best, `wide element ${i}: x ${x}`);
+      const x = F(F(F(0 * F(0.9)) + F(wide[i]! * F(0.1))) / b.absmax1[0]!);
+      assert.equal(b.codes1[i], nearestByScan(SIGNED, x), `wide element ${i}: x ${x}`);
     }
-    assert.ok(new Set(wc1).size > 40, 'the wide block uses many codes');
+    assert.ok(new Set(b.codes1).size > 40, 'the wide block uses many codes');
     // A block of zero gradients keeps absmax 1.
-    const z = new Float32Array(256);
-    const a1 = new Float32Array(1);
-    const a2 = new Float32Array(1);
-    adamw8bitStep({ p: new Float32Array(256), g: z, codes1: new Uint8Array(256), codes2: new Uint8Array(256), absmax1: a1, absmax2: a2 }, signed, unsigned, {
-      beta1: 0.9, beta2: 0.999, eps: 1e-8, lr: 1e-3, weightDecay: 0, bc1: 0.1, bc2: 0.001,
-    });
-    assert.equal(a1[0], 1);
-    assert.equal(a2[0], 1);
+    const z: EightBit = { p: new Float32Array(256), g: new Float32Array(256), codes1: new Uint8Array(256), codes2: new Uint8Array(256), absmax1: new Float32Array(1), absmax2: new Float32Array(1) };
+    step8bitWasm(z, scalars);
+    assert.equal(z.absmax1[0], 1);
+    assert.equal(z.absmax2[0], 1);
+  });
+
+  test('several steps with weight decay over 1000 elements: the SIMD kernel and the JavaScript loop agree bit for bit', () => {
+    const rng = new Prng(17);
+    const n = 1000;
+    const a: EightBit = { p: values(rng, n, -1, 1), g: new Float32Array(n), codes1: new Uint8Array(n), codes2: new Uint8Array(n), absmax1: new Float32Array(4), absmax2: new Float32Array(4) };
+    let w = copy8bit(a);
+    for (let step = 1; step <= 4; step++) {
+      const g = values(rng, n, -0.01, 0.01);
+      a.g.set(g);
+      w = { ...w, g: g.slice() };
+      const scalars = scalars8bit({ beta1: 0.9, beta2: 0.999, eps: 1e-8, lr: 1e-2, weightDecay: 0.01, step });
+      step8bitJs(a, scalars);
+      step8bitWasm(w, scalars);
+      assert.deepEqual(w, a, `step ${step}`);
+    }
+    assert.ok(new Set(a.codes2).size > 20);
   });
 });
 
@@ -356,6 +471,7 @@ for (const backend of ['wasm', 'cpu'] as const) {
         const b = runCase(fused, rc, `fused${runCounter}`);
         const stats = (fused as unknown as { fusedStats: FusedStats }).fusedStats;
         assert.ok(stats.fused > 0, `${c.id}: the kernel ran (${JSON.stringify(stats)})`);
+        assert.equal(stats.path, backend === 'wasm' ? 'wasm-simd' : 'js-loop', `${c.id}: the backend's fused path ran`);
         assert.deepEqual(b.trajectory, a.trajectory, `${c.id}: fused and tfjs-op parameters differ`);
         // Same state tensors, bit for bit (8-bit codes included).
         const sa = plain.stateTensors();

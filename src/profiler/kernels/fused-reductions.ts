@@ -5,27 +5,21 @@
  * and per-column quantities are computed here in float32 (Math.fround) in the order the tfjs ops
  * compute them, and a last pass applies the update in place. Elementwise parts are the tfjs ops'
  * float32 operations in the same order; the sums are added in another order than tfjs's reductions,
- * so the result agrees with the tfjs-op optimizer to float32 rounding, not bit for bit. Same classes
- * as ../optimizers (same hyperparameters and state tensors); whenever the fast path does not apply
- * (another backend, shared storage, options without a kernel: Adafactor's beta1, tensors of rank
- * above 2 for the factored ones) the step is the parent's tfjs ops. Child side.
+ * so the result agrees with the tfjs-op optimizer to float32 rounding, not bit for bit. Definitions
+ * for fusedOptimizerClass (fused-core.ts): whenever the fast path does not apply (another backend,
+ * shared storage, options without a kernel: Adafactor's beta1, tensors of rank other than 2 for the
+ * factored ones) the step is the parent's tfjs ops. Child side.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { AdafactorOptimizer } from '../optimizers/adafactor';
 import { adamMiniBlock, AdamMiniOptimizer, NO_DECAY_NAMES } from '../optimizers/adam-mini';
-import type { NamedGradient } from '../optimizers/base';
 import { CameOptimizer } from '../optimizers/came';
 import { LambOptimizer } from '../optimizers/lamb';
 import { NovoGradOptimizer } from '../optimizers/novograd';
-import { bindTensors, countFused, num, pair, runKernel, type FusedStats } from './fused-core';
-import { lambName, type LambVariant } from './kernel-spec';
-import { kernelPath } from './storage';
+import { bindTensors, num, pair, rowsPerCall, runKernel, type BoundTensors, type FusedDefinition } from './fused-core';
+import { lambName, ROWS_PER_CALL, type LambVariant } from './kernel-spec';
 
 const F = Math.fround;
-
-function newStats(): FusedStats {
-  return { fused: 0, fallback: 0, path: kernelPath() };
-}
 
 /** The single value of a scalar state tensor. */
 function scalarValue(t: tf.Tensor): number {
@@ -42,41 +36,36 @@ function rmsOf(sumSq: number, n: number): number {
   return F(F(Math.sqrt(F(sumSq))) / F(Math.sqrt(n)));
 }
 
-export class FusedLambOptimizer extends LambOptimizer {
-  static override className = 'OptimizerAdvisor.FusedLamb';
-  readonly fusedStats: FusedStats = newStats();
-  /** The clip divisor of the current step as a number (1 without clipping). */
-  private divisor = 1;
-
-  protected override prepareStep(grads: readonly NamedGradient[]): void {
-    const maxNorm = this.resolved['max_grad_norm'];
-    this.divisor = 1;
+export const FUSED_LAMB: FusedDefinition<LambOptimizer> = {
+  className: 'OptimizerAdvisor.FusedLamb',
+  base: LambOptimizer,
+  prepare: (ctx, opt, grads, parent) => {
+    const maxNorm = ctx.resolved['max_grad_norm'];
+    ctx.shared['divisor'] = 1;
     if (typeof maxNorm !== 'number' || grads.length === 0) return;
     // Global gradient norm, as LambOptimizer.prepareStep: the norm of the per-tensor norms.
     let total = 0;
     for (const g of grads) {
       const r = runKernel('sumsq', [g.tensor], [], []);
       if (!r) {
-        super.prepareStep(grads);
-        this.divisor = scalarValue(this.clipDivisor!);
+        parent();
+        ctx.shared['divisor'] = opt.clipDivisorValue();
         return;
       }
       const norm = F(Math.sqrt(F(r.sums[0]!)));
       total += F(norm * norm);
     }
-    this.divisor = Math.max(F(F(Math.sqrt(F(total))) / F(maxNorm)), 1);
-    this.clipDivisor = tf.scalar(this.divisor);
-  }
-
-  protected override updateParameter(name: string, p: tf.Variable, grad: tf.Tensor, step: number): void {
-    const h = this.resolved;
-    const m = this.slot(name, 'exp_avg', () => tf.zerosLike(p));
-    const v = this.slot(name, 'exp_avg_sq', () => tf.zerosLike(p));
+    const divisor = Math.max(F(F(Math.sqrt(F(total))) / F(maxNorm)), 1);
+    ctx.shared['divisor'] = divisor;
+    // The parent's updates (tensors the kernels cannot take) divide by the same value.
+    opt.useClipDivisor(divisor);
+  },
+  step: (ctx, _opt, p, grad, step) => {
+    const h = ctx.resolved;
+    const m = ctx.slot('exp_avg', () => tf.zerosLike(p));
+    const v = ctx.slot('exp_avg_sq', () => tf.zerosLike(p));
     const bound = p.size === grad.size ? bindTensors([p, grad, m, v], [p, m, v]) : null;
-    if (!bound) {
-      this.fusedStats.fallback++;
-      return super.updateParameter(name, p, grad, step);
-    }
+    if (!bound) return null;
     const lr = num(h, 'lr');
     const wd = num(h, 'weight_decay');
     const [b1, b2] = pair(h, 'betas');
@@ -90,7 +79,7 @@ export class FusedLambOptimizer extends LambOptimizer {
     const n = p.size;
     const all = [[0, 0], [1, 0], [2, 0], [3, 0]] as const;
     const [pp, uu] = bound.run(lambName('moments', variant), all, n, [
-      this.divisor, ...(variant.moment === 'sum' ? [b1] : [beta3, 1 - beta3]), b2, 1 - b2, bc1, bc2sqrt, eps,
+      ctx.shared['divisor'] ?? 1, ...(variant.moment === 'sum' ? [b1] : [beta3, 1 - beta3]), b2, 1 - b2, bc1, bc2sqrt, eps,
       ...(variant.decay === 'l2' ? [wd] : []), ...(variant.decay === 'decoupled' ? [-lr * wd] : []),
     ]);
     let trust = 1;
@@ -101,24 +90,19 @@ export class FusedLambOptimizer extends LambOptimizer {
       if (h['trust_clip'] === true) trust = Math.min(trust, 1);
     }
     bound.run(lambName('apply', variant), [[0, 0], [2, 0], [3, 0]], n, [bc1, bc2sqrt, eps, ...(variant.decay === 'l2' ? [wd] : []), trust, lr]);
-    countFused(this.fusedStats, bound.path);
-  }
-}
-tf.serialization.registerClass(FusedLambOptimizer);
+    return bound.path;
+  },
+};
 
-export class FusedNovoGradOptimizer extends NovoGradOptimizer {
-  static override className = 'OptimizerAdvisor.FusedNovoGrad';
-  readonly fusedStats: FusedStats = newStats();
-
-  protected override updateParameter(name: string, p: tf.Variable, grad: tf.Tensor): void {
-    const h = this.resolved;
-    const m = this.slot(name, 'exp_avg', () => tf.zerosLike(p));
-    const v = this.slot(name, 'exp_avg_sq', () => tf.scalar(0));
+export const FUSED_NOVOGRAD: FusedDefinition<NovoGradOptimizer> = {
+  className: 'OptimizerAdvisor.FusedNovoGrad',
+  base: NovoGradOptimizer,
+  step: (ctx, _opt, p, grad) => {
+    const h = ctx.resolved;
+    const m = ctx.slot('exp_avg', () => tf.zerosLike(p));
+    const v = ctx.slot('exp_avg_sq', () => tf.scalar(0));
     const bound = p.size === grad.size ? bindTensors([p, grad, m], [p, m]) : null;
-    if (!bound) {
-      this.fusedStats.fallback++;
-      return super.updateParameter(name, p, grad);
-    }
+    if (!bound) return null;
     const [b1, b2] = pair(h, 'betas');
     const wd = num(h, 'weight_decay');
     const averaging = h['grad_averaging'] === true;
@@ -129,31 +113,23 @@ export class FusedNovoGradOptimizer extends NovoGradOptimizer {
     let second = old === 0 ? norm : ema(old, b2, norm);
     v.assign(tf.scalar(second));
     if (h['amsgrad'] === true) {
-      const vmax = this.slot(name, 'max_exp_avg_sq', () => tf.scalar(0));
+      const vmax = ctx.slot('max_exp_avg_sq', () => tf.scalar(0));
       second = Math.max(scalarValue(vmax), second);
       vmax.assign(tf.scalar(second));
     }
     const den = F(F(Math.sqrt(second)) + F(num(h, 'eps')));
     const kernel = `novograd${wd !== 0 ? '_l2' : ''}${averaging ? '_avg' : ''}`;
     bound.run(kernel, [[0, 0], [1, 0], [2, 0]], n, [den, ...(wd !== 0 ? [wd] : []), ...(averaging ? [1 - b1] : []), b1, num(h, 'lr')]);
-    countFused(this.fusedStats, bound.path);
-  }
-}
-tf.serialization.registerClass(FusedNovoGradOptimizer);
+    return bound.path;
+  },
+};
 
-export class FusedAdamMiniOptimizer extends AdamMiniOptimizer {
-  static override className = 'OptimizerAdvisor.FusedAdamMini';
-  readonly fusedStats: FusedStats = newStats();
-
-  protected override updateParameter(name: string, p: tf.Variable, grad: tf.Tensor, step: number): void {
-    if (!this.fusedStep(name, p, grad, step)) {
-      this.fusedStats.fallback++;
-      super.updateParameter(name, p, grad, step);
-    }
-  }
-
-  private fusedStep(name: string, p: tf.Variable, grad: tf.Tensor, step: number): boolean {
-    const h = this.resolved;
+export const FUSED_ADAM_MINI: FusedDefinition<AdamMiniOptimizer> = {
+  className: 'OptimizerAdvisor.FusedAdamMini',
+  base: AdamMiniOptimizer,
+  step: (ctx, _opt, p, grad, step) => {
+    const name = ctx.name;
+    const h = ctx.resolved;
     const block = adamMiniBlock(name);
     const lr = num(h, 'lr');
     const [b1, b2] = pair(h, 'betas');
@@ -166,21 +142,20 @@ export class FusedAdamMiniOptimizer extends AdamMiniOptimizer {
     const branch = w < 0.5 ? 'low' : 'high';
     const n = p.size;
     const headNumel = (num(h, 'dim') * num(h, 'dim')) / num(h, 'n_heads');
-    if (block === 'query-key' && n % headNumel !== 0) return false;
-    const m = this.slot(name, 'm', () => tf.zerosLike(p));
+    if (block === 'query-key' && n % headNumel !== 0) return null;
+    const m = ctx.slot('m', () => tf.zerosLike(p));
     if (block === 'embedding') {
-      const v = this.slot(name, 'v', () => tf.zerosLike(p));
+      const v = ctx.slot('v', () => tf.zerosLike(p));
       const bound = bindTensors([p, grad, m, v], [p, m, v]);
-      if (!bound || grad.size !== n) return false;
+      if (!bound || grad.size !== n) return null;
       bound.run(`adam_mini_embedding_${branch}`, [[0, 0], [1, 0], [2, 0], [3, 0]], n, [b2, 1 - b2, decay, w, 1 - w, bc2Sqrt, eps, lr / bc1]);
-      countFused(this.fusedStats, bound.path);
-      return true;
+      return bound.path;
     }
     const heads = block === 'query-key' ? n / headNumel : 1;
     const rowLength = n / heads;
-    const vmean = this.slot(name, 'vmean', () => (block === 'query-key' ? tf.zeros([heads, 1]) : tf.scalar(0)));
+    const vmean = ctx.slot('vmean', () => (block === 'query-key' ? tf.zeros([heads, 1]) : tf.scalar(0)));
     const bound = bindTensors([p, grad, m], [p, m]);
-    if (!bound || grad.size !== n) return false;
+    if (!bound || grad.size !== n) return null;
     const old = vmean.dataSync();
     const next = new Float32Array(heads);
     bound.runRows('sumsq', [[1, rowLength]], heads, rowLength, [], undefined, (k, [sum]) => {
@@ -189,18 +164,32 @@ export class FusedAdamMiniOptimizer extends AdamMiniOptimizer {
     vmean.assign(tf.tensor(next, vmean.shape));
     const stepsizes = next.map((v) => F(F(1 / bc1) / F(F(F(Math.sqrt(v)) / F(bc2Sqrt)) + F(eps))));
     bound.runRows(`adam_mini_shared_${branch}`, [[0, rowLength], [1, rowLength], [2, rowLength]], heads, rowLength, [decay, w, 1 - w, lr], stepsizes);
-    countFused(this.fusedStats, bound.path);
-    return true;
-  }
-}
-tf.serialization.registerClass(FusedAdamMiniOptimizer);
+    return bound.path;
+  },
+};
 
-/** The row kernels of one factored statistics pass. */
+/** The row kernels of one factored statistics pass, on groups of rows. */
 interface FactoredPass {
-  /** Runs the statistics kernel on row i (adding g^2 + eps1 into the column sums); returns the row's sum. */
-  stats(i: number): number;
-  /** Adds row i's g^2 * inv into the column weights (inv = 1 / the row's new moment). */
-  weigh?(i: number, inv: number): void;
+  /** Rows per call from row i (the statistics kernel's multi-row variant, or 1). */
+  rowsPerCall(i: number): number;
+  /** Runs the statistics kernel on rows i..i+k-1 (adding g^2 + eps1 into the column sums); returns their sums. */
+  stats(i: number, k: number): number[];
+  /** Adds rows i.. g^2 * inv[r] into the column weights (inv = 1 / each row's new moment). */
+  weigh?(i: number, inv: readonly number[]): void;
+}
+
+/** A row kernel's callers for one row and for groups (rowCaller), picked by the number of rows. */
+function rowCallers(
+  bound: BoundTensors,
+  name: string,
+  arrays: ReadonlyArray<readonly [number, number]>,
+  cols: number,
+  scalars: readonly number[],
+  withRowScalar: boolean,
+): (row: number, k: number, rowScalars?: ArrayLike<number>) => number[] {
+  const one = bound.rowCaller(name, arrays, cols, scalars, withRowScalar);
+  const many = bound.rowCaller(name, arrays, cols, scalars, withRowScalar, ROWS_PER_CALL);
+  return (row, k, rowScalars) => (k === 1 ? one : many)(row, rowScalars);
 }
 
 /**
@@ -225,10 +214,17 @@ function factoredMoment(
   const oldCol = colState.dataSync();
   const row = new Float32Array(rows);
   let rowTotal = 0;
-  for (let i = 0; i < rows; i++) {
-    row[i] = ema(oldRow[i]!, beta, F(F(pass.stats(i)) / cols));
-    rowTotal += row[i]!;
-    pass.weigh?.(i, 1 / row[i]!);
+  for (let i = 0; i < rows; ) {
+    const k = pass.rowsPerCall(i);
+    const sums = pass.stats(i, k);
+    const inv: number[] = [];
+    for (let r = 0; r < k; r++) {
+      row[i + r] = ema(oldRow[i + r]!, beta, F(F(sums[r]!) / cols));
+      rowTotal += row[i + r]!;
+      inv.push(1 / row[i + r]!);
+    }
+    pass.weigh?.(i, inv);
+    i += k;
   }
   const colValues = colSums.dataSync();
   const col = new Float32Array(cols);
@@ -252,43 +248,41 @@ function matrix(p: tf.Tensor, grad: tf.Tensor): [number, number] | null {
   return p.rank === 2 && grad.size === p.size ? [p.shape[0]!, p.shape[1]!] : null;
 }
 
-export class FusedAdafactorOptimizer extends AdafactorOptimizer {
-  static override className = 'OptimizerAdvisor.FusedAdafactor';
-  readonly fusedStats: FusedStats = newStats();
-
-  protected override updateParameter(name: string, p: tf.Variable, grad: tf.Tensor, step: number): void {
-    if (!this.fusedStep(name, p, grad, step)) {
-      this.fusedStats.fallback++;
-      super.updateParameter(name, p, grad, step);
-    }
-  }
-
-  private fusedStep(name: string, p: tf.Variable, grad: tf.Tensor, step: number): boolean {
-    const h = this.resolved;
+export const FUSED_ADAFACTOR: FusedDefinition<AdafactorOptimizer> = {
+  className: 'OptimizerAdvisor.FusedAdafactor',
+  base: AdafactorOptimizer,
+  step: (ctx, _opt, p, grad, step) => {
+    const h = ctx.resolved;
     const shape = matrix(p, grad);
-    if (!shape || h['beta1'] !== null || !bindTensors([p, grad], [p])) return false;
+    if (!shape || h['beta1'] !== null || !bindTensors([p, grad], [p])) return null;
     const [rows, cols] = shape;
     const [eps1, eps2] = pair(h, 'eps');
-    const paramRms = this.slot(name, 'RMS', () => tf.zeros([]));
-    const rowState = this.slot(name, 'exp_avg_sq_row', () => tf.zeros([rows]));
-    const colState = this.slot(name, 'exp_avg_sq_col', () => tf.zeros([cols]));
+    const paramRms = ctx.slot('RMS', () => tf.zeros([]));
+    const rowState = ctx.slot('exp_avg_sq_row', () => tf.zeros([rows]));
+    const colState = ctx.slot('exp_avg_sq_col', () => tf.zeros([cols]));
     const beta2t = 1 - step ** num(h, 'decay_rate');
     let pp = 0;
     const factors = factoredMoment(rows, cols, beta2t, rowState, colState, (colSums, weights) => {
       const bound = bindTensors([p, grad, colSums, weights], [colSums, weights]);
       if (!bound) return null;
-      const stats = bound.rowCaller('factored_stats_p', [[0, cols], [1, cols], [2, 0]], cols, [eps1], false);
-      const weigh = bound.rowCaller('factored_weighted', [[1, cols], [3, 0]], cols, [], true);
+      const stats = rowCallers(bound, 'factored_stats_p', [[0, cols], [1, cols], [2, 0]], cols, [eps1], false);
+      const weigh = rowCallers(bound, 'factored_weighted', [[1, cols], [3, 0]], cols, [], true);
       return {
-        stats: (i) => {
-          const [rowSum, rowPp] = stats(i);
-          pp += rowPp!;
-          return rowSum!;
+        rowsPerCall: (i) => rowsPerCall('factored_stats_p', i, rows),
+        stats: (i, k) => {
+          // Row by row: [row sum, sum of p^2] of each.
+          const sums = stats(i, k);
+          const rowSums: number[] = [];
+          for (let r = 0; r < k; r++) {
+            rowSums.push(sums[2 * r]!);
+            pp += sums[2 * r + 1]!;
+          }
+          return rowSums;
         },
-        weigh: (i, inv) => void weigh(i, inv),
+        weigh: (i, inv) => void weigh(i, inv.length, inv),
       };
     });
-    if (!factors) return false;
+    if (!factors) return null;
     // HF `_get_lr` with state["RMS"] = _rms(p).
     const rmsP = rmsOf(pp, p.size);
     paramRms.assign(tf.scalar(rmsP));
@@ -302,61 +296,49 @@ export class FusedAdafactorOptimizer extends AdafactorOptimizer {
     const wd = num(h, 'weight_decay');
     const decay = wd !== 0 ? [F(lr * F(-wd))] : [];
     bound.runRows(wd !== 0 ? 'adafactor_apply_wd' : 'adafactor_apply', [[0, cols], [1, cols], [2, 0]], rows, cols, [clip, lr, ...decay], factors.r);
-    countFused(this.fusedStats, bound.path);
-    return true;
-  }
-}
-tf.serialization.registerClass(FusedAdafactorOptimizer);
+    return bound.path;
+  },
+};
 
-export class FusedCameOptimizer extends CameOptimizer {
-  static override className = 'OptimizerAdvisor.FusedCAME';
-  readonly fusedStats: FusedStats = newStats();
-
-  protected override updateParameter(name: string, p: tf.Variable, grad: tf.Tensor): void {
-    if (!this.fusedStep(name, p, grad)) {
-      this.fusedStats.fallback++;
-      super.updateParameter(name, p, grad);
-    }
-  }
-
-  private fusedStep(name: string, p: tf.Variable, grad: tf.Tensor): boolean {
-    const h = this.resolved;
+export const FUSED_CAME: FusedDefinition<CameOptimizer> = {
+  className: 'OptimizerAdvisor.FusedCAME',
+  base: CameOptimizer,
+  step: (ctx, _opt, p, grad) => {
+    const h = ctx.resolved;
     const shape = matrix(p, grad);
-    const m = this.slot(name, 'exp_avg', () => tf.zerosLike(p));
-    if (!shape || !bindTensors([p, grad, m], [p, m])) return false;
+    const m = ctx.slot('exp_avg', () => tf.zerosLike(p));
+    if (!shape || !bindTensors([p, grad, m], [p, m])) return null;
     const [rows, cols] = shape;
     const [eps1, eps2] = pair(h, 'eps');
     const betas = h['betas'] as readonly number[];
     const [b1, b2, b3] = [Number(betas[0]), Number(betas[1]), Number(betas[2])];
     const lr = num(h, 'lr');
-    const rowState = this.slot(name, 'exp_avg_sq_row', () => tf.zeros([rows]));
-    const colState = this.slot(name, 'exp_avg_sq_col', () => tf.zeros([cols]));
-    const resRow = this.slot(name, 'exp_avg_res_row', () => tf.zeros([rows]));
-    const resCol = this.slot(name, 'exp_avg_res_col', () => tf.zeros([cols]));
+    const rowState = ctx.slot('exp_avg_sq_row', () => tf.zeros([rows]));
+    const colState = ctx.slot('exp_avg_sq_col', () => tf.zeros([cols]));
+    const resRow = ctx.slot('exp_avg_res_row', () => tf.zeros([rows]));
+    const resCol = ctx.slot('exp_avg_res_col', () => tf.zeros([cols]));
     const factors = factoredMoment(rows, cols, b2, rowState, colState, (colSums, weights) => {
       const bound = bindTensors([grad, colSums, weights], [colSums, weights]);
       if (!bound) return null;
-      const stats = bound.rowCaller('factored_stats', [[0, cols], [1, 0]], cols, [eps1], false);
-      const weigh = bound.rowCaller('factored_weighted', [[0, cols], [2, 0]], cols, [], true);
-      return { stats: (i) => stats(i)[0]!, weigh: (i, inv) => void weigh(i, inv) };
+      const stats = rowCallers(bound, 'factored_stats', [[0, cols], [1, 0]], cols, [eps1], false);
+      const weigh = rowCallers(bound, 'factored_weighted', [[0, cols], [2, 0]], cols, [], true);
+      return { rowsPerCall: (i) => rowsPerCall('factored_stats', i, rows), stats: (i, k) => stats(i, k), weigh: (i, inv) => void weigh(i, inv.length, inv) };
     });
-    if (!factors) return false;
+    if (!factors) return null;
     const uu = factors.updateSumSq;
     const clip = Math.max(F(rmsOf(uu, p.size) / F(num(h, 'clip_threshold'))), 1);
     // m and the residual's factored moment (the first moment pass writes the residual's column sums).
     const res = factoredMoment(rows, cols, b3, resRow, resCol, (colSums) => {
       const bound = bindTensors([grad, factors.c, m, colSums], [m, colSums]);
       if (!bound) return null;
-      const moment = bound.rowCaller('came_moment', [[0, cols], [1, 0], [2, cols], [3, 0]], cols, [clip, b1, 1 - b1, eps2], true);
-      return { stats: (i) => moment(i, factors.r[i])[0]! };
+      const moment = rowCallers(bound, 'came_moment', [[0, cols], [1, 0], [2, cols], [3, 0]], cols, [clip, b1, 1 - b1, eps2], true);
+      return { rowsPerCall: (i) => rowsPerCall('came_moment', i, rows), stats: (i, k) => moment(i, k, factors.r.subarray(i, i + k)) };
     });
     if (!res) throw new Error('fused CAME: the tensors it bound before are no longer bound');
     const apply = bindTensors([p, m, res.c], [p]);
     if (!apply) throw new Error('fused CAME: the tensors it bound before are no longer bound');
     const wd = num(h, 'weight_decay');
     apply.runRows(wd !== 0 ? 'came_apply_wd' : 'came_apply', [[0, cols], [1, cols], [2, 0]], rows, cols, [lr, ...(wd !== 0 ? [-wd * lr] : [])], res.r);
-    countFused(this.fusedStats, apply.path);
-    return true;
-  }
-}
-tf.serialization.registerClass(FusedCameOptimizer);
+    return apply.path;
+  },
+};

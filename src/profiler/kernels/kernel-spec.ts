@@ -7,7 +7,9 @@
  * numbers as the unfused one. A spec may also return sums over its elements (norms, means for the
  * updates with reductions); those are added in another order than tfjs's reductions. Kernels of a
  * matrix's rows (Adafactor, CAME, Adam-mini's heads) are ordinary specs run once per row, with
- * column vectors as arrays that do not advance and the row's own scalar first. Pure.
+ * column vectors as arrays that do not advance and the row's own scalar first (multiRowSpec makes the
+ * same kernel over 4 rows per call). Block-wise kernels (BlockwiseKernelSpec: 8-bit AdamW) add
+ * dequantise and requantise steps over bitsandbytes' 8-bit block-wise states. Pure.
  */
 
 export type Expr =
@@ -16,13 +18,17 @@ export type Expr =
   | { readonly k: 'tmp'; readonly name: string }
   | { readonly k: 'const'; readonly value: number }
   | { readonly k: 'add' | 'sub' | 'mul' | 'div' | 'max'; readonly a: Expr; readonly b: Expr }
-  | { readonly k: 'sqrt' | 'sign'; readonly a: Expr };
+  | { readonly k: 'sqrt' | 'sign'; readonly a: Expr }
+  /** Block-wise kernels only: the old value of an 8-bit state, map[code] * absmax of the element's block. */
+  | { readonly k: 'dequant'; readonly state: string };
 
 export type Stmt =
   | { readonly k: 'let'; readonly name: string; readonly value: Expr }
   | { readonly k: 'store'; readonly array: string; readonly value: Expr }
   /** Adds value to the running sum `sum` (one of spec.sums); the kernel returns the sums. */
-  | { readonly k: 'acc'; readonly sum: string; readonly value: Expr };
+  | { readonly k: 'acc'; readonly sum: string; readonly value: Expr }
+  /** Block-wise kernels only: the new value of an 8-bit state, requantised once its block is done. */
+  | { readonly k: 'requant'; readonly state: string; readonly value: Expr };
 
 export interface KernelSpec {
   readonly name: string;
@@ -52,6 +58,8 @@ export const sqrt = (a: Expr): Expr => ({ k: 'sqrt', a });
 export const max = (a: Expr, b: Expr): Expr => ({ k: 'max', a, b });
 /** sign(x): 1, -1 or 0 (0 for NaN, where tfjs's Sign gives NaN). */
 export const sign = (a: Expr): Expr => ({ k: 'sign', a });
+export const dequant = (state: string): Expr => ({ k: 'dequant', state });
+const requant = (state: string, value: Expr): Stmt => ({ k: 'requant', state, value });
 const set = (name: string, value: Expr): Stmt => ({ k: 'let', name, value });
 const store = (array: string, value: Expr): Stmt => ({ k: 'store', array, value });
 const acc = (sum: string, value: Expr): Stmt => ({ k: 'acc', sum, value });
@@ -448,6 +456,128 @@ export function cameApplySpec(decay: boolean): KernelSpec {
   };
 }
 
+/**
+ * A kernel over block-wise 8-bit states (bitsandbytes' blockwise quantisation, README: Profiling on
+ * your machine): per block of blockSize elements, the body runs over the elements with `dequant(s)`
+ * reading each state's old value (map[code] * the block's absmax) and `requant(s, value)` giving its
+ * new one; then each state's new block absmax is max |value| (1 for a block of zeros), stored, and
+ * every value / absmax is requantised to the nearest code of the state's map, ties to the lower index
+ * (quant-table.ts gives that code from a table indexed by the top 16 bits of the float). Arguments:
+ * the float arrays, then per state its codes (one byte per element), absmax (one float per block),
+ * map (256 floats) and quantisation table (65536 int32), then a scratch area of blockSize floats
+ * per state, n, and the scalars.
+ */
+export interface BlockwiseKernelSpec {
+  readonly name: string;
+  readonly blockSize: number;
+  readonly arrays: readonly string[];
+  readonly states: readonly string[];
+  readonly scalars: readonly string[];
+  readonly body: readonly Stmt[];
+}
+
+/**
+ * bitsandbytes' 8-bit blockwise AdamW, as AdamW8bitOptimizer.update8bit (../optimizers/adamw-8bit.ts):
+ *   m <- dequant(m)*b1 + g*c1;  v <- dequant(v)*b2 + (g*g)*c2;  p <- p*decay;
+ *   p <- p - (m / (sqrt(v)/bc2sqrt + eps)) * stepSize;  requantise m (signed map) and v (unsigned map)
+ * (decay 1 without weight decay: p*1 is p bit for bit).
+ */
+export const ADAMW_8BIT_KERNEL: BlockwiseKernelSpec = {
+  name: 'adamw_8bit',
+  blockSize: 256,
+  arrays: ['p', 'g'],
+  states: ['m', 'v'],
+  scalars: ['decay', 'b1', 'c1', 'b2', 'c2', 'bc2sqrt', 'eps', 'stepSize'],
+  body: [
+    set('g', load('g')),
+    set('m', add(mul(dequant('m'), scalar('b1')), mul(tmp('g'), scalar('c1')))),
+    set('v', add(mul(dequant('v'), scalar('b2')), mul(mul(tmp('g'), tmp('g')), scalar('c2')))),
+    requant('m', tmp('m')),
+    requant('v', tmp('v')),
+    set('denom', add(div(sqrt(tmp('v')), scalar('bc2sqrt')), scalar('eps'))),
+    store('p', sub(mul(load('p'), scalar('decay')), mul(div(tmp('m'), tmp('denom')), scalar('stepSize')))),
+  ],
+};
+
+/** Every block-wise kernel the module exports. */
+export const BLOCKWISE_KERNELS: readonly BlockwiseKernelSpec[] = [ADAMW_8BIT_KERNEL];
+
+/** Rows per call of the multi-row variants (multiRowSpec). */
+export const ROWS_PER_CALL = 4;
+
+/** Name of the multi-row variant of a row kernel. */
+export function multiRowName(name: string, rows: number = ROWS_PER_CALL): string {
+  return `${name}_x${rows}`;
+}
+
+/**
+ * A row kernel (run once per row, BoundTensors.runRows) as one kernel over `rows` consecutive rows:
+ * every array with a row stride, every temporary and sum, and the row's own scalar (the first scalar,
+ * withRowScalar) appear once per row (suffix _r); the column vectors `columns` appear once, so one
+ * iteration reads a column vector's 4 lanes once for all the rows (the matrix's rows stream from memory
+ * while a column vector of a wide matrix no longer fits in L1). Row r's statements are row r's of the
+ * one-row kernel, in row order, so every value, including a column vector accumulated row by row, is the
+ * same float32 as `rows` calls of the one-row kernel. Sums come row by row: row 0's sums, then row 1's...
+ */
+export function multiRowSpec(spec: KernelSpec, columns: readonly string[], withRowScalar: boolean, rows: number = ROWS_PER_CALL): KernelSpec {
+  const column = new Set(columns);
+  const rowScalar = withRowScalar ? spec.scalars[0] : undefined;
+  const at = (name: string, r: number) => `${name}_${r}`;
+  // A column vector is loaded once per iteration into a temporary; each row's store to it becomes a new
+  // temporary that later rows read, and the last is stored once (no store-to-load round trip per row).
+  const current = new Map(columns.map((c) => [c, tmp(`${c}_in`)]));
+  const stored = new Set<string>();
+  const expr = (e: Expr, r: number): Expr => {
+    switch (e.k) {
+      case 'load':
+        return column.has(e.array) ? current.get(e.array)! : load(at(e.array, r));
+      case 'scalar':
+        return e.name === rowScalar ? scalar(at(e.name, r)) : e;
+      case 'tmp':
+        return tmp(at(e.name, r));
+      case 'const':
+      case 'dequant':
+        return e;
+      case 'sqrt':
+      case 'sign':
+        return { k: e.k, a: expr(e.a, r) };
+      default:
+        return { k: e.k, a: expr(e.a, r), b: expr(e.b, r) };
+    }
+  };
+  const stmt = (st: Stmt, r: number): Stmt => {
+    switch (st.k) {
+      case 'let':
+        return set(at(st.name, r), expr(st.value, r));
+      case 'store': {
+        if (!column.has(st.array)) return store(at(st.array, r), expr(st.value, r));
+        const value = expr(st.value, r);
+        const name = `${st.array}_out${r}`;
+        current.set(st.array, tmp(name));
+        stored.add(st.array);
+        return set(name, value);
+      }
+      case 'acc':
+        return acc(at(st.sum, r), expr(st.value, r));
+      case 'requant':
+        throw new Error(`${spec.name}: requant has no multi-row form`);
+    }
+  };
+  const range = Array.from({ length: rows }, (_, r) => r);
+  const expand = (names: readonly string[], perRow: (n: string) => boolean) => names.flatMap((n) => (perRow(n) ? range.map((r) => at(n, r)) : [n]));
+  return {
+    name: multiRowName(spec.name, rows),
+    arrays: expand(spec.arrays, (a) => !column.has(a)),
+    scalars: expand(spec.scalars, (s) => s === rowScalar),
+    body: [
+      ...columns.map((c) => set(`${c}_in`, load(c))),
+      ...range.flatMap((r) => spec.body.map((st) => stmt(st, r))),
+      ...columns.filter((c) => stored.has(c)).map((c) => store(c, current.get(c)!)),
+    ],
+    ...(spec.sums ? { sums: range.flatMap((r) => spec.sums!.map((x) => at(x, r))) } : {}),
+  };
+}
+
 const BOOLS = [false, true] as const;
 const BRANCHES = ['low', 'high'] as const;
 
@@ -467,4 +597,10 @@ export const KERNELS: readonly KernelSpec[] = [
   ...BOOLS.map(adafactorApplySpec),
   CAME_MOMENT_KERNEL,
   ...BOOLS.map(cameApplySpec),
+  // The factored optimizers' row kernels over ROWS_PER_CALL rows (column vectors read once per iteration).
+  ...BOOLS.map((param) => multiRowSpec(factoredStatsSpec(param), ['col'], false)),
+  multiRowSpec(FACTORED_WEIGHTED_KERNEL, ['w'], true),
+  ...BOOLS.map((decay) => multiRowSpec(adafactorApplySpec(decay), ['c'], true)),
+  multiRowSpec(CAME_MOMENT_KERNEL, ['c', 'rescol'], true),
+  ...BOOLS.map((decay) => multiRowSpec(cameApplySpec(decay), ['rc'], true)),
 ];

@@ -1,11 +1,12 @@
 /**
  * Compiles the kernel specs (kernel-spec.ts) to one WebAssembly module with 128-bit SIMD: each kernel
  * walks its arrays 4 floats at a time (f32x4) and finishes the last n mod 4 elements with scalar f32
- * code, all in one pass over memory. The module imports the memory it works on, so that it runs
+ * code, all in one pass over memory (block-wise kernels: the same per block of 256, then the block's
+ * requantisation, see compileBlockwise). The module imports the memory it works on, so that it runs
  * directly on the tfjs wasm backend's heap (tensors are byte offsets into it); `copy` is memory.copy,
  * used to measure copy bandwidth in the same heap. Pure apart from WebAssembly instantiation.
  */
-import { KERNELS, type Expr, type KernelSpec, type Stmt } from './kernel-spec';
+import { BLOCKWISE_KERNELS, KERNELS, type BlockwiseKernelSpec, type Expr, type KernelSpec, type Stmt } from './kernel-spec';
 import { wasmApi, type WasmMemory } from './wasm-api';
 import { encodeModule, op, type FunctionDef, type ValType } from './wasm-binary';
 
@@ -26,9 +27,38 @@ interface Layout {
   readonly fsums: Map<string, number>;
   readonly params: ValType[];
   readonly locals: ValType[];
+  /**
+   * Block-wise kernels: per 8-bit state its arguments and locals; per iteration the element's code
+   * index (i / 4) and its scratch address (scratch + i - block start; each state's row at a constant
+   * offset); an i32x4 temporary for gathers.
+   */
+  readonly states?: ReadonlyMap<string, StateLocals>;
+  readonly ci?: number;
+  readonly si?: number;
+  readonly vaddr?: number;
+  readonly codeWord?: number;
+  readonly blockSize?: number;
 }
 
-function temporaries(spec: KernelSpec): string[] {
+interface StateLocals {
+  /** Index among the states (its scratch row). */
+  readonly index: number;
+  readonly codes: number;
+  readonly absmax: number;
+  readonly map: number;
+  readonly table: number;
+  /** The map's address in every lane. */
+  readonly vmap: number;
+  /** The block's old absmax (f32, splat), running max |new value| (f32, v128), new absmax (f32, splat). */
+  readonly am: number;
+  readonly amv: number;
+  readonly fmax: number;
+  readonly vmax: number;
+  readonly q: number;
+  readonly qv: number;
+}
+
+function temporaries(spec: { readonly body: readonly Stmt[] }): string[] {
   return [...new Set(spec.body.filter((s): s is Extract<Stmt, { k: 'let' }> => s.k === 'let').map((s) => s.name))];
 }
 
@@ -83,6 +113,23 @@ function vectorExpr(l: Layout, e: Expr): number[] {
       return [...op.f32Const(e.value), ...op.f32x4Splat];
     case 'sqrt':
       return [...vectorExpr(l, e.a), ...op.f32x4Sqrt];
+    case 'dequant': {
+      // Four byte loads of codes, four loads from the map, gathered into one vector, times the block's absmax.
+      // The four codes in one i32 load; each byte, times 4, indexes the map (scalar address arithmetic).
+      const st = stateOf(l, e.state);
+      const w = l.codeWord!;
+      const va = l.vaddr!;
+      const address = (k: number) => [
+        ...op.localGet(w), ...(k === 0 ? op.i32Const(2) : op.i32Const(8 * k - 2)), ...(k === 0 ? op.i32Shl : op.i32ShrU), ...op.i32Const(0x3fc), ...op.i32And,
+        ...op.localGet(st.map), ...op.i32Add,
+      ];
+      return [
+        ...codeAddress(l, st), ...op.i32Load(), ...op.localSet(w),
+        ...address(0), ...op.v128Load32Zero, ...op.localSet(va),
+        ...[1, 2, 3].flatMap((k) => [...address(k), ...op.localGet(va), ...op.v128Load32Lane(k), ...op.localSet(va)]),
+        ...op.localGet(va), ...op.localGet(st.amv), ...op.f32x4Mul,
+      ];
+    }
     case 'sign': {
       const one = [...op.f32Const(1), ...op.f32x4Splat];
       const zero = [...op.f32Const(0), ...op.f32x4Splat];
@@ -109,6 +156,10 @@ function scalarExpr(l: Layout, e: Expr): number[] {
       return op.f32Const(e.value);
     case 'sqrt':
       return [...scalarExpr(l, e.a), ...op.f32Sqrt];
+    case 'dequant': {
+      const st = stateOf(l, e.state);
+      return [...codeAddress(l, st), ...op.i32Load8U(0), ...op.i32Const(2), ...op.i32Shl, ...op.localGet(st.map), ...op.i32Add, ...op.f32Load, ...op.localGet(st.am), ...op.f32Mul];
+    }
     case 'sign':
       return [
         ...scalarExpr(l, e.a), ...op.localTee(l.fscratch), ...op.f32Const(0), ...op.f32Gt,
@@ -119,9 +170,39 @@ function scalarExpr(l: Layout, e: Expr): number[] {
   }
 }
 
-function body(l: Layout, spec: KernelSpec, vector: boolean): number[] {
+function stateOf(l: Layout, name: string): StateLocals {
+  const st = l.states?.get(name);
+  if (!st) throw new Error(`kernel: unknown 8-bit state '${name}'`);
+  return st;
+}
+
+/** Byte address of the current element's code (i counts float bytes: codes advance by i / 4). */
+function codeAddress(l: Layout, st: StateLocals): number[] {
+  return [...op.localGet(st.codes), ...op.localGet(l.ci!), ...op.i32Add];
+}
+
+/** Offset of state st's row in the scratch area (added to the address si by the load or store). */
+function scratchOffset(l: Layout, st: StateLocals): number {
+  return st.index * l.blockSize! * 4;
+}
+
+function body(l: Layout, spec: { readonly body: readonly Stmt[] }, vector: boolean): number[] {
   const out: number[] = [];
   for (const s of spec.body) {
+    if (s.k === 'requant') {
+      // The new value goes to the scratch area; its absolute value into the block's running max
+      // (pmax / select keep the running max when the value is NaN, as `if (max < |x|) max = |x|`).
+      const st = stateOf(l, s.state);
+      const addr = op.localGet(l.si!);
+      if (vector) {
+        out.push(...addr, ...vectorExpr(l, s.value), ...op.localTee(l.vscratch), ...op.v128StoreAt(scratchOffset(l, st)));
+        out.push(...op.localGet(st.vmax), ...op.localGet(l.vscratch), ...op.f32x4Abs, ...op.f32x4Pmax, ...op.localSet(st.vmax));
+      } else {
+        out.push(...addr, ...scalarExpr(l, s.value), ...op.localTee(l.fscratch), ...op.f32StoreAt(scratchOffset(l, st)));
+        out.push(...maxInto(st.fmax, [...op.localGet(l.fscratch), ...op.f32Abs]));
+      }
+      continue;
+    }
     if (s.k === 'let') {
       out.push(...(vector ? vectorExpr(l, s.value) : scalarExpr(l, s.value)));
       out.push(...op.localSet(lookup(vector ? l.vtmps : l.ftmps, s.name, 'temporary')));
@@ -133,6 +214,11 @@ function body(l: Layout, spec: KernelSpec, vector: boolean): number[] {
     }
   }
   return out;
+}
+
+/** max = max < x ? x : max (x an expression without side effects, evaluated twice). */
+function maxInto(max: number, x: number[]): number[] {
+  return [...x, ...op.localGet(max), ...op.localGet(max), ...x, ...op.f32Lt, ...op.select, ...op.localSet(max)];
 }
 
 /** A counted loop over byte offsets i from its current value to `end` in steps of `stride`. */
@@ -168,6 +254,141 @@ export function compileKernel(spec: KernelSpec): FunctionDef {
   return { name: spec.name, params: l.params, locals: l.locals, results: sums.map((): ValType => 'f32'), body: code };
 }
 
+/**
+ * A block-wise kernel (BlockwiseKernelSpec): per block, the body over the elements (SIMD, then the
+ * scalar tail) with the new state values kept in the scratch area and their running max |value|; then
+ * per state the block's absmax (lanes and tail combined, 1 when 0) stored; then every value / absmax
+ * requantised through the state's table (kernel-spec.ts, quant-table.ts): SIMD computes the table
+ * indices, gathers the four entries lane by lane (v128.load32_lane) and compares the keys; one shuffle
+ * packs the four codes into 4 bytes, stored at once. The dequantising gathers read the four codes in
+ * one i32 load and address the map with scalar arithmetic.
+ */
+export function compileBlockwise(spec: BlockwiseKernelSpec): FunctionDef {
+  const params: ValType[] = [...spec.arrays.map((): ValType => 'i32'), ...spec.states.flatMap((): ValType[] => ['i32', 'i32', 'i32', 'i32']), 'i32', 'i32', ...spec.scalars.map((): ValType => 'f32')];
+  const arrays = new Map(spec.arrays.map((a, i) => [a, i]));
+  let next = spec.arrays.length;
+  const stateArgs = spec.states.map(() => {
+    const base = next;
+    next += 4;
+    return base;
+  });
+  const scratch = next++;
+  const n = next++;
+  const scalars = new Map(spec.scalars.map((s) => [s, next++]));
+  const locals: ValType[] = [];
+  const local = (t: ValType) => {
+    locals.push(t);
+    return next++;
+  };
+  const i = local('i32');
+  const blockEnd4 = local('i32');
+  const blockEnd = local('i32');
+  const blockStart = local('i32');
+  const blockIdx4 = local('i32');
+  const nBytes = local('i32');
+  const iBits = local('i32');
+  const iEntry = local('i32');
+  const ci = local('i32');
+  const si = local('i32');
+  const sBase = local('i32');
+  const codeWord = local('i32');
+  const splats = new Map(spec.scalars.map((s) => [s, local('v128')]));
+  const tmps = temporaries(spec);
+  const vtmps = new Map(tmps.map((t) => [t, local('v128')]));
+  const vscratch = local('v128');
+  const vBits = local('v128');
+  const vAddr = local('v128');
+  const vCode = local('v128');
+  const vLow16 = local('v128');
+  const ftmps = new Map(tmps.map((t) => [t, local('f32')]));
+  const fscratch = local('f32');
+  const states = new Map<string, StateLocals>(
+    spec.states.map((name, index) => {
+      const base = stateArgs[index]!;
+      return [name, {
+        index, codes: base, absmax: base + 1, map: base + 2, table: base + 3, vmap: local('v128'),
+        am: local('f32'), amv: local('v128'), fmax: local('f32'), vmax: local('v128'), q: local('f32'), qv: local('v128'),
+      }];
+    }),
+  );
+  const l: Layout = {
+    arrays, n, scalars, i, end4: blockEnd4, endN: blockEnd, splats, vtmps, ftmps, vscratch, fscratch,
+    vsums: new Map(), fsums: new Map(), params, locals, states, ci, si, vaddr: vAddr, codeWord, blockSize: spec.blockSize,
+  };
+  const B = spec.blockSize;
+  /** Per iteration: ci = i / 4, si = scratch - block start + i. */
+  const iteration = [...op.localGet(i), ...op.i32Const(2), ...op.i32ShrU, ...op.localSet(ci), ...op.localGet(sBase), ...op.localGet(i), ...op.i32Add, ...op.localSet(si)];
+  const st = [...states.values()];
+  const absmaxAddress = (s: StateLocals) => [...op.localGet(s.absmax), ...op.localGet(blockIdx4), ...op.i32Add];
+  const requantVector = (s: StateLocals) => [
+    ...codeAddress(l, s),
+    ...op.localGet(si), ...op.v128LoadAt(scratchOffset(l, s)), ...op.localGet(s.qv), ...op.f32x4Div, ...op.localTee(vBits),
+    // table entry addresses: table + (bits >>> 16) * 4, gathered lane by lane
+    ...op.i32Const(16), ...op.i32x4ShrU, ...op.i32Const(2), ...op.i32x4Shl, ...op.localGet(s.table), ...op.i32x4Splat, ...op.i32x4Add, ...op.localSet(vAddr),
+    ...op.localGet(vAddr), ...op.i32x4ExtractLane(0), ...op.v128Load32Zero, ...op.localSet(vCode),
+    ...[1, 2, 3].flatMap((k) => [...op.localGet(vAddr), ...op.i32x4ExtractLane(k), ...op.localGet(vCode), ...op.v128Load32Lane(k), ...op.localSet(vCode)]),
+    ...op.localGet(vCode), ...op.localTee(vAddr),
+    // code = (entry >>> 16) - (key > entry & 0xffff ? -1 : 0), key = (bits ^ (bits >> 31)) & 0xffff
+    ...op.i32Const(16), ...op.i32x4ShrU,
+    ...op.localGet(vBits), ...op.localGet(vBits), ...op.i32Const(31), ...op.i32x4ShrS, ...op.v128Xor, ...op.localGet(vLow16), ...op.v128And,
+    ...op.localGet(vAddr), ...op.localGet(vLow16), ...op.v128And,
+    ...op.i32x4GtS, ...op.i32x4Sub,
+    // the low byte of each lane (codes are 0-255) into the low 4 bytes, stored as one i32
+    ...op.localTee(vCode), ...op.localGet(vCode), ...op.i8x16Shuffle([0, 4, 8, 12, 0, 4, 8, 12, 0, 4, 8, 12, 0, 4, 8, 12]),
+    ...op.i32x4ExtractLane(0), ...op.i32Store(),
+  ];
+  const requantScalar = (s: StateLocals) => [
+    ...codeAddress(l, s),
+    ...op.localGet(si), ...op.f32LoadAt(scratchOffset(l, s)), ...op.localGet(s.q), ...op.f32Div, ...op.i32ReinterpretF32, ...op.localTee(iBits),
+    ...op.i32Const(16), ...op.i32ShrU, ...op.i32Const(2), ...op.i32Shl, ...op.localGet(s.table), ...op.i32Add, ...op.i32Load(), ...op.localTee(iEntry),
+    ...op.i32Const(16), ...op.i32ShrU,
+    ...op.localGet(iBits), ...op.localGet(iBits), ...op.i32Const(31), ...op.i32ShrS, ...op.i32Xor, ...op.i32Const(0xffff), ...op.i32And,
+    ...op.localGet(iEntry), ...op.i32Const(0xffff), ...op.i32And, ...op.i32GtU, ...op.i32Add,
+    ...op.i32Store8(),
+  ];
+  const code: number[] = [
+    ...op.localGet(n), ...op.i32Const(2), ...op.i32Shl, ...op.localSet(nBytes),
+    ...op.i32Const(0xffff), ...op.i32x4Splat, ...op.localSet(vLow16),
+    ...op.i32Const(0), ...op.localSet(blockStart), ...op.i32Const(0), ...op.localSet(blockIdx4),
+  ];
+  for (const s of spec.scalars) code.push(...op.localGet(lookup(scalars, s, 'scalar')), ...op.f32x4Splat, ...op.localSet(lookup(splats, s, 'scalar')));
+  for (const s of st) code.push(...op.localGet(s.map), ...op.i32x4Splat, ...op.localSet(s.vmap));
+  const perBlock: number[] = [
+    // blockEnd = min(blockStart + 4B, nBytes); blockEnd4 = blockStart + ((blockEnd - blockStart) & ~15)
+    ...op.localGet(blockStart), ...op.i32Const(4 * B), ...op.i32Add, ...op.localTee(blockEnd), ...op.localGet(nBytes),
+    ...op.localGet(blockEnd), ...op.localGet(nBytes), ...op.i32LtU, ...op.select, ...op.localSet(blockEnd),
+    ...op.localGet(blockStart), ...op.localGet(blockEnd), ...op.localGet(blockStart), ...op.i32Sub, ...op.i32Const(-16), ...op.i32And, ...op.i32Add, ...op.localSet(blockEnd4),
+    ...op.localGet(scratch), ...op.localGet(blockStart), ...op.i32Sub, ...op.localSet(sBase),
+  ];
+  for (const s of st) {
+    perBlock.push(...absmaxAddress(s), ...op.f32Load, ...op.localTee(s.am), ...op.f32x4Splat, ...op.localSet(s.amv));
+    perBlock.push(...op.f32Const(0), ...op.localTee(s.fmax), ...op.f32x4Splat, ...op.localSet(s.vmax));
+  }
+  perBlock.push(...op.localGet(blockStart), ...op.localSet(i));
+  perBlock.push(...loop(l, blockEnd4, 16, [...iteration, ...body(l, spec, true)]));
+  perBlock.push(...loop(l, blockEnd, 4, [...iteration, ...body(l, spec, false)]));
+  for (const s of st) {
+    for (let k = 0; k < 4; k++) perBlock.push(...maxInto(s.fmax, [...op.localGet(s.vmax), ...op.f32x4ExtractLane(k)]));
+    // q = max == 0 ? 1 : max (a block of zeros keeps absmax 1)
+    perBlock.push(...op.f32Const(1), ...op.localGet(s.fmax), ...op.localGet(s.fmax), ...op.f32Const(0), ...op.f32Eq, ...op.select, ...op.localTee(s.q));
+    perBlock.push(...op.f32x4Splat, ...op.localSet(s.qv));
+    perBlock.push(...absmaxAddress(s), ...op.localGet(s.q), ...op.f32Store);
+  }
+  perBlock.push(...op.localGet(blockStart), ...op.localSet(i));
+  perBlock.push(...loop(l, blockEnd4, 16, [...iteration, ...st.flatMap(requantVector)]));
+  perBlock.push(...loop(l, blockEnd, 4, [...iteration, ...st.flatMap(requantScalar)]));
+  perBlock.push(...op.localGet(blockEnd), ...op.localSet(blockStart), ...op.localGet(blockIdx4), ...op.i32Const(4), ...op.i32Add, ...op.localSet(blockIdx4));
+  // The block loop (blockStart counts bytes of the float arrays).
+  code.push(
+    ...op.block, ...op.loop,
+    ...op.localGet(blockStart), ...op.localGet(nBytes), ...op.i32GeU, ...op.brIf(1),
+    ...perBlock,
+    ...op.br(0),
+    ...op.end, ...op.end,
+  );
+  return { name: spec.name, params, locals, results: [], body: code };
+}
+
 const COPY: FunctionDef = {
   name: 'copy',
   params: ['i32', 'i32', 'i32'],
@@ -175,10 +396,18 @@ const COPY: FunctionDef = {
   body: [...op.localGet(0), ...op.localGet(1), ...op.localGet(2), ...op.memoryCopy],
 };
 
-/** The module bytes: every kernel of kernel-spec.ts plus copy(dst, src, bytes). */
-export function kernelModuleBytes(specs: readonly KernelSpec[] = KERNELS): Uint8Array {
-  return encodeModule([...specs.map(compileKernel), COPY]);
+/** The default module's bytes, generated once (validated, then compiled). */
+let defaultBytes: Uint8Array | null = null;
+
+/** The module bytes: every kernel of kernel-spec.ts (element-wise, then block-wise) plus copy(dst, src, bytes). */
+export function kernelModuleBytes(specs: readonly KernelSpec[] = KERNELS, blockwise: readonly BlockwiseKernelSpec[] = BLOCKWISE_KERNELS): Uint8Array {
+  const all = specs === KERNELS && blockwise === BLOCKWISE_KERNELS;
+  if (all && defaultBytes) return defaultBytes;
+  const bytes = encodeModule([...specs.map(compileKernel), ...blockwise.map(compileBlockwise), COPY]);
+  if (all) defaultBytes = bytes;
+  return bytes;
 }
+
 
 /** Returns nothing, one sum (a number) or several (an array), as the spec's sums. */
 export type KernelFunction = (...args: number[]) => unknown;
@@ -206,7 +435,7 @@ export function instantiateKernels(memory: WasmMemory, specs: readonly KernelSpe
   const module = specs === KERNELS ? (compiled ??= new wasmApi.Module(kernelModuleBytes())) : new wasmApi.Module(kernelModuleBytes(specs));
   const instance = new wasmApi.Instance(module, { env: { memory } });
   const kernels = new Map<string, KernelFunction>();
-  for (const s of specs) kernels.set(s.name, instance.exports[s.name] as KernelFunction);
+  for (const s of [...specs, ...BLOCKWISE_KERNELS]) kernels.set(s.name, instance.exports[s.name] as KernelFunction);
   const copy = instance.exports['copy'] as KernelFunction;
   return { memory, kernels, copy: (d, s, b) => copy(d, s, b) };
 }

@@ -11,7 +11,7 @@ import { isWasmMemory, type WasmMemory } from './wasm-api';
 export type KernelPath = 'wasm-simd' | 'js-loop';
 
 interface WasmBackendLike {
-  readonly wasm: { readonly asm?: { readonly memory?: unknown } };
+  readonly wasm: { readonly asm?: { readonly memory?: unknown }; readonly _malloc?: unknown };
   readonly dataIdMap: { get(dataId: object): { memoryOffset: number | null; dtype: string } | undefined };
   refCount(dataId: object): number;
 }
@@ -57,6 +57,39 @@ export function kernelPath(): KernelPath | null {
   if (wasmKernels()) return 'wasm-simd';
   if (cpuBackend()) return 'js-loop';
   return null;
+}
+
+/**
+ * Kernel constants in the wasm heap (the block-wise kernels' maps and quantisation tables, their scratch
+ * area): copied once per heap into memory from the backend's allocator, outside any tensor (so not
+ * counted as optimizer state), and kept for the life of the heap. Keyed by the array given (its
+ * contents must not change); null when not on wasm or the backend exposes no allocator.
+ */
+const heapConstants = new WeakMap<WasmMemory, Map<object, number>>();
+export function wasmConstant(data: Float32Array | Uint32Array): number | null {
+  const b = wasmBackend();
+  if (!b || typeof b.wasm._malloc !== 'function') return null;
+  const memory = b.wasm.asm!.memory as WasmMemory;
+  let byKey = heapConstants.get(memory);
+  if (!byKey) {
+    byKey = new Map();
+    heapConstants.set(memory, byKey);
+  }
+  const known = byKey.get(data);
+  if (known !== undefined) return known;
+  const offset = (b.wasm._malloc as (bytes: number) => number)(data.byteLength) >>> 0;
+  if (offset === 0) return null;
+  new Uint8Array(memory.buffer, offset, data.byteLength).set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+  byKey.set(data, offset);
+  return offset;
+}
+
+/** Byte offset of a float32 or bool (8-bit codes) tensor in the wasm heap, or null. */
+export function wasmByteOffset(t: tf.Tensor): number | null {
+  const b = wasmBackend();
+  if (!b || (t.dtype !== 'float32' && t.dtype !== 'bool')) return null;
+  const entry = b.dataIdMap.get(t.dataId);
+  return entry && typeof entry.memoryOffset === 'number' ? entry.memoryOffset : null;
 }
 
 /** Byte offset of a float32 tensor in the wasm heap, or null. */

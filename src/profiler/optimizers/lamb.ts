@@ -75,6 +75,17 @@ export class LambOptimizer extends ProfilerOptimizer {
     });
   }
 
+  /** The current step's clip divisor as a number (1 without clipping), for a fused update. */
+  clipDivisorValue(): number {
+    return this.clipDivisor ? this.clipDivisor.dataSync()[0]! : 1;
+  }
+
+  /** Sets the current step's clip divisor (a fused update that computed the global norm itself). */
+  useClipDivisor(value: number): void {
+    this.clipDivisor?.dispose();
+    this.clipDivisor = tf.scalar(value);
+  }
+
   protected override finishStep(): void {
     this.clipDivisor?.dispose();
     this.clipDivisor = null;

@@ -72,6 +72,11 @@ export class ScheduleFreeAdamWOptimizer extends ProfilerOptimizer {
     this.current = { lr, ckp1 };
   }
 
+  /** The current step's lr and interpolation weight ckp1 (set by prepareStep), for a fused update. */
+  get stepScalars(): { readonly lr: number; readonly ckp1: number } {
+    return this.current;
+  }
+
   protected override finishStep(): void {
     this.k += 1;
   }

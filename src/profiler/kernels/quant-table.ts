@@ -1,0 +1,110 @@
+/**
+ * Nearest-code quantisation against a sorted 256-value map (bitsandbytes' dynamic maps) as a table
+ * lookup, for the block-wise kernels (kernel-spec.ts BlockwiseKernelSpec). The tfjs-op quantiser
+ * (../optimizers/blockwise-8bit.ts quantizeBlockwise) takes upper = clamp(lowerBound(map, x), 1, 255),
+ * lower = upper - 1 and keeps lower when |x - map[lower]| <= |x - map[upper]| in float32. Between two
+ * neighbours a < b that rule keeps the lower code on a prefix of [a, b] (x - a only grows, b - x only
+ * shrinks), so it is a float32 threshold t_k: for every x in [map[0], map[255]] (the quantised values
+ * x = value / block absmax lie in [-1, 1]) the code is the number of thresholds below x.
+ *
+ * The table has one int32 per group of floats sharing their top 16 bits (sign, exponent, 7 mantissa
+ * bits): (codes below the group << 16) | key of the one threshold inside the group (0xffff: none), where
+ * a float's key is its low 16 bits, inverted for negative floats so that keys grow with the value. The
+ * code of x is then entry >>> 16, plus 1 when key(x) > the entry's key: one load per element, no search.
+ * A map with two thresholds in one group (neighbours closer than 2^-8 relative) is rejected; the
+ * dynamic maps' neighbours are at least 0.7% apart. NaN (and infinity, which x never is) gives code 1,
+ * as the search does for NaN. Pure.
+ */
+
+const bits = new Uint32Array(1);
+const asFloat = new Float32Array(bits.buffer);
+
+function floatOf(pattern: number): number {
+  bits[0] = pattern >>> 0;
+  return asFloat[0]!;
+}
+
+function patternOf(x: number): number {
+  asFloat[0] = x;
+  return bits[0]!;
+}
+
+/** Floats in increasing order as integers (-0 and +0 both 0). */
+function orderKey(x: number): number {
+  const b = patternOf(x);
+  return b >= 0x80000000 ? -(b - 0x80000000) : b;
+}
+
+function fromOrderKey(k: number): number {
+  return k < 0 ? floatOf(0x80000000 + -k) : floatOf(k);
+}
+
+/** The tfjs-op quantiser's choice between neighbours a < b: true keeps the lower code. */
+function keepsLower(x: number, a: number, b: number): boolean {
+  return Math.abs(Math.fround(x - a)) <= Math.abs(Math.fround(x - b));
+}
+
+/** The 255 thresholds: t_k is the largest float32 in [map[k], map[k+1]] that keeps code k. */
+export function thresholds(map: Float32Array): Float32Array {
+  if (map.length !== 256) throw new Error('quantisation map: 256 values expected');
+  const out = new Float32Array(255);
+  for (let k = 0; k < 255; k++) {
+    const a = map[k]!;
+    const b = map[k + 1]!;
+    if (!(a < b)) throw new Error('quantisation map: values must be strictly increasing');
+    let lo = orderKey(a); // keeps the lower code
+    let hi = orderKey(b); // does not (b - a > 0 = b - b)
+    while (hi - lo > 1) {
+      const mid = Math.floor((lo + hi) / 2);
+      if (keepsLower(fromOrderKey(mid), a, b)) lo = mid;
+      else hi = mid;
+    }
+    out[k] = fromOrderKey(lo);
+  }
+  return out;
+}
+
+/** A float's key within its group of 65536 (low 16 bits, inverted for negative floats). */
+function keyOf(pattern: number): number {
+  return (pattern & 0xffff) ^ (pattern >>> 31 ? 0xffff : 0);
+}
+
+const tables = new WeakMap<Float32Array, Uint32Array>();
+
+/** The lookup table of a map (computed once per map object). */
+export function quantTable(map: Float32Array): Uint32Array {
+  const cached = tables.get(map);
+  if (cached) return cached;
+  const t = thresholds(map);
+  const table = new Uint32Array(65536);
+  for (let group = 0; group < 65536; group++) {
+    const negative = group >= 0x8000;
+    if ((group & 0x7f80) === 0x7f80) {
+      // NaN and infinity: code 1.
+      table[group] = (1 << 16) | 0xffff;
+      continue;
+    }
+    const first = floatOf(group * 65536 + (negative ? 0xffff : 0));
+    const last = floatOf(group * 65536 + (negative ? 0 : 0xffff));
+    // Thresholds below the group's first float: binary search over the sorted thresholds.
+    let below = 0;
+    for (let step = 128; step >= 1; step >>= 1) if (below + step <= 255 && t[below + step - 1]! < first) below += step;
+    let inside = 0;
+    let key = 0xffff;
+    for (let k = below; k < 255 && t[k]! <= last; k++) {
+      inside++;
+      key = keyOf(patternOf(t[k]!));
+    }
+    if (inside > 1) throw new Error(`quantisation map: two thresholds among floats with top bits ${group.toString(16)}`);
+    table[group] = (below << 16) | key;
+  }
+  tables.set(map, table);
+  return table;
+}
+
+/** The code of x through the table (what the kernels compute; for tests and scalar use). */
+export function quantize(table: Uint32Array, x: number): number {
+  const b = patternOf(x);
+  const entry = table[b >>> 16]!;
+  return (entry >>> 16) + (keyOf(b) > (entry & 0xffff) ? 1 : 0);
+}
