@@ -1,11 +1,18 @@
 // Turns the JSON of scripts/algoperf-time-to-target.mjs into the rows of
 // src/core/advisor/measurements/kasimbeg-2025-algoperf-workloads.ts (printed to stdout).
-// Usage: node scripts/algoperf-rows-ts.mjs <json> > src/core/advisor/measurements/kasimbeg-2025-algoperf-workloads.ts
+// Usage: node scripts/algoperf-rows-ts.mjs <json> [<json of the self-tuning logs>] > rows.ts
+// (self-tuning settings get the id prefix `self-`).
 import { readFileSync } from 'node:fs';
 
-const data = JSON.parse(readFileSync(process.argv[2], 'utf8'));
+const data = process.argv.slice(2).flatMap((f) => JSON.parse(readFileSync(f, 'utf8')));
 const OPT = {
   baseline: "opt('nadamw', null, 'Baseline (NadamW, linear warmup + cosine decay)')",
+  'self_tuning/baseline': "opt('nadamw', null, 'Baseline (NadamW, a single hyperparameter point)')",
+  'self_tuning/schedule_free_adamw': "opt('schedule-free-adamw', 'schedule-free-adamw', 'Schedule Free AdamW')",
+  'self_tuning/nadamw_sequential': "opt('nadamw-sequential', null, 'NadamW Sequential')",
+  'self_tuning/sinv6_75': "opt('sinv6-75', null, 'Sinv6 75 (learned optimizer)')",
+  'self_tuning/sinv6': "opt('sinv6', null, 'Sinv6 (learned optimizer)')",
+  'self_tuning/adamg': "opt('adamg', null, 'AdamG')",
   shampoo_submission: "opt('shampoo', 'shampoo', 'Distributed Shampoo')",
   schedule_free_adamw: "opt('schedule-free-adamw', 'schedule-free-adamw', 'Schedule Free AdamW')",
   generalized_adam: "opt('generalized-adam', null, 'Generalized Adam')",
@@ -24,18 +31,20 @@ const q = (s) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 const fmt = (t) => (t === null ? 'not reached' : `${t.toFixed(1)} s`);
 
 const lines = [];
-for (const w of WORKLOADS) {
-  const rows = data.filter((r) => r.workload === w).sort((a, b) => (a.median ?? Infinity) - (b.median ?? Infinity));
+for (const [ruleset, prefix] of [['external_tuning', ''], ['self_tuning', 'self-']]) for (const w of WORKLOADS) {
+  const id = prefix + w;
+  const rows = data.filter((r) => r.workload === w && r.ruleset === ruleset).sort((a, b) => (a.median ?? Infinity) - (b.median ?? Infinity));
   for (const r of rows) {
     const sorted = [...r.studies].sort((a, b) => (a.time ?? Infinity) - (b.time ?? Infinity));
     const mid = sorted[(sorted.length - 1) / 2];
+    const o = OPT[ruleset === 'self_tuning' ? `self_tuning/${r.submission}` : r.submission];
     const perStudy = r.studies.map((s) => `${s.study} ${fmt(s.time)}`).join(', ');
     const rule = `median over ${r.studies.length} studies of each study's time to ${r.metric} ${r.metric.endsWith('loss') || r.metric.endsWith('wer') ? '≤' : '≥'} ${r.target} (column \`score\`, seconds; in each study the trial that reaches it at the earliest evaluation, as scoring/performance_profile.py picks it): ${perStudy}`;
     if (r.median !== null) {
-      lines.push(`  measured('${w}', ${OPT[r.submission]}, ${r.median}, ${q(mid.line)}, {\n    note: ${q(`${mid.file}, line ${mid.row} (the median study)`)},\n    derivation: ${q(rule)},\n  }),`);
+      lines.push(`  measured('${id}', ${o}, ${r.median}, ${q(mid.line)}, {\n    note: ${q(`${mid.file}, line ${mid.row} (the median study)`)},\n    derivation: ${q(rule)},\n  }),`);
     } else {
       const c = mid.closest;
-      lines.push(`  stated('${w}', ${OPT[r.submission]}, 'worse', ${q(c.line)}, {\n    note: ${q(`the target was not reached in the median study; the excerpt is that study's best ${r.metric} (${c.value}), ${c.file}, line ${c.row}. ${rule}`)},\n  }),`);
+      lines.push(`  stated('${id}', ${o}, 'worse', ${q(c.line)}, {\n    note: ${q(`the target was not reached in the median study; the excerpt is that study's best ${r.metric} (${c.value}), ${c.file}, line ${c.row}. ${rule}`)},\n  }),`);
     }
   }
 }

@@ -1,18 +1,20 @@
-// Reads the AlgoPerf v0.5 external-tuning logs (mlcommons/submissions_algorithms, a git snapshot given
+// Reads the AlgoPerf v0.5 external-tuning (or self-tuning) logs (mlcommons/submissions_algorithms, a git snapshot given
 // as the first argument) and prints, per base workload and submission, the time to the validation
 // target by the leaderboard's own rule (its scoring/performance_profile.py): in each study, the trial
 // that reaches the target at the earliest evaluation index; its `score` (accumulated submission time,
 // seconds) at that evaluation; the median over studies (infinite when a study never reaches it).
 // Output is JSON (one entry per workload and submission, with the CSV line each number was read from);
 // with `--best-lines` each study that never reaches the target also carries the line of its best
-// validation value. Usage: node scripts/algoperf-time-to-target.mjs <git dir> [commit] [--best-lines]
+// validation value; `--self-tuning` reads the self-tuning logs instead of the external-tuning ones.
+// Usage: node scripts/algoperf-time-to-target.mjs <git dir> [commit] [--best-lines] [--self-tuning]
 import { execFileSync } from 'node:child_process';
 
 const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const bestLines = process.argv.includes('--best-lines');
+const ruleset = process.argv.includes('--self-tuning') ? 'self_tuning' : 'external_tuning';
 const [gitDir, commit = 'HEAD'] = args;
 const git = (...args) => execFileSync('git', ['-C', gitDir, ...args], { encoding: 'utf8', maxBuffer: 1 << 28 });
-const base = 'previous_leaderboards/algoperf_v05/logs/external_tuning';
+const base = `previous_leaderboards/algoperf_v05/logs/${ruleset}`;
 const targets = JSON.parse(git('show', `${commit}:scoring/workload_targets_v05.json`));
 const minimized = (name) => /loss|wer|error/.test(name);
 
@@ -60,6 +62,6 @@ for (const [key, studies] of [...runs].sort()) {
   const sorted = [...perStudy].sort((a, b) => a.time - b.time);
   const n = sorted.length;
   const median = n % 2 ? sorted[(n - 1) / 2].time : (sorted[n / 2 - 1].time + sorted[n / 2].time) / 2;
-  out.push({ workload, submission: sub, metric: col, target: t.validation_target_value, median, studies: perStudy.map((s) => ({ study: s.study, trials: s.trials, time: s.time, file: s.at?.file ?? null, row: s.at?.row ?? null, line: s.at?.line ?? null, closest: s.closest })) });
+  out.push({ ruleset, workload, submission: sub, metric: col, target: t.validation_target_value, median, studies: perStudy.map((s) => ({ study: s.study, trials: s.trials, time: s.time, file: s.at?.file ?? null, row: s.at?.row ?? null, line: s.at?.line ?? null, closest: s.closest })) });
 }
 process.stdout.write(JSON.stringify(out, null, 1));
