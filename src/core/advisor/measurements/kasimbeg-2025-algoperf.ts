@@ -5,8 +5,10 @@
  * classification, speech, translation, MRI reconstruction, graphs, recommendation) on fixed hardware;
  * the reference is the NAdamW baseline. In an excerpt " … " marks text left out inside one table row.
  * Submissions are self-reports only in that their authors ran nothing: the working group scored all of
- * them, so every row counts as independent.
+ * them, so every row counts as independent. The same competition's per-workload times to target,
+ * read from its logs, are in ./kasimbeg-2025-algoperf-workloads.ts and belong to this source.
  */
+import { ALGOPERF_V05_WORKLOAD_ROWS, ALGOPERF_V05_WORKLOAD_SETTINGS } from './kasimbeg-2025-algoperf-workloads';
 import { measured, opt, setting } from './build';
 import type { MeasurementSource } from './types';
 
@@ -27,7 +29,7 @@ export const KASIMBEG_2025_ALGOPERF: MeasurementSource = {
   authors: 'MLCommons Algorithms working group (results analysed in Kasimbeg, Schneider, Eschenhagen et al., ICLR 2025)',
   year: 2025,
   venue: 'ICLR 2025 (competition analysis); MLCommons leaderboard repository',
-  readAt: 'https://github.com/mlcommons/submissions_algorithms/blob/12c8e4ea93dc41a1ff6abc3debba9accd8ac1e3a/previous_leaderboards/algoperf_v05/README.md and /README.md',
+  readAt: 'https://github.com/mlcommons/submissions_algorithms/blob/12c8e4ea93dc41a1ff6abc3debba9accd8ac1e3a/previous_leaderboards/algoperf_v05/README.md and /README.md; per-workload times from previous_leaderboards/algoperf_v05/logs/external_tuning/ at the same commit',
   url: 'https://openreview.net/forum?id=CtM5xjRSfm',
   proposes: [],
   settings: [
@@ -52,6 +54,7 @@ export const KASIMBEG_2025_ALGOPERF: MeasurementSource = {
       tuning: 'per-optimizer',
       budget: 'external tuning: 5 tuning trials per workload',
     }),
+    ...ALGOPERF_V05_WORKLOAD_SETTINGS,
   ],
   rows: [
     measured('v05-external', opt('shampoo', 'shampoo', 'Distributed Shampoo'), 0.7784, '[**Distributed Shampoo**](submissions/external_tuning/shampoo_submission/) … | **0.7784** |'),
@@ -73,5 +76,6 @@ export const KASIMBEG_2025_ALGOPERF: MeasurementSource = {
     measured('v05-self-tuning', opt('adamg', null, 'AdamG'), 0.0, '[**AdamG**](submissions/self_tuning/adamg/) … | **0.0000** |'),
     measured('v06-external', opt('shampoo', 'shampoo', 'Distributed Shampoo'), 0.6244, '[**Distributed Shampoo**](submissions/external_tuning/shampoo/) … | **0.6244** |'),
     measured('v06-external', opt('nadamw', null, 'Baseline (NadamW, linear warmup + cosine decay)'), 0.459, '[**_Baseline_**](submissions/external_tuning/baseline/) … | **0.4590** |'),
+    ...ALGOPERF_V05_WORKLOAD_ROWS,
   ],
 };
