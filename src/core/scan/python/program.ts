@@ -643,6 +643,25 @@ export class PythonProgram {
     return pick === undefined ? undefined : this.valueOf(pick, pick.at, depth);
   }
 
+  /**
+   * The module's global names as they stand at text offset `before` (the last module-level assignment
+   * of each that starts before it), in the order first assigned, each with its value and where the
+   * value is written. An augmented assignment (`x += 1`) gives 'unknown'.
+   */
+  moduleGlobals(before = Number.POSITIVE_INFINITY): { name: string; value: PyValue; start: number; end: number }[] {
+    const out: { name: string; value: PyValue; start: number; end: number; first: number }[] = [];
+    for (const [name, list] of this.assignments.get(0) ?? []) {
+      const earlier = list.filter((a) => this.tokens[a.at].start < before);
+      const pick = earlier[earlier.length - 1];
+      if (pick === undefined) continue;
+      const value = this.valueOf(pick, pick.at, 0);
+      const start = this.tokens[pick.value[0]]?.start ?? value.start;
+      const end = this.tokens[pick.value[1] - 1]?.end ?? value.end;
+      out.push({ name, value, start, end, first: earlier[0].at });
+    }
+    return out.sort((a, b) => a.first - b.first).map(({ name, value, start, end }) => ({ name, value, start, end }));
+  }
+
   /** `args.lr` when `args` holds parse_args() and `--lr` has a default. */
   resolveArgparse(base: string, attribute: string): PyValue | null | undefined {
     if (!this.argsNames.has(base)) return undefined;
