@@ -42,7 +42,7 @@ import { callNode, toNode, type RangeMapper } from './to-node';
 type CallRole =
   | 'optimizer' | 'timm-optimizer' | 'keras-compile' | 'trainer-args' | 'trl-model-config' | 'lightning-trainer'
   | 'hf-argument-parser' | 'lightning-cli' | 'model' | 'dataloader' | 'keras-fit' | 'autocast' | 'grad-scaler' | 'accelerator' | 'keras-policy'
-  | 'checkpointing' | 'lora-config' | 'bnb-config';
+  | 'checkpointing' | 'lora-config' | 'bnb-config' | 'sft-trainer';
 
 const LAST = (callee: string): string => callee.slice(callee.lastIndexOf('.') + 1);
 
@@ -80,6 +80,9 @@ function roleOf(call: PyCall): CallRole | null {
   if (last === 'set_global_policy' && (c.includes('mixed_precision') || c === 'set_global_policy')) return 'keras-policy';
   if (call.written.endsWith('.gradient_checkpointing_enable')) return 'checkpointing';
   if (last === 'LoraConfig' && (c === last || c.startsWith('peft.'))) return 'lora-config';
+  // unsloth's FastLanguageModel.get_peft_model(model, r=16, target_modules=[...]) takes LoraConfig's arguments itself.
+  if (last === 'get_peft_model' && c.startsWith('unsloth.') && call.args.some((a) => a.name === 'r')) return 'lora-config';
+  if (last === 'SFTTrainer' && (c === last || c.startsWith('trl.'))) return 'sft-trainer';
   if (last === 'BitsAndBytesConfig') return 'bnb-config';
   return null;
 }
@@ -200,6 +203,7 @@ export function readTrainingProgram(program: PythonProgram, path: string, map: R
     }
   }
   if (qlora && computeDtype !== undefined) out.set('qloraComputeDtype', computeDtype.value, computeDtype.range);
+  if (out.settings.seqLen === undefined) readUnslothSeqLen([...calls('sft-trainer'), ...calls('model').filter((c) => c.callee.startsWith('unsloth.'))], root, map, out);
   readLoraConfig(calls('lora-config')[0], root, out, map, qlora, warnings);
 
   // 4. Batch size, precision, checkpointing hints.
@@ -412,6 +416,21 @@ function readLoraConfig(call: PyCall | undefined, root: FieldReader, out: Contri
   }
   out.set('lora', { rank: rankValue, targets: typeof written === 'string' ? 'all-linear' : written, qlora }, at);
   out.sources['lora.targets'] = out.source((targets as Read<unknown>).range);
+}
+
+/**
+ * The sequence length of an unsloth notebook: TRL's older `SFTTrainer(max_seq_length=...)` (it truncates to it),
+ * else unsloth's `FastLanguageModel.from_pretrained(max_seq_length=...)`.
+ */
+function readUnslothSeqLen(candidates: readonly PyCall[], root: FieldReader, map: RangeMapper, out: ContributionBuilder): void {
+  for (const call of candidates) {
+    if (!call.args.some((a) => a.name === 'max_seq_length')) continue;
+    const seq = root.sibling(callNode(call, map, []), call.written).number('max_seq_length', { integer: true, min: 1 });
+    if (seq?.value != null) {
+      out.set('seqLen', seq.value, seq.range);
+      return;
+    }
+  }
 }
 
 /** The training DataLoader's batch size: one built for "train" data, else a shuffling one, else the first. */
