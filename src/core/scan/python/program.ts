@@ -16,7 +16,7 @@
  * imports are references, never constants.
  */
 import { InputError } from '../../types';
-import { tokenize, type Token } from './tokenizer';
+import { matchTokenBrackets, tokenize, type Token } from './tokenizer';
 
 /**
  * Deepest bracket nesting read: CPython's own tokenizer refuses more than 200 nested brackets
@@ -153,7 +153,7 @@ export class PythonProgram {
   constructor(readonly text: string) {
     this.tokens = tokenize(text);
     for (const t of this.tokens) if (t.depth > MAX_PYTHON_NESTING) throw new PythonNestingError(t.start);
-    this.match = matchBrackets(text, this.tokens);
+    this.match = matchTokenBrackets(text, this.tokens);
     this.tokenLine = new Int32Array(this.tokens.length);
     this.readStatements();
   }
@@ -750,24 +750,6 @@ export class PythonProgram {
     }
     return value;
   }
-}
-
-/** Indices of matching brackets (both ways), -1 when unmatched; a closer pairs with the innermost opener. */
-function matchBrackets(text: string, tokens: readonly Token[]): Int32Array {
-  const match = new Int32Array(tokens.length).fill(-1);
-  const stack: number[] = [];
-  for (let i = 0; i < tokens.length; i++) {
-    const t = tokens[i];
-    if (t.kind !== 'op' || t.end - t.start !== 1) continue;
-    const c = text.charCodeAt(t.start);
-    if (c === 40 || c === 91 || c === 123) stack.push(i);
-    else if ((c === 41 || c === 93 || c === 125) && stack.length > 0) {
-      const open = stack.pop() as number;
-      match[open] = i;
-      match[i] = open;
-    }
-  }
-  return match;
 }
 
 /** Pratt parser over tokens [s, e) of one expression. */
