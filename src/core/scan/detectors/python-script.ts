@@ -30,8 +30,8 @@ export const PYTHON_TRAINING_WORDS = new RegExp(
   ].join('|'),
 );
 
-/** nanoGPT-style configuration by module globals: the configurator call, or an override file's assignments. */
-const GLOBALS_WORDS = /configurator\.py|^(?:batch_size|block_size|n_layer|learning_rate|init_from|gradient_accumulation_steps)\s*=/m;
+/** timm's train.py arguments (`--opt`), or nanoGPT-style configuration by module globals: the configurator call, or an override file's assignments. */
+const GLOBALS_WORDS = /add_argument\(\s*['"]--opt['"]|configurator\.py|^(?:batch_size|block_size|n_layer|learning_rate|init_from|gradient_accumulation_steps)\s*=/m;
 
 /** What a matched file is: a training program, or only the module globals of a nanoGPT-style override file. */
 const kinds = new WeakMap<ScanFile, 'training' | 'globals'>();

@@ -662,6 +662,12 @@ export class PythonProgram {
     return out.sort((a, b) => a.first - b.first).map(({ name, value, start, end }) => ({ name, value, start, end }));
   }
 
+  /** The default of an argparse option by its dest (`batch_size` for `-b/--batch-size`): null without one, undefined when no option has that dest. */
+  argparseDefault(dest: string): PyValue | null | undefined {
+    this.discoverCalls();
+    return this.argparseDefaultValues.get(dest);
+  }
+
   /** `args.lr` when `args` holds parse_args() and `--lr` has a default. */
   resolveArgparse(base: string, attribute: string): PyValue | null | undefined {
     if (!this.argsNames.has(base)) return undefined;

@@ -87,8 +87,18 @@ function roleOf(call: PyCall): CallRole | null {
   return null;
 }
 
+/**
+ * timm's train.py, known by its argparse options `--model`, `--opt` and `-b/--batch-size`: it builds
+ * `create_model(args.model, pretrained=args.pretrained)` and `create_optimizer_v2(model, **optimizer_kwargs(cfg=args))`
+ * from them (TIMM_OPTIMIZER_KWARGS_SOURCE), so their defaults are the job's values unless the launch passes flags.
+ */
+function isTimmTrainArguments(program: PythonProgram): boolean {
+  return ['model', 'opt', 'batch_size'].every((d) => program.argparseDefault(d) !== undefined);
+}
+
 /** True when the program builds an optimizer or sets up a trainer: it is a training program. */
 export function isTrainingProgram(program: PythonProgram): boolean {
+  if (isTimmTrainArguments(program)) return true;
   for (const call of program.calls) {
     const role = roleOf(call);
     if (role === 'optimizer' || role === 'timm-optimizer' || role === 'trainer-args') return true;
@@ -173,6 +183,8 @@ export function readTrainingProgram(program: PythonProgram, path: string, map: R
       warnAt(other.calleeStart, other.calleeEnd, `another optimizer ('${other.written}'); the estimate uses the first one, '${built.written}' on line ${map.range(built.calleeStart, built.calleeEnd).line}`);
     }
   }
+
+  if (built === undefined && isTimmTrainArguments(program)) readTimmTrainArguments(program, root, out, map, links);
 
   // 3. The model, the dtype it is loaded in (the first from_pretrained that states one; it replaces
   // Trainer-argument torch_dtype keys) and QLoRA's bitsandbytes config.
@@ -361,6 +373,71 @@ function timmTrainLr(program: PythonProgram, base: string, unset: PyValue): { va
   const lr = lrBase * (sqrt ? Math.sqrt(ratio) : ratio);
   const how = `lr_base ${lrBase} × ${sqrt ? 'sqrt' : ''}(${batch}${accum !== 1 ? ` × ${accum}` : ''} / ${size})`;
   return { value: { kind: 'number', value: lr, raw: String(lr), start: unset.start, end: unset.end }, how };
+}
+
+/** timm train.py's `--lr-base-size` default: the global batch size lr_base is given for. */
+const TIMM_LR_BASE_SIZE = 256;
+
+/**
+ * timm train.py's argparse defaults as the job's values (the launch's flags override them): model, micro-batch,
+ * gradient accumulation, optimizer, lr (from --lr-base when --lr is None, one GPU), weight decay, and --amp
+ * (off: fp32; on: --amp-dtype).
+ */
+function readTimmTrainArguments(program: PythonProgram, root: FieldReader, out: ContributionBuilder, map: RangeMapper, links: Link[]): void {
+  const arg = (dest: string): PyValue | null => program.argparseDefault(dest) ?? null;
+  const record = (dest: string, value: PyValue): void => {
+    const node = toNode(value, map);
+    const plain = node?.value;
+    if (node !== undefined && (typeof plain === 'number' || typeof plain === 'string' || typeof plain === 'boolean')) root.recordValue(`--${dest.replace(/_/g, '-')}`, node, plain);
+  };
+  const int = (dest: string, key: 'perDeviceBatchSize' | 'gradAccum'): number | null => {
+    const v = arg(dest);
+    if (v?.kind !== 'number' || !Number.isInteger(v.value) || v.value < 1) return null;
+    out.set(key, v.value, map.range(v.start, v.end));
+    record(dest, v);
+    return v.value;
+  };
+  const model = arg('model');
+  if (model?.kind === 'string' && model.value !== '') {
+    const range = map.range(model.start, model.end);
+    record('model', model);
+    links.push({ kind: 'model', key: '--model', value: `timm/${model.value}`, range });
+    const pretrained = arg('pretrained');
+    if (pretrained?.kind === 'bool') out.set('pretraining', !pretrained.value, map.range(pretrained.start, pretrained.end));
+  }
+  const batch = int('batch_size', 'perDeviceBatchSize');
+  const accum = int('grad_accum_steps', 'gradAccum') ?? 1;
+  const opt = arg('opt');
+  if (opt?.kind === 'string') {
+    replaceOptimizer(out, opt.value, 'timm', map.range(opt.start, opt.end));
+    record('opt', opt);
+  }
+  const wd = arg('weight_decay');
+  if (wd?.kind === 'number' && wd.value >= 0) {
+    out.set('weightDecay', wd.value, map.range(wd.start, wd.end));
+    record('weight_decay', wd);
+  }
+  const lr = arg('lr');
+  const lrBase = arg('lr_base');
+  if (lr?.kind === 'number' && lr.value >= 0) {
+    out.set('learningRate', lr.value, map.range(lr.start, lr.end));
+    record('lr', lr);
+  } else if (lrBase?.kind === 'number' && batch !== null) {
+    const sizeArg = arg('lr_base_size');
+    const size = sizeArg?.kind === 'number' && sizeArg.value > 0 ? sizeArg.value : TIMM_LR_BASE_SIZE;
+    const sqrt = opt?.kind === 'string' && /ada|lamb/.test(opt.value.toLowerCase());
+    const ratio = (batch * accum) / size;
+    const value = lrBase.value * (sqrt ? Math.sqrt(ratio) : ratio);
+    out.set('learningRate', value, map.range(lrBase.start, lrBase.end));
+    out.notes.push(`learning rate ${value} computed as ${TIMM_TRAIN_LR_SOURCE.title} does when --lr is unset: lr_base ${lrBase.value} × ${sqrt ? 'sqrt' : ''}(${batch}${accum !== 1 ? ` × ${accum}` : ''} / ${size}), assuming one GPU (the global batch counts every GPU)`);
+  }
+  const amp = arg('amp');
+  if (amp?.kind === 'bool') {
+    const dtype = arg('amp_dtype');
+    if (!amp.value) out.set('precision', 'fp32', map.range(amp.start, amp.end));
+    else if (dtype?.kind === 'string') out.set('precision', dtype.value === 'bfloat16' ? 'bf16-mixed' : 'fp16-mixed', map.range(dtype.start, dtype.end));
+    record('amp', amp);
+  }
 }
 
 /** timm create_optimizer_v2(model, opt='sgd', lr=None, weight_decay=0., momentum=0.9, ...). */
