@@ -644,6 +644,33 @@ export class PythonProgram {
   }
 
   /**
+   * `self.hparams.x` in a method of a class whose methods call `self.save_hyperparameters()` (Lightning saves
+   * every `__init__` argument there): the default of `__init__`'s parameter `x`.
+   */
+  resolveHparam(attribute: string, at: number, depth: number): PyValue | undefined {
+    let s = this.lines[this.tokenLine[at]]?.scope ?? 0;
+    while (s > 0 && this.scopes[s].kind !== 'class') s = this.scopes[s].parent;
+    if (s <= 0 || this.callList === null) return undefined;
+    const init = [...this.functionScopes].find(([scope, name]) => name === '__init__' && this.scopes[scope].parent === s)?.[0];
+    if (init === undefined) return undefined;
+    const saves = this.callList.some((c) => c.written === 'self.save_hyperparameters' && (this.lines[this.tokenLine[this.tokenIndexAt(c.calleeStart)]]?.scope ?? -1) === init);
+    const def = saves ? this.scopes[init].params.get(attribute) : undefined;
+    return def == null ? undefined : this.evaluate(def[0], def[1], depth + 1);
+  }
+
+  /** The index of the token starting at `offset` (binary search over the tokens), or 0. */
+  private tokenIndexAt(offset: number): number {
+    let lo = 0;
+    let hi = this.tokens.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.tokens[mid].start < offset) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /**
    * The module's global names as they stand at text offset `before` (the last module-level assignment
    * of each that starts before it), in the order first assigned, each with its value and where the
    * value is written. An augmented assignment (`x += 1`) gives 'unknown'.
@@ -906,6 +933,10 @@ class ExpressionParser {
       const resolved = this.p.resolveName(name, from, this.depth);
       if (resolved !== undefined) return resolved;
       return { kind: 'ref', path: this.p.canonical(name), start: t.start, end };
+    }
+    if (parts.length === 3 && parts[0] === 'self' && parts[1] === 'hparams') {
+      const saved = this.p.resolveHparam(parts[2], from, this.depth + 1);
+      if (saved !== undefined) return saved;
     }
     if (parts.length === 2) {
       const fromArgs = this.p.resolveArgparse(parts[0], parts[1]);

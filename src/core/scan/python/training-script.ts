@@ -42,7 +42,7 @@ import { callNode, toNode, type RangeMapper } from './to-node';
 type CallRole =
   | 'optimizer' | 'timm-optimizer' | 'keras-compile' | 'trainer-args' | 'trl-model-config' | 'lightning-trainer'
   | 'hf-argument-parser' | 'lightning-cli' | 'model' | 'dataloader' | 'keras-fit' | 'autocast' | 'grad-scaler' | 'accelerator' | 'keras-policy'
-  | 'checkpointing' | 'lora-config' | 'bnb-config' | 'sft-trainer';
+  | 'checkpointing' | 'lora-config' | 'bnb-config' | 'sft-trainer' | 'train-crop';
 
 const LAST = (callee: string): string => callee.slice(callee.lastIndexOf('.') + 1);
 
@@ -83,6 +83,7 @@ function roleOf(call: PyCall): CallRole | null {
   // unsloth's FastLanguageModel.get_peft_model(model, r=16, target_modules=[...]) takes LoraConfig's arguments itself.
   if (last === 'get_peft_model' && c.startsWith('unsloth.') && call.args.some((a) => a.name === 'r')) return 'lora-config';
   if (last === 'SFTTrainer' && (c === last || c.startsWith('trl.'))) return 'sft-trainer';
+  if (/^torchvision\.transforms\.(v2\.)?RandomResizedCrop$/.test(c)) return 'train-crop';
   if (last === 'BitsAndBytesConfig') return 'bnb-config';
   return null;
 }
@@ -221,6 +222,12 @@ export function readTrainingProgram(program: PythonProgram, path: string, map: R
   // 4. Batch size, precision, checkpointing hints.
   if (out.settings.perDeviceBatchSize === undefined) readBatchSize([...calls('dataloader'), ...calls('keras-fit')], root, out, map);
   if (out.settings.precision === undefined) readPrecisionHints(byRole, root, out, map);
+  // torchvision's RandomResizedCrop(size): the training images' size (a square int; [h, w] is not read).
+  const crop = calls('train-crop')[0];
+  if (crop !== undefined && out.settings.imageSize === undefined) {
+    const size = root.sibling(callNode(crop, map, ['size']), crop.written).number('size', { integer: true, min: 1 });
+    if (size?.value != null) out.set('imageSize', size.value, size.range);
+  }
   const checkpointing = calls('checkpointing')[0];
   if (checkpointing !== undefined && out.settings.gradientCheckpointing === undefined) {
     out.set('gradientCheckpointing', true, map.range(checkpointing.calleeStart, checkpointing.calleeEnd));
