@@ -42,7 +42,7 @@ import { callNode, toNode, type RangeMapper } from './to-node';
 type CallRole =
   | 'optimizer' | 'timm-optimizer' | 'keras-compile' | 'trainer-args' | 'trl-model-config' | 'lightning-trainer'
   | 'hf-argument-parser' | 'lightning-cli' | 'model' | 'dataloader' | 'keras-fit' | 'autocast' | 'grad-scaler' | 'accelerator' | 'keras-policy'
-  | 'checkpointing' | 'lora-config' | 'bnb-config' | 'sft-trainer' | 'train-crop';
+  | 'checkpointing' | 'lora-config' | 'bnb-config' | 'sft-trainer' | 'train-crop' | 'keras-preset' | 'keras-preprocessor' | 'keras-lora' | 'keras-quantize' | 'tf-batch';
 
 const LAST = (callee: string): string => callee.slice(callee.lastIndexOf('.') + 1);
 
@@ -78,6 +78,11 @@ function roleOf(call: PyCall): CallRole | null {
   if (/^torch\.(cuda\.)?amp\.(grad_scaler\.)?GradScaler$/.test(c)) return 'grad-scaler';
   if (c === 'accelerate.Accelerator' || c === 'Accelerator') return 'accelerator';
   if (last === 'set_global_policy' && (c.includes('mixed_precision') || c === 'set_global_policy')) return 'keras-policy';
+  if (c === 'keras.config.set_dtype_policy' || c === 'keras.mixed_precision.set_dtype_policy') return 'keras-policy';
+  if (/^keras_(hub|nlp)\.models\.\w+\.from_preset$/.test(c)) return /Preprocessor\.from_preset$/.test(c) ? 'keras-preprocessor' : 'keras-preset';
+  if (call.written.endsWith('.enable_lora')) return 'keras-lora';
+  if (call.written.endsWith('.quantize') && !c.startsWith('torch.')) return 'keras-quantize';
+  if (call.written.endsWith('.batch') && call.args.length === 1 && call.args[0].name === null) return 'tf-batch';
   if (call.written.endsWith('.gradient_checkpointing_enable')) return 'checkpointing';
   if (last === 'LoraConfig' && (c === last || c.startsWith('peft.'))) return 'lora-config';
   // unsloth's FastLanguageModel.get_peft_model(model, r=16, target_modules=[...]) takes LoraConfig's arguments itself.
@@ -216,11 +221,17 @@ export function readTrainingProgram(program: PythonProgram, path: string, map: R
     }
   }
   if (qlora && computeDtype !== undefined) out.set('qloraComputeDtype', computeDtype.value, computeDtype.range);
+  readKerasHub(byRole, root, out, map, links);
   if (out.settings.seqLen === undefined) readUnslothSeqLen([...calls('sft-trainer'), ...calls('model').filter((c) => c.callee.startsWith('unsloth.'))], root, map, out);
   readLoraConfig(calls('lora-config')[0], root, out, map, qlora, warnings);
 
   // 4. Batch size, precision, checkpointing hints.
   if (out.settings.perDeviceBatchSize === undefined) readBatchSize([...calls('dataloader'), ...calls('keras-fit')], root, out, map);
+  if (out.settings.perDeviceBatchSize === undefined && calls('keras-fit').length > 0) {
+    // tf.data: `ds.batch(n)` feeding model.fit(ds) gives the batch.
+    const batch = calls('tf-batch').map((c) => c.args[0].value).find((v) => v.kind === 'number' && Number.isInteger(v.value) && v.value >= 1);
+    if (batch !== undefined && batch.kind === 'number') out.set('perDeviceBatchSize', batch.value, map.range(batch.start, batch.end));
+  }
   if (out.settings.precision === undefined) readPrecisionHints(byRole, root, out, map);
   // torchvision's RandomResizedCrop(size): the training images' size (a square int; [h, w] is not read).
   const crop = calls('train-crop')[0];
@@ -235,6 +246,48 @@ export function readTrainingProgram(program: PythonProgram, path: string, map: R
 
   const fields = [...root.fields].sort((a, b) => a.range.line - b.range.line || a.range.column - b.range.column);
   return { fields, error: root.error, warnings, role: 'training', contribution: out.build(), links };
+}
+
+/** keras_hub Backbone.get_lora_target_names: the query and value projections (Gemma/Llama names: q_proj, v_proj). */
+const KERAS_HUB_LORA_SOURCE = {
+  title: 'keras_hub Backbone.enable_lora / get_lora_target_names',
+  url: 'https://github.com/keras-team/keras-hub/blob/master/keras_hub/src/models/backbone.py',
+  locator: 'get_lora_target_names(): ["query_dense", "value_dense", "query", "value"]',
+};
+
+/**
+ * Keras Hub: `XCausalLM.from_preset("gemma_2b_en")` names the model (a preset name), a preprocessor's
+ * `sequence_length=` is the sequence length, `backbone.enable_lora(rank=4)` is LoRA on the query and value
+ * projections (KERAS_HUB_LORA_SOURCE).
+ */
+function readKerasHub(byRole: ReadonlyMap<CallRole, PyCall[]>, root: FieldReader, out: ContributionBuilder, map: RangeMapper, links: Link[]): void {
+  const preset = byRole.get('keras-preset')?.[0];
+  const name = preset?.args.find((a) => a.name === 'preset' || a.name === null)?.value;
+  if (preset !== undefined && name?.kind === 'string') {
+    const range = map.range(name.start, name.end);
+    root.recordValue(preset.written, { kind: 'string', value: name.value, start: name.start, end: name.end, range }, name.value);
+    links.push({ kind: 'model', key: preset.written, value: name.value, range });
+    if (out.settings.pretraining === undefined) out.set('pretraining', false, range);
+  }
+  for (const pre of byRole.get('keras-preprocessor') ?? []) {
+    if (out.settings.seqLen !== undefined) break;
+    const seq = root.sibling(callNode(pre, map, []), pre.written).number('sequence_length', { integer: true, min: 1 });
+    if (seq?.value != null) out.set('seqLen', seq.value, seq.range);
+  }
+  const lora = byRole.get('keras-lora')?.[0];
+  if (lora !== undefined && out.settings.lora === undefined) {
+    const rank = root.sibling(callNode(lora, map, ['rank']), lora.written).number('rank', { integer: true, min: 1 });
+    if (rank?.value != null) {
+      out.set('lora', { rank: rank.value, targets: ['q_proj', 'v_proj'], qlora: false }, map.range(lora.calleeStart, lora.calleeEnd));
+      out.sources['lora.rank'] = out.source(rank.range);
+      out.notes.push(`LoRA targets: ${KERAS_HUB_LORA_SOURCE.title} puts the adapters on the query and value projections (q_proj, v_proj)`);
+    }
+  }
+  // `model.quantize("int8")`: the frozen base weights in int8 under the LoRA adapters.
+  const quantize = byRole.get('keras-quantize')?.find((c) => c.args[0]?.value.kind === 'string' && c.args[0].value.value === 'int8');
+  if (quantize !== undefined && out.settings.lora !== undefined) {
+    out.set('lora', { ...out.settings.lora, int8: true }, map.range(quantize.calleeStart, quantize.calleeEnd));
+  }
 }
 
 /**
@@ -566,6 +619,11 @@ function readPrecisionHints(byRole: ReadonlyMap<CallRole, PyCall[]>, root: Field
   if (policy?.kind === 'string' && (policy.value === 'mixed_bfloat16' || policy.value === 'mixed_float16')) {
     // KERAS_MIXED_PRECISION_SOURCE: float32 variables, half-precision compute.
     set(policy.value === 'mixed_bfloat16' ? 'bf16-mixed' : 'fp16-mixed', policy.start, policy.end);
+    return;
+  }
+  if (policy?.kind === 'string' && (policy.value === 'bfloat16' || policy.value === 'float16')) {
+    // A plain dtype policy: variables and compute in that dtype (keras.config.set_dtype_policy).
+    set(policy.value === 'bfloat16' ? 'bf16' : 'fp16', policy.start, policy.end);
     return;
   }
   const scaler = byRole.get('grad-scaler')?.[0];
