@@ -117,3 +117,17 @@ test('a file of plain assignments without a configurator script forms no job', a
   const dir = workspace({ 'settings.py': 'batch_size = 4\nlearning_rate = 0.1\n' });
   assert.deepEqual(await recommend(dir), []);
 });
+
+test('hostile input: many exec calls, a huge --key=value word, many self.hparams references finish (linear work) and never throw', async () => {
+  const { scanFiles } = await import('../../src/core/scan');
+  const execs = 'exec(open(name).read())\n'.repeat(20_000);
+  const hparams = `class M:\n    def __init__(self, lr=0.1):\n        self.save_hyperparameters()\n    def configure_optimizers(self):\n${'        x = self.hparams.lr\n'.repeat(20_000)}        return torch.optim.SGD(self.parameters(), lr=self.hparams.lr)\n`;
+  const report = scanFiles([
+    { path: 'train.py', text: `import torch\nbatch_size = 1\nlearning_rate = 0.1\n${execs}exec(open('configurator.py').read())\n` },
+    { path: 'run.sh', text: `python train.py --batch_size=${'9'.repeat(200_000)}x\n` },
+    { path: 'm.py', text: `import torch\n${hparams}` },
+  ]);
+  const train = report.jobs.find((j) => j.id === 'train.py');
+  assert.ok(train !== undefined, 'the configurator call after 20,000 other exec calls is found');
+  assert.equal(report.jobs.find((j) => j.id === 'm.py')?.settings.learningRate, 0.1);
+});

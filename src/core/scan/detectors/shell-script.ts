@@ -75,7 +75,8 @@ function configuratorArguments(launch: Launch, links: Link[]): ModuleGlobals | n
 
 /** What `ast.literal_eval` gives for a simple literal; other text stays a string (nanoGPT's configurator). */
 function pythonLiteral(t: string): number | string | boolean | null {
-  if (/^[-+]?(\d[\d_]*\.?[\d_]*|\.\d[\d_]*)([eE][-+]?\d+)?$/.test(t)) return Number(t.replace(/_/g, ''));
+  // One way to match each character (the fraction needs its '.'), so the test is linear in the word's length.
+  if (/^[-+]?(?:\d[\d_]*(?:\.[\d_]*)?|\.\d[\d_]*)(?:[eE][-+]?\d+)?$/.test(t)) return Number(t.replace(/_/g, ''));
   if (t === 'True' || t === 'False') return t === 'True';
   if (t === 'None') return null;
   const q = /^(['"])(.*)\1$/s.exec(t);

@@ -651,11 +651,25 @@ export class PythonProgram {
     let s = this.lines[this.tokenLine[at]]?.scope ?? 0;
     while (s > 0 && this.scopes[s].kind !== 'class') s = this.scopes[s].parent;
     if (s <= 0 || this.callList === null) return undefined;
-    const init = [...this.functionScopes].find(([scope, name]) => name === '__init__' && this.scopes[scope].parent === s)?.[0];
-    if (init === undefined) return undefined;
-    const saves = this.callList.some((c) => c.written === 'self.save_hyperparameters' && (this.lines[this.tokenLine[this.tokenIndexAt(c.calleeStart)]]?.scope ?? -1) === init);
-    const def = saves ? this.scopes[init].params.get(attribute) : undefined;
+    const init = this.savingInit(s, this.callList);
+    const def = init === null ? undefined : this.scopes[init].params.get(attribute);
     return def == null ? undefined : this.evaluate(def[0], def[1], depth + 1);
+  }
+
+  /** Per class scope: its `__init__` scope when that calls `self.save_hyperparameters()`, else null (found once for all classes). */
+  private savingInits: Map<number, number> | null = null;
+  private savingInit(classScope: number, calls: readonly PyCall[]): number | null {
+    if (this.savingInits === null) {
+      this.savingInits = new Map();
+      for (const c of calls) {
+        if (c.written !== 'self.save_hyperparameters') continue;
+        const scope = this.lines[this.tokenLine[this.tokenIndexAt(c.calleeStart)]]?.scope ?? -1;
+        if (scope > 0 && this.functionScopes.get(scope) === '__init__' && this.scopes[this.scopes[scope].parent]?.kind === 'class') {
+          this.savingInits.set(this.scopes[scope].parent, scope);
+        }
+      }
+    }
+    return this.savingInits.get(classScope) ?? null;
   }
 
   /** The index of the token starting at `offset` (binary search over the tokens), or 0. */

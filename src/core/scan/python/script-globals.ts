@@ -12,11 +12,18 @@ import type { RangeMapper } from './to-node';
 
 /** Where the script runs its configurator (`exec(open('configurator.py').read())`), or null. */
 export function configuratorExec(program: PythonProgram): number | null {
-  for (const call of program.calls) {
+  const calls = program.calls;
+  // Calls are in source order: the calls inside exec(...) follow it. Each exec looks only at the calls
+  // inside its own parentheses, and stops at the first open(...).
+  for (let i = 0; i < calls.length; i++) {
+    const call = calls[i];
     if (call.callee !== 'exec') continue;
-    const open = program.calls.find((c) => c.callee === 'open' && c.start > call.start && c.end < call.end);
-    const file = open?.args[0]?.value;
-    if (file?.kind === 'string' && /(^|\/)configurator\.py$/.test(file.value)) return call.start;
+    for (let j = i + 1; j < calls.length && calls[j].start < call.end; j++) {
+      if (calls[j].callee !== 'open') continue;
+      const file = calls[j].args[0]?.value;
+      if (file?.kind === 'string' && /(^|\/)configurator\.py$/.test(file.value)) return call.start;
+      break;
+    }
   }
   return null;
 }
