@@ -9,7 +9,7 @@ import type { Detection, Detector, ModuleGlobals, ParsedFile } from '../detector
 import { LineIndex } from '../../parse/positions';
 import { InputError } from '../../types';
 import { PythonNestingError, PythonProgram } from '../python/program';
-import { initFromLink, localImportLinks, overrideGlobals, scriptDefaults } from '../python/script-globals';
+import { configDictModelLink, configDictValues, initFromLink, isConfigFlagsMain, localImportLinks, overrideGlobals, scriptDefaults } from '../python/script-globals';
 import { isTrainingProgram, readTrainingProgram } from '../python/training-script';
 import type { ScanFile } from '../types';
 
@@ -31,10 +31,10 @@ export const PYTHON_TRAINING_WORDS = new RegExp(
 );
 
 /** timm's train.py arguments (`--opt`), or nanoGPT-style configuration by module globals: the configurator call, or an override file's assignments. */
-const GLOBALS_WORDS = /add_argument\(\s*['"]--opt['"]|configurator\.py|^(?:batch_size|block_size|n_layer|learning_rate|init_from|gradient_accumulation_steps)\s*=/m;
+const GLOBALS_WORDS = /add_argument\(\s*['"]--opt['"]|configurator\.py|DEFINE_config_file|ml_collections\.ConfigDict|^(?:batch_size|block_size|n_layer|learning_rate|init_from|gradient_accumulation_steps)\s*=/m;
 
 /** What a matched file is: a training program, or only the module globals of a nanoGPT-style override file. */
-const kinds = new WeakMap<ScanFile, 'training' | 'globals'>();
+const kinds = new WeakMap<ScanFile, 'training' | 'globals' | 'config-dict'>();
 
 /** One analysis per scanned file (matches and detect both need it). */
 const programs = new WeakMap<ScanFile, PythonProgram>();
@@ -67,7 +67,11 @@ export const pythonScriptDetector: Detector = {
     const program = programOf(file);
     const lines = new LineIndex(file.text);
     const map = { range: (start: number, end: number) => lines.range(start, end) };
-    const kind = isTrainingProgram(program) || scriptDefaults(program, map) !== null ? 'training' : overrideGlobals(program, map) !== null ? 'globals' : null;
+    const kind =
+      isTrainingProgram(program) || scriptDefaults(program, map) !== null || isConfigFlagsMain(program) ? 'training'
+      : overrideGlobals(program, map) !== null ? 'globals'
+      : configDictModelLink(configDictValues(program, map)) !== null ? 'config-dict'
+      : null;
     // The analysis is large: keep it only for the detect() call that follows a match.
     if (kind === null) programs.delete(file);
     else kinds.set(file, kind);
@@ -93,7 +97,13 @@ export const pythonScriptDetector: Detector = {
         contribution: { settings: {}, sources: {}, defaults: [], defaultSettings: {}, moduleGlobals: globals },
       };
     }
+    if (kind === 'config-dict') {
+      // An ml_collections config file: the model it names (the launch's --config joins it to its job).
+      const link = configDictModelLink(configDictValues(program, map));
+      return { fields: [], error: null, warnings: [], role: 'auxiliary', links: link === null ? [] : [link], contribution: { settings: {}, sources: {}, defaults: [], defaultSettings: {} } };
+    }
     const detection = readTrainingProgram(program, file.path, map);
+    if (isConfigFlagsMain(program)) return { ...detection, links: [...detection.links, ...localImportLinks(program, map)] };
     const defaults = scriptDefaults(program, map);
     if (defaults === null) return detection;
     return { ...detection, links: [...detection.links, ...localImportLinks(program, map)], contribution: { ...detection.contribution, moduleGlobals: defaults } };

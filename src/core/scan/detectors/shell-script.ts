@@ -63,12 +63,16 @@ const PY_OVERRIDE = /^[^-=][^=]*\.py$/;
 function configuratorArguments(launch: Launch, links: Link[]): ModuleGlobals | null {
   if (launch.script === null || !launch.script.value.endsWith('.py')) return null;
   const globals: ModuleGlobal[] = [];
-  for (const w of launch.args) {
+  for (let k = 0; k < launch.args.length; k++) {
+    const w = launch.args[k];
     const t = w.text;
     if (t === null) continue;
     if (PY_OVERRIDE.test(t)) links.push({ kind: 'config', key: 'override', value: t, range: w.range });
     const m = /^--([A-Za-z_]\w*)=(.*)$/s.exec(t);
     if (m !== null) globals.push({ name: m[1], value: pythonLiteral(m[2]), range: w.range });
+    // A Python config file the script reads (absl/ml_collections `--config=configs/default.py`): it joins the job.
+    const config = m !== null && m[1] === 'config' ? m[2] : t === '--config' ? launch.args[k + 1]?.text ?? null : null;
+    if (config !== null && config.endsWith('.py')) links.push({ kind: 'config', key: '--config', value: config, range: w.range });
   }
   return globals.length > 0 ? { role: 'command-line', globals } : null;
 }

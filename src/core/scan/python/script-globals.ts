@@ -92,17 +92,58 @@ export function overrideGlobals(program: PythonProgram, map: RangeMapper): Modul
   return nanoKeys(globals) >= 2 ? { role: 'override', globals } : null;
 }
 
-/** Local modules a script imports (`from model import GPT` → model.py), as links to join their files. */
+/**
+ * Local modules a script imports (`from model import GPT` → model.py, `import train` → train.py), as links to
+ * join their files (a link to a module that is not a file of the workspace is dropped silently by the join).
+ */
 export function localImportLinks(program: PythonProgram, map: RangeMapper): Link[] {
   const links: Link[] = [];
   const tokens = program.tokens;
   for (let i = 0; i + 2 < tokens.length; i++) {
-    if (tokens[i].indent !== 0 || tokens[i].text !== 'from' || tokens[i + 2].text !== 'import') continue;
+    if (tokens[i].indent !== 0) continue;
+    const from = tokens[i].text === 'from' && tokens[i + 2].text === 'import';
+    const plain = tokens[i].text === 'import' && tokens[i + 2].kind === 'newline';
     const name = tokens[i + 1];
-    if (name.kind !== 'name') continue;
+    if ((!from && !plain) || name.kind !== 'name') continue;
     links.push({ kind: 'config', key: 'import', value: `${name.text}.py`, range: map.range(name.start, name.end) });
   }
   return links;
+}
+
+/** An absl program whose hyperparameters come from an ml_collections config file (`config_flags.DEFINE_config_file`), as the Flax examples' main.py. */
+export function isConfigFlagsMain(program: PythonProgram): boolean {
+  return program.calls.some((c) => /(^|\.)config_flags\.DEFINE_config_file$/.test(c.callee));
+}
+
+/** Flax example model names (`config.model = 'ResNet50'`) and the torchvision network of the same shape. */
+const FLAX_RESNET = /^ResNet(18|34|50|101|152)$/;
+
+/**
+ * An ml_collections config file (`config = ml_collections.ConfigDict()` then `config.key = value`): its literal
+ * values by key, each with its range. Null for any other file.
+ */
+export function configDictValues(program: PythonProgram, map: RangeMapper): Map<string, { value: number | string | boolean | null; range: ReturnType<RangeMapper['range']> }> | null {
+  const dict = program.calls.find((c) => c.callee === 'ml_collections.ConfigDict' && c.target !== null && /^\w+$/.test(c.target));
+  if (dict === undefined) return null;
+  const name = dict.target as string;
+  const tokens = program.tokens;
+  const out = new Map<string, { value: number | string | boolean | null; range: ReturnType<RangeMapper['range']> }>();
+  for (let i = 0; i + 4 < tokens.length; i++) {
+    if (tokens[i].indent < 0 || tokens[i].text !== name || tokens[i + 1].text !== '.' || tokens[i + 2].kind !== 'name' || tokens[i + 3].text !== '=') continue;
+    let end = i + 4;
+    while (end < tokens.length && tokens[end].kind !== 'newline') end++;
+    const value = known(program.evaluate(i + 4, end, 0));
+    if (value !== undefined) out.set(tokens[i + 2].text, { value, range: map.range(tokens[i + 4].start, tokens[end - 1].end) });
+    i = end;
+  }
+  return out;
+}
+
+/** The model an ml_collections config names (`config.model = 'ResNet50'`, the Flax ImageNet example), as a link. */
+export function configDictModelLink(values: ReturnType<typeof configDictValues>): Link | null {
+  const model = values?.get('model');
+  if (model === undefined || typeof model.value !== 'string' || !FLAX_RESNET.test(model.value)) return null;
+  return { kind: 'model', key: 'config.model', value: `torchvision/${model.value.toLowerCase()}`, range: model.range };
 }
 
 /** `init_from='gpt2-xl'` in an override file: the Hugging Face GPT-2 checkpoint nanoGPT loads. */

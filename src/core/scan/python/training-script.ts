@@ -355,6 +355,13 @@ function readOptimizerArguments(reader: FieldReader, out: ContributionBuilder, s
       out.sources[`optimizerParams.${key}`] = out.source(read.range);
     }
   }
+  if (params['nesterov'] === true && reader.isOpaque('momentum')) {
+    // nesterov=True with a momentum that is not a literal (optax.sgd(momentum=config.momentum, nesterov=True)): the
+    // value is unknown, so Nesterov is not claimed (it needs a momentum > 0 to be checked) and the note says so.
+    delete params['nesterov'];
+    delete out.sources['optimizerParams.nesterov'];
+    out.notes.push('momentum is not a literal, so Nesterov momentum is not checked or counted: SGD without a momentum buffer is assumed (state momentum to count its buffer)');
+  }
   if (Object.keys(params).length > 0) out.settings.optimizerParams = params;
 }
 
