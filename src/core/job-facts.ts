@@ -8,7 +8,7 @@
  */
 import type { AdvisorResult, Warmup } from './advisor/types';
 import type { EstimateInput } from './memory/types';
-import type { JobModel } from './model-source';
+import { modelRefText, type JobModel } from './model-source';
 import { countParams } from './models';
 import type { DefaultedSetting, ScanJob } from './scan/results';
 import type { SourceRange } from './scan/types';
@@ -149,7 +149,7 @@ export function jobFacts(i: JobFactInputs): JobFacts {
   const ref = job.model;
   const origin = i.model.origin ?? { kind: 'workspace', location: i.model.source };
   if (ref !== null) {
-    const value = ref.kind === 'hub-id' ? ref.id : ref.kind === 'local-path' ? ref.value : ref.path;
+    const value = modelRefText(ref);
     const source: FactSource =
       ref.kind === 'config-file'
         ? { kind: 'file', path: ref.path, range: { line: 1, column: 1, endLine: 1, endColumn: 1 } }

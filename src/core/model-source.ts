@@ -263,6 +263,19 @@ export function resolveModelSource(job: ScanJob, files: FileAccess, lookup: Mode
       model: { inventory, source: ref.path, origin: { kind: 'workspace', location: ref.path }, approximate: inventory.family === 'generic', assumptions: [], notes },
     };
   }
+  if (ref.kind === 'script-config') {
+    // The script builds the model from its own globals (nanoGPT init_from='scratch'): the config of that shape.
+    const location = `${ref.path} (${ref.name})`;
+    let inventory: ModelInventory;
+    try {
+      inventory = buildInventory(ref.config, ref.path);
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+      const reason = `the model ${location} builds from its globals is not valid: ${e.message}`;
+      return { status: 'needs-config', reason, tried: [reason], at: { path: ref.path, line: ref.range.line, column: ref.range.column } };
+    }
+    return { status: 'resolved', model: { inventory, source: location, origin: { kind: 'workspace', location }, approximate: false, assumptions: [], notes: [] } };
+  }
   if (ref.kind === 'local-path') {
     const at = { path: ref.path, line: ref.range.line, column: ref.range.column };
     const answer = lookup.localPath?.(ref.value, ref.path);
@@ -295,5 +308,5 @@ export function hubIdsToFetch(jobs: readonly ScanJob[], lookup: ModelLookup): { 
 
 /** How a job's model reference is shown (hub id, config path, or the outside path as written). */
 export function modelRefText(ref: ModelRef): string {
-  return ref.kind === 'hub-id' ? ref.id : ref.kind === 'local-path' ? ref.value : ref.path;
+  return ref.kind === 'hub-id' ? ref.id : ref.kind === 'local-path' ? ref.value : ref.kind === 'script-config' ? ref.name : ref.path;
 }

@@ -348,3 +348,24 @@ test('applyEdits keeps a byte order mark and rejects overlapping edits', () => {
     { range: { line: 1, column: 3, endLine: 1, endColumn: 5 }, newText: 'y' },
   ]));
 });
+
+test('Python fixes split arguments with the scanner\'s tokenizer: commas and brackets in f-strings, comments and comparisons stay inside their argument', () => {
+  const text = `import torch
+optimizer = torch.optim.AdamW(
+    params,  # groups (a, b)
+    lr=3e-4,
+    betas=(0.9, 0.95) if f"{cfg['a,b']})" == "x" else (0.9, 0.999),
+    eps=1e-8,
+)
+`;
+  const expected = `import torch
+optimizer = torch.optim.SGD(
+    params,  # groups (a, b)
+    lr=0.1,
+    weight_decay=1.0e-4,
+    momentum=0.9,
+)
+`;
+  const fix = check([{ path: 'train.py', text }], 'train.py', 'sgd-momentum', SGD_MOMENTUM, expected);
+  assert.deepEqual([...fix.removed].sort(), ['betas', 'eps']);
+});

@@ -1,7 +1,6 @@
 /**
- * Optimizer fixes in Python source, without running it: a small lexer that knows strings (prefixes,
- * triple quotes, escapes), comments and brackets finds the call around the optimizer and splits its
- * arguments. Three shapes are rewritten:
+ * Optimizer fixes in Python source, without running it: the scanner's Python tokenizer (strings with
+ * every prefix, comments, brackets) finds the call around the optimizer and splits its arguments. Three shapes are rewritten:
  * - a torch / bitsandbytes optimizer class call (`torch.optim.AdamW(params, lr=...)`): the class
  *   (keeping how the file imports it, adding an import when the new class's module is not imported)
  *   and its keyword arguments, torch names; arguments the new class does not take are removed;
@@ -14,6 +13,7 @@ import { getOptimizer } from '../optimizers';
 import type { Ecosystem, OptimizerId } from '../optimizers/types';
 import { TRAINER_ADAM_BETAS } from '../scan/hf-defaults';
 import type { ScanJob } from '../scan/results';
+import { matchTokenBrackets, tokenize, type Token } from '../scan/python/tokenizer';
 import type { SourceRange } from '../scan/types';
 import { acceptedArguments, targetArguments } from './params';
 import { chooseSpelling, type ChosenSpelling } from './spelling';
@@ -22,70 +22,28 @@ import { mergeTouching } from './tree-edits';
 import type { FixResult, TextEdit } from './types';
 import { formatValue, quoteOf, type WritableValue } from './values';
 
-// ---- Lexing -------------------------------------------------------------------------------------
-
-/** Offset after the string literal starting at `i` (at its first quote), or the text's end. */
-function skipString(text: string, i: number): number {
-  const q = text[i];
-  const triple = text.startsWith(q.repeat(3), i);
-  let j = i + (triple ? 3 : 1);
-  while (j < text.length) {
-    const c = text[j];
-    if (c === '\\') {
-      j += 2;
-      continue;
-    }
-    if (triple) {
-      if (text.startsWith(q.repeat(3), j)) return j + 3;
-    } else if (c === q) {
-      return j + 1;
-    } else if (c === '\n') {
-      return j; // unterminated: stop at the line end
-    }
-    j++;
-  }
-  return text.length;
-}
-
-const IDENT = /[A-Za-z0-9_]/;
-
-/** If a string literal (with an optional r/b/u/f prefix) starts at `i`, the offset of its quote. */
-function stringQuoteAt(text: string, i: number): number | null {
-  if (text[i] === '"' || text[i] === "'") return i;
-  if (i > 0 && IDENT.test(text[i - 1])) return null;
-  const m = /^[rRbBuUfF]{1,2}(?=['"])/.exec(text.slice(i, i + 3));
-  return m ? i + m[0].length : null;
-}
+// ---- Lexing: the scanner's Python tokenizer (../scan/python/tokenizer.ts), one lexer for every reader ----
 
 export interface Brackets {
   /** Offset of each opening bracket -> its closing bracket. */
   readonly match: ReadonlyMap<number, number>;
+  readonly tokens: readonly Token[];
+  /** Token index of each bracket by its offset. */
+  readonly tokenAt: ReadonlyMap<number, number>;
 }
 
-/** Matches brackets outside strings and comments. Unbalanced brackets are left unmatched. */
+/** Matches brackets outside strings and comments (one pass over the tokens). Unbalanced brackets are left unmatched. */
 export function matchBrackets(text: string): Brackets {
+  const tokens = tokenize(text);
+  const pairs = matchTokenBrackets(text, tokens);
   const match = new Map<number, number>();
-  const stack: number[] = [];
-  let i = 0;
-  while (i < text.length) {
-    const c = text[i];
-    if (c === '#') {
-      while (i < text.length && text[i] !== '\n') i++;
-      continue;
-    }
-    const quote = stringQuoteAt(text, i);
-    if (quote !== null) {
-      i = skipString(text, quote);
-      continue;
-    }
-    if (c === '(' || c === '[' || c === '{') stack.push(i);
-    else if (c === ')' || c === ']' || c === '}') {
-      const open = stack.pop();
-      if (open !== undefined) match.set(open, i);
-    }
-    i++;
+  const tokenAt = new Map<number, number>();
+  for (let i = 0; i < tokens.length; i++) {
+    if (pairs[i] < 0) continue;
+    tokenAt.set(tokens[i].start, i);
+    if (pairs[i] > i) match.set(tokens[i].start, tokens[pairs[i]].start);
   }
-  return { match };
+  return { match, tokens, tokenAt };
 }
 
 export interface PyArgument {
@@ -100,56 +58,41 @@ export interface PyArgument {
   readonly starred: boolean;
 }
 
-/** Splits the arguments between `open` (a `(`) and its match `close`. */
-export function splitArguments(text: string, open: number, close: number): PyArgument[] {
+/** Splits the arguments between `open` (a `(`) and its match `close`: tokens one bracket deeper, split at commas. */
+export function splitArguments(brackets: Brackets, open: number, close: number): PyArgument[] {
+  const { tokens } = brackets;
+  const from = brackets.tokenAt.get(open);
+  const to = brackets.tokenAt.get(close);
+  if (from === undefined || to === undefined) return [];
+  const inner = tokens[from].depth + 1;
   const args: PyArgument[] = [];
-  let depth = 0;
   let first = -1;
-  let last = -1;
-  const flush = (): void => {
-    if (first < 0) return;
-    const raw = text.slice(first, last);
-    const kw = /^([A-Za-z_][A-Za-z0-9_]*)\s*=(?!=)\s*/.exec(raw);
-    const starred = raw.startsWith('*');
+  const flush = (last: number): void => {
+    if (first < 0 || last < first) return;
+    const a = tokens[first];
+    const starred = a.kind === 'op' && (a.text === '*' || a.text === '**');
+    const keyword = !starred && a.kind === 'name' && first + 1 <= last && tokens[first + 1].kind === 'op' && tokens[first + 1].text === '=';
+    const valueFirst = keyword ? first + 2 : first;
     args.push({
-      name: kw && !starred ? kw[1] : null,
-      start: first,
-      end: last,
-      valueStart: kw && !starred ? first + kw[0].length : first,
-      valueEnd: last,
+      name: keyword ? a.text : null,
+      start: a.start,
+      end: tokens[last].end,
+      valueStart: valueFirst <= last ? tokens[valueFirst].start : tokens[last].end,
+      valueEnd: tokens[last].end,
       starred,
     });
     first = -1;
-    last = -1;
   };
-  let i = open + 1;
-  while (i < close) {
-    const c = text[i];
-    if (c === '#') {
-      while (i < close && text[i] !== '\n') i++;
+  for (let i = from + 1; i < to; i++) {
+    const t = tokens[i];
+    if (t.kind === 'newline') continue;
+    if (t.depth === inner && t.kind === 'op' && t.text === ',') {
+      flush(i - 1);
       continue;
     }
-    const quote = stringQuoteAt(text, i);
-    if (quote !== null) {
-      if (first < 0) first = i;
-      i = skipString(text, quote);
-      last = i;
-      continue;
-    }
-    if (depth === 0 && c === ',') {
-      flush();
-      i++;
-      continue;
-    }
-    if (c === '(' || c === '[' || c === '{') depth++;
-    else if (c === ')' || c === ']' || c === '}') depth--;
-    if (!/\s/.test(c)) {
-      if (first < 0) first = i;
-      last = i + 1;
-    }
-    i++;
+    if (first < 0) first = i;
   }
-  flush();
+  flush(to - 1);
   return args;
 }
 
@@ -167,7 +110,7 @@ function callAfter(doc: EditableText, brackets: Brackets, calleeEnd: number): Ca
   if (doc.text[i] !== '(') return null;
   const close = brackets.match.get(i);
   if (close === undefined) return null;
-  return { open: i, close, args: splitArguments(doc.text, i, close) };
+  return { open: i, close, args: splitArguments(brackets, i, close) };
 }
 
 /** The innermost call whose parentheses enclose `offset`. */
@@ -177,7 +120,7 @@ function callAround(doc: EditableText, brackets: Brackets, offset: number): Call
     if (doc.text[open] !== '(' || open >= offset || close < offset) continue;
     if (best === null || open > best.open) best = { open, close };
   }
-  return best === null ? null : { ...best, args: splitArguments(doc.text, best.open, best.close) };
+  return best === null ? null : { ...best, args: splitArguments(brackets, best.open, best.close) };
 }
 
 function startsLine(doc: EditableText, offset: number): boolean {

@@ -55,6 +55,24 @@ export interface Link {
   readonly revision?: string;
 }
 
+/** A module global a script's configuration assigns (./module-globals.ts). */
+export interface ModuleGlobal {
+  readonly name: string;
+  /** The value when written as a literal or simple arithmetic, else null with `unknown` set. */
+  readonly value: number | string | boolean | null;
+  readonly range: SourceRange;
+  /** Why the value is not known statically. */
+  readonly unknown?: string;
+}
+
+/** A file's module globals: a script's defaults, an override file, or `--key=value` arguments. */
+export interface ModuleGlobals {
+  readonly role: 'defaults' | 'override' | 'command-line';
+  readonly globals: readonly ModuleGlobal[];
+  /** The script divides `gradient_accumulation_steps` by the number of GPUs (DDP world size). */
+  readonly divideGradAccumByGpus?: boolean;
+}
+
 /** Settings one file contributes to its job. */
 export interface Contribution {
   /** Settings written in the file (only keys that were written, never `undefined` values). */
@@ -86,6 +104,8 @@ export interface Contribution {
   readonly notes?: readonly string[];
   /** Fields read whose memory effect is not modelled, as "not modelled" notes (`key: what it does`). */
   readonly notModelled?: readonly string[];
+  /** Module globals that configure a nanoGPT-style script (./module-globals.ts), merged per job. */
+  readonly moduleGlobals?: ModuleGlobals;
 }
 
 export interface FindingError {

@@ -32,6 +32,7 @@ import type { Ecosystem } from '../optimizers/types';
 import type { HyperValue } from '../types';
 import { resolveAutos, type AutoValue } from './deepspeed-auto';
 import type { Detection, Link } from './detector';
+import { globalsOfJob, globalsSettings, scratchModel } from './module-globals';
 import { PEFT_LORA_TARGETS_SOURCE, peftDefaultLoraTargets } from './peft-lora-targets';
 import { childPath, comparePaths, folderOf, isAbsoluteLike, joinRelative } from './paths';
 import type { DefaultedSetting, PendingLora, ScanJob, ScanWarning, SettingSource } from './results';
@@ -115,7 +116,18 @@ export function buildJobs(
     else launchedBy.set(target.path, [...(launchedBy.get(target.path) ?? []), launcher]);
   }
 
-  const anchors = [...detected.filter((d) => d.detection.role === 'training'), ...ownJobs];
+  // A training file another training file imports (nanoGPT's model.py, whose configure_optimizers builds
+  // the optimizer train.py uses) belongs to the importer's job, not to one of its own.
+  const imported = new Set<string>();
+  for (const d of detected) {
+    if (d.detection.role !== 'training') continue;
+    for (const link of d.detection.links) {
+      if (link.kind !== 'config' || link.key !== 'import') continue;
+      const target = resolveFile(link, d.path, byPath, false);
+      if (target !== undefined && target !== d && target.detection.role === 'training') imported.add(target.path);
+    }
+  }
+  const anchors = [...detected.filter((d) => d.detection.role === 'training' && !imported.has(d.path)), ...ownJobs];
   for (const anchor of anchors) {
     const launchers = launchedBy.get(anchor.path) ?? [];
     // The job is named after what the user runs or configures: the one launch script that runs a
@@ -134,7 +146,16 @@ export function buildJobs(
     }
     const modelLinks = followConfigLinks(draft, byPath, scannedPaths, claimed, warn);
     if (modelLinks.length > 0) linkModel(draft, modelLinks, byPath, folders, claimed, warn);
-    else needsModel.push(draft);
+    if (draft.model === null) {
+      // A nanoGPT-style script that builds its model from its globals (init_from='scratch').
+      const globals = globalsOfJob(draft.members.map((m) => ({ path: m.path, globals: m.detection.contribution.moduleGlobals })), []);
+      const scratch = globals === null ? null : scratchModel(globals, []);
+      if (scratch !== null) {
+        draft.model = scratch;
+        draft.modelType = 'gpt2';
+      }
+    }
+    if (modelLinks.length === 0 && draft.model === null) needsModel.push(draft);
     drafts.push(draft);
   }
 
@@ -242,11 +263,11 @@ function followConfigLinks(
       const launched = member.detection.role === 'launcher';
       const target = resolveFile(link, member.path, byPath, launched, runFrom);
       if (target !== undefined) {
-        if (target.detection.role !== 'training' && !draft.members.includes(target)) {
+        if ((target.detection.role !== 'training' || link.key === 'import') && target !== member && !draft.members.includes(target)) {
           draft.members.push(target);
           claimed.add(target.path);
         }
-      } else if (!candidatePaths(link.value, member.path, launched, runFrom).some((p) => scannedPaths.has(p))) {
+      } else if (link.key !== 'import' && !candidatePaths(link.value, member.path, launched, runFrom).some((p) => scannedPaths.has(p))) {
         warn({
           path: member.path,
           line: link.range.line,
@@ -408,6 +429,25 @@ function finishJob(draft: JobDraft, warn: (warning: ScanWarning) => void): ScanJ
     }
   });
 
+  // A nanoGPT-style script's globals after its overrides are the job's values (./module-globals.ts); a
+  // setting the launch itself writes (its GPU count) stays the launch's.
+  const globalNotes: string[] = [];
+  const globals = globalsOfJob(members.map((m) => ({ path: m.path, globals: m.detection.contribution.moduleGlobals })), globalNotes);
+  if (globals !== null) {
+    const divide = members.some((m) => m.detection.contribution.moduleGlobals?.divideGradAccumByGpus === true);
+    const fromGlobals = globalsSettings(globals, divide, explicit.gpus, globalNotes);
+    scratchModel(globals, globalNotes);
+    const afterGlobals = members.length;
+    for (const [key, value] of Object.entries(fromGlobals.settings)) {
+      const owner = writtenBy.get(key);
+      if (owner !== undefined && members[owner].detection.role === 'launcher') continue;
+      Object.assign(explicit, { [key]: value });
+      for (const k of Object.keys(sources)) if (headOf(k) === key) delete sources[k];
+      sources[key] = fromGlobals.sources[key];
+      writtenBy.set(key, afterGlobals);
+    }
+  }
+
   const settings: Mutable<TrainingSettings> = {};
   const defaults: DefaultedSetting[] = [];
   members.forEach((m, i) => {
@@ -462,7 +502,7 @@ function finishJob(draft: JobDraft, warn: (warning: ScanWarning) => void): ScanJ
   const files = members.map((m) => m.path).sort(comparePaths);
   const optimizerEcosystem = ecosystemOfOptimizer(members, writtenBy, defaults);
   const autoValues = fillAutos(members, settings, sources, defaults);
-  const notes = [...members.flatMap((m) => m.detection.contribution.notes ?? []), ...(draft.notes ?? [])];
+  const notes = [...members.flatMap((m) => m.detection.contribution.notes ?? []), ...(draft.notes ?? []), ...globalNotes];
   const launchers = members.filter((m) => m.detection.role === 'launcher').map((m) => m.path);
   const notModelled = members.flatMap((m) => m.detection.contribution.notModelled ?? []);
   // The Trainer fills the DeepSpeed optimizer's "auto" params: they are the optimizer's params.

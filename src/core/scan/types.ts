@@ -110,7 +110,18 @@ export type ModelRef =
       readonly revision?: string;
     }
   /** A folder or config.json outside the workspace, as written (absolute, `~/…`, or `../…`) in `path`. */
-  | { readonly kind: 'local-path'; readonly value: string; readonly path: string; readonly range: SourceRange };
+  | { readonly kind: 'local-path'; readonly value: string; readonly path: string; readonly range: SourceRange }
+  /**
+   * A model the training script builds from its own globals (nanoGPT's `init_from='scratch'`): `config`
+   * is the config.json of that shape, `name` what the script calls it, `path`/`range` where it is chosen.
+   */
+  | {
+      readonly kind: 'script-config';
+      readonly name: string;
+      readonly config: Readonly<Record<string, unknown>>;
+      readonly path: string;
+      readonly range: SourceRange;
+    };
 
 /** One training job: files joined by their references, else by folder. */
 export interface Job {

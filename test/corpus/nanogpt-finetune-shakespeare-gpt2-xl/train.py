@@ -1,5 +1,6 @@
 # Our own minimal train.py with the module globals of karpathy/nanoGPT train.py (defaults for GPT-2 124M on
 # OpenWebText), then the configurator override, the autocast dtype and the optimizer call.
+import os
 import torch
 from model import GPTConfig, GPT
 
@@ -28,6 +29,12 @@ dtype = 'bfloat16' if torch.cuda.is_available() and torch.cuda.is_bf16_supported
 compile = True
 
 exec(open('configurator.py').read())
+
+ddp = int(os.environ.get('RANK', -1)) != -1  # a DDP run (torchrun sets RANK)
+if ddp:
+    ddp_world_size = int(os.environ['WORLD_SIZE'])
+    assert gradient_accumulation_steps % ddp_world_size == 0
+    gradient_accumulation_steps //= ddp_world_size
 
 ptdtype = {'float32': torch.float32, 'bfloat16': torch.bfloat16, 'float16': torch.float16}[dtype]
 ctx = torch.amp.autocast(device_type='cuda', dtype=ptdtype)

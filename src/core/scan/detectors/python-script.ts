@@ -5,10 +5,11 @@
  * or sets up Hugging Face Trainer arguments (`TrainingArguments(...)`, TRL `SFTConfig(...)`).
  * Read with a tolerant tokenizer and a static view of the program (../python/*); nothing runs.
  */
-import type { Detection, Detector, ParsedFile } from '../detector';
+import type { Detection, Detector, ModuleGlobals, ParsedFile } from '../detector';
 import { LineIndex } from '../../parse/positions';
 import { InputError } from '../../types';
 import { PythonNestingError, PythonProgram } from '../python/program';
+import { configDictModelLink, configDictValues, initFromLink, isConfigFlagsMain, localImportLinks, overrideGlobals, scriptDefaults } from '../python/script-globals';
 import { isTrainingProgram, readTrainingProgram } from '../python/training-script';
 import type { ScanFile } from '../types';
 
@@ -28,6 +29,12 @@ export const PYTHON_TRAINING_WORDS = new RegExp(
     String.raw`\bHfArgumentParser\s*\(`,
   ].join('|'),
 );
+
+/** timm's train.py arguments (`--opt`), or nanoGPT-style configuration by module globals: the configurator call, or an override file's assignments. */
+const GLOBALS_WORDS = /add_argument\(\s*['"]--opt['"]|configurator\.py|DEFINE_config_file|ml_collections\.ConfigDict|^(?:batch_size|block_size|n_layer|learning_rate|init_from|gradient_accumulation_steps)\s*=/m;
+
+/** What a matched file is: a training program, or only the module globals of a nanoGPT-style override file. */
+const kinds = new WeakMap<ScanFile, 'training' | 'globals' | 'config-dict'>();
 
 /** One analysis per scanned file (matches and detect both need it). */
 const programs = new WeakMap<ScanFile, PythonProgram>();
@@ -53,14 +60,22 @@ export const pythonScriptDetector: Detector = {
   acceptsJsonc: false,
 
   mayMatch(file: ScanFile): boolean {
-    return file.path.toLowerCase().endsWith('.py') && PYTHON_TRAINING_WORDS.test(file.text);
+    return file.path.toLowerCase().endsWith('.py') && (PYTHON_TRAINING_WORDS.test(file.text) || GLOBALS_WORDS.test(file.text));
   },
 
   matches(file: ScanFile, _parsed: ParsedFile): boolean {
-    const training = isTrainingProgram(programOf(file));
+    const program = programOf(file);
+    const lines = new LineIndex(file.text);
+    const map = { range: (start: number, end: number) => lines.range(start, end) };
+    const kind =
+      isTrainingProgram(program) || scriptDefaults(program, map) !== null || isConfigFlagsMain(program) ? 'training'
+      : overrideGlobals(program, map) !== null ? 'globals'
+      : configDictModelLink(configDictValues(program, map)) !== null ? 'config-dict'
+      : null;
     // The analysis is large: keep it only for the detect() call that follows a match.
-    if (!training) programs.delete(file);
-    return training;
+    if (kind === null) programs.delete(file);
+    else kinds.set(file, kind);
+    return kind !== null;
   },
 
   detect(file: ScanFile, _parsed: ParsedFile): Detection {
@@ -71,6 +86,26 @@ export const pythonScriptDetector: Detector = {
     const bom = file.text.charCodeAt(0) === 0xfeff;
     const lines = new LineIndex(bom ? file.text.slice(1) : file.text);
     const shift = bom ? 1 : 0;
-    return readTrainingProgram(program, file.path, { range: (start, end) => lines.range(Math.max(0, start - shift), Math.max(0, end - shift)) });
+    const map = { range: (start: number, end: number) => lines.range(Math.max(0, start - shift), Math.max(0, end - shift)) };
+    const kind = kinds.get(file);
+    kinds.delete(file);
+    if (kind === 'globals') {
+      const globals = overrideGlobals(program, map) as ModuleGlobals;
+      const init = initFromLink(globals);
+      return {
+        fields: [], error: null, warnings: [], role: 'auxiliary', links: init === null ? [] : [init],
+        contribution: { settings: {}, sources: {}, defaults: [], defaultSettings: {}, moduleGlobals: globals },
+      };
+    }
+    if (kind === 'config-dict') {
+      // An ml_collections config file: the model it names (the launch's --config joins it to its job).
+      const link = configDictModelLink(configDictValues(program, map));
+      return { fields: [], error: null, warnings: [], role: 'auxiliary', links: link === null ? [] : [link], contribution: { settings: {}, sources: {}, defaults: [], defaultSettings: {} } };
+    }
+    const detection = readTrainingProgram(program, file.path, map);
+    if (isConfigFlagsMain(program)) return { ...detection, links: [...detection.links, ...localImportLinks(program, map)] };
+    const defaults = scriptDefaults(program, map);
+    if (defaults === null) return detection;
+    return { ...detection, links: [...detection.links, ...localImportLinks(program, map)], contribution: { ...detection.contribution, moduleGlobals: defaults } };
   },
 };

@@ -15,7 +15,7 @@
 import { indexMembers, type MemberNode, type ParseWarning, type ParsedNode } from '../../parse/node';
 import type { Precision } from '../../types';
 import { ContributionBuilder } from '../contribution';
-import type { Detection, Detector, Link, ParsedFile } from '../detector';
+import type { Detection, Detector, Link, ModuleGlobal, ModuleGlobals, ParsedFile } from '../detector';
 import { FieldReader, type PartialObjectNode } from '../fields';
 import { zeroStageOfFsdp } from '../sharding';
 import { dialectOf, readDeepSpeedChatArguments, readOpenRlhfArguments, readSwiftArguments, type DialectArg } from '../shell/dialects';
@@ -50,7 +50,42 @@ const TRAINING_ARGUMENTS = new Set([...TRAINER_ARGUMENT_MARKERS, 'model_name_or_
 function isTrainingLaunch(l: Launch): boolean {
   if (l.launcher !== 'python' || dialectOf(l) !== null) return true;
   if (l.config !== null) return true;
+  if (l.args.some((w) => w.text !== null && PY_OVERRIDE.test(w.text))) return true;
   return l.args.some((w) => w.text !== null && w.text.startsWith('--') && TRAINING_ARGUMENTS.has(w.text.slice(2).replace(/=.*$/s, '').replace(/-/g, '_')));
+}
+
+/** A positional `.py` argument: an override file a nanoGPT-style configurator executes (../module-globals.ts). */
+const PY_OVERRIDE = /^[^-=][^=]*\.py$/;
+
+/**
+ * nanoGPT's configurator: each positional `.py` argument is an override file (linked so it joins the job),
+ * each `--key=value` a global set to `literal_eval(value)` (the text itself when that fails).
+ */
+function configuratorArguments(launch: Launch, links: Link[]): ModuleGlobals | null {
+  if (launch.script === null || !launch.script.value.endsWith('.py')) return null;
+  const globals: ModuleGlobal[] = [];
+  for (let k = 0; k < launch.args.length; k++) {
+    const w = launch.args[k];
+    const t = w.text;
+    if (t === null) continue;
+    if (PY_OVERRIDE.test(t)) links.push({ kind: 'config', key: 'override', value: t, range: w.range });
+    const m = /^--([A-Za-z_]\w*)=(.*)$/s.exec(t);
+    if (m !== null) globals.push({ name: m[1], value: pythonLiteral(m[2]), range: w.range });
+    // A Python config file the script reads (absl/ml_collections `--config=configs/default.py`): it joins the job.
+    const config = m !== null && m[1] === 'config' ? m[2] : t === '--config' ? launch.args[k + 1]?.text ?? null : null;
+    if (config !== null && config.endsWith('.py')) links.push({ kind: 'config', key: '--config', value: config, range: w.range });
+  }
+  return globals.length > 0 ? { role: 'command-line', globals } : null;
+}
+
+/** What `ast.literal_eval` gives for a simple literal; other text stays a string (nanoGPT's configurator). */
+function pythonLiteral(t: string): number | string | boolean | null {
+  // One way to match each character (the fraction needs its '.'), so the test is linear in the word's length.
+  if (/^[-+]?(?:\d[\d_]*(?:\.[\d_]*)?|\.\d[\d_]*)(?:[eE][-+]?\d+)?$/.test(t)) return Number(t.replace(/_/g, ''));
+  if (t === 'True' || t === 'False') return t === 'True';
+  if (t === 'None') return null;
+  const q = /^(['"])(.*)\1$/s.exec(t);
+  return q !== null ? (q[2] as string) : t;
 }
 
 interface Analysis {
@@ -152,11 +187,13 @@ export const shellScriptDetector: Detector = {
     if (launch.config !== null) links.unshift({ kind: 'launch', key: `${launch.launcher} config`, value: launch.config.value, range: launch.config.range });
     if (launch.script !== null && launch.launcher !== 'tune' && launch.launcher !== 'swift') links.push({ kind: 'launch', key: `${launch.launcher} script`, value: launch.script.value, range: launch.script.range });
     if (notes.length > 0) out.notes.push(...notes);
+    const moduleGlobals = configuratorArguments(launch, links);
 
     fields.sort((a, b) => a.range.line - b.range.line || a.range.column - b.range.column);
     // accelerate loads the machine's default config when the launch names none (../machine-files.ts).
     const defaultConfig = launch.launcher === 'accelerate' && !launch.options.some((o) => o.name === 'config_file');
-    return { fields, error: null, warnings, role: 'launcher', contribution: out.build(), links, ...(defaultConfig ? { accelerateDefaultConfig: launch.range } : {}) };
+    const contribution = moduleGlobals === null ? out.build() : { ...out.build(), moduleGlobals };
+    return { fields, error: null, warnings, role: 'launcher', contribution, links, ...(defaultConfig ? { accelerateDefaultConfig: launch.range } : {}) };
   },
 };
 

@@ -16,7 +16,7 @@
  * imports are references, never constants.
  */
 import { InputError } from '../../types';
-import { tokenize, type Token } from './tokenizer';
+import { matchTokenBrackets, tokenize, type Token } from './tokenizer';
 
 /**
  * Deepest bracket nesting read: CPython's own tokenizer refuses more than 200 nested brackets
@@ -153,7 +153,7 @@ export class PythonProgram {
   constructor(readonly text: string) {
     this.tokens = tokenize(text);
     for (const t of this.tokens) if (t.depth > MAX_PYTHON_NESTING) throw new PythonNestingError(t.start);
-    this.match = matchBrackets(text, this.tokens);
+    this.match = matchTokenBrackets(text, this.tokens);
     this.tokenLine = new Int32Array(this.tokens.length);
     this.readStatements();
   }
@@ -643,6 +643,72 @@ export class PythonProgram {
     return pick === undefined ? undefined : this.valueOf(pick, pick.at, depth);
   }
 
+  /**
+   * `self.hparams.x` in a method of a class whose methods call `self.save_hyperparameters()` (Lightning saves
+   * every `__init__` argument there): the default of `__init__`'s parameter `x`.
+   */
+  resolveHparam(attribute: string, at: number, depth: number): PyValue | undefined {
+    let s = this.lines[this.tokenLine[at]]?.scope ?? 0;
+    while (s > 0 && this.scopes[s].kind !== 'class') s = this.scopes[s].parent;
+    if (s <= 0 || this.callList === null) return undefined;
+    const init = this.savingInit(s, this.callList);
+    const def = init === null ? undefined : this.scopes[init].params.get(attribute);
+    return def == null ? undefined : this.evaluate(def[0], def[1], depth + 1);
+  }
+
+  /** Per class scope: its `__init__` scope when that calls `self.save_hyperparameters()`, else null (found once for all classes). */
+  private savingInits: Map<number, number> | null = null;
+  private savingInit(classScope: number, calls: readonly PyCall[]): number | null {
+    if (this.savingInits === null) {
+      this.savingInits = new Map();
+      for (const c of calls) {
+        if (c.written !== 'self.save_hyperparameters') continue;
+        const scope = this.lines[this.tokenLine[this.tokenIndexAt(c.calleeStart)]]?.scope ?? -1;
+        if (scope > 0 && this.functionScopes.get(scope) === '__init__' && this.scopes[this.scopes[scope].parent]?.kind === 'class') {
+          this.savingInits.set(this.scopes[scope].parent, scope);
+        }
+      }
+    }
+    return this.savingInits.get(classScope) ?? null;
+  }
+
+  /** The index of the token starting at `offset` (binary search over the tokens), or 0. */
+  private tokenIndexAt(offset: number): number {
+    let lo = 0;
+    let hi = this.tokens.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.tokens[mid].start < offset) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /**
+   * The module's global names as they stand at text offset `before` (the last module-level assignment
+   * of each that starts before it), in the order first assigned, each with its value and where the
+   * value is written. An augmented assignment (`x += 1`) gives 'unknown'.
+   */
+  moduleGlobals(before = Number.POSITIVE_INFINITY): { name: string; value: PyValue; start: number; end: number }[] {
+    const out: { name: string; value: PyValue; start: number; end: number; first: number }[] = [];
+    for (const [name, list] of this.assignments.get(0) ?? []) {
+      const earlier = list.filter((a) => this.tokens[a.at].start < before);
+      const pick = earlier[earlier.length - 1];
+      if (pick === undefined) continue;
+      const value = this.valueOf(pick, pick.at, 0);
+      const start = this.tokens[pick.value[0]]?.start ?? value.start;
+      const end = this.tokens[pick.value[1] - 1]?.end ?? value.end;
+      out.push({ name, value, start, end, first: earlier[0].at });
+    }
+    return out.sort((a, b) => a.first - b.first).map(({ name, value, start, end }) => ({ name, value, start, end }));
+  }
+
+  /** The default of an argparse option by its dest (`batch_size` for `-b/--batch-size`): null without one, undefined when no option has that dest. */
+  argparseDefault(dest: string): PyValue | null | undefined {
+    this.discoverCalls();
+    return this.argparseDefaultValues.get(dest);
+  }
+
   /** `args.lr` when `args` holds parse_args() and `--lr` has a default. */
   resolveArgparse(base: string, attribute: string): PyValue | null | undefined {
     if (!this.argsNames.has(base)) return undefined;
@@ -731,24 +797,6 @@ export class PythonProgram {
     }
     return value;
   }
-}
-
-/** Indices of matching brackets (both ways), -1 when unmatched; a closer pairs with the innermost opener. */
-function matchBrackets(text: string, tokens: readonly Token[]): Int32Array {
-  const match = new Int32Array(tokens.length).fill(-1);
-  const stack: number[] = [];
-  for (let i = 0; i < tokens.length; i++) {
-    const t = tokens[i];
-    if (t.kind !== 'op' || t.end - t.start !== 1) continue;
-    const c = text.charCodeAt(t.start);
-    if (c === 40 || c === 91 || c === 123) stack.push(i);
-    else if ((c === 41 || c === 93 || c === 125) && stack.length > 0) {
-      const open = stack.pop() as number;
-      match[open] = i;
-      match[i] = open;
-    }
-  }
-  return match;
 }
 
 /** Pratt parser over tokens [s, e) of one expression. */
@@ -899,6 +947,10 @@ class ExpressionParser {
       const resolved = this.p.resolveName(name, from, this.depth);
       if (resolved !== undefined) return resolved;
       return { kind: 'ref', path: this.p.canonical(name), start: t.start, end };
+    }
+    if (parts.length === 3 && parts[0] === 'self' && parts[1] === 'hparams') {
+      const saved = this.p.resolveHparam(parts[2], from, this.depth + 1);
+      if (saved !== undefined) return saved;
     }
     if (parts.length === 2) {
       const fromArgs = this.p.resolveArgparse(parts[0], parts[1]);

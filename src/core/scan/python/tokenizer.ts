@@ -351,3 +351,21 @@ function scanNumber(text: string, i: number): { end: number; value: number; inte
   if (text[j] === 'j' || text[j] === 'J') return { end: j + 1, value: NaN, integer: false };
   return { end: j, value: Number(text.slice(i, j).replace(/_/g, '')), integer };
 }
+
+/** Indices of matching brackets (both ways), -1 when unmatched; a closer pairs with the innermost opener. One pass. */
+export function matchTokenBrackets(text: string, tokens: readonly Token[]): Int32Array {
+  const match = new Int32Array(tokens.length).fill(-1);
+  const stack: number[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i];
+    if (t.kind !== 'op' || t.end - t.start !== 1) continue;
+    const c = text.charCodeAt(t.start);
+    if (c === 40 || c === 91 || c === 123) stack.push(i);
+    else if ((c === 41 || c === 93 || c === 125) && stack.length > 0) {
+      const open = stack.pop() as number;
+      match[open] = i;
+      match[i] = open;
+    }
+  }
+  return match;
+}

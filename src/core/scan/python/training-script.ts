@@ -42,7 +42,7 @@ import { callNode, toNode, type RangeMapper } from './to-node';
 type CallRole =
   | 'optimizer' | 'timm-optimizer' | 'keras-compile' | 'trainer-args' | 'trl-model-config' | 'lightning-trainer'
   | 'hf-argument-parser' | 'lightning-cli' | 'model' | 'dataloader' | 'keras-fit' | 'autocast' | 'grad-scaler' | 'accelerator' | 'keras-policy'
-  | 'checkpointing' | 'lora-config' | 'bnb-config';
+  | 'checkpointing' | 'lora-config' | 'bnb-config' | 'sft-trainer' | 'train-crop' | 'keras-preset' | 'keras-preprocessor' | 'keras-lora' | 'keras-quantize' | 'tf-batch';
 
 const LAST = (callee: string): string => callee.slice(callee.lastIndexOf('.') + 1);
 
@@ -78,14 +78,33 @@ function roleOf(call: PyCall): CallRole | null {
   if (/^torch\.(cuda\.)?amp\.(grad_scaler\.)?GradScaler$/.test(c)) return 'grad-scaler';
   if (c === 'accelerate.Accelerator' || c === 'Accelerator') return 'accelerator';
   if (last === 'set_global_policy' && (c.includes('mixed_precision') || c === 'set_global_policy')) return 'keras-policy';
+  if (c === 'keras.config.set_dtype_policy' || c === 'keras.mixed_precision.set_dtype_policy') return 'keras-policy';
+  if (/^keras_(hub|nlp)\.models\.\w+\.from_preset$/.test(c)) return /Preprocessor\.from_preset$/.test(c) ? 'keras-preprocessor' : 'keras-preset';
+  if (call.written.endsWith('.enable_lora')) return 'keras-lora';
+  if (call.written.endsWith('.quantize') && !c.startsWith('torch.')) return 'keras-quantize';
+  if (call.written.endsWith('.batch') && call.args.length === 1 && call.args[0].name === null) return 'tf-batch';
   if (call.written.endsWith('.gradient_checkpointing_enable')) return 'checkpointing';
   if (last === 'LoraConfig' && (c === last || c.startsWith('peft.'))) return 'lora-config';
+  // unsloth's FastLanguageModel.get_peft_model(model, r=16, target_modules=[...]) takes LoraConfig's arguments itself.
+  if (last === 'get_peft_model' && c.startsWith('unsloth.') && call.args.some((a) => a.name === 'r')) return 'lora-config';
+  if (last === 'SFTTrainer' && (c === last || c.startsWith('trl.'))) return 'sft-trainer';
+  if (/^torchvision\.transforms\.(v2\.)?RandomResizedCrop$/.test(c)) return 'train-crop';
   if (last === 'BitsAndBytesConfig') return 'bnb-config';
   return null;
 }
 
+/**
+ * timm's train.py, known by its argparse options `--model`, `--opt` and `-b/--batch-size`: it builds
+ * `create_model(args.model, pretrained=args.pretrained)` and `create_optimizer_v2(model, **optimizer_kwargs(cfg=args))`
+ * from them (TIMM_OPTIMIZER_KWARGS_SOURCE), so their defaults are the job's values unless the launch passes flags.
+ */
+function isTimmTrainArguments(program: PythonProgram): boolean {
+  return ['model', 'opt', 'batch_size'].every((d) => program.argparseDefault(d) !== undefined);
+}
+
 /** True when the program builds an optimizer or sets up a trainer: it is a training program. */
 export function isTrainingProgram(program: PythonProgram): boolean {
+  if (isTimmTrainArguments(program)) return true;
   for (const call of program.calls) {
     const role = roleOf(call);
     if (role === 'optimizer' || role === 'timm-optimizer' || role === 'trainer-args') return true;
@@ -171,6 +190,8 @@ export function readTrainingProgram(program: PythonProgram, path: string, map: R
     }
   }
 
+  if (built === undefined && isTimmTrainArguments(program)) readTimmTrainArguments(program, root, out, map, links);
+
   // 3. The model, the dtype it is loaded in (the first from_pretrained that states one; it replaces
   // Trainer-argument torch_dtype keys) and QLoRA's bitsandbytes config.
   let qlora = false;
@@ -200,11 +221,24 @@ export function readTrainingProgram(program: PythonProgram, path: string, map: R
     }
   }
   if (qlora && computeDtype !== undefined) out.set('qloraComputeDtype', computeDtype.value, computeDtype.range);
+  readKerasHub(byRole, root, out, map, links);
+  if (out.settings.seqLen === undefined) readUnslothSeqLen([...calls('sft-trainer'), ...calls('model').filter((c) => c.callee.startsWith('unsloth.'))], root, map, out);
   readLoraConfig(calls('lora-config')[0], root, out, map, qlora, warnings);
 
   // 4. Batch size, precision, checkpointing hints.
   if (out.settings.perDeviceBatchSize === undefined) readBatchSize([...calls('dataloader'), ...calls('keras-fit')], root, out, map);
+  if (out.settings.perDeviceBatchSize === undefined && calls('keras-fit').length > 0) {
+    // tf.data: `ds.batch(n)` feeding model.fit(ds) gives the batch.
+    const batch = calls('tf-batch').map((c) => c.args[0].value).find((v) => v.kind === 'number' && Number.isInteger(v.value) && v.value >= 1);
+    if (batch !== undefined && batch.kind === 'number') out.set('perDeviceBatchSize', batch.value, map.range(batch.start, batch.end));
+  }
   if (out.settings.precision === undefined) readPrecisionHints(byRole, root, out, map);
+  // torchvision's RandomResizedCrop(size): the training images' size (a square int; [h, w] is not read).
+  const crop = calls('train-crop')[0];
+  if (crop !== undefined && out.settings.imageSize === undefined) {
+    const size = root.sibling(callNode(crop, map, ['size']), crop.written).number('size', { integer: true, min: 1 });
+    if (size?.value != null) out.set('imageSize', size.value, size.range);
+  }
   const checkpointing = calls('checkpointing')[0];
   if (checkpointing !== undefined && out.settings.gradientCheckpointing === undefined) {
     out.set('gradientCheckpointing', true, map.range(checkpointing.calleeStart, checkpointing.calleeEnd));
@@ -212,6 +246,48 @@ export function readTrainingProgram(program: PythonProgram, path: string, map: R
 
   const fields = [...root.fields].sort((a, b) => a.range.line - b.range.line || a.range.column - b.range.column);
   return { fields, error: root.error, warnings, role: 'training', contribution: out.build(), links };
+}
+
+/** keras_hub Backbone.get_lora_target_names: the query and value projections (Gemma/Llama names: q_proj, v_proj). */
+const KERAS_HUB_LORA_SOURCE = {
+  title: 'keras_hub Backbone.enable_lora / get_lora_target_names',
+  url: 'https://github.com/keras-team/keras-hub/blob/master/keras_hub/src/models/backbone.py',
+  locator: 'get_lora_target_names(): ["query_dense", "value_dense", "query", "value"]',
+};
+
+/**
+ * Keras Hub: `XCausalLM.from_preset("gemma_2b_en")` names the model (a preset name), a preprocessor's
+ * `sequence_length=` is the sequence length, `backbone.enable_lora(rank=4)` is LoRA on the query and value
+ * projections (KERAS_HUB_LORA_SOURCE).
+ */
+function readKerasHub(byRole: ReadonlyMap<CallRole, PyCall[]>, root: FieldReader, out: ContributionBuilder, map: RangeMapper, links: Link[]): void {
+  const preset = byRole.get('keras-preset')?.[0];
+  const name = preset?.args.find((a) => a.name === 'preset' || a.name === null)?.value;
+  if (preset !== undefined && name?.kind === 'string') {
+    const range = map.range(name.start, name.end);
+    root.recordValue(preset.written, { kind: 'string', value: name.value, start: name.start, end: name.end, range }, name.value);
+    links.push({ kind: 'model', key: preset.written, value: name.value, range });
+    if (out.settings.pretraining === undefined) out.set('pretraining', false, range);
+  }
+  for (const pre of byRole.get('keras-preprocessor') ?? []) {
+    if (out.settings.seqLen !== undefined) break;
+    const seq = root.sibling(callNode(pre, map, []), pre.written).number('sequence_length', { integer: true, min: 1 });
+    if (seq?.value != null) out.set('seqLen', seq.value, seq.range);
+  }
+  const lora = byRole.get('keras-lora')?.[0];
+  if (lora !== undefined && out.settings.lora === undefined) {
+    const rank = root.sibling(callNode(lora, map, ['rank']), lora.written).number('rank', { integer: true, min: 1 });
+    if (rank?.value != null) {
+      out.set('lora', { rank: rank.value, targets: ['q_proj', 'v_proj'], qlora: false }, map.range(lora.calleeStart, lora.calleeEnd));
+      out.sources['lora.rank'] = out.source(rank.range);
+      out.notes.push(`LoRA targets: ${KERAS_HUB_LORA_SOURCE.title} puts the adapters on the query and value projections (q_proj, v_proj)`);
+    }
+  }
+  // `model.quantize("int8")`: the frozen base weights in int8 under the LoRA adapters.
+  const quantize = byRole.get('keras-quantize')?.find((c) => c.args[0]?.value.kind === 'string' && c.args[0].value.value === 'int8');
+  if (quantize !== undefined && out.settings.lora !== undefined) {
+    out.set('lora', { ...out.settings.lora, int8: true }, map.range(quantize.calleeStart, quantize.calleeEnd));
+  }
 }
 
 /**
@@ -278,6 +354,13 @@ function readOptimizerArguments(reader: FieldReader, out: ContributionBuilder, s
       params[key] = read.value;
       out.sources[`optimizerParams.${key}`] = out.source(read.range);
     }
+  }
+  if (params['nesterov'] === true && reader.isOpaque('momentum')) {
+    // nesterov=True with a momentum that is not a literal (optax.sgd(momentum=config.momentum, nesterov=True)): the
+    // value is unknown, so Nesterov is not claimed (it needs a momentum > 0 to be checked) and the note says so.
+    delete params['nesterov'];
+    delete out.sources['optimizerParams.nesterov'];
+    out.notes.push('momentum is not a literal, so Nesterov momentum is not checked or counted: SGD without a momentum buffer is assumed (state momentum to count its buffer)');
   }
   if (Object.keys(params).length > 0) out.settings.optimizerParams = params;
 }
@@ -359,6 +442,71 @@ function timmTrainLr(program: PythonProgram, base: string, unset: PyValue): { va
   return { value: { kind: 'number', value: lr, raw: String(lr), start: unset.start, end: unset.end }, how };
 }
 
+/** timm train.py's `--lr-base-size` default: the global batch size lr_base is given for. */
+const TIMM_LR_BASE_SIZE = 256;
+
+/**
+ * timm train.py's argparse defaults as the job's values (the launch's flags override them): model, micro-batch,
+ * gradient accumulation, optimizer, lr (from --lr-base when --lr is None, one GPU), weight decay, and --amp
+ * (off: fp32; on: --amp-dtype).
+ */
+function readTimmTrainArguments(program: PythonProgram, root: FieldReader, out: ContributionBuilder, map: RangeMapper, links: Link[]): void {
+  const arg = (dest: string): PyValue | null => program.argparseDefault(dest) ?? null;
+  const record = (dest: string, value: PyValue): void => {
+    const node = toNode(value, map);
+    const plain = node?.value;
+    if (node !== undefined && (typeof plain === 'number' || typeof plain === 'string' || typeof plain === 'boolean')) root.recordValue(`--${dest.replace(/_/g, '-')}`, node, plain);
+  };
+  const int = (dest: string, key: 'perDeviceBatchSize' | 'gradAccum'): number | null => {
+    const v = arg(dest);
+    if (v?.kind !== 'number' || !Number.isInteger(v.value) || v.value < 1) return null;
+    out.set(key, v.value, map.range(v.start, v.end));
+    record(dest, v);
+    return v.value;
+  };
+  const model = arg('model');
+  if (model?.kind === 'string' && model.value !== '') {
+    const range = map.range(model.start, model.end);
+    record('model', model);
+    links.push({ kind: 'model', key: '--model', value: `timm/${model.value}`, range });
+    const pretrained = arg('pretrained');
+    if (pretrained?.kind === 'bool') out.set('pretraining', !pretrained.value, map.range(pretrained.start, pretrained.end));
+  }
+  const batch = int('batch_size', 'perDeviceBatchSize');
+  const accum = int('grad_accum_steps', 'gradAccum') ?? 1;
+  const opt = arg('opt');
+  if (opt?.kind === 'string') {
+    replaceOptimizer(out, opt.value, 'timm', map.range(opt.start, opt.end));
+    record('opt', opt);
+  }
+  const wd = arg('weight_decay');
+  if (wd?.kind === 'number' && wd.value >= 0) {
+    out.set('weightDecay', wd.value, map.range(wd.start, wd.end));
+    record('weight_decay', wd);
+  }
+  const lr = arg('lr');
+  const lrBase = arg('lr_base');
+  if (lr?.kind === 'number' && lr.value >= 0) {
+    out.set('learningRate', lr.value, map.range(lr.start, lr.end));
+    record('lr', lr);
+  } else if (lrBase?.kind === 'number' && batch !== null) {
+    const sizeArg = arg('lr_base_size');
+    const size = sizeArg?.kind === 'number' && sizeArg.value > 0 ? sizeArg.value : TIMM_LR_BASE_SIZE;
+    const sqrt = opt?.kind === 'string' && /ada|lamb/.test(opt.value.toLowerCase());
+    const ratio = (batch * accum) / size;
+    const value = lrBase.value * (sqrt ? Math.sqrt(ratio) : ratio);
+    out.set('learningRate', value, map.range(lrBase.start, lrBase.end));
+    out.notes.push(`learning rate ${value} computed as ${TIMM_TRAIN_LR_SOURCE.title} does when --lr is unset: lr_base ${lrBase.value} × ${sqrt ? 'sqrt' : ''}(${batch}${accum !== 1 ? ` × ${accum}` : ''} / ${size}), assuming one GPU (the global batch counts every GPU)`);
+  }
+  const amp = arg('amp');
+  if (amp?.kind === 'bool') {
+    const dtype = arg('amp_dtype');
+    if (!amp.value) out.set('precision', 'fp32', map.range(amp.start, amp.end));
+    else if (dtype?.kind === 'string') out.set('precision', dtype.value === 'bfloat16' ? 'bf16-mixed' : 'fp16-mixed', map.range(dtype.start, dtype.end));
+    record('amp', amp);
+  }
+}
+
 /** timm create_optimizer_v2(model, opt='sgd', lr=None, weight_decay=0., momentum=0.9, ...). */
 function readTimmOptimizer(call: PyCall, root: FieldReader, out: ContributionBuilder, map: RangeMapper): void {
   const reader = root.sibling(callNode(call, map, TIMM_CREATE_OPTIMIZER_POSITIONAL), call.written);
@@ -414,6 +562,21 @@ function readLoraConfig(call: PyCall | undefined, root: FieldReader, out: Contri
   out.sources['lora.targets'] = out.source((targets as Read<unknown>).range);
 }
 
+/**
+ * The sequence length of an unsloth notebook: TRL's older `SFTTrainer(max_seq_length=...)` (it truncates to it),
+ * else unsloth's `FastLanguageModel.from_pretrained(max_seq_length=...)`.
+ */
+function readUnslothSeqLen(candidates: readonly PyCall[], root: FieldReader, map: RangeMapper, out: ContributionBuilder): void {
+  for (const call of candidates) {
+    if (!call.args.some((a) => a.name === 'max_seq_length')) continue;
+    const seq = root.sibling(callNode(call, map, []), call.written).number('max_seq_length', { integer: true, min: 1 });
+    if (seq?.value != null) {
+      out.set('seqLen', seq.value, seq.range);
+      return;
+    }
+  }
+}
+
 /** The training DataLoader's batch size: one built for "train" data, else a shuffling one, else the first. */
 function readBatchSize(candidates: readonly PyCall[], root: FieldReader, out: ContributionBuilder, map: RangeMapper): void {
   const withBatch = candidates.filter((c) => c.args.some((a) => a.name === 'batch_size') || (LAST(c.callee) === 'DataLoader' && c.args.filter((a) => a.name === null).length >= 2));
@@ -463,6 +626,11 @@ function readPrecisionHints(byRole: ReadonlyMap<CallRole, PyCall[]>, root: Field
   if (policy?.kind === 'string' && (policy.value === 'mixed_bfloat16' || policy.value === 'mixed_float16')) {
     // KERAS_MIXED_PRECISION_SOURCE: float32 variables, half-precision compute.
     set(policy.value === 'mixed_bfloat16' ? 'bf16-mixed' : 'fp16-mixed', policy.start, policy.end);
+    return;
+  }
+  if (policy?.kind === 'string' && (policy.value === 'bfloat16' || policy.value === 'float16')) {
+    // A plain dtype policy: variables and compute in that dtype (keras.config.set_dtype_policy).
+    set(policy.value === 'bfloat16' ? 'bf16' : 'fp16', policy.start, policy.end);
     return;
   }
   const scaler = byRole.get('grad-scaler')?.[0];

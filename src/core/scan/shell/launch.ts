@@ -117,6 +117,13 @@ function options(words: readonly Word[], start: number, flags: ReadonlySet<strin
   while (k < words.length) {
     const w = words[k];
     const text = w.text;
+    // `--nproc_per_node=$NUM_PROC` with an unknown variable: the option is still the launcher's, its value unknown.
+    const unknownValue = text === null ? /^(--?[A-Za-z][\w-]*)=/.exec(w.raw) : null;
+    if (unknownValue !== null) {
+      out.push({ name: optionName(unknownValue[1]), value: w, range: w.range });
+      k++;
+      continue;
+    }
     if (text === null || !text.startsWith('-') || text === '-' || text === '--') {
       if (text === '--') k++;
       break;
