@@ -161,16 +161,11 @@ const PENDING: Readonly<Record<string, string>> = {
   'deepspeed-chat-llama2-7b-sft': 'Python side: main.py argparse defaults (precision fp16, optimizer FusedAdam)',
   'diffusers-text-to-image-sd-v1-4': 'Python side: the diffusers training script (UNet from a pipeline, argparse defaults)',
   'flax-imagenet-resnet50': 'Python side: flax ml_collections config and the Flax ResNet model',
-  'keras-io-gemma-2b-int8-lora': 'Python side: KerasHub GemmaCausalLM preset, Keras LoRA and int8 calls',
-  'keras-io-gemma-2b-lora': 'Python side: KerasHub GemmaCausalLM preset and Keras LoRA calls',
   'lightning-imagenet-resnet18': 'Python side: the LightningModule __init__ defaults (batch, lr, weight decay, image size)',
   'nanogpt-finetune-shakespeare-gpt2-xl': 'Python side: nanoGPT module globals with configurator.py overrides',
-  'nanogpt-gpt2-124m': 'Python side: nanoGPT module globals with configurator.py overrides',
   'nanogpt-shakespeare-char': 'Python side: nanoGPT module globals with configurator.py overrides',
   'timm-resnet50-augmix-jsd': "Python side: timm's train.py argparse defaults and the arguments passed through distributed_train.sh",
   'timm-resnext50-32x4d': "Python side: timm's train.py argparse defaults and the arguments passed through distributed_train.sh",
-  'unsloth-llama3_1-8b-alpaca': "Python side: unsloth's FastLanguageModel.get_peft_model / load_in_4bit in the notebook",
-  'unsloth-qwen2_5-7b-alpaca': "Python side: unsloth's FastLanguageModel.get_peft_model / load_in_4bit in the notebook",
 };
 
 test('every corpus setup is evaluated, with each stated field read right and each open field listed as an assumption', () => {
