@@ -15,8 +15,9 @@ import {
   at, parseWith, readArray, readBoolean, readField, readHyperValue, readNullable, readNumber, readObject, readOneOf,
   readRecord, readString, ShapeError, type Parsed,
 } from './core/parse/json-check';
-import type { ProfileResultDocument } from './core/profile/profile-types';
-import { readProfileDocument } from './core/profile/profile-validate';
+import { ProfileResultDocumentSchema, type ProfileResultDocument } from './core/profile/profile-types';
+import { profileDocumentProblem } from './core/profile/profile-validate';
+import { checkValue } from './core/schema/check';
 import { visibleText } from './core/display-text';
 import type { MemoryBytes } from './core/memory/types';
 import type { HyperValue, Precision } from './core/types';
@@ -515,6 +516,13 @@ const readRecommendation: Reader<RecommendationView> = record((o, p) => ({
     })), 50)),
   canApply: readField(o, 'canApply', p, readBoolean),
 }));
+
+const readProfileDocument: Reader<ProfileResultDocument> = (v, p) => {
+  const r = checkValue(ProfileResultDocumentSchema, v, (doc) => profileDocumentProblem(doc));
+  if (r.ok) return r.value;
+  const [where, ...problem] = r.error.split(': ');
+  throw new ShapeError(where === 'message' ? p : `${p}.${where!}`.replace('.[', '['), problem.join(': '));
+};
 
 const readProfiles: Reader<ProfilesView> = record((o, p) => ({
   jobId: readField(o, 'jobId', p, id),
