@@ -79,6 +79,11 @@ test('checkValue returns a copy without undeclared fields and leaves its input a
   assert.deepEqual(r.value, GOOD);
   assert.equal((input as Record<string, unknown>)['evil'], true);
   assert.notEqual(r.value.extra, input.extra);
+  // An own "__proto__" key (JSON.parse makes one) is not declared: it is dropped, never made the prototype.
+  const hostile = checkValue(Point, JSON.parse(`{"__proto__": {"polluted": true}, ${JSON.stringify(GOOD).slice(1)}`));
+  assert.ok(hostile.ok);
+  assert.equal(Object.getPrototypeOf(hostile.value), Object.prototype);
+  assert.equal((hostile.value as Record<string, unknown>)['polluted'], undefined);
   const bad = checkValue(Point, { ...GOOD, tags: [1] });
   assert.deepEqual(bad, { ok: false, error: 'tags[0]: expected a string, got number 1' });
   assert.deepEqual(checkValue(Point, null), { ok: false, error: 'message: expected an object, got null' });

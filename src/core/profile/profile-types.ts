@@ -15,9 +15,8 @@
  *
  * JSON cannot hold NaN or Infinity: a loss that was not finite is written as `null`.
  */
-import { Type } from '@sinclair/typebox';
 import type { Declared } from '../schema/check';
-import { OneOf, OrNull } from '../schema/declare';
+import { OneOf, OrNull, Type } from '../schema/declare';
 
 export const PROFILE_SCHEMA_VERSION = 1;
 
