@@ -80,7 +80,7 @@ const Count = (minimum: number, maximum: number) => Type.Integer({ minimum, maxi
 const NullableLabel = OrNull(Label);
 const NullableBool = OrNull(Type.Boolean());
 const Texts = (maxItems = 1000) => Type.Array(LongText, { maxItems });
-const OptimizerId = Type.String({ minLength: 1, maxLength: 64, pattern: '^[a-z0-9][a-z0-9-]*$', errorMessage: { pattern: "'{value}' is not an optimizer id" } });
+export const OptimizerId = Type.String({ minLength: 1, maxLength: 64, pattern: '^[a-z0-9][a-z0-9-]*$', errorMessage: { pattern: "'{value}' is not an optimizer id" } });
 const OptimizerIds = Type.Array(OptimizerId, { maxItems: 64 });
 /** A JSON scalar or a list of numbers (the HyperValue of src/core/types). */
 const HyperValueSchema = Type.Union([Type.Number(), Type.Boolean(), Type.String({ maxLength: 1000 }), Type.Null(), Type.Array(Type.Number(), { maxItems: 64 })]);
@@ -109,7 +109,7 @@ export const JobSummarySchema = Type.Object({
 });
 export type JobSummary = Declared<typeof JobSummarySchema>;
 
-const GpuBudgetSchema = Type.Object({
+export const GpuBudgetSchema = Type.Object({
   bytesPerGpu: Type.Number({ exclusiveMinimum: 0 }),
   gpus: Count(1, TOGGLE_LIMITS.maxGpus),
   /** e.g. "NVIDIA RTX 4090 (24 GiB)" or "Setting: A100 80 GB". */
@@ -156,7 +156,7 @@ const MemoryBarSchema = Type.Object({
 });
 export type MemoryBarView = Declared<typeof MemoryBarSchema>;
 
-const MemoryViewSchema = Type.Object({
+export const MemoryViewSchema = Type.Object({
   jobId: Id,
   /** The settings these bars were estimated with. */
   toggles: EstimateTogglesSchema,
@@ -251,7 +251,7 @@ const RecommendationSchema = Type.Object({
 });
 export type RecommendationView = Declared<typeof RecommendationSchema>;
 
-const JobEvaluationSchema = Type.Object({ recommendation: RecommendationSchema, memory: MemoryViewSchema });
+export const JobEvaluationSchema = Type.Object({ recommendation: RecommendationSchema, memory: MemoryViewSchema });
 export type JobEvaluationView = Declared<typeof JobEvaluationSchema>;
 
 const SavedProfileSchema = Type.Object({
@@ -263,7 +263,7 @@ const SavedProfileSchema = Type.Object({
 });
 export type SavedProfileView = Declared<typeof SavedProfileSchema>;
 
-const ProfilesSchema = Type.Object({
+export const ProfilesSchema = Type.Object({
   jobId: Id,
   /** Newest first. */
   profiles: Type.Array(SavedProfileSchema, { maxItems: 100 }),
@@ -283,7 +283,7 @@ const TraceLineSchema = Type.Object({
 });
 export type TraceLineView = Declared<typeof TraceLineSchema>;
 
-const TraceSchema = Type.Object({
+export const TraceSchema = Type.Object({
   problem: OneOf(TRACE_PROBLEMS),
   steps: Count(1, MAX_TRACE_STEPS),
   /** Backend the paths were computed on. */
@@ -292,7 +292,7 @@ const TraceSchema = Type.Object({
 });
 export type TraceView = Declared<typeof TraceSchema>;
 
-const ProfileRunViewSchema = Type.Object({ runId: Id, jobId: Id, done: Count(0, 1e9), total: Count(0, 1e9), message: NullableLabel });
+export const ProfileRunViewSchema = Type.Object({ runId: Id, jobId: Id, done: Count(0, 1e9), total: Count(0, 1e9), message: NullableLabel });
 export type ProfileRunView = Declared<typeof ProfileRunViewSchema>;
 
 // ---- Message maps -----------------------------------------------------------------------------------
