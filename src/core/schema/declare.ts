@@ -9,12 +9,12 @@
  */
 import {
   Array as ArrayOf, Boolean as BooleanOf, Integer, Literal, Null, Number as NumberOf, Object as ObjectOf, Optional, Record, String as StringOf,
-  Transform, Tuple, Union, type SchemaOptions, type TLiteral, type TNull, type TSchema, type TUnion,
+  Transform, Tuple, Union, Unknown, type SchemaOptions, type TLiteral, type TNull, type TSchema, type TUnion,
 } from '@sinclair/typebox';
 
 export const Type = {
   Array: ArrayOf, Boolean: BooleanOf, Integer, Literal, Null, Number: NumberOf, Object: ObjectOf, Optional, Record, String: StringOf,
-  Transform, Tuple, Union,
+  Transform, Tuple, Union, Unknown,
 } as const;
 
 type Literals<T extends readonly (string | number)[]> = { -readonly [K in keyof T]: TLiteral<T[K]> };
