@@ -9,7 +9,7 @@ import { checkValue, firstProblem, formatPath, pointerPath } from '../../src/cor
 import { OneOf, OrNull } from '../../src/core/schema/declare';
 import { checkParsed, locate } from '../../src/core/schema/locate';
 import { parseJson } from '../../src/core/parse/json';
-import { parseProfileDocument } from '../../src/core/profile/profile-validate';
+import { parseProfileDocument, parseProfileFile } from '../../src/core/profile/profile-validate';
 import { fixtureProfile } from './charts-fixtures';
 
 const Point = Type.Object({
@@ -111,4 +111,22 @@ test('profile documents: the schema plus the rules across fields', () => {
   const stray = { ...doc, paretoFront: ['nope'] };
   assert.deepEqual(parseProfileDocument(stray), { ok: false, error: "paretoFront[0]: 'nope' is not one of the results" });
   assert.deepEqual(parseProfileDocument({ ...doc, schemaVersion: 2 }), { ok: false, error: 'schemaVersion: this version reads schema 1, the file has 2' });
+});
+
+test('a saved profile file: its problems, the rules across fields included, name line:column', () => {
+  const doc = JSON.parse(JSON.stringify(fixtureProfile())) as { results: Record<string, unknown>[]; paretoFront: string[] };
+  const text = (d: unknown): string => JSON.stringify(d, null, 2);
+  // line:column of the first occurrence of `needle`, counted independently of the parser.
+  const at = (t: string, needle: string): string => {
+    const before = t.slice(0, t.indexOf(needle)).split('\n');
+    return `${before.length}:${before[before.length - 1]!.length + 1}`;
+  };
+  const bad = { ...doc, results: [{ ...doc.results[0], stepTimeMs: 'fast' }, ...doc.results.slice(1)] };
+  const badText = text(bad);
+  const r = parseProfileFile('p.json', parseJson(badText, 'p.json').root);
+  assert.deepEqual(r, { ok: false, error: `p.json:${at(badText, '"fast"')}: results[0].stepTimeMs: expected a finite number, got string "fast"` });
+  const stray = text({ ...doc, paretoFront: ['nope'] });
+  const s = parseProfileFile('q.json', parseJson(stray, 'q.json').root);
+  assert.deepEqual(s, { ok: false, error: `q.json:${at(stray, '"nope"')}: paretoFront[0]: 'nope' is not one of the results` });
+  assert.ok(parseProfileFile('ok.json', parseJson(text(doc), 'ok.json').root).ok);
 });

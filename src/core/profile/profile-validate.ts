@@ -4,7 +4,9 @@
  * problem with its path; never a half-checked object. The shape is declared once in
  * profile-types.ts; this adds the two rules across fields a schema cannot state.
  */
+import type { ParsedNode } from '../parse/node';
 import { checkValue, type Parsed, type Problem } from '../schema/check';
+import { checkParsedValue } from '../schema/locate';
 import { ProfileResultDocumentSchema, type ProfileResultDocument } from './profile-types';
 
 /** Each optimizer appears once in `results`, and the Pareto front names only optimizers of the results. */
@@ -21,4 +23,9 @@ export function profileDocumentProblem(doc: ProfileResultDocument, path: readonl
 /** Checks a parsed JSON value as a profile result document. */
 export function parseProfileDocument(value: unknown): Parsed<ProfileResultDocument> {
   return checkValue(ProfileResultDocumentSchema, value, (doc) => profileDocumentProblem(doc));
+}
+
+/** Checks a parsed profile file; a problem reads `file:line:column: path: problem`. */
+export function parseProfileFile(file: string, tree: ParsedNode): Parsed<ProfileResultDocument> {
+  return checkParsedValue(ProfileResultDocumentSchema, file, tree, (doc) => profileDocumentProblem(doc));
 }

@@ -4,10 +4,10 @@
  * `profile.json:12:7: results[0].stepTimeMs: expected a finite number, got string "fast"`. A missing
  * field points at the object that lacks it; a key that is not allowed points at the key itself.
  */
-import type { TSchema } from '@sinclair/typebox';
+import type { StaticDecode, TSchema } from '@sinclair/typebox';
 import type { ParsedNode } from '../parse/node';
 import type { SourceRange } from '../scan/types';
-import { firstProblem, formatPath, type PathSegment, type Problem } from './check';
+import { checkValue, firstProblem, formatPath, type Parsed, type PathSegment, type Problem, type Refine } from './check';
 
 /** The range of the deepest node on `path` that exists in the tree (a key's own range when the path ends at a key). */
 export function locate(tree: ParsedNode, path: readonly PathSegment[]): SourceRange {
@@ -36,4 +36,13 @@ export function positionedMessage(file: string, tree: ParsedNode, p: Problem): s
 export function checkParsed(schema: TSchema, file: string, tree: ParsedNode): string | null {
   const problem = firstProblem(schema, tree.value);
   return problem ? positionedMessage(file, tree, problem) : null;
+}
+
+/** checkValue on a parsed file's value, every problem (the refinement's too) positioned in the file. */
+export function checkParsedValue<S extends TSchema>(schema: S, file: string, tree: ParsedNode, refine?: Refine<StaticDecode<S>>): Parsed<StaticDecode<S>> {
+  const refined: { problem: Problem | null } = { problem: null };
+  const r = checkValue(schema, tree.value, refine && ((v) => (refined.problem = refine(v))));
+  if (r.ok) return r;
+  const problem = refined.problem ?? firstProblem(schema, tree.value);
+  return problem ? { ok: false, error: positionedMessage(file, tree, problem) } : r;
 }
