@@ -147,8 +147,15 @@ function variantOf(variants: readonly TSchema[], value: unknown): TSchema {
 /** The first problem of `value` against `schema`, or null when it conforms. */
 export function firstProblem(schema: TSchema, value: unknown): Problem | null {
   if (Check(schema, value)) return null;
-  const first = Errors(schema, value).First();
-  return first ? problemOf(first, value) : { path: [], problem: 'does not match its declaration' };
+  // TypeBox reports an object's missing keys before it visits its properties; the properties are then
+  // visited in declared order, a missing one with the value undefined ('is missing'). Taking the first
+  // error of that visit reports problems in the declared order, as a reader of the fields would.
+  let missing: ValueError | undefined;
+  for (const error of Errors(schema, value)) {
+    if (error.type !== ValueErrorType.ObjectRequiredProperty) return problemOf(error, value);
+    missing ??= error;
+  }
+  return missing ? problemOf(missing, value) : { path: [], problem: 'does not match its declaration' };
 }
 
 /** Our sentence and path for one TypeBox error (`root` is the value the error's pointer starts from). */
