@@ -6,53 +6,30 @@
  *   type (`ok: true` with a payload, or `ok: false` with an error message);
  * - notifications: host -> view, unsolicited (`environment`, `jobs`, `activeJob`, `profileProgress`, ...).
  * Both sides check every incoming message with `parseViewMessage` / `parseHostMessage`; a malformed
- * message is rejected with a one-line reason (logged and reported), never acted on.
+ * message is rejected with a one-line reason (logged and reported), never acted on, and a message
+ * that passes arrives as a copy holding only the declared fields.
+ *
+ * Every payload is declared once, as a TypeBox schema (ARCHITECTURE.md "Data shapes"): the schema is
+ * the runtime check (src/core/schema/check.ts, TypeBox's interpreted `Value` functions, as the
+ * webview's CSP allows no eval) and the TypeScript types below are derived from it.
  *
  * The view only renders: the estimator, the advisor, the profiler and file edits run in the host.
  * Pure TypeScript: no DOM, no 'vscode', no Node APIs (it is bundled into the webview too).
  */
-import {
-  at, parseWith, readArray, readBoolean, readField, readHyperValue, readNullable, readNumber, readObject, readOneOf,
-  readRecord, readString, ShapeError, type Parsed,
-} from './core/parse/json-check';
-import type { ProfileResultDocument } from './core/profile/profile-types';
-import { readProfileDocument } from './core/profile/profile-validate';
+import type { TObject, TSchema } from '@sinclair/typebox';
+import { checkValue, firstProblem, problemMessage, type Declared, type Parsed, type PathSegment, type Problem } from './core/schema/check';
+import { OneOf, OrNull, Type } from './core/schema/declare';
+import { ProfileResultDocumentSchema } from './core/profile/profile-types';
+import { profileDocumentProblem } from './core/profile/profile-validate';
 import { visibleText } from './core/display-text';
 import type { MemoryBytes } from './core/memory/types';
 import type { HyperValue, Precision } from './core/types';
 
 export const PROTOCOL_VERSION = 1;
 
-// ---- Shared view models ------------------------------------------------------------------------------
+// ---- Constants the view offers as choices -----------------------------------------------------------
 
-export interface JobSummary {
-  /** The scanner's job id (stable across scans). */
-  readonly id: string;
-  /** What the picker shows, e.g. "examples/llama-lora (meta-llama/Llama-2-7b-hf)". */
-  readonly label: string;
-  readonly folder: string;
-  readonly files: readonly string[];
-  /** Model reference (hub id or config path), when the job names one. */
-  readonly model: string | null;
-  /** Optimizer as the files spell it, when they name one. */
-  readonly optimizer: string | null;
-  /**
-   * Why the job's model could not be resolved ("needs a model config"), null when it could: the view
-   * shows it as guidance with a "pick a model config" action, not as an error.
-   */
-  readonly needsModel?: string | null;
-}
-
-export interface GpuBudgetView {
-  readonly bytesPerGpu: number;
-  readonly gpus: number;
-  /** e.g. "NVIDIA RTX 4090 (24 GiB)" or "Setting: A100 80 GB". */
-  readonly label: string;
-  /** Where it came from: nvidia-smi, rocm-smi, apple, setting. */
-  readonly source: string;
-}
-
-export const PRECISIONS: readonly Precision[] = ['fp32', 'fp16-mixed', 'bf16-mixed', 'bf16', 'fp16'];
+export const PRECISIONS = ['fp32', 'fp16-mixed', 'bf16-mixed', 'bf16', 'fp16'] as const satisfies readonly Precision[];
 export const ADAPTERS = ['none', 'lora', 'qlora'] as const;
 export type Adapter = (typeof ADAPTERS)[number];
 export const ZERO_STAGES = [0, 1, 2, 3] as const;
@@ -67,255 +44,317 @@ export type ZeroStage = (typeof ZERO_STAGES)[number];
 /** The memory toggles (the estimator's limits, src/core/memory/defaults.ts LIMITS). */
 export const TOGGLE_LIMITS = { maxBatchSize: 1e6, maxSeqLen: 1e7, maxGpus: 1e6, maxLoraRank: 1e5 } as const;
 
-export interface EstimateToggles {
-  readonly precision: Precision;
-  /** Per-GPU micro-batch. */
-  readonly batchSize: number;
-  /** Sequence length; null for models without one (CNNs). */
-  readonly seqLen: number | null;
-  readonly gradientCheckpointing: boolean;
-  /** The dtype the model is loaded in; null when not stated (the estimator then assumes one and says so). */
-  readonly loadDtype: LoadDtypeToggle | null;
-  readonly adapter: Adapter;
-  /** LoRA rank (used when adapter is lora or qlora). */
-  readonly loraRank: number;
-  readonly zeroStage: ZeroStage;
-  /** ZeRO CPU offload (needs ZeRO; parameters need stage 3). */
-  readonly offload: OffloadToggle;
-  readonly gpus: number;
-}
-
-export interface MemoryBarView {
-  readonly optimizer: string;
-  /** Display name from the catalog, e.g. "AdamW". */
-  readonly name: string;
-  /** The estimator's per-GPU breakdown, null when it cannot model this optimizer for the job. */
-  readonly bytes: MemoryBytes | null;
-  readonly fits: boolean | null;
-  readonly error: string | null;
-}
-
-export interface MemoryView {
-  readonly jobId: string;
-  /** The settings these bars were estimated with. */
-  readonly toggles: EstimateToggles;
-  readonly budgetBytes: number | null;
-  readonly bars: readonly MemoryBarView[];
-  /** The estimator's notes on its assumptions. */
-  readonly notes: readonly string[];
-}
-
 export const SNIPPET_FRAMEWORKS = ['pytorch', 'hf-trainer', 'deepspeed', 'optax'] as const;
 export type SnippetFramework = (typeof SNIPPET_FRAMEWORKS)[number];
 export const SNIPPET_LANGUAGES = ['python', 'json', 'yaml'] as const;
-
-export interface SnippetView {
-  readonly framework: SnippetFramework;
-  /** Button label, e.g. "PyTorch". */
-  readonly label: string;
-  readonly language: (typeof SNIPPET_LANGUAGES)[number];
-  readonly code: string;
-}
-
-export interface SourceView {
-  readonly title: string;
-  readonly url: string | null;
-}
-
-/** One step of the rule path, in plain words, with the sources it rests on. */
-export interface ReasonView {
-  readonly rule: string;
-  readonly text: string;
-  readonly sources: readonly SourceView[];
-}
-
 export const WARMUP_UNITS = ['steps', 'ratio', 'epochs'] as const;
-
-export interface HyperparametersView {
-  readonly lr: number | null;
-  readonly betas: readonly number[] | null;
-  readonly eps: number | readonly number[] | null;
-  readonly weightDecay: number;
-  /** Warmup length in steps, as a ratio of training, or in epochs; null for none. */
-  readonly warmup: { readonly unit: (typeof WARMUP_UNITS)[number]; readonly value: number } | null;
-  /** Schedule kind (constant, linear, cosine, step, relative-step) and its parametrisation in words. */
-  readonly schedule: { readonly kind: string; readonly detail: string };
-  readonly extra: Readonly<Record<string, HyperValue>>;
-}
-
 export const TIERS = ['ok', 'does-not-fit', 'not-recommended'] as const;
-
-export interface RankedOptimizerView {
-  readonly optimizer: string;
-  readonly name: string;
-  readonly rank: number;
-  readonly tier: (typeof TIERS)[number];
-  readonly fits: boolean | null;
-  readonly peakBytes: number | null;
-  readonly score: number;
-  /** This is the optimizer the job uses now. */
-  readonly current: boolean;
-  readonly reasons: readonly ReasonView[];
-  readonly hyperparameters: HyperparametersView;
-  /** The hyperparameters that are the job's own (its current optimizer keeps them); empty for other optimizers. */
-  readonly own: readonly string[];
-  /** Where a cited rule disagrees with the job's own value: the field and the suggestion in words. */
-  readonly suggestions: readonly { readonly field: string; readonly text: string }[];
-  readonly snippets: readonly SnippetView[];
-}
-
-export interface StrategyPlanView {
-  readonly steps: readonly { readonly id: string; readonly text: string; readonly peakBytes: number }[];
-  readonly peakBytes: number;
-  readonly fits: boolean | null;
-}
-
-export interface RecommendationView {
-  readonly jobId: string;
-  readonly model: { readonly label: string; readonly family: string; readonly params: number; readonly trainableParams: number };
-  readonly budget: GpuBudgetView | null;
-  readonly ranked: readonly RankedOptimizerView[];
-  /** Memory strategies combined until the job fits (null when not needed or unknown). */
-  readonly plan: StrategyPlanView | null;
-  readonly notes: readonly string[];
-  readonly assumptions: readonly string[];
-  /** Each fact the advice uses with its source (core/job-facts.ts), in JOB_FACT_NAMES order. */
-  readonly facts: readonly FactView[];
-  /** The job's files can be rewritten by the quick fix (an optimizer setting was found). */
-  readonly canApply: boolean;
-}
-
-export interface FactView {
-  /** The fact's name (JOB_FACT_NAMES). */
-  readonly name: string;
-  readonly label: string;
-  readonly value: string;
-  /** Where it comes from: `path:line:column`, `launcher ...`, `assumed: reason`, ... */
-  readonly source: string;
-  /** Not read from the job's files. */
-  readonly assumed: boolean;
-}
-
-export interface JobEvaluationView {
-  readonly recommendation: RecommendationView;
-  readonly memory: MemoryView;
-}
-
-export interface SavedProfileView {
-  /** File name in the extension's workspace storage. */
-  readonly id: string;
-  /** ISO 8601 time the file was written. */
-  readonly savedAt: string;
-  readonly document: ProfileResultDocument;
-}
-
-export interface ProfilesView {
-  readonly jobId: string;
-  /** Newest first. */
-  readonly profiles: readonly SavedProfileView[];
-  /** Saved files that could not be read, with the reason. */
-  readonly unreadable: readonly { readonly id: string; readonly error: string }[];
-}
-
 export const TRACE_PROBLEMS = ['rosenbrock', 'beale', 'saddle'] as const;
 export type TraceProblemName = (typeof TRACE_PROBLEMS)[number];
 /** The profiler's largest `trace --steps`. */
 export const MAX_TRACE_STEPS = 100_000;
-
-export interface TraceLineView {
-  readonly optimizer: string;
-  readonly name: string;
-  readonly lr: number | null;
-  readonly points: readonly (readonly [number, number])[];
-  readonly divergedAtStep: number | null;
-  /** Why this optimizer has no path (the others still draw). */
-  readonly error: string | null;
-}
-
-export interface TraceView {
-  readonly problem: TraceProblemName;
-  readonly steps: number;
-  /** Backend the paths were computed on. */
-  readonly backend: string | null;
-  readonly lines: readonly TraceLineView[];
-}
-
 export const THEME_KINDS = ['light', 'dark', 'high-contrast', 'high-contrast-light'] as const;
 export type ThemeKind = (typeof THEME_KINDS)[number];
-
 /** What the empty states' buttons do (run in the host as VS Code commands). */
 export const VIEW_ACTIONS = ['scanWorkspace', 'setGpuBudget', 'showLog', 'openFolder', 'installGpuBackend', 'pickModelConfig'] as const;
 export type ViewAction = (typeof VIEW_ACTIONS)[number];
-
 export const PROFILE_OUTCOMES = ['completed', 'cancelled', 'failed'] as const;
-
-export interface ProfileRunView {
-  readonly runId: string;
-  readonly jobId: string;
-  readonly done: number;
-  readonly total: number;
-  readonly message: string | null;
-}
 export const APPLY_OUTCOMES = ['applied', 'cancelled', 'unavailable'] as const;
+
+// ---- Field kinds ------------------------------------------------------------------------------------
+
+/** Job and file ids travel back to the host unchanged, so they are never clipped (a path is at most 4,096 bytes on Linux). */
+const Id = Type.String({ minLength: 1, maxLength: 32_768 });
+/**
+ * Longest label shown; a longer one (a config string of any length) is clipped, never a reason to
+ * drop the message. Labels are one line of text: control and bidi characters in them (from file
+ * names and config strings) are shown as `\u{…}` (src/core/display-text.ts).
+ */
+export const MAX_LABEL_CHARS = 4096;
+const Label = Type.Transform(Type.String())
+  .Decode((s) => visibleText(s, MAX_LABEL_CHARS))
+  .Encode((s) => s);
+const LongText = Type.String({ maxLength: 200_000 });
+const Bytes = Type.Number({ minimum: 0 });
+const Count = (minimum: number, maximum: number) => Type.Integer({ minimum, maximum });
+const NullableLabel = OrNull(Label);
+const NullableBool = OrNull(Type.Boolean());
+const Texts = (maxItems = 1000) => Type.Array(LongText, { maxItems });
+export const OptimizerId = Type.String({ minLength: 1, maxLength: 64, pattern: '^[a-z0-9][a-z0-9-]*$', errorMessage: { pattern: "'{value}' is not an optimizer id" } });
+const OptimizerIds = Type.Array(OptimizerId, { maxItems: 64 });
+/** A JSON scalar or a list of numbers (the HyperValue of src/core/types). */
+const HyperValueSchema = Type.Union([Type.Number(), Type.Boolean(), Type.String({ maxLength: 1000 }), Type.Null(), Type.Array(Type.Number(), { maxItems: 64 })]);
+/** An object of named values; keys limited in number and length, and never `__proto__`. */
+const Named = <T extends TSchema>(value: T, maxProperties: number) =>
+  Type.Record(Type.String({ pattern: '^(?!__proto__$)[\\s\\S]{0,200}$' }), value, { maxProperties, additionalProperties: false });
+
+// ---- Shared view models -----------------------------------------------------------------------------
+
+export const JobSummarySchema = Type.Object({
+  /** The scanner's job id (stable across scans). */
+  id: Id,
+  /** What the picker shows, e.g. "examples/llama-lora (meta-llama/Llama-2-7b-hf)". */
+  label: Label,
+  folder: Label,
+  files: Type.Array(Label, { maxItems: 10_000 }),
+  /** Model reference (hub id or config path), when the job names one. */
+  model: NullableLabel,
+  /** Optimizer as the files spell it, when they name one. */
+  optimizer: NullableLabel,
+  /**
+   * Why the job's model could not be resolved ("needs a model config"), null when it could: the view
+   * shows it as guidance with a "pick a model config" action, not as an error.
+   */
+  needsModel: Type.Optional(NullableLabel),
+});
+export type JobSummary = Declared<typeof JobSummarySchema>;
+
+export const GpuBudgetSchema = Type.Object({
+  bytesPerGpu: Type.Number({ exclusiveMinimum: 0 }),
+  gpus: Count(1, TOGGLE_LIMITS.maxGpus),
+  /** e.g. "NVIDIA RTX 4090 (24 GiB)" or "Setting: A100 80 GB". */
+  label: Label,
+  /** Where it came from: nvidia-smi, rocm-smi, apple, setting. */
+  source: Label,
+});
+export type GpuBudgetView = Declared<typeof GpuBudgetSchema>;
+
+export const EstimateTogglesSchema = Type.Object({
+  precision: OneOf(PRECISIONS),
+  /** Per-GPU micro-batch. */
+  batchSize: Count(1, TOGGLE_LIMITS.maxBatchSize),
+  /** Sequence length; null for models without one (CNNs). */
+  seqLen: OrNull(Count(1, TOGGLE_LIMITS.maxSeqLen)),
+  gradientCheckpointing: Type.Boolean(),
+  /** The dtype the model is loaded in; null when not stated (the estimator then assumes one and says so). */
+  loadDtype: OrNull(OneOf(LOAD_DTYPES)),
+  adapter: OneOf(ADAPTERS),
+  /** LoRA rank (used when adapter is lora or qlora). */
+  loraRank: Count(1, TOGGLE_LIMITS.maxLoraRank),
+  zeroStage: OneOf(ZERO_STAGES),
+  /** ZeRO CPU offload (needs ZeRO; parameters need stage 3). */
+  offload: OneOf(OFFLOADS),
+  gpus: Count(1, TOGGLE_LIMITS.maxGpus),
+});
+export type EstimateToggles = Declared<typeof EstimateTogglesSchema>;
+
+/** The estimator's per-GPU breakdown (src/core/memory/types.ts MemoryBytes, field for field). */
+const MemoryBytesSchema = Type.Object({
+  weights: Bytes, gradients: Bytes, optimizerState: Bytes, masterWeights: Bytes, optimizerTemporaries: Bytes, activations: Bytes,
+  overhead: Bytes, cudaContext: Bytes, allocatorReserve: Bytes, cublasWorkspace: Bytes, pagedOptimizerState: Bytes,
+  peakAllocated: Bytes, peakReserved: Bytes, peak: Bytes,
+});
+
+const MemoryBarSchema = Type.Object({
+  optimizer: OptimizerId,
+  /** Display name from the catalog, e.g. "AdamW". */
+  name: Label,
+  /** The estimator's per-GPU breakdown, null when it cannot model this optimizer for the job. */
+  bytes: OrNull(MemoryBytesSchema),
+  fits: NullableBool,
+  error: NullableLabel,
+});
+export type MemoryBarView = Declared<typeof MemoryBarSchema>;
+
+export const MemoryViewSchema = Type.Object({
+  jobId: Id,
+  /** The settings these bars were estimated with. */
+  toggles: EstimateTogglesSchema,
+  budgetBytes: OrNull(Bytes),
+  bars: Type.Array(MemoryBarSchema, { maxItems: 200 }),
+  /** The estimator's notes on its assumptions. */
+  notes: Texts(200),
+});
+export type MemoryView = Declared<typeof MemoryViewSchema>;
+
+const SnippetSchema = Type.Object({
+  framework: OneOf(SNIPPET_FRAMEWORKS),
+  /** Button label, e.g. "PyTorch". */
+  label: Label,
+  language: OneOf(SNIPPET_LANGUAGES),
+  code: LongText,
+});
+export type SnippetView = Declared<typeof SnippetSchema>;
+
+const SourceSchema = Type.Object({ title: Label, url: NullableLabel });
+export type SourceView = Declared<typeof SourceSchema>;
+
+/** One step of the rule path, in plain words, with the sources it rests on. */
+const ReasonSchema = Type.Object({ rule: Label, text: LongText, sources: Type.Array(SourceSchema, { maxItems: 50 }) });
+export type ReasonView = Declared<typeof ReasonSchema>;
+
+const HyperparametersSchema = Type.Object({
+  lr: OrNull(Type.Number({ minimum: 0 })),
+  betas: OrNull(Type.Array(Type.Number(), { maxItems: 8 })),
+  eps: OrNull(Type.Union([Type.Number(), Type.Array(Type.Number(), { maxItems: 8 })])),
+  weightDecay: Type.Number({ minimum: 0 }),
+  /** Warmup length in steps, as a ratio of training, or in epochs; null for none. */
+  warmup: OrNull(Type.Object({ unit: OneOf(WARMUP_UNITS), value: Type.Number({ minimum: 0 }) })),
+  /** Schedule kind (constant, linear, cosine, step, relative-step) and its parametrisation in words. */
+  schedule: Type.Object({ kind: Label, detail: LongText }),
+  extra: Named(HyperValueSchema, 100),
+});
+export type HyperparametersView = Declared<typeof HyperparametersSchema>;
+
+const RankedOptimizerSchema = Type.Object({
+  optimizer: OptimizerId,
+  name: Label,
+  rank: Count(1, 1000),
+  tier: OneOf(TIERS),
+  fits: NullableBool,
+  peakBytes: OrNull(Bytes),
+  score: Type.Number(),
+  /** This is the optimizer the job uses now. */
+  current: Type.Boolean(),
+  reasons: Type.Array(ReasonSchema, { maxItems: 200 }),
+  hyperparameters: HyperparametersSchema,
+  /** The hyperparameters that are the job's own (its current optimizer keeps them); empty for other optimizers. */
+  own: Texts(20),
+  /** Where a cited rule disagrees with the job's own value: the field and the suggestion in words. */
+  suggestions: Type.Array(Type.Object({ field: Label, text: LongText }), { maxItems: 20 }),
+  snippets: Type.Array(SnippetSchema, { maxItems: 16 }),
+});
+export type RankedOptimizerView = Declared<typeof RankedOptimizerSchema>;
+
+const StrategyPlanSchema = Type.Object({
+  steps: Type.Array(Type.Object({ id: Label, text: LongText, peakBytes: Bytes }), { maxItems: 50 }),
+  peakBytes: Bytes,
+  fits: NullableBool,
+});
+export type StrategyPlanView = Declared<typeof StrategyPlanSchema>;
+
+const FactSchema = Type.Object({
+  /** The fact's name (JOB_FACT_NAMES). */
+  name: Label,
+  label: Label,
+  value: LongText,
+  /** Where it comes from: `path:line:column`, `launcher ...`, `assumed: reason`, ... */
+  source: LongText,
+  /** Not read from the job's files. */
+  assumed: Type.Boolean(),
+});
+export type FactView = Declared<typeof FactSchema>;
+
+const RecommendationSchema = Type.Object({
+  jobId: Id,
+  model: Type.Object({ label: Label, family: Label, params: Bytes, trainableParams: Bytes }),
+  budget: OrNull(GpuBudgetSchema),
+  ranked: Type.Array(RankedOptimizerSchema, { maxItems: 200 }),
+  /** Memory strategies combined until the job fits (null when not needed or unknown). */
+  plan: OrNull(StrategyPlanSchema),
+  notes: Texts(200),
+  assumptions: Texts(200),
+  /** Each fact the advice uses with its source (core/job-facts.ts), in JOB_FACT_NAMES order. */
+  facts: Type.Array(FactSchema, { maxItems: 50 }),
+  /** The job's files can be rewritten by the quick fix (an optimizer setting was found). */
+  canApply: Type.Boolean(),
+});
+export type RecommendationView = Declared<typeof RecommendationSchema>;
+
+export const JobEvaluationSchema = Type.Object({ recommendation: RecommendationSchema, memory: MemoryViewSchema });
+export type JobEvaluationView = Declared<typeof JobEvaluationSchema>;
+
+const SavedProfileSchema = Type.Object({
+  /** File name in the extension's workspace storage. */
+  id: Id,
+  /** ISO 8601 time the file was written. */
+  savedAt: Label,
+  document: ProfileResultDocumentSchema,
+});
+export type SavedProfileView = Declared<typeof SavedProfileSchema>;
+
+export const ProfilesSchema = Type.Object({
+  jobId: Id,
+  /** Newest first. */
+  profiles: Type.Array(SavedProfileSchema, { maxItems: 100 }),
+  /** Saved files that could not be read, with the reason. */
+  unreadable: Type.Array(Type.Object({ id: Id, error: Label }), { maxItems: 100 }),
+});
+export type ProfilesView = Declared<typeof ProfilesSchema>;
+
+const TraceLineSchema = Type.Object({
+  optimizer: OptimizerId,
+  name: Label,
+  lr: OrNull(Type.Number({ exclusiveMinimum: 0 })),
+  points: Type.Array(Type.Tuple([Type.Number(), Type.Number()]), { maxItems: MAX_TRACE_STEPS + 1 }),
+  divergedAtStep: OrNull(Count(0, MAX_TRACE_STEPS)),
+  /** Why this optimizer has no path (the others still draw). */
+  error: NullableLabel,
+});
+export type TraceLineView = Declared<typeof TraceLineSchema>;
+
+export const TraceSchema = Type.Object({
+  problem: OneOf(TRACE_PROBLEMS),
+  steps: Count(1, MAX_TRACE_STEPS),
+  /** Backend the paths were computed on. */
+  backend: NullableLabel,
+  lines: Type.Array(TraceLineSchema, { maxItems: 50 }),
+});
+export type TraceView = Declared<typeof TraceSchema>;
+
+export const ProfileRunViewSchema = Type.Object({ runId: Id, jobId: Id, done: Count(0, 1e9), total: Count(0, 1e9), message: NullableLabel });
+export type ProfileRunView = Declared<typeof ProfileRunViewSchema>;
 
 // ---- Message maps -----------------------------------------------------------------------------------
 
-export interface RequestMap {
+const REQUESTS = {
   /** Pick a job: its recommendation and memory bars with the job's own settings. */
-  readonly selectJob: { readonly params: { readonly jobId: string }; readonly result: JobEvaluationView };
+  selectJob: { params: Type.Object({ jobId: Id }), result: JobEvaluationSchema },
   /** Re-estimate the memory bars with changed toggles (estimator in the host). */
-  readonly reestimate: { readonly params: { readonly jobId: string; readonly toggles: EstimateToggles }; readonly result: MemoryView };
+  reestimate: { params: Type.Object({ jobId: Id, toggles: EstimateTogglesSchema }), result: MemoryViewSchema },
   /** Rewrite the job's optimizer with the quick fix, after the user confirms in the host. */
-  readonly applyToConfig: {
-    readonly params: { readonly jobId: string; readonly optimizer: string };
-    readonly result: { readonly outcome: (typeof APPLY_OUTCOMES)[number]; readonly message: string | null };
-  };
+  applyToConfig: {
+    params: Type.Object({ jobId: Id, optimizer: OptimizerId }),
+    result: Type.Object({ outcome: OneOf(APPLY_OUTCOMES), message: NullableLabel }),
+  },
   /** Saved profile results for the job (read from the extension's workspace storage). */
-  readonly loadProfiles: { readonly params: { readonly jobId: string }; readonly result: ProfilesView };
+  loadProfiles: { params: Type.Object({ jobId: Id }), result: ProfilesSchema },
   /** Start a sweep; progress and the end come as notifications with the returned runId. */
-  readonly runProfile: {
-    readonly params: { readonly jobId: string; readonly optimizers: readonly string[] | null };
-    readonly result: { readonly runId: string };
-  };
+  runProfile: { params: Type.Object({ jobId: Id, optimizers: OrNull(OptimizerIds) }), result: Type.Object({ runId: Id }) },
   /** Trajectories of optimizers on a 2-D test function. */
-  readonly trace: {
-    readonly params: { readonly problem: TraceProblemName; readonly optimizers: readonly string[]; readonly steps: number; readonly lr: number | null };
-    readonly result: TraceView;
-  };
-}
+  trace: {
+    params: Type.Object({
+      problem: OneOf(TRACE_PROBLEMS),
+      optimizers: Type.Array(OptimizerId, { minItems: 1, maxItems: 64, errorMessage: { minItems: 'must name at least one optimizer' } }),
+      steps: Count(1, MAX_TRACE_STEPS),
+      lr: OrNull(Type.Number({ exclusiveMinimum: 0 })),
+    }),
+    result: TraceSchema,
+  },
+} satisfies Record<string, { params: TObject; result: TObject }>;
 
-export interface CommandMap {
+const COMMANDS = {
   /** The view has loaded and listens; the host answers with environment, jobs and budget. */
-  readonly ready: { readonly protocol: number };
-  readonly copySnippet: { readonly label: string; readonly text: string };
-  readonly runAction: { readonly action: ViewAction };
-  readonly cancelProfile: { readonly runId: string };
+  ready: Type.Object({ protocol: Count(1, 1000) }),
+  copySnippet: Type.Object({ label: Label, text: LongText }),
+  runAction: Type.Object({ action: OneOf(VIEW_ACTIONS) }),
+  cancelProfile: Type.Object({ runId: Id }),
   /** The view rejected a message or failed; the host logs it. */
-  readonly reportProblem: { readonly message: string };
-}
+  reportProblem: Type.Object({ message: Type.String({ maxLength: 2000 }) }),
+} satisfies Record<string, TObject>;
 
-export interface NotificationMap {
-  readonly environment: { readonly locale: string; readonly theme: ThemeKind };
-  readonly jobs: { readonly jobs: readonly JobSummary[]; readonly activeJobId: string | null; readonly scanning: boolean };
+const NOTIFICATIONS = {
+  environment: Type.Object({ locale: Type.String({ minLength: 1, maxLength: 32 }), theme: OneOf(THEME_KINDS) }),
+  jobs: Type.Object({ jobs: Type.Array(JobSummarySchema, { maxItems: 5000 }), activeJobId: OrNull(Id), scanning: Type.Boolean() }),
   /** The active editor moved to a file of this job (or out of every job). */
-  readonly activeJob: { readonly jobId: string | null };
-  readonly budget: { readonly budget: GpuBudgetView | null };
-  readonly profileProgress: ProfileRunView;
+  activeJob: Type.Object({ jobId: OrNull(Id) }),
+  budget: Type.Object({ budget: OrNull(GpuBudgetSchema) }),
+  profileProgress: ProfileRunViewSchema,
   /** Runs in progress (sent when the view becomes ready: a re-shown view picks up a run it did not see start). */
-  readonly profileStatus: { readonly runs: readonly ProfileRunView[] };
-  readonly profileFinished: {
-    readonly runId: string;
-    readonly jobId: string;
-    readonly outcome: (typeof PROFILE_OUTCOMES)[number];
-    readonly message: string | null;
-  };
+  profileStatus: Type.Object({ runs: Type.Array(ProfileRunViewSchema, { maxItems: 100 }) }),
+  profileFinished: Type.Object({ runId: Id, jobId: Id, outcome: OneOf(PROFILE_OUTCOMES), message: NullableLabel }),
   /** The host rejected a message from the view, or an operation failed. */
-  readonly problem: { readonly message: string };
-}
+  problem: Type.Object({ message: Type.String({ maxLength: 2000 }) }),
+} satisfies Record<string, TObject>;
 
-export type RequestType = keyof RequestMap;
-export type CommandType = keyof CommandMap;
-export type NotificationType = keyof NotificationMap;
+export type RequestType = keyof typeof REQUESTS;
+export type CommandType = keyof typeof COMMANDS;
+export type NotificationType = keyof typeof NOTIFICATIONS;
+export type RequestMap = {
+  readonly [K in RequestType]: { readonly params: Declared<(typeof REQUESTS)[K]['params']>; readonly result: Declared<(typeof REQUESTS)[K]['result']> };
+};
+export type CommandMap = { readonly [K in CommandType]: Declared<(typeof COMMANDS)[K]> };
+export type NotificationMap = { readonly [K in NotificationType]: Declared<(typeof NOTIFICATIONS)[K]> };
 export type RequestParams<K extends RequestType> = RequestMap[K]['params'];
 export type RequestResult<K extends RequestType> = RequestMap[K]['result'];
 
@@ -330,6 +369,11 @@ export type HostResponse = {
 }[RequestType];
 export type HostNotification = { [K in NotificationType]: { readonly kind: 'notification'; readonly type: K; readonly payload: NotificationMap[K] } }[NotificationType];
 export type HostMessage = HostResponse | HostNotification;
+
+/** The view models are the same shapes the engine's types describe (a drift is a type error here). */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const SAME_SHAPES: [Same<MemoryBarView['bytes'], MemoryBytes | null>, Same<HyperparametersView['extra'][string], HyperValue>] = [true, true];
+void SAME_SHAPES;
 
 // ---- Constructors (typed, so senders cannot build a malformed message by accident) ------------------
 
@@ -349,329 +393,79 @@ export function makeErrorResponse(id: number, type: RequestType, error: string):
   return { kind: 'response', id, type, ok: false, error };
 }
 
-// ---- Readers ----------------------------------------------------------------------------------------
+// ---- Checks -----------------------------------------------------------------------------------------
 
-type Reader<T> = (v: unknown, path: string) => T;
-type Fields = Readonly<Record<string, unknown>>;
+const RequestId = Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER });
+const ViewEnvelope = Type.Object({ kind: OneOf(['request', 'command'] as const), type: Type.String({ maxLength: 64 }) });
+const HostEnvelope = Type.Object({ kind: OneOf(['response', 'notification'] as const), type: Type.String({ maxLength: 64 }) });
+const ResponseEnvelope = Type.Object({ id: RequestId, ok: Type.Boolean() });
 
-/** Job and file ids travel back to the host unchanged, so they are never clipped (a path is at most 4,096 bytes on Linux). */
-const id: Reader<string> = (v, p) => readString(v, p, { max: 32_768, nonEmpty: true });
-/**
- * Longest label shown; a longer one (a config string of any length) is clipped, never a reason to
- * drop the message. Labels are one line of text: control and bidi characters in them (from file
- * names and config strings) are shown as `\u{…}` (src/core/display-text.ts).
- */
-export const MAX_LABEL_CHARS = 4096;
-const label: Reader<string> = (v, p) => visibleText(readString(v, p, { max: Number.MAX_SAFE_INTEGER }), MAX_LABEL_CHARS);
-const longText: Reader<string> = (v, p) => readString(v, p, { max: 200_000 });
-const bytes: Reader<number> = (v, p) => readNumber(v, p, { min: 0 });
-const count = (min: number, max: number): Reader<number> => (v, p) => readNumber(v, p, { integer: true, min, max });
-const nullableString: Reader<string | null> = (v, p) => readNullable(v, p, label);
-const nullableBool: Reader<boolean | null> = (v, p) => readNullable(v, p, readBoolean);
-const strings = (max = 1000): Reader<string[]> => (v, p) => readArray(v, p, longText, max);
-const optimizerId: Reader<string> = (v, p) => {
-  const s = readString(v, p, { max: 64, nonEmpty: true });
-  if (!/^[a-z0-9][a-z0-9-]*$/.test(s)) throw new ShapeError(p, `'${s}' is not an optimizer id`);
-  return s;
-};
+const envelope = <K extends string, T extends TSchema>(kind: K, type: string, payload: T) =>
+  Type.Object({ kind: Type.Literal(kind), type: Type.Literal(type), payload });
+const withId = <K extends string, T extends TSchema>(kind: K, type: string, payload: T) =>
+  Type.Object({ kind: Type.Literal(kind), id: RequestId, type: Type.Literal(type), payload });
 
-/** Reads an object with exactly the listed fields' readers (other keys are ignored, never copied). */
-function record<T>(read: (o: Fields, path: string) => T): Reader<T> {
-  return (v, path) => read(readObject(v, path), path);
+function table<T extends Record<string, unknown>, S extends TSchema>(map: T, build: (type: string, entry: T[keyof T]) => S): Readonly<Record<string, S>> {
+  return Object.fromEntries(Object.entries(map).map(([type, entry]) => [type, build(type, entry as T[keyof T])]));
 }
 
-const readJob: Reader<JobSummary> = record((o, p) => ({
-  id: readField(o, 'id', p, id),
-  label: readField(o, 'label', p, label),
-  folder: readField(o, 'folder', p, label),
-  files: readField(o, 'files', p, (v, q) => readArray(v, q, label, 10_000)),
-  model: readField(o, 'model', p, nullableString),
-  optimizer: readField(o, 'optimizer', p, nullableString),
-  ...(o['needsModel'] === undefined ? {} : { needsModel: readField(o, 'needsModel', p, nullableString) }),
-}));
+const REQUEST_MESSAGES = table(REQUESTS, (type, e) => withId('request', type, e.params));
+const COMMAND_MESSAGES = table(COMMANDS, (type, payload) => envelope('command', type, payload));
+const RESPONSE_MESSAGES = table(REQUESTS, (type, e) => Type.Object({ kind: Type.Literal('response'), id: RequestId, type: Type.Literal(type), ok: Type.Literal(true), payload: e.result }));
+const ERROR_RESPONSE = Type.Object({ kind: Type.Literal('response'), id: RequestId, type: Type.String(), ok: Type.Literal(false), error: Type.String({ maxLength: 4000 }) });
+const NOTIFICATION_MESSAGES = table(NOTIFICATIONS, (type, payload) => envelope('notification', type, payload));
 
-const readBudget: Reader<GpuBudgetView> = record((o, p) => ({
-  bytesPerGpu: readField(o, 'bytesPerGpu', p, (v, q) => readNumber(v, q, { above: 0 })),
-  gpus: readField(o, 'gpus', p, count(1, TOGGLE_LIMITS.maxGpus)),
-  label: readField(o, 'label', p, label),
-  source: readField(o, 'source', p, label),
-}));
-
-export const readToggles: Reader<EstimateToggles> = record((o, p) => ({
-  precision: readField(o, 'precision', p, (v, q) => readOneOf(v, q, PRECISIONS)),
-  batchSize: readField(o, 'batchSize', p, count(1, TOGGLE_LIMITS.maxBatchSize)),
-  seqLen: readField(o, 'seqLen', p, (v, q) => readNullable(v, q, count(1, TOGGLE_LIMITS.maxSeqLen))),
-  gradientCheckpointing: readField(o, 'gradientCheckpointing', p, readBoolean),
-  loadDtype: readField(o, 'loadDtype', p, (v, q) => readNullable(v, q, (x, r) => readOneOf(x, r, LOAD_DTYPES))),
-  adapter: readField(o, 'adapter', p, (v, q) => readOneOf(v, q, ADAPTERS)),
-  loraRank: readField(o, 'loraRank', p, count(1, TOGGLE_LIMITS.maxLoraRank)),
-  zeroStage: readField(o, 'zeroStage', p, (v, q) => readOneOf(v, q, ZERO_STAGES)),
-  offload: readField(o, 'offload', p, (v, q) => readOneOf(v, q, OFFLOADS)),
-  gpus: readField(o, 'gpus', p, count(1, TOGGLE_LIMITS.maxGpus)),
-}));
-
-const MEMORY_FIELDS = [
-  'weights', 'gradients', 'optimizerState', 'masterWeights', 'optimizerTemporaries', 'activations', 'overhead', 'cudaContext',
-  'allocatorReserve', 'cublasWorkspace', 'pagedOptimizerState', 'peakAllocated', 'peakReserved', 'peak',
-] as const satisfies readonly (keyof MemoryBytes)[];
-
-const readMemoryBytes: Reader<MemoryBytes> = record((o, p) => {
-  const out: Record<string, number> = {};
-  for (const k of MEMORY_FIELDS) out[k] = readField(o, k, p, bytes);
-  return out as unknown as MemoryBytes;
-});
-
-const readMemoryView: Reader<MemoryView> = record((o, p) => ({
-  jobId: readField(o, 'jobId', p, id),
-  toggles: readField(o, 'toggles', p, readToggles),
-  budgetBytes: readField(o, 'budgetBytes', p, (v, q) => readNullable(v, q, bytes)),
-  bars: readField(o, 'bars', p, (v, q) =>
-    readArray(v, q, record((b, r) => ({
-      optimizer: readField(b, 'optimizer', r, optimizerId),
-      name: readField(b, 'name', r, label),
-      bytes: readField(b, 'bytes', r, (x, s) => readNullable(x, s, readMemoryBytes)),
-      fits: readField(b, 'fits', r, nullableBool),
-      error: readField(b, 'error', r, nullableString),
-    })), 200),
-  ),
-  notes: readField(o, 'notes', p, strings(200)),
-}));
-
-const readSnippet: Reader<SnippetView> = record((o, p) => ({
-  framework: readField(o, 'framework', p, (v, q) => readOneOf(v, q, SNIPPET_FRAMEWORKS)),
-  label: readField(o, 'label', p, label),
-  language: readField(o, 'language', p, (v, q) => readOneOf(v, q, SNIPPET_LANGUAGES)),
-  code: readField(o, 'code', p, longText),
-}));
-
-const readHyper: Reader<HyperparametersView> = record((o, p) => ({
-  lr: readField(o, 'lr', p, (v, q) => readNullable(v, q, (x, s) => readNumber(x, s, { min: 0 }))),
-  betas: readField(o, 'betas', p, (v, q) => readNullable(v, q, (x, s) => readArray(x, s, (y, t) => readNumber(y, t), 8))),
-  eps: readField(o, 'eps', p, (v, q) =>
-    readNullable(v, q, (x, s) => (Array.isArray(x) ? readArray(x, s, (y, t) => readNumber(y, t), 8) : readNumber(x, s)))),
-  weightDecay: readField(o, 'weightDecay', p, (v, q) => readNumber(v, q, { min: 0 })),
-  warmup: readField(o, 'warmup', p, (v, q) =>
-    readNullable(v, q, record((w, r) => ({
-      unit: readField(w, 'unit', r, (x, s) => readOneOf(x, s, WARMUP_UNITS)),
-      value: readField(w, 'value', r, (x, s) => readNumber(x, s, { min: 0 })),
-    })))),
-  schedule: readField(o, 'schedule', p, record((w, r) => ({ kind: readField(w, 'kind', r, label), detail: readField(w, 'detail', r, longText) }))),
-  extra: readField(o, 'extra', p, (v, q) => readRecord(v, q, readHyperValue, 100)),
-}));
-
-const readRanked: Reader<RankedOptimizerView> = record((o, p) => ({
-  optimizer: readField(o, 'optimizer', p, optimizerId),
-  name: readField(o, 'name', p, label),
-  rank: readField(o, 'rank', p, count(1, 1000)),
-  tier: readField(o, 'tier', p, (v, q) => readOneOf(v, q, TIERS)),
-  fits: readField(o, 'fits', p, nullableBool),
-  peakBytes: readField(o, 'peakBytes', p, (v, q) => readNullable(v, q, bytes)),
-  score: readField(o, 'score', p, (v, q) => readNumber(v, q)),
-  current: readField(o, 'current', p, readBoolean),
-  reasons: readField(o, 'reasons', p, (v, q) =>
-    readArray(v, q, record((r, s) => ({
-      rule: readField(r, 'rule', s, label),
-      text: readField(r, 'text', s, longText),
-      sources: readField(r, 'sources', s, (x, t) =>
-        readArray(x, t, record((u, w) => ({ title: readField(u, 'title', w, label), url: readField(u, 'url', w, nullableString) })), 50)),
-    })), 200)),
-  hyperparameters: readField(o, 'hyperparameters', p, readHyper),
-  own: readField(o, 'own', p, strings(20)),
-  suggestions: readField(o, 'suggestions', p, (v, q) =>
-    readArray(v, q, record((x, r) => ({ field: readField(x, 'field', r, label), text: readField(x, 'text', r, longText) })), 20)),
-  snippets: readField(o, 'snippets', p, (v, q) => readArray(v, q, readSnippet, 16)),
-}));
-
-const readRecommendation: Reader<RecommendationView> = record((o, p) => ({
-  jobId: readField(o, 'jobId', p, id),
-  model: readField(o, 'model', p, record((m, q) => ({
-    label: readField(m, 'label', q, label),
-    family: readField(m, 'family', q, label),
-    params: readField(m, 'params', q, bytes),
-    trainableParams: readField(m, 'trainableParams', q, bytes),
-  }))),
-  budget: readField(o, 'budget', p, (v, q) => readNullable(v, q, readBudget)),
-  ranked: readField(o, 'ranked', p, (v, q) => readArray(v, q, readRanked, 200)),
-  plan: readField(o, 'plan', p, (v, q) =>
-    readNullable(v, q, record((pl, r) => ({
-      steps: readField(pl, 'steps', r, (x, s) =>
-        readArray(x, s, record((st, t) => ({
-          id: readField(st, 'id', t, label),
-          text: readField(st, 'text', t, longText),
-          peakBytes: readField(st, 'peakBytes', t, bytes),
-        })), 50)),
-      peakBytes: readField(pl, 'peakBytes', r, bytes),
-      fits: readField(pl, 'fits', r, nullableBool),
-    })))),
-  notes: readField(o, 'notes', p, strings(200)),
-  assumptions: readField(o, 'assumptions', p, strings(200)),
-  facts: readField(o, 'facts', p, (v, q) =>
-    readArray(v, q, record((f, r) => ({
-      name: readField(f, 'name', r, label),
-      label: readField(f, 'label', r, label),
-      value: readField(f, 'value', r, longText),
-      source: readField(f, 'source', r, longText),
-      assumed: readField(f, 'assumed', r, readBoolean),
-    })), 50)),
-  canApply: readField(o, 'canApply', p, readBoolean),
-}));
-
-const readProfiles: Reader<ProfilesView> = record((o, p) => ({
-  jobId: readField(o, 'jobId', p, id),
-  profiles: readField(o, 'profiles', p, (v, q) =>
-    readArray(v, q, record((s, r) => ({
-      id: readField(s, 'id', r, id),
-      savedAt: readField(s, 'savedAt', r, label),
-      document: readField(s, 'document', r, readProfileDocument),
-    })), 100)),
-  unreadable: readField(o, 'unreadable', p, (v, q) =>
-    readArray(v, q, record((u, r) => ({ id: readField(u, 'id', r, id), error: readField(u, 'error', r, label) })), 100)),
-}));
-
-const readPoint: Reader<readonly [number, number]> = (v, p) => {
-  const xs = readArray(v, p, (x, q) => readNumber(x, q), 2);
-  if (xs.length !== 2) throw new ShapeError(p, `expected a point [x, y], got ${xs.length} numbers`);
-  return [xs[0]!, xs[1]!];
-};
-
-const readTrace: Reader<TraceView> = record((o, p) => ({
-  problem: readField(o, 'problem', p, (v, q) => readOneOf(v, q, TRACE_PROBLEMS)),
-  steps: readField(o, 'steps', p, count(1, MAX_TRACE_STEPS)),
-  backend: readField(o, 'backend', p, nullableString),
-  lines: readField(o, 'lines', p, (v, q) =>
-    readArray(v, q, record((l, r) => ({
-      optimizer: readField(l, 'optimizer', r, optimizerId),
-      name: readField(l, 'name', r, label),
-      lr: readField(l, 'lr', r, (x, s) => readNullable(x, s, (y, t) => readNumber(y, t, { above: 0 }))),
-      points: readField(l, 'points', r, (x, s) => readArray(x, s, readPoint, MAX_TRACE_STEPS + 1)),
-      divergedAtStep: readField(l, 'divergedAtStep', r, (x, s) => readNullable(x, s, count(0, MAX_TRACE_STEPS))),
-      error: readField(l, 'error', r, nullableString),
-    })), 50)),
-}));
-
-const readOptimizerList: Reader<string[]> = (v, p) => readArray(v, p, optimizerId, 64);
-
-const REQUEST_PARAMS: { readonly [K in RequestType]: Reader<RequestParams<K>> } = {
-  selectJob: record((o, p) => ({ jobId: readField(o, 'jobId', p, id) })),
-  reestimate: record((o, p) => ({ jobId: readField(o, 'jobId', p, id), toggles: readField(o, 'toggles', p, readToggles) })),
-  applyToConfig: record((o, p) => ({ jobId: readField(o, 'jobId', p, id), optimizer: readField(o, 'optimizer', p, optimizerId) })),
-  loadProfiles: record((o, p) => ({ jobId: readField(o, 'jobId', p, id) })),
-  runProfile: record((o, p) => ({
-    jobId: readField(o, 'jobId', p, id),
-    optimizers: readField(o, 'optimizers', p, (v, q) => readNullable(v, q, readOptimizerList)),
-  })),
-  trace: record((o, p) => {
-    const optimizers = readField(o, 'optimizers', p, readOptimizerList);
-    if (optimizers.length === 0) throw new ShapeError(at(p, 'optimizers'), 'must name at least one optimizer');
-    return {
-      problem: readField(o, 'problem', p, (v, q) => readOneOf(v, q, TRACE_PROBLEMS)),
-      optimizers,
-      steps: readField(o, 'steps', p, count(1, MAX_TRACE_STEPS)),
-      lr: readField(o, 'lr', p, (v, q) => readNullable(v, q, (x, s) => readNumber(x, s, { above: 0 }))),
-    };
-  }),
-};
-
-const REQUEST_RESULTS: { readonly [K in RequestType]: Reader<RequestResult<K>> } = {
-  selectJob: record((o, p) => ({ recommendation: readField(o, 'recommendation', p, readRecommendation), memory: readField(o, 'memory', p, readMemoryView) })),
-  reestimate: readMemoryView,
-  applyToConfig: record((o, p) => ({
-    outcome: readField(o, 'outcome', p, (v, q) => readOneOf(v, q, APPLY_OUTCOMES)),
-    message: readField(o, 'message', p, nullableString),
-  })),
-  loadProfiles: readProfiles,
-  runProfile: record((o, p) => ({ runId: readField(o, 'runId', p, id) })),
-  trace: readTrace,
-};
-
-const COMMANDS: { readonly [K in CommandType]: Reader<CommandMap[K]> } = {
-  ready: record((o, p) => ({ protocol: readField(o, 'protocol', p, count(1, 1000)) })),
-  copySnippet: record((o, p) => ({ label: readField(o, 'label', p, label), text: readField(o, 'text', p, longText) })),
-  runAction: record((o, p) => ({ action: readField(o, 'action', p, (v, q) => readOneOf(v, q, VIEW_ACTIONS)) })),
-  cancelProfile: record((o, p) => ({ runId: readField(o, 'runId', p, id) })),
-  reportProblem: record((o, p) => ({ message: readField(o, 'message', p, (v, q) => readString(v, q, { max: 2000 })) })),
-};
-
-const readRun: Reader<ProfileRunView> = record((o, p) => {
-  const total = readField(o, 'total', p, count(0, 1e9));
-  const done = readField(o, 'done', p, count(0, 1e9));
-  if (done > total) throw new ShapeError(at(p, 'done'), `${done} is more than the total ${total}`);
-  return {
-    runId: readField(o, 'runId', p, id),
-    jobId: readField(o, 'jobId', p, id),
-    done,
-    total,
-    message: readField(o, 'message', p, nullableString),
-  };
-});
-
-const NOTIFICATIONS: { readonly [K in NotificationType]: Reader<NotificationMap[K]> } = {
-  environment: record((o, p) => ({
-    locale: readField(o, 'locale', p, (v, q) => readString(v, q, { max: 32, nonEmpty: true })),
-    theme: readField(o, 'theme', p, (v, q) => readOneOf(v, q, THEME_KINDS)),
-  })),
-  jobs: record((o, p) => ({
-    jobs: readField(o, 'jobs', p, (v, q) => readArray(v, q, readJob, 5000)),
-    activeJobId: readField(o, 'activeJobId', p, (v, q) => readNullable(v, q, id)),
-    scanning: readField(o, 'scanning', p, readBoolean),
-  })),
-  activeJob: record((o, p) => ({ jobId: readField(o, 'jobId', p, (v, q) => readNullable(v, q, id)) })),
-  budget: record((o, p) => ({ budget: readField(o, 'budget', p, (v, q) => readNullable(v, q, readBudget)) })),
-  profileProgress: (v, p) => readRun(v, p),
-  profileStatus: record((o, p) => ({ runs: readField(o, 'runs', p, (v, q) => readArray(v, q, readRun, 100)) })),
-  profileFinished: record((o, p) => ({
-    runId: readField(o, 'runId', p, id),
-    jobId: readField(o, 'jobId', p, id),
-    outcome: readField(o, 'outcome', p, (v, q) => readOneOf(v, q, PROFILE_OUTCOMES)),
-    message: readField(o, 'message', p, nullableString),
-  })),
-  problem: record((o, p) => ({ message: readField(o, 'message', p, (v, q) => readString(v, q, { max: 2000 })) })),
-};
-
-function has<T extends object>(table: T, key: string): key is Extract<keyof T, string> {
-  return Object.prototype.hasOwnProperty.call(table, key);
+function has(map: object, key: string): boolean {
+  return Object.prototype.hasOwnProperty.call(map, key);
 }
 
-const readRequestId: Reader<number> = (v, p) => readNumber(v, p, { integer: true, min: 0, max: Number.MAX_SAFE_INTEGER });
+const failed = (p: Problem): { ok: false; error: string } => ({ ok: false, error: problemMessage(p) });
 
-function readViewMessage(v: unknown): ViewMessage {
-  const o = readObject(v, '');
-  const kind = readField(o, 'kind', '', (x, p) => readOneOf(x, p, ['request', 'command'] as const));
-  const type = readField(o, 'type', '', (x, p) => readString(x, p, { max: 64 }));
-  if (kind === 'request') {
-    if (!has(REQUEST_PARAMS, type)) throw new ShapeError('type', `unknown request '${type}'`);
-    const requestId = readField(o, 'id', '', readRequestId);
-    const payload = readField(o, 'payload', '', REQUEST_PARAMS[type] as Reader<RequestParams<typeof type>>);
-    return { kind, id: requestId, type, payload } as ViewRequest;
+/** A run's progress never passes its total. */
+function runProblem(run: ProfileRunView, path: readonly PathSegment[]): Problem | null {
+  return run.done > run.total ? { path: [...path, 'done'], problem: `${run.done} is more than the total ${run.total}` } : null;
+}
+
+/** The rules across fields a schema cannot state, per host message. */
+function hostProblem(m: HostMessage): Problem | null {
+  if (m.kind === 'notification' && m.type === 'profileProgress') return runProblem(m.payload, ['payload']);
+  if (m.kind === 'notification' && m.type === 'profileStatus') {
+    for (const [i, run] of m.payload.runs.entries()) {
+      const p = runProblem(run, ['payload', 'runs', i]);
+      if (p) return p;
+    }
   }
-  if (!has(COMMANDS, type)) throw new ShapeError('type', `unknown command '${type}'`);
-  const payload = readField(o, 'payload', '', COMMANDS[type] as Reader<CommandMap[typeof type]>);
-  return { kind, type, payload } as ViewCommand;
-}
-
-function readHostMessage(v: unknown): HostMessage {
-  const o = readObject(v, '');
-  const kind = readField(o, 'kind', '', (x, p) => readOneOf(x, p, ['response', 'notification'] as const));
-  const type = readField(o, 'type', '', (x, p) => readString(x, p, { max: 64 }));
-  if (kind === 'response') {
-    if (!has(REQUEST_RESULTS, type)) throw new ShapeError('type', `unknown response '${type}'`);
-    const responseId = readField(o, 'id', '', readRequestId);
-    const ok = readField(o, 'ok', '', readBoolean);
-    if (!ok) return { kind, id: responseId, type, ok, error: readField(o, 'error', '', (x, p) => readString(x, p, { max: 4000 })) };
-    const payload = readField(o, 'payload', '', REQUEST_RESULTS[type] as Reader<RequestResult<typeof type>>);
-    return { kind, id: responseId, type, ok, payload } as HostResponse;
+  if (m.kind === 'response' && m.ok && m.type === 'loadProfiles') {
+    for (const [i, saved] of m.payload.profiles.entries()) {
+      const p = profileDocumentProblem(saved.document, ['payload', 'profiles', i, 'document']);
+      if (p) return p;
+    }
   }
-  if (!has(NOTIFICATIONS, type)) throw new ShapeError('type', `unknown notification '${type}'`);
-  const payload = readField(o, 'payload', '', NOTIFICATIONS[type] as Reader<NotificationMap[typeof type]>);
-  return { kind, type, payload } as HostNotification;
+  return null;
 }
 
 /** Checks a message the host received from the view. */
 export function parseViewMessage(value: unknown): Parsed<ViewMessage> {
-  return parseWith(value, readViewMessage);
+  const wrong = firstProblem(ViewEnvelope, value);
+  if (wrong) return failed(wrong);
+  const { kind, type } = value as { kind: 'request' | 'command'; type: string };
+  const messages = kind === 'request' ? REQUEST_MESSAGES : COMMAND_MESSAGES;
+  if (!has(messages, type)) return failed({ path: ['type'], problem: `unknown ${kind} '${type}'` });
+  return checkValue(messages[type]!, value) as Parsed<ViewMessage>;
 }
 
 /** Checks a message the view received from the host. */
 export function parseHostMessage(value: unknown): Parsed<HostMessage> {
-  return parseWith(value, readHostMessage);
+  const wrong = firstProblem(HostEnvelope, value);
+  if (wrong) return failed(wrong);
+  const { kind, type } = value as { kind: 'response' | 'notification'; type: string };
+  if (kind === 'notification') {
+    if (!has(NOTIFICATION_MESSAGES, type)) return failed({ path: ['type'], problem: `unknown notification '${type}'` });
+    return checkValue(NOTIFICATION_MESSAGES[type]!, value, (m) => hostProblem(m as HostMessage)) as Parsed<HostMessage>;
+  }
+  if (!has(RESPONSE_MESSAGES, type)) return failed({ path: ['type'], problem: `unknown response '${type}'` });
+  const response = firstProblem(ResponseEnvelope, value);
+  if (response) return failed(response);
+  if (!(value as { ok: boolean }).ok) return checkValue(ERROR_RESPONSE, value) as Parsed<HostMessage>;
+  return checkValue(RESPONSE_MESSAGES[type]!, value, (m) => hostProblem(m as HostMessage)) as Parsed<HostMessage>;
 }

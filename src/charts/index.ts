@@ -8,7 +8,7 @@ export * from './contours';
 export * from './memory';
 export * from '../core/profile/pareto';
 export * from '../core/profile/profile-types';
-export { parseProfileDocument, readProfileDocument } from '../core/profile/profile-validate';
+export { parseProfileDocument } from '../core/profile/profile-validate';
 export * from './runs';
 export * from './strings';
 export { CHART_CSS, REPORT_THEME_CSS } from './styles';

@@ -16,27 +16,25 @@ import { hubIdsToFetch, type JobModel, type LookupAnswer, type ModelLookup } fro
 import { buildInventory, findPreset } from '../core/models';
 import { parseConfigFile } from '../core/scan/config-file';
 import type { ScanJob } from '../core/scan/results';
+import { checkValue, type Declared } from '../core/schema/check';
+import { Type } from '../core/schema/declare';
 import { InputError } from '../core/types';
 import { readCachedConfig, readConfigAt, resolveJobPath } from '../platform/hf-cache';
 import { envOffline, hubCacheDir, hubEndpoint } from '../platform/hf-env';
 import { cachedHubConfig, DEFAULT_TIMEOUT_MS, fetchHubConfig, hubOptionsFromEnv, type HubOptions } from '../platform/hub-client';
 import type { Log } from './log';
 
-/** A model the user chose for a job. */
-export type ModelChoice =
-  | { readonly kind: 'file'; readonly path: string }
-  | { readonly kind: 'cache'; readonly id: string; readonly revision: string }
-  | { readonly kind: 'preset'; readonly id: string };
+/** A model the user chose for a job (saved in workspace state, so checked when read back). */
+const ModelChoiceSchema = Type.Union([
+  Type.Object({ kind: Type.Literal('file'), path: Type.String() }),
+  Type.Object({ kind: Type.Literal('cache'), id: Type.String(), revision: Type.String() }),
+  Type.Object({ kind: Type.Literal('preset'), id: Type.String() }),
+]);
+export type ModelChoice = Declared<typeof ModelChoiceSchema>;
 
 export const HUB_ACCESS_SETTING = 'hub.access';
 export type HubAccess = 'ask' | 'allow' | 'deny';
 const CHOICES_KEY = 'optimizerAdvisor.modelChoices';
-
-function isChoice(v: unknown): v is ModelChoice {
-  if (typeof v !== 'object' || v === null) return false;
-  const o = v as Record<string, unknown>;
-  return (o['kind'] === 'file' && typeof o['path'] === 'string') || (o['kind'] === 'cache' && typeof o['id'] === 'string' && typeof o['revision'] === 'string') || (o['kind'] === 'preset' && typeof o['id'] === 'string');
-}
 
 export interface LookupContext {
   readonly globalStorageUri: vscode.Uri;
@@ -145,8 +143,8 @@ export class ExtensionModelLookup {
 
   choice(jobKey: string): ModelChoice | undefined {
     const all = this.context.workspaceState.get<Record<string, unknown>>(CHOICES_KEY, {});
-    const c = all[jobKey];
-    return isChoice(c) ? c : undefined;
+    const c = checkValue(ModelChoiceSchema, all[jobKey]);
+    return c.ok ? c.value : undefined;
   }
 
   async setChoice(jobKey: string, choice: ModelChoice | undefined): Promise<void> {

@@ -12,6 +12,7 @@ import type { HyperparameterAdvice } from '../core/advisor/types';
 import { isFix, optimizerFix } from '../core/fixes';
 import { snippetsFor } from '../core/fixes/snippets';
 import type { OptimizerId } from '../core/optimizers/types';
+import { parseJson } from '../core/parse/json';
 import { InputError } from '../core/types';
 import type { GpuBudgetView } from '../webview-protocol';
 import type { BackendRequest } from '../profiler/protocol';
@@ -331,13 +332,14 @@ export class ExtensionSidebarDeps implements SidebarDeps, vscode.Disposable {
       const uri = vscode.Uri.joinPath(dir, name);
       const [stat, bytes] = await Promise.all([vscode.workspace.fs.stat(uri), vscode.workspace.fs.readFile(uri)]);
       const text = new TextDecoder().decode(bytes);
-      let json: unknown;
+      let parsed: Pick<SavedProfileFile, 'json' | 'tree'>;
       try {
-        json = JSON.parse(text) as unknown;
+        const { root } = parseJson(text, name);
+        parsed = { json: root.value, tree: root };
       } catch {
-        json = text;
+        parsed = { json: text };
       }
-      files.push({ file: { id: name, savedAt: new Date(stat.mtime).toISOString(), json }, mtime: stat.mtime });
+      files.push({ file: { id: name, savedAt: new Date(stat.mtime).toISOString(), ...parsed }, mtime: stat.mtime });
     }
     return files.sort((a, b) => b.mtime - a.mtime || b.file.id.localeCompare(a.file.id)).map((f) => f.file);
   }

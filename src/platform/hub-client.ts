@@ -15,6 +15,8 @@ import * as path from 'node:path';
 import * as tls from 'node:tls';
 import type { FoundConfig, LookupAnswer } from '../core/model-source';
 import { decodeText } from '../core/parse/text';
+import { checkValue, type Declared } from '../core/schema/check';
+import { Type } from '../core/schema/declare';
 import { InputError } from '../core/types';
 import { INDEX_FILE, MAX_OUTSIDE_BYTES } from './hf-cache';
 import { hubEndpoint, hubToken, tokenFile, type Env } from './hf-env';
@@ -230,12 +232,14 @@ function explain(result: Exclude<FetchResult, { kind: 'ok' }>, id: string, revis
   return `the Hub answered HTTP ${result.status} for ${result.url}`;
 }
 
-interface CachedAnswer {
-  readonly url: string;
-  readonly fetchedAt: number;
-  readonly text: string;
-  readonly index?: { readonly url: string; readonly text: string };
-}
+/** A Hub answer saved in the extension's global storage (read back, so checked against this declaration). */
+const CachedAnswerSchema = Type.Object({
+  url: Type.String(),
+  fetchedAt: Type.Number(),
+  text: Type.String(),
+  index: Type.Optional(Type.Object({ url: Type.String(), text: Type.String() })),
+});
+type CachedAnswer = Declared<typeof CachedAnswerSchema>;
 
 function cacheFile(dir: string, endpoint: string, id: string, revision: string): string {
   const key = createHash('sha256').update(`${endpoint}\n${id}\n${revision}`).digest('hex').slice(0, 32);
@@ -247,9 +251,8 @@ function readCache(opts: HubOptions, id: string, revision: string): CachedAnswer
   try {
     const file = cacheFile(opts.cacheDir, opts.endpoint, id, revision);
     if (fs.statSync(file).size > 2 * MAX_OUTSIDE_BYTES + 4096) return undefined;
-    const doc = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<CachedAnswer>;
-    if (typeof doc.url !== 'string' || typeof doc.text !== 'string' || typeof doc.fetchedAt !== 'number') return undefined;
-    return doc as CachedAnswer;
+    const doc = checkValue(CachedAnswerSchema, JSON.parse(fs.readFileSync(file, 'utf8')));
+    return doc.ok ? doc.value : undefined;
   } catch {
     return undefined;
   }

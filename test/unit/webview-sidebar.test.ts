@@ -207,7 +207,8 @@ test('saved profiles are checked; an unreadable file is reported, not shown', as
   assert.deepEqual(view.profiles.map((p) => p.id), ['profile-2025-01-01.json']);
   assert.equal(view.profiles[0]?.document.backend.name, 'wasm');
   assert.deepEqual(view.unreadable.map((u) => u.id), ['profile-broken.json']);
-  assert.match(view.unreadable[0]!.error, /^results: expected an array/);
+  // The first problem in the declaration's order: the required fields the file lacks come first.
+  assert.match(view.unreadable[0]!.error, /^backend: is missing/);
 });
 
 test('trace: one line per optimizer; a failing optimizer reports its error and the others still draw', async () => {

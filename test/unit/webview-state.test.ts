@@ -48,6 +48,10 @@ test('saved state is restored only from this version, with the current locale an
   void _dropped;
   assert.deepEqual(restoreState(older, 'en')?.profileOptimizers, []);
   assert.deepEqual(restoreState({ ...saved, profileOptimizers: 'lion' }, 'en')?.profileOptimizers, []);
+  // Any other field that does not match its declaration drops the saved state (never drawn half-checked).
+  assert.equal(restoreState({ ...saved, jobs: [{ id: 'a' }] }, 'en'), null);
+  assert.equal(restoreState({ ...saved, toggles: { precision: 'fp8' } }, 'en'), null);
+  assert.deepEqual(restoreState({ ...saved, jobs: [job('a')] }, 'en')?.jobs, [job('a')]);
 });
 
 test('number fields accept whole numbers in range and positive decimals only', () => {

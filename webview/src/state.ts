@@ -4,62 +4,64 @@
  * for what the host notifies. Profile results are refreshed from the saved files on every show.
  * Pure: no DOM, unit-tested under Node.
  */
-import type {
-  EstimateToggles, GpuBudgetView, JobEvaluationView, JobSummary, MemoryView, ProfilesView, ThemeKind,
-  TraceProblemName, TraceView,
+import {
+  EstimateTogglesSchema, GpuBudgetSchema, JobEvaluationSchema, JobSummarySchema, MemoryViewSchema, OptimizerId, ProfileRunViewSchema,
+  ProfilesSchema, THEME_KINDS, TRACE_PROBLEMS, TraceSchema, MAX_TRACE_STEPS, type JobEvaluationView, type JobSummary,
 } from '../../src/webview-protocol';
+import { checkValue, firstProblem, type Declared } from '../../src/core/schema/check';
+import { OneOf, OrNull, Type } from '../../src/core/schema/declare';
 
 export const STATE_VERSION = 1;
 
 export const TABS = ['advice', 'memory', 'profile', 'paths'] as const;
 export type Tab = (typeof TABS)[number];
 
-export interface RunState {
-  readonly runId: string;
-  readonly jobId: string;
-  readonly done: number;
-  readonly total: number;
-  readonly message: string | null;
-}
+const RunStateSchema = ProfileRunViewSchema;
+export type RunState = Declared<typeof RunStateSchema>;
 
-export interface TraceSettings {
-  readonly problem: TraceProblemName;
-  readonly optimizers: readonly string[];
-  readonly steps: number;
-  readonly lr: number | null;
-}
+const TraceSettingsSchema = Type.Object({
+  problem: OneOf(TRACE_PROBLEMS),
+  optimizers: Type.Array(OptimizerId, { maxItems: 64 }),
+  steps: Type.Integer({ minimum: 1, maximum: MAX_TRACE_STEPS }),
+  lr: OrNull(Type.Number({ exclusiveMinimum: 0 })),
+});
+export type TraceSettings = Declared<typeof TraceSettingsSchema>;
 
-export interface ViewState {
-  readonly version: typeof STATE_VERSION;
-  readonly locale: string;
-  readonly theme: ThemeKind;
-  readonly jobs: readonly JobSummary[];
-  readonly scanning: boolean;
+/** Optimizers ticked for the next profile run; empty = the profiler's default sweep. */
+const ProfileOptimizersSchema = Type.Array(OptimizerId, { maxItems: 64 });
+
+/** The view's state, declared once: its type, and the check of a state saved by an earlier instance. */
+const ViewStateSchema = Type.Object({
+  version: Type.Literal(STATE_VERSION),
+  locale: Type.String({ maxLength: 32 }),
+  theme: OneOf(THEME_KINDS),
+  jobs: Type.Array(JobSummarySchema, { maxItems: 5000 }),
+  scanning: Type.Boolean(),
   /** Jobs have been received at least once (before that, show "working", not "no jobs"). */
-  readonly jobsKnown: boolean;
-  readonly activeJobId: string | null;
-  readonly selectedJobId: string | null;
+  jobsKnown: Type.Boolean(),
+  activeJobId: OrNull(Type.String()),
+  selectedJobId: OrNull(Type.String()),
   /** Switch to the active editor's job when it changes. */
-  readonly followEditor: boolean;
-  readonly budget: GpuBudgetView | null;
-  readonly tab: Tab;
-  readonly evaluation: JobEvaluationView | null;
+  followEditor: Type.Boolean(),
+  budget: OrNull(GpuBudgetSchema),
+  tab: OneOf(TABS),
+  evaluation: OrNull(JobEvaluationSchema),
   /** The latest (possibly re-estimated) memory view of the selected job. */
-  readonly memory: MemoryView | null;
-  readonly toggles: EstimateToggles | null;
-  readonly showAllBars: boolean;
-  readonly profiles: ProfilesView | null;
-  readonly selectedProfileId: string | null;
-  readonly run: RunState | null;
-  /** Optimizers ticked for the next profile run; empty = the profiler's default sweep. */
-  readonly profileOptimizers: readonly string[];
+  memory: OrNull(MemoryViewSchema),
+  toggles: OrNull(EstimateTogglesSchema),
+  showAllBars: Type.Boolean(),
+  profiles: OrNull(ProfilesSchema),
+  selectedProfileId: OrNull(Type.String()),
+  run: OrNull(RunStateSchema),
+  profileOptimizers: ProfileOptimizersSchema,
   /** Outcome line of the last finished run. */
-  readonly runOutcome: { readonly kind: 'cancelled' | 'failed' | 'completed'; readonly message: string | null } | null;
-  readonly trace: TraceView | null;
-  readonly traceSettings: TraceSettings | null;
+  runOutcome: OrNull(Type.Object({ kind: OneOf(['cancelled', 'failed', 'completed'] as const), message: OrNull(Type.String()) })),
+  trace: OrNull(TraceSchema),
+  traceSettings: OrNull(TraceSettingsSchema),
   /** The last error shown to the user (one line). */
-  readonly error: string | null;
-}
+  error: OrNull(Type.String()),
+});
+export type ViewState = Declared<typeof ViewStateSchema>;
 
 export function initialState(locale: string): ViewState {
   return {
@@ -90,17 +92,20 @@ export function initialState(locale: string): ViewState {
 }
 
 /**
- * A state saved by an earlier instance of this view, or null when there is none or it is from
- * another version. Its contents were checked by the protocol validators when they arrived.
+ * A state saved by an earlier instance of this view, or null when there is none, it is from another
+ * version, or it does not match the declaration (a damaged or older state is dropped, never drawn).
+ * Fields a state from before they existed lacks take their initial value; a damaged list of ticked
+ * optimizers gives none (the default sweep).
  */
 export function restoreState(saved: unknown, locale: string): ViewState | null {
   if (typeof saved !== 'object' || saved === null || Array.isArray(saved)) return null;
-  const s = saved as Partial<ViewState>;
-  if (s.version !== STATE_VERSION || !Array.isArray(s.jobs) || !(TABS as readonly unknown[]).includes(s.tab)) return null;
+  const s = saved as Record<string, unknown>;
+  if (s['version'] !== STATE_VERSION) return null;
   // A run shown as in progress is confirmed or cleared by the host's profileStatus after `ready`.
-  const restored = { ...initialState(locale), ...s, locale, error: null } as ViewState;
-  const picks = restored.profileOptimizers as unknown;
-  return Array.isArray(picks) && picks.every((x) => typeof x === 'string') ? restored : { ...restored, profileOptimizers: [] };
+  const merged = { ...initialState(locale), ...s, locale, error: null };
+  if (firstProblem(ProfileOptimizersSchema, merged.profileOptimizers)) merged.profileOptimizers = [];
+  const checked = checkValue(ViewStateSchema, merged);
+  return checked.ok ? checked.value : null;
 }
 
 /** The job to show after the job list changed: the current one if it still exists, else the active editor's, else the first. */

@@ -10,6 +10,7 @@ import { InputError, type FloatDtype, type LoadDtype, type Precision } from '../
 import { formatBytes } from '../../core/units';
 import type { FlagSpec, ParsedArgs } from '../args';
 import { JSON_FLAG, flag, printJson, type Command } from '../command';
+import type { EstimateJson } from '../json/estimate';
 import { EXIT, printHuman, table } from '../io';
 import { loadModel } from '../model-source';
 import { consentOf, HUB_FLAGS } from '../model-lookup';
@@ -174,7 +175,8 @@ export function inputsDocument(input: EstimateInput, modelSource: string) {
   };
 }
 
-export function estimateDocument(input: EstimateInput, est: MemoryEstimate, modelSource: string) {
+/** The `estimate --json` document (declared in src/cli/json/estimate.ts). */
+export function estimateDocument(input: EstimateInput, est: MemoryEstimate, modelSource: string): EstimateJson {
   return {
     inputs: inputsDocument(input, modelSource),
     params: est.params,

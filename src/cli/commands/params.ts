@@ -3,12 +3,13 @@ import type { ModelInventory } from '../../core/models/types';
 import { InputError, numel } from '../../core/types';
 import { formatCount } from '../../core/units';
 import { JSON_FLAG, flag, printJson, type Command } from '../command';
+import type { ParamsJson } from '../json/params';
 import { EXIT, printHuman, table } from '../io';
 import { loadModel } from '../model-source';
 import { consentOf, HUB_FLAGS } from '../model-lookup';
 
-/** The `params --json` document (schemas/params.schema.json). */
-export function paramsDocument(inv: ModelInventory, source: string) {
+/** The `params --json` document (declared in src/cli/json/params.ts). */
+export function paramsDocument(inv: ModelInventory, source: string): ParamsJson {
   const { total, trainable } = countParams(inv);
   return {
     model: { source, family: inv.family, architecture: inv.architecture },
@@ -64,7 +65,7 @@ export const paramsCommand: Command = {
     const lines = [
       `${inventory.architecture} (${inventory.family}) from ${source}`,
       `total ${doc.total.toLocaleString('en-US')} parameters (${formatCount(doc.total)}), trainable ${doc.trainable.toLocaleString('en-US')}`,
-      ...doc.warnings.map((w) => `warning: ${w}`),
+      ...(doc.warnings ?? []).map((w) => `warning: ${w}`),
       ...assumptions.map((a) => `assumed: ${a}`),
       '',
       table(groupTensorRows(inventory), [false, false, false, true, true]),

@@ -10,6 +10,7 @@ import type { ScanJob } from '../../core/scan/results';
 import { InputError } from '../../core/types';
 import { formatBytes, formatCount } from '../../core/units';
 import { JSON_FLAG, flag, printJson, type Command } from '../command';
+import type { RecommendJson } from '../json/recommend';
 import { detectGpus, summarizeGpus } from '../../platform/gpu';
 import { EXIT, printHuman, table } from '../io';
 import type { FlagSpec } from '../args';
@@ -308,7 +309,8 @@ export const recommendCommand: Command = {
     // With no job, what was found and why it formed none.
     const unused = docs.length === 0 && allErrors.length === 0 ? unusedFiles(onlyFile === null ? scan.findings : scan.findings.filter((f) => f.path === onlyFile), jobs) : [];
     if (flag<boolean>(args, 'json')) {
-      printJson(io, { inputs, jobs: docs, errors: allErrors, ...(docs.length === 0 ? { unused } : {}) });
+      const doc: RecommendJson = { inputs, jobs: docs, errors: allErrors, ...(docs.length === 0 ? { unused } : {}) };
+      printJson(io, doc);
       return code;
     }
     const top = flag<number>(args, 'top') ?? 8;

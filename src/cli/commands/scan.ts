@@ -6,6 +6,7 @@ import type { ScanReport } from '../../core/scan/results';
 import { InputError } from '../../core/types';
 import { parseFileSizeCap } from '../../core/units';
 import { JSON_FLAG, flag, printJson, type Command } from '../command';
+import type { ScanJson } from '../json/scan';
 import { EXIT, printHuman, table } from '../io';
 import { walkWorkspace } from '../walk';
 import { readAccelerateDefaultConfig } from '../../platform/hf-cache';
@@ -54,7 +55,8 @@ export const scanCommand: Command = {
     const maxFileBytes = parseFileSizeCap(flag<string>(args, 'max-file-size') ?? DEFAULT_MAX_FILE, '--max-file-size');
     const scan = await scanFolder(target, io.cwd, maxFileBytes, io.env ?? process.env);
     if (flag<boolean>(args, 'json')) {
-      printJson(io, { findings: scan.findings, jobs: scan.jobs, skipped: scan.skipped });
+      const doc: ScanJson = { findings: scan.findings, jobs: scan.jobs, skipped: scan.skipped };
+      printJson(io, doc);
       return EXIT.ok;
     }
     const rows = [['file', 'kind', 'recognised']];

@@ -6,10 +6,17 @@
  * `lossCurve`, `finalLoss`, `stepsToTarget`, `diverged`; `paretoFront` (optimizer ids);
  * `copyBandwidthGBps`; plus `schemaVersion`. Fields beyond that list are the ones the charts need to
  * label what they show (the real job's estimated peak, the recommended lr, the curve stride) and are
- * documented one by one. Pure types; the runtime check is in profile-validate.ts.
+ * documented one by one.
+ *
+ * Declared once, as TypeBox schemas (ARCHITECTURE.md "Data shapes"): each schema gives the TypeScript
+ * type (`Declared<>`), the runtime check (profile-validate.ts, src/core/schema/check.ts) and the JSON
+ * Schema (scripts/schemas.ts writes schemas/profile.schema.json). The length and count limits keep a
+ * damaged or hostile saved file from growing the sidebar without bound.
  *
  * JSON cannot hold NaN or Infinity: a loss that was not finite is written as `null`.
  */
+import type { Declared } from '../schema/check';
+import { OneOf, OrNull, Type } from '../schema/declare';
 
 export const PROFILE_SCHEMA_VERSION = 1;
 
@@ -17,116 +24,98 @@ export const PROFILE_SCHEMA_VERSION = 1;
 export const PROFILE_BACKENDS = ['tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'] as const;
 export type ProfileBackendName = (typeof PROFILE_BACKENDS)[number];
 
-export interface ProfileBackend {
-  /** The backend that ran the sweep. */
-  readonly name: ProfileBackendName;
-  /** TensorFlow.js's own name for it (`tensorflow`, `wasm`, `cpu`), when known. */
-  readonly tfBackend?: string;
-  /** Why each backend tried before this one did not run. */
-  readonly reasons: readonly { readonly backend: ProfileBackendName; readonly why: string }[];
-}
-
-/** The machine the sweep was measured on (every chart is labelled with it). */
-export interface ProfileMachine {
-  /** `os.platform()`, e.g. `linux`. */
-  readonly platform: string;
-  /** `os.arch()`, e.g. `x64`. */
-  readonly arch: string;
-  /** `os.cpus()[0].model`. */
-  readonly cpuModel: string;
-  /** Logical CPUs. */
-  readonly cpuCount: number;
-  /** `os.totalmem()`. */
-  readonly memoryBytes: number;
-  /** `process.version`. */
-  readonly node: string;
-  /** GPU the backend used (tfjs-node-gpu only), else null or absent. */
-  readonly gpu?: string | null;
-}
-
-/** One training run of the sweep: one optimizer, one learning rate, one seed. */
-export interface ProfileRun {
-  readonly lr: number;
-  readonly seed: number;
-  /** Loss every `curveStride` steps (null where it was not finite). */
-  readonly lossCurve: readonly (number | null)[];
-  /** Last loss, null when the run diverged. */
-  readonly finalLoss: number | null;
-  readonly diverged: boolean;
-}
-
 /** Robustness probes (`profile --robustness`): gradients scaled x1e3 / x1e-6, NaN/Inf injected, sparse. */
 export const ROBUSTNESS_PROBES = ['explosion', 'vanishing', 'nan-inf', 'sparse'] as const;
 export type RobustnessProbe = (typeof ROBUSTNESS_PROBES)[number];
 
-export interface RobustnessResult {
-  readonly probe: RobustnessProbe;
-  /** The run stopped producing finite losses. */
-  readonly diverged: boolean;
-  readonly finalLoss: number | null;
-  /** What the optimizer did, in one line (e.g. "update clipped, loss recovered within 5 steps"). */
-  readonly behaviour: string;
-}
+/** Longest loss curve accepted (points). */
+const MAX_CURVE = 1_000_000;
+
+const text = (maxLength: number, description?: string) => Type.String({ maxLength, ...(description ? { description } : {}) });
+const nonNegative = (description?: string) => Type.Number({ minimum: 0, ...(description ? { description } : {}) });
+const positive = (description?: string) => Type.Number({ exclusiveMinimum: 0, ...(description ? { description } : {}) });
+const lossPoint = OrNull(Type.Number());
+const curve = (description: string) => Type.Array(lossPoint, { maxItems: MAX_CURVE, description });
+
+const BackendName = OneOf(PROFILE_BACKENDS);
+
+export const ProfileBackendSchema = Type.Object({
+  name: OneOf(PROFILE_BACKENDS, { description: 'The backend that ran the sweep.' }),
+  tfBackend: Type.Optional(text(100, "TensorFlow.js's own name for it (`tensorflow`, `wasm`, `cpu`), when known.")),
+  reasons: Type.Array(Type.Object({ backend: BackendName, why: text(2000) }), { maxItems: 16, description: 'Why each backend tried before this one did not run.' }),
+});
+export type ProfileBackend = Declared<typeof ProfileBackendSchema>;
+
+/** The machine the sweep was measured on (every chart is labelled with it). */
+export const ProfileMachineSchema = Type.Object({
+  platform: text(100, '`os.platform()`, e.g. `linux`.'),
+  arch: text(100, '`os.arch()`, e.g. `x64`.'),
+  cpuModel: text(300, '`os.cpus()[0].model`.'),
+  cpuCount: Type.Integer({ minimum: 1, description: 'Logical CPUs.' }),
+  memoryBytes: nonNegative('`os.totalmem()`.'),
+  node: text(100, '`process.version`.'),
+  gpu: Type.Optional(OrNull(text(200), { description: 'GPU the backend used (tfjs-node-gpu only), else null or absent.' })),
+});
+export type ProfileMachine = Declared<typeof ProfileMachineSchema>;
+
+/** One training run of the sweep: one optimizer, one learning rate, one seed. */
+export const ProfileRunSchema = Type.Object({
+  lr: positive(),
+  seed: Type.Integer(),
+  lossCurve: curve('Loss every `curveStride` steps (null where it was not finite).'),
+  finalLoss: OrNull(Type.Number(), { description: 'Last loss, null when the run diverged.' }),
+  diverged: Type.Boolean(),
+});
+export type ProfileRun = Declared<typeof ProfileRunSchema>;
+
+export const RobustnessResultSchema = Type.Object({
+  probe: OneOf(ROBUSTNESS_PROBES),
+  diverged: Type.Boolean({ description: 'The run stopped producing finite losses.' }),
+  finalLoss: lossPoint,
+  behaviour: text(500, 'What the optimizer did, in one line (e.g. "update clipped, loss recovered within 5 steps").'),
+});
+export type RobustnessResult = Declared<typeof RobustnessResultSchema>;
 
 /** Everything measured (and, where labelled, modelled) for one optimizer. */
-export interface ProfileOptimizerResult {
-  /** Catalog id (src/core/optimizers). */
-  readonly optimizer: string;
-  /** Median wall time of one optimizer step on the proxy, milliseconds. */
-  readonly stepTimeMs: number;
-  /** stepTimeMs / AdamW's stepTimeMs on the same proxy and backend. */
-  readonly relativeStepCost: number;
-  /** Sum of the bytes of the state tensors the optimizer allocated on the proxy. */
-  readonly measuredStateBytes: number;
-  /** The estimator's per-tensor state bytes for the proxy's shapes (must equal the measured figure). */
-  readonly estimatedStateBytes: number;
-  /** Samples per second on the proxy, when measured. */
-  readonly samplesPerSecond?: number;
-  /** Peak bytes the tfjs engine held during the runs, when the backend reports it. */
-  readonly peakEngineBytes?: number;
-  /** Effective bandwidth of the step (bytes moved / step time), GB/s, when measured. */
-  readonly effectiveBandwidthGBps?: number;
-  /**
-   * Estimator's peak memory per GPU for the user's REAL job with this optimizer (modelled, not
-   * measured); null when the estimator cannot model it. The Pareto chart's memory axis.
-   */
-  readonly estimatedPeakBytes: number | null;
-  /** The advisor's learning rate for this optimizer; the sweep tries it x1/3, x1 and x3. */
-  readonly recommendedLr?: number;
-  readonly runs: readonly ProfileRun[];
-  /** The lr with the lowest median final loss over seeds; null when every lr diverged. */
-  readonly bestLr: number | null;
-  /** Median curve over seeds at bestLr. */
-  readonly lossCurve: readonly (number | null)[];
-  /** Median final loss over seeds at bestLr; null when it diverged. */
-  readonly finalLoss: number | null;
-  /** Steps until the loss first reached the sweep's target loss; null when it never did. */
-  readonly stepsToTarget: number | null;
-  /** Every run at every lr diverged. */
-  readonly diverged: boolean;
-  readonly robustness?: readonly RobustnessResult[];
-}
+export const ProfileOptimizerResultSchema = Type.Object({
+  optimizer: Type.String({ minLength: 1, maxLength: 100, description: 'Catalog id.' }),
+  stepTimeMs: nonNegative('Measured: median wall time of one training step (forward, backward, update) on the proxy.'),
+  relativeStepCost: nonNegative("Measured: stepTimeMs / AdamW's stepTimeMs on the same proxy and backend."),
+  measuredStateBytes: nonNegative('Measured: bytes of every tensor the optimizer held (released by dispose()).'),
+  estimatedStateBytes: nonNegative("Modelled: the estimator's per-tensor optimizer state for the proxy's shapes (must equal the measured figure)."),
+  samplesPerSecond: Type.Optional(nonNegative('Measured: proxy batch / stepTimeMs.')),
+  peakEngineBytes: Type.Optional(nonNegative('Measured: largest tf.memory().numBytes sampled during the runs.')),
+  effectiveBandwidthGBps: Type.Optional(nonNegative('Measured: bytes one update must move / update time, GB/s.')),
+  estimatedPeakBytes: OrNull(nonNegative(), {
+    description: "Modelled: the estimator's peak per GPU for the REAL job with this optimizer; null when it cannot model it. The Pareto chart's memory axis.",
+  }),
+  recommendedLr: Type.Optional(positive("The advisor's learning rate for this optimizer; the sweep tries it x1/3, x1 and x3.")),
+  runs: Type.Array(ProfileRunSchema, { maxItems: 10_000 }),
+  bestLr: OrNull(positive(), { description: 'The lr with the lowest median final loss over seeds; null when every lr diverged.' }),
+  lossCurve: curve('Median curve over seeds at bestLr.'),
+  finalLoss: OrNull(Type.Number(), { description: 'Median final loss over seeds at bestLr; null when it diverged.' }),
+  stepsToTarget: OrNull(Type.Integer({ minimum: 0 }), { description: "Steps until the loss first reached the sweep's target loss; null when it never did." }),
+  diverged: Type.Boolean({ description: 'Every run at every lr diverged.' }),
+  robustness: Type.Optional(Type.Array(RobustnessResultSchema, { maxItems: 16 })),
+});
+export type ProfileOptimizerResult = Declared<typeof ProfileOptimizerResultSchema>;
 
-export interface ProfileResultDocument {
-  readonly schemaVersion: typeof PROFILE_SCHEMA_VERSION;
-  /** ISO 8601 time the sweep started. */
-  readonly createdAt?: string;
-  readonly backend: ProfileBackend;
-  readonly machine: ProfileMachine;
-  /** The job the sweep was derived from, and the proxy that was trained. */
-  readonly job?: { readonly id: string; readonly model: string };
-  readonly proxy?: { readonly description: string; readonly params: number };
-  /** Optimizer steps per run. */
-  readonly steps?: number;
-  /** Steps between two points of a loss curve (1 = every step). Default 1. */
-  readonly curveStride?: number;
-  /** 1.1 x the best final loss of the sweep (the target of stepsToTarget). */
-  readonly targetLoss?: number | null;
-  readonly results: readonly ProfileOptimizerResult[];
-  /** Optimizer ids on the Pareto front over (estimated peak, relative step cost, final loss). */
-  readonly paretoFront: readonly string[];
-  /** Copy bandwidth of the backend measured in the same run, GB/s (null when not measured). */
-  readonly copyBandwidthGBps: number | null;
-  /** False when the sweep was cancelled or crashed and this holds what was measured until then. */
-  readonly complete?: boolean;
-}
+export const ProfileResultDocumentSchema = Type.Object({
+  schemaVersion: Type.Literal(PROFILE_SCHEMA_VERSION, { errorMessage: `this version reads schema ${PROFILE_SCHEMA_VERSION}, the file has {value}` }),
+  createdAt: Type.Optional(text(64, 'ISO 8601 time the sweep started.')),
+  backend: ProfileBackendSchema,
+  machine: ProfileMachineSchema,
+  job: Type.Optional(Type.Object({ id: text(2000), model: text(2000) }, { description: 'The job the sweep was derived from.' })),
+  proxy: Type.Optional(Type.Object({ description: text(2000), params: nonNegative() }, { description: 'The proxy that was trained.' })),
+  steps: Type.Optional(Type.Integer({ minimum: 1, description: 'Optimizer steps per run.' })),
+  curveStride: Type.Optional(Type.Integer({ minimum: 1, description: 'Steps between two points of a loss curve (1 = every step). Default 1.' })),
+  targetLoss: Type.Optional(OrNull(Type.Number(), { description: '1.1 x the best final loss of the sweep (the target of stepsToTarget).' })),
+  results: Type.Array(ProfileOptimizerResultSchema, { maxItems: 200 }),
+  paretoFront: Type.Array(text(100), {
+    maxItems: 200,
+    description: 'Optimizer ids on the Pareto front over (estimated peak, relative step cost, final loss).',
+  }),
+  copyBandwidthGBps: OrNull(nonNegative(), { description: 'Copy bandwidth of the backend measured in the same run, GB/s (null when not measured).' }),
+  complete: Type.Optional(Type.Boolean({ description: 'False when the sweep was cancelled or crashed and this holds what was measured until then.' })),
+});
+export type ProfileResultDocument = Declared<typeof ProfileResultDocumentSchema>;

@@ -9,7 +9,7 @@ import { getOptimizer } from '../../core/optimizers';
 import { isOptimizerId } from '../../core/optimizers/types';
 import type { ScanJob } from '../../core/scan/results';
 import { InputError } from '../../core/types';
-import { parseProfileDocument } from '../../core/profile/profile-validate';
+import { parseProfileDocument, parseProfileFile } from '../../core/profile/profile-validate';
 import {
   makeErrorResponse, makeNotification, makeResponse, parseViewMessage, PROTOCOL_VERSION,
   type CommandMap, type HostMessage, type ProfileRunView, type ProfilesView, type RequestParams, type RequestResult, type RequestType,
@@ -220,7 +220,7 @@ export class SidebarController {
     const profiles: ProfilesView['profiles'][number][] = [];
     const unreadable: { id: string; error: string }[] = [];
     for (const f of files) {
-      const parsed = parseProfileDocument(f.json);
+      const parsed = f.tree ? parseProfileFile(f.id, f.tree) : parseProfileDocument(f.json);
       if (parsed.ok) profiles.push({ id: f.id, savedAt: f.savedAt, document: parsed.value });
       else {
         this.deps.log.warn(`sidebar: saved profile ${f.id} is not readable: ${parsed.error}`);

@@ -7,6 +7,7 @@
  */
 import type { AdvisorInput, HyperparameterAdvice } from '../../core/advisor/types';
 import type { JobFacts } from '../../core/job-facts';
+import type { ParsedNode } from '../../core/parse/node';
 import type { OptimizerId } from '../../core/optimizers/types';
 import type { ScanJob } from '../../core/scan/results';
 import type { GpuBudgetView, SnippetView, TraceProblemName } from '../../webview-protocol';
@@ -56,6 +57,8 @@ export interface SavedProfileFile {
   readonly savedAt: string;
   /** The parsed JSON (checked by the sidebar before use), or the text when it did not parse. */
   readonly json: unknown;
+  /** The parsed file with positions, when it parsed: the sidebar's problems then name line:column. */
+  readonly tree?: ParsedNode;
 }
 
 export interface TraceCall {

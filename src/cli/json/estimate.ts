@@ -1,0 +1,106 @@
+/**
+ * The `estimate --json` document: the inputs the estimator used and its per-GPU breakdown. Declared once: the TypeScript type below, and schemas/estimate.schema.json generated from it
+ * (`npm run schemas`, scripts/schemas.ts; a unit test checks the committed file is the generated one).
+ */
+import type { Declared } from '../../core/schema/check';
+import { OneOf, OrNull, Type } from '../../core/schema/declare';
+
+const Bytes = Type.Integer({ minimum: 0 });
+const Dtype = OneOf(["fp32", "fp16", "bf16", "fp8", "int8", "uint8", "int4", "nf4", "int32", "int64"] as const);
+const BaseDtype = Type.Object({
+  dtype: Dtype,
+  source: OneOf(["load", "config", "precision", "assumed"] as const),
+  reason: Type.String(),
+}, { additionalProperties: false });
+export const EstimateJsonSchema = Type.Object({
+  inputs: Type.Object({
+    model: Type.Object({
+      source: Type.String(),
+      family: Type.String(),
+      architecture: Type.String(),
+    }),
+    optimizer: Type.Object({
+      id: Type.String(),
+      spelling: Type.String(),
+      stateBits: OneOf([8, 16, 32] as const),
+      paged: Type.Boolean(),
+      decoupledWeightDecay: Type.Boolean(),
+    }),
+    hyperparameters: Type.Optional(Type.Object({})),
+    batchSize: Type.Integer({ minimum: 1 }),
+    gradAccum: Type.Integer({ minimum: 1 }),
+    seqLen: Type.Integer({ minimum: 1 }),
+    imageSize: Type.Integer({ minimum: 1 }),
+    precision: OneOf(["fp32", "fp16-mixed", "bf16-mixed", "bf16", "fp16"] as const),
+    loadDtype: OrNull(OneOf(["fp32", "bf16", "fp16", "auto"] as const)),
+    attention: OneOf(["eager", "sdpa"] as const),
+    gradientCheckpointing: Type.Boolean(),
+    zeroStage: OneOf([0, 1, 2, 3] as const),
+    zeroAccounting: OneOf(["deepspeed", "paper"] as const),
+    gpus: Type.Integer({ minimum: 1 }),
+    offload: OneOf(["none", "optimizer", "params"] as const),
+    lora: Type.Union([Type.Null(), Type.Object({
+      rank: Type.Integer({ minimum: 1 }),
+      targets: Type.Union([Type.Literal("all-linear"), Type.Array(Type.String())]),
+      qlora: Type.Boolean(),
+      adapterDtype: Type.Optional(OneOf(["fp32", "bf16", "fp16"] as const)),
+      computeDtype: Type.Optional(OneOf(["fp32", "bf16", "fp16"] as const)),
+      int8: Type.Optional(Type.Boolean()),
+      prepareKbit: Type.Optional(Type.Boolean()),
+      modulesToSave: Type.Optional(Type.Array(Type.String())),
+      doubleQuant: Type.Optional(Type.Boolean()),
+      quantiseHead: Type.Optional(Type.Boolean()),
+      quantisedFrom: Type.Optional(OneOf(["fp32", "bf16", "fp16"] as const)),
+      savesQuantisedInputs: Type.Optional(Type.Boolean()),
+    }, { additionalProperties: false })]),
+    optimizerInBackward: Type.Boolean(),
+    loss: Type.Union([Type.Object({
+      kind: OneOf(["standard", "fused-linear"] as const),
+    }, { additionalProperties: false }), Type.Object({
+      kind: Type.Literal("chunked"),
+      chunks: Type.Integer({ minimum: 1 }),
+      compiled: Type.Boolean(),
+      logitsHeld: Type.Optional(Type.Boolean()),
+    }, { additionalProperties: false })]),
+    activationOffload: Type.Boolean(),
+    referenceModel: Type.Boolean(),
+    zeroGradSetToNone: Type.Boolean(),
+    softmaxSavesInput: Type.Boolean(),
+    gpuMemoryBytes: Type.Union([Type.Null(), Type.Integer({ minimum: 1 })]),
+  }),
+  params: Type.Object({
+    total: Type.Integer({ minimum: 0 }),
+    trainable: Type.Integer({ minimum: 0 }),
+  }),
+  bytes: Type.Object({
+    weights: Bytes,
+    gradients: Bytes,
+    optimizerState: Bytes,
+    masterWeights: Bytes,
+    optimizerTemporaries: Bytes,
+    activations: Bytes,
+    overhead: Bytes,
+    cudaContext: Bytes,
+    allocatorReserve: Bytes,
+    cublasWorkspace: Bytes,
+    pagedOptimizerState: Bytes,
+    peakAllocated: Bytes,
+    peakReserved: Bytes,
+    peak: Bytes,
+  }, { additionalProperties: false }),
+  baseDtype: BaseDtype,
+  weightStorage: Type.Array(Type.Object({
+    part: OneOf(["base", "adapter", "modules-to-save", "reference"] as const),
+    trainable: Type.Boolean(),
+    dtype: Dtype,
+    tensors: Type.Integer({ minimum: 1 }),
+    elements: Type.Integer({ minimum: 0 }),
+    bytes: Bytes,
+  }, { additionalProperties: false })),
+  fits: OrNull(Type.Boolean()),
+  verdict: OrNull(OneOf(["fits", "fits-with-paging", "does-not-fit"] as const)),
+  peakPhase: Type.Optional(OneOf(["forward-backward", "optimizer-step"] as const)),
+  notes: Type.Optional(Type.Array(Type.String())),
+  warnings: Type.Optional(Type.Array(Type.String())),
+}, { title: "optimizer-advisor estimate --json (per GPU, bytes)" });
+export type EstimateJson = Declared<typeof EstimateJsonSchema>;

@@ -1,0 +1,106 @@
+/**
+ * The `profile --json` document (and `--out DIR/profile.json`): the profile result document of
+ * src/core/profile/profile-types.ts, which the sidebar and the charts read, plus what the profiler
+ * adds for the report and for auditing a sweep (src/profiler/sweep/document.ts). Composed from the
+ * core declaration, so the two cannot drift; schemas/profile.schema.json is generated from it
+ * (`npm run schemas`, scripts/schemas.ts). The compiler checks that what the profiler writes
+ * (`SweepDocument`) is such a document.
+ */
+import type { Declared } from '../../core/schema/check';
+import { OneOf, OrNull, Type } from '../../core/schema/declare';
+import { ProfileBackendSchema, ProfileOptimizerResultSchema, ProfileResultDocumentSchema } from '../../core/profile/profile-types';
+import type { SweepDocument } from '../../profiler/sweep/document';
+
+const core = ProfileResultDocumentSchema.properties;
+
+const ResultJsonSchema = Type.Object({
+  ...ProfileOptimizerResultSchema.properties,
+  bandwidthFraction: Type.Optional(Type.Number({ minimum: 0, description: "effectiveBandwidthGBps / copyBandwidthGBps." })),
+    source: Type.Optional(OneOf(["default", "advisor-top-pick", "requested", "reference"] as const)),
+    lrBasis: Type.Optional(Type.String()),
+    hyperparameters: Type.Optional(Type.Object({})),
+    adjustments: Type.Optional(Type.Array(Type.String())),
+    stateLayoutNote: Type.Optional(Type.String()),
+    optimizerStepMs: Type.Optional(OrNull(Type.Number({ minimum: 0 }))),
+    kernel: Type.Optional(OrNull(OneOf(["wasm-simd", "js-loop", "tfjs-ops"] as const))),
+    stateTensors: Type.Optional(Type.Array(Type.Object({
+      param: Type.String(),
+      name: Type.String(),
+      shape: Type.Array(Type.Integer({ minimum: 0 })),
+      dtype: Type.String(),
+      bytes: Type.Integer({ minimum: 0 }),
+    }))),
+    estimatedMemory: Type.Optional(OrNull(Type.Object({
+      weights: Type.Number({ minimum: 0 }),
+      masterWeights: Type.Number({ minimum: 0 }),
+      gradients: Type.Number({ minimum: 0 }),
+      optimizerState: Type.Number({ minimum: 0 }),
+      optimizerTemporaries: Type.Number({ minimum: 0 }),
+      activations: Type.Number({ minimum: 0 }),
+      overhead: Type.Number({ minimum: 0 }),
+      peak: Type.Number({ minimum: 0 }),
+    }))),
+    bandwidth: Type.Optional(OrNull(Type.Object({
+      optimizer: Type.String(),
+      kernel: OneOf(["wasm-simd", "js-loop", "tfjs-ops"] as const),
+      elements: Type.Integer({ minimum: 1 }),
+      stepMs: Type.Number({ minimum: 0 }),
+      bytesPerParam: Type.Number({ minimum: 0 }),
+      GBps: Type.Number({ minimum: 0 }),
+      fractionOfCopy: Type.Number({ minimum: 0 }),
+      unfused: Type.Optional(Type.Object({
+        stepMs: Type.Number({ minimum: 0 }),
+        GBps: Type.Number({ minimum: 0 }),
+        fractionOfCopy: Type.Number({ minimum: 0 }),
+      })),
+    }))),
+    hessian: Type.Optional(Type.Object({
+      method: Type.String(),
+      fallbackReason: Type.Optional(Type.String()),
+    })),
+    hvp: Type.Optional(OneOf(["autodiff", "finite-difference"] as const)),
+});
+
+export const ProfileJsonSchema = Type.Object({
+  ...core,
+  backend: Type.Object({
+    ...ProfileBackendSchema.properties,
+    location: Type.Optional(Type.String()),
+    wasmSimd: Type.Optional(Type.Boolean()),
+    wasmThreads: Type.Optional(Type.Boolean()),
+    gradients: Type.Optional(Type.String()),
+  }),
+  proxy: Type.Optional(Type.Object({
+    ...core.proxy.properties,
+    notes: Type.Optional(Type.Array(Type.String())),
+    batch: Type.Optional(Type.Integer({ minimum: 1 })),
+  }, { description: 'The proxy that was trained.' })),
+  results: Type.Array(ResultJsonSchema, { maxItems: 200 }),
+  copyBandwidth: Type.Optional(OrNull(Type.Object({
+    GBps: Type.Number({ minimum: 0 }),
+    method: Type.String(),
+    elements: Type.Integer({ minimum: 1 }),
+    methods: Type.Record(Type.String(), Type.Number({ minimum: 0 })),
+  }))),
+  seeds: Type.Optional(Type.Array(Type.Integer())),
+  lrMultipliers: Type.Optional(Type.Array(Type.Number({ exclusiveMinimum: 0 }))),
+  figureSources: Type.Optional(Type.Object({
+    measured: Type.Array(Type.String()),
+    modelled: Type.Array(Type.String()),
+    note: Type.Optional(Type.String()),
+  })),
+  outcome: Type.Optional(OneOf(["running", "completed", "cancelled", "budget-exceeded", "crashed", "failed"] as const)),
+  outcomeDetail: Type.Optional(Type.String()),
+  wallSeconds: Type.Optional(Type.Number({ minimum: 0 })),
+  notes: Type.Optional(Type.Array(Type.String())),
+  files: Type.Optional(Type.Object({
+    json: Type.Optional(Type.String()),
+    report: Type.Optional(Type.String()),
+  })),
+}, { description: "A profiling sweep: every optimizer trained on a scaled-down proxy of the job on this machine (measured), with the memory estimator's figures for the real job (modelled). See figureSources.", title: "optimizer-advisor profile --json (and --out DIR/profile.json)" });
+export type ProfileJson = Declared<typeof ProfileJsonSchema>;
+
+/** What the profiler writes is a document of this declaration (a drift is a type error here). */
+export type SweepDocumentIsProfileJson = SweepDocument extends ProfileJson ? true : never;
+const SWEEP_IS_PROFILE_JSON: SweepDocumentIsProfileJson = true;
+void SWEEP_IS_PROFILE_JSON;

@@ -1,0 +1,178 @@
+/**
+ * The `recommend --json` document: per job, the ranked optimizers with their hyperparameters and the
+ * evidence behind the ranking, the memory strategies, the facts the advice uses with their sources;
+ * or, for a job whose model cannot be resolved, why. Declared once: the TypeScript type below, and
+ * schemas/recommend.schema.json generated from it (`npm run schemas`, scripts/schemas.ts; a unit test
+ * checks the committed file is the generated one).
+ *
+ * A job is either advised or "needs a model config"; which fields each case requires is stated with
+ * JSON Schema's `if`/`then`/`else` (kept as written, for JSON Schema validators; TypeBox does not
+ * evaluate them).
+ */
+import type { TSchema } from '@sinclair/typebox';
+import { JOB_FACT_NAMES } from '../../core/job-facts';
+import type { Declared } from '../../core/schema/check';
+import { OneOf, OrNull, Type } from '../../core/schema/declare';
+
+/** Facts a job may not have: seqLen for a CNN, imageSize for a text model, loraRank without LoRA. */
+const OPTIONAL_FACTS: readonly string[] = ['loraRank', 'seqLen', 'imageSize'];
+
+const Fact = Type.Object({
+  value: Type.Unknown({ description: "the value the advice uses; null when the job has none (no optimizer named, no warmup); warmup is {unit, value}" }),
+  source: Type.Union([Type.Object({
+    kind: Type.Literal("file"),
+    path: Type.String(),
+    range: Type.Object({
+      line: Type.Integer({ minimum: 1 }),
+      column: Type.Integer({ minimum: 1 }),
+      endLine: Type.Optional(Type.Integer({ minimum: 1 })),
+      endColumn: Type.Optional(Type.Integer({ minimum: 1 })),
+    }),
+  }, { additionalProperties: false }), Type.Object({
+    kind: Type.Literal("launcher"),
+    path: Type.String(),
+    range: Type.Object({
+      line: Type.Integer({ minimum: 1 }),
+      column: Type.Integer({ minimum: 1 }),
+      endLine: Type.Optional(Type.Integer({ minimum: 1 })),
+      endColumn: Type.Optional(Type.Integer({ minimum: 1 })),
+    }),
+  }, { additionalProperties: false }), Type.Object({
+    kind: Type.Literal("model-config"),
+    origin: Type.String(),
+    location: Type.String(),
+  }, { additionalProperties: false }), Type.Object({
+    kind: Type.Literal("given"),
+    reason: Type.String(),
+  }, { additionalProperties: false }), Type.Object({
+    kind: Type.Literal("assumption"),
+    reason: Type.String({ minLength: 1 }),
+  }, { additionalProperties: false })]),
+}, { additionalProperties: false });
+function factProperties(): Record<string, TSchema> {
+  return Object.fromEntries(JOB_FACT_NAMES.map((name) => [name, OPTIONAL_FACTS.includes(name) ? Type.Optional(Fact) : Fact]));
+}
+
+export const RecommendJsonSchema = Type.Object({
+  inputs: Type.Optional(Type.Object({})),
+  jobs: Type.Array(Type.Object({
+    source: Type.String(),
+    model: Type.Optional(Type.Object({
+      source: Type.Object({
+        kind: OneOf(["workspace", "local-path", "hf-cache", "hub", "preset", "preset-alias"] as const),
+        location: Type.String({ description: "path, URL or preset id the config was read from" }),
+      }, { additionalProperties: false }),
+      family: Type.String(),
+      architecture: Type.String(),
+      params: Type.Integer({ minimum: 0 }),
+      trainableParams: Type.Optional(Type.Integer({ minimum: 0 })),
+      approximate: Type.Optional(Type.Boolean({ description: "true when the generic inventory built the model (an architecture no family models)" })),
+      warnings: Type.Optional(Type.Array(Type.String())),
+      notes: Type.Optional(Type.Array(Type.String())),
+    })),
+    current: Type.Optional(OrNull(Type.Object({}))),
+    recommendations: Type.Optional(Type.Array(Type.Object({
+      optimizer: Type.String(),
+      rank: Type.Integer({ minimum: 1 }),
+      fits: OrNull(Type.Boolean()),
+      peakBytes: OrNull(Type.Integer({ minimum: 0 })),
+      reasons: Type.Array(Type.Object({
+        rule: Type.String(),
+        text: Type.String(),
+        evidence: Type.Unknown(),
+      })),
+      hyperparameters: Type.Object({
+        lr: OrNull(Type.Number()),
+        betas: Type.Union([Type.Null(), Type.Array(Type.Number())]),
+        eps: Type.Union([Type.Number(), Type.Null(), Type.Array(Type.Number())]),
+        weightDecay: Type.Number({ minimum: 0 }),
+        warmup: Type.Unknown(),
+        schedule: Type.Unknown(),
+      }),
+      measured: Type.Object({
+        score: Type.Number(),
+        uncertainty: Type.Number({ minimum: 0 }),
+        weight: Type.Number({ minimum: 0 }),
+        comparableRows: Type.Integer({ minimum: 0 }),
+        independentRows: Type.Integer({ minimum: 0 }),
+        beatsIncumbent: Type.Boolean(),
+        basis: OneOf(["measured", "incumbent", "family-default-thin-evidence"] as const),
+        sentence: Type.String(),
+        nearest: Type.Array(Type.Object({
+          source: Type.String(),
+          cite: Type.String(),
+          url: Type.String(),
+          setting: Type.String(),
+          locator: Type.String(),
+          text: Type.String({ description: "source, setting and numbers in one line" }),
+          excerpt: Type.String({ description: "the source's own words" }),
+          selfReported: Type.Boolean(),
+          similarity: Type.Number({ minimum: 0, maximum: 1 }),
+        })),
+      }, { description: "what the entry's place stands on in the measured ranking" }),
+      score: Type.Optional(Type.Number()),
+      own: Type.Optional(Type.Array(OneOf(["lr", "weightDecay", "betas", "eps", "warmup", "schedule"] as const), { description: "Only on the optimizer the job uses: which hyperparameters are the job's own (they are what 'hyperparameters' shows)" })),
+      suggestions: Type.Optional(Type.Array(Type.Object({
+        field: OneOf(["lr", "weightDecay", "betas", "eps", "warmup", "schedule"] as const),
+        own: Type.Unknown(),
+        suggested: Type.Unknown(),
+        reason: Type.String(),
+        evidence: Type.Array(Type.String()),
+      }, { additionalProperties: false }), { description: "Only on the optimizer the job uses: where a cited rule disagrees with the job's own value (a suggestion, never a replacement)" })),
+    }), { minItems: 1 })),
+    strategies: Type.Optional(Type.Array(Type.Object({
+      id: OneOf(["gradient-checkpointing", "8bit-states", "paged-states", "lora", "qlora", "zero-1", "zero-2", "zero-3", "cpu-offload", "smaller-micro-batch", "freeze-layers", "bf16-states", "adafactor-states", "mixed-precision", "more-gpus"] as const),
+      savingBytes: Type.Integer(),
+      text: Type.String(),
+    }))),
+    baseDtype: Type.Optional(Type.Object({
+      dtype: OneOf(["fp32", "fp16", "bf16", "fp8", "int8", "uint8", "int4", "nf4", "int32", "int64"] as const),
+      source: OneOf(["load", "config", "precision", "assumed"] as const),
+      reason: Type.String(),
+    }, { additionalProperties: false })),
+    deepspeedAuto: Type.Optional(Type.Array(Type.Object({
+      path: Type.String(),
+      key: Type.String(),
+      range: Type.Object({}),
+      value: Type.Unknown(),
+      from: Type.String(),
+    }, { additionalProperties: false }), { description: "DeepSpeed \"auto\" values of the job, filled as the Hugging Face Trainer fills them; value null when the workspace does not say (then also listed in assumptions)" })),
+    strategyPlan: Type.Optional(Type.Union([Type.Null(), Type.Object({
+      steps: Type.Array(Type.Object({
+        id: OneOf(["gradient-checkpointing", "8bit-states", "paged-states", "lora", "qlora", "zero-1", "zero-2", "zero-3", "cpu-offload", "smaller-micro-batch", "freeze-layers", "bf16-states", "adafactor-states", "mixed-precision", "more-gpus"] as const),
+        text: Type.String(),
+        peakBytes: Type.Integer({ minimum: 0 }),
+      })),
+      peakBytes: Type.Integer({ minimum: 0 }),
+      fits: OrNull(Type.Boolean()),
+    })], { description: "The strategies combined one after another (largest saving first) until the job fits, or as close as they get; null when there is no GPU budget or none helps. The sidebar's \"To make it fit\" shows the same." })),
+    status: OneOf(["ok", "needs a model config"] as const, { description: "'needs a model config': the job's model could not be resolved; 'reason' says why, no advice is given" }),
+    reason: Type.Optional(Type.String()),
+    tried: Type.Optional(Type.Array(Type.String())),
+    modelId: Type.Optional(Type.String()),
+    at: Type.Optional(Type.Object({
+      path: Type.String(),
+      line: Type.Integer({ minimum: 1 }),
+      column: Type.Integer({ minimum: 1 }),
+    })),
+    ranking: Type.Optional(Type.Object({
+      text: Type.String(),
+      thin: Type.Boolean(),
+      totalWeight: Type.Number({ minimum: 0 }),
+      incumbent: Type.String(),
+      stabilityFellBack: Type.Boolean(),
+    })),
+    facts: Type.Optional(Type.Object(factProperties(), { additionalProperties: false, description: "Each fact the advice uses, with its source: a file range, the launch script, the model config it was counted from, a value given by hand, or an assumption naming the default it stands for. A fact the model does not have (seqLen for a CNN, imageSize for a text model, loraRank without LoRA) is absent. Names: src/core/job-facts.ts JOB_FACT_NAMES." })),
+    notModelled: Type.Optional(Type.Array(Type.String(), { description: "Fields the job's files set whose memory effect is not modelled yet (path:line: key: what it does); passed on, never dropped" })),
+  }, { if: { properties: { status: { const: "needs a model config"}}}, then: { required: ["reason", "tried"], not: { required: ["recommendations"]}}, else: { required: ["source", "model", "recommendations", "strategies", "baseDtype", "ranking", "facts"]}})),
+  errors: Type.Optional(Type.Array(Type.Object({
+    source: Type.String(),
+    message: Type.String(),
+  }))),
+  unused: Type.Optional(Type.Array(Type.Object({
+    path: Type.String(),
+    kind: Type.String(),
+    why: Type.String(),
+  }, { additionalProperties: false }), { description: "Only when no job was found: each recognised file that formed no job, and why" })),
+}, { title: "optimizer-advisor recommend --json" });
+export type RecommendJson = Declared<typeof RecommendJsonSchema>;
