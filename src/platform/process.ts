@@ -135,6 +135,59 @@ function lineSplitter(emit: (line: string) => void): { push(chunk: string): void
   };
 }
 
+/** Spawns the process (in its own group when asked); the error's text when it cannot be started. */
+function startProcess(o: SuperviseOptions, ownGroup: boolean): ChildProcess | string {
+  try {
+    return spawn(o.shell ? quoteForShell(o.command) : o.command, [...o.args], {
+      ...(o.cwd !== undefined ? { cwd: o.cwd } : {}),
+      ...(o.env !== undefined ? { env: o.env } : {}),
+      stdio: [o.stdin !== undefined || o.onStop ? 'pipe' : 'ignore', 'pipe', 'pipe'],
+      detached: ownGroup && process.platform !== 'win32',
+      shell: o.shell ?? false,
+      windowsHide: true,
+    });
+  } catch (e) {
+    return errorText(e);
+  }
+}
+
+/** Reads both output streams into lines (to `onLine` and the tail); stdout's raw chunks go to `onStdout` first. */
+function readOutput(
+  child: ChildProcess,
+  o: SuperviseOptions,
+  tail: Array<{ stream: OutputStream; text: string }>,
+  onStdout: (chunk: string) => void,
+): { flush(): void } {
+  const tailLines = o.tailLines ?? DEFAULT_TAIL_LINES;
+  const emit = (stream: OutputStream) => (line: string) => {
+    const text = line.replace(/\s+$/, '');
+    if (text !== '') {
+      tail.push({ stream, text });
+      if (tail.length > tailLines) tail.shift();
+    }
+    try {
+      o.onLine?.(stream, line);
+    } catch {
+      // A listener's failure must not take the run down.
+    }
+  };
+  const out = lineSplitter(emit('stdout'));
+  const err = lineSplitter(emit('stderr'));
+  child.stdout?.setEncoding('utf8');
+  child.stderr?.setEncoding('utf8');
+  child.stdout?.on('data', (chunk: string) => {
+    onStdout(chunk);
+    out.push(chunk);
+  });
+  child.stderr?.on('data', (chunk: string) => err.push(chunk));
+  return {
+    flush() {
+      out.flush();
+      err.flush();
+    },
+  };
+}
+
 export function superviseProcess(o: SuperviseOptions): Promise<ProcessOutcome> {
   const started = Date.now();
   const tail: Array<{ stream: OutputStream; text: string }> = [];
@@ -147,26 +200,17 @@ export function superviseProcess(o: SuperviseOptions): Promise<ProcessOutcome> {
   const ownGroup = (o.group ?? 'own') === 'own';
 
   return new Promise((resolve) => {
-    let child: ChildProcess;
-    try {
-      child = spawn(o.shell ? quoteForShell(o.command) : o.command, [...o.args], {
-        ...(o.cwd !== undefined ? { cwd: o.cwd } : {}),
-        ...(o.env !== undefined ? { env: o.env } : {}),
-        stdio: [o.stdin !== undefined || o.onStop ? 'pipe' : 'ignore', 'pipe', 'pipe'],
-        detached: ownGroup && process.platform !== 'win32',
-        shell: o.shell ?? false,
-        windowsHide: true,
-      });
-    } catch (e) {
-      resolve(base({ exit: 'spawn-failed', spawnError: errorText(e) }));
+    const spawned = startProcess(o, ownGroup);
+    if (typeof spawned === 'string') {
+      resolve(base({ exit: 'spawn-failed', spawnError: spawned }));
       return;
     }
+    const child = spawned;
     let stopped: ProcessOutcome['stopped'] = null;
     let spawnError: string | undefined;
     let settled = false;
     let killTimer: NodeJS.Timeout | undefined;
     let exitTimer: NodeJS.Timeout | undefined;
-    const tailLines = o.tailLines ?? DEFAULT_TAIL_LINES;
 
     const writeStdin = (text: string) => {
       if (child.stdin?.writable) child.stdin.write(text);
@@ -183,29 +227,11 @@ export function superviseProcess(o: SuperviseOptions): Promise<ProcessOutcome> {
       killTimer = setTimeout(() => signalProcess(child, 'SIGKILL', ownGroup), o.graceMs ?? DEFAULT_GRACE_MS);
     };
 
-    const emit = (stream: OutputStream) => (line: string) => {
-      const text = line.replace(/\s+$/, '');
-      if (text !== '') {
-        tail.push({ stream, text });
-        if (tail.length > tailLines) tail.shift();
-      }
-      try {
-        o.onLine?.(stream, line);
-      } catch {
-        // A listener's failure must not take the run down.
-      }
-    };
-    const lines = { stdout: lineSplitter(emit('stdout')), stderr: lineSplitter(emit('stderr')) };
-    child.stdout?.setEncoding('utf8');
-    child.stderr?.setEncoding('utf8');
-    child.stdout?.on('data', (chunk: string) => {
-      if (o.captureStdout !== undefined && stopped === null) {
-        if (stdout.length + chunk.length > o.captureStdout) stop('output-overflow');
-        else stdout += chunk;
-      }
-      lines.stdout.push(chunk);
+    const lines = readOutput(child, o, tail, (chunk) => {
+      if (o.captureStdout === undefined || stopped !== null) return;
+      if (stdout.length + chunk.length > o.captureStdout) stop('output-overflow');
+      else stdout += chunk;
     });
-    child.stderr?.on('data', (chunk: string) => lines.stderr.push(chunk));
     child.stdin?.on('error', () => undefined);
     if (o.stdin !== undefined) writeStdin(o.stdin);
 
@@ -222,8 +248,7 @@ export function superviseProcess(o: SuperviseOptions): Promise<ProcessOutcome> {
       o.signal?.removeEventListener('abort', onAbort);
       // Whatever a stopped process left running in its group goes with it.
       if (stopped !== null && ownGroup) signalProcess(child, 'SIGKILL', true);
-      lines.stdout.flush();
-      lines.stderr.flush();
+      lines.flush();
       resolve(base({
         exit: classify(stopped, spawnError, code, sig), exitCode: code, signal: sig, stopped,
         ...(spawnError !== undefined ? { spawnError } : {}),
