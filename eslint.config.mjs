@@ -6,6 +6,8 @@
 //   src/profiler  ->  src/core          src/charts  ->  src/core          src/platform  ->  src/core
 //   src/core  ->  nothing outside src/core: no node:* module, no vscode
 //
+// Only src/platform/process.ts imports node:child_process: every other file starts processes through it.
+//
 // A layer that imports upwards fails `no-restricted-imports` with the message below; test/unit/lint.test.ts
 // checks that a deliberately wrong import does.
 import comments from '@eslint-community/eslint-plugin-eslint-comments/configs';
@@ -24,14 +26,20 @@ const PART = {
   protocol: ['**/webview-protocol'],
 };
 
-function layer(files, forbidden, why, extra = []) {
+/** Child processes start in one place (design.md, "one implementation per concept"). */
+const SUPERVISOR = 'src/platform/process.ts';
+const ONE_SUPERVISOR = { group: ['node:child_process', 'child_process'], message: `processes start through the one supervisor, superviseProcess in ${SUPERVISOR}.` };
+
+function layer(files, forbidden, why, extra = [], { ignores = [], spawns = false } = {}) {
   return {
     files,
+    ...(ignores.length > 0 ? { ignores } : {}),
     rules: {
       'no-restricted-imports': ['error', {
         patterns: [
           ...(forbidden.length > 0 ? [{ group: forbidden.flatMap((p) => PART[p]), message: why }] : []),
           ...extra,
+          ...(spawns ? [] : [ONE_SUPERVISOR]),
         ],
       }],
     },
@@ -59,7 +67,8 @@ export default tseslint.config(
       { group: ['vscode'], message: 'src/core runs under plain Node: no vscode import.' }]),
   layer(['src/charts/**/*.ts'], ['platform', 'profiler', 'cli', 'extension', 'protocol'],
     'src/charts imports only src/core (design.md, "Layers").', [{ group: ['vscode'], message: 'src/charts renders in the webview and the CLI: no vscode import.' }]),
-  layer(['src/platform/**/*.ts'], ['charts', 'profiler', 'cli', 'extension', 'protocol'], 'src/platform imports only src/core.', [{ group: ['vscode'], message: 'no vscode import below src/extension.' }]),
+  layer(['src/platform/**/*.ts'], ['charts', 'profiler', 'cli', 'extension', 'protocol'], 'src/platform imports only src/core.', [{ group: ['vscode'], message: 'no vscode import below src/extension.' }], { ignores: [SUPERVISOR] }),
+  layer([SUPERVISOR], ['charts', 'profiler', 'cli', 'extension', 'protocol'], 'src/platform imports only src/core.', [{ group: ['vscode'], message: 'no vscode import below src/extension.' }], { spawns: true }),
   layer(['src/profiler/**/*.ts'], ['charts', 'cli', 'extension', 'protocol'], 'src/profiler imports only src/core and src/platform.', [{ group: ['vscode'], message: 'no vscode import below src/extension.' }]),
   layer(['src/cli/**/*.ts'], ['extension', 'protocol'], 'src/cli is a front end beside src/extension: it never imports it.', [{ group: ['vscode'], message: 'the CLI runs without VS Code.' }]),
   layer(['src/extension/**/*.ts'], ['cli'], 'src/extension never imports src/cli: what both need lives in a lower layer.'),

@@ -18,4 +18,5 @@ export { renderLossCurves, seriesLegend, thin } from './render-curves';
 export { renderLrHeatmap, heatOpacity } from './render-heatmap';
 export { renderTrajectories, type TraceChartData, type TraceLine } from './render-trajectories';
 export { machineLabel, measuredOnLabel, shortMeasuredOnLabel, renderRobustnessTable } from './render-profile-meta';
+export { PROFILE_CHARTS, type ProfileChart } from './profile-charts';
 export { renderProfileReport, type ReportOptions } from './report';

@@ -5,10 +5,8 @@
  */
 import type { RenderedChart } from './chart';
 import type { ProfileResultDocument } from '../core/profile/profile-types';
-import { renderLossCurves } from './render-curves';
-import { renderLrHeatmap } from './render-heatmap';
+import { PROFILE_CHARTS } from './profile-charts';
 import { renderMemoryChart, type MemoryChartData } from './render-memory';
-import { renderParetoChart } from './render-pareto';
 import { measuredOnLabel, renderRobustnessTable } from './render-profile-meta';
 import { renderTrajectories, type TraceChartData } from './render-trajectories';
 import { chartStrings } from './strings';
@@ -53,11 +51,7 @@ export function renderProfileReport(doc: ProfileResultDocument, opts: ReportOpti
   if (doc.createdAt) meta.push(`<p class="oa-meta">${esc(doc.createdAt)}</p>`);
   if (doc.complete === false) meta.push('<p class="oa-partial">Partial results: the sweep did not finish.</p>');
 
-  const sections = [
-    section('pareto', renderParetoChart(doc, { id: 'report-pareto', width, strings }), strings.dataTable),
-    section('curves', renderLossCurves(doc, { id: 'report-curves', width, strings }), strings.dataTable),
-    section('heat', renderLrHeatmap(doc.results, { id: 'report-heat', width, strings }), strings.dataTable),
-  ];
+  const sections = PROFILE_CHARTS.map((c) => section(c.key, c.render(doc, { id: `report-${c.key}`, width, strings }), strings.dataTable));
   if (opts.memory) sections.push(section('memory', renderMemoryChart(opts.memory, { id: 'report-memory', width, strings }), strings.dataTable));
   const robustness = renderRobustnessTable(doc, strings);
   if (robustness) sections.push(`<section aria-labelledby="h-robust"><h2 id="h-robust">${esc(strings.robustnessTitle)}</h2>${robustness}</section>`);

@@ -1,7 +1,7 @@
 /**
  * Evaluating one scanned job end to end: resolve its model (model-source.ts: the scan's config
- * file, a local path, the HF cache, a bundled preset, the Hub, a preset alias), resolve the optimizer its files name, run the
- * advisor, and estimate the current optimizer's memory with the advisor's own inputs. Shared by the
+ * file, a local path, the HF cache, a bundled preset, the Hub, a preset alias), resolve the optimizer its
+ * files name (current-optimizer.ts), run the advisor, and estimate the current optimizer's memory with the advisor's own inputs. Shared by the
  * CLI `recommend` command and the VS Code extension. Pure: file text comes from the caller.
  */
 import { recommend } from './advisor';
@@ -14,14 +14,16 @@ import { estimateMemory } from './memory/estimate';
 import type { EstimateInput, LoraConfig, MemoryEstimate } from './memory/types';
 import { ModelConfigNeeded, resolveModelSource, type FileAccess, type JobModel, type ModelLookup } from './model-source';
 import type { ModelInventory } from './models/types';
+import { resolveCurrentOptimizer, unknownOptimizerError, type CurrentOptimizer } from './current-optimizer';
 import { resolveOptimizer } from './optimizers';
-import type { Ecosystem, ResolvedOptimizer } from './optimizers/types';
+import type { ResolvedOptimizer } from './optimizers/types';
 import { peftDefaultLoraTargets } from './scan/peft-lora-targets';
 import { autoAssumption, resolveHiddenSizeAutos, type AutoValue } from './scan/deepspeed-auto';
 import type { ScanJob } from './scan/results';
-import { InputError, type Hyperparameters } from './types';
+import { InputError } from './types';
 
 export type { FileAccess, JobModel, ModelLookup } from './model-source';
+export type { CurrentOptimizer } from './current-optimizer';
 
 /**
  * The job's model, resolved in the order of model-source.ts. Throws ModelConfigNeeded (an InputError
@@ -40,37 +42,6 @@ export function resolveJobModel(job: ScanJob, files: FileAccess, lookup?: ModelL
 export function jobAutoValues(job: ScanJob, model: ModelInventory): { autoValues: AutoValue[]; assumptions: string[] } {
   const autoValues = resolveHiddenSizeAutos(job.autoValues ?? [], model.config);
   return { autoValues, assumptions: [...(job.assumptions ?? []), ...autoValues.filter((v) => v.value === null).map(autoAssumption)] };
-}
-
-/** The optimizer the job's files name, resolved in the ecosystem of the file that names it. */
-export type CurrentOptimizer =
-  | { readonly kind: 'none' }
-  | { readonly kind: 'resolved'; readonly resolved: ResolvedOptimizer }
-  | { readonly kind: 'unknown'; readonly spelling: string; readonly message: string };
-
-/**
- * Resolves a spelling as a job's files write it: in the ecosystem of the file that names it, else
- * (an import path such as `bitsandbytes.optim.Lion` in a config read as PyTorch's) by its own module
- * prefix. Throws InputError for params the named optimizer rejects.
- */
-export function resolveJobSpelling(spelling: string, params: Hyperparameters | undefined, ecosystem: Ecosystem | undefined): ResolvedOptimizer | undefined {
-  const own = resolveOptimizer(spelling, params, ecosystem);
-  if (own !== undefined || ecosystem === undefined) return own;
-  return resolveOptimizer(spelling, params);
-}
-
-export function resolveCurrentOptimizer(job: ScanJob): CurrentOptimizer {
-  const spelling = job.settings.optimizer;
-  if (spelling === undefined) return { kind: 'none' };
-  let resolved: ResolvedOptimizer | undefined;
-  try {
-    resolved = resolveJobSpelling(spelling, job.settings.optimizerParams, job.optimizerEcosystem);
-  } catch (e) {
-    if (!(e instanceof InputError)) throw e;
-    return { kind: 'unknown', spelling, message: e.message };
-  }
-  if (resolved === undefined) return { kind: 'unknown', spelling, message: `unknown optimizer '${spelling}'` };
-  return { kind: 'resolved', resolved };
 }
 
 export interface EvaluateOptions {
@@ -159,20 +130,16 @@ export interface JobEvaluation {
 export function evaluateJob(job: ScanJob, files: FileAccess, options: EvaluateOptions): JobEvaluation {
   const model = options.model ?? resolveJobModel(job, files, options.lookup);
   const current = resolveCurrentOptimizer(job);
-  if (current.kind === 'unknown' && options.unknownOptimizer !== 'ignore') {
-    const src = job.sources['optimizer'];
-    throw new InputError(current.message, src?.path, src?.range.line, src?.range.column);
-  }
-  // advisorInputForJob resolves the optimizer itself (without the ecosystem); give it none and set ours.
-  const withoutOptimizer: ScanJob = { ...job, settings: { ...job.settings, optimizer: undefined } };
-  const base = advisorInputForJob(withoutOptimizer, model.inventory, {
+  if (current.kind === 'unknown' && options.unknownOptimizer !== 'ignore') throw unknownOptimizerError(current);
+  const base = advisorInputForJob(job, model.inventory, {
     gpuMemoryBytes: options.gpuMemoryBytes,
     priority: options.priority,
+    unknownOptimizer: 'ignore',
     ...(options.gpus !== undefined ? { gpus: options.gpus } : {}),
   });
   const estimateBase = options.overrides === undefined ? base.estimateBase : applyOverrides(base.estimateBase, options.overrides, model.inventory);
-  const input: AdvisorInput = { ...base, estimateBase, current: current.kind === 'resolved' ? current.resolved : null };
-  const result = keepOwnHyperparameters(recommend(input), current.kind === 'resolved' ? current.resolved.id : null, job.settings);
+  const input: AdvisorInput = { ...base, estimateBase };
+  const result = keepOwnHyperparameters(recommend(input), input.current?.id ?? null, job.settings);
 
   let currentEstimate: CurrentEstimate | null = null;
   let currentEstimateError: string | null = null;

@@ -6,7 +6,7 @@ import type { AdvisorInput, Priority } from './advisor/types';
 import { checkJobLimits } from './job-limits';
 import type { EstimateInput, LoraConfig } from './memory/types';
 import type { ModelInventory } from './models/types';
-import { resolveOptimizer } from './optimizers';
+import { resolveCurrentOptimizer, resolvedOrNull, unknownOptimizerError, type CurrentOptimizer } from './current-optimizer';
 import type { ResolvedOptimizer } from './optimizers/types';
 import { peftDefaultLoraTargets } from './scan';
 import type { ScanJob } from './scan/results';
@@ -18,18 +18,11 @@ export interface JobOptions {
   /** GPU count given by the user; overrides the job's own (e.g. accelerate num_processes). */
   readonly gpus?: number;
   readonly priority: Priority;
-}
-
-/** The optimizer the job's files name (or the tool's default), resolved; null when there is none. */
-export function currentOptimizer(job: ScanJob): ResolvedOptimizer | null {
-  const spelling = job.settings.optimizer;
-  if (spelling === undefined) return null;
-  const resolved = resolveOptimizer(spelling, job.settings.optimizerParams, job.optimizerEcosystem);
-  if (!resolved) {
-    const src = job.sources['optimizer'];
-    throw new InputError(`unknown optimizer '${spelling}'`, src?.path, src?.range.line, src?.range.column);
-  }
-  return resolved;
+  /**
+   * When the files name an optimizer the catalog does not know: 'error' (default) throws an
+   * InputError at the spelling; 'ignore' gives the advisor no current optimizer.
+   */
+  readonly unknownOptimizer?: 'error' | 'ignore';
 }
 
 /**
@@ -94,6 +87,12 @@ export function advisorInputForJob(job: ScanJob, model: ModelInventory, opts: Jo
     fineTune,
     hubId: job.model?.kind === 'hub-id' ? job.model.id : null,
     priority: opts.priority,
-    current: currentOptimizer(job),
+    current: advisorCurrent(resolveCurrentOptimizer(job), opts.unknownOptimizer ?? 'error'),
   };
+}
+
+/** The advisor's current optimizer from the job's (current-optimizer.ts). */
+function advisorCurrent(current: CurrentOptimizer, unknown: 'error' | 'ignore'): ResolvedOptimizer | null {
+  if (current.kind === 'unknown' && unknown === 'error') throw unknownOptimizerError(current);
+  return resolvedOrNull(current);
 }

@@ -20,7 +20,7 @@ import { AdvisorCodeLensProvider, RECOMMEND_COMMAND } from './providers/codelens
 import { DOCUMENT_SELECTOR } from './providers/convert';
 import { AdvisorDiagnostics } from './providers/diagnostics';
 import { AdvisorHoverProvider } from './providers/hover';
-import { registerSidebarView, type SidebarHandle } from './sidebar-view';
+import { registerSidebarView, type SidebarHandle } from './sidebar/register';
 import { BudgetStatusBar, SET_GPU_BUDGET_COMMAND } from './status-bar';
 import { WorkspaceIndex, type IndexActivity } from './workspace-index';
 import { ExtensionModelLookup } from './model-lookup';

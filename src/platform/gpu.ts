@@ -5,12 +5,12 @@
  * cannot read gives `null`, and callers fall back to a configured size or to "unknown".
  *
  * The tools are run through a `CommandRunner`, so tests inject recorded outputs. The default runner
- * uses execFile (no shell) with a timeout, in the temporary folder, on the absolute path found in
+ * uses the process supervisor (process.ts: no shell, a timeout, capped output), in the temporary folder, on the absolute path found in
  * PATH's absolute entries (which.ts): neither a relative PATH entry nor Windows' search of the
  * current folder can pick up an executable from the workspace.
  */
-import { execFile } from 'node:child_process';
 import * as os from 'node:os';
+import { superviseProcess } from './process';
 import { findExecutable } from './which';
 
 /** What a command printed, or null when it could not be started (not installed, not executable). */
@@ -60,33 +60,16 @@ export interface DetectedGpus {
 const MIB = 2 ** 20;
 const TIMEOUT_MS = 5000;
 
-/** Runs a program without a shell; null when it cannot be started. */
-export const defaultCommandRunner: CommandRunner = (command, args) =>
-  new Promise((resolve) => {
-    // An absolute path from PATH's absolute entries only: never a program in the current folder.
-    const program = findExecutable(command);
-    if (program === null) {
-      resolve(null);
-      return;
-    }
-    try {
-      execFile(
-        program,
-        [...args],
-        { encoding: 'utf8', timeout: TIMEOUT_MS, windowsHide: true, cwd: os.tmpdir(), maxBuffer: 4 * MIB },
-        (error, stdout) => {
-          if (error && typeof (error as NodeJS.ErrnoException).code === 'string') {
-            resolve(null); // ENOENT, EACCES: the tool is not there
-            return;
-          }
-          const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
-          resolve({ code, stdout: typeof stdout === 'string' ? stdout : '' });
-        },
-      );
-    } catch {
-      resolve(null);
-    }
-  });
+/** Runs a program without a shell through the process supervisor; null when it cannot be started. */
+export const defaultCommandRunner: CommandRunner = async (command, args) => {
+  // An absolute path from PATH's absolute entries only: never a program in the current folder.
+  const program = findExecutable(command);
+  if (program === null) return null;
+  const outcome = await superviseProcess({ command: program, args, cwd: os.tmpdir(), timeoutMs: TIMEOUT_MS, captureStdout: 4 * MIB });
+  // Not started (ENOENT, EACCES), or more output than any of these tools prints: not a reading.
+  if (outcome.exit === 'spawn-failed' || outcome.exit === 'output-overflow') return null;
+  return { code: outcome.exit === 'exited' ? outcome.exitCode : null, stdout: outcome.stdout };
+};
 
 // ---- nvidia-smi ----------------------------------------------------------------------------------
 

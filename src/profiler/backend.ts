@@ -11,9 +11,7 @@
  * loading cannot be caught in-process; that is why this runs only in the child process.
  * Child side only: imports tfjs.
  */
-import { spawnSync } from 'node:child_process';
-import * as os from 'node:os';
-import { findExecutable } from '../platform/which';
+import { defaultCommandRunner, NVIDIA_SMI_LIST } from '../platform/gpu';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
@@ -59,7 +57,7 @@ export interface LoadBackendOptions {
   /** Kernels the workload needs (e.g. 'Conv2DBackpropFilter'); a backend without them is skipped. */
   readonly requiredKernels?: readonly string[];
   /** Whether a CUDA device is visible; default: cudaDeviceVisible(). */
-  readonly cudaVisible?: () => { visible: boolean; why: string };
+  readonly cudaVisible?: () => CudaVisibility | Promise<CudaVisibility>;
 }
 
 const WASM_FILES = ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm'];
@@ -69,15 +67,20 @@ function firstLine(e: unknown): string {
   return text.split('\n')[0]!.trim();
 }
 
+export interface CudaVisibility {
+  readonly visible: boolean;
+  readonly why: string;
+}
+
 /** A CUDA device is visible: not hidden by CUDA_VISIBLE_DEVICES, and the NVIDIA driver lists a GPU. */
-export function cudaDeviceVisible(): { visible: boolean; why: string } {
+export async function cudaDeviceVisible(): Promise<CudaVisibility> {
   const mask = process.env['CUDA_VISIBLE_DEVICES'];
   if (mask !== undefined && (mask.trim() === '' || mask.trim() === '-1')) return { visible: false, why: `CUDA_VISIBLE_DEVICES='${mask}' hides every device` };
   const procDir = '/proc/driver/nvidia/gpus';
   if (fs.existsSync(procDir) && fs.readdirSync(procDir).length > 0) return { visible: true, why: `${procDir} lists a GPU` };
-  const program = findExecutable('nvidia-smi'); // never one in the current folder
-  const smi = program === null ? null : spawnSync(program, ['-L'], { encoding: 'utf8', timeout: 5000, cwd: os.tmpdir(), windowsHide: true });
-  if (smi !== null && !smi.error && smi.status === 0 && /GPU \d+/.test(smi.stdout)) return { visible: true, why: 'nvidia-smi lists a GPU' };
+  // `nvidia-smi -L` through the platform's runner: never one in the current folder, a timeout, capped output.
+  const smi = await defaultCommandRunner('nvidia-smi', NVIDIA_SMI_LIST);
+  if (smi !== null && smi.code === 0 && /GPU \d+/.test(smi.stdout)) return { visible: true, why: 'nvidia-smi lists a GPU' };
   return { visible: false, why: 'no NVIDIA GPU is visible (no /proc/driver/nvidia/gpus entry, nvidia-smi lists none or is missing)' };
 }
 
@@ -101,7 +104,7 @@ async function tryNode(pkg: '@tensorflow/tfjs-node-gpu' | '@tensorflow/tfjs-node
   const dirs = opts.extraModuleDirs ?? [];
   const location = resolveFrom(pkg, dirs);
   if (pkg === '@tensorflow/tfjs-node-gpu') {
-    const cuda = (opts.cudaVisible ?? cudaDeviceVisible)();
+    const cuda = await (opts.cudaVisible ?? cudaDeviceVisible)();
     // Not loaded without a GPU; an installed package is named so that its owner sees it was found.
     if (!cuda.visible) return { ok: false, why: location ? `installed at ${location} but not used: ${cuda.why}` : cuda.why };
   }

@@ -1,11 +1,12 @@
 /**
- * Parent side of the profiler child (pure Node; never imports tfjs): spawns the child with a wall-clock
- * budget, streams its JSON-line messages, cancels on request (cancel line + SIGTERM, SIGKILL after a
- * grace period) and never throws when the child fails: the result says what happened.
+ * Parent side of the profiler child (pure Node; never imports tfjs): runs the child through the process
+ * supervisor (src/platform/process.ts) with a wall-clock budget, reads its JSON-line messages, cancels on
+ * request (cancel line + SIGTERM, SIGKILL after a grace period) and never throws when the child fails:
+ * the result says what happened.
  */
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { superviseProcess, type ProcessOutcome } from '../platform/process';
 import { parseChildMessage, type BackendMessage, type ChildMessage, type ChildRequest } from './protocol';
 
 /** How a child run ended. */
@@ -73,103 +74,80 @@ export function runChild(opts: RunChildOptions): Promise<ChildRunResult> {
     return Promise.resolve(base('spawn-failed', `the profiler child was not found (${looked})`));
   }
   if (opts.signal?.aborted) return Promise.resolve(base('cancelled', 'cancelled before start'));
-
-  return new Promise((resolve) => {
-    let child: ReturnType<typeof spawn>;
-    try {
-      child = spawn(process.execPath, [...(opts.execArgv ?? []), script], {
-        stdio: ['pipe', 'pipe', 'pipe'],
-        env: { ...(opts.env ?? process.env), ELECTRON_RUN_AS_NODE: '1' },
-      });
-    } catch (e) {
-      resolve(base('spawn-failed', `could not start the profiler child: ${e instanceof Error ? e.message : String(e)}`));
-      return;
-    }
-    let stopReason: 'cancelled' | 'budget-exceeded' | null = null;
-    let result: unknown;
-    let hasResult = false;
-    let error: { message: string; inputError: boolean } | undefined;
-    let backend: BackendMessage | undefined;
-    let stderr = '';
-    let stdoutBuffer = '';
-    let killTimer: NodeJS.Timeout | undefined;
-    let spawnError: Error | undefined;
-    let settled = false;
-
-    const stop = (reason: 'cancelled' | 'budget-exceeded') => {
-      if (stopReason !== null || settled) return;
-      stopReason = reason;
-      if (child.stdin?.writable) child.stdin.write(`${JSON.stringify({ type: 'cancel' })}\n`);
-      child.kill('SIGTERM');
-      killTimer = setTimeout(() => child.kill('SIGKILL'), opts.graceMs ?? 1000);
+  const reader = childMessageReader(messages, opts.onMessage);
+  return superviseProcess({
+    command: process.execPath,
+    args: [...(opts.execArgv ?? []), script],
+    env: { ...(opts.env ?? process.env), ELECTRON_RUN_AS_NODE: '1' },
+    // The child starts no processes; in our group, a terminal's Ctrl-C reaches it directly.
+    group: 'inherit',
+    stdin: `${JSON.stringify(opts.request)}\n`,
+    onStop: (write) => write(`${JSON.stringify({ type: 'cancel' })}\n`),
+    timeoutMs: opts.budgetMs,
+    graceMs: opts.graceMs ?? 1000,
+    ...(opts.signal ? { signal: opts.signal } : {}),
+    onLine: reader.onLine,
+  }).then((p) => {
+    const { result, hasResult, error, backend, stderrTail } = reader;
+    const extra: Partial<ChildRunResult> = {
+      exitCode: p.exitCode, signal: p.signal, stderrTail,
+      ...(backend ? { backend } : {}), ...(error ? { error } : {}), ...(hasResult ? { result } : {}),
     };
-    const budget = setTimeout(() => stop('budget-exceeded'), opts.budgetMs);
-    const onAbort = () => stop('cancelled');
-    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    return base(...classifyChildRun(p, reader, opts.budgetMs, started), extra);
+  });
+}
 
-    const handleLine = (line: string) => {
-      const m = parseChildMessage(line);
-      if (!m) {
-        stderr = (stderr + `[stdout] ${line}\n`).slice(-STDERR_TAIL);
+/** What the child said: its JSON-line messages from stdout, and the tail of everything else it wrote. */
+interface ChildMessageReader {
+  readonly messages: ChildMessage[];
+  result: unknown;
+  hasResult: boolean;
+  error: { message: string; inputError: boolean } | undefined;
+  backend: BackendMessage | undefined;
+  stderrTail: string;
+  readonly onLine: (stream: 'stdout' | 'stderr', line: string) => void;
+}
+
+function childMessageReader(messages: ChildMessage[], onMessage: RunChildOptions['onMessage']): ChildMessageReader {
+  const r: ChildMessageReader = {
+    messages, result: undefined, hasResult: false, error: undefined, backend: undefined, stderrTail: '',
+    onLine: (stream, line) => {
+      if (stream === 'stderr') {
+        r.stderrTail = (r.stderrTail + `${line}\n`).slice(-STDERR_TAIL);
         return;
       }
-      messages.push(m);
-      if (m.type === 'backend') backend = m;
-      if (m.type === 'result') {
-        result = m.result;
-        hasResult = true;
+      if (line.trim() === '') return;
+      const m = parseChildMessage(line);
+      if (!m) {
+        r.stderrTail = (r.stderrTail + `[stdout] ${line}\n`).slice(-STDERR_TAIL);
+        return;
       }
-      if (m.type === 'error') error = { message: m.message, inputError: m.inputError };
+      r.messages.push(m);
+      if (m.type === 'backend') r.backend = m;
+      if (m.type === 'result') {
+        r.result = m.result;
+        r.hasResult = true;
+      }
+      if (m.type === 'error') r.error = { message: m.message, inputError: m.inputError };
       try {
-        opts.onMessage?.(m);
+        onMessage?.(m);
       } catch {
         // A listener's failure must not take the run down.
       }
-    };
-    child.stdout?.setEncoding('utf8');
-    child.stdout?.on('data', (chunk: string) => {
-      stdoutBuffer += chunk;
-      let nl: number;
-      while ((nl = stdoutBuffer.indexOf('\n')) >= 0) {
-        handleLine(stdoutBuffer.slice(0, nl));
-        stdoutBuffer = stdoutBuffer.slice(nl + 1);
-      }
-    });
-    child.stderr?.setEncoding('utf8');
-    child.stderr?.on('data', (chunk: string) => {
-      stderr = (stderr + chunk).slice(-STDERR_TAIL);
-    });
-    child.stdin?.on('error', () => undefined);
-    child.stdin?.write(`${JSON.stringify(opts.request)}\n`);
-    child.on('error', (e) => {
-      spawnError = e;
-    });
-    child.on('close', (code, signal) => {
-      settled = true;
-      if (stdoutBuffer.trim()) handleLine(stdoutBuffer);
-      clearTimeout(budget);
-      if (killTimer) clearTimeout(killTimer);
-      opts.signal?.removeEventListener('abort', onAbort);
-      const extra: Partial<ChildRunResult> = {
-        exitCode: code, signal, stderrTail: stderr,
-        ...(backend ? { backend } : {}), ...(error ? { error } : {}), ...(hasResult ? { result } : {}),
-      };
-      const seconds = ((Date.now() - started) / 1000).toFixed(1);
-      if (spawnError && code === null && signal === null) {
-        resolve(base('spawn-failed', `could not start the profiler child: ${spawnError.message}`, extra));
-      } else if (stopReason === 'cancelled') {
-        resolve(base('cancelled', `cancelled after ${seconds} s`, extra));
-      } else if (stopReason === 'budget-exceeded') {
-        resolve(base('budget-exceeded', `stopped at the ${(opts.budgetMs / 1000).toFixed(1)} s budget`, extra));
-      } else if (hasResult) {
-        resolve(base('completed', `completed in ${seconds} s`, extra));
-      } else if (error) {
-        resolve(base('failed', error.message, extra));
-      } else {
-        const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
-        const lastLine = stderr.trim().split('\n').slice(-1)[0] ?? '';
-        resolve(base('crashed', `the profiler child ${how} without a result${lastLine ? `: ${lastLine}` : ''}`, extra));
-      }
-    });
-  });
+    },
+  };
+  return r;
+}
+
+/** The run's outcome and its one-line detail from how the process ended and what the child said. */
+function classifyChildRun(p: ProcessOutcome, said: ChildMessageReader, budgetMs: number, started: number): [ChildOutcome, string] {
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  if (p.exit === 'spawn-failed') return ['spawn-failed', `could not start the profiler child: ${p.spawnError ?? 'unknown error'}`];
+  if (p.exit === 'cancelled') return ['cancelled', `cancelled after ${seconds} s`];
+  if (p.exit === 'timeout') return ['budget-exceeded', `stopped at the ${(budgetMs / 1000).toFixed(1)} s budget`];
+  if (said.hasResult) return ['completed', `completed in ${seconds} s`];
+  if (said.error) return ['failed', said.error.message];
+  const how = p.signal ? `was killed by ${p.signal}` : `exited with code ${p.exitCode}`;
+  const lastLine = said.stderrTail.trim().split('\n').slice(-1)[0] ?? '';
+  return ['crashed', `the profiler child ${how} without a result${lastLine ? `: ${lastLine}` : ''}`];
 }

@@ -6,7 +6,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { recommend } from '../../src/core/advisor';
-import { evaluateJob, resolveCurrentOptimizer, resolveJobSpelling, type FileAccess } from '../../src/core/evaluate';
+import { resolveCurrentOptimizer, resolveJobSpelling } from '../../src/core/current-optimizer';
+import { evaluateJob, type FileAccess } from '../../src/core/evaluate';
 import { inventoryForRef } from '../../src/core/models';
 import { scanFiles } from '../../src/core/scan';
 import type { ScanJob } from '../../src/core/scan/results';
@@ -67,7 +68,11 @@ test('an unknown optimizer spelling: an error by default, reported (and ranked w
   const { job, access } = files({ path: 'args.json', text: '{\n  "output_dir": "o",\n  "model_name_or_path": "gpt2",\n  "optim": "adamw_torh"\n}' });
   assert.throws(() => evaluateJob(job, access, { gpuMemoryBytes: null, priority: 'quality' }), (err: unknown) => err instanceof InputError && err.line === 4 && /adamw_torh/.test(err.message));
   const e = evaluateJob(job, access, { gpuMemoryBytes: null, priority: 'quality', unknownOptimizer: 'ignore' });
-  assert.deepEqual(e.current, { kind: 'unknown', spelling: 'adamw_torh', message: "unknown optimizer 'adamw_torh'" });
+  assert.deepEqual(e.current, {
+    kind: 'unknown', spelling: 'adamw_torh', message: "unknown optimizer 'adamw_torh'",
+    provenance: { kind: 'written', source: { path: 'args.json', range: { line: 4, column: 12, endLine: 4, endColumn: 24 } } },
+  });
+  assert.equal(e.input.current, null);
   assert.equal(e.currentEstimate, null);
   assert.equal(e.result.recommendations.length, 23);
 });
@@ -93,4 +98,33 @@ test('a given model replaces the job\'s own (Estimate Memory for a job without a
   const e = evaluateJob(job, { readText: () => '' }, { gpuMemoryBytes: 80 * GiB, priority: 'quality', model: { inventory: inventoryForRef('gpt2'), source: 'gpt2' } });
   assert.equal(e.currentEstimate?.resolved.id, 'adamw-8bit');
   assert.equal(e.currentEstimate?.estimate.params.total, GPT2_PARAMS);
+});
+
+test('the current optimizer carries its hyperparameters and where it comes from; the advisor input uses the same one', () => {
+  const ds = '{"train_micro_batch_size_per_gpu": 2, "optimizer": {"type": "Adam", "params": {"lr": 1e-4, "betas": [0.9, 0.95]}}, "zero_optimization": {"stage": 1}}';
+  const written = files(
+    { path: 'config.json', text: GPT2_CONFIG },
+    { path: 'training_args.json', text: '{"output_dir": "o", "deepspeed": "ds.json", "learning_rate": 1e-4}' },
+    { path: 'ds.json', text: ds },
+  );
+  const current = resolveCurrentOptimizer(written.job);
+  assert.equal(current.kind, 'resolved');
+  if (current.kind !== 'resolved') return;
+  assert.equal(current.provenance.kind, 'written');
+  assert.equal(current.provenance.kind === 'written' ? current.provenance.source.path : null, 'ds.json');
+  assert.deepEqual(current.hyperparameters['betas'], [0.9, 0.95]);
+  const e = evaluateJob(written.job, written.access, { gpuMemoryBytes: 24 * GiB, priority: 'quality' });
+  assert.equal(e.input.current?.id, 'adamw');
+  assert.equal(e.current.kind === 'resolved' ? e.current.resolved.id : null, 'adamw');
+
+  // HF Trainer without `optim`: the Trainer's default, named as a default with its citation.
+  const defaulted = files(
+    { path: 'config.json', text: GPT2_CONFIG },
+    { path: 'training_args.json', text: '{"output_dir": "o", "learning_rate": 5e-5}' },
+  );
+  const d = resolveCurrentOptimizer(defaulted.job);
+  assert.equal(d.kind, 'resolved');
+  if (d.kind !== 'resolved') return;
+  assert.equal(d.provenance.kind, 'default');
+  assert.equal(d.provenance.kind === 'default' ? d.provenance.default?.key : null, 'optim');
 });

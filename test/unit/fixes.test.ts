@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import type { HyperparameterAdvice } from '../../src/core/advisor/types';
-import { resolveCurrentOptimizer } from '../../src/core/evaluate';
+import { resolveCurrentOptimizer } from '../../src/core/current-optimizer';
 import { applyEdits, formatNumber, isFix, learningRateFix, optimizerFix, type FixResult, type OptimizerFix } from '../../src/core/fixes';
 import type { OptimizerId } from '../../src/core/optimizers/types';
 import { scanFiles } from '../../src/core/scan';

@@ -29,6 +29,10 @@ const WRONG: ReadonlyArray<readonly [file: string, code: string]> = [
   ['src/webview-protocol.ts', "import { runSweep } from './profiler/sweep/sweep';\nexport const f = runSweep;\n"],
   ['webview/src/wrong.ts', "import * as fs from 'node:fs';\nexport const n = fs.constants.F_OK;\n"],
   ['webview/src/wrong.ts', "import { runTrace } from '../../src/profiler/trace';\nexport const f = runTrace;\n"],
+  // One process supervisor: only src/platform/process.ts starts processes.
+  ['src/profiler/wrong.ts', "import { spawn } from 'node:child_process';\nexport const f = spawn;\n"],
+  ['src/extension/gpu-backend/wrong.ts', "import { execFile } from 'child_process';\nexport const f = execFile;\n"],
+  ['src/platform/wrong.ts', "import { spawnSync } from 'node:child_process';\nexport const f = spawnSync;\n"],
 ];
 
 for (const [file, code] of WRONG) {
@@ -42,6 +46,7 @@ test('layers: imports that point downwards pass', async () => {
     ['src/charts/right.ts', "import { formatBytes } from '../core/units';\nexport const f = formatBytes;\n"],
     ['src/profiler/right.ts', "import { formatBytes } from '../core/units';\nimport * as fs from 'node:fs';\nexport const f = [formatBytes, fs];\n"],
     ['src/extension/right.ts', "import { runSweep } from '../profiler/sweep/sweep';\nexport const f = runSweep;\n"],
+    ['src/platform/process.ts', "import { spawn } from 'node:child_process';\nexport const f = spawn;\n"],
     ['webview/src/right.ts', "import { PROTOCOL_VERSION } from '../../src/webview-protocol';\nexport const v = PROTOCOL_VERSION;\n"],
   ];
   for (const [file, code] of right) assert.deepEqual(await ruleIds(file, code), [], file);

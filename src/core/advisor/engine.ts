@@ -61,37 +61,49 @@ interface Estimated {
 
 interface Scored extends Omit<Recommendation, 'rank' | 'measured'> {
   readonly estimated: Estimated | null;
+  /** Optimizer state that pages to host memory (compareCandidates orders paged candidates by it). */
+  readonly pagedBytes: number;
 }
 
-export function recommend(input: AdvisorInput): AdvisorResult {
-  if (!isPriority(input.priority)) {
-    throw new InputError(`priority must be one of memory, speed, stability, quality; got "${String(input.priority)}"`);
-  }
-  const candidates = checkCandidates(input.candidates);
+/**
+ * The estimator input for one candidate, as the advisor builds it: the job's current optimizer keeps the
+ * user's hyperparameters, every other one its own defaults. `base` defaults to the job's settings.
+ */
+export function candidateEstimateInput(input: AdvisorInput, id: OptimizerId, base: AdvisorInput['estimateBase'] = input.estimateBase): EstimateInput {
+  const current = input.current ?? null;
+  const isCurrent = current !== null && current.id === id;
+  return resolveEstimateInput({
+    ...base,
+    model: input.model,
+    optimizer: isCurrent ? current : resolveId(id),
+    hyperparameters: isCurrent ? base.hyperparameters ?? {} : {},
+  });
+}
+
+function estimateCandidate(input: AdvisorInput, id: OptimizerId): Estimated {
+  const i = candidateEstimateInput(input, id);
+  return { input: i, estimate: estimateMemory(i) };
+}
+
+/** The job's facts, from its family default's estimate (which also decides whether the job is memory-bound). */
+interface JobSetting {
+  readonly defaultId: OptimizerId;
+  readonly reference: Estimated;
+  readonly facts: JobFacts;
+  readonly gpuMemory: number | null;
+  readonly baseDtype: MemoryEstimate['baseDtype'];
+  readonly assumptions: readonly string[];
+}
+
+function establishJob(input: AdvisorInput): JobSetting {
   const current: ResolvedOptimizer | null = input.current ?? null;
   const assumptions: string[] = [];
   if (!current && input.estimateBase.hyperparameters && Object.keys(input.estimateBase.hyperparameters).length > 0) {
     assumptions.push('Hyperparameters were given without the optimizer they belong to; every candidate is estimated with its own defaults.');
   }
-
-  const inputFor = (id: OptimizerId): EstimateInput => {
-    const isCurrent = current !== null && current.id === id;
-    return resolveEstimateInput({
-      ...input.estimateBase,
-      model: input.model,
-      optimizer: isCurrent ? current : resolveId(id),
-      hyperparameters: isCurrent ? input.estimateBase.hyperparameters ?? {} : {},
-    });
-  };
-  const estimate = (id: OptimizerId): Estimated => {
-    const i = inputFor(id);
-    return { input: i, estimate: estimateMemory(i) };
-  };
-
   // The family default sets the job's settings and decides whether the job is memory-bound.
-  const family = input.model.shape.kind;
-  const defaultId = FAMILY_DEFAULT[family];
-  const reference = estimate(defaultId);
+  const defaultId = FAMILY_DEFAULT[input.model.shape.kind];
+  const reference = estimateCandidate(input, defaultId);
   const ft = decideFineTune(input.fineTune, reference.input.lora !== null, input.hubId);
   if (ft.assumption) assumptions.push(ft.assumption);
   const baseDtype = reference.estimate.baseDtype;
@@ -107,13 +119,18 @@ export function recommend(input: AdvisorInput): AdvisorResult {
   });
   const gpuMemory = reference.input.gpuMemoryBytes;
   if (gpuMemory === null) assumptions.push('GPU memory was not given: fits are unknown and no memory strategies are computed.');
+  return { defaultId, reference, facts, gpuMemory, baseDtype, assumptions };
+}
 
+/** The values the rules' texts name (`{globalBatch}`, `{memoryReason}`, ...). */
+function ruleTextValues(job: JobSetting): Record<string, string> {
+  const { facts, gpuMemory, reference, defaultId } = job;
   const memoryReasons: string[] = [];
   if (facts.memoryBound && gpuMemory !== null) {
     memoryReasons.push(`${getOptimizer(defaultId).name} needs ${formatBytes(reference.estimate.bytes.peak)} per GPU, more than the ${formatBytes(gpuMemory)} available`);
   }
   if (facts.priority === 'memory') memoryReasons.push('memory is your priority');
-  const jobValues: Record<string, string> = {
+  return {
     globalBatch: String(facts.globalBatch),
     params: formatCount(facts.params),
     gpus: String(facts.gpus),
@@ -121,72 +138,79 @@ export function recommend(input: AdvisorInput): AdvisorResult {
     gpuMemory: gpuMemory === null ? 'unknown' : formatBytes(gpuMemory),
     memoryReason: memoryReasons.join('; '),
   };
+}
 
-  const scored: Scored[] = candidates.map((id) => {
-    const spec = getOptimizer(id);
-    const est = id === defaultId ? { value: reference, error: null } : attempt(() => estimate(id));
-    const fits = est.value ? est.value.estimate.fits : null;
-    const peakBytes = est.value ? est.value.estimate.bytes.peak : null;
-    const outcome = applyCandidateRules(
-      CANDIDATE_RULES,
-      {
-        ...facts,
-        optimizer: id,
-        fits: fitFact(fits),
-        estimated: est.value !== null,
-        needsHessian: spec.needsHessian === true,
-        current: current !== null && current.id === id,
-      },
-      {
-        ...jobValues,
-        name: spec.name,
-        optimizer: id,
-        peak: peakBytes === null ? 'unknown' : formatBytes(peakBytes),
-        estimateError: est.error ?? '',
-      },
-    );
-    const hp = deriveHyperparameters({
+/** One candidate estimated, walked through the candidate rules, with its hyperparameters. */
+function scoreCandidate(input: AdvisorInput, job: JobSetting, jobValues: Record<string, string>, id: OptimizerId): Scored {
+  const current = input.current ?? null;
+  const spec = getOptimizer(id);
+  const est = id === job.defaultId ? { value: job.reference, error: null } : attempt(() => estimateCandidate(input, id));
+  const fits = est.value ? est.value.estimate.fits : null;
+  const peakBytes = est.value ? est.value.estimate.bytes.peak : null;
+  const outcome = applyCandidateRules(
+    CANDIDATE_RULES,
+    {
+      ...job.facts,
       optimizer: id,
-      facts,
-      catalog: { defaults: spec.defaults, lrRange: spec.lrRange, reference: spec.reference },
-    });
-    return {
+      fits: fitFact(fits),
+      estimated: est.value !== null,
+      needsHessian: spec.needsHessian === true,
+      current: current !== null && current.id === id,
+    },
+    {
+      ...jobValues,
+      name: spec.name,
       optimizer: id,
-      fits,
-      peakBytes,
-      pagedBytes: est.value ? est.value.estimate.bytes.pagedOptimizerState : 0,
-      score: outcome.score,
-      tier: outcome.tier,
-      reasons: [...outcome.reasons, ...hp.basis],
-      hyperparameters: hp.advice,
-      estimated: est.value,
-    };
+      peak: peakBytes === null ? 'unknown' : formatBytes(peakBytes),
+      estimateError: est.error ?? '',
+    },
+  );
+  const hp = deriveHyperparameters({
+    optimizer: id,
+    facts: job.facts,
+    catalog: { defaults: spec.defaults, lrRange: spec.lrRange, reference: spec.reference },
   });
+  return {
+    optimizer: id,
+    fits,
+    peakBytes,
+    pagedBytes: est.value ? est.value.estimate.bytes.pagedOptimizerState : 0,
+    score: outcome.score,
+    tier: outcome.tier,
+    reasons: [...outcome.reasons, ...hp.basis],
+    hyperparameters: hp.advice,
+    estimated: est.value,
+  };
+}
 
-  // Hard constraints the rules cannot see: bitsandbytes optimizers need CUDA.
-  const constrained: Scored[] = scored.map((c) => {
-    if (input.device === undefined || input.device === null || input.device === 'cuda') return c;
-    const variant = getOptimizer(c.optimizer).variant;
-    if (!variant || (variant.stateBits !== 8 && !variant.paged)) return c;
-    const reason: Reason = {
-      rule: 'bitsandbytes-needs-cuda',
-      text: `${getOptimizer(c.optimizer).name} is a bitsandbytes optimizer, whose 8-bit kernels need a CUDA GPU; this job runs on ${input.device}.`,
-      evidence: [cite('bnb-paged-optimizers')],
-      score: 0,
-    };
-    return { ...c, tier: 'not-recommended', reasons: [reason, ...c.reasons] };
-  });
+/** Hard constraints the rules cannot see: bitsandbytes optimizers need CUDA. */
+function applyDeviceConstraint(c: Scored, device: AdvisorInput['device']): Scored {
+  if (device === undefined || device === null || device === 'cuda') return c;
+  const variant = getOptimizer(c.optimizer).variant;
+  if (!variant || (variant.stateBits !== 8 && !variant.paged)) return c;
+  const reason: Reason = {
+    rule: 'bitsandbytes-needs-cuda',
+    text: `${getOptimizer(c.optimizer).name} is a bitsandbytes optimizer, whose 8-bit kernels need a CUDA GPU; this job runs on ${device}.`,
+    evidence: [cite('bnb-paged-optimizers')],
+    score: 0,
+  };
+  return { ...c, tier: 'not-recommended', reasons: [reason, ...c.reasons] };
+}
 
-  // The order within a tier comes from the measured evidence (ranking.ts); the rules decide tiers.
-  const incumbent = current && candidates.includes(current.id) ? current.id : defaultId;
+type Ranked = Scored & Pick<Recommendation, 'measured'> & { readonly ruleScore: number };
+
+/**
+ * The order: tier first (the rules decide tiers). Among candidates that can run ('ok'), the measured
+ * evidence's order (measured.ts); below that (does not fit, not recommended) the rule order stays until
+ * the smallest-change plan orders non-fitting options.
+ */
+function rankByEvidence(constrained: readonly Scored[], facts: JobFacts, candidates: readonly OptimizerId[], incumbent: OptimizerId): { ranked: Ranked[]; measured: ReturnType<typeof rankCandidates> } {
   const measured = rankCandidates(facts, candidates, incumbent, new Map(constrained.map((c) => [c.optimizer, c.peakBytes])));
-  const withEvidence = constrained.map((c) => {
+  const withEvidence: Ranked[] = constrained.map((c) => {
     const basis = measured.basis.get(c.optimizer)!;
     const reason = measured.reason.get(c.optimizer);
     return { ...c, ruleScore: c.score, score: basis.score, measured: basis, reasons: reason ? [reason, ...c.reasons] : c.reasons };
   });
-  // Tier first. Among candidates that can run ('ok'), the measured order. Below that (does not fit,
-  // not recommended) the rule order stays until the smallest-change plan orders non-fitting options.
   const position = (id: OptimizerId) => measured.position.get(id) ?? Number.MAX_SAFE_INTEGER;
   const ranked = [...withEvidence].sort((a, b) => {
     const okBoth = a.tier === 'ok' && b.tier === 'ok';
@@ -195,6 +219,22 @@ export function recommend(input: AdvisorInput): AdvisorResult {
       { ...b, score: okBoth ? -position(b.optimizer) : b.ruleScore, peakBytes: okBoth ? null : b.peakBytes },
     );
   });
+  return { ranked, measured };
+}
+
+export function recommend(input: AdvisorInput): AdvisorResult {
+  if (!isPriority(input.priority)) {
+    throw new InputError(`priority must be one of memory, speed, stability, quality; got "${String(input.priority)}"`);
+  }
+  const candidates = checkCandidates(input.candidates);
+  const current: ResolvedOptimizer | null = input.current ?? null;
+  const setting = establishJob(input);
+  const { facts, reference, defaultId } = setting;
+  const jobValues = ruleTextValues(setting);
+  const constrained = candidates.map((id) => applyDeviceConstraint(scoreCandidate(input, setting, jobValues, id), input.device));
+
+  const incumbent = current && candidates.includes(current.id) ? current.id : defaultId;
+  const { ranked, measured } = rankByEvidence(constrained, facts, candidates, incumbent);
   const recommendations: Recommendation[] = ranked.map(({ estimated: _e, ruleScore: _s, ...r }, i) => ({ ...r, rank: i + 1 }));
 
   const job = applyJobRules(JOB_RULES, facts, jobValues);
@@ -222,8 +262,8 @@ export function recommend(input: AdvisorInput): AdvisorResult {
       incumbent,
       stabilityFellBack: measured.result.stabilityFellBack,
     },
-    assumptions,
-    baseDtype,
+    assumptions: [...setting.assumptions],
+    baseDtype: setting.baseDtype,
   };
 }
 

@@ -1,5 +1,5 @@
 /** The decision tree: rules as data, evidence, recipes, hyperparameter derivation and the engine. */
-export { recommend, DEFAULT_CANDIDATES } from './engine';
+export { candidateEstimateInput, recommend, DEFAULT_CANDIDATES } from './engine';
 export { formatBytes, formatCount } from '../units';
 export { EVIDENCE, cite, isEvidenceId, type Evidence, type EvidenceId, type EvidenceKind, type CitedEvidence } from './evidence';
 export { CANDIDATE_RULES, JOB_RULES, FAMILY_DEFAULT, LARGE_BATCH, WEIGHT } from './rules';

@@ -4,7 +4,7 @@
  * writes, in the ecosystem the scanner will read the file in.
  */
 import type { CatalogSpelling } from '../optimizers/catalog-types';
-import { resolveJobSpelling } from '../evaluate';
+import { resolveJobSpelling } from '../current-optimizer';
 import { OPTIMIZERS, getOptimizer } from '../optimizers';
 import type { Ecosystem, OptimizerId, OptimizerSpec } from '../optimizers/types';
 import type { HyperValue, Hyperparameters } from '../types';

@@ -79,137 +79,157 @@ class JsonParser {
     this.lines = new LineIndex(text);
   }
 
+  /** The open objects and arrays, innermost last. */
+  private readonly stack: Frame[] = [];
+  private state: State = State.Value;
+  private root: ParsedNode | null = null;
+  /** Where the last `,` was (a trailing comma's position). */
+  private lastComma = -1;
+
   parse(): ParsedNode {
     this.skipSpace();
     if (this.pos >= this.text.length) throw this.error('empty file', 0);
-
-    const stack: Frame[] = [];
-    let state: State = State.Value;
-    let root: ParsedNode | null = null;
-    let lastComma = -1;
-
-    while (state !== State.Done) {
+    while (this.state !== State.Done) {
       this.skipSpace();
       const at = this.pos;
       const c = this.text.charCodeAt(at);
       const eof = at >= this.text.length;
-      let completed: ParsedNode | null = null;
-
-      switch (state) {
-        case State.Value: {
-          if (eof) throw this.truncated();
-          if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
-            if (stack.length >= this.maxDepth) {
-              throw this.error(`nesting deeper than ${this.maxDepth} levels`, at);
-            }
-            this.pos++;
-            if (c === 0x7b) {
-              stack.push({ kind: 'object', start: at, members: [], index: new Map(), value: {}, key: null });
-              state = State.FirstMember;
-            } else {
-              stack.push({ kind: 'array', start: at, items: [], value: [] });
-              state = State.FirstItem;
-            }
-          } else {
-            completed = this.scalar(stack[stack.length - 1]);
-          }
-          break;
-        }
-        case State.FirstMember:
-        case State.Key: {
-          const frame = stack[stack.length - 1] as ObjectFrame;
-          if (c === 0x7d /* } */) {
-            if (state === State.Key && !this.jsonc) {
-              throw this.error('trailing comma is not allowed in JSON', lastComma);
-            }
-            this.pos++;
-            completed = this.closeObject(stack.pop() as ObjectFrame);
-            break;
-          }
-          if (eof) throw this.truncated();
-          if (c !== 0x22 /* " */) {
-            if (c === 0x27 /* ' */) throw this.error('property names must use double quotes', at);
-            throw this.error(
-              state === State.FirstMember ? "expected a double-quoted property name or '}'" : 'expected a double-quoted property name',
-              at,
-            );
-          }
-          const keyText = this.string();
-          const keyRange = this.lines.range(at, this.pos);
-          this.skipSpace();
-          if (this.text.charCodeAt(this.pos) !== 0x3a /* : */) {
-            if (this.pos >= this.text.length) throw this.truncated();
-            throw this.error("expected ':' after property name", this.pos);
-          }
-          this.pos++;
-          frame.key = { text: keyText, range: keyRange };
-          state = State.Value;
-          break;
-        }
-        case State.AfterMember: {
-          if (c === 0x2c /* , */) {
-            lastComma = at;
-            this.pos++;
-            state = State.Key;
-          } else if (c === 0x7d /* } */) {
-            this.pos++;
-            completed = this.closeObject(stack.pop() as ObjectFrame);
-          } else if (eof) {
-            throw this.truncated();
-          } else {
-            throw this.error("expected ',' or '}' after object member", at);
-          }
-          break;
-        }
-        case State.FirstItem:
-        case State.NextItem: {
-          if (c === 0x5d /* ] */) {
-            if (state === State.NextItem && !this.jsonc) {
-              throw this.error('trailing comma is not allowed in JSON', lastComma);
-            }
-            this.pos++;
-            completed = this.closeArray(stack.pop() as ArrayFrame);
-          } else {
-            state = State.Value;
-          }
-          break;
-        }
-        case State.AfterItem: {
-          if (c === 0x2c /* , */) {
-            lastComma = at;
-            this.pos++;
-            state = State.NextItem;
-          } else if (c === 0x5d /* ] */) {
-            this.pos++;
-            completed = this.closeArray(stack.pop() as ArrayFrame);
-          } else if (eof) {
-            throw this.truncated();
-          } else {
-            throw this.error("expected ',' or ']' after array element", at);
-          }
-          break;
-        }
-      }
-
-      if (completed !== null) {
-        const top = stack[stack.length - 1];
-        if (top === undefined) {
-          root = completed;
-          state = State.Done;
-        } else if (top.kind === 'object') {
-          this.addMember(top, completed);
-          state = State.AfterMember;
-        } else {
-          top.items.push(completed);
-          top.value.push(completed.value);
-          state = State.AfterItem;
-        }
-      }
+      const completed = this.step(c, at, eof);
+      if (completed !== null) this.attach(completed);
     }
-
     this.skipSpace();
     if (this.pos < this.text.length) throw this.error('unexpected content after the JSON value', this.pos);
-    return root as ParsedNode;
+    return this.root as ParsedNode;
+  }
+
+  /** One step of the state machine at `at`: the value it completed, if any. */
+  private step(c: number, at: number, eof: boolean): ParsedNode | null {
+    switch (this.state) {
+      case State.Value:
+        return this.valueStart(c, at, eof);
+      case State.FirstMember:
+      case State.Key:
+        return this.memberStart(c, at, eof);
+      case State.AfterMember:
+        return this.afterMember(c, at, eof);
+      case State.FirstItem:
+      case State.NextItem:
+        return this.itemStart(c);
+      case State.AfterItem:
+        return this.afterItem(c, at, eof);
+      case State.Done:
+        return null;
+    }
+  }
+
+  /** A value: `{` or `[` opens a frame; anything else is a scalar. */
+  private valueStart(c: number, at: number, eof: boolean): ParsedNode | null {
+    if (eof) throw this.truncated();
+    if (c !== 0x7b /* { */ && c !== 0x5b /* [ */) return this.scalar(this.stack[this.stack.length - 1]);
+    if (this.stack.length >= this.maxDepth) {
+      throw this.error(`nesting deeper than ${this.maxDepth} levels`, at);
+    }
+    this.pos++;
+    if (c === 0x7b) {
+      this.stack.push({ kind: 'object', start: at, members: [], index: new Map(), value: {}, key: null });
+      this.state = State.FirstMember;
+    } else {
+      this.stack.push({ kind: 'array', start: at, items: [], value: [] });
+      this.state = State.FirstItem;
+    }
+    return null;
+  }
+
+  /** After `{` or a member's `,`: a key and its `:`, or (not after a comma, unless JSONC) the closing `}`. */
+  private memberStart(c: number, at: number, eof: boolean): ParsedNode | null {
+    const frame = this.stack[this.stack.length - 1] as ObjectFrame;
+    if (c === 0x7d /* } */) {
+      if (this.state === State.Key && !this.jsonc) {
+        throw this.error('trailing comma is not allowed in JSON', this.lastComma);
+      }
+      this.pos++;
+      return this.closeObject(this.stack.pop() as ObjectFrame);
+    }
+    if (eof) throw this.truncated();
+    if (c !== 0x22 /* " */) {
+      if (c === 0x27 /* ' */) throw this.error('property names must use double quotes', at);
+      throw this.error(
+        this.state === State.FirstMember ? "expected a double-quoted property name or '}'" : 'expected a double-quoted property name',
+        at,
+      );
+    }
+    const keyText = this.string();
+    const keyRange = this.lines.range(at, this.pos);
+    this.skipSpace();
+    if (this.text.charCodeAt(this.pos) !== 0x3a /* : */) {
+      if (this.pos >= this.text.length) throw this.truncated();
+      throw this.error("expected ':' after property name", this.pos);
+    }
+    this.pos++;
+    frame.key = { text: keyText, range: keyRange };
+    this.state = State.Value;
+    return null;
+  }
+
+  /** After a member: `,` or `}`. */
+  private afterMember(c: number, at: number, eof: boolean): ParsedNode | null {
+    if (c === 0x2c /* , */) {
+      this.lastComma = at;
+      this.pos++;
+      this.state = State.Key;
+      return null;
+    }
+    if (c === 0x7d /* } */) {
+      this.pos++;
+      return this.closeObject(this.stack.pop() as ObjectFrame);
+    }
+    if (eof) throw this.truncated();
+    throw this.error("expected ',' or '}' after object member", at);
+  }
+
+  /** After `[` or an element's `,`: an element, or (not after a comma, unless JSONC) the closing `]`. */
+  private itemStart(c: number): ParsedNode | null {
+    if (c !== 0x5d /* ] */) {
+      this.state = State.Value;
+      return null;
+    }
+    if (this.state === State.NextItem && !this.jsonc) {
+      throw this.error('trailing comma is not allowed in JSON', this.lastComma);
+    }
+    this.pos++;
+    return this.closeArray(this.stack.pop() as ArrayFrame);
+  }
+
+  /** After an element: `,` or `]`. */
+  private afterItem(c: number, at: number, eof: boolean): ParsedNode | null {
+    if (c === 0x2c /* , */) {
+      this.lastComma = at;
+      this.pos++;
+      this.state = State.NextItem;
+      return null;
+    }
+    if (c === 0x5d /* ] */) {
+      this.pos++;
+      return this.closeArray(this.stack.pop() as ArrayFrame);
+    }
+    if (eof) throw this.truncated();
+    throw this.error("expected ',' or ']' after array element", at);
+  }
+
+  /** A completed value goes into the enclosing object or array, or becomes the root. */
+  private attach(completed: ParsedNode): void {
+    const top = this.stack[this.stack.length - 1];
+    if (top === undefined) {
+      this.root = completed;
+      this.state = State.Done;
+    } else if (top.kind === 'object') {
+      this.addMember(top, completed);
+      this.state = State.AfterMember;
+    } else {
+      top.items.push(completed);
+      top.value.push(completed.value);
+      this.state = State.AfterItem;
+    }
   }
 
   private addMember(frame: ObjectFrame, node: ParsedNode): void {

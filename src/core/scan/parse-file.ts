@@ -5,15 +5,8 @@ import { parseYaml } from '../parse/yaml';
 import type { FileSyntax, ParsedFile } from './detector';
 import { extensionOf } from './paths';
 import type { ScanFile } from './types';
+import { SYNTAX_BY_EXTENSION } from './walk-rules';
 
-const SYNTAX_BY_EXTENSION: Readonly<Record<string, FileSyntax>> = {
-  '.json': 'json',
-  '.ipynb': 'json',
-  '.yaml': 'yaml',
-  '.yml': 'yaml',
-  '.py': 'text',
-  '.sh': 'text',
-};
 
 /** The syntax the scanner reads a file with, or null for files it does not read. */
 export function syntaxOf(path: string): FileSyntax | null {

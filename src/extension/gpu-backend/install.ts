@@ -11,7 +11,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { gpuBackendDir, packageDirIn, writeMarker } from './location';
-import { lastLines, runProcess, type OutputStream, type ProcessOutcome } from './process';
+import { lastLines, superviseProcess, type OutputStream, type ProcessOutcome } from '../../platform/process';
 import { GPU_BACKEND_PACKAGE, GPU_BACKEND_SPEC, INSTALL_FOLDER } from './spec';
 
 /** Default wall-clock limit of a whole install (the GPU build of libtensorflow is a large download). */
@@ -133,6 +133,14 @@ function stoppedFailure(outcome: ProcessOutcome, what: string): InstallFailure |
   return null;
 }
 
+/** Passes a step's output lines on to `o.onLine`, trailing blanks trimmed and empty lines dropped. */
+function shownLines(source: StepSource, o: StepOptions): (stream: OutputStream, line: string) => void {
+  return (stream, line) => {
+    const text = line.replace(/\s+$/, '');
+    if (text !== '') o.onLine?.(source, text, stream);
+  };
+}
+
 /** PATH with the given folders first. */
 function withPath(env: NodeJS.ProcessEnv, first: readonly string[]): NodeJS.ProcessEnv {
   const key = Object.keys(env).find((k) => k.toUpperCase() === 'PATH') ?? 'PATH';
@@ -159,16 +167,16 @@ export async function runNpmInstall(dir: string, npm: string, spec: string, o: S
   }
   // A node beside npm (a Node.js install not on PATH) runs npm's `#!/usr/bin/env node`.
   const env = withPath(o.env ?? process.env, [path.dirname(npm)]);
-  const outcome = await runProcess({
+  const outcome = await superviseProcess({
     command: npm,
     args: npmInstallArgs(spec),
     cwd: dir,
     env,
     shell: process.platform === 'win32' && /\.(cmd|bat)$/i.test(npm),
-    deadline: o.deadline,
+    timeoutMs: o.deadline - Date.now(),
     graceMs: o.graceMs ?? DEFAULT_GRACE_MS,
     ...(o.signal ? { signal: o.signal } : {}),
-    onLine: (stream, line) => o.onLine?.('npm', line, stream),
+    onLine: shownLines('npm', o),
   });
   const stopped = stoppedFailure(outcome, 'npm install');
   if (stopped) return stopped;
@@ -249,15 +257,15 @@ export async function runPackageInstallScript(installDir: string, o: StepOptions
   // PATH anyway); else the one running us (Electron's, as plain Node).
   const node = findOnPath('node', base);
   const env = node === null ? { ...base, ELECTRON_RUN_AS_NODE: '1' } : base;
-  const outcome = await runProcess({
+  const outcome = await superviseProcess({
     command: node ?? process.execPath,
     args: [parsed.script, ...parsed.args],
     cwd: packageDir,
     env,
-    deadline: o.deadline,
+    timeoutMs: o.deadline - Date.now(),
     graceMs: o.graceMs ?? DEFAULT_GRACE_MS,
     ...(o.signal ? { signal: o.signal } : {}),
-    onLine: (stream, line) => o.onLine?.('install script', line, stream),
+    onLine: shownLines('install script', o),
   });
   const stopped = stoppedFailure(outcome, 'the install script');
   if (stopped) return stopped;

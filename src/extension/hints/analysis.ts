@@ -133,7 +133,7 @@ export function lensTitle(evaluation: JobEvaluation, budget: GpuBudget, t: Trans
 function lensTitleText(evaluation: JobEvaluation, budget: GpuBudget, t: Translate): string {
   const rec = t('Recommended: {0}', recommendedText(evaluation.result, t));
   const cur = evaluation.currentEstimate;
-  const defaulted = evaluation.job.sources['optimizer'] === undefined && evaluation.job.settings.optimizer !== undefined;
+  const defaulted = evaluation.current.kind === 'resolved' && evaluation.current.provenance.kind === 'default';
   if (cur !== null) {
     const name = defaulted ? t('{0} (default)', cur.resolved.spec.name) : cur.resolved.spec.name;
     const peak = formatBytes(cur.estimate.bytes.peak);

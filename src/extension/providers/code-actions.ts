@@ -31,7 +31,7 @@ const SWITCH_CHOICES = 3;
  * never the current one. The first SWITCH_CHOICES that the file's syntax can express are offered.
  */
 export function switchCandidates(evaluation: JobEvaluation): Recommendation[] {
-  const currentId = evaluation.currentEstimate?.resolved.id ?? (evaluation.current.kind === 'resolved' ? evaluation.current.resolved.id : null);
+  const currentId = evaluation.current.kind === 'resolved' ? evaluation.current.resolved.id : null;
   const others = evaluation.result.recommendations.filter((r) => r.optimizer !== currentId);
   const ok = others.filter((r) => r.tier === 'ok');
   return ok.length > 0 ? ok : others;

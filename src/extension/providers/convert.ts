@@ -1,5 +1,6 @@
 /** Conversions between the engine's 1-based ranges and VS Code's 0-based ones. */
 import * as vscode from 'vscode';
+import { CANDIDATE_EXTENSIONS } from '../../core/scan/walk-rules';
 import type { SourceRange } from '../../core/scan/types';
 import type { TextEdit } from '../../core/fixes/types';
 import type { HintSeverity } from '../hints/rules';
@@ -33,7 +34,8 @@ export const DOCUMENT_SELECTOR: vscode.DocumentSelector = [
   { language: 'jsonc' },
   { language: 'yaml' },
   { language: 'python' },
-  { pattern: '**/*.{json,yaml,yml,py,sh}' },
+  // Every extension the scanner reads except notebooks, which open in the notebook editor, not as a text document.
+  { pattern: `**/*.{${CANDIDATE_EXTENSIONS.filter((e) => e !== '.ipynb').map((e) => e.slice(1)).join(',')}}` },
 ];
 
 export const DIAGNOSTIC_SOURCE = 'Optimizer Advisor';

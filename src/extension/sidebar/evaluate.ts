@@ -5,16 +5,16 @@
  * Toggles overlay the job's own settings. Pure: no 'vscode', no I/O.
  */
 import { modelRefText } from '../../core/model-source';
-import { recommend } from '../../core/advisor';
+import { candidateEstimateInput, recommend } from '../../core/advisor';
 import { jobAutoValues } from '../../core/evaluate';
 import { isOwnRecommendation, keepOwnHyperparameters, suggestionText } from '../../core/own-hyperparameters';
 import { describeSource, formatFactValue, JOB_FACT_LABELS, JOB_FACT_NAMES, type JobFacts } from '../../core/job-facts';
 import type { AdvisorInput, HyperparameterAdvice, Recommendation } from '../../core/advisor/types';
-import { estimateMemory, resolveEstimateInput } from '../../core/memory';
+import { estimateMemory } from '../../core/memory';
 import type { EstimateInput, LoraConfig } from '../../core/memory/types';
 import { countParams } from '../../core/models';
 import type { ModelInventory } from '../../core/models/types';
-import { getOptimizer, resolveOptimizer } from '../../core/optimizers';
+import { getOptimizer } from '../../core/optimizers';
 import type { OptimizerId, ResolvedOptimizer } from '../../core/optimizers/types';
 import { peftDefaultLoraTargets } from '../../core/scan';
 import type { ScanJob } from '../../core/scan/results';
@@ -65,25 +65,13 @@ export function jobSummary(job: ScanJob, needsModel: string | null = null): JobS
   };
 }
 
-function resolvedId(id: OptimizerId): ResolvedOptimizer {
-  const r = resolveOptimizer(id);
-  if (!r) throw new Error(`sidebar: the catalog does not resolve its own id '${id}'`);
-  return r;
-}
-
 /**
- * The estimator input for one optimizer, exactly as the advisor builds it (core/advisor/engine.ts):
- * the job's current optimizer keeps the user's hyperparameters, every other one its own defaults.
+ * The estimator input for one optimizer, the advisor's own (candidateEstimateInput in
+ * core/advisor/engine.ts): the job's current optimizer keeps the user's hyperparameters, every other
+ * one its own defaults.
  */
 export function estimateInputFor(input: AdvisorInput, base: EstimateBase, id: OptimizerId): EstimateInput {
-  const current = input.current ?? null;
-  const isCurrent = current !== null && current.id === id;
-  return resolveEstimateInput({
-    ...base,
-    model: input.model,
-    optimizer: isCurrent ? current : resolvedId(id),
-    hyperparameters: isCurrent ? base.hyperparameters ?? {} : {},
-  });
+  return candidateEstimateInput(input, id, base);
 }
 
 /** The toggles' state for an estimator input. */

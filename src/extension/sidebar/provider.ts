@@ -117,7 +117,7 @@ class SidebarViewProvider implements vscode.WebviewViewProvider, vscode.Disposab
 
 /**
  * The view's provider without registering it: for a caller that registers a small provider at
- * activation and loads this module only when the view is first shown (src/extension/sidebar-view.ts).
+ * activation and loads this module only when the view is first shown (src/extension/sidebar/register.ts).
  */
 export function createSidebarProvider(extensionUri: vscode.Uri, deps: SidebarDeps, options: SidebarOptions = {}): vscode.WebviewViewProvider & vscode.Disposable {
   return new SidebarViewProvider(extensionUri, deps, options);

@@ -11,7 +11,7 @@ import { profilerOptimizer } from '../optimizers';
 import type { ChildMessage, SweepRequest } from '../protocol';
 import { loadCorpus, type Corpus } from './corpus';
 import { probeSetup, ROBUSTNESS_PROBES } from './robustness';
-import { trainRun, type RunRecord } from './train';
+import { trainRun, type RunRecord, type TrainRunOptions } from './train';
 
 export interface RobustnessRecord {
   readonly optimizer: string;
@@ -61,24 +61,26 @@ export async function runSweepInChild(request: SweepRequest, ctx: SweepChildCont
   const total = request.optimizers.reduce((s, o) => s + o.lrs.length * request.seeds.length + (request.robustness ? ROBUSTNESS_PROBES.length : 0), 0);
   let done = 0;
   if (request.train === false) return { runs: 0, stopped: false };
+  /** One training run's options: the same for the sweep's runs and the robustness probes. */
+  const runOptions = (o: SweepRequest['optimizers'][number], lr: number, seed: number): TrainRunOptions => ({
+    spec: request.spec,
+    ...(corpus ? { corpus } : {}),
+    optimizer: o.id,
+    lr,
+    hyper: o.hyper,
+    seed,
+    steps: request.steps,
+    fused,
+    ...(o.hvp ? { hvp: o.hvp } : {}),
+    ...(request.evaluationBatches !== undefined ? { evaluationBatches: request.evaluationBatches } : {}),
+    shouldStop: ctx.shouldStop,
+  });
   for (const o of request.optimizers) {
     let first = true;
     for (const lr of o.lrs) {
       for (const seed of request.seeds) {
         if (ctx.shouldStop()) return { runs: done, stopped: true };
-        const run = await trainRun({
-          spec: request.spec,
-          ...(corpus ? { corpus } : {}),
-          optimizer: o.id,
-          lr,
-          hyper: o.hyper,
-          seed,
-          steps: request.steps,
-          fused,
-          ...(o.hvp ? { hvp: o.hvp } : {}),
-          ...(request.evaluationBatches !== undefined ? { evaluationBatches: request.evaluationBatches } : {}),
-          shouldStop: ctx.shouldStop,
-        });
+        const run = await trainRun(runOptions(o, lr, seed));
         if (run.stopped) return { runs: done, stopped: true };
         await ctx.send({ type: 'partial', kind: 'run', data: wireRun(run, first) });
         first = false;
@@ -99,18 +101,8 @@ export async function runSweepInChild(request: SweepRequest, ctx: SweepChildCont
           record = { optimizer: o.id, probe, lr, seed, notApplicable: setup.notApplicable, lossCurve: [], finalLoss: null, diverged: false };
         } else {
           const run = await trainRun({
-            spec: request.spec,
-            ...(corpus ? { corpus } : {}),
-            optimizer: o.id,
-            lr,
-            hyper: o.hyper,
-            seed,
-            steps: request.steps,
-            fused,
-            ...(o.hvp ? { hvp: o.hvp } : {}),
-            ...(request.evaluationBatches !== undefined ? { evaluationBatches: request.evaluationBatches } : {}),
+            ...runOptions(o, lr, seed),
             probe: { ...(setup.gradients ? { gradients: setup.gradients } : {}), ...(setup.lossScale !== undefined ? { lossScale: setup.lossScale } : {}) },
-            shouldStop: ctx.shouldStop,
           });
           if (run.stopped) return { runs: done, stopped: true };
           record = {

@@ -11,8 +11,9 @@
  */
 import * as os from 'node:os';
 import type { AdvisorInput } from '../../core/advisor/types';
-import { estimateMemory, resolveEstimateInput } from '../../core/memory';
-import { resolveOptimizer } from '../../core/optimizers';
+import { candidateEstimateInput } from '../../core/advisor';
+import { estimateMemory } from '../../core/memory';
+import { isOptimizerId } from '../../core/optimizers/types';
 import { InputError } from '../../core/types';
 import { MEMORY_COMPONENTS, type MemoryComponentBytes } from '../../core/memory/components';
 import type { CopyBandwidth, OptimizerBandwidth } from '../kernels/bandwidth';
@@ -80,19 +81,10 @@ export function machineInfo(): SweepDocument['machine'] {
 
 /** The estimator's breakdown for the real job with this optimizer (modelled); null when it cannot model it. */
 export function realJobMemory(input: AdvisorInput, id: string): MemoryComponentBytes | null {
-  const current = input.current ?? null;
-  const isCurrent = current !== null && current.id === id;
-  const resolved = isCurrent ? current : resolveOptimizer(id);
-  if (!resolved) return null;
+  if (!isOptimizerId(id)) return null;
   try {
-    const e = estimateMemory(
-      resolveEstimateInput({
-        ...input.estimateBase,
-        model: input.model,
-        optimizer: resolved,
-        hyperparameters: isCurrent ? input.estimateBase.hyperparameters ?? {} : {},
-      }),
-    );
+    // The advisor's own input for this candidate (the job's current optimizer keeps the user's hyperparameters).
+    const e = estimateMemory(candidateEstimateInput(input, id));
     const out: Record<string, number> = { peak: e.bytes.peak };
     for (const c of MEMORY_COMPONENTS) out[c] = e.bytes[c];
     return out as unknown as MemoryComponentBytes;
@@ -141,35 +133,32 @@ function requestFor(plan: SweepPlan, optimizers: readonly PlannedOptimizer[], op
 
 const OUTCOME_ORDER: ReadonlyArray<SweepDocument['outcome']> = ['crashed', 'failed', 'budget-exceeded', 'cancelled'];
 
-/** Plans and runs the sweep. Throws InputError for bad input; never throws for a child's failure. */
-export async function runSweep(opts: RunSweepOptions): Promise<SweepResult> {
-  const started = Date.now();
-  const deadline = started + opts.budgetMs;
-  const dataDir = findDataDir(opts.dataDir ? [opts.dataDir] : []);
-  const textTask = opts.advisorInput.model.shape.kind === 'transformer';
-  if (textTask && !dataDir) throw new InputError(`the profiler's training text (${CORPUS_FILES.join(', ')}) was not found; it ships in the package's data/ folder`);
-  const alphabet = dataDir ? loadCorpus(dataDir).alphabet.length : 1;
+/** The sweep's plan with AdamW in it: relative step cost is measured against AdamW, so it is added as the reference when the list lacks it. */
+function planWithReference(opts: RunSweepOptions, alphabetSize: number): { plan: SweepPlan; referenceAdded: boolean } {
   const basePlan = planSweep({
     advisorInput: opts.advisorInput,
-    alphabetSize: alphabet,
+    alphabetSize,
     ...(opts.optimizers ? { optimizers: opts.optimizers } : {}),
     ...(opts.steps !== undefined ? { steps: opts.steps } : {}),
     ...(opts.seeds ? { seeds: opts.seeds } : {}),
   });
-  // Relative step cost is measured against AdamW: add it as the reference when the list lacks it.
-  const withReference = basePlan.optimizers.some((o) => o.id === 'adamw')
+  const referenceAdded = !basePlan.optimizers.some((o) => o.id === 'adamw');
+  const withReference = !referenceAdded
     ? basePlan
     : planSweep({
-        advisorInput: opts.advisorInput, alphabetSize: alphabet, optimizers: [...basePlan.optimizers.map((o) => o.id), 'adamw'],
+        advisorInput: opts.advisorInput, alphabetSize, optimizers: [...basePlan.optimizers.map((o) => o.id), 'adamw'],
         steps: basePlan.steps, seeds: basePlan.seeds,
       });
   const plan: SweepPlan = {
     ...withReference,
     optimizers: withReference.optimizers.map((o) => ({ ...o, source: basePlan.optimizers.find((b) => b.id === o.id)?.source ?? o.source })),
   };
-  const referenceAdded = !basePlan.optimizers.some((o) => o.id === 'adamw');
+  return { plan, referenceAdded };
+}
 
-  const state: SweepState = {
+/** The document's state before any measurement: the plan, the machine, and the notes that explain the sweep. */
+function initialState(opts: RunSweepOptions, plan: SweepPlan, referenceAdded: boolean, started: number): SweepState {
+  return {
     job: opts.job,
     proxy: { description: plan.proxy.description, params: plan.paramCount, notes: plan.proxy.notes, batch: plan.proxy.spec.batch },
     optimizers: plan.optimizers.map((o) => ({
@@ -198,23 +187,11 @@ export async function runSweep(opts: RunSweepOptions): Promise<SweepResult> {
       ...plan.optimizers.filter((o) => o.hvp).map((o) => `${o.id}: Hessian-vector products by ${o.hvp === 'autodiff' ? 'double backprop (twice-differentiable activations and cross-entropy)' : 'central finite differences of gradients'} on this proxy.`),
     ],
   };
-  const update = (outcome: SweepDocument['outcome'] = 'running', extra: { detail?: string; wallSeconds?: number } = {}) => {
-    const doc = buildDocument(state, outcome, extra);
-    try {
-      opts.onUpdate?.(doc);
-    } catch {
-      // A listener's failure must not stop the sweep.
-    }
-    return doc;
-  };
-  const progress = (line: string) => {
-    try {
-      opts.onProgress?.(line);
-    } catch {
-      // ignore
-    }
-  };
-  const onMessage = (m: ChildMessage) => {
+}
+
+/** Records each measurement a child streams into the state, with a progress line, and publishes the document. */
+function recordMeasurements(state: SweepState, update: () => void, progress: (line: string) => void): (m: ChildMessage) => void {
+  return (m) => {
     if (m.type === 'backend' && !state.backend) {
       state.backend = m;
       progress(`backend: ${m.name}`);
@@ -245,7 +222,10 @@ export async function runSweep(opts: RunSweepOptions): Promise<SweepResult> {
     }
     update();
   };
+}
 
+/** Phase 1 (bandwidth, when asked) and phase 2 (training, in `workers` children) within the deadline. */
+async function runChildren(opts: RunSweepOptions, plan: SweepPlan, state: SweepState, dataDir: string | undefined, deadline: number, onMessage: (m: ChildMessage) => void): Promise<ChildRunResult[]> {
   const children: ChildRunResult[] = [];
   const common = {
     ...(opts.childScript ? { childScript: opts.childScript } : {}),
@@ -253,12 +233,11 @@ export async function runSweep(opts: RunSweepOptions): Promise<SweepResult> {
     ...(opts.env ? { env: opts.env } : {}),
     onMessage,
   };
-  update();
   const elements = opts.bandwidthElements === undefined ? BANDWIDTH_ELEMENTS : opts.bandwidthElements;
   if (elements !== null && !opts.signal?.aborted) {
     const bw = await runChild({
       ...common,
-      request: requestFor(plan, plan.optimizers, opts, dataDir ?? undefined, { bandwidth: { elements }, train: false }),
+      request: requestFor(plan, plan.optimizers, opts, dataDir, { bandwidth: { elements }, train: false }),
       budgetMs: Math.max(1000, Math.min(deadline - Date.now(), opts.budgetMs * 0.3)),
     });
     children.push(bw);
@@ -271,13 +250,18 @@ export async function runSweep(opts: RunSweepOptions): Promise<SweepResult> {
       groups.map((group) =>
         runChild({
           ...common,
-          request: requestFor(plan, group, opts, dataDir ?? undefined, {}),
+          request: requestFor(plan, group, opts, dataDir, {}),
           budgetMs: Math.max(1, deadline - Date.now()),
         }),
       ),
     );
     children.push(...results);
   }
+  return children;
+}
+
+/** The sweep's outcome from its children's, and the failing children's details. Throws InputError when a child rejected the input. */
+function sweepOutcome(children: readonly ChildRunResult[], aborted: boolean, pastDeadline: boolean): { outcome: SweepDocument['outcome']; detail: string } {
   // A child that stopped on its own SIGINT (Ctrl-C reaches the whole process group) reports 'cancelled' before it exits.
   const cancelledItself = (c: ChildRunResult) => c.messages.some((m) => m.type === 'cancelled');
   const outcomes: string[] = children.map((c) => (c.outcome === 'crashed' && cancelledItself(c) ? 'cancelled' : c.outcome));
@@ -289,11 +273,42 @@ export async function runSweep(opts: RunSweepOptions): Promise<SweepResult> {
     }
   }
   if (outcomes.includes('spawn-failed')) outcome = 'crashed';
-  if (opts.signal?.aborted) outcome = 'cancelled';
-  if (outcome === 'completed' && Date.now() >= deadline && children.length === 0) outcome = 'budget-exceeded';
+  if (aborted) outcome = 'cancelled';
+  if (outcome === 'completed' && pastDeadline && children.length === 0) outcome = 'budget-exceeded';
   const failing = children.filter((c) => c.outcome !== 'completed');
-  const detail = failing.map((c) => `${c.outcome}: ${c.detail}`).join('; ');
   if (failing.some((c) => c.outcome === 'failed' && c.error?.inputError)) throw new InputError(failing.find((c) => c.error?.inputError)!.error!.message);
+  return { outcome, detail: failing.map((c) => `${c.outcome}: ${c.detail}`).join('; ') };
+}
+
+/** Plans and runs the sweep. Throws InputError for bad input; never throws for a child's failure. */
+export async function runSweep(opts: RunSweepOptions): Promise<SweepResult> {
+  const started = Date.now();
+  const deadline = started + opts.budgetMs;
+  const dataDir = findDataDir(opts.dataDir ? [opts.dataDir] : []);
+  const textTask = opts.advisorInput.model.shape.kind === 'transformer';
+  if (textTask && !dataDir) throw new InputError(`the profiler's training text (${CORPUS_FILES.join(', ')}) was not found; it ships in the package's data/ folder`);
+  const alphabet = dataDir ? loadCorpus(dataDir).alphabet.length : 1;
+  const { plan, referenceAdded } = planWithReference(opts, alphabet);
+  const state = initialState(opts, plan, referenceAdded, started);
+  const update = (outcome: SweepDocument['outcome'] = 'running', extra: { detail?: string; wallSeconds?: number } = {}) => {
+    const doc = buildDocument(state, outcome, extra);
+    try {
+      opts.onUpdate?.(doc);
+    } catch {
+      // A listener's failure must not stop the sweep.
+    }
+    return doc;
+  };
+  const progress = (line: string) => {
+    try {
+      opts.onProgress?.(line);
+    } catch {
+      // ignore
+    }
+  };
+  update();
+  const children = await runChildren(opts, plan, state, dataDir ?? undefined, deadline, recordMeasurements(state, () => update(), progress));
+  const { outcome, detail } = sweepOutcome(children, opts.signal?.aborted === true, Date.now() >= deadline);
   const document = update(outcome, { ...(detail ? { detail } : {}), wallSeconds: (Date.now() - started) / 1000 });
   return { document, plan, children };
 }

@@ -1,7 +1,5 @@
 /** Profiling: Run/Cancel with live progress, then the measured charts, always labelled with backend and machine. */
-import { renderLossCurves } from '../../../src/charts/render-curves';
-import { renderLrHeatmap } from '../../../src/charts/render-heatmap';
-import { renderParetoChart } from '../../../src/charts/render-pareto';
+import { PROFILE_CHARTS } from '../../../src/charts/profile-charts';
 import type { ProfileResultDocument } from '../../../src/core/profile/profile-types';
 import { measuredOnLabel, renderRobustnessTable, shortMeasuredOnLabel } from '../../../src/charts/render-profile-meta';
 import { isOptimizerId } from '../../../src/core/optimizers/types';
@@ -96,9 +94,7 @@ export function profilePanel(ctx: ViewContext): HTMLElement {
     parts.push(gpuBackendNote(ctx, doc));
     const opts = (id: string) => ({ id, width: ctx.width, strings: t.charts });
     const short = shortMeasuredOnLabel(doc);
-    parts.push(chartFigure(renderParetoChart(doc, opts('pareto-chart')), t, short));
-    parts.push(chartFigure(renderLossCurves(doc, opts('curves-chart')), t, short));
-    parts.push(chartFigure(renderLrHeatmap(doc.results, opts('heat-chart')), t, short));
+    for (const chart of PROFILE_CHARTS) parts.push(chartFigure(chart.render(doc, opts(`${chart.key}-chart`)), t, short));
     const robustness = renderRobustnessTable(doc, t.charts);
     if (robustness) parts.push(trustedMarkup('div', 'oa-table-wrap', robustness));
   }

@@ -3,29 +3,29 @@
  * jobs and evaluations from the AdvisorService (the same `core/evaluate` results the hovers, code
  * lenses and commands show), the GPU budget in use, snippets from `core/fixes/snippets` (the Recommend
  * command's generator), fixes from `core/fixes` (the quick fix's edit), traces and sweeps from the
- * profiler child process. Loaded only when the view is first shown (src/extension/sidebar-view.ts), and
+ * profiler child process. Loaded only when the view is first shown (src/extension/sidebar/register.ts), and
  * the profiler parts only when a trace or a profile runs, so activation stays free of them.
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { HyperparameterAdvice } from '../core/advisor/types';
-import { isFix, optimizerFix } from '../core/fixes';
-import { snippetsFor } from '../core/fixes/snippets';
-import type { OptimizerId } from '../core/optimizers/types';
-import { parseJson } from '../core/parse/json';
-import { InputError } from '../core/types';
-import type { GpuBudgetView } from '../webview-protocol';
-import type { BackendRequest } from '../profiler/protocol';
-import type { SweepDocument } from '../profiler/sweep/document';
-import type { AdvisorService, JobEntry } from './advisor-service';
-import { profilerModuleDirs } from './gpu-backend/location';
-import { Config } from './config';
-import { jobAnchor } from './hints/analysis';
-import type { Log } from './log';
-import { fileUri, relativeTo, toTextEdit } from './providers/convert';
-import type { FixPlan, ProfileRunOptions, ProfileRunOutcome, SavedProfileFile, SidebarDeps, TraceCall, TraceOutcome } from './sidebar/deps';
-import { toSnippetViews } from './sidebar/evaluate';
-import { jobFolderName } from './sidebar/profile-folder';
+import type { HyperparameterAdvice } from '../../core/advisor/types';
+import { isFix, optimizerFix } from '../../core/fixes';
+import { snippetsFor } from '../../core/fixes/snippets';
+import type { OptimizerId } from '../../core/optimizers/types';
+import { parseJson } from '../../core/parse/json';
+import { InputError } from '../../core/types';
+import type { GpuBudgetView } from '../../webview-protocol';
+import type { BackendRequest } from '../../profiler/protocol';
+import type { SweepDocument } from '../../profiler/sweep/document';
+import type { AdvisorService, JobEntry } from '../advisor-service';
+import { profilerModuleDirs } from '../gpu-backend/location';
+import { Config } from '../config';
+import { jobAnchor } from '../hints/analysis';
+import type { Log } from '../log';
+import { fileUri, relativeTo, toTextEdit } from '../providers/convert';
+import type { FixPlan, ProfileRunOptions, ProfileRunOutcome, SavedProfileFile, SidebarDeps, TraceCall, TraceOutcome } from './deps';
+import { toSnippetViews } from './evaluate';
+import { jobFolderName } from './profile-folder';
 
 /** What the deps are built from. */
 export interface SidebarServices {
@@ -47,7 +47,7 @@ const PROFILES_FOLDER = 'profiles';
 const TRUST_MESSAGE = 'this runs code on your machine: trust the workspace first (Workspaces: Manage Workspace Trust)';
 
 /** The profiler's parent-side sweep, loaded from its own bundle (dist/profiler-sweep.js) when a profile runs. */
-type SweepModule = typeof import('../profiler/sweep/sweep');
+type SweepModule = typeof import('../../profiler/sweep/sweep');
 
 /** The sidebar's view of the budget in use; null when the memory of a GPU is unknown. */
 export function budgetView(service: AdvisorService): GpuBudgetView | null {
@@ -230,7 +230,7 @@ export class ExtensionSidebarDeps implements SidebarDeps, vscode.Disposable {
 
   async runTrace(call: TraceCall, signal: AbortSignal): Promise<TraceOutcome> {
     this.requireTrust();
-    const { runTrace } = await import('../profiler/trace');
+    const { runTrace } = await import('../../profiler/trace');
     return runTrace({
       optimizer: call.optimizer,
       problem: call.problem,
@@ -251,7 +251,7 @@ export class ExtensionSidebarDeps implements SidebarDeps, vscode.Disposable {
     const model = entry.outcome.kind === 'evaluated' ? entry.outcome.evaluation.model.source : jobId;
     const dist = path.join(this.services.extensionPath, 'dist');
     // optimizerAdvisor.profile.budgetSeconds / .steps, read when the run starts; their defaults are the
-    // CLI's for `profile` without --robustness (PROFILE_DEFAULTS in ./config), so both give the same result.
+    // CLI's for `profile` without --robustness (PROFILE_DEFAULTS in ../config), so both give the same result.
     const settings = new Config().profile;
     const budgetMs = settings.budgetSeconds * 1000;
     // A runtime path: the sweep (and TensorFlow.js behind its types) stays out of dist/extension.js.

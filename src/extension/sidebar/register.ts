@@ -1,17 +1,17 @@
 /**
  * Registers the sidebar view at activation with a small provider that loads the real one
- * (src/extension/sidebar/provider.ts, its message checks and src/extension/sidebar-deps.ts) only when
+ * (src/extension/sidebar/provider.ts, its message checks and src/extension/sidebar/host-deps.ts) only when
  * the view is first shown: activation stays free of the sidebar's protocol and chart-data code.
  * Modules are loaded with `require` inside functions, and their types are named with `import()` type
  * queries, so nothing here pulls them in when the extension starts.
  */
 import * as vscode from 'vscode';
-import type { AdvisorService } from './advisor-service';
-import type { Log } from './log';
+import type { AdvisorService } from '../advisor-service';
+import type { Log } from '../log';
 
-type SidebarDepsModule = typeof import('./sidebar-deps');
-type SidebarProviderModule = typeof import('./sidebar/provider');
-export type SidebarDeps = import('./sidebar/deps').SidebarDeps;
+type SidebarDepsModule = typeof import('./host-deps');
+type SidebarProviderModule = typeof import('./provider');
+export type SidebarDeps = import('./deps').SidebarDeps;
 
 /** The view's id as package.json declares it (SIDEBAR_VIEW_ID in src/extension/sidebar/provider.ts). */
 export const SIDEBAR_VIEW = 'optimizerAdvisor.sidebar';
@@ -29,7 +29,7 @@ export function registerSidebarView(context: vscode.ExtensionContext, services: 
   let resolved = 0;
   const getDeps = (): SidebarDeps & vscode.Disposable => {
     if (deps === null) {
-      const { ExtensionSidebarDeps } = require('./sidebar-deps') as SidebarDepsModule;
+      const { ExtensionSidebarDeps } = require('./host-deps') as SidebarDepsModule;
       deps = new ExtensionSidebarDeps({ ...services, extensionPath: context.extensionPath, storageUri: context.storageUri, globalStorageUri: context.globalStorageUri });
     }
     return deps;
@@ -37,7 +37,7 @@ export function registerSidebarView(context: vscode.ExtensionContext, services: 
   const provider: vscode.WebviewViewProvider = {
     resolveWebviewView(view, resolveContext, token) {
       if (inner === null) {
-        const { createSidebarProvider } = require('./sidebar/provider') as SidebarProviderModule;
+        const { createSidebarProvider } = require('./provider') as SidebarProviderModule;
         inner = createSidebarProvider(context.extensionUri, getDeps());
       }
       try {
