@@ -94,6 +94,9 @@ test("a job's model resolved from the worker's reads equals the in-process one: 
     assert.equal(errors, 3, 'the malformed config, the array and the missing field fail');
     // The position is carried: the malformed config's error points at line 3 (the second 64).
     assert.match(String(resolveOrError(access(CASES['malformed config']!))), /^m\/config\.json:3:\d+: /);
+    // The resolution takes the caller's read when there is one (it does not parse the file again).
+    const given = new Map<string, ModelFileRead>([['config:m/config.json', { kind: 'error', message: 'read elsewhere', file: 'm/config.json', line: 9, column: 7 }]]);
+    assert.equal(resolveOrError(access(CASES['config, no index']!, given)), 'm/config.json:9:7: read elsewhere');
     const agreeing = resolveOrError(access(CASES['config and an agreeing index']!));
     assert.ok(typeof agreeing !== 'string' && agreeing.status === 'resolved');
     assert.match(agreeing.model.notes?.[0] ?? '', /\(they agree\)$/);
