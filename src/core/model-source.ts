@@ -63,6 +63,56 @@ export interface FileAccess {
   readText(path: string): string;
   /** The name used for the file in messages (default: the relative path). */
   displayName?(path: string): string;
+  /**
+   * `readModelFile(request)` computed elsewhere for this exact request (the extension does it in its scan
+   * worker for large files, README: Reliability); undefined: it is computed here.
+   */
+  readModelFile?(request: ModelFileRequest): ModelFileRead | undefined;
+}
+
+/** A workspace model file to read: the job's config.json, or the safetensors index beside it. */
+export interface ModelFileRequest {
+  readonly kind: 'config' | 'index';
+  /** The name used in parse messages (FileAccess.displayName). */
+  readonly name: string;
+  /** The relative path (the inventory's source). */
+  readonly path: string;
+  readonly text: string;
+}
+
+/** What a model file gave, as plain data (it crosses to the extension host from its scan worker). */
+export type ModelFileRead =
+  | { readonly kind: 'config'; readonly inventory: ModelInventory }
+  /** `metadata.total_size` as the index writes it (any JSON value, or undefined when absent). */
+  | { readonly kind: 'index'; readonly totalSize: unknown }
+  /** The InputError the file gave (malformed JSON, a missing model field), with its position. */
+  | { readonly kind: 'error'; readonly message: string; readonly file?: string; readonly line?: number; readonly column?: number };
+
+/** Parses a workspace model file (and builds the config's inventory). Throws only on a bug. */
+export function readModelFile(request: ModelFileRequest): ModelFileRead {
+  try {
+    const doc = parseConfigFile(request.name, request.text);
+    if (request.kind === 'config') return { kind: 'config', inventory: buildInventory(doc, request.path) };
+    const meta = doc['metadata'];
+    return { kind: 'index', totalSize: typeof meta === 'object' && meta !== null && !Array.isArray(meta) ? (meta as Record<string, unknown>)['total_size'] : undefined };
+  } catch (e) {
+    if (!(e instanceof InputError)) throw e;
+    return { kind: 'error', message: e.message, ...(e.file !== undefined ? { file: e.file } : {}), ...(e.line !== undefined ? { line: e.line } : {}), ...(e.column !== undefined ? { column: e.column } : {}) };
+  }
+}
+
+function readErrorOf(read: Extract<ModelFileRead, { kind: 'error' }>): InputError {
+  return new InputError(read.message, read.file, read.line, read.column);
+}
+
+/** The checkpoint's safetensors index beside a workspace config.json (`model.safetensors.index.json`). */
+export function safetensorsIndexPath(configPath: string): string {
+  const slash = configPath.lastIndexOf('/');
+  return `${slash < 0 ? '' : configPath.slice(0, slash + 1)}model.safetensors.index.json`;
+}
+
+function readWith(files: FileAccess | undefined, request: ModelFileRequest): ModelFileRead {
+  return files?.readModelFile?.(request) ?? readModelFile(request);
 }
 
 export interface JobModel {
@@ -110,16 +160,10 @@ export const DEFAULT_REVISION = 'main';
  * is the byte size of all tensors (safetensors' sharding index as transformers writes it in
  * modeling_utils.py save_pretrained), so at the config's torch_dtype it gives the stored parameter count.
  */
-export function indexCheck(inventory: ModelInventory, index: { text: string; location: string }): string {
-  let total: unknown;
-  try {
-    const doc = parseConfigFile(index.location, index.text);
-    const meta = doc['metadata'];
-    total = typeof meta === 'object' && meta !== null && !Array.isArray(meta) ? (meta as Record<string, unknown>)['total_size'] : undefined;
-  } catch (e) {
-    if (e instanceof InputError) return `${e.format()} (safetensors index not used)`;
-    throw e;
-  }
+export function indexCheck(inventory: ModelInventory, index: { text: string; location: string }, files?: FileAccess): string {
+  const read = readWith(files, { kind: 'index', name: index.location, path: index.location, text: index.text });
+  if (read.kind === 'error') return `${readErrorOf(read).format()} (safetensors index not used)`;
+  const total = read.kind === 'index' ? read.totalSize : undefined;
   if (typeof total !== 'number' || !Number.isFinite(total) || total <= 0) {
     return `${index.location}: no positive 'metadata.total_size' (safetensors index not used)`;
   }
@@ -249,15 +293,19 @@ export function resolveModelSource(job: ScanJob, files: FileAccess, lookup: Mode
   }
   if (ref.kind === 'config-file') {
     const name = files.displayName?.(ref.path) ?? ref.path;
-    const inventory = buildInventory(parseConfigFile(name, files.readText(ref.path)), ref.path);
+    const read = readWith(files, { kind: 'config', name, path: ref.path, text: files.readText(ref.path) });
+    if (read.kind === 'error') throw readErrorOf(read);
+    if (read.kind !== 'config') throw new Error(`readModelFile answered a config with '${read.kind}'`);
+    const inventory = read.inventory;
     const notes: string[] = [];
-    const slash = ref.path.lastIndexOf('/');
-    const indexPath = `${slash < 0 ? '' : ref.path.slice(0, slash + 1)}model.safetensors.index.json`;
+    const indexPath = safetensorsIndexPath(ref.path);
+    let indexText: string | undefined;
     try {
-      notes.push(indexCheck(inventory, { text: files.readText(indexPath), location: indexPath }));
+      indexText = files.readText(indexPath);
     } catch (e) {
       if (!(e instanceof InputError)) throw e; // no index beside the config: nothing to check
     }
+    if (indexText !== undefined) notes.push(indexCheck(inventory, { text: indexText, location: indexPath }, files));
     return {
       status: 'resolved',
       model: { inventory, source: ref.path, origin: { kind: 'workspace', location: ref.path }, approximate: inventory.family === 'generic', assumptions: [], notes },

@@ -3,12 +3,14 @@
  * GPU budget in use, keeps the results, and turns them into hints for the providers. Evaluations are
  * cached by their inputs, so a rescan that leaves a job unchanged costs nothing. A folder's jobs are
  * evaluated in time slices that yield to the extension host's event loop (README: Reliability), and a
- * newer evaluation of the folder replaces one still running.
+ * newer evaluation of the folder replaces one still running. Before that, the jobs' large model configs
+ * and safetensors indexes are read in the scan worker (kept by folder, path and text), so no model file
+ * is parsed on the main loop.
  */
 import * as vscode from 'vscode';
 import type { Priority } from '../core/advisor/types';
 import { evaluateJob, type FileAccess, type JobEvaluation } from '../core/evaluate';
-import { resolveModelSource } from '../core/model-source';
+import { resolveModelSource, safetensorsIndexPath, type ModelFileRead } from '../core/model-source';
 import type { ScanJob } from '../core/scan/results';
 import { InputError } from '../core/types';
 import { detectGpus, summarizeGpus, type DetectedGpus } from '../platform/gpu';
@@ -45,6 +47,10 @@ export function jobKey(folder: vscode.WorkspaceFolder, jobId: string): string {
   return `${folder.uri.toString()}#${jobId}`;
 }
 
+function modelFileKey(scan: FolderScan, rel: string): string {
+  return `${scan.folder.uri.toString()}#${rel}`;
+}
+
 export class AdvisorService implements vscode.Disposable {
   private readonly results = new Map<string, FolderResult>();
   private readonly cache = new Map<string, JobOutcome>();
@@ -58,6 +64,8 @@ export class AdvisorService implements vscode.Disposable {
   /** The evaluation running for each folder (by folder URI); a newer one replaces it. */
   private readonly evaluations = new Map<string, { readonly run: number; readonly done: Promise<void> }>();
   private evaluationRun = 0;
+  /** Large model files read in the scan worker, by `<folder uri>#<path>`: the text read and what it gave. */
+  private readonly modelFiles = new Map<string, { readonly kind: 'config' | 'index'; readonly text: string; readonly read: ModelFileRead }>();
 
   constructor(private readonly index: WorkspaceIndex, private readonly config: Config, private readonly log: Log, readonly models: ExtensionModelLookup) {
     this.currentBudget = resolveBudget(config.gpu, null, vscode.l10n.t);
@@ -172,6 +180,10 @@ export class AdvisorService implements vscode.Disposable {
           if (text === undefined || text === '') throw new InputError('the model config is not in the index (excluded, too large or unreadable)', rel);
           return text;
         },
+        readModelFile: (request) => {
+          const kept = this.modelFiles.get(modelFileKey(scan, request.path));
+          return kept !== undefined && kept.kind === request.kind && kept.text === request.text ? kept.read : undefined;
+        },
       };
       const resolution = resolveModelSource(job, files, this.models.lookupFor(scan.folder.uri.fsPath));
       const choice = resolution.status === 'needs-config' ? this.models.choice(jobKey(scan.folder, job.id)) : undefined;
@@ -214,6 +226,8 @@ export class AdvisorService implements vscode.Disposable {
   private async evaluateFolderSliced(scan: FolderScan, key: string, run: number): Promise<void> {
     const started = Date.now();
     this.models.request(scan.report.jobs, scan.folder.uri.fsPath);
+    await this.readLargeModelFiles(scan);
+    if (this.evaluations.get(key)?.run !== run) return; // a newer evaluation of this folder took over
     const entries: JobEntry[] = [];
     const outcomes = new Map<string, JobOutcome>();
     let slice = performance.now();
@@ -231,6 +245,34 @@ export class AdvisorService implements vscode.Disposable {
     this.results.set(key, { scan, entries, hints });
     this.log.debug(`evaluated ${entries.length} job(s) of ${scan.folder.name} in ${Date.now() - started} ms`);
     this.emitter.fire();
+  }
+
+  /**
+   * Reads the jobs' workspace model configs and safetensors indexes over the pool's worker threshold in the
+   * scan worker, so that `evaluate` finds them read (README: Reliability). A file the worker gives up on
+   * (time budget, out of memory) is kept as an error with that reason, not parsed on the main loop instead.
+   */
+  private async readLargeModelFiles(scan: FolderScan): Promise<void> {
+    const wanted = new Map<string, 'config' | 'index'>();
+    for (const job of scan.report.jobs) {
+      if (job.model?.kind !== 'config-file') continue;
+      wanted.set(job.model.path, 'config');
+      const indexPath = safetensorsIndexPath(job.model.path);
+      if (!wanted.has(indexPath)) wanted.set(indexPath, 'index');
+    }
+    const threshold = this.index.workerThreshold;
+    await Promise.all(
+      [...wanted].map(async ([rel, kind]) => {
+        const text = this.index.text(scan.folder, rel);
+        const key = modelFileKey(scan, rel);
+        const kept = this.modelFiles.get(key);
+        if (text === undefined || text.length <= threshold || (kept?.kind === kind && kept.text === text)) return;
+        const outcome = await this.index.readModelFile(`model-file:${key}`, { kind, name: rel, path: rel, text });
+        if (outcome.kind === 'cancelled') return;
+        if (this.modelFiles.size > 100) this.modelFiles.clear();
+        this.modelFiles.set(key, { kind, text, read: outcome.kind === 'read' ? outcome.read : { kind: 'error', message: outcome.message, file: rel } });
+      }),
+    );
   }
 
   /** Waits for the index, the GPU detection and the evaluations they started, so hints reflect the workspace as it is now. */

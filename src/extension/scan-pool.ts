@@ -1,6 +1,7 @@
 /**
- * Per-file scanning for the workspace index, and optimizer quick fixes (which parse the file), without
- * freezing the extension host (README: Reliability):
+ * Per-file scanning for the workspace index, optimizer quick fixes (which parse the file), and reading a
+ * job's model config and safetensors index (core/model-source `readModelFile`), without freezing the
+ * extension host (README: Reliability):
  * files over `inlineMaxChars` go to a `worker_threads` worker (./scan-worker.ts, bundled as
  * dist/scan-worker.js and started on the first large file) through a bounded queue; smaller files are
  * scanned on the main loop in time slices that yield with `setImmediate`. A newer submission for the
@@ -14,9 +15,10 @@
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { FixResult, OptimizerFixRequest } from '../core/fixes/types';
+import type { ModelFileRead, ModelFileRequest } from '../core/model-source';
 import type { FileScan } from '../core/scan/scan';
 import type { ScanFile } from '../core/scan/types';
-import { isWorkerResponse, runTask, taskText, type WorkerRequest, type WorkerTask } from './scan-messages';
+import { isWorkerResponse, runTask, taskLabel, taskText, type WorkerRequest, type WorkerTask } from './scan-messages';
 
 export type FileScanOutcome =
   | { readonly kind: 'scanned'; readonly scan: FileScan; readonly where: 'worker' | 'main' }
@@ -27,6 +29,11 @@ export type FileScanOutcome =
 
 export type FixOutcome =
   | { readonly kind: 'fixed'; readonly result: FixResult; readonly where: 'worker' | 'main' }
+  | { readonly kind: 'cancelled' }
+  | { readonly kind: 'failed'; readonly message: string };
+
+export type ModelFileOutcome =
+  | { readonly kind: 'read'; readonly read: ModelFileRead; readonly where: 'worker' | 'main' }
   | { readonly kind: 'cancelled' }
   | { readonly kind: 'failed'; readonly message: string };
 
@@ -116,6 +123,11 @@ export class ScanPool {
     return this.fallback === null ? 'worker' : 'main';
   }
 
+  /** Files longer than this (characters) go to the worker; shorter ones are read on the main loop. */
+  get workerThreshold(): number {
+    return this.inlineMaxChars;
+  }
+
   /** Why files are scanned on the main loop, or null. */
   get fallbackReason(): string | null {
     return this.fallback;
@@ -137,6 +149,17 @@ export class ScanPool {
   async optimizerFix(request: OptimizerFixRequest): Promise<FixOutcome> {
     const outcome = await this.submit(`optimizer-fix#${this.nextId}`, { kind: 'optimizer-fix', request });
     return outcome.kind === 'done' ? { kind: 'fixed', result: outcome.value as FixResult, where: outcome.where } : outcome;
+  }
+
+  /**
+   * A job's model config or safetensors index read to plain data (in the worker for a large file). `key` as
+   * for `scan`: other text cancels the pending read of the same key, the same request shares its answer.
+   */
+  async readModelFile(key: string, request: ModelFileRequest): Promise<ModelFileOutcome> {
+    const existing = this.latest.get(key);
+    const same = existing !== undefined && existing.task.kind === 'model-file' && JSON.stringify({ ...existing.task.request, text: '' }) === JSON.stringify({ ...request, text: '' }) && existing.task.request.text === request.text;
+    const outcome = same ? await existing.done : await this.submit(key, { kind: 'model-file', request });
+    return outcome.kind === 'done' ? { kind: 'read', read: outcome.value as ModelFileRead, where: outcome.where } : outcome;
   }
 
   private submit(key: string, task: WorkerTask): Promise<TaskOutcome> {
@@ -188,7 +211,7 @@ export class ScanPool {
     try {
       return { kind: 'done', value: runTask(task), where: 'main' };
     } catch (e) {
-      return { kind: 'failed', message: `the ${task.kind === 'scan' ? 'scan' : 'quick fix'} failed: ${e instanceof Error ? e.message : String(e)}` };
+      return { kind: 'failed', message: `the ${taskLabel(task)} failed: ${e instanceof Error ? e.message : String(e)}` };
     }
   }
 
@@ -248,7 +271,7 @@ export class ScanPool {
     if (this.running !== job) return;
     this.stopWorker();
     this.running = null;
-    this.finish(job, { kind: 'failed', message: `not read: the scan took longer than the per-file time budget of ${this.budgetMs / 1000} s` });
+    this.finish(job, { kind: 'failed', message: `not read: the ${taskLabel(job.task)} took longer than the per-file time budget of ${this.budgetMs / 1000} s` });
     this.pump();
   }
 
@@ -285,7 +308,7 @@ export class ScanPool {
     if (job === null || job.id !== message.id) return;
     this.crashes = 0;
     this.running = null;
-    this.finish(job, message.ok ? { kind: 'done', value: message.value, where: 'worker' } : { kind: 'failed', message: `the ${job.task.kind === 'scan' ? 'scan' : 'quick fix'} failed: ${message.message}` });
+    this.finish(job, message.ok ? { kind: 'done', value: message.value, where: 'worker' } : { kind: 'failed', message: `the ${taskLabel(job.task)} failed: ${message.message}` });
     this.pump();
   }
 

@@ -29,7 +29,8 @@ import type { Config } from './config';
 import { anyMatches, compileGlob, toSearchGlobs, type PathMatcher } from '../core/glob';
 import type { Log } from './log';
 import type { OptimizerFixRequest } from '../core/fixes/types';
-import { ScanPool, type FileScanOutcome, type FixOutcome } from './scan-pool';
+import type { ModelFileRequest } from '../core/model-source';
+import { ScanPool, type FileScanOutcome, type FixOutcome, type ModelFileOutcome } from './scan-pool';
 
 const INCLUDE = `**/*.{${CANDIDATE_EXTENSIONS.map((e) => e.slice(1)).join(',')}}`;
 const ENV_MARKERS = '**/{pyvenv.cfg,conda-meta/history}';
@@ -238,6 +239,16 @@ export class WorkspaceIndex implements vscode.Disposable {
   /** An optimizer quick fix through the index's scan pool (in the worker for a large file). */
   optimizerFix(request: OptimizerFixRequest): Promise<FixOutcome> {
     return this.pool.optimizerFix(request);
+  }
+
+  /** A job's model config or safetensors index read through the scan pool (in the worker for a large file). */
+  readModelFile(key: string, request: ModelFileRequest): Promise<ModelFileOutcome> {
+    return this.pool.readModelFile(key, request);
+  }
+
+  /** Files longer than this (characters) are read in the scan worker. */
+  get workerThreshold(): number {
+    return this.pool.workerThreshold;
   }
 
   /** Where per-file scans run: 'worker' (large files off the main loop) or 'main' (the fallback), with the reason of a fallback. */
