@@ -7,7 +7,8 @@
  *    (goal: at least half for AdamW, Lion and SGD with momentum), fused kernel vs tfjs ops;
  *  - then, in a fresh process (bench/bandwidth.ts), the same table for every optimizer the profiler
  *    runs elementwise, against the bandwidth goals (single pass >= 50% of copy, updates with
- *    reductions >= 35%, 8-bit AdamW >= 25%), with the copy bandwidth of that run as denominator.
+ *    reductions >= 35%, 8-bit AdamW >= 25%), with the copy bandwidth of that run as denominator;
+ *  - then the same table by CPU time (bench/bandwidth-cpu.ts), also in a fresh process.
  * Prints figures measured in this run; it is a report, not a test gate (exit 0 unless the CLI fails).
  *
  * Usage: npm run compile-tests && node esbuild.js && node out/bench/profile.js [job folder or file] [--bandwidth-only]
@@ -28,10 +29,17 @@ const GOAL_SECONDS = 120;
 const BANDWIDTH_GOAL = 0.5;
 const BANDWIDTH_GOAL_IDS = ['adamw', 'lion', 'sgd-momentum'];
 
-/** The bandwidth table of every elementwise optimizer (bench/bandwidth.ts) in its own process. */
+/**
+ * The bandwidth table of every elementwise optimizer (bench/bandwidth.ts, wall-clock time), then the
+ * same by CPU time (bench/bandwidth-cpu.ts, for a machine busy with other work), each in its own process.
+ */
 function bandwidthTable(): number {
-  const r = spawnSync(process.execPath, [path.join(__dirname, 'bandwidth.js')], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'inherit', 'inherit'] });
-  return r.status === 0 ? 0 : 1;
+  let status = 0;
+  for (const script of ['bandwidth.js', 'bandwidth-cpu.js']) {
+    const r = spawnSync(process.execPath, [path.join(__dirname, script)], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'inherit', 'inherit'] });
+    if (r.status !== 0) status = 1;
+  }
+  return status;
 }
 
 function main(): number {
