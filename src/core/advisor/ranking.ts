@@ -30,8 +30,8 @@
  *    score exceeds it by more than the combined uncertainty; those that do go above it, best first; the
  *    rest follow by score. When the whole weight near the job is below THIN_WEIGHT, nobody is promoted
  *    and the incumbent is first as the family default, labelled so. Memory: fit first (the engine's
- *    does-not-fit tier); then those whose score is not below the incumbent's, by lower peak memory;
- *    then the rest by score. Stability: lower divergence rate first,
+ *    does-not-fit tier); then those with comparable measured rows whose score is not below the
+ *    incumbent's, by lower peak memory; then the rest by score. Stability: lower divergence rate first,
  *    when any comparable row reports a divergence; otherwise the quality order, labelled so.
  *
  * The constants below were fixed before the first run of `npm run eval:advisor` and are not fitted to it.
@@ -363,7 +363,11 @@ export function rankByEvidence(input: RankInput): RankResult {
     // first by memory. The issue's design asks for "memory: fit first" and then the measured outcome,
     // so a measured loss of quality now keeps a candidate out of the front whatever its uncertainty.
     const peak = (a: Aggregate) => input.peakBytes!.get(a.key) ?? Number.POSITIVE_INFINITY;
-    const front = aggs.filter((a) => a === incumbent || (a.score >= incumbent.score && !heldBack(a))).sort((a, b) => peak(a) - peak(b) || byScore(a, b));
+    // A candidate with no comparable measured row is not "measured not below": its score is the prior's 0, not
+    // a measurement (changed after SGD and Nesterov, with no row near a GPT-2 fine-tune, came first by memory
+    // although the catalog's own rule says SGD trails adaptive methods on attention models); it follows in the
+    // quality order with the rest.
+    const front = aggs.filter((a) => a === incumbent || (a.weight > 0 && a.score >= incumbent.score && !heldBack(a))).sort((a, b) => peak(a) - peak(b) || byScore(a, b));
     ordered = [...front, ...aggs.filter((a) => !front.includes(a)).sort(byScore)];
   } else if (incumbent) {
     const up = aggs.filter(beats).sort(byScore);
