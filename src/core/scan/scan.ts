@@ -3,13 +3,16 @@
  * ranges, and joins them into training jobs. Pure: the caller passes the files' text.
  */
 import { InputError } from '../types';
-import type { Detector, FindingError } from './detector';
+import type { Contribution, Detection, Detector, FindingError, ParsedFile } from './detector';
+import { hydraOptimizerDetector } from './detectors/hydra-optimizer';
+import { composeHydra, isHydraPrimary, type ComposedConfig, type CompositionResult, type ReadYaml } from './hydra-compose';
+import type { SettingSource } from './results';
 import { DETECTORS } from './detectors';
 import { accelerateConfigDetector } from './detectors/accelerate-config';
 import { buildJobs, type DetectedFile, type MachineConfig } from './jobs';
 import type { MachineFileAnswer, MachineFiles } from './machine-files';
 import { parseScanFile, syntaxOf } from './parse-file';
-import { comparePaths } from './paths';
+import { comparePaths, folderOf } from './paths';
 import type { ScanReport, ScanWarning } from './results';
 import type { Finding, ScanFile } from './types';
 
@@ -43,18 +46,30 @@ export function scanFiles(files: readonly ScanFile[], options: ScanOptions = {})
   const warnings: ScanWarning[] = [];
   const detected: DetectedFile[] = [];
 
-  for (const file of sorted) {
-    const syntax = syntaxOf(file.path);
+  // Hydra primary configs are composed first (./hydra-compose.ts): the detectors read the composed document.
+  const hydra = composeHydraPrimaries(sorted, maxYamlChars);
+  /** Group files composed into a primary that a detector read: they form no job of their own. */
+  const composedInto = new Set<string>();
+
+  for (const scanned of sorted) {
+    const syntax = syntaxOf(scanned.path);
     if (syntax === null) continue;
+    const composition = hydra.get(scanned.path);
+    if (composition?.kind === 'error') {
+      findings.push({ path: scanned.path, kind: hydraOptimizerDetector.kind, fields: [], error: errorOf(composition.error) });
+      continue;
+    }
+    const composed = composition?.config ?? null;
+    const file = composed?.file ?? scanned;
     // The cheap text tests first: most files of a workspace are not configs and are never parsed.
     const candidates = detectors.filter((d) => d.syntaxes.includes(syntax) && (d.mayMatch?.(file) ?? true));
     if (candidates.length === 0) continue;
-    if (syntax === 'yaml' && file.text.length > maxYamlChars) {
+    if (syntax === 'yaml' && scanned.text.length > maxYamlChars) {
       const message = `YAML file too large to read: ${file.text.length} characters (the scanner reads YAML files up to ${maxYamlChars})`;
       findings.push({ path: file.path, kind: candidates[0].kind, fields: [], error: { message, line: 1, column: 1 } });
       continue;
     }
-    const parsed = parseScanFile(file, syntax);
+    const parsed = composed?.parsed ?? parseScanFile(file, syntax);
     let detector: Detector | undefined;
     try {
       detector = candidates.find((d) => d.matches(file, parsed));
@@ -73,13 +88,17 @@ export function scanFiles(files: readonly ScanFile[], options: ScanOptions = {})
     }
     for (const w of parsed.warnings) warnings.push({ path: file.path, ...w });
     try {
-      const detection = detector.detect(file, parsed);
+      const read = detector.detect(file, parsed);
+      const detection = composed !== null ? withOrigins(read, composed) : read;
+      // A composed config's finding holds the values written in it; group files' values are the job's, with their files.
+      const fields = composed !== null ? detection.fields.filter((f) => (composed.originOf(f.range) ?? file.path) === file.path) : detection.fields;
       for (const w of detection.warnings) warnings.push({ path: file.path, ...w });
       if (detection.error !== null) {
-        findings.push({ path: file.path, kind: detector.kind, fields: detection.fields, error: detection.error });
+        findings.push({ path: file.path, kind: detector.kind, fields, error: detection.error });
       } else {
-        findings.push({ path: file.path, kind: detector.kind, fields: detection.fields });
+        findings.push({ path: file.path, kind: detector.kind, fields });
         detected.push({ path: file.path, kind: detector.kind, detection });
+        for (const p of composed?.composedFrom ?? []) composedInto.add(p);
       }
     } catch (e) {
       if (!(e instanceof InputError)) throw e;
@@ -87,6 +106,8 @@ export function scanFiles(files: readonly ScanFile[], options: ScanOptions = {})
     }
   }
 
+  // A group file read by its own detector joins the job of the config composing it, not one of its own.
+  for (let i = detected.length - 1; i >= 0; i--) if (composedInto.has(detected[i].path) && !hydra.has(detected[i].path)) detected.splice(i, 1);
   const scannedPaths = new Set(sorted.map((f) => f.path));
   const wantsDefault = detected.some((d) => d.detection.accelerateDefaultConfig !== undefined);
   const answer = wantsDefault ? options.machineFiles?.accelerateDefaultConfig?.() : undefined;
@@ -119,6 +140,58 @@ function machineAccelerateConfig(answer: MachineFileAnswer): MachineConfig {
     if (!(e instanceof InputError)) throw e;
     return unused(e.message);
   }
+}
+
+/**
+ * The Hydra primary configs among the files (./hydra-compose.ts), composed. A primary that another
+ * primary composes (a group file with a defaults list of its own) is not composed on its own.
+ */
+function composeHydraPrimaries(files: readonly ScanFile[], maxYamlChars: number): Map<string, CompositionResult> {
+  const out = new Map<string, CompositionResult>();
+  const candidates = files.filter((f) => syntaxOf(f.path) === 'yaml' && /^defaults\s*:/m.test(f.text) && f.text.length <= maxYamlChars);
+  if (candidates.length === 0) return out;
+  const byPath = new Map(files.map((f) => [f.path, f]));
+  const cache = new Map<string, { parsed: ParsedFile; text: string } | undefined>();
+  const readYaml: ReadYaml = (path) => {
+    if (cache.has(path)) return cache.get(path);
+    const f = byPath.get(path);
+    const read = f === undefined || syntaxOf(path) !== 'yaml' || f.text.length > maxYamlChars ? undefined : { parsed: parseScanFile(f, 'yaml'), text: f.text };
+    cache.set(path, read);
+    return read;
+  };
+  const folders = new Set<string>();
+  for (const f of files) for (let d = folderOf(f.path); d !== '.' && !folders.has(d); d = folderOf(d)) folders.add(d);
+  const primaries = candidates.filter((f) => {
+    const read = readYaml(f.path);
+    return read !== undefined && isHydraPrimary(f.path, read.parsed, folders);
+  });
+  const composedBy = new Set<string>();
+  for (const f of primaries) {
+    const result = composeHydra(f.path, readYaml);
+    out.set(f.path, result);
+    if (result.kind === 'composed') for (const p of result.config.composedFrom) composedBy.add(p);
+  }
+  for (const p of composedBy) out.delete(p);
+  return out;
+}
+
+/** A detection of a composed config with each source, reference and note naming the file it is written in. */
+function withOrigins(d: Detection, c: ComposedConfig): Detection {
+  const at = (s: SettingSource): SettingSource => ({ path: c.originOf(s.range) ?? s.path, range: s.range });
+  const k = d.contribution;
+  const sources = Object.fromEntries(Object.entries(k.sources).map(([key, s]) => [key, at(s)]));
+  const notes = [...(k.notes ?? []), ...c.notes];
+  const contribution: Contribution = {
+    ...k,
+    sources,
+    ...(k.loraWithoutTargets !== undefined ? { loraWithoutTargets: { ...k.loraWithoutTargets, source: at(k.loraWithoutTargets.source) } } : {}),
+    ...(notes.length > 0 ? { notes } : {}),
+  };
+  const links = d.links.map((l) => {
+    const origin = c.originOf(l.range);
+    return origin !== undefined && origin !== c.file.path ? { ...l, path: origin } : l;
+  });
+  return { ...d, contribution, links, ...(c.composedFrom.length > 0 ? { composedFrom: c.composedFrom } : {}) };
 }
 
 function errorOf(e: InputError): FindingError {
