@@ -236,3 +236,36 @@ test('a YAML file whose defaults list names no group folder beside it is not a H
   assert.equal(result.jobs[0].sources['learningRate']?.path, 'configs/other.yaml');
   assert.equal(result.jobs[0].files.length, 1);
 });
+
+const APP = `import hydra
+
+@hydra.main(version_base="1.3", config_path="configs", config_name="train.yaml")
+def main(cfg):
+    pass
+`;
+
+test('a launch script running the Hydra app applies its overrides; a torchrun launch joins the job with its GPU count', () => {
+  const primary = `defaults:
+  - optimizer: adamw
+  - data: small
+  - _self_
+`;
+  // line 2 `python train.py optimizer=sgd optimizer.lr=0.01`: the override word at columns 31-48
+  const plain = scanFiles(files(primary, { 'train.py': APP, 'scripts/run.sh': '#!/bin/bash\npython train.py optimizer=sgd optimizer.lr=0.01\n' }));
+  assert.equal(plain.jobs.length, 1, JSON.stringify(plain.jobs.map((j) => j.id)));
+  const job = plain.jobs[0];
+  assert.equal(job.id, 'configs/train.yaml');
+  assert.equal(job.settings.optimizer, 'torch.optim.SGD');
+  assert.equal(job.settings.learningRate, 0.01);
+  assert.deepEqual(job.sources['learningRate'], { path: 'scripts/run.sh', range: on(2, 31, 48) });
+  assert.ok(job.files.includes('scripts/run.sh') && job.files.includes('configs/optimizer/sgd.yaml') && !job.files.includes('configs/optimizer/adamw.yaml'));
+
+  const torchrun = scanFiles(files(primary, { 'train.py': APP, 'run.sh': 'torchrun --nproc_per_node 8 train.py data.batch_size=16 trainer=${TRAINER}\n' }));
+  assert.deepEqual(torchrun.jobs.map((j) => j.id), ['configs/train.yaml']);
+  const t = torchrun.jobs[0];
+  assert.equal(t.settings.gpus, 8);
+  assert.equal(t.sources['gpus']?.path, 'run.sh');
+  assert.equal(t.settings.perDeviceBatchSize, 16);
+  assert.equal(t.sources['perDeviceBatchSize']?.path, 'run.sh');
+  assert.ok((t.assumptions ?? []).some((n) => n.startsWith('run.sh:1:57:') && n.includes('not known statically')), (t.assumptions ?? []).join('\n'));
+});

@@ -3,9 +3,10 @@
  * ranges, and joins them into training jobs. Pure: the caller passes the files' text.
  */
 import { InputError } from '../types';
-import type { Contribution, Detection, Detector, FindingError, ParsedFile } from './detector';
+import type { Contribution, Detection, Detector, FindingError, Link, ParsedFile } from './detector';
 import { hydraOptimizerDetector } from './detectors/hydra-optimizer';
 import { composeHydra, isHydraPrimary, type ComposedConfig, type CompositionResult, type ReadYaml } from './hydra-compose';
+import { findHydraLaunches, type HydraLaunch } from './hydra-launch';
 import type { SettingSource } from './results';
 import { DETECTORS } from './detectors';
 import { accelerateConfigDetector } from './detectors/accelerate-config';
@@ -47,7 +48,7 @@ export function scanFiles(files: readonly ScanFile[], options: ScanOptions = {})
   const detected: DetectedFile[] = [];
 
   // Hydra primary configs are composed first (./hydra-compose.ts): the detectors read the composed document.
-  const hydra = composeHydraPrimaries(sorted, maxYamlChars);
+  const { compositions: hydra, launchOf } = composeHydraPrimaries(sorted, maxYamlChars);
   /** Group files composed into a primary that a detector read: they form no job of their own. */
   const composedInto = new Set<string>();
 
@@ -107,7 +108,16 @@ export function scanFiles(files: readonly ScanFile[], options: ScanOptions = {})
   }
 
   // A group file read by its own detector joins the job of the config composing it, not one of its own.
-  for (let i = detected.length - 1; i >= 0; i--) if (composedInto.has(detected[i].path) && !hydra.has(detected[i].path)) detected.splice(i, 1);
+  for (let i = detected.length - 1; i >= 0; i--) {
+    const d = detected[i];
+    if (composedInto.has(d.path) && !hydra.has(d.path) && d.detection.role !== 'launcher') detected.splice(i, 1);
+    // A launch script that runs a Hydra app joins the job of the app's primary config.
+    const launch = launchOf.get(d.path);
+    if (launch !== undefined && d.detection.role === 'launcher') {
+      const link: Link = { kind: 'launch', key: 'python hydra config', value: launch.primary, range: launch.range };
+      detected[i] = { ...d, detection: { ...d.detection, links: [link, ...d.detection.links] } };
+    }
+  }
   const scannedPaths = new Set(sorted.map((f) => f.path));
   const wantsDefault = detected.some((d) => d.detection.accelerateDefaultConfig !== undefined);
   const answer = wantsDefault ? options.machineFiles?.accelerateDefaultConfig?.() : undefined;
@@ -146,10 +156,11 @@ function machineAccelerateConfig(answer: MachineFileAnswer): MachineConfig {
  * The Hydra primary configs among the files (./hydra-compose.ts), composed. A primary that another
  * primary composes (a group file with a defaults list of its own) is not composed on its own.
  */
-function composeHydraPrimaries(files: readonly ScanFile[], maxYamlChars: number): Map<string, CompositionResult> {
+function composeHydraPrimaries(files: readonly ScanFile[], maxYamlChars: number): { compositions: Map<string, CompositionResult>; launchOf: Map<string, HydraLaunch> } {
   const out = new Map<string, CompositionResult>();
+  const launchOf = new Map<string, HydraLaunch>();
   const candidates = files.filter((f) => syntaxOf(f.path) === 'yaml' && /^defaults\s*:/m.test(f.text) && f.text.length <= maxYamlChars);
-  if (candidates.length === 0) return out;
+  if (candidates.length === 0) return { compositions: out, launchOf };
   const byPath = new Map(files.map((f) => [f.path, f]));
   const cache = new Map<string, { parsed: ParsedFile; text: string } | undefined>();
   const readYaml: ReadYaml = (path) => {
@@ -165,14 +176,25 @@ function composeHydraPrimaries(files: readonly ScanFile[], maxYamlChars: number)
     const read = readYaml(f.path);
     return read !== undefined && isHydraPrimary(f.path, read.parsed, folders);
   });
+  const primaryPaths = new Set(primaries.map((f) => f.path));
+  const launches = findHydraLaunches(files, (p) => primaryPaths.has(p));
   const composedBy = new Set<string>();
   for (const f of primaries) {
-    const result = composeHydra(f.path, readYaml);
+    // One launch of the app: its overrides apply. Several: each would be a run of its own, and none is applied.
+    const runs = launches.filter((l) => l.primary === f.path);
+    const launch = runs.length === 1 ? runs[0] : null;
+    if (launch !== null) launchOf.set(launch.launcher, launch);
+    const composed = composeHydra(f.path, readYaml, launch?.overrides ?? []);
+    const extra = [
+      ...(launch?.notes ?? []),
+      ...(runs.length > 1 ? [`${f.path} is run by ${runs.length} launch commands (${[...new Set(runs.map((r) => r.launcher))].join(', ')}); none of their Hydra overrides is applied`] : []),
+    ];
+    const result: CompositionResult = composed.kind === 'composed' && extra.length > 0 ? { kind: 'composed', config: { ...composed.config, notes: [...composed.config.notes, ...extra] } } : composed;
     out.set(f.path, result);
     if (result.kind === 'composed') for (const p of result.config.composedFrom) composedBy.add(p);
   }
   for (const p of composedBy) out.delete(p);
-  return out;
+  return { compositions: out, launchOf };
 }
 
 /** A detection of a composed config with each source, reference and note naming the file it is written in. */
