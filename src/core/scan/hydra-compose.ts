@@ -346,6 +346,8 @@ export function composeHydra(primary: string, readYaml: ReadYaml, overrides: rea
   }
   if (launchUsed && !composedFrom.includes(overrides[0].path)) composedFrom.push(overrides[0].path);
 
+  // The `hydra` node configures Hydra itself (run dirs, logging) and is not part of the job's config.
+  composed.members.delete('hydra');
   resolveInterpolations(composed, composed, '', origins, notes, primary);
   const tree = toNode(composed);
   const parsed: ParsedFile = { syntax: 'yaml', root: tree, error: null, lenient: false, bom: false, warnings: [] };

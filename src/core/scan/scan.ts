@@ -15,7 +15,7 @@ import type { MachineFileAnswer, MachineFiles } from './machine-files';
 import { parseScanFile, syntaxOf } from './parse-file';
 import { comparePaths, folderOf } from './paths';
 import type { ScanReport, ScanWarning } from './results';
-import type { Finding, ScanFile } from './types';
+import type { FieldFinding, Finding, ScanFile } from './types';
 
 /**
  * YAML files longer than this (in characters) are not parsed by the scanner. The `yaml` package
@@ -51,6 +51,7 @@ export function scanFiles(files: readonly ScanFile[], options: ScanOptions = {})
   const { compositions: hydra, launchOf } = composeHydraPrimaries(sorted, maxYamlChars);
   /** Group files composed into a primary that a detector read: they form no job of their own. */
   const composedInto = new Set<string>();
+  const groupFindings = new Map<string, { path: string; kind: string; fields: FieldFinding[] }>();
 
   for (const scanned of sorted) {
     const syntax = syntaxOf(scanned.path);
@@ -100,6 +101,16 @@ export function scanFiles(files: readonly ScanFile[], options: ScanOptions = {})
         findings.push({ path: file.path, kind: detector.kind, fields });
         detected.push({ path: file.path, kind: detector.kind, detection });
         for (const p of composed?.composedFrom ?? []) composedInto.add(p);
+        // Each group file's finding holds the values the composed config reads from it.
+        if (composed !== null) {
+          for (const f of detection.fields) {
+            const origin = composed.originOf(f.range);
+            if (origin === undefined || origin === file.path || syntaxOf(origin) !== 'yaml') continue;
+            const group = groupFindings.get(origin) ?? { path: origin, kind: detector.kind, fields: [] };
+            group.fields.push(f);
+            groupFindings.set(origin, group);
+          }
+        }
       }
     } catch (e) {
       if (!(e instanceof InputError)) throw e;
@@ -107,6 +118,14 @@ export function scanFiles(files: readonly ScanFile[], options: ScanOptions = {})
     }
   }
 
+  // A group file composed into a config is read through it: its finding is what the composition read from it
+  // (read alone, its interpolations would be errors).
+  if (groupFindings.size > 0) {
+    const kept = findings.filter((f) => !groupFindings.has(f.path));
+    findings.length = 0;
+    findings.push(...kept, ...groupFindings.values());
+    findings.sort((a, b) => comparePaths(a.path, b.path));
+  }
   // A group file read by its own detector joins the job of the config composing it, not one of its own.
   for (let i = detected.length - 1; i >= 0; i--) {
     const d = detected[i];
