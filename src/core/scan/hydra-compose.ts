@@ -51,6 +51,8 @@ export interface ComposedConfig {
   readonly parsed: ParsedFile;
   /** The files composed besides the primary (group files, in merge order; the launch script for overrides). */
   readonly composedFrom: readonly string[];
+  /** The package (dotted key path) each composed group file merges under ('' for the root). */
+  readonly packages: ReadonlyMap<string, string>;
   /** Which file a range of the composed tree is written in (undefined: not a range of the tree). */
   originOf(range: SourceRange): string | undefined;
   /** What was left out or could not be known (missing group files, unresolved interpolations). */
@@ -217,6 +219,7 @@ export function composeHydra(primary: string, readYaml: ReadYaml, overrides: rea
   const origins = new WeakMap<SourceRange, string>();
   const notes: string[] = [];
   const composedFrom: string[] = [];
+  const packages = new Map<string, string>();
   const texts: string[] = [];
   const root = readYaml(primary);
   if (root?.parsed.root?.kind !== 'object') return { kind: 'error', error: new InputError('not a Hydra primary config', primary, 1, 1) };
@@ -266,6 +269,7 @@ export function composeHydra(primary: string, readYaml: ReadYaml, overrides: rea
       if (pass === 2) {
         collectRanges(node, path, origins);
         if (path !== primary && !composedFrom.includes(path)) composedFrom.push(path);
+        if (path !== primary) packages.set(path, pkg);
       }
       const list = node.index.get('defaults')?.node;
       const entries = list !== undefined ? readEntries(list, group) : [];
@@ -352,7 +356,7 @@ export function composeHydra(primary: string, readYaml: ReadYaml, overrides: rea
   const tree = toNode(composed);
   const parsed: ParsedFile = { syntax: 'yaml', root: tree, error: null, lenient: false, bom: false, warnings: [] };
   const file: ScanFile = { path: primary, text: [root.text, ...texts].join('\n') };
-  return { kind: 'composed', config: { file, parsed, composedFrom, notes, originOf: (r) => origins.get(r) } };
+  return { kind: 'composed', config: { file, parsed, composedFrom, packages, notes, originOf: (r) => origins.get(r) } };
 }
 
 interface ConfigFileRead {

@@ -107,7 +107,9 @@ export function scanFiles(files: readonly ScanFile[], options: ScanOptions = {})
             const origin = composed.originOf(f.range);
             if (origin === undefined || origin === file.path || syntaxOf(origin) !== 'yaml') continue;
             const group = groupFindings.get(origin) ?? { path: origin, kind: detector.kind, fields: [] };
-            group.fields.push(f);
+            // named as the group file spells it, without the package it merges under
+            const pkg = composed.packages.get(origin) ?? '';
+            group.fields.push(pkg !== '' && f.name.startsWith(`${pkg}.`) ? { ...f, name: f.name.slice(pkg.length + 1) } : f);
             groupFindings.set(origin, group);
           }
         }
