@@ -269,3 +269,23 @@ test('a launch script running the Hydra app applies its overrides; a torchrun la
   assert.equal(t.sources['perDeviceBatchSize']?.path, 'run.sh');
   assert.ok((t.assumptions ?? []).some((n) => n.startsWith('run.sh:1:57:') && n.includes('not known statically')), (t.assumptions ?? []).join('\n'));
 });
+
+test('a wrong value in a group file is an error naming the group file; an unparsable group file is a note', () => {
+  const primary = `defaults:
+  - optimizer: bad
+  - data: broken
+  - _self_
+`;
+  const extra = {
+    'configs/optimizer/bad.yaml': '_target_: torch.optim.AdamW\nlr: [1, 2]\n',
+    'configs/data/broken.yaml': 'batch_size: [1\n',
+  };
+  const result = scanFiles(files(primary, extra));
+  const finding = result.findings.find((f) => f.path === 'configs/train.yaml');
+  assert.match(finding?.error?.message ?? '', /^configs\/optimizer\/bad\.yaml:2:5: 'optimizer\.lr' must be/);
+  assert.deepEqual([finding?.error?.line, finding?.error?.column], [1, 1]);
+
+  const ok = scanFiles(files('defaults:\n  - optimizer: adamw\n  - data: broken\n', extra));
+  const notes = ok.jobs.find((j) => j.id === 'configs/train.yaml')?.assumptions ?? [];
+  assert.ok(notes.some((n) => n.startsWith("configs/train.yaml:3:5: 'configs/data/broken.yaml' could not be read")), notes.join('\n'));
+});

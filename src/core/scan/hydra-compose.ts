@@ -291,6 +291,10 @@ export function composeHydra(primary: string, readYaml: ReadYaml, overrides: rea
         if (options === null) continue; // a placeholder (`group: null`), not overridden
         for (const option of options) {
           const file = configFile(configDir, e.group, option, readYaml);
+          if (file !== null && 'error' in file) {
+            if (pass === 2) notes.push(`${path}:${e.range.line}:${e.range.column}: '${file.path}' could not be read (${file.error}); it is not composed`);
+            continue;
+          }
           if (file === null) {
             if (!e.optional && pass === 2) notes.push(`${path}:${e.range.line}:${e.range.column}: the Hydra defaults entry '${e.group === '' ? option : `${e.group}: ${option}`}' names no config file among the scanned files (${e.group === '' ? '' : `${e.group}/`}${option}.yaml); it is not composed`);
             continue;
@@ -366,13 +370,15 @@ interface ConfigFileRead {
 }
 
 /** `<dir>/<group>/<option>.yaml` (or `.yml`), parsed; an empty file reads as an empty mapping. */
-function configFile(dir: string, group: string, option: string, readYaml: ReadYaml): ConfigFileRead | null {
+function configFile(dir: string, group: string, option: string, readYaml: ReadYaml): ConfigFileRead | { readonly path: string; readonly error: string } | null {
   for (const ext of ['.yaml', '.yml']) {
     const path = joinRelative(dir, group === '' ? `${option}${ext}` : `${group}/${option}${ext}`);
     if (path === null) continue;
     const read = readYaml(path);
     if (read === undefined) continue;
     const { parsed, text } = read;
+    if (parsed.error !== null) return { path, error: `${parsed.error.line ?? 1}:${parsed.error.column ?? 1}: ${parsed.error.message}` };
+    if (parsed.root !== null && parsed.root.kind !== 'object' && parsed.root.kind !== 'null') return { path, error: `its top level is ${parsed.root.kind === 'array' ? 'a list' : `a ${parsed.root.kind}`}, not a mapping` };
     if (parsed.root?.kind === 'object') return { path, root: parsed.root, text };
     const r: SourceRange = { line: 1, column: 1, endLine: 1, endColumn: 1 };
     if (parsed.root === null || parsed.root.kind === 'null') return { path, root: { kind: 'object', members: [], index: new Map(), value: {}, range: r, start: 0, end: 0 }, text };
@@ -436,4 +442,22 @@ function lookup(root: Branch, dotted: string): Tree | null {
     t = m.value;
   }
   return t;
+}
+
+/**
+ * The file of the composed tree's value at `line:column` (a detector's error names only a position), or
+ * undefined when no value, or values of several files, start there.
+ */
+export function originAt(config: ComposedConfig, line: number, column: number): string | undefined {
+  const found = new Set<string>();
+  const walk = (node: ParsedNode): void => {
+    if (node.range.line === line && node.range.column === column) {
+      const o = config.originOf(node.range);
+      if (o !== undefined) found.add(o);
+    }
+    if (node.kind === 'object') for (const m of node.members) walk(m.node);
+    else if (node.kind === 'array') for (const i of node.items) walk(i);
+  };
+  if (config.parsed.root !== null) walk(config.parsed.root);
+  return found.size === 1 ? [...found][0] : undefined;
 }

@@ -5,7 +5,7 @@
 import { InputError } from '../types';
 import type { Contribution, Detection, Detector, FindingError, Link, ParsedFile } from './detector';
 import { hydraOptimizerDetector } from './detectors/hydra-optimizer';
-import { composeHydra, isHydraPrimary, type ComposedConfig, type CompositionResult, type ReadYaml } from './hydra-compose';
+import { composeHydra, isHydraPrimary, originAt, type ComposedConfig, type CompositionResult, type ReadYaml } from './hydra-compose';
 import { findHydraLaunches, type HydraLaunch } from './hydra-launch';
 import type { SettingSource } from './results';
 import { DETECTORS } from './detectors';
@@ -96,7 +96,10 @@ export function scanFiles(files: readonly ScanFile[], options: ScanOptions = {})
       const fields = composed !== null ? detection.fields.filter((f) => (composed.originOf(f.range) ?? file.path) === file.path) : detection.fields;
       for (const w of detection.warnings) warnings.push({ path: file.path, ...w });
       if (detection.error !== null) {
-        findings.push({ path: file.path, kind: detector.kind, fields, error: detection.error });
+        // A composed config's error may be in a group file: the message names it, the position is the config's top.
+        const at = composed !== null ? originAt(composed, detection.error.line, detection.error.column) : undefined;
+        const error = at !== undefined && at !== file.path ? { message: `${at}:${detection.error.line}:${detection.error.column}: ${detection.error.message}`, line: 1, column: 1 } : detection.error;
+        findings.push({ path: file.path, kind: detector.kind, fields, error });
       } else {
         findings.push({ path: file.path, kind: detector.kind, fields });
         detected.push({ path: file.path, kind: detector.kind, detection });
