@@ -48,7 +48,7 @@ export function scanFiles(files: readonly ScanFile[], options: ScanOptions = {})
   const detected: DetectedFile[] = [];
 
   // Hydra primary configs are composed first (./hydra-compose.ts): the detectors read the composed document.
-  const { compositions: hydra, launchOf } = composeHydraPrimaries(sorted, maxYamlChars);
+  const { compositions: hydra, launchOf, parsedYaml } = composeHydraPrimaries(sorted, maxYamlChars);
   /** Group files composed into a primary that a detector read: they form no job of their own. */
   const composedInto = new Set<string>();
   const groupFindings = new Map<string, { path: string; kind: string; fields: FieldFinding[] }>();
@@ -71,7 +71,8 @@ export function scanFiles(files: readonly ScanFile[], options: ScanOptions = {})
       findings.push({ path: file.path, kind: candidates[0].kind, fields: [], error: { message, line: 1, column: 1 } });
       continue;
     }
-    const parsed = composed?.parsed ?? parseScanFile(file, syntax);
+    // (YAML files the composition read are parsed once)
+    const parsed = composed?.parsed ?? parsedYaml.get(scanned.path)?.parsed ?? parseScanFile(file, syntax);
     let detector: Detector | undefined;
     try {
       detector = candidates.find((d) => d.matches(file, parsed));
@@ -180,11 +181,15 @@ function machineAccelerateConfig(answer: MachineFileAnswer): MachineConfig {
  * The Hydra primary configs among the files (./hydra-compose.ts), composed. A primary that another
  * primary composes (a group file with a defaults list of its own) is not composed on its own.
  */
-function composeHydraPrimaries(files: readonly ScanFile[], maxYamlChars: number): { compositions: Map<string, CompositionResult>; launchOf: Map<string, HydraLaunch> } {
+function composeHydraPrimaries(files: readonly ScanFile[], maxYamlChars: number): {
+  compositions: Map<string, CompositionResult>;
+  launchOf: Map<string, HydraLaunch>;
+  parsedYaml: ReadonlyMap<string, { parsed: ParsedFile; text: string } | undefined>;
+} {
   const out = new Map<string, CompositionResult>();
   const launchOf = new Map<string, HydraLaunch>();
   const candidates = files.filter((f) => syntaxOf(f.path) === 'yaml' && /^defaults\s*:/m.test(f.text) && f.text.length <= maxYamlChars);
-  if (candidates.length === 0) return { compositions: out, launchOf };
+  if (candidates.length === 0) return { compositions: out, launchOf, parsedYaml: new Map() };
   const byPath = new Map(files.map((f) => [f.path, f]));
   const cache = new Map<string, { parsed: ParsedFile; text: string } | undefined>();
   const readYaml: ReadYaml = (path) => {
@@ -218,7 +223,7 @@ function composeHydraPrimaries(files: readonly ScanFile[], maxYamlChars: number)
     if (result.kind === 'composed') for (const p of result.config.composedFrom) composedBy.add(p);
   }
   for (const p of composedBy) out.delete(p);
-  return { compositions: out, launchOf };
+  return { compositions: out, launchOf, parsedYaml: cache };
 }
 
 /** A detection of a composed config with each source, reference and note naming the file it is written in. */
