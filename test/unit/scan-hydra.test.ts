@@ -289,3 +289,35 @@ test('a wrong value in a group file is an error naming the group file; an unpars
   const notes = ok.jobs.find((j) => j.id === 'configs/train.yaml')?.assumptions ?? [];
   assert.ok(notes.some((n) => n.startsWith("configs/train.yaml:3:5: 'configs/data/broken.yaml' could not be read")), notes.join('\n'));
 });
+
+test('experiment=x from the launch fills a null placeholder: its defaults list overrides a group and adds one; list order still holds', () => {
+  const primary = `defaults:
+  - optimizer: adamw
+  - data: small
+  - experiment: null
+  - _self_
+
+data:
+  batch_size: 32
+`;
+  const extra = {
+    'configs/experiment/big.yaml': `# @package _global_
+defaults:
+  - override /optimizer: sgd
+  - /trainer@trainer: gpu
+
+data:
+  batch_size: 8
+`,
+  };
+  const list = files(primary, extra);
+  const composed = composeHydra('configs/train.yaml', readerOf(list), [{ text: 'experiment=big', path: 'run.sh', range: on(1, 17, 31) }]);
+  assert.equal(composed.kind, 'composed');
+  if (composed.kind !== 'composed') return;
+  const root = composed.config.parsed.root?.value as Record<string, Record<string, unknown>>;
+  assert.equal(root['optimizer']?.['_target_'], 'torch.optim.SGD');
+  assert.equal(root['trainer']?.['devices'], 4);
+  // the experiment's entry comes before _self_, so the primary's own batch size (32) wins over its 8
+  assert.equal(root['data']?.['batch_size'], 32);
+  assert.deepEqual(composed.config.composedFrom, ['configs/optimizer/sgd.yaml', 'configs/data/small.yaml', 'configs/experiment/big.yaml', 'configs/trainer/gpu.yaml', 'run.sh']);
+});
