@@ -47,7 +47,12 @@ async function viaPool(pool: ScanPool, files: readonly ScanFile[]): Promise<numb
       scans[i] = await pool.scan(files[i]!.path, files[i]!);
     }
   }));
-  const report = joinScan(scans.map((o, i) => (o?.kind === 'scanned' ? o.scan : { path: files[i]!.path, finding: null, detected: null, warnings: [] })));
+  // the index passes the texts it keeps, for Hydra composition
+  const held = new Map(files.map((f) => [f.path, f.text]));
+  const report = joinScan(
+    scans.map((o, i) => (o?.kind === 'scanned' ? o.scan : { path: files[i]!.path, finding: null, detected: null, warnings: [] })),
+    { textOf: (p) => held.get(p) },
+  );
   return report.jobs.length;
 }
 

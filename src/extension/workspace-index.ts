@@ -7,15 +7,16 @@
  * folders, Python virtual and conda environments, files over the size cap, binary or non-UTF-8
  * files, the `optimizerAdvisor.exclude` patterns and VS Code's `files.exclude`. Files no detector
  * could match are kept with empty text (the scanner still sees their paths for references),
- * so memory holds only the text of configs.
+ * so memory holds only the text of configs (and of the files Hydra composition may read: small YAML
+ * files, `@hydra.main` apps, scripts running Python; core/scan `hydraJoinReads`).
  *
  * Each file is scanned on its own through ./scan-pool.ts (large files in a worker thread, small ones
  * in yielding time slices), and its result is kept until its text changes; the join into jobs runs
- * on the kept results (README: Reliability). A file that changes again while it is being scanned
+ * on the kept results, with the kept texts for Hydra composition (README: Reliability). A file that changes again while it is being scanned
  * cancels that scan.
  */
 import * as vscode from 'vscode';
-import { DETECTORS, joinScan, type FileScan } from '../core/scan';
+import { DETECTORS, hydraJoinReads, joinScan, type FileScan } from '../core/scan';
 import { syntaxOf } from '../core/scan/parse-file';
 import type { ScanReport } from '../core/scan/results';
 import type { ScanFile } from '../core/scan/types';
@@ -44,6 +45,8 @@ const SCAN_CONCURRENCY = 8;
 interface IndexedFile {
   /** The text, or '' for a file no detector could match. */
   readonly text: string;
+  /** `text` is the file's text (false: withheld, the file could not match). */
+  readonly kept: boolean;
   /** Version of the open editor document the text came from; null when read from disk. */
   readonly version: number | null;
 }
@@ -91,11 +94,11 @@ class FolderState {
   constructor(readonly folder: vscode.WorkspaceFolder) {}
 }
 
-/** True when any detector might accept the file, so its text must be kept. */
+/** True when any detector might accept the file, or the join may compose it into a Hydra config, so its text must be kept. */
 function interesting(file: ScanFile): boolean {
   const syntax = syntaxOf(file.path);
   if (syntax === null) return false;
-  return DETECTORS.some((d) => d.syntaxes.includes(syntax) && (d.mayMatch?.(file) ?? true));
+  return hydraJoinReads(file) || DETECTORS.some((d) => d.syntaxes.includes(syntax) && (d.mayMatch?.(file) ?? true));
 }
 
 function relativePath(folder: vscode.WorkspaceFolder, uri: vscode.Uri): string | null {
@@ -298,9 +301,10 @@ export class WorkspaceIndex implements vscode.Disposable {
   private store(state: FolderState, rel: string, text: string, version: number | null): void {
     state.skipped.delete(rel);
     const file = { path: rel, text };
-    const kept = interesting(file) ? text : '';
+    const keep = interesting(file);
+    const kept = keep ? text : '';
     const previous = state.files.get(rel);
-    state.files.set(rel, { text: kept, version });
+    state.files.set(rel, { text: kept, kept: keep, version });
     // The file changed again: a scan of its older text still running is of no use.
     if (previous !== undefined && previous.text !== kept) this.pool.cancel(scanKey(state, rel));
   }
@@ -425,7 +429,11 @@ export class WorkspaceIndex implements vscode.Disposable {
     }
     let report: ScanReport;
     try {
-      report = joinScan(scans, { machineFiles: machineFiles() });
+      // The kept texts: the join composes Hydra configs from them (bounded in core/scan, it runs on this loop).
+      report = joinScan(scans, { machineFiles: machineFiles(), textOf: (p) => {
+        const f = state.files.get(p);
+        return f?.kept === true ? f.text : undefined;
+      } });
     } catch (e) {
       // The scanner never throws for a bad file; anything here is a bug: keep the last scan.
       this.log.error(`scan of ${state.folder.name} failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);

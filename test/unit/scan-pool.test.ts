@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { joinScan, scanFile, scanFiles, type FileScan } from '../../src/core/scan';
+import { hydraJoinReads, joinScan, scanFile, scanFiles, type FileScan } from '../../src/core/scan';
 import type { ScanFile } from '../../src/core/scan/types';
 import { evaluateJob } from '../../src/core/evaluate';
 import { isFix, optimizerFix } from '../../src/core/fixes';
@@ -53,7 +53,8 @@ test('scans made in the worker join into the same report as scanFiles in-process
       const files = loadFolder(root);
       const outcomes = await Promise.all(files.map((f) => pool.scan(f.path, f)));
       for (const o of outcomes) assert.equal(o.kind === 'scanned' && o.where, 'worker');
-      assert.deepEqual(joinScan(outcomes.map(scanned)), scanFiles(files), root);
+      const texts = new Map(files.map((f) => [f.path, f.text]));
+      assert.deepEqual(joinScan(outcomes.map(scanned), { textOf: (p) => texts.get(p) }), scanFiles(files), root);
     }
   } finally {
     pool.dispose();
@@ -198,6 +199,40 @@ test('an optimizer quick fix on a file at the size ceiling is made in the worker
     assert.deepEqual(result, optimizerFix(request));
     assert.ok(isFix(result), 'unavailable' in result ? result.unavailable : '');
     assert.equal(result.target, rec.optimizer);
+  } finally {
+    pool.dispose();
+  }
+});
+
+test('the editor path composes a Hydra primary: per-file scans in the worker, joined with the texts hydraJoinReads keeps', async () => {
+  const files: ScanFile[] = [
+    { path: 'configs/train.yaml', text: 'defaults:\n  - optimizer: adamw\n  - trainer: gpu\n  - _self_\n' },
+    { path: 'configs/optimizer/adamw.yaml', text: '_target_: torch.optim.AdamW\nlr: 0.0003\nweight_decay: 0.1\n' },
+    { path: 'configs/trainer/gpu.yaml', text: '_target_: lightning.pytorch.Trainer\nprecision: bf16-mixed\ndevices: 4\n' },
+    { path: 'train.py', text: 'import hydra\n\n@hydra.main(version_base="1.3", config_path="configs", config_name="train")\ndef main(cfg):\n    pass\n' },
+    { path: 'run.sh', text: 'torchrun --nproc_per_node 2 train.py optimizer.lr=0.001\n' },
+    { path: 'README.md', text: '# not read\n' },
+  ];
+  const pool = new ScanPool({ inlineMaxChars: 0 }); // every file goes to the worker, as large files do in the editor
+  try {
+    const scans = (await Promise.all(files.map((f) => pool.scan(f.path, f)))).map(scanned);
+    const held = new Map(files.filter(hydraJoinReads).map((f) => [f.path, f.text]));
+    assert.deepEqual([...held.keys()].sort(), ['configs/optimizer/adamw.yaml', 'configs/train.yaml', 'configs/trainer/gpu.yaml', 'run.sh', 'train.py']);
+    const report = joinScan(scans, { textOf: (p) => held.get(p) });
+    assert.deepEqual(report.jobs.map((j) => j.id), ['configs/train.yaml']);
+    const job = report.jobs[0];
+    assert.deepEqual(job.files, ['configs/optimizer/adamw.yaml', 'configs/train.yaml', 'configs/trainer/gpu.yaml', 'run.sh']);
+    assert.equal(job.settings.optimizer, 'torch.optim.AdamW');
+    assert.equal(job.settings.weightDecay, 0.1);
+    assert.equal(job.sources['weightDecay']?.path, 'configs/optimizer/adamw.yaml');
+    assert.equal(job.settings.precision, 'bf16-mixed');
+    // the launch's override and GPU count
+    assert.equal(job.settings.learningRate, 0.001);
+    assert.equal(job.sources['learningRate']?.path, 'run.sh');
+    assert.equal(job.settings.gpus, 2);
+    assert.deepEqual(report, scanFiles(files));
+    // without the texts the join composes nothing: the group files are jobs of their own
+    assert.notDeepEqual(joinScan(scans).jobs.map((j) => j.id), ['configs/train.yaml']);
   } finally {
     pool.dispose();
   }

@@ -53,6 +53,8 @@ export interface Link {
   readonly range: SourceRange;
   /** For a model: the branch, tag or commit the file names beside it (`model_revision`, `revision=`). */
   readonly revision?: string;
+  /** The file the reference is written in, when not the detected file (a Hydra group file of a composed config). */
+  readonly path?: string;
 }
 
 /** A module global a script's configuration assigns (./module-globals.ts). */
@@ -129,6 +131,8 @@ export interface Detection {
    * without `--config_file`; ./machine-files.ts); where the launch is written.
    */
   readonly accelerateDefaultConfig?: SourceRange;
+  /** For a composed Hydra config: the other files composed into it (group files, a launch's overrides). */
+  readonly composedFrom?: readonly string[];
 }
 
 export interface Detector {

@@ -256,7 +256,7 @@ function followConfigLinks(
     const member = draft.members[i];
     for (const link of member.detection.links) {
       if (link.kind === 'model') {
-        modelLinks.push({ link, path: member.path });
+        modelLinks.push({ link, path: link.path ?? member.path });
         continue;
       }
       if (link.kind === 'launch') continue; // joined before (buildJobs)
@@ -499,7 +499,7 @@ function finishJob(draft: JobDraft, warn: (warning: ScanWarning) => void): ScanJ
     }
   }
 
-  const files = members.map((m) => m.path).sort(comparePaths);
+  const files = [...new Set([...members.map((m) => m.path), ...members.flatMap((m) => m.detection.composedFrom ?? [])])].sort(comparePaths);
   const optimizerEcosystem = ecosystemOfOptimizer(members, writtenBy, defaults);
   const autoValues = fillAutos(members, settings, sources, defaults);
   const notes = [...members.flatMap((m) => m.detection.contribution.notes ?? []), ...(draft.notes ?? []), ...globalNotes];

@@ -3,7 +3,8 @@
  * {_target_: torch.optim.AdamW, _partial_: true, lr: 3e-4}`, as in lightning-hydra-template's
  * configs/model/*.yaml). Recognised when a mapping (up to three levels deep) has a `_target_` that
  * resolves to an optimizer of the catalog. Beside the optimizer: a Lightning Trainer `_target_`
- * (precision, devices, strategy, accumulation), `batch_size` under `data`/`datamodule` or at the top,
+ * (precision, devices, strategy, accumulation), `batch_size` (or `train_batch_size`) under
+ * `data`/`datamodule` or at the top, the image size under `data`/`datamodule`,
  * and a model `_target_` naming pretrained weights (torchvision/timm builders, `from_pretrained`).
  */
 import { resolveOptimizer } from '../../optimizers';
@@ -83,10 +84,23 @@ export const hydraOptimizerDetector: Detector = {
     const trainer = trainerAt?.parent.nested(trainerAt.key);
     if (trainer !== undefined) readLightningTrainer(trainer, out, warnings, links);
 
-    for (const args of [reader.nested('data'), reader.nested('datamodule'), reader]) {
-      const batch = args?.number('batch_size', { integer: true, min: 1 });
-      if (batch?.value != null) {
-        out.set('perDeviceBatchSize', batch.value, batch.range);
+    // The training batch: `batch_size`, or `train_batch_size` beside evaluation batch sizes (per process, as the
+    // data loader is built in each process of a DDP run).
+    batches: for (const args of [reader.nested('data'), reader.nested('datamodule'), reader]) {
+      for (const key of ['batch_size', 'train_batch_size']) {
+        const batch = args?.has(key) === true ? args.number(key, { integer: true, min: 1 }) : undefined;
+        if (batch?.value != null) {
+          out.set('perDeviceBatchSize', batch.value, batch.range);
+          break batches;
+        }
+      }
+    }
+    // The input image size of an image data config (`image_size`, `img_size`, `input_size` as one integer).
+    for (const args of [reader.nested('data'), reader.nested('datamodule')]) {
+      const key = ['image_size', 'img_size', 'input_size'].find((k) => args?.node(k)?.kind === 'number');
+      const size = key !== undefined ? args?.number(key, { integer: true, min: 1 }) : undefined;
+      if (size?.value != null) {
+        out.set('imageSize', size.value, size.range);
         break;
       }
     }
