@@ -12,7 +12,11 @@ export function fixturePath(...parts: string[]): string {
 
 /** The files of a fixture folder as ScanFiles, paths relative with `/`. */
 export function loadFolder(...parts: string[]): ScanFile[] {
-  const root = fixturePath(...parts);
+  return loadTree(fixturePath(...parts));
+}
+
+/** Every file under a folder (any absolute path) as ScanFiles, paths relative with `/`. */
+export function loadTree(root: string): ScanFile[] {
   const out: ScanFile[] = [];
   const pending = [''];
   while (pending.length > 0) {

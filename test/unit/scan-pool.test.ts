@@ -15,6 +15,7 @@ import { isFix, optimizerFix } from '../../src/core/fixes';
 import { resolveModelSource } from '../../src/core/model-source';
 import { ScanPool, type FileScanOutcome } from '../../src/extension/scan-pool';
 import { hostileWorkspace } from '../support/hostile-workspace';
+import { loadTree } from './scan-formats-helpers';
 
 function repoPath(...parts: string[]): string {
   for (const base of [process.cwd(), path.resolve(__dirname, '..', '..', '..')]) {
@@ -23,20 +24,6 @@ function repoPath(...parts: string[]): string {
   throw new Error('test/fixtures not found: run the tests from the repository root');
 }
 
-/** Every file of a folder as ScanFiles, paths relative with `/`. */
-function loadFolder(root: string): ScanFile[] {
-  const out: ScanFile[] = [];
-  const pending = [''];
-  while (pending.length > 0) {
-    const rel = pending.pop() as string;
-    for (const entry of fs.readdirSync(path.join(root, rel), { withFileTypes: true })) {
-      const child = rel ? `${rel}/${entry.name}` : entry.name;
-      if (entry.isDirectory()) pending.push(child);
-      else out.push({ path: child, text: fs.readFileSync(path.join(root, child), 'utf8') });
-    }
-  }
-  return out;
-}
 
 function scanned(outcome: FileScanOutcome): FileScan {
   assert.equal(outcome.kind, 'scanned', outcome.kind === 'failed' ? outcome.message : outcome.kind);
@@ -50,7 +37,7 @@ test('scans made in the worker join into the same report as scanFiles in-process
   try {
     for (const root of [repoPath('test', 'fixtures', 'scan'), repoPath('test', 'corpus'), repoPath('examples')]) {
       if (!fs.existsSync(root)) continue;
-      const files = loadFolder(root);
+      const files = loadTree(root);
       const outcomes = await Promise.all(files.map((f) => pool.scan(f.path, f)));
       for (const o of outcomes) assert.equal(o.kind === 'scanned' && o.where, 'worker');
       const texts = new Map(files.map((f) => [f.path, f.text]));

@@ -1,33 +1,9 @@
 /** scanFiles over the fixture folders in test/fixtures/scan (each folder scanned as a workspace root). */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+
 import { scanFiles } from '../../src/core/scan';
-import type { ScanFile } from '../../src/core/scan/types';
-
-function fixtures(...parts: string[]): string {
-  for (const base of [path.resolve(process.cwd(), 'test', 'fixtures'), path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures')]) {
-    if (fs.existsSync(base)) return path.join(base, ...parts);
-  }
-  throw new Error('test/fixtures not found: run the tests from the repository root');
-}
-
-/** The files of a fixture folder as ScanFiles, paths relative with `/`. */
-function loadFolder(...parts: string[]): ScanFile[] {
-  const root = fixtures(...parts);
-  const out: ScanFile[] = [];
-  const pending = [''];
-  while (pending.length > 0) {
-    const rel = pending.pop() as string;
-    for (const entry of fs.readdirSync(path.join(root, rel), { withFileTypes: true })) {
-      const child = rel ? `${rel}/${entry.name}` : entry.name;
-      if (entry.isDirectory()) pending.push(child);
-      else out.push({ path: child, text: fs.readFileSync(path.join(root, child), 'utf8') });
-    }
-  }
-  return out;
-}
+import { loadFolder } from './scan-formats-helpers';
 
 test('a training args file joins the model folder it references', () => {
   const result = scanFiles(loadFolder('scan', 'linked'));

@@ -17,26 +17,24 @@ import { OneOf, OrNull, Type } from '../../core/schema/declare';
 /** Facts a job may not have: seqLen for a CNN, imageSize for a text model, loraRank without LoRA. */
 const OPTIONAL_FACTS: readonly string[] = ['loraRank', 'seqLen', 'imageSize'];
 
+/** A range in a file: where a fact was read (a file, or the launch line that sets it). */
+const SourceRange = Type.Object({
+  line: Type.Integer({ minimum: 1 }),
+  column: Type.Integer({ minimum: 1 }),
+  endLine: Type.Optional(Type.Integer({ minimum: 1 })),
+  endColumn: Type.Optional(Type.Integer({ minimum: 1 })),
+});
+
 const Fact = Type.Object({
   value: Type.Unknown({ description: "the value the advice uses; null when the job has none (no optimizer named, no warmup); warmup is {unit, value}" }),
   source: Type.Union([Type.Object({
     kind: Type.Literal("file"),
     path: Type.String(),
-    range: Type.Object({
-      line: Type.Integer({ minimum: 1 }),
-      column: Type.Integer({ minimum: 1 }),
-      endLine: Type.Optional(Type.Integer({ minimum: 1 })),
-      endColumn: Type.Optional(Type.Integer({ minimum: 1 })),
-    }),
+    range: SourceRange,
   }, { additionalProperties: false }), Type.Object({
     kind: Type.Literal("launcher"),
     path: Type.String(),
-    range: Type.Object({
-      line: Type.Integer({ minimum: 1 }),
-      column: Type.Integer({ minimum: 1 }),
-      endLine: Type.Optional(Type.Integer({ minimum: 1 })),
-      endColumn: Type.Optional(Type.Integer({ minimum: 1 })),
-    }),
+    range: SourceRange,
   }, { additionalProperties: false }), Type.Object({
     kind: Type.Literal("model-config"),
     origin: Type.String(),
