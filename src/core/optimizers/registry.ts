@@ -26,7 +26,6 @@ import { galoreAdamw } from './galore-adamw';
 import { soap } from './soap';
 import { adagrad } from './adagrad';
 import { rmsprop } from './rmsprop';
-import { scratchSgd } from './scratch-sgd';
 
 /** Each entry under its own id: an entry typed `OptimizerSpec<'sgd'>` filed under another key is a type error. */
 type OwnIds<T> = { readonly [K in keyof T]: OptimizerSpec<K & string> };
@@ -63,7 +62,6 @@ export const CATALOG = ownIds({
   'soap': soap,
   'adagrad': adagrad,
   'rmsprop': rmsprop,
-  'scratch-sgd': scratchSgd,
 });
 
 /** Canonical optimizer ids, in catalog order. */

@@ -25,7 +25,6 @@ import { NESTEROV } from './nesterov';
 import { NOVOGRAD } from './novograd';
 import { PAGED_ADAMW_8BIT } from './paged-adamw-8bit';
 import { RMSPROP } from './rmsprop';
-import { SCRATCH_SGD } from './scratch-sgd';
 import { SCHEDULE_FREE_ADAMW } from './schedule-free-adamw';
 import { SGD } from './sgd';
 import { SGD_MOMENTUM } from './sgd-momentum';
@@ -61,7 +60,6 @@ const DEFINITIONS: { readonly [K in OptimizerId]: ProfilerOptimizerDefinition } 
   'soap': SOAP,
   'adagrad': ADAGRAD,
   'rmsprop': RMSPROP,
-  'scratch-sgd': SCRATCH_SGD,
 };
 
 export const PROFILER_OPTIMIZERS: ReadonlyMap<OptimizerId, ProfilerOptimizerDefinition> = new Map(OPTIMIZER_IDS.map((id) => [id, DEFINITIONS[id]]));
