@@ -18,7 +18,7 @@
  */
 import type { TObject, TSchema } from '@sinclair/typebox';
 import { checkValue, firstProblem, problemMessage, type Declared, type Parsed, type PathSegment, type Problem } from './core/schema/check';
-import { OneOf, OrNull, Type } from './core/schema/declare';
+import { HyperValueSchema, Named, OneOf, OrNull, Type } from './core/schema/declare';
 import { ProfileResultDocumentSchema } from './core/profile/profile-types';
 import { profileDocumentProblem } from './core/profile/profile-validate';
 import { visibleText } from './core/display-text';
@@ -82,11 +82,6 @@ const NullableBool = OrNull(Type.Boolean());
 const Texts = (maxItems = 1000) => Type.Array(LongText, { maxItems });
 export const OptimizerId = Type.String({ minLength: 1, maxLength: 64, pattern: '^[a-z0-9][a-z0-9-]*$', errorMessage: { pattern: "'{value}' is not an optimizer id" } });
 const OptimizerIds = Type.Array(OptimizerId, { maxItems: 64 });
-/** A JSON scalar or a list of numbers (the HyperValue of src/core/types). */
-const HyperValueSchema = Type.Union([Type.Number(), Type.Boolean(), Type.String({ maxLength: 1000 }), Type.Null(), Type.Array(Type.Number(), { maxItems: 64 })]);
-/** An object of named values; keys limited in number and length, and never `__proto__`. */
-const Named = <T extends TSchema>(value: T, maxProperties: number) =>
-  Type.Record(Type.String({ pattern: '^(?!__proto__$)[\\s\\S]{0,200}$' }), value, { maxProperties, additionalProperties: false });
 
 // ---- Shared view models -----------------------------------------------------------------------------
 

@@ -7,8 +7,7 @@
  */
 import { format } from 'node:util';
 import { InputError } from '../core/types';
-import type { BackendName, ChildMessage, ChildRequest } from './protocol';
-import { isTraceProblem } from '../core/profile/trace-problems';
+import { isCancel, parseChildRequest, type BackendName, type ChildMessage, type ChildRequest } from './protocol';
 
 const HARD_EXIT_MS = 800;
 
@@ -54,32 +53,6 @@ function readStdinLines(onLine: (line: string) => void): void {
     }
   });
   process.stdin.on('error', () => undefined);
-}
-
-function validateSweep(r: Record<string, unknown>): ChildRequest {
-  if (typeof r['spec'] !== 'object' || r['spec'] === null) throw new InputError('sweep: spec must be an object');
-  if (!Array.isArray(r['optimizers']) || r['optimizers'].length === 0) throw new InputError('sweep: optimizers must be a non-empty list');
-  for (const o of r['optimizers'] as unknown[]) {
-    const e = o as Record<string, unknown>;
-    if (typeof e['id'] !== 'string' || !Array.isArray(e['lrs']) || !(e['lrs'] as unknown[]).every((x) => typeof x === 'number' && x > 0)) {
-      throw new InputError('sweep: each optimizer needs an id and positive lrs');
-    }
-  }
-  if (!Array.isArray(r['seeds']) || !(r['seeds'] as unknown[]).every((x) => Number.isInteger(x))) throw new InputError('sweep: seeds must be whole numbers');
-  if (typeof r['steps'] !== 'number' || !Number.isInteger(r['steps']) || r['steps'] < 1) throw new InputError('sweep: steps must be a whole number >= 1');
-  return r as unknown as ChildRequest;
-}
-
-function validateRequest(value: unknown): ChildRequest {
-  if (typeof value !== 'object' || value === null) throw new InputError('the profiler request is not a JSON object');
-  const r = value as Record<string, unknown>;
-  if (r['kind'] === 'sweep') return validateSweep(r);
-  if (r['kind'] !== 'trace') throw new InputError(`unknown profiler request kind ${JSON.stringify(r['kind'])}`);
-  if (typeof r['optimizer'] !== 'string') throw new InputError('trace: optimizer must be a string');
-  if (typeof r['problem'] !== 'string' || !isTraceProblem(r['problem'])) throw new InputError(`trace: unknown problem ${JSON.stringify(r['problem'])}`);
-  if (typeof r['steps'] !== 'number' || !Number.isInteger(r['steps']) || r['steps'] < 0) throw new InputError('trace: steps must be a whole number >= 0');
-  if (r['lr'] !== undefined && !(typeof r['lr'] === 'number' && r['lr'] > 0)) throw new InputError('trace: lr must be a positive number');
-  return value as ChildRequest;
 }
 
 async function run(request: ChildRequest, hooks: ChildHooks): Promise<void> {
@@ -146,16 +119,13 @@ async function main(hooks: ChildHooks): Promise<number> {
         }
         return;
       }
-      try {
-        if ((JSON.parse(line) as { type?: unknown }).type === 'cancel') cancel();
-      } catch {
-        // A control line that is not JSON is ignored.
-      }
+      // A control line that is not the cancel message is ignored.
+      if (isCancel(line)) cancel();
     });
     if (fromArgv === undefined) process.stdin.on('end', () => reject(new InputError('no profiler request on stdin')));
   });
   try {
-    await run(validateRequest(request), hooks);
+    await run(parseChildRequest(request), hooks);
     return 0;
   } catch (e) {
     await send({ type: 'error', message: e instanceof Error ? e.message : String(e), inputError: e instanceof InputError });

@@ -2,117 +2,154 @@
  * Messages between the parent (run-child.ts, pure Node) and the profiler child (child.ts, tfjs).
  * The parent writes one JSON request line on the child's stdin (or passes it as argv[2]) and may later
  * write {"type":"cancel"}; the child answers with JSON lines on stdout.
+ *
+ * Every message is declared once, as a TypeBox schema (ARCHITECTURE.md "Data shapes"): the types below
+ * derive from the schemas, and `parseChildRequest`, `parseChildMessage` and `isCancel` check incoming
+ * JSON against them (src/core/schema/check.ts).
  */
-import type { Hyperparameters } from '../core/types';
-import type { TraceProblem } from '../core/profile/trace-problems';
-import type { ProxySpec } from './sweep/proxy';
+import { InputError } from '../core/types';
+import { checkValue, type Declared } from '../core/schema/check';
+import { HyperValueSchema, Named, OneOf, Type } from '../core/schema/declare';
+import { TRACE_PROBLEMS } from '../core/profile/trace-problems';
+import { ProxySpecSchema } from './sweep/proxy';
 
 /** Backend names, in the order the loader tries them (mirrors backend.ts without importing tfjs). */
-export type BackendName = 'tfjs-node-gpu' | 'tfjs-node' | 'wasm' | 'cpu';
+const BACKEND_NAMES = ['tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'] as const;
+const BackendNameSchema = OneOf(BACKEND_NAMES);
+export type BackendName = (typeof BACKEND_NAMES)[number];
 
-export interface BackendRequest {
-  readonly extraModuleDirs?: readonly string[];
-  readonly wasmDirs?: readonly string[];
-  readonly allow?: readonly BackendName[];
-  readonly requiredKernels?: readonly string[];
-}
+const Strings = Type.Array(Type.String());
+const PositiveNumber = Type.Number({ exclusiveMinimum: 0 });
+const Hyper = Named(HyperValueSchema, 200);
 
-export interface TraceRequest {
-  readonly kind: 'trace';
-  readonly optimizer: string;
-  readonly problem: TraceProblem;
-  readonly steps: number;
+const BackendRequestSchema = Type.Object({
+  extraModuleDirs: Type.Optional(Strings),
+  wasmDirs: Type.Optional(Strings),
+  allow: Type.Optional(Type.Array(BackendNameSchema)),
+  requiredKernels: Type.Optional(Strings),
+});
+export type BackendRequest = Declared<typeof BackendRequestSchema>;
+
+const TraceRequestSchema = Type.Object({
+  kind: Type.Literal('trace'),
+  optimizer: Type.String(),
+  problem: OneOf(TRACE_PROBLEMS),
+  steps: Type.Integer({ minimum: 0 }),
   /** Learning rate; overrides `hyper.lr`. */
-  readonly lr?: number;
+  lr: Type.Optional(PositiveNumber),
   /** Other hyperparameters; the rest take the reference defaults. */
-  readonly hyper?: Hyperparameters;
-  readonly start?: readonly [number, number];
-  readonly backend?: BackendRequest;
-}
+  hyper: Type.Optional(Hyper),
+  start: Type.Optional(Type.Tuple([Type.Number(), Type.Number()])),
+  backend: Type.Optional(BackendRequestSchema),
+});
+export type TraceRequest = Declared<typeof TraceRequestSchema>;
 
 /** One optimizer of a sweep request: its learning rates and its other hyperparameters. */
-export interface SweepOptimizerRequest {
-  readonly id: string;
-  readonly lrs: readonly number[];
+const SweepOptimizerRequestSchema = Type.Object({
+  id: Type.String(),
+  lrs: Type.Array(PositiveNumber, { minItems: 1 }),
   /** Hyperparameters other than lr (profiler keys). */
-  readonly hyper: Hyperparameters;
+  hyper: Hyper,
   /** AdaHessian/Sophia: Hessian-vector products by double backprop or finite differences. */
-  readonly hvp?: 'autodiff' | 'finite-difference';
+  hvp: Type.Optional(OneOf(['autodiff', 'finite-difference'])),
   /** lr of the robustness probes (default: the middle of `lrs`). */
-  readonly robustnessLr?: number;
-}
+  robustnessLr: Type.Optional(PositiveNumber),
+});
+export type SweepOptimizerRequest = Declared<typeof SweepOptimizerRequestSchema>;
 
 /** Train the proxy with each optimizer (src/profiler/sweep): see sweep/child-sweep.ts. */
-export interface SweepRequest {
-  readonly kind: 'sweep';
-  readonly spec: ProxySpec;
+const SweepRequestSchema = Type.Object({
+  kind: Type.Literal('sweep'),
+  spec: ProxySpecSchema,
   /** Folder holding the training text (text proxies). */
-  readonly dataDir?: string;
-  readonly optimizers: readonly SweepOptimizerRequest[];
-  readonly seeds: readonly number[];
-  readonly steps: number;
+  dataDir: Type.Optional(Type.String()),
+  optimizers: Type.Array(SweepOptimizerRequestSchema, { minItems: 1 }),
+  seeds: Type.Array(Type.Integer()),
+  steps: Type.Integer({ minimum: 1 }),
   /** Use the fused kernels where they exist (default true). */
-  readonly fused?: boolean;
-  readonly evaluationBatches?: number;
-  readonly robustness?: boolean;
+  fused: Type.Optional(Type.Boolean()),
+  evaluationBatches: Type.Optional(Type.Integer({ minimum: 1 })),
+  robustness: Type.Optional(Type.Boolean()),
   /** Measure copy bandwidth and each optimizer's effective bandwidth first. */
-  readonly bandwidth?: { readonly elements: number; readonly reps?: number };
+  bandwidth: Type.Optional(Type.Object({ elements: Type.Integer({ minimum: 1 }), reps: Type.Optional(Type.Integer({ minimum: 1 })) })),
   /** Train (default true); false with `bandwidth` measures bandwidth only. */
-  readonly train?: boolean;
-  readonly backend?: BackendRequest;
-}
+  train: Type.Optional(Type.Boolean()),
+  backend: Type.Optional(BackendRequestSchema),
+});
+export type SweepRequest = Declared<typeof SweepRequestSchema>;
 
 /** Every request the child understands. */
 export type ChildRequest = TraceRequest | SweepRequest;
 
-export interface BackendMessage {
-  readonly type: 'backend';
-  readonly name: BackendName;
-  readonly tfBackend: string;
-  readonly reasons: ReadonlyArray<{ readonly backend: BackendName; readonly why: string }>;
-  readonly location?: string;
-  readonly wasmSimd?: boolean;
-  readonly wasmThreads?: boolean;
-  readonly gradients: string;
+const REQUESTS = { trace: TraceRequestSchema, sweep: SweepRequestSchema } as const;
+
+/**
+ * The request the child was given, checked against its declaration; InputError naming the kind and the
+ * first problem (`sweep: optimizers[0].lrs[1]: must be greater than 0, got -1`) otherwise.
+ */
+export function parseChildRequest(value: unknown): ChildRequest {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new InputError('the profiler request is not a JSON object');
+  const kind = (value as { kind?: unknown }).kind;
+  if (kind !== 'trace' && kind !== 'sweep') throw new InputError(`unknown profiler request kind ${JSON.stringify(kind)}`);
+  const checked = checkValue(REQUESTS[kind], value, undefined, 'request');
+  if (!checked.ok) throw new InputError(`${kind}: ${checked.error}`);
+  return checked.value as ChildRequest;
 }
 
-export type ChildMessage =
-  | BackendMessage
-  | { readonly type: 'progress'; readonly done: number; readonly total: number }
-  | { readonly type: 'result'; readonly result: unknown }
+const BackendMessageSchema = Type.Object({
+  type: Type.Literal('backend'),
+  name: BackendNameSchema,
+  tfBackend: Type.String(),
+  reasons: Type.Array(Type.Object({ backend: BackendNameSchema, why: Type.String() })),
+  location: Type.Optional(Type.String()),
+  wasmSimd: Type.Optional(Type.Boolean()),
+  wasmThreads: Type.Optional(Type.Boolean()),
+  gradients: Type.String(),
+});
+export type BackendMessage = Declared<typeof BackendMessageSchema>;
+
+const CHILD_MESSAGES = {
+  backend: BackendMessageSchema,
+  progress: Type.Object({ type: Type.Literal('progress'), done: Type.Number(), total: Type.Number() }),
+  result: Type.Object({ type: Type.Literal('result'), result: Type.Unknown() }),
   /** A measurement streamed while the request runs (sweep: 'run', 'copy-bandwidth', 'optimizer-bandwidth', 'robustness'). */
-  | { readonly type: 'partial'; readonly kind: string; readonly data: unknown }
-  | { readonly type: 'error'; readonly message: string; readonly inputError: boolean }
-  | { readonly type: 'cancelled' };
+  partial: Type.Object({ type: Type.Literal('partial'), kind: Type.String(), data: Type.Unknown() }),
+  error: Type.Object({ type: Type.Literal('error'), message: Type.String(), inputError: Type.Boolean() }),
+  cancelled: Type.Object({ type: Type.Literal('cancelled') }),
+} as const;
+type ChildMessages = typeof CHILD_MESSAGES;
+export type ChildMessage = { [K in keyof ChildMessages]: Declared<ChildMessages[K]> }[keyof ChildMessages];
 
-export type ParentMessage = { readonly type: 'cancel' };
+const CancelSchema = Type.Object({ type: Type.Literal('cancel') });
+export type ParentMessage = Declared<typeof CancelSchema>;
 
-const MESSAGE_TYPES = new Set(['backend', 'progress', 'result', 'partial', 'error', 'cancelled']);
-
-/** A stdout line as a child message, or null when the line is not one (stray output). */
-export function parseChildMessage(line: string): ChildMessage | null {
+function jsonObjectLine(line: string): object | null {
   const text = line.trim();
   if (!text.startsWith('{')) return null;
-  let value: unknown;
   try {
-    value = JSON.parse(text);
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null ? value : null;
   } catch {
     return null;
   }
-  if (typeof value !== 'object' || value === null) return null;
+}
+
+/**
+ * A stdout line as a child message, or null when the line is not one (stray output, or a line whose
+ * fields do not match its type's declaration). An error message without `inputError` counts as false.
+ */
+export function parseChildMessage(line: string): ChildMessage | null {
+  const value = jsonObjectLine(line);
+  if (value === null) return null;
   const type = (value as { type?: unknown }).type;
-  if (typeof type !== 'string' || !MESSAGE_TYPES.has(type)) return null;
-  const m = value as Record<string, unknown>;
-  switch (type) {
-    case 'backend':
-      return typeof m['name'] === 'string' && Array.isArray(m['reasons']) ? (value as ChildMessage) : null;
-    case 'progress':
-      return typeof m['done'] === 'number' && typeof m['total'] === 'number' ? (value as ChildMessage) : null;
-    case 'partial':
-      return typeof m['kind'] === 'string' && 'data' in m ? (value as ChildMessage) : null;
-    case 'error':
-      return typeof m['message'] === 'string' ? ({ type: 'error', message: m['message'], inputError: m['inputError'] === true } as ChildMessage) : null;
-    default:
-      return value as ChildMessage;
-  }
+  if (typeof type !== 'string' || !Object.prototype.hasOwnProperty.call(CHILD_MESSAGES, type)) return null;
+  const message = type === 'error' && !('inputError' in value) ? { ...value, inputError: false } : value;
+  const checked = checkValue(CHILD_MESSAGES[type as keyof ChildMessages], message);
+  return checked.ok ? (checked.value as ChildMessage) : null;
+}
+
+/** Whether a control line on the child's stdin is the parent's cancel message. */
+export function isCancel(line: string): boolean {
+  const value = jsonObjectLine(line);
+  return value !== null && checkValue(CancelSchema, value).ok;
 }

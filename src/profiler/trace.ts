@@ -3,7 +3,7 @@
  * profiler child and returns the trajectory. Hyperparameters not given take the reference defaults
  * (the optimizer's own; `lr` overrides the learning rate).
  */
-import { isOptimizerId, OPTIMIZER_IDS } from '../core/optimizers/types';
+import { isOptimizerId, OPTIMIZER_IDS } from '../core/optimizers/registry';
 import { InputError, type Hyperparameters } from '../core/types';
 import { isTraceProblem, TRACE_PROBLEMS, TRACE_PROBLEM_SPECS, type TraceProblem } from '../core/profile/trace-problems';
 import type { BackendMessage, BackendRequest, TraceRequest } from './protocol';

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MEASUREMENT_SOURCES, measuredRows } from '../../src/core/advisor/measurements';
-import { isOptimizerId } from '../../src/core/optimizers/types';
+import { isOptimizerId } from '../../src/core/optimizers/registry';
 
 const rows = measuredRows();
 

@@ -7,7 +7,8 @@ import { CANDIDATE_RULES, JOB_RULES, WEIGHT } from '../../src/core/advisor/rules
 import { applyCandidateRules, applyJobRules, compareCandidates } from '../../src/core/advisor/score';
 import { STRATEGIES } from '../../src/core/advisor/strategies';
 import { STRATEGY_IDS, type CandidateFacts, type Facts, type JobFacts } from '../../src/core/advisor/types';
-import { OPTIMIZER_IDS, type OptimizerId } from '../../src/core/optimizers/types';
+import type { OptimizerId } from '../../src/core/optimizers/types';
+import { OPTIMIZER_IDS } from '../../src/core/optimizers/registry';
 
 /** A hand-made job: a 7B decoder fine-tune on one GPU that does not fit with AdamW. */
 function job(over: Partial<JobFacts> = {}): JobFacts {

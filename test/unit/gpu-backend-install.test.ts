@@ -257,6 +257,25 @@ describe('installGpuBackend with a fake npm', () => {
     assert.equal(fs.existsSync(result.dir), false);
     assert.deepEqual(removeGpuBackend(s.storage), { removed: false, dir: result.dir });
   });
+
+  test('a marker that does not match its declaration is not an install; a valid one is read back as declared', async () => {
+    const s = setup();
+    const result = await installGpuBackend({ storageDir: s.storage, npm, env: s.env });
+    assert.ok(result.ok);
+    const file = path.join(result.dir, INSTALL_MARKER);
+    const good = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+    for (const bad of ['not json', '[]', JSON.stringify({ ...good, version: 3 }), JSON.stringify({ ...good, verification: { outcome: 'exploded', detail: 'd', at: 'now' } })]) {
+      fs.writeFileSync(file, bad);
+      assert.equal(readInstalled(s.storage), null, bad);
+      assert.deepEqual(profilerModuleDirs(s.storage).dirs, [], bad);
+    }
+    fs.writeFileSync(file, JSON.stringify({ ...good, stray: true, verification: { outcome: 'crashed', detail: 'SIGSEGV', at: 'now' } }));
+    const installed = readInstalled(s.storage);
+    assert.ok(installed);
+    assert.equal('stray' in installed.marker, false, 'only declared fields are kept');
+    assert.equal(installed.marker.verification?.outcome, 'crashed');
+    assert.match(profilerModuleDirs(s.storage).note ?? '', /crashed the profiler when it was checked \(SIGSEGV\)/);
+  });
 });
 
 describe('messages', () => {

@@ -6,7 +6,7 @@ import { runValidation, VALIDATION_CASES } from '../../src/core/memory/validatio
 import { UNIT_BYTES, VALIDATION_SOURCES } from '../../src/core/memory/validation-cases';
 import { inventoryForRef, listPresets } from '../../src/core/models';
 import { optimizerStateBytes, resolveOptimizer } from '../../src/core/optimizers';
-import { OPTIMIZER_IDS } from '../../src/core/optimizers/types';
+import { OPTIMIZER_IDS } from '../../src/core/optimizers/registry';
 
 /** The cases validated before the validation grew to 31 published measurements; they stay within ±10%. */
 const ORIGINAL_CASES = [

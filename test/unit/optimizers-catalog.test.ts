@@ -2,9 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { InputError } from '../../src/core/types';
-import { OPTIMIZER_IDS } from '../../src/core/optimizers/types';
 import { OPTIMIZERS, defaultHyperparameters, getOptimizer, listSpellings, resolveOptimizer, type CatalogVariant } from '../../src/core/optimizers/index';
-import { CATALOG } from '../../src/core/optimizers/registry';
+import { CATALOG, OPTIMIZER_IDS, isOptimizerId } from '../../src/core/optimizers/registry';
 
 const impl = (r: ReturnType<typeof resolveOptimizer>) => (r?.variant as CatalogVariant | undefined)?.implementation;
 
@@ -172,8 +171,13 @@ test('bitsandbytes optim_bits / is_paged params', () => {
   assert.throws(() => resolveOptimizer('bnb.optim.AdamW', { optim_bits: 4 }), InputError);
 });
 
-test('the catalog is keyed by id: every OPTIMIZER_IDS entry, each spec under its own id, in id order', () => {
-  assert.deepEqual(Object.keys(CATALOG).sort(), [...OPTIMIZER_IDS].sort());
-  for (const id of OPTIMIZER_IDS) assert.equal(CATALOG[id].id, id);
+test('the catalog is keyed by id: each spec under its own id; the ids are its keys, in its order', () => {
+  for (const [key, spec] of Object.entries(CATALOG)) assert.equal(spec.id, key);
+  assert.deepEqual([...OPTIMIZER_IDS], Object.keys(CATALOG));
   assert.deepEqual(OPTIMIZERS.map((o) => o.id), [...OPTIMIZER_IDS]);
+});
+
+test('isOptimizerId accepts the catalog\'s ids only, not inherited names or near-misses', () => {
+  for (const id of OPTIMIZER_IDS) assert.ok(isOptimizerId(id), id);
+  for (const s of ['toString', 'constructor', '__proto__', 'AdamW', 'adamw ', '']) assert.ok(!isOptimizerId(s), JSON.stringify(s));
 });

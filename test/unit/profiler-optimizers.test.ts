@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
-import { OPTIMIZER_IDS } from '../../src/core/optimizers/types';
+import { OPTIMIZER_IDS } from '../../src/core/optimizers/registry';
 import { InputError, type Hyperparameters } from '../../src/core/types';
 import { AdaHessianOptimizer } from '../../src/profiler/optimizers/adahessian';
 import { AdamW8bitOptimizer } from '../../src/profiler/optimizers/adamw-8bit';

@@ -72,6 +72,19 @@ test('a union that is not nullable reports the variant that went deepest', () =>
   assert.deepEqual(p, { path: ['h', 'v'], problem: 'expected a finite number, got string "x"' });
 });
 
+test('a tagged union reports the problem of the variant the value names, or the unknown tag', () => {
+  const Shape = Type.Union([
+    Type.Object({ kind: Type.Literal('circle'), r: Type.Number(), centre: Type.Object({ x: Type.Number() }) }),
+    Type.Object({ kind: Type.Literal('square'), side: Type.Number() }),
+  ]);
+  // The circle variant goes deeper, but the value says it is a square.
+  assert.deepEqual(firstProblem(Shape, { kind: 'square', centre: { x: 'x' } }), { path: ['side'], problem: 'is missing' });
+  assert.deepEqual(firstProblem(Shape, { kind: 'square', side: 'x' }), { path: ['side'], problem: 'expected a finite number, got string "x"' });
+  assert.deepEqual(firstProblem(Shape, { kind: 'hexagon', side: 1 }), { path: ['kind'], problem: 'expected one of "circle", "square", got string "hexagon"' });
+  // Without the tag, the tag is what is missing.
+  assert.deepEqual(firstProblem(Shape, { centre: { x: 1 }, r: 1 }), { path: ['kind'], problem: 'is missing' });
+});
+
 test('checkValue returns a copy without undeclared fields and leaves its input alone', () => {
   const input = { ...GOOD, evil: true, extra: { k: 1 } };
   const r = checkValue(Point, input);

@@ -10,7 +10,7 @@ import { before, describe, test } from 'node:test';
 import { inventoryForRef } from '../../src/core/models';
 import { cnnInventory } from '../../src/core/models/builders/cnn';
 import { numel } from '../../src/core/types';
-import { OPTIMIZER_IDS } from '../../src/core/optimizers/types';
+import { OPTIMIZER_IDS } from '../../src/core/optimizers/registry';
 import { profilerOptimizer, profilerOptimizerIds } from '../../src/profiler/optimizers';
 import type { RobustnessRecord } from '../../src/profiler/sweep/child-sweep';
 import { findDataDir, loadCorpus, type Corpus } from '../../src/profiler/sweep/corpus';

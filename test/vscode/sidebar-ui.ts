@@ -25,7 +25,7 @@ import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Frame, Page } from 'playwright-core';
 import { getOptimizer, resolveOptimizer } from '../../src/core/optimizers';
-import { isOptimizerId } from '../../src/core/optimizers/types';
+import { isOptimizerId } from '../../src/core/optimizers/registry';
 import { formatBytes, formatCount } from '../../src/core/units';
 import { findRepoRoot } from './paths';
 import {

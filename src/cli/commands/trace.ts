@@ -1,4 +1,4 @@
-import { OPTIMIZER_IDS } from '../../core/optimizers/types';
+import { OPTIMIZER_IDS } from '../../core/optimizers/registry';
 import { InputError } from '../../core/types';
 import { TRACE_PROBLEMS, TRACE_PROBLEM_SPECS, isTraceProblem } from '../../core/profile/trace-problems';
 import { MAX_TRACE_STEPS, ProfilerRunError, runTrace } from '../../profiler/trace';

@@ -3,7 +3,7 @@
  * how many independent, and the nearest ones with source, setting and numbers.
  */
 import { getOptimizer } from '../optimizers';
-import { isOptimizerId } from '../optimizers/types';
+import { isOptimizerId } from '../optimizers/registry';
 import type { MeasuredRow } from './measurements/types';
 import { RANKING, type RankedEntry, type WeightedRow } from './ranking';
 

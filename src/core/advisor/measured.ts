@@ -4,7 +4,8 @@
  * sources it cites.
  */
 import { getOptimizer } from '../optimizers';
-import { isOptimizerId, type OptimizerId } from '../optimizers/types';
+import type { OptimizerId } from '../optimizers/types';
+import { isOptimizerId } from '../optimizers/registry';
 import { measuredRows } from './measurements';
 import type { GlobalBatch, MeasuredRow, Modality, TaskFamily } from './measurements/types';
 import { describeRow, measuredSentence } from './measured-sentence';

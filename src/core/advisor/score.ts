@@ -2,7 +2,8 @@
  * Applies rule data to facts: the path of rules that fired for a candidate, its score and tier,
  * the job-level notes and strategy selections, and the ranking order.
  */
-import { OPTIMIZER_IDS, type OptimizerId } from '../optimizers/types';
+import type { OptimizerId } from '../optimizers/types';
+import { OPTIMIZER_IDS } from '../optimizers/registry';
 import { cite } from './evidence';
 import { evaluate, render } from './predicate';
 import type { CandidateRule, Facts, JobFacts, JobRule, Reason, StrategyId, Tier } from './types';

@@ -64,7 +64,7 @@ const spellings: readonly CatalogSpelling[] = [
   { ecosystem: 'timm', name: 'adafactor', note: 'timm.optim.Adafactor, lifted from fairseq like the transformers one (same state tensors)' },
 ];
 
-export const adafactor: OptimizerSpec = {
+export const adafactor: OptimizerSpec<'adafactor'> = {
   id: 'adafactor',
   name: 'Adafactor',
   summary: 'Factored second moment (row and column running averages) with update clipping and optional relative step sizes.',

@@ -29,7 +29,7 @@ const spellings: readonly CatalogSpelling[] = [
   { ecosystem: 'bitsandbytes', name: 'Adagrad8bit', variant: { implementation: 'bnb', stateBits: 8 } },
 ];
 
-export const adagrad: OptimizerSpec = {
+export const adagrad: OptimizerSpec<'adagrad'> = {
   id: 'adagrad',
   name: 'Adagrad',
   summary: 'Per-element learning rates from the accumulated sum of squared gradients.',

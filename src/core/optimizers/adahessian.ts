@@ -20,7 +20,7 @@ const spellings: readonly CatalogSpelling[] = [
   { ecosystem: 'timm', name: 'adahessian', note: 'timm.optim.Adahessian: exp_avg + exp_hessian_diag_sq' },
 ];
 
-export const adahessian: OptimizerSpec = {
+export const adahessian: OptimizerSpec<'adahessian'> = {
   id: 'adahessian',
   name: 'AdaHessian',
   summary: 'Adam-like update whose second moment is a running average of the squared Hutchinson estimate of the Hessian diagonal (spatially averaged).',

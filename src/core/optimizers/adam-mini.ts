@@ -53,7 +53,7 @@ function adamMiniStates(tensor: ParamTensor, ctx: StateContext): StateTensor[] {
 
 const spellings: readonly CatalogSpelling[] = [{ ecosystem: 'other', name: 'Adam_mini', note: 'adam_mini.Adam_mini' }];
 
-export const adamMini: OptimizerSpec = {
+export const adamMini: OptimizerSpec<'adam-mini'> = {
   id: 'adam-mini',
   name: 'Adam-mini',
   summary: 'Adam with one second-moment value per parameter block (per attention head for queries/keys, per tensor elsewhere), full Adam for embeddings and output.',

@@ -25,7 +25,7 @@ const spellings: readonly CatalogSpelling[] = [
   { ecosystem: 'bitsandbytes', name: 'PagedAdam8bit', fixed: L2, variant: { implementation: 'bnb', stateBits: 8, paged: true } },
 ];
 
-export const adam: OptimizerSpec = {
+export const adam: OptimizerSpec<'adam'> = {
   id: 'adam',
   name: 'Adam',
   summary: 'Adam: bias-corrected first and second moment estimates; weight decay is L2 added to the gradient.',

@@ -16,7 +16,7 @@ const spellings: readonly CatalogSpelling[] = [
 
 const variant: CatalogVariant = { stateBits: 8, paged: false, decoupledWeightDecay: true, implementation: 'bnb' };
 
-export const adamw8bit: OptimizerSpec = {
+export const adamw8bit: OptimizerSpec<'adamw-8bit'> = {
   id: 'adamw-8bit',
   name: 'AdamW 8-bit (bitsandbytes)',
   summary: 'AdamW whose two moments are stored as uint8 with one fp32 absmax per 256-element block (dynamic quantisation).',

@@ -32,7 +32,7 @@ const spellings: readonly CatalogSpelling[] = [
   { ecosystem: 'other', name: 'FusedAdam', implies: W, variant: { implementation: 'fused' }, note: 'apex.optimizers.FusedAdam (adam_w_mode defaults to True)' },
 ];
 
-export const adamw: OptimizerSpec = {
+export const adamw: OptimizerSpec<'adamw'> = {
   id: 'adamw',
   name: 'AdamW',
   summary: 'Adam with decoupled weight decay: p -= lr * (m_hat / (sqrt(v_hat) + eps) + weight_decay * p).',

@@ -12,7 +12,7 @@ const spellings: readonly CatalogSpelling[] = [
   { ecosystem: 'optax', name: 'amsgrad', fixed: { adam_w_mode: false }, note: 'optax keeps mu/nu/nu_max in the parameter dtype (same sizes as torch)' },
 ];
 
-export const amsgrad: OptimizerSpec = {
+export const amsgrad: OptimizerSpec<'amsgrad'> = {
   id: 'amsgrad',
   name: 'AMSGrad',
   summary: 'Adam that normalises by the running maximum of the second moment (max_exp_avg_sq).',

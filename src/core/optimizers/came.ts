@@ -23,7 +23,7 @@ function stateDtype(param: DType): DType {
 
 const spellings: readonly CatalogSpelling[] = [{ ecosystem: 'other', name: 'CAME', note: 'came_pytorch.CAME' }];
 
-export const came: OptimizerSpec = {
+export const came: OptimizerSpec<'came'> = {
   id: 'came',
   name: 'CAME',
   summary: 'Adafactor with a first moment and a factored "instability" (update minus momentum) estimate that scales the step by confidence.',

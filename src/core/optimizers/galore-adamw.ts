@@ -173,7 +173,7 @@ const spellings: readonly CatalogSpelling[] = [
   { ecosystem: 'other', name: 'GaLoreAdamW8bit', variant: { implementation: 'bnb', stateBits: 8 }, note: 'galore_torch.GaLoreAdamW8bit' },
 ];
 
-export const galoreAdamw: OptimizerSpec = {
+export const galoreAdamw: OptimizerSpec<'galore-adamw'> = {
   id: 'galore-adamw',
   name: 'GaLore AdamW',
   summary: 'AdamW on gradients projected to a rank-r subspace (refreshed by SVD every update_proj_gap steps) for the hidden weight matrices; full AdamW elsewhere.',

@@ -7,9 +7,9 @@
  */
 import type { Hyperparameters, ParamTensor } from '../types';
 import { InputError } from '../types';
-import { OPTIMIZER_IDS, type Ecosystem, type OptimizerId, type OptimizerSpec, type ResolvedOptimizer, type StateContext, type StateTensor } from './types';
+import type { Ecosystem, OptimizerId, OptimizerSpec, ResolvedOptimizer, StateContext, StateTensor } from './types';
 import type { CatalogSpelling } from './catalog-types';
-import { OPTIMIZERS } from './registry';
+import { OPTIMIZERS, OPTIMIZER_IDS } from './registry';
 import { resolveSpelling } from './resolve';
 import { sumStateBytes } from './layout/state-tensor';
 

@@ -35,7 +35,7 @@ const spellings: readonly CatalogSpelling[] = [
   { ecosystem: 'bitsandbytes', name: 'LAMB8bit', variant: { implementation: 'bnb', stateBits: 8 } },
 ];
 
-export const lamb: OptimizerSpec = {
+export const lamb: OptimizerSpec<'lamb'> = {
   id: 'lamb',
   name: 'LAMB',
   summary: 'Adam-style update rescaled per tensor by the trust ratio ||w|| / ||update|| (layer-wise adaptation for large batches).',

@@ -37,7 +37,7 @@ const spellings: readonly CatalogSpelling[] = [
   { ecosystem: 'keras', name: 'Lion', note: 'Keras keeps momentums in the variable dtype (same size)' },
 ];
 
-export const lion: OptimizerSpec = {
+export const lion: OptimizerSpec<'lion'> = {
   id: 'lion',
   name: 'Lion',
   summary: 'Sign of an interpolation of momentum and gradient as the update; one momentum state.',

@@ -42,7 +42,7 @@ const spellings: readonly CatalogSpelling[] = [
   { ecosystem: 'timm', name: 'nmuon', note: 'timm Muon with Nesterov and NAdamW fallback (same state tensors)' },
 ];
 
-export const muon: OptimizerSpec = {
+export const muon: OptimizerSpec<'muon'> = {
   id: 'muon',
   name: 'Muon',
   summary: 'SGD-momentum on hidden 2-D weights whose update is orthogonalised by a Newton-Schulz iteration; AdamW for embeddings, head and 1-D tensors.',

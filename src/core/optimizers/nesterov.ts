@@ -9,7 +9,7 @@ const spellings: readonly CatalogSpelling[] = [
   { ecosystem: 'timm', name: 'fusedsgd', implies: { momentum: 0.9, nesterov: true }, variant: { implementation: 'fused' }, note: 'apex.optimizers.FusedSGD with nesterov=True' },
 ];
 
-export const nesterov: OptimizerSpec = {
+export const nesterov: OptimizerSpec<'nesterov'> = {
   id: 'nesterov',
   name: 'SGD with Nesterov momentum',
   summary: 'Nesterov momentum: buf = momentum * buf + grad; p -= lr * (grad + momentum * buf).',

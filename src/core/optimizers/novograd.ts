@@ -23,7 +23,7 @@ const spellings: readonly CatalogSpelling[] = [
   { ecosystem: 'optax', name: 'novograd', note: 'optax keeps mu full-size and nu per tensor (same sizes)' },
 ];
 
-export const novograd: OptimizerSpec = {
+export const novograd: OptimizerSpec<'novograd'> = {
   id: 'novograd',
   name: 'NovoGrad',
   summary: 'Layer-wise second moment: one running average of the squared gradient norm per tensor, full first moment of the normalised gradient.',

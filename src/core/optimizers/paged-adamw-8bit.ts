@@ -20,7 +20,7 @@ const spellings: readonly CatalogSpelling[] = [
 
 const variant: CatalogVariant = { stateBits: 8, paged: true, decoupledWeightDecay: true, implementation: 'bnb' };
 
-export const pagedAdamw8bit: OptimizerSpec = {
+export const pagedAdamw8bit: OptimizerSpec<'paged-adamw-8bit'> = {
   id: 'paged-adamw-8bit',
   name: 'Paged AdamW 8-bit (bitsandbytes)',
   summary: 'AdamW 8-bit whose states live in CUDA unified memory pages that can be evicted to CPU RAM under pressure.',

@@ -1,5 +1,8 @@
-/** The catalog: one import and one line per optimizer, keyed by its id. */
-import { OPTIMIZER_IDS, type OptimizerId, type OptimizerSpec } from './types';
+/**
+ * The catalog: one import and one line per optimizer, keyed by its id. The ids (OptimizerId,
+ * OPTIMIZER_IDS) derive from it, so adding an optimizer is its entry file and its line here.
+ */
+import type { OptimizerId, OptimizerSpec } from './types';
 import { sgd } from './sgd';
 import { sgdMomentum } from './sgd-momentum';
 import { nesterov } from './nesterov';
@@ -24,12 +27,18 @@ import { soap } from './soap';
 import { adagrad } from './adagrad';
 import { rmsprop } from './rmsprop';
 
+/** Each entry under its own id: an entry typed `OptimizerSpec<'sgd'>` filed under another key is a type error. */
+type OwnIds<T> = { readonly [K in keyof T]: OptimizerSpec<K & string> };
+function ownIds<const T extends OwnIds<T>>(entries: T): T {
+  return entries;
+}
+
 /**
- * One entry per id of OPTIMIZER_IDS: an id without an entry (or an entry without an id) is a type error,
- * so the catalog, the profiler's registry (src/profiler/optimizers/index.ts, the same mapped type) and
- * every list derived from OPTIMIZER_IDS cannot drift apart. A unit test checks each entry's own id.
+ * The catalog, in the order every list of optimizers follows. Its keys are OptimizerId; the profiler's
+ * registry (src/profiler/optimizers/index.ts) is keyed by OptimizerId too, so an entry missing there (or
+ * one there without an entry here) is a type error. A unit test checks each entry's own id as well.
  */
-export const CATALOG: { readonly [K in OptimizerId]: OptimizerSpec } = {
+export const CATALOG = ownIds({
   'sgd': sgd,
   'sgd-momentum': sgdMomentum,
   'nesterov': nesterov,
@@ -53,7 +62,14 @@ export const CATALOG: { readonly [K in OptimizerId]: OptimizerSpec } = {
   'soap': soap,
   'adagrad': adagrad,
   'rmsprop': rmsprop,
-};
+});
+
+/** Canonical optimizer ids, in catalog order. */
+export const OPTIMIZER_IDS: readonly OptimizerId[] = Object.keys(CATALOG) as OptimizerId[];
+
+export function isOptimizerId(s: string): s is OptimizerId {
+  return Object.prototype.hasOwnProperty.call(CATALOG, s);
+}
 
 /** The catalog in OPTIMIZER_IDS order. */
 export const OPTIMIZERS: readonly OptimizerSpec[] = OPTIMIZER_IDS.map((id) => CATALOG[id]);

@@ -5,7 +5,8 @@
  * bitsandbytes optim_bits/is_paged).
  */
 import { InputError, type HyperValue, type Hyperparameters } from '../types';
-import { isOptimizerId, type Ecosystem, type OptimizerId, type OptimizerSpec, type ResolvedOptimizer } from './types';
+import type { Ecosystem, OptimizerId, OptimizerSpec, ResolvedOptimizer } from './types';
+import { isOptimizerId } from './registry';
 import type { CatalogSpelling, CatalogVariant } from './catalog-types';
 import { asBoolean, asNumber } from './layout/hyper';
 import { OPTIMIZERS } from './registry';

@@ -40,7 +40,7 @@ const spellings: readonly CatalogSpelling[] = [
   { ecosystem: 'bitsandbytes', name: 'RMSprop8bit', variant: { implementation: 'bnb', stateBits: 8 } },
 ];
 
-export const rmsprop: OptimizerSpec = {
+export const rmsprop: OptimizerSpec<'rmsprop'> = {
   id: 'rmsprop',
   name: 'RMSprop',
   summary: 'Gradient divided by the root of a running average of its square; optional momentum and centring.',

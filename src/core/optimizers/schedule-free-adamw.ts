@@ -20,7 +20,7 @@ const spellings: readonly CatalogSpelling[] = [
   { ecosystem: 'other', name: 'AdamWScheduleFree', note: 'schedulefree.AdamWScheduleFree' },
 ];
 
-export const scheduleFreeAdamw: OptimizerSpec = {
+export const scheduleFreeAdamw: OptimizerSpec<'schedule-free-adamw'> = {
   id: 'schedule-free-adamw',
   name: 'Schedule-Free AdamW',
   summary: 'AdamW without a learning-rate schedule: gradients at an interpolation y of the iterate z and its running average x.',

@@ -15,7 +15,7 @@ const spellings: readonly CatalogSpelling[] = [
   { ecosystem: 'timm', name: 'bnbsgd8bit', variant: { implementation: 'bnb', stateBits: 8 }, implies: { momentum: 0.9 }, note: `bitsandbytes.optim.SGD8bit; ${BNB_SGD_NOTE}` },
 ];
 
-export const sgdMomentum: OptimizerSpec = {
+export const sgdMomentum: OptimizerSpec<'sgd-momentum'> = {
   id: 'sgd-momentum',
   name: 'SGD with momentum',
   summary: 'Heavy-ball momentum: buf = momentum * buf + (1 - dampening) * grad; p -= lr * buf.',

@@ -14,7 +14,7 @@ const spellings: readonly CatalogSpelling[] = [
   { ecosystem: 'other', name: 'FusedSGD', implies: { momentum: 0, nesterov: false }, variant: { implementation: 'fused' }, note: 'apex.optimizers.FusedSGD' },
 ];
 
-export const sgd: OptimizerSpec = {
+export const sgd: OptimizerSpec<'sgd'> = {
   id: 'sgd',
   name: 'SGD',
   summary: 'Stochastic gradient descent: p -= lr * (grad + weight_decay * p); no optimizer state.',

@@ -98,7 +98,7 @@ const spellings: readonly CatalogSpelling[] = [
   { ecosystem: 'other', name: 'DistributedShampoo', note: 'distributed_shampoo.distributed_shampoo.DistributedShampoo' },
 ];
 
-export const shampoo: OptimizerSpec = {
+export const shampoo: OptimizerSpec<'shampoo'> = {
   id: 'shampoo',
   name: 'Shampoo (Distributed Shampoo)',
   summary: 'Block-diagonal Kronecker-factored full-matrix Adagrad preconditioner per tensor block, with optional learning-rate grafting.',

@@ -63,7 +63,7 @@ function soapStates(tensor: ParamTensor, ctx: StateContext): StateTensor[] {
 
 const spellings: readonly CatalogSpelling[] = [{ ecosystem: 'other', name: 'SOAP', note: 'soap.SOAP' }];
 
-export const soap: OptimizerSpec = {
+export const soap: OptimizerSpec<'soap'> = {
   id: 'soap',
   name: 'SOAP',
   summary: 'Adam in the eigenbasis of Shampoo\'s Kronecker factors, refreshed every precondition_frequency steps by power iteration + QR.',

@@ -22,7 +22,7 @@ const PAPER = { title: 'Liu et al., Sophia: A Scalable Stochastic Second-order O
 
 const spellings: readonly CatalogSpelling[] = [{ ecosystem: 'other', name: 'SophiaG', note: 'sophia.SophiaG' }];
 
-export const sophia: OptimizerSpec = {
+export const sophia: OptimizerSpec<'sophia'> = {
   id: 'sophia',
   name: 'Sophia (SophiaG)',
   summary: 'Momentum divided by a clipped, periodically refreshed diagonal Hessian estimate (Gauss-Newton-Bartlett), element-wise clipped to 1.',

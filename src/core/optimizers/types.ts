@@ -1,16 +1,12 @@
 import type { Citation, DType, Hyperparameters, ParamTensor } from '../types';
+import type { CATALOG } from './registry';
 
-/** Canonical optimizer ids. The CLI and every later feature use exactly these. */
-export const OPTIMIZER_IDS = [
-  'sgd', 'sgd-momentum', 'nesterov', 'adam', 'adamw', 'amsgrad', 'adafactor', 'lamb', 'novograd',
-  'lion', 'adamw-8bit', 'paged-adamw-8bit', 'shampoo', 'adahessian', 'sophia', 'muon',
-  'schedule-free-adamw', 'adam-mini', 'came', 'galore-adamw', 'soap', 'adagrad', 'rmsprop',
-] as const;
-export type OptimizerId = (typeof OPTIMIZER_IDS)[number];
-
-export function isOptimizerId(s: string): s is OptimizerId {
-  return (OPTIMIZER_IDS as readonly string[]).includes(s);
-}
+/**
+ * Canonical optimizer ids: the keys of the catalog (src/core/optimizers/registry.ts), where each entry
+ * declares its own id. The CLI and every later feature use exactly these; the ids as a runtime list
+ * (OPTIMIZER_IDS, isOptimizerId) live beside the catalog.
+ */
+export type OptimizerId = keyof typeof CATALOG;
 
 /** One tensor of optimizer state, as the reference implementation allocates it. */
 export interface StateTensor {
@@ -74,9 +70,12 @@ export interface Caveat {
   readonly source?: Citation;
 }
 
-/** A catalog entry: one file per optimizer under src/core/optimizers. */
-export interface OptimizerSpec {
-  readonly id: OptimizerId;
+/**
+ * A catalog entry: one file per optimizer under src/core/optimizers. Generic in its id so an entry is
+ * typed `OptimizerSpec<'sgd'>` without naming OptimizerId, which is derived from the entries.
+ */
+export interface OptimizerSpec<Id extends string = OptimizerId> {
+  readonly id: Id;
   /** Display name, e.g. "AdamW". */
   readonly name: string;
   /** One-sentence summary of the update rule. */

@@ -179,14 +179,45 @@ function unionProblem(error: ValueError, root: unknown): Problem | null {
     const allowed = variants.map((v) => ('const' in v ? JSON.stringify(v['const']) : 'null')).join(', ');
     return { path: pointerPath(error.path, root), problem: `expected one of ${allowed}, got ${describe(error.value)}` };
   }
+  // A tagged union (objects told apart by a constant field such as `kind`): the variants whose tags the
+  // value carries explain it; the others would only say the tag is wrong.
+  const tagged = variants.map((v) => tagsMatch(v, error.value));
+  const anyTagged = tagged.some((t) => t);
+  if (!anyTagged) {
+    const tag = unknownTag(variants, error.value);
+    if (tag) return { path: [...pointerPath(error.path, root), tag.key], problem: `expected one of ${tag.allowed}, got ${describe(tag.value)}` };
+  }
   let best: Problem | null = null;
   error.errors.forEach((iterator, i) => {
-    if (isNull(variants[i])) return;
+    if (isNull(variants[i]) || (anyTagged && !tagged[i])) return;
     const first = iterator.First();
     const candidate = first ? problemOf(first, root) : null;
     if (candidate && (!best || candidate.path.length > best.path.length)) best = candidate;
   });
   return best;
+}
+
+/** A tag field that every variant declares as a constant and that `value` holds with none of them. */
+function unknownTag(variants: readonly TSchema[], value: unknown): { key: string; allowed: string; value: unknown } | null {
+  if (typeof value !== 'object' || value === null || variants.length === 0) return null;
+  const first = variants[0]!['properties'] as Record<string, TSchema> | undefined;
+  for (const key of Object.keys(first ?? {})) {
+    const consts = variants.map((v) => (v['properties'] as Record<string, TSchema> | undefined)?.[key]);
+    if (!Object.prototype.hasOwnProperty.call(value, key) || !consts.every((c) => c !== undefined && 'const' in c)) continue;
+    return { key, allowed: consts.map((c) => JSON.stringify(c!['const'])).join(', '), value: (value as Record<string, unknown>)[key] };
+  }
+  return null;
+}
+
+/**
+ * Whether `value` carries the tags of an object schema: it has at least one of the schema's
+ * constant-valued properties, and each of those it has holds the schema's constant.
+ */
+function tagsMatch(variant: TSchema, value: unknown): boolean {
+  const properties = variant['properties'] as Record<string, TSchema> | undefined;
+  if (properties === undefined || typeof value !== 'object' || value === null) return false;
+  const present = Object.entries(properties).filter(([key, p]) => 'const' in p && Object.prototype.hasOwnProperty.call(value, key));
+  return present.length > 0 && present.every(([key, p]) => (value as Record<string, unknown>)[key] === p['const']);
 }
 
 const plural = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;

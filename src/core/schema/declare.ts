@@ -1,7 +1,7 @@
 /**
  * The schema builders the house declares its data shapes with (TypeBox,
  * https://github.com/sinclairzx81/typebox), and two shapes it declares again and again: one of a list
- * of constants, a value or null. Pure.
+ * of constants, a value or null, a hyperparameter value, an object of named values. Pure.
  *
  * `Type` here holds only the builders the declarations use, imported by name: TypeBox's own `Type`
  * namespace holds every builder (Pick, Omit, Mapped, template literals ...), which a bundler cannot
@@ -28,3 +28,10 @@ export function OneOf<const T extends readonly (string | number)[]>(values: T, o
 export function OrNull<T extends TSchema>(t: T, options: SchemaOptions = {}): TUnion<[T, TNull]> {
   return Union([t, Null()], options);
 }
+
+/** A JSON scalar or a list of numbers (the HyperValue of src/core/types). */
+export const HyperValueSchema = Union([NumberOf(), BooleanOf(), StringOf({ maxLength: 1000 }), Null(), ArrayOf(NumberOf(), { maxItems: 64 })]);
+
+/** An object of named values; keys limited in number and length, and never `__proto__`. */
+export const Named = <T extends TSchema>(value: T, maxProperties: number) =>
+  Record(StringOf({ pattern: '^(?!__proto__$)[\\s\\S]{0,200}$' }), value, { maxProperties, additionalProperties: false });

@@ -1,28 +1,34 @@
 /**
  * Where the GPU backend is installed and whether that install is complete: the folder
  * `<global storage>/gpu-backend` counts only once the installer has written its marker file there (it
- * builds the install in a sibling folder and renames it at the end). No 'vscode' import.
+ * builds the install in a sibling folder and renames it at the end) and it matches its declaration
+ * below (TypeBox, ARCHITECTURE.md "Data shapes"). No 'vscode' import.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { checkValue, type Declared } from '../../core/schema/check';
+import { OneOf, Type } from '../../core/schema/declare';
 import { GPU_BACKEND_PACKAGE, INSTALL_FOLDER, INSTALL_MARKER } from './spec';
 
 /** How the check after installing went (verify.ts), as stored in the marker. */
-export interface StoredVerification {
-  readonly outcome: 'gpu' | 'fallback' | 'crashed' | 'failed';
+const StoredVerificationSchema = Type.Object({
+  outcome: OneOf(['gpu', 'fallback', 'crashed', 'failed']),
   /** The backend the profiler child chose. */
-  readonly backend?: string;
-  readonly detail: string;
-  readonly at: string;
-}
+  backend: Type.Optional(Type.String()),
+  detail: Type.String(),
+  at: Type.String(),
+});
+export type StoredVerification = Declared<typeof StoredVerificationSchema>;
 
-export interface InstallMarker {
-  readonly package: string;
-  readonly version: string;
-  readonly installedAt: string;
-  readonly npm: string;
-  readonly verification?: StoredVerification;
-}
+/** The marker file the installer writes last: its one declaration (type and reader). */
+const InstallMarkerSchema = Type.Object({
+  package: Type.String(),
+  version: Type.String(),
+  installedAt: Type.String(),
+  npm: Type.String(),
+  verification: Type.Optional(StoredVerificationSchema),
+});
+export type InstallMarker = Declared<typeof InstallMarkerSchema>;
 
 export interface InstalledGpuBackend {
   /** The folder to give the profiler as an extra module directory. */
@@ -40,12 +46,6 @@ export function packageDirIn(installDir: string): string {
   return path.join(installDir, 'node_modules', ...GPU_BACKEND_PACKAGE.split('/'));
 }
 
-function isMarker(v: unknown): v is InstallMarker {
-  if (typeof v !== 'object' || v === null) return false;
-  const m = v as Record<string, unknown>;
-  return typeof m['package'] === 'string' && typeof m['version'] === 'string' && typeof m['installedAt'] === 'string' && typeof m['npm'] === 'string';
-}
-
 /** The complete install under `storageDir`, or null (nothing installed, or an install that did not finish). */
 export function readInstalled(storageDir: string): InstalledGpuBackend | null {
   const dir = gpuBackendDir(storageDir);
@@ -55,10 +55,11 @@ export function readInstalled(storageDir: string): InstalledGpuBackend | null {
   } catch {
     return null;
   }
-  if (!isMarker(marker)) return null;
+  const checked = checkValue(InstallMarkerSchema, marker, undefined, INSTALL_MARKER);
+  if (!checked.ok) return null;
   const packageDir = packageDirIn(dir);
   if (!fs.existsSync(path.join(packageDir, 'package.json'))) return null;
-  return { dir, packageDir, marker };
+  return { dir, packageDir, marker: checked.value };
 }
 
 /** Writes the marker atomically (temporary file + rename). */

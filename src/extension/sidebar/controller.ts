@@ -6,7 +6,7 @@
  */
 import type { AdvisorInput } from '../../core/advisor/types';
 import { getOptimizer } from '../../core/optimizers';
-import { isOptimizerId } from '../../core/optimizers/types';
+import { isOptimizerId } from '../../core/optimizers/registry';
 import type { ScanJob } from '../../core/scan/results';
 import { InputError } from '../../core/types';
 import { parseProfileDocument, parseProfileFile } from '../../core/profile/profile-validate';

@@ -17,7 +17,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Hyperparameters } from '../../core/types';
-import { isOptimizerId } from '../../core/optimizers/types';
+import { isOptimizerId } from '../../core/optimizers/registry';
 import { BANDWIDTH_ELEMENTS, NOT_ELEMENTWISE } from '../sweep/constants';
 import { createOptimizer, profilerOptimizer } from '../optimizers';
 import { createFusedOptimizer } from './fused-optimizers';

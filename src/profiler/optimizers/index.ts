@@ -1,9 +1,10 @@
 /**
  * Registry of the optimizers the profiler runs: catalog id -> definition (reference, defaults, factory).
- * Adding an optimizer is adding a file and a line here (the compiler asks for it once the id is in
- * OPTIMIZER_IDS).
+ * Adding an optimizer is adding a file and a line here (the compiler asks for it once the catalog,
+ * src/core/optimizers/registry.ts, has its entry).
  */
-import { OPTIMIZER_IDS, isOptimizerId, type OptimizerId } from '../../core/optimizers/types';
+import type { OptimizerId } from '../../core/optimizers/types';
+import { OPTIMIZER_IDS, isOptimizerId } from '../../core/optimizers/registry';
 import { InputError, type Hyperparameters } from '../../core/types';
 import { ADAFACTOR } from './adafactor';
 import { ADAGRAD } from './adagrad';
@@ -33,7 +34,7 @@ import { SOPHIA } from './sophia';
 
 /**
  * Every catalog id has its TensorFlow.js implementation: the mapped type makes a missing one a type error
- * (the catalog in src/core/optimizers/registry.ts is keyed the same way).
+ * and so is an entry for an id the catalog does not have (OptimizerId is the catalog's keys).
  */
 const DEFINITIONS: { readonly [K in OptimizerId]: ProfilerOptimizerDefinition } = {
   'sgd': SGD,

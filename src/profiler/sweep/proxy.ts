@@ -17,6 +17,8 @@
  */
 import type { ModelInventory, TransformerStack } from '../../core/models/types';
 import { InputError, type ParamTensor, type TensorRole } from '../../core/types';
+import type { Declared } from '../../core/schema/check';
+import { OneOf, Type } from '../../core/schema/declare';
 
 /** Proxy width and depth (transformers): small enough for a CPU sweep, large enough to separate optimizers. */
 export const PROXY_TRANSFORMER = { hidden: 32, layers: 2, heads: 4, seqLen: 16, batch: 8 } as const;
@@ -39,44 +41,61 @@ export const MAX_PROXY_PARAMS = 1_000_000;
 /** Largest MLP intermediate/hidden ratio the proxy keeps (published models use 2.7-8). */
 export const MAX_PROXY_MLP_RATIO = 16;
 
-export type ProxyTask = 'causal-lm' | 'masked-lm' | 'image-classification';
+export const PROXY_TASKS = ['causal-lm', 'masked-lm', 'image-classification'] as const;
+export type ProxyTask = (typeof PROXY_TASKS)[number];
 
-export interface TransformerProxy {
-  readonly kind: 'transformer';
-  readonly stack: 'decoder' | 'encoder' | 'vision-encoder';
-  readonly task: ProxyTask;
-  readonly hidden: number;
-  readonly layers: number;
-  readonly heads: number;
-  readonly kvHeads: number;
-  readonly headDim: number;
-  readonly intermediate: number;
-  readonly mlp: TransformerStack['mlp'];
-  readonly norm: TransformerStack['norm'];
+/** The MLP kinds and norms of src/core/models/types.ts (the check below keeps the lists equal to those types). */
+const MLP_KINDS = ['gelu', 'relu', 'swiglu', 'geglu', 'quick-gelu'] as const;
+const NORMS = ['layernorm', 'rmsnorm'] as const;
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const LISTS_MATCH: Same<(typeof MLP_KINDS)[number], TransformerStack['mlp']> & Same<(typeof NORMS)[number], TransformerStack['norm']> = true;
+void LISTS_MATCH;
+
+const Count = (minimum: number) => Type.Integer({ minimum });
+
+/**
+ * The proxy specs, declared once (TypeBox, ARCHITECTURE.md "Data shapes"): the parent sends one to the
+ * profiler child in a sweep request (../protocol.ts), which checks it against this declaration.
+ */
+const TransformerProxySchema = Type.Object({
+  kind: Type.Literal('transformer'),
+  stack: OneOf(['decoder', 'encoder', 'vision-encoder']),
+  task: OneOf(PROXY_TASKS),
+  hidden: Count(1),
+  layers: Count(1),
+  heads: Count(1),
+  kvHeads: Count(1),
+  headDim: Count(1),
+  intermediate: Count(1),
+  mlp: OneOf(MLP_KINDS),
+  norm: OneOf(NORMS),
   /** Learned position embeddings (GPT-2, BERT, ViT) or rotary (Llama family). */
-  readonly positions: 'learned' | 'rotary';
+  positions: OneOf(['learned', 'rotary']),
   /** Biases in attention and MLP projections. */
-  readonly bias: boolean;
+  bias: Type.Boolean(),
   /** Output projection shares the input embedding matrix. */
-  readonly tiedEmbeddings: boolean;
+  tiedEmbeddings: Type.Boolean(),
   /** Characters of the corpus (text tasks); 0 for images. */
-  readonly vocab: number;
-  readonly seqLen: number;
-  readonly batch: number;
+  vocab: Count(0),
+  seqLen: Count(1),
+  batch: Count(1),
   /** Image tasks: side, patch and classes. */
-  readonly image?: { readonly size: number; readonly patch: number; readonly classes: number };
-}
+  image: Type.Optional(Type.Object({ size: Count(1), patch: Count(1), classes: Count(1) })),
+});
+export type TransformerProxy = Declared<typeof TransformerProxySchema>;
 
-export interface CnnProxy {
-  readonly kind: 'cnn';
-  readonly task: 'image-classification';
-  readonly stem: number;
-  readonly stages: readonly number[];
-  readonly imageSize: number;
-  readonly classes: number;
-  readonly batch: number;
-}
+const CnnProxySchema = Type.Object({
+  kind: Type.Literal('cnn'),
+  task: Type.Literal('image-classification'),
+  stem: Count(1),
+  stages: Type.Array(Count(1), { minItems: 1 }),
+  imageSize: Count(1),
+  classes: Count(1),
+  batch: Count(1),
+});
+export type CnnProxy = Declared<typeof CnnProxySchema>;
 
+export const ProxySpecSchema = Type.Union([TransformerProxySchema, CnnProxySchema]);
 export type ProxySpec = TransformerProxy | CnnProxy;
 
 export interface ProxyDerivation {

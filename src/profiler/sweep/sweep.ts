@@ -13,7 +13,7 @@ import * as os from 'node:os';
 import type { AdvisorInput } from '../../core/advisor/types';
 import { candidateEstimateInput } from '../../core/advisor';
 import { estimateMemory } from '../../core/memory';
-import { isOptimizerId } from '../../core/optimizers/types';
+import { isOptimizerId } from '../../core/optimizers/registry';
 import { InputError } from '../../core/types';
 import { MEMORY_COMPONENTS, type MemoryComponentBytes } from '../../core/memory/components';
 import type { CopyBandwidth, OptimizerBandwidth } from '../kernels/bandwidth';

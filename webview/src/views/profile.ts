@@ -2,7 +2,6 @@
 import { PROFILE_CHARTS } from '../../../src/charts/profile-charts';
 import type { ProfileResultDocument } from '../../../src/core/profile/profile-types';
 import { measuredOnLabel, renderRobustnessTable, shortMeasuredOnLabel } from '../../../src/charts/render-profile-meta';
-import { isOptimizerId } from '../../../src/core/optimizers/types';
 import { h, trustedMarkup } from '../dom';
 import { localTimeText } from '../format';
 import { badge, button, checkbox, dropdown, progressBar } from '../ui';
@@ -11,16 +10,14 @@ import { chartFigure, emptyState, type ViewContext } from './context';
 /** Optimizers offered for a profile run: the job's best-ranked ones the profiler implements, plus the current one. */
 const OFFERED = 8;
 
-/** The profiler implements every catalog id (src/profiler/optimizers/index.ts is keyed by them). */
-function isProfiled(id: string): boolean {
-  return isOptimizerId(id);
-}
-
 /** Checkboxes choosing the optimizers of the next run (none ticked = the profiler's default sweep). */
 function optimizerPicks(ctx: ViewContext): HTMLElement {
   const { t, state } = ctx;
   const chosen = state.profileOptimizers;
-  const ranked = (state.evaluation?.recommendation.ranked ?? []).filter((r) => isProfiled(r.optimizer));
+  // Every ranked optimizer is a catalog id and the profiler implements every catalog id (its registry,
+  // src/profiler/optimizers/index.ts, is keyed by them), so each one can be offered; the view does not
+  // bundle the catalog to check it again.
+  const ranked = state.evaluation?.recommendation.ranked ?? [];
   const offered = ranked.filter((r, i) => i < OFFERED || r.current || chosen.includes(r.optimizer));
   return h('fieldset', { class: 'oa-picks' },
     h('legend', {}, t('profileOptimizers')),
