@@ -36,13 +36,13 @@ import {
   TRAINER_ARGUMENT_CLASSES,
   positionalNames,
 } from './script-facts';
-import { readLrSchedule } from './lr-schedules';
+import { isLrSchedulerCall, readLrSchedule, readTorchScheduler } from './lr-schedules';
 import { callNode, toNode, type RangeMapper } from './to-node';
 
 type CallRole =
   | 'optimizer' | 'timm-optimizer' | 'keras-compile' | 'trainer-args' | 'trl-model-config' | 'lightning-trainer'
   | 'hf-argument-parser' | 'lightning-cli' | 'model' | 'dataloader' | 'keras-fit' | 'autocast' | 'grad-scaler' | 'accelerator' | 'keras-policy'
-  | 'checkpointing' | 'lora-config' | 'bnb-config' | 'sft-trainer' | 'train-crop' | 'keras-preset' | 'keras-preprocessor' | 'keras-lora' | 'keras-quantize' | 'tf-batch';
+  | 'lr-scheduler' | 'checkpointing' | 'lora-config' | 'bnb-config' | 'sft-trainer' | 'train-crop' | 'keras-preset' | 'keras-preprocessor' | 'keras-lora' | 'keras-quantize' | 'tf-batch';
 
 const LAST = (callee: string): string => callee.slice(callee.lastIndexOf('.') + 1);
 
@@ -70,6 +70,7 @@ function roleOf(call: PyCall): CallRole | null {
   if (last === 'HfArgumentParser' && (c === last || c.startsWith('transformers.') || c.startsWith('trl.'))) return 'hf-argument-parser';
   if (/^(lightning|pytorch_lightning|lightning\.pytorch)(\.trainer(\.trainer)?)?\.Trainer$/.test(c)) return 'lightning-trainer';
   if (/^(lightning|pytorch_lightning|lightning\.pytorch)\.(utilities\.)?cli\.LightningCLI$/.test(c)) return 'lightning-cli';
+  if (isLrSchedulerCall(call)) return 'lr-scheduler';
   if (isModelConstructor(c)) return 'model';
   if (last === 'DataLoader' || c === 'timm.data.create_loader' || c === 'timm.data.loader.create_loader') return 'dataloader';
   if (call.written.endsWith('.compile') && c !== 'torch.compile') return 'keras-compile';
@@ -191,6 +192,10 @@ export function readTrainingProgram(program: PythonProgram, path: string, map: R
   }
 
   if (built === undefined && isTimmTrainArguments(program)) readTimmTrainArguments(program, root, out, map, links);
+  // A torch/transformers scheduler built beside the optimizer: the schedule (the outermost one; SequentialLR's parts are read through it).
+  const schedulers = calls('lr-scheduler');
+  const outer = schedulers.find((s) => s.callee.endsWith('.SequentialLR')) ?? schedulers.find((s) => !schedulers.some((o) => o !== s && o.start <= s.start && s.end <= o.end && !(o.start === s.start && o.end === s.end)));
+  if (outer !== undefined) readTorchScheduler(outer, out, map);
 
   // 3. The model, the dtype it is loaded in (the first from_pretrained that states one; it replaces
   // Trainer-argument torch_dtype keys) and QLoRA's bitsandbytes config.
