@@ -156,9 +156,6 @@ test('the value comparison of the score: numbers in any spelling, dtype spelling
  * branch's work; the lead empties this list after merging both.
  */
 const PENDING: Readonly<Record<string, string>> = {
-  // argparse defaults of the launched main.py (--dtype fp16, FusedAdam) are not read yet
-  'deepspeed-chat-llama2-7b-lora': 'Python side: main.py argparse defaults (precision fp16, optimizer FusedAdam)',
-  'deepspeed-chat-llama2-7b-sft': 'Python side: main.py argparse defaults (precision fp16, optimizer FusedAdam)',
   'diffusers-text-to-image-sd-v1-4': 'Python side: the diffusers training script (UNet from a pipeline, argparse defaults)',
   'flax-imagenet-resnet50': 'Python side: flax ml_collections config and the Flax ResNet model',
   'lightning-imagenet-resnet18': 'Python side: the LightningModule __init__ defaults (batch, lr, weight decay, image size)',

@@ -250,3 +250,38 @@ test('torch and transformers schedulers read as schedules: peak, warmup, decay s
   const deep = `import torch\nfrom torch.optim.lr_scheduler import SequentialLR as S, LinearLR as L\nopt = torch.optim.SGD(p, lr=0.1)\ns = ${'S(opt, ['.repeat(40)}L(opt)${'], milestones=[1])'.repeat(40)}\n`;
   assert.equal(scanPy(deep).jobs.length, 1);
 });
+
+test('a class chosen by a conditional expression and called through its alias (DeepSpeed-Chat main.py)', () => {
+  const text = [
+    'import argparse',
+    'from deepspeed.ops.adam import DeepSpeedCPUAdam, FusedAdam',
+    'p = argparse.ArgumentParser()',
+    'p.add_argument("--offload", action="store_true")',
+    'p.add_argument("--dtype", type=str, default="fp16", choices=["fp16", "bf16"])',
+    'p.add_argument("--zero_stage", type=int, default=0)',
+    'p.add_argument("--lora_dim", type=int, default=0)',
+    'args = p.parse_args()',
+    'AdamOptimizer = DeepSpeedCPUAdam if args.offload else FusedAdam',
+    'optimizer = AdamOptimizer(params, lr=1e-3, betas=(0.9, 0.95))',
+  ].join('\n');
+  const job = jobOf(text);
+  assert.equal(job.settings.optimizer, 'deepspeed.ops.adam.FusedAdam');
+  assert.equal(job.settings.learningRate, 1e-3);
+  // --dtype's default picks DeepSpeed's fp16 section: line 5, "fp16" at columns 45-50 (15 + 9 + 2 + 8 + 2 + 8 characters before it)
+  assert.equal(job.settings.precision, 'fp16-mixed');
+  assert.deepEqual(job.sources.precision, { path: 'train.py', range: on(5, 45, 51) });
+  // store_true with default True picks the first branch: DeepSpeedCPUAdam, which the catalog does not hold, so no optimizer is built
+  assert.deepEqual(scanPy(text.replace('action="store_true")', 'action="store_true", default=True)')).jobs, []);
+  // an unknown condition: no optimizer is claimed (and without one the file is no training program)
+  assert.deepEqual(scanPy(text.replace('if args.offload', 'if use_cpu()').replace(/p\.add_argument\("--(dtype|zero_stage|lora_dim)".*\n/g, '')).jobs, []);
+  // without the DeepSpeed-Chat options, --dtype is not read as the precision
+  assert.equal(jobOf(text.replace(/p\.add_argument\("--(zero_stage|lora_dim)".*\n/g, '')).settings.precision, undefined);
+  // a chain picks by each known condition; trailing operators make the value unknown
+  assert.equal(jobOf('import torch\nAdamOpt = torch.optim.SGD if False else torch.optim.Adam if True else torch.optim.AdamW\nopt = AdamOpt(p, lr=0.1)').settings.optimizer, 'torch.optim.Adam');
+  assert.deepEqual(scanPy('import torch\nAdamOpt = torch.optim.SGD if False else torch.optim.Adam or x\nopt = AdamOpt(p, lr=0.1)').jobs, []);
+  // hostile: a long chain and aliases of aliases stay bounded
+  const chain = `import torch\nAdamOpt = ${'torch.optim.SGD if False else '.repeat(20000)}torch.optim.Adam\nopt = AdamOpt(p, lr=0.1)`;
+  assert.equal(jobOf(chain).settings.optimizer, 'torch.optim.Adam');
+  const aliases = `import torch\nAdam0 = torch.optim.Adam\n${Array.from({ length: 50 }, (_, i) => `Adam${i + 1} = Adam${i}`).join('\n')}\nopt = Adam50(p, lr=0.1)\n`;
+  assert.ok(scanPy(aliases).jobs.length <= 1);
+});

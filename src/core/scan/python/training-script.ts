@@ -36,6 +36,7 @@ import {
   TRAINER_ARGUMENT_CLASSES,
   positionalNames,
 } from './script-facts';
+import { DS_CHAT_DTYPES } from '../shell/dialects';
 import { isLrSchedulerCall, readLrSchedule, readTorchScheduler } from './lr-schedules';
 import { callNode, toNode, type RangeMapper } from './to-node';
 
@@ -101,6 +102,14 @@ function roleOf(call: PyCall): CallRole | null {
  */
 function isTimmTrainArguments(program: PythonProgram): boolean {
   return ['model', 'opt', 'batch_size'].every((d) => program.argparseDefault(d) !== undefined);
+}
+
+/**
+ * DeepSpeed-Chat's training main.py, known by its argparse options `--zero_stage`, `--offload`, `--dtype` and
+ * `--lora_dim` (the flags ../shell/dialects.ts reads on its command line).
+ */
+function isDeepSpeedChatArguments(program: PythonProgram): boolean {
+  return ['zero_stage', 'offload', 'dtype', 'lora_dim'].every((d) => program.argparseDefault(d) !== undefined);
 }
 
 /** True when the program builds an optimizer or sets up a trainer: it is a training program. */
@@ -236,6 +245,17 @@ export function readTrainingProgram(program: PythonProgram, path: string, map: R
     // tf.data: `ds.batch(n)` feeding model.fit(ds) gives the batch.
     const batch = calls('tf-batch').map((c) => c.args[0].value).find((v) => v.kind === 'number' && Number.isInteger(v.value) && v.value >= 1);
     if (batch !== undefined && batch.kind === 'number') out.set('perDeviceBatchSize', batch.value, map.range(batch.start, batch.end));
+  }
+  if (out.settings.precision === undefined && isDeepSpeedChatArguments(program)) {
+    // DeepSpeed-Chat's main.py: --dtype picks the DeepSpeed config's fp16 / bf16 section (dschat/utils/ds_utils.py
+    // get_train_ds_config), so its default is the job's precision unless the launch passes --dtype.
+    const dtype = program.argparseDefault('dtype');
+    const p = dtype?.kind === 'string' ? DS_CHAT_DTYPES[dtype.value.toLowerCase()] : undefined;
+    if (dtype != null && p !== undefined) {
+      out.set('precision', p, map.range(dtype.start, dtype.end));
+      const node = toNode(dtype, map);
+      if (node !== undefined) root.recordValue('--dtype', node, (dtype as { value: string }).value);
+    }
   }
   if (out.settings.precision === undefined) readPrecisionHints(byRole, root, out, map);
   // torchvision's RandomResizedCrop(size): the training images' size (a square int; [h, w] is not read).
