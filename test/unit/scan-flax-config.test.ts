@@ -16,7 +16,7 @@ const FILES = [
 
 test('absl main.py joins the train.py it imports and the --config file; the config names the model', () => {
   const report = scanFiles(FILES);
-  assert.deepEqual(report.jobs.map((j) => [j.id, j.files]), [['main.py', ['configs/big.py', 'main.py', 'run.sh', 'train.py']]]);
+  assert.deepEqual(report.jobs.map((j) => [j.id, j.files]), [['run.sh', ['configs/big.py', 'main.py', 'run.sh', 'train.py']]]);
   const [job] = report.jobs;
   assert.deepEqual(job.model?.kind === 'hub-id' ? [job.model.id, job.model.path, job.model.range.line] : null, ['torchvision/resnet101', 'configs/big.py', 4]);
   assert.equal(job.settings.optimizer, 'optax.sgd');

@@ -43,6 +43,6 @@ test('timm train.py: an explicit --lr default wins; --amp on takes --amp-dtype',
 test('a launcher option with an unknown variable value does not hide the script it launches', () => {
   const sh = 'NUM_PROC=$1\nshift\ntorchrun --nproc_per_node=$NUM_PROC train.py "$@"\n';
   const report = scanFiles([{ path: 'train.py', text: TRAIN('') }, { path: 'distributed_train.sh', text: sh }]);
-  assert.deepEqual(report.jobs.map((j) => [j.id, j.files]), [['train.py', ['distributed_train.sh', 'train.py']]]);
+  assert.deepEqual(report.jobs.map((j) => [j.id, j.files]), [['distributed_train.sh', ['distributed_train.sh', 'train.py']]]);
   assert.ok(report.jobs[0].assumptions?.some((a) => a.includes('--nproc_per_node') && a.includes('$NUM_PROC')));
 });
