@@ -21,6 +21,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { resolveOptimizer } from '../src/core/optimizers';
+import type { Ecosystem } from '../src/core/optimizers/types';
 
 export const FACT_NAMES = [
   'model', 'parameters', 'microBatch', 'gradAccum', 'gpus', 'nodes', 'precision', 'loadDtype', 'zeroStage', 'fsdp',
@@ -31,7 +32,18 @@ export type FactName = (typeof FACT_NAMES)[number];
 export type FactValue = string | number | boolean;
 /** A warmup states its unit (`steps`, `ratio` of the total steps, or `epochs`): 0.1 of the steps and 0.1 steps differ. */
 export type WarmupUnit = 'steps' | 'ratio' | 'epochs';
-export type ExpectedField = { readonly read: FactValue; readonly file: string; readonly unit?: WarmupUnit } | { readonly assumed: true };
+/**
+ * An optimizer's spelling resolves to a catalog entry in its library (`ecosystem`: timm's "sgd" is SGD with Nesterov
+ * momentum) and with the hyperparameters the source writes beside it (`params`: torch SGD with momentum 0.9 is SGD
+ * with momentum).
+ */
+export interface OptimizerContext {
+  readonly ecosystem?: Ecosystem;
+  readonly params?: Readonly<Record<string, number | boolean>>;
+}
+export type ExpectedField =
+  | ({ readonly read: FactValue; readonly file: string; readonly unit?: WarmupUnit } & OptimizerContext)
+  | { readonly assumed: true };
 export interface ExpectedJob {
   readonly job: string;
   readonly fields: Readonly<Record<string, ExpectedField>>;
@@ -174,7 +186,7 @@ function nameInId(name: string, id: string): boolean {
  * meta-llama/Llama-3.1-8B, not gpt2 in gpt2-xl); a precision as a prefix (bf16 of bf16-mixed); anything else
  * equal or as the last part of a qualified name (AdamW of torch.optim.AdamW, not Adam of AdamW).
  */
-export function sameValue(expected: FactValue, got: unknown, fact?: string, unit?: WarmupUnit): boolean {
+export function sameValue(expected: FactValue, got: unknown, fact?: string, unit?: WarmupUnit, optimizer: OptimizerContext = {}): boolean {
   if (isObject(got) && 'unit' in got && 'value' in got) {
     // A warmup: the unit must be stated and equal, then the value.
     return unit !== undefined && got['unit'] === unit && sameValue(expected, got['value']);
@@ -200,7 +212,7 @@ export function sameValue(expected: FactValue, got: unknown, fact?: string, unit
       return a.startsWith(b) || b.startsWith(a);
     case 'optimizer': {
       // Spellings of one catalog optimizer (adamw_bnb_8bit and adamw-8bit, FusedAdam and adamw).
-      const x = resolveOptimizer(expected);
+      const x = resolveOptimizer(expected, optimizer.params, optimizer.ecosystem);
       const y = resolveOptimizer(String(got));
       if (x !== undefined && y !== undefined) return x.id === y.id;
       return b.endsWith(a) || a.endsWith(b);
@@ -309,7 +321,7 @@ function evaluate(setup: Setup, tally: Tally[], lines: string[]): void {
       if ('read' in want) {
         if (got.kind === 'absent') outcome = 'notRead';
         else if (got.kind === 'assumed') outcome = 'listedWrongly';
-        else outcome = sameValue(want.read, got.value, fact, want.unit) && (got.file === null || got.file === want.file) ? 'readRight' : 'readWrong';
+        else outcome = sameValue(want.read, got.value, fact, want.unit, want) && (got.file === null || got.file === want.file) ? 'readRight' : 'readWrong';
       } else {
         outcome = got.kind === 'assumed' ? 'assumedRight' : got.kind === 'absent' ? 'assumedUnreported' : 'listedWrongly';
       }
@@ -321,7 +333,7 @@ function evaluate(setup: Setup, tally: Tally[], lines: string[]): void {
       if (outcome === 'assumedUnreported') unlisted.push(fact);
       const gotText = got.kind === 'absent' ? 'nothing' : got.kind === 'assumed' ? `assumed ${show(got.value)}` : `${show(got.value)} from ${got.file ?? '?'}`;
       if (outcome === 'readWrong' && 'read' in want) {
-        const fileOnly = got.kind === 'read' && sameValue(want.read, got.value, fact, want.unit);
+        const fileOnly = got.kind === 'read' && sameValue(want.read, got.value, fact, want.unit, want);
         lines.push(`${head}: ${fact} read wrong${fileOnly ? ' (the value from another file)' : ''}: expected ${show(want.read)}${want.unit ? ` ${want.unit}` : ''} from ${want.file}, got ${gotText}`);
       }
       if (outcome === 'listedWrongly') lines.push(`${head}: ${fact} listed wrongly: expected ${'read' in want ? `${show(want.read)} from ${want.file}` : 'an assumption'}, got ${gotText}`);

@@ -77,7 +77,8 @@ test('globals, an override file and --key=value arguments apply in order; the sc
     'run.sh': 'python train.py config/small.py --batch_size=16 --vocab_size=65\n',
   });
   const jobs = await recommend(dir);
-  assert.deepEqual(jobs.map((j) => j.source), ['run.sh'], 'model.py joins train.py (imported), no job of its own; the job is named after the launch script that runs it');
+  // Named after the one launch script that runs train.py; model.py joins train.py (imported), no job of its own.
+  assert.deepEqual(jobs.map((j) => j.source), ['run.sh'], 'model.py joins train.py (imported), no job of its own');
   const [job] = jobs;
   assert.equal(job.status, 'ok');
   assert.deepEqual(read(job.facts, 'model'), { value: 'scratch', path: 'train.py' });

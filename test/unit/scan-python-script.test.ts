@@ -203,3 +203,85 @@ test('wrong-typed Trainer arguments are error findings; odd files never break th
   const bom = scanPy(odd[3]);
   assert.deepEqual(bom.jobs[0].sources.learningRate?.range, on(2, 30, 34));
 });
+
+test('torch and transformers schedulers read as schedules: peak, warmup, decay steps; never a rejection', () => {
+  const onecycle = jobOf('import torch\nopt = torch.optim.SGD(m.parameters(), lr=0.01, momentum=0.9)\nsched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=0.4, pct_start=0.25, total_steps=9000)\n');
+  assert.equal(onecycle.settings.learningRate, 0.4);
+  assert.equal(onecycle.settings.warmupRatio, 0.25);
+  assert.equal(onecycle.settings.maxSteps, 9000);
+  assert.equal(onecycle.settings.scheduler, 'OneCycleLR');
+  // line 3: `max_lr=0.4` -> 0.4 at columns 57-59 (8 + 35 + 1 + 5 + 7 characters before it)
+  assert.deepEqual(onecycle.sources.learningRate, { path: 'train.py', range: on(3, 57, 60) });
+  // pct_start unwritten: torch's default 0.3, an assumption naming the default
+  const dflt = scanPy('import torch\nopt = torch.optim.SGD(p, lr=0.01)\ns = torch.optim.lr_scheduler.OneCycleLR(opt, 0.1, total_steps=100)\n').jobs[0];
+  assert.equal(dflt.settings.learningRate, 0.1);
+  assert.equal(dflt.settings.warmupRatio, 0.3);
+  assert.equal(dflt.sources.warmupRatio, undefined);
+
+  const hf = jobOf('import torch\nfrom transformers import get_cosine_schedule_with_warmup\nopt = torch.optim.AdamW(p, lr=5e-5)\ns = get_cosine_schedule_with_warmup(opt, num_warmup_steps=500, num_training_steps=20000)\n');
+  assert.deepEqual([hf.settings.learningRate, hf.settings.warmupSteps, hf.settings.maxSteps, hf.settings.scheduler], [5e-5, 500, 20000, 'cosine']);
+  const lin = jobOf('import torch, transformers\nopt = torch.optim.AdamW(p, lr=1e-4)\ns = transformers.get_linear_schedule_with_warmup(opt, 100, 1000)\n');
+  assert.deepEqual([lin.settings.warmupSteps, lin.settings.maxSteps, lin.settings.scheduler], [100, 1000, 'linear']);
+
+  const seq = jobOf([
+    'import torch',
+    'from torch.optim.lr_scheduler import LinearLR, CosineAnnealingLR, SequentialLR',
+    'opt = torch.optim.AdamW(p, lr=3e-4, weight_decay=0.05)',
+    'warm = LinearLR(opt, start_factor=0.01, total_iters=200)',
+    'main = CosineAnnealingLR(opt, T_max=4800)',
+    'sched = SequentialLR(opt, schedulers=[warm, main], milestones=[200])',
+  ].join('\n'));
+  assert.deepEqual([seq.settings.learningRate, seq.settings.warmupSteps, seq.settings.maxSteps, seq.settings.scheduler], [3e-4, 200, 4800, 'CosineAnnealingLR']);
+  const warmOnly = jobOf('import torch\nopt = torch.optim.AdamW(p, lr=1e-3)\ns = torch.optim.lr_scheduler.LinearLR(opt, start_factor=0.1, total_iters=50)\n');
+  assert.deepEqual([warmOnly.settings.warmupSteps, warmOnly.settings.scheduler], [50, 'constant_with_warmup']);
+
+  // LambdaLR: a function, not read; the file still forms its job with the optimizer's lr.
+  const lambda = scanPy('import torch\nopt = torch.optim.AdamW(p, lr=2e-4)\ns = torch.optim.lr_scheduler.LambdaLR(opt, lambda step: min(1.0, step / 100))\n');
+  assert.equal(lambda.jobs.length, 1);
+  assert.equal(lambda.jobs[0].settings.learningRate, 2e-4);
+  assert.equal(lambda.jobs[0].settings.scheduler, undefined);
+  assert.match((lambda.jobs[0].assumptions ?? []).join('\n'), /LambdaLR.*not readable statically/);
+  // Values that are expressions: the lr is the optimizer's; nothing rejects the file.
+  const expr = scanPy('import torch\nopt = torch.optim.SGD(p, lr=0.1)\ns = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=args.lr, epochs=E, steps_per_epoch=len(dl))\n');
+  assert.equal(expr.jobs.length, 1);
+  assert.equal(expr.jobs[0].settings.learningRate, 0.1);
+  assert.equal(expr.jobs[0].settings.maxSteps, undefined);
+  // Hostile nesting stays bounded.
+  const deep = `import torch\nfrom torch.optim.lr_scheduler import SequentialLR as S, LinearLR as L\nopt = torch.optim.SGD(p, lr=0.1)\ns = ${'S(opt, ['.repeat(40)}L(opt)${'], milestones=[1])'.repeat(40)}\n`;
+  assert.equal(scanPy(deep).jobs.length, 1);
+});
+
+test('a class chosen by a conditional expression and called through its alias (DeepSpeed-Chat main.py)', () => {
+  const text = [
+    'import argparse',
+    'from deepspeed.ops.adam import DeepSpeedCPUAdam, FusedAdam',
+    'p = argparse.ArgumentParser()',
+    'p.add_argument("--offload", action="store_true")',
+    'p.add_argument("--dtype", type=str, default="fp16", choices=["fp16", "bf16"])',
+    'p.add_argument("--zero_stage", type=int, default=0)',
+    'p.add_argument("--lora_dim", type=int, default=0)',
+    'args = p.parse_args()',
+    'AdamOptimizer = DeepSpeedCPUAdam if args.offload else FusedAdam',
+    'optimizer = AdamOptimizer(params, lr=1e-3, betas=(0.9, 0.95))',
+  ].join('\n');
+  const job = jobOf(text);
+  assert.equal(job.settings.optimizer, 'deepspeed.ops.adam.FusedAdam');
+  assert.equal(job.settings.learningRate, 1e-3);
+  // --dtype's default picks DeepSpeed's fp16 section: line 5, "fp16" at columns 45-50 (15 + 9 + 2 + 8 + 2 + 8 characters before it)
+  assert.equal(job.settings.precision, 'fp16-mixed');
+  assert.deepEqual(job.sources.precision, { path: 'train.py', range: on(5, 45, 51) });
+  // store_true with default True picks the first branch: DeepSpeedCPUAdam, which the catalog does not hold, so no optimizer is built
+  assert.deepEqual(scanPy(text.replace('action="store_true")', 'action="store_true", default=True)')).jobs, []);
+  // an unknown condition: no optimizer is claimed (and without one the file is no training program)
+  assert.deepEqual(scanPy(text.replace('if args.offload', 'if use_cpu()').replace(/p\.add_argument\("--(dtype|zero_stage|lora_dim)".*\n/g, '')).jobs, []);
+  // without the DeepSpeed-Chat options, --dtype is not read as the precision
+  assert.equal(jobOf(text.replace(/p\.add_argument\("--(zero_stage|lora_dim)".*\n/g, '')).settings.precision, undefined);
+  // a chain picks by each known condition; trailing operators make the value unknown
+  assert.equal(jobOf('import torch\nAdamOpt = torch.optim.SGD if False else torch.optim.Adam if True else torch.optim.AdamW\nopt = AdamOpt(p, lr=0.1)').settings.optimizer, 'torch.optim.Adam');
+  assert.deepEqual(scanPy('import torch\nAdamOpt = torch.optim.SGD if False else torch.optim.Adam or x\nopt = AdamOpt(p, lr=0.1)').jobs, []);
+  // hostile: a long chain and aliases of aliases stay bounded
+  const chain = `import torch\nAdamOpt = ${'torch.optim.SGD if False else '.repeat(20000)}torch.optim.Adam\nopt = AdamOpt(p, lr=0.1)`;
+  assert.equal(jobOf(chain).settings.optimizer, 'torch.optim.Adam');
+  const aliases = `import torch\nAdam0 = torch.optim.Adam\n${Array.from({ length: 50 }, (_, i) => `Adam${i + 1} = Adam${i}`).join('\n')}\nopt = Adam50(p, lr=0.1)\n`;
+  assert.ok(scanPy(aliases).jobs.length <= 1);
+});

@@ -79,6 +79,9 @@ export interface PyCall {
   readonly lineText: string;
 }
 
+/** How many callee aliases (`Opt = Other`, `Other = FusedAdam`) are followed inside one another. */
+const MAX_ALIAS_DEPTH = 4;
+
 const KEYWORDS = new Set([
   'False', 'None', 'True', 'and', 'as', 'assert', 'async', 'await', 'break', 'class', 'continue', 'def', 'del', 'elif',
   'else', 'except', 'finally', 'for', 'from', 'global', 'if', 'import', 'in', 'is', 'lambda', 'nonlocal', 'not', 'or',
@@ -144,6 +147,8 @@ export class PythonProgram {
   private readonly functionScopes = new Map<number, string>();
   private readonly argparseDefaultValues = new Map<string, PyValue | null>();
   private readonly callsByStart = new Map<number, PyCall>();
+  /** Callee aliases being resolved (an alias naming another alias), bounded. */
+  private aliasDepth = 0;
   /** Class name -> its scope (for `Config().lr` and `cfg.lr` after `cfg = Config()`). */
   private readonly classes = new Map<string, number>();
   private readonly cache = new Map<Assignment, PyValue>();
@@ -505,8 +510,26 @@ export class PythonProgram {
     const line = this.lines[this.tokenLine[first]];
     const target = this.assignmentTarget(line, first, close);
     const lineEnd = this.tokens[line.last - 1]?.end ?? this.text.length;
+    let callee: string | null = null;
+    const resolveCallee = (): string => {
+      if (callee !== null) return callee;
+      callee = this.canonical(written);
+      // `Opt = FusedAdam` / `Opt = DeepSpeedCPUAdam if args.offload else FusedAdam`, then `Opt(...)`: the class the name holds.
+      if (!written.includes('.') && !this.imports.has(written) && this.aliasDepth < MAX_ALIAS_DEPTH) {
+        this.aliasDepth++;
+        try {
+          const held = this.resolveName(written, first, 1);
+          if (held?.kind === 'ref' && held.path !== written) callee = held.path;
+        } finally {
+          this.aliasDepth--;
+        }
+      }
+      return callee;
+    };
     const call: PyCall = {
-      callee: this.canonical(written),
+      get callee() {
+        return resolveCallee();
+      },
       written,
       calleeStart: this.tokens[first].start,
       calleeEnd: this.tokens[last].end,
@@ -832,12 +855,38 @@ class ExpressionParser {
   parseExpression(): PyValue {
     const from = this.i;
     const value = this.parseBinary(0);
-    // Conditional expressions, comparisons, boolean operators: not evaluated.
+    // `A if COND else B`: the branch a known True/False condition picks (an argparse store_true default, a
+    // literal); an unknown condition leaves the whole expression unknown.
+    // A chain `A if c1 else B if c2 else C` is read in a loop (no recursion per link).
+    let candidate = value;
+    let picked: PyValue | null = null;
+    let known = true;
+    while (this.isKeyword('if')) {
+      this.i++;
+      const condition = this.parseBinary(0);
+      if (!this.isKeyword('else')) {
+        this.i = this.e;
+        return this.unknown(from, this.e);
+      }
+      this.i++;
+      const otherwise = this.parseBinary(0);
+      if (picked === null && known) {
+        if (condition.kind === 'bool' && condition.value) picked = candidate;
+        else if ((condition.kind === 'bool' && !condition.value) || condition.kind === 'none') candidate = otherwise;
+        else known = false;
+      }
+    }
+    // Comparisons, boolean operators: not evaluated.
     if (!this.atEnd() && !this.p.op(this.i, ',') && !this.p.op(this.i, ':')) {
       this.i = this.e;
       return this.unknown(from, this.e);
     }
-    return value;
+    if (!known) return this.unknown(from, this.i);
+    return picked ?? candidate;
+  }
+
+  private isKeyword(word: string): boolean {
+    return !this.atEnd() && this.p.tokenAt(this.i)?.kind === 'name' && this.p.textOf(this.i) === word;
   }
 
   private parseBinary(minBp: number): PyValue {

@@ -36,13 +36,14 @@ import {
   TRAINER_ARGUMENT_CLASSES,
   positionalNames,
 } from './script-facts';
-import { readLrSchedule } from './lr-schedules';
+import { DS_CHAT_DTYPES } from '../shell/dialects';
+import { isLrSchedulerCall, readLrSchedule, readTorchScheduler } from './lr-schedules';
 import { callNode, toNode, type RangeMapper } from './to-node';
 
 type CallRole =
   | 'optimizer' | 'timm-optimizer' | 'keras-compile' | 'trainer-args' | 'trl-model-config' | 'lightning-trainer'
   | 'hf-argument-parser' | 'lightning-cli' | 'model' | 'dataloader' | 'keras-fit' | 'autocast' | 'grad-scaler' | 'accelerator' | 'keras-policy'
-  | 'checkpointing' | 'lora-config' | 'bnb-config' | 'sft-trainer' | 'train-crop' | 'keras-preset' | 'keras-preprocessor' | 'keras-lora' | 'keras-quantize' | 'tf-batch';
+  | 'lr-scheduler' | 'checkpointing' | 'lora-config' | 'bnb-config' | 'sft-trainer' | 'train-crop' | 'keras-preset' | 'keras-preprocessor' | 'keras-lora' | 'keras-quantize' | 'tf-batch';
 
 const LAST = (callee: string): string => callee.slice(callee.lastIndexOf('.') + 1);
 
@@ -70,6 +71,7 @@ function roleOf(call: PyCall): CallRole | null {
   if (last === 'HfArgumentParser' && (c === last || c.startsWith('transformers.') || c.startsWith('trl.'))) return 'hf-argument-parser';
   if (/^(lightning|pytorch_lightning|lightning\.pytorch)(\.trainer(\.trainer)?)?\.Trainer$/.test(c)) return 'lightning-trainer';
   if (/^(lightning|pytorch_lightning|lightning\.pytorch)\.(utilities\.)?cli\.LightningCLI$/.test(c)) return 'lightning-cli';
+  if (isLrSchedulerCall(call)) return 'lr-scheduler';
   if (isModelConstructor(c)) return 'model';
   if (last === 'DataLoader' || c === 'timm.data.create_loader' || c === 'timm.data.loader.create_loader') return 'dataloader';
   if (call.written.endsWith('.compile') && c !== 'torch.compile') return 'keras-compile';
@@ -100,6 +102,14 @@ function roleOf(call: PyCall): CallRole | null {
  */
 function isTimmTrainArguments(program: PythonProgram): boolean {
   return ['model', 'opt', 'batch_size'].every((d) => program.argparseDefault(d) !== undefined);
+}
+
+/**
+ * DeepSpeed-Chat's training main.py, known by its argparse options `--zero_stage`, `--offload`, `--dtype` and
+ * `--lora_dim` (the flags ../shell/dialects.ts reads on its command line).
+ */
+function isDeepSpeedChatArguments(program: PythonProgram): boolean {
+  return ['zero_stage', 'offload', 'dtype', 'lora_dim'].every((d) => program.argparseDefault(d) !== undefined);
 }
 
 /** True when the program builds an optimizer or sets up a trainer: it is a training program. */
@@ -191,6 +201,10 @@ export function readTrainingProgram(program: PythonProgram, path: string, map: R
   }
 
   if (built === undefined && isTimmTrainArguments(program)) readTimmTrainArguments(program, root, out, map, links);
+  // A torch/transformers scheduler built beside the optimizer: the schedule (the outermost one; SequentialLR's parts are read through it).
+  const schedulers = calls('lr-scheduler');
+  const outer = schedulers.find((s) => s.callee.endsWith('.SequentialLR')) ?? schedulers.find((s) => !schedulers.some((o) => o !== s && o.start <= s.start && s.end <= o.end && !(o.start === s.start && o.end === s.end)));
+  if (outer !== undefined) readTorchScheduler(outer, out, map);
 
   // 3. The model, the dtype it is loaded in (the first from_pretrained that states one; it replaces
   // Trainer-argument torch_dtype keys) and QLoRA's bitsandbytes config.
@@ -231,6 +245,17 @@ export function readTrainingProgram(program: PythonProgram, path: string, map: R
     // tf.data: `ds.batch(n)` feeding model.fit(ds) gives the batch.
     const batch = calls('tf-batch').map((c) => c.args[0].value).find((v) => v.kind === 'number' && Number.isInteger(v.value) && v.value >= 1);
     if (batch !== undefined && batch.kind === 'number') out.set('perDeviceBatchSize', batch.value, map.range(batch.start, batch.end));
+  }
+  if (out.settings.precision === undefined && isDeepSpeedChatArguments(program)) {
+    // DeepSpeed-Chat's main.py: --dtype picks the DeepSpeed config's fp16 / bf16 section (dschat/utils/ds_utils.py
+    // get_train_ds_config), so its default is the job's precision unless the launch passes --dtype.
+    const dtype = program.argparseDefault('dtype');
+    const p = dtype?.kind === 'string' ? DS_CHAT_DTYPES[dtype.value.toLowerCase()] : undefined;
+    if (dtype != null && p !== undefined) {
+      out.set('precision', p, map.range(dtype.start, dtype.end));
+      const node = toNode(dtype, map);
+      if (node !== undefined) root.recordValue('--dtype', node, (dtype as { value: string }).value);
+    }
   }
   if (out.settings.precision === undefined) readPrecisionHints(byRole, root, out, map);
   // torchvision's RandomResizedCrop(size): the training images' size (a square int; [h, w] is not read).

@@ -260,7 +260,8 @@ export function readOpenRlhfArguments(args: readonly DialectArg[], out: Contribu
 }
 
 
-const DS_CHAT_DTYPES: Readonly<Record<string, Precision>> = { fp16: 'fp16-mixed', bf16: 'bf16-mixed', fp32: 'fp32' };
+/** DeepSpeed-Chat's `--dtype` choices as precisions (get_train_ds_config enables that DeepSpeed section). */
+export const DS_CHAT_DTYPES: Readonly<Record<string, Precision>> = { fp16: 'fp16-mixed', bf16: 'bf16-mixed', fp32: 'fp32' };
 
 /**
  * DeepSpeed-Chat's own flags: sets ZeRO, offload, precision, length, warmup and LoRA on `out`; returns the
