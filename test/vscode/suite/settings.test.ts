@@ -60,7 +60,8 @@ suite('settings and workspace changes', () => {
     await vscode.workspace.fs.writeFile(fileUri('added/training_args.json'), enc.encode(JSON.stringify({ output_dir: 'o', model_name_or_path: 'gpt2', optim: 'adafactor', learning_rate: 1e-3 }, null, 2)));
     await vscode.workspace.fs.writeFile(fileUri('added/garbage.json'), new Uint8Array([0, 159, 146, 150, 0, 1, 2]));
     await vscode.workspace.fs.writeFile(fileUri('added/half.yaml'), enc.encode('optimizer:\n  _component_: torch.optim.AdamW\n  lr: [unterminated\n'));
-    const job = await waitFor('the new job', () => api.jobs().find((j) => j.id === 'added/training_args.json'));
+    // 60 s: the watcher, the scan and the evaluation all queue behind whatever else the machine runs (a timing bound, not a speed test).
+    const job = await waitFor('the new job', () => api.jobs().find((j) => j.id === 'added/training_args.json'), 60_000);
     assert.ok(job.evaluated, job.error ?? '');
     assert.equal(api.evaluation('added/training_args.json')?.currentEstimate?.resolved.id, 'adafactor');
     assert.equal(api.jobs().length, 8, 'the seven fixture jobs and the new one');
