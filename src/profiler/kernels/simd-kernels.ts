@@ -58,8 +58,9 @@ interface StateLocals {
   readonly qv: number;
 }
 
-function temporaries(spec: { readonly body: readonly Stmt[] }): string[] {
-  return [...new Set(spec.body.filter((s): s is Extract<Stmt, { k: 'let' }> => s.k === 'let').map((s) => s.name))];
+function temporaries(spec: { readonly body: readonly Stmt[]; readonly between?: readonly Stmt[]; readonly then?: readonly Stmt[] }): string[] {
+  const all = [...spec.body, ...(spec.between ?? []), ...(spec.then ?? [])];
+  return [...new Set(all.filter((s): s is Extract<Stmt, { k: 'let' }> => s.k === 'let').map((s) => s.name))];
 }
 
 function layout(spec: KernelSpec): Layout {
@@ -113,6 +114,8 @@ function vectorExpr(l: Layout, e: Expr): number[] {
       return [...op.f32Const(e.value), ...op.f32x4Splat];
     case 'sqrt':
       return [...vectorExpr(l, e.a), ...op.f32x4Sqrt];
+    case 'sum':
+      return [...op.localGet(lookup(l.fsums, e.name, 'sum')), ...op.f32x4Splat];
     case 'dequant': {
       // Four byte loads of codes, four loads from the map, gathered into one vector, times the block's absmax.
       // The four codes in one i32 load; each byte, times 4, indexes the map (scalar address arithmetic).
@@ -156,6 +159,8 @@ function scalarExpr(l: Layout, e: Expr): number[] {
       return op.f32Const(e.value);
     case 'sqrt':
       return [...scalarExpr(l, e.a), ...op.f32Sqrt];
+    case 'sum':
+      return op.localGet(lookup(l.fsums, e.name, 'sum'));
     case 'dequant': {
       const st = stateOf(l, e.state);
       return [...codeAddress(l, st), ...op.i32Load8U(0), ...op.i32Const(2), ...op.i32Shl, ...op.localGet(st.map), ...op.i32Add, ...op.f32Load, ...op.localGet(st.am), ...op.f32Mul];
@@ -244,13 +249,27 @@ export function compileKernel(spec: KernelSpec): FunctionDef {
   code.push(...op.i32Const(0), ...op.localSet(l.i));
   code.push(...loop(l, l.end4, 16, body(l, spec, true)));
   code.push(...loop(l, l.endN, 4, body(l, spec, false)));
-  // Each sum: ((lane 0 + lane 1) + (lane 2 + lane 3)) + tail, left on the stack as a result.
+  // Each sum: ((lane 0 + lane 1) + (lane 2 + lane 3)) + tail, kept in its scalar local.
   const sums = spec.sums ?? [];
   for (const s of sums) {
     const v = lookup(l.vsums, s, 'sum');
+    const f = lookup(l.fsums, s, 'sum');
     const lane = (k: number) => [...op.localGet(v), ...op.f32x4ExtractLane(k)];
-    code.push(...lane(0), ...lane(1), ...op.f32Add, ...lane(2), ...lane(3), ...op.f32Add, ...op.f32Add, ...op.localGet(lookup(l.fsums, s, 'sum')), ...op.f32Add);
+    code.push(...lane(0), ...lane(1), ...op.f32Add, ...lane(2), ...lane(3), ...op.f32Add, ...op.f32Add, ...op.localGet(f), ...op.f32Add, ...op.localSet(f));
   }
+  // The second pass: `between` once in scalar code (each temporary also splat for the SIMD loop), then `then`.
+  for (const s of spec.between ?? []) {
+    if (s.k !== 'let') throw new Error(`${spec.name}: between holds only 'let'`);
+    const f = lookup(l.ftmps, s.name, 'temporary');
+    code.push(...scalarExpr(l, s.value), ...op.localTee(f), ...op.f32x4Splat, ...op.localSet(lookup(l.vtmps, s.name, 'temporary')));
+  }
+  if (spec.then) {
+    const then = { body: spec.then };
+    code.push(...op.i32Const(0), ...op.localSet(l.i));
+    code.push(...loop(l, l.end4, 16, body(l, then, true)));
+    code.push(...loop(l, l.endN, 4, body(l, then, false)));
+  }
+  for (const s of sums) code.push(...op.localGet(lookup(l.fsums, s, 'sum')));
   return { name: spec.name, params: l.params, locals: l.locals, results: sums.map((): ValType => 'f32'), body: code };
 }
 
