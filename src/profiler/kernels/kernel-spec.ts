@@ -53,6 +53,8 @@ export interface KernelSpec {
    */
   readonly between?: readonly Stmt[];
   readonly then?: readonly Stmt[];
+  /** multiRowSpec's kernels: the rows each call takes (each SIMD iteration already works on that many rows). */
+  readonly rows?: number;
 }
 
 export const load = (array: string): Expr => ({ k: 'load', array });
@@ -586,6 +588,7 @@ export function multiRowSpec(spec: KernelSpec, columns: readonly string[], withR
   const expand = (names: readonly string[], perRow: (n: string) => boolean) => names.flatMap((n) => (perRow(n) ? range.map((r) => at(n, r)) : [n]));
   return {
     name: multiRowName(spec.name, rows),
+    rows,
     arrays: expand(spec.arrays, (a) => !column.has(a)),
     scalars: expand(spec.scalars, (s) => s === rowScalar),
     body: pass(spec.body),
