@@ -172,10 +172,14 @@ export const FUSED_ADAM_MINI: FusedDefinition<AdamMiniOptimizer> = {
 interface FactoredPass {
   /** Rows per call from row i (the statistics kernel's multi-row variant, or 1). */
   rowsPerCall(i: number): number;
-  /** Runs the statistics kernel on rows i..i+k-1 (adding g^2 + eps1 into the column sums); returns their sums. */
-  stats(i: number, k: number): number[];
-  /** Adds rows i.. g^2 * inv[r] into the column weights (inv = 1 / each row's new moment). */
-  weigh?(i: number, inv: readonly number[]): void;
+  /**
+   * Runs the statistics kernel on rows i..i+k-1 (adding g^2 + eps1 into the column sums, and when the
+   * pass weighs, g^2 / each row's new moment from `old`, the rows' old moments, into the column weights);
+   * returns their sums.
+   */
+  stats(i: number, k: number, old: Float32Array): number[];
+  /** Whether stats fills the column weights (factoredStatsSpec). */
+  readonly weighs: boolean;
 }
 
 /** A row kernel's callers for one row and for groups (rowCaller), picked by the number of rows. */
@@ -210,20 +214,18 @@ function factoredMoment(
   const weights = tf.zeros([cols]);
   const pass = bind(colSums, weights);
   if (!pass) return null;
-  const oldRow = rowState.dataSync();
+  const oldRow = rowState.dataSync() as Float32Array;
   const oldCol = colState.dataSync();
   const row = new Float32Array(rows);
   let rowTotal = 0;
   for (let i = 0; i < rows; ) {
     const k = pass.rowsPerCall(i);
-    const sums = pass.stats(i, k);
-    const inv: number[] = [];
+    const sums = pass.stats(i, k, oldRow.subarray(i, i + k));
+    // The same float32 operations as the kernel's row moment (factoredStatsSpec), for the state.
     for (let r = 0; r < k; r++) {
       row[i + r] = ema(oldRow[i + r]!, beta, F(F(sums[r]!) / cols));
       rowTotal += row[i + r]!;
-      inv.push(1 / row[i + r]!);
     }
-    pass.weigh?.(i, inv);
     i += k;
   }
   const colValues = colSums.dataSync();
@@ -233,7 +235,7 @@ function factoredMoment(
   colState.assign(tf.tensor1d(col));
   const rowMean = F(F(rowTotal) / rows);
   let updateSumSq = 0;
-  if (pass.weigh) {
+  if (pass.weighs) {
     const w = weights.dataSync();
     for (let j = 0; j < cols; j++) updateSumSq += w[j]! / col[j]!;
     updateSumSq *= rowMean;
@@ -265,13 +267,13 @@ export const FUSED_ADAFACTOR: FusedDefinition<AdafactorOptimizer> = {
     const factors = factoredMoment(rows, cols, beta2t, rowState, colState, (colSums, weights) => {
       const bound = bindTensors([p, grad, colSums, weights], [colSums, weights]);
       if (!bound) return null;
-      const stats = rowCallers(bound, 'factored_stats_p', [[0, cols], [1, cols], [2, 0]], cols, [eps1], false);
-      const weigh = rowCallers(bound, 'factored_weighted', [[1, cols], [3, 0]], cols, [], true);
+      const stats = rowCallers(bound, 'factored_stats_p', [[0, cols], [1, cols], [2, 0], [3, 0]], cols, [eps1, beta2t, 1 - beta2t, cols], true);
       return {
+        weighs: true,
         rowsPerCall: (i) => rowsPerCall('factored_stats_p', i, rows),
-        stats: (i, k) => {
+        stats: (i, k, old) => {
           // Row by row: [row sum, sum of p^2] of each.
-          const sums = stats(i, k);
+          const sums = stats(i, k, old);
           const rowSums: number[] = [];
           for (let r = 0; r < k; r++) {
             rowSums.push(sums[2 * r]!);
@@ -279,7 +281,6 @@ export const FUSED_ADAFACTOR: FusedDefinition<AdafactorOptimizer> = {
           }
           return rowSums;
         },
-        weigh: (i, inv) => void weigh(i, inv.length, inv),
       };
     });
     if (!factors) return null;
@@ -320,9 +321,8 @@ export const FUSED_CAME: FusedDefinition<CameOptimizer> = {
     const factors = factoredMoment(rows, cols, b2, rowState, colState, (colSums, weights) => {
       const bound = bindTensors([grad, colSums, weights], [colSums, weights]);
       if (!bound) return null;
-      const stats = rowCallers(bound, 'factored_stats', [[0, cols], [1, 0]], cols, [eps1], false);
-      const weigh = rowCallers(bound, 'factored_weighted', [[0, cols], [2, 0]], cols, [], true);
-      return { rowsPerCall: (i) => rowsPerCall('factored_stats', i, rows), stats: (i, k) => stats(i, k), weigh: (i, inv) => void weigh(i, inv.length, inv) };
+      const stats = rowCallers(bound, 'factored_stats', [[0, cols], [1, 0], [2, 0]], cols, [eps1, b2, 1 - b2, cols], true);
+      return { weighs: true, rowsPerCall: (i) => rowsPerCall('factored_stats', i, rows), stats: (i, k, old) => stats(i, k, old) };
     });
     if (!factors) return null;
     const uu = factors.updateSumSq;
@@ -332,7 +332,7 @@ export const FUSED_CAME: FusedDefinition<CameOptimizer> = {
       const bound = bindTensors([grad, factors.c, m, colSums], [m, colSums]);
       if (!bound) return null;
       const moment = rowCallers(bound, 'came_moment', [[0, cols], [1, 0], [2, cols], [3, 0]], cols, [clip, b1, 1 - b1, eps2], true);
-      return { rowsPerCall: (i) => rowsPerCall('came_moment', i, rows), stats: (i, k) => moment(i, k, factors.r.subarray(i, i + k)) };
+      return { weighs: false, rowsPerCall: (i) => rowsPerCall('came_moment', i, rows), stats: (i, k) => moment(i, k, factors.r.subarray(i, i + k)) };
     });
     if (!res) throw new Error('fused CAME: the tensors it bound before are no longer bound');
     const apply = bindTensors([p, m, res.c], [p]);

@@ -35,6 +35,8 @@ function js(e: Expr, spec: { readonly name: string }): string {
       return f(`${js(e.a, spec)} / ${js(e.b, spec)}`);
     case 'max':
       return `Math.max(${js(e.a, spec)}, ${js(e.b, spec)})`;
+    case 'sum':
+      return f(`sum_${e.name}`);
     case 'dequant':
       return f(`map_${e.state}[codes_${e.state}[i]] * am_${e.state}`);
   }
@@ -54,6 +56,8 @@ export function kernelSource(spec: KernelSpec): string {
     'for (let i = 0; i < n; i++) {',
     ...spec.body.map(stmt),
     '}',
+    ...(spec.between ?? []).map(stmt),
+    ...(spec.then ? ['for (let i = 0; i < n; i++) {', ...spec.then.map(stmt), '}'] : []),
     `return [${sums.map((s) => `sum_${s}`).join(', ')}];`,
   ];
   return lines.join('\n');

@@ -20,7 +20,9 @@ export type Expr =
   | { readonly k: 'add' | 'sub' | 'mul' | 'div' | 'max'; readonly a: Expr; readonly b: Expr }
   | { readonly k: 'sqrt' | 'sign'; readonly a: Expr }
   /** Block-wise kernels only: the old value of an 8-bit state, map[code] * absmax of the element's block. */
-  | { readonly k: 'dequant'; readonly state: string };
+  | { readonly k: 'dequant'; readonly state: string }
+  /** In `between` and `then` only: the first pass's total of one of spec.sums (as the kernel returns it). */
+  | { readonly k: 'sum'; readonly name: string };
 
 export type Stmt =
   | { readonly k: 'let'; readonly name: string; readonly value: Expr }
@@ -44,6 +46,15 @@ export interface KernelSpec {
    * optimizer to rounding, not bit for bit.
    */
   readonly sums?: readonly string[];
+  /**
+   * A second pass over the same elements (a row still in cache), after the first: `between` computes
+   * scalar temporaries ('let' only) from the scalars and the first pass's sums (Expr 'sum'), once;
+   * `then` runs over the elements again and may read them.
+   */
+  readonly between?: readonly Stmt[];
+  readonly then?: readonly Stmt[];
+  /** multiRowSpec's kernels: the rows each call takes (each SIMD iteration already works on that many rows). */
+  readonly rows?: number;
 }
 
 export const load = (array: string): Expr => ({ k: 'load', array });
@@ -59,6 +70,7 @@ export const max = (a: Expr, b: Expr): Expr => ({ k: 'max', a, b });
 /** sign(x): 1, -1 or 0 (0 for NaN, where tfjs's Sign gives NaN). */
 export const sign = (a: Expr): Expr => ({ k: 'sign', a });
 export const dequant = (state: string): Expr => ({ k: 'dequant', state });
+export const sumOf = (name: string): Expr => ({ k: 'sum', name });
 const requant = (state: string, value: Expr): Stmt => ({ k: 'requant', state, value });
 const set = (name: string, value: Expr): Stmt => ({ k: 'let', name, value });
 const store = (array: string, value: Expr): Stmt => ({ k: 'store', array, value });
@@ -375,15 +387,19 @@ export function adamMiniEmbeddingSpec(branch: 'low' | 'high'): KernelSpec {
 /**
  * Kernels run once per row of a matrix (BoundTensors.runRows) take the row's own scalar first.
  *
- * Factored second moments (Adafactor, CAME), run once per row of a [rows, cols] matrix: sq = g*g + eps1
- * is added into the column sums `col` (cols long, the same for every row) and summed for the row;
- * with `param`, sum(p*p) too (Adafactor's RMS of the parameter).
+ * The factored second moment's pass over one row of a [rows, cols] matrix (Adafactor, CAME), in one
+ * call: sq = g*g + eps1 is added into the column sums `col` (cols long, the same for every row) and
+ * summed for the row (with `param`, sum(p*p) too: Adafactor's RMS of the parameter); then the row's new
+ * moment row = old*beta + (sum/cols)*oneMinusBeta (ema in fused-reductions.ts, float32 operations) and
+ * inv = 1/row; then, over the row again while it is in cache, g^2 * inv is added into per-column weights
+ * w: the sum over the matrix of ((r*c)*g)^2, Adafactor's and CAME's RMS of the update, is then
+ * mean(row) * sum_j w_j / col_j, without another pass over g.
  */
 export function factoredStatsSpec(param: boolean): KernelSpec {
   return {
     name: param ? 'factored_stats_p' : 'factored_stats',
-    arrays: [...(param ? ['p'] : []), 'g', 'col'],
-    scalars: ['eps1'],
+    arrays: [...(param ? ['p'] : []), 'g', 'col', 'w'],
+    scalars: ['old', 'eps1', 'beta', 'oneMinusBeta', 'cols'],
     body: [
       set('sq', add(mul(load('g'), load('g')), scalar('eps1'))),
       store('col', add(load('col'), tmp('sq'))),
@@ -391,20 +407,13 @@ export function factoredStatsSpec(param: boolean): KernelSpec {
       ...(param ? [acc('pp', mul(load('p'), load('p')))] : []),
     ],
     sums: param ? ['row', 'pp'] : ['row'],
+    between: [
+      set('rowNew', add(mul(scalar('old'), scalar('beta')), mul(div(sumOf('row'), scalar('cols')), scalar('oneMinusBeta')))),
+      set('inv', div({ k: 'const', value: 1 }, tmp('rowNew'))),
+    ],
+    then: [store('w', add(load('w'), mul(mul(load('g'), load('g')), tmp('inv'))))],
   };
 }
-
-/**
- * One row's g^2 / row (inv = 1 / the row's new second moment) added into per-column weights w, in the
- * row's statistics pass (the row is still in cache): sum over the matrix of ((r*c)*g)^2, Adafactor's
- * and CAME's RMS of the update, is then mean(row) * sum_j w_j / col_j, without another pass over g.
- */
-export const FACTORED_WEIGHTED_KERNEL: KernelSpec = {
-  name: 'factored_weighted',
-  arrays: ['g', 'w'],
-  scalars: ['inv'],
-  body: [store('w', add(load('w'), mul(mul(load('g'), load('g')), scalar('inv'))))],
-};
 
 /**
  * Adafactor's update of one row (no first moment), as AdafactorOptimizer.updateParameter:
@@ -518,64 +527,94 @@ export function multiRowName(name: string, rows: number = ROWS_PER_CALL): string
  * while a column vector of a wide matrix no longer fits in L1). Row r's statements are row r's of the
  * one-row kernel, in row order, so every value, including a column vector accumulated row by row, is the
  * same float32 as `rows` calls of the one-row kernel. Sums come row by row: row 0's sums, then row 1's...
+ * A second pass (between, then) is expanded the same way, row by row.
  */
 export function multiRowSpec(spec: KernelSpec, columns: readonly string[], withRowScalar: boolean, rows: number = ROWS_PER_CALL): KernelSpec {
   const column = new Set(columns);
   const rowScalar = withRowScalar ? spec.scalars[0] : undefined;
   const at = (name: string, r: number) => `${name}_${r}`;
-  // A column vector is loaded once per iteration into a temporary; each row's store to it becomes a new
-  // temporary that later rows read, and the last is stored once (no store-to-load round trip per row).
-  const current = new Map(columns.map((c) => [c, tmp(`${c}_in`)]));
-  const stored = new Set<string>();
-  const expr = (e: Expr, r: number): Expr => {
-    switch (e.k) {
-      case 'load':
-        return column.has(e.array) ? current.get(e.array)! : load(at(e.array, r));
-      case 'scalar':
-        return e.name === rowScalar ? scalar(at(e.name, r)) : e;
-      case 'tmp':
-        return tmp(at(e.name, r));
-      case 'const':
-      case 'dequant':
-        return e;
-      case 'sqrt':
-      case 'sign':
-        return { k: e.k, a: expr(e.a, r) };
-      default:
-        return { k: e.k, a: expr(e.a, r), b: expr(e.b, r) };
-    }
-  };
-  const stmt = (st: Stmt, r: number): Stmt => {
-    switch (st.k) {
-      case 'let':
-        return set(at(st.name, r), expr(st.value, r));
-      case 'store': {
-        if (!column.has(st.array)) return store(at(st.array, r), expr(st.value, r));
-        const value = expr(st.value, r);
-        const name = `${st.array}_out${r}`;
-        current.set(st.array, tmp(name));
-        stored.add(st.array);
-        return set(name, value);
-      }
-      case 'acc':
-        return acc(at(st.sum, r), expr(st.value, r));
-      case 'requant':
-        throw new Error(`${spec.name}: requant has no multi-row form`);
-    }
-  };
   const range = Array.from({ length: rows }, (_, r) => r);
+  /** One pass's statements over the rows (`between`'s scalar statements: no column vectors). */
+  const pass = (stmts: readonly Stmt[]): Stmt[] => {
+    // A column vector the pass uses is loaded once per iteration into a temporary; each row's store to it
+    // becomes a new temporary that later rows read, and the last is stored once (no store-to-load round trip per row).
+    const used = columns.filter((c) => stmts.some((st) => (st.k === 'store' && st.array === c) || ('value' in st && loads(st.value, c))));
+    const current = new Map(used.map((c) => [c, tmp(`${c}_in`)]));
+    const stored = new Set<string>();
+    const expr = (e: Expr, r: number): Expr => {
+      switch (e.k) {
+        case 'load':
+          return column.has(e.array) ? current.get(e.array)! : load(at(e.array, r));
+        case 'scalar':
+          return e.name === rowScalar ? scalar(at(e.name, r)) : e;
+        case 'tmp':
+          return tmp(at(e.name, r));
+        case 'sum':
+          return sumOf(at(e.name, r));
+        case 'const':
+        case 'dequant':
+          return e;
+        case 'sqrt':
+        case 'sign':
+          return { k: e.k, a: expr(e.a, r) };
+        default:
+          return { k: e.k, a: expr(e.a, r), b: expr(e.b, r) };
+      }
+    };
+    const stmt = (st: Stmt, r: number): Stmt => {
+      switch (st.k) {
+        case 'let':
+          return set(at(st.name, r), expr(st.value, r));
+        case 'store': {
+          if (!column.has(st.array)) return store(at(st.array, r), expr(st.value, r));
+          const value = expr(st.value, r);
+          const name = `${st.array}_out${r}`;
+          current.set(st.array, tmp(name));
+          stored.add(st.array);
+          return set(name, value);
+        }
+        case 'acc':
+          return acc(at(st.sum, r), expr(st.value, r));
+        case 'requant':
+          throw new Error(`${spec.name}: requant has no multi-row form`);
+      }
+    };
+    return [
+      ...used.map((c) => set(`${c}_in`, load(c))),
+      ...range.flatMap((r) => stmts.map((st) => stmt(st, r))),
+      ...used.filter((c) => stored.has(c)).map((c) => store(c, current.get(c)!)),
+    ];
+  };
   const expand = (names: readonly string[], perRow: (n: string) => boolean) => names.flatMap((n) => (perRow(n) ? range.map((r) => at(n, r)) : [n]));
   return {
     name: multiRowName(spec.name, rows),
+    rows,
     arrays: expand(spec.arrays, (a) => !column.has(a)),
     scalars: expand(spec.scalars, (s) => s === rowScalar),
-    body: [
-      ...columns.map((c) => set(`${c}_in`, load(c))),
-      ...range.flatMap((r) => spec.body.map((st) => stmt(st, r))),
-      ...columns.filter((c) => stored.has(c)).map((c) => store(c, current.get(c)!)),
-    ],
+    body: pass(spec.body),
     ...(spec.sums ? { sums: range.flatMap((r) => spec.sums!.map((x) => at(x, r))) } : {}),
+    ...(spec.between ? { between: pass(spec.between) } : {}),
+    ...(spec.then ? { then: pass(spec.then) } : {}),
   };
+}
+
+/** Whether expression e reads array `array`. */
+function loads(e: Expr, array: string): boolean {
+  switch (e.k) {
+    case 'load':
+      return e.array === array;
+    case 'sqrt':
+    case 'sign':
+      return loads(e.a, array);
+    case 'add':
+    case 'sub':
+    case 'mul':
+    case 'div':
+    case 'max':
+      return loads(e.a, array) || loads(e.b, array);
+    default:
+      return false;
+  }
 }
 
 const BOOLS = [false, true] as const;
@@ -593,13 +632,11 @@ export const KERNELS: readonly KernelSpec[] = [
   ...BOOLS.flatMap((l2) => BOOLS.map((avg) => novogradSpec(l2, avg))),
   ...BRANCHES.flatMap((b) => [adamMiniSharedSpec(b), adamMiniEmbeddingSpec(b)]),
   ...BOOLS.map(factoredStatsSpec),
-  FACTORED_WEIGHTED_KERNEL,
   ...BOOLS.map(adafactorApplySpec),
   CAME_MOMENT_KERNEL,
   ...BOOLS.map(cameApplySpec),
   // The factored optimizers' row kernels over ROWS_PER_CALL rows (column vectors read once per iteration).
-  ...BOOLS.map((param) => multiRowSpec(factoredStatsSpec(param), ['col'], false)),
-  multiRowSpec(FACTORED_WEIGHTED_KERNEL, ['w'], true),
+  ...BOOLS.map((param) => multiRowSpec(factoredStatsSpec(param), ['col', 'w'], true)),
   ...BOOLS.map((decay) => multiRowSpec(adafactorApplySpec(decay), ['c'], true)),
   multiRowSpec(CAME_MOMENT_KERNEL, ['c', 'rescol'], true),
   ...BOOLS.map((decay) => multiRowSpec(cameApplySpec(decay), ['rc'], true)),

@@ -16,6 +16,8 @@ interface Layout {
   readonly scalars: Map<string, number>;
   readonly i: number;
   readonly end4: number;
+  /** Element-wise kernels: (n & ~7) * 4, the end of the loop that takes two groups of 4 per trip. */
+  readonly end8?: number;
   readonly endN: number;
   readonly splats: Map<string, number>;
   readonly vtmps: Map<string, number>;
@@ -58,8 +60,9 @@ interface StateLocals {
   readonly qv: number;
 }
 
-function temporaries(spec: { readonly body: readonly Stmt[] }): string[] {
-  return [...new Set(spec.body.filter((s): s is Extract<Stmt, { k: 'let' }> => s.k === 'let').map((s) => s.name))];
+function temporaries(spec: { readonly body: readonly Stmt[]; readonly between?: readonly Stmt[]; readonly then?: readonly Stmt[] }): string[] {
+  const all = [...spec.body, ...(spec.between ?? []), ...(spec.then ?? [])];
+  return [...new Set(all.filter((s): s is Extract<Stmt, { k: 'let' }> => s.k === 'let').map((s) => s.name))];
 }
 
 function layout(spec: KernelSpec): Layout {
@@ -75,6 +78,7 @@ function layout(spec: KernelSpec): Layout {
   };
   const i = local('i32');
   const end4 = local('i32');
+  const end8 = local('i32');
   const endN = local('i32');
   const splats = new Map(spec.scalars.map((s) => [s, local('v128')]));
   const tmps = temporaries(spec);
@@ -85,7 +89,7 @@ function layout(spec: KernelSpec): Layout {
   const sums = spec.sums ?? [];
   const vsums = new Map(sums.map((s) => [s, local('v128')]));
   const fsums = new Map(sums.map((s) => [s, local('f32')]));
-  return { arrays, n, scalars, i, end4, endN, splats, vtmps, ftmps, vscratch, fscratch, vsums, fsums, params, locals };
+  return { arrays, n, scalars, i, end4, end8, endN, splats, vtmps, ftmps, vscratch, fscratch, vsums, fsums, params, locals };
 }
 
 function lookup(map: ReadonlyMap<string, number>, key: string, what: string): number {
@@ -113,6 +117,8 @@ function vectorExpr(l: Layout, e: Expr): number[] {
       return [...op.f32Const(e.value), ...op.f32x4Splat];
     case 'sqrt':
       return [...vectorExpr(l, e.a), ...op.f32x4Sqrt];
+    case 'sum':
+      return [...op.localGet(lookup(l.fsums, e.name, 'sum')), ...op.f32x4Splat];
     case 'dequant': {
       // Four byte loads of codes, four loads from the map, gathered into one vector, times the block's absmax.
       // The four codes in one i32 load; each byte, times 4, indexes the map (scalar address arithmetic).
@@ -156,6 +162,8 @@ function scalarExpr(l: Layout, e: Expr): number[] {
       return op.f32Const(e.value);
     case 'sqrt':
       return [...scalarExpr(l, e.a), ...op.f32Sqrt];
+    case 'sum':
+      return op.localGet(lookup(l.fsums, e.name, 'sum'));
     case 'dequant': {
       const st = stateOf(l, e.state);
       return [...codeAddress(l, st), ...op.i32Load8U(0), ...op.i32Const(2), ...op.i32Shl, ...op.localGet(st.map), ...op.i32Add, ...op.f32Load, ...op.localGet(st.am), ...op.f32Mul];
@@ -233,24 +241,54 @@ function loop(l: Layout, end: number, stride: number, inner: number[]): number[]
   ];
 }
 
+/**
+ * The SIMD loop two groups of 4 per trip (to end8), then the last group of 4 if any (to end4): more
+ * independent work in flight per trip. Measured by bench/bandwidth-cpu.ts against one group per trip:
+ * faster for the element-wise and block-wise kernels, slower for CAME's multi-row kernels, whose
+ * iteration already holds four rows (those keep one group per trip: `single`).
+ */
+function twice(l: Layout, end8: number, end4: number, inner: number[], single = false): number[] {
+  if (single) return loop(l, end4, 16, inner);
+  return [
+    ...loop(l, end8, 16, [...inner, ...op.localGet(l.i), ...op.i32Const(16), ...op.i32Add, ...op.localSet(l.i), ...inner]),
+    ...loop(l, end4, 16, inner),
+  ];
+}
+
 export function compileKernel(spec: KernelSpec): FunctionDef {
   const l = layout(spec);
   const code: number[] = [
     // end4 = (n & ~3) * 4, endN = n * 4 (byte offsets)
     ...op.localGet(l.n), ...op.i32Const(-4), ...op.i32And, ...op.i32Const(2), ...op.i32Shl, ...op.localSet(l.end4),
+    ...op.localGet(l.n), ...op.i32Const(-8), ...op.i32And, ...op.i32Const(2), ...op.i32Shl, ...op.localSet(l.end8!),
     ...op.localGet(l.n), ...op.i32Const(2), ...op.i32Shl, ...op.localSet(l.endN),
   ];
   for (const s of spec.scalars) code.push(...op.localGet(lookup(l.scalars, s, 'scalar')), ...op.f32x4Splat, ...op.localSet(lookup(l.splats, s, 'scalar')));
   code.push(...op.i32Const(0), ...op.localSet(l.i));
-  code.push(...loop(l, l.end4, 16, body(l, spec, true)));
+  const single = (spec.rows ?? 1) > 1;
+  code.push(...twice(l, l.end8!, l.end4, body(l, spec, true), single));
   code.push(...loop(l, l.endN, 4, body(l, spec, false)));
-  // Each sum: ((lane 0 + lane 1) + (lane 2 + lane 3)) + tail, left on the stack as a result.
+  // Each sum: ((lane 0 + lane 1) + (lane 2 + lane 3)) + tail, kept in its scalar local.
   const sums = spec.sums ?? [];
   for (const s of sums) {
     const v = lookup(l.vsums, s, 'sum');
+    const f = lookup(l.fsums, s, 'sum');
     const lane = (k: number) => [...op.localGet(v), ...op.f32x4ExtractLane(k)];
-    code.push(...lane(0), ...lane(1), ...op.f32Add, ...lane(2), ...lane(3), ...op.f32Add, ...op.f32Add, ...op.localGet(lookup(l.fsums, s, 'sum')), ...op.f32Add);
+    code.push(...lane(0), ...lane(1), ...op.f32Add, ...lane(2), ...lane(3), ...op.f32Add, ...op.f32Add, ...op.localGet(f), ...op.f32Add, ...op.localSet(f));
   }
+  // The second pass: `between` once in scalar code (each temporary also splat for the SIMD loop), then `then`.
+  for (const s of spec.between ?? []) {
+    if (s.k !== 'let') throw new Error(`${spec.name}: between holds only 'let'`);
+    const f = lookup(l.ftmps, s.name, 'temporary');
+    code.push(...scalarExpr(l, s.value), ...op.localTee(f), ...op.f32x4Splat, ...op.localSet(lookup(l.vtmps, s.name, 'temporary')));
+  }
+  if (spec.then) {
+    const then = { body: spec.then };
+    code.push(...op.i32Const(0), ...op.localSet(l.i));
+    code.push(...twice(l, l.end8!, l.end4, body(l, then, true), single));
+    code.push(...loop(l, l.endN, 4, body(l, then, false)));
+  }
+  for (const s of sums) code.push(...op.localGet(lookup(l.fsums, s, 'sum')));
   return { name: spec.name, params: l.params, locals: l.locals, results: sums.map((): ValType => 'f32'), body: code };
 }
 
@@ -261,7 +299,8 @@ export function compileKernel(spec: KernelSpec): FunctionDef {
  * requantised through the state's table (kernel-spec.ts, quant-table.ts): SIMD computes the table
  * indices, gathers the four entries lane by lane (v128.load32_lane) and compares the keys; one shuffle
  * packs the four codes into 4 bytes, stored at once. The dequantising gathers read the four codes in
- * one i32 load and address the map with scalar arithmetic.
+ * one i32 load and address the map with scalar arithmetic. Both SIMD loops take two groups of 4 per trip
+ * (twice: independent gathers in flight together; about 10% faster by bench/bandwidth-cpu.ts).
  */
 export function compileBlockwise(spec: BlockwiseKernelSpec): FunctionDef {
   const params: ValType[] = [...spec.arrays.map((): ValType => 'i32'), ...spec.states.flatMap((): ValType[] => ['i32', 'i32', 'i32', 'i32']), 'i32', 'i32', ...spec.scalars.map((): ValType => 'f32')];
@@ -282,6 +321,7 @@ export function compileBlockwise(spec: BlockwiseKernelSpec): FunctionDef {
   };
   const i = local('i32');
   const blockEnd4 = local('i32');
+  const blockEnd8 = local('i32');
   const blockEnd = local('i32');
   const blockStart = local('i32');
   const blockIdx4 = local('i32');
@@ -319,6 +359,7 @@ export function compileBlockwise(spec: BlockwiseKernelSpec): FunctionDef {
   /** Per iteration: ci = i / 4, si = scratch - block start + i. */
   const iteration = [...op.localGet(i), ...op.i32Const(2), ...op.i32ShrU, ...op.localSet(ci), ...op.localGet(sBase), ...op.localGet(i), ...op.i32Add, ...op.localSet(si)];
   const st = [...states.values()];
+  /** The SIMD loop two groups of 4 per trip (to blockEnd8), then the last group of 4 if any. */
   const absmaxAddress = (s: StateLocals) => [...op.localGet(s.absmax), ...op.localGet(blockIdx4), ...op.i32Add];
   const requantVector = (s: StateLocals) => [
     ...codeAddress(l, s),
@@ -358,6 +399,7 @@ export function compileBlockwise(spec: BlockwiseKernelSpec): FunctionDef {
     ...op.localGet(blockStart), ...op.i32Const(4 * B), ...op.i32Add, ...op.localTee(blockEnd), ...op.localGet(nBytes),
     ...op.localGet(blockEnd), ...op.localGet(nBytes), ...op.i32LtU, ...op.select, ...op.localSet(blockEnd),
     ...op.localGet(blockStart), ...op.localGet(blockEnd), ...op.localGet(blockStart), ...op.i32Sub, ...op.i32Const(-16), ...op.i32And, ...op.i32Add, ...op.localSet(blockEnd4),
+    ...op.localGet(blockStart), ...op.localGet(blockEnd), ...op.localGet(blockStart), ...op.i32Sub, ...op.i32Const(-32), ...op.i32And, ...op.i32Add, ...op.localSet(blockEnd8),
     ...op.localGet(scratch), ...op.localGet(blockStart), ...op.i32Sub, ...op.localSet(sBase),
   ];
   for (const s of st) {
@@ -365,7 +407,7 @@ export function compileBlockwise(spec: BlockwiseKernelSpec): FunctionDef {
     perBlock.push(...op.f32Const(0), ...op.localTee(s.fmax), ...op.f32x4Splat, ...op.localSet(s.vmax));
   }
   perBlock.push(...op.localGet(blockStart), ...op.localSet(i));
-  perBlock.push(...loop(l, blockEnd4, 16, [...iteration, ...body(l, spec, true)]));
+  perBlock.push(...twice(l, blockEnd8, blockEnd4, [...iteration, ...body(l, spec, true)]));
   perBlock.push(...loop(l, blockEnd, 4, [...iteration, ...body(l, spec, false)]));
   for (const s of st) {
     for (let k = 0; k < 4; k++) perBlock.push(...maxInto(s.fmax, [...op.localGet(s.vmax), ...op.f32x4ExtractLane(k)]));
@@ -375,7 +417,7 @@ export function compileBlockwise(spec: BlockwiseKernelSpec): FunctionDef {
     perBlock.push(...absmaxAddress(s), ...op.localGet(s.q), ...op.f32Store);
   }
   perBlock.push(...op.localGet(blockStart), ...op.localSet(i));
-  perBlock.push(...loop(l, blockEnd4, 16, [...iteration, ...st.flatMap(requantVector)]));
+  perBlock.push(...twice(l, blockEnd8, blockEnd4, [...iteration, ...st.flatMap(requantVector)]));
   perBlock.push(...loop(l, blockEnd, 4, [...iteration, ...st.flatMap(requantScalar)]));
   perBlock.push(...op.localGet(blockEnd), ...op.localSet(blockStart), ...op.localGet(blockIdx4), ...op.i32Const(4), ...op.i32Add, ...op.localSet(blockIdx4));
   // The block loop (blockStart counts bytes of the float arrays).
