@@ -140,6 +140,22 @@ export const shellScriptDetector: Detector = {
   detect(file: ScanFile, _parsed: ParsedFile): Detection {
     const { launches, script } = launchesOf(file);
     analyses.delete(file);
+    return detectLaunches(file.path, launches, script);
+  },
+};
+
+/**
+ * A script read with its caller's words as its arguments (../script-calls.ts): its launch, read as a
+ * launch script's; null when it runs no training launch.
+ */
+export function detectCalledScript(path: string, script: ShellScript): Detection | null {
+  const launches = readLaunches(script).filter(isTrainingLaunch);
+  return launches.length === 0 ? null : detectLaunches(path, launches, script);
+}
+
+function detectLaunches(path: string, launches: readonly Launch[], script: ShellScript): Detection {
+  const file = { path };
+  {
     const launch = launches[0];
     const out = new ContributionBuilder(file.path);
     const warnings: ParseWarning[] = [];
@@ -194,8 +210,8 @@ export const shellScriptDetector: Detector = {
     const defaultConfig = launch.launcher === 'accelerate' && !launch.options.some((o) => o.name === 'config_file');
     const contribution = moduleGlobals === null ? out.build() : { ...out.build(), moduleGlobals };
     return { fields, error: null, warnings, role: 'launcher', contribution, links, ...(defaultConfig ? { accelerateDefaultConfig: launch.range } : {}) };
-  },
-};
+  }
+}
 
 /** A script argument's value as the Trainer's argument parser would type it. */
 function valueNode(w: Word): ParsedNode {
