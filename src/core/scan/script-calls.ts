@@ -102,5 +102,6 @@ function asCaller(d: Detection, caller: string, callee: string, fileOf: Readonly
     notes: [`${caller} runs ${callee}: its launch is read with ${caller}'s arguments`, ...(k.notes ?? [])],
   };
   // Paths in the launch are relative to where the user runs the caller: links resolve from the caller.
-  return { ...d, contribution };
+  const scriptArgs = d.scriptArgs?.map((w) => (fileOf.has(w.range) ? { ...w, path: fileOf.get(w.range) as string } : w));
+  return { ...d, contribution, ...(scriptArgs !== undefined ? { scriptArgs } : {}) };
 }

@@ -209,7 +209,8 @@ function detectLaunches(path: string, launches: readonly Launch[], script: Shell
     // accelerate loads the machine's default config when the launch names none (../machine-files.ts).
     const defaultConfig = launch.launcher === 'accelerate' && !launch.options.some((o) => o.name === 'config_file');
     const contribution = moduleGlobals === null ? out.build() : { ...out.build(), moduleGlobals };
-    return { fields, error: null, warnings, role: 'launcher', contribution, links, ...(defaultConfig ? { accelerateDefaultConfig: launch.range } : {}) };
+    const scriptArgs = launch.args.map((w) => ({ text: w.text, range: w.range, ...(w.unknown !== undefined ? { unknown: w.unknown } : {}) }));
+    return { fields, error: null, warnings, role: 'launcher', contribution, links, scriptArgs, ...(defaultConfig ? { accelerateDefaultConfig: launch.range } : {}) };
   }
 }
 
