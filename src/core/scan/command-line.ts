@@ -6,7 +6,7 @@
  *
  * timm's train.py (huggingface/pytorch-image-models train.py, `_parse_args` and `main`): `--model` is
  * the model (`create_model(args.model)`), `-b/--batch-size` the micro-batch, `--grad-accum-steps`,
- * `--opt`, `--weight-decay`, `--lr`; when `--lr` is unset, lr = lr_base × global batch / lr_base_size
+ * `--opt`, `--weight-decay`, `--warmup-epochs`, `--lr`; when `--lr` is unset, lr = lr_base × global batch / lr_base_size
  * (sqrt-scaled for Ada and LAMB optimizers); `--amp` turns on autocast with `--amp-dtype` (default float16).
  */
 import type { CommandLineTable, Contribution, Link, ScriptArgument } from './detector';
@@ -117,6 +117,8 @@ function readTimm(table: CommandLineTable, program: string, given: ReadonlyMap<s
     set('learningRate', lrValue, (lrBase as Given).source);
     notes.push(`learning rate ${lrValue} computed as timm's train.py does when --lr is unset: lr_base ${String(lrBase?.value)} × ${sqrt ? 'sqrt' : ''}(${batch} × ${accum} × ${gpus ?? 1} GPU(s) / ${size})${gpus === null ? ', assuming one GPU' : ''}`);
   }
+  const warmup = given.get('warmup_epochs');
+  if (warmup !== undefined && (num(warmup, false) ?? -1) >= 0) set('warmupEpochs', num(warmup, false), warmup.source);
   const amp = given.get('amp');
   if (amp !== undefined && typeof amp.value === 'boolean') {
     const dtype = value('amp_dtype');

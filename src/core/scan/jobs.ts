@@ -613,7 +613,7 @@ const SETTING_ORDER: readonly (keyof TrainingSettings)[] = [
   'optimizer', 'optimizerParams', 'learningRate', 'weightDecay', 'perDeviceBatchSize', 'gradAccum', 'seqLen',
   'precision', 'loadDtype', 'qloraComputeDtype', 'gradientCheckpointing', 'optimizerInBackward', 'loss', 'activationOffload', 'referenceModel',
   'zeroStage', 'offload', 'gpus', 'lora', 'maxSteps', 'warmupSteps',
-  'warmupRatio', 'scheduler', 'pretraining',
+  'warmupRatio', 'warmupEpochs', 'scheduler', 'pretraining',
 ];
 
 function inCanonicalOrder(settings: TrainingSettings): TrainingSettings {

@@ -524,6 +524,11 @@ function readTimmTrainArguments(program: PythonProgram, root: FieldReader, out: 
     out.set('learningRate', value, map.range(lrBase.start, lrBase.end));
     out.notes.push(`learning rate ${value} computed as ${TIMM_TRAIN_LR_SOURCE.title} does when --lr is unset: lr_base ${lrBase.value} × ${sqrt ? 'sqrt' : ''}(${batch}${accum !== 1 ? ` × ${accum}` : ''} / ${size}), assuming one GPU (the global batch counts every GPU)`);
   }
+  const warmup = arg('warmup_epochs');
+  if (warmup?.kind === 'number' && warmup.value >= 0) {
+    out.set('warmupEpochs', warmup.value, map.range(warmup.start, warmup.end));
+    record('warmup_epochs', warmup);
+  }
   const amp = arg('amp');
   if (amp?.kind === 'bool') {
     const dtype = arg('amp_dtype');
