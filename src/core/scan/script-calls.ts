@@ -4,14 +4,16 @@
  * time the called script is read again (./shell/words.ts) with the caller's words as its positional
  * parameters (`$1`, `"$@"`, `shift`, variables set from them), and its launch is read as the caller's
  * own: the job is named after the script the user runs, and each value keeps the file it is written in
- * (a caller's word, or the called script). Calls are followed through at most MAX_HOPS scripts, each
- * read once per call, so the work is bounded by MAX_HOPS × the scripts' sizes. Nothing is run.
+ * (a caller's word, or the called script). Only a call that passes arguments is followed, and only a
+ * script's first such call; calls are followed through at most MAX_HOPS scripts, each read once, so the
+ * work is bounded by MAX_HOPS × the scripts' sizes. Nothing is run.
  */
 import type { Contribution, Detection } from './detector';
 import { detectCalledScript } from './detectors/shell-script';
 import { folderOf, joinRelative } from './paths';
 import type { SettingSource } from './results';
 import type { SourceRange } from './types';
+import { PREFIX_COMMANDS } from './shell/launch';
 import { readShell, type Command, type ShellScript, type Word } from './shell/words';
 
 /** Scripts followed from the one the user runs to the one that launches (run.sh → a.sh → b.sh → c.sh). */
@@ -19,8 +21,6 @@ export const MAX_HOPS = 4;
 /** Caller words passed on per call; a longer call is not followed. */
 const MAX_CALL_WORDS = 512;
 
-/** Words before the program that do not change what runs. */
-const PREFIXES = new Set(['time', 'nohup', 'exec', 'env', 'then', 'do', 'else', 'stdbuf', 'nice', '!']);
 const SHELLS = new Set(['bash', 'sh', 'dash', 'zsh']);
 
 /** A call of another `.sh` file: the script named as written, and the words given to it. */
@@ -34,7 +34,7 @@ export interface ScriptCall {
 export function scriptCallOf(c: Command): ScriptCall | null {
   const w = c.words;
   let k = 0;
-  while (k < w.length && (PREFIXES.has(w[k].text ?? '') || /^[A-Za-z_][A-Za-z0-9_]*=/.test(w[k].plainPrefix))) k++;
+  while (k < w.length && (PREFIX_COMMANDS.has(w[k].text ?? '') || /^[A-Za-z_][A-Za-z0-9_]*=/.test(w[k].plainPrefix))) k++;
   if (k < w.length && SHELLS.has((w[k].text ?? '').replace(/^.*\//, ''))) {
     k++;
     while (k < w.length && /^-[a-z]+$/.test(w[k].text ?? '')) k++;
@@ -69,7 +69,8 @@ export function resolveScriptCall(path: string, textOf: (path: string) => string
     let next: { path: string; call: ScriptCall } | null = null;
     for (const c of script.commands) {
       const call = scriptCallOf(c);
-      if (call === null) continue;
+      // The script the user runs passes arguments (a call without any reads the called script as it stands).
+      if (call === null || (hop === 0 && call.args.length === 0)) continue;
       const target = [joinRelative(folderOf(at), call.value), joinRelative(folderOf(path), call.value), joinRelative('.', call.value)]
         .find((p): p is string => p !== null && p !== at && isScanned(p));
       if (target !== undefined) {

@@ -473,8 +473,8 @@ const TIMM_LR_BASE_SIZE = 256;
 
 /**
  * timm train.py's argparse defaults as the job's values (the launch's flags override them): model, micro-batch,
- * gradient accumulation, optimizer, lr (from --lr-base when --lr is None, one GPU), weight decay, and --amp
- * (off: fp32; on: --amp-dtype).
+ * gradient accumulation, optimizer, lr (from --lr-base when --lr is None, one GPU), weight decay, warmup epochs,
+ * and --amp (off: fp32; on: --amp-dtype). The flags a launch passes are read in the join (../command-line.ts).
  */
 function readTimmTrainArguments(program: PythonProgram, root: FieldReader, out: ContributionBuilder, map: RangeMapper, links: Link[]): void {
   const arg = (dest: string): PyValue | null => program.argparseDefault(dest) ?? null;
