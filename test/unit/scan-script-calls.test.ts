@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { scanFiles } from '../../src/core/scan';
 import { readLaunches } from '../../src/core/scan/shell/launch';
 import { readShell, type Word } from '../../src/core/scan/shell/words';
-import { MAX_HOPS } from '../../src/core/scan/script-calls';
+import { MAX_HOPS, scriptCallJoinReads } from '../../src/core/scan/script-calls';
 
 /** The words of a caller's command line, as `readShell` gives them (with their ranges in the caller). */
 function callerWords(line: string): readonly Word[] {
@@ -118,4 +118,21 @@ test('calls are followed through at most MAX_HOPS scripts', () => {
   const far = chain(MAX_HOPS + 1);
   assert.ok(!far.some((j) => j.id === 'run.sh'));
   assert.ok(far.every((j) => j.settings.perDeviceBatchSize !== 32));
+});
+
+test('a call without arguments is not followed: the called script stays the launcher and names the job', () => {
+  const jobs = scanFiles([
+    { path: 'train.py', text: TIMM_TRAIN },
+    { path: 'train.sh', text: 'torchrun --nproc_per_node=2 train.py -b 16\n' },
+    { path: 'all.sh', text: 'bash train.sh\n' },
+  ]).jobs;
+  assert.deepEqual(jobs.map((j) => j.id), ['train.sh']);
+  assert.equal(jobs[0].settings.perDeviceBatchSize, 16);
+  assert.equal(jobs[0].sources['perDeviceBatchSize']?.path, 'train.sh');
+});
+
+test('the editor keeps the text of .sh files that may call a script, and only those', () => {
+  assert.equal(scriptCallJoinReads({ path: 'run.sh', text: './distributed_train.sh 2 --model resnet50' }), true);
+  assert.equal(scriptCallJoinReads({ path: 'run.sh', text: 'echo hello' }), false);
+  assert.equal(scriptCallJoinReads({ path: 'notes.txt', text: './x.sh 2' }), false);
 });

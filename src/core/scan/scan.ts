@@ -15,7 +15,7 @@ import type { MachineFileAnswer, MachineFiles } from './machine-files';
 import { parseScanFile, syntaxOf } from './parse-file';
 import { comparePaths, folderOf } from './paths';
 import type { ScanReport, ScanWarning, SettingSource } from './results';
-import { resolveScriptCall } from './script-calls';
+import { resolveScriptCall, scriptCallJoinReads } from './script-calls';
 import type { FieldFinding, Finding, ScanFile } from './types';
 
 /**
@@ -238,7 +238,7 @@ function followScriptCalls(sorted: readonly FileScan[], detected: DetectedFile[]
   const launchers = new Set(detected.filter((d) => d.detection.role === 'launcher').map((d) => d.path));
   const called = new Set<string>();
   for (const s of sorted) {
-    if (!s.path.toLowerCase().endsWith('.sh') || launchers.has(s.path) || !(textOf(s.path) ?? '').includes('.sh')) continue;
+    if (launchers.has(s.path) || !scriptCallJoinReads({ path: s.path, text: textOf(s.path) ?? '' })) continue;
     const resolved = resolveScriptCall(s.path, textOf, (p) => scanned.has(p) && p.toLowerCase().endsWith('.sh'));
     if (resolved === null) continue;
     detected.push({ path: s.path, kind: shellScriptDetector.kind, detection: resolved.detection });

@@ -23,6 +23,11 @@ const MAX_CALL_WORDS = 512;
 
 const SHELLS = new Set(['bash', 'sh', 'dash', 'zsh']);
 
+/** True when the join may follow a script call from this file (a `.sh` file naming a `.sh` file): its text must be kept. */
+export function scriptCallJoinReads(file: { readonly path: string; readonly text: string }): boolean {
+  return file.path.toLowerCase().endsWith('.sh') && file.text.includes('.sh');
+}
+
 /** A call of another `.sh` file: the script named as written, and the words given to it. */
 export interface ScriptCall {
   readonly value: string;
