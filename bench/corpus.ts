@@ -156,7 +156,12 @@ function fromScan(job: Json | undefined, name: FactName): Reported {
     }
     case 'warmup': {
       const steps = setting('warmupSteps');
-      return steps.kind !== 'absent' ? steps : setting('warmupRatio');
+      if (steps.kind !== 'absent') return steps;
+      const ratio = setting('warmupRatio');
+      if (ratio.kind !== 'absent') return ratio;
+      // Epochs carry their unit: 5 epochs is not 5 steps.
+      const epochs = setting('warmupEpochs');
+      return epochs.kind === 'absent' ? epochs : { ...epochs, value: { unit: 'epochs', value: epochs.value } };
     }
     default: {
       const key = SETTING_OF[name];

@@ -8,7 +8,8 @@
  * files, the `optimizerAdvisor.exclude` patterns and VS Code's `files.exclude`. Files no detector
  * could match are kept with empty text (the scanner still sees their paths for references),
  * so memory holds only the text of configs (and of the files Hydra composition may read: small YAML
- * files, `@hydra.main` apps, scripts running Python; core/scan `hydraJoinReads`).
+ * files, `@hydra.main` apps, scripts running Python; core/scan `hydraJoinReads`; and `.sh` scripts that may
+ * call another script, `scriptCallJoinReads`).
  *
  * Each file is scanned on its own through ./scan-pool.ts (large files in a worker thread, small ones
  * in yielding time slices), and its result is kept until its text changes; the join into jobs runs
@@ -16,7 +17,7 @@
  * cancels that scan.
  */
 import * as vscode from 'vscode';
-import { DETECTORS, hydraJoinReads, joinScan, type FileScan } from '../core/scan';
+import { DETECTORS, hydraJoinReads, joinScan, scriptCallJoinReads, type FileScan } from '../core/scan';
 import { syntaxOf } from '../core/scan/parse-file';
 import type { ScanReport } from '../core/scan/results';
 import type { ScanFile } from '../core/scan/types';
@@ -94,11 +95,11 @@ class FolderState {
   constructor(readonly folder: vscode.WorkspaceFolder) {}
 }
 
-/** True when any detector might accept the file, or the join may compose it into a Hydra config, so its text must be kept. */
+/** True when any detector might accept the file, or the join may compose it into a Hydra config or follow its script call, so its text must be kept. */
 function interesting(file: ScanFile): boolean {
   const syntax = syntaxOf(file.path);
   if (syntax === null) return false;
-  return hydraJoinReads(file) || DETECTORS.some((d) => d.syntaxes.includes(syntax) && (d.mayMatch?.(file) ?? true));
+  return hydraJoinReads(file) || scriptCallJoinReads(file) || DETECTORS.some((d) => d.syntaxes.includes(syntax) && (d.mayMatch?.(file) ?? true));
 }
 
 function relativePath(folder: vscode.WorkspaceFolder, uri: vscode.Uri): string | null {

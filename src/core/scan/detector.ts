@@ -133,6 +133,29 @@ export interface Detection {
   readonly accelerateDefaultConfig?: SourceRange;
   /** For a composed Hydra config: the other files composed into it (group files, a launch's overrides). */
   readonly composedFrom?: readonly string[];
+  /** For a training program with its own command line: its option table, for the flags a launch passes (./command-line.ts). */
+  readonly commandLine?: CommandLineTable;
+  /** For a launcher: the words it passes to the program it runs, in order. */
+  readonly scriptArgs?: readonly ScriptArgument[];
+}
+
+/** A training program's argparse options, read statically (timm's train.py). */
+export interface CommandLineTable {
+  /** Which program's flags these are (how a dest becomes a setting). */
+  readonly reader: 'timm';
+  /** Option string (`-b`, `--batch-size`) → dest; `stores` for a store_true/store_false flag. */
+  readonly options: Readonly<Record<string, { readonly dest: string; readonly stores?: boolean }>>;
+  /** The defaults written in the program, by dest, where they are written. */
+  readonly defaults: Readonly<Record<string, { readonly value: number | string | boolean | null; readonly range: SourceRange }>>;
+}
+
+/** A word a launch passes to its program: its text (null when unknown) and where it is written. */
+export interface ScriptArgument {
+  readonly text: string | null;
+  readonly range: SourceRange;
+  /** The file it is written in, when not the launcher's (a word of the script that calls it). */
+  readonly path?: string;
+  readonly unknown?: string;
 }
 
 export interface Detector {

@@ -30,6 +30,7 @@
  */
 import type { Ecosystem } from '../optimizers/types';
 import type { HyperValue } from '../types';
+import { readCommandLine, withCommandLine } from './command-line';
 import { resolveAutos, type AutoValue } from './deepspeed-auto';
 import type { Detection, Link } from './detector';
 import { globalsOfJob, globalsSettings, scratchModel } from './module-globals';
@@ -81,11 +82,12 @@ export type MachineConfig =
   | { readonly kind: 'note'; readonly note: string };
 
 export function buildJobs(
-  detected: readonly DetectedFile[],
+  files: readonly DetectedFile[],
   scannedPaths: ReadonlySet<string>,
   warn: (warning: ScanWarning) => void,
   machine: { readonly accelerateDefault?: MachineConfig } = {},
 ): ScanJob[] {
+  const detected = withCommandLines(files);
   const byPath = new Map(detected.map((d) => [d.path, d]));
   const folders = foldersOf(scannedPaths);
   const claimed = new Set<string>();
@@ -327,6 +329,36 @@ function candidatePaths(value: string, fromPath: string, fromLauncher = false, r
   for (const base of bases) {
     const p = joinRelative(base, value);
     if (p !== null && !out.includes(p)) out.push(p);
+  }
+  return out;
+}
+
+/**
+ * A launch's flags read through the option table of the program it runs (./command-line.ts): the
+ * launcher's contribution gets the settings they set (a launch's values win), and a `--model` given on
+ * the command line replaces the program's default model reference.
+ */
+function withCommandLines(files: readonly DetectedFile[]): DetectedFile[] {
+  const out = [...files];
+  const byPath = new Map(files.map((d) => [d.path, d]));
+  for (let i = 0; i < out.length; i++) {
+    const launcher = out[i];
+    const args = launcher.detection.scriptArgs;
+    if (launcher.detection.role !== 'launcher' || args === undefined) continue;
+    const link = launcher.detection.links.find((l) => l.kind === 'launch' && l.key.endsWith(' script'));
+    const program = link === undefined ? undefined : resolveFile(link, launcher.path, byPath, true);
+    const table = program?.detection.commandLine;
+    if (program === undefined || table === undefined) continue;
+    const reading = readCommandLine(table, program.path, args, launcher.path, launcher.detection.contribution.settings.gpus ?? null);
+    if (reading === null) continue;
+    const links = reading.model === null ? launcher.detection.links : [reading.model, ...launcher.detection.links];
+    out[i] = { ...launcher, detection: { ...launcher.detection, contribution: withCommandLine(launcher.detection.contribution, reading), links } };
+    if (reading.model !== null) {
+      const p = out.indexOf(program);
+      const kept = program.detection.links.filter((l) => !(l.kind === 'model' && l.key === '--model'));
+      if (p >= 0) out[p] = { ...program, detection: { ...program.detection, links: kept } };
+      byPath.set(program.path, out[p]);
+    }
   }
   return out;
 }
@@ -581,7 +613,7 @@ const SETTING_ORDER: readonly (keyof TrainingSettings)[] = [
   'optimizer', 'optimizerParams', 'learningRate', 'weightDecay', 'perDeviceBatchSize', 'gradAccum', 'seqLen',
   'precision', 'loadDtype', 'qloraComputeDtype', 'gradientCheckpointing', 'optimizerInBackward', 'loss', 'activationOffload', 'referenceModel',
   'zeroStage', 'offload', 'gpus', 'lora', 'maxSteps', 'warmupSteps',
-  'warmupRatio', 'scheduler', 'pretraining',
+  'warmupRatio', 'warmupEpochs', 'scheduler', 'pretraining',
 ];
 
 function inCanonicalOrder(settings: TrainingSettings): TrainingSettings {

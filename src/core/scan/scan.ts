@@ -7,6 +7,7 @@ import type { Contribution, Detection, Detector, FindingError, Link, ParsedFile 
 import { DETECTORS } from './detectors';
 import { accelerateConfigDetector } from './detectors/accelerate-config';
 import { hydraOptimizerDetector } from './detectors/hydra-optimizer';
+import { shellScriptDetector } from './detectors/shell-script';
 import { composeHydra, isHydraPrimary, originAt, type ComposedConfig, type CompositionResult, type ReadYaml } from './hydra-compose';
 import { findHydraLaunches, type HydraLaunch } from './hydra-launch';
 import { buildJobs, type DetectedFile, type MachineConfig } from './jobs';
@@ -14,6 +15,7 @@ import type { MachineFileAnswer, MachineFiles } from './machine-files';
 import { parseScanFile, syntaxOf } from './parse-file';
 import { comparePaths, folderOf } from './paths';
 import type { ScanReport, ScanWarning, SettingSource } from './results';
+import { resolveScriptCall, scriptCallJoinReads } from './script-calls';
 import type { FieldFinding, Finding, ScanFile } from './types';
 
 /**
@@ -219,12 +221,31 @@ export function joinScan(scans: readonly FileScan[], options: JoinOptions = {}):
     }
   }
   const scannedPaths = new Set(sorted.map((f) => f.path));
+  if (options.textOf !== undefined) followScriptCalls(sorted, detected, options.textOf, scannedPaths);
   const wantsDefault = detected.some((d) => d.detection.accelerateDefaultConfig !== undefined);
   const answer = wantsDefault ? options.machineFiles?.accelerateDefaultConfig?.() : undefined;
   const machine = answer === undefined ? {} : { accelerateDefault: machineAccelerateConfig(answer) };
   const jobs = buildJobs(detected, scannedPaths, (w) => warnings.push(w), machine);
   warnings.sort((a, b) => comparePaths(a.path, b.path) || a.line - b.line || a.column - b.column);
   return { findings, jobs, warnings };
+}
+
+/**
+ * Scripts that run a launch script with arguments (./script-calls.ts): the caller becomes the launcher,
+ * read through the scripts it calls, and a called script is not a launcher of its own.
+ */
+function followScriptCalls(sorted: readonly FileScan[], detected: DetectedFile[], textOf: (path: string) => string | undefined, scanned: ReadonlySet<string>): void {
+  const launchers = new Set(detected.filter((d) => d.detection.role === 'launcher').map((d) => d.path));
+  const called = new Set<string>();
+  for (const s of sorted) {
+    if (launchers.has(s.path) || !scriptCallJoinReads({ path: s.path, text: textOf(s.path) ?? '' })) continue;
+    const resolved = resolveScriptCall(s.path, textOf, (p) => scanned.has(p) && p.toLowerCase().endsWith('.sh'));
+    if (resolved === null) continue;
+    detected.push({ path: s.path, kind: shellScriptDetector.kind, detection: resolved.detection });
+    for (const p of resolved.through) called.add(p);
+  }
+  for (let i = detected.length - 1; i >= 0; i--) if (called.has(detected[i].path) && detected[i].detection.role === 'launcher') detected.splice(i, 1);
+  detected.sort((a, b) => comparePaths(a.path, b.path));
 }
 
 /** accelerate's default config of the machine, read as an accelerate config; a note when it cannot be used. */

@@ -93,6 +93,8 @@ export interface TrainingSettings {
   readonly maxSteps?: number;
   readonly warmupSteps?: number;
   readonly warmupRatio?: number;
+  /** Warmup counted in epochs (timm's `--warmup-epochs`). */
+  readonly warmupEpochs?: number;
   readonly scheduler?: string;
   /** True when the job trains from scratch rather than fine-tuning (unknown when absent). */
   readonly pretraining?: boolean;

@@ -140,62 +140,76 @@ export const shellScriptDetector: Detector = {
   detect(file: ScanFile, _parsed: ParsedFile): Detection {
     const { launches, script } = launchesOf(file);
     analyses.delete(file);
-    const launch = launches[0];
-    const out = new ContributionBuilder(file.path);
-    const warnings: ParseWarning[] = [];
-    const links: Link[] = [];
-    const fields: FieldFinding[] = [];
-    const notes: string[] = [];
-    const note = (message: string, range: SourceRange) => {
-      warnings.push({ message, line: range.line, column: range.column });
-      notes.push(`${file.path}:${range.line}:${range.column}: ${message}`);
-    };
-    for (const extra of launches.slice(1)) {
-      warnings.push({ message: `a further launch (${extra.launcher}) is not read: a script's first launch command describes its job`, line: extra.range.line, column: extra.range.column });
-    }
-    for (const u of launch.unknowns) note(u.message, u.range);
-
-    fields.push({ name: 'launcher', value: launch.launcher, range: launch.range });
-    for (const o of launch.options) {
-      const flag = o.name.length === 1 ? `-${o.name}` : `--${o.name}`;
-      if (o.value === null) fields.push({ name: flag, value: true, range: o.range });
-      else if (o.value.text !== null) fields.push({ name: flag, value: o.value.text, range: o.value.range });
-    }
-
-    // The script's arguments come first: the launcher's own options (accelerate's) override them.
-    readScriptArguments(launch, out, warnings, links, fields, note);
-    if (launch.launcher === 'accelerate') readAccelerateOptions(launch.options, out, links, note);
-    else if (launch.launcher === 'deepspeed') {
-      const include = launch.options.find((o) => o.name === 'include' || o.name === 'hostfile' || o.name === 'exclude');
-      if (include !== undefined && launch.gpus === null) note(`--${include.name} selects the GPUs; their number is not counted from it`, include.range);
-    }
-
-    let gpus = launch.gpus === null ? null : { ...launch.gpus, from: launch.gpusFrom ?? '' };
-    if (gpus === null) {
-      const slurm = slurmGpus(script);
-      if (slurm !== null) gpus = { ...slurm.gpus, from: slurm.from };
-    }
-    if (launch.nodes != null) out.set('nodes', launch.nodes.value, launch.nodes.range);
-    if (gpus !== null) {
-      out.set('gpus', gpus.value, gpus.range);
-      fields.push({ name: 'gpus', value: gpus.value, range: gpus.range });
-    }
-
-    if (launch.launcher === 'tune' && launch.config !== null && !/\.ya?ml$/i.test(launch.config.value)) {
-      note(`--config ${launch.config.value} names a config bundled with torchtune, which is not read from the workspace`, launch.config.range);
-    }
-    if (launch.config !== null) links.unshift({ kind: 'launch', key: `${launch.launcher} config`, value: launch.config.value, range: launch.config.range });
-    if (launch.script !== null && launch.launcher !== 'tune' && launch.launcher !== 'swift') links.push({ kind: 'launch', key: `${launch.launcher} script`, value: launch.script.value, range: launch.script.range });
-    if (notes.length > 0) out.notes.push(...notes);
-    const moduleGlobals = configuratorArguments(launch, links);
-
-    fields.sort((a, b) => a.range.line - b.range.line || a.range.column - b.range.column);
-    // accelerate loads the machine's default config when the launch names none (../machine-files.ts).
-    const defaultConfig = launch.launcher === 'accelerate' && !launch.options.some((o) => o.name === 'config_file');
-    const contribution = moduleGlobals === null ? out.build() : { ...out.build(), moduleGlobals };
-    return { fields, error: null, warnings, role: 'launcher', contribution, links, ...(defaultConfig ? { accelerateDefaultConfig: launch.range } : {}) };
+    return detectLaunches(file.path, launches, script);
   },
 };
+
+/**
+ * A script read with its caller's words as its arguments (../script-calls.ts): its launch, read as a
+ * launch script's; null when it runs no training launch.
+ */
+export function detectCalledScript(path: string, script: ShellScript): Detection | null {
+  const launches = readLaunches(script).filter(isTrainingLaunch);
+  return launches.length === 0 ? null : detectLaunches(path, launches, script);
+}
+
+function detectLaunches(path: string, launches: readonly Launch[], script: ShellScript): Detection {
+  const launch = launches[0];
+  const out = new ContributionBuilder(path);
+  const warnings: ParseWarning[] = [];
+  const links: Link[] = [];
+  const fields: FieldFinding[] = [];
+  const notes: string[] = [];
+  const note = (message: string, range: SourceRange) => {
+    warnings.push({ message, line: range.line, column: range.column });
+    notes.push(`${path}:${range.line}:${range.column}: ${message}`);
+  };
+  for (const extra of launches.slice(1)) {
+    warnings.push({ message: `a further launch (${extra.launcher}) is not read: a script's first launch command describes its job`, line: extra.range.line, column: extra.range.column });
+  }
+  for (const u of launch.unknowns) note(u.message, u.range);
+
+  fields.push({ name: 'launcher', value: launch.launcher, range: launch.range });
+  for (const o of launch.options) {
+    const flag = o.name.length === 1 ? `-${o.name}` : `--${o.name}`;
+    if (o.value === null) fields.push({ name: flag, value: true, range: o.range });
+    else if (o.value.text !== null) fields.push({ name: flag, value: o.value.text, range: o.value.range });
+  }
+
+  // The script's arguments come first: the launcher's own options (accelerate's) override them.
+  readScriptArguments(launch, out, warnings, links, fields, note);
+  if (launch.launcher === 'accelerate') readAccelerateOptions(launch.options, out, links, note);
+  else if (launch.launcher === 'deepspeed') {
+    const include = launch.options.find((o) => o.name === 'include' || o.name === 'hostfile' || o.name === 'exclude');
+    if (include !== undefined && launch.gpus === null) note(`--${include.name} selects the GPUs; their number is not counted from it`, include.range);
+  }
+
+  let gpus = launch.gpus === null ? null : { ...launch.gpus, from: launch.gpusFrom ?? '' };
+  if (gpus === null) {
+    const slurm = slurmGpus(script);
+    if (slurm !== null) gpus = { ...slurm.gpus, from: slurm.from };
+  }
+  if (launch.nodes != null) out.set('nodes', launch.nodes.value, launch.nodes.range);
+  if (gpus !== null) {
+    out.set('gpus', gpus.value, gpus.range);
+    fields.push({ name: 'gpus', value: gpus.value, range: gpus.range });
+  }
+
+  if (launch.launcher === 'tune' && launch.config !== null && !/\.ya?ml$/i.test(launch.config.value)) {
+    note(`--config ${launch.config.value} names a config bundled with torchtune, which is not read from the workspace`, launch.config.range);
+  }
+  if (launch.config !== null) links.unshift({ kind: 'launch', key: `${launch.launcher} config`, value: launch.config.value, range: launch.config.range });
+  if (launch.script !== null && launch.launcher !== 'tune' && launch.launcher !== 'swift') links.push({ kind: 'launch', key: `${launch.launcher} script`, value: launch.script.value, range: launch.script.range });
+  if (notes.length > 0) out.notes.push(...notes);
+  const moduleGlobals = configuratorArguments(launch, links);
+
+  fields.sort((a, b) => a.range.line - b.range.line || a.range.column - b.range.column);
+  // accelerate loads the machine's default config when the launch names none (../machine-files.ts).
+  const defaultConfig = launch.launcher === 'accelerate' && !launch.options.some((o) => o.name === 'config_file');
+  const contribution = moduleGlobals === null ? out.build() : { ...out.build(), moduleGlobals };
+  const scriptArgs = launch.args.map((w) => ({ text: w.text, range: w.range, ...(w.unknown !== undefined ? { unknown: w.unknown } : {}) }));
+  return { fields, error: null, warnings, role: 'launcher', contribution, links, scriptArgs, ...(defaultConfig ? { accelerateDefaultConfig: launch.range } : {}) };
+}
 
 /** A script argument's value as the Trainer's argument parser would type it. */
 function valueNode(w: Word): ParsedNode {

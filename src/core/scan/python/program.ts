@@ -146,6 +146,8 @@ export class PythonProgram {
   /** Function name -> its scope, for the function that is being read (returns are noted per scope). */
   private readonly functionScopes = new Map<number, string>();
   private readonly argparseDefaultValues = new Map<string, PyValue | null>();
+  /** argparse option strings (`-b`, `--batch-size`) → their dest, and the constant a `store_true`/`store_false` stores. */
+  private readonly argparseOptionTable = new Map<string, { readonly dest: string; readonly stores?: boolean }>();
   private readonly callsByStart = new Map<number, PyCall>();
   /** Callee aliases being resolved (an alias naming another alias), bounded. */
   private aliasDepth = 0;
@@ -577,6 +579,8 @@ export class PythonProgram {
       if (dest === undefined || dest === '') continue;
       const def = call.args.find((a) => a.name === 'default');
       const action = call.args.find((a) => a.name === 'action');
+      const stores = action?.value.kind === 'string' && (action.value.value === 'store_true' || action.value.value === 'store_false') ? action.value.value === 'store_true' : undefined;
+      for (const o of options) if (o.startsWith('-')) this.argparseOptionTable.set(o, { dest, ...(stores !== undefined ? { stores } : {}) });
       if (def === undefined && action?.value.kind === 'string' && (action.value.value === 'store_true' || action.value.value === 'store_false')) {
         // argparse: store_true defaults to False, store_false to True (the action argument is where it is written).
         this.argparseDefaultValues.set(dest, { kind: 'bool', value: action.value.value === 'store_false', start: action.start, end: action.end });
@@ -724,6 +728,12 @@ export class PythonProgram {
       out.push({ name, value, start, end, first: earlier[0].at });
     }
     return out.sort((a, b) => a.first - b.first).map(({ name, value, start, end }) => ({ name, value, start, end }));
+  }
+
+  /** The argparse option strings (`-b`, `--batch-size`) with their dest; `stores` for a store_true/store_false flag. */
+  argparseOptions(): ReadonlyMap<string, { readonly dest: string; readonly stores?: boolean }> {
+    this.discoverCalls();
+    return this.argparseOptionTable;
   }
 
   /** The default of an argparse option by its dest (`batch_size` for `-b/--batch-size`): null without one, undefined when no option has that dest. */

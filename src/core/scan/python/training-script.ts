@@ -15,7 +15,7 @@ import type { ObjectNode, ParseWarning } from '../../parse/node';
 import type { FloatDtype, HyperValue, Precision } from '../../types';
 import { ContributionBuilder } from '../contribution';
 import { readComputeDtype, readLoadDtype } from '../dtype-fields';
-import type { Detection, Link } from '../detector';
+import type { CommandLineTable, Detection, Link } from '../detector';
 import { FieldReader, type PartialObjectNode, type Read } from '../fields';
 import { readLightningTrainer } from '../lightning-trainer';
 import { isModelConstructor, modelOfCall, type CallArgument } from '../model-refs';
@@ -270,7 +270,8 @@ export function readTrainingProgram(program: PythonProgram, path: string, map: R
   }
 
   const fields = [...root.fields].sort((a, b) => a.range.line - b.range.line || a.range.column - b.range.column);
-  return { fields, error: root.error, warnings, role: 'training', contribution: out.build(), links };
+  const commandLine = built === undefined && isTimmTrainArguments(program) ? commandLineTable(program, map) : undefined;
+  return { fields, error: root.error, warnings, role: 'training', contribution: out.build(), links, ...(commandLine !== undefined ? { commandLine } : {}) };
 }
 
 /** keras_hub Backbone.get_lora_target_names: the query and value projections (Gemma/Llama names: q_proj, v_proj). */
@@ -472,8 +473,8 @@ const TIMM_LR_BASE_SIZE = 256;
 
 /**
  * timm train.py's argparse defaults as the job's values (the launch's flags override them): model, micro-batch,
- * gradient accumulation, optimizer, lr (from --lr-base when --lr is None, one GPU), weight decay, and --amp
- * (off: fp32; on: --amp-dtype).
+ * gradient accumulation, optimizer, lr (from --lr-base when --lr is None, one GPU), weight decay, warmup epochs,
+ * and --amp (off: fp32; on: --amp-dtype). The flags a launch passes are read in the join (../command-line.ts).
  */
 function readTimmTrainArguments(program: PythonProgram, root: FieldReader, out: ContributionBuilder, map: RangeMapper, links: Link[]): void {
   const arg = (dest: string): PyValue | null => program.argparseDefault(dest) ?? null;
@@ -523,6 +524,11 @@ function readTimmTrainArguments(program: PythonProgram, root: FieldReader, out: 
     out.set('learningRate', value, map.range(lrBase.start, lrBase.end));
     out.notes.push(`learning rate ${value} computed as ${TIMM_TRAIN_LR_SOURCE.title} does when --lr is unset: lr_base ${lrBase.value} × ${sqrt ? 'sqrt' : ''}(${batch}${accum !== 1 ? ` × ${accum}` : ''} / ${size}), assuming one GPU (the global batch counts every GPU)`);
   }
+  const warmup = arg('warmup_epochs');
+  if (warmup?.kind === 'number' && warmup.value >= 0) {
+    out.set('warmupEpochs', warmup.value, map.range(warmup.start, warmup.end));
+    record('warmup_epochs', warmup);
+  }
   const amp = arg('amp');
   if (amp?.kind === 'bool') {
     const dtype = arg('amp_dtype');
@@ -530,6 +536,20 @@ function readTimmTrainArguments(program: PythonProgram, root: FieldReader, out: 
     else if (dtype?.kind === 'string') out.set('precision', dtype.value === 'bfloat16' ? 'bf16-mixed' : 'fp16-mixed', map.range(dtype.start, dtype.end));
     record('amp', amp);
   }
+}
+
+/** timm train.py's option table and its literal defaults, for the flags its launch passes (../command-line.ts). */
+function commandLineTable(program: PythonProgram, map: RangeMapper): CommandLineTable {
+  const options: Record<string, { dest: string; stores?: boolean }> = {};
+  const defaults: Record<string, { value: number | string | boolean | null; range: SourceRange }> = {};
+  for (const [option, o] of program.argparseOptions()) {
+    options[option] = o;
+    const v = program.argparseDefault(o.dest);
+    if (v == null || defaults[o.dest] !== undefined) continue;
+    const value = v.kind === 'number' || v.kind === 'string' || v.kind === 'bool' ? v.value : v.kind === 'none' ? null : undefined;
+    if (value !== undefined) defaults[o.dest] = { value, range: map.range(v.start, v.end) };
+  }
+  return { reader: 'timm', options, defaults };
 }
 
 /** timm create_optimizer_v2(model, opt='sgd', lr=None, weight_decay=0., momentum=0.9, ...). */

@@ -62,7 +62,7 @@ export interface Launch {
 }
 
 /** Words before the program that do not change what runs. */
-const PREFIX_COMMANDS = new Set(['time', 'nohup', 'exec', 'env', 'then', 'do', 'else', 'stdbuf', 'nice', 'sudo', '!']);
+export const PREFIX_COMMANDS: ReadonlySet<string> = new Set(['time', 'nohup', 'exec', 'env', 'then', 'do', 'else', 'stdbuf', 'nice', 'sudo', '!']);
 /** srun / mpirun options that take a value (srun's `--opt=value` forms need no entry). */
 const SRUN_VALUE_OPTIONS = new Set(['-n', '-N', '-c', '-p', '-t', '-o', '-e', '-J', '-w', '--ntasks', '--nodes', '--ntasks-per-node', '--gres', '--gpus', '--cpus-per-task', '--partition', '--time', '--output', '--error', '--job-name', '--mpi', '--nodelist', '-np', '-H', '--hostfile', '--host']);
 

@@ -5,6 +5,11 @@
  * continuations. Anything else (command substitution, positional parameters, variables the file
  * does not set) makes the word unknown, with the reason. Nothing is executed.
  *
+ * When the script is read as called by another script (`./x.sh 2 --lr 0.1`, see ../script-calls.ts),
+ * its positional parameters are the caller's words: `$1`, `${1}`, `"$@"` / `$@` / `"$*"` (spliced as
+ * the caller's words) and `shift [n]` follow them, and a word whose value came from a caller's word
+ * takes that word's range (the value is written there).
+ *
  * One left-to-right pass over the text: every character is looked at a bounded number of times,
  * and expanded words are capped (MAX_WORD_CHARS), so the work is linear in the input size.
  * Shell grammar per POSIX, Shell Command Language (https://pubs.opengroup.org/onlinepubs/9699919799/utilities/V3_chap02.html).
@@ -29,6 +34,8 @@ export interface Word {
   readonly end: number;
   /** Written without quotes or expansions before an `=` (a candidate assignment `NAME=`). */
   readonly plainPrefix: string;
+  /** Set when the value came from a caller's word (then `range` is that word's, in the caller's file). */
+  readonly origin?: SourceRange;
 }
 
 export interface Command {
@@ -44,6 +51,8 @@ export interface ShellVariable {
   readonly range: SourceRange;
   /** Offsets of the value as written (inside its quotes), for `eval $VAR`. */
   readonly source?: { readonly start: number; readonly end: number };
+  /** The caller's word the value came from (`N=$1` in a script read as called). */
+  readonly origin?: SourceRange;
 }
 
 export interface ShellScript {
@@ -63,6 +72,8 @@ interface Expanded {
   readonly text: string | null;
   readonly unknown?: string;
   readonly assumed?: string;
+  /** The caller's word the value came from (a positional parameter, directly or through a variable). */
+  readonly origin?: SourceRange;
 }
 
 class Positions {
@@ -87,10 +98,16 @@ class Positions {
   }
 }
 
-/** Reads a script; never throws. */
-export function readShell(text: string): ShellScript {
-  return new ShellReader(text).read();
+/**
+ * Reads a script; never throws. `positional`: the caller's words when the script is read as called
+ * by another one (else positional parameters are unknown).
+ */
+export function readShell(text: string, positional?: readonly Word[]): ShellScript {
+  return new ShellReader(text, undefined, 0, text.length, positional).read();
 }
+
+/** `"$@"`, `$@`, `"$*"`, `"${@}"` as a whole word (a separator or the end follows). */
+const ALL_POSITIONAL = /^(?:"\$(?:@|\{@\})"|\$@|\$\{@\}|"\$\*")(?=[\s;&|)]|$)/;
 
 /** State shared by a reader and the readers of its `eval`s. */
 interface Shared {
@@ -100,6 +117,8 @@ interface Shared {
   readonly sbatch: Word[];
   /** Characters `eval` may still re-read (at most the script's length, so the work stays linear). */
   evalBudget: number;
+  /** The caller's words standing for `$1`, `$2`...; null when the script's arguments are not known. */
+  positional: readonly Word[] | null;
 }
 
 class ShellReader {
@@ -114,8 +133,8 @@ class ShellReader {
   private heredocs: { word: string; strip: boolean }[] = [];
   private readonly shared: Shared;
 
-  constructor(private readonly text: string, shared?: Shared, start = 0, limit = text.length) {
-    this.shared = shared ?? { pos: new Positions(text), vars: new Map(), commands: [], sbatch: [], evalBudget: text.length };
+  constructor(private readonly text: string, shared?: Shared, start = 0, limit = text.length, positional?: readonly Word[]) {
+    this.shared = shared ?? { pos: new Positions(text), vars: new Map(), commands: [], sbatch: [], evalBudget: text.length, positional: positional ?? null };
     this.pos = this.shared.pos;
     this.vars = this.shared.vars;
     this.commands = this.shared.commands;
@@ -150,6 +169,13 @@ class ShellReader {
         while (t[this.i] === ' ' || t[this.i] === '\t') this.i++;
         this.word();
       } else {
+        const all = this.shared.positional !== null ? ALL_POSITIONAL.exec(t.slice(this.i, this.i + 8)) : null;
+        if (all !== null) {
+          // The caller's words, each one word (as "$@" gives them).
+          for (const w of this.shared.positional as readonly Word[]) this.words.push(w.text === null ? w : { ...w, origin: w.range });
+          this.i += all[0].length;
+          continue;
+        }
         const w = this.word();
         if (w !== null) this.words.push(w);
       }
@@ -255,6 +281,13 @@ class ShellReader {
       for (const a of assignments) this.assign(a);
       return;
     }
+    if (k === 0 && words[0].text === 'shift' && this.shared.positional !== null && words.length <= 2) {
+      const n = words.length === 1 ? 1 : Number(words[1].text ?? NaN);
+      // `shift n` beyond the count fails and shifts nothing (bash); an unknown count leaves them unknown.
+      if (Number.isInteger(n) && n >= 0 && n <= this.shared.positional.length) this.shared.positional = this.shared.positional.slice(n);
+      else if (!Number.isInteger(n)) this.shared.positional = null;
+      return;
+    }
     if (k === 0 && words[0].text === 'eval' && words.length === 2 && this.evalVariable(words[1])) return;
     // `$CMD` alone runs the words of the variable (split, without quote removal: close enough to read them).
     if (k === 0 && words.length === 1 && !words[0].raw.startsWith('"') && this.evalVariable(words[0])) return;
@@ -282,6 +315,7 @@ class ShellReader {
       ...(v.assumed !== undefined ? { assumed: v.assumed } : {}),
       range: w.range,
       source,
+      ...(v.text !== null && w.origin !== undefined ? { origin: w.origin } : {}),
     });
   }
 
@@ -310,8 +344,10 @@ class ShellReader {
     let assumed: string | undefined;
     let plainPrefix = '';
     let plain = true;
-    const add = (s: string | null, why?: string, guess?: string) => {
+    let origin: SourceRange | undefined;
+    const add = (s: string | null, why?: string, guess?: string, from?: SourceRange) => {
       if (guess !== undefined) assumed ??= guess;
+      if (from !== undefined) origin ??= from;
       if (s === null) unknown ??= why ?? 'unknown';
       else if (unknown === undefined) {
         out += s;
@@ -345,7 +381,7 @@ class ShellReader {
             this.i += 2;
           } else if (d === '$' || d === '`') {
             const e = this.expansion();
-            add(e.text, e.unknown, e.assumed);
+            add(e.text, e.unknown, e.assumed, e.origin);
           } else {
             add(d);
             this.i++;
@@ -355,7 +391,7 @@ class ShellReader {
       } else if (c === '$' || c === '`') {
         plain = false;
         const e = this.expansion();
-        add(e.text, e.unknown, e.assumed);
+        add(e.text, e.unknown, e.assumed, e.origin);
       } else {
         add(c);
         if (plain) plainPrefix += c;
@@ -368,7 +404,8 @@ class ShellReader {
       text: unknown === undefined ? out : null,
       ...(unknown !== undefined ? { unknown } : {}),
       ...(unknown === undefined && assumed !== undefined ? { assumed } : {}),
-      raw, range: this.pos.range(start, this.i), start, end: this.i, plainPrefix };
+      raw, range: unknown === undefined && origin !== undefined ? origin : this.pos.range(start, this.i), start, end: this.i, plainPrefix,
+      ...(unknown === undefined && origin !== undefined ? { origin } : {}) };
   }
 
   /** `$NAME`, `${...}`, `$((...))`, `$(...)`, backticks, `$1`...: the expanded text or why it is unknown. */
@@ -406,6 +443,10 @@ class ShellReader {
       this.i += 1 + m[0].length;
       return this.lookup(m[0]);
     }
+    if (next !== undefined && /[0-9#]/.test(next) && this.shared.positional !== null) {
+      this.i += 2;
+      return this.positional(next);
+    }
     if (next !== undefined && /[0-9@*#?$!-]/.test(next)) {
       this.i += 2;
       return { text: null, unknown: `$${next}, which is given when the script runs` };
@@ -418,11 +459,36 @@ class ShellReader {
     const v = this.vars.get(name);
     if (v === undefined) return { text: null, unknown: `$${name}, which this file does not set` };
     if (v.value === null) return { text: null, unknown: `$${name} (${v.unknown ?? 'unknown'})` };
-    return { text: v.value, ...(v.assumed !== undefined ? { assumed: v.assumed } : {}) };
+    return { text: v.value, ...(v.assumed !== undefined ? { assumed: v.assumed } : {}), ...(v.origin !== undefined ? { origin: v.origin } : {}) };
+  }
+
+  /** `$N` (`$0` is the script, unknown) or `$#` of a script read with its caller's words. */
+  private positional(which: string): Expanded {
+    const args = this.shared.positional as readonly Word[];
+    if (which === '#') return { text: String(args.length) };
+    const n = Number(which);
+    if (n === 0) return { text: null, unknown: '$0, the script\'s own path as it is run' };
+    const w = args[n - 1];
+    if (w === undefined) return { text: '' };
+    if (w.text === null) return { text: null, unknown: `$${which} (${w.unknown ?? 'unknown'})` };
+    return { text: w.text, origin: w.range, ...(w.assumed !== undefined ? { assumed: w.assumed } : {}) };
   }
 
   /** `${NAME}`, `${NAME:-default}`, `${NAME-default}`, `${NAME:=default}`; other forms are unknown. */
   private braced(body: string): Expanded {
+    if (this.shared.positional !== null && /^(?:[1-9][0-9]?|#)$/.test(body)) {
+      if (body.length === 1) return this.positional(body);
+      const w = this.shared.positional[Number(body) - 1];
+      if (w === undefined) return { text: '' };
+      return w.text === null ? { text: null, unknown: `\${${body}} (${w.unknown ?? 'unknown'})` } : { text: w.text, origin: w.range };
+    }
+    const bound = this.shared.positional !== null ? /^([1-9][0-9]?)(:?[-=])(.*)$/s.exec(body) : null;
+    if (bound !== null) {
+      const w = (this.shared.positional as readonly Word[])[Number(bound[1]) - 1];
+      if (w !== undefined && w.text !== null && (w.text !== '' || !bound[2].startsWith(':'))) return { text: w.text, origin: w.range };
+      if (w !== undefined && w.text === null) return { text: null, unknown: `\${${bound[1]}} (${w.unknown ?? 'unknown'})` };
+      return this.expandText(bound[3] ?? '');
+    }
     const positional = /^([0-9]+)(:?[-=])(.*)$/s.exec(body);
     if (positional !== null) {
       // The script's own argument, with the default it falls back to when none is given.
