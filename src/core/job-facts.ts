@@ -211,6 +211,7 @@ export function jobFacts(i: JobFactInputs): JobFacts {
   else out.weightDecay = { value: null, source: { kind: 'assumption', reason: 'no file states weight decay' } };
   if (s.warmupSteps !== undefined && (s.warmupSteps > 0 || s.warmupRatio === undefined)) put('warmup', { unit: 'steps', value: s.warmupSteps }, { settings: ['warmupSteps'] }, 'not written');
   else if (s.warmupRatio !== undefined) put('warmup', { unit: 'ratio', value: s.warmupRatio }, { settings: ['warmupRatio'] }, 'not written');
+  else if (s.warmupEpochs !== undefined) put('warmup', { unit: 'epochs', value: s.warmupEpochs }, { settings: ['warmupEpochs'] }, 'not written');
   else out.warmup = { value: null, source: { kind: 'assumption', reason: 'no file states a warmup' } };
 
   // Sequence length and image size, only for the models that take them.

@@ -69,6 +69,7 @@ export function scheduleKindOf(name: string): ScheduleKind | null {
 function ownWarmup(s: TrainingSettings): Warmup | null | undefined {
   if (s.warmupSteps !== undefined && (s.warmupSteps > 0 || s.warmupRatio === undefined)) return s.warmupSteps > 0 ? { unit: 'steps', value: s.warmupSteps } : null;
   if (s.warmupRatio !== undefined) return s.warmupRatio > 0 ? { unit: 'ratio', value: s.warmupRatio } : null;
+  if (s.warmupEpochs !== undefined) return s.warmupEpochs > 0 ? { unit: 'epochs', value: s.warmupEpochs } : null;
   return undefined;
 }
 

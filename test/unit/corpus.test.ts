@@ -164,7 +164,6 @@ test('the value comparison of the score: numbers in any spelling, dtype spelling
  */
 const PENDING: Readonly<Record<string, string>> = {
   'diffusers-text-to-image-sd-v1-4': 'Python side: the diffusers training script (UNet from a pipeline, argparse defaults)',
-  'flax-imagenet-resnet50': 'Python side: flax ml_collections config and the Flax ResNet model',
   'nanogpt-shakespeare-char': 'parameter count: the 65-character vocabulary is in data/shakespeare_char/meta.pkl (a pickle written by prepare.py), not read yet',
   'timm-resnet50-augmix-jsd': "Python side: timm's train.py argparse defaults and the arguments passed through distributed_train.sh",
   'timm-resnext50-32x4d': "Python side: timm's train.py argparse defaults and the arguments passed through distributed_train.sh",

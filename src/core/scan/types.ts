@@ -93,6 +93,8 @@ export interface TrainingSettings {
   readonly maxSteps?: number;
   readonly warmupSteps?: number;
   readonly warmupRatio?: number;
+  /** Warmup given in epochs (the Flax ImageNet example's `config.warmup_epochs`). */
+  readonly warmupEpochs?: number;
   readonly scheduler?: string;
   /** True when the job trains from scratch rather than fine-tuning (unknown when absent). */
   readonly pretraining?: boolean;
