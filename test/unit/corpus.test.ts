@@ -164,8 +164,6 @@ test('the value comparison of the score: numbers in any spelling, dtype spelling
  */
 const PENDING: Readonly<Record<string, string>> = {
   'diffusers-text-to-image-sd-v1-4': 'Python side: the diffusers training script (UNet from a pipeline, argparse defaults)',
-  'flax-imagenet-resnet50': 'Python side: flax ml_collections config and the Flax ResNet model',
-  'lightning-imagenet-resnet18': 'Python side: the LightningModule __init__ defaults (batch, lr, weight decay, image size)',
   'nanogpt-shakespeare-char': 'parameter count: the 65-character vocabulary is in data/shakespeare_char/meta.pkl (a pickle written by prepare.py), not read yet',
 };
 

@@ -36,3 +36,39 @@ test('without save_hyperparameters, self.hparams.x is not read', () => {
   assert.equal(job.settings.learningRate, undefined);
   assert.equal(job.settings.weightDecay, undefined);
 });
+
+const LOADER = (init: string, batch: string) => `import torch
+import torch.utils.data
+import torchvision
+from lightning.pytorch import LightningModule
+
+class Net(LightningModule):
+    def __init__(self, data_path: str, batch_size: int = 96, workers: int = 4):
+        super().__init__()
+        self.save_hyperparameters()
+        ${init}
+        self.model = torchvision.models.resnet18()
+
+    def configure_optimizers(self):
+        return torch.optim.SGD(self.parameters(), lr=0.1)
+
+    def setup(self, stage):
+        self.batch_size = int(self.batch_size / max(1, self.trainer.strategy.num_processes))
+
+    def train_dataloader(self):
+        return torch.utils.data.DataLoader(dataset=self.train_dataset, batch_size=${batch}, shuffle=True)
+`;
+
+test("the training DataLoader's batch is __init__'s default, through self.hparams.x or through self.x = x", () => {
+  for (const [init, batch] of [['pass', 'self.hparams.batch_size'], ['self.batch_size = batch_size', 'self.batch_size']]) {
+    const [job] = scanFiles([{ path: 'net.py', text: LOADER(init, batch) }]).jobs;
+    assert.equal(job.settings.perDeviceBatchSize, 96, batch);
+    assert.equal(job.sources['perDeviceBatchSize']?.range.line, 7, `${batch}: the default in __init__ is where the value is written`);
+  }
+});
+
+test('a batch attribute only ever set by an expression (int(...)) is not read, and does not reject the file', () => {
+  const [job] = scanFiles([{ path: 'net.py', text: LOADER('pass', 'self.batch_size') }]).jobs;
+  assert.ok(job !== undefined, 'the script still forms a job');
+  assert.equal(job.settings.perDeviceBatchSize, undefined);
+});

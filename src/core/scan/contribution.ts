@@ -5,7 +5,7 @@
 import type { Citation, HyperValue } from '../types';
 import type { Ecosystem } from '../optimizers/types';
 import type { AutoField } from './deepspeed-auto';
-import type { Contribution } from './detector';
+import type { Contribution, PrecisionBySwitch } from './detector';
 import type { DefaultedSetting, SettingSource } from './results';
 import type { SourceRange, TrainingSettings } from './types';
 
@@ -37,6 +37,9 @@ export class ContributionBuilder {
   readonly notes: string[] = [];
   /** Fields read whose memory effect is not modelled (passed on as notes, never dropped). */
   readonly notModelled: string[] = [];
+  /** Boolean switches a config file states for its program. */
+  readonly configSwitches: Record<string, boolean> = {};
+  precisionBySwitch: PrecisionBySwitch | undefined;
 
   constructor(readonly path: string) {}
 
@@ -90,6 +93,8 @@ export class ContributionBuilder {
       ...(this.runsHfTrainer ? { runsHfTrainer: true } : {}),
       ...(this.notes.length > 0 ? { notes: [...this.notes] } : {}),
       ...(this.notModelled.length > 0 ? { notModelled: [...this.notModelled] } : {}),
+      ...(Object.keys(this.configSwitches).length > 0 ? { configSwitches: { ...this.configSwitches } } : {}),
+      ...(this.precisionBySwitch !== undefined ? { precisionBySwitch: this.precisionBySwitch } : {}),
     };
   }
 }

@@ -3,7 +3,7 @@
  * ./detectors/index.ts. A detector recognises files by their content (keys), not only their names,
  * reads the fields it knows with their ranges, and says how the file takes part in jobs.
  */
-import type { InputError } from '../types';
+import type { InputError, Precision } from '../types';
 import type { Ecosystem } from '../optimizers/types';
 import type { ParseWarning, ParsedNode } from '../parse/node';
 import type { AutoField } from './deepspeed-auto';
@@ -108,6 +108,20 @@ export interface Contribution {
   readonly notModelled?: readonly string[];
   /** Module globals that configure a nanoGPT-style script (./module-globals.ts), merged per job. */
   readonly moduleGlobals?: ModuleGlobals;
+  /** Boolean switches a config file states for the program it configures (an ml_collections `config.half_precision`). */
+  readonly configSwitches?: Readonly<Record<string, boolean>>;
+  /** The precision a program computes in, chosen by a switch another file of the job states (see PrecisionBySwitch). */
+  readonly precisionBySwitch?: PrecisionBySwitch;
+}
+
+/**
+ * A program's precision branches on a config switch (the Flax examples' train.py: `if half_precision:` float16
+ * off TPU, `else:` float32): where each branch writes its dtype. The job's config file picks the branch.
+ */
+export interface PrecisionBySwitch {
+  readonly switch: string;
+  readonly whenTrue?: { readonly precision: Precision; readonly source: SettingSource };
+  readonly whenFalse?: { readonly precision: Precision; readonly source: SettingSource };
 }
 
 export interface FindingError {

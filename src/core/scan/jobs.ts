@@ -423,6 +423,24 @@ function headOf(setting: string): string {
  * the Accelerator the Trainer builds reads (transformers training_args.py). When neither is true the
  * accelerate config's value stands.
  */
+/**
+ * A program whose precision branches on a config switch (Flax's train.py `if half_precision:`) and a config file
+ * of the same job that states the switch: the chosen branch's dtype, written where that branch writes it.
+ */
+function precisionBySwitch(members: readonly DetectedFile[], settings: Mutable<TrainingSettings>, sources: Record<string, SettingSource>, defaults: DefaultedSetting[]): void {
+  for (const m of members) {
+    const choice = m.detection.contribution.precisionBySwitch;
+    if (choice === undefined) continue;
+    const stated = members.map((o) => o.detection.contribution.configSwitches?.[choice.switch]).find((v) => v !== undefined);
+    const branch = stated === undefined ? undefined : stated ? choice.whenTrue : choice.whenFalse;
+    if (branch === undefined) continue;
+    settings.precision = branch.precision;
+    sources['precision'] = branch.source;
+    for (let i = defaults.length - 1; i >= 0; i--) if (defaults[i].setting === 'precision') defaults.splice(i, 1);
+    return;
+  }
+}
+
 function trainerPrecisionOverAccelerate(members: readonly DetectedFile[], settings: Mutable<TrainingSettings>, sources: Record<string, SettingSource>): void {
   const from = sources['precision']?.path;
   if (from === undefined || !members.some((m) => m.path === from && m.kind === 'accelerate-config')) return;
@@ -498,6 +516,7 @@ function finishJob(draft: JobDraft, warn: (warning: ScanWarning) => void): ScanJ
   });
   Object.assign(settings, explicit);
   trainerPrecisionOverAccelerate(members, settings, sources);
+  if (!writtenBy.has('precision')) precisionBySwitch(members, settings, sources, defaults);
 
   let pendingLora: PendingLora | null = null;
   if (settings.lora === undefined) {

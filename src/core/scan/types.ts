@@ -93,7 +93,7 @@ export interface TrainingSettings {
   readonly maxSteps?: number;
   readonly warmupSteps?: number;
   readonly warmupRatio?: number;
-  /** Warmup counted in epochs (timm's `--warmup-epochs`). */
+  /** Warmup counted in epochs (timm's `--warmup-epochs`, the Flax ImageNet example's `config.warmup_epochs`). */
   readonly warmupEpochs?: number;
   readonly scheduler?: string;
   /** True when the job trains from scratch rather than fine-tuning (unknown when absent). */

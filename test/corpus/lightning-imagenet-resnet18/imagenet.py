@@ -2,6 +2,7 @@
 #   python imagenet.py fit --model.data_path /path/to/imagenet
 from typing import Optional
 import torch.optim as optim
+import torch.utils.data
 import torch.optim.lr_scheduler as lr_scheduler
 import torchvision.transforms as transforms
 from lightning.pytorch import LightningModule
@@ -24,6 +25,7 @@ class ImageNetLightningModel(LightningModule):
     ):
         super().__init__()
         self.save_hyperparameters()
+        self.batch_size = batch_size
         self.model = get_torchvision_model(arch, weights=weights)
 
     def configure_optimizers(self):
@@ -35,8 +37,12 @@ class ImageNetLightningModel(LightningModule):
     def setup(self, stage: str):
         # one GPU per process: the batch size is split over the processes
         if isinstance(self.trainer.strategy, ParallelStrategy):
-            self.batch_size = int(self.hparams.batch_size / max(1, self.trainer.strategy.num_processes))
+            self.batch_size = int(self.batch_size / max(1, self.trainer.strategy.num_processes))
         self.train_transform = transforms.Compose([transforms.RandomResizedCrop(224), transforms.RandomHorizontalFlip()])
+
+    def train_dataloader(self):
+        return torch.utils.data.DataLoader(dataset=self.train_dataset, batch_size=self.batch_size, shuffle=True,
+                                           num_workers=self.hparams.workers, pin_memory=True)
 
 
 if __name__ == "__main__":

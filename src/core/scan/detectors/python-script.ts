@@ -9,7 +9,8 @@ import type { Detection, Detector, ModuleGlobals, ParsedFile } from '../detector
 import { LineIndex } from '../../parse/positions';
 import { InputError } from '../../types';
 import { PythonNestingError, PythonProgram } from '../python/program';
-import { configDictModelLink, configDictValues, initFromLink, isConfigFlagsMain, localImportLinks, overrideGlobals, scriptDefaults } from '../python/script-globals';
+import { ContributionBuilder } from '../contribution';
+import { configDictModelLink, configDictSettings, configDictValues, initFromLink, isConfigFlagsMain, localImportLinks, overrideGlobals, scriptDefaults } from '../python/script-globals';
 import { isTrainingProgram, readTrainingProgram } from '../python/training-script';
 import type { ScanFile } from '../types';
 
@@ -99,8 +100,11 @@ export const pythonScriptDetector: Detector = {
     }
     if (kind === 'config-dict') {
       // An ml_collections config file: the model it names (the launch's --config joins it to its job).
-      const link = configDictModelLink(configDictValues(program, map));
-      return { fields: [], error: null, warnings: [], role: 'auxiliary', links: link === null ? [] : [link], contribution: { settings: {}, sources: {}, defaults: [], defaultSettings: {} } };
+      const values = configDictValues(program, map);
+      const link = configDictModelLink(values);
+      const out = new ContributionBuilder(file.path);
+      configDictSettings(values, out);
+      return { fields: [], error: null, warnings: [], role: 'auxiliary', links: link === null ? [] : [link], contribution: out.build() };
     }
     const detection = readTrainingProgram(program, file.path, map);
     if (isConfigFlagsMain(program)) return { ...detection, links: [...detection.links, ...localImportLinks(program, map)] };

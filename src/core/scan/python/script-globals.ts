@@ -5,6 +5,7 @@
  * literals and simple arithmetic (./program.ts evaluates them); anything else is kept as unknown with
  * the reason.
  */
+import type { ContributionBuilder } from '../contribution';
 import type { Link, ModuleGlobal, ModuleGlobals } from '../detector';
 import { NANOGPT_KEYS } from '../module-globals';
 import type { PythonProgram, PyValue } from './program';
@@ -144,6 +145,19 @@ export function configDictModelLink(values: ReturnType<typeof configDictValues>)
   const model = values?.get('model');
   if (model === undefined || typeof model.value !== 'string' || !FLAX_RESNET.test(model.value)) return null;
   return { kind: 'model', key: 'config.model', value: `torchvision/${model.value.toLowerCase()}`, range: model.range };
+}
+
+/**
+ * The hyperparameters an ml_collections config states that the Flax examples' train.py reads. The Flax ImageNet
+ * example's train.py (https://github.com/google/flax/blob/main/examples/imagenet/train.py) reads
+ * `config.warmup_epochs` as its linear warmup in epochs, and `config.half_precision` as the switch of its dtype
+ * branches (read in train.py: ./training-script.ts readHalfPrecisionBranches).
+ */
+export function configDictSettings(values: ReturnType<typeof configDictValues>, out: ContributionBuilder): void {
+  const warmup = values?.get('warmup_epochs');
+  if (warmup !== undefined && typeof warmup.value === 'number' && warmup.value >= 0) out.set('warmupEpochs', warmup.value, warmup.range);
+  const half = values?.get('half_precision');
+  if (half !== undefined && typeof half.value === 'boolean') out.configSwitches['half_precision'] = half.value;
 }
 
 /** `init_from='gpt2-xl'` in an override file: the Hugging Face GPT-2 checkpoint nanoGPT loads. */

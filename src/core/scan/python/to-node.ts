@@ -2,8 +2,8 @@
  * Python values as the position-carrying tree the config readers take (ParsedNode), so a call's
  * keyword arguments are read by the same code as a JSON/YAML object. References to torch dtypes
  * (`torch.bfloat16`) become the string naming the dtype ("bfloat16"), as from_pretrained also
- * takes it. Other values that are not literals (expressions, other references) become "opaque"
- * keys: written, value unknown.
+ * takes it. Other values that are not literals (expressions, other references, built-ins that
+ * compute a value) become "opaque" keys: written, value unknown.
  */
 import { indexMembers, type MemberNode, type ParsedNode } from '../../parse/node';
 import type { PartialObjectNode } from '../fields';
@@ -17,6 +17,13 @@ export interface RangeMapper {
 
 /** `torch.<dtype>` references (imports resolved), read as the dtype's name. */
 const TORCH_DTYPE_REF = /^torch\.(float32|float|float16|half|bfloat16|float64|double)$/;
+
+/**
+ * Python built-ins and `math` functions that compute a number or string (`int(batch / gpus)`): their
+ * result is a value the scanner does not know, never an object of keyword arguments.
+ */
+const COMPUTING_BUILTINS = new Set(['int', 'float', 'round', 'max', 'min', 'abs', 'len', 'sum', 'pow', 'str', 'bool']);
+const computes = (callee: string): boolean => COMPUTING_BUILTINS.has(callee) || callee.startsWith('math.');
 
 /** The node for a value, or undefined when it is not a literal the readers can use. */
 export function toNode(value: PyValue, map: RangeMapper): ParsedNode | undefined {
@@ -50,7 +57,7 @@ export function toNode(value: PyValue, map: RangeMapper): ParsedNode | undefined
       return objectNode(members, opaque, base);
     }
     case 'call':
-      return callNode(value.call, map, []);
+      return computes(value.call.callee) ? undefined : callNode(value.call, map, []);
     case 'ref': {
       const dtype = TORCH_DTYPE_REF.exec(value.path);
       return dtype === null ? undefined : { kind: 'string', value: dtype[1] as string, ...base };

@@ -264,6 +264,10 @@ export function readTrainingProgram(program: PythonProgram, path: string, map: R
     const size = root.sibling(callNode(crop, map, ['size']), crop.written).number('size', { integer: true, min: 1 });
     if (size?.value != null) out.set('imageSize', size.value, size.range);
   }
+  if (program.isImported('jax')) {
+    readJaxLocals(program, out, map);
+    readHalfPrecisionBranches(program, out, map);
+  }
   const checkpointing = calls('checkpointing')[0];
   if (checkpointing !== undefined && out.settings.gradientCheckpointing === undefined) {
     out.set('gradientCheckpointing', true, map.range(checkpointing.calleeStart, checkpointing.calleeEnd));
@@ -619,6 +623,77 @@ function readUnslothSeqLen(candidates: readonly PyCall[], root: FieldReader, map
       out.set('seqLen', seq.value, seq.range);
       return;
     }
+  }
+}
+
+/**
+ * A JAX program's own constants, written as a statement `name = <number>` (in any function): `weight_decay` (the
+ * Flax examples' train.py adds `weight_decay * 0.5 * weight_l2` to the loss, an L2 penalty rather than decoupled
+ * weight decay: https://github.com/google/flax/blob/main/examples/imagenet/train.py) and `image_size` (the size
+ * the same train.py gives its input pipeline). Only one statement per name is read; two different ones are not.
+ */
+function readJaxLocals(program: PythonProgram, out: ContributionBuilder, map: RangeMapper): void {
+  const tokens = program.tokens;
+  const found = new Map<string, { value: number; start: number; end: number }[]>();
+  for (let i = 0; i + 3 < tokens.length; i++) {
+    const t = tokens[i];
+    if (t.indent < 0 || (t.text !== 'weight_decay' && t.text !== 'image_size') || tokens[i + 1].text !== '=') continue;
+    const v = tokens[i + 2];
+    if (v.kind !== 'number' || tokens[i + 3].kind !== 'newline' || !Number.isFinite(v.number)) continue;
+    found.set(t.text, [...(found.get(t.text) ?? []), { value: v.number, start: v.start, end: v.end }]);
+  }
+  const single = (name: string) => {
+    const list = found.get(name) ?? [];
+    return list.length > 0 && list.every((x) => x.value === list[0].value) ? list[0] : undefined;
+  };
+  const wd = single('weight_decay');
+  if (wd !== undefined && wd.value >= 0 && out.settings.weightDecay === undefined) {
+    out.set('weightDecay', wd.value, map.range(wd.start, wd.end));
+    out.notes.push(`weight_decay ${wd.value} is read as the job's weight decay; a JAX loss that adds weight_decay × ½‖w‖² is L2 regularisation, coupled to the gradient, not decoupled (AdamW-style) decay`);
+  }
+  const size = single('image_size');
+  if (size !== undefined && Number.isInteger(size.value) && size.value >= 1 && out.settings.imageSize === undefined) out.set('imageSize', size.value, map.range(size.start, size.end));
+}
+
+/**
+ * The Flax examples' dtype choice (examples/imagenet/train.py create_model): `if half_precision:` computes in
+ * float16 off TPU (bfloat16 on TPU; Flax modules keep their parameters in float32, so this is mixed precision),
+ * `else:` in float32. Each branch's `jnp.float16` / `jnp.float32` is where the value is written; the job's config
+ * file (`config.half_precision`) picks the branch (./jobs.ts).
+ */
+function readHalfPrecisionBranches(program: PythonProgram, out: ContributionBuilder, map: RangeMapper): void {
+  const tokens = program.tokens;
+  /** The first line-start token after `from` indented at most `indent`, or the token count. */
+  const blockEnd = (from: number, indent: number): number => {
+    let k = from;
+    while (k < tokens.length && !(tokens[k].indent >= 0 && tokens[k].indent <= indent)) k++;
+    return k;
+  };
+  /** The first `jnp.<dtype>` / `numpy.<dtype>` in [from, to). */
+  const dtypeIn = (from: number, to: number, dtype: string): { start: number; end: number } | undefined => {
+    for (let k = from + 2; k < to; k++) {
+      if (tokens[k].text === dtype && tokens[k - 1].text === '.' && (tokens[k - 2].text === 'jnp' || tokens[k - 2].text === 'numpy')) return { start: tokens[k - 2].start, end: tokens[k].end };
+    }
+    return undefined;
+  };
+  for (let i = 0; i + 2 < tokens.length; i++) {
+    const t = tokens[i];
+    if (t.indent < 0 || t.text !== 'if') continue;
+    let c = i + 1;
+    if (tokens[c]?.text === 'config' && tokens[c + 1]?.text === '.') c += 2;
+    if (tokens[c]?.text !== 'half_precision' || tokens[c + 1]?.text !== ':') continue;
+    const thenEnd = blockEnd(c + 2, t.indent);
+    const hasElse = tokens[thenEnd]?.text === 'else' && tokens[thenEnd].indent === t.indent && tokens[thenEnd + 1]?.text === ':';
+    const elseEnd = hasElse ? blockEnd(thenEnd + 2, t.indent) : thenEnd;
+    const half = dtypeIn(c + 2, thenEnd, 'float16');
+    const full = hasElse ? dtypeIn(thenEnd + 2, elseEnd, 'float32') : undefined;
+    if (half === undefined && full === undefined) continue;
+    out.precisionBySwitch = {
+      switch: 'half_precision',
+      ...(half !== undefined ? { whenTrue: { precision: 'fp16-mixed', source: out.source(map.range(half.start, half.end)) } } : {}),
+      ...(full !== undefined ? { whenFalse: { precision: 'fp32', source: out.source(map.range(full.start, full.end)) } } : {}),
+    };
+    return;
   }
 }
 
