@@ -17,7 +17,7 @@
  * cancels that scan.
  */
 import * as vscode from 'vscode';
-import { DETECTORS, hydraJoinReads, joinScan, scriptCallJoinReads, type FileScan } from '../core/scan';
+import { DETECTORS, joinReads, joinScan, type FileScan } from '../core/scan';
 import { syntaxOf } from '../core/scan/parse-file';
 import type { ScanReport } from '../core/scan/results';
 import type { ScanFile } from '../core/scan/types';
@@ -99,7 +99,7 @@ class FolderState {
 function interesting(file: ScanFile): boolean {
   const syntax = syntaxOf(file.path);
   if (syntax === null) return false;
-  return hydraJoinReads(file) || scriptCallJoinReads(file) || DETECTORS.some((d) => d.syntaxes.includes(syntax) && (d.mayMatch?.(file) ?? true));
+  return joinReads(file) || DETECTORS.some((d) => d.syntaxes.includes(syntax) && (d.mayMatch?.(file) ?? true));
 }
 
 function relativePath(folder: vscode.WorkspaceFolder, uri: vscode.Uri): string | null {

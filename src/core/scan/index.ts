@@ -1,5 +1,5 @@
 /** The scanner's public surface. */
-export { scanFiles, scanFile, joinScan, hydraJoinReads, DEFAULT_SCAN_YAML_MAX_CHARS, HYDRA_MAX_FILE_CHARS, HYDRA_MAX_COMPOSED_CHARS, type ScanOptions, type JoinOptions, type FileScan, type FileScanOptions } from './scan';
+export { scanFiles, scanFile, joinScan, joinReads, hydraJoinReads, DEFAULT_SCAN_YAML_MAX_CHARS, HYDRA_MAX_FILE_CHARS, HYDRA_MAX_COMPOSED_CHARS, type ScanOptions, type JoinOptions, type FileScan, type FileScanOptions } from './scan';
 export { scriptCallJoinReads } from './script-calls';
 export { parseConfigFile, parseConfigTree, type ConfigTree } from './config-file';
 export { DETECTORS } from './detectors';

@@ -75,6 +75,14 @@ export interface JoinOptions extends ScanOptions {
  * HYDRA_MAX_FILE_CHARS (a primary or a group file), a Python app with `@hydra.main`, a shell script
  * running Python.
  */
+/**
+ * True for a file whose text `joinScan`'s `textOf` must be able to give: the join's cross-file steps (Hydra
+ * composition, script calls) read it. Callers that keep texts (the editor's index) ask this, not each step.
+ */
+export function joinReads(file: ScanFile): boolean {
+  return hydraJoinReads(file) || scriptCallJoinReads(file);
+}
+
 export function hydraJoinReads(file: ScanFile): boolean {
   const syntax = syntaxOf(file.path);
   if (syntax === 'yaml') return file.text.length <= HYDRA_MAX_FILE_CHARS;
