@@ -189,3 +189,20 @@ test('adapters: Muon measured better on full weights is not placed above the inc
   const mem = rankByEvidence({ job: loraJob, priority: 'memory', candidates: ['adamw', 'muon'], incumbent: 'adamw', peakBytes: new Map([['adamw', 16], ['muon', 8]]), rows: measuredRows(full) });
   assert.deepEqual(mem.entries.map((e) => e.key), ['adamw', 'muon']);
 });
+
+test('a source counts once, at its strongest row: many distant settings add no more evidence than their nearest one', () => {
+  // Four settings of one source, each ten times the job's size or more: similarities 0.5, 0.25, 0.125, 0.0625.
+  const far = [1, 2, 3, 4].map((d) => lmSetting(`far${d}`, { params: 125e6 * 10 ** d }));
+  const rows = measuredRows([source('s', 2024, [], far, far.flatMap((s) => [measured(s.id, ADAMW, 3.0, EX), measured(s.id, X, 2.9, EX)]))]);
+  const x = rankByEvidence({ job: LM, priority: 'quality', candidates: ['adamw', 'x'], incumbent: 'adamw', rows }).entries.find((e) => e.key === 'x')!;
+  // Σ w = 0.9375 (the old cap min(Σ w, 1) would have counted 0.9375); the strongest row is 0.5: E = 0.5.
+  assert.ok(Math.abs(x.weight - 0.9375) < 1e-12);
+  // every z is +1 (two numbers: sign only): score = 1 · 0.5/1.5, uncertainty = sqrt(1/1.5)
+  assert.ok(Math.abs(x.score - 1 / 3) < 1e-12);
+  assert.ok(Math.abs(x.uncertainty - Math.sqrt(1 / 1.5)) < 1e-12);
+  // A self-report's strongest row counts SELF_REPORT of it, however large its table.
+  const own = measuredRows([source('own', 2024, ['x'], far, far.flatMap((s) => [measured(s.id, ADAMW, 3.0, EX), measured(s.id, X, 2.9, EX)]))]);
+  const xs = rankByEvidence({ job: LM, priority: 'quality', candidates: ['adamw', 'x'], incumbent: 'adamw', rows: own }).entries.find((e) => e.key === 'x')!;
+  const e = 0.5 * RANKING.SELF_REPORT;
+  assert.ok(Math.abs(xs.score - e / (e + 1)) < 1e-12);
+});

@@ -22,8 +22,9 @@
  *    A self-report is overruled (weight 0) when the nearest independent rows of the same or a later
  *    year, for the same optimizer, in settings at least OVERRULE_SIMILARITY alike, find it less good
  *    (see `overrulings`).
- * 4. Per optimizer: the weighted mean m = Σ w·z / Σ w; the evidence E = Σ over sources of min(the
- *    source's Σ w, 1), so a source counts at most once however many rows it has; score = m · E / (E +
+ * 4. Per optimizer: the weighted mean m = Σ w·z / Σ w; the evidence E = Σ over sources of the
+ *    source's strongest row (similarity × SELF_REPORT × OFF_PRIORITY, before step 3's division), so a
+ *    source counts at most once, as near as its nearest setting, however many rows it has; score = m · E / (E +
  *    PRIOR_WEIGHT) — a pseudo-row at "no difference" shrinks thin evidence towards 0 — and uncertainty =
  *    sqrt(max(weighted variance of z around m, 1) / (E + PRIOR_WEIGHT)).
  * 5. Order: the incumbent (the job's optimizer, else the family default) stays first unless another's
@@ -84,6 +85,8 @@ export interface WeightedRow {
   /** Advantage over the setting's reference in the setting's spread units (see the module comment). */
   readonly z: number;
   readonly similarity: number;
+  /** similarity × SELF_REPORT × OFF_PRIORITY: the row's weight before it is shared among one run's metrics. */
+  readonly strength: number;
   readonly weight: number;
   /** The later independent row that overrules this self-report, if any. */
   readonly overruledBy: MeasuredRow | null;
@@ -288,15 +291,19 @@ function aggregate(key: string, weighted: readonly WeightedRow[]): Aggregate {
   const used = weighted.filter((w) => w.weight > 0);
   const W = used.reduce((a, w) => a + w.weight, 0);
   const S = used.reduce((a, w) => a + w.weight * w.z, 0);
-  // The amount of evidence counts each source at most once (Σ over sources of min(its weight, 1)).
+  // The amount of evidence counts each source once, at its strongest row (see the module comment).
   // Changed after the first evaluation because rows of one source share its protocol, its tuning and
   // its authors, so they are not independent replicates: with the row sum, one paper with sixty
   // comparable rows (Wen et al.'s tables) or one self-reported nine-cell table (MARS) made its
   // optimizer's advantage look certain. The evaluation's interval is over sources for the same reason,
   // and the weight of a row is already divided among one run's metrics (step 3).
+  // Changed again (from min(the source's Σ w, 1)) because that cap still let many distant rows add up to
+  // one full source: thirty pre-training cells at similarity 0.05–0.25 counted as much as one cell of the
+  // job's own kind, so a BERT fine-tune was advised Muon over its own AdamW on pre-training rows alone,
+  // and a self-report's SELF_REPORT factor vanished under the cap whenever its table was large.
   const perSource = new Map<string, number>();
-  for (const w of used) perSource.set(w.measured.source.id, (perSource.get(w.measured.source.id) ?? 0) + w.weight);
-  const evidence = [...perSource.values()].reduce((a, x) => a + Math.min(x, 1), 0);
+  for (const w of used) perSource.set(w.measured.source.id, Math.max(perSource.get(w.measured.source.id) ?? 0, w.strength));
+  const evidence = [...perSource.values()].reduce((a, x) => a + x, 0);
   const mean = W > 0 ? S / W : 0;
   const score = (mean * evidence) / (evidence + RANKING.PRIOR_WEIGHT);
   const variance = W > 0 ? used.reduce((a, w) => a + w.weight * (w.z - mean) ** 2, 0) / W : 0;
@@ -327,8 +334,9 @@ export function weighRows(input: RankInput): Map<string, WeightedRow[]> {
     if (!list || !zr) continue;
     const sim = similarity(r.setting, input.job);
     const by = overruled.get(r) ?? null;
-    const weight = by ? 0 : (sim * (r.selfReported ? RANKING.SELF_REPORT : 1) * priorityWeight(r.setting, input.priority)) / (groupCount.get(groupKey(r)) ?? 1);
-    list.push({ measured: r, z: input.priority === 'speed' ? zr.speed : zr.quality, similarity: sim, weight, overruledBy: by });
+    const strength = sim * (r.selfReported ? RANKING.SELF_REPORT : 1) * priorityWeight(r.setting, input.priority);
+    const weight = by ? 0 : strength / (groupCount.get(groupKey(r)) ?? 1);
+    list.push({ measured: r, z: input.priority === 'speed' ? zr.speed : zr.quality, similarity: sim, strength, weight, overruledBy: by });
   }
   return byKey;
 }
