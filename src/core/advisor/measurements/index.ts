@@ -6,11 +6,13 @@ import { CHEN_2023_LION } from './chen-2023-lion';
 import { ESSENTIAL_2025_MUON } from './essential-2025-muon';
 import { DETTMERS_2022_8BIT } from './dettmers-2022-8bit';
 import { JORDAN_2024_MODDED_NANOGPT } from './jordan-2024-modded-nanogpt';
+import { JORDAN_2026_NANOGPT_OPTIMIZATION_BENCHMARK } from './jordan-2026-nanogpt-optimization-benchmark';
 import { KADDOUR_2023_NO_TRAIN_NO_GAIN } from './kaddour-2023-no-train-no-gain';
 import { KASIMBEG_2025_ALGOPERF } from './kasimbeg-2025-algoperf';
 import { LIU_2023_SOPHIA } from './liu-2023-sophia';
 import { LIU_2025_MUON_SCALABLE } from './liu-2025-muon-scalable';
 import { LUO_2023_CAME } from './luo-2023-came';
+import { MA_2020_APOLLO } from './ma-2020-apollo';
 import { PAGLIARDINI_2024_ADEMAMIX } from './pagliardini-2024-ademamix';
 import { SCHLOTTHAUER_2025_BUDGET } from './schlotthauer-2025-budget';
 import { SHI_2023_DISTRIBUTED_SHAMPOO } from './shi-2023-distributed-shampoo';
@@ -45,6 +47,8 @@ export const MEASUREMENT_SOURCES: readonly MeasurementSource[] = [
   SCHLOTTHAUER_2025_BUDGET,
   ESSENTIAL_2025_MUON,
   SHI_2023_DISTRIBUTED_SHAMPOO,
+  JORDAN_2026_NANOGPT_OPTIMIZATION_BENCHMARK,
+  MA_2020_APOLLO,
 ];
 
 /** Every row with its source and setting; `selfReported` when the source's authors proposed the optimizer. */
