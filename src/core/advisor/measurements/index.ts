@@ -9,6 +9,7 @@ import { JORDAN_2024_MODDED_NANOGPT } from './jordan-2024-modded-nanogpt';
 import { JORDAN_2026_NANOGPT_OPTIMIZATION_BENCHMARK } from './jordan-2026-nanogpt-optimization-benchmark';
 import { KADDOUR_2023_NO_TRAIN_NO_GAIN } from './kaddour-2023-no-train-no-gain';
 import { KASIMBEG_2025_ALGOPERF } from './kasimbeg-2025-algoperf';
+import { LI_2024_BOCB } from './li-2024-bocb';
 import { LIU_2023_SOPHIA } from './liu-2023-sophia';
 import { LIU_2025_MUON_SCALABLE } from './liu-2025-muon-scalable';
 import { LUO_2023_CAME } from './luo-2023-came';
@@ -49,6 +50,7 @@ export const MEASUREMENT_SOURCES: readonly MeasurementSource[] = [
   SHI_2023_DISTRIBUTED_SHAMPOO,
   JORDAN_2026_NANOGPT_OPTIMIZATION_BENCHMARK,
   MA_2020_APOLLO,
+  LI_2024_BOCB,
 ];
 
 /** Every row with its source and setting; `selfReported` when the source's authors proposed the optimizer. */
