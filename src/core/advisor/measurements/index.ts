@@ -14,6 +14,7 @@ import { LIU_2023_SOPHIA } from './liu-2023-sophia';
 import { LIU_2025_MUON_SCALABLE } from './liu-2025-muon-scalable';
 import { LUO_2023_CAME } from './luo-2023-came';
 import { MA_2020_APOLLO } from './ma-2020-apollo';
+import { NADO_2021_LARGE_BATCH } from './nado-2021-large-batch';
 import { PAGLIARDINI_2024_ADEMAMIX } from './pagliardini-2024-ademamix';
 import { SCHLOTTHAUER_2025_BUDGET } from './schlotthauer-2025-budget';
 import { SHI_2023_DISTRIBUTED_SHAMPOO } from './shi-2023-distributed-shampoo';
@@ -23,6 +24,7 @@ import { WEN_2025_FANTASTIC } from './wen-2025-fantastic';
 import { WILSON_2017_MARGINAL_VALUE } from './wilson-2017-marginal-value';
 import { YOU_2020_LAMB } from './you-2020-lamb';
 import { YUAN_2024_MARS } from './yuan-2024-mars';
+import { YAO_2021_ADAHESSIAN } from './yao-2021-adahessian';
 import { ZHANG_2024_ADAM_MINI } from './zhang-2024-adam-mini';
 import { ZHAO_2024_DECONSTRUCTING } from './zhao-2024-deconstructing';
 import { ZHAO_2024_GALORE } from './zhao-2024-galore';
@@ -53,6 +55,8 @@ export const MEASUREMENT_SOURCES: readonly MeasurementSource[] = [
   MA_2020_APOLLO,
   LI_2024_BOCB,
   TIAN_2024_LMFLOW_OPTIMIZERS,
+  YAO_2021_ADAHESSIAN,
+  NADO_2021_LARGE_BATCH,
 ];
 
 /** Every row with its source and setting; `selfReported` when the source's authors proposed the optimizer. */
