@@ -18,7 +18,6 @@ import { NADO_2021_LARGE_BATCH } from './nado-2021-large-batch';
 import { PAGLIARDINI_2024_ADEMAMIX } from './pagliardini-2024-ademamix';
 import { SCHLOTTHAUER_2025_BUDGET } from './schlotthauer-2025-budget';
 import { SHI_2023_DISTRIBUTED_SHAMPOO } from './shi-2023-distributed-shampoo';
-import { TIAN_2024_LMFLOW_OPTIMIZERS } from './tian-2024-lmflow-optimizers';
 import { VYAS_2024_SOAP } from './vyas-2024-soap';
 import { WEN_2025_FANTASTIC } from './wen-2025-fantastic';
 import { WILSON_2017_MARGINAL_VALUE } from './wilson-2017-marginal-value';
@@ -54,7 +53,6 @@ export const MEASUREMENT_SOURCES: readonly MeasurementSource[] = [
   JORDAN_2026_NANOGPT_OPTIMIZATION_BENCHMARK,
   MA_2020_APOLLO,
   LI_2024_BOCB,
-  TIAN_2024_LMFLOW_OPTIMIZERS,
   YAO_2021_ADAHESSIAN,
   NADO_2021_LARGE_BATCH,
 ];
