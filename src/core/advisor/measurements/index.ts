@@ -4,6 +4,7 @@
  */
 import { CHEN_2023_LION } from './chen-2023-lion';
 import { ESSENTIAL_2025_MUON } from './essential-2025-muon';
+import { DEFAZIO_2024_SCHEDULE_FREE } from './defazio-2024-schedule-free';
 import { DETTMERS_2022_8BIT } from './dettmers-2022-8bit';
 import { JORDAN_2024_MODDED_NANOGPT } from './jordan-2024-modded-nanogpt';
 import { JORDAN_2026_NANOGPT_OPTIMIZATION_BENCHMARK } from './jordan-2026-nanogpt-optimization-benchmark';
@@ -17,6 +18,7 @@ import { MA_2020_APOLLO } from './ma-2020-apollo';
 import { NADO_2021_LARGE_BATCH } from './nado-2021-large-batch';
 import { PAGLIARDINI_2024_ADEMAMIX } from './pagliardini-2024-ademamix';
 import { SCHLOTTHAUER_2025_BUDGET } from './schlotthauer-2025-budget';
+import { SHAZEER_2018_ADAFACTOR } from './shazeer-2018-adafactor';
 import { SHI_2023_DISTRIBUTED_SHAMPOO } from './shi-2023-distributed-shampoo';
 import { VYAS_2024_SOAP } from './vyas-2024-soap';
 import { WEN_2025_FANTASTIC } from './wen-2025-fantastic';
@@ -55,6 +57,8 @@ export const MEASUREMENT_SOURCES: readonly MeasurementSource[] = [
   LI_2024_BOCB,
   YAO_2021_ADAHESSIAN,
   NADO_2021_LARGE_BATCH,
+  SHAZEER_2018_ADAFACTOR,
+  DEFAZIO_2024_SCHEDULE_FREE,
 ];
 
 /** Every row with its source and setting; `selfReported` when the source's authors proposed the optimizer. */
