@@ -75,3 +75,26 @@ test('self-reports are the rows for optimizers the source proposes', () => {
   const soapThere = rows.filter((r) => r.source.id === 'jordan-2024-modded-nanogpt' && r.row.optimizer.key === 'soap');
   assert.ok(soapThere.length > 0 && soapThere.every((r) => !r.selfReported));
 });
+
+test('a table row quoted whole gives each column its own cell: the value is the number in that column\'s cell', () => {
+  // Li et al. 2024 quotes a LaTeX row ("name & cell & cell \\"), the Apollo README a Markdown row
+  // ("| name | cell | cell |"); a setting's position among its table's settings is its column.
+  const cases: { source: string; split: (line: string) => string[] }[] = [
+    { source: 'li-2024-bocb', split: (l) => l.replace(/\\\\.*$/, '').split('&').slice(1) },
+    { source: 'ma-2020-apollo', split: (l) => l.split('|').slice(2, -1) },
+  ];
+  for (const { source, split } of cases) {
+    const s = MEASUREMENT_SOURCES.find((x) => x.id === source);
+    if (!s) assert.fail(`no source ${source}`);
+    const tableOf = (locator: string) => locator.replace(/, column .*$/, '');
+    for (const row of s.rows) {
+      const setting = s.settings.find((x) => x.id === row.setting)!;
+      const column: number = s.settings.filter((x) => tableOf(x.locator) === tableOf(setting.locator)).indexOf(setting);
+      const line = row.excerpt.split('\n').at(-1)!;
+      const cell: string | undefined = split(line)[column];
+      assert.ok(cell !== undefined, `${source}/${row.setting}: no column ${column}`);
+      const cellValue: number = Number(/(\d+\.\d+)/.exec(cell)?.[1]);
+      assert.equal(cellValue, row.value, `${source}/${row.setting}/${row.optimizer.name}`);
+    }
+  }
+});
