@@ -206,3 +206,28 @@ test('a source counts once, at its strongest row: many distant settings add no m
   const e = 0.5 * RANKING.SELF_REPORT;
   assert.ok(Math.abs(xs.score - e / (e + 1)) < 1e-12);
 });
+
+test('memory priority: a difference under NEGLIGIBLE is no loss of quality; a larger one still stays behind', () => {
+  // X: one stated "worse" from another modality (similarity 0.1): score −0.1/1.1 ≈ −0.091, inside NEGLIGIBLE.
+  const img = lmSetting('img', { family: 'cnn', modality: 'image' });
+  // Y: "worse" at full similarity: score −0.5.
+  const rows = measuredRows([source('s', 2024, [], [img, lmSetting('lm')], [stated('img', X, 'worse', EX), stated('lm', Y, 'worse', EX)])]);
+  const peakBytes = new Map<string, number | null>([['adamw', 16], ['x', 8], ['y', 4]]);
+  const r = rankByEvidence({ job: LM, priority: 'memory', candidates: ['adamw', 'x', 'y'], incumbent: 'adamw', peakBytes, rows });
+  const x = r.entries.find((e) => e.key === 'x')!;
+  assert.ok(x.score < 0 && x.score > -RANKING.NEGLIGIBLE, String(x.score));
+  assert.deepEqual(r.entries.map((e) => e.key), ['x', 'adamw', 'y']);
+});
+
+test('rows of a setting that measured the incumbent are taken relative to it, not to the setting\'s own reference', () => {
+  // Reference SGD 3.0; AdamW 2.9 and X 2.9 (advantages 0, +0.1, +0.1 → rms 0.0816, z = +1.2247 each).
+  const SGD = opt('sgd-momentum', 'sgd-momentum', 'SGD');
+  const s = lmSetting('s', { reference: 'sgd-momentum' });
+  const rows = measuredRows([source('s', 2024, [], [s], [measured('s', SGD, 3.0, EX), measured('s', ADAMW, 2.9, EX), measured('s', X, 2.9, EX)])]);
+  const r = rankByEvidence({ job: LM, priority: 'quality', candidates: ['adamw', 'x', 'sgd-momentum'], incumbent: 'adamw', rows });
+  const get = (k: string) => r.entries.find((e) => e.key === k)!;
+  // Relative to AdamW: X ties it (z 0), SGD is 1.2247 below it; AdamW's own z is 0.
+  assert.equal(get('adamw').score, 0);
+  assert.equal(get('x').score, 0);
+  assert.ok(Math.abs(get('sgd-momentum').rows[0]!.z + 0.1 / Math.sqrt(0.02 / 3)) < 1e-9);
+});

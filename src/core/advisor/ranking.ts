@@ -10,6 +10,12 @@
  *    in units of the setting's own spread", so settings with different metrics can be pooled.
  *    Speed: at equal steps, a row whose step time the source reports pays log2(its step time /
  *    the reference's), one unit per doubling of the step cost.
+ *    Where the setting also measured the incumbent (step 5), a row's z is taken relative to the
+ *    incumbent's there (z − z of the incumbent's best row, capped at ±ZCAP), so the incumbent's own
+ *    z is 0 in every setting it appears in. Added after the evaluation grew to vision sources whose
+ *    reference is SGD: with every z relative to its own setting's reference, AdamW's rows in those
+ *    tables (better than SGD) gave AdamW a positive score on an LLM job, where it is the incumbent
+ *    every other candidate is compared with, mixing two references on one scale.
  * 2. Similarity of a setting to the job: the product of
  *      family: same 1, same modality (or a mixed-workload suite) SAME_MODALITY, else OTHER_MODALITY;
  *      fine-tune vs pre-train differ: FINE_TUNE_MISMATCH;
@@ -32,7 +38,7 @@
  *    rest follow by score. When the whole weight near the job is below THIN_WEIGHT, nobody is promoted
  *    and the incumbent is first as the family default, labelled so. Memory: fit first (the engine's
  *    does-not-fit tier); then those with comparable measured rows whose score is not below the
- *    incumbent's, by lower peak memory; then the rest by score. Stability: lower divergence rate first,
+ *    incumbent's by more than NEGLIGIBLE, by lower peak memory; then the rest by score. Stability: lower divergence rate first,
  *    when any comparable row reports a divergence; otherwise the quality order, labelled so.
  *
  * The constants below were fixed before the first run of `npm run eval:advisor` and are not fitted to it.
@@ -50,6 +56,7 @@ export const RANKING = {
   PRIOR_WEIGHT: 1,
   THIN_WEIGHT: 1,
   ZCAP: 2,
+  NEGLIGIBLE: 0.1,
   NEAREST_SHOWN: 3,
 } as const;
 
@@ -320,9 +327,30 @@ function aggregate(key: string, weighted: readonly WeightedRow[]): Aggregate {
   };
 }
 
+/**
+ * The incumbent's outcome in each setting that measured it (its best row there, as each optimizer is
+ * taken at its best in a comparison): rows of such a setting are re-referenced to it (step 1's note).
+ */
+function anchorOutcomes(
+  rows: readonly MeasuredRow[],
+  z: ReadonlyMap<MeasuredRow, { quality: number; speed: number }>,
+  anchor: string | null,
+): Map<Setting, { quality: number; speed: number }> {
+  const out = new Map<Setting, { quality: number; speed: number }>();
+  if (anchor === null) return out;
+  for (const r of rows) {
+    const zr = z.get(r);
+    if (r.row.optimizer.key !== anchor || !zr) continue;
+    const prev = out.get(r.setting);
+    out.set(r.setting, prev ? { quality: Math.max(prev.quality, zr.quality), speed: Math.max(prev.speed, zr.speed) } : zr);
+  }
+  return out;
+}
+
 /** Rows weighted for a job and priority, keyed by optimizer (only the candidates'). */
 export function weighRows(input: RankInput): Map<string, WeightedRow[]> {
   const z = outcomes(input.rows);
+  const anchorZ = anchorOutcomes(input.rows, z, input.incumbent);
   const overruled = overrulings(input.rows, z);
   const groupCount = new Map<string, number>();
   const groupKey = (r: MeasuredRow) => `${r.source.id}\u0000${r.setting.group}\u0000${r.row.optimizer.key}`;
@@ -336,7 +364,10 @@ export function weighRows(input: RankInput): Map<string, WeightedRow[]> {
     const by = overruled.get(r) ?? null;
     const strength = sim * (r.selfReported ? RANKING.SELF_REPORT : 1) * priorityWeight(r.setting, input.priority);
     const weight = by ? 0 : strength / (groupCount.get(groupKey(r)) ?? 1);
-    list.push({ measured: r, z: input.priority === 'speed' ? zr.speed : zr.quality, similarity: sim, strength, weight, overruledBy: by });
+    const a = anchorZ.get(r.setting);
+    const view = (o: { quality: number; speed: number }) => (input.priority === 'speed' ? o.speed : o.quality);
+    const zr2 = a === undefined ? view(zr) : clamp(view(zr) - view(a));
+    list.push({ measured: r, z: zr2, similarity: sim, strength, weight, overruledBy: by });
   }
   return byKey;
 }
@@ -375,7 +406,10 @@ export function rankByEvidence(input: RankInput): RankResult {
     // a measurement (changed after SGD and Nesterov, with no row near a GPT-2 fine-tune, came first by memory
     // although the catalog's own rule says SGD trails adaptive methods on attention models); it follows in the
     // quality order with the rest.
-    const front = aggs.filter((a) => a === incumbent || (a.weight > 0 && a.score >= incumbent.score && !heldBack(a))).sort((a, b) => peak(a) - peak(b) || byScore(a, b));
+    // "Not below" ignores differences under NEGLIGIBLE (a tenth of a setting's spread): added when the vision
+    // tables of Li et al. 2024 (similarity 0.05–0.1 to a BERT fine-tune) put Adafactor 0.03 below AdamW
+    // and so behind it on a memory-priority job — a difference no source would call a loss of quality.
+    const front = aggs.filter((a) => a === incumbent || (a.weight > 0 && a.score >= incumbent.score - RANKING.NEGLIGIBLE && !heldBack(a))).sort((a, b) => peak(a) - peak(b) || byScore(a, b));
     ordered = [...front, ...aggs.filter((a) => !front.includes(a)).sort(byScore)];
   } else if (incumbent) {
     const up = aggs.filter(beats).sort(byScore);
