@@ -74,7 +74,7 @@ test('default trajectory settings: the top three ranked plus the current optimiz
     optimizer: id, name: id, rank, tier: 'ok', fits: true, peakBytes: 1, score: 0, current, reasons: [],
     hyperparameters: { lr: 1e-3, betas: null, eps: null, weightDecay: 0, warmup: null, schedule: { kind: 'constant', detail: '' }, extra: {} },
     own: [], suggestions: [],
-    snippets: [],
+    snippets: [], paste: null, evidence: [],
   });
   const evaluation = {
     recommendation: {
