@@ -66,9 +66,9 @@ function peakText(peak: number | null, budget: GpuBudgetView | null, t: Translat
   return budget === null ? t('peak', { peak: formatBytes(peak) }) : t('peakOfBudget', { peak: formatBytes(peak), budget: formatBytes(budget.bytesPerGpu) });
 }
 
-/** A link to a measured row's source, or its name when the source has no address. */
+/** A link to a measured row's source (its tooltip says where in the source), or its name when the source has no address. */
 function sourceLink(e: MeasuredEvidenceView, text: string): Child {
-  return e.url ? h('a', { href: e.url, title: e.url }, text) : text;
+  return e.url ? h('a', { href: e.url, title: `${e.cite}, ${e.locator} — ${e.url}` }, text) : text;
 }
 
 /**
@@ -86,7 +86,8 @@ function measuredReason(top: RankedOptimizerView, t: Translator): HTMLElement {
   const body: Child[] = row.text.startsWith(row.cite)
     ? [sourceLink(row, row.cite), row.text.slice(row.cite.length)]
     : [row.text, ' — ', sourceLink(row, row.cite)];
-  return h('p', { class: 'oa-answer-why' }, label, ...body, h('span', { class: 'oa-muted' }, ` · ${row.locator}`));
+  // Where in the source is the link's tooltip and in the pick's evidence rows below, so the answer stays one screen.
+  return h('p', { class: 'oa-answer-why' }, label, ...body);
 }
 
 function pasteBlock(top: RankedOptimizerView, rec: RecommendationView, ctx: ViewContext): HTMLElement {
