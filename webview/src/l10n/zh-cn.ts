@@ -26,7 +26,7 @@ export const ZH_CN: Readonly<Record<MessageKey, string>> = {
 
   topPick: '首选：{name}',
   peakOfBudget: '每块 GPU 峰值 {peak}，预算 {budget}',
-  answerPlan: '采用{steps}后：{peak}',
+  answerPlan: '采用 {steps} 后：{peak}',
   pasteTitle: '要粘贴的改动（{label}）',
   pasteNone: '没有 {name} 的代码片段。',
   copyShort: '复制',
