@@ -191,6 +191,28 @@ const HyperparametersSchema = Type.Object({
 });
 export type HyperparametersView = Declared<typeof HyperparametersSchema>;
 
+/**
+ * One published measurement the ranking weighed for an optimizer (core MeasuredRowView): the row in one
+ * checkable line, where it is in the source, and the source's own words.
+ */
+const MeasuredEvidenceSchema = Type.Object({
+  /** "Dettmers et al. 2022 (8-bit optimizers)". */
+  cite: Label,
+  url: NullableLabel,
+  /** The source's setting, e.g. "GLUE fine-tuning". */
+  setting: Label,
+  /** Where in the source, e.g. "Table 2". */
+  locator: Label,
+  /** Source, setting and numbers in one line (core describeRow). */
+  text: LongText,
+  /** The source's own words. */
+  excerpt: LongText,
+  selfReported: Type.Boolean(),
+  /** Similarity of the row's setting to the job (0–1). */
+  similarity: Type.Number({ minimum: 0, maximum: 1 }),
+});
+export type MeasuredEvidenceView = Declared<typeof MeasuredEvidenceSchema>;
+
 const RankedOptimizerSchema = Type.Object({
   optimizer: OptimizerId,
   name: Label,
@@ -208,10 +230,16 @@ const RankedOptimizerSchema = Type.Object({
   /** Where a cited rule disagrees with the job's own value: the field and the suggestion in words. */
   suggestions: Type.Array(Type.Object({ field: Label, text: LongText }), { maxItems: 20 }),
   snippets: Type.Array(SnippetSchema, { maxItems: 16 }),
+  /** The change to paste, in the job's own format where a snippet has it (one of `snippets`); null when none has code. */
+  paste: OrNull(SnippetSchema),
+  /** The measured rows the ranking attached to this optimizer, nearest to the job first (empty: none comparable). */
+  evidence: Type.Array(MeasuredEvidenceSchema, { maxItems: 20 }),
 });
 export type RankedOptimizerView = Declared<typeof RankedOptimizerSchema>;
 
 const StrategyPlanSchema = Type.Object({
+  /** The optimizer the plan was computed for (the advisor's strategy base). */
+  optimizer: OptimizerId,
   steps: Type.Array(Type.Object({ id: Label, text: LongText, peakBytes: Bytes }), { maxItems: 50 }),
   peakBytes: Bytes,
   fits: NullableBool,

@@ -52,6 +52,12 @@ const EVALUATION: JobEvaluationView = {
       own: ['lr'],
       suggestions: [{ field: 'lr', text: '2e-5 instead of 1e-4 — the QLoRA scripts' }],
       snippets: [{ framework: 'pytorch', label: 'PyTorch', language: 'python', code: 'bnb.optim.AdamW8bit(params, lr=2e-5)' }],
+      paste: { framework: 'pytorch', label: 'PyTorch', language: 'python', code: 'bnb.optim.AdamW8bit(params, lr=2e-5)' },
+      evidence: [{
+        cite: 'Dettmers et al. 2022 (8-bit optimizers)', url: 'https://arxiv.org/abs/2110.02861', setting: 'GLUE fine-tuning', locator: 'Abstract',
+        text: 'Dettmers et al. 2022 (8-bit optimizers), self-reported, GLUE fine-tuning: 8-bit Adam no better than AdamW (stated)',
+        excerpt: 'our 8-bit optimizers maintain 32-bit performance', selfReported: true, similarity: 0.5,
+      }],
     }],
     plan: null,
     notes: [],

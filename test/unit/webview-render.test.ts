@@ -57,6 +57,23 @@ for (const theme of ['light', 'dark', 'high-contrast'] as ThemeName[]) {
     try {
       await s.page.waitForSelector('.oa-card', { timeout: 60_000 });
       assert.match(await visibleText(s.page), /Ranked optimizers/);
+      // Answer first: the top pick's block ends within the first screen; every citation but the answer's one source is in a closed disclosure.
+      const layout = await s.page.evaluate<{ answerBottom: number; viewport: number; openLinks: number; answerLinks: number; closedCards: number; cards: number }>(`(() => {
+        const answer = document.querySelector('section.oa-answer');
+        const links = [...document.querySelectorAll('#root a[href]')].filter((a) => !a.closest('section.oa-answer'));
+        return {
+          answerBottom: answer ? answer.getBoundingClientRect().bottom : Infinity,
+          viewport: window.innerHeight,
+          openLinks: links.filter((a) => { for (let d = a.closest('details'); d; d = d.parentElement && d.parentElement.closest('details')) if (!d.open) return false; return true; }).length,
+          answerLinks: answer ? answer.querySelectorAll('a[href]').length : 0,
+          closedCards: document.querySelectorAll('details.oa-card:not([open])').length,
+          cards: document.querySelectorAll('details.oa-card').length,
+        };
+      })()`);
+      assert.ok(layout.answerBottom <= layout.viewport, `the answer ends at ${layout.answerBottom}px, below the ${layout.viewport}px screen`);
+      assert.equal(layout.openLinks, 0, 'citations outside the answer are collapsed');
+      assert.equal(layout.answerLinks, 1, 'the answer cites one source');
+      assert.ok(layout.cards > 0 && layout.closedCards === layout.cards, `${layout.closedCards} of ${layout.cards} detail cards closed`);
       await shoot(s, `sidebar-${theme}-advice`);
 
       await show(s, 'memory');
@@ -263,9 +280,11 @@ test('the view speaks Chinese when VS Code does', { timeout: 120_000 }, async ()
   try {
     await s.page.waitForSelector('.oa-card', { timeout: 60_000 });
     const text = await visibleText(s.page);
-    for (const words of ['训练任务', '跟随当前编辑器', '建议', '显存', '优化器排名', '推荐理由', '超参数', '应用到配置']) {
+    // The answer block leads (top pick, the change to paste with Copy and Apply, the measured reason), then the ranking.
+    for (const words of ['训练任务', '跟随当前编辑器', '建议', '显存', '首选：', '要粘贴的改动（HF Trainer）', '复制', '应用', '实测依据：', '优化器排名', '详情、证据与来源']) {
       assert.ok(text.includes(words), words);
     }
+    await shoot(s, 'sidebar-dark-advice-zh-cn');
     assert.equal(await s.page.evaluate<string>('document.documentElement.lang'), 'zh-CN');
   } finally {
     await s.close();

@@ -9,7 +9,8 @@ import { advisorInputForJob } from '../../src/core/job';
 import { estimateMemory, resolveEstimateInput } from '../../src/core/memory';
 import { resolveOptimizer } from '../../src/core/optimizers';
 import { SidebarController } from '../../src/extension/sidebar/controller';
-import { toSnippetViews } from '../../src/extension/sidebar/evaluate';
+import { jobSnippetFramework, pasteSnippet, toSnippetViews } from '../../src/extension/sidebar/evaluate';
+import type { ScanJob } from '../../src/core/scan/results';
 import { contentSecurityPolicy, sidebarHtml } from '../../src/extension/sidebar/html';
 import type { HostMessage, HostNotification, HostResponse, JobEvaluationView, MemoryView, ProfilesView, RequestType, TraceView } from '../../src/webview-protocol';
 import { makeCommand, makeRequest } from '../../src/webview-protocol';
@@ -80,6 +81,45 @@ test('selectJob: the ranking is the advisor’s and every bar is the estimator�
   assert.equal(bar?.fits, false);
   assert.equal(ev.memory.budgetBytes, 24 * GiB);
   assert.equal(ev.memory.bars.length, ev.recommendation.ranked.length);
+});
+
+test('selectJob: the answer\'s parts — the measured rows the ranking attached, the change to paste in the job\'s format, the plan\'s optimizer', async () => {
+  const { deps, port, controller } = setup();
+  await controller.handle(makeRequest(1, 'selectJob', { jobId: LLAMA }));
+  const ev = response<JobEvaluationView>(port, 1, 'selectJob');
+  const { input } = await llamaInput(deps);
+  const result = recommend(input);
+  // Each entry carries the advisor's nearest measured rows, in its order, with their sources.
+  ev.recommendation.ranked.forEach((r, i) => {
+    const nearest = result.recommendations[i]!.measured.nearest;
+    assert.deepEqual(r.evidence.map((e) => [e.text, e.cite, e.url, e.locator, e.selfReported]), nearest.map((n) => [n.text, n.cite, n.url, n.locator, n.selfReported]), r.optimizer);
+  });
+  assert.ok(ev.recommendation.ranked[0]!.evidence.length > 0, 'the top pick has a measured row');
+  // training_args.json with optim: adamw_torch is a Trainer job: the paste is the HF Trainer snippet.
+  for (const r of ev.recommendation.ranked) assert.deepEqual(r.paste, r.snippets.find((x) => x.framework === 'hf-trainer'), r.optimizer);
+  // The plan names the optimizer it was computed for.
+  assert.equal(ev.recommendation.plan?.optimizer, result.strategyBase?.optimizer);
+});
+
+test('the change to paste: the job\'s own format where a snippet has it, else the first snippet with code', () => {
+  const views = toSnippetViews([
+    { kind: 'pytorch', language: 'python', code: 'bnb.optim.AdamW8bit(model.parameters())' },
+    { kind: 'hf-trainer', language: 'python', code: 'TrainingArguments(optim="adamw_bnb_8bit")' },
+    { kind: 'deepspeed', unavailable: 'DeepSpeed has no optimizer type for AdamW 8-bit' },
+  ]);
+  const job = (eco: ScanJob['optimizerEcosystem'], files: string[]) => ({ ...(eco === undefined ? {} : { optimizerEcosystem: eco }), files });
+  assert.equal(jobSnippetFramework(job('hf', ['a/training_args.json'])), 'hf-trainer');
+  assert.equal(jobSnippetFramework(job('deepspeed', ['ds_config.json'])), 'deepspeed');
+  assert.equal(jobSnippetFramework(job('bitsandbytes', ['train.py'])), 'pytorch');
+  assert.equal(jobSnippetFramework(job('torchtune', ['lora.yaml'])), null);
+  assert.equal(jobSnippetFramework(job(undefined, ['run/training_args.yaml'])), 'hf-trainer');
+  assert.equal(jobSnippetFramework(job(undefined, ['train.py', 'model/config.json'])), 'pytorch');
+  assert.equal(jobSnippetFramework(job(undefined, ['model/config.json'])), null);
+  assert.equal(pasteSnippet(views, 'hf-trainer')?.code, 'TrainingArguments(optim="adamw_bnb_8bit")');
+  // DeepSpeed has no spelling for it: the optimizer is built in Python.
+  assert.equal(pasteSnippet(views, 'deepspeed')?.framework, 'pytorch');
+  assert.equal(pasteSnippet(views, null)?.framework, 'pytorch');
+  assert.equal(pasteSnippet([], 'pytorch'), null);
 });
 
 test('reestimate: toggles change the bars to the estimator’s numbers for those settings', async () => {

@@ -74,7 +74,7 @@ test('default trajectory settings: the top three ranked plus the current optimiz
     optimizer: id, name: id, rank, tier: 'ok', fits: true, peakBytes: 1, score: 0, current, reasons: [],
     hyperparameters: { lr: 1e-3, betas: null, eps: null, weightDecay: 0, warmup: null, schedule: { kind: 'constant', detail: '' }, extra: {} },
     own: [], suggestions: [],
-    snippets: [],
+    snippets: [], paste: null, evidence: [],
   });
   const evaluation = {
     recommendation: {
@@ -85,5 +85,11 @@ test('default trajectory settings: the top three ranked plus the current optimiz
     memory: { jobId: 'a', toggles: { precision: 'fp32' as const, batchSize: 1, seqLen: null, gradientCheckpointing: false, loadDtype: null, adapter: 'none' as const, loraRank: 8, zeroStage: 0 as const, offload: 'none' as const, gpus: 1 }, budgetBytes: null, bars: [], notes: [] },
   };
   assert.deepEqual(defaultTraceSettings(evaluation), { problem: 'rosenbrock', optimizers: ['lion', 'adamw-8bit', 'adafactor', 'adamw'], steps: 500, lr: null });
+  // A view saved with this evaluation comes back; one saved before the answer's fields (each optimizer's measured
+  // rows and change to paste) is dropped rather than drawn without them.
+  const saved = { ...initialState('en'), selectedJobId: 'a', evaluation };
+  assert.deepEqual(restoreState(JSON.parse(JSON.stringify(saved)), 'en')?.evaluation, evaluation);
+  const older = { ...evaluation, recommendation: { ...evaluation.recommendation, ranked: evaluation.recommendation.ranked.map(({ paste: _p, evidence: _e, ...rest }) => rest) } };
+  assert.equal(restoreState(JSON.parse(JSON.stringify({ ...saved, evaluation: older })), 'en'), null);
   assert.deepEqual(defaultTraceSettings(null).optimizers, ['adamw', 'sgd-momentum']);
 });

@@ -91,6 +91,8 @@ interface CliRecommendation {
   rank: number;
   fits: boolean | null;
   peakBytes: number | null;
+  /** The measured basis: the nearest rows the ranking weighed, with their sources. */
+  measured: { sentence: string; nearest: { text: string; cite: string; url: string; locator: string }[] };
   hyperparameters: {
     lr: number | null;
     weightDecay: number;
@@ -104,7 +106,8 @@ interface CliJob {
   model: { source: { kind: string; location: string }; params: number; trainableParams: number };
   facts: { seqLen: { value: number }; gpus: { value: number }; precision: { value: string }; zeroStage: { value: number } };
   recommendations: CliRecommendation[];
-  strategyPlan: { steps: { text: string; peakBytes: number }[]; peakBytes: number; fits: boolean | null } | null;
+  strategyBase: { optimizer: string } | null;
+  strategyPlan: { steps: { id: string; text: string; peakBytes: number }[]; peakBytes: number; fits: boolean | null } | null;
 }
 interface CliScanJob {
   id: string;
@@ -344,6 +347,225 @@ test('the recommendation card shows the CLI\'s ranking for the job: order, fits,
   assert.deepEqual(seen.plan, plan.steps.map((s) => `${s.text} → ${formatBytes(s.peakBytes)}`));
   assert.equal(seen.planResult, `Peak after these steps: ${formatBytes(plan.peakBytes)} (${fitText(plan.fits)}).`);
   console.log(`recommendation: ${seen.cards.slice(0, 3).map((c) => `${c.rank} ${c.name} ${c.peak}`).join('; ')} … (${seen.cards.length} ranked)`);
+}));
+
+// ---- the answer first ---------------------------------------------------------------------------------
+
+/**
+ * The first screen the answer must fit on without scrolling: a 1280×800 window (a common laptop screen;
+ * the view then is the side bar's height minus the workbench's title, status bar and view header), at
+ * the side bar's default width (the test never resizes it).
+ */
+const FIRST_SCREEN = { width: 1280, height: 800 } as const;
+/** What the answer calls the advisor's memory strategies (README "The VS Code extension"). */
+const STRATEGY_WORDS: Readonly<Record<string, string>> = {
+  'gradient-checkpointing': 'gradient checkpointing', '8bit-states': '8-bit optimizer states', 'paged-states': 'paged optimizer states',
+  lora: 'LoRA', qlora: 'QLoRA', 'zero-1': 'ZeRO stage 1', 'zero-2': 'ZeRO stage 2', 'zero-3': 'ZeRO stage 3',
+  'cpu-offload': 'CPU offload', 'smaller-micro-batch': 'a smaller micro-batch', 'freeze-layers': 'training the head only',
+};
+
+/** Page code: the answer block as the user reads it. */
+const ANSWER_JS = `
+  const text = (el) => (el && el.textContent || '').replace(/\\s+/g, ' ').trim();
+  const answer = document.querySelector('section.oa-answer');
+  const why = answer && answer.querySelector('.oa-answer-why');
+  return answer && {
+    title: text(answer.querySelector('.oa-answer-title')),
+    fit: text(answer.querySelector('.oa-answer-fit')),
+    plan: answer.querySelector('.oa-answer-plan') ? text(answer.querySelector('.oa-answer-plan')) : null,
+    pasteTitle: text(answer.querySelector('.oa-paste-title')),
+    code: (answer.querySelector('pre.oa-paste-code') || { textContent: '' }).textContent,
+    buttons: [...answer.querySelectorAll('vscode-button')].map((b) => ({ label: text(b), disabled: b.hasAttribute('disabled') })),
+    why: text(why),
+    links: [...answer.querySelectorAll('a[href]')].map((a) => ({ text: text(a), href: a.getAttribute('href') })),
+  };`;
+
+interface AnswerOnScreen {
+  title: string; fit: string; plan: string | null; pasteTitle: string; code: string;
+  buttons: { label: string; disabled: boolean }[]; why: string; links: { text: string; href: string }[];
+}
+
+test('the Advice tab leads with the answer on the first screen: top pick, fit and peak against the budget, the change to paste with Copy and Apply, one measured reason; citations open on demand', { timeout: 2 * STEP_TIMEOUT_MS }, () => step(async (current) => {
+  await current.setViewportSize(FIRST_SCREEN);
+  const frame = await viewFrame(current);
+  const { job } = await cliJob();
+  await showTab(frame, 'advice');
+  await frame.locator('section.oa-answer').waitFor({ timeout: STEP_TIMEOUT_MS });
+  await inView(frame, 'window.scrollTo(0, 0); return null;');
+
+  // Geometry: the whole answer block is inside the side bar as the window shows it, and inside the view's own viewport.
+  const bar = await current.locator('.part.sidebar').boundingBox();
+  const box = await frame.locator('section.oa-answer').boundingBox();
+  assert.ok(bar && box, 'the side bar and the answer are on screen');
+  const inner = await inView<{ bottom: number; height: number; scrollY: number }>(frame, `
+    const r = document.querySelector('section.oa-answer').getBoundingClientRect();
+    return { bottom: r.bottom, height: window.innerHeight, scrollY: window.scrollY };`);
+  assert.equal(inner.scrollY, 0);
+  assert.ok(box.y >= bar.y && box.y + box.height <= bar.y + bar.height,
+    `the answer (y ${Math.round(box.y)}–${Math.round(box.y + box.height)}) is inside the side bar (y ${Math.round(bar.y)}–${Math.round(bar.y + bar.height)})`);
+  assert.ok(inner.bottom <= inner.height, `the answer ends at ${Math.round(inner.bottom)} px of the view's ${inner.height} px`);
+  console.log(`first screen ${FIRST_SCREEN.width}×${FIRST_SCREEN.height}: side bar ${Math.round(bar.width)} px wide; the answer ends ${Math.round(inner.height - inner.bottom)} px above the view's bottom (${inner.height} px)`);
+
+  // Content: the CLI's answer for the same job.
+  const top = job.recommendations[0]!;
+  const budget = formatBytes(24 * 2 ** 30);
+  const seen = await inView<AnswerOnScreen | null>(frame, ANSWER_JS);
+  assert.ok(seen, 'the answer block');
+  assert.equal(seen.title, `Top pick: ${nameOf(top.optimizer)}`);
+  assert.equal(seen.fit, `${fitText(top.fits)} ${top.peakBytes === null ? 'not estimated' : `peak ${formatBytes(top.peakBytes)} of ${budget} per GPU`}`);
+  const plan = job.strategyPlan;
+  if (top.fits === false && plan && job.strategyBase?.optimizer === top.optimizer) {
+    // Nothing fits as it is: the plan that makes the pick fit, with the peak after it.
+    const steps = plan.steps.map((s) => STRATEGY_WORDS[s.id] ?? s.id).join(' + ');
+    assert.equal(seen.plan, `With ${steps}: peak ${formatBytes(plan.peakBytes)} of ${budget} per GPU ${fitText(plan.fits)}`);
+  } else {
+    assert.equal(seen.plan, null, 'no plan line for a pick that fits');
+  }
+  // The change to paste, in the job's own format (a Trainer's training_args.json: HF Trainer), naming the optimizer as HF spells it.
+  assert.equal(seen.pasteTitle, 'Change to paste (HF Trainer)');
+  const hfNames = getOptimizer(top.optimizer as Parameters<typeof getOptimizer>[0]).spellings.filter((x) => x.ecosystem === 'hf').map((x) => x.name);
+  assert.ok(seen.code.includes('TrainingArguments(') && hfNames.some((n) => seen.code.includes(`optim="${n}"`)), `the paste names one of ${hfNames.join(', ')}:\n${seen.code}`);
+  assert.deepEqual(seen.buttons, [{ label: 'Copy', disabled: false }, { label: 'Apply', disabled: false }]);
+  // The one measured reason: the nearest row the ranking attached to the pick, with its source as the link.
+  const nearest = top.measured.nearest[0];
+  if (nearest) {
+    assert.equal(seen.why, `Measured: ${nearest.text}`);
+    assert.deepEqual(seen.links, [{ text: nearest.cite, href: nearest.url }]);
+  } else {
+    assert.equal(seen.why, `Measured: ${top.measured.sentence}`);
+  }
+
+  // Copy puts the change on the clipboard (VS Code says so in the status bar).
+  await current.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+  await frame.locator('section.oa-answer vscode-button').filter({ hasText: /^\s*Copy\s*$/ }).click();
+  await current.locator('.part.statusbar').getByText('Copied HF Trainer snippet').waitFor({ timeout: STEP_TIMEOUT_MS });
+  const clipboard = await current.evaluate<string>('navigator.clipboard.readText()');
+  assert.equal(clipboard, seen.code);
+
+  // Citations open on demand: every link outside the answer is in a closed disclosure, every detail card is closed.
+  const hidden = await inView<{ open: number; links: number; openCards: number; cards: number }>(frame, `
+    const shut = (el) => { for (let d = el.closest('details'); d; d = d.parentElement && d.parentElement.closest('details')) if (!d.open) return true; return false; };
+    const links = [...document.querySelectorAll('#root a[href]')].filter((a) => !a.closest('section.oa-answer'));
+    const cards = [...document.querySelectorAll('details.oa-card')];
+    return { open: links.filter((a) => !shut(a)).length, links: links.length, openCards: cards.filter((d) => d.open).length, cards: cards.length };`);
+  assert.ok(hidden.links > 0 && hidden.open === 0, `${hidden.open} of ${hidden.links} citation links are shown before anything is opened`);
+  assert.ok(hidden.cards > 0 && hidden.openCards === 0, `${hidden.openCards} of ${hidden.cards} detail cards are open`);
+  // With the keyboard: Enter on the pick's card opens its measured rows and its rule path with their citations.
+  const card = frame.locator('details.oa-card').first();
+  const evidence = card.locator('ol.oa-evidence');
+  assert.equal(await evidence.isVisible(), false);
+  await card.locator(':scope > summary').focus();
+  await card.locator(':scope > summary').press('Enter');
+  await evidence.waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
+  const rows = (await evidence.locator(':scope > li').allTextContents()).map((t) => t.replace(/\s+/g, ' ').trim());
+  assert.equal(rows.length, top.measured.nearest.length);
+  top.measured.nearest.forEach((n, i) => assert.ok(rows[i]!.startsWith(n.text), `evidence row ${i + 1}: ${rows[i]}`));
+  assert.ok(await card.locator('.oa-reasons a[href]').first().isVisible(), 'the rule path\'s citations show once opened');
+  await card.locator(':scope > summary').press('Enter');
+  await evidence.waitFor({ state: 'hidden', timeout: STEP_TIMEOUT_MS });
+}));
+
+/** Saves the active editor and waits until the file on disk satisfies `done`; returns its text. */
+async function saveAndRead(current: Page, file: string, done: (text: string) => boolean, what: string): Promise<string> {
+  await current.locator('.part.editor .tab.active').filter({ hasText: path.basename(file) }).waitFor({ timeout: STEP_TIMEOUT_MS });
+  await current.keyboard.press('ControlOrMeta+S');
+  const deadline = Date.now() + STEP_TIMEOUT_MS;
+  for (;;) {
+    const text = fs.readFileSync(file, 'utf8');
+    if (done(text)) return text;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; the file holds:\n${text}`);
+    await current.waitForTimeout(100);
+  }
+}
+
+/** Runs the quick fix whose title contains `title` at the given line of the active editor (Ctrl+G, Ctrl+.), retrying while the hints catch up. */
+async function runQuickFix(current: Page, line: number, title: string): Promise<string> {
+  const rows = current.locator('.action-widget .monaco-list-row');
+  const deadline = Date.now() + STEP_TIMEOUT_MS;
+  let offered: string[] = [];
+  while (Date.now() < deadline) {
+    await current.keyboard.press('ControlOrMeta+G');
+    await current.keyboard.insertText(String(line));
+    await current.keyboard.press('Enter');
+    await current.keyboard.press('ControlOrMeta+.');
+    await rows.first().waitFor({ timeout: 3_000 }).catch(() => undefined);
+    offered = (await rows.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? e.textContent ?? ''))).map((t) => t.trim());
+    const index = offered.findIndex((t) => t.includes(title));
+    if (index >= 0) {
+      // With the keyboard, as the menu is made for (a pointer block covers it while it opens): move to the entry, Enter.
+      for (let i = 0; i < offered.length; i++) {
+        const focused = await rows.evaluateAll((els) => els.findIndex((e) => e.classList.contains('focused')));
+        if (focused === index) break;
+        await current.keyboard.press(focused > index ? 'ArrowUp' : 'ArrowDown');
+      }
+      await current.keyboard.press('Enter');
+      return offered[index]!;
+    }
+    await current.keyboard.press('Escape');
+    await current.waitForTimeout(1_000);
+  }
+  throw new Error(`no quick fix "${title}" on line ${line} within ${STEP_TIMEOUT_MS / 1000} s; offered: ${offered.join(' | ')}`);
+}
+
+test('Apply in the answer makes the quick fix\'s edit: the same file text as "Switch to … ranked #1" in the editor', { timeout: 5 * STEP_TIMEOUT_MS }, () => step(async (current) => {
+  const file = path.join(folder, JOB);
+  const original = fs.readFileSync(file, 'utf8');
+  const frame = await viewFrame(current);
+  const { job } = await cliJob();
+  const top = job.recommendations[0]!;
+
+  // Apply, from the answer: VS Code asks first, naming the optimizer and the edit.
+  await frame.locator('section.oa-answer vscode-button').filter({ hasText: /^\s*Apply\s*$/ }).click();
+  const dialog = current.locator('.monaco-dialog-box');
+  await dialog.waitFor({ timeout: STEP_TIMEOUT_MS });
+  assert.ok((await dialog.innerText()).includes(`Switch this job to ${nameOf(top.optimizer)}?`), await dialog.innerText());
+  await dialog.locator('.dialog-buttons .monaco-button').filter({ hasText: /^\s*Apply\s*$/ }).click();
+  await frame.locator('section.oa-answer p.oa-status').filter({ hasText: /^Applied: / }).waitFor({ timeout: STEP_TIMEOUT_MS });
+  const applied = await saveAndRead(current, file, (t) => t !== original, 'the applied edit to be saved');
+  const was = JSON.parse(original) as Record<string, unknown>;
+  const now = JSON.parse(applied) as Record<string, unknown>;
+  assert.notEqual(now['optim'], was['optim'], 'the optimizer is switched');
+  assert.equal(now['model_name_or_path'], was['model_name_or_path'], 'other keys untouched');
+
+  // One undo brings the file back.
+  await current.keyboard.press('ControlOrMeta+Z');
+  await saveAndRead(current, file, (t) => t === original, 'the undone file to be saved');
+
+  // The editor's quick fix for the pick (the does-not-fit diagnostic on the optimizer line) writes the same text.
+  const optimLine = original.split('\n').findIndex((l) => l.includes('"optim"')) + 1;
+  const title = await runQuickFix(current, optimLine, `Switch to ${String(now['optim'])} (`);
+  assert.ok(title.includes(`ranked #${top.rank} by Optimizer Advisor`), title);
+  const quickFixed = await saveAndRead(current, file, (t) => t !== original, 'the quick fix to be saved');
+  assert.equal(applied, quickFixed, 'Apply and the quick fix write the same text');
+
+  // Back to the job as it was, and the view shows it so again.
+  await current.keyboard.press('ControlOrMeta+Z');
+  await saveAndRead(current, file, (t) => t === original, 'the file to be restored');
+  await current.keyboard.press('ControlOrMeta+W');
+  await waitInView(frame, `
+    const apply = [...document.querySelectorAll('section.oa-answer vscode-button')].find((b) => b.textContent.trim() === 'Apply');
+    const currentRow = [...document.querySelectorAll('.oa-rank-table tbody tr')].find((tr) => [...tr.querySelectorAll('.oa-badge')].some((b) => b.textContent === 'current'));
+    return apply && !apply.hasAttribute('disabled') && currentRow && currentRow.querySelector('th').firstChild.textContent === ${JSON.stringify(nameOf('adamw'))};`,
+  'the view to show the job with AdamW again');
+  console.log(`Apply and the quick fix "${title}" both wrote optim ${String(now['optim'])}`);
+}));
+
+test('screenshots of the answer at the default side-bar width in Light, Dark and High Contrast', { timeout: 3 * STEP_TIMEOUT_MS }, () => step(async (current) => {
+  await current.setViewportSize(FIRST_SCREEN);
+  for (const theme of THEMES) {
+    await setColorTheme(current, theme);
+    const frame = await viewFrame(current);
+    await frame.locator(`body.${theme.bodyClass}`).waitFor({ timeout: STEP_TIMEOUT_MS });
+    await showTab(frame, 'advice');
+    await frame.locator('section.oa-answer').waitFor({ timeout: STEP_TIMEOUT_MS });
+    await inView(frame, 'window.scrollTo(0, 0); return null;');
+    const inner = await inView<{ bottom: number; height: number }>(frame, `
+      const r = document.querySelector('section.oa-answer').getBoundingClientRect();
+      return { bottom: r.bottom, height: window.innerHeight };`);
+    assert.ok(inner.bottom <= inner.height, `${theme.id}: the answer ends at ${Math.round(inner.bottom)} px of ${inner.height}`);
+    await screenshot(current, `vscode-sidebar-${theme.id}-answer`);
+  }
+  await setColorTheme(current, THEMES[0]);
 }));
 
 test('the gradient-checkpointing toggle changes the bars to the CLI estimator\'s numbers; Reset brings the job\'s back', { timeout: 2 * STEP_TIMEOUT_MS }, () => step(async (current) => {
@@ -603,3 +825,58 @@ test('screenshots of recommendation, memory and profile in Light, Dark and High 
     }
   }
 }));
+
+test('in Simplified Chinese (VS Code in zh-cn) the answer reads in Chinese, fits the first screen, and VS Code asks before Apply in Chinese', { timeout: 4 * STEP_TIMEOUT_MS }, async () => {
+  // A second workbench, in zh-cn (the first one is closed: one code-server at a time on a small machine).
+  await session?.close();
+  session = undefined;
+  page = undefined;
+  session = await openWorkbench({
+    repoRoot,
+    name: 'optimizer-advisor-sidebar-ui-zh',
+    workspace: path.join(repoRoot, 'examples'),
+    settings: baseSettings,
+    locale: 'zh-cn',
+    viewport: FIRST_SCREEN,
+    onConsole: (line) => consoleLines.push(line),
+    timeoutMs: STEP_TIMEOUT_MS,
+  });
+  ({ scratch, folder, page } = session);
+  await step(async (current) => {
+    const { job } = await cliJob();
+    const top = job.recommendations[0]!;
+    await current.locator('.activitybar .action-item a[aria-label^="Optimizer Advisor"]').first().click({ timeout: STEP_TIMEOUT_MS });
+    // The view's name from package.nls.zh-cn.json.
+    await current.locator('.part.sidebar .composite.title').filter({ hasText: '优化器建议' }).waitFor({ timeout: STEP_TIMEOUT_MS });
+    const frame = await viewFrame(current);
+    await frame.locator('vscode-dropdown[aria-label="训练任务"]').waitFor({ timeout: STEP_TIMEOUT_MS });
+    await pickFromDropdown(frame, '训练任务', path.posix.dirname(JOB));
+    await frame.locator('.oa-model-line').filter({ hasText: 'meta-llama/Llama-2-7b-hf' }).waitFor({ timeout: STEP_TIMEOUT_MS });
+    assert.equal(await inView<string>(frame, 'return document.documentElement.lang;'), 'zh-CN');
+    await inView(frame, 'window.scrollTo(0, 0); return null;');
+
+    const seen = await inView<AnswerOnScreen | null>(frame, ANSWER_JS);
+    assert.ok(seen, 'the answer block');
+    assert.equal(seen.title, `首选：${nameOf(top.optimizer)}`);
+    assert.ok(top.peakBytes !== null && seen.fit.includes(`每块 GPU 峰值 ${formatBytes(top.peakBytes)}，预算 ${formatBytes(24 * 2 ** 30)}`), seen.fit);
+    assert.equal(seen.pasteTitle, '要粘贴的改动（HF Trainer）');
+    assert.deepEqual(seen.buttons.map((b) => b.label), ['复制', '应用']);
+    assert.ok(seen.why.startsWith('实测依据： '), seen.why);
+    const inner = await inView<{ bottom: number; height: number }>(frame, `
+      const r = document.querySelector('section.oa-answer').getBoundingClientRect();
+      return { bottom: r.bottom, height: window.innerHeight };`);
+    assert.ok(inner.bottom <= inner.height, `the answer ends at ${Math.round(inner.bottom)} px of the view's ${inner.height} px`);
+    await screenshot(current, 'vscode-sidebar-zh-cn-answer');
+
+    // 应用 (Apply): VS Code asks in Chinese (l10n/bundle.l10n.zh-cn.json); declining leaves the file as it was.
+    const file = path.join(folder, JOB);
+    const original = fs.readFileSync(file, 'utf8');
+    await frame.locator('section.oa-answer vscode-button').filter({ hasText: /^\s*应用\s*$/ }).click();
+    const dialog = current.locator('.monaco-dialog-box');
+    await dialog.waitFor({ timeout: STEP_TIMEOUT_MS });
+    assert.ok((await dialog.innerText()).includes(`将该任务改用 ${nameOf(top.optimizer)}？`), await dialog.innerText());
+    await current.keyboard.press('Escape');
+    await frame.locator('section.oa-answer p.oa-status').filter({ hasText: '未应用。' }).waitFor({ timeout: STEP_TIMEOUT_MS });
+    assert.equal(fs.readFileSync(file, 'utf8'), original);
+  });
+});

@@ -53,6 +53,8 @@ export interface CodeServerOptions {
   startTimeoutMs?: number;
   /** User settings laid over the quiet defaults below (e.g. optimizerAdvisor.gpu, workbench.colorTheme). */
   settings?: Record<string, unknown>;
+  /** VS Code's display language (code-server --locale), e.g. zh-cn; default English. */
+  locale?: string;
 }
 
 /** The user settings file of a server started with this scratch folder (VS Code watches it: edits apply at once). */
@@ -93,6 +95,22 @@ function killGroup(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
+/**
+ * VS Code runs in a display language only when a language pack for it is installed (otherwise
+ * `vscode.env.language` stays `en`), and this machine cannot download one. So the server is given the
+ * record an installed pack leaves in the user data folder (`languagepacks.json`, as VS Code's server reads
+ * it to resolve `--locale`) pointing at a translation file with no entries: the workbench's own words stay
+ * English, while VS Code runs in `locale` and loads the extension's `l10n/bundle.l10n.<locale>.json` and
+ * `package.nls.<locale>.json`, and the view its catalogue, as with a real pack.
+ */
+function registerLanguagePack(userData: string, locale: string): void {
+  const translations = path.join(userData, `empty-language-pack.${locale}.json`);
+  fs.writeFileSync(translations, JSON.stringify({ contents: {} }));
+  const pack = { extensionIdentifier: { id: `optimizer-advisor-tests.empty-language-pack-${locale}` }, version: '0.0.0' };
+  const record = { [locale]: { hash: `test-${locale}`, extensions: [pack], translations: { vscode: translations }, label: locale } };
+  fs.writeFileSync(path.join(userData, 'languagepacks.json'), JSON.stringify(record));
+}
+
 /** Starts code-server on a free loopback port with its own user data, config and extensions folders. */
 export async function startCodeServer(options: CodeServerOptions): Promise<CodeServer> {
   const dir = codeServerDir(options.repoRoot);
@@ -113,6 +131,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
     ...options.settings,
   };
   fs.writeFileSync(userSettingsFile(options.scratchDir), JSON.stringify(settings, null, 2));
+  if (options.locale !== undefined) registerLanguagePack(userData, options.locale);
   const args = [
     path.join(dir, 'out', 'node', 'entry.js'),
     '--auth', 'none',
@@ -125,6 +144,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
     '--config', path.join(options.scratchDir, 'config.yaml'),
     '--user-data-dir', userData,
     '--extensions-dir', path.join(userData, 'ext'),
+    ...(options.locale !== undefined ? ['--locale', options.locale] : []),
   ];
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -302,6 +322,8 @@ export interface WorkbenchSessionOptions {
   /** The workspace folder to copy and open (never edited in place). */
   readonly workspace: string;
   readonly settings?: Record<string, unknown>;
+  /** VS Code's display language (see CodeServerOptions.locale). */
+  readonly locale?: string;
   readonly viewport?: { width: number; height: number };
   readonly onConsole?: (line: ConsoleLine) => void;
   readonly timeoutMs: number;
@@ -318,7 +340,7 @@ export async function openWorkbench(o: WorkbenchSessionOptions): Promise<Workben
     fs.rmSync(scratch, { recursive: true, force: true });
   };
   try {
-    server = await startCodeServer({ repoRoot: o.repoRoot, scratchDir: scratch, ...(o.settings ? { settings: o.settings } : {}) });
+    server = await startCodeServer({ repoRoot: o.repoRoot, scratchDir: scratch, ...(o.settings ? { settings: o.settings } : {}), ...(o.locale !== undefined ? { locale: o.locale } : {}) });
     browser = await launchBrowser();
     const { page } = await newWorkbenchPage(browser, o.onConsole);
     if (o.viewport) await page.setViewportSize(o.viewport);

@@ -50,6 +50,35 @@ export function toSnippetViews(snippets: readonly GeneratedSnippet[]): SnippetVi
   return snippets.flatMap((s) => ('code' in s ? [{ framework: s.kind, label: SNIPPET_LABELS[s.kind], language: s.language, code: s.code }] : []));
 }
 
+/**
+ * The snippet framework in the job's own format: the ecosystem its optimizer setting is spelled in
+ * (HF `optim` -> HF Trainer, a DeepSpeed `optimizer` block -> DeepSpeed, a torch or bitsandbytes class ->
+ * PyTorch, optax -> optax); a job whose files name no optimizer is read by its files (a Python script ->
+ * PyTorch, a `training_args` file -> HF Trainer). Null when none of the four is the job's format.
+ */
+export function jobSnippetFramework(job: Pick<ScanJob, 'optimizerEcosystem' | 'files'>): SnippetFramework | null {
+  switch (job.optimizerEcosystem) {
+    case 'hf': return 'hf-trainer';
+    case 'deepspeed': return 'deepspeed';
+    case 'pytorch': case 'bitsandbytes': case 'timm': return 'pytorch';
+    case 'optax': return 'optax';
+    case 'keras': case 'torchtune': case 'other': return null;
+    case undefined: break;
+  }
+  if (job.files.some((f) => /(^|\/)training_args[^/]*\.(json|ya?ml)$/i.test(f))) return 'hf-trainer';
+  if (job.files.some((f) => /\.(py|ipynb)$/i.test(f))) return 'pytorch';
+  return null;
+}
+
+/**
+ * The change to paste for one optimizer: the snippet in the job's format when it has code for this
+ * optimizer, else the first that has (PyTorch first: where DeepSpeed or optax has no spelling, the
+ * optimizer is built in Python).
+ */
+export function pasteSnippet(snippets: readonly SnippetView[], format: SnippetFramework | null): SnippetView | null {
+  return snippets.find((s) => s.framework === format) ?? snippets[0] ?? null;
+}
+
 /** What the picker shows for a job. */
 export function jobSummary(job: ScanJob, needsModel: string | null = null): JobSummary {
   const model = job.model === null ? null : modelRefText(job.model);
@@ -177,7 +206,7 @@ export function hyperparametersView(h: HyperparameterAdvice): HyperparametersVie
   };
 }
 
-export function rankedView(r: Recommendation, current: ResolvedOptimizer | null, snippets: readonly SnippetView[]): RankedOptimizerView {
+export function rankedView(r: Recommendation, current: ResolvedOptimizer | null, snippets: readonly SnippetView[], format: SnippetFramework | null = null): RankedOptimizerView {
   return {
     optimizer: r.optimizer,
     name: getOptimizer(r.optimizer).name,
@@ -200,6 +229,17 @@ export function rankedView(r: Recommendation, current: ResolvedOptimizer | null,
     own: isOwnRecommendation(r) ? [...r.own] : [],
     suggestions: isOwnRecommendation(r) ? r.suggestions.map((s) => ({ field: s.field, text: suggestionText(s) })) : [],
     snippets: [...snippets],
+    paste: pasteSnippet(snippets, format),
+    evidence: r.measured.nearest.map((n) => ({
+      cite: n.cite,
+      url: n.url === '' ? null : n.url,
+      setting: n.setting,
+      locator: n.locator,
+      text: n.text,
+      excerpt: n.excerpt,
+      selfReported: n.selfReported,
+      similarity: Math.min(1, Math.max(0, n.similarity)),
+    })),
   };
 }
 
@@ -234,12 +274,14 @@ export function evaluateJob(
   const counts = countParams(input.model);
   const order = result.recommendations.map((r) => r.optimizer);
   const modelLabel = jobSummary(job).model ?? input.model.architecture;
+  const format = jobSnippetFramework(job);
   const recommendation: RecommendationView = {
     jobId: job.id,
     model: { label: modelLabel, family: input.model.family, params: counts.total, trainableParams: counts.trainable },
     budget,
-    ranked: result.recommendations.map((r) => rankedView(r, current, snippets(r.optimizer, r.hyperparameters))),
-    plan: result.strategyPlan === null ? null : {
+    ranked: result.recommendations.map((r) => rankedView(r, current, snippets(r.optimizer, r.hyperparameters), format)),
+    plan: result.strategyPlan === null || result.strategyBase === null ? null : {
+      optimizer: result.strategyBase.optimizer,
       steps: result.strategyPlan.steps.map((s) => ({ id: s.id, text: s.text, peakBytes: s.peakBytes })),
       peakBytes: result.strategyPlan.peakBytes,
       fits: result.strategyPlan.fits,

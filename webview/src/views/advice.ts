@@ -1,12 +1,19 @@
-/** The recommendation card: ranked optimizers with fit and peak, the rule path, hyperparameters, snippets, Apply. */
-import type { RankedOptimizerView, RecommendationView } from '../../../src/webview-protocol';
-import { h } from '../dom';
+/**
+ * The Advice tab, answer first (README "The VS Code extension", the Optimizer Advisor view): one block
+ * with the top pick, whether it fits and its peak against the budget (with the plan that makes it fit
+ * when it does not), the change to paste with Copy and Apply (the quick fix's edit, asked first), and
+ * the one nearest measured row the ranking attached to it with its source; then a compact ranked
+ * table; then, collapsed until opened, each optimizer's evidence rows, rule path with citations,
+ * hyperparameters and snippets.
+ */
+import type { GpuBudgetView, MeasuredEvidenceView, RankedOptimizerView, RecommendationView } from '../../../src/webview-protocol';
+import { h, type Child } from '../dom';
 import { fitText, formatBytes, formatCount, formatNumber, hyperValueText, listText, warmupText } from '../format';
-import type { Translator } from '../i18n';
+import type { MessageKey, Translator } from '../i18n';
 import { badge, button } from '../ui';
 import { emptyState, type ViewContext } from './context';
 
-/** How many ranked optimizers get a full card; the rest are in a table. */
+/** How many ranked optimizers get a detail card before "Other optimizers"; the table lists them all. */
 const CARDS = 5;
 
 export function budgetBanner(ctx: ViewContext): HTMLElement {
@@ -19,12 +26,150 @@ export function budgetBanner(ctx: ViewContext): HTMLElement {
   return h('p', { class: 'oa-budget-line' }, t('budgetLine', { budget: formatBytes(b.bytesPerGpu), gpus: b.gpus, label: b.label }));
 }
 
+// ---- the answer -------------------------------------------------------------------------------------
+
+/** Short names of the advisor's memory strategies (core/advisor/types.ts STRATEGY_IDS); an id not listed shows as itself. */
+const STRATEGY_NAMES: Readonly<Record<string, MessageKey>> = {
+  'gradient-checkpointing': 'strategyCheckpointing',
+  '8bit-states': 'strategy8bit',
+  'paged-states': 'strategyPaged',
+  lora: 'strategyLora',
+  qlora: 'strategyQlora',
+  'zero-1': 'strategyZero1',
+  'zero-2': 'strategyZero2',
+  'zero-3': 'strategyZero3',
+  'cpu-offload': 'strategyOffload',
+  'smaller-micro-batch': 'strategySmallerBatch',
+  'freeze-layers': 'strategyFreeze',
+};
+
+function strategyName(id: string, t: Translator): string {
+  const key = STRATEGY_NAMES[id];
+  return key === undefined ? id : t(key);
+}
+
+/** " current" and " not recommended" badges after a name, as they apply. */
+function withBadges(r: RankedOptimizerView, t: Translator): Child[] {
+  return [
+    ...(r.current ? [' ', badge(t('current'))] : []),
+    ...(r.tier === 'not-recommended' ? [' ', badge(t('notRecommended'), 'bad')] : []),
+  ];
+}
+
+function fitBadge(fits: boolean | null, t: Translator): HTMLElement {
+  return fits === null ? badge(t('fitUnknown')) : badge(fitText(fits, t), fits ? 'ok' : 'bad');
+}
+
+/** "peak 136.1 GiB of 24.0 GiB per GPU" (or without the budget when none is known). */
+function peakText(peak: number | null, budget: GpuBudgetView | null, t: Translator): string {
+  if (peak === null) return t('noPeak');
+  return budget === null ? t('peak', { peak: formatBytes(peak) }) : t('peakOfBudget', { peak: formatBytes(peak), budget: formatBytes(budget.bytesPerGpu) });
+}
+
+/** A link to a measured row's source (its tooltip says where in the source), or its name when the source has no address. */
+function sourceLink(e: MeasuredEvidenceView, text: string): Child {
+  return e.url ? h('a', { href: e.url, title: `${e.cite}, ${e.locator} — ${e.url}` }, text) : text;
+}
+
+/**
+ * The one row a user can check: the nearest measured row the ranking attached to the pick, its source
+ * as the link; without any comparable row, the ranking's own sentence saying so.
+ */
+function measuredReason(top: RankedOptimizerView, t: Translator): HTMLElement {
+  const label = h('strong', {}, t('measuredReason'), ' ');
+  const row = top.evidence[0];
+  if (row === undefined) {
+    const sentence = top.reasons.find((r) => r.rule === 'measured')?.text ?? '';
+    return h('p', { class: 'oa-answer-why' }, label, h('span', { class: 'oa-muted' }, sentence));
+  }
+  // The row's text opens with its source's name (core describeRow): that name becomes the link.
+  const body: Child[] = row.text.startsWith(row.cite)
+    ? [sourceLink(row, row.cite), row.text.slice(row.cite.length)]
+    : [row.text, ' — ', sourceLink(row, row.cite)];
+  // Where in the source is the link's tooltip and in the pick's evidence rows below, so the answer stays one screen.
+  return h('p', { class: 'oa-answer-why' }, label, ...body);
+}
+
+function pasteBlock(top: RankedOptimizerView, rec: RecommendationView, ctx: ViewContext): HTMLElement {
+  const { t } = ctx;
+  const paste = top.paste;
+  const actions: HTMLElement[] = [];
+  if (paste) {
+    actions.push(button({
+      label: t('copyShort'),
+      ariaLabel: t('copyAria', { label: paste.label, name: top.name }),
+      onClick: () => ctx.actions.copySnippet(paste.label, paste.code),
+    }));
+  }
+  if (rec.canApply) {
+    actions.push(button({
+      label: t('apply'),
+      appearance: paste ? 'secondary' : 'primary',
+      ariaLabel: t('applyAria', { name: top.name }),
+      disabled: ctx.busy.applying === top.optimizer || top.current,
+      onClick: () => ctx.actions.applyToConfig(top.optimizer),
+    }));
+  }
+  return h('div', { class: 'oa-paste' },
+    h('h3', { class: 'oa-paste-title' }, paste ? t('pasteTitle', { label: paste.label }) : t('pasteNone', { name: top.name })),
+    paste ? h('pre', { class: 'oa-paste-code', tabindex: 0, role: 'region', 'aria-label': t('pasteTitle', { label: paste.label }) },
+      h('code', { class: `language-${paste.language}` }, paste.code)) : null,
+    actions.length ? h('div', { class: 'oa-actions' }, ...actions) : null,
+    rec.canApply ? null : h('p', { class: 'oa-muted' }, t('applyNotPossible')),
+    ctx.busy.applyOutcome ? h('p', { class: 'oa-status', role: 'status' }, ctx.busy.applyOutcome) : null);
+}
+
+/** The answer: what to use, whether it fits, what to paste, and why (one measured row). */
+function answerBlock(top: RankedOptimizerView, rec: RecommendationView, ctx: ViewContext): HTMLElement {
+  const { t } = ctx;
+  const budget = rec.budget ?? ctx.state.budget;
+  const plan = rec.plan;
+  // The plan is shown here only when it was computed for this pick and the pick does not fit without it.
+  const planLine = plan && plan.optimizer === top.optimizer && top.fits === false && plan.steps.length > 0
+    ? h('p', { class: 'oa-answer-plan' },
+      t('answerPlan', {
+        steps: plan.steps.map((s) => strategyName(s.id, t)).join(' + '),
+        peak: peakText(plan.peakBytes, budget, t),
+      }), ' ', fitBadge(plan.fits, t))
+    : null;
+  return h('section', { class: 'oa-answer', 'aria-labelledby': 'oa-answer-title' },
+    h('h2', { id: 'oa-answer-title', class: 'oa-answer-title' }, t('topPick', { name: top.name })),
+    h('p', { class: 'oa-answer-fit' }, fitBadge(top.fits, t), ' ', peakText(top.peakBytes, budget, t),
+      ...withBadges(top, t)),
+    planLine,
+    pasteBlock(top, rec, ctx),
+    measuredReason(top, t));
+}
+
+// ---- the ranked table ---------------------------------------------------------------------------------
+
+function fitWord(fits: boolean | null, t: Translator): string {
+  return fits === null ? t('fitUnknownShort') : fits ? t('fitYes') : t('fitNo');
+}
+
+function rankTable(rec: RecommendationView, ctx: ViewContext): HTMLElement {
+  const { t } = ctx;
+  return h('table', { class: 'oa-rank-table' },
+    h('caption', { class: 'oa-visually-hidden' }, t('ranked')),
+    h('thead', {}, h('tr', {},
+      h('th', { scope: 'col', class: 'oa-num' }, '#'),
+      h('th', { scope: 'col' }, t('optimizerCol')),
+      h('th', { scope: 'col' }, t('fitsCol')),
+      h('th', { scope: 'col', class: 'oa-num' }, t('peakCol')))),
+    h('tbody', {}, ...rec.ranked.map((r) => h('tr', { class: r.fits === false ? 'oa-row-bad' : '' },
+      h('td', { class: 'oa-num oa-rank' }, String(r.rank)),
+      h('th', { scope: 'row' }, r.name, ...withBadges(r, t)),
+      h('td', { class: r.fits === false ? 'oa-error' : '' }, fitWord(r.fits, t)),
+      h('td', { class: 'oa-num' }, r.peakBytes === null ? '—' : formatBytes(r.peakBytes))))));
+}
+
+// ---- details on demand --------------------------------------------------------------------------------
+
 function summaryLine(r: RankedOptimizerView, t: Translator): HTMLElement {
-  const fit = r.fits === null ? badge(t('fitUnknown')) : badge(fitText(r.fits, t), r.fits ? 'ok' : 'bad');
   return h('span', { class: 'oa-summary-line' },
     h('span', { class: 'oa-rank' }, `${r.rank}.`),
     h('strong', {}, r.name),
-    fit,
+    fitBadge(r.fits, t),
     h('span', { class: 'oa-muted' }, r.peakBytes === null ? t('noPeak') : t('peak', { peak: formatBytes(r.peakBytes) })),
     r.current ? badge(t('current')) : null,
     r.tier === 'not-recommended' ? badge(t('notRecommended'), 'bad') : null);
@@ -54,6 +199,16 @@ function hyperTable(r: RankedOptimizerView, t: Translator): HTMLElement {
     h('tbody', {}, ...rows.map(([k, v]) => h('tr', {}, h('th', { scope: 'row' }, k), cell(k, v)))));
 }
 
+/** The measured rows behind an optimizer's place, each with its source, where in it, and its own words. */
+function evidenceList(r: RankedOptimizerView, t: Translator): HTMLElement | null {
+  if (r.evidence.length === 0) return null;
+  return h('ol', { class: 'oa-evidence' }, ...r.evidence.map((e) =>
+    h('li', {},
+      e.text,
+      h('div', { class: 'oa-sources' }, sourceLink(e, e.cite), `, ${e.locator} · `, t('similarity', { value: formatNumber(e.similarity, 2) })),
+      e.excerpt ? h('blockquote', { class: 'oa-quote' }, e.excerpt) : null)));
+}
+
 function reasonsList(r: RankedOptimizerView): HTMLElement {
   return h('ol', { class: 'oa-reasons' }, ...r.reasons.map((x) =>
     h('li', {}, x.text,
@@ -80,7 +235,7 @@ function snippetBlock(r: RankedOptimizerView, ctx: ViewContext): HTMLElement | n
     ...r.snippets.map((s) => h('details', { class: 'oa-code', 'data-key': `code:${r.optimizer}:${s.framework}` }, h('summary', {}, s.label), h('pre', {}, h('code', { class: `language-${s.language}` }, s.code)))));
 }
 
-function card(r: RankedOptimizerView, rec: RecommendationView, ctx: ViewContext, open: boolean): HTMLElement {
+function card(r: RankedOptimizerView, rec: RecommendationView, ctx: ViewContext): HTMLElement {
   const { t } = ctx;
   const applying = ctx.busy.applying === r.optimizer;
   const apply = rec.canApply
@@ -91,9 +246,11 @@ function card(r: RankedOptimizerView, rec: RecommendationView, ctx: ViewContext,
       onClick: () => ctx.actions.applyToConfig(r.optimizer),
     })
     : h('p', { class: 'oa-muted' }, t('applyNotPossible'));
-  return h('details', { class: 'oa-card', open, 'data-key': `card:${r.optimizer}` },
+  const evidence = evidenceList(r, t);
+  return h('details', { class: 'oa-card', 'data-key': `card:${r.optimizer}` },
     h('summary', {}, summaryLine(r, t)),
     h('div', { class: 'oa-card-body' },
+      evidence ? h('h4', {}, t('evidenceTitle')) : null, evidence,
       h('h4', {}, t('why')), reasonsList(r),
       h('h4', {}, t('hyperparameters')), hyperTable(r, t),
       snippetBlock(r, ctx),
@@ -103,26 +260,33 @@ function card(r: RankedOptimizerView, rec: RecommendationView, ctx: ViewContext,
 export function adviceView(ctx: ViewContext): HTMLElement {
   const { t, state } = ctx;
   const ev = state.evaluation;
-  const parts: (HTMLElement | null)[] = [budgetBanner(ctx)];
+  const parts: (HTMLElement | null)[] = [];
+  // Without a budget, fits are unknown: say so (with the action that sets one) before the answer.
+  if (state.budget === null) parts.push(budgetBanner(ctx));
   if (!ev) return h('div', {}, ...parts);
   const rec = ev.recommendation;
+  const top = rec.ranked[0];
+  if (top) parts.push(answerBlock(top, rec, ctx));
+  if (state.budget !== null) parts.push(budgetBanner(ctx));
   parts.push(h('p', { class: 'oa-model-line' },
     t('modelLine', { model: rec.model.label, params: formatCount(rec.model.params), trainable: formatCount(rec.model.trainableParams) })));
-  if (ctx.busy.applyOutcome) parts.push(h('p', { class: 'oa-status', role: 'status' }, ctx.busy.applyOutcome));
 
   parts.push(h('h3', {}, t('ranked')));
-  const top = rec.ranked.slice(0, CARDS);
-  parts.push(h('div', { class: 'oa-cards' }, ...top.map((r, i) => card(r, rec, ctx, i === 0))));
+  parts.push(rankTable(rec, ctx));
   if (rec.plan && rec.plan.steps.length) {
     parts.push(h('section', { class: 'oa-plan', 'aria-label': t('planTitle') },
       h('h3', {}, t('planTitle')),
       h('ol', {}, ...rec.plan.steps.map((s) => h('li', {}, t('planStep', { text: s.text, peak: formatBytes(s.peakBytes) })))),
       h('p', {}, t('planResult', { peak: formatBytes(rec.plan.peakBytes), fit: fitText(rec.plan.fits, t) }))));
   }
+
+  // Everything below opens on demand: per optimizer its evidence, rule path with citations, hyperparameters and snippets.
+  parts.push(h('h3', {}, t('detailsTitle')));
+  parts.push(h('div', { class: 'oa-cards' }, ...rec.ranked.slice(0, CARDS).map((r) => card(r, rec, ctx))));
   if (rec.ranked.length > CARDS) {
     parts.push(h('details', { class: 'oa-more', 'data-key': 'more' },
       h('summary', {}, t('moreOptimizers', { count: rec.ranked.length - CARDS })),
-      h('div', { class: 'oa-cards' }, ...rec.ranked.slice(CARDS).map((r) => card(r, rec, ctx, false)))));
+      h('div', { class: 'oa-cards' }, ...rec.ranked.slice(CARDS).map((r) => card(r, rec, ctx)))));
   }
   if (rec.notes.length) parts.push(h('details', { 'data-key': 'notes' }, h('summary', {}, t('notes')), h('ul', {}, ...rec.notes.map((n) => h('li', {}, n)))));
   if (rec.facts.length) {
