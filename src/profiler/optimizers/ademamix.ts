@@ -42,15 +42,15 @@ export function beta3At(step: number, end: number, start: number, warmup: number
 export class AdEMAMixOptimizer extends ProfilerOptimizer {
   static className = 'OptimizerAdvisor.AdEMAMix';
   readonly id = 'ademamix' as const;
-  private readonly lr: number;
-  private readonly beta1: number;
-  private readonly beta2: number;
-  private readonly beta3: number;
-  private readonly alpha: number;
+  readonly lr: number;
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly beta3: number;
+  readonly alpha: number;
   private readonly beta3Warmup: number | null;
   private readonly alphaWarmup: number | null;
-  private readonly eps: number;
-  private readonly weightDecay: number;
+  readonly eps: number;
+  readonly weightDecay: number;
 
   constructor(hyper: Hyperparameters = {}, options: OptimizerOptions = {}) {
     const r = new HyperReader('ademamix', hyper, ADEMAMIX_DEFAULTS);
