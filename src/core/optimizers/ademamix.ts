@@ -39,19 +39,22 @@ const OPTAX_ADEMAMIX = {
   locator: 'ScaleByAdemamixState: count, count_m2, m1, m2, nu (m1/m2/nu in mu_dtype, else the parameter dtype); ademamix(alpha=5.0, b3=0.9999, weight_decay=0.0)',
 };
 
+/** bitsandbytes' class defaults where they differ from apple/ml-ademamix's (HF passes TrainingArguments.weight_decay, and alpha 5.0 unless optim_args sets it). */
+const BNB_DEFAULTS = { alpha: 5.0, weight_decay: 0.01 };
+const HF_DEFAULTS = { alpha: 5.0 };
 const HF_NOTE = 'HF Trainer: bitsandbytes AdEMAMix with betas (adam_beta1, adam_beta2, beta3 from optim_args, default 0.9999), alpha from optim_args (default 5.0), t_alpha/t_beta3 from optim_args';
 
 const spellings: readonly CatalogSpelling[] = [
   { ecosystem: 'other', name: 'AdEMAMix', note: 'ademamix.AdEMAMix (apple/ml-ademamix, copied into the project; no PyPI package)' },
-  { ecosystem: 'hf', name: 'ademamix', variant: { implementation: 'bnb', stateBits: 32 }, note: `${HF_NOTE}; optim_bits 32 (fp32 states); bitsandbytes >= 0.44` },
-  { ecosystem: 'hf', name: 'ademamix_8bit', variant: { implementation: 'bnb', stateBits: 8, embedding32bitOverride: true }, note: `${HF_NOTE}; optim_bits 8; nn.Embedding weights get 32-bit states` },
-  { ecosystem: 'hf', name: 'paged_ademamix_32bit', variant: { implementation: 'bnb', stateBits: 32, paged: true }, note: HF_NOTE },
-  { ecosystem: 'hf', name: 'paged_ademamix_8bit', variant: { implementation: 'bnb', stateBits: 8, paged: true, embedding32bitOverride: true }, note: HF_NOTE },
-  { ecosystem: 'bitsandbytes', name: 'AdEMAMix', variant: { implementation: 'bnb', stateBits: 32 }, note: 'optim_bits (default 32) and is_paged select the variant; bitsandbytes >= 0.44' },
-  { ecosystem: 'bitsandbytes', name: 'AdEMAMix8bit', variant: { implementation: 'bnb', stateBits: 8 } },
-  { ecosystem: 'bitsandbytes', name: 'PagedAdEMAMix', variant: { implementation: 'bnb', stateBits: 32, paged: true } },
-  { ecosystem: 'bitsandbytes', name: 'PagedAdEMAMix8bit', variant: { implementation: 'bnb', stateBits: 8, paged: true } },
-  { ecosystem: 'bitsandbytes', name: 'PagedAdEMAMix32bit', variant: { implementation: 'bnb', stateBits: 32, paged: true } },
+  { ecosystem: 'hf', name: 'ademamix', implies: HF_DEFAULTS, variant: { implementation: 'bnb', stateBits: 32 }, note: `${HF_NOTE}; optim_bits 32 (fp32 states); bitsandbytes >= 0.44` },
+  { ecosystem: 'hf', name: 'ademamix_8bit', implies: HF_DEFAULTS, variant: { implementation: 'bnb', stateBits: 8, embedding32bitOverride: true }, note: `${HF_NOTE}; optim_bits 8; nn.Embedding weights get 32-bit states` },
+  { ecosystem: 'hf', name: 'paged_ademamix_32bit', implies: HF_DEFAULTS, variant: { implementation: 'bnb', stateBits: 32, paged: true }, note: HF_NOTE },
+  { ecosystem: 'hf', name: 'paged_ademamix_8bit', implies: HF_DEFAULTS, variant: { implementation: 'bnb', stateBits: 8, paged: true, embedding32bitOverride: true }, note: HF_NOTE },
+  { ecosystem: 'bitsandbytes', name: 'AdEMAMix', implies: BNB_DEFAULTS, variant: { implementation: 'bnb', stateBits: 32 }, note: 'optim_bits (default 32) and is_paged select the variant; bitsandbytes >= 0.44' },
+  { ecosystem: 'bitsandbytes', name: 'AdEMAMix8bit', implies: BNB_DEFAULTS, variant: { implementation: 'bnb', stateBits: 8 } },
+  { ecosystem: 'bitsandbytes', name: 'PagedAdEMAMix', implies: BNB_DEFAULTS, variant: { implementation: 'bnb', stateBits: 32, paged: true } },
+  { ecosystem: 'bitsandbytes', name: 'PagedAdEMAMix8bit', implies: BNB_DEFAULTS, variant: { implementation: 'bnb', stateBits: 8, paged: true } },
+  { ecosystem: 'bitsandbytes', name: 'PagedAdEMAMix32bit', implies: BNB_DEFAULTS, variant: { implementation: 'bnb', stateBits: 32, paged: true } },
   { ecosystem: 'optax', name: 'ademamix', note: 'optax.contrib.ademamix: m1, m2, nu in the parameter dtype (or mu_dtype), two int32 counts per optimizer; defaults alpha 5.0, weight_decay 0' },
 ];
 
