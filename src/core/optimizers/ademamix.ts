@@ -33,6 +33,16 @@ const BNB_ADEMAMIX = {
   url: 'https://github.com/bitsandbytes-foundation/bitsandbytes/blob/main/bitsandbytes/optim/ademamix.py',
   locator: 'AdEMAMix(Optimizer2State) defaults alpha 5.0, weight_decay 1e-2; init_state: state1 = zeros((2, *p.size())), state2 like p, absmax1 (2, blocks), absmax2 (blocks,) with blocks of 256; paged for >= 1e5 elements; t_alpha / t_beta3 schedulers',
 };
+const BNB_CHANGELOG = {
+  title: 'bitsandbytes CHANGELOG.md',
+  url: 'https://github.com/bitsandbytes-foundation/bitsandbytes/blob/main/CHANGELOG.md',
+  locator: '0.44.0, "New: AdEMAMix Optimizer": AdEMAMix, AdEMAMix8bit, PagedAdEMAMix, PagedAdEMAMix8bit (the release that also made the 8-bit block 256 elements)',
+};
+const HF_PR = {
+  title: 'transformers pull request #33682, Add AdEMAMix optimizer (merged September 2024)',
+  url: 'https://github.com/huggingface/transformers/pull/33682',
+  locator: 'Trainer/TrainingArguments support for bitsandbytes\' AdEMAMix (ademamix, ademamix_8bit, paged_ademamix_32bit, paged_ademamix_8bit), introduced in bitsandbytes v0.44.0',
+};
 const OPTAX_ADEMAMIX = {
   title: 'optax optax/contrib/_ademamix.py',
   url: 'https://github.com/google-deepmind/optax/blob/main/optax/contrib/_ademamix.py',
@@ -46,11 +56,11 @@ const HF_NOTE = 'HF Trainer: bitsandbytes AdEMAMix with betas (adam_beta1, adam_
 
 const spellings: readonly CatalogSpelling[] = [
   { ecosystem: 'other', name: 'AdEMAMix', note: 'ademamix.AdEMAMix (apple/ml-ademamix, copied into the project; no PyPI package)' },
-  { ecosystem: 'hf', name: 'ademamix', implies: HF_DEFAULTS, variant: { implementation: 'bnb', stateBits: 32 }, note: `${HF_NOTE}; optim_bits 32 (fp32 states); bitsandbytes >= 0.44` },
+  { ecosystem: 'hf', name: 'ademamix', implies: HF_DEFAULTS, variant: { implementation: 'bnb', stateBits: 32 }, note: `${HF_NOTE}; optim_bits 32 (fp32 states); bitsandbytes >= 0.44.0` },
   { ecosystem: 'hf', name: 'ademamix_8bit', implies: HF_DEFAULTS, variant: { implementation: 'bnb', stateBits: 8, embedding32bitOverride: true }, note: `${HF_NOTE}; optim_bits 8; nn.Embedding weights get 32-bit states` },
   { ecosystem: 'hf', name: 'paged_ademamix_32bit', implies: HF_DEFAULTS, variant: { implementation: 'bnb', stateBits: 32, paged: true }, note: HF_NOTE },
   { ecosystem: 'hf', name: 'paged_ademamix_8bit', implies: HF_DEFAULTS, variant: { implementation: 'bnb', stateBits: 8, paged: true, embedding32bitOverride: true }, note: HF_NOTE },
-  { ecosystem: 'bitsandbytes', name: 'AdEMAMix', implies: BNB_DEFAULTS, variant: { implementation: 'bnb', stateBits: 32 }, note: 'optim_bits (default 32) and is_paged select the variant; bitsandbytes >= 0.44' },
+  { ecosystem: 'bitsandbytes', name: 'AdEMAMix', implies: BNB_DEFAULTS, variant: { implementation: 'bnb', stateBits: 32 }, note: 'optim_bits (default 32) and is_paged select the variant; bitsandbytes >= 0.44.0' },
   { ecosystem: 'bitsandbytes', name: 'AdEMAMix8bit', implies: BNB_DEFAULTS, variant: { implementation: 'bnb', stateBits: 8 } },
   { ecosystem: 'bitsandbytes', name: 'PagedAdEMAMix', implies: BNB_DEFAULTS, variant: { implementation: 'bnb', stateBits: 32, paged: true } },
   { ecosystem: 'bitsandbytes', name: 'PagedAdEMAMix8bit', implies: BNB_DEFAULTS, variant: { implementation: 'bnb', stateBits: 8, paged: true } },
@@ -80,7 +90,7 @@ export const ademamix: OptimizerSpec<'ademamix'> = {
   name: 'AdEMAMix',
   summary: 'Adam whose numerator mixes the bias-corrected fast EMA with alpha times a slow EMA (beta3 ~ 0.9999) of the gradient; three states per tensor.',
   reference: ML_ADEMAMIX,
-  sources: [ML_ADEMAMIX, ML_ADEMAMIX_README, PAPER, BNB_ADEMAMIX, BNB_OPTIMIZER, HF_TRAINER, OPTAX_ADEMAMIX],
+  sources: [ML_ADEMAMIX, ML_ADEMAMIX_README, PAPER, BNB_ADEMAMIX, BNB_CHANGELOG, BNB_OPTIMIZER, HF_TRAINER, HF_PR, OPTAX_ADEMAMIX],
   defaults: { lr: 0.001, betas: [0.9, 0.999, 0.9999], alpha: 2.0, beta3_warmup: null, alpha_warmup: null, eps: 1e-8, weight_decay: 0 },
   lrRange: {
     low: 6e-5,
