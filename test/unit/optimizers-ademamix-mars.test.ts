@@ -9,6 +9,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
+import { optimizerState } from '../../src/core/memory/optimizer-state';
 import { optimizerStateBytes, resolveOptimizer } from '../../src/core/optimizers/index';
 import type { DType, Hyperparameters, ParamTensor, TensorRole } from '../../src/core/types';
 import { InputError } from '../../src/core/types';
@@ -85,6 +86,25 @@ describe('catalog: state layouts and spellings', () => {
     assert.equal(resolveOptimizer('MARS')?.id, 'mars-adamw');
     assert.equal(resolveOptimizer('mars_adamw', {}, 'optax')?.id, 'mars-adamw');
     assert.equal(resolveOptimizer('ademamix', {}, 'optax')?.id, 'ademamix');
+  });
+});
+
+describe('step temporaries (the reference code\'s tensors alive at once, largest tensor)', () => {
+  function temporaries(spelling: string, tensors: ParamTensor[], dtype: DType, hyper: Hyperparameters = {}, eco?: Parameters<typeof resolveOptimizer>[2]): number {
+    const r = resolveOptimizer(spelling, {}, eco)!;
+    return optimizerState(r, tensors, dtype, hyper).temporaries;
+  }
+
+  test('ademamix: denom, the two numerator terms and their sum (4 tensors); bitsandbytes updates in place', () => {
+    assert.equal(temporaries('ademamix', [MLP, SMALL], 'bf16'), 4 * N * 2);
+    assert.equal(temporaries('ademamix', [SMALL], 'fp32'), 4 * 1000 * 4);
+    assert.equal(temporaries('ademamix', [MLP], 'bf16', {}, 'hf'), 0);
+  });
+
+  test('mars-adamw: c_t, denom, p*wd, m/denom and their sum on the MARS path (5); 4 on the AdamW path', () => {
+    assert.equal(temporaries('mars-adamw', [MLP, SMALL], 'bf16'), 5 * N * 2);
+    assert.equal(temporaries('mars-adamw', [SMALL], 'fp32'), 4 * 1000 * 4);
+    assert.equal(temporaries('mars-adamw', [SMALL], 'fp32', { optimize_1d: true }), 5 * 1000 * 4);
   });
 });
 

@@ -4,7 +4,7 @@
  * skipped when beta1 is 0); bitsandbytes' AdEMAMix (HF `ademamix*`) stacks the fast and slow EMAs in one
  * [2, ...shape] state1 buffer. Paper: arXiv 2409.03137, Algorithm 1.
  */
-import { numel, type DType, type ParamTensor } from '../types';
+import { bytesOf, numel, type DType, type ParamTensor } from '../types';
 import type { OptimizerSpec, StateContext, StateTensor } from './types';
 import type { CatalogSpelling } from './catalog-types';
 import { bnbGlobalState, bnbStateBitsFor, BNB_BLOCK_SIZE, usesBnb } from './layout/bnb8bit';
@@ -85,6 +85,18 @@ function bnbAdemamixStates(tensor: ParamTensor, ctx: StateContext): StateTensor[
   return states;
 }
 
+/**
+ * Step temporaries of apple/ml-ademamix's single-tensor loop, at their peak for the largest tensor (in the
+ * parameter dtype): denom = (exp_avg_sq.sqrt() / c).add_(eps) is one tensor; then in
+ * (exp_avg_fast.div(bc1) + alpha * exp_avg_slow) / denom the two operands and their sum are alive together
+ * with denom: 4 tensors (later, update and -lr * update beside denom: 3). bitsandbytes updates in place (0).
+ */
+function ademamixStepTemporaries(tensors: readonly ParamTensor[], ctx: StateContext): number {
+  if (usesBnb(ctx)) return 0;
+  const largest = tensors.reduce((m, t) => Math.max(m, numel(t.shape)), 0);
+  return 4 * bytesOf(largest, ctx.paramDtype);
+}
+
 export const ademamix: OptimizerSpec<'ademamix'> = {
   id: 'ademamix',
   name: 'AdEMAMix',
@@ -111,5 +123,6 @@ export const ademamix: OptimizerSpec<'ademamix'> = {
     states.push(stateTensor('exp_avg_slow', tensor.shape, ctx.paramDtype), stateTensor('exp_avg_sq', tensor.shape, ctx.paramDtype));
     return states;
   },
+  stepTemporaryBytes: ademamixStepTemporaries,
   globalState: (tensors, ctx) => bnbGlobalState(tensors, ctx, 2),
 };

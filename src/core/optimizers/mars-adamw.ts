@@ -5,7 +5,8 @@
  * MARS/optimizers/mars.py (class MARS, mars_type "mars-adamw", the approximate form: g_{t-1} is the
  * previous step's gradient). Paper: arXiv 2411.10438, Algorithm 2 (MARS-AdamW).
  */
-import type { OptimizerSpec } from './types';
+import { bytesOf, numel, type ParamTensor } from '../types';
+import type { OptimizerSpec, StateContext } from './types';
 import type { CatalogSpelling } from './catalog-types';
 import { effectiveHyper, hyperBoolean } from './layout/hyper';
 import { stateTensor } from './layout/state-tensor';
@@ -47,6 +48,18 @@ const spellings: readonly CatalogSpelling[] = [
   { ecosystem: 'optax', name: 'mars_adamw', note: 'optax.contrib.mars_adamw: mu, nu, prev_grad in the parameter dtype, one int32 count; a different update (the correction is added to the Adam direction)' },
 ];
 
+/**
+ * Step temporaries of the reference's update_fn, at their peak for one tensor (in the parameter dtype). MARS
+ * path (2-D, or every tensor with optimize_1d): c_t stays alive through the update, denom is one tensor, and
+ * -lr * torch.mul(p, wd).add(exp_avg.div(denom)) holds both operands and their sum at once: 5 tensors. AdamW
+ * path: the same without c_t: 4. The largest tensor counts.
+ */
+function marsStepTemporaries(tensors: readonly ParamTensor[], ctx: StateContext): number {
+  const optimize1d = hyperBoolean(effectiveHyper(ctx), 'optimize_1d', false);
+  const largest = tensors.reduce((m, t) => Math.max(m, (optimize1d || t.shape.length === 2 ? 5 : 4) * numel(t.shape)), 0);
+  return bytesOf(largest, ctx.paramDtype);
+}
+
 export const marsAdamw: OptimizerSpec<'mars-adamw'> = {
   id: 'mars-adamw',
   name: 'MARS-AdamW',
@@ -71,4 +84,5 @@ export const marsAdamw: OptimizerSpec<'mars-adamw'> = {
     if (hyperBoolean(effectiveHyper(ctx), 'amsgrad', false)) states.push(stateTensor('max_exp_avg_sq', tensor.shape, ctx.paramDtype));
     return states;
   },
+  stepTemporaryBytes: marsStepTemporaries,
 };
