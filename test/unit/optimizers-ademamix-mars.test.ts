@@ -11,6 +11,7 @@ import { before, describe, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
 import { optimizerState } from '../../src/core/memory/optimizer-state';
 import { optimizerStateBytes, resolveOptimizer } from '../../src/core/optimizers/index';
+import { scanFiles } from '../../src/core/scan';
 import type { DType, Hyperparameters, ParamTensor, TensorRole } from '../../src/core/types';
 import { InputError } from '../../src/core/types';
 import { createFusedOptimizer, type FusedStats } from '../../src/profiler/kernels/fused-optimizers';
@@ -86,6 +87,27 @@ describe('catalog: state layouts and spellings', () => {
     assert.equal(resolveOptimizer('MARS')?.id, 'mars-adamw');
     assert.equal(resolveOptimizer('mars_adamw', {}, 'optax')?.id, 'mars-adamw');
     assert.equal(resolveOptimizer('ademamix', {}, 'optax')?.id, 'ademamix');
+  });
+});
+
+describe('the scanner reads them where the reference READMEs build them', () => {
+  test('`from ademamix import AdEMAMix` and `from mars import MARS` scripts are training jobs with those optimizers and their arguments; HF optim="ademamix_8bit" too', () => {
+    const script = (imp: string, call: string) => [imp, 'model = torch.nn.Linear(4, 4)', `optimizer = ${call}`, 'loss.backward()', 'optimizer.step()'].join('\n');
+    const a = scanFiles([{ path: 'a/train.py', text: script('from ademamix import AdEMAMix', 'AdEMAMix(model.parameters(), lr=1e-3, betas=(0.9, 0.999, 0.9999), alpha=8.0, beta3_warmup=1000, alpha_warmup=1000)') }]);
+    assert.equal(a.jobs.length, 1);
+    const aj = a.jobs[0]!;
+    assert.equal(aj.settings.optimizer, 'ademamix.AdEMAMix');
+    assert.deepEqual(aj.settings.optimizerParams, { betas: [0.9, 0.999, 0.9999], alpha: 8, beta3_warmup: 1000, alpha_warmup: 1000 });
+    assert.equal(resolveOptimizer(aj.settings.optimizer as string, aj.settings.optimizerParams, aj.optimizerEcosystem)?.id, 'ademamix');
+    const b = scanFiles([{ path: 'b/train.py', text: script('from mars import MARS', 'MARS(model.parameters(), lr=6e-3, betas=(0.95, 0.99), gamma=0.025)') }]);
+    const bj = b.jobs[0]!;
+    assert.equal(resolveOptimizer(bj.settings.optimizer as string, bj.settings.optimizerParams, bj.optimizerEcosystem)?.id, 'mars-adamw');
+    assert.equal(bj.settings.learningRate, 6e-3);
+    const hf = resolveOptimizer('ademamix_8bit', {}, 'hf');
+    assert.equal(hf?.id, 'ademamix');
+    assert.equal(resolveOptimizer('optax.contrib.ademamix')?.id, 'ademamix');
+    assert.equal(resolveOptimizer('optax.contrib.mars_adamw')?.id, 'mars-adamw');
+    assert.equal(resolveOptimizer('timm.optim.Mars')?.id, 'mars-adamw');
   });
 });
 
