@@ -1,5 +1,6 @@
-"""AdEMAMix and MARS-AdamW references, written from the papers' algorithm boxes with float32 torch ops,
-independently of the TypeScript under src/profiler/optimizers (PyTorch 1.13 has neither optimizer).
+"""AdEMAMix and MARS-AdamW references, written from the published update equations (AdEMAMix's algorithm box;
+MARS's equations as its authors' README states them) with float32 torch ops, independently of the TypeScript
+under src/profiler/optimizers (PyTorch 1.13 has neither optimizer).
 
 AdEMAMix: Pagliardini, Ablin, Grangier, "The AdEMAMix Optimizer: Better, Faster, Older" (arXiv 2409.03137),
 Algorithm 1 ("AdEMAMix optimizer"):
@@ -7,7 +8,8 @@ Algorithm 1 ("AdEMAMix optimizer"):
     m1 <- beta1 m1 + (1 - beta1) g;  m2 <- beta3(t) m2 + (1 - beta3(t)) g;  nu <- beta2 nu + (1 - beta2) g^2
     m1_hat = m1 / (1 - beta1^t);  nu_hat = nu / (1 - beta2^t)
     theta <- theta - eta ((m1_hat + alpha(t) m2) / (sqrt(nu_hat) + eps) + lambda theta)
-with the schedulers of the paper's Section 3 ("Schedulers for alpha and beta3"):
+with the box's schedulers f_alpha and f_beta3 in the closed form bitsandbytes writes them (AdEMAMix.update_step;
+apple/ml-ademamix interpolates the same half-lives ln(0.5)/ln(beta), with 1e-8 added to beta):
     f_alpha(t, alpha, T) = min(t alpha / T, alpha)
     f_beta3(t, beta3, beta_start, T) = min(exp(ln(beta_start) ln(beta3) / ((1 - t/T) ln(beta3) + (t/T) ln(beta_start))), beta3)
 beta_start = beta1 (the box: "beta_start is usually set to beta1"). Keyword names follow apple/ml-ademamix
@@ -15,15 +17,18 @@ beta_start = beta1 (the box: "beta_start is usually set to beta1"). Keyword name
 is the gradient itself.
 
 MARS-AdamW: Yuan, Liu, Wu, Zhou, Gu, "MARS: Unleashing the Power of Variance Reduction for Training Large
-Models" (arXiv 2411.10438), Algorithm 2 (MARS-AdamW), approximate form (g_{t-1} is the previous step's
-gradient, zero before the first step):
+Models" (arXiv 2411.10438), the update as the authors' repository README (AGI-Arena/MARS, "About MARS" and
+"MARS-AdamW") states it, approximate form (g_{t-1} is the previous step's gradient, zero before the first step):
     c_t = g_t + gamma beta1 / (1 - beta1) (g_t - g_{t-1});  if ||c_t||_2 > 1: c_t = c_t / ||c_t||_2
     m_t = beta1 m_{t-1} + (1 - beta1) c_t;  v_t = beta2 v_{t-1} + (1 - beta2) c_t^2
     x_{t+1} = x_t - eta (m_t/(1 - beta1^t) / (sqrt(v_t/(1 - beta2^t)) + eps) + lambda x_t)
+i.e. the README's argmin step with H_t = sqrt(diag(v_t)) (1 - beta1^t)/sqrt(1 - beta2^t), plus eps and decoupled
+weight decay lambda. v_t accumulates the clipped c_t^2 as the repository's mars.py does (the README writes the raw
+gradient there).
 Tensors that are not 2-D take AdamW on g_t with betas_1d, weight_decay_1d and learning rate lr_1d, as the
 official repository's README states ("If False, AdamW will be used for optimizing 1D parameters";
 optimize_1d=True gives every tensor the MARS update). amsgrad=True (an option of the repository's MARS class,
-not of the box) uses the running maximum of v_t in the denominator, as AMSGrad does.
+not of the README's equations) uses the running maximum of v_t in the denominator, as AMSGrad does.
 """
 import math
 

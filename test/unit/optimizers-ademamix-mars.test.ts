@@ -2,7 +2,7 @@
  * AdEMAMix and MARS-AdamW beyond the shared reference, leak and fused-kernel tests: their catalog state
  * layouts (sizes worked out by hand from apple/ml-ademamix, bitsandbytes' AdEMAMix and AGI-Arena/MARS),
  * their spellings, one step of each computed by hand from the papers' algorithm boxes (AdEMAMix:
- * arXiv 2409.03137 Algorithm 1; MARS-AdamW: arXiv 2411.10438 Algorithm 2, with the repository's AdamW
+ * arXiv 2409.03137 Algorithm 1; MARS-AdamW: arXiv 2411.10438 as the AGI-Arena/MARS README states the update, with the repository's AdamW
  * path for tensors that are not 2-D), their kernels against float32 formulas written out here, and the
  * profiler's measured state against the estimator's figure on the sweep's proxies.
  */
@@ -157,7 +157,7 @@ describe('one step by hand (tfjs ops, cpu)', () => {
     opt.dispose();
   });
 
-  test('AdEMAMix schedulers at step 1 of 4: alpha = alpha/4, beta3 from the half-life interpolation between beta1 and beta3 (paper, Section 3)', () => {
+  test('AdEMAMix schedulers at step 1 of 4: alpha = alpha/4, beta3 from the half-life interpolation between beta1 and beta3 (the paper\'s f_beta3, as bitsandbytes writes it)', () => {
     const opt = createOptimizer('ademamix', { lr: 0.1, betas: [0.9, 0.999, 0.9999], alpha: 8, alpha_warmup: 4, beta3_warmup: 4 });
     // f_beta3(1) = exp(ln 0.9 ln 0.9999 / ((1 - 1/4) ln 0.9999 + (1/4) ln 0.9)) = 0.99960118...
     const beta3 = Math.exp((Math.log(0.9) * Math.log(0.9999)) / (0.75 * Math.log(0.9999) + 0.25 * Math.log(0.9)));
@@ -168,7 +168,7 @@ describe('one step by hand (tfjs ops, cpu)', () => {
     opt.dispose();
   });
 
-  test('MARS-AdamW, step 1 (Algorithm 2): c = (1 + gamma b1/(1 - b1)) g, unclipped under norm 1, so the step is lr(sign(g) + wd p); the 1-D bias takes AdamW with lr_1d and weight_decay_1d', () => {
+  test('MARS-AdamW, step 1: c = (1 + gamma b1/(1 - b1)) g, unclipped under norm 1, so the step is lr(sign(g) + wd p); the 1-D bias takes AdamW with lr_1d and weight_decay_1d', () => {
     const opt = createOptimizer('mars-adamw', { lr: 0.01, weight_decay: 0.1 });
     // Matrix [1, 2]: g = (0.3, -0.4), ||g|| = 0.5; c = 1.475 g, ||c|| = 0.7375 <= 1. m_hat = c, v_hat = c^2.
     // Bias [2]: AdamW (betas_1d (0.9, 0.95)), m_hat = g, v_hat = g^2, lr_1d 3e-3, weight_decay_1d 0.1.

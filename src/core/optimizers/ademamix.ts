@@ -111,7 +111,7 @@ export const ademamix: OptimizerSpec<'ademamix'> = {
   },
   caveats: [
     { text: 'The paper warms alpha up from 0 and beta3 up from beta1 over T_alpha,beta3, usually the total number of steps: set alpha_warmup and beta3_warmup (t_alpha, t_beta3 in bitsandbytes and HF optim_args); the reference\'s defaults leave both off.', source: PAPER },
-    { text: 'The slow EMA pays off over long runs (its memory is ~1/(1-beta3) = 10,000 steps at 0.9999); for short runs the paper and optax recommend a smaller beta3 such as 0.999.', source: OPTAX_ADEMAMIX },
+    { text: 'The slow EMA pays off over long runs (its memory is ~1/(1-beta3) = 10,000 steps at 0.9999); for short runs a smaller beta3 such as 0.999 can be better (optax\'s documentation, citing the paper\'s Appendix C.1.5).', source: OPTAX_ADEMAMIX },
     { text: 'Defaults differ by implementation: apple/ml-ademamix alpha 2.0 and weight_decay 0; bitsandbytes and HF alpha 5.0 and weight_decay 0.01 (HF passes TrainingArguments.weight_decay, default 0); optax alpha 5.0.', source: BNB_ADEMAMIX },
     { text: 'One more parameter-sized state than AdamW (three instead of two), in the parameter dtype (fp32 with bitsandbytes\' 32-bit states).', source: ML_ADEMAMIX },
   ],

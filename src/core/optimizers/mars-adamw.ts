@@ -3,7 +3,7 @@
  * Models"): AdamW fed with a variance-reduced gradient c_t = g_t + gamma*beta1/(1-beta1)*(g_t - g_{t-1}),
  * clipped to norm 1, so it keeps the previous gradient as a third state. Reference: AGI-Arena/MARS
  * MARS/optimizers/mars.py (class MARS, mars_type "mars-adamw", the approximate form: g_{t-1} is the
- * previous step's gradient). Paper: arXiv 2411.10438, Algorithm 2 (MARS-AdamW).
+ * previous step's gradient). Paper: arXiv 2411.10438; the update equations are the repository README's.
  */
 import { bytesOf, numel, type ParamTensor } from '../types';
 import type { OptimizerSpec, StateContext } from './types';
@@ -25,7 +25,7 @@ const README = {
 const PAPER = {
   title: 'Yuan, Liu, Wu, Zhou, Gu, MARS: Unleashing the Power of Variance Reduction for Training Large Models (ICML 2025)',
   url: 'https://arxiv.org/abs/2411.10438',
-  locator: 'Algorithm 2 (MARS-AdamW): c_t = g_t + gamma_t beta1/(1-beta1) (g_t - g_{t-1}); if ||c_t|| > 1, c_t = c_t/||c_t||; m_t, v_t as AdamW on c_t; MARS-approx uses the previous step\'s gradient for g_{t-1}',
+  locator: 'MARS-AdamW: c_t = g_t + gamma_t beta1/(1-beta1) (g_t - g_{t-1}), Clip(c_t, 1), m_t = beta1 m_{t-1} + (1-beta1) c_t, the AdamW preconditioner (as the repository README states them); MARS-approx uses the previous step\'s gradient for g_{t-1}',
 };
 const TIMM_MARS = {
   title: 'timm timm/optim/mars.py',

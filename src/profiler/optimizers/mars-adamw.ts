@@ -1,5 +1,5 @@
 /**
- * MARS-AdamW (Yuan et al. 2024, arXiv 2411.10438, Algorithm 2), approximate form, as AGI-Arena/MARS
+ * MARS-AdamW (Yuan et al. 2024, arXiv 2411.10438), approximate form, as AGI-Arena/MARS
  * MARS/optimizers/mars.py (update_fn with mars_type "mars-adamw", is_approx True). For a 2-D tensor (every
  * tensor with optimize_1d):
  *   c <- (g - g_prev)*(gamma*b1/(1-b1)) + g;  c <- c/||c|| when ||c|| > 1;
