@@ -19,7 +19,7 @@ import { profilerOptimizer, profilerOptimizerIds } from '../src/profiler/optimiz
 import { BANDWIDTH_ELEMENTS, NOT_ELEMENTWISE } from '../src/profiler/sweep/constants';
 
 /** Goals by kind of update (README: Profiling on your machine). */
-const REDUCTIONS: ReadonlySet<string> = new Set(['lamb', 'novograd', 'adafactor', 'came', 'adam-mini']);
+const REDUCTIONS: ReadonlySet<string> = new Set(['lamb', 'novograd', 'adafactor', 'came', 'adam-mini', 'mars-adamw']);
 const EIGHT_BIT: ReadonlySet<string> = new Set(['adamw-8bit', 'paged-adamw-8bit']);
 function goal(id: string): number {
   return EIGHT_BIT.has(id) ? 0.25 : REDUCTIONS.has(id) ? 0.35 : 0.5;

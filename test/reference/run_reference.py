@@ -9,7 +9,8 @@ step], "codes": ...}}} on stdout. Problems:
   mlp:       mean cross-entropy of relu(x W1 + b1) W2 + b2 against integer labels (autograd);
   trace:     a 2-D test function of p = [x, y] (autograd).
 torch-native optimizers run torch.optim itself; the others run optimizers_reference.py, except GaLore
-AdamW (galore_reference.py) and SOAP (soap_reference.py).
+AdamW (galore_reference.py), SOAP (soap_reference.py), AdEMAMix and MARS-AdamW
+(ademamix_mars_reference.py).
 """
 import json
 import math
@@ -19,6 +20,7 @@ import sys
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import ademamix_mars_reference  # noqa: E402
 import galore_reference  # noqa: E402
 import optimizers_reference as ref  # noqa: E402
 import soap_reference  # noqa: E402
@@ -60,6 +62,7 @@ REFERENCE = {
     "schedule-free-adamw": ref.ScheduleFreeAdamW, "shampoo": ref.Shampoo,
     "adahessian": ref.AdaHessian, "sophia": ref.Sophia, "came": ref.Came,
     "galore-adamw": galore_reference.GaLoreAdamW, "soap": soap_reference.SOAP,
+    "ademamix": ademamix_mars_reference.AdEMAMix, "mars-adamw": ademamix_mars_reference.MarsAdamW,
 }
 NEEDS_LOSS = {"adahessian", "sophia"}
 

@@ -419,6 +419,9 @@ const FUSED_CASES: Array<{ key: string; id: string; hyper: Hyperparameters; step
   { key: 'rmsprop+centered+momentum+wd', id: 'rmsprop', hyper: { centered: true, momentum: 0.9, weight_decay: 0.01 }, steps: 5 },
   { key: 'schedule-free-adamw', id: 'schedule-free-adamw', hyper: {}, steps: 5 },
   { key: 'schedule-free-adamw+warmup+wd', id: 'schedule-free-adamw', hyper: { warmup_steps: 3, weight_decay: 0.01 }, steps: 5 },
+  { key: 'ademamix', id: 'ademamix', hyper: { lr: 0.01 }, steps: 5 },
+  { key: 'ademamix+warmups+wd', id: 'ademamix', hyper: { lr: 0.01, alpha: 8, betas: [0.9, 0.999, 0.999], alpha_warmup: 3, beta3_warmup: 4, weight_decay: 0.1 }, steps: 6 },
+  { key: 'ademamix+beta1=0+wd', id: 'ademamix', hyper: { lr: 0.01, betas: [0, 0.999, 0.99], alpha: 5, weight_decay: 0.01 }, steps: 5 },
 ];
 
 /**
@@ -441,6 +444,8 @@ const REDUCTION_CASES: Array<{ key: string; id: string; hyper: Hyperparameters; 
   { key: 'adafactor+wd', id: 'adafactor', hyper: { lr: 0.01, relative_step: false, scale_parameter: false, weight_decay: 0.01 }, steps: 5 },
   { key: 'came', id: 'came', hyper: { lr: 2e-4 }, steps: 5 },
   { key: 'came+wd', id: 'came', hyper: { lr: 1e-3, weight_decay: 0.01, clip_threshold: 0.5 }, steps: 5 },
+  { key: 'mars-adamw', id: 'mars-adamw', hyper: {}, steps: 5 },
+  { key: 'mars-adamw+wd+optimize_1d', id: 'mars-adamw', hyper: { lr: 0.01, weight_decay: 0.01, optimize_1d: true, gamma: 0.05 }, steps: 5 },
 ];
 
 function separableCase(key: string, id: string, hyper: Hyperparameters, steps: number, shapes: number[][] = SHAPES, names?: string[]): ReferenceCase {

@@ -50,7 +50,7 @@ test('canonical ids resolve to themselves, case-insensitively', () => {
   }
   assert.equal(resolveOptimizer('not-an-optimizer'), undefined);
   assert.equal(resolveOptimizer('adamw_hf'), undefined, 'adamw_hf is no longer accepted by transformers Trainer');
-  assert.equal(resolveOptimizer('ademamix'), undefined, 'not in the catalog');
+  assert.equal(resolveOptimizer('adopt'), undefined, 'not in the catalog');
 });
 
 test('HF TrainingArguments.optim strings', () => {

@@ -172,6 +172,14 @@ const CASES: Array<{ c: ReferenceCase; rtol?: number; atol?: number }> = [
   { c: trace('soap-rosenbrock', 'soap', { lr: 0.01 }, 30, 'rosenbrock') },
   /** precondition_1d on [x, y]: the first GG is rank one, but in 2-D its null space is one line, so the basis is unique up to sign. */
   { c: trace('soap-1d-rosenbrock', 'soap', { lr: 0.01, precondition_1d: true, precondition_frequency: 3, eps: DIAGONAL_EPS }, 30, 'rosenbrock'), ...DECOMPOSITION_TOL },
+  { c: separable('ademamix', 'ademamix', { lr: 0.01 }, 5, MAIN) },
+  { c: separable('ademamix+warmups+wd', 'ademamix', { lr: 0.01, alpha: 8, betas: [0.9, 0.999, 0.999], alpha_warmup: 3, beta3_warmup: 4, weight_decay: 0.1 }, 6, MAIN) },
+  { c: separable('ademamix+beta1=0', 'ademamix', { lr: 0.01, betas: [0, 0.999, 0.99], alpha: 5 }, 5, MAIN) },
+  { c: mlp('ademamix-mlp', 'ademamix', { lr: 0.01, alpha: 5, alpha_warmup: 4, beta3_warmup: 4 }, 6) },
+  { c: separable('mars-adamw', 'mars-adamw', {}, 5, MAIN) },
+  { c: withNoise(separable('mars-adamw+options', 'mars-adamw', { lr: 0.01, weight_decay: 0.01, gamma: 0.05, amsgrad: true, optimize_1d: true, betas: [0.9, 0.99] }, 6, MAIN), 0.3) },
+  /** Cross-entropy gradients are small: here ||c_t|| stays under 1 for some tensors (no clipping) and the biases take the AdamW path. */
+  { c: mlp('mars-adamw-mlp', 'mars-adamw', { lr: 0.01, lr_1d: 0.005, weight_decay: 0.1 }, 6) },
 ];
 
 let reference: { torch: string; cases: Record<string, ReferenceResult> };

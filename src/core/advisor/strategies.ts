@@ -37,6 +37,7 @@ export const BNB_8BIT_SPELLING: Partial<Record<OptimizerId, { readonly plain: st
   lion: { plain: 'Lion8bit', paged: 'PagedLion8bit' },
   lamb: { plain: 'LAMB8bit', paged: null },
   'sgd-momentum': { plain: 'SGD8bit', paged: null },
+  ademamix: { plain: 'AdEMAMix8bit', paged: 'PagedAdEMAMix8bit' },
 };
 
 /** PEFT LoraConfig's default rank; QLoRA found all linear layers necessary to match full fine-tuning. */

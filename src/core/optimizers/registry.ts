@@ -26,6 +26,8 @@ import { galoreAdamw } from './galore-adamw';
 import { soap } from './soap';
 import { adagrad } from './adagrad';
 import { rmsprop } from './rmsprop';
+import { ademamix } from './ademamix';
+import { marsAdamw } from './mars-adamw';
 
 /** Each entry under its own id: an entry typed `OptimizerSpec<'sgd'>` filed under another key is a type error. */
 type OwnIds<T> = { readonly [K in keyof T]: OptimizerSpec<K & string> };
@@ -62,6 +64,8 @@ export const CATALOG = ownIds({
   'soap': soap,
   'adagrad': adagrad,
   'rmsprop': rmsprop,
+  'ademamix': ademamix,
+  'mars-adamw': marsAdamw,
 });
 
 /** Canonical optimizer ids, in catalog order. */

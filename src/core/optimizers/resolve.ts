@@ -48,6 +48,8 @@ const MODULE_PREFIXES: readonly (readonly [string, Ecosystem])[] = [
   ['lion_pytorch.', 'other'],
   ['nemo.core.optim.', 'other'],
   ['adahessian.', 'other'],
+  ['ademamix.', 'other'],
+  ['mars.', 'other'],
 ];
 
 /** Params that only one ecosystem's spellings take; they select it when the spelling is ambiguous. */

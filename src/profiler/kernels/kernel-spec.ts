@@ -265,6 +265,75 @@ export function scheduleFreeSpec(branch: 'low' | 'high', decay: boolean): Kernel
   };
 }
 
+/**
+ * AdEMAMix, as AdEMAMixOptimizer.updateParameter (no fast EMA when beta1 is 0: g itself, bc1 = 1):
+ *   m1 <- m1*b1 + g*c1;  m2 <- m2*b3 + g*c3;  v <- v*b2 + (g*g)*c2;
+ *   u <- (m1/bc1 + m2*alpha) / (sqrt(v)/bc2sqrt + eps)  (+ p*wd);  p <- p - u*lr
+ */
+export function ademamixSpec(fast: boolean, decay: boolean): KernelSpec {
+  const g = tmp('g');
+  return {
+    name: `ademamix${fast ? '' : '_nofast'}${decay ? '_wd' : ''}`,
+    arrays: ['p', 'g', ...(fast ? ['m1'] : []), 'm2', 'v'],
+    scalars: [...(fast ? ['b1', 'c1'] : []), 'b3', 'c3', 'b2', 'c2', 'bc2sqrt', 'eps', 'bc1', 'alpha', ...(decay ? ['wd'] : []), 'lr'],
+    body: [
+      set('g', load('g')),
+      ...(fast ? [set('m1', add(mul(load('m1'), scalar('b1')), mul(g, scalar('c1')))), store('m1', tmp('m1'))] : []),
+      set('m2', add(mul(load('m2'), scalar('b3')), mul(g, scalar('c3')))),
+      store('m2', tmp('m2')),
+      set('v', add(mul(load('v'), scalar('b2')), mul(mul(g, g), scalar('c2')))),
+      store('v', tmp('v')),
+      set('denom', add(div(sqrt(tmp('v')), scalar('bc2sqrt')), scalar('eps'))),
+      set('u', div(add(div(fast ? tmp('m1') : g, scalar('bc1')), mul(tmp('m2'), scalar('alpha'))), tmp('denom'))),
+      set('p', load('p')),
+      store('p', sub(tmp('p'), mul(decay ? add(tmp('u'), mul(tmp('p'), scalar('wd'))) : tmp('u'), scalar('lr')))),
+    ],
+  };
+}
+
+/** MARS-AdamW's corrected gradient c = (g - last)*k + g (k = gamma*b1/(1-b1)), as MarsAdamWOptimizer.updateParameter. */
+function marsCorrection(): Expr {
+  return add(mul(sub(tmp('g'), load('last')), scalar('k')), tmp('g'));
+}
+
+/** MARS-AdamW pass 1: sum(c*c), the squared norm that decides the clipping of c. */
+export const MARS_NORM_KERNEL: KernelSpec = {
+  name: 'mars_norm',
+  arrays: ['g', 'last'],
+  scalars: ['k'],
+  body: [set('g', load('g')), set('c', marsCorrection()), acc('cc', mul(tmp('c'), tmp('c')))],
+  sums: ['cc'],
+};
+
+/**
+ * MARS-AdamW pass 2 (path 'mars'; cdiv = ||c|| when it exceeds 1, else 1: c/1 is c bit for bit), or the
+ * plain AdamW update of the tensors that do not take MARS (path 'adamw': c = g), as
+ * MarsAdamWOptimizer.updateParameter:
+ *   m <- m*b1 + c*c1;  v <- v*b2 + (c*c)*c2;  last <- g;  denom <- (sqrt(v)*invbc2sqrt + eps)*bc1;
+ *   p <- p + ((p*wd +) m/denom)*nlr
+ */
+export function marsApplySpec(path: 'mars' | 'adamw', decay: boolean): KernelSpec {
+  const c = tmp('c');
+  return {
+    name: `mars_apply_${path}${decay ? '_wd' : ''}`,
+    arrays: ['p', 'g', 'last', 'm', 'v'],
+    scalars: [...(path === 'mars' ? ['k', 'cdiv'] : []), 'b1', 'c1', 'b2', 'c2', 'invbc2sqrt', 'eps', 'bc1', ...(decay ? ['wd'] : []), 'nlr'],
+    body: [
+      set('g', load('g')),
+      set('c', path === 'mars' ? div(marsCorrection(), scalar('cdiv')) : tmp('g')),
+      set('m', add(mul(load('m'), scalar('b1')), mul(c, scalar('c1')))),
+      store('m', tmp('m')),
+      set('v', add(mul(load('v'), scalar('b2')), mul(mul(c, c), scalar('c2')))),
+      store('v', tmp('v')),
+      store('last', tmp('g')),
+      set('denom', mul(add(mul(sqrt(tmp('v')), scalar('invbc2sqrt')), scalar('eps')), scalar('bc1'))),
+      set('d', div(tmp('m'), tmp('denom'))),
+      set('p', load('p')),
+      store('p', add(tmp('p'), mul(decay ? add(mul(tmp('p'), scalar('wd')), tmp('d')) : tmp('d'), scalar('nlr')))),
+    ],
+  };
+}
+
 /** sum of g*g (NovoGrad's per-tensor second moment, LAMB's gradient norm, Adam-mini's per-head means). */
 export const SUMSQ_KERNEL: KernelSpec = {
   name: 'sumsq',
@@ -627,6 +696,8 @@ export const KERNELS: readonly KernelSpec[] = [
   ...BOOLS.map(adagradSpec),
   ...BOOLS.flatMap((l2) => BOOLS.flatMap((centered) => BOOLS.map((momentum) => rmspropSpec({ l2, centered, momentum })))),
   ...BRANCHES.flatMap((b) => BOOLS.map((d) => scheduleFreeSpec(b, d))),
+  ...BOOLS.flatMap((fast) => BOOLS.map((decay) => ademamixSpec(fast, decay))),
+  MARS_NORM_KERNEL, ...(['mars', 'adamw'] as const).flatMap((path) => BOOLS.map((decay) => marsApplySpec(path, decay))),
   SUMSQ_KERNEL,
   ...LAMB_VARIANTS.flatMap((o) => [lambMomentsSpec(o), lambApplySpec(o)]),
   ...BOOLS.flatMap((l2) => BOOLS.map((avg) => novogradSpec(l2, avg))),

@@ -13,6 +13,7 @@ import { ADAM } from './adam';
 import { ADAM_MINI } from './adam-mini';
 import { ADAMW } from './adamw';
 import { ADAMW_8BIT } from './adamw-8bit';
+import { ADEMAMIX } from './ademamix';
 import { AMSGRAD } from './amsgrad';
 import type { OptimizerOptions, ProfilerOptimizer } from './base';
 import { CAME } from './came';
@@ -20,6 +21,7 @@ import type { ProfilerOptimizerDefinition } from './definition';
 import { GALORE_ADAMW } from './galore-adamw';
 import { LAMB } from './lamb';
 import { LION } from './lion';
+import { MARS_ADAMW } from './mars-adamw';
 import { MUON } from './muon';
 import { NESTEROV } from './nesterov';
 import { NOVOGRAD } from './novograd';
@@ -60,6 +62,8 @@ const DEFINITIONS: { readonly [K in OptimizerId]: ProfilerOptimizerDefinition } 
   'soap': SOAP,
   'adagrad': ADAGRAD,
   'rmsprop': RMSPROP,
+  'ademamix': ADEMAMIX,
+  'mars-adamw': MARS_ADAMW,
 };
 
 export const PROFILER_OPTIMIZERS: ReadonlyMap<OptimizerId, ProfilerOptimizerDefinition> = new Map(OPTIMIZER_IDS.map((id) => [id, DEFINITIONS[id]]));

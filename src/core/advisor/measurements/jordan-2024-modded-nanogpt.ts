@@ -85,7 +85,7 @@ export const JORDAN_2024_MODDED_NANOGPT: MeasurementSource = {
       'here are some optimizers that I tried to make work, but was unable to get a significant boost over Adam with:\n* Sophia\n* Lion'),
     stated('optimizers-5100-steps', opt('schedule-free-adamw', 'schedule-free-adamw', 'AdamWScheduleFree'), 'similar',
       'here are some optimizers that I tried to make work, but was unable to get a significant boost over Adam with:\n* Sophia\n* Lion\n* AdamWScheduleFree'),
-    stated('optimizers-5100-steps', opt('ademamix', null, 'AdEmaMix'), 'better',
+    stated('optimizers-5100-steps', opt('ademamix', 'ademamix', 'AdEmaMix'), 'better',
       '* AdEmaMix (actually this was slightly better than Adam, just not enough to get near competing with the three Shampoo-like optimizers)'),
     measured('record-time-to-3.28', ADAMW('AdamW (tuned learning rate & rotary embeddings)'), 31.4,
       '2 | 31.4 minutes | [Tuned learning rate & rotary embeddings](https://x.com/kellerjordan0/status/1798863559243513937) | 06/06/24'),

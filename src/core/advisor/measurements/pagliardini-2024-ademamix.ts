@@ -31,7 +31,7 @@ export const PAGLIARDINI_2024_ADEMAMIX: MeasurementSource = {
     }),
   ],
   rows: [
-    measured('llm-1.3b', opt('ademamix', null, 'AdEMAMix'), 1.95,
+    measured('llm-1.3b', opt('ademamix', 'ademamix', 'AdEMAMix'), 1.95,
       'e.g., a 1.3B parameter Ad EMAMix LLM trained on 101B tokens performs comparably to an Adam W model trained on 197B tokens (+95%).',
       { derivation: '1 + 95% = 1.95 (197B / 101B tokens)' }),
   ],

@@ -70,7 +70,8 @@ interface Phase {
 const OPTIMIZERS: ReadonlyMap<string, MeasuredOptimizer> = new Map([
   ['adamw', ADAMW()],
   ['nadamw', NADAMW()],
-  ['mars', opt('mars', null, 'Mars')],
+  // The tables' Mars is the AdamW form (gamma 0.025, betas and eps as MARS-AdamW's): the catalog's mars-adamw.
+  ['mars', opt('mars-adamw', 'mars-adamw', 'Mars')],
   ['cautious', opt('cautious-adamw', null, 'Cautious')],
   ['lion', LION()],
   ['mini', opt('adam-mini', 'adam-mini', 'Adam-Mini')],

@@ -17,7 +17,7 @@ import type { MeasurementSource, Measurement, Metric, Setting } from './types';
 const COMMIT = '4831e28eba863a4e69d7e9474ff8e73bc1b410fe';
 const README = `https://github.com/AGI-Arena/MARS/blob/${COMMIT}/README.md`;
 
-const MARS = (settings: string | null = null) => opt('mars', null, 'MARS-approx (MARS-AdamW)', settings);
+const MARS = (settings: string | null = null) => opt('mars-adamw', 'mars-adamw', 'MARS-approx (MARS-AdamW)', settings);
 const MARS_EXACT = opt('mars-exact', null, 'MARS-exact', 'two gradient evaluations per update');
 
 const settings: Setting[] = [];
@@ -178,7 +178,7 @@ export const YUAN_2024_MARS: MeasurementSource = {
   venue: 'ICML 2025 (arXiv 2411.10438); official repository README',
   readAt: README,
   url: 'https://arxiv.org/abs/2411.10438',
-  proposes: ['mars', 'mars-exact'],
+  proposes: ['mars-adamw', 'mars-exact'],
   settings,
   rows,
 };

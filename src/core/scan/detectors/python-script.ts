@@ -23,9 +23,9 @@ import type { ScanFile } from '../types';
 export const PYTHON_TRAINING_WORDS = new RegExp(
   [
     String.raw`\b(?:optim|optimizers|optax|contrib)\.[A-Za-z_]\w*\s*\(`,
-    String.raw`\b(?:Adam\w*|SGD\w*|RMSprop\w*|Adagrad\w*|Adafactor|Lion\w*|LAMB\w*|Lamb|Muon\w*|Sophia\w*|SOAP|\w*Shampoo|CAME|No[vV]o[gG]rad|GaLore\w*|Adam_mini|Fused(?:Adam|LAMB|SGD)\w*|create_optimizer(?:_v2)?|TrainingArguments|Seq2SeqTrainingArguments|(?:SFT|DPO|ORPO|KTO|GRPO|CPO|Reward|GKD|PRM|RLOO|OnlineDPO|BCO)Config)\s*\(`,
+    String.raw`\b(?:Adam\w*|SGD\w*|RMSprop\w*|Adagrad\w*|Adafactor|Lion\w*|LAMB\w*|Lamb|Muon\w*|Sophia\w*|SOAP|\w*Shampoo|CAME|No[vV]o[gG]rad|GaLore\w*|Adam_mini|AdEMAMix\w*|MARS|Mars|Fused(?:Adam|LAMB|SGD)\w*|create_optimizer(?:_v2)?|TrainingArguments|Seq2SeqTrainingArguments|(?:SFT|DPO|ORPO|KTO|GRPO|CPO|Reward|GKD|PRM|RLOO|OnlineDPO|BCO)Config)\s*\(`,
     String.raw`\bimport\b[^
-]*\b(?:Adam\w*|SGD\w*|Lion\w*|Adafactor|Muon\w*|create_optimizer(?:_v2)?)\b`,
+]*\b(?:Adam\w*|SGD\w*|Lion\w*|Adafactor|Muon\w*|AdEMAMix\w*|MARS|Mars|create_optimizer(?:_v2)?)\b`,
     String.raw`optimizer\s*=\s*["']`,
     String.raw`\bHfArgumentParser\s*\(`,
   ].join('|'),

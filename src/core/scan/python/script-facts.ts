@@ -9,7 +9,7 @@ import type { Citation } from '../../types';
 export const OPTIMIZER_PACKAGES: ReadonlySet<string> = new Set([
   'torch', 'bitsandbytes', 'optax', 'tensorflow', 'keras', 'timm', 'transformers', 'apex', 'deepspeed', 'lion_pytorch',
   'galore_torch', 'schedulefree', 'came_pytorch', 'adam_mini', 'muon', 'sophia', 'soap', 'distributed_shampoo',
-  'torchao', 'heavyball', 'pytorch_optimizer',
+  'torchao', 'heavyball', 'pytorch_optimizer', 'ademamix', 'mars',
 ]);
 
 /**
