@@ -202,6 +202,12 @@ export interface StepContext {
   /** The parameter's state tensor `state`, created with init() on first use (ProfilerOptimizer.slot). */
   slot(state: string, init: () => tf.Tensor): tf.Variable;
   hasSlot(state: string): boolean;
+  /**
+   * A float32 work array of at least n elements for a kernel pass to hand values to the next (LAMB's
+   * update direction): owned by the fused optimizer, reused by every parameter and step, disposed with
+   * the optimizer; not optimizer state (its values do not outlive one update), so not in stateBytes().
+   */
+  scratch(n: number): tf.Tensor;
 }
 
 type OptimizerClass<B extends ProfilerOptimizer> = new (hyper: Hyperparameters, options: OptimizerOptions) => B;
@@ -243,6 +249,7 @@ export function fusedOptimizerClass<B extends ProfilerOptimizer>(def: FusedDefin
     declare readonly id: OptimizerId;
     readonly fusedStats: FusedStats = { fused: 0, fallback: 0, path: kernelPath() };
     private readonly shared: Record<string, number> = {};
+    private work: tf.Tensor | null = null;
 
     private context(name: string): StepContext {
       return {
@@ -251,7 +258,23 @@ export function fusedOptimizerClass<B extends ProfilerOptimizer>(def: FusedDefin
         shared: this.shared,
         slot: (state, init) => this.slot(name, state, init),
         hasSlot: (state) => this.hasSlot(name, state),
+        scratch: (n) => this.scratch(n),
       };
+    }
+
+    private scratch(n: number): tf.Tensor {
+      if (!this.work || this.work.size < n) {
+        this.work?.dispose();
+        // Kept out of the update's tf.tidy; its own storage (zeros), written in place by kernels.
+        this.work = tf.keep(tf.zeros([n]));
+      }
+      return this.work;
+    }
+
+    override dispose(): void {
+      this.work?.dispose();
+      this.work = null;
+      super.dispose();
     }
 
     protected override prepareStep(grads: readonly NamedGradient[]): void {

@@ -64,7 +64,8 @@ export const FUSED_LAMB: FusedDefinition<LambOptimizer> = {
     const h = ctx.resolved;
     const m = ctx.slot('exp_avg', () => tf.zerosLike(p));
     const v = ctx.slot('exp_avg_sq', () => tf.zerosLike(p));
-    const bound = p.size === grad.size ? bindTensors([p, grad, m, v], [p, m, v]) : null;
+    const u = p.size === grad.size ? ctx.scratch(p.size) : null;
+    const bound = u ? bindTensors([p, grad, m, v, u], [p, m, v, u]) : null;
     if (!bound) return null;
     const lr = num(h, 'lr');
     const wd = num(h, 'weight_decay');
@@ -77,7 +78,7 @@ export const FUSED_LAMB: FusedDefinition<LambOptimizer> = {
     const bc2sqrt = Math.sqrt(bc ? 1 - b2 ** step : 1);
     const eps = num(h, 'eps');
     const n = p.size;
-    const all = [[0, 0], [1, 0], [2, 0], [3, 0]] as const;
+    const all = [[0, 0], [1, 0], [2, 0], [3, 0], [4, 0]] as const;
     const [pp, uu] = bound.run(lambName('moments', variant), all, n, [
       ctx.shared['divisor'] ?? 1, ...(variant.moment === 'sum' ? [b1] : [beta3, 1 - beta3]), b2, 1 - b2, bc1, bc2sqrt, eps,
       ...(variant.decay === 'l2' ? [wd] : []), ...(variant.decay === 'decoupled' ? [-lr * wd] : []),
@@ -89,7 +90,7 @@ export const FUSED_LAMB: FusedDefinition<LambOptimizer> = {
       trust = wNorm > 0 && uNorm > 0 ? F(wNorm / uNorm) : 1;
       if (h['trust_clip'] === true) trust = Math.min(trust, 1);
     }
-    bound.run(lambName('apply', variant), [[0, 0], [2, 0], [3, 0]], n, [bc1, bc2sqrt, eps, ...(variant.decay === 'l2' ? [wd] : []), trust, lr]);
+    bound.run('lamb_apply', [[0, 0], [4, 0]], n, [trust, lr]);
     return bound.path;
   },
 };

@@ -281,7 +281,7 @@ export interface LambVariant {
   readonly decay: 'none' | 'l2' | 'decoupled';
 }
 
-export function lambName(pass: 'moments' | 'apply', o: LambVariant): string {
+export function lambName(pass: 'moments', o: LambVariant): string {
   return `lamb_${pass}_${o.moment}_${o.decay}`;
 }
 
@@ -293,7 +293,9 @@ function lambUpdate(o: LambVariant, m: Expr, v: Expr, p: Expr): Expr {
 
 /**
  * LAMB pass 1, as LambOptimizer.updateParameter up to the trust ratio: g <- g/div (global-norm clip,
- * div 1 without); m, v updated and stored; decoupled decay stored into p; returns sum(p*p) and sum(u*u).
+ * div 1 without); m, v updated and stored; decoupled decay stored into p; the update direction u
+ * stored into a scratch array (so that pass 2 neither reads m and v again nor repeats u's divisions
+ * and square root); returns sum(p*p) and sum(u*u).
  */
 export function lambMomentsSpec(o: LambVariant): KernelSpec {
   const g = tmp('g');
@@ -307,25 +309,23 @@ export function lambMomentsSpec(o: LambVariant): KernelSpec {
   ];
   if (o.decay === 'decoupled') body.push(set('p', add(load('p'), mul(load('p'), scalar('nd')))), store('p', tmp('p')));
   else body.push(set('p', load('p')));
-  body.push(set('u', lambUpdate(o, tmp('m'), tmp('v'), tmp('p'))), acc('pp', mul(tmp('p'), tmp('p'))), acc('uu', mul(tmp('u'), tmp('u'))));
+  body.push(set('u', lambUpdate(o, tmp('m'), tmp('v'), tmp('p'))), store('u', tmp('u')), acc('pp', mul(tmp('p'), tmp('p'))), acc('uu', mul(tmp('u'), tmp('u'))));
   return {
     name: lambName('moments', o),
-    arrays: ['p', 'g', 'm', 'v'],
+    arrays: ['p', 'g', 'm', 'v', 'u'],
     scalars: ['div', ...(o.moment === 'sum' ? ['b1'] : ['beta3', 'oneMinusBeta3']), 'b2', 'c2', 'bc1', 'bc2sqrt', 'eps', ...(o.decay === 'l2' ? ['wd'] : []), ...(o.decay === 'decoupled' ? ['nd'] : [])],
     body,
     sums: ['pp', 'uu'],
   };
 }
 
-/** LAMB pass 2: the same u from the stored m, v and p; p <- p - (u*trust)*lr. */
-export function lambApplySpec(o: LambVariant): KernelSpec {
-  return {
-    name: lambName('apply', o),
-    arrays: ['p', 'm', 'v'],
-    scalars: ['bc1', 'bc2sqrt', 'eps', ...(o.decay === 'l2' ? ['wd'] : []), 'trust', 'lr'],
-    body: [set('p', load('p')), store('p', sub(tmp('p'), mul(mul(lambUpdate(o, load('m'), load('v'), tmp('p')), scalar('trust')), scalar('lr'))))],
-  };
-}
+/** LAMB pass 2 (every variant): p <- p - (u*trust)*lr with pass 1's u. */
+export const LAMB_APPLY_KERNEL: KernelSpec = {
+  name: 'lamb_apply',
+  arrays: ['p', 'u'],
+  scalars: ['trust', 'lr'],
+  body: [store('p', sub(load('p'), mul(mul(load('u'), scalar('trust')), scalar('lr'))))],
+};
 
 const LAMB_VARIANTS: LambVariant[] = (['low', 'high', 'sum'] as const).flatMap((moment) => (['none', 'l2', 'decoupled'] as const).map((decay) => ({ moment, decay })));
 
@@ -628,7 +628,8 @@ export const KERNELS: readonly KernelSpec[] = [
   ...BOOLS.flatMap((l2) => BOOLS.flatMap((centered) => BOOLS.map((momentum) => rmspropSpec({ l2, centered, momentum })))),
   ...BRANCHES.flatMap((b) => BOOLS.map((d) => scheduleFreeSpec(b, d))),
   SUMSQ_KERNEL,
-  ...LAMB_VARIANTS.flatMap((o) => [lambMomentsSpec(o), lambApplySpec(o)]),
+  ...LAMB_VARIANTS.map(lambMomentsSpec),
+  LAMB_APPLY_KERNEL,
   ...BOOLS.flatMap((l2) => BOOLS.map((avg) => novogradSpec(l2, avg))),
   ...BRANCHES.flatMap((b) => [adamMiniSharedSpec(b), adamMiniEmbeddingSpec(b)]),
   ...BOOLS.map(factoredStatsSpec),
