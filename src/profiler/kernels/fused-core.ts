@@ -208,6 +208,13 @@ export interface StepContext {
    * the optimizer; not optimizer state (its values do not outlive one update), so not in stateBytes().
    */
   scratch(n: number): tf.Tensor;
+  /**
+   * What a pass computed about this parameter for the next step to reuse (Adafactor's sum of the new
+   * p^2), kept by the fused optimizer per parameter; not optimizer state. The next step checks that
+   * the parameter still has the storage it had (tfjs writes a variable only through assign, which gives
+   * it new storage; the kernels write in place).
+   */
+  readonly memo: Map<string, unknown>;
 }
 
 type OptimizerClass<B extends ProfilerOptimizer> = new (hyper: Hyperparameters, options: OptimizerOptions) => B;
@@ -250,6 +257,7 @@ export function fusedOptimizerClass<B extends ProfilerOptimizer>(def: FusedDefin
     readonly fusedStats: FusedStats = { fused: 0, fallback: 0, path: kernelPath() };
     private readonly shared: Record<string, number> = {};
     private work: tf.Tensor | null = null;
+    private readonly memos = new Map<string, Map<string, unknown>>();
 
     private context(name: string): StepContext {
       return {
@@ -259,7 +267,17 @@ export function fusedOptimizerClass<B extends ProfilerOptimizer>(def: FusedDefin
         slot: (state, init) => this.slot(name, state, init),
         hasSlot: (state) => this.hasSlot(name, state),
         scratch: (n) => this.scratch(n),
+        memo: this.memoOf(name),
       };
+    }
+
+    private memoOf(name: string): Map<string, unknown> {
+      let memo = this.memos.get(name);
+      if (!memo) {
+        memo = new Map();
+        this.memos.set(name, memo);
+      }
+      return memo;
     }
 
     private scratch(n: number): tf.Tensor {

@@ -251,6 +251,9 @@ function matrix(p: tf.Tensor, grad: tf.Tensor): [number, number] | null {
   return p.rank === 2 && grad.size === p.size ? [p.shape[0]!, p.shape[1]!] : null;
 }
 
+/** Memo key of Adafactor's sum of p^2 after its update. */
+const SUM_SQ_P = 'sumSqP';
+
 export const FUSED_ADAFACTOR: FusedDefinition<AdafactorOptimizer> = {
   className: 'OptimizerAdvisor.FusedAdafactor',
   base: AdafactorOptimizer,
@@ -264,8 +267,18 @@ export const FUSED_ADAFACTOR: FusedDefinition<AdafactorOptimizer> = {
     const rowState = ctx.slot('exp_avg_sq_row', () => tf.zeros([rows]));
     const colState = ctx.slot('exp_avg_sq_col', () => tf.zeros([cols]));
     const beta2t = 1 - step ** num(h, 'decay_rate');
-    let pp = 0;
+    // sum(p^2) for the RMS of the parameter: the last step's apply pass returned it for the p it
+    // stored; while p keeps that storage (no assign since), the statistics pass need not read p.
+    const prior = ctx.memo.get(SUM_SQ_P) as { readonly dataId: object; readonly sum: number } | undefined;
+    const known = prior !== undefined && prior.dataId === p.dataId ? prior.sum : null;
+    let pp = known ?? 0;
     const factors = factoredMoment(rows, cols, beta2t, rowState, colState, (colSums, weights) => {
+      if (known !== null) {
+        const bound = bindTensors([grad, colSums, weights], [colSums, weights]);
+        if (!bound) return null;
+        const stats = rowCallers(bound, 'factored_stats', [[0, cols], [1, 0], [2, 0]], cols, [eps1, beta2t, 1 - beta2t, cols], true);
+        return { weighs: true, rowsPerCall: (i) => rowsPerCall('factored_stats', i, rows), stats: (i, k, old) => stats(i, k, old) };
+      }
       const bound = bindTensors([p, grad, colSums, weights], [colSums, weights]);
       if (!bound) return null;
       const stats = rowCallers(bound, 'factored_stats_p', [[0, cols], [1, cols], [2, 0], [3, 0]], cols, [eps1, beta2t, 1 - beta2t, cols], true);
@@ -297,7 +310,11 @@ export const FUSED_ADAFACTOR: FusedDefinition<AdafactorOptimizer> = {
     const clip = Math.max(F(rmsOf(uu, p.size) / F(num(h, 'clip_threshold'))), 1);
     const wd = num(h, 'weight_decay');
     const decay = wd !== 0 ? [F(lr * F(-wd))] : [];
-    bound.runRows(wd !== 0 ? 'adafactor_apply_wd' : 'adafactor_apply', [[0, cols], [1, cols], [2, 0]], rows, cols, [clip, lr, ...decay], factors.r);
+    let ppNew = 0;
+    bound.runRows(wd !== 0 ? 'adafactor_apply_wd' : 'adafactor_apply', [[0, cols], [1, cols], [2, 0]], rows, cols, [clip, lr, ...decay], factors.r, (_row, [sum]) => {
+      ppNew += sum!;
+    });
+    ctx.memo.set(SUM_SQ_P, { dataId: p.dataId, sum: ppNew });
     return bound.path;
   },
 };

@@ -418,6 +418,8 @@ export function factoredStatsSpec(param: boolean): KernelSpec {
 /**
  * Adafactor's update of one row (no first moment), as AdafactorOptimizer.updateParameter:
  *   u <- (((r*c)*g) / clip) * lr;  p <- p + p*nd (weight decay, nd = lr*-wd);  p <- p - u
+ * and returns the sum of the new p^2: the next step's RMS of the parameter, read from here rather
+ * than by another pass over p (FUSED_ADAFACTOR, while p has not been written since).
  */
 export function adafactorApplySpec(decay: boolean): KernelSpec {
   return {
@@ -427,8 +429,11 @@ export function adafactorApplySpec(decay: boolean): KernelSpec {
     body: [
       set('u', mul(div(mul(mul(scalar('r'), load('c')), load('g')), scalar('clip')), scalar('lr'))),
       set('p', decay ? add(load('p'), mul(load('p'), scalar('nd'))) : load('p')),
-      store('p', sub(tmp('p'), tmp('u'))),
+      set('pNew', sub(tmp('p'), tmp('u'))),
+      store('p', tmp('pNew')),
+      acc('pp', mul(tmp('pNew'), tmp('pNew'))),
     ],
+    sums: ['pp'],
   };
 }
 
