@@ -478,8 +478,8 @@ export function cameApplySpec(decay: boolean): KernelSpec {
  * every value / absmax is requantised to the nearest code of the state's map, ties to the lower index
  * (quant-table.ts gives that code from a table indexed by the top 16 bits of the float). Arguments:
  * the float arrays, then per state its codes (one byte per element), absmax (one float per block),
- * map (256 floats) and quantisation table (65536 int32), then a scratch area of blockSize floats
- * per state, n, and the scalars.
+ * map (256 floats) and quantisation table (65536 int32), then a scratch area (blockwiseScratchFloats),
+ * n, and the scalars.
  */
 export interface BlockwiseKernelSpec {
   readonly name: string;
@@ -512,6 +512,11 @@ export const ADAMW_8BIT_KERNEL: BlockwiseKernelSpec = {
     store('p', sub(mul(load('p'), scalar('decay')), mul(div(tmp('m'), tmp('denom')), scalar('stepSize')))),
   ],
 };
+
+/** Floats of the scratch area a block-wise kernel takes: a row of blockSize per state. */
+export function blockwiseScratchFloats(spec: BlockwiseKernelSpec): number {
+  return spec.blockSize * spec.states.length;
+}
 
 /** Every block-wise kernel the module exports. */
 export const BLOCKWISE_KERNELS: readonly BlockwiseKernelSpec[] = [ADAMW_8BIT_KERNEL];
