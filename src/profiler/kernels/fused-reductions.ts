@@ -3,7 +3,10 @@
  * kernel-spec.ts over memory: the sums the update needs (norms, per-tensor or per-head means of g^2,
  * row and column means of g^2 + eps) come from kernels that return them, the small per-tensor, per-row
  * and per-column quantities are computed here in float32 (Math.fround) in the order the tfjs ops
- * compute them, and a last pass applies the update in place. Elementwise parts are the tfjs ops'
+ * compute them, and a last pass applies the update in place (LAMB: from the update direction its first
+ * pass stored in the optimizer's work array, StepContext.scratch; Adafactor: returning the new
+ * parameter's sum of squares, which its next step uses instead of reading p, StepContext.memo).
+ * Elementwise parts are the tfjs ops'
  * float32 operations in the same order; the sums are added in another order than tfjs's reductions,
  * so the result agrees with the tfjs-op optimizer to float32 rounding, not bit for bit. Definitions
  * for fusedOptimizerClass (fused-core.ts): whenever the fast path does not apply (another backend,
