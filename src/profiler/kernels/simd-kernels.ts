@@ -367,10 +367,11 @@ function splitBlockwise(spec: BlockwiseKernelSpec): { first: Stmt[]; second: Stm
  * requantisation divides, stores the quotients over the values and reads each lane's top 16 bits back
  * as its table index (no lane extraction), gathers the four entries lane by lane (v128.load32_lane) and
  * compares the keys; two groups' codes are narrowed to 8 bytes and stored at once. The dequantising
- * gathers load each lane's code byte and its map value. Both SIMD loops take two groups of 4 per trip,
- * then a last group, then a scalar tail. Measured by CPU time of the kernel alone on data in cache,
- * against one loop over the whole body: 10.3 -> 8.5 ns per group of 4; running one block's first loop
- * in the same trips as the previous block's second loop was slower (10.0 ns).
+ * gathers load each lane's code byte and its map value. The first loop takes four groups of 4 per trip,
+ * the second two (four spilled registers: slower), then two, a last group, a scalar tail. Measured by
+ * CPU time of the kernel alone on data in cache, against one loop over the whole body: 10.3 -> 8.3 ns per
+ * group of 4; running one block's first loop in the same trips as the previous block's second loop was
+ * slower (10.0 ns).
  */
 export function compileBlockwise(spec: BlockwiseKernelSpec): FunctionDef {
   const params: ValType[] = [...spec.arrays.map((): ValType => 'i32'), ...spec.states.flatMap((): ValType[] => ['i32', 'i32', 'i32', 'i32']), 'i32', 'i32', ...spec.scalars.map((): ValType => 'f32')];
@@ -392,6 +393,7 @@ export function compileBlockwise(spec: BlockwiseKernelSpec): FunctionDef {
   const i = local('i32');
   const blockEnd4 = local('i32');
   const blockEnd8 = local('i32');
+  const blockEnd16 = local('i32');
   const blockEnd = local('i32');
   const blockStart = local('i32');
   const blockIdx4 = local('i32');
@@ -430,6 +432,8 @@ export function compileBlockwise(spec: BlockwiseKernelSpec): FunctionDef {
   /** Per iteration: ci = i / 4, si = scratch - block start + i. */
   const iteration = [...op.localGet(i), ...op.i32Const(2), ...op.i32ShrU, ...op.localSet(ci), ...op.localGet(sBase), ...op.localGet(i), ...op.i32Add, ...op.localSet(si)];
   const st = [...states.values()];
+  /** i to the next group (inside a trip over several groups). */
+  const advance = [...op.localGet(i), ...op.i32Const(16), ...op.i32Add, ...op.localSet(i)];
   /** The SIMD loop two groups of 4 per trip (to blockEnd8), then the last group of 4 if any. */
   const absmaxAddress = (s: StateLocals) => [...op.localGet(s.absmax), ...op.localGet(blockIdx4), ...op.i32Add];
   const tableAddress = (s: StateLocals, k: number) => [...op.localGet(si), ...op.i32Load16U(scratchOffset(l, s) + 4 * k + 2), ...op.i32Const(2), ...op.i32Shl, ...op.localGet(s.table), ...op.i32Add];
@@ -499,7 +503,11 @@ export function compileBlockwise(spec: BlockwiseKernelSpec): FunctionDef {
   const split = splitBlockwise(spec);
   const first = split ? { body: split.first } : spec;
   perBlock.push(...op.localGet(blockStart), ...op.localSet(i));
-  perBlock.push(...twice(l, blockEnd8, blockEnd4, [...iteration, ...body(l, first, true)]));
+  // blockEnd16: the end of the trips of four groups
+  perBlock.push(...op.localGet(blockStart), ...op.localGet(blockEnd), ...op.localGet(blockStart), ...op.i32Sub, ...op.i32Const(-64), ...op.i32And, ...op.i32Add, ...op.localSet(blockEnd16));
+  const firstGroup = [...iteration, ...body(l, first, true)];
+  perBlock.push(...loop(l, blockEnd16, 16, [...firstGroup, ...advance, ...firstGroup, ...advance, ...firstGroup, ...advance, ...firstGroup]));
+  perBlock.push(...twice(l, blockEnd8, blockEnd4, firstGroup));
   perBlock.push(...loop(l, blockEnd, 4, [...iteration, ...body(l, first, false)]));
   for (const s of st) {
     // The lanes' max by two pmax with the lanes swapped (no lane is NaN: pmax kept the running max), then with the tail's.
@@ -522,7 +530,6 @@ export function compileBlockwise(spec: BlockwiseKernelSpec): FunctionDef {
     });
   const second = (vector: boolean) => (split ? [...reload(vector), ...body(l, { body: split.second }, vector)] : []);
   perBlock.push(...op.localGet(blockStart), ...op.localSet(i));
-  const advance = [...op.localGet(i), ...op.i32Const(16), ...op.i32Add, ...op.localSet(i)];
   const secondVector = second(true);
   perBlock.push(...loop(l, blockEnd8, 16, requantPair(secondVector, advance)));
   perBlock.push(...loop(l, blockEnd4, 16, [...iteration, ...secondVector, ...st.flatMap(requantVector)]));
