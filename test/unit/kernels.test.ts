@@ -500,6 +500,13 @@ function runCase(opt: ProfilerOptimizer, c: ReferenceCase, prefix: string): { tr
 }
 
 let runCounter = 0;
+
+/** Bytes of tensors an optimizer's dispose() releases (it is disposed). */
+function released(opt: ProfilerOptimizer): number {
+  const held = tf.memory().numBytes;
+  opt.dispose();
+  return held - tf.memory().numBytes;
+}
 for (const backend of ['wasm', 'cpu'] as const) {
   describe(`fused optimizers on ${backend}`, () => {
     before(async () => {
@@ -528,6 +535,8 @@ for (const backend of ['wasm', 'cpu'] as const) {
         const sb = fused.stateTensors();
         assert.deepEqual(sb.map((t) => [t.name, t.shape, t.dtype, t.bytes]), sa.map((t) => [t.name, t.shape, t.dtype, t.bytes]));
         assert.equal(fused.stateBytes(), plain.stateBytes());
+        // What dispose releases (the sweep's measured state bytes) is what the tfjs-op optimizer releases: no work tensors beside it.
+        assert.equal(released(fused), released(plain), `${c.key}: bytes released by dispose`);
         // Against torch / the bitsandbytes reference (tolerances as the optimizer tests use).
         const expected = reference[c.key]!.trajectory;
         b.trajectory.forEach((params, s) =>
@@ -537,8 +546,6 @@ for (const backend of ['wasm', 'cpu'] as const) {
             assert.equal(bad, 0, `${c.id} step ${s + 1} param ${i}: ${bad} values differ from the reference`);
           }),
         );
-        plain.dispose();
-        fused.dispose();
         tf.dispose([...a.vars, ...b.vars]);
       });
     }
@@ -571,6 +578,8 @@ for (const backend of ['wasm', 'cpu'] as const) {
         const sb = fused.stateTensors();
         assert.deepEqual(sb.map((t) => [t.name, t.shape, t.dtype, t.bytes]), sa.map((t) => [t.name, t.shape, t.dtype, t.bytes]));
         assert.equal(fused.stateBytes(), plain.stateBytes());
+        // What dispose releases (the sweep's measured state bytes) is what the tfjs-op optimizer releases: no work tensors beside it.
+        assert.equal(released(fused), released(plain), `${c.key}: bytes released by dispose`);
         const expected = c.noTorch ? null : reference[c.key]!.trajectory;
         b.trajectory.forEach((params, s) =>
           params.forEach((vals, i) => {
@@ -580,8 +589,6 @@ for (const backend of ['wasm', 'cpu'] as const) {
             assert.equal(bad, 0, `${c.key} step ${s + 1} param ${i}: ${bad} values differ from the reference`);
           }),
         );
-        plain.dispose();
-        fused.dispose();
         tf.dispose([...a.vars, ...b.vars]);
       });
     }

@@ -13,7 +13,7 @@ import type { NamedGradient, OptimizerOptions, ProfilerOptimizer } from '../opti
 import { jsKernel } from './js-kernels';
 import { KERNELS, multiRowName, ROWS_PER_CALL } from './kernel-spec';
 import type { KernelFunction } from './simd-kernels';
-import { cpuValues, exclusivelyOwned, kernelPath, wasmKernels, wasmOffset, type KernelPath } from './storage';
+import { cpuValues, exclusivelyOwned, kernelPath, wasmKernels, wasmOffset, workArea, type KernelPath } from './storage';
 
 /** Counts of fused and fallback parameter updates, to report which path ran. */
 export interface FusedStats {
@@ -116,15 +116,19 @@ function sumsOf(result: unknown): number[] {
 
 /**
  * Binds float32 tensors for in-place kernel calls; null when the fast path does not apply (another
- * backend, another dtype, no storage, a tensor of `written` shared with another tensor).
+ * backend, another dtype, no storage, a tensor of `written` shared with another tensor). With
+ * `workFloats`, the work area (storage.ts workArea) of that many floats is bound after the tensors
+ * (index tensors.length), for a pass to hand values to the next pass of the same update.
  */
-export function bindTensors(tensors: readonly tf.Tensor[], written: readonly tf.Tensor[]): BoundTensors | null {
+export function bindTensors(tensors: readonly tf.Tensor[], written: readonly tf.Tensor[], workFloats?: number): BoundTensors | null {
   if (tensors.some((t) => t.dtype !== 'float32') || written.some((t) => !exclusivelyOwned(t))) return null;
   const simd = wasmKernels();
+  const work = workFloats === undefined ? undefined : workArea(workFloats);
+  if (work === null) return null;
   if (simd) {
     const offsets = tensors.map(wasmOffset);
-    if (offsets.some((o) => o === null)) return null;
-    const base = offsets as number[];
+    if (offsets.some((o) => o === null) || (work !== undefined && typeof work !== 'number')) return null;
+    const base = [...(offsets as number[]), ...(work !== undefined ? [work as number] : [])];
     const kernel = (name: string) => {
       const k = simd.kernels.get(name);
       if (!k) throw new Error(`no kernel named ${name}`);
@@ -152,8 +156,8 @@ export function bindTensors(tensors: readonly tf.Tensor[], written: readonly tf.
     });
   }
   const values = tensors.map(cpuValues);
-  if (values.some((a) => a === null)) return null;
-  const full = values as Float32Array[];
+  if (values.some((a) => a === null) || (work !== undefined && !(work instanceof Float32Array))) return null;
+  const full = [...(values as Float32Array[]), ...(work instanceof Float32Array ? [work] : [])];
   const view = (t: number, off: number, n: number) => (off === 0 && full[t]!.length === n ? full[t]! : full[t]!.subarray(off, off + n));
   return withRuns({
     path: 'js-loop',
@@ -223,12 +227,6 @@ export interface StepContext {
   slot(state: string, init: () => tf.Tensor): tf.Variable;
   hasSlot(state: string): boolean;
   /**
-   * A float32 work array of at least n elements for a kernel pass to hand values to the next (LAMB's
-   * update direction): owned by the fused optimizer, reused by every parameter and step, disposed with
-   * the optimizer; not optimizer state (its values do not outlive one update), so not in stateBytes().
-   */
-  scratch(n: number): tf.Tensor;
-  /**
    * What a pass computed about this parameter for the next step to reuse (Adafactor's sum of the new
    * p^2), kept by the fused optimizer per parameter; not optimizer state. The next step checks that
    * the parameter still has the storage it had (tfjs writes a variable only through assign, which gives
@@ -276,7 +274,6 @@ export function fusedOptimizerClass<B extends ProfilerOptimizer>(def: FusedDefin
     declare readonly id: OptimizerId;
     readonly fusedStats: FusedStats = { fused: 0, fallback: 0, path: kernelPath() };
     private readonly shared: Record<string, number> = {};
-    private work: tf.Tensor | null = null;
     private readonly memos = new Map<string, Map<string, unknown>>();
 
     private context(name: string): StepContext {
@@ -286,7 +283,6 @@ export function fusedOptimizerClass<B extends ProfilerOptimizer>(def: FusedDefin
         shared: this.shared,
         slot: (state, init) => this.slot(name, state, init),
         hasSlot: (state) => this.hasSlot(name, state),
-        scratch: (n) => this.scratch(n),
         memo: this.memoOf(name),
       };
     }
@@ -300,20 +296,6 @@ export function fusedOptimizerClass<B extends ProfilerOptimizer>(def: FusedDefin
       return memo;
     }
 
-    private scratch(n: number): tf.Tensor {
-      if (!this.work || this.work.size < n) {
-        this.work?.dispose();
-        // Kept out of the update's tf.tidy; its own storage (zeros), written in place by kernels.
-        this.work = tf.keep(tf.zeros([n]));
-      }
-      return this.work;
-    }
-
-    override dispose(): void {
-      this.work?.dispose();
-      this.work = null;
-      super.dispose();
-    }
 
     protected override prepareStep(grads: readonly NamedGradient[]): void {
       const run = () => parent.prepareStep.call(this, grads);

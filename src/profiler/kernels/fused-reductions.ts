@@ -4,7 +4,7 @@
  * row and column means of g^2 + eps) come from kernels that return them, the small per-tensor, per-row
  * and per-column quantities are computed here in float32 (Math.fround) in the order the tfjs ops
  * compute them, and a last pass applies the update in place (LAMB: from the update direction its first
- * pass stored in the optimizer's work array, StepContext.scratch; Adafactor: returning the new
+ * pass stored in the work area, storage.ts workArea; Adafactor: returning the new
  * parameter's sum of squares, which its next step uses instead of reading p, StepContext.memo).
  * Elementwise parts are the tfjs ops'
  * float32 operations in the same order; the sums are added in another order than tfjs's reductions,
@@ -67,8 +67,8 @@ export const FUSED_LAMB: FusedDefinition<LambOptimizer> = {
     const h = ctx.resolved;
     const m = ctx.slot('exp_avg', () => tf.zerosLike(p));
     const v = ctx.slot('exp_avg_sq', () => tf.zerosLike(p));
-    const u = p.size === grad.size ? ctx.scratch(p.size) : null;
-    const bound = u ? bindTensors([p, grad, m, v, u], [p, m, v, u]) : null;
+    // u goes to the work area (index 4), outside the optimizer's tensors.
+    const bound = p.size === grad.size ? bindTensors([p, grad, m, v], [p, m, v], p.size) : null;
     if (!bound) return null;
     const lr = num(h, 'lr');
     const wd = num(h, 'weight_decay');
