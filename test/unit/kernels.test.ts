@@ -12,7 +12,7 @@ import { matrixShape, measureCopyBandwidth, measureOptimizerBandwidth } from '..
 import { createFusedOptimizer, FUSED_OPTIMIZERS, type FusedStats } from '../../src/profiler/kernels/fused-optimizers';
 import { jsBlockKernel, jsKernel, kernelSource } from '../../src/profiler/kernels/js-kernels';
 import {
-  ADAMW_KERNEL, adafactorApplySpec, BLOCKWISE_KERNELS, CAME_MOMENT_KERNEL, factoredStatsSpec, KERNELS, LION_KERNEL, multiRowSpec, SGD_MOMENTUM_KERNEL, type KernelSpec,
+  ADAMW_8BIT_KERNEL, ADAMW_KERNEL, adafactorApplySpec, BLOCKWISE_KERNELS, blockwiseScratchFloats, CAME_MOMENT_KERNEL, factoredStatsSpec, KERNELS, LION_KERNEL, multiRowSpec, SGD_MOMENTUM_KERNEL, type KernelSpec,
 } from '../../src/profiler/kernels/kernel-spec';
 import { quantize, quantTable, thresholds } from '../../src/profiler/kernels/quant-table';
 import { instantiateKernels, kernelModuleBytes, simdSupported } from '../../src/profiler/kernels/simd-kernels';
@@ -281,7 +281,7 @@ function step8bitWasm(a: EightBit, scalars: number[]): void {
     next = at + Math.ceil(x.byteLength / 16) * 16 + 16;
     return at;
   };
-  const arrays = [a.p, a.g, a.codes1, a.absmax1, SIGNED, quantTable(SIGNED), a.codes2, a.absmax2, UNSIGNED, quantTable(UNSIGNED), new Float32Array(512)];
+  const arrays = [a.p, a.g, a.codes1, a.absmax1, SIGNED, quantTable(SIGNED), a.codes2, a.absmax2, UNSIGNED, quantTable(UNSIGNED), new Float32Array(blockwiseScratchFloats(ADAMW_8BIT_KERNEL))];
   const offsets = arrays.map(put);
   kernel(...offsets, a.p.length, ...scalars);
   for (const k of [0, 2, 3, 6, 7]) {
@@ -374,6 +374,27 @@ describe('the 8-bit AdamW kernel', () => {
       assert.deepEqual(w, a, `step ${step}`);
     }
     assert.ok(new Set(a.codes2).size > 20);
+  });
+
+  test('every length (less than a group, partial groups, partial and whole blocks, one to six blocks): the SIMD kernel and the JavaScript loop agree bit for bit', () => {
+    // The SIMD kernel's loops take two groups of 4 per trip, then a single group, then a scalar tail, per block;
+    // these lengths reach every combination of those loops.
+    const rng = new Prng(29);
+    for (const n of [1, 3, 4, 7, 8, 9, 31, 32, 33, 255, 256, 257, 263, 291, 512, 515, 540, 1030, 1280, 1536]) {
+      const blocks = Math.ceil(n / 256);
+      const a: EightBit = { p: values(rng, n, -1, 1), g: new Float32Array(n), codes1: new Uint8Array(n), codes2: new Uint8Array(n), absmax1: new Float32Array(blocks), absmax2: new Float32Array(blocks) };
+      let w = copy8bit(a);
+      for (let step = 1; step <= 3; step++) {
+        const g = values(rng, n, -0.01, 0.01);
+        if (step === 2) g.fill(0, 0, Math.min(n, 256)); // a first block of zero gradients
+        a.g.set(g);
+        w = { ...w, g: g.slice() };
+        const scalars = scalars8bit({ beta1: 0.9, beta2: 0.999, eps: 1e-8, lr: 1e-2, weightDecay: 0.01, step });
+        step8bitJs(a, scalars);
+        step8bitWasm(w, scalars);
+        assert.deepEqual(w, a, `n ${n}, step ${step}`);
+      }
+    }
   });
 });
 
@@ -484,6 +505,13 @@ function runCase(opt: ProfilerOptimizer, c: ReferenceCase, prefix: string): { tr
 }
 
 let runCounter = 0;
+
+/** Bytes of tensors an optimizer's dispose() releases (it is disposed). */
+function released(opt: ProfilerOptimizer): number {
+  const held = tf.memory().numBytes;
+  opt.dispose();
+  return held - tf.memory().numBytes;
+}
 for (const backend of ['wasm', 'cpu'] as const) {
   describe(`fused optimizers on ${backend}`, () => {
     before(async () => {
@@ -512,6 +540,8 @@ for (const backend of ['wasm', 'cpu'] as const) {
         const sb = fused.stateTensors();
         assert.deepEqual(sb.map((t) => [t.name, t.shape, t.dtype, t.bytes]), sa.map((t) => [t.name, t.shape, t.dtype, t.bytes]));
         assert.equal(fused.stateBytes(), plain.stateBytes());
+        // What dispose releases (the sweep's measured state bytes) is what the tfjs-op optimizer releases: no work tensors beside it.
+        assert.equal(released(fused), released(plain), `${c.key}: bytes released by dispose`);
         // Against torch / the bitsandbytes reference (tolerances as the optimizer tests use).
         const expected = reference[c.key]!.trajectory;
         b.trajectory.forEach((params, s) =>
@@ -521,8 +551,6 @@ for (const backend of ['wasm', 'cpu'] as const) {
             assert.equal(bad, 0, `${c.id} step ${s + 1} param ${i}: ${bad} values differ from the reference`);
           }),
         );
-        plain.dispose();
-        fused.dispose();
         tf.dispose([...a.vars, ...b.vars]);
       });
     }
@@ -555,6 +583,8 @@ for (const backend of ['wasm', 'cpu'] as const) {
         const sb = fused.stateTensors();
         assert.deepEqual(sb.map((t) => [t.name, t.shape, t.dtype, t.bytes]), sa.map((t) => [t.name, t.shape, t.dtype, t.bytes]));
         assert.equal(fused.stateBytes(), plain.stateBytes());
+        // What dispose releases (the sweep's measured state bytes) is what the tfjs-op optimizer releases: no work tensors beside it.
+        assert.equal(released(fused), released(plain), `${c.key}: bytes released by dispose`);
         const expected = c.noTorch ? null : reference[c.key]!.trajectory;
         b.trajectory.forEach((params, s) =>
           params.forEach((vals, i) => {
@@ -564,11 +594,43 @@ for (const backend of ['wasm', 'cpu'] as const) {
             assert.equal(bad, 0, `${c.key} step ${s + 1} param ${i}: ${bad} values differ from the reference`);
           }),
         );
-        plain.dispose();
-        fused.dispose();
         tf.dispose([...a.vars, ...b.vars]);
       });
     }
+
+    test("adafactor: the apply pass's sum of p^2 serves the next step only while p keeps its storage (an assign between steps is seen)", () => {
+      const rng = new Prng(31);
+      const shape = [24, 10];
+      const init = rng.uniform(240, -1, 1);
+      const scaled = init.map((x) => 3 * x); // another RMS: a stale sum would give another relative step size
+      const grads = Array.from({ length: 4 }, () => rng.uniform(240, -0.1, 0.1));
+      const run = (opt: ProfilerOptimizer, prefix: string): number[][] => {
+        const t = tf.tensor(init, shape);
+        const p = tf.variable(t, true, `${prefix}/memo${runCounter}`);
+        t.dispose();
+        const out: number[][] = [];
+        grads.forEach((g, s) => {
+          if (s === 2) tf.tidy(() => p.assign(tf.tensor(scaled, shape)));
+          const gt = tf.tensor(g, shape);
+          opt.applyGradients({ [p.name]: gt });
+          gt.dispose();
+          out.push(Array.from(p.dataSync()));
+        });
+        p.dispose();
+        opt.dispose();
+        return out;
+      };
+      runCounter++;
+      const fused = createFusedOptimizer('adafactor', {})!;
+      const b = run(fused, 'fused');
+      const a = run(createOptimizer('adafactor', {}), 'plain');
+      assert.equal((fused as unknown as { fusedStats: FusedStats }).fusedStats.fused, 4);
+      a.forEach((ops, s) => {
+        const scale = Math.max(...ops.map(Math.abs));
+        const diff = Math.max(...b[s]!.map((x, k) => Math.abs(x - ops[k]!))) / scale;
+        assert.ok(diff <= 1e-6, `step ${s + 1}: fused differs from the tfjs ops by ${diff} relative`);
+      });
+    });
 
     test('a parameter that shares its storage is never written in place: the step falls back to tfjs ops', () => {
       const init = tf.tensor1d([1, 2, 3, 4, 5]);

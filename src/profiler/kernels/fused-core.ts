@@ -12,7 +12,8 @@ import type { Hyperparameters, HyperValue } from '../../core/types';
 import type { NamedGradient, OptimizerOptions, ProfilerOptimizer } from '../optimizers/base';
 import { jsKernel } from './js-kernels';
 import { KERNELS, multiRowName, ROWS_PER_CALL } from './kernel-spec';
-import { cpuValues, exclusivelyOwned, kernelPath, wasmKernels, wasmOffset, type KernelPath } from './storage';
+import type { KernelFunction } from './simd-kernels';
+import { cpuValues, exclusivelyOwned, kernelPath, wasmKernels, wasmOffset, workArea, type KernelPath } from './storage';
 
 /** Counts of fused and fallback parameter updates, to report which path ran. */
 export interface FusedStats {
@@ -88,6 +89,24 @@ function expandRows(arrays: ReadonlyArray<readonly [number, number]>, k: number)
   return arrays.flatMap(([t, stride]) => (stride === 0 ? [{ t, stride, r: 0 }] : Array.from({ length: k }, (_, r) => ({ t, stride, r }))));
 }
 
+const callers = new Map<number, (f: KernelFunction, args: readonly number[]) => unknown>();
+
+/**
+ * f(args[0], ..., args[arity - 1]) as a call with that many arguments written out: a call with a
+ * spread argument list into a WebAssembly function costs several times more (about 0.6 against 0.07
+ * microseconds here), which the row kernels pay once per group of rows. Generated from the arity
+ * alone, never from input.
+ */
+function fixedArityCall(arity: number): (f: KernelFunction, args: readonly number[]) => unknown {
+  let call = callers.get(arity);
+  if (!call) {
+    const list = Array.from({ length: arity }, (_, i) => `a[${i}]`).join(', ');
+    call = new Function('f', 'a', `return f(${list});`) as (f: KernelFunction, args: readonly number[]) => unknown;
+    callers.set(arity, call);
+  }
+  return call;
+}
+
 function sumsOf(result: unknown): number[] {
   if (result === undefined) return [];
   if (typeof result === 'number') return [result];
@@ -97,15 +116,19 @@ function sumsOf(result: unknown): number[] {
 
 /**
  * Binds float32 tensors for in-place kernel calls; null when the fast path does not apply (another
- * backend, another dtype, no storage, a tensor of `written` shared with another tensor).
+ * backend, another dtype, no storage, a tensor of `written` shared with another tensor). With
+ * `workFloats`, the work area (storage.ts workArea) of that many floats is bound after the tensors
+ * (index tensors.length), for a pass to hand values to the next pass of the same update.
  */
-export function bindTensors(tensors: readonly tf.Tensor[], written: readonly tf.Tensor[]): BoundTensors | null {
+export function bindTensors(tensors: readonly tf.Tensor[], written: readonly tf.Tensor[], workFloats?: number): BoundTensors | null {
   if (tensors.some((t) => t.dtype !== 'float32') || written.some((t) => !exclusivelyOwned(t))) return null;
   const simd = wasmKernels();
+  const work = workFloats === undefined ? undefined : workArea(workFloats);
+  if (work === null) return null;
   if (simd) {
     const offsets = tensors.map(wasmOffset);
-    if (offsets.some((o) => o === null)) return null;
-    const base = offsets as number[];
+    if (offsets.some((o) => o === null) || (work !== undefined && typeof work !== 'number')) return null;
+    const base = [...(offsets as number[]), ...(work !== undefined ? [work as number] : [])];
     const kernel = (name: string) => {
       const k = simd.kernels.get(name);
       if (!k) throw new Error(`no kernel named ${name}`);
@@ -123,17 +146,18 @@ export function bindTensors(tensors: readonly tf.Tensor[], written: readonly tf.
         const args: number[] = [...slots.map(({ t }) => base[t]!), cols, ...(withRowScalar ? new Array<number>(rows).fill(0) : []), ...scalars];
         const strides = slots.map(({ stride }) => 4 * stride);
         const starts = slots.map(({ t, stride, r }) => base[t]! + 4 * stride * r);
+        const call = fixedArityCall(args.length);
         return (row, rowScalars) => {
           for (let a = 0; a < na; a++) args[a] = starts[a]! + strides[a]! * row;
           if (withRowScalar) for (let r = 0; r < rows; r++) args[na + 1 + r] = rowScalars![r]!;
-          return sumsOf(k(...args));
+          return sumsOf(call(k, args));
         };
       },
     });
   }
   const values = tensors.map(cpuValues);
-  if (values.some((a) => a === null)) return null;
-  const full = values as Float32Array[];
+  if (values.some((a) => a === null) || (work !== undefined && !(work instanceof Float32Array))) return null;
+  const full = [...(values as Float32Array[]), ...(work instanceof Float32Array ? [work] : [])];
   const view = (t: number, off: number, n: number) => (off === 0 && full[t]!.length === n ? full[t]! : full[t]!.subarray(off, off + n));
   return withRuns({
     path: 'js-loop',
@@ -202,6 +226,13 @@ export interface StepContext {
   /** The parameter's state tensor `state`, created with init() on first use (ProfilerOptimizer.slot). */
   slot(state: string, init: () => tf.Tensor): tf.Variable;
   hasSlot(state: string): boolean;
+  /**
+   * What a pass computed about this parameter for the next step to reuse (Adafactor's sum of the new
+   * p^2), kept by the fused optimizer per parameter; not optimizer state. The next step checks that
+   * the parameter still has the storage it had (tfjs writes a variable only through assign, which gives
+   * it new storage; the kernels write in place).
+   */
+  readonly memo: Map<string, unknown>;
 }
 
 type OptimizerClass<B extends ProfilerOptimizer> = new (hyper: Hyperparameters, options: OptimizerOptions) => B;
@@ -243,6 +274,7 @@ export function fusedOptimizerClass<B extends ProfilerOptimizer>(def: FusedDefin
     declare readonly id: OptimizerId;
     readonly fusedStats: FusedStats = { fused: 0, fallback: 0, path: kernelPath() };
     private readonly shared: Record<string, number> = {};
+    private readonly memos = new Map<string, Map<string, unknown>>();
 
     private context(name: string): StepContext {
       return {
@@ -251,8 +283,19 @@ export function fusedOptimizerClass<B extends ProfilerOptimizer>(def: FusedDefin
         shared: this.shared,
         slot: (state, init) => this.slot(name, state, init),
         hasSlot: (state) => this.hasSlot(name, state),
+        memo: this.memoOf(name),
       };
     }
+
+    private memoOf(name: string): Map<string, unknown> {
+      let memo = this.memos.get(name);
+      if (!memo) {
+        memo = new Map();
+        this.memos.set(name, memo);
+      }
+      return memo;
+    }
+
 
     protected override prepareStep(grads: readonly NamedGradient[]): void {
       const run = () => parent.prepareStep.call(this, grads);

@@ -27,7 +27,7 @@ import { FUSED_ADAFACTOR, FUSED_ADAM_MINI, FUSED_CAME, FUSED_LAMB, FUSED_NOVOGRA
 import { FUSED_ADAGRAD, FUSED_AMSGRAD, FUSED_RMSPROP, FUSED_SCHEDULE_FREE_ADAMW } from './fused-elementwise';
 import { FUSED_ADEMAMIX, FUSED_MARS_ADAMW } from './fused-ademamix-mars';
 import { jsBlockKernel } from './js-kernels';
-import { ADAMW_8BIT_KERNEL } from './kernel-spec';
+import { ADAMW_8BIT_KERNEL, blockwiseScratchFloats } from './kernel-spec';
 import { quantTable } from './quant-table';
 import { exclusivelyOwned, kernelPath, storageView, wasmByteOffset, wasmConstant, wasmKernels, type KernelPath } from './storage';
 
@@ -152,8 +152,8 @@ function adamw8bitStep(ctx: StepContext, p: tf.Variable, grad: tf.Tensor, step: 
   return 'js-loop';
 }
 
-/** The block-wise kernel's scratch area: blockSize floats per state. */
-const SCRATCH = new Float32Array(ADAMW_8BIT_KERNEL.blockSize * ADAMW_8BIT_KERNEL.states.length);
+/** The block-wise kernel's scratch area. */
+const SCRATCH = new Float32Array(blockwiseScratchFloats(ADAMW_8BIT_KERNEL));
 
 const FUSED_ADAMW_8BIT: FusedDefinition<AdamW8bitOptimizer> = {
   className: 'OptimizerAdvisor.FusedAdamW8bit',

@@ -3,7 +3,10 @@
  * kernel-spec.ts over memory: the sums the update needs (norms, per-tensor or per-head means of g^2,
  * row and column means of g^2 + eps) come from kernels that return them, the small per-tensor, per-row
  * and per-column quantities are computed here in float32 (Math.fround) in the order the tfjs ops
- * compute them, and a last pass applies the update in place. Elementwise parts are the tfjs ops'
+ * compute them, and a last pass applies the update in place (LAMB: from the update direction its first
+ * pass stored in the work area, storage.ts workArea; Adafactor: returning the new
+ * parameter's sum of squares, which its next step uses instead of reading p, StepContext.memo).
+ * Elementwise parts are the tfjs ops'
  * float32 operations in the same order; the sums are added in another order than tfjs's reductions,
  * so the result agrees with the tfjs-op optimizer to float32 rounding, not bit for bit. Definitions
  * for fusedOptimizerClass (fused-core.ts): whenever the fast path does not apply (another backend,
@@ -64,7 +67,8 @@ export const FUSED_LAMB: FusedDefinition<LambOptimizer> = {
     const h = ctx.resolved;
     const m = ctx.slot('exp_avg', () => tf.zerosLike(p));
     const v = ctx.slot('exp_avg_sq', () => tf.zerosLike(p));
-    const bound = p.size === grad.size ? bindTensors([p, grad, m, v], [p, m, v]) : null;
+    // u goes to the work area (index 4), outside the optimizer's tensors.
+    const bound = p.size === grad.size ? bindTensors([p, grad, m, v], [p, m, v], p.size) : null;
     if (!bound) return null;
     const lr = num(h, 'lr');
     const wd = num(h, 'weight_decay');
@@ -77,7 +81,7 @@ export const FUSED_LAMB: FusedDefinition<LambOptimizer> = {
     const bc2sqrt = Math.sqrt(bc ? 1 - b2 ** step : 1);
     const eps = num(h, 'eps');
     const n = p.size;
-    const all = [[0, 0], [1, 0], [2, 0], [3, 0]] as const;
+    const all = [[0, 0], [1, 0], [2, 0], [3, 0], [4, 0]] as const;
     const [pp, uu] = bound.run(lambName('moments', variant), all, n, [
       ctx.shared['divisor'] ?? 1, ...(variant.moment === 'sum' ? [b1] : [beta3, 1 - beta3]), b2, 1 - b2, bc1, bc2sqrt, eps,
       ...(variant.decay === 'l2' ? [wd] : []), ...(variant.decay === 'decoupled' ? [-lr * wd] : []),
@@ -89,7 +93,7 @@ export const FUSED_LAMB: FusedDefinition<LambOptimizer> = {
       trust = wNorm > 0 && uNorm > 0 ? F(wNorm / uNorm) : 1;
       if (h['trust_clip'] === true) trust = Math.min(trust, 1);
     }
-    bound.run(lambName('apply', variant), [[0, 0], [2, 0], [3, 0]], n, [bc1, bc2sqrt, eps, ...(variant.decay === 'l2' ? [wd] : []), trust, lr]);
+    bound.run('lamb_apply', [[0, 0], [4, 0]], n, [trust, lr]);
     return bound.path;
   },
 };
@@ -250,6 +254,9 @@ function matrix(p: tf.Tensor, grad: tf.Tensor): [number, number] | null {
   return p.rank === 2 && grad.size === p.size ? [p.shape[0]!, p.shape[1]!] : null;
 }
 
+/** Memo key of Adafactor's sum of p^2 after its update. */
+const SUM_SQ_P = 'sumSqP';
+
 export const FUSED_ADAFACTOR: FusedDefinition<AdafactorOptimizer> = {
   className: 'OptimizerAdvisor.FusedAdafactor',
   base: AdafactorOptimizer,
@@ -263,8 +270,18 @@ export const FUSED_ADAFACTOR: FusedDefinition<AdafactorOptimizer> = {
     const rowState = ctx.slot('exp_avg_sq_row', () => tf.zeros([rows]));
     const colState = ctx.slot('exp_avg_sq_col', () => tf.zeros([cols]));
     const beta2t = 1 - step ** num(h, 'decay_rate');
-    let pp = 0;
+    // sum(p^2) for the RMS of the parameter: the last step's apply pass returned it for the p it
+    // stored; while p keeps that storage (no assign since), the statistics pass need not read p.
+    const prior = ctx.memo.get(SUM_SQ_P) as { readonly dataId: object; readonly sum: number } | undefined;
+    const known = prior !== undefined && prior.dataId === p.dataId ? prior.sum : null;
+    let pp = known ?? 0;
     const factors = factoredMoment(rows, cols, beta2t, rowState, colState, (colSums, weights) => {
+      if (known !== null) {
+        const bound = bindTensors([grad, colSums, weights], [colSums, weights]);
+        if (!bound) return null;
+        const stats = rowCallers(bound, 'factored_stats', [[0, cols], [1, 0], [2, 0]], cols, [eps1, beta2t, 1 - beta2t, cols], true);
+        return { weighs: true, rowsPerCall: (i) => rowsPerCall('factored_stats', i, rows), stats: (i, k, old) => stats(i, k, old) };
+      }
       const bound = bindTensors([p, grad, colSums, weights], [colSums, weights]);
       if (!bound) return null;
       const stats = rowCallers(bound, 'factored_stats_p', [[0, cols], [1, cols], [2, 0], [3, 0]], cols, [eps1, beta2t, 1 - beta2t, cols], true);
@@ -296,7 +313,11 @@ export const FUSED_ADAFACTOR: FusedDefinition<AdafactorOptimizer> = {
     const clip = Math.max(F(rmsOf(uu, p.size) / F(num(h, 'clip_threshold'))), 1);
     const wd = num(h, 'weight_decay');
     const decay = wd !== 0 ? [F(lr * F(-wd))] : [];
-    bound.runRows(wd !== 0 ? 'adafactor_apply_wd' : 'adafactor_apply', [[0, cols], [1, cols], [2, 0]], rows, cols, [clip, lr, ...decay], factors.r);
+    let ppNew = 0;
+    bound.runRows(wd !== 0 ? 'adafactor_apply_wd' : 'adafactor_apply', [[0, cols], [1, cols], [2, 0]], rows, cols, [clip, lr, ...decay], factors.r, (_row, [sum]) => {
+      ppNew += sum!;
+    });
+    ctx.memo.set(SUM_SQ_P, { dataId: p.dataId, sum: ppNew });
     return bound.path;
   },
 };

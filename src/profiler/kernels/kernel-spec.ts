@@ -350,7 +350,7 @@ export interface LambVariant {
   readonly decay: 'none' | 'l2' | 'decoupled';
 }
 
-export function lambName(pass: 'moments' | 'apply', o: LambVariant): string {
+export function lambName(pass: 'moments', o: LambVariant): string {
   return `lamb_${pass}_${o.moment}_${o.decay}`;
 }
 
@@ -362,7 +362,9 @@ function lambUpdate(o: LambVariant, m: Expr, v: Expr, p: Expr): Expr {
 
 /**
  * LAMB pass 1, as LambOptimizer.updateParameter up to the trust ratio: g <- g/div (global-norm clip,
- * div 1 without); m, v updated and stored; decoupled decay stored into p; returns sum(p*p) and sum(u*u).
+ * div 1 without); m, v updated and stored; decoupled decay stored into p; the update direction u
+ * stored into a scratch array (so that pass 2 neither reads m and v again nor repeats u's divisions
+ * and square root); returns sum(p*p) and sum(u*u).
  */
 export function lambMomentsSpec(o: LambVariant): KernelSpec {
   const g = tmp('g');
@@ -376,25 +378,23 @@ export function lambMomentsSpec(o: LambVariant): KernelSpec {
   ];
   if (o.decay === 'decoupled') body.push(set('p', add(load('p'), mul(load('p'), scalar('nd')))), store('p', tmp('p')));
   else body.push(set('p', load('p')));
-  body.push(set('u', lambUpdate(o, tmp('m'), tmp('v'), tmp('p'))), acc('pp', mul(tmp('p'), tmp('p'))), acc('uu', mul(tmp('u'), tmp('u'))));
+  body.push(set('u', lambUpdate(o, tmp('m'), tmp('v'), tmp('p'))), store('u', tmp('u')), acc('pp', mul(tmp('p'), tmp('p'))), acc('uu', mul(tmp('u'), tmp('u'))));
   return {
     name: lambName('moments', o),
-    arrays: ['p', 'g', 'm', 'v'],
+    arrays: ['p', 'g', 'm', 'v', 'u'],
     scalars: ['div', ...(o.moment === 'sum' ? ['b1'] : ['beta3', 'oneMinusBeta3']), 'b2', 'c2', 'bc1', 'bc2sqrt', 'eps', ...(o.decay === 'l2' ? ['wd'] : []), ...(o.decay === 'decoupled' ? ['nd'] : [])],
     body,
     sums: ['pp', 'uu'],
   };
 }
 
-/** LAMB pass 2: the same u from the stored m, v and p; p <- p - (u*trust)*lr. */
-export function lambApplySpec(o: LambVariant): KernelSpec {
-  return {
-    name: lambName('apply', o),
-    arrays: ['p', 'm', 'v'],
-    scalars: ['bc1', 'bc2sqrt', 'eps', ...(o.decay === 'l2' ? ['wd'] : []), 'trust', 'lr'],
-    body: [set('p', load('p')), store('p', sub(tmp('p'), mul(mul(lambUpdate(o, load('m'), load('v'), tmp('p')), scalar('trust')), scalar('lr'))))],
-  };
-}
+/** LAMB pass 2 (every variant): p <- p - (u*trust)*lr with pass 1's u. */
+export const LAMB_APPLY_KERNEL: KernelSpec = {
+  name: 'lamb_apply',
+  arrays: ['p', 'u'],
+  scalars: ['trust', 'lr'],
+  body: [store('p', sub(load('p'), mul(mul(load('u'), scalar('trust')), scalar('lr'))))],
+};
 
 const LAMB_VARIANTS: LambVariant[] = (['low', 'high', 'sum'] as const).flatMap((moment) => (['none', 'l2', 'decoupled'] as const).map((decay) => ({ moment, decay })));
 
@@ -487,6 +487,8 @@ export function factoredStatsSpec(param: boolean): KernelSpec {
 /**
  * Adafactor's update of one row (no first moment), as AdafactorOptimizer.updateParameter:
  *   u <- (((r*c)*g) / clip) * lr;  p <- p + p*nd (weight decay, nd = lr*-wd);  p <- p - u
+ * and returns the sum of the new p^2: the next step's RMS of the parameter, read from here rather
+ * than by another pass over p (FUSED_ADAFACTOR, while p has not been written since).
  */
 export function adafactorApplySpec(decay: boolean): KernelSpec {
   return {
@@ -496,8 +498,11 @@ export function adafactorApplySpec(decay: boolean): KernelSpec {
     body: [
       set('u', mul(div(mul(mul(scalar('r'), load('c')), load('g')), scalar('clip')), scalar('lr'))),
       set('p', decay ? add(load('p'), mul(load('p'), scalar('nd'))) : load('p')),
-      store('p', sub(tmp('p'), tmp('u'))),
+      set('pNew', sub(tmp('p'), tmp('u'))),
+      store('p', tmp('pNew')),
+      acc('pp', mul(tmp('pNew'), tmp('pNew'))),
     ],
+    sums: ['pp'],
   };
 }
 
@@ -542,8 +547,8 @@ export function cameApplySpec(decay: boolean): KernelSpec {
  * every value / absmax is requantised to the nearest code of the state's map, ties to the lower index
  * (quant-table.ts gives that code from a table indexed by the top 16 bits of the float). Arguments:
  * the float arrays, then per state its codes (one byte per element), absmax (one float per block),
- * map (256 floats) and quantisation table (65536 int32), then a scratch area of blockSize floats
- * per state, n, and the scalars.
+ * map (256 floats) and quantisation table (65536 int32), then a scratch area (blockwiseScratchFloats),
+ * n, and the scalars.
  */
 export interface BlockwiseKernelSpec {
   readonly name: string;
@@ -576,6 +581,11 @@ export const ADAMW_8BIT_KERNEL: BlockwiseKernelSpec = {
     store('p', sub(mul(load('p'), scalar('decay')), mul(div(tmp('m'), tmp('denom')), scalar('stepSize')))),
   ],
 };
+
+/** Floats of the scratch area a block-wise kernel takes: a row of blockSize per state. */
+export function blockwiseScratchFloats(spec: BlockwiseKernelSpec): number {
+  return spec.blockSize * spec.states.length;
+}
 
 /** Every block-wise kernel the module exports. */
 export const BLOCKWISE_KERNELS: readonly BlockwiseKernelSpec[] = [ADAMW_8BIT_KERNEL];
@@ -699,7 +709,8 @@ export const KERNELS: readonly KernelSpec[] = [
   ...BOOLS.flatMap((fast) => BOOLS.map((decay) => ademamixSpec(fast, decay))),
   MARS_NORM_KERNEL, ...(['mars', 'adamw'] as const).flatMap((path) => BOOLS.map((decay) => marsApplySpec(path, decay))),
   SUMSQ_KERNEL,
-  ...LAMB_VARIANTS.flatMap((o) => [lambMomentsSpec(o), lambApplySpec(o)]),
+  ...LAMB_VARIANTS.map(lambMomentsSpec),
+  LAMB_APPLY_KERNEL,
   ...BOOLS.flatMap((l2) => BOOLS.map((avg) => novogradSpec(l2, avg))),
   ...BRANCHES.flatMap((b) => [adamMiniSharedSpec(b), adamMiniEmbeddingSpec(b)]),
   ...BOOLS.map(factoredStatsSpec),

@@ -1,8 +1,7 @@
 /**
  * Compiles the kernel specs (kernel-spec.ts) to one WebAssembly module with 128-bit SIMD: each kernel
  * walks its arrays 4 floats at a time (f32x4) and finishes the last n mod 4 elements with scalar f32
- * code, all in one pass over memory (block-wise kernels: the same per block of 256, then the block's
- * requantisation, see compileBlockwise). The module imports the memory it works on, so that it runs
+ * code, all in one pass over memory (block-wise kernels: two loops per block of 256, see compileBlockwise). The module imports the memory it works on, so that it runs
  * directly on the tfjs wasm backend's heap (tensors are byte offsets into it); `copy` is memory.copy,
  * used to measure copy bandwidth in the same heap. Pure apart from WebAssembly instantiation.
  */
@@ -30,6 +29,15 @@ interface Layout {
   readonly params: ValType[];
   readonly locals: ValType[];
   /**
+   * Element-wise kernels' SIMD loops: per array a v128 local holding the 4 lanes loaded in this group
+   * (each array is read from memory once per group, however many times the spec reads it), and the
+   * arrays loaded so far in the group (a store to an array forgets it).
+   */
+  readonly vloads?: ReadonlyMap<string, number>;
+  readonly loaded?: Set<string>;
+  /** The arrays the body being compiled reads more than once (the others are loaded where read). */
+  readonly reread?: Set<string>;
+  /**
    * Block-wise kernels: per 8-bit state its arguments and locals; per iteration the element's code
    * index (i / 4) and its scratch address (scratch + i - block start; each state's row at a constant
    * offset); an i32x4 temporary for gathers.
@@ -38,7 +46,8 @@ interface Layout {
   readonly ci?: number;
   readonly si?: number;
   readonly vaddr?: number;
-  readonly codeWord?: number;
+  /** Block-wise kernels: 0x7fffffff in every lane (|x| as one AND). */
+  readonly vabs?: number;
   readonly blockSize?: number;
 }
 
@@ -58,6 +67,8 @@ interface StateLocals {
   readonly vmax: number;
   readonly q: number;
   readonly qv: number;
+  /** The first group's codes in a loop trip over two groups. */
+  readonly codesA: number;
 }
 
 function temporaries(spec: { readonly body: readonly Stmt[]; readonly between?: readonly Stmt[]; readonly then?: readonly Stmt[] }): string[] {
@@ -89,7 +100,8 @@ function layout(spec: KernelSpec): Layout {
   const sums = spec.sums ?? [];
   const vsums = new Map(sums.map((s) => [s, local('v128')]));
   const fsums = new Map(sums.map((s) => [s, local('f32')]));
-  return { arrays, n, scalars, i, end4, end8, endN, splats, vtmps, ftmps, vscratch, fscratch, vsums, fsums, params, locals };
+  const vloads = new Map(spec.arrays.map((a) => [a, local('v128')]));
+  return { arrays, n, scalars, i, end4, end8, endN, splats, vtmps, ftmps, vscratch, fscratch, vsums, fsums, params, locals, vloads, loaded: new Set(), reread: new Set() };
 }
 
 function lookup(map: ReadonlyMap<string, number>, key: string, what: string): number {
@@ -107,8 +119,13 @@ function address(l: Layout, array: string): number[] {
 
 function vectorExpr(l: Layout, e: Expr): number[] {
   switch (e.k) {
-    case 'load':
-      return [...address(l, e.array), ...op.v128Load];
+    case 'load': {
+      const cached = l.vloads?.get(e.array);
+      if (cached === undefined || !l.loaded || !l.reread?.has(e.array)) return [...address(l, e.array), ...op.v128Load];
+      if (l.loaded.has(e.array)) return op.localGet(cached);
+      l.loaded.add(e.array);
+      return [...address(l, e.array), ...op.v128Load, ...op.localTee(cached)];
+    }
     case 'scalar':
       return op.localGet(lookup(l.splats, e.name, 'scalar'));
     case 'tmp':
@@ -120,17 +137,12 @@ function vectorExpr(l: Layout, e: Expr): number[] {
     case 'sum':
       return [...op.localGet(lookup(l.fsums, e.name, 'sum')), ...op.f32x4Splat];
     case 'dequant': {
-      // Four byte loads of codes, four loads from the map, gathered into one vector, times the block's absmax.
-      // The four codes in one i32 load; each byte, times 4, indexes the map (scalar address arithmetic).
+      // Per lane: the code's byte (one load, the lane as the constant offset), times 4 plus the map's
+      // address (one address computation), its map value loaded into the lane; then times the block's absmax.
       const st = stateOf(l, e.state);
-      const w = l.codeWord!;
       const va = l.vaddr!;
-      const address = (k: number) => [
-        ...op.localGet(w), ...(k === 0 ? op.i32Const(2) : op.i32Const(8 * k - 2)), ...(k === 0 ? op.i32Shl : op.i32ShrU), ...op.i32Const(0x3fc), ...op.i32And,
-        ...op.localGet(st.map), ...op.i32Add,
-      ];
+      const address = (k: number) => [...codeAddress(l, st), ...op.i32Load8U(k), ...op.i32Const(2), ...op.i32Shl, ...op.localGet(st.map), ...op.i32Add];
       return [
-        ...codeAddress(l, st), ...op.i32Load(), ...op.localSet(w),
         ...address(0), ...op.v128Load32Zero, ...op.localSet(va),
         ...[1, 2, 3].flatMap((k) => [...address(k), ...op.localGet(va), ...op.v128Load32Lane(k), ...op.localSet(va)]),
         ...op.localGet(va), ...op.localGet(st.amv), ...op.f32x4Mul,
@@ -196,6 +208,20 @@ function scratchOffset(l: Layout, st: StateLocals): number {
 
 function body(l: Layout, spec: { readonly body: readonly Stmt[] }, vector: boolean): number[] {
   const out: number[] = [];
+  l.loaded?.clear();
+  l.reread?.clear();
+  if (vector && l.reread) {
+    const counts = new Map<string, number>();
+    const count = (e: Expr): void => {
+      if (e.k === 'load') counts.set(e.array, (counts.get(e.array) ?? 0) + 1);
+      else if ('a' in e) {
+        count(e.a);
+        if ('b' in e) count(e.b);
+      }
+    };
+    for (const st of spec.body) if ('value' in st) count(st.value);
+    for (const [a, k] of counts) if (k > 1) l.reread.add(a);
+  }
   for (const s of spec.body) {
     if (s.k === 'requant') {
       // The new value goes to the scratch area; its absolute value into the block's running max
@@ -204,7 +230,8 @@ function body(l: Layout, spec: { readonly body: readonly Stmt[] }, vector: boole
       const addr = op.localGet(l.si!);
       if (vector) {
         out.push(...addr, ...vectorExpr(l, s.value), ...op.localTee(l.vscratch), ...op.v128StoreAt(scratchOffset(l, st)));
-        out.push(...op.localGet(st.vmax), ...op.localGet(l.vscratch), ...op.f32x4Abs, ...op.f32x4Pmax, ...op.localSet(st.vmax));
+        const abs = l.vabs === undefined ? op.f32x4Abs : [...op.localGet(l.vabs), ...op.v128And];
+        out.push(...op.localGet(st.vmax), ...op.localGet(l.vscratch), ...abs, ...op.f32x4Pmax, ...op.localSet(st.vmax));
       } else {
         out.push(...addr, ...scalarExpr(l, s.value), ...op.localTee(l.fscratch), ...op.f32StoreAt(scratchOffset(l, st)));
         out.push(...maxInto(st.fmax, [...op.localGet(l.fscratch), ...op.f32Abs]));
@@ -219,6 +246,7 @@ function body(l: Layout, spec: { readonly body: readonly Stmt[] }, vector: boole
       out.push(...op.localGet(sum), ...(vector ? vectorExpr(l, s.value) : scalarExpr(l, s.value)), ...(vector ? op.f32x4Add : op.f32Add), ...op.localSet(sum));
     } else {
       out.push(...address(l, s.array), ...(vector ? vectorExpr(l, s.value) : scalarExpr(l, s.value)), ...(vector ? op.v128Store : op.f32Store));
+      l.loaded?.delete(s.array);
     }
   }
   return out;
@@ -243,12 +271,12 @@ function loop(l: Layout, end: number, stride: number, inner: number[]): number[]
 
 /**
  * The SIMD loop two groups of 4 per trip (to end8), then the last group of 4 if any (to end4): more
- * independent work in flight per trip. Measured by bench/bandwidth-cpu.ts against one group per trip:
- * faster for the element-wise and block-wise kernels, slower for CAME's multi-row kernels, whose
- * iteration already holds four rows (those keep one group per trip: `single`).
+ * independent work in flight per trip. Measured by CPU time of the kernels alone against one group per
+ * trip: faster for the element-wise and block-wise kernels, and (once each array is loaded once per
+ * group) for the multi-row kernels too (about 5%: factored statistics 3.2 -> 3.1 ms, CAME's moment
+ * 6.5 -> 6.1 ms on a 2048 x 4096 matrix).
  */
-function twice(l: Layout, end8: number, end4: number, inner: number[], single = false): number[] {
-  if (single) return loop(l, end4, 16, inner);
+function twice(l: Layout, end8: number, end4: number, inner: number[]): number[] {
   return [
     ...loop(l, end8, 16, [...inner, ...op.localGet(l.i), ...op.i32Const(16), ...op.i32Add, ...op.localSet(l.i), ...inner]),
     ...loop(l, end4, 16, inner),
@@ -265,8 +293,7 @@ export function compileKernel(spec: KernelSpec): FunctionDef {
   ];
   for (const s of spec.scalars) code.push(...op.localGet(lookup(l.scalars, s, 'scalar')), ...op.f32x4Splat, ...op.localSet(lookup(l.splats, s, 'scalar')));
   code.push(...op.i32Const(0), ...op.localSet(l.i));
-  const single = (spec.rows ?? 1) > 1;
-  code.push(...twice(l, l.end8!, l.end4, body(l, spec, true), single));
+  code.push(...twice(l, l.end8!, l.end4, body(l, spec, true)));
   code.push(...loop(l, l.endN, 4, body(l, spec, false)));
   // Each sum: ((lane 0 + lane 1) + (lane 2 + lane 3)) + tail, kept in its scalar local.
   const sums = spec.sums ?? [];
@@ -285,22 +312,66 @@ export function compileKernel(spec: KernelSpec): FunctionDef {
   if (spec.then) {
     const then = { body: spec.then };
     code.push(...op.i32Const(0), ...op.localSet(l.i));
-    code.push(...twice(l, l.end8!, l.end4, body(l, then, true), single));
+    code.push(...twice(l, l.end8!, l.end4, body(l, then, true)));
     code.push(...loop(l, l.endN, 4, body(l, then, false)));
   }
   for (const s of sums) code.push(...op.localGet(lookup(l.fsums, s, 'sum')));
   return { name: spec.name, params: l.params, locals: l.locals, results: sums.map((): ValType => 'f32'), body: code };
 }
 
+/** Temporaries an expression reads. */
+function tmpsRead(e: Expr, out: Set<string>): Set<string> {
+  if (e.k === 'tmp') out.add(e.name);
+  else if ('a' in e) {
+    tmpsRead(e.a, out);
+    if ('b' in e) tmpsRead(e.b, out);
+  }
+  return out;
+}
+
 /**
- * A block-wise kernel (BlockwiseKernelSpec): per block, the body over the elements (SIMD, then the
- * scalar tail) with the new state values kept in the scratch area and their running max |value|; then
- * per state the block's absmax (lanes and tail combined, 1 when 0) stored; then every value / absmax
- * requantised through the state's table (kernel-spec.ts, quant-table.ts): SIMD computes the table
- * indices, gathers the four entries lane by lane (v128.load32_lane) and compares the keys; one shuffle
- * packs the four codes into 4 bytes, stored at once. The dequantising gathers read the four codes in
- * one i32 load and address the map with scalar arithmetic. Both SIMD loops take two groups of 4 per trip
- * (twice: independent gathers in flight together; about 10% faster by bench/bandwidth-cpu.ts).
+ * A block-wise body split after its last requant: the statements up to it (dequantise, the states'
+ * new values) and the rest (the update that reads them), with the temporaries the rest takes from the
+ * scratch rows (each a requantised value, `requant(state, tmp(name))`); null when the rest reads another
+ * temporary of the first part (the body then runs in one loop).
+ */
+function splitBlockwise(spec: BlockwiseKernelSpec): { first: Stmt[]; second: Stmt[]; reload: Array<[string, string]> } | null {
+  let last = -1;
+  spec.body.forEach((st, k) => {
+    if (st.k === 'requant') last = k;
+  });
+  if (last < 0 || last === spec.body.length - 1) return null;
+  const first = spec.body.slice(0, last + 1);
+  const second = spec.body.slice(last + 1);
+  const defined = new Set(first.flatMap((st) => (st.k === 'let' ? [st.name] : [])));
+  const fromScratch = new Map(first.flatMap((st): Array<[string, string]> => (st.k === 'requant' && st.value.k === 'tmp' ? [[st.value.name, st.state]] : [])));
+  const read = new Set<string>();
+  for (const st of second) if ('value' in st) tmpsRead(st.value, read);
+  const reload: Array<[string, string]> = [];
+  for (const name of read) {
+    if (!defined.has(name)) continue;
+    const state = fromScratch.get(name);
+    if (state === undefined) return null;
+    reload.push([name, state]);
+  }
+  return { first, second, reload };
+}
+
+/**
+ * A block-wise kernel (BlockwiseKernelSpec): per block, a first loop runs the body up to its last
+ * requant (dequantise, the states' new values kept in the scratch rows with their running max |value|);
+ * then per state the block's absmax (lanes and tail combined, 1 when 0) is stored; then a second loop
+ * runs the rest of the body (the parameter update, reading the new values back from the scratch rows)
+ * together with the requantisation of every value / absmax through the state's table (kernel-spec.ts,
+ * quant-table.ts), so that the update's square root and divisions overlap the table gathers. The
+ * requantisation divides, stores the quotients over the values and reads each lane's top 16 bits back
+ * as its table index (no lane extraction), gathers the four entries lane by lane (v128.load32_lane) and
+ * compares the keys; two groups' codes are narrowed to 8 bytes and stored at once. The dequantising
+ * gathers load each lane's code byte and its map value. The first loop takes four groups of 4 per trip,
+ * the second two (four spilled registers: slower), then two, a last group, a scalar tail. Measured by
+ * CPU time of the kernel alone on data in cache, against one loop over the whole body: 10.3 -> 8.3 ns per
+ * group of 4; running one block's first loop in the same trips as the previous block's second loop was
+ * slower (10.0 ns).
  */
 export function compileBlockwise(spec: BlockwiseKernelSpec): FunctionDef {
   const params: ValType[] = [...spec.arrays.map((): ValType => 'i32'), ...spec.states.flatMap((): ValType[] => ['i32', 'i32', 'i32', 'i32']), 'i32', 'i32', ...spec.scalars.map((): ValType => 'f32')];
@@ -322,6 +393,7 @@ export function compileBlockwise(spec: BlockwiseKernelSpec): FunctionDef {
   const i = local('i32');
   const blockEnd4 = local('i32');
   const blockEnd8 = local('i32');
+  const blockEnd16 = local('i32');
   const blockEnd = local('i32');
   const blockStart = local('i32');
   const blockIdx4 = local('i32');
@@ -331,7 +403,6 @@ export function compileBlockwise(spec: BlockwiseKernelSpec): FunctionDef {
   const ci = local('i32');
   const si = local('i32');
   const sBase = local('i32');
-  const codeWord = local('i32');
   const splats = new Map(spec.scalars.map((s) => [s, local('v128')]));
   const tmps = temporaries(spec);
   const vtmps = new Map(tmps.map((t) => [t, local('v128')]));
@@ -340,6 +411,8 @@ export function compileBlockwise(spec: BlockwiseKernelSpec): FunctionDef {
   const vAddr = local('v128');
   const vCode = local('v128');
   const vLow16 = local('v128');
+  const vAbs = local('v128');
+  const vPack = local('v128');
   const ftmps = new Map(tmps.map((t) => [t, local('f32')]));
   const fscratch = local('f32');
   const states = new Map<string, StateLocals>(
@@ -347,36 +420,56 @@ export function compileBlockwise(spec: BlockwiseKernelSpec): FunctionDef {
       const base = stateArgs[index]!;
       return [name, {
         index, codes: base, absmax: base + 1, map: base + 2, table: base + 3, vmap: local('v128'),
-        am: local('f32'), amv: local('v128'), fmax: local('f32'), vmax: local('v128'), q: local('f32'), qv: local('v128'),
+        am: local('f32'), amv: local('v128'), fmax: local('f32'), vmax: local('v128'), q: local('f32'), qv: local('v128'), codesA: local('v128'),
       }];
     }),
   );
   const l: Layout = {
     arrays, n, scalars, i, end4: blockEnd4, endN: blockEnd, splats, vtmps, ftmps, vscratch, fscratch,
-    vsums: new Map(), fsums: new Map(), params, locals, states, ci, si, vaddr: vAddr, codeWord, blockSize: spec.blockSize,
+    vsums: new Map(), fsums: new Map(), params, locals, states, ci, si, vaddr: vAddr, vabs: vAbs, blockSize: spec.blockSize,
   };
   const B = spec.blockSize;
   /** Per iteration: ci = i / 4, si = scratch - block start + i. */
   const iteration = [...op.localGet(i), ...op.i32Const(2), ...op.i32ShrU, ...op.localSet(ci), ...op.localGet(sBase), ...op.localGet(i), ...op.i32Add, ...op.localSet(si)];
   const st = [...states.values()];
+  /** i to the next group (inside a trip over several groups). */
+  const advance = [...op.localGet(i), ...op.i32Const(16), ...op.i32Add, ...op.localSet(i)];
   /** The SIMD loop two groups of 4 per trip (to blockEnd8), then the last group of 4 if any. */
   const absmaxAddress = (s: StateLocals) => [...op.localGet(s.absmax), ...op.localGet(blockIdx4), ...op.i32Add];
-  const requantVector = (s: StateLocals) => [
-    ...codeAddress(l, s),
+  const tableAddress = (s: StateLocals, k: number) => [...op.localGet(si), ...op.i32Load16U(scratchOffset(l, s) + 4 * k + 2), ...op.i32Const(2), ...op.i32Shl, ...op.localGet(s.table), ...op.i32Add];
+  /** The codes of one group of 4 of state s, as i32x4 on the stack. */
+  const requantCodes = (s: StateLocals) => [
+    // y = value / absmax, kept in vBits and stored back over the value: each lane's top 16 bits, read back
+    // as an i32 (one load, no lane extraction), index the table
+    ...op.localGet(si),
     ...op.localGet(si), ...op.v128LoadAt(scratchOffset(l, s)), ...op.localGet(s.qv), ...op.f32x4Div, ...op.localTee(vBits),
-    // table entry addresses: table + (bits >>> 16) * 4, gathered lane by lane
-    ...op.i32Const(16), ...op.i32x4ShrU, ...op.i32Const(2), ...op.i32x4Shl, ...op.localGet(s.table), ...op.i32x4Splat, ...op.i32x4Add, ...op.localSet(vAddr),
-    ...op.localGet(vAddr), ...op.i32x4ExtractLane(0), ...op.v128Load32Zero, ...op.localSet(vCode),
-    ...[1, 2, 3].flatMap((k) => [...op.localGet(vAddr), ...op.i32x4ExtractLane(k), ...op.localGet(vCode), ...op.v128Load32Lane(k), ...op.localSet(vCode)]),
+    ...op.v128StoreAt(scratchOffset(l, s)),
+    ...tableAddress(s, 0), ...op.v128Load32Zero, ...op.localSet(vCode),
+    ...[1, 2, 3].flatMap((k) => [...tableAddress(s, k), ...op.localGet(vCode), ...op.v128Load32Lane(k), ...op.localSet(vCode)]),
     ...op.localGet(vCode), ...op.localTee(vAddr),
     // code = (entry >>> 16) - (key > entry & 0xffff ? -1 : 0), key = (bits ^ (bits >> 31)) & 0xffff
     ...op.i32Const(16), ...op.i32x4ShrU,
     ...op.localGet(vBits), ...op.localGet(vBits), ...op.i32Const(31), ...op.i32x4ShrS, ...op.v128Xor, ...op.localGet(vLow16), ...op.v128And,
     ...op.localGet(vAddr), ...op.localGet(vLow16), ...op.v128And,
     ...op.i32x4GtS, ...op.i32x4Sub,
-    // the low byte of each lane (codes are 0-255) into the low 4 bytes, stored as one i32
+  ];
+  /** One group: the low byte of each lane (codes are 0-255) into the low 4 bytes, stored as one i32. */
+  const requantVector = (s: StateLocals) => [
+    ...codeAddress(l, s), ...requantCodes(s),
     ...op.localTee(vCode), ...op.localGet(vCode), ...op.i8x16Shuffle([0, 4, 8, 12, 0, 4, 8, 12, 0, 4, 8, 12, 0, 4, 8, 12]),
     ...op.i32x4ExtractLane(0), ...op.i32Store(),
+  ];
+  /** Two groups (i, then i + 16): both groups' codes narrowed to 8 bytes (saturating, exact for 0-255), stored at once. */
+  const requantPair = (update: number[], advance: number[]) => [
+    ...iteration, ...update, ...st.flatMap((s) => [...requantCodes(s), ...op.localSet(s.codesA)]),
+    ...advance,
+    ...iteration, ...update,
+    ...st.flatMap((s) => [
+      // address of the first group's codes: codes + ci - 4
+      ...codeAddress(l, s), ...op.i32Const(4), ...op.i32Sub,
+      ...op.localGet(s.codesA), ...requantCodes(s), ...op.i16x8NarrowI32x4U, ...op.localTee(vPack), ...op.localGet(vPack), ...op.i8x16NarrowI16x8U,
+      ...op.v128Store64Lane(0),
+    ]),
   ];
   const requantScalar = (s: StateLocals) => [
     ...codeAddress(l, s),
@@ -390,6 +483,7 @@ export function compileBlockwise(spec: BlockwiseKernelSpec): FunctionDef {
   const code: number[] = [
     ...op.localGet(n), ...op.i32Const(2), ...op.i32Shl, ...op.localSet(nBytes),
     ...op.i32Const(0xffff), ...op.i32x4Splat, ...op.localSet(vLow16),
+    ...op.i32Const(0x7fffffff), ...op.i32x4Splat, ...op.localSet(vAbs),
     ...op.i32Const(0), ...op.localSet(blockStart), ...op.i32Const(0), ...op.localSet(blockIdx4),
   ];
   for (const s of spec.scalars) code.push(...op.localGet(lookup(scalars, s, 'scalar')), ...op.f32x4Splat, ...op.localSet(lookup(splats, s, 'scalar')));
@@ -406,19 +500,40 @@ export function compileBlockwise(spec: BlockwiseKernelSpec): FunctionDef {
     perBlock.push(...absmaxAddress(s), ...op.f32Load, ...op.localTee(s.am), ...op.f32x4Splat, ...op.localSet(s.amv));
     perBlock.push(...op.f32Const(0), ...op.localTee(s.fmax), ...op.f32x4Splat, ...op.localSet(s.vmax));
   }
+  const split = splitBlockwise(spec);
+  const first = split ? { body: split.first } : spec;
   perBlock.push(...op.localGet(blockStart), ...op.localSet(i));
-  perBlock.push(...twice(l, blockEnd8, blockEnd4, [...iteration, ...body(l, spec, true)]));
-  perBlock.push(...loop(l, blockEnd, 4, [...iteration, ...body(l, spec, false)]));
+  // blockEnd16: the end of the trips of four groups
+  perBlock.push(...op.localGet(blockStart), ...op.localGet(blockEnd), ...op.localGet(blockStart), ...op.i32Sub, ...op.i32Const(-64), ...op.i32And, ...op.i32Add, ...op.localSet(blockEnd16));
+  const firstGroup = [...iteration, ...body(l, first, true)];
+  perBlock.push(...loop(l, blockEnd16, 16, [...firstGroup, ...advance, ...firstGroup, ...advance, ...firstGroup, ...advance, ...firstGroup]));
+  perBlock.push(...twice(l, blockEnd8, blockEnd4, firstGroup));
+  perBlock.push(...loop(l, blockEnd, 4, [...iteration, ...body(l, first, false)]));
   for (const s of st) {
-    for (let k = 0; k < 4; k++) perBlock.push(...maxInto(s.fmax, [...op.localGet(s.vmax), ...op.f32x4ExtractLane(k)]));
+    // The lanes' max by two pmax with the lanes swapped (no lane is NaN: pmax kept the running max), then with the tail's.
+    const swap = (lanes: number[]) => op.i8x16Shuffle(lanes.flatMap((k) => [4 * k, 4 * k + 1, 4 * k + 2, 4 * k + 3]));
+    perBlock.push(...op.localGet(s.vmax), ...op.localGet(s.vmax), ...op.localGet(s.vmax), ...swap([2, 3, 0, 1]), ...op.f32x4Pmax, ...op.localSet(s.vmax));
+    perBlock.push(...op.localGet(s.vmax), ...op.localGet(s.vmax), ...op.localGet(s.vmax), ...swap([1, 0, 3, 2]), ...op.f32x4Pmax, ...op.localSet(s.vmax));
+    perBlock.push(...maxInto(s.fmax, [...op.localGet(s.vmax), ...op.f32x4ExtractLane(0)]));
     // q = max == 0 ? 1 : max (a block of zeros keeps absmax 1)
     perBlock.push(...op.f32Const(1), ...op.localGet(s.fmax), ...op.localGet(s.fmax), ...op.f32Const(0), ...op.f32Eq, ...op.select, ...op.localTee(s.q));
     perBlock.push(...op.f32x4Splat, ...op.localSet(s.qv));
     perBlock.push(...absmaxAddress(s), ...op.localGet(s.q), ...op.f32Store);
   }
+  // The second loop: the update after the requantised values (reading them back from the scratch rows), then the requantisation.
+  const reload = (vector: boolean) =>
+    (split?.reload ?? []).flatMap(([name, state]) => {
+      const at = scratchOffset(l, stateOf(l, state));
+      return vector
+        ? [...op.localGet(si), ...op.v128LoadAt(at), ...op.localSet(lookup(vtmps, name, 'temporary'))]
+        : [...op.localGet(si), ...op.f32LoadAt(at), ...op.localSet(lookup(ftmps, name, 'temporary'))];
+    });
+  const second = (vector: boolean) => (split ? [...reload(vector), ...body(l, { body: split.second }, vector)] : []);
   perBlock.push(...op.localGet(blockStart), ...op.localSet(i));
-  perBlock.push(...twice(l, blockEnd8, blockEnd4, [...iteration, ...st.flatMap(requantVector)]));
-  perBlock.push(...loop(l, blockEnd, 4, [...iteration, ...st.flatMap(requantScalar)]));
+  const secondVector = second(true);
+  perBlock.push(...loop(l, blockEnd8, 16, requantPair(secondVector, advance)));
+  perBlock.push(...loop(l, blockEnd4, 16, [...iteration, ...secondVector, ...st.flatMap(requantVector)]));
+  perBlock.push(...loop(l, blockEnd, 4, [...iteration, ...second(false), ...st.flatMap(requantScalar)]));
   perBlock.push(...op.localGet(blockEnd), ...op.localSet(blockStart), ...op.localGet(blockIdx4), ...op.i32Const(4), ...op.i32Add, ...op.localSet(blockIdx4));
   // The block loop (blockStart counts bytes of the float arrays).
   code.push(

@@ -11,7 +11,7 @@ import { isWasmMemory, type WasmMemory } from './wasm-api';
 export type KernelPath = 'wasm-simd' | 'js-loop';
 
 interface WasmBackendLike {
-  readonly wasm: { readonly asm?: { readonly memory?: unknown }; readonly _malloc?: unknown };
+  readonly wasm: { readonly asm?: { readonly memory?: unknown }; readonly _malloc?: unknown; readonly _free?: unknown };
   readonly dataIdMap: { get(dataId: object): { memoryOffset: number | null; dtype: string } | undefined };
   refCount(dataId: object): number;
 }
@@ -82,6 +82,36 @@ export function wasmConstant(data: Float32Array | Uint32Array): number | null {
   new Uint8Array(memory.buffer, offset, data.byteLength).set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
   byKey.set(data, offset);
   return offset;
+}
+
+/**
+ * A float32 work area for kernel passes that hand values to the next pass of the same update (LAMB's
+ * update direction), outside any tensor like the constants above (so never counted as optimizer
+ * memory or state): one per heap on wasm, from the backend's allocator, grown (freed and allocated
+ * again) when an update needs more; one Float32Array on the cpu backend. Its values last until the next
+ * update asks for it. Byte offset (wasm) or the array (cpu); null on other backends or without an allocator.
+ */
+const workAreas = new WeakMap<WasmMemory, { offset: number; floats: number }>();
+let cpuWork = new Float32Array(0);
+export function workArea(floats: number): number | Float32Array | null {
+  const b = wasmBackend();
+  if (b) {
+    if (typeof b.wasm._malloc !== 'function' || typeof b.wasm._free !== 'function') return null;
+    const memory = b.wasm.asm!.memory as WasmMemory;
+    const known = workAreas.get(memory);
+    if (known && known.floats >= floats) return known.offset;
+    if (known) (b.wasm._free as (offset: number) => void)(known.offset);
+    const offset = (b.wasm._malloc as (bytes: number) => number)(4 * Math.max(floats, 1)) >>> 0;
+    if (offset === 0) {
+      workAreas.delete(memory);
+      return null;
+    }
+    workAreas.set(memory, { offset, floats });
+    return offset;
+  }
+  if (!cpuBackend()) return null;
+  if (cpuWork.length < floats) cpuWork = new Float32Array(floats);
+  return cpuWork;
 }
 
 /** Byte offset of a float32 or bool (8-bit codes) tensor in the wasm heap, or null. */

@@ -78,6 +78,7 @@ export const op = {
   /** Loads and stores with alignment hint 0 and a constant offset. */
   i32Load: (offset = 0) => [0x28, 0x00, ...uleb(offset)],
   i32Load8U: (offset = 0) => [0x2d, 0x00, ...uleb(offset)],
+  i32Load16U: (offset = 0) => [0x2f, 0x00, ...uleb(offset)],
   i32Store: (offset = 0) => [0x36, 0x00, ...uleb(offset)],
   i32Store8: (offset = 0) => [0x3a, 0x00, ...uleb(offset)],
   f32LoadAt: (offset = 0) => [0x2a, 0x00, ...uleb(offset)],
@@ -102,7 +103,20 @@ export const op = {
   /** Loads 4 bytes into lane 0 of i32x4, the other lanes zero. */
   v128Load32Zero: [0xfd, ...uleb(0x5c), 0x00, 0x00],
   /** Loads 4 bytes into one lane of a vector: (address, v128) -> v128. */
-  v128Load32Lane: (lane: number) => [0xfd, ...uleb(0x56), 0x00, 0x00, lane],
+  v128Load32Lane: (lane: number, offset = 0) => [0xfd, ...uleb(0x56), 0x00, ...uleb(offset), lane],
+  /** Stores one 8-byte lane of a vector: (address, v128) -> nothing. */
+  v128Store64Lane: (lane: number, offset = 0) => [0xfd, ...uleb(0x5b), 0x00, ...uleb(offset), lane],
+  /** Stores one 4-byte lane of a vector: (address, v128) -> nothing. */
+  v128Store32Lane: (lane: number, offset = 0) => [0xfd, ...uleb(0x5a), 0x00, ...uleb(offset), lane],
+  /** Signed 32-bit lanes of two vectors to unsigned-saturated 16-bit lanes (first vector's in the low half). */
+  i16x8NarrowI32x4U: [0xfd, ...uleb(0x86)],
+  /** Signed 16-bit lanes of two vectors to unsigned-saturated bytes (first vector's in the low half). */
+  i8x16NarrowI16x8U: [0xfd, ...uleb(0x66)],
+  i32x4Const: (lanes: readonly [number, number, number, number]) => {
+    const b = Buffer.alloc(16);
+    lanes.forEach((v, k) => b.writeInt32LE(v | 0, 4 * k));
+    return [0xfd, ...uleb(0x0c), ...b];
+  },
   i32x4Splat: [0xfd, ...uleb(0x11)],
   i32x4ExtractLane: (lane: number) => [0xfd, ...uleb(0x1b), lane],
   i32x4GtS: [0xfd, ...uleb(0x3b)],
