@@ -9,7 +9,8 @@ step], "codes": ...}}} on stdout. Problems:
   mlp:       mean cross-entropy of relu(x W1 + b1) W2 + b2 against integer labels (autograd);
   trace:     a 2-D test function of p = [x, y] (autograd).
 torch-native optimizers run torch.optim itself; the others run optimizers_reference.py, except GaLore
-AdamW (galore_reference.py) and SOAP (soap_reference.py).
+AdamW (galore_reference.py), SOAP (soap_reference.py) and NAdamW, LARS and Signum
+(nadamw_lars_signum_reference.py).
 """
 import json
 import math
@@ -20,6 +21,7 @@ import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import galore_reference  # noqa: E402
+import nadamw_lars_signum_reference  # noqa: E402
 import optimizers_reference as ref  # noqa: E402
 import soap_reference  # noqa: E402
 
@@ -61,6 +63,10 @@ REFERENCE = {
     "adahessian": ref.AdaHessian, "sophia": ref.Sophia, "came": ref.Came,
     "galore-adamw": galore_reference.GaLoreAdamW, "soap": soap_reference.SOAP,
 }
+REFERENCE.update({
+    "nadamw": nadamw_lars_signum_reference.NAdamW, "lars": nadamw_lars_signum_reference.Lars,
+    "signum": nadamw_lars_signum_reference.Signum,
+})
 NEEDS_LOSS = {"adahessian", "sophia"}
 
 

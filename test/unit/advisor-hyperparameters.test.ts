@@ -128,15 +128,15 @@ test('Shampoo grafts from AdamW, Schedule-Free keeps the AdamW lr without decay,
 
 test('optimizers without a transfer rule use their reference defaults, and the basis says so', () => {
   const catalog: CatalogFacts = {
-    defaults: { lr: 0.02, momentum: 0.95, nesterov: true, weight_decay: 0 },
-    reference: { title: 'KellerJordan/Muon', url: 'https://github.com/KellerJordan/Muon' },
+    defaults: { lr: 1, momentum: 0.9, nesterov: false, weight_decay: 0 },
+    reference: { title: 'timm Lars', url: 'https://github.com/huggingface/pytorch-image-models/blob/main/timm/optim/lars.py' },
   };
-  const { advice, basis } = hp('muon', job(), catalog);
-  assert.equal(advice.lr, 0.02);
-  assert.deepEqual(advice.extra, { momentum: 0.95, nesterov: true });
+  const { advice, basis } = hp('lars', job(), catalog);
+  assert.equal(advice.lr, 1);
+  assert.deepEqual(advice.extra, { momentum: 0.9, nesterov: false });
   assert.equal(advice.schedule.kind, 'cosine'); // the job's schedule
   assert.equal(basis[0].rule, 'hp:reference-defaults');
-  assert.ok(basis[0].evidence.some((e) => e.id === 'catalog:muon'));
+  assert.ok(basis[0].evidence.some((e) => e.id === 'catalog:lars'));
 });
 
 test('a derived lr outside the catalog range is flagged; a published recipe value is not', () => {

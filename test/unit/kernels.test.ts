@@ -419,6 +419,11 @@ const FUSED_CASES: Array<{ key: string; id: string; hyper: Hyperparameters; step
   { key: 'rmsprop+centered+momentum+wd', id: 'rmsprop', hyper: { centered: true, momentum: 0.9, weight_decay: 0.01 }, steps: 5 },
   { key: 'schedule-free-adamw', id: 'schedule-free-adamw', hyper: {}, steps: 5 },
   { key: 'schedule-free-adamw+warmup+wd', id: 'schedule-free-adamw', hyper: { warmup_steps: 3, weight_decay: 0.01 }, steps: 5 },
+  { key: 'nadamw', id: 'nadamw', hyper: { lr: 0.01 }, steps: 5 },
+  { key: 'nadamw+nowd', id: 'nadamw', hyper: { lr: 0.01, weight_decay: 0, betas: [0.95, 0.98] }, steps: 5 },
+  { key: 'signum', id: 'signum', hyper: { lr: 0.01 }, steps: 5 },
+  { key: 'signum+wd+l2', id: 'signum', hyper: { lr: 0.01, weight_decay: 0.1, l2: 0.01 }, steps: 5 },
+  { key: 'signsgd', id: 'signum', hyper: { lr: 0.01, momentum: 0 }, steps: 5 },
 ];
 
 /**
@@ -441,6 +446,9 @@ const REDUCTION_CASES: Array<{ key: string; id: string; hyper: Hyperparameters; 
   { key: 'adafactor+wd', id: 'adafactor', hyper: { lr: 0.01, relative_step: false, scale_parameter: false, weight_decay: 0.01 }, steps: 5 },
   { key: 'came', id: 'came', hyper: { lr: 2e-4 }, steps: 5 },
   { key: 'came+wd', id: 'came', hyper: { lr: 1e-3, weight_decay: 0.01, clip_threshold: 0.5 }, steps: 5 },
+  { key: 'lars', id: 'lars', hyper: { lr: 2, weight_decay: 1e-4 }, steps: 5 },
+  { key: 'lars+nesterov+clip', id: 'lars', hyper: { lr: 0.5, weight_decay: 1e-3, nesterov: true, trust_clip: true }, steps: 5 },
+  { key: 'lars+nomomentum+always', id: 'lars', hyper: { lr: 1, momentum: 0, always_adapt: true, filter_bias_and_bn: false }, steps: 5 },
 ];
 
 function separableCase(key: string, id: string, hyper: Hyperparameters, steps: number, shapes: number[][] = SHAPES, names?: string[]): ReferenceCase {

@@ -26,6 +26,9 @@ import { galoreAdamw } from './galore-adamw';
 import { soap } from './soap';
 import { adagrad } from './adagrad';
 import { rmsprop } from './rmsprop';
+import { nadamw } from './nadamw';
+import { lars } from './lars';
+import { signum } from './signum';
 
 /** Each entry under its own id: an entry typed `OptimizerSpec<'sgd'>` filed under another key is a type error. */
 type OwnIds<T> = { readonly [K in keyof T]: OptimizerSpec<K & string> };
@@ -62,6 +65,9 @@ export const CATALOG = ownIds({
   'soap': soap,
   'adagrad': adagrad,
   'rmsprop': rmsprop,
+  'nadamw': nadamw,
+  'lars': lars,
+  'signum': signum,
 });
 
 /** Canonical optimizer ids, in catalog order. */

@@ -31,6 +31,9 @@ import { SGD_MOMENTUM } from './sgd-momentum';
 import { SHAMPOO } from './shampoo';
 import { SOAP } from './soap';
 import { SOPHIA } from './sophia';
+import { NADAMW } from './nadamw';
+import { LARS } from './lars';
+import { SIGNUM } from './signum';
 
 /**
  * Every catalog id has its TensorFlow.js implementation: the mapped type makes a missing one a type error
@@ -60,6 +63,9 @@ const DEFINITIONS: { readonly [K in OptimizerId]: ProfilerOptimizerDefinition } 
   'soap': SOAP,
   'adagrad': ADAGRAD,
   'rmsprop': RMSPROP,
+  'nadamw': NADAMW,
+  'lars': LARS,
+  'signum': SIGNUM,
 };
 
 export const PROFILER_OPTIMIZERS: ReadonlyMap<OptimizerId, ProfilerOptimizerDefinition> = new Map(OPTIMIZER_IDS.map((id) => [id, DEFINITIONS[id]]));
