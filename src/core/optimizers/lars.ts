@@ -32,10 +32,15 @@ const MOCO_V3 = {
   url: 'https://github.com/facebookresearch/moco-v3/blob/main/moco/optimizer.py',
   locator: 'LARS: "no rate scaling or weight decay for parameters <= 1D"; state mu = zeros_like(p)',
 };
+const TIMM_V09 = {
+  title: 'timm 0.9.0 documentation: Optimization',
+  url: 'https://huggingface.co/docs/timm/v0.9.0/reference/optimizers',
+  locator: 'create_optimizer_v2(..., momentum=0.9, filter_bias_and_bn=True): "filter out bias, bn and other 1d params from weight decay"; timm.optim.lars.Lars',
+};
 const OPTAX = { title: 'optax optimizers (optax.lars)', url: 'https://optax.readthedocs.io/en/latest/api/optimizers.html', locator: 'lars(learning_rate, weight_decay=0, trust_coefficient=0.001, eps=0, momentum=0.9, nesterov=False)' };
 
 const spellings: readonly CatalogSpelling[] = [
-  { ecosystem: 'timm', name: 'lars', note: 'timm.optim.Lars; the factory passes momentum (default 0.9)' },
+  { ecosystem: 'timm', name: 'lars', note: 'timm.optim.Lars (in the timm 0.9.0 optimizer reference); create_optimizer_v2 passes momentum (default 0.9) and filter_bias_and_bn=True' },
   { ecosystem: 'timm', name: 'nlars', note: 'Lars(nesterov=True) (same state)' },
   { ecosystem: 'timm', name: 'larc', note: 'Lars(trust_clip=True): LARC clipping (same state)' },
   { ecosystem: 'timm', name: 'nlarc', note: 'Lars(trust_clip=True, nesterov=True) (same state)' },
@@ -48,13 +53,13 @@ export const lars: OptimizerSpec<'lars'> = {
   name: 'LARS',
   summary: 'SGD with momentum whose per-tensor step is scaled by the trust ratio trust_coeff * ||w|| / (||g|| + weight_decay * ||w||) (layer-wise adaptation for large batches).',
   reference: TIMM_LARS,
-  sources: [TIMM_LARS, PAPER, SIMCLR, MOCO_V3, OPTAX, TIMM_FACTORY],
+  sources: [TIMM_LARS, PAPER, SIMCLR, MOCO_V3, TIMM_V09, OPTAX, TIMM_FACTORY],
   defaults: { lr: 1.0, momentum: 0.9, dampening: 0, weight_decay: 0, nesterov: false, trust_coeff: 0.001, eps: 1e-8, trust_clip: false, always_adapt: false },
   lrRange: { low: 0.3, high: 4.8, source: { ...SIMCLR, locator: `${SIMCLR.locator}: 0.3 at batch 256 to 4.8 at batch 4096` } },
   caveats: [
     { text: 'LARS targets very large image batches (8k-32k); it performs poorly for attention models such as BERT, which LAMB was built for.', source: PAPER },
     { text: 'The trust ratio applies only where weight_decay != 0 (or always_adapt=True): put biases and normalisation weights in a no-decay group (timm filter_bias_and_bn) so they are excluded, as SimCLR and MoCo v3 do.', source: MOCO_V3 },
-    { text: 'timm\'s class defaults momentum to 0 (then no state); its factory and the paper use momentum 0.9, the default here.', source: TIMM_LARS },
+    { text: 'timm\'s class defaults momentum to 0 (then no state); its factory (create_optimizer_v2) passes momentum 0.9, the default here.', source: TIMM_V09 },
     { text: 'The learning rate is global and scaled linearly with the batch (0.3 x batch/256 in SimCLR); the trust ratio sets each layer\'s step.', source: SIMCLR },
   ],
   spellings,

@@ -42,7 +42,7 @@ const WEN_TABLES = {
 };
 
 const spellings: readonly CatalogSpelling[] = [
-  { ecosystem: 'timm', name: 'nadamw', note: 'timm.optim.NAdamW (the AlgoPerf baseline\'s form)' },
+  { ecosystem: 'timm', name: 'nadamw', note: 'timm.optim.NAdamW (the AlgoPerf baseline\'s form); in timm by 1.0.12, which added its cautious variant cnadamw' },
   { ecosystem: 'optax', name: 'nadamw', note: 'optax keeps mu/nu in the parameter dtype (same sizes) and one int32 count per optimizer' },
   {
     ecosystem: 'pytorch',
