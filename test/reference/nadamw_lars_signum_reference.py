@@ -9,6 +9,11 @@ hyperparameter names and steps a list of tensors given their gradients, in float
     m_t = b1 m + (1-b1) g;  v_t = b2 v + (1-b2) g^2
     m_hat = (b1 m_t + (1-b1) g) / (1 - b1^t);  v_hat = v_t / (1 - b2^t)
     p <- p - lr * m_hat / (sqrt(v_hat) + eps)
+  With momentum_decay psi set: Dozat's schedule as the box of the torch.optim.NAdam docs writes it,
+  mu_t = b1 (1 - 0.5 * 0.96^(t psi)), m_hat = mu_{t+1} m_t / (1 - prod_{i<=t+1} mu_i) + (1 - mu_t) g / (1 - prod_{i<=t} mu_i),
+  v_hat = v_t / (1 - b2^t), and the decay L2 in the gradient unless decoupled_weight_decay. (PyTorch 1.13's
+  _single_tensor_nadam multiplies mu_t into the t+1 product twice -- mu_product_next = mu_product * mu * mu_next
+  after mu_product *= mu -- which later releases correct, so torch 1.13 is not used as the reference here.)
 - LARS: You, Gitman, Ginsburg (2017), arXiv 1708.03888, Algorithm 1: local lr
   lambda = eta * ||w|| / (||g|| + beta ||w||) (here plus eps in the denominator, 1 when a norm is 0),
   v <- m v + lambda (g + beta w), w <- w - gamma v; the momentum buffer is initialised to the first
@@ -22,8 +27,10 @@ import torch
 
 
 class NAdamW:
-    def __init__(self, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2, maximize=False):
+    def __init__(self, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2, maximize=False, momentum_decay=None,
+                 decoupled_weight_decay=True):
         self.lr, self.betas, self.eps, self.wd, self.maximize = lr, betas, eps, weight_decay, maximize
+        self.psi, self.decoupled = momentum_decay, decoupled_weight_decay
         self.state = {}
 
     def step(self, params, grads):
@@ -35,9 +42,21 @@ class NAdamW:
             st["t"] += 1
             t = st["t"]
             if self.wd != 0:
-                p.mul_(1 - self.lr * self.wd)
+                if self.decoupled:
+                    p.mul_(1 - self.lr * self.wd)
+                else:
+                    g = g + self.wd * p
             st["m"] = b1 * st["m"] + (1 - b1) * g
             st["v"] = b2 * st["v"] + (1 - b2) * g * g
+            if self.psi is not None:
+                mu = [b1 * (1 - 0.5 * 0.96 ** (i * self.psi)) for i in range(1, t + 2)]
+                prod_t = 1.0
+                for x in mu[:t]:
+                    prod_t *= x
+                m_hat = mu[t] * st["m"] / (1 - prod_t * mu[t]) + (1 - mu[t - 1]) * g / (1 - prod_t)
+                v_hat = st["v"] / (1 - b2 ** t)
+                p.sub_(self.lr * m_hat / (v_hat.sqrt() + self.eps))
+                continue
             m_hat = (b1 * st["m"] + (1 - b1) * g) / (1 - b1 ** t)
             v_hat = st["v"] / (1 - b2 ** t)
             p.sub_(self.lr * m_hat / (v_hat.sqrt() + self.eps))

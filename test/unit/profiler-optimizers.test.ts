@@ -137,6 +137,8 @@ const CASES: Array<{ c: ReferenceCase; rtol?: number; atol?: number }> = [
   { c: separable('nadamw', 'nadamw', { lr: 0.01 }, 5, MAIN) },
   { c: separable('nadamw+options', 'nadamw', { lr: 0.01, betas: [0.95, 0.98], weight_decay: 0.1, eps: 1e-6, maximize: false }, 5, MAIN) },
   { c: mlp('nadamw-mlp', 'nadamw', { lr: 0.01 }, 5) },
+  /** torch.optim.NAdam's algorithm (its docs' box: Dozat's momentum schedule, L2 decay); torch 1.13's code double-counts mu_t. */
+  { c: separable('nadamw+torch-nadam', 'nadamw', { lr: 0.01, momentum_decay: 4e-3, decoupled_weight_decay: false, weight_decay: 0.01 }, 5, MAIN) },
   { c: separable('lars', 'lars', { lr: 2, weight_decay: 1e-4 }, 5, MAIN) },
   { c: separable('lars+nesterov+clip', 'lars', { lr: 0.5, weight_decay: 1e-3, nesterov: true, trust_clip: true }, 5, MAIN) },
   { c: separable('lars+dampening+always', 'lars', { lr: 1, weight_decay: 1e-3, dampening: 0.1, always_adapt: true, filter_bias_and_bn: false }, 5, MAIN) },

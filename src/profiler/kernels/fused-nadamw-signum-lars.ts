@@ -6,7 +6,8 @@
  * sum(g^2), the trust ratio is computed here in float32 (Math.fround) in the tfjs ops' order, and
  * lars_apply(_momentum) applies the step; the sums are added in another order than tfjs's reductions,
  * so LARS agrees with its tfjs-op optimizer to float32 rounding, not bit for bit. Whenever the fast path
- * does not apply (another backend, shared storage, NAdamW's maximize) the parent's tfjs ops run. Child side.
+ * does not apply (another backend, shared storage, NAdamW's maximize or torch NAdam's momentum schedule)
+ * the parent's tfjs ops run. Child side.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { LarsOptimizer } from '../optimizers/lars';
@@ -22,7 +23,8 @@ export const FUSED_NADAMW: FusedDefinition<NAdamWOptimizer> = {
   base: NAdamWOptimizer,
   step: (ctx, _opt, p, grad, step) => {
     const h = ctx.resolved;
-    if (h['maximize'] === true) return null;
+    // torch.optim.NAdam's momentum schedule and L2 decay run on the tfjs ops.
+    if (h['maximize'] === true || h['momentum_decay'] !== null || h['decoupled_weight_decay'] !== true) return null;
     const lr = num(h, 'lr');
     const wd = num(h, 'weight_decay');
     const [b1, b2] = pair(h, 'betas');
