@@ -14,6 +14,8 @@ import type { ResolvedOptimizer } from '../../src/core/optimizers/types';
 import { measuredRows } from '../../src/core/advisor/measurements';
 import { deriveHyperparameters, MUON_WEIGHT_DECAY } from '../../src/core/advisor/hyperparameters';
 import { getOptimizer } from '../../src/core/optimizers';
+import { recommend } from '../../src/core/advisor/engine';
+import { inventoryForRef } from '../../src/core/models';
 import { createOptimizer } from '../../src/profiler/optimizers';
 import { MuonOptimizer } from '../../src/profiler/optimizers/muon';
 import { loadCorpus } from '../../src/profiler/sweep/corpus';
@@ -161,6 +163,18 @@ test('Muon advice: decoupled weight decay 0.1 and match_rms_adamw, with the Adam
   // The catalog's own defaults stay the reference implementation's (KellerJordan/Muon: no decay, 'original').
   assert.equal(spec.defaults['weight_decay'], 0);
   assert.equal(spec.defaults['adjust_lr_fn'], 'original');
+});
+
+test('a 16k-image ResNet-50 batch gets the large-batch LARS rule (You et al. 2017); a 1k batch and a 32k BERT batch do not', () => {
+  const at = (model: string, batchSize: number, gpus: number, globalBatchSize?: number) =>
+    recommend({ model: inventoryForRef(model), estimateBase: { gpuMemoryBytes: 80 * 2 ** 30, batchSize, gpus }, fineTune: false, priority: 'quality', ...(globalBatchSize ? { globalBatchSize } : {}) });
+  const lars = (r: ReturnType<typeof recommend>) => r.recommendations.find((x) => x.optimizer === 'lars')!;
+  const big = at('resnet50', 256, 64);
+  assert.equal(big.facts.globalBatch, 16384);
+  const rule = lars(big).reasons.find((x) => x.rule === 'large-batch-lars-cnn');
+  assert.ok(rule && rule.evidence.some((e) => e.id === 'you-2017-lars'));
+  assert.ok(!lars(at('resnet50', 128, 8)).reasons.some((x) => x.rule === 'large-batch-lars-cnn'));
+  assert.ok(!lars(at('bert-base-uncased', 64, 64, 32768)).reasons.some((x) => x.rule === 'large-batch-lars-cnn'));
 });
 
 describe('measured optimizer state equals the estimator on the proxies', () => {

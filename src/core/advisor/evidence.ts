@@ -198,7 +198,7 @@ export const EVIDENCE = entries({
     locator: 'Abstract',
     claim:
       'Layer-wise adaptive rate scaling (LARS) trains CNNs at very large batches where plain SGD with the linear ' +
-      'scaling rule loses accuracy. LARS is not in this catalog; LAMB is its Adam-based successor.',
+      'scaling rule loses accuracy; LAMB is its Adam-based successor.',
   },
   'goyal-2017-large-minibatch': {
     kind: 'paper',
