@@ -69,6 +69,16 @@ describe('one step by hand', () => {
     close(a!, [0.89]);
   });
 
+  test('torch.optim.NAdam form (momentum_decay 4e-3): p=1, g=0.5 -> 1 - 0.1*(1-mu1)/(1-mu1)*0.5/0.5 - 0.1*mu2/(1-mu1*mu2)*0.05/0.5', () => {
+    // Dozat's schedule: mu_t = 0.9*(1 - 0.5*0.96^(0.004 t)); v_hat = 0.00025/0.001 = 0.25, so denom = 0.5 + 1e-8.
+    const mu1 = 0.9 * (1 - 0.5 * 0.96 ** 0.004);
+    const mu2 = 0.9 * (1 - 0.5 * 0.96 ** 0.008);
+    const denom = 0.5 + 1e-8;
+    const expected = 1 - (0.1 * 0.5) / denom - ((0.1 * mu2) / (1 - mu1 * mu2)) * (0.05 / denom);
+    const [p] = oneStep('nadamw', { lr: 0.1, weight_decay: 0, momentum_decay: 0.004 }, [[1]], [[1]], [[0.5]]);
+    close(p!, [expected]);
+  });
+
   test('LARS: ||p|| 5, ||g|| 1, wd 0.01 -> trust 0.001*5/1.05; d = (g + 0.01p)*trust = (0.003, 0.004); p - 2d; a bias skips the ratio', () => {
     const [w, b] = oneStep('lars', { lr: 2, weight_decay: 0.01, eps: 0 }, [[3, 4], [3, 4]], [[1, 2], [2]], [[0.6, 0.8], [0.6, 0.8]]);
     close(w!, [3 - 2 * 0.003, 4 - 2 * 0.004]);
