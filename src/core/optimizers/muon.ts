@@ -63,7 +63,7 @@ export const muon: OptimizerSpec<'muon'> = {
   caveats: [
     { text: 'Only hidden weights go to Muon; embeddings, the output head and gains/biases must use AdamW (adam_* keys here are the use_muon=False group).', source: README },
     { text: 'Only lr and weight decay need tuning; lr is in spectral-norm units and should transfer across model widths.', source: README },
-    { text: 'At scale use decoupled weight decay 0.1 with adjust_lr_fn="match_rms_adamw" (update RMS 0.2*sqrt(max(A, B)), AdamW\'s): Muon then takes AdamW\'s learning rate and weight decay; without decay its weights and updates grow too large in long runs.', source: MOONLIGHT },
+    { text: 'At scale use decoupled weight decay 0.1 with adjust_lr_fn="match_rms_adamw" (update RMS 0.2*sqrt(max(A, B)), AdamW\'s): Muon then takes AdamW\'s learning rate and weight decay (the paper adds the decay because weights grew too large over long runs without it).', source: MOONLIGHT },
     { text: 'Newton-Schulz runs in bfloat16 on a temporary the size of each hidden weight.', source: MUON_PY },
   ],
   spellings,
