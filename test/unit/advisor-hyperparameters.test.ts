@@ -128,15 +128,15 @@ test('Shampoo grafts from AdamW, Schedule-Free keeps the AdamW lr without decay,
 
 test('optimizers without a transfer rule use their reference defaults, and the basis says so', () => {
   const catalog: CatalogFacts = {
-    defaults: { lr: 1, momentum: 0.9, nesterov: false, weight_decay: 0 },
-    reference: { title: 'timm Lars', url: 'https://github.com/huggingface/pytorch-image-models/blob/main/timm/optim/lars.py' },
+    defaults: { lr: 0.01, momentum: 0.9, weight_decay: 0, l2: 0 },
+    reference: { title: 'MXNet Signum', url: 'https://mxnet.apache.org/versions/master/api/python/docs/_modules/mxnet/optimizer/signum.html' },
   };
-  const { advice, basis } = hp('lars', job(), catalog);
-  assert.equal(advice.lr, 1);
-  assert.deepEqual(advice.extra, { momentum: 0.9, nesterov: false });
+  const { advice, basis } = hp('signum', job(), catalog);
+  assert.equal(advice.lr, 0.01);
+  assert.deepEqual(advice.extra, { momentum: 0.9, l2: 0 });
   assert.equal(advice.schedule.kind, 'cosine'); // the job's schedule
   assert.equal(basis[0].rule, 'hp:reference-defaults');
-  assert.ok(basis[0].evidence.some((e) => e.id === 'catalog:lars'));
+  assert.ok(basis[0].evidence.some((e) => e.id === 'catalog:signum'));
 });
 
 test('a derived lr outside the catalog range is flagged; a published recipe value is not', () => {

@@ -187,6 +187,15 @@ test('a 16k-image ResNet-50 batch gets the large-batch LARS rule (You et al. 201
   assert.ok(!lars(at('bert-base-uncased', 64, 64, 32768)).reasons.some((x) => x.rule === 'large-batch-lars-cnn'));
 });
 
+test('LARS advice: SimCLR\'s lr 0.3 x batch/256 and weight decay 1e-6 (which turns the trust ratio on)', () => {
+  const r = recommend({ model: inventoryForRef('resnet50'), estimateBase: { gpuMemoryBytes: 80 * 2 ** 30, batchSize: 64, gpus: 64 }, fineTune: false, priority: 'quality' });
+  const lars = r.recommendations.find((x) => x.optimizer === 'lars')!;
+  assert.equal(r.facts.globalBatch, 4096);
+  assert.equal(lars.hyperparameters.lr, 4.8);
+  assert.equal(lars.hyperparameters.weightDecay, 1e-6);
+  assert.ok(lars.reasons.some((x) => x.rule === 'hp:lars-simclr' && x.evidence.some((e) => e.id === 'chen-2020-simclr-lars')));
+});
+
 describe('measured optimizer state equals the estimator on the proxies', () => {
   test('NAdamW, LARS, Signum and Muon (Moonlight settings) on the Llama and ResNet proxies (wasm)', async () => {
     buildGradientsBundle();

@@ -200,6 +200,17 @@ export const EVIDENCE = entries({
       'Layer-wise adaptive rate scaling (LARS) trains CNNs at very large batches where plain SGD with the linear ' +
       'scaling rule loses accuracy; LAMB is its Adam-based successor.',
   },
+  'chen-2020-simclr-lars': {
+    kind: 'paper',
+    title: 'A Simple Framework for Contrastive Learning of Visual Representations (SimCLR)',
+    authors: 'Ting Chen, Simon Kornblith, Mohammad Norouzi, Geoffrey Hinton',
+    year: 2020,
+    url: 'https://arxiv.org/abs/2002.05709',
+    locator: 'Section 2.2 (default setting)',
+    claim:
+      'SimCLR trains with LARS at learning rate 0.3 x BatchSize/256 (4.8 at batch 4096), weight decay 1e-6, with linear ' +
+      'warmup and cosine decay; biases and batch-norm parameters are left out of the adaptation and the decay.',
+  },
   'goyal-2017-large-minibatch': {
     kind: 'paper',
     title: 'Accurate, Large Minibatch SGD: Training ImageNet in 1 Hour',

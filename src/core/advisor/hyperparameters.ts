@@ -25,6 +25,9 @@ export const SHAMPOO_PRECONDITION_FREQUENCY = 100;
  */
 export const MUON_WEIGHT_DECAY = 0.1;
 export const MUON_ADJUST_LR_FN = 'match_rms_adamw';
+/** LARS as SimCLR sets it: lr = 0.3 x global batch / 256, weight decay 1e-6 (Chen et al. 2020, Section 2.2). */
+export const LARS_LR_PER_256 = 0.3;
+export const LARS_WEIGHT_DECAY = 1e-6;
 /** HF Adafactor docstring, recommended fine-tuning settings (fixed lr) and defaults. */
 export const ADAFACTOR_FINETUNE_LR = 1e-3;
 export const ADAFACTOR_EPS = [1e-30, 1e-3] as const;
@@ -357,6 +360,30 @@ const muon: Derivation = ({ adamw }) => ({
   published: true,
 });
 
+/**
+ * LARS: SimCLR's published LARS setting, the learning rate scaled linearly with the global batch. Without
+ * weight decay timm's Lars skips the trust ratio, so the decay is what makes it LARS.
+ */
+const lars: Derivation = ({ facts, recipe, warmup }) => {
+  const lr = (LARS_LR_PER_256 * facts.globalBatch) / 256;
+  return {
+    lr,
+    betas: null,
+    eps: null,
+    weightDecay: LARS_WEIGHT_DECAY,
+    warmup,
+    schedule: recipe.schedule,
+    extra: { momentum: 0.9, trust_coeff: 0.001 },
+    basis: [
+      reason(
+        'lars-simclr',
+        `LARS as SimCLR sets it: lr ${LARS_LR_PER_256} x ${facts.globalBatch}/256 = ${lr}, weight decay ${LARS_WEIGHT_DECAY} (it turns the trust ratio on: timm's Lars adapts only tensors with decay), momentum 0.9, trust coefficient 0.001; biases and norms excluded (a no-decay group); the job's ${warmupText(warmup)} and ${recipe.schedule.detail}. SimCLR's task was contrastive pre-training: treat the rate as the start of a sweep.`,
+        ['chen-2020-simclr-lars', 'you-2017-lars'],
+      ),
+    ],
+  };
+};
+
 /** HF Adafactor: fixed lr with an external schedule for fine-tuning, the relative step from scratch. */
 const adafactor: Derivation = ({ facts, recipe, warmup }) => {
   const common = { betas: null, eps: ADAFACTOR_EPS, weightDecay: 0 };
@@ -434,6 +461,7 @@ const DERIVATIONS: Partial<Record<OptimizerId, Derivation>> = {
   'schedule-free-adamw': scheduleFree,
   adafactor,
   muon,
+  lars,
 };
 
 function derive(i: DerivationInput): Derived {
