@@ -10,7 +10,7 @@
 import type { OptimizerSpec } from './types';
 import type { CatalogSpelling } from './catalog-types';
 import { sgdStates } from './layout/sgd-momentum';
-import { TIMM_FACTORY } from './sources';
+import { HF_TRAINING_ARGS, TIMM_FACTORY } from './sources';
 
 const TIMM_LARS = {
   title: 'timm Lars (timm/optim/lars.py)',
@@ -60,6 +60,7 @@ export const lars: OptimizerSpec<'lars'> = {
     { text: 'LARS targets very large image batches (8k-32k); it performs poorly for attention models such as BERT, which LAMB was built for.', source: PAPER },
     { text: 'The trust ratio applies only where weight_decay != 0 (or always_adapt=True): put biases and normalisation weights in a no-decay group (timm filter_bias_and_bn) so they are excluded, as SimCLR and MoCo v3 do.', source: MOCO_V3 },
     { text: 'timm\'s class defaults momentum to 0 (then no state); its factory (create_optimizer_v2) passes momentum 0.9, the default here.', source: TIMM_V09 },
+    { text: 'No HF TrainingArguments optim= string selects LARS (OptimizerNames has none): build it (timm create_optimizer_v2) and pass it to the Trainer.', source: HF_TRAINING_ARGS },
     { text: 'The learning rate is global and scaled linearly with the batch (0.3 x batch/256 in SimCLR); the trust ratio sets each layer\'s step.', source: SIMCLR },
   ],
   spellings,

@@ -14,7 +14,7 @@ import { catalogVariant } from './catalog-types';
 import { twoMoments } from './layout/adam-moments';
 import { effectiveHyper, hyperBoolean } from './layout/hyper';
 import { SCALAR, stateTensor } from './layout/state-tensor';
-import { LOSHCHILOV_ADAMW, TIMM_FACTORY } from './sources';
+import { HF_TRAINING_ARGS, LOSHCHILOV_ADAMW, TIMM_FACTORY } from './sources';
 
 const TIMM_NADAMW = {
   title: 'timm NAdamW (timm/optim/nadamw.py)',
@@ -67,7 +67,7 @@ export const nadamw: OptimizerSpec<'nadamw'> = {
   caveats: [
     { text: 'torch.optim.NAdam is Dozat\'s original (momentum_decay schedule), not this form, and couples the weight decay into the gradient unless decoupled_weight_decay=True.', source: TORCH_NADAM },
     { text: 'The AlgoPerf baseline trains with a tuned beta1 of 0.933 and beta2 of 0.9955, linear warmup over 2% of the steps and cosine decay; the defaults here are timm\'s (AdamW\'s).', source: ALGOPERF },
-    { text: 'No HF TrainingArguments optim= string selects NAdamW; pass the optimizer object to the Trainer.', source: TIMM_NADAMW },
+    { text: 'No HF TrainingArguments optim= string selects NAdamW (OptimizerNames has none); pass the optimizer object to the Trainer.', source: HF_TRAINING_ARGS },
   ],
   spellings,
   variant: { stateBits: 32, paged: false, decoupledWeightDecay: true },

@@ -53,7 +53,7 @@ export const signum: OptimizerSpec<'signum'> = {
   caveats: [
     { text: 'Every coordinate moves by exactly lr each step, so the learning rate is about 10x smaller than Adam\'s (Imagenet ResNet-50: Signum 1e-4, Adam 1e-3).', source: REPO },
     { text: 'momentum=0 is signSGD and keeps no state; any other momentum keeps one buffer per parameter.', source: PAPER },
-    { text: 'No PyTorch, HF or timm built-in: use a package (emerging_optimizers) or a short custom class.', source: NEMO },
+    { text: 'Neither torch.optim nor the HF Trainer (OptimizerNames) has Signum: use a package (NVIDIA emerging_optimizers) or a short custom class.', source: NEMO },
   ],
   spellings,
   variant: { stateBits: 32, paged: false, decoupledWeightDecay: true },
