@@ -3,7 +3,7 @@
  * bandwidth"), in one process on one heap: the backend's copy bandwidth, then for every optimizer the
  * profiler runs elementwise its bytes per parameter, update time, effective GB/s and the share of the
  * copy bandwidth measured in the same run, fused kernel and tfjs ops, against the goals of the README (Profiling on your machine):
- * single-pass elementwise >= 50% of copy, updates with reductions (LAMB, NovoGrad, Adafactor, CAME,
+ * single-pass elementwise >= 50% of copy, updates with reductions (LAMB, LARS, NovoGrad, Adafactor, CAME,
  * Adam-mini) >= 35%, 8-bit AdamW >= 25%. Prints figures measured in this run; a report, not a gate.
  *
  * Usage: node out/bench/bandwidth.js [--backend wasm|cpu] [--elements N] [--optimizers a,b,...]
@@ -19,7 +19,7 @@ import { profilerOptimizer, profilerOptimizerIds } from '../src/profiler/optimiz
 import { BANDWIDTH_ELEMENTS, NOT_ELEMENTWISE } from '../src/profiler/sweep/constants';
 
 /** Goals by kind of update (README: Profiling on your machine). */
-const REDUCTIONS: ReadonlySet<string> = new Set(['lamb', 'novograd', 'adafactor', 'came', 'adam-mini', 'mars-adamw']);
+const REDUCTIONS: ReadonlySet<string> = new Set(['lamb', 'novograd', 'adafactor', 'came', 'adam-mini', 'mars-adamw', 'lars']);
 const EIGHT_BIT: ReadonlySet<string> = new Set(['adamw-8bit', 'paged-adamw-8bit']);
 function goal(id: string): number {
   return EIGHT_BIT.has(id) ? 0.25 : REDUCTIONS.has(id) ? 0.35 : 0.5;

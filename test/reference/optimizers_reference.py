@@ -422,10 +422,10 @@ def newton_schulz5(G, steps):
 class Muon:
     """KellerJordan/Muon muon.py SingleDeviceMuonWithAuxAdam: Muon for >= 2-D tensors, adam_update otherwise."""
 
-    def __init__(self, lr=0.02, momentum=0.95, weight_decay=0, nesterov=True, ns_steps=5, adam_lr=3e-4,
-                 adam_betas=(0.9, 0.95), adam_eps=1e-10, adam_weight_decay=0):
+    def __init__(self, lr=0.02, momentum=0.95, weight_decay=0, nesterov=True, ns_steps=5, adjust_lr_fn="original",
+                 adam_lr=3e-4, adam_betas=(0.9, 0.95), adam_eps=1e-10, adam_weight_decay=0):
         self.h = dict(lr=lr, momentum=momentum, wd=weight_decay, nesterov=nesterov, ns=ns_steps, alr=adam_lr,
-                      abetas=adam_betas, aeps=adam_eps, awd=adam_weight_decay)
+                      abetas=adam_betas, aeps=adam_eps, awd=adam_weight_decay, adjust=adjust_lr_fn)
         self.state = {}
 
     def step(self, params, grads):
@@ -439,7 +439,11 @@ class Muon:
                 if update.ndim == 4:
                     update = update.view(len(update), -1)
                 update = newton_schulz5(update, h["ns"])
-                update *= max(1, grad.size(-2) / grad.size(-1)) ** 0.5
+                if h["adjust"] == "match_rms_adamw":
+                    # MoonshotAI/Moonlight examples/toy_train.py adjust_lr_for_muon: lr * 0.2 * sqrt(max(A, B)).
+                    update *= 0.2 * max(grad.size(-2), grad.size(-1)) ** 0.5
+                else:
+                    update *= max(1, grad.size(-2) / grad.size(-1)) ** 0.5
                 p.mul_(1 - h["lr"] * h["wd"])
                 p.add_(update.reshape(p.shape), alpha=-h["lr"])
             else:

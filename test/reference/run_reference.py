@@ -10,7 +10,7 @@ step], "codes": ...}}} on stdout. Problems:
   trace:     a 2-D test function of p = [x, y] (autograd).
 torch-native optimizers run torch.optim itself; the others run optimizers_reference.py, except GaLore
 AdamW (galore_reference.py), SOAP (soap_reference.py), AdEMAMix and MARS-AdamW
-(ademamix_mars_reference.py).
+(ademamix_mars_reference.py), NAdamW, LARS and Signum (nadamw_lars_signum_reference.py).
 """
 import json
 import math
@@ -22,6 +22,7 @@ import torch
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import ademamix_mars_reference  # noqa: E402
 import galore_reference  # noqa: E402
+import nadamw_lars_signum_reference  # noqa: E402
 import optimizers_reference as ref  # noqa: E402
 import soap_reference  # noqa: E402
 
@@ -64,6 +65,10 @@ REFERENCE = {
     "galore-adamw": galore_reference.GaLoreAdamW, "soap": soap_reference.SOAP,
     "ademamix": ademamix_mars_reference.AdEMAMix, "mars-adamw": ademamix_mars_reference.MarsAdamW,
 }
+REFERENCE.update({
+    "nadamw": nadamw_lars_signum_reference.NAdamW, "lars": nadamw_lars_signum_reference.Lars,
+    "signum": nadamw_lars_signum_reference.Signum,
+})
 NEEDS_LOSS = {"adahessian", "sophia"}
 
 

@@ -128,15 +128,15 @@ test('Shampoo grafts from AdamW, Schedule-Free keeps the AdamW lr without decay,
 
 test('optimizers without a transfer rule use their reference defaults, and the basis says so', () => {
   const catalog: CatalogFacts = {
-    defaults: { lr: 0.02, momentum: 0.95, nesterov: true, weight_decay: 0 },
-    reference: { title: 'KellerJordan/Muon', url: 'https://github.com/KellerJordan/Muon' },
+    defaults: { lr: 0.01, momentum: 0.9, weight_decay: 0, l2: 0 },
+    reference: { title: 'MXNet Signum', url: 'https://mxnet.apache.org/versions/master/api/python/docs/_modules/mxnet/optimizer/signum.html' },
   };
-  const { advice, basis } = hp('muon', job(), catalog);
-  assert.equal(advice.lr, 0.02);
-  assert.deepEqual(advice.extra, { momentum: 0.95, nesterov: true });
+  const { advice, basis } = hp('signum', job(), catalog);
+  assert.equal(advice.lr, 0.01);
+  assert.deepEqual(advice.extra, { momentum: 0.9, l2: 0 });
   assert.equal(advice.schedule.kind, 'cosine'); // the job's schedule
   assert.equal(basis[0].rule, 'hp:reference-defaults');
-  assert.ok(basis[0].evidence.some((e) => e.id === 'catalog:muon'));
+  assert.ok(basis[0].evidence.some((e) => e.id === 'catalog:signum'));
 });
 
 test('a derived lr outside the catalog range is flagged; a published recipe value is not', () => {

@@ -8,8 +8,8 @@ import assert from 'node:assert/strict';
 import { recommend } from '../../src/core/advisor';
 import { resolveCurrentOptimizer, resolveJobSpelling } from '../../src/core/current-optimizer';
 import { evaluateJob, type FileAccess } from '../../src/core/evaluate';
-import { inventoryForRef } from '../../src/core/models';
 import { OPTIMIZER_IDS } from '../../src/core/optimizers/registry';
+import { inventoryForRef } from '../../src/core/models';
 import { scanFiles } from '../../src/core/scan';
 import type { ScanJob } from '../../src/core/scan/results';
 import type { ScanFile } from '../../src/core/scan/types';
@@ -75,8 +75,7 @@ test('an unknown optimizer spelling: an error by default, reported (and ranked w
   });
   assert.equal(e.input.current, null);
   assert.equal(e.currentEstimate, null);
-  // Every catalog optimizer is ranked.
-  assert.equal(e.result.recommendations.length, OPTIMIZER_IDS.length);
+  assert.equal(e.result.recommendations.length, OPTIMIZER_IDS.length, 'every catalog optimizer is ranked');
 });
 
 test('spellings resolve in the ecosystem of the file that names them (DeepSpeed "Adam" is AdamW)', () => {

@@ -443,6 +443,11 @@ const FUSED_CASES: Array<{ key: string; id: string; hyper: Hyperparameters; step
   { key: 'ademamix', id: 'ademamix', hyper: { lr: 0.01 }, steps: 5 },
   { key: 'ademamix+warmups+wd', id: 'ademamix', hyper: { lr: 0.01, alpha: 8, betas: [0.9, 0.999, 0.999], alpha_warmup: 3, beta3_warmup: 4, weight_decay: 0.1 }, steps: 6 },
   { key: 'ademamix+beta1=0+wd', id: 'ademamix', hyper: { lr: 0.01, betas: [0, 0.999, 0.99], alpha: 5, weight_decay: 0.01 }, steps: 5 },
+  { key: 'nadamw', id: 'nadamw', hyper: { lr: 0.01 }, steps: 5 },
+  { key: 'nadamw+nowd', id: 'nadamw', hyper: { lr: 0.01, weight_decay: 0, betas: [0.95, 0.98] }, steps: 5 },
+  { key: 'signum', id: 'signum', hyper: { lr: 0.01 }, steps: 5 },
+  { key: 'signum+wd+l2', id: 'signum', hyper: { lr: 0.01, weight_decay: 0.1, l2: 0.01 }, steps: 5 },
+  { key: 'signsgd', id: 'signum', hyper: { lr: 0.01, momentum: 0 }, steps: 5 },
 ];
 
 /**
@@ -467,6 +472,9 @@ const REDUCTION_CASES: Array<{ key: string; id: string; hyper: Hyperparameters; 
   { key: 'came+wd', id: 'came', hyper: { lr: 1e-3, weight_decay: 0.01, clip_threshold: 0.5 }, steps: 5 },
   { key: 'mars-adamw', id: 'mars-adamw', hyper: {}, steps: 5 },
   { key: 'mars-adamw+wd+optimize_1d', id: 'mars-adamw', hyper: { lr: 0.01, weight_decay: 0.01, optimize_1d: true, gamma: 0.05 }, steps: 5 },
+  { key: 'lars', id: 'lars', hyper: { lr: 2, weight_decay: 1e-4 }, steps: 5 },
+  { key: 'lars+nesterov+clip', id: 'lars', hyper: { lr: 0.5, weight_decay: 1e-3, nesterov: true, trust_clip: true }, steps: 5 },
+  { key: 'lars+nomomentum+always', id: 'lars', hyper: { lr: 1, momentum: 0, always_adapt: true, filter_bias_and_bn: false }, steps: 5 },
 ];
 
 function separableCase(key: string, id: string, hyper: Hyperparameters, steps: number, shapes: number[][] = SHAPES, names?: string[]): ReferenceCase {

@@ -198,7 +198,18 @@ export const EVIDENCE = entries({
     locator: 'Abstract',
     claim:
       'Layer-wise adaptive rate scaling (LARS) trains CNNs at very large batches where plain SGD with the linear ' +
-      'scaling rule loses accuracy. LARS is not in this catalog; LAMB is its Adam-based successor.',
+      'scaling rule loses accuracy; LAMB is its Adam-based successor.',
+  },
+  'chen-2020-simclr-lars': {
+    kind: 'paper',
+    title: 'A Simple Framework for Contrastive Learning of Visual Representations (SimCLR)',
+    authors: 'Ting Chen, Simon Kornblith, Mohammad Norouzi, Geoffrey Hinton',
+    year: 2020,
+    url: 'https://arxiv.org/abs/2002.05709',
+    locator: 'Section 2.2 (default setting)',
+    claim:
+      'SimCLR trains with LARS at learning rate 0.3 x BatchSize/256 (4.8 at batch 4096), weight decay 1e-6, with linear ' +
+      'warmup and cosine decay; biases and batch-norm parameters are left out of the adaptation and the decay.',
   },
   'goyal-2017-large-minibatch': {
     kind: 'paper',
@@ -336,6 +347,21 @@ export const EVIDENCE = entries({
     quote:
       'Muon should only be used for hidden weight layers. The input embedding, final output layer, and any ' +
       'internal gains or biases should be optimized using a standard method such as AdamW.',
+  },
+  'liu-2025-muon-scalable': {
+    kind: 'paper',
+    title: 'Muon is Scalable for LLM Training',
+    authors: 'Jingyuan Liu, Jianlin Su, Xingcheng Yao, Zhejun Jiang, Guokun Lai, Yulun Du, et al. (Moonshot AI)',
+    year: 2025,
+    url: 'https://arxiv.org/abs/2502.16982',
+    locator: 'Abstract; MoonshotAI/Moonlight examples/toy_train.py (Muon(lr, wd=0.1), adjust_lr_for_muon: lr * 0.2 * sqrt(max(A, B)))',
+    claim:
+      'Muon scales to large LLMs with decoupled weight decay (0.1 in the released code) and its update scaled to ' +
+      'AdamW\'s RMS (0.2 * sqrt(max(A, B)) per matrix), which lets it reuse the learning rate and weight decay tuned for AdamW.',
+    quote:
+      'We identify two crucial techniques for scaling up Muon: (1) adding weight decay and (2) carefully adjusting the ' +
+      'per-parameter update scale. These techniques allow Muon to work out-of-the-box on large-scale training without ' +
+      'the need of hyper-parameter tuning.',
   },
   'yao-2021-adahessian': {
     kind: 'paper',

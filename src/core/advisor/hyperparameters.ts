@@ -19,6 +19,15 @@ export const SCHEDULE_FREE_LR_FACTOR = 1;
 export const SHAMPOO_EPSILON = 1e-12;
 export const SHAMPOO_MAX_PRECONDITIONER_DIM = 8192;
 export const SHAMPOO_PRECONDITION_FREQUENCY = 100;
+/**
+ * Muon as scaled by Liu et al. 2025 (Moonlight): decoupled weight decay 0.1 and the update scaled to
+ * AdamW's RMS (torch.optim.Muon adjust_lr_fn="match_rms_adamw"), so the AdamW learning rate carries over.
+ */
+export const MUON_WEIGHT_DECAY = 0.1;
+export const MUON_ADJUST_LR_FN = 'match_rms_adamw';
+/** LARS as SimCLR sets it: lr = 0.3 x global batch / 256, weight decay 1e-6 (Chen et al. 2020, Section 2.2). */
+export const LARS_LR_PER_256 = 0.3;
+export const LARS_WEIGHT_DECAY = 1e-6;
 /** HF Adafactor docstring, recommended fine-tuning settings (fixed lr) and defaults. */
 export const ADAFACTOR_FINETUNE_LR = 1e-3;
 export const ADAFACTOR_EPS = [1e-30, 1e-3] as const;
@@ -324,6 +333,57 @@ const scheduleFree: Derivation = ({ adamw }) => ({
   ],
 });
 
+/** Muon from AdamW: Moonlight's update scale makes the AdamW learning rate Muon's; decay 0.1 for both parts. */
+const muon: Derivation = ({ adamw }) => ({
+  lr: adamw.lr,
+  betas: null,
+  eps: null,
+  weightDecay: MUON_WEIGHT_DECAY,
+  warmup: adamw.warmup,
+  schedule: adamw.schedule,
+  extra: {
+    momentum: 0.95,
+    adjust_lr_fn: MUON_ADJUST_LR_FN,
+    adam_lr: adamw.lr,
+    adam_betas: adamw.betas,
+    adam_eps: adamw.eps,
+    adam_weight_decay: MUON_WEIGHT_DECAY,
+  },
+  basis: [
+    ...adamw.basis,
+    reason(
+      'muon-match-rms-adamw',
+      `Muon as scaled by Liu et al. 2025: adjust_lr_fn="${MUON_ADJUST_LR_FN}" (each matrix's update scaled by 0.2*sqrt(max(A, B)), AdamW's update RMS) so the AdamW learning rate ${adamw.lr} is used as is, for the Muon matrices and the AdamW part alike; decoupled weight decay ${MUON_WEIGHT_DECAY} on both (the released code's default); momentum 0.95; the AdamW part keeps the recipe's betas and eps; same warmup and schedule as AdamW.`,
+      ['liu-2025-muon-scalable'],
+    ),
+  ],
+  published: true,
+});
+
+/**
+ * LARS: SimCLR's published LARS setting, the learning rate scaled linearly with the global batch. Without
+ * weight decay timm's Lars skips the trust ratio, so the decay is what makes it LARS.
+ */
+const lars: Derivation = ({ facts, recipe, warmup }) => {
+  const lr = (LARS_LR_PER_256 * facts.globalBatch) / 256;
+  return {
+    lr,
+    betas: null,
+    eps: null,
+    weightDecay: LARS_WEIGHT_DECAY,
+    warmup,
+    schedule: recipe.schedule,
+    extra: { momentum: 0.9, trust_coeff: 0.001 },
+    basis: [
+      reason(
+        'lars-simclr',
+        `LARS as SimCLR sets it: lr ${LARS_LR_PER_256} x ${facts.globalBatch}/256 = ${lr}, weight decay ${LARS_WEIGHT_DECAY} (it turns the trust ratio on: timm's Lars adapts only tensors with decay), momentum 0.9, trust coefficient 0.001; biases and norms excluded (a no-decay group); the job's ${warmupText(warmup)} and ${recipe.schedule.detail}. SimCLR's task was contrastive pre-training: treat the rate as the start of a sweep.`,
+        ['chen-2020-simclr-lars', 'you-2017-lars'],
+      ),
+    ],
+  };
+};
+
 /** HF Adafactor: fixed lr with an external schedule for fine-tuning, the relative step from scratch. */
 const adafactor: Derivation = ({ facts, recipe, warmup }) => {
   const common = { betas: null, eps: ADAFACTOR_EPS, weightDecay: 0 };
@@ -400,6 +460,8 @@ const DERIVATIONS: Partial<Record<OptimizerId, Derivation>> = {
   shampoo,
   'schedule-free-adamw': scheduleFree,
   adafactor,
+  muon,
+  lars,
 };
 
 function derive(i: DerivationInput): Derived {

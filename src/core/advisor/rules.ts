@@ -159,6 +159,15 @@ export const CANDIDATE_RULES: readonly CandidateRule[] = [
     evidence: ['you-2020-lamb', 'you-2017-lars', 'goyal-2017-large-minibatch'],
   },
   {
+    id: 'large-batch-lars-cnn',
+    when: { all: [{ fact: 'globalBatch', gt: LARGE_BATCH }, cnn] },
+    effect: { kind: 'score', by: WEIGHT.priority, ids: ['lars'] },
+    text:
+      'A global batch of {globalBatch} images is beyond 8192, where SGD with linear scaling loses accuracy on CNNs; ' +
+      'LARS (SGD with momentum and a per-layer trust ratio) was built for large-batch CNN training.',
+    evidence: ['you-2017-lars', 'goyal-2017-large-minibatch'],
+  },
+  {
     id: 'large-batch-lion',
     when: { fact: 'globalBatch', gt: LARGE_BATCH },
     effect: { kind: 'score', by: WEIGHT.moderate, ids: ['lion'] },

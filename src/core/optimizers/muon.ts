@@ -23,7 +23,17 @@ const README = {
   locator: 'Usage (hidden weights lr=0.02, weight_decay=0.01; AdamW lr=3e-4) and the NanoGPT speedrun example (Muon lr 0.05)',
 };
 const BLOG = { title: 'Jordan et al., Muon: An optimizer for hidden layers in neural networks (2024)', url: 'https://kellerjordan.github.io/posts/muon/' };
-const TORCH_MUON = { title: 'PyTorch torch.optim.Muon', url: 'https://github.com/pytorch/pytorch/blob/main/torch/optim/_muon.py' };
+const TORCH_MUON = {
+  title: 'PyTorch torch.optim.Muon',
+  url: 'https://github.com/pytorch/pytorch/blob/main/torch/optim/_muon.py',
+  locator: 'adjust_lr_fn: "original" (sqrt(max(1, A/B))) or "match_rms_adamw" (0.2 * sqrt(max(A, B)))',
+};
+/** The source that scaled Muon up: decoupled weight decay 0.1 and an update RMS matched to AdamW's. */
+export const MOONLIGHT = {
+  title: 'Liu et al., Muon is Scalable for LLM Training (Moonshot AI, arXiv 2502.16982); MoonshotAI/Moonlight examples/toy_train.py',
+  url: 'https://github.com/MoonshotAI/Moonlight/blob/master/examples/toy_train.py',
+  locator: 'Muon(lr=1e-3, wd=0.1): adjust_lr_for_muon = lr * 0.2 * sqrt(max(A, B)); p.mul_(1 - lr * wd) for Muon and AdamW parameters alike; abstract: "(1) adding weight decay and (2) carefully adjusting the per-parameter update scale"',
+};
 
 const AUX_ROLES: ReadonlySet<string> = new Set(['embedding', 'position-embedding', 'lm-head']);
 
@@ -47,12 +57,13 @@ export const muon: OptimizerSpec<'muon'> = {
   name: 'Muon',
   summary: 'SGD-momentum on hidden 2-D weights whose update is orthogonalised by a Newton-Schulz iteration; AdamW for embeddings, head and 1-D tensors.',
   reference: MUON_PY,
-  sources: [MUON_PY, README, BLOG, TORCH_MUON, DEEPSPEED_ENGINE, TIMM_FACTORY],
-  defaults: { lr: 0.02, momentum: 0.95, weight_decay: 0, adam_lr: 0.0003, adam_betas: [0.9, 0.95], adam_eps: 1e-10, adam_weight_decay: 0 },
+  sources: [MUON_PY, README, BLOG, TORCH_MUON, MOONLIGHT, DEEPSPEED_ENGINE, TIMM_FACTORY],
+  defaults: { lr: 0.02, momentum: 0.95, weight_decay: 0, adjust_lr_fn: 'original', adam_lr: 0.0003, adam_betas: [0.9, 0.95], adam_eps: 1e-10, adam_weight_decay: 0 },
   lrRange: { low: 0.02, high: 0.05, source: README },
   caveats: [
     { text: 'Only hidden weights go to Muon; embeddings, the output head and gains/biases must use AdamW (adam_* keys here are the use_muon=False group).', source: README },
     { text: 'Only lr and weight decay need tuning; lr is in spectral-norm units and should transfer across model widths.', source: README },
+    { text: 'At scale use decoupled weight decay 0.1 with adjust_lr_fn="match_rms_adamw" (update RMS 0.2*sqrt(max(A, B)), AdamW\'s): Muon then takes AdamW\'s learning rate and weight decay (the paper adds the decay because weights grew too large over long runs without it).', source: MOONLIGHT },
     { text: 'Newton-Schulz runs in bfloat16 on a temporary the size of each hidden weight.', source: MUON_PY },
   ],
   spellings,

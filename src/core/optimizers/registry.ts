@@ -28,6 +28,9 @@ import { adagrad } from './adagrad';
 import { rmsprop } from './rmsprop';
 import { ademamix } from './ademamix';
 import { marsAdamw } from './mars-adamw';
+import { nadamw } from './nadamw';
+import { lars } from './lars';
+import { signum } from './signum';
 
 /** Each entry under its own id: an entry typed `OptimizerSpec<'sgd'>` filed under another key is a type error. */
 type OwnIds<T> = { readonly [K in keyof T]: OptimizerSpec<K & string> };
@@ -66,6 +69,9 @@ export const CATALOG = ownIds({
   'rmsprop': rmsprop,
   'ademamix': ademamix,
   'mars-adamw': marsAdamw,
+  'nadamw': nadamw,
+  'lars': lars,
+  'signum': signum,
 });
 
 /** Canonical optimizer ids, in catalog order. */

@@ -6,7 +6,7 @@
  * Lion, SGD with momentum (heavy ball and Nesterov) and 8-bit AdamW (plain and paged; the block-wise
  * adamw_8bit kernel); in fused-elementwise.ts AMSGrad, Adagrad, RMSprop and schedule-free AdamW; in
  * fused-reductions.ts LAMB, NovoGrad, Adam-mini, Adafactor and CAME; in fused-ademamix-mars.ts AdEMAMix and
- * MARS-AdamW. Whenever the fast path does not
+ * MARS-AdamW; in fused-nadamw-signum-lars.ts NAdamW, Signum and LARS. Whenever the fast path does not
  * apply (another backend, a tensor shared with another, options a kernel does not cover: Adam's L2
  * decay, AMSGrad, maximize), the step falls back to the tfjs ops of the parent class. The sweep and
  * `trace` take their optimizer from the registry below. Child side.
@@ -26,6 +26,7 @@ import { canFuse, fusedOptimizerClass, num, pair, runFused, type FusedDefinition
 import { FUSED_ADAFACTOR, FUSED_ADAM_MINI, FUSED_CAME, FUSED_LAMB, FUSED_NOVOGRAD } from './fused-reductions';
 import { FUSED_ADAGRAD, FUSED_AMSGRAD, FUSED_RMSPROP, FUSED_SCHEDULE_FREE_ADAMW } from './fused-elementwise';
 import { FUSED_ADEMAMIX, FUSED_MARS_ADAMW } from './fused-ademamix-mars';
+import { FUSED_LARS, FUSED_NADAMW, FUSED_SIGNUM } from './fused-nadamw-signum-lars';
 import { jsBlockKernel } from './js-kernels';
 import { ADAMW_8BIT_KERNEL, blockwiseScratchFloats } from './kernel-spec';
 import { quantTable } from './quant-table';
@@ -194,6 +195,9 @@ export const FUSED_OPTIMIZERS: ReadonlyMap<string, FusedFactory> = new Map<strin
   ['came', factory(FUSED_CAME)],
   ['ademamix', factory(FUSED_ADEMAMIX)],
   ['mars-adamw', factory(FUSED_MARS_ADAMW)],
+  ['nadamw', factory(FUSED_NADAMW)],
+  ['signum', factory(FUSED_SIGNUM)],
+  ['lars', factory(FUSED_LARS)],
 ]);
 
 /** The fused variant of `id` when it has one and the active backend has a fused path; else null. */

@@ -587,6 +587,77 @@ export function blockwiseScratchFloats(spec: BlockwiseKernelSpec): number {
   return spec.blockSize * spec.states.length;
 }
 
+/**
+ * NAdamW, as NAdamWOptimizer.updateParameter (../optimizers/nadamw.ts):
+ *   p <- p*decay;  m <- m*b1 + g*c1;  v <- v*b2 + (g*g)*c2;  n = m*b1 + g*c1 (Nesterov);
+ *   p <- p - (n / (sqrt(v)/bc2sqrt + eps)) * stepSize      (stepSize = lr/(1-b1^t); decay 1 without decay)
+ */
+export const NADAMW_KERNEL: KernelSpec = {
+  name: 'nadamw',
+  arrays: ['p', 'g', 'm', 'v'],
+  scalars: ['decay', 'b1', 'c1', 'b2', 'c2', 'bc2sqrt', 'eps', 'stepSize'],
+  body: [
+    set('g', load('g')),
+    set('m', add(mul(load('m'), scalar('b1')), mul(tmp('g'), scalar('c1')))),
+    set('v', add(mul(load('v'), scalar('b2')), mul(mul(tmp('g'), tmp('g')), scalar('c2')))),
+    store('m', tmp('m')),
+    store('v', tmp('v')),
+    set('n', add(mul(tmp('m'), scalar('b1')), mul(tmp('g'), scalar('c1')))),
+    set('denom', add(div(sqrt(tmp('v')), scalar('bc2sqrt')), scalar('eps'))),
+    store('p', sub(mul(load('p'), scalar('decay')), mul(div(tmp('n'), tmp('denom')), scalar('stepSize')))),
+  ],
+};
+
+export function signumName(momentum: boolean, l2: boolean): string {
+  return `signum${momentum ? '' : '_nomom'}${l2 ? '_l2' : ''}`;
+}
+
+/**
+ * Signum / signSGD, as SignumOptimizer.updateParameter (../optimizers/signum.ts):
+ *   d <- g (+ p*wd2);  buf <- buf*mom + d*c, d <- buf (momentum);  p <- p*decay - sign(d)*lr
+ */
+export function signumSpec(momentum: boolean, l2: boolean): KernelSpec {
+  const body: Stmt[] = [set('p', load('p')), set('d', l2 ? add(load('g'), mul(tmp('p'), scalar('wd2'))) : load('g'))];
+  if (momentum) body.push(set('buf', add(mul(load('buf'), scalar('mom')), mul(tmp('d'), scalar('c')))), store('buf', tmp('buf')));
+  body.push(store('p', sub(mul(tmp('p'), scalar('decay')), mul(sign(tmp(momentum ? 'buf' : 'd')), scalar('lr')))));
+  return {
+    name: signumName(momentum, l2),
+    arrays: ['p', 'g', ...(momentum ? ['buf'] : [])],
+    scalars: [...(l2 ? ['wd2'] : []), ...(momentum ? ['mom', 'c'] : []), 'decay', 'lr'],
+    body,
+  };
+}
+
+/** LARS pass 1: sum(p*p) and sum(g*g), the two norms of the trust ratio. */
+export const LARS_NORMS_KERNEL: KernelSpec = {
+  name: 'lars_norms',
+  arrays: ['p', 'g'],
+  scalars: [],
+  body: [set('p', load('p')), set('g', load('g')), acc('pp', mul(tmp('p'), tmp('p'))), acc('gg', mul(tmp('g'), tmp('g')))],
+  sums: ['pp', 'gg'],
+};
+
+/**
+ * LARS pass 2, as LarsOptimizer.updateParameter after the trust ratio: d <- (g + p*wd)*trust (wd 0 and
+ * trust 1 where the tensor is not adapted: d = g bit for bit); with momentum buf <- buf*a + d*b (first
+ * step: a 0, b 1 on a zero buffer, so buf = d) and d <- d*c + buf*k (Nesterov: c 1, k momentum; heavy
+ * ball: c 0, k 1);  p <- p - d*lr
+ */
+export function larsApplySpec(momentum: boolean): KernelSpec {
+  const body: Stmt[] = [set('p', load('p')), set('d', mul(add(load('g'), mul(tmp('p'), scalar('wd'))), scalar('trust')))];
+  if (momentum) {
+    body.push(set('buf', add(mul(load('buf'), scalar('a')), mul(tmp('d'), scalar('b')))), store('buf', tmp('buf')));
+    body.push(set('u', add(mul(tmp('d'), scalar('c')), mul(tmp('buf'), scalar('k')))));
+  }
+  body.push(store('p', sub(tmp('p'), mul(tmp(momentum ? 'u' : 'd'), scalar('lr')))));
+  return {
+    name: momentum ? 'lars_apply_momentum' : 'lars_apply',
+    arrays: ['p', 'g', ...(momentum ? ['buf'] : [])],
+    scalars: ['wd', 'trust', ...(momentum ? ['a', 'b', 'c', 'k'] : []), 'lr'],
+    body,
+  };
+}
+
 /** Every block-wise kernel the module exports. */
 export const BLOCKWISE_KERNELS: readonly BlockwiseKernelSpec[] = [ADAMW_8BIT_KERNEL];
 
@@ -722,4 +793,7 @@ export const KERNELS: readonly KernelSpec[] = [
   ...BOOLS.map((decay) => multiRowSpec(adafactorApplySpec(decay), ['c'], true)),
   multiRowSpec(CAME_MOMENT_KERNEL, ['c', 'rescol'], true),
   ...BOOLS.map((decay) => multiRowSpec(cameApplySpec(decay), ['rc'], true)),
+  NADAMW_KERNEL,
+  ...BOOLS.flatMap((momentum) => BOOLS.map((l2) => signumSpec(momentum, l2))),
+  LARS_NORMS_KERNEL, ...BOOLS.map(larsApplySpec),
 ];

@@ -33,6 +33,9 @@ import { SGD_MOMENTUM } from './sgd-momentum';
 import { SHAMPOO } from './shampoo';
 import { SOAP } from './soap';
 import { SOPHIA } from './sophia';
+import { NADAMW } from './nadamw';
+import { LARS } from './lars';
+import { SIGNUM } from './signum';
 
 /**
  * Every catalog id has its TensorFlow.js implementation: the mapped type makes a missing one a type error
@@ -64,6 +67,9 @@ const DEFINITIONS: { readonly [K in OptimizerId]: ProfilerOptimizerDefinition } 
   'rmsprop': RMSPROP,
   'ademamix': ADEMAMIX,
   'mars-adamw': MARS_ADAMW,
+  'nadamw': NADAMW,
+  'lars': LARS,
+  'signum': SIGNUM,
 };
 
 export const PROFILER_OPTIMIZERS: ReadonlyMap<OptimizerId, ProfilerOptimizerDefinition> = new Map(OPTIMIZER_IDS.map((id) => [id, DEFINITIONS[id]]));

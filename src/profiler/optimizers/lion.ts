@@ -9,6 +9,7 @@ import type { Hyperparameters } from '../../core/types';
 import { ProfilerOptimizer, type OptimizerOptions } from './base';
 import type { ProfilerOptimizerDefinition } from './definition';
 import { HyperReader } from './hyper';
+import { strictSign } from './ops';
 
 export const LION_DEFAULTS: Hyperparameters = { lr: 1e-4, betas: [0.9, 0.99], weight_decay: 0 };
 
@@ -34,7 +35,7 @@ export class LionOptimizer extends ProfilerOptimizer {
   protected updateParameter(name: string, p: tf.Variable, grad: tf.Tensor): void {
     const m = this.slot(name, 'exp_avg', () => tf.zerosLike(p));
     if (this.weightDecay !== 0) p.assign(tf.mul(p, 1 - this.lr * this.weightDecay));
-    const direction = tf.sign(tf.add(tf.mul(m, this.beta1), tf.mul(grad, 1 - this.beta1)));
+    const direction = strictSign(tf.add(tf.mul(m, this.beta1), tf.mul(grad, 1 - this.beta1)));
     p.assign(tf.sub(p, tf.mul(direction, this.lr)));
     m.assign(tf.add(tf.mul(m, this.beta2), tf.mul(grad, 1 - this.beta2)));
   }

@@ -3,7 +3,10 @@
  * `SingleDeviceMuonWithAuxAdam`: for hidden matrix weights (2-D; conv kernels viewed as
  * [dim0, rest]) momentum m <- lerp(m, g, 1-beta); u = lerp(g, m, beta) (Nesterov) or m; u is
  * orthogonalised by 5 quintic Newton-Schulz steps with coefficients (3.4445, -4.7750, 2.0315) after
- * scaling to unit Frobenius norm (+1e-7), scaled by sqrt(max(1, rows/cols)); p <- p*(1 - lr*wd) - lr*u.
+ * scaling to unit Frobenius norm (+1e-7), scaled by sqrt(max(1, rows/cols)) (adjust_lr_fn 'original') or by
+ * 0.2*sqrt(max(rows, cols)), the update RMS of AdamW (adjust_lr_fn 'match_rms_adamw': Liu et al. 2025,
+ * MoonshotAI/Moonlight examples/toy_train.py adjust_lr_for_muon; torch.optim.Muon's names for both);
+ * p <- p*(1 - lr*wd) - lr*u (the decoupled decay uses the unadjusted lr in both).
  * Every other tensor (1-D gains and biases, embeddings and heads when `roleOf` says so) takes the
  * auxiliary Adam step of the same class: m, v by lerp, bias-corrected, u = m_hat/(sqrt(v_hat) + eps).
  * Shapes are read in PyTorch's [out, in] convention (rows = dim -2, cols = dim -1).
@@ -23,9 +26,12 @@ import { l2norm, lerp } from './ops';
 export const NEWTON_SCHULZ_COEFFICIENTS = [3.4445, -4.775, 2.0315] as const;
 
 export const MUON_DEFAULTS: Hyperparameters = {
-  lr: 0.02, momentum: 0.95, weight_decay: 0, nesterov: true, ns_steps: 5,
+  lr: 0.02, momentum: 0.95, weight_decay: 0, nesterov: true, ns_steps: 5, adjust_lr_fn: 'original',
   adam_lr: 3e-4, adam_betas: [0.9, 0.95], adam_eps: 1e-10, adam_weight_decay: 0,
 };
+
+/** Moonlight's update scale: 0.2*sqrt(max(A, B)) gives the orthogonalised update AdamW's typical RMS (Liu et al. 2025). */
+export const MATCH_RMS_ADAMW = 0.2;
 
 /** Roles Muon's README keeps on AdamW even though they are 2-D. */
 const ADAM_ROLES: ReadonlySet<TensorRole> = new Set(['embedding', 'position-embedding', 'lm-head', 'norm', 'bias']);
@@ -54,6 +60,7 @@ export class MuonOptimizer extends ProfilerOptimizer {
   private readonly weightDecay: number;
   private readonly nesterov: boolean;
   private readonly nsSteps: number;
+  private readonly matchRmsAdamW: boolean;
   private readonly adamLr: number;
   private readonly adamBeta1: number;
   private readonly adamBeta2: number;
@@ -68,6 +75,7 @@ export class MuonOptimizer extends ProfilerOptimizer {
       weight_decay: r.num('weight_decay', 0),
       nesterov: r.bool('nesterov'),
       ns_steps: r.int('ns_steps', 0, 100),
+      adjust_lr_fn: r.str('adjust_lr_fn', ['original', 'match_rms_adamw'] as const),
       adam_lr: r.num('adam_lr', 0),
       adam_betas: r.pair('adam_betas', 0, 0.999999999),
       adam_eps: r.num('adam_eps', 0),
@@ -80,6 +88,7 @@ export class MuonOptimizer extends ProfilerOptimizer {
     this.weightDecay = values.weight_decay;
     this.nesterov = values.nesterov;
     this.nsSteps = values.ns_steps;
+    this.matchRmsAdamW = values.adjust_lr_fn === 'match_rms_adamw';
     this.adamLr = values.adam_lr;
     [this.adamBeta1, this.adamBeta2] = values.adam_betas;
     this.adamEps = values.adam_eps;
@@ -105,7 +114,8 @@ export class MuonOptimizer extends ProfilerOptimizer {
     const rows = p.shape[p.rank - 2]!;
     const cols = p.shape[p.rank - 1]!;
     const matrix = tf.reshape(update, [p.shape[0]!, -1]) as tf.Tensor2D;
-    const ortho = tf.mul(zeropowerNewtonSchulz5(matrix, this.nsSteps), Math.sqrt(Math.max(1, rows / cols)));
+    const scale = this.matchRmsAdamW ? MATCH_RMS_ADAMW * Math.sqrt(Math.max(rows, cols)) : Math.sqrt(Math.max(1, rows / cols));
+    const ortho = tf.mul(zeropowerNewtonSchulz5(matrix, this.nsSteps), scale);
     if (this.weightDecay !== 0) p.assign(tf.mul(p, 1 - this.lr * this.weightDecay));
     p.assign(tf.sub(p, tf.mul(tf.reshape(ortho, p.shape), this.lr)));
   }

@@ -37,3 +37,12 @@ export function contractFirst(x: tf.Tensor, q: tf.Tensor2D, back = false): tf.Te
   const flat = tf.reshape(x, [d0!, -1]) as tf.Tensor2D;
   return tf.reshape(tf.matMul(flat, q, true, back), [...rest, q.shape[back ? 0 : 1]]);
 }
+
+/**
+ * sign(x): 1, -1 or 0 (0 for NaN), as torch.sign and the kernels' `sign`. tfjs's wasm backend's Sign
+ * returns 0 for |x| up to about 1e-7 (measured: sign(2.5e-8) = sign(1e-7) = 0 there, 1 on cpu), which
+ * changes a sign-based step whenever a momentum is that small; comparisons are exact on every backend.
+ */
+export function strictSign(x: tf.Tensor): tf.Tensor {
+  return tf.sub(tf.cast(tf.greater(x, 0), 'float32'), tf.cast(tf.less(x, 0), 'float32'));
+}

@@ -68,4 +68,4 @@ export const MUON = (name = 'Muon', settings: string | null = null): MeasuredOpt
 export const SOAP = (name = 'SOAP', settings: string | null = null): MeasuredOptimizer => opt('soap', 'soap', name, settings);
 export const LION = (name = 'Lion', settings: string | null = null): MeasuredOptimizer => opt('lion', 'lion', name, settings);
 export const SOPHIA = (name = 'Sophia', settings: string | null = null): MeasuredOptimizer => opt('sophia', 'sophia', name, settings);
-export const NADAMW = (name = 'NAdamW', settings: string | null = null): MeasuredOptimizer => opt('nadamw', null, name, settings);
+export const NADAMW = (name = 'NAdamW', settings: string | null = null): MeasuredOptimizer => opt('nadamw', 'nadamw', name, settings);

@@ -84,7 +84,7 @@ export interface Setting {
 export type QualitativeOutcome = 'better' | 'similar' | 'worse';
 
 export interface MeasuredOptimizer {
-  /** A stable key: the catalog id when there is one, else a lower-case name (`nadamw`, `mars-exact`, `kron`). */
+  /** A stable key: the catalog id when there is one, else a lower-case name (`mars-exact`, `kron`, `adan`). */
   readonly key: string;
   /** The catalog id, or null when the catalog does not have this optimizer yet. */
   readonly catalogId: OptimizerId | null;

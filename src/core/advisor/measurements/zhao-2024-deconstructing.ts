@@ -46,6 +46,6 @@ export const ZHAO_2024_DECONSTRUCTING: MeasurementSource = {
     stated('autoregressive-lm', LION(), 'similar', EXCERPT),
     stated('autoregressive-lm', SOPHIA(), 'similar', EXCERPT),
     stated('autoregressive-lm', opt('sgd', 'sgd', 'SGD'), 'worse', EXCERPT, { note: '"except for SGD": worse than the others' }),
-    stated('autoregressive-lm', opt('signum', null, 'Signum (signed momentum)'), 'similar', SIGNUM),
+    stated('autoregressive-lm', opt('signum', 'signum', 'Signum (signed momentum)'), 'similar', SIGNUM),
   ],
 };
