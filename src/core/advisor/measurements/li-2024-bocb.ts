@@ -18,7 +18,7 @@
  * settings and AdamW for 'vit' ones. The tables state no parameter counts, batch sizes or CIFAR-100
  * epochs, so those stay unknown. None of the optimizers is the authors' own: every row is independent.
  * Optimizers outside the catalog keep the paper's name (SGDP, Adamax, NAdam, RAdam, AdamP, Adan,
- * AdaBound, LARS, AdaBelief, AdaDelta).
+ * AdaBound, AdaBelief, AdaDelta); LARS is the catalog's `lars`.
  */
 import { measured, opt, setting } from './build';
 import type { MeasuredOptimizer, Measurement, MeasurementSource, Setting, TaskFamily } from './types';
@@ -62,7 +62,7 @@ const CIFAR100_BACKBONE: readonly TableRow[] = [
     values: [63.98, 74.9, 77.08, 79.33, 77.73, 78.43, 76.99, 76.33, 74.94, 83.35, 84.65, 84.77, 86.46, 86.75, 87.47, 80.59, 83.23, 85.58, 83.51, 84.89] },
   { key: 'adabound', catalogId: null, name: 'AdaBound', line: '\\cellcolor[HTML]{DCF0E2}AdaBound       & 66.59         & \\chig{77.00}  & 78.11         & 75.26         & \\chhg{78.76}  & \\chhg{79.88}  & 74.14                 & \\clow{68.59}   & \\clow{70.31}  & 80.67         & \\clow{71.96}   & 83.90                 & \\clow{78.48}   & 83.03          & 86.07         & 77.99         & 77.81         & 82.73         & \\chig{83.08}  & 82.38         \\\\',
     values: [66.59, 77, 78.11, 75.26, 78.76, 79.88, 74.14, 68.59, 70.31, 80.67, 71.96, 83.9, 78.48, 83.03, 86.07, 77.99, 77.81, 82.73, 83.08, 82.38] },
-  { key: 'lars', catalogId: null, name: 'LARS', line: '\\cellcolor[HTML]{DCF0E2}LARS           & 64.35         & 75.71         & 78.25         & 77.25         & 76.23         & \\cllw{72.43}  & 75.50                 & 71.36          & 72.64         & 81.29         & \\clow{61.40}   & 82.22                 & \\cllw{33.26}   & \\cllw{41.03}   & 85.16         & 77.66         & 78.78         & 82.98         & 81.00         & 82.05         \\\\',
+  { key: 'lars', catalogId: 'lars', name: 'LARS', line: '\\cellcolor[HTML]{DCF0E2}LARS           & 64.35         & 75.71         & 78.25         & 77.25         & 76.23         & \\cllw{72.43}  & 75.50                 & 71.36          & 72.64         & 81.29         & \\clow{61.40}   & 82.22                 & \\cllw{33.26}   & \\cllw{41.03}   & 85.16         & 77.66         & 78.78         & 82.98         & 81.00         & 82.05         \\\\',
     values: [64.35, 75.71, 78.25, 77.25, 76.23, 72.43, 75.5, 71.36, 72.64, 81.29, 61.4, 82.22, 33.26, 41.03, 85.16, 77.66, 78.78, 82.98, 81, 82.05] },
   { key: 'adafactor', catalogId: 'adafactor', name: 'AdaFactor', line: '\\cellcolor[HTML]{DCF0E2}AdaFactor      & 63.91         & 74.49         & 75.41         & 77.03         & 75.38         & 77.83         & 75.03                 & \\chig{74.02}   & 71.16         & 80.36         & 82.82          & 83.06                 & 85.17          & \\chig{85.99}   & 86.57         & 78.78         & 78.81         & 84.90         & 81.94         & 82.36         \\\\',
     values: [63.91, 74.49, 75.41, 77.03, 75.38, 77.83, 75.03, 74.02, 71.16, 80.36, 82.82, 83.06, 85.17, 85.99, 86.57, 78.78, 78.81, 84.9, 81.94, 82.36] },
@@ -105,7 +105,7 @@ const IN1K: readonly TableRow[] = [
     values: [80.81, 79.91] },
   { key: 'adabound', catalogId: null, name: 'AdaBound', line: '\\cellcolor[HTML]{DCF0E2}AdaBound  & \\clow{72.96}      & \\clow{75.37}      \\\\',
     values: [72.96, 75.37] },
-  { key: 'lars', catalogId: null, name: 'LARS', line: '\\cellcolor[HTML]{DCF0E2}LARS      & \\clow{73.18}      & 79.66             \\\\',
+  { key: 'lars', catalogId: 'lars', name: 'LARS', line: '\\cellcolor[HTML]{DCF0E2}LARS      & \\clow{73.18}      & 79.66             \\\\',
     values: [73.18, 79.66] },
   { key: 'adafactor', catalogId: 'adafactor', name: 'AdaFactor', line: '\\cellcolor[HTML]{DCF0E2}AdaFactor & 79.98             & 79.36             \\\\',
     values: [79.98, 79.36] },
@@ -148,7 +148,7 @@ const COCO: readonly TableRow[] = [
     values: [69.7, 72.1, 72.8, 37.7, 37, 36, 38.6, 39, 39.4, 42, 43.2] },
   { key: 'adabound', catalogId: null, name: 'AdaBound', line: '\\cellcolor[HTML]{DCF0E2}AdaBound  & \\cllw{34.0}                   & \\clow{44.9}                   & \\cllw{28.4}                                  & 35.9                           & 34.2                                    & \\clow{31.9}                   & 37.0                          & 35.0                          & 36.7                            & \\clow{38.8}                                  & 41.2                                         \\\\',
     values: [34, 44.9, 28.4, 35.9, 34.2, 31.9, 37, 35, 36.7, 38.8, 41.2] },
-  { key: 'lars', catalogId: null, name: 'LARS', line: '\\cellcolor[HTML]{DCF0E2}LARS      & 54.4                          & 63.4                          & \\clow{47.6}                                  & 35.8                           & \\clow{28.9}                             & \\clow{28.8}                   & \\clow{34.7}                   & 36.9                          & 37.3                            & \\clow{34.6}                                  & 40.5                                         \\\\',
+  { key: 'lars', catalogId: 'lars', name: 'LARS', line: '\\cellcolor[HTML]{DCF0E2}LARS      & 54.4                          & 63.4                          & \\clow{47.6}                                  & 35.8                           & \\clow{28.9}                             & \\clow{28.8}                   & \\clow{34.7}                   & 36.9                          & 37.3                            & \\clow{34.6}                                  & 40.5                                         \\\\',
     values: [54.4, 63.4, 47.6, 35.8, 28.9, 28.8, 34.7, 36.9, 37.3, 34.6, 40.5] },
   { key: 'adafactor', catalogId: 'adafactor', name: 'AdaFactor', line: '\\cellcolor[HTML]{DCF0E2}AdaFactor & \\chhg{72.8}                   & 71.7                          & 72.7                                         & 35.6                           & \\chig{37.0}                             & 36.4                          & \\chig{38.5}                   & 37.8                          & 38.7                            & 40.5                                         & 43.1                                         \\\\',
     values: [72.8, 71.7, 72.7, 35.6, 37, 36.4, 38.5, 37.8, 38.7, 40.5, 43.1] },
