@@ -119,7 +119,7 @@ export const RecommendJsonSchema = Type.Object({
       }, { additionalProperties: false }), { description: "Only on the optimizer the job uses: where a cited rule disagrees with the job's own value (a suggestion, never a replacement)" })),
     }), { minItems: 1 })),
     strategies: Type.Optional(Type.Array(Type.Object({
-      id: OneOf(["gradient-checkpointing", "8bit-states", "paged-states", "lora", "qlora", "zero-1", "zero-2", "zero-3", "cpu-offload", "smaller-micro-batch", "freeze-layers", "bf16-states", "adafactor-states", "mixed-precision", "more-gpus"] as const),
+      id: OneOf(["gradient-checkpointing", "8bit-states", "paged-states", "galore", "lora", "qlora", "zero-1", "zero-2", "zero-3", "cpu-offload", "smaller-micro-batch", "freeze-layers", "bf16-states", "adafactor-states", "mixed-precision", "more-gpus"] as const),
       savingBytes: Type.Integer(),
       text: Type.String(),
     }))),
@@ -137,7 +137,7 @@ export const RecommendJsonSchema = Type.Object({
     }, { additionalProperties: false }), { description: "DeepSpeed \"auto\" values of the job, filled as the Hugging Face Trainer fills them; value null when the workspace does not say (then also listed in assumptions)" })),
     strategyPlan: Type.Optional(Type.Union([Type.Null(), Type.Object({
       steps: Type.Array(Type.Object({
-        id: OneOf(["gradient-checkpointing", "8bit-states", "paged-states", "lora", "qlora", "zero-1", "zero-2", "zero-3", "cpu-offload", "smaller-micro-batch", "freeze-layers", "bf16-states", "adafactor-states", "mixed-precision", "more-gpus"] as const),
+        id: OneOf(["gradient-checkpointing", "8bit-states", "paged-states", "galore", "lora", "qlora", "zero-1", "zero-2", "zero-3", "cpu-offload", "smaller-micro-batch", "freeze-layers", "bf16-states", "adafactor-states", "mixed-precision", "more-gpus"] as const),
         text: Type.String(),
         peakBytes: Type.Integer({ minimum: 0 }),
       })),
