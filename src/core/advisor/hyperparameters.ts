@@ -453,10 +453,9 @@ const galore: Derivation = (c) => {
     warmup: { unit: 'ratio', value: row.warmupRatio },
     extra: { ...base.extra, rank: row.rank, update_proj_gap: row.updateProjGap, scale: row.scale },
     basis: [
-      ...base.basis,
       reason(
         'galore-by-size',
-        `GaLore's reference run of the nearest size (${row.label}, ${row.script}): rank ${row.rank}, update_proj_gap ${row.updateProjGap}, scale ${row.scale}, lr ${row.lr}, weight decay 0, warmup over ${row.warmupRatio * 100}% of the steps${row.optimizer !== 'galore_adamw' ? `; that run uses ${row.optimizer} (8-bit states, per-layer updates)` : ''}.`,
+        `GaLore's reference run of the nearest size (${row.label}, ${row.script}): rank ${row.rank}, update_proj_gap ${row.updateProjGap}, scale ${row.scale}, lr ${row.lr}, weight decay 0, warmup over ${row.warmupRatio * 100}% of the steps${row.optimizer !== 'galore_adamw' ? `; that run uses ${row.optimizer} (8-bit states, per-layer updates)` : ''}; betas and eps are the reference implementation's defaults, the schedule the job's recipe's (${c.recipe.schedule.detail}).`,
         ['galore-2024-scripts'],
       ),
     ],

@@ -14,6 +14,7 @@ export * from './types';
 export { applyEdits } from './text';
 export { formatNumber, formatValue } from './values';
 export { chooseSpelling } from './spelling';
+export { pasteChanges, pasteFormatOf, PASTE_FORMATS, type PasteChange, type PasteFormat } from './paste';
 
 type FileSyntax = 'json' | 'yaml' | 'python' | null;
 
