@@ -6,14 +6,14 @@
  * writes the same spelling and hyperparameters into the file.
  */
 import type { HyperparameterAdvice } from '../advisor/types';
-import { getOptimizer } from '../optimizers';
 import type { OptimizerId } from '../optimizers/types';
 import type { ScanJob } from '../scan/results';
 import { extensionOf } from '../scan/paths';
+import { hfOptimizerValues } from './hf-values';
 import { targetArguments } from './params';
 import { snippetsFor, THIRD_PARTY_MODULES } from './snippets';
 import { chooseSpelling, type ChosenSpelling } from './spelling';
-import { formatNumber, formatValue, type WritableValue } from './values';
+import { formatValue, type WritableValue } from './values';
 
 export const PASTE_FORMATS = ['hf-trainer', 'axolotl', 'torchtune', 'deepspeed', 'pytorch'] as const;
 export type PasteFormat = (typeof PASTE_FORMATS)[number];
@@ -84,7 +84,7 @@ function pythonPackage(code: string): { package: string; source: string } {
 }
 
 function yamlLines(values: Readonly<Record<string, WritableValue>>, indent: string): string[] {
-  return Object.entries(values).map(([k, v]) => `${indent}${k}: ${formatValue(v, 'yaml')}`);
+  return Object.entries(values).map(([k, v]) => `${indent}${k}: ${formatValue(v, 'yaml', { key: k })}`);
 }
 
 function warmupKeys(advice: HyperparameterAdvice): Record<string, WritableValue> {
@@ -93,46 +93,39 @@ function warmupKeys(advice: HyperparameterAdvice): Record<string, WritableValue>
   return {};
 }
 
+/**
+ * The Trainer's scheduler for the advice. An optimizer that warms up itself (Schedule-Free's `warmup_steps`, which
+ * the Trainer passes to it) gets the constant scheduler, so the warmup is not applied twice.
+ */
 function schedulerKey(advice: HyperparameterAdvice): Record<string, WritableValue> {
   const k = advice.schedule.kind;
   if (k === 'cosine' || k === 'linear') return { lr_scheduler: k };
-  if (k === 'constant') return { lr_scheduler: advice.warmup ? 'constant_with_warmup' : 'constant' };
+  if (k === 'constant') return { lr_scheduler: advice.warmup && !('warmup_steps' in advice.extra) ? 'constant_with_warmup' : 'constant' };
   return {};
 }
 
-/** axolotl keys: `optimizer` takes the HF optim strings, with the Trainer's hyperparameter names. */
+/** axolotl keys: `optimizer` takes the HF optim strings, with the Trainer's hyperparameter names (the quick fix's values). */
 function axolotlChange(target: OptimizerId, advice: HyperparameterAdvice): PasteChange | null {
   const chosen = chooseSpelling(target, 'hf', () => ({}), { resolveIn: 'hf' });
   if (chosen === null) return null;
-  const values: Record<string, WritableValue> = { optimizer: chosen.name };
-  if (advice.lr !== null) values.learning_rate = advice.lr;
-  values.weight_decay = advice.weightDecay;
-  if (advice.betas !== null && advice.betas.length >= 2 && 'betas' in getOptimizer(target).defaults) {
-    values.adam_beta1 = advice.betas[0]!;
-    values.adam_beta2 = advice.betas[1]!;
-  }
-  const optimArgs = galoreArgs(advice);
-  if (optimArgs !== null) {
-    values.optim_args = optimArgs;
-    values.optim_target_modules = 'all-linear';
-  }
-  Object.assign(values, schedulerKey(advice), warmupKeys(advice));
+  const values: Record<string, WritableValue> = { optimizer: chosen.name, ...hfOptimizerValues(target, advice, () => false), ...schedulerKey(advice), ...warmupKeys(advice) };
   const hf = hfChange(target);
   return { format: 'axolotl', language: 'yaml', code: yamlLines(values, '').join('\n'), package: `axolotl, ${hf.package}`, minVersion: null, source: hf.source };
 }
 
-/** GaLore's optim_args string (rank, update_proj_gap, scale), null for other optimizers. */
-function galoreArgs(advice: HyperparameterAdvice): string | null {
-  const { rank, update_proj_gap: gap, scale } = advice.extra;
-  if (typeof rank !== 'number' || typeof gap !== 'number' || typeof scale !== 'number') return null;
-  return `rank=${rank},update_proj_gap=${gap},scale=${formatNumber(scale)}`;
-}
-
-/** GaLore's settings go to TrainingArguments' optim_args and optim_target_modules, after the optim string. */
-function withGaloreArgs(code: string, advice: HyperparameterAdvice): string {
-  const args = galoreArgs(advice);
-  if (args === null) return code;
-  return code.replace(/^(\s*)optim=(.*),$/m, (_m, indent: string, optim: string) => `${indent}optim=${optim},\n${indent}optim_target_modules="all-linear",\n${indent}optim_args="${args}",`);
+/** HF TrainingArguments: the optim string and the quick fix's values, with the schedule and warmup, as keyword arguments. */
+function hfTrainerChange(target: OptimizerId, advice: HyperparameterAdvice): PasteChange | null {
+  const chosen = chooseSpelling(target, 'hf', () => ({}), { resolveIn: 'hf' });
+  if (chosen === null) return null;
+  const sched = schedulerKey(advice);
+  const values: Record<string, WritableValue> = {
+    optim: chosen.name,
+    ...hfOptimizerValues(target, advice, () => false),
+    ...(sched.lr_scheduler !== undefined ? { lr_scheduler_type: sched.lr_scheduler } : {}),
+    ...warmupKeys(advice),
+  };
+  const code = ['args = TrainingArguments(', '    ...,  # the job\'s other arguments', ...Object.entries(values).map(([k, v]) => `    ${k}=${formatValue(v, 'python', { key: k })},`), ')'].join('\n');
+  return { format: 'hf-trainer', language: 'python', code, ...hfChange(target) };
 }
 
 /** torchtune: an `optimizer:` block whose `_component_` is an import path, its arguments beside it. */
@@ -166,8 +159,10 @@ export function pasteChanges(target: OptimizerId, advice: HyperparameterAdvice, 
     return s && 'code' in s ? s.code : null;
   };
   const out: PasteChange[] = [];
+  // Without an optim string the Trainer takes the optimizer object (the snippet builds it and passes it).
   const hfCode = code('hf-trainer');
-  if (hfCode !== null) out.push({ format: 'hf-trainer', language: 'python', code: withGaloreArgs(hfCode, advice), ...hfChange(target) });
+  const hf = hfTrainerChange(target, advice) ?? (hfCode !== null ? { format: 'hf-trainer' as const, language: 'python' as const, code: hfCode, minVersion: null, ...pythonPackage(hfCode) } : null);
+  if (hf) out.push(hf);
   const axolotl = axolotlChange(target, advice);
   if (axolotl) out.push(axolotl);
   const torchtune = torchtuneChange(target, advice);
