@@ -399,9 +399,9 @@ export function cheapestPlan(base: EstimateInput, selected: readonly StrategyId[
 
 /**
  * When nothing fits: each candidate that does not fit gets its cheapest plan, and those are ordered by it (the
- * lowest rung of the ladder, then the fewest changes, then keeping its own optimizer, then the lowest peak after
- * them); candidates no plan makes
- * fit follow in their previous order, and the not-recommended tier stays last.
+ * lowest rung of the ladder, then the fewest changes, then keeping its own optimizer; equal plans keep the
+ * previous order, as the peaks after them differ little); candidates no plan makes fit follow in their previous
+ * order, and the not-recommended tier stays last.
  */
 function orderByFitPlan(ranked: readonly Ranked[], selected: readonly StrategyId[], ctx: StrategyContext): Ranked[] {
   const withPlans = ranked.map((r) => (r.tier === 'does-not-fit' && r.estimated ? { ...r, fitPlan: cheapestPlan(r.estimated.input, selected, ctx) } : r));
@@ -410,7 +410,7 @@ function orderByFitPlan(ranked: readonly Ranked[], selected: readonly StrategyId
     const p = r.fitPlan;
     // On a tie, a plan that keeps the candidate's optimizer goes before one that replaces it (8-bit, paged, GaLore).
     const replaces = p ? p.steps.some((x) => x.id === '8bit-states' || x.id === 'paged-states' || (x.id === 'galore' && r.optimizer !== 'galore-adamw')) : false;
-    return p ? [tier, 0, p.level ?? 0, p.steps.length, replaces ? 1 : 0, p.peakBytes] : [tier, 1, 0, 0, 0, 0];
+    return p ? [tier, 0, p.level ?? 0, p.steps.length, replaces ? 1 : 0] : [tier, 1, 0, 0, 0];
   };
   const index = new Map(withPlans.map((r, i) => [r, i]));
   return [...withPlans].sort((a, b) => {
