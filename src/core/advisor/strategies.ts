@@ -123,7 +123,7 @@ function galoreStrategy(base: EstimateInput, ctx: StrategyContext): AppliedStrat
   const newBatch = fitting * base.gpus;
   const batch =
     layerwise && (base.gradAccum > 1 || fitting !== base.batchSize)
-      ? ` Per-layer updates step inside backward and do not accumulate gradients: per_device_train_batch_size=${fitting}, gradient_accumulation_steps=1, so the global batch goes from ${ctx.facts.globalBatch} to ${newBatch}${newBatch < ctx.facts.globalBatch ? ' (scale the learning rate and the steps to match)' : ''}.`
+      ? ` Per-layer updates step inside backward and do not accumulate gradients: per_device_train_batch_size=${fitting}, gradient_accumulation_steps=1, so the global batch goes from ${ctx.facts.globalBatch} to ${newBatch}${newBatch < ctx.facts.globalBatch ? `, ${Number((ctx.facts.globalBatch / newBatch).toPrecision(3))}x as many optimizer steps per epoch` : ''}.`
       : '';
   return {
     input: ctx.resolveInput({ ...switched, batchSize: fitting }),
