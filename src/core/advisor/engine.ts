@@ -248,7 +248,8 @@ export function recommend(input: AdvisorInput): AdvisorResult {
     estimate: memoEstimate(),
   };
   const selected = job.strategies.map((s) => s.id);
-  const nothingFits = setting.gpuMemory !== null && !byEvidence.some((r) => r.fits !== false);
+  // Nothing fits: no candidate is known to fit (one the estimator cannot model has no fit either way).
+  const nothingFits = setting.gpuMemory !== null && !byEvidence.some((r) => r.fits === true) && byEvidence.some((r) => r.fits === false);
   const ranked = nothingFits ? orderByFitPlan(byEvidence, selected, ctx) : byEvidence;
   const recommendations: Recommendation[] = ranked.map(({ estimated: _e, ruleScore: _s, ...r }, i) => ({ ...r, rank: i + 1 }));
 
