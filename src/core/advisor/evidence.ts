@@ -579,9 +579,10 @@ export const EVIDENCE = entries({
     authors: 'Jingyuan Liu, Jianlin Su, Xingcheng Yao, Zhejun Jiang, Guokun Lai, Yulun Du, et al. (Moonshot AI)',
     year: 2025,
     url: 'https://arxiv.org/abs/2502.16982',
-    locator: 'Abstract; Section 2.2 (weight decay) and the Moonlight training setup (weight decay 0.1)',
+    locator: 'Abstract; the authors\' code, MoonshotAI/Moonlight examples/toy_train.py (Muon(..., wd=0.1), --wd default 0.1, p.mul_(1 - lr * wd))',
     claim:
-      'Muon at scale needs decoupled weight decay; the authors train with weight decay 0.1.',
+      'Muon at scale needs decoupled weight decay; the authors\' Muon takes weight decay 0.1 (applied as p *= 1 - lr x wd, ' +
+      'with an AdamW-sized lr and the update scaled by 0.2 x sqrt(max(A, B))).',
     quote:
       'We identify two crucial techniques for scaling up Muon: (1) adding weight decay and (2) carefully adjusting the ' +
       'per-parameter update scale.',

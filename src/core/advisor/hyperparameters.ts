@@ -432,7 +432,7 @@ const muon: Derivation = (c) => {
     weightDecay: MUON_WEIGHT_DECAY,
     basis: [
       ...base.basis,
-      reason('muon-weight-decay', `Muon's weight decay ${MUON_WEIGHT_DECAY}: Liu et al. (2025) found decoupled weight decay necessary for Muon at scale and trained with ${MUON_WEIGHT_DECAY}.`, ['liu-2025-muon-scalable']),
+      reason('muon-weight-decay', `Muon's weight decay ${MUON_WEIGHT_DECAY}: Liu et al. (2025) found decoupled weight decay necessary for Muon at scale; their Muon takes ${MUON_WEIGHT_DECAY} (applied as p *= 1 - lr x wd, so its strength follows the lr).`, ['liu-2025-muon-scalable']),
     ],
   };
 };

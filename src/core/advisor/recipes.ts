@@ -274,5 +274,8 @@ export const SCHEDULE_FREE_WARMUP_RATIO = 0.02 * 0.75;
  */
 export const MAX_WARMUP_FRACTION = 1 / 5;
 
-/** Liu et al. 2025 ("Muon is Scalable for LLM Training"): decoupled weight decay added to Muon, 0.1. */
+/**
+ * Liu et al. 2025 ("Muon is Scalable for LLM Training"): decoupled weight decay added to Muon, 0.1 in the authors'
+ * code (MoonshotAI/Moonlight examples/toy_train.py, `wd=0.1`).
+ */
 export const MUON_WEIGHT_DECAY = 0.1;
