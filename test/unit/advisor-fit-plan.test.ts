@@ -117,3 +117,12 @@ test('CLI: recommend --json on the Llama-2-7B example with 24 GiB and bf16 weigh
   assert.match(table, /Smallest change that fits/);
   assert.match(table, /Change to paste \(hf-trainer; needs transformers, galore-torch, transformers >= 4\.39\.0\)/);
 });
+
+test('7B with fp32 base weights (mixed precision keeps them) on 24 GiB: nothing below QLoRA fits, so QLoRA alone comes first', () => {
+  const r = recommend({ model: llama, estimateBase: { gpuMemoryBytes: 24 * GiB }, fineTune: null, hubId: 'meta-llama/Llama-2-7b-hf', priority: 'quality' });
+  const top = r.recommendations[0]!;
+  assert.deepEqual(top.fitPlan?.steps.map((s) => s.id), ['qlora']);
+  assert.equal(top.fitPlan?.level, 5);
+  // The fp32 weights alone (4 bytes per parameter) exceed the budget, which is why no lower rung can fit.
+  assert.ok(6.7e9 * 4 > 24 * GiB);
+});
