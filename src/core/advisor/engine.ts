@@ -363,6 +363,8 @@ function replay(base: EstimateInput, ids: readonly StrategyId[], ctx: StrategyCo
     let input = base;
     const applied: { id: StrategyId; text: string; input: EstimateInput }[] = [];
     for (const id of ids) {
+      // The micro-batch search comes last and only when the rest does not fit already (then it is not needed).
+      if (id === 'smaller-micro-batch' && ctx.estimate(input).fits === true) continue;
       const a = strategySpec(id).apply(input, ctx);
       if (!a) continue;
       input = a.input;
@@ -386,9 +388,12 @@ export function cheapestPlan(base: EstimateInput, selected: readonly StrategyId[
     if (all === null || all.estimate.fits !== true) continue;
     let kept = all;
     const byCost = [...all.applied].sort((a, b) => STRATEGY_COST[b.id].level - STRATEGY_COST[a.id].level || order.indexOf(b.id) - order.indexOf(a.id));
+    // The only strategy of the plan's own rung stays: without it every remaining one sits on a lower rung, and all of
+    // those together did not fit.
+    const onRung = all.applied.filter((x) => STRATEGY_COST[x.id].level === level);
     for (const step of byCost) {
       if (kept.applied.length <= 1) break;
-      if (!kept.applied.some((x) => x.id === step.id)) continue;
+      if (!kept.applied.some((x) => x.id === step.id) || (onRung.length === 1 && onRung[0]!.id === step.id)) continue;
       const trial = replay(base, kept.applied.filter((x) => x.id !== step.id).map((x) => x.id), ctx);
       if (trial !== null && trial.estimate.fits === true && trial.applied.length < kept.applied.length) kept = trial;
     }
