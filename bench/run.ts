@@ -3,6 +3,7 @@
  * - estimator latency: a whole `optimizer-advisor estimate` process for an 8B model vs a bare `node -e 0`
  *   (goal: within 4x);
  * - in-process estimate latency (the advisor calls the estimator once per candidate and strategy);
+ * - recommend() when nothing fits (every optimizer's cheapest plan is searched) against when something fits;
  * - scan throughput: walk + detect over a generated 20k-file workspace (goal: under 3 s);
  * - main-loop responsiveness while a hostile workspace is scanned: inline vs the scan worker (bench/responsive.ts),
  *   and in VS Code the latency of a command sent while indexing (test/vscode/suite/responsive.test.ts);
@@ -13,6 +14,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { recommend } from '../src/core/advisor/engine';
 import { estimateMemory } from '../src/core/memory/estimate';
 import { resolveEstimateInput } from '../src/core/memory/defaults';
 import { inventoryForRef } from '../src/core/models';
@@ -68,6 +70,26 @@ function benchEstimatorInProcess(): void {
   for (let i = 0; i < n; i++) estimateMemory(input);
   const per = (performance.now() - t0) / n;
   console.log('in-process estimateMemory (Llama-3.1-8B, %d tensors): %s ms per call', model.tensors.length, per.toFixed(3));
+}
+
+/**
+ * recommend() on a Llama-2-7B full fine-tune (bf16, micro-batch 4 x 8): with 160 GiB (something fits, no plans) and
+ * with 24 GiB (nothing fits: every optimizer's cheapest plan is searched, README "When nothing fits"), with the
+ * number of estimator calls each makes.
+ */
+function benchNothingFits(): void {
+  const model = inventoryForRef('meta-llama/Llama-2-7b-hf');
+  const run = (gib: number): { ms: number; plans: number } => {
+    const t0 = performance.now();
+    const r = recommend({ model, estimateBase: { gpuMemoryBytes: gib * 2 ** 30, batchSize: 4, gradAccum: 8, precision: 'bf16' }, fineTune: true, priority: 'quality' });
+    return { ms: performance.now() - t0, plans: r.recommendations.filter((x) => x.fitPlan).length };
+  };
+  run(160);
+  const fits = median([run(160).ms, run(160).ms, run(160).ms]);
+  const none = [run(24), run(24), run(24)];
+  const noneMs = median(none.map((x) => x.ms));
+  console.log('recommend, Llama-2-7B bf16 full fine-tune: %s ms when something fits (160 GiB), %s ms when nothing fits (24 GiB, %d plans): %sx',
+    fits.toFixed(0), noneMs.toFixed(0), none[0]!.plans, (noneMs / fits).toFixed(2));
 }
 
 /** Writes a workspace of `total` files: mostly sources and data, with a training job every 50 folders. */
@@ -149,6 +171,7 @@ async function main(): Promise<void> {
   console.log('Optimizer Advisor benchmarks on %s, %d cores, node %s', os.cpus()[0]?.model ?? 'unknown CPU', os.cpus().length, process.version);
   benchEstimatorProcess();
   benchEstimatorInProcess();
+  benchNothingFits();
   await benchScan();
   await benchResponsiveness();
   benchExtension();

@@ -88,6 +88,7 @@ export function advisorInputForJob(job: ScanJob, model: ModelInventory, opts: Jo
     hubId: job.model?.kind === 'hub-id' ? job.model.id : null,
     priority: opts.priority,
     current: advisorCurrent(resolveCurrentOptimizer(job), opts.unknownOptimizer ?? 'error'),
+    totalSteps: job.settings.maxSteps ?? null,
   };
 }
 

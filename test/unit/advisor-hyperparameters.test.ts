@@ -158,3 +158,70 @@ test('every basis reason cites at least one source', () => {
     }
   }
 });
+
+// ---- Bounded by the job and by each optimizer's own source ---------------------------------------------
+
+test('warmup is bounded by the job\'s total steps: GPT-3\'s 375M tokens at batch 32 x 512 would be 22,889 steps', () => {
+  const facts = job({ globalBatch: 32, seqLen: 512 });
+  // Unknown length: the recipe's warmup stays, and the basis says it could not be checked.
+  const unknown = hp('adamw', facts);
+  assert.deepEqual(unknown.advice.warmup, { unit: 'steps', value: Math.ceil(375e6 / (32 * 512)) });
+  assert.equal(unknown.advice.warmup?.value, 22889);
+  assert.ok(unknown.basis.some((r) => r.rule === 'hp:warmup-unchecked' && /total steps are unknown/.test(r.text)));
+  // max_steps 5000: at most 1/5 of it (LAMB's 32K row, the longest warmup of the cited recipes).
+  const known = hp('adamw', { ...facts, totalSteps: 5000 });
+  assert.deepEqual(known.advice.warmup, { unit: 'steps', value: 1000 });
+  assert.ok(known.basis.some((r) => r.rule === 'hp:warmup-bound' && r.text.includes('22889 to 1000')));
+  // A warmup inside the bound is left alone and says nothing.
+  const long = hp('adamw', { ...facts, totalSteps: 200000 });
+  assert.equal(long.advice.warmup?.value, 22889);
+  assert.ok(!long.basis.some((r) => r.rule.startsWith('hp:warmup-')));
+});
+
+test('Schedule-Free AdamW always warms up: the recipe\'s warmup, else 0.02 x 0.75 of the steps (the authors\' AlgoPerf entry)', () => {
+  // Fine-tuning a vision transformer: the HF Trainer defaults, no warmup.
+  const facts = job({ fineTune: true, stacks: 'vision' });
+  assert.equal(hp('adamw', facts).advice.warmup, null);
+  const unknown = hp('schedule-free-adamw', facts);
+  assert.deepEqual(unknown.advice.warmup, { unit: 'ratio', value: 0.015 });
+  assert.ok(unknown.basis.some((r) => r.evidence.some((e) => e.id === 'schedule-free-warmup')));
+  const known = hp('schedule-free-adamw', { ...facts, totalSteps: 2000 });
+  assert.deepEqual(known.advice.warmup, { unit: 'steps', value: 30 }); // 0.02 x 0.75 x 2000
+  assert.equal(known.advice.extra.warmup_steps, 30);
+  // With a recipe warmup (Alpaca's 3%), that one, given to the optimizer's own warmup_steps.
+  const alpaca = hp('schedule-free-adamw', job({ fineTune: true, totalSteps: 1000 }));
+  assert.deepEqual(alpaca.advice.warmup, { unit: 'steps', value: 30 });
+  assert.equal(alpaca.advice.schedule.kind, 'constant');
+});
+
+test('LAMB takes its warmup as the fraction of steps its BERT table used, not BERT\'s absolute 10k steps', () => {
+  const bertPretrain = (globalBatch: number) => job({ stacks: 'encoder', params: 336e6, globalBatch });
+  assert.deepEqual(hp('adamw', bertPretrain(32768)).advice.warmup, { unit: 'steps', value: 10000 });
+  const at32k = hp('lamb', bertPretrain(32768));
+  assert.deepEqual(at32k.advice.warmup, { unit: 'ratio', value: 0.2 }); // 3125 of 15625 iterations
+  assert.equal(at32k.advice.lr, 5e-3);
+  assert.ok(at32k.basis.some((r) => r.rule === 'hp:lamb-bert-table'));
+  // Inside the table: square-root lr scaling and warmup in proportion to the batch (the 8K row: 5/(2 x 10^3), 1/20).
+  const at8k = hp('lamb', bertPretrain(8192)).advice;
+  assert.ok(Math.abs(at8k.lr! - 2.5e-3) < 1e-12);
+  assert.ok(Math.abs((at8k.warmup?.value ?? 0) - 1 / 20) < 1e-12);
+  // Below the table (batch 32): the nearest row, 512 (lr 5/(2^3 x 10^3), warmup 1/320).
+  const small = hp('lamb', bertPretrain(32)).advice;
+  assert.equal(small.lr, 6.25e-4);
+  assert.deepEqual(small.warmup, { unit: 'ratio', value: 1 / 320 });
+});
+
+test('Muon gets the weight decay of the source that scaled it (Liu et al. 2025: 0.1)', () => {
+  const { advice, basis } = hp('muon', job(), { defaults: { lr: 0.02, momentum: 0.95, weight_decay: 0 }, reference: { title: 'ref' } });
+  assert.equal(advice.weightDecay, 0.1);
+  assert.ok(basis.some((r) => r.rule === 'hp:muon-match-rms-adamw' && r.evidence.some((e) => e.id === 'liu-2025-muon-scalable')));
+});
+
+test('GaLore takes rank, update_proj_gap, scale and lr from its reference script of the nearest model size', () => {
+  const at = (params: number) => hp('galore-adamw', job({ params })).advice;
+  assert.deepEqual([at(6.74e9).extra.rank, at(6.74e9).extra.update_proj_gap, at(6.74e9).extra.scale, at(6.74e9).lr], [1024, 500, 0.25, 0.005]);
+  assert.deepEqual([at(60e6).extra.rank, at(60e6).extra.update_proj_gap, at(60e6).lr], [128, 200, 0.01]);
+  assert.deepEqual([at(350e6).extra.rank, at(1.1e9).extra.rank], [256, 1024]);
+  assert.deepEqual(at(6.74e9).warmup, { unit: 'ratio', value: 0.1 });
+  assert.equal(at(6.74e9).weightDecay, 0);
+});

@@ -12,7 +12,8 @@ import type { DType, Hyperparameters, ParamTensor, TensorRole } from '../../src/
 import { optimizerStateBytes, resolveOptimizer } from '../../src/core/optimizers/index';
 import type { ResolvedOptimizer } from '../../src/core/optimizers/types';
 import { measuredRows } from '../../src/core/advisor/measurements';
-import { deriveHyperparameters, MUON_WEIGHT_DECAY } from '../../src/core/advisor/hyperparameters';
+import { deriveHyperparameters } from '../../src/core/advisor/hyperparameters';
+import { MUON_WEIGHT_DECAY } from '../../src/core/advisor/recipes';
 import { getOptimizer } from '../../src/core/optimizers';
 import { recommend } from '../../src/core/advisor/engine';
 import { inventoryForRef } from '../../src/core/models';

@@ -5,6 +5,17 @@ import { ModelConfigNeeded, NEEDS_MODEL_CONFIG, type JobModel, type ModelOrigin 
 import { describeFact, factAssumptions, JOB_FACT_NAMES, type JobFacts } from '../../core/job-facts';
 import { countParams } from '../../core/models';
 import { isOwnRecommendation } from '../../core/own-hyperparameters';
+import { pasteChanges, pasteFormatOf } from '../../core/fixes';
+
+/** Recommendations that carry the change to paste (`change`) in the JSON and the table. */
+const PASTE_TOP = 3;
+
+/** Short names of the strategies for the table's "to fit" column. */
+const PLAN_WORD: Readonly<Record<string, string>> = {
+  'gradient-checkpointing': 'checkpointing', '8bit-states': '8-bit states', 'paged-states': 'paged states', galore: 'GaLore',
+  lora: 'LoRA', qlora: 'QLoRA', 'zero-1': 'ZeRO-1', 'zero-2': 'ZeRO-2', 'zero-3': 'ZeRO-3', 'cpu-offload': 'CPU offload',
+  'smaller-micro-batch': 'smaller micro-batch', 'freeze-layers': 'frozen backbone',
+};
 import { unusedFiles } from '../../core/scan';
 import type { ScanJob } from '../../core/scan/results';
 import { InputError } from '../../core/types';
@@ -56,6 +67,8 @@ function jobDocument(evaluation: JobEvaluation) {
       measured: r.measured,
       reasons: r.reasons.map((x) => ({ rule: x.rule, text: x.text, evidence: x.evidence })),
       hyperparameters: r.hyperparameters,
+      ...(r.fitPlan !== undefined ? { fitPlan: r.fitPlan } : {}),
+      ...(r.rank <= PASTE_TOP && !isOwnRecommendation(r) ? { change: pasteChanges(r.optimizer, r.hyperparameters, pasteFormatOf(job)) } : {}),
       ...(isOwnRecommendation(r) ? { own: r.own, suggestions: r.suggestions.map((x) => ({ field: x.field, own: x.own, suggested: x.suggested, reason: x.reason, evidence: x.evidence.map((e) => e.title) })) } : {}),
     })),
     strategyBase: result.strategyBase,
@@ -134,14 +147,17 @@ function renderJob(doc: JobDoc, top: number): string {
   const lines = [
     `== ${doc.source}: ${doc.model.architecture} (${formatCount(doc.model.params)} params${doc.model.approximate ? ', approximate' : ''}) from ${doc.model.source.kind} ${doc.model.source.location}`,
   ];
-  const rows = [['#', 'optimizer', 'fits', 'peak/GPU', 'lr', 'weight decay', 'measured (rows, indep.)', 'advantage', 'why']];
+  const planned = doc.recommendations.some((r) => r.fitPlan !== undefined);
+  const rows = [['#', 'optimizer', 'fits', 'peak/GPU', ...(planned ? ['to fit'] : []), 'lr', 'weight decay', 'measured (rows, indep.)', 'advantage', 'why']];
   for (const r of doc.recommendations.slice(0, top)) {
     const hp = r.hyperparameters;
+    const toFit = r.fitPlan === undefined ? [] : [r.fitPlan === null ? 'no plan fits' : `${r.fitPlan.steps.map((x) => PLAN_WORD[x.id] ?? x.id).join(' + ')} → ${formatBytes(r.fitPlan.peakBytes)}`];
     rows.push([
       String(r.rank),
       r.own !== undefined ? `${r.optimizer} (yours)` : r.optimizer,
       r.fits === null ? '?' : r.fits ? 'yes' : 'no',
       r.peakBytes === null ? '—' : formatBytes(r.peakBytes),
+      ...toFit,
       hp.lr === null ? 'relative step' : formatNumber(hp.lr),
       formatNumber(hp.weightDecay),
       `${r.measured.comparableRows} (${r.measured.independentRows})`,
@@ -149,7 +165,7 @@ function renderJob(doc: JobDoc, top: number): string {
       clip((r.reasons.find((x) => x.rule !== 'measured' && !x.rule.startsWith('hp:')) ?? r.reasons.find((x) => x.rule !== 'measured'))?.text ?? '', 70),
     ]);
   }
-  lines.push(table(rows, [true, false, false, true, true, true, true, true, false]));
+  lines.push(table(rows, [true, false, false, true, ...(planned ? [false] : []), true, true, true, true, false]));
   lines.push(`ranking: ${doc.ranking.text}`);
   const mine = doc.recommendations.find((r) => r.own !== undefined);
   if (mine?.own !== undefined) {
@@ -174,9 +190,16 @@ function renderJob(doc: JobDoc, top: number): string {
   }
   const plan = doc.strategyPlan;
   if (plan !== null && plan.steps.length > 0) {
-    lines.push('', 'To make it fit (strategies combined, largest saving first):');
-    plan.steps.forEach((s, i) => lines.push(`  ${i + 1}. ${s.text} → ${formatBytes(s.peakBytes)}`));
+    lines.push('', plan.level !== undefined
+      ? `Smallest change that fits (for ${doc.strategyBase?.optimizer ?? 'the top choice'}: the lowest rung of the ladder, then the fewest changes):`
+      : 'To make it fit (strategies combined, largest saving first):');
+    plan.steps.forEach((s, i) => lines.push(`  ${i + 1}. ${s.text} → ${formatBytes(s.peakBytes)}`, ...(s.changes ? [`     changes: ${s.changes}`] : [])));
     lines.push(`  peak after these steps: ${formatBytes(plan.peakBytes)} (${plan.fits === null ? 'fit unknown' : plan.fits ? 'fits' : 'does not fit'})`);
+  }
+  const paste = doc.recommendations[0]?.change?.[0];
+  if (paste !== undefined) {
+    lines.push('', `Change to paste (${paste.format}; needs ${paste.package}${paste.minVersion !== null ? `, ${paste.package.split(', ')[0]} >= ${paste.minVersion}` : ''}):`);
+    for (const l of paste.code.split('\n')) lines.push(`    ${l}`);
   }
   for (const w of doc.model.warnings) lines.push(`model: ${w}`);
   for (const n of doc.model.notes) lines.push(`model: ${n}`);

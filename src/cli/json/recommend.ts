@@ -51,6 +51,21 @@ function factProperties(): Record<string, TSchema> {
   return Object.fromEntries(JOB_FACT_NAMES.map((name) => [name, OPTIONAL_FACTS.includes(name) ? Type.Optional(Fact) : Fact]));
 }
 
+const StrategyIdSchema = OneOf(["gradient-checkpointing", "8bit-states", "paged-states", "galore", "lora", "qlora", "zero-1", "zero-2", "zero-3", "cpu-offload", "smaller-micro-batch", "freeze-layers", "bf16-states", "adafactor-states", "mixed-precision", "more-gpus"] as const);
+
+/** A plan of memory strategies (src/core/advisor/types.ts StrategyPlan). */
+const StrategyPlanSchema = Type.Object({
+  steps: Type.Array(Type.Object({
+    id: StrategyIdSchema,
+    text: Type.String({ description: "what to change, with the settings to write" }),
+    changes: Type.Optional(Type.String({ description: "what the strategy changes in the job besides memory (speed, what is trained, the batch, the hardware)" })),
+    peakBytes: Type.Integer({ minimum: 0 }),
+  })),
+  peakBytes: Type.Integer({ minimum: 0 }),
+  fits: OrNull(Type.Boolean()),
+  level: Type.Optional(Type.Integer({ minimum: 1, description: "the highest rung of the ladder the plan uses: 1 slower steps (checkpointing, smaller micro-batch), 2 8-bit or paged states, 3 GaLore, 4 adapters or a frozen backbone, 5 QLoRA, 6 ZeRO, 7 CPU offload; absent on a greedy plan" })),
+});
+
 export const RecommendJsonSchema = Type.Object({
   inputs: Type.Optional(Type.Object({})),
   jobs: Type.Array(Type.Object({
@@ -110,6 +125,15 @@ export const RecommendJsonSchema = Type.Object({
       }, { description: "what the entry's place stands on in the measured ranking" }),
       score: Type.Optional(Type.Number()),
       own: Type.Optional(Type.Array(OneOf(["lr", "weightDecay", "betas", "eps", "warmup", "schedule"] as const), { description: "Only on the optimizer the job uses: which hyperparameters are the job's own (they are what 'hyperparameters' shows)" })),
+      fitPlan: Type.Optional(Type.Union([Type.Null(), StrategyPlanSchema], { description: "Only when no optimizer fits the GPU budget: the cheapest plan of memory strategies that makes this one fit (null: none does); the non-fitting optimizers are ordered by it" })),
+      change: Type.Optional(Type.Array(Type.Object({
+        format: OneOf(["hf-trainer", "axolotl", "torchtune", "deepspeed", "pytorch"] as const),
+        language: OneOf(["python", "yaml", "json"] as const),
+        code: Type.String({ description: "the change to paste, in that format" }),
+        package: Type.String({ description: "the package that provides the optimizer in that format" }),
+        minVersion: OrNull(Type.String({ description: "the first version of the package with it; null when not known" })),
+        source: Type.String({ description: "where the package and version come from" }),
+      }, { additionalProperties: false }), { description: "On the first three recommendations, except the job's own optimizer: the switch to this optimizer in the job's own format first, then the other formats that can express it" })),
       suggestions: Type.Optional(Type.Array(Type.Object({
         field: OneOf(["lr", "weightDecay", "betas", "eps", "warmup", "schedule"] as const),
         own: Type.Unknown(),
@@ -119,7 +143,7 @@ export const RecommendJsonSchema = Type.Object({
       }, { additionalProperties: false }), { description: "Only on the optimizer the job uses: where a cited rule disagrees with the job's own value (a suggestion, never a replacement)" })),
     }), { minItems: 1 })),
     strategies: Type.Optional(Type.Array(Type.Object({
-      id: OneOf(["gradient-checkpointing", "8bit-states", "paged-states", "lora", "qlora", "zero-1", "zero-2", "zero-3", "cpu-offload", "smaller-micro-batch", "freeze-layers", "bf16-states", "adafactor-states", "mixed-precision", "more-gpus"] as const),
+      id: StrategyIdSchema,
       savingBytes: Type.Integer(),
       text: Type.String(),
     }))),
@@ -135,15 +159,7 @@ export const RecommendJsonSchema = Type.Object({
       value: Type.Unknown(),
       from: Type.String(),
     }, { additionalProperties: false }), { description: "DeepSpeed \"auto\" values of the job, filled as the Hugging Face Trainer fills them; value null when the workspace does not say (then also listed in assumptions)" })),
-    strategyPlan: Type.Optional(Type.Union([Type.Null(), Type.Object({
-      steps: Type.Array(Type.Object({
-        id: OneOf(["gradient-checkpointing", "8bit-states", "paged-states", "lora", "qlora", "zero-1", "zero-2", "zero-3", "cpu-offload", "smaller-micro-batch", "freeze-layers", "bf16-states", "adafactor-states", "mixed-precision", "more-gpus"] as const),
-        text: Type.String(),
-        peakBytes: Type.Integer({ minimum: 0 }),
-      })),
-      peakBytes: Type.Integer({ minimum: 0 }),
-      fits: OrNull(Type.Boolean()),
-    })], { description: "The strategies combined one after another (largest saving first) until the job fits, or as close as they get; null when there is no GPU budget or none helps. The sidebar's \"To make it fit\" shows the same." })),
+    strategyPlan: Type.Optional(Type.Union([Type.Null(), StrategyPlanSchema], { description: "For the strategy base: when nothing fits, its cheapest plan that fits (the same as its recommendation's fitPlan, with 'level'); otherwise the strategies combined one after another (largest saving first) until the job fits, or as close as they get. Null when there is no GPU budget or none helps. The sidebar's \"To make it fit\" shows the same." })),
     status: OneOf(["ok", "needs a model config"] as const, { description: "'needs a model config': the job's model could not be resolved; 'reason' says why, no advice is given" }),
     reason: Type.Optional(Type.String()),
     tried: Type.Optional(Type.Array(Type.String())),

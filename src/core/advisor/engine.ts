@@ -12,15 +12,16 @@ import type { OptimizerId, ResolvedOptimizer } from '../optimizers/types';
 import { isOptimizerId, OPTIMIZER_IDS } from '../optimizers/registry';
 import { InputError } from '../types';
 import { decideFineTune, deriveJobFacts, fitFact, globalBatchOf } from './facts';
-import { deriveHyperparameters } from './hyperparameters';
+import { advisedStateSettings, deriveHyperparameters } from './hyperparameters';
+import { countParams } from '../models';
 import { rankCandidates, rankingNote } from './measured';
 import { cite } from './evidence';
 import { CANDIDATE_RULES, FAMILY_DEFAULT, JOB_RULES } from './rules';
 import { applyCandidateRules, applyJobRules, compareCandidates } from './score';
-import { strategySpec, type StrategyContext } from './strategies';
+import { STRATEGY_COST, strategySpec, type StrategyContext } from './strategies';
 import {
   isPriority, STRATEGY_IDS,
-  type AdvisorInput, type AdvisorResult, type JobFacts, type Reason, type Recommendation, type StrategyAdvice,
+  type AdvisorInput, type AdvisorResult, type JobFacts, type PlanStep, type Reason, type Recommendation, type StrategyAdvice,
   type StrategyId, type StrategyPlan,
 } from './types';
 
@@ -68,7 +69,8 @@ interface Scored extends Omit<Recommendation, 'rank' | 'measured'> {
 
 /**
  * The estimator input for one candidate, as the advisor builds it: the job's current optimizer keeps the
- * user's hyperparameters, every other one its own defaults. `base` defaults to the job's settings.
+ * user's hyperparameters, every other one its own defaults with the advised settings that shape its state
+ * (GaLore's rank for the model's size). `base` defaults to the job's settings.
  */
 export function candidateEstimateInput(input: AdvisorInput, id: OptimizerId, base: AdvisorInput['estimateBase'] = input.estimateBase): EstimateInput {
   const current = input.current ?? null;
@@ -77,7 +79,7 @@ export function candidateEstimateInput(input: AdvisorInput, id: OptimizerId, bas
     ...base,
     model: input.model,
     optimizer: isCurrent ? current : resolveId(id),
-    hyperparameters: isCurrent ? base.hyperparameters ?? {} : {},
+    hyperparameters: isCurrent ? base.hyperparameters ?? {} : advisedStateSettings(id, countParams(input.model).total),
   });
 }
 
@@ -117,6 +119,7 @@ function establishJob(input: AdvisorInput): JobSetting {
     fineTune: ft.fineTune,
     globalBatch: globalBatchOf(reference.input, input.globalBatchSize),
     priority: input.priority,
+    totalSteps: input.totalSteps ?? null,
   });
   const gpuMemory = reference.input.gpuMemoryBytes;
   if (gpuMemory === null) assumptions.push('GPU memory was not given: fits are unknown and no memory strategies are computed.');
@@ -198,12 +201,12 @@ function applyDeviceConstraint(c: Scored, device: AdvisorInput['device']): Score
   return { ...c, tier: 'not-recommended', reasons: [reason, ...c.reasons] };
 }
 
-type Ranked = Scored & Pick<Recommendation, 'measured'> & { readonly ruleScore: number };
+type Ranked = Scored & Pick<Recommendation, 'measured' | 'fitPlan'> & { readonly ruleScore: number };
 
 /**
  * The order: tier first (the rules decide tiers). Among candidates that can run ('ok'), the measured
- * evidence's order (measured.ts); below that (does not fit, not recommended) the rule order stays until
- * the smallest-change plan orders non-fitting options.
+ * evidence's order (measured.ts); below that (does not fit, not recommended) the rule order, which
+ * orderByFitPlan replaces by the smallest change that fits when nothing fits.
  */
 function rankByEvidence(constrained: readonly Scored[], facts: JobFacts, candidates: readonly OptimizerId[], incumbent: OptimizerId): { ranked: Ranked[]; measured: ReturnType<typeof rankCandidates> } {
   const measured = rankCandidates(facts, candidates, incumbent, new Map(constrained.map((c) => [c.optimizer, c.peakBytes])));
@@ -235,19 +238,26 @@ export function recommend(input: AdvisorInput): AdvisorResult {
   const constrained = candidates.map((id) => applyDeviceConstraint(scoreCandidate(input, setting, jobValues, id), input.device));
 
   const incumbent = current && candidates.includes(current.id) ? current.id : defaultId;
-  const { ranked, measured } = rankByEvidence(constrained, facts, candidates, incumbent);
-  const recommendations: Recommendation[] = ranked.map(({ estimated: _e, ruleScore: _s, ...r }, i) => ({ ...r, rank: i + 1 }));
+  const { ranked: byEvidence, measured } = rankByEvidence(constrained, facts, candidates, incumbent);
 
   const job = applyJobRules(JOB_RULES, facts, jobValues);
-  const base = strategyBase(ranked, current, reference);
   const ctx: StrategyContext = {
     facts,
-    resolveSpelling: (spelling) => resolveOptimizer(spelling, {}, 'bitsandbytes') ?? null,
+    resolveSpelling: (spelling, ecosystem = 'bitsandbytes', hyperparameters = {}) => resolveOptimizer(spelling, hyperparameters, ecosystem) ?? null,
     resolveInput: (partial) => resolveEstimateInput(partial),
-    estimate: estimateMemory,
+    estimate: memoEstimate(),
   };
+  const selected = job.strategies.map((s) => s.id);
+  // Nothing fits: no candidate is known to fit (one the estimator cannot model has no fit either way).
+  const nothingFits = setting.gpuMemory !== null && !byEvidence.some((r) => r.fits === true) && byEvidence.some((r) => r.fits === false);
+  const ranked = nothingFits ? orderByFitPlan(byEvidence, selected, ctx) : byEvidence;
+  const recommendations: Recommendation[] = ranked.map(({ estimated: _e, ruleScore: _s, ...r }, i) => ({ ...r, rank: i + 1 }));
+
+  const base = strategyBase(ranked, current, reference);
   const strategies = base ? computeStrategies(base, job.strategies, ctx) : [];
-  const strategyPlan = base ? planStrategies(base, job.strategies.map((s) => s.id), ctx) : null;
+  const topPlan = nothingFits && base !== null && ranked[0]?.estimated === base ? ranked[0].fitPlan ?? null : null;
+  const strategyPlan = topPlan ?? (base ? planStrategies(base, selected, ctx) : null);
+  const notes = nothingFits ? [...job.notes, nothingFitsNote(ranked, jobValues)] : job.notes;
 
   return {
     facts,
@@ -255,7 +265,7 @@ export function recommend(input: AdvisorInput): AdvisorResult {
     strategyBase: base ? { optimizer: base.input.optimizer.id, peakBytes: base.estimate.bytes.peak } : null,
     strategies,
     strategyPlan,
-    notes: job.notes,
+    notes,
     ranking: {
       text: rankingNote(measured.result, facts.priority, getOptimizer(incumbent).name, current !== null && current.id === incumbent),
       thin: measured.result.thin,
@@ -309,12 +319,134 @@ function computeStrategies(
   return out.sort((a, b) => b.savingBytes - a.savingBytes || STRATEGY_IDS.indexOf(a.id) - STRATEGY_IDS.indexOf(b.id));
 }
 
+/**
+ * The estimator with a memo for one recommend() call: plans of different candidates reach the same job (every
+ * AdamW-like optimizer becomes the same GaLore run), and the estimate of a 7B model takes milliseconds. The key is
+ * the input without its model, plus the model object's identity (a strategy that changes the model makes a new one).
+ */
+function memoEstimate(): (input: EstimateInput) => MemoryEstimate {
+  const cache = new Map<string, MemoryEstimate>();
+  const models = new WeakMap<object, number>();
+  let nextModel = 0;
+  return (input) => {
+    let m = models.get(input.model);
+    if (m === undefined) {
+      m = nextModel++;
+      models.set(input.model, m);
+    }
+    const { model: _model, optimizer, ...rest } = input;
+    const key = `${m}\u0000${optimizer.id}\u0000${JSON.stringify(optimizer.variant)}\u0000${optimizer.spelling}\u0000${JSON.stringify(rest)}`;
+    const hit = cache.get(key);
+    if (hit !== undefined) return hit;
+    const out = estimateMemory(input);
+    cache.set(key, out);
+    return out;
+  };
+}
+
+/** The strategies a plan may use, in the order it applies them: up the ladder, the micro-batch search last (it looks for the largest micro-batch that fits given the rest). */
+function planOrder(selected: readonly StrategyId[]): StrategyId[] {
+  const ids = STRATEGY_IDS.filter((id) => selected.includes(id));
+  const last = ids.filter((id) => id === 'smaller-micro-batch');
+  return [...ids.filter((id) => id !== 'smaller-micro-batch').sort((a, b) => STRATEGY_COST[a].level - STRATEGY_COST[b].level || STRATEGY_IDS.indexOf(a) - STRATEGY_IDS.indexOf(b)), ...last];
+}
+
+interface Replayed {
+  readonly applied: readonly { readonly id: StrategyId; readonly text: string; readonly input: EstimateInput }[];
+  readonly input: EstimateInput;
+  readonly estimate: MemoryEstimate;
+}
+
+/** `ids` applied one after another to `base` (those that do not apply are skipped), and the result's estimate. */
+function replay(base: EstimateInput, ids: readonly StrategyId[], ctx: StrategyContext): Replayed | null {
+  const r = attempt(() => {
+    let input = base;
+    const applied: { id: StrategyId; text: string; input: EstimateInput }[] = [];
+    for (const id of ids) {
+      // The micro-batch search comes last and only when the rest does not fit already (then it is not needed).
+      if (id === 'smaller-micro-batch' && ctx.estimate(input).fits === true) continue;
+      const a = strategySpec(id).apply(input, ctx);
+      if (!a) continue;
+      input = a.input;
+      applied.push({ id, text: a.text, input });
+    }
+    return { applied, input, estimate: ctx.estimate(input) };
+  });
+  return r.value;
+}
+
+/**
+ * The cheapest plan that makes `base` fit: climb the ladder (STRATEGY_COST) one level at a time, applying every
+ * selected strategy up to that level; at the first level where the job fits, drop the strategies it does not need
+ * (the most expensive first). Null when even the whole ladder does not make it fit.
+ */
+export function cheapestPlan(base: EstimateInput, selected: readonly StrategyId[], ctx: StrategyContext): StrategyPlan | null {
+  const order = planOrder(selected);
+  const levels = [...new Set(order.map((id) => STRATEGY_COST[id].level))].sort((a, b) => a - b);
+  for (const level of levels) {
+    const all = replay(base, order.filter((id) => STRATEGY_COST[id].level <= level), ctx);
+    if (all === null || all.estimate.fits !== true) continue;
+    let kept = all;
+    const byCost = [...all.applied].sort((a, b) => STRATEGY_COST[b.id].level - STRATEGY_COST[a.id].level || order.indexOf(b.id) - order.indexOf(a.id));
+    // The only strategy of the plan's own rung stays: without it every remaining one sits on a lower rung, and all of
+    // those together did not fit.
+    const onRung = all.applied.filter((x) => STRATEGY_COST[x.id].level === level);
+    for (const step of byCost) {
+      if (kept.applied.length <= 1) break;
+      if (!kept.applied.some((x) => x.id === step.id) || (onRung.length === 1 && onRung[0]!.id === step.id)) continue;
+      const trial = replay(base, kept.applied.filter((x) => x.id !== step.id).map((x) => x.id), ctx);
+      if (trial !== null && trial.estimate.fits === true && trial.applied.length < kept.applied.length) kept = trial;
+    }
+    const steps = kept.applied.map((x) => ({ id: x.id, text: x.text, changes: STRATEGY_COST[x.id].changes, peakBytes: ctx.estimate(x.input).bytes.peak }));
+    return { steps, peakBytes: kept.estimate.bytes.peak, fits: true, level: Math.max(...kept.applied.map((x) => STRATEGY_COST[x.id].level)) };
+  }
+  return null;
+}
+
+/**
+ * When nothing fits: each candidate that does not fit gets its cheapest plan, and those are ordered by it (the
+ * lowest rung of the ladder, then the fewest changes, then keeping its own optimizer; equal plans keep the
+ * previous order, as the peaks after them differ little); candidates no plan makes fit follow in their previous
+ * order, and the not-recommended tier stays last.
+ */
+function orderByFitPlan(ranked: readonly Ranked[], selected: readonly StrategyId[], ctx: StrategyContext): Ranked[] {
+  const withPlans = ranked.map((r) => (r.tier === 'does-not-fit' && r.estimated ? { ...r, fitPlan: cheapestPlan(r.estimated.input, selected, ctx) } : r));
+  const key = (r: Ranked): readonly number[] => {
+    const tier = r.tier === 'ok' ? 0 : r.tier === 'does-not-fit' ? 1 : 2;
+    const p = r.fitPlan;
+    // On a tie, a plan that keeps the candidate's optimizer goes before one that replaces it (8-bit, paged, GaLore).
+    const replaces = p ? p.steps.some((x) => x.id === '8bit-states' || x.id === 'paged-states' || (x.id === 'galore' && r.optimizer !== 'galore-adamw')) : false;
+    return p ? [tier, 0, p.level ?? 0, p.steps.length, replaces ? 1 : 0] : [tier, 1, 0, 0, 0];
+  };
+  const index = new Map(withPlans.map((r, i) => [r, i]));
+  return [...withPlans].sort((a, b) => {
+    const ka = key(a);
+    const kb = key(b);
+    for (let i = 0; i < ka.length; i++) if (ka[i] !== kb[i]) return ka[i]! - kb[i]!;
+    return index.get(a)! - index.get(b)!;
+  });
+}
+
+function nothingFitsNote(ranked: readonly Ranked[], values: Record<string, string>): Reason {
+  const top = ranked[0];
+  const plan = top?.fitPlan;
+  const first = top && plan
+    ? ` The first, ${getOptimizer(top.optimizer).name}, fits with ${plan.steps.map((s) => s.id).join(' + ')} (${formatBytes(plan.peakBytes)}).`
+    : ' No plan of the strategies considered makes any of them fit.';
+  return {
+    rule: 'nothing-fits-smallest-change',
+    text: `No optimizer fits in ${values['gpuMemory']} as the job is set up, so they are ordered by the smallest change that makes each fit: the same training made slower first (checkpointing, smaller micro-batches), then 8-bit or paged states, GaLore, adapters, QLoRA, ZeRO, CPU offload.${first}`,
+    evidence: [cite('advisor-memory-estimate')],
+    score: 0,
+  };
+}
+
 /** Greedy: apply the strategy that lowers the peak most, on top of the previous ones, until the job fits. */
 function planStrategies(base: Estimated, selected: readonly StrategyId[], ctx: StrategyContext): StrategyPlan | null {
   const ids = STRATEGY_IDS.filter((id) => selected.includes(id));
   let input = base.input;
   let estimate = base.estimate;
-  const steps: { id: StrategyId; text: string; peakBytes: number }[] = [];
+  const steps: PlanStep[] = [];
   while (estimate.fits === false) {
     let best: { id: StrategyId; input: EstimateInput; text: string; after: MemoryEstimate } | null = null;
     for (const id of ids) {
@@ -323,7 +455,7 @@ function planStrategies(base: Estimated, selected: readonly StrategyId[], ctx: S
       if (result && result.after.bytes.peak < (best ? best.after.bytes.peak : estimate.bytes.peak)) best = { id, ...result };
     }
     if (!best) break;
-    steps.push({ id: best.id, text: best.text, peakBytes: best.after.bytes.peak });
+    steps.push({ id: best.id, text: best.text, changes: STRATEGY_COST[best.id].changes, peakBytes: best.after.bytes.peak });
     input = best.input;
     estimate = best.after;
   }

@@ -559,6 +559,57 @@ export const EVIDENCE = entries({
       'Gradient accumulation keeps the effective batch while lowering the per-step micro-batch, reducing activation ' +
       'memory at the cost of more, smaller steps.',
   },
+  // ---- Per-optimizer recipes (advisor/recipes.ts) -------------------------------------------------------
+  'galore-2024-scripts': {
+    kind: 'code',
+    title: 'jiaweizzhao/GaLore: README and scripts/benchmark_c4, scripts/single_gpu',
+    authors: 'Jiawei Zhao, Zhenyu Zhang, Beidi Chen, Zhangyang Wang, Anima Anandkumar, Yuandong Tian',
+    year: 2024,
+    url: 'https://github.com/jiaweizzhao/GaLore#train-7b-model-with-a-single-gpu-with-24gb-memory',
+    locator: 'README "Train 7B model with a single GPU with 24GB memory"; scripts/benchmark_c4/llama_{60m,130m,350m,1b,7b}.sh',
+    claim:
+      'GaLore\'s reference runs set rank, update_proj_gap, galore_scale and lr by LLaMA size (60M: 128/200/0.25/0.01 ' +
+      'up to 7B: 1024/500/0.25/0.005), warm up over 10% of the steps with weight decay 0; a 7B model trains on one ' +
+      '24 GB GPU with 8-bit GaLore states, per-layer weight updates and activation checkpointing.',
+    quote:
+      'To train a 7B model with a single GPU such as NVIDIA RTX 4090, all you need to do is to specify ' +
+      '`--optimizer=galore_adamw8bit_per_layer`, which enables `GaLoreAdamW8bit` with per-layer weight updates.',
+  },
+  'you-2020-lamb-table': {
+    kind: 'paper',
+    title: 'Large Batch Optimization for Deep Learning: Training BERT in 76 minutes',
+    authors: 'Yang You, Jing Li, Sashank Reddi, Jonathan Hseu, Sanjiv Kumar, Srinadh Bhojanapalli, Xiaodan Song, James Demmel, Kurt Keutzer, Cho-Jui Hsieh',
+    year: 2020,
+    url: 'https://arxiv.org/abs/1904.00962',
+    locator: 'Table 3 (untuned LAMB for BERT across batch sizes 512 to 32K)',
+    claim:
+      'LAMB\'s BERT runs scale the learning rate with the square root of the batch (5e-3 at 32K) and warm up over a ' +
+      'fixed number of epochs, a fraction of the steps that grows with the batch: 1/320 at 512 up to 1/5 at 32K.',
+    quote: 'We use square root LR scaling and linear-epoch warmup.',
+  },
+  'schedule-free-warmup': {
+    kind: 'code',
+    title: 'facebookresearch/schedule_free: README "Caveats" and the AlgoPerf self-tuning submission',
+    authors: 'Aaron Defazio, Xingyu (Alice) Yang, Konstantin Mishchenko, Ashok Cutkosky, Harsh Mehta, Ahmed Khaled',
+    year: 2024,
+    url: 'https://github.com/facebookresearch/schedule_free/blob/main/schedulefree/algoperf/self_tuning/schedule_free_adamw/submission.py',
+    locator: 'README "Caveats"; submission.py HPARAMS warmup_factor 0.02, warmup_steps = warmup_factor x step_hint x 0.75',
+    claim:
+      'Schedule-Free AdamW still wants a learning-rate warmup, given through its warmup_steps parameter; the authors\' ' +
+      'winning AlgoPerf entry warms up over 0.02 x 0.75 of the step budget.',
+    quote: 'Using learning rate warmup is recommended. This is supported through the `warmup_steps` parameter.',
+  },
+  'advisor-warmup-bound': {
+    kind: 'computed',
+    title: 'Optimizer Advisor warmup bound',
+    authors: 'Optimizer Advisor',
+    year: 2026,
+    url: 'src/core/advisor/recipes.ts',
+    locator: 'MAX_WARMUP_FRACTION: the largest warmup fraction of the cited recipes (LAMB at batch 32K, 1/5)',
+    claim:
+      'A warmup taken from a recipe of another length (steps or tokens) is cut to at most 1/5 of the job\'s total ' +
+      'steps, the largest fraction any cited recipe warms up over.',
+  },
   // ---- Our own computation ---------------------------------------------------------------------------
   'advisor-memory-estimate': {
     kind: 'computed',

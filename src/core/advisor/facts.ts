@@ -62,6 +62,7 @@ export interface JobFactInputs {
   readonly fineTune: boolean;
   readonly globalBatch: number;
   readonly priority: Priority;
+  readonly totalSteps?: number | null;
 }
 
 export function deriveJobFacts(i: JobFactInputs): JobFacts {
@@ -84,5 +85,6 @@ export function deriveJobFacts(i: JobFactInputs): JobFacts {
     zeroStage: r.zeroStage,
     memoryKnown: r.gpuMemoryBytes !== null,
     memoryBound: i.referenceEstimate.fits === false,
+    totalSteps: i.totalSteps ?? null,
   };
 }

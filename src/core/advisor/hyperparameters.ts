@@ -2,13 +2,19 @@
  * Concrete hyperparameters per optimizer, derived from the job's published recipe (recipes.ts)
  * and the cited transfer rules (Lion from AdamW, Shampoo grafting from AdamW, ...). Optimizers
  * without a cited transfer rule use their reference implementation's defaults with the job's
- * warmup and schedule; the basis says which.
+ * warmup and schedule; the basis says which. Per-optimizer sources set their own values where they give
+ * them (GaLore's scripts by model size, LAMB's BERT table by batch, Schedule-Free's warmup, Muon's weight
+ * decay at scale), and every warmup is bounded by the job's total steps when they are known
+ * (MAX_WARMUP_FRACTION; README "How the advice is derived").
  */
 import type { OptimizerId } from '../optimizers/types';
 import type { Citation, HyperValue, Hyperparameters } from '../types';
 import { cite, type EvidenceId } from './evidence';
 import { evaluate, render } from './predicate';
-import { RECIPES, TORCH_ADAMW_DEFAULTS, type LrRow, type Recipe, type RecipeWarmup } from './recipes';
+import {
+  GALORE_BY_SIZE, LAMB_BERT_TABLE, MAX_WARMUP_FRACTION, MUON_WEIGHT_DECAY, RECIPES, SCHEDULE_FREE_WARMUP_RATIO, TORCH_ADAMW_DEFAULTS,
+  type GaloreRow, type LambRow, type LrRow, type Recipe, type RecipeWarmup,
+} from './recipes';
 import type { HyperparameterAdvice, JobFacts, Reason, ReasonSource, Schedule, Warmup } from './types';
 
 /** Lion: lr divided and weight decay multiplied by this factor, the low end of Chen et al.'s 3-10x (closest to the AdamW recipe, and lr x wd unchanged). */
@@ -20,10 +26,9 @@ export const SHAMPOO_EPSILON = 1e-12;
 export const SHAMPOO_MAX_PRECONDITIONER_DIM = 8192;
 export const SHAMPOO_PRECONDITION_FREQUENCY = 100;
 /**
- * Muon as scaled by Liu et al. 2025 (Moonlight): decoupled weight decay 0.1 and the update scaled to
- * AdamW's RMS (torch.optim.Muon adjust_lr_fn="match_rms_adamw"), so the AdamW learning rate carries over.
+ * Muon as scaled by Liu et al. 2025 (Moonlight): the update scaled to AdamW's RMS (torch.optim.Muon
+ * adjust_lr_fn="match_rms_adamw"), so the AdamW learning rate carries over; its decay is recipes.ts MUON_WEIGHT_DECAY.
  */
-export const MUON_WEIGHT_DECAY = 0.1;
 export const MUON_ADJUST_LR_FN = 'match_rms_adamw';
 /** LARS as SimCLR sets it: lr = 0.3 x global batch / 256, weight decay 1e-6 (Chen et al. 2020, Section 2.2). */
 export const LARS_LR_PER_256 = 0.3;
@@ -220,8 +225,56 @@ type Derived = HyperparameterAdvice & { readonly basis: readonly Reason[]; reado
  * is not a published recipe value is checked against the catalog's recommended range.
  */
 export function deriveHyperparameters(i: DerivationInput): DerivedHyperparameters {
-  const { basis, published, ...advice } = derive(i);
-  return { advice, basis: published ? basis : [...basis, ...rangeCheck(advice.lr, i.catalog, i.optimizer)] };
+  const { basis, published, ...derived } = derive(i);
+  const bound = boundWarmup(derived.warmup, i.facts);
+  const advice: HyperparameterAdvice = bound.warmup === derived.warmup ? derived : withWarmup(derived, bound.warmup);
+  const checked = published ? basis : [...basis, ...rangeCheck(advice.lr, i.catalog, i.optimizer)];
+  return { advice, basis: bound.reason ? [...checked, bound.reason] : checked };
+}
+
+/** Advice with another warmup; a `warmup_steps` setting of the optimizer itself (Schedule-Free) follows it. */
+function withWarmup(advice: HyperparameterAdvice, warmup: Warmup | null): HyperparameterAdvice {
+  const extra = 'warmup_steps' in advice.extra && warmup?.unit === 'steps' ? { ...advice.extra, warmup_steps: warmup.value } : advice.extra;
+  return { ...advice, warmup, extra };
+}
+
+/**
+ * The warmup bounded by the job's length: never more than MAX_WARMUP_FRACTION of its total steps. A warmup in
+ * steps is checked against the total steps when the job states them, and said to be unchecked when it does not;
+ * a ratio is checked directly; a warmup in epochs cannot be compared without the steps per epoch.
+ */
+export function boundWarmup(warmup: Warmup | null, facts: JobFacts): { warmup: Warmup | null; reason: Reason | null } {
+  if (warmup === null) return { warmup, reason: null };
+  const total = facts.totalSteps ?? null;
+  const pct = `${Math.round(MAX_WARMUP_FRACTION * 1000) / 10}%`;
+  if (warmup.unit === 'ratio') {
+    if (warmup.value <= MAX_WARMUP_FRACTION) return { warmup, reason: null };
+    return {
+      warmup: { unit: 'ratio', value: MAX_WARMUP_FRACTION },
+      reason: reason('warmup-bound', `Warmup cut from ${warmupText(warmup)} to ${pct} of the steps, the longest warmup any cited recipe uses.`, ['advisor-warmup-bound', 'you-2020-lamb-table']),
+    };
+  }
+  if (warmup.unit !== 'steps') return { warmup, reason: null };
+  if (total === null) {
+    return {
+      warmup,
+      reason: reason(
+        'warmup-unchecked',
+        `The job's total steps are unknown (no max_steps, and epochs x dataset size are not both stated), so the warmup of ${warmup.value} steps could not be checked against the run's length; keep it under ${pct} of the steps.`,
+        ['advisor-warmup-bound'],
+      ),
+    };
+  }
+  const limit = Math.max(1, Math.floor(total * MAX_WARMUP_FRACTION));
+  if (warmup.value <= limit) return { warmup, reason: null };
+  return {
+    warmup: { unit: 'steps', value: limit },
+    reason: reason(
+      'warmup-bound',
+      `Warmup cut from ${warmup.value} to ${limit} steps: at most ${pct} of the job's ${total} total steps, the longest warmup any cited recipe uses.`,
+      ['advisor-warmup-bound', 'you-2020-lamb-table'],
+    ),
+  };
 }
 
 /** What every derivation starts from. */
@@ -315,23 +368,106 @@ const shampoo: Derivation = ({ adamw }) => ({
   ],
 });
 
-const scheduleFree: Derivation = ({ adamw }) => ({
-  lr: adamw.lr * SCHEDULE_FREE_LR_FACTOR,
-  betas: adamw.betas,
-  eps: adamw.eps,
-  weightDecay: adamw.weightDecay,
-  warmup: adamw.warmup,
-  schedule: { kind: 'constant', detail: 'no decay: the optimizer replaces the schedule (call optimizer.train()/eval())' },
-  extra: {},
-  basis: [
-    ...adamw.basis,
-    reason(
-      'schedule-free-from-adamw',
-      `Schedule-Free AdamW: the AdamW learning rate x ${SCHEDULE_FREE_LR_FACTOR} (the low end of the reported 1x-10x), the same warmup, and no decay schedule.`,
-      ['defazio-2024-schedule-free'],
-    ),
-  ],
-});
+/**
+ * Schedule-Free AdamW: the AdamW lr, no decay, and always a warmup (its authors recommend one): the recipe's
+ * when it has one, else the fraction of the authors' AlgoPerf entry. The warmup is the optimizer's own
+ * `warmup_steps` when it can be counted in steps.
+ */
+const scheduleFree: Derivation = ({ adamw, facts }) => {
+  const own = adamw.warmup;
+  const warmup: Warmup = own ?? { unit: 'ratio', value: SCHEDULE_FREE_WARMUP_RATIO };
+  const total = facts.totalSteps ?? null;
+  const steps = warmup.unit === 'steps' ? warmup.value : warmup.unit === 'ratio' && total !== null ? Math.max(1, Math.round(warmup.value * total)) : null;
+  const warmupWhy = own
+    ? `the recipe's ${warmupText(own)}`
+    : `warmup over ${Math.round(SCHEDULE_FREE_WARMUP_RATIO * 1000) / 10}% of the steps (the recipe has none; the authors recommend warmup, and their AlgoPerf entry warms up over 0.02 x 0.75 of the step budget)`;
+  return {
+    lr: adamw.lr * SCHEDULE_FREE_LR_FACTOR,
+    betas: adamw.betas,
+    eps: adamw.eps,
+    weightDecay: adamw.weightDecay,
+    warmup: steps !== null ? { unit: 'steps', value: steps } : warmup,
+    schedule: { kind: 'constant', detail: 'no decay: the optimizer replaces the schedule (call optimizer.train()/eval())' },
+    extra: steps !== null ? ({ warmup_steps: steps } as Record<string, HyperValue>) : {},
+    basis: [
+      ...adamw.basis,
+      reason(
+        'schedule-free-from-adamw',
+        `Schedule-Free AdamW: the AdamW learning rate x ${SCHEDULE_FREE_LR_FACTOR} (the low end of the reported 1x-10x), no decay schedule, and ${warmupWhy}${steps !== null ? `, given as the optimizer's warmup_steps=${steps}` : ' (total steps unknown: set warmup_steps to that share of the run)'}.`,
+        ['defazio-2024-schedule-free', 'schedule-free-warmup'],
+      ),
+    ],
+  };
+};
+
+/** The LAMB table row nearest to the job's global batch on a log scale. */
+export function nearestLambRow(batch: number): LambRow {
+  return LAMB_BERT_TABLE.reduce((best, row) => (Math.abs(Math.log(row.batch / batch)) < Math.abs(Math.log(best.batch / batch)) ? row : best));
+}
+
+/**
+ * LAMB from its BERT table: inside the table's batches (512-32K) the learning rate follows the table's own
+ * square-root scaling from 5e-3 at 32K and the warmup its linear-epoch rule (1/5 of the steps at 32K, in
+ * proportion to the batch); outside it, the nearest row's values. Other settings: the reference defaults.
+ */
+const lamb: Derivation = (c) => {
+  const base = referenceDefaults(c);
+  const batch = c.facts.globalBatch;
+  const top = LAMB_BERT_TABLE[LAMB_BERT_TABLE.length - 1]!;
+  const inside = batch >= LAMB_BERT_TABLE[0]!.batch && batch <= top.batch;
+  const row = nearestLambRow(batch);
+  const lr = inside ? top.lr * Math.sqrt(batch / top.batch) : row.lr;
+  const ratio = inside ? top.warmupRatio * (batch / top.batch) : row.warmupRatio;
+  const how = inside
+    ? `square-root scaling from the table's 5e-3 at batch 32K (the rule the table uses): 5e-3 x sqrt(${batch}/32768) = ${Number(lr.toPrecision(3))}; warmup over ${Number((ratio * 100).toPrecision(3))}% of the steps (linear-epoch warmup: 1/5 at 32K, in proportion to the batch)`
+    : `the batch ${batch} is outside the table's 512-32K, so the nearest row's values (batch ${row.batch}): lr ${Number(row.lr.toPrecision(3))}, warmup over ${Number((row.warmupRatio * 100).toPrecision(3))}% of the steps`;
+  return {
+    ...base,
+    lr,
+    warmup: { unit: 'ratio', value: ratio },
+    basis: [
+      ...base.basis,
+      reason('lamb-bert-table', `LAMB from its BERT table (You et al., Table 3): ${how}; the recipe's absolute warmup is not carried over.`, ['you-2020-lamb-table']),
+    ],
+  };
+};
+
+/** The GaLore script of the LLaMA size nearest to the model (log scale). */
+export function galoreRecipe(params: number): GaloreRow {
+  return nearestRow(GALORE_BY_SIZE, params) as GaloreRow;
+}
+
+/** GaLore: rank, update_proj_gap, scale, lr and warmup of the reference script of the nearest model size. */
+const galore: Derivation = (c) => {
+  const base = referenceDefaults(c);
+  const row = galoreRecipe(c.facts.params);
+  return {
+    ...base,
+    lr: row.lr,
+    weightDecay: 0,
+    warmup: { unit: 'ratio', value: row.warmupRatio },
+    extra: { ...base.extra, rank: row.rank, update_proj_gap: row.updateProjGap, scale: row.scale },
+    basis: [
+      reason(
+        'galore-by-size',
+        `GaLore's reference run of the nearest size (${row.label}, ${row.script}): rank ${row.rank}, update_proj_gap ${row.updateProjGap}, scale ${row.scale}, lr ${row.lr}, weight decay 0, warmup over ${row.warmupRatio * 100}% of the steps${row.optimizer !== 'galore_adamw' ? `; that run uses ${row.optimizer} (8-bit states, per-layer updates)` : ''}; betas and eps are the reference implementation's defaults, the schedule the job's recipe's (${c.recipe.schedule.detail}).`,
+        ['galore-2024-scripts'],
+      ),
+    ],
+    published: true,
+  };
+};
+
+/**
+ * The advised settings that shape an optimizer's state, passed to the estimator with a candidate that is not the
+ * job's own optimizer (GaLore's rank sets the size of its projected states); empty for the others. The same
+ * values the derivation advises (galoreRecipe).
+ */
+export function advisedStateSettings(optimizer: OptimizerId, params: number): Hyperparameters {
+  if (optimizer !== 'galore-adamw') return {};
+  const row = galoreRecipe(params);
+  return { rank: row.rank, update_proj_gap: row.updateProjGap, scale: row.scale };
+}
 
 /** Muon from AdamW: Moonlight's update scale makes the AdamW learning rate Muon's; decay 0.1 for both parts. */
 const muon: Derivation = ({ adamw }) => ({
@@ -460,8 +596,10 @@ const DERIVATIONS: Partial<Record<OptimizerId, Derivation>> = {
   shampoo,
   'schedule-free-adamw': scheduleFree,
   adafactor,
+  lamb,
   muon,
   lars,
+  'galore-adamw': galore,
 };
 
 function derive(i: DerivationInput): Derived {

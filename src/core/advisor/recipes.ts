@@ -207,3 +207,75 @@ export const RECIPES: readonly Recipe[] = [
   TORCH_ADAMW_DEFAULTS,
 ];
 
+
+// ---- Per-optimizer recipes (each from the optimizer's own source) -----------------------------------
+
+/** One GaLore run of the reference repository: the settings its script passes for a LLaMA size. */
+export interface GaloreRow extends LrRow {
+  readonly rank: number;
+  readonly updateProjGap: number;
+  readonly scale: number;
+  /** warmup_steps / num_training_steps of the script. */
+  readonly warmupRatio: number;
+  /** The script's `--optimizer` (the 7B single-GPU run: 8-bit states with per-layer updates). */
+  readonly optimizer: string;
+  readonly script: string;
+}
+
+/**
+ * jiaweizzhao/GaLore scripts/benchmark_c4/llama_{60m,130m,350m,1b,7b}.sh and scripts/single_gpu/llama_7b_checkpointing.sh
+ * (the README's "Train 7B model with a single GPU with 24GB memory"): --rank, --update_proj_gap, --galore_scale, --lr,
+ * --warmup_steps of --num_training_steps (10% in every script), weight decay 0. The 7B rows use update_proj_gap 500
+ * (not the 200 of the smaller ones and of the README's usage snippet).
+ */
+export const GALORE_BY_SIZE: readonly GaloreRow[] = [
+  { label: 'LLaMA-60M', params: 60e6, lr: 0.01, rank: 128, updateProjGap: 200, scale: 0.25, warmupRatio: 0.1, optimizer: 'galore_adamw', script: 'scripts/benchmark_c4/llama_60m.sh' },
+  { label: 'LLaMA-130M', params: 130e6, lr: 0.01, rank: 256, updateProjGap: 200, scale: 0.25, warmupRatio: 0.1, optimizer: 'galore_adamw', script: 'scripts/benchmark_c4/llama_130m.sh' },
+  { label: 'LLaMA-350M', params: 350e6, lr: 0.01, rank: 256, updateProjGap: 200, scale: 0.25, warmupRatio: 0.1, optimizer: 'galore_adamw', script: 'scripts/benchmark_c4/llama_350m.sh' },
+  { label: 'LLaMA-1B', params: 1e9, lr: 0.01, rank: 1024, updateProjGap: 200, scale: 0.25, warmupRatio: 0.1, optimizer: 'galore_adamw', script: 'scripts/benchmark_c4/llama_1b.sh' },
+  { label: 'LLaMA-7B', params: 7e9, lr: 0.005, rank: 1024, updateProjGap: 500, scale: 0.25, warmupRatio: 0.1, optimizer: 'galore_adamw8bit_per_layer', script: 'scripts/single_gpu/llama_7b_checkpointing.sh' },
+];
+
+/** One row of LAMB's BERT table: global batch, learning rate and warmup as a fraction of the run's steps. */
+export interface LambRow {
+  readonly batch: number;
+  readonly lr: number;
+  readonly warmupRatio: number;
+}
+
+/**
+ * You et al., "Large Batch Optimization for Deep Learning: Training BERT in 76 minutes" (ICLR 2020), Table 3
+ * ("Untuned LAMB for BERT training across different batch sizes (fixed #epochs). We use square root LR scaling
+ * and linear-epoch warmup"): lr 5/(2^k x 10^3) and warmup ratio 1/320 ... 1/5 from batch 512 to 32K ("batch size
+ * 32K needs to finish 15625 iterations. It uses 0.2x15625 = 3125 iterations for learning rate warmup").
+ */
+export const LAMB_BERT_TABLE: readonly LambRow[] = [
+  { batch: 512, lr: 5 / (2 ** 3 * 1e3), warmupRatio: 1 / 320 },
+  { batch: 1024, lr: 5 / (2 ** 2.5 * 1e3), warmupRatio: 1 / 160 },
+  { batch: 2048, lr: 5 / (2 ** 2 * 1e3), warmupRatio: 1 / 80 },
+  { batch: 4096, lr: 5 / (2 ** 1.5 * 1e3), warmupRatio: 1 / 40 },
+  { batch: 8192, lr: 5 / (2 ** 1 * 1e3), warmupRatio: 1 / 20 },
+  { batch: 16384, lr: 5 / (2 ** 0.5 * 1e3), warmupRatio: 1 / 10 },
+  { batch: 32768, lr: 5 / 1e3, warmupRatio: 1 / 5 },
+];
+
+/**
+ * Schedule-Free AdamW's warmup when the job's recipe has none: the authors' winning AlgoPerf self-tuning entry
+ * (facebookresearch/schedule_free schedulefree/algoperf/self_tuning/schedule_free_adamw/submission.py) warms up
+ * over warmup_factor 0.02 x 0.75 of the workload's step budget; the README: "Using learning rate warmup is
+ * recommended. This is supported through the `warmup_steps` parameter."
+ */
+export const SCHEDULE_FREE_WARMUP_RATIO = 0.02 * 0.75;
+
+/**
+ * The longest warmup the advice gives, as a fraction of the job's total steps: the largest fraction any recipe
+ * cited here warms up over (LAMB at batch 32K: 1/5 of its 15,625 steps, Table 3 above). A recipe's warmup in
+ * steps or tokens is cut to this when the job's total steps are known.
+ */
+export const MAX_WARMUP_FRACTION = 1 / 5;
+
+/**
+ * Liu et al. 2025 ("Muon is Scalable for LLM Training"): decoupled weight decay added to Muon, 0.1 in the authors'
+ * code (MoonshotAI/Moonlight examples/toy_train.py, `wd=0.1`).
+ */
+export const MUON_WEIGHT_DECAY = 0.1;

@@ -270,6 +270,13 @@ export const JOB_RULES: readonly JobRule[] = [
     evidence: ['dettmers-2022-8bit', 'bnb-paged-optimizers'],
   },
   {
+    id: 'strategy-galore',
+    when: { all: [transformer, { fact: 'lora', is: false }] },
+    effect: { kind: 'strategies', ids: ['galore'] },
+    text: 'GaLore trains all weights with optimizer states of the gradient\'s low-rank projection; its authors train a 7B model on one 24 GB GPU with 8-bit states and per-layer updates.',
+    evidence: ['zhao-2024-galore', 'galore-2024-scripts'],
+  },
+  {
     id: 'strategy-lora',
     when: { all: [{ fact: 'fineTune', is: true }, transformer, { fact: 'lora', is: false }] },
     effect: { kind: 'strategies', ids: ['lora'] },

@@ -1,18 +1,21 @@
 /**
  * Memory strategies, one entry per strategy id: how the job changes when it is applied (an edit of
- * the estimator's input) and what to tell the user. Which strategies are considered is decided by
- * the job rules (rules.ts); the saving of each is computed by the estimator (engine.ts).
+ * the estimator's input) and what to tell the user, and how much it changes the job (STRATEGY_COST, the
+ * ladder the cheapest plan climbs: README "When nothing fits"). Which strategies are considered is decided
+ * by the job rules (rules.ts); the saving of each is computed by the estimator (engine.ts).
  */
 import type { EstimateInput, LoraConfig, MemoryEstimate } from '../memory/types';
 import type { ModelInventory } from '../models/types';
-import type { OptimizerId, ResolvedOptimizer } from '../optimizers/types';
+import type { Ecosystem, OptimizerId, ResolvedOptimizer } from '../optimizers/types';
+import type { Hyperparameters } from '../types';
 import type { JobFacts, StrategyId } from './types';
+import { galoreRecipe } from './hyperparameters';
 
 /** What a strategy may use besides the base input. */
 export interface StrategyContext {
   readonly facts: JobFacts;
-  /** Resolves an optimizer spelling of the catalog (e.g. bitsandbytes `AdamW8bit`), null when unknown. */
-  readonly resolveSpelling: (spelling: string) => ResolvedOptimizer | null;
+  /** Resolves an optimizer spelling of the catalog (bitsandbytes `AdamW8bit` by default), null when unknown. */
+  readonly resolveSpelling: (spelling: string, ecosystem?: Ecosystem, hyperparameters?: Hyperparameters) => ResolvedOptimizer | null;
   /** Resolves a partial input with the estimator's defaults and validation (throws InputError). */
   readonly resolveInput: (partial: EstimateInput) => EstimateInput;
   readonly estimate: (input: EstimateInput) => MemoryEstimate;
@@ -74,6 +77,72 @@ function zeroStage(stage: 1 | 2 | 3): StrategySpec['apply'] {
   };
 }
 
+/**
+ * How much each strategy changes the job, as a ladder (lower is cheaper) and in words. The order is the one
+ * the advice climbs when nothing fits: the same training made slower, then the optimizer's states stored
+ * differently, then a different update (GaLore), then fewer trained weights (adapters, a frozen backbone),
+ * then quantised base weights (QLoRA), then the hardware: sharding across GPUs, then CPU memory.
+ */
+export const STRATEGY_COST: { readonly [id in StrategyId]: { readonly level: number; readonly changes: string } } = {
+  'gradient-checkpointing': { level: 1, changes: 'slower steps (about one extra forward pass each); the updates are unchanged' },
+  'smaller-micro-batch': { level: 1, changes: 'slower steps (more, smaller micro-batches); the global batch and the updates are unchanged' },
+  '8bit-states': { level: 2, changes: 'optimizer states stored in 8 bits; same hyperparameters' },
+  'paged-states': { level: 2, changes: 'optimizer states stored in 8 bits and paged to CPU RAM under memory pressure (slower when they spill)' },
+  galore: { level: 3, changes: 'a different optimizer: the hidden weights are updated in a low-rank projection of their gradient, with GaLore\'s settings; per-layer updates (one GPU) do not accumulate gradients, so the global batch becomes the micro-batch' },
+  lora: { level: 4, changes: 'only low-rank adapters are trained; the base weights stay frozen' },
+  'freeze-layers': { level: 4, changes: 'only the final layer is trained; the backbone stays frozen' },
+  qlora: { level: 5, changes: 'only low-rank adapters are trained, on base weights quantised to 4 bits' },
+  'zero-1': { level: 6, changes: 'DeepSpeed shards the optimizer states across the GPUs (more communication)' },
+  'zero-2': { level: 6, changes: 'DeepSpeed shards the optimizer states and gradients across the GPUs (more communication)' },
+  'zero-3': { level: 6, changes: 'DeepSpeed shards the states, gradients and weights across the GPUs (more communication)' },
+  'cpu-offload': { level: 7, changes: 'the optimizer states and step move to CPU RAM (needs that RAM; CPU-GPU transfers every step)' },
+};
+
+/** Optimizers GaLore's AdamW replaces without changing the update rule's family (Adam-style moments). */
+const GALORE_REPLACES: readonly OptimizerId[] = ['adamw', 'adam', 'amsgrad', 'adamw-8bit', 'paged-adamw-8bit', 'galore-adamw'];
+
+/**
+ * GaLore as its authors run it for the model's size (GALORE_BY_SIZE): 8-bit states and, on one GPU, per-layer
+ * updates (HF `galore_adamw_8bit_layerwise`; the README's 7B-on-24 GB run). Per-layer updates step in backward,
+ * which HF does not combine with gradient accumulation: the accumulation goes to 1 and the text says what that
+ * does to the global batch. On several GPUs (no DDP with per-layer updates) the 8-bit optimizer without them.
+ */
+function galoreStrategy(base: EstimateInput, ctx: StrategyContext): AppliedStrategy | null {
+  if (base.model.shape.kind !== 'transformer' || base.lora !== null || !GALORE_REPLACES.includes(base.optimizer.id)) return null;
+  if (base.optimizer.id === 'galore-adamw' && base.optimizer.variant.stateBits === 8 && (base.optimizer.variant.stepInBackward === true || base.gpus > 1)) return null;
+  const row = galoreRecipe(ctx.facts.params);
+  const layerwise = base.gpus === 1 && !base.optimizerInBackward;
+  const spelling = layerwise ? 'galore_adamw_8bit_layerwise' : 'galore_adamw_8bit';
+  const hyperparameters = { rank: row.rank, update_proj_gap: row.updateProjGap, scale: row.scale };
+  const optimizer = ctx.resolveSpelling(spelling, 'hf', hyperparameters);
+  if (!optimizer) return null;
+  const switched: EstimateInput = { ...base, optimizer, hyperparameters, gradAccum: layerwise ? 1 : base.gradAccum };
+  // Per-layer updates cannot accumulate, so the micro-batch is the batch: the largest that fits is kept.
+  const batchSize = layerwise ? largestFittingMicroBatch(switched, ctx, (d) => ({ batchSize: d })) : base.batchSize;
+  const fitting = layerwise && batchSize < base.batchSize && !ctx.estimate(ctx.resolveInput(switched)).fits ? batchSize : base.batchSize;
+  const settings = `optim="${spelling}", optim_target_modules=["attn", "mlp"], optim_args="rank=${row.rank},update_proj_gap=${row.updateProjGap},scale=${row.scale}", learning_rate=${row.lr}`;
+  const newBatch = fitting * base.gpus;
+  const batch =
+    layerwise && (base.gradAccum > 1 || fitting !== base.batchSize)
+      ? ` Per-layer updates step inside backward and do not accumulate gradients: per_device_train_batch_size=${fitting}, gradient_accumulation_steps=1, so the global batch goes from ${ctx.facts.globalBatch} to ${newBatch}${newBatch < ctx.facts.globalBatch ? `, ${Number((ctx.facts.globalBatch / newBatch).toPrecision(3))}x as many optimizer steps per epoch` : ''}.`
+      : '';
+  return {
+    input: ctx.resolveInput({ ...switched, batchSize: fitting }),
+    text: `GaLore as its authors run a model of this size (${row.label}, ${row.script}): ${layerwise ? '8-bit states with per-layer weight updates' : '8-bit states'} (HF ${settings}).${batch}`,
+  };
+}
+
+/**
+ * The largest divisor of the micro-batch below it whose job (`change(d)` applied) fits, else 1. The smallest is
+ * tried first: when even it does not fit, no other is estimated.
+ */
+function largestFittingMicroBatch(base: EstimateInput, ctx: StrategyContext, change: (d: number) => Partial<EstimateInput>): number {
+  const divisors = smallerDivisors(base.batchSize);
+  const fits = (d: number) => ctx.estimate(ctx.resolveInput({ ...base, ...change(d) })).fits === true;
+  if (divisors.length === 0 || !fits(1)) return 1;
+  return divisors.find((d) => d === 1 || fits(d)) ?? 1;
+}
+
 /** Divisors of n below n, largest first. */
 function smallerDivisors(n: number): number[] {
   const out: number[] = [];
@@ -112,6 +181,7 @@ export const STRATEGIES: readonly StrategySpec[] = [
   },
   { id: '8bit-states', apply: eightBit(false) },
   { id: 'paged-states', apply: eightBit(true) },
+  { id: 'galore', apply: galoreStrategy },
   {
     id: 'lora',
     apply: (base, ctx) => {
@@ -152,15 +222,7 @@ export const STRATEGIES: readonly StrategySpec[] = [
     apply: (base, ctx) => {
       // With the optimizer step in backward there is no gradient accumulation (torchtune refuses it).
       if (base.batchSize < 2 || base.optimizerInBackward || base.optimizer.variant.stepInBackward === true) return null;
-      const divisors = smallerDivisors(base.batchSize);
-      let chosen = divisors[divisors.length - 1];
-      for (const d of divisors) {
-        const trial = ctx.resolveInput({ ...base, batchSize: d, gradAccum: (base.gradAccum * base.batchSize) / d });
-        if (ctx.estimate(trial).fits === true) {
-          chosen = d;
-          break;
-        }
-      }
+      const chosen = largestFittingMicroBatch(base, ctx, (d) => ({ batchSize: d, gradAccum: (base.gradAccum * base.batchSize) / d }));
       const gradAccum = (base.gradAccum * base.batchSize) / chosen;
       return {
         input: ctx.resolveInput({ ...base, batchSize: chosen, gradAccum }),

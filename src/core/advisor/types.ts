@@ -21,7 +21,7 @@ export function isPriority(s: string): s is Priority {
  * `freeze-layers` means "train only the classification head" (CNN fine-tuning).
  */
 export const STRATEGY_IDS = [
-  'gradient-checkpointing', '8bit-states', 'paged-states', 'lora', 'qlora', 'zero-1', 'zero-2', 'zero-3',
+  'gradient-checkpointing', '8bit-states', 'paged-states', 'galore', 'lora', 'qlora', 'zero-1', 'zero-2', 'zero-3',
   'cpu-offload', 'smaller-micro-batch', 'freeze-layers',
 ] as const;
 export type StrategyId = (typeof STRATEGY_IDS)[number];
@@ -58,6 +58,8 @@ export interface JobFacts {
   readonly memoryKnown: boolean;
   /** The family's default optimizer (AdamW for transformers, SGD with momentum for CNNs) does not fit. */
   readonly memoryBound: boolean;
+  /** Optimizer steps of the whole run when the job states them (max_steps and the like); null or absent: unknown. */
+  readonly totalSteps?: number | null;
 }
 
 /** Facts about one candidate optimizer for this job. */
@@ -241,6 +243,11 @@ export interface Recommendation {
   /** The rules that fired for this candidate in rule order, then the basis of its hyperparameters (`hp:` rules). */
   readonly reasons: readonly Reason[];
   readonly hyperparameters: HyperparameterAdvice;
+  /**
+   * When no candidate fits: the cheapest plan of memory strategies that makes this one fit (null when none
+   * does); absent when some candidate fits or memory is unknown. Non-fitting candidates are ordered by it.
+   */
+  readonly fitPlan?: StrategyPlan | null;
 }
 
 export interface StrategyAdvice {
@@ -255,11 +262,28 @@ export interface StrategyAdvice {
   readonly evidence: readonly ReasonSource[];
 }
 
-/** Strategies applied one after another, each time the one that saves most, until the job fits. */
+/** One strategy of a plan: what to change, what that changes in the job, and the peak after it. */
+export interface PlanStep {
+  readonly id: StrategyId;
+  readonly text: string;
+  /** What the strategy changes in the job besides memory (speed, what is trained, the batch, the hardware). */
+  readonly changes: string;
+  readonly peakBytes: number;
+}
+
+/**
+ * Strategies applied one after another. For the strategy base: its cheapest plan that fits when there is one
+ * (`Recommendation.fitPlan`), else each time the strategy that saves most until the job fits or none helps.
+ */
 export interface StrategyPlan {
-  readonly steps: readonly { readonly id: StrategyId; readonly text: string; readonly peakBytes: number }[];
+  readonly steps: readonly PlanStep[];
   readonly peakBytes: number;
   readonly fits: boolean | null;
+  /**
+   * How far up the ladder of changes the plan goes (strategies.ts STRATEGY_COST: 1 slower steps, 2 8-bit or paged
+   * states, 3 GaLore, 4 adapters or a frozen backbone, 5 QLoRA, 6 ZeRO, 7 CPU offload); absent on a greedy plan.
+   */
+  readonly level?: number;
 }
 
 export interface AdvisorResult {
@@ -306,5 +330,7 @@ export interface AdvisorInput {
   readonly candidates?: readonly OptimizerId[];
   /** The accelerator the job runs on, when known: bitsandbytes optimizers need CUDA. */
   readonly device?: 'cuda' | 'cpu' | 'mps' | null;
+  /** Optimizer steps of the whole run, when the job's files state them (bounds the warmup); absent or null: unknown. */
+  readonly totalSteps?: number | null;
 }
 

@@ -7,13 +7,16 @@ import { extensionOf } from '../scan/paths';
 import { structuredFix } from './structured';
 import { pythonFix } from './python';
 import { EditableText } from './text';
-import type { FixResult, LearningRateFixRequest, OptimizerFixRequest, TextEdit } from './types';
+import { isFix, type FixResult, type LearningRateFixRequest, type OptimizerFix, type OptimizerFixRequest, type TextEdit } from './types';
+import { OPTIMIZERS, getOptimizer } from '../optimizers';
+import type { CatalogSpelling } from '../optimizers/catalog-types';
 import { formatNumber } from './values';
 
 export * from './types';
 export { applyEdits } from './text';
 export { formatNumber, formatValue } from './values';
 export { chooseSpelling } from './spelling';
+export { pasteChanges, pasteFormatOf, PASTE_FORMATS, type PasteChange, type PasteFormat } from './paste';
 
 type FileSyntax = 'json' | 'yaml' | 'python' | null;
 
@@ -30,8 +33,28 @@ export function optimizerFix(req: OptimizerFixRequest): FixResult {
   const syntax = fileSyntax(req.path);
   if (syntax === null) return { unavailable: `files like ${req.path} are not rewritten` };
   const doc = new EditableText(req.text);
-  if (syntax === 'python') return pythonFix(doc, req.path, req.job, req.target, req.hyperparameters);
-  return structuredFix(doc, req.path, syntax, req.job, req.target, req.hyperparameters);
+  const fix = syntax === 'python' ? pythonFix(doc, req.path, req.job, req.target, req.hyperparameters) : structuredFix(doc, req.path, syntax, req.job, req.target, req.hyperparameters);
+  return isFix(fix) ? { ...fix, label: fixLabel(fix) } : fix;
+}
+
+/** The spelling's last name (`torch.optim.SGD` → `SGD`). */
+function baseName(spelling: string): string {
+  const i = spelling.lastIndexOf('.');
+  return i < 0 ? spelling : spelling.slice(i + 1);
+}
+
+/**
+ * The spelling, followed by the optimizer's name when another catalog optimizer has a spelling of the same name in
+ * the same ecosystem, or when the spelling is listed under another optimizer (torch `SGD` with momentum).
+ */
+export function fixLabel(fix: OptimizerFix): string {
+  const name = baseName(fix.spelling);
+  const same = (s: CatalogSpelling): boolean => s.ecosystem === fix.ecosystem && baseName(s.name) === name;
+  const spellings = (id: string): readonly CatalogSpelling[] => (OPTIMIZERS.find((spec) => spec.id === id)?.spellings ?? []) as readonly CatalogSpelling[];
+  // A spelling whose meaning depends on its arguments (torch SGD implies momentum 0) names other optimizers too.
+  const byArguments = spellings(fix.target).some((s) => same(s) && s.implies !== undefined && Object.keys(s.implies).length > 0);
+  const shared = byArguments || OPTIMIZERS.some((spec) => spec.id !== fix.target && (spec.spellings as readonly CatalogSpelling[]).some(same));
+  return shared ? `${fix.spelling} (${getOptimizer(fix.target).name})` : fix.spelling;
 }
 
 /** Replaces the learning rate where the file writes it. */

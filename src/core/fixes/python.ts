@@ -11,10 +11,10 @@
 import type { HyperparameterAdvice } from '../advisor/types';
 import { getOptimizer } from '../optimizers';
 import type { Ecosystem, OptimizerId } from '../optimizers/types';
-import { TRAINER_ADAM_BETAS } from '../scan/hf-defaults';
 import type { ScanJob } from '../scan/results';
 import { matchTokenBrackets, tokenize, type Token } from '../scan/python/tokenizer';
 import type { SourceRange } from '../scan/types';
+import { HF_KEYS, hfOptimizerValues } from './hf-values';
 import { acceptedArguments, targetArguments } from './params';
 import { chooseSpelling, type ChosenSpelling } from './spelling';
 import type { EditableText } from './text';
@@ -168,7 +168,7 @@ function editCallArguments(doc: EditableText, call: Call, plan: ArgumentPlan, ex
   const missing: [string, string][] = [];
   const positional = call.args.filter((a) => a.name === null && !a.starred);
   for (const [name, value] of Object.entries(plan.values)) {
-    const text = formatValue(value, 'python');
+    const text = formatValue(value, 'python', { key: name });
     written[name] = text;
     const byName = call.args.find((a) => a.name === name);
     const byPosition = plan.positional?.name === name ? positional[plan.positional.index] : undefined;
@@ -297,8 +297,6 @@ function torchCallFix(doc: EditableText, brackets: Brackets, job: ScanJob, path:
   return { target, spelling: calleeText, ecosystem: chosen.ecosystem, written: { callee: calleeText, ...args.written }, removed: remove, edits: mergeTouching(doc, edits) };
 }
 
-/** TrainingArguments field names (transformers training_args.py). */
-const HF_ARGS = { lr: 'learning_rate', weightDecay: 'weight_decay', beta1: 'adam_beta1', beta2: 'adam_beta2', eps: 'adam_epsilon' } as const;
 
 /**
  * timm create_optimizer_v2's own parameters (timm/optim/_optim_factory.py,
@@ -321,15 +319,7 @@ function stringLiteralFix(doc: EditableText, brackets: Brackets, job: ScanJob, p
   if (eco === 'hf') {
     chosen = chooseSpelling(target, 'hf', () => ({}), { resolveIn: 'hf' });
     if (chosen === null) return { unavailable: `Hugging Face TrainingArguments has no optim string for ${spec.name}` };
-    values = {};
-    if (advice.lr !== null) values[HF_ARGS.lr] = advice.lr;
-    values[HF_ARGS.weightDecay] = advice.weightDecay;
-    const betas = advice.betas;
-    if (betas !== null && betas.length >= 2 && 'betas' in spec.defaults) {
-      if (existing.has(HF_ARGS.beta1) || betas[0] !== TRAINER_ADAM_BETAS[0]) values[HF_ARGS.beta1] = betas[0];
-      if (existing.has(HF_ARGS.beta2) || betas[1] !== TRAINER_ADAM_BETAS[1]) values[HF_ARGS.beta2] = betas[1];
-    }
-    if (typeof advice.eps === 'number' && existing.has(HF_ARGS.eps)) values[HF_ARGS.eps] = advice.eps;
+    values = hfOptimizerValues(target, advice, (key) => existing.has(key));
   } else {
     const params = (c: ChosenSpelling): Record<string, WritableValue> => targetArguments(target, advice, c, existing);
     chosen = chooseSpelling(target, 'timm', params, { resolveIn: 'timm' });
@@ -340,7 +330,7 @@ function stringLiteralFix(doc: EditableText, brackets: Brackets, job: ScanJob, p
   }
   const spellingText = formatValue(chosen.name, 'python', { quote });
   const edits: TextEdit[] = [doc.edit(literalStart, literalEnd, spellingText)];
-  const args = editCallArguments(doc, call, { values, remove }, argumentSources(job, path, eco === 'hf' ? { learningRate: HF_ARGS.lr, weightDecay: HF_ARGS.weightDecay } : { learningRate: 'lr', weightDecay: 'weight_decay' }));
+  const args = editCallArguments(doc, call, { values, remove }, argumentSources(job, path, eco === 'hf' ? { learningRate: HF_KEYS.lr, weightDecay: HF_KEYS.weightDecay } : { learningRate: 'lr', weightDecay: 'weight_decay' }));
   edits.push(...args.edits);
   return { target, spelling: chosen.name, ecosystem: chosen.ecosystem, written: { optimizer: spellingText, ...args.written }, removed: remove, edits: mergeTouching(doc, edits) };
 }

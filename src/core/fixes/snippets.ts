@@ -34,7 +34,7 @@ const PY_MODULES: Partial<Record<Ecosystem, { readonly module: string; readonly 
 };
 
 function pyKwargs(values: Readonly<Record<string, WritableValue>>): string[] {
-  return Object.entries(values).map(([k, v]) => `${k}=${formatValue(v, 'python')}`);
+  return Object.entries(values).map(([k, v]) => `${k}=${formatValue(v, 'python', { key: k })}`);
 }
 
 function pyCall(callee: string, args: readonly string[]): string {
@@ -70,8 +70,12 @@ function pytorchSnippet(target: OptimizerId, advice: HyperparameterAdvice): Snip
   return { kind: 'pytorch', language: 'python', code: code.join('\n') };
 }
 
-/** TrainingArguments.lr_scheduler_type for an advised schedule (transformers SchedulerType), null when it has none. */
-function hfScheduler(schedule: Schedule, warmup: Warmup | null): string | null {
+/**
+ * TrainingArguments.lr_scheduler_type for an advised schedule (transformers SchedulerType), null when it has none.
+ * `selfWarmup`: the optimizer warms up itself (Schedule-Free's warmup_steps, passed on by the Trainer), so the
+ * scheduler stays constant.
+ */
+function hfScheduler(schedule: Schedule, warmup: Warmup | null, selfWarmup = false): string | null {
   switch (schedule.kind) {
     case 'cosine':
       return 'cosine';
@@ -79,7 +83,7 @@ function hfScheduler(schedule: Schedule, warmup: Warmup | null): string | null {
       return 'linear';
     case 'constant':
     case 'relative-step':
-      return warmup === null ? 'constant' : 'constant_with_warmup';
+      return warmup === null || selfWarmup ? 'constant' : 'constant_with_warmup';
     default:
       return null;
   }
@@ -98,7 +102,7 @@ function hfSnippet(target: OptimizerId, advice: HyperparameterAdvice): Snippet {
     }
     if (typeof advice.eps === 'number' && 'eps' in spec.defaults) args.push(`adam_epsilon=${formatNumber(advice.eps)}`);
   }
-  const sched = hfScheduler(advice.schedule, advice.warmup);
+  const sched = hfScheduler(advice.schedule, advice.warmup, 'warmup_steps' in advice.extra);
   if (sched !== null) args.push(`lr_scheduler_type="${sched}"`);
   if (advice.warmup?.unit === 'ratio') args.push(`warmup_ratio=${formatNumber(advice.warmup.value)}`);
   if (advice.warmup?.unit === 'steps') args.push(`warmup_steps=${advice.warmup.value}`);
@@ -128,7 +132,7 @@ function deepspeedSnippet(target: OptimizerId, advice: HyperparameterAdvice): Sn
   const chosen = chooseSpelling(target, 'deepspeed', params, { resolveIn: 'deepspeed' }) ?? chooseSpelling(target, 'pytorch', params, { resolveIn: 'deepspeed' });
   if (chosen === null) return { kind: 'deepspeed', unavailable: `DeepSpeed has no optimizer type for ${getOptimizer(target).name}: create it in Python and pass it to deepspeed.initialize(optimizer=...)` };
   const values = params(chosen);
-  const body = Object.entries(values).map(([k, v]) => `      ${JSON.stringify(k)}: ${formatValue(v, 'json')}`);
+  const body = Object.entries(values).map(([k, v]) => `      ${JSON.stringify(k)}: ${formatValue(v, 'json', { key: k })}`);
   const code = ['{', '  "optimizer": {', `    "type": ${JSON.stringify(chosen.name)},`, '    "params": {', body.join(',\n'), '    }', '  }', '}'].join('\n');
   return { kind: 'deepspeed', language: 'json', code };
 }

@@ -14,18 +14,16 @@ import type { Ecosystem, OptimizerId } from '../optimizers/types';
 import type { MemberNode, ObjectNode, ParsedNode } from '../parse/node';
 import { parseJson } from '../parse/json';
 import { parseYaml } from '../parse/yaml';
-import { TRAINER_ADAM_BETAS } from '../scan/hf-defaults';
 import type { ScanJob } from '../scan/results';
 import { InputError } from '../types';
+import { hfOptimizerValues } from './hf-values';
 import { acceptedArguments, targetArguments } from './params';
-import { chooseSpelling, sameValue, type ChosenSpelling } from './spelling';
+import { chooseSpelling, type ChosenSpelling } from './spelling';
 import type { EditableText } from './text';
 import { formatKey, insertMembers, locateMember, mergeTouching, removeMember, replaceNode, type TreeSyntax } from './tree-edits';
 import type { FixResult, TextEdit } from './types';
 import { formatValue, quoteOf, type WritableValue } from './values';
 
-/** TrainingArguments field names for the optimizer's hyperparameters (transformers training_args.py). */
-const HF_KEYS = { lr: 'learning_rate', weightDecay: 'weight_decay', beta1: 'adam_beta1', beta2: 'adam_beta2', eps: 'adam_epsilon' } as const;
 
 /** Import paths of the Python modules whose classes the catalog spells by class name. */
 const MODULE_OF: Partial<Record<Ecosystem, string>> = { pytorch: 'torch.optim', bitsandbytes: 'bitsandbytes.optim' };
@@ -72,7 +70,7 @@ function editArguments(
   const written: Record<string, string> = {};
   const missing: [string, string][] = [];
   for (const [key, value] of Object.entries(values)) {
-    const text = formatValue(value, syntax);
+    const text = formatValue(value, syntax, { key });
     written[key] = text;
     const existing = container.index.get(key);
     if (existing) edits.push(replaceNode(doc, existing.node, text));
@@ -91,17 +89,7 @@ function editArguments(
 function hfFix(doc: EditableText, syntax: TreeSyntax, d: Extract<Dialect, { kind: 'hf' }>, target: OptimizerId, advice: HyperparameterAdvice): FixResult {
   const chosen = chooseSpelling(target, 'hf', () => ({}), { resolveIn: 'hf' });
   if (chosen === null) return { unavailable: `Hugging Face TrainingArguments has no optim string for ${getOptimizer(target).name}` };
-  const spec = getOptimizer(target);
-  const has = (key: string): boolean => d.container.index.has(key);
-  const values: Record<string, WritableValue> = {};
-  if (advice.lr !== null) values[HF_KEYS.lr] = advice.lr;
-  values[HF_KEYS.weightDecay] = advice.weightDecay;
-  const betas = advice.betas;
-  if (betas !== null && betas.length >= 2 && 'betas' in spec.defaults) {
-    if (has(HF_KEYS.beta1) || betas[0] !== TRAINER_ADAM_BETAS[0]) values[HF_KEYS.beta1] = betas[0];
-    if (has(HF_KEYS.beta2) || betas[1] !== TRAINER_ADAM_BETAS[1]) values[HF_KEYS.beta2] = betas[1];
-  }
-  if (typeof advice.eps === 'number' && has(HF_KEYS.eps)) values[HF_KEYS.eps] = advice.eps;
+  const values = hfOptimizerValues(target, advice, (key) => d.container.index.has(key));
   const spellingText = formatValue(chosen.name, syntax, { quote: quoteOf(doc.text.slice(d.member.node.start, d.member.node.end)) });
   const args = editArguments(doc, syntax, d.container, values, [], d.member);
   return {
@@ -187,7 +175,7 @@ function kwargsFix(
     // No params / init_args object yet: add one after the optimizer's name.
     const key = d.kind === 'deepspeed' ? 'params' : 'init_args';
     const parent = d.kind === 'deepspeed' ? d.optimizer : d.container;
-    const entries = Object.entries(values).map(([k, v]) => [k, formatValue(v, syntax)] as const);
+    const entries = Object.entries(values).map(([k, v]) => [k, formatValue(v, syntax, { key: k })] as const);
     for (const [k, v] of entries) written[k] = v;
     const block = syntax === 'yaml' && doc.text[parent.start] !== '{';
     const nested = block
@@ -237,15 +225,7 @@ export function structuredFix(
 function hfDefaultedFix(doc: EditableText, syntax: TreeSyntax, root: ObjectNode, key: string, target: OptimizerId, advice: HyperparameterAdvice): FixResult {
   const chosen = chooseSpelling(target, 'hf', () => ({}), { resolveIn: 'hf' });
   if (chosen === null) return { unavailable: `Hugging Face TrainingArguments has no optim string for ${getOptimizer(target).name}` };
-  const spec = getOptimizer(target);
-  const values: Record<string, WritableValue> = { [key]: chosen.name };
-  if (advice.lr !== null) values[HF_KEYS.lr] = advice.lr;
-  values[HF_KEYS.weightDecay] = advice.weightDecay;
-  const betas = advice.betas;
-  if (betas !== null && betas.length >= 2 && 'betas' in spec.defaults && !sameValue(betas.slice(0, 2), TRAINER_ADAM_BETAS)) {
-    values[HF_KEYS.beta1] = betas[0];
-    values[HF_KEYS.beta2] = betas[1];
-  }
+  const values: Record<string, WritableValue> = { [key]: chosen.name, ...hfOptimizerValues(target, advice, (k) => root.index.has(k)) };
   const args = editArguments(doc, syntax, root, values, [], undefined);
   return { target, spelling: chosen.name, ecosystem: 'hf', written: args.written, removed: [], edits: mergeTouching(doc, args.edits) };
 }

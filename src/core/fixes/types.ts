@@ -31,6 +31,11 @@ export interface OptimizerFix {
   readonly target: OptimizerId;
   /** What the file will name: the ecosystem's spelling (HF optim string, import path, class name). */
   readonly spelling: string;
+  /**
+   * The spelling as a title shows it: with the optimizer's name when the spelling also names another catalog
+   * optimizer (torch.optim.SGD is SGD or SGD with momentum by its arguments), so two fixes never read the same.
+   */
+  readonly label?: string;
   readonly ecosystem: Ecosystem;
   /** The values written, by the names the file uses. */
   readonly written: Readonly<Record<string, string>>;

@@ -45,9 +45,21 @@ export function formatString(value: string, syntax: Syntax, quote: '"' | "'" | n
   return JSON.stringify(value);
 }
 
-/** Any value in `syntax`. Lists are JSON arrays / YAML flow sequences / Python tuples (as torch takes betas). */
-export function formatValue(value: WritableValue, syntax: Syntax, options: { quote?: '"' | "'" | null; integer?: boolean } = {}): string {
-  if (typeof value === 'number') return formatScalarNumber(value, options.integer === true);
+/**
+ * Settings that count something (steps, ranks, dimensions): the libraries read them as int (HF TrainingArguments
+ * `warmup_steps: int`, GaLore's `rank`), so a whole value is written without a decimal point.
+ */
+export const INTEGER_SETTINGS: ReadonlySet<string> = new Set([
+  'warmup_steps', 'rank', 'update_proj_gap', 'max_preconditioner_dim', 'precondition_frequency', 'min_8bit_size',
+  'percentile_clipping', 'dim', 'n_heads',
+]);
+
+/**
+ * Any value in `syntax`. Lists are JSON arrays / YAML flow sequences / Python tuples (as torch takes betas). `key`
+ * names the setting: a count (INTEGER_SETTINGS) is written as an integer.
+ */
+export function formatValue(value: WritableValue, syntax: Syntax, options: { quote?: '"' | "'" | null; integer?: boolean; key?: string } = {}): string {
+  if (typeof value === 'number') return formatScalarNumber(value, options.integer === true || (options.key !== undefined && INTEGER_SETTINGS.has(options.key)));
   if (typeof value === 'boolean') return syntax === 'python' ? (value ? 'True' : 'False') : String(value);
   if (typeof value === 'string') return formatString(value, syntax, options.quote ?? null);
   const items = value.map((v) => formatNumber(v));

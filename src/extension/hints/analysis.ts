@@ -85,6 +85,8 @@ export function strategyLabel(id: StrategyId, t: Translate): string {
       return t('8-bit optimizer states');
     case 'paged-states':
       return t('paged optimizer states');
+    case 'galore':
+      return 'GaLore';
     case 'lora':
       return 'LoRA';
     case 'qlora':

@@ -76,7 +76,7 @@ export class AdvisorCodeActionProvider implements vscode.CodeActionProvider {
       if (token?.isCancellationRequested) return [];
       if (fix === null || !isFix(fix)) continue;
       const lr = rec.hyperparameters.lr === null ? vscode.l10n.t('relative step') : `lr ${formatRate(rec.hyperparameters.lr)}`;
-      const action = new vscode.CodeAction(vscode.l10n.t('Switch to {0} ({1}) — ranked #{2} by Optimizer Advisor', fix.spelling, lr, rec.rank), kind);
+      const action = new vscode.CodeAction(vscode.l10n.t('Switch to {0} ({1}) — ranked #{2} by Optimizer Advisor', fix.label ?? fix.spelling, lr, rec.rank), kind);
       const edit = new vscode.WorkspaceEdit();
       edit.set(uri, fix.edits.map(toTextEdit));
       action.edit = edit;

@@ -1,0 +1,42 @@
+/**
+ * The TrainingArguments values a switch to an HF `optim` string writes, one list for the quick fixes (JSON/YAML
+ * arguments files, axolotl keys, Python `TrainingArguments(optim=...)`) and the change to paste (paste.ts): the
+ * learning rate and weight decay always, betas when they differ from the Trainer's default or the file sets them,
+ * eps when the file sets it, and GaLore's settings (`optim_args` rank/update_proj_gap/scale and
+ * `optim_target_modules`, which the Trainer requires for GaLore; transformers training_args.py).
+ */
+import type { HyperparameterAdvice } from '../advisor/types';
+import { getOptimizer } from '../optimizers';
+import type { OptimizerId } from '../optimizers/types';
+import { TRAINER_ADAM_BETAS } from '../scan/hf-defaults';
+import { formatNumber, type WritableValue } from './values';
+
+/** TrainingArguments field names for the optimizer's hyperparameters (transformers training_args.py). */
+export const HF_KEYS = { lr: 'learning_rate', weightDecay: 'weight_decay', beta1: 'adam_beta1', beta2: 'adam_beta2', eps: 'adam_epsilon' } as const;
+
+/** GaLore's optim_args string (rank, update_proj_gap, scale), null for advice without them. */
+export function galoreOptimArgs(advice: HyperparameterAdvice): string | null {
+  const { rank, update_proj_gap: gap, scale } = advice.extra;
+  if (typeof rank !== 'number' || typeof gap !== 'number' || typeof scale !== 'number') return null;
+  return `rank=${rank},update_proj_gap=${gap},scale=${formatNumber(scale)}`;
+}
+
+/** The values to write besides the optim string; `has(key)` says whether the file already sets a key. */
+export function hfOptimizerValues(target: OptimizerId, advice: HyperparameterAdvice, has: (key: string) => boolean): Record<string, WritableValue> {
+  const spec = getOptimizer(target);
+  const values: Record<string, WritableValue> = {};
+  if (advice.lr !== null) values[HF_KEYS.lr] = advice.lr;
+  values[HF_KEYS.weightDecay] = advice.weightDecay;
+  const betas = advice.betas;
+  if (betas !== null && betas.length >= 2 && 'betas' in spec.defaults) {
+    if (has(HF_KEYS.beta1) || betas[0] !== TRAINER_ADAM_BETAS[0]) values[HF_KEYS.beta1] = betas[0]!;
+    if (has(HF_KEYS.beta2) || betas[1] !== TRAINER_ADAM_BETAS[1]) values[HF_KEYS.beta2] = betas[1]!;
+  }
+  if (typeof advice.eps === 'number' && has(HF_KEYS.eps)) values[HF_KEYS.eps] = advice.eps;
+  const galore = galoreOptimArgs(advice);
+  if (galore !== null) {
+    values['optim_args'] = galore;
+    if (!has('optim_target_modules')) values['optim_target_modules'] = 'all-linear';
+  }
+  return values;
+}

@@ -1,0 +1,175 @@
+/**
+ * A paste-ready switch to an optimizer in each format a job can be written in (HF TrainingArguments, axolotl keys,
+ * a torchtune `optimizer: _component_` block, a DeepSpeed `optimizer` block, a PyTorch line), the job's own format
+ * first (README "Recommend: the change to paste"). Each names the package that provides the optimizer in that
+ * format and, where a source records it, the first version that has it. The quick fix (index.ts optimizerFix)
+ * writes the same spelling and hyperparameters into the file.
+ */
+import type { HyperparameterAdvice } from '../advisor/types';
+import type { OptimizerId } from '../optimizers/types';
+import type { ScanJob } from '../scan/results';
+import { extensionOf } from '../scan/paths';
+import { hfOptimizerValues } from './hf-values';
+import { targetArguments } from './params';
+import { snippetsFor, THIRD_PARTY_MODULES } from './snippets';
+import { chooseSpelling, type ChosenSpelling } from './spelling';
+import { formatValue, type WritableValue } from './values';
+
+export const PASTE_FORMATS = ['hf-trainer', 'axolotl', 'torchtune', 'deepspeed', 'pytorch'] as const;
+export type PasteFormat = (typeof PASTE_FORMATS)[number];
+
+export interface PasteChange {
+  readonly format: PasteFormat;
+  readonly language: 'python' | 'yaml' | 'json';
+  readonly code: string;
+  /** The package that provides the optimizer in this format (pip name). */
+  readonly package: string;
+  /** The first version of the (first) package with it, where a source records it; null otherwise. */
+  readonly minVersion: string | null;
+  /** Where the package (and version) come from. */
+  readonly source: string;
+}
+
+/**
+ * First transformers version with an `optim` string, where recorded: GaLore's strings came with
+ * huggingface/transformers#29588 (merged 2024-03-19, released in v4.39.0).
+ */
+const HF_OPTIM_SINCE: readonly { readonly prefix: string; readonly version: string; readonly source: string }[] = [
+  { prefix: 'galore_', version: '4.39.0', source: 'https://github.com/huggingface/transformers/pull/29588' },
+];
+
+/** Extra pip packages an HF optim string needs besides transformers (the Trainer imports them). */
+function hfExtraPackage(name: string): string | null {
+  if (name.startsWith('galore_')) return 'galore-torch';
+  if (name.startsWith('schedule_free')) return 'schedulefree';
+  if (name.includes('bnb') || name.includes('8bit') || name.startsWith('paged_') || name.startsWith('lion_')) return 'bitsandbytes';
+  return null;
+}
+
+/** The format a job is written in, from the ecosystem its optimizer is read in and the file's syntax. */
+export function pasteFormatOf(job: ScanJob): PasteFormat {
+  const path = job.sources['optimizer']?.path ?? job.id;
+  const ext = extensionOf(path.toLowerCase());
+  switch (job.optimizerEcosystem) {
+    case 'deepspeed':
+      return 'deepspeed';
+    case 'torchtune':
+      return 'torchtune';
+    case 'hf':
+      return ext === '.yaml' || ext === '.yml' ? 'axolotl' : 'hf-trainer';
+    default:
+      return ext === '.json' ? 'hf-trainer' : ext === '.yaml' || ext === '.yml' ? 'torchtune' : 'pytorch';
+  }
+}
+
+function hfChange(target: OptimizerId): Omit<PasteChange, 'format' | 'language' | 'code'> {
+  const chosen = chooseSpelling(target, 'hf', () => ({}), { resolveIn: 'hf' });
+  const extra = chosen ? hfExtraPackage(chosen.name) : null;
+  const since = chosen ? HF_OPTIM_SINCE.find((s) => chosen.name.startsWith(s.prefix)) : undefined;
+  return {
+    package: extra ? `transformers, ${extra}` : 'transformers',
+    minVersion: since?.version ?? null,
+    source: since?.source ?? 'transformers TrainingArguments.optim (training_args.py OptimizerNames)',
+  };
+}
+
+/** The package a PyTorch line imports from: torch, bitsandbytes, or the catalog's third-party module. */
+function pythonPackage(code: string): { package: string; source: string } {
+  if (code.includes('import bitsandbytes')) return { package: 'bitsandbytes', source: 'bitsandbytes.optim' };
+  const pip = /^# pip install (\S+)\s+\((\S+)\)/m.exec(code);
+  if (pip?.[1] !== undefined && pip[2] !== undefined) return { package: pip[1], source: pip[2] };
+  const third = Object.values(THIRD_PARTY_MODULES).find((m) => code.includes(`from ${m.module} import`));
+  if (third) return { package: third.pip, source: third.source.url ?? third.source.title };
+  return { package: 'torch', source: 'torch.optim' };
+}
+
+function yamlLines(values: Readonly<Record<string, WritableValue>>, indent: string): string[] {
+  return Object.entries(values).map(([k, v]) => `${indent}${k}: ${formatValue(v, 'yaml', { key: k })}`);
+}
+
+function warmupKeys(advice: HyperparameterAdvice): Record<string, WritableValue> {
+  if (advice.warmup?.unit === 'ratio') return { warmup_ratio: advice.warmup.value };
+  if (advice.warmup?.unit === 'steps') return { warmup_steps: advice.warmup.value };
+  return {};
+}
+
+/**
+ * The Trainer's scheduler for the advice. An optimizer that warms up itself (Schedule-Free's `warmup_steps`, which
+ * the Trainer passes to it) gets the constant scheduler, so the warmup is not applied twice.
+ */
+function schedulerKey(advice: HyperparameterAdvice): Record<string, WritableValue> {
+  const k = advice.schedule.kind;
+  if (k === 'cosine' || k === 'linear') return { lr_scheduler: k };
+  if (k === 'constant') return { lr_scheduler: advice.warmup && !('warmup_steps' in advice.extra) ? 'constant_with_warmup' : 'constant' };
+  return {};
+}
+
+/** axolotl keys: `optimizer` takes the HF optim strings, with the Trainer's hyperparameter names (the quick fix's values). */
+function axolotlChange(target: OptimizerId, advice: HyperparameterAdvice): PasteChange | null {
+  const chosen = chooseSpelling(target, 'hf', () => ({}), { resolveIn: 'hf' });
+  if (chosen === null) return null;
+  const values: Record<string, WritableValue> = { optimizer: chosen.name, ...hfOptimizerValues(target, advice, () => false), ...schedulerKey(advice), ...warmupKeys(advice) };
+  const hf = hfChange(target);
+  return { format: 'axolotl', language: 'yaml', code: yamlLines(values, '').join('\n'), package: `axolotl, ${hf.package}`, minVersion: null, source: hf.source };
+}
+
+/** HF TrainingArguments: the optim string and the quick fix's values, with the schedule and warmup, as keyword arguments. */
+function hfTrainerChange(target: OptimizerId, advice: HyperparameterAdvice): PasteChange | null {
+  const chosen = chooseSpelling(target, 'hf', () => ({}), { resolveIn: 'hf' });
+  if (chosen === null) return null;
+  const sched = schedulerKey(advice);
+  const values: Record<string, WritableValue> = {
+    optim: chosen.name,
+    ...hfOptimizerValues(target, advice, () => false),
+    ...(sched.lr_scheduler !== undefined ? { lr_scheduler_type: sched.lr_scheduler } : {}),
+    ...warmupKeys(advice),
+  };
+  const code = ['args = TrainingArguments(', '    ...,  # the job\'s other arguments', ...Object.entries(values).map(([k, v]) => `    ${k}=${formatValue(v, 'python', { key: k })},`), ')'].join('\n');
+  return { format: 'hf-trainer', language: 'python', code, ...hfChange(target) };
+}
+
+/** torchtune: an `optimizer:` block whose `_component_` is an import path, its arguments beside it. */
+function torchtuneChange(target: OptimizerId, advice: HyperparameterAdvice): PasteChange | null {
+  const params = (c: ChosenSpelling) => targetArguments(target, advice, c, new Set(['lr', 'weight_decay']));
+  const modules = { pytorch: 'torch.optim', bitsandbytes: 'bitsandbytes.optim' } as const;
+  let chosen = chooseSpelling(target, 'torchtune', params, { resolveIn: 'torchtune' });
+  let path = chosen?.name ?? null;
+  let pkg = 'torchtune';
+  for (const eco of ['pytorch', 'bitsandbytes'] as const) {
+    if (chosen !== null) break;
+    chosen = chooseSpelling(target, eco, params, { write: (n) => `${modules[eco]}.${n}`, resolveIn: 'torchtune' });
+    if (chosen !== null) {
+      path = `${modules[eco]}.${chosen.name}`;
+      pkg = eco === 'pytorch' ? 'torchtune (torch)' : 'torchtune + bitsandbytes';
+    }
+  }
+  if (chosen === null || path === null) return null;
+  const code = ['optimizer:', `  _component_: ${path}`, ...yamlLines(params(chosen), '  ')].join('\n');
+  return { format: 'torchtune', language: 'yaml', code, package: pkg, minVersion: null, source: 'torchtune recipe config: optimizer._component_ is instantiated with the keys beside it' };
+}
+
+/**
+ * The change in every format that can express `target`, the job's format (when given) first. Formats that cannot
+ * express it are left out.
+ */
+export function pasteChanges(target: OptimizerId, advice: HyperparameterAdvice, first: PasteFormat | null = null): readonly PasteChange[] {
+  const snippets = snippetsFor(target, advice);
+  const code = (kind: string): string | null => {
+    const s = snippets.find((x) => x.kind === kind);
+    return s && 'code' in s ? s.code : null;
+  };
+  const out: PasteChange[] = [];
+  // Without an optim string the Trainer takes the optimizer object (the snippet builds it and passes it).
+  const hfCode = code('hf-trainer');
+  const hf = hfTrainerChange(target, advice) ?? (hfCode !== null ? { format: 'hf-trainer' as const, language: 'python' as const, code: hfCode, minVersion: null, ...pythonPackage(hfCode) } : null);
+  if (hf) out.push(hf);
+  const axolotl = axolotlChange(target, advice);
+  if (axolotl) out.push(axolotl);
+  const torchtune = torchtuneChange(target, advice);
+  if (torchtune) out.push(torchtune);
+  const ds = code('deepspeed');
+  if (ds !== null) out.push({ format: 'deepspeed', language: 'json', code: ds, package: 'deepspeed', minVersion: null, source: 'DeepSpeed config "optimizer" block (runtime/engine.py; other names fall back to torch.optim)' });
+  const py = code('pytorch');
+  if (py !== null) out.push({ format: 'pytorch', language: 'python', code: py, minVersion: null, ...pythonPackage(py) });
+  return first === null ? out : [...out.filter((c) => c.format === first), ...out.filter((c) => c.format !== first)];
+}
