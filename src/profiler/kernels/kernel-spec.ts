@@ -77,24 +77,31 @@ const store = (array: string, value: Expr): Stmt => ({ k: 'store', array, value 
 const acc = (sum: string, value: Expr): Stmt => ({ k: 'acc', sum, value });
 
 /**
- * AdamW/Adam (weight decay decoupled or 0), as AdamOptimizer.updateParameter:
- *   p <- p*decay;  m <- m*b1 + g*c1;  v <- v*b2 + (g*g)*c2;
- *   p <- p - (m / (sqrt(v)/bc2sqrt + eps)) * stepSize      (stepSize = lr/(1-b1^t))
+ * The Adam family's one-pass update: AdamW/Adam (weight decay decoupled or 0) as AdamOptimizer.updateParameter,
+ * and with `nesterov` NAdamW as NAdamWOptimizer.updateParameter (../optimizers/nadamw.ts):
+ *   p <- p*decay;  m <- m*b1 + g*c1;  v <- v*b2 + (g*g)*c2;  (NAdamW: n = m*b1 + g*c1)
+ *   p <- p - (m or n / (sqrt(v)/bc2sqrt + eps)) * stepSize      (stepSize = lr/(1-b1^t); decay 1 without decay)
  */
-export const ADAMW_KERNEL: KernelSpec = {
-  name: 'adamw',
-  arrays: ['p', 'g', 'm', 'v'],
-  scalars: ['decay', 'b1', 'c1', 'b2', 'c2', 'bc2sqrt', 'eps', 'stepSize'],
-  body: [
-    set('g', load('g')),
-    set('m', add(mul(load('m'), scalar('b1')), mul(tmp('g'), scalar('c1')))),
-    set('v', add(mul(load('v'), scalar('b2')), mul(mul(tmp('g'), tmp('g')), scalar('c2')))),
-    store('m', tmp('m')),
-    store('v', tmp('v')),
-    set('denom', add(div(sqrt(tmp('v')), scalar('bc2sqrt')), scalar('eps'))),
-    store('p', sub(mul(load('p'), scalar('decay')), mul(div(tmp('m'), tmp('denom')), scalar('stepSize')))),
-  ],
-};
+function adamFamilyKernel(name: string, nesterov: boolean): KernelSpec {
+  const numerator = nesterov ? 'n' : 'm';
+  return {
+    name,
+    arrays: ['p', 'g', 'm', 'v'],
+    scalars: ['decay', 'b1', 'c1', 'b2', 'c2', 'bc2sqrt', 'eps', 'stepSize'],
+    body: [
+      set('g', load('g')),
+      set('m', add(mul(load('m'), scalar('b1')), mul(tmp('g'), scalar('c1')))),
+      set('v', add(mul(load('v'), scalar('b2')), mul(mul(tmp('g'), tmp('g')), scalar('c2')))),
+      store('m', tmp('m')),
+      store('v', tmp('v')),
+      ...(nesterov ? [set('n', add(mul(tmp('m'), scalar('b1')), mul(tmp('g'), scalar('c1'))))] : []),
+      set('denom', add(div(sqrt(tmp('v')), scalar('bc2sqrt')), scalar('eps'))),
+      store('p', sub(mul(load('p'), scalar('decay')), mul(div(tmp(numerator), tmp('denom')), scalar('stepSize')))),
+    ],
+  };
+}
+
+export const ADAMW_KERNEL: KernelSpec = adamFamilyKernel('adamw', false);
 
 /**
  * Lion, as LionOptimizer.updateParameter:
@@ -587,26 +594,8 @@ export function blockwiseScratchFloats(spec: BlockwiseKernelSpec): number {
   return spec.blockSize * spec.states.length;
 }
 
-/**
- * NAdamW, as NAdamWOptimizer.updateParameter (../optimizers/nadamw.ts):
- *   p <- p*decay;  m <- m*b1 + g*c1;  v <- v*b2 + (g*g)*c2;  n = m*b1 + g*c1 (Nesterov);
- *   p <- p - (n / (sqrt(v)/bc2sqrt + eps)) * stepSize      (stepSize = lr/(1-b1^t); decay 1 without decay)
- */
-export const NADAMW_KERNEL: KernelSpec = {
-  name: 'nadamw',
-  arrays: ['p', 'g', 'm', 'v'],
-  scalars: ['decay', 'b1', 'c1', 'b2', 'c2', 'bc2sqrt', 'eps', 'stepSize'],
-  body: [
-    set('g', load('g')),
-    set('m', add(mul(load('m'), scalar('b1')), mul(tmp('g'), scalar('c1')))),
-    set('v', add(mul(load('v'), scalar('b2')), mul(mul(tmp('g'), tmp('g')), scalar('c2')))),
-    store('m', tmp('m')),
-    store('v', tmp('v')),
-    set('n', add(mul(tmp('m'), scalar('b1')), mul(tmp('g'), scalar('c1')))),
-    set('denom', add(div(sqrt(tmp('v')), scalar('bc2sqrt')), scalar('eps'))),
-    store('p', sub(mul(load('p'), scalar('decay')), mul(div(tmp('n'), tmp('denom')), scalar('stepSize')))),
-  ],
-};
+/** NAdamW: the Adam family's kernel with the Nesterov numerator (adamFamilyKernel). */
+export const NADAMW_KERNEL: KernelSpec = adamFamilyKernel('nadamw', true);
 
 export function signumName(momentum: boolean, l2: boolean): string {
   return `signum${momentum ? '' : '_nomom'}${l2 ? '_l2' : ''}`;

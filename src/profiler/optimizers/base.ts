@@ -129,6 +129,17 @@ export abstract class ProfilerOptimizer extends tf.Optimizer {
     return this.slots.get(param)?.has(name) ?? false;
   }
 
+  /**
+   * torch.optim.SGD's momentum on a direction d (SGD, LARS): the first step's buffer is d itself, later ones
+   * buf <- buf*momentum + d*(1 - dampening); the direction becomes d + buf*momentum (Nesterov) or buf.
+   */
+  protected momentumDirection(name: string, d: tf.Tensor, momentum: number, dampening: number, nesterov: boolean): tf.Tensor {
+    const first = !this.hasSlot(name, 'momentum_buffer');
+    const buf = this.slot(name, 'momentum_buffer', () => tf.clone(d));
+    if (!first) buf.assign(tf.add(tf.mul(buf, momentum), tf.mul(d, 1 - dampening)));
+    return nesterov ? tf.add(d, tf.mul(buf, momentum)) : buf;
+  }
+
   /** The state tensor `name` of `param`, created with `init()` on first use. */
   protected slot(param: string, name: string, init: () => tf.Tensor): tf.Variable {
     let bySlot = this.slots.get(param);

@@ -81,12 +81,7 @@ export class LarsOptimizer extends ProfilerOptimizer {
       if (this.trustClip) trust = tf.minimum(tf.div(trust, this.lr), 1);
       d = tf.mul(tf.add(grad, tf.mul(p, wd)), trust);
     }
-    if (this.momentum !== 0) {
-      const first = !this.hasSlot(name, 'momentum_buffer');
-      const buf = this.slot(name, 'momentum_buffer', () => tf.clone(d));
-      if (!first) buf.assign(tf.add(tf.mul(buf, this.momentum), tf.mul(d, 1 - this.dampening)));
-      d = this.nesterov ? tf.add(d, tf.mul(buf, this.momentum)) : buf;
-    }
+    if (this.momentum !== 0) d = this.momentumDirection(name, d, this.momentum, this.dampening, this.nesterov);
     p.assign(tf.sub(p, tf.mul(d, this.lr)));
   }
 }

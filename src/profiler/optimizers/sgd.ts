@@ -57,12 +57,7 @@ export class SgdOptimizer extends ProfilerOptimizer {
   protected updateParameter(name: string, p: tf.Variable, grad: tf.Tensor): void {
     let d: tf.Tensor = this.sign < 0 ? tf.neg(grad) : grad;
     if (this.weightDecay !== 0) d = tf.add(d, tf.mul(p, this.weightDecay));
-    if (this.momentum !== 0) {
-      const first = !this.hasSlot(name, 'momentum_buffer');
-      const buf = this.slot(name, 'momentum_buffer', () => tf.clone(d));
-      if (!first) buf.assign(tf.add(tf.mul(buf, this.momentum), tf.mul(d, 1 - this.dampening)));
-      d = this.nesterov ? tf.add(d, tf.mul(buf, this.momentum)) : buf;
-    }
+    if (this.momentum !== 0) d = this.momentumDirection(name, d, this.momentum, this.dampening, this.nesterov);
     p.assign(tf.sub(p, tf.mul(d, this.lr)));
   }
 }
