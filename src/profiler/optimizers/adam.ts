@@ -60,15 +60,9 @@ export class AdamOptimizer extends ProfilerOptimizer {
   }
 
   protected updateParameter(name: string, p: tf.Variable, grad: tf.Tensor, step: number): void {
-    let g: tf.Tensor = this.maximize ? tf.neg(grad) : grad;
-    if (this.weightDecay !== 0) {
-      if (this.decoupled) p.assign(tf.mul(p, 1 - this.lr * this.weightDecay));
-      else g = tf.add(g, tf.mul(p, this.weightDecay));
-    }
-    const m = this.slot(name, 'exp_avg', () => tf.zerosLike(p));
-    const v = this.slot(name, 'exp_avg_sq', () => tf.zerosLike(p));
-    m.assign(tf.add(tf.mul(m, this.beta1), tf.mul(g, 1 - this.beta1)));
-    v.assign(tf.add(tf.mul(v, this.beta2), tf.mul(tf.mul(g, g), 1 - this.beta2)));
+    const { m, v } = this.adamMoments(name, p, grad, {
+      lr: this.lr, beta1: this.beta1, beta2: this.beta2, weightDecay: this.weightDecay, decoupled: this.decoupled, maximize: this.maximize,
+    });
     const bc1 = 1 - this.beta1 ** step;
     const bc2Sqrt = Math.sqrt(1 - this.beta2 ** step);
     let second: tf.Tensor = v;

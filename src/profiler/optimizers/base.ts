@@ -140,6 +140,29 @@ export abstract class ProfilerOptimizer extends tf.Optimizer {
     return nesterov ? tf.add(d, tf.mul(buf, momentum)) : buf;
   }
 
+  /**
+   * The Adam family's first half (torch.optim.Adam/AdamW, NAdamW): the gradient (negated with maximize), weight
+   * decay decoupled (p <- p*(1 - lr*wd)) or as L2 (g + p*wd), then exp_avg <- m*b1 + g*(1-b1) and
+   * exp_avg_sq <- v*b2 + g*g*(1-b2). Returns the gradient used and the two moments.
+   */
+  protected adamMoments(
+    name: string,
+    p: tf.Variable,
+    grad: tf.Tensor,
+    o: { readonly lr: number; readonly beta1: number; readonly beta2: number; readonly weightDecay: number; readonly decoupled: boolean; readonly maximize: boolean },
+  ): { g: tf.Tensor; m: tf.Variable; v: tf.Variable } {
+    let g = o.maximize ? tf.neg(grad) : grad;
+    if (o.weightDecay !== 0) {
+      if (o.decoupled) p.assign(tf.mul(p, 1 - o.lr * o.weightDecay));
+      else g = tf.add(g, tf.mul(p, o.weightDecay));
+    }
+    const m = this.slot(name, 'exp_avg', () => tf.zerosLike(p));
+    const v = this.slot(name, 'exp_avg_sq', () => tf.zerosLike(p));
+    m.assign(tf.add(tf.mul(m, o.beta1), tf.mul(g, 1 - o.beta1)));
+    v.assign(tf.add(tf.mul(v, o.beta2), tf.mul(tf.mul(g, g), 1 - o.beta2)));
+    return { g, m, v };
+  }
+
   /** The state tensor `name` of `param`, created with `init()` on first use. */
   protected slot(param: string, name: string, init: () => tf.Tensor): tf.Variable {
     let bySlot = this.slots.get(param);
