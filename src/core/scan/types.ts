@@ -123,6 +123,10 @@ export type ModelRef =
       readonly config: Readonly<Record<string, unknown>>;
       readonly path: string;
       readonly range: SourceRange;
+      /** Its vocabulary size: where it is read (nanoGPT's data/<dataset>/meta.pkl), or the assumption with its reason. */
+      readonly vocab?:
+        | { readonly value: number; readonly source: { readonly path: string; readonly range: SourceRange } }
+        | { readonly value: number; readonly assumption: string };
     };
 
 /** One training job: files joined by their references, else by folder. */

@@ -6,6 +6,7 @@
 import type { Detector } from '../detector';
 import { accelerateConfigDetector } from './accelerate-config';
 import { axolotlConfigDetector } from './axolotl-config';
+import { datasetMetaDetector } from './dataset-meta';
 import { deepspeedConfigDetector } from './deepspeed-config';
 import { hfModelConfigDetector } from './hf-model-config';
 import { hfTrainingArgsDetector } from './hf-training-args';
@@ -34,4 +35,6 @@ export const DETECTORS: readonly Detector[] = [
   pythonScriptDetector,
   // Shell
   shellScriptDetector,
+  // Binary, read by name (walk-rules.ts SYNTAX_BY_NAME)
+  datasetMetaDetector,
 ];
