@@ -179,12 +179,9 @@ test('the value comparison of the score: numbers in any spelling, dtype spelling
 
 /**
  * Setups the tool does not get right yet, with the reason. Each one must still fail: fixing it fails this test
- * until its line is removed. The Python-side reading (script defaults, module globals, notebooks) is another
- * branch's work; the lead empties this list after merging both.
+ * until its line is removed. Empty: every setup of the corpus is enforced.
  */
-const PENDING: Readonly<Record<string, string>> = {
-  'diffusers-text-to-image-sd-v1-4': 'Python side: the diffusers training script (UNet from a pipeline, argparse defaults)',
-};
+const PENDING: Readonly<Record<string, string>> = {};
 
 test('every corpus setup is evaluated, with each stated field read right and each open field listed as an assumption', () => {
   const unexpected: string[] = [];

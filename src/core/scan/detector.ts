@@ -63,6 +63,8 @@ export interface Link {
   readonly revision?: string;
   /** The file the reference is written in, when not the detected file (a Hydra group file of a composed config). */
   readonly path?: string;
+  /** For a model: the folder of a pipeline repo that holds it (diffusers' `subfolder="unet"`). */
+  readonly subfolder?: string;
 }
 
 /** A module global a script's configuration assigns (./module-globals.ts). */
@@ -172,7 +174,9 @@ export interface Detection {
 /** A training program's argparse options, read statically (timm's train.py). */
 export interface CommandLineTable {
   /** Which program's flags these are (how a dest becomes a setting). */
-  readonly reader: 'timm';
+  readonly reader: 'timm' | 'diffusers';
+  /** The pipeline folder the program loads its trained model from (`from_pretrained(name, subfolder="unet")`). */
+  readonly modelSubfolder?: string;
   /** Option string (`-b`, `--batch-size`) → dest; `stores` for a store_true/store_false flag. */
   readonly options: Readonly<Record<string, { readonly dest: string; readonly stores?: boolean }>>;
   /** The defaults written in the program, by dest, where they are written. */

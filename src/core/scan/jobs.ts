@@ -58,7 +58,7 @@ export function isHubRepoId(value: string): boolean {
 
 type ModelResolution =
   | { readonly kind: 'file'; readonly target: DetectedFile }
-  | { readonly kind: 'hub'; readonly id: string; readonly revision?: string }
+  | { readonly kind: 'hub'; readonly id: string; readonly revision?: string; readonly subfolder?: string }
   | { readonly kind: 'outside'; readonly value: string }
   | { readonly kind: 'unresolved'; readonly message: string };
 
@@ -308,7 +308,7 @@ function linkModel(
       return;
     }
     if (found.kind === 'hub') {
-      draft.model = { kind: 'hub-id', id: found.id, path, range: link.range, ...(found.revision !== undefined ? { revision: found.revision } : {}) };
+      draft.model = { kind: 'hub-id', id: found.id, path, range: link.range, ...(found.revision !== undefined ? { revision: found.revision } : {}), ...(found.subfolder !== undefined ? { subfolder: found.subfolder } : {}) };
       return;
     }
     if (found.kind === 'outside') {
@@ -427,7 +427,7 @@ function resolveModel(
   }
   // A path ('../ckpt', './out/final') that names nothing scanned: read from disk by the evaluation.
   if (value.startsWith('.') || value.includes('\\')) return { kind: 'outside', value };
-  if (isHubRepoId(value)) return { kind: 'hub', id: value, ...(link.revision !== undefined ? { revision: link.revision } : {}) };
+  if (isHubRepoId(value)) return { kind: 'hub', id: value, ...(link.revision !== undefined ? { revision: link.revision } : {}), ...(link.subfolder !== undefined ? { subfolder: link.subfolder } : {}) };
   return { kind: 'unresolved', message: `'${link.key}' is '${value}': neither a folder of the workspace nor a Hugging Face Hub repo id` };
 }
 

@@ -15,7 +15,15 @@
  *   - MaxPool2d: the input and the argmax indices (indices counted as elements too; they are int64).
  *   - AdaptiveAvgPool2d: the input (saved as `self` by its backward).
  *   - Dropout: the mask; stochastic depth (p > 0): the per-sample noise (1 element).
- *   - Residual adds, views, flatten and permutes save nothing.
+ *   - Residual adds, views, flatten and permutes save nothing; concatenation and nearest upsampling save
+ *     nothing either (their backward needs only sizes), and a copy (a `.contiguous()` / `.reshape` of a
+ *     permuted tensor) is a new storage that the next layer saves.
+ *   - GroupNorm: the input plus the per-group mean and rstd (2 elements per group).
+ *   - Scaled dot-product attention (torch.nn.functional.scaled_dot_product_attention's flash and
+ *     memory-efficient kernels): query, key, value, the output and the per-row logsumexp (one element per
+ *     head and query position); the heads x queries x keys score matrix is not kept.
+ *   - GEGLU (a Linear's output chunked into value and gate, value * GELU(gate)): the whole projection (both
+ *     chunks are views of it) and the GELU output; the product is saved by the Linear that reads it.
  * Not counted: parameters, gradients, per-batch statistics, forward temporaries freed before backward.
  */
 import { InputError, type TensorRole } from '../../types';
@@ -142,8 +150,8 @@ export class CnnTrace {
   }
 
   /** Linear over the channel dimension at every position (per-position MLPs and classifiers). */
-  linear(name: string, x: Feature, out: number, role: TensorRole = 'matrix'): Feature {
-    this.params.linear(name, x.c, out, true, role);
+  linear(name: string, x: Feature, out: number, role: TensorRole = 'matrix', bias = true): Feature {
+    this.params.linear(name, x.c, out, bias, role);
     this.save(x);
     return this.fresh(out, x.h, x.w);
   }
@@ -174,6 +182,53 @@ export class CnnTrace {
     if (p === 0) return x;
     this.saveExtra(elementsOf(x));
     return this.fresh(x.c, x.h, x.w);
+  }
+
+  /** A sequence of `length` vectors of `c` features (a text encoder's output; a timestep embedding is length 1). */
+  sequence(c: number, length: number): Feature {
+    return this.fresh(c, length, 1);
+  }
+
+  /** GroupNorm over `groups` channel groups: its input and the per-group mean/rstd. */
+  groupNorm(name: string, x: Feature, groups: number): Feature {
+    this.params.norm(name, x.c, true);
+    this.save(x);
+    this.saveExtra(2 * groups);
+    return this.fresh(x.c, x.h, x.w);
+  }
+
+  /** Concatenation along channels (a UNet's skip connection): a new storage, nothing saved. */
+  concat(a: Feature, b: Feature): Feature {
+    return this.fresh(a.c + b.c, a.h, a.w);
+  }
+
+  /** Nearest-neighbour upsampling by an integer factor: nothing saved. */
+  upsampleNearest(x: Feature, factor: number): Feature {
+    return this.fresh(x.c, x.h * factor, x.w * factor);
+  }
+
+  /** A copy into a new storage (`.contiguous()` after a permute): nothing saved by the copy itself. */
+  copy(x: Feature): Feature {
+    return this.fresh(x.c, x.h, x.w);
+  }
+
+  /** Scaled dot-product attention of `heads` heads (flash / memory-efficient kernels): see the module comment. */
+  attention(q: Feature, k: Feature, v: Feature, heads: number): Feature {
+    this.save(q);
+    this.save(k);
+    this.save(v);
+    const out = this.fresh(q.c, q.h, q.w);
+    this.save(out);
+    this.saveExtra(heads * q.h * q.w);
+    return out;
+  }
+
+  /** GEGLU over a projection `p` of 2n channels: value * GELU(gate), n channels (see the module comment). */
+  geglu(p: Feature): Feature {
+    this.save(p);
+    const gelu = this.fresh(p.c / 2, p.h, p.w);
+    this.save(gelu);
+    return this.fresh(p.c / 2, p.h, p.w);
   }
 
   /** `a += b` (residual): nothing saved, the result lives in a's storage. */

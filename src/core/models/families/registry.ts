@@ -15,6 +15,7 @@ import { qwen2 } from './qwen2';
 import { resnet } from './resnet';
 import { roberta } from './roberta';
 import { t5 } from './t5';
+import { unet2dCondition } from './unet2d-condition';
 import { vit } from './vit';
 
 export const FAMILIES: readonly ModelFamily[] = [
@@ -34,4 +35,5 @@ export const FAMILIES: readonly ModelFamily[] = [
   resnet,
   convnext,
   efficientnet,
+  unet2dCondition,
 ];
