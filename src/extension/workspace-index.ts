@@ -5,7 +5,8 @@
  *
  * Skipped like the CLI walker (src/cli/walk.ts): dependency, cache and build folders, hidden
  * folders, Python virtual and conda environments, files over the size cap, binary or non-UTF-8
- * files, the `optimizerAdvisor.exclude` patterns and VS Code's `files.exclude`. Files no detector
+ * files (except those read by name as bytes: nanoGPT's meta.pkl, core/scan/walk-rules.ts SYNTAX_BY_NAME, always
+ * from the disk), the `optimizerAdvisor.exclude` patterns and VS Code's `files.exclude`. Files no detector
  * could match are kept with empty text (the scanner still sees their paths for references),
  * so memory holds only the text of configs (and of the files Hydra composition may read: small YAML
  * files, `@hydra.main` apps, scripts running Python; core/scan `hydraJoinReads`; and `.sh` scripts that may

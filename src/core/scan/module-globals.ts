@@ -13,7 +13,8 @@
  * is the linear warmup of `get_lr`, used only when `decay_lr` is true, `block_size` is the sequence length,
  * `dtype` the autocast dtype (float32 / bfloat16 / float16), and `init_from` 'scratch' builds
  * `GPT(GPTConfig(n_layer, n_head, n_embd, block_size, bias, vocab_size))` while 'gpt2*' loads the
- * Hugging Face GPT-2 checkpoint of that name.
+ * Hugging Face GPT-2 checkpoint of that name. The vocabulary is `meta['vocab_size']` of the pickle at
+ * `os.path.join('data', dataset, 'meta.pkl')` when it exists (written by the dataset's prepare.py), else 50304.
  */
 import type { Precision } from '../types';
 import type { ModuleGlobal, ModuleGlobals } from './detector';
