@@ -101,7 +101,7 @@ export function describeSource(source: FactSource): string {
 /** Does the model take token sequences, images, or both? */
 function inputsOf(result: AdvisorResult): { tokens: boolean; images: boolean } {
   const stacks = result.facts.stacks;
-  if (stacks === 'cnn') return { tokens: false, images: true };
+  if (stacks === 'cnn' || stacks === 'diffusion') return { tokens: false, images: true };
   if (stacks === 'vision') return { tokens: false, images: true };
   if (stacks === 'multimodal') return { tokens: true, images: true };
   return { tokens: true, images: false };

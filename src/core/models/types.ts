@@ -52,6 +52,11 @@ export type ArchitectureShape =
       savedElementsPerSample(imageSize: number): number;
       readonly defaultImageSize: number;
       readonly numLabels: number;
+      /**
+       * A diffusion model's denoiser (diffusers' UNet2DConditionModel), not an image classifier: the advice follows
+       * diffusion recipes and measurements.
+       */
+      readonly denoiser?: boolean;
     };
 
 /** The parameter inventory of one model, exactly as the framework builds it. */

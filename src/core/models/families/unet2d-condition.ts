@@ -215,7 +215,7 @@ export const unet2dCondition: ModelFamily = {
       family: 'unet2d-condition',
       architecture,
       tensors: trace.params.tensors(),
-      shape: { kind: 'cnn', savedElementsPerSample: savedElementsCounter(walk, architecture), defaultImageSize: imageSize, numLabels: 0 },
+      shape: { kind: 'cnn', savedElementsPerSample: savedElementsCounter(walk, architecture), defaultImageSize: imageSize, numLabels: 0, denoiser: true },
       warnings: [
         `activations of the UNet are counted on latents of the image size / ${SD_VAE_SCALE_FACTOR} (Stable Diffusion's VAE), with ${CLIP_TEXT_TOKENS} text tokens (CLIP's length) in its cross-attention and attention as torch's scaled_dot_product_attention keeps it (no score matrix; diffusers' default with PyTorch >= 2)`,
       ],
