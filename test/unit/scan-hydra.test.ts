@@ -270,6 +270,43 @@ test('a launch script running the Hydra app applies its overrides; a torchrun la
   assert.ok((t.assumptions ?? []).some((n) => n.startsWith('run.sh:1:57:') && n.includes('not known statically')), (t.assumptions ?? []).join('\n'));
 });
 
+test("Hydra's own flags: -cn/--config-name and -cp pick the primary, their values are no overrides; --multirun sweeps are noted, not applied", () => {
+  const primary = `defaults:
+  - optimizer: adamw
+  - data: small
+  - _self_
+`;
+  const other = `defaults:
+  - optimizer: sgd
+  - data: small
+  - _self_
+`;
+  const extra = { 'train.py': APP, 'configs/finetune.yaml': other };
+  // -cn finetune: the job is configs/finetune.yaml's (SGD), and 'finetune' is not taken for an override
+  for (const launch of ['python train.py -cn finetune data.batch_size=8\n', 'python train.py --config-name=finetune.yaml data.batch_size=8\n', 'python train.py --config-name finetune --cfg job data.batch_size=8\n']) {
+    const r = scanFiles(files(primary, { ...extra, 'run.sh': launch }));
+    const job = r.jobs.find((j) => j.files.includes('run.sh'));
+    assert.equal(job?.id, 'configs/finetune.yaml', launch);
+    assert.equal(job?.settings.optimizer, 'torch.optim.SGD', launch);
+    assert.equal(job?.settings.perDeviceBatchSize, 8, launch);
+    assert.ok(!(job?.assumptions ?? []).some((a) => /finetune|'job'/.test(a)), (job?.assumptions ?? []).join('\n'));
+  }
+  // -cp: the config folder relative to the app's file
+  const moved = scanFiles([...files(primary).filter((f) => !f.path.startsWith('configs/train')), { path: 'alt/train.yaml', text: other }, { path: 'alt/optimizer/sgd.yaml', text: GROUPS['configs/optimizer/sgd.yaml'] as string }, { path: 'alt/data/small.yaml', text: GROUPS['configs/data/small.yaml'] as string }, { path: 'train.py', text: APP }, { path: 'run.sh', text: 'python train.py -cp alt optimizer.lr=0.05\n' }]);
+  const alt = moved.jobs.find((j) => j.files.includes('run.sh'));
+  assert.equal(alt?.id, 'alt/train.yaml');
+  assert.equal(alt?.settings.learningRate, 0.05);
+  // --multirun: the swept optimizer is not applied (a note names it); the plain override is
+  const sweep = scanFiles(files(primary, { ...extra, 'run.sh': 'python train.py --multirun optimizer=adamw,sgd optimizer.lr=0.01 "data.batch_size=range(8,33,8)"\n' }));
+  const m = sweep.jobs.find((j) => j.files.includes('run.sh'));
+  assert.equal(m?.id, 'configs/train.yaml');
+  assert.equal(m?.settings.optimizer, 'torch.optim.AdamW');
+  assert.equal(m?.settings.learningRate, 0.01);
+  assert.equal(m?.settings.perDeviceBatchSize, 64);
+  const notes = (m?.assumptions ?? []).filter((a) => a.includes('--multirun sweeps'));
+  assert.deepEqual(notes.map((n) => /'([^']+)'/.exec(n)?.[1]), ['optimizer=adamw,sgd', 'data.batch_size=range(8,33,8)']);
+});
+
 test('a wrong value in a group file is an error naming the group file; an unparsable group file is a note', () => {
   const primary = `defaults:
   - optimizer: bad
