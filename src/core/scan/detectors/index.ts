@@ -14,6 +14,7 @@ import { hfTrainingArgsYamlDetector } from './hf-training-args-yaml';
 import { hydraOptimizerDetector } from './hydra-optimizer';
 import { jupyterNotebookDetector } from './jupyter-notebook';
 import { lightningCliConfigDetector } from './lightning-cli-config';
+import { nemoConfigDetector } from './nemo-config';
 import { pythonScriptDetector } from './python-script';
 import { shellScriptDetector } from './shell-script';
 import { torchtuneConfigDetector } from './torchtune-config';
@@ -26,6 +27,7 @@ export const DETECTORS: readonly Detector[] = [
   jupyterNotebookDetector,
   // YAML
   torchtuneConfigDetector,
+  nemoConfigDetector,
   lightningCliConfigDetector,
   axolotlConfigDetector,
   hfTrainingArgsYamlDetector,
