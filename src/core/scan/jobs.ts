@@ -394,7 +394,7 @@ function datasetVocab(
     if (file !== undefined && meta !== undefined) return { vocab: { value: meta.vocabSize, source: { path: file.path, range: meta.range } }, file };
     if (scannedPaths.has(p)) return { vocab: { value: NANOGPT_DEFAULT_VOCAB, assumption: `${p}, which the script reads (${where}), could not be read (its finding says why); ${fallback}` } };
   }
-  return { vocab: { value: NANOGPT_DEFAULT_VOCAB, assumption: `the script reads it from ${rel.path} (${where}), which is not in the workspace (nanoGPT then uses its default, as the dataset's prepare.py has not run); ${fallback}` } };
+  return { vocab: { value: NANOGPT_DEFAULT_VOCAB, assumption: `the script reads it from ${rel.path} (${where}), which is not in the workspace (the dataset's prepare.py writes it; without it nanoGPT falls back too); ${fallback}` } };
 }
 
 function resolveFile(link: Link, fromPath: string, byPath: ReadonlyMap<string, DetectedFile>, fromLauncher = false, runFrom: readonly string[] = []): DetectedFile | undefined {
