@@ -10,6 +10,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { buildInventory, countParams } from '../../src/core/models';
 import type { ModelInventory } from '../../src/core/models/types';
+import { resolveEstimateInput } from '../../src/core/memory/defaults';
+import { estimateMemory } from '../../src/core/memory/estimate';
+import { resolveOptimizer } from '../../src/core/optimizers';
 import { InputError } from '../../src/core/types';
 
 function repoPath(...parts: string[]): string {
@@ -79,6 +82,30 @@ test('saved activations of a small UNet without attention, counted by hand', () 
   const up = 2 * (288 * 16 + 256) + 32 * 64 /* conv after the x2 upsampling */ + 2 * (288 * 64 + 256);
   const out = 32 * 64 + 64 + 32 * 64 + 32 * 64; // conv_norm_out, SiLU, conv_out
   assert.equal(saved(inv, 64), 288 + 128 + 256 + down + up + out);
+  // With gradient checkpointing each resnet keeps only its inputs (its feature map and the time embedding), and one
+  // resnet's saved tensors exist at a time while backward recomputes it. Outside the resnets: the time embedding 288,
+  // conv_in's input 256, the downsampler's input 32 x 64, the conv after the upsampling 32 x 64, the output layers.
+  const outside = 288 + 256 + 32 * 64 + 32 * 64 + out;
+  // Inputs: conv_in's output 32 x 64, the embedding 128, the downsampler's output 32 x 16, the concatenations
+  // 64 x 16 twice and 64 x 64 twice.
+  const inputs = 32 * 64 + 128 + 32 * 16 + 2 * 64 * 16 + 2 * 64 * 64;
+  // The largest resnet: an up resnet at 8x8 without its input (already kept): 288N + 256 - 64N.
+  const largest = 288 * 64 + 256 - 64 * 64;
+  assert.equal(inv.shape.kind === 'cnn' && inv.shape.checkpointedElementsPerSample?.(64), outside + inputs + largest);
+});
+
+test('the estimator counts the UNet with gradient checkpointing through its checkpointed blocks, and says so', () => {
+  const inv = buildInventory(sdV14(), 'unet/config.json');
+  const optimizer = resolveOptimizer('torch.optim.AdamW');
+  assert.ok(optimizer);
+  // A batch of 8 images: the forward-backward phase sets the peak without checkpointing.
+  const base = { model: inv, optimizer, batchSize: 8, imageSize: 512, precision: 'fp16-mixed' as const };
+  const plain = estimateMemory(resolveEstimateInput(base));
+  const ckpt = estimateMemory(resolveEstimateInput({ ...base, gradientCheckpointing: true }));
+  assert.equal(plain.peakPhase, 'forward-backward');
+  assert.ok(ckpt.bytes.peak < plain.bytes.peak - 2 ** 30, `${ckpt.bytes.peak} vs ${plain.bytes.peak}`);
+  assert.ok(ckpt.notes.some((n) => n.startsWith('gradient checkpointing: each checkpointed block keeps only its inputs')), ckpt.notes.join('\n'));
+  assert.ok(!ckpt.notes.some((n) => n.includes('not modelled for CNNs')));
 });
 
 test('attention keeps no score matrix: doubling the image size about quadruples the saved activations (not x16)', () => {

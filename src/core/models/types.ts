@@ -50,6 +50,11 @@ export type ArchitectureShape =
        * convolution, norm and activation layers' saved inputs/outputs), computed from the layer list.
        */
       savedElementsPerSample(imageSize: number): number;
+      /**
+       * The same with gradient checkpointing, for a network whose training code checkpoints its blocks (diffusers'
+       * UNet); absent: checkpointing is not modelled for it.
+       */
+      checkpointedElementsPerSample?(imageSize: number): number;
       readonly defaultImageSize: number;
       readonly numLabels: number;
       /**

@@ -47,6 +47,11 @@ export function elementsOf(x: Feature): number {
 export class CnnTrace {
   readonly params = TensorList.create();
   private readonly saved = new Map<number, number>();
+  /** With gradient checkpointing: what stays saved (outside the checkpointed segments, and their inputs). */
+  private readonly kept = new Map<number, number>();
+  /** The segment being traced (its saved tensors), or null outside one. */
+  private segment: Map<number, number> | null = null;
+  private largestSegment = 0;
   private nextId = 0;
 
   constructor(
@@ -63,10 +68,42 @@ export class CnnTrace {
 
   private save(x: Feature): void {
     this.saved.set(x.id, elementsOf(x));
+    (this.segment ?? this.kept).set(x.id, elementsOf(x));
   }
 
   private saveExtra(elements: number): void {
-    this.saved.set(this.nextId++, elements);
+    const id = this.nextId++;
+    this.saved.set(id, elements);
+    (this.segment ?? this.kept).set(id, elements);
+  }
+
+  /**
+   * A segment run under torch.utils.checkpoint: it keeps only its `inputs` for backward, and recomputes its own saved
+   * tensors when backward reaches it, one segment at a time (a segment inside another is part of the outer one).
+   */
+  checkpoint<T>(inputs: readonly Feature[], body: () => T): T {
+    if (this.segment !== null) return body();
+    for (const x of inputs) this.kept.set(x.id, elementsOf(x));
+    const segment = new Map<number, number>();
+    this.segment = segment;
+    try {
+      return body();
+    } finally {
+      this.segment = null;
+      let n = 0;
+      for (const [id, elements] of segment) if (!this.kept.has(id)) n += elements;
+      this.largestSegment = Math.max(this.largestSegment, n);
+    }
+  }
+
+  /**
+   * Elements saved per sample with gradient checkpointing: everything saved outside the checkpointed segments, their
+   * inputs, and the largest segment's own saved tensors while backward recomputes it.
+   */
+  checkpointedElements(): number {
+    let total = this.largestSegment;
+    for (const n of this.kept.values()) total += n;
+    return total;
   }
 
   /** Elements saved for backward per sample (see the module comment for what is counted). */
@@ -237,8 +274,8 @@ export class CnnTrace {
   }
 }
 
-/** Runs `walk` on a fresh trace; memoises saved elements per image size. */
-export function savedElementsCounter(walk: (trace: CnnTrace, imageSize: number) => void, modelName: string) {
+/** Runs `walk` on a fresh trace; memoises saved elements per image size (`checkpointed`: with gradient checkpointing). */
+export function savedElementsCounter(walk: (trace: CnnTrace, imageSize: number) => void, modelName: string, checkpointed = false) {
   const cache = new Map<number, number>();
   return (imageSize: number): number => {
     if (!Number.isInteger(imageSize) || imageSize < 1) {
@@ -248,7 +285,7 @@ export function savedElementsCounter(walk: (trace: CnnTrace, imageSize: number) 
     if (hit !== undefined) return hit;
     const trace = new CnnTrace(modelName, imageSize);
     walk(trace, imageSize);
-    const n = trace.savedElements();
+    const n = checkpointed ? trace.checkpointedElements() : trace.savedElements();
     cache.set(imageSize, n);
     return n;
   };

@@ -23,7 +23,9 @@
  * (len(vae.config.block_out_channels) - 1)` in the pipelines); the cross-attention reads the text encoder's 77
  * tokens (CLIP's `model_max_length`, to which train_text_to_image.py pads every caption). Attention is counted as
  * torch's scaled_dot_product_attention keeps it (diffusers' default AttnProcessor2_0 on PyTorch ≥ 2): no score
- * matrix. Both are stated in the inventory's notes.
+ * matrix. Both are stated in the inventory's notes. With gradient checkpointing (`unet.enable_gradient_checkpointing()`,
+ * which the diffusers scripts' `--gradient_checkpointing` calls) each resnet and attention block of the down, mid and
+ * up blocks runs under torch.utils.checkpoint (unet_2d_blocks.py: `torch.utils.checkpoint.checkpoint(create_custom_forward(resnet), hidden_states, temb)`).
  */
 import { InputError } from '../../types';
 import { CnnTrace, savedElementsCounter, type Feature } from '../builders/cnn';
@@ -156,12 +158,16 @@ function walkUNet(spec: UNetSpec) {
       return t.copy(t.addInPlace(h, input));
     };
 
+    // With gradient checkpointing diffusers runs each resnet (with the time embedding) and each attention block (with
+    // the text states) of the down, mid and up blocks under torch.utils.checkpoint.
+    const block = (input: Feature, body: () => Feature): Feature => t.checkpoint([input, temb], body);
+    const attention = (input: Feature, body: () => Feature): Feature => t.checkpoint([input, context], body);
     const skips: Feature[] = [x];
     spec.down.forEach((type, i) => {
       const out = spec.blockOut[i];
       for (let j = 0; j < spec.layersPerBlock[i]; j++) {
-        x = resnet(`down_blocks.${i}.resnets.${j}`, x, out);
-        if (type === 'CrossAttnDownBlock2D') x = transformer(`down_blocks.${i}.attentions.${j}`, x, spec.heads[i], spec.transformerLayers[i]);
+        x = block(x, () => resnet(`down_blocks.${i}.resnets.${j}`, x, out));
+        if (type === 'CrossAttnDownBlock2D') x = attention(x, () => transformer(`down_blocks.${i}.attentions.${j}`, x, spec.heads[i], spec.transformerLayers[i]));
         skips.push(x);
       }
       if (i < spec.blockOut.length - 1) {
@@ -171,9 +177,9 @@ function walkUNet(spec: UNetSpec) {
     });
     const last = spec.blockOut.length - 1;
     if (spec.mid) {
-      x = resnet('mid_block.resnets.0', x, spec.blockOut[last]);
-      x = transformer('mid_block.attentions.0', x, spec.heads[last], spec.transformerLayers[last]);
-      x = resnet('mid_block.resnets.1', x, spec.blockOut[last]);
+      x = block(x, () => resnet('mid_block.resnets.0', x, spec.blockOut[last]));
+      x = attention(x, () => transformer('mid_block.attentions.0', x, spec.heads[last], spec.transformerLayers[last]));
+      x = block(x, () => resnet('mid_block.resnets.1', x, spec.blockOut[last]));
     }
     const reversed = [...spec.blockOut].reverse();
     const reversedHeads = [...spec.heads].reverse();
@@ -184,8 +190,9 @@ function walkUNet(spec: UNetSpec) {
       for (let j = 0; j < reversedLayers[i] + 1; j++) {
         const skip = skips.pop();
         if (skip === undefined) throw new InputError('the UNet config has more up-block layers than skip connections (layers_per_block and the block lists disagree)');
-        x = resnet(`up_blocks.${i}.resnets.${j}`, t.concat(x, skip), out);
-        if (type === 'CrossAttnUpBlock2D') x = transformer(`up_blocks.${i}.attentions.${j}`, x, reversedHeads[i], reversedTransformerLayers[i]);
+        const joined = t.concat(x, skip);
+        x = block(joined, () => resnet(`up_blocks.${i}.resnets.${j}`, joined, out));
+        if (type === 'CrossAttnUpBlock2D') x = attention(x, () => transformer(`up_blocks.${i}.attentions.${j}`, x, reversedHeads[i], reversedTransformerLayers[i]));
       }
       if (i < reversed.length - 1) {
         x = t.conv2d(`up_blocks.${i}.upsamplers.0.conv`, t.upsampleNearest(x, 2), out, { kernel: 3, padding: 1, bias: true });
@@ -215,7 +222,14 @@ export const unet2dCondition: ModelFamily = {
       family: 'unet2d-condition',
       architecture,
       tensors: trace.params.tensors(),
-      shape: { kind: 'cnn', savedElementsPerSample: savedElementsCounter(walk, architecture), defaultImageSize: imageSize, numLabels: 0, denoiser: true },
+      shape: {
+        kind: 'cnn',
+        savedElementsPerSample: savedElementsCounter(walk, architecture),
+        checkpointedElementsPerSample: savedElementsCounter(walk, architecture, true),
+        defaultImageSize: imageSize,
+        numLabels: 0,
+        denoiser: true,
+      },
       warnings: [
         `activations of the UNet are counted on latents of the image size / ${SD_VAE_SCALE_FACTOR} (Stable Diffusion's VAE), with ${CLIP_TEXT_TOKENS} text tokens (CLIP's length) in its cross-attention and attention as torch's scaled_dot_product_attention keeps it (no score matrix; diffusers' default with PyTorch >= 2)`,
       ],
