@@ -155,7 +155,7 @@ export function buildJobs(
       const scratch = globals === null ? null : scratchModel(globals, [], meta?.vocab ?? null);
       if (scratch !== null) {
         draft.model = scratch;
-        draft.modelType = 'gpt2';
+        draft.modelType = 'nanogpt';
         // The dataset's meta.pkl the script reads joins its job.
         if (meta?.file !== undefined && !claimed.has(meta.file.path)) {
           draft.members.push(meta.file);

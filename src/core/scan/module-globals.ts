@@ -136,9 +136,9 @@ export function metaPicklePath(merged: ReadonlyMap<string, MergedGlobal>, parts:
 }
 
 /**
- * The model of `init_from='scratch'`: a GPT-2-shaped config of the globals (nanoGPT's GPT has GPT-2's
- * layout; `bias=False` drops the biases, less than 0.1% of the parameters, which the gpt2 family keeps),
- * with `vocab` (read from the dataset's meta.pkl, or assumed: NANOGPT_DEFAULT_VOCAB with the reason).
+ * The model of `init_from='scratch'`: nanoGPT's GPT of the globals (../models/families/nanogpt.ts: n_layer, n_head,
+ * n_embd, block_size, bias, dropout), with `vocab` (read from the dataset's meta.pkl, or assumed:
+ * NANOGPT_DEFAULT_VOCAB with the reason).
  * Null when `init_from` is not 'scratch' or a size global is not a positive integer.
  */
 export function scratchModel(merged: ReadonlyMap<string, MergedGlobal>, notes: string[], vocab: ScratchVocab | null = null): Extract<ModelRef, { kind: 'script-config' }> | null {
@@ -157,7 +157,13 @@ export function scratchModel(merged: ReadonlyMap<string, MergedGlobal>, notes: s
       ? { value: vocabSize, source: global.source }
       : (vocab ?? { value: NANOGPT_DEFAULT_VOCAB, assumption: `nanoGPT reads it from data/<dataset>/meta.pkl, and the script's path to it is not known; its default ${NANOGPT_DEFAULT_VOCAB} (${NANOGPT_SOURCE.title}) is assumed` });
   if ('assumption' in chosen) notes.push(`vocab_size ${chosen.value}: ${chosen.assumption}`);
-  const config = { model_type: 'gpt2', architectures: ['GPT2LMHeadModel'], n_layer: layers, n_head: heads, n_embd: embd, n_positions: block, vocab_size: chosen.value };
+  // GPTConfig's defaults when the script has no such global: bias True, dropout 0.0 (nanoGPT model.py).
+  const bias = merged.get('bias')?.value;
+  const dropout = merged.get('dropout')?.value;
+  const config = {
+    model_type: 'nanogpt', architectures: ['GPT'], n_layer: layers, n_head: heads, n_embd: embd, block_size: block, vocab_size: chosen.value,
+    bias: typeof bias === 'boolean' ? bias : true, dropout: typeof dropout === 'number' && dropout >= 0 && dropout <= 1 ? dropout : 0,
+  };
   return { kind: 'script-config', name: 'scratch', config, path: init.source.path, range: init.source.range, vocab: chosen };
 }
 

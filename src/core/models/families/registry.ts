@@ -10,6 +10,7 @@ import { gptNeox } from './gpt_neox';
 import { llama } from './llama';
 import { mistral } from './mistral';
 import { mixtral } from './mixtral';
+import { nanogpt } from './nanogpt';
 import { phi3 } from './phi3';
 import { qwen2 } from './qwen2';
 import { resnet } from './resnet';
@@ -26,6 +27,7 @@ export const FAMILIES: readonly ModelFamily[] = [
   gemma,
   phi3,
   gpt2,
+  nanogpt,
   gptNeox,
   bert,
   roberta,
