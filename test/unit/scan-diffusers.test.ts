@@ -79,6 +79,16 @@ test('without flags the script defaults are the job: batch 16, resolution 512, A
   assert.deepEqual(fact(job.facts, 'lr'), { value: 1e-4, path: 'train_text_to_image.py' });
 });
 
+test('a pipeline id written in the script: from_pretrained("…", subfolder="unet") reads that folder of the cached pipeline', async () => {
+  const w = workspace(null);
+  const script = path.join(w.dir, 'train_text_to_image.py');
+  fs.writeFileSync(script, fs.readFileSync(script, 'utf8').replace('from_pretrained(args.pretrained_model_name_or_path, subfolder="unet")', 'from_pretrained("CompVis/stable-diffusion-v1-4", subfolder="unet")'));
+  const [job] = await recommend(w);
+  assert.equal(job.status, 'ok');
+  assert.deepEqual(fact(job.facts, 'model'), { value: 'CompVis/stable-diffusion-v1-4', path: 'train_text_to_image.py' });
+  assert.equal(fact(job.facts, 'parameters').value, 859_520_964);
+});
+
 test('the script alone names no pipeline: the job needs a model, and says so', async () => {
   const [job] = await recommend(workspace(null));
   assert.notEqual(job.status, 'ok');

@@ -245,7 +245,7 @@ export function readTrainingProgram(program: PythonProgram, path: string, map: R
     const range = ref.range ?? map.range(call.calleeStart, call.calleeEnd);
     const reader = root.sibling(callNode(call, map, []), call.written);
     root.recordValue(call.written, { kind: 'string', value: ref.id, start: call.calleeStart, end: call.calleeEnd, range }, ref.id);
-    links.push({ kind: 'model', key: call.written, value: ref.id, range, ...(ref.revision !== undefined ? { revision: ref.revision } : {}) });
+    links.push({ kind: 'model', key: call.written, value: ref.id, range, ...(ref.revision !== undefined ? { revision: ref.revision } : {}), ...(ref.subfolder !== undefined ? { subfolder: ref.subfolder } : {}) });
     if (ref.pretraining !== null && out.settings.pretraining === undefined) out.set('pretraining', ref.pretraining, range);
     if (reader.boolean('load_in_4bit', true)?.value === true) qlora = true;
     if (!loadDtypeRead) loadDtypeRead = readCallDtype(reader, call, out, map, warnings);
