@@ -11,6 +11,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { JobFacts } from '../../src/core/job-facts';
 import { runCli } from '../../src/cli/main';
+import { latin1Text } from '../../src/core/parse/pickle';
+import { scanFiles } from '../../src/core/scan';
+import { unusedFiles } from '../../src/core/scan/unused-files';
 
 interface JobDoc {
   source: string;
@@ -175,6 +178,14 @@ test('a meta.pkl the reader cannot read is a finding with its reason and positio
   // No meta.pkl: nanoGPT itself falls back to 50304, and the assumption says the file is not there.
   const [none] = await recommend(workspace(files));
   assert.match((none.facts.vocabSize?.source as { reason: string }).reason, /data\/tiny\/meta\.pkl \(train\.py:\d+:\d+\), which is not in the workspace/);
+});
+
+test('a meta.pkl no nanoGPT script reads forms no job, and the report of unused files says what it is for', () => {
+  const report = scanFiles([{ path: 'data/x/meta.pkl', text: latin1Text(META_300) }]);
+  assert.deepEqual(report.jobs, []);
+  assert.deepEqual(unusedFiles(report.findings, report.jobs).map((u) => [u.path, u.why]), [
+    ['data/x/meta.pkl', "a dataset's metadata (its vocab_size): it is read for a nanoGPT-style script whose path to data/<dataset>/meta.pkl names it"],
+  ]);
 });
 
 test('a file of plain assignments without a configurator script forms no job', async () => {

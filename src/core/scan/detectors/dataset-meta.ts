@@ -13,8 +13,10 @@ import { latin1Bytes, pickleDictIntAt, readPickle } from '../../parse/pickle';
 import type { Detection, Detector } from '../detector';
 import { baseName } from '../paths';
 
+export const DATASET_META_KIND = 'nanogpt-dataset-meta';
+
 export const datasetMetaDetector: Detector = {
-  kind: 'nanogpt-dataset-meta',
+  kind: DATASET_META_KIND,
   syntaxes: ['pickle'],
   acceptsJsonc: false,
   matches: (file) => baseName(file.path) === 'meta.pkl',
