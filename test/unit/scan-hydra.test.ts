@@ -307,6 +307,30 @@ test("Hydra's own flags: -cn/--config-name and -cp pick the primary, their value
   assert.deepEqual(notes.map((n) => /'([^']+)'/.exec(n)?.[1]), ['optimizer=adamw,sgd', 'data.batch_size=range(8,33,8)']);
 });
 
+test('Trainer arguments nested under trainer.args and from_pretrained arguments under model.model_args (open-unlearning): read from the composed config, each from its group file', () => {
+  const list: ScanFile[] = [
+    { path: 'configs/train.yaml', text: 'defaults:\n  - _self_\n  - model: small\n  - trainer: finetune\n  - experiment: null\n' },
+    { path: 'configs/model/small.yaml', text: 'model_args:\n  pretrained_model_name_or_path: "Qwen/Qwen2.5-0.5B-Instruct"\n  torch_dtype: bfloat16\n' },
+    { path: 'configs/trainer/finetune.yaml', text: 'handler: FinetuneTrainer\nargs:\n  per_device_train_batch_size: 8\n  gradient_accumulation_steps: 4\n  learning_rate: 1e-5\n  bf16: True\n  optim: paged_adamw_32bit\n' },
+    { path: 'configs/experiment/ft.yaml', text: '# @package _global_\ntrainer:\n  args:\n    weight_decay: 0.01\n    warmup_epochs: 1.0\n' },
+    { path: 'src/train.py', text: 'import hydra\n\n@hydra.main(version_base=None, config_path="../configs", config_name="train.yaml")\ndef main(cfg):\n    pass\n' },
+    { path: 'run.sh', text: 'python src/train.py --config-name train.yaml experiment=ft trainer.args.learning_rate=5e-5\n' },
+  ];
+  const [job] = scanFiles(list).jobs;
+  assert.equal(job?.id, 'configs/train.yaml');
+  assert.equal(job?.model?.kind === 'hub-id' && job.model.id, 'Qwen/Qwen2.5-0.5B-Instruct');
+  assert.equal(job?.settings.perDeviceBatchSize, 8);
+  assert.equal(job?.sources['perDeviceBatchSize']?.path, 'configs/trainer/finetune.yaml');
+  assert.equal(job?.settings.learningRate, 5e-5);
+  assert.equal(job?.sources['learningRate']?.path, 'run.sh');
+  assert.equal(job?.settings.weightDecay, 0.01);
+  assert.equal(job?.sources['weightDecay']?.path, 'configs/experiment/ft.yaml');
+  assert.equal(job?.settings.loadDtype, 'bf16');
+  // open-unlearning's warmup_epochs: a warmup in epochs, not the Trainer's default of 0 steps
+  assert.equal(job?.settings.warmupEpochs, 1);
+  assert.equal(job?.settings.warmupSteps, undefined);
+});
+
 test('a wrong value in a group file is an error naming the group file; an unparsable group file is a note', () => {
   const primary = `defaults:
   - optimizer: bad

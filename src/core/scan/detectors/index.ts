@@ -12,6 +12,7 @@ import { hfModelConfigDetector } from './hf-model-config';
 import { hfTrainingArgsDetector } from './hf-training-args';
 import { hfTrainingArgsYamlDetector } from './hf-training-args-yaml';
 import { hydraOptimizerDetector } from './hydra-optimizer';
+import { hydraTrainerArgsDetector } from './hydra-trainer-args';
 import { jupyterNotebookDetector } from './jupyter-notebook';
 import { lightningCliConfigDetector } from './lightning-cli-config';
 import { nemoConfigDetector } from './nemo-config';
@@ -32,6 +33,7 @@ export const DETECTORS: readonly Detector[] = [
   axolotlConfigDetector,
   hfTrainingArgsYamlDetector,
   accelerateConfigDetector,
+  hydraTrainerArgsDetector,
   hydraOptimizerDetector,
   // Python
   pythonScriptDetector,
