@@ -24,7 +24,7 @@ import { resolveOptimizer } from '../src/core/optimizers';
 import type { Ecosystem } from '../src/core/optimizers/types';
 
 export const FACT_NAMES = [
-  'model', 'parameters', 'microBatch', 'gradAccum', 'gpus', 'nodes', 'precision', 'loadDtype', 'zeroStage', 'fsdp',
+  'model', 'parameters', 'vocabSize', 'microBatch', 'gradAccum', 'gpus', 'nodes', 'precision', 'loadDtype', 'zeroStage', 'fsdp',
   'offload', 'adapter', 'loraRank', 'optimizer', 'lr', 'weightDecay', 'warmup', 'seqLen', 'imageSize',
 ] as const;
 export type FactName = (typeof FACT_NAMES)[number];

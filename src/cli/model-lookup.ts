@@ -63,7 +63,7 @@ export async function cliModelLookup(jobs: readonly ScanJob[], root: string, env
   const cacheDir = hubCacheDir(env);
   const base: ModelLookup = {
     localPath: (value, fromFile) => readConfigAt(resolveJobPath(value, fromFile, root)),
-    hfCache: (id, revision) => readCachedConfig(cacheDir, id, revision),
+    hfCache: (id, revision, subfolder) => readCachedConfig(cacheDir, id, revision, subfolder),
   };
   return withHub(base, hubIdsToFetch(jobs, base), env, consent);
 }
@@ -71,7 +71,7 @@ export async function cliModelLookup(jobs: readonly ScanJob[], root: string, env
 /** The cache lookup alone (for one model named on the command line). */
 export function cacheLookup(env: Env): ModelLookup {
   const cacheDir = hubCacheDir(env);
-  return { hfCache: (id, revision) => readCachedConfig(cacheDir, id, revision) };
+  return { hfCache: (id, revision, subfolder) => readCachedConfig(cacheDir, id, revision, subfolder) };
 }
 
 /** `base` plus a Hub lookup whose answers for `ids` are fetched now when the Hub may be asked. */

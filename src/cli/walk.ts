@@ -6,16 +6,18 @@
  * .next, target, site-packages), hidden folders (.git, .venv, ...), Python virtual environments
  * (a folder holding pyvenv.cfg) and conda environments (a folder holding conda-meta/), symlinks
  * that leave the root, symlinked folders, files over the size cap, binary or non-UTF-8 files,
- * and paths matching `exclude` patterns. Only files with candidate extensions are read.
+ * and paths matching `exclude` patterns. Only files with candidate extensions are read, and the files named in
+ * SYNTAX_BY_NAME (nanoGPT's meta.pkl), which are binary and read as one character per byte.
  */
 import { constants, type Dirent } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { anyMatches, compileGlob } from '../core/glob';
+import { latin1Text } from '../core/parse/pickle';
 import { decodeText, formatBytes } from '../core/parse/text';
 import { MAX_FILE_SIZE_CEILING } from '../core/units';
 import type { ScanFile } from '../core/scan/types';
-import { CANDIDATE_EXTENSIONS, DEFAULT_MAX_FILES, SKIPPED_FOLDER_NAMES } from '../core/scan/walk-rules';
+import { BINARY_SYNTAXES, DEFAULT_MAX_FILES, SKIPPED_FOLDER_NAMES, syntaxOfPath } from '../core/scan/walk-rules';
 import { InputError } from '../core/types';
 
 export const DEFAULT_MAX_FILE_BYTES = 2 * 1024 * 1024;
@@ -175,8 +177,7 @@ async function undecodableNames(dir: string): Promise<Set<string>> {
 }
 
 function isCandidate(name: string): boolean {
-  const ext = path.extname(name).toLowerCase();
-  return CANDIDATE_EXTENSIONS.includes(ext);
+  return syntaxOfPath(name) !== null;
 }
 
 function skippedFolderReason(name: string): string | null {
@@ -225,6 +226,8 @@ async function readCandidate(c: Candidate, maxFileBytes: number): Promise<ScanFi
     if (!stat.isFile()) return 'not a regular file';
     if (stat.size > maxFileBytes) return `file too large: ${stat.size} bytes (the limit is ${formatBytes(maxFileBytes)})`;
     const bytes = await handle.readFile();
+    const syntax = syntaxOfPath(c.rel);
+    if (syntax !== null && BINARY_SYNTAXES.has(syntax)) return { path: c.rel, text: latin1Text(bytes) };
     return { path: c.rel, text: decodeText(bytes, c.rel, maxFileBytes) };
   } catch (e) {
     if (e instanceof InputError) return e.line !== undefined ? `${e.message} at ${e.line}:${e.column}` : e.message;

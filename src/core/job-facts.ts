@@ -4,7 +4,8 @@
  * that names the default it stands for. One declaration of the fact list (JOB_FACT_NAMES), used
  * by `recommend --json`, the CLI table, the hover and the sidebar. A fact the model's family does
  * not have (sequence length for a CNN, image size for a text model; the LoRA rank without LoRA) is
- * absent, never invented. Pure.
+ * absent, never invented; the vocabulary size is a fact of its own only for a model the job's script
+ * builds from its globals (nanoGPT's, read from the dataset's meta.pkl). Pure.
  */
 import type { AdvisorResult, Warmup } from './advisor/types';
 import type { EstimateInput } from './memory/types';
@@ -16,14 +17,14 @@ import type { HyperValue } from './types';
 
 /** Every fact, in the order they are shown. */
 export const JOB_FACT_NAMES = [
-  'model', 'parameters', 'microBatch', 'gradAccum', 'gpus', 'nodes', 'precision', 'loadDtype', 'zeroStage', 'fsdp',
+  'model', 'parameters', 'vocabSize', 'microBatch', 'gradAccum', 'gpus', 'nodes', 'precision', 'loadDtype', 'zeroStage', 'fsdp',
   'offload', 'adapter', 'loraRank', 'optimizer', 'lr', 'weightDecay', 'warmup', 'seqLen', 'imageSize',
 ] as const;
 export type JobFactName = (typeof JOB_FACT_NAMES)[number];
 
 /** Short labels for tables and hovers. */
 export const JOB_FACT_LABELS: Readonly<Record<JobFactName, string>> = {
-  model: 'model', parameters: 'parameters', microBatch: 'micro-batch', gradAccum: 'grad accumulation', gpus: 'GPUs',
+  model: 'model', parameters: 'parameters', vocabSize: 'vocabulary', microBatch: 'micro-batch', gradAccum: 'grad accumulation', gpus: 'GPUs',
   nodes: 'nodes', precision: 'precision', loadDtype: 'load dtype', zeroStage: 'ZeRO stage', fsdp: 'FSDP', offload: 'offload',
   adapter: 'adapter', loraRank: 'LoRA rank', optimizer: 'optimizer', lr: 'learning rate', weightDecay: 'weight decay',
   warmup: 'warmup', seqLen: 'sequence length', imageSize: 'image size',
@@ -100,7 +101,7 @@ export function describeSource(source: FactSource): string {
 /** Does the model take token sequences, images, or both? */
 function inputsOf(result: AdvisorResult): { tokens: boolean; images: boolean } {
   const stacks = result.facts.stacks;
-  if (stacks === 'cnn') return { tokens: false, images: true };
+  if (stacks === 'cnn' || stacks === 'diffusion') return { tokens: false, images: true };
   if (stacks === 'vision') return { tokens: false, images: true };
   if (stacks === 'multimodal') return { tokens: true, images: true };
   return { tokens: true, images: false };
@@ -170,6 +171,15 @@ export function jobFacts(i: JobFactInputs): JobFacts {
         ? { kind: 'assumption', reason: `counted from ${origin.kind === 'preset-alias' ? `the bundled preset ${origin.location}, standing in for the named model` : `an approximate inventory of ${origin.location}`}` }
         : { kind: 'model-config', origin: origin.kind, location: origin.location },
   };
+
+  // The vocabulary of a model the script builds (nanoGPT: the dataset's meta.pkl, else its default).
+  if (ref?.kind === 'script-config' && ref.vocab !== undefined) {
+    const v = ref.vocab;
+    out.vocabSize = {
+      value: v.value,
+      source: 'source' in v ? { kind: launchers.has(v.source.path) ? 'launcher' : 'file', path: v.source.path, range: v.source.range } : { kind: 'assumption', reason: v.assumption },
+    };
+  }
 
   const e = i.estimate;
   const facts = result.facts;

@@ -53,7 +53,8 @@ export type LookupAnswer =
 export interface ModelLookup {
   /** A path as the job writes it (absolute, `~/`, or relative to `fromFile`'s folder). */
   localPath?(value: string, fromFile: string): LookupAnswer | undefined;
-  hfCache?(id: string, revision: string): LookupAnswer | undefined;
+  /** `subfolder`: the repo's folder that holds the model's config.json (a diffusers pipeline's `unet`). */
+  hfCache?(id: string, revision: string, subfolder?: string): LookupAnswer | undefined;
   hub?(id: string, revision: string): LookupAnswer | undefined;
 }
 
@@ -233,7 +234,7 @@ function presetOnly(id: string): boolean {
 }
 
 function resolveHubId(ref: Extract<ModelRef, { kind: 'hub-id' }>, lookup: ModelLookup): ModelResolution {
-  return resolveModelId(ref.id, ref.revision ?? DEFAULT_REVISION, lookup, { path: ref.path, line: ref.range.line, column: ref.range.column });
+  return resolveModelId(ref.id, ref.revision ?? DEFAULT_REVISION, lookup, { path: ref.path, line: ref.range.line, column: ref.range.column }, ref.subfolder);
 }
 
 /** True when resolving `id` may ask the Hub (not a bundled preset, not a torchvision name). */
@@ -245,7 +246,7 @@ export function mayAskHub(id: string): boolean {
  * A model id (as a job or the command line names it) resolved through the cache, the presets, the
  * Hub and the preset aliases, in that order. `at` is where the id is written, for messages.
  */
-export function resolveModelId(id: string, revision: string, lookup: ModelLookup, at?: { path: string; line: number; column: number }): ModelResolution {
+export function resolveModelId(id: string, revision: string, lookup: ModelLookup, at?: { path: string; line: number; column: number }, subfolder?: string): ModelResolution {
   const tried: string[] = [];
   const look = (kind: 'hf-cache' | 'hub', answer: LookupAnswer | undefined, label: string): JobModel | undefined => {
     if (answer === undefined) return undefined;
@@ -255,6 +256,13 @@ export function resolveModelId(id: string, revision: string, lookup: ModelLookup
     }
     return attempt(`${label} (${answer.config.location})`, tried, () => fromConfig(answer.config, { kind, location: answer.config.location }, []));
   };
+  if (subfolder !== undefined) {
+    // A model in a pipeline repo's folder (diffusers' `subfolder="unet"`): its config.json there, in the cache only.
+    const cached = look('hf-cache', lookup.hfCache?.(id, revision, subfolder), 'Hugging Face cache');
+    if (cached) return { status: 'resolved', model: cached };
+    tried.push(`Hugging Face Hub and bundled presets: not asked for the model in the '${subfolder}' folder of a pipeline repo`);
+    return { status: 'needs-config', reason: `model '${id}' (folder '${subfolder}') was not found: ${tried.join('; ')}`, tried, id, ...(at ? { at } : {}) };
+  }
   if (!presetOnly(id)) {
     const cached = look('hf-cache', lookup.hfCache?.(id, revision), 'Hugging Face cache');
     if (cached) return { status: 'resolved', model: cached };
@@ -346,7 +354,7 @@ export function hubIdsToFetch(jobs: readonly ScanJob[], lookup: ModelLookup): { 
   const out: { id: string; revision: string }[] = [];
   for (const job of jobs) {
     const ref = job.model;
-    if (ref?.kind !== 'hub-id' || !mayAskHub(ref.id)) continue;
+    if (ref?.kind !== 'hub-id' || !mayAskHub(ref.id) || ref.subfolder !== undefined) continue;
     const revision = ref.revision ?? DEFAULT_REVISION;
     if (lookup.hfCache?.(ref.id, revision)?.kind === 'found') continue;
     if (!out.some((x) => x.id === ref.id && x.revision === revision)) out.push({ id: ref.id, revision });

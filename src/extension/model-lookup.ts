@@ -85,7 +85,7 @@ export class ExtensionModelLookup {
     const blocked = this.hubBlocked();
     return {
       ...(trusted ? { localPath: (value: string, fromFile: string) => readConfigAt(resolveJobPath(value, fromFile, root)) } : {}),
-      hfCache: (id, revision) => readCachedConfig(cacheDir, id, revision),
+      hfCache: (id, revision, subfolder) => readCachedConfig(cacheDir, id, revision, subfolder),
       hub: (id, revision) =>
         this.fetched.get(`${id}@${revision}`) ??
         cachedHubConfig(opts, id, revision) ??

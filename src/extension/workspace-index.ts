@@ -5,7 +5,8 @@
  *
  * Skipped like the CLI walker (src/cli/walk.ts): dependency, cache and build folders, hidden
  * folders, Python virtual and conda environments, files over the size cap, binary or non-UTF-8
- * files, the `optimizerAdvisor.exclude` patterns and VS Code's `files.exclude`. Files no detector
+ * files (except those read by name as bytes: nanoGPT's meta.pkl, core/scan/walk-rules.ts SYNTAX_BY_NAME, always
+ * from the disk), the `optimizerAdvisor.exclude` patterns and VS Code's `files.exclude`. Files no detector
  * could match are kept with empty text (the scanner still sees their paths for references),
  * so memory holds only the text of configs (and of the files Hydra composition may read: small YAML
  * files, `@hydra.main` apps, scripts running Python; core/scan `hydraJoinReads`; and `.sh` scripts that may
@@ -24,9 +25,10 @@ import type { ScanFile } from '../core/scan/types';
 import type { MachineFiles } from '../core/scan/machine-files';
 import { readAccelerateDefaultConfig } from '../platform/hf-cache';
 import { accelerateDefaultConfigFile } from '../platform/hf-env';
+import { latin1Text } from '../core/parse/pickle';
 import { decodeText } from '../core/parse/text';
 import { InputError } from '../core/types';
-import { CANDIDATE_EXTENSIONS, DEFAULT_MAX_FILES, SKIPPED_FOLDER_NAMES } from '../core/scan/walk-rules';
+import { BINARY_SYNTAXES, CANDIDATE_EXTENSIONS, DEFAULT_MAX_FILES, SKIPPED_FOLDER_NAMES, SYNTAX_BY_NAME } from '../core/scan/walk-rules';
 import type { Config } from './config';
 import { anyMatches, compileGlob, toSearchGlobs, type PathMatcher } from '../core/glob';
 import type { Log } from './log';
@@ -34,7 +36,14 @@ import type { OptimizerFixRequest } from '../core/fixes/types';
 import type { ModelFileRequest } from '../core/model-source';
 import { ScanPool, type FileScanOutcome, type FixOutcome, type ModelFileOutcome } from './scan-pool';
 
-const INCLUDE = `**/*.{${CANDIDATE_EXTENSIONS.map((e) => e.slice(1)).join(',')}}`;
+/** Files with a candidate extension, and the files read by their name (nanoGPT's meta.pkl). */
+const INCLUDE = `**/{${[...CANDIDATE_EXTENSIONS.map((e) => `*${e}`), ...Object.keys(SYNTAX_BY_NAME)].join(',')}}`;
+
+/** A binary file (SYNTAX_BY_NAME's 'pickle') is read from the disk as one character per byte, never from an editor. */
+function isBinary(rel: string): boolean {
+  const syntax = syntaxOf(rel);
+  return syntax !== null && BINARY_SYNTAXES.has(syntax);
+}
 const ENV_MARKERS = '**/{pyvenv.cfg,conda-meta/history}';
 const DEBOUNCE_MS = 300;
 /** Hidden folders (`.git`, `.venv`, ...) are skipped as by the CLI walker; hidden files are read. */
@@ -279,7 +288,7 @@ export class WorkspaceIndex implements vscode.Disposable {
   private async readInto(state: FolderState, uri: vscode.Uri): Promise<void> {
     const rel = relativePath(state.folder, uri);
     if (rel === null) return;
-    const doc = this.openDocument(uri);
+    const doc = isBinary(rel) ? undefined : this.openDocument(uri);
     if (doc !== undefined) {
       this.store(state, rel, doc.getText(), doc.version);
       return;
@@ -292,7 +301,7 @@ export class WorkspaceIndex implements vscode.Disposable {
         return;
       }
       const bytes = await vscode.workspace.fs.readFile(uri);
-      this.store(state, rel, decodeText(bytes, rel, state.maxFileBytes), null);
+      this.store(state, rel, isBinary(rel) ? latin1Text(bytes) : decodeText(bytes, rel, state.maxFileBytes), null);
     } catch (e) {
       state.files.delete(rel);
       state.skipped.set(rel, e instanceof InputError ? e.message : `cannot read the file (${e instanceof Error ? e.message : String(e)})`);
@@ -322,7 +331,7 @@ export class WorkspaceIndex implements vscode.Disposable {
   private onDocument(doc: vscode.TextDocument): void {
     if (doc.uri.scheme === 'output') return;
     const found = this.stateFor(doc.uri);
-    if (!found) return;
+    if (!found || isBinary(found.rel)) return;
     this.store(found.state, found.rel, doc.getText(), doc.version);
     this.schedule(found.state);
   }

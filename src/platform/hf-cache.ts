@@ -117,8 +117,8 @@ export function repoFolderName(id: string): string {
 
 const COMMIT = /^[0-9a-f]{40}$/;
 
-/** The config of `id` at `revision` in the cache at `cacheDir`, or why there is none. */
-export function readCachedConfig(cacheDir: string, id: string, revision: string): LookupAnswer {
+/** The config of `id` at `revision` (in its `subfolder`, a diffusers pipeline's `unet`) in the cache at `cacheDir`, or why there is none. */
+export function readCachedConfig(cacheDir: string, id: string, revision: string, subfolder?: string): LookupAnswer {
   const repo = path.join(cacheDir, repoFolderName(id));
   let hash = revision;
   if (!COMMIT.test(revision)) {
@@ -133,8 +133,11 @@ export function readCachedConfig(cacheDir: string, id: string, revision: string)
     if (!COMMIT.test(hash)) return { kind: 'missing', reason: `'${ref}' does not hold a commit hash` };
   }
   const snapshot = path.join(repo, 'snapshots', hash);
-  const answer = readConfigAt(snapshot);
-  return answer.kind === 'found' ? answer : { kind: 'missing', reason: `cached snapshot of '${id}' has no config.json (${snapshot})` };
+  // A subfolder is one folder name (`unet`), never a path that could leave the snapshot.
+  if (subfolder !== undefined && !/^(?!\.\.?$)[\w.-]+$/.test(subfolder)) return { kind: 'missing', reason: `'${subfolder}' is not a folder name` };
+  const folder = subfolder === undefined ? snapshot : path.join(snapshot, subfolder);
+  const answer = readConfigAt(folder);
+  return answer.kind === 'found' ? answer : { kind: 'missing', reason: `cached snapshot of '${id}' has no ${subfolder === undefined ? '' : `${subfolder}/`}config.json (${snapshot})` };
 }
 
 export interface CacheEntry {

@@ -5,7 +5,9 @@ import type { AdvisorInput, AdvisorResult, Recommendation } from '../../src/core
 import { resolveEstimateInput } from '../../src/core/memory/defaults';
 import { estimateMemory } from '../../src/core/memory/estimate';
 import type { EstimateInput } from '../../src/core/memory/types';
-import { inventoryForRef } from '../../src/core/models';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { buildInventory, inventoryForRef } from '../../src/core/models';
 import { resolveOptimizer } from '../../src/core/optimizers';
 import type { OptimizerId } from '../../src/core/optimizers/types';
 import { InputError } from '../../src/core/types';
@@ -91,6 +93,21 @@ test('ZeRO strategies appear with several GPUs', () => {
   assert.ok(optimizer);
   const base = resolveEstimateInput({ model: llama, optimizer, gpuMemoryBytes: 24 * GiB, gpus: 8 });
   assert.equal(z3.savingBytes, estimateMemory(base).bytes.peak - estimateMemory(resolveEstimateInput({ ...base, zeroStage: 3 })).bytes.peak);
+});
+
+test("Stable Diffusion's UNet is a diffusion denoiser, not an image classifier: AdamW by default with diffusers' example values, no CNN SGD rules", () => {
+  const hub = path.join(__dirname, '..', '..', '..', 'test', 'corpus', 'diffusers-text-to-image-sd-v1-4', '.hf-cache', 'hub', 'models--CompVis--stable-diffusion-v1-4');
+  const ref = fs.readFileSync(path.join(hub, 'refs', 'main'), 'utf8').trim();
+  const unet = buildInventory(JSON.parse(fs.readFileSync(path.join(hub, 'snapshots', ref, 'unet', 'config.json'), 'utf8')) as Record<string, unknown>, 'unet/config.json');
+  const r = recommend({ model: unet, estimateBase: { gpuMemoryBytes: 80 * GiB, batchSize: 1 }, fineTune: true, priority: 'quality' });
+  assert.equal(r.facts.stacks, 'diffusion');
+  const adamw = rec(r, 'adamw');
+  assert.equal(adamw.hyperparameters.lr, 1e-4);
+  assert.equal(adamw.hyperparameters.weightDecay, 1e-2);
+  assert.ok(ruleIds(adamw).some((id) => id.includes('diffusers-text-to-image')), ruleIds(adamw).join(', '));
+  for (const x of r.recommendations) {
+    for (const id of ['cnn-sgd-momentum', 'quality-cnn-sgd-generalisation', 'strategy-freeze-backbone']) assert.ok(!ruleIds(x).includes(id), `${x.optimizer}: ${id}`);
+  }
 });
 
 test('ResNet-50 from scratch: SGD with momentum/Nesterov first, with the CNN rule and linear-scaled lr', () => {

@@ -100,6 +100,26 @@ test('the HF cache: refs/main -> snapshots/<hash>/config.json, its index checks 
   });
 });
 
+test("a model in a pipeline repo's folder (diffusers' subfolder='unet') is read from that folder of the cached snapshot, never from outside it", () => {
+  withTemp((cache) => {
+    const snapshot = fakeCache(cache, 'acme/pipe', { 'model_index.json': '{"_class_name": "StableDiffusionPipeline"}' });
+    fs.mkdirSync(path.join(snapshot, 'unet'));
+    fs.writeFileSync(path.join(snapshot, 'unet', 'config.json'), JSON.stringify(TINY));
+    const lookup: ModelLookup = { hfCache: (id, rev, sub) => readCachedConfig(cache, id, rev, sub) };
+    const ref: ModelRef = { kind: 'hub-id', id: 'acme/pipe', path: 'train.sh', range: RANGE, subfolder: 'unet' };
+    const r = resolveModelSource(job(ref), noFiles, lookup);
+    assert.equal(r.status === 'resolved' && r.model.origin?.location, path.join(snapshot, 'unet', 'config.json'));
+    assert.equal(r.status === 'resolved' && countParams(r.model.inventory).total, TINY_PARAMS);
+    // the repo's root has no config.json; a folder that is not one name is refused
+    assert.match(resolveModelSource(job(hubRef('acme/pipe')), noFiles, lookup).status, /needs-config/);
+    assert.deepEqual(readCachedConfig(cache, 'acme/pipe', 'main', '..'), { kind: 'missing', reason: "'..' is not a folder name" });
+    // not in the cache: the Hub and the presets are not asked for a pipeline's folder, and the reason says so
+    const missing = resolveModelSource(job({ ...ref, id: 'acme/other' }), noFiles, lookup);
+    assert.match(missing.status === 'needs-config' ? missing.reason : '', /folder 'unet'.*not asked for the model in the 'unet' folder of a pipeline repo/);
+    assert.deepEqual(hubIdsToFetch([job({ ...ref, id: 'acme/other' })], lookup), []);
+  });
+});
+
 test('an index that disagrees is reported, not ignored', () => {
   withTemp((cache) => {
     fakeCache(cache, 'acme/q', { 'config.json': JSON.stringify(TINY), 'model.safetensors.index.json': JSON.stringify({ metadata: { total_size: TINY_PARAMS } }) });

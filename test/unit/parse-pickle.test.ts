@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { pickleDictInt, readPickle, type PickleDict } from '../../src/core/parse/pickle';
+import { latin1Bytes, latin1Text, pickleDictInt, pickleDictIntAt, readPickle, type PickleDict } from '../../src/core/parse/pickle';
 
 const hex = (h: string) => Uint8Array.from(Buffer.from(h, 'hex'));
 
@@ -21,6 +21,22 @@ test("nanoGPT's meta.pkl (protocol 4: FRAME, MEMOIZE, SHORT_BINUNICODE, BINGET) 
   assert.equal(itos.entries.size, 65);
   assert.equal(itos.entries.get(0), '\n');
   assert.equal(stoi.entries.get('a'), 39, 'sorted: newline, space, 11 punctuation/digit characters, 26 capitals, then a');
+  // Where the file states it: the BININT1 opcode ('K', 65) after the memoized key (SHORT_BINUNICODE 10 'vocab_size', MEMOIZE).
+  const bytes = fs.readFileSync(file);
+  const key = Buffer.from('\x8c\x0avocab_size\x94', 'latin1');
+  const at = bytes.indexOf(key) + key.length;
+  assert.deepEqual([bytes[at], bytes[at + 1]], [0x4b, 65]);
+  assert.deepEqual(pickleDictIntAt(read, 'vocab_size'), { value: 65, offset: at });
+});
+
+test('a binary file as the scanner text: one character per byte, and back', () => {
+  const all = Uint8Array.from({ length: 256 }, (_, n) => n);
+  const text = latin1Text(all);
+  assert.equal(text.length, 256);
+  assert.equal(text.charCodeAt(0x8c), 0x8c, 'no windows-1252 remapping of 0x80-0x9f');
+  assert.deepEqual(latin1Bytes(text), all);
+  const big = new Uint8Array(20_000).fill(0x4b);
+  assert.equal(latin1Text(big), 'K'.repeat(20_000), 'read in chunks');
 });
 
 test('protocol 2 (BINPUT, BININT2, BININT, BINUNICODE over 255 bytes, nested int-keyed dict, SETITEMS)', () => {
@@ -36,7 +52,7 @@ test('protocol 2 (BINPUT, BININT2, BININT, BINUNICODE over 255 bytes, nested int
 test('anything else stops the reading with its reason: a float, a global (never resolved), truncation, no STOP', () => {
   // pickle.dumps({'f': 1.5}, protocol=4): BINFLOAT is not read
   const float = readPickle(hex('80049511000000000000007d948c016694473ff8000000000000732e'));
-  assert.deepEqual(float, { ok: false, reason: 'opcode 0x47 not read at byte 17' });
+  assert.deepEqual(float, { ok: false, reason: 'opcode 0x47 not read at byte 17', offset: 17 });
   // pickle.dumps(os.getcwd, protocol=2): GLOBAL 'posix getcwd'
   const global = readPickle(hex('800263706f7369780a6765746377640a71002e'));
   assert.equal(global.ok, false);

@@ -270,6 +270,67 @@ test('a launch script running the Hydra app applies its overrides; a torchrun la
   assert.ok((t.assumptions ?? []).some((n) => n.startsWith('run.sh:1:57:') && n.includes('not known statically')), (t.assumptions ?? []).join('\n'));
 });
 
+test("Hydra's own flags: -cn/--config-name and -cp pick the primary, their values are no overrides; --multirun sweeps are noted, not applied", () => {
+  const primary = `defaults:
+  - optimizer: adamw
+  - data: small
+  - _self_
+`;
+  const other = `defaults:
+  - optimizer: sgd
+  - data: small
+  - _self_
+`;
+  const extra = { 'train.py': APP, 'configs/finetune.yaml': other };
+  // -cn finetune: the job is configs/finetune.yaml's (SGD), and 'finetune' is not taken for an override
+  for (const launch of ['python train.py -cn finetune data.batch_size=8\n', 'python train.py --config-name=finetune.yaml data.batch_size=8\n', 'python train.py --config-name finetune --cfg job data.batch_size=8\n']) {
+    const r = scanFiles(files(primary, { ...extra, 'run.sh': launch }));
+    const job = r.jobs.find((j) => j.files.includes('run.sh'));
+    assert.equal(job?.id, 'configs/finetune.yaml', launch);
+    assert.equal(job?.settings.optimizer, 'torch.optim.SGD', launch);
+    assert.equal(job?.settings.perDeviceBatchSize, 8, launch);
+    assert.ok(!(job?.assumptions ?? []).some((a) => /finetune|'job'/.test(a)), (job?.assumptions ?? []).join('\n'));
+  }
+  // -cp: the config folder relative to the app's file
+  const moved = scanFiles([...files(primary).filter((f) => !f.path.startsWith('configs/train')), { path: 'alt/train.yaml', text: other }, { path: 'alt/optimizer/sgd.yaml', text: GROUPS['configs/optimizer/sgd.yaml'] as string }, { path: 'alt/data/small.yaml', text: GROUPS['configs/data/small.yaml'] as string }, { path: 'train.py', text: APP }, { path: 'run.sh', text: 'python train.py -cp alt optimizer.lr=0.05\n' }]);
+  const alt = moved.jobs.find((j) => j.files.includes('run.sh'));
+  assert.equal(alt?.id, 'alt/train.yaml');
+  assert.equal(alt?.settings.learningRate, 0.05);
+  // --multirun: the swept optimizer is not applied (a note names it); the plain override is
+  const sweep = scanFiles(files(primary, { ...extra, 'run.sh': 'python train.py --multirun optimizer=adamw,sgd optimizer.lr=0.01 "data.batch_size=range(8,33,8)"\n' }));
+  const m = sweep.jobs.find((j) => j.files.includes('run.sh'));
+  assert.equal(m?.id, 'configs/train.yaml');
+  assert.equal(m?.settings.optimizer, 'torch.optim.AdamW');
+  assert.equal(m?.settings.learningRate, 0.01);
+  assert.equal(m?.settings.perDeviceBatchSize, 64);
+  const notes = (m?.assumptions ?? []).filter((a) => a.includes('--multirun sweeps'));
+  assert.deepEqual(notes.map((n) => /'([^']+)'/.exec(n)?.[1]), ['optimizer=adamw,sgd', 'data.batch_size=range(8,33,8)']);
+});
+
+test('Trainer arguments nested under trainer.args and from_pretrained arguments under model.model_args (open-unlearning): read from the composed config, each from its group file', () => {
+  const list: ScanFile[] = [
+    { path: 'configs/train.yaml', text: 'defaults:\n  - _self_\n  - model: small\n  - trainer: finetune\n  - experiment: null\n' },
+    { path: 'configs/model/small.yaml', text: 'model_args:\n  pretrained_model_name_or_path: "Qwen/Qwen2.5-0.5B-Instruct"\n  torch_dtype: bfloat16\n' },
+    { path: 'configs/trainer/finetune.yaml', text: 'handler: FinetuneTrainer\nargs:\n  per_device_train_batch_size: 8\n  gradient_accumulation_steps: 4\n  learning_rate: 1e-5\n  bf16: True\n  optim: paged_adamw_32bit\n' },
+    { path: 'configs/experiment/ft.yaml', text: '# @package _global_\ntrainer:\n  args:\n    weight_decay: 0.01\n    warmup_epochs: 1.0\n' },
+    { path: 'src/train.py', text: 'import hydra\n\n@hydra.main(version_base=None, config_path="../configs", config_name="train.yaml")\ndef main(cfg):\n    pass\n' },
+    { path: 'run.sh', text: 'python src/train.py --config-name train.yaml experiment=ft trainer.args.learning_rate=5e-5\n' },
+  ];
+  const [job] = scanFiles(list).jobs;
+  assert.equal(job?.id, 'configs/train.yaml');
+  assert.equal(job?.model?.kind === 'hub-id' && job.model.id, 'Qwen/Qwen2.5-0.5B-Instruct');
+  assert.equal(job?.settings.perDeviceBatchSize, 8);
+  assert.equal(job?.sources['perDeviceBatchSize']?.path, 'configs/trainer/finetune.yaml');
+  assert.equal(job?.settings.learningRate, 5e-5);
+  assert.equal(job?.sources['learningRate']?.path, 'run.sh');
+  assert.equal(job?.settings.weightDecay, 0.01);
+  assert.equal(job?.sources['weightDecay']?.path, 'configs/experiment/ft.yaml');
+  assert.equal(job?.settings.loadDtype, 'bf16');
+  // open-unlearning's warmup_epochs: a warmup in epochs, not the Trainer's default of 0 steps
+  assert.equal(job?.settings.warmupEpochs, 1);
+  assert.equal(job?.settings.warmupSteps, undefined);
+});
+
 test('a wrong value in a group file is an error naming the group file; an unparsable group file is a note', () => {
   const primary = `defaults:
   - optimizer: bad

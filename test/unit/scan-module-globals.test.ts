@@ -11,6 +11,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { JobFacts } from '../../src/core/job-facts';
 import { runCli } from '../../src/cli/main';
+import { latin1Text } from '../../src/core/parse/pickle';
+import { scanFiles } from '../../src/core/scan';
+import { unusedFiles } from '../../src/core/scan/unused-files';
 
 interface JobDoc {
   source: string;
@@ -45,7 +48,7 @@ class GPT:
         return torch.optim.AdamW([], lr=learning_rate, betas=betas)
 `;
 
-function workspace(files: Record<string, string>): string {
+function workspace(files: Record<string, string | Uint8Array>): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'oa-globals-'));
   for (const [name, text] of Object.entries(files)) {
     fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
@@ -110,8 +113,79 @@ test('a DDP launch divides the accumulation steps by its GPU count; decay_lr=Fal
   assert.deepEqual(read(job.facts, 'gpus'), { value: 8, path: 'run.sh' });
   assert.equal(read(job.facts, 'warmup').path, null, 'warmup is an assumption');
   assert.ok(job.assumptions.some((a) => a.includes('decay_lr is False')));
-  // vocab_size from meta.pkl is not read: nanoGPT's 50304 is assumed and said so.
+  // This train.py reads no meta.pkl: nanoGPT's 50304 is assumed and said so.
   assert.ok(job.assumptions.some((a) => a.includes('vocab_size') && a.includes('50304')));
+});
+
+/** nanoGPT train.py's vocabulary lines (karpathy/nanoGPT train.py: data_dir, meta_path, pickle.load), in our words. */
+const READS_META = `import pickle
+data_dir = os.path.join('data', dataset)
+meta_path = os.path.join(data_dir, 'meta.pkl')
+if os.path.exists(meta_path):
+    with open(meta_path, 'rb') as f:
+        meta_vocab_size = pickle.load(f)['vocab_size']
+`;
+const TRAIN_META = TRAIN.replace("init_from = 'scratch'\n", "init_from = 'scratch'\ndataset = 'openwebtext'\n") + READS_META;
+/** pickle.dumps({'vocab_size': 300}, protocol=2) and pickle.dumps({'vocab_size': 1.5}, protocol=2), printed by Python 3.11. */
+const META_300 = Buffer.from('80027d7100580a000000766f6361625f73697a6571014d2c01732e', 'hex');
+const META_FLOAT = Buffer.from('80027d7100580a000000766f6361625f73697a657101473ff8000000000000732e', 'hex');
+
+async function scan(dir: string): Promise<{ findings: { path: string; kind: string; error?: { message: string; line: number; column: number } }[]; jobs: { id: string; files: string[] }[] }> {
+  let out = '';
+  await runCli(['scan', dir, '--json'], { cwd: dir, out: (t) => (out += t), err: () => undefined });
+  return JSON.parse(out) as never;
+}
+
+test("the vocabulary comes from data/<dataset>/meta.pkl, the dataset the override file names; the file joins the job", async () => {
+  const dir = workspace({
+    'train.py': TRAIN_META,
+    'model.py': MODEL,
+    'config/small.py': "dataset = 'tiny'\nn_layer = 6\nn_head = 6\nn_embd = 384\nblock_size = 256\n",
+    'run.sh': 'python train.py config/small.py\n',
+    'data/tiny/meta.pkl': META_300,
+    // another dataset's metadata, and a pickle of another name, are not this job's
+    'data/openwebtext/meta.pkl': Buffer.from('80027d7100580a000000766f6361625f73697a6571014b07732e', 'hex'),
+    'data/tiny/model.pkl': META_300,
+  });
+  const [job] = await recommend(dir);
+  // The BININT2 opcode of 300 is byte 22 of the file (PROTO 2, EMPTY_DICT, BINPUT, BINUNICODE of 10 bytes, BINPUT):
+  // a binary file's position counts bytes, line 1, column 23 (its length byte 0x0a is no line break).
+  assert.deepEqual(job.facts.vocabSize, { value: 300, source: { kind: 'file', path: 'data/tiny/meta.pkl', range: { line: 1, column: 23, endLine: 1, endColumn: 24 } } });
+  const perLayer = 12 * 384 * 384 + 13 * 384;
+  assert.equal(read(job.facts, 'parameters').value, 6 * perLayer + 300 * 384 + 256 * 384 + 2 * 384);
+  const report = await scan(dir);
+  assert.ok(report.jobs[0]!.files.includes('data/tiny/meta.pkl'));
+  assert.ok(!report.jobs[0]!.files.includes('data/openwebtext/meta.pkl'));
+  assert.ok(!report.findings.some((f) => f.path.endsWith('model.pkl')), 'only files named meta.pkl are read');
+});
+
+test('a meta.pkl the reader cannot read is a finding with its reason and position, and the job assumes 50304 naming it; a missing one too', async () => {
+  const files = { 'train.py': TRAIN_META, 'model.py': MODEL, 'config/small.py': "dataset = 'tiny'\nn_layer = 2\nn_head = 2\nn_embd = 64\nblock_size = 64\n", 'run.sh': 'python train.py config/small.py\n' };
+  const bad = workspace({ ...files, 'data/tiny/meta.pkl': META_FLOAT });
+  const report = await scan(bad);
+  const finding = report.findings.find((f) => f.path === 'data/tiny/meta.pkl');
+  // BINFLOAT (0x47) at byte 22: the reader stops there and executes nothing.
+  assert.deepEqual(finding?.error, { message: 'meta.pkl is not read (opcode 0x47 not read at byte 22): the reader takes a pickled dict of ints and strings and executes nothing', line: 1, column: 23 });
+  const [job] = await recommend(bad);
+  assert.equal(job.status, 'ok');
+  assert.equal(job.facts.vocabSize?.value, 50304);
+  assert.equal(job.facts.vocabSize?.source.kind, 'assumption');
+  assert.match((job.facts.vocabSize?.source as { reason: string }).reason, /data\/tiny\/meta\.pkl, which the script reads \(train\.py:\d+:\d+\), could not be read/);
+  // Over the reader's bound (1 MiB): a finding, never a crash.
+  const huge = workspace({ ...files, 'data/tiny/meta.pkl': new Uint8Array(1024 * 1024 + 1) });
+  assert.match((await scan(huge)).findings.find((f) => f.path === 'data/tiny/meta.pkl')?.error?.message ?? '', /larger than 1048576 bytes/);
+  assert.equal((await recommend(huge))[0]!.status, 'ok');
+  // No meta.pkl: nanoGPT itself falls back to 50304, and the assumption says the file is not there.
+  const [none] = await recommend(workspace(files));
+  assert.match((none.facts.vocabSize?.source as { reason: string }).reason, /data\/tiny\/meta\.pkl \(train\.py:\d+:\d+\), which is not in the workspace/);
+});
+
+test('a meta.pkl no nanoGPT script reads forms no job, and the report of unused files says what it is for', () => {
+  const report = scanFiles([{ path: 'data/x/meta.pkl', text: latin1Text(META_300) }]);
+  assert.deepEqual(report.jobs, []);
+  assert.deepEqual(unusedFiles(report.findings, report.jobs).map((u) => [u.path, u.why]), [
+    ['data/x/meta.pkl', "a dataset's metadata (its vocab_size): it is read for a nanoGPT-style script whose path to data/<dataset>/meta.pkl names it"],
+  ]);
 });
 
 test('a file of plain assignments without a configurator script forms no job', async () => {

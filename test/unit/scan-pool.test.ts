@@ -41,7 +41,15 @@ test('scans made in the worker join into the same report as scanFiles in-process
       const outcomes = await Promise.all(files.map((f) => pool.scan(f.path, f)));
       for (const o of outcomes) assert.equal(o.kind === 'scanned' && o.where, 'worker');
       const texts = new Map(files.map((f) => [f.path, f.text]));
-      assert.deepEqual(joinScan(outcomes.map(scanned), { textOf: (p) => texts.get(p) }), scanFiles(files), root);
+      const report = joinScan(outcomes.map(scanned), { textOf: (p) => texts.get(p) });
+      assert.deepEqual(report, scanFiles(files), root);
+      if (root.endsWith('corpus')) {
+        // nanoGPT's meta.pkl (binary, one character per byte) read in the worker: the vocabulary of the scratch model.
+        const job = report.jobs.find((j) => j.id === 'nanogpt-shakespeare-char/run.sh');
+        const vocab = job?.model?.kind === 'script-config' ? job.model.vocab : undefined;
+        assert.equal(vocab?.value, 65);
+        assert.equal(vocab !== undefined && 'source' in vocab ? vocab.source.path : null, 'nanogpt-shakespeare-char/data/shakespeare_char/meta.pkl');
+      }
     }
   } finally {
     pool.dispose();

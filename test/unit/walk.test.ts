@@ -85,6 +85,22 @@ test('files over the cap, binary files and non-UTF-8 files are skipped with a re
   ]);
 });
 
+test("nanoGPT's meta.pkl is read by its name as bytes (one character per byte); other pickles are not candidates", async (t) => {
+  const bytes = Uint8Array.from([0x80, 0x02, 0x7d, 0x00, 0x0a, 0xe9, 0x8c, 0xff, 0x2e]);
+  const root = makeTree({
+    'data/tiny/meta.pkl': bytes,
+    'data/tiny/train.pkl': bytes,
+    'model.pkl': bytes,
+    'data/big/meta.pkl': new Uint8Array(101),
+  });
+  t.after(() => fs.rmSync(root, { recursive: true, force: true }));
+  const result = await walkWorkspace(root, { maxFileBytes: 100 });
+  assert.deepEqual(result.files.map((f) => f.path), ['data/tiny/meta.pkl']);
+  // NUL and bytes that are not UTF-8 are kept: the text holds each byte as the character of that code.
+  assert.deepEqual([...result.files[0]!.text].map((c) => c.charCodeAt(0)), [...bytes]);
+  assert.deepEqual(result.skipped, [{ path: 'data/big/meta.pkl', reason: 'file too large: 101 bytes (the limit is 100 bytes)' }]);
+});
+
 test('symlinks: files inside the root are read, links out of it and linked folders are skipped', async (t) => {
   const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'walk-outside-'));
   fs.writeFileSync(path.join(outside, 'secret.json'), '{}');

@@ -14,8 +14,11 @@ import { JOB_FACT_NAMES } from '../../core/job-facts';
 import type { Declared } from '../../core/schema/check';
 import { OneOf, OrNull, Type } from '../../core/schema/declare';
 
-/** Facts a job may not have: seqLen for a CNN, imageSize for a text model, loraRank without LoRA. */
-const OPTIONAL_FACTS: readonly string[] = ['loraRank', 'seqLen', 'imageSize'];
+/**
+ * Facts a job may not have: seqLen for a CNN, imageSize for a text model, loraRank without LoRA, vocabSize for a
+ * model the job does not build from its own globals.
+ */
+const OPTIONAL_FACTS: readonly string[] = ['vocabSize', 'loraRank', 'seqLen', 'imageSize'];
 
 /** A range in a file: where a fact was read (a file, or the launch line that sets it). */
 const SourceRange = Type.Object({

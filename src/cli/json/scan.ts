@@ -32,7 +32,7 @@ export const ScanJsonSchema = Type.Object({
     folder: Type.String(),
     files: Type.Array(Type.String()),
     model: Type.Union([Type.Null(), Type.Object({
-      kind: OneOf(["config-file", "hub-id", "local-path", "script-config"] as const, { description: "config-file: a config of the scan (path); hub-id: a Hub repo id (id, and revision when the job names one); local-path: a folder or file outside the workspace, as written (value); script-config: a model the training script builds from its own globals (name, config, and path/range where it is chosen)" }),
+      kind: OneOf(["config-file", "hub-id", "local-path", "script-config"] as const, { description: "config-file: a config of the scan (path); hub-id: a Hub repo id (id, revision when the job names one, subfolder when the model is a folder of a pipeline repo such as diffusers' unet); local-path: a folder or file outside the workspace, as written (value); script-config: a model the training script builds from its own globals (name, config, path/range where it is chosen, and vocab: its vocabulary size with the file and range it is read from, or the assumption)" }),
     })]),
     settings: Type.Object({}),
     sources: Type.Optional(Type.Object({})),

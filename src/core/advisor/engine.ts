@@ -16,7 +16,7 @@ import { advisedStateSettings, deriveHyperparameters } from './hyperparameters';
 import { countParams } from '../models';
 import { rankCandidates, rankingNote } from './measured';
 import { cite } from './evidence';
-import { CANDIDATE_RULES, FAMILY_DEFAULT, JOB_RULES } from './rules';
+import { CANDIDATE_RULES, DENOISER_DEFAULT, FAMILY_DEFAULT, JOB_RULES } from './rules';
 import { applyCandidateRules, applyJobRules, compareCandidates } from './score';
 import { STRATEGY_COST, strategySpec, type StrategyContext } from './strategies';
 import {
@@ -105,7 +105,8 @@ function establishJob(input: AdvisorInput): JobSetting {
     assumptions.push('Hyperparameters were given without the optimizer they belong to; every candidate is estimated with its own defaults.');
   }
   // The family default sets the job's settings and decides whether the job is memory-bound.
-  const defaultId = FAMILY_DEFAULT[input.model.shape.kind];
+  const shape = input.model.shape;
+  const defaultId = shape.kind === 'cnn' && shape.denoiser === true ? DENOISER_DEFAULT : FAMILY_DEFAULT[shape.kind];
   const reference = estimateCandidate(input, defaultId);
   const ft = decideFineTune(input.fineTune, reference.input.lora !== null, input.hubId);
   if (ft.assumption) assumptions.push(ft.assumption);

@@ -446,6 +446,17 @@ export const EVIDENCE = entries({
       'QLoRA fine-tuning used learning_rate 2e-4 for the 7B and 13B models and 1e-4 for 33B and 65B, a constant ' +
       'schedule, warmup_ratio 0.03, adam_beta2 0.999, weight_decay 0.0 and max_grad_norm 0.3.',
   },
+  'diffusers-text-to-image-defaults': {
+    kind: 'docs',
+    title: "diffusers examples: text_to_image/train_text_to_image.py",
+    authors: 'Hugging Face',
+    year: 2024,
+    url: 'https://github.com/huggingface/diffusers/blob/58eb52c0803ea9af3abec60841c2a093bdf1f951/examples/text_to_image/train_text_to_image.py',
+    locator: 'parse_args: --learning_rate, --lr_scheduler, --adam_beta1/2, --adam_weight_decay, --adam_epsilon; main: optimizer_cls = torch.optim.AdamW, get_scheduler',
+    claim:
+      'Fine-tunes the Stable Diffusion UNet with torch.optim.AdamW: learning_rate 1e-4, betas (0.9, 0.999), weight decay 1e-2, ' +
+      "eps 1e-8, lr_scheduler 'constant' (its warmup steps apply only to the schedules with warmup).",
+  },
   'pytorch-transfer-learning-tutorial': {
     kind: 'docs',
     title: 'PyTorch tutorials: Transfer Learning for Computer Vision',

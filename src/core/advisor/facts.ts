@@ -12,7 +12,7 @@ export function familyOf(shape: ArchitectureShape): FamilyKind {
 
 /** Which stacks a transformer has; decides which published recipe its hyperparameters follow. */
 export function stackKindOf(shape: ArchitectureShape): StackKind {
-  if (shape.kind === 'cnn') return 'cnn';
+  if (shape.kind === 'cnn') return shape.denoiser === true ? 'diffusion' : 'cnn';
   const roles = new Set(shape.stacks.map((s) => s.role));
   if (roles.has('vision-encoder') && (roles.has('text-encoder') || roles.has('decoder'))) return 'multimodal';
   if (roles.has('vision-encoder')) return 'vision';

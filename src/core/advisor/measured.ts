@@ -22,6 +22,7 @@ export function evidenceJobOf(facts: JobFacts): EvidenceJob {
     case 'vision': family = 'vit'; modality = 'image'; break;
     case 'multimodal': family = 'vit'; modality = 'mixed'; break;
     case 'cnn': family = 'cnn'; modality = 'image'; break;
+    case 'diffusion': family = 'diffusion'; modality = 'image'; break;
   }
   const globalBatch: GlobalBatch[] = modality === 'image' || family === 'cnn'
     ? [{ value: facts.globalBatch, unit: 'images' }]

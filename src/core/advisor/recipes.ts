@@ -75,7 +75,8 @@ export const QLORA_LR_BY_SIZE: readonly LrRow[] = [
 ];
 
 const transformer: Predicate<JobFacts> = { fact: 'family', in: ['transformer'] };
-const cnn: Predicate<JobFacts> = { fact: 'family', in: ['cnn'] };
+/** Image classifier CNNs (a diffusion denoiser is a 'cnn' family too, with stacks 'diffusion'). */
+const cnn: Predicate<JobFacts> = { fact: 'stacks', in: ['cnn'] };
 const fineTune: Predicate<JobFacts> = { fact: 'fineTune', is: true };
 const pretrain: Predicate<JobFacts> = { fact: 'fineTune', is: false };
 
@@ -190,6 +191,19 @@ export const RECIPES: readonly Recipe[] = [
     schedule: { kind: 'step', detail: 'divide by 10 at epochs 30, 60 and 80 of 90' },
     text: 'Training a CNN from scratch: the ImageNet recipe of Goyal et al., linear scaling lr = {row}, gradual warmup only for batches above 256.',
     evidence: ['goyal-2017-recipe', 'he-2016-resnet'],
+  },
+  {
+    id: 'diffusers-text-to-image',
+    when: { fact: 'stacks', in: ['diffusion'] },
+    optimizer: 'adamw',
+    lr: { kind: 'fixed', value: 1e-4 },
+    betas: [0.9, 0.999],
+    eps: 1e-8,
+    weightDecay: 1e-2,
+    warmup: null,
+    schedule: { kind: 'constant', detail: "constant (lr_scheduler 'constant', which takes no warmup)" },
+    text: "Training a diffusion UNet: the defaults of diffusers' text-to-image example (AdamW, constant learning rate).",
+    evidence: ['diffusers-text-to-image-defaults'],
   },
   {
     id: 'pytorch-cnn-finetune',

@@ -24,6 +24,8 @@ export const FAMILY_DEFAULT: Readonly<Record<JobFacts['family'], OptimizerId>> =
   transformer: 'adamw',
   cnn: 'sgd-momentum',
 };
+/** A diffusion denoiser (a UNet, shape 'cnn'): AdamW, as diffusers' training examples build it (`torch.optim.AdamW`). */
+export const DENOISER_DEFAULT: OptimizerId = 'adamw';
 
 /** Beyond this global batch, Goyal et al. (2017) report no evidence for SGD and You et al. (2020) report earlier techniques degrading for BERT. */
 export const LARGE_BATCH = 8192;
@@ -33,7 +35,8 @@ const memoryIsTheConstraint: Predicate<JobFacts> = {
 };
 const pretraining: Predicate<JobFacts> = { fact: 'fineTune', is: false };
 const transformer: Predicate<JobFacts> = { fact: 'family', in: ['transformer'] };
-const cnn: Predicate<JobFacts> = { fact: 'family', in: ['cnn'] };
+/** Image classifier CNNs (a diffusion denoiser is a 'cnn' family too, with stacks 'diffusion'). */
+const cnn: Predicate<JobFacts> = { fact: 'stacks', in: ['cnn'] };
 /**
  * Where the plain AdamW baseline is the safe choice: an ordinary batch (the Adam-baseline evidence of
  * Schmidt et al. is not about the large-batch regime) and AdamW fits.

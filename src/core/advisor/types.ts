@@ -31,7 +31,7 @@ export type StrategyId = (typeof STRATEGY_IDS)[number];
 /** Kind of network, from the inventory's architecture shape. */
 export type FamilyKind = 'transformer' | 'cnn';
 /** Which transformer stacks the model has (decides which published recipe applies). */
-export type StackKind = 'decoder' | 'encoder' | 'encoder-decoder' | 'vision' | 'multimodal' | 'cnn';
+export type StackKind = 'decoder' | 'encoder' | 'encoder-decoder' | 'vision' | 'multimodal' | 'cnn' | 'diffusion';
 export type FitFact = 'yes' | 'no' | 'unknown';
 
 /** Facts about the job, derived once from the inputs. */

@@ -299,10 +299,12 @@ export function estimateActivations(input: ActivationInput): ActivationEstimate 
   if (autocast > 0) notes.push('activations include the half-precision weight copies torch autocast saves for backward.');
 
   if (model.shape.kind === 'cnn') {
-    const perSample = model.shape.savedElementsPerSample(input.imageSize);
+    const checkpointed = input.checkpointing ? model.shape.checkpointedElementsPerSample?.(input.imageSize) : undefined;
+    const perSample = checkpointed ?? model.shape.savedElementsPerSample(input.imageSize);
     const layers = perSample * batchSize * act;
     const loss = lossBuffers({ kind: 'standard' }, { rows: batchSize, vocab: model.shape.numLabels, hidden: 0, act, trainableHeadBytes: 0 }).atBackward;
-    if (input.checkpointing) notes.push('gradient checkpointing is not modelled for CNNs; all feature maps are counted.');
+    if (checkpointed !== undefined) notes.push('gradient checkpointing: each checkpointed block keeps only its inputs, and one block\'s feature maps are recomputed at a time.');
+    else if (input.checkpointing) notes.push('gradient checkpointing is not modelled for CNNs; all feature maps are counted.');
     if (input.offload) notes.push('activation offloading is not modelled for CNNs; all feature maps are counted on the GPU.');
     notes.push(`activations: CNN feature maps at ${input.imageSize}x${input.imageSize}, ${split.activations}.`);
     allocations.push({ bytes: layers, count: 1 });

@@ -3,7 +3,7 @@
  * tensors of the class named in architectures[0], exactly as transformers / torchvision build it.
  *
  * Family selection: by `model_type` (case-insensitive, '-' and '_' alike); when model_type is absent,
- * by architectures[0] (or timm's `architecture`) among the classes the families build. No family ->
+ * by architectures[0] (or timm's `architecture`, or diffusers' `_class_name`) among the classes the families build. No family ->
  * the generic fallback (families/generic.ts) with a warning, or an InputError when the size fields do
  * not suffice.
  *
@@ -92,6 +92,9 @@ function readIdentity(config: JsonObject): { modelType?: string; architecture?: 
     if (typeof timm !== 'string') throw new InputError(`field 'architecture' must be a string, got ${showValue(timm)}`);
     architecture = timm;
   }
+  // A diffusers model config (unet/config.json) names its class in `_class_name`.
+  const diffusers = config._class_name;
+  if (architecture === undefined && typeof diffusers === 'string' && diffusers.trim() !== '') architecture = diffusers;
   return {
     ...(typeof modelType === 'string' && modelType.trim() ? { modelType } : {}),
     ...(architecture ? { architecture } : {}),

@@ -50,8 +50,18 @@ export type ArchitectureShape =
        * convolution, norm and activation layers' saved inputs/outputs), computed from the layer list.
        */
       savedElementsPerSample(imageSize: number): number;
+      /**
+       * The same with gradient checkpointing, for a network whose training code checkpoints its blocks (diffusers'
+       * UNet); absent: checkpointing is not modelled for it.
+       */
+      checkpointedElementsPerSample?(imageSize: number): number;
       readonly defaultImageSize: number;
       readonly numLabels: number;
+      /**
+       * A diffusion model's denoiser (diffusers' UNet2DConditionModel), not an image classifier: the advice follows
+       * diffusion recipes and measurements.
+       */
+      readonly denoiser?: boolean;
     };
 
 /** The parameter inventory of one model, exactly as the framework builds it. */

@@ -12,9 +12,14 @@ export type PickleValue = number | string | PickleDict;
 export interface PickleDict {
   readonly kind: 'dict';
   readonly entries: Map<string | number, PickleValue>;
+  /** For each key, the byte offset of the opcode that pushed its value (where the file states it). */
+  readonly offsets: Map<string | number, number>;
 }
 
-export type PickleRead = { readonly ok: true; readonly value: PickleValue } | { readonly ok: false; readonly reason: string };
+/** A value, or why it was not read (with the byte offset where the reading stopped, when it stopped inside). */
+export type PickleRead =
+  | { readonly ok: true; readonly value: PickleValue }
+  | { readonly ok: false; readonly reason: string; readonly offset?: number };
 
 /** Bounds: larger pickles, deeper stacks or more memo entries are not read. */
 export const PICKLE_MAX_BYTES = 1024 * 1024;
@@ -29,30 +34,41 @@ export function readPickle(bytes: Uint8Array): PickleRead {
   if (bytes.length > PICKLE_MAX_BYTES) return { ok: false, reason: `larger than ${PICKLE_MAX_BYTES} bytes` };
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const stack: Slot[] = [];
+  /** The byte offset of the opcode that pushed each stack slot. */
+  const pushedAt: number[] = [];
   const memo = new Map<number, PickleValue>();
   const utf8 = new TextDecoder('utf-8', { fatal: true });
   let i = 0;
-  const fail = (reason: string): PickleRead => ({ ok: false, reason: `${reason} at byte ${i}` });
+  const fail = (reason: string): PickleRead => ({ ok: false, reason: `${reason} at byte ${i}`, offset: i });
   const need = (n: number): boolean => i + n <= bytes.length;
   const top = (): PickleValue | undefined => {
     const v = stack[stack.length - 1];
     return v === undefined || v === MARK ? undefined : v;
   };
   const markIndex = (): number => stack.lastIndexOf(MARK);
-  const setItems = (dict: Slot | undefined, items: Slot[]): boolean => {
+  /** Sets the key/value pairs of the stack from `from` on into the dict below them. */
+  const setItems = (dict: Slot | undefined, from: number): boolean => {
+    const items = stack.slice(from);
     if (dict === undefined || dict === MARK || typeof dict !== 'object' || items.length % 2 !== 0) return false;
     for (let k = 0; k < items.length; k += 2) {
       const key = items[k];
       const value = items[k + 1];
       if ((typeof key !== 'string' && typeof key !== 'number') || value === MARK) return false;
       dict.entries.set(key, value);
+      dict.offsets.set(key, pushedAt[from + k + 1]);
     }
     return true;
   };
+  let opAt = 0;
   const push = (v: Slot): boolean => {
     if (stack.length >= MAX_STACK) return false;
     stack.push(v);
+    pushedAt.push(opAt);
     return true;
+  };
+  const truncate = (length: number): void => {
+    stack.length = length;
+    pushedAt.length = length;
   };
   const string = (length: number): PickleRead | string => {
     if (!need(length)) return fail('truncated string');
@@ -73,6 +89,7 @@ export function readPickle(bytes: Uint8Array): PickleRead {
 
   while (i < bytes.length) {
     const at = i;
+    opAt = at;
     const op = bytes[i++];
     switch (op) {
       case 0x80: // PROTO <u8>
@@ -84,20 +101,20 @@ export function readPickle(bytes: Uint8Array): PickleRead {
         i += 8;
         break;
       case 0x7d: // EMPTY_DICT
-        if (!push({ kind: 'dict', entries: new Map() })) return fail('stack too deep');
+        if (!push({ kind: 'dict', entries: new Map(), offsets: new Map() })) return fail('stack too deep');
         break;
       case 0x28: // MARK
         if (!push(MARK)) return fail('stack too deep');
         break;
       case 0x75: { // SETITEMS: dict MARK k v k v ...
         const m = markIndex();
-        if (m < 1 || !setItems(stack[m - 1], stack.slice(m + 1))) return fail('SETITEMS on something other than a dict of str/int keys');
-        stack.length = m;
+        if (m < 1 || !setItems(stack[m - 1], m + 1)) return fail('SETITEMS on something other than a dict of str/int keys');
+        truncate(m);
         break;
       }
       case 0x73: { // SETITEM: dict k v
-        if (stack.length < 3 || !setItems(stack[stack.length - 3], stack.slice(-2))) return fail('SETITEM on something other than a dict');
-        stack.length -= 2;
+        if (stack.length < 3 || !setItems(stack[stack.length - 3], stack.length - 2)) return fail('SETITEM on something other than a dict');
+        truncate(stack.length - 2);
         break;
       }
       case 0x58: { // BINUNICODE <u32 len> utf-8
@@ -163,7 +180,30 @@ export function readPickle(bytes: Uint8Array): PickleRead {
 
 /** An integer entry of a top-level dict (`vocab_size` of nanoGPT's meta.pkl), or undefined. */
 export function pickleDictInt(read: PickleRead, key: string): number | undefined {
+  return pickleDictIntAt(read, key)?.value;
+}
+
+/** An integer entry of a top-level dict with the byte offset of the opcode that states it, or undefined. */
+export function pickleDictIntAt(read: PickleRead, key: string): { readonly value: number; readonly offset: number } | undefined {
   if (!read.ok || typeof read.value !== 'object') return undefined;
   const v = read.value.entries.get(key);
-  return typeof v === 'number' && Number.isInteger(v) ? v : undefined;
+  const offset = read.value.offsets.get(key);
+  return typeof v === 'number' && Number.isInteger(v) && offset !== undefined ? { value: v, offset } : undefined;
+}
+
+/**
+ * A binary file as the scanner's text: one character per byte (ISO-8859-1), so `latin1Bytes` gives the bytes
+ * back and a character offset is a byte offset. The walks read files named in `SYNTAX_BY_NAME` as 'pickle' so.
+ */
+export function latin1Text(bytes: Uint8Array): string {
+  let out = '';
+  for (let k = 0; k < bytes.length; k += 8192) out += String.fromCharCode(...bytes.subarray(k, k + 8192));
+  return out;
+}
+
+/** The bytes of a text made by `latin1Text` (a character above U+00FF, which it never makes, is cut to its low byte). */
+export function latin1Bytes(text: string): Uint8Array {
+  const out = new Uint8Array(text.length);
+  for (let k = 0; k < text.length; k++) out[k] = text.charCodeAt(k) & 0xff;
+  return out;
 }

@@ -8,10 +8,45 @@
  * the model (`create_model(args.model)`), `-b/--batch-size` the micro-batch, `--grad-accum-steps`,
  * `--opt`, `--weight-decay`, `--warmup-epochs`, `--lr`; when `--lr` is unset, lr = lr_base × global batch / lr_base_size
  * (sqrt-scaled for Ada and LAMB optimizers); `--amp` turns on autocast with `--amp-dtype` (default float16).
+ *
+ * diffusers' example training scripts (huggingface/diffusers examples/text_to_image/train_text_to_image.py and its
+ * siblings, `parse_args` and `main`): `--pretrained_model_name_or_path` is the pipeline whose `subfolder` model is
+ * trained, `--train_batch_size` the micro-batch per device, `--gradient_accumulation_steps`, `--learning_rate`,
+ * `--lr_warmup_steps`, `--adam_weight_decay` (AdamW's weight decay), `--resolution` the images' size,
+ * `--gradient_checkpointing`, `--mixed_precision` (given to `Accelerator`), `--use_8bit_adam` (bitsandbytes'
+ * AdamW8bit instead of torch's AdamW), `--use_ema` (an EMA copy of the trained model: not modelled).
  */
 import type { CommandLineTable, Contribution, Link, ScriptArgument } from './detector';
 import type { SettingSource } from './results';
 import type { TrainingSettings } from './types';
+
+/** diffusers' example scripts: argparse dest → setting (the module comment says what each one does). */
+export const DIFFUSERS_DESTS = {
+  train_batch_size: 'perDeviceBatchSize',
+  gradient_accumulation_steps: 'gradAccum',
+  learning_rate: 'learningRate',
+  lr_warmup_steps: 'warmupSteps',
+  adam_weight_decay: 'weightDecay',
+  resolution: 'imageSize',
+  gradient_checkpointing: 'gradientCheckpointing',
+  mixed_precision: 'precision',
+} as const satisfies Readonly<Record<string, keyof TrainingSettings>>;
+
+/** Accelerate's `mixed_precision` values as the precision of the job (`no`: fp32). */
+const ACCELERATE_PRECISION: Readonly<Record<string, string>> = { no: 'fp32', fp16: 'fp16-mixed', bf16: 'bf16-mixed' };
+
+/** A diffusers dest's value as the setting it becomes, or null when it is not a valid value of that setting. */
+export function diffusersSetting(key: (typeof DIFFUSERS_DESTS)[keyof typeof DIFFUSERS_DESTS], value: string | number | boolean | null): unknown {
+  if (value === null) return null;
+  if (key === 'gradientCheckpointing') return typeof value === 'boolean' ? value : null;
+  if (key === 'precision') return typeof value === 'string' ? (ACCELERATE_PRECISION[value.toLowerCase()] ?? null) : null;
+  const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
+  if (!Number.isFinite(n) || n < 0) return null;
+  const integer = key === 'perDeviceBatchSize' || key === 'gradAccum' || key === 'imageSize' || key === 'warmupSteps';
+  if (integer && !Number.isInteger(n)) return null;
+  if ((key === 'perDeviceBatchSize' || key === 'gradAccum' || key === 'imageSize') && n < 1) return null;
+  return n;
+}
 
 /** The value a flag sets, where it is written. */
 interface Given {
@@ -29,6 +64,8 @@ export interface CommandLineReading {
   readonly notes: readonly string[];
   /** Set when `--opt` is given: the optimizer is timm's. */
   readonly optimizerEcosystem?: 'timm';
+  /** Fields read whose memory effect is not modelled (`key: what it does`). */
+  readonly notModelled?: readonly string[];
 }
 
 /**
@@ -64,7 +101,37 @@ export function readCommandLine(table: CommandLineTable, program: string, args: 
   }
   if (given.size === 0) return null;
   if (table.reader === 'timm') return readTimm(table, program, given, notes, gpus);
-  return null;
+  return readDiffusers(table, given, notes);
+}
+
+/** diffusers example script dests as settings; only what the command line changes is returned. */
+function readDiffusers(table: CommandLineTable, given: ReadonlyMap<string, Given>, notes: string[]): CommandLineReading {
+  const settings: Record<string, unknown> = {};
+  const sources: Record<string, SettingSource> = {};
+  for (const [dest, key] of Object.entries(DIFFUSERS_DESTS)) {
+    const g = given.get(dest);
+    if (g === undefined) continue;
+    const value = diffusersSetting(key, g.value);
+    if (value === null) {
+      notes.push(`${g.source.path}:${g.source.range.line}:${g.source.range.column}: --${dest} ${JSON.stringify(g.value)} is not a valid value; the script's default is assumed`);
+      continue;
+    }
+    settings[key] = value;
+    sources[key] = g.source;
+  }
+  const adam8 = given.get('use_8bit_adam');
+  if (adam8?.value === true) {
+    settings['optimizer'] = 'bitsandbytes.optim.AdamW8bit';
+    sources['optimizer'] = adam8.source;
+  }
+  let model: Link | null = null;
+  const m = given.get('pretrained_model_name_or_path');
+  if (m !== undefined && typeof m.value === 'string' && m.value !== '') {
+    model = { kind: 'model', key: '--pretrained_model_name_or_path', value: m.value, range: m.source.range, path: m.source.path, ...(table.modelSubfolder !== undefined ? { subfolder: table.modelSubfolder } : {}) };
+  }
+  const ema = given.get('use_ema');
+  const notModelled = ema?.value === true ? ['use_ema: an exponential moving average copy of the trained model (its parameters, in fp32) is kept beside it'] : [];
+  return { settings: settings as TrainingSettings, sources, model, notes, ...(notModelled.length > 0 ? { notModelled } : {}) };
 }
 
 /** timm train.py's dests as settings; only what the command line changes is returned. */
@@ -134,8 +201,10 @@ function readTimm(table: CommandLineTable, program: string, given: ReadonlyMap<s
 /** A launcher's contribution with a command-line reading over it (the command line wins). */
 export function withCommandLine(c: Contribution, r: CommandLineReading): Contribution {
   const notes = [...(c.notes ?? []), ...r.notes];
+  const notModelled = [...(c.notModelled ?? []), ...(r.notModelled ?? [])];
   return {
     ...c,
+    ...(notModelled.length > 0 ? { notModelled } : {}),
     settings: { ...c.settings, ...r.settings },
     sources: { ...c.sources, ...r.sources },
     ...(r.optimizerEcosystem !== undefined ? { optimizerEcosystem: r.optimizerEcosystem } : {}),

@@ -10,8 +10,11 @@ import type { AutoField } from './deepspeed-auto';
 import type { DefaultedSetting, SettingSource } from './results';
 import type { FieldFinding, ScanFile, SourceRange, TrainingSettings } from './types';
 
-/** How the scanner parsed a file before handing it to detectors. */
-export type FileSyntax = 'json' | 'yaml' | 'text';
+/**
+ * How the scanner parsed a file before handing it to detectors. 'pickle': a binary file read as one character
+ * per byte (../walk-rules.ts SYNTAX_BY_NAME), never parsed as text.
+ */
+export type FileSyntax = 'json' | 'yaml' | 'text' | 'pickle';
 
 export interface ParsedFile {
   readonly syntax: FileSyntax;
@@ -38,7 +41,12 @@ export type FileRole =
    * Launches a run (a shell launch script): joins the job of the training config or script it
    * launches (its values override that job's files), else anchors a job of its own.
    */
-  | 'launcher';
+  | 'launcher'
+  /**
+   * Describes a dataset a training script reads by its path (nanoGPT's data/<dataset>/meta.pkl): taken into the
+   * job of a script that reads it (./module-globals.ts), never a job of its own.
+   */
+  | 'dataset';
 
 /** A reference from one file to another file, folder or hub model, as written. */
 export interface Link {
@@ -55,6 +63,8 @@ export interface Link {
   readonly revision?: string;
   /** The file the reference is written in, when not the detected file (a Hydra group file of a composed config). */
   readonly path?: string;
+  /** For a model: the folder of a pipeline repo that holds it (diffusers' `subfolder="unet"`). */
+  readonly subfolder?: string;
 }
 
 /** A module global a script's configuration assigns (./module-globals.ts). */
@@ -73,6 +83,12 @@ export interface ModuleGlobals {
   readonly globals: readonly ModuleGlobal[];
   /** The script divides `gradient_accumulation_steps` by the number of GPUs (DDP world size). */
   readonly divideGradAccumByGpus?: boolean;
+  /**
+   * The script reads its vocabulary size from a pickle whose path it joins from literals and globals (nanoGPT:
+   * `os.path.join(os.path.join('data', dataset), 'meta.pkl')` then `pickle.load`): the parts, in order, and where
+   * the path is written.
+   */
+  readonly metaPickle?: { readonly parts: readonly (string | { readonly global: string })[]; readonly range: SourceRange };
 }
 
 /** Settings one file contributes to its job. */
@@ -151,12 +167,16 @@ export interface Detection {
   readonly commandLine?: CommandLineTable;
   /** For a launcher: the words it passes to the program it runs, in order. */
   readonly scriptArgs?: readonly ScriptArgument[];
+  /** For a dataset's metadata (nanoGPT's meta.pkl): its vocabulary size and where the file states it. */
+  readonly datasetMeta?: { readonly vocabSize: number; readonly range: SourceRange };
 }
 
 /** A training program's argparse options, read statically (timm's train.py). */
 export interface CommandLineTable {
   /** Which program's flags these are (how a dest becomes a setting). */
-  readonly reader: 'timm';
+  readonly reader: 'timm' | 'diffusers';
+  /** The pipeline folder the program loads its trained model from (`from_pretrained(name, subfolder="unet")`). */
+  readonly modelSubfolder?: string;
   /** Option string (`-b`, `--batch-size`) → dest; `stores` for a store_true/store_false flag. */
   readonly options: Readonly<Record<string, { readonly dest: string; readonly stores?: boolean }>>;
   /** The defaults written in the program, by dest, where they are written. */

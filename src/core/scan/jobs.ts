@@ -33,7 +33,7 @@ import type { HyperValue } from '../types';
 import { readCommandLine, withCommandLine } from './command-line';
 import { resolveAutos, type AutoValue } from './deepspeed-auto';
 import type { Detection, Link } from './detector';
-import { globalsOfJob, globalsSettings, scratchModel } from './module-globals';
+import { globalsOfJob, globalsSettings, metaPicklePath, NANOGPT_DEFAULT_VOCAB, NANOGPT_SOURCE, scratchModel, type MergedGlobal, type ScratchVocab } from './module-globals';
 import { PEFT_LORA_TARGETS_SOURCE, peftDefaultLoraTargets } from './peft-lora-targets';
 import { childPath, comparePaths, folderOf, isAbsoluteLike, joinRelative } from './paths';
 import type { DefaultedSetting, PendingLora, ScanJob, ScanWarning, SettingSource } from './results';
@@ -58,7 +58,7 @@ export function isHubRepoId(value: string): boolean {
 
 type ModelResolution =
   | { readonly kind: 'file'; readonly target: DetectedFile }
-  | { readonly kind: 'hub'; readonly id: string; readonly revision?: string }
+  | { readonly kind: 'hub'; readonly id: string; readonly revision?: string; readonly subfolder?: string }
   | { readonly kind: 'outside'; readonly value: string }
   | { readonly kind: 'unresolved'; readonly message: string };
 
@@ -151,10 +151,16 @@ export function buildJobs(
     if (draft.model === null) {
       // A nanoGPT-style script that builds its model from its globals (init_from='scratch').
       const globals = globalsOfJob(draft.members.map((m) => ({ path: m.path, globals: m.detection.contribution.moduleGlobals })), []);
-      const scratch = globals === null ? null : scratchModel(globals, []);
+      const meta = globals === null ? null : datasetVocab(draft, globals, byPath, scannedPaths);
+      const scratch = globals === null ? null : scratchModel(globals, [], meta?.vocab ?? null);
       if (scratch !== null) {
         draft.model = scratch;
-        draft.modelType = 'gpt2';
+        draft.modelType = 'nanogpt';
+        // The dataset's meta.pkl the script reads joins its job.
+        if (meta?.file !== undefined && !claimed.has(meta.file.path)) {
+          draft.members.push(meta.file);
+          claimed.add(meta.file.path);
+        }
       }
     }
     if (modelLinks.length === 0 && draft.model === null) needsModel.push(draft);
@@ -209,7 +215,7 @@ export function buildJobs(
   }
   for (const [folder, files] of leftovers) {
     const models = files.filter((f) => f.detection.role === 'model');
-    if (models.length === 0 && files.every((f) => f.detection.role === 'auxiliary')) continue;
+    if (models.length === 0 && files.every((f) => f.detection.role === 'auxiliary' || f.detection.role === 'dataset')) continue;
     if (models.length <= 1) {
       const draft: JobDraft = { id: folder, folder, members: files, model: null, modelType: null };
       if (models.length === 1) {
@@ -222,7 +228,7 @@ export function buildJobs(
     for (const m of models) {
       drafts.push({ id: m.path, folder, members: [m], model: { kind: 'config-file', path: m.path }, modelType: m.detection.modelType ?? null });
     }
-    const others = files.filter((f) => f.detection.role !== 'model');
+    const others = files.filter((f) => f.detection.role !== 'model' && f.detection.role !== 'dataset');
     if (others.length > 0 && !others.every((f) => f.detection.role === 'auxiliary')) {
       drafts.push({ id: folder, folder, members: others, model: null, modelType: null });
     }
@@ -302,7 +308,7 @@ function linkModel(
       return;
     }
     if (found.kind === 'hub') {
-      draft.model = { kind: 'hub-id', id: found.id, path, range: link.range, ...(found.revision !== undefined ? { revision: found.revision } : {}) };
+      draft.model = { kind: 'hub-id', id: found.id, path, range: link.range, ...(found.revision !== undefined ? { revision: found.revision } : {}), ...(found.subfolder !== undefined ? { subfolder: found.subfolder } : {}) };
       return;
     }
     if (found.kind === 'outside') {
@@ -363,6 +369,34 @@ function withCommandLines(files: readonly DetectedFile[]): DetectedFile[] {
   return out;
 }
 
+/**
+ * The vocabulary a nanoGPT-style script reads from its dataset's meta.pkl (./module-globals.ts): the path it joins,
+ * tried from the script's folder and the workspace root; the dataset file read there, or nanoGPT's default with
+ * the reason (no such file: nanoGPT falls back to it too; a file the reader could not read: its finding says why).
+ */
+function datasetVocab(
+  draft: JobDraft,
+  globals: ReadonlyMap<string, MergedGlobal>,
+  byPath: ReadonlyMap<string, DetectedFile>,
+  scannedPaths: ReadonlySet<string>,
+): { vocab: ScratchVocab; file?: DetectedFile } | null {
+  const script = draft.members.find((m) => m.detection.contribution.moduleGlobals?.metaPickle !== undefined);
+  const spec = script?.detection.contribution.moduleGlobals?.metaPickle;
+  if (script === undefined || spec === undefined) return null;
+  const fallback = `nanoGPT's default ${NANOGPT_DEFAULT_VOCAB} (${NANOGPT_SOURCE.title}) is assumed`;
+  const where = `${script.path}:${spec.range.line}:${spec.range.column}`;
+  const rel = metaPicklePath(globals, spec.parts);
+  if ('unknown' in rel) return { vocab: { value: NANOGPT_DEFAULT_VOCAB, assumption: `the script reads it from a meta.pkl (${where}), but ${rel.unknown}; ${fallback}` } };
+  const candidates = candidatePaths(rel.path, script.path);
+  for (const p of candidates) {
+    const file = byPath.get(p);
+    const meta = file?.detection.datasetMeta;
+    if (file !== undefined && meta !== undefined) return { vocab: { value: meta.vocabSize, source: { path: file.path, range: meta.range } }, file };
+    if (scannedPaths.has(p)) return { vocab: { value: NANOGPT_DEFAULT_VOCAB, assumption: `${p}, which the script reads (${where}), could not be read (its finding says why); ${fallback}` } };
+  }
+  return { vocab: { value: NANOGPT_DEFAULT_VOCAB, assumption: `the script reads it from ${rel.path} (${where}), which is not in the workspace (the dataset's prepare.py writes it; without it nanoGPT falls back too); ${fallback}` } };
+}
+
 function resolveFile(link: Link, fromPath: string, byPath: ReadonlyMap<string, DetectedFile>, fromLauncher = false, runFrom: readonly string[] = []): DetectedFile | undefined {
   for (const p of candidatePaths(link.value, fromPath, fromLauncher, runFrom)) {
     const found = byPath.get(p);
@@ -393,7 +427,7 @@ function resolveModel(
   }
   // A path ('../ckpt', './out/final') that names nothing scanned: read from disk by the evaluation.
   if (value.startsWith('.') || value.includes('\\')) return { kind: 'outside', value };
-  if (isHubRepoId(value)) return { kind: 'hub', id: value, ...(link.revision !== undefined ? { revision: link.revision } : {}) };
+  if (isHubRepoId(value)) return { kind: 'hub', id: value, ...(link.revision !== undefined ? { revision: link.revision } : {}), ...(link.subfolder !== undefined ? { subfolder: link.subfolder } : {}) };
   return { kind: 'unresolved', message: `'${link.key}' is '${value}': neither a folder of the workspace nor a Hugging Face Hub repo id` };
 }
 
@@ -486,7 +520,9 @@ function finishJob(draft: JobDraft, warn: (warning: ScanWarning) => void): ScanJ
   if (globals !== null) {
     const divide = members.some((m) => m.detection.contribution.moduleGlobals?.divideGradAccumByGpus === true);
     const fromGlobals = globalsSettings(globals, divide, explicit.gpus, globalNotes);
-    scratchModel(globals, globalNotes);
+    if (draft.model?.kind === 'script-config' && draft.model.vocab !== undefined && 'assumption' in draft.model.vocab) {
+      globalNotes.push(`vocab_size ${draft.model.vocab.value}: ${draft.model.vocab.assumption}`);
+    }
     const afterGlobals = members.length;
     for (const [key, value] of Object.entries(fromGlobals.settings)) {
       const owner = writtenBy.get(key);

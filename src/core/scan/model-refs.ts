@@ -22,6 +22,8 @@ export interface ModelCallRef {
   readonly pretraining: boolean | null;
   /** from_pretrained's `revision=` (a branch, tag or commit), when written as a literal. */
   readonly revision?: string;
+  /** from_pretrained's `subfolder=` (a diffusers pipeline's `unet`), when written as a literal. */
+  readonly subfolder?: string;
 }
 
 /** torchvision / timm model builder names (families the presets cover and their relatives). */
@@ -95,7 +97,9 @@ export function modelOfCall(callee: string, args: readonly CallArgument[]): Mode
     if (name?.kind !== 'string' || name.value.trim() === '') return null;
     const revision = args.find((a) => a.name === 'revision')?.node;
     const rev = revision?.kind === 'string' && revision.value.trim() !== '' ? { revision: revision.value.trim() } : {};
-    return { id: name.value.trim(), range: name.range, pretraining: cls.endsWith('Config') ? null : false, ...rev };
+    const subfolder = args.find((a) => a.name === 'subfolder')?.node;
+    const sub = subfolder?.kind === 'string' && /^[\w.-]+$/.test(subfolder.value.trim()) ? { subfolder: subfolder.value.trim() } : {};
+    return { id: name.value.trim(), range: name.range, pretraining: cls.endsWith('Config') ? null : false, ...rev, ...sub };
   }
   return null;
 }

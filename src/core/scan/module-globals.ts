@@ -13,7 +13,8 @@
  * is the linear warmup of `get_lr`, used only when `decay_lr` is true, `block_size` is the sequence length,
  * `dtype` the autocast dtype (float32 / bfloat16 / float16), and `init_from` 'scratch' builds
  * `GPT(GPTConfig(n_layer, n_head, n_embd, block_size, bias, vocab_size))` while 'gpt2*' loads the
- * Hugging Face GPT-2 checkpoint of that name.
+ * Hugging Face GPT-2 checkpoint of that name. The vocabulary is `meta['vocab_size']` of the pickle at
+ * `os.path.join('data', dataset, 'meta.pkl')` when it exists (written by the dataset's prepare.py), else 50304.
  */
 import type { Precision } from '../types';
 import type { ModuleGlobal, ModuleGlobals } from './detector';
@@ -23,7 +24,7 @@ import type { ModelRef, TrainingSettings } from './types';
 export const NANOGPT_SOURCE = {
   title: 'karpathy/nanoGPT train.py',
   url: 'https://github.com/karpathy/nanoGPT/blob/3adf61e154c3fe3fca428ad6bc3818b27a3b8291/train.py',
-  locator: 'module globals; meta_vocab_size "defaulting to vocab_size of GPT-2 to 50304"; gradient_accumulation_steps //= ddp_world_size; get_lr',
+  locator: 'module globals; meta_path = os.path.join(data_dir, \'meta.pkl\'), meta_vocab_size "defaulting to vocab_size of GPT-2 to 50304"; gradient_accumulation_steps //= ddp_world_size; get_lr',
 } as const;
 
 /** The globals whose names say a file configures a nanoGPT-style script (two of them must be assigned). */
@@ -109,11 +110,38 @@ export function globalsSettings(
 }
 
 /**
- * The model of `init_from='scratch'`: a GPT-2-shaped config of the globals (nanoGPT's GPT has GPT-2's
- * layout; `bias=False` drops the biases, less than 0.1% of the parameters, which the gpt2 family keeps).
+ * The vocabulary of a script-built model: read from the dataset's meta.pkl (the file and where it states it), or
+ * assumed with the reason (nanoGPT's default when the file does not exist or cannot be read).
+ */
+export type ScratchVocab =
+  | { readonly value: number; readonly source: SettingSource }
+  | { readonly value: number; readonly assumption: string };
+
+/**
+ * The path of the meta.pkl the script reads (`ModuleGlobals.metaPickle`, relative to where the script runs), its
+ * globals replaced by their values after the overrides; or why it is not known.
+ */
+export function metaPicklePath(merged: ReadonlyMap<string, MergedGlobal>, parts: NonNullable<ModuleGlobals['metaPickle']>['parts']): { readonly path: string } | { readonly unknown: string } {
+  const out: string[] = [];
+  for (const p of parts) {
+    if (typeof p === 'string') {
+      out.push(p);
+      continue;
+    }
+    const v = merged.get(p.global)?.value;
+    if (typeof v !== 'string' || v === '') return { unknown: `its path names the global '${p.global}', whose value is not a known string` };
+    out.push(v);
+  }
+  return { path: out.join('/') };
+}
+
+/**
+ * The model of `init_from='scratch'`: nanoGPT's GPT of the globals (../models/families/nanogpt.ts: n_layer, n_head,
+ * n_embd, block_size, bias, dropout), with `vocab` (read from the dataset's meta.pkl, or assumed:
+ * NANOGPT_DEFAULT_VOCAB with the reason).
  * Null when `init_from` is not 'scratch' or a size global is not a positive integer.
  */
-export function scratchModel(merged: ReadonlyMap<string, MergedGlobal>, notes: string[]): Extract<ModelRef, { kind: 'script-config' }> | null {
+export function scratchModel(merged: ReadonlyMap<string, MergedGlobal>, notes: string[], vocab: ScratchVocab | null = null): Extract<ModelRef, { kind: 'script-config' }> | null {
   const init = merged.get('init_from');
   if (init === undefined || init.value !== 'scratch') return null;
   const size = (name: string): number | null => {
@@ -122,13 +150,21 @@ export function scratchModel(merged: ReadonlyMap<string, MergedGlobal>, notes: s
   };
   const [layers, heads, embd, block] = [size('n_layer'), size('n_head'), size('n_embd'), size('block_size')];
   if (layers === null || heads === null || embd === null || block === null) return null;
-  let vocab = size('vocab_size');
-  if (vocab === null) {
-    vocab = NANOGPT_DEFAULT_VOCAB;
-    notes.push(`vocab_size: nanoGPT reads it from data/<dataset>/meta.pkl (written by the dataset's prepare.py), which is not read here; its default ${NANOGPT_DEFAULT_VOCAB} (${NANOGPT_SOURCE.title}) is assumed`);
-  }
-  const config = { model_type: 'gpt2', architectures: ['GPT2LMHeadModel'], n_layer: layers, n_head: heads, n_embd: embd, n_positions: block, vocab_size: vocab };
-  return { kind: 'script-config', name: 'scratch', config, path: init.source.path, range: init.source.range };
+  const global = merged.get('vocab_size');
+  const vocabSize = size('vocab_size');
+  const chosen: ScratchVocab =
+    vocabSize !== null && global !== undefined
+      ? { value: vocabSize, source: global.source }
+      : (vocab ?? { value: NANOGPT_DEFAULT_VOCAB, assumption: `nanoGPT reads it from data/<dataset>/meta.pkl, and the script's path to it is not known; its default ${NANOGPT_DEFAULT_VOCAB} (${NANOGPT_SOURCE.title}) is assumed` });
+  if ('assumption' in chosen) notes.push(`vocab_size ${chosen.value}: ${chosen.assumption}`);
+  // GPTConfig's defaults when the script has no such global: bias True, dropout 0.0 (nanoGPT model.py).
+  const bias = merged.get('bias')?.value;
+  const dropout = merged.get('dropout')?.value;
+  const config = {
+    model_type: 'nanogpt', architectures: ['GPT'], n_layer: layers, n_head: heads, n_embd: embd, block_size: block, vocab_size: chosen.value,
+    bias: typeof bias === 'boolean' ? bias : true, dropout: typeof dropout === 'number' && dropout >= 0 && dropout <= 1 ? dropout : 0,
+  };
+  return { kind: 'script-config', name: 'scratch', config, path: init.source.path, range: init.source.range, vocab: chosen };
 }
 
 /** The merged globals of the job's files that a configurator script reads, or null when none does. */

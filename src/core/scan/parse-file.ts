@@ -3,14 +3,13 @@ import { InputError } from '../types';
 import { parseJson } from '../parse/json';
 import { parseYaml } from '../parse/yaml';
 import type { FileSyntax, ParsedFile } from './detector';
-import { extensionOf } from './paths';
 import type { ScanFile } from './types';
-import { SYNTAX_BY_EXTENSION } from './walk-rules';
+import { syntaxOfPath } from './walk-rules';
 
 
 /** The syntax the scanner reads a file with, or null for files it does not read. */
 export function syntaxOf(path: string): FileSyntax | null {
-  return SYNTAX_BY_EXTENSION[extensionOf(path)] ?? null;
+  return syntaxOfPath(path);
 }
 
 /**
@@ -19,7 +18,7 @@ export function syntaxOf(path: string): FileSyntax | null {
  */
 export function parseScanFile(file: ScanFile, syntax: FileSyntax): ParsedFile {
   const empty = { lenient: false, bom: false, warnings: [] };
-  if (syntax === 'text') return { syntax, root: null, error: null, ...empty };
+  if (syntax === 'text' || syntax === 'pickle') return { syntax, root: null, error: null, ...empty };
   try {
     const result = syntax === 'json' ? parseJson(file.text, file.path) : parseYaml(file.text, file.path);
     return { syntax, root: result.root, error: null, lenient: false, bom: result.bom, warnings: result.warnings };

@@ -110,6 +110,8 @@ export type ModelRef =
       readonly range: SourceRange;
       /** Branch, tag or commit the job names (`revision`, `model_revision`); absent means `main`. */
       readonly revision?: string;
+      /** The folder of the repo that holds the model (a diffusers pipeline's `unet`); absent: the repo's root. */
+      readonly subfolder?: string;
     }
   /** A folder or config.json outside the workspace, as written (absolute, `~/…`, or `../…`) in `path`. */
   | { readonly kind: 'local-path'; readonly value: string; readonly path: string; readonly range: SourceRange }
@@ -123,6 +125,10 @@ export type ModelRef =
       readonly config: Readonly<Record<string, unknown>>;
       readonly path: string;
       readonly range: SourceRange;
+      /** Its vocabulary size: where it is read (nanoGPT's data/<dataset>/meta.pkl), or the assumption with its reason. */
+      readonly vocab?:
+        | { readonly value: number; readonly source: { readonly path: string; readonly range: SourceRange } }
+        | { readonly value: number; readonly assumption: string };
     };
 
 /** One training job: files joined by their references, else by folder. */

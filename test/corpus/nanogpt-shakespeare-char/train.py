@@ -1,6 +1,8 @@
 # Our own minimal train.py with the module globals of karpathy/nanoGPT train.py (defaults for GPT-2 124M on
-# OpenWebText), then the configurator override, the autocast dtype and the optimizer call.
+# OpenWebText), then the configurator override, the autocast dtype, the vocabulary from the dataset's meta.pkl and the
+# optimizer call.
 import os
+import pickle
 import torch
 from model import GPTConfig, GPT
 
@@ -38,4 +40,13 @@ if ddp:
 
 ptdtype = {'float32': torch.float32, 'bfloat16': torch.bfloat16, 'float16': torch.float16}[dtype]
 ctx = torch.amp.autocast(device_type='cuda', dtype=ptdtype)
+
+# the dataset's folder; its meta.pkl (written by the dataset's prepare.py, when it has one) gives the vocabulary,
+# else GPT-2's 50257 rounded up to 50304
+data_dir = os.path.join('data', dataset)
+meta_path = os.path.join(data_dir, 'meta.pkl')
+meta_vocab_size = None
+if os.path.exists(meta_path):
+    with open(meta_path, 'rb') as f:
+        meta_vocab_size = pickle.load(f)['vocab_size']
 optimizer = model.configure_optimizers(weight_decay, learning_rate, (beta1, beta2), 'cuda')

@@ -15,7 +15,15 @@
  *   - MaxPool2d: the input and the argmax indices (indices counted as elements too; they are int64).
  *   - AdaptiveAvgPool2d: the input (saved as `self` by its backward).
  *   - Dropout: the mask; stochastic depth (p > 0): the per-sample noise (1 element).
- *   - Residual adds, views, flatten and permutes save nothing.
+ *   - Residual adds, views, flatten and permutes save nothing; concatenation and nearest upsampling save
+ *     nothing either (their backward needs only sizes), and a copy (a `.contiguous()` / `.reshape` of a
+ *     permuted tensor) is a new storage that the next layer saves.
+ *   - GroupNorm: the input plus the per-group mean and rstd (2 elements per group).
+ *   - Scaled dot-product attention (torch.nn.functional.scaled_dot_product_attention's flash and
+ *     memory-efficient kernels): query, key, value, the output and the per-row logsumexp (one element per
+ *     head and query position); the heads x queries x keys score matrix is not kept.
+ *   - GEGLU (a Linear's output chunked into value and gate, value * GELU(gate)): the whole projection (both
+ *     chunks are views of it) and the GELU output; the product is saved by the Linear that reads it.
  * Not counted: parameters, gradients, per-batch statistics, forward temporaries freed before backward.
  */
 import { InputError, type TensorRole } from '../../types';
@@ -39,6 +47,11 @@ export function elementsOf(x: Feature): number {
 export class CnnTrace {
   readonly params = TensorList.create();
   private readonly saved = new Map<number, number>();
+  /** With gradient checkpointing: what stays saved (outside the checkpointed segments, and their inputs). */
+  private readonly kept = new Map<number, number>();
+  /** The segment being traced (its saved tensors), or null outside one. */
+  private segment: Map<number, number> | null = null;
+  private largestSegment = 0;
   private nextId = 0;
 
   constructor(
@@ -55,10 +68,42 @@ export class CnnTrace {
 
   private save(x: Feature): void {
     this.saved.set(x.id, elementsOf(x));
+    (this.segment ?? this.kept).set(x.id, elementsOf(x));
   }
 
   private saveExtra(elements: number): void {
-    this.saved.set(this.nextId++, elements);
+    const id = this.nextId++;
+    this.saved.set(id, elements);
+    (this.segment ?? this.kept).set(id, elements);
+  }
+
+  /**
+   * A segment run under torch.utils.checkpoint: it keeps only its `inputs` for backward, and recomputes its own saved
+   * tensors when backward reaches it, one segment at a time (a segment inside another is part of the outer one).
+   */
+  checkpoint<T>(inputs: readonly Feature[], body: () => T): T {
+    if (this.segment !== null) return body();
+    for (const x of inputs) this.kept.set(x.id, elementsOf(x));
+    const segment = new Map<number, number>();
+    this.segment = segment;
+    try {
+      return body();
+    } finally {
+      this.segment = null;
+      let n = 0;
+      for (const [id, elements] of segment) if (!this.kept.has(id)) n += elements;
+      this.largestSegment = Math.max(this.largestSegment, n);
+    }
+  }
+
+  /**
+   * Elements saved per sample with gradient checkpointing: everything saved outside the checkpointed segments, their
+   * inputs, and the largest segment's own saved tensors while backward recomputes it.
+   */
+  checkpointedElements(): number {
+    let total = this.largestSegment;
+    for (const n of this.kept.values()) total += n;
+    return total;
   }
 
   /** Elements saved for backward per sample (see the module comment for what is counted). */
@@ -142,8 +187,8 @@ export class CnnTrace {
   }
 
   /** Linear over the channel dimension at every position (per-position MLPs and classifiers). */
-  linear(name: string, x: Feature, out: number, role: TensorRole = 'matrix'): Feature {
-    this.params.linear(name, x.c, out, true, role);
+  linear(name: string, x: Feature, out: number, role: TensorRole = 'matrix', bias = true): Feature {
+    this.params.linear(name, x.c, out, bias, role);
     this.save(x);
     return this.fresh(out, x.h, x.w);
   }
@@ -176,14 +221,61 @@ export class CnnTrace {
     return this.fresh(x.c, x.h, x.w);
   }
 
+  /** A sequence of `length` vectors of `c` features (a text encoder's output; a timestep embedding is length 1). */
+  sequence(c: number, length: number): Feature {
+    return this.fresh(c, length, 1);
+  }
+
+  /** GroupNorm over `groups` channel groups: its input and the per-group mean/rstd. */
+  groupNorm(name: string, x: Feature, groups: number): Feature {
+    this.params.norm(name, x.c, true);
+    this.save(x);
+    this.saveExtra(2 * groups);
+    return this.fresh(x.c, x.h, x.w);
+  }
+
+  /** Concatenation along channels (a UNet's skip connection): a new storage, nothing saved. */
+  concat(a: Feature, b: Feature): Feature {
+    return this.fresh(a.c + b.c, a.h, a.w);
+  }
+
+  /** Nearest-neighbour upsampling by an integer factor: nothing saved. */
+  upsampleNearest(x: Feature, factor: number): Feature {
+    return this.fresh(x.c, x.h * factor, x.w * factor);
+  }
+
+  /** A copy into a new storage (`.contiguous()` after a permute): nothing saved by the copy itself. */
+  copy(x: Feature): Feature {
+    return this.fresh(x.c, x.h, x.w);
+  }
+
+  /** Scaled dot-product attention of `heads` heads (flash / memory-efficient kernels): see the module comment. */
+  attention(q: Feature, k: Feature, v: Feature, heads: number): Feature {
+    this.save(q);
+    this.save(k);
+    this.save(v);
+    const out = this.fresh(q.c, q.h, q.w);
+    this.save(out);
+    this.saveExtra(heads * q.h * q.w);
+    return out;
+  }
+
+  /** GEGLU over a projection `p` of 2n channels: value * GELU(gate), n channels (see the module comment). */
+  geglu(p: Feature): Feature {
+    this.save(p);
+    const gelu = this.fresh(p.c / 2, p.h, p.w);
+    this.save(gelu);
+    return this.fresh(p.c / 2, p.h, p.w);
+  }
+
   /** `a += b` (residual): nothing saved, the result lives in a's storage. */
   addInPlace(a: Feature, _b: Feature): Feature {
     return a;
   }
 }
 
-/** Runs `walk` on a fresh trace; memoises saved elements per image size. */
-export function savedElementsCounter(walk: (trace: CnnTrace, imageSize: number) => void, modelName: string) {
+/** Runs `walk` on a fresh trace; memoises saved elements per image size (`checkpointed`: with gradient checkpointing). */
+export function savedElementsCounter(walk: (trace: CnnTrace, imageSize: number) => void, modelName: string, checkpointed = false) {
   const cache = new Map<number, number>();
   return (imageSize: number): number => {
     if (!Number.isInteger(imageSize) || imageSize < 1) {
@@ -193,7 +285,7 @@ export function savedElementsCounter(walk: (trace: CnnTrace, imageSize: number) 
     if (hit !== undefined) return hit;
     const trace = new CnnTrace(modelName, imageSize);
     walk(trace, imageSize);
-    const n = trace.savedElements();
+    const n = checkpointed ? trace.checkpointedElements() : trace.savedElements();
     cache.set(imageSize, n);
     return n;
   };

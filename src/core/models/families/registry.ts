@@ -10,11 +10,13 @@ import { gptNeox } from './gpt_neox';
 import { llama } from './llama';
 import { mistral } from './mistral';
 import { mixtral } from './mixtral';
+import { nanogpt } from './nanogpt';
 import { phi3 } from './phi3';
 import { qwen2 } from './qwen2';
 import { resnet } from './resnet';
 import { roberta } from './roberta';
 import { t5 } from './t5';
+import { unet2dCondition } from './unet2d-condition';
 import { vit } from './vit';
 
 export const FAMILIES: readonly ModelFamily[] = [
@@ -25,6 +27,7 @@ export const FAMILIES: readonly ModelFamily[] = [
   gemma,
   phi3,
   gpt2,
+  nanogpt,
   gptNeox,
   bert,
   roberta,
@@ -34,4 +37,5 @@ export const FAMILIES: readonly ModelFamily[] = [
   resnet,
   convnext,
   efficientnet,
+  unet2dCondition,
 ];

@@ -6,13 +6,16 @@
 import type { Detector } from '../detector';
 import { accelerateConfigDetector } from './accelerate-config';
 import { axolotlConfigDetector } from './axolotl-config';
+import { datasetMetaDetector } from './dataset-meta';
 import { deepspeedConfigDetector } from './deepspeed-config';
 import { hfModelConfigDetector } from './hf-model-config';
 import { hfTrainingArgsDetector } from './hf-training-args';
 import { hfTrainingArgsYamlDetector } from './hf-training-args-yaml';
 import { hydraOptimizerDetector } from './hydra-optimizer';
+import { hydraTrainerArgsDetector } from './hydra-trainer-args';
 import { jupyterNotebookDetector } from './jupyter-notebook';
 import { lightningCliConfigDetector } from './lightning-cli-config';
+import { nemoConfigDetector } from './nemo-config';
 import { pythonScriptDetector } from './python-script';
 import { shellScriptDetector } from './shell-script';
 import { torchtuneConfigDetector } from './torchtune-config';
@@ -25,13 +28,17 @@ export const DETECTORS: readonly Detector[] = [
   jupyterNotebookDetector,
   // YAML
   torchtuneConfigDetector,
+  nemoConfigDetector,
   lightningCliConfigDetector,
   axolotlConfigDetector,
   hfTrainingArgsYamlDetector,
   accelerateConfigDetector,
+  hydraTrainerArgsDetector,
   hydraOptimizerDetector,
   // Python
   pythonScriptDetector,
   // Shell
   shellScriptDetector,
+  // Binary, read by name (walk-rules.ts SYNTAX_BY_NAME)
+  datasetMetaDetector,
 ];

@@ -28,7 +28,10 @@ export const PYTHON_TRAINING_WORDS = new RegExp(
 ]*\b(?:Adam\w*|SGD\w*|Lion\w*|Adafactor|Muon\w*|AdEMAMix\w*|MARS|Mars|create_optimizer(?:_v2)?)\b`,
     String.raw`optimizer\s*=\s*["']`,
     String.raw`\bHfArgumentParser\s*\(`,
+    // an optimizer class assigned to a name that is called later (diffusers' `optimizer_cls = torch.optim.AdamW`)
+    String.raw`=[ \t]*(?:\w+\.)*optim\.[A-Z]\w*[ \t]*$`,
   ].join('|'),
+  'm',
 );
 
 /** timm's train.py arguments (`--opt`), or nanoGPT-style configuration by module globals: the configurator call, or an override file's assignments. */

@@ -8,7 +8,7 @@
 import type { ContributionBuilder } from '../contribution';
 import type { Link, ModuleGlobal, ModuleGlobals } from '../detector';
 import { NANOGPT_KEYS } from '../module-globals';
-import type { PythonProgram, PyValue } from './program';
+import type { PyCall, PythonProgram, PyValue } from './program';
 import type { RangeMapper } from './to-node';
 
 /** Where the script runs its configurator (`exec(open('configurator.py').read())`), or null. */
@@ -79,7 +79,45 @@ export function scriptDefaults(program: PythonProgram, map: RangeMapper): Module
   for (let i = 0; i + 1 < tokens.length; i++) {
     if (tokens[i].start > at && tokens[i].text === 'gradient_accumulation_steps' && tokens[i + 1].text === '//=') divides = true;
   }
-  return { role: 'defaults', globals, ...(divides ? { divideGradAccumByGpus: true } : {}) };
+  const meta = metaPickleOf(program, map);
+  return { role: 'defaults', globals, ...(divides ? { divideGradAccumByGpus: true } : {}), ...(meta !== null ? { metaPickle: meta } : {}) };
+}
+
+type PathPart = string | { readonly global: string };
+
+/**
+ * Where a nanoGPT-style script reads its dataset's meta.pkl (karpathy/nanoGPT train.py: `data_dir =
+ * os.path.join('data', dataset)`, `meta_path = os.path.join(data_dir, 'meta.pkl')`, then `pickle.load`): the
+ * `os.path.join` that ends in 'meta.pkl', its parts expanded through the joins assigned to names before it, each
+ * a literal or a module global. Null when the script loads no pickle or builds the path otherwise.
+ */
+function metaPickleOf(program: PythonProgram, map: RangeMapper): ModuleGlobals['metaPickle'] | null {
+  if (!program.calls.some((c) => c.callee === 'pickle.load')) return null;
+  const joined = new Map<string, readonly PathPart[]>();
+  /** The parts of an `os.path.join` call, each as written: a string literal, a name (a join assigned before, or a global), a nested join. */
+  const partsOf = (call: PyCall): PathPart[] | null => {
+    if (call.callee !== 'os.path.join' || call.spread) return null;
+    const parts: PathPart[] = [];
+    for (const a of call.args) {
+      const written = program.text.slice(a.start, a.end).trim();
+      if (a.name !== null) return null;
+      if (/^[A-Za-z_]\w*$/.test(written)) parts.push(...(joined.get(written) ?? [{ global: written }]));
+      else if (a.value.kind === 'string' && /^['"]/.test(written)) parts.push(a.value.value);
+      else if (a.value.kind === 'call') {
+        const inner = partsOf(a.value.call);
+        if (inner === null) return null;
+        parts.push(...inner);
+      } else return null;
+    }
+    return parts;
+  };
+  for (const call of program.calls) {
+    const parts = partsOf(call);
+    if (parts === null || parts.length === 0) continue;
+    if (parts[parts.length - 1] === 'meta.pkl') return { parts, range: map.range(call.start, call.end) };
+    if (call.target !== null) joined.set(call.target, parts);
+  }
+  return null;
 }
 
 /**

@@ -37,6 +37,7 @@ import {
   positionalNames,
 } from './script-facts';
 import { DS_CHAT_DTYPES } from '../shell/dialects';
+import { DIFFUSERS_DESTS, diffusersSetting } from '../command-line';
 import { isLrSchedulerCall, readLrSchedule, readTorchScheduler } from './lr-schedules';
 import { callNode, toNode, type RangeMapper } from './to-node';
 
@@ -112,9 +113,30 @@ function isDeepSpeedChatArguments(program: PythonProgram): boolean {
   return ['zero_stage', 'offload', 'dtype', 'lora_dim'].every((d) => program.argparseDefault(d) !== undefined);
 }
 
+/**
+ * A diffusers example training script (huggingface/diffusers examples/, e.g. text_to_image/
+ * train_text_to_image.py), known by its argparse options `--pretrained_model_name_or_path`, `--train_batch_size`
+ * and `--resolution` and a diffusers model it loads with `from_pretrained(..., subfolder=...)`.
+ */
+function isDiffusersTrainArguments(program: PythonProgram): boolean {
+  return ['pretrained_model_name_or_path', 'train_batch_size', 'resolution'].every((d) => program.argparseDefault(d) !== undefined) && diffusersModelCall(program) !== null;
+}
+
+/**
+ * The diffusers model a script trains: a `diffusers.<Class>.from_pretrained(args.pretrained_model_name_or_path,
+ * subfolder="unet")` whose result's `.parameters()` the optimizer takes (else the only such call): its class,
+ * subfolder and where it is written.
+ */
+function diffusersModelCall(program: PythonProgram): { readonly subfolder: string; readonly call: PyCall } | null {
+  const loads = program.calls.filter((c) => /^diffusers\.\w+\.from_pretrained$/.test(c.callee) && c.args.some((a) => a.name === 'subfolder' && a.value.kind === 'string'));
+  const trained = loads.find((c) => c.target !== null && program.calls.some((o) => o.callee === `${c.target}.parameters` || o.written === `${c.target}.parameters`)) ?? (loads.length === 1 ? loads[0] : undefined);
+  const sub = trained?.args.find((a) => a.name === 'subfolder')?.value;
+  return trained === undefined || sub?.kind !== 'string' ? null : { subfolder: sub.value, call: trained };
+}
+
 /** True when the program builds an optimizer or sets up a trainer: it is a training program. */
 export function isTrainingProgram(program: PythonProgram): boolean {
-  if (isTimmTrainArguments(program)) return true;
+  if (isTimmTrainArguments(program) || isDiffusersTrainArguments(program)) return true;
   for (const call of program.calls) {
     const role = roleOf(call);
     if (role === 'optimizer' || role === 'timm-optimizer' || role === 'trainer-args') return true;
@@ -201,6 +223,8 @@ export function readTrainingProgram(program: PythonProgram, path: string, map: R
   }
 
   if (built === undefined && isTimmTrainArguments(program)) readTimmTrainArguments(program, root, out, map, links);
+  const diffusers = isDiffusersTrainArguments(program);
+  if (diffusers) readDiffusersTrainArguments(program, root, out, map);
   // A torch/transformers scheduler built beside the optimizer: the schedule (the outermost one; SequentialLR's parts are read through it).
   const schedulers = calls('lr-scheduler');
   const outer = schedulers.find((s) => s.callee.endsWith('.SequentialLR')) ?? schedulers.find((s) => !schedulers.some((o) => o !== s && o.start <= s.start && s.end <= o.end && !(o.start === s.start && o.end === s.end)));
@@ -221,7 +245,7 @@ export function readTrainingProgram(program: PythonProgram, path: string, map: R
     const range = ref.range ?? map.range(call.calleeStart, call.calleeEnd);
     const reader = root.sibling(callNode(call, map, []), call.written);
     root.recordValue(call.written, { kind: 'string', value: ref.id, start: call.calleeStart, end: call.calleeEnd, range }, ref.id);
-    links.push({ kind: 'model', key: call.written, value: ref.id, range, ...(ref.revision !== undefined ? { revision: ref.revision } : {}) });
+    links.push({ kind: 'model', key: call.written, value: ref.id, range, ...(ref.revision !== undefined ? { revision: ref.revision } : {}), ...(ref.subfolder !== undefined ? { subfolder: ref.subfolder } : {}) });
     if (ref.pretraining !== null && out.settings.pretraining === undefined) out.set('pretraining', ref.pretraining, range);
     if (reader.boolean('load_in_4bit', true)?.value === true) qlora = true;
     if (!loadDtypeRead) loadDtypeRead = readCallDtype(reader, call, out, map, warnings);
@@ -274,7 +298,10 @@ export function readTrainingProgram(program: PythonProgram, path: string, map: R
   }
 
   const fields = [...root.fields].sort((a, b) => a.range.line - b.range.line || a.range.column - b.range.column);
-  const commandLine = built === undefined && isTimmTrainArguments(program) ? commandLineTable(program, map) : undefined;
+  const commandLine =
+    built === undefined && isTimmTrainArguments(program) ? commandLineTable(program, map, 'timm')
+    : diffusers ? { ...commandLineTable(program, map, 'diffusers'), modelSubfolder: (diffusersModelCall(program) as { subfolder: string }).subfolder }
+    : undefined;
   return { fields, error: root.error, warnings, role: 'training', contribution: out.build(), links, ...(commandLine !== undefined ? { commandLine } : {}) };
 }
 
@@ -542,8 +569,8 @@ function readTimmTrainArguments(program: PythonProgram, root: FieldReader, out: 
   }
 }
 
-/** timm train.py's option table and its literal defaults, for the flags its launch passes (../command-line.ts). */
-function commandLineTable(program: PythonProgram, map: RangeMapper): CommandLineTable {
+/** A program's option table and its literal defaults, for the flags its launch passes (../command-line.ts). */
+function commandLineTable(program: PythonProgram, map: RangeMapper, reader: CommandLineTable['reader']): CommandLineTable {
   const options: Record<string, { dest: string; stores?: boolean }> = {};
   const defaults: Record<string, { value: number | string | boolean | null; range: SourceRange }> = {};
   for (const [option, o] of program.argparseOptions()) {
@@ -553,7 +580,26 @@ function commandLineTable(program: PythonProgram, map: RangeMapper): CommandLine
     const value = v.kind === 'number' || v.kind === 'string' || v.kind === 'bool' ? v.value : v.kind === 'none' ? null : undefined;
     if (value !== undefined) defaults[o.dest] = { value, range: map.range(v.start, v.end) };
   }
-  return { reader: 'timm', options, defaults };
+  return { reader, options, defaults };
+}
+
+/**
+ * A diffusers example script's argparse defaults as the job's values (the launch's flags replace them:
+ * ../command-line.ts DIFFUSERS_DESTS): `--train_batch_size`, `--gradient_accumulation_steps`, `--resolution` (the
+ * training images' size), `--lr_warmup_steps`, `--gradient_checkpointing`, `--mixed_precision`. The optimizer, its
+ * lr and weight decay are read from the optimizer call, which names `args.learning_rate` / `args.adam_weight_decay`.
+ */
+function readDiffusersTrainArguments(program: PythonProgram, root: FieldReader, out: ContributionBuilder, map: RangeMapper): void {
+  for (const [dest, key] of Object.entries(DIFFUSERS_DESTS)) {
+    const v = program.argparseDefault(dest);
+    if (v == null || out.settings[key] !== undefined) continue;
+    const value = diffusersSetting(key, v.kind === 'number' || v.kind === 'string' || v.kind === 'bool' ? v.value : null);
+    if (value === null) continue;
+    out.set(key, value as never, map.range(v.start, v.end));
+    const node = toNode(v, map);
+    const plain = node?.value;
+    if (node !== undefined && (typeof plain === 'number' || typeof plain === 'string' || typeof plain === 'boolean')) root.recordValue(`--${dest}`, node, plain);
+  }
 }
 
 /** timm create_optimizer_v2(model, opt='sgd', lr=None, weight_decay=0., momentum=0.9, ...). */
