@@ -298,7 +298,7 @@ function nearestByScan(map: Float32Array, x: number): number {
 }
 
 describe('the 8-bit AdamW kernel', () => {
-  test('quantisation table: the code of every threshold, its float neighbours, every map value and 20000 random values in [-1, 1] is the nearest code (ties to the lower index)', () => {
+  test('quantisation table: the code of every threshold, its float neighbours, the edges of its group and the neighbouring groups, every map value and 20000 random values in [-1, 1] is the nearest code (ties to the lower index)', () => {
     const rng = new Prng(13);
     const next = (x: number, d: number) => {
       const b = new Float32Array([x]);
@@ -310,6 +310,18 @@ describe('the 8-bit AdamW kernel', () => {
       const table = quantTable(map);
       const xs: number[] = [0, -0, 1, -1];
       for (const t of thresholds(map)) for (let d = -2; d <= 2; d++) xs.push(next(t, d));
+      // The edges of each threshold's group of floats sharing their top 16 bits and of its neighbours
+      // (the table's carry from the low 16 bits into the code at keys 0 and 0xffff).
+      const bits = new Uint32Array(1);
+      const asFloat = new Float32Array(bits.buffer);
+      for (const t of thresholds(map)) {
+        asFloat[0] = t;
+        const group = bits[0]! >>> 16;
+        for (const g of [group - 1, group, group + 1]) for (const low of [0, 1, 0xfffe, 0xffff]) {
+          bits[0] = ((g & 0xffff) << 16) | low;
+          xs.push(asFloat[0]!);
+        }
+      }
       xs.push(...map);
       const mags = rng.uniform(20000, -9, 0);
       const signs = rng.uniform(20000, -1, 1);

@@ -110,7 +110,7 @@ export function blockKernelSource(spec: BlockwiseKernelSpec): string {
     '  for (let k = 0; k < end - start; k++) {',
     ...st.flatMap((s) => [
       `    sc_${s}[k] = sc_${s}[k] / q_${s};`,
-      `    { const b = bits_${s}[k]; const e = table_${s}[b >>> 16]; codes_${s}[start + k] = (e >>> 16) + (((b ^ (b >> 31)) & 0xffff) > (e & 0xffff) ? 1 : 0); }`,
+      `    { const b = bits_${s}[k]; codes_${s}[start + k] = (table_${s}[b >>> 16] + (b ^ (b >> 31))) >>> 16; }`,
     ]),
     '  }',
     '}',

@@ -8,9 +8,13 @@
  * x = value / block absmax lie in [-1, 1]) the code is the number of thresholds below x.
  *
  * The table has one int32 per group of floats sharing their top 16 bits (sign, exponent, 7 mantissa
- * bits): (codes below the group << 16) | key of the one threshold inside the group (0xffff: none), where
- * a float's key is its low 16 bits, inverted for negative floats so that keys grow with the value. The
- * code of x is then entry >>> 16, plus 1 when key(x) > the entry's key: one load per element, no search.
+ * bits). Within a group a float's key is its low 16 bits, inverted for negative floats so that keys grow
+ * with the value; the code of x is the codes below its group, plus 1 when key(x) > the key t of the one
+ * threshold inside the group (none: t = 0xffff). With k(x) = bits ^ (bits >> 31) (arithmetic shift:
+ * the bits of a positive float, their complement for a negative one), k(x) = (G << 16) + key(x) where G
+ * depends only on the group, so the entry holds ((below - G) << 16) + (0xffff - t) mod 2^32 and
+ *   code = (entry + k(x)) >>> 16   (mod 2^32: the low halves carry exactly when key(x) > t)
+ * one load, one add, one shift per element, no search, no compare.
  * A map with two thresholds in one group (neighbours closer than 2^-8 relative) is rejected; the
  * dynamic maps' neighbours are at least 0.7% apart. NaN (and infinity, which x never is) gives code 1,
  * as the search does for NaN. Pure.
@@ -64,9 +68,20 @@ export function thresholds(map: Float32Array): Float32Array {
   return out;
 }
 
+/** A float's bits, complemented for negative floats (int32 arithmetic shift): (G << 16) + its key. */
+function keyBits(pattern: number): number {
+  return (pattern ^ (pattern >> 31)) >>> 0;
+}
+
 /** A float's key within its group of 65536 (low 16 bits, inverted for negative floats). */
 function keyOf(pattern: number): number {
-  return (pattern & 0xffff) ^ (pattern >>> 31 ? 0xffff : 0);
+  return keyBits(pattern) & 0xffff;
+}
+
+/** The entry of a group: codes below it, key of the threshold inside it (0xffff: none). */
+function entryOf(group: number, below: number, key: number): number {
+  const G = keyBits(group * 65536) >>> 16;
+  return (((below - G) * 65536 + (0xffff - key)) >>> 0);
 }
 
 const tables = new WeakMap<Float32Array, Uint32Array>();
@@ -81,7 +96,7 @@ export function quantTable(map: Float32Array): Uint32Array {
     const negative = group >= 0x8000;
     if ((group & 0x7f80) === 0x7f80) {
       // NaN and infinity: code 1.
-      table[group] = (1 << 16) | 0xffff;
+      table[group] = entryOf(group, 1, 0xffff);
       continue;
     }
     const first = floatOf(group * 65536 + (negative ? 0xffff : 0));
@@ -96,7 +111,7 @@ export function quantTable(map: Float32Array): Uint32Array {
       key = keyOf(patternOf(t[k]!));
     }
     if (inside > 1) throw new Error(`quantisation map: two thresholds among floats with top bits ${group.toString(16)}`);
-    table[group] = (below << 16) | key;
+    table[group] = entryOf(group, below, key);
   }
   tables.set(map, table);
   return table;
@@ -105,6 +120,5 @@ export function quantTable(map: Float32Array): Uint32Array {
 /** The code of x through the table (what the kernels compute; for tests and scalar use). */
 export function quantize(table: Uint32Array, x: number): number {
   const b = patternOf(x);
-  const entry = table[b >>> 16]!;
-  return (entry >>> 16) + (keyOf(b) > (entry & 0xffff) ? 1 : 0);
+  return (table[b >>> 16]! + keyBits(b)) >>> 16;
 }
