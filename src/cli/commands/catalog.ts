@@ -2,6 +2,7 @@ import { listPresets } from '../../core/models';
 import { OPTIMIZERS } from '../../core/optimizers';
 import { JSON_FLAG, flag, printJson, type Command } from '../command';
 import { EXIT, table } from '../io';
+import { significant } from '../format';
 
 /** The first `max` distinct spellings (case-insensitive), with an ellipsis when there are more. */
 function uniqueNames(names: readonly string[], max: number): string {
@@ -38,7 +39,7 @@ export const optimizersCommand: Command = {
     }
     const rows = [['id', 'name', 'lr range', 'spellings']];
     for (const o of OPTIMIZERS) {
-      rows.push([o.id, o.name, `${o.lrRange.low}–${o.lrRange.high}`, uniqueNames(o.spellings.map((s) => s.name), 6)]);
+      rows.push([o.id, o.name, `${significant(o.lrRange.low)}–${significant(o.lrRange.high)}`, uniqueNames(o.spellings.map((s) => s.name), 6)]);
     }
     io.out(`${table(rows)}\n`);
     return EXIT.ok;

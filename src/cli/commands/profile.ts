@@ -17,6 +17,7 @@ import { diskFiles } from '../model-source';
 import { renderCliProfileReport } from '../report/profile-report';
 import { ResultFiles } from '../result-files';
 import { DEFAULT_MAX_FILE, scanFolder } from './scan';
+import { num } from '../format';
 
 /** Default wall-clock budget of a sweep, and of one with --robustness (4 probes per optimizer). */
 export const DEFAULT_BUDGET_SECONDS = 120;
@@ -27,10 +28,6 @@ export const PROFILE_REPORT = 'report.html';
 const SAVE_INTERVAL_MS = 200;
 
 
-function num(x: number | null | undefined, digits = 3): string {
-  if (x === null || x === undefined || !Number.isFinite(x)) return '—';
-  return x === 0 ? '0' : Math.abs(x) >= 1e5 || Math.abs(x) < 1e-3 ? x.toExponential(digits - 1) : String(Number(x.toPrecision(digits)));
-}
 
 function renderHuman(doc: SweepDocument, files: { json?: string; report?: string }): string {
   const lines = [

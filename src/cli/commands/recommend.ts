@@ -30,6 +30,7 @@ import { cliModelLookup, consentOf, HUB_FLAGS, hubDecision } from '../model-look
 import { JOB_FLAGS, jobOverrides } from './estimate';
 import { DEFAULT_MAX_FILE, scanFolder } from './scan';
 import { parseFileSizeCap } from '../../core/units';
+import { significant as formatNumber } from '../format';
 
 
 /** `model.source`: the kind of place the config came from and its path, URL or preset id. */
@@ -134,10 +135,6 @@ function needsConfigDocument(job: ScanJob, needed: ModelConfigNeeded) {
 
 type NeedsDoc = ReturnType<typeof needsConfigDocument>;
 
-/** Three significant digits, without float noise (1.67e-5, 0.3). */
-function formatNumber(x: number): string {
-  return x === 0 ? '0' : String(Number(x.toPrecision(3)));
-}
 
 function clip(text: string, width: number): string {
   return text.length <= width ? text : `${text.slice(0, width - 1)}…`;

@@ -9,15 +9,12 @@
 import { renderProfileReport, type MemoryChartData } from '../../charts';
 import { formatBytes } from '../../core/units';
 import type { SweepDocument, SweepOptimizerResult } from '../../profiler/sweep/document';
+import { num } from '../format';
 
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
-function num(x: number | null | undefined, digits = 3): string {
-  if (x === null || x === undefined || !Number.isFinite(x)) return '—';
-  return x === 0 ? '0' : Math.abs(x) >= 1e5 || Math.abs(x) < 1e-3 ? x.toExponential(digits - 1) : String(Number(x.toPrecision(digits)));
-}
 
 function htmlTable(caption: string, head: readonly string[], rows: readonly (readonly string[])[], numeric: readonly boolean[] = []): string {
   const th = head.map((h) => `<th scope="col">${escapeHtml(h)}</th>`).join('');
