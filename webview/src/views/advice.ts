@@ -154,7 +154,8 @@ function pasteBlock(top: RankedOptimizerView, rec: RecommendationView, ctx: View
 /** The plan's steps: each strategy with its settings (the core's words) and what it changes in the job. */
 function planSteps(plan: StrategyPlanView, t: Translator, cls: string, focusable = false): HTMLElement {
   return h('ol', { class: cls, ...(focusable ? { tabindex: 0, 'aria-label': t('planTitle') } : {}) }, ...plan.steps.map((s) => h('li', {},
-    h('strong', {}, strategyName(s.id, t)), ': ', h('span', { class: 'oa-plan-text' }, t('planStep', { text: s.text, peak: formatBytes(s.peakBytes) })),
+    // The core's text opens with the strategy's own name ("QLoRA: load ...", "Turn on gradient checkpointing ...").
+    h('span', { class: 'oa-plan-text', 'data-strategy': s.id }, t('planStep', { text: s.text, peak: formatBytes(s.peakBytes) })),
     s.changes ? h('div', { class: 'oa-plan-changes oa-muted' }, t('planChanges', { text: s.changes })) : null)));
 }
 
