@@ -145,10 +145,10 @@ function pasteBlock(top: RankedOptimizerView, rec: RecommendationView, ctx: View
     paste ? needsLine(paste, t) : null,
     paste ? h('pre', { class: 'oa-paste-code', tabindex: 0, role: 'region', 'aria-label': t('pasteTitle', { label: paste.label }) },
       h('code', { class: `language-${paste.language}` }, paste.code)) : null,
-    actions.length ? h('div', { class: 'oa-actions' }, ...actions) : null,
+    // The other formats' disclosure sits beside Copy and Apply (one line less on the first screen); opened, it takes the row below.
+    h('div', { class: 'oa-actions' }, ...actions, otherFormats(top, ctx)),
     rec.canApply ? null : h('p', { class: 'oa-muted' }, t('applyNotPossible')),
-    ctx.busy.applyOutcome ? h('p', { class: 'oa-status', role: 'status' }, ctx.busy.applyOutcome) : null,
-    otherFormats(top, ctx));
+    ctx.busy.applyOutcome ? h('p', { class: 'oa-status', role: 'status' }, ctx.busy.applyOutcome) : null);
 }
 
 /** The plan's steps: each strategy with its settings (the core's words) and what it changes in the job. */
