@@ -22,6 +22,7 @@ import { HyperValueSchema, Named, OneOf, OrNull, Type } from './core/schema/decl
 import { ProfileResultDocumentSchema } from './core/profile/profile-types';
 import { profileDocumentProblem } from './core/profile/profile-validate';
 import { visibleText } from './core/display-text';
+import { PASTE_FORMATS } from './core/fixes/paste-formats';
 import type { MemoryBytes } from './core/memory/types';
 import type { HyperValue, Precision } from './core/types';
 
@@ -171,6 +172,25 @@ const SnippetSchema = Type.Object({
 });
 export type SnippetView = Declared<typeof SnippetSchema>;
 
+/**
+ * The change to paste in one format (core/fixes/paste.ts `PasteChange`, what `recommend --json` gives as `change`),
+ * with the package that provides the optimizer in that format and, where a source records it, its first version.
+ */
+const PasteChangeSchema = Type.Object({
+  format: OneOf(PASTE_FORMATS),
+  /** The format's name, e.g. "HF Trainer" (a product name, the same in every language). */
+  label: Label,
+  language: OneOf(SNIPPET_LANGUAGES),
+  code: LongText,
+  /** pip names, e.g. "transformers, galore-torch". */
+  package: Label,
+  /** The first version of the first package with the optimizer; null when no source records it. */
+  minVersion: NullableLabel,
+  /** Where the package and version come from (a URL or the place in the package). */
+  source: LongText,
+});
+export type PasteChangeView = Declared<typeof PasteChangeSchema>;
+
 const SourceSchema = Type.Object({ title: Label, url: NullableLabel });
 export type SourceView = Declared<typeof SourceSchema>;
 
@@ -230,8 +250,8 @@ const RankedOptimizerSchema = Type.Object({
   /** Where a cited rule disagrees with the job's own value: the field and the suggestion in words. */
   suggestions: Type.Array(Type.Object({ field: Label, text: LongText }), { maxItems: 20 }),
   snippets: Type.Array(SnippetSchema, { maxItems: 16 }),
-  /** The change to paste, in the job's own format where a snippet has it (one of `snippets`); null when none has code. */
-  paste: OrNull(SnippetSchema),
+  /** The change to paste in every format that can express the optimizer, the job's own format first; empty when none can. */
+  paste: Type.Array(PasteChangeSchema, { maxItems: 8 }),
   /** The measured rows the ranking attached to this optimizer, nearest to the job first (empty: none comparable). */
   evidence: Type.Array(MeasuredEvidenceSchema, { maxItems: 20 }),
 });
@@ -240,7 +260,8 @@ export type RankedOptimizerView = Declared<typeof RankedOptimizerSchema>;
 const StrategyPlanSchema = Type.Object({
   /** The optimizer the plan was computed for (the advisor's strategy base). */
   optimizer: OptimizerId,
-  steps: Type.Array(Type.Object({ id: Label, text: LongText, peakBytes: Bytes }), { maxItems: 50 }),
+  /** Each strategy: what to change (with its settings), what that changes in the job besides memory, the peak after it. */
+  steps: Type.Array(Type.Object({ id: Label, text: LongText, changes: LongText, peakBytes: Bytes }), { maxItems: 50 }),
   peakBytes: Bytes,
   fits: NullableBool,
 });

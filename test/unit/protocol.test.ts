@@ -52,14 +52,22 @@ const EVALUATION: JobEvaluationView = {
       own: ['lr'],
       suggestions: [{ field: 'lr', text: '2e-5 instead of 1e-4 — the QLoRA scripts' }],
       snippets: [{ framework: 'pytorch', label: 'PyTorch', language: 'python', code: 'bnb.optim.AdamW8bit(params, lr=2e-5)' }],
-      paste: { framework: 'pytorch', label: 'PyTorch', language: 'python', code: 'bnb.optim.AdamW8bit(params, lr=2e-5)' },
+      paste: [
+        { format: 'hf-trainer', label: 'HF Trainer', language: 'python', code: 'args = TrainingArguments(\n    optim="adamw_bnb_8bit",\n)', package: 'transformers, bitsandbytes', minVersion: null, source: 'transformers TrainingArguments.optim' },
+        { format: 'axolotl', label: 'axolotl', language: 'yaml', code: 'optimizer: galore_adamw', package: 'axolotl, transformers, galore-torch', minVersion: '4.39.0', source: 'https://github.com/huggingface/transformers/pull/29588' },
+      ],
       evidence: [{
         cite: 'Dettmers et al. 2022 (8-bit optimizers)', url: 'https://arxiv.org/abs/2110.02861', setting: 'GLUE fine-tuning', locator: 'Abstract',
         text: 'Dettmers et al. 2022 (8-bit optimizers), self-reported, GLUE fine-tuning: 8-bit Adam no better than AdamW (stated)',
         excerpt: 'our 8-bit optimizers maintain 32-bit performance', selfReported: true, similarity: 0.5,
       }],
     }],
-    plan: null,
+    plan: {
+      optimizer: 'adamw-8bit',
+      steps: [{ id: 'gradient-checkpointing', text: 'Turn on gradient checkpointing', changes: 'slower steps; the updates are unchanged', peakBytes: 19e9 }],
+      peakBytes: 19e9,
+      fits: true,
+    },
     notes: [],
     assumptions: ['fine-tuning assumed'],
     facts: [{ name: 'microBatch', label: 'micro-batch', value: '4', source: 'train.json:3:5', assumed: false }],
@@ -219,6 +227,13 @@ test('host messages: each malformed variant is rejected', () => {
   ev.recommendation.ranked[0]!.hyperparameters.extra = JSON.parse('{"__proto__": {"polluted": true}}');
   rejectsHost({ kind: 'response', id: 1, type: 'selectJob', ok: true, payload: ev }, '__proto__');
   assert.equal(({} as Record<string, unknown>)['polluted'], undefined);
+  // The change to paste names a format the view knows, and a plan step says what it changes in the job.
+  const badFormat = wire(EVALUATION) as { recommendation: { ranked: { paste: { format: string }[] }[] } };
+  badFormat.recommendation.ranked[0]!.paste[1]!.format = 'keras';
+  rejectsHost({ kind: 'response', id: 1, type: 'selectJob', ok: true, payload: badFormat }, 'payload.recommendation.ranked\\[0\\].paste\\[1\\].format: expected one of');
+  const noChanges = wire(EVALUATION) as { recommendation: { plan: { steps: Record<string, unknown>[] } } };
+  delete noChanges.recommendation.plan.steps[0]!['changes'];
+  rejectsHost({ kind: 'response', id: 1, type: 'selectJob', ok: true, payload: noChanges }, 'payload.recommendation.plan.steps\\[0\\].changes: is missing');
 
   const doc = wire(fixtureProfile()) as Record<string, unknown>;
   doc['schemaVersion'] = 2;

@@ -11,6 +11,8 @@ import { formatBytes } from '../../src/core/units';
 import { estimateMemory, resolveEstimateInput } from '../../src/core/memory';
 import { resolveOptimizer } from '../../src/core/optimizers';
 import { advisorInputForJob } from '../../src/core/job';
+import { recommend } from '../../src/core/advisor';
+import { pasteChanges } from '../../src/core/fixes';
 import { fixtureProfile } from './charts-fixtures';
 import { closeBrowser, fakeDeps, GiB, inventoryFor, openSidebar, REPO, visibleText, type Session, type ThemeName } from './webview-harness';
 
@@ -24,6 +26,12 @@ before(() => {
 });
 
 after(() => closeBrowser());
+
+/** The 7B job as the fake host evaluates it: the scanner's job, its inventory, a 24 GiB budget. */
+async function llamaJob(deps: Session['deps']) {
+  const job = (await deps.listJobs()).find((j) => j.id === LLAMA)!;
+  return { job, input: advisorInputForJob(job, inventoryFor(job), { gpuMemoryBytes: 24 * GiB, priority: 'quality' }) };
+}
 
 async function show(s: Session, tab: 'advice' | 'memory' | 'profile' | 'paths'): Promise<void> {
   await s.page.click(`#tab-${tab}`);
@@ -58,8 +66,12 @@ for (const theme of ['light', 'dark', 'high-contrast'] as ThemeName[]) {
       await s.page.waitForSelector('.oa-card', { timeout: 60_000 });
       assert.match(await visibleText(s.page), /Ranked optimizers/);
       // Answer first: the top pick's block ends within the first screen; every citation but the answer's one source is in a closed disclosure.
-      const layout = await s.page.evaluate<{ answerBottom: number; viewport: number; openLinks: number; answerLinks: number; closedCards: number; cards: number }>(`(() => {
+      const layout = await s.page.evaluate<{
+        answerBottom: number; viewport: number; openLinks: number; answerLinks: number; closedCards: number; cards: number;
+        steps: number; stepChanges: number; needs: string; formats: string[]; formatsOpen: boolean;
+      }>(`(() => {
         const answer = document.querySelector('section.oa-answer');
+        const formats = answer.querySelector('details.oa-paste-formats');
         const links = [...document.querySelectorAll('#root a[href]')].filter((a) => !a.closest('section.oa-answer'));
         return {
           answerBottom: answer ? answer.getBoundingClientRect().bottom : Infinity,
@@ -68,12 +80,29 @@ for (const theme of ['light', 'dark', 'high-contrast'] as ThemeName[]) {
           answerLinks: answer ? answer.querySelectorAll('a[href]').length : 0,
           closedCards: document.querySelectorAll('details.oa-card:not([open])').length,
           cards: document.querySelectorAll('details.oa-card').length,
+          steps: answer.querySelectorAll('.oa-answer-steps > li').length,
+          stepChanges: answer.querySelectorAll('.oa-answer-steps > li > .oa-plan-changes').length,
+          needs: (answer.querySelector('.oa-paste > .oa-paste-needs') || { textContent: '' }).textContent,
+          formats: formats ? [...formats.querySelectorAll('.oa-paste-format')].map((f) => f.getAttribute('data-format')) : [],
+          formatsOpen: formats ? formats.open : false,
         };
       })()`);
       assert.ok(layout.answerBottom <= layout.viewport, `the answer ends at ${layout.answerBottom}px, below the ${layout.viewport}px screen`);
       assert.equal(layout.openLinks, 0, 'citations outside the answer are collapsed');
       assert.equal(layout.answerLinks, 1, 'the answer cites one source');
       assert.ok(layout.cards > 0 && layout.closedCards === layout.cards, `${layout.closedCards} of ${layout.cards} detail cards closed`);
+      // Nothing fits the 7B job in 24 GiB: the answer leads with the pick's plan, each step with what it changes;
+      // the paste names its packages, and the other formats wait, closed, below it.
+      const { input } = await llamaJob(s.deps);
+      const result = recommend(input);
+      const top = result.recommendations[0]!;
+      assert.equal(top.fits, false);
+      assert.equal(layout.steps, top.fitPlan?.steps.length);
+      assert.equal(layout.stepChanges, layout.steps);
+      const changes = pasteChanges(top.optimizer, top.hyperparameters, 'hf-trainer');
+      assert.match(layout.needs, new RegExp(`^Needs ${changes[0]!.package}`));
+      assert.deepEqual(layout.formats, changes.slice(1).map((c) => c.format));
+      assert.equal(layout.formatsOpen, false);
       await shoot(s, `sidebar-${theme}-advice`);
 
       await show(s, 'memory');
@@ -281,7 +310,7 @@ test('the view speaks Chinese when VS Code does', { timeout: 120_000 }, async ()
     await s.page.waitForSelector('.oa-card', { timeout: 60_000 });
     const text = await visibleText(s.page);
     // The answer block leads (top pick, the change to paste with Copy and Apply, the measured reason), then the ranking.
-    for (const words of ['训练任务', '跟随当前编辑器', '建议', '显存', '首选：', '要粘贴的改动（HF Trainer）', '复制', '应用', '实测依据：', '优化器排名', '详情、证据与来源']) {
+    for (const words of ['训练任务', '跟随当前编辑器', '建议', '显存', '首选：', '要粘贴的改动（HF Trainer）', '需要 transformers', '其他格式：', '带来的变化：', '复制', '应用', '实测依据：', '优化器排名', '详情、证据与来源']) {
       assert.ok(text.includes(words), words);
     }
     await shoot(s, 'sidebar-dark-advice-zh-cn');

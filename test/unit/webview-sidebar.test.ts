@@ -8,9 +8,16 @@ import { recommend } from '../../src/core/advisor';
 import { advisorInputForJob } from '../../src/core/job';
 import { estimateMemory, resolveEstimateInput } from '../../src/core/memory';
 import { resolveOptimizer } from '../../src/core/optimizers';
+import { isOptimizerId } from '../../src/core/optimizers/registry';
 import { SidebarController } from '../../src/extension/sidebar/controller';
-import { jobSnippetFramework, pasteSnippet, toSnippetViews } from '../../src/extension/sidebar/evaluate';
-import type { ScanJob } from '../../src/core/scan/results';
+import { evaluateJob, pasteViews, toSnippetViews } from '../../src/extension/sidebar/evaluate';
+import { applyEdits, isFix, optimizerFix, pasteFormatOf } from '../../src/core/fixes';
+import type { HyperparameterAdvice } from '../../src/core/advisor/types';
+import type { RecommendJson } from '../../src/cli/json/recommend';
+import { runCli } from '../../src/cli/main';
+import { TRAINER_ADAM_BETAS } from '../../src/core/scan/hf-defaults';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { contentSecurityPolicy, sidebarHtml } from '../../src/extension/sidebar/html';
 import type { HostMessage, HostNotification, HostResponse, JobEvaluationView, MemoryView, ProfilesView, RequestType, TraceView } from '../../src/webview-protocol';
 import { makeCommand, makeRequest } from '../../src/webview-protocol';
@@ -95,31 +102,125 @@ test('selectJob: the answer\'s parts — the measured rows the ranking attached,
     assert.deepEqual(r.evidence.map((e) => [e.text, e.cite, e.url, e.locator, e.selfReported]), nearest.map((n) => [n.text, n.cite, n.url, n.locator, n.selfReported]), r.optimizer);
   });
   assert.ok(ev.recommendation.ranked[0]!.evidence.length > 0, 'the top pick has a measured row');
-  // training_args.json with optim: adamw_torch is a Trainer job: the paste is the HF Trainer snippet.
-  for (const r of ev.recommendation.ranked) assert.deepEqual(r.paste, r.snippets.find((x) => x.framework === 'hf-trainer'), r.optimizer);
-  // The plan names the optimizer it was computed for.
+  // The plan names the optimizer it was computed for, and each step says what it changes in the job (the core's words).
   assert.equal(ev.recommendation.plan?.optimizer, result.strategyBase?.optimizer);
+  assert.deepEqual(ev.recommendation.plan?.steps.map((s) => [s.id, s.text, s.changes]), result.strategyPlan?.steps.map((s) => [s.id, s.text, s.changes]));
+  assert.ok(ev.recommendation.plan!.steps.every((s) => s.changes.length > 0));
 });
 
-test('the change to paste: the job\'s own format where a snippet has it, else the first snippet with code', () => {
-  const views = toSnippetViews([
-    { kind: 'pytorch', language: 'python', code: 'bnb.optim.AdamW8bit(model.parameters())' },
-    { kind: 'hf-trainer', language: 'python', code: 'TrainingArguments(optim="adamw_bnb_8bit")' },
-    { kind: 'deepspeed', unavailable: 'DeepSpeed has no optimizer type for AdamW 8-bit' },
-  ]);
-  const job = (eco: ScanJob['optimizerEcosystem'], files: string[]) => ({ ...(eco === undefined ? {} : { optimizerEcosystem: eco }), files });
-  assert.equal(jobSnippetFramework(job('hf', ['a/training_args.json'])), 'hf-trainer');
-  assert.equal(jobSnippetFramework(job('deepspeed', ['ds_config.json'])), 'deepspeed');
-  assert.equal(jobSnippetFramework(job('bitsandbytes', ['train.py'])), 'pytorch');
-  assert.equal(jobSnippetFramework(job('torchtune', ['lora.yaml'])), null);
-  assert.equal(jobSnippetFramework(job(undefined, ['run/training_args.yaml'])), 'hf-trainer');
-  assert.equal(jobSnippetFramework(job(undefined, ['train.py', 'model/config.json'])), 'pytorch');
-  assert.equal(jobSnippetFramework(job(undefined, ['model/config.json'])), null);
-  assert.equal(pasteSnippet(views, 'hf-trainer')?.code, 'TrainingArguments(optim="adamw_bnb_8bit")');
-  // DeepSpeed has no spelling for it: the optimizer is built in Python.
-  assert.equal(pasteSnippet(views, 'deepspeed')?.framework, 'pytorch');
-  assert.equal(pasteSnippet(views, null)?.framework, 'pytorch');
-  assert.equal(pasteSnippet([], 'pytorch'), null);
+const ROOT = path.resolve(__dirname, '..', '..', '..');
+
+/** `optimizer-advisor recommend <examples> --gpu-memory 24GiB --json [...]`, as a user runs it. */
+async function cliRecommend(extra: readonly string[] = []): Promise<RecommendJson> {
+  let out = '';
+  const code = await runCli(['recommend', 'examples', '--gpu-memory', '24GiB', ...extra, '--json'], { cwd: ROOT, out: (t) => (out += t), err: () => undefined });
+  assert.ok(code === 0 || code === 3, `recommend exited ${code}`);
+  return JSON.parse(out) as RecommendJson;
+}
+
+test('the change to paste is the recommend command\'s `change` for the same job, in every format, the job\'s own first', async () => {
+  const { deps, port, controller } = setup();
+  const doc = await cliRecommend();
+  const jobs = await deps.listJobs();
+  // The examples are written in each format the paste knows (README "Recommend: the change to paste").
+  const own: Record<string, string> = {
+    [LLAMA]: 'hf-trainer',
+    'mistral-7b-qlora/config.yml': 'axolotl',
+    'llama3.2-3b-lora-torchtune/3B_lora_single_device.yaml': 'torchtune',
+    'qwen2.5-7b-zero2/training_args.json': 'deepspeed',
+    'resnet50-imagenet/train.py': 'pytorch',
+  };
+  let compared = 0;
+  let id = 0;
+  for (const cliJob of doc.jobs) {
+    if (cliJob.recommendations === undefined) continue;
+    const job = jobs.find((j) => j.id === cliJob.source);
+    assert.ok(job, cliJob.source);
+    await controller.handle(makeRequest(++id, 'selectJob', { jobId: job.id }));
+    const ev = response<JobEvaluationView>(port, id, 'selectJob');
+    const format = pasteFormatOf(job);
+    if (own[job.id] !== undefined) {
+      assert.equal(format, own[job.id], job.id);
+      assert.ok(ev.recommendation.ranked.some((r) => r.paste[0]?.format === format), `${job.id}: a change in the job's own format`);
+    }
+    for (const view of ev.recommendation.ranked) {
+      // The job's own format comes first wherever it can express the optimizer; no format twice.
+      if (view.paste.some((c) => c.format === format)) assert.equal(view.paste[0]!.format, format, `${job.id} ${view.optimizer}`);
+      assert.equal(new Set(view.paste.map((c) => c.format)).size, view.paste.length);
+    }
+    for (const r of cliJob.recommendations) {
+      if (r.change === undefined) continue;
+      const view = ev.recommendation.ranked.find((x) => x.optimizer === r.optimizer)!;
+      assert.deepEqual(view.paste.map(({ label: _l, ...c }) => c), r.change, `${job.id} ${r.optimizer}`);
+      compared++;
+    }
+  }
+  assert.ok(compared >= 9, `${compared} changes compared`);
+});
+
+test('7B full fine-tune on 24 GiB (bf16 weights): the answer carries GaLore\'s plan with its settings and what each step changes; the paste is recommend\'s', async () => {
+  const { deps } = setup();
+  const { job, input } = await llamaInput(deps);
+  const bf16 = { ...input, estimateBase: { ...input.estimateBase, loadDtype: 'bf16' as const } };
+  const parts = evaluateJob(job, bf16, null, () => []);
+  const plan = parts.recommendation.plan;
+  const top = parts.recommendation.ranked[0]!;
+  assert.equal(top.optimizer, 'galore-adamw');
+  assert.equal(top.fits, false);
+  assert.equal(plan?.optimizer, 'galore-adamw');
+  assert.deepEqual(plan.steps.map((s) => s.id), ['gradient-checkpointing', 'galore']);
+  assert.equal(plan.fits, true);
+  const galore = plan.steps[1]!;
+  assert.match(galore.text, /galore_adamw_8bit_layerwise/);
+  assert.match(galore.text, /rank=1024,update_proj_gap=500,scale=0\.25/);
+  assert.match(galore.changes, /low-rank projection/);
+  // The same text as `recommend --load-dtype bf16 --json`'s change for the job.
+  const doc = await cliRecommend(['--load-dtype', 'bf16']);
+  const cli = doc.jobs.find((j) => j.source.endsWith(LLAMA))!.recommendations![0]!;
+  assert.equal(cli.optimizer, 'galore-adamw');
+  assert.deepEqual(top.paste.map(({ label: _l, ...c }) => c), cli.change);
+  assert.equal(top.paste[0]!.label, 'HF Trainer');
+  assert.equal(top.paste[0]!.minVersion, '4.39.0');
+  assert.equal(top.paste[0]!.package, 'transformers, galore-torch');
+  assert.deepEqual(cli.fitPlan?.steps.map((s) => s.changes), plan.steps.map((s) => s.changes));
+});
+
+test('Apply writes the values the paste shows: the quick fix gets the hyperparameters the paste was made from', async () => {
+  const { deps, port, controller } = setup();
+  await controller.handle(makeRequest(1, 'selectJob', { jobId: LLAMA }));
+  const ev = response<JobEvaluationView>(port, 1, 'selectJob');
+  const top = ev.recommendation.ranked[0]!;
+  const target = top.optimizer;
+  assert.ok(isOptimizerId(target));
+  const asked: HyperparameterAdvice[] = [];
+  deps.planFix = async (_jobId, _optimizer, hyperparameters) => {
+    asked.push(hyperparameters);
+    return null;
+  };
+  await controller.handle(makeRequest(2, 'applyToConfig', { jobId: LLAMA, optimizer: top.optimizer }));
+  const given = asked[0];
+  assert.ok(given, 'Apply asked for the quick fix');
+  const job = (await deps.listJobs()).find((j) => j.id === LLAMA)!;
+  assert.deepEqual(pasteViews(job, target, given), top.paste);
+  // The quick fix on the example file with those hyperparameters writes keys and values the paste holds.
+  const text = fs.readFileSync(path.join(ROOT, 'examples', LLAMA), 'utf8');
+  const fix = optimizerFix({ path: LLAMA, text, job, target, hyperparameters: given });
+  assert.ok(isFix(fix));
+  const after = JSON.parse(applyEdits(text, fix.edits)) as Record<string, unknown>;
+  const paste = top.paste[0]!.code;
+  assert.ok(paste.includes(`optim="${String(after['optim'])}"`), paste);
+  // The paste leaves out the Trainer's defaults; the fix also rewrites the betas and eps keys the file already sets
+  // (TrainingArguments: adam_beta1 0.9, adam_beta2 0.999, adam_epsilon 1e-8; transformers training_args.py).
+  const trainerDefault: Record<string, number> = { adam_beta1: TRAINER_ADAM_BETAS[0], adam_beta2: TRAINER_ADAM_BETAS[1], adam_epsilon: 1e-8 };
+  for (const key of Object.keys(fix.written)) {
+    const v = after[key];
+    const m = new RegExp(`\\b${key}=([^,\\n]+),`).exec(paste);
+    if (m === null) {
+      assert.equal(v, trainerDefault[key], `${key} is not in the paste, so the fix writes the Trainer's default:\n${paste}`);
+      continue;
+    }
+    assert.deepEqual(JSON.parse(m[1]!), v, key);
+  }
 });
 
 test('reestimate: toggles change the bars to the estimator’s numbers for those settings', async () => {

@@ -74,7 +74,7 @@ test('default trajectory settings: the top three ranked plus the current optimiz
     optimizer: id, name: id, rank, tier: 'ok', fits: true, peakBytes: 1, score: 0, current, reasons: [],
     hyperparameters: { lr: 1e-3, betas: null, eps: null, weightDecay: 0, warmup: null, schedule: { kind: 'constant', detail: '' }, extra: {} },
     own: [], suggestions: [],
-    snippets: [], paste: null, evidence: [],
+    snippets: [], paste: [], evidence: [],
   });
   const evaluation = {
     recommendation: {
@@ -91,5 +91,8 @@ test('default trajectory settings: the top three ranked plus the current optimiz
   assert.deepEqual(restoreState(JSON.parse(JSON.stringify(saved)), 'en')?.evaluation, evaluation);
   const older = { ...evaluation, recommendation: { ...evaluation.recommendation, ranked: evaluation.recommendation.ranked.map(({ paste: _p, evidence: _e, ...rest }) => rest) } };
   assert.equal(restoreState(JSON.parse(JSON.stringify({ ...saved, evaluation: older })), 'en'), null);
+  // One saved when the paste was a single snippet (before it came in every format with its package) is dropped too.
+  const snippetPaste = { ...evaluation, recommendation: { ...evaluation.recommendation, ranked: evaluation.recommendation.ranked.map((r) => ({ ...r, paste: null })) } };
+  assert.equal(restoreState(JSON.parse(JSON.stringify({ ...saved, evaluation: snippetPaste })), 'en'), null);
   assert.deepEqual(defaultTraceSettings(null).optimizers, ['adamw', 'sgd-momentum']);
 });

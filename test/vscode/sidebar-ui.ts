@@ -4,7 +4,9 @@
 // - the view opens from the activity bar and lists the example jobs; the Llama-2 SFT job is picked;
 // - its recommendation card shows what `optimizer-advisor recommend <workspace> --gpu-memory 24GiB
 //   --json` says for the same job: the order, every fit and peak, the top pick's lr and weight decay,
-//   the plan that makes it fit (text as formatted by the CLI's own formatters, src/core/units);
+//   the plan that makes it fit, each step with what it changes in the job (text as formatted by the CLI's
+//   own formatters, src/core/units); the answer's change to paste is the CLI's `change` for the job, the
+//   job's own format first with its packages, the other formats (opened on demand) each the CLI's text;
 // - ticking "Gradient checkpointing" changes the bars (read from the chart's data table) to what
 //   `optimizer-advisor estimate` prints for the job's settings with --gradient-checkpointing, component
 //   by component, and Reset brings back the recommend command's peaks;
@@ -100,6 +102,8 @@ interface CliRecommendation {
     eps: number | number[] | null;
     warmup: { unit: string; value: number } | null;
   };
+  /** The change to paste in each format, the job's own first (the top three that are not the job's own optimizer). */
+  change?: { format: string; language: string; code: string; package: string; minVersion: string | null; source: string }[];
 }
 interface CliJob {
   source: string;
@@ -107,7 +111,7 @@ interface CliJob {
   facts: { seqLen: { value: number }; gpus: { value: number }; precision: { value: string }; zeroStage: { value: number } };
   recommendations: CliRecommendation[];
   strategyBase: { optimizer: string } | null;
-  strategyPlan: { steps: { id: string; text: string; peakBytes: number }[]; peakBytes: number; fits: boolean | null } | null;
+  strategyPlan: { steps: { id: string; text: string; changes: string; peakBytes: number }[]; peakBytes: number; fits: boolean | null } | null;
 }
 interface CliScanJob {
   id: string;
@@ -297,7 +301,7 @@ test('the recommendation card shows the CLI\'s ranking for the job: order, fits,
   await frame.locator('.oa-cards .oa-card').first().waitFor({ timeout: STEP_TIMEOUT_MS });
   const seen = await inView<{
     budget: string; model: string; cards: { rank: string; name: string; fit: string; peak: string }[];
-    hyper: Record<string, string>; plan: string[]; planResult: string;
+    hyper: Record<string, string>; plan: [string, string][]; planResult: string | null;
   }>(frame, `
     const text = (el) => (el && el.textContent || '').trim();
     const firstCard = document.querySelector('details.oa-card');
@@ -311,8 +315,8 @@ test('the recommendation card shows the CLI\'s ranking for the job: order, fits,
         peak: text(line.querySelector(':scope > .oa-muted')),
       })),
       hyper: Object.fromEntries([...(firstCard ? firstCard.querySelectorAll('.oa-kv tr') : [])].map((tr) => [text(tr.querySelector('th')), text(tr.querySelector('td'))])),
-      plan: [...document.querySelectorAll('.oa-plan li')].map(text),
-      planResult: text(document.querySelector('.oa-plan p')),
+      plan: [...document.querySelectorAll('.oa-answer-steps > li, .oa-plan-steps > li')].map((li) => [text(li.querySelector('.oa-plan-text')), text(li.querySelector('.oa-plan-changes'))]),
+      planResult: document.querySelector('.oa-plan') ? text(document.querySelector('.oa-plan > p')) : null,
     };`);
   // The size once, then what it is (the extension's words for a custom size).
   assert.equal(seen.budget, `Budget: ${formatBytes(24 * 2 ** 30)} per GPU × 1 (custom size ${formatBytes(24 * 2 ** 30)})`);
@@ -341,11 +345,14 @@ test('the recommendation card shows the CLI\'s ranking for the job: order, fits,
     const m = /^([\d.]+)% of training$/.exec(seen.hyper['Warmup'] ?? '');
     assert.ok(m && close(m[1], top.warmup.value * 100), `warmup on screen ${seen.hyper['Warmup']}, CLI ${JSON.stringify(top.warmup)}`);
   }
-  // The plan that makes the job fit, step by step, with the peak after each step.
+  // The plan that makes the job fit, step by step, with the peak after each step and what the step changes in the job.
   const plan = job.strategyPlan;
   assert.ok(plan && plan.steps.length > 0, 'the CLI plans strategies for a job that does not fit');
-  assert.deepEqual(seen.plan, plan.steps.map((s) => `${s.text} → ${formatBytes(s.peakBytes)}`));
-  assert.equal(seen.planResult, `Peak after these steps: ${formatBytes(plan.peakBytes)} (${fitText(plan.fits)}).`);
+  assert.deepEqual(seen.plan, plan.steps.map((s) => [`${s.text} → ${formatBytes(s.peakBytes)}`, `Changes: ${s.changes}`]));
+  // The answer leads with the plan computed for the pick; a plan for another optimizer is listed below the ranking.
+  const firstRec = job.recommendations[0]!;
+  if (firstRec.fits === false && job.strategyBase?.optimizer === firstRec.optimizer) assert.equal(seen.planResult, null);
+  else assert.equal(seen.planResult, `Peak after these steps: ${formatBytes(plan.peakBytes)} (${fitText(plan.fits)}).`);
   console.log(`recommendation: ${seen.cards.slice(0, 3).map((c) => `${c.rank} ${c.name} ${c.peak}`).join('; ')} … (${seen.cards.length} ranked)`);
 }));
 
@@ -360,7 +367,7 @@ const FIRST_SCREEN = { width: 1280, height: 800 } as const;
 /** What the answer calls the advisor's memory strategies (README "The VS Code extension"). */
 const STRATEGY_WORDS: Readonly<Record<string, string>> = {
   'gradient-checkpointing': 'gradient checkpointing', '8bit-states': '8-bit optimizer states', 'paged-states': 'paged optimizer states',
-  lora: 'LoRA', qlora: 'QLoRA', 'zero-1': 'ZeRO stage 1', 'zero-2': 'ZeRO stage 2', 'zero-3': 'ZeRO stage 3',
+  galore: 'GaLore', lora: 'LoRA', qlora: 'QLoRA', 'zero-1': 'ZeRO stage 1', 'zero-2': 'ZeRO stage 2', 'zero-3': 'ZeRO stage 3',
   'cpu-offload': 'CPU offload', 'smaller-micro-batch': 'a smaller micro-batch', 'freeze-layers': 'training the head only',
 };
 
@@ -373,16 +380,20 @@ const ANSWER_JS = `
     title: text(answer.querySelector('.oa-answer-title')),
     fit: text(answer.querySelector('.oa-answer-fit')),
     plan: answer.querySelector('.oa-answer-plan') ? text(answer.querySelector('.oa-answer-plan')) : null,
+    steps: [...answer.querySelectorAll('.oa-answer-steps > li')].map((li) => [text(li.querySelector('.oa-plan-text')), text(li.querySelector('.oa-plan-changes'))]),
     pasteTitle: text(answer.querySelector('.oa-paste-title')),
+    needs: text(answer.querySelector('.oa-paste > .oa-paste-needs')),
     code: (answer.querySelector('pre.oa-paste-code') || { textContent: '' }).textContent,
-    buttons: [...answer.querySelectorAll('vscode-button')].map((b) => ({ label: text(b), disabled: b.hasAttribute('disabled') })),
+    formats: [...answer.querySelectorAll('details.oa-paste-formats .oa-paste-format')].map((f) => f.getAttribute('data-format')),
+    formatsOpen: !!(answer.querySelector('details.oa-paste-formats') || {}).open,
+    buttons: [...answer.querySelectorAll('vscode-button')].filter((b) => !b.closest('details')).map((b) => ({ label: text(b), disabled: b.hasAttribute('disabled') })),
     why: text(why),
     links: [...answer.querySelectorAll('a[href]')].map((a) => ({ text: text(a), href: a.getAttribute('href') })),
   };`;
 
 interface AnswerOnScreen {
-  title: string; fit: string; plan: string | null; pasteTitle: string; code: string;
-  buttons: { label: string; disabled: boolean }[]; why: string; links: { text: string; href: string }[];
+  title: string; fit: string; plan: string | null; steps: [string, string][]; pasteTitle: string; needs: string; code: string;
+  formats: string[]; formatsOpen: boolean; buttons: { label: string; disabled: boolean }[]; why: string; links: { text: string; href: string }[];
 }
 
 test('the Advice tab leads with the answer on the first screen: top pick, fit and peak against the budget, the change to paste with Copy and Apply, one measured reason; citations open on demand', { timeout: 2 * STEP_TIMEOUT_MS }, () => step(async (current) => {
@@ -418,11 +429,23 @@ test('the Advice tab leads with the answer on the first screen: top pick, fit an
     // Nothing fits as it is: the plan that makes the pick fit, with the peak after it.
     const steps = plan.steps.map((s) => STRATEGY_WORDS[s.id] ?? s.id).join(' + ');
     assert.equal(seen.plan, `With ${steps}: peak ${formatBytes(plan.peakBytes)} of ${budget} per GPU ${fitText(plan.fits)}`);
+    // Each step with its settings (the CLI's words) and what it changes in the job.
+    assert.deepEqual(seen.steps, plan.steps.map((s) => [`${s.text} → ${formatBytes(s.peakBytes)}`, `Changes: ${s.changes}`]));
   } else {
     assert.equal(seen.plan, null, 'no plan line for a pick that fits');
+    assert.deepEqual(seen.steps, []);
   }
-  // The change to paste, in the job's own format (a Trainer's training_args.json: HF Trainer), naming the optimizer as HF spells it.
+  // The change to paste is `recommend --json`'s `change` for the job: the job's own format first (a Trainer's
+  // training_args.json: HF Trainer), with the packages that provide it; the other formats closed below it.
+  const change = top.change;
+  assert.ok(change && change.length > 0, 'recommend gives the top pick a change to paste');
+  assert.equal(change[0]!.format, 'hf-trainer');
   assert.equal(seen.pasteTitle, 'Change to paste (HF Trainer)');
+  assert.equal(seen.code, change[0]!.code);
+  const first = change[0]!;
+  assert.equal(seen.needs, first.minVersion === null ? `Needs ${first.package}` : `Needs ${first.package}; ${first.package.split(', ')[0]} ≥ ${first.minVersion}`);
+  assert.deepEqual(seen.formats, change.slice(1).map((c) => c.format));
+  assert.equal(seen.formatsOpen, false);
   const hfNames = getOptimizer(top.optimizer as Parameters<typeof getOptimizer>[0]).spellings.filter((x) => x.ecosystem === 'hf').map((x) => x.name);
   assert.ok(seen.code.includes('TrainingArguments(') && hfNames.some((n) => seen.code.includes(`optim="${n}"`)), `the paste names one of ${hfNames.join(', ')}:\n${seen.code}`);
   assert.deepEqual(seen.buttons, [{ label: 'Copy', disabled: false }, { label: 'Apply', disabled: false }]);
@@ -441,6 +464,13 @@ test('the Advice tab leads with the answer on the first screen: top pick, fit an
   await current.locator('.part.statusbar').getByText('Copied HF Trainer snippet').waitFor({ timeout: STEP_TIMEOUT_MS });
   const clipboard = await current.evaluate<string>('navigator.clipboard.readText()');
   assert.equal(clipboard, seen.code);
+  // The other formats open on demand, each recommend's text for it; closed again before the next checks.
+  const formats = frame.locator('section.oa-answer details.oa-paste-formats');
+  await formats.locator(':scope > summary').click();
+  const others = await inView<string[]>(frame, `return [...document.querySelectorAll('section.oa-answer .oa-paste-format pre.oa-paste-other')].map((p) => p.textContent);`);
+  assert.deepEqual(others, change.slice(1).map((c) => c.code));
+  await formats.locator(':scope > summary').click();
+  await waitInView(frame, `return !document.querySelector('section.oa-answer details.oa-paste-formats').open;`, 'the other formats to close');
 
   // Citations open on demand: every link outside the answer is in a closed disclosure, every detail card is closed.
   const hidden = await inView<{ open: number; links: number; openCards: number; cards: number }>(frame, `
@@ -805,7 +835,7 @@ test('a second run is cancelled mid-way: the view says so and what was measured 
 
 test('screenshots of recommendation, memory and profile in Light, Dark and High Contrast', { timeout: 3 * STEP_TIMEOUT_MS }, () => step(async (current) => {
   const parts = [
-    { part: 'recommendation', tab: 'advice', drawn: '.oa-plan' },
+    { part: 'recommendation', tab: 'advice', drawn: '.oa-rank-table' },
     { part: 'memory', tab: 'memory', drawn: 'svg.oa-chart-memory' },
     { part: 'profile', tab: 'profile', drawn: 'svg.oa-chart-pareto' },
   ] as const;

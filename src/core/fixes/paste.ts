@@ -9,14 +9,14 @@ import type { HyperparameterAdvice } from '../advisor/types';
 import type { OptimizerId } from '../optimizers/types';
 import type { ScanJob } from '../scan/results';
 import { extensionOf } from '../scan/paths';
+import type { PasteFormat } from './paste-formats';
 import { hfOptimizerValues } from './hf-values';
 import { targetArguments } from './params';
 import { snippetsFor, THIRD_PARTY_MODULES } from './snippets';
 import { chooseSpelling, type ChosenSpelling } from './spelling';
 import { formatValue, type WritableValue } from './values';
 
-export const PASTE_FORMATS = ['hf-trainer', 'axolotl', 'torchtune', 'deepspeed', 'pytorch'] as const;
-export type PasteFormat = (typeof PASTE_FORMATS)[number];
+export { PASTE_FORMATS, type PasteFormat } from './paste-formats';
 
 export interface PasteChange {
   readonly format: PasteFormat;

@@ -2,7 +2,8 @@
  * From core results to what the sidebar shows: the advisor's ranking and the estimator's per-GPU
  * breakdowns, computed with the same core calls the CLI makes (recommend, resolveEstimateInput,
  * estimateMemory), so every number matches `optimizer-advisor recommend/estimate` for the same job.
- * Toggles overlay the job's own settings. Pure: no 'vscode', no I/O.
+ * The change to paste is the core's (pasteChanges, `recommend --json`'s `change`) in every format, the
+ * job's own first. Toggles overlay the job's own settings. Pure: no 'vscode', no I/O.
  */
 import { modelRefText } from '../../core/model-source';
 import { candidateEstimateInput, recommend } from '../../core/advisor';
@@ -10,6 +11,7 @@ import { jobAutoValues } from '../../core/evaluate';
 import { isOwnRecommendation, keepOwnHyperparameters, suggestionText } from '../../core/own-hyperparameters';
 import { describeSource, formatFactValue, JOB_FACT_LABELS, JOB_FACT_NAMES, type JobFacts } from '../../core/job-facts';
 import type { AdvisorInput, HyperparameterAdvice, Recommendation } from '../../core/advisor/types';
+import { pasteChanges, pasteFormatOf, type PasteFormat } from '../../core/fixes';
 import { estimateMemory } from '../../core/memory';
 import type { EstimateInput, LoraConfig } from '../../core/memory/types';
 import { countParams } from '../../core/models';
@@ -20,7 +22,7 @@ import { peftDefaultLoraTargets } from '../../core/scan';
 import type { ScanJob } from '../../core/scan/results';
 import { InputError } from '../../core/types';
 import type {
-  EstimateToggles, FactView, GpuBudgetView, HyperparametersView, JobSummary, MemoryBarView, MemoryView, RankedOptimizerView,
+  EstimateToggles, FactView, GpuBudgetView, HyperparametersView, JobSummary, MemoryBarView, MemoryView, PasteChangeView, RankedOptimizerView,
   RecommendationView, SnippetFramework, SnippetView,
 } from '../../webview-protocol';
 
@@ -50,33 +52,30 @@ export function toSnippetViews(snippets: readonly GeneratedSnippet[]): SnippetVi
   return snippets.flatMap((s) => ('code' in s ? [{ framework: s.kind, label: SNIPPET_LABELS[s.kind], language: s.language, code: s.code }] : []));
 }
 
-/**
- * The snippet framework in the job's own format: the ecosystem its optimizer setting is spelled in
- * (HF `optim` -> HF Trainer, a DeepSpeed `optimizer` block -> DeepSpeed, a torch or bitsandbytes class ->
- * PyTorch, optax -> optax); a job whose files name no optimizer is read by its files (a Python script ->
- * PyTorch, a `training_args` file -> HF Trainer). Null when none of the four is the job's format.
- */
-export function jobSnippetFramework(job: Pick<ScanJob, 'optimizerEcosystem' | 'files'>): SnippetFramework | null {
-  switch (job.optimizerEcosystem) {
-    case 'hf': return 'hf-trainer';
-    case 'deepspeed': return 'deepspeed';
-    case 'pytorch': case 'bitsandbytes': case 'timm': return 'pytorch';
-    case 'optax': return 'optax';
-    case 'keras': case 'torchtune': case 'other': return null;
-    case undefined: break;
-  }
-  if (job.files.some((f) => /(^|\/)training_args[^/]*\.(json|ya?ml)$/i.test(f))) return 'hf-trainer';
-  if (job.files.some((f) => /\.(py|ipynb)$/i.test(f))) return 'pytorch';
-  return null;
-}
+/** The names of the paste formats (product names, the same in every language). */
+export const PASTE_LABELS: Readonly<Record<PasteFormat, string>> = {
+  'hf-trainer': 'HF Trainer',
+  axolotl: 'axolotl',
+  torchtune: 'torchtune',
+  deepspeed: 'DeepSpeed',
+  pytorch: 'PyTorch',
+};
 
 /**
- * The change to paste for one optimizer: the snippet in the job's format when it has code for this
- * optimizer, else the first that has (PyTorch first: where DeepSpeed or optax has no spelling, the
- * optimizer is built in Python).
+ * The change to paste for one optimizer, as `recommend` gives it (core pasteChanges): every format that can
+ * express it, the job's own format (core pasteFormatOf) first. The hyperparameters are the ones Apply writes
+ * (the quick fix and the paste share core/fixes/hf-values.ts).
  */
-export function pasteSnippet(snippets: readonly SnippetView[], format: SnippetFramework | null): SnippetView | null {
-  return snippets.find((s) => s.framework === format) ?? snippets[0] ?? null;
+export function pasteViews(job: ScanJob, optimizer: OptimizerId, advice: HyperparameterAdvice): PasteChangeView[] {
+  return pasteChanges(optimizer, advice, pasteFormatOf(job)).map((c) => ({
+    format: c.format,
+    label: PASTE_LABELS[c.format],
+    language: c.language,
+    code: c.code,
+    package: c.package,
+    minVersion: c.minVersion,
+    source: c.source,
+  }));
 }
 
 /** What the picker shows for a job. */
@@ -206,7 +205,7 @@ export function hyperparametersView(h: HyperparameterAdvice): HyperparametersVie
   };
 }
 
-export function rankedView(r: Recommendation, current: ResolvedOptimizer | null, snippets: readonly SnippetView[], format: SnippetFramework | null = null): RankedOptimizerView {
+export function rankedView(r: Recommendation, current: ResolvedOptimizer | null, snippets: readonly SnippetView[], paste: readonly PasteChangeView[] = []): RankedOptimizerView {
   return {
     optimizer: r.optimizer,
     name: getOptimizer(r.optimizer).name,
@@ -229,7 +228,7 @@ export function rankedView(r: Recommendation, current: ResolvedOptimizer | null,
     own: isOwnRecommendation(r) ? [...r.own] : [],
     suggestions: isOwnRecommendation(r) ? r.suggestions.map((s) => ({ field: s.field, text: suggestionText(s) })) : [],
     snippets: [...snippets],
-    paste: pasteSnippet(snippets, format),
+    paste: [...paste],
     evidence: r.measured.nearest.map((n) => ({
       cite: n.cite,
       url: n.url === '' ? null : n.url,
@@ -274,15 +273,14 @@ export function evaluateJob(
   const counts = countParams(input.model);
   const order = result.recommendations.map((r) => r.optimizer);
   const modelLabel = jobSummary(job).model ?? input.model.architecture;
-  const format = jobSnippetFramework(job);
   const recommendation: RecommendationView = {
     jobId: job.id,
     model: { label: modelLabel, family: input.model.family, params: counts.total, trainableParams: counts.trainable },
     budget,
-    ranked: result.recommendations.map((r) => rankedView(r, current, snippets(r.optimizer, r.hyperparameters), format)),
+    ranked: result.recommendations.map((r) => rankedView(r, current, snippets(r.optimizer, r.hyperparameters), pasteViews(job, r.optimizer, r.hyperparameters))),
     plan: result.strategyPlan === null || result.strategyBase === null ? null : {
       optimizer: result.strategyBase.optimizer,
-      steps: result.strategyPlan.steps.map((s) => ({ id: s.id, text: s.text, peakBytes: s.peakBytes })),
+      steps: result.strategyPlan.steps.map((s) => ({ id: s.id, text: s.text, changes: s.changes, peakBytes: s.peakBytes })),
       peakBytes: result.strategyPlan.peakBytes,
       fits: result.strategyPlan.fits,
     },

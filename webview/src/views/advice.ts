@@ -1,12 +1,15 @@
 /**
  * The Advice tab, answer first (README "The VS Code extension", the Optimizer Advisor view): one block
- * with the top pick, whether it fits and its peak against the budget (with the plan that makes it fit
- * when it does not), the change to paste with Copy and Apply (the quick fix's edit, asked first), and
+ * with the top pick, whether it fits and its peak against the budget (when it does not, the cheapest plan
+ * that makes it fit, each step with its settings and what it changes in the job), the change to paste in
+ * the job's own format with the package that provides it, Copy and Apply (the quick fix's edit, asked
+ * first), and the other formats on demand, and
  * the one nearest measured row the ranking attached to it with its source; then a compact ranked
  * table; then, collapsed until opened, each optimizer's evidence rows, rule path with citations,
  * hyperparameters and snippets.
  */
-import type { GpuBudgetView, MeasuredEvidenceView, RankedOptimizerView, RecommendationView } from '../../../src/webview-protocol';
+import type { StrategyId } from '../../../src/core/advisor/types';
+import type { GpuBudgetView, MeasuredEvidenceView, PasteChangeView, RankedOptimizerView, RecommendationView, StrategyPlanView } from '../../../src/webview-protocol';
 import { h, type Child } from '../dom';
 import { fitText, formatBytes, formatCount, formatNumber, hyperValueText, listText, warmupText } from '../format';
 import type { MessageKey, Translator } from '../i18n';
@@ -28,11 +31,12 @@ export function budgetBanner(ctx: ViewContext): HTMLElement {
 
 // ---- the answer -------------------------------------------------------------------------------------
 
-/** Short names of the advisor's memory strategies (core/advisor/types.ts STRATEGY_IDS); an id not listed shows as itself. */
-const STRATEGY_NAMES: Readonly<Record<string, MessageKey>> = {
+/** Short names of the advisor's memory strategies (one per core/advisor/types.ts STRATEGY_IDS); an id from a newer host shows as itself. */
+const STRATEGY_NAMES: Readonly<Record<StrategyId, MessageKey>> = {
   'gradient-checkpointing': 'strategyCheckpointing',
   '8bit-states': 'strategy8bit',
   'paged-states': 'strategyPaged',
+  galore: 'strategyGalore',
   lora: 'strategyLora',
   qlora: 'strategyQlora',
   'zero-1': 'strategyZero1',
@@ -44,7 +48,7 @@ const STRATEGY_NAMES: Readonly<Record<string, MessageKey>> = {
 };
 
 function strategyName(id: string, t: Translator): string {
-  const key = STRATEGY_NAMES[id];
+  const key = (STRATEGY_NAMES as Readonly<Record<string, MessageKey | undefined>>)[id];
   return key === undefined ? id : t(key);
 }
 
@@ -90,17 +94,43 @@ function measuredReason(top: RankedOptimizerView, t: Translator): HTMLElement {
   return h('p', { class: 'oa-answer-why' }, label, ...body);
 }
 
+/** "Needs transformers, galore-torch; transformers ≥ 4.39.0", its source as the tooltip. */
+function needsLine(c: PasteChangeView, t: Translator): HTMLElement {
+  const first = c.package.split(', ')[0] ?? c.package;
+  return h('p', { class: 'oa-paste-needs oa-muted', title: c.source },
+    c.minVersion === null ? t('pasteNeeds', { packages: c.package }) : t('pasteNeedsVersion', { packages: c.package, package: first, version: c.minVersion }));
+}
+
+function copyButton(c: PasteChangeView, name: string, ctx: ViewContext, label: string, appearance?: 'secondary'): HTMLElement {
+  return button({
+    label,
+    ...(appearance ? { appearance } : {}),
+    ariaLabel: ctx.t('copyAria', { label: c.label, name }),
+    onClick: () => ctx.actions.copySnippet(c.label, c.code),
+  });
+}
+
+/** The change in the formats other than the job's own, closed until opened. */
+function otherFormats(top: RankedOptimizerView, ctx: ViewContext): HTMLElement | null {
+  const { t } = ctx;
+  const others = top.paste.slice(1);
+  if (others.length === 0) return null;
+  return h('details', { class: 'oa-paste-formats', 'data-key': `paste:${top.optimizer}` },
+    h('summary', {}, t('pasteOtherFormats', { formats: others.map((c) => c.label).join(', ') })),
+    ...others.map((c) => h('div', { class: 'oa-paste-format', 'data-format': c.format },
+      h('h4', {}, c.label),
+      needsLine(c, t),
+      h('pre', { class: 'oa-paste-other', tabindex: 0, role: 'region', 'aria-label': t('pasteTitle', { label: c.label }) },
+        h('code', { class: `language-${c.language}` }, c.code)),
+      h('div', { class: 'oa-actions' }, copyButton(c, top.name, ctx, t('copy', { label: c.label }), 'secondary')))));
+}
+
+/** The change to paste in the job's own format (core pasteChanges, as `recommend` gives it), with Copy and Apply; the other formats on demand. */
 function pasteBlock(top: RankedOptimizerView, rec: RecommendationView, ctx: ViewContext): HTMLElement {
   const { t } = ctx;
-  const paste = top.paste;
+  const paste = top.paste[0];
   const actions: HTMLElement[] = [];
-  if (paste) {
-    actions.push(button({
-      label: t('copyShort'),
-      ariaLabel: t('copyAria', { label: paste.label, name: top.name }),
-      onClick: () => ctx.actions.copySnippet(paste.label, paste.code),
-    }));
-  }
+  if (paste) actions.push(copyButton(paste, top.name, ctx, t('copyShort')));
   if (rec.canApply) {
     actions.push(button({
       label: t('apply'),
@@ -112,11 +142,27 @@ function pasteBlock(top: RankedOptimizerView, rec: RecommendationView, ctx: View
   }
   return h('div', { class: 'oa-paste' },
     h('h3', { class: 'oa-paste-title' }, paste ? t('pasteTitle', { label: paste.label }) : t('pasteNone', { name: top.name })),
+    paste ? needsLine(paste, t) : null,
     paste ? h('pre', { class: 'oa-paste-code', tabindex: 0, role: 'region', 'aria-label': t('pasteTitle', { label: paste.label }) },
       h('code', { class: `language-${paste.language}` }, paste.code)) : null,
-    actions.length ? h('div', { class: 'oa-actions' }, ...actions) : null,
+    // The other formats' disclosure sits beside Copy and Apply (one line less on the first screen); opened, it takes the row below.
+    h('div', { class: 'oa-actions' }, ...actions, otherFormats(top, ctx)),
     rec.canApply ? null : h('p', { class: 'oa-muted' }, t('applyNotPossible')),
     ctx.busy.applyOutcome ? h('p', { class: 'oa-status', role: 'status' }, ctx.busy.applyOutcome) : null);
+}
+
+/** The plan's steps: each strategy with its settings (the core's words) and what it changes in the job. */
+function planSteps(plan: StrategyPlanView, t: Translator, cls: string, focusable = false): HTMLElement {
+  return h('ol', { class: cls, ...(focusable ? { tabindex: 0, 'aria-label': t('planTitle') } : {}) }, ...plan.steps.map((s) => h('li', {},
+    // The core's text opens with the strategy's own name ("QLoRA: load ...", "Turn on gradient checkpointing ...").
+    h('span', { class: 'oa-plan-text', 'data-strategy': s.id }, t('planStep', { text: s.text, peak: formatBytes(s.peakBytes) })),
+    s.changes ? h('div', { class: 'oa-plan-changes oa-muted' }, t('planChanges', { text: s.changes })) : null)));
+}
+
+/** The plan is led with in the answer when it was computed for the pick and the pick does not fit without it. */
+function planLeads(top: RankedOptimizerView, rec: RecommendationView): boolean {
+  const plan = rec.plan;
+  return plan !== null && plan.optimizer === top.optimizer && top.fits === false && plan.steps.length > 0;
 }
 
 /** The answer: what to use, whether it fits, what to paste, and why (one measured row). */
@@ -124,19 +170,20 @@ function answerBlock(top: RankedOptimizerView, rec: RecommendationView, ctx: Vie
   const { t } = ctx;
   const budget = rec.budget ?? ctx.state.budget;
   const plan = rec.plan;
-  // The plan is shown here only when it was computed for this pick and the pick does not fit without it.
-  const planLine = plan && plan.optimizer === top.optimizer && top.fits === false && plan.steps.length > 0
-    ? h('p', { class: 'oa-answer-plan' },
+  // Nothing fits as the job is set up: the cheapest plan that makes the pick fit, each step with its settings and what it changes.
+  const planPart = plan !== null && planLeads(top, rec)
+    ? [h('p', { class: 'oa-answer-plan' },
       t('answerPlan', {
         steps: plan.steps.map((s) => strategyName(s.id, t)).join(' + '),
         peak: peakText(plan.peakBytes, budget, t),
-      }), ' ', fitBadge(plan.fits, t))
-    : null;
+      }), ' ', fitBadge(plan.fits, t)),
+    planSteps(plan, t, 'oa-answer-steps', true)]
+    : [];
   return h('section', { class: 'oa-answer', 'aria-labelledby': 'oa-answer-title' },
     h('h2', { id: 'oa-answer-title', class: 'oa-answer-title' }, t('topPick', { name: top.name })),
     h('p', { class: 'oa-answer-fit' }, fitBadge(top.fits, t), ' ', peakText(top.peakBytes, budget, t),
       ...withBadges(top, t)),
-    planLine,
+    ...planPart,
     pasteBlock(top, rec, ctx),
     measuredReason(top, t));
 }
@@ -273,10 +320,11 @@ export function adviceView(ctx: ViewContext): HTMLElement {
 
   parts.push(h('h3', {}, t('ranked')));
   parts.push(rankTable(rec, ctx));
-  if (rec.plan && rec.plan.steps.length) {
+  // A plan the answer did not lead with (computed for another optimizer, or the pick fits without it) is listed here.
+  if (rec.plan && rec.plan.steps.length && !(top && planLeads(top, rec))) {
     parts.push(h('section', { class: 'oa-plan', 'aria-label': t('planTitle') },
       h('h3', {}, t('planTitle')),
-      h('ol', {}, ...rec.plan.steps.map((s) => h('li', {}, t('planStep', { text: s.text, peak: formatBytes(s.peakBytes) })))),
+      planSteps(rec.plan, t, 'oa-plan-steps'),
       h('p', {}, t('planResult', { peak: formatBytes(rec.plan.peakBytes), fit: fitText(rec.plan.fits, t) }))));
   }
 
