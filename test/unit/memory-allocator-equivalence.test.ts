@@ -1,0 +1,130 @@
+/**
+ * The caching-allocator simulation (src/core/memory/allocator.ts, free pools sorted by size and address)
+ * against the plain reference it replaced (test/support/linear-allocator.ts, a linear scan of each free
+ * pool): on random alloc/free sequences and on the estimator's own replay of every memory validation
+ * case, both must hand out the same block (segment, offset, size) for every request and agree on every
+ * counter and peak after every operation.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { CachingAllocatorSim } from '../../src/core/memory/allocator';
+import { estimateMemory } from '../../src/core/memory/estimate';
+import { caseInput, VALIDATION_CASES } from '../../src/core/memory/validation';
+import { Prng } from '../reference/prng';
+import { LinearAllocatorSim } from '../support/linear-allocator';
+
+const MiB = 2 ** 20;
+
+type Sim = CachingAllocatorSim | LinearAllocatorSim;
+
+function counters(s: Sim): string {
+  return JSON.stringify([s.reserved, s.allocated, s.peakReserved, s.peakAllocated, s.requested, s.peakRequested]);
+}
+
+/** Compares the two after one operation; returns a description of the first difference, or null. */
+function differ(fast: CachingAllocatorSim, ref: LinearAllocatorSim, handle: number, what: string): string | null {
+  if (counters(fast) !== counters(ref)) return `${what}: counters ${counters(fast)} vs reference ${counters(ref)}`;
+  const a = JSON.stringify(fast.placement(handle));
+  const b = JSON.stringify(ref.placement(handle));
+  return a === b ? null : `${what}: block ${a} vs reference ${b}`;
+}
+
+/** A request size drawn from the ranges the rules treat differently (small, 1 MiB edge, 1–10 MiB, large). */
+function drawSize(rng: Prng, palette: readonly number[]): number {
+  const r = rng.next();
+  if (r < 0.25) return palette[Math.floor(rng.next() * palette.length)] as number; // repeated sizes: ties in the pools
+  if (r < 0.5) return 1 + Math.floor(rng.next() * MiB); // small pool, any byte count
+  if (r < 0.55) return MiB - 512 + Math.floor(rng.next() * 1024); // around kSmallSize
+  if (r < 0.8) return MiB + Math.floor(rng.next() * 9 * MiB); // large pool, kLargeBuffer segments
+  if (r < 0.97) return 10 * MiB + Math.floor(rng.next() * 200 * MiB); // own 2 MiB-rounded segments
+  return r < 0.985 ? 0 : rng.next() * 4096; // nothing, and fractional byte counts (split temporaries)
+}
+
+test('random alloc/free sequences: the same blocks and counters as the linear reference after every operation', () => {
+  let ops = 0;
+  for (let seed = 1; seed <= 40; seed++) {
+    const rng = new Prng(seed);
+    const palette = Array.from({ length: 6 }, () => (rng.next() < 0.5 ? 512 * (1 + Math.floor(rng.next() * 2048)) : 2 * MiB * (1 + Math.floor(rng.next() * 20))));
+    const fast = new CachingAllocatorSim();
+    const ref = new LinearAllocatorSim();
+    const live: number[] = [];
+    const freeBias = 0.3 + 0.4 * rng.next(); // some sequences grow, some churn
+    for (let i = 0; i < 1500; i++, ops++) {
+      if (live.length > 0 && rng.next() < freeBias) {
+        const k = Math.floor(rng.next() * live.length);
+        const id = live[k] as number;
+        live.splice(k, 1);
+        fast.free(id);
+        ref.free(id);
+        const d = differ(fast, ref, id, `seed ${seed}, op ${i}: free(${id})`);
+        assert.equal(d, null, d ?? '');
+      } else {
+        const bytes = drawSize(rng, palette);
+        const id = fast.alloc(bytes);
+        assert.equal(ref.alloc(bytes), id, `seed ${seed}, op ${i}: handles differ`);
+        if (id !== 0) live.push(id);
+        const d = differ(fast, ref, id, `seed ${seed}, op ${i}: alloc(${bytes})`);
+        assert.equal(d, null, d ?? '');
+      }
+      if (rng.next() < 0.01) {
+        // freeing nothing, or a handle twice, changes nothing in either
+        fast.free(0);
+        ref.free(0);
+        const stale = 1 + Math.floor(rng.next() * (i + 1));
+        if (!live.includes(stale)) {
+          fast.free(stale);
+          ref.free(stale);
+        }
+        assert.equal(counters(fast), counters(ref));
+      }
+    }
+    for (const id of live) assert.deepEqual(fast.placement(id), ref.placement(id));
+    assert.ok(fast.peakReserved > 0 && fast.peakAllocated > 0);
+  }
+  assert.equal(ops, 40 * 1500);
+});
+
+test('every memory validation case: the estimator\'s replay hands out the same blocks as the linear reference', (t) => {
+  const proto = CachingAllocatorSim.prototype;
+  const alloc = proto.alloc;
+  const free = proto.free;
+  const shadows = new WeakMap<CachingAllocatorSim, LinearAllocatorSim>();
+  const shadowOf = (s: CachingAllocatorSim): LinearAllocatorSim => {
+    let r = shadows.get(s);
+    if (r === undefined) {
+      r = new LinearAllocatorSim();
+      shadows.set(s, r);
+    }
+    return r;
+  };
+  let first: string | null = null;
+  let ops = 0;
+  let sims = 0;
+  proto.alloc = function (this: CachingAllocatorSim, bytes: number): number {
+    if (!shadows.has(this)) sims++;
+    const ref = shadowOf(this);
+    const id = alloc.call(this, bytes);
+    const refId = ref.alloc(bytes);
+    ops++;
+    if (first === null) first = refId !== id ? `alloc(${bytes}): handle ${id} vs ${refId}` : differ(this, ref, id, `alloc(${bytes})`);
+    return id;
+  };
+  proto.free = function (this: CachingAllocatorSim, id: number): void {
+    const ref = shadowOf(this);
+    free.call(this, id);
+    ref.free(id);
+    ops++;
+    if (first === null) first = differ(this, ref, id, `free(${id})`);
+  };
+  t.after(() => {
+    proto.alloc = alloc;
+    proto.free = free;
+  });
+  for (const c of VALIDATION_CASES) {
+    const before = sims;
+    estimateMemory(caseInput(c));
+    assert.equal(first, null, `${c.id}: ${first ?? ''}`);
+    assert.equal(sims, before + 1, `${c.id}: one replay per estimate`);
+  }
+  assert.ok(ops > 10_000, `${ops} operations compared`);
+});
