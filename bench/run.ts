@@ -16,8 +16,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { recommend } from '../src/core/advisor/engine';
-import { clearReplayCache } from '../src/core/memory/allocation-trace';
-import { estimateMemory } from '../src/core/memory/estimate';
+import { clearEstimatorCaches, estimateMemory } from '../src/core/memory/estimate';
 import { resolveEstimateInput } from '../src/core/memory/defaults';
 import { inventoryForRef } from '../src/core/models';
 import { resolveOptimizer } from '../src/core/optimizers';
@@ -77,13 +76,14 @@ function benchEstimatorInProcess(): void {
 /**
  * recommend() on a Llama-2-7B full fine-tune (bf16, micro-batch 4 x 8): with 160 GiB (something fits, no plans) and
  * with 24 GiB (nothing fits: every optimizer's cheapest plan is searched, README "When nothing fits"), with the
- * number of estimator calls each makes. Each timed run starts with an empty replay cache (allocation-trace.ts), as a
- * job's first recommend does; the repeat of the same recommend, answered partly from that cache, is printed apart.
+ * number of estimator calls each makes. Each timed run starts with the estimator's caches empty (allocation replays,
+ * per-tensor step temporaries), as a job's first recommend does; the same recommend repeated, answered partly from
+ * those caches, is printed apart.
  */
 function benchNothingFits(): void {
   const model = inventoryForRef('meta-llama/Llama-2-7b-hf');
   const run = (gib: number, cold = true): { ms: number; plans: number } => {
-    if (cold) clearReplayCache();
+    if (cold) clearEstimatorCaches();
     const t0 = performance.now();
     const r = recommend({ model, estimateBase: { gpuMemoryBytes: gib * 2 ** 30, batchSize: 4, gradAccum: 8, precision: 'bf16' }, fineTune: true, priority: 'quality' });
     return { ms: performance.now() - t0, plans: r.recommendations.filter((x) => x.fitPlan).length };

@@ -3,14 +3,18 @@
  * against the plain reference it replaced (test/support/linear-allocator.ts, a linear scan of each free
  * pool): on random alloc/free sequences and on the estimator's own replay of every memory validation
  * case, both must hand out the same block (segment, offset, size) for every request and agree on every
- * counter and peak after every operation. Also: the replay cache (allocation-trace.ts) answers a repeated
- * trace with what replaying it anew gives.
+ * counter and peak after every operation. Also: the estimator's caches (allocation replays, per-tensor step
+ * temporaries) answer a repeated question with what computing it anew gives.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CachingAllocatorSim } from '../../src/core/memory/allocator';
 import { REPLAY_CACHE_ENTRIES, replayTraining, type TrainingTrace } from '../../src/core/memory/allocation-trace';
-import { estimateMemory } from '../../src/core/memory/estimate';
+import { resolveEstimateInput } from '../../src/core/memory/defaults';
+import { clearEstimatorCaches, estimateMemory } from '../../src/core/memory/estimate';
+import { inventoryForRef } from '../../src/core/models';
+import { resolveOptimizer } from '../../src/core/optimizers';
+import { optimizerState } from '../../src/core/memory/optimizer-state';
 import { caseInput, VALIDATION_CASES } from '../../src/core/memory/validation';
 import { Prng } from '../reference/prng';
 import { LinearAllocatorSim } from '../support/linear-allocator';
@@ -154,4 +158,32 @@ test('the replay cache: a repeated trace gets what a fresh replay gives, and dif
   // Push the first trace out of the cache, then replay it anew: the same figures.
   for (let i = 1; i <= REPLAY_CACHE_ENTRIES; i++) replayTraining(trace(1, 512 * i));
   assert.deepEqual(replayTraining(trace(1, 0)), one);
+});
+
+test('the estimator caches: estimates answered from them equal the same estimates computed with them empty', () => {
+  // A layer-wise (step-in-backward) GaLore: per-tensor step temporaries and a replay per estimate, on two models and
+  // two ranks, so that a key missing the tensor, the model or the settings would hand one setup another's figures.
+  const setups = [
+    { ref: 'meta-llama/Llama-2-7b-hf', rank: 128 }, { ref: 'gpt2', rank: 128 }, { ref: 'meta-llama/Llama-2-7b-hf', rank: 1024 },
+  ];
+  const inputFor = (i: number): ReturnType<typeof resolveEstimateInput> => {
+    const { ref, rank } = setups[i]!;
+    const optimizer = resolveOptimizer('galore_adamw_8bit_layerwise', { rank }, 'hf');
+    assert.ok(optimizer !== undefined);
+    return resolveEstimateInput({ model: inventoryForRef(ref), optimizer, hyperparameters: { rank }, batchSize: 2, seqLen: 512, precision: 'bf16' });
+  };
+  const fresh = setups.map((_, i) => {
+    clearEstimatorCaches();
+    return estimateMemory(inputFor(i));
+  });
+  assert.equal(new Set(fresh.map((e) => e.bytes.peak)).size, setups.length, 'three different setups');
+  // Within one estimate: the backward's step temporaries are the largest of each trainable tensor's own (bf16, pure).
+  fresh.forEach((e, i) => {
+    const input = inputFor(i);
+    const own = input.model.tensors.filter((t) => t.trainable && t.tiedTo === undefined).map((t) => optimizerState(input.optimizer, [t], 'bf16', { rank: setups[i]!.rank }).temporaries);
+    assert.equal(e.peakPhase, 'forward-backward');
+    assert.equal(e.bytes.optimizerTemporaries, Math.max(...own), setups[i]!.ref);
+  });
+  clearEstimatorCaches();
+  for (const i of [0, 1, 2, 1, 0, 2, 2]) assert.deepEqual(estimateMemory(inputFor(i)), fresh[i], setups[i]!.ref);
 });

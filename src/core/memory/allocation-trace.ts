@@ -92,7 +92,7 @@ export function replayTraining(t: TrainingTrace, steps = 3): TraceResult {
   return result;
 }
 
-/** Empties the replay cache (the benchmark times cold replays with it). */
+/** Empties the replay cache (estimate.ts's clearEstimatorCaches). */
 export function clearReplayCache(): void {
   replays.clear();
 }
