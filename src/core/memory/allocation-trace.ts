@@ -71,8 +71,8 @@ function forwardInstances(groups: readonly Allocation[]): Instance[] {
   return out.sort((a, b) => a.position - b.position || a.order - b.order);
 }
 
-/** How many replays are kept (least recently used dropped first); one `recommend` on a 7B model replays about 100 distinct traces, with its repeats close together. */
-export const REPLAY_CACHE_ENTRIES = 64;
+/** How many replays are kept (least recently used dropped first): one `recommend` on a 7B model replays about 100 distinct traces (keys of ~23 KB each), so the same recommend repeated finds them all. */
+export const REPLAY_CACHE_ENTRIES = 128;
 const replays = new Map<string, TraceResult>();
 
 /** The trace replayed through the caching-allocator simulation, `steps` optimizer steps; a repeated trace is answered from the cache. */
