@@ -14,10 +14,12 @@
  *   `pool.blocks.lower_bound(&p.search_key)`, the search key being a block of the rounded size (and
  *   no address), so the first block at least as large, the lowest address among equal sizes; the
  *   chosen block is erased from the set, a split-off remainder and a freed (merged) block are
- *   inserted into it. Here the set is a sorted array per pool (FreePool below) with a binary search:
- *   lookup, insertion and removal find their place in O(log n) compares, against the O(n) scan of
- *   every free block the simulation used before. The address is (segment, offset): segments are
- *   numbered in the order they were cudaMalloc'ed, which stands in for their device address;
+ *   inserted into it (read at pytorch/pytorch 001074d: BlockPool, BlockComparatorSize,
+ *   get_free_block). Here the set is a sorted array per pool (FreePool below): lookup, insertion and
+ *   removal find their place by binary search in O(log n) compares (the array's shift on insertion
+ *   and removal is one memory move), where the simulation first compared every free block of the
+ *   pool. The address is (segment, offset): segments are numbered in the order they were
+ *   cudaMalloc'ed, which stands in for their device address;
  * - the chosen block is split when the remainder is at least 512 bytes (small pool) or more than
  *   1 MiB (large pool) (should_split); otherwise the whole block is handed out (and counted as
  *   allocated);
@@ -38,7 +40,7 @@ export const CACHING_ALLOCATOR_RULES = {
   source: {
     title: 'PyTorch c10/cuda/CUDACachingAllocator.cpp',
     url: 'https://github.com/pytorch/pytorch/blob/main/c10/cuda/CUDACachingAllocator.cpp',
-    locator: 'kMinBlockSize = 512, kSmallSize = 1 MiB, kSmallBuffer = 2 MiB, kLargeBuffer = 20 MiB, kMinLargeAlloc = 10 MiB, kRoundLarge = 2 MiB; round_size, get_pool, get_allocation_size, get_free_block (best fit), should_split, free_block / try_merge_blocks',
+    locator: 'kMinBlockSize = 512, kSmallSize = 1 MiB, kSmallBuffer = 2 MiB, kLargeBuffer = 20 MiB, kMinLargeAlloc = 10 MiB, kRoundLarge = 2 MiB; round_size, get_pool, get_allocation_size, BlockComparatorSize (stream, size, ptr) and get_free_block (blocks.lower_bound: best fit), should_split, free_block / try_merge_blocks',
   } satisfies Citation,
 } as const;
 
