@@ -17,6 +17,10 @@
  *   zero_grad(set_to_none=True) frees the gradients (with set_to_none=False they stay).
  * Activations are freed in backward in reverse order of their allocation, which is how autograd
  * releases saved tensors layer by layer.
+ *
+ * A replay depends on nothing but the trace, so `replayTraining` keeps the results of the last
+ * REPLAY_CACHE_ENTRIES traces by their content: when nothing fits, the advisor estimates dozens of setups
+ * whose traces coincide (optimizers with the same state tensors, plans that end in the same setup).
  */
 import { CachingAllocatorSim } from './allocator';
 import type { Allocation } from './activations';
@@ -67,7 +71,33 @@ function forwardInstances(groups: readonly Allocation[]): Instance[] {
   return out.sort((a, b) => a.position - b.position || a.order - b.order);
 }
 
+/** How many replays are kept (least recently used dropped first): one `recommend` on a 7B model replays about 100 distinct traces (keys of ~23 KB each), so the same recommend repeated finds them all. */
+export const REPLAY_CACHE_ENTRIES = 128;
+const replays = new Map<string, TraceResult>();
+
+/** The trace replayed through the caching-allocator simulation, `steps` optimizer steps; a repeated trace is answered from the cache. */
 export function replayTraining(t: TrainingTrace, steps = 3): TraceResult {
+  const key = `${steps}\u0000${JSON.stringify(t)}`;
+  const hit = replays.get(key);
+  if (hit !== undefined) {
+    replays.delete(key);
+    replays.set(key, hit);
+    return hit;
+  }
+  const result = Object.freeze(replayUncached(t, steps));
+  // JSON writes NaN and ±Infinity alike as null: such a trace is not told apart from its neighbours, so it is not kept.
+  if (key.includes('null')) return result;
+  replays.set(key, result);
+  if (replays.size > REPLAY_CACHE_ENTRIES) replays.delete(replays.keys().next().value as string);
+  return result;
+}
+
+/** Empties the replay cache (estimate.ts's clearEstimatorCaches). */
+export function clearReplayCache(): void {
+  replays.clear();
+}
+
+function replayUncached(t: TrainingTrace, steps: number): TraceResult {
   const sim = new CachingAllocatorSim();
   for (const r of t.resident) sim.alloc(r);
   const forward = forwardInstances(t.activations);

@@ -20,7 +20,7 @@ import { optimizerState } from './optimizer-state';
 import type { OptimizerStateResult } from './optimizer-state';
 import type { StateTensor } from '../optimizers/types';
 import { CUBLAS_WORKSPACE, CUDA_CONTEXT } from './overhead';
-import { buildTrace, replayTraining } from './allocation-trace';
+import { buildTrace, clearReplayCache, replayTraining } from './allocation-trace';
 import type { TraceSource } from './allocation-trace';
 import { dequantTemporary } from './dequant';
 import type { DequantTemporary } from './dequant';
@@ -296,9 +296,51 @@ function stepInBackward(input: EstimateInput, ms: ModelStates): StepInBackward {
   let temporaries = 0;
   for (const t of tt.trainable) {
     const d = ms.split.masterWeights ? 'fp32' : dtypeOf(t);
-    temporaries = Math.max(temporaries, optimizerState(input.optimizer, [t], d, input.hyperparameters).temporaries);
+    temporaries = Math.max(temporaries, tensorStepTemporaries(input, t, d));
   }
   return { on, inFlight: inFlightGradient(tt.trainable, dtypeOf), temporaries };
+}
+
+/**
+ * One tensor's step temporaries when it steps alone, kept by everything they depend on (the resolved optimizer
+ * and its spec object, the tensor, its dtype, the hyperparameters): the advisor's plan search estimates a
+ * layer-wise optimizer dozens of times over the same tensors. Least recently used dropped first.
+ */
+const TENSOR_TEMPORARIES_ENTRIES = 4096;
+const tensorTemporaries = new Map<string, number>();
+/** A number per optimizer spec object, for the key (the spec holds functions, which JSON leaves out). */
+const specKeys = new WeakMap<object, number>();
+let nextSpecKey = 0;
+
+/** JSON.stringify's replacer for cache keys: NaN and ±Infinity spelled apart (JSON writes all three as null). */
+function exactNumbers(_key: string, v: unknown): unknown {
+  return typeof v === 'number' && !Number.isFinite(v) ? `\u0000${v}` : v;
+}
+
+/** Empties the estimator's caches (this one and the allocator replays'): the benchmark times cold estimates with it. */
+export function clearEstimatorCaches(): void {
+  tensorTemporaries.clear();
+  clearReplayCache();
+}
+
+function tensorStepTemporaries(input: EstimateInput, t: ParamTensor, d: DType): number {
+  const { spec, ...optimizer } = input.optimizer;
+  let specKey = specKeys.get(spec);
+  if (specKey === undefined) {
+    specKey = nextSpecKey++;
+    specKeys.set(spec, specKey);
+  }
+  const key = JSON.stringify([specKey, optimizer, d, input.hyperparameters, t], exactNumbers);
+  const hit = tensorTemporaries.get(key);
+  if (hit !== undefined) {
+    tensorTemporaries.delete(key);
+    tensorTemporaries.set(key, hit);
+    return hit;
+  }
+  const bytes = optimizerState(input.optimizer, [t], d, input.hyperparameters).temporaries;
+  tensorTemporaries.set(key, bytes);
+  if (tensorTemporaries.size > TENSOR_TEMPORARIES_ENTRIES) tensorTemporaries.delete(tensorTemporaries.keys().next().value as string);
+  return bytes;
 }
 
 /** The two phases' tensor bytes and which one peaks (see the file's note). */
