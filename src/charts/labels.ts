@@ -12,6 +12,8 @@ export interface LabelRequest {
   readonly label: string;
   /** Clearance from the point (its radius plus a gap). */
   readonly gap: number;
+  /** Shown even when every position overlaps something (then at the first position inside the plot). */
+  readonly required?: boolean;
 }
 
 export interface PlacedLabel {
@@ -55,7 +57,9 @@ export function placeLabels(requests: readonly LabelRequest[], bounds: Box, obst
       { box: { x0: r.x - d - w, y0: r.y + d, x1: r.x - d, y1: r.y + d + h }, place: { key: r.key, x: r.x - d, y: r.y + d + h - 2, anchor: 'end' } },
     ];
     const inside = (b: Box): boolean => b.x0 >= bounds.x0 && b.x1 <= bounds.x1 && b.y0 >= bounds.y0 && b.y1 <= bounds.y1;
-    const free = candidates.find((c) => inside(c.box) && !taken.some((t) => overlaps(t, c.box)));
+    const free =
+      candidates.find((c) => inside(c.box) && !taken.some((t) => overlaps(t, c.box))) ??
+      (r.required ? candidates.find((c) => inside(c.box)) ?? candidates[0] : undefined);
     if (free) {
       taken.push(free.box);
       out.push(free.place);

@@ -81,6 +81,8 @@ export function renderParetoChart(doc: ProfileResultDocument, opts: ChartOptions
     // Diverged points are drawn hollow and explained in the legend; the label stays short.
     label: p.id,
     gap: 8,
+    // A point on the front is always named, even where points crowd (measured step costs can coincide).
+    required: p.status === 'front',
   }));
   const placed = placeLabels(requests, { x0: m.left + 2, y0: m.top - 10, x1: width, y1: height - m.bottom - 2 }, obstacles);
   const statusOf = new Map(points.map((p) => [p.id, p.status]));

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { byteAxis } from '../../src/charts/axes';
 import { textWidth, type RenderedChart } from '../../src/charts/chart';
+import { placeLabels } from '../../src/charts/labels';
 import { renderLossCurves } from '../../src/charts/render-curves';
 import { renderLrHeatmap } from '../../src/charts/render-heatmap';
 import { renderMemoryChart } from '../../src/charts/render-memory';
@@ -201,4 +202,13 @@ test('chart CSS takes every colour from a theme variable (with a fallback for th
   assert.equal(custom.length, 7);
   for (const v of custom.slice(0, 6)) assert.match(v, /^var\(--vscode-charts-(blue|orange|green|purple|red|yellow), #[0-9a-f]{6}\)$/);
   assert.match(REPORT_THEME_CSS, /prefers-color-scheme: dark/);
+});
+
+test('labels: a required label is placed even where every position is taken; an optional one is dropped', () => {
+  const bounds = { x0: 0, y0: 0, x1: 400, y1: 300 };
+  // Three points at one place in a plot whose whole area is taken: only the required labels are placed.
+  const blocked = [{ x0: 0, y0: 0, x1: 400, y1: 300 }];
+  const req = (key: string, required: boolean) => ({ key, x: 200, y: 150, label: key, gap: 8, required });
+  const placed = placeLabels([req('front-a', true), req('dominated', false), req('front-b', true)], bounds, blocked);
+  assert.deepEqual(placed.map((p) => p.key), ['front-a', 'front-b']);
 });

@@ -26,6 +26,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Frame, Page } from 'playwright-core';
+import { advisedStateSettings } from '../../src/core/advisor/hyperparameters';
 import { getOptimizer, resolveOptimizer } from '../../src/core/optimizers';
 import { isOptimizerId } from '../../src/core/optimizers/registry';
 import { formatBytes, formatCount } from '../../src/core/units';
@@ -641,8 +642,16 @@ test('the gradient-checkpointing toggle changes the bars to the CLI estimator\'s
     '--precision', job.facts.precision.value, '--zero-stage', String(job.facts.zeroStage.value), '--gpus', String(job.facts.gpus.value),
     '--gpu-memory', GPU_MEMORY, '--gradient-checkpointing', '--json',
   ];
-  const spelling = (id: string): string => (s.optimizer !== undefined && resolveOptimizer(s.optimizer)?.id === id ? s.optimizer : id);
-  const estimates = (await Promise.all(shown.map((r) => cli(['estimate', 'meta-llama/Llama-2-7b-hf', '--optimizer', spelling(r.optimizer), ...flags])))) as CliEstimate[];
+  const isJobs = (id: string): boolean => s.optimizer !== undefined && resolveOptimizer(s.optimizer)?.id === id;
+  const spelling = (id: string): string => (isJobs(id) ? s.optimizer! : id);
+  // Another optimizer than the job's is estimated with the state-shaping settings the advice gives it (GaLore's
+  // rank, update_proj_gap and scale from its recipe), as the recommend command does.
+  const advisedArgs = (id: string): string[] => {
+    const advised = isJobs(id) || !isOptimizerId(id) ? {} : advisedStateSettings(id, job.model.params);
+    const pairs = Object.entries(advised).map(([k, v]) => `${k}=${String(v)}`);
+    return pairs.length === 0 ? [] : ['--optim-args', pairs.join(',')];
+  };
+  const estimates = (await Promise.all(shown.map((r) => cli(['estimate', 'meta-llama/Llama-2-7b-hf', '--optimizer', spelling(r.optimizer), ...advisedArgs(r.optimizer), ...flags])))) as CliEstimate[];
   const components: Record<string, string> = {
     Weights: 'weights', 'Master weights': 'masterWeights', Gradients: 'gradients', 'Optimizer state': 'optimizerState',
     'Step temporaries': 'optimizerTemporaries', Activations: 'activations', Overhead: 'overhead',
