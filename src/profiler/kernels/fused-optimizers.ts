@@ -3,7 +3,7 @@
  * the per-parameter update replaced by kernels of kernel-spec.ts running in place on the backend's
  * storage (WebAssembly SIMD on the wasm backend's heap, the JavaScript loop of the same spec on the cpu
  * backend), built by fusedOptimizerClass (fused-core.ts) from a definition: here AdamW (and Adam),
- * Lion, SGD with momentum (heavy ball and Nesterov) and 8-bit AdamW (plain and paged; the block-wise
+ * Lion, plain SGD (L2 decay and maximize included), SGD with momentum (heavy ball and Nesterov) and 8-bit AdamW (plain and paged; the block-wise
  * adamw_8bit kernel); in fused-elementwise.ts AMSGrad, Adagrad, RMSprop and schedule-free AdamW; in
  * fused-reductions.ts LAMB, NovoGrad, Adam-mini, Adafactor and CAME; in fused-ademamix-mars.ts AdEMAMix and
  * MARS-AdamW; in fused-nadamw-signum-lars.ts NAdamW, Signum and LARS. Whenever the fast path does not
@@ -17,6 +17,7 @@ import { AdamOptimizer } from '../optimizers/adam';
 import { AdamWOptimizer } from '../optimizers/adamw';
 import type { OptimizerOptions, ProfilerOptimizer } from '../optimizers/base';
 import { LionOptimizer } from '../optimizers/lion';
+import { SgdOptimizer } from '../optimizers/sgd';
 import { SgdMomentumOptimizer } from '../optimizers/sgd-momentum';
 import { NesterovOptimizer } from '../optimizers/nesterov';
 import { AdamW8bitOptimizer } from '../optimizers/adamw-8bit';
@@ -28,7 +29,7 @@ import { FUSED_ADAGRAD, FUSED_AMSGRAD, FUSED_RMSPROP, FUSED_SCHEDULE_FREE_ADAMW 
 import { FUSED_ADEMAMIX, FUSED_MARS_ADAMW } from './fused-ademamix-mars';
 import { FUSED_LARS, FUSED_NADAMW, FUSED_SIGNUM } from './fused-nadamw-signum-lars';
 import { jsBlockKernel } from './js-kernels';
-import { ADAMW_8BIT_KERNEL, blockwiseScratchFloats } from './kernel-spec';
+import { ADAMW_8BIT_KERNEL, blockwiseScratchFloats, sgdName } from './kernel-spec';
 import { quantTable } from './quant-table';
 import { exclusivelyOwned, kernelPath, storageView, wasmByteOffset, wasmConstant, wasmKernels, type KernelPath } from './storage';
 
@@ -83,6 +84,21 @@ function sgdStep(ctx: StepContext, p: tf.Variable, grad: tf.Tensor): KernelPath 
   if (!path) throw new Error('fused SGD: the kernel did not run on tensors it accepted');
   return path;
 }
+
+/**
+ * Plain SGD (momentum 0) through the sgd kernel variant of its options (L2 decay, maximize), no state;
+ * SGD given a momentum takes sgdStep.
+ */
+const FUSED_SGD: FusedDefinition<SgdOptimizer> = {
+  className: 'OptimizerAdvisor.FusedSGD',
+  base: SgdOptimizer,
+  step: (ctx, _opt, p, grad) => {
+    const h = ctx.resolved;
+    if (num(h, 'momentum') !== 0) return sgdStep(ctx, p, grad);
+    const wd = num(h, 'weight_decay');
+    return runFused(sgdName(wd !== 0, h['maximize'] === true), [p, grad], [p], [...(wd !== 0 ? [wd] : []), num(h, 'lr')]);
+  },
+};
 
 const FUSED_SGD_MOMENTUM: FusedDefinition<SgdMomentumOptimizer> = {
   className: 'OptimizerAdvisor.FusedSGDMomentum',
@@ -180,6 +196,7 @@ export const FUSED_OPTIMIZERS: ReadonlyMap<string, FusedFactory> = new Map<strin
   ['adamw', factory(FUSED_ADAMW)],
   ['adam', factory(FUSED_ADAM)],
   ['lion', factory(FUSED_LION)],
+  ['sgd', factory(FUSED_SGD)],
   ['sgd-momentum', factory(FUSED_SGD_MOMENTUM)],
   ['nesterov', factory(FUSED_NESTEROV)],
   ['adamw-8bit', factory(FUSED_ADAMW_8BIT)],

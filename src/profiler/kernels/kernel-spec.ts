@@ -119,6 +119,24 @@ export const LION_KERNEL: KernelSpec = {
   ],
 };
 
+export function sgdName(l2: boolean, maximize: boolean): string {
+  return `sgd${maximize ? '_max' : ''}${l2 ? '_l2' : ''}`;
+}
+
+/**
+ * Plain SGD (no momentum), as SgdOptimizer.updateParameter:
+ *   d <- g, or g*(-1) with maximize (tfjs Neg: the sign flipped, exactly);  d <- d + p*wd (L2);  p <- p - d*lr
+ */
+export function sgdSpec(l2: boolean, maximize: boolean): KernelSpec {
+  const g = maximize ? mul(load('g'), { k: 'const', value: -1 }) : load('g');
+  return {
+    name: sgdName(l2, maximize),
+    arrays: ['p', 'g'],
+    scalars: [...(l2 ? ['wd'] : []), 'lr'],
+    body: [set('p', load('p')), set('d', l2 ? add(g, mul(tmp('p'), scalar('wd'))) : g), store('p', sub(tmp('p'), mul(tmp('d'), scalar('lr'))))],
+  };
+}
+
 /**
  * SGD with momentum (heavy ball or Nesterov), as SgdOptimizer.updateParameter:
  *   d <- g + p*wd;  buf <- buf*a + d*b  (first step: a 0, b 1, buf zero, so buf = d);
@@ -762,6 +780,7 @@ const BRANCHES = ['low', 'high'] as const;
 /** Every kernel the module exports (one WebAssembly function and one JavaScript loop each). */
 export const KERNELS: readonly KernelSpec[] = [
   ADAMW_KERNEL, LION_KERNEL, SGD_MOMENTUM_KERNEL, ADAMW_BNB32_KERNEL,
+  ...BOOLS.flatMap((l2) => BOOLS.map((maximize) => sgdSpec(l2, maximize))),
   ...BOOLS.map(amsgradSpec),
   ...BOOLS.map(adagradSpec),
   ...BOOLS.flatMap((l2) => BOOLS.flatMap((centered) => BOOLS.map((momentum) => rmspropSpec({ l2, centered, momentum })))),
