@@ -672,6 +672,32 @@ for (const backend of ['wasm', 'cpu'] as const) {
       opt.dispose();
     });
 
+    test('sgd: signed zeros and the sign flip of maximize are the tfjs ops\' bit for bit (SIMD lanes and tail)', () => {
+      // -0 - (-0) is +0 while -0 - 0 is -0: a kernel negating g as 0 - g instead of g*(-1) (tfjs Neg) differs here.
+      const p0 = [-0, 0, -0, 0, 1.5, -2, -0, 0, 3];
+      const g0 = [0, -0, -0, 0, -0, 0, 1, -1, 0];
+      const variants: Hyperparameters[] = [{ lr: 0.5 }, { lr: 0.5, maximize: true }, { lr: 0.5, weight_decay: 0.25 }, { lr: 0.5, weight_decay: 0.25, maximize: true }];
+      for (const hyper of variants) {
+        runCounter++;
+        const step = (opt: ProfilerOptimizer, prefix: string): number[] => {
+          const init = tf.tensor1d(p0);
+          const p = tf.variable(init, true, `${prefix}/zeros${runCounter}`);
+          init.dispose();
+          const g = tf.tensor1d(g0);
+          opt.applyGradients({ [p.name]: g });
+          const out = Array.from(p.dataSync());
+          tf.dispose([p, g]);
+          return out;
+        };
+        const fused = createFusedOptimizer('sgd', hyper)!;
+        const b = step(fused, 'fused');
+        const a = step(createOptimizer('sgd', hyper), 'plain');
+        assert.equal((fused as unknown as { fusedStats: FusedStats }).fusedStats.fused, 1, JSON.stringify(hyper));
+        assert.deepEqual(b, a, JSON.stringify(hyper));
+        fused.dispose();
+      }
+    });
+
     test('no tensors leak across fused steps', () => {
       const vars = ownedVariables(`leak/${backend}`, [[33, 5], [7]], 3);
       for (const id of FUSED_OPTIMIZERS.keys()) {
@@ -692,12 +718,12 @@ for (const backend of ['wasm', 'cpu'] as const) {
       tf.dispose(vars);
     });
 
-    test('bandwidth: copy measured; bytes per parameter are 28 for AdamW and 20 for Lion and SGD with momentum', () => {
+    test('bandwidth: copy measured; bytes per parameter are 28 for AdamW, 20 for Lion and SGD with momentum, 12 for plain SGD', () => {
       const elements = 1 << 16;
       const copy = measureCopyBandwidth(elements, 3);
       assert.ok(copy.GBps > 0 && Number.isFinite(copy.GBps));
       assert.equal(copy.elements, elements);
-      const expected: Record<string, number> = { adamw: 4 + 4 + 4 + 2 * 4 + 2 * 4, lion: 4 + 4 + 4 + 2 * 4, 'sgd-momentum': 4 + 4 + 4 + 2 * 4 };
+      const expected: Record<string, number> = { adamw: 4 + 4 + 4 + 2 * 4 + 2 * 4, lion: 4 + 4 + 4 + 2 * 4, 'sgd-momentum': 4 + 4 + 4 + 2 * 4, sgd: 4 + 4 + 4 };
       for (const [id, bytes] of Object.entries(expected)) {
         const bw = measureOptimizerBandwidth(id, { lr: 1e-3 }, copy.GBps, elements, 2)!;
         assert.equal(bw.bytesPerParam, bytes, id);
