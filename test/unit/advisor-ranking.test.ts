@@ -207,18 +207,6 @@ test('a source counts once, at its strongest row: many distant settings add no m
   assert.ok(Math.abs(xs.score - e / (e + 1)) < 1e-12);
 });
 
-test('memory priority: a difference under NEGLIGIBLE is no loss of quality; a larger one still stays behind', () => {
-  // X: one stated "worse" from another modality (similarity 0.1): score −0.1/1.1 ≈ −0.091, inside NEGLIGIBLE.
-  const img = lmSetting('img', { family: 'cnn', modality: 'image' });
-  // Y: "worse" at full similarity: score −0.5.
-  const rows = measuredRows([source('s', 2024, [], [img, lmSetting('lm')], [stated('img', X, 'worse', EX), stated('lm', Y, 'worse', EX)])]);
-  const peakBytes = new Map<string, number | null>([['adamw', 16], ['x', 8], ['y', 4]]);
-  const r = rankByEvidence({ job: LM, priority: 'memory', candidates: ['adamw', 'x', 'y'], incumbent: 'adamw', peakBytes, rows });
-  const x = r.entries.find((e) => e.key === 'x')!;
-  assert.ok(x.score < 0 && x.score > -RANKING.NEGLIGIBLE, String(x.score));
-  assert.deepEqual(r.entries.map((e) => e.key), ['x', 'adamw', 'y']);
-});
-
 test('rows of a setting that measured the incumbent are taken relative to it, not to the setting\'s own reference', () => {
   // Reference SGD 3.0; AdamW 2.9 and X 2.9 (advantages 0, +0.1, +0.1 → rms 0.0816, z = +1.2247 each).
   const SGD = opt('sgd-momentum', 'sgd-momentum', 'SGD');
@@ -230,4 +218,18 @@ test('rows of a setting that measured the incumbent are taken relative to it, no
   assert.equal(get('adamw').score, 0);
   assert.equal(get('x').score, 0);
   assert.ok(Math.abs(get('sgd-momentum').rows[0]!.z + 0.1 / Math.sqrt(0.02 / 3)) < 1e-9);
+});
+
+test('memory priority: only an optimizer measured against the incumbent joins the low-memory front', () => {
+  // X ties Adam in a setting without AdamW (reference Adam): no measurement against AdamW, so it stays behind
+  // though it needs less memory; Y ties AdamW directly and goes first.
+  const ADAM = opt('adam', 'adam', 'Adam');
+  const viaAdam = lmSetting('via-adam', { reference: 'adam' });
+  const rows = measuredRows([source('s', 2024, [], [viaAdam, lmSetting('direct')], [
+    measured('via-adam', ADAM, 3.0, EX), measured('via-adam', X, 3.0, EX),
+    measured('direct', ADAMW, 3.0, EX), measured('direct', Y, 3.0, EX),
+  ])]);
+  const peakBytes = new Map<string, number | null>([['adamw', 16], ['x', 4], ['y', 8]]);
+  const r = rankByEvidence({ job: LM, priority: 'memory', candidates: ['adamw', 'x', 'y'], incumbent: 'adamw', peakBytes, rows });
+  assert.deepEqual(r.entries.map((e) => e.key), ['y', 'adamw', 'x']);
 });

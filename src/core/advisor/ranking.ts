@@ -28,7 +28,8 @@
  *    A self-report is overruled (weight 0) when the nearest independent rows of the same or a later
  *    year, for the same optimizer, in settings at least OVERRULE_SIMILARITY alike, find it less good
  *    (see `overrulings`).
- * 4. Per optimizer: the weighted mean m = Σ w·z / Σ w; the evidence E = Σ over sources of the
+ * 4. Per optimizer: each source's weighted mean of z (Σ w·z / Σ w over its rows), and m = those means
+ *    weighted by each source's strongest row; the evidence E = Σ over sources of the
  *    source's strongest row (similarity × SELF_REPORT × OFF_PRIORITY, before step 3's division), so a
  *    source counts at most once, as near as its nearest setting, however many rows it has; score = m · E / (E +
  *    PRIOR_WEIGHT) — a pseudo-row at "no difference" shrinks thin evidence towards 0 — and uncertainty =
@@ -37,8 +38,8 @@
  *    score exceeds it by more than the combined uncertainty; those that do go above it, best first; the
  *    rest follow by score. When the whole weight near the job is below THIN_WEIGHT, nobody is promoted
  *    and the incumbent is first as the family default, labelled so. Memory: fit first (the engine's
- *    does-not-fit tier); then those with comparable measured rows whose score is not below the
- *    incumbent's by more than NEGLIGIBLE, by lower peak memory; then the rest by score. Stability: lower divergence rate first,
+ *    does-not-fit tier); then those measured against the incumbent (a row in a setting that measured it or
+ *    takes it as the reference) whose score is not below the incumbent's, by lower peak memory; then the rest by score. Stability: lower divergence rate first,
  *    when any comparable row reports a divergence; otherwise the quality order, labelled so.
  *
  * The constants below were fixed before the first run of `npm run eval:advisor` and are not fitted to it.
@@ -56,7 +57,6 @@ export const RANKING = {
   PRIOR_WEIGHT: 1,
   THIN_WEIGHT: 1,
   ZCAP: 2,
-  NEGLIGIBLE: 0.1,
   NEAREST_SHOWN: 3,
 } as const;
 
@@ -297,7 +297,6 @@ interface Aggregate {
 function aggregate(key: string, weighted: readonly WeightedRow[]): Aggregate {
   const used = weighted.filter((w) => w.weight > 0);
   const W = used.reduce((a, w) => a + w.weight, 0);
-  const S = used.reduce((a, w) => a + w.weight * w.z, 0);
   // The amount of evidence counts each source once, at its strongest row (see the module comment).
   // Changed after the first evaluation because rows of one source share its protocol, its tuning and
   // its authors, so they are not independent replicates: with the row sum, one paper with sixty
@@ -308,10 +307,18 @@ function aggregate(key: string, weighted: readonly WeightedRow[]): Aggregate {
   // one full source: thirty pre-training cells at similarity 0.05–0.25 counted as much as one cell of the
   // job's own kind, so a BERT fine-tune was advised Muon over its own AdamW on pre-training rows alone,
   // and a self-report's SELF_REPORT factor vanished under the cap whenever its table was large.
-  const perSource = new Map<string, number>();
-  for (const w of used) perSource.set(w.measured.source.id, Math.max(perSource.get(w.measured.source.id) ?? 0, w.strength));
-  const evidence = [...perSource.values()].reduce((a, x) => a + x, 0);
-  const mean = W > 0 ? S / W : 0;
+  // The mean is taken the same way: each source's own weighted mean of z, the sources then weighted by their
+  // strongest rows, so thirty distant cells of one table no longer outvote one near cell of another source (a
+  // GPT-2 job's SGD rows: Li et al.'s vision tables, where SGD does well, outweighed Zhao et al.'s language
+  // model, where it trails).
+  const perSource = new Map<string, { strength: number; w: number; wz: number }>();
+  for (const w of used) {
+    const s = perSource.get(w.measured.source.id) ?? { strength: 0, w: 0, wz: 0 };
+    perSource.set(w.measured.source.id, { strength: Math.max(s.strength, w.strength), w: s.w + w.weight, wz: s.wz + w.weight * w.z });
+  }
+  const sources = [...perSource.values()];
+  const evidence = sources.reduce((a, x) => a + x.strength, 0);
+  const mean = evidence > 0 ? sources.reduce((a, x) => a + x.strength * (x.wz / x.w), 0) / evidence : 0;
   const score = (mean * evidence) / (evidence + RANKING.PRIOR_WEIGHT);
   const variance = W > 0 ? used.reduce((a, w) => a + w.weight * (w.z - mean) ** 2, 0) / W : 0;
   const uncertainty = Math.sqrt(Math.max(variance, 1) / (evidence + RANKING.PRIOR_WEIGHT));
@@ -406,10 +413,12 @@ export function rankByEvidence(input: RankInput): RankResult {
     // a measurement (changed after SGD and Nesterov, with no row near a GPT-2 fine-tune, came first by memory
     // although the catalog's own rule says SGD trails adaptive methods on attention models); it follows in the
     // quality order with the rest.
-    // "Not below" ignores differences under NEGLIGIBLE (a tenth of a setting's spread): added when the vision
-    // tables of Li et al. 2024 (similarity 0.05–0.1 to a BERT fine-tune) put Adafactor 0.03 below AdamW
-    // and so behind it on a memory-priority job — a difference no source would call a loss of quality.
-    const front = aggs.filter((a) => a === incumbent || (a.weight > 0 && a.score >= incumbent.score - RANKING.NEGLIGIBLE && !heldBack(a))).sort((a, b) => peak(a) - peak(b) || byScore(a, b));
+    // "Measured not below the incumbent" needs a measurement against the incumbent: a row in a setting that also
+    // measured it or takes it as the reference. Added when Signum (Zhao et al.: similar to Adam) and Nesterov (Nado
+    // et al.: similar to LAMB) came first by memory on a GPT-2 fine-tune on rows that never compared them with AdamW.
+    const against = new Set(input.rows.filter((r) => r.row.optimizer.key === incumbent.key || r.setting.reference === incumbent.key).map((r) => r.setting));
+    const direct = (a: Aggregate) => a.rows.some((w) => against.has(w.measured.setting));
+    const front = aggs.filter((a) => a === incumbent || (direct(a) && a.score >= incumbent.score && !heldBack(a))).sort((a, b) => peak(a) - peak(b) || byScore(a, b));
     ordered = [...front, ...aggs.filter((a) => !front.includes(a)).sort(byScore)];
   } else if (incumbent) {
     const up = aggs.filter(beats).sort(byScore);
