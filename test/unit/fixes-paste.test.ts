@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import type { HyperparameterAdvice } from '../../src/core/advisor/types';
+import type { HyperparameterAdvice, StrategyPlan } from '../../src/core/advisor/types';
 import { applyEdits, isFix, optimizerFix, pasteChanges, pasteFormatOf, type PasteChange } from '../../src/core/fixes';
 import { parseYaml } from '../../src/core/parse/yaml';
 import { scanFiles } from '../../src/core/scan';
@@ -44,7 +44,7 @@ test('GaLore: HF TrainingArguments with optim_args and optim_target_modules, the
     '    learning_rate=0.005,',
     '    weight_decay=0.0,',
     '    optim_args="rank=1024,update_proj_gap=500,scale=0.25",',
-    '    optim_target_modules="all-linear",',
+    '    optim_target_modules=["attn", "mlp"],',
     '    lr_scheduler_type="cosine",',
     '    warmup_ratio=0.1,',
     ')',
@@ -59,7 +59,7 @@ test('GaLore: HF TrainingArguments with optim_args and optim_target_modules, the
     'learning_rate: 0.005',
     'weight_decay: 0.0',
     "optim_args: 'rank=1024,update_proj_gap=500,scale=0.25'",
-    'optim_target_modules: all-linear',
+    'optim_target_modules: [attn, mlp]',
     'lr_scheduler: cosine',
     'warmup_ratio: 0.1',
   ].join('\n'));
@@ -127,11 +127,11 @@ test('the quick fix writes the values the paste shows (GaLore into an HF argumen
     learning_rate: 0.005,
     weight_decay: 0,
     optim_args: 'rank=1024,update_proj_gap=500,scale=0.25',
-    optim_target_modules: 'all-linear',
+    optim_target_modules: ['attn', 'mlp'],
   });
   // The same keys and values as the TrainingArguments paste (its scheduler lines aside).
   const paste = byFormat(pasteChanges('galore-adamw', GALORE), 'hf-trainer').code;
-  for (const [k, v] of Object.entries(after)) if (k !== 'output_dir') assert.ok(paste.includes(`${k}=${typeof v === 'string' ? `"${v}"` : ''}`), k);
+  for (const [k, v] of Object.entries(after)) if (k !== 'output_dir') assert.ok(paste.includes(`${k}=${typeof v === 'string' ? `"${v}"` : Array.isArray(v) ? JSON.stringify(v).replace(/,/g, ', ') : ''}`), k);
 });
 
 test('quick-fix titles tell SGD from SGD with momentum (both are torch.optim.SGD)', () => {
@@ -148,4 +148,41 @@ test('quick-fix titles tell SGD from SGD with momentum (both are torch.optim.SGD
   assert.equal(momentum, 'torch.optim.SGD (SGD with momentum)');
   // A spelling only one optimizer has keeps its plain name.
   assert.equal(label('adamw', ADAMW), 'torch.optim.AdamW');
+});
+
+/** A plan as the advisor gives one when nothing fits: checkpointing, then GaLore 8-bit per-layer at micro-batch 2. */
+const GALORE_PLAN = (switchesTo?: 'galore-adamw'): StrategyPlan => ({
+  peakBytes: 20e9,
+  fits: true,
+  level: 3,
+  steps: [
+    { id: 'gradient-checkpointing', text: 'checkpointing', changes: 'slower', peakBytes: 40e9, settings: { gradient_checkpointing: true } },
+    {
+      id: 'galore',
+      text: 'GaLore',
+      changes: 'a different optimizer',
+      peakBytes: 20e9,
+      settings: { optim: 'galore_adamw_8bit_layerwise', optim_target_modules: ['attn', 'mlp'], optim_args: 'rank=1024,update_proj_gap=500,scale=0.25', learning_rate: 0.005, per_device_train_batch_size: 2, gradient_accumulation_steps: 1 },
+      ...(switchesTo ? { optimizer: switchesTo } : {}),
+    },
+  ],
+});
+
+test('the paste carries the plan that makes its optimizer fit (optim spelling, target modules, checkpointing, micro-batch)', () => {
+  const hf = byFormat(pasteChanges('galore-adamw', GALORE, 'hf-trainer', GALORE_PLAN()), 'hf-trainer').code;
+  assert.match(hf, /^ {4}optim="galore_adamw_8bit_layerwise",$/m);
+  assert.match(hf, /^ {4}optim_target_modules=\["attn", "mlp"\],$/m);
+  assert.match(hf, /^ {4}gradient_checkpointing=True,$/m);
+  assert.match(hf, /^ {4}per_device_train_batch_size=2,$/m);
+  assert.match(hf, /^ {4}gradient_accumulation_steps=1,$/m);
+  assert.doesNotMatch(hf, /optim="galore_adamw"/);
+  const axolotl = byFormat(pasteChanges('galore-adamw', GALORE, 'axolotl', GALORE_PLAN()), 'axolotl').code;
+  assert.equal(parseYaml(axolotl, 'paste.yaml').root.kind, 'object');
+  for (const line of ['optimizer: galore_adamw_8bit_layerwise', 'optim_target_modules: [attn, mlp]', 'micro_batch_size: 2', 'gradient_checkpointing: true', 'gradient_accumulation_steps: 1']) {
+    assert.ok(axolotl.split('\n').includes(line), line);
+  }
+  // A plan that switches to another optimizer (8-bit AdamW replaced by GaLore) is not pasted as 8-bit AdamW's change.
+  const eight = byFormat(pasteChanges('adamw-8bit', ADAMW, 'hf-trainer', GALORE_PLAN('galore-adamw')), 'hf-trainer').code;
+  assert.match(eight, /optim="adamw_bnb_8bit"/);
+  assert.doesNotMatch(eight, /galore|gradient_checkpointing|per_device_train_batch_size/);
 });

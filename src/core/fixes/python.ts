@@ -20,7 +20,7 @@ import { chooseSpelling, type ChosenSpelling } from './spelling';
 import type { EditableText } from './text';
 import { mergeTouching } from './tree-edits';
 import type { FixResult, TextEdit } from './types';
-import { formatValue, quoteOf, type WritableValue } from './values';
+import { formatValue, quoteOf, type ArgumentValue, type WritableValue } from './values';
 
 // ---- Lexing: the scanner's Python tokenizer (../scan/python/tokenizer.ts), one lexer for every reader ----
 
@@ -156,7 +156,7 @@ function removeArgument(doc: EditableText, call: Call, arg: PyArgument): TextEdi
 }
 
 interface ArgumentPlan {
-  readonly values: Readonly<Record<string, WritableValue>>;
+  readonly values: Readonly<Record<string, ArgumentValue>>;
   readonly remove: readonly string[];
   /** A positional argument that holds a value by position (torch's `lr` is the second). */
   readonly positional?: { readonly index: number; readonly name: string };
@@ -314,7 +314,7 @@ function stringLiteralFix(doc: EditableText, brackets: Brackets, job: ScanJob, p
   const spec = getOptimizer(target);
   const existing = new Set(call.args.map((a) => a.name).filter((n): n is string => n !== null));
   let chosen: ChosenSpelling | null;
-  let values: Record<string, WritableValue>;
+  let values: Record<string, ArgumentValue>;
   let remove: string[] = [];
   if (eco === 'hf') {
     chosen = chooseSpelling(target, 'hf', () => ({}), { resolveIn: 'hf' });

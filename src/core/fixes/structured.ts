@@ -22,7 +22,7 @@ import { chooseSpelling, type ChosenSpelling } from './spelling';
 import type { EditableText } from './text';
 import { formatKey, insertMembers, locateMember, mergeTouching, removeMember, replaceNode, type TreeSyntax } from './tree-edits';
 import type { FixResult, TextEdit } from './types';
-import { formatValue, quoteOf, type WritableValue } from './values';
+import { formatValue, quoteOf, type ArgumentValue, type WritableValue } from './values';
 
 
 /** Import paths of the Python modules whose classes the catalog spells by class name. */
@@ -62,7 +62,7 @@ function editArguments(
   doc: EditableText,
   syntax: TreeSyntax,
   container: ObjectNode,
-  values: Readonly<Record<string, WritableValue>>,
+  values: Readonly<Record<string, ArgumentValue>>,
   remove: readonly string[],
   insertAfter: MemberNode | undefined,
 ): { edits: TextEdit[]; written: Record<string, string> } {
@@ -225,7 +225,7 @@ export function structuredFix(
 function hfDefaultedFix(doc: EditableText, syntax: TreeSyntax, root: ObjectNode, key: string, target: OptimizerId, advice: HyperparameterAdvice): FixResult {
   const chosen = chooseSpelling(target, 'hf', () => ({}), { resolveIn: 'hf' });
   if (chosen === null) return { unavailable: `Hugging Face TrainingArguments has no optim string for ${getOptimizer(target).name}` };
-  const values: Record<string, WritableValue> = { [key]: chosen.name, ...hfOptimizerValues(target, advice, (k) => root.index.has(k)) };
+  const values: Record<string, ArgumentValue> = { [key]: chosen.name, ...hfOptimizerValues(target, advice, (k) => root.index.has(k)) };
   const args = editArguments(doc, syntax, root, values, [], undefined);
   return { target, spelling: chosen.name, ecosystem: 'hf', written: args.written, removed: [], edits: mergeTouching(doc, args.edits) };
 }

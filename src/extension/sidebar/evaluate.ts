@@ -10,7 +10,7 @@ import { candidateEstimateInput, recommend } from '../../core/advisor';
 import { jobAutoValues } from '../../core/evaluate';
 import { isOwnRecommendation, keepOwnHyperparameters, suggestionText } from '../../core/own-hyperparameters';
 import { describeSource, formatFactValue, JOB_FACT_LABELS, JOB_FACT_NAMES, type JobFacts } from '../../core/job-facts';
-import type { AdvisorInput, HyperparameterAdvice, Recommendation } from '../../core/advisor/types';
+import type { AdvisorInput, HyperparameterAdvice, Recommendation, StrategyPlan } from '../../core/advisor/types';
 import { pasteChanges, pasteFormatOf, type PasteFormat } from '../../core/fixes';
 import { estimateMemory } from '../../core/memory';
 import type { EstimateInput, LoraConfig } from '../../core/memory/types';
@@ -64,10 +64,10 @@ export const PASTE_LABELS: Readonly<Record<PasteFormat, string>> = {
 /**
  * The change to paste for one optimizer, as `recommend` gives it (core pasteChanges): every format that can
  * express it, the job's own format (core pasteFormatOf) first. The hyperparameters are the ones Apply writes
- * (the quick fix and the paste share core/fixes/hf-values.ts).
+ * (the quick fix and the paste share core/fixes/hf-values.ts); with the recommendation's plan when nothing fits.
  */
-export function pasteViews(job: ScanJob, optimizer: OptimizerId, advice: HyperparameterAdvice): PasteChangeView[] {
-  return pasteChanges(optimizer, advice, pasteFormatOf(job)).map((c) => ({
+export function pasteViews(job: ScanJob, optimizer: OptimizerId, advice: HyperparameterAdvice, plan: StrategyPlan | null = null): PasteChangeView[] {
+  return pasteChanges(optimizer, advice, pasteFormatOf(job), plan).map((c) => ({
     format: c.format,
     label: PASTE_LABELS[c.format],
     language: c.language,
@@ -277,7 +277,7 @@ export function evaluateJob(
     jobId: job.id,
     model: { label: modelLabel, family: input.model.family, params: counts.total, trainableParams: counts.trainable },
     budget,
-    ranked: result.recommendations.map((r) => rankedView(r, current, snippets(r.optimizer, r.hyperparameters), pasteViews(job, r.optimizer, r.hyperparameters))),
+    ranked: result.recommendations.map((r) => rankedView(r, current, snippets(r.optimizer, r.hyperparameters), pasteViews(job, r.optimizer, r.hyperparameters, r.fitPlan ?? null))),
     plan: result.strategyPlan === null || result.strategyBase === null ? null : {
       optimizer: result.strategyBase.optimizer,
       steps: result.strategyPlan.steps.map((s) => ({ id: s.id, text: s.text, changes: s.changes, peakBytes: s.peakBytes })),
