@@ -249,6 +249,8 @@ export interface EvaluationParts {
   readonly order: readonly OptimizerId[];
   /** The advisor's hyperparameters per optimizer (what the quick fix writes). */
   readonly advice: ReadonlyMap<OptimizerId, HyperparameterAdvice>;
+  /** The plan that makes each optimizer fit when nothing fits as the job is set up (what the paste and the quick fix carry). */
+  readonly plans: ReadonlyMap<OptimizerId, StrategyPlan>;
 }
 
 /** The facts as the sidebar lists them: label, value and source in words. */
@@ -290,5 +292,6 @@ export function evaluateJob(
     canApply: job.sources['optimizer'] !== undefined,
   };
   const advice = new Map(result.recommendations.map((r) => [r.optimizer, r.hyperparameters] as const));
-  return { recommendation, memory: memoryView(job.id, input, input.estimateBase, order), order, advice };
+  const plans = new Map(result.recommendations.flatMap((r) => (r.fitPlan ? [[r.optimizer, r.fitPlan] as const] : [])));
+  return { recommendation, memory: memoryView(job.id, input, input.estimateBase, order), order, advice, plans };
 }
