@@ -63,6 +63,8 @@ const StrategyPlanSchema = Type.Object({
     text: Type.String({ description: "what to change, with the settings to write" }),
     changes: Type.Optional(Type.String({ description: "what the strategy changes in the job besides memory (speed, what is trained, the batch, the hardware)" })),
     peakBytes: Type.Integer({ minimum: 0 }),
+    settings: Type.Optional(Type.Record(Type.String(), Type.Union([Type.Number(), Type.Boolean(), Type.String(), Type.Array(Type.String())]), { description: "the HF TrainingArguments values the step sets (gradient_checkpointing, per_device_train_batch_size, GaLore's optim, optim_target_modules, optim_args); the change to paste carries them when the plan keeps its optimizer" })),
+    optimizer: Type.Optional(Type.String({ description: "the optimizer the step switches the job to (8-bit, paged states, GaLore); absent when it keeps the optimizer" })),
   })),
   peakBytes: Type.Integer({ minimum: 0 }),
   fits: OrNull(Type.Boolean()),
