@@ -71,7 +71,7 @@ test('GaLore: HF TrainingArguments with optim_args and optim_target_modules, the
 
 test('AdamW in every format: the job\'s format first, DeepSpeed JSON and torchtune YAML parse, integers stay integers', () => {
   const changes = pasteChanges('adamw', ADAMW, 'torchtune');
-  assert.deepEqual(changes.map((c) => c.format), ['torchtune', 'hf-trainer', 'axolotl', 'deepspeed', 'pytorch']);
+  assert.deepEqual(changes.map((c) => c.format), ['torchtune', 'hf-trainer', 'axolotl', 'lightning-cli', 'deepspeed', 'pytorch']);
   const tt = byFormat(changes, 'torchtune');
   assert.equal(tt.code, ['optimizer:', '  _component_: torch.optim.AdamW', '  lr: 2.0e-5', '  betas: [0.9, 0.95]', '  weight_decay: 0.1'].join('\n'));
   assert.equal(parseYaml(tt.code, 'paste.yaml').root.kind, 'object');
@@ -112,6 +112,22 @@ test('the job\'s format comes from its files: DeepSpeed, torchtune, axolotl YAML
   assert.equal(pasteFormatOf(jobOf([gpt2, { path: 'training_args.json', text: '{"output_dir": "x", "deepspeed": "ds.json"}' }, { path: 'ds.json', text: ds }], 'ds.json')), 'deepspeed');
   const tt = "model:\n  _component_: torchtune.models.llama3_2.lora_llama3_2_1b\n  lora_attn_modules: ['q_proj', 'v_proj']\n  lora_rank: 8\nbatch_size: 2\noptimizer:\n  _component_: torch.optim.AdamW\n  lr: 3e-4\ndtype: bf16\n";
   assert.equal(pasteFormatOf(jobOf([{ path: 'lora.yaml', text: tt }], 'lora.yaml')), 'torchtune');
+  // A LightningCLI config (trainer: with class_path/init_args groups) gets its own optimizer group, not torchtune's.
+  const lightning = 'seed_everything: 42\ntrainer:\n  max_epochs: 3\nmodel:\n  class_path: mymodule.Classifier\n  init_args:\n    model_name_or_path: gpt2\ndata:\n  class_path: mydata.DataModule\n  init_args:\n    batch_size: 8\noptimizer:\n  class_path: torch.optim.AdamW\n  init_args:\n    lr: 5.0e-05\n';
+  assert.equal(pasteFormatOf(jobOf([{ path: 'config.yaml', text: lightning }], 'config.yaml')), 'lightning-cli');
+});
+
+test('LightningCLI: an optimizer group with class_path (torch.optim, bitsandbytes or the package) and init_args', () => {
+  const changes = pasteChanges('adamw', ADAMW, 'lightning-cli');
+  assert.equal(changes[0]!.format, 'lightning-cli');
+  assert.equal(changes[0]!.code, ['optimizer:', '  class_path: torch.optim.AdamW', '  init_args:', '    lr: 2.0e-5', '    betas: [0.9, 0.95]', '    weight_decay: 0.1'].join('\n'));
+  assert.equal(parseYaml(changes[0]!.code, 'paste.yaml').root.kind, 'object');
+  // An optimizer torch does not have comes from its package's module.
+  const eight = byFormat(pasteChanges('adamw-8bit', ADAMW, 'lightning-cli'), 'lightning-cli');
+  assert.match(eight.code, /^ {2}class_path: bitsandbytes\.optim\.AdamW8bit$/m);
+  assert.match(eight.package, /bitsandbytes/);
+  const lion = byFormat(pasteChanges('lion', advice({ lr: 1e-5, betas: [0.9, 0.99], weightDecay: 1 }), 'lightning-cli'), 'lightning-cli');
+  assert.match(lion.code, /^ {2}class_path: (bitsandbytes\.optim\.Lion|lion_pytorch\.Lion)$/m);
 });
 
 test('the quick fix writes the values the paste shows (GaLore into an HF arguments file)', () => {

@@ -11,6 +11,7 @@
  */
 import type { TSchema } from '@sinclair/typebox';
 import { JOB_FACT_NAMES } from '../../core/job-facts';
+import { PASTE_FORMATS } from '../../core/fixes/paste-formats';
 import type { Declared } from '../../core/schema/check';
 import { OneOf, OrNull, Type } from '../../core/schema/declare';
 
@@ -132,7 +133,7 @@ export const RecommendJsonSchema = Type.Object({
       own: Type.Optional(Type.Array(OneOf(["lr", "weightDecay", "betas", "eps", "warmup", "schedule"] as const), { description: "Only on the optimizer the job uses: which hyperparameters are the job's own (they are what 'hyperparameters' shows)" })),
       fitPlan: Type.Optional(Type.Union([Type.Null(), StrategyPlanSchema], { description: "Only when no optimizer fits the GPU budget: the cheapest plan of memory strategies that makes this one fit (null: none does); the non-fitting optimizers are ordered by it" })),
       change: Type.Optional(Type.Array(Type.Object({
-        format: OneOf(["hf-trainer", "axolotl", "torchtune", "deepspeed", "pytorch"] as const),
+        format: OneOf(PASTE_FORMATS),
         language: OneOf(["python", "yaml", "json"] as const),
         code: Type.String({ description: "the change to paste, in that format" }),
         package: Type.String({ description: "the package that provides the optimizer in that format" }),

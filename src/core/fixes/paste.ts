@@ -1,6 +1,7 @@
 /**
  * A paste-ready switch to an optimizer in each format a job can be written in (HF TrainingArguments, axolotl keys,
- * a torchtune `optimizer: _component_` block, a DeepSpeed `optimizer` block, a PyTorch line), the job's own format
+ * a torchtune `optimizer: _component_` block, a LightningCLI `optimizer: class_path/init_args` block, a DeepSpeed
+ * `optimizer` block, a PyTorch line), the job's own format
  * first (README "Recommend: the change to paste"). Each names the package that provides the optimizer in that
  * format and, where a source records it, the first version that has it. The quick fix (index.ts optimizerFix)
  * writes the same spelling and hyperparameters into the file.
@@ -14,7 +15,7 @@ import { hfSwitchValues } from './hf-values';
 import { targetArguments } from './params';
 import { snippetsFor, THIRD_PARTY_MODULES } from './snippets';
 import { chooseSpelling, type ChosenSpelling } from './spelling';
-import { formatValue, type ArgumentValue } from './values';
+import { formatValue, type ArgumentValue, type WritableValue } from './values';
 
 export { PASTE_FORMATS, type PasteFormat } from './paste-formats';
 
@@ -58,6 +59,7 @@ export function pasteFormatOf(job: ScanJob): PasteFormat {
     case 'hf':
       return ext === '.yaml' || ext === '.yml' ? 'axolotl' : 'hf-trainer';
     default:
+      if (job.optimizerFileKind === 'lightning-cli-config') return 'lightning-cli';
       return ext === '.json' ? 'hf-trainer' : ext === '.yaml' || ext === '.yml' ? 'torchtune' : 'pytorch';
   }
 }
@@ -158,6 +160,40 @@ function torchtuneChange(target: OptimizerId, advice: HyperparameterAdvice): Pas
 }
 
 /**
+ * LightningCLI: the `optimizer:` group written as `class_path` (an import path of any torch.optim.Optimizer subclass)
+ * and `init_args` (its keyword arguments besides the parameters, which the CLI passes). Shape per the Lightning docs:
+ * "any subclass of torch.optim.Optimizer can be used as an optimizer"
+ * (https://lightning.ai/docs/pytorch/stable/cli/lightning_cli_intermediate_2.html) and classes "given as a dictionary,
+ * including a class_path entry with an import path of the class and optionally an init_args entry"
+ * (https://lightning.ai/docs/pytorch/stable/cli/lightning_cli_advanced_3.html). The class comes from torch.optim,
+ * bitsandbytes.optim or the catalog's third-party package (snippets.ts THIRD_PARTY_MODULES).
+ */
+function lightningChange(target: OptimizerId, advice: HyperparameterAdvice): PasteChange | null {
+  const params = (c: ChosenSpelling) => targetArguments(target, advice, c, new Set(['lr', 'weight_decay']));
+  const modules = { pytorch: 'torch.optim', bitsandbytes: 'bitsandbytes.optim' } as const;
+  for (const eco of ['pytorch', 'bitsandbytes'] as const) {
+    const chosen = chooseSpelling(target, eco, params, { write: (n) => `${modules[eco]}.${n}` });
+    if (chosen !== null) return lightningBlock(`${modules[eco]}.${chosen.name}`, params(chosen), eco === 'pytorch' ? 'torch' : 'bitsandbytes');
+  }
+  const chosen = chooseSpelling(target, 'other', params, { write: (n) => `${THIRD_PARTY_MODULES[n]?.module ?? 'unknown'}.${n}` });
+  const pkg = chosen === null ? undefined : THIRD_PARTY_MODULES[chosen.name];
+  if (chosen === null || pkg === undefined) return null;
+  return lightningBlock(`${pkg.module}.${chosen.name}`, params(chosen), pkg.pip);
+}
+
+function lightningBlock(classPath: string, args: Readonly<Record<string, WritableValue>>, pip: string): PasteChange {
+  const code = ['optimizer:', `  class_path: ${classPath}`, ...(Object.keys(args).length > 0 ? ['  init_args:', ...yamlLines(args, '    ')] : [])].join('\n');
+  return {
+    format: 'lightning-cli',
+    language: 'yaml',
+    code,
+    package: `lightning (jsonargparse), ${pip}`,
+    minVersion: null,
+    source: 'LightningCLI optimizer group: class_path + init_args (https://lightning.ai/docs/pytorch/stable/cli/lightning_cli_advanced_3.html)',
+  };
+}
+
+/**
  * The change in every format that can express `target`, the job's format (when given) first. Formats that cannot
  * express it are left out. `plan` is the recommendation's plan when nothing fits (`fitPlan`): when it keeps
  * `target`, the HF formats (TrainingArguments, axolotl) carry its settings, so the paste is the configuration
@@ -178,6 +214,8 @@ export function pasteChanges(target: OptimizerId, advice: HyperparameterAdvice, 
   if (axolotl) out.push(axolotl);
   const torchtune = torchtuneChange(target, advice);
   if (torchtune) out.push(torchtune);
+  const lightning = lightningChange(target, advice);
+  if (lightning) out.push(lightning);
   const ds = code('deepspeed');
   if (ds !== null) out.push({ format: 'deepspeed', language: 'json', code: ds, package: 'deepspeed', minVersion: null, source: 'DeepSpeed config "optimizer" block (runtime/engine.py; other names fall back to torch.optim)' });
   const py = code('pytorch');

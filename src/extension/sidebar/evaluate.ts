@@ -57,6 +57,7 @@ export const PASTE_LABELS: Readonly<Record<PasteFormat, string>> = {
   'hf-trainer': 'HF Trainer',
   axolotl: 'axolotl',
   torchtune: 'torchtune',
+  'lightning-cli': 'LightningCLI',
   deepspeed: 'DeepSpeed',
   pytorch: 'PyTorch',
 };
