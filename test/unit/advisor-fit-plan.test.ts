@@ -104,10 +104,14 @@ test('CLI: recommend --json on the Llama-2-7B example with 24 GiB and bf16 weigh
   assert.equal(first.optimizer, 'galore-adamw');
   assert.deepEqual(first.fitPlan?.steps.map((s) => s.id), ['gradient-checkpointing', 'galore']);
   assert.equal(first.fitPlan?.fits, true);
-  // The change to paste comes in the job's own format first (an HF TrainingArguments JSON file).
+  // The change to paste comes in the job's own format first (an HF TrainingArguments JSON file), with the plan that
+  // makes GaLore fit: 8-bit per-layer GaLore on attn/mlp, checkpointing, micro-batch 2 (the plan's text says the same).
   const change = first.change![0]!;
   assert.equal(change.format, 'hf-trainer');
-  assert.match(change.code, /optim="galore_adamw"/);
+  assert.match(change.code, /optim="galore_adamw_8bit_layerwise"/);
+  assert.match(change.code, /optim_target_modules=\["attn", "mlp"\]/);
+  assert.match(change.code, /gradient_checkpointing=True/);
+  assert.match(change.code, /per_device_train_batch_size=2,/);
   assert.match(change.code, /optim_args="rank=1024,update_proj_gap=500,scale=0\.25"/);
   assert.equal(change.minVersion, '4.39.0');
   let table = '';

@@ -260,6 +260,35 @@ test('recommend --json over the examples validates, ranks from 1 and computes st
   for (const s of plan.steps) assert.ok(llama.strategies.some((x: { id: string }) => x.id === s.id), `${s.id} is one of the strategies`);
 });
 
+test('recommend --json: when nothing fits, the change to paste carries the plan that makes its optimizer fit', async () => {
+  const r = await cli('recommend', 'examples/llama2-7b-sft', '--gpu-memory', '24GiB', '--load-dtype', 'bf16', '--json');
+  assert.equal(r.code, 0, r.err);
+  const doc = JSON.parse(r.out);
+  validate('recommend.schema.json', doc);
+  type Step = { id: string; text: string; settings?: Record<string, unknown>; optimizer?: string };
+  type Rec = { optimizer: string; fits: boolean; fitPlan?: { steps: Step[] }; change?: { format: string; code: string }[] };
+  const recs: Rec[] = doc.jobs[0].recommendations;
+  const galore = recs.find((x) => x.optimizer === 'galore-adamw');
+  assert.ok(galore?.change && galore.fitPlan, 'GaLore is pasted, with a plan');
+  const step = galore.fitPlan.steps.find((x) => x.id === 'galore');
+  assert.ok(step?.settings, 'the GaLore step states its settings');
+  // The step's text and its settings say the same (the spelling and the micro-batch the text names).
+  assert.ok(step.text.includes(`optim="${String(step.settings['optim'])}"`), step.text);
+  assert.ok(step.text.includes(`per_device_train_batch_size=${String(step.settings['per_device_train_batch_size'])}`), step.text);
+  // The job is an HF arguments file: the TrainingArguments paste comes first and holds every setting of the plan.
+  const paste = galore.change[0]!;
+  assert.equal(paste.format, 'hf-trainer');
+  const py = (v: unknown): string => (v === true ? 'True' : v === false ? 'False' : typeof v === 'number' ? String(v) : JSON.stringify(v).replace(/","/g, '", "'));
+  for (const s of galore.fitPlan.steps) {
+    for (const [k, v] of Object.entries(s.settings ?? {})) assert.ok(paste.code.split('\n').includes(`    ${k}=${py(v)},`), `${k}=${py(v)} in\n${paste.code}`);
+  }
+  assert.match(paste.code, /optim="galore_adamw_8bit_layerwise"/);
+  assert.match(paste.code, /gradient_checkpointing=True/);
+  // 8-bit AdamW's plan replaces it with GaLore: its paste stays 8-bit AdamW's own switch.
+  const eight = recs.find((x) => x.optimizer === 'adamw-8bit');
+  if (eight?.change && eight.fitPlan?.steps.some((x) => x.optimizer === 'galore-adamw')) assert.doesNotMatch(eight.change[0]!.code, /galore/);
+});
+
 test('recommend on one file evaluates only that job', async () => {
   const r = await cli('recommend', 'examples/bert-sst2/training_args.json', '--gpu-memory', '16GiB', '--json');
   assert.equal(r.code, 0, r.err);

@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import type { HyperparameterAdvice } from '../../src/core/advisor/types';
+import type { HyperparameterAdvice, StrategyPlan } from '../../src/core/advisor/types';
 import { applyEdits, isFix, optimizerFix, pasteChanges, pasteFormatOf, type PasteChange } from '../../src/core/fixes';
 import { parseYaml } from '../../src/core/parse/yaml';
 import { scanFiles } from '../../src/core/scan';
@@ -44,7 +44,7 @@ test('GaLore: HF TrainingArguments with optim_args and optim_target_modules, the
     '    learning_rate=0.005,',
     '    weight_decay=0.0,',
     '    optim_args="rank=1024,update_proj_gap=500,scale=0.25",',
-    '    optim_target_modules="all-linear",',
+    '    optim_target_modules=["attn", "mlp"],',
     '    lr_scheduler_type="cosine",',
     '    warmup_ratio=0.1,',
     ')',
@@ -59,7 +59,7 @@ test('GaLore: HF TrainingArguments with optim_args and optim_target_modules, the
     'learning_rate: 0.005',
     'weight_decay: 0.0',
     "optim_args: 'rank=1024,update_proj_gap=500,scale=0.25'",
-    'optim_target_modules: all-linear',
+    'optim_target_modules: [attn, mlp]',
     'lr_scheduler: cosine',
     'warmup_ratio: 0.1',
   ].join('\n'));
@@ -71,7 +71,7 @@ test('GaLore: HF TrainingArguments with optim_args and optim_target_modules, the
 
 test('AdamW in every format: the job\'s format first, DeepSpeed JSON and torchtune YAML parse, integers stay integers', () => {
   const changes = pasteChanges('adamw', ADAMW, 'torchtune');
-  assert.deepEqual(changes.map((c) => c.format), ['torchtune', 'hf-trainer', 'axolotl', 'deepspeed', 'pytorch']);
+  assert.deepEqual(changes.map((c) => c.format), ['torchtune', 'hf-trainer', 'axolotl', 'lightning-cli', 'deepspeed', 'pytorch']);
   const tt = byFormat(changes, 'torchtune');
   assert.equal(tt.code, ['optimizer:', '  _component_: torch.optim.AdamW', '  lr: 2.0e-5', '  betas: [0.9, 0.95]', '  weight_decay: 0.1'].join('\n'));
   assert.equal(parseYaml(tt.code, 'paste.yaml').root.kind, 'object');
@@ -112,6 +112,22 @@ test('the job\'s format comes from its files: DeepSpeed, torchtune, axolotl YAML
   assert.equal(pasteFormatOf(jobOf([gpt2, { path: 'training_args.json', text: '{"output_dir": "x", "deepspeed": "ds.json"}' }, { path: 'ds.json', text: ds }], 'ds.json')), 'deepspeed');
   const tt = "model:\n  _component_: torchtune.models.llama3_2.lora_llama3_2_1b\n  lora_attn_modules: ['q_proj', 'v_proj']\n  lora_rank: 8\nbatch_size: 2\noptimizer:\n  _component_: torch.optim.AdamW\n  lr: 3e-4\ndtype: bf16\n";
   assert.equal(pasteFormatOf(jobOf([{ path: 'lora.yaml', text: tt }], 'lora.yaml')), 'torchtune');
+  // A LightningCLI config (trainer: with class_path/init_args groups) gets its own optimizer group, not torchtune's.
+  const lightning = 'seed_everything: 42\ntrainer:\n  max_epochs: 3\nmodel:\n  class_path: mymodule.Classifier\n  init_args:\n    model_name_or_path: gpt2\ndata:\n  class_path: mydata.DataModule\n  init_args:\n    batch_size: 8\noptimizer:\n  class_path: torch.optim.AdamW\n  init_args:\n    lr: 5.0e-05\n';
+  assert.equal(pasteFormatOf(jobOf([{ path: 'config.yaml', text: lightning }], 'config.yaml')), 'lightning-cli');
+});
+
+test('LightningCLI: an optimizer group with class_path (torch.optim, bitsandbytes or the package) and init_args', () => {
+  const changes = pasteChanges('adamw', ADAMW, 'lightning-cli');
+  assert.equal(changes[0]!.format, 'lightning-cli');
+  assert.equal(changes[0]!.code, ['optimizer:', '  class_path: torch.optim.AdamW', '  init_args:', '    lr: 2.0e-5', '    betas: [0.9, 0.95]', '    weight_decay: 0.1'].join('\n'));
+  assert.equal(parseYaml(changes[0]!.code, 'paste.yaml').root.kind, 'object');
+  // An optimizer torch does not have comes from its package's module.
+  const eight = byFormat(pasteChanges('adamw-8bit', ADAMW, 'lightning-cli'), 'lightning-cli');
+  assert.match(eight.code, /^ {2}class_path: bitsandbytes\.optim\.AdamW8bit$/m);
+  assert.match(eight.package, /bitsandbytes/);
+  const lion = byFormat(pasteChanges('lion', advice({ lr: 1e-5, betas: [0.9, 0.99], weightDecay: 1 }), 'lightning-cli'), 'lightning-cli');
+  assert.match(lion.code, /^ {2}class_path: (bitsandbytes\.optim\.Lion|lion_pytorch\.Lion)$/m);
 });
 
 test('the quick fix writes the values the paste shows (GaLore into an HF arguments file)', () => {
@@ -127,11 +143,11 @@ test('the quick fix writes the values the paste shows (GaLore into an HF argumen
     learning_rate: 0.005,
     weight_decay: 0,
     optim_args: 'rank=1024,update_proj_gap=500,scale=0.25',
-    optim_target_modules: 'all-linear',
+    optim_target_modules: ['attn', 'mlp'],
   });
   // The same keys and values as the TrainingArguments paste (its scheduler lines aside).
   const paste = byFormat(pasteChanges('galore-adamw', GALORE), 'hf-trainer').code;
-  for (const [k, v] of Object.entries(after)) if (k !== 'output_dir') assert.ok(paste.includes(`${k}=${typeof v === 'string' ? `"${v}"` : ''}`), k);
+  for (const [k, v] of Object.entries(after)) if (k !== 'output_dir') assert.ok(paste.includes(`${k}=${typeof v === 'string' ? `"${v}"` : Array.isArray(v) ? JSON.stringify(v).replace(/,/g, ', ') : ''}`), k);
 });
 
 test('quick-fix titles tell SGD from SGD with momentum (both are torch.optim.SGD)', () => {
@@ -148,4 +164,41 @@ test('quick-fix titles tell SGD from SGD with momentum (both are torch.optim.SGD
   assert.equal(momentum, 'torch.optim.SGD (SGD with momentum)');
   // A spelling only one optimizer has keeps its plain name.
   assert.equal(label('adamw', ADAMW), 'torch.optim.AdamW');
+});
+
+/** A plan as the advisor gives one when nothing fits: checkpointing, then GaLore 8-bit per-layer at micro-batch 2. */
+const GALORE_PLAN = (switchesTo?: 'galore-adamw'): StrategyPlan => ({
+  peakBytes: 20e9,
+  fits: true,
+  level: 3,
+  steps: [
+    { id: 'gradient-checkpointing', text: 'checkpointing', changes: 'slower', peakBytes: 40e9, settings: { gradient_checkpointing: true } },
+    {
+      id: 'galore',
+      text: 'GaLore',
+      changes: 'a different optimizer',
+      peakBytes: 20e9,
+      settings: { optim: 'galore_adamw_8bit_layerwise', optim_target_modules: ['attn', 'mlp'], optim_args: 'rank=1024,update_proj_gap=500,scale=0.25', learning_rate: 0.005, per_device_train_batch_size: 2, gradient_accumulation_steps: 1 },
+      ...(switchesTo ? { optimizer: switchesTo } : {}),
+    },
+  ],
+});
+
+test('the paste carries the plan that makes its optimizer fit (optim spelling, target modules, checkpointing, micro-batch)', () => {
+  const hf = byFormat(pasteChanges('galore-adamw', GALORE, 'hf-trainer', GALORE_PLAN()), 'hf-trainer').code;
+  assert.match(hf, /^ {4}optim="galore_adamw_8bit_layerwise",$/m);
+  assert.match(hf, /^ {4}optim_target_modules=\["attn", "mlp"\],$/m);
+  assert.match(hf, /^ {4}gradient_checkpointing=True,$/m);
+  assert.match(hf, /^ {4}per_device_train_batch_size=2,$/m);
+  assert.match(hf, /^ {4}gradient_accumulation_steps=1,$/m);
+  assert.doesNotMatch(hf, /optim="galore_adamw"/);
+  const axolotl = byFormat(pasteChanges('galore-adamw', GALORE, 'axolotl', GALORE_PLAN()), 'axolotl').code;
+  assert.equal(parseYaml(axolotl, 'paste.yaml').root.kind, 'object');
+  for (const line of ['optimizer: galore_adamw_8bit_layerwise', 'optim_target_modules: [attn, mlp]', 'micro_batch_size: 2', 'gradient_checkpointing: true', 'gradient_accumulation_steps: 1']) {
+    assert.ok(axolotl.split('\n').includes(line), line);
+  }
+  // A plan that switches to another optimizer (8-bit AdamW replaced by GaLore) is not pasted as 8-bit AdamW's change.
+  const eight = byFormat(pasteChanges('adamw-8bit', ADAMW, 'hf-trainer', GALORE_PLAN('galore-adamw')), 'hf-trainer').code;
+  assert.match(eight, /optim="adamw_bnb_8bit"/);
+  assert.doesNotMatch(eight, /galore|gradient_checkpointing|per_device_train_batch_size/);
 });

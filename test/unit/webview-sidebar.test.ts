@@ -12,7 +12,7 @@ import { isOptimizerId } from '../../src/core/optimizers/registry';
 import { SidebarController } from '../../src/extension/sidebar/controller';
 import { evaluateJob, pasteViews, toSnippetViews } from '../../src/extension/sidebar/evaluate';
 import { applyEdits, isFix, optimizerFix, pasteFormatOf } from '../../src/core/fixes';
-import type { HyperparameterAdvice } from '../../src/core/advisor/types';
+import type { HyperparameterAdvice, StrategyPlan } from '../../src/core/advisor/types';
 import type { RecommendJson } from '../../src/cli/json/recommend';
 import { runCli } from '../../src/cli/main';
 import { TRAINER_ADAM_BETAS } from '../../src/core/scan/hf-defaults';
@@ -193,18 +193,23 @@ test('Apply writes the values the paste shows: the quick fix gets the hyperparam
   const target = top.optimizer;
   assert.ok(isOptimizerId(target));
   const asked: HyperparameterAdvice[] = [];
-  deps.planFix = async (_jobId, _optimizer, hyperparameters) => {
+  const plans: (StrategyPlan | null)[] = [];
+  deps.planFix = async (_jobId, _optimizer, hyperparameters, plan) => {
     asked.push(hyperparameters);
+    plans.push(plan);
     return null;
   };
   await controller.handle(makeRequest(2, 'applyToConfig', { jobId: LLAMA, optimizer: top.optimizer }));
   const given = asked[0];
   assert.ok(given, 'Apply asked for the quick fix');
   const job = (await deps.listJobs()).find((j) => j.id === LLAMA)!;
-  assert.deepEqual(pasteViews(job, target, given), top.paste);
+  // With the plan that makes it fit (nothing fits the job as set up), which Apply gets too.
+  const plan = plans[0] ?? null;
+  assert.ok(plan?.steps.some((x) => x.settings !== undefined), 'Apply got the plan with its settings');
+  assert.deepEqual(pasteViews(job, target, given, plan), top.paste);
   // The quick fix on the example file with those hyperparameters writes keys and values the paste holds.
   const text = fs.readFileSync(path.join(ROOT, 'examples', LLAMA), 'utf8');
-  const fix = optimizerFix({ path: LLAMA, text, job, target, hyperparameters: given });
+  const fix = optimizerFix({ path: LLAMA, text, job, target, hyperparameters: given, plan });
   assert.ok(isFix(fix));
   const after = JSON.parse(applyEdits(text, fix.edits)) as Record<string, unknown>;
   const paste = top.paste[0]!.code;
@@ -219,7 +224,7 @@ test('Apply writes the values the paste shows: the quick fix gets the hyperparam
       assert.equal(v, trainerDefault[key], `${key} is not in the paste, so the fix writes the Trainer's default:\n${paste}`);
       continue;
     }
-    assert.deepEqual(JSON.parse(m[1]!), v, key);
+    assert.deepEqual(JSON.parse(m[1]!.replace(/^True$/, 'true')), v, key);
   }
 });
 

@@ -69,7 +69,7 @@ function jobDocument(evaluation: JobEvaluation) {
       reasons: r.reasons.map((x) => ({ rule: x.rule, text: x.text, evidence: x.evidence })),
       hyperparameters: r.hyperparameters,
       ...(r.fitPlan !== undefined ? { fitPlan: r.fitPlan } : {}),
-      ...(r.rank <= PASTE_TOP && !isOwnRecommendation(r) ? { change: pasteChanges(r.optimizer, r.hyperparameters, pasteFormatOf(job)) } : {}),
+      ...(r.rank <= PASTE_TOP && !isOwnRecommendation(r) ? { change: pasteChanges(r.optimizer, r.hyperparameters, pasteFormatOf(job), r.fitPlan ?? null) } : {}),
       ...(isOwnRecommendation(r) ? { own: r.own, suggestions: r.suggestions.map((x) => ({ field: x.field, own: x.own, suggested: x.suggested, reason: x.reason, evidence: x.evidence.map((e) => e.title) })) } : {}),
     })),
     strategyBase: result.strategyBase,

@@ -11,6 +11,7 @@
  */
 import type { TSchema } from '@sinclair/typebox';
 import { JOB_FACT_NAMES } from '../../core/job-facts';
+import { PASTE_FORMATS } from '../../core/fixes/paste-formats';
 import type { Declared } from '../../core/schema/check';
 import { OneOf, OrNull, Type } from '../../core/schema/declare';
 
@@ -63,6 +64,8 @@ const StrategyPlanSchema = Type.Object({
     text: Type.String({ description: "what to change, with the settings to write" }),
     changes: Type.Optional(Type.String({ description: "what the strategy changes in the job besides memory (speed, what is trained, the batch, the hardware)" })),
     peakBytes: Type.Integer({ minimum: 0 }),
+    settings: Type.Optional(Type.Record(Type.String(), Type.Union([Type.Number(), Type.Boolean(), Type.String(), Type.Array(Type.String())]), { description: "the HF TrainingArguments values the step sets (gradient_checkpointing, per_device_train_batch_size, GaLore's optim, optim_target_modules, optim_args); the change to paste carries them when the plan keeps its optimizer" })),
+    optimizer: Type.Optional(Type.String({ description: "the optimizer the step switches the job to (8-bit, paged states, GaLore); absent when it keeps the optimizer" })),
   })),
   peakBytes: Type.Integer({ minimum: 0 }),
   fits: OrNull(Type.Boolean()),
@@ -130,7 +133,7 @@ export const RecommendJsonSchema = Type.Object({
       own: Type.Optional(Type.Array(OneOf(["lr", "weightDecay", "betas", "eps", "warmup", "schedule"] as const), { description: "Only on the optimizer the job uses: which hyperparameters are the job's own (they are what 'hyperparameters' shows)" })),
       fitPlan: Type.Optional(Type.Union([Type.Null(), StrategyPlanSchema], { description: "Only when no optimizer fits the GPU budget: the cheapest plan of memory strategies that makes this one fit (null: none does); the non-fitting optimizers are ordered by it" })),
       change: Type.Optional(Type.Array(Type.Object({
-        format: OneOf(["hf-trainer", "axolotl", "torchtune", "deepspeed", "pytorch"] as const),
+        format: OneOf(PASTE_FORMATS),
         language: OneOf(["python", "yaml", "json"] as const),
         code: Type.String({ description: "the change to paste, in that format" }),
         package: Type.String({ description: "the package that provides the optimizer in that format" }),

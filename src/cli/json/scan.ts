@@ -36,6 +36,7 @@ export const ScanJsonSchema = Type.Object({
     })]),
     settings: Type.Object({}),
     sources: Type.Optional(Type.Object({})),
+    optimizerFileKind: Type.Optional(Type.String({ description: "the kind of the file that writes the job's optimizer (a finding's kind, e.g. lightning-cli-config): the format the change to paste is written in first" })),
     assumptions: Type.Optional(Type.Array(Type.String(), { description: "what the job's files leave open (a launch script's unset variables, ...), as sentences naming file:line:column" })),
     autoValues: Type.Optional(Type.Array(Type.Object({
       path: Type.String(),

@@ -293,7 +293,15 @@ function strategyBase(
 }
 
 /** The job with strategy `id` applied and its estimate, or null when it does not apply or cannot be estimated. */
-function tryStrategy(id: StrategyId, base: EstimateInput, ctx: StrategyContext): { input: EstimateInput; text: string; after: MemoryEstimate } | null {
+/** What a plan step sets besides memory: its TrainingArguments values, and the optimizer it switches to. */
+function stepChanges(before: EstimateInput, applied: { readonly input: EstimateInput; readonly settings?: PlanStep['settings'] }): Pick<PlanStep, 'settings' | 'optimizer'> {
+  return {
+    ...(applied.settings !== undefined ? { settings: applied.settings } : {}),
+    ...(applied.input.optimizer.id !== before.optimizer.id ? { optimizer: applied.input.optimizer.id } : {}),
+  };
+}
+
+function tryStrategy(id: StrategyId, base: EstimateInput, ctx: StrategyContext): { input: EstimateInput; text: string; settings?: PlanStep['settings']; after: MemoryEstimate } | null {
   return attempt(() => {
     const applied = strategySpec(id).apply(base, ctx);
     return applied ? { ...applied, after: ctx.estimate(applied.input) } : null;
@@ -353,7 +361,7 @@ function planOrder(selected: readonly StrategyId[]): StrategyId[] {
 }
 
 interface Replayed {
-  readonly applied: readonly { readonly id: StrategyId; readonly text: string; readonly input: EstimateInput }[];
+  readonly applied: readonly { readonly id: StrategyId; readonly text: string; readonly input: EstimateInput; readonly step: Pick<PlanStep, 'settings' | 'optimizer'> }[];
   readonly input: EstimateInput;
   readonly estimate: MemoryEstimate;
 }
@@ -362,14 +370,14 @@ interface Replayed {
 function replay(base: EstimateInput, ids: readonly StrategyId[], ctx: StrategyContext): Replayed | null {
   const r = attempt(() => {
     let input = base;
-    const applied: { id: StrategyId; text: string; input: EstimateInput }[] = [];
+    const applied: { id: StrategyId; text: string; input: EstimateInput; step: Pick<PlanStep, 'settings' | 'optimizer'> }[] = [];
     for (const id of ids) {
       // The micro-batch search comes last and only when the rest does not fit already (then it is not needed).
       if (id === 'smaller-micro-batch' && ctx.estimate(input).fits === true) continue;
       const a = strategySpec(id).apply(input, ctx);
       if (!a) continue;
+      applied.push({ id, text: a.text, input: a.input, step: stepChanges(input, a) });
       input = a.input;
-      applied.push({ id, text: a.text, input });
     }
     return { applied, input, estimate: ctx.estimate(input) };
   });
@@ -398,7 +406,7 @@ export function cheapestPlan(base: EstimateInput, selected: readonly StrategyId[
       const trial = replay(base, kept.applied.filter((x) => x.id !== step.id).map((x) => x.id), ctx);
       if (trial !== null && trial.estimate.fits === true && trial.applied.length < kept.applied.length) kept = trial;
     }
-    const steps = kept.applied.map((x) => ({ id: x.id, text: x.text, changes: STRATEGY_COST[x.id].changes, peakBytes: ctx.estimate(x.input).bytes.peak }));
+    const steps = kept.applied.map((x) => ({ id: x.id, text: x.text, changes: STRATEGY_COST[x.id].changes, peakBytes: ctx.estimate(x.input).bytes.peak, ...x.step }));
     return { steps, peakBytes: kept.estimate.bytes.peak, fits: true, level: Math.max(...kept.applied.map((x) => STRATEGY_COST[x.id].level)) };
   }
   return null;
@@ -449,14 +457,14 @@ function planStrategies(base: Estimated, selected: readonly StrategyId[], ctx: S
   let estimate = base.estimate;
   const steps: PlanStep[] = [];
   while (estimate.fits === false) {
-    let best: { id: StrategyId; input: EstimateInput; text: string; after: MemoryEstimate } | null = null;
+    let best: { id: StrategyId; input: EstimateInput; text: string; settings?: PlanStep['settings']; after: MemoryEstimate } | null = null;
     for (const id of ids) {
       if (steps.some((s) => s.id === id)) continue;
       const result = tryStrategy(id, input, ctx);
       if (result && result.after.bytes.peak < (best ? best.after.bytes.peak : estimate.bytes.peak)) best = { id, ...result };
     }
     if (!best) break;
-    steps.push({ id: best.id, text: best.text, changes: STRATEGY_COST[best.id].changes, peakBytes: best.after.bytes.peak });
+    steps.push({ id: best.id, text: best.text, changes: STRATEGY_COST[best.id].changes, peakBytes: best.after.bytes.peak, ...stepChanges(input, best) });
     input = best.input;
     estimate = best.after;
   }

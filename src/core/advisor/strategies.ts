@@ -8,7 +8,7 @@ import type { EstimateInput, LoraConfig, MemoryEstimate } from '../memory/types'
 import type { ModelInventory } from '../models/types';
 import type { Ecosystem, OptimizerId, ResolvedOptimizer } from '../optimizers/types';
 import type { Hyperparameters } from '../types';
-import type { JobFacts, StrategyId } from './types';
+import type { JobFacts, PlanSettingValue, StrategyId } from './types';
 import { galoreRecipe } from './hyperparameters';
 
 /** What a strategy may use besides the base input. */
@@ -25,6 +25,8 @@ export interface AppliedStrategy {
   readonly input: EstimateInput;
   /** What to change, concretely. */
   readonly text: string;
+  /** The HF TrainingArguments values it sets (PlanStep.settings). */
+  readonly settings?: Readonly<Record<string, PlanSettingValue>>;
 }
 
 export interface StrategySpec {
@@ -99,6 +101,9 @@ export const STRATEGY_COST: { readonly [id in StrategyId]: { readonly level: num
 };
 
 /** Optimizers GaLore's AdamW replaces without changing the update rule's family (Adam-style moments). */
+/** The modules GaLore projects, as its authors' HF runs name them (`optim_target_modules`; the README's 7B-on-24 GB run). */
+export const GALORE_TARGET_MODULES: readonly string[] = ['attn', 'mlp'];
+
 const GALORE_REPLACES: readonly OptimizerId[] = ['adamw', 'adam', 'amsgrad', 'adamw-8bit', 'paged-adamw-8bit', 'galore-adamw'];
 
 /**
@@ -120,7 +125,8 @@ function galoreStrategy(base: EstimateInput, ctx: StrategyContext): AppliedStrat
   // Per-layer updates cannot accumulate, so the micro-batch is the batch: the largest that fits is kept.
   const batchSize = layerwise ? largestFittingMicroBatch(switched, ctx, (d) => ({ batchSize: d })) : base.batchSize;
   const fitting = layerwise && batchSize < base.batchSize && !ctx.estimate(ctx.resolveInput(switched)).fits ? batchSize : base.batchSize;
-  const settings = `optim="${spelling}", optim_target_modules=["attn", "mlp"], optim_args="rank=${row.rank},update_proj_gap=${row.updateProjGap},scale=${row.scale}", learning_rate=${row.lr}`;
+  const optimArgs = `rank=${row.rank},update_proj_gap=${row.updateProjGap},scale=${row.scale}`;
+  const settings = `optim="${spelling}", optim_target_modules=[${GALORE_TARGET_MODULES.map((m) => `"${m}"`).join(', ')}], optim_args="${optimArgs}", learning_rate=${row.lr}`;
   const newBatch = fitting * base.gpus;
   const batch =
     layerwise && (base.gradAccum > 1 || fitting !== base.batchSize)
@@ -129,6 +135,13 @@ function galoreStrategy(base: EstimateInput, ctx: StrategyContext): AppliedStrat
   return {
     input: ctx.resolveInput({ ...switched, batchSize: fitting }),
     text: `GaLore as its authors run a model of this size (${row.label}, ${row.script}): ${layerwise ? '8-bit states with per-layer weight updates' : '8-bit states'} (HF ${settings}).${batch}`,
+    settings: {
+      optim: spelling,
+      optim_target_modules: GALORE_TARGET_MODULES,
+      optim_args: optimArgs,
+      learning_rate: row.lr,
+      ...(layerwise ? { per_device_train_batch_size: fitting, gradient_accumulation_steps: 1 } : {}),
+    },
   };
 }
 
@@ -177,6 +190,7 @@ export const STRATEGIES: readonly StrategySpec[] = [
         : {
             input: ctx.resolveInput({ ...base, gradientCheckpointing: true }),
             text: 'Turn on gradient checkpointing (HF: gradient_checkpointing=True / model.gradient_checkpointing_enable(); PyTorch: torch.utils.checkpoint): activations are recomputed in backward at the cost of an extra forward pass.',
+            settings: { gradient_checkpointing: true },
           },
   },
   { id: '8bit-states', apply: eightBit(false) },
@@ -226,6 +240,7 @@ export const STRATEGIES: readonly StrategySpec[] = [
       const gradAccum = (base.gradAccum * base.batchSize) / chosen;
       return {
         input: ctx.resolveInput({ ...base, batchSize: chosen, gradAccum }),
+        settings: { per_device_train_batch_size: chosen, gradient_accumulation_steps: gradAccum },
         text: `Lower the per-GPU micro-batch from ${base.batchSize} to ${chosen} and raise gradient accumulation from ${base.gradAccum} to ${gradAccum} (per_device_train_batch_size=${chosen}, gradient_accumulation_steps=${gradAccum}): the global batch stays ${ctx.facts.globalBatch}.`,
       };
     },

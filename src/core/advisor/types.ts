@@ -269,7 +269,17 @@ export interface PlanStep {
   /** What the strategy changes in the job besides memory (speed, what is trained, the batch, the hardware). */
   readonly changes: string;
   readonly peakBytes: number;
+  /**
+   * The HF TrainingArguments values the step sets, where it sets them as arguments (checkpointing, the micro-batch,
+   * GaLore's optim string and settings); the change to paste carries them when the plan keeps its optimizer.
+   */
+  readonly settings?: Readonly<Record<string, PlanSettingValue>>;
+  /** The optimizer the step switches the job to (GaLore, 8-bit, paged states); absent when it keeps the optimizer. */
+  readonly optimizer?: OptimizerId;
 }
+
+/** A TrainingArguments value a plan step sets. */
+export type PlanSettingValue = number | boolean | string | readonly string[];
 
 /**
  * Strategies applied one after another. For the strategy base: its cheapest plan that fits when there is one

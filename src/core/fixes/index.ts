@@ -33,7 +33,7 @@ export function optimizerFix(req: OptimizerFixRequest): FixResult {
   const syntax = fileSyntax(req.path);
   if (syntax === null) return { unavailable: `files like ${req.path} are not rewritten` };
   const doc = new EditableText(req.text);
-  const fix = syntax === 'python' ? pythonFix(doc, req.path, req.job, req.target, req.hyperparameters) : structuredFix(doc, req.path, syntax, req.job, req.target, req.hyperparameters);
+  const fix = syntax === 'python' ? pythonFix(doc, req.path, req.job, req.target, req.hyperparameters, req.plan ?? null) : structuredFix(doc, req.path, syntax, req.job, req.target, req.hyperparameters, req.plan ?? null);
   return isFix(fix) ? { ...fix, label: fixLabel(fix) } : fix;
 }
 

@@ -1,20 +1,21 @@
 /**
  * A paste-ready switch to an optimizer in each format a job can be written in (HF TrainingArguments, axolotl keys,
- * a torchtune `optimizer: _component_` block, a DeepSpeed `optimizer` block, a PyTorch line), the job's own format
+ * a torchtune `optimizer: _component_` block, a LightningCLI `optimizer: class_path/init_args` block, a DeepSpeed
+ * `optimizer` block, a PyTorch line), the job's own format
  * first (README "Recommend: the change to paste"). Each names the package that provides the optimizer in that
  * format and, where a source records it, the first version that has it. The quick fix (index.ts optimizerFix)
  * writes the same spelling and hyperparameters into the file.
  */
-import type { HyperparameterAdvice } from '../advisor/types';
+import type { HyperparameterAdvice, StrategyPlan } from '../advisor/types';
 import type { OptimizerId } from '../optimizers/types';
 import type { ScanJob } from '../scan/results';
 import { extensionOf } from '../scan/paths';
 import type { PasteFormat } from './paste-formats';
-import { hfOptimizerValues } from './hf-values';
+import { hfSwitchValues } from './hf-values';
 import { targetArguments } from './params';
 import { snippetsFor, THIRD_PARTY_MODULES } from './snippets';
 import { chooseSpelling, type ChosenSpelling } from './spelling';
-import { formatValue, type WritableValue } from './values';
+import { formatValue, type ArgumentValue, type WritableValue } from './values';
 
 export { PASTE_FORMATS, type PasteFormat } from './paste-formats';
 
@@ -58,6 +59,7 @@ export function pasteFormatOf(job: ScanJob): PasteFormat {
     case 'hf':
       return ext === '.yaml' || ext === '.yml' ? 'axolotl' : 'hf-trainer';
     default:
+      if (job.optimizerFileKind === 'lightning-cli-config') return 'lightning-cli';
       return ext === '.json' ? 'hf-trainer' : ext === '.yaml' || ext === '.yml' ? 'torchtune' : 'pytorch';
   }
 }
@@ -83,11 +85,11 @@ function pythonPackage(code: string): { package: string; source: string } {
   return { package: 'torch', source: 'torch.optim' };
 }
 
-function yamlLines(values: Readonly<Record<string, WritableValue>>, indent: string): string[] {
+function yamlLines(values: Readonly<Record<string, ArgumentValue>>, indent: string): string[] {
   return Object.entries(values).map(([k, v]) => `${indent}${k}: ${formatValue(v, 'yaml', { key: k })}`);
 }
 
-function warmupKeys(advice: HyperparameterAdvice): Record<string, WritableValue> {
+function warmupKeys(advice: HyperparameterAdvice): Record<string, ArgumentValue> {
   if (advice.warmup?.unit === 'ratio') return { warmup_ratio: advice.warmup.value };
   if (advice.warmup?.unit === 'steps') return { warmup_steps: advice.warmup.value };
   return {};
@@ -97,30 +99,39 @@ function warmupKeys(advice: HyperparameterAdvice): Record<string, WritableValue>
  * The Trainer's scheduler for the advice. An optimizer that warms up itself (Schedule-Free's `warmup_steps`, which
  * the Trainer passes to it) gets the constant scheduler, so the warmup is not applied twice.
  */
-function schedulerKey(advice: HyperparameterAdvice): Record<string, WritableValue> {
+function schedulerKey(advice: HyperparameterAdvice): Record<string, ArgumentValue> {
   const k = advice.schedule.kind;
   if (k === 'cosine' || k === 'linear') return { lr_scheduler: k };
   if (k === 'constant') return { lr_scheduler: advice.warmup && !('warmup_steps' in advice.extra) ? 'constant_with_warmup' : 'constant' };
   return {};
 }
 
-/** axolotl keys: `optimizer` takes the HF optim strings, with the Trainer's hyperparameter names (the quick fix's values). */
-function axolotlChange(target: OptimizerId, advice: HyperparameterAdvice): PasteChange | null {
+/** axolotl's names for the TrainingArguments a plan sets (axolotl src/axolotl/utils/schemas/training.py). */
+const AXOLOTL_KEYS: Readonly<Record<string, string>> = { per_device_train_batch_size: 'micro_batch_size' };
+
+/**
+ * axolotl keys: `optimizer` takes the HF optim strings, with the Trainer's hyperparameter names (the quick fix's
+ * values) and the plan's settings when it keeps the optimizer (hf-values.ts hfPlanValues).
+ */
+function axolotlChange(target: OptimizerId, advice: HyperparameterAdvice, plan: StrategyPlan | null): PasteChange | null {
   const chosen = chooseSpelling(target, 'hf', () => ({}), { resolveIn: 'hf' });
   if (chosen === null) return null;
-  const values: Record<string, WritableValue> = { optimizer: chosen.name, ...hfOptimizerValues(target, advice, () => false), ...schedulerKey(advice), ...warmupKeys(advice) };
+  const sw = hfSwitchValues(target, chosen.name, advice, () => false, plan);
+  const renamed = Object.fromEntries(Object.entries(sw.values).map(([k, v]) => [AXOLOTL_KEYS[k] ?? k, v]));
+  const values: Record<string, ArgumentValue> = { optimizer: sw.optim, ...renamed, ...schedulerKey(advice), ...warmupKeys(advice) };
   const hf = hfChange(target);
   return { format: 'axolotl', language: 'yaml', code: yamlLines(values, '').join('\n'), package: `axolotl, ${hf.package}`, minVersion: null, source: hf.source };
 }
 
-/** HF TrainingArguments: the optim string and the quick fix's values, with the schedule and warmup, as keyword arguments. */
-function hfTrainerChange(target: OptimizerId, advice: HyperparameterAdvice): PasteChange | null {
+/** HF TrainingArguments: the optim string and the quick fix's values (with the plan's), the schedule and warmup, as keyword arguments. */
+function hfTrainerChange(target: OptimizerId, advice: HyperparameterAdvice, plan: StrategyPlan | null): PasteChange | null {
   const chosen = chooseSpelling(target, 'hf', () => ({}), { resolveIn: 'hf' });
   if (chosen === null) return null;
   const sched = schedulerKey(advice);
-  const values: Record<string, WritableValue> = {
-    optim: chosen.name,
-    ...hfOptimizerValues(target, advice, () => false),
+  const sw = hfSwitchValues(target, chosen.name, advice, () => false, plan);
+  const values: Record<string, ArgumentValue> = {
+    optim: sw.optim,
+    ...sw.values,
     ...(sched.lr_scheduler !== undefined ? { lr_scheduler_type: sched.lr_scheduler } : {}),
     ...warmupKeys(advice),
   };
@@ -149,10 +160,46 @@ function torchtuneChange(target: OptimizerId, advice: HyperparameterAdvice): Pas
 }
 
 /**
- * The change in every format that can express `target`, the job's format (when given) first. Formats that cannot
- * express it are left out.
+ * LightningCLI: the `optimizer:` group written as `class_path` (an import path of any torch.optim.Optimizer subclass)
+ * and `init_args` (its keyword arguments besides the parameters, which the CLI passes). Shape per the Lightning docs:
+ * "any subclass of torch.optim.Optimizer can be used as an optimizer"
+ * (https://lightning.ai/docs/pytorch/stable/cli/lightning_cli_intermediate_2.html) and classes "given as a dictionary,
+ * including a class_path entry with an import path of the class and optionally an init_args entry"
+ * (https://lightning.ai/docs/pytorch/stable/cli/lightning_cli_advanced_3.html). The class comes from torch.optim,
+ * bitsandbytes.optim or the catalog's third-party package (snippets.ts THIRD_PARTY_MODULES).
  */
-export function pasteChanges(target: OptimizerId, advice: HyperparameterAdvice, first: PasteFormat | null = null): readonly PasteChange[] {
+function lightningChange(target: OptimizerId, advice: HyperparameterAdvice): PasteChange | null {
+  const params = (c: ChosenSpelling) => targetArguments(target, advice, c, new Set(['lr', 'weight_decay']));
+  const modules = { pytorch: 'torch.optim', bitsandbytes: 'bitsandbytes.optim' } as const;
+  for (const eco of ['pytorch', 'bitsandbytes'] as const) {
+    const chosen = chooseSpelling(target, eco, params, { write: (n) => `${modules[eco]}.${n}` });
+    if (chosen !== null) return lightningBlock(`${modules[eco]}.${chosen.name}`, params(chosen), eco === 'pytorch' ? 'torch' : 'bitsandbytes');
+  }
+  const chosen = chooseSpelling(target, 'other', params, { write: (n) => `${THIRD_PARTY_MODULES[n]?.module ?? 'unknown'}.${n}` });
+  const pkg = chosen === null ? undefined : THIRD_PARTY_MODULES[chosen.name];
+  if (chosen === null || pkg === undefined) return null;
+  return lightningBlock(`${pkg.module}.${chosen.name}`, params(chosen), pkg.pip);
+}
+
+function lightningBlock(classPath: string, args: Readonly<Record<string, WritableValue>>, pip: string): PasteChange {
+  const code = ['optimizer:', `  class_path: ${classPath}`, ...(Object.keys(args).length > 0 ? ['  init_args:', ...yamlLines(args, '    ')] : [])].join('\n');
+  return {
+    format: 'lightning-cli',
+    language: 'yaml',
+    code,
+    package: `lightning (jsonargparse), ${pip}`,
+    minVersion: null,
+    source: 'LightningCLI optimizer group: class_path + init_args (https://lightning.ai/docs/pytorch/stable/cli/lightning_cli_advanced_3.html)',
+  };
+}
+
+/**
+ * The change in every format that can express `target`, the job's format (when given) first. Formats that cannot
+ * express it are left out. `plan` is the recommendation's plan when nothing fits (`fitPlan`): when it keeps
+ * `target`, the HF formats (TrainingArguments, axolotl) carry its settings, so the paste is the configuration
+ * estimated to fit.
+ */
+export function pasteChanges(target: OptimizerId, advice: HyperparameterAdvice, first: PasteFormat | null = null, plan: StrategyPlan | null = null): readonly PasteChange[] {
   const snippets = snippetsFor(target, advice);
   const code = (kind: string): string | null => {
     const s = snippets.find((x) => x.kind === kind);
@@ -161,12 +208,14 @@ export function pasteChanges(target: OptimizerId, advice: HyperparameterAdvice, 
   const out: PasteChange[] = [];
   // Without an optim string the Trainer takes the optimizer object (the snippet builds it and passes it).
   const hfCode = code('hf-trainer');
-  const hf = hfTrainerChange(target, advice) ?? (hfCode !== null ? { format: 'hf-trainer' as const, language: 'python' as const, code: hfCode, minVersion: null, ...pythonPackage(hfCode) } : null);
+  const hf = hfTrainerChange(target, advice, plan) ?? (hfCode !== null ? { format: 'hf-trainer' as const, language: 'python' as const, code: hfCode, minVersion: null, ...pythonPackage(hfCode) } : null);
   if (hf) out.push(hf);
-  const axolotl = axolotlChange(target, advice);
+  const axolotl = axolotlChange(target, advice, plan);
   if (axolotl) out.push(axolotl);
   const torchtune = torchtuneChange(target, advice);
   if (torchtune) out.push(torchtune);
+  const lightning = lightningChange(target, advice);
+  if (lightning) out.push(lightning);
   const ds = code('deepspeed');
   if (ds !== null) out.push({ format: 'deepspeed', language: 'json', code: ds, package: 'deepspeed', minVersion: null, source: 'DeepSpeed config "optimizer" block (runtime/engine.py; other names fall back to torch.optim)' });
   const py = code('pytorch');

@@ -8,19 +8,19 @@
  * - timm `create_optimizer_v2(model, opt="...")`: the opt string, `lr`, `weight_decay`.
  * Keras and optax calls are not rewritten (their argument names differ per optimizer).
  */
-import type { HyperparameterAdvice } from '../advisor/types';
+import type { HyperparameterAdvice, StrategyPlan } from '../advisor/types';
 import { getOptimizer } from '../optimizers';
 import type { Ecosystem, OptimizerId } from '../optimizers/types';
 import type { ScanJob } from '../scan/results';
 import { matchTokenBrackets, tokenize, type Token } from '../scan/python/tokenizer';
 import type { SourceRange } from '../scan/types';
-import { HF_KEYS, hfOptimizerValues } from './hf-values';
+import { HF_KEYS, hfSwitchValues } from './hf-values';
 import { acceptedArguments, targetArguments } from './params';
 import { chooseSpelling, type ChosenSpelling } from './spelling';
 import type { EditableText } from './text';
 import { mergeTouching } from './tree-edits';
 import type { FixResult, TextEdit } from './types';
-import { formatValue, quoteOf, type WritableValue } from './values';
+import { formatValue, quoteOf, type ArgumentValue, type WritableValue } from './values';
 
 // ---- Lexing: the scanner's Python tokenizer (../scan/python/tokenizer.ts), one lexer for every reader ----
 
@@ -156,7 +156,7 @@ function removeArgument(doc: EditableText, call: Call, arg: PyArgument): TextEdi
 }
 
 interface ArgumentPlan {
-  readonly values: Readonly<Record<string, WritableValue>>;
+  readonly values: Readonly<Record<string, ArgumentValue>>;
   readonly remove: readonly string[];
   /** A positional argument that holds a value by position (torch's `lr` is the second). */
   readonly positional?: { readonly index: number; readonly name: string };
@@ -305,7 +305,7 @@ function torchCallFix(doc: EditableText, brackets: Brackets, job: ScanJob, path:
  */
 const TIMM_OWN_ARGUMENTS = ['model_or_params', 'opt', 'lr', 'weight_decay', 'momentum', 'foreach', 'filter_bias_and_bn', 'layer_decay', 'param_group_fn'];
 
-function stringLiteralFix(doc: EditableText, brackets: Brackets, job: ScanJob, path: string, literalStart: number, literalEnd: number, target: OptimizerId, advice: HyperparameterAdvice): FixResult {
+function stringLiteralFix(doc: EditableText, brackets: Brackets, job: ScanJob, path: string, literalStart: number, literalEnd: number, target: OptimizerId, advice: HyperparameterAdvice, plan: StrategyPlan | null): FixResult {
   const eco = job.optimizerEcosystem;
   if (eco !== 'hf' && eco !== 'timm') return { unavailable: `optimizer strings of ${eco ?? 'this library'} are not rewritten` };
   const call = callAround(doc, brackets, literalStart);
@@ -314,12 +314,14 @@ function stringLiteralFix(doc: EditableText, brackets: Brackets, job: ScanJob, p
   const spec = getOptimizer(target);
   const existing = new Set(call.args.map((a) => a.name).filter((n): n is string => n !== null));
   let chosen: ChosenSpelling | null;
-  let values: Record<string, WritableValue>;
+  let values: Record<string, ArgumentValue>;
   let remove: string[] = [];
   if (eco === 'hf') {
     chosen = chooseSpelling(target, 'hf', () => ({}), { resolveIn: 'hf' });
     if (chosen === null) return { unavailable: `Hugging Face TrainingArguments has no optim string for ${spec.name}` };
-    values = hfOptimizerValues(target, advice, (key) => existing.has(key));
+    const sw = hfSwitchValues(target, chosen.name, advice, (key) => existing.has(key), plan);
+    chosen = { ...chosen, name: sw.optim };
+    values = sw.values;
   } else {
     const params = (c: ChosenSpelling): Record<string, WritableValue> => targetArguments(target, advice, c, existing);
     chosen = chooseSpelling(target, 'timm', params, { resolveIn: 'timm' });
@@ -336,13 +338,13 @@ function stringLiteralFix(doc: EditableText, brackets: Brackets, job: ScanJob, p
 }
 
 /** The optimizer fix for a Python file. */
-export function pythonFix(doc: EditableText, path: string, job: ScanJob, target: OptimizerId, advice: HyperparameterAdvice): FixResult {
+export function pythonFix(doc: EditableText, path: string, job: ScanJob, target: OptimizerId, advice: HyperparameterAdvice, plan: StrategyPlan | null = null): FixResult {
   const src = job.sources['optimizer'];
   if (src === undefined || src.path !== path) return { unavailable: 'the optimizer is not written in this file' };
   const start = doc.startOf(src.range);
   const end = doc.endOf(src.range);
   const brackets = matchBrackets(doc.text);
-  if (quoteOf(doc.text.slice(start, end)) !== null) return stringLiteralFix(doc, brackets, job, path, start, end, target, advice);
+  if (quoteOf(doc.text.slice(start, end)) !== null) return stringLiteralFix(doc, brackets, job, path, start, end, target, advice, plan);
   const eco = job.optimizerEcosystem;
   if (eco === 'keras' || eco === 'optax') return { unavailable: `${eco} optimizer calls are not rewritten (their argument names differ from torch's)` };
   return torchCallFix(doc, brackets, job, path, start, end, target, advice);

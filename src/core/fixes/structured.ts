@@ -8,7 +8,7 @@
  * Arguments the new optimizer does not take are removed (a torch optimizer rejects unknown keyword
  * arguments), so the file still runs.
  */
-import type { HyperparameterAdvice } from '../advisor/types';
+import type { HyperparameterAdvice, StrategyPlan } from '../advisor/types';
 import { getOptimizer } from '../optimizers';
 import type { Ecosystem, OptimizerId } from '../optimizers/types';
 import type { MemberNode, ObjectNode, ParsedNode } from '../parse/node';
@@ -16,13 +16,13 @@ import { parseJson } from '../parse/json';
 import { parseYaml } from '../parse/yaml';
 import type { ScanJob } from '../scan/results';
 import { InputError } from '../types';
-import { hfOptimizerValues } from './hf-values';
+import { hfSwitchValues } from './hf-values';
 import { acceptedArguments, targetArguments } from './params';
 import { chooseSpelling, type ChosenSpelling } from './spelling';
 import type { EditableText } from './text';
 import { formatKey, insertMembers, locateMember, mergeTouching, removeMember, replaceNode, type TreeSyntax } from './tree-edits';
 import type { FixResult, TextEdit } from './types';
-import { formatValue, quoteOf, type WritableValue } from './values';
+import { formatValue, quoteOf, type ArgumentValue, type WritableValue } from './values';
 
 
 /** Import paths of the Python modules whose classes the catalog spells by class name. */
@@ -62,7 +62,7 @@ function editArguments(
   doc: EditableText,
   syntax: TreeSyntax,
   container: ObjectNode,
-  values: Readonly<Record<string, WritableValue>>,
+  values: Readonly<Record<string, ArgumentValue>>,
   remove: readonly string[],
   insertAfter: MemberNode | undefined,
 ): { edits: TextEdit[]; written: Record<string, string> } {
@@ -86,11 +86,11 @@ function editArguments(
   return { edits, written };
 }
 
-function hfFix(doc: EditableText, syntax: TreeSyntax, d: Extract<Dialect, { kind: 'hf' }>, target: OptimizerId, advice: HyperparameterAdvice): FixResult {
+function hfFix(doc: EditableText, syntax: TreeSyntax, d: Extract<Dialect, { kind: 'hf' }>, target: OptimizerId, advice: HyperparameterAdvice, plan: StrategyPlan | null): FixResult {
   const chosen = chooseSpelling(target, 'hf', () => ({}), { resolveIn: 'hf' });
   if (chosen === null) return { unavailable: `Hugging Face TrainingArguments has no optim string for ${getOptimizer(target).name}` };
-  const values = hfOptimizerValues(target, advice, (key) => d.container.index.has(key));
-  const spellingText = formatValue(chosen.name, syntax, { quote: quoteOf(doc.text.slice(d.member.node.start, d.member.node.end)) });
+  const { optim, values } = hfSwitchValues(target, chosen.name, advice, (key) => d.container.index.has(key), plan);
+  const spellingText = formatValue(optim, syntax, { quote: quoteOf(doc.text.slice(d.member.node.start, d.member.node.end)) });
   const args = editArguments(doc, syntax, d.container, values, [], d.member);
   return {
     target,
@@ -201,6 +201,7 @@ export function structuredFix(
   job: ScanJob,
   target: OptimizerId,
   advice: HyperparameterAdvice,
+  plan: StrategyPlan | null = null,
 ): FixResult {
   let root: ParsedNode;
   try {
@@ -213,19 +214,20 @@ export function structuredFix(
   if (typeof dialect === 'string') {
     const defaulted = job.defaults.find((x) => x.setting === 'optimizer');
     if (job.sources['optimizer'] === undefined && defaulted !== undefined && job.optimizerEcosystem === 'hf' && root.kind === 'object' && path === job.id) {
-      return hfDefaultedFix(doc, syntax, root, defaulted.key, target, advice);
+      return hfDefaultedFix(doc, syntax, root, defaulted.key, target, advice, plan);
     }
     return { unavailable: dialect };
   }
-  if (dialect.kind === 'hf') return hfFix(doc, syntax, dialect, target, advice);
+  if (dialect.kind === 'hf') return hfFix(doc, syntax, dialect, target, advice, plan);
   return kwargsFix(doc, syntax, dialect, job, target, advice);
 }
 
 /** An HF arguments file that leaves `optim` to its default: add the key (and the hyperparameters) at the end. */
-function hfDefaultedFix(doc: EditableText, syntax: TreeSyntax, root: ObjectNode, key: string, target: OptimizerId, advice: HyperparameterAdvice): FixResult {
+function hfDefaultedFix(doc: EditableText, syntax: TreeSyntax, root: ObjectNode, key: string, target: OptimizerId, advice: HyperparameterAdvice, plan: StrategyPlan | null): FixResult {
   const chosen = chooseSpelling(target, 'hf', () => ({}), { resolveIn: 'hf' });
   if (chosen === null) return { unavailable: `Hugging Face TrainingArguments has no optim string for ${getOptimizer(target).name}` };
-  const values: Record<string, WritableValue> = { [key]: chosen.name, ...hfOptimizerValues(target, advice, (k) => root.index.has(k)) };
+  const sw = hfSwitchValues(target, chosen.name, advice, (k) => root.index.has(k), plan);
+  const values: Record<string, ArgumentValue> = { [key]: sw.optim, ...sw.values };
   const args = editArguments(doc, syntax, root, values, [], undefined);
-  return { target, spelling: chosen.name, ecosystem: 'hf', written: args.written, removed: [], edits: mergeTouching(doc, args.edits) };
+  return { target, spelling: sw.optim, ecosystem: 'hf', written: args.written, removed: [], edits: mergeTouching(doc, args.edits) };
 }

@@ -3,7 +3,7 @@
  * editor positions (columns in UTF-16 code units, end exclusive), as the scanner reports them; a
  * leading byte order mark is not counted (editors do not show it).
  */
-import type { HyperparameterAdvice } from '../advisor/types';
+import type { HyperparameterAdvice, StrategyPlan } from '../advisor/types';
 import type { Ecosystem, OptimizerId } from '../optimizers/types';
 import type { ScanJob } from '../scan/results';
 import type { SourceRange } from '../scan/types';
@@ -25,6 +25,11 @@ export interface OptimizerFixRequest {
   readonly target: OptimizerId;
   /** The advisor's hyperparameters for the target on this job. */
   readonly hyperparameters: HyperparameterAdvice;
+  /**
+   * The recommendation's plan when nothing fits (`fitPlan`): an HF arguments switch writes its settings when it keeps
+   * the target (hf-values.ts hfPlanValues), as the change to paste does.
+   */
+  readonly plan?: StrategyPlan | null;
 }
 
 export interface OptimizerFix {

@@ -10,6 +10,9 @@ export type Syntax = 'json' | 'yaml' | 'python';
 
 export type WritableValue = number | boolean | string | readonly number[];
 
+/** A value of a keyword argument or config key: a hyperparameter's, or a list of names (HF `optim_target_modules`). */
+export type ArgumentValue = WritableValue | readonly string[];
+
 const SIGNIFICANT_DIGITS = 4;
 
 /** A number as every supported syntax reads it (see the module comment). */
@@ -51,18 +54,21 @@ export function formatString(value: string, syntax: Syntax, quote: '"' | "'" | n
  */
 export const INTEGER_SETTINGS: ReadonlySet<string> = new Set([
   'warmup_steps', 'rank', 'update_proj_gap', 'max_preconditioner_dim', 'precondition_frequency', 'min_8bit_size',
-  'percentile_clipping', 'dim', 'n_heads',
+  'percentile_clipping', 'dim', 'n_heads', 'per_device_train_batch_size', 'gradient_accumulation_steps', 'micro_batch_size',
 ]);
 
 /**
- * Any value in `syntax`. Lists are JSON arrays / YAML flow sequences / Python tuples (as torch takes betas). `key`
+ * Any value in `syntax`. Number lists are JSON arrays / YAML flow sequences / Python tuples (as torch takes betas);
+ * name lists are lists everywhere. `key`
  * names the setting: a count (INTEGER_SETTINGS) is written as an integer.
  */
-export function formatValue(value: WritableValue, syntax: Syntax, options: { quote?: '"' | "'" | null; integer?: boolean; key?: string } = {}): string {
+export function formatValue(value: ArgumentValue, syntax: Syntax, options: { quote?: '"' | "'" | null; integer?: boolean; key?: string } = {}): string {
   if (typeof value === 'number') return formatScalarNumber(value, options.integer === true || (options.key !== undefined && INTEGER_SETTINGS.has(options.key)));
   if (typeof value === 'boolean') return syntax === 'python' ? (value ? 'True' : 'False') : String(value);
   if (typeof value === 'string') return formatString(value, syntax, options.quote ?? null);
-  const items = value.map((v) => formatNumber(v));
+  // Names are a list in every syntax (HF `optim_target_modules` takes a list or a string, not a tuple).
+  if (value.some((v) => typeof v === 'string')) return `[${value.map((v) => (typeof v === 'string' ? formatString(v, syntax, null) : formatNumber(v))).join(', ')}]`;
+  const items = value.map((v) => formatNumber(v as number));
   return syntax === 'python' ? `(${items.join(', ')}${items.length === 1 ? ',' : ''})` : `[${items.join(', ')}]`;
 }
 

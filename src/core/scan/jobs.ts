@@ -588,6 +588,7 @@ function finishJob(draft: JobDraft, warn: (warning: ScanWarning) => void): ScanJ
 
   const files = [...new Set([...members.map((m) => m.path), ...members.flatMap((m) => m.detection.composedFrom ?? [])])].sort(comparePaths);
   const optimizerEcosystem = ecosystemOfOptimizer(members, writtenBy, defaults);
+  const optimizerFileKind = optimizerWriter(members, writtenBy, defaults)?.kind;
   const autoValues = fillAutos(members, settings, sources, defaults);
   const notes = [...members.flatMap((m) => m.detection.contribution.notes ?? []), ...(draft.notes ?? []), ...globalNotes];
   const launchers = members.filter((m) => m.detection.role === 'launcher').map((m) => m.path);
@@ -611,6 +612,7 @@ function finishJob(draft: JobDraft, warn: (warning: ScanWarning) => void): ScanJ
     defaults,
     pendingLora,
     ...(optimizerEcosystem !== undefined ? { optimizerEcosystem } : {}),
+    ...(optimizerFileKind !== undefined ? { optimizerFileKind } : {}),
     autoValues,
     ...(notes.length > 0 ? { assumptions: notes } : {}),
     ...(launchers.length > 0 ? { launchers } : {}),
@@ -645,17 +647,22 @@ function fillAutos(
   return withAutos.flatMap((m) => resolveAutos(m.path, m.detection.contribution.deepspeedAutos ?? [], context));
 }
 
+/** The file that wrote the job's optimizer, or whose default the job uses. */
+function optimizerWriter(members: readonly DetectedFile[], writtenBy: ReadonlyMap<string, number>, defaults: readonly DefaultedSetting[]): DetectedFile | undefined {
+  const owner = writtenBy.get('optimizer');
+  if (owner !== undefined) return members[owner];
+  const used = defaults.find((d) => d.setting === 'optimizer');
+  if (used === undefined) return undefined;
+  return members.find((m) => m.detection.contribution.defaults.includes(used));
+}
+
 /** The ecosystem of the file that wrote the job's optimizer, or whose default the job uses. */
 function ecosystemOfOptimizer(
   members: readonly DetectedFile[],
   writtenBy: ReadonlyMap<string, number>,
   defaults: readonly DefaultedSetting[],
 ): Ecosystem | undefined {
-  const owner = writtenBy.get('optimizer');
-  if (owner !== undefined) return members[owner].detection.contribution.optimizerEcosystem;
-  const used = defaults.find((d) => d.setting === 'optimizer');
-  if (used === undefined) return undefined;
-  return members.find((m) => m.detection.contribution.defaults.includes(used))?.detection.contribution.optimizerEcosystem;
+  return optimizerWriter(members, writtenBy, defaults)?.detection.contribution.optimizerEcosystem;
 }
 
 /** The 8-bit base and modules_to_save a LoRA without targets carries along. */

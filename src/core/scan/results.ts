@@ -54,6 +54,11 @@ export interface ScanJob extends Job {
    */
   readonly optimizerEcosystem?: Ecosystem;
   /**
+   * The kind of the detector that read the file writing the optimizer (or whose default applies), e.g.
+   * `lightning-cli-config`: the syntax a change to the optimizer is written in (fixes/paste.ts pasteFormatOf).
+   */
+  readonly optimizerFileKind?: string;
+  /**
    * DeepSpeed "auto" values of the job's DeepSpeed configs, with what the Hugging Face Trainer
    * fills in (value null: unknown from the workspace, `from` says what it would take).
    */

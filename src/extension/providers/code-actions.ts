@@ -72,7 +72,7 @@ export class AdvisorCodeActionProvider implements vscode.CodeActionProvider {
     const actions: vscode.CodeAction[] = [];
     for (const rec of switchCandidates(evaluation)) {
       if (actions.length >= SWITCH_CHOICES) break;
-      const fix = await this.optimizerFix({ path: anchor.path, text, job: entry.job, target: rec.optimizer, hyperparameters: rec.hyperparameters });
+      const fix = await this.optimizerFix({ path: anchor.path, text, job: entry.job, target: rec.optimizer, hyperparameters: rec.hyperparameters, plan: rec.fitPlan ?? null });
       if (token?.isCancellationRequested) return [];
       if (fix === null || !isFix(fix)) continue;
       const lr = rec.hyperparameters.lr === null ? vscode.l10n.t('relative step') : `lr ${formatRate(rec.hyperparameters.lr)}`;

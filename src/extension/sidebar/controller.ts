@@ -208,7 +208,7 @@ export class SidebarController {
     const entry = await this.job(p.jobId);
     const advice = entry.parts.advice.get(p.optimizer);
     if (!advice) throw new InputError(`no recommendation for '${p.optimizer}' on this job; select the job again`);
-    const plan = await this.deps.planFix(p.jobId, p.optimizer, advice);
+    const plan = await this.deps.planFix(p.jobId, p.optimizer, advice, entry.parts.plans.get(p.optimizer) ?? null);
     if (!plan) return { outcome: 'unavailable', message: 'This job has no optimizer setting the quick fix can rewrite.' };
     if (!(await this.port.confirmApply(getOptimizer(p.optimizer).name, plan.description))) return { outcome: 'cancelled', message: null };
     const applied = await plan.apply();

@@ -5,7 +5,7 @@
  * No 'vscode' import here: vscode.Event, LogOutputChannel and AbortSignal-based calls fit these
  * shapes structurally, and tests pass plain objects.
  */
-import type { AdvisorInput, HyperparameterAdvice } from '../../core/advisor/types';
+import type { AdvisorInput, HyperparameterAdvice, StrategyPlan } from '../../core/advisor/types';
 import type { JobFacts } from '../../core/job-facts';
 import type { ParsedNode } from '../../core/parse/node';
 import type { OptimizerId } from '../../core/optimizers/types';
@@ -103,9 +103,10 @@ export interface SidebarDeps {
   snippets(optimizer: OptimizerId, hyperparameters: HyperparameterAdvice): readonly SnippetView[];
   /**
    * The quick fix that switches the job to `optimizer` (null when its files have nothing to rewrite).
+   * With the recommendation's plan when nothing fits (its settings are written, as the paste shows them).
    * The sidebar shows the description in a modal confirmation and calls apply() only after "Apply".
    */
-  planFix(jobId: string, optimizer: OptimizerId, hyperparameters: HyperparameterAdvice): Promise<FixPlan | null>;
+  planFix(jobId: string, optimizer: OptimizerId, hyperparameters: HyperparameterAdvice, plan: StrategyPlan | null): Promise<FixPlan | null>;
   /** Runs a sweep; results are saved to workspace storage as they arrive (the view reloads them from there). */
   runProfile(jobId: string, options: ProfileRunOptions): Promise<ProfileRunOutcome>;
   /** The job's saved profile results, newest first. */

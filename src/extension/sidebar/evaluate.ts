@@ -10,7 +10,7 @@ import { candidateEstimateInput, recommend } from '../../core/advisor';
 import { jobAutoValues } from '../../core/evaluate';
 import { isOwnRecommendation, keepOwnHyperparameters, suggestionText } from '../../core/own-hyperparameters';
 import { describeSource, formatFactValue, JOB_FACT_LABELS, JOB_FACT_NAMES, type JobFacts } from '../../core/job-facts';
-import type { AdvisorInput, HyperparameterAdvice, Recommendation } from '../../core/advisor/types';
+import type { AdvisorInput, HyperparameterAdvice, Recommendation, StrategyPlan } from '../../core/advisor/types';
 import { pasteChanges, pasteFormatOf, type PasteFormat } from '../../core/fixes';
 import { estimateMemory } from '../../core/memory';
 import type { EstimateInput, LoraConfig } from '../../core/memory/types';
@@ -57,6 +57,7 @@ export const PASTE_LABELS: Readonly<Record<PasteFormat, string>> = {
   'hf-trainer': 'HF Trainer',
   axolotl: 'axolotl',
   torchtune: 'torchtune',
+  'lightning-cli': 'LightningCLI',
   deepspeed: 'DeepSpeed',
   pytorch: 'PyTorch',
 };
@@ -64,10 +65,10 @@ export const PASTE_LABELS: Readonly<Record<PasteFormat, string>> = {
 /**
  * The change to paste for one optimizer, as `recommend` gives it (core pasteChanges): every format that can
  * express it, the job's own format (core pasteFormatOf) first. The hyperparameters are the ones Apply writes
- * (the quick fix and the paste share core/fixes/hf-values.ts).
+ * (the quick fix and the paste share core/fixes/hf-values.ts); with the recommendation's plan when nothing fits.
  */
-export function pasteViews(job: ScanJob, optimizer: OptimizerId, advice: HyperparameterAdvice): PasteChangeView[] {
-  return pasteChanges(optimizer, advice, pasteFormatOf(job)).map((c) => ({
+export function pasteViews(job: ScanJob, optimizer: OptimizerId, advice: HyperparameterAdvice, plan: StrategyPlan | null = null): PasteChangeView[] {
+  return pasteChanges(optimizer, advice, pasteFormatOf(job), plan).map((c) => ({
     format: c.format,
     label: PASTE_LABELS[c.format],
     language: c.language,
@@ -249,6 +250,8 @@ export interface EvaluationParts {
   readonly order: readonly OptimizerId[];
   /** The advisor's hyperparameters per optimizer (what the quick fix writes). */
   readonly advice: ReadonlyMap<OptimizerId, HyperparameterAdvice>;
+  /** The plan that makes each optimizer fit when nothing fits as the job is set up (what the paste and the quick fix carry). */
+  readonly plans: ReadonlyMap<OptimizerId, StrategyPlan>;
 }
 
 /** The facts as the sidebar lists them: label, value and source in words. */
@@ -277,7 +280,7 @@ export function evaluateJob(
     jobId: job.id,
     model: { label: modelLabel, family: input.model.family, params: counts.total, trainableParams: counts.trainable },
     budget,
-    ranked: result.recommendations.map((r) => rankedView(r, current, snippets(r.optimizer, r.hyperparameters), pasteViews(job, r.optimizer, r.hyperparameters))),
+    ranked: result.recommendations.map((r) => rankedView(r, current, snippets(r.optimizer, r.hyperparameters), pasteViews(job, r.optimizer, r.hyperparameters, r.fitPlan ?? null))),
     plan: result.strategyPlan === null || result.strategyBase === null ? null : {
       optimizer: result.strategyBase.optimizer,
       steps: result.strategyPlan.steps.map((s) => ({ id: s.id, text: s.text, changes: s.changes, peakBytes: s.peakBytes })),
@@ -290,5 +293,6 @@ export function evaluateJob(
     canApply: job.sources['optimizer'] !== undefined,
   };
   const advice = new Map(result.recommendations.map((r) => [r.optimizer, r.hyperparameters] as const));
-  return { recommendation, memory: memoryView(job.id, input, input.estimateBase, order), order, advice };
+  const plans = new Map(result.recommendations.flatMap((r) => (r.fitPlan ? [[r.optimizer, r.fitPlan] as const] : [])));
+  return { recommendation, memory: memoryView(job.id, input, input.estimateBase, order), order, advice, plans };
 }

@@ -8,7 +8,7 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { HyperparameterAdvice } from '../../core/advisor/types';
+import type { HyperparameterAdvice, StrategyPlan } from '../../core/advisor/types';
 import { isFix, optimizerFix } from '../../core/fixes';
 import { snippetsFor } from '../../core/fixes/snippets';
 import type { OptimizerId } from '../../core/optimizers/types';
@@ -179,13 +179,13 @@ export class ExtensionSidebarDeps implements SidebarDeps, vscode.Disposable {
     return toSnippetViews(snippetsFor(optimizer, hyperparameters));
   }
 
-  async planFix(jobId: string, optimizer: OptimizerId, hyperparameters: HyperparameterAdvice): Promise<FixPlan | null> {
+  async planFix(jobId: string, optimizer: OptimizerId, hyperparameters: HyperparameterAdvice, plan: StrategyPlan | null): Promise<FixPlan | null> {
     const entry = this.entry(jobId);
     const anchor = jobAnchor(entry.job);
     const uri = fileUri(entry.folder, anchor.path);
     const doc = await vscode.workspace.openTextDocument(uri);
     const version = doc.version;
-    const fix = optimizerFix({ path: anchor.path, text: doc.getText(), job: entry.job, target: optimizer, hyperparameters });
+    const fix = optimizerFix({ path: anchor.path, text: doc.getText(), job: entry.job, target: optimizer, hyperparameters, plan });
     if (!isFix(fix)) {
       this.log.info(`sidebar: no fix for ${jobId} -> ${optimizer}: ${fix.unavailable}`);
       return null;

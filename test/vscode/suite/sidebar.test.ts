@@ -58,7 +58,7 @@ suite('sidebar', () => {
     const before = doc.getText();
     const engine = await engineEvaluation(LLAMA, 24 * GiB);
     const top = engine.result.recommendations[0];
-    const plan = await deps.planFix(LLAMA, top.optimizer, top.hyperparameters);
+    const plan = await deps.planFix(LLAMA, top.optimizer, top.hyperparameters, top.fitPlan ?? null);
     assert.ok(plan, 'the job names its optimizer, so the quick fix can rewrite it');
     assert.match(plan.description, /^llama\/training_args\.json:\d+: adamw_torch -> adamw_bnb_8bit\b/);
     assert.equal(doc.getText(), before, 'planning a fix does not edit');
