@@ -74,14 +74,15 @@ test('a difference inside the spread the source reports is no difference', () =>
   assert.equal(outcomes(rows).get(rows[1]!)!.quality, 0);
 });
 
-test('score and uncertainty: one fully similar independent row with z = +1 gives 1/(1+1) = 0.5 ± sqrt(1/2)', () => {
+test('score and uncertainty: one fully similar independent row with z = +1 gives 1/(1+1) = 0.5 ± 0.5', () => {
   const rows = measuredRows([source('s', 2024, [], [lmSetting('s')], [measured('s', ADAMW, 3.0, EX), measured('s', X, 2.9, EX)])]);
   const r = rankByEvidence({ job: LM, priority: 'quality', candidates: ['adamw', 'x'], incumbent: 'adamw', rows });
   const x = r.entries.find((e) => e.key === 'x')!;
   assert.equal(x.weight, 1);
   assert.equal(x.score, 0.5);
-  assert.ok(Math.abs(x.uncertainty - Math.sqrt(0.5)) < 1e-12);
-  // the incumbent stays first: 0.5 − 0 is less than hypot(0.707, 0.707) = 1
+  // observed variance 0 pooled with the prior's 1: v = (0·1 + 1)/2, uncertainty sqrt(v/2) = 0.5
+  assert.ok(Math.abs(x.uncertainty - 0.5) < 1e-12);
+  // the incumbent stays first: 0.5 − 0 does not exceed sqrt(0.5² + 0·u_inc²) = 0.5 (X's row is side by side with it)
   assert.deepEqual(r.entries.map((e) => e.key), ['adamw', 'x']);
   assert.equal(x.beatsIncumbent, false);
 });
@@ -90,7 +91,7 @@ test('another optimizer goes above the incumbent only when its advantage exceeds
   // Eight independent sources, one fully similar row each.
   const sources = Array.from({ length: 8 }, (_, i) =>
     source(`s${i}`, 2024, [], [lmSetting('s')], [measured('s', ADAMW, 3.0, EX), measured('s', X, 2.9, EX)]));
-  // X: evidence E = 8, mean 1, score 8/9, uncertainty sqrt(1/9); AdamW: 0 ± sqrt(1/9); 0.889 > hypot(1/3, 1/3) = 0.471
+  // X: evidence E = 8, mean 1, score 8/9, uncertainty sqrt((1/9)/9) = 1/9; 0.889 > 1/9
   const r = rankByEvidence({ job: LM, priority: 'quality', candidates: ['adamw', 'x'], incumbent: 'adamw', rows: measuredRows(sources) });
   assert.deepEqual(r.entries.map((e) => e.key), ['x', 'adamw']);
   assert.ok(Math.abs(r.entries[0]!.score - 8 / 9) < 1e-12);
@@ -100,12 +101,12 @@ test('another optimizer goes above the incumbent only when its advantage exceeds
 test('a source counts at most once in the evidence: eight settings of one source are not eight sources', () => {
   const settings = Array.from({ length: 8 }, (_, i) => lmSetting(`s${i}`));
   const one = source('s', 2024, [], settings, settings.flatMap((s) => [measured(s.id, ADAMW, 3.0, EX), measured(s.id, X, 2.9, EX)]));
-  // X: Σw = 8 but E = min(8, 1) = 1: score 1·1/2 = 0.5, uncertainty sqrt(1/2); AdamW 0 ± sqrt(1/2); 0.5 < hypot = 1
+  // X: Σw = 8 but E = 1 (its strongest row): score 1·1/2 = 0.5, uncertainty sqrt((1/2)/2) = 0.5; 0.5 does not exceed 0.5
   const r = rankByEvidence({ job: LM, priority: 'quality', candidates: ['adamw', 'x'], incumbent: 'adamw', rows: measuredRows([one]) });
   const x = r.entries.find((e) => e.key === 'x')!;
   assert.equal(x.weight, 8);
   assert.equal(x.score, 0.5);
-  assert.ok(Math.abs(x.uncertainty - Math.sqrt(0.5)) < 1e-12);
+  assert.ok(Math.abs(x.uncertainty - 0.5) < 1e-12);
   assert.deepEqual(r.entries.map((e) => e.key), ['adamw', 'x']);
 });
 
@@ -197,9 +198,9 @@ test('a source counts once, at its strongest row: many distant settings add no m
   const x = rankByEvidence({ job: LM, priority: 'quality', candidates: ['adamw', 'x'], incumbent: 'adamw', rows }).entries.find((e) => e.key === 'x')!;
   // Σ w = 0.9375 (the old cap min(Σ w, 1) would have counted 0.9375); the strongest row is 0.5: E = 0.5.
   assert.ok(Math.abs(x.weight - 0.9375) < 1e-12);
-  // every z is +1 (two numbers: sign only): score = 1 · 0.5/1.5, uncertainty = sqrt(1/1.5)
+  // every z is +1 (two numbers: sign only): score = 1 · 0.5/1.5, uncertainty = sqrt(((0·0.5 + 1)/1.5)/1.5) = 1/1.5
   assert.ok(Math.abs(x.score - 1 / 3) < 1e-12);
-  assert.ok(Math.abs(x.uncertainty - Math.sqrt(1 / 1.5)) < 1e-12);
+  assert.ok(Math.abs(x.uncertainty - 1 / 1.5) < 1e-12);
   // A self-report's strongest row counts SELF_REPORT of it, however large its table.
   const own = measuredRows([source('own', 2024, ['x'], far, far.flatMap((s) => [measured(s.id, ADAMW, 3.0, EX), measured(s.id, X, 2.9, EX)]))]);
   const xs = rankByEvidence({ job: LM, priority: 'quality', candidates: ['adamw', 'x'], incumbent: 'adamw', rows: own }).entries.find((e) => e.key === 'x')!;
@@ -232,4 +233,25 @@ test('memory priority: only an optimizer measured against the incumbent joins th
   const peakBytes = new Map<string, number | null>([['adamw', 16], ['x', 4], ['y', 8]]);
   const r = rankByEvidence({ job: LM, priority: 'memory', candidates: ['adamw', 'x', 'y'], incumbent: 'adamw', peakBytes, rows });
   assert.deepEqual(r.entries.map((e) => e.key), ['y', 'adamw', 'x']);
+});
+
+test('the incumbent\'s uncertainty counts only for the share of a candidate\'s evidence not measured side by side with it', () => {
+  // Three independent sources measured X against AdamW in the same setting; X is 0.1 better (two numbers: sign only, z = +1).
+  const paired = Array.from({ length: 3 }, (_, i) =>
+    source(`p${i}`, 2024, [], [lmSetting('s')], [measured('s', ADAMW, 3.0, EX), measured('s', X, 2.9, EX)]));
+  const r = rankByEvidence({ job: LM, priority: 'quality', candidates: ['adamw', 'x'], incumbent: 'adamw', rows: measuredRows(paired) });
+  const x = r.entries.find((e) => e.key === 'x')!;
+  // E = 3, score 3/4, uncertainty sqrt((1/4)/4) = 1/4; all of X's weight is paired with AdamW: margin = 1/4 < 3/4
+  assert.ok(Math.abs(x.score - 0.75) < 1e-12);
+  assert.ok(Math.abs(x.uncertainty - 0.25) < 1e-12);
+  assert.equal(x.beatsIncumbent, true);
+  // The same three sources measuring X against SGD only (AdamW absent, the reference is SGD): the difference from
+  // AdamW now rests on two separate estimates, and AdamW's uncertainty (no rows: sqrt(1/1) = 1) is added in full.
+  const unpaired = Array.from({ length: 3 }, (_, i) =>
+    source(`u${i}`, 2024, [], [lmSetting('s', { reference: 'sgd-momentum' })], [measured('s', opt('sgd-momentum', 'sgd-momentum', 'SGD'), 3.0, EX), measured('s', X, 2.9, EX)]));
+  const r2 = rankByEvidence({ job: LM, priority: 'quality', candidates: ['adamw', 'x'], incumbent: 'adamw', rows: measuredRows(unpaired) });
+  const x2 = r2.entries.find((e) => e.key === 'x')!;
+  assert.ok(Math.abs(x2.score - 0.75) < 1e-12);
+  assert.equal(x2.beatsIncumbent, false); // 0.75 < sqrt(1/16 + 1) = 1.03
+  assert.deepEqual(r2.entries.map((e) => e.key), ['adamw', 'x']);
 });

@@ -33,9 +33,12 @@
  *    source's strongest row (similarity × SELF_REPORT × OFF_PRIORITY, before step 3's division), so a
  *    source counts at most once, as near as its nearest setting, however many rows it has; score = m · E / (E +
  *    PRIOR_WEIGHT) — a pseudo-row at "no difference" shrinks thin evidence towards 0 — and uncertainty =
- *    sqrt(max(weighted variance of z around m, 1) / (E + PRIOR_WEIGHT)).
+ *    sqrt(v / (E + PRIOR_WEIGHT)), v = (weighted variance of z around m · E + PRIOR_WEIGHT · 1) / (E +
+ *    PRIOR_WEIGHT): the observed variance pooled with the pseudo-row's unit variance.
  * 5. Order: the incumbent (the job's optimizer, else the family default) stays first unless another's
- *    score exceeds it by more than the combined uncertainty; those that do go above it, best first; the
+ *    score exceeds it by more than the uncertainty of the difference, sqrt(u_a² + (1 − p)·u_inc²), where p
+ *    is the share of the candidate's weight from settings that measured the incumbent (there its z is
+ *    already a side-by-side difference from it); those that do go above it, best first; the
  *    rest follow by score. When the whole weight near the job is below THIN_WEIGHT, nobody is promoted
  *    and the incumbent is first as the family default, labelled so. Memory: fit first (the engine's
  *    does-not-fit tier); then those measured against the incumbent (a row in a setting that measured it or
@@ -321,7 +324,11 @@ function aggregate(key: string, weighted: readonly WeightedRow[]): Aggregate {
   const mean = evidence > 0 ? sources.reduce((a, x) => a + x.strength * (x.wz / x.w), 0) / evidence : 0;
   const score = (mean * evidence) / (evidence + RANKING.PRIOR_WEIGHT);
   const variance = W > 0 ? used.reduce((a, w) => a + w.weight * (w.z - mean) ** 2, 0) / W : 0;
-  const uncertainty = Math.sqrt(Math.max(variance, 1) / (evidence + RANKING.PRIOR_WEIGHT));
+  // The pseudo-row of the prior also carries a variance of 1 (one setting-spread unit), pooled with the
+  // observed variance by weight, so thin evidence stays uncertain and agreeing sources narrow the interval.
+  // Changed after the evaluation from max(variance, 1), a floor no number of agreeing sources could lower.
+  const pooled = (variance * evidence + RANKING.PRIOR_WEIGHT) / (evidence + RANKING.PRIOR_WEIGHT);
+  const uncertainty = Math.sqrt(pooled / (evidence + RANKING.PRIOR_WEIGHT));
   const diverged = used.reduce((a, w) => a + (w.measured.row.diverged ? w.weight : 0), 0);
   return {
     key,
@@ -379,6 +386,41 @@ export function weighRows(input: RankInput): Map<string, WeightedRow[]> {
   return byKey;
 }
 
+/**
+ * The share of each candidate's weight that rests on settings which measured the incumbent (a row of
+ * it, or it is the setting's reference): there the candidate's z is already a difference from the
+ * incumbent, measured side by side (step 1).
+ */
+function pairedShares(input: RankInput, weighted: ReadonlyMap<string, readonly WeightedRow[]>): Map<string, number> {
+  const out = new Map<string, number>();
+  if (input.incumbent === null) return out;
+  const against = settingsMeasuring(input.rows, input.incumbent);
+  for (const [key, list] of weighted) {
+    const W = list.reduce((a, w) => a + w.weight, 0);
+    const P = list.reduce((a, w) => a + (against.has(w.measured.setting) ? w.weight : 0), 0);
+    out.set(key, W > 0 ? P / W : 0);
+  }
+  return out;
+}
+
+/** Settings with a row of `key` or that take `key` as their reference. */
+function settingsMeasuring(rows: readonly MeasuredRow[], key: string): Set<Setting> {
+  return new Set(rows.filter((r) => r.row.optimizer.key === key || r.setting.reference === key).map((r) => r.setting));
+}
+
+/**
+ * The uncertainty of "candidate minus incumbent" (step 5). Where the candidate's rows come from settings
+ * that measured the incumbent, they are side-by-side differences from it and the incumbent's own
+ * uncertainty is already inside them; only the unpaired share of the candidate's weight adds the
+ * incumbent's uncertainty: sqrt(u_a² + (1 − paired share)·u_inc²).
+ * Changed after the evaluation: the earlier hypot(u_a, u_inc) counted the incumbent's uncertainty in
+ * full on top of differences that already contain it, so a candidate measured against the incumbent in
+ * five independent sources (Muon against AdamW on GPT-style pre-training) could never be placed above it.
+ */
+function comparisonUncertainty(a: Aggregate, incumbent: Aggregate, pairedShare: number): number {
+  return Math.sqrt(a.uncertainty ** 2 + (1 - pairedShare) * incumbent.uncertainty ** 2);
+}
+
 export function rankByEvidence(input: RankInput): RankResult {
   const weighted = weighRows(input);
   const aggs = input.candidates.map((k) => aggregate(k, weighted.get(k) ?? []));
@@ -390,8 +432,10 @@ export function rankByEvidence(input: RankInput): RankResult {
   const adapterJob = input.job.adapters === true;
   const heldBack = (a: Aggregate) =>
     adapterJob && NEEDS_ADAPTER_EVIDENCE.includes(a.key) && !a.rows.some((w) => w.measured.setting.adapters === true);
+  const paired = pairedShares(input, weighted);
+  const margin = (a: Aggregate) => (incumbent === null ? 0 : comparisonUncertainty(a, incumbent, paired.get(a.key) ?? 0));
   const beats = (a: Aggregate) =>
-    !thin && incumbent !== null && a !== incumbent && !heldBack(a) && a.score - incumbent.score > Math.hypot(a.uncertainty, incumbent.uncertainty);
+    !thin && incumbent !== null && a !== incumbent && !heldBack(a) && a.score - incumbent.score > margin(a);
 
   const anyDivergence = aggs.some((a) => (a.divergenceRate ?? 0) > 0);
   const stabilityFellBack = input.priority === 'stability' && !anyDivergence;
@@ -416,7 +460,7 @@ export function rankByEvidence(input: RankInput): RankResult {
     // "Measured not below the incumbent" needs a measurement against the incumbent: a row in a setting that also
     // measured it or takes it as the reference. Added when Signum (Zhao et al.: similar to Adam) and Nesterov (Nado
     // et al.: similar to LAMB) came first by memory on a GPT-2 fine-tune on rows that never compared them with AdamW.
-    const against = new Set(input.rows.filter((r) => r.row.optimizer.key === incumbent.key || r.setting.reference === incumbent.key).map((r) => r.setting));
+    const against = settingsMeasuring(input.rows, incumbent.key);
     const direct = (a: Aggregate) => a.rows.some((w) => against.has(w.measured.setting));
     const front = aggs.filter((a) => a === incumbent || (direct(a) && a.score >= incumbent.score && !heldBack(a))).sort((a, b) => peak(a) - peak(b) || byScore(a, b));
     ordered = [...front, ...aggs.filter((a) => !front.includes(a)).sort(byScore)];
@@ -438,7 +482,7 @@ export function rankByEvidence(input: RankInput): RankResult {
     divergenceRate: a.divergenceRate,
   }));
   const heldBackForAdapters = aggs
-    .filter((a) => a !== incumbent && heldBack(a) && incumbent !== null && !thin && a.score - incumbent.score > Math.hypot(a.uncertainty, incumbent.uncertainty))
+    .filter((a) => a !== incumbent && heldBack(a) && incumbent !== null && !thin && a.score - incumbent.score > margin(a))
     .map((a) => a.key);
   return { entries, totalWeight, thin, stabilityFellBack, heldBackForAdapters };
 }
