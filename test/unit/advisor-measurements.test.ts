@@ -98,3 +98,31 @@ test('a table row quoted whole gives each column its own cell: the value is the 
     }
   }
 });
+
+test('a learning-curve row\'s value is the last number of the list its excerpt quotes (the accuracy after the last epoch)', () => {
+  // AdaBelief's and AdaBound's CIFAR-10 rows quote the tail of a pickled `test_acc` list.
+  const curveRows = rows.filter((r) => r.row.excerpt.startsWith("'test_acc': [..., "));
+  const sources = new Set(curveRows.map((r) => r.source.id));
+  assert.ok(sources.has('zhuang-2020-adabelief') && sources.has('luo-2019-adabound'), [...sources].join(', '));
+  for (const { source, row } of curveRows) {
+    const list = /\[\.\.\., ([\d., ]+)\]$/.exec(row.excerpt);
+    assert.ok(list, `${source.id}/${row.setting}: excerpt is not a list tail`);
+    const last = Number(list[1]!.split(', ').at(-1));
+    assert.equal(row.value, last, `${source.id}/${row.setting}/${row.optimizer.name}`);
+  }
+});
+
+test('every optimizer a vision source proposes has rows, and no curve setting holds one optimizer twice', () => {
+  for (const id of ['zhuang-2020-adabelief', 'luo-2019-adabound', 'heo-2021-adamp', 'xie-2024-adan']) {
+    const own = rows.filter((r) => r.source.id === id);
+    assert.ok(own.length > 0, id);
+    const proposed = new Set(own.filter((r) => r.selfReported).map((r) => r.row.optimizer.key));
+    assert.deepEqual([...proposed].sort(), [...own[0]!.source.proposes].sort(), `${id}: a proposed optimizer has no row`);
+  }
+  const curveSettings = new Map<string, string[]>();
+  for (const r of rows.filter((x) => x.row.excerpt.startsWith("'test_acc'"))) {
+    const k = `${r.source.id}/${r.setting.id}`;
+    curveSettings.set(k, [...(curveSettings.get(k) ?? []), r.row.optimizer.key]);
+  }
+  for (const [k, keys] of curveSettings) assert.equal(new Set(keys).size, keys.length, `${k}: an optimizer twice`);
+});

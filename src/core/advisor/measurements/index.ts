@@ -8,11 +8,13 @@ import { DEFAZIO_2024_SCHEDULE_FREE } from './defazio-2024-schedule-free';
 import { DETTMERS_2022_8BIT } from './dettmers-2022-8bit';
 import { JORDAN_2024_MODDED_NANOGPT } from './jordan-2024-modded-nanogpt';
 import { JORDAN_2026_NANOGPT_OPTIMIZATION_BENCHMARK } from './jordan-2026-nanogpt-optimization-benchmark';
+import { HEO_2021_ADAMP } from './heo-2021-adamp';
 import { KADDOUR_2023_NO_TRAIN_NO_GAIN } from './kaddour-2023-no-train-no-gain';
 import { KASIMBEG_2025_ALGOPERF } from './kasimbeg-2025-algoperf';
 import { LI_2024_BOCB } from './li-2024-bocb';
 import { LIU_2023_SOPHIA } from './liu-2023-sophia';
 import { LIU_2025_MUON_SCALABLE } from './liu-2025-muon-scalable';
+import { LUO_2019_ADABOUND } from './luo-2019-adabound';
 import { LUO_2023_CAME } from './luo-2023-came';
 import { MA_2020_APOLLO } from './ma-2020-apollo';
 import { NADO_2021_LARGE_BATCH } from './nado-2021-large-batch';
@@ -23,12 +25,14 @@ import { SHI_2023_DISTRIBUTED_SHAMPOO } from './shi-2023-distributed-shampoo';
 import { VYAS_2024_SOAP } from './vyas-2024-soap';
 import { WEN_2025_FANTASTIC } from './wen-2025-fantastic';
 import { WILSON_2017_MARGINAL_VALUE } from './wilson-2017-marginal-value';
+import { XIE_2024_ADAN } from './xie-2024-adan';
 import { YOU_2020_LAMB } from './you-2020-lamb';
 import { YUAN_2024_MARS } from './yuan-2024-mars';
 import { YAO_2021_ADAHESSIAN } from './yao-2021-adahessian';
 import { ZHANG_2024_ADAM_MINI } from './zhang-2024-adam-mini';
 import { ZHAO_2024_DECONSTRUCTING } from './zhao-2024-deconstructing';
 import { ZHAO_2024_GALORE } from './zhao-2024-galore';
+import { ZHUANG_2020_ADABELIEF } from './zhuang-2020-adabelief';
 import type { MeasuredRow, MeasurementSource } from './types';
 
 export const MEASUREMENT_SOURCES: readonly MeasurementSource[] = [
@@ -59,6 +63,10 @@ export const MEASUREMENT_SOURCES: readonly MeasurementSource[] = [
   NADO_2021_LARGE_BATCH,
   SHAZEER_2018_ADAFACTOR,
   DEFAZIO_2024_SCHEDULE_FREE,
+  XIE_2024_ADAN,
+  HEO_2021_ADAMP,
+  ZHUANG_2020_ADABELIEF,
+  LUO_2019_ADABOUND,
 ];
 
 /** Every row with its source and setting; `selfReported` when the source's authors proposed the optimizer. */
