@@ -3,6 +3,7 @@
  * a line here.
  */
 import { CHEN_2023_LION } from './chen-2023-lion';
+import { DAHL_2023_ALGOPERF_BASELINES } from './dahl-2023-algoperf-baselines';
 import { ESSENTIAL_2025_MUON } from './essential-2025-muon';
 import { DEFAZIO_2024_SCHEDULE_FREE } from './defazio-2024-schedule-free';
 import { DETTMERS_2022_8BIT } from './dettmers-2022-8bit';
@@ -59,6 +60,7 @@ export const MEASUREMENT_SOURCES: readonly MeasurementSource[] = [
   NADO_2021_LARGE_BATCH,
   SHAZEER_2018_ADAFACTOR,
   DEFAZIO_2024_SCHEDULE_FREE,
+  DAHL_2023_ALGOPERF_BASELINES,
 ];
 
 /** Every row with its source and setting; `selfReported` when the source's authors proposed the optimizer. */
