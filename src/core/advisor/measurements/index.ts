@@ -19,6 +19,7 @@ import { MA_2020_APOLLO } from './ma-2020-apollo';
 import { NADO_2021_LARGE_BATCH } from './nado-2021-large-batch';
 import { PAGLIARDINI_2024_ADEMAMIX } from './pagliardini-2024-ademamix';
 import { SCHLOTTHAUER_2025_BUDGET } from './schlotthauer-2025-budget';
+import { SEMENOV_2025_BENCHMARKING_LLM } from './semenov-2025-benchmarking-llm';
 import { SHAZEER_2018_ADAFACTOR } from './shazeer-2018-adafactor';
 import { SHI_2023_DISTRIBUTED_SHAMPOO } from './shi-2023-distributed-shampoo';
 import { VYAS_2024_SOAP } from './vyas-2024-soap';
@@ -61,6 +62,7 @@ export const MEASUREMENT_SOURCES: readonly MeasurementSource[] = [
   SHAZEER_2018_ADAFACTOR,
   DEFAZIO_2024_SCHEDULE_FREE,
   DAHL_2023_ALGOPERF_BASELINES,
+  SEMENOV_2025_BENCHMARKING_LLM,
 ];
 
 /** Every row with its source and setting; `selfReported` when the source's authors proposed the optimizer. */
