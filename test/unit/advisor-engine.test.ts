@@ -110,15 +110,22 @@ test("Stable Diffusion's UNet is a diffusion denoiser, not an image classifier: 
   }
 });
 
-test('ResNet-50 from scratch: SGD with momentum/Nesterov first, with the CNN rule and linear-scaled lr', () => {
+// Changed with the AlgoPerf benchmark paper's rows (Dahl et al. 2023): SGD with momentum is the family default and
+// stays first unless another's measured advantage exceeds the uncertainty; Distributed Shampoo's time-to-target
+// rows on ImageNet ResNet-50 (AlgoPerf's leaderboard and benchmark paper, Shi et al.) now may.
+test('ResNet-50 from scratch: SGD with momentum/Nesterov is the incumbent, with the CNN rule and linear-scaled lr; only a measured winner goes above it', () => {
   const r = recommend({
     model: resnet,
     estimateBase: { gpuMemoryBytes: 80 * GiB, batchSize: 128, gpus: 8 },
     fineTune: false,
     priority: 'quality',
   });
-  const top = r.recommendations[0];
-  assert.ok(top.optimizer === 'sgd-momentum' || top.optimizer === 'nesterov', top.optimizer);
+  assert.ok(r.ranking.incumbent === 'sgd-momentum' || r.ranking.incumbent === 'nesterov', String(r.ranking.incumbent));
+  const top = rec(r, r.ranking.incumbent as OptimizerId);
+  for (const x of r.recommendations.slice(0, top.rank - 1)) {
+    assert.equal(x.measured.beatsIncumbent, true, x.optimizer);
+    assert.ok(x.measured.independentRows > 0, x.optimizer);
+  }
   assert.ok(ruleIds(top).includes('cnn-sgd-momentum'));
   assert.equal(r.facts.globalBatch, 128 * 8);
   assert.equal(top.hyperparameters.lr, (0.1 * 1024) / 256);
@@ -163,7 +170,11 @@ test('priority memory vs quality moves memory savers up and AdamW down', () => {
   const memory = job('memory');
   assert.equal(quality.ranking.incumbent, 'adamw');
   for (const x of quality.recommendations.slice(0, rec(quality, 'adamw').rank - 1)) assert.equal(x.measured.beatsIncumbent, true, x.optimizer);
-  assert.ok(rec(memory, 'adafactor').rank < rec(quality, 'adafactor').rank);
+  // Adafactor saves memory but the AlgoPerf benchmark paper measures it behind AdamW in steps to target: a
+  // measured loss keeps it out of the low-memory front; otherwise it moves up.
+  const adafactor = rec(quality, 'adafactor');
+  if (adafactor.measured.score >= rec(quality, 'adamw').measured.score) assert.ok(rec(memory, 'adafactor').rank < adafactor.rank);
+  else assert.ok(rec(memory, 'adafactor').rank >= rec(memory, 'adamw').rank);
   assert.ok(rec(memory, 'adamw-8bit').rank < rec(quality, 'adamw-8bit').rank);
   assert.ok(rec(memory, 'adamw').rank > rec(quality, 'adamw').rank);
   assert.notEqual(memory.recommendations[0].optimizer, 'adamw');

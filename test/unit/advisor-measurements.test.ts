@@ -126,3 +126,33 @@ test('every optimizer a vision source proposes has rows, and no curve setting ho
   }
   for (const [k, keys] of curveSettings) assert.equal(new Set(keys).size, keys.length, `${k}: an optimizer twice`);
 });
+
+test('Dahl et al. 2023: each row is the cell of its column in the quoted table line ("inf" a stated "worse")', () => {
+  const s = MEASUREMENT_SOURCES.find((x) => x.id === 'dahl-2023-algoperf-baselines');
+  if (!s) assert.fail('no source dahl-2023-algoperf-baselines');
+  const columnOf = (prefix: string, id: string) => s.settings.filter((x) => x.id.startsWith(`${prefix}-`)).findIndex((x) => x.id === id);
+  let checked = 0;
+  for (const row of s.rows) {
+    const m = /^(time|steps|final|shared)-/.exec(row.setting);
+    if (!m) continue;
+    const line = row.excerpt.split(' … ').at(-1)!;
+    const tokens = line.split(/\s+/);
+    let cell: string;
+    if (m[1] === 'time' || m[1] === 'steps') {
+      // "tuned β1 5622 inf …", "fixed β1 …", "opt-list …": eight cells after the variant's label.
+      const cells = tokens.slice(tokens[0] === 'opt-list' ? 1 : 2);
+      assert.equal(cells.length, 8, line);
+      cell = cells[columnOf(m[1], row.setting)]!;
+    } else {
+      // "<workload> <per-workload optimal> <overall optimal> <ϕ>".
+      cell = tokens.at(m[1] === 'final' ? -3 : -2)!;
+    }
+    if (cell === 'inf') {
+      assert.equal(row.qualitative, 'worse', `${row.setting}/${row.optimizer.name}`);
+    } else {
+      assert.equal(row.value, Number(cell.replace(/,/g, '')), `${row.setting}/${row.optimizer.name}: ${line}`);
+    }
+    checked++;
+  }
+  assert.equal(checked, 15 * 8 + 16 * 8 + 4 * 8 * 2);
+});

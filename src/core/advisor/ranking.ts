@@ -250,7 +250,8 @@ function priorityWeight(setting: Setting, priority: RankPriority): number {
 
 /**
  * Self-reports contradicted by the nearest same-year-or-later independent measurement of the same
- * optimizer: among the independent rows whose setting is at least OVERRULE_SIMILARITY alike, the
+ * optimizer: among the independent rows whose setting states the sizes the self-report's states (`states`)
+ * and is at least OVERRULE_SIMILARITY alike, the
  * most similar ones (ties averaged) decide; the self-report is set aside when they find the optimizer
  * less good (a lower sign of z).
  *
@@ -261,6 +262,20 @@ function priorityWeight(setting: Setting, priority: RankPriority): number {
  * contradicts a self-report wins" (README, "How the advice is derived") names the result nearest to
  * the self-report, not the most contradicting one among many.
  */
+/**
+ * Whether `other` states every size the self-report's setting states (parameters, global batch in the same
+ * unit, tokens per parameter), so that the two can be compared where the self-report's claim was made.
+ * The similarity skips a feature either side leaves unknown, which is right for weighing a row but not for
+ * setting a measurement aside: added when Dahl et al.'s benchmark scores, which state no batch, overruled
+ * LAMB's own result at a global batch of 32k, the condition its claim is about.
+ */
+function states(other: Setting, self: Setting): boolean {
+  if (self.params !== null && other.params === null) return false;
+  if (self.globalBatch !== null && (other.globalBatch === null || other.globalBatch.unit !== self.globalBatch.unit)) return false;
+  if (self.tokensPerParam !== null && other.tokensPerParam === null) return false;
+  return true;
+}
+
 export function overrulings(rows: readonly MeasuredRow[], z: ReadonlyMap<MeasuredRow, { quality: number }>): Map<MeasuredRow, MeasuredRow> {
   const out = new Map<MeasuredRow, MeasuredRow>();
   for (const self of rows) {
@@ -270,7 +285,7 @@ export function overrulings(rows: readonly MeasuredRow[], z: ReadonlyMap<Measure
     let nearest: { rows: MeasuredRow[]; sim: number } | null = null;
     for (const other of rows) {
       if (other.selfReported || other.source === self.source || other.row.optimizer.key !== self.row.optimizer.key) continue;
-      if (other.source.year < self.source.year || !z.has(other)) continue;
+      if (other.source.year < self.source.year || !z.has(other) || !states(other.setting, self.setting)) continue;
       const sim = similarity(other.setting, jobOfSetting(self.setting));
       if (sim < RANKING.OVERRULE_SIMILARITY) continue;
       if (!nearest || sim > nearest.sim + 1e-12) nearest = { rows: [other], sim };

@@ -3,6 +3,7 @@
  * a line here.
  */
 import { CHEN_2023_LION } from './chen-2023-lion';
+import { DAHL_2023_ALGOPERF_BASELINES } from './dahl-2023-algoperf-baselines';
 import { ESSENTIAL_2025_MUON } from './essential-2025-muon';
 import { DEFAZIO_2024_SCHEDULE_FREE } from './defazio-2024-schedule-free';
 import { DETTMERS_2022_8BIT } from './dettmers-2022-8bit';
@@ -20,6 +21,7 @@ import { MA_2020_APOLLO } from './ma-2020-apollo';
 import { NADO_2021_LARGE_BATCH } from './nado-2021-large-batch';
 import { PAGLIARDINI_2024_ADEMAMIX } from './pagliardini-2024-ademamix';
 import { SCHLOTTHAUER_2025_BUDGET } from './schlotthauer-2025-budget';
+import { SEMENOV_2025_BENCHMARKING_LLM } from './semenov-2025-benchmarking-llm';
 import { SHAZEER_2018_ADAFACTOR } from './shazeer-2018-adafactor';
 import { SHI_2023_DISTRIBUTED_SHAMPOO } from './shi-2023-distributed-shampoo';
 import { VYAS_2024_SOAP } from './vyas-2024-soap';
@@ -67,6 +69,8 @@ export const MEASUREMENT_SOURCES: readonly MeasurementSource[] = [
   HEO_2021_ADAMP,
   ZHUANG_2020_ADABELIEF,
   LUO_2019_ADABOUND,
+  DAHL_2023_ALGOPERF_BASELINES,
+  SEMENOV_2025_BENCHMARKING_LLM,
 ];
 
 /** Every row with its source and setting; `selfReported` when the source's authors proposed the optimizer. */
