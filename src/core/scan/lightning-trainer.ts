@@ -60,6 +60,8 @@ export function readOptimizerComponent(component: Component, out: ContributionBu
   out.optimizerEcosystem = !spelling.includes('.') ? 'pytorch' : resolved !== undefined && resolved.ecosystem !== 'id' ? resolved.ecosystem : undefined;
   const args = component.args;
   if (args === null) return;
+  const partial = args.node('_partial_');
+  out.optimizerPartial = partial?.kind === 'boolean' && partial.value;
   const params: Record<string, HyperValue> = {};
   for (const key of args.keys()) {
     if (NOT_HYPERPARAMETERS.has(key)) continue;

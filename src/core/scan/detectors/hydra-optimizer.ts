@@ -52,8 +52,11 @@ function readerAt(root: FieldReader, path: readonly string[]): { parent: FieldRe
   return { parent, key: path[path.length - 1] };
 }
 
+/** The kind of this detector's findings: the job's optimizer is a Hydra `_target_` block (fixes/paste.ts pasteFormatOf). */
+export const HYDRA_OPTIMIZER_KIND = 'hydra-optimizer';
+
 export const hydraOptimizerDetector: Detector = {
-  kind: 'hydra-optimizer',
+  kind: HYDRA_OPTIMIZER_KIND,
   syntaxes: ['yaml'],
   acceptsJsonc: false,
 
