@@ -121,7 +121,9 @@ export function readLightningTrainer(trainer: FieldReader, out: ContributionBuil
   if (accum?.value != null) out.set('gradAccum', accum.value, accum.range);
   const maxSteps = trainer.number('max_steps', { integer: true });
   if (maxSteps?.value != null && maxSteps.value > 0) out.set('maxSteps', maxSteps.value, maxSteps.range);
-  trainer.number('max_epochs', { integer: true });
+  // max_epochs -1 trains without an epoch limit; unset, Lightning stops at 1000 epochs (not assumed here).
+  const maxEpochs = trainer.number('max_epochs', { integer: true });
+  if (maxEpochs?.value != null && maxEpochs.value > 0) out.set('epochs', maxEpochs.value, maxEpochs.range);
   trainer.number('gradient_clip_val', { min: 0, nullable: true });
   readStrategy(trainer, out, links);
 }
