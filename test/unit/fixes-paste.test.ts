@@ -331,6 +331,24 @@ test('Muon: the quick fix into a _target_ block writes torch.optim.Muon\'s own a
   const text = HYDRA_FILES.find((f) => f.path === path)!.text.replace('  weight_decay: 0.0\n', '  weight_decay: 0.0\n  betas: [0.9, 0.99]\n');
   const fix = optimizerFix({ path, text, job: scanFiles(HYDRA_FILES.map((f) => (f.path === path ? { path, text } : f))).jobs.find((j) => j.id === job.id)!, target: 'muon', hyperparameters: MUON });
   assert.ok(isFix(fix));
-  assert.deepEqual(optimizerBlock(applyEdits(text, fix.edits)), { _target_: 'torch.optim.Muon', _partial_: true, lr: 2e-5, weight_decay: 0.1, adjust_lr_fn: 'match_rms_adamw' });
+  const after = applyEdits(text, fix.edits);
+  assert.deepEqual(optimizerBlock(after), { _target_: 'torch.optim.Muon', _partial_: true, lr: 2e-5, weight_decay: 0.1, adjust_lr_fn: 'match_rms_adamw' });
   assert.deepEqual(fix.removed, ['betas']);
+  // The paste's comment lines come along, inside the block: the code must give it the hidden weights and AdamW the rest.
+  const comment = byFormat(pasteChanges('muon', MUON, 'hydra', null, { hydraPartial: true }), 'hydra').code.split('\n').filter((l) => l.startsWith('#'));
+  assert.equal(comment.length, 4);
+  assert.ok(after.includes(`optimizer:\n${comment.map((l) => `  ${l}\n`).join('')}  _target_: torch.optim.Muon\n`), after);
+});
+
+test('Muon: the quick fix on a torch.optim call writes Muon\'s own arguments, with the note on the hidden weights above the line', () => {
+  const text = 'import torch\n\ndef main():\n    optimizer = torch.optim.AdamW(model.parameters(), lr=1e-4, betas=(0.9, 0.99))\n';
+  const job = scanFiles([{ path: 'train.py', text }]).jobs.find((j) => j.files.includes('train.py'))!;
+  const fix = optimizerFix({ path: 'train.py', text, job, target: 'muon', hyperparameters: MUON });
+  assert.ok(isFix(fix));
+  const lines = applyEdits(text, fix.edits).split('\n');
+  assert.equal(lines[6], '    optimizer = torch.optim.Muon(model.parameters(), lr=2.0e-5, weight_decay=0.1, adjust_lr_fn="match_rms_adamw")');
+  assert.match(lines[3]!, /^ {4}# torch\.optim\.Muon takes only the hidden 2-D weights \(https:\/\/docs\.pytorch\.org\/docs\/2\.9\/generated\/torch\.optim\.Muon\.html\):$/);
+  assert.match(lines[5]!, /^ {4}# and 1-D gains\/biases with torch\.optim\.AdamW\(lr=2\.0e-5, betas=\(0\.9, 0\.95\), eps=1\.0e-8, weight_decay=0\.1\), stepping both$/);
+  assert.deepEqual(fix.removed, ['betas']);
+  assertPythonParses(applyEdits(text, fix.edits));
 });

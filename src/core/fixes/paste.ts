@@ -14,7 +14,7 @@ import { extensionOf } from '../scan/paths';
 import type { PasteFormat } from './paste-formats';
 import { hfSwitchValues } from './hf-values';
 import { targetArguments } from './params';
-import { auxiliaryAdamwArguments, snippetsFor, THIRD_PARTY_MODULES } from './snippets';
+import { hiddenWeightsComment, snippetsFor, THIRD_PARTY_MODULES } from './snippets';
 import { chooseSpelling, type ChosenSpelling } from './spelling';
 import { formatValue, type ArgumentValue, type WritableValue } from './values';
 
@@ -188,22 +188,6 @@ function torchtuneChange(target: OptimizerId, advice: HyperparameterAdvice): Pas
   return { format: 'torchtune', language: 'yaml', code, package: pkg, minVersion: since?.version ?? null, source: since !== null ? `torchtune recipe config: optimizer._component_ is instantiated with the keys beside it; ${since.source}` : 'torchtune recipe config: optimizer._component_ is instantiated with the keys beside it' };
 }
 
-/**
- * For a class that takes only the hidden 2-D weights (torch.optim.Muon), a config block that instantiates one
- * optimizer over all the model's parameters cannot express the split: comment lines saying what to do instead, with
- * the AdamW values for the other parameters (the block itself keeps only the class's own arguments).
- */
-function hiddenWeightsComment(chosen: ChosenSpelling, advice: HyperparameterAdvice): string[] {
-  const source = chosen.spelling.hiddenWeightsOnly;
-  if (source === undefined) return [];
-  const adamw = Object.entries(auxiliaryAdamwArguments(advice)).map(([k, v]) => `${k}=${formatValue(v, 'python', { key: k })}`).join(', ');
-  return [
-    `# torch.optim.${chosen.name} takes only the hidden 2-D weights (${source.url ?? source.title}):`,
-    '# instantiate this block with those parameters only (not all of the model\'s), and the embeddings, the output head',
-    `# and 1-D gains/biases with torch.optim.AdamW(${adamw}), stepping both; a recipe that passes every`,
-    '# parameter to this one optimizer needs that change in its code.',
-  ];
-}
 
 /**
  * The importable class for `target` in a config that names a class path (LightningCLI `class_path`, Hydra `_target_`):

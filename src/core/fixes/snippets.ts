@@ -72,6 +72,23 @@ export function auxiliaryAdamwArguments(advice: HyperparameterAdvice): Record<st
   return out;
 }
 
+/**
+ * For a class that takes only the hidden 2-D weights (torch.optim.Muon), a config block that instantiates one
+ * optimizer over all the model's parameters cannot express the split: comment lines saying what to do instead, with
+ * the AdamW values for the other parameters (the block itself keeps only the class's own arguments).
+ */
+export function hiddenWeightsComment(chosen: ChosenSpelling, advice: HyperparameterAdvice, where: 'block' | 'call' = 'block'): string[] {
+  const source = chosen.spelling.hiddenWeightsOnly;
+  if (source === undefined) return [];
+  const adamw = Object.entries(auxiliaryAdamwArguments(advice)).map(([k, v]) => `${k}=${formatValue(v, 'python', { key: k })}`).join(', ');
+  return [
+    `# torch.optim.${chosen.name} takes only the hidden 2-D weights (${source.url ?? source.title}):`,
+    `# ${where === 'block' ? 'instantiate this block' : 'call it'} with those parameters only (not all of the model's), and the embeddings, the output head`,
+    `# and 1-D gains/biases with torch.optim.AdamW(${adamw}), stepping both${where === 'block' ? '; a recipe that passes every' : ''}`,
+    ...(where === 'block' ? ['# parameter to this one optimizer needs that change in its code.'] : []),
+  ];
+}
+
 /** torch.optim's spelling of `target` when its class takes only the hidden 2-D weights (torch.optim.Muon), else null. */
 export function hiddenWeightsSpelling(target: OptimizerId, advice: HyperparameterAdvice): ChosenSpelling | null {
   const chosen = chooseSpelling(target, 'pytorch', (c) => targetArguments(target, advice, c, SHOWN), { write: (n) => `torch.optim.${n}` });

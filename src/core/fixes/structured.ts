@@ -18,7 +18,7 @@ import type { ScanJob } from '../scan/results';
 import { InputError } from '../types';
 import { hfSwitchValues } from './hf-values';
 import { acceptedArguments, targetArguments } from './params';
-import { THIRD_PARTY_MODULES } from './snippets';
+import { hiddenWeightsComment, THIRD_PARTY_MODULES } from './snippets';
 import { chooseSpelling, type ChosenSpelling } from './spelling';
 import type { EditableText } from './text';
 import { formatKey, insertMembers, locateMember, mergeTouching, removeMember, replaceNode, type TreeSyntax } from './tree-edits';
@@ -177,7 +177,7 @@ function kwargsFix(
   const accepted = acceptedArguments(target, chosen);
   const remove = [...existing].filter((k) => !accepted.has(k) && !(k in values));
   const typeText = formatValue(value, syntax, { quote: quoteOf(doc.text.slice(d.member.node.start, d.member.node.end)) });
-  const edits: TextEdit[] = [replaceNode(doc, d.member.node, typeText)];
+  const edits: TextEdit[] = [replaceNode(doc, d.member.node, typeText), ...hiddenWeightsNote(doc, syntax, d, chosen, advice)];
   let written: Record<string, string> = {};
   if (container !== null) {
     const args = editArguments(doc, syntax, container, values, remove, undefined);
@@ -203,6 +203,22 @@ function kwargsFix(
     removed: remove,
     edits: mergeTouching(doc, edits),
   };
+}
+
+/**
+ * A class that takes only the hidden 2-D weights (torch.optim.Muon) in a block-style YAML component: the change to
+ * paste's comment lines (snippets.ts hiddenWeightsComment: what the code must pass it, and the AdamW for the rest) above
+ * the block's first line, at its indentation. JSON has no comments and a flow mapping no room for them: nothing.
+ */
+function hiddenWeightsNote(doc: EditableText, syntax: TreeSyntax, d: Exclude<Dialect, { kind: 'hf' }>, chosen: ChosenSpelling, advice: HyperparameterAdvice): TextEdit[] {
+  if (syntax !== 'yaml' || d.kind === 'deepspeed') return [];
+  const lines = hiddenWeightsComment(chosen, advice);
+  const block = d.container;
+  if (lines.length === 0 || doc.text[block.start] === '{') return [];
+  const lineStart = doc.text.lastIndexOf('\n', block.start - 1) + 1;
+  const indent = doc.text.slice(lineStart, block.start);
+  if (!/^[ \t]*$/.test(indent)) return [];
+  return [doc.edit(lineStart, lineStart, lines.map((l) => `${indent}${l}\n`).join(''))];
 }
 
 /** The optimizer fix for a JSON or YAML file. */
