@@ -188,7 +188,6 @@ function torchtuneChange(target: OptimizerId, advice: HyperparameterAdvice): Pas
   return { format: 'torchtune', language: 'yaml', code, package: pkg, minVersion: since?.version ?? null, source: since !== null ? `torchtune recipe config: optimizer._component_ is instantiated with the keys beside it; ${since.source}` : 'torchtune recipe config: optimizer._component_ is instantiated with the keys beside it' };
 }
 
-
 /**
  * The importable class for `target` in a config that names a class path (LightningCLI `class_path`, Hydra `_target_`):
  * torch.optim, bitsandbytes.optim or the catalog's third-party package (snippets.ts THIRD_PARTY_MODULES), with the
