@@ -44,7 +44,9 @@ export const TORCH_MUON_DOCS = {
 export const TORCH_MUON_ARGUMENTS = ['lr', 'weight_decay', 'momentum', 'nesterov', 'ns_coefficients', 'eps', 'ns_steps', 'adjust_lr_fn'] as const;
 /**
  * DeepSpeed's Muon: it tags the hidden 2-D weights `use_muon` itself and updates the rest with Adam; the config takes
- * `muon_lr` / `adam_lr` for the two parts (DeepSpeed blog "Using Muon Optimizer with DeepSpeed").
+ * `muon_lr` / `adam_lr` for the two parts (DeepSpeed blog "Using Muon Optimizer with DeepSpeed"), and the Adam part
+ * steps with its group's `betas` and `eps` (deepspeed/runtime/zero/muon/muon_optimizer.py: `adam_update(p.grad, ...,
+ * group["betas"], group["eps"])`).
  */
 const DEEPSPEED_MUON = {
   title: 'DeepSpeed blog: Using Muon Optimizer with DeepSpeed',
@@ -76,7 +78,7 @@ const spellings: readonly CatalogSpelling[] = [
     takes: TORCH_MUON_ARGUMENTS,
     hiddenWeightsOnly: TORCH_MUON_DOCS,
   },
-  { ecosystem: 'deepspeed', name: 'Muon', note: 'DeepSpeed "muon": MuonWithAuxAdam split by each parameter\'s use_muon attribute', takes: ['lr', 'muon_lr', 'adam_lr', 'momentum', 'weight_decay'] },
+  { ecosystem: 'deepspeed', name: 'Muon', note: 'DeepSpeed "muon": MuonWithAuxAdam split by each parameter\'s use_muon attribute', takes: ['lr', 'muon_lr', 'adam_lr', 'momentum', 'weight_decay', 'betas', 'eps'] },
   { ecosystem: 'timm', name: 'muon', note: 'timm.optim.Muon with AdamW fallback' },
   { ecosystem: 'timm', name: 'nmuon', note: 'timm Muon with Nesterov and NAdamW fallback (same state tensors)' },
 ];
