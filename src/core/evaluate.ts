@@ -6,7 +6,8 @@
  */
 import { recommend } from './advisor';
 import type { AdvisorInput, AdvisorResult, Priority, Recommendation } from './advisor/types';
-import { advisorInputForJob } from './job';
+import { advisorInputForJob, runLengthInput } from './job';
+import { runLength, type GivenValue } from './run-length';
 import { jobFacts, type JobFacts } from './job-facts';
 import { keepOwnHyperparameters } from './own-hyperparameters';
 import { resolveEstimateInput } from './memory/defaults';
@@ -138,7 +139,19 @@ export function evaluateJob(job: ScanJob, files: FileAccess, options: EvaluateOp
     ...(options.gpus !== undefined ? { gpus: options.gpus } : {}),
   });
   const estimateBase = options.overrides === undefined ? base.estimateBase : applyOverrides(base.estimateBase, options.overrides, model.inventory);
-  const input: AdvisorInput = { ...base, estimateBase };
+  // The run's length with the micro-batch, accumulation and GPUs given by hand (they change the steps of an epoch).
+  const givenValue = (key: 'batchSize' | 'gradAccum'): GivenValue | undefined => {
+    const value = options.overrides?.[key];
+    return typeof value === 'number' ? { value, from: options.overridesFrom?.[key] ?? 'given by hand' } : undefined;
+  };
+  const batchSize = givenValue('batchSize');
+  const gradAccum = givenValue('gradAccum');
+  const run = runLength(job, {
+    ...(batchSize !== undefined ? { batchSize } : {}),
+    ...(gradAccum !== undefined ? { gradAccum } : {}),
+    ...(options.gpus !== undefined ? { gpus: { value: options.gpus, from: options.gpusFrom ?? 'given by hand' } } : {}),
+  });
+  const input: AdvisorInput = { ...base, estimateBase, ...runLengthInput(run) };
   const result = keepOwnHyperparameters(recommend(input), input.current?.id ?? null, job.settings);
 
   let currentEstimate: CurrentEstimate | null = null;

@@ -8,6 +8,7 @@ import type { EstimateInput, LoraConfig } from './memory/types';
 import type { ModelInventory } from './models/types';
 import { resolveCurrentOptimizer, resolvedOrNull, unknownOptimizerError, type CurrentOptimizer } from './current-optimizer';
 import type { ResolvedOptimizer } from './optimizers/types';
+import { runLength, type RunLength } from './run-length';
 import { peftDefaultLoraTargets } from './scan';
 import type { ScanJob } from './scan/results';
 import { InputError } from './types';
@@ -88,8 +89,13 @@ export function advisorInputForJob(job: ScanJob, model: ModelInventory, opts: Jo
     hubId: job.model?.kind === 'hub-id' ? job.model.id : null,
     priority: opts.priority,
     current: advisorCurrent(resolveCurrentOptimizer(job), opts.unknownOptimizer ?? 'error'),
-    totalSteps: job.settings.maxSteps ?? null,
+    ...runLengthInput(runLength(job, opts.gpus !== undefined ? { gpus: { value: opts.gpus, from: 'given' } } : {})),
   };
+}
+
+/** The advisor's run length: the steps and how they were counted. */
+export function runLengthInput(run: RunLength): Pick<AdvisorInput, 'totalSteps' | 'totalStepsBasis'> {
+  return { totalSteps: run.totalSteps, totalStepsBasis: run.basis };
 }
 
 /** The advisor's current optimizer from the job's (current-optimizer.ts). */

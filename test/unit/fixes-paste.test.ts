@@ -7,7 +7,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import type { HyperparameterAdvice, StrategyPlan } from '../../src/core/advisor/types';
-import { applyEdits, isFix, optimizerFix, pasteChanges, pasteFormatOf, type PasteChange } from '../../src/core/fixes';
+import { applyEdits, isFix, optimizerFix, pasteChanges, pasteFormatOf, pasteOptionsOf, type PasteChange } from '../../src/core/fixes';
+import { TORCH_MUON_ARGUMENTS } from '../../src/core/optimizers/muon';
+import type { ObjectNode, ParsedNode } from '../../src/core/parse/node';
 import { parseYaml } from '../../src/core/parse/yaml';
 import { scanFiles } from '../../src/core/scan';
 import type { ScanFile } from '../../src/core/scan/types';
@@ -71,7 +73,7 @@ test('GaLore: HF TrainingArguments with optim_args and optim_target_modules, the
 
 test('AdamW in every format: the job\'s format first, DeepSpeed JSON and torchtune YAML parse, integers stay integers', () => {
   const changes = pasteChanges('adamw', ADAMW, 'torchtune');
-  assert.deepEqual(changes.map((c) => c.format), ['torchtune', 'hf-trainer', 'axolotl', 'lightning-cli', 'deepspeed', 'pytorch']);
+  assert.deepEqual(changes.map((c) => c.format), ['torchtune', 'hf-trainer', 'axolotl', 'lightning-cli', 'hydra', 'deepspeed', 'pytorch']);
   const tt = byFormat(changes, 'torchtune');
   assert.equal(tt.code, ['optimizer:', '  _component_: torch.optim.AdamW', '  lr: 2.0e-5', '  betas: [0.9, 0.95]', '  weight_decay: 0.1'].join('\n'));
   assert.equal(parseYaml(tt.code, 'paste.yaml').root.kind, 'object');
@@ -201,4 +203,152 @@ test('the paste carries the plan that makes its optimizer fit (optim spelling, t
   const eight = byFormat(pasteChanges('adamw-8bit', ADAMW, 'hf-trainer', GALORE_PLAN('galore-adamw')), 'hf-trainer').code;
   assert.match(eight, /optim="adamw_bnb_8bit"/);
   assert.doesNotMatch(eight, /galore|gradient_checkpointing|per_device_train_batch_size/);
+});
+
+/**
+ * lightning-hydra-template's MNIST setup (ashleve/lightning-hydra-template configs/train.yaml, data/mnist.yaml,
+ * model/mnist.yaml, trainer/default.yaml; trimmed to the keys read here): a Hydra composition whose optimizer is a
+ * `_target_` block with `_partial_: true`.
+ */
+const HYDRA_FILES: ScanFile[] = [
+  { path: 'configs/train.yaml', text: 'defaults:\n  - _self_\n  - data: mnist\n  - model: mnist\n  - trainer: default\n\ntask_name: train\n' },
+  { path: 'configs/data/mnist.yaml', text: '_target_: src.data.mnist_datamodule.MNISTDataModule\ndata_dir: ${paths.data_dir}\nbatch_size: 128\ntrain_val_test_split: [55_000, 5_000, 10_000]\nnum_workers: 0\npin_memory: False\n' },
+  {
+    path: 'configs/model/mnist.yaml',
+    text: '_target_: src.models.mnist_module.MNISTLitModule\n\noptimizer:\n  _target_: torch.optim.Adam\n  _partial_: true\n  lr: 0.001\n  weight_decay: 0.0\n\nscheduler:\n  _target_: torch.optim.lr_scheduler.ReduceLROnPlateau\n  _partial_: true\n  mode: min\n\nnet:\n  _target_: src.models.components.simple_dense_net.SimpleDenseNet\n  input_size: 784\n  output_size: 10\n',
+  },
+  { path: 'configs/trainer/default.yaml', text: '_target_: lightning.pytorch.trainer.Trainer\n\ndefault_root_dir: ${paths.output_dir}\n\nmin_epochs: 1\nmax_epochs: 10\n\naccelerator: cpu\ndevices: 1\n' },
+];
+
+function hydraJob() {
+  const job = scanFiles(HYDRA_FILES).jobs.find((j) => j.files.includes('configs/model/mnist.yaml'));
+  assert.ok(job, 'the Hydra composition is a job');
+  return job;
+}
+
+/** The members of the `optimizer:` mapping of a YAML text, as plain values. */
+function optimizerBlock(yaml: string): Record<string, unknown> {
+  const root = parseYaml(yaml, 'x.yaml').root as ObjectNode;
+  const node = root.index.get('optimizer')?.node as ParsedNode;
+  assert.equal(node.kind, 'object');
+  return Object.fromEntries((node as ObjectNode).members.map((m) => [m.key, m.node.value]));
+}
+
+test('Hydra: a job whose optimizer is a _target_ block gets the Hydra format, _partial_ kept, the class path with its package', () => {
+  const job = hydraJob();
+  assert.equal(pasteFormatOf(job), 'hydra');
+  assert.deepEqual(pasteOptionsOf(job), { hydraPartial: true });
+  const changes = pasteChanges('adamw', ADAMW, pasteFormatOf(job), null, pasteOptionsOf(job));
+  assert.equal(changes[0]!.format, 'hydra');
+  assert.equal(changes[0]!.code, ['optimizer:', '  _target_: torch.optim.AdamW', '  _partial_: true', '  lr: 2.0e-5', '  betas: [0.9, 0.95]', '  weight_decay: 0.1'].join('\n'));
+  assert.equal(changes[0]!.package, 'hydra-core, torch');
+  assert.deepEqual(optimizerBlock(changes[0]!.code), { _target_: 'torch.optim.AdamW', _partial_: true, lr: 2e-5, betas: [0.9, 0.95], weight_decay: 0.1 });
+  // Without _partial_ in the job's block, none in the paste; the torchtune block stays torchtune's.
+  const plain = byFormat(pasteChanges('adamw', ADAMW, 'hydra'), 'hydra').code;
+  assert.doesNotMatch(plain, /_partial_/);
+  assert.match(byFormat(pasteChanges('adamw', ADAMW, 'hydra'), 'torchtune').code, /_component_: torch\.optim\.AdamW/);
+  // Classes torch does not have come from their package, as in the LightningCLI group.
+  const eight = byFormat(pasteChanges('adamw-8bit', ADAMW, 'hydra'), 'hydra');
+  assert.match(eight.code, /^ {2}_target_: bitsandbytes\.optim\.AdamW8bit$/m);
+  assert.equal(eight.package, 'hydra-core, bitsandbytes');
+  const came = byFormat(pasteChanges('came', advice({ lr: 2e-4 }), 'hydra'), 'hydra');
+  assert.match(came.code, /^ {2}_target_: came_pytorch\.CAME$/m);
+  assert.equal(came.package, 'hydra-core, came-pytorch');
+});
+
+test('Hydra: the quick fix writes the paste\'s class and values into the _target_ block and keeps _partial_', () => {
+  const job = hydraJob();
+  const path = job.sources['optimizer']!.path;
+  assert.equal(path, 'configs/model/mnist.yaml');
+  const text = HYDRA_FILES.find((f) => f.path === path)!.text;
+  const cases: [Parameters<typeof pasteChanges>[0], HyperparameterAdvice][] = [
+    ['adamw', ADAMW],
+    ['adamw-8bit', ADAMW],
+    ['came', advice({ lr: 2e-4 })],
+  ];
+  for (const [target, hp] of cases) {
+    const fix = optimizerFix({ path, text, job, target, hyperparameters: hp });
+    assert.ok(isFix(fix), target);
+    const fixed = optimizerBlock(applyEdits(text, fix.edits));
+    const pasted = optimizerBlock(byFormat(pasteChanges(target, hp, 'hydra', null, pasteOptionsOf(job)), 'hydra').code);
+    assert.deepEqual(fixed, pasted, target);
+    // The rest of the file is untouched.
+    assert.ok(applyEdits(text, fix.edits).includes('scheduler:\n  _target_: torch.optim.lr_scheduler.ReduceLROnPlateau\n  _partial_: true\n'), target);
+  }
+});
+
+/** Muon as the advisor derives it (Moonlight's scaling: AdamW's lr and decay 0.1 for both parts). */
+const MUON = advice({
+  lr: 2e-5,
+  weightDecay: 0.1,
+  warmup: { unit: 'steps', value: 100 },
+  extra: { momentum: 0.95, adjust_lr_fn: 'match_rms_adamw', adam_lr: 2e-5, adam_betas: [0.9, 0.95], adam_eps: 1e-8, adam_weight_decay: 0.1 },
+});
+
+test('Muon: torch.optim.Muon gets the hidden 2-D weights and only its own arguments; AdamW the rest with the adam_* values (PyTorch 2.9)', () => {
+  const changes = pasteChanges('muon', MUON, 'pytorch');
+  const py = byFormat(changes, 'pytorch');
+  assert.match(py.code, /^muon = torch\.optim\.Muon\(\n {4}hidden,\n {4}lr=2\.0e-5,\n {4}weight_decay=0\.1,\n {4}adjust_lr_fn="match_rms_adamw",\n\)$/m);
+  assert.match(py.code, /^adamw = torch\.optim\.AdamW\(\n {4}others,\n {4}lr=2\.0e-5,\n {4}betas=\(0\.9, 0\.95\),\n {4}eps=1\.0e-8,\n {4}weight_decay=0\.1,\n\)$/m);
+  assert.match(py.code, /p\.ndim == 2/);
+  assert.match(py.code, /^optimizers = \[muon, adamw\]/m);
+  assert.doesNotMatch(py.code, /adam_/);
+  assert.match(py.code, /docs\.pytorch\.org\/docs\/2\.9\/generated\/torch\.optim\.Muon\.html/);
+  assert.equal(py.package, 'torch');
+  assert.equal(py.minVersion, '2.9.0');
+  assertPythonParses(py.code);
+});
+
+test('Muon: formats that cannot hold two optimizers say what to do instead, and write no adam_* key', () => {
+  const changes = pasteChanges('muon', MUON, 'hydra');
+  // HF: no optim string and one optimizer per Trainer: TrainingArguments for the schedule, the way to Muon in comments.
+  const hf = byFormat(changes, 'hf-trainer');
+  assert.doesNotMatch(hf.code, /optim=|adam_|torch\.optim\.Muon\(/);
+  assert.match(hf.code, /# TrainingArguments has no optim string for Muon/);
+  assert.match(hf.code, /create_optimizer\(\)/);
+  assert.match(hf.code, /warmup_steps=100,/);
+  assertPythonParses(hf.code);
+  // torchtune, LightningCLI, Hydra: the block holds only torch.optim.Muon's own arguments, the comment the AdamW part.
+  for (const format of ['torchtune', 'lightning-cli', 'hydra'] as const) {
+    const c = byFormat(changes, format);
+    const block = optimizerBlock(c.code);
+    const args = format === 'lightning-cli' ? Object.keys((block['init_args'] ?? {}) as object) : Object.keys(block).filter((k) => !k.startsWith('_'));
+    assert.deepEqual(args, ['lr', 'weight_decay', 'adjust_lr_fn'], format);
+    for (const k of args) assert.ok((TORCH_MUON_ARGUMENTS as readonly string[]).includes(k), `${format}: ${k}`);
+    assert.match(c.code, /^# torch\.optim\.Muon takes only the hidden 2-D weights/m, format);
+    assert.match(c.code, /torch\.optim\.AdamW\(lr=2\.0e-5, betas=\(0\.9, 0\.95\), eps=1\.0e-8, weight_decay=0\.1\)/, format);
+    assert.doesNotMatch(c.code, /^\s+adam_/m, format);
+    assert.equal(c.minVersion, '2.9.0', format);
+  }
+  // DeepSpeed splits the parameters itself: its Muon type with the learning rate of each part, nothing else.
+  const ds = JSON.parse(byFormat(changes, 'deepspeed').code) as { optimizer: { type: string; params: Record<string, unknown> } };
+  assert.deepEqual(ds.optimizer, { type: 'Muon', params: { lr: 2e-5, weight_decay: 0.1, adam_lr: 2e-5 } });
+});
+
+test('Muon: the quick fix into a _target_ block writes torch.optim.Muon\'s own arguments and drops the ones it does not take', () => {
+  const job = hydraJob();
+  const path = 'configs/model/mnist.yaml';
+  const text = HYDRA_FILES.find((f) => f.path === path)!.text.replace('  weight_decay: 0.0\n', '  weight_decay: 0.0\n  betas: [0.9, 0.99]\n');
+  const fix = optimizerFix({ path, text, job: scanFiles(HYDRA_FILES.map((f) => (f.path === path ? { path, text } : f))).jobs.find((j) => j.id === job.id)!, target: 'muon', hyperparameters: MUON });
+  assert.ok(isFix(fix));
+  const after = applyEdits(text, fix.edits);
+  assert.deepEqual(optimizerBlock(after), { _target_: 'torch.optim.Muon', _partial_: true, lr: 2e-5, weight_decay: 0.1, adjust_lr_fn: 'match_rms_adamw' });
+  assert.deepEqual(fix.removed, ['betas']);
+  // The paste's comment lines come along, inside the block: the code must give it the hidden weights and AdamW the rest.
+  const comment = byFormat(pasteChanges('muon', MUON, 'hydra', null, { hydraPartial: true }), 'hydra').code.split('\n').filter((l) => l.startsWith('#'));
+  assert.equal(comment.length, 4);
+  assert.ok(after.includes(`optimizer:\n${comment.map((l) => `  ${l}\n`).join('')}  _target_: torch.optim.Muon\n`), after);
+});
+
+test('Muon: the quick fix on a torch.optim call writes Muon\'s own arguments, with the note on the hidden weights above the line', () => {
+  const text = 'import torch\n\ndef main():\n    optimizer = torch.optim.AdamW(model.parameters(), lr=1e-4, betas=(0.9, 0.99))\n';
+  const job = scanFiles([{ path: 'train.py', text }]).jobs.find((j) => j.files.includes('train.py'))!;
+  const fix = optimizerFix({ path: 'train.py', text, job, target: 'muon', hyperparameters: MUON });
+  assert.ok(isFix(fix));
+  const lines = applyEdits(text, fix.edits).split('\n');
+  assert.equal(lines[6], '    optimizer = torch.optim.Muon(model.parameters(), lr=2.0e-5, weight_decay=0.1, adjust_lr_fn="match_rms_adamw")');
+  assert.match(lines[3]!, /^ {4}# torch\.optim\.Muon takes only the hidden 2-D weights \(https:\/\/docs\.pytorch\.org\/docs\/2\.9\/generated\/torch\.optim\.Muon\.html\):$/);
+  assert.match(lines[5]!, /^ {4}# and 1-D gains\/biases with torch\.optim\.AdamW\(lr=2\.0e-5, betas=\(0\.9, 0\.95\), eps=1\.0e-8, weight_decay=0\.1\), stepping both$/);
+  assert.deepEqual(fix.removed, ['betas']);
+  assertPythonParses(applyEdits(text, fix.edits));
 });

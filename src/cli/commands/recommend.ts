@@ -5,7 +5,7 @@ import { ModelConfigNeeded, NEEDS_MODEL_CONFIG, type JobModel, type ModelOrigin 
 import { describeFact, factAssumptions, JOB_FACT_NAMES, type JobFacts } from '../../core/job-facts';
 import { countParams } from '../../core/models';
 import { isOwnRecommendation } from '../../core/own-hyperparameters';
-import { pasteChanges, pasteFormatOf } from '../../core/fixes';
+import { pasteChanges, pasteFormatOf, pasteOptionsOf } from '../../core/fixes';
 
 /** Recommendations that carry the change to paste (`change`) in the JSON and the table. */
 const PASTE_TOP = 3;
@@ -69,7 +69,7 @@ function jobDocument(evaluation: JobEvaluation) {
       reasons: r.reasons.map((x) => ({ rule: x.rule, text: x.text, evidence: x.evidence })),
       hyperparameters: r.hyperparameters,
       ...(r.fitPlan !== undefined ? { fitPlan: r.fitPlan } : {}),
-      ...(r.rank <= PASTE_TOP && !isOwnRecommendation(r) ? { change: pasteChanges(r.optimizer, r.hyperparameters, pasteFormatOf(job), r.fitPlan ?? null) } : {}),
+      ...(r.rank <= PASTE_TOP && !isOwnRecommendation(r) ? { change: pasteChanges(r.optimizer, r.hyperparameters, pasteFormatOf(job), r.fitPlan ?? null, pasteOptionsOf(job)) } : {}),
       ...(isOwnRecommendation(r) ? { own: r.own, suggestions: r.suggestions.map((x) => ({ field: x.field, own: x.own, suggested: x.suggested, reason: x.reason, evidence: x.evidence.map((e) => e.title) })) } : {}),
     })),
     strategyBase: result.strategyBase,

@@ -121,6 +121,7 @@ function establishJob(input: AdvisorInput): JobSetting {
     globalBatch: globalBatchOf(reference.input, input.globalBatchSize),
     priority: input.priority,
     totalSteps: input.totalSteps ?? null,
+    totalStepsBasis: input.totalStepsBasis ?? null,
   });
   const gpuMemory = reference.input.gpuMemoryBytes;
   if (gpuMemory === null) assumptions.push('GPU memory was not given: fits are unknown and no memory strategies are computed.');

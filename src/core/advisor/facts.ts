@@ -63,6 +63,7 @@ export interface JobFactInputs {
   readonly globalBatch: number;
   readonly priority: Priority;
   readonly totalSteps?: number | null;
+  readonly totalStepsBasis?: string | null;
 }
 
 export function deriveJobFacts(i: JobFactInputs): JobFacts {
@@ -86,5 +87,6 @@ export function deriveJobFacts(i: JobFactInputs): JobFacts {
     memoryKnown: r.gpuMemoryBytes !== null,
     memoryBound: i.referenceEstimate.fits === false,
     totalSteps: i.totalSteps ?? null,
+    totalStepsBasis: i.totalStepsBasis ?? null,
   };
 }

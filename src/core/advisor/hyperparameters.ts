@@ -260,7 +260,7 @@ export function boundWarmup(warmup: Warmup | null, facts: JobFacts): { warmup: W
       warmup,
       reason: reason(
         'warmup-unchecked',
-        `The job's total steps are unknown (no max_steps, and epochs x dataset size are not both stated), so the warmup of ${warmup.value} steps could not be checked against the run's length; keep it under ${pct} of the steps.`,
+        `The job's total steps are unknown (${facts.totalStepsBasis ?? 'no max_steps, and epochs x dataset size are not both stated'}), so the warmup of ${warmup.value} steps could not be checked against the run's length; keep it under ${pct} of the steps.`,
         ['advisor-warmup-bound'],
       ),
     };
@@ -271,7 +271,7 @@ export function boundWarmup(warmup: Warmup | null, facts: JobFacts): { warmup: W
     warmup: { unit: 'steps', value: limit },
     reason: reason(
       'warmup-bound',
-      `Warmup cut from ${warmup.value} to ${limit} steps: at most ${pct} of the job's ${total} total steps, the longest warmup any cited recipe uses.`,
+      `Warmup cut from ${warmup.value} to ${limit} steps: at most ${pct} of the job's ${total} total steps${facts.totalStepsBasis ? ` (${facts.totalStepsBasis})` : ''}, the longest warmup any cited recipe uses.`,
       ['advisor-warmup-bound', 'you-2020-lamb-table'],
     ),
   };
@@ -393,7 +393,7 @@ const scheduleFree: Derivation = ({ adamw, facts }) => {
       ...adamw.basis,
       reason(
         'schedule-free-from-adamw',
-        `Schedule-Free AdamW: the AdamW learning rate x ${SCHEDULE_FREE_LR_FACTOR} (the low end of the reported 1x-10x), no decay schedule, and ${warmupWhy}${steps !== null ? `, given as the optimizer's warmup_steps=${steps}` : ' (total steps unknown: set warmup_steps to that share of the run)'}.`,
+        `Schedule-Free AdamW: the AdamW learning rate x ${SCHEDULE_FREE_LR_FACTOR} (the low end of the reported 1x-10x), no decay schedule, and ${warmupWhy}${steps !== null ? `, given as the optimizer's warmup_steps=${steps}${warmup.unit === 'ratio' && facts.totalStepsBasis ? ` of the job's ${total} total steps (${facts.totalStepsBasis})` : ''}` : ` (total steps unknown${facts.totalStepsBasis ? `: ${facts.totalStepsBasis}` : ''}; set warmup_steps to that share of the run)`}.`,
         ['defazio-2024-schedule-free', 'schedule-free-warmup'],
       ),
     ],

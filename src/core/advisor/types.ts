@@ -60,6 +60,8 @@ export interface JobFacts {
   readonly memoryBound: boolean;
   /** Optimizer steps of the whole run when the job states them (max_steps and the like); null or absent: unknown. */
   readonly totalSteps?: number | null;
+  /** How `totalSteps` was counted, each value with its file (core/run-length.ts); when unknown, what is missing. */
+  readonly totalStepsBasis?: string | null;
 }
 
 /** Facts about one candidate optimizer for this job. */
@@ -342,5 +344,7 @@ export interface AdvisorInput {
   readonly device?: 'cuda' | 'cpu' | 'mps' | null;
   /** Optimizer steps of the whole run, when the job's files state them (bounds the warmup); absent or null: unknown. */
   readonly totalSteps?: number | null;
+  /** How `totalSteps` was counted from the files (core/run-length.ts), or what the files leave out; shown in the warmup's reason. */
+  readonly totalStepsBasis?: string | null;
 }
 

@@ -16,7 +16,7 @@ export * from './types';
 export { applyEdits } from './text';
 export { formatNumber, formatValue } from './values';
 export { chooseSpelling } from './spelling';
-export { pasteChanges, pasteFormatOf, PASTE_FORMATS, type PasteChange, type PasteFormat } from './paste';
+export { pasteChanges, pasteFormatOf, pasteOptionsOf, PASTE_FORMATS, type PasteChange, type PasteFormat, type PasteOptions } from './paste';
 
 type FileSyntax = 'json' | 'yaml' | 'python' | null;
 

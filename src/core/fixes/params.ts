@@ -16,17 +16,25 @@ function writable(v: HyperValue | undefined): v is WritableValue {
   return v !== null && v !== undefined;
 }
 
-/** Argument names the target's reference implementation takes. */
+/**
+ * Argument names the chosen class takes: the spelling's own list where the catalog gives one (torch.optim.Muon), else
+ * the target's reference implementation's.
+ */
+function takenArguments(target: OptimizerId, chosen: ChosenSpelling | null): Set<string> {
+  return new Set(chosen?.spelling.takes ?? Object.keys(getOptimizer(target).defaults));
+}
+
+/** Argument names the chosen class takes, with those its spelling implies or fixes. */
 export function acceptedArguments(target: OptimizerId, chosen: ChosenSpelling | null): Set<string> {
-  const keys = new Set(Object.keys(getOptimizer(target).defaults));
+  const keys = takenArguments(target, chosen);
   for (const k of Object.keys(chosen?.spelling.implies ?? {})) keys.add(k);
   for (const k of Object.keys(chosen?.spelling.fixed ?? {})) keys.add(k);
   return keys;
 }
 
 /**
- * Keyword arguments for `target` (torch naming). `existing` are the names the file sets already:
- * those are rewritten even when the value equals the spelling's default.
+ * Keyword arguments for `target` (torch naming) that the chosen class takes. `existing` are the names the file sets
+ * already: those are rewritten even when the value equals the spelling's default.
  */
 export function targetArguments(
   target: OptimizerId,
@@ -34,7 +42,7 @@ export function targetArguments(
   chosen: ChosenSpelling,
   existing: ReadonlySet<string>,
 ): Record<string, WritableValue> {
-  const accepted = new Set(Object.keys(getOptimizer(target).defaults));
+  const accepted = takenArguments(target, chosen);
   const start: Hyperparameters = spellingDefaults(chosen);
   const out: Record<string, WritableValue> = {};
   const consider = (key: string, value: HyperValue | undefined, always: boolean): void => {

@@ -1,7 +1,7 @@
 /**
  * A paste-ready switch to an optimizer in each format a job can be written in (HF TrainingArguments, axolotl keys,
- * a torchtune `optimizer: _component_` block, a LightningCLI `optimizer: class_path/init_args` block, a DeepSpeed
- * `optimizer` block, a PyTorch line), the job's own format
+ * a torchtune `optimizer: _component_` block, a LightningCLI `optimizer: class_path/init_args` block, a Hydra
+ * `optimizer: _target_` block, a DeepSpeed `optimizer` block, a PyTorch line), the job's own format
  * first (README "Recommend: the change to paste"). Each names the package that provides the optimizer in that
  * format and, where a source records it, the first version that has it. The quick fix (index.ts optimizerFix)
  * writes the same spelling and hyperparameters into the file.
@@ -9,11 +9,12 @@
 import type { HyperparameterAdvice, StrategyPlan } from '../advisor/types';
 import type { OptimizerId } from '../optimizers/types';
 import type { ScanJob } from '../scan/results';
+import { HYDRA_OPTIMIZER_KIND } from '../scan/detectors/hydra-optimizer';
 import { extensionOf } from '../scan/paths';
 import type { PasteFormat } from './paste-formats';
 import { hfSwitchValues } from './hf-values';
 import { targetArguments } from './params';
-import { snippetsFor, THIRD_PARTY_MODULES } from './snippets';
+import { hiddenWeightsComment, snippetsFor, THIRD_PARTY_MODULES } from './snippets';
 import { chooseSpelling, type ChosenSpelling } from './spelling';
 import { formatValue, type ArgumentValue, type WritableValue } from './values';
 
@@ -39,12 +40,37 @@ const HF_OPTIM_SINCE: readonly { readonly prefix: string; readonly version: stri
   { prefix: 'galore_', version: '4.39.0', source: 'https://github.com/huggingface/transformers/pull/29588' },
 ];
 
+/**
+ * First torch version with a torch.optim class, where recorded: torch.optim.Muon's page first appears in the 2.9
+ * documentation (https://docs.pytorch.org/docs/2.9/generated/torch.optim.Muon.html; pytorch/pytorch#160213, merged
+ * 2025-08-24, after 2.8's release).
+ */
+const TORCH_CLASS_SINCE: Readonly<Record<string, { readonly version: string; readonly source: string }>> = {
+  'torch.optim.Muon': { version: '2.9.0', source: 'https://docs.pytorch.org/docs/2.9/generated/torch.optim.Muon.html' },
+};
+
+/** The first torch version with the torch.optim class a text uses, where recorded. */
+function torchSince(text: string): { version: string; source: string } | null {
+  const found = Object.entries(TORCH_CLASS_SINCE).find(([path]) => new RegExp(`${path.replace(/\./g, '\\.')}\\b`).test(text));
+  return found === undefined ? null : found[1];
+}
+
 /** Extra pip packages an HF optim string needs besides transformers (the Trainer imports them). */
 function hfExtraPackage(name: string): string | null {
   if (name.startsWith('galore_')) return 'galore-torch';
   if (name.startsWith('schedule_free')) return 'schedulefree';
   if (name.includes('bnb') || name.includes('8bit') || name.startsWith('paged_') || name.startsWith('lion_')) return 'bitsandbytes';
   return null;
+}
+
+/** How the job writes its optimizer, beyond the format: a Hydra `_target_` block with `_partial_: true`. */
+export interface PasteOptions {
+  readonly hydraPartial?: boolean;
+}
+
+/** The paste options of a job (its Hydra optimizer block's `_partial_`). */
+export function pasteOptionsOf(job: ScanJob): PasteOptions {
+  return job.optimizerPartial === true ? { hydraPartial: true } : {};
 }
 
 /** The format a job is written in, from the ecosystem its optimizer is read in and the file's syntax. */
@@ -60,6 +86,7 @@ export function pasteFormatOf(job: ScanJob): PasteFormat {
       return ext === '.yaml' || ext === '.yml' ? 'axolotl' : 'hf-trainer';
     default:
       if (job.optimizerFileKind === 'lightning-cli-config') return 'lightning-cli';
+      if (job.optimizerFileKind === HYDRA_OPTIMIZER_KIND) return 'hydra';
       return ext === '.json' ? 'hf-trainer' : ext === '.yaml' || ext === '.yml' ? 'torchtune' : 'pytorch';
   }
 }
@@ -75,14 +102,15 @@ function hfChange(target: OptimizerId): Omit<PasteChange, 'format' | 'language' 
   };
 }
 
-/** The package a PyTorch line imports from: torch, bitsandbytes, or the catalog's third-party module. */
-function pythonPackage(code: string): { package: string; source: string } {
-  if (code.includes('import bitsandbytes')) return { package: 'bitsandbytes', source: 'bitsandbytes.optim' };
+/** The package a PyTorch line imports from (torch, bitsandbytes, or the catalog's third-party module), with torch's first version where recorded. */
+function pythonPackage(code: string): { package: string; minVersion: string | null; source: string } {
+  if (code.includes('import bitsandbytes')) return { package: 'bitsandbytes', minVersion: null, source: 'bitsandbytes.optim' };
   const pip = /^# pip install (\S+)\s+\((\S+)\)/m.exec(code);
-  if (pip?.[1] !== undefined && pip[2] !== undefined) return { package: pip[1], source: pip[2] };
+  if (pip?.[1] !== undefined && pip[2] !== undefined) return { package: pip[1], minVersion: null, source: pip[2] };
   const third = Object.values(THIRD_PARTY_MODULES).find((m) => code.includes(`from ${m.module} import`));
-  if (third) return { package: third.pip, source: third.source.url ?? third.source.title };
-  return { package: 'torch', source: 'torch.optim' };
+  if (third) return { package: third.pip, minVersion: null, source: third.source.url ?? third.source.title };
+  const since = torchSince(code);
+  return { package: 'torch', minVersion: since?.version ?? null, source: since?.source ?? 'torch.optim' };
 }
 
 function yamlLines(values: Readonly<Record<string, ArgumentValue>>, indent: string): string[] {
@@ -155,8 +183,27 @@ function torchtuneChange(target: OptimizerId, advice: HyperparameterAdvice): Pas
     }
   }
   if (chosen === null || path === null) return null;
-  const code = ['optimizer:', `  _component_: ${path}`, ...yamlLines(params(chosen), '  ')].join('\n');
-  return { format: 'torchtune', language: 'yaml', code, package: pkg, minVersion: null, source: 'torchtune recipe config: optimizer._component_ is instantiated with the keys beside it' };
+  const code = [...hiddenWeightsComment(chosen, advice), 'optimizer:', `  _component_: ${path}`, ...yamlLines(params(chosen), '  ')].join('\n');
+  const since = torchSince(path);
+  return { format: 'torchtune', language: 'yaml', code, package: pkg, minVersion: since?.version ?? null, source: since !== null ? `torchtune recipe config: optimizer._component_ is instantiated with the keys beside it; ${since.source}` : 'torchtune recipe config: optimizer._component_ is instantiated with the keys beside it' };
+}
+
+/**
+ * The importable class for `target` in a config that names a class path (LightningCLI `class_path`, Hydra `_target_`):
+ * torch.optim, bitsandbytes.optim or the catalog's third-party package (snippets.ts THIRD_PARTY_MODULES), with the
+ * arguments the class takes and the pip package. The quick fix (structured.ts) chooses the same way.
+ */
+function importableClass(target: OptimizerId, advice: HyperparameterAdvice): { path: string; args: Record<string, WritableValue>; pip: string; chosen: ChosenSpelling } | null {
+  const params = (c: ChosenSpelling) => targetArguments(target, advice, c, new Set(['lr', 'weight_decay']));
+  const modules = { pytorch: 'torch.optim', bitsandbytes: 'bitsandbytes.optim' } as const;
+  for (const eco of ['pytorch', 'bitsandbytes'] as const) {
+    const chosen = chooseSpelling(target, eco, params, { write: (n) => `${modules[eco]}.${n}` });
+    if (chosen !== null) return { path: `${modules[eco]}.${chosen.name}`, args: params(chosen), pip: eco === 'pytorch' ? 'torch' : 'bitsandbytes', chosen };
+  }
+  const chosen = chooseSpelling(target, 'other', params, { write: (n) => `${THIRD_PARTY_MODULES[n]?.module ?? 'unknown'}.${n}` });
+  const pkg = chosen === null ? undefined : THIRD_PARTY_MODULES[chosen.name];
+  if (chosen === null || pkg === undefined) return null;
+  return { path: `${pkg.module}.${chosen.name}`, args: params(chosen), pip: pkg.pip, chosen };
 }
 
 /**
@@ -165,32 +212,33 @@ function torchtuneChange(target: OptimizerId, advice: HyperparameterAdvice): Pas
  * "any subclass of torch.optim.Optimizer can be used as an optimizer"
  * (https://lightning.ai/docs/pytorch/stable/cli/lightning_cli_intermediate_2.html) and classes "given as a dictionary,
  * including a class_path entry with an import path of the class and optionally an init_args entry"
- * (https://lightning.ai/docs/pytorch/stable/cli/lightning_cli_advanced_3.html). The class comes from torch.optim,
- * bitsandbytes.optim or the catalog's third-party package (snippets.ts THIRD_PARTY_MODULES).
+ * (https://lightning.ai/docs/pytorch/stable/cli/lightning_cli_advanced_3.html).
  */
 function lightningChange(target: OptimizerId, advice: HyperparameterAdvice): PasteChange | null {
-  const params = (c: ChosenSpelling) => targetArguments(target, advice, c, new Set(['lr', 'weight_decay']));
-  const modules = { pytorch: 'torch.optim', bitsandbytes: 'bitsandbytes.optim' } as const;
-  for (const eco of ['pytorch', 'bitsandbytes'] as const) {
-    const chosen = chooseSpelling(target, eco, params, { write: (n) => `${modules[eco]}.${n}` });
-    if (chosen !== null) return lightningBlock(`${modules[eco]}.${chosen.name}`, params(chosen), eco === 'pytorch' ? 'torch' : 'bitsandbytes');
-  }
-  const chosen = chooseSpelling(target, 'other', params, { write: (n) => `${THIRD_PARTY_MODULES[n]?.module ?? 'unknown'}.${n}` });
-  const pkg = chosen === null ? undefined : THIRD_PARTY_MODULES[chosen.name];
-  if (chosen === null || pkg === undefined) return null;
-  return lightningBlock(`${pkg.module}.${chosen.name}`, params(chosen), pkg.pip);
+  const cls = importableClass(target, advice);
+  if (cls === null) return null;
+  const args = Object.keys(cls.args).length > 0 ? ['  init_args:', ...yamlLines(cls.args, '    ')] : [];
+  const code = [...hiddenWeightsComment(cls.chosen, advice), 'optimizer:', `  class_path: ${cls.path}`, ...args].join('\n');
+  const since = torchSince(cls.path);
+  const source = 'LightningCLI optimizer group: class_path + init_args (https://lightning.ai/docs/pytorch/stable/cli/lightning_cli_advanced_3.html)';
+  return { format: 'lightning-cli', language: 'yaml', code, package: `lightning (jsonargparse), ${cls.pip}`, minVersion: since?.version ?? null, source: since !== null ? `${source}; ${since.source}` : source };
 }
 
-function lightningBlock(classPath: string, args: Readonly<Record<string, WritableValue>>, pip: string): PasteChange {
-  const code = ['optimizer:', `  class_path: ${classPath}`, ...(Object.keys(args).length > 0 ? ['  init_args:', ...yamlLines(args, '    ')] : [])].join('\n');
-  return {
-    format: 'lightning-cli',
-    language: 'yaml',
-    code,
-    package: `lightning (jsonargparse), ${pip}`,
-    minVersion: null,
-    source: 'LightningCLI optimizer group: class_path + init_args (https://lightning.ai/docs/pytorch/stable/cli/lightning_cli_advanced_3.html)',
-  };
+/**
+ * Hydra: an `optimizer:` node whose `_target_` is the class's import path, its keyword arguments beside it, and
+ * `_partial_: true` when the job's block has it (hydra.utils.instantiate then returns a functools.partial the code
+ * calls with the parameters, as lightning-hydra-template's configs/model/mnist.yaml and MNISTLitModule do). Shape per
+ * the Hydra docs: the config "must contain: _target_ : target class or callable name", the other keys being the
+ * parameters (https://hydra.cc/docs/advanced/instantiate_objects/overview/); `_partial_` since hydra-core 1.1.2
+ * ("creation of functools.partial instances via a _partial_ keyword", its release notes).
+ */
+function hydraChange(target: OptimizerId, advice: HyperparameterAdvice, partial: boolean): PasteChange | null {
+  const cls = importableClass(target, advice);
+  if (cls === null) return null;
+  const code = [...hiddenWeightsComment(cls.chosen, advice), 'optimizer:', `  _target_: ${cls.path}`, ...(partial ? ['  _partial_: true'] : []), ...yamlLines(cls.args, '  ')].join('\n');
+  const since = torchSince(cls.path);
+  const source = 'Hydra instantiate: _target_ is the class, the other keys its arguments (https://hydra.cc/docs/advanced/instantiate_objects/overview/)';
+  return { format: 'hydra', language: 'yaml', code, package: `hydra-core, ${cls.pip}`, minVersion: since?.version ?? null, source: since !== null ? `${source}; ${since.source}` : source };
 }
 
 /**
@@ -199,7 +247,13 @@ function lightningBlock(classPath: string, args: Readonly<Record<string, Writabl
  * `target`, the HF formats (TrainingArguments, axolotl) carry its settings, so the paste is the configuration
  * estimated to fit.
  */
-export function pasteChanges(target: OptimizerId, advice: HyperparameterAdvice, first: PasteFormat | null = null, plan: StrategyPlan | null = null): readonly PasteChange[] {
+export function pasteChanges(
+  target: OptimizerId,
+  advice: HyperparameterAdvice,
+  first: PasteFormat | null = null,
+  plan: StrategyPlan | null = null,
+  options: PasteOptions = {},
+): readonly PasteChange[] {
   const snippets = snippetsFor(target, advice);
   const code = (kind: string): string | null => {
     const s = snippets.find((x) => x.kind === kind);
@@ -208,7 +262,11 @@ export function pasteChanges(target: OptimizerId, advice: HyperparameterAdvice, 
   const out: PasteChange[] = [];
   // Without an optim string the Trainer takes the optimizer object (the snippet builds it and passes it).
   const hfCode = code('hf-trainer');
-  const hf = hfTrainerChange(target, advice, plan) ?? (hfCode !== null ? { format: 'hf-trainer' as const, language: 'python' as const, code: hfCode, minVersion: null, ...pythonPackage(hfCode) } : null);
+  const hfPackage = (code: string) => {
+    const p = pythonPackage(code);
+    return { ...p, package: p.package === 'transformers' ? p.package : `transformers, ${p.package}` };
+  };
+  const hf = hfTrainerChange(target, advice, plan) ?? (hfCode !== null ? { format: 'hf-trainer' as const, language: 'python' as const, code: hfCode, ...hfPackage(hfCode) } : null);
   if (hf) out.push(hf);
   const axolotl = axolotlChange(target, advice, plan);
   if (axolotl) out.push(axolotl);
@@ -216,9 +274,11 @@ export function pasteChanges(target: OptimizerId, advice: HyperparameterAdvice, 
   if (torchtune) out.push(torchtune);
   const lightning = lightningChange(target, advice);
   if (lightning) out.push(lightning);
+  const hydra = hydraChange(target, advice, options.hydraPartial === true);
+  if (hydra) out.push(hydra);
   const ds = code('deepspeed');
   if (ds !== null) out.push({ format: 'deepspeed', language: 'json', code: ds, package: 'deepspeed', minVersion: null, source: 'DeepSpeed config "optimizer" block (runtime/engine.py; other names fall back to torch.optim)' });
   const py = code('pytorch');
-  if (py !== null) out.push({ format: 'pytorch', language: 'python', code: py, minVersion: null, ...pythonPackage(py) });
+  if (py !== null) out.push({ format: 'pytorch', language: 'python', code: py, ...pythonPackage(py) });
   return first === null ? out : [...out.filter((c) => c.format === first), ...out.filter((c) => c.format !== first)];
 }

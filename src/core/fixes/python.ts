@@ -16,6 +16,7 @@ import { matchTokenBrackets, tokenize, type Token } from '../scan/python/tokeniz
 import type { SourceRange } from '../scan/types';
 import { HF_KEYS, hfSwitchValues } from './hf-values';
 import { acceptedArguments, targetArguments } from './params';
+import { hiddenWeightsComment } from './snippets';
 import { chooseSpelling, type ChosenSpelling } from './spelling';
 import type { EditableText } from './text';
 import { mergeTouching } from './tree-edits';
@@ -288,6 +289,11 @@ function torchCallFix(doc: EditableText, brackets: Brackets, job: ScanJob, path:
     if (ref.importLine !== null) edits.push(importInsertion(doc, ref.importLine));
   }
   edits.push(doc.edit(calleeStart, calleeEnd, calleeText));
+  // A class that takes only the hidden 2-D weights (torch.optim.Muon): the change to paste's note above the line.
+  const note = hiddenWeightsComment(chosen, advice, 'call');
+  const lineStart = doc.text.lastIndexOf('\n', calleeStart - 1) + 1;
+  const indent = /^[ \t]*/.exec(doc.text.slice(lineStart))?.[0] ?? '';
+  if (note.length > 0) edits.push(doc.edit(lineStart, lineStart, note.map((l) => `${indent}${l}\n`).join('')));
 
   const values = params(chosen);
   const accepted = acceptedArguments(target, chosen);

@@ -6,7 +6,7 @@
 import type { HyperparameterAdvice, Schedule, Warmup } from '../advisor/types';
 import { getOptimizer } from '../optimizers';
 import type { Ecosystem, OptimizerId } from '../optimizers/types';
-import type { Citation } from '../types';
+import type { Citation, HyperValue } from '../types';
 import { targetArguments } from './params';
 import { chooseSpelling, type ChosenSpelling } from './spelling';
 import { formatNumber, formatValue, type WritableValue } from './values';
@@ -50,8 +50,75 @@ function scheduleComment(schedule: Schedule, warmup: Warmup | null): string {
   return `# schedule: ${schedule.detail}; ${w}`;
 }
 
-/** Snippets spell out the moment settings even when they equal the class's defaults. */
-const SHOWN = new Set(['betas', 'eps']);
+/**
+ * Snippets spell out the moment settings even when they equal the class's defaults, and DeepSpeed Muon's `adam_lr`
+ * (the catalog's default for it is the reference implementation's, not DeepSpeed's).
+ */
+const SHOWN = new Set(['betas', 'eps', 'adam_lr']);
+
+/**
+ * The AdamW beside a class that takes only the hidden 2-D weights (torch.optim.Muon): the advice's `adam_*` values
+ * under AdamW's own names (`adam_lr` → `lr`), the advised learning rate when it has no `adam_lr`.
+ */
+export function auxiliaryAdamwArguments(advice: HyperparameterAdvice): Record<string, WritableValue> {
+  const out: Record<string, WritableValue> = {};
+  const put = (key: string, value: HyperValue | undefined): void => {
+    if (value !== null && value !== undefined) out[key] = value as WritableValue;
+  };
+  put('lr', advice.extra['adam_lr'] ?? advice.lr ?? undefined);
+  put('betas', advice.extra['adam_betas']);
+  put('eps', advice.extra['adam_eps']);
+  put('weight_decay', advice.extra['adam_weight_decay'] ?? advice.weightDecay);
+  return out;
+}
+
+/**
+ * For a class that takes only the hidden 2-D weights (torch.optim.Muon), a config block that instantiates one
+ * optimizer over all the model's parameters cannot express the split: comment lines saying what to do instead, with
+ * the AdamW values for the other parameters (the block itself keeps only the class's own arguments).
+ */
+export function hiddenWeightsComment(chosen: ChosenSpelling, advice: HyperparameterAdvice, where: 'block' | 'call' = 'block'): string[] {
+  const source = chosen.spelling.hiddenWeightsOnly;
+  if (source === undefined) return [];
+  const adamw = Object.entries(auxiliaryAdamwArguments(advice)).map(([k, v]) => `${k}=${formatValue(v, 'python', { key: k })}`).join(', ');
+  return [
+    `# torch.optim.${chosen.name} takes only the hidden 2-D weights (${source.url ?? source.title}):`,
+    `# ${where === 'block' ? 'instantiate this block' : 'call it'} with those parameters only (not all of the model's), and the embeddings, the output head`,
+    `# and 1-D gains/biases with torch.optim.AdamW(${adamw}), stepping both${where === 'block' ? '; a recipe that passes every' : ''}`,
+    ...(where === 'block' ? ['# parameter to this one optimizer needs that change in its code.'] : []),
+  ];
+}
+
+/** torch.optim's spelling of `target` when its class takes only the hidden 2-D weights (torch.optim.Muon), else null. */
+export function hiddenWeightsSpelling(target: OptimizerId, advice: HyperparameterAdvice): ChosenSpelling | null {
+  const chosen = chooseSpelling(target, 'pytorch', (c) => targetArguments(target, advice, c, SHOWN), { write: (n) => `torch.optim.${n}` });
+  return chosen?.spelling.hiddenWeightsOnly !== undefined ? chosen : null;
+}
+
+/**
+ * Two optimizers for a class that takes only the hidden 2-D weights: it gets the 2-D parameters outside embeddings
+ * and the output head, AdamW the rest (KellerJordan/Muon README: embeddings, classifier heads and hidden gains/biases
+ * go to AdamW; its split is by name, `model.embed_tokens.weight` and `lm_head.weight`, which the lines below make
+ * nn.Embedding modules and `lm_head`, to be adjusted to the model).
+ */
+function hiddenWeightsSnippet(target: OptimizerId, advice: HyperparameterAdvice, chosen: ChosenSpelling, source: Citation): string {
+  const name = getOptimizer(target).name;
+  return [
+    'import torch',
+    '',
+    `# torch.optim.${chosen.name} takes only the 2-D weights of hidden layers; embeddings, the output head and 1-D gains/biases`,
+    `# go to an AdamW beside it (${source.url ?? source.title}).`,
+    '# Hidden weights here: 2-D parameters outside nn.Embedding modules and the output head (named lm_head; adjust to the model).',
+    'embedding_ids = {id(p) for m in model.modules() if isinstance(m, torch.nn.Embedding) for p in m.parameters()}',
+    'hidden = [p for n, p in model.named_parameters() if p.ndim == 2 and id(p) not in embedding_ids and "lm_head" not in n]',
+    'hidden_ids = {id(p) for p in hidden}',
+    'others = [p for p in model.parameters() if id(p) not in hidden_ids]',
+    `${name.toLowerCase().replace(/[^a-z0-9]+/g, '_')} = ${pyCall(`torch.optim.${chosen.name}`, ['hidden', ...pyKwargs(targetArguments(target, advice, chosen, SHOWN))])}`,
+    `adamw = ${pyCall('torch.optim.AdamW', ['others', ...pyKwargs(auxiliaryAdamwArguments(advice))])}`,
+    `optimizers = [${name.toLowerCase().replace(/[^a-z0-9]+/g, '_')}, adamw]  # step() and zero_grad() both every iteration, each with its own scheduler`,
+    scheduleComment(advice.schedule, advice.warmup),
+  ].join('\n');
+}
 
 function pytorchSnippet(target: OptimizerId, advice: HyperparameterAdvice): Snippet {
   const params = (c: ChosenSpelling) => targetArguments(target, advice, c, SHOWN);
@@ -60,6 +127,8 @@ function pytorchSnippet(target: OptimizerId, advice: HyperparameterAdvice): Snip
     if (m === undefined) continue;
     const chosen = chooseSpelling(target, eco, params, { write: (n) => `${m.module}.${n}` });
     if (chosen === null) continue;
+    const hidden = chosen.spelling.hiddenWeightsOnly;
+    if (hidden !== undefined) return { kind: 'pytorch', language: 'python', code: hiddenWeightsSnippet(target, advice, chosen, hidden) };
     const code = [m.importLine, '', ...caveatComments(target), `optimizer = ${pyCall(`${m.prefix}.${chosen.name}`, ['model.parameters()', ...pyKwargs(params(chosen))])}`, scheduleComment(advice.schedule, advice.warmup)];
     return { kind: 'pytorch', language: 'python', code: code.join('\n') };
   }
@@ -110,6 +179,25 @@ function hfSnippet(target: OptimizerId, advice: HyperparameterAdvice): Snippet {
   const scheduleNote = sched === null || advice.warmup?.unit === 'epochs' ? [scheduleComment(advice.schedule, advice.warmup)] : [];
   if (chosen !== null) {
     return { kind: 'hf-trainer', language: 'python', code: ['from transformers import TrainingArguments', '', ...caveatComments(target), trainingArgs, ...scheduleNote].join('\n') };
+  }
+  const hidden = hiddenWeightsSpelling(target, advice);
+  if (hidden !== null) {
+    // Two optimizers (the class takes only the hidden weights) cannot be handed to the Trainer, which steps one.
+    const source = hidden.spelling.hiddenWeightsOnly;
+    const lines = [
+      'from transformers import TrainingArguments',
+      '',
+      `# TrainingArguments has no optim string for ${spec.name} (transformers training_args.py OptimizerNames), and the Trainer steps`,
+      `# one optimizer (Trainer(optimizers=(optimizer, scheduler))), while torch.optim.${hidden.name} takes only the hidden 2-D weights`,
+      `# and needs an AdamW beside it (${source?.url ?? source?.title ?? 'torch.optim'}). So no argument here switches to ${spec.name}:`,
+      '# build both optimizers as in the PyTorch change and step them in a training loop of your own, or subclass Trainer',
+      '# and override create_optimizer() to return one optimizer holding both parts (the reference implementation,',
+      `# ${spec.reference.title}, takes them as param groups, with its own update scale: its default lr`,
+      `# ${typeof spec.defaults['lr'] === 'number' ? formatNumber(spec.defaults['lr']) : '(its own)'} for the hidden weights, not this lr).`,
+      trainingArgs,
+      ...scheduleNote,
+    ];
+    return { kind: 'hf-trainer', language: 'python', code: lines.join('\n') };
   }
   // No optim string: build the optimizer and hand it to the Trainer, which still builds the schedule from args.
   const torch = pytorchSnippet(target, advice);

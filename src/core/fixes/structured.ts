@@ -18,6 +18,7 @@ import type { ScanJob } from '../scan/results';
 import { InputError } from '../types';
 import { hfSwitchValues } from './hf-values';
 import { acceptedArguments, targetArguments } from './params';
+import { hiddenWeightsComment, THIRD_PARTY_MODULES } from './snippets';
 import { chooseSpelling, type ChosenSpelling } from './spelling';
 import type { EditableText } from './text';
 import { formatKey, insertMembers, locateMember, mergeTouching, removeMember, replaceNode, type TreeSyntax } from './tree-edits';
@@ -102,9 +103,18 @@ function hfFix(doc: EditableText, syntax: TreeSyntax, d: Extract<Dialect, { kind
   };
 }
 
-/** An import path for a spelling: torchtune spells paths already; torch and bitsandbytes spell class names. */
+/**
+ * The module of a spelling's class: torch.optim and bitsandbytes.optim by ecosystem, a third-party class from the
+ * catalog's package table (snippets.ts THIRD_PARTY_MODULES, as the change to paste writes it); undefined for torchtune,
+ * which spells paths already.
+ */
+function moduleOf(ecosystem: Ecosystem, name: string): string | undefined {
+  return ecosystem === 'other' ? THIRD_PARTY_MODULES[name]?.module : MODULE_OF[ecosystem];
+}
+
+/** An import path for a spelling: torchtune spells paths already; the others spell class names. */
 function importPath(chosen: ChosenSpelling): string {
-  const module = MODULE_OF[chosen.ecosystem];
+  const module = moduleOf(chosen.ecosystem, chosen.name);
   return module === undefined ? chosen.name : `${module}.${chosen.name}`;
 }
 
@@ -115,8 +125,8 @@ function choosePathSpelling(
   resolveIn: Ecosystem | undefined,
 ): ChosenSpelling | null {
   for (const eco of ecosystems) {
-    if (eco !== 'torchtune' && MODULE_OF[eco] === undefined) continue;
-    const write = (name: string): string => (eco === 'torchtune' ? name : `${MODULE_OF[eco]}.${name}`);
+    if (eco !== 'torchtune' && eco !== 'other' && MODULE_OF[eco] === undefined) continue;
+    const write = (name: string): string => (eco === 'torchtune' ? name : `${moduleOf(eco, name) ?? 'unknown'}.${name}`);
     const chosen = chooseSpelling(target, eco, params, { write, ...(resolveIn !== undefined ? { resolveIn } : {}) });
     if (chosen !== null) return chosen;
   }
@@ -155,7 +165,9 @@ function kwargsFix(
     chosen = chooseSpelling(target, 'deepspeed', params, { resolveIn: 'deepspeed' }) ?? chooseSpelling(target, 'pytorch', params, { resolveIn: 'deepspeed' });
     value = chosen?.name ?? '';
   } else {
-    const ecosystems: Ecosystem[] = job.optimizerEcosystem === 'torchtune' ? ['torchtune', 'pytorch', 'bitsandbytes'] : ['pytorch', 'bitsandbytes'];
+    // The classes the change to paste names in the same format (paste.ts: torchtune's block; importableClass for
+    // LightningCLI and Hydra, whose third-party classes come from their packages).
+    const ecosystems: Ecosystem[] = job.optimizerEcosystem === 'torchtune' ? ['torchtune', 'pytorch', 'bitsandbytes'] : ['pytorch', 'bitsandbytes', 'other'];
     chosen = choosePathSpelling(target, ecosystems, params, job.optimizerEcosystem);
     value = chosen === null ? '' : importPath(chosen);
   }
@@ -165,7 +177,7 @@ function kwargsFix(
   const accepted = acceptedArguments(target, chosen);
   const remove = [...existing].filter((k) => !accepted.has(k) && !(k in values));
   const typeText = formatValue(value, syntax, { quote: quoteOf(doc.text.slice(d.member.node.start, d.member.node.end)) });
-  const edits: TextEdit[] = [replaceNode(doc, d.member.node, typeText)];
+  const edits: TextEdit[] = [replaceNode(doc, d.member.node, typeText), ...hiddenWeightsNote(doc, syntax, d, chosen, advice)];
   let written: Record<string, string> = {};
   if (container !== null) {
     const args = editArguments(doc, syntax, container, values, remove, undefined);
@@ -191,6 +203,22 @@ function kwargsFix(
     removed: remove,
     edits: mergeTouching(doc, edits),
   };
+}
+
+/**
+ * A class that takes only the hidden 2-D weights (torch.optim.Muon) in a block-style YAML component: the change to
+ * paste's comment lines (snippets.ts hiddenWeightsComment: what the code must pass it, and the AdamW for the rest) above
+ * the block's first line, at its indentation. JSON has no comments and a flow mapping no room for them: nothing.
+ */
+function hiddenWeightsNote(doc: EditableText, syntax: TreeSyntax, d: Exclude<Dialect, { kind: 'hf' }>, chosen: ChosenSpelling, advice: HyperparameterAdvice): TextEdit[] {
+  if (syntax !== 'yaml' || d.kind === 'deepspeed') return [];
+  const lines = hiddenWeightsComment(chosen, advice);
+  const block = d.container;
+  if (lines.length === 0 || doc.text[block.start] === '{') return [];
+  const lineStart = doc.text.lastIndexOf('\n', block.start - 1) + 1;
+  const indent = doc.text.slice(lineStart, block.start);
+  if (!/^[ \t]*$/.test(indent)) return [];
+  return [doc.edit(lineStart, lineStart, lines.map((l) => `${indent}${l}\n`).join(''))];
 }
 
 /** The optimizer fix for a JSON or YAML file. */

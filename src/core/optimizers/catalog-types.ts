@@ -6,7 +6,7 @@
  * Callers (memory estimator, CLI) must pass `resolved.variant` through unchanged (spreading it is fine);
  * `optimizerStateBytes()` in ./index.ts does that for them.
  */
-import type { Hyperparameters } from '../types';
+import type { Citation, Hyperparameters } from '../types';
 import type { Spelling, StateContext, Variant } from './types';
 
 /**
@@ -38,6 +38,16 @@ export interface CatalogSpelling extends Spelling {
   readonly implies?: Hyperparameters;
   /** Values the ecosystem forces for id selection regardless of params (DeepSpeed `AdamW`). */
   readonly fixed?: Hyperparameters;
+  /**
+   * The keyword arguments this spelling's class takes, when they are not the reference's (the spec's `defaults`
+   * keys): a fix or a paste writes no other key (torch.optim.Muon has no `adam_*` arguments).
+   */
+  readonly takes?: readonly string[];
+  /**
+   * The class takes only the hidden 2-D weights: the embeddings, the output head and 1-D gains/biases need an AdamW
+   * beside it, with the advice's `adam_*` values (torch.optim.Muon). `source` says so.
+   */
+  readonly hiddenWeightsOnly?: Citation;
 }
 
 export function catalogVariant(ctx: StateContext): CatalogVariant {

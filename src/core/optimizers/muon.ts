@@ -28,6 +28,31 @@ const TORCH_MUON = {
   url: 'https://github.com/pytorch/pytorch/blob/main/torch/optim/_muon.py',
   locator: 'adjust_lr_fn: "original" (sqrt(max(1, A/B))) or "match_rms_adamw" (0.2 * sqrt(max(A, B)))',
 };
+/**
+ * torch.optim.Muon's documented signature (first in PyTorch 2.9: the 2.9 documentation is the first to have the page;
+ * pytorch/pytorch#160213, merged 2025-08-24): Muon(params, lr=0.001, weight_decay=0.1, momentum=0.95, nesterov=True,
+ * ns_coefficients=(3.4445, -4.775, 2.0315), eps=1e-07, ns_steps=5, adjust_lr_fn=None); "Muon is an optimizer for 2D
+ * parameters of neural network hidden layers. Other parameters, such as bias, and embedding, should be optimized by a
+ * standard method such as AdamW."
+ */
+export const TORCH_MUON_DOCS = {
+  title: 'PyTorch documentation: torch.optim.Muon (new in 2.9)',
+  url: 'https://docs.pytorch.org/docs/2.9/generated/torch.optim.Muon.html',
+  locator: 'class torch.optim.Muon(params, lr, weight_decay, momentum, nesterov, ns_coefficients, eps, ns_steps, adjust_lr_fn); note: for 2D parameters of hidden layers, others by AdamW',
+};
+/** The keyword arguments of torch.optim.Muon besides `params` (TORCH_MUON_DOCS). */
+export const TORCH_MUON_ARGUMENTS = ['lr', 'weight_decay', 'momentum', 'nesterov', 'ns_coefficients', 'eps', 'ns_steps', 'adjust_lr_fn'] as const;
+/**
+ * DeepSpeed's Muon: it tags the hidden 2-D weights `use_muon` itself and updates the rest with Adam; the config takes
+ * `muon_lr` / `adam_lr` for the two parts (DeepSpeed blog "Using Muon Optimizer with DeepSpeed"), and the Adam part
+ * steps with its group's `betas` and `eps` (deepspeed/runtime/zero/muon/muon_optimizer.py: `adam_update(p.grad, ...,
+ * group["betas"], group["eps"])`).
+ */
+const DEEPSPEED_MUON = {
+  title: 'DeepSpeed blog: Using Muon Optimizer with DeepSpeed',
+  url: 'https://github.com/deepspeedai/DeepSpeed/blob/master/blogs/muon-optimizer/README.md',
+  locator: '"The DeepSpeed config supports separate learning rates via muon_lr (for Muon parameters) and adam_lr (for Adam parameters)"; the engine tags 2-D hidden parameters use_muon',
+};
 /** The source that scaled Muon up: decoupled weight decay 0.1 and an update RMS matched to AdamW's. */
 export const MOONLIGHT = {
   title: 'Liu et al., Muon is Scalable for LLM Training (Moonshot AI, arXiv 2502.16982); MoonshotAI/Moonlight examples/toy_train.py',
@@ -46,8 +71,14 @@ const spellings: readonly CatalogSpelling[] = [
   { ecosystem: 'other', name: 'MuonWithAuxAdam', note: 'muon.MuonWithAuxAdam' },
   { ecosystem: 'other', name: 'SingleDeviceMuonWithAuxAdam', note: 'muon.SingleDeviceMuonWithAuxAdam' },
   { ecosystem: 'other', name: 'Muon', note: 'muon.Muon for the hidden weights, paired with an AdamW for the rest (counted together)' },
-  { ecosystem: 'pytorch', name: 'Muon', note: 'torch.optim.Muon accepts only 2-D parameters; the rest need a separate AdamW (counted together)' },
-  { ecosystem: 'deepspeed', name: 'Muon', note: 'DeepSpeed "muon": MuonWithAuxAdam split by each parameter\'s use_muon attribute' },
+  {
+    ecosystem: 'pytorch',
+    name: 'Muon',
+    note: 'torch.optim.Muon accepts only 2-D parameters; the rest need a separate AdamW (counted together)',
+    takes: TORCH_MUON_ARGUMENTS,
+    hiddenWeightsOnly: TORCH_MUON_DOCS,
+  },
+  { ecosystem: 'deepspeed', name: 'Muon', note: 'DeepSpeed "muon": MuonWithAuxAdam split by each parameter\'s use_muon attribute', takes: ['lr', 'muon_lr', 'adam_lr', 'momentum', 'weight_decay', 'betas', 'eps'] },
   { ecosystem: 'timm', name: 'muon', note: 'timm.optim.Muon with AdamW fallback' },
   { ecosystem: 'timm', name: 'nmuon', note: 'timm Muon with Nesterov and NAdamW fallback (same state tensors)' },
 ];
@@ -57,7 +88,7 @@ export const muon: OptimizerSpec<'muon'> = {
   name: 'Muon',
   summary: 'SGD-momentum on hidden 2-D weights whose update is orthogonalised by a Newton-Schulz iteration; AdamW for embeddings, head and 1-D tensors.',
   reference: MUON_PY,
-  sources: [MUON_PY, README, BLOG, TORCH_MUON, MOONLIGHT, DEEPSPEED_ENGINE, TIMM_FACTORY],
+  sources: [MUON_PY, README, BLOG, TORCH_MUON, TORCH_MUON_DOCS, MOONLIGHT, DEEPSPEED_ENGINE, DEEPSPEED_MUON, TIMM_FACTORY],
   defaults: { lr: 0.02, momentum: 0.95, weight_decay: 0, adjust_lr_fn: 'original', adam_lr: 0.0003, adam_betas: [0.9, 0.95], adam_eps: 1e-10, adam_weight_decay: 0 },
   lrRange: { low: 0.02, high: 0.05, source: README },
   caveats: [

@@ -29,6 +29,8 @@ export class ContributionBuilder {
   loraWithoutTargets: Contribution['loraWithoutTargets'];
   /** Ecosystem whose spellings `settings.optimizer` (or its default) uses. */
   optimizerEcosystem: Ecosystem | undefined;
+  /** The optimizer is a Hydra `_target_` block with `_partial_: true`. */
+  optimizerPartial = false;
   /** DeepSpeed "auto" values the file writes. */
   readonly deepspeedAutos: AutoField[] = [];
   /** The file's arguments go to the Hugging Face Trainer (which fills DeepSpeed "auto"). */
@@ -89,6 +91,7 @@ export class ContributionBuilder {
       defaultSettings: this.defaultSettings,
       ...(this.loraWithoutTargets !== undefined ? { loraWithoutTargets: this.loraWithoutTargets } : {}),
       ...(this.optimizerEcosystem !== undefined ? { optimizerEcosystem: this.optimizerEcosystem } : {}),
+      ...(this.optimizerPartial ? { optimizerPartial: true } : {}),
       ...(this.deepspeedAutos.length > 0 ? { deepspeedAutos: [...this.deepspeedAutos] } : {}),
       ...(this.runsHfTrainer ? { runsHfTrainer: true } : {}),
       ...(this.notes.length > 0 ? { notes: [...this.notes] } : {}),

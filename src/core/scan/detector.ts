@@ -114,6 +114,11 @@ export interface Contribution {
    * different tools (DeepSpeed "Adam" is AdamW, timm "sgd" is Nesterov SGD).
    */
   readonly optimizerEcosystem?: Ecosystem;
+  /**
+   * The optimizer is a Hydra `_target_` block with `_partial_: true` (instantiate returns a functools.partial the code
+   * calls with the parameters): a change to paste keeps it.
+   */
+  readonly optimizerPartial?: boolean;
   /** DeepSpeed "auto" values the file writes (filled per job from the Trainer's arguments). */
   readonly deepspeedAutos?: readonly AutoField[];
   /** The file's arguments go to the Hugging Face Trainer, whose DeepSpeed integration fills "auto". */

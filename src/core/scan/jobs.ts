@@ -588,7 +588,9 @@ function finishJob(draft: JobDraft, warn: (warning: ScanWarning) => void): ScanJ
 
   const files = [...new Set([...members.map((m) => m.path), ...members.flatMap((m) => m.detection.composedFrom ?? [])])].sort(comparePaths);
   const optimizerEcosystem = ecosystemOfOptimizer(members, writtenBy, defaults);
-  const optimizerFileKind = optimizerWriter(members, writtenBy, defaults)?.kind;
+  const optimizerWriterFile = optimizerWriter(members, writtenBy, defaults);
+  const optimizerFileKind = optimizerWriterFile?.kind;
+  const optimizerPartial = optimizerWriterFile?.detection.contribution.optimizerPartial === true;
   const autoValues = fillAutos(members, settings, sources, defaults);
   const notes = [...members.flatMap((m) => m.detection.contribution.notes ?? []), ...(draft.notes ?? []), ...globalNotes];
   const launchers = members.filter((m) => m.detection.role === 'launcher').map((m) => m.path);
@@ -613,6 +615,7 @@ function finishJob(draft: JobDraft, warn: (warning: ScanWarning) => void): ScanJ
     pendingLora,
     ...(optimizerEcosystem !== undefined ? { optimizerEcosystem } : {}),
     ...(optimizerFileKind !== undefined ? { optimizerFileKind } : {}),
+    ...(optimizerPartial ? { optimizerPartial } : {}),
     autoValues,
     ...(notes.length > 0 ? { assumptions: notes } : {}),
     ...(launchers.length > 0 ? { launchers } : {}),
@@ -674,7 +677,7 @@ function loraExtras(want: { readonly int8?: boolean; readonly modulesToSave?: re
 const SETTING_ORDER: readonly (keyof TrainingSettings)[] = [
   'optimizer', 'optimizerParams', 'learningRate', 'weightDecay', 'perDeviceBatchSize', 'gradAccum', 'seqLen',
   'precision', 'loadDtype', 'qloraComputeDtype', 'gradientCheckpointing', 'optimizerInBackward', 'loss', 'activationOffload', 'referenceModel',
-  'zeroStage', 'offload', 'gpus', 'lora', 'maxSteps', 'warmupSteps',
+  'zeroStage', 'offload', 'gpus', 'lora', 'maxSteps', 'epochs', 'trainSamples', 'warmupSteps',
   'warmupRatio', 'warmupEpochs', 'scheduler', 'pretraining',
 ];
 

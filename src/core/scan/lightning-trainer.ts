@@ -60,6 +60,8 @@ export function readOptimizerComponent(component: Component, out: ContributionBu
   out.optimizerEcosystem = !spelling.includes('.') ? 'pytorch' : resolved !== undefined && resolved.ecosystem !== 'id' ? resolved.ecosystem : undefined;
   const args = component.args;
   if (args === null) return;
+  const partial = args.node('_partial_');
+  out.optimizerPartial = partial?.kind === 'boolean' && partial.value;
   const params: Record<string, HyperValue> = {};
   for (const key of args.keys()) {
     if (NOT_HYPERPARAMETERS.has(key)) continue;
@@ -119,7 +121,9 @@ export function readLightningTrainer(trainer: FieldReader, out: ContributionBuil
   if (accum?.value != null) out.set('gradAccum', accum.value, accum.range);
   const maxSteps = trainer.number('max_steps', { integer: true });
   if (maxSteps?.value != null && maxSteps.value > 0) out.set('maxSteps', maxSteps.value, maxSteps.range);
-  trainer.number('max_epochs', { integer: true });
+  // max_epochs -1 trains without an epoch limit; unset, Lightning stops at 1000 epochs (not assumed here).
+  const maxEpochs = trainer.number('max_epochs', { integer: true });
+  if (maxEpochs?.value != null && maxEpochs.value > 0) out.set('epochs', maxEpochs.value, maxEpochs.range);
   trainer.number('gradient_clip_val', { min: 0, nullable: true });
   readStrategy(trainer, out, links);
 }

@@ -58,6 +58,8 @@ export interface ScanJob extends Job {
    * `lightning-cli-config`: the syntax a change to the optimizer is written in (fixes/paste.ts pasteFormatOf).
    */
   readonly optimizerFileKind?: string;
+  /** The file writing the optimizer gives it as a Hydra `_target_` block with `_partial_: true` (fixes/paste.ts pasteOptionsOf). */
+  readonly optimizerPartial?: boolean;
   /**
    * DeepSpeed "auto" values of the job's DeepSpeed configs, with what the Hugging Face Trainer
    * fills in (value null: unknown from the workspace, `from` says what it would take).

@@ -64,7 +64,9 @@ export function readTrainerArguments(reader: FieldReader, out: ContributionBuild
   }
   reader.string('output_dir', true);
   reader.number('max_grad_norm');
-  reader.number('num_train_epochs', { min: 0 });
+  // The Trainer's length in epochs (used when max_steps is not positive); 3.0 by default, which is not assumed here.
+  const epochs = reader.number('num_train_epochs', { min: 0 });
+  if (epochs?.value != null && epochs.value > 0) out.set('epochs', epochs.value, epochs.range);
   reader.boolean('tf32', true);
 
   readModelReference(reader, out, links);

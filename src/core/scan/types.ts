@@ -91,6 +91,13 @@ export interface TrainingSettings {
   /** Preference training with a frozen reference model (axolotl `rl: dpo`). */
   readonly referenceModel?: boolean;
   readonly maxSteps?: number;
+  /**
+   * Training epochs as written (HF `num_train_epochs`, Lightning `max_epochs`, axolotl `num_epochs`): with `trainSamples`
+   * they give the run's length when `maxSteps` is not set (job.ts runLength).
+   */
+  readonly epochs?: number;
+  /** Training examples per epoch, where a config states them (lightning-hydra-template's `data.train_val_test_split[0]`). */
+  readonly trainSamples?: number;
   readonly warmupSteps?: number;
   readonly warmupRatio?: number;
   /** Warmup counted in epochs (timm's `--warmup-epochs`, the Flax ImageNet example's `config.warmup_epochs`). */

@@ -11,7 +11,7 @@ import { jobAutoValues } from '../../core/evaluate';
 import { isOwnRecommendation, keepOwnHyperparameters, suggestionText } from '../../core/own-hyperparameters';
 import { describeSource, formatFactValue, JOB_FACT_LABELS, JOB_FACT_NAMES, type JobFacts } from '../../core/job-facts';
 import type { AdvisorInput, HyperparameterAdvice, Recommendation, StrategyPlan } from '../../core/advisor/types';
-import { pasteChanges, pasteFormatOf, type PasteFormat } from '../../core/fixes';
+import { pasteChanges, pasteFormatOf, pasteOptionsOf, type PasteFormat } from '../../core/fixes';
 import { estimateMemory } from '../../core/memory';
 import type { EstimateInput, LoraConfig } from '../../core/memory/types';
 import { countParams } from '../../core/models';
@@ -58,6 +58,7 @@ export const PASTE_LABELS: Readonly<Record<PasteFormat, string>> = {
   axolotl: 'axolotl',
   torchtune: 'torchtune',
   'lightning-cli': 'LightningCLI',
+  hydra: 'Hydra',
   deepspeed: 'DeepSpeed',
   pytorch: 'PyTorch',
 };
@@ -68,7 +69,7 @@ export const PASTE_LABELS: Readonly<Record<PasteFormat, string>> = {
  * (the quick fix and the paste share core/fixes/hf-values.ts); with the recommendation's plan when nothing fits.
  */
 export function pasteViews(job: ScanJob, optimizer: OptimizerId, advice: HyperparameterAdvice, plan: StrategyPlan | null = null): PasteChangeView[] {
-  return pasteChanges(optimizer, advice, pasteFormatOf(job), plan).map((c) => ({
+  return pasteChanges(optimizer, advice, pasteFormatOf(job), plan, pasteOptionsOf(job)).map((c) => ({
     format: c.format,
     label: PASTE_LABELS[c.format],
     language: c.language,

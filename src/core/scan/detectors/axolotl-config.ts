@@ -100,7 +100,8 @@ export const axolotlConfigDetector: Detector = {
 
     const maxSteps = reader.number('max_steps', { integer: true, nullable: true });
     if (maxSteps?.value != null && maxSteps.value > 0) out.set('maxSteps', maxSteps.value, maxSteps.range);
-    reader.number('num_epochs', { min: 0, nullable: true });
+    const epochs = reader.number('num_epochs', { min: 0, nullable: true });
+    if (epochs?.value != null && epochs.value > 0) out.set('epochs', epochs.value, epochs.range);
     // Passed on as TrainingArguments max_grad_norm (fills DeepSpeed's "gradient_clipping": "auto").
     reader.number('max_grad_norm', { min: 0, nullable: true });
     const warmup = reader.number('warmup_steps', { integer: true, min: 0, nullable: true });

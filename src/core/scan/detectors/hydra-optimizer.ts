@@ -4,11 +4,13 @@
  * configs/model/*.yaml). Recognised when a mapping (up to three levels deep) has a `_target_` that
  * resolves to an optimizer of the catalog. Beside the optimizer: a Lightning Trainer `_target_`
  * (precision, devices, strategy, accumulation), `batch_size` (or `train_batch_size`) under
- * `data`/`datamodule` or at the top, the image size under `data`/`datamodule`,
+ * `data`/`datamodule` or at the top, the image size under `data`/`datamodule`, the training examples per epoch
+ * (`train_val_test_split`'s first count, as lightning-hydra-template's configs/data/mnist.yaml gives MNIST's
+ * `[55_000, 5_000, 10_000]`, which its MNISTDataModule splits the 70,000 images into with random_split),
  * and a model `_target_` naming pretrained weights (torchvision/timm builders, `from_pretrained`).
  */
 import { resolveOptimizer } from '../../optimizers';
-import { getPath, type ObjectNode, type ParseWarning } from '../../parse/node';
+import { getPath, type ObjectNode, type ParsedNode, type ParseWarning } from '../../parse/node';
 import { ContributionBuilder } from '../contribution';
 import type { Detection, Detector, Link, ParsedFile } from '../detector';
 import { FieldReader } from '../fields';
@@ -52,8 +54,34 @@ function readerAt(root: FieldReader, path: readonly string[]): { parent: FieldRe
   return { parent, key: path[path.length - 1] };
 }
 
+/** The kind of this detector's findings: the job's optimizer is a Hydra `_target_` block (fixes/paste.ts pasteFormatOf). */
+export const HYDRA_OPTIMIZER_KIND = 'hydra-optimizer';
+
+/**
+ * A count as OmegaConf reads it: a YAML integer, or digits grouped with underscores (`55_000`), which YAML 1.1 (PyYAML,
+ * under OmegaConf) reads as an integer and YAML 1.2 as a string.
+ */
+function yaml11Count(node: ParsedNode): number | null {
+  if (node.kind === 'number') return Number.isInteger(node.value) && node.value > 0 ? node.value : null;
+  if (node.kind === 'string' && /^[1-9][0-9]*(_[0-9]+)*$/.test(node.value)) return Number(node.value.replace(/_/g, ''));
+  return null;
+}
+
+/** The training examples per epoch: the first count of a data config's `train_val_test_split`. */
+function readTrainSplit(configs: readonly (FieldReader | undefined)[], out: ContributionBuilder): void {
+  for (const args of configs) {
+    const split = args?.node('train_val_test_split');
+    const first = split?.kind === 'array' ? split.items[0] : undefined;
+    const count = first !== undefined ? yaml11Count(first) : null;
+    if (args === undefined || first === undefined || count === null) continue;
+    const read = args.recordValue('train_val_test_split', first, count);
+    out.set('trainSamples', count, read.range);
+    return;
+  }
+}
+
 export const hydraOptimizerDetector: Detector = {
-  kind: 'hydra-optimizer',
+  kind: HYDRA_OPTIMIZER_KIND,
   syntaxes: ['yaml'],
   acceptsJsonc: false,
 
@@ -104,6 +132,8 @@ export const hydraOptimizerDetector: Detector = {
         break;
       }
     }
+
+    readTrainSplit([reader.nested('data'), reader.nested('datamodule')], out);
 
     const modelPath = findTarget(root, isModelConstructor);
     const modelNode = modelPath !== null ? getPath(root, modelPath) : undefined;
