@@ -10,7 +10,7 @@
  */
 import { formatBytes } from '../core/units';
 import { byteUnit, formatNumber, linearAxis, timeUnit, type Axis } from './axes';
-import { checkId, type ChartOptions, type RenderedChart } from './chart';
+import { checkId, textWidth, type ChartOptions, type RenderedChart } from './chart';
 import { placeLabels, pointBox, type LabelRequest } from './labels';
 import { paretoFront, paretoPointsOf, type ParetoPoint, type ParetoPointSource } from '../core/profile/pareto';
 import type { ProfileResultDocument } from '../core/profile/profile-types';
@@ -175,7 +175,9 @@ export function renderParetoChart(doc: ProfileResultDocument, opts: ChartOptions
       return el('circle', { class: cls, cx: cx(p), cy: cy(p), r: p.status === 'front' ? 6.5 : 4.5 }, title);
     });
     const priority = [...placeable].sort((a, b) => (a.status === 'front' ? 0 : 1) - (b.status === 'front' ? 0 : 1));
-    const obstacles = placeable.map((p) => pointBox(cx(p), cy(p), 6.5));
+    // The strip's caption is an obstacle too, so that a point's name never covers it.
+    const caption = strip ? [{ x0: m.left + 2, y0: axisY - 14, x1: m.left + 6 + textWidth(s.paretoNoEvidence, 10), y1: axisY }] : [];
+    const obstacles = [...placeable.map((p) => pointBox(cx(p), cy(p), 6.5)), ...caption];
     const requests: LabelRequest[] = priority.map((p) => ({
       key: p.id,
       x: cx(p),
@@ -192,9 +194,8 @@ export function renderParetoChart(doc: ProfileResultDocument, opts: ChartOptions
       return text(req.label, { class: `oa-label oa-halo${dim ? ' oa-dim' : ''}`, x: l.x, y: l.y, 'text-anchor': l.anchor });
     });
     const zero = y.scale(0);
-    const reference = el('g', { class: 'oa-reference', 'aria-hidden': 'true' },
-      el('line', { class: 'oa-ref-line', x1: m.left, x2: width - m.right, y1: zero, y2: zero }),
-      text(s.paretoReferenceLine, { class: 'oa-caption', x: width - m.right - 2, y: zero - 3, 'text-anchor': 'end' }));
+    // AdamW's 0 (the legend says so; a caption here would collide with the points' names).
+    const reference = el('line', { class: 'oa-ref-line', x1: m.left, x2: width - m.right, y1: zero, y2: zero, 'aria-hidden': 'true' });
     const stripMark = strip
       ? el('g', { class: 'oa-strip', 'aria-hidden': 'true' },
         el('line', { class: 'oa-strip-line', x1: m.left, x2: width - m.right, y1: axisY - strip, y2: axisY - strip }),

@@ -42,7 +42,6 @@ export interface ChartStrings {
   readonly paretoPanelStep: string;
   /** Caption of the strip under the plot holding the points without a quality figure. */
   readonly paretoNoEvidence: string;
-  readonly paretoReferenceLine: string;
   /** The proxy's final loss, the secondary signal. */
   readonly paretoLoss: string;
   readonly paretoFront: string;
@@ -150,7 +149,6 @@ export const EN_CHART_STRINGS: ChartStrings = {
   paretoPanelMemory: 'Quality vs memory per GPU',
   paretoPanelStep: 'Quality vs step time',
   paretoNoEvidence: 'no measured evidence',
-  paretoReferenceLine: 'AdamW = 0',
   paretoLoss: 'Proxy’s final loss (secondary)',
   paretoFront: 'Pareto front',
   paretoDominated: 'dominated',
@@ -175,8 +173,8 @@ export const EN_CHART_STRINGS: ChartStrings = {
   paretoQualityReference: 'the reference: AdamW is 0 by definition',
   paretoQualityNone: 'no measured evidence',
   paretoQualityNotRecorded: 'not recorded in this profile (profiled before the quality axis; run it again)',
-  paretoQualityJob: 'Quality: published head-to-head measurements weighed for {job}; not measured on this machine.',
-  paretoQualityAbout: 'Quality is the outcome vs AdamW in units of each setting’s own spread (+ = better than AdamW, capped at ±2).',
+  paretoQualityJob: 'published head-to-head measurements, weighed by their similarity to {job}; not measured on this machine.',
+  paretoQualityAbout: 'Quality is the outcome vs AdamW in units of each setting’s own spread (+ = better than AdamW, capped at ±2); the dashed line is AdamW’s 0.',
   paretoCitations: 'Evidence',
   paretoSelfReported: 'self-reported',
 
@@ -246,7 +244,6 @@ export const ZH_CN_CHART_STRINGS: ChartStrings = {
   paretoPanelMemory: '质量与每块 GPU 显存',
   paretoPanelStep: '质量与单步耗时',
   paretoNoEvidence: '无测量证据',
-  paretoReferenceLine: 'AdamW = 0',
   paretoLoss: '代理模型的最终损失（次要信号）',
   paretoFront: '帕累托前沿',
   paretoDominated: '被支配',
@@ -271,8 +268,8 @@ export const ZH_CN_CHART_STRINGS: ChartStrings = {
   paretoQualityReference: '参照：AdamW 按定义为 0',
   paretoQualityNone: '无测量证据',
   paretoQualityNotRecorded: '此结果未记录（在质量轴加入之前测得；请重新运行）',
-  paretoQualityJob: '质量：按与 {job} 的相似度加权的已发表对比测量；并非在本机测得。',
-  paretoQualityAbout: '质量为相对 AdamW 的结果，以各实验设置自身的离散程度为单位（+ 表示优于 AdamW，上限 ±2）。',
+  paretoQualityJob: '已发表的对比测量，按与 {job} 的相似度加权；并非在本机测得。',
+  paretoQualityAbout: '质量为相对 AdamW 的结果，以各实验设置自身的离散程度为单位（+ 表示优于 AdamW，上限 ±2）；虚线为 AdamW 的 0。',
   paretoCitations: '证据',
   paretoSelfReported: '作者自报',
 

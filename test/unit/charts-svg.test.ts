@@ -134,7 +134,7 @@ test('Pareto charts: two panels sharing the quality axis, front ringed, dominate
   const legend = textOf(parseXml(chart.legend));
   assert.match(legend, /Estimated peak per GPU for your job, modelled: the memory estimator for your job \(modelled\)/);
   assert.match(legend, /Step time, measured: proxy model, 1\.23M params, this machine \(wasm\)/);
-  assert.match(legend, /Quality vs AdamW: Quality: published head-to-head measurements weighed for decoder-lm, fine-tune, 6\.7B parameters; not measured on this machine\./);
+  assert.match(legend, /Quality vs AdamW: published head-to-head measurements, weighed by their similarity to decoder-lm, fine-tune, 6\.7B parameters; not measured on this machine\./);
   assert.match(chart.description, /On the Pareto front over all three: adamw, lion, adamw-8bit, adafactor\./);
   assert.match(chart.description, /Measured with wasm on Fixture CPU/);
 });

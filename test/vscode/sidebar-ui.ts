@@ -806,7 +806,7 @@ test('a profile of two optimizers streams progress and draws the Pareto chart la
   assert.equal(shown.sources.length, 3, `sources: ${shown.sources.join(' | ')}`);
   assert.match(shown.sources[0]!, /the memory estimator for your job \(modelled\)/);
   assert.ok(shown.sources[1]!.includes(`params, this machine (${doc.backend.name})`), shown.sources[1]);
-  assert.match(shown.sources[2]!, /published head-to-head measurements weighed for /);
+  assert.match(shown.sources[2]!, /published head-to-head measurements, weighed by their similarity to /);
   assert.ok(doc.evidenceQuality && doc.evidenceQuality.optimizers['adamw']?.basis === 'reference', 'the saved result holds the quality axis, AdamW as its reference');
   const cpu = os.cpus()[0]?.model.trim() ?? '';
   assert.ok(shown.measured.includes(doc.backend.name) && shown.measured.includes(cpu) && shown.measured.includes(`${os.cpus().length} CPUs`),

@@ -5,8 +5,9 @@
  * `estimatedStateBytes`, `runs[]` ({`lr`, `seed`, `lossCurve`, `finalLoss`, `diverged`}), `bestLr`,
  * `lossCurve`, `finalLoss`, `stepsToTarget`, `diverged`; `paretoFront` (optimizer ids);
  * `copyBandwidthGBps`; plus `schemaVersion`. Fields beyond that list are the ones the charts need to
- * label what they show (the real job's estimated peak, the recommended lr, the curve stride) and are
- * documented one by one.
+ * label what they show (the real job's estimated peak, the recommended lr, the curve stride; the Pareto
+ * charts' `evidenceQuality`, published outcomes vs AdamW, and `realShapes`, step costs at the real tensor
+ * shapes) and are documented one by one.
  *
  * Declared once, as TypeBox schemas (ARCHITECTURE.md "Data shapes"): each schema gives the TypeScript
  * type (`Declared<>`), the runtime check (profile-validate.ts, src/core/schema/check.ts) and the JSON
