@@ -93,16 +93,27 @@ function sameModality(a: EvidenceJob['modality'], b: EvidenceJob['modality']): b
 
 /** The quality of one optimizer for a job (see the module comment). */
 export function evidenceQuality(job: EvidenceJob, optimizer: string, rows: readonly MeasuredRow[] = measuredRows()): EvidenceQuality {
+  return evidenceQualities(job, [optimizer], rows)[optimizer]!;
+}
+
+/** The quality of each optimizer for a job, keyed by optimizer (the rows are weighed once for all of them). */
+export function evidenceQualities(job: EvidenceJob, optimizers: readonly string[], rows: readonly MeasuredRow[] = measuredRows()): Record<string, EvidenceQuality> {
+  const versus = versusOf(rows);
+  const weighted = weighRows({ job, priority: 'quality', candidates: optimizers, incumbent: QUALITY_REFERENCE, rows });
+  const out: Record<string, EvidenceQuality> = {};
+  for (const id of optimizers) out[id] = fromWeighted(job, id, weighted.get(id) ?? [], versus);
+  return out;
+}
+
+function fromWeighted(job: EvidenceJob, optimizer: string, rows: readonly WeightedRow[], versus: ReadonlyMap<MeasuredRow['setting'], string>): EvidenceQuality {
   const none: EvidenceQuality = { median: null, basis: 'none', runs: 0, sources: 0, nearestSimilarity: null, citations: [] };
   if (optimizer === QUALITY_REFERENCE) return { ...none, median: 0, basis: 'reference' };
-  const versus = versusOf(rows);
   const comparable = (w: WeightedRow) => {
     const v = versus.get(w.measured.setting);
     // A stand-in's own row is its setting's reference, 0 by construction: it says nothing about AdamW.
     return v !== undefined && !(v !== QUALITY_REFERENCE && w.measured.row.optimizer.key === v);
   };
-  const weighted = (weighRows({ job, priority: 'quality', candidates: [optimizer], incumbent: QUALITY_REFERENCE, rows }).get(optimizer) ?? [])
-    .filter((w) => w.weight > 0 && comparable(w) && sameModality(w.measured.setting.modality, job.modality));
+  const weighted = rows.filter((w) => w.weight > 0 && comparable(w) && sameModality(w.measured.setting.modality, job.modality));
   if (weighted.length === 0) return none;
   const nearest = Math.max(...weighted.map((w) => w.similarity));
   const near = weighted.filter((w) => w.similarity >= nearest * NEAREST_SPAN - 1e-12);
@@ -164,7 +175,5 @@ export function evidenceQualityFor(
   rows: readonly MeasuredRow[] = measuredRows(),
 ): { readonly job: string; readonly reference: string; readonly optimizers: Record<string, EvidenceQuality> } {
   const job = evidenceJobOf(facts);
-  const out: Record<string, EvidenceQuality> = {};
-  for (const id of optimizers) out[id] = evidenceQuality(job, id, rows);
-  return { job: evidenceJobLabel(job), reference: QUALITY_REFERENCE, optimizers: out };
+  return { job: evidenceJobLabel(job), reference: QUALITY_REFERENCE, optimizers: evidenceQualities(job, optimizers, rows) };
 }
