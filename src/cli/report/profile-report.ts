@@ -6,7 +6,7 @@
  * modelled, optimizer state measured vs estimated, speed near the limit (bandwidth), the backend and
  * the notes. Pure (strings in, string out).
  */
-import { renderParetoSources, renderProfileReport, type MemoryChartData } from '../../charts';
+import { paretoChartPoints, renderParetoSources, renderProfileReport, type MemoryChartData } from '../../charts';
 import { formatBytes } from '../../core/units';
 import type { SweepDocument, SweepOptimizerResult } from '../../profiler/sweep/document';
 import { num } from '../format';
@@ -92,6 +92,7 @@ export function renderCliProfileReport(doc: SweepDocument, opts: ProfileReportOp
   const backend = doc.backend;
   const reasons = backend.reasons.map((r) => `<li>${escapeHtml(`${r.backend}: ${r.why}`)}</li>`).join('');
   const sources = doc.figureSources;
+  const status = new Map(paretoChartPoints(doc).map((p) => [p.id, p.status]));
   const extra = [
     '<section class="oa-cli" aria-labelledby="h-sources"><h2 id="h-sources">Measured and modelled</h2>',
     `<p>${escapeHtml(sources.note)}</p>`,
@@ -120,7 +121,7 @@ export function renderCliProfileReport(doc: SweepDocument, opts: ProfileReportOp
         num(r.stepTimeMs),
         `${num(r.relativeStepCost)}×`,
         r.estimatedPeakBytes === null ? '—' : formatBytes(r.estimatedPeakBytes),
-        doc.paretoFront.includes(r.optimizer) ? 'front' : 'dominated',
+        status.get(r.optimizer) === 'incomparable' ? 'not comparable' : doc.paretoFront.includes(r.optimizer) ? 'front' : 'dominated',
       ]),
       [false, true, true, true, true, true, true, true, false],
     ),
