@@ -171,7 +171,8 @@ export function renderParetoChart(doc: ProfileResultDocument, opts: ChartOptions
       const title = el('title', {}, esc(details(p)));
       const diverged = p.proxyDiverged ? ' oa-pt-proxy-diverged' : '';
       if (p.status === 'incomparable') return el('circle', { class: `oa-pt oa-pt-incomparable${diverged}`, cx: cx(p), cy: cy(p), r: 5 }, title);
-      const cls = `oa-pt oa-loss-${binOf.get(p.id) ?? 3} ${p.status === 'front' ? 'oa-pt-front' : 'oa-pt-dominated'}${diverged}`;
+      const bin = binOf.get(p.id);
+      const cls = `oa-pt ${bin === null || bin === undefined ? 'oa-loss-na' : `oa-loss-${bin}`} ${p.status === 'front' ? 'oa-pt-front' : 'oa-pt-dominated'}${diverged}`;
       return el('circle', { class: cls, cx: cx(p), cy: cy(p), r: p.status === 'front' ? 6.5 : 4.5 }, title);
     });
     const priority = [...placeable].sort((a, b) => (a.status === 'front' ? 0 : 1) - (b.status === 'front' ? 0 : 1));
@@ -224,11 +225,14 @@ export function renderParetoChart(doc: ProfileResultDocument, opts: ChartOptions
       return `<li><span class="oa-swatch oa-loss-${b}" aria-hidden="true"></span>${esc(lo === hi ? lo : `${lo}–${hi}`)}</li>`;
     })
     .join('');
+  const divergedItem = points.some((p) => p.proxyDiverged)
+    ? `<li><span class="oa-swatch oa-loss-na" aria-hidden="true"></span>${esc(s.paretoDiverged)}</li>`
+    : '';
   const hollow = points.some((p) => p.status === 'incomparable')
     ? `<li><span class="oa-swatch oa-ring oa-ring-alert" aria-hidden="true"></span>${esc(`${s.paretoIncomparable} (${s.paretoNoEvidence} / ${s.notModelled})`)}</li>`
     : '';
   const legend =
-    `<div class="oa-pareto-legend"><ul class="oa-legend" aria-label="${esc(s.paretoLossBins)}"><li>${esc(s.paretoLoss)}:</li>${binItems}` +
+    `<div class="oa-pareto-legend"><ul class="oa-legend" aria-label="${esc(s.paretoLossBins)}"><li>${esc(s.paretoLoss)}:</li>${binItems}${divergedItem}` +
     `<li><span class="oa-swatch oa-ring" aria-hidden="true"></span>${esc(s.paretoFront)}</li>${hollow}</ul>` +
     `${axisSourcesList(doc, points, s)}</div>`;
 

@@ -113,7 +113,10 @@ test('Pareto charts: two panels sharing the quality axis, front ringed, dominate
   assert.ok(Math.abs((cy(memory, 'adamw') - cy(memory, 'lion')) - (cy(step, 'adamw') - cy(step, 'lion'))) < 1e-9, 'the same quality scale in both panels');
   assert.deepEqual(byClass(svg, 'oa-panel-title').map(textOf), ['Quality vs memory per GPU', 'Quality vs step time']);
   assert.ok(byClass(svg, 'oa-caption').some((t) => textOf(t) === 'no measured evidence'));
-  assert.ok(byClass(svg, 'oa-pt-proxy-diverged').every((c) => idOf(c) === 'novograd'));
+  // Diverged on the proxy (the secondary signal): grey fill, dashed outline, named in the legend; still on the charts by its quality.
+  assert.deepEqual([...new Set(byClass(svg, 'oa-pt-proxy-diverged').map(idOf))], ['novograd']);
+  assert.deepEqual([...new Set(byClass(svg, 'oa-loss-na').map(idOf))], ['novograd']);
+  assert.match(chart.legend, /oa-loss-na[^<]*<\/span>diverged</);
   // Every point says where each coordinate comes from.
   const lion = textOf(byName(step, 'circle').find((c) => idOf(c) === 'lion')!).split('\n');
   assert.deepEqual(lion.slice(1, 4), [
