@@ -84,7 +84,8 @@ export function qualitySourceText(p: ParetoPointSource, s: ChartStrings = EN_CHA
 
 function stepText(p: ParetoPointSource, s: ChartStrings): string {
   if (p.stepMs === null) return s.none;
-  const ratio = p.stepOrigin.kind === 'proxy' && p.stepOrigin.relativeToAdamW !== null ? ` (${fill(s.paretoVsAdamW, { ratio: formatNumber(p.stepOrigin.relativeToAdamW) })})` : '';
+  // The ratio to AdamW's step from the same source (AdamW measured the same way).
+  const ratio = p.stepOrigin.relativeToAdamW !== null ? ` (${fill(s.paretoVsAdamW, { ratio: formatNumber(p.stepOrigin.relativeToAdamW) })})` : '';
   return `${formatNumber(p.stepMs)} ms${ratio}`;
 }
 

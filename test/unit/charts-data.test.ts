@@ -84,7 +84,9 @@ test('a step time measured at the real shapes replaces the proxy\'s, and is not 
   const lion = points.find((p) => p.id === 'lion')!;
   assert.equal(lion.stepMs, 120);
   assert.equal(lion.stepSource, 'real-shapes');
-  assert.deepEqual(lion.stepOrigin, { kind: 'real-shapes', method: 'sampled', min: 110, max: 135 });
+  assert.deepEqual(lion.stepOrigin, { kind: 'real-shapes', method: 'sampled', min: 110, max: 135, relativeToAdamW: null }, 'AdamW has no real-shape step');
+  const both = paretoPointsOf({ ...doc, realShapes: { ...doc.realShapes, adamw: { stepMs: { median: 100, min: 90, max: 120 }, method: 'whole' as const } } });
+  assert.equal(both.find((p) => p.id === 'lion')!.stepOrigin.relativeToAdamW, 1.2);
   // lion no longer dominates adam and novograd (their steps come from the proxy); it is alone in its source.
   const out = paretoFront(points);
   assert.deepEqual(out.find((p) => p.id === 'adam')?.dominatedBy, ['adamw']);

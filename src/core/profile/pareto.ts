@@ -67,7 +67,7 @@ export function paretoFrontIds(points: readonly ParetoInput[]): string[] {
 
 /** Where one optimizer's step time comes from. */
 export type StepTimeOrigin =
-  | { readonly kind: 'real-shapes'; readonly method: RealShapeMethod; readonly min: number; readonly max: number }
+  | { readonly kind: 'real-shapes'; readonly method: RealShapeMethod; readonly min: number; readonly max: number; readonly relativeToAdamW: number | null }
   | { readonly kind: 'proxy'; readonly params: number | null; readonly backend: string; readonly relativeToAdamW: number | null };
 
 /** Where one optimizer's quality comes from. */
@@ -95,11 +95,15 @@ function own<T>(rec: Readonly<Record<string, T>> | undefined, key: string): T | 
 /** The coordinates of every optimizer of a profile document, with their sources, in the document's order. */
 export function paretoPointsOf(doc: ProfileResultDocument): ParetoPointSource[] {
   const adamw = doc.results.find((r) => r.optimizer === 'adamw');
+  const adamwReal = own(doc.realShapes, 'adamw');
   return doc.results.map((r) => {
     const real = own(doc.realShapes, r.optimizer);
     const q = own(doc.evidenceQuality?.optimizers, r.optimizer);
     const stepOrigin: StepTimeOrigin = real
-      ? { kind: 'real-shapes', method: real.method, min: real.stepMs.min, max: real.stepMs.max }
+      ? {
+          kind: 'real-shapes', method: real.method, min: real.stepMs.min, max: real.stepMs.max,
+          relativeToAdamW: adamwReal && adamwReal.stepMs.median > 0 ? real.stepMs.median / adamwReal.stepMs.median : null,
+        }
       : {
           kind: 'proxy',
           params: doc.proxy?.params ?? null,
