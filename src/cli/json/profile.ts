@@ -87,6 +87,7 @@ export const ProfileJsonSchema = Type.Object({
   figureSources: Type.Optional(Type.Object({
     measured: Type.Array(Type.String()),
     modelled: Type.Array(Type.String()),
+    published: Type.Optional(Type.Array(Type.String(), { description: 'Fields from the evidence base of published measurements (the Pareto quality axis), not measured here.' })),
     note: Type.Optional(Type.String()),
   })),
   outcome: Type.Optional(OneOf(["running", "completed", "cancelled", "budget-exceeded", "crashed", "failed"] as const)),
