@@ -13,7 +13,7 @@ export * from './runs';
 export * from './strings';
 export { CHART_CSS, REPORT_THEME_CSS } from './styles';
 export { renderMemoryChart, memoryLegend, type MemoryChartData } from './render-memory';
-export { renderParetoChart, lossBins } from './render-pareto';
+export { renderParetoChart, renderParetoSources, paretoChartPoints, lossBins } from './render-pareto';
 export { renderLossCurves, seriesLegend, thin } from './render-curves';
 export { renderLrHeatmap, heatOpacity } from './render-heatmap';
 export { renderTrajectories, type TraceChartData, type TraceLine } from './render-trajectories';

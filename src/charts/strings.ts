@@ -30,9 +30,19 @@ export interface ChartStrings {
   readonly components: Readonly<Record<MemoryComponent, string>>;
 
   readonly paretoTitle: string;
+  /** {count} optimizers; {front} the ids on the front. */
   readonly paretoDesc: string;
+  /** The memory axis (modelled). */
   readonly paretoX: string;
-  readonly paretoY: string;
+  /** The step-time axis. */
+  readonly paretoStep: string;
+  /** The quality axis. */
+  readonly paretoQuality: string;
+  readonly paretoPanelMemory: string;
+  readonly paretoPanelStep: string;
+  /** Caption of the strip under the plot holding the points without a quality figure. */
+  readonly paretoNoEvidence: string;
+  /** The proxy's final loss, the secondary signal. */
   readonly paretoLoss: string;
   readonly paretoFront: string;
   readonly paretoDominated: string;
@@ -41,6 +51,36 @@ export interface ChartStrings {
   readonly paretoStatus: string;
   readonly paretoDiverged: string;
   readonly paretoLossBins: string;
+  /** Heading of the list/table saying where each coordinate comes from. */
+  readonly paretoSources: string;
+  readonly paretoSourceColumn: string;
+  readonly paretoMemorySource: string;
+  /** {params} the proxy's parameters, {backend} the backend. */
+  readonly paretoStepProxy: string;
+  /** {method} how the real shapes were timed. */
+  readonly paretoStepReal: string;
+  readonly realShapeMethods: Readonly<Record<'sampled' | 'extrapolated' | 'whole', string>>;
+  /** {spread} min–max. */
+  readonly paretoStepSpread: string;
+  /** {ratio} the step time over AdamW's from the same source. */
+  readonly paretoVsAdamW: string;
+  readonly paretoMixedSteps: string;
+  /** {sources} sources, {runs} runs, {similarity} of the nearest. */
+  readonly paretoQualityEvidence: string;
+  /** "{runs} runs" of one source. */
+  readonly paretoRuns: string;
+  /** "vs {reference}" for a source whose baseline is AdamW's stand-in. */
+  readonly paretoVersus: string;
+  /** "{count} more". */
+  readonly paretoMoreSources: string;
+  readonly paretoQualityReference: string;
+  readonly paretoQualityNone: string;
+  readonly paretoQualityNotRecorded: string;
+  /** {job} the job as the evidence similarity sees it. */
+  readonly paretoQualityJob: string;
+  readonly paretoQualityAbout: string;
+  readonly paretoCitations: string;
+  readonly paretoSelfReported: string;
 
   readonly curvesTitle: string;
   readonly curvesDesc: string;
@@ -101,18 +141,42 @@ export const EN_CHART_STRINGS: ChartStrings = {
     overhead: 'Overhead',
   },
 
-  paretoTitle: 'Trade-offs: memory, step cost and final loss',
-  paretoDesc: 'Scatter of {count} optimizers: estimated peak memory per GPU for your job (modelled) against measured step time relative to AdamW; colour shows the final loss. On the Pareto front: {front}.',
+  paretoTitle: 'Trade-offs: quality, memory and step time',
+  paretoDesc: 'Two panels for {count} optimizers: quality relative to AdamW from the published measurements nearest your job, against the estimated peak memory per GPU for your job (modelled) and against the measured step time. On the Pareto front over all three: {front}.',
   paretoX: 'Estimated peak per GPU for your job, modelled',
-  paretoY: 'Step time vs AdamW (measured)',
-  paretoLoss: 'Final loss',
+  paretoStep: 'Step time, measured',
+  paretoQuality: 'Quality vs AdamW',
+  paretoPanelMemory: 'Quality vs memory per GPU',
+  paretoPanelStep: 'Quality vs step time',
+  paretoNoEvidence: 'no measured evidence',
+  paretoLoss: 'Proxy’s final loss (secondary)',
   paretoFront: 'Pareto front',
   paretoDominated: 'dominated',
   paretoIncomparable: 'not comparable',
   paretoDominatedBy: 'Dominated by',
   paretoStatus: 'Status',
   paretoDiverged: 'diverged',
-  paretoLossBins: 'Final loss, best to worst quarter',
+  paretoLossBins: 'Proxy’s final loss (secondary signal), best to worst quarter',
+  paretoSources: 'Where each coordinate comes from',
+  paretoSourceColumn: 'source',
+  paretoMemorySource: 'the memory estimator for your job (modelled)',
+  paretoStepProxy: 'proxy model, {params} params, this machine ({backend})',
+  paretoStepReal: 'measured at the model’s real tensor shapes ({method})',
+  realShapeMethods: { sampled: 'sampled', extrapolated: 'extrapolated', whole: 'whole tensors' },
+  paretoStepSpread: 'range {spread}',
+  paretoVsAdamW: '{ratio}× AdamW',
+  paretoMixedSteps: 'Step times come from different sources (real shapes and the proxy); points of different sources are not compared with each other.',
+  paretoQualityEvidence: 'median over {sources} published sources nearest your job ({runs} runs; nearest similarity {similarity})',
+  paretoRuns: '{runs} runs',
+  paretoVersus: 'vs its {reference} baseline',
+  paretoMoreSources: '{count} more',
+  paretoQualityReference: 'the reference: AdamW is 0 by definition',
+  paretoQualityNone: 'no measured evidence',
+  paretoQualityNotRecorded: 'not recorded in this profile (profiled before the quality axis; run it again)',
+  paretoQualityJob: 'published head-to-head measurements, weighed by their similarity to {job}; not measured on this machine.',
+  paretoQualityAbout: 'Quality is the outcome vs AdamW in units of each setting’s own spread (+ = better than AdamW, capped at ±2); the dashed line is AdamW’s 0.',
+  paretoCitations: 'Evidence',
+  paretoSelfReported: 'self-reported',
 
   curvesTitle: 'Loss curves at the best learning rate',
   curvesDesc: 'Loss per step on a log scale for {count} optimizers at their best learning rate; the line is the median over seeds and the band the range over seeds.',
@@ -172,18 +236,42 @@ export const ZH_CN_CHART_STRINGS: ChartStrings = {
     overhead: '额外开销',
   },
 
-  paretoTitle: '权衡：显存、单步开销与最终损失',
-  paretoDesc: '{count} 个优化器的散点图：横轴为你的任务每块 GPU 的估计峰值显存（估算值），纵轴为实测单步耗时相对 AdamW 的倍数，颜色表示最终损失。帕累托前沿上的优化器：{front}。',
+  paretoTitle: '权衡：质量、显存与单步耗时',
+  paretoDesc: '{count} 个优化器的两幅图：纵轴为与你的任务最接近的已发表测量中相对 AdamW 的质量，横轴分别为你的任务每块 GPU 的估计峰值显存（估算值）和实测单步耗时。在三者共同的帕累托前沿上：{front}。',
   paretoX: '你的任务每块 GPU 的估计峰值，估算值',
-  paretoY: '单步耗时 / AdamW（实测）',
-  paretoLoss: '最终损失',
+  paretoStep: '单步耗时，实测',
+  paretoQuality: '相对 AdamW 的质量',
+  paretoPanelMemory: '质量与每块 GPU 显存',
+  paretoPanelStep: '质量与单步耗时',
+  paretoNoEvidence: '无测量证据',
+  paretoLoss: '代理模型的最终损失（次要信号）',
   paretoFront: '帕累托前沿',
   paretoDominated: '被支配',
   paretoIncomparable: '无法比较',
   paretoDominatedBy: '被以下优化器支配',
   paretoStatus: '状态',
   paretoDiverged: '发散',
-  paretoLossBins: '最终损失，从最好到最差的四分位',
+  paretoLossBins: '代理模型的最终损失（次要信号），从最好到最差的四分位',
+  paretoSources: '各坐标的来源',
+  paretoSourceColumn: '来源',
+  paretoMemorySource: '针对你的任务的显存估算器（估算值）',
+  paretoStepProxy: '代理模型，{params} 个参数，本机（{backend}）',
+  paretoStepReal: '在模型真实张量形状上实测（{method}）',
+  realShapeMethods: { sampled: '抽样', extrapolated: '外推', whole: '整个张量' },
+  paretoStepSpread: '范围 {spread}',
+  paretoVsAdamW: 'AdamW 的 {ratio} 倍',
+  paretoMixedSteps: '单步耗时来自不同来源（真实形状与代理模型）；来源不同的点之间不作比较。',
+  paretoQualityEvidence: '与你的任务最接近的 {sources} 个已发表来源的中位数（{runs} 组实验；最近相似度 {similarity}）',
+  paretoRuns: '{runs} 组实验',
+  paretoVersus: '相对其 {reference} 基线',
+  paretoMoreSources: '另有 {count} 个',
+  paretoQualityReference: '参照：AdamW 按定义为 0',
+  paretoQualityNone: '无测量证据',
+  paretoQualityNotRecorded: '此结果未记录（在质量轴加入之前测得；请重新运行）',
+  paretoQualityJob: '已发表的对比测量，按与 {job} 的相似度加权；并非在本机测得。',
+  paretoQualityAbout: '质量为相对 AdamW 的结果，以各实验设置自身的离散程度为单位（+ 表示优于 AdamW，上限 ±2）；虚线为 AdamW 的 0。',
+  paretoCitations: '证据',
+  paretoSelfReported: '作者自报',
 
   curvesTitle: '最佳学习率下的损失曲线',
   curvesDesc: '{count} 个优化器在各自最佳学习率下每步的损失（对数刻度）；实线为各随机种子的中位数，阴影带为各种子的取值范围。',

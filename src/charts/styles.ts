@@ -67,6 +67,13 @@ export const CHART_CSS = `
 .oa-chart .oa-loss-2, .oa-legend .oa-loss-2 { fill: var(--oa-c1); background: var(--oa-c1); }
 .oa-chart .oa-loss-3, .oa-legend .oa-loss-3 { fill: var(--oa-c4); background: var(--oa-c4); }
 .oa-chart .oa-front-line { fill: none; stroke: var(--oa-strong); stroke-width: 1; stroke-dasharray: 4 3; opacity: 0.6; }
+.oa-chart .oa-pt-proxy-diverged { stroke-dasharray: 2 2; }
+.oa-chart .oa-loss-na, .oa-legend .oa-loss-na { fill: var(--oa-muted); background: var(--oa-muted); }
+.oa-chart .oa-ref-line { stroke: var(--oa-strong); stroke-width: 1; stroke-dasharray: 4 3; opacity: 0.6; }
+.oa-chart .oa-strip-line { stroke: var(--oa-lines); stroke-width: 1; stroke-dasharray: 2 3; }
+.oa-chart text.oa-panel-title { fill: var(--oa-strong); font-size: 11px; font-weight: 600; }
+.oa-legend.oa-sources { display: block; padding-left: 0; }
+.oa-legend.oa-sources li { display: list-item; margin: 2px 0; }
 
 /* curves */
 .oa-chart .oa-line { fill: none; stroke-width: 2; stroke-linejoin: round; }

@@ -6,10 +6,11 @@ import {
 import { fitLabel, textWidth, wrapLabel } from '../../src/charts/chart';
 import { contourLevels, contourLines, plotWindow, sampleGrid } from '../../src/charts/contours';
 import { stackMemoryBars } from '../../src/charts/memory';
-import { dominates, paretoFront, paretoFrontIds, paretoInputsFromProfile } from '../../src/core/profile/pareto';
+import { dominates, paretoFront, paretoFrontIds, paretoFrontOf, paretoPointsOf } from '../../src/core/profile/pareto';
 import { spreadLabels, thin } from '../../src/charts/render-curves';
 import { heatOpacity } from '../../src/charts/render-heatmap';
-import { lossBins, padded } from '../../src/charts/render-pareto';
+import { lossBins, padded, qualitySourceText, signedQuality, stepSourceText } from '../../src/charts/render-pareto';
+import { ZH_CN_CHART_STRINGS } from '../../src/charts/strings';
 import { lossCurveSummaries, lrSensitivityGrid, medianBand, medianWithDivergence, multiplierLabel } from '../../src/charts/runs';
 import type { ProfileOptimizerResult, ProfileRun } from '../../src/core/profile/profile-types';
 import { fixtureProfile } from './charts-fixtures';
@@ -19,41 +20,106 @@ const MiB = 2 ** 20;
 
 // ---- Pareto -------------------------------------------------------------------------------------------
 
-test('Pareto front over (memory, cost, loss), all minimised: dominated points name who dominates them; ties stay on the front', () => {
+const P = (id: string, memory: number | null, stepMs: number | null, quality: number | null, stepSource: 'proxy' | 'real-shapes' = 'proxy') => ({ id, memory, stepMs, quality, stepSource });
+
+test('Pareto front over (memory, step time, quality): memory and step time minimised, quality maximised; ties stay on the front', () => {
   const points = [
-    { id: 'A', memory: 10, cost: 1.0, loss: 2.0 },
-    { id: 'B', memory: 8, cost: 1.2, loss: 2.0 }, // better memory than A, worse cost: not dominated by A; F beats it on loss
-    { id: 'C', memory: 12, cost: 1.1, loss: 2.1 }, // worse than A (and D) in everything
-    { id: 'D', memory: 10, cost: 1.0, loss: 2.0 }, // identical to A: neither dominates the other
-    { id: 'E', memory: 10, cost: 1.0, loss: null }, // diverged: cannot be compared
-    { id: 'F', memory: 8, cost: 1.2, loss: 1.9 },
+    P('A', 10, 1.0, 0),
+    P('B', 8, 1.2, 0), // less memory than A, slower: not dominated by A; F is as good and has better quality
+    P('C', 12, 1.1, -0.1), // worse than A (and D) on every axis
+    P('D', 10, 1.0, 0), // identical to A: neither dominates the other
+    P('E', 10, 1.0, null), // no measured evidence: cannot be compared
+    P('F', 8, 1.2, 0.1),
+    P('G', 10, 0.9, -1), // the fastest, with the worst quality: on the front by step time alone
+    P('H', 12, 5, -0.5, 'real-shapes'), // worse than A everywhere, but its step time has another source
   ];
   const out = paretoFront(points);
   const status = Object.fromEntries(out.map((p) => [p.id, p.status]));
-  assert.deepEqual(status, { A: 'front', B: 'dominated', C: 'dominated', D: 'front', E: 'incomparable', F: 'front' });
+  assert.deepEqual(status, { A: 'front', B: 'dominated', C: 'dominated', D: 'front', E: 'incomparable', F: 'front', G: 'front', H: 'front' });
   const by = Object.fromEntries(out.map((p) => [p.id, p.dominatedBy]));
   assert.deepEqual(by['B'], ['F']);
   assert.deepEqual(by['C'], ['A', 'D']);
-  assert.deepEqual(paretoFrontIds(points), ['A', 'D', 'F']);
+  assert.deepEqual(paretoFrontIds(points), ['A', 'D', 'F', 'G', 'H']);
+  // Each axis alone decides: dropping G's speed advantage puts it behind A.
+  assert.deepEqual(paretoFront([P('A', 10, 1.0, 0), P('G', 10, 1.0, -1)]).map((p) => p.status), ['front', 'dominated']);
 });
 
-test('dominates needs no-worse everywhere and strictly better somewhere', () => {
-  const p = { id: 'p', memory: 5, cost: 1, loss: 1 };
+test('dominates needs no-worse everywhere, strictly better somewhere, and step times of the same source', () => {
+  const p = { id: 'p', memory: 5, stepMs: 1, quality: 0.5, stepSource: 'proxy' as const };
   assert.equal(dominates(p, { ...p, id: 'q' }), false);
-  assert.equal(dominates(p, { ...p, id: 'q', loss: 1.0001 }), true);
-  assert.equal(dominates(p, { ...p, id: 'q', loss: 1.5, memory: 4 }), false);
+  assert.equal(dominates(p, { ...p, id: 'q', quality: 0.4999 }), true, 'higher quality is better');
+  assert.equal(dominates(p, { ...p, id: 'q', quality: 0.6 }), false);
+  assert.equal(dominates(p, { ...p, id: 'q', stepMs: 1.5, memory: 4 }), false);
+  assert.equal(dominates(p, { ...p, id: 'q', stepMs: 2, stepSource: 'real-shapes' }), false, 'a real-shape step is not compared with a proxy step');
+  assert.equal(dominates({ ...p, stepSource: 'real-shapes' }, { ...p, id: 'q', stepMs: 2, stepSource: 'real-shapes' }), true);
 });
 
-test('Pareto inputs from a profile: a diverged optimizer has no loss, an unmodelled one no memory', () => {
+test('Pareto points of a profile: memory from the estimator, step time from the proxy, quality from the evidence, each with its source', () => {
   const doc = fixtureProfile();
-  const inputs = paretoInputsFromProfile(doc);
-  assert.equal(inputs.find((p) => p.id === 'novograd')?.loss, null);
-  assert.equal(inputs.find((p) => p.id === 'lamb')?.memory, null);
-  assert.equal(inputs.find((p) => p.id === 'adamw')?.memory, 30 * GiB);
-  // By hand from the fixture specs: adam ties adamw on memory and cost but ends higher (floor 1.25 vs 1.2).
-  const out = paretoFront(inputs);
+  const points = paretoPointsOf(doc);
+  const of = (id: string) => points.find((p) => p.id === id)!;
+  assert.equal(of('lamb').memory, null);
+  assert.equal(of('adamw').memory, 30 * GiB);
+  assert.equal(of('lion').stepMs, 3.2);
+  assert.deepEqual(of('lion').stepOrigin, { kind: 'proxy', params: 1_234_567, backend: 'wasm', relativeToAdamW: 0.8 });
+  assert.deepEqual(of('adamw').qualityOrigin, { kind: 'reference' });
+  assert.equal(of('adamw').quality, 0);
+  assert.deepEqual(of('sgd-momentum').qualityOrigin, { kind: 'none' });
+  assert.equal(of('sgd-momentum').quality, null);
+  assert.equal(of('lion').quality, -0.1);
+  assert.equal(of('lion').qualityOrigin.kind, 'evidence');
+  // The proxy's loss rides along as the secondary signal: novograd diverged on the proxy but stays comparable.
+  assert.equal(of('novograd').proxyLoss, null);
+  assert.equal(of('novograd').proxyDiverged, true);
+  const out = paretoFront(points);
+  assert.deepEqual(out.find((p) => p.id === 'adam')?.dominatedBy, ['adamw', 'lion']);
+  assert.deepEqual(out.find((p) => p.id === 'novograd')?.dominatedBy, ['lion']);
+  assert.deepEqual(paretoFrontOf(doc), ['adamw', 'lion', 'adamw-8bit', 'adafactor']);
+  assert.deepEqual(paretoFrontOf(doc), doc.paretoFront);
+});
+
+test('a step time measured at the real shapes replaces the proxy\'s, and is not compared with proxy steps', () => {
+  const doc = { ...fixtureProfile(), realShapes: { lion: { stepMs: { median: 120, min: 110, max: 135 }, method: 'sampled' as const } } };
+  const points = paretoPointsOf(doc);
+  const lion = points.find((p) => p.id === 'lion')!;
+  assert.equal(lion.stepMs, 120);
+  assert.equal(lion.stepSource, 'real-shapes');
+  assert.deepEqual(lion.stepOrigin, { kind: 'real-shapes', method: 'sampled', min: 110, max: 135, relativeToAdamW: null }, 'AdamW has no real-shape step');
+  const both = paretoPointsOf({ ...doc, realShapes: { ...doc.realShapes, adamw: { stepMs: { median: 100, min: 90, max: 120 }, method: 'whole' as const } } });
+  assert.equal(both.find((p) => p.id === 'lion')!.stepOrigin.relativeToAdamW, 1.2);
+  // lion no longer dominates adam and novograd (their steps come from the proxy); it is alone in its source.
+  const out = paretoFront(points);
   assert.deepEqual(out.find((p) => p.id === 'adam')?.dominatedBy, ['adamw']);
-  assert.deepEqual(paretoFrontIds(inputs), ['adamw', 'lion', 'sgd-momentum', 'adamw-8bit', 'adafactor']);
+  assert.equal(out.find((p) => p.id === 'novograd')?.status, 'front');
+  assert.equal(out.find((p) => p.id === 'lion')?.status, 'front');
+  // A key that is not one of the optimizers, or an inherited one, changes nothing.
+  const odd = paretoPointsOf({ ...fixtureProfile(), realShapes: JSON.parse('{"__proto__": {"stepMs": {"median": 1, "min": 1, "max": 1}, "method": "whole"}}') });
+  assert.ok(odd.every((p) => p.stepSource === 'proxy'));
+});
+
+test('a profile saved before the quality axis: quality not recorded, nothing comparable, no front', () => {
+  const doc = { ...fixtureProfile() };
+  delete (doc as { evidenceQuality?: unknown }).evidenceQuality;
+  const points = paretoPointsOf(doc);
+  assert.ok(points.every((p) => p.qualityOrigin.kind === 'not-recorded' && p.quality === null));
+  assert.deepEqual(paretoFrontOf(doc), []);
+});
+
+test('coordinate-source labels: proxy with its size and backend, real shapes with method and spread, evidence with its citations', () => {
+  const doc = { ...fixtureProfile(), realShapes: { adafactor: { stepMs: { median: 40, min: 38, max: 45 }, method: 'extrapolated' as const } } };
+  const points = paretoPointsOf(doc);
+  const of = (id: string) => points.find((p) => p.id === id)!;
+  assert.equal(stepSourceText(of('lion')), 'proxy model, 1.23M params, this machine (wasm)');
+  assert.equal(stepSourceText(of('adafactor')), 'measured at the model’s real tensor shapes (extrapolated); range 38–45 ms');
+  assert.equal(stepSourceText(of('adafactor'), ZH_CN_CHART_STRINGS), '在模型真实张量形状上实测（外推）; 范围 38–45 ms');
+  assert.equal(
+    qualitySourceText(of('adamw-8bit')),
+    'median over 2 published sources nearest your job (2 runs; nearest similarity 0.5): Fixture A 2024 (Table 1; −0.1); Fixture B 2025 (Table 1; +0.1)',
+  );
+  assert.equal(qualitySourceText(of('adamw')), 'the reference: AdamW is 0 by definition');
+  assert.equal(qualitySourceText(of('sgd-momentum')), 'no measured evidence');
+  assert.equal(signedQuality(-0.5), '−0.5');
+  assert.equal(signedQuality(0.125), '+0.13');
 });
 
 // ---- Axes and units -----------------------------------------------------------------------------------

@@ -5,6 +5,8 @@
  */
 import type { ProfileOptimizerResult, ProfileResultDocument, ProfileRun } from '../../src/core/profile/profile-types';
 
+type QualityEntry = NonNullable<ProfileResultDocument['evidenceQuality']>['optimizers'][string];
+
 const GiB = 2 ** 30;
 const STEPS = 60;
 const STRIDE = 2;
@@ -28,6 +30,8 @@ interface Spec {
   readonly peakGiB: number | null;
   readonly divergeHighLr?: boolean;
   readonly divergeAll?: boolean;
+  /** Quality vs AdamW (invented); null: no measured evidence. */
+  readonly quality: number | null;
 }
 
 function result(spec: Spec): ProfileOptimizerResult {
@@ -69,16 +73,36 @@ function result(spec: Spec): ProfileOptimizerResult {
   };
 }
 
+// By hand (memory GiB, step ms = 4 x cost, quality): adam (30, 4, -0.2) is dominated by adamw (30, 4, 0) and by
+// lion (26, 3.2, -0.1); novograd (26, 4.4, -0.5) by lion; sgd-momentum has no evidence and lamb no memory estimate
+// (both not comparable); the front is adamw, lion, adamw-8bit (22, 5.2, 0) and adafactor (21, 5.6, -0.1).
 export const FIXTURE_SPECS: readonly Spec[] = [
-  { id: 'adamw', lr: 1e-3, floor: 1.2, rate: 0.12, cost: 1, peakGiB: 30 },
-  { id: 'adam', lr: 1e-3, floor: 1.25, rate: 0.12, cost: 1, peakGiB: 30 },
-  { id: 'lion', lr: 1e-4, floor: 1.3, rate: 0.1, cost: 0.8, peakGiB: 26, divergeHighLr: true },
-  { id: 'sgd-momentum', lr: 1e-2, floor: 1.8, rate: 0.05, cost: 0.7, peakGiB: 26 },
-  { id: 'adamw-8bit', lr: 1e-3, floor: 1.22, rate: 0.12, cost: 1.3, peakGiB: 22 },
-  { id: 'adafactor', lr: 1e-3, floor: 1.5, rate: 0.08, cost: 1.4, peakGiB: 21 },
-  { id: 'novograd', lr: 1e-2, floor: 1.4, rate: 0.1, cost: 1.1, peakGiB: 26, divergeAll: true },
-  { id: 'lamb', lr: 1e-3, floor: 1.35, rate: 0.1, cost: 1.2, peakGiB: null },
+  { id: 'adamw', lr: 1e-3, floor: 1.2, rate: 0.12, cost: 1, peakGiB: 30, quality: 0 },
+  { id: 'adam', lr: 1e-3, floor: 1.25, rate: 0.12, cost: 1, peakGiB: 30, quality: -0.2 },
+  { id: 'lion', lr: 1e-4, floor: 1.3, rate: 0.1, cost: 0.8, peakGiB: 26, divergeHighLr: true, quality: -0.1 },
+  { id: 'sgd-momentum', lr: 1e-2, floor: 1.8, rate: 0.05, cost: 0.7, peakGiB: 26, quality: null },
+  { id: 'adamw-8bit', lr: 1e-3, floor: 1.22, rate: 0.12, cost: 1.3, peakGiB: 22, quality: 0 },
+  { id: 'adafactor', lr: 1e-3, floor: 1.5, rate: 0.08, cost: 1.4, peakGiB: 21, quality: -0.1 },
+  { id: 'novograd', lr: 1e-2, floor: 1.4, rate: 0.1, cost: 1.1, peakGiB: 26, divergeAll: true, quality: -0.5 },
+  { id: 'lamb', lr: 1e-3, floor: 1.35, rate: 0.1, cost: 1.2, peakGiB: null, quality: 0.1 },
 ];
+
+/** The fixture's quality entries (invented citations, shaped like src/core/advisor/quality.ts's). */
+function qualityEntry(spec: Spec): QualityEntry {
+  if (spec.id === 'adamw') return { median: 0, basis: 'reference', runs: 0, sources: 0, nearestSimilarity: null, citations: [] };
+  if (spec.quality === null) return { median: null, basis: 'none', runs: 0, sources: 0, nearestSimilarity: null, citations: [] };
+  const cite = (name: string, z: number, similarity: number) => ({
+    cite: name, url: 'https://example.org/fixture', locator: 'Table 1', task: 'fixture task', z, runs: 1, similarity, selfReported: false, versus: 'adamw',
+  });
+  return {
+    median: spec.quality,
+    basis: 'measured',
+    runs: 2,
+    sources: 2,
+    nearestSimilarity: 0.5,
+    citations: [cite('Fixture A 2024', spec.quality - 0.1, 0.5), cite('Fixture B 2025', spec.quality + 0.1, 0.25)],
+  };
+}
 
 export function fixtureProfile(): ProfileResultDocument {
   return {
@@ -91,8 +115,14 @@ export function fixtureProfile(): ProfileResultDocument {
     curveStride: STRIDE,
     targetLoss: 1.4,
     results: FIXTURE_SPECS.map(result),
-    paretoFront: ['adamw', 'lion', 'sgd-momentum', 'adamw-8bit', 'adafactor'],
+    proxy: { description: 'fixture proxy', params: 1_234_567 },
+    paretoFront: ['adamw', 'lion', 'adamw-8bit', 'adafactor'],
     copyBandwidthGBps: 10,
     complete: true,
+    evidenceQuality: {
+      job: 'decoder-lm, fine-tune, 6.7B parameters',
+      reference: 'adamw',
+      optimizers: Object.fromEntries(FIXTURE_SPECS.map((spec) => [spec.id, qualityEntry(spec)])),
+    },
   };
 }

@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { byteAxis } from '../../src/charts/axes';
 import { textWidth, type RenderedChart } from '../../src/charts/chart';
 import { placeLabels } from '../../src/charts/labels';
 import { renderLossCurves } from '../../src/charts/render-curves';
 import { renderLrHeatmap } from '../../src/charts/render-heatmap';
 import { renderMemoryChart } from '../../src/charts/render-memory';
-import { renderParetoChart } from '../../src/charts/render-pareto';
+import { renderParetoChart, renderParetoSources } from '../../src/charts/render-pareto';
+import { byteAxis, formatNumber } from '../../src/charts/axes';
 import { renderRobustnessTable } from '../../src/charts/render-profile-meta';
 import { renderTrajectories } from '../../src/charts/render-trajectories';
 import { renderProfileReport } from '../../src/charts/report';
@@ -90,23 +90,81 @@ test('memory chart: a bar per optimizer, segments as wide as their bytes, the bu
   assert.match(chart.description, /budget of 48\.0 GiB; 1 of them do not fit/);
 });
 
-test('Pareto scatter: front ringed, dominated dimmed, diverged hollow, unmodelled only in the table', () => {
+test('Pareto charts: two panels sharing the quality axis, front ringed, dominated dimmed, no evidence in the strip, sources in every title', () => {
   const doc = fixtureProfile();
   const chart = renderParetoChart(doc, { id: 'pareto', width: 360 });
   const svg = checkChart(chart);
-  const circles = byName(svg, 'circle');
-  // lamb has no modelled memory, so 7 of the 8 optimizers are drawn.
-  assert.equal(circles.length, 7);
+  const [memory, step] = [byClass(svg, 'oa-panel-memory')[0]!, byClass(svg, 'oa-panel-step')[0]!];
   const idOf = (c: XmlElement) => textOf(byName(c, 'title')[0]!).split('\n')[0];
-  const front = byClass(svg, 'oa-pt-front').map(idOf).sort();
-  assert.deepEqual(front, ['adafactor', 'adamw', 'adamw-8bit', 'lion', 'sgd-momentum']);
-  assert.deepEqual(byClass(svg, 'oa-pt-dominated').map(idOf), ['adam']);
-  assert.deepEqual(byClass(svg, 'oa-pt-incomparable').map(idOf), ['novograd']);
-  assert.match(textOf(byClass(svg, 'oa-pt-dominated')[0]!), /Dominated by: adamw/);
+  // lamb has no modelled memory: 7 of the 8 optimizers in the memory panel, all 8 in the step-time panel.
+  assert.deepEqual(byName(memory, 'circle').map(idOf).sort(), ['adafactor', 'adam', 'adamw', 'adamw-8bit', 'lion', 'novograd', 'sgd-momentum']);
+  assert.equal(byName(step, 'circle').length, 8);
+  for (const panel of [memory, step]) {
+    assert.deepEqual(byClass(panel, 'oa-pt-front').map(idOf).sort(), ['adafactor', 'adamw', 'adamw-8bit', 'lion']);
+    assert.deepEqual(byClass(panel, 'oa-pt-dominated').map(idOf).sort(), ['adam', 'novograd']);
+  }
+  assert.deepEqual(byClass(step, 'oa-pt-incomparable').map(idOf).sort(), ['lamb', 'sgd-momentum']);
+  // Quality is the y axis of both panels; a point without evidence sits in the strip under the plot, below every other.
+  const cy = (panel: XmlElement, id: string) => Number(byName(panel, 'circle').find((c) => idOf(c) === id)!.attrs['cy']);
+  for (const panel of [memory, step]) {
+    assert.ok(cy(panel, 'adamw') < cy(panel, 'adam'), 'higher quality is drawn higher');
+    assert.ok(byName(panel, 'circle').filter((c) => idOf(c) !== 'sgd-momentum').every((c) => Number(c.attrs['cy']) < cy(panel, 'sgd-momentum')));
+  }
+  assert.ok(Math.abs((cy(memory, 'adamw') - cy(memory, 'lion')) - (cy(step, 'adamw') - cy(step, 'lion'))) < 1e-9, 'the same quality scale in both panels');
+  assert.deepEqual(byClass(svg, 'oa-panel-title').map(textOf), ['Quality vs memory per GPU', 'Quality vs step time']);
+  assert.ok(byClass(svg, 'oa-caption').some((t) => textOf(t) === 'no measured evidence'));
+  // Diverged on the proxy (the secondary signal): grey fill, dashed outline, named in the legend; still on the charts by its quality.
+  assert.deepEqual([...new Set(byClass(svg, 'oa-pt-proxy-diverged').map(idOf))], ['novograd']);
+  assert.deepEqual([...new Set(byClass(svg, 'oa-loss-na').map(idOf))], ['novograd']);
+  assert.match(chart.legend, /oa-loss-na[^<]*<\/span>diverged</);
+  // Every point says where each coordinate comes from.
+  const lion = textOf(byName(step, 'circle').find((c) => idOf(c) === 'lion')!).split('\n');
+  assert.deepEqual(lion.slice(1, 4), [
+    'Estimated peak per GPU for your job, modelled: 26.0 GiB — the memory estimator for your job (modelled)',
+    'Step time, measured: 3.2 ms (0.8× AdamW) — proxy model, 1.23M params, this machine (wasm)',
+    'Quality vs AdamW: −0.1 — median over 2 published sources nearest your job (2 runs; nearest similarity 0.5): Fixture A 2024 (Table 1; −0.2); Fixture B 2025 (Table 1; 0)',
+  ]);
+  assert.match(lion[4]!, /^Proxy’s final loss \(secondary\): 1\.3/);
+  assert.match(textOf(byName(memory, 'circle').find((c) => idOf(c) === 'adam')!), /Dominated by: adamw, lion/);
+  // The table: one row per optimizer, memory second (the sidebar's UI test reads it), the sources beside the values.
   const table = rows(chart.table);
+  assert.deepEqual(table.map((r) => r[0]), ['adamw', 'adam', 'lion', 'sgd-momentum', 'adamw-8bit', 'adafactor', 'novograd', 'lamb']);
   assert.deepEqual(table.find((r) => r[0] === 'lamb')?.slice(1, 2), ['not modelled']);
-  assert.equal(table.find((r) => r[0] === 'adam')?.[5], 'adamw');
+  assert.deepEqual(table.find((r) => r[0] === 'sgd-momentum')?.slice(4, 6), ['no measured evidence', 'no measured evidence']);
+  assert.equal(table.find((r) => r[0] === 'adam')?.[8], 'adamw, lion');
+  assert.equal(table.find((r) => r[0] === 'novograd')?.[6], 'diverged');
+  // The legend names each axis's source, and the job the evidence was weighed for.
+  const legend = textOf(parseXml(chart.legend));
+  assert.match(legend, /Estimated peak per GPU for your job, modelled: the memory estimator for your job \(modelled\)/);
+  assert.match(legend, /Step time, measured: proxy model, 1\.23M params, this machine \(wasm\)/);
+  assert.match(legend, /Quality vs AdamW: published head-to-head measurements, weighed by their similarity to decoder-lm, fine-tune, 6\.7B parameters; not measured on this machine\./);
+  assert.match(chart.description, /On the Pareto front over all three: adamw, lion, adamw-8bit, adafactor\./);
   assert.match(chart.description, /Measured with wasm on Fixture CPU/);
+});
+
+test('Pareto charts with real-shape step times: the source is named per point, and mixed sources are said to be apart', () => {
+  const doc = { ...fixtureProfile(), realShapes: { lion: { stepMs: { median: 120, min: 110, max: 135 }, method: 'sampled' as const } } };
+  const chart = renderParetoChart(doc, { id: 'pareto-real', width: 360 });
+  checkChart(chart);
+  const table = rows(chart.table);
+  assert.deepEqual(table.find((r) => r[0] === 'lion')?.slice(2, 4), ['120 ms', 'measured at the model’s real tensor shapes (sampled); range 110–135 ms']);
+  assert.deepEqual(table.find((r) => r[0] === 'adamw')?.slice(2, 4), ['4 ms (1× AdamW)', 'proxy model, 1.23M params, this machine (wasm)']);
+  assert.match(textOf(parseXml(chart.legend)), /Step times come from different sources \(real shapes and the proxy\); points of different sources are not compared with each other\./);
+});
+
+test('the Pareto sources table: one row per optimizer with every coordinate and its source, all citations', () => {
+  const table = rows(renderParetoSources(fixtureProfile()));
+  assert.equal(table.length, 8);
+  assert.deepEqual(table[0], [
+    'adamw',
+    '30.0 GiB — the memory estimator for your job (modelled)',
+    '4 ms (1× AdamW) — proxy model, 1.23M params, this machine (wasm)',
+    '0 — the reference: AdamW is 0 by definition',
+    formatNumber(fixtureProfile().results[0]!.finalLoss!, 4),
+  ]);
+  assert.match(table.find((r) => r[0] === 'lion')![3]!, /Fixture A 2024 \(Table 1; −0\.2\); Fixture B 2025 \(Table 1; 0\)$/);
+  const zh = rows(renderParetoSources(fixtureProfile(), ZH_CN_CHART_STRINGS));
+  assert.equal(zh[3]![3], '无测量证据');
 });
 
 test('in a narrow side bar the axis titles stay inside the chart: the long x title wraps onto two lines', () => {
@@ -126,7 +184,7 @@ test('in a narrow side bar the axis titles stay inside the chart: the long x tit
     }
   }
   const pareto = checkChart(renderParetoChart(fixtureProfile(), { id: 'p', width: 240 }));
-  assert.deepEqual(byClass(pareto, 'oa-axis-title').filter((t) => t.attrs['transform'] === undefined).map(textOf).join(' '), 'Estimated peak per GPU for your job, modelled (GiB)');
+  assert.deepEqual(byClass(pareto, 'oa-axis-title').filter((t) => t.attrs['transform'] === undefined).map(textOf).join(' '), 'Estimated peak per GPU for your job, modelled (GiB) Step time, measured (ms)');
 });
 
 test('loss curves: a median line per optimizer, a band where there are several seeds, log y axis', () => {
@@ -172,7 +230,8 @@ test('trajectories: contour lines under the paths, start and minimum marked, cli
 test('Chinese chart words come through the same renderers', () => {
   const chart = renderParetoChart(fixtureProfile(), { id: 'p-zh', width: 320, strings: ZH_CN_CHART_STRINGS });
   const svg = checkChart(chart);
-  assert.equal(textOf(byName(svg, 'title')[0]!), '权衡：显存、单步开销与最终损失');
+  assert.equal(textOf(byName(svg, 'title')[0]!), '权衡：质量、显存与单步耗时');
+  assert.deepEqual(byClass(svg, 'oa-panel-title').map(textOf), ['质量与每块 GPU 显存', '质量与单步耗时']);
   assert.match(chart.description, /测量环境：wasm/);
 });
 

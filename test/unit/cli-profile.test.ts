@@ -60,6 +60,13 @@ describe('profile', () => {
     for (const url of html.match(/https?:\/\/[^"'\s)]+/g) ?? []) assert.equal(url, 'http://www.w3.org/2000/svg');
     assert.match(html, /Speed near the limit/);
     assert.match(html, /Measured and modelled/);
+    // The Pareto charts' coordinates with their sources: quality from the evidence base (AdamW the reference).
+    assert.match(html, /Where each Pareto coordinate comes from/);
+    assert.match(html, /the reference: AdamW is 0 by definition/);
+    assert.match(html, /proxy model, [\d.]+K params, this machine \((wasm|cpu)\)/);
+    const quality = (doc as { evidenceQuality?: { optimizers: Record<string, { basis: string }> } }).evidenceQuality;
+    assert.deepEqual(Object.keys(quality?.optimizers ?? {}).sort(), ['adamw', 'lion']);
+    assert.equal(quality?.optimizers['adamw']?.basis, 'reference');
   });
 
   test('human output: a table per optimizer with measured and modelled figures, progress on stderr', async () => {
@@ -70,6 +77,9 @@ describe('profile', () => {
     // AdamW joins as the reference of the relative step cost.
     assert.match(r.out, /\nadamw /);
     assert.match(r.out, /modelled by the memory estimator for the real job/);
+    assert.match(r.out, /quality vs AdamW\*\*/);
+    assert.match(r.out, /\nadamw .* 0 \(reference\) /);
+    assert.match(r.out, /\*\* published, not measured here: the median outcome vs AdamW over the nearest head-to-head measurements for encoder-lm, fine-tune/);
     assert.match(r.err, /backend: (wasm|cpu)/);
   });
 

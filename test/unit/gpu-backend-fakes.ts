@@ -102,3 +102,34 @@ export function alive(pid: number): boolean {
     return true;
   }
 }
+
+/**
+ * A fake @tensorflow/tfjs-node-gpu that LOADS, the way the real one does on a machine with a usable GPU: it
+ * registers TensorFlow.js's 'tensorflow' backend (here the pure-JS cpu backend's kernels under that name)
+ * whose `isUsingGpuDevice` says whether TensorFlow found the GPU (`usingGpu`). The computations are the
+ * cpu backend's: this exercises the profiler's choice of backend and its labels, not a GPU. Returns the
+ * folder to pass as an extra module directory and the package's entry file.
+ */
+export function workingGpuPackage(root: string, usingGpu: boolean): { dir: string; index: string } {
+  const dir = path.join(root, 'node_modules', '@tensorflow', 'tfjs-node-gpu');
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: '@tensorflow/tfjs-node-gpu', version: '4.22.0', main: 'index.js' }));
+  // The same module instances as the profiler's (absolute paths: the fake lives outside any node_modules tree).
+  const core = require.resolve('@tensorflow/tfjs-core');
+  const cpu = require.resolve('@tensorflow/tfjs-backend-cpu');
+  const index = path.join(dir, 'index.js');
+  fs.writeFileSync(index, String.raw`
+const tf = require(${JSON.stringify(core)});
+const cpu = require(${JSON.stringify(cpu)});
+class FakeTensorflowBackend extends cpu.MathBackendCPU {
+  get isUsingGpuDevice() { return ${usingGpu ? 'true' : 'false'}; }
+}
+if (tf.findBackendFactory('tensorflow')) tf.removeBackend('tensorflow');
+tf.registerBackend('tensorflow', () => new FakeTensorflowBackend(), 3);
+for (const k of tf.getKernelsForBackend('cpu')) {
+  if (!tf.getKernel(k.kernelName, 'tensorflow')) tf.registerKernel({ ...k, backendName: 'tensorflow' });
+}
+module.exports = tf;
+`);
+  return { dir: root, index };
+}

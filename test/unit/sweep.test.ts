@@ -204,6 +204,14 @@ describe('summaries of the runs', () => {
       steps: 6, seeds: [1], lrMultipliers: [1], machine: { platform: 'linux', arch: 'x64', cpuModel: 'c', cpuCount: 2, memoryBytes: 1, node: 'v20' },
       createdAt: 'now', backend: null, runs: [rec('adamw', 2.0, 10, [4, 3.5, 3, 2.5, 2.2, 2.1]), rec('lion', 2.5, 8, [4, 3.8, 3.6, 3.4, 3.2, 3]), rec('sgd-momentum', 2.6, 9, [4, 4, 4, 4, 4, 4])],
       robustness: [], copyBandwidth: null, bandwidth: new Map(), notes: [],
+      evidenceQuality: {
+        job: 'j', reference: 'adamw',
+        optimizers: {
+          adamw: { median: 0, basis: 'reference', runs: 0, sources: 0, nearestSimilarity: null, citations: [] },
+          lion: { median: -0.1, basis: 'measured', runs: 1, sources: 1, nearestSimilarity: 1, citations: [] },
+          'sgd-momentum': { median: -0.2, basis: 'measured', runs: 1, sources: 1, nearestSimilarity: 1, citations: [] },
+        },
+      },
     };
     const doc = buildDocument(state, 'completed');
     assert.equal(doc.targetLoss, 1.1 * 2.0);
@@ -212,8 +220,12 @@ describe('summaries of the runs', () => {
     assert.equal(by.get('adamw')!.samplesPerSecond, 4 / (10 / 1000));
     // AdamW: trailing means (4+3.5+3+2.5+2.2)/5 = 3.04 at step 5, then 2.66 at 6: never <= 2.2.
     assert.equal(by.get('adamw')!.stepsToTarget, null);
-    // lion (80 B, 0.8x, 2.5) and adamw (100, 1x, 2.0) are both on the front; sgd-momentum (90, 0.9x, 2.6) is dominated by lion.
+    // Over (memory, step ms, quality vs AdamW): lion (80 B, 8 ms, -0.1) and adamw (100, 10, 0) are both on the front;
+    // sgd-momentum (90, 9, -0.2) is dominated by lion.
     assert.deepEqual(doc.paretoFront, ['adamw', 'lion']);
+    assert.equal(doc.evidenceQuality, state.evidenceQuality);
+    // Without the quality axis nothing is comparable.
+    assert.deepEqual(buildDocument({ ...state, evidenceQuality: undefined }, 'completed').paretoFront, []);
     assert.ok(doc.figureSources.modelled.includes('estimatedPeakBytes'));
     assert.ok(doc.figureSources.measured.includes('stepTimeMs'));
     assert.equal(doc.complete, true);

@@ -685,6 +685,7 @@ interface SavedProfile {
   backend: { name: string };
   machine: { cpuModel: string };
   results: { optimizer: string; runs: unknown[]; estimatedMemory?: { peak?: number } | null }[];
+  evidenceQuality?: { optimizers: Record<string, { basis: string } | undefined> };
 }
 
 /** The view's saved profile results in workspace storage, newest last. */
@@ -745,7 +746,7 @@ function escapeRegExp(text: string): string {
 /** What the profile panel shows about the selected saved result. */
 async function profileOnScreen(frame: Frame) {
   return inView<{
-    measured: string; note: string; points: number; front: number; frontLabels: string[]; status: string | null; saved: string[];
+    measured: string; note: string; points: number; stepPoints: number; front: number; frontLabels: string[]; sources: string[]; status: string | null; saved: string[];
   }>(frame, `
     const text = (el) => (el && el.textContent || '').trim();
     const pareto = document.querySelector('svg.oa-chart-pareto');
@@ -754,9 +755,12 @@ async function profileOnScreen(frame: Frame) {
     return {
       measured: text(document.querySelector('.oa-measured')),
       note: text(figure && figure.querySelector(':scope > p.oa-muted')),
-      points: pareto ? pareto.querySelectorAll('circle.oa-pt').length : 0,
-      front: pareto ? pareto.querySelectorAll('circle.oa-pt-front').length : 0,
-      frontLabels: [...(pareto ? pareto.querySelectorAll('.oa-labels text:not(.oa-dim)') : [])].map(text),
+      // Two panels (quality vs memory, quality vs step time) draw the same points: count the memory panel's.
+      points: pareto ? pareto.querySelectorAll('.oa-panel-memory circle.oa-pt').length : 0,
+      stepPoints: pareto ? pareto.querySelectorAll('.oa-panel-step circle.oa-pt').length : 0,
+      front: pareto ? pareto.querySelectorAll('.oa-panel-memory circle.oa-pt-front').length : 0,
+      frontLabels: [...(pareto ? pareto.querySelectorAll('.oa-panel-memory .oa-labels text:not(.oa-dim)') : [])].map(text),
+      sources: [...(figure ? figure.querySelectorAll('.oa-sources li') : [])].map(text),
       status: status ? text(status) : null,
       saved: [...document.querySelectorAll('vscode-dropdown[aria-label="Saved result"] vscode-option')].map(text),
     };`);
@@ -795,14 +799,23 @@ test('a profile of two optimizers streams progress and draws the Pareto chart la
   await frame.locator('svg.oa-chart-pareto').waitFor({ timeout: STEP_TIMEOUT_MS });
   const shown = await profileOnScreen(frame);
   assert.equal(shown.status, null, `the view reports: ${shown.status}`);
-  assert.equal(shown.points, doc.results.length, 'a point per optimizer');
+  assert.equal(shown.points, doc.results.length, 'a point per optimizer in the memory panel');
+  assert.equal(shown.stepPoints, doc.results.length, 'and in the step-time panel');
   assert.ok(shown.front >= 1 && shown.frontLabels.length === shown.front, `front: ${shown.front} points, labels ${shown.frontLabels.join(', ')}`);
+  // The legend says where each axis comes from: the estimator, the proxy on this machine, the published evidence.
+  assert.equal(shown.sources.length, 3, `sources: ${shown.sources.join(' | ')}`);
+  assert.match(shown.sources[0]!, /the memory estimator for your job \(modelled\)/);
+  assert.ok(shown.sources[1]!.includes(`params, this machine (${doc.backend.name})`), shown.sources[1]);
+  assert.match(shown.sources[2]!, /published head-to-head measurements, weighed by their similarity to /);
+  assert.ok(doc.evidenceQuality && doc.evidenceQuality.optimizers['adamw']?.basis === 'reference', 'the saved result holds the quality axis, AdamW as its reference');
   const cpu = os.cpus()[0]?.model.trim() ?? '';
   assert.ok(shown.measured.includes(doc.backend.name) && shown.measured.includes(cpu) && shown.measured.includes(`${os.cpus().length} CPUs`),
     `"${shown.measured}" names the backend ${doc.backend.name} and this machine (${cpu})`);
   assert.ok(shown.note.startsWith(`${doc.backend.name} · `), `the chart's own label: "${shown.note}"`);
-  // Its data table: the memory of each point is the real job's estimate, the recommend command's peak.
+  // Its data table: the memory of each point is the real job's estimate, the recommend command's peak; step time
+  // and quality each with their source.
   const table = (await chartTable(frame, 'oa-chart-pareto')).slice(1);
+  for (const row of table) assert.ok(row[3] !== '' && row[5] !== '', `${row[0]}: step-time and quality sources ${row[3]} | ${row[5]}`);
   for (const row of table) {
     const peak = job.recommendations.find((r) => r.optimizer === row[0])?.peakBytes;
     assert.ok(peak !== undefined && peak !== null, `${row[0]} is ranked with a peak`);

@@ -5,6 +5,8 @@ import { evaluateJob } from '../../core/evaluate';
 import type { ScanJob } from '../../core/scan/results';
 import { InputError } from '../../core/types';
 import { formatBytes, parseSize } from '../../core/units';
+import { paretoPointsOf, type ParetoPointSource } from '../../core/profile/pareto';
+import { signedQuality } from '../../charts/render-pareto';
 import { BANDWIDTH_ELEMENTS } from '../../profiler/sweep/constants';
 import { DEFAULT_STEPS, DEFAULT_SWEEP } from '../../profiler/sweep/plan';
 import type { SweepDocument } from '../../profiler/sweep/document';
@@ -29,6 +31,13 @@ const SAVE_INTERVAL_MS = 200;
 
 
 
+/** The quality column: the figure, "reference" for AdamW, "no evidence" without one. */
+function qualityCell(p: ParetoPointSource | undefined): string {
+  if (!p) return '—';
+  if (p.qualityOrigin.kind === 'reference') return '0 (reference)';
+  return p.quality === null ? (p.qualityOrigin.kind === 'not-recorded' ? '—' : 'no evidence') : signedQuality(p.quality);
+}
+
 function renderHuman(doc: SweepDocument, files: { json?: string; report?: string }): string {
   const lines = [
     `${doc.job?.id ?? 'job'}: ${doc.job?.model ?? ''}`,
@@ -37,7 +46,8 @@ function renderHuman(doc: SweepDocument, files: { json?: string; report?: string
     `copy bandwidth: ${doc.copyBandwidthGBps === null ? 'not measured' : `${num(doc.copyBandwidthGBps)} GB/s`} · target loss ${num(doc.targetLoss ?? null, 4)} (1.1 x the best final loss)`,
     '',
   ];
-  const rows = [['optimizer', 'best lr', 'final loss', 'to target', 'step ms', 'vs AdamW', 'state (measured/est.)', 'peak, real job*', 'update GB/s (% copy)', 'Pareto']];
+  const rows = [['optimizer', 'best lr', 'final loss', 'to target', 'step ms', 'vs AdamW', 'state (measured/est.)', 'peak, real job*', 'quality vs AdamW**', 'update GB/s (% copy)', 'Pareto']];
+  const points = new Map(paretoPointsOf(doc).map((p) => [p.id, p]));
   for (const r of doc.results) {
     rows.push([
       r.optimizer,
@@ -48,12 +58,17 @@ function renderHuman(doc: SweepDocument, files: { json?: string; report?: string
       `${num(r.relativeStepCost)}x`,
       `${formatBytes(r.measuredStateBytes)} / ${formatBytes(r.estimatedStateBytes)}`,
       r.estimatedPeakBytes === null ? '—' : formatBytes(r.estimatedPeakBytes),
+      qualityCell(points.get(r.optimizer)),
       r.bandwidth ? `${num(r.bandwidth.GBps)} (${Math.round(100 * r.bandwidth.fractionOfCopy)}%)` : '—',
       doc.paretoFront.includes(r.optimizer) ? 'front' : '',
     ]);
   }
-  lines.push(table(rows, [false, true, true, true, true, true, true, true, true, false]));
+  lines.push(table(rows, [false, true, true, true, true, true, true, true, true, true, false]));
   lines.push('', '* modelled by the memory estimator for the real job; everything else is measured on the proxy on this machine.');
+  lines.push(doc.evidenceQuality
+    ? `** published, not measured here: the median outcome vs AdamW over the nearest head-to-head measurements for ${doc.evidenceQuality.job} (+ = better, in each setting's spread units; the report lists the sources).`
+    : '** not recorded in this result.');
+  lines.push('Pareto: over peak memory, step time and quality vs AdamW (the final loss on the proxy is a secondary signal).');
   for (const r of doc.results) if (r.stateLayoutNote && r.measuredStateBytes !== r.estimatedStateBytes) lines.push(`${r.optimizer}: ${r.stateLayoutNote}`);
   for (const r of doc.results) {
     for (const x of r.robustness ?? []) lines.push(`${r.optimizer} ${x.probe}: ${x.diverged ? 'diverged' : 'finite'}, ${x.behaviour}`);

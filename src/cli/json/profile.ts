@@ -87,6 +87,7 @@ export const ProfileJsonSchema = Type.Object({
   figureSources: Type.Optional(Type.Object({
     measured: Type.Array(Type.String()),
     modelled: Type.Array(Type.String()),
+    published: Type.Optional(Type.Array(Type.String(), { description: 'Fields from the evidence base of published measurements (the Pareto quality axis), not measured here.' })),
     note: Type.Optional(Type.String()),
   })),
   outcome: Type.Optional(OneOf(["running", "completed", "cancelled", "budget-exceeded", "crashed", "failed"] as const)),
@@ -97,7 +98,7 @@ export const ProfileJsonSchema = Type.Object({
     json: Type.Optional(Type.String()),
     report: Type.Optional(Type.String()),
   })),
-}, { description: "A profiling sweep: every optimizer trained on a scaled-down proxy of the job on this machine (measured), with the memory estimator's figures for the real job (modelled). See figureSources.", title: "optimizer-advisor profile --json (and --out DIR/profile.json)" });
+}, { description: "A profiling sweep: every optimizer trained on a scaled-down proxy of the job on this machine (measured), with the memory estimator's figures for the real job (modelled) and the published evidence's quality vs AdamW for it (evidenceQuality). See figureSources.", title: "optimizer-advisor profile --json (and --out DIR/profile.json)" });
 export type ProfileJson = Declared<typeof ProfileJsonSchema>;
 
 /** What the profiler writes is a document of this declaration (a drift is a type error here). */

@@ -6,7 +6,7 @@
  * modelled, optimizer state measured vs estimated, speed near the limit (bandwidth), the backend and
  * the notes. Pure (strings in, string out).
  */
-import { renderProfileReport, type MemoryChartData } from '../../charts';
+import { paretoChartPoints, renderParetoSources, renderProfileReport, type MemoryChartData } from '../../charts';
 import { formatBytes } from '../../core/units';
 import type { SweepDocument, SweepOptimizerResult } from '../../profiler/sweep/document';
 import { num } from '../format';
@@ -92,10 +92,15 @@ export function renderCliProfileReport(doc: SweepDocument, opts: ProfileReportOp
   const backend = doc.backend;
   const reasons = backend.reasons.map((r) => `<li>${escapeHtml(`${r.backend}: ${r.why}`)}</li>`).join('');
   const sources = doc.figureSources;
+  const status = new Map(paretoChartPoints(doc).map((p) => [p.id, p.status]));
   const extra = [
     '<section class="oa-cli" aria-labelledby="h-sources"><h2 id="h-sources">Measured and modelled</h2>',
     `<p>${escapeHtml(sources.note)}</p>`,
-    `<p><strong>Measured</strong> on this machine: ${escapeHtml(sources.measured.join(', '))}.<br><strong>Modelled</strong> by the memory estimator: ${escapeHtml(sources.modelled.join(', '))}.</p>`,
+    `<p><strong>Measured</strong> on this machine: ${escapeHtml(sources.measured.join(', '))}.<br><strong>Modelled</strong> by the memory estimator: ${escapeHtml(sources.modelled.join(', '))}.` +
+      `${sources.published ? `<br><strong>Published</strong> (the evidence base, not measured here): ${escapeHtml(sources.published.join(', '))}.` : ''}</p>`,
+    '</section>',
+    '<section class="oa-cli" aria-labelledby="h-pareto-sources"><h2 id="h-pareto-sources">Where each Pareto coordinate comes from</h2>',
+    renderParetoSources(doc),
     '</section>',
     '<section class="oa-cli" aria-labelledby="h-state"><h2 id="h-state">Optimizer state on the proxy</h2>',
     htmlTable('Measured (tensors the optimizer held) vs the estimator\'s per-tensor figure for the proxy\'s shapes', ['optimizer', 'measured', 'estimated', ''], stateRows(doc.results), [false, true, true, false]),
@@ -116,7 +121,7 @@ export function renderCliProfileReport(doc: SweepDocument, opts: ProfileReportOp
         num(r.stepTimeMs),
         `${num(r.relativeStepCost)}×`,
         r.estimatedPeakBytes === null ? '—' : formatBytes(r.estimatedPeakBytes),
-        doc.paretoFront.includes(r.optimizer) ? 'front' : 'dominated',
+        status.get(r.optimizer) === 'incomparable' ? 'not comparable' : doc.paretoFront.includes(r.optimizer) ? 'front' : 'dominated',
       ]),
       [false, true, true, true, true, true, true, true, false],
     ),

@@ -5,8 +5,9 @@
  * `estimatedStateBytes`, `runs[]` ({`lr`, `seed`, `lossCurve`, `finalLoss`, `diverged`}), `bestLr`,
  * `lossCurve`, `finalLoss`, `stepsToTarget`, `diverged`; `paretoFront` (optimizer ids);
  * `copyBandwidthGBps`; plus `schemaVersion`. Fields beyond that list are the ones the charts need to
- * label what they show (the real job's estimated peak, the recommended lr, the curve stride) and are
- * documented one by one.
+ * label what they show (the real job's estimated peak, the recommended lr, the curve stride; the Pareto
+ * charts' `evidenceQuality`, published outcomes vs AdamW, and `realShapes`, step costs at the real tensor
+ * shapes) and are documented one by one.
  *
  * Declared once, as TypeBox schemas (ARCHITECTURE.md "Data shapes"): each schema gives the TypeScript
  * type (`Declared<>`), the runtime check (profile-validate.ts, src/core/schema/check.ts) and the JSON
@@ -16,7 +17,7 @@
  * JSON cannot hold NaN or Infinity: a loss that was not finite is written as `null`.
  */
 import type { Declared } from '../schema/check';
-import { OneOf, OrNull, Type } from '../schema/declare';
+import { Named, OneOf, OrNull, Type } from '../schema/declare';
 
 export const PROFILE_SCHEMA_VERSION = 1;
 
@@ -100,6 +101,46 @@ export const ProfileOptimizerResultSchema = Type.Object({
 });
 export type ProfileOptimizerResult = Declared<typeof ProfileOptimizerResultSchema>;
 
+/** How the real-shape step cost was obtained (README "Profiling on your machine"). */
+export const REAL_SHAPE_METHODS = ['sampled', 'extrapolated', 'whole'] as const;
+export type RealShapeMethod = (typeof REAL_SHAPE_METHODS)[number];
+
+/**
+ * One optimizer's step cost measured at the model's real tensor shapes (the real-shapes phase of the sweep):
+ * the optimizer update, timed on slices of the real tensors (`sampled`), at smaller sizes and extrapolated
+ * (`extrapolated`) or on the whole tensors (`whole`). Entries may hold more fields than these; the charts
+ * read these.
+ */
+export const RealShapeStepSchema = Type.Object({
+  stepMs: Type.Object({ median: nonNegative(), min: nonNegative(), max: nonNegative() }, { description: 'Measured: ms per optimizer step over the whole model, median and spread over repeats.' }),
+  method: OneOf(REAL_SHAPE_METHODS, { description: 'sampled: slices of each tensor kind scaled to the inventory; extrapolated: smaller sizes, known exponent; whole: the whole tensors.' }),
+});
+export type RealShapeStep = Declared<typeof RealShapeStepSchema>;
+
+/** One published measurement behind an optimizer's quality figure. */
+export const QualityCitationSchema = Type.Object({
+  cite: text(300),
+  url: text(2000),
+  locator: text(500),
+  task: text(500),
+  z: Type.Number({ description: "The source's outcome vs AdamW (mean over its nearest runs), in its settings' spread units." }),
+  runs: Type.Integer({ minimum: 0, description: "The source's nearest runs behind z." }),
+  similarity: nonNegative('Similarity of the setting to the job (1 = same kind of job).'),
+  selfReported: Type.Boolean(),
+  versus: text(100, "What the source's outcome is relative to: adamw, or the Adam/NAdamW baseline its setting used."),
+});
+export type QualityCitationEntry = Declared<typeof QualityCitationSchema>;
+
+/** The quality axis of the Pareto charts for one optimizer: published evidence, not measured on this machine. */
+export const EvidenceQualitySchema = Type.Object({
+  median: OrNull(Type.Number(), { description: 'Median outcome vs AdamW over the nearest published runs (+ = better; 0 = AdamW); null: no measured evidence.' }),
+  basis: OneOf(['measured', 'reference', 'none'] as const),
+  runs: Type.Integer({ minimum: 0, description: 'Runs (source × setting group) behind the median.' }),
+  sources: Type.Integer({ minimum: 0, description: 'Sources behind the median (one value each).' }),
+  nearestSimilarity: OrNull(nonNegative()),
+  citations: Type.Array(QualityCitationSchema, { maxItems: 20 }),
+});
+
 export const ProfileResultDocumentSchema = Type.Object({
   schemaVersion: Type.Literal(PROFILE_SCHEMA_VERSION, { errorMessage: `this version reads schema ${PROFILE_SCHEMA_VERSION}, the file has {value}` }),
   createdAt: Type.Optional(text(64, 'ISO 8601 time the sweep started.')),
@@ -113,9 +154,17 @@ export const ProfileResultDocumentSchema = Type.Object({
   results: Type.Array(ProfileOptimizerResultSchema, { maxItems: 200 }),
   paretoFront: Type.Array(text(100), {
     maxItems: 200,
-    description: 'Optimizer ids on the Pareto front over (estimated peak, relative step cost, final loss).',
+    description: 'Optimizer ids on the Pareto front over (estimated peak memory, step time, quality vs AdamW) (src/core/profile/pareto.ts).',
   }),
   copyBandwidthGBps: OrNull(nonNegative(), { description: 'Copy bandwidth of the backend measured in the same run, GB/s (null when not measured).' }),
   complete: Type.Optional(Type.Boolean({ description: 'False when the sweep was cancelled or crashed and this holds what was measured until then.' })),
+  realShapes: Type.Optional(Named(RealShapeStepSchema, 200, {
+    description: "Per optimizer id: the step cost measured at the real job's tensor shapes. When present for an optimizer, the Pareto charts' step-time axis uses it instead of the proxy's stepTimeMs.",
+  })),
+  evidenceQuality: Type.Optional(Type.Object({
+    job: text(500, 'The job as the evidence similarity sees it.'),
+    reference: text(100, 'The optimizer the outcomes are relative to (adamw).'),
+    optimizers: Named(EvidenceQualitySchema, 200, { description: 'Per optimizer id.' }),
+  }, { description: "The Pareto charts' quality axis: the median outcome relative to AdamW over the nearest published measurements (src/core/advisor/quality.ts)." })),
 });
 export type ProfileResultDocument = Declared<typeof ProfileResultDocumentSchema>;

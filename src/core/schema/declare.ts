@@ -33,5 +33,5 @@ export function OrNull<T extends TSchema>(t: T, options: SchemaOptions = {}): TU
 export const HyperValueSchema = Union([NumberOf(), BooleanOf(), StringOf({ maxLength: 1000 }), Null(), ArrayOf(NumberOf(), { maxItems: 64 })]);
 
 /** An object of named values; keys limited in number and length, and never `__proto__`. */
-export const Named = <T extends TSchema>(value: T, maxProperties: number) =>
-  Record(StringOf({ pattern: '^(?!__proto__$)[\\s\\S]{0,200}$' }), value, { maxProperties, additionalProperties: false });
+export const Named = <T extends TSchema>(value: T, maxProperties: number, options: SchemaOptions = {}) =>
+  Record(StringOf({ pattern: '^(?!__proto__$)[\\s\\S]{0,200}$' }), value, { ...options, maxProperties, additionalProperties: false });

@@ -14,10 +14,11 @@
  *  - targetLoss (document): TARGET_FACTOR x the best final loss of the sweep; stepsToTarget: the first
  *    step at which the TARGET_WINDOW-step trailing mean of the optimizer's median curve reaches it;
  *  - diverged: every run of the optimizer diverged;
- *  - paretoFront: over (estimated peak memory of the REAL job, relative step cost, final loss).
+ *  - evidenceQuality: the quality axis of the Pareto charts, from published measurements (src/core/advisor/quality.ts);
+ *  - paretoFront: over (estimated peak memory of the REAL job, step time, quality vs AdamW), src/core/profile/pareto.ts.
  */
 import type { MemoryComponentBytes } from '../../core/memory/components';
-import { paretoFrontIds } from '../../core/profile/pareto';
+import { paretoFrontOf } from '../../core/profile/pareto';
 import {
   PROFILE_SCHEMA_VERSION, type ProfileBackend, type ProfileBackendName, type ProfileMachine, type ProfileOptimizerResult,
   type ProfileResultDocument, type ProfileRun, type RobustnessResult,
@@ -47,10 +48,12 @@ export const FIGURE_SOURCES = {
     'effectiveBandwidthGBps', 'bandwidthFraction',
   ],
   modelled: ['estimatedStateBytes', 'estimatedPeakBytes', 'estimatedMemory', 'paretoFront (its memory axis)'],
+  published: ['evidenceQuality', 'paretoFront (its quality axis)'],
   note:
     'Measured figures come from training the proxy on this machine; modelled figures come from the memory estimator for the real job ' +
-    '(estimatedPeakBytes, estimatedMemory) or for the proxy\'s shapes (estimatedStateBytes). The Pareto front combines both: its memory axis is modelled, ' +
-    'its step-cost and loss axes are measured on the proxy.',
+    '(estimatedPeakBytes, estimatedMemory) or for the proxy\'s shapes (estimatedStateBytes); published figures come from the evidence base of head-to-head ' +
+    'measurements (evidenceQuality). The Pareto front combines them: its memory axis is modelled, its step-time axis measured (at the real tensor shapes ' +
+    'where realShapes holds the optimizer, else on the proxy), its quality axis published; the proxy\'s final loss is shown beside it as a secondary signal.',
 } as const;
 
 export interface SweepOptimizerExtras {
@@ -110,6 +113,8 @@ export interface SweepState {
   copyBandwidth: CopyBandwidth | null;
   readonly bandwidth: Map<string, OptimizerBandwidth>;
   readonly notes: string[];
+  /** The Pareto charts' quality axis for the real job (published evidence), when computed. */
+  readonly evidenceQuality?: ProfileResultDocument['evidenceQuality'];
 }
 
 function median(values: readonly number[]): number | null {
@@ -275,11 +280,7 @@ export function buildDocument(state: SweepState, outcome: SweepDocument['outcome
       };
     });
 
-  // Without AdamW's step time there is no relative cost: such points cannot be compared.
-  const paretoFront = paretoFrontIds(
-    results.map((r) => ({ id: r.optimizer, memory: r.estimatedPeakBytes, cost: reference ? r.relativeStepCost : null, loss: r.diverged ? null : r.finalLoss })),
-  );
-  return {
+  const doc: SweepDocument = {
     schemaVersion: PROFILE_SCHEMA_VERSION,
     createdAt: state.createdAt,
     backend: backendOf(state.backend),
@@ -290,7 +291,7 @@ export function buildDocument(state: SweepState, outcome: SweepDocument['outcome
     curveStride: 1,
     targetLoss,
     results,
-    paretoFront,
+    paretoFront: [],
     copyBandwidthGBps: copy ? copy.GBps : null,
     complete: outcome === 'completed',
     seeds: state.seeds,
@@ -301,5 +302,8 @@ export function buildDocument(state: SweepState, outcome: SweepDocument['outcome
     ...(extra.detail ? { outcomeDetail: extra.detail } : {}),
     ...(extra.wallSeconds !== undefined ? { wallSeconds: extra.wallSeconds } : {}),
     notes: state.notes,
+    ...(state.evidenceQuality ? { evidenceQuality: state.evidenceQuality } : {}),
   };
+  // The front over the document as assembled (memory, step time from realShapes or the proxy, quality).
+  return { ...doc, paretoFront: paretoFrontOf(doc) };
 }

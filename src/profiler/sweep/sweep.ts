@@ -12,6 +12,7 @@
 import * as os from 'node:os';
 import type { AdvisorInput } from '../../core/advisor/types';
 import { candidateEstimateInput } from '../../core/advisor';
+import { evidenceQualityFor } from '../../core/advisor/quality';
 import { estimateMemory } from '../../core/memory';
 import { isOptimizerId } from '../../core/optimizers/registry';
 import { InputError } from '../../core/types';
@@ -176,6 +177,8 @@ function initialState(opts: RunSweepOptions, plan: SweepPlan, referenceAdded: bo
     robustness: [],
     copyBandwidth: null,
     bandwidth: new Map(),
+    // The Pareto charts' quality axis: published outcomes vs AdamW for the real job (no measurement here).
+    evidenceQuality: evidenceQualityFor(plan.advisor.facts, plan.optimizers.map((o) => o.id)),
     notes: [
       ...plan.proxy.notes,
       'Learning rates: each optimizer\'s recommended lr is the advisor\'s for the proxy trained from scratch (see lrBasis); the sweep tries it x1/3, x1 and x3 at a constant lr.',

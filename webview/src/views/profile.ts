@@ -2,6 +2,7 @@
 import { PROFILE_CHARTS } from '../../../src/charts/profile-charts';
 import type { ProfileResultDocument } from '../../../src/core/profile/profile-types';
 import { measuredOnLabel, renderRobustnessTable, shortMeasuredOnLabel } from '../../../src/charts/render-profile-meta';
+import { renderParetoSources } from '../../../src/charts/render-pareto';
 import { h, trustedMarkup } from '../dom';
 import { localTimeText } from '../format';
 import { badge, button, checkbox, dropdown, progressBar } from '../ui';
@@ -91,7 +92,14 @@ export function profilePanel(ctx: ViewContext): HTMLElement {
     parts.push(gpuBackendNote(ctx, doc));
     const opts = (id: string) => ({ id, width: ctx.width, strings: t.charts });
     const short = shortMeasuredOnLabel(doc);
-    for (const chart of PROFILE_CHARTS) parts.push(chartFigure(chart.render(doc, opts(`${chart.key}-chart`)), t, short));
+    for (const chart of PROFILE_CHARTS) {
+      parts.push(chartFigure(chart.render(doc, opts(`${chart.key}-chart`)), t, short));
+      // Under the Pareto charts, as in the CLI report: where each coordinate of each point comes from, with every citation.
+      if (chart.key === 'pareto') {
+        parts.push(h('details', { class: 'oa-data oa-pareto-sources-wrap', 'data-key': 'data:pareto-sources' },
+          h('summary', {}, t.charts.paretoSources), trustedMarkup('div', 'oa-table-wrap', renderParetoSources(doc, t.charts))));
+      }
+    }
     const robustness = renderRobustnessTable(doc, t.charts);
     if (robustness) parts.push(trustedMarkup('div', 'oa-table-wrap', robustness));
   }
