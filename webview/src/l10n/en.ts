@@ -32,7 +32,7 @@ export const EN = {
   pasteNone: 'No format can express {name}; its snippets are in its details below.',
   pasteNeeds: 'Needs {packages}',
   pasteNeedsVersion: 'Needs {packages}; {package} ≥ {version}',
-  pasteOtherFormats: 'Other formats: {formats}',
+  pasteOtherFormats: 'Other formats ({count})',
   copyShort: 'Copy',
   apply: 'Apply',
   measuredReason: 'Measured:',

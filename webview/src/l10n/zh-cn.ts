@@ -31,7 +31,7 @@ export const ZH_CN: Readonly<Record<MessageKey, string>> = {
   pasteNone: '没有哪种格式能表达 {name}；其代码片段见下方详情。',
   pasteNeeds: '需要 {packages}',
   pasteNeedsVersion: '需要 {packages}；{package} ≥ {version}',
-  pasteOtherFormats: '其他格式：{formats}',
+  pasteOtherFormats: '其他格式（{count} 种）',
   copyShort: '复制',
   apply: '应用',
   measuredReason: '实测依据：',

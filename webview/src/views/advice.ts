@@ -116,7 +116,9 @@ function otherFormats(top: RankedOptimizerView, ctx: ViewContext): HTMLElement |
   const others = top.paste.slice(1);
   if (others.length === 0) return null;
   return h('details', { class: 'oa-paste-formats', 'data-key': `paste:${top.optimizer}` },
-    h('summary', {}, t('pasteOtherFormats', { formats: others.map((c) => c.label).join(', ') })),
+    // The count, not the names, so the summary stays one line at the default side-bar width (the names are in its
+    // tooltip and in the headings it opens).
+    h('summary', { title: others.map((c) => c.label).join(', ') }, t('pasteOtherFormats', { count: String(others.length) })),
     ...others.map((c) => h('div', { class: 'oa-paste-format', 'data-format': c.format },
       h('h4', {}, c.label),
       needsLine(c, t),
