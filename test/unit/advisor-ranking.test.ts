@@ -255,3 +255,15 @@ test('the incumbent\'s uncertainty counts only for the share of a candidate\'s e
   assert.equal(x2.beatsIncumbent, false); // 0.75 < sqrt(1/16 + 1) = 1.03
   assert.deepEqual(r2.entries.map((e) => e.key), ['adamw', 'x']);
 });
+
+test('each optimizer at its best in a setting: a weaker variant of the same optimizer does not count against it', () => {
+  // AdamW in two search spaces (3.0 and 3.2) and X once (2.9): AdamW is the reference and the anchor at its best.
+  const s = lmSetting('s');
+  const rows = measuredRows([source('s', 2024, [], [s], [measured('s', ADAMW, 3.0, EX), measured('s', opt('adamw', 'adamw', 'AdamW (other search space)'), 3.2, EX), measured('s', X, 2.9, EX)])]);
+  const r = rankByEvidence({ job: LM, priority: 'quality', candidates: ['adamw', 'x'], incumbent: 'adamw', rows });
+  const adamw = r.entries.find((e) => e.key === 'adamw')!;
+  assert.equal(adamw.rows.length, 1);
+  assert.equal(adamw.score, 0);
+  // X's z is unchanged by AdamW's weaker variant being left out of AdamW's own rows.
+  assert.ok(r.entries.find((e) => e.key === 'x')!.score > 0);
+});

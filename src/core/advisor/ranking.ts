@@ -376,25 +376,49 @@ function anchorOutcomes(
   return out;
 }
 
+/**
+ * Each optimizer at its best in each setting: of several rows of one optimizer in one setting (variants of
+ * its hyperparameters or search space, such as the AlgoPerf benchmark paper's three search spaces for
+ * Nesterov and heavy ball), the one with the highest z in the priority's view. The incumbent is already taken
+ * this way (`anchorOutcomes`) and the evaluation orders each setting's optimizers by their best number; added
+ * when the benchmark paper's weaker variants pulled the job's own Nesterov below zero against itself.
+ */
+function bestPerSetting(
+  rows: readonly MeasuredRow[],
+  z: ReadonlyMap<MeasuredRow, { quality: number; speed: number }>,
+  view: (o: { quality: number; speed: number }) => number,
+): Set<MeasuredRow> {
+  const top = new Map<string, MeasuredRow>();
+  for (const r of rows) {
+    const zr = z.get(r);
+    if (!zr) continue;
+    const k = `${r.source.id}\u0000${r.setting.id}\u0000${r.row.optimizer.key}`;
+    const prev = top.get(k);
+    if (!prev || view(zr) > view(z.get(prev)!)) top.set(k, r);
+  }
+  return new Set(top.values());
+}
+
 /** Rows weighted for a job and priority, keyed by optimizer (only the candidates'). */
 export function weighRows(input: RankInput): Map<string, WeightedRow[]> {
   const z = outcomes(input.rows);
   const anchorZ = anchorOutcomes(input.rows, z, input.incumbent);
   const overruled = overrulings(input.rows, z);
+  const view = (o: { quality: number; speed: number }) => (input.priority === 'speed' ? o.speed : o.quality);
+  const best = bestPerSetting(input.rows, z, view);
   const groupCount = new Map<string, number>();
   const groupKey = (r: MeasuredRow) => `${r.source.id}\u0000${r.setting.group}\u0000${r.row.optimizer.key}`;
-  for (const r of input.rows) if (z.has(r)) groupCount.set(groupKey(r), (groupCount.get(groupKey(r)) ?? 0) + 1);
+  for (const r of input.rows) if (best.has(r)) groupCount.set(groupKey(r), (groupCount.get(groupKey(r)) ?? 0) + 1);
   const byKey = new Map<string, WeightedRow[]>(input.candidates.map((k) => [k, []]));
   for (const r of input.rows) {
     const list = byKey.get(r.row.optimizer.key);
     const zr = z.get(r);
-    if (!list || !zr) continue;
+    if (!list || !zr || !best.has(r)) continue;
     const sim = similarity(r.setting, input.job);
     const by = overruled.get(r) ?? null;
     const strength = sim * (r.selfReported ? RANKING.SELF_REPORT : 1) * priorityWeight(r.setting, input.priority);
     const weight = by ? 0 : strength / (groupCount.get(groupKey(r)) ?? 1);
     const a = anchorZ.get(r.setting);
-    const view = (o: { quality: number; speed: number }) => (input.priority === 'speed' ? o.speed : o.quality);
     const zr2 = a === undefined ? view(zr) : clamp(view(zr) - view(a));
     list.push({ measured: r, z: zr2, similarity: sim, strength, weight, overruledBy: by });
   }
