@@ -100,6 +100,51 @@ export const ProfileOptimizerResultSchema = Type.Object({
 });
 export type ProfileOptimizerResult = Declared<typeof ProfileOptimizerResultSchema>;
 
+/** A time's spread over the timed steps (for a whole model: the parts' medians, minima and maxima added). */
+const SpreadSchema = Type.Object({ median: nonNegative(), min: nonNegative(), max: nonNegative() });
+
+/** How a step cost at the real shapes was obtained (README: Profiling on your machine, "Step cost at the real shapes"). */
+export const REAL_SHAPES_METHODS = ['whole', 'sampled', 'extrapolated'] as const;
+
+/** One optimizer's step cost on the real job's tensor shapes. */
+export const RealShapesResultSchema = Type.Object({
+  optimizer: Type.String({ minLength: 1, maxLength: 100, description: 'Catalog id.' }),
+  stepMs: OrNull(SpreadSchema, {
+    description: "Measured on this machine: the optimizer's update of every trainable tensor of the real model, ms (median, min, max); null when it could not be measured in the phase's budget (see notMeasured).",
+  }),
+  method: OrNull(OneOf(REAL_SHAPES_METHODS), {
+    description: "'whole': every tensor kind timed at its real size; 'sampled': slices timed and scaled linearly; 'extrapolated': matrix work timed at smaller sizes and extrapolated (the weakest part decides).",
+  }),
+  stateBytesMeasured: OrNull(nonNegative(), { description: 'Measured: bytes the optimizer allocated (tf.memory() deltas), scaled to the whole model like the time.' }),
+  stateBytesEstimated: OrNull(nonNegative(), { description: "Modelled: the memory estimator's optimizer state for the same model (all trainable tensors, before any ZeRO partitioning)." }),
+  shareOfTrainingStep: OrNull(Type.Number({ minimum: 0, maximum: 1 }), { description: 'stepMs.median / (stepMs.median + forward/backward time of the assumption); null without a throughput figure.' }),
+  shareAssumption: text(1000, 'The assumption behind shareOfTrainingStep.'),
+  detail: Type.Array(text(2000), { maxItems: 500, description: 'What was timed for each tensor kind, and how it was scaled or extrapolated.' }),
+  notMeasured: Type.Optional(text(4000, 'Why stepMs is null or incomplete.')),
+});
+export type RealShapesResult = Declared<typeof RealShapesResultSchema>;
+
+/** The real-shapes phase of a profile (absent in documents written before it existed). */
+export const RealShapesSectionSchema = Type.Object({
+  outcome: OneOf(['running', 'completed', 'budget-exceeded', 'cancelled', 'crashed', 'failed'] as const),
+  budgetSeconds: nonNegative('The phase\'s wall-clock budget.'),
+  wallSeconds: Type.Optional(nonNegative()),
+  sliceElements: Type.Integer({ minimum: 1, description: 'Largest slice of one tensor that was timed.' }),
+  trainableParams: nonNegative('Elements of the tensors the optimizer steps (the core\'s per-tensor inventory).'),
+  tensorKinds: Type.Integer({ minimum: 0, description: 'Kinds of trainable tensors (same name up to the layer index, shape and role).' }),
+  forwardBackward: Type.Object({
+    ms: OrNull(nonNegative(), { description: 'Assumed forward + backward time of one optimizer step\'s tokens, ms; null without a throughput figure.' }),
+    tokensPerStep: nonNegative('Per GPU: micro-batch x gradient accumulation x sequence length.'),
+    params: nonNegative('N: all parameters of the model.'),
+    tflops: OrNull(positive(), { description: 'Peak dense 16-bit tensor throughput of the GPU assumed, TFLOPS.' }),
+    gpu: OrNull(text(300)),
+    assumption: text(1000),
+  }),
+  results: Type.Array(RealShapesResultSchema, { maxItems: 200 }),
+  notes: Type.Array(text(2000), { maxItems: 100 }),
+});
+export type RealShapesSection = Declared<typeof RealShapesSectionSchema>;
+
 export const ProfileResultDocumentSchema = Type.Object({
   schemaVersion: Type.Literal(PROFILE_SCHEMA_VERSION, { errorMessage: `this version reads schema ${PROFILE_SCHEMA_VERSION}, the file has {value}` }),
   createdAt: Type.Optional(text(64, 'ISO 8601 time the sweep started.')),
@@ -117,5 +162,6 @@ export const ProfileResultDocumentSchema = Type.Object({
   }),
   copyBandwidthGBps: OrNull(nonNegative(), { description: 'Copy bandwidth of the backend measured in the same run, GB/s (null when not measured).' }),
   complete: Type.Optional(Type.Boolean({ description: 'False when the sweep was cancelled or crashed and this holds what was measured until then.' })),
+  realShapes: Type.Optional(RealShapesSectionSchema),
 });
 export type ProfileResultDocument = Declared<typeof ProfileResultDocumentSchema>;

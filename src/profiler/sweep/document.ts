@@ -15,12 +15,14 @@
  *    step at which the TARGET_WINDOW-step trailing mean of the optimizer's median curve reaches it;
  *  - diverged: every run of the optimizer diverged;
  *  - paretoFront: over (estimated peak memory of the REAL job, relative step cost, final loss).
+ * realShapes (document, optional; absent in documents written before it and when the phase did not run):
+ * each optimizer's step cost on the real job's tensor shapes (real-shapes-phase.ts).
  */
 import type { MemoryComponentBytes } from '../../core/memory/components';
 import { paretoFrontIds } from '../../core/profile/pareto';
 import {
   PROFILE_SCHEMA_VERSION, type ProfileBackend, type ProfileBackendName, type ProfileMachine, type ProfileOptimizerResult,
-  type ProfileResultDocument, type ProfileRun, type RobustnessResult,
+  type ProfileResultDocument, type ProfileRun, type RealShapesSection, type RobustnessResult,
 } from '../../core/profile/profile-types';
 import { medianWithDivergence } from '../../core/profile/median';
 import type { OptimizerBandwidth, CopyBandwidth } from '../kernels/bandwidth';
@@ -44,9 +46,12 @@ export const FIGURE_SOURCES = {
   measured: [
     'stepTimeMs', 'relativeStepCost', 'samplesPerSecond', 'optimizerStepMs', 'measuredStateBytes', 'peakEngineBytes',
     'runs', 'lossCurve', 'finalLoss', 'bestLr', 'stepsToTarget', 'diverged', 'robustness', 'copyBandwidthGBps',
-    'effectiveBandwidthGBps', 'bandwidthFraction',
+    'effectiveBandwidthGBps', 'bandwidthFraction', 'realShapes.results[].stepMs', 'realShapes.results[].stateBytesMeasured',
   ],
-  modelled: ['estimatedStateBytes', 'estimatedPeakBytes', 'estimatedMemory', 'paretoFront (its memory axis)'],
+  modelled: [
+    'estimatedStateBytes', 'estimatedPeakBytes', 'estimatedMemory', 'paretoFront (its memory axis)', 'realShapes.results[].stateBytesEstimated',
+    'realShapes.results[].shareOfTrainingStep (its forward/backward time is an assumption: realShapes.forwardBackward)',
+  ],
   note:
     'Measured figures come from training the proxy on this machine; modelled figures come from the memory estimator for the real job ' +
     '(estimatedPeakBytes, estimatedMemory) or for the proxy\'s shapes (estimatedStateBytes). The Pareto front combines both: its memory axis is modelled, ' +
@@ -109,6 +114,8 @@ export interface SweepState {
   readonly robustness: RobustnessRecord[];
   copyBandwidth: CopyBandwidth | null;
   readonly bandwidth: Map<string, OptimizerBandwidth>;
+  /** The real-shapes phase's section as it stands (null when it did not run). */
+  realShapes?: RealShapesSection | null;
   readonly notes: string[];
 }
 
@@ -297,6 +304,7 @@ export function buildDocument(state: SweepState, outcome: SweepDocument['outcome
     lrMultipliers: state.lrMultipliers,
     copyBandwidth: copy,
     figureSources: FIGURE_SOURCES,
+    ...(state.realShapes ? { realShapes: state.realShapes } : {}),
     outcome,
     ...(extra.detail ? { outcomeDetail: extra.detail } : {}),
     ...(extra.wallSeconds !== undefined ? { wallSeconds: extra.wallSeconds } : {}),

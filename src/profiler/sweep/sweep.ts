@@ -2,7 +2,8 @@
  * `optimizer-advisor profile` (parent side, pure Node, never imports tfjs): plans the sweep for a job,
  * runs it in profiler children and assembles the result document as measurements stream in.
  *
- * Phases: (1) one child measures copy bandwidth and each optimizer's effective bandwidth alone on the
+ * Phases: (0) with `realShapes`, one child times each optimizer's step on the real job's tensor shapes
+ * (real-shapes-phase.ts, its own budget); (1) one child measures copy bandwidth and each optimizer's effective bandwidth alone on the
  * machine (section 5); (2) `workers` children (default 1) train the proxy, each with its own share
  * of the optimizers (all of an optimizer's runs stay in one child so that its timings are
  * comparable). Every child honours cancellation within a second and the shared
@@ -25,6 +26,7 @@ import { CORPUS_FILES, findDataDir, loadCorpus } from './corpus';
 import { buildDocument, type SweepDocument, type SweepState } from './document';
 import { LR_MULTIPLIERS, planSweep, type PlannedOptimizer, type SweepPlan } from './plan';
 import type { RunRecord } from './train';
+import { realShapesJob, runRealShapesPhase, type ThroughputAssumption } from './real-shapes-phase';
 
 export interface RunSweepOptions {
   /** The job, for labels: its id (file) and model source. */
@@ -56,6 +58,11 @@ export interface RunSweepOptions {
   readonly env?: NodeJS.ProcessEnv;
   readonly onUpdate?: (document: SweepDocument) => void;
   readonly onProgress?: (line: string) => void;
+  /**
+   * The step cost at the real job's shapes (README: Profiling on your machine, "Step cost at the real
+   * shapes"), run first with its own budget (taken from the sweep's); absent skips it.
+   */
+  readonly realShapes?: { readonly budgetMs: number; readonly throughput: ThroughputAssumption | null; readonly sliceElements?: number; readonly reps?: number };
 }
 
 export interface SweepResult {
@@ -176,6 +183,7 @@ function initialState(opts: RunSweepOptions, plan: SweepPlan, referenceAdded: bo
     robustness: [],
     copyBandwidth: null,
     bandwidth: new Map(),
+    realShapes: null,
     notes: [
       ...plan.proxy.notes,
       'Learning rates: each optimizer\'s recommended lr is the advisor\'s for the proxy trained from scratch (see lrBasis); the sweep tries it x1/3, x1 and x3 at a constant lr.',
@@ -307,6 +315,26 @@ export async function runSweep(opts: RunSweepOptions): Promise<SweepResult> {
     }
   };
   update();
+  if (opts.realShapes && !opts.signal?.aborted) {
+    const rs = opts.realShapes;
+    const { child } = await runRealShapesPhase({
+      job: realShapesJob(opts.advisorInput, plan.optimizers.map((o) => o.id)),
+      budgetMs: Math.max(1000, Math.min(rs.budgetMs, deadline - Date.now())),
+      throughput: rs.throughput,
+      ...(rs.sliceElements !== undefined ? { sliceElements: rs.sliceElements } : {}),
+      ...(rs.reps !== undefined ? { reps: rs.reps } : {}),
+      ...(opts.childScript ? { childScript: opts.childScript } : {}),
+      ...(opts.signal ? { signal: opts.signal } : {}),
+      ...(opts.env ? { env: opts.env } : {}),
+      ...(opts.backend ? { backend: opts.backend } : {}),
+      onUpdate: (section) => {
+        state.realShapes = section;
+        update();
+      },
+      onProgress: progress,
+    });
+    if (child.outcome !== 'completed' && child.outcome !== 'cancelled') state.notes.push(`Step cost at the real shapes ${child.outcome}: ${child.detail}`);
+  }
   const children = await runChildren(opts, plan, state, dataDir ?? undefined, deadline, recordMeasurements(state, () => update(), progress));
   const { outcome, detail } = sweepOutcome(children, opts.signal?.aborted === true, Date.now() >= deadline);
   const document = update(outcome, { ...(detail ? { detail } : {}), wallSeconds: (Date.now() - started) / 1000 });
