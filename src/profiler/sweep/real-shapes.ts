@@ -67,7 +67,7 @@ export interface RealShapesContext {
 }
 
 /** Timed steps per measurement after the warm-up (fewer when the time share runs out). */
-const DEFAULT_REPS = 5;
+const DEFAULT_REPS = 3;
 /** Timed steps of each size of a matrix optimizer's ladder. */
 const MATRIX_REPS = 3;
 /** Largest-side sizes of the ladder (the real shape ends it). */
@@ -85,6 +85,9 @@ const now = () => performance.now();
 class ValuePool {
   private values: tf.Tensor1D | null = null;
   private size = 0;
+  reserve(n: number): void {
+    this.ensure(n);
+  }
   private ensure(n: number): tf.Tensor1D {
     if (this.values === null || this.size < n) {
       this.values?.dispose();
@@ -116,6 +119,8 @@ interface Timing {
   readonly times: readonly number[];
   readonly stateBytes: number;
   readonly wallMs: number;
+  /** The update that ran: a fused kernel's path, or tfjs ops. */
+  readonly kernel: string;
 }
 
 let variableCounter = 0;
@@ -146,7 +151,8 @@ function timeSteps(make: () => ProfilerOptimizer, name: string, shape: readonly 
       step();
       times.push(now() - t);
     }
-    return { times, stateBytes, wallMs: now() - t0 };
+    const stats = (opt as { fusedStats?: { fused: number; path: string | null } }).fusedStats;
+    return { times, stateBytes, wallMs: now() - t0, kernel: stats && stats.fused > 0 && stats.path ? stats.path : 'tfjs-ops' };
   } finally {
     opt.dispose();
     p.dispose();
@@ -211,27 +217,39 @@ interface ElementwiseResult {
   readonly linearityRatio?: number;
 }
 
-function measureElementwise(id: string, hyper: Hyperparameters, kind: { name: string; shape: readonly number[]; role: TensorRole }, sliceMax: number, reps: number, pool: ValuePool, deadline: number, stop: () => boolean): ElementwiseResult | null {
+/** Timings of elementwise slices already measured for the optimizer, by class and slice shape (kinds that share a slice share it). */
+type SliceCache = Map<string, Timing>;
+
+function measureElementwise(id: string, hyper: Hyperparameters, kind: { name: string; shape: readonly number[]; role: TensorRole }, sliceMax: number, reps: number, pool: ValuePool, deadline: number, stop: () => boolean, cache: SliceCache): ElementwiseResult | null {
   const make = factory(id, hyper, kind.role);
+  const timed = (shape: readonly number[], n: number): Timing | null => {
+    const key = `${classOf(id, kind)}|${shape.join('x')}`;
+    const hit = cache.get(key);
+    if (hit) return hit;
+    const t = timeSteps(make, kind.name, shape, pool, 1, n, deadline, stop);
+    if (t) cache.set(key, t);
+    return t;
+  };
   const slice = sliceShape(kind.shape, sliceMax);
   const total = numel(kind.shape);
-  const main = timeSteps(make, kind.name, slice, pool, 1, reps, deadline, stop);
+  const main = timed(slice, reps);
   if (!main) return null;
   const mainMs = spreadOf(main.times);
   if (numel(slice) === total) {
-    return { method: 'whole', stepMs: mainMs, stateBytes: main.stateBytes, detail: `${shapeText(kind.shape)} timed whole, median of ${main.times.length}` };
+    return { method: 'whole', stepMs: mainMs, stateBytes: main.stateBytes, detail: `${shapeText(kind.shape)} timed whole (median of ${main.times.length}, ${main.kernel})` };
   }
   const half = sliceShape(kind.shape, Math.max(1, Math.floor(numel(slice) / 2)));
-  const small = timeSteps(make, kind.name, half, pool, 1, Math.min(3, reps), deadline, stop);
+  const small = timed(half, Math.min(3, reps));
   const factor = total / numel(slice);
   const stepMs = scaleToTensor(mainMs, numel(slice), total);
+  const sampled = `${shapeText(slice)} of ${shapeText(kind.shape)} timed (median of ${main.times.length}, ${main.kernel}), x${factor.toPrecision(3)}`;
   if (!small) {
-    return { method: 'sampled', stepMs, stateBytes: main.stateBytes * factor, detail: `${shapeText(slice)} of ${shapeText(kind.shape)} timed, x${factor.toPrecision(3)} (no second size in the time left: linearity not checked)` };
+    return { method: 'sampled', stepMs, stateBytes: main.stateBytes * factor, detail: `${sampled} (no second size in the time left: linearity not checked)` };
   }
   const ratio = perElementRatio({ elements: numel(half), ms: spreadOf(small.times).median }, { elements: numel(slice), ms: mainMs.median });
   const stateBytes = affineAt([{ x: numel(half), y: small.stateBytes }, { x: numel(slice), y: main.stateBytes }], total);
   const check = `per-element cost ${shapeText(slice)} / ${shapeText(half)} = ${ratio.toFixed(2)}${isLinear(ratio) ? ' (linear)' : ' (NOT linear: the scaled figure is less certain)'}`;
-  return { method: 'sampled', stepMs, stateBytes, detail: `${shapeText(slice)} of ${shapeText(kind.shape)} timed, x${factor.toPrecision(3)}; ${check}`, linearityRatio: ratio };
+  return { method: 'sampled', stepMs, stateBytes, detail: `${sampled}; ${check}`, linearityRatio: ratio };
 }
 
 interface LadderPoint {
@@ -297,15 +315,19 @@ function measureMatrixUnit(id: string, hyper: Hyperparameters, kind: { name: str
   };
 }
 
-/** The measurement key of a kind: kinds an optimizer treats alike share one measurement. */
-function kindKey(id: string, plan: KindPlan, kind: { name: string; shape: readonly number[]; role: TensorRole }): string {
-  const nameClass = id === 'adam-mini' ? adamMiniBlock(kind.name) : '';
-  const role = id === 'muon' || id === 'galore-adamw' ? kind.role : '';
-  return `${plan.mode}|${kind.shape.join('x')}|${role}|${nameClass}`;
+/** What besides its shape decides how the optimizer treats a tensor (Adam-mini: its name; Muon, GaLore: its role). */
+function classOf(id: string, kind: { name: string; role: TensorRole }): string {
+  if (id === 'adam-mini') return adamMiniBlock(kind.name);
+  return id === 'muon' || id === 'galore-adamw' ? kind.role : '';
 }
 
-function measureKind(id: string, hyper: Hyperparameters, kind: RealShapesRequest['kinds'][number], plan: KindPlan, sliceMax: number, reps: number, pool: ValuePool, deadline: number, stop: () => boolean): ElementwiseResult | null {
-  if (plan.mode === 'elementwise') return measureElementwise(id, hyper, kind, sliceMax, reps, pool, deadline, stop);
+/** The measurement key of a kind: kinds of one shape that the optimizer treats alike share one result (and slices their timings, SliceCache). */
+function kindKey(id: string, plan: KindPlan, kind: { name: string; shape: readonly number[]; role: TensorRole }): string {
+  return `${plan.mode}|${kind.shape.join('x')}|${classOf(id, kind)}`;
+}
+
+function measureKind(id: string, hyper: Hyperparameters, kind: RealShapesRequest['kinds'][number], plan: KindPlan, sliceMax: number, reps: number, pool: ValuePool, deadline: number, stop: () => boolean, cache: SliceCache): ElementwiseResult | null {
+  if (plan.mode === 'elementwise') return measureElementwise(id, hyper, kind, sliceMax, reps, pool, deadline, stop, cache);
   const parts: ElementwiseResult[] = [];
   const unitCount = plan.units.length;
   for (let i = 0; i < unitCount; i++) {
@@ -338,9 +360,12 @@ function measureOptimizer(o: RealShapesRequest['optimizers'][number], request: R
   const reps = request.reps ?? DEFAULT_REPS;
   const plans = request.kinds.map((k) => planKind(o.id, o.hyper, k));
   // Elementwise kinds first (cheap), then the matrix ones share what is left.
-  const order = request.kinds.map((_, i) => i).sort((a, b) => Number(plans[a]!.mode === 'matrix') - Number(plans[b]!.mode === 'matrix'));
+  const order = request.kinds
+    .map((_, i) => i)
+    .sort((a, b) => Number(plans[a]!.mode === 'matrix') - Number(plans[b]!.mode === 'matrix') || numel(request.kinds[b]!.shape) - numel(request.kinds[a]!.shape));
   const keys = request.kinds.map((k, i) => kindKey(o.id, plans[i]!, k));
   const byKey = new Map<string, ElementwiseResult>();
+  const cache: SliceCache = new Map();
   const results: Array<RealShapesKindRecord | null> = request.kinds.map(() => null);
   for (let n = 0; n < order.length; n++) {
     const i = order[n]!;
@@ -356,7 +381,7 @@ function measureOptimizer(o: RealShapesRequest['optimizers'][number], request: R
       const left = new Set(order.slice(n).map((j) => keys[j]!).filter((k) => !byKey.has(k))).size;
       const share = (deadline - now()) / Math.max(1, left);
       try {
-        r = measureKind(o.id, o.hyper, kind, plans[i]!, sliceMax, reps, pool, now() + share, stop);
+        r = measureKind(o.id, o.hyper, kind, plans[i]!, sliceMax, reps, pool, now() + share, stop, cache);
       } catch (e) {
         missing.push({ name: kind.name, why: e instanceof Error ? e.message.split('\n')[0]! : String(e) });
         continue;
@@ -374,17 +399,31 @@ function measureOptimizer(o: RealShapesRequest['optimizers'][number], request: R
   return { optimizer: o.id, kinds, missing, refreshInterval, elapsedMs: now() - t0 };
 }
 
+/** Matrix-preconditioned optimizers get this many times an elementwise one's share of the time (their ladders need it). */
+const MATRIX_WEIGHT = 3;
+
+function weightOf(id: string): number {
+  if (!isOptimizerId(id)) return 1;
+  if (profilerOptimizer(id).needsLoss) return 0;
+  return REFRESH_KEYS[id] !== undefined || id === 'muon' ? MATRIX_WEIGHT : 1;
+}
+
 export async function measureRealShapes(request: RealShapesRequest, ctx: RealShapesContext): Promise<{ optimizers: number; stopped: boolean }> {
   const start = now();
   // A margin for the last message and the exit before the parent's own deadline.
   const deadline = start + request.budgetMs * 0.95 - 300;
+  const sliceMax = request.sliceElements ?? REAL_SHAPES_SLICE_ELEMENTS;
   const pool = new ValuePool();
+  // The values every measurement draws from, once (not charged to the first optimizer).
+  pool.reserve(Math.max(...request.kinds.map((k) => numel(sliceShape(k.shape, sliceMax)))));
+  const weights = request.optimizers.map((o) => weightOf(o.id));
   let done = 0;
   try {
     for (let i = 0; i < request.optimizers.length; i++) {
       if (ctx.shouldStop()) return { optimizers: done, stopped: true };
       const o = request.optimizers[i]!;
-      const share = (deadline - now()) / (request.optimizers.length - i);
+      const weightLeft = weights.slice(i).reduce((a, b) => a + b, 0);
+      const share = weightLeft > 0 ? ((deadline - now()) * weights[i]!) / weightLeft : 0;
       const record = measureOptimizer(o, request, pool, now() + share, ctx.shouldStop);
       if (ctx.shouldStop()) return { optimizers: done, stopped: true };
       await ctx.send({ type: 'partial', kind: 'real-shapes', data: record });
