@@ -33,7 +33,7 @@ import { SoapOptimizer } from '../optimizers/soap';
 import type { ChildMessage, RealShapesRequest } from '../protocol';
 import {
   affineAt, amortise, extrapolateSpread, extrapolateState, fittedExponent, isLinear, perElementRatio, REAL_SHAPES_SLICE_ELEMENTS,
-  refreshCost, REFRESH_KEYS, DIMENSION_KEYS, scaledShape, scaleToTensor, sliceShape, spreadOf, sumSpreads, weakestMethod, type RealShapesMethod, type Spread,
+  refreshCost, REFRESH_KEYS, DIMENSION_KEYS, scaledShape, scaleSpread, scaleToTensor, sliceShape, spreadOf, sumSpreads, weakestMethod, type RealShapesMethod, type Spread,
 } from './real-shapes-plan';
 
 /** One tensor kind of one optimizer, per tensor of the kind, at its real shape. */
@@ -239,7 +239,7 @@ function measureElementwise(id: string, hyper: Hyperparameters, kind: { name: st
     return { method: 'whole', stepMs: mainMs, stateBytes: main.stateBytes, detail: `${shapeText(kind.shape)} timed whole (median of ${main.times.length}, ${main.kernel})` };
   }
   const half = sliceShape(kind.shape, Math.max(1, Math.floor(numel(slice) / 2)));
-  const small = timed(half, Math.min(3, reps));
+  const small = now() < deadline || cache.has(`${classOf(id, kind)}|${half.join('x')}`) ? timed(half, Math.min(3, reps)) : null;
   const factor = total / numel(slice);
   const stepMs = scaleToTensor(mainMs, numel(slice), total);
   const sampled = `${shapeText(slice)} of ${shapeText(kind.shape)} timed (median of ${main.times.length}, ${main.kernel}), x${factor.toPrecision(3)}`;
@@ -345,6 +345,41 @@ function measureKind(id: string, hyper: Hyperparameters, kind: RealShapesRequest
   };
 }
 
+/** Share of an optimizer's time its elementwise kinds get when it also has matrix kinds. */
+const ELEMENTWISE_PART = 0.4;
+
+/**
+ * Elementwise kinds the time did not reach take the per-element time and state of the largest kind
+ * measured with the same treatment (an elementwise update costs the same per element whatever the
+ * tensor; labelled 'sampled', with the kind it was scaled from). Removes them from `missing`.
+ */
+function fillElementwise(id: string, kinds: RealShapesRequest['kinds'], plans: readonly KindPlan[], results: Array<RealShapesKindRecord | null>, missing: Array<{ name: string; why: string }>): void {
+  const measured = results
+    .map((r, i) => ({ r, i }))
+    .filter((x): x is { r: RealShapesKindRecord; i: number } => x.r !== null && plans[x.i]!.mode === 'elementwise')
+    .sort((a, b) => numel(b.r.shape) - numel(a.r.shape));
+  if (measured.length === 0) return;
+  kinds.forEach((kind, i) => {
+    if (results[i] !== null || plans[i]!.mode !== 'elementwise') return;
+    // Same treatment first (Adam-mini's classes, Muon's and GaLore's roles), else the largest measured.
+    const source = measured.find((m) => classOf(id, kinds[m.i]!) === classOf(id, kind)) ?? measured[0]!;
+    const perElement = 1 / numel(source.r.shape);
+    const at = missing.findIndex((m) => m.name === kind.name);
+    if (at < 0) return;
+    missing.splice(at, 1);
+    const n = numel(kind.shape);
+    results[i] = {
+      name: kind.name,
+      shape: kind.shape,
+      count: kind.count,
+      method: 'sampled',
+      stepMs: scaleSpread(source.r.stepMs, n * perElement),
+      stateBytes: source.r.stateBytes * n * perElement,
+      detail: `${shapeText(kind.shape)} not timed in the time left: ${source.r.name}'s per-element time and state, x${n} elements`,
+    };
+  });
+}
+
 /** Measures one optimizer on every kind within `deadline`. */
 function measureOptimizer(o: RealShapesRequest['optimizers'][number], request: RealShapesRequest, pool: ValuePool, deadline: number, stop: () => boolean): RealShapesRecord {
   const t0 = now();
@@ -364,6 +399,9 @@ function measureOptimizer(o: RealShapesRequest['optimizers'][number], request: R
     .map((_, i) => i)
     .sort((a, b) => Number(plans[a]!.mode === 'matrix') - Number(plans[b]!.mode === 'matrix') || numel(request.kinds[b]!.shape) - numel(request.kinds[a]!.shape));
   const keys = request.kinds.map((k, i) => kindKey(o.id, plans[i]!, k));
+  // With matrix kinds, the elementwise ones (cheap per element, but sliced at 16M) get a part of the share and the matrix ladders the rest.
+  const hasMatrix = plans.some((p) => p.mode === 'matrix');
+  const elementwiseDeadline = hasMatrix ? now() + (deadline - now()) * ELEMENTWISE_PART : deadline;
   const byKey = new Map<string, ElementwiseResult>();
   const cache: SliceCache = new Map();
   const results: Array<RealShapesKindRecord | null> = request.kinds.map(() => null);
@@ -373,13 +411,14 @@ function measureOptimizer(o: RealShapesRequest['optimizers'][number], request: R
     let r = byKey.get(keys[i]!) ?? null;
     if (!r) {
       if (stop()) break;
-      if (now() >= deadline) {
+      const groupDeadline = plans[i]!.mode === 'elementwise' ? elementwiseDeadline : deadline;
+      if (now() >= groupDeadline) {
         missing.push({ name: kind.name, why: 'the time budget ran out before it' });
         continue;
       }
-      // An equal share of the time left for each measurement still to make.
-      const left = new Set(order.slice(n).map((j) => keys[j]!).filter((k) => !byKey.has(k))).size;
-      const share = (deadline - now()) / Math.max(1, left);
+      // An equal share of the group's time left for each measurement still to make.
+      const left = new Set(order.slice(n).filter((j) => plans[j]!.mode === plans[i]!.mode).map((j) => keys[j]!).filter((k) => !byKey.has(k))).size;
+      const share = (groupDeadline - now()) / Math.max(1, left);
       try {
         r = measureKind(o.id, o.hyper, kind, plans[i]!, sliceMax, reps, pool, now() + share, stop, cache);
       } catch (e) {
@@ -394,6 +433,7 @@ function measureOptimizer(o: RealShapesRequest['optimizers'][number], request: R
     }
     results[i] = { name: kind.name, shape: kind.shape, count: kind.count, ...r };
   }
+  fillElementwise(o.id, request.kinds, plans, results, missing);
   const kinds: RealShapesKindRecord[] = [];
   for (const r of results) if (r) kinds.push(r);
   return { optimizer: o.id, kinds, missing, refreshInterval, elapsedMs: now() - t0 };

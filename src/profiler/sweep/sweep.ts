@@ -60,7 +60,7 @@ export interface RunSweepOptions {
   readonly onProgress?: (line: string) => void;
   /**
    * The step cost at the real job's shapes (README: Profiling on your machine, "Step cost at the real
-   * shapes"), run first with its own budget (taken from the sweep's); absent skips it.
+   * shapes"), run first with its own budget (budgetMs then counts from its end); absent skips it.
    */
   readonly realShapes?: { readonly budgetMs: number; readonly throughput: ThroughputAssumption | null; readonly sliceElements?: number; readonly reps?: number };
 }
@@ -291,7 +291,8 @@ function sweepOutcome(children: readonly ChildRunResult[], aborted: boolean, pas
 /** Plans and runs the sweep. Throws InputError for bad input; never throws for a child's failure. */
 export async function runSweep(opts: RunSweepOptions): Promise<SweepResult> {
   const started = Date.now();
-  const deadline = started + opts.budgetMs;
+  // The real-shapes phase has its own budget: the sweep's starts when it ends.
+  let deadline = started + opts.budgetMs;
   const dataDir = findDataDir(opts.dataDir ? [opts.dataDir] : []);
   const textTask = opts.advisorInput.model.shape.kind === 'transformer';
   if (textTask && !dataDir) throw new InputError(`the profiler's training text (${CORPUS_FILES.join(', ')}) was not found; it ships in the package's data/ folder`);
@@ -319,7 +320,7 @@ export async function runSweep(opts: RunSweepOptions): Promise<SweepResult> {
     const rs = opts.realShapes;
     const { child } = await runRealShapesPhase({
       job: realShapesJob(opts.advisorInput, plan.optimizers.map((o) => o.id)),
-      budgetMs: Math.max(1000, Math.min(rs.budgetMs, deadline - Date.now())),
+      budgetMs: Math.max(1000, rs.budgetMs),
       throughput: rs.throughput,
       ...(rs.sliceElements !== undefined ? { sliceElements: rs.sliceElements } : {}),
       ...(rs.reps !== undefined ? { reps: rs.reps } : {}),
@@ -334,6 +335,7 @@ export async function runSweep(opts: RunSweepOptions): Promise<SweepResult> {
       onProgress: progress,
     });
     if (child.outcome !== 'completed' && child.outcome !== 'cancelled') state.notes.push(`Step cost at the real shapes ${child.outcome}: ${child.detail}`);
+    deadline = Date.now() + opts.budgetMs;
   }
   const children = await runChildren(opts, plan, state, dataDir ?? undefined, deadline, recordMeasurements(state, () => update(), progress));
   const { outcome, detail } = sweepOutcome(children, opts.signal?.aborted === true, Date.now() >= deadline);
