@@ -412,13 +412,14 @@ function measureOptimizer(o: RealShapesRequest['optimizers'][number], request: R
     if (!r) {
       if (stop()) break;
       const groupDeadline = plans[i]!.mode === 'elementwise' ? elementwiseDeadline : deadline;
-      if (now() >= groupDeadline) {
+      // A matrix kind always gets the smallest size of its ladder (milliseconds): an extrapolation from fewer sizes beats none.
+      if (now() >= groupDeadline && plans[i]!.mode === 'elementwise') {
         missing.push({ name: kind.name, why: 'the time budget ran out before it' });
         continue;
       }
       // An equal share of the group's time left for each measurement still to make.
       const left = new Set(order.slice(n).filter((j) => plans[j]!.mode === plans[i]!.mode).map((j) => keys[j]!).filter((k) => !byKey.has(k))).size;
-      const share = (groupDeadline - now()) / Math.max(1, left);
+      const share = Math.max(0, groupDeadline - now()) / Math.max(1, left);
       try {
         r = measureKind(o.id, o.hyper, kind, plans[i]!, sliceMax, reps, pool, now() + share, stop, cache);
       } catch (e) {
