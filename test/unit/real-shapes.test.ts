@@ -15,7 +15,7 @@ import { checkValue } from '../../src/core/schema/check';
 import { findGpuPreset, GPU_PRESETS, presetForGpuName } from '../../src/platform/gpu-presets';
 import type { RealShapesRecord } from '../../src/profiler/sweep/real-shapes';
 import {
-  affineAt, amortise, extrapolateSpread, extrapolateState, fitTwoPowers, forwardBackwardMs, isLinear, layerPattern, perElementRatio, refreshCost,
+  affineAt, amortise, extrapolateSpread, extrapolateState, extrapolateTime, fitTwoPowers, forwardBackwardMs, isLinear, layerPattern, perElementRatio, refreshCost,
   scaleToTensor, shareOfTrainingStep, sliceShape, spreadOf, sumSpreads, tensorKinds, weakestMethod,
 } from '../../src/profiler/sweep/real-shapes-plan';
 import { forwardBackwardAssumption, realShapesJob, realShapesSection, runRealShapesPhase, type RealShapesJob } from '../../src/profiler/sweep/real-shapes-phase';
@@ -82,20 +82,23 @@ describe('real shapes: scaling and extrapolation maths', () => {
     close(affineAt([{ x: 10, y: 80 }], 1000), 8000);
   });
 
-  test('t(s) = a*s^3 + b*s^2 is recovered from three scaled sizes and evaluated at s = 1', () => {
-    const t = (s: number) => 2 * s ** 3 + 0.5 * s ** 2;
-    const f = fitTwoPowers([0.1, 0.2, 0.3].map((s) => ({ s, y: t(s) })), 3, 2);
+  test('t(s) = a*s^3 + c is recovered from three scaled sizes and evaluated at s = 1', () => {
+    const t = (s: number) => 2 * s ** 3 + 0.5;
+    const f = fitTwoPowers([0.1, 0.2, 0.3].map((s) => ({ s, y: t(s) })), 3, 0);
     close(f.a, 2, 1e-9);
     close(f.b, 0.5, 1e-9);
     const spread = extrapolateSpread([0.1, 0.2, 0.3].map((s) => ({ s, ms: { median: t(s), min: 0.9 * t(s), max: 1.1 * t(s) } })));
     close(spread.median, 2.5, 1e-9);
     close(spread.min, 0.9 * 2.5, 1e-9);
     close(spread.max, 1.1 * 2.5, 1e-9);
+    // The cubic work's share of the time at the largest measured size: 2*0.027 / (2*0.027 + 0.5).
+    close(extrapolateTime([0.1, 0.2, 0.3].map((s) => ({ s, y: t(s) }))).cubicShare, 0.054 / 0.554, 1e-9);
     // One size: the known leading exponent alone.
-    close(fitTwoPowers([{ s: 0.5, y: 1 }], 3, 2).a, 8);
-    // Pure elementwise work (no cubic part) is not inflated by the cubic term.
-    const quad = fitTwoPowers([0.1, 0.2, 0.4].map((s) => ({ s, y: 7 * s ** 2 })), 3, 2);
-    close(quad.a + quad.b, 7, 1e-9);
+    close(fitTwoPowers([{ s: 0.5, y: 1 }], 3, 0).a, 8);
+    // Two powers with other exponents (the state's s^2 and s).
+    const g = fitTwoPowers([0.1, 0.2, 0.4].map((s) => ({ s, y: 7 * s ** 2 + 3 * s })), 2, 1);
+    close(g.a, 7, 1e-9);
+    close(g.b, 3, 1e-9);
   });
 
   test('state bytes of scaled matrices: c2*s^2 + c1*s at s = 1', () => {
@@ -221,7 +224,7 @@ describe('real shapes in a profiler child', () => {
     const { section } = await runRealShapesPhase({ job, budgetMs: 6_000, throughput: null, childScript: PROFILER_TEST_CHILD });
     const [muon, galore] = section.results;
     assert.equal(muon!.method, 'extrapolated', muon!.notMeasured);
-    assert.match(muon!.detail.join('\n'), /\[2048, 2048\] extrapolated from \[\d+, \d+\], .* with t = a\*s\^3 \+ b\*s\^2/);
+    assert.match(muon!.detail.join('\n'), /\[2048, 2048\] extrapolated from \[\d+, \d+\], .* with t = a\*s\^3 \+ c/);
     // The momentum buffer is s^2-exact: its extrapolation is the real size's 16 MiB per matrix (within rounding of the scaled sides).
     assert.ok(Math.abs(muon!.stateBytesMeasured! - 2 * 2048 * 2048 * 4) / (2 * 2048 * 2048 * 4) < 0.05, String(muon!.stateBytesMeasured));
     assert.equal(galore!.method, 'extrapolated', galore!.notMeasured);

@@ -12,10 +12,10 @@ import { runSweep } from '../../profiler/sweep/sweep';
 import { JSON_FLAG, flag, printJson, type Command } from '../command';
 import { cliModelLookup, consentOf, HUB_FLAGS } from '../model-lookup';
 import { detectGpus, summarizeGpus } from '../../platform/gpu';
-import { findGpuPreset, GPU_PRESETS, presetForGpuName } from '../../platform/gpu-presets';
+import { GPU_PRESETS } from '../../platform/gpu-presets';
 import type { RealShapesSection } from '../../core/profile/profile-types';
 import { DEFAULT_REAL_SHAPES_BUDGET_MS } from '../../profiler/sweep/real-shapes-plan';
-import type { ThroughputAssumption } from '../../profiler/sweep/real-shapes-phase';
+import { throughputAssumption } from '../../profiler/sweep/real-shapes-phase';
 import { EXIT, oneLine, printHuman, table, type CliIO } from '../io';
 import { diskFiles } from '../model-source';
 import { renderCliProfileReport } from '../report/profile-report';
@@ -32,23 +32,6 @@ export const PROFILE_REPORT = 'report.html';
 const SAVE_INTERVAL_MS = 200;
 
 
-
-/** The preset whose throughput the real-shapes share assumes: --gpu, else the detected board, else an A100 80GB (said so). */
-export function throughputAssumption(gpuFlag: string | undefined, detected: { names: readonly string[]; memoryBytes: number } | null): ThroughputAssumption {
-  let preset = gpuFlag === undefined ? undefined : findGpuPreset(gpuFlag);
-  let how: string;
-  if (gpuFlag !== undefined) {
-    if (!preset) throw new InputError(`--gpu: unknown GPU preset '${gpuFlag}' (known: ${GPU_PRESETS.map((p) => p.id).join(', ')})`);
-    how = '--gpu';
-  } else {
-    const name = detected?.names[0];
-    preset = name === undefined ? undefined : presetForGpuName(name, detected?.memoryBytes ?? null);
-    how = preset ? `detected: ${name}` : name === undefined ? 'assumed: no GPU detected and no --gpu given' : `assumed: the detected ${name} matches no preset`;
-    preset ??= findGpuPreset('a100-80gb')!;
-  }
-  const t = preset.tensorTflops;
-  return { gpu: preset.label, tflops: t?.value ?? null, basis: t ? `${how}; ${t.source.title}: ${t.source.locator}` : how };
-}
 
 const msText = (x: number) => (x >= 1000 ? `${num(x / 1000)} s` : `${num(x)} ms`);
 
@@ -162,7 +145,7 @@ async function profileJob(
   const quiet = flag<boolean>(args, 'json') ?? false;
   const bandwidthSize = flag<number>(args, 'bandwidth-size');
   const realShapesSeconds = flag<number>(args, 'real-shapes-seconds') ?? DEFAULT_REAL_SHAPES_BUDGET_MS / 1000;
-  const throughput = throughputAssumption(flag<string>(args, 'gpu'), opts.detected);
+  const throughput = throughputAssumption(flag<string>(args, 'gpu'), opts.detected, '--gpu');
   let result;
   try {
     result = await runSweep({

@@ -4,7 +4,8 @@
  * optimizer) with `optimizer`, `stepTimeMs`, `relativeStepCost`, `measuredStateBytes`,
  * `estimatedStateBytes`, `runs[]` ({`lr`, `seed`, `lossCurve`, `finalLoss`, `diverged`}), `bestLr`,
  * `lossCurve`, `finalLoss`, `stepsToTarget`, `diverged`; `paretoFront` (optimizer ids);
- * `copyBandwidthGBps`; plus `schemaVersion`. Fields beyond that list are the ones the charts need to
+ * `copyBandwidthGBps`; plus `schemaVersion`; optionally `realShapes` (the step cost at the real job's tensor shapes,
+ * README "Step cost at the real shapes"; absent in documents written before it). Fields beyond that list are the ones the charts need to
  * label what they show (the real job's estimated peak, the recommended lr, the curve stride) and are
  * documented one by one.
  *

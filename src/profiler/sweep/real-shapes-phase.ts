@@ -16,6 +16,7 @@ import { getOptimizer } from '../../core/optimizers';
 import type { OptimizerId } from '../../core/optimizers/types';
 import type { RealShapesResult, RealShapesSection } from '../../core/profile/profile-types';
 import { InputError, numel, type Hyperparameters, type HyperValue } from '../../core/types';
+import { findGpuPreset, GPU_PRESETS, presetForGpuName } from '../../platform/gpu-presets';
 import type { BackendRequest, ChildMessage, RealShapesRequest } from '../protocol';
 import { runChild, type ChildRunResult } from '../run-child';
 import type { RealShapesRecord } from './real-shapes';
@@ -31,6 +32,27 @@ export interface ThroughputAssumption {
   readonly tflops: number | null;
   /** Where the figure is published, and how the GPU was chosen (flag, detected, assumed). */
   readonly basis: string;
+}
+
+/**
+ * The preset whose throughput the share of a training step assumes: the one named (`--gpu`, the
+ * `optimizerAdvisor.gpu` setting), else the detected board's, else an A100 80GB, each saying which.
+ * InputError for a name that is no preset (`where` names the flag or setting).
+ */
+export function throughputAssumption(named: string | undefined, detected: { names: readonly string[]; memoryBytes: number } | null, where: string): ThroughputAssumption {
+  let preset = named === undefined ? undefined : findGpuPreset(named);
+  let how: string;
+  if (named !== undefined) {
+    if (!preset) throw new InputError(`${where}: unknown GPU preset '${named}' (known: ${GPU_PRESETS.map((p) => p.id).join(', ')})`);
+    how = where;
+  } else {
+    const name = detected?.names[0];
+    preset = name === undefined ? undefined : presetForGpuName(name, detected?.memoryBytes ?? null);
+    how = preset ? `detected: ${name}` : name === undefined ? `assumed: no GPU detected and no ${where} given` : `assumed: the detected ${name} matches no preset`;
+    preset ??= findGpuPreset('a100-80gb')!;
+  }
+  const t = preset.tensorTflops;
+  return { gpu: preset.label, tflops: t?.value ?? null, basis: t ? `${how}; ${t.source.title}: ${t.source.locator}` : how };
 }
 
 /** What the phase needs from the job, computed once. */

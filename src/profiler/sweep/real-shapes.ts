@@ -11,7 +11,7 @@
  *    dimension-valued hyperparameters such as GaLore's rank), on a ladder of growing sizes while the
  *    next size's predicted time (the last one's x (s'/s)^3) fits the time left; the real shape itself
  *    when it fits ('whole'), else the last three sizes extrapolated to s = 1 with
- *    t(s) = a*s^3 + b*s^2 ('extrapolated'). Optimizers that refresh their preconditioner every k steps
+ *    t(s) = a*s^3 + c ('extrapolated'). Optimizers that refresh their preconditioner every k steps
  *    are timed twice: with the refresh never due and due at every step; the difference is the refresh,
  *    paid once every k steps (the job's own interval).
  * State bytes are tf.memory() deltas around the optimizer's first steps (the buffers it really
@@ -32,7 +32,7 @@ import { blocksOf, mergeSmallDims, ShampooOptimizer } from '../optimizers/shampo
 import { SoapOptimizer } from '../optimizers/soap';
 import type { ChildMessage, RealShapesRequest } from '../protocol';
 import {
-  affineAt, amortise, extrapolateSpread, extrapolateState, fittedExponent, isLinear, perElementRatio, REAL_SHAPES_SLICE_ELEMENTS,
+  affineAt, amortise, extrapolateSpread, extrapolateState, extrapolateTime, isLinear, perElementRatio, REAL_SHAPES_SLICE_ELEMENTS,
   refreshCost, REFRESH_KEYS, DIMENSION_KEYS, scaledShape, scaleSpread, scaleToTensor, sliceShape, spreadOf, sumSpreads, weakestMethod, type RealShapesMethod, type Spread,
 } from './real-shapes-plan';
 
@@ -96,10 +96,17 @@ class ValuePool {
     }
     return this.values;
   }
-  /** A gradient of this shape (read only). */
+  private readonly gradients = new Map<string, tf.Tensor>();
+  /** The gradient of this shape (read only, shared by every measurement of the shape; the pool disposes it). */
   gradient(shape: readonly number[]): tf.Tensor {
-    const v = this.ensure(numel(shape));
-    return tf.tidy(() => tf.mul(tf.reshape(tf.slice(v, 0, numel(shape)), shape as number[]), 1e-3));
+    const key = shape.join('x');
+    let g = this.gradients.get(key);
+    if (!g) {
+      const v = this.ensure(numel(shape));
+      g = tf.tidy(() => tf.mul(tf.reshape(tf.slice(v, 0, numel(shape)), shape as number[]), 1e-3));
+      this.gradients.set(key, g);
+    }
+    return g;
   }
   /** A parameter of this shape in a variable that owns its storage (a fused kernel writes it in place). */
   parameter(shape: readonly number[], name: string): tf.Variable {
@@ -112,6 +119,8 @@ class ValuePool {
   dispose(): void {
     this.values?.dispose();
     this.values = null;
+    for (const g of this.gradients.values()) g.dispose();
+    this.gradients.clear();
   }
 }
 
@@ -156,7 +165,6 @@ function timeSteps(make: () => ProfilerOptimizer, name: string, shape: readonly 
   } finally {
     opt.dispose();
     p.dispose();
-    g.dispose();
   }
 }
 
@@ -265,15 +273,18 @@ function measureMatrixUnit(id: string, hyper: Hyperparameters, kind: { name: str
   const defaults = profilerOptimizer(id).defaults;
   const refreshKey = isOptimizerId(id) ? REFRESH_KEYS[id] : undefined;
   const interval = refreshKey ? Number(hyper[refreshKey] ?? defaults[refreshKey]) : null;
-  const maxSide = Math.max(...shape);
-  const sides = [...LADDER.filter((l) => l < maxSide), maxSide];
+  // The ladder sets the smallest side (so that no side of a scaled shape collapses), the others scale with it.
+  const minSide = Math.min(...shape);
+  const sides = [...LADDER.filter((l) => l < minSide), minSide];
   const points: LadderPoint[] = [];
-  let last: { s: number; wall: number } | null = null;
+  const walls: Array<{ s: number; y: number }> = [];
   for (const side of sides) {
     if (stop()) return null;
-    const s = side / maxSide;
+    const s = side / minSide;
+    const last = walls[walls.length - 1];
     if (last) {
-      const predicted = last.wall * (s / last.s) ** 3;
+      // The next size's wall time: the fitted a*s^3 + c through the sizes so far (one size: x (s'/s)^2, its fixed cost does not grow).
+      const predicted = walls.length >= 2 ? Math.max(last.y, extrapolateTime(walls.map((w) => ({ s: w.s / s, y: w.y }))).atOne) : last.y * (s / last.s) ** 2;
       if (now() + predicted > deadline) break;
       if (s === 1 && points.length > 0 && extrapolateState(points.map((p) => ({ s: p.s, bytes: p.stateBytes }))) > MAX_REAL_STATE_BYTES) break;
     }
@@ -292,7 +303,7 @@ function measureMatrixUnit(id: string, hyper: Hyperparameters, kind: { name: str
       refresh = refreshCost(spreadOf(b.times), spreadOf(a.times));
     }
     points.push({ s, shape: scaled, step: spreadOf(a.times), refresh, stateBytes: a.stateBytes });
-    last = { s, wall: now() - t0 };
+    walls.push({ s, y: now() - t0 });
   }
   if (points.length === 0) return null;
   const top = points[points.length - 1]!;
@@ -305,13 +316,17 @@ function measureMatrixUnit(id: string, hyper: Hyperparameters, kind: { name: str
   const step = extrapolateSpread(fit.map((p) => ({ s: p.s, ms: p.step })));
   const refresh = refreshKey ? extrapolateSpread(fit.map((p) => ({ s: p.s, ms: p.refresh! }))) : null;
   const stateBytes = extrapolateState(fit.map((p) => ({ s: p.s, bytes: p.stateBytes })));
-  const k = fittedExponent(fit.map((p) => ({ s: p.s, y: p.step.median })));
+  const share = extrapolateTime(fit.map((p) => ({ s: p.s, y: p.step.median + (p.refresh?.median ?? 0) }))).cubicShare;
   const sizes = fit.map((p) => shapeText(p.shape)).join(', ');
+  const certainty =
+    fit.length === 1 ? ' (one size only: its whole time scaled as s^3, an upper bound)' : share >= 0.5 ? '' : ' (uncertain: the fixed cost of a step dominates these sizes)';
   return {
     method: 'extrapolated',
     stepMs: amortise(step, refresh, interval ?? 1),
     stateBytes,
-    detail: `${shapeText(shape)} extrapolated from ${sizes} with t = a*s^3 + b*s^2${k === null ? '' : ` (measured exponent ${k.toFixed(2)})`}${refreshText(refresh)}`,
+    detail:
+      `${shapeText(shape)} extrapolated from ${sizes} with t = a*s^3 + c${fit.length > 1 ? ` (the s^3 work is ${Math.round(100 * share)}% of the time at ${shapeText(top.shape)})` : ''}${certainty}` +
+      refreshText(refresh),
   };
 }
 
@@ -344,6 +359,9 @@ function measureKind(id: string, hyper: Hyperparameters, kind: RealShapesRequest
     detail: parts.map((p) => p.detail).join('; '),
   };
 }
+
+/** Slices this small take well under a millisecond per step: measured even when the time share is spent. */
+const CHEAP_ELEMENTS = 2 ** 16;
 
 /** Share of an optimizer's time its elementwise kinds get when it also has matrix kinds. */
 const ELEMENTWISE_PART = 0.4;
@@ -412,8 +430,11 @@ function measureOptimizer(o: RealShapesRequest['optimizers'][number], request: R
     if (!r) {
       if (stop()) break;
       const groupDeadline = plans[i]!.mode === 'elementwise' ? elementwiseDeadline : deadline;
-      // A matrix kind always gets the smallest size of its ladder (milliseconds): an extrapolation from fewer sizes beats none.
-      if (now() >= groupDeadline && plans[i]!.mode === 'elementwise') {
+      // A matrix kind always gets the smallest size of its ladder (milliseconds): an extrapolation from fewer sizes beats none;
+      // so does an elementwise kind whose slice is already timed or small.
+      const slice = sliceShape(kind.shape, sliceMax);
+      const cheap = cache.has(`${classOf(o.id, kind)}|${slice.join('x')}`) || numel(slice) <= CHEAP_ELEMENTS;
+      if (now() >= groupDeadline && plans[i]!.mode === 'elementwise' && !cheap) {
         missing.push({ name: kind.name, why: 'the time budget ran out before it' });
         continue;
       }

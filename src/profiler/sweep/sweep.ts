@@ -27,6 +27,11 @@ import { buildDocument, type SweepDocument, type SweepState } from './document';
 import { LR_MULTIPLIERS, planSweep, type PlannedOptimizer, type SweepPlan } from './plan';
 import type { RunRecord } from './train';
 import { realShapesJob, runRealShapesPhase, type ThroughputAssumption } from './real-shapes-phase';
+import { DEFAULT_REAL_SHAPES_BUDGET_MS } from './real-shapes-plan';
+
+// The sidebar loads this bundle at run time: what it needs of the real-shapes phase comes through here.
+export { throughputAssumption } from './real-shapes-phase';
+export { DEFAULT_REAL_SHAPES_BUDGET_MS };
 
 export interface RunSweepOptions {
   /** The job, for labels: its id (file) and model source. */
