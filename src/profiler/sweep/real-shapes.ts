@@ -68,6 +68,8 @@ export interface RealShapesContext {
 
 /** Timed steps per measurement after the warm-up (fewer when the time share runs out). */
 const DEFAULT_REPS = 3;
+/** Timed steps every measurement makes, whatever its time share. */
+const MIN_REPS = 3;
 /** Timed steps of each size of a matrix optimizer's ladder. */
 const MATRIX_REPS = 3;
 /** Largest-side sizes of the ladder (the real shape ends it). */
@@ -155,7 +157,8 @@ function timeSteps(make: () => ProfilerOptimizer, name: string, shape: readonly 
     const times: number[] = [];
     for (let i = 0; i < reps; i++) {
       if (stop()) return null;
-      if (i > 0 && now() > deadline) break;
+      // At least MIN_REPS timed steps (a spread needs them), more while the share lasts.
+      if (i >= MIN_REPS && now() > deadline) break;
       const t = now();
       step();
       times.push(now() - t);
@@ -225,17 +228,24 @@ interface ElementwiseResult {
   readonly linearityRatio?: number;
 }
 
-/** Timings of elementwise slices already measured for the optimizer, by class and slice shape (kinds that share a slice share it). */
-type SliceCache = Map<string, Timing>;
+/**
+ * Timings of elementwise slices already measured for the optimizer, by class and slice shape (kinds that
+ * share a slice share it), and whether the linear-scaling check has run (the first sliced kind makes it
+ * whatever the time share).
+ */
+interface SliceCache {
+  readonly timings: Map<string, Timing>;
+  checked: boolean;
+}
 
 function measureElementwise(id: string, hyper: Hyperparameters, kind: { name: string; shape: readonly number[]; role: TensorRole }, sliceMax: number, reps: number, pool: ValuePool, deadline: number, stop: () => boolean, cache: SliceCache): ElementwiseResult | null {
   const make = factory(id, hyper, kind.role);
   const timed = (shape: readonly number[], n: number): Timing | null => {
     const key = `${classOf(id, kind)}|${shape.join('x')}`;
-    const hit = cache.get(key);
+    const hit = cache.timings.get(key);
     if (hit) return hit;
     const t = timeSteps(make, kind.name, shape, pool, 1, n, deadline, stop);
-    if (t) cache.set(key, t);
+    if (t) cache.timings.set(key, t);
     return t;
   };
   const slice = sliceShape(kind.shape, sliceMax);
@@ -247,7 +257,8 @@ function measureElementwise(id: string, hyper: Hyperparameters, kind: { name: st
     return { method: 'whole', stepMs: mainMs, stateBytes: main.stateBytes, detail: `${shapeText(kind.shape)} timed whole (median of ${main.times.length}, ${main.kernel})` };
   }
   const half = sliceShape(kind.shape, Math.max(1, Math.floor(numel(slice) / 2)));
-  const small = now() < deadline || cache.has(`${classOf(id, kind)}|${half.join('x')}`) ? timed(half, Math.min(3, reps)) : null;
+  const small = now() < deadline || !cache.checked || cache.timings.has(`${classOf(id, kind)}|${half.join('x')}`) ? timed(half, Math.min(MIN_REPS, reps)) : null;
+  if (small) cache.checked = true;
   const factor = total / numel(slice);
   const stepMs = scaleToTensor(mainMs, numel(slice), total);
   const sampled = `${shapeText(slice)} of ${shapeText(kind.shape)} timed (median of ${main.times.length}, ${main.kernel}), x${factor.toPrecision(3)}`;
@@ -399,7 +410,7 @@ function fillElementwise(id: string, kinds: RealShapesRequest['kinds'], plans: r
 }
 
 /** Measures one optimizer on every kind within `deadline`. */
-function measureOptimizer(o: RealShapesRequest['optimizers'][number], request: RealShapesRequest, pool: ValuePool, deadline: number, stop: () => boolean): RealShapesRecord {
+function measureOptimizer(o: RealShapesRequest['optimizers'][number], request: RealShapesRequest, pool: ValuePool, deadline: number, phaseDeadline: number, stop: () => boolean): RealShapesRecord {
   const t0 = now();
   const refreshKey = isOptimizerId(o.id) ? REFRESH_KEYS[o.id] : undefined;
   const definition = profilerOptimizer(o.id);
@@ -421,7 +432,7 @@ function measureOptimizer(o: RealShapesRequest['optimizers'][number], request: R
   const hasMatrix = plans.some((p) => p.mode === 'matrix');
   const elementwiseDeadline = hasMatrix ? now() + (deadline - now()) * ELEMENTWISE_PART : deadline;
   const byKey = new Map<string, ElementwiseResult>();
-  const cache: SliceCache = new Map();
+  const cache: SliceCache = { timings: new Map(), checked: false };
   const results: Array<RealShapesKindRecord | null> = request.kinds.map(() => null);
   for (let n = 0; n < order.length; n++) {
     const i = order[n]!;
@@ -433,8 +444,8 @@ function measureOptimizer(o: RealShapesRequest['optimizers'][number], request: R
       // A matrix kind always gets the smallest size of its ladder (milliseconds): an extrapolation from fewer sizes beats none;
       // so does an elementwise kind whose slice is already timed or small.
       const slice = sliceShape(kind.shape, sliceMax);
-      const cheap = cache.has(`${classOf(o.id, kind)}|${slice.join('x')}`) || numel(slice) <= CHEAP_ELEMENTS;
-      if (now() >= groupDeadline && plans[i]!.mode === 'elementwise' && !cheap) {
+      const cheap = cache.timings.has(`${classOf(o.id, kind)}|${slice.join('x')}`) || numel(slice) <= CHEAP_ELEMENTS;
+      if ((now() >= groupDeadline && plans[i]!.mode === 'elementwise' && !cheap) || now() >= phaseDeadline) {
         missing.push({ name: kind.name, why: 'the time budget ran out before it' });
         continue;
       }
@@ -473,7 +484,7 @@ function weightOf(id: string): number {
 export async function measureRealShapes(request: RealShapesRequest, ctx: RealShapesContext): Promise<{ optimizers: number; stopped: boolean }> {
   const start = now();
   // A margin for the last message and the exit before the parent's own deadline.
-  const deadline = start + request.budgetMs * 0.95 - 300;
+  const deadline = start + request.budgetMs * 0.9 - 300;
   const sliceMax = request.sliceElements ?? REAL_SHAPES_SLICE_ELEMENTS;
   const pool = new ValuePool();
   // The values every measurement draws from, once (not charged to the first optimizer).
@@ -486,7 +497,7 @@ export async function measureRealShapes(request: RealShapesRequest, ctx: RealSha
       const o = request.optimizers[i]!;
       const weightLeft = weights.slice(i).reduce((a, b) => a + b, 0);
       const share = weightLeft > 0 ? ((deadline - now()) * weights[i]!) / weightLeft : 0;
-      const record = measureOptimizer(o, request, pool, now() + share, ctx.shouldStop);
+      const record = measureOptimizer(o, request, pool, now() + share, deadline, ctx.shouldStop);
       if (ctx.shouldStop()) return { optimizers: done, stopped: true };
       await ctx.send({ type: 'partial', kind: 'real-shapes', data: record });
       done++;
