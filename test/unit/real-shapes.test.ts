@@ -19,6 +19,7 @@ import {
   scaleToTensor, shareOfTrainingStep, sliceShape, spreadOf, sumSpreads, tensorKinds, weakestMethod,
 } from '../../src/profiler/sweep/real-shapes-plan';
 import { forwardBackwardAssumption, realShapesJob, realShapesSection, runRealShapesPhase, type RealShapesJob } from '../../src/profiler/sweep/real-shapes-phase';
+import { parseChildRequest } from '../../src/profiler/protocol';
 import { buildGradientsBundle } from '../reference/tfjs-env';
 import { PROFILER_TEST_CHILD } from '../support/profiler-test-child';
 import { advisorInput, ROOT } from '../support/sweep-fixtures';
@@ -176,6 +177,16 @@ describe('real shapes: the document section', () => {
     assert.equal(presetForGpuName('NVIDIA A10G', null), undefined);
     assert.equal(findGpuPreset('a100-80gb')?.tensorTflops?.value, 312);
     for (const p of GPU_PRESETS) if (p.tensorTflops) assert.match(p.tensorTflops.source.locator ?? '', /TFLOP|teraFLOP|TF /i, p.id);
+  });
+});
+
+describe('real shapes: the child request', () => {
+  test('a bad request is one message naming the field', () => {
+    const base = { kind: 'real-shapes', optimizers: [{ id: 'adamw', hyper: {} }], budgetMs: 1000 };
+    assert.throws(() => parseChildRequest({ ...base, kinds: [{ name: 'w', shape: [0], role: 'matrix', count: 1 }] }), /^InputError: real-shapes: kinds\[0\]\.shape\[0\]: must be at least 1, got 0$/);
+    assert.throws(() => parseChildRequest({ ...base, kinds: [] }), /real-shapes: kinds/);
+    const ok = parseChildRequest({ ...base, kinds: [{ name: 'w', shape: [3, 4], role: 'matrix', count: 2 }] });
+    assert.equal(ok.kind, 'real-shapes');
   });
 });
 
