@@ -423,14 +423,14 @@ function measureOptimizer(o: RealShapesRequest['optimizers'][number], request: R
   const sliceMax = request.sliceElements ?? REAL_SHAPES_SLICE_ELEMENTS;
   const reps = request.reps ?? DEFAULT_REPS;
   const plans = request.kinds.map((k) => planKind(o.id, o.hyper, k));
-  // Elementwise kinds first (cheap), then the matrix ones share what is left.
+  // Matrix kinds first (their ladders are the figure's bulk and its uncertainty), then the elementwise ones; larger tensors first.
   const order = request.kinds
     .map((_, i) => i)
-    .sort((a, b) => Number(plans[a]!.mode === 'matrix') - Number(plans[b]!.mode === 'matrix') || numel(request.kinds[b]!.shape) - numel(request.kinds[a]!.shape));
+    .sort((a, b) => Number(plans[b]!.mode === 'matrix') - Number(plans[a]!.mode === 'matrix') || numel(request.kinds[b]!.shape) - numel(request.kinds[a]!.shape));
   const keys = request.kinds.map((k, i) => kindKey(o.id, plans[i]!, k));
-  // With matrix kinds, the elementwise ones (cheap per element, but sliced at 16M) get a part of the share and the matrix ladders the rest.
+  // With matrix kinds, the matrix ladders get their part of the share first and the elementwise kinds (sliced at 16M) the rest.
   const hasMatrix = plans.some((p) => p.mode === 'matrix');
-  const elementwiseDeadline = hasMatrix ? now() + (deadline - now()) * ELEMENTWISE_PART : deadline;
+  const matrixDeadline = hasMatrix ? now() + (deadline - now()) * (1 - ELEMENTWISE_PART) : deadline;
   const byKey = new Map<string, ElementwiseResult>();
   const cache: SliceCache = { timings: new Map(), checked: false };
   const results: Array<RealShapesKindRecord | null> = request.kinds.map(() => null);
@@ -440,7 +440,7 @@ function measureOptimizer(o: RealShapesRequest['optimizers'][number], request: R
     let r = byKey.get(keys[i]!) ?? null;
     if (!r) {
       if (stop()) break;
-      const groupDeadline = plans[i]!.mode === 'elementwise' ? elementwiseDeadline : deadline;
+      const groupDeadline = plans[i]!.mode === 'matrix' ? matrixDeadline : deadline;
       // A matrix kind always gets the smallest size of its ladder (milliseconds): an extrapolation from fewer sizes beats none;
       // so does an elementwise kind whose slice is already timed or small.
       const slice = sliceShape(kind.shape, sliceMax);
@@ -473,7 +473,7 @@ function measureOptimizer(o: RealShapesRequest['optimizers'][number], request: R
 }
 
 /** Matrix-preconditioned optimizers get this many times an elementwise one's share of the time (their ladders need it). */
-const MATRIX_WEIGHT = 3;
+const MATRIX_WEIGHT = 4;
 
 function weightOf(id: string): number {
   if (!isOptimizerId(id)) return 1;
