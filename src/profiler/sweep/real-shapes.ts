@@ -72,8 +72,11 @@ const DEFAULT_REPS = 3;
 const MIN_REPS = 3;
 /** Timed steps of each size of a matrix optimizer's ladder. */
 const MATRIX_REPS = 3;
-/** Largest-side sizes of the ladder (the real shape ends it). */
-const LADDER = [32, 48, 64, 96, 128, 192, 256, 384, 512, 768, 1024, 1536, 2048, 3072, 4096, 6144, 8192, 12288, 16384];
+/**
+ * Smallest-side sizes of the ladder (the real shape ends it). It starts at 64: below, the fixed cost of a
+ * step's ops hides the cubic work on a busy machine and the fit learns nothing.
+ */
+const LADDER = [64, 96, 128, 192, 256, 384, 512, 768, 1024, 1536, 2048, 3072, 4096, 6144, 8192, 12288, 16384];
 /** A refresh interval no measurement reaches: the refresh is never due. */
 const NEVER = 1_000_000_000;
 /** The scaled sizes kept for the fit (the largest ones). */
@@ -305,11 +308,12 @@ function measureMatrixUnit(id: string, hyper: Hyperparameters, kind: { name: str
     // Shampoo applies its preconditioner from start_preconditioning_step (default: the first refresh): from step 1 here, as in the steady state.
     const start: Hyperparameters = id === 'shampoo' ? { start_preconditioning_step: 1 } : {};
     const without = refreshKey ? { ...base, ...start, [refreshKey]: NEVER } : base;
-    const a = timeSteps(factory(id, without, kind.role), kind.name, scaled, pool, 2, MATRIX_REPS, Infinity, stop);
+    // One warm-up step: it allocates the state and makes the first projection / eigenbasis (SOAP, GaLore), which later steps do not repeat.
+    const a = timeSteps(factory(id, without, kind.role), kind.name, scaled, pool, 1, MATRIX_REPS, Infinity, stop);
     if (!a) return null;
     let refresh: Spread | null = null;
     if (refreshKey) {
-      const b = timeSteps(factory(id, { ...base, ...start, [refreshKey]: 1 }, kind.role), kind.name, scaled, pool, 2, MATRIX_REPS, Infinity, stop);
+      const b = timeSteps(factory(id, { ...base, ...start, [refreshKey]: 1 }, kind.role), kind.name, scaled, pool, 1, MATRIX_REPS, Infinity, stop);
       if (!b) return null;
       refresh = refreshCost(spreadOf(b.times), spreadOf(a.times));
     }
