@@ -180,7 +180,8 @@ function factory(id: string, hyper: Hyperparameters, role: TensorRole): () => Pr
 }
 
 const shapeText = (s: readonly number[]) => `[${s.join(', ')}]`;
-const msText = (x: number) => (x >= 100 ? x.toFixed(0) : x >= 1 ? x.toPrecision(3) : x.toPrecision(2));
+/** A duration for the detail lines: ms below a second, then s. */
+const durationText = (ms: number) => (ms >= 1000 ? `${Number((ms / 1000).toPrecision(3))} s` : `${Number(ms.toPrecision(3))} ms`);
 
 /** How one kind is stepped by the optimizer: elementwise, or matrix units (Shampoo: its blocks) with their multiplicity. */
 type KindPlan = { readonly mode: 'elementwise' } | { readonly mode: 'matrix'; readonly units: ReadonlyArray<{ readonly shape: readonly number[]; readonly count: number }> };
@@ -322,7 +323,7 @@ function measureMatrixUnit(id: string, hyper: Hyperparameters, kind: { name: str
   }
   if (points.length === 0) return null;
   const top = points[points.length - 1]!;
-  const refreshText = (r: Spread | null) => (r && interval !== null ? `; refresh ${msText(r.median)} ms, paid every ${interval} steps` : '');
+  const refreshText = (r: Spread | null) => (r && interval !== null ? `; refresh ${durationText(r.median)}, paid every ${interval} steps` : '');
   if (top.s === 1) {
     const stepMs = amortise(top.step, top.refresh, interval ?? 1);
     return { method: 'whole', stepMs, stateBytes: top.stateBytes, detail: `${shapeText(shape)} timed at its real size, median of ${MATRIX_REPS}${refreshText(top.refresh)}` };
