@@ -95,6 +95,7 @@ export interface SweepDocument extends ProfileResultDocument {
   /** How the sweep ended (or 'running' while it runs). */
   readonly outcome: 'running' | 'completed' | 'cancelled' | 'budget-exceeded' | 'crashed' | 'failed';
   readonly outcomeDetail?: string;
+  /** Wall time of the sweep (after the real-shapes phase, which reports its own in realShapes.wallSeconds). */
   readonly wallSeconds?: number;
   readonly notes: readonly string[];
 }

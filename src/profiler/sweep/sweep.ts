@@ -297,6 +297,7 @@ function sweepOutcome(children: readonly ChildRunResult[], aborted: boolean, pas
 export async function runSweep(opts: RunSweepOptions): Promise<SweepResult> {
   const started = Date.now();
   // The real-shapes phase has its own budget: the sweep's starts when it ends.
+  let sweepStarted = started;
   let deadline = started + opts.budgetMs;
   const dataDir = findDataDir(opts.dataDir ? [opts.dataDir] : []);
   const textTask = opts.advisorInput.model.shape.kind === 'transformer';
@@ -340,10 +341,11 @@ export async function runSweep(opts: RunSweepOptions): Promise<SweepResult> {
       onProgress: progress,
     });
     if (child.outcome !== 'completed' && child.outcome !== 'cancelled') state.notes.push(`Step cost at the real shapes ${child.outcome}: ${child.detail}`);
-    deadline = Date.now() + opts.budgetMs;
+    sweepStarted = Date.now();
+    deadline = sweepStarted + opts.budgetMs;
   }
   const children = await runChildren(opts, plan, state, dataDir ?? undefined, deadline, recordMeasurements(state, () => update(), progress));
   const { outcome, detail } = sweepOutcome(children, opts.signal?.aborted === true, Date.now() >= deadline);
-  const document = update(outcome, { ...(detail ? { detail } : {}), wallSeconds: (Date.now() - started) / 1000 });
+  const document = update(outcome, { ...(detail ? { detail } : {}), wallSeconds: (Date.now() - sweepStarted) / 1000 });
   return { document, plan, children };
 }
