@@ -18,7 +18,7 @@ import {
   affineAt, amortise, extrapolateSpread, extrapolateState, extrapolateTime, fitTwoPowers, forwardBackwardMs, isLinear, layerPattern, perElementRatio, refreshCost,
   scaleToTensor, shareOfTrainingStep, sliceShape, spreadOf, sumSpreads, tensorKinds, weakestMethod,
 } from '../../src/profiler/sweep/real-shapes-plan';
-import { forwardBackwardAssumption, realShapesJob, realShapesSection, runRealShapesPhase, type RealShapesJob } from '../../src/profiler/sweep/real-shapes-phase';
+import { forwardBackwardAssumption, realShapesJob, realShapesSection, runRealShapesPhase, throughputAssumption, type RealShapesJob } from '../../src/profiler/sweep/real-shapes-phase';
 import { parseChildRequest } from '../../src/profiler/protocol';
 import { buildGradientsBundle } from '../reference/tfjs-env';
 import { PROFILER_TEST_CHILD } from '../support/profiler-test-child';
@@ -166,6 +166,20 @@ describe('real shapes: the document section', () => {
   test('no throughput figure, or not a transformer: no share, and the reason', () => {
     assert.equal(forwardBackwardAssumption(job, { gpu: 'NVIDIA GeForce RTX 3090 (24 GB)', tflops: null, basis: '--gpu' }).ms, null);
     assert.match(forwardBackwardAssumption({ ...job, transformer: false }, throughput).assumption, /not a transformer|transformers/);
+  });
+
+  test('the GPU of the assumption: named, else detected, else an A100 80GB, each saying which', () => {
+    const named = throughputAssumption('h100-80gb', null, '--gpu');
+    assert.equal(named.tflops, 989);
+    assert.match(named.basis, /^--gpu; NVIDIA product page/);
+    const detected = throughputAssumption(undefined, { names: ['Tesla T4'], memoryBytes: 15 * 2 ** 30 }, '--gpu');
+    assert.deepEqual([detected.gpu, detected.tflops], ['NVIDIA T4 (16 GB)', 65]);
+    assert.match(detected.basis, /^detected: Tesla T4/);
+    const assumed = throughputAssumption(undefined, null, '--gpu');
+    assert.equal(assumed.tflops, 312);
+    assert.match(assumed.basis, /^assumed: no GPU detected and no --gpu given/);
+    assert.equal(throughputAssumption('rtx-3090', null, '--gpu').tflops, null);
+    assert.throws(() => throughputAssumption('b200', null, '--gpu'), /^InputError: --gpu: unknown GPU preset 'b200' \(known: rtx-3090,/);
   });
 
   test('GPU names from nvidia-smi map to presets; every published throughput cites its source', () => {
