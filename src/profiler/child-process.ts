@@ -82,6 +82,13 @@ async function run(request: ChildRequest, hooks: ChildHooks): Promise<void> {
     else await send({ type: 'result', result: summary });
     return;
   }
+  if (request.kind === 'real-shapes') {
+    const { measureRealShapes } = await import('./sweep/real-shapes');
+    const summary = await measureRealShapes(request, { send, shouldStop: () => cancelled });
+    if (cancelled || summary.stopped) await send({ type: 'cancelled' });
+    else await send({ type: 'result', result: summary });
+    return;
+  }
   const { computeTrace } = await import('./trace-run');
   const progress: Array<Promise<void>> = [];
   const trace = await computeTrace({

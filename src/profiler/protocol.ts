@@ -78,10 +78,38 @@ const SweepRequestSchema = Type.Object({
 });
 export type SweepRequest = Declared<typeof SweepRequestSchema>;
 
-/** Every request the child understands. */
-export type ChildRequest = TraceRequest | SweepRequest;
+const TENSOR_ROLES = ['embedding', 'position-embedding', 'lm-head', 'matrix', 'conv', 'norm', 'bias', 'router', 'other'] as const;
 
-const REQUESTS = { trace: TraceRequestSchema, sweep: SweepRequestSchema } as const;
+/**
+ * Time each optimizer's step on the real job's tensor kinds (src/profiler/sweep/real-shapes.ts): slices
+ * of up to `sliceElements` elements, or scaled shapes of the matrix-preconditioned optimizers.
+ */
+const RealShapesRequestSchema = Type.Object({
+  kind: Type.Literal('real-shapes'),
+  optimizers: Type.Array(Type.Object({ id: Type.String(), hyper: Hyper }), { minItems: 1 }),
+  /** The model's trainable tensor kinds (src/profiler/sweep/real-shapes-plan.ts tensorKinds). */
+  kinds: Type.Array(
+    Type.Object({
+      name: Type.String({ maxLength: 2000 }),
+      shape: Type.Array(Type.Integer({ minimum: 1 }), { minItems: 1, maxItems: 8 }),
+      role: OneOf(TENSOR_ROLES),
+      count: Type.Integer({ minimum: 1 }),
+    }),
+    { minItems: 1, maxItems: 10_000 },
+  ),
+  /** Wall-clock budget of the whole phase in the child, ms. */
+  budgetMs: PositiveNumber,
+  sliceElements: Type.Optional(Type.Integer({ minimum: 1 })),
+  /** Timed steps per measurement after the warm-up (default 5, fewer when a step is slow). */
+  reps: Type.Optional(Type.Integer({ minimum: 1, maximum: 50 })),
+  backend: Type.Optional(BackendRequestSchema),
+});
+export type RealShapesRequest = Declared<typeof RealShapesRequestSchema>;
+
+/** Every request the child understands. */
+export type ChildRequest = TraceRequest | SweepRequest | RealShapesRequest;
+
+const REQUESTS = { 'trace': TraceRequestSchema, 'sweep': SweepRequestSchema, 'real-shapes': RealShapesRequestSchema } as const;
 
 /**
  * The request the child was given, checked against its declaration; InputError naming the kind and the
@@ -90,7 +118,7 @@ const REQUESTS = { trace: TraceRequestSchema, sweep: SweepRequestSchema } as con
 export function parseChildRequest(value: unknown): ChildRequest {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new InputError('the profiler request is not a JSON object');
   const kind = (value as { kind?: unknown }).kind;
-  if (kind !== 'trace' && kind !== 'sweep') throw new InputError(`unknown profiler request kind ${JSON.stringify(kind)}`);
+  if (kind !== 'trace' && kind !== 'sweep' && kind !== 'real-shapes') throw new InputError(`unknown profiler request kind ${JSON.stringify(kind)}`);
   const checked = checkValue(REQUESTS[kind], value, undefined, 'request');
   if (!checked.ok) throw new InputError(`${kind}: ${checked.error}`);
   return checked.value as ChildRequest;
@@ -112,7 +140,7 @@ const CHILD_MESSAGES = {
   backend: BackendMessageSchema,
   progress: Type.Object({ type: Type.Literal('progress'), done: Type.Number(), total: Type.Number() }),
   result: Type.Object({ type: Type.Literal('result'), result: Type.Unknown() }),
-  /** A measurement streamed while the request runs (sweep: 'run', 'copy-bandwidth', 'optimizer-bandwidth', 'robustness'). */
+  /** A measurement streamed while the request runs (sweep: 'run', 'copy-bandwidth', 'optimizer-bandwidth', 'robustness'; real-shapes: 'real-shapes'). */
   partial: Type.Object({ type: Type.Literal('partial'), kind: Type.String(), data: Type.Unknown() }),
   error: Type.Object({ type: Type.Literal('error'), message: Type.String(), inputError: Type.Boolean() }),
   cancelled: Type.Object({ type: Type.Literal('cancelled') }),

@@ -13,7 +13,7 @@ import { lossBins, padded, qualitySourceText, signedQuality, stepSourceText } fr
 import { ZH_CN_CHART_STRINGS } from '../../src/charts/strings';
 import { lossCurveSummaries, lrSensitivityGrid, medianBand, medianWithDivergence, multiplierLabel } from '../../src/charts/runs';
 import type { ProfileOptimizerResult, ProfileRun } from '../../src/core/profile/profile-types';
-import { fixtureProfile } from './charts-fixtures';
+import { fixtureProfile, fixtureRealShapes } from './charts-fixtures';
 
 const GiB = 2 ** 30;
 const MiB = 2 ** 20;
@@ -79,22 +79,23 @@ test('Pareto points of a profile: memory from the estimator, step time from the 
 });
 
 test('a step time measured at the real shapes replaces the proxy\'s, and is not compared with proxy steps', () => {
-  const doc = { ...fixtureProfile(), realShapes: { lion: { stepMs: { median: 120, min: 110, max: 135 }, method: 'sampled' as const } } };
+  const doc = { ...fixtureProfile(), realShapes: fixtureRealShapes({ lion: { stepMs: { median: 120, min: 110, max: 135 }, method: 'sampled' } }) };
   const points = paretoPointsOf(doc);
   const lion = points.find((p) => p.id === 'lion')!;
   assert.equal(lion.stepMs, 120);
   assert.equal(lion.stepSource, 'real-shapes');
   assert.deepEqual(lion.stepOrigin, { kind: 'real-shapes', method: 'sampled', min: 110, max: 135, relativeToAdamW: null }, 'AdamW has no real-shape step');
-  const both = paretoPointsOf({ ...doc, realShapes: { ...doc.realShapes, adamw: { stepMs: { median: 100, min: 90, max: 120 }, method: 'whole' as const } } });
+  const both = paretoPointsOf({ ...doc, realShapes: fixtureRealShapes({ lion: { stepMs: { median: 120, min: 110, max: 135 }, method: 'sampled' }, adamw: { stepMs: { median: 100, min: 90, max: 120 }, method: 'whole' } }) });
   assert.equal(both.find((p) => p.id === 'lion')!.stepOrigin.relativeToAdamW, 1.2);
   // lion no longer dominates adam and novograd (their steps come from the proxy); it is alone in its source.
   const out = paretoFront(points);
   assert.deepEqual(out.find((p) => p.id === 'adam')?.dominatedBy, ['adamw']);
   assert.equal(out.find((p) => p.id === 'novograd')?.status, 'front');
   assert.equal(out.find((p) => p.id === 'lion')?.status, 'front');
-  // A key that is not one of the optimizers, or an inherited one, changes nothing.
-  const odd = paretoPointsOf({ ...fixtureProfile(), realShapes: JSON.parse('{"__proto__": {"stepMs": {"median": 1, "min": 1, "max": 1}, "method": "whole"}}') });
-  assert.ok(odd.every((p) => p.stepSource === 'proxy'));
+  // A result for an optimizer that is not one of the document's, or one not measured (null step), changes nothing.
+  const odd = fixtureRealShapes({ __proto__x: { stepMs: { median: 1, min: 1, max: 1 }, method: 'whole' } });
+  const unmeasured = { ...odd, results: [...odd.results, { ...odd.results[0]!, optimizer: 'lion', stepMs: null, method: null }] };
+  assert.ok(paretoPointsOf({ ...fixtureProfile(), realShapes: unmeasured }).every((p) => p.stepSource === 'proxy'));
 });
 
 test('a profile saved before the quality axis: quality not recorded, nothing comparable, no front', () => {
@@ -106,7 +107,7 @@ test('a profile saved before the quality axis: quality not recorded, nothing com
 });
 
 test('coordinate-source labels: proxy with its size and backend, real shapes with method and spread, evidence with its citations', () => {
-  const doc = { ...fixtureProfile(), realShapes: { adafactor: { stepMs: { median: 40, min: 38, max: 45 }, method: 'extrapolated' as const } } };
+  const doc = { ...fixtureProfile(), realShapes: fixtureRealShapes({ adafactor: { stepMs: { median: 40, min: 38, max: 45 }, method: 'extrapolated' } }) };
   const points = paretoPointsOf(doc);
   const of = (id: string) => points.find((p) => p.id === id)!;
   assert.equal(stepSourceText(of('lion')), 'proxy model, 1.23M params, this machine (wasm)');

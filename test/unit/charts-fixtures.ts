@@ -3,7 +3,7 @@
  * (loss = floor + height * exp(-rate * step), a fixed per-seed offset). These numbers are invented to
  * exercise the charts; they are not measurements and never shown to users.
  */
-import type { ProfileOptimizerResult, ProfileResultDocument, ProfileRun } from '../../src/core/profile/profile-types';
+import type { ProfileOptimizerResult, ProfileResultDocument, ProfileRun, RealShapesMethod, RealShapesSection } from '../../src/core/profile/profile-types';
 
 type QualityEntry = NonNullable<ProfileResultDocument['evidenceQuality']>['optimizers'][string];
 
@@ -124,5 +124,22 @@ export function fixtureProfile(): ProfileResultDocument {
       reference: 'adamw',
       optimizers: Object.fromEntries(FIXTURE_SPECS.map((spec) => [spec.id, qualityEntry(spec)])),
     },
+  };
+}
+
+/** A real-shapes section holding the given optimizers' step costs (the rest of the section as a completed phase). */
+export function fixtureRealShapes(steps: Readonly<Record<string, { stepMs: { median: number; min: number; max: number }; method: RealShapesMethod }>>): RealShapesSection {
+  return {
+    outcome: 'completed',
+    budgetSeconds: 30,
+    sliceElements: 1 << 24,
+    trainableParams: 6_738_415_616,
+    tensorKinds: 12,
+    forwardBackward: { ms: null, tokensPerStep: 4096, params: 6_738_415_616, tflops: null, gpu: null, assumption: 'fixture: no throughput' },
+    results: Object.entries(steps).map(([optimizer, s]) => ({
+      optimizer, stepMs: s.stepMs, method: s.method, stateBytesMeasured: null, stateBytesEstimated: null,
+      shareOfTrainingStep: null, shareAssumption: 'fixture', detail: [],
+    })),
+    notes: [],
   };
 }

@@ -13,7 +13,7 @@ import { renderProfileReport } from '../../src/charts/report';
 import { ZH_CN_CHART_STRINGS } from '../../src/charts/strings';
 import { CHART_CSS, REPORT_THEME_CSS } from '../../src/charts/styles';
 import { all, byClass, byName, parseXml, textOf, type XmlElement } from './charts-xml';
-import { fixtureProfile } from './charts-fixtures';
+import { fixtureProfile, fixtureRealShapes } from './charts-fixtures';
 
 const GiB = 2 ** 30;
 
@@ -143,7 +143,7 @@ test('Pareto charts: two panels sharing the quality axis, front ringed, dominate
 });
 
 test('Pareto charts with real-shape step times: the source is named per point, and mixed sources are said to be apart', () => {
-  const doc = { ...fixtureProfile(), realShapes: { lion: { stepMs: { median: 120, min: 110, max: 135 }, method: 'sampled' as const } } };
+  const doc = { ...fixtureProfile(), realShapes: fixtureRealShapes({ lion: { stepMs: { median: 120, min: 110, max: 135 }, method: 'sampled' } }) };
   const chart = renderParetoChart(doc, { id: 'pareto-real', width: 360 });
   checkChart(chart);
   const table = rows(chart.table);

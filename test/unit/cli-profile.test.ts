@@ -42,13 +42,19 @@ before(() => {
 describe('profile', () => {
   test('--json --out: the document validates, profile.json holds it, report.html is self-contained', async () => {
     const out = path.join(tmp, 'small');
-    const r = await cli('profile', 'examples/llama2-7b-sft', '--optimizers', 'adamw,lion', '--steps', '3', '--seeds', '1', '--bandwidth-size', '4096', '--out', out, '--json');
+    const r = await cli('profile', 'examples/llama2-7b-sft', '--optimizers', 'adamw,lion', '--steps', '3', '--seeds', '1', '--bandwidth-size', '4096', '--real-shapes-seconds', '4', '--gpu', 'a100-80gb', '--out', out, '--json');
     assert.equal(r.code, 0, r.err);
     const doc = JSON.parse(r.out) as Record<string, unknown> & { results: Array<{ optimizer: string; runs: unknown[] }>; outcome: string; job: { id: string; model: string } };
     assert.ok(validateProfile(doc), ajv.errorsText(validateProfile.errors));
     assert.equal(doc.outcome, 'completed');
     assert.deepEqual(doc.job, { id: 'training_args.json', model: 'meta-llama/Llama-2-7b-hf' });
     assert.deepEqual(doc.results.map((x) => [x.optimizer, x.runs.length]), [['adamw', 3], ['lion', 3]]);
+    // The real-shapes phase: one result per optimizer, each measured or saying why not, next to the estimator's state.
+    const rs = doc['realShapes'] as { results: Array<{ optimizer: string; stepMs: unknown; notMeasured?: string; stateBytesEstimated: number | null }>; forwardBackward: { tflops: number } };
+    assert.deepEqual(rs.results.map((x) => x.optimizer), ['adamw', 'lion']);
+    for (const x of rs.results) assert.ok(x.stepMs !== null || typeof x.notMeasured === 'string', x.optimizer);
+    assert.ok(rs.results.every((x) => (x.stateBytesEstimated ?? 0) > 0));
+    assert.equal(rs.forwardBackward.tflops, 312);
     const saved = JSON.parse(fs.readFileSync(path.join(out, 'profile.json'), 'utf8')) as Record<string, unknown>;
     assert.deepEqual(saved, doc);
     const html = fs.readFileSync(path.join(out, 'report.html'), 'utf8');
@@ -63,14 +69,17 @@ describe('profile', () => {
     // The Pareto charts' coordinates with their sources: quality from the evidence base (AdamW the reference).
     assert.match(html, /Where each Pareto coordinate comes from/);
     assert.match(html, /the reference: AdamW is 0 by definition/);
-    assert.match(html, /proxy model, [\d.]+K params, this machine \((wasm|cpu)\)/);
+    // Step time: at the real shapes for an optimizer the phase measured in its 4 s, else the proxy's, each labelled.
+    const measuredReal = ((doc as { realShapes?: { results: { optimizer: string; stepMs: unknown }[] } }).realShapes?.results ?? []).filter((x) => x.stepMs !== null).map((x) => x.optimizer);
+    if (measuredReal.length > 0) assert.match(html, /measured at the model’s real tensor shapes \((sampled|extrapolated|whole tensors)\)/);
+    if (measuredReal.length < 2) assert.match(html, /proxy model, [\d.]+K params, this machine \((wasm|cpu)\)/);
     const quality = (doc as { evidenceQuality?: { optimizers: Record<string, { basis: string }> } }).evidenceQuality;
     assert.deepEqual(Object.keys(quality?.optimizers ?? {}).sort(), ['adamw', 'lion']);
     assert.equal(quality?.optimizers['adamw']?.basis, 'reference');
   });
 
   test('human output: a table per optimizer with measured and modelled figures, progress on stderr', async () => {
-    const r = await cli('profile', 'examples/bert-sst2', '--optimizers', 'sgd-momentum', '--steps', '2', '--seeds', '1', '--bandwidth-size', '0');
+    const r = await cli('profile', 'examples/bert-sst2', '--optimizers', 'sgd-momentum', '--steps', '2', '--seeds', '1', '--bandwidth-size', '0', '--real-shapes-seconds', '3');
     assert.equal(r.code, 0, r.err);
     assert.match(r.out, /proxy: encoder transformer proxy of BertForSequenceClassification/);
     assert.match(r.out, /sgd-momentum/);
@@ -81,6 +90,8 @@ describe('profile', () => {
     assert.match(r.out, /\nadamw .* 0 \(reference\) /);
     assert.match(r.out, /\*\* published, not measured here: the median outcome vs AdamW over the nearest head-to-head measurements for encoder-lm, fine-tune/);
     assert.match(r.err, /backend: (wasm|cpu)/);
+    assert.match(r.out, /Step cost at the real shapes \(measured on this machine; \d+ tensor kinds/);
+    assert.match(r.out, /state measured \/ estimator/);
   });
 
   test('bad input is one line on stderr, exit 2, nothing on stdout', async () => {
@@ -101,7 +112,7 @@ describe('profile', () => {
 
   test('Ctrl-C (SIGINT) stops the sweep, keeps every run measured in profile.json and report.html, exit 3', async () => {
     const out = path.join(tmp, 'sigint');
-    const child = spawn(process.execPath, [MAIN, 'profile', 'examples/llama2-7b-sft', '--optimizers', 'adamw,lion,sgd-momentum', '--steps', '400', '--bandwidth-size', '0', '--out', out], {
+    const child = spawn(process.execPath, [MAIN, 'profile', 'examples/llama2-7b-sft', '--optimizers', 'adamw,lion,sgd-momentum', '--steps', '400', '--bandwidth-size', '0', '--real-shapes-seconds', '0', '--out', out], {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
     });

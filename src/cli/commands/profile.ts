@@ -14,6 +14,10 @@ import { runSweep } from '../../profiler/sweep/sweep';
 import { JSON_FLAG, flag, printJson, type Command } from '../command';
 import { cliModelLookup, consentOf, HUB_FLAGS } from '../model-lookup';
 import { detectGpus, summarizeGpus } from '../../platform/gpu';
+import { GPU_PRESETS } from '../../platform/gpu-presets';
+import type { RealShapesSection } from '../../core/profile/profile-types';
+import { DEFAULT_REAL_SHAPES_BUDGET_MS } from '../../profiler/sweep/real-shapes-plan';
+import { throughputAssumption } from '../../profiler/sweep/real-shapes-phase';
 import { EXIT, oneLine, printHuman, table, type CliIO } from '../io';
 import { diskFiles } from '../model-source';
 import { renderCliProfileReport } from '../report/profile-report';
@@ -36,6 +40,35 @@ function qualityCell(p: ParetoPointSource | undefined): string {
   if (!p) return '—';
   if (p.qualityOrigin.kind === 'reference') return '0 (reference)';
   return p.quality === null ? (p.qualityOrigin.kind === 'not-recorded' ? '—' : 'no evidence') : signedQuality(p.quality);
+}
+
+const msText = (x: number) => (x >= 1000 ? `${num(x / 1000)} s` : `${num(x)} ms`);
+
+/** The real-shapes section as terminal lines (README: Profiling on your machine, "Step cost at the real shapes"). */
+export function renderRealShapes(rs: RealShapesSection): string[] {
+  const lines = [
+    `Step cost at the real shapes (measured on this machine; ${rs.tensorKinds} tensor kinds, ${rs.trainableParams.toLocaleString('en')} trainable parameters; ` +
+      `phase ${rs.outcome}${rs.wallSeconds !== undefined ? ` in ${num(rs.wallSeconds)} s` : ''} of its ${num(rs.budgetSeconds)} s budget):`,
+  ];
+  const rows = [['optimizer', 'step (median)', 'min – max', 'method', 'state measured / estimator', 'share of training step*']];
+  for (const r of rs.results) {
+    rows.push([
+      r.optimizer,
+      r.stepMs ? msText(r.stepMs.median) : 'not measured',
+      r.stepMs ? `${msText(r.stepMs.min)} – ${msText(r.stepMs.max)}` : '—',
+      r.method ?? '—',
+      `${r.stateBytesMeasured === null ? '—' : formatBytes(r.stateBytesMeasured)} / ${r.stateBytesEstimated === null ? '—' : formatBytes(r.stateBytesEstimated)}`,
+      r.shareOfTrainingStep === null ? '—' : `${num(100 * r.shareOfTrainingStep)}%`,
+    ]);
+  }
+  lines.push(table(rows, [false, true, true, false, true, true]));
+  lines.push(`* ${rs.forwardBackward.assumption}`);
+  for (const n of rs.notes) lines.push(`  ${n}`);
+  for (const r of rs.results) {
+    lines.push(`${r.optimizer}:${r.notMeasured ? ` ${r.notMeasured}` : ''}`);
+    for (const d of r.detail) lines.push(`  ${d}`);
+  }
+  return lines;
 }
 
 function renderHuman(doc: SweepDocument, files: { json?: string; report?: string }): string {
@@ -73,6 +106,7 @@ function renderHuman(doc: SweepDocument, files: { json?: string; report?: string
   for (const r of doc.results) {
     for (const x of r.robustness ?? []) lines.push(`${r.optimizer} ${x.probe}: ${x.diverged ? 'diverged' : 'finite'}, ${x.behaviour}`);
   }
+  if (doc.realShapes) lines.push('', ...renderRealShapes(doc.realShapes));
   if (doc.outcome !== 'completed') lines.push('', `partial result: the sweep was ${doc.outcome}${doc.outcomeDetail ? ` (${doc.outcomeDetail})` : ''}; everything measured until then is above${files.json ? ' and saved' : ''}.`);
   if (files.json) lines.push(`saved: ${files.json}${files.report ? `, ${files.report}` : ''}`);
   return `${lines.join('\n')}\n`;
@@ -81,7 +115,7 @@ function renderHuman(doc: SweepDocument, files: { json?: string; report?: string
 async function profileJob(
   job: ScanJob,
   root: string,
-  opts: { gpuMemoryBytes: number | null; gpus?: number; priority: Priority },
+  opts: { gpuMemoryBytes: number | null; gpus?: number; priority: Priority; detected: { names: readonly string[]; memoryBytes: number } | null },
   args: Parameters<Command['run']>[0],
   io: CliIO,
 ): Promise<number> {
@@ -125,6 +159,8 @@ async function profileJob(
   process.on('SIGTERM', onSignal);
   const quiet = flag<boolean>(args, 'json') ?? false;
   const bandwidthSize = flag<number>(args, 'bandwidth-size');
+  const realShapesSeconds = flag<number>(args, 'real-shapes-seconds') ?? DEFAULT_REAL_SHAPES_BUDGET_MS / 1000;
+  const throughput = throughputAssumption(flag<string>(args, 'gpu'), opts.detected, '--gpu');
   let result;
   try {
     result = await runSweep({
@@ -138,6 +174,7 @@ async function profileJob(
       ...(flag<number>(args, 'seeds') !== undefined ? { seeds: Array.from({ length: flag<number>(args, 'seeds')! }, (_, i) => i + 1) } : {}),
       ...(bandwidthSize !== undefined ? { bandwidthElements: bandwidthSize === 0 ? null : bandwidthSize } : {}),
       fused: flag<boolean>(args, 'fused') ?? true,
+      ...(realShapesSeconds > 0 ? { realShapes: { budgetMs: realShapesSeconds * 1000, throughput } } : {}),
       onUpdate: save,
       onProgress: (line) => {
         if (!quiet) io.err(`  ${line}\n`);
@@ -170,11 +207,12 @@ async function profileJob(
 export const profileCommand: Command = {
   name: 'profile',
   summary: 'train a scaled-down proxy of the job with each optimizer on this machine and chart the measured trade-offs',
-  usage: 'profile [folder|file] [--optimizers a,b,...] [--steps N] [--budget-seconds S] [--robustness] [--out DIR] [--json]',
+  usage: 'profile [folder|file] [--optimizers a,b,...] [--steps N] [--budget-seconds S] [--real-shapes-seconds S] [--gpu PRESET] [--robustness] [--out DIR] [--json]',
   details:
     `Default sweep: ${DEFAULT_SWEEP.join(', ')}, plus the advisor's top 3 picks for the job; each at its recommended lr for the\n` +
     'proxy x1/3, x1, x3 and two seeds. Runs TensorFlow.js in a child process (GPU, native, wasm or cpu backend, whichever loads).\n' +
-    'Measured on this machine: step time, loss curves, best lr, steps to target, optimizer state, bandwidth. Modelled by the\n' +
+    'Measured on this machine: step time, loss curves, best lr, steps to target, optimizer state, bandwidth, and first (its own\n' +
+    'budget, --real-shapes-seconds) each optimizer\'s step cost on the real job\'s tensor shapes. Modelled by the\n' +
     'estimator: the real job\'s peak memory (the Pareto front\'s memory axis). --out DIR writes DIR/profile.json as results\n' +
     'arrive and DIR/report.html (self-contained charts) at the end. Ctrl-C, the budget or a crash of the child keep what was\n' +
     'measured and exit 3. JSON: schemas/profile.schema.json.',
@@ -190,6 +228,8 @@ export const profileCommand: Command = {
     { name: 'gpus', type: 'int', min: 1, max: 1_000_000, help: 'data-parallel GPUs of the real job', defaultText: "the job's" },
     { name: 'priority', type: 'string', choices: PRIORITIES, help: 'what matters most (for the advisor\'s top picks)', defaultText: 'quality' },
     { name: 'fused', type: 'bool', help: 'use the fused optimizer kernels where they exist (false: tfjs ops only)', defaultText: 'true' },
+    { name: 'real-shapes-seconds', type: 'number', min: 0, max: 3600, help: "budget of the step cost at the job's real tensor shapes (0 skips it)", defaultText: String(DEFAULT_REAL_SHAPES_BUDGET_MS / 1000) },
+    { name: 'gpu', type: 'string', choices: GPU_PRESETS.map((p) => p.id), help: "GPU preset whose throughput the share of a training step assumes", defaultText: 'the detected GPU, else a100-80gb' },
     { name: 'bandwidth-size', type: 'int', min: 0, max: 2 ** 28, help: 'floats per buffer of the bandwidth measurements (0 skips them)', defaultText: String(BANDWIDTH_ELEMENTS) },
     ...HUB_FLAGS,
     JSON_FLAG,
@@ -201,12 +241,14 @@ export const profileCommand: Command = {
     if (!isPriority(priorityText)) throw new InputError(`--priority: '${priorityText}' is not one of ${PRIORITIES.join(', ')}`);
     let gpuMemoryBytes = flag<number>(args, 'gpu-memory') ?? null;
     let gpus = flag<number>(args, 'gpus');
+    let detectedGpu: { names: readonly string[]; memoryBytes: number } | null = null;
     if (gpuMemoryBytes === null) {
       const detection = await detectGpus();
       const detected = detection === null ? null : summarizeGpus(detection);
       if (detected) {
         gpuMemoryBytes = detected.memoryBytes;
         gpus ??= detected.count;
+        detectedGpu = { names: detected.names, memoryBytes: detected.memoryBytes };
       }
     }
     const scan = await scanFolder(target, io.cwd, parseSize(DEFAULT_MAX_FILE, 'max file size'), io.env ?? process.env);
@@ -227,6 +269,6 @@ export const profileCommand: Command = {
     if (jobs.length > 1 && !(flag<boolean>(args, 'json') ?? false)) {
       io.err(`${oneLine(`profiling ${job.id}; other jobs here: ${jobs.slice(1).map((j) => j.id).join(', ')} (choose one with --job)`)}\n`);
     }
-    return profileJob(job, scan.root, { gpuMemoryBytes, priority: priorityText, ...(gpus !== undefined ? { gpus } : {}) }, args, io);
+    return profileJob(job, scan.root, { gpuMemoryBytes, priority: priorityText, detected: detectedGpu, ...(gpus !== undefined ? { gpus } : {}) }, args, io);
   },
 };

@@ -12,7 +12,7 @@
  * evidence) cannot be compared and are reported apart. The proxy's final loss is a secondary signal shown
  * next to each point, not an objective.
  */
-import type { ProfileResultDocument, QualityCitationEntry, RealShapeMethod } from './profile-types';
+import type { ProfileResultDocument, QualityCitationEntry, RealShapesMethod } from './profile-types';
 
 export type StepSource = 'proxy' | 'real-shapes';
 
@@ -67,7 +67,7 @@ export function paretoFrontIds(points: readonly ParetoInput[]): string[] {
 
 /** Where one optimizer's step time comes from. */
 export type StepTimeOrigin =
-  | { readonly kind: 'real-shapes'; readonly method: RealShapeMethod; readonly min: number; readonly max: number; readonly relativeToAdamW: number | null }
+  | { readonly kind: 'real-shapes'; readonly method: RealShapesMethod; readonly min: number; readonly max: number; readonly relativeToAdamW: number | null }
   | { readonly kind: 'proxy'; readonly params: number | null; readonly backend: string; readonly relativeToAdamW: number | null };
 
 /** Where one optimizer's quality comes from. */
@@ -92,12 +92,18 @@ function own<T>(rec: Readonly<Record<string, T>> | undefined, key: string): T | 
   return rec !== undefined && Object.prototype.hasOwnProperty.call(rec, key) ? rec[key] : undefined;
 }
 
+/** The optimizer's measured step cost at the real shapes, when the phase measured it (a step time and how). */
+function realStep(doc: ProfileResultDocument, id: string): { stepMs: { median: number; min: number; max: number }; method: RealShapesMethod } | undefined {
+  const r = doc.realShapes?.results.find((x) => x.optimizer === id);
+  return r && r.stepMs !== null && r.method !== null && r.stepMs.median > 0 ? { stepMs: r.stepMs, method: r.method } : undefined;
+}
+
 /** The coordinates of every optimizer of a profile document, with their sources, in the document's order. */
 export function paretoPointsOf(doc: ProfileResultDocument): ParetoPointSource[] {
   const adamw = doc.results.find((r) => r.optimizer === 'adamw');
-  const adamwReal = own(doc.realShapes, 'adamw');
+  const adamwReal = realStep(doc, 'adamw');
   return doc.results.map((r) => {
-    const real = own(doc.realShapes, r.optimizer);
+    const real = realStep(doc, r.optimizer);
     const q = own(doc.evidenceQuality?.optimizers, r.optimizer);
     const stepOrigin: StepTimeOrigin = real
       ? {

@@ -4,10 +4,10 @@
  * optimizer) with `optimizer`, `stepTimeMs`, `relativeStepCost`, `measuredStateBytes`,
  * `estimatedStateBytes`, `runs[]` ({`lr`, `seed`, `lossCurve`, `finalLoss`, `diverged`}), `bestLr`,
  * `lossCurve`, `finalLoss`, `stepsToTarget`, `diverged`; `paretoFront` (optimizer ids);
- * `copyBandwidthGBps`; plus `schemaVersion`. Fields beyond that list are the ones the charts need to
- * label what they show (the real job's estimated peak, the recommended lr, the curve stride; the Pareto
- * charts' `evidenceQuality`, published outcomes vs AdamW, and `realShapes`, step costs at the real tensor
- * shapes) and are documented one by one.
+ * `copyBandwidthGBps`; plus `schemaVersion`; optionally `realShapes` (the step cost at the real job's tensor shapes,
+ * README "Step cost at the real shapes"; absent in documents written before it). Fields beyond that list are the ones
+ * the charts need to label what they show (the real job's estimated peak, the recommended lr, the curve stride; the
+ * Pareto charts' `evidenceQuality`, published outcomes vs AdamW) and are documented one by one.
  *
  * Declared once, as TypeBox schemas (ARCHITECTURE.md "Data shapes"): each schema gives the TypeScript
  * type (`Declared<>`), the runtime check (profile-validate.ts, src/core/schema/check.ts) and the JSON
@@ -101,21 +101,51 @@ export const ProfileOptimizerResultSchema = Type.Object({
 });
 export type ProfileOptimizerResult = Declared<typeof ProfileOptimizerResultSchema>;
 
-/** How the real-shape step cost was obtained (README "Profiling on your machine"). */
-export const REAL_SHAPE_METHODS = ['sampled', 'extrapolated', 'whole'] as const;
-export type RealShapeMethod = (typeof REAL_SHAPE_METHODS)[number];
+/** A time's spread over the timed steps (for a whole model: the parts' medians, minima and maxima added). */
+const SpreadSchema = Type.Object({ median: nonNegative(), min: nonNegative(), max: nonNegative() });
 
-/**
- * One optimizer's step cost measured at the model's real tensor shapes (the real-shapes phase of the sweep):
- * the optimizer update, timed on slices of the real tensors (`sampled`), at smaller sizes and extrapolated
- * (`extrapolated`) or on the whole tensors (`whole`). Entries may hold more fields than these; the charts
- * read these.
- */
-export const RealShapeStepSchema = Type.Object({
-  stepMs: Type.Object({ median: nonNegative(), min: nonNegative(), max: nonNegative() }, { description: 'Measured: ms per optimizer step over the whole model, median and spread over repeats.' }),
-  method: OneOf(REAL_SHAPE_METHODS, { description: 'sampled: slices of each tensor kind scaled to the inventory; extrapolated: smaller sizes, known exponent; whole: the whole tensors.' }),
+/** How a step cost at the real shapes was obtained (README: Profiling on your machine, "Step cost at the real shapes"). */
+export const REAL_SHAPES_METHODS = ['whole', 'sampled', 'extrapolated'] as const;
+
+/** One optimizer's step cost on the real job's tensor shapes. */
+export const RealShapesResultSchema = Type.Object({
+  optimizer: Type.String({ minLength: 1, maxLength: 100, description: 'Catalog id.' }),
+  stepMs: OrNull(SpreadSchema, {
+    description: "Measured on this machine: the optimizer's update of every trainable tensor of the real model, ms (median, min, max); null when it could not be measured in the phase's budget (see notMeasured).",
+  }),
+  method: OrNull(OneOf(REAL_SHAPES_METHODS), {
+    description: "'whole': every tensor kind timed at its real size; 'sampled': slices timed and scaled linearly; 'extrapolated': matrix work timed at smaller sizes and extrapolated (the weakest part decides).",
+  }),
+  stateBytesMeasured: OrNull(nonNegative(), { description: 'Measured: bytes the optimizer allocated (tf.memory() deltas), scaled to the whole model like the time.' }),
+  stateBytesEstimated: OrNull(nonNegative(), { description: "Modelled: the memory estimator's optimizer state for the same model (all trainable tensors, before any ZeRO partitioning)." }),
+  shareOfTrainingStep: OrNull(Type.Number({ minimum: 0, maximum: 1 }), { description: 'stepMs.median / (stepMs.median + forward/backward time of the assumption); null without a throughput figure.' }),
+  shareAssumption: text(1000, 'The assumption behind shareOfTrainingStep.'),
+  detail: Type.Array(text(2000), { maxItems: 500, description: 'What was timed for each tensor kind, and how it was scaled or extrapolated.' }),
+  notMeasured: Type.Optional(text(4000, 'Why stepMs is null or incomplete.')),
 });
-export type RealShapeStep = Declared<typeof RealShapeStepSchema>;
+export type RealShapesResult = Declared<typeof RealShapesResultSchema>;
+export type RealShapesMethod = (typeof REAL_SHAPES_METHODS)[number];
+
+/** The real-shapes phase of a profile (absent in documents written before it existed). */
+export const RealShapesSectionSchema = Type.Object({
+  outcome: OneOf(['running', 'completed', 'budget-exceeded', 'cancelled', 'crashed', 'failed'] as const),
+  budgetSeconds: nonNegative('The phase\'s wall-clock budget.'),
+  wallSeconds: Type.Optional(nonNegative()),
+  sliceElements: Type.Integer({ minimum: 1, description: 'Largest slice of one tensor that was timed.' }),
+  trainableParams: nonNegative('Elements of the tensors the optimizer steps (the core\'s per-tensor inventory).'),
+  tensorKinds: Type.Integer({ minimum: 0, description: 'Kinds of trainable tensors (same name up to the layer index, shape and role).' }),
+  forwardBackward: Type.Object({
+    ms: OrNull(nonNegative(), { description: 'Assumed forward + backward time of one optimizer step\'s tokens, ms; null without a throughput figure.' }),
+    tokensPerStep: nonNegative('Per GPU: micro-batch x gradient accumulation x sequence length.'),
+    params: nonNegative('N: all parameters of the model.'),
+    tflops: OrNull(positive(), { description: 'Peak dense 16-bit tensor throughput of the GPU assumed, TFLOPS.' }),
+    gpu: OrNull(text(300)),
+    assumption: text(1000),
+  }),
+  results: Type.Array(RealShapesResultSchema, { maxItems: 200 }),
+  notes: Type.Array(text(2000), { maxItems: 100 }),
+});
+export type RealShapesSection = Declared<typeof RealShapesSectionSchema>;
 
 /** One published measurement behind an optimizer's quality figure. */
 export const QualityCitationSchema = Type.Object({
@@ -158,9 +188,7 @@ export const ProfileResultDocumentSchema = Type.Object({
   }),
   copyBandwidthGBps: OrNull(nonNegative(), { description: 'Copy bandwidth of the backend measured in the same run, GB/s (null when not measured).' }),
   complete: Type.Optional(Type.Boolean({ description: 'False when the sweep was cancelled or crashed and this holds what was measured until then.' })),
-  realShapes: Type.Optional(Named(RealShapeStepSchema, 200, {
-    description: "Per optimizer id: the step cost measured at the real job's tensor shapes. When present for an optimizer, the Pareto charts' step-time axis uses it instead of the proxy's stepTimeMs.",
-  })),
+  realShapes: Type.Optional(RealShapesSectionSchema),
   evidenceQuality: Type.Optional(Type.Object({
     job: text(500, 'The job as the evidence similarity sees it.'),
     reference: text(100, 'The optimizer the outcomes are relative to (adamw).'),

@@ -276,10 +276,21 @@ export class ExtensionSidebarDeps implements SidebarDeps, vscode.Disposable {
     let message: string | undefined;
     // runSweep adds AdamW as the reference of relative step cost when the list lacks it.
     const planned = options.optimizers === null ? null : new Set<string>([...options.optimizers, 'adamw']).size;
+    // The step cost at the real shapes: its own budget, the share of a step assumed at the optimizerAdvisor.gpu preset's throughput.
+    const gpuSetting = new Config().gpu.gpu;
+    let throughput: ReturnType<SweepModule['throughputAssumption']> | null = null;
+    try {
+      throughput = sweep.throughputAssumption(gpuSetting === 'auto' || gpuSetting === '' ? undefined : gpuSetting, null, 'optimizerAdvisor.gpu');
+    } catch {
+      throughput = null;
+    }
+    // The setting is the whole profile's budget: the phase takes at most a quarter of it, the sweep the rest.
+    const realShapesMs = Math.min(sweep.DEFAULT_REAL_SHAPES_BUDGET_MS, budgetMs / 4);
     const result = await sweep.runSweep({
       job: { id: jobId, model },
       advisorInput: input,
-      budgetMs,
+      budgetMs: budgetMs - realShapesMs,
+      realShapes: { budgetMs: realShapesMs, throughput },
       steps: settings.steps,
       signal: options.signal,
       ...(options.optimizers !== null ? { optimizers: options.optimizers } : {}),

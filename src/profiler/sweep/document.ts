@@ -16,12 +16,14 @@
  *  - diverged: every run of the optimizer diverged;
  *  - evidenceQuality: the quality axis of the Pareto charts, from published measurements (src/core/advisor/quality.ts);
  *  - paretoFront: over (estimated peak memory of the REAL job, step time, quality vs AdamW), src/core/profile/pareto.ts.
+ * realShapes (document, optional; absent in documents written before it and when the phase did not run):
+ * each optimizer's step cost on the real job's tensor shapes (real-shapes-phase.ts).
  */
 import type { MemoryComponentBytes } from '../../core/memory/components';
 import { paretoFrontOf } from '../../core/profile/pareto';
 import {
   PROFILE_SCHEMA_VERSION, type ProfileBackend, type ProfileBackendName, type ProfileMachine, type ProfileOptimizerResult,
-  type ProfileResultDocument, type ProfileRun, type RobustnessResult,
+  type ProfileResultDocument, type ProfileRun, type RealShapesSection, type RobustnessResult,
 } from '../../core/profile/profile-types';
 import { medianWithDivergence } from '../../core/profile/median';
 import type { OptimizerBandwidth, CopyBandwidth } from '../kernels/bandwidth';
@@ -45,9 +47,12 @@ export const FIGURE_SOURCES = {
   measured: [
     'stepTimeMs', 'relativeStepCost', 'samplesPerSecond', 'optimizerStepMs', 'measuredStateBytes', 'peakEngineBytes',
     'runs', 'lossCurve', 'finalLoss', 'bestLr', 'stepsToTarget', 'diverged', 'robustness', 'copyBandwidthGBps',
-    'effectiveBandwidthGBps', 'bandwidthFraction',
+    'effectiveBandwidthGBps', 'bandwidthFraction', 'realShapes.results[].stepMs', 'realShapes.results[].stateBytesMeasured',
   ],
-  modelled: ['estimatedStateBytes', 'estimatedPeakBytes', 'estimatedMemory', 'paretoFront (its memory axis)'],
+  modelled: [
+    'estimatedStateBytes', 'estimatedPeakBytes', 'estimatedMemory', 'paretoFront (its memory axis)', 'realShapes.results[].stateBytesEstimated',
+    'realShapes.results[].shareOfTrainingStep (its forward/backward time is an assumption: realShapes.forwardBackward)',
+  ],
   published: ['evidenceQuality', 'paretoFront (its quality axis)'],
   note:
     'Measured figures come from training the proxy on this machine; modelled figures come from the memory estimator for the real job ' +
@@ -93,6 +98,7 @@ export interface SweepDocument extends ProfileResultDocument {
   /** How the sweep ended (or 'running' while it runs). */
   readonly outcome: 'running' | 'completed' | 'cancelled' | 'budget-exceeded' | 'crashed' | 'failed';
   readonly outcomeDetail?: string;
+  /** Wall time of the sweep (after the real-shapes phase, which reports its own in realShapes.wallSeconds). */
   readonly wallSeconds?: number;
   readonly notes: readonly string[];
 }
@@ -112,6 +118,8 @@ export interface SweepState {
   readonly robustness: RobustnessRecord[];
   copyBandwidth: CopyBandwidth | null;
   readonly bandwidth: Map<string, OptimizerBandwidth>;
+  /** The real-shapes phase's section as it stands (null when it did not run). */
+  realShapes?: RealShapesSection | null;
   readonly notes: string[];
   /** The Pareto charts' quality axis for the real job (published evidence), when computed. */
   readonly evidenceQuality?: ProfileResultDocument['evidenceQuality'];
@@ -298,6 +306,7 @@ export function buildDocument(state: SweepState, outcome: SweepDocument['outcome
     lrMultipliers: state.lrMultipliers,
     copyBandwidth: copy,
     figureSources: FIGURE_SOURCES,
+    ...(state.realShapes ? { realShapes: state.realShapes } : {}),
     outcome,
     ...(extra.detail ? { outcomeDetail: extra.detail } : {}),
     ...(extra.wallSeconds !== undefined ? { wallSeconds: extra.wallSeconds } : {}),

@@ -2,7 +2,8 @@
  * `optimizer-advisor profile` (parent side, pure Node, never imports tfjs): plans the sweep for a job,
  * runs it in profiler children and assembles the result document as measurements stream in.
  *
- * Phases: (1) one child measures copy bandwidth and each optimizer's effective bandwidth alone on the
+ * Phases: (0) with `realShapes`, one child times each optimizer's step on the real job's tensor shapes
+ * (real-shapes-phase.ts, its own budget); (1) one child measures copy bandwidth and each optimizer's effective bandwidth alone on the
  * machine (section 5); (2) `workers` children (default 1) train the proxy, each with its own share
  * of the optimizers (all of an optimizer's runs stay in one child so that its timings are
  * comparable). Every child honours cancellation within a second and the shared
@@ -26,6 +27,12 @@ import { CORPUS_FILES, findDataDir, loadCorpus } from './corpus';
 import { buildDocument, type SweepDocument, type SweepState } from './document';
 import { LR_MULTIPLIERS, planSweep, type PlannedOptimizer, type SweepPlan } from './plan';
 import type { RunRecord } from './train';
+import { realShapesJob, runRealShapesPhase, type ThroughputAssumption } from './real-shapes-phase';
+import { DEFAULT_REAL_SHAPES_BUDGET_MS } from './real-shapes-plan';
+
+// The sidebar loads this bundle at run time: what it needs of the real-shapes phase comes through here.
+export { throughputAssumption } from './real-shapes-phase';
+export { DEFAULT_REAL_SHAPES_BUDGET_MS };
 
 export interface RunSweepOptions {
   /** The job, for labels: its id (file) and model source. */
@@ -57,6 +64,11 @@ export interface RunSweepOptions {
   readonly env?: NodeJS.ProcessEnv;
   readonly onUpdate?: (document: SweepDocument) => void;
   readonly onProgress?: (line: string) => void;
+  /**
+   * The step cost at the real job's shapes (README: Profiling on your machine, "Step cost at the real
+   * shapes"), run first with its own budget (budgetMs then counts from its end); absent skips it.
+   */
+  readonly realShapes?: { readonly budgetMs: number; readonly throughput: ThroughputAssumption | null; readonly sliceElements?: number; readonly reps?: number };
 }
 
 export interface SweepResult {
@@ -179,6 +191,7 @@ function initialState(opts: RunSweepOptions, plan: SweepPlan, referenceAdded: bo
     bandwidth: new Map(),
     // The Pareto charts' quality axis: published outcomes vs AdamW for the real job (no measurement here).
     evidenceQuality: evidenceQualityFor(plan.advisor.facts, plan.optimizers.map((o) => o.id)),
+    realShapes: null,
     notes: [
       ...plan.proxy.notes,
       'Learning rates: each optimizer\'s recommended lr is the advisor\'s for the proxy trained from scratch (see lrBasis); the sweep tries it x1/3, x1 and x3 at a constant lr.',
@@ -286,7 +299,9 @@ function sweepOutcome(children: readonly ChildRunResult[], aborted: boolean, pas
 /** Plans and runs the sweep. Throws InputError for bad input; never throws for a child's failure. */
 export async function runSweep(opts: RunSweepOptions): Promise<SweepResult> {
   const started = Date.now();
-  const deadline = started + opts.budgetMs;
+  // The real-shapes phase has its own budget: the sweep's starts when it ends.
+  let sweepStarted = started;
+  let deadline = started + opts.budgetMs;
   const dataDir = findDataDir(opts.dataDir ? [opts.dataDir] : []);
   const textTask = opts.advisorInput.model.shape.kind === 'transformer';
   if (textTask && !dataDir) throw new InputError(`the profiler's training text (${CORPUS_FILES.join(', ')}) was not found; it ships in the package's data/ folder`);
@@ -310,8 +325,30 @@ export async function runSweep(opts: RunSweepOptions): Promise<SweepResult> {
     }
   };
   update();
+  if (opts.realShapes && !opts.signal?.aborted) {
+    const rs = opts.realShapes;
+    const { child } = await runRealShapesPhase({
+      job: realShapesJob(opts.advisorInput, plan.optimizers.map((o) => o.id)),
+      budgetMs: Math.max(1000, rs.budgetMs),
+      throughput: rs.throughput,
+      ...(rs.sliceElements !== undefined ? { sliceElements: rs.sliceElements } : {}),
+      ...(rs.reps !== undefined ? { reps: rs.reps } : {}),
+      ...(opts.childScript ? { childScript: opts.childScript } : {}),
+      ...(opts.signal ? { signal: opts.signal } : {}),
+      ...(opts.env ? { env: opts.env } : {}),
+      ...(opts.backend ? { backend: opts.backend } : {}),
+      onUpdate: (section) => {
+        state.realShapes = section;
+        update();
+      },
+      onProgress: progress,
+    });
+    if (child.outcome !== 'completed' && child.outcome !== 'cancelled') state.notes.push(`Step cost at the real shapes ${child.outcome}: ${child.detail}`);
+    sweepStarted = Date.now();
+    deadline = sweepStarted + opts.budgetMs;
+  }
   const children = await runChildren(opts, plan, state, dataDir ?? undefined, deadline, recordMeasurements(state, () => update(), progress));
   const { outcome, detail } = sweepOutcome(children, opts.signal?.aborted === true, Date.now() >= deadline);
-  const document = update(outcome, { ...(detail ? { detail } : {}), wallSeconds: (Date.now() - started) / 1000 });
+  const document = update(outcome, { ...(detail ? { detail } : {}), wallSeconds: (Date.now() - sweepStarted) / 1000 });
   return { document, plan, children };
 }
