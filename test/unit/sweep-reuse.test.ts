@@ -1,11 +1,16 @@
 /**
- * What the sweep reuses across the runs of one child (README: Profiling on your machine) changes no
- * result: SOAP's first-step eigenbases, kept by the exact contents of the matrix they come from, give
- * the same loss curves and final losses as runs that compute them afresh.
+ * What the sweep does to save time (README: Profiling on your machine) changes no result and lets no
+ * measurement overlap another child's work: SOAP's first-step eigenbases, kept by the exact contents of
+ * the matrix they come from, give the same loss curves and final losses as runs that compute them
+ * afresh; a child that starts up early waits for the start line before measuring, and measures the
+ * same as one started at once; a sweep cancelled while its training child waits stops at once.
  */
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { clearSoapInitialBases, soapInitialBasisCounts } from '../../src/profiler/optimizers/soap';
+import type { ChildMessage, SweepRequest } from '../../src/profiler/protocol';
+import { runChild } from '../../src/profiler/run-child';
+import { runSweep } from '../../src/profiler/sweep/sweep';
 import { TIMING_WARMUP_STEPS } from '../../src/profiler/sweep/constants';
 import { loadCorpus, type Corpus } from '../../src/profiler/sweep/corpus';
 import { planSweep, type PlannedOptimizer, type SweepPlan } from '../../src/profiler/sweep/plan';
@@ -73,4 +78,69 @@ describe('reuse across runs', () => {
       assert.equal(soapInitialBasisCounts().reused, afterFresh.reused);
     });
   }
+});
+
+describe('children that start up early', () => {
+  const job = { id: 'test-job', model: 'meta-llama/Llama-2-7b-hf' };
+
+  test('a child asked to wait says it is ready, measures nothing until the start line, then measures what an ungated child does', async () => {
+    const adamw = planSweep({ advisorInput: advisorInput('meta-llama/Llama-2-7b-hf'), alphabetSize: corpus.alphabet.length, optimizers: ['adamw'], steps: 4 }).optimizers[0]!;
+    const request: SweepRequest = {
+      kind: 'sweep', spec: plan.proxy.spec, dataDir: DATA, optimizers: [{ id: 'adamw', lrs: [adamw.recommendedLr], hyper: adamw.hyper }],
+      seeds: [1], steps: 4, fused: true, evaluationBatches: 1,
+    };
+    const ungated = await runChild({ request, budgetMs: 60_000 });
+    assert.equal(ungated.outcome, 'completed', ungated.detail);
+    assert.ok(!ungated.messages.some((m) => m.type === 'ready'));
+
+    const events: Array<{ type: string; at: number }> = [];
+    let startedAt = 0;
+    let letStart: () => void = () => undefined;
+    const start = new Promise<void>((resolve) => {
+      letStart = resolve;
+    });
+    const gated = await runChild({
+      request: { ...request, waitForStart: true },
+      budgetMs: 60_000,
+      start,
+      onMessage: (m: ChildMessage) => {
+        events.push({ type: m.type === 'partial' ? `partial:${m.kind}` : m.type, at: Date.now() });
+        // Held for a while after it is ready: nothing may arrive in between.
+        if (m.type === 'ready') setTimeout(() => {
+          startedAt = Date.now();
+          letStart();
+        }, 300);
+      },
+    });
+    assert.equal(gated.outcome, 'completed', gated.detail);
+    const types = events.map((e) => e.type);
+    assert.deepEqual(types.slice(0, 2), ['backend', 'ready']);
+    const first = events.find((e) => e.type === 'partial:run');
+    assert.ok(first && startedAt > 0 && first.at >= startedAt, 'the run was measured after the start line');
+    const run = (r: typeof gated) => r.messages.filter((m): m is Extract<ChildMessage, { type: 'partial' }> => m.type === 'partial' && m.kind === 'run').map((m) => outcome(m.data as RunRecord));
+    assert.deepEqual(run(gated), run(ungated));
+    assert.equal(run(gated).length, 1);
+  });
+
+  test('a sweep cancelled during its bandwidth phase stops its waiting training child too, at once', async () => {
+    const controller = new AbortController();
+    let abortedAt = 0;
+    const r = await runSweep({
+      job, advisorInput: advisorInput('meta-llama/Llama-2-7b-hf'), optimizers: ['adamw', 'lion'], steps: 4, seeds: [1], budgetMs: 120_000,
+      bandwidthElements: 1 << 14, evaluationBatches: 1, dataDir: DATA, signal: controller.signal,
+      onUpdate: (d) => {
+        if (d.copyBandwidthGBps !== null && abortedAt === 0) {
+          abortedAt = Date.now();
+          controller.abort();
+        }
+      },
+    });
+    const stopMs = Date.now() - abortedAt;
+    assert.ok(abortedAt > 0, 'the copy bandwidth was measured');
+    assert.equal(r.document.outcome, 'cancelled');
+    assert.equal(r.children.length, 2, 'the bandwidth child and the training child');
+    assert.ok(r.children.every((c) => c.outcome === 'cancelled' || c.outcome === 'completed'), r.children.map((c) => c.detail).join('; '));
+    assert.equal(r.document.results.reduce((s, x) => s + x.runs.length, 0), 0);
+    assert.ok(stopMs < 2000, `stopped ${stopMs} ms after the cancel`);
+  });
 });
