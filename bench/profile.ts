@@ -5,8 +5,8 @@
  *    load average before and after (other work on the machine slows every measurement) and the CPU
  *    time of all its processes (steadier than wall time on a shared machine);
  *  - where that time goes, from the progress lines timestamped as they arrive: start-up (the CLI, the
- *    plan, the first profiler child and its backend), the bandwidth measurements, the training child's
- *    start (estimated), each optimizer's runs (and the share of them that is timed steps, from the
+ *    plan, the profiler children and their backend), the bandwidth measurements, the training child's
+ *    first-run warm-up (estimated), each optimizer's runs (and the share of them that is timed steps, from the
  *    document's median step time), and the end (the child's exit, the document and report written);
  *  - the backend's copy bandwidth and each optimizer's effective bandwidth as a fraction of it
  *    (goal: at least half for AdamW, Lion and SGD with momentum), fused kernel vs tfjs ops;
@@ -121,9 +121,9 @@ function printPhases(lines: readonly TimedLine[], totalMs: number, doc: SweepDoc
   const firstOthers = durations.slice(1).filter((_, i) => runs[i + 1]!.optimizer === runs[0]!.optimizer);
   const childStart = firstOthers.length > 0 ? Math.max(0, durations[0]! - median(firstOthers)) : 0;
   durations[0] = durations[0]! - childStart;
-  console.log(`    ${s(backend.ms)}  start-up: the CLI, the plan, the first profiler child and its backend`);
+  console.log(`    ${s(backend.ms)}  start-up: the CLI, the plan, the profiler children and their backend`);
   if (bandwidth.length > 0) console.log(`    ${s(trainingFrom - backend.ms)}  bandwidth measurements (copy + ${bandwidth.length - 1} optimizers)`);
-  console.log(`    ${s(childStart)}  training child start (estimated: its first run's time minus the median of the others)`);
+  console.log(`    ${s(childStart)}  training child: the wait after the bandwidth child's exit and its first run's warm-up (estimated: that run's time minus the median of the others)`);
   const timedSteps = (doc.steps ?? TIMING_WARMUP_STEPS) - TIMING_WARMUP_STEPS;
   let trainingMs = 0;
   let timedMs = 0;
