@@ -3,10 +3,12 @@
  * measurement overlap another child's work: SOAP's first-step eigenbases, kept by the exact contents of
  * the matrix they come from, give the same loss curves and final losses as runs that compute them
  * afresh; a child that starts up early waits for the start line before measuring, and measures the
- * same as one started at once; a sweep cancelled while its training child waits stops at once.
+ * same as one started at once; a sweep cancelled while its training child waits stops at once; the
+ * bandwidth buffers are made from a block of drawn normal values, the same in every run.
  */
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
+import { createBandwidthInputs } from '../../src/profiler/kernels/bandwidth';
 import { clearSoapInitialBases, soapInitialBasisCounts } from '../../src/profiler/optimizers/soap';
 import type { ChildMessage, SweepRequest } from '../../src/profiler/protocol';
 import { runChild } from '../../src/profiler/run-child';
@@ -142,5 +144,29 @@ describe('children that start up early', () => {
     assert.ok(r.children.every((c) => c.outcome === 'cancelled' || c.outcome === 'completed'), r.children.map((c) => c.detail).join('; '));
     assert.equal(r.document.results.reduce((s, x) => s + x.runs.length, 0), 0);
     assert.ok(stopMs < 2000, `stopped ${stopMs} ms after the cancel`);
+  });
+});
+
+describe('bandwidth buffers', () => {
+  test('the parameters and gradient have the requested size and spread, and are the same in every run', async () => {
+    await setUpTfjs('wasm');
+    const elements = 1 << 18;
+    const a = createBandwidthInputs(elements);
+    const b = createBandwidthInputs(elements);
+    try {
+      const init = a.init.dataSync();
+      const grad = a.grad.dataSync();
+      assert.equal(init.length, elements);
+      assert.equal(a.init.size, elements);
+      const std = (x: ArrayLike<number>) => Math.sqrt(Array.from(x).reduce((s, v) => s + v * v, 0) / x.length);
+      // 65,536 drawn normals: their RMS is within 1% of the standard deviation asked for.
+      assert.ok(Math.abs(std(init) / 0.02 - 1) < 0.01, `init std ${std(init)}`);
+      assert.ok(Math.abs(std(grad) / 1e-3 - 1) < 0.01, `grad std ${std(grad)}`);
+      assert.deepEqual(Array.from(b.init.dataSync()), Array.from(init));
+      assert.notDeepEqual(Array.from(grad.slice(0, 16)), Array.from(init.slice(0, 16)).map((v) => v / 20));
+    } finally {
+      a.dispose();
+      b.dispose();
+    }
   });
 });
