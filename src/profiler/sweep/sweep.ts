@@ -5,9 +5,10 @@
  * Phases: (1) one child measures copy bandwidth and each optimizer's effective bandwidth alone on the
  * machine (section 5); (2) `workers` children (default 1) train the proxy, each with its own share
  * of the optimizers (all of an optimizer's runs stay in one child so that its timings are
- * comparable). All children start up together before anything is measured (runChildren). Every child honours cancellation within a second and the shared
- * wall-clock deadline; a child that crashes takes none of the other measurements with it. The caller
- * gets `onUpdate(document)` after every measurement, so it can save the document as it grows.
+ * comparable). All children start up together before anything is measured (runChildren). Every child
+ * honours cancellation within a second and the shared wall-clock deadline; a child that crashes takes
+ * none of the other measurements with it. The caller gets `onUpdate(document)` after every
+ * measurement, so it can save the document as it grows.
  */
 import * as os from 'node:os';
 import type { AdvisorInput } from '../../core/advisor/types';
