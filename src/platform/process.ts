@@ -42,6 +42,8 @@ export interface SuperviseOptions {
   readonly graceMs?: number;
   /** Called once before SIGTERM when we stop the process, with a writer to its stdin (e.g. a cancel line). */
   readonly onStop?: (writeStdin: (text: string) => void) => void;
+  /** Called once the process is started (after `stdin` is written), with a writer to its stdin for later lines. */
+  readonly onSpawn?: (writeStdin: (text: string) => void) => void;
   /** Each output line (split at \n, \r\n or \r), in order, per stream. A listener's failure is ignored. */
   readonly onLine?: (stream: OutputStream, line: string) => void;
   /** Collect stdout up to this many characters into `stdout`; more stops the process ('output-overflow'). */
@@ -141,7 +143,7 @@ function startProcess(o: SuperviseOptions, ownGroup: boolean): ChildProcess | st
     return spawn(o.shell ? quoteForShell(o.command) : o.command, [...o.args], {
       ...(o.cwd !== undefined ? { cwd: o.cwd } : {}),
       ...(o.env !== undefined ? { env: o.env } : {}),
-      stdio: [o.stdin !== undefined || o.onStop ? 'pipe' : 'ignore', 'pipe', 'pipe'],
+      stdio: [o.stdin !== undefined || o.onStop || o.onSpawn ? 'pipe' : 'ignore', 'pipe', 'pipe'],
       detached: ownGroup && process.platform !== 'win32',
       shell: o.shell ?? false,
       windowsHide: true,
@@ -234,6 +236,13 @@ export function superviseProcess(o: SuperviseOptions): Promise<ProcessOutcome> {
     });
     child.stdin?.on('error', () => undefined);
     if (o.stdin !== undefined) writeStdin(o.stdin);
+    try {
+      o.onSpawn?.((text) => {
+        if (!settled && stopped === null) writeStdin(text);
+      });
+    } catch {
+      // a listener's failure is ignored
+    }
 
     const timer = setTimeout(() => stop('timeout'), o.timeoutMs);
     const onAbort = () => stop('cancelled');

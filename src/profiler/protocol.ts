@@ -1,7 +1,8 @@
 /**
  * Messages between the parent (run-child.ts, pure Node) and the profiler child (child.ts, tfjs).
  * The parent writes one JSON request line on the child's stdin (or passes it as argv[2]) and may later
- * write {"type":"cancel"}; the child answers with JSON lines on stdout.
+ * write {"type":"start"} (to a child asked to wait for it) and {"type":"cancel"}; the child answers with
+ * JSON lines on stdout.
  *
  * Every message is declared once, as a TypeBox schema (ARCHITECTURE.md "Data shapes"): the types below
  * derive from the schemas, and `parseChildRequest`, `parseChildMessage` and `isCancel` check incoming
@@ -74,6 +75,11 @@ const SweepRequestSchema = Type.Object({
   bandwidth: Type.Optional(Type.Object({ elements: Type.Integer({ minimum: 1 }), reps: Type.Optional(Type.Integer({ minimum: 1 })) })),
   /** Train (default true); false with `bandwidth` measures bandwidth only. */
   train: Type.Optional(Type.Boolean()),
+  /**
+   * Start up (backend, modules), send {"type":"ready"} and measure nothing until the parent writes
+   * {"type":"start"} on stdin: children start up while no other one measures (sweep.ts).
+   */
+  waitForStart: Type.Optional(Type.Boolean()),
   backend: Type.Optional(BackendRequestSchema),
 });
 export type SweepRequest = Declared<typeof SweepRequestSchema>;
@@ -144,12 +150,17 @@ const CHILD_MESSAGES = {
   partial: Type.Object({ type: Type.Literal('partial'), kind: Type.String(), data: Type.Unknown() }),
   error: Type.Object({ type: Type.Literal('error'), message: Type.String(), inputError: Type.Boolean() }),
   cancelled: Type.Object({ type: Type.Literal('cancelled') }),
+  /** A request with `waitForStart` is loaded and waits for the parent's start line. */
+  ready: Type.Object({ type: Type.Literal('ready') }),
 } as const;
 type ChildMessages = typeof CHILD_MESSAGES;
 export type ChildMessage = { [K in keyof ChildMessages]: Declared<ChildMessages[K]> }[keyof ChildMessages];
 
 const CancelSchema = Type.Object({ type: Type.Literal('cancel') });
-export type ParentMessage = Declared<typeof CancelSchema>;
+const StartSchema = Type.Object({ type: Type.Literal('start') });
+export type ParentMessage = Declared<typeof CancelSchema> | Declared<typeof StartSchema>;
+/** The line that lets a child that waits for it (SweepRequest.waitForStart) begin measuring. */
+export const START_LINE = `${JSON.stringify({ type: 'start' })}\n`;
 
 function jsonObjectLine(line: string): object | null {
   const text = line.trim();
@@ -180,4 +191,10 @@ export function parseChildMessage(line: string): ChildMessage | null {
 export function isCancel(line: string): boolean {
   const value = jsonObjectLine(line);
   return value !== null && checkValue(CancelSchema, value).ok;
+}
+
+/** Whether a control line on the child's stdin is the parent's start message. */
+export function isStart(line: string): boolean {
+  const value = jsonObjectLine(line);
+  return value !== null && checkValue(StartSchema, value).ok;
 }

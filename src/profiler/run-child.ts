@@ -1,13 +1,14 @@
 /**
  * Parent side of the profiler child (pure Node; never imports tfjs): runs the child through the process
- * supervisor (src/platform/process.ts) with a wall-clock budget, reads its JSON-line messages, cancels on
+ * supervisor (src/platform/process.ts) with a wall-clock budget, reads its JSON-line messages, lets a
+ * child that waits for it start measuring when asked (`start`), cancels on
  * request (cancel line + SIGTERM, SIGKILL after a grace period) and never throws when the child fails:
  * the result says what happened.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { superviseProcess, type ProcessOutcome } from '../platform/process';
-import { parseChildMessage, type BackendMessage, type ChildMessage, type ChildRequest } from './protocol';
+import { parseChildMessage, START_LINE, type BackendMessage, type ChildMessage, type ChildRequest } from './protocol';
 
 /** How a child run ended. */
 export type ChildOutcome =
@@ -31,6 +32,11 @@ export interface RunChildOptions {
   /** Node options for the child (e.g. ['--max-old-space-size=4096']). */
   readonly execArgv?: readonly string[];
   readonly env?: NodeJS.ProcessEnv;
+  /**
+   * For a request with `waitForStart`: the start line is written when this settles (the child waits,
+   * started up, until then; the budget runs from the spawn).
+   */
+  readonly start?: Promise<unknown>;
 }
 
 export interface ChildRunResult {
@@ -75,6 +81,7 @@ export function runChild(opts: RunChildOptions): Promise<ChildRunResult> {
   }
   if (opts.signal?.aborted) return Promise.resolve(base('cancelled', 'cancelled before start'));
   const reader = childMessageReader(messages, opts.onMessage);
+  const start = opts.start;
   return superviseProcess({
     command: process.execPath,
     args: [...(opts.execArgv ?? []), script],
@@ -83,6 +90,7 @@ export function runChild(opts: RunChildOptions): Promise<ChildRunResult> {
     group: 'inherit',
     stdin: `${JSON.stringify(opts.request)}\n`,
     onStop: (write) => write(`${JSON.stringify({ type: 'cancel' })}\n`),
+    ...(start ? { onSpawn: (write: (text: string) => void) => void start.then(() => write(START_LINE), () => write(START_LINE)) } : {}),
     timeoutMs: opts.budgetMs,
     graceMs: opts.graceMs ?? 1000,
     ...(opts.signal ? { signal: opts.signal } : {}),

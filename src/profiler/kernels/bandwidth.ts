@@ -22,6 +22,7 @@ import { BANDWIDTH_ELEMENTS, NOT_ELEMENTWISE } from '../sweep/constants';
 import { createOptimizer, profilerOptimizer } from '../optimizers';
 import { createFusedOptimizer } from './fused-optimizers';
 import { cpuValues, wasmKernels, wasmOffset, type KernelPath } from './storage';
+import { SweepRandom } from '../sweep/random';
 
 
 export interface CopyBandwidth {
@@ -63,8 +64,27 @@ function medianMs(run: () => void, reps: number): number {
 
 const GB = 1e9;
 
+/** Normal values drawn per bandwidth buffer; the rest of the buffer repeats them. */
+const DRAWN_VALUES = 1 << 16;
+
+/**
+ * A buffer of `elements` values with standard deviation `std`: DRAWN_VALUES normal values (seeded, so
+ * every run measures the same data) repeated to the length. A step's speed on these buffers does not
+ * depend on which values they hold (no value ever decides how much memory is touched), and drawing
+ * every one of 2 x 2^23 values (tfjs randomNormal) took about 0.8 s of CPU per sweep, as long as a few
+ * optimizers' measurements.
+ */
+function repeatedNormals(elements: number, std: number, seed: number): Float32Array {
+  const out = new Float32Array(elements);
+  const drawn = Math.min(elements, DRAWN_VALUES);
+  out.set(new SweepRandom(seed).normals(drawn, std));
+  for (let filled = drawn; filled < elements; filled *= 2) out.copyWithin(filled, 0, Math.min(filled, elements - filled));
+  return out;
+}
+
 export function measureCopyBandwidth(elements: number = BANDWIDTH_ELEMENTS, reps = 9): CopyBandwidth {
-  const src = tf.randomUniform([elements]);
+  // Any values: a copy moves the same bytes whatever they are.
+  const src = tf.tensor1d(repeatedNormals(elements, 1, 1));
   const dst = tf.zeros([elements]);
   const bytes = 2 * 4 * elements;
   const methods: Record<string, number> = {};
@@ -105,10 +125,9 @@ export function matrixShape(elements: number): [number, number] {
 }
 
 /**
- * The parameter values and the gradient every step measurement starts from. Drawing 2 x `elements`
- * normal values takes about as long as the measurements themselves, so a phase draws them once and
- * every optimizer copies the parameters (its own storage, which a fused kernel updates in place) and
- * reads the same gradient (never written).
+ * The parameter values and the gradient every step measurement starts from, made once per phase (see
+ * repeatedNormals): every optimizer copies the parameters (its own storage, which a fused kernel
+ * updates in place) and reads the same gradient (never written).
  */
 export interface BandwidthInputs {
   readonly elements: number;
@@ -119,8 +138,8 @@ export interface BandwidthInputs {
 
 export function createBandwidthInputs(elements: number = BANDWIDTH_ELEMENTS): BandwidthInputs {
   const shape = matrixShape(elements);
-  const init = tf.randomNormal(shape, 0, 0.02);
-  const grad = tf.randomNormal(shape, 0, 1e-3);
+  const init = tf.tensor(repeatedNormals(elements, 0.02, 2), shape);
+  const grad = tf.tensor(repeatedNormals(elements, 1e-3, 3), shape);
   return { elements, init, grad, dispose: () => tf.dispose([init, grad]) };
 }
 

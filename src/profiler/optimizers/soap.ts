@@ -60,6 +60,49 @@ export function soapLayout(shape: readonly number[], o: { maxDim: number; mergeD
   return { merged, preconditioned: merged.map((d) => d <= o.maxDim), permuted };
 }
 
+/**
+ * The eigenbases of SOAP's first step, kept for the child's later runs. Step 1 only initialises Q_i
+ * from GG_i (no update); in a sweep every learning rate of a seed starts from the same weights and the
+ * same first batch, so GG_i and its eigenvectors are the same for all of them, and the Jacobi
+ * eigendecomposition (the costliest part of a run's start on the proxies) need not be repeated. Keyed
+ * by the exact float32 contents of GG_i (a hash, then an element-wise comparison): the same input gives
+ * the same bits out, so the trajectories are identical with or without reuse. Step 1 is a warm-up step
+ * that the sweep leaves out of its timings (TIMING_WARMUP_STEPS in ../sweep/constants.ts), so no
+ * measured step time changes either. Holds at most INITIAL_BASES_KEPT bases (oldest dropped first).
+ */
+const INITIAL_BASES_KEPT = 128;
+const initialBases = new Map<string, { gg: Float32Array; q: Float32Array }>();
+const initialBasisCounts = { computed: 0, reused: 0 };
+
+function initialBasis(gg: Float32Array, n: number): Float32Array {
+  // FNV-1a over the float32 bits.
+  const bits = new Uint32Array(gg.buffer, gg.byteOffset, gg.length);
+  let h = 0x811c9dc5;
+  for (let i = 0; i < bits.length; i++) h = Math.imul(h ^ bits[i]!, 0x01000193);
+  const key = `${n}:${h >>> 0}`;
+  const kept = initialBases.get(key);
+  // Copies in and out: a backend may keep the array it is given as the tensor's storage.
+  if (kept && kept.gg.length === gg.length && kept.gg.every((x, i) => Object.is(x, gg[i]))) {
+    initialBasisCounts.reused++;
+    return kept.q.slice();
+  }
+  const q = Float32Array.from(symmetricEigen(gg, n).vectors);
+  initialBasisCounts.computed++;
+  if (initialBases.size >= INITIAL_BASES_KEPT) initialBases.delete(initialBases.keys().next().value!);
+  initialBases.set(key, { gg: Float32Array.from(gg), q: q.slice() });
+  return q;
+}
+
+/** How many first-step eigenbases were computed and reused in this process (tests). */
+export function soapInitialBasisCounts(): { readonly computed: number; readonly reused: number } {
+  return { ...initialBasisCounts };
+}
+
+/** Forgets the kept first-step eigenbases (tests compare runs with and without reuse). */
+export function clearSoapInitialBases(): void {
+  initialBases.clear();
+}
+
 /** Moves dim 0 last (soap.py's permute for a dim without preconditioner). */
 function rotateFirstToLast(x: tf.Tensor): tf.Tensor {
   if (x.rank <= 1) return x;
@@ -156,7 +199,7 @@ export class SoapOptimizer extends ProfilerOptimizer {
       accumulate();
       for (const d of dims) {
         if (!d) continue;
-        const q = tf.tensor2d(Float32Array.from(symmetricEigen(d.gg.dataSync(), d.size).vectors), [d.size, d.size]);
+        const q = tf.tensor2d(initialBasis(d.gg.dataSync() as Float32Array, d.size), [d.size, d.size]);
         qOf(d).assign(q);
       }
       return;

@@ -6,9 +6,10 @@
  * (real-shapes-phase.ts, its own budget); (1) one child measures copy bandwidth and each optimizer's effective bandwidth alone on the
  * machine (section 5); (2) `workers` children (default 1) train the proxy, each with its own share
  * of the optimizers (all of an optimizer's runs stay in one child so that its timings are
- * comparable). Every child honours cancellation within a second and the shared
- * wall-clock deadline; a child that crashes takes none of the other measurements with it. The caller
- * gets `onUpdate(document)` after every measurement, so it can save the document as it grows.
+ * comparable). All children start up together before anything is measured (runChildren). Every child
+ * honours cancellation within a second and the shared wall-clock deadline; a child that crashes takes
+ * none of the other measurements with it. The caller gets `onUpdate(document)` after every
+ * measurement, so it can save the document as it grows.
  */
 import * as os from 'node:os';
 import type { AdvisorInput } from '../../core/advisor/types';
@@ -240,7 +241,12 @@ function recordMeasurements(state: SweepState, update: () => void, progress: (li
   };
 }
 
-/** Phase 1 (bandwidth, when asked) and phase 2 (training, in `workers` children) within the deadline. */
+/**
+ * Phase 1 (bandwidth, when asked) and phase 2 (training, in `workers` children) within the deadline.
+ * Every child starts up at once (Node, TensorFlow.js and its backend: seconds on a busy machine) and
+ * measures only while no other child does anything: the training children, started up, wait until the
+ * bandwidth child has ended, and the bandwidth child waits until they are ready.
+ */
 async function runChildren(opts: RunSweepOptions, plan: SweepPlan, state: SweepState, dataDir: string | undefined, deadline: number, onMessage: (m: ChildMessage) => void): Promise<ChildRunResult[]> {
   const children: ChildRunResult[] = [];
   const common = {
@@ -249,30 +255,46 @@ async function runChildren(opts: RunSweepOptions, plan: SweepPlan, state: SweepS
     ...(opts.env ? { env: opts.env } : {}),
     onMessage,
   };
+  if (opts.signal?.aborted || Date.now() >= deadline) return children;
   const elements = opts.bandwidthElements === undefined ? BANDWIDTH_ELEMENTS : opts.bandwidthElements;
-  if (elements !== null && !opts.signal?.aborted) {
+  const bandwidth = elements !== null;
+  let bandwidthEnded: () => void = () => undefined;
+  const afterBandwidth = new Promise<void>((resolve) => {
+    bandwidthEnded = resolve;
+  });
+  const workers = Math.max(1, Math.min(opts.workers ?? 1, plan.optimizers.length));
+  const ready: Array<Promise<void>> = [];
+  const training = assignWorkers(plan.optimizers, workers).map((group) => {
+    let isReady: () => void = () => undefined;
+    ready.push(new Promise<void>((resolve) => {
+      isReady = resolve;
+    }));
+    const run = runChild({
+      ...common,
+      onMessage: (m) => {
+        if (m.type === 'ready') isReady();
+        onMessage(m);
+      },
+      request: requestFor(plan, group, opts, dataDir, bandwidth ? { waitForStart: true } : {}),
+      ...(bandwidth ? { start: afterBandwidth } : {}),
+      budgetMs: Math.max(1, deadline - Date.now()),
+    });
+    // A child that ends without being ready (it failed to start) holds nobody up.
+    void run.then(isReady);
+    return run;
+  });
+  if (elements !== null) {
     const bw = await runChild({
       ...common,
-      request: requestFor(plan, plan.optimizers, opts, dataDir, { bandwidth: { elements }, train: false }),
+      request: requestFor(plan, plan.optimizers, opts, dataDir, { bandwidth: { elements }, train: false, waitForStart: true }),
+      start: Promise.all(ready),
       budgetMs: Math.max(1000, Math.min(deadline - Date.now(), opts.budgetMs * 0.3)),
     });
+    bandwidthEnded();
     children.push(bw);
     if (bw.outcome !== 'completed' && bw.outcome !== 'cancelled') state.notes.push(`Bandwidth measurement ${bw.outcome}: ${bw.detail}`);
   }
-  if (!opts.signal?.aborted && Date.now() < deadline) {
-    const workers = Math.max(1, Math.min(opts.workers ?? 1, plan.optimizers.length));
-    const groups = assignWorkers(plan.optimizers, workers);
-    const results = await Promise.all(
-      groups.map((group) =>
-        runChild({
-          ...common,
-          request: requestFor(plan, group, opts, dataDir, {}),
-          budgetMs: Math.max(1, deadline - Date.now()),
-        }),
-      ),
-    );
-    children.push(...results);
-  }
+  children.push(...(await Promise.all(training)));
   return children;
 }
 
