@@ -32,8 +32,11 @@ const AXOLOTL_KEYS = [
 ];
 const AXOLOTL_TEXT = new RegExp(`^(${AXOLOTL_KEYS.join('|')})\\s*:`, 'm');
 
+/** The kind of this detector's findings (fixes/structured.ts: the quick fix writes axolotl's key names). */
+export const AXOLOTL_CONFIG_KIND = 'axolotl-config';
+
 export const axolotlConfigDetector: Detector = {
-  kind: 'axolotl-config',
+  kind: AXOLOTL_CONFIG_KIND,
   syntaxes: ['yaml'],
   acceptsJsonc: false,
 
