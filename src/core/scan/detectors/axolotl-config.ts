@@ -94,6 +94,7 @@ export const axolotlConfigDetector: Detector = {
       out.notModelled.push(`${file.path}:${flashAt.range.line}: ${flashAt.name}: FlashAttention kernels (no attention-score matrix, as SDPA); estimated as SDPA`);
     }
     readCheckpointing(reader, out);
+    readLocalDatasets(reader, out);
 
     const deepspeed = readDistributed(reader, out, warnings, links);
     readPrecision(reader, out, warnings, deepspeed);
@@ -413,4 +414,21 @@ function readAdapter(reader: FieldReader, out: ContributionBuilder, warnings: Pa
   }
   out.set('lora', { rank: rank.value, targets: written, qlora, ...extras }, at);
   out.sources['lora.targets'] = out.source((targets as Read<unknown>).range);
+}
+
+/**
+ * `datasets:` entries whose `path` is a local .jsonl, .json or .csv file (axolotl loads a `path` that exists on disk
+ * as a local file, with `type:` the prompt format): the files whose records are the training examples. Only when every
+ * entry is such a file; with a Hub dataset among them the total is not known from the workspace.
+ */
+function readLocalDatasets(reader: FieldReader, out: ContributionBuilder): void {
+  const node = reader.node('datasets');
+  if (node?.kind !== 'array' || node.items.length === 0) return;
+  const files: string[] = [];
+  for (const item of node.items) {
+    const path = item.kind === 'object' ? item.index.get('path')?.node : undefined;
+    if (path?.kind !== 'string' || !/\.(jsonl|json|csv)$/i.test(path.value.trim())) return;
+    files.push(path.value.trim());
+  }
+  out.set('trainDataFiles', files, node.range);
 }
