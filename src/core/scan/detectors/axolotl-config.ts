@@ -12,7 +12,7 @@
  * bnb_4bit_compute_dtype; LoRA adapters come from PEFT's get_peft_model (fp32 unless
  * `peft_autocast_adapter_dtype: false`).
  */
-import type { ObjectNode, ParseWarning } from '../../parse/node';
+import type { ObjectNode, ParseWarning, StringNode } from '../../parse/node';
 import type { FloatDtype, HyperValue, Precision } from '../../types';
 import { AXOLOTL_CONFIG_DEFAULTS, AXOLOTL_CONFIG_SCHEMA, AXOLOTL_DEFAULTS, AXOLOTL_TRAINING_SCHEMA } from '../axolotl-defaults';
 import { ContributionBuilder } from '../contribution';
@@ -424,11 +424,12 @@ function readAdapter(reader: FieldReader, out: ContributionBuilder, warnings: Pa
 function readLocalDatasets(reader: FieldReader, out: ContributionBuilder): void {
   const node = reader.node('datasets');
   if (node?.kind !== 'array' || node.items.length === 0) return;
-  const files: string[] = [];
+  const paths: StringNode[] = [];
   for (const item of node.items) {
     const path = item.kind === 'object' ? item.index.get('path')?.node : undefined;
     if (path?.kind !== 'string' || !/\.(jsonl|json|csv)$/i.test(path.value.trim())) return;
-    files.push(path.value.trim());
+    paths.push(path);
   }
-  out.set('trainDataFiles', files, node.range);
+  // Named at the first entry's path.
+  out.set('trainDataFiles', paths.map((p) => p.value.trim()), paths[0]!.range);
 }
