@@ -445,5 +445,12 @@ test('axolotl: the quick fix writes a plan\'s micro-batch as micro_batch_size, a
   assert.ok(isFix(fix));
   const after = parseYaml(applyEdits(text, fix.edits), 'axolotl.yml').root as ObjectNode;
   assert.equal(after.index.get('micro_batch_size')?.node.value, 2);
-  assert.equal(after.index.has('per_device_train_batch_size'), false);
+  assert.equal(after.index.has('per_device_train_batch_size'), false);  // The same when the config leaves the optimizer to axolotl's default (the fix adds it).
+  const bare = 'base_model: gpt2\nmicro_batch_size: 8\nlearning_rate: 0.0002\n';
+  const bareJob = scanFiles([{ path: 'axolotl.yml', text: bare }]).jobs[0]!;
+  const added = optimizerFix({ path: 'axolotl.yml', text: bare, job: bareJob, target: 'galore-adamw', hyperparameters: GALORE, plan: GALORE_PLAN() });
+  assert.ok(isFix(added), JSON.stringify(added));
+  const addedRoot = parseYaml(applyEdits(bare, added.edits), 'axolotl.yml').root as ObjectNode;
+  assert.equal(addedRoot.index.get('micro_batch_size')?.node.value, 2);
+  assert.equal(addedRoot.index.has('per_device_train_batch_size'), false);
 });

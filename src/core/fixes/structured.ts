@@ -246,7 +246,7 @@ export function structuredFix(
   if (typeof dialect === 'string') {
     const defaulted = job.defaults.find((x) => x.setting === 'optimizer');
     if (job.sources['optimizer'] === undefined && defaulted !== undefined && job.optimizerEcosystem === 'hf' && root.kind === 'object' && path === job.id) {
-      return hfDefaultedFix(doc, syntax, root, defaulted.key, target, advice, plan);
+      return hfDefaultedFix(doc, syntax, root, defaulted.key, target, advice, plan, job.optimizerFileKind === AXOLOTL_CONFIG_KIND);
     }
     return { unavailable: dialect };
   }
@@ -255,11 +255,11 @@ export function structuredFix(
 }
 
 /** An HF arguments file that leaves `optim` to its default: add the key (and the hyperparameters) at the end. */
-function hfDefaultedFix(doc: EditableText, syntax: TreeSyntax, root: ObjectNode, key: string, target: OptimizerId, advice: HyperparameterAdvice, plan: StrategyPlan | null): FixResult {
+function hfDefaultedFix(doc: EditableText, syntax: TreeSyntax, root: ObjectNode, key: string, target: OptimizerId, advice: HyperparameterAdvice, plan: StrategyPlan | null, axolotl: boolean): FixResult {
   const chosen = chooseSpelling(target, 'hf', () => ({}), { resolveIn: 'hf' });
   if (chosen === null) return { unavailable: `Hugging Face TrainingArguments has no optim string for ${getOptimizer(target).name}` };
   const sw = hfSwitchValues(target, chosen.name, advice, (k) => root.index.has(k), plan);
-  const values: Record<string, ArgumentValue> = { [key]: sw.optim, ...sw.values };
+  const values: Record<string, ArgumentValue> = { [key]: sw.optim, ...(axolotl ? axolotlKeys(sw.values) : sw.values) };
   const args = editArguments(doc, syntax, root, values, [], undefined);
   return { target, spelling: sw.optim, ecosystem: 'hf', written: args.written, removed: [], edits: mergeTouching(doc, args.edits) };
 }
