@@ -7,6 +7,7 @@ import { decodeText } from '../core/parse/text';
 import { parseConfigFile } from '../core/scan';
 import { InputError } from '../core/types';
 import type { FileAccess } from '../core/evaluate';
+import { countDatasetRecordsSync } from '../platform/dataset-records';
 import type { CliIO } from './io';
 import { cacheLookup, withHub, type HubConsent } from './model-lookup';
 import { readUserFileSync } from './read-user-file';
@@ -39,6 +40,8 @@ export function diskFiles(root: string): FileAccess {
   return {
     readText: (rel) => readConfigText(path.join(root, rel)),
     displayName: (rel) => path.join(root, rel),
+    // A dataset file the job trains on, counted with a byte cap (src/platform/dataset-records.ts).
+    countRecords: (rel, format) => countDatasetRecordsSync(path.join(root, rel), format),
   };
 }
 

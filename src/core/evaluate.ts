@@ -7,7 +7,7 @@
 import { recommend } from './advisor';
 import type { AdvisorInput, AdvisorResult, Priority, Recommendation } from './advisor/types';
 import { advisorInputForJob, runLengthInput } from './job';
-import { runLength, type GivenValue } from './run-length';
+import { countedTrainSamples, runLength, type DatasetProblem, type GivenValue } from './run-length';
 import { jobFacts, type JobFacts } from './job-facts';
 import { keepOwnHyperparameters } from './own-hyperparameters';
 import { resolveEstimateInput } from './memory/defaults';
@@ -120,6 +120,8 @@ export interface JobEvaluation {
   readonly jobAssumptions: readonly string[];
   /** Each fact the advice uses with its source (job-facts.ts). */
   readonly facts: JobFacts;
+  /** Dataset files the job trains on that could not be counted (too large, binary, malformed), with file and position. */
+  readonly datasetProblems: readonly DatasetProblem[];
 }
 
 /**
@@ -146,11 +148,17 @@ export function evaluateJob(job: ScanJob, files: FileAccess, options: EvaluateOp
   };
   const batchSize = givenValue('batchSize');
   const gradAccum = givenValue('gradAccum');
-  const run = runLength(job, {
-    ...(batchSize !== undefined ? { batchSize } : {}),
-    ...(gradAccum !== undefined ? { gradAccum } : {}),
-    ...(options.gpus !== undefined ? { gpus: { value: options.gpus, from: options.gpusFrom ?? 'given by hand' } } : {}),
-  });
+  // The training examples of the job's local dataset files, counted with the caller's bounded reader.
+  const counted = files.countRecords !== undefined ? countedTrainSamples(job, files.countRecords) : undefined;
+  const run = runLength(
+    job,
+    {
+      ...(batchSize !== undefined ? { batchSize } : {}),
+      ...(gradAccum !== undefined ? { gradAccum } : {}),
+      ...(options.gpus !== undefined ? { gpus: { value: options.gpus, from: options.gpusFrom ?? 'given by hand' } } : {}),
+    },
+    counted,
+  );
   const input: AdvisorInput = { ...base, estimateBase, ...runLengthInput(run) };
   const result = keepOwnHyperparameters(recommend(input), input.current?.id ?? null, job.settings);
 
@@ -186,7 +194,8 @@ export function evaluateJob(job: ScanJob, files: FileAccess, options: EvaluateOp
     currentOptimizer: current.kind === 'resolved' ? { id: current.resolved.id, spelling: current.resolved.spelling } : null,
     modelChosen: options.model !== undefined && job.model === null,
   });
-  return { job, model, input, result, current, currentEstimate, currentEstimateError, autoValues, jobAssumptions, facts };
+  const datasetProblems = counted !== undefined && counted.value === null ? counted.problems : [];
+  return { job, model, input, result, current, currentEstimate, currentEstimateError, autoValues, jobAssumptions, facts, datasetProblems };
 }
 
 /** The estimator settings every candidate shares (the optimizer does not change them), or null when they cannot be resolved. */

@@ -17,6 +17,7 @@
  *
  * Pure: the caller passes the lookups (file reads, the cache, the Hub) as callbacks.
  */
+import type { CountRecords } from './run-length';
 import { buildInventory, countParams, findPreset, findPresetByNameTail, presetHint } from './models';
 import type { ModelInventory } from './models/types';
 import { parseConfigFile } from './scan/config-file';
@@ -69,6 +70,11 @@ export interface FileAccess {
    * worker for large files, README: Reliability); undefined: it is computed here.
    */
   readModelFile?(request: ModelFileRequest): ModelFileRead | undefined;
+  /**
+   * The records of a workspace dataset file, read with a byte cap (run-length.ts countedTrainSamples); null when there
+   * is no such file. Without it no dataset file is opened.
+   */
+  countRecords?: CountRecords;
 }
 
 /** A workspace model file to read: the job's config.json, or the safetensors index beside it. */

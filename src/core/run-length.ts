@@ -7,8 +7,12 @@
  * `max_steps = math.ceil(num_train_epochs * num_update_steps_per_epoch)`), with the data loader's length
  * ⌈examples ÷ (micro-batch × GPUs)⌉ (every process reads its share, the last batch kept). Lightning steps the
  * optimizer after a last incomplete accumulation too, so it can count up to one step more per epoch: the bound the
- * advice draws from this count errs on the short side. Pure.
+ * advice draws from this count errs on the short side. The training examples are the count a config states, else
+ * the records of the local dataset files the job trains on (countedTrainSamples: counted by a bounded reader the caller
+ * provides, capped by `max_train_samples`; with packing the record count does not give the steps). Pure.
  */
+import { RECORD_FORMATS, type RecordCount, type RecordFormat } from './parse/record-count';
+import { extensionOf, folderOf, isAbsoluteLike, joinRelative } from './scan/paths';
 import type { ScanJob, SettingSource } from './scan/results';
 
 export interface RunLength {
@@ -16,6 +20,69 @@ export interface RunLength {
   readonly totalSteps: number | null;
   /** How the count was made, each value with its file and line (or its assumption); when null, what is missing. */
   readonly basis: string;
+}
+
+/**
+ * Counts the records of a workspace file (workspace-relative path) with a bounded reader; null when there is no such
+ * file. The CLI's and the editor's readers (src/platform/dataset-records.ts) cap the bytes they read.
+ */
+export type CountRecords = (path: string, format: RecordFormat) => RecordCount | null;
+
+/** A dataset file that could not be counted: the reason, with the file and position where the reader stopped. */
+export interface DatasetProblem {
+  readonly path: string;
+  readonly line: number;
+  readonly column: number;
+  readonly message: string;
+}
+
+/** The training examples counted from the job's dataset files, or why they are not known. */
+export type CountedSamples =
+  | { readonly value: number; readonly from: string }
+  | { readonly value: null; readonly why: string; readonly problems: readonly DatasetProblem[] };
+
+/**
+ * The training examples of the job's local dataset files (`trainDataFiles`), their records summed, or why not. A written
+ * path is looked up beside the file that names it, then from the workspace root; a path outside the workspace is not
+ * read. `max_train_samples` caps the sum (the scripts take the first that many); with packing (axolotl
+ * `sample_packing`, TRL `packing`) examples are concatenated into full sequences, so the records do not give the steps.
+ * Undefined when the job names no dataset file or a config states the count.
+ */
+export function countedTrainSamples(job: ScanJob, countFile: CountRecords): CountedSamples | undefined {
+  const s = job.settings;
+  const files = s.trainDataFiles;
+  if (files === undefined || files.length === 0 || s.trainSamples !== undefined) return undefined;
+  const named = origin(job, 'trainDataFiles');
+  if (s.samplePacking === true) {
+    return { value: null, why: `the examples are packed into full sequences (${origin(job, 'samplePacking')}), so the records of ${files.join(', ')} (${named}) do not give the steps`, problems: [] };
+  }
+  const from = job.sources['trainDataFiles']?.path ?? job.id;
+  let total = 0;
+  const counted: string[] = [];
+  for (const written of files) {
+    const format = RECORD_FORMATS[extensionOf(written.toLowerCase())];
+    if (format === undefined) return { value: null, why: `${written} (${named}) is not a .jsonl, .json or .csv file`, problems: [] };
+    const candidates = isAbsoluteLike(written) ? [] : [joinRelative(folderOf(from), written), joinRelative('.', written)].filter((p, i, a): p is string => p !== null && a.indexOf(p) === i);
+    if (candidates.length === 0) return { value: null, why: `${written} (${named}) is outside the workspace and not read`, problems: [] };
+    let result: RecordCount | null = null;
+    let path = candidates[0]!;
+    for (const c of candidates) {
+      result = countFile(c, format);
+      path = c;
+      if (result !== null) break;
+    }
+    if (result === null) return { value: null, why: `${written} (${named}) is not in the workspace`, problems: [] };
+    if (!result.ok) {
+      const problem = { path, line: result.line, column: result.column, message: result.message };
+      return { value: null, why: `${path}:${result.line}:${result.column} is not counted: ${result.message}`, problems: [problem] };
+    }
+    total += result.records;
+    counted.push(`${count(result.records)} records in ${path}`);
+  }
+  const counts = `${counted.join(' + ')} (named at ${named})`;
+  const cap = s.maxTrainSamples;
+  if (cap !== undefined && cap < total) return { value: cap, from: `${origin(job, 'maxTrainSamples')}: max ${count(cap)} of the ${counts}` };
+  return { value: total, from: counts };
 }
 
 /** A value given by hand over the job's own (a CLI flag, a sidebar toggle), with how it was given. */
@@ -40,14 +107,19 @@ function count(n: number): string {
  * The run's length. `given` holds the micro-batch, accumulation and GPU count given by hand (they change the steps of
  * an epoch); the job's own values are used otherwise, and a missing GPU count or accumulation is 1, said so.
  */
-export function runLength(job: ScanJob, given: { readonly batchSize?: GivenValue; readonly gradAccum?: GivenValue; readonly gpus?: GivenValue } = {}): RunLength {
+export function runLength(
+  job: ScanJob,
+  given: { readonly batchSize?: GivenValue; readonly gradAccum?: GivenValue; readonly gpus?: GivenValue } = {},
+  counted?: CountedSamples,
+): RunLength {
   const s = job.settings;
-  const at = (setting: string): string => origin(job, setting);
+  const at = (setting: string): string => (setting === 'trainSamples' && s.trainSamples === undefined && counted?.value != null ? counted.from : origin(job, setting));
   if (s.maxSteps !== undefined) return { totalSteps: s.maxSteps, basis: `the job's ${count(s.maxSteps)} total steps (${at('maxSteps')})` };
   const epochs = s.epochs;
-  const samples = s.trainSamples;
+  const samples = s.trainSamples ?? counted?.value ?? undefined;
   if (epochs === undefined || samples === undefined) {
-    const stated = epochs !== undefined ? `${epochs} epochs (${at('epochs')}) are stated but not the training examples per epoch` : samples !== undefined ? `${count(samples)} training examples (${at('trainSamples')}) are stated but not the epochs` : 'neither epochs nor the training examples per epoch are stated';
+    const uncounted = counted !== undefined && counted.value === null ? ` (${counted.why})` : '';
+    const stated = epochs !== undefined ? `${epochs} epochs (${at('epochs')}) are stated but not the training examples per epoch${uncounted}` : samples !== undefined ? `${count(samples)} training examples (${at('trainSamples')}) are stated but not the epochs` : `neither epochs nor the training examples per epoch are stated${uncounted}`;
     return { totalSteps: null, basis: `no max_steps, and ${stated}` };
   }
   const micro = given.batchSize ?? (s.perDeviceBatchSize !== undefined ? { value: s.perDeviceBatchSize, from: at('perDeviceBatchSize') } : undefined);

@@ -13,6 +13,7 @@ import { evaluateJob, type FileAccess, type JobEvaluation } from '../core/evalua
 import { resolveModelSource, safetensorsIndexPath, type ModelFileRead } from '../core/model-source';
 import type { ScanJob } from '../core/scan/results';
 import { InputError } from '../core/types';
+import { countDatasetRecordsSync } from '../platform/dataset-records';
 import { detectGpus, summarizeGpus, type DetectedGpus } from '../platform/gpu';
 import type { Config } from './config';
 import { analyse, filterDiagnostics, type DiagnosticHint, type FolderHints, type JobOutcome } from './hints/analysis';
@@ -50,6 +51,9 @@ export function jobKey(folder: vscode.WorkspaceFolder, jobId: string): string {
 function modelFileKey(scan: FolderScan, rel: string): string {
   return `${scan.folder.uri.toString()}#${rel}`;
 }
+
+/** The largest dataset file the editor counts (read synchronously on the extension host; the CLI reads up to 256 MiB). */
+const EDITOR_DATASET_BYTES = 32 * 2 ** 20;
 
 export class AdvisorService implements vscode.Disposable {
   private readonly results = new Map<string, FolderResult>();
@@ -184,6 +188,8 @@ export class AdvisorService implements vscode.Disposable {
           const kept = this.modelFiles.get(modelFileKey(scan, request.path));
           return kept !== undefined && kept.kind === request.kind && kept.text === request.text ? kept.read : undefined;
         },
+        // A dataset file the job trains on: counted on the host's main loop, so with a smaller cap than the CLI's.
+        countRecords: (rel, format) => (scan.folder.uri.scheme === 'file' ? countDatasetRecordsSync(vscode.Uri.joinPath(scan.folder.uri, rel).fsPath, format, EDITOR_DATASET_BYTES) : null),
       };
       const resolution = resolveModelSource(job, files, this.models.lookupFor(scan.folder.uri.fsPath));
       const choice = resolution.status === 'needs-config' ? this.models.choice(jobKey(scan.folder, job.id)) : undefined;

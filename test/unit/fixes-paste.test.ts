@@ -6,6 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import type { HyperparameterAdvice, StrategyPlan } from '../../src/core/advisor/types';
 import { applyEdits, isFix, optimizerFix, pasteChanges, pasteFormatOf, pasteOptionsOf, type PasteChange } from '../../src/core/fixes';
 import { TORCH_MUON_ARGUMENTS } from '../../src/core/optimizers/muon';
@@ -73,7 +74,7 @@ test('GaLore: HF TrainingArguments with optim_args and optim_target_modules, the
 
 test('AdamW in every format: the job\'s format first, DeepSpeed JSON and torchtune YAML parse, integers stay integers', () => {
   const changes = pasteChanges('adamw', ADAMW, 'torchtune');
-  assert.deepEqual(changes.map((c) => c.format), ['torchtune', 'hf-trainer', 'axolotl', 'lightning-cli', 'hydra', 'deepspeed', 'pytorch']);
+  assert.deepEqual(changes.map((c) => c.format), ['torchtune', 'hf-trainer', 'hf-trainer-yaml', 'axolotl', 'lightning-cli', 'hydra', 'deepspeed', 'pytorch']);
   const tt = byFormat(changes, 'torchtune');
   assert.equal(tt.code, ['optimizer:', '  _component_: torch.optim.AdamW', '  lr: 2.0e-5', '  betas: [0.9, 0.95]', '  weight_decay: 0.1'].join('\n'));
   assert.equal(parseYaml(tt.code, 'paste.yaml').root.kind, 'object');
@@ -351,4 +352,105 @@ test('Muon: the quick fix on a torch.optim call writes Muon\'s own arguments, wi
   assert.match(lines[5]!, /^ {4}# and 1-D gains\/biases with torch\.optim\.AdamW\(lr=2\.0e-5, betas=\(0\.9, 0\.95\), eps=1\.0e-8, weight_decay=0\.1\), stepping both$/);
   assert.deepEqual(fix.removed, ['betas']);
   assertPythonParses(applyEdits(text, fix.edits));
+});
+
+/** alignment-handbook's Zephyr-7B SFT recipe (test/fixtures/realproj/alignment-handbook-sft, SOURCE line inside). */
+const RECIPE_PATH = 'test/fixtures/realproj/alignment-handbook-sft/config_full.yaml';
+const RECIPE = readFileSync(RECIPE_PATH, 'utf8');
+
+test('TrainingArguments YAML (TRL / alignment-handbook recipe): its own format first, with the Trainer\'s key names', () => {
+  const job = scanFiles([{ path: 'config_full.yaml', text: RECIPE }]).jobs.find((j) => j.files.includes('config_full.yaml'));
+  assert.ok(job);
+  assert.equal(job.optimizerFileKind, 'hf-training-args-yaml');
+  assert.equal(pasteFormatOf(job), 'hf-trainer-yaml');
+  const changes = pasteChanges('adamw', ADAMW, pasteFormatOf(job), null, pasteOptionsOf(job));
+  assert.equal(changes[0]!.format, 'hf-trainer-yaml');
+  assert.equal(changes[0]!.language, 'yaml');
+  assert.equal(changes[0]!.code, [
+    'optim: adamw_torch',
+    'learning_rate: 2.0e-5',
+    'weight_decay: 0.1',
+    'adam_beta2: 0.95',
+    'lr_scheduler_type: cosine',
+    'warmup_steps: 100',
+  ].join('\n'));
+  assert.equal(changes[0]!.package, 'transformers');
+  // GaLore with the plan that makes it fit: the TrainingArguments names (not axolotl's optimizer / micro_batch_size).
+  const galore = byFormat(pasteChanges('galore-adamw', GALORE, 'hf-trainer-yaml', GALORE_PLAN()), 'hf-trainer-yaml');
+  assert.equal(galore.code, [
+    'optim: galore_adamw_8bit_layerwise',
+    'learning_rate: 0.005',
+    'weight_decay: 0.0',
+    "optim_args: 'rank=1024,update_proj_gap=500,scale=0.25'",
+    'optim_target_modules: [attn, mlp]',
+    'gradient_checkpointing: true',
+    'per_device_train_batch_size: 2',
+    'gradient_accumulation_steps: 1',
+    'lr_scheduler_type: cosine',
+    'warmup_ratio: 0.1',
+  ].join('\n'));
+  assert.equal(galore.minVersion, '4.39.0');
+  assert.equal(parseYaml(galore.code, 'paste.yaml').root.kind, 'object');
+  // An axolotl config keeps axolotl's keys.
+  const axolotl = scanFiles([{ path: 'axolotl.yml', text: 'base_model: gpt2\nmicro_batch_size: 2\noptimizer: adamw_torch\nlearning_rate: 0.0002\n' }]).jobs[0]!;
+  assert.equal(pasteFormatOf(axolotl), 'axolotl');
+});
+
+test('TrainingArguments YAML: the quick fix writes the paste\'s optimizer values into the recipe, the rest byte-identical', () => {
+  const job = scanFiles([{ path: 'config_full.yaml', text: RECIPE }]).jobs.find((j) => j.files.includes('config_full.yaml'))!;
+  // The recipe leaves optim to the Trainer's default: the fix adds it and the values it does not write.
+  const fix = optimizerFix({ path: 'config_full.yaml', text: RECIPE, job, target: 'adamw', hyperparameters: ADAMW });
+  assert.ok(isFix(fix));
+  const after = applyEdits(RECIPE, fix.edits);
+  const pasted = parseYaml(byFormat(pasteChanges('adamw', ADAMW, 'hf-trainer-yaml'), 'hf-trainer-yaml').code, 'paste.yaml').root as ObjectNode;
+  const fixed = parseYaml(after, 'config_full.yaml').root as ObjectNode;
+  for (const key of ['optim', 'learning_rate', 'weight_decay', 'adam_beta2']) {
+    assert.deepEqual(fixed.index.get(key)?.node.value, pasted.index.get(key)?.node.value, key);
+  }
+  // Only the learning rate's value changes in place; the other values are added at the end; nothing else moves.
+  assert.equal(after, `${RECIPE.replace('learning_rate: 2.0e-05\n', 'learning_rate: 2.0e-5\n')}optim: adamw_torch\nweight_decay: 0.1\nadam_beta2: 0.95\n`);
+  // PyYAML (which TRL reads recipes with) would read the written numbers as numbers: a dot and a signed exponent.
+  assert.doesNotMatch(after, /: \d+e-/);
+  // A recipe that writes optim: the value is replaced where it is, the same keys follow.
+  const withOptim = RECIPE.replace('learning_rate: 2.0e-05\n', 'learning_rate: 2.0e-05\noptim: adamw_torch_fused\n');
+  const job2 = scanFiles([{ path: 'config_full.yaml', text: withOptim }]).jobs.find((j) => j.files.includes('config_full.yaml'))!;
+  const fix2 = optimizerFix({ path: 'config_full.yaml', text: withOptim, job: job2, target: 'galore-adamw', hyperparameters: GALORE });
+  assert.ok(isFix(fix2));
+  const after2 = applyEdits(withOptim, fix2.edits);
+  assert.match(after2, /^optim: galore_adamw$/m);
+  const tail = withOptim.slice(withOptim.indexOf('lr_scheduler_type: cosine'));
+  assert.ok(after2.includes(tail.slice(0, tail.indexOf('warmup_ratio'))), 'the keys after the optimizer are unchanged');
+  assert.equal(after2.slice(0, withOptim.indexOf('# SFT trainer config')), withOptim.slice(0, withOptim.indexOf('# SFT trainer config')));
+});
+
+test('TrainingArguments YAML under a Hydra trainer.args: the paste nests the keys there', () => {
+  // locuslab/open-unlearning's shape (configs/trainer/finetune.yaml under trainer:, TrainingArguments(**trainer_cfg.args)).
+  const text = 'model:\n  model_args:\n    pretrained_model_name_or_path: gpt2\ntrainer:\n  handler: FinetuneTrainer\n  args:\n    per_device_train_batch_size: 4\n    gradient_accumulation_steps: 4\n    learning_rate: 1.0e-05\n    optim: paged_adamw_32bit\n    num_train_epochs: 10\n';
+  const job = scanFiles([{ path: 'train.yaml', text }]).jobs.find((j) => j.files.includes('train.yaml'));
+  assert.ok(job);
+  assert.equal(job.optimizerFileKind, 'hydra-trainer-args');
+  assert.equal(pasteFormatOf(job), 'hf-trainer-yaml');
+  const code = pasteChanges('adamw', ADAMW, pasteFormatOf(job), null, pasteOptionsOf(job))[0]!.code;
+  assert.equal(code, ['trainer:', '  args:', '    optim: adamw_torch', '    learning_rate: 2.0e-5', '    weight_decay: 0.1', '    adam_beta2: 0.95', '    lr_scheduler_type: cosine', '    warmup_steps: 100'].join('\n'));
+  const fix = optimizerFix({ path: 'train.yaml', text, job, target: 'adamw', hyperparameters: ADAMW });
+  assert.ok(isFix(fix));
+  const after = applyEdits(text, fix.edits);
+  assert.ok(after.startsWith('model:\n  model_args:\n    pretrained_model_name_or_path: gpt2\ntrainer:\n  handler: FinetuneTrainer\n  args:\n    per_device_train_batch_size: 4\n    gradient_accumulation_steps: 4\n    learning_rate: 2.0e-5\n    optim: adamw_torch\n'), after);
+});
+
+test('axolotl: the quick fix writes a plan\'s micro-batch as micro_batch_size, as the paste does', () => {
+  const text = 'base_model: gpt2\nmicro_batch_size: 8\noptimizer: adamw_torch\nlearning_rate: 0.0002\n';
+  const job = scanFiles([{ path: 'axolotl.yml', text }]).jobs[0]!;
+  const fix = optimizerFix({ path: 'axolotl.yml', text, job, target: 'galore-adamw', hyperparameters: GALORE, plan: GALORE_PLAN() });
+  assert.ok(isFix(fix));
+  const after = parseYaml(applyEdits(text, fix.edits), 'axolotl.yml').root as ObjectNode;
+  assert.equal(after.index.get('micro_batch_size')?.node.value, 2);
+  assert.equal(after.index.has('per_device_train_batch_size'), false);  // The same when the config leaves the optimizer to axolotl's default (the fix adds it).
+  const bare = 'base_model: gpt2\nmicro_batch_size: 8\nlearning_rate: 0.0002\n';
+  const bareJob = scanFiles([{ path: 'axolotl.yml', text: bare }]).jobs[0]!;
+  const added = optimizerFix({ path: 'axolotl.yml', text: bare, job: bareJob, target: 'galore-adamw', hyperparameters: GALORE, plan: GALORE_PLAN() });
+  assert.ok(isFix(added), JSON.stringify(added));
+  const addedRoot = parseYaml(applyEdits(bare, added.edits), 'axolotl.yml').root as ObjectNode;
+  assert.equal(addedRoot.index.get('micro_batch_size')?.node.value, 2);
+  assert.equal(addedRoot.index.has('per_device_train_batch_size'), false);
 });

@@ -7,7 +7,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { deriveHyperparameters } from '../../src/core/advisor/hyperparameters';
 import type { JobFacts } from '../../src/core/advisor/types';
-import { runLength } from '../../src/core/run-length';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { countedTrainSamples, runLength, type CountRecords } from '../../src/core/run-length';
+import { countDatasetRecordsSync } from '../../src/platform/dataset-records';
 import { scanFiles } from '../../src/core/scan';
 import type { ScanFile } from '../../src/core/scan/types';
 
@@ -84,4 +88,99 @@ test('the warmup bound uses the counted length and names where it came from; an 
   const unchecked = unknown.basis.find((r) => r.rule === 'hp:warmup-unchecked');
   assert.ok(unchecked);
   assert.match(unchecked.text, /total steps are unknown \(no max_steps, and 3 epochs \(training_args\.json:1\) are stated but not the training examples per epoch\)/);
+});
+
+/** A workspace on disk with the given files; removed after `body`. */
+function withWorkspace(files: Record<string, string | Buffer>, body: (root: string) => void): void {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'run-length-'));
+  try {
+    for (const [rel, text] of Object.entries(files)) {
+      fs.mkdirSync(path.join(root, path.dirname(rel)), { recursive: true });
+      fs.writeFileSync(path.join(root, rel), text);
+    }
+    body(root);
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+}
+
+const countIn = (root: string): CountRecords => (rel, format) => countDatasetRecordsSync(path.join(root, rel), format);
+const rows = (n: number) => Array.from({ length: n }, (_, i) => JSON.stringify({ instruction: `q${i}`, output: `a${i}` })).join('\n') + '\n';
+
+/** axolotl's local-dataset form (axolotl docs/dataset-formats: `datasets: - path: <file> / type: alpaca`). */
+const AXOLOTL = 'base_model: gpt2\ndatasets:\n  - path: ./data/train.jsonl\n    type: alpaca\nnum_epochs: 2\nmicro_batch_size: 4\ngradient_accumulation_steps: 2\noptimizer: adamw_torch\nlearning_rate: 0.0002\n';
+
+test('epochs x the records of the job\'s local dataset file: axolotl datasets path, counted from disk', () => {
+  withWorkspace({ 'cfg/axolotl.yml': AXOLOTL, 'cfg/data/train.jsonl': rows(100) }, (root) => {
+    const job = jobOf([{ path: 'cfg/axolotl.yml', text: AXOLOTL }]);
+    assert.deepEqual(job.settings.trainDataFiles, ['./data/train.jsonl']);
+    const counted = countedTrainSamples(job, countIn(root));
+    assert.deepEqual(counted, { value: 100, from: '100 records in cfg/data/train.jsonl (named at cfg/axolotl.yml:3)' });
+    const run = runLength(job, {}, counted);
+    // ⌈100 / 4⌉ = 25 batches; ⌊25 / 2⌋ = 12 steps per epoch; 2 epochs = 24 steps.
+    assert.equal(run.totalSteps, 24);
+    assert.match(run.basis, /100 training examples \(100 records in cfg\/data\/train\.jsonl \(named at cfg\/axolotl\.yml:3\)\)/);
+  });
+  // Packing: the records do not give the steps; the total stays unknown and says why.
+  const packed = AXOLOTL.replace('num_epochs: 2\n', 'num_epochs: 2\nsample_packing: true\n');
+  withWorkspace({ 'cfg/axolotl.yml': packed, 'cfg/data/train.jsonl': rows(100) }, (root) => {
+    const job = jobOf([{ path: 'cfg/axolotl.yml', text: packed }]);
+    const counted = countedTrainSamples(job, countIn(root));
+    assert.equal(counted?.value, null);
+    const run = runLength(job, {}, counted);
+    assert.equal(run.totalSteps, null);
+    assert.match(run.basis, /2 epochs \(cfg\/axolotl\.yml:5\) are stated but not the training examples per epoch \(the examples are packed into full sequences \(cfg\/axolotl\.yml:6\)/);
+  });
+  // A Hub dataset among the entries: no local total.
+  const mixed = AXOLOTL.replace('    type: alpaca\n', '    type: alpaca\n  - path: mhenrichsen/alpaca_2k_test\n    type: alpaca\n');
+  assert.equal(jobOf([{ path: 'cfg/axolotl.yml', text: mixed }]).settings.trainDataFiles, undefined);
+});
+
+test('run_clm-style train_file with max_train_samples: the cap is the count; a CSV has a header', () => {
+  const args = (extra: string) => `{\n  "output_dir": "o",\n  "train_file": "data/train.csv",\n  "num_train_epochs": 3,\n  "per_device_train_batch_size": 8${extra}\n}\n`;
+  const csv = `text,label\n${Array.from({ length: 50 }, (_, i) => `"row ${i}, with a comma",${i % 2}`).join('\n')}\n`;
+  withWorkspace({ 'data/train.csv': csv }, (root) => {
+    const plain = jobOf([{ path: 'training_args.json', text: args('') }]);
+    assert.deepEqual(countedTrainSamples(plain, countIn(root)), { value: 50, from: '50 records in data/train.csv (named at training_args.json:3)' });
+    // ⌈50 / 8⌉ = 7 steps per epoch, 3 epochs.
+    assert.equal(runLength(plain, {}, countedTrainSamples(plain, countIn(root))).totalSteps, 21);
+    const capped = jobOf([{ path: 'training_args.json', text: args(',\n  "max_train_samples": 20') }]);
+    const counted = countedTrainSamples(capped, countIn(root));
+    assert.deepEqual(counted, { value: 20, from: 'training_args.json:6: max 20 of the 50 records in data/train.csv (named at training_args.json:3)' });
+    assert.equal(runLength(capped, {}, counted).totalSteps, 3 * Math.ceil(20 / 8));
+    // A cap above the count leaves the count.
+    const loose = jobOf([{ path: 'training_args.json', text: args(',\n  "max_train_samples": 500') }]);
+    assert.equal(countedTrainSamples(loose, countIn(root))?.value, 50);
+  });
+});
+
+test('a malformed or huge dataset file is a problem with its file and position; the total stays unknown', () => {
+  const text = '{\n  "output_dir": "o",\n  "train_file": "train.jsonl",\n  "num_train_epochs": 1,\n  "per_device_train_batch_size": 8\n}\n';
+  withWorkspace({ 'train.jsonl': '{"text": "a"}\n{"text": "b"\n' }, (root) => {
+    const job = jobOf([{ path: 'training_args.json', text }]);
+    const counted = countedTrainSamples(job, countIn(root));
+    assert.ok(counted !== undefined && counted.value === null);
+    assert.equal(counted.problems.length, 1);
+    assert.deepEqual({ ...counted.problems[0]!, message: '' }, { path: 'train.jsonl', line: 2, column: 1, message: '' });
+    const run = runLength(job, {}, counted);
+    assert.equal(run.totalSteps, null);
+    assert.match(run.basis, /\(train\.jsonl:2:1 is not counted: not JSON/);
+  });
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'run-length-'));
+  try {
+    const fd = fs.openSync(path.join(root, 'train.jsonl'), 'w');
+    fs.ftruncateSync(fd, 257 * 2 ** 20); // sparse
+    fs.closeSync(fd);
+    const counted = countedTrainSamples(jobOf([{ path: 'training_args.json', text }]), countIn(root));
+    assert.deepEqual(counted, { value: null, why: 'train.jsonl:1:1 is not counted: 257 MiB, over the 256 MiB read to count its records', problems: [{ path: 'train.jsonl', line: 1, column: 1, message: '257 MiB, over the 256 MiB read to count its records' }] });
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+  // A file that is not there, and one outside the workspace, are said so.
+  assert.match((countedTrainSamples(jobOf([{ path: 'training_args.json', text }]), () => null) as { why: string }).why, /train\.jsonl \(training_args\.json:3\) is not in the workspace/);
+  const outside = jobOf([{ path: 'training_args.json', text: text.replace('"train.jsonl"', '"/data/train.jsonl"') }]);
+  assert.match((countedTrainSamples(outside, () => null) as { why: string }).why, /is outside the workspace and not read/);
+  // A count a config states wins: no file is opened.
+  const stated = { ...jobOf([{ path: 'training_args.json', text }]) };
+  assert.equal(countedTrainSamples({ ...stated, settings: { ...stated.settings, trainSamples: 10 } }, () => assert.fail('opened')), undefined);
 });

@@ -77,7 +77,7 @@ function jobDocument(evaluation: JobEvaluation) {
     strategyPlan: result.strategyPlan,
     notes: result.notes,
     ranking: result.ranking,
-    assumptions: withFactAssumptions([...(jobModel.assumptions ?? []), ...evaluation.jobAssumptions, ...result.assumptions], evaluation.facts),
+    assumptions: withFactAssumptions([...(jobModel.assumptions ?? []), ...evaluation.jobAssumptions, ...datasetAssumptions(evaluation), ...result.assumptions], evaluation.facts),
     baseDtype: result.baseDtype,
     defaults: job.defaults,
     notModelled: job.notModelled ?? [],
@@ -86,6 +86,11 @@ function jobDocument(evaluation: JobEvaluation) {
 }
 
 type JobDoc = ReturnType<typeof jobDocument>;
+
+/** A dataset file that could not be counted, with file and position: the training examples stay unknown. */
+function datasetAssumptions(evaluation: JobEvaluation): string[] {
+  return evaluation.datasetProblems.map((p) => `${p.path}:${p.line}:${p.column}: ${p.message}; its records are not counted, so the training examples per epoch are unknown`);
+}
 
 /** The assumptions list, with each assumed fact whose reason it does not already hold. */
 function withFactAssumptions(assumptions: readonly string[], facts: JobFacts): string[] {

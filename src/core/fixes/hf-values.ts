@@ -71,3 +71,11 @@ export function hfSwitchValues(
   const { optim, ...planned } = hfPlanValues(target, plan) ?? {};
   return { optim: typeof optim === 'string' ? optim : spelling, values: { ...hfOptimizerValues(target, advice, has), ...planned } };
 }
+
+/** axolotl's names for the TrainingArguments a plan sets (axolotl src/axolotl/utils/schemas/training.py). */
+const AXOLOTL_KEYS: Readonly<Record<string, string>> = { per_device_train_batch_size: 'micro_batch_size' };
+
+/** TrainingArguments values under axolotl's names (the paste's axolotl keys and the quick fix in an axolotl config). */
+export function axolotlKeys(values: Readonly<Record<string, ArgumentValue>>): Record<string, ArgumentValue> {
+  return Object.fromEntries(Object.entries(values).map(([k, v]) => [AXOLOTL_KEYS[k] ?? k, v]));
+}

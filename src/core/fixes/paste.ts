@@ -1,5 +1,6 @@
 /**
- * A paste-ready switch to an optimizer in each format a job can be written in (HF TrainingArguments, axolotl keys,
+ * A paste-ready switch to an optimizer in each format a job can be written in (HF TrainingArguments as keyword
+ * arguments or as the YAML TRL / alignment-handbook recipes and Hydra `trainer.args` write, axolotl keys,
  * a torchtune `optimizer: _component_` block, a LightningCLI `optimizer: class_path/init_args` block, a Hydra
  * `optimizer: _target_` block, a DeepSpeed `optimizer` block, a PyTorch line), the job's own format
  * first (README "Recommend: the change to paste"). Each names the package that provides the optimizer in that
@@ -9,10 +10,12 @@
 import type { HyperparameterAdvice, StrategyPlan } from '../advisor/types';
 import type { OptimizerId } from '../optimizers/types';
 import type { ScanJob } from '../scan/results';
+import { HF_TRAINING_ARGS_YAML_KIND } from '../scan/detectors/hf-training-args-yaml';
 import { HYDRA_OPTIMIZER_KIND } from '../scan/detectors/hydra-optimizer';
+import { HYDRA_TRAINER_ARGS_KIND, HYDRA_TRAINER_ARGS_PATH } from '../scan/detectors/hydra-trainer-args';
 import { extensionOf } from '../scan/paths';
 import type { PasteFormat } from './paste-formats';
-import { hfSwitchValues } from './hf-values';
+import { axolotlKeys, hfSwitchValues } from './hf-values';
 import { targetArguments } from './params';
 import { hiddenWeightsComment, snippetsFor, THIRD_PARTY_MODULES } from './snippets';
 import { chooseSpelling, type ChosenSpelling } from './spelling';
@@ -63,15 +66,25 @@ function hfExtraPackage(name: string): string | null {
   return null;
 }
 
-/** How the job writes its optimizer, beyond the format: a Hydra `_target_` block with `_partial_: true`. */
+/**
+ * How the job writes its optimizer, beyond the format: a Hydra `_target_` block with `_partial_: true`; the mapping
+ * its TrainingArguments sit under in YAML (Hydra `trainer.args`; none: the file's top level).
+ */
 export interface PasteOptions {
   readonly hydraPartial?: boolean;
+  readonly trainerArgsPath?: readonly string[];
 }
 
-/** The paste options of a job (its Hydra optimizer block's `_partial_`). */
+/** The paste options of a job (its Hydra optimizer block's `_partial_`, where its TrainingArguments YAML sits). */
 export function pasteOptionsOf(job: ScanJob): PasteOptions {
-  return job.optimizerPartial === true ? { hydraPartial: true } : {};
+  return {
+    ...(job.optimizerPartial === true ? { hydraPartial: true } : {}),
+    ...(job.optimizerFileKind === HYDRA_TRAINER_ARGS_KIND ? { trainerArgsPath: HYDRA_TRAINER_ARGS_PATH } : {}),
+  };
 }
+
+/** The detectors that read TrainingArguments from YAML (not axolotl's keys): their jobs get the TrainingArguments YAML. */
+const TRAINING_ARGUMENTS_YAML_KINDS: ReadonlySet<string> = new Set([HF_TRAINING_ARGS_YAML_KIND, HYDRA_TRAINER_ARGS_KIND]);
 
 /** The format a job is written in, from the ecosystem its optimizer is read in and the file's syntax. */
 export function pasteFormatOf(job: ScanJob): PasteFormat {
@@ -83,6 +96,7 @@ export function pasteFormatOf(job: ScanJob): PasteFormat {
     case 'torchtune':
       return 'torchtune';
     case 'hf':
+      if (job.optimizerFileKind !== undefined && TRAINING_ARGUMENTS_YAML_KINDS.has(job.optimizerFileKind)) return 'hf-trainer-yaml';
       return ext === '.yaml' || ext === '.yml' ? 'axolotl' : 'hf-trainer';
     default:
       if (job.optimizerFileKind === 'lightning-cli-config') return 'lightning-cli';
@@ -134,9 +148,6 @@ function schedulerKey(advice: HyperparameterAdvice): Record<string, ArgumentValu
   return {};
 }
 
-/** axolotl's names for the TrainingArguments a plan sets (axolotl src/axolotl/utils/schemas/training.py). */
-const AXOLOTL_KEYS: Readonly<Record<string, string>> = { per_device_train_batch_size: 'micro_batch_size' };
-
 /**
  * axolotl keys: `optimizer` takes the HF optim strings, with the Trainer's hyperparameter names (the quick fix's
  * values) and the plan's settings when it keeps the optimizer (hf-values.ts hfPlanValues).
@@ -145,26 +156,47 @@ function axolotlChange(target: OptimizerId, advice: HyperparameterAdvice, plan: 
   const chosen = chooseSpelling(target, 'hf', () => ({}), { resolveIn: 'hf' });
   if (chosen === null) return null;
   const sw = hfSwitchValues(target, chosen.name, advice, () => false, plan);
-  const renamed = Object.fromEntries(Object.entries(sw.values).map(([k, v]) => [AXOLOTL_KEYS[k] ?? k, v]));
+  const renamed = axolotlKeys(sw.values);
   const values: Record<string, ArgumentValue> = { optimizer: sw.optim, ...renamed, ...schedulerKey(advice), ...warmupKeys(advice) };
   const hf = hfChange(target);
   return { format: 'axolotl', language: 'yaml', code: yamlLines(values, '').join('\n'), package: `axolotl, ${hf.package}`, minVersion: null, source: hf.source };
 }
 
-/** HF TrainingArguments: the optim string and the quick fix's values (with the plan's), the schedule and warmup, as keyword arguments. */
-function hfTrainerChange(target: OptimizerId, advice: HyperparameterAdvice, plan: StrategyPlan | null): PasteChange | null {
+/** The TrainingArguments a switch sets: the optim string and the quick fix's values (with the plan's), the schedule and warmup. */
+function trainingArguments(target: OptimizerId, advice: HyperparameterAdvice, plan: StrategyPlan | null): Record<string, ArgumentValue> | null {
   const chosen = chooseSpelling(target, 'hf', () => ({}), { resolveIn: 'hf' });
   if (chosen === null) return null;
   const sched = schedulerKey(advice);
   const sw = hfSwitchValues(target, chosen.name, advice, () => false, plan);
-  const values: Record<string, ArgumentValue> = {
+  return {
     optim: sw.optim,
     ...sw.values,
     ...(sched.lr_scheduler !== undefined ? { lr_scheduler_type: sched.lr_scheduler } : {}),
     ...warmupKeys(advice),
   };
+}
+
+/** HF TrainingArguments as keyword arguments. */
+function hfTrainerChange(target: OptimizerId, advice: HyperparameterAdvice, plan: StrategyPlan | null): PasteChange | null {
+  const values = trainingArguments(target, advice, plan);
+  if (values === null) return null;
   const code = ['args = TrainingArguments(', '    ...,  # the job\'s other arguments', ...Object.entries(values).map(([k, v]) => `    ${k}=${formatValue(v, 'python', { key: k })},`), ')'].join('\n');
   return { format: 'hf-trainer', language: 'python', code, ...hfChange(target) };
+}
+
+/**
+ * HF TrainingArguments as YAML keys: what TRL's `TrlParser` and alignment-handbook's `H4ArgumentParser` read from a
+ * recipe (`--config recipe.yaml`) and what a Hydra config nests under `trainer.args` (`TrainingArguments(**args)`).
+ * The same names and values as the keyword arguments; numbers are written as PyYAML reads them (a dot and a signed
+ * exponent: `2.0e-5`, values.ts), since these tools load YAML 1.1. `path` nests the keys (Hydra `trainer.args`).
+ */
+function hfTrainerYamlChange(target: OptimizerId, advice: HyperparameterAdvice, plan: StrategyPlan | null, path: readonly string[]): PasteChange | null {
+  const values = trainingArguments(target, advice, plan);
+  if (values === null) return null;
+  const head = path.map((key, i) => `${'  '.repeat(i)}${key}:`);
+  const code = [...head, ...yamlLines(values, '  '.repeat(path.length))].join('\n');
+  const hf = hfChange(target);
+  return { format: 'hf-trainer-yaml', language: 'yaml', code, ...hf, source: `${hf.source}; TrainingArguments fields as YAML keys (TRL TrlParser / HfArgumentParser.parse_yaml_file)` };
 }
 
 /** torchtune: an `optimizer:` block whose `_component_` is an import path, its arguments beside it. */
@@ -268,6 +300,8 @@ export function pasteChanges(
   };
   const hf = hfTrainerChange(target, advice, plan) ?? (hfCode !== null ? { format: 'hf-trainer' as const, language: 'python' as const, code: hfCode, ...hfPackage(hfCode) } : null);
   if (hf) out.push(hf);
+  const hfYaml = hfTrainerYamlChange(target, advice, plan, options.trainerArgsPath ?? []);
+  if (hfYaml) out.push(hfYaml);
   const axolotl = axolotlChange(target, advice, plan);
   if (axolotl) out.push(axolotl);
   const torchtune = torchtuneChange(target, advice);

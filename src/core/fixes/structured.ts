@@ -16,7 +16,8 @@ import { parseJson } from '../parse/json';
 import { parseYaml } from '../parse/yaml';
 import type { ScanJob } from '../scan/results';
 import { InputError } from '../types';
-import { hfSwitchValues } from './hf-values';
+import { AXOLOTL_CONFIG_KIND } from '../scan/detectors/axolotl-config';
+import { axolotlKeys, hfSwitchValues } from './hf-values';
 import { acceptedArguments, targetArguments } from './params';
 import { hiddenWeightsComment, THIRD_PARTY_MODULES } from './snippets';
 import { chooseSpelling, type ChosenSpelling } from './spelling';
@@ -30,7 +31,7 @@ import { formatValue, quoteOf, type ArgumentValue, type WritableValue } from './
 const MODULE_OF: Partial<Record<Ecosystem, string>> = { pytorch: 'torch.optim', bitsandbytes: 'bitsandbytes.optim' };
 
 type Dialect =
-  | { readonly kind: 'hf'; readonly container: ObjectNode; readonly member: MemberNode }
+  | { readonly kind: 'hf'; readonly container: ObjectNode; readonly member: MemberNode; readonly axolotl: boolean }
   | { readonly kind: 'deepspeed'; readonly optimizer: ObjectNode; readonly member: MemberNode }
   | { readonly kind: 'component'; readonly container: ObjectNode; readonly member: MemberNode; readonly key: '_component_' | '_target_' }
   | { readonly kind: 'lightning'; readonly container: ObjectNode; readonly member: MemberNode };
@@ -49,7 +50,7 @@ function dialectOf(root: ParsedNode, doc: EditableText, job: ScanJob, path: stri
   if (member.key === 'type' && owner === 'optimizer') return { kind: 'deepspeed', optimizer: parent, member };
   if (member.key === '_component_' || member.key === '_target_') return { kind: 'component', container: parent, member, key: member.key };
   if (member.key === 'class_path') return { kind: 'lightning', container: parent, member };
-  if (job.optimizerEcosystem === 'hf') return { kind: 'hf', container: parent, member };
+  if (job.optimizerEcosystem === 'hf') return { kind: 'hf', container: parent, member, axolotl: job.optimizerFileKind === AXOLOTL_CONFIG_KIND };
   return `the key '${member.key}' is not one whose optimizer this fix can rewrite`;
 }
 
@@ -90,7 +91,10 @@ function editArguments(
 function hfFix(doc: EditableText, syntax: TreeSyntax, d: Extract<Dialect, { kind: 'hf' }>, target: OptimizerId, advice: HyperparameterAdvice, plan: StrategyPlan | null): FixResult {
   const chosen = chooseSpelling(target, 'hf', () => ({}), { resolveIn: 'hf' });
   if (chosen === null) return { unavailable: `Hugging Face TrainingArguments has no optim string for ${getOptimizer(target).name}` };
-  const { optim, values } = hfSwitchValues(target, chosen.name, advice, (key) => d.container.index.has(key), plan);
+  const sw = hfSwitchValues(target, chosen.name, advice, (key) => d.container.index.has(key), plan);
+  const { optim } = sw;
+  // An axolotl config names the plan's micro-batch `micro_batch_size`, as its paste does.
+  const values = d.axolotl ? axolotlKeys(sw.values) : sw.values;
   const spellingText = formatValue(optim, syntax, { quote: quoteOf(doc.text.slice(d.member.node.start, d.member.node.end)) });
   const args = editArguments(doc, syntax, d.container, values, [], d.member);
   return {
@@ -242,7 +246,7 @@ export function structuredFix(
   if (typeof dialect === 'string') {
     const defaulted = job.defaults.find((x) => x.setting === 'optimizer');
     if (job.sources['optimizer'] === undefined && defaulted !== undefined && job.optimizerEcosystem === 'hf' && root.kind === 'object' && path === job.id) {
-      return hfDefaultedFix(doc, syntax, root, defaulted.key, target, advice, plan);
+      return hfDefaultedFix(doc, syntax, root, defaulted.key, target, advice, plan, job.optimizerFileKind === AXOLOTL_CONFIG_KIND);
     }
     return { unavailable: dialect };
   }
@@ -251,11 +255,11 @@ export function structuredFix(
 }
 
 /** An HF arguments file that leaves `optim` to its default: add the key (and the hyperparameters) at the end. */
-function hfDefaultedFix(doc: EditableText, syntax: TreeSyntax, root: ObjectNode, key: string, target: OptimizerId, advice: HyperparameterAdvice, plan: StrategyPlan | null): FixResult {
+function hfDefaultedFix(doc: EditableText, syntax: TreeSyntax, root: ObjectNode, key: string, target: OptimizerId, advice: HyperparameterAdvice, plan: StrategyPlan | null, axolotl: boolean): FixResult {
   const chosen = chooseSpelling(target, 'hf', () => ({}), { resolveIn: 'hf' });
   if (chosen === null) return { unavailable: `Hugging Face TrainingArguments has no optim string for ${getOptimizer(target).name}` };
   const sw = hfSwitchValues(target, chosen.name, advice, (k) => root.index.has(k), plan);
-  const values: Record<string, ArgumentValue> = { [key]: sw.optim, ...sw.values };
+  const values: Record<string, ArgumentValue> = { [key]: sw.optim, ...(axolotl ? axolotlKeys(sw.values) : sw.values) };
   const args = editArguments(doc, syntax, root, values, [], undefined);
   return { target, spelling: sw.optim, ecosystem: 'hf', written: args.written, removed: [], edits: mergeTouching(doc, args.edits) };
 }

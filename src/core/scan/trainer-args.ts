@@ -70,6 +70,7 @@ export function readTrainerArguments(reader: FieldReader, out: ContributionBuild
   reader.boolean('tf32', true);
 
   readModelReference(reader, out, links);
+  readTrainData(reader, out);
   readSeqLen(reader, out);
   readLora(reader, out, warnings);
   if (isLlamaFactoryConfig(reader)) readLlamaFactory(reader, out);
@@ -252,6 +253,22 @@ function readModelReference(reader: FieldReader, out: ContributionBuilder, links
     links.push({ kind: 'model', key: configName.name, value: configName.value.trim(), range: configName.range });
     out.set('pretraining', true, configName.range);
   }
+}
+
+/**
+ * The training data where it is a local file (run_clm / run_glue DataTrainingArguments `train_file`, a .json, .jsonl
+ * or .csv path), the cap on its examples (`max_train_samples`; LLaMA-Factory's `max_samples`), and TRL's `packing`
+ * (SFTConfig: examples are concatenated into sequences of max_length, so the steps do not follow the record count).
+ */
+function readTrainData(reader: FieldReader, out: ContributionBuilder): void {
+  const file = reader.string('train_file', true);
+  if (typeof file?.value === 'string' && /\.(jsonl|json|csv)$/i.test(file.value.trim())) out.set('trainDataFiles', [file.value.trim()], file.range);
+  for (const key of ['max_train_samples', 'max_samples']) {
+    const cap = reader.number(key, { integer: true, min: 1, nullable: true });
+    if (cap?.value != null && out.settings.maxTrainSamples === undefined) out.set('maxTrainSamples', cap.value, cap.range);
+  }
+  const packing = reader.boolean('packing', true);
+  if (packing?.value === true) out.set('samplePacking', true, packing.range);
 }
 
 function readSeqLen(reader: FieldReader, out: ContributionBuilder): void {

@@ -98,6 +98,14 @@ export interface TrainingSettings {
   readonly epochs?: number;
   /** Training examples per epoch, where a config states them (lightning-hydra-template's `data.train_val_test_split[0]`). */
   readonly trainSamples?: number;
+  /**
+   * Local dataset files the job trains on, as written (run_clm / run_glue's `train_file`, axolotl `datasets[].path`
+   * ending in .jsonl, .json or .csv): their records, counted when the job is evaluated (evaluate.ts, README
+   * "Hyperparameters bounded by their sources and the job"), are the training examples when no config states them.
+   */
+  readonly trainDataFiles?: readonly string[];
+  /** A cap on the training examples taken from the data (run_clm `max_train_samples`, LLaMA-Factory `max_samples`). */
+  readonly maxTrainSamples?: number;
   readonly warmupSteps?: number;
   readonly warmupRatio?: number;
   /** Warmup counted in epochs (timm's `--warmup-epochs`, the Flax ImageNet example's `config.warmup_epochs`). */

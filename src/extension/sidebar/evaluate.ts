@@ -55,6 +55,7 @@ export function toSnippetViews(snippets: readonly GeneratedSnippet[]): SnippetVi
 /** The names of the paste formats (product names, the same in every language). */
 export const PASTE_LABELS: Readonly<Record<PasteFormat, string>> = {
   'hf-trainer': 'HF Trainer',
+  'hf-trainer-yaml': 'TrainingArguments YAML',
   axolotl: 'axolotl',
   torchtune: 'torchtune',
   'lightning-cli': 'LightningCLI',

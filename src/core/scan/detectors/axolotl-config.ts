@@ -12,7 +12,7 @@
  * bnb_4bit_compute_dtype; LoRA adapters come from PEFT's get_peft_model (fp32 unless
  * `peft_autocast_adapter_dtype: false`).
  */
-import type { ObjectNode, ParseWarning } from '../../parse/node';
+import type { ObjectNode, ParseWarning, StringNode } from '../../parse/node';
 import type { FloatDtype, HyperValue, Precision } from '../../types';
 import { AXOLOTL_CONFIG_DEFAULTS, AXOLOTL_CONFIG_SCHEMA, AXOLOTL_DEFAULTS, AXOLOTL_TRAINING_SCHEMA } from '../axolotl-defaults';
 import { ContributionBuilder } from '../contribution';
@@ -32,8 +32,11 @@ const AXOLOTL_KEYS = [
 ];
 const AXOLOTL_TEXT = new RegExp(`^(${AXOLOTL_KEYS.join('|')})\\s*:`, 'm');
 
+/** The kind of this detector's findings (fixes/structured.ts: the quick fix writes axolotl's key names). */
+export const AXOLOTL_CONFIG_KIND = 'axolotl-config';
+
 export const axolotlConfigDetector: Detector = {
-  kind: 'axolotl-config',
+  kind: AXOLOTL_CONFIG_KIND,
   syntaxes: ['yaml'],
   acceptsJsonc: false,
 
@@ -91,6 +94,7 @@ export const axolotlConfigDetector: Detector = {
       out.notModelled.push(`${file.path}:${flashAt.range.line}: ${flashAt.name}: FlashAttention kernels (no attention-score matrix, as SDPA); estimated as SDPA`);
     }
     readCheckpointing(reader, out);
+    readLocalDatasets(reader, out);
 
     const deepspeed = readDistributed(reader, out, warnings, links);
     readPrecision(reader, out, warnings, deepspeed);
@@ -410,4 +414,22 @@ function readAdapter(reader: FieldReader, out: ContributionBuilder, warnings: Pa
   }
   out.set('lora', { rank: rank.value, targets: written, qlora, ...extras }, at);
   out.sources['lora.targets'] = out.source((targets as Read<unknown>).range);
+}
+
+/**
+ * `datasets:` entries whose `path` is a local .jsonl, .json or .csv file (axolotl loads a `path` that exists on disk
+ * as a local file, with `type:` the prompt format): the files whose records are the training examples. Only when every
+ * entry is such a file; with a Hub dataset among them the total is not known from the workspace.
+ */
+function readLocalDatasets(reader: FieldReader, out: ContributionBuilder): void {
+  const node = reader.node('datasets');
+  if (node?.kind !== 'array' || node.items.length === 0) return;
+  const paths: StringNode[] = [];
+  for (const item of node.items) {
+    const path = item.kind === 'object' ? item.index.get('path')?.node : undefined;
+    if (path?.kind !== 'string' || !/\.(jsonl|json|csv)$/i.test(path.value.trim())) return;
+    paths.push(path);
+  }
+  // Named at the first entry's path.
+  out.set('trainDataFiles', paths.map((p) => p.value.trim()), paths[0]!.range);
 }

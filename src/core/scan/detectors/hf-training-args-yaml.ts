@@ -35,8 +35,11 @@ function pyyamlStrings(root: ParsedNode): { raw: string; node: ParsedNode }[] {
   return out;
 }
 
+/** The kind of this detector's findings: TrainingArguments keys at a YAML file's top level (fixes/paste.ts pasteFormatOf). */
+export const HF_TRAINING_ARGS_YAML_KIND = 'hf-training-args-yaml';
+
 export const hfTrainingArgsYamlDetector: Detector = {
-  kind: 'hf-training-args-yaml',
+  kind: HF_TRAINING_ARGS_YAML_KIND,
   syntaxes: ['yaml'],
   acceptsJsonc: false,
 

@@ -29,8 +29,14 @@ function trainerArgs(root: ObjectNode): ObjectNode | null {
   return count >= 2 ? args : null;
 }
 
+/** The kind of this detector's findings: TrainingArguments under `trainer.args` of a Hydra config (fixes/paste.ts pasteFormatOf). */
+export const HYDRA_TRAINER_ARGS_KIND = 'hydra-trainer-args';
+
+/** Where the TrainingArguments sit in the composed config. */
+export const HYDRA_TRAINER_ARGS_PATH: readonly string[] = ['trainer', 'args'];
+
 export const hydraTrainerArgsDetector: Detector = {
-  kind: 'hydra-trainer-args',
+  kind: HYDRA_TRAINER_ARGS_KIND,
   syntaxes: ['yaml'],
   acceptsJsonc: false,
 

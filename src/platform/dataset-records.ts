@@ -1,0 +1,53 @@
+/**
+ * Counting a local dataset file's records from disk with a hard byte cap (README "Hyperparameters bounded by their
+ * sources and the job"): the file is opened non-blocking (a FIFO would block the read), must be a regular file no
+ * larger than the cap, and is read in 1 MiB chunks into core's streaming counter (src/core/parse/record-count.ts), so
+ * memory stays at one chunk plus the longest JSON line. A file over the cap is not read at all; it and any other
+ * problem is a RecordCount problem with its position, never an exception.
+ */
+import * as fs from 'node:fs';
+import { RecordCounter, type RecordCount, type RecordFormat } from '../core/parse/record-count';
+
+/** The largest dataset file counted (the CLI; the editor passes a smaller cap, read on its main thread). */
+export const MAX_DATASET_BYTES = 256 * 2 ** 20;
+
+const CHUNK_BYTES = 2 ** 20;
+const NON_BLOCKING = fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0);
+
+function mib(bytes: number): string {
+  return bytes < 2 ** 20 ? `${bytes} bytes` : `${(bytes / 2 ** 20).toFixed(bytes < 10 * 2 ** 20 ? 1 : 0)} MiB`;
+}
+
+/** The records of the file at `file` (an absolute path); null when it does not exist. */
+export function countDatasetRecordsSync(file: string, format: RecordFormat, maxBytes = MAX_DATASET_BYTES): RecordCount | null {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, NON_BLOCKING);
+  } catch (e) {
+    const code = typeof e === 'object' && e !== null && 'code' in e ? String((e as { code: unknown }).code) : String(e);
+    if (code === 'ENOENT' || code === 'ENOTDIR') return null;
+    return { ok: false, message: `cannot be read (${code})`, line: 1, column: 1 };
+  }
+  try {
+    const stat = fs.fstatSync(fd);
+    if (!stat.isFile()) return { ok: false, message: 'not a regular file', line: 1, column: 1 };
+    const tooLarge = (size: number): RecordCount => ({ ok: false, message: `${mib(size)}, over the ${mib(maxBytes)} read to count its records`, line: 1, column: 1 });
+    if (stat.size > maxBytes) return tooLarge(stat.size);
+    const counter = new RecordCounter(format);
+    const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+    let total = 0;
+    for (;;) {
+      const n = fs.readSync(fd, buffer, 0, Math.min(CHUNK_BYTES, maxBytes + 1 - total), null);
+      if (n === 0) break;
+      total += n;
+      // The file grew past the cap while it was read.
+      if (total > maxBytes) return tooLarge(total);
+      counter.push(buffer.subarray(0, n));
+    }
+    return counter.end();
+  } catch (e) {
+    return { ok: false, message: `cannot be read (${e instanceof Error ? e.message.split('\n')[0] : String(e)})`, line: 1, column: 1 };
+  } finally {
+    fs.closeSync(fd);
+  }
+}
