@@ -310,7 +310,7 @@ test('the view speaks Chinese when VS Code does', { timeout: 120_000 }, async ()
     await s.page.waitForSelector('.oa-card', { timeout: 60_000 });
     const text = await visibleText(s.page);
     // The answer block leads (top pick, the change to paste with Copy and Apply, the measured reason), then the ranking.
-    for (const words of ['训练任务', '跟随当前编辑器', '建议', '显存', '首选：', '要粘贴的改动（HF Trainer）', '需要 transformers', '其他格式：', '带来的变化：', '复制', '应用', '实测依据：', '优化器排名', '详情、证据与来源']) {
+    for (const words of ['训练任务', '跟随当前编辑器', '建议', '显存', '首选：', '要粘贴的改动（HF Trainer）', '需要 transformers', '其他格式（', '带来的变化：', '复制', '应用', '实测依据：', '优化器排名', '详情、证据与来源']) {
       assert.ok(text.includes(words), words);
     }
     await shoot(s, 'sidebar-dark-advice-zh-cn');
