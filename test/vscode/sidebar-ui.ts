@@ -805,7 +805,10 @@ test('a profile of two optimizers streams progress and draws the Pareto chart la
   // The legend says where each axis comes from: the estimator, the proxy on this machine, the published evidence.
   assert.equal(shown.sources.length, 3, `sources: ${shown.sources.join(' | ')}`);
   assert.match(shown.sources[0]!, /the memory estimator for your job \(modelled\)/);
-  assert.ok(shown.sources[1]!.includes(`params, this machine (${doc.backend.name})`), shown.sources[1]);
+  // Step time: at the model's real tensor shapes where the real-shapes phase measured the optimizer, else the proxy's.
+  const real = (doc.realShapes?.results ?? []).filter((r) => r.stepMs !== null).map((r) => r.optimizer);
+  if (real.length > 0) assert.ok(shown.sources[1]!.includes('real tensor shapes'), shown.sources[1]);
+  if (doc.results.some((r) => !real.includes(r.optimizer))) assert.ok(shown.sources[1]!.includes(`params, this machine (${doc.backend.name})`), shown.sources[1]);
   assert.match(shown.sources[2]!, /published head-to-head measurements, weighed by their similarity to /);
   assert.ok(doc.evidenceQuality && doc.evidenceQuality.optimizers['adamw']?.basis === 'reference', 'the saved result holds the quality axis, AdamW as its reference');
   const cpu = os.cpus()[0]?.model.trim() ?? '';
