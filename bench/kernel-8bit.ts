@@ -12,6 +12,7 @@
  *
  * Usage: node out/bench/kernel-8bit.js [--against OTHER_OUT_DIR] [--reps N]
  */
+import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ADAMW_8BIT_KERNEL, blockwiseScratchFloats } from '../src/profiler/kernels/kernel-spec';
@@ -97,6 +98,10 @@ function main(): number {
   const variants: Array<{ name: string; kernel: KernelFunction }> = [{ name: 'this build', kernel: instantiateKernels(memory).kernels.get(ADAMW_8BIT_KERNEL.name)! }];
   if (against) {
     const file = path.resolve(against, 'src', 'profiler', 'kernels', 'simd-kernels.js');
+    if (!fs.existsSync(file)) {
+      console.error(`bench/kernel-8bit: no ${file} (--against takes another build's output directory, e.g. main's out)`);
+      return 1;
+    }
     const other = require(file) as typeof import('../src/profiler/kernels/simd-kernels');
     const kernel = other.instantiateKernels(memory).kernels.get(ADAMW_8BIT_KERNEL.name);
     if (!kernel) {
