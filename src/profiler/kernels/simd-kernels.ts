@@ -373,7 +373,17 @@ function splitBlockwise(spec: BlockwiseKernelSpec): { first: Stmt[]; second: Stm
  * the second two (four spilled registers: slower), then two, a last group, a scalar tail. Measured by
  * CPU time of the kernel alone on data in cache, against one loop over the whole body: 10.3 -> 8.3 ns per
  * group of 4; running one block's first loop in the same trips as the previous block's second loop was
- * slower (10.0 ns).
+ * slower (10.0 ns). Also slower or no faster (the kernel alone by CPU time, bench/kernel-8bit.ts, each
+ * against this form in one process on data in cache, 2.05-2.10 ns per element): gathers as four loads
+ * joined by shuffles (2.20) or as splat loads and blends (3.3); table indices by lane extraction instead
+ * of the stored quotient's halves (2.18); the requantising division as an f64 product with the block's
+ * reciprocal (exact, 2.20); group addresses once per trip with constant offsets (2.13-2.24); the second
+ * loop four groups per trip (2.7-2.9) or one (2.26), the first eight (2.29) or two (2.09); the square root
+ * and division of the denominator moved to the first loop (2.43); the parameter update in the first loop
+ * (about 25% slower); the second state requantised first (2.30); the requantisation reusing the values
+ * reloaded for the update, or its quotients in a row of their own (within 2%); reading the next block's
+ * parameters early (no faster from memory). Without the gathers the kernel takes 1.73 ns per element, without the divisions
+ * and square root 1.88, without both 1.10: both sit on its critical path.
  */
 export function compileBlockwise(spec: BlockwiseKernelSpec): FunctionDef {
   const params: ValType[] = [...spec.arrays.map((): ValType => 'i32'), ...spec.states.flatMap((): ValType[] => ['i32', 'i32', 'i32', 'i32']), 'i32', 'i32', ...spec.scalars.map((): ValType => 'f32')];
