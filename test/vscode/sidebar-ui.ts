@@ -686,6 +686,7 @@ interface SavedProfile {
   machine: { cpuModel: string };
   results: { optimizer: string; runs: unknown[]; estimatedMemory?: { peak?: number } | null }[];
   evidenceQuality?: { optimizers: Record<string, { basis: string } | undefined> };
+  realShapes?: { results: { optimizer: string; stepMs: unknown }[] };
 }
 
 /** The view's saved profile results in workspace storage, newest last. */
