@@ -49,7 +49,7 @@ export function readSavedProfile(file: string): { file: string; document: Profil
   const text = decodeText(bytes, file, MAX_PROFILE_BYTES);
   const { root } = parseJson(text, file);
   const parsed = parseProfileFile(file, root);
-  if (!parsed.ok) throw new InputError(`not a profile document: ${parsed.error}`);
+  if (!parsed.ok) throw new InputError(parsed.error);
   return { file, document: parsed.value };
 }
 
