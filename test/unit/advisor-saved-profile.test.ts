@@ -15,6 +15,7 @@ import type { ProfileResultDocument } from '../../src/core/profile/profile-types
 import { parseProfileDocument } from '../../src/core/profile/profile-validate';
 import { readSavedProfile } from '../../src/cli/commands/recommend';
 import { InputError } from '../../src/core/types';
+import { runCli } from '../../src/cli/main';
 
 // The stability priority with and without a saved profile (README, "How the advice is derived").
 
@@ -144,5 +145,30 @@ test('--profile: a malformed or invalid profile file is one positioned message, 
   fs.writeFileSync(invalid, JSON.stringify(doc, null, 2));
   assert.throws(() => readSavedProfile(invalid), (e: unknown) => e instanceof InputError && /^\S*invalid\.json:\d+:\d+: results\[0\]\.runs\[0\]\.lr: must be greater than 0/.test(e.format()) && !e.format().includes('\n'));
   assert.throws(() => readSavedProfile(path.join(dir, 'missing.json')), (e: unknown) => e instanceof InputError && /missing\.json: cannot read the file/.test(e.format()));
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test('recommend --profile: a profile of another job is reported as ignored in the JSON; a truncated one exits 2 with one positioned line', async () => {
+  const root = path.resolve(__dirname, '../../..');
+  const fixture = 'test/fixtures/realproj/hf-run-clm';
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'saved-profile-cli-'));
+  const other = path.join(dir, 'profile.json');
+  fs.writeFileSync(other, JSON.stringify(profileDoc({ id: 'elsewhere.sh', model: 'gpt2' }, [result('adamw', 0, 0)])));
+  const run = async (...args: string[]) => {
+    let out = '';
+    let err = '';
+    const code = await runCli(['recommend', fixture, '--gpu-memory', '80GiB', '--offline', ...args], { cwd: root, out: (t) => (out += t), err: (t) => (err += t) });
+    return { code, out, err };
+  };
+  const ignored = await run('--priority', 'stability', '--profile', other, '--json');
+  const job = (JSON.parse(ignored.out) as { jobs: { ranking: { savedProfile: unknown; text: string } }[] }).jobs[0]!;
+  assert.deepEqual(job.ranking.savedProfile, { status: 'ignored', file: other, detail: `it was measured for job 'elsewhere.sh', not 'train.sh'` });
+  assert.match(job.ranking.text, /was ignored because it was measured for job 'elsewhere\.sh'/);
+  const broken = path.join(dir, 'broken.json');
+  fs.writeFileSync(broken, '{"schemaVersion": 1, "results": [');
+  const bad = await run('--priority', 'stability', '--profile', broken);
+  assert.equal(bad.code, 2);
+  assert.equal(bad.out, '');
+  assert.match(bad.err, new RegExp(`^optimizer-advisor recommend: ${broken.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:1:\\d+: [^\\n]+\\n$`));
   fs.rmSync(dir, { recursive: true, force: true });
 });
