@@ -278,7 +278,7 @@ export const recommendCommand: Command = {
     "Job options (--batch-size, --zero-stage, --offload, --lora-rank, ...) mean what they mean for estimate and replace the job's own values.\n" +
     'JSON: {"inputs", "jobs": [{"source", "model", "recommendations": [{"optimizer", "rank", "fits", "peakBytes", "reasons",\n' +
     '"measured": {"score", "uncertainty", "comparableRows", "independentRows", "sentence", "nearest"}, "hyperparameters"}],\n' +
-    '"ranking": {"text", "thin", "incumbent"}, "strategies": [{"id", "savingBytes", "text"}]} or {"source", "status": "needs a model config", "reason"}],\n' +
+    '"ranking": {"text", "thin", "incumbent", "savedProfile"}, "strategies": [{"id", "savingBytes", "text"}]} or {"source", "status": "needs a model config", "reason"}],\n' +
     '"errors"}. The JSON is printed whenever jobs were found; exit 3 when some job is incomplete.\n' +
     'Order: tier (fits, runs), then published measurements weighted by similarity to the job (README, "How the advice is derived").\n' +
     '--priority stability: lower published divergence rate first; with --profile FILE (the profile.json of\n' +
