@@ -22,6 +22,8 @@ import { peftDefaultLoraTargets } from './scan/peft-lora-targets';
 import { autoAssumption, resolveHiddenSizeAutos, type AutoValue } from './scan/deepspeed-auto';
 import type { ScanJob } from './scan/results';
 import { InputError } from './types';
+import { savedProfileUse } from './advisor/saved-profile';
+import type { ProfileResultDocument } from './profile/profile-types';
 
 export type { FileAccess, JobModel, ModelLookup } from './model-source';
 export type { CurrentOptimizer } from './current-optimizer';
@@ -67,6 +69,11 @@ export interface EvaluateOptions {
   readonly gpusFrom?: string;
   /** How the overrides were given, by key (`batchSize`: "--batch-size"); default "given by hand". */
   readonly overridesFrom?: Readonly<Record<string, string>>;
+  /**
+   * A saved profile (`recommend --profile`), already validated: used under the stability priority when it was
+   * measured for this job (same job id and model), else reported as ignored (core/advisor/saved-profile.ts).
+   */
+  readonly savedProfile?: { readonly file: string; readonly document: ProfileResultDocument };
 }
 
 /**
@@ -159,7 +166,14 @@ export function evaluateJob(job: ScanJob, files: FileAccess, options: EvaluateOp
     },
     counted,
   );
-  const input: AdvisorInput = { ...base, estimateBase, ...runLengthInput(run) };
+  const input: AdvisorInput = {
+    ...base,
+    estimateBase,
+    ...runLengthInput(run),
+    ...(options.savedProfile !== undefined
+      ? { savedProfile: savedProfileUse(options.savedProfile.document, options.savedProfile.file, { id: job.id, model: model.source }) }
+      : {}),
+  };
   const result = keepOwnHyperparameters(recommend(input), input.current?.id ?? null, job.settings);
 
   let currentEstimate: CurrentEstimate | null = null;

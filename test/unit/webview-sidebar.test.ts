@@ -21,6 +21,8 @@ import * as path from 'node:path';
 import { contentSecurityPolicy, sidebarHtml } from '../../src/extension/sidebar/html';
 import type { HostMessage, HostNotification, HostResponse, JobEvaluationView, MemoryView, ProfilesView, RequestType, TraceView } from '../../src/webview-protocol';
 import { makeCommand, makeRequest } from '../../src/webview-protocol';
+import { savedProfileUse } from '../../src/core/advisor/saved-profile';
+import type { ProfileResultDocument } from '../../src/core/profile/profile-types';
 import { fakeDeps, GiB, inventoryFor, recordingPort, type FakeDeps, type RecordingPort } from './webview-harness';
 
 const LLAMA = 'llama2-7b-sft/training_args.json';
@@ -426,4 +428,39 @@ test('generated snippets become copy buttons; frameworks without one are left ou
       { framework: 'deepspeed', label: 'DeepSpeed', language: 'json', code: '{"optimizer": {"type": "AdamW"}}' },
     ],
   );
+});
+
+test('selectJob, stability priority: the newest saved result of this job orders equal divergence rates and its counts are cited; one of another job is ignored', async () => {
+  const { deps, port, controller } = setup();
+  const { job, input } = await llamaInput(deps);
+  // A budget everything fits in: the measured order decides among all of them (not the smallest change that fits).
+  const stability = { ...input, priority: 'stability' as const, estimateBase: { ...input.estimateBase, gpuMemoryBytes: 1024 * 1024 * GiB } };
+  deps.advisorInput = async () => stability;
+  // The fixture profile names another job: ignored, so the order is the one without a profile and no sentence cites it.
+  await controller.handle(makeRequest(1, 'selectJob', { jobId: LLAMA }));
+  const ignored = response<JobEvaluationView>(port, 1, 'selectJob');
+  const withoutProfile = recommend(stability).recommendations.map((r) => r.optimizer);
+  assert.deepEqual(ignored.recommendation.ranked.map((r) => r.optimizer), withoutProfile);
+  assert.ok(!ignored.recommendation.ranked.some((r) => r.reasons.some((x) => x.text.includes('saved profile'))));
+  // The same document saved for this job: used. AdamW fails two of its four probes, every other optimizer it measured survives all.
+  const base = deps.profileFiles[0]!.json as ProfileResultDocument;
+  const doc: ProfileResultDocument = {
+    ...base,
+    job: { id: LLAMA, model: 'meta-llama/Llama-2-7b-hf' },
+    results: base.results.map((r) => ({
+      ...r,
+      robustness: (['explosion', 'vanishing', 'nan-inf', 'sparse'] as const).map((probe, i) => {
+        const failed = r.optimizer === 'adamw' && i < 2;
+        return { probe, diverged: failed, finalLoss: failed ? null : 1, behaviour: failed ? 'loss became NaN' : 'finite' };
+      }),
+    })),
+  };
+  deps.profileFiles = [{ id: 'profile-2025-02-01.json', savedAt: '2025-02-01T00:00:00.000Z', json: doc }, ...deps.profileFiles];
+  await controller.handle(makeRequest(2, 'selectJob', { jobId: LLAMA }));
+  const used = response<JobEvaluationView>(port, 2, 'selectJob');
+  const adamw = used.recommendation.ranked.find((r) => r.optimizer === 'adamw')!;
+  assert.match(adamw.reasons[0]!.text, /Robustness from your saved profile \(proxy model, Fixture CPU \(wasm\), 2025-01-01\): survived 2 of 4 robustness probes/);
+  const expected = recommend({ ...stability, savedProfile: savedProfileUse(doc, 'profile-2025-02-01.json', { id: job.id, model: null }) }).recommendations.map((r) => r.optimizer);
+  assert.deepEqual(used.recommendation.ranked.map((r) => r.optimizer), expected);
+  assert.notDeepEqual(expected, withoutProfile);
 });

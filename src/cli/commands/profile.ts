@@ -215,7 +215,8 @@ export const profileCommand: Command = {
     'budget, --real-shapes-seconds) each optimizer\'s step cost on the real job\'s tensor shapes. Modelled by the\n' +
     'estimator: the real job\'s peak memory (the Pareto front\'s memory axis). --out DIR writes DIR/profile.json as results\n' +
     'arrive and DIR/report.html (self-contained charts) at the end. Ctrl-C, the budget or a crash of the child keep what was\n' +
-    'measured and exit 3. JSON: schemas/profile.schema.json.',
+    'measured and exit 3. JSON: schemas/profile.schema.json. `recommend --priority stability --profile DIR/profile.json`\n' +
+    'orders equal published divergence rates by this profile\'s --robustness probes and learning-rate runs.',
   flags: [
     { name: 'optimizers', type: 'list', help: 'optimizers to profile (catalog ids), comma-separated', defaultText: 'the default sweep + the advisor\'s top picks' },
     { name: 'steps', type: 'int', min: 2, max: 100_000, help: 'optimizer steps per run', defaultText: String(DEFAULT_STEPS) },

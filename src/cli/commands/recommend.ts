@@ -23,7 +23,7 @@ import { formatBytes, formatCount } from '../../core/units';
 import { JSON_FLAG, flag, printJson, type Command } from '../command';
 import type { RecommendJson } from '../json/recommend';
 import { detectGpus, summarizeGpus } from '../../platform/gpu';
-import { EXIT, printHuman, table } from '../io';
+import { EXIT, oneLine, printHuman, table } from '../io';
 import type { FlagSpec } from '../args';
 import { diskFiles } from '../model-source';
 import { cliModelLookup, consentOf, HUB_FLAGS, hubDecision } from '../model-lookup';
@@ -31,6 +31,27 @@ import { JOB_FLAGS, jobOverrides } from './estimate';
 import { DEFAULT_MAX_FILE, scanFolder } from './scan';
 import { parseFileSizeCap } from '../../core/units';
 import { significant as formatNumber } from '../format';
+import { readUserFileSync } from '../read-user-file';
+import { decodeText } from '../../core/parse/text';
+import { parseJson } from '../../core/parse/json';
+import { parseProfileFile } from '../../core/profile/profile-validate';
+import type { ProfileResultDocument } from '../../core/profile/profile-types';
+
+/** Largest profile.json `--profile` reads (loss curves of every run make it the largest file the CLI reads). */
+const MAX_PROFILE_BYTES = 256 * 1024 * 1024;
+
+/**
+ * The saved profile `--profile FILE` names (a profile.json written by `profile --out DIR`), checked against
+ * the profile document's schema; any problem is an InputError whose message holds the file and position.
+ */
+export function readSavedProfile(file: string): { file: string; document: ProfileResultDocument } {
+  const bytes = readUserFileSync(file, MAX_PROFILE_BYTES, (size) => `file is ${size} bytes, over the ${MAX_PROFILE_BYTES}-byte limit for a profile`);
+  const text = decodeText(bytes, file, MAX_PROFILE_BYTES);
+  const { root } = parseJson(text, file);
+  const parsed = parseProfileFile(file, root);
+  if (!parsed.ok) throw new InputError(parsed.error);
+  return { file, document: parsed.value };
+}
 
 
 /** `model.source`: the kind of place the config came from and its path, URL or preset id. */
@@ -251,15 +272,19 @@ export const RECOMMEND_JOB_FLAGS: readonly FlagSpec[] = JOB_FLAGS.map((f) => {
 export const recommendCommand: Command = {
   name: 'recommend',
   summary: 'rank optimizers for each training job in a folder (or one file), with reasons, hyperparameters and memory strategies',
-  usage: 'recommend <folder|file> [--gpu-memory SIZE] [--gpus N] [job options as for estimate] [--priority memory|speed|stability|quality] [--json]',
+  usage: 'recommend <folder|file> [--gpu-memory SIZE] [--gpus N] [job options as for estimate] [--priority memory|speed|stability|quality] [--profile FILE] [--json]',
   details:
     'GPU memory: --gpu-memory, else what nvidia-smi reports, else unknown (fits = null).\n' +
     "Job options (--batch-size, --zero-stage, --offload, --lora-rank, ...) mean what they mean for estimate and replace the job's own values.\n" +
     'JSON: {"inputs", "jobs": [{"source", "model", "recommendations": [{"optimizer", "rank", "fits", "peakBytes", "reasons",\n' +
     '"measured": {"score", "uncertainty", "comparableRows", "independentRows", "sentence", "nearest"}, "hyperparameters"}],\n' +
-    '"ranking": {"text", "thin", "incumbent"}, "strategies": [{"id", "savingBytes", "text"}]} or {"source", "status": "needs a model config", "reason"}],\n' +
+    '"ranking": {"text", "thin", "incumbent", "savedProfile"}, "strategies": [{"id", "savingBytes", "text"}]} or {"source", "status": "needs a model config", "reason"}],\n' +
     '"errors"}. The JSON is printed whenever jobs were found; exit 3 when some job is incomplete.\n' +
     'Order: tier (fits, runs), then published measurements weighted by similarity to the job (README, "How the advice is derived").\n' +
+    '--priority stability: lower published divergence rate first; with --profile FILE (the profile.json of\n' +
+    '`profile --robustness --out DIR` for the same job and model), equal rates are ordered by the share of the\n' +
+    "profile's robustness probes each optimizer survived, then by the share of its learning-rate runs that did not\n" +
+    'diverge; a profile of another job is ignored and the ranking note says why. Other priorities do not use it.\n' +
     'Model lookup: the config the job points at (workspace, or a path outside it), the Hugging Face cache\n' +
     '(HF_HUB_CACHE, HF_HOME/hub, ~/.cache/huggingface/hub), a bundled preset, the Hub (only with --hub or\n' +
     'OPTIMIZER_ADVISOR_HUB=1; --offline and HF_HUB_OFFLINE=1 always win; token from HF_TOKEN or HF_HOME/token),\n' +
@@ -267,6 +292,7 @@ export const recommendCommand: Command = {
   flags: [
     ...RECOMMEND_JOB_FLAGS,
     { name: 'priority', type: 'string', choices: PRIORITIES, help: 'what matters most', defaultText: 'quality' },
+    { name: 'profile', type: 'string', help: 'a saved profile.json of this job (profile --robustness --out DIR), used by --priority stability', defaultText: 'none' },
     { name: 'top', type: 'int', min: 1, max: 100, help: 'rows per job in the table (JSON has all)', defaultText: '8' },
     { name: 'max-file-size', type: 'string', help: 'skip files larger than this while scanning', defaultText: DEFAULT_MAX_FILE },
     ...HUB_FLAGS,
@@ -291,6 +317,11 @@ export const recommendCommand: Command = {
         gpuSource = `${detected.source} (${detected.names.join(', ')})`;
         detectedCount = detected.count;
       }
+    }
+    const profileFlag = flag<string>(args, 'profile');
+    const savedProfile = profileFlag === undefined ? undefined : readSavedProfile(path.resolve(io.cwd, profileFlag));
+    if (savedProfile !== undefined && priority !== 'stability') {
+      io.err(`${oneLine(`optimizer-advisor recommend: --profile ${profileFlag} is used only with --priority stability; the ${priority} order does not use it`)}\n`);
     }
     const { gpuMemoryBytes: _memory, gpus: _gpus, ...overrides } = jobOverrides(args);
     const maxFileBytes = parseFileSizeCap(flag<string>(args, 'max-file-size') ?? DEFAULT_MAX_FILE, '--max-file-size');
@@ -318,6 +349,7 @@ export const recommendCommand: Command = {
           lookup,
           ...(jobGpus !== undefined ? { gpus: jobGpus, gpusFrom } : {}),
           ...(Object.keys(overrides).length > 0 ? { overrides, overridesFrom: flagNames(overrides) } : {}),
+          ...(savedProfile !== undefined ? { savedProfile } : {}),
         });
         docs.push(jobDocument(evaluation));
       } catch (e) {

@@ -181,6 +181,11 @@ export const RecommendJsonSchema = Type.Object({
       totalWeight: Type.Number({ minimum: 0 }),
       incumbent: Type.String(),
       stabilityFellBack: Type.Boolean(),
+      savedProfile: OrNull(Type.Object({
+        status: OneOf(['used', 'ignored', 'none'] as const),
+        file: OrNull(Type.String()),
+        detail: OrNull(Type.String()),
+      }), { description: "Stability priority only (null otherwise): the saved profile (--profile) whose robustness probes ordered equal published divergence rates ('used'; detail: where it was measured), one ignored (detail: why), or none." }),
     })),
     facts: Type.Optional(Type.Object(factProperties(), { additionalProperties: false, description: "Each fact the advice uses, with its source: a file range, the launch script, the model config it was counted from, a value given by hand, or an assumption naming the default it stands for. A fact the model does not have (seqLen for a CNN, imageSize for a text model, loraRank without LoRA) is absent. Names: src/core/job-facts.ts JOB_FACT_NAMES." })),
     notModelled: Type.Optional(Type.Array(Type.String(), { description: "Fields the job's files set whose memory effect is not modelled yet (path:line: key: what it does); passed on, never dropped" })),

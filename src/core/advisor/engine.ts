@@ -15,6 +15,7 @@ import { decideFineTune, deriveJobFacts, fitFact, globalBatchOf } from './facts'
 import { advisedStateSettings, deriveHyperparameters } from './hyperparameters';
 import { countParams } from '../models';
 import { rankCandidates, rankingNote } from './measured';
+import type { SavedProfileUse } from './saved-profile';
 import { cite } from './evidence';
 import { CANDIDATE_RULES, DENOISER_DEFAULT, FAMILY_DEFAULT, JOB_RULES } from './rules';
 import { applyCandidateRules, applyJobRules, compareCandidates } from './score';
@@ -210,8 +211,8 @@ type Ranked = Scored & Pick<Recommendation, 'measured' | 'fitPlan'> & { readonly
  * evidence's order (measured.ts); below that (does not fit, not recommended) the rule order, which
  * orderByFitPlan replaces by the smallest change that fits when nothing fits.
  */
-function rankByEvidence(constrained: readonly Scored[], facts: JobFacts, candidates: readonly OptimizerId[], incumbent: OptimizerId): { ranked: Ranked[]; measured: ReturnType<typeof rankCandidates> } {
-  const measured = rankCandidates(facts, candidates, incumbent, new Map(constrained.map((c) => [c.optimizer, c.peakBytes])));
+function rankByEvidence(constrained: readonly Scored[], facts: JobFacts, candidates: readonly OptimizerId[], incumbent: OptimizerId, savedProfile: SavedProfileUse): { ranked: Ranked[]; measured: ReturnType<typeof rankCandidates> } {
+  const measured = rankCandidates(facts, candidates, incumbent, new Map(constrained.map((c) => [c.optimizer, c.peakBytes])), undefined, savedProfile);
   const withEvidence: Ranked[] = constrained.map((c) => {
     const basis = measured.basis.get(c.optimizer)!;
     const reason = measured.reason.get(c.optimizer);
@@ -240,7 +241,8 @@ export function recommend(input: AdvisorInput): AdvisorResult {
   const constrained = candidates.map((id) => applyDeviceConstraint(scoreCandidate(input, setting, jobValues, id), input.device));
 
   const incumbent = current && candidates.includes(current.id) ? current.id : defaultId;
-  const { ranked: byEvidence, measured } = rankByEvidence(constrained, facts, candidates, incumbent);
+  const savedProfile = input.savedProfile ?? { status: 'none' };
+  const { ranked: byEvidence, measured } = rankByEvidence(constrained, facts, candidates, incumbent, savedProfile);
 
   const job = applyJobRules(JOB_RULES, facts, jobValues);
   const ctx: StrategyContext = {
@@ -269,11 +271,14 @@ export function recommend(input: AdvisorInput): AdvisorResult {
     strategyPlan,
     notes,
     ranking: {
-      text: rankingNote(measured.result, facts.priority, getOptimizer(incumbent).name, current !== null && current.id === incumbent),
+      text: rankingNote(measured.result, facts.priority, getOptimizer(incumbent).name, current !== null && current.id === incumbent, savedProfile),
       thin: measured.result.thin,
       totalWeight: measured.result.totalWeight,
       incumbent,
       stabilityFellBack: measured.result.stabilityFellBack,
+      savedProfile: facts.priority !== 'stability' ? null : savedProfile.status === 'used'
+        ? { status: 'used', file: savedProfile.robustness.file, detail: savedProfile.robustness.label }
+        : savedProfile.status === 'ignored' ? { status: 'ignored', file: savedProfile.file, detail: savedProfile.why } : { status: 'none', file: null, detail: null },
     },
     assumptions: [...setting.assumptions],
     baseDtype: setting.baseDtype,

@@ -10,6 +10,7 @@ import { measuredRows } from './measurements';
 import type { GlobalBatch, MeasuredRow, Modality, TaskFamily } from './measurements/types';
 import { describeRow, measuredSentence } from './measured-sentence';
 import { rankByEvidence, type EvidenceJob, type RankedEntry, type RankResult } from './ranking';
+import { describeCounts, type SavedProfileUse } from './saved-profile';
 import type { JobFacts, MeasuredBasis, Reason, ReasonSource } from './types';
 
 export function evidenceJobOf(facts: JobFacts): EvidenceJob {
@@ -56,8 +57,13 @@ export function rankCandidates(
   incumbent: OptimizerId,
   peakBytes: ReadonlyMap<string, number | null>,
   rows: readonly MeasuredRow[] = measuredRows(),
+  savedProfile: SavedProfileUse = { status: 'none' },
 ): MeasuredRanking {
-  const result = rankByEvidence({ job: evidenceJobOf(facts), priority: facts.priority, candidates, incumbent, peakBytes, rows });
+  const saved = facts.priority === 'stability' && savedProfile.status === 'used' ? savedProfile.robustness : null;
+  const result = rankByEvidence({
+    job: evidenceJobOf(facts), priority: facts.priority, candidates, incumbent, peakBytes, rows,
+    ...(saved !== null ? { robustness: saved.optimizers } : {}),
+  });
   const position = new Map<OptimizerId, number>();
   const basis = new Map<OptimizerId, MeasuredBasis>();
   const reason = new Map<OptimizerId, Reason>();
@@ -65,7 +71,10 @@ export function rankCandidates(
     const id = e.key as OptimizerId;
     position.set(id, i);
     const name = getOptimizer(id).name;
-    const sentence = measuredSentence(e, name, rows);
+    const counts = saved?.optimizers.get(id);
+    const sentence = counts === undefined
+      ? measuredSentence(e, name, rows)
+      : `${measuredSentence(e, name, rows)} Robustness from your saved profile (${saved!.label}): ${describeCounts(counts)}.`;
     basis.set(id, {
       score: e.score,
       uncertainty: e.uncertainty,
@@ -101,8 +110,23 @@ export function rankCandidates(
   return { result, position, basis, reason };
 }
 
+/** How to make a saved profile the stability priority can use (CLI words; the sidebar saves its own). */
+export const SAVED_PROFILE_HINT = 'make one with `profile --robustness --out DIR`, then `recommend --profile DIR/profile.json` (in the sidebar: run Profile for this job)';
+
+/** The stability priority's sentence on the saved profile: used, ignored and why, or none exists. */
+export function savedProfileNote(use: SavedProfileUse): string {
+  switch (use.status) {
+    case 'used':
+      return `Among equal published divergence rates, the order follows the robustness measured in your saved profile ${use.robustness.file} (${use.robustness.label}): the share of robustness probes survived, then the share of learning-rate runs that did not diverge; optimizers it did not measure come after those it did.`;
+    case 'ignored':
+      return `The profiler's robustness probes were not used: the profile ${use.file} was ignored because ${use.why}; ${SAVED_PROFILE_HINT}.`;
+    case 'none':
+      return `The profiler's robustness probes were not used because no saved profile for this job exists; ${SAVED_PROFILE_HINT}.`;
+  }
+}
+
 /** One sentence on how the order was reached, for the job as a whole. */
-export function rankingNote(result: RankResult, priority: JobFacts['priority'], incumbentName: string, incumbentIsCurrent: boolean): string {
+export function rankingNote(result: RankResult, priority: JobFacts['priority'], incumbentName: string, incumbentIsCurrent: boolean, savedProfile: SavedProfileUse = { status: 'none' }): string {
   const who = incumbentIsCurrent ? `${incumbentName} (what the job uses now)` : `${incumbentName} (the family default)`;
   const parts: string[] = [];
   if (result.thin) {
@@ -116,5 +140,6 @@ export function rankingNote(result: RankResult, priority: JobFacts['priority'], 
     parts.push(`${names} measured better, but only on full weights: with LoRA adapters no comparable measurement exists, so it is not placed above ${incumbentName}.`);
   }
   if (result.stabilityFellBack) parts.push('Stability priority: no comparable measurement reports a divergence, so the order follows the final-quality evidence.');
+  if (priority === 'stability') parts.push(savedProfileNote(savedProfile));
   return parts.join(' ');
 }

@@ -44,6 +44,11 @@
  *    does-not-fit tier); then those measured against the incumbent (a row in a setting that measured it or
  *    takes it as the reference) whose score is not below the incumbent's, by lower peak memory; then the rest by score. Stability: lower divergence rate first,
  *    when any comparable row reports a divergence; otherwise the quality order, labelled so.
+ *    With a saved profile of the job (saved-profile.ts), the stability order is then re-sorted, stably, by
+ *    (published divergence rate when any row reports one, then the profile's robustness: the share of its
+ *    robustness probes the optimizer survived, higher first, then the share of its learning-rate runs that did
+ *    not diverge, higher first; an optimizer the profile did not measure comes after those it did): the
+ *    published rate stays first and the profile decides among equal rates before the earlier order does.
  *
  * The constants below were fixed before the first run of `npm run eval:advisor` and are not fitted to it.
  */
@@ -88,6 +93,16 @@ export interface RankInput {
   /** Peak memory per candidate (memory priority); missing or null = unknown. */
   readonly peakBytes?: ReadonlyMap<string, number | null>;
   readonly rows: readonly MeasuredRow[];
+  /** Stability priority: the saved profile's robustness counts per optimizer key (saved-profile.ts). */
+  readonly robustness?: ReadonlyMap<string, RobustnessCounts>;
+}
+
+/** One optimizer in a saved profile: robustness probes run and survived, learning-rate runs and those that diverged. */
+export interface RobustnessCounts {
+  readonly probes: number;
+  readonly survived: number;
+  readonly runs: number;
+  readonly runsDiverged: number;
 }
 
 export interface WeightedRow {
@@ -127,6 +142,8 @@ export interface RankResult {
   readonly thin: boolean;
   /** Stability asked for but no comparable row reports divergence: ordered by quality instead. */
   readonly stabilityFellBack: boolean;
+  /** Stability priority with a saved profile: its robustness ordered equal published divergence rates. */
+  readonly robustnessUsed: boolean;
   /** Candidates not placed above the incumbent because the job trains adapters and no row measured them on adapters. */
   readonly heldBackForAdapters: readonly string[];
 }
@@ -509,6 +526,11 @@ export function rankByEvidence(input: RankInput): RankResult {
   } else {
     ordered = [...aggs].sort(byScore);
   }
+  const robustness = input.priority === 'stability' ? input.robustness : undefined;
+  if (robustness !== undefined) {
+    const rate = (a: Aggregate) => (anyDivergence ? a.divergenceRate ?? 0 : 0);
+    ordered = [...ordered].sort((a, b) => rate(a) - rate(b) || compareRobustness(robustness.get(a.key), robustness.get(b.key)));
+  }
   const entries: RankedEntry[] = ordered.map((a) => ({
     key: a.key,
     score: a.score,
@@ -523,5 +545,25 @@ export function rankByEvidence(input: RankInput): RankResult {
   const heldBackForAdapters = aggs
     .filter((a) => a !== incumbent && heldBack(a) && incumbent !== null && !thin && a.score - incumbent.score > margin(a))
     .map((a) => a.key);
-  return { entries, totalWeight, thin, stabilityFellBack, heldBackForAdapters };
+  return { entries, totalWeight, thin, stabilityFellBack, robustnessUsed: robustness !== undefined, heldBackForAdapters };
+}
+
+/** A share, or null when nothing of it was measured. */
+function share(part: number, whole: number): number | null {
+  return whole > 0 ? part / whole : null;
+}
+
+/** Higher share first; an unmeasured share (null) after every measured one. */
+function byShare(a: number | null, b: number | null): number {
+  if (a === null || b === null) return a === b ? 0 : a === null ? 1 : -1;
+  return b - a;
+}
+
+/**
+ * The saved profile's robustness order (step 5, stability): the share of robustness probes survived, then
+ * the share of learning-rate runs that did not diverge; an optimizer the profile did not measure comes last.
+ */
+export function compareRobustness(a: RobustnessCounts | undefined, b: RobustnessCounts | undefined): number {
+  if (a === undefined || b === undefined) return a === b ? 0 : a === undefined ? 1 : -1;
+  return byShare(share(a.survived, a.probes), share(b.survived, b.probes)) || byShare(share(a.runs - a.runsDiverged, a.runs), share(b.runs - b.runsDiverged, b.runs));
 }

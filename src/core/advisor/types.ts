@@ -7,6 +7,7 @@ import type { ModelInventory } from '../models/types';
 import type { OptimizerId, ResolvedOptimizer } from '../optimizers/types';
 import type { HyperValue, Precision } from '../types';
 import type { EvidenceId } from './evidence';
+import type { SavedProfileUse } from './saved-profile';
 
 export const PRIORITIES = ['memory', 'speed', 'stability', 'quality'] as const;
 /** What the user cares about most. */
@@ -316,6 +317,12 @@ export interface AdvisorResult {
     readonly totalWeight: number;
     readonly incumbent: OptimizerId;
     readonly stabilityFellBack: boolean;
+    /**
+     * Stability priority only (null otherwise): the saved profile whose robustness probes ordered equal
+     * published divergence rates ('used', detail = where it was measured), one that was ignored (detail = why),
+     * or none.
+     */
+    readonly savedProfile: { readonly status: 'used' | 'ignored' | 'none'; readonly file: string | null; readonly detail: string | null } | null;
   };
   /** Assumptions the advisor made for inputs it did not get. */
   readonly assumptions: readonly string[];
@@ -338,6 +345,8 @@ export interface AdvisorInput {
   readonly priority: Priority;
   /** The optimizer the job uses now (its user hyperparameters in estimateBase apply to it only). */
   readonly current?: ResolvedOptimizer | null;
+  /** Stability priority: a saved profile of this job and what became of it (saved-profile.ts); default none. */
+  readonly savedProfile?: SavedProfileUse;
   /** Candidates to rank; default every catalog id (see DEFAULT_CANDIDATES). */
   readonly candidates?: readonly OptimizerId[];
   /** The accelerator the job runs on, when known: bitsandbytes optimizers need CUDA. */

@@ -5,6 +5,7 @@
  * HostPort for the few things that need VS Code (posting, the confirmation dialog, the clipboard).
  */
 import type { AdvisorInput } from '../../core/advisor/types';
+import { savedProfileUse, type SavedProfileUse } from '../../core/advisor/saved-profile';
 import { getOptimizer } from '../../core/optimizers';
 import { isOptimizerId } from '../../core/optimizers/registry';
 import type { ScanJob } from '../../core/scan/results';
@@ -183,11 +184,30 @@ export class SidebarController {
     if (cached) return cached;
     const job = (await this.deps.listJobs()).find((j) => j.id === jobId);
     if (!job) throw new InputError(`job '${jobId}' is no longer in the workspace; scan again`);
-    const input = await this.deps.advisorInput(jobId);
+    const input = await this.withSavedProfile(jobId, await this.deps.advisorInput(jobId));
     const parts = evaluateJob(job, input, this.deps.gpuBudget(), (id, h) => this.deps.snippets(id, h), this.deps.jobFacts?.(jobId) ?? null);
     const entry: JobCache = { job, input, parts };
     this.cache.set(jobId, entry);
     return entry;
+  }
+
+  /**
+   * Stability priority: the newest saved profile of this job (the `Saved result` list) that was measured for it,
+   * else the newest readable one reported as ignored with its reason, else none (core/advisor/saved-profile.ts).
+   * Other priorities do not read the saved files.
+   */
+  private async withSavedProfile(jobId: string, input: AdvisorInput): Promise<AdvisorInput> {
+    if (input.priority !== 'stability') return input;
+    const key = { id: jobId, model: this.deps.jobModelSource?.(jobId) ?? null };
+    let ignored: SavedProfileUse | null = null;
+    for (const f of await this.deps.loadSavedProfiles(jobId)) {
+      const parsed = f.tree ? parseProfileFile(f.id, f.tree) : parseProfileDocument(f.json);
+      if (!parsed.ok) continue; // listed as unreadable by loadProfiles
+      const use = savedProfileUse(parsed.value, f.id, key);
+      if (use.status === 'used') return { ...input, savedProfile: use };
+      ignored ??= use;
+    }
+    return { ...input, savedProfile: ignored ?? { status: 'none' } };
   }
 
   private async selectJob(p: RequestParams<'selectJob'>): Promise<RequestResult<'selectJob'>> {

@@ -111,6 +111,8 @@ export interface SidebarDeps {
   runProfile(jobId: string, options: ProfileRunOptions): Promise<ProfileRunOutcome>;
   /** The job's saved profile results, newest first. */
   loadSavedProfiles(jobId: string): Promise<readonly SavedProfileFile[]>;
+  /** The model the job resolves to (`JobModel.source`, what a saved profile names as its job's model); null when not evaluated. */
+  jobModelSource?(jobId: string): string | null;
   /** One optimizer's path on a test function (profiler child process). */
   runTrace(call: TraceCall, signal: AbortSignal): Promise<TraceOutcome>;
   readonly log: SidebarLog;

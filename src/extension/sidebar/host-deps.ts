@@ -175,6 +175,11 @@ export class ExtensionSidebarDeps implements SidebarDeps, vscode.Disposable {
     return entry?.outcome.kind === 'evaluated' ? entry.outcome.evaluation.facts : null;
   }
 
+  jobModelSource(jobId: string) {
+    const entry = this.services.service.entries().find((e) => e.job.id === jobId);
+    return entry?.outcome.kind === 'evaluated' ? entry.outcome.evaluation.model.source : null;
+  }
+
   snippets(optimizer: OptimizerId, hyperparameters: HyperparameterAdvice) {
     return toSnippetViews(snippetsFor(optimizer, hyperparameters));
   }
