@@ -87,7 +87,7 @@ test('score and uncertainty: one fully similar independent row with z = +1 gives
   assert.equal(x.beatsIncumbent, false);
 });
 
-test('another optimizer goes above the incumbent only when its advantage exceeds the combined uncertainty', () => {
+test('another optimizer goes above the incumbent only when its advantage exceeds the uncertainty of the difference', () => {
   // Eight independent sources, one fully similar row each.
   const sources = Array.from({ length: 8 }, (_, i) =>
     source(`s${i}`, 2024, [], [lmSetting('s')], [measured('s', ADAMW, 3.0, EX), measured('s', X, 2.9, EX)]));

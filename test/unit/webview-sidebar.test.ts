@@ -442,6 +442,8 @@ test('selectJob, stability priority: the newest saved result of this job orders 
   const withoutProfile = recommend(stability).recommendations.map((r) => r.optimizer);
   assert.deepEqual(ignored.recommendation.ranked.map((r) => r.optimizer), withoutProfile);
   assert.ok(!ignored.recommendation.ranked.some((r) => r.reasons.some((x) => x.text.includes('saved profile'))));
+  // The view's notes open with the ranking's note, which says the profile was ignored.
+  assert.match(ignored.recommendation.notes[0]!, /robustness probes were not used: the profile profile-2025-01-01\.json was ignored because/);
   // The same document saved for this job: used. AdamW fails two of its four probes, every other optimizer it measured survives all.
   const base = deps.profileFiles[0]!.json as ProfileResultDocument;
   const doc: ProfileResultDocument = {
@@ -463,4 +465,5 @@ test('selectJob, stability priority: the newest saved result of this job orders 
   const expected = recommend({ ...stability, savedProfile: savedProfileUse(doc, 'profile-2025-02-01.json', { id: job.id, model: null }) }).recommendations.map((r) => r.optimizer);
   assert.deepEqual(used.recommendation.ranked.map((r) => r.optimizer), expected);
   assert.notDeepEqual(expected, withoutProfile);
+  assert.match(used.recommendation.notes[0]!, /the order follows the robustness measured in your saved profile profile-2025-02-01\.json/);
 });

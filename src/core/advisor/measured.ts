@@ -132,7 +132,7 @@ export function rankingNote(result: RankResult, priority: JobFacts['priority'], 
   if (result.thin) {
     parts.push(`Evidence near this job is thin (total similarity weight ${result.totalWeight.toFixed(2)}): ${who} stays first as the family default; the rest are ordered by what little was measured.`);
   } else {
-    parts.push(`Ranked from published head-to-head measurements weighted by similarity to this job (total weight ${result.totalWeight.toFixed(2)}); ${who} stays first unless another's measured advantage exceeds the combined uncertainty.`);
+    parts.push(`Ranked from published head-to-head measurements weighted by similarity to this job (total weight ${result.totalWeight.toFixed(2)}); ${who} stays first unless another's measured advantage exceeds the uncertainty of the difference.`);
   }
   if (priority === 'memory') parts.push('Memory priority: fit first; then, among those the evidence does not show losing quality against the incumbent, lower peak memory first; then the rest by measured quality.');
   if (result.heldBackForAdapters.length > 0) {

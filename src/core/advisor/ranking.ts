@@ -125,7 +125,7 @@ export interface RankedEntry {
   readonly uncertainty: number;
   /** Σ weight of the rows behind the score. */
   readonly weight: number;
-  /** The score exceeds the incumbent's by more than the combined uncertainty. */
+  /** The score exceeds the incumbent's by more than the uncertainty of the difference (step 5). */
   readonly beatsIncumbent: boolean;
   readonly basis: RankBasis;
   /** Rows behind the score, heaviest first. */

@@ -224,7 +224,7 @@ export interface MeasuredBasis {
   readonly weight: number;
   readonly comparableRows: number;
   readonly independentRows: number;
-  /** Its advantage over the incumbent (current optimizer or family default) exceeds the combined uncertainty. */
+  /** Its advantage over the incumbent (current optimizer or family default) exceeds the uncertainty of the difference. */
   readonly beatsIncumbent: boolean;
   readonly basis: 'measured' | 'incumbent' | 'family-default-thin-evidence';
   /** A checkable sentence: how many comparable measurements and the nearest ones with their numbers. */

@@ -289,7 +289,9 @@ export function evaluateJob(
       peakBytes: result.strategyPlan.peakBytes,
       fits: result.strategyPlan.fits,
     },
-    notes: [...result.notes.map((n) => n.text), ...(job.notModelled ?? []).map((n) => `not modelled: ${n}`)],
+    // The ranking's own note first (how the order was made, and under stability whether a saved profile's
+    // robustness probes were used, ignored or missing), then the rules' notes.
+    notes: [result.ranking.text, ...result.notes.map((n) => n.text), ...(job.notModelled ?? []).map((n) => `not modelled: ${n}`)],
     assumptions: [...jobAutoValues(job, input.model).assumptions, ...result.assumptions],
     facts: factViews(facts),
     canApply: job.sources['optimizer'] !== undefined,
