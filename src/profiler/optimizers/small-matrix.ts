@@ -1,0 +1,118 @@
+/**
+ * Float32 matrix algebra in plain JavaScript for the small matrices of the profiler's proxies, used by
+ * SOAP and Muon in place of tfjs ops (README: Profiling on your machine, "Speed"). On the proxies
+ * (32 x 32, 32 x 128, 71 x 32, ...) each tfjs op costs far more in dispatch and allocation than in
+ * arithmetic, and SOAP's and Muon's updates take dozens of ops per tensor; reading each tensor once
+ * (dataSync), doing the whole update in one pass and writing each result once is several times faster on
+ * the wasm and cpu backends. On a GPU or native backend the read-back would stall the device, so the fast
+ * path is only taken on 'wasm' and 'cpu', and only for matrices within SMALL_MATRIX_MAX_SIDE and
+ * SMALL_MATRIX_MAX_ELEMENTS (beyond them the arithmetic dominates and the backend's matMul, XNNPACK on
+ * wasm, is the faster one).
+ *
+ * Storage is float32 as with tfjs: every elementwise result is rounded to float32 (Math.fround, or by
+ * storing into a Float32Array) as the tfjs kernels round each op's output, and scalar operands are
+ * rounded to float32 as tfjs makes them float32 scalar tensors. Matrix products accumulate in float64 and
+ * round the sum once (tfjs's kernels accumulate in float32; the difference is within float32 rounding of
+ * the sum, below the tolerances of the torch references).
+ * Matrices are row-major.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+
+/** Largest matrix side (rows or columns) the JavaScript path takes. */
+export const SMALL_MATRIX_MAX_SIDE = 128;
+/** Largest element count of a parameter the JavaScript path takes (32 x 128, 64 x 64). */
+export const SMALL_MATRIX_MAX_ELEMENTS = 4096;
+
+let enabled = true;
+
+/** Turns the JavaScript path off or on (tests and bench/small-matrix.ts compare it with the tfjs ops). */
+export function setSmallMatrixPath(on: boolean): void {
+  enabled = on;
+}
+
+/** Whether the JavaScript path is on and the active backend is one where reading tensors back is cheap (wasm, cpu). */
+export function smallMatrixBackend(): boolean {
+  if (!enabled) return false;
+  const b = tf.getBackend();
+  return b === 'wasm' || b === 'cpu';
+}
+
+/** Whether a tensor of this shape is small enough for the JavaScript path (sides and element count). */
+export function isSmallShape(shape: readonly number[]): boolean {
+  let size = 1;
+  for (const d of shape) {
+    if (d > SMALL_MATRIX_MAX_SIDE) return false;
+    size *= d;
+  }
+  return size <= SMALL_MATRIX_MAX_ELEMENTS;
+}
+
+/** The float32 contents of a tensor, as a copy (a backend may hand out its own storage). */
+export function readF32(x: tf.Tensor): Float32Array {
+  return new Float32Array(x.dataSync() as Float32Array);
+}
+
+/**
+ * op(A) op(B) with op = transpose when asked: A is ar x ac, B is br x bc as stored; the result is a
+ * row-major Float32Array, each sum in float64 rounded once. op(A) and op(B)^T are first copied to
+ * float64 rows (padded to an even count) so that every sum is a contiguous dot product, computed for
+ * 2 x 2 outputs at a time (four sums share each pair of loads).
+ */
+export function matMulF32(a: ArrayLike<number>, ar: number, ac: number, transA: boolean, b: ArrayLike<number>, br: number, bc: number, transB: boolean): Float32Array {
+  const m = transA ? ac : ar;
+  const k = transA ? ar : ac;
+  const kb = transB ? bc : br;
+  const n = transB ? br : bc;
+  if (k !== kb) throw new Error(`matMulF32: inner sizes ${k} and ${kb} differ`);
+  const mp = m + (m & 1);
+  const np = n + (n & 1);
+  const A = new Float64Array(mp * k);
+  const Bt = new Float64Array(np * k);
+  if (transA) for (let r = 0; r < ar; r++) for (let c = 0; c < ac; c++) A[c * k + r] = a[r * ac + c]!;
+  else A.set(a);
+  if (transB) Bt.set(b);
+  else for (let r = 0; r < br; r++) for (let c = 0; c < bc; c++) Bt[c * k + r] = b[r * bc + c]!;
+  const out = new Float32Array(m * n);
+  for (let i = 0; i < mp; i += 2) {
+    const a0 = i * k;
+    const a1 = a0 + k;
+    for (let j = 0; j < np; j += 2) {
+      const b0 = j * k;
+      const b1 = b0 + k;
+      let s00 = 0;
+      let s01 = 0;
+      let s10 = 0;
+      let s11 = 0;
+      for (let l = 0; l < k; l++) {
+        const x0 = A[a0 + l]!;
+        const x1 = A[a1 + l]!;
+        const y0 = Bt[b0 + l]!;
+        const y1 = Bt[b1 + l]!;
+        s00 += x0 * y0;
+        s01 += x0 * y1;
+        s10 += x1 * y0;
+        s11 += x1 * y1;
+      }
+      out[i * n + j] = s00;
+      if (j + 1 < n) out[i * n + j + 1] = s01;
+      if (i + 1 < m) {
+        out[(i + 1) * n + j] = s10;
+        if (j + 1 < n) out[(i + 1) * n + j + 1] = s11;
+      }
+    }
+  }
+  return out;
+}
+
+/** torch.lerp(start, end, w) elementwise in float32, in the two-branch form of ops.ts `lerp`. */
+export function lerpF32(start: ArrayLike<number>, end: ArrayLike<number>, weight: number): Float32Array {
+  const out = new Float32Array(start.length);
+  if (weight < 0.5) {
+    const w = Math.fround(weight);
+    for (let i = 0; i < out.length; i++) out[i] = start[i]! + Math.fround(Math.fround(end[i]! - start[i]!) * w);
+  } else {
+    const w = Math.fround(1 - weight);
+    for (let i = 0; i < out.length; i++) out[i] = end[i]! - Math.fround(Math.fround(end[i]! - start[i]!) * w);
+  }
+  return out;
+}
