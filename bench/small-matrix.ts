@@ -1,10 +1,11 @@
 /**
- * Per-step time of SOAP and Muon on the shapes of the default profile's proxy (2 layers, hidden 32,
- * 71-character vocabulary: 71 x 32 embedding, 32 x 32 attention, 32 x 128 and 128 x 32 MLP, 32 gains),
+ * Per-step time of SOAP and Muon on the shapes of the default profile's proxy (examples/llama2-7b-sft: 2 layers,
+ * hidden 32, 4 heads, SwiGLU MLP 86, 71-character vocabulary; 29,408 parameters: 71 x 32 embedding, 32 x 32
+ * attention projections, 32 x 86 gate and up, 86 x 32 down, 32 x 71 head, 32-element RMSNorm gains),
  * with the small-matrix JavaScript path (src/profiler/optimizers/small-matrix.ts) and with tfjs ops only,
  * alternating in one process, and the largest difference between the two paths' parameters after the
  * measured steps (README: Profiling on your machine, "Speed").
- * Usage: node out/bench/small-matrix.js [--backend wasm|cpu] [--steps N]
+ * Usage: node out/bench/small-matrix.js [--backend wasm|cpu] [--steps N]   (SHAPES='[[64,64]]' for other shapes)
  */
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -16,8 +17,9 @@ import { setSmallMatrixPath } from '../src/profiler/optimizers/small-matrix';
 
 const PROXY_SHAPES: ReadonlyArray<readonly number[]> = process.env.SHAPES ? JSON.parse(process.env.SHAPES) : [
   [71, 32],
-  ...[0, 1].flatMap(() => [[32], [32, 32], [32, 32], [32, 32], [32, 32], [32], [32, 128], [128, 32]]),
+  ...[0, 1].flatMap(() => [[32], [32, 32], [32, 32], [32, 32], [32, 32], [32], [32, 86], [32, 86], [86, 32]]),
   [32],
+  [32, 71],
 ];
 
 function arg(name: string): string | undefined {
