@@ -21,7 +21,7 @@ import { ProfilerOptimizer, type OptimizerOptions } from './base';
 import type { ProfilerOptimizerDefinition } from './definition';
 import { HyperReader } from './hyper';
 import { l2norm, lerp } from './ops';
-import { isSmallShape, lerpF32, matMulF32, readF32, smallMatrixBackend } from './small-matrix';
+import { countSmallMatrixUpdate, gramF32, isSmallShape, lerpF32, matMulF32, readF32, smallMatrixBackend } from './small-matrix';
 
 /** Published quintic Newton-Schulz coefficients (muon.py, zeropower_via_newtonschulz5). */
 export const NEWTON_SCHULZ_COEFFICIENTS = [3.4445, -4.775, 2.0315] as const;
@@ -71,8 +71,9 @@ export function newtonSchulz5F32(g: Float32Array, rows: number, cols: number, st
   const denom = f(f(Math.sqrt(f(sum))) + f(1e-7));
   for (let i = 0; i < x.length; i++) x[i] = x[i]! / denom;
   for (let s = 0; s < steps; s++) {
-    const A = matMulF32(x, r, n, false, x, r, n, true);
-    const AA = matMulF32(A, r, r, false, A, r, r, false);
+    const A = gramF32(x, r, n, false);
+    // A is symmetric, so A A = A A^T.
+    const AA = gramF32(A, r, r, false);
     const B = new Float32Array(r * r);
     for (let i = 0; i < B.length; i++) B[i] = f(A[i]! * b) + f(AA[i]! * c);
     const BX = matMulF32(B, r, r, false, x, r, n, false);
@@ -142,6 +143,7 @@ export class MuonOptimizer extends ProfilerOptimizer {
   private muonStep(name: string, p: tf.Variable, grad: tf.Tensor): void {
     const buf = this.slot(name, 'momentum_buffer', () => tf.zerosLike(p));
     if (smallMatrixBackend() && isSmallShape(p.shape)) {
+      countSmallMatrixUpdate();
       this.muonStepSmall(p, grad, buf);
       return;
     }

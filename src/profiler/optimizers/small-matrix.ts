@@ -24,6 +24,17 @@ export const SMALL_MATRIX_MAX_SIDE = 128;
 export const SMALL_MATRIX_MAX_ELEMENTS = 4096;
 
 let enabled = true;
+let updates = 0;
+
+/** How many parameter updates took the JavaScript path in this process (tests). */
+export function smallMatrixUpdates(): number {
+  return updates;
+}
+
+/** Counts one parameter update done on the JavaScript path. */
+export function countSmallMatrixUpdate(): void {
+  updates++;
+}
 
 /** Turns the JavaScript path off or on (tests and bench/small-matrix.ts compare it with the tfjs ops). */
 export function setSmallMatrixPath(on: boolean): void {
@@ -118,6 +129,67 @@ export function matMulF32(a: ArrayLike<number>, ar: number, ac: number, transA: 
   }
   const out = new Float32Array(m * n);
   for (let i = 0; i < m; i++) out.set(C.subarray(i * np, i * np + n), i * n);
+  return out;
+}
+
+/**
+ * X X^T (trans false) or X^T X (trans true) of a row-major xr x xc matrix: the same sums as matMulF32(x, x^T),
+ * computed for the blocks on and above the diagonal only and mirrored (entry (j, i) is the same products in
+ * the same order as (i, j), so the result equals the full product's bit for bit).
+ */
+export function gramF32(x: ArrayLike<number>, xr: number, xc: number, trans: boolean): Float32Array {
+  const m = trans ? xc : xr;
+  const k = trans ? xr : xc;
+  const mp = (m + 3) & ~3;
+  const X = new Float64Array(mp * k);
+  if (trans) for (let r = 0; r < xr; r++) for (let c = 0; c < xc; c++) X[c * k + r] = x[r * xc + c]!;
+  else X.set(x);
+  const C = new Float64Array(mp * mp);
+  for (let i = 0; i < mp; i += 4) {
+    const a0 = i * k;
+    const a1 = a0 + k;
+    const a2 = a1 + k;
+    const a3 = a2 + k;
+    for (let j = i; j < mp; j += 2) {
+      const b0 = j * k;
+      const b1 = b0 + k;
+      let s00 = 0;
+      let s01 = 0;
+      let s10 = 0;
+      let s11 = 0;
+      let s20 = 0;
+      let s21 = 0;
+      let s30 = 0;
+      let s31 = 0;
+      for (let l = 0; l < k; l++) {
+        const y0 = X[b0 + l]!;
+        const y1 = X[b1 + l]!;
+        const x0 = X[a0 + l]!;
+        const x1 = X[a1 + l]!;
+        const x2 = X[a2 + l]!;
+        const x3 = X[a3 + l]!;
+        s00 += x0 * y0;
+        s01 += x0 * y1;
+        s10 += x1 * y0;
+        s11 += x1 * y1;
+        s20 += x2 * y0;
+        s21 += x2 * y1;
+        s30 += x3 * y0;
+        s31 += x3 * y1;
+      }
+      const c0 = i * mp + j;
+      C[c0] = s00;
+      C[c0 + 1] = s01;
+      C[c0 + mp] = s10;
+      C[c0 + mp + 1] = s11;
+      C[c0 + 2 * mp] = s20;
+      C[c0 + 2 * mp + 1] = s21;
+      C[c0 + 3 * mp] = s30;
+      C[c0 + 3 * mp + 1] = s31;
+    }
+  }
+  const out = new Float32Array(m * m);
+  for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) out[i * m + j] = i <= j ? C[i * mp + j]! : C[j * mp + i]!;
   return out;
 }
 

@@ -32,7 +32,7 @@ import type { ProfilerOptimizerDefinition } from './definition';
 import { householderQ, symmetricEigen } from './dense-linalg';
 import { HyperReader } from './hyper';
 import { contractFirst, lerp, modeOuterProduct } from './ops';
-import { isSmallShape, lerpF32, matMulF32, readF32, smallMatrixBackend } from './small-matrix';
+import { countSmallMatrixUpdate, gramF32, isSmallShape, lerpF32, matMulF32, readF32, smallMatrixBackend } from './small-matrix';
 
 /** soap.py SOAP.__init__ defaults (f42d296; the README's usage: lr 3e-3, betas (.95, .95), weight_decay .01, precondition_frequency 10). */
 export const SOAP_DEFAULTS: Hyperparameters = {
@@ -234,6 +234,7 @@ export class SoapOptimizer extends ProfilerOptimizer {
     }
     const t = step - 1;
     if (layout.merged.length >= 1 && layout.merged.length <= 2 && !layout.permuted && smallMatrixBackend() && isSmallShape(layout.merged)) {
+      countSmallMatrixUpdate();
       this.smallStep(p, grad, m, v, layout.merged, dims, qOf, t);
       return;
     }
@@ -331,7 +332,7 @@ export class SoapOptimizer extends ProfilerOptimizer {
       if (!d) continue;
       const n = d.size;
       // G_(i) G_(i)^T: g g^T for dim 0 (a 1-D g as a column), g^T g for dim 1.
-      const outer = d.dim === 0 ? matMulF32(g, rows, cols, false, g, rows, cols, true) : matMulF32(g, rows, cols, true, g, rows, cols, false);
+      const outer = gramF32(g, rows, cols, d.dim === 1);
       const gg = lerpF32(readF32(d.gg), outer, 1 - this.shampooBeta);
       d.gg.assign(tf.tensor2d(gg, [n, n]));
       if (!refresh) continue;
