@@ -21,6 +21,7 @@ import { ProfilerOptimizer, type OptimizerOptions } from './base';
 import type { ProfilerOptimizerDefinition } from './definition';
 import { HyperReader } from './hyper';
 import { l2norm, lerp } from './ops';
+import { countSmallMatrixUpdate, gramF32, isSmallShape, lerpF32, matMulF32, readF32, smallMatrixBackend } from './small-matrix';
 
 /** Published quintic Newton-Schulz coefficients (muon.py, zeropower_via_newtonschulz5). */
 export const NEWTON_SCHULZ_COEFFICIENTS = [3.4445, -4.775, 2.0315] as const;
@@ -50,6 +51,38 @@ export function zeropowerNewtonSchulz5(g: tf.Tensor2D, steps: number): tf.Tensor
     }
     return tall ? tf.transpose(x) : x;
   });
+}
+
+/**
+ * zeropowerNewtonSchulz5 in float32 JavaScript (small-matrix.ts) on a row-major rows x cols matrix: the
+ * same operations in the same order, each elementwise result rounded to float32.
+ */
+export function newtonSchulz5F32(g: Float32Array, rows: number, cols: number, steps: number): Float32Array {
+  const f = Math.fround;
+  const [a, b, c] = NEWTON_SCHULZ_COEFFICIENTS.map((x) => f(x)) as [number, number, number];
+  const tall = rows > cols;
+  const r = tall ? cols : rows;
+  const n = tall ? rows : cols;
+  // x is r x n (the transpose of a tall matrix).
+  const x = g.slice();
+  if (tall) for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) x[j * rows + i] = g[i * cols + j]!;
+  let sum = 0;
+  for (let i = 0; i < x.length; i++) sum += f(x[i]! * x[i]!);
+  const denom = f(f(Math.sqrt(f(sum))) + f(1e-7));
+  for (let i = 0; i < x.length; i++) x[i] = x[i]! / denom;
+  for (let s = 0; s < steps; s++) {
+    const A = gramF32(x, r, n, false);
+    // A is symmetric, so A A = A A^T.
+    const AA = gramF32(A, r, r, false);
+    const B = new Float32Array(r * r);
+    for (let i = 0; i < B.length; i++) B[i] = f(A[i]! * b) + f(AA[i]! * c);
+    const BX = matMulF32(B, r, r, false, x, r, n, false);
+    for (let i = 0; i < x.length; i++) x[i] = f(x[i]! * a) + BX[i]!;
+  }
+  if (!tall) return x;
+  const out = new Float32Array(x.length);
+  for (let i = 0; i < r; i++) for (let j = 0; j < n; j++) out[j * r + i] = x[i * n + j]!;
+  return out;
 }
 
 export class MuonOptimizer extends ProfilerOptimizer {
@@ -109,6 +142,11 @@ export class MuonOptimizer extends ProfilerOptimizer {
 
   private muonStep(name: string, p: tf.Variable, grad: tf.Tensor): void {
     const buf = this.slot(name, 'momentum_buffer', () => tf.zerosLike(p));
+    if (smallMatrixBackend() && isSmallShape(p.shape)) {
+      countSmallMatrixUpdate();
+      this.muonStepSmall(p, grad, buf);
+      return;
+    }
     buf.assign(lerp(buf, grad, 1 - this.momentum));
     const update = this.nesterov ? lerp(grad, buf, this.momentum) : buf;
     const rows = p.shape[p.rank - 2]!;
@@ -118,6 +156,27 @@ export class MuonOptimizer extends ProfilerOptimizer {
     const ortho = tf.mul(zeropowerNewtonSchulz5(matrix, this.nsSteps), scale);
     if (this.weightDecay !== 0) p.assign(tf.mul(p, 1 - this.lr * this.weightDecay));
     p.assign(tf.sub(p, tf.mul(tf.reshape(ortho, p.shape), this.lr)));
+  }
+
+  /** muonStep in float32 JavaScript for a small matrix on wasm or cpu (small-matrix.ts): same operations, same order. */
+  private muonStepSmall(p: tf.Variable, grad: tf.Tensor, buf: tf.Variable): void {
+    const f = Math.fround;
+    const g = readF32(grad);
+    const momentum = lerpF32(readF32(buf), g, 1 - this.momentum);
+    buf.assign(tf.tensor(momentum, buf.shape));
+    const update = this.nesterov ? lerpF32(g, momentum, this.momentum) : momentum;
+    const rows = p.shape[p.rank - 2]!;
+    const cols = p.shape[p.rank - 1]!;
+    const scale = f(this.matchRmsAdamW ? MATCH_RMS_ADAMW * Math.sqrt(Math.max(rows, cols)) : Math.sqrt(Math.max(1, rows / cols)));
+    const ortho = newtonSchulz5F32(update, p.shape[0]!, p.size / p.shape[0]!, this.nsSteps);
+    const next = readF32(p);
+    const decay = f(1 - this.lr * this.weightDecay);
+    const lr = f(this.lr);
+    for (let i = 0; i < next.length; i++) {
+      if (this.weightDecay !== 0) next[i] = next[i]! * decay;
+      next[i] = next[i]! - f(f(ortho[i]! * scale) * lr);
+    }
+    p.assign(tf.tensor(next, p.shape));
   }
 
   private adamStep(name: string, p: tf.Variable, grad: tf.Tensor, step: number): void {

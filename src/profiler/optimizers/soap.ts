@@ -32,6 +32,7 @@ import type { ProfilerOptimizerDefinition } from './definition';
 import { householderQ, symmetricEigen } from './dense-linalg';
 import { HyperReader } from './hyper';
 import { contractFirst, lerp, modeOuterProduct } from './ops';
+import { countSmallMatrixUpdate, gramF32, isSmallShape, lerpF32, matMulF32, readF32, smallMatrixBackend } from './small-matrix';
 
 /** soap.py SOAP.__init__ defaults (f42d296; the README's usage: lr 3e-3, betas (.95, .95), weight_decay .01, precondition_frequency 10). */
 export const SOAP_DEFAULTS: Hyperparameters = {
@@ -101,6 +102,33 @@ export function soapInitialBasisCounts(): { readonly computed: number; readonly 
 /** Forgets the kept first-step eigenbases (tests compare runs with and without reuse). */
 export function clearSoapInitialBases(): void {
   initialBases.clear();
+}
+
+/**
+ * get_orthogonal_matrix_QR on one dim, from the float32 GG (n x n) and the current basis o: the estimated
+ * eigenvalues est_j = o_j^T GG o_j, the column order by decreasing estimate (ties by index), and
+ * Q = qr(GG o[:, order]).Q, in float64 rounded to float32.
+ */
+function refreshedBasis(gg: ArrayLike<number>, o: ArrayLike<number>, n: number): { q: Float32Array; order: number[] } {
+  // est_eig_j = o_j^T GG o_j; power_iter = GG o (float64).
+  const go = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    for (let l = 0; l < n; l++) {
+      const gil = gg[i * n + l]!;
+      if (gil === 0) continue;
+      for (let j = 0; j < n; j++) go[i * n + j] = go[i * n + j]! + gil * o[l * n + j]!;
+    }
+  }
+  const est = new Float64Array(n);
+  for (let j = 0; j < n; j++) {
+    let s = 0;
+    for (let i = 0; i < n; i++) s += o[i * n + j]! * go[i * n + j]!;
+    est[j] = s;
+  }
+  const order = Array.from({ length: n }, (_, j) => j).sort((x, y) => est[y]! - est[x]! || x - y);
+  const power = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) power[i * n + j] = go[i * n + order[j]!]!;
+  return { q: Float32Array.from(householderQ(power, n, n)), order };
 }
 
 /** Moves dim 0 last (soap.py's permute for a dim without preconditioner). */
@@ -205,6 +233,11 @@ export class SoapOptimizer extends ProfilerOptimizer {
       return;
     }
     const t = step - 1;
+    if (layout.merged.length >= 1 && layout.merged.length <= 2 && !layout.permuted && smallMatrixBackend() && isSmallShape(layout.merged)) {
+      countSmallMatrixUpdate();
+      this.smallStep(p, grad, m, v, layout.merged, dims, qOf, t);
+      return;
+    }
     const gp = project(grad, false);
     m.assign(tf.add(tf.mul(m, this.beta1), tf.mul(gp, 1 - this.beta1)));
     v.assign(tf.add(tf.mul(v, this.beta2), tf.mul(tf.square(gp), 1 - this.beta2)));
@@ -222,6 +255,99 @@ export class SoapOptimizer extends ProfilerOptimizer {
     m.assign(project(m, false));
   }
 
+  /**
+   * One step (t >= 1) on a parameter whose merged shape is 1-D or 2-D and small (small-matrix.ts), in
+   * float32 JavaScript: the same operations in the same order as the tfjs path above (project, moments,
+   * update, weight decay, m back, GG, the refresh every `frequency` steps, m projected again), each tensor
+   * read once and each state written once. A 2-D [a, b] tensor is projected as A^T X B and back as
+   * A X B^T (A = Q.0 or the identity for dim 0, B likewise for dim 1); a 1-D one as Q^T x and Q x.
+   */
+  private smallStep(
+    p: tf.Variable,
+    grad: tf.Tensor,
+    m: tf.Variable,
+    v: tf.Variable,
+    merged: readonly number[],
+    dims: ReadonlyArray<{ gg: tf.Variable; size: number; dim: number; k: number } | null>,
+    qOf: (d: { k: number; size: number }) => tf.Variable,
+    t: number,
+  ): void {
+    const rows = merged[0]!;
+    const cols = merged.length === 2 ? merged[1]! : 1;
+    const size = rows * cols;
+    const g = readF32(grad);
+    const qs = dims.map((d) => (d ? readF32(qOf(d)) : null));
+    const left = qs[0] ?? null;
+    const right = merged.length === 2 ? (qs[1] ?? null) : null;
+    const project = (x: Float32Array, l: Float32Array | null, r: Float32Array | null): Float32Array => {
+      let y = x;
+      if (l) y = matMulF32(l, rows, rows, true, y, rows, cols, false);
+      if (r) y = matMulF32(y, rows, cols, false, r, cols, cols, false);
+      return y;
+    };
+    const projectBack = (x: Float32Array, l: Float32Array | null, r: Float32Array | null): Float32Array => {
+      let y = x;
+      if (l) y = matMulF32(l, rows, rows, false, y, rows, cols, false);
+      if (r) y = matMulF32(y, rows, cols, false, r, cols, cols, true);
+      return y;
+    };
+    const f = Math.fround;
+    const b1 = f(this.beta1);
+    const c1 = f(1 - this.beta1);
+    const b2 = f(this.beta2);
+    const c2 = f(1 - this.beta2);
+    const eps = f(this.eps);
+
+    const gp = project(g, left, right);
+    const mNew = readF32(m);
+    const vNew = readF32(v);
+    const ratio = new Float32Array(size);
+    for (let i = 0; i < size; i++) {
+      const gi = gp[i]!;
+      mNew[i] = f(mNew[i]! * b1) + f(gi * c1);
+      vNew[i] = f(vNew[i]! * b2) + f(f(gi * gi) * c2);
+      ratio[i] = mNew[i]! / f(f(Math.sqrt(vNew[i]!)) + eps);
+    }
+    const stepSize = f(this.correctBias ? (this.lr * Math.sqrt(1 - this.beta2 ** t)) / (1 - this.beta1 ** t) : this.lr);
+    const normGrad = projectBack(ratio, left, right);
+    if (this.normalizeGrads) {
+      let sum = 0;
+      for (let i = 0; i < size; i++) sum += f(normGrad[i]! * normGrad[i]!);
+      const norm = f(f(Math.sqrt(f(f(sum) / size))) + f(1e-30));
+      for (let i = 0; i < size; i++) normGrad[i] = normGrad[i]! / norm;
+    }
+    const pNew = readF32(p);
+    const decay = f(-this.lr * this.weightDecay);
+    for (let i = 0; i < size; i++) {
+      pNew[i] = pNew[i]! - f(normGrad[i]! * stepSize);
+      if (this.weightDecay > 0) pNew[i] = pNew[i]! + f(pNew[i]! * decay);
+    }
+    p.assign(tf.tensor(pNew, p.shape));
+
+    // update_preconditioner: m back to the parameter space, GG, the refresh, m on the (new) basis.
+    const mBack = projectBack(mNew, left, right);
+    const refresh = t % this.frequency === 0;
+    const newQs: Array<Float32Array | null> = [...qs];
+    for (const d of dims) {
+      if (!d) continue;
+      const n = d.size;
+      // G_(i) G_(i)^T: g g^T for dim 0 (a 1-D g as a column), g^T g for dim 1.
+      const outer = gramF32(g, rows, cols, d.dim === 1);
+      const gg = lerpF32(readF32(d.gg), outer, 1 - this.shampooBeta);
+      d.gg.assign(tf.tensor2d(gg, [n, n]));
+      if (!refresh) continue;
+      const { q, order } = refreshedBasis(gg, qs[d.dim]!, n);
+      newQs[d.dim] = q;
+      qOf(d).assign(tf.tensor2d(q, [n, n]));
+      // v's entries along this dim permuted as the basis columns (tf.gather along d.dim).
+      const old = vNew.slice();
+      if (d.dim === 0) for (let i = 0; i < n; i++) vNew.set(old.subarray(order[i]! * cols, (order[i]! + 1) * cols), i * cols);
+      else for (let i = 0; i < rows; i++) for (let j = 0; j < n; j++) vNew[i * cols + j] = old[i * cols + order[j]!]!;
+    }
+    v.assign(tf.tensor(vNew, v.shape));
+    m.assign(tf.tensor(project(mBack, newQs[0] ?? null, merged.length === 2 ? (newQs[1] ?? null) : null), m.shape));
+  }
+
   /** get_orthogonal_matrix_QR: sort each basis by its estimated eigenvalues (v alike), one power iteration, QR. */
   private refreshBases(
     dims: ReadonlyArray<{ gg: tf.Variable; size: number; dim: number; k: number } | null>,
@@ -234,28 +360,8 @@ export class SoapOptimizer extends ProfilerOptimizer {
     for (const d of dims) {
       if (!d) continue;
       const n = d.size;
-      const gg = d.gg.dataSync();
-      const q = qOf(d);
-      const o = q.dataSync();
-      // est_eig_j = o_j^T GG o_j; power_iter = GG o (float64).
-      const go = new Float64Array(n * n);
-      for (let i = 0; i < n; i++) {
-        for (let l = 0; l < n; l++) {
-          const gil = gg[i * n + l]!;
-          if (gil === 0) continue;
-          for (let j = 0; j < n; j++) go[i * n + j] = go[i * n + j]! + gil * o[l * n + j]!;
-        }
-      }
-      const est = new Float64Array(n);
-      for (let j = 0; j < n; j++) {
-        let s = 0;
-        for (let i = 0; i < n; i++) s += o[i * n + j]! * go[i * n + j]!;
-        est[j] = s;
-      }
-      const order = Array.from({ length: n }, (_, j) => j).sort((x, y) => est[y]! - est[x]! || x - y);
-      const power = new Float64Array(n * n);
-      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) power[i * n + j] = go[i * n + order[j]!]!;
-      q.assign(tf.tensor2d(Float32Array.from(householderQ(power, n, n)), [n, n]));
+      const { q: basis, order } = refreshedBasis(d.gg.dataSync(), qOf(d).dataSync(), n);
+      qOf(d).assign(tf.tensor2d(basis, [n, n]));
       sq = tf.gather(sq, tf.tensor1d(order, 'int32'), d.dim);
     }
     v.assign(fromMerged(sq));
