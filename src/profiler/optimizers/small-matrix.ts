@@ -64,6 +64,50 @@ export function readF32(x: tf.Tensor): Float32Array {
 }
 
 /**
+ * One 4 x 2 block of a float64 product: rows a0, a0+k, a0+2k, a0+3k of A (row-major, k long) against rows b0 and
+ * b0+k of B, each sum over l in order, written at C[c0 ...] with row stride ldc (shared by `matMulF32` and
+ * `gramF32`, so both add the same products in the same order).
+ */
+function block4x2(A: Float64Array, a0: number, B: Float64Array, b0: number, k: number, C: Float64Array, c0: number, ldc: number): void {
+  const a1 = a0 + k;
+  const a2 = a1 + k;
+  const a3 = a2 + k;
+  const b1 = b0 + k;
+  let s00 = 0;
+  let s01 = 0;
+  let s10 = 0;
+  let s11 = 0;
+  let s20 = 0;
+  let s21 = 0;
+  let s30 = 0;
+  let s31 = 0;
+  for (let l = 0; l < k; l++) {
+    const y0 = B[b0 + l]!;
+    const y1 = B[b1 + l]!;
+    const x0 = A[a0 + l]!;
+    const x1 = A[a1 + l]!;
+    const x2 = A[a2 + l]!;
+    const x3 = A[a3 + l]!;
+    s00 += x0 * y0;
+    s01 += x0 * y1;
+    s10 += x1 * y0;
+    s11 += x1 * y1;
+    s20 += x2 * y0;
+    s21 += x2 * y1;
+    s30 += x3 * y0;
+    s31 += x3 * y1;
+  }
+  C[c0] = s00;
+  C[c0 + 1] = s01;
+  C[c0 + ldc] = s10;
+  C[c0 + ldc + 1] = s11;
+  C[c0 + 2 * ldc] = s20;
+  C[c0 + 2 * ldc + 1] = s21;
+  C[c0 + 3 * ldc] = s30;
+  C[c0 + 3 * ldc + 1] = s31;
+}
+
+/**
  * op(A) op(B) with op = transpose when asked: A is ar x ac, B is br x bc as stored; the result is a
  * row-major Float32Array, each sum in float64 rounded once. op(A) and op(B)^T are first copied to
  * float64 rows (op(A) padded to a multiple of 4 rows, op(B)^T to an even count) so that every sum is a
@@ -86,46 +130,7 @@ export function matMulF32(a: ArrayLike<number>, ar: number, ac: number, transA: 
   const C = new Float64Array(mp * np);
   for (let i = 0; i < mp; i += 4) {
     const a0 = i * k;
-    const a1 = a0 + k;
-    const a2 = a1 + k;
-    const a3 = a2 + k;
-    for (let j = 0; j < np; j += 2) {
-      const b0 = j * k;
-      const b1 = b0 + k;
-      let s00 = 0;
-      let s01 = 0;
-      let s10 = 0;
-      let s11 = 0;
-      let s20 = 0;
-      let s21 = 0;
-      let s30 = 0;
-      let s31 = 0;
-      for (let l = 0; l < k; l++) {
-        const y0 = Bt[b0 + l]!;
-        const y1 = Bt[b1 + l]!;
-        const x0 = A[a0 + l]!;
-        const x1 = A[a1 + l]!;
-        const x2 = A[a2 + l]!;
-        const x3 = A[a3 + l]!;
-        s00 += x0 * y0;
-        s01 += x0 * y1;
-        s10 += x1 * y0;
-        s11 += x1 * y1;
-        s20 += x2 * y0;
-        s21 += x2 * y1;
-        s30 += x3 * y0;
-        s31 += x3 * y1;
-      }
-      const c0 = i * np + j;
-      C[c0] = s00;
-      C[c0 + 1] = s01;
-      C[c0 + np] = s10;
-      C[c0 + np + 1] = s11;
-      C[c0 + 2 * np] = s20;
-      C[c0 + 2 * np + 1] = s21;
-      C[c0 + 3 * np] = s30;
-      C[c0 + 3 * np + 1] = s31;
-    }
+    for (let j = 0; j < np; j += 2) block4x2(A, a0, Bt, j * k, k, C, i * np + j, np);
   }
   const out = new Float32Array(m * n);
   for (let i = 0; i < m; i++) out.set(C.subarray(i * np, i * np + n), i * n);
@@ -147,46 +152,7 @@ export function gramF32(x: ArrayLike<number>, xr: number, xc: number, trans: boo
   const C = new Float64Array(mp * mp);
   for (let i = 0; i < mp; i += 4) {
     const a0 = i * k;
-    const a1 = a0 + k;
-    const a2 = a1 + k;
-    const a3 = a2 + k;
-    for (let j = i; j < mp; j += 2) {
-      const b0 = j * k;
-      const b1 = b0 + k;
-      let s00 = 0;
-      let s01 = 0;
-      let s10 = 0;
-      let s11 = 0;
-      let s20 = 0;
-      let s21 = 0;
-      let s30 = 0;
-      let s31 = 0;
-      for (let l = 0; l < k; l++) {
-        const y0 = X[b0 + l]!;
-        const y1 = X[b1 + l]!;
-        const x0 = X[a0 + l]!;
-        const x1 = X[a1 + l]!;
-        const x2 = X[a2 + l]!;
-        const x3 = X[a3 + l]!;
-        s00 += x0 * y0;
-        s01 += x0 * y1;
-        s10 += x1 * y0;
-        s11 += x1 * y1;
-        s20 += x2 * y0;
-        s21 += x2 * y1;
-        s30 += x3 * y0;
-        s31 += x3 * y1;
-      }
-      const c0 = i * mp + j;
-      C[c0] = s00;
-      C[c0 + 1] = s01;
-      C[c0 + mp] = s10;
-      C[c0 + mp + 1] = s11;
-      C[c0 + 2 * mp] = s20;
-      C[c0 + 2 * mp + 1] = s21;
-      C[c0 + 3 * mp] = s30;
-      C[c0 + 3 * mp + 1] = s31;
-    }
+    for (let j = i; j < mp; j += 2) block4x2(X, a0, X, j * k, k, C, i * mp + j, mp);
   }
   const out = new Float32Array(m * m);
   for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) out[i * m + j] = i <= j ? C[i * mp + j]! : C[j * mp + i]!;
