@@ -22,8 +22,7 @@ import { peftDefaultLoraTargets } from './scan/peft-lora-targets';
 import { autoAssumption, resolveHiddenSizeAutos, type AutoValue } from './scan/deepspeed-auto';
 import type { ScanJob } from './scan/results';
 import { InputError } from './types';
-import { savedProfileUse } from './advisor/saved-profile';
-import type { ProfileResultDocument } from './profile/profile-types';
+import { chooseSavedProfile, type SavedProfileDocument } from './advisor/saved-profile';
 
 export type { FileAccess, JobModel, ModelLookup } from './model-source';
 export type { CurrentOptimizer } from './current-optimizer';
@@ -70,10 +69,11 @@ export interface EvaluateOptions {
   /** How the overrides were given, by key (`batchSize`: "--batch-size"); default "given by hand". */
   readonly overridesFrom?: Readonly<Record<string, string>>;
   /**
-   * A saved profile (`recommend --profile`), already validated: used under the stability priority when it was
-   * measured for this job (same job id and model), else reported as ignored (core/advisor/saved-profile.ts).
+   * Saved profiles of the job, already validated, newest first (`recommend --profile`: one; the editor: the job's
+   * saved results): the newest measured for this job (same job id and model) is used under the stability priority,
+   * else the newest is reported as ignored with its reason (core/advisor/saved-profile.ts chooseSavedProfile).
    */
-  readonly savedProfile?: { readonly file: string; readonly document: ProfileResultDocument };
+  readonly savedProfiles?: readonly SavedProfileDocument[];
 }
 
 /**
@@ -170,8 +170,8 @@ export function evaluateJob(job: ScanJob, files: FileAccess, options: EvaluateOp
     ...base,
     estimateBase,
     ...runLengthInput(run),
-    ...(options.savedProfile !== undefined
-      ? { savedProfile: savedProfileUse(options.savedProfile.document, options.savedProfile.file, { id: job.id, model: model.source }) }
+    ...(options.savedProfiles !== undefined
+      ? { savedProfile: chooseSavedProfile(options.savedProfiles, { id: job.id, model: model.source }) }
       : {}),
   };
   const result = keepOwnHyperparameters(recommend(input), input.current?.id ?? null, job.settings);

@@ -9,10 +9,12 @@
  */
 import * as vscode from 'vscode';
 import type { Priority } from '../core/advisor/types';
+import { validSavedProfiles } from '../core/advisor/saved-profile';
 import { evaluateJob, type FileAccess, type JobEvaluation } from '../core/evaluate';
 import { resolveModelSource, safetensorsIndexPath, type ModelFileRead } from '../core/model-source';
 import type { ScanJob } from '../core/scan/results';
 import { InputError } from '../core/types';
+import { readSavedProfileFiles, type SavedProfileFile } from './saved-profiles';
 import { countDatasetRecordsSync } from '../platform/dataset-records';
 import { detectGpus, summarizeGpus, type DetectedGpus } from '../platform/gpu';
 import type { Config } from './config';
@@ -71,7 +73,14 @@ export class AdvisorService implements vscode.Disposable {
   /** Large model files read in the scan worker, by `<folder uri>#<path>`: the text read and what it gave. */
   private readonly modelFiles = new Map<string, { readonly kind: 'config' | 'index'; readonly text: string; readonly read: ModelFileRead }>();
 
-  constructor(private readonly index: WorkspaceIndex, private readonly config: Config, private readonly log: Log, readonly models: ExtensionModelLookup) {
+  constructor(
+    private readonly index: WorkspaceIndex,
+    private readonly config: Config,
+    private readonly log: Log,
+    readonly models: ExtensionModelLookup,
+    /** Workspace storage, where the sidebar saves profile results (saved-profiles.ts); undefined without a folder. */
+    private readonly storageUri?: vscode.Uri,
+  ) {
     this.currentBudget = resolveBudget(config.gpu, null, vscode.l10n.t);
     this.disposables.push(
       vscode.workspace.onDidGrantWorkspaceTrust(() => this.reevaluate()),
@@ -169,11 +178,15 @@ export class AdvisorService implements vscode.Disposable {
     return { gpuMemoryBytes: b.memoryBytes, priority: this.config.priority, ...(gpus !== undefined ? { gpus } : {}) };
   }
 
-  /** Evaluates one job (cached by its inputs). Never throws for user-caused problems. */
-  evaluate(scan: FolderScan, job: ScanJob): JobOutcome {
+  /**
+   * Evaluates one job (cached by its inputs). Never throws for user-caused problems. `saved`: the job's saved
+   * profile results, newest first, read beforehand under the stability priority (readSavedProfiles).
+   */
+  evaluate(scan: FolderScan, job: ScanJob, saved: readonly SavedProfileFile[] = []): JobOutcome {
     const options = this.evaluateOptions(job);
     const modelText = job.model?.kind === 'config-file' ? this.index.text(scan.folder, job.model.path) ?? null : null;
-    const key = JSON.stringify([scan.folder.uri.toString(), job, options, modelText, this.models.generation, vscode.workspace.isTrusted]);
+    const savedKey = saved.map((f) => [f.id, f.savedAt]);
+    const key = JSON.stringify([scan.folder.uri.toString(), job, options, modelText, this.models.generation, vscode.workspace.isTrusted, savedKey]);
     const cached = this.cache.get(key);
     if (cached !== undefined) return cached;
     let outcome: JobOutcome;
@@ -202,7 +215,8 @@ export class AdvisorService implements vscode.Disposable {
         };
       } else {
         const model = resolution.status === 'resolved' ? resolution.model : this.models.modelOf(choice as ModelChoice);
-        const evaluation: JobEvaluation = evaluateJob(job, files, { ...options, model, unknownOptimizer: 'ignore' });
+        const savedProfiles = options.priority === 'stability' ? { savedProfiles: validSavedProfiles(saved) } : {};
+        const evaluation: JobEvaluation = evaluateJob(job, files, { ...options, model, unknownOptimizer: 'ignore', ...savedProfiles });
         outcome = { kind: 'evaluated', evaluation };
       }
     } catch (e) {
@@ -233,6 +247,7 @@ export class AdvisorService implements vscode.Disposable {
     const started = Date.now();
     this.models.request(scan.report.jobs, scan.folder.uri.fsPath);
     await this.readLargeModelFiles(scan);
+    const saved = await this.readSavedProfiles(scan);
     if (this.evaluations.get(key)?.run !== run) return; // a newer evaluation of this folder took over
     const entries: JobEntry[] = [];
     const outcomes = new Map<string, JobOutcome>();
@@ -243,7 +258,7 @@ export class AdvisorService implements vscode.Disposable {
         slice = performance.now();
         if (this.evaluations.get(key)?.run !== run) return; // a newer evaluation of this folder took over
       }
-      const outcome = this.evaluate(scan, job);
+      const outcome = this.evaluate(scan, job, saved.get(job.id));
       outcomes.set(job.id, outcome);
       entries.push({ folder: scan.folder, job, key: jobKey(scan.folder, job.id), outcome });
     }
@@ -251,6 +266,25 @@ export class AdvisorService implements vscode.Disposable {
     this.results.set(key, { scan, entries, hints });
     this.log.debug(`evaluated ${entries.length} job(s) of ${scan.folder.name} in ${Date.now() - started} ms`);
     this.emitter.fire();
+  }
+
+  /**
+   * Under the stability priority, each job's saved profile results (newest first), so that the hover's ranking
+   * uses their robustness probes as the sidebar does (README, "How the advice is derived"). Other priorities read
+   * nothing. A file that cannot be read is
+   * skipped (the sidebar lists it as unreadable).
+   */
+  private async readSavedProfiles(scan: FolderScan): Promise<Map<string, SavedProfileFile[]>> {
+    const out = new Map<string, SavedProfileFile[]>();
+    if (this.config.priority !== 'stability') return out;
+    for (const job of scan.report.jobs) {
+      try {
+        out.set(job.id, await readSavedProfileFiles(this.storageUri, job.id));
+      } catch (e) {
+        this.log.warn(`reading the saved profiles of ${job.id}: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
+    return out;
   }
 
   /**

@@ -55,6 +55,8 @@ export interface OptimizerAdvisorApi {
   readonly sidebar: Pick<SidebarHandle, 'deps' | 'resolvedCount'>;
   /** Milliseconds activate() took (reading the workspace happens after it returns). */
   readonly activationMs: number;
+  /** Workspace storage: the sidebar's saved profile results live under it (saved-profiles.ts); undefined without a folder. */
+  readonly storageUri: vscode.Uri | undefined;
   /** Fires when the index starts reading or scanning a folder's files, and when it publishes the folder's scan. */
   readonly onDidChangeIndexing: vscode.Event<{ readonly folder: string; readonly phase: IndexActivity['phase']; readonly files: number }>;
   /** Where per-file scans run: 'worker' (files over 64 KiB in the scan worker) or 'main' (the fallback, with its reason). */
@@ -81,7 +83,7 @@ export function activate(context: vscode.ExtensionContext): OptimizerAdvisorApi 
     const index = new WorkspaceIndex(config, log);
     // The model lookups re-evaluate the jobs when a Hub answer arrives or a picked model changes.
     const models = new ExtensionModelLookup(context, log, () => service.reevaluate());
-    const service: AdvisorService = new AdvisorService(index, config, log, models);
+    const service: AdvisorService = new AdvisorService(index, config, log, models, context.storageUri);
     const diagnostics = new AdvisorDiagnostics(service);
     const statusBar = new BudgetStatusBar(service);
     const reg = vscode.commands.registerCommand;
@@ -140,6 +142,7 @@ export function activate(context: vscode.ExtensionContext): OptimizerAdvisorApi 
       statusBarText: () => statusBar.text,
       sidebar,
       activationMs,
+      storageUri: context.storageUri,
       onDidChangeIndexing: (listener, thisArg, disposables) =>
         index.onDidChangeActivity((a) => listener.call(thisArg, { folder: a.folder.name, phase: a.phase, files: a.files }), undefined, disposables),
       scanMode: () => index.scanMode(),

@@ -8,7 +8,7 @@ import { measuredRows } from '../../src/core/advisor/measurements';
 import type { Measurement, MeasurementSource, Setting } from '../../src/core/advisor/measurements/types';
 import { rankByEvidence, type EvidenceJob, type RobustnessCounts } from '../../src/core/advisor/ranking';
 import { rankingNote } from '../../src/core/advisor/measured';
-import { savedProfileUse, robustnessCounts, type SavedProfileUse } from '../../src/core/advisor/saved-profile';
+import { chooseSavedProfile, savedProfileUse, robustnessCounts, validSavedProfiles, type SavedProfileUse } from '../../src/core/advisor/saved-profile';
 import { recommend } from '../../src/core/advisor/engine';
 import { inventoryForRef } from '../../src/core/models';
 import type { ProfileResultDocument } from '../../src/core/profile/profile-types';
@@ -116,6 +116,27 @@ test('a profile of another job or model is ignored with a message saying why', (
   assert.deepEqual(none.ranking.savedProfile, { status: 'none', file: null, detail: null });
   assert.match(none.ranking.text, /no saved profile for this job exists/);
   assert.equal(recommend({ ...base, priority: 'quality' }).ranking.savedProfile, null);
+});
+
+test('choosing among saved profiles (newest first): the newest of this job is used; else the newest is ignored with its reason; else none', () => {
+  const mine = profileDoc({ id: 'job', model: 'm' }, [result('adamw', 0, 0)]);
+  const mineOlder = profileDoc({ id: 'job', model: 'm' }, [result('adamw', 1, 1)]);
+  const other = profileDoc({ id: 'elsewhere', model: 'm' }, [result('adamw', 0, 0)]);
+  const key = { id: 'job', model: 'm' };
+  const used = chooseSavedProfile([{ file: 'new.json', document: other }, { file: 'mid.json', document: mine }, { file: 'old.json', document: mineOlder }], key);
+  assert.equal(used.status, 'used');
+  assert.equal(used.status === 'used' ? used.robustness.file : '', 'mid.json');
+  const ignored = chooseSavedProfile([{ file: 'a.json', document: other }, { file: 'b.json', document: profileDoc(undefined, [result('adamw', 0, 0)]) }], key);
+  assert.deepEqual(ignored, { status: 'ignored', file: 'a.json', why: "it was measured for job 'elsewhere', not 'job'" });
+  assert.deepEqual(chooseSavedProfile([], key), { status: 'none' });
+  // Files as read from storage: one that is not JSON (kept as text) and one that is not a profile are skipped, in order.
+  const valid = validSavedProfiles([
+    { id: 'text.json', json: '{"truncated' },
+    { id: 'wrong.json', json: { schemaVersion: 1 } },
+    { id: 'good.json', json: JSON.parse(JSON.stringify(mine)) },
+  ]);
+  assert.deepEqual(valid.map((v) => v.file), ['good.json']);
+  assert.equal(chooseSavedProfile(valid, key).status, 'used');
 });
 
 test('engine: a used profile cites its counts in the measured sentence; its failing optimizer does not rise', () => {

@@ -14,7 +14,7 @@ import { ResultFiles, writeAtomically, type WriteOps } from '../../src/cli/resul
 import { walkWorkspace } from '../../src/cli/walk';
 import { buildInventory, inventoryForRef } from '../../src/core/models';
 import { scanFiles } from '../../src/core/scan';
-import { jobFolderName } from '../../src/extension/sidebar/profile-folder';
+import { jobFolderName } from '../../src/extension/profile-folder';
 import { findExecutable } from '../../src/platform/which';
 import { deriveProxy, MAX_PROXY_PARAMS, proxyParamCount, proxyParams } from '../../src/profiler/sweep/proxy';
 import { InputError } from '../../src/core/types';

@@ -349,7 +349,7 @@ export const recommendCommand: Command = {
           lookup,
           ...(jobGpus !== undefined ? { gpus: jobGpus, gpusFrom } : {}),
           ...(Object.keys(overrides).length > 0 ? { overrides, overridesFrom: flagNames(overrides) } : {}),
-          ...(savedProfile !== undefined ? { savedProfile } : {}),
+          ...(savedProfile !== undefined ? { savedProfiles: [savedProfile] } : {}),
         });
         docs.push(jobDocument(evaluation));
       } catch (e) {

@@ -6,7 +6,9 @@
  * another job (other job id or model) is not used, and the reason is said. Measured on the proxy model on
  * the machine the profile was run on: the counts, not any figure derived from them, are shown to the user.
  */
+import type { ParsedNode } from '../parse/node';
 import type { ProfileResultDocument } from '../profile/profile-types';
+import { parseProfileDocument, parseProfileFile } from '../profile/profile-validate';
 import type { RobustnessCounts } from './ranking';
 
 export interface SavedRobustness {
@@ -68,4 +70,35 @@ export function savedProfileUse(doc: ProfileResultDocument, file: string, job: P
 export function describeCounts(c: RobustnessCounts): string {
   const runs = `${c.runsDiverged} of ${c.runs} learning-rate runs diverged`;
   return c.probes > 0 ? `survived ${c.survived} of ${c.probes} robustness probes; ${runs}` : `no robustness probe ran; ${runs}`;
+}
+
+/** A saved profile already read and validated: the file as shown to the user and its document. */
+export interface SavedProfileDocument {
+  readonly file: string;
+  readonly document: ProfileResultDocument;
+}
+
+/**
+ * Of a job's saved profiles (newest first), the newest measured for the job; else the newest one that is not,
+ * reported as ignored with its reason; else none. The sidebar, the hover and `recommend --profile` (one file)
+ * all choose this way.
+ */
+export function chooseSavedProfile(files: readonly SavedProfileDocument[], job: ProfileJobKey): SavedProfileUse {
+  let ignored: SavedProfileUse | null = null;
+  for (const f of files) {
+    const use = savedProfileUse(f.document, f.file, job);
+    if (use.status === 'used') return use;
+    ignored ??= use;
+  }
+  return ignored ?? { status: 'none' };
+}
+
+/** Saved files (newest first) that are valid profiles, as the advice reads them; the others are skipped (the sidebar lists them as unreadable). */
+export function validSavedProfiles(files: readonly { readonly id: string; readonly json: unknown; readonly tree?: ParsedNode }[]): SavedProfileDocument[] {
+  const out: SavedProfileDocument[] = [];
+  for (const f of files) {
+    const parsed = f.tree ? parseProfileFile(f.id, f.tree) : parseProfileDocument(f.json);
+    if (parsed.ok) out.push({ file: f.id, document: parsed.value });
+  }
+  return out;
 }

@@ -214,6 +214,8 @@ export function hoverMarkdown(evaluation: JobEvaluation, budget: GpuBudget, t: T
   }
   lines.push(`**${t('Ranking')}** (${t('priority')}: ${counts.priority})`);
   for (const r of result.recommendations.slice(0, 5)) lines.push(rankingLine(r, t));
+  // How the order was reached: the job's optimizer kept or overruled, thin evidence, and (stability) the saved profile used.
+  lines.push('', escapeMarkdown(result.ranking.text));
   const top = result.recommendations[0];
   if (top !== undefined) {
     lines.push('', `**${t('Rule path for {0}', top.optimizer)}**`);

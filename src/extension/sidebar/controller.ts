@@ -5,7 +5,7 @@
  * HostPort for the few things that need VS Code (posting, the confirmation dialog, the clipboard).
  */
 import type { AdvisorInput } from '../../core/advisor/types';
-import { savedProfileUse, type SavedProfileUse } from '../../core/advisor/saved-profile';
+import { chooseSavedProfile, validSavedProfiles } from '../../core/advisor/saved-profile';
 import { getOptimizer } from '../../core/optimizers';
 import { isOptimizerId } from '../../core/optimizers/registry';
 import type { ScanJob } from '../../core/scan/results';
@@ -199,15 +199,7 @@ export class SidebarController {
   private async withSavedProfile(jobId: string, input: AdvisorInput): Promise<AdvisorInput> {
     if (input.priority !== 'stability') return input;
     const key = { id: jobId, model: this.deps.jobModelSource?.(jobId) ?? null };
-    let ignored: SavedProfileUse | null = null;
-    for (const f of await this.deps.loadSavedProfiles(jobId)) {
-      const parsed = f.tree ? parseProfileFile(f.id, f.tree) : parseProfileDocument(f.json);
-      if (!parsed.ok) continue; // listed as unreadable by loadProfiles
-      const use = savedProfileUse(parsed.value, f.id, key);
-      if (use.status === 'used') return { ...input, savedProfile: use };
-      ignored ??= use;
-    }
-    return { ...input, savedProfile: ignored ?? { status: 'none' } };
+    return { ...input, savedProfile: chooseSavedProfile(validSavedProfiles(await this.deps.loadSavedProfiles(jobId)), key) };
   }
 
   private async selectJob(p: RequestParams<'selectJob'>): Promise<RequestResult<'selectJob'>> {

@@ -7,7 +7,7 @@
  */
 import type { AdvisorInput, HyperparameterAdvice, StrategyPlan } from '../../core/advisor/types';
 import type { JobFacts } from '../../core/job-facts';
-import type { ParsedNode } from '../../core/parse/node';
+import type { SavedProfileFile } from '../saved-profiles';
 import type { OptimizerId } from '../../core/optimizers/types';
 import type { ScanJob } from '../../core/scan/results';
 import type { GpuBudgetView, SnippetView, TraceProblemName } from '../../webview-protocol';
@@ -49,17 +49,8 @@ export interface ProfileRunOutcome {
   readonly message?: string;
 }
 
-/** A saved profile result file as read from the extension's workspace storage (storageUri). */
-export interface SavedProfileFile {
-  /** File name. */
-  readonly id: string;
-  /** ISO 8601 modification time. */
-  readonly savedAt: string;
-  /** The parsed JSON (checked by the sidebar before use), or the text when it did not parse. */
-  readonly json: unknown;
-  /** The parsed file with positions, when it parsed: the sidebar's problems then name line:column. */
-  readonly tree?: ParsedNode;
-}
+/** A saved profile result file as read from the extension's workspace storage (../saved-profiles.ts). */
+export type { SavedProfileFile };
 
 export interface TraceCall {
   readonly optimizer: OptimizerId;

@@ -12,20 +12,19 @@ import type { HyperparameterAdvice, StrategyPlan } from '../../core/advisor/type
 import { isFix, optimizerFix } from '../../core/fixes';
 import { snippetsFor } from '../../core/fixes/snippets';
 import type { OptimizerId } from '../../core/optimizers/types';
-import { parseJson } from '../../core/parse/json';
 import { InputError } from '../../core/types';
 import type { GpuBudgetView } from '../../webview-protocol';
 import type { BackendRequest } from '../../profiler/protocol';
 import type { SweepDocument } from '../../profiler/sweep/document';
 import type { AdvisorService, JobEntry } from '../advisor-service';
 import { profilerModuleDirs } from '../gpu-backend/location';
+import { profilesDir, readSavedProfileFiles } from '../saved-profiles';
 import { Config } from '../config';
 import { jobAnchor } from '../hints/analysis';
 import type { Log } from '../log';
 import { fileUri, relativeTo, toTextEdit } from '../providers/convert';
 import type { FixPlan, ProfileRunOptions, ProfileRunOutcome, SavedProfileFile, SidebarDeps, TraceCall, TraceOutcome } from './deps';
 import { toSnippetViews } from './evaluate';
-import { jobFolderName } from './profile-folder';
 
 /** What the deps are built from. */
 export interface SidebarServices {
@@ -41,9 +40,6 @@ export interface SidebarServices {
 
 /** Least time between two rewrites of the saved result while a sweep runs (as the CLI). */
 const SAVE_INTERVAL_MS = 200;
-/** Folder under workspace storage holding one folder of saved results per job. */
-const PROFILES_FOLDER = 'profiles';
-
 const TRUST_MESSAGE = 'this runs code on your machine: trust the workspace first (Workspaces: Manage Workspace Trust)';
 
 /** The profiler's parent-side sweep, loaded from its own bundle (dist/profiler-sweep.js) when a profile runs. */
@@ -229,8 +225,7 @@ export class ExtensionSidebarDeps implements SidebarDeps, vscode.Disposable {
   }
 
   private profilesDir(jobId: string): vscode.Uri | null {
-    const root = this.services.storageUri;
-    return root === undefined ? null : vscode.Uri.joinPath(root, PROFILES_FOLDER, jobFolderName(jobId));
+    return profilesDir(this.services.storageUri, jobId);
   }
 
   async runTrace(call: TraceCall, signal: AbortSignal): Promise<TraceOutcome> {
@@ -318,6 +313,8 @@ export class ExtensionSidebarDeps implements SidebarDeps, vscode.Disposable {
     });
     write(result.document);
     await writing;
+    // The hover's ranking reads the saved results under the stability priority (AdvisorService.readSavedProfiles).
+    if (new Config().priority === 'stability') this.services.service.reevaluate();
     const doc = result.document;
     const detail = doc.outcomeDetail !== undefined ? ` (${doc.outcomeDetail})` : '';
     switch (doc.outcome) {
@@ -333,30 +330,7 @@ export class ExtensionSidebarDeps implements SidebarDeps, vscode.Disposable {
     }
   }
 
-  async loadSavedProfiles(jobId: string): Promise<readonly SavedProfileFile[]> {
-    const dir = this.profilesDir(jobId);
-    if (dir === null) return [];
-    let names: [string, vscode.FileType][];
-    try {
-      names = await vscode.workspace.fs.readDirectory(dir);
-    } catch {
-      return []; // nothing saved yet
-    }
-    const files: { file: SavedProfileFile; mtime: number }[] = [];
-    for (const [name, type] of names) {
-      if (type !== vscode.FileType.File || !name.endsWith('.json') || name.startsWith('.')) continue;
-      const uri = vscode.Uri.joinPath(dir, name);
-      const [stat, bytes] = await Promise.all([vscode.workspace.fs.stat(uri), vscode.workspace.fs.readFile(uri)]);
-      const text = new TextDecoder().decode(bytes);
-      let parsed: Pick<SavedProfileFile, 'json' | 'tree'>;
-      try {
-        const { root } = parseJson(text, name);
-        parsed = { json: root.value, tree: root };
-      } catch {
-        parsed = { json: text };
-      }
-      files.push({ file: { id: name, savedAt: new Date(stat.mtime).toISOString(), ...parsed }, mtime: stat.mtime });
-    }
-    return files.sort((a, b) => b.mtime - a.mtime || b.file.id.localeCompare(a.file.id)).map((f) => f.file);
+  loadSavedProfiles(jobId: string): Promise<readonly SavedProfileFile[]> {
+    return readSavedProfileFiles(this.services.storageUri, jobId);
   }
 }

@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { formatBytes } from '../../../src/core/units';
 import { recommendedText } from '../../../src/extension/hints/analysis';
 import { englishTranslate } from '../../../src/extension/hints/translate';
+import { profilesDir } from '../../../src/extension/saved-profiles';
 import { advisorApi, codeLenses, codeOf, engineEvaluation, GiB, openDocument, ourDiagnostics, setBudget, waitFor } from './helpers';
 
 const JOBS = [
@@ -84,6 +85,53 @@ suite('hints', () => {
     const top = engine.result.recommendations[0];
     assert.ok(text.includes(`**Rule path for ${top.optimizer}**`), text);
     for (const reason of top.reasons) assert.ok(text.includes(`\`${reason.rule}\``), `the hover lists rule ${reason.rule}`);
+  });
+
+  test('hover under the stability priority: the ranking note names the saved profile whose robustness probes it used', async () => {
+    const api = await advisorApi();
+    assert.ok(api.storageUri, 'the test workspace has storage');
+    const jobId = 'training_args.json';
+    const engine = await engineEvaluation(jobId, 24 * GiB);
+    const dir = profilesDir(api.storageUri, jobId);
+    assert.ok(dir);
+    const file = vscode.Uri.joinPath(dir, 'hover-test.json');
+    const run = (lr: number) => ({ lr, seed: 1, lossCurve: [2, 1], finalLoss: 1, diverged: false });
+    const result = (optimizer: string) => ({
+      optimizer, stepTimeMs: 1, relativeStepCost: 1, measuredStateBytes: 8, estimatedStateBytes: 8, estimatedPeakBytes: null,
+      runs: [1e-4, 1e-3].map(run), bestLr: 1e-3, lossCurve: [2, 1], finalLoss: 1, stepsToTarget: 1, diverged: false,
+      robustness: [{ probe: 'explosion', diverged: false, finalLoss: 1, behaviour: 'loss stayed finite' }],
+    });
+    const doc = {
+      schemaVersion: 1, createdAt: '2026-12-07T10:00:00Z', backend: { name: 'cpu', reasons: [] },
+      machine: { platform: 'linux', arch: 'x64', cpuModel: 'Test CPU', cpuCount: 2, memoryBytes: 1e9, node: 'v20' },
+      job: { id: jobId, model: engine.model.source }, results: [result('adamw'), result('lion')], paretoFront: [], copyBandwidthGBps: null,
+    };
+    await vscode.workspace.fs.createDirectory(dir);
+    await vscode.workspace.fs.writeFile(file, new TextEncoder().encode(JSON.stringify(doc)));
+    const settings = vscode.workspace.getConfiguration('optimizerAdvisor');
+    const hoverText = async () => {
+      const d = await openDocument(jobId);
+      const line = d.getText().split('\n').findIndex((l) => l.includes('"optim"'));
+      const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', d.uri, new vscode.Position(line, 14));
+      // Markdown-escaped by the hover (escapeMarkdown): compared without the backslashes.
+      return hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))).join('\n').replace(/\\/g, '');
+    };
+    try {
+      await settings.update('priority', 'stability', vscode.ConfigurationTarget.Global);
+      await waitFor('the job to be re-evaluated for stability', () => api.evaluation(jobId)?.input.priority === 'stability');
+      await api.ready();
+      const text = await hoverText();
+      assert.ok(text.includes('the order follows the robustness measured in your saved profile hover-test.json (proxy model, Test CPU (cpu), 2026-12-07)'), text);
+    } finally {
+      await vscode.workspace.fs.delete(file);
+      await settings.update('priority', undefined, vscode.ConfigurationTarget.Global);
+      await waitFor('the job to be re-evaluated for quality', () => api.evaluation(jobId)?.input.priority === 'quality');
+      await api.ready();
+    }
+    // Without a saved profile and under the quality priority, the note says how the order was reached and nothing about profiles.
+    const text = await hoverText();
+    assert.ok(text.includes('Ranked from published head-to-head measurements') || text.includes('Evidence near this job is thin'), text);
+    assert.ok(!text.includes('saved profile'), text);
   });
 
   test('diagnostics keyed by code: does-not-fit, lr-out-of-range (Lion with an AdamW-sized lr), unknown-optimizer, config-error', async () => {

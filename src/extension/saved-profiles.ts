@@ -1,0 +1,56 @@
+/**
+ * The profile results the sidebar saves for a job, under the extension's workspace storage (storageUri):
+ * the folder, and the files read back newest first (the sidebar's Saved results, and the stability
+ * priority's robustness probes in the sidebar and the hover: README, "How the advice is derived").
+ */
+import * as vscode from 'vscode';
+import { parseJson } from '../core/parse/json';
+import type { ParsedNode } from '../core/parse/node';
+import { jobFolderName } from './profile-folder';
+
+const PROFILES_FOLDER = 'profiles';
+
+/** A saved profile result file as read from storage. */
+export interface SavedProfileFile {
+  /** File name. */
+  readonly id: string;
+  /** ISO 8601 modification time. */
+  readonly savedAt: string;
+  /** The parsed JSON (checked by the sidebar before use), or the text when it did not parse. */
+  readonly json: unknown;
+  /** The parsed file with positions, when it parsed: the sidebar's problems then name line:column. */
+  readonly tree?: ParsedNode;
+}
+
+/** The folder of a job's saved results; null without workspace storage (no folder open). */
+export function profilesDir(storageUri: vscode.Uri | undefined, jobId: string): vscode.Uri | null {
+  return storageUri === undefined ? null : vscode.Uri.joinPath(storageUri, PROFILES_FOLDER, jobFolderName(jobId));
+}
+
+/** The job's saved result files, newest first (none when nothing was saved yet). */
+export async function readSavedProfileFiles(storageUri: vscode.Uri | undefined, jobId: string): Promise<SavedProfileFile[]> {
+  const dir = profilesDir(storageUri, jobId);
+  if (dir === null) return [];
+  let names: [string, vscode.FileType][];
+  try {
+    names = await vscode.workspace.fs.readDirectory(dir);
+  } catch {
+    return []; // nothing saved yet
+  }
+  const files: { file: SavedProfileFile; mtime: number }[] = [];
+  for (const [name, type] of names) {
+    if (type !== vscode.FileType.File || !name.endsWith('.json') || name.startsWith('.')) continue;
+    const uri = vscode.Uri.joinPath(dir, name);
+    const [stat, bytes] = await Promise.all([vscode.workspace.fs.stat(uri), vscode.workspace.fs.readFile(uri)]);
+    const text = new TextDecoder().decode(bytes);
+    let parsed: Pick<SavedProfileFile, 'json' | 'tree'>;
+    try {
+      const { root } = parseJson(text, name);
+      parsed = { json: root.value, tree: root };
+    } catch {
+      parsed = { json: text };
+    }
+    files.push({ file: { id: name, savedAt: new Date(stat.mtime).toISOString(), ...parsed }, mtime: stat.mtime });
+  }
+  return files.sort((a, b) => b.mtime - a.mtime || b.file.id.localeCompare(a.file.id)).map((f) => f.file);
+}
