@@ -187,5 +187,9 @@ export function splitFiles(listing: Extract<FolderListing, { ok: true }>, folder
     if (at !== s.length - 1) return { ok: false, why: `${f} is compressed or wrapped (${s.slice(at + 1).join('')} after ${s[at]}), which is not opened` };
     out.push({ path: f, format: COUNTED_FORMAT[s[at]!]!, size: size.get(f) ?? 0 });
   }
+  // The csv loader takes its separator from the extension that won (`,` or a tab) and reads every file with it.
+  if (out.some((f) => f.path.toLowerCase().endsWith('.tsv')) && out.some((f) => f.path.toLowerCase().endsWith('.csv'))) {
+    return { ok: false, why: `its '${split}' split mixes .csv and .tsv files, which the csv loader reads with one separator` };
+  }
   return { ok: true, files: out, rule: found.rule };
 }
