@@ -8,8 +8,9 @@
  * ⌈examples ÷ (micro-batch × GPUs)⌉ (every process reads its share, the last batch kept). Lightning steps the
  * optimizer after a last incomplete accumulation too, so it can count up to one step more per epoch: the bound the
  * advice draws from this count errs on the short side. The training examples are the count a config states, else
- * the records of the local dataset files the job trains on (countedTrainSamples: counted by a bounded reader the caller
- * provides, capped by `max_train_samples`; with packing the record count does not give the steps). Pure.
+ * the records of the local dataset files or folders the job trains on (countedTrainSamples: counted by a bounded reader
+ * and a bounded folder listing the caller provides, a folder's split chosen as `datasets` chooses it
+ * (dataset-splits.ts), capped by `max_train_samples`; with packing the record count does not give the steps). Pure.
  */
 import { splitFiles, type ListFolder } from './dataset-splits';
 import { RECORD_FORMATS, type RecordCount, type RecordFormat } from './parse/record-count';
