@@ -51,6 +51,16 @@ const LOADER_OF: Readonly<Record<string, string>> = {
   '.pdf': 'pdffolder',
 };
 
+/** Compressions datasets opens by the file's last extension (a `.jsonl.gz` is JSON Lines). */
+const COMPRESSED = new Set(['.gz', '.bz2', '.xz', '.zst', '.lz4', '.zip']);
+
+/** A path names a data file (an extension some `datasets` loader reads, maybe compressed), not a folder. */
+export function isDataFileName(path: string): boolean {
+  const ext = suffixes(path.trim());
+  const last = ext[ext.length - 1];
+  return last !== undefined && (LOADER_OF[last] !== undefined || COMPRESSED.has(last));
+}
+
 /** How each counted extension is read (a TSV's records are CSV records; only the separator differs). */
 const COUNTED_FORMAT: Readonly<Record<string, RecordFormat>> = {
   '.jsonl': 'jsonl', '.ndjson': 'jsonl', '.json': 'json', '.csv': 'csv', '.tsv': 'csv', '.parquet': 'parquet', '.geoparquet': 'parquet', '.gpq': 'parquet',

@@ -12,7 +12,7 @@
  * and a bounded folder listing the caller provides, a folder's split chosen as `datasets` chooses it
  * (dataset-splits.ts), capped by `max_train_samples`; with packing the record count does not give the steps). Pure.
  */
-import { splitFiles, type ListFolder } from './dataset-splits';
+import { isDataFileName, splitFiles, type ListFolder } from './dataset-splits';
 import { RECORD_FORMATS, type RecordCount, type RecordFormat } from './parse/record-count';
 import { baseName, extensionOf, folderOf, isAbsoluteLike, joinRelative } from './scan/paths';
 import type { ScanJob, SettingSource } from './scan/results';
@@ -42,9 +42,6 @@ export function problemPlace(p: DatasetProblem): string {
 export type CountedSamples =
   | { readonly value: number; readonly from: string }
   | { readonly value: null; readonly why: string; readonly problems: readonly DatasetProblem[] };
-
-/** The extensions of data files (counted or not): a written path without one names a folder. */
-const DATA_FILE = /\.(jsonl|json|ndjson|csv|tsv|parquet|geoparquet|gpq|arrow|txt|tar|xml|zip|gz|zst|bz2|xz)$/i;
 
 type Counted = { readonly records: number; readonly text: string } | Exclude<CountedSamples, { value: number }>;
 
@@ -104,7 +101,7 @@ export function countedTrainSamples(job: ScanJob, countFile: CountRecords, listF
   for (const written of files) {
     const candidates = isAbsoluteLike(written) ? [] : [joinRelative(folderOf(from), written), joinRelative('.', written)].filter((p, i, a): p is string => p !== null && a.indexOf(p) === i);
     if (candidates.length === 0) return { value: null, why: `${written} (${named}) is outside the workspace and not read`, problems: [] };
-    const isFile = DATA_FILE.test(written.trim());
+    const isFile = isDataFileName(written);
     const format = RECORD_FORMATS[extensionOf(written.toLowerCase())];
     if (isFile && format === undefined) return { value: null, why: `${written} (${named}) is not a .jsonl, .json, .csv or .parquet file`, problems: [] };
     let result: Counted | null = null;

@@ -8,6 +8,7 @@
  * is an error here (e.g. `"bf16": "true"` would be a truthy string in Python). Absent fields take
  * the TrainingArguments defaults (./hf-defaults.ts), listed in `defaults`.
  */
+import { isDataFileName } from '../dataset-splits';
 import type { HyperValue, Precision } from '../types';
 import type { ParseWarning } from '../parse/node';
 import type { Link } from './detector';
@@ -266,7 +267,7 @@ function readModelReference(reader: FieldReader, out: ContributionBuilder, links
 function readTrainData(reader: FieldReader, out: ContributionBuilder): void {
   const name = reader.string('dataset_name', true);
   const file = reader.string('train_file', true);
-  if (typeof name?.value === 'string' && name.value.trim() !== '' && !/\.[a-z0-9]{2,10}$/i.test(name.value.trim())) out.set('trainDataFiles', [name.value.trim()], name.range);
+  if (typeof name?.value === 'string' && name.value.trim() !== '' && !isDataFileName(name.value)) out.set('trainDataFiles', [name.value.trim()], name.range);
   else if (typeof file?.value === 'string' && /\.(jsonl|json|csv)$/i.test(file.value.trim())) out.set('trainDataFiles', [file.value.trim()], file.range);
   const split = reader.string('dataset_train_split', true);
   if (typeof split?.value === 'string' && split.value.trim() !== '') out.set('trainDataSplit', split.value.trim(), split.range);
