@@ -5,7 +5,7 @@
  * memory stays at one chunk plus the longest JSON line. A file over the cap is not read at all; it and any other
  * problem is a RecordCount problem with its position, never an exception. A Parquet file is not read through: its first 4
 bytes, its last 8 and then its footer are read at their positions (src/core/parse/parquet-footer.ts), whatever the
-file's size, the footer capped at MAX_PARQUET_FOOTER_BYTES.
+file's size, the footer capped at MAX_PARQUET_FOOTER_BYTES (or the caller's smaller cap).
  */
 import * as fs from 'node:fs';
 import { MAX_PARQUET_FOOTER_BYTES, parquetFooterPlace, parquetRowCount } from '../core/parse/parquet-footer';
@@ -34,7 +34,7 @@ export function countDatasetRecordsSync(file: string, format: RecordFormat, maxB
   try {
     const stat = fs.fstatSync(fd);
     if (!stat.isFile()) return { ok: false, message: 'not a regular file', line: 1, column: 1 };
-    if (format === 'parquet') return parquetRecords(fd, stat.size);
+    if (format === 'parquet') return parquetRecords(fd, stat.size, Math.min(MAX_PARQUET_FOOTER_BYTES, maxBytes));
     const tooLarge = (size: number): RecordCount => ({ ok: false, message: `${mib(size)}, over the ${mib(maxBytes)} read to count its records`, line: 1, column: 1 });
     if (stat.size > maxBytes) return tooLarge(stat.size);
     const counter = new RecordCounter(format);
@@ -69,8 +69,8 @@ function readAt(fd: number, position: number, length: number): Uint8Array {
 }
 
 /** A Parquet file's rows from its footer: three positional reads, never the column data. */
-function parquetRecords(fd: number, size: number): RecordCount {
-  const place = parquetFooterPlace(size, readAt(fd, 0, 4), readAt(fd, Math.max(0, size - 8), 8), MAX_PARQUET_FOOTER_BYTES);
+function parquetRecords(fd: number, size: number, maxFooterBytes: number): RecordCount {
+  const place = parquetFooterPlace(size, readAt(fd, 0, 4), readAt(fd, Math.max(0, size - 8), 8), maxFooterBytes);
   if (!place.ok) return place;
   const footer = readAt(fd, place.start, place.length);
   // The file shrank since it was measured.
