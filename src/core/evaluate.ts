@@ -156,7 +156,7 @@ export function evaluateJob(job: ScanJob, files: FileAccess, options: EvaluateOp
   const batchSize = givenValue('batchSize');
   const gradAccum = givenValue('gradAccum');
   // The training examples of the job's local dataset files, counted with the caller's bounded reader.
-  const counted = files.countRecords !== undefined ? countedTrainSamples(job, files.countRecords) : undefined;
+  const counted = files.countRecords !== undefined ? countedTrainSamples(job, files.countRecords, files.listFolder) : undefined;
   const run = runLength(
     job,
     {

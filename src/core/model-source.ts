@@ -17,6 +17,7 @@
  *
  * Pure: the caller passes the lookups (file reads, the cache, the Hub) as callbacks.
  */
+import type { ListFolder } from './dataset-splits';
 import type { CountRecords } from './run-length';
 import { buildInventory, countParams, findPreset, findPresetByNameTail, presetHint } from './models';
 import type { ModelInventory } from './models/types';
@@ -75,6 +76,11 @@ export interface FileAccess {
    * is no such file. Without it no dataset file is opened.
    */
   countRecords?: CountRecords;
+  /**
+   * The files of a workspace dataset folder, bounded (src/platform/dataset-folder.ts); null when there is no such
+   * folder. Without it no folder is listed.
+   */
+  listFolder?: ListFolder;
 }
 
 /** A workspace model file to read: the job's config.json, or the safetensors index beside it. */

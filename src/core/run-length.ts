@@ -8,11 +8,13 @@
  * ⌈examples ÷ (micro-batch × GPUs)⌉ (every process reads its share, the last batch kept). Lightning steps the
  * optimizer after a last incomplete accumulation too, so it can count up to one step more per epoch: the bound the
  * advice draws from this count errs on the short side. The training examples are the count a config states, else
- * the records of the local dataset files the job trains on (countedTrainSamples: counted by a bounded reader the caller
- * provides, capped by `max_train_samples`; with packing the record count does not give the steps). Pure.
+ * the records of the local dataset files or folders the job trains on (countedTrainSamples: counted by a bounded reader
+ * and a bounded folder listing the caller provides, a folder's split chosen as `datasets` chooses it
+ * (dataset-splits.ts), capped by `max_train_samples`; with packing the record count does not give the steps). Pure.
  */
+import { isDataFileName, splitFiles, type ListFolder } from './dataset-splits';
 import { RECORD_FORMATS, type RecordCount, type RecordFormat } from './parse/record-count';
-import { extensionOf, folderOf, isAbsoluteLike, joinRelative } from './scan/paths';
+import { baseName, extensionOf, folderOf, isAbsoluteLike, joinRelative } from './scan/paths';
 import type { ScanJob, SettingSource } from './scan/results';
 
 export interface RunLength {
@@ -28,12 +30,12 @@ export interface RunLength {
  */
 export type CountRecords = (path: string, format: RecordFormat) => RecordCount | null;
 
-/** A dataset file that could not be counted: the reason, with the file and position where the reader stopped. */
-export interface DatasetProblem {
-  readonly path: string;
-  readonly line: number;
-  readonly column: number;
-  readonly message: string;
+/** A dataset file that could not be counted: the reason, with the file and the position where the reader stopped. */
+export type DatasetProblem = { readonly path: string; readonly message: string } & ({ readonly line: number; readonly column: number } | { readonly offset: number });
+
+/** A problem's place as messages write it: `path:line:column` in a text file, `path (byte N)` in a Parquet file. */
+export function problemPlace(p: DatasetProblem): string {
+  return 'offset' in p ? `${p.path} (byte ${p.offset})` : `${p.path}:${p.line}:${p.column}`;
 }
 
 /** The training examples counted from the job's dataset files, or why they are not known. */
@@ -41,14 +43,50 @@ export type CountedSamples =
   | { readonly value: number; readonly from: string }
   | { readonly value: null; readonly why: string; readonly problems: readonly DatasetProblem[] };
 
+type Counted = { readonly records: number; readonly text: string } | Exclude<CountedSamples, { value: number }>;
+
+function notCounted(why: string, problems: readonly DatasetProblem[] = []): Counted {
+  return { value: null, why, problems };
+}
+
+function fileRecords(path: string, format: RecordFormat, countFile: CountRecords): Counted | null {
+  const result = countFile(path, format);
+  if (result === null) return null;
+  if (result.ok) return { records: result.records, text: `${count(result.records)} records in ${path}` };
+  const problem: DatasetProblem = 'offset' in result ? { path, offset: result.offset, message: result.message } : { path, line: result.line, column: result.column, message: result.message };
+  return notCounted(`${problemPlace(problem)} is not counted: ${result.message}`, [problem]);
+}
+
+/** The records of a folder's split as `datasets.load_dataset(folder)` reads it (src/core/dataset-splits.ts). */
+function folderRecords(folder: string, listing: Exclude<ReturnType<ListFolder>, null>, split: string, countFile: CountRecords): Counted {
+  if (!listing.ok) return notCounted(`the folder ${folder} is not read: ${listing.message}`);
+  const chosen = splitFiles(listing, baseName(folder), split);
+  if (!chosen.ok) return notCounted(`the folder ${folder} is not counted: ${chosen.why}`);
+  const text = chosen.files.filter((f) => f.format !== 'parquet').reduce((a, f) => a + f.size, 0);
+  if (text > listing.textBytesCap) return notCounted(`the folder ${folder} is not counted: its '${split}' split holds ${count(text)} bytes of text files, over the ${count(listing.textBytesCap)} read to count records`);
+  let records = 0;
+  for (const f of chosen.files) {
+    const path = joinRelative(folder, f.path)!;
+    const one = fileRecords(path, f.format, countFile);
+    if (one === null) return notCounted(`${path} vanished while the folder ${folder} was counted`);
+    if (!('records' in one)) return one;
+    records += one.records;
+  }
+  const shown = chosen.files.length <= 3 ? chosen.files.map((f) => f.path).join(', ') : `${chosen.files.slice(0, 2).map((f) => f.path).join(', ')} and ${chosen.files.length - 2} more`;
+  const files = `${chosen.files.length} file${chosen.files.length === 1 ? '' : 's'}: ${shown}`;
+  return { records, text: `${count(records)} records in the '${split}' split of ${folder} (${files}; ${chosen.rule}, as datasets resolves a folder)` };
+}
+
 /**
- * The training examples of the job's local dataset files (`trainDataFiles`), their records summed, or why not. A written
- * path is looked up beside the file that names it, then from the workspace root; a path outside the workspace is not
- * read. `max_train_samples` caps the sum (the scripts take the first that many); with packing (axolotl
- * `sample_packing`, TRL `packing`) examples are concatenated into full sequences, so the records do not give the steps.
- * Undefined when the job names no dataset file or a config states the count.
+ * The training examples of the job's local dataset files or folders (`trainDataFiles`), their records summed, or why
+ * not. A written path is looked up beside the file that names it, then from the workspace root; a path outside the
+ * workspace is not read. A path with a data file's extension is a file (JSON Lines, JSON, CSV, Parquet are counted); any
+ * other is a folder read as `datasets.load_dataset(folder)` reads it, the split `trainDataSplit` (default `train`) — when
+ * there is no such folder either, it is a dataset of the Hub, not counted. `max_train_samples` caps the sum (the scripts
+ * take the first that many); with packing (axolotl `sample_packing`, TRL `packing`) examples are concatenated into full
+ * sequences, so the records do not give the steps. Undefined when the job names no dataset or a config states the count.
  */
-export function countedTrainSamples(job: ScanJob, countFile: CountRecords): CountedSamples | undefined {
+export function countedTrainSamples(job: ScanJob, countFile: CountRecords, listFolder?: ListFolder): CountedSamples | undefined {
   const s = job.settings;
   const files = s.trainDataFiles;
   if (files === undefined || files.length === 0 || s.trainSamples !== undefined) return undefined;
@@ -57,27 +95,31 @@ export function countedTrainSamples(job: ScanJob, countFile: CountRecords): Coun
     return { value: null, why: `the examples are packed into full sequences (${origin(job, 'samplePacking')}), so the records of ${files.join(', ')} (${named}) do not give the steps`, problems: [] };
   }
   const from = job.sources['trainDataFiles']?.path ?? job.id;
+  const split = s.trainDataSplit ?? 'train';
   let total = 0;
   const counted: string[] = [];
   for (const written of files) {
-    const format = RECORD_FORMATS[extensionOf(written.toLowerCase())];
-    if (format === undefined) return { value: null, why: `${written} (${named}) is not a .jsonl, .json or .csv file`, problems: [] };
     const candidates = isAbsoluteLike(written) ? [] : [joinRelative(folderOf(from), written), joinRelative('.', written)].filter((p, i, a): p is string => p !== null && a.indexOf(p) === i);
     if (candidates.length === 0) return { value: null, why: `${written} (${named}) is outside the workspace and not read`, problems: [] };
-    let result: RecordCount | null = null;
-    let path = candidates[0]!;
+    const isFile = isDataFileName(written);
+    const format = RECORD_FORMATS[extensionOf(written.toLowerCase())];
+    if (isFile && format === undefined) return { value: null, why: `${written} (${named}) is not a .jsonl, .json, .csv or .parquet file`, problems: [] };
+    let result: Counted | null = null;
     for (const c of candidates) {
-      result = countFile(c, format);
-      path = c;
+      if (format !== undefined) result = fileRecords(c, format, countFile);
+      else {
+        const listing = listFolder?.(c) ?? null;
+        result = listing === null ? null : folderRecords(c, listing, split, countFile);
+      }
       if (result !== null) break;
     }
-    if (result === null) return { value: null, why: `${written} (${named}) is not in the workspace`, problems: [] };
-    if (!result.ok) {
-      const problem = { path, line: result.line, column: result.column, message: result.message };
-      return { value: null, why: `${path}:${result.line}:${result.column} is not counted: ${result.message}`, problems: [problem] };
+    if (result === null) {
+      const what = isFile ? 'is not in the workspace' : 'is neither a file nor a folder in the workspace (a dataset of the Hub is not counted)';
+      return { value: null, why: `${written} (${named}) ${what}`, problems: [] };
     }
+    if (!('records' in result)) return result;
     total += result.records;
-    counted.push(`${count(result.records)} records in ${path}`);
+    counted.push(result.text);
   }
   const counts = `${counted.join(' + ')} (named at ${named})`;
   const cap = s.maxTrainSamples;

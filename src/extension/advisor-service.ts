@@ -16,6 +16,7 @@ import type { ScanJob } from '../core/scan/results';
 import { InputError } from '../core/types';
 import { readSavedProfileFiles, type SavedProfileFile } from './saved-profiles';
 import { countDatasetRecordsSync } from '../platform/dataset-records';
+import { listDatasetFolderSync } from '../platform/dataset-folder';
 import { detectGpus, summarizeGpus, type DetectedGpus } from '../platform/gpu';
 import type { Config } from './config';
 import { analyse, filterDiagnostics, type DiagnosticHint, type FolderHints, type JobOutcome } from './hints/analysis';
@@ -203,6 +204,8 @@ export class AdvisorService implements vscode.Disposable {
         },
         // A dataset file the job trains on: counted on the host's main loop, so with a smaller cap than the CLI's.
         countRecords: (rel, format) => (scan.folder.uri.scheme === 'file' ? countDatasetRecordsSync(vscode.Uri.joinPath(scan.folder.uri, rel).fsPath, format, EDITOR_DATASET_BYTES) : null),
+        // A dataset folder: its files listed with the same caps, the text files of its split read up to the same cap.
+        listFolder: (rel) => (scan.folder.uri.scheme === 'file' ? listDatasetFolderSync(scan.folder.uri.fsPath, rel, EDITOR_DATASET_BYTES) : null),
       };
       const resolution = resolveModelSource(job, files, this.models.lookupFor(scan.folder.uri.fsPath));
       const choice = resolution.status === 'needs-config' ? this.models.choice(jobKey(scan.folder, job.id)) : undefined;

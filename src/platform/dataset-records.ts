@@ -3,9 +3,12 @@
  * sources and the job"): the file is opened non-blocking (a FIFO would block the read), must be a regular file no
  * larger than the cap, and is read in 1 MiB chunks into core's streaming counter (src/core/parse/record-count.ts), so
  * memory stays at one chunk plus the longest JSON line. A file over the cap is not read at all; it and any other
- * problem is a RecordCount problem with its position, never an exception.
+ * problem is a RecordCount problem with its position, never an exception. A Parquet file is not read through: its first 4
+bytes, its last 8 and then its footer are read at their positions (src/core/parse/parquet-footer.ts), whatever the
+file's size, the footer capped at MAX_PARQUET_FOOTER_BYTES (or the caller's smaller cap).
  */
 import * as fs from 'node:fs';
+import { MAX_PARQUET_FOOTER_BYTES, parquetFooterPlace, parquetRowCount } from '../core/parse/parquet-footer';
 import { RecordCounter, type RecordCount, type RecordFormat } from '../core/parse/record-count';
 
 /** The largest dataset file counted (the CLI; the editor passes a smaller cap, read on its main thread). */
@@ -31,6 +34,7 @@ export function countDatasetRecordsSync(file: string, format: RecordFormat, maxB
   try {
     const stat = fs.fstatSync(fd);
     if (!stat.isFile()) return { ok: false, message: 'not a regular file', line: 1, column: 1 };
+    if (format === 'parquet') return parquetRecords(fd, stat.size, Math.min(MAX_PARQUET_FOOTER_BYTES, maxBytes));
     const tooLarge = (size: number): RecordCount => ({ ok: false, message: `${mib(size)}, over the ${mib(maxBytes)} read to count its records`, line: 1, column: 1 });
     if (stat.size > maxBytes) return tooLarge(stat.size);
     const counter = new RecordCounter(format);
@@ -50,4 +54,26 @@ export function countDatasetRecordsSync(file: string, format: RecordFormat, maxB
   } finally {
     fs.closeSync(fd);
   }
+}
+
+/** `length` bytes at `position` (fewer when the file is shorter). */
+function readAt(fd: number, position: number, length: number): Uint8Array {
+  const buffer = Buffer.alloc(Math.max(0, length));
+  let got = 0;
+  while (got < buffer.length) {
+    const n = fs.readSync(fd, buffer, got, buffer.length - got, position + got);
+    if (n === 0) break;
+    got += n;
+  }
+  return buffer.subarray(0, got);
+}
+
+/** A Parquet file's rows from its footer: three positional reads, never the column data. */
+function parquetRecords(fd: number, size: number, maxFooterBytes: number): RecordCount {
+  const place = parquetFooterPlace(size, readAt(fd, 0, 4), readAt(fd, Math.max(0, size - 8), 8), maxFooterBytes);
+  if (!place.ok) return place;
+  const footer = readAt(fd, place.start, place.length);
+  // The file shrank since it was measured.
+  if (footer.length < place.length) return { ok: false, message: `the file ends before its ${place.length}-byte footer does`, offset: place.start + footer.length };
+  return parquetRowCount(footer, place.start);
 }

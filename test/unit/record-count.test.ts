@@ -8,13 +8,13 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { countRecords, RecordCounter, type RecordFormat } from '../../src/core/parse/record-count';
+import { countRecords, RecordCounter, type TextRecordFormat } from '../../src/core/parse/record-count';
 import { countDatasetRecordsSync, MAX_DATASET_BYTES } from '../../src/platform/dataset-records';
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 
 /** The count with the bytes fed in chunks of `size`. */
-function chunked(format: RecordFormat, text: string, size: number) {
+function chunked(format: TextRecordFormat, text: string, size: number) {
   const all = bytes(text);
   const counter = new RecordCounter(format);
   for (let i = 0; i < all.length; i += size) counter.push(all.slice(i, i + size));

@@ -131,9 +131,17 @@ test('epochs x the records of the job\'s local dataset file: axolotl datasets pa
     assert.equal(run.totalSteps, null);
     assert.match(run.basis, /2 epochs \(cfg\/axolotl\.yml:5\) are stated but not the training examples per epoch \(the examples are packed into full sequences \(cfg\/axolotl\.yml:6\)/);
   });
-  // A Hub dataset among the entries: no local total.
+  // A Hub dataset among the entries (no such file or folder in the workspace): no local total, said so.
   const mixed = AXOLOTL.replace('    type: alpaca\n', '    type: alpaca\n  - path: mhenrichsen/alpaca_2k_test\n    type: alpaca\n');
-  assert.equal(jobOf([{ path: 'cfg/axolotl.yml', text: mixed }]).settings.trainDataFiles, undefined);
+  withWorkspace({ 'cfg/axolotl.yml': mixed, 'cfg/data/train.jsonl': rows(100) }, (root) => {
+    const job = jobOf([{ path: 'cfg/axolotl.yml', text: mixed }]);
+    assert.deepEqual(job.settings.trainDataFiles, ['./data/train.jsonl', 'mhenrichsen/alpaca_2k_test']);
+    assert.deepEqual(countedTrainSamples(job, countIn(root), () => null), {
+      value: null,
+      why: 'mhenrichsen/alpaca_2k_test (cfg/axolotl.yml:3) is neither a file nor a folder in the workspace (a dataset of the Hub is not counted)',
+      problems: [],
+    });
+  });
 });
 
 test('run_clm-style train_file with max_train_samples: the cap is the count; a CSV has a header', () => {

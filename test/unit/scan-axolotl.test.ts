@@ -48,6 +48,8 @@ test('an axolotl QLoRA config joins its local base model and DeepSpeed config', 
     zeroStage: 2,
     // no lora_target_modules: PEFT's default for model_type mistral is q_proj, v_proj
     lora: { rank: 16, targets: ['q_proj', 'v_proj'], qlora: true },
+    // the datasets entry's path: counted when it is a workspace file or folder, else a Hub dataset (run-length.ts)
+    trainDataFiles: ['tatsu-lab/alpaca'],
     scheduler: 'cosine',
     pretraining: false,
   });

@@ -5,6 +5,7 @@ import { ModelConfigNeeded, NEEDS_MODEL_CONFIG, type JobModel, type ModelOrigin 
 import { describeFact, factAssumptions, JOB_FACT_NAMES, type JobFacts } from '../../core/job-facts';
 import { countParams } from '../../core/models';
 import { isOwnRecommendation } from '../../core/own-hyperparameters';
+import { problemPlace } from '../../core/run-length';
 import { pasteChanges, pasteFormatOf, pasteOptionsOf } from '../../core/fixes';
 
 /** Recommendations that carry the change to paste (`change`) in the JSON and the table. */
@@ -110,7 +111,7 @@ type JobDoc = ReturnType<typeof jobDocument>;
 
 /** A dataset file that could not be counted, with file and position: the training examples stay unknown. */
 function datasetAssumptions(evaluation: JobEvaluation): string[] {
-  return evaluation.datasetProblems.map((p) => `${p.path}:${p.line}:${p.column}: ${p.message}; its records are not counted, so the training examples per epoch are unknown`);
+  return evaluation.datasetProblems.map((p) => `${problemPlace(p)}: ${p.message}; its records are not counted, so the training examples per epoch are unknown`);
 }
 
 /** The assumptions list, with each assumed fact whose reason it does not already hold. */

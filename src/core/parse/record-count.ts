@@ -6,20 +6,25 @@
  * line breaks; the first record is the header, as the `csv` loader reads it). Memory is bounded by the longest JSON
  * line (MAX_LINE_BYTES), not by the file. A NUL byte (a binary file), invalid UTF-8 in a JSON line, a line that is not
  * a JSON object, a broken array or an unclosed CSV quote stop the count with the reason and the position (line, and
- * column in bytes). Pure. README "Hyperparameters bounded by their sources and the job".
+ * column in bytes). Parquet files are counted from their footer instead (src/core/parse/parquet-footer.ts), their problems
+placed by byte offset. Pure. README "Hyperparameters bounded by their sources and the job".
  */
 
-export type RecordFormat = 'jsonl' | 'json' | 'csv';
+/** The text formats counted by streaming their bytes. */
+export type TextRecordFormat = 'jsonl' | 'json' | 'csv';
+/** Every format whose records are counted. */
+export type RecordFormat = TextRecordFormat | 'parquet';
 
-/** The file formats counted, by extension. */
-export const RECORD_FORMATS: Readonly<Record<string, RecordFormat>> = { '.jsonl': 'jsonl', '.json': 'json', '.csv': 'csv' };
+/** The file formats counted, by the extension a config writes. */
+export const RECORD_FORMATS: Readonly<Record<string, RecordFormat>> = { '.jsonl': 'jsonl', '.json': 'json', '.csv': 'csv', '.parquet': 'parquet' };
 
 /** The longest JSON line held in memory to parse it. */
 export const MAX_LINE_BYTES = 16 * 2 ** 20;
 
-export type RecordCount =
-  | { readonly ok: true; readonly records: number }
-  | { readonly ok: false; readonly message: string; readonly line: number; readonly column: number };
+/** The records of a text file, or why they are not counted, at a line and column. */
+export type TextRecordCount = { readonly ok: true; readonly records: number } | { readonly ok: false; readonly message: string; readonly line: number; readonly column: number };
+/** The records of a file, or why they are not counted: at a line and column (text), or at a byte offset (Parquet). */
+export type RecordCount = TextRecordCount | { readonly ok: false; readonly message: string; readonly offset: number };
 
 const NL = 0x0a;
 const CR = 0x0d;
@@ -29,7 +34,7 @@ export class RecordCounter {
   private line = 1;
   private column = 0; // bytes of the current line seen so far
   private records = 0;
-  private problem: RecordCount | null = null;
+  private problem: TextRecordCount | null = null;
   // jsonl: the current line's bytes
   private parts: Uint8Array[] = [];
   private partBytes = 0;
@@ -46,7 +51,7 @@ export class RecordCounter {
   private quoteAt: { line: number; column: number } | null = null;
   private recordHasText = false;
 
-  constructor(private readonly format: RecordFormat) {}
+  constructor(private readonly format: TextRecordFormat) {}
 
   private fail(message: string, line = this.line, column = this.column): void {
     if (this.problem === null) this.problem = { ok: false, message, line, column: Math.max(column, 1) };
@@ -73,7 +78,7 @@ export class RecordCounter {
     }
   }
 
-  end(): RecordCount {
+  end(): TextRecordCount {
     if (this.problem === null) {
       if (this.format === 'jsonl') this.jsonlLineEnd();
       else if (this.format === 'json') {
@@ -223,7 +228,7 @@ export class RecordCounter {
 }
 
 /** Counts the records of a whole text's bytes at once (tests; small files). */
-export function countRecords(format: RecordFormat, bytes: Uint8Array): RecordCount {
+export function countRecords(format: TextRecordFormat, bytes: Uint8Array): TextRecordCount {
   const counter = new RecordCounter(format);
   counter.push(bytes);
   return counter.end();

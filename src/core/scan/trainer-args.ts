@@ -8,6 +8,7 @@
  * is an error here (e.g. `"bf16": "true"` would be a truthy string in Python). Absent fields take
  * the TrainingArguments defaults (./hf-defaults.ts), listed in `defaults`.
  */
+import { isDataFileName } from '../dataset-splits';
 import type { HyperValue, Precision } from '../types';
 import type { ParseWarning } from '../parse/node';
 import type { Link } from './detector';
@@ -256,13 +257,20 @@ function readModelReference(reader: FieldReader, out: ContributionBuilder, links
 }
 
 /**
- * The training data where it is a local file (run_clm / run_glue DataTrainingArguments `train_file`, a .json, .jsonl
- * or .csv path), the cap on its examples (`max_train_samples`; LLaMA-Factory's `max_samples`), and TRL's `packing`
- * (SFTConfig: examples are concatenated into sequences of max_length, so the steps do not follow the record count).
+ * The training data where it may be local: `dataset_name` (TRL ScriptArguments and run_clm DataTrainingArguments pass it
+ * to `datasets.load_dataset`, which reads a local folder by that name before the Hub; run_clm uses it over
+ * `train_file`), with TRL's `dataset_train_split` (default `train`); else run_clm / run_glue's `train_file` (a .json,
+ * .jsonl or .csv path). Also the cap on the examples (`max_train_samples`; LLaMA-Factory's `max_samples`), and TRL's
+ * `packing` (SFTConfig: examples are concatenated into sequences of max_length, so the steps do not follow the record
+ * count). A `dataset_name` that is a file path is not kept (load_dataset reads folders and Hub names, not files).
  */
 function readTrainData(reader: FieldReader, out: ContributionBuilder): void {
+  const name = reader.string('dataset_name', true);
   const file = reader.string('train_file', true);
-  if (typeof file?.value === 'string' && /\.(jsonl|json|csv)$/i.test(file.value.trim())) out.set('trainDataFiles', [file.value.trim()], file.range);
+  if (typeof name?.value === 'string' && name.value.trim() !== '' && !isDataFileName(name.value)) out.set('trainDataFiles', [name.value.trim()], name.range);
+  else if (typeof file?.value === 'string' && /\.(jsonl|json|csv)$/i.test(file.value.trim())) out.set('trainDataFiles', [file.value.trim()], file.range);
+  const split = reader.string('dataset_train_split', true);
+  if (typeof split?.value === 'string' && split.value.trim() !== '') out.set('trainDataSplit', split.value.trim(), split.range);
   for (const key of ['max_train_samples', 'max_samples']) {
     const cap = reader.number(key, { integer: true, min: 1, nullable: true });
     if (cap?.value != null && out.settings.maxTrainSamples === undefined) out.set('maxTrainSamples', cap.value, cap.range);

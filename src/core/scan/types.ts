@@ -99,11 +99,15 @@ export interface TrainingSettings {
   /** Training examples per epoch, where a config states them (lightning-hydra-template's `data.train_val_test_split[0]`). */
   readonly trainSamples?: number;
   /**
-   * Local dataset files the job trains on, as written (run_clm / run_glue's `train_file`, axolotl `datasets[].path`
-   * ending in .jsonl, .json or .csv): their records, counted when the job is evaluated (evaluate.ts, README
-   * "Hyperparameters bounded by their sources and the job"), are the training examples when no config states them.
+   * Local datasets the job trains on, as written: files (run_clm / run_glue's `train_file`, axolotl `datasets[].path`
+   * ending in .jsonl, .json, .csv or .parquet) or folders (TRL's `dataset_name`, an axolotl `path` without such an
+   * extension; a name that is no workspace folder is a Hub dataset): their records, counted when the job is evaluated
+   * (run-length.ts countedTrainSamples, README "Hyperparameters bounded by their sources and the job"), are the training
+   * examples when no config states them.
    */
   readonly trainDataFiles?: readonly string[];
+  /** The split of a dataset folder trained on (TRL `dataset_train_split`; `train` when absent). */
+  readonly trainDataSplit?: string;
   /** A cap on the training examples taken from the data (run_clm `max_train_samples`, LLaMA-Factory `max_samples`). */
   readonly maxTrainSamples?: number;
   readonly warmupSteps?: number;

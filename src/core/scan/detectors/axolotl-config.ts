@@ -417,17 +417,22 @@ function readAdapter(reader: FieldReader, out: ContributionBuilder, warnings: Pa
 }
 
 /**
- * `datasets:` entries whose `path` is a local .jsonl, .json or .csv file (axolotl loads a `path` that exists on disk
- * as a local file, with `type:` the prompt format): the files whose records are the training examples. Only when every
- * entry is such a file; with a Hub dataset among them the total is not known from the workspace.
+ * `datasets:` entries' `path`s (axolotl utils/data/shared.py `load_dataset_w_config`: a path that exists on disk is
+ * local — a file read by its extension, .parquet, .csv, else JSON; a folder read with `load_dataset(path)` and its
+ * `train` split — before the Hub): the data whose records are the training examples, each counted if it is in the
+ * workspace (run-length.ts). Not when an entry lists its own `data_files`, names another `split`, or has no string
+ * `path`: then the files trained on are not the path's.
  */
 function readLocalDatasets(reader: FieldReader, out: ContributionBuilder): void {
   const node = reader.node('datasets');
   if (node?.kind !== 'array' || node.items.length === 0) return;
   const paths: StringNode[] = [];
   for (const item of node.items) {
-    const path = item.kind === 'object' ? item.index.get('path')?.node : undefined;
-    if (path?.kind !== 'string' || !/\.(jsonl|json|csv)$/i.test(path.value.trim())) return;
+    if (item.kind !== 'object') return;
+    const path = item.index.get('path')?.node;
+    const split = item.index.get('split')?.node;
+    if (path?.kind !== 'string' || path.value.trim() === '' || item.index.has('data_files')) return;
+    if (split !== undefined && (split.kind !== 'string' || split.value.trim() !== 'train')) return;
     paths.push(path);
   }
   // Named at the first entry's path.
