@@ -60,7 +60,7 @@ interface StateLocals {
   readonly table: number;
   /** The map's address in every lane. */
   readonly vmap: number;
-  /** The block's old absmax (f32, splat), running max |new value| (f32, v128), new absmax (f32, splat). */
+  /** The block's old absmax (f32, splat), running max |new value| (f32, v128), the reciprocal of its new absmax (f32, splat). */
   readonly am: number;
   readonly amv: number;
   readonly fmax: number;
@@ -449,10 +449,10 @@ export function compileBlockwise(spec: BlockwiseKernelSpec): FunctionDef {
   const tableAddress = (s: StateLocals, k: number) => [...op.localGet(si), ...op.i32Load16U(scratchOffset(l, s) + 4 * k + 2), ...op.i32Const(2), ...op.i32Shl, ...op.localGet(s.table), ...op.i32Add];
   /** The codes of one group of 4 of state s, as i32x4 on the stack. */
   const requantCodes = (s: StateLocals) => [
-    // y = value / absmax, kept in vBits and stored back over the value: each lane's top 16 bits, read back
-    // as an i32 (one load, no lane extraction), index the table
+    // y = value * (1 / absmax), kept in vBits and stored back over the value: each lane's top 16 bits, read
+    // back as an i32 (one load, no lane extraction), index the table
     ...op.localGet(si),
-    ...op.localGet(si), ...op.v128LoadAt(scratchOffset(l, s)), ...op.localGet(s.qv), ...op.f32x4Div, ...op.localTee(vBits),
+    ...op.localGet(si), ...op.v128LoadAt(scratchOffset(l, s)), ...op.localGet(s.qv), ...op.f32x4Mul, ...op.localTee(vBits),
     ...op.v128StoreAt(scratchOffset(l, s)),
     ...tableAddress(s, 0), ...op.v128Load32Zero, ...op.localSet(vCode),
     ...[1, 2, 3].flatMap((k) => [...tableAddress(s, k), ...op.localGet(vCode), ...op.v128Load32Lane(k), ...op.localSet(vCode)]),
@@ -480,7 +480,7 @@ export function compileBlockwise(spec: BlockwiseKernelSpec): FunctionDef {
   ];
   const requantScalar = (s: StateLocals) => [
     ...codeAddress(l, s),
-    ...op.localGet(si), ...op.f32LoadAt(scratchOffset(l, s)), ...op.localGet(s.q), ...op.f32Div, ...op.i32ReinterpretF32, ...op.localTee(iBits),
+    ...op.localGet(si), ...op.f32LoadAt(scratchOffset(l, s)), ...op.localGet(s.q), ...op.f32Mul, ...op.i32ReinterpretF32, ...op.localTee(iBits),
     ...op.i32Const(16), ...op.i32ShrU, ...op.i32Const(2), ...op.i32Shl, ...op.localGet(s.table), ...op.i32Add, ...op.i32Load(),
     ...op.localGet(iBits), ...op.localGet(iBits), ...op.i32Const(31), ...op.i32ShrS, ...op.i32Xor, ...op.i32Add,
     ...op.i32Const(16), ...op.i32ShrU,
@@ -521,9 +521,10 @@ export function compileBlockwise(spec: BlockwiseKernelSpec): FunctionDef {
     perBlock.push(...op.localGet(s.vmax), ...op.localGet(s.vmax), ...op.localGet(s.vmax), ...swap([1, 0, 3, 2]), ...op.f32x4Pmax, ...op.localSet(s.vmax));
     perBlock.push(...maxInto(s.fmax, [...op.localGet(s.vmax), ...op.f32x4ExtractLane(0)]));
     // q = max == 0 ? 1 : max (a block of zeros keeps absmax 1)
-    perBlock.push(...op.f32Const(1), ...op.localGet(s.fmax), ...op.localGet(s.fmax), ...op.f32Const(0), ...op.f32Eq, ...op.select, ...op.localTee(s.q));
-    perBlock.push(...op.f32x4Splat, ...op.localSet(s.qv));
+    perBlock.push(...op.f32Const(1), ...op.localGet(s.fmax), ...op.localGet(s.fmax), ...op.f32Const(0), ...op.f32Eq, ...op.select, ...op.localSet(s.q));
     perBlock.push(...absmaxAddress(s), ...op.localGet(s.q), ...op.f32Store);
+    // Its reciprocal, one division per block: the requantisation multiplies by it
+    perBlock.push(...op.f32Const(1), ...op.localGet(s.q), ...op.f32Div, ...op.localTee(s.q), ...op.f32x4Splat, ...op.localSet(s.qv));
   }
   // The second loop: the update after the requantised values (reading them back from the scratch rows), then the requantisation.
   const reload = (vector: boolean) =>
