@@ -206,6 +206,11 @@ function scratchOffset(l: Layout, st: StateLocals): number {
   return st.index * l.blockSize! * 4;
 }
 
+/** Offset of state st's quotient row (after the value rows of every state). */
+function quotientOffset(l: Layout, st: StateLocals): number {
+  return (l.states!.size + st.index) * l.blockSize! * 4;
+}
+
 function body(l: Layout, spec: { readonly body: readonly Stmt[] }, vector: boolean): number[] {
   const out: number[] = [];
   l.loaded?.clear();
@@ -446,14 +451,12 @@ export function compileBlockwise(spec: BlockwiseKernelSpec): FunctionDef {
   const advance = [...op.localGet(i), ...op.i32Const(16), ...op.i32Add, ...op.localSet(i)];
   /** The SIMD loop two groups of 4 per trip (to blockEnd8), then the last group of 4 if any. */
   const absmaxAddress = (s: StateLocals) => [...op.localGet(s.absmax), ...op.localGet(blockIdx4), ...op.i32Add];
-  const tableAddress = (s: StateLocals, k: number) => [...op.localGet(si), ...op.i32Load16U(scratchOffset(l, s) + 4 * k + 2), ...op.i32Const(2), ...op.i32Shl, ...op.localGet(s.table), ...op.i32Add];
+  const tableAddress = (s: StateLocals, k: number) => [...op.localGet(si), ...op.i32Load16U(quotientOffset(l, s) + 4 * k + 2), ...op.i32Const(2), ...op.i32Shl, ...op.localGet(s.table), ...op.i32Add];
   /** The codes of one group of 4 of state s, as i32x4 on the stack. */
   const requantCodes = (s: StateLocals) => [
-    // y = value * (1 / absmax), kept in vBits and stored back over the value: each lane's top 16 bits, read
-    // back as an i32 (one load, no lane extraction), index the table
-    ...op.localGet(si),
-    ...op.localGet(si), ...op.v128LoadAt(scratchOffset(l, s)), ...op.localGet(s.qv), ...op.f32x4Mul, ...op.localTee(vBits),
-    ...op.v128StoreAt(scratchOffset(l, s)),
+    // y = value * (1 / absmax), from the state's quotient row (written by the block's quotient loop): each
+    // lane's top 16 bits, read as an i32 (one load, no lane extraction), index the table
+    ...op.localGet(si), ...op.v128LoadAt(quotientOffset(l, s)), ...op.localSet(vBits),
     ...tableAddress(s, 0), ...op.v128Load32Zero, ...op.localSet(vCode),
     ...[1, 2, 3].flatMap((k) => [...tableAddress(s, k), ...op.localGet(vCode), ...op.v128Load32Lane(k), ...op.localSet(vCode)]),
     // code = (entry + (bits ^ (bits >> 31))) >>> 16 (quant-table.ts)
@@ -480,7 +483,7 @@ export function compileBlockwise(spec: BlockwiseKernelSpec): FunctionDef {
   ];
   const requantScalar = (s: StateLocals) => [
     ...codeAddress(l, s),
-    ...op.localGet(si), ...op.f32LoadAt(scratchOffset(l, s)), ...op.localGet(s.q), ...op.f32Mul, ...op.i32ReinterpretF32, ...op.localTee(iBits),
+    ...op.localGet(si), ...op.i32Load(quotientOffset(l, s)), ...op.localTee(iBits),
     ...op.i32Const(16), ...op.i32ShrU, ...op.i32Const(2), ...op.i32Shl, ...op.localGet(s.table), ...op.i32Add, ...op.i32Load(),
     ...op.localGet(iBits), ...op.localGet(iBits), ...op.i32Const(31), ...op.i32ShrS, ...op.i32Xor, ...op.i32Add,
     ...op.i32Const(16), ...op.i32ShrU,
@@ -535,6 +538,16 @@ export function compileBlockwise(spec: BlockwiseKernelSpec): FunctionDef {
         : [...op.localGet(si), ...op.f32LoadAt(at), ...op.localSet(lookup(ftmps, name, 'temporary'))];
     });
   const second = (vector: boolean) => (split ? [...reload(vector), ...body(l, { body: split.second }, vector)] : []);
+  // The quotient loop: each state's values times the reciprocal, into its quotient row
+  const quotients = (vector: boolean) => [
+    ...op.localGet(sBase), ...op.localGet(i), ...op.i32Add, ...op.localSet(si),
+    ...st.flatMap((s) => vector
+      ? [...op.localGet(si), ...op.localGet(si), ...op.v128LoadAt(scratchOffset(l, s)), ...op.localGet(s.qv), ...op.f32x4Mul, ...op.v128StoreAt(quotientOffset(l, s))]
+      : [...op.localGet(si), ...op.localGet(si), ...op.f32LoadAt(scratchOffset(l, s)), ...op.localGet(s.q), ...op.f32Mul, ...op.f32StoreAt(quotientOffset(l, s))]),
+  ];
+  perBlock.push(...op.localGet(blockStart), ...op.localSet(i));
+  perBlock.push(...loop(l, blockEnd4, 16, quotients(true)));
+  perBlock.push(...loop(l, blockEnd, 4, quotients(false)));
   perBlock.push(...op.localGet(blockStart), ...op.localSet(i));
   const secondVector = second(true);
   perBlock.push(...loop(l, blockEnd8, 16, requantPair(secondVector, advance)));
