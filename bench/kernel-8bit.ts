@@ -100,6 +100,18 @@ function workspace(n: number, memory: WasmMemory): Workspace {
   };
 }
 
+/** How many parameters, codes and absmax values of two snapshots differ (workspace's written parts, in order). */
+function differences(a: Uint8Array[], b: Uint8Array[]): string {
+  const floats = (x: Uint8Array) => new Float32Array(x.buffer, x.byteOffset, x.byteLength / 4);
+  const count = (x: ArrayLike<number>, y: ArrayLike<number>) => {
+    let d = 0;
+    for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) d++;
+    return d;
+  };
+  const [p, c1, a1, c2, a2] = a.map((x, k) => (k === 1 || k === 3 ? count(x, b[k]!) : count(floats(x), floats(b[k]!))));
+  return `parameters ${p}, first-state codes ${c1} and absmax ${a1}, second-state codes ${c2} and absmax ${a2} differ`;
+}
+
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[s.length >> 1]!;
@@ -138,7 +150,7 @@ function main(): number {
       ws.run(v.kernel, 3, v.scalars);
       const out = ws.snapshot();
       if (reference && out.some((x, k) => Buffer.compare(Buffer.from(x), Buffer.from(reference![k]!)) !== 0)) {
-        console.error(`bench/kernel-8bit: ${v.name} writes other values than this build on ${n} elements`);
+        console.error(`bench/kernel-8bit: ${v.name} writes other values than this build on ${n} elements (${differences(reference, out)})`);
         status = 1;
       }
       reference ??= out;

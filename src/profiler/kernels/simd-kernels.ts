@@ -1,7 +1,7 @@
 /**
  * Compiles the kernel specs (kernel-spec.ts) to one WebAssembly module with 128-bit SIMD: each kernel
  * walks its arrays 4 floats at a time (f32x4) and finishes the last n mod 4 elements with scalar f32
- * code, all in one pass over memory (block-wise kernels: two loops per block of 256, see compileBlockwise). The module imports the memory it works on, so that it runs
+ * code, all in one pass over memory (block-wise kernels: three loops per block of 256, see compileBlockwise). The module imports the memory it works on, so that it runs
  * directly on the tfjs wasm backend's heap (tensors are byte offsets into it); `copy` is memory.copy,
  * used to measure copy bandwidth in the same heap. Pure apart from WebAssembly instantiation.
  */
@@ -365,30 +365,44 @@ function splitBlockwise(spec: BlockwiseKernelSpec): { first: Stmt[]; second: Stm
 /**
  * A block-wise kernel (BlockwiseKernelSpec): per block, a first loop runs the body up to its last
  * requant (dequantise, the states' new values kept in the scratch rows with their running max |value|);
- * then per state the block's absmax (lanes and tail combined, 1 when 0) is stored; then a second loop
- * runs the rest of the body (the parameter update, reading the new values back from the scratch rows)
- * together with the requantisation of every value / absmax through the state's table (kernel-spec.ts,
- * quant-table.ts), so that the update's square root and divisions overlap the table gathers. The
- * requantisation divides, stores the quotients over the values and reads each lane's top 16 bits back
- * as its table index (no lane extraction), gathers the four entries lane by lane (v128.load32_lane) and
- * adds the quotients' bits (complemented when negative) to them, the code in the top half (quant-table.ts:
- * one add and a shift instead of two masks, a compare and a subtract; 8.3 -> 8.0 ns per group of 4, kernel
- * alone in cache); two groups' codes are narrowed to 8 bytes and stored at once. The dequantising
- * gathers load each lane's code byte and its map value. The first loop takes four groups of 4 per trip,
- * the second two (four spilled registers: slower), then two, a last group, a scalar tail. Measured by
- * CPU time of the kernel alone on data in cache, against one loop over the whole body: 10.3 -> 8.3 ns per
- * group of 4; running one block's first loop in the same trips as the previous block's second loop was
- * slower (10.0 ns). Also slower or no faster (the kernel alone by CPU time, bench/kernel-8bit.ts, each
- * against this form in one process on data in cache, 2.05-2.10 ns per element): gathers as four loads
- * joined by shuffles (2.20) or as splat loads and blends (3.3); table indices by lane extraction instead
- * of the stored quotient's halves (2.18); the requantising division as an f64 product with the block's
- * reciprocal (exact, 2.20); group addresses once per trip with constant offsets (2.13-2.24); the second
- * loop four groups per trip (2.7-2.9) or one (2.26), the first eight (2.29) or two (2.09); the square root
- * and division of the denominator moved to the first loop (2.43); the parameter update in the first loop
- * (about 25% slower); the second state requantised first (2.30); the requantisation reusing the values
- * reloaded for the update, or its quotients in a row of their own (within 2%); reading the next block's
- * parameters early (no faster from memory). Without the gathers the kernel takes 1.73 ns per element, without the divisions
- * and square root 1.88, without both 1.10: both sit on its critical path.
+ * then per state the block's absmax (lanes and tail combined, 1 when 0) is stored and its float32
+ * reciprocal taken (one division per block); then a quotient loop writes each value times the reciprocal
+ * to the state's quotient row; then a second loop runs the rest of the body (the parameter update,
+ * reading the new values back from the scratch rows) together with the requantisation of every quotient
+ * through the state's table (kernel-spec.ts, quant-table.ts), so that the update's square root and
+ * division overlap the table gathers. The requantisation reads each lane's top 16 bits of the quotient
+ * row as its table index (no lane extraction), gathers the four entries lane by lane (v128.load32_lane)
+ * and adds the quotients' bits (complemented when negative) to them, the code in the top half
+ * (quant-table.ts: one add and a shift instead of two masks, a compare and a subtract; 8.3 -> 8.0 ns per
+ * group of 4, kernel alone in cache); two groups' codes are narrowed to 8 bytes and stored at once. The
+ * dequantising gathers load each lane's code byte and its map value. The first loop takes four groups of
+ * 4 per trip, the quotient loop one, the second two (four spilled registers: slower), then two, a last
+ * group, a scalar tail. Measured by CPU time of the kernel alone on data in cache, against one loop over
+ * the whole body: 10.3 -> 8.3 ns per group of 4; running one block's first loop in the same trips as the
+ * previous block's second loop was slower (10.0 ns).
+ * The quotient loop (bench/kernel-8bit.ts against the same kernel with each quotient computed in the
+ * second loop and stored over its value just before its halves are read back): 2.02 -> 1.74 ns per
+ * element in cache, 2.31 -> 2.07 from memory. Read back from a store still in flight, the 16-bit loads
+ * waited on store-to-load forwarding; written a loop earlier, they read the first-level cache.
+ * Before it, the divisions: the requantisation divided each value by absmax and the update computed
+ * sqrt(v)/sqrt(1-b2^t) + eps, 4 divisions and a square root per element, against 1 and 1 now
+ * (bitsandbytes' CUDA arithmetic, ../optimizers/adamw-8bit.ts); that alone changed nothing in cache
+ * (2.03-2.08 -> 2.04-2.14 ns per element) and 4% from memory (2.34-2.39 -> 2.25-2.30): with fewer
+ * divisions the gathers set the pace, and then removing the last division and square root gained 2%.
+ * Measured on this form (1.73-1.77 ns per element in cache): 3 of the 4 lanes of the dequantising
+ * gathers left out 1.53, of the requantising ones 1.59 (so the gathers now cost about as much each as
+ * the rest); the update moved into the quotient loop 1.92 (its division no longer overlaps the gathers);
+ * the quotient loop two groups per trip, no faster.
+ * Slower or no faster, each against the form of that time (2.05-2.10 ns per element, with the division
+ * in the second loop): gathers as four loads joined by shuffles (2.20) or as splat loads and blends
+ * (3.3); table indices by lane extraction instead of the stored quotient's halves (2.18); the
+ * requantising division as an f64 product with the block's reciprocal (exact, 2.20); group addresses
+ * once per trip with constant offsets (2.13-2.24); the second loop four groups per trip (2.7-2.9) or one
+ * (2.26), the first eight (2.29) or two (2.09); the square root and division of the denominator moved to
+ * the first loop (2.43); the parameter update in the first loop (about 25% slower); the second state
+ * requantised first (2.30); the requantisation reusing the values reloaded for the update, or its
+ * quotients in a row of their own within the second loop (within 2%); reading the next block's
+ * parameters early (no faster from memory).
  */
 export function compileBlockwise(spec: BlockwiseKernelSpec): FunctionDef {
   const params: ValType[] = [...spec.arrays.map((): ValType => 'i32'), ...spec.states.flatMap((): ValType[] => ['i32', 'i32', 'i32', 'i32']), 'i32', 'i32', ...spec.scalars.map((): ValType => 'f32')];
