@@ -395,7 +395,10 @@ function splitBlockwise(spec: BlockwiseKernelSpec): { first: Stmt[]; second: Stm
  * the quotient loop two groups per trip, no faster; a load from each cache line of the next block's
  * parameter and gradient at the start of a block, 21% slower from memory (2.10 -> 2.55: the hardware
  * prefetcher already streams them, and the touches' misses hold up the loop), and a load one page (4 KiB)
- * ahead in each stream per block, 17% slower (2.13 -> 2.49).
+ * ahead in each stream per block, 17% slower (2.13 -> 2.49); a load of each stream's page boundary inside
+ * the block at its start (so that those misses overlap), no faster (2.06 -> 2.08). From memory the kernel
+ * takes about 0.35 ns per element more than on data in the caches, also on 2.5 and 10 MB that only the
+ * third-level cache holds (1.63-1.65 ns): the time lost is in the memory's latency, not in the caches.
  * Slower or no faster, each against the form of that time (2.05-2.10 ns per element, with the division
  * in the second loop): gathers as four loads joined by shuffles (2.20) or as splat loads and blends
  * (3.3); table indices by lane extraction instead of the stored quotient's halves (2.18); the
