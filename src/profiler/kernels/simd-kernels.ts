@@ -399,7 +399,7 @@ function splitBlockwise(spec: BlockwiseKernelSpec): { first: Stmt[]; second: Stm
  * the block at its start (so that those misses overlap), no faster (2.06 -> 2.08). From memory the kernel
  * takes about 0.35 ns per element more than on data in the caches, also on 2.5 and 10 MB that only the
  * third-level cache holds (1.63-1.65 ns): the time lost is in the memory's latency, not in the caches.
- * The dequantising gathers two lanes at a time, from a table of both maps' values for every pair of
+ * The dequantising gathers two lanes at a time, from a table of the map's values for every pair of
  * codes (65536 x 8 bytes per map, indexed by two code bytes read as one 16-bit value): slower, 1.74 ->
  * 1.97 in cache and 2.06 -> 2.42 from memory (the table's misses cost more than the loads saved).
  * Slower or no faster, each against the form of that time (2.05-2.10 ns per element, with the division
