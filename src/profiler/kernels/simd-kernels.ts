@@ -390,8 +390,8 @@ function splitBlockwise(spec: BlockwiseKernelSpec): { first: Stmt[]; second: Stm
  * (2.03-2.08 -> 2.04-2.14 ns per element) and 4% from memory (2.34-2.39 -> 2.25-2.30): with fewer
  * divisions the gathers set the pace, and then removing the last division and square root gained 2%.
  * Measured on this form (1.73-1.77 ns per element in cache): 3 of the 4 lanes of the dequantising
- * gathers left out 1.53, of the requantising ones 1.59 (9-14% less: the gathers are now the larger
- * part of the time); the update moved into the quotient loop 1.92 (its division no longer overlaps the gathers);
+ * gathers left out 1.53, of the requantising ones 1.59 (10-14% less each, against 1.76-1.77 in the
+ * same runs); the update moved into the quotient loop 1.92 (its division no longer overlaps the gathers);
  * the quotient loop two groups per trip, no faster; a load from each cache line of the next block's
  * parameter and gradient at the start of a block, 21% slower from memory (2.10 -> 2.55: the hardware
  * prefetcher already streams them, and the touches' misses hold up the loop), and a load one page (4 KiB)
