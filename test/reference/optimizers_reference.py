@@ -317,7 +317,9 @@ BLOCK = 256
 
 
 def quantize_blockwise(a, code):
-    """bitsandbytes backends/triton/kernels_optim.py _quantize_blockwise_pytorch."""
+    """bitsandbytes backends/triton/kernels_optim.py _quantize_blockwise_pytorch, with the quotient of
+    csrc/kernels.cu kOptimizerStatic8bit2StateBlockwise (__fdividef(value, absmax), a fast approximate
+    division): value times the block's float32 reciprocal of absmax."""
     flat = a.flatten()
     n = flat.numel()
     nb = math.ceil(n / BLOCK)
@@ -327,7 +329,7 @@ def quantize_blockwise(a, code):
     blocks = flat.reshape(nb, BLOCK)
     absmax = torch.max(torch.abs(blocks), dim=1, keepdim=True)[0]
     absmax[absmax == 0] = 1.0
-    scaled = blocks / absmax
+    scaled = blocks * torch.reciprocal(absmax)
     idx = torch.argmin(torch.abs(scaled.unsqueeze(2) - code), dim=2).to(torch.uint8).flatten()
     if pad:
         idx = idx[:-pad]
@@ -350,8 +352,11 @@ def dequantize_blockwise(codes, absmax, code):
 
 class AdamW8bit:
     """bitsandbytes AdamW8bit: optim/optimizer.py Optimizer2State (blocksize 256, min_8bit_size), the 8-bit
-    update of backends/triton/kernels_optim.py optimizer_update_8bit_blockwise_pytorch ("adam") and the
-    fp32 update of backends/default/ops.py _optimizer_update_32bit ("adam") for small tensors."""
+    update of backends/triton/kernels_optim.py optimizer_update_8bit_blockwise_pytorch ("adam") in the
+    arithmetic of csrc/kernels.cu kOptimizerStatic8bit2StateBlockwise (bias correction folded into the
+    step size and eps; requantisation by the block's reciprocal absmax, see quantize_blockwise), and the
+    fp32 update of backends/default/ops.py _optimizer_update_32bit ("adam") for small tensors. Weight decay
+    before the update, as both PyTorch references (the CUDA kernels apply it after)."""
 
     def __init__(self, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2, min_8bit_size=4096, **_ignored):
         self.lr, self.betas, self.eps, self.wd, self.min_size = lr, betas, eps, weight_decay, min_8bit_size
@@ -379,12 +384,14 @@ class AdamW8bit:
                 s2 = dequantize_blockwise(st["state2"], st["absmax2"], self.q2)
                 s1.mul_(b1).add_(g, alpha=1.0 - b1)
                 s2.mul_(b2).addcmul_(g, g, value=1.0 - b2)
-                bc1 = 1.0 - b1 ** t
-                bc2 = 1.0 - b2 ** t
-                denom = (s2.sqrt() / math.sqrt(bc2)).add_(self.eps)
+                # kernels.cu kOptimizerStatic8bit2StateBlockwise: correction2 = sqrt(1 - b2^t),
+                # step_size = -lr * correction2 / correction1, p += step_size * s1 / (sqrt(s2) + correction2 * eps)
+                c1 = 1.0 - b1 ** t
+                c2 = math.sqrt(1.0 - b2 ** t)
+                step_size = -self.lr * c2 / c1
                 if self.wd > 0.0:
                     p.mul_(1.0 - self.lr * self.wd)
-                p.addcdiv_(s1, denom, value=-self.lr / bc1)
+                p.add_((s1 / (s2.sqrt() + self.eps * c2)) * step_size)
                 st["state1"], st["absmax1"] = quantize_blockwise(s1, self.q1)
                 st["state2"], st["absmax2"] = quantize_blockwise(s2, self.q2)
             else:

@@ -12,7 +12,7 @@ import { matrixShape, measureCopyBandwidth, measureOptimizerBandwidth } from '..
 import { createFusedOptimizer, FUSED_OPTIMIZERS, type FusedStats } from '../../src/profiler/kernels/fused-optimizers';
 import { jsBlockKernel, jsKernel, kernelSource } from '../../src/profiler/kernels/js-kernels';
 import {
-  ADAMW_8BIT_KERNEL, ADAMW_KERNEL, adafactorApplySpec, BLOCKWISE_KERNELS, blockwiseScratchFloats, CAME_MOMENT_KERNEL, factoredStatsSpec, KERNELS, LION_KERNEL, multiRowSpec, SGD_MOMENTUM_KERNEL, type KernelSpec,
+  ADAMW_8BIT_KERNEL, ADAMW_KERNEL, adamw8bitScalars, adafactorApplySpec, BLOCKWISE_KERNELS, blockwiseScratchFloats, CAME_MOMENT_KERNEL, factoredStatsSpec, KERNELS, LION_KERNEL, multiRowSpec, SGD_MOMENTUM_KERNEL, type KernelSpec,
 } from '../../src/profiler/kernels/kernel-spec';
 import { quantize, quantTable, thresholds } from '../../src/profiler/kernels/quant-table';
 import { instantiateKernels, kernelModuleBytes, simdSupported } from '../../src/profiler/kernels/simd-kernels';
@@ -252,9 +252,7 @@ const SIGNED = dynamicMap(true);
 const UNSIGNED = dynamicMap(false);
 
 /** adamw_8bit's scalars for one step (as the fused optimizer passes them). */
-function scalars8bit(o: { beta1: number; beta2: number; eps: number; lr: number; weightDecay: number; step: number }): number[] {
-  return [o.weightDecay > 0 ? 1 - o.lr * o.weightDecay : 1, o.beta1, 1 - o.beta1, o.beta2, 1 - o.beta2, Math.sqrt(1 - o.beta2 ** o.step), o.eps, o.lr / (1 - o.beta1 ** o.step)];
-}
+const scalars8bit = adamw8bitScalars;
 
 function copy8bit(a: EightBit): EightBit {
   return { p: a.p.slice(), g: a.g.slice(), codes1: a.codes1.slice(), codes2: a.codes2.slice(), absmax1: a.absmax1.slice(), absmax2: a.absmax2.slice() };
@@ -298,7 +296,7 @@ function nearestByScan(map: Float32Array, x: number): number {
 }
 
 describe('the 8-bit AdamW kernel', () => {
-  test('quantisation table: the code of every threshold, its float neighbours, the edges of its group and the neighbouring groups, every map value and 20000 random values in [-1, 1] is the nearest code (ties to the lower index)', () => {
+  test('quantisation table: the code of every threshold, its float neighbours, the edges of its group and the neighbouring groups, every map value, +-1 and their neighbours and 20000 random values in [-1, 1] is the nearest code (ties to the lower index)', () => {
     const rng = new Prng(13);
     const next = (x: number, d: number) => {
       const b = new Float32Array([x]);
@@ -308,7 +306,8 @@ describe('the 8-bit AdamW kernel', () => {
     };
     for (const map of [SIGNED, UNSIGNED]) {
       const table = quantTable(map);
-      const xs: number[] = [0, -0, 1, -1];
+      // A value times its block's rounded reciprocal of absmax lies in [-1, 1] or one float beyond: +-1's neighbours too.
+      const xs: number[] = [0, -0, 1, -1, ...[-2, -1, 1, 2].flatMap((d) => [next(1, d), next(-1, d)])];
       for (const t of thresholds(map)) for (let d = -2; d <= 2; d++) xs.push(next(t, d));
       // The edges of each threshold's group of floats sharing their top 16 bits and of its neighbours
       // (the table's carry from the low 16 bits into the code at keys 0 and 0xffff).
@@ -327,7 +326,7 @@ describe('the 8-bit AdamW kernel', () => {
       const signs = rng.uniform(20000, -1, 1);
       for (let i = 0; i < 20000; i++) xs.push(F((signs[i]! < 0 ? -1 : 1) * 10 ** mags[i]!));
       for (const x of xs) {
-        if (x < map[0]! || x > 1) continue;
+        if (Math.abs(x) > next(1, 2)) continue;
         assert.equal(quantize(table, x), nearestByScan(map, x), `x ${x}`);
       }
     }
@@ -348,9 +347,10 @@ describe('the 8-bit AdamW kernel', () => {
     for (let i = 0; i < n; i++) {
       const block = i < 256 ? 0 : 1;
       const m = F(F(0 * F(0.9)) + F(g[i]! * F(0.1)));
-      assert.equal(a.codes1[i], nearestByScan(SIGNED, F(m / a.absmax1[block]!)), `element ${i}`);
+      // Requantised as m times the block's float32 reciprocal of absmax (bitsandbytes' CUDA kernel: __fdividef).
+      assert.equal(a.codes1[i], nearestByScan(SIGNED, F(m * F(1 / a.absmax1[block]!))), `element ${i}`);
       const v = F(F(0 * F(0.999)) + F(F(g[i]! * g[i]!) * F(F(1 - 0.999))));
-      assert.equal(a.codes2[i], nearestByScan(UNSIGNED, F(v / a.absmax2[block]!)), `element ${i}: v`);
+      assert.equal(a.codes2[i], nearestByScan(UNSIGNED, F(v * F(1 / a.absmax2[block]!))), `element ${i}: v`);
     }
     // Wide magnitudes, both signs, zeros: one block whose gradient spans 1e-9 to 1 (codes across every decade of the map).
     const wide = Float32Array.from({ length: 256 }, (_, i) => F((i % 2 ? -1 : 1) * 10 ** (-9 + (9 * (i >> 1)) / 127) * (i % 7 === 0 ? 0 : 1)));
@@ -360,7 +360,7 @@ describe('the 8-bit AdamW kernel', () => {
     step8bitWasm(bw, scalars);
     assert.deepEqual(bw, b, 'WebAssembly and JavaScript, wide block');
     for (let i = 0; i < 256; i++) {
-      const x = F(F(F(0 * F(0.9)) + F(wide[i]! * F(0.1))) / b.absmax1[0]!);
+      const x = F(F(F(0 * F(0.9)) + F(wide[i]! * F(0.1))) * F(1 / b.absmax1[0]!));
       assert.equal(b.codes1[i], nearestByScan(SIGNED, x), `wide element ${i}: x ${x}`);
     }
     assert.ok(new Set(b.codes1).size > 40, 'the wide block uses many codes');

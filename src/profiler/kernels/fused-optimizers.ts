@@ -29,7 +29,7 @@ import { FUSED_ADAGRAD, FUSED_AMSGRAD, FUSED_RMSPROP, FUSED_SCHEDULE_FREE_ADAMW 
 import { FUSED_ADEMAMIX, FUSED_MARS_ADAMW } from './fused-ademamix-mars';
 import { FUSED_LARS, FUSED_NADAMW, FUSED_SIGNUM } from './fused-nadamw-signum-lars';
 import { jsBlockKernel } from './js-kernels';
-import { ADAMW_8BIT_KERNEL, blockwiseScratchFloats, sgdName } from './kernel-spec';
+import { ADAMW_8BIT_KERNEL, adamw8bitScalars, blockwiseScratchFloats, sgdName } from './kernel-spec';
 import { quantTable } from './quant-table';
 import { exclusivelyOwned, kernelPath, storageView, wasmByteOffset, wasmConstant, wasmKernels, type KernelPath } from './storage';
 
@@ -122,14 +122,11 @@ const UNSIGNED_MAP = dynamicMap(false);
 function adamw8bitStep(ctx: StepContext, p: tf.Variable, grad: tf.Tensor, step: number): KernelPath | null {
   const h = ctx.resolved;
   const [b1, b2] = pair(h, 'betas');
-  const lr = num(h, 'lr');
-  const wd = num(h, 'weight_decay');
-  const decay = wd > 0 ? 1 - lr * wd : 1;
+  const scalars = adamw8bitScalars({ lr: num(h, 'lr'), beta1: b1, beta2: b2, eps: num(h, 'eps'), weightDecay: num(h, 'weight_decay'), step });
   if (p.size < num(h, 'min_8bit_size')) {
-    const c2 = Math.sqrt(1 - b2 ** step);
     const s1 = ctx.slot('state1', () => tf.zerosLike(p));
     const s2 = ctx.slot('state2', () => tf.zerosLike(p));
-    return runFused('adamw_bnb32', [p, grad, s1, s2], [p, s1, s2], [decay, b1, 1 - b1, b2, 1 - b2, num(h, 'eps') * c2, (-lr * c2) / (1 - b1 ** step)]);
+    return runFused('adamw_bnb32', [p, grad, s1, s2], [p, s1, s2], scalars);
   }
   if (!canFuse([p, grad], [p])) return null;
   const n = p.size;
@@ -139,7 +136,6 @@ function adamw8bitStep(ctx: StepContext, p: tf.Variable, grad: tf.Tensor, step: 
   const absmax1 = ctx.slot('absmax1', () => tf.zeros([blocks]));
   const absmax2 = ctx.slot('absmax2', () => tf.zeros([blocks]));
   if (![state1, state2, absmax1, absmax2].every(exclusivelyOwned)) throw new Error('fused 8-bit AdamW: its state tensors share storage');
-  const scalars = [decay, b1, 1 - b1, b2, 1 - b2, Math.sqrt(1 - b2 ** step), num(h, 'eps'), lr / (1 - b1 ** step)];
   const signedTable = quantTable(SIGNED_MAP);
   const unsignedTable = quantTable(UNSIGNED_MAP);
   const simd = wasmKernels();

@@ -76,8 +76,9 @@ export type JsBlockKernel = (arrays: readonly Float32Array[], states: readonly J
 
 /**
  * The JavaScript source of a block-wise kernel: per block the body with each new state value kept in a
- * float32 scratch row (and its running max |value|), then the block absmax (1 for zeros), then each
- * value / absmax (rounded to float32 by the scratch row) read back as bits and coded through the table.
+ * float32 scratch row (and its running max |value|), then the block absmax (1 for zeros) and its float32
+ * reciprocal, then each value times the reciprocal (the float64 product of two float32 values is exact,
+ * rounded once to float32 by the scratch row) read back as bits and coded through the table.
  */
 export function blockKernelSource(spec: BlockwiseKernelSpec): string {
   const stmt = (s: Stmt): string => {
@@ -106,10 +107,10 @@ export function blockKernelSource(spec: BlockwiseKernelSpec): string {
     '  for (let i = start; i < end; i++) {',
     ...spec.body.map(stmt),
     '  }',
-    ...st.map((s) => `  const q_${s} = mx_${s} === 0 ? 1 : mx_${s}; absmax_${s}[block] = q_${s};`),
+    ...st.map((s) => `  const q_${s} = mx_${s} === 0 ? 1 : mx_${s}; absmax_${s}[block] = q_${s}; const r_${s} = F(1 / q_${s});`),
     '  for (let k = 0; k < end - start; k++) {',
     ...st.flatMap((s) => [
-      `    sc_${s}[k] = sc_${s}[k] / q_${s};`,
+      `    sc_${s}[k] = sc_${s}[k] * r_${s};`,
       `    { const b = bits_${s}[k]; codes_${s}[start + k] = (table_${s}[b >>> 16] + (b ^ (b >> 31))) >>> 16; }`,
     ]),
     '  }',

@@ -159,6 +159,7 @@ export const SGD_MOMENTUM_KERNEL: KernelSpec = {
  * bitsandbytes' fp32 Adam path for tensors under min_8bit_size (AdamW8bitOptimizer.update32bit):
  *   s1 <- s1*b1 + g*c1;  s2 <- s2*b2 + (g*g)*c2;  p <- p*decay;
  *   p <- p + (s1 / (sqrt(s2) + epsC2)) * stepSize     (epsC2 = eps*sqrt(1-b2^t), stepSize = -lr*sqrt(1-b2^t)/(1-b1^t))
+ * Scalars: adamw8bitScalars (the same as adamw_8bit's).
  */
 export const ADAMW_BNB32_KERNEL: KernelSpec = {
   name: 'adamw_bnb32',
@@ -569,7 +570,8 @@ export function cameApplySpec(decay: boolean): KernelSpec {
  * your machine): per block of blockSize elements, the body runs over the elements with `dequant(s)`
  * reading each state's old value (map[code] * the block's absmax) and `requant(s, value)` giving its
  * new one; then each state's new block absmax is max |value| (1 for a block of zeros), stored, and
- * every value / absmax is requantised to the nearest code of the state's map, ties to the lower index
+ * every value times the block's reciprocal 1/absmax (one float32 division per block, then a float32
+ * product per element) is requantised to the nearest code of the state's map, ties to the lower index
  * (quant-table.ts gives that code from a table indexed by the top 16 bits of the float). Arguments:
  * the float arrays, then per state its codes (one byte per element), absmax (one float per block),
  * map (256 floats) and quantisation table (65536 int32), then a scratch area (blockwiseScratchFloats),
@@ -586,30 +588,41 @@ export interface BlockwiseKernelSpec {
 
 /**
  * bitsandbytes' 8-bit blockwise AdamW, as AdamW8bitOptimizer.update8bit (../optimizers/adamw-8bit.ts):
- *   m <- dequant(m)*b1 + g*c1;  v <- dequant(v)*b2 + (g*g)*c2;  p <- p*decay;
- *   p <- p - (m / (sqrt(v)/bc2sqrt + eps)) * stepSize;  requantise m (signed map) and v (unsigned map)
- * (decay 1 without weight decay: p*1 is p bit for bit).
+ *   m <- dequant(m)*b1 + g*c1;  v <- dequant(v)*b2 + (g*g)*c2;  p <- p*decay + (m / (sqrt(v) + epsC2)) * stepSize;
+ *   requantise m (signed map) and v (unsigned map), each value times 1/absmax of its block
+ * (bias correction folded into epsC2 = eps*sqrt(1-b2^t) and stepSize = -lr*sqrt(1-b2^t)/(1-b1^t), as
+ * bitsandbytes' CUDA kernel: one square root and one division per element; decay 1 without weight
+ * decay: p*1 is p bit for bit). Scalars: adamw8bitScalars.
  */
 export const ADAMW_8BIT_KERNEL: BlockwiseKernelSpec = {
   name: 'adamw_8bit',
   blockSize: 256,
   arrays: ['p', 'g'],
   states: ['m', 'v'],
-  scalars: ['decay', 'b1', 'c1', 'b2', 'c2', 'bc2sqrt', 'eps', 'stepSize'],
+  scalars: ['decay', 'b1', 'c1', 'b2', 'c2', 'epsC2', 'stepSize'],
   body: [
     set('g', load('g')),
     set('m', add(mul(dequant('m'), scalar('b1')), mul(tmp('g'), scalar('c1')))),
     set('v', add(mul(dequant('v'), scalar('b2')), mul(mul(tmp('g'), tmp('g')), scalar('c2')))),
     requant('m', tmp('m')),
     requant('v', tmp('v')),
-    set('denom', add(div(sqrt(tmp('v')), scalar('bc2sqrt')), scalar('eps'))),
-    store('p', sub(mul(load('p'), scalar('decay')), mul(div(tmp('m'), tmp('denom')), scalar('stepSize')))),
+    store('p', add(mul(load('p'), scalar('decay')), mul(div(tmp('m'), add(sqrt(tmp('v')), scalar('epsC2'))), scalar('stepSize')))),
   ],
 };
 
-/** Floats of the scratch area a block-wise kernel takes: a row of blockSize per state. */
+/**
+ * The scalars of adamw_8bit and adamw_bnb32 at step t (1-based), in their specs' order, in float64 (the
+ * kernels take them as float32, as tf.scalar rounds the tfjs-op version's): decay (1 without weight
+ * decay), b1, 1-b1, b2, 1-b2, eps*sqrt(1-b2^t), -lr*sqrt(1-b2^t)/(1-b1^t).
+ */
+export function adamw8bitScalars(o: { readonly lr: number; readonly beta1: number; readonly beta2: number; readonly eps: number; readonly weightDecay: number; readonly step: number }): number[] {
+  const correction2 = Math.sqrt(1 - o.beta2 ** o.step);
+  return [o.weightDecay > 0 ? 1 - o.lr * o.weightDecay : 1, o.beta1, 1 - o.beta1, o.beta2, 1 - o.beta2, o.eps * correction2, (-o.lr * correction2) / (1 - o.beta1 ** o.step)];
+}
+
+/** Floats of the scratch area a block-wise kernel takes: two rows of blockSize per state (values, quotients). */
 export function blockwiseScratchFloats(spec: BlockwiseKernelSpec): number {
-  return spec.blockSize * spec.states.length;
+  return 2 * spec.blockSize * spec.states.length;
 }
 
 /** NAdamW: the Adam family's kernel with the Nesterov numerator (adamFamilyKernel). */

@@ -4,8 +4,9 @@
  * (../optimizers/blockwise-8bit.ts quantizeBlockwise) takes upper = clamp(lowerBound(map, x), 1, 255),
  * lower = upper - 1 and keeps lower when |x - map[lower]| <= |x - map[upper]| in float32. Between two
  * neighbours a < b that rule keeps the lower code on a prefix of [a, b] (x - a only grows, b - x only
- * shrinks), so it is a float32 threshold t_k: for every x in [map[0], map[255]] (the quantised values
- * x = value / block absmax lie in [-1, 1]) the code is the number of thresholds below x.
+ * shrinks), so it is a float32 threshold t_k: for every finite x the code is the number of thresholds
+ * below x (below map[0] the op keeps code 0, above map[255] code 255: the nearest). The quantised values
+ * x = value * (1/block absmax) lie in [-1, 1] or one float beyond (the reciprocal is rounded).
  *
  * The table has one int32 per group of floats sharing their top 16 bits (sign, exponent, 7 mantissa
  * bits). Within a group a float's key is its low 16 bits, inverted for negative floats so that keys grow

@@ -1,7 +1,7 @@
 /**
  * Compiles the kernel specs (kernel-spec.ts) to one WebAssembly module with 128-bit SIMD: each kernel
  * walks its arrays 4 floats at a time (f32x4) and finishes the last n mod 4 elements with scalar f32
- * code, all in one pass over memory (block-wise kernels: two loops per block of 256, see compileBlockwise). The module imports the memory it works on, so that it runs
+ * code, all in one pass over memory (block-wise kernels: three loops per block of 256, see compileBlockwise). The module imports the memory it works on, so that it runs
  * directly on the tfjs wasm backend's heap (tensors are byte offsets into it); `copy` is memory.copy,
  * used to measure copy bandwidth in the same heap. Pure apart from WebAssembly instantiation.
  */
@@ -60,7 +60,7 @@ interface StateLocals {
   readonly table: number;
   /** The map's address in every lane. */
   readonly vmap: number;
-  /** The block's old absmax (f32, splat), running max |new value| (f32, v128), new absmax (f32, splat). */
+  /** The block's old absmax (f32, splat), running max |new value| (f32, v128), the reciprocal of its new absmax (f32, splat). */
   readonly am: number;
   readonly amv: number;
   readonly fmax: number;
@@ -204,6 +204,11 @@ function codeAddress(l: Layout, st: StateLocals): number[] {
 /** Offset of state st's row in the scratch area (added to the address si by the load or store). */
 function scratchOffset(l: Layout, st: StateLocals): number {
   return st.index * l.blockSize! * 4;
+}
+
+/** Offset of state st's quotient row (after the value rows of every state). */
+function quotientOffset(l: Layout, st: StateLocals): number {
+  return (l.states!.size + st.index) * l.blockSize! * 4;
 }
 
 function body(l: Layout, spec: { readonly body: readonly Stmt[] }, vector: boolean): number[] {
@@ -360,30 +365,57 @@ function splitBlockwise(spec: BlockwiseKernelSpec): { first: Stmt[]; second: Stm
 /**
  * A block-wise kernel (BlockwiseKernelSpec): per block, a first loop runs the body up to its last
  * requant (dequantise, the states' new values kept in the scratch rows with their running max |value|);
- * then per state the block's absmax (lanes and tail combined, 1 when 0) is stored; then a second loop
- * runs the rest of the body (the parameter update, reading the new values back from the scratch rows)
- * together with the requantisation of every value / absmax through the state's table (kernel-spec.ts,
- * quant-table.ts), so that the update's square root and divisions overlap the table gathers. The
- * requantisation divides, stores the quotients over the values and reads each lane's top 16 bits back
- * as its table index (no lane extraction), gathers the four entries lane by lane (v128.load32_lane) and
- * adds the quotients' bits (complemented when negative) to them, the code in the top half (quant-table.ts:
- * one add and a shift instead of two masks, a compare and a subtract; 8.3 -> 8.0 ns per group of 4, kernel
- * alone in cache); two groups' codes are narrowed to 8 bytes and stored at once. The dequantising
- * gathers load each lane's code byte and its map value. The first loop takes four groups of 4 per trip,
- * the second two (four spilled registers: slower), then two, a last group, a scalar tail. Measured by
- * CPU time of the kernel alone on data in cache, against one loop over the whole body: 10.3 -> 8.3 ns per
- * group of 4; running one block's first loop in the same trips as the previous block's second loop was
- * slower (10.0 ns). Also slower or no faster (the kernel alone by CPU time, bench/kernel-8bit.ts, each
- * against this form in one process on data in cache, 2.05-2.10 ns per element): gathers as four loads
- * joined by shuffles (2.20) or as splat loads and blends (3.3); table indices by lane extraction instead
- * of the stored quotient's halves (2.18); the requantising division as an f64 product with the block's
- * reciprocal (exact, 2.20); group addresses once per trip with constant offsets (2.13-2.24); the second
- * loop four groups per trip (2.7-2.9) or one (2.26), the first eight (2.29) or two (2.09); the square root
- * and division of the denominator moved to the first loop (2.43); the parameter update in the first loop
- * (about 25% slower); the second state requantised first (2.30); the requantisation reusing the values
- * reloaded for the update, or its quotients in a row of their own (within 2%); reading the next block's
- * parameters early (no faster from memory). Without the gathers the kernel takes 1.73 ns per element, without the divisions
- * and square root 1.88, without both 1.10: both sit on its critical path.
+ * then per state the block's absmax (lanes and tail combined, 1 when 0) is stored and its float32
+ * reciprocal taken (one division per block); then a quotient loop writes each value times the reciprocal
+ * to the state's quotient row; then a second loop runs the rest of the body (the parameter update,
+ * reading the new values back from the scratch rows) together with the requantisation of every quotient
+ * through the state's table (kernel-spec.ts, quant-table.ts), so that the update's square root and
+ * division overlap the table gathers. The requantisation reads each lane's top 16 bits of the quotient
+ * row as its table index (no lane extraction), gathers the four entries lane by lane (v128.load32_lane)
+ * and adds the quotients' bits (complemented when negative) to them, the code in the top half
+ * (quant-table.ts: one add and a shift instead of two masks, a compare and a subtract; 8.3 -> 8.0 ns per
+ * group of 4, kernel alone in cache); two groups' codes are narrowed to 8 bytes and stored at once. The
+ * dequantising gathers load each lane's code byte and its map value. The first loop takes four groups of
+ * 4 per trip, the quotient loop one, the second two (four spilled registers: slower), then two, a last
+ * group, a scalar tail. Measured by CPU time of the kernel alone on data in cache, against one loop over
+ * the whole body: 10.3 -> 8.3 ns per group of 4; running one block's first loop in the same trips as the
+ * previous block's second loop was slower (10.0 ns).
+ * The quotient loop (bench/kernel-8bit.ts against the same kernel with each quotient computed in the
+ * second loop and stored over its value just before its halves are read back): 2.02 -> 1.74 ns per
+ * element in cache, 2.31 -> 2.07 from memory. Read back from a store still in flight, the 16-bit loads
+ * waited on store-to-load forwarding; written a loop earlier, they read the first-level cache.
+ * Before it, the divisions: the requantisation divided each value by absmax and the update computed
+ * sqrt(v)/sqrt(1-b2^t) + eps, 4 divisions and a square root per element, against 1 and 1 now
+ * (bitsandbytes' CUDA arithmetic, ../optimizers/adamw-8bit.ts); that alone changed nothing in cache
+ * (2.03-2.08 -> 2.04-2.14 ns per element) and 4% from memory (2.34-2.39 -> 2.25-2.30): with fewer
+ * divisions the gathers set the pace, and then removing the last division and square root gained 2%.
+ * Measured on this form (1.73-1.77 ns per element in cache): 3 of the 4 lanes of the dequantising
+ * gathers left out 1.53, of the requantising ones 1.59 (10-14% less each, against 1.76-1.77 in the
+ * same runs); the update moved into the quotient loop 1.92 (its division no longer overlaps the gathers);
+ * the quotient loop two groups per trip, no faster; a load from each cache line of the next block's
+ * parameter and gradient at the start of a block, 21% slower from memory (2.10 -> 2.55: the hardware
+ * prefetcher already streams them, and the touches' misses hold up the loop), and a load one page (4 KiB)
+ * ahead in each stream per block, 17% slower (2.13 -> 2.49); a load of each stream's page boundary inside
+ * the block at its start (so that those misses overlap), no faster (2.06 -> 2.08). From memory the kernel
+ * takes about 0.35 ns per element more than on data in the caches, also on 2.5 and 10 MB that only the
+ * third-level cache holds (1.63-1.65 ns): the time lost is in the memory's latency, not in the caches.
+ * The dequantising gathers two lanes at a time, from a table of the map's values for every pair of
+ * codes (65536 x 8 bytes per map, indexed by two code bytes read as one 16-bit value): slower, 1.74 ->
+ * 1.97 in cache and 2.06 -> 2.42 from memory (the table's misses cost more than the loads saved).
+ * Blocks from the two halves of the tensor taken alternately (twice the streams, each at half the
+ * pace): 2.10 -> 2.30 from memory. The table addresses computed in the quotient loop (four lanes at a
+ * time, a row of their own) instead of per lane in the second loop: 1.71 -> 1.85 in cache. The first
+ * loop two groups per trip instead of four: within 1%.
+ * Slower or no faster, each against the form of that time (2.05-2.10 ns per element, with the division
+ * in the second loop): gathers as four loads joined by shuffles (2.20) or as splat loads and blends
+ * (3.3); table indices by lane extraction instead of the stored quotient's halves (2.18); the
+ * requantising division as an f64 product with the block's reciprocal (exact, 2.20); group addresses
+ * once per trip with constant offsets (2.13-2.24); the second loop four groups per trip (2.7-2.9) or one
+ * (2.26), the first eight (2.29) or two (2.09); the square root and division of the denominator moved to
+ * the first loop (2.43); the parameter update in the first loop (about 25% slower); the second state
+ * requantised first (2.30); the requantisation reusing the values reloaded for the update, or its
+ * quotients in a row of their own within the second loop (within 2%); reading the next block's
+ * parameters early (no faster from memory).
  */
 export function compileBlockwise(spec: BlockwiseKernelSpec): FunctionDef {
   const params: ValType[] = [...spec.arrays.map((): ValType => 'i32'), ...spec.states.flatMap((): ValType[] => ['i32', 'i32', 'i32', 'i32']), 'i32', 'i32', ...spec.scalars.map((): ValType => 'f32')];
@@ -446,14 +478,12 @@ export function compileBlockwise(spec: BlockwiseKernelSpec): FunctionDef {
   const advance = [...op.localGet(i), ...op.i32Const(16), ...op.i32Add, ...op.localSet(i)];
   /** The SIMD loop two groups of 4 per trip (to blockEnd8), then the last group of 4 if any. */
   const absmaxAddress = (s: StateLocals) => [...op.localGet(s.absmax), ...op.localGet(blockIdx4), ...op.i32Add];
-  const tableAddress = (s: StateLocals, k: number) => [...op.localGet(si), ...op.i32Load16U(scratchOffset(l, s) + 4 * k + 2), ...op.i32Const(2), ...op.i32Shl, ...op.localGet(s.table), ...op.i32Add];
+  const tableAddress = (s: StateLocals, k: number) => [...op.localGet(si), ...op.i32Load16U(quotientOffset(l, s) + 4 * k + 2), ...op.i32Const(2), ...op.i32Shl, ...op.localGet(s.table), ...op.i32Add];
   /** The codes of one group of 4 of state s, as i32x4 on the stack. */
   const requantCodes = (s: StateLocals) => [
-    // y = value / absmax, kept in vBits and stored back over the value: each lane's top 16 bits, read back
-    // as an i32 (one load, no lane extraction), index the table
-    ...op.localGet(si),
-    ...op.localGet(si), ...op.v128LoadAt(scratchOffset(l, s)), ...op.localGet(s.qv), ...op.f32x4Div, ...op.localTee(vBits),
-    ...op.v128StoreAt(scratchOffset(l, s)),
+    // y = value * (1 / absmax), from the state's quotient row (written by the block's quotient loop): each
+    // lane's top 16 bits, read as an i32 (one load, no lane extraction), index the table
+    ...op.localGet(si), ...op.v128LoadAt(quotientOffset(l, s)), ...op.localSet(vBits),
     ...tableAddress(s, 0), ...op.v128Load32Zero, ...op.localSet(vCode),
     ...[1, 2, 3].flatMap((k) => [...tableAddress(s, k), ...op.localGet(vCode), ...op.v128Load32Lane(k), ...op.localSet(vCode)]),
     // code = (entry + (bits ^ (bits >> 31))) >>> 16 (quant-table.ts)
@@ -480,7 +510,7 @@ export function compileBlockwise(spec: BlockwiseKernelSpec): FunctionDef {
   ];
   const requantScalar = (s: StateLocals) => [
     ...codeAddress(l, s),
-    ...op.localGet(si), ...op.f32LoadAt(scratchOffset(l, s)), ...op.localGet(s.q), ...op.f32Div, ...op.i32ReinterpretF32, ...op.localTee(iBits),
+    ...op.localGet(si), ...op.i32Load(quotientOffset(l, s)), ...op.localTee(iBits),
     ...op.i32Const(16), ...op.i32ShrU, ...op.i32Const(2), ...op.i32Shl, ...op.localGet(s.table), ...op.i32Add, ...op.i32Load(),
     ...op.localGet(iBits), ...op.localGet(iBits), ...op.i32Const(31), ...op.i32ShrS, ...op.i32Xor, ...op.i32Add,
     ...op.i32Const(16), ...op.i32ShrU,
@@ -521,9 +551,10 @@ export function compileBlockwise(spec: BlockwiseKernelSpec): FunctionDef {
     perBlock.push(...op.localGet(s.vmax), ...op.localGet(s.vmax), ...op.localGet(s.vmax), ...swap([1, 0, 3, 2]), ...op.f32x4Pmax, ...op.localSet(s.vmax));
     perBlock.push(...maxInto(s.fmax, [...op.localGet(s.vmax), ...op.f32x4ExtractLane(0)]));
     // q = max == 0 ? 1 : max (a block of zeros keeps absmax 1)
-    perBlock.push(...op.f32Const(1), ...op.localGet(s.fmax), ...op.localGet(s.fmax), ...op.f32Const(0), ...op.f32Eq, ...op.select, ...op.localTee(s.q));
-    perBlock.push(...op.f32x4Splat, ...op.localSet(s.qv));
+    perBlock.push(...op.f32Const(1), ...op.localGet(s.fmax), ...op.localGet(s.fmax), ...op.f32Const(0), ...op.f32Eq, ...op.select, ...op.localSet(s.q));
     perBlock.push(...absmaxAddress(s), ...op.localGet(s.q), ...op.f32Store);
+    // Its reciprocal, one division per block: the requantisation multiplies by it
+    perBlock.push(...op.f32Const(1), ...op.localGet(s.q), ...op.f32Div, ...op.localTee(s.q), ...op.f32x4Splat, ...op.localSet(s.qv));
   }
   // The second loop: the update after the requantised values (reading them back from the scratch rows), then the requantisation.
   const reload = (vector: boolean) =>
@@ -534,6 +565,16 @@ export function compileBlockwise(spec: BlockwiseKernelSpec): FunctionDef {
         : [...op.localGet(si), ...op.f32LoadAt(at), ...op.localSet(lookup(ftmps, name, 'temporary'))];
     });
   const second = (vector: boolean) => (split ? [...reload(vector), ...body(l, { body: split.second }, vector)] : []);
+  // The quotient loop: each state's values times the reciprocal, into its quotient row
+  const quotients = (vector: boolean) => [
+    ...op.localGet(sBase), ...op.localGet(i), ...op.i32Add, ...op.localSet(si),
+    ...st.flatMap((s) => vector
+      ? [...op.localGet(si), ...op.localGet(si), ...op.v128LoadAt(scratchOffset(l, s)), ...op.localGet(s.qv), ...op.f32x4Mul, ...op.v128StoreAt(quotientOffset(l, s))]
+      : [...op.localGet(si), ...op.localGet(si), ...op.f32LoadAt(scratchOffset(l, s)), ...op.localGet(s.q), ...op.f32Mul, ...op.f32StoreAt(quotientOffset(l, s))]),
+  ];
+  perBlock.push(...op.localGet(blockStart), ...op.localSet(i));
+  perBlock.push(...loop(l, blockEnd4, 16, quotients(true)));
+  perBlock.push(...loop(l, blockEnd, 4, quotients(false)));
   perBlock.push(...op.localGet(blockStart), ...op.localSet(i));
   const secondVector = second(true);
   perBlock.push(...loop(l, blockEnd8, 16, requantPair(secondVector, advance)));

@@ -3,12 +3,19 @@
  * Quantization"): both moments stored blockwise-quantised (see blockwise-8bit.ts) for tensors with at
  * least min_8bit_size elements, in fp32 otherwise. One step dequantises, updates
  *   m <- b1*m + (1-b1)*g;  v <- b2*v + (1-b2)*g^2;  p <- p*(1 - lr*wd);
- *   p <- p - lr/(1-b1^t) * m / (sqrt(v)/sqrt(1-b2^t) + eps)
- * with the unquantised new moments, then requantises them with fresh block absmax values.
+ *   p <- p + stepSize * m / (sqrt(v) + eps*c2)   (c2 = sqrt(1-b2^t), stepSize = -lr*c2/(1-b1^t))
+ * with the unquantised new moments, then requantises them with fresh block absmax values, each value
+ * times the float32 reciprocal of its block's absmax.
  * Sources: bitsandbytes/optim/adamw.py (AdamW8bit defaults), bitsandbytes/optim/optimizer.py
- * (Optimizer2State: state1/state2/absmax1/absmax2, blocksize 256, min_8bit_size), and
- * bitsandbytes/backends/triton/kernels_optim.py (optimizer_update_8bit_blockwise_pytorch "adam";
- * backends/default/ops.py _optimizer_update_32bit for the fp32 path).
+ * (Optimizer2State: state1/state2/absmax1/absmax2, blocksize 256, min_8bit_size); the 8-bit update's
+ * arithmetic is bitsandbytes' CUDA kernel's, csrc/kernels.cu kOptimizerStatic8bit2StateBlockwise (lines
+ * 932-934 and 1098-1100 at bitsandbytes commit ab9709a5): the bias correction folded into the step size
+ * and eps (the form of its fp32 path too, backends/default/ops.py _optimizer_update_32bit), and the
+ * requantisation's quotient __fdividef(value, new absmax) (lines 1115-1116), a fast approximate division,
+ * taken here as value * (1/absmax) in float32. The pure-PyTorch reference
+ * (backends/triton/kernels_optim.py optimizer_update_8bit_blockwise_pytorch "adam") writes the unfolded
+ * form and a true division: the same values to float32 rounding. Weight decay is applied before the
+ * update, as that reference and _optimizer_update_32bit (the CUDA kernels apply it after).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { OptimizerId } from '../../core/optimizers/types';
@@ -101,11 +108,14 @@ export class AdamW8bitOptimizer extends ProfilerOptimizer {
     let s2: tf.Tensor = dequantizeBlockwise(readCodes(state2), absmax2, this.unsignedMap);
     s1 = tf.add(tf.mul(s1, this.beta1), tf.mul(g, 1 - this.beta1));
     s2 = tf.add(tf.mul(s2, this.beta2), tf.mul(tf.mul(g, g), 1 - this.beta2));
-    const bc1 = 1 - this.beta1 ** step;
-    const bc2 = 1 - this.beta2 ** step;
-    const denom = tf.add(tf.div(tf.sqrt(s2), Math.sqrt(bc2)), this.eps);
+    // kernels.cu kOptimizerStatic8bit2StateBlockwise: correction2 = sqrt(1-b2^t), step_size =
+    // -lr*correction2/correction1, p += step_size * (s1 / (sqrt(s2) + correction2*eps)).
+    const correction1 = 1 - this.beta1 ** step;
+    const correction2 = Math.sqrt(1 - this.beta2 ** step);
+    const stepSize = (-this.lr * correction2) / correction1;
+    const denom = tf.add(tf.sqrt(s2), this.eps * correction2);
     if (this.weightDecay > 0) p.assign(tf.mul(p, 1 - this.lr * this.weightDecay));
-    p.assign(tf.sub(p, tf.reshape(tf.mul(tf.div(s1, denom), this.lr / bc1), p.shape)));
+    p.assign(tf.add(p, tf.reshape(tf.mul(tf.div(s1, denom), stepSize), p.shape)));
     const q1 = quantizeBlockwise(s1, this.signedMap);
     const q2 = quantizeBlockwise(s2, this.unsignedMap);
     state1.assign(codesTensor(q1.codes, p.shape));

@@ -1,10 +1,12 @@
 /**
  * Blockwise dynamic 8-bit quantisation of optimizer states, as bitsandbytes: the 256-value "dynamic"
  * maps (signed for the first moment, unsigned for the second), blocks of 256 elements, one fp32 absmax
- * per block, each element stored as the index of the nearest map value.
- * Sources: bitsandbytes-foundation/bitsandbytes bitsandbytes/functional.py (create_dynamic_map) and
+ * per block, each element stored as the index of the nearest map value to value * (1/absmax).
+ * Sources: bitsandbytes-foundation/bitsandbytes bitsandbytes/functional.py (create_dynamic_map),
  * bitsandbytes/backends/triton/kernels_optim.py (_quantize_blockwise_pytorch / _dequantize_blockwise_pytorch,
- * the pure-PyTorch reference of the blockwise kernels).
+ * the pure-PyTorch reference of the blockwise kernels) and csrc/kernels.cu kOptimizerStatic8bit2StateBlockwise
+ * (the 8-bit optimizers' requantisation: __fdividef(value, absmax), a fast approximate division, here the
+ * float32 product with the block's float32 reciprocal; the PyTorch reference divides).
  *
  * tfjs has no uint8 dtype: the codes are kept one byte each in a 'bool' tensor holding 0-255, which the
  * cpu and wasm backends store as a Uint8Array and leave intact. Codes move between device and
@@ -64,7 +66,7 @@ export interface QuantizedBlocks {
   readonly absmax: tf.Tensor1D;
 }
 
-/** Nearest-code indices of x / absmax(block) (ties to the lower index, as argmin). */
+/** Nearest-code indices of x * (1/absmax(block)) in float32 (ties to the lower index, as argmin). */
 export function quantizeBlockwise(x: tf.Tensor, code: tf.Tensor1D): QuantizedBlocks {
   const n = x.size;
   const nb = blocksOf(n);
@@ -72,7 +74,7 @@ export function quantizeBlockwise(x: tf.Tensor, code: tf.Tensor1D): QuantizedBlo
     const blocks = tf.reshape(tf.pad(tf.reshape(x, [n]), [[0, nb * BLOCK_SIZE - n]]), [nb, BLOCK_SIZE]);
     const rawMax = tf.max(tf.abs(blocks), 1);
     const amax = tf.where(tf.equal(rawMax, 0), tf.onesLike(rawMax), rawMax);
-    const scaled = tf.slice(tf.reshape(tf.div(blocks, tf.expandDims(amax, 1)), [nb * BLOCK_SIZE]), 0, n);
+    const scaled = tf.slice(tf.reshape(tf.mul(blocks, tf.expandDims(tf.reciprocal(amax), 1)), [nb * BLOCK_SIZE]), 0, n);
     const last = code.size - 1;
     const upper = tf.minimum(tf.maximum(tf.lowerBound(code, scaled), tf.scalar(1, 'int32')), tf.scalar(last, 'int32'));
     const lower = tf.sub(upper, tf.scalar(1, 'int32'));
