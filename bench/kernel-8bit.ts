@@ -63,27 +63,22 @@ function otherScalars(outDir: string): Scalars {
   return (step) => [1 - lr * weightDecay, b1, 1 - b1, b2, 1 - b2, Math.sqrt(1 - b2 ** step), eps, lr / (1 - b1 ** step)];
 }
 
-/** A build's quantisation tables of the signed and unsigned maps (its own quant-table.ts: their format can differ between builds). */
-type Tables = (map: Float32Array) => Uint32Array;
-
 interface Workspace {
-  /** One step by `kernel` with the tables of variant `tables` (an index into workspace's tables). */
-  readonly run: (kernel: KernelFunction, step: number, scalarsOf?: Scalars, tables?: number) => void;
+  readonly run: (kernel: KernelFunction, step: number, scalarsOf?: Scalars) => void;
   readonly snapshot: () => Uint8Array[];
   readonly restore: (s: Uint8Array[]) => void;
 }
 
-/** Parameter, gradient and 8-bit states of n elements, maps, each variant's tables and scratch on one memory. */
-function workspace(n: number, memory: WasmMemory, tables: readonly Tables[]): Workspace {
+/** Parameter, gradient and 8-bit states of n elements, maps, tables and scratch on one memory. */
+function workspace(n: number, memory: WasmMemory): Workspace {
   const blocks = Math.ceil(n / BLOCK_SIZE);
   const signed = dynamicMap(true);
   const unsigned = dynamicMap(false);
   const parts: Array<Float32Array | Uint8Array | Uint32Array> = [
     normals(n, 0.02, 1), normals(n, 1e-3, 2),
-    new Uint8Array(n), new Float32Array(blocks), signed, tables[0]!(signed),
-    new Uint8Array(n), new Float32Array(blocks), unsigned, tables[0]!(unsigned),
+    new Uint8Array(n), new Float32Array(blocks), signed, quantTable(signed),
+    new Uint8Array(n), new Float32Array(blocks), unsigned, quantTable(unsigned),
     new Float32Array(blockwiseScratchFloats(ADAMW_8BIT_KERNEL)),
-    ...tables.slice(1).flatMap((t) => [t(signed), t(unsigned)]),
   ];
   const bytes = parts.reduce((sum, x) => sum + Math.ceil(x.byteLength / 64) * 64 + 64, 64);
   const pages = Math.ceil(bytes / 65536);
@@ -99,11 +94,7 @@ function workspace(n: number, memory: WasmMemory, tables: readonly Tables[]): Wo
   // What a step writes: the parameter, both states' codes and absmax.
   const written = [0, 2, 3, 6, 7].map((k) => [offsets[k]!, parts[k]!.byteLength] as const);
   return {
-    run: (kernel, step, scalarsOf = scalars, variant = 0) => {
-      const args = offsets.slice(0, 11);
-      if (variant > 0) [args[5], args[9]] = offsets.slice(11 + 2 * (variant - 1), 13 + 2 * (variant - 1));
-      kernel(...args, n, ...scalarsOf(step));
-    },
+    run: (kernel, step, scalarsOf = scalars) => void kernel(...offsets, n, ...scalarsOf(step)),
     snapshot: () => written.map(([at, len]) => new Uint8Array(memory.buffer, at, len).slice()),
     restore: (s) => written.forEach(([at, len], k) => new Uint8Array(memory.buffer, at, len).set(s[k]!)),
   };
@@ -130,7 +121,7 @@ function main(): number {
   const against = arg('against');
   const reps = Number(arg('reps') ?? 9);
   const memory = new wasmApi.Memory({ initial: 1 });
-  const variants: Array<{ name: string; kernel: KernelFunction; scalars: Scalars; tables: Tables }> = [{ name: 'this build', kernel: instantiateKernels(memory).kernels.get(ADAMW_8BIT_KERNEL.name)!, scalars, tables: quantTable }];
+  const variants: Array<{ name: string; kernel: KernelFunction; scalars: Scalars }> = [{ name: 'this build', kernel: instantiateKernels(memory).kernels.get(ADAMW_8BIT_KERNEL.name)!, scalars }];
   if (against) {
     const file = path.resolve(against, 'src', 'profiler', 'kernels', 'simd-kernels.js');
     if (!fs.existsSync(file)) {
@@ -143,21 +134,20 @@ function main(): number {
       console.error(`bench/kernel-8bit: ${file} has no ${ADAMW_8BIT_KERNEL.name} kernel`);
       return 1;
     }
-    const table = require(path.resolve(against, 'src', 'profiler', 'kernels', 'quant-table.js')) as typeof import('../src/profiler/kernels/quant-table');
-    variants.push({ name: path.resolve(against), kernel, scalars: otherScalars(against), tables: table.quantTable });
+    variants.push({ name: path.resolve(against), kernel, scalars: otherScalars(against) });
   }
   const loadBefore = os.loadavg()[0]!;
   console.log(`8-bit AdamW kernel alone (adamw_8bit, WebAssembly SIMD), CPU time per element, ${reps} timings each, variants alternating`);
   let status = 0;
   for (const [n, calls] of [[IN_CACHE, IN_CACHE_CALLS], [BANDWIDTH_ELEMENTS, 1]] as const) {
-    const ws = workspace(n, memory, variants.map((v) => v.tables));
+    const ws = workspace(n, memory);
     for (let step = 1; step <= 2; step++) ws.run(variants[0]!.kernel, step);
     // Same outputs from the same state (step 3), then every timing from the state the runs leave.
     const start = ws.snapshot();
     let reference: Uint8Array[] | null = null;
-    for (const [k, v] of variants.entries()) {
+    for (const v of variants) {
       ws.restore(start);
-      ws.run(v.kernel, 3, v.scalars, k);
+      ws.run(v.kernel, 3, v.scalars);
       const out = ws.snapshot();
       if (reference && out.some((x, k) => Buffer.compare(Buffer.from(x), Buffer.from(reference![k]!)) !== 0)) {
         console.error(`bench/kernel-8bit: ${v.name} writes other values than this build on ${n} elements (${differences(reference, out)})`);
@@ -169,7 +159,7 @@ function main(): number {
     for (let r = 0; r < reps; r++) {
       variants.forEach((v, k) => {
         const t0 = process.cpuUsage();
-        for (let c = 0; c < calls; c++) ws.run(v.kernel, 4, v.scalars, k);
+        for (let c = 0; c < calls; c++) ws.run(v.kernel, 4, v.scalars);
         const d = process.cpuUsage(t0);
         times[k]!.push((1000 * (d.user + d.system)) / (n * calls));
       });

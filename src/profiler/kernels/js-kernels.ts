@@ -5,7 +5,6 @@
  * the tfjs ops. The loop is generated once per kernel from the spec (no per-element interpretation);
  * block-wise kernels (8-bit states) likewise, with the same table-driven requantisation as WebAssembly.
  */
-import { CLAMP_FIRST, CLAMP_HIGH, CLAMP_LOW, CLAMP_NAN } from './quant-table';
 import { BLOCKWISE_KERNELS, KERNELS, type BlockwiseKernelSpec, type Expr, type KernelSpec, type Stmt } from './kernel-spec';
 
 /** Updates the arrays in place; returns the spec's sums (accumulated in float64), in order. */
@@ -79,8 +78,7 @@ export type JsBlockKernel = (arrays: readonly Float32Array[], states: readonly J
  * The JavaScript source of a block-wise kernel: per block the body with each new state value kept in a
  * float32 scratch row (and its running max |value|), then the block absmax (1 for zeros) and its float32
  * reciprocal, then each value times the reciprocal (the float64 product of two float32 values is exact,
- * rounded once to float32 by the scratch row) read back as bits, clamped and coded through the compact
- * table (quant-table.ts quantize, inlined).
+ * rounded once to float32 by the scratch row) read back as bits and coded through the table.
  */
 export function blockKernelSource(spec: BlockwiseKernelSpec): string {
   const stmt = (s: Stmt): string => {
@@ -113,8 +111,7 @@ export function blockKernelSource(spec: BlockwiseKernelSpec): string {
     '  for (let k = 0; k < end - start; k++) {',
     ...st.flatMap((s) => [
       `    sc_${s}[k] = sc_${s}[k] * r_${s};`,
-      `    { const b = bits_${s}[k]; let a = b & 0x7fffffff; a = a > 0x7f800000 ? ${CLAMP_NAN} : a > ${CLAMP_HIGH} ? ${CLAMP_HIGH} : a < ${CLAMP_LOW} ? ${CLAMP_LOW} : a;`,
-      `      const key = (a ^ (b >> 31)) >>> 0; codes_${s}[start + k] = (table_${s}[(key >>> 16) - ${CLAMP_FIRST}] + key) >>> 16; }`,
+      `    { const b = bits_${s}[k]; codes_${s}[start + k] = (table_${s}[b >>> 16] + (b ^ (b >> 31))) >>> 16; }`,
     ]),
     '  }',
     '}',

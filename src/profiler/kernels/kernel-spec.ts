@@ -620,7 +620,7 @@ export function adamw8bitScalars(o: { readonly lr: number; readonly beta1: numbe
   return [o.weightDecay > 0 ? 1 - o.lr * o.weightDecay : 1, o.beta1, 1 - o.beta1, o.beta2, 1 - o.beta2, o.eps * correction2, (-o.lr * correction2) / (1 - o.beta1 ** o.step)];
 }
 
-/** Floats of the scratch area a block-wise kernel takes: two rows of blockSize per state (values, keys). */
+/** Floats of the scratch area a block-wise kernel takes: two rows of blockSize per state (values, quotients). */
 export function blockwiseScratchFloats(spec: BlockwiseKernelSpec): number {
   return 2 * spec.blockSize * spec.states.length;
 }

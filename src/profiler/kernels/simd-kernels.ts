@@ -5,7 +5,6 @@
  * directly on the tfjs wasm backend's heap (tensors are byte offsets into it); `copy` is memory.copy,
  * used to measure copy bandwidth in the same heap. Pure apart from WebAssembly instantiation.
  */
-import { CLAMP_FIRST, CLAMP_HIGH, CLAMP_LOW, CLAMP_NAN } from './quant-table';
 import { BLOCKWISE_KERNELS, KERNELS, type BlockwiseKernelSpec, type Expr, type KernelSpec, type Stmt } from './kernel-spec';
 import { wasmApi, type WasmMemory } from './wasm-api';
 import { encodeModule, op, type FunctionDef, type ValType } from './wasm-binary';
@@ -70,8 +69,6 @@ interface StateLocals {
   readonly qv: number;
   /** The first group's codes in a loop trip over two groups. */
   readonly codesA: number;
-  /** The table's address minus 4 * CLAMP_FIRST (i32). */
-  readonly base: number;
 }
 
 function temporaries(spec: { readonly body: readonly Stmt[]; readonly between?: readonly Stmt[]; readonly then?: readonly Stmt[] }): string[] {
@@ -458,8 +455,6 @@ export function compileBlockwise(spec: BlockwiseKernelSpec): FunctionDef {
   const vCode = local('v128');
   const vAbs = local('v128');
   const vPack = local('v128');
-  /** CLAMP_LOW, CLAMP_HIGH and CLAMP_NAN in every lane. */
-  const [vLow, vHigh, vNan] = [local('v128'), local('v128'), local('v128')];
   const ftmps = new Map(tmps.map((t) => [t, local('f32')]));
   const fscratch = local('f32');
   const states = new Map<string, StateLocals>(
@@ -467,7 +462,7 @@ export function compileBlockwise(spec: BlockwiseKernelSpec): FunctionDef {
       const base = stateArgs[index]!;
       return [name, {
         index, codes: base, absmax: base + 1, map: base + 2, table: base + 3, vmap: local('v128'),
-        am: local('f32'), amv: local('v128'), fmax: local('f32'), vmax: local('v128'), q: local('f32'), qv: local('v128'), codesA: local('v128'), base: local('i32'),
+        am: local('f32'), amv: local('v128'), fmax: local('f32'), vmax: local('v128'), q: local('f32'), qv: local('v128'), codesA: local('v128'),
       }];
     }),
   );
@@ -483,7 +478,7 @@ export function compileBlockwise(spec: BlockwiseKernelSpec): FunctionDef {
   const advance = [...op.localGet(i), ...op.i32Const(16), ...op.i32Add, ...op.localSet(i)];
   /** The SIMD loop two groups of 4 per trip (to blockEnd8), then the last group of 4 if any. */
   const absmaxAddress = (s: StateLocals) => [...op.localGet(s.absmax), ...op.localGet(blockIdx4), ...op.i32Add];
-  const tableAddress = (s: StateLocals, k: number) => [...op.localGet(si), ...op.i32Load16U(quotientOffset(l, s) + 4 * k + 2), ...op.i32Const(2), ...op.i32Shl, ...op.localGet(s.base), ...op.i32Add];
+  const tableAddress = (s: StateLocals, k: number) => [...op.localGet(si), ...op.i32Load16U(quotientOffset(l, s) + 4 * k + 2), ...op.i32Const(2), ...op.i32Shl, ...op.localGet(s.table), ...op.i32Add];
   /** The codes of one group of 4 of state s, as i32x4 on the stack. */
   const requantCodes = (s: StateLocals) => [
     // y = value * (1 / absmax), from the state's quotient row (written by the block's quotient loop): each
@@ -491,8 +486,9 @@ export function compileBlockwise(spec: BlockwiseKernelSpec): FunctionDef {
     ...op.localGet(si), ...op.v128LoadAt(quotientOffset(l, s)), ...op.localSet(vBits),
     ...tableAddress(s, 0), ...op.v128Load32Zero, ...op.localSet(vCode),
     ...[1, 2, 3].flatMap((k) => [...tableAddress(s, k), ...op.localGet(vCode), ...op.v128Load32Lane(k), ...op.localSet(vCode)]),
-    // code = (entry + key) >>> 16 (quant-table.ts)
-    ...op.localGet(vCode), ...op.localGet(vBits), ...op.i32x4Add, ...op.i32Const(16), ...op.i32x4ShrU,
+    // code = (entry + (bits ^ (bits >> 31))) >>> 16 (quant-table.ts)
+    ...op.localGet(vCode), ...op.localGet(vBits), ...op.localGet(vBits), ...op.i32Const(31), ...op.i32x4ShrS, ...op.v128Xor,
+    ...op.i32x4Add, ...op.i32Const(16), ...op.i32x4ShrU,
   ];
   /** One group: the low byte of each lane (codes are 0-255) into the low 4 bytes, stored as one i32. */
   const requantVector = (s: StateLocals) => [
@@ -515,8 +511,8 @@ export function compileBlockwise(spec: BlockwiseKernelSpec): FunctionDef {
   const requantScalar = (s: StateLocals) => [
     ...codeAddress(l, s),
     ...op.localGet(si), ...op.i32Load(quotientOffset(l, s)), ...op.localTee(iBits),
-    ...op.i32Const(16), ...op.i32ShrU, ...op.i32Const(2), ...op.i32Shl, ...op.localGet(s.base), ...op.i32Add, ...op.i32Load(),
-    ...op.localGet(iBits), ...op.i32Add,
+    ...op.i32Const(16), ...op.i32ShrU, ...op.i32Const(2), ...op.i32Shl, ...op.localGet(s.table), ...op.i32Add, ...op.i32Load(),
+    ...op.localGet(iBits), ...op.localGet(iBits), ...op.i32Const(31), ...op.i32ShrS, ...op.i32Xor, ...op.i32Add,
     ...op.i32Const(16), ...op.i32ShrU,
     ...op.i32Store8(),
   ];
@@ -527,8 +523,6 @@ export function compileBlockwise(spec: BlockwiseKernelSpec): FunctionDef {
   ];
   for (const s of spec.scalars) code.push(...op.localGet(lookup(scalars, s, 'scalar')), ...op.f32x4Splat, ...op.localSet(lookup(splats, s, 'scalar')));
   for (const s of st) code.push(...op.localGet(s.map), ...op.i32x4Splat, ...op.localSet(s.vmap));
-  for (const s of st) code.push(...op.localGet(s.table), ...op.i32Const(4 * CLAMP_FIRST), ...op.i32Sub, ...op.localSet(s.base));
-  for (const [v, x] of [[vLow, CLAMP_LOW], [vHigh, CLAMP_HIGH], [vNan, CLAMP_NAN]] as const) code.push(...op.i32Const(x), ...op.i32x4Splat, ...op.localSet(v));
   const perBlock: number[] = [
     // blockEnd = min(blockStart + 4B, nBytes); blockEnd4 = blockStart + ((blockEnd - blockStart) & ~15)
     ...op.localGet(blockStart), ...op.i32Const(4 * B), ...op.i32Add, ...op.localTee(blockEnd), ...op.localGet(nBytes),
@@ -571,22 +565,12 @@ export function compileBlockwise(spec: BlockwiseKernelSpec): FunctionDef {
         : [...op.localGet(si), ...op.f32LoadAt(at), ...op.localSet(lookup(ftmps, name, 'temporary'))];
     });
   const second = (vector: boolean) => (split ? [...reload(vector), ...body(l, { body: split.second }, vector)] : []);
-  /**
-   * Quotients (f32x4 on the stack) to their keys (quant-table.ts clampedKey): |q| clamped by pmax and pmin
-   * (a NaN stays NaN, infinity goes to CLAMP_HIGH), then NaN (above CLAMP_HIGH as unsigned) to CLAMP_NAN,
-   * complemented where q's sign bit is set.
-   */
-  const keys = [
-    ...op.localTee(vBits), ...op.localGet(vAbs), ...op.v128And, ...op.localGet(vLow), ...op.f32x4Pmax, ...op.localGet(vHigh), ...op.f32x4Pmin,
-    ...op.localGet(vNan), ...op.i32x4MinU, ...op.localGet(vBits), ...op.i32Const(31), ...op.i32x4ShrS, ...op.v128Xor,
-  ];
-  // The quotient loop: each state's values times the reciprocal, their keys into its key row (the tail's
-  // one value through the same vector code, lane 0 stored)
+  // The quotient loop: each state's values times the reciprocal, into its quotient row
   const quotients = (vector: boolean) => [
     ...op.localGet(sBase), ...op.localGet(i), ...op.i32Add, ...op.localSet(si),
     ...st.flatMap((s) => vector
-      ? [...op.localGet(si), ...op.localGet(si), ...op.v128LoadAt(scratchOffset(l, s)), ...op.localGet(s.qv), ...op.f32x4Mul, ...keys, ...op.v128StoreAt(quotientOffset(l, s))]
-      : [...op.localGet(si), ...op.localGet(si), ...op.f32LoadAt(scratchOffset(l, s)), ...op.localGet(s.q), ...op.f32Mul, ...op.f32x4Splat, ...keys, ...op.v128Store32Lane(0, quotientOffset(l, s))]),
+      ? [...op.localGet(si), ...op.localGet(si), ...op.v128LoadAt(scratchOffset(l, s)), ...op.localGet(s.qv), ...op.f32x4Mul, ...op.v128StoreAt(quotientOffset(l, s))]
+      : [...op.localGet(si), ...op.localGet(si), ...op.f32LoadAt(scratchOffset(l, s)), ...op.localGet(s.q), ...op.f32Mul, ...op.f32StoreAt(quotientOffset(l, s))]),
   ];
   perBlock.push(...op.localGet(blockStart), ...op.localSet(i));
   perBlock.push(...loop(l, blockEnd4, 16, quotients(true)));

@@ -98,9 +98,6 @@ export const op = {
   f32Max: [0x97],
   f32x4ExtractLane: (lane: number) => [0xfd, ...uleb(0x1f), lane],
   f32x4Max: [0xfd, ...uleb(0xe9)],
-  /** Pseudo-minimum: b < a ? b : a per lane (a NaN in a stays). */
-  f32x4Pmin: [0xfd, ...uleb(0xea)],
-  i32x4MinU: [0xfd, ...uleb(0xb7)],
   v128LoadAt: (offset: number) => [0xfd, ...uleb(0x00), 0x00, ...uleb(offset)],
   v128StoreAt: (offset: number) => [0xfd, ...uleb(0x0b), 0x00, ...uleb(offset)],
   /** Loads 4 bytes into lane 0 of i32x4, the other lanes zero. */
