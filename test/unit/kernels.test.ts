@@ -14,13 +14,13 @@ import { jsBlockKernel, jsKernel, kernelSource } from '../../src/profiler/kernel
 import {
   ADAMW_8BIT_KERNEL, ADAMW_KERNEL, adamw8bitScalars, adafactorApplySpec, BLOCKWISE_KERNELS, blockwiseScratchFloats, CAME_MOMENT_KERNEL, factoredStatsSpec, KERNELS, LION_KERNEL, multiRowSpec, SGD_MOMENTUM_KERNEL, type KernelSpec,
 } from '../../src/profiler/kernels/kernel-spec';
-import { quantize, quantTable, thresholds } from '../../src/profiler/kernels/quant-table';
+import { nearestCode, quantize, quantTable, thresholds } from '../../src/profiler/kernels/quant-table';
 import { instantiateKernels, kernelModuleBytes, simdSupported } from '../../src/profiler/kernels/simd-kernels';
 import { kernelPath } from '../../src/profiler/kernels/storage';
 import { wasmApi } from '../../src/profiler/kernels/wasm-api';
 import { sleb, uleb } from '../../src/profiler/kernels/wasm-binary';
 import { createOptimizer, type ProfilerOptimizer } from '../../src/profiler/optimizers';
-import { dynamicMap } from '../../src/profiler/optimizers/blockwise-8bit';
+import { dynamicMap, quantizeBlockwise } from '../../src/profiler/optimizers/blockwise-8bit';
 import { Prng } from '../reference/prng';
 import { runReference, type ReferenceCase, type ReferenceParam, type ReferenceResult } from '../reference/python';
 import { setUpTfjs } from '../reference/tfjs-env';
@@ -332,6 +332,37 @@ describe('the 8-bit AdamW kernel', () => {
     }
   });
 
+  test('quantisation table: both ends of every group of floats with |x| < 2 (hence, with the thresholds tested above, every such float) get the nearest code; +-infinity the op codes 254 and 0, quiet NaNs 1', () => {
+    // Within a group (floats sharing their top 16 bits) the table's code is (entry + key) >>> 16 for keys
+    // 0..0xffff: non-decreasing, at most one step. The nearest code is non-decreasing in x, and steps only
+    // at a threshold (the test above checks each threshold and its neighbours). Equal at both ends of every
+    // group and at every threshold, the two agree on every float in between.
+    const bits = new Uint32Array(1);
+    const asFloat = new Float32Array(bits.buffer);
+    for (const map of [SIGNED, UNSIGNED]) {
+      const table = quantTable(map);
+      let checked = 0;
+      for (let top = 0; top < 0x10000; top++) {
+        if ((top & 0x7fff) >= 0x4000) continue; // |x| >= 2
+        for (const low of [0, 0xffff]) {
+          bits[0] = top * 65536 + low;
+          const x = asFloat[0]!;
+          assert.equal(quantize(table, x), nearestByScan(map, x), `x ${x} (bits ${bits[0]!.toString(16)})`);
+          checked++;
+        }
+      }
+      assert.equal(checked, 2 * 2 * 0x4000);
+      assert.equal(quantize(table, Infinity), 254);
+      assert.equal(quantize(table, -Infinity), 0);
+      for (const nan of [0x7fc00000, 0xffc00000, 0x7fc00001, 0xffffffff, 0x7fffffff, 0xffc12345]) {
+        bits[0] = nan;
+        assert.equal(quantize(table, asFloat[0]!), 1, `NaN ${nan.toString(16)}`);
+      }
+      // The rule the kernels follow is the op's (nearestCode), which the scan matches on finite values.
+      for (const x of [Infinity, -Infinity, NaN, 0, -0, 1, -1, 0.5, -0.5, 3e-7, -3e-7]) assert.equal(quantize(table, x), nearestCode(map, x), `x ${x}`);
+    }
+  });
+
   test('requantises to the nearest code of the dynamic map, absmax per block of 256; the SIMD kernel and the JavaScript loop agree bit for bit', () => {
     const n = 300; // one full block and a partial one (SIMD and scalar tail)
     const g = new Float32Array(n);
@@ -407,6 +438,36 @@ describe('the 8-bit AdamW kernel', () => {
         assert.deepEqual(w, a, `n ${n}, step ${step}`);
       }
     }
+  });
+});
+
+describe('the 8-bit AdamW kernel and the tfjs-op quantiser', () => {
+  before(async () => {
+    await setUpTfjs('cpu');
+  });
+
+  test('a block whose absmax is below 2^-128 (its float32 reciprocal is infinite: x = +-infinity, NaN for zeros) gets the op codes (254, 0, 1) from the SIMD kernel and the JavaScript loop', () => {
+    // Zero gradients: m = F(F(map[code] * absmax) * 0.9), v likewise; first block absmax 1e-39 (denormal), second 1e-3.
+    const n = 512;
+    const codes1 = Uint8Array.from({ length: n }, (_, i) => [0, 40, 126, 127, 128, 200, 254, 255][i % 8]!);
+    const codes2 = Uint8Array.from({ length: n }, (_, i) => (i * 37) % 256);
+    const a: EightBit = { p: new Float32Array(n).fill(0.5), g: new Float32Array(n), codes1, codes2, absmax1: Float32Array.of(1e-39, 1e-3), absmax2: Float32Array.of(1e-39, 1e-3) };
+    const scalars = scalars8bit({ beta1: 0.9, beta2: 0.999, eps: 1e-8, lr: 1e-3, weightDecay: 0, step: 1 });
+    const m = Float32Array.from(codes1, (c, i) => F(F(SIGNED[c]! * a.absmax1[i >> 8]!) * F(0.9)));
+    const v = Float32Array.from(codes2, (c, i) => F(F(UNSIGNED[c]! * a.absmax2[i >> 8]!) * F(0.999)));
+    const w = copy8bit(a);
+    step8bitJs(a, scalars);
+    step8bitWasm(w, scalars);
+    assert.deepEqual(w, a, 'WebAssembly and JavaScript');
+    for (const [values, map, codes, absmax, name] of [[m, SIGNED, a.codes1, a.absmax1, 'm'], [v, UNSIGNED, a.codes2, a.absmax2, 'v']] as const) {
+      const op = quantizeBlockwise(tf.tensor1d(values), tf.tensor1d(map));
+      assert.deepEqual(Array.from(absmax), Array.from(op.absmax.dataSync()), `${name}: absmax`);
+      assert.deepEqual(Array.from(codes), Array.from(op.codes), `${name}: codes`);
+      op.absmax.dispose();
+    }
+    assert.ok(F(1 / a.absmax1[0]!) === Infinity, 'the first block\'s reciprocal overflows');
+    // +infinity gets 254 (both distances infinite: the lower code), -infinity 0, NaN (0 * infinity) 1.
+    assert.deepEqual([...new Set(a.codes1.subarray(0, 256))].sort((x, y) => x - y), [0, 1, 254]);
   });
 });
 

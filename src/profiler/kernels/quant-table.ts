@@ -17,8 +17,15 @@
  *   code = (entry + k(x)) >>> 16   (mod 2^32: the low halves carry exactly when key(x) > t)
  * one load, one add, one shift per element, no search, no compare.
  * A map with two thresholds in one group (neighbours closer than 2^-8 relative) is rejected; the
- * dynamic maps' neighbours are at least 0.7% apart. NaN (and infinity, which x never is) gives code 1,
- * as the search does for NaN. Pure.
+ * dynamic maps' neighbours are at least 0.7% apart.
+ * x is finite with |x| < 2, or +-infinity (a block whose absmax is below 2^-128: its float32 reciprocal
+ * overflows), or NaN (a NaN or infinite value, or a zero in such a block). The groups holding infinity
+ * (top bits 7f80 and ff80) give the op's codes of +-infinity (nearestCode: 254 and 0, both distances
+ * infinite), every other NaN group code 1, as the search does for NaN. Those two groups hold NaN
+ * patterns too (signalling ones), but no x: a NaN x comes out of a multiplication, which sets the quiet
+ * bit (mantissa bit 22; WebAssembly's arithmetic NaNs, and JavaScript's float32 stores of them), so its
+ * top bits are 7fc0 or above. Finite |x| >= 2 never occurs (the table gives 255 and 0, the op 254 beyond
+ * about 2^24, where x - map[254] and x - 1 round alike). Pure.
  */
 
 const bits = new Uint32Array(1);
@@ -47,6 +54,14 @@ function fromOrderKey(k: number): number {
 /** The tfjs-op quantiser's choice between neighbours a < b: true keeps the lower code. */
 function keepsLower(x: number, a: number, b: number): boolean {
   return Math.abs(Math.fround(x - a)) <= Math.abs(Math.fround(x - b));
+}
+
+/** The tfjs-op quantiser's code of x (quantizeBlockwise: lowerBound, clamped to 1..255, the nearer neighbour, ties lower). */
+export function nearestCode(map: Float32Array, x: number): number {
+  let below = 0;
+  while (below < 256 && map[below]! < x) below++;
+  const upper = Math.min(Math.max(below, 1), 255);
+  return keepsLower(x, map[upper - 1]!, map[upper]!) ? upper - 1 : upper;
 }
 
 /** The 255 thresholds: t_k is the largest float32 in [map[k], map[k+1]] that keeps code k. */
@@ -96,8 +111,9 @@ export function quantTable(map: Float32Array): Uint32Array {
   for (let group = 0; group < 65536; group++) {
     const negative = group >= 0x8000;
     if ((group & 0x7f80) === 0x7f80) {
-      // NaN and infinity: code 1.
-      table[group] = entryOf(group, 1, 0xffff);
+      // Infinity's group: the op's code of +-infinity; NaN: code 1.
+      const infinity = (group & 0x7fff) === 0x7f80;
+      table[group] = entryOf(group, infinity ? nearestCode(map, negative ? -Infinity : Infinity) : 1, 0xffff);
       continue;
     }
     const first = floatOf(group * 65536 + (negative ? 0xffff : 0));
