@@ -402,14 +402,15 @@ function splitBlockwise(spec: BlockwiseKernelSpec): { first: Stmt[]; second: Stm
  * It is the requantisation table's: with each state's table indices shifted right by 10 (64 entries,
  * wrong codes, timing only, every timing from the same step-3 state), 2.06-2.08 -> 1.63 from memory and
  * unchanged in cache; one state's alone 7-9% less, each index halved (half the lines) 3%. The lookups
- * that miss are those of rarely used groups (reuse distance beyond 8192 elements: 0.17% of lookups,
- * about 0.003 per element, a memory latency each once the streams have flushed the caches), mostly the
- * first state's exponents -6 to -14 and the second state's -17 to -31. A compact table over clamped
- * quotients (|x| clamped to [2^-24, 2] by pmax and pmin, NaN to a group of its own; 2 x 3202 entries,
- * 25 KiB instead of 256 KiB; bit-identical): 1.73 -> 1.88 in cache and 2.11 -> 2.24 from memory with
- * the index the key's top half (6 vector operations more per group in the quotient loop), 1.72 -> 2.09
- * and 2.11 -> 2.52 with the entry addresses in a row of their own: the lines it touches are the same but
- * for the second state's quotients below 2^-24 (a quarter of the missing lookups; the first state's are 62%).
+ * that miss are those of rarely used groups: counted in the JavaScript loop on 2^21 elements of the
+ * same data, 0.17% of lookups (about 0.003 per element, a memory latency each once the streams have
+ * flushed the caches) come more than 8192 elements after the last lookup of their cache line, 62% of
+ * them the first state's (exponents -6 to -14 mostly), a quarter the second state's below 2^-24. A
+ * compact table over clamped quotients (|x| clamped to [2^-24, 2] by pmax and pmin, NaN to a group of
+ * its own; bit-identical): 1.73 -> 1.88 in cache and 2.11 -> 2.24 from memory indexed by the clamped
+ * key's top half (153 KiB, 6 vector operations more per group in the quotient loop), 1.72 -> 2.09 and
+ * 2.11 -> 2.52 with each entry's address in a row of its own (2 x 3202 entries, 25 KiB): it touches the
+ * same lines but for the second state's quotients below 2^-24.
  * The dequantising gathers two lanes at a time, from a table of the map's values for every pair of
  * codes (65536 x 8 bytes per map, indexed by two code bytes read as one 16-bit value): slower, 1.74 ->
  * 1.97 in cache and 2.06 -> 2.42 from memory (the table's misses cost more than the loads saved).
