@@ -410,7 +410,9 @@ function splitBlockwise(spec: BlockwiseKernelSpec): { first: Stmt[]; second: Stm
  * its own; bit-identical): 1.73 -> 1.88 in cache and 2.11 -> 2.24 from memory indexed by the clamped
  * key's top half (153 KiB, 6 vector operations more per group in the quotient loop), 1.72 -> 2.09 and
  * 2.11 -> 2.52 with each entry's address in a row of its own (2 x 3202 entries, 25 KiB): it touches the
- * same lines but for the second state's quotients below 2^-24.
+ * same lines but for the second state's quotients below 2^-24. Loads of 4, 8 or 16 of those lines
+ * (exponents -31 to 0) in turn at the start of each block, to keep them in the second-level cache:
+ * 2-6% slower, in cache and from memory alike.
  * The dequantising gathers two lanes at a time, from a table of the map's values for every pair of
  * codes (65536 x 8 bytes per map, indexed by two code bytes read as one 16-bit value): slower, 1.74 ->
  * 1.97 in cache and 2.06 -> 2.42 from memory (the table's misses cost more than the loads saved).
