@@ -401,7 +401,9 @@ function splitBlockwise(spec: BlockwiseKernelSpec): { first: Stmt[]; second: Stm
  * third-level cache holds (1.63-1.65 ns): the time lost is in the memory's latency, not in the caches.
  * It is the requantisation table's: with each state's table indices shifted right by 10 (64 entries,
  * wrong codes, timing only, every timing from the same step-3 state), 2.06-2.08 -> 1.63 from memory and
- * unchanged in cache; one state's alone 7-9% less, each index halved (half the lines) 3%. The lookups
+ * unchanged in cache; one state's alone 7-9% less; each index halved (half the lines) 3%, quartered
+ * (what a table of one byte per group would touch, which needs a second dependent load per lane for the
+ * threshold) 7%. The lookups
  * that miss are those of rarely used groups: counted in the JavaScript loop on 2^21 elements of the
  * same data, 0.17% of lookups (about 0.003 per element, a memory latency each once the streams have
  * flushed the caches) come more than 8192 elements after the last lookup of their cache line, 62% of
