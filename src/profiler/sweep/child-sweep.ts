@@ -1,6 +1,7 @@
 /**
  * The sweep inside the profiler child (tfjs loaded): measures copy bandwidth and each optimizer's
- * effective bandwidth (when asked), then trains every (optimizer, lr, seed) run and the robustness
+ * effective bandwidth (when asked), times each optimizer's step (when asked: the timing phase, run
+ * while nothing else of the sweep runs), then trains every (optimizer, lr, seed) run and the robustness
  * probes, streaming each measurement as a `partial` message the moment it exists, so that a parent
  * that loses the child later keeps everything sent so far.
  */
@@ -23,6 +24,25 @@ export interface RobustnessRecord {
   readonly finalLoss: number | null;
   readonly diverged: boolean;
   readonly divergedAtStep?: number;
+}
+
+/**
+ * One optimizer's step timed alone (the timing phase): `warmupSteps` then up to `stepMs.length` timed
+ * steps of one run without evaluation, at the recommended lr and the first seed (the first steps of that
+ * sweep run, the same computation). When that run diverges before its last timed step, the other lrs
+ * are tried from the smallest up and the first run that does not diverge is kept.
+ */
+export interface StepTimeRecord {
+  readonly optimizer: string;
+  readonly lr: number;
+  readonly seed: number;
+  readonly warmupSteps: number;
+  /** Step wall times after the warm-up steps, ms. */
+  readonly stepMs: number[];
+  /** Update wall times after the warm-up steps, ms (empty for optimizers that need the loss). */
+  readonly updateMs: number[];
+  /** Every lr tried diverged before the last timed step: stepMs holds the steps of the longest of them. */
+  readonly diverged: boolean;
 }
 
 export interface SweepChildContext {
@@ -58,10 +78,7 @@ export async function runSweepInChild(request: SweepRequest, ctx: SweepChildCont
     }
   }
 
-  const total = request.optimizers.reduce((s, o) => s + o.lrs.length * request.seeds.length + (request.robustness ? ROBUSTNESS_PROBES.length : 0), 0);
-  let done = 0;
-  if (request.train === false) return { runs: 0, stopped: false };
-  /** One training run's options: the same for the sweep's runs and the robustness probes. */
+  /** One training run's options: the same for the sweep's runs, the timing phase and the robustness probes. */
   const runOptions = (o: SweepRequest['optimizers'][number], lr: number, seed: number): TrainRunOptions => ({
     spec: request.spec,
     ...(corpus ? { corpus } : {}),
@@ -75,6 +92,31 @@ export async function runSweepInChild(request: SweepRequest, ctx: SweepChildCont
     ...(request.evaluationBatches !== undefined ? { evaluationBatches: request.evaluationBatches } : {}),
     shouldStop: ctx.shouldStop,
   });
+
+  if (request.timing) {
+    const { warmupSteps, steps } = request.timing;
+    const seed = request.seeds[0]!;
+    for (const o of request.optimizers) {
+      const recommended = o.recommendedLr ?? o.lrs[Math.floor(o.lrs.length / 2)]!;
+      const lrs = [recommended, ...[...o.lrs].filter((lr) => lr !== recommended).sort((a, b) => a - b)];
+      let kept: RunRecord | null = null;
+      for (const lr of lrs) {
+        if (ctx.shouldStop()) return { runs: 0, stopped: true };
+        const run = await trainRun({ ...runOptions(o, lr, seed), steps: warmupSteps + steps, warmupSteps, evaluate: false });
+        if (run.stopped) return { runs: 0, stopped: true };
+        if (!kept || run.stepMs.length > kept.stepMs.length) kept = run;
+        if (!run.diverged) break;
+      }
+      const record: StepTimeRecord = {
+        optimizer: o.id, lr: kept!.lr, seed, warmupSteps, stepMs: kept!.stepMs, updateMs: kept!.updateMs, diverged: kept!.diverged,
+      };
+      await ctx.send({ type: 'partial', kind: 'step-time', data: record });
+    }
+  }
+
+  const total = request.optimizers.reduce((s, o) => s + o.lrs.length * request.seeds.length + (request.robustness ? ROBUSTNESS_PROBES.length : 0), 0);
+  let done = 0;
+  if (request.train === false) return { runs: 0, stopped: false };
   for (const o of request.optimizers) {
     let first = true;
     for (const lr of o.lrs) {
@@ -90,7 +132,7 @@ export async function runSweepInChild(request: SweepRequest, ctx: SweepChildCont
       }
     }
     if (request.robustness) {
-      const lr = o.robustnessLr ?? o.lrs[Math.floor(o.lrs.length / 2)]!;
+      const lr = o.recommendedLr ?? o.lrs[Math.floor(o.lrs.length / 2)]!;
       const seed = request.seeds[0]!;
       const needsLoss = profilerOptimizer(o.id).needsLoss;
       for (const probe of ROBUSTNESS_PROBES) {

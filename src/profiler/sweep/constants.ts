@@ -27,3 +27,10 @@ export const BANDWIDTH_ELEMENTS = 2 ** 23;
  * backward passes for curvature): no effective bandwidth is reported for them.
  */
 export const NOT_ELEMENTWISE: ReadonlySet<OptimizerId> = new Set<OptimizerId>(['shampoo', 'muon', 'sophia', 'adahessian', 'galore-adamw', 'soap']);
+
+/**
+ * The timing phase of a sweep whose training runs share the machine (sweep.ts): per optimizer, warm-up
+ * steps left out and steps timed, of one run measured while nothing else of the sweep runs. The reasons
+ * for these numbers are in README (Profiling on your machine, "Time.").
+ */
+export const TIMING_PHASE = { warmupSteps: 3, steps: 20 } as const;

@@ -41,6 +41,10 @@ export interface TrainRunOptions {
   readonly probe?: { readonly gradients?: GradientProbe; readonly lossScale?: number };
   /** Checked before every step; true stops the run (cancellation). */
   readonly shouldStop?: () => boolean;
+  /** Steps left out of stepMs/updateMs at the start (default TIMING_WARMUP_STEPS). */
+  readonly warmupSteps?: number;
+  /** Compute the loss on the evaluation set after training (default true; the timing phase skips it). */
+  readonly evaluate?: boolean;
 }
 
 export type KernelUsed = 'wasm-simd' | 'js-loop' | 'tfjs-ops';
@@ -57,7 +61,7 @@ export interface RunRecord {
   /** The step at which divergence was detected. */
   readonly divergedAtStep?: number;
   readonly initialLoss: number | null;
-  /** Step wall times after the warm-up steps, ms. */
+  /** Step wall times after the warm-up steps, ms (empty when they were measured beside other work: sweep.ts). */
   readonly stepMs: number[];
   /** Update wall times after the warm-up steps, ms (empty for optimizers that need the loss). */
   readonly updateMs: number[];
@@ -119,6 +123,7 @@ export async function trainRun(o: TrainRunOptions): Promise<RunRecord> {
   let divergedAtStep: number | undefined;
   let stopped = false;
   const lossScale = o.probe?.lossScale ?? 1;
+  const warmupSteps = o.warmupSteps ?? TIMING_WARMUP_STEPS;
   let optimizerDisposed = false;
   try {
     for (let step = 1; step <= o.steps; step++) {
@@ -150,7 +155,7 @@ export async function trainRun(o: TrainRunOptions): Promise<RunRecord> {
       const elapsed = performance.now() - t0;
       peak = Math.max(peak, tf.memory().numBytes);
       disposeBatch(batch);
-      if (step > TIMING_WARMUP_STEPS) {
+      if (step > warmupSteps) {
         stepMs.push(elapsed);
         if (!Number.isNaN(update)) updateMs.push(update);
       }
@@ -164,7 +169,7 @@ export async function trainRun(o: TrainRunOptions): Promise<RunRecord> {
       await new Promise((resolve) => setImmediate(resolve));
     }
     let finalLoss: number | null = null;
-    if (!diverged && !stopped) {
+    if (!diverged && !stopped && o.evaluate !== false) {
       const batches = model.evaluationBatches();
       const values = batches.map((b) => tf.tidy(() => b.loss().dataSync()[0]!));
       batches.forEach(disposeBatch);
