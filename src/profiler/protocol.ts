@@ -76,10 +76,14 @@ const SweepRequestSchema = Type.Object({
   /**
    * After the bandwidth measurements, before training: time each optimizer's step while nothing else of the
    * sweep runs, over `steps` steps after `warmupSteps` of one run at its recommended lr and the first seed
-   * (no evaluation); streamed as 'step-time' partials (sweep.ts: the step times of a sweep whose training
-   * runs share the machine).
+   * (no evaluation), after an untimed run of `processWarmupSteps` steps of the first optimizer; streamed as
+   * 'step-time' partials (sweep.ts: the step times of a sweep whose training runs share the machine).
    */
-  timing: Type.Optional(Type.Object({ warmupSteps: Type.Integer({ minimum: 0 }), steps: Type.Integer({ minimum: 1 }) })),
+  timing: Type.Optional(Type.Object({
+    processWarmupSteps: Type.Integer({ minimum: 0 }),
+    warmupSteps: Type.Integer({ minimum: 0 }),
+    steps: Type.Integer({ minimum: 1 }),
+  })),
   /** Train (default true); false with `bandwidth` or `timing` measures only those. */
   train: Type.Optional(Type.Boolean()),
   /**

@@ -27,8 +27,8 @@ export interface RobustnessRecord {
 }
 
 /**
- * One optimizer's step timed alone (the timing phase): `warmupSteps` then up to `stepMs.length` timed
- * steps of one run without evaluation, at the recommended lr and the first seed (the first steps of that
+ * One optimizer's step timed alone (the timing phase, after its untimed warm-up run): `warmupSteps` then
+ * up to `stepMs.length` timed steps of one run without evaluation, at the recommended lr and the first seed (the first steps of that
  * sweep run, the same computation). When that run diverges before its last timed step, the other lrs
  * are tried from the smallest up and the first run that does not diverge is kept.
  */
@@ -94,10 +94,17 @@ export async function runSweepInChild(request: SweepRequest, ctx: SweepChildCont
   });
 
   if (request.timing) {
-    const { warmupSteps, steps } = request.timing;
+    const { processWarmupSteps, warmupSteps, steps } = request.timing;
     const seed = request.seeds[0]!;
+    const recommendedLr = (o: SweepRequest['optimizers'][number]) => o.recommendedLr ?? o.lrs[Math.floor(o.lrs.length / 2)]!;
+    const first = request.optimizers[0];
+    if (first && processWarmupSteps > 0) {
+      // Untimed: the child's first steps of the proxy, slow while V8 compiles TensorFlow.js's code and the model's.
+      const run = await trainRun({ ...runOptions(first, recommendedLr(first), seed), steps: processWarmupSteps, evaluate: false });
+      if (run.stopped) return { runs: 0, stopped: true };
+    }
     for (const o of request.optimizers) {
-      const recommended = o.recommendedLr ?? o.lrs[Math.floor(o.lrs.length / 2)]!;
+      const recommended = recommendedLr(o);
       const lrs = [recommended, ...[...o.lrs].filter((lr) => lr !== recommended).sort((a, b) => a - b)];
       let kept: RunRecord | null = null;
       for (const lr of lrs) {
