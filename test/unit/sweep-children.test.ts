@@ -82,8 +82,13 @@ describe('the sweep in profiler children', () => {
 
     // Each training child trained its own share, all runs of an optimizer in one child.
     const trained = shared.children.slice(1).map((c) => [...new Set(c.messages.flatMap((m: ChildMessage) => (m.type === 'partial' && m.kind === 'run' ? [(m.data as RunRecord).optimizer] : [])))]);
-    const groups = assignWorkers(shared.plan.optimizers, 2).map((g) => g.map((o) => o.id));
+    // As the sweep announced them, balanced by the step times it had just measured.
+    const announced = /^training: 2 children at once \((.*)\)$/.exec(lines.find((l) => l.startsWith('training: ')) ?? '');
+    assert.ok(announced, lines.join('\n'));
+    const groups = announced[1]!.split(' | ').map((g) => g.split(', '));
     assert.deepEqual(trained, groups);
+    const stepMs = new Map(shared.document.results.map((x) => [x.optimizer, x.stepTimeMs]));
+    assert.deepEqual(groups, assignWorkers(shared.plan.optimizers, 2, (id) => stepMs.get(id) ?? null).map((g) => g.map((o) => o.id)));
     assert.ok(trained.every((g) => g.length > 0));
     for (const c of shared.children) arrivals.push(...c.messages.map((m) => ({ child: c === shared.children[0] ? 'measuring' : 'training', kind: m.type === 'partial' ? m.kind : m.type })));
     assert.ok(shared.children[0]!.messages.some((m) => m.type === 'partial' && m.kind === 'step-time'));

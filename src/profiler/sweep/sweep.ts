@@ -115,11 +115,16 @@ export function realJobMemory(input: AdvisorInput, id: string): MemoryComponentB
   }
 }
 
-/** Splits optimizers over workers, all runs of one optimizer in one worker, balancing the expected cost. */
-export function assignWorkers(optimizers: readonly PlannedOptimizer[], workers: number): PlannedOptimizer[][] {
+/**
+ * Splits optimizers over workers, all runs of one optimizer in one worker, balancing the expected cost
+ * (largest first, each to the least loaded worker): its runs x its measured step time when `stepMs` knows
+ * every optimizer's, else its runs (x4 for those that need the loss: Hessian-vector products).
+ */
+export function assignWorkers(optimizers: readonly PlannedOptimizer[], workers: number, stepMs?: (id: string) => number | null): PlannedOptimizer[][] {
   const groups: PlannedOptimizer[][] = Array.from({ length: Math.max(1, workers) }, () => []);
   const load = groups.map(() => 0);
-  const cost = (o: PlannedOptimizer) => o.lrs.length * (o.needsLoss ? 4 : 1);
+  const measured = stepMs !== undefined && optimizers.every((o) => (stepMs(o.id) ?? 0) > 0);
+  const cost = (o: PlannedOptimizer) => o.lrs.length * (measured ? stepMs!(o.id)! : o.needsLoss ? 4 : 1);
   for (const o of [...optimizers].sort((a, b) => cost(b) - cost(a))) {
     const i = load.indexOf(Math.min(...load));
     groups[i]!.push(o);
@@ -326,20 +331,21 @@ async function runChildren(opts: RunSweepOptions, plan: SweepPlan, state: SweepS
   const ready: Array<Promise<void>> = [];
   // Serial without measuring child: one child that starts at once, as before the layouts existed.
   const gated = measuring;
+  // What each training child trains, once the measuring child has ended: shared, balanced by the step times just measured.
+  const shares = afterMeasuring.then((): string[][] => {
+    if (layout !== 'shared') return groups.map((_, i) => (i === 0 ? assignWorkers(plan.optimizers, 1)[0]!.map((o) => o.id) : []));
+    const balanced = assignWorkers(plan.optimizers, groups.length, (id) => medianWithDivergence(state.stepTimes?.get(id)?.stepMs ?? [])).map((g) => g.map((o) => o.id));
+    progress(`training: ${balanced.length} children at once (${balanced.map((g) => g.join(', ')).join(' | ')})`);
+    return balanced;
+  });
   const training = groups.map((_, i) => {
     let isReady: () => void = () => undefined;
     ready.push(new Promise<void>((resolve) => {
       isReady = resolve;
     }));
-    const start = afterMeasuring.then((): Omit<StartMessage, 'type'> => {
-      if (workers === 1) return {};
-      if (layout === 'shared') {
-        if (i === 0) progress(`training: ${groups.length} children at once (${groups.map((g) => g.map((o) => o.id).join(', ')).join(' | ')})`);
-        return { optimizers: groups[i]!.map((o) => o.id) };
-      }
-      // One child trains everything, AdamW first (the reference of every relative step cost).
-      return { optimizers: i === 0 ? assignWorkers(plan.optimizers, 1)[0]!.map((o) => o.id) : [] };
-    });
+    // With one child, its request is its share; otherwise the start line says (one child trains everything,
+    // AdamW first, when the runs do not share the machine).
+    const start = workers === 1 ? afterMeasuring.then(() => ({})) : shares.then((s): Omit<StartMessage, 'type'> => ({ optimizers: s[i] ?? [] }));
     const run = runChild({
       ...common,
       signal: stoppers[i]!.signal,
