@@ -72,16 +72,15 @@ describe('the sweep in profiler children', () => {
     };
     const serial = await runSweep({ ...common, workers: 1 });
     const lines: string[] = [];
-    const arrivals: Array<{ child: string; kind: string }> = [];
     const shared = await runSweep({ ...common, workers: 2, onProgress: (l) => lines.push(l) });
     for (const r of [serial, shared]) assert.equal(r.document.outcome, 'completed', r.document.outcomeDetail);
     assert.equal(serial.children.length, 2, 'the bandwidth child and one training child');
-    assert.equal(shared.children.length, 3, 'the measuring child and two training children');
+    assert.equal(shared.children.length, 4, 'the bandwidth child, the timing child and two training children');
     assert.deepEqual(deterministic(shared.document), deterministic(serial.document));
     assert.equal(serial.document.results.reduce((n, x) => n + x.runs.length + (x.robustness?.length ?? 0), 0), 3 * (3 * 2 + 4));
 
     // Each training child trained its own share, all runs of an optimizer in one child.
-    const trained = shared.children.slice(1).map((c) => [...new Set(c.messages.flatMap((m: ChildMessage) => (m.type === 'partial' && m.kind === 'run' ? [(m.data as RunRecord).optimizer] : [])))]);
+    const trained = shared.children.slice(2).map((c) => [...new Set(c.messages.flatMap((m: ChildMessage) => (m.type === 'partial' && m.kind === 'run' ? [(m.data as RunRecord).optimizer] : [])))]);
     // As the sweep announced them, balanced by the step times it had just measured.
     const announced = /^training: 2 children at once \((.*)\)$/.exec(lines.find((l) => l.startsWith('training: ')) ?? '');
     assert.ok(announced, lines.join('\n'));
@@ -90,9 +89,11 @@ describe('the sweep in profiler children', () => {
     const stepMs = new Map(shared.document.results.map((x) => [x.optimizer, x.stepTimeMs]));
     assert.deepEqual(groups, assignWorkers(shared.plan.optimizers, 2, (id) => stepMs.get(id) ?? null).map((g) => g.map((o) => o.id)));
     assert.ok(trained.every((g) => g.length > 0));
-    for (const c of shared.children) arrivals.push(...c.messages.map((m) => ({ child: c === shared.children[0] ? 'measuring' : 'training', kind: m.type === 'partial' ? m.kind : m.type })));
-    assert.ok(shared.children[0]!.messages.some((m) => m.type === 'partial' && m.kind === 'step-time'));
-    assert.ok(arrivals.every((a) => a.kind !== 'step-time' || a.child === 'measuring'), 'only the measuring child times steps');
+    const kinds = (c: (typeof shared.children)[number]) => new Set(c.messages.flatMap((m) => (m.type === 'partial' ? [m.kind] : [])));
+    // The bandwidth child measures bandwidth only, the timing child step times only, the training children runs and probes.
+    assert.deepEqual(shared.children.map((c) => [...kinds(c)].sort()), [
+      ['copy-bandwidth', 'optimizer-bandwidth'], ['step-time'], ['robustness', 'run'], ['robustness', 'run'],
+    ]);
 
     // The step times were measured while nothing else ran: every step-time line came before the first run's.
     const firstRun = lines.findIndex((l) => / lr \S+ seed \d+: /.test(l));

@@ -275,30 +275,43 @@ function withoutTimings(m: ChildMessage): ChildMessage {
   return { ...m, data: { ...(m.data as RunRecord), stepMs: [], updateMs: [] } };
 }
 
+/** A promise and the function that settles it. */
+function signal(): { promise: Promise<void>; fire: () => void } {
+  let fire: () => void = () => undefined;
+  const promise = new Promise<void>((resolve) => {
+    fire = resolve;
+  });
+  return { promise, fire };
+}
+
 /**
  * Phase 1 (bandwidth, when asked) and phase 2 (training) within the deadline. Every child starts up at
  * once (Node, TensorFlow.js and its backend: seconds on a busy machine) and measures only while no other
- * child does anything: the training children, started up, wait until the measuring child has ended, and
- * the measuring child waits until they are ready. With `workers` > 1 the training children each get the
- * whole plan and learn from their start line what to train: once a child has reported its backend,
- * a CPU backend shares the training (`workers` groups, and the measuring child times every step first),
- * any other keeps it in the first child (the others are stopped at once and the runs time themselves).
+ * child does anything: the bandwidth child waits until all the others are ready, and each next one
+ * starts when the one before has ended. With `workers` > 1 there is a timing child between the bandwidth
+ * child and training, and the training children each get the whole plan and learn from their start line
+ * what to train: once a child has reported its backend, a CPU backend shares the training (the timing
+ * child times every optimizer's step first; `workers` groups balanced by those step times); any other
+ * keeps it in the first training child, which times its own runs (the timing child and the other
+ * training children are stopped at once). The timing phase runs in a child of its own because the
+ * bandwidth measurements leave a process's steps slower (its WebAssembly heap grown to about 1 GB and
+ * fragmented: AdamW 7.7 -> 9.8 ms, Muon 15.5 -> 23.4 ms, SOAP 19.3 -> 31.1 ms per step on the
+ * llama2-7b-sft proxy in one measurement).
  */
 async function runChildren(opts: RunSweepOptions, plan: SweepPlan, state: SweepState, dataDir: string | undefined, deadline: number, onMessage: (m: ChildMessage) => void, progress: (line: string) => void): Promise<ChildRunResult[]> {
   const children: ChildRunResult[] = [];
-  const common = {
-    ...(opts.childScript ? { childScript: opts.childScript } : {}),
-    ...(opts.env ? { env: opts.env } : {}),
-  };
   if (opts.signal?.aborted || Date.now() >= deadline) return children;
   const elements = opts.bandwidthElements === undefined ? BANDWIDTH_ELEMENTS : opts.bandwidthElements;
   const bandwidth = elements !== null;
   const workers = Math.max(1, Math.min(opts.workers ?? defaultWorkers(), plan.optimizers.length));
+  const timing = workers > 1;
   const groups = assignWorkers(plan.optimizers, workers);
-  // null until a child has reported its backend; one child ('serial') or `workers` at once ('shared').
+  // null until a child has reported its backend; one training child ('serial') or `workers` at once ('shared').
   type Layout = 'serial' | 'shared' | null;
   let layout = (workers === 1 ? 'serial' : null) as Layout;
-  const stoppers = groups.map(() => new AbortController());
+  const trainingStoppers = groups.map(() => new AbortController());
+  const timingStopper = new AbortController();
+  /** Training children the sweep stopped itself (the runs do not share the machine): not outcomes of the sweep. */
   const surplus = new Set<number>();
   const decide = (m: ChildMessage) => {
     if (layout !== null || m.type !== 'backend') return;
@@ -312,75 +325,87 @@ async function runChildren(opts: RunSweepOptions, plan: SweepPlan, state: SweepS
       return;
     }
     // One child trains everything and times its own runs: the others stop before measuring anything.
+    timingStopper.abort();
     for (let i = 1; i < groups.length; i++) {
       surplus.add(i);
-      stoppers[i]!.abort();
+      trainingStoppers[i]!.abort();
     }
   };
-  const forward = (m: ChildMessage) => {
-    decide(m);
-    onMessage(m);
-  };
-  const stopAll = () => stoppers.forEach((c) => c.abort());
+  const stopAll = () => [timingStopper, ...trainingStoppers].forEach((c) => c.abort());
   opts.signal?.addEventListener('abort', stopAll, { once: true });
-  const measuring = bandwidth || workers > 1;
-  let measuringEnded: () => void = () => undefined;
-  const afterMeasuring = new Promise<void>((resolve) => {
-    measuringEnded = resolve;
-  });
-  const ready: Array<Promise<void>> = [];
-  // Serial without measuring child: one child that starts at once, as before the layouts existed.
-  const gated = measuring;
-  // What each training child trains, once the measuring child has ended: shared, balanced by the step times just measured.
-  const shares = afterMeasuring.then((): string[][] => {
+
+  /** Starts a child; `ready` settles when it waits for its start line, or when it ended without (it holds nobody up). */
+  const launch = (o: { request: SweepRequest; start?: Promise<Omit<StartMessage, 'type'> | void>; budgetMs: number; signal?: AbortSignal; receive: (m: ChildMessage) => void }) => {
+    const ready = signal();
+    const run = runChild({
+      ...(opts.childScript ? { childScript: opts.childScript } : {}),
+      ...(opts.env ? { env: opts.env } : {}),
+      ...(o.signal ? { signal: o.signal } : {}),
+      onMessage: (m) => {
+        if (m.type === 'ready') ready.fire();
+        decide(m);
+        o.receive(m);
+      },
+      request: o.request,
+      ...(o.start ? { start: o.start } : {}),
+      budgetMs: o.budgetMs,
+    });
+    void run.then(ready.fire);
+    return { run, ready: ready.promise };
+  };
+
+  const bandwidthEnded = signal();
+  const timingEnded = signal();
+  // Serial without bandwidth: one training child that starts at once.
+  const gated = bandwidth || timing;
+  // What each training child trains, once the measuring children have ended: shared, balanced by the step times just measured.
+  const shares = (timing ? timingEnded.promise : bandwidthEnded.promise).then((): string[][] => {
     if (layout !== 'shared') return groups.map((_, i) => (i === 0 ? assignWorkers(plan.optimizers, 1)[0]!.map((o) => o.id) : []));
     const balanced = assignWorkers(plan.optimizers, groups.length, (id) => medianWithDivergence(state.stepTimes?.get(id)?.stepMs ?? [])).map((g) => g.map((o) => o.id));
     progress(`training: ${balanced.length} children at once (${balanced.map((g) => g.join(', ')).join(' | ')})`);
     return balanced;
   });
-  const training = groups.map((_, i) => {
-    let isReady: () => void = () => undefined;
-    ready.push(new Promise<void>((resolve) => {
-      isReady = resolve;
-    }));
-    // With one child, its request is its share; otherwise the start line says (one child trains everything,
-    // AdamW first, when the runs do not share the machine).
-    const start = workers === 1 ? afterMeasuring.then(() => ({})) : shares.then((s): Omit<StartMessage, 'type'> => ({ optimizers: s[i] ?? [] }));
-    const run = runChild({
-      ...common,
-      signal: stoppers[i]!.signal,
-      onMessage: (m) => {
-        if (m.type === 'ready') isReady();
-        decide(m);
-        onMessage(layout === 'shared' ? withoutTimings(m) : m);
-      },
-      request: requestFor(plan, workers === 1 ? groups[i]! : plan.optimizers, opts, dataDir, gated ? { waitForStart: true } : {}),
-      ...(gated ? { start } : {}),
+  const training = groups.map((group, i) =>
+    launch({
+      // With one child, its request is its share; otherwise the start line says what to train (one child
+      // trains everything, AdamW first, when the runs do not share the machine).
+      request: requestFor(plan, workers === 1 ? group : plan.optimizers, opts, dataDir, gated ? { waitForStart: true } : {}),
+      ...(gated ? { start: workers === 1 ? shares.then(() => ({})) : shares.then((s) => ({ optimizers: s[i] ?? [] })) } : {}),
       budgetMs: Math.max(1, deadline - Date.now()),
-    });
-    // A child that ends without being ready (it failed to start) holds nobody up.
-    void run.then(isReady);
-    return run;
-  });
-  if (measuring) {
-    const timing = workers > 1;
-    const m = await runChild({
-      ...common,
+      signal: trainingStoppers[i]!.signal,
+      receive: (m) => onMessage(layout === 'shared' ? withoutTimings(m) : m),
+    }),
+  );
+  const timer = timing
+    ? launch({
+        request: requestFor(plan, plan.optimizers, opts, dataDir, { timing: { ...TIMING_PHASE }, train: false, waitForStart: true }),
+        start: (bandwidth ? bandwidthEnded.promise : Promise.all(training.map((t) => t.ready))).then(() => ({ timing: layout === 'shared' })),
+        // Its budget runs from its start-up, through the bandwidth child's share.
+        budgetMs: Math.max(1000, Math.min(deadline - Date.now(), opts.budgetMs * (bandwidth ? 0.6 : 0.3))),
+        signal: timingStopper.signal,
+        receive: onMessage,
+      })
+    : null;
+  if (bandwidth) {
+    const b = await launch({
+      request: requestFor(plan, plan.optimizers, opts, dataDir, { bandwidth: { elements }, train: false, waitForStart: true }),
+      start: Promise.all([...training.map((t) => t.ready), ...(timer ? [timer.ready] : [])]).then(() => undefined),
+      budgetMs: Math.max(1000, Math.min(deadline - Date.now(), opts.budgetMs * 0.3)),
       ...(opts.signal ? { signal: opts.signal } : {}),
-      onMessage: forward,
-      request: requestFor(plan, plan.optimizers, opts, dataDir, {
-        ...(bandwidth ? { bandwidth: { elements } } : {}), ...(timing ? { timing: { ...TIMING_PHASE } } : {}), train: false, waitForStart: true,
-      }),
-      start: Promise.all(ready).then(() => ({ timing: layout === 'shared' })),
-      // The bandwidth measurements take a share of the budget; the timing phase a little more.
-      budgetMs: Math.max(1000, Math.min(deadline - Date.now(), opts.budgetMs * (timing ? 0.4 : 0.3))),
-    });
-    measuringEnded();
-    children.push(m);
-    const what = bandwidth && layout === 'shared' ? 'Bandwidth and step-time measurements' : bandwidth ? 'Bandwidth measurement' : 'Step-time measurements';
-    if (m.outcome !== 'completed' && m.outcome !== 'cancelled') state.notes.push(`${what} ${m.outcome}: ${m.detail}`);
+      receive: onMessage,
+    }).run;
+    bandwidthEnded.fire();
+    children.push(b);
+    if (b.outcome !== 'completed' && b.outcome !== 'cancelled') state.notes.push(`Bandwidth measurement ${b.outcome}: ${b.detail}`);
   }
-  const ended = await Promise.all(training);
+  if (timer) {
+    const t = await timer.run;
+    timingEnded.fire();
+    // Stopped by the sweep itself when the runs do not share the machine: not an outcome of the sweep.
+    if (layout !== 'serial') children.push(t);
+    if (layout === 'shared' && t.outcome !== 'completed' && t.outcome !== 'cancelled') state.notes.push(`Step-time measurements ${t.outcome}: ${t.detail}`);
+  }
+  const ended = await Promise.all(training.map((t) => t.run));
   opts.signal?.removeEventListener('abort', stopAll);
   children.push(...ended.filter((_, i) => !surplus.has(i)));
   if (layout === 'shared') {
