@@ -12,7 +12,7 @@ import { profilerOptimizer } from '../optimizers';
 import type { ChildMessage, SweepRequest } from '../protocol';
 import { loadCorpus, type Corpus } from './corpus';
 import { probeSetup, ROBUSTNESS_PROBES } from './robustness';
-import { trainRun, type RunRecord, type TrainRunOptions } from './train';
+import { SteppedRun, trainRun, type RunRecord, type TrainRunOptions } from './train';
 
 export interface RobustnessRecord {
   readonly optimizer: string;
@@ -27,10 +27,10 @@ export interface RobustnessRecord {
 }
 
 /**
- * One optimizer's step timed alone (the timing phase, after its untimed warm-up run): `warmupSteps` then
- * up to `stepMs.length` timed steps of one run without evaluation, at the recommended lr and the first seed (the first steps of that
- * sweep run, the same computation). When that run diverges before its last timed step, the other lrs
- * are tried from the smallest up and the first run that does not diverge is kept.
+ * One optimizer's step timed alone (the timing phase): `stepMs.length` timed steps of one run without
+ * evaluation after `warmupSteps`, at the recommended lr and the first seed (the first steps of that sweep
+ * run, the same operations; its variables have names of their own), or at the first other lr from the
+ * smallest up whose run does not diverge during the warm-up steps.
  */
 export interface StepTimeRecord {
   readonly optimizer: string;
@@ -41,7 +41,7 @@ export interface StepTimeRecord {
   readonly stepMs: number[];
   /** Update wall times after the warm-up steps, ms (empty for optimizers that need the loss). */
   readonly updateMs: number[];
-  /** Every lr tried diverged before the last timed step: stepMs holds the steps of the longest of them. */
+  /** The run diverged before its last timed step (stepMs is then shorter). */
   readonly diverged: boolean;
 }
 
@@ -94,31 +94,8 @@ export async function runSweepInChild(request: SweepRequest, ctx: SweepChildCont
   });
 
   if (request.timing) {
-    const { processWarmupSteps, warmupSteps, steps } = request.timing;
-    const seed = request.seeds[0]!;
-    const recommendedLr = (o: SweepRequest['optimizers'][number]) => o.recommendedLr ?? o.lrs[Math.floor(o.lrs.length / 2)]!;
-    const first = request.optimizers[0];
-    if (first && processWarmupSteps > 0) {
-      // Untimed: the child's first steps of the proxy, slow while V8 compiles TensorFlow.js's code and the model's.
-      const run = await trainRun({ ...runOptions(first, recommendedLr(first), seed), steps: processWarmupSteps, evaluate: false });
-      if (run.stopped) return { runs: 0, stopped: true };
-    }
-    for (const o of request.optimizers) {
-      const recommended = recommendedLr(o);
-      const lrs = [recommended, ...[...o.lrs].filter((lr) => lr !== recommended).sort((a, b) => a - b)];
-      let kept: RunRecord | null = null;
-      for (const lr of lrs) {
-        if (ctx.shouldStop()) return { runs: 0, stopped: true };
-        const run = await trainRun({ ...runOptions(o, lr, seed), steps: warmupSteps + steps, warmupSteps, evaluate: false });
-        if (run.stopped) return { runs: 0, stopped: true };
-        if (!kept || run.stepMs.length > kept.stepMs.length) kept = run;
-        if (!run.diverged) break;
-      }
-      const record: StepTimeRecord = {
-        optimizer: o.id, lr: kept!.lr, seed, warmupSteps, stepMs: kept!.stepMs, updateMs: kept!.updateMs, diverged: kept!.diverged,
-      };
-      await ctx.send({ type: 'partial', kind: 'step-time', data: record });
-    }
+    const timed = await timeSteps(request, request.timing, runOptions, ctx);
+    if (timed.stopped) return { runs: 0, stopped: true };
   }
 
   const total = request.optimizers.reduce((s, o) => s + o.lrs.length * request.seeds.length + (request.robustness ? ROBUSTNESS_PROBES.length : 0), 0);
@@ -166,4 +143,70 @@ export async function runSweepInChild(request: SweepRequest, ctx: SweepChildCont
     }
   }
   return { runs: done, stopped: false };
+}
+
+/** Timed steps an optimizer takes in one turn of the timing phase. */
+const STEPS_PER_TURN = 4;
+
+/**
+ * The timing phase (SweepRequest.timing), in a child where nothing else of the sweep runs: an untimed
+ * warm-up run of the first optimizer (V8 compiles TensorFlow.js's code and the model's during a process's
+ * first steps), then every optimizer's run through its warm-up steps, then the timed steps in turns of
+ * STEPS_PER_TURN, optimizer after optimizer, so that each optimizer's timed steps are spread over the same
+ * stretch of time and a burst of other work on the machine falls on all of them alike (the relative step
+ * costs compare like with like). One 'step-time' partial per optimizer at the end.
+ */
+async function timeSteps(
+  request: SweepRequest,
+  timing: NonNullable<SweepRequest['timing']>,
+  runOptions: (o: SweepRequest['optimizers'][number], lr: number, seed: number) => TrainRunOptions,
+  ctx: SweepChildContext,
+): Promise<{ stopped: boolean }> {
+  const { processWarmupSteps, warmupSteps, steps } = timing;
+  const seed = request.seeds[0]!;
+  const recommendedLr = (o: SweepRequest['optimizers'][number]) => o.recommendedLr ?? o.lrs[Math.floor(o.lrs.length / 2)]!;
+  const pause = () => new Promise((resolve) => setImmediate(resolve));
+  const first = request.optimizers[0];
+  if (first && processWarmupSteps > 0) {
+    const run = await trainRun({ ...runOptions(first, recommendedLr(first), seed), steps: processWarmupSteps, evaluate: false });
+    if (run.stopped) return { stopped: true };
+  }
+  const runs: SteppedRun[] = [];
+  try {
+    for (const o of request.optimizers) {
+      const recommended = recommendedLr(o);
+      const lrs = [recommended, ...[...o.lrs].filter((lr) => lr !== recommended).sort((a, b) => a - b)];
+      for (const [i, lr] of lrs.entries()) {
+        const run = new SteppedRun({ ...runOptions(o, lr, seed), steps: warmupSteps + steps, warmupSteps, evaluate: false, variablePrefix: `timing-${runs.length}/` });
+        runs.push(run);
+        while (run.running && run.steps < warmupSteps) {
+          if (ctx.shouldStop()) return { stopped: true };
+          run.step();
+          await pause();
+        }
+        // Diverged during its warm-up: the next lr, unless this was the last one (its record says it diverged).
+        if (!run.diverged || i === lrs.length - 1) break;
+        runs.pop();
+        run.dispose();
+      }
+    }
+    while (runs.some((r) => r.running)) {
+      for (const run of runs) {
+        for (let k = 0; k < STEPS_PER_TURN && run.running; k++) {
+          if (ctx.shouldStop()) return { stopped: true };
+          run.step();
+          await pause();
+        }
+      }
+    }
+    for (const run of runs) {
+      const record: StepTimeRecord = {
+        optimizer: run.options.optimizer, lr: run.options.lr, seed, warmupSteps, stepMs: run.stepMs, updateMs: run.updateMs, diverged: run.diverged,
+      };
+      await ctx.send({ type: 'partial', kind: 'step-time', data: record });
+    }
+    return { stopped: false };
+  } finally {
+    for (const run of runs) run.dispose();
+  }
 }
