@@ -74,16 +74,12 @@ const SweepRequestSchema = Type.Object({
   /** Measure copy bandwidth and each optimizer's effective bandwidth first. */
   bandwidth: Type.Optional(Type.Object({ elements: Type.Integer({ minimum: 1 }), reps: Type.Optional(Type.Integer({ minimum: 1 })) })),
   /**
-   * After the bandwidth measurements, before training: time each optimizer's step while nothing else of the
-   * sweep runs, over `steps` steps after `warmupSteps` of one run at its recommended lr and the first seed
-   * (no evaluation), after an untimed run of `processWarmupSteps` steps of the first optimizer; streamed as
-   * 'step-time' partials (sweep.ts: the step times of a sweep whose training runs share the machine).
+   * Time each optimizer's step while nothing else of the sweep runs: one run each at its recommended lr
+   * and the first seed (no evaluation), `warmupSteps` left out, then `steps` timed in turns
+   * (child-sweep.ts); streamed as 'step-time' partials (sweep.ts: the step times of a sweep whose training
+   * runs share the machine).
    */
-  timing: Type.Optional(Type.Object({
-    processWarmupSteps: Type.Integer({ minimum: 0 }),
-    warmupSteps: Type.Integer({ minimum: 0 }),
-    steps: Type.Integer({ minimum: 1 }),
-  })),
+  timing: Type.Optional(Type.Object({ warmupSteps: Type.Integer({ minimum: 0 }), steps: Type.Integer({ minimum: 1 }) })),
   /** Train (default true); false with `bandwidth` or `timing` measures only those. */
   train: Type.Optional(Type.Boolean()),
   /**

@@ -56,13 +56,13 @@ test('the start line, and what it narrows: the optimizers to train in its order,
   for (const line of ['start', '{"type":"cancel"}', '{"type":"start","optimizers":"adamw"}', '{"type":"start","timing":1}', '']) assert.equal(parseStart(line), null, line);
 
   const o = (id: string) => ({ id, lrs: [1e-3], hyper: {} });
-  const request = parseChildRequest({ ...SWEEP, optimizers: [o('adamw'), o('lion'), o('soap')], timing: { processWarmupSteps: 10, warmupSteps: 3, steps: 20 } }) as SweepRequest;
+  const request = parseChildRequest({ ...SWEEP, optimizers: [o('adamw'), o('lion'), o('soap')], timing: { warmupSteps: 3, steps: 20 } }) as SweepRequest;
   assert.deepEqual(applyStart(request, { type: 'start' }), request);
   const narrowed = applyStart(request, { type: 'start', optimizers: ['soap', 'adamw'], timing: false });
   assert.deepEqual(narrowed.optimizers.map((x) => x.id), ['soap', 'adamw']);
   assert.equal(narrowed.timing, undefined);
   assert.equal(narrowed.train, undefined);
-  assert.deepEqual(applyStart(request, { type: 'start', timing: true }).timing, { processWarmupSteps: 10, warmupSteps: 3, steps: 20 });
+  assert.deepEqual(applyStart(request, { type: 'start', timing: true }).timing, { warmupSteps: 3, steps: 20 });
   // Nothing to train: the child only does what else the request asks (here, nothing) and ends.
   const none = applyStart(request, { type: 'start', optimizers: [], timing: false });
   assert.deepEqual([none.optimizers, none.train, none.timing], [[], false, undefined]);

@@ -204,7 +204,7 @@ describe('the timing phase (in process)', () => {
         { id: 'adamw', lrs: adamw!.lrs, hyper: adamw!.hyper, recommendedLr: adamw!.recommendedLr },
         { id: 'sgd-momentum', lrs: [1e4, sgd!.lrs[0]!, 1e3], hyper: sgd!.hyper, recommendedLr: 1e4 },
       ],
-      timing: { processWarmupSteps: 2, warmupSteps: 4, steps: 6 },
+      timing: { warmupSteps: 4, steps: 6 },
     };
     const sent: ChildMessage[] = [];
     const summary = await runSweepInChild(request, { send: async (m) => { sent.push(m); }, shouldStop: () => false });

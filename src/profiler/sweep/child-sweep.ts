@@ -149,9 +149,9 @@ export async function runSweepInChild(request: SweepRequest, ctx: SweepChildCont
 const STEPS_PER_TURN = 4;
 
 /**
- * The timing phase (SweepRequest.timing), in a child where nothing else of the sweep runs: an untimed
- * warm-up run of the first optimizer (V8 compiles TensorFlow.js's code and the model's during a process's
- * first steps), then every optimizer's run through its warm-up steps, then the timed steps in turns of
+ * The timing phase (SweepRequest.timing), in a child where nothing else of the sweep runs: every
+ * optimizer's run through its warm-up steps (V8 compiles its code, and for the first one TensorFlow.js's
+ * and the model's; every timed step then comes after all the warm-ups), then the timed steps in turns of
  * STEPS_PER_TURN, optimizer after optimizer, so that each optimizer's timed steps are spread over the same
  * stretch of time and a burst of other work on the machine falls on all of them alike (the relative step
  * costs compare like with like). One 'step-time' partial per optimizer at the end.
@@ -162,15 +162,10 @@ async function timeSteps(
   runOptions: (o: SweepRequest['optimizers'][number], lr: number, seed: number) => TrainRunOptions,
   ctx: SweepChildContext,
 ): Promise<{ stopped: boolean }> {
-  const { processWarmupSteps, warmupSteps, steps } = timing;
+  const { warmupSteps, steps } = timing;
   const seed = request.seeds[0]!;
   const recommendedLr = (o: SweepRequest['optimizers'][number]) => o.recommendedLr ?? o.lrs[Math.floor(o.lrs.length / 2)]!;
   const pause = () => new Promise((resolve) => setImmediate(resolve));
-  const first = request.optimizers[0];
-  if (first && processWarmupSteps > 0) {
-    const run = await trainRun({ ...runOptions(first, recommendedLr(first), seed), steps: processWarmupSteps, evaluate: false });
-    if (run.stopped) return { stopped: true };
-  }
   const runs: SteppedRun[] = [];
   try {
     for (const o of request.optimizers) {

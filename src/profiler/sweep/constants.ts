@@ -29,10 +29,9 @@ export const BANDWIDTH_ELEMENTS = 2 ** 23;
 export const NOT_ELEMENTWISE: ReadonlySet<OptimizerId> = new Set<OptimizerId>(['shampoo', 'muon', 'sophia', 'adahessian', 'galore-adamw', 'soap']);
 
 /**
- * The timing phase of a sweep whose training runs share the machine (sweep.ts): first an untimed warm-up
- * run of the first optimizer (`processWarmupSteps`: the child's first steps of the proxy are slow while V8
- * compiles TensorFlow.js's code and the model's), then per optimizer one run of `warmupSteps` left out
- * (its own code's first steps) and `steps` timed, measured while nothing else of the sweep runs. The
- * measurements behind these numbers are in README (Profiling on your machine, "Time.").
+ * The timing phase of a sweep whose training runs share the machine (sweep.ts, child-sweep.ts): per
+ * optimizer one run of `warmupSteps` left out (V8 compiles the optimizer's code and, for the first one,
+ * TensorFlow.js's and the model's during the first steps) and `steps` timed, measured while nothing else
+ * of the sweep runs. The measurements behind these numbers are in README (Profiling on your machine, "Time.").
  */
-export const TIMING_PHASE = { processWarmupSteps: 100, warmupSteps: 20, steps: 20 } as const;
+export const TIMING_PHASE = { warmupSteps: 20, steps: 20 } as const;

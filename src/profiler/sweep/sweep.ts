@@ -318,8 +318,8 @@ async function runChildren(opts: RunSweepOptions, plan: SweepPlan, state: SweepS
     layout = SHARING_BACKENDS.has(m.name) ? 'shared' : 'serial';
     if (layout === 'shared') {
       state.notes.push(
-        `Step times: measured in a timing phase while nothing else of the sweep ran (after an untimed warm-up run of ${TIMING_PHASE.processWarmupSteps} steps, per optimizer ` +
-          `${TIMING_PHASE.warmupSteps} warm-up and ${TIMING_PHASE.steps} timed steps of one run at its recommended lr and seed ${plan.seeds[0]}); ` +
+        `Step times: measured in a timing phase while nothing else of the sweep ran (per optimizer ${TIMING_PHASE.warmupSteps} warm-up and ` +
+          `${TIMING_PHASE.steps} timed steps of one run at its recommended lr and seed ${plan.seeds[0]}, the optimizers' timed steps taking turns); ` +
           `the training runs then ran in ${groups.length} children at once and their step times are not used.`,
       );
       return;
