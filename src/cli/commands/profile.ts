@@ -102,6 +102,12 @@ function renderHuman(doc: SweepDocument, files: { json?: string; report?: string
     ? `** published, not measured here: the median outcome vs AdamW over the nearest head-to-head measurements for ${doc.evidenceQuality.job} (+ = better, in each setting's spread units; the report lists the sources).`
     : '** not recorded in this result.');
   lines.push('Pareto: over peak memory, step time and quality vs AdamW (the final loss on the proxy is a secondary signal).');
+  const timing = doc.results.find((r) => r.stepTiming)?.stepTiming;
+  if (timing) {
+    lines.push(timing.basis === 'timed-alone'
+      ? `step ms: median of ${timing.steps} steps per optimizer after ${timing.warmupSteps} warm-up, timed before training while nothing else of the sweep ran (the runs then trained in children at once; --workers 1 for one).`
+      : `step ms: median over every step of every run after its ${timing.warmupSteps} warm-up steps (one training child).`);
+  }
   for (const r of doc.results) if (r.stateLayoutNote && r.measuredStateBytes !== r.estimatedStateBytes) lines.push(`${r.optimizer}: ${r.stateLayoutNote}`);
   for (const r of doc.results) {
     for (const x of r.robustness ?? []) lines.push(`${r.optimizer} ${x.probe}: ${x.diverged ? 'diverged' : 'finite'}, ${x.behaviour}`);
