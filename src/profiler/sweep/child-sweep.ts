@@ -145,8 +145,12 @@ export async function runSweepInChild(request: SweepRequest, ctx: SweepChildCont
   return { runs: done, stopped: false };
 }
 
-/** Timed steps an optimizer takes in one turn of the timing phase. */
-const STEPS_PER_TURN = 4;
+/**
+ * Timed steps an optimizer takes in one turn of the timing phase: one, so that a round of every optimizer
+ * takes about a tenth of a second on the default sweep and a burst of other work longer than that falls on
+ * all of them (with turns of four, the relative costs moved more with the machine's load; README "Time.").
+ */
+const STEPS_PER_TURN = 1;
 
 /**
  * The timing phase (SweepRequest.timing), in a child where nothing else of the sweep runs: every
