@@ -6,7 +6,7 @@
  * (real-shapes-phase.ts, its own budget); (1) one child measures copy bandwidth and each optimizer's
  * effective bandwidth alone on the machine (section 5); (2) the training runs, in one child that also
  * times their steps, or — on the single-threaded CPU backends (wasm, cpu) of a machine with two or more
- * logical CPUs, unless `workers: 1` — first a timing phase in the measuring child (each optimizer's step
+ * logical CPUs, unless `workers: 1` — first a timing phase in a child of its own (each optimizer's step
  * timed while nothing else of the sweep runs: the step-time figures) and then `workers` training children
  * at once, each with its own share of the optimizers (all runs of an optimizer in one child), whose
  * step times are not used. Runs are seeded and the backends deterministic, so every loss curve and final
