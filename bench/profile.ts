@@ -4,10 +4,11 @@
  *  - the wall time of the default sweep on an example job (goal: within 60 s on 2 cores), with the
  *    load average before and after (other work on the machine slows every measurement) and the CPU
  *    time of all its processes (steadier than wall time on a shared machine);
- *  - where that time goes, from the progress lines timestamped as they arrive: start-up (the CLI, the
- *    plan, the profiler children and their backend), the bandwidth measurements, the training child's
- *    first-run warm-up (estimated), each optimizer's runs (and the share of them that is timed steps, from the
- *    document's median step time), and the end (the child's exit, the document and report written);
+ *  - where that time goes, from the progress lines timestamped as they arrive: the CLI's start and the
+ *    real-shapes phase (not part of the sweep), start-up (the plan, the profiler children and their backend),
+ *    the bandwidth measurements, the timing phase (when the training runs share the machine), each training
+ *    child's first-run warm-up (estimated) and each optimizer's runs (and the share of them its steps take at the
+ *    document's median step time), and the end (the children's exit, the document and report written);
  *  - the backend's copy bandwidth and each optimizer's effective bandwidth as a fraction of it
  *    (goal: at least half for AdamW, Lion and SGD with momentum), fused kernel vs tfjs ops;
  *  - then, in a fresh process (bench/bandwidth.ts), the same table for every optimizer the profiler
@@ -102,46 +103,77 @@ function median(xs: readonly number[]): number {
 
 const RUN_LINE = /^(\S+) lr \S+ seed \d+: /;
 const BANDWIDTH_LINE = /^copy bandwidth: |: [\d.]+ GB\/s effective /;
+const REAL_SHAPES_LINE = / at the real shapes: /;
+const STEP_TIME_LINE = /^step time \S+: /;
+/** The line the sweep prints when its training runs start in several children at once, with each child's optimizers. */
+const SHARED_LINE = /^training: (\d+) children at once \((.*)\)$/;
 
-/** Where the sweep's wall time went, from its timestamped progress lines and the document's step times. */
+/**
+ * Where the sweep's wall time went, from its timestamped progress lines and the document's step times:
+ * start-up, bandwidth, the timing phase (when the training runs shared the machine), then each training
+ * child's runs (a run's time is from the line before it of the same child: all runs of an optimizer are
+ * in one child, one after another).
+ */
 function printPhases(lines: readonly TimedLine[], totalMs: number, doc: SweepDocument): void {
   const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`.padStart(8);
   const backend = lines.find((l) => l.text.startsWith('backend: '));
+  const realShapes = lines.filter((l) => REAL_SHAPES_LINE.test(l.text));
   const bandwidth = lines.filter((l) => BANDWIDTH_LINE.test(l.text));
+  const stepTimes = lines.filter((l) => STEP_TIME_LINE.test(l.text));
+  const shared = lines.find((l) => SHARED_LINE.test(l.text));
   const runs = lines.filter((l) => RUN_LINE.test(l.text)).map((l) => ({ ...l, optimizer: RUN_LINE.exec(l.text)![1]! }));
   console.log('  where the time went (from the progress lines as they arrived):');
   if (!backend || runs.length === 0) {
     console.log('    (no progress lines to time)');
     return;
   }
-  const trainingFrom = bandwidth.length > 0 ? bandwidth[bandwidth.length - 1]!.ms : backend.ms;
-  // Each run's time: from the line before it. The first run's gap also holds the training child's start,
-  // estimated as that gap minus the median of the same optimizer's other runs.
-  const durations = runs.map((r, i) => r.ms - (i === 0 ? trainingFrom : runs[i - 1]!.ms));
-  const firstOthers = durations.slice(1).filter((_, i) => runs[i + 1]!.optimizer === runs[0]!.optimizer);
-  const childStart = firstOthers.length > 0 ? Math.max(0, durations[0]! - median(firstOthers)) : 0;
-  durations[0] = durations[0]! - childStart;
-  console.log(`    ${s(backend.ms)}  start-up: the CLI, the plan, the profiler children and their backend`);
-  if (bandwidth.length > 0) console.log(`    ${s(trainingFrom - backend.ms)}  bandwidth measurements (copy + ${bandwidth.length - 1} optimizers)`);
-  console.log(`    ${s(childStart)}  training child: the wait after the bandwidth child's exit and its first run's warm-up (estimated: that run's time minus the median of the others)`);
-  const timedSteps = (doc.steps ?? TIMING_WARMUP_STEPS) - TIMING_WARMUP_STEPS;
-  let trainingMs = 0;
-  let timedMs = 0;
-  // In the order they ran.
-  const order = [...new Set(runs.map((r) => r.optimizer))];
-  for (const result of [...doc.results].sort((a, b) => order.indexOf(a.optimizer) - order.indexOf(b.optimizer))) {
-    const mine = runs.map((r, i) => ({ r, d: durations[i]! })).filter((x) => x.r.optimizer === result.optimizer);
-    if (mine.length === 0) continue;
-    const span = mine.reduce((sum, x) => sum + x.d, 0);
-    // The timed steps of its runs, from the document's median step time (an estimate of their sum).
-    const timed = result.stepTimeMs * timedSteps * mine.length;
-    trainingMs += span;
-    timedMs += timed;
-    console.log(`    ${s(span)}  ${result.optimizer.padEnd(17)} ${mine.length} runs, ${(span / mine.length / 1000).toFixed(2)} s each; timed steps ≈ ${Math.min(100, (100 * timed) / span).toFixed(0)}% of it`);
+  const realShapesEnd = realShapes.length > 0 ? realShapes[realShapes.length - 1]!.ms : 0;
+  const bandwidthEnd = bandwidth.length > 0 ? bandwidth[bandwidth.length - 1]!.ms : backend.ms;
+  const measuringEnd = stepTimes.length > 0 ? stepTimes[stepTimes.length - 1]!.ms : bandwidthEnd;
+  // The training children: one (the optimizers in the order they ran), or those the sweep named.
+  const children: string[][] = shared
+    ? SHARED_LINE.exec(shared.text)![2]!.split(' | ').map((g) => g.split(', '))
+    : [[...new Set(runs.map((r) => r.optimizer))]];
+  if (realShapes.length > 0) console.log(`    ${s(realShapesEnd)}  the CLI's start and the real-shapes phase (not part of the sweep's time)`);
+  console.log(`    ${s(backend.ms - realShapesEnd)}  start-up: the plan, the profiler children and their backend`);
+  if (bandwidth.length > 0) console.log(`    ${s(bandwidthEnd - backend.ms)}  bandwidth measurements (copy + ${bandwidth.length - 1} optimizers), alone`);
+  if (stepTimes.length > 0) {
+    console.log(`    ${s(measuringEnd - bandwidthEnd)}  timing phase: ${stepTimes.length} optimizers' steps timed alone (${doc.results[0]?.stepTiming?.warmupSteps ?? '?'} warm-up + ${doc.results[0]?.stepTiming?.steps ?? '?'} timed steps each)`);
   }
+  const trainingFrom = shared ? shared.ms : measuringEnd;
   const last = runs[runs.length - 1]!.ms;
-  console.log(`    ${s(totalMs - last)}  end: the child's exit, the document and the report written`);
-  console.log(`    training ${s(trainingMs).trim()} in all, of which timed steps ≈ ${s(timedMs).trim()} (${((100 * timedMs) / trainingMs).toFixed(0)}%); the rest is warm-up steps, evaluation and bookkeeping`);
+  console.log(`    ${s(last - trainingFrom)}  training, ${children.length === 1 ? 'in one child' : `in ${children.length} children at once`} (wall time, to the last run):`);
+  const timedSteps = (doc.steps ?? TIMING_WARMUP_STEPS) - TIMING_WARMUP_STEPS;
+  let busyMs = 0;
+  let timedMs = 0;
+  for (const [c, group] of children.entries()) {
+    const mine = runs.filter((r) => group.includes(r.optimizer));
+    if (mine.length === 0) continue;
+    // Each run's time: from the line before it of the same child. The first run's gap also holds the
+    // child's first-run warm-up, estimated as that gap minus the median of the same optimizer's other runs.
+    const durations = mine.map((r, i) => r.ms - (i === 0 ? trainingFrom : mine[i - 1]!.ms));
+    const firstOthers = durations.slice(1).filter((_, i) => mine[i + 1]!.optimizer === mine[0]!.optimizer);
+    const childStart = firstOthers.length > 0 ? Math.max(0, durations[0]! - median(firstOthers)) : 0;
+    durations[0] = durations[0]! - childStart;
+    const childMs = mine[mine.length - 1]!.ms - trainingFrom;
+    busyMs += childMs;
+    if (children.length > 1) console.log(`    ${s(childMs)}    child ${c + 1}: ${group.join(', ')}`);
+    console.log(`    ${s(childStart)}      the wait for its start line and its first run's warm-up (estimated: that run's time minus the median of the others)`);
+    for (const id of group) {
+      const result = doc.results.find((x) => x.optimizer === id);
+      const own = mine.map((r, i) => ({ r, d: durations[i]! })).filter((x) => x.r.optimizer === id);
+      if (!result || own.length === 0) continue;
+      const span = own.reduce((sum, x) => sum + x.d, 0);
+      // The steps of its runs at the document's median step time (an estimate of their sum; measured alone
+      // when the runs shared the machine, so then a lower bound).
+      const timed = result.stepTimeMs * timedSteps * own.length;
+      timedMs += timed;
+      console.log(`    ${s(span)}      ${id.padEnd(17)} ${own.length} runs, ${(span / own.length / 1000).toFixed(2)} s each; its steps at the median step time ≈ ${Math.min(100, (100 * timed) / span).toFixed(0)}% of it`);
+    }
+  }
+  console.log(`    ${s(totalMs - last)}  end: the children's exit, the document and the report written`);
+  const basis = doc.results[0]?.stepTiming?.basis === 'timed-alone' ? 'measured alone in the timing phase' : 'of the runs themselves';
+  console.log(`    training: children busy ${s(busyMs).trim()} in all; the runs' steps at the median step time (${basis}) ≈ ${s(timedMs).trim()} (${((100 * timedMs) / busyMs).toFixed(0)}%); the rest is warm-up steps, evaluation, bookkeeping${children.length > 1 ? ' and the two children slowing each other' : ''}`);
 }
 
 async function main(): Promise<number> {

@@ -2,13 +2,13 @@
  * The profiler child process (its entry is child.ts; tests start it through their own entry with hooks):
  * the only place TensorFlow.js is loaded. Reads one JSON request (argv[2], or the first line of stdin), streams JSON-line messages on stdout
  * (protocol.ts) and exits. A sweep request with `waitForStart` starts up, says {"type":"ready"} and waits
- * for a {"type":"start"} line before measuring. Cancellation: a {"type":"cancel"} line on stdin or SIGTERM stops the work
+ * for a {"type":"start"} line (which may narrow the request) before measuring. Cancellation: a {"type":"cancel"} line on stdin or SIGTERM stops the work
  * at the next step boundary and exits within a second (a hard timer forces the exit). Everything the
  * libraries print goes to stderr so stdout carries only protocol lines.
  */
 import { format } from 'node:util';
 import { InputError } from '../core/types';
-import { isCancel, isStart, parseChildRequest, type BackendName, type ChildMessage, type ChildRequest } from './protocol';
+import { applyStart, isCancel, parseChildRequest, parseStart, type BackendName, type ChildMessage, type ChildRequest, type StartMessage } from './protocol';
 
 const HARD_EXIT_MS = 800;
 
@@ -38,12 +38,12 @@ function cancel(): void {
   if (cancelled) return;
   cancelled = true;
   setTimeout(() => process.exit(130), HARD_EXIT_MS).unref();
-  letStart();
+  letStart({ type: 'start' });
 }
 
 /** Resolves on the parent's start line (or on cancellation, which then stops the work at once). */
-let letStart: () => void = () => undefined;
-const startAllowed = new Promise<void>((resolve) => {
+let letStart: (start: StartMessage) => void = () => undefined;
+const startAllowed = new Promise<StartMessage>((resolve) => {
   letStart = resolve;
 });
 
@@ -85,12 +85,13 @@ async function run(request: ChildRequest, hooks: ChildHooks): Promise<void> {
   });
   if (request.kind === 'sweep') {
     const { runSweepInChild } = await import('./sweep/child-sweep');
+    let sweep = request;
     if (request.waitForStart) {
       // Started up; measure only when the parent says no other child is measuring.
       await send({ type: 'ready' });
-      await startAllowed;
+      sweep = applyStart(request, await startAllowed);
     }
-    const summary = await runSweepInChild(request, { send, shouldStop: () => cancelled, ...(hooks.afterRun ? { afterRun: hooks.afterRun } : {}) });
+    const summary = await runSweepInChild(sweep, { send, shouldStop: () => cancelled, ...(hooks.afterRun ? { afterRun: hooks.afterRun } : {}) });
     if (cancelled || summary.stopped) await send({ type: 'cancelled' });
     else await send({ type: 'result', result: summary });
     return;
@@ -141,7 +142,10 @@ async function main(hooks: ChildHooks): Promise<number> {
       }
       // A control line that is neither the cancel nor the start message is ignored.
       if (isCancel(line)) cancel();
-      else if (isStart(line)) letStart();
+      else {
+        const start = parseStart(line);
+        if (start) letStart(start);
+      }
     });
     if (fromArgv === undefined) process.stdin.on('end', () => reject(new InputError('no profiler request on stdin')));
   });

@@ -53,8 +53,8 @@ const SweepOptimizerRequestSchema = Type.Object({
   hyper: Hyper,
   /** AdaHessian/Sophia: Hessian-vector products by double backprop or finite differences. */
   hvp: Type.Optional(OneOf(['autodiff', 'finite-difference'])),
-  /** lr of the robustness probes (default: the middle of `lrs`). */
-  robustnessLr: Type.Optional(PositiveNumber),
+  /** The optimizer's recommended lr: the robustness probes' and the timing phase's (default: the middle of `lrs`). */
+  recommendedLr: Type.Optional(PositiveNumber),
 });
 export type SweepOptimizerRequest = Declared<typeof SweepOptimizerRequestSchema>;
 
@@ -73,11 +73,19 @@ const SweepRequestSchema = Type.Object({
   robustness: Type.Optional(Type.Boolean()),
   /** Measure copy bandwidth and each optimizer's effective bandwidth first. */
   bandwidth: Type.Optional(Type.Object({ elements: Type.Integer({ minimum: 1 }), reps: Type.Optional(Type.Integer({ minimum: 1 })) })),
-  /** Train (default true); false with `bandwidth` measures bandwidth only. */
+  /**
+   * Time each optimizer's step while nothing else of the sweep runs: one run each at its recommended lr
+   * and the first seed (no evaluation), `warmupSteps` left out, then `steps` timed in turns
+   * (child-sweep.ts); streamed as 'step-time' partials (sweep.ts: the step times of a sweep whose training
+   * runs share the machine).
+   */
+  timing: Type.Optional(Type.Object({ warmupSteps: Type.Integer({ minimum: 0 }), steps: Type.Integer({ minimum: 1 }) })),
+  /** Train (default true); false with `bandwidth` or `timing` measures only those. */
   train: Type.Optional(Type.Boolean()),
   /**
    * Start up (backend, modules), send {"type":"ready"} and measure nothing until the parent writes
-   * {"type":"start"} on stdin: children start up while no other one measures (sweep.ts).
+   * {"type":"start"} on stdin: children start up while no other one measures (sweep.ts). The start line
+   * may narrow the request (StartSchema).
    */
   waitForStart: Type.Optional(Type.Boolean()),
   backend: Type.Optional(BackendRequestSchema),
@@ -146,7 +154,7 @@ const CHILD_MESSAGES = {
   backend: BackendMessageSchema,
   progress: Type.Object({ type: Type.Literal('progress'), done: Type.Number(), total: Type.Number() }),
   result: Type.Object({ type: Type.Literal('result'), result: Type.Unknown() }),
-  /** A measurement streamed while the request runs (sweep: 'run', 'copy-bandwidth', 'optimizer-bandwidth', 'robustness'; real-shapes: 'real-shapes'). */
+  /** A measurement streamed while the request runs (sweep: 'run', 'copy-bandwidth', 'optimizer-bandwidth', 'step-time', 'robustness'; real-shapes: 'real-shapes'). */
   partial: Type.Object({ type: Type.Literal('partial'), kind: Type.String(), data: Type.Unknown() }),
   error: Type.Object({ type: Type.Literal('error'), message: Type.String(), inputError: Type.Boolean() }),
   cancelled: Type.Object({ type: Type.Literal('cancelled') }),
@@ -157,10 +165,46 @@ type ChildMessages = typeof CHILD_MESSAGES;
 export type ChildMessage = { [K in keyof ChildMessages]: Declared<ChildMessages[K]> }[keyof ChildMessages];
 
 const CancelSchema = Type.Object({ type: Type.Literal('cancel') });
-const StartSchema = Type.Object({ type: Type.Literal('start') });
-export type ParentMessage = Declared<typeof CancelSchema> | Declared<typeof StartSchema>;
-/** The line that lets a child that waits for it (SweepRequest.waitForStart) begin measuring. */
+/**
+ * The line that lets a child that waits for it (SweepRequest.waitForStart) begin. The parent decides some
+ * things only once the children have loaded their backend (sweep.ts), so the line may narrow the request:
+ * `optimizers`, the ids of the request's optimizers to train, in this order (default: all of them);
+ * `timing: false` skips the request's timing phase.
+ */
+const StartSchema = Type.Object({
+  type: Type.Literal('start'),
+  optimizers: Type.Optional(Strings),
+  timing: Type.Optional(Type.Boolean()),
+});
+export type StartMessage = Declared<typeof StartSchema>;
+export type ParentMessage = Declared<typeof CancelSchema> | StartMessage;
+/** The plain start line (nothing narrowed). */
 export const START_LINE = `${JSON.stringify({ type: 'start' })}\n`;
+
+/** The start line with what it narrows. */
+export function startLine(narrow: Omit<StartMessage, 'type'> = {}): string {
+  return `${JSON.stringify({ type: 'start', ...narrow })}\n`;
+}
+
+/** The sweep request as the start message narrows it; InputError when it names an optimizer the request lacks. */
+export function applyStart(request: SweepRequest, start: StartMessage): SweepRequest {
+  let optimizers = request.optimizers;
+  if (start.optimizers) {
+    optimizers = start.optimizers.map((id) => {
+      const o = request.optimizers.find((x) => x.id === id);
+      if (!o) throw new InputError(`start: optimizer '${id}' is not in the sweep request`);
+      return o;
+    });
+  }
+  const { timing, ...rest } = request;
+  return {
+    ...rest,
+    optimizers,
+    ...(timing && start.timing !== false ? { timing } : {}),
+    // Nothing left to train: the request's own `train` stands otherwise.
+    ...(optimizers.length === 0 ? { train: false } : {}),
+  };
+}
 
 function jsonObjectLine(line: string): object | null {
   const text = line.trim();
@@ -193,8 +237,10 @@ export function isCancel(line: string): boolean {
   return value !== null && checkValue(CancelSchema, value).ok;
 }
 
-/** Whether a control line on the child's stdin is the parent's start message. */
-export function isStart(line: string): boolean {
+/** The parent's start message, when a control line on the child's stdin is one; null otherwise. */
+export function parseStart(line: string): StartMessage | null {
   const value = jsonObjectLine(line);
-  return value !== null && checkValue(StartSchema, value).ok;
+  if (value === null) return null;
+  const checked = checkValue(StartSchema, value);
+  return checked.ok ? (checked.value as StartMessage) : null;
 }

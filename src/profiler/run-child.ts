@@ -8,7 +8,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { superviseProcess, type ProcessOutcome } from '../platform/process';
-import { parseChildMessage, START_LINE, type BackendMessage, type ChildMessage, type ChildRequest } from './protocol';
+import { parseChildMessage, START_LINE, startLine, type BackendMessage, type ChildMessage, type ChildRequest, type StartMessage } from './protocol';
 
 /** How a child run ended. */
 export type ChildOutcome =
@@ -34,9 +34,9 @@ export interface RunChildOptions {
   readonly env?: NodeJS.ProcessEnv;
   /**
    * For a request with `waitForStart`: the start line is written when this settles (the child waits,
-   * started up, until then; the budget runs from the spawn).
+   * started up, until then; the budget runs from the spawn), narrowing the request by what it resolves to.
    */
-  readonly start?: Promise<unknown>;
+  readonly start?: Promise<Omit<StartMessage, 'type'> | void>;
 }
 
 export interface ChildRunResult {
@@ -90,7 +90,7 @@ export function runChild(opts: RunChildOptions): Promise<ChildRunResult> {
     group: 'inherit',
     stdin: `${JSON.stringify(opts.request)}\n`,
     onStop: (write) => write(`${JSON.stringify({ type: 'cancel' })}\n`),
-    ...(start ? { onSpawn: (write: (text: string) => void) => void start.then(() => write(START_LINE), () => write(START_LINE)) } : {}),
+    ...(start ? { onSpawn: (write: (text: string) => void) => void start.then((narrow) => write(narrow ? startLine(narrow) : START_LINE), () => write(START_LINE)) } : {}),
     timeoutMs: opts.budgetMs,
     graceMs: opts.graceMs ?? 1000,
     ...(opts.signal ? { signal: opts.signal } : {}),

@@ -2,7 +2,8 @@
  * The GPU backend path with a faked selector (README "GPU profiling"): the loader is made to believe a CUDA
  * device is visible and finds a @tensorflow/tfjs-node-gpu that loads (gpu-backend-fakes.ts registers the cpu
  * kernels as TensorFlow's backend, so nothing here runs on a GPU). Checked: the path chosen, the labels the
- * profile carries, and the fallback when TensorFlow reports no usable GPU. No GPU figure is measured or
+ * profile carries, the fallback when TensorFlow reports no usable GPU, and a sweep on it training in one
+ * child that times its own runs (two children share a machine only on the CPU backends). No GPU figure is measured or
  * claimed: the document names the backend and leaves `machine.gpu` empty.
  */
 import assert from 'node:assert/strict';
@@ -16,7 +17,8 @@ import { describeBackend, verifyGpuBackend } from '../../src/extension/gpu-backe
 import { loadBackend } from '../../src/profiler/backend';
 import type { BackendMessage } from '../../src/profiler/protocol';
 import { buildDocument, type SweepState } from '../../src/profiler/sweep/document';
-import { machineInfo } from '../../src/profiler/sweep/sweep';
+import { machineInfo, runSweep } from '../../src/profiler/sweep/sweep';
+import { advisorInput, DATA } from '../support/sweep-fixtures';
 import { PROFILER_TEST_CHILD, TEST_CUDA_ENV } from '../support/profiler-test-child';
 import { buildGradientsBundle, COMPILED_PROFILER_DIR } from '../reference/tfjs-env';
 import { workingGpuPackage } from './gpu-backend-fakes';
@@ -86,5 +88,26 @@ describe('the GPU backend path in the real profiler child', () => {
     assert.equal(v.backend, 'tfjs-node-gpu');
     assert.equal(v.location, fake.index);
     assert.equal(v.detail, `the profiler runs TensorFlow on the GPU (${fake.index})`);
+  });
+});
+
+describe('a sweep on the GPU backend (faked selector)', () => {
+  test('keeps one training child that times its own runs: the timing child and the second training child stop before measuring', async () => {
+    const fake = workingGpuPackage(path.join(tmp, 'sweep-gpu'), true);
+    const lines: string[] = [];
+    const r = await runSweep({
+      job: { id: 'j', model: 'meta-llama/Llama-2-7b-hf' }, advisorInput: advisorInput('meta-llama/Llama-2-7b-hf'), optimizers: ['adamw', 'lion'], steps: 3, seeds: [1],
+      budgetMs: 120_000, bandwidthElements: null, evaluationBatches: 1, dataDir: DATA, workers: 2,
+      childScript: PROFILER_TEST_CHILD, env: { ...process.env, [TEST_CUDA_ENV]: 'visible' }, backend: { extraModuleDirs: [fake.dir] },
+      onProgress: (l) => lines.push(l),
+    });
+    assert.equal(r.document.outcome, 'completed', r.document.outcomeDetail);
+    assert.equal(r.document.backend.name, 'tfjs-node-gpu');
+    assert.equal(r.children.length, 1, 'only the training child that ran counts');
+    assert.deepEqual(r.document.results.map((x) => [x.optimizer, x.runs.length, x.stepTiming?.basis, x.stepTiming?.steps]), [
+      ['adamw', 3, 'training-runs', 3],
+      ['lion', 3, 'training-runs', 3],
+    ]);
+    assert.ok(!lines.some((l) => l.startsWith('step time ') || l.startsWith('training: ')), lines.join('\n'));
   });
 });

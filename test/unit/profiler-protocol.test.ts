@@ -1,11 +1,12 @@
 /**
  * The profiler's parent <-> child messages (src/profiler/protocol.ts): requests checked against their
- * declarations with one-line problems, stdout lines read as messages or ignored, the cancel line.
+ * declarations with one-line problems, stdout lines read as messages or ignored, the cancel line, the
+ * start line and what it narrows.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { InputError } from '../../src/core/types';
-import { isCancel, parseChildMessage, parseChildRequest } from '../../src/profiler/protocol';
+import { applyStart, isCancel, parseChildMessage, parseChildRequest, parseStart, START_LINE, startLine, type SweepRequest } from '../../src/profiler/protocol';
 
 const CNN = { kind: 'cnn', task: 'image-classification', stem: 8, stages: [8, 16], imageSize: 12, classes: 8, batch: 16 };
 const SWEEP = { kind: 'sweep', spec: CNN, optimizers: [{ id: 'adamw', lrs: [1e-3, 3e-3], hyper: { weight_decay: 0.01 } }], seeds: [1, 2], steps: 20 };
@@ -47,4 +48,23 @@ test('stdout lines: messages that match their declaration, anything else ignored
 test('the cancel line', () => {
   assert.equal(isCancel('{"type":"cancel"}'), true);
   for (const line of ['cancel', '{"type":"stop"}', '{}', '']) assert.equal(isCancel(line), false, line);
+});
+
+test('the start line, and what it narrows: the optimizers to train in its order, and the timing phase', () => {
+  assert.deepEqual(parseStart(START_LINE), { type: 'start' });
+  assert.deepEqual(parseStart(startLine({ optimizers: ['lion', 'adamw'], timing: false })), { type: 'start', optimizers: ['lion', 'adamw'], timing: false });
+  for (const line of ['start', '{"type":"cancel"}', '{"type":"start","optimizers":"adamw"}', '{"type":"start","timing":1}', '']) assert.equal(parseStart(line), null, line);
+
+  const o = (id: string) => ({ id, lrs: [1e-3], hyper: {} });
+  const request = parseChildRequest({ ...SWEEP, optimizers: [o('adamw'), o('lion'), o('soap')], timing: { warmupSteps: 3, steps: 20 } }) as SweepRequest;
+  assert.deepEqual(applyStart(request, { type: 'start' }), request);
+  const narrowed = applyStart(request, { type: 'start', optimizers: ['soap', 'adamw'], timing: false });
+  assert.deepEqual(narrowed.optimizers.map((x) => x.id), ['soap', 'adamw']);
+  assert.equal(narrowed.timing, undefined);
+  assert.equal(narrowed.train, undefined);
+  assert.deepEqual(applyStart(request, { type: 'start', timing: true }).timing, { warmupSteps: 3, steps: 20 });
+  // Nothing to train: the child only does what else the request asks (here, nothing) and ends.
+  const none = applyStart(request, { type: 'start', optimizers: [], timing: false });
+  assert.deepEqual([none.optimizers, none.train, none.timing], [[], false, undefined]);
+  assert.throws(() => applyStart(request, { type: 'start', optimizers: ['lamb'] }), (e: unknown) => e instanceof InputError && e.message === "start: optimizer 'lamb' is not in the sweep request");
 });

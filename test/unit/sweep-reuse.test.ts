@@ -124,27 +124,29 @@ describe('children that start up early', () => {
     assert.equal(run(gated).length, 1);
   });
 
-  test('a sweep cancelled during its bandwidth phase stops its waiting training child too, at once', async () => {
-    const controller = new AbortController();
-    let abortedAt = 0;
-    const r = await runSweep({
-      job, advisorInput: advisorInput('meta-llama/Llama-2-7b-hf'), optimizers: ['adamw', 'lion'], steps: 4, seeds: [1], budgetMs: 120_000,
-      bandwidthElements: 1 << 14, evaluationBatches: 1, dataDir: DATA, signal: controller.signal,
-      onUpdate: (d) => {
-        if (d.copyBandwidthGBps !== null && abortedAt === 0) {
-          abortedAt = Date.now();
-          controller.abort();
-        }
-      },
+  for (const workers of [1, 2] as const) {
+    test(`a sweep cancelled during its bandwidth phase stops its waiting training ${workers === 1 ? 'child' : 'children'} too, at once`, async () => {
+      const controller = new AbortController();
+      let abortedAt = 0;
+      const r = await runSweep({
+        job, advisorInput: advisorInput('meta-llama/Llama-2-7b-hf'), optimizers: ['adamw', 'lion'], steps: 4, seeds: [1], budgetMs: 120_000,
+        bandwidthElements: 1 << 14, evaluationBatches: 1, dataDir: DATA, signal: controller.signal, workers,
+        onUpdate: (d) => {
+          if (d.copyBandwidthGBps !== null && abortedAt === 0) {
+            abortedAt = Date.now();
+            controller.abort();
+          }
+        },
+      });
+      const stopMs = Date.now() - abortedAt;
+      assert.ok(abortedAt > 0, 'the copy bandwidth was measured');
+      assert.equal(r.document.outcome, 'cancelled');
+      assert.equal(r.children.length, workers === 1 ? 2 : 4, 'the bandwidth child, the timing child with two training children, and the training children');
+      assert.ok(r.children.every((c) => c.outcome === 'cancelled' || c.outcome === 'completed'), r.children.map((c) => c.detail).join('; '));
+      assert.equal(r.document.results.reduce((s, x) => s + x.runs.length, 0), 0);
+      assert.ok(stopMs < 2000, `stopped ${stopMs} ms after the cancel`);
     });
-    const stopMs = Date.now() - abortedAt;
-    assert.ok(abortedAt > 0, 'the copy bandwidth was measured');
-    assert.equal(r.document.outcome, 'cancelled');
-    assert.equal(r.children.length, 2, 'the bandwidth child and the training child');
-    assert.ok(r.children.every((c) => c.outcome === 'cancelled' || c.outcome === 'completed'), r.children.map((c) => c.detail).join('; '));
-    assert.equal(r.document.results.reduce((s, x) => s + x.runs.length, 0), 0);
-    assert.ok(stopMs < 2000, `stopped ${stopMs} ms after the cancel`);
-  });
+  }
 });
 
 describe('bandwidth buffers', () => {

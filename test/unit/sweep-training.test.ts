@@ -1,6 +1,7 @@
 /**
  * The profiling sweep, training the proxies in process: measured optimizer state equal to the estimator's
- * per-tensor figure, a workload on which optimizers really differ, divergence and robustness probes.
+ * per-tensor figure, a workload on which optimizers really differ, divergence and robustness probes, the
+ * timing phase's runs taking turns.
  */
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
@@ -8,7 +9,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { loadCorpus, type Corpus } from '../../src/profiler/sweep/corpus';
 import { DEFAULT_STEPS, planSweep, type SweepPlan } from '../../src/profiler/sweep/plan';
 import { probeSetup } from '../../src/profiler/sweep/robustness';
-import { trainRun } from '../../src/profiler/sweep/train';
+import { SteppedRun, trainRun } from '../../src/profiler/sweep/train';
+import { runSweepInChild, type StepTimeRecord } from '../../src/profiler/sweep/child-sweep';
+import type { ChildMessage, SweepRequest } from '../../src/profiler/protocol';
 import { buildGradientsBundle, setUpTfjs } from '../reference/tfjs-env';
 import { advisorInput, DATA } from '../support/sweep-fixtures';
 
@@ -174,5 +177,45 @@ describe('training the proxies (in process)', () => {
     const rc = await trainRun({ spec: cp.proxy.spec, optimizer: 'adahessian', lr: c.recommendedLr, hyper: c.hyper, seed: 1, steps: 2, fused: true, hvp: c.hvp, evaluationBatches: 1 });
     assert.equal(rc.hessian?.method, 'finite-difference');
     assert.equal(tf.getBackend(), 'wasm');
+  });
+});
+
+describe('the timing phase (in process)', () => {
+  test('runs alive together take turns and compute what a run alone does; an lr that diverges during the warm-up gives way to the smallest', async () => {
+    await setUpTfjs('wasm');
+    const plan = planSweep({ advisorInput: advisorInput('meta-llama/Llama-2-7b-hf'), alphabetSize: corpus.alphabet.length, optimizers: ['adamw', 'sgd-momentum'], steps: 8 });
+    const [adamw, sgd] = plan.optimizers;
+    const tensorsBefore = tf.memory().numTensors;
+    const options = (o: typeof adamw, lr: number) => ({ spec: plan.proxy.spec, corpus, optimizer: o!.id, lr, hyper: o!.hyper, seed: 1, steps: 8, fused: true, evaluate: false });
+    // Two runs alive at once, stepped in turns, give the losses of each run alone.
+    const alone = [await trainRun(options(adamw, adamw!.recommendedLr)), await trainRun(options(sgd, sgd!.recommendedLr))];
+    const together = [new SteppedRun({ ...options(adamw, adamw!.recommendedLr), variablePrefix: 'a/' }), new SteppedRun({ ...options(sgd, sgd!.recommendedLr), variablePrefix: 'b/' })];
+    try {
+      while (together.some((r) => r.running)) for (const r of together) if (r.running) r.step();
+      assert.deepEqual(together.map((r) => r.lossCurve), alone.map((r) => r.lossCurve));
+    } finally {
+      together.forEach((r) => r.dispose());
+    }
+    assert.equal(tf.memory().numTensors, tensorsBefore, 'nothing left behind');
+
+    // SGD with momentum at 1e4: the loss leaves 10x its first value within the warm-up, so the smallest lr is timed instead.
+    const request: SweepRequest = {
+      kind: 'sweep', spec: plan.proxy.spec, dataDir: DATA, seeds: [1], steps: 8, fused: true, train: false,
+      optimizers: [
+        { id: 'adamw', lrs: adamw!.lrs, hyper: adamw!.hyper, recommendedLr: adamw!.recommendedLr },
+        { id: 'sgd-momentum', lrs: [1e4, sgd!.lrs[0]!, 1e3], hyper: sgd!.hyper, recommendedLr: 1e4 },
+      ],
+      timing: { warmupSteps: 4, steps: 6 },
+    };
+    const sent: ChildMessage[] = [];
+    const summary = await runSweepInChild(request, { send: async (m) => { sent.push(m); }, shouldStop: () => false });
+    assert.deepEqual(summary, { runs: 0, stopped: false });
+    const records = sent.flatMap((m) => (m.type === 'partial' && m.kind === 'step-time' ? [m.data as StepTimeRecord] : []));
+    assert.deepEqual(records.map((r) => [r.optimizer, r.lr, r.seed, r.warmupSteps, r.stepMs.length, r.diverged]), [
+      ['adamw', adamw!.recommendedLr, 1, 4, 6, false],
+      ['sgd-momentum', sgd!.lrs[0], 1, 4, 6, false],
+    ]);
+    assert.ok(records.every((r) => r.stepMs.every((ms) => ms > 0) && r.updateMs.length === 6));
+    assert.equal(tf.memory().numTensors, tensorsBefore, 'nothing left behind');
   });
 });

@@ -20,6 +20,7 @@ import {
 import { DEFAULT_STEPS, DEFAULT_SWEEP, LR_MULTIPLIERS, planSweep, proxyGaloreGap, proxyGaloreRank, proxyMin8bitSize } from '../../src/profiler/sweep/plan';
 import { deriveProxy, proxyParams, type CnnProxy } from '../../src/profiler/sweep/proxy';
 import { walkCnnProxy } from '../../src/profiler/sweep/proxy-inventory';
+import { assignWorkers } from '../../src/profiler/sweep/sweep';
 import { type RunRecord } from '../../src/profiler/sweep/train';
 import { buildGradientsBundle } from '../reference/tfjs-env';
 import { advisorInput, DATA } from '../support/sweep-fixtures';
@@ -145,6 +146,32 @@ describe('the plan', () => {
     const cnn = planSweep({ advisorInput: advisorInput('resnet50', false), alphabetSize: 71, optimizers: ['galore-adamw'] });
     assert.equal(proxyGaloreRank(cnn.params), null);
     assert.deepEqual(cnn.optimizers[0]!.adjustments, []);
+  });
+
+  test('training children: all runs of an optimizer in one, balanced by the measured step times when every one is known, AdamW first', () => {
+    const plan = planSweep({ advisorInput: advisorInput('meta-llama/Llama-2-7b-hf'), alphabetSize: corpus.alphabet.length, optimizers: ['lion', 'adamw', 'soap', 'muon', 'sgd-momentum'] });
+    const ids = (groups: ReturnType<typeof assignWorkers>): string[][] => groups.map((g) => g.map((o) => o.id));
+    const order: string[] = plan.optimizers.map((o) => o.id);
+    // Equal costs without step times (3 lrs each): largest first to the least loaded, ties to the first child.
+    const unmeasured = ids(assignWorkers(plan.optimizers, 2));
+    assert.equal(unmeasured.flat().length, 5);
+    assert.deepEqual(unmeasured.map((g) => g.length).sort(), [2, 3]);
+    // SOAP 20 ms, Muon 15 ms, the others 8 ms, 3 lrs each. Largest first, each to the least loaded child:
+    // SOAP 60 | Muon 45; 24 -> 60 | 69; 24 -> 84 | 69; 24 -> 84 | 93.
+    const ms: Record<string, number> = { soap: 20, muon: 15, adamw: 8, lion: 8, 'sgd-momentum': 8 };
+    const measured = assignWorkers(plan.optimizers, 2, (id) => ms[id] ?? null);
+    const loads = measured.map((g) => g.reduce((sum, o) => sum + o.lrs.length * ms[o.id]!, 0));
+    assert.deepEqual(loads.slice().sort((a, b) => a - b), [84, 93]);
+    assert.deepEqual(measured.map((g) => g.length).sort(), [2, 3]);
+    assert.ok(measured.some((g) => g.some((o) => o.id === 'soap') && !g.some((o) => o.id === 'muon')), 'SOAP and Muon, the two slowest, in different children');
+    // AdamW first in its child, the others in the sweep's order.
+    for (const g of ids(measured)) {
+      const rest = g.filter((id) => id !== 'adamw');
+      assert.deepEqual(rest, order.filter((id) => rest.includes(id)));
+      if (g.includes('adamw')) assert.equal(g[0], 'adamw');
+    }
+    // A step time missing for one optimizer: the counts decide, not a mix of units.
+    assert.deepEqual(ids(assignWorkers(plan.optimizers, 2, (id) => (id === 'soap' ? null : ms[id]!))), unmeasured);
   });
 
   test('bad optimizer lists are input errors', () => {

@@ -102,6 +102,12 @@ function renderHuman(doc: SweepDocument, files: { json?: string; report?: string
     ? `** published, not measured here: the median outcome vs AdamW over the nearest head-to-head measurements for ${doc.evidenceQuality.job} (+ = better, in each setting's spread units; the report lists the sources).`
     : '** not recorded in this result.');
   lines.push('Pareto: over peak memory, step time and quality vs AdamW (the final loss on the proxy is a secondary signal).');
+  const timing = doc.results.find((r) => r.stepTiming)?.stepTiming;
+  if (timing) {
+    lines.push(timing.basis === 'timed-alone'
+      ? `step ms: median of ${timing.steps} steps per optimizer after ${timing.warmupSteps} warm-up, timed before training while nothing else of the sweep ran (the runs then trained in children at once; --workers 1 for one).`
+      : `step ms: median over every step of every run after its ${timing.warmupSteps} warm-up steps (one training child).`);
+  }
   for (const r of doc.results) if (r.stateLayoutNote && r.measuredStateBytes !== r.estimatedStateBytes) lines.push(`${r.optimizer}: ${r.stateLayoutNote}`);
   for (const r of doc.results) {
     for (const x of r.robustness ?? []) lines.push(`${r.optimizer} ${x.probe}: ${x.diverged ? 'diverged' : 'finite'}, ${x.behaviour}`);
@@ -174,6 +180,7 @@ async function profileJob(
       ...(flag<number>(args, 'seeds') !== undefined ? { seeds: Array.from({ length: flag<number>(args, 'seeds')! }, (_, i) => i + 1) } : {}),
       ...(bandwidthSize !== undefined ? { bandwidthElements: bandwidthSize === 0 ? null : bandwidthSize } : {}),
       fused: flag<boolean>(args, 'fused') ?? true,
+      ...(flag<number>(args, 'workers') !== undefined ? { workers: flag<number>(args, 'workers')! } : {}),
       ...(realShapesSeconds > 0 ? { realShapes: { budgetMs: realShapesSeconds * 1000, throughput } } : {}),
       onUpdate: save,
       onProgress: (line) => {
@@ -207,7 +214,7 @@ async function profileJob(
 export const profileCommand: Command = {
   name: 'profile',
   summary: 'train a scaled-down proxy of the job with each optimizer on this machine and chart the measured trade-offs',
-  usage: 'profile [folder|file] [--optimizers a,b,...] [--steps N] [--budget-seconds S] [--real-shapes-seconds S] [--gpu PRESET] [--robustness] [--out DIR] [--json]',
+  usage: 'profile [folder|file] [--optimizers a,b,...] [--steps N] [--budget-seconds S] [--workers N] [--real-shapes-seconds S] [--gpu PRESET] [--robustness] [--out DIR] [--json]',
   details:
     `Default sweep: ${DEFAULT_SWEEP.join(', ')}, plus the advisor's top 3 picks for the job; each at its recommended lr for the\n` +
     'proxy x1/3, x1, x3 and two seeds. Runs TensorFlow.js in a child process (GPU, native, wasm or cpu backend, whichever loads).\n' +
@@ -215,7 +222,9 @@ export const profileCommand: Command = {
     'budget, --real-shapes-seconds) each optimizer\'s step cost on the real job\'s tensor shapes. Modelled by the\n' +
     'estimator: the real job\'s peak memory (the Pareto front\'s memory axis). --out DIR writes DIR/profile.json as results\n' +
     'arrive and DIR/report.html (self-contained charts) at the end. Ctrl-C, the budget or a crash of the child keep what was\n' +
-    'measured and exit 3. JSON: schemas/profile.schema.json. `recommend --priority stability --profile DIR/profile.json`\n' +
+    'measured and exit 3. On the wasm/cpu backends of a machine with two or more CPUs the training runs share two children\n' +
+    '(the same loss curves as in one) and each step time comes from a timing phase run alone first (--workers 1: one child).\n' +
+    'JSON: schemas/profile.schema.json. `recommend --priority stability --profile DIR/profile.json`\n' +
     'orders equal published divergence rates by this profile\'s --robustness probes and learning-rate runs.',
   flags: [
     { name: 'optimizers', type: 'list', help: 'optimizers to profile (catalog ids), comma-separated', defaultText: 'the default sweep + the advisor\'s top picks' },
@@ -228,6 +237,11 @@ export const profileCommand: Command = {
     { name: 'gpu-memory', type: 'size', help: 'memory of one GPU for the real job\'s fit: 24GiB, 80GB or bytes', defaultText: 'nvidia-smi, else unknown' },
     { name: 'gpus', type: 'int', min: 1, max: 1_000_000, help: 'data-parallel GPUs of the real job', defaultText: "the job's" },
     { name: 'priority', type: 'string', choices: PRIORITIES, help: 'what matters most (for the advisor\'s top picks)', defaultText: 'quality' },
+    {
+      name: 'workers', type: 'int', min: 1, max: 64,
+      help: 'training children at once on the wasm/cpu backends (step times then come from a timing phase run alone; 1: one child that times its own runs)',
+      defaultText: '2 with two or more logical CPUs, else 1',
+    },
     { name: 'fused', type: 'bool', help: 'use the fused optimizer kernels where they exist (false: tfjs ops only)', defaultText: 'true' },
     { name: 'real-shapes-seconds', type: 'number', min: 0, max: 3600, help: "budget of the step cost at the job's real tensor shapes (0 skips it)", defaultText: String(DEFAULT_REAL_SHAPES_BUDGET_MS / 1000) },
     { name: 'gpu', type: 'string', choices: GPU_PRESETS.map((p) => p.id), help: "GPU preset whose throughput the share of a training step assumes", defaultText: 'the detected GPU, else a100-80gb' },

@@ -59,6 +59,17 @@ const ResultJsonSchema = Type.Object({
       fallbackReason: Type.Optional(Type.String()),
     })),
     hvp: Type.Optional(OneOf(["autodiff", "finite-difference"] as const)),
+    stepTiming: Type.Optional(Type.Object({
+      basis: OneOf(["training-runs", "timed-alone"] as const, {
+        description: "Where stepTimeMs and optimizerStepMs come from: 'training-runs', every timed step of every run of the sweep (one training child); 'timed-alone', a timing phase measured while nothing else of the sweep ran (the training runs shared the machine and their step times are not used).",
+      }),
+      steps: Type.Integer({ minimum: 1, description: 'Timed steps behind the median.' }),
+      warmupSteps: Type.Integer({ minimum: 0, description: 'Steps left out at the start of each timed run.' }),
+      minMs: Type.Number({ minimum: 0 }),
+      maxMs: Type.Number({ minimum: 0 }),
+      lr: Type.Optional(Type.Number({ exclusiveMinimum: 0, description: "timed-alone: the lr of the run timed (the recommended lr unless it diverged)." })),
+      seed: Type.Optional(Type.Integer()),
+    }, { description: 'How the step time was measured, and its spread over the timed steps.' })),
 });
 
 export const ProfileJsonSchema = Type.Object({

@@ -1,6 +1,7 @@
 /**
  * The sweep inside the profiler child (tfjs loaded): measures copy bandwidth and each optimizer's
- * effective bandwidth (when asked), then trains every (optimizer, lr, seed) run and the robustness
+ * effective bandwidth (when asked), times each optimizer's step (when asked: the timing phase, run
+ * while nothing else of the sweep runs), then trains every (optimizer, lr, seed) run and the robustness
  * probes, streaming each measurement as a `partial` message the moment it exists, so that a parent
  * that loses the child later keeps everything sent so far.
  */
@@ -11,7 +12,7 @@ import { profilerOptimizer } from '../optimizers';
 import type { ChildMessage, SweepRequest } from '../protocol';
 import { loadCorpus, type Corpus } from './corpus';
 import { probeSetup, ROBUSTNESS_PROBES } from './robustness';
-import { trainRun, type RunRecord, type TrainRunOptions } from './train';
+import { SteppedRun, trainRun, type RunRecord, type TrainRunOptions } from './train';
 
 export interface RobustnessRecord {
   readonly optimizer: string;
@@ -23,6 +24,25 @@ export interface RobustnessRecord {
   readonly finalLoss: number | null;
   readonly diverged: boolean;
   readonly divergedAtStep?: number;
+}
+
+/**
+ * One optimizer's step timed alone (the timing phase): `stepMs.length` timed steps of one run without
+ * evaluation after `warmupSteps`, at the recommended lr and the first seed (the first steps of that sweep
+ * run, the same operations; its variables have names of their own), or at the first other lr from the
+ * smallest up whose run does not diverge during the warm-up steps.
+ */
+export interface StepTimeRecord {
+  readonly optimizer: string;
+  readonly lr: number;
+  readonly seed: number;
+  readonly warmupSteps: number;
+  /** Step wall times after the warm-up steps, ms. */
+  readonly stepMs: number[];
+  /** Update wall times after the warm-up steps, ms (empty for optimizers that need the loss). */
+  readonly updateMs: number[];
+  /** The run diverged before its last timed step (stepMs is then shorter). */
+  readonly diverged: boolean;
 }
 
 export interface SweepChildContext {
@@ -58,10 +78,7 @@ export async function runSweepInChild(request: SweepRequest, ctx: SweepChildCont
     }
   }
 
-  const total = request.optimizers.reduce((s, o) => s + o.lrs.length * request.seeds.length + (request.robustness ? ROBUSTNESS_PROBES.length : 0), 0);
-  let done = 0;
-  if (request.train === false) return { runs: 0, stopped: false };
-  /** One training run's options: the same for the sweep's runs and the robustness probes. */
+  /** One training run's options: the same for the sweep's runs, the timing phase and the robustness probes. */
   const runOptions = (o: SweepRequest['optimizers'][number], lr: number, seed: number): TrainRunOptions => ({
     spec: request.spec,
     ...(corpus ? { corpus } : {}),
@@ -75,6 +92,15 @@ export async function runSweepInChild(request: SweepRequest, ctx: SweepChildCont
     ...(request.evaluationBatches !== undefined ? { evaluationBatches: request.evaluationBatches } : {}),
     shouldStop: ctx.shouldStop,
   });
+
+  if (request.timing) {
+    const timed = await timeSteps(request, request.timing, runOptions, ctx);
+    if (timed.stopped) return { runs: 0, stopped: true };
+  }
+
+  const total = request.optimizers.reduce((s, o) => s + o.lrs.length * request.seeds.length + (request.robustness ? ROBUSTNESS_PROBES.length : 0), 0);
+  let done = 0;
+  if (request.train === false) return { runs: 0, stopped: false };
   for (const o of request.optimizers) {
     let first = true;
     for (const lr of o.lrs) {
@@ -90,7 +116,7 @@ export async function runSweepInChild(request: SweepRequest, ctx: SweepChildCont
       }
     }
     if (request.robustness) {
-      const lr = o.robustnessLr ?? o.lrs[Math.floor(o.lrs.length / 2)]!;
+      const lr = o.recommendedLr ?? o.lrs[Math.floor(o.lrs.length / 2)]!;
       const seed = request.seeds[0]!;
       const needsLoss = profilerOptimizer(o.id).needsLoss;
       for (const probe of ROBUSTNESS_PROBES) {
@@ -117,4 +143,69 @@ export async function runSweepInChild(request: SweepRequest, ctx: SweepChildCont
     }
   }
   return { runs: done, stopped: false };
+}
+
+/**
+ * Timed steps an optimizer takes in one turn of the timing phase: one, so that a round of every optimizer
+ * takes about a tenth of a second on the default sweep and a burst of other work longer than that falls on
+ * all of them (with turns of four, the relative costs moved more with the machine's load; README "Time.").
+ */
+const STEPS_PER_TURN = 1;
+
+/**
+ * The timing phase (SweepRequest.timing), in a child where nothing else of the sweep runs: every
+ * optimizer's run through its warm-up steps (V8 compiles its code, and for the first one TensorFlow.js's
+ * and the model's; every timed step then comes after all the warm-ups), then the timed steps in turns of
+ * STEPS_PER_TURN, optimizer after optimizer, so that each optimizer's timed steps are spread over the same
+ * stretch of time and a burst of other work on the machine falls on all of them alike (the relative step
+ * costs compare like with like). One 'step-time' partial per optimizer at the end.
+ */
+async function timeSteps(
+  request: SweepRequest,
+  timing: NonNullable<SweepRequest['timing']>,
+  runOptions: (o: SweepRequest['optimizers'][number], lr: number, seed: number) => TrainRunOptions,
+  ctx: SweepChildContext,
+): Promise<{ stopped: boolean }> {
+  const { warmupSteps, steps } = timing;
+  const seed = request.seeds[0]!;
+  const recommendedLr = (o: SweepRequest['optimizers'][number]) => o.recommendedLr ?? o.lrs[Math.floor(o.lrs.length / 2)]!;
+  const pause = () => new Promise((resolve) => setImmediate(resolve));
+  const runs: SteppedRun[] = [];
+  try {
+    for (const o of request.optimizers) {
+      const recommended = recommendedLr(o);
+      const lrs = [recommended, ...[...o.lrs].filter((lr) => lr !== recommended).sort((a, b) => a - b)];
+      for (const [i, lr] of lrs.entries()) {
+        const run = new SteppedRun({ ...runOptions(o, lr, seed), steps: warmupSteps + steps, warmupSteps, evaluate: false, variablePrefix: `timing-${runs.length}/` });
+        runs.push(run);
+        while (run.running && run.steps < warmupSteps) {
+          if (ctx.shouldStop()) return { stopped: true };
+          run.step();
+          await pause();
+        }
+        // Diverged during its warm-up: the next lr, unless this was the last one (its record says it diverged).
+        if (!run.diverged || i === lrs.length - 1) break;
+        runs.pop();
+        run.dispose();
+      }
+    }
+    while (runs.some((r) => r.running)) {
+      for (const run of runs) {
+        for (let k = 0; k < STEPS_PER_TURN && run.running; k++) {
+          if (ctx.shouldStop()) return { stopped: true };
+          run.step();
+          await pause();
+        }
+      }
+    }
+    for (const run of runs) {
+      const record: StepTimeRecord = {
+        optimizer: run.options.optimizer, lr: run.options.lr, seed, warmupSteps, stepMs: run.stepMs, updateMs: run.updateMs, diverged: run.diverged,
+      };
+      await ctx.send({ type: 'partial', kind: 'step-time', data: record });
+    }
+    return { stopped: false };
+  } finally {
+    for (const run of runs) run.dispose();
+  }
 }

@@ -27,3 +27,11 @@ export const BANDWIDTH_ELEMENTS = 2 ** 23;
  * backward passes for curvature): no effective bandwidth is reported for them.
  */
 export const NOT_ELEMENTWISE: ReadonlySet<OptimizerId> = new Set<OptimizerId>(['shampoo', 'muon', 'sophia', 'adahessian', 'galore-adamw', 'soap']);
+
+/**
+ * The timing phase of a sweep whose training runs share the machine (sweep.ts, child-sweep.ts): per
+ * optimizer one run of `warmupSteps` left out (V8 compiles the optimizer's code and, for the first one,
+ * TensorFlow.js's and the model's during the first steps) and `steps` timed, measured while nothing else
+ * of the sweep runs. The measurements behind these numbers are in README (Profiling on your machine, "Time.").
+ */
+export const TIMING_PHASE = { warmupSteps: 20, steps: 20 } as const;

@@ -5,7 +5,9 @@
  * `complete: false` until the sweep ends normally.
  *
  * Summaries (per optimizer):
- *  - stepTimeMs: median wall time of a whole training step over every timed step of every run;
+ *  - stepTimeMs: median wall time of a whole training step over every timed step of every run, or, when
+ *    the training runs shared the machine (two training children, sweep.ts), over the steps of the timing
+ *    phase, measured while nothing else of the sweep ran (stepTiming says which, with the spread);
  *    relativeStepCost: stepTimeMs / AdamW's (AdamW is added to the sweep as the reference when absent);
  *  - measuredStateBytes: bytes of the state tensors the optimizer held after training (measured),
  *    estimatedStateBytes: the estimator's per-tensor figure for the proxy's shapes (modelled);
@@ -28,9 +30,9 @@ import {
 import { medianWithDivergence } from '../../core/profile/median';
 import type { OptimizerBandwidth, CopyBandwidth } from '../kernels/bandwidth';
 import type { BackendMessage } from '../protocol';
-import type { RobustnessRecord } from './child-sweep';
+import type { RobustnessRecord, StepTimeRecord } from './child-sweep';
 import type { PlannedOptimizer } from './plan';
-import { DIVERGENCE_FACTOR, injectionStep } from './constants';
+import { DIVERGENCE_FACTOR, injectionStep, TIMING_WARMUP_STEPS } from './constants';
 import type { KernelUsed, RunRecord } from './train';
 
 export const TARGET_FACTOR = 1.1;
@@ -83,6 +85,27 @@ export interface SweepOptimizerExtras {
   readonly bandwidthFraction?: number;
   readonly hessian?: RunRecord['hessian'];
   readonly hvp?: PlannedOptimizer['hvp'];
+  /** How stepTimeMs (and optimizerStepMs) were measured, and their spread; absent before any step was timed. */
+  readonly stepTiming?: StepTiming;
+}
+
+/** Where an optimizer's step time on the proxy comes from (README: Profiling on your machine, "Time."). */
+export interface StepTiming {
+  /**
+   * 'training-runs': every timed step of every run of the sweep (one training child, nothing else running);
+   * 'timed-alone': the timing phase's steps, measured while nothing else of the sweep ran (the training
+   * runs shared the machine and their step times are not used).
+   */
+  readonly basis: 'training-runs' | 'timed-alone';
+  /** Timed steps behind the median. */
+  readonly steps: number;
+  /** Steps left out at the start of each timed run. */
+  readonly warmupSteps: number;
+  readonly minMs: number;
+  readonly maxMs: number;
+  /** timed-alone: the run the steps were timed on (its lr and seed). */
+  readonly lr?: number;
+  readonly seed?: number;
 }
 
 export type SweepOptimizerResult = ProfileOptimizerResult & SweepOptimizerExtras;
@@ -118,6 +141,8 @@ export interface SweepState {
   readonly robustness: RobustnessRecord[];
   copyBandwidth: CopyBandwidth | null;
   readonly bandwidth: Map<string, OptimizerBandwidth>;
+  /** The timing phase's step times (absent when the training runs were timed themselves). */
+  readonly stepTimes?: Map<string, StepTimeRecord>;
   /** The real-shapes phase's section as it stands (null when it did not run). */
   realShapes?: RealShapesSection | null;
   readonly notes: string[];
@@ -229,10 +254,20 @@ export function buildDocument(state: SweepState, outcome: SweepDocument['outcome
     const best = bestLearningRate(profileRuns);
     const atBest = best ? profileRuns.filter((r) => r.lr === best.lr) : [];
     const curve = medianCurve(atBest.map((r) => r.lossCurve));
-    const stepMs = median(runs.flatMap((r) => r.stepMs));
-    const updateMs = median(runs.flatMap((r) => r.updateMs));
+    const alone = state.stepTimes?.get(o.id);
+    const steps = [...runs.flatMap((r) => r.stepMs), ...(alone?.stepMs ?? [])];
+    const stepMs = median(steps);
+    const updateMs = median([...runs.flatMap((r) => r.updateMs), ...(alone?.updateMs ?? [])]);
+    const timing: StepTiming | undefined = steps.length === 0 ? undefined : {
+      basis: alone ? 'timed-alone' : 'training-runs',
+      steps: steps.length,
+      warmupSteps: alone ? alone.warmupSteps : TIMING_WARMUP_STEPS,
+      minMs: Math.min(...steps),
+      maxMs: Math.max(...steps),
+      ...(alone ? { lr: alone.lr, seed: alone.seed } : {}),
+    };
     const withState = runs.find((r) => r.stateTensors.length > 0) ?? runs[0];
-    return { o, runs, profileRuns, best, curve, stepMs, updateMs, withState };
+    return { o, runs, profileRuns, best, curve, stepMs, updateMs, timing, withState };
   });
   const reference = partials.find((p) => p.o.id === 'adamw')?.stepMs ?? null;
   const finals = partials.map((p) => p.best?.median ?? null).filter((v): v is number => v !== null);
@@ -285,6 +320,7 @@ export function buildDocument(state: SweepState, outcome: SweepDocument['outcome
         bandwidth: bw,
         ...(hessian ? { hessian } : {}),
         ...(o.hvp ? { hvp: o.hvp } : {}),
+        ...(p.timing ? { stepTiming: p.timing } : {}),
       };
     });
 

@@ -42,6 +42,11 @@ export interface ProxyModelOptions {
   readonly twice: boolean;
   /** Number of evaluation batches (default 4). */
   readonly evaluationBatches?: number;
+  /**
+   * Put before every variable's name (tfjs registers variables by name, so models alive at the same time
+   * need their own names: the timing phase); roleOf takes the names with it.
+   */
+  readonly variablePrefix?: string;
 }
 
 /** Seed of the evaluation set: fixed, independent of every run's seeds. */
@@ -63,12 +68,12 @@ export function buildProxyModel(opts: ProxyModelOptions): ProxyModel {
   const params = proxyParams(opts.spec);
   const variables = params.map((p, i) => {
     const init = initialValue(p, deriveSeed(opts.initSeed, i));
-    const v = tf.variable(init, true, p.name);
+    const v = tf.variable(init, true, `${opts.variablePrefix ?? ''}${p.name}`);
     init.dispose();
     return v;
   });
   const vars = new Map(params.map((p, i) => [p.name, variables[i]!]));
-  const roles = new Map(params.map((p) => [p.name, p.role]));
+  const roles = new Map(params.map((p) => [`${opts.variablePrefix ?? ''}${p.name}`, p.role]));
   const spec = opts.spec;
   let next: () => ProxyBatch;
   let evaluation: () => ProxyBatch[];

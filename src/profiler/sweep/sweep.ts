@@ -3,27 +3,33 @@
  * runs it in profiler children and assembles the result document as measurements stream in.
  *
  * Phases: (0) with `realShapes`, one child times each optimizer's step on the real job's tensor shapes
- * (real-shapes-phase.ts, its own budget); (1) one child measures copy bandwidth and each optimizer's effective bandwidth alone on the
- * machine (section 5); (2) `workers` children (default 1) train the proxy, each with its own share
- * of the optimizers (all of an optimizer's runs stay in one child so that its timings are
- * comparable). All children start up together before anything is measured (runChildren). Every child
- * honours cancellation within a second and the shared wall-clock deadline; a child that crashes takes
- * none of the other measurements with it. The caller gets `onUpdate(document)` after every
- * measurement, so it can save the document as it grows.
+ * (real-shapes-phase.ts, its own budget); (1) one child measures copy bandwidth and each optimizer's
+ * effective bandwidth alone on the machine (section 5); (2) the training runs, in one child that also
+ * times their steps, or — on the single-threaded CPU backends (wasm, cpu) of a machine with two or more
+ * logical CPUs, unless `workers: 1` — first a timing phase in a child of its own (each optimizer's step
+ * timed while nothing else of the sweep runs: the step-time figures) and then `workers` training children
+ * at once, each with its own share of the optimizers (all runs of an optimizer in one child), whose
+ * step times are not used. Runs are seeded and the backends deterministic, so every loss curve and final
+ * loss is the same in either layout. All children start up together before anything is measured; the
+ * layout is chosen when they report their backend (runChildren). Every child honours cancellation
+ * within a second and the shared wall-clock deadline; a child that crashes takes none of the other
+ * measurements with it. The caller gets `onUpdate(document)` after every measurement, so it can save
+ * the document as it grows.
  */
 import * as os from 'node:os';
 import type { AdvisorInput } from '../../core/advisor/types';
 import { candidateEstimateInput } from '../../core/advisor';
 import { evidenceQualityFor } from '../../core/advisor/quality';
+import { medianWithDivergence } from '../../core/profile/median';
 import { estimateMemory } from '../../core/memory';
 import { isOptimizerId } from '../../core/optimizers/registry';
 import { InputError } from '../../core/types';
 import { MEMORY_COMPONENTS, type MemoryComponentBytes } from '../../core/memory/components';
 import type { CopyBandwidth, OptimizerBandwidth } from '../kernels/bandwidth';
-import { BANDWIDTH_ELEMENTS } from './constants';
-import type { BackendRequest, ChildMessage, SweepRequest } from '../protocol';
+import { BANDWIDTH_ELEMENTS, TIMING_PHASE } from './constants';
+import type { BackendName, BackendRequest, ChildMessage, StartMessage, SweepRequest } from '../protocol';
 import { runChild, type ChildRunResult } from '../run-child';
-import type { RobustnessRecord } from './child-sweep';
+import type { RobustnessRecord, StepTimeRecord } from './child-sweep';
 import { CORPUS_FILES, findDataDir, loadCorpus } from './corpus';
 import { buildDocument, type SweepDocument, type SweepState } from './document';
 import { LR_MULTIPLIERS, planSweep, type PlannedOptimizer, type SweepPlan } from './plan';
@@ -48,8 +54,9 @@ export interface RunSweepOptions {
   readonly budgetMs: number;
   readonly signal?: AbortSignal;
   /**
-   * Training children run at once (default 1: step times of concurrent children disturb each other,
-   * and relative step costs must compare like with like).
+   * Training children run at once on the wasm and cpu backends (default: 2 when the machine has two or
+   * more logical CPUs, else 1). With more than one, the step times come from a timing phase run alone
+   * before training; 1, or any other backend, trains in one child that times its own runs.
    */
   readonly workers?: number;
   /** Floats per tensor of the bandwidth measurements (default 2^23); null skips section 5. */
@@ -108,11 +115,16 @@ export function realJobMemory(input: AdvisorInput, id: string): MemoryComponentB
   }
 }
 
-/** Splits optimizers over workers, all runs of one optimizer in one worker, balancing the expected cost. */
-export function assignWorkers(optimizers: readonly PlannedOptimizer[], workers: number): PlannedOptimizer[][] {
+/**
+ * Splits optimizers over workers, all runs of one optimizer in one worker, balancing the expected cost
+ * (largest first, each to the least loaded worker): its runs x its measured step time when `stepMs` knows
+ * every optimizer's, else its runs (x4 for those that need the loss: Hessian-vector products).
+ */
+export function assignWorkers(optimizers: readonly PlannedOptimizer[], workers: number, stepMs?: (id: string) => number | null): PlannedOptimizer[][] {
   const groups: PlannedOptimizer[][] = Array.from({ length: Math.max(1, workers) }, () => []);
   const load = groups.map(() => 0);
-  const cost = (o: PlannedOptimizer) => o.lrs.length * (o.needsLoss ? 4 : 1);
+  const measured = stepMs !== undefined && optimizers.every((o) => (stepMs(o.id) ?? 0) > 0);
+  const cost = (o: PlannedOptimizer) => o.lrs.length * (measured ? stepMs!(o.id)! : o.needsLoss ? 4 : 1);
   for (const o of [...optimizers].sort((a, b) => cost(b) - cost(a))) {
     const i = load.indexOf(Math.min(...load));
     groups[i]!.push(o);
@@ -134,7 +146,7 @@ function requestFor(plan: SweepPlan, optimizers: readonly PlannedOptimizer[], op
     kind: 'sweep',
     spec,
     ...(dataDir ? { dataDir } : {}),
-    optimizers: optimizers.map((o) => ({ id: o.id, lrs: o.lrs, hyper: o.hyper, ...(o.hvp ? { hvp: o.hvp } : {}), robustnessLr: o.recommendedLr })),
+    optimizers: optimizers.map((o) => ({ id: o.id, lrs: o.lrs, hyper: o.hyper, ...(o.hvp ? { hvp: o.hvp } : {}), recommendedLr: o.recommendedLr })),
     seeds: plan.seeds,
     steps: plan.steps,
     fused: opts.fused ?? true,
@@ -190,6 +202,7 @@ function initialState(opts: RunSweepOptions, plan: SweepPlan, referenceAdded: bo
     robustness: [],
     copyBandwidth: null,
     bandwidth: new Map(),
+    stepTimes: new Map(),
     // The Pareto charts' quality axis: published outcomes vs AdamW for the real job (no measurement here).
     evidenceQuality: evidenceQualityFor(plan.advisor.facts, plan.optimizers.map((o) => o.id)),
     realShapes: null,
@@ -224,6 +237,13 @@ function recordMeasurements(state: SweepState, update: () => void, progress: (li
       case 'robustness':
         state.robustness.push(m.data as RobustnessRecord);
         break;
+      case 'step-time': {
+        const t = m.data as StepTimeRecord;
+        state.stepTimes?.set(t.optimizer, t);
+        const median = medianWithDivergence(t.stepMs);
+        progress(`step time ${t.optimizer}: ${median === null ? 'not measured' : `${median.toFixed(2)} ms`} (median of ${t.stepMs.length} steps timed alone, lr ${Number(t.lr.toPrecision(3))}${t.diverged ? ', diverged' : ''})`);
+        break;
+      }
       case 'copy-bandwidth':
         state.copyBandwidth = m.data as CopyBandwidth;
         progress(`copy bandwidth: ${(m.data as CopyBandwidth).GBps.toFixed(1)} GB/s`);
@@ -241,60 +261,157 @@ function recordMeasurements(state: SweepState, update: () => void, progress: (li
   };
 }
 
+/** Backends whose training runs may share the machine: single-threaded, deterministic CPU backends. */
+const SHARING_BACKENDS: ReadonlySet<BackendName> = new Set<BackendName>(['wasm', 'cpu']);
+
+/** Training children by default: two when the machine has two or more logical CPUs. */
+export function defaultWorkers(): number {
+  return os.availableParallelism() >= 2 ? 2 : 1;
+}
+
+/** A run's record without its step times (measured beside another training child). */
+function withoutTimings(m: ChildMessage): ChildMessage {
+  if (m.type !== 'partial' || m.kind !== 'run') return m;
+  return { ...m, data: { ...(m.data as RunRecord), stepMs: [], updateMs: [] } };
+}
+
+/** A promise and the function that settles it. */
+function signal(): { promise: Promise<void>; fire: () => void } {
+  let fire: () => void = () => undefined;
+  const promise = new Promise<void>((resolve) => {
+    fire = resolve;
+  });
+  return { promise, fire };
+}
+
 /**
- * Phase 1 (bandwidth, when asked) and phase 2 (training, in `workers` children) within the deadline.
- * Every child starts up at once (Node, TensorFlow.js and its backend: seconds on a busy machine) and
- * measures only while no other child does anything: the training children, started up, wait until the
- * bandwidth child has ended, and the bandwidth child waits until they are ready.
+ * Phase 1 (bandwidth, when asked) and phase 2 (training) within the deadline. Every child starts up at
+ * once (Node, TensorFlow.js and its backend: seconds on a busy machine) and measures only while no other
+ * child does anything: the bandwidth child waits until all the others are ready, and each next one
+ * starts when the one before has ended. With `workers` > 1 there is a timing child between the bandwidth
+ * child and training, and the training children each get the whole plan and learn from their start line
+ * what to train: once a child has reported its backend, a CPU backend shares the training (the timing
+ * child times every optimizer's step first; `workers` groups balanced by those step times); any other
+ * keeps it in the first training child, which times its own runs (the timing child and the other
+ * training children are stopped at once). The timing phase runs in a child of its own because the
+ * bandwidth measurements leave a process's steps slower (its WebAssembly heap grown to about 1 GB and
+ * fragmented: AdamW 7.7 -> 9.8 ms, Muon 15.5 -> 23.4 ms, SOAP 19.3 -> 31.1 ms per step on the
+ * llama2-7b-sft proxy in one measurement).
  */
-async function runChildren(opts: RunSweepOptions, plan: SweepPlan, state: SweepState, dataDir: string | undefined, deadline: number, onMessage: (m: ChildMessage) => void): Promise<ChildRunResult[]> {
+async function runChildren(opts: RunSweepOptions, plan: SweepPlan, state: SweepState, dataDir: string | undefined, deadline: number, onMessage: (m: ChildMessage) => void, progress: (line: string) => void): Promise<ChildRunResult[]> {
   const children: ChildRunResult[] = [];
-  const common = {
-    ...(opts.childScript ? { childScript: opts.childScript } : {}),
-    ...(opts.signal ? { signal: opts.signal } : {}),
-    ...(opts.env ? { env: opts.env } : {}),
-    onMessage,
-  };
   if (opts.signal?.aborted || Date.now() >= deadline) return children;
   const elements = opts.bandwidthElements === undefined ? BANDWIDTH_ELEMENTS : opts.bandwidthElements;
   const bandwidth = elements !== null;
-  let bandwidthEnded: () => void = () => undefined;
-  const afterBandwidth = new Promise<void>((resolve) => {
-    bandwidthEnded = resolve;
-  });
-  const workers = Math.max(1, Math.min(opts.workers ?? 1, plan.optimizers.length));
-  const ready: Array<Promise<void>> = [];
-  const training = assignWorkers(plan.optimizers, workers).map((group) => {
-    let isReady: () => void = () => undefined;
-    ready.push(new Promise<void>((resolve) => {
-      isReady = resolve;
-    }));
+  const workers = Math.max(1, Math.min(opts.workers ?? defaultWorkers(), plan.optimizers.length));
+  const timing = workers > 1;
+  const groups = assignWorkers(plan.optimizers, workers);
+  // null until a child has reported its backend; one training child ('serial') or `workers` at once ('shared').
+  type Layout = 'serial' | 'shared' | null;
+  let layout = (workers === 1 ? 'serial' : null) as Layout;
+  const trainingStoppers = groups.map(() => new AbortController());
+  const timingStopper = new AbortController();
+  /** Training children the sweep stopped itself (the runs do not share the machine): not outcomes of the sweep. */
+  const surplus = new Set<number>();
+  const decide = (m: ChildMessage) => {
+    if (layout !== null || m.type !== 'backend') return;
+    layout = SHARING_BACKENDS.has(m.name) ? 'shared' : 'serial';
+    if (layout === 'shared') {
+      state.notes.push(
+        `Step times: measured in a timing phase while nothing else of the sweep ran (per optimizer ${TIMING_PHASE.warmupSteps} warm-up and ` +
+          `${TIMING_PHASE.steps} timed steps of one run at its recommended lr and seed ${plan.seeds[0]}, the optimizers' timed steps taking turns); ` +
+          `the training runs then ran in ${groups.length} children at once and their step times are not used.`,
+      );
+      return;
+    }
+    // One child trains everything and times its own runs: the others stop before measuring anything.
+    timingStopper.abort();
+    for (let i = 1; i < groups.length; i++) {
+      surplus.add(i);
+      trainingStoppers[i]!.abort();
+    }
+  };
+  const stopAll = () => [timingStopper, ...trainingStoppers].forEach((c) => c.abort());
+  opts.signal?.addEventListener('abort', stopAll, { once: true });
+
+  /** Starts a child; `ready` settles when it waits for its start line, or when it ended without (it holds nobody up). */
+  const launch = (o: { request: SweepRequest; start?: Promise<Omit<StartMessage, 'type'> | void>; budgetMs: number; signal?: AbortSignal; receive: (m: ChildMessage) => void }) => {
+    const ready = signal();
     const run = runChild({
-      ...common,
+      ...(opts.childScript ? { childScript: opts.childScript } : {}),
+      ...(opts.env ? { env: opts.env } : {}),
+      ...(o.signal ? { signal: o.signal } : {}),
       onMessage: (m) => {
-        if (m.type === 'ready') isReady();
-        onMessage(m);
+        if (m.type === 'ready') ready.fire();
+        decide(m);
+        o.receive(m);
       },
-      request: requestFor(plan, group, opts, dataDir, bandwidth ? { waitForStart: true } : {}),
-      ...(bandwidth ? { start: afterBandwidth } : {}),
-      budgetMs: Math.max(1, deadline - Date.now()),
+      request: o.request,
+      ...(o.start ? { start: o.start } : {}),
+      budgetMs: o.budgetMs,
     });
-    // A child that ends without being ready (it failed to start) holds nobody up.
-    void run.then(isReady);
-    return run;
+    void run.then(ready.fire);
+    return { run, ready: ready.promise };
+  };
+
+  const bandwidthEnded = signal();
+  const timingEnded = signal();
+  // Serial without bandwidth: one training child that starts at once.
+  const gated = bandwidth || timing;
+  // What each training child trains, once the measuring children have ended: shared, balanced by the step times just measured.
+  const shares = (timing ? timingEnded.promise : bandwidthEnded.promise).then((): string[][] => {
+    if (layout !== 'shared') return groups.map((_, i) => (i === 0 ? assignWorkers(plan.optimizers, 1)[0]!.map((o) => o.id) : []));
+    const balanced = assignWorkers(plan.optimizers, groups.length, (id) => medianWithDivergence(state.stepTimes?.get(id)?.stepMs ?? [])).map((g) => g.map((o) => o.id));
+    progress(`training: ${balanced.length} children at once (${balanced.map((g) => g.join(', ')).join(' | ')})`);
+    return balanced;
   });
-  if (elements !== null) {
-    const bw = await runChild({
-      ...common,
+  const training = groups.map((group, i) =>
+    launch({
+      // With one child, its request is its share; otherwise the start line says what to train (one child
+      // trains everything, AdamW first, when the runs do not share the machine).
+      request: requestFor(plan, workers === 1 ? group : plan.optimizers, opts, dataDir, gated ? { waitForStart: true } : {}),
+      ...(gated ? { start: workers === 1 ? shares.then(() => ({})) : shares.then((s) => ({ optimizers: s[i] ?? [] })) } : {}),
+      budgetMs: Math.max(1, deadline - Date.now()),
+      signal: trainingStoppers[i]!.signal,
+      receive: (m) => onMessage(layout === 'shared' ? withoutTimings(m) : m),
+    }),
+  );
+  const timer = timing
+    ? launch({
+        request: requestFor(plan, plan.optimizers, opts, dataDir, { timing: { ...TIMING_PHASE }, train: false, waitForStart: true }),
+        start: (bandwidth ? bandwidthEnded.promise : Promise.all(training.map((t) => t.ready))).then(() => ({ timing: layout === 'shared' })),
+        // Its budget runs from its start-up, through the bandwidth child's share.
+        budgetMs: Math.max(1000, Math.min(deadline - Date.now(), opts.budgetMs * (bandwidth ? 0.6 : 0.3))),
+        signal: timingStopper.signal,
+        receive: onMessage,
+      })
+    : null;
+  if (bandwidth) {
+    const b = await launch({
       request: requestFor(plan, plan.optimizers, opts, dataDir, { bandwidth: { elements }, train: false, waitForStart: true }),
-      start: Promise.all(ready),
+      start: Promise.all([...training.map((t) => t.ready), ...(timer ? [timer.ready] : [])]).then(() => undefined),
       budgetMs: Math.max(1000, Math.min(deadline - Date.now(), opts.budgetMs * 0.3)),
-    });
-    bandwidthEnded();
-    children.push(bw);
-    if (bw.outcome !== 'completed' && bw.outcome !== 'cancelled') state.notes.push(`Bandwidth measurement ${bw.outcome}: ${bw.detail}`);
+      ...(opts.signal ? { signal: opts.signal } : {}),
+      receive: onMessage,
+    }).run;
+    bandwidthEnded.fire();
+    children.push(b);
+    if (b.outcome !== 'completed' && b.outcome !== 'cancelled') state.notes.push(`Bandwidth measurement ${b.outcome}: ${b.detail}`);
   }
-  children.push(...(await Promise.all(training)));
+  if (timer) {
+    const t = await timer.run;
+    timingEnded.fire();
+    // Stopped by the sweep itself when the runs do not share the machine: not an outcome of the sweep.
+    if (layout !== 'serial') children.push(t);
+    if (layout === 'shared' && t.outcome !== 'completed' && t.outcome !== 'cancelled') state.notes.push(`Step-time measurements ${t.outcome}: ${t.detail}`);
+  }
+  const ended = await Promise.all(training.map((t) => t.run));
+  opts.signal?.removeEventListener('abort', stopAll);
+  children.push(...ended.filter((_, i) => !surplus.has(i)));
+  if (layout === 'shared') {
+    const untimed = plan.optimizers.filter((o) => state.runs.some((r) => r.optimizer === o.id) && !state.stepTimes?.has(o.id)).map((o) => o.id);
+    if (untimed.length > 0) state.notes.push(`No step time for ${untimed.join(', ')}: the timing phase ended before it reached them (their training runs shared the machine, so their own timings are not used).`);
+  }
   return children;
 }
 
@@ -369,7 +486,7 @@ export async function runSweep(opts: RunSweepOptions): Promise<SweepResult> {
     sweepStarted = Date.now();
     deadline = sweepStarted + opts.budgetMs;
   }
-  const children = await runChildren(opts, plan, state, dataDir ?? undefined, deadline, recordMeasurements(state, () => update(), progress));
+  const children = await runChildren(opts, plan, state, dataDir ?? undefined, deadline, recordMeasurements(state, () => update(), progress), progress);
   const { outcome, detail } = sweepOutcome(children, opts.signal?.aborted === true, Date.now() >= deadline);
   const document = update(outcome, { ...(detail ? { detail } : {}), wallSeconds: (Date.now() - sweepStarted) / 1000 });
   return { document, plan, children };

@@ -41,6 +41,12 @@ export interface TrainRunOptions {
   readonly probe?: { readonly gradients?: GradientProbe; readonly lossScale?: number };
   /** Checked before every step; true stops the run (cancellation). */
   readonly shouldStop?: () => boolean;
+  /** Steps left out of stepMs/updateMs at the start (default TIMING_WARMUP_STEPS). */
+  readonly warmupSteps?: number;
+  /** Compute the loss on the evaluation set after training (default true; the timing phase skips it). */
+  readonly evaluate?: boolean;
+  /** Before every variable's name (ProxyModelOptions.variablePrefix): runs alive at the same time need their own. */
+  readonly variablePrefix?: string;
 }
 
 export type KernelUsed = 'wasm-simd' | 'js-loop' | 'tfjs-ops';
@@ -57,7 +63,7 @@ export interface RunRecord {
   /** The step at which divergence was detected. */
   readonly divergedAtStep?: number;
   readonly initialLoss: number | null;
-  /** Step wall times after the warm-up steps, ms. */
+  /** Step wall times after the warm-up steps, ms (empty when they were measured beside other work: sweep.ts). */
   readonly stepMs: number[];
   /** Update wall times after the warm-up steps, ms (empty for optimizers that need the loss). */
   readonly updateMs: number[];
@@ -97,111 +103,175 @@ function makeOptimizer(o: TrainRunOptions, model: ProxyModel): { optimizer: Prof
 }
 
 
+/**
+ * A training run advanced one step at a time: trainRun runs one to its end; the timing phase
+ * (child-sweep.ts) takes turns between several. The same operations in the same order either way.
+ */
+export class SteppedRun {
+  readonly options: TrainRunOptions;
+  readonly lossCurve: Array<number | null> = [];
+  readonly stepMs: number[] = [];
+  readonly updateMs: number[] = [];
+  initialLoss: number | null = null;
+  diverged = false;
+  divergedAtStep: number | undefined;
+  /** Steps taken. */
+  steps = 0;
+  private readonly def: ReturnType<typeof profilerOptimizer>;
+  private readonly model: ProxyModel;
+  private readonly optimizer: ProfilerOptimizer;
+  private readonly fused: FusedStats | null;
+  private readonly vars: tf.Variable[];
+  private readonly lossScale: number;
+  private readonly warmupSteps: number;
+  private peak: number;
+  private optimizerDisposed = false;
+  private disposed = false;
+
+  constructor(o: TrainRunOptions) {
+    this.options = o;
+    this.def = profilerOptimizer(o.optimizer);
+    this.model = buildProxyModel({
+      spec: o.spec,
+      initSeed: deriveSeed(o.seed, 1),
+      dataSeed: deriveSeed(o.seed, 2),
+      ...(o.corpus ? { corpus: o.corpus } : {}),
+      twice: this.def.needsLoss && o.hvp === 'autodiff',
+      ...(o.evaluationBatches !== undefined ? { evaluationBatches: o.evaluationBatches } : {}),
+      ...(o.variablePrefix !== undefined ? { variablePrefix: o.variablePrefix } : {}),
+    });
+    try {
+      const made = makeOptimizer(o, this.model);
+      this.optimizer = made.optimizer;
+      this.fused = made.fused;
+    } catch (e) {
+      this.model.dispose();
+      throw e;
+    }
+    this.vars = [...this.model.variables];
+    this.peak = tf.memory().numBytes;
+    this.lossScale = o.probe?.lossScale ?? 1;
+    this.warmupSteps = o.warmupSteps ?? TIMING_WARMUP_STEPS;
+  }
+
+  /** Whether another step is due: not all steps taken and not diverged. */
+  get running(): boolean {
+    return !this.diverged && this.steps < this.options.steps;
+  }
+
+  /** Takes the next step: forward, backward, update, the loss read back; timed after the warm-up steps. */
+  step(): void {
+    const { def, model, optimizer, vars, lossScale } = this;
+    const o = this.options;
+    const step = ++this.steps;
+    const batch = model.nextBatch();
+    let lossValue: number;
+    const t0 = performance.now();
+    let update = NaN;
+    if (def.needsLoss) {
+      const cost = optimizer.minimize(() => (lossScale === 1 ? batch.loss() : tf.tidy(() => tf.mul(batch.loss(), lossScale) as tf.Scalar)), true, vars);
+      this.peak = Math.max(this.peak, tf.memory().numBytes);
+      lossValue = cost ? cost.dataSync()[0]! / lossScale : NaN;
+      cost?.dispose();
+    } else {
+      const { value, grads } = tf.variableGrads(() => batch.loss(), vars);
+      this.peak = Math.max(this.peak, tf.memory().numBytes);
+      const applied = o.probe?.gradients ? o.probe.gradients(step, grads) : grads;
+      const u0 = performance.now();
+      optimizer.applyGradients(applied);
+      update = performance.now() - u0;
+      if (applied !== grads) tf.dispose(applied);
+      tf.dispose(grads);
+      lossValue = value.dataSync()[0]!;
+      value.dispose();
+    }
+    const elapsed = performance.now() - t0;
+    this.peak = Math.max(this.peak, tf.memory().numBytes);
+    disposeBatch(batch);
+    if (step > this.warmupSteps) {
+      this.stepMs.push(elapsed);
+      if (!Number.isNaN(update)) this.updateMs.push(update);
+    }
+    if (step === 1) this.initialLoss = isFinite(lossValue) ? lossValue : null;
+    this.lossCurve.push(isFinite(lossValue) ? lossValue : null);
+    if (!isFinite(lossValue) || (this.initialLoss !== null && lossValue > DIVERGENCE_FACTOR * this.initialLoss)) {
+      this.diverged = true;
+      this.divergedAtStep = step;
+    }
+  }
+
+  /** The run's record: the evaluation loss (unless it diverged, was stopped or `evaluate` is false), the state held; then frees it all. */
+  finish(stopped: boolean): RunRecord {
+    const { model, optimizer, fused } = this;
+    const o = this.options;
+    try {
+      let finalLoss: number | null = null;
+      if (!this.diverged && !stopped && o.evaluate !== false) {
+        const batches = model.evaluationBatches();
+        const values = batches.map((b) => tf.tidy(() => b.loss().dataSync()[0]!));
+        batches.forEach(disposeBatch);
+        const mean = values.reduce((s, v) => s + v, 0) / values.length;
+        if (isFinite(mean) && (this.initialLoss === null || mean <= DIVERGENCE_FACTOR * this.initialLoss)) finalLoss = mean;
+        else {
+          this.diverged = true;
+          this.divergedAtStep = o.steps;
+        }
+      }
+      const stateTensors = optimizer.stateTensors();
+      const held = tf.memory().numBytes;
+      optimizer.dispose();
+      this.optimizerDisposed = true;
+      const measuredStateBytes = held - tf.memory().numBytes;
+      const hessian = (optimizer as { lastHessian?: { method: string; fallbackReason?: string } | null }).lastHessian ?? undefined;
+      const kernel: KernelUsed = fused && fused.fused > 0 && fused.path ? fused.path : 'tfjs-ops';
+      return {
+        optimizer: o.optimizer,
+        lr: o.lr,
+        seed: o.seed,
+        lossCurve: this.lossCurve,
+        finalLoss,
+        diverged: this.diverged,
+        ...(this.divergedAtStep !== undefined ? { divergedAtStep: this.divergedAtStep } : {}),
+        initialLoss: this.initialLoss,
+        stepMs: this.stepMs,
+        updateMs: this.updateMs,
+        measuredStateBytes,
+        stateTensors,
+        peakEngineBytes: this.peak,
+        kernel,
+        ...(hessian ? { hessian: { method: hessian.method, ...(hessian.fallbackReason ? { fallbackReason: hessian.fallbackReason } : {}) } } : {}),
+        stopped,
+      };
+    } finally {
+      this.dispose();
+    }
+  }
+
+  /** Frees the optimizer and the model (idempotent). */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    if (!this.optimizerDisposed) this.optimizer.dispose();
+    this.model.dispose();
+  }
+}
+
 /** Runs one training run; yields to the event loop between steps so that a cancel message is seen. */
 export async function trainRun(o: TrainRunOptions): Promise<RunRecord> {
-  const def = profilerOptimizer(o.optimizer);
-  const model = buildProxyModel({
-    spec: o.spec,
-    initSeed: deriveSeed(o.seed, 1),
-    dataSeed: deriveSeed(o.seed, 2),
-    ...(o.corpus ? { corpus: o.corpus } : {}),
-    twice: def.needsLoss && o.hvp === 'autodiff',
-    ...(o.evaluationBatches !== undefined ? { evaluationBatches: o.evaluationBatches } : {}),
-  });
-  const { optimizer, fused } = makeOptimizer(o, model);
-  const vars = [...model.variables];
-  const lossCurve: Array<number | null> = [];
-  const stepMs: number[] = [];
-  const updateMs: number[] = [];
-  let peak = tf.memory().numBytes;
-  let initialLoss: number | null = null;
-  let diverged = false;
-  let divergedAtStep: number | undefined;
-  let stopped = false;
-  const lossScale = o.probe?.lossScale ?? 1;
-  let optimizerDisposed = false;
+  const run = new SteppedRun(o);
   try {
-    for (let step = 1; step <= o.steps; step++) {
+    let stopped = false;
+    while (run.running) {
       if (o.shouldStop?.()) {
         stopped = true;
         break;
       }
-      const batch = model.nextBatch();
-      let lossValue: number;
-      const t0 = performance.now();
-      let update = NaN;
-      if (def.needsLoss) {
-        const cost = optimizer.minimize(() => (lossScale === 1 ? batch.loss() : tf.tidy(() => tf.mul(batch.loss(), lossScale) as tf.Scalar)), true, vars);
-        peak = Math.max(peak, tf.memory().numBytes);
-        lossValue = cost ? cost.dataSync()[0]! / lossScale : NaN;
-        cost?.dispose();
-      } else {
-        const { value, grads } = tf.variableGrads(() => batch.loss(), vars);
-        peak = Math.max(peak, tf.memory().numBytes);
-        const applied = o.probe?.gradients ? o.probe.gradients(step, grads) : grads;
-        const u0 = performance.now();
-        optimizer.applyGradients(applied);
-        update = performance.now() - u0;
-        if (applied !== grads) tf.dispose(applied);
-        tf.dispose(grads);
-        lossValue = value.dataSync()[0]!;
-        value.dispose();
-      }
-      const elapsed = performance.now() - t0;
-      peak = Math.max(peak, tf.memory().numBytes);
-      disposeBatch(batch);
-      if (step > TIMING_WARMUP_STEPS) {
-        stepMs.push(elapsed);
-        if (!Number.isNaN(update)) updateMs.push(update);
-      }
-      if (step === 1) initialLoss = isFinite(lossValue) ? lossValue : null;
-      lossCurve.push(isFinite(lossValue) ? lossValue : null);
-      if (!isFinite(lossValue) || (initialLoss !== null && lossValue > DIVERGENCE_FACTOR * initialLoss)) {
-        diverged = true;
-        divergedAtStep = step;
-        break;
-      }
+      run.step();
+      if (!run.running) break;
       await new Promise((resolve) => setImmediate(resolve));
     }
-    let finalLoss: number | null = null;
-    if (!diverged && !stopped) {
-      const batches = model.evaluationBatches();
-      const values = batches.map((b) => tf.tidy(() => b.loss().dataSync()[0]!));
-      batches.forEach(disposeBatch);
-      const mean = values.reduce((s, v) => s + v, 0) / values.length;
-      if (isFinite(mean) && (initialLoss === null || mean <= DIVERGENCE_FACTOR * initialLoss)) finalLoss = mean;
-      else {
-        diverged = true;
-        divergedAtStep = o.steps;
-      }
-    }
-    const stateTensors = optimizer.stateTensors();
-    const held = tf.memory().numBytes;
-    optimizer.dispose();
-    optimizerDisposed = true;
-    const measuredStateBytes = held - tf.memory().numBytes;
-    const hessian = (optimizer as { lastHessian?: { method: string; fallbackReason?: string } | null }).lastHessian ?? undefined;
-    const kernel: KernelUsed = fused && fused.fused > 0 && fused.path ? fused.path : 'tfjs-ops';
-    return {
-      optimizer: o.optimizer,
-      lr: o.lr,
-      seed: o.seed,
-      lossCurve,
-      finalLoss,
-      diverged,
-      ...(divergedAtStep !== undefined ? { divergedAtStep } : {}),
-      initialLoss,
-      stepMs,
-      updateMs,
-      measuredStateBytes,
-      stateTensors,
-      peakEngineBytes: peak,
-      kernel,
-      ...(hessian ? { hessian: { method: hessian.method, ...(hessian.fallbackReason ? { fallbackReason: hessian.fallbackReason } : {}) } } : {}),
-      stopped,
-    };
+    return run.finish(stopped);
   } finally {
-    if (!optimizerDisposed) optimizer.dispose();
-    model.dispose();
+    run.dispose();
   }
 }
