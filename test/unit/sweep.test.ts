@@ -20,7 +20,7 @@ import {
 import { DEFAULT_STEPS, DEFAULT_SWEEP, LR_MULTIPLIERS, planSweep, proxyGaloreGap, proxyGaloreRank, proxyMin8bitSize } from '../../src/profiler/sweep/plan';
 import { deriveProxy, proxyParams, type CnnProxy } from '../../src/profiler/sweep/proxy';
 import { walkCnnProxy } from '../../src/profiler/sweep/proxy-inventory';
-import { assignWorkers } from '../../src/profiler/sweep/sweep';
+import { assignWorkers, defaultWorkers } from '../../src/profiler/sweep/sweep';
 import { type RunRecord } from '../../src/profiler/sweep/train';
 import { buildGradientsBundle } from '../reference/tfjs-env';
 import { advisorInput, DATA } from '../support/sweep-fixtures';
@@ -172,6 +172,16 @@ describe('the plan', () => {
     }
     // A step time missing for one optimizer: the counts decide, not a mix of units.
     assert.deepEqual(ids(assignWorkers(plan.optimizers, 2, (id) => (id === 'soap' ? null : ms[id]!))), unmeasured);
+  });
+
+  test('training children by default: two with a second CPU free enough, one on a 1-CPU or busy machine, saying why', () => {
+    assert.deepEqual(defaultWorkers(1, 0), { workers: 1, why: null });
+    assert.deepEqual(defaultWorkers(2, 0), { workers: 2, why: null });
+    assert.deepEqual(defaultWorkers(2, 3), { workers: 2, why: null }, 'at 1.5 x the CPUs two are still faster');
+    const busy = defaultWorkers(2, 4.2);
+    assert.equal(busy.workers, 1);
+    assert.match(busy.why ?? '', /load average 4\.2 over 1\.5 x its 2 CPUs/);
+    assert.equal(defaultWorkers(8, 6).workers, 2);
   });
 
   test('bad optimizer lists are input errors', () => {

@@ -223,7 +223,8 @@ export const profileCommand: Command = {
     'estimator: the real job\'s peak memory (the Pareto front\'s memory axis). --out DIR writes DIR/profile.json as results\n' +
     'arrive and DIR/report.html (self-contained charts) at the end. Ctrl-C, the budget or a crash of the child keep what was\n' +
     'measured and exit 3. On the wasm/cpu backends of a machine with two or more CPUs the training runs share two children\n' +
-    '(the same loss curves as in one) and each step time comes from a timing phase run alone first (--workers 1: one child).\n' +
+    '(the same loss curves as in one) and each step time comes from a timing phase run alone first (--workers 1: one child;\n' +
+    'one by default when the 1-minute load average is over 1.5 x the CPUs, where two are slower, said in the notes).\n' +
     'JSON: schemas/profile.schema.json. `recommend --priority stability --profile DIR/profile.json`\n' +
     'orders equal published divergence rates by this profile\'s --robustness probes and learning-rate runs.',
   flags: [

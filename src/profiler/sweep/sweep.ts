@@ -264,9 +264,16 @@ function recordMeasurements(state: SweepState, update: () => void, progress: (li
 /** Backends whose training runs may share the machine: single-threaded, deterministic CPU backends. */
 const SHARING_BACKENDS: ReadonlySet<BackendName> = new Set<BackendName>(['wasm', 'cpu']);
 
-/** Training children by default: two when the machine has two or more logical CPUs. */
-export function defaultWorkers(): number {
-  return os.availableParallelism() >= 2 ? 2 : 1;
+/**
+ * Training children by default: two when the machine has two or more logical CPUs and the second is free enough,
+ * i.e. the 1-minute load average is at most 1.5 x the CPUs (on this project's 2-core machine two children were
+ * faster up to a load of about 3 — 52.1 against 59.7 s — and slower at 3.6–4.5, 74 against 66 s: README, "Time.");
+ * else one, with the reason. Windows reports a load of 0.
+ */
+export function defaultWorkers(cpus: number = os.availableParallelism(), load: number = os.loadavg()[0] ?? 0): { workers: number; why: string | null } {
+  if (cpus < 2) return { workers: 1, why: null };
+  if (load > 1.5 * cpus) return { workers: 1, why: `one training child: the machine is busy (1-minute load average ${load.toFixed(1)} over 1.5 x its ${cpus} CPUs), where two children at once are slower than one` };
+  return { workers: 2, why: null };
 }
 
 /** A run's record without its step times (measured beside another training child). */
@@ -303,7 +310,12 @@ async function runChildren(opts: RunSweepOptions, plan: SweepPlan, state: SweepS
   if (opts.signal?.aborted || Date.now() >= deadline) return children;
   const elements = opts.bandwidthElements === undefined ? BANDWIDTH_ELEMENTS : opts.bandwidthElements;
   const bandwidth = elements !== null;
-  const workers = Math.max(1, Math.min(opts.workers ?? defaultWorkers(), plan.optimizers.length));
+  const byDefault = opts.workers === undefined ? defaultWorkers() : null;
+  if (byDefault?.why) {
+    state.notes.push(`${byDefault.why.charAt(0).toUpperCase()}${byDefault.why.slice(1)}; --workers 2 to force two.`);
+    progress(byDefault.why);
+  }
+  const workers = Math.max(1, Math.min(opts.workers ?? byDefault?.workers ?? 1, plan.optimizers.length));
   const timing = workers > 1;
   const groups = assignWorkers(plan.optimizers, workers);
   // null until a child has reported its backend; one training child ('serial') or `workers` at once ('shared').
