@@ -218,4 +218,28 @@ describe('the timing phase (in process)', () => {
     assert.ok(records.every((r) => r.stepMs.every((ms) => ms > 0) && r.updateMs.length === 6));
     assert.equal(tf.memory().numTensors, tensorsBefore, 'nothing left behind');
   });
+
+  test('a timing phase stopped part-way still sends the step times measured so far', async () => {
+    await setUpTfjs('wasm');
+    const plan = planSweep({ advisorInput: advisorInput('meta-llama/Llama-2-7b-hf'), alphabetSize: corpus.alphabet.length, optimizers: ['adamw', 'sgd-momentum'], steps: 8 });
+    const tensorsBefore = tf.memory().numTensors;
+    const request: SweepRequest = {
+      kind: 'sweep', spec: plan.proxy.spec, dataDir: DATA, seeds: [1], steps: 8, fused: true, train: false,
+      optimizers: plan.optimizers.map((o) => ({ id: o.id, lrs: o.lrs, hyper: o.hyper, recommendedLr: o.recommendedLr })),
+      timing: { warmupSteps: 4, steps: 6 },
+    };
+    // The stop comes (as the child's budget or Ctrl-C would) after both warm-ups and five of the twelve timed steps.
+    let checks = 0;
+    const sent: ChildMessage[] = [];
+    const summary = await runSweepInChild(request, { send: async (m) => { sent.push(m); }, shouldStop: () => ++checks > 2 * 4 + 5 });
+    assert.deepEqual(summary, { runs: 0, stopped: true });
+    const records = sent.flatMap((m) => (m.type === 'partial' && m.kind === 'step-time' ? [m.data as StepTimeRecord] : []));
+    assert.deepEqual(records.map((r) => r.optimizer), ['adamw', 'sgd-momentum']);
+    const counts = records.map((r) => r.stepMs.length);
+    // Taking turns: five timed steps in all, the two optimizers' counts within one of each other, none complete.
+    assert.equal(counts[0]! + counts[1]!, 5);
+    assert.ok(Math.abs(counts[0]! - counts[1]!) <= 1 && counts.every((n) => n > 0 && n < 6), String(counts));
+    assert.ok(records.every((r) => r.stepMs.every((ms) => ms > 0) && !r.diverged));
+    assert.equal(tf.memory().numTensors, tensorsBefore, 'nothing left behind');
+  });
 });

@@ -41,7 +41,7 @@ export interface StepTimeRecord {
   readonly stepMs: number[];
   /** Update wall times after the warm-up steps, ms (empty for optimizers that need the loss). */
   readonly updateMs: number[];
-  /** The run diverged before its last timed step (stepMs is then shorter). */
+  /** The run diverged before its last timed step (stepMs is then shorter, as it is when the phase was stopped part-way). */
   readonly diverged: boolean;
 }
 
@@ -189,21 +189,33 @@ async function timeSteps(
         run.dispose();
       }
     }
+    /**
+     * One record per run with timed steps. Also sent when the phase is stopped part-way (its budget, Ctrl-C):
+     * the turns give every optimizer the same number of timed steps to within one, so those measured so far
+     * still compare like with like (the parent would otherwise lose every step time of a phase cut short).
+     */
+    const report = async (stopped: boolean) => {
+      for (const run of runs) {
+        if (stopped && run.stepMs.length === 0) continue;
+        const record: StepTimeRecord = {
+          optimizer: run.options.optimizer, lr: run.options.lr, seed, warmupSteps, stepMs: run.stepMs, updateMs: run.updateMs, diverged: run.diverged,
+        };
+        await ctx.send({ type: 'partial', kind: 'step-time', data: record });
+      }
+    };
     while (runs.some((r) => r.running)) {
       for (const run of runs) {
         for (let k = 0; k < STEPS_PER_TURN && run.running; k++) {
-          if (ctx.shouldStop()) return { stopped: true };
+          if (ctx.shouldStop()) {
+            await report(true);
+            return { stopped: true };
+          }
           run.step();
           await pause();
         }
       }
     }
-    for (const run of runs) {
-      const record: StepTimeRecord = {
-        optimizer: run.options.optimizer, lr: run.options.lr, seed, warmupSteps, stepMs: run.stepMs, updateMs: run.updateMs, diverged: run.diverged,
-      };
-      await ctx.send({ type: 'partial', kind: 'step-time', data: record });
-    }
+    await report(false);
     return { stopped: false };
   } finally {
     for (const run of runs) run.dispose();
