@@ -241,7 +241,7 @@ export const profileCommand: Command = {
     {
       name: 'workers', type: 'int', min: 1, max: 64,
       help: 'training children at once on the wasm/cpu backends (step times then come from a timing phase run alone; 1: one child that times its own runs)',
-      defaultText: '2 with two or more logical CPUs, else 1',
+      defaultText: '2 with two or more logical CPUs unless the 1-minute load average is over 1.5 x the CPUs, else 1',
     },
     { name: 'fused', type: 'bool', help: 'use the fused optimizer kernels where they exist (false: tfjs ops only)', defaultText: 'true' },
     { name: 'real-shapes-seconds', type: 'number', min: 0, max: 3600, help: "budget of the step cost at the job's real tensor shapes (0 skips it)", defaultText: String(DEFAULT_REAL_SHAPES_BUDGET_MS / 1000) },

@@ -54,8 +54,8 @@ export interface RunSweepOptions {
   readonly budgetMs: number;
   readonly signal?: AbortSignal;
   /**
-   * Training children run at once on the wasm and cpu backends (default: 2 when the machine has two or
-   * more logical CPUs, else 1). With more than one, the step times come from a timing phase run alone
+   * Training children run at once on the wasm and cpu backends (default: defaultWorkers, 2 when the machine
+   * has two or more logical CPUs and is not busy, else 1). With more than one, the step times come from a timing phase run alone
    * before training; 1, or any other backend, trains in one child that times its own runs.
    */
   readonly workers?: number;
