@@ -43,7 +43,7 @@ export type CountedSamples =
   | { readonly value: number; readonly from: string }
   | { readonly value: null; readonly why: string; readonly problems: readonly DatasetProblem[] };
 
-type Counted = { readonly records: number; readonly text: string } | Exclude<CountedSamples, { value: number }>;
+type Counted = { readonly records: number; readonly text: string; readonly bytesRead: number } | Exclude<CountedSamples, { value: number }>;
 
 function notCounted(why: string, problems: readonly DatasetProblem[] = []): Counted {
   return { value: null, why, problems };
@@ -52,7 +52,7 @@ function notCounted(why: string, problems: readonly DatasetProblem[] = []): Coun
 function fileRecords(path: string, format: RecordFormat, countFile: CountRecords): Counted | null {
   const result = countFile(path, format);
   if (result === null) return null;
-  if (result.ok) return { records: result.records, text: `${count(result.records)} records in ${path}` };
+  if (result.ok) return { records: result.records, text: `${count(result.records)} records in ${path}`, bytesRead: 'bytesRead' in result ? result.bytesRead : 0 };
   const problem: DatasetProblem = 'offset' in result ? { path, offset: result.offset, message: result.message } : { path, line: result.line, column: result.column, message: result.message };
   return notCounted(`${problemPlace(problem)} is not counted: ${result.message}`, [problem]);
 }
@@ -65,16 +65,23 @@ function folderRecords(folder: string, listing: Exclude<ReturnType<ListFolder>, 
   const text = chosen.files.filter((f) => f.format !== 'parquet').reduce((a, f) => a + f.size, 0);
   if (text > listing.textBytesCap) return notCounted(`the folder ${folder} is not counted: its '${split}' split holds ${count(text)} bytes of text files, over the ${count(listing.textBytesCap)} read to count records`);
   let records = 0;
+  // What is left of the bytes read to count records: the text files' sizes first, then each Parquet footer as read
+  // (a footer is at most MAX_PARQUET_FOOTER_BYTES, so the total read stays within the cap plus one footer).
+  let budget = listing.textBytesCap - text;
   for (const f of chosen.files) {
     const path = joinRelative(folder, f.path)!;
+    if (f.format === 'parquet' && budget <= 0) {
+      return notCounted(`the folder ${folder} is not counted: the footers of its '${split}' split's Parquet files take over the ${count(listing.textBytesCap)} bytes read to count records`);
+    }
     const one = fileRecords(path, f.format, countFile);
     if (one === null) return notCounted(`${path} vanished while the folder ${folder} was counted`);
     if (!('records' in one)) return one;
     records += one.records;
+    budget -= one.bytesRead;
   }
   const shown = chosen.files.length <= 3 ? chosen.files.map((f) => f.path).join(', ') : `${chosen.files.slice(0, 2).map((f) => f.path).join(', ')} and ${chosen.files.length - 2} more`;
   const files = `${chosen.files.length} file${chosen.files.length === 1 ? '' : 's'}: ${shown}`;
-  return { records, text: `${count(records)} records in the '${split}' split of ${folder} (${files}; ${chosen.rule}, as datasets resolves a folder)` };
+  return { records, text: `${count(records)} records in the '${split}' split of ${folder} (${files}; ${chosen.rule}, as datasets resolves a folder)`, bytesRead: listing.textBytesCap - budget };
 }
 
 /**

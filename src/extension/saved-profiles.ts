@@ -41,7 +41,16 @@ export async function readSavedProfileFiles(storageUri: vscode.Uri | undefined, 
   for (const [name, type] of names) {
     if (type !== vscode.FileType.File || !name.endsWith('.json') || name.startsWith('.')) continue;
     const uri = vscode.Uri.joinPath(dir, name);
-    const [stat, bytes] = await Promise.all([vscode.workspace.fs.stat(uri), vscode.workspace.fs.readFile(uri)]);
+    let stat: vscode.FileStat;
+    let bytes: Uint8Array;
+    try {
+      [stat, bytes] = await Promise.all([vscode.workspace.fs.stat(uri), vscode.workspace.fs.readFile(uri)]);
+    } catch (e) {
+      // Gone or unreadable since the listing: kept as its message, which is no profile (the sidebar lists it as
+      // unreadable, the advice skips it), so that one such file does not hide the others.
+      files.push({ file: { id: name, savedAt: new Date(0).toISOString(), json: `cannot be read: ${e instanceof Error ? e.message : String(e)}` }, mtime: 0 });
+      continue;
+    }
     const text = new TextDecoder().decode(bytes);
     let parsed: Pick<SavedProfileFile, 'json' | 'tree'>;
     try {

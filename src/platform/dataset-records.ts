@@ -75,5 +75,6 @@ function parquetRecords(fd: number, size: number, maxFooterBytes: number): Recor
   const footer = readAt(fd, place.start, place.length);
   // The file shrank since it was measured.
   if (footer.length < place.length) return { ok: false, message: `the file ends before its ${place.length}-byte footer does`, offset: place.start + footer.length };
-  return parquetRowCount(footer, place.start);
+  const counted = parquetRowCount(footer, place.start);
+  return counted.ok ? { ok: true, records: counted.records, bytesRead: 12 + footer.length } : counted;
 }

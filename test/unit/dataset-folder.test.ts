@@ -173,6 +173,26 @@ test('the listing is bounded: hidden folders not entered, a cap on files and on 
   });
 });
 
+test("a split's Parquet footers count toward the same cap: many files are not read past it", () => {
+  const files = Object.fromEntries(Array.from({ length: 6 }, (_, i) => [`ds/train-${i}.parquet`, { parquet: [i + 1] }] as const));
+  withWorkspace(files, (root) => {
+    const job = jobOf([{ path: 'sft.yaml', text: trlConfig('./ds') }]);
+    const read: string[] = [];
+    const counting: CountRecords = (rel, format) => {
+      read.push(rel);
+      return countDatasetRecordsSync(path.join(root, rel), format);
+    };
+    const one = countDatasetRecordsSync(path.join(root, 'ds', 'train-0.parquet'), 'parquet');
+    assert.ok(one !== null && one.ok && 'bytesRead' in one);
+    // A cap of 2.5 footers: the third file is read (the budget is not yet spent before it), the fourth is not.
+    const cap = Math.floor(one.bytesRead * 2.5);
+    const counted = countedTrainSamples(job, counting, (rel) => listDatasetFolderSync(root, rel, cap));
+    assert.deepEqual(counted, { value: null, why: `the folder ds is not counted: the footers of its 'train' split's Parquet files take over the ${cap.toLocaleString('en-US')} bytes read to count records`, problems: [] });
+    assert.equal(read.length, 3);
+    assert.equal(countedTrainSamples(job, countIn(root), listIn(root))?.value, 21);
+  });
+});
+
 test("the split's text files together are read up to the reader's cap", () => {
   withWorkspace({ 'ds/train-1.jsonl': { jsonl: 20 }, 'ds/train-2.jsonl': { jsonl: 20 } }, (root) => {
     const job = jobOf([{ path: 'sft.yaml', text: trlConfig('./ds') }]);

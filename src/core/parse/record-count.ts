@@ -23,8 +23,14 @@ export const MAX_LINE_BYTES = 16 * 2 ** 20;
 
 /** The records of a text file, or why they are not counted, at a line and column. */
 export type TextRecordCount = { readonly ok: true; readonly records: number } | { readonly ok: false; readonly message: string; readonly line: number; readonly column: number };
-/** The records of a file, or why they are not counted: at a line and column (text), or at a byte offset (Parquet). */
-export type RecordCount = TextRecordCount | { readonly ok: false; readonly message: string; readonly offset: number };
+/**
+ * The records of a file, or why they are not counted: at a line and column (text), or at a byte offset (Parquet). A
+ * Parquet file's count says how many bytes were read for it (its footer and magic), which a folder's budget counts.
+ */
+export type RecordCount =
+  | TextRecordCount
+  | { readonly ok: true; readonly records: number; readonly bytesRead: number }
+  | { readonly ok: false; readonly message: string; readonly offset: number };
 
 const NL = 0x0a;
 const CR = 0x0d;

@@ -311,10 +311,8 @@ async function runChildren(opts: RunSweepOptions, plan: SweepPlan, state: SweepS
   const elements = opts.bandwidthElements === undefined ? BANDWIDTH_ELEMENTS : opts.bandwidthElements;
   const bandwidth = elements !== null;
   const byDefault = opts.workers === undefined ? defaultWorkers() : null;
-  if (byDefault?.why) {
-    state.notes.push(`${byDefault.why.charAt(0).toUpperCase()}${byDefault.why.slice(1)}; --workers 2 to force two.`);
-    progress(byDefault.why);
-  }
+  // Why a busy machine keeps one training child: said once a child has reported a backend that would have shared it.
+  let busy = byDefault?.why ?? null;
   const workers = Math.max(1, Math.min(opts.workers ?? byDefault?.workers ?? 1, plan.optimizers.length));
   const timing = workers > 1;
   const groups = assignWorkers(plan.optimizers, workers);
@@ -326,7 +324,13 @@ async function runChildren(opts: RunSweepOptions, plan: SweepPlan, state: SweepS
   /** Training children the sweep stopped itself (the runs do not share the machine): not outcomes of the sweep. */
   const surplus = new Set<number>();
   const decide = (m: ChildMessage) => {
-    if (layout !== null || m.type !== 'backend') return;
+    if (m.type !== 'backend') return;
+    if (busy !== null && SHARING_BACKENDS.has(m.name)) {
+      state.notes.push(`${busy.charAt(0).toUpperCase()}${busy.slice(1)}; --workers 2 to force two.`);
+      progress(busy);
+    }
+    busy = null;
+    if (layout !== null) return;
     layout = SHARING_BACKENDS.has(m.name) ? 'shared' : 'serial';
     if (layout === 'shared') {
       state.notes.push(
