@@ -89,7 +89,8 @@ export function countedLlamaFactorySamples(job: ScanJob, files: LlamaFactoryFile
 }
 
 function packedAt(job: ScanJob): string {
-  return job.sources['llamaFactoryData.packedBy'] !== undefined ? origin(job, 'llamaFactoryData.packedBy') : 'packing unwritten: on for pre-training';
+  const at = job.sources['llamaFactoryData.packedBy'] !== undefined ? origin(job, 'llamaFactoryData.packedBy') : 'not written';
+  return job.settings.llamaFactoryData?.packedBy === 'stage: pt' ? `${at}, where packing is on unless written false` : at;
 }
 
 type Info = { readonly dir: string; readonly root: ObjectNode } | { readonly why: string };
