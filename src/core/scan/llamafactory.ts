@@ -105,14 +105,16 @@ export function readLlamaFactory(reader: FieldReader, out: ContributionBuilder):
  * to `stage == "pt"`. `max_samples` is read with the Trainer keys (maxTrainSamples).
  */
 function readLlamaFactoryData(reader: FieldReader, out: ContributionBuilder, stage: string, stageRange: SourceRange | undefined): void {
-  const dataset = reader.string('dataset', true);
+  // A YAML list works too (split_arg returns a list as it is).
+  const dataset = reader.node('dataset')?.kind === 'array' ? reader.stringList('dataset') : reader.string('dataset', true);
   const dir = reader.string('dataset_dir');
   const val = reader.number('val_size', { min: 0 });
   const streaming = reader.boolean('streaming');
   const mix = reader.string('mix_strategy');
   const packing = reader.boolean('packing', true);
   const neat = reader.boolean('neat_packing');
-  const names = typeof dataset?.value === 'string' ? dataset.value.split(',').map((n) => n.trim()).filter((n) => n !== '') : [];
+  const written = dataset?.value;
+  const names = (typeof written === 'string' ? written.split(',') : written ?? []).map((n) => n.trim()).filter((n) => n !== '');
   if (dataset === undefined || names.length === 0) return;
   const packedBy: [string, SourceRange | undefined] | undefined =
     neat?.value === true ? ['neat_packing', neat.range] : packing?.value === true ? ['packing', packing.range] : packing?.value == null && stage === 'pt' ? ['stage: pt', stageRange] : undefined;
