@@ -16,7 +16,8 @@
  *   examples are dropped, which a record count does not see: the count can be high by those). With packing
  *   (`packing`, `neat_packing`, or `stage: pt`, where hparams/parser.py turns packing on) examples are concatenated
  *   into sequences of cutoff_len, so records do not give the steps; with `streaming` the run needs `max_steps`
- *   (hparams/parser.py: "Please specify `max_steps` in streaming mode").
+ *   (hparams/parser.py: "Please specify `max_steps` in streaming mode"). A `tokenized_path` folder holding files is
+ *   loaded instead of the datasets (loader.py `get_dataset`): not counted.
  * Not followed (a folder's hidden files, which `os.listdir` lists, are not seen by the folder listing) is said in the
  * README. Pure: dataset_info.json is read through `readText`, the data files through the counters of run-length.ts.
  */
@@ -58,13 +59,16 @@ export function countedLlamaFactorySamples(job: ScanJob, files: LlamaFactoryFile
   if (data.packedBy !== undefined) return unknown(`the examples are packed into sequences of cutoff_len (${data.packedBy}, ${packedAt(job)}), so the records of ${names} (${named}) do not give the steps`);
   if (data.streaming) return unknown(`streaming (${origin(job, 'llamaFactoryData.streaming')}) reads ${names} as a stream: LLaMA-Factory needs max_steps then`);
   if (data.mixStrategy !== 'concat' && data.names.length > 1) return unknown(`mix_strategy: ${data.mixStrategy} (${origin(job, 'llamaFactoryData.mixStrategy')}) interleaves ${names}: the mixed size is not their sum`);
+  if (data.tokenizedPath !== undefined) {
+    const saved = tokenizedSaved(data.tokenizedPath, from(job), files);
+    if (saved !== null) return unknown(`tokenized_path: ${data.tokenizedPath} (${origin(job, 'llamaFactoryData.tokenizedPath')}) ${saved}, so ${names} (${named}) are not what it trains on`);
+  }
   const dirAt = job.sources['llamaFactoryData.dir'] !== undefined ? origin(job, 'llamaFactoryData.dir') : "assumed: LLaMA-Factory's default dataset_dir: data";
   if (data.dir === 'ONLINE' || data.dir.startsWith('REMOTE:')) return unknown(`dataset_dir: ${data.dir} (${dirAt}) loads ${names} from a hub`);
   if (isAbsoluteLike(data.dir)) return unknown(`dataset_dir: ${data.dir} (${dirAt}) is outside the workspace and not read`);
 
   // dataset_dir is relative to where the run starts: looked up beside the config, then from the workspace root.
-  const from = job.sources['llamaFactoryData']?.path ?? job.id;
-  const dirs = [joinRelative(folderOf(from), data.dir), joinRelative('.', data.dir)].filter((p, i, a): p is string => p !== null && a.indexOf(p) === i);
+  const dirs = candidates(data.dir, from(job));
   const info = readInfo(dirs, files);
   if ('why' in info) return unknown(`${info.why} (dataset_dir ${dirAt}), so ${names} (${named}) are not counted`);
   const cap = s.maxTrainSamples;
@@ -86,6 +90,31 @@ export function countedLlamaFactorySamples(job: ScanJob, files: LlamaFactoryFile
   const valAt = origin(job, 'llamaFactoryData.valSize');
   if (data.valSize === 1 || held >= total) return unknown(`val_size: ${data.valSize} (${valAt}) holds out all ${count(total)} examples of ${counts}: LLaMA-Factory's split fails`);
   return { value: total - held, from: `${count(total)} examples (${counts}) less ${count(held)} held out for evaluation by val_size: ${data.valSize} (${valAt})` };
+}
+
+/** The file naming the datasets (paths in it are relative to where the run starts: beside it, else the root). */
+function from(job: ScanJob): string {
+  return job.sources['llamaFactoryData']?.path ?? job.id;
+}
+
+function candidates(written: string, file: string): string[] {
+  return [joinRelative(folderOf(file), written), joinRelative('.', written)].filter((p, i, a): p is string => p !== null && a.indexOf(p) === i);
+}
+
+/**
+ * Why the run loads a saved tokenized dataset in place of `dataset` (loader.py get_dataset: when extras/misc.py
+ * `has_tokenized_data`, a folder with entries, "Loading dataset from disk will ignore other data arguments"), or null
+ * when the folder is absent or empty (then the datasets are read, and saved there).
+ */
+function tokenizedSaved(written: string, file: string, files: LlamaFactoryFiles): string | null {
+  if (isAbsoluteLike(written)) return 'is outside the workspace: whether it holds a saved dataset is not known';
+  for (const c of candidates(written, file)) {
+    const listing = files.listFolder?.(c) ?? null;
+    if (listing === null) continue;
+    if (!listing.ok) return `is not read (${listing.message}): whether it holds a saved dataset is not known`;
+    if (listing.files.length > 0) return `holds a saved tokenized dataset (${c}), loaded in place of the datasets`;
+  }
+  return null;
 }
 
 function packedAt(job: ScanJob): string {

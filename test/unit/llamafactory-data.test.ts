@@ -145,6 +145,11 @@ test('unknown with a one-line reason: undefined name, remote entry, other split,
     assert.equal(countedLlamaFactorySamples(jobOf(`${YAML.replace('stage: sft', 'stage: pt')}packing: false\n`), f)?.value, 70);
     assert.match(why(countedLlamaFactorySamples(jobOf(`${YAML}streaming: true\n`), f)), /LLaMA-Factory needs max_steps/);
     assert.match(why(countedLlamaFactorySamples(jobOf(`${YAML}mix_strategy: interleave_under\n`), f)), /interleaves identity, alpaca_en_demo/);
+    // tokenized_path: an absent folder is written after tokenizing (counted); a folder with files is loaded instead.
+    assert.equal(countedLlamaFactorySamples(jobOf(`${YAML}tokenized_path: saves/tokenized\n`), f)?.value, 70);
+    fs.mkdirSync(path.join(root, 'saves/tokenized'), { recursive: true });
+    fs.writeFileSync(path.join(root, 'saves/tokenized/dataset_dict.json'), '{"splits": ["train"]}');
+    assert.match(why(countedLlamaFactorySamples(jobOf(`${YAML}tokenized_path: saves/tokenized\n`), f)), /^tokenized_path: saves\/tokenized \(examples\/lora_sft\.yaml:15\) holds a saved tokenized dataset \(saves\/tokenized\)/);
     const run = runLength(jobOf(`${YAML}packing: true\n`), {}, countedLlamaFactorySamples(jobOf(`${YAML}packing: true\n`), f));
     assert.equal(run.totalSteps, null);
     assert.match(run.basis, /3 epochs \(examples\/lora_sft\.yaml:14\) are stated but not the training examples per epoch \(the examples are packed/);

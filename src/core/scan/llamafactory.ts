@@ -100,7 +100,7 @@ export function readLlamaFactory(reader: FieldReader, out: ContributionBuilder):
 
 /**
  * The data keys (hparams/data_args.py DataArguments: `dataset` None, `dataset_dir` "data", `val_size` 0.0, `streaming`
- * False, `mix_strategy` "concat", `packing` None, `neat_packing` False). `__post_init__` splits `dataset` at commas
+ * False, `mix_strategy` "concat", `packing` None, `neat_packing` False, `tokenized_path` None). `__post_init__` splits `dataset` at commas
  * (split_arg) and turns `packing` on with `neat_packing`; hparams/parser.py `get_train_args` sets an unwritten `packing`
  * to `stage == "pt"`. `max_samples` is read with the Trainer keys (maxTrainSamples).
  */
@@ -113,6 +113,7 @@ function readLlamaFactoryData(reader: FieldReader, out: ContributionBuilder, sta
   const mix = reader.string('mix_strategy');
   const packing = reader.boolean('packing', true);
   const neat = reader.boolean('neat_packing');
+  const tokenized = reader.string('tokenized_path', true);
   const written = dataset?.value;
   const names = (typeof written === 'string' ? written.split(',') : written ?? []).map((n) => n.trim()).filter((n) => n !== '');
   if (dataset === undefined || names.length === 0) return;
@@ -121,8 +122,9 @@ function readLlamaFactoryData(reader: FieldReader, out: ContributionBuilder, sta
   const data: LlamaFactoryData = {
     names, dir: dir?.value ?? 'data', valSize: val?.value ?? 0, streaming: streaming?.value === true, mixStrategy: mix?.value ?? 'concat',
     ...(packedBy !== undefined ? { packedBy: packedBy[0] } : {}),
+    ...(typeof tokenized?.value === 'string' && tokenized.value.trim() !== '' ? { tokenizedPath: tokenized.value.trim() } : {}),
   };
   out.set('llamaFactoryData', data, dataset.range);
-  const at: [string, SourceRange | undefined][] = [['dir', dir?.range], ['valSize', val?.range], ['streaming', streaming?.range], ['mixStrategy', mix?.range], ['packedBy', packedBy?.[1]]];
+  const at: [string, SourceRange | undefined][] = [['dir', dir?.range], ['valSize', val?.range], ['streaming', streaming?.range], ['mixStrategy', mix?.range], ['packedBy', packedBy?.[1]], ['tokenizedPath', tokenized?.range]];
   for (const [field, range] of at) if (range !== undefined) out.sources[`llamaFactoryData.${field}`] = out.source(range);
 }

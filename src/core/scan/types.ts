@@ -191,4 +191,6 @@ export interface LlamaFactoryData {
   readonly mixStrategy: string;
   /** Why the examples are packed into sequences: `packing`, `neat_packing`, or `stage: pt` (packing's default); else absent. */
   readonly packedBy?: string;
+  /** `tokenized_path`: a folder that, when it holds files, is loaded in place of the datasets. */
+  readonly tokenizedPath?: string;
 }
