@@ -8,6 +8,7 @@ import { recommend } from './advisor';
 import type { AdvisorInput, AdvisorResult, Priority, Recommendation } from './advisor/types';
 import { advisorInputForJob, runLengthInput } from './job';
 import { countedTrainSamples, runLength, type DatasetProblem, type GivenValue } from './run-length';
+import { countedLlamaFactorySamples } from './llamafactory-data';
 import { jobFacts, type JobFacts } from './job-facts';
 import { keepOwnHyperparameters } from './own-hyperparameters';
 import { resolveEstimateInput } from './memory/defaults';
@@ -156,7 +157,10 @@ export function evaluateJob(job: ScanJob, files: FileAccess, options: EvaluateOp
   const batchSize = givenValue('batchSize');
   const gradAccum = givenValue('gradAccum');
   // The training examples of the job's local dataset files, counted with the caller's bounded reader.
-  const counted = files.countRecords !== undefined ? countedTrainSamples(job, files.countRecords, files.listFolder) : undefined;
+  // A LLaMA-Factory job's datasets are names in its dataset_info.json (src/core/llamafactory-data.ts).
+  const counted = files.countRecords !== undefined
+    ? countedTrainSamples(job, files.countRecords, files.listFolder) ?? countedLlamaFactorySamples(job, { readText: (p) => files.readText(p), countRecords: files.countRecords, ...(files.listFolder !== undefined ? { listFolder: files.listFolder } : {}) })
+    : undefined;
   const run = runLength(
     job,
     {

@@ -43,13 +43,14 @@ export type CountedSamples =
   | { readonly value: number; readonly from: string }
   | { readonly value: null; readonly why: string; readonly problems: readonly DatasetProblem[] };
 
-type Counted = { readonly records: number; readonly text: string; readonly bytesRead: number } | Exclude<CountedSamples, { value: number }>;
+export type Counted = { readonly records: number; readonly text: string; readonly bytesRead: number } | Exclude<CountedSamples, { value: number }>;
 
 function notCounted(why: string, problems: readonly DatasetProblem[] = []): Counted {
   return { value: null, why, problems };
 }
 
-function fileRecords(path: string, format: RecordFormat, countFile: CountRecords): Counted | null {
+/** The records of one workspace file; null when there is no such file. */
+export function fileRecords(path: string, format: RecordFormat, countFile: CountRecords): Counted | null {
   const result = countFile(path, format);
   if (result === null) return null;
   if (result.ok) return { records: result.records, text: `${count(result.records)} records in ${path}`, bytesRead: 'bytesRead' in result ? result.bytesRead : 0 };
@@ -141,14 +142,14 @@ export interface GivenValue {
 }
 
 /** Where a setting of the job comes from: its file and line, or the tool's default it stands for. */
-function origin(job: ScanJob, setting: string): string {
+export function origin(job: ScanJob, setting: string): string {
   const source: SettingSource | undefined = job.sources[setting];
   if (source !== undefined) return `${source.path}:${source.range.line}`;
   const d = job.defaults.find((x) => x.setting === setting);
   return d === undefined ? 'not written' : `assumed: the default of ${d.key}${d.note !== undefined ? `, ${d.note}` : ''}`;
 }
 
-function count(n: number): string {
+export function count(n: number): string {
   return n.toLocaleString('en-US');
 }
 

@@ -2,11 +2,14 @@
  * LLaMA-Factory's own training keys, in the YAML it reads with HfArgumentParser beside the Trainer
  * arguments: `stage`, `finetuning_type`, `lora_rank`, `lora_target`, `additional_target`,
  * `quantization_bit`. Their defaults are LLaMA-Factory's dataclass defaults (cited below);
- * `cutoff_len` (the sequence length) is read with the Trainer's sequence-length keys.
+ * `cutoff_len` (the sequence length) is read with the Trainer's sequence-length keys. Also its data keys
+ * (`dataset`, `dataset_dir`, `val_size`, `streaming`, `mix_strategy`, `packing`, `neat_packing`; defaults from
+ * hparams/data_args.py DataArguments), counted by src/core/llamafactory-data.ts.
  */
 import type { Citation } from '../types';
 import type { ContributionBuilder } from './contribution';
 import type { FieldReader } from './fields';
+import type { LlamaFactoryData, SourceRange } from './types';
 
 export const LLAMAFACTORY_FINETUNING_SOURCE: Citation = {
   title: "LLaMA-Factory FinetuningArguments",
@@ -44,6 +47,8 @@ export function readLlamaFactory(reader: FieldReader, out: ContributionBuilder):
       out.notModelled.push(`${where}stage: ppo also keeps a reward and a value model; their memory is not modelled`);
     }
   }
+
+  readLlamaFactoryData(reader, out, stageValue, stage?.range);
 
   const type = reader.string('finetuning_type');
   const typeValue = type?.value ?? LLAMAFACTORY_DEFAULTS.finetuningType;
@@ -91,4 +96,35 @@ export function readLlamaFactory(reader: FieldReader, out: ContributionBuilder):
   } else if (typeValue === 'freeze' || typeValue === 'oft') {
     out.notModelled.push(`${out.path}:${type?.range.line ?? 1}: finetuning_type: ${typeValue} is not modelled (estimated as full fine-tuning)`);
   }
+}
+
+/**
+ * The data keys (hparams/data_args.py DataArguments: `dataset` None, `dataset_dir` "data", `val_size` 0.0, `streaming`
+ * False, `mix_strategy` "concat", `packing` None, `neat_packing` False, `tokenized_path` None). `__post_init__` splits `dataset` at commas
+ * (split_arg) and turns `packing` on with `neat_packing`; hparams/parser.py `get_train_args` sets an unwritten `packing`
+ * to `stage == "pt"`. `max_samples` is read with the Trainer keys (maxTrainSamples).
+ */
+function readLlamaFactoryData(reader: FieldReader, out: ContributionBuilder, stage: string, stageRange: SourceRange | undefined): void {
+  // A YAML list works too (split_arg returns a list as it is).
+  const dataset = reader.node('dataset')?.kind === 'array' ? reader.stringList('dataset') : reader.string('dataset', true);
+  const dir = reader.string('dataset_dir');
+  const val = reader.number('val_size', { min: 0 });
+  const streaming = reader.boolean('streaming');
+  const mix = reader.string('mix_strategy');
+  const packing = reader.boolean('packing', true);
+  const neat = reader.boolean('neat_packing');
+  const tokenized = reader.string('tokenized_path', true);
+  const written = dataset?.value;
+  const names = (typeof written === 'string' ? written.split(',') : written ?? []).map((n) => n.trim()).filter((n) => n !== '');
+  if (dataset === undefined || names.length === 0) return;
+  const packedBy: [string, SourceRange | undefined] | undefined =
+    neat?.value === true ? ['neat_packing', neat.range] : packing?.value === true ? ['packing', packing.range] : packing?.value == null && stage === 'pt' ? ['stage: pt', stageRange] : undefined;
+  const data: LlamaFactoryData = {
+    names, dir: dir?.value ?? 'data', valSize: val?.value ?? 0, streaming: streaming?.value === true, mixStrategy: mix?.value ?? 'concat',
+    ...(packedBy !== undefined ? { packedBy: packedBy[0] } : {}),
+    ...(typeof tokenized?.value === 'string' && tokenized.value.trim() !== '' ? { tokenizedPath: tokenized.value.trim() } : {}),
+  };
+  out.set('llamaFactoryData', data, dataset.range);
+  const at: [string, SourceRange | undefined][] = [['dir', dir?.range], ['valSize', val?.range], ['streaming', streaming?.range], ['mixStrategy', mix?.range], ['packedBy', packedBy?.[1]], ['tokenizedPath', tokenized?.range]];
+  for (const [field, range] of at) if (range !== undefined) out.sources[`llamaFactoryData.${field}`] = out.source(range);
 }

@@ -108,8 +108,17 @@ export interface TrainingSettings {
   readonly trainDataFiles?: readonly string[];
   /** The split of a dataset folder trained on (TRL `dataset_train_split`; `train` when absent). */
   readonly trainDataSplit?: string;
-  /** A cap on the training examples taken from the data (run_clm `max_train_samples`, LLaMA-Factory `max_samples`). */
+  /**
+   * A cap on the training examples taken from the data (run_clm `max_train_samples`: on the total; LLaMA-Factory
+   * `max_samples`: on each dataset of `llamaFactoryData`).
+   */
   readonly maxTrainSamples?: number;
+  /**
+   * LLaMA-Factory's training data (`dataset`, `dataset_dir`, ...): names looked up in `<dir>/dataset_info.json`, their
+   * local files counted when the job is evaluated (src/core/llamafactory-data.ts). Sources: the `dataset` key, and
+   * `llamaFactoryData.<field>` for each other field written.
+   */
+  readonly llamaFactoryData?: LlamaFactoryData;
   readonly warmupSteps?: number;
   readonly warmupRatio?: number;
   /** Warmup counted in epochs (timm's `--warmup-epochs`, the Flax ImageNet example's `config.warmup_epochs`). */
@@ -166,4 +175,22 @@ export interface Job {
 export interface ScanResult {
   readonly findings: readonly Finding[];
   readonly jobs: readonly Job[];
+}
+
+/** The data keys of a LLaMA-Factory config (LLaMA-Factory hparams/data_args.py DataArguments), as written. */
+export interface LlamaFactoryData {
+  /** `dataset`, split at commas. */
+  readonly names: readonly string[];
+  /** `dataset_dir` (default `data`). */
+  readonly dir: string;
+  /** `val_size`: the share (below 1) or number of examples held out for evaluation; 0 when absent. */
+  readonly valSize: number;
+  /** `streaming: true`. */
+  readonly streaming: boolean;
+  /** `mix_strategy` (default `concat`). */
+  readonly mixStrategy: string;
+  /** Why the examples are packed into sequences: `packing`, `neat_packing`, or `stage: pt` (packing's default); else absent. */
+  readonly packedBy?: string;
+  /** `tokenized_path`: a folder that, when it holds files, is loaded in place of the datasets. */
+  readonly tokenizedPath?: string;
 }
