@@ -104,8 +104,12 @@ function renderHuman(doc: SweepDocument, files: { json?: string; report?: string
   lines.push('Pareto: over peak memory, step time and quality vs AdamW (the final loss on the proxy is a secondary signal).');
   const timing = doc.results.find((r) => r.stepTiming)?.stepTiming;
   if (timing) {
+    // A timing phase stopped part-way leaves the optimizers' counts of timed steps within one of each other.
+    const counts = doc.results.flatMap((r) => (r.stepTiming?.basis === 'timed-alone' ? [r.stepTiming.steps] : []));
+    const lo = Math.min(...counts);
+    const hi = Math.max(...counts);
     lines.push(timing.basis === 'timed-alone'
-      ? `step ms: median of ${timing.steps} steps per optimizer after ${timing.warmupSteps} warm-up, timed before training while nothing else of the sweep ran (the runs then trained in children at once; --workers 1 for one).`
+      ? `step ms: median of ${lo === hi ? lo : `${lo}–${hi}`} steps per optimizer after ${timing.warmupSteps} warm-up, timed before training while nothing else of the sweep ran (the runs then trained in children at once; --workers 1 for one).`
       : `step ms: median over every step of every run after its ${timing.warmupSteps} warm-up steps (one training child).`);
   }
   for (const r of doc.results) if (r.stateLayoutNote && r.measuredStateBytes !== r.estimatedStateBytes) lines.push(`${r.optimizer}: ${r.stateLayoutNote}`);
