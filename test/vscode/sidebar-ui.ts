@@ -503,7 +503,11 @@ async function saveAndRead(current: Page, file: string, done: (text: string) => 
   const deadline = Date.now() + STEP_TIMEOUT_MS;
   for (;;) {
     const text = fs.readFileSync(file, 'utf8');
-    if (done(text)) return text;
+    // A save truncates the file then writes it: a text counts once a second read 50 ms later finds the same.
+    if (done(text)) {
+      await current.waitForTimeout(50);
+      if (fs.readFileSync(file, 'utf8') === text) return text;
+    }
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; the file holds:\n${text}`);
     await current.waitForTimeout(100);
   }
