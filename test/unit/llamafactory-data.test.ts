@@ -7,12 +7,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { countedLlamaFactorySamples, type LlamaFactoryFiles } from '../../src/core/llamafactory-data';
 import { countedTrainSamples, runLength } from '../../src/core/run-length';
 import { scanFiles } from '../../src/core/scan';
 import { diskFiles } from '../../src/cli/model-source';
+import { withWorkspace } from '../support/temp-workspace';
 
 /** LLaMA-Factory examples/train_lora/llama3_lora_sft.yaml, trimmed to the keys read. */
 const YAML = [
@@ -53,19 +53,6 @@ const WORKSPACE: Record<string, string> = {
   'data/shards/part-b.jsonl': rows(8),
 };
 
-/** A workspace on disk with the given files; removed after `body`. */
-function withWorkspace(files: Record<string, string>, body: (root: string) => void): void {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'lf-data-'));
-  try {
-    for (const [rel, text] of Object.entries(files)) {
-      fs.mkdirSync(path.join(root, path.dirname(rel)), { recursive: true });
-      fs.writeFileSync(path.join(root, rel), text);
-    }
-    body(root);
-  } finally {
-    fs.rmSync(root, { recursive: true, force: true });
-  }
-}
 
 /** The CLI's own reader of a workspace (src/cli/model-source.ts diskFiles). */
 function filesOf(root: string): LlamaFactoryFiles {

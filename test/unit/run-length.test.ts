@@ -14,6 +14,7 @@ import { countedTrainSamples, runLength, type CountRecords } from '../../src/cor
 import { countDatasetRecordsSync } from '../../src/platform/dataset-records';
 import { scanFiles } from '../../src/core/scan';
 import type { ScanFile } from '../../src/core/scan/types';
+import { withWorkspace } from '../support/temp-workspace';
 
 /** lightning-hydra-template's MNIST configs (ashleve/lightning-hydra-template configs/, trimmed to the keys read). */
 const HYDRA: ScanFile[] = [
@@ -90,19 +91,6 @@ test('the warmup bound uses the counted length and names where it came from; an 
   assert.match(unchecked.text, /total steps are unknown \(no max_steps, and 3 epochs \(training_args\.json:1\) are stated but not the training examples per epoch\)/);
 });
 
-/** A workspace on disk with the given files; removed after `body`. */
-function withWorkspace(files: Record<string, string | Buffer>, body: (root: string) => void): void {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'run-length-'));
-  try {
-    for (const [rel, text] of Object.entries(files)) {
-      fs.mkdirSync(path.join(root, path.dirname(rel)), { recursive: true });
-      fs.writeFileSync(path.join(root, rel), text);
-    }
-    body(root);
-  } finally {
-    fs.rmSync(root, { recursive: true, force: true });
-  }
-}
 
 const countIn = (root: string): CountRecords => (rel, format) => countDatasetRecordsSync(path.join(root, rel), format);
 const rows = (n: number) => Array.from({ length: n }, (_, i) => JSON.stringify({ instruction: `q${i}`, output: `a${i}` })).join('\n') + '\n';
