@@ -220,11 +220,24 @@ async function showTab(frame: Frame, tab: 'advice' | 'memory' | 'profile'): Prom
   await frame.locator(`vscode-panel-tab#tab-${tab}[aria-selected="true"]`).waitFor({ timeout: STEP_TIMEOUT_MS });
 }
 
-/** Picks an entry of one of the view's dropdowns (the toolkit's <vscode-dropdown>) by its label's start. */
+/**
+ * Picks an entry of one of the view's dropdowns (the toolkit's <vscode-dropdown>) by its label's start, as a user does:
+ * open the list, click the entry. The view may redraw while the list is open (the workspace scan reporting a job
+ * late), which closes the list and detaches its entries; then the list is opened again, a few times at most.
+ */
 async function pickFromDropdown(frame: Frame, label: string, optionStart: string): Promise<void> {
   const dropdown = frame.locator(`vscode-dropdown[aria-label="${label}"]`);
-  await dropdown.click();
-  await dropdown.locator('vscode-option').filter({ hasText: new RegExp(`^\\s*${escapeRegExp(optionStart)}`) }).first().click();
+  const option = dropdown.locator('vscode-option').filter({ hasText: new RegExp(`^\\s*${escapeRegExp(optionStart)}`) }).first();
+  const attempts = 4;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      if ((await dropdown.getAttribute('aria-expanded', { timeout: STEP_TIMEOUT_MS })) !== 'true') await dropdown.click({ timeout: STEP_TIMEOUT_MS });
+      await option.click({ timeout: STEP_TIMEOUT_MS / 6 });
+      return;
+    } catch (error) {
+      if (attempt === attempts) throw error;
+    }
+  }
 }
 
 /** Rows of a chart's data table (header row first), read from the markup whatever the disclosure's state. */
@@ -497,8 +510,23 @@ test('the Advice tab leads with the answer on the first screen: top pick, fit an
 }));
 
 /** Saves the active editor and waits until the file on disk satisfies `done`; returns its text. */
-async function saveAndRead(current: Page, file: string, done: (text: string) => boolean, what: string): Promise<string> {
+/**
+ * Puts the keyboard focus in the editor of `file` (its tab active), as a user clicks into the text before typing: a key
+ * pressed while the webview holds the focus goes to the webview (which keeps Undo for itself).
+ */
+async function focusEditor(current: Page, file: string): Promise<void> {
   await current.locator('.part.editor .tab.active').filter({ hasText: path.basename(file) }).waitFor({ timeout: STEP_TIMEOUT_MS });
+  await current.locator('.part.editor .editor-group-container.active .monaco-editor .view-lines').first().click({ timeout: STEP_TIMEOUT_MS });
+}
+
+/** Undoes the last edit of `file` in its editor (Ctrl+Z with the focus in the text). */
+async function undoInEditor(current: Page, file: string): Promise<void> {
+  await focusEditor(current, file);
+  await current.keyboard.press('ControlOrMeta+Z');
+}
+
+async function saveAndRead(current: Page, file: string, done: (text: string) => boolean, what: string): Promise<string> {
+  await focusEditor(current, file);
   await current.keyboard.press('ControlOrMeta+S');
   const deadline = Date.now() + STEP_TIMEOUT_MS;
   for (;;) {
@@ -563,7 +591,7 @@ test('Apply in the answer makes the quick fix\'s edit: the same file text as "Sw
   assert.equal(now['model_name_or_path'], was['model_name_or_path'], 'other keys untouched');
 
   // One undo brings the file back.
-  await current.keyboard.press('ControlOrMeta+Z');
+  await undoInEditor(current, file);
   await saveAndRead(current, file, (t) => t === original, 'the undone file to be saved');
 
   // The editor's quick fix for the pick (the does-not-fit diagnostic on the optimizer line) writes the same text.
@@ -574,7 +602,7 @@ test('Apply in the answer makes the quick fix\'s edit: the same file text as "Sw
   assert.equal(applied, quickFixed, 'Apply and the quick fix write the same text');
 
   // Back to the job as it was, and the view shows it so again.
-  await current.keyboard.press('ControlOrMeta+Z');
+  await undoInEditor(current, file);
   await saveAndRead(current, file, (t) => t === original, 'the file to be restored');
   await current.keyboard.press('ControlOrMeta+W');
   await waitInView(frame, `
