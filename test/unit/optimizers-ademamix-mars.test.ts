@@ -204,7 +204,7 @@ describe('one step by hand (tfjs ops, cpu)', () => {
   });
 
   test('options the profiler does not implement, and lr 0 (the reference divides lr_1d by lr), are InputErrors naming the key', () => {
-    assert.throws(() => createOptimizer('mars-adamw', { mars_type: 'mars-lion' }), (e: unknown) => e instanceof InputError && /mars-adamw: mars_type="mars-lion" is not implemented/.test(e.message));
+    assert.throws(() => createOptimizer('mars-adamw', { mars_type: 'mars-lion' }), (e: unknown) => e instanceof InputError && /mars-adamw: mars_type="mars-lion" is not modelled/.test(e.message));
     assert.throws(() => createOptimizer('mars-adamw', { is_approx: false }), (e: unknown) => e instanceof InputError && /is_approx=false/.test(e.message));
     assert.throws(() => createOptimizer('mars-adamw', { lr: 0 }), (e: unknown) => e instanceof InputError && /lr must be greater than 0/.test(e.message));
     assert.throws(() => createOptimizer('ademamix', { betas: [0.9, 0.999] }), (e: unknown) => e instanceof InputError && /ademamix: hyperparameter 'betas' must be 3 numbers/.test(e.message));

@@ -125,7 +125,7 @@ describe('runTrace in the profiler child', () => {
     await assert.rejects(runTrace({ optimizer: 'adamw', problem: 'beale', steps: 5, lr: -1 }), InputError);
     await assert.rejects(
       runTrace({ optimizer: 'galore-adamw', problem: 'beale', steps: 5, hyper: { proj_quant: true } }),
-      (e: unknown) => e instanceof InputError && /galore-adamw: proj_quant=true is not implemented in the profiler/.test(e.message),
+      (e: unknown) => e instanceof InputError && /galore-adamw: proj_quant=true is not modelled by the profiler/.test(e.message),
     );
     await assert.rejects(runTrace({ optimizer: 'adafactor', problem: 'beale', steps: 5, lr: 0.1 }), (e: unknown) => e instanceof InputError && /relative_step/.test(e.message));
   });

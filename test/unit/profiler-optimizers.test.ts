@@ -440,7 +440,7 @@ describe('tfjs mechanics (cpu)', () => {
     assert.throws(() => createOptimizer('adafactor', { lr: 1e-3 }), (e: unknown) => e instanceof InputError && /relative_step/.test(e.message));
     assert.throws(() => createOptimizer('no-such'), (e: unknown) => e instanceof InputError && /unknown optimizer/.test(e.message));
     assert.throws(() => createOptimizer('galore-adamw', { proj_type: 'diagonal' }), (e: unknown) => e instanceof InputError && /galore-adamw: hyperparameter 'proj_type' must be one of std, reverse_std, left, right, full/.test(e.message));
-    assert.throws(() => createOptimizer('galore-adamw', { proj_quant: true }), (e: unknown) => e instanceof InputError && /proj_quant=true is not implemented in the profiler/.test(e.message));
+    assert.throws(() => createOptimizer('galore-adamw', { proj_quant: true }), (e: unknown) => e instanceof InputError && /proj_quant=true is not modelled by the profiler/.test(e.message));
     assert.throws(() => createOptimizer('soap', { data_format: 'nhwc' }), (e: unknown) => e instanceof InputError && /soap: hyperparameter 'data_format'/.test(e.message));
   });
 

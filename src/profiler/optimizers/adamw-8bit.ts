@@ -65,7 +65,7 @@ export class AdamW8bitOptimizer extends ProfilerOptimizer {
     };
     r.finish();
     if (values.amsgrad) throw new InputError(`${id}: amsgrad is not supported by bitsandbytes 8-bit Adam`);
-    if (values.percentile_clipping !== 100) throw new InputError(`${id}: percentile_clipping below 100 is not implemented in the profiler`);
+    if (values.percentile_clipping !== 100) throw new InputError(`${id}: the profiler does not model percentile_clipping below 100`);
     if (!values.block_wise) throw new InputError(`${id}: only block-wise quantisation (block_wise=true) is implemented`);
     super(values, options);
     this.id = id;

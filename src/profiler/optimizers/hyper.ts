@@ -99,7 +99,7 @@ export class HyperReader {
     const v = this.given[key];
     this.used.add(key);
     if (v === undefined || JSON.stringify(v) === JSON.stringify(only)) return;
-    throw new InputError(`${this.id}: ${key}=${JSON.stringify(v)} is not implemented in the profiler (only ${JSON.stringify(only)})`);
+    throw new InputError(`${this.id}: ${key}=${JSON.stringify(v)} is not modelled by the profiler (only ${JSON.stringify(only)})`);
   }
 
   /** Throws for keys the caller gave that this optimizer does not have. Call after reading every key. */
