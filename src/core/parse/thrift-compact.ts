@@ -46,7 +46,7 @@ class Cursor {
     return this.bytes[this.pos++]!;
   }
 
-  skip(n: number, what: string): void {
+  passOver(n: number, what: string): void {
     if (n > this.bytes.length - this.pos) throw new Malformed(`${what} of ${n} bytes runs past the end of the metadata`, this.pos);
     this.pos += n;
   }
@@ -89,10 +89,10 @@ function skipValue(c: Cursor, type: number, depth: number, inContainer: boolean)
     case BOOL_TRUE:
     case BOOL_FALSE:
       // A bool field's value is in its header; a bool element is one byte.
-      if (inContainer) c.skip(1, 'a bool');
+      if (inContainer) c.passOver(1, 'a bool');
       return;
     case I8:
-      c.skip(1, 'an i8');
+      c.passOver(1, 'an i8');
       return;
     case I16:
     case I32:
@@ -100,13 +100,13 @@ function skipValue(c: Cursor, type: number, depth: number, inContainer: boolean)
       c.varint();
       return;
     case DOUBLE:
-      c.skip(8, 'a double');
+      c.passOver(8, 'a double');
       return;
     case BINARY:
-      c.skip(c.size('a binary', 1), 'a binary');
+      c.passOver(c.size('a binary', 1), 'a binary');
       return;
     case UUID:
-      c.skip(16, 'a uuid');
+      c.passOver(16, 'a uuid');
       return;
     case LIST:
     case SET: {
