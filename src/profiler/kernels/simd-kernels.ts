@@ -432,6 +432,31 @@ function splitBlockwise(spec: BlockwiseKernelSpec): { first: Stmt[]; second: Stm
  * requantised first (2.30); the requantisation reusing the values reloaded for the update, or its
  * quotients in a row of their own within the second loop (within 2%); reading the next block's
  * parameters early (no faster from memory).
+ * Measured against this form with bench/kernel-8bit.ts --against (bit-identical unless said; ns per
+ * element in cache / from memory, this build against the form in the same process): the table in an order
+ * that puts rarely used groups on cache lines with common ones, the quotient loop storing each quotient's
+ * word (table index in the top half, key in the low half, so that the second loop adds it without the
+ * sign step; the other loops' work unchanged, and --against given each build's own tables): the top half
+ * rotated left by 9 (m7, sign, e8: a line holds 16 consecutive exponents of one mantissa group) 1.73 ->
+ * 2.69 / 2.28 -> 3.21 (probably as its hot lines fall into 4 of the 64 first-level cache sets); the same
+ * lines with the mantissa on the set bits (e[7:4], sign, m7, e[3:0]) 1.81 -> 2.12 / 2.15 -> 2.59 and 1.77
+ * -> 2.12 / 2.26 -> 2.68; exponent bit 3 swapped with mantissa bit 3 (a line holds 8 groups of exponent e
+ * and 8 of e ^ 8: the first state's -8 to -13 ride with 0 to -5, the second's -24 to -31 with -16 to -23)
+ * 1.76 -> 2.05 / 2.11 -> 2.41 and 1.76 -> 2.06 / 2.14 -> 2.43, the same as its control (the same vector
+ * operations, the table in today's order: 2.05 / 2.39): the order gains nothing from memory either, so
+ * the excess from memory is not the rare lines' misses alone, and 9 vector operations more per group and
+ * state in the quotient loop cost 0.3 ns. The sign step alone moved to the quotient loop (and a
+ * bitselect): 1.71 -> 1.80 / 2.19 -> 2.27. The second state's sign step left out (its quotients are never
+ * negative but for NaN; it would need a table form of its own for negative groups): 2.7% less in cache,
+ * 1-1.5% from memory (1.71 -> 1.66 / 2.03 -> 2.01), too little for a second table form. The table and map
+ * addresses as the loads' constant offsets (a kernel compiled for the bench's addresses, the tables
+ * placed first): 1.76 -> 1.78 / 2.07 -> 2.15. A group's four code bytes read as one i32 and taken apart
+ * by shifts and masks: 1.75 -> 1.91 / 1.97 -> 2.10. The requantisation by scalar code lane by lane (four
+ * byte stores per group): first state 1.74 -> 2.00 / 2.07 -> 2.32, second 1.71 -> 1.99 / 1.96 -> 2.19,
+ * both 1.78 -> 2.50 / 1.99 -> 2.69. The quotients computed in the second loop two or four groups ahead
+ * instead of in a loop of their own: 1.74 -> 1.77 / 2.04 -> 2.07 and 1.72 -> 1.72 / 1.95 -> 1.94. Two
+ * groups' codes packed by one i8x16.shuffle of the unshifted sums instead of two shifts and two narrows:
+ * 1.71 -> 1.78 / 2.00 -> 2.09 (a two-vector shuffle is several instructions).
  */
 export function compileBlockwise(spec: BlockwiseKernelSpec): FunctionDef {
   const params: ValType[] = [...spec.arrays.map((): ValType => 'i32'), ...spec.states.flatMap((): ValType[] => ['i32', 'i32', 'i32', 'i32']), 'i32', 'i32', ...spec.scalars.map((): ValType => 'f32')];
