@@ -27,7 +27,7 @@ import { InputError } from '../../core/types';
 import { MEMORY_COMPONENTS, type MemoryComponentBytes } from '../../core/memory/components';
 import type { CopyBandwidth, OptimizerBandwidth } from '../kernels/bandwidth';
 import { BANDWIDTH_ELEMENTS, TIMING_PHASE } from './constants';
-import type { BackendName, BackendRequest, ChildMessage, StartMessage, SweepRequest } from '../protocol';
+import { partialDataProblem, type BackendName, type BackendRequest, type ChildMessage, type StartMessage, type SweepRequest } from '../protocol';
 import { runChild, type ChildRunResult } from '../run-child';
 import type { RobustnessRecord, StepTimeRecord } from './child-sweep';
 import { CORPUS_FILES, findDataDir, loadCorpus } from './corpus';
@@ -227,6 +227,15 @@ function recordMeasurements(state: SweepState, update: () => void, progress: (li
       progress(`backend: ${m.name}`);
     }
     if (m.type !== 'partial') return;
+    const problem = partialDataProblem(m.kind, m.data);
+    if (problem !== null) {
+      // A record the document cannot be built from (a child of another build, or one gone wrong): left out, said.
+      const note = `Left out a profiler child's '${m.kind}' measurement: ${problem}.`;
+      state.notes.push(note);
+      progress(note);
+      update();
+      return;
+    }
     switch (m.kind) {
       case 'run': {
         const r = m.data as RunRecord;
