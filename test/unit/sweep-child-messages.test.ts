@@ -70,3 +70,23 @@ test('partialDataProblem: each sweep measurement kind checked against what the p
   assert.match(partialDataProblem('run', { ...RUN, finalLoss: 'low' }) ?? '', /data\.finalLoss/);
   assert.match(partialDataProblem('surprise', {}) ?? '', /unknown measurement kind 'surprise'/);
 });
+
+test('a run of many steps (its record one line of several MB) is kept: a long line from the child is not cut into pieces', async () => {
+  // 50,000 steps: the loss curve and the step times make a line of about 1.9 MB (the profile allows 100,000 steps).
+  const steps = 50_000;
+  const curve = Array.from({ length: steps }, (_, i) => 3 - i / steps + 1e-9 * Math.PI);
+  const run = { ...RUN, lossCurve: curve, finalLoss: 2.0000001, stepMs: curve.map((x) => x * 2.718281828), updateMs: [] };
+  assert.ok(JSON.stringify(run).length > 1.5e6);
+  const childScript = standIn([
+    { type: 'backend', name: 'tfjs-node', tfBackend: 'tensorflow', reasons: [], gradients: 'tfjs' },
+    { type: 'partial', kind: 'run', data: run },
+    { type: 'result', result: { runs: 1, stopped: false } },
+  ]);
+  const r = await runSweep({
+    job: { id: 'job', model: 'm' }, advisorInput: advisorInput('meta-llama/Llama-2-7b-hf'), optimizers: ['adamw'], steps, seeds: [1], budgetMs: 30_000,
+    workers: 1, bandwidthElements: null, dataDir: DATA, childScript,
+  });
+  assert.equal(r.document.outcome, 'completed', r.document.outcomeDetail);
+  assert.deepEqual(r.document.results.map((x) => x.runs.map((y) => y.lossCurve.length)), [[steps]]);
+  assert.equal(r.document.results[0]!.stepTiming?.steps, steps);
+});
