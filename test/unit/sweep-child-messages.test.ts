@@ -90,3 +90,20 @@ test('a run of many steps (its record one line of several MB) is kept: a long li
   assert.deepEqual(r.document.results.map((x) => x.runs.map((y) => y.lossCurve.length)), [[steps]]);
   assert.equal(r.document.results[0]!.stepTiming?.steps, steps);
 });
+
+test('the real-shapes phase: a record whose data does not have its declared shape is left out with a note; the sweep does not throw', async () => {
+  const childScript = standIn([
+    { type: 'backend', name: 'tfjs-node', tfBackend: 'tensorflow', reasons: [], gradients: 'tfjs' },
+    { type: 'partial', kind: 'real-shapes', data: { optimizer: 'adamw' } },
+    { type: 'result', result: { stopped: false } },
+  ]);
+  const lines: string[] = [];
+  const r = await runSweep({
+    job: { id: 'job', model: 'm' }, advisorInput: advisorInput('meta-llama/Llama-2-7b-hf'), optimizers: ['adamw'], steps: 2, seeds: [1], budgetMs: 30_000,
+    workers: 1, bandwidthElements: null, dataDir: DATA, childScript, realShapes: { budgetMs: 10_000, throughput: null }, onProgress: (l) => lines.push(l),
+  });
+  assert.equal(r.document.realShapes?.results.find((x) => x.optimizer === 'adamw')?.stepMs, null);
+  const note = r.document.notes.find((n) => n.startsWith("Left out a profiler child's 'real-shapes' measurement: data.kinds: is missing"));
+  assert.ok(note, r.document.notes.join('\n'));
+  assert.ok(lines.includes(note), lines.join('\n'));
+});
