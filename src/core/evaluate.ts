@@ -23,7 +23,7 @@ import { peftDefaultLoraTargets } from './scan/peft-lora-targets';
 import { autoAssumption, resolveHiddenSizeAutos, type AutoValue } from './scan/deepspeed-auto';
 import type { ScanJob } from './scan/results';
 import { InputError } from './types';
-import { chooseSavedProfile, type SavedProfileDocument } from './advisor/saved-profile';
+import { chooseSavedProfile, type SavedProfileDocument, type UnreadableSavedProfile } from './advisor/saved-profile';
 
 export type { FileAccess, JobModel, ModelLookup } from './model-source';
 export type { CurrentOptimizer } from './current-optimizer';
@@ -74,7 +74,7 @@ export interface EvaluateOptions {
    * saved results): the newest measured for this job (same job id and model) is used under the stability priority,
    * else the newest is reported as ignored with its reason (core/advisor/saved-profile.ts chooseSavedProfile).
    */
-  readonly savedProfiles?: readonly SavedProfileDocument[];
+  readonly savedProfiles?: readonly (SavedProfileDocument | UnreadableSavedProfile)[];
 }
 
 /**

@@ -9,7 +9,7 @@
  */
 import * as vscode from 'vscode';
 import type { Priority } from '../core/advisor/types';
-import { validSavedProfiles } from '../core/advisor/saved-profile';
+import { checkSavedProfiles } from '../core/advisor/saved-profile';
 import { evaluateJob, type FileAccess, type JobEvaluation } from '../core/evaluate';
 import { resolveModelSource, safetensorsIndexPath, type ModelFileRead } from '../core/model-source';
 import type { ScanJob } from '../core/scan/results';
@@ -218,7 +218,7 @@ export class AdvisorService implements vscode.Disposable {
         };
       } else {
         const model = resolution.status === 'resolved' ? resolution.model : this.models.modelOf(choice as ModelChoice);
-        const savedProfiles = options.priority === 'stability' ? { savedProfiles: validSavedProfiles(saved) } : {};
+        const savedProfiles = options.priority === 'stability' ? { savedProfiles: checkSavedProfiles(saved) } : {};
         const evaluation: JobEvaluation = evaluateJob(job, files, { ...options, model, unknownOptimizer: 'ignore', ...savedProfiles });
         outcome = { kind: 'evaluated', evaluation };
       }

@@ -6,6 +6,9 @@
 import * as vscode from 'vscode';
 import { parseJson } from '../core/parse/json';
 import type { ParsedNode } from '../core/parse/node';
+import { decodeText, formatBytes } from '../core/parse/text';
+import { MAX_PROFILE_BYTES } from '../core/profile/profile-types';
+import { InputError } from '../core/types';
 import { jobFolderName } from './profile-folder';
 
 const PROFILES_FOLDER = 'profiles';
@@ -16,10 +19,22 @@ export interface SavedProfileFile {
   readonly id: string;
   /** ISO 8601 modification time. */
   readonly savedAt: string;
-  /** The parsed JSON (checked by the sidebar before use), or the text when it did not parse. */
+  /** The parsed JSON (checked by the sidebar before use); null when the file could not be read or parsed. */
   readonly json: unknown;
   /** The parsed file with positions, when it parsed: the sidebar's problems then name line:column. */
   readonly tree?: ParsedNode;
+  /** Why the file could not be read or parsed (too large, binary, not JSON), with its position where known. */
+  readonly problem?: string;
+}
+
+/** A file's text parsed, or why it is not JSON (`name:line:column: message`). */
+function parseSaved(name: string, bytes: Uint8Array): Pick<SavedProfileFile, 'json' | 'tree' | 'problem'> {
+  try {
+    const { root } = parseJson(decodeText(bytes, name, MAX_PROFILE_BYTES), name);
+    return { json: root.value, tree: root };
+  } catch (e) {
+    return { json: null, problem: e instanceof InputError ? e.format() : e instanceof Error ? e.message : String(e) };
+  }
 }
 
 /** The folder of a job's saved results; null without workspace storage (no folder open). */
@@ -44,22 +59,21 @@ export async function readSavedProfileFiles(storageUri: vscode.Uri | undefined, 
     let stat: vscode.FileStat;
     let bytes: Uint8Array;
     try {
-      [stat, bytes] = await Promise.all([vscode.workspace.fs.stat(uri), vscode.workspace.fs.readFile(uri)]);
+      stat = await vscode.workspace.fs.stat(uri);
+      // Read only when it can be a profile: the extension host holds it whole (the CLI's limit).
+      if (stat.size > MAX_PROFILE_BYTES) {
+        const problem = `${name}: file too large: ${stat.size} bytes (the limit is ${formatBytes(MAX_PROFILE_BYTES)})`;
+        files.push({ file: { id: name, savedAt: new Date(stat.mtime).toISOString(), json: null, problem }, mtime: stat.mtime });
+        continue;
+      }
+      bytes = await vscode.workspace.fs.readFile(uri);
     } catch (e) {
-      // Gone or unreadable since the listing: kept as its message, which is no profile (the sidebar lists it as
-      // unreadable, the advice skips it), so that one such file does not hide the others.
-      files.push({ file: { id: name, savedAt: new Date(0).toISOString(), json: `cannot be read: ${e instanceof Error ? e.message : String(e)}` }, mtime: 0 });
+      // Gone or unreadable since the listing: kept with its problem (the sidebar lists it as unreadable, the advice
+      // names it when no other file is usable), so that one such file does not hide the others.
+      files.push({ file: { id: name, savedAt: new Date(0).toISOString(), json: null, problem: `${name}: cannot be read: ${e instanceof Error ? e.message : String(e)}` }, mtime: 0 });
       continue;
     }
-    const text = new TextDecoder().decode(bytes);
-    let parsed: Pick<SavedProfileFile, 'json' | 'tree'>;
-    try {
-      const { root } = parseJson(text, name);
-      parsed = { json: root.value, tree: root };
-    } catch {
-      parsed = { json: text };
-    }
-    files.push({ file: { id: name, savedAt: new Date(stat.mtime).toISOString(), ...parsed }, mtime: stat.mtime });
+    files.push({ file: { id: name, savedAt: new Date(stat.mtime).toISOString(), ...parseSaved(name, bytes) }, mtime: stat.mtime });
   }
   return files.sort((a, b) => b.mtime - a.mtime || b.file.id.localeCompare(a.file.id)).map((f) => f.file);
 }

@@ -46,6 +46,8 @@ export interface SuperviseOptions {
   readonly onSpawn?: (writeStdin: (text: string) => void) => void;
   /** Each output line (split at \n, \r\n or \r), in order, per stream. A listener's failure is ignored. */
   readonly onLine?: (stream: OutputStream, line: string) => void;
+  /** Longest line passed on whole (characters; default 1 MiB); a longer one is passed on in pieces of this length. */
+  readonly maxLineChars?: number;
   /** Collect stdout up to this many characters into `stdout`; more stops the process ('output-overflow'). */
   readonly captureStdout?: number;
   /** How many non-empty lines `tail` keeps; default 60. */
@@ -69,7 +71,7 @@ export interface ProcessOutcome {
 
 const DEFAULT_TAIL_LINES = 60;
 const DEFAULT_GRACE_MS = 1000;
-/** A line longer than this is passed on in pieces, so a process that never writes a newline cannot grow our buffer. */
+/** By default a line longer than this is passed on in pieces, so a process that never writes a newline cannot grow our buffer. */
 const MAX_LINE = 1 << 20;
 /** After 'exit', how long 'close' may wait for pipes a grandchild still holds open. */
 const CLOSE_WAIT_MS = 2000;
@@ -117,7 +119,7 @@ function classify(stopped: ProcessOutcome['stopped'], spawnError: string | undef
 }
 
 /** Splits a stream's chunks into lines; the rest waits for the next chunk or `flush`. */
-function lineSplitter(emit: (line: string) => void): { push(chunk: string): void; flush(): void } {
+function lineSplitter(emit: (line: string) => void, maxLine: number): { push(chunk: string): void; flush(): void } {
   let buffer = '';
   return {
     push(chunk) {
@@ -125,9 +127,9 @@ function lineSplitter(emit: (line: string) => void): { push(chunk: string): void
       const parts = buffer.split(/\r\n|\n|\r/);
       buffer = parts.pop() ?? '';
       for (const p of parts) emit(p);
-      while (buffer.length > MAX_LINE) {
-        emit(buffer.slice(0, MAX_LINE));
-        buffer = buffer.slice(MAX_LINE);
+      while (buffer.length > maxLine) {
+        emit(buffer.slice(0, maxLine));
+        buffer = buffer.slice(maxLine);
       }
     },
     flush() {
@@ -173,8 +175,8 @@ function readOutput(
       // A listener's failure must not take the run down.
     }
   };
-  const out = lineSplitter(emit('stdout'));
-  const err = lineSplitter(emit('stderr'));
+  const out = lineSplitter(emit('stdout'), o.maxLineChars ?? MAX_LINE);
+  const err = lineSplitter(emit('stderr'), MAX_LINE);
   child.stdout?.setEncoding('utf8');
   child.stderr?.setEncoding('utf8');
   child.stdout?.on('data', (chunk: string) => {

@@ -3,7 +3,8 @@
  * the only place TensorFlow.js is loaded. Reads one JSON request (argv[2], or the first line of stdin), streams JSON-line messages on stdout
  * (protocol.ts) and exits. A sweep request with `waitForStart` starts up, says {"type":"ready"} and waits
  * for a {"type":"start"} line (which may narrow the request) before measuring. Cancellation: a {"type":"cancel"} line on stdin or SIGTERM stops the work
- * at the next step boundary and exits within a second (a hard timer forces the exit). Everything the
+ * at the next step boundary and exits within a second (a hard timer forces the exit); so does the end of
+ * stdin when the request came on it (the parent is gone). Everything the
  * libraries print goes to stderr so stdout carries only protocol lines.
  */
 import { format } from 'node:util';
@@ -147,7 +148,10 @@ async function main(hooks: ChildHooks): Promise<number> {
         if (start) letStart(start);
       }
     });
-    if (fromArgv === undefined) process.stdin.on('end', () => reject(new InputError('no profiler request on stdin')));
+    // The parent holds the other end of stdin while it waits for our answer: its end means the parent is gone
+    // (killed, crashed) or gave up on us, so the work stops as on a cancel line; a child that measures would
+    // otherwise run on until its next write fails, and one waiting for its start line would exit saying nothing.
+    if (fromArgv === undefined) process.stdin.on('end', () => (first ? reject(new InputError('no profiler request on stdin')) : cancel()));
   });
   try {
     await run(parseChildRequest(request), hooks);

@@ -9,8 +9,9 @@
  * JSON against them (src/core/schema/check.ts).
  */
 import { InputError } from '../core/types';
-import { checkValue, type Declared } from '../core/schema/check';
-import { HyperValueSchema, Named, OneOf, Type } from '../core/schema/declare';
+import { checkValue, firstProblem, problemMessage, type Declared } from '../core/schema/check';
+import { HyperValueSchema, Named, OneOf, OrNull, Type } from '../core/schema/declare';
+import { REAL_SHAPES_METHODS, ROBUSTNESS_PROBES } from '../core/profile/profile-types';
 import { TRACE_PROBLEMS } from '../core/profile/trace-problems';
 import { ProxySpecSchema } from './sweep/proxy';
 
@@ -163,6 +164,61 @@ const CHILD_MESSAGES = {
 } as const;
 type ChildMessages = typeof CHILD_MESSAGES;
 export type ChildMessage = { [K in keyof ChildMessages]: Declared<ChildMessages[K]> }[keyof ChildMessages];
+
+/**
+ * What the parent reads of each measurement a child streams ('partial' messages; the records are declared
+ * where the child makes them: sweep/train.ts RunRecord, sweep/child-sweep.ts StepTimeRecord and
+ * RobustnessRecord, kernels/bandwidth.ts, sweep/real-shapes.ts RealShapesRecord). A child of another build,
+ * or one that goes wrong, must not take the parent's document down with a record it cannot read: sweep.ts
+ * and real-shapes-phase.ts leave such a record out, with a note (partialDataProblem, leftOutNote). Numbers
+ * arrive through JSON, so NaN and Infinity arrive as null.
+ */
+const LossCurve = Type.Array(OrNull(Type.Number()));
+const Timings = Type.Array(Type.Number());
+const PARTIAL_DATA = {
+  'run': Type.Object({
+    optimizer: Type.String(), lr: Type.Number(), seed: Type.Number(), lossCurve: LossCurve, finalLoss: OrNull(Type.Number()), diverged: Type.Boolean(),
+    divergedAtStep: Type.Optional(Type.Number()), initialLoss: OrNull(Type.Number()), stepMs: Timings, updateMs: Timings,
+    measuredStateBytes: Type.Number(), stateTensors: Type.Array(Type.Object({ param: Type.String(), name: Type.String(), shape: Type.Array(Type.Number()), dtype: Type.String(), bytes: Type.Number() })),
+    peakEngineBytes: Type.Number(), kernel: Type.String(), hessian: Type.Optional(Type.Object({ method: Type.String(), fallbackReason: Type.Optional(Type.String()) })),
+    stopped: Type.Boolean(),
+  }),
+  'step-time': Type.Object({
+    optimizer: Type.String(), lr: Type.Number(), seed: Type.Number(), warmupSteps: Type.Number(), stepMs: Timings, updateMs: Timings, diverged: Type.Boolean(),
+  }),
+  'robustness': Type.Object({
+    optimizer: Type.String(), probe: OneOf(ROBUSTNESS_PROBES), lr: Type.Number(), seed: Type.Number(), notApplicable: Type.Optional(Type.String()),
+    lossCurve: LossCurve, finalLoss: OrNull(Type.Number()), diverged: Type.Boolean(), divergedAtStep: Type.Optional(Type.Number()),
+  }),
+  'copy-bandwidth': Type.Object({ GBps: Type.Number(), method: Type.String(), elements: Type.Number(), methods: Type.Record(Type.String(), Type.Number()) }),
+  'optimizer-bandwidth': Type.Object({
+    optimizer: Type.String(), kernel: Type.String(), elements: Type.Number(), stepMs: Type.Number(), bytesPerParam: Type.Number(), GBps: Type.Number(), fractionOfCopy: Type.Number(),
+    unfused: Type.Optional(Type.Object({ stepMs: Type.Number(), GBps: Type.Number(), fractionOfCopy: Type.Number() })),
+  }),
+  'real-shapes': Type.Object({
+    optimizer: Type.String(),
+    kinds: Type.Array(Type.Object({
+      name: Type.String(), shape: Type.Array(Type.Number()), count: Type.Number(), method: OneOf(REAL_SHAPES_METHODS),
+      stepMs: Type.Object({ median: Type.Number(), min: Type.Number(), max: Type.Number() }), stateBytes: Type.Number(), detail: Type.String(),
+      linearityRatio: Type.Optional(Type.Number()),
+    })),
+    missing: Type.Array(Type.Object({ name: Type.String(), why: Type.String() })),
+    refreshInterval: OrNull(Type.Number()),
+    elapsedMs: Type.Number(),
+  }),
+} as const;
+
+/** Why a measurement's data cannot be read (`data.stepMs[0]: expected a finite number, got null`), or null when it can. */
+export function partialDataProblem(kind: string, data: unknown): string | null {
+  if (!Object.prototype.hasOwnProperty.call(PARTIAL_DATA, kind)) return `unknown measurement kind '${kind}'`;
+  const problem = firstProblem(PARTIAL_DATA[kind as keyof typeof PARTIAL_DATA], data);
+  return problem ? problemMessage({ path: ['data', ...problem.path], problem: problem.problem }) : null;
+}
+
+/** The note on a measurement left out for its problem (partialDataProblem). */
+export function leftOutNote(kind: string, problem: string): string {
+  return `Left out a profiler child's '${kind}' measurement: ${problem}.`;
+}
 
 const CancelSchema = Type.Object({ type: Type.Literal('cancel') });
 /**

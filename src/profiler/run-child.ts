@@ -68,6 +68,13 @@ export function defaultChildScript(dir: string = __dirname): string | null {
 
 const STDERR_TAIL = 8192;
 
+/**
+ * Longest message line taken whole from the child (characters): a sweep run's record at the plan's 100,000-step
+ * limit (its loss curve, step and update times, up to about 25 characters a number) is about 7.5 MB, the largest
+ * message; a longer line is cut into pieces that are not messages, as with any process (src/platform/process.ts).
+ */
+const MAX_MESSAGE_CHARS = 32 * 2 ** 20;
+
 export function runChild(opts: RunChildOptions): Promise<ChildRunResult> {
   const started = Date.now();
   const messages: ChildMessage[] = [];
@@ -95,6 +102,7 @@ export function runChild(opts: RunChildOptions): Promise<ChildRunResult> {
     graceMs: opts.graceMs ?? 1000,
     ...(opts.signal ? { signal: opts.signal } : {}),
     onLine: reader.onLine,
+    maxLineChars: MAX_MESSAGE_CHARS,
   }).then((p) => {
     const { result, hasResult, error, backend, stderrTail } = reader;
     const extra: Partial<ChildRunResult> = {

@@ -7,8 +7,8 @@ import { measured, opt, setting } from '../../src/core/advisor/measurements/buil
 import { measuredRows } from '../../src/core/advisor/measurements';
 import type { Measurement, MeasurementSource, Setting } from '../../src/core/advisor/measurements/types';
 import { rankByEvidence, type EvidenceJob, type RobustnessCounts } from '../../src/core/advisor/ranking';
-import { rankingNote } from '../../src/core/advisor/measured';
-import { chooseSavedProfile, savedProfileUse, robustnessCounts, validSavedProfiles, type SavedProfileUse } from '../../src/core/advisor/saved-profile';
+import { rankingNote, savedProfileNote } from '../../src/core/advisor/measured';
+import { checkSavedProfiles, chooseSavedProfile, savedProfileUse, robustnessCounts, type SavedProfileUse } from '../../src/core/advisor/saved-profile';
 import { recommend } from '../../src/core/advisor/engine';
 import { inventoryForRef } from '../../src/core/models';
 import type { ProfileResultDocument } from '../../src/core/profile/profile-types';
@@ -129,14 +129,33 @@ test('choosing among saved profiles (newest first): the newest of this job is us
   const ignored = chooseSavedProfile([{ file: 'a.json', document: other }, { file: 'b.json', document: profileDoc(undefined, [result('adamw', 0, 0)]) }], key);
   assert.deepEqual(ignored, { status: 'ignored', file: 'a.json', why: "it was measured for job 'elsewhere', not 'job'" });
   assert.deepEqual(chooseSavedProfile([], key), { status: 'none' });
-  // Files as read from storage: one that is not JSON (kept as text) and one that is not a profile are skipped, in order.
-  const valid = validSavedProfiles([
-    { id: 'text.json', json: '{"truncated' },
+  // Files as read from storage, in order: one that could not be read or parsed (with its problem), one that is not a
+  // profile (the schema's problem), one that is. The usable one is used; without it the newest other is named.
+  const files = [
+    { id: 'text.json', json: null, problem: 'text.json:1:12: unexpected end of file (truncated JSON?)' },
     { id: 'wrong.json', json: { schemaVersion: 1 } },
     { id: 'good.json', json: JSON.parse(JSON.stringify(mine)) },
-  ]);
-  assert.deepEqual(valid.map((v) => v.file), ['good.json']);
-  assert.equal(chooseSavedProfile(valid, key).status, 'used');
+  ];
+  const checked = checkSavedProfiles(files);
+  assert.deepEqual(checked.map((v) => ('document' in v ? ['valid', v.file] : ['unreadable', v.file])), [['unreadable', 'text.json'], ['unreadable', 'wrong.json'], ['valid', 'good.json']]);
+  assert.equal(chooseSavedProfile(checked, key).status, 'used');
+});
+
+test('saved files none of which is a readable profile: the note names the newest and why, instead of saying none exists', () => {
+  const key = { id: 'job', model: 'm' };
+  const truncated = chooseSavedProfile(checkSavedProfiles([
+    { id: 'new.json', json: null, problem: 'new.json:1:12: unexpected end of file (truncated JSON?)' },
+    { id: 'old.json', json: { schemaVersion: 1 } },
+  ]), key);
+  assert.deepEqual(truncated, { status: 'ignored', file: 'new.json', why: 'it cannot be read as a profile (new.json:1:12: unexpected end of file (truncated JSON?))' });
+  const schema = chooseSavedProfile(checkSavedProfiles([{ id: 'wrong.json', json: { schemaVersion: 1 } }]), key);
+  assert.equal(schema.status, 'ignored');
+  assert.match(schema.status === 'ignored' ? schema.why : '', /^it cannot be read as a profile \(.+\)$/);
+  assert.match(savedProfileNote(truncated), /^The profiler's robustness probes were not used: the profile new\.json was ignored because it cannot be read as a profile \(new\.json:1:12: unexpected end of file/);
+  // A readable profile of another job that is newer than an unreadable file: the newer is named.
+  const other = profileDoc({ id: 'elsewhere', model: 'm' }, [result('adamw', 0, 0)]);
+  const both = chooseSavedProfile([{ file: 'other.json', document: other }, ...checkSavedProfiles([{ id: 'bad.json', json: null, problem: 'cannot be read: EACCES' }])], key);
+  assert.deepEqual(both, { status: 'ignored', file: 'other.json', why: "it was measured for job 'elsewhere', not 'job'" });
 });
 
 test('engine: a used profile cites its counts in the measured sentence; its failing optimizer does not rise', () => {

@@ -4,7 +4,7 @@
  * take the caller down.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -13,6 +13,9 @@ import { InputError } from '../../src/core/types';
 import { TRACE_PROBLEM_SPECS } from '../../src/core/profile/trace-problems';
 import { defaultChildScript, runChild } from '../../src/profiler/run-child';
 import { ProfilerRunError, runTrace } from '../../src/profiler/trace';
+import { loadCorpus } from '../../src/profiler/sweep/corpus';
+import { planSweep } from '../../src/profiler/sweep/plan';
+import { advisorInput, DATA } from '../support/sweep-fixtures';
 import { runReference, type ReferenceCase, type ReferenceResult } from '../reference/python';
 import { buildGradientsBundle, COMPILED_PROFILER_DIR } from '../reference/tfjs-env';
 
@@ -174,6 +177,38 @@ describe('runChild never throws', () => {
     assert.equal(exited.exitCode, 3);
     assert.deepEqual(exited.messages, [{ type: 'progress', done: 1, total: 2 }]);
     assert.match(exited.stderrTail, /\[stdout\] not json/);
+  });
+
+  test('a child whose parent is gone (its stdin closed) stops: one waiting for its start line, one measuring', async () => {
+    const plan = planSweep({ advisorInput: advisorInput('meta-llama/Llama-2-7b-hf'), alphabetSize: loadCorpus(DATA).alphabet.length, optimizers: ['adamw'], steps: 2, seeds: [1] });
+    const o = plan.optimizers[0]!;
+    const sweep = { kind: 'sweep', spec: plan.proxy.spec, dataDir: DATA, optimizers: [{ id: o.id, lrs: o.lrs, hyper: o.hyper }], seeds: [1], steps: 2, waitForStart: true };
+    const trace = { kind: 'trace', optimizer: 'adam', problem: 'rosenbrock', steps: 10_000_000 };
+    for (const [request, after] of [[sweep, 'ready'], [trace, 'progress']] as const) {
+      const child = spawn(process.execPath, [path.join(COMPILED_PROFILER_DIR, 'child.js')], { stdio: ['pipe', 'pipe', 'ignore'] });
+      const types: string[] = [];
+      let closedAt = 0;
+      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+      child.stdout.setEncoding('utf8');
+      child.stdout.on('data', (chunk: string) => {
+        for (const line of chunk.split('\n').filter((l) => l.trim())) types.push((JSON.parse(line) as { type: string }).type);
+        // The parent goes away once the child is started up (a waiting child) or measuring: its end of stdin closes.
+        if (closedAt === 0 && types.includes(after)) {
+          closedAt = Date.now();
+          child.stdin.end();
+        }
+      });
+      child.stdin.write(`${JSON.stringify(request)}\n`);
+      const timeout = new Promise<'still running'>((resolve) => setTimeout(() => resolve('still running'), 30_000).unref());
+      try {
+        const code = await Promise.race([exited, timeout]);
+        assert.notEqual(code, 'still running', `${request.kind}: the child still ran 30 s after its stdin closed (${types.join(', ')})`);
+        assert.ok(closedAt > 0 && Date.now() - closedAt < 5000, `${request.kind}: stopped ${Date.now() - closedAt} ms after its stdin closed`);
+        assert.equal(types[types.length - 1], 'cancelled', types.join(', '));
+      } finally {
+        child.kill('SIGKILL');
+      }
+    }
   });
 
   test('a missing child script is spawn-failed, and runTrace turns a crash into a ProfilerRunError', async () => {

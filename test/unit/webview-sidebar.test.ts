@@ -359,6 +359,18 @@ test('saved profiles are checked; an unreadable file is reported, not shown', as
   assert.match(view.unreadable[0]!.error, /^backend: is missing/);
 });
 
+test('a saved file that could not be read or parsed is listed with the reader\'s problem (its position), not a schema message about its text', async () => {
+  const { deps, port, controller } = setup();
+  deps.profileFiles = [{ id: 'profile-cut.json', savedAt: '2025-03-01T00:00:00.000Z', json: null, problem: 'profile-cut.json:40:7: unexpected end of file (truncated JSON?)' }, ...deps.profileFiles];
+  await controller.handle(makeRequest(1, 'loadProfiles', { jobId: LLAMA }));
+  const view = response<ProfilesView>(port, 1, 'loadProfiles');
+  assert.deepEqual(view.profiles.map((p) => p.id), ['profile-2025-01-01.json']);
+  assert.deepEqual(view.unreadable.map((u) => [u.id, u.error]), [
+    ['profile-cut.json', 'profile-cut.json:40:7: unexpected end of file (truncated JSON?)'],
+    ['profile-broken.json', view.unreadable[1]!.error],
+  ]);
+});
+
 test('trace: one line per optimizer; a failing optimizer reports its error and the others still draw', async () => {
   const { deps, port, controller } = setup();
   const runTrace = deps.runTrace;
@@ -466,4 +478,15 @@ test('selectJob, stability priority: the newest saved result of this job orders 
   assert.deepEqual(used.recommendation.ranked.map((r) => r.optimizer), expected);
   assert.notDeepEqual(expected, withoutProfile);
   assert.match(used.recommendation.notes[0]!, /the order follows the robustness measured in your saved profile profile-2025-02-01\.json/);
+});
+
+test('selectJob, stability priority: when the only saved result cannot be read, the note names it and why instead of saying none exists', async () => {
+  const { deps, port, controller } = setup();
+  const { input } = await llamaInput(deps);
+  deps.advisorInput = async () => ({ ...input, priority: 'stability' as const });
+  deps.profileFiles = [{ id: 'profile-cut.json', savedAt: '2025-03-01T00:00:00.000Z', json: null, problem: 'profile-cut.json:40:7: unexpected end of file (truncated JSON?)' }];
+  await controller.handle(makeRequest(1, 'selectJob', { jobId: LLAMA }));
+  const view = response<JobEvaluationView>(port, 1, 'selectJob');
+  assert.match(view.recommendation.notes[0]!, /robustness probes were not used: the profile profile-cut\.json was ignored because it cannot be read as a profile \(profile-cut\.json:40:7: unexpected end of file/);
+  assert.doesNotMatch(view.recommendation.notes[0]!, /no saved profile for this job exists/);
 });

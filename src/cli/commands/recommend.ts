@@ -36,10 +36,7 @@ import { readUserFileSync } from '../read-user-file';
 import { decodeText } from '../../core/parse/text';
 import { parseJson } from '../../core/parse/json';
 import { parseProfileFile } from '../../core/profile/profile-validate';
-import type { ProfileResultDocument } from '../../core/profile/profile-types';
-
-/** Largest profile.json `--profile` reads (loss curves of every run make it the largest file the CLI reads). */
-const MAX_PROFILE_BYTES = 256 * 1024 * 1024;
+import { MAX_PROFILE_BYTES, type ProfileResultDocument } from '../../core/profile/profile-types';
 
 /**
  * The saved profile `--profile FILE` names (a profile.json written by `profile --out DIR`), checked against

@@ -78,14 +78,24 @@ export interface SavedProfileDocument {
   readonly document: ProfileResultDocument;
 }
 
+/** A saved file that is not a profile the advice can read (cannot be read, not JSON, not the profile schema), and why. */
+export interface UnreadableSavedProfile {
+  readonly file: string;
+  readonly problem: string;
+}
+
 /**
- * Of a job's saved profiles (newest first), the newest measured for the job; else the newest one that is not,
- * reported as ignored with its reason; else none. The sidebar, the hover and `recommend --profile` (one file)
- * all choose this way.
+ * Of a job's saved profiles (newest first), the newest measured for the job; else the newest one that is not
+ * (of another job, or not readable as a profile), reported as ignored with its reason; else none. The sidebar,
+ * the hover and `recommend --profile` (one file) all choose this way.
  */
-export function chooseSavedProfile(files: readonly SavedProfileDocument[], job: ProfileJobKey): SavedProfileUse {
+export function chooseSavedProfile(files: readonly (SavedProfileDocument | UnreadableSavedProfile)[], job: ProfileJobKey): SavedProfileUse {
   let ignored: SavedProfileUse | null = null;
   for (const f of files) {
+    if ('problem' in f) {
+      ignored ??= { status: 'ignored', file: f.file, why: `it cannot be read as a profile (${f.problem})` };
+      continue;
+    }
     const use = savedProfileUse(f.document, f.file, job);
     if (use.status === 'used') return use;
     ignored ??= use;
@@ -93,12 +103,17 @@ export function chooseSavedProfile(files: readonly SavedProfileDocument[], job: 
   return ignored ?? { status: 'none' };
 }
 
-/** Saved files (newest first) that are valid profiles, as the advice reads them; the others are skipped (the sidebar lists them as unreadable). */
-export function validSavedProfiles(files: readonly { readonly id: string; readonly json: unknown; readonly tree?: ParsedNode }[]): SavedProfileDocument[] {
-  const out: SavedProfileDocument[] = [];
-  for (const f of files) {
+/**
+ * Saved files (newest first) as the advice reads them: each a valid profile, or unreadable with the problem
+ * (`problem` when reading or parsing the file failed, else the profile schema's first problem; the sidebar
+ * lists those as unreadable).
+ */
+export function checkSavedProfiles(
+  files: readonly { readonly id: string; readonly json: unknown; readonly tree?: ParsedNode; readonly problem?: string }[],
+): (SavedProfileDocument | UnreadableSavedProfile)[] {
+  return files.map((f) => {
+    if (f.problem !== undefined) return { file: f.id, problem: f.problem };
     const parsed = f.tree ? parseProfileFile(f.id, f.tree) : parseProfileDocument(f.json);
-    if (parsed.ok) out.push({ file: f.id, document: parsed.value });
-  }
-  return out;
+    return parsed.ok ? { file: f.id, document: parsed.value } : { file: f.id, problem: parsed.error };
+  });
 }

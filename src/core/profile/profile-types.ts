@@ -29,6 +29,12 @@ export type ProfileBackendName = (typeof PROFILE_BACKENDS)[number];
 export const ROBUSTNESS_PROBES = ['explosion', 'vanishing', 'nan-inf', 'sparse'] as const;
 export type RobustnessProbe = (typeof ROBUSTNESS_PROBES)[number];
 
+/**
+ * Largest profile file read (`recommend --profile`, the sidebar's saved results and the hover): loss curves of
+ * every run make it the largest file the tool reads.
+ */
+export const MAX_PROFILE_BYTES = 256 * 1024 * 1024;
+
 /** Longest loss curve accepted (points). */
 const MAX_CURVE = 1_000_000;
 

@@ -5,12 +5,11 @@
  * HostPort for the few things that need VS Code (posting, the confirmation dialog, the clipboard).
  */
 import type { AdvisorInput } from '../../core/advisor/types';
-import { chooseSavedProfile, validSavedProfiles } from '../../core/advisor/saved-profile';
+import { checkSavedProfiles, chooseSavedProfile } from '../../core/advisor/saved-profile';
 import { getOptimizer } from '../../core/optimizers';
 import { isOptimizerId } from '../../core/optimizers/registry';
 import type { ScanJob } from '../../core/scan/results';
 import { InputError } from '../../core/types';
-import { parseProfileDocument, parseProfileFile } from '../../core/profile/profile-validate';
 import {
   makeErrorResponse, makeNotification, makeResponse, parseViewMessage, PROTOCOL_VERSION,
   type CommandMap, type HostMessage, type ProfileRunView, type ProfilesView, type RequestParams, type RequestResult, type RequestType,
@@ -199,7 +198,7 @@ export class SidebarController {
   private async withSavedProfile(jobId: string, input: AdvisorInput): Promise<AdvisorInput> {
     if (input.priority !== 'stability') return input;
     const key = { id: jobId, model: this.deps.jobModelSource?.(jobId) ?? null };
-    return { ...input, savedProfile: chooseSavedProfile(validSavedProfiles(await this.deps.loadSavedProfiles(jobId)), key) };
+    return { ...input, savedProfile: chooseSavedProfile(checkSavedProfiles(await this.deps.loadSavedProfiles(jobId)), key) };
   }
 
   private async selectJob(p: RequestParams<'selectJob'>): Promise<RequestResult<'selectJob'>> {
@@ -231,14 +230,15 @@ export class SidebarController {
     const files = await this.deps.loadSavedProfiles(p.jobId);
     const profiles: ProfilesView['profiles'][number][] = [];
     const unreadable: { id: string; error: string }[] = [];
-    for (const f of files) {
-      const parsed = f.tree ? parseProfileFile(f.id, f.tree) : parseProfileDocument(f.json);
-      if (parsed.ok) profiles.push({ id: f.id, savedAt: f.savedAt, document: parsed.value });
+    const checked = checkSavedProfiles(files);
+    files.forEach((f, i) => {
+      const c = checked[i]!;
+      if ('document' in c) profiles.push({ id: f.id, savedAt: f.savedAt, document: c.document });
       else {
-        this.deps.log.warn(`sidebar: saved profile ${f.id} is not readable: ${parsed.error}`);
-        unreadable.push({ id: f.id, error: parsed.error });
+        this.deps.log.warn(`sidebar: saved profile ${f.id} is not readable: ${c.problem}`);
+        unreadable.push({ id: f.id, error: c.problem });
       }
-    }
+    });
     return { jobId: p.jobId, profiles, unreadable };
   }
 

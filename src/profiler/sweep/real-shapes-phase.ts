@@ -17,7 +17,7 @@ import type { OptimizerId } from '../../core/optimizers/types';
 import type { RealShapesResult, RealShapesSection } from '../../core/profile/profile-types';
 import { InputError, numel, type Hyperparameters, type HyperValue } from '../../core/types';
 import { findGpuPreset, GPU_PRESETS, presetForGpuName } from '../../platform/gpu-presets';
-import type { BackendRequest, ChildMessage, RealShapesRequest } from '../protocol';
+import { leftOutNote, partialDataProblem, type BackendRequest, type ChildMessage, type RealShapesRequest } from '../protocol';
 import { runChild, type ChildRunResult } from '../run-child';
 import type { RealShapesRecord } from './real-shapes';
 import {
@@ -201,14 +201,24 @@ export interface RealShapesPhaseOptions {
 
 const fmtMs = (x: number) => (x >= 1000 ? `${(x / 1000).toPrecision(3)} s` : `${x.toPrecision(3)} ms`);
 
-/** Runs the phase in one profiler child within its budget; never throws for the child's failure. */
-export async function runRealShapesPhase(opts: RealShapesPhaseOptions): Promise<{ section: RealShapesSection; child: ChildRunResult }> {
+/**
+ * Runs the phase in one profiler child within its budget; never throws for the child's failure. `leftOut`: a note
+ * for each record the child sent that could not be read (protocol.ts partialDataProblem), left out.
+ */
+export async function runRealShapesPhase(opts: RealShapesPhaseOptions): Promise<{ section: RealShapesSection; child: ChildRunResult; leftOut: string[] }> {
   const started = Date.now();
   const budgetMs = opts.budgetMs ?? DEFAULT_REAL_SHAPES_BUDGET_MS;
   const records = new Map<string, RealShapesRecord>();
+  const leftOut: string[] = [];
   const common = { budgetMs, throughput: opts.throughput, ...(opts.sliceElements !== undefined ? { sliceElements: opts.sliceElements } : {}) };
   const onMessage = (m: ChildMessage) => {
     if (m.type !== 'partial' || m.kind !== 'real-shapes') return;
+    const problem = partialDataProblem(m.kind, m.data);
+    if (problem !== null) {
+      leftOut.push(leftOutNote(m.kind, problem));
+      opts.onProgress?.(leftOut[leftOut.length - 1]!);
+      return;
+    }
     const r = m.data as RealShapesRecord;
     records.set(r.optimizer, r);
     const section = realShapesSection(opts.job, records, { ...common, outcome: 'running' });
@@ -238,5 +248,5 @@ export async function runRealShapesPhase(opts: RealShapesPhaseOptions): Promise<
     ...(child.outcome !== 'completed' ? { detail: child.detail } : {}),
   });
   opts.onUpdate?.(section);
-  return { section, child };
+  return { section, child, leftOut };
 }

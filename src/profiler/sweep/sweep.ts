@@ -27,7 +27,7 @@ import { InputError } from '../../core/types';
 import { MEMORY_COMPONENTS, type MemoryComponentBytes } from '../../core/memory/components';
 import type { CopyBandwidth, OptimizerBandwidth } from '../kernels/bandwidth';
 import { BANDWIDTH_ELEMENTS, TIMING_PHASE } from './constants';
-import type { BackendName, BackendRequest, ChildMessage, StartMessage, SweepRequest } from '../protocol';
+import { leftOutNote, partialDataProblem, type BackendName, type BackendRequest, type ChildMessage, type StartMessage, type SweepRequest } from '../protocol';
 import { runChild, type ChildRunResult } from '../run-child';
 import type { RobustnessRecord, StepTimeRecord } from './child-sweep';
 import { CORPUS_FILES, findDataDir, loadCorpus } from './corpus';
@@ -227,6 +227,15 @@ function recordMeasurements(state: SweepState, update: () => void, progress: (li
       progress(`backend: ${m.name}`);
     }
     if (m.type !== 'partial') return;
+    const problem = partialDataProblem(m.kind, m.data);
+    if (problem !== null) {
+      // A record the document cannot be built from (a child of another build, or one gone wrong): left out, said.
+      const note = leftOutNote(m.kind, problem);
+      state.notes.push(note);
+      progress(note);
+      update();
+      return;
+    }
     switch (m.kind) {
       case 'run': {
         const r = m.data as RunRecord;
@@ -482,7 +491,7 @@ export async function runSweep(opts: RunSweepOptions): Promise<SweepResult> {
   update();
   if (opts.realShapes && !opts.signal?.aborted) {
     const rs = opts.realShapes;
-    const { child } = await runRealShapesPhase({
+    const { child, leftOut } = await runRealShapesPhase({
       job: realShapesJob(opts.advisorInput, plan.optimizers.map((o) => o.id)),
       budgetMs: Math.max(1000, rs.budgetMs),
       throughput: rs.throughput,
@@ -498,6 +507,7 @@ export async function runSweep(opts: RunSweepOptions): Promise<SweepResult> {
       },
       onProgress: progress,
     });
+    state.notes.push(...leftOut);
     if (child.outcome !== 'completed' && child.outcome !== 'cancelled') state.notes.push(`Step cost at the real shapes ${child.outcome}: ${child.detail}`);
     sweepStarted = Date.now();
     deadline = sweepStarted + opts.budgetMs;
