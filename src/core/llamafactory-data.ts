@@ -163,15 +163,21 @@ function datasetRecords(name: string, dir: string, root: ObjectNode, files: Llam
   if (file === undefined || file.kind !== 'string' || file.value.trim() === '') return notCounted(`${at}: the entry of ${name} has no file_name string`);
   const split = entry.index.get('split')?.node;
   if (split !== undefined && !(split.kind === 'string' && split.value === 'train')) return notCounted(`${at}: split of ${name} is not train: local files are read as one train split`);
+  // loader.py slices a permutation with num_samples and asserts the length: only a positive integer (or null) runs.
+  const sampled = entry.index.get('num_samples')?.node;
+  const samples = sampled?.kind === 'number' && /^\d+$/.test(sampled.raw) && sampled.value > 0 && Number.isSafeInteger(sampled.value) ? sampled.value : undefined;
+  if (sampled !== undefined && sampled.kind !== 'null' && samples === undefined) {
+    const shown = sampled.kind === 'number' ? sampled.raw : sampled.kind === 'string' ? JSON.stringify(sampled.value) : sampled.kind;
+    return notCounted(`${infoPath}:${sampled.range.line}:${sampled.range.column}: num_samples of ${name} is not a positive whole number (${shown}): LLaMA-Factory cannot resample ${name} to it`);
+  }
   const path = joinRelative(dir, file.value.trim());
   if (path === null || isAbsoluteLike(file.value)) return notCounted(`${file.value} (file_name of ${name}, ${at}) is outside the workspace and not read`);
   const counted = localRecords(path, files);
   if (counted === null) return notCounted(`${path} (file_name of ${name}, ${at}) is not in the workspace (LLaMA-Factory stops: "File not found")`);
   if (!('records' in counted)) return counted;
-  const sampled = entry.index.get('num_samples')?.node;
-  if (sampled !== undefined && sampled.kind === 'number' && Number.isInteger(sampled.value) && sampled.value > 0) {
-    const r = sampled.range;
-    return { records: sampled.value, text: `num_samples ${count(sampled.value)} (${infoPath}:${r.line}:${r.column}) drawn from ${counted.text}`, bytesRead: counted.bytesRead };
+  if (samples !== undefined) {
+    const r = sampled!.range;
+    return { records: samples, text: `num_samples ${count(samples)} (${infoPath}:${r.line}:${r.column}) drawn from ${counted.text}`, bytesRead: counted.bytesRead };
   }
   return counted;
 }

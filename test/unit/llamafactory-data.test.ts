@@ -159,3 +159,23 @@ test('dataset_info.json missing or malformed: one positioned message', () => {
   // A config that states no dataset is not counted here.
   assert.equal(countedLlamaFactorySamples(jobOf(YAML.replace('dataset: identity,alpaca_en_demo\n', '')), { readText: () => assert.fail('read'), countRecords: () => assert.fail('counted') }), undefined);
 });
+
+test('num_samples that LLaMA-Factory cannot resample to (a string, 0, negative, a fraction, 1e3, past 2^53) leaves the count unknown at its place', () => {
+  // loader.py: np.random.permutation(n)[:num_samples], then `assert len(indexes) == num_samples`: a string or a float
+  // fails the slice, a negative number fails the assert, 0 gives no examples. null is the same as leaving it out.
+  const info = (value: string): string => `{\n  "identity": {"file_name": "identity.json", "num_samples": ${value}}\n}\n`;
+  const yaml = YAML.replace('identity,alpaca_en_demo', 'identity').replace('max_samples: 40\n', '');
+  for (const bad of ['"100"', '0', '-5', '2.5', '1e3', '99999999999999999999']) {
+    withWorkspace({ 'data/dataset_info.json': info(bad), 'data/identity.json': array(30) }, (root) => {
+      const text = why(countedLlamaFactorySamples(jobOf(yaml), filesOf(root)));
+      assert.match(text, /^data\/dataset_info\.json:2:\d+: num_samples of identity is not a positive whole number/, bad);
+      assert.ok(text.includes(bad), text);
+    });
+  }
+  withWorkspace({ 'data/dataset_info.json': info('null'), 'data/identity.json': array(30) }, (root) => {
+    assert.equal(countedLlamaFactorySamples(jobOf(yaml), filesOf(root))?.value, 30);
+  });
+  withWorkspace({ 'data/dataset_info.json': info('7'), 'data/identity.json': array(30) }, (root) => {
+    assert.equal(countedLlamaFactorySamples(jobOf(yaml), filesOf(root))?.value, 7);
+  });
+});
