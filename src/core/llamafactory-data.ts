@@ -65,10 +65,9 @@ export function countedLlamaFactorySamples(job: ScanJob, files: LlamaFactoryFile
   }
   const dirAt = job.sources['llamaFactoryData.dir'] !== undefined ? origin(job, 'llamaFactoryData.dir') : "assumed: LLaMA-Factory's default dataset_dir: data";
   if (data.dir === 'ONLINE' || data.dir.startsWith('REMOTE:')) return unknown(`dataset_dir: ${data.dir} (${dirAt}) loads ${names} from a hub`);
-  if (isAbsoluteLike(data.dir)) return unknown(`dataset_dir: ${data.dir} (${dirAt}) is outside the workspace and not read`);
-
   // dataset_dir is relative to where the run starts: looked up beside the config, then from the workspace root.
   const dirs = candidates(data.dir, from(job));
+  if (isAbsoluteLike(data.dir) || dirs.length === 0) return unknown(`dataset_dir: ${data.dir} (${dirAt}) is outside the workspace and not read`);
   const info = readInfo(dirs, files);
   if ('why' in info) return unknown(`${info.why} (dataset_dir ${dirAt}), so ${names} (${named}) are not counted`);
   const cap = s.maxTrainSamples;
@@ -107,8 +106,9 @@ function candidates(written: string, file: string): string[] {
  * when the folder is absent or empty (then the datasets are read, and saved there).
  */
 function tokenizedSaved(written: string, file: string, files: LlamaFactoryFiles): string | null {
-  if (isAbsoluteLike(written)) return 'is outside the workspace: whether it holds a saved dataset is not known';
-  for (const c of candidates(written, file)) {
+  const places = candidates(written, file);
+  if (isAbsoluteLike(written) || places.length === 0) return 'is outside the workspace: whether it holds a saved dataset is not known';
+  for (const c of places) {
     const listing = files.listFolder?.(c) ?? null;
     if (listing === null) continue;
     if (!listing.ok) return `is not read (${listing.message}): whether it holds a saved dataset is not known`;

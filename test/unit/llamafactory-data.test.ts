@@ -179,3 +179,12 @@ test('num_samples that LLaMA-Factory cannot resample to (a string, 0, negative, 
     assert.equal(countedLlamaFactorySamples(jobOf(yaml), filesOf(root))?.value, 7);
   });
 });
+
+test('dataset_dir or tokenized_path that climbs out of the workspace with ../ is said to be outside it', () => {
+  withWorkspace(WORKSPACE, (root) => {
+    // A config at the workspace root: ../data is above the root from both places a relative path is looked up.
+    assert.match(why(countedLlamaFactorySamples(jobOf(`${YAML}dataset_dir: ../data\n`, 'lora_sft.yaml'), filesOf(root))), /^dataset_dir: \.\.\/data \(lora_sft\.yaml:15\) is outside the workspace and not read/);
+    // A saved tokenized dataset there may be what the run loads: not known, so not counted.
+    assert.match(why(countedLlamaFactorySamples(jobOf(`${YAML}tokenized_path: ../../cache/tokenized\n`), filesOf(root))), /^tokenized_path: \.\.\/\.\.\/cache\/tokenized \(examples\/lora_sft\.yaml:15\) is outside the workspace: whether it holds a saved dataset is not known/);
+  });
+});
