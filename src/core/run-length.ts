@@ -3,11 +3,13 @@
  * "Hyperparameters bounded by their sources and the job"): `max_steps` (or what stands for it: DeepSpeed
  * `total_num_steps`, nanoGPT `max_iters`), else epochs × the steps of one epoch when the files state both the epochs
  * and the training examples per epoch. One epoch is counted as the Hugging Face Trainer counts it (trainer.py
- * `_inner_training_loop`: `num_update_steps_per_epoch = max(len_dataloader // gradient_accumulation_steps, 1)`,
- * `max_steps = math.ceil(num_train_epochs * num_update_steps_per_epoch)`), with the data loader's length
- * ⌈examples ÷ (micro-batch × GPUs)⌉ (every process reads its share, the last batch kept). Lightning steps the
- * optimizer after a last incomplete accumulation too, so it can count up to one step more per epoch: the bound the
- * advice draws from this count errs on the short side. The training examples are the count a config states, else
+ * `set_initial_training_values`, since transformers PR #37923 "Fix tot update in trainer":
+ * `num_update_steps_per_epoch = max(len_dataloader // gradient_accumulation_steps + int(len_dataloader %
+ * gradient_accumulation_steps > 0), 1)`, `max_steps = math.ceil(num_train_epochs * num_update_steps_per_epoch)`: the
+ * last incomplete accumulation is a step), with the data loader's length ⌈examples ÷ (micro-batch × GPUs)⌉ (every
+ * process reads its share, the last batch kept). Lightning counts the same (Trainer.estimated_stepping_batches:
+ * ⌈batches ÷ accumulate_grad_batches⌉ × max_epochs). Older transformers rounded the accumulation down, one step fewer
+ * per epoch at most. The training examples are the count a config states, else
  * the records of the local dataset files or folders the job trains on (countedTrainSamples: counted by a bounded reader
  * and a bounded folder listing the caller provides, a folder's split chosen as `datasets` chooses it
  * (dataset-splits.ts), capped by `max_train_samples`; with packing the record count does not give the steps). Pure.
@@ -179,7 +181,7 @@ export function runLength(
   const gpus = given.gpus ?? (s.gpus !== undefined ? { value: s.gpus, from: at('gpus') } : { value: 1, from: 'assumed: nothing launches several' });
   const accum = given.gradAccum ?? (s.gradAccum !== undefined ? { value: s.gradAccum, from: at('gradAccum') } : { value: 1, from: 'assumed: none written' });
   const batches = Math.ceil(samples / (micro.value * gpus.value));
-  const perEpoch = Math.max(1, Math.floor(batches / accum.value));
+  const perEpoch = Math.max(1, Math.ceil(batches / accum.value));
   const totalSteps = Math.ceil(epochs * perEpoch);
   const gpuText = `${gpus.value} GPU${gpus.value === 1 ? '' : 's'} (${gpus.from})`;
   return {
@@ -187,6 +189,6 @@ export function runLength(
     basis:
       `${epochs} epochs (${at('epochs')}) × ${count(perEpoch)} steps per epoch = ${count(totalSteps)} steps: ` +
       `${count(samples)} training examples (${at('trainSamples')}) in batches of ${micro.value} (${micro.from}) on ${gpuText} ` +
-      `are ${count(batches)} batches, ÷ ${accum.value} accumulation (${accum.from}), as the Hugging Face Trainer counts an epoch`,
+      `are ${count(batches)} batches, ÷ ${accum.value} accumulation (${accum.from}), rounded up, as the Hugging Face Trainer counts an epoch`,
   };
 }

@@ -75,7 +75,7 @@ test('the count says which files of which split, and the steps follow: 3 epochs 
       value: 23,
       from: "23 records in the 'train' split of data/ds (2 files: data/train-00000-of-00002.parquet, data/train-00001-of-00002.parquet; sharded as data/{split}-NNNNN-of-NNNNN, as datasets resolves a folder) (named at sft.yaml:2)",
     });
-    // ⌈23 / 2⌉ = 12 batches, ⌊12 / 2⌋ = 6 steps per epoch, 3 epochs = 18 steps.
+    // ⌈23 / 2⌉ = 12 batches, ⌈12 / 2⌉ = 6 steps per epoch, 3 epochs = 18 steps.
     const run = runLength(job, {}, counted);
     assert.equal(run.totalSteps, 18);
     // The editor's and the CLI's FileAccess carry the same reader: evaluate counts the folder and bounds the warmup.

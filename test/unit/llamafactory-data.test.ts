@@ -84,8 +84,8 @@ test('dataset names looked up in data/dataset_info.json: files counted, max_samp
     assert.match((counted as { from: string }).from, /^identity: 30 records in data\/identity\.json \+ alpaca_en_demo: max_samples 40 \(examples\/lora_sft\.yaml:9, per dataset\) of 50 records in data\/alpaca_en_demo\.json \(named at examples\/lora_sft\.yaml:6, in data\/dataset_info\.json\)$/);
     // The same names as a YAML list.
     assert.deepEqual(jobOf(YAML.replace('dataset: identity,alpaca_en_demo', 'dataset: [identity, alpaca_en_demo]')).settings.llamaFactoryData?.names, ['identity', 'alpaca_en_demo']);
-    // ⌈70 / 1⌉ = 70 batches; ⌊70 / 8⌋ = 8 steps per epoch; 3 epochs = 24 steps.
-    assert.equal(runLength(job, {}, counted).totalSteps, 24);
+    // ⌈70 / 1⌉ = 70 batches; ⌈70 / 8⌉ = 9 steps per epoch (the last of 6 batches); 3 epochs = 27 steps.
+    assert.equal(runLength(job, {}, counted).totalSteps, 27);
   });
 });
 

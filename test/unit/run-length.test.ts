@@ -1,7 +1,8 @@
 /**
  * The run's length (src/core/run-length.ts) from what the job's files state, and the warmup bound it feeds
  * (src/core/advisor/hyperparameters.ts boundWarmup): epochs × the steps of an epoch, counted by hand here as the HF
- * Trainer counts them (⌈examples ÷ (micro-batch × GPUs)⌉ batches, ÷ accumulation rounded down, × epochs rounded up).
+ * Trainer and Lightning count them (⌈examples ÷ (micro-batch × GPUs)⌉ batches, ÷ accumulation rounded up: the last
+ * incomplete accumulation is a step too; × epochs rounded up).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -35,8 +36,10 @@ test('epochs x training examples: 10 epochs of 55,000 examples at 128 x 2 GPUs, 
   assert.equal(job.settings.epochs, 10);
   assert.equal(job.settings.trainSamples, 55000); // YAML 1.1's 55_000, as OmegaConf reads it
   const run = runLength(job);
-  // ⌈55000 / 256⌉ = 215 batches; ⌊215 / 4⌋ = 53 steps per epoch; 10 epochs = 530 steps.
-  assert.equal(run.totalSteps, 530);
+  // ⌈55000 / 256⌉ = 215 batches; ⌈215 / 4⌉ = 54 steps per epoch (the last of 3 batches); 10 epochs = 540 steps, as
+  // Lightning's estimated_stepping_batches counts them (⌈total_batches / accumulate_grad_batches⌉ × max_epochs).
+  assert.equal(run.totalSteps, 540);
+  assert.match(run.basis, /× 54 steps per epoch = 540 steps: .* are 215 batches, ÷ 4 accumulation \(configs\/trainer\/default\.yaml:6\), rounded up/);
   for (const where of ['configs/trainer/default.yaml:3', 'configs/data/mnist.yaml:3', 'configs/data/mnist.yaml:2', 'configs/trainer/default.yaml:5', 'configs/trainer/default.yaml:6']) {
     assert.ok(run.basis.includes(where), `${where} in: ${run.basis}`);
   }
@@ -76,12 +79,12 @@ function facts(over: Partial<JobFacts>): JobFacts {
 
 test('the warmup bound uses the counted length and names where it came from; an unknown length says what is missing', () => {
   const run = runLength(jobOf(HYDRA));
-  // GPT-3's 375M warmup tokens at 32 x 512 tokens per step are 22,889 steps; 1/5 of 530 steps is 106.
+  // GPT-3's 375M warmup tokens at 32 x 512 tokens per step are 22,889 steps; 1/5 of 540 steps is 108.
   const bounded = deriveHyperparameters({ optimizer: 'adamw', facts: facts({ totalSteps: run.totalSteps, totalStepsBasis: run.basis }), catalog: { defaults: {} } });
-  assert.deepEqual(bounded.advice.warmup, { unit: 'steps', value: 106 });
+  assert.deepEqual(bounded.advice.warmup, { unit: 'steps', value: 108 });
   const cut = bounded.basis.find((r) => r.rule === 'hp:warmup-bound');
   assert.ok(cut, 'the cut has a reason');
-  assert.ok(cut.text.includes('22889 to 106') && cut.text.includes('configs/data/mnist.yaml:3') && cut.text.includes('configs/trainer/default.yaml:3'), cut.text);
+  assert.ok(cut.text.includes('22889 to 108') && cut.text.includes('configs/data/mnist.yaml:3') && cut.text.includes('configs/trainer/default.yaml:3'), cut.text);
 
   const hf = runLength(jobOf([{ path: 'training_args.json', text: '{"output_dir": "o", "num_train_epochs": 3, "per_device_train_batch_size": 8}' }]));
   const unknown = deriveHyperparameters({ optimizer: 'adamw', facts: facts({ totalSteps: hf.totalSteps, totalStepsBasis: hf.basis }), catalog: { defaults: {} } });
@@ -105,8 +108,8 @@ test('epochs x the records of the job\'s local dataset file: axolotl datasets pa
     const counted = countedTrainSamples(job, countIn(root));
     assert.deepEqual(counted, { value: 100, from: '100 records in cfg/data/train.jsonl (named at cfg/axolotl.yml:3)' });
     const run = runLength(job, {}, counted);
-    // ⌈100 / 4⌉ = 25 batches; ⌊25 / 2⌋ = 12 steps per epoch; 2 epochs = 24 steps.
-    assert.equal(run.totalSteps, 24);
+    // ⌈100 / 4⌉ = 25 batches; ⌈25 / 2⌉ = 13 steps per epoch; 2 epochs = 26 steps.
+    assert.equal(run.totalSteps, 26);
     assert.match(run.basis, /100 training examples \(100 records in cfg\/data\/train\.jsonl \(named at cfg\/axolotl\.yml:3\)\)/);
   });
   // Packing: the records do not give the steps; the total stays unknown and says why.
