@@ -42,7 +42,7 @@ export function diskFiles(root: string): FileAccess {
     readText: (rel) => readConfigText(path.join(root, rel)),
     displayName: (rel) => path.join(root, rel),
     // A dataset file the job trains on, counted with a byte cap (src/platform/dataset-records.ts).
-    countRecords: (rel, format) => countDatasetRecordsSync(path.join(root, rel), format),
+    countRecords: (rel, format) => countDatasetRecordsSync(path.join(root, rel), format, undefined, root),
     // A dataset folder the job trains on, listed with a file cap (src/platform/dataset-folder.ts).
     listFolder: (rel) => listDatasetFolderSync(root, rel),
   };

@@ -203,7 +203,7 @@ export class AdvisorService implements vscode.Disposable {
           return kept !== undefined && kept.kind === request.kind && kept.text === request.text ? kept.read : undefined;
         },
         // A dataset file the job trains on: counted on the host's main loop, so with a smaller cap than the CLI's.
-        countRecords: (rel, format) => (scan.folder.uri.scheme === 'file' ? countDatasetRecordsSync(vscode.Uri.joinPath(scan.folder.uri, rel).fsPath, format, EDITOR_DATASET_BYTES) : null),
+        countRecords: (rel, format) => (scan.folder.uri.scheme === 'file' ? countDatasetRecordsSync(vscode.Uri.joinPath(scan.folder.uri, rel).fsPath, format, EDITOR_DATASET_BYTES, scan.folder.uri.fsPath) : null),
         // A dataset folder: its files listed with the same caps, the text files of its split read up to the same cap.
         listFolder: (rel) => (scan.folder.uri.scheme === 'file' ? listDatasetFolderSync(scan.folder.uri.fsPath, rel, EDITOR_DATASET_BYTES) : null),
       };

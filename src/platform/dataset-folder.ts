@@ -9,7 +9,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { FolderFile, FolderListing } from '../core/dataset-splits';
-import { MAX_DATASET_BYTES } from './dataset-records';
+import { insideFolder as inside, MAX_DATASET_BYTES } from './dataset-records';
 
 /** The most files listed in one dataset folder. */
 export const MAX_FOLDER_FILES = 1000;
@@ -21,11 +21,6 @@ const README_BYTES = 64 * 1024;
 
 function codeOf(e: unknown): string {
   return typeof e === 'object' && e !== null && 'code' in e ? String((e as { code: unknown }).code) : e instanceof Error ? e.message : String(e);
-}
-
-function inside(root: string, target: string): boolean {
-  const rel = path.relative(root, target);
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 }
 
 function readHead(file: string, bytes: number): string | null {

@@ -3,11 +3,14 @@
  * sources and the job"): the file is opened non-blocking (a FIFO would block the read), must be a regular file no
  * larger than the cap, and is read in 1 MiB chunks into core's streaming counter (src/core/parse/record-count.ts), so
  * memory stays at one chunk plus the longest JSON line. A file over the cap is not read at all; it and any other
- * problem is a RecordCount problem with its position, never an exception. A Parquet file is not read through: its first 4
+ * problem is a RecordCount problem with its position, never an exception. Given the workspace folder, a file that
+ * resolves outside it (through a link) is not opened, as the folder listing (dataset-folder.ts) does not open one. A
+ * Parquet file is not read through: its first 4
 bytes, its last 8 and then its footer are read at their positions (src/core/parse/parquet-footer.ts), whatever the
 file's size, the footer capped at MAX_PARQUET_FOOTER_BYTES (or the caller's smaller cap).
  */
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { MAX_PARQUET_FOOTER_BYTES, parquetFooterPlace, parquetRowCount } from '../core/parse/parquet-footer';
 import { RecordCounter, type RecordCount, type RecordFormat } from '../core/parse/record-count';
 
@@ -21,13 +24,26 @@ function mib(bytes: number): string {
   return bytes < 2 ** 20 ? `${bytes} bytes` : `${(bytes / 2 ** 20).toFixed(bytes < 10 * 2 ** 20 ? 1 : 0)} MiB`;
 }
 
-/** The records of the file at `file` (an absolute path); null when it does not exist. */
-export function countDatasetRecordsSync(file: string, format: RecordFormat, maxBytes = MAX_DATASET_BYTES): RecordCount | null {
+/** `target` is `root` or inside it (both absolute, links resolved). */
+export function insideFolder(root: string, target: string): boolean {
+  const rel = path.relative(root, target);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
+/**
+ * The records of the file at `file` (an absolute path); null when it does not exist. With `workspace` (the absolute
+ * folder the job's paths are inside), a file whose links lead outside it is not opened.
+ */
+export function countDatasetRecordsSync(file: string, format: RecordFormat, maxBytes = MAX_DATASET_BYTES, workspace?: string): RecordCount | null {
+  const codeOf = (e: unknown): string => (typeof e === 'object' && e !== null && 'code' in e ? String((e as { code: unknown }).code) : String(e));
   let fd: number;
   try {
+    if (workspace !== undefined && !insideFolder(fs.realpathSync(workspace), fs.realpathSync(file))) {
+      return { ok: false, message: 'resolves outside the workspace (a link) and is not opened', line: 1, column: 1 };
+    }
     fd = fs.openSync(file, NON_BLOCKING);
   } catch (e) {
-    const code = typeof e === 'object' && e !== null && 'code' in e ? String((e as { code: unknown }).code) : String(e);
+    const code = codeOf(e);
     if (code === 'ENOENT' || code === 'ENOTDIR') return null;
     return { ok: false, message: `cannot be read (${code})`, line: 1, column: 1 };
   }

@@ -204,3 +204,26 @@ test("the split's text files together are read up to the reader's cap", () => {
     assert.equal(countedTrainSamples(job, countIn(root), listIn(root))?.value, 40);
   });
 });
+
+test('a dataset file the job names that resolves outside the workspace through a link is not opened (as a folder is not)', () => {
+  withWorkspace({ 'in/train.jsonl': { jsonl: 3 } }, (root) => {
+    const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'outside-'));
+    try {
+      fs.writeFileSync(path.join(outside, 'train.jsonl'), '{"a": 1}\n');
+      fs.symlinkSync(outside, path.join(root, 'data'));
+      fs.symlinkSync(path.join(outside, 'train.jsonl'), path.join(root, 'linked.jsonl'));
+      fs.symlinkSync(path.join(root, 'in', 'train.jsonl'), path.join(root, 'inside.jsonl'));
+      const count = diskFiles(root).countRecords!;
+      const refused = { ok: false, message: 'resolves outside the workspace (a link) and is not opened', line: 1, column: 1 };
+      assert.deepEqual(count('data/train.jsonl', 'jsonl'), refused);
+      assert.deepEqual(count('linked.jsonl', 'jsonl'), refused);
+      assert.deepEqual(count('data/train.parquet', 'parquet'), null);
+      // A link that stays inside the workspace is read.
+      assert.deepEqual(count('inside.jsonl', 'jsonl'), { ok: true, records: 3 });
+      // Without a workspace to stay in (a caller that checks paths itself), the reader opens what it is given.
+      assert.deepEqual(countDatasetRecordsSync(path.join(root, 'linked.jsonl'), 'jsonl'), { ok: true, records: 1 });
+    } finally {
+      fs.rmSync(outside, { recursive: true, force: true });
+    }
+  });
+});
