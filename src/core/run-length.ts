@@ -166,6 +166,9 @@ export function runLength(
 ): RunLength {
   const s = job.settings;
   const at = (setting: string): string => (setting === 'trainSamples' && s.trainSamples === undefined && counted?.value != null ? counted.from : origin(job, setting));
+  // A count past 2^53 (1e300 epochs, a max_steps of 24 digits) is no run's length: its warmup share would be no step count.
+  const tooMany = 'is more steps than a run takes (over 2^53), so the run\'s length is not used';
+  if (s.maxSteps !== undefined && !Number.isSafeInteger(s.maxSteps)) return { totalSteps: null, basis: `the job's max_steps ${count(s.maxSteps)} (${at('maxSteps')}) ${tooMany}` };
   if (s.maxSteps !== undefined) return { totalSteps: s.maxSteps, basis: `the job's ${count(s.maxSteps)} total steps (${at('maxSteps')})` };
   const epochs = s.epochs;
   const samples = s.trainSamples ?? counted?.value ?? undefined;
@@ -183,6 +186,9 @@ export function runLength(
   const batches = Math.ceil(samples / (micro.value * gpus.value));
   const perEpoch = Math.max(1, Math.ceil(batches / accum.value));
   const totalSteps = Math.ceil(epochs * perEpoch);
+  if (!Number.isSafeInteger(totalSteps)) {
+    return { totalSteps: null, basis: `no max_steps; ${epochs} epochs (${at('epochs')}) × ${count(perEpoch)} steps per epoch ${tooMany.replace('is', 'are')}` };
+  }
   const gpuText = `${gpus.value} GPU${gpus.value === 1 ? '' : 's'} (${gpus.from})`;
   return {
     totalSteps,

@@ -183,3 +183,21 @@ test('a malformed or huge dataset file is a problem with its file and position; 
   const stated = { ...jobOf([{ path: 'training_args.json', text }]) };
   assert.equal(countedTrainSamples({ ...stated, settings: { ...stated.settings, trainSamples: 10 } }, () => assert.fail('opened')), undefined);
 });
+
+test('an absurd length (1e300 epochs, max_steps past 2^53) is no step count: unknown, said so, and no warmup_steps of 1e306 to paste', () => {
+  const args = (extra: string) => jobOf([{ path: 'training_args.json', text: `{\n  "output_dir": "o",\n  "per_device_train_batch_size": 8${extra}\n}\n` }]);
+  const epochs = args(',\n  "num_train_epochs": 1e300');
+  const sized = { ...epochs, settings: { ...epochs.settings, trainSamples: 1e9 }, sources: { ...epochs.sources, trainSamples: { path: 'data.yaml', range: { line: 2, column: 1, endLine: 2, endColumn: 5 } } } };
+  const run = runLength(sized);
+  assert.equal(run.totalSteps, null);
+  assert.match(run.basis, /^no max_steps; 1e\+300 epochs \(training_args\.json:4\) × 125,000,000 steps per epoch are more steps than a run takes \(over 2\^53\)/);
+  const steps = runLength(args(',\n  "max_steps": 100000000000000000000000'));
+  assert.equal(steps.totalSteps, null);
+  assert.match(steps.basis, /^the job's max_steps 100,000,000,000,000,000,000,000 \(training_args\.json:4\) is more steps than a run takes \(over 2\^53\)/);
+  for (const r of [run, steps]) {
+    // A fine-tune's AdamW recipe has no warmup of its own: Schedule-Free's is a share of the run, in steps when known.
+    const sf = deriveHyperparameters({ optimizer: 'schedule-free-adamw', facts: facts({ fineTune: true, totalSteps: r.totalSteps, totalStepsBasis: r.basis }), catalog: { defaults: {} } });
+    assert.deepEqual(sf.advice.extra, {}, JSON.stringify(sf.advice));
+    assert.equal(sf.advice.warmup?.unit, 'ratio');
+  }
+});
