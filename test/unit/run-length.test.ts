@@ -135,6 +135,18 @@ test('epochs x the records of the job\'s local dataset file: axolotl datasets pa
   });
 });
 
+test('axolotl trains on one shard of an entry (`shards`) or of the whole set (`dataset_shard_num`): the path\'s records are not its examples', () => {
+  // axolotl utils/data/sft.py: an entry's `shards: N` keeps dataset.shard(N, shards_idx) (1/N of it); `dataset_shard_num`
+  // with `dataset_shard_idx` shards the merged set the same way.
+  const sharded = AXOLOTL.replace('    type: alpaca\n', '    type: alpaca\n    shards: 4\n');
+  assert.equal(jobOf([{ path: 'cfg/axolotl.yml', text: sharded }]).settings.trainDataFiles, undefined);
+  const global = `${AXOLOTL}dataset_shard_num: 2\ndataset_shard_idx: 0\n`;
+  assert.equal(jobOf([{ path: 'cfg/axolotl.yml', text: global }]).settings.trainDataFiles, undefined);
+  // preprocess_shards only splits the preprocessing: every shard is trained on.
+  const pre = AXOLOTL.replace('    type: alpaca\n', '    type: alpaca\n    preprocess_shards: 4\n');
+  assert.deepEqual(jobOf([{ path: 'cfg/axolotl.yml', text: pre }]).settings.trainDataFiles, ['./data/train.jsonl']);
+});
+
 test('run_clm-style train_file with max_train_samples: the cap is the count; a CSV has a header', () => {
   const args = (extra: string) => `{\n  "output_dir": "o",\n  "train_file": "data/train.csv",\n  "num_train_epochs": 3,\n  "per_device_train_batch_size": 8${extra}\n}\n`;
   const csv = `text,label\n${Array.from({ length: 50 }, (_, i) => `"row ${i}, with a comma",${i % 2}`).join('\n')}\n`;
