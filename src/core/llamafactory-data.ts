@@ -27,7 +27,7 @@ import type { ListFolder } from './dataset-splits';
 import { parseJson } from './parse/json';
 import type { ObjectNode } from './parse/node';
 import { RECORD_FORMATS } from './parse/record-count';
-import { count, fileRecords, origin, type CountRecords, type Counted, type CountedSamples } from './run-length';
+import { count, fileRecords, heldOut, origin, type CountRecords, type Counted, type CountedSamples } from './run-length';
 import { InputError } from './types';
 
 /** How the counter reads the workspace (FileAccess's members of the same names). */
@@ -85,9 +85,9 @@ export function countedLlamaFactorySamples(job: ScanJob, files: LlamaFactoryFile
   if (data.valSize <= 1e-6) return { value: total, from: counts };
   // split_dataset: val_size > 1 is a number of examples (int()), else a share; train_test_split refuses a share
   // outside (0, 1) or a number not below the size, and an empty train set.
-  const held = data.valSize > 1 ? Math.trunc(data.valSize) : Math.ceil(data.valSize * total);
+  const held = heldOut(data.valSize, total);
   const valAt = origin(job, 'llamaFactoryData.valSize');
-  if (data.valSize === 1 || held >= total) return unknown(`val_size: ${data.valSize} (${valAt}) holds out all ${count(total)} examples of ${counts}: LLaMA-Factory's split fails`);
+  if (held === null) return unknown(`val_size: ${data.valSize} (${valAt}) holds out all ${count(total)} examples of ${counts}: LLaMA-Factory's split fails`);
   return { value: total - held, from: `${count(total)} examples (${counts}) less ${count(held)} held out for evaluation by val_size: ${data.valSize} (${valAt})` };
 }
 

@@ -132,9 +132,25 @@ export function countedTrainSamples(job: ScanJob, countFile: CountRecords, listF
     counted.push(result.text);
   }
   const counts = `${counted.join(' + ')} (named at ${named})`;
+  if (s.valHoldout !== undefined) {
+    const held = heldOut(s.valHoldout, total);
+    const at = origin(job, 'valHoldout');
+    if (held === null) return { value: null, why: `val_set_size: ${s.valHoldout} (${at}) holds out all ${count(total)} examples of ${counts}: the split fails`, problems: [] };
+    return { value: total - held, from: `${counts}, less ${count(held)} held out for evaluation by val_set_size: ${s.valHoldout} (${at})` };
+  }
   const cap = s.maxTrainSamples;
   if (cap !== undefined && cap < total) return { value: cap, from: `${origin(job, 'maxTrainSamples')}: max ${count(cap)} of the ${counts}` };
   return { value: total, from: counts };
+}
+
+/**
+ * The examples `Dataset.train_test_split` holds out of `total` for a validation size as axolotl and LLaMA-Factory pass
+ * it (`int(size)` above 1, else the share: ⌈share × total⌉), or null when the split fails (a share of 1, or nothing
+ * left to train on).
+ */
+export function heldOut(size: number, total: number): number | null {
+  const held = size > 1 ? Math.trunc(size) : Math.ceil(size * total);
+  return size === 1 || held >= total ? null : held;
 }
 
 /** A value given by hand over the job's own (a CLI flag, a sidebar toggle), with how it was given. */

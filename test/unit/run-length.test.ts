@@ -135,6 +135,23 @@ test('epochs x the records of the job\'s local dataset file: axolotl datasets pa
   });
 });
 
+test('axolotl val_set_size holds examples out of training as train_test_split does: a share rounded up, or a number', () => {
+  // axolotl utils/data/sft.py _handle_train_dataset_split: int(val_set_size) when above 1, else float(val_set_size),
+  // through Dataset.train_test_split (⌈share × n⌉ held out); 1 (1.0) is refused.
+  withWorkspace({ 'cfg/data/train.jsonl': rows(100) }, (root) => {
+    const counted = (extra: string) => {
+      const text = `${AXOLOTL}${extra}`;
+      return countedTrainSamples(jobOf([{ path: 'cfg/axolotl.yml', text }]), countIn(root));
+    };
+    assert.deepEqual(counted('val_set_size: 0.05\n'), { value: 95, from: '100 records in cfg/data/train.jsonl (named at cfg/axolotl.yml:3), less 5 held out for evaluation by val_set_size: 0.05 (cfg/axolotl.yml:10)' });
+    assert.equal(counted('val_set_size: 0.033\n')?.value, 96); // ⌈3.3⌉ = 4 held out
+    assert.equal(counted('val_set_size: 30\n')?.value, 70);
+    assert.equal(counted('val_set_size: 0\n')?.value, 100);
+    assert.match((counted('val_set_size: 1\n') as { why: string }).why, /^val_set_size: 1 \(cfg\/axolotl\.yml:10\) holds out all 100 examples of .*: the split fails$/);
+    assert.match((counted('val_set_size: 100\n') as { why: string }).why, /holds out all 100 examples/);
+  });
+});
+
 test('axolotl trains on one shard of an entry (`shards`) or of the whole set (`dataset_shard_num`): the path\'s records are not its examples', () => {
   // axolotl utils/data/sft.py: an entry's `shards: N` keeps dataset.shard(N, shards_idx) (1/N of it); `dataset_shard_num`
   // with `dataset_shard_idx` shards the merged set the same way.

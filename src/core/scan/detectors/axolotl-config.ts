@@ -95,6 +95,9 @@ export const axolotlConfigDetector: Detector = {
     }
     readCheckpointing(reader, out);
     readLocalDatasets(reader, out);
+    // utils/data/sft.py _handle_train_dataset_split: `val_set_size` (default 0) is held out of the training data.
+    const val = reader.number('val_set_size', { min: 0, nullable: true });
+    if (val?.value != null && val.value > 0) out.set('valHoldout', val.value, val.range);
 
     const deepspeed = readDistributed(reader, out, warnings, links);
     readPrecision(reader, out, warnings, deepspeed);
