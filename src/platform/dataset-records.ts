@@ -27,7 +27,7 @@ function mib(bytes: number): string {
 /** `target` is `root` or inside it (both absolute, links resolved). */
 export function insideFolder(root: string, target: string): boolean {
   const rel = path.relative(root, target);
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel));
 }
 
 /**

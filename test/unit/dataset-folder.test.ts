@@ -218,8 +218,12 @@ test('a dataset file the job names that resolves outside the workspace through a
       assert.deepEqual(count('data/train.jsonl', 'jsonl'), refused);
       assert.deepEqual(count('linked.jsonl', 'jsonl'), refused);
       assert.deepEqual(count('data/train.parquet', 'parquet'), null);
-      // A link that stays inside the workspace is read.
+      // A link that stays inside the workspace is read, also under a folder whose name starts with two dots.
       assert.deepEqual(count('inside.jsonl', 'jsonl'), { ok: true, records: 3 });
+      fs.mkdirSync(path.join(root, '..odd'));
+      fs.writeFileSync(path.join(root, '..odd', 'train.jsonl'), '{"a": 1}\n{"a": 2}\n');
+      assert.deepEqual(count('..odd/train.jsonl', 'jsonl'), { ok: true, records: 2 });
+      assert.equal((listDatasetFolderSync(root, '..odd') as { ok: boolean }).ok, true);
       // Without a workspace to stay in (a caller that checks paths itself), the reader opens what it is given.
       assert.deepEqual(countDatasetRecordsSync(path.join(root, 'linked.jsonl'), 'jsonl'), { ok: true, records: 1 });
     } finally {
