@@ -12,7 +12,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { countedTrainSamples, runLength, type CountRecords } from '../../src/core/run-length';
-import { countDatasetRecordsSync } from '../../src/platform/dataset-records';
+import { countDatasetRecordsSync, jobRecordCounter } from '../../src/platform/dataset-records';
 import { scanFiles } from '../../src/core/scan';
 import type { ScanFile } from '../../src/core/scan/types';
 import { withWorkspace } from '../support/temp-workspace';
@@ -162,6 +162,27 @@ test('axolotl trains on one shard of an entry (`shards`) or of the whole set (`d
   // preprocess_shards only splits the preprocessing: every shard is trained on.
   const pre = AXOLOTL.replace('    type: alpaca\n', '    type: alpaca\n    preprocess_shards: 4\n');
   assert.deepEqual(jobOf([{ path: 'cfg/axolotl.yml', text: pre }]).settings.trainDataFiles, ['./data/train.jsonl']);
+});
+
+test('one job\'s dataset files are read up to the cap together, not each: a config naming one file many times stops at it', () => {
+  const text = AXOLOTL.replace('  - path: ./data/train.jsonl\n    type: alpaca\n', '  - path: ./data/train.jsonl\n    type: alpaca\n'.repeat(4));
+  withWorkspace({ 'cfg/data/train.jsonl': rows(100) }, (root) => {
+    const job = jobOf([{ path: 'cfg/axolotl.yml', text }]);
+    assert.equal(job.settings.trainDataFiles?.length, 4);
+    const size = fs.statSync(path.join(root, 'cfg/data/train.jsonl')).size;
+    // Each read fits a cap of 2.5 files; the third does not fit what the first two left.
+    const cap = Math.floor(size * 2.5);
+    const counted = countedTrainSamples(job, jobRecordCounter(root, cap));
+    assert.deepEqual(counted, {
+      value: null,
+      why: `cfg/data/train.jsonl:1:1 is not counted: the job's dataset files together take over the ${cap} bytes read to count records`,
+      problems: [{ path: 'cfg/data/train.jsonl', line: 1, column: 1, message: `the job's dataset files together take over the ${cap} bytes read to count records` }],
+    });
+    // Within the cap the four entries add up; a new reader (another job) starts afresh.
+    assert.equal(countedTrainSamples(job, jobRecordCounter(root, size * 4))?.value, 400);
+    const again = jobRecordCounter(root, cap);
+    assert.deepEqual(again('cfg/data/train.jsonl', 'jsonl'), { ok: true, records: 100 });
+  });
 });
 
 test('run_clm-style train_file with max_train_samples: the cap is the count; a CSV has a header', () => {
