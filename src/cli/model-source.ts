@@ -8,7 +8,7 @@ import { parseConfigFile } from '../core/scan';
 import { InputError } from '../core/types';
 import type { FileAccess } from '../core/evaluate';
 import { jobRecordCounter } from '../platform/dataset-records';
-import { listDatasetFolderSync } from '../platform/dataset-folder';
+import { jobFolderLister } from '../platform/dataset-folder';
 import type { CliIO } from './io';
 import { cacheLookup, withHub, type HubConsent } from './model-lookup';
 import { readUserFileSync } from './read-user-file';
@@ -45,7 +45,7 @@ export function diskFiles(root: string): FileAccess {
     // One reader per job (diskFiles is made per job): its files together stay within the cap too.
     countRecords: jobRecordCounter(root),
     // A dataset folder the job trains on, listed with a file cap (src/platform/dataset-folder.ts).
-    listFolder: (rel) => listDatasetFolderSync(root, rel),
+    listFolder: jobFolderLister(root),
   };
 }
 

@@ -18,7 +18,7 @@ import { scanFiles } from '../../src/core/scan';
 import type { ScanFile } from '../../src/core/scan/types';
 import { diskFiles } from '../../src/cli/model-source';
 import { countDatasetRecordsSync } from '../../src/platform/dataset-records';
-import { listDatasetFolderSync, MAX_FOLDER_DEPTH, MAX_FOLDER_FILES } from '../../src/platform/dataset-folder';
+import { jobFolderLister, listDatasetFolderSync, MAX_FOLDER_DEPTH, MAX_FOLDER_ENTRIES, MAX_FOLDER_FILES } from '../../src/platform/dataset-folder';
 import { contentBytes, LAYOUTS, type Content } from '../support/dataset-layouts';
 
 function withWorkspace(files: Readonly<Record<string, Content>>, body: (root: string) => void): void {
@@ -229,5 +229,18 @@ test('a dataset file the job names that resolves outside the workspace through a
     } finally {
       fs.rmSync(outside, { recursive: true, force: true });
     }
+  });
+});
+
+test("one job's folder listings share the entry cap: a config naming one large folder many times stops at it", () => {
+  withWorkspace({ 'ds/train.jsonl': { jsonl: 2 } }, (root) => {
+    // Entries that are not files (dangling links): a folder under the file cap whose listing reads a quarter of the
+    // entry cap and a little more.
+    const n = Math.floor(MAX_FOLDER_ENTRIES / 4) + 100;
+    for (let i = 0; i < n; i++) fs.symlinkSync(path.join(root, 'nowhere', String(i)), path.join(root, 'ds', `gone-${i}`));
+    const list = jobFolderLister(root);
+    for (let i = 0; i < 3; i++) assert.equal((list('ds') as { ok: boolean }).ok, true, `listing ${i + 1}`);
+    assert.deepEqual(list('ds'), { ok: false, message: `the job's dataset folders together hold more than ${MAX_FOLDER_ENTRIES} entries` });
+    assert.equal((jobFolderLister(root)('ds') as { ok: boolean }).ok, true);
   });
 });
