@@ -85,7 +85,7 @@ export function countedLlamaFactorySamples(job: ScanJob, files: LlamaFactoryFile
   if (data.valSize <= 1e-6) return { value: total, from: counts };
   // split_dataset: val_size > 1 is a number of examples (int()), else a share; train_test_split refuses a share
   // outside (0, 1) or a number not below the size, and an empty train set.
-  const held = heldOut(data.valSize, total);
+  const held = heldOut(data.valSize, total, data.valSizeIsCount === true);
   const valAt = origin(job, 'llamaFactoryData.valSize');
   if (held === null) return unknown(`val_size: ${data.valSize} (${valAt}) holds out all ${count(total)} examples of ${counts}: LLaMA-Factory's split fails`);
   return { value: total - held, from: `${count(total)} examples (${counts}) less ${count(held)} held out for evaluation by val_size: ${data.valSize} (${valAt})` };

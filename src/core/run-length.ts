@@ -145,12 +145,13 @@ export function countedTrainSamples(job: ScanJob, countFile: CountRecords, listF
 
 /**
  * The examples `Dataset.train_test_split` holds out of `total` for a validation size as axolotl and LLaMA-Factory pass
- * it (`int(size)` above 1, else the share: ⌈share × total⌉), or null when the split fails (a share of 1, or nothing
- * left to train on).
+ * it (`int(size)` above 1 or when `isCount` (an integer as written), else the share: ⌈share × total⌉), or null when the
+ * split fails (a share of 1, or nothing left to train on).
  */
-export function heldOut(size: number, total: number): number | null {
-  const held = size > 1 ? Math.trunc(size) : Math.ceil(size * total);
-  return size === 1 || held >= total ? null : held;
+export function heldOut(size: number, total: number, isCount = false): number | null {
+  const count = isCount || size > 1;
+  const held = count ? Math.trunc(size) : Math.ceil(size * total);
+  return (size === 1 && !count) || held >= total ? null : held;
 }
 
 /** A value given by hand over the job's own (a CLI flag, a sidebar toggle), with how it was given. */

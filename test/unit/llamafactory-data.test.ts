@@ -116,6 +116,10 @@ test('val_size: the share held out for evaluation is subtracted as train_test_sp
     // An integer above 1 is a number of examples: 70 − 25 = 45.
     assert.equal(countedLlamaFactorySamples(jobOf(`${YAML}val_size: 25\n`), filesOf(root))?.value, 45);
     assert.match(why(countedLlamaFactorySamples(jobOf(`${YAML}val_size: 70\n`), filesOf(root))), /holds out all 70 examples/);
+    // OmegaConf keeps a YAML integer as written and parse_dict does not convert it: `val_size: 1` reaches
+    // train_test_split as the int 1 (one example held out), `1.0` as a share of 1, which it refuses.
+    assert.equal(countedLlamaFactorySamples(jobOf(`${YAML}val_size: 1\n`), filesOf(root))?.value, 69);
+    assert.match(why(countedLlamaFactorySamples(jobOf(`${YAML}val_size: 1.0\n`), filesOf(root))), /val_size: 1 \(examples\/lora_sft\.yaml:15\) holds out all 70 examples/);
   });
 });
 

@@ -191,6 +191,11 @@ export interface LlamaFactoryData {
   readonly dir: string;
   /** `val_size`: the share (below 1) or number of examples held out for evaluation; 0 when absent. */
   readonly valSize: number;
+  /**
+   * `val_size` written as an integer (hparams/parser.py read_args: OmegaConf keeps it, parse_dict does not convert it):
+   * a number of examples even at 1, where `1.0` is a share `train_test_split` refuses.
+   */
+  readonly valSizeIsCount?: true;
   /** `streaming: true`. */
   readonly streaming: boolean;
   /** `mix_strategy` (default `concat`). */
