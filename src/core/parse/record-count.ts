@@ -211,7 +211,9 @@ export class RecordCounter {
     }
   }
 
-  // CSV (RFC 4180): a line break outside quotes ends a record; "" inside quotes is a quote.
+  // CSV (RFC 4180): a line break outside quotes ends a record; "" inside quotes is a quote. A lone \r ends one too, as
+  // pandas' C tokenizer (the csv loader's) reads it (tokenizer.c EAT_CRNL: "\r line terminator"); in \r\n the \n then
+  // ends an empty line, which is skipped.
   private csvByte(b: number): void {
     if (this.quoted) {
       if (b === 0x22) this.quoted = false; // a doubled quote re-opens on the next byte
@@ -223,12 +225,11 @@ export class RecordCounter {
       this.recordHasText = true;
       return;
     }
-    if (b === NL) {
+    if (b === NL || b === CR) {
       if (this.recordHasText) this.records++;
       this.recordHasText = false;
       return;
     }
-    if (b === CR) return;
     this.recordHasText = true;
   }
 }
