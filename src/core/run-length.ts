@@ -131,12 +131,14 @@ export function countedTrainSamples(job: ScanJob, countFile: CountRecords, listF
     total += result.records;
     counted.push(result.text);
   }
-  const counts = `${counted.join(' + ')} (named at ${named})`;
+  let counts = `${counted.join(' + ')} (named at ${named})`;
+  // The evaluation hold-out is split off first, then a cap takes the first examples of what is left.
   if (s.valHoldout !== undefined) {
     const held = heldOut(s.valHoldout, total);
     const at = origin(job, 'valHoldout');
     if (held === null) return { value: null, why: `val_set_size: ${s.valHoldout} (${at}) holds out all ${count(total)} examples of ${counts}: the split fails`, problems: [] };
-    return { value: total - held, from: `${counts}, less ${count(held)} held out for evaluation by val_set_size: ${s.valHoldout} (${at})` };
+    total -= held;
+    counts = `${counts}, less ${count(held)} held out for evaluation by val_set_size: ${s.valHoldout} (${at})`;
   }
   const cap = s.maxTrainSamples;
   if (cap !== undefined && cap < total) return { value: cap, from: `${origin(job, 'maxTrainSamples')}: max ${count(cap)} of the ${counts}` };
