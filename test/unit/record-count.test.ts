@@ -33,6 +33,8 @@ test('records per format: JSON Lines without blank lines, a JSON array\'s items,
   // pandas' C parser (the csv loader's) ends a line at \n, \r\n or a lone \r (old Mac exports): the same records.
   assert.deepEqual(countRecords('csv', bytes('a,b\r1,2\r"x\ry",4\r')), { ok: true, records: 2 });
   assert.deepEqual(countRecords('csv', bytes('a,b\r\n1,2\r\n\r\n3,4')), { ok: true, records: 2 });
+  // A line of spaces is blank to pandas (skip_blank_lines: tokenizer.c WHITESPACE_LINE); a space before text is not.
+  assert.deepEqual(countRecords('csv', bytes('a,b\n1,2\n   \n  3,4\n \n')), { ok: true, records: 2 });
   // The same counts whatever the chunk boundaries (a multi-byte character and a CRLF split across chunks).
   for (const size of [1, 2, 3, 5, 7, 64]) {
     assert.deepEqual(chunked('jsonl', JSONL, size), { ok: true, records: 3 }, `jsonl ${size}`);

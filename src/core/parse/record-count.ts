@@ -213,7 +213,8 @@ export class RecordCounter {
 
   // CSV (RFC 4180): a line break outside quotes ends a record; "" inside quotes is a quote. A lone \r ends one too, as
   // pandas' C tokenizer (the csv loader's) reads it (tokenizer.c EAT_CRNL: "\r line terminator"); in \r\n the \n then
-  // ends an empty line, which is skipped.
+  // ends an empty line, which is skipped, as is a line of spaces (WHITESPACE_LINE: `isblank(c) && c != delimiter`; a tab
+  // is left as text, being a .tsv's delimiter).
   private csvByte(b: number): void {
     if (this.quoted) {
       if (b === 0x22) this.quoted = false; // a doubled quote re-opens on the next byte
@@ -230,7 +231,7 @@ export class RecordCounter {
       this.recordHasText = false;
       return;
     }
-    this.recordHasText = true;
+    if (b !== 0x20) this.recordHasText = true;
   }
 }
 
