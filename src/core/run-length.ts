@@ -196,6 +196,8 @@ export function runLength(
     const stated = epochs !== undefined ? `${epochs} epochs (${at('epochs')}) are stated but not the training examples per epoch${uncounted}` : samples !== undefined ? `${count(samples)} training examples (${at('trainSamples')}) are stated but not the epochs` : `neither epochs nor the training examples per epoch are stated${uncounted}`;
     return { totalSteps: null, basis: `no max_steps, and ${stated}` };
   }
+  // No examples, no batches: the Trainer's sampler refuses an empty dataset, so there is no run to bound.
+  if (samples === 0) return { totalSteps: null, basis: `no max_steps, and ${epochs} epochs (${at('epochs')}) of 0 training examples (${at('trainSamples')}): an empty dataset does not train` };
   const micro = given.batchSize ?? (s.perDeviceBatchSize !== undefined ? { value: s.perDeviceBatchSize, from: at('perDeviceBatchSize') } : undefined);
   if (micro === undefined) {
     return { totalSteps: null, basis: `no max_steps; ${epochs} epochs (${at('epochs')}) of ${count(samples)} training examples (${at('trainSamples')}), but no micro-batch is stated` };

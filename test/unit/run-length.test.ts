@@ -152,6 +152,17 @@ test('axolotl val_set_size holds examples out of training as train_test_split do
   });
 });
 
+test('a dataset with no records gives no run length: the Trainer cannot train on it', () => {
+  withWorkspace({ 'cfg/data/train.jsonl': '\n' }, (root) => {
+    const job = jobOf([{ path: 'cfg/axolotl.yml', text: AXOLOTL }]);
+    const counted = countedTrainSamples(job, countIn(root));
+    assert.deepEqual(counted, { value: 0, from: '0 records in cfg/data/train.jsonl (named at cfg/axolotl.yml:3)' });
+    const run = runLength(job, {}, counted);
+    assert.equal(run.totalSteps, null);
+    assert.equal(run.basis, 'no max_steps, and 2 epochs (cfg/axolotl.yml:5) of 0 training examples (0 records in cfg/data/train.jsonl (named at cfg/axolotl.yml:3)): an empty dataset does not train');
+  });
+});
+
 test('axolotl trains on one shard of an entry (`shards`) or of the whole set (`dataset_shard_num`): the path\'s records are not its examples', () => {
   // axolotl utils/data/sft.py: an entry's `shards: N` keeps dataset.shard(N, shards_idx) (1/N of it); `dataset_shard_num`
   // with `dataset_shard_idx` shards the merged set the same way.
