@@ -218,6 +218,9 @@ test('a dataset file the job names that resolves outside the workspace through a
       assert.deepEqual(count('data/train.jsonl', 'jsonl'), refused);
       assert.deepEqual(count('linked.jsonl', 'jsonl'), refused);
       assert.deepEqual(count('data/train.parquet', 'parquet'), null);
+      // A link loop is a one-line problem, not a hang or an exception.
+      fs.symlinkSync(path.join(root, 'loop.jsonl'), path.join(root, 'loop.jsonl'));
+      assert.deepEqual(count('loop.jsonl', 'jsonl'), { ok: false, message: 'cannot be read (ELOOP)', line: 1, column: 1 });
       // A link that stays inside the workspace is read, also under a folder whose name starts with two dots.
       assert.deepEqual(count('inside.jsonl', 'jsonl'), { ok: true, records: 3 });
       fs.mkdirSync(path.join(root, '..odd'));
