@@ -7,8 +7,8 @@ import { decodeText } from '../core/parse/text';
 import { parseConfigFile } from '../core/scan';
 import { InputError } from '../core/types';
 import type { FileAccess } from '../core/evaluate';
-import { countDatasetRecordsSync } from '../platform/dataset-records';
-import { listDatasetFolderSync } from '../platform/dataset-folder';
+import { jobRecordCounter } from '../platform/dataset-records';
+import { jobFolderLister } from '../platform/dataset-folder';
 import type { CliIO } from './io';
 import { cacheLookup, withHub, type HubConsent } from './model-lookup';
 import { readUserFileSync } from './read-user-file';
@@ -42,9 +42,10 @@ export function diskFiles(root: string): FileAccess {
     readText: (rel) => readConfigText(path.join(root, rel)),
     displayName: (rel) => path.join(root, rel),
     // A dataset file the job trains on, counted with a byte cap (src/platform/dataset-records.ts).
-    countRecords: (rel, format) => countDatasetRecordsSync(path.join(root, rel), format),
+    // One reader per job (diskFiles is made per job): its files together stay within the cap too.
+    countRecords: jobRecordCounter(root),
     // A dataset folder the job trains on, listed with a file cap (src/platform/dataset-folder.ts).
-    listFolder: (rel) => listDatasetFolderSync(root, rel),
+    listFolder: jobFolderLister(root),
   };
 }
 

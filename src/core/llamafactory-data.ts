@@ -27,7 +27,7 @@ import type { ListFolder } from './dataset-splits';
 import { parseJson } from './parse/json';
 import type { ObjectNode } from './parse/node';
 import { RECORD_FORMATS } from './parse/record-count';
-import { count, fileRecords, origin, type CountRecords, type Counted, type CountedSamples } from './run-length';
+import { count, fileRecords, heldOut, origin, type CountRecords, type Counted, type CountedSamples } from './run-length';
 import { InputError } from './types';
 
 /** How the counter reads the workspace (FileAccess's members of the same names). */
@@ -65,10 +65,9 @@ export function countedLlamaFactorySamples(job: ScanJob, files: LlamaFactoryFile
   }
   const dirAt = job.sources['llamaFactoryData.dir'] !== undefined ? origin(job, 'llamaFactoryData.dir') : "assumed: LLaMA-Factory's default dataset_dir: data";
   if (data.dir === 'ONLINE' || data.dir.startsWith('REMOTE:')) return unknown(`dataset_dir: ${data.dir} (${dirAt}) loads ${names} from a hub`);
-  if (isAbsoluteLike(data.dir)) return unknown(`dataset_dir: ${data.dir} (${dirAt}) is outside the workspace and not read`);
-
   // dataset_dir is relative to where the run starts: looked up beside the config, then from the workspace root.
   const dirs = candidates(data.dir, from(job));
+  if (isAbsoluteLike(data.dir) || dirs.length === 0) return unknown(`dataset_dir: ${data.dir} (${dirAt}) is outside the workspace and not read`);
   const info = readInfo(dirs, files);
   if ('why' in info) return unknown(`${info.why} (dataset_dir ${dirAt}), so ${names} (${named}) are not counted`);
   const cap = s.maxTrainSamples;
@@ -86,9 +85,9 @@ export function countedLlamaFactorySamples(job: ScanJob, files: LlamaFactoryFile
   if (data.valSize <= 1e-6) return { value: total, from: counts };
   // split_dataset: val_size > 1 is a number of examples (int()), else a share; train_test_split refuses a share
   // outside (0, 1) or a number not below the size, and an empty train set.
-  const held = data.valSize > 1 ? Math.trunc(data.valSize) : Math.ceil(data.valSize * total);
+  const held = heldOut(data.valSize, total, data.valSizeIsCount === true);
   const valAt = origin(job, 'llamaFactoryData.valSize');
-  if (data.valSize === 1 || held >= total) return unknown(`val_size: ${data.valSize} (${valAt}) holds out all ${count(total)} examples of ${counts}: LLaMA-Factory's split fails`);
+  if (held === null) return unknown(`val_size: ${data.valSize} (${valAt}) holds out all ${count(total)} examples of ${counts}: LLaMA-Factory's split fails`);
   return { value: total - held, from: `${count(total)} examples (${counts}) less ${count(held)} held out for evaluation by val_size: ${data.valSize} (${valAt})` };
 }
 
@@ -107,8 +106,9 @@ function candidates(written: string, file: string): string[] {
  * when the folder is absent or empty (then the datasets are read, and saved there).
  */
 function tokenizedSaved(written: string, file: string, files: LlamaFactoryFiles): string | null {
-  if (isAbsoluteLike(written)) return 'is outside the workspace: whether it holds a saved dataset is not known';
-  for (const c of candidates(written, file)) {
+  const places = candidates(written, file);
+  if (isAbsoluteLike(written) || places.length === 0) return 'is outside the workspace: whether it holds a saved dataset is not known';
+  for (const c of places) {
     const listing = files.listFolder?.(c) ?? null;
     if (listing === null) continue;
     if (!listing.ok) return `is not read (${listing.message}): whether it holds a saved dataset is not known`;
@@ -163,15 +163,21 @@ function datasetRecords(name: string, dir: string, root: ObjectNode, files: Llam
   if (file === undefined || file.kind !== 'string' || file.value.trim() === '') return notCounted(`${at}: the entry of ${name} has no file_name string`);
   const split = entry.index.get('split')?.node;
   if (split !== undefined && !(split.kind === 'string' && split.value === 'train')) return notCounted(`${at}: split of ${name} is not train: local files are read as one train split`);
+  // loader.py slices a permutation with num_samples and asserts the length: only a positive integer (or null) runs.
+  const sampled = entry.index.get('num_samples')?.node;
+  const samples = sampled?.kind === 'number' && /^\d+$/.test(sampled.raw) && sampled.value > 0 && Number.isSafeInteger(sampled.value) ? sampled.value : undefined;
+  if (sampled !== undefined && sampled.kind !== 'null' && samples === undefined) {
+    const shown = sampled.kind === 'number' ? sampled.raw : sampled.kind === 'string' ? JSON.stringify(sampled.value) : sampled.kind;
+    return notCounted(`${infoPath}:${sampled.range.line}:${sampled.range.column}: num_samples of ${name} is not a positive whole number (${shown}): LLaMA-Factory cannot resample ${name} to it`);
+  }
   const path = joinRelative(dir, file.value.trim());
   if (path === null || isAbsoluteLike(file.value)) return notCounted(`${file.value} (file_name of ${name}, ${at}) is outside the workspace and not read`);
   const counted = localRecords(path, files);
   if (counted === null) return notCounted(`${path} (file_name of ${name}, ${at}) is not in the workspace (LLaMA-Factory stops: "File not found")`);
   if (!('records' in counted)) return counted;
-  const sampled = entry.index.get('num_samples')?.node;
-  if (sampled !== undefined && sampled.kind === 'number' && Number.isInteger(sampled.value) && sampled.value > 0) {
-    const r = sampled.range;
-    return { records: sampled.value, text: `num_samples ${count(sampled.value)} (${infoPath}:${r.line}:${r.column}) drawn from ${counted.text}`, bytesRead: counted.bytesRead };
+  if (samples !== undefined) {
+    const r = sampled!.range;
+    return { records: samples, text: `num_samples ${count(samples)} (${infoPath}:${r.line}:${r.column}) drawn from ${counted.text}`, bytesRead: counted.bytesRead };
   }
   return counted;
 }

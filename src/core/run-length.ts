@@ -3,11 +3,13 @@
  * "Hyperparameters bounded by their sources and the job"): `max_steps` (or what stands for it: DeepSpeed
  * `total_num_steps`, nanoGPT `max_iters`), else epochs × the steps of one epoch when the files state both the epochs
  * and the training examples per epoch. One epoch is counted as the Hugging Face Trainer counts it (trainer.py
- * `_inner_training_loop`: `num_update_steps_per_epoch = max(len_dataloader // gradient_accumulation_steps, 1)`,
- * `max_steps = math.ceil(num_train_epochs * num_update_steps_per_epoch)`), with the data loader's length
- * ⌈examples ÷ (micro-batch × GPUs)⌉ (every process reads its share, the last batch kept). Lightning steps the
- * optimizer after a last incomplete accumulation too, so it can count up to one step more per epoch: the bound the
- * advice draws from this count errs on the short side. The training examples are the count a config states, else
+ * `set_initial_training_values`, since transformers PR #37923 "Fix tot update in trainer":
+ * `num_update_steps_per_epoch = max(len_dataloader // gradient_accumulation_steps + int(len_dataloader %
+ * gradient_accumulation_steps > 0), 1)`, `max_steps = math.ceil(num_train_epochs * num_update_steps_per_epoch)`: the
+ * last incomplete accumulation is a step), with the data loader's length ⌈examples ÷ (micro-batch × GPUs)⌉ (every
+ * process reads its share, the last batch kept). Lightning counts the same (Trainer.estimated_stepping_batches:
+ * ⌈batches ÷ accumulate_grad_batches⌉ × max_epochs). Older transformers rounded the accumulation down, one step fewer
+ * per epoch at most. The training examples are the count a config states, else
  * the records of the local dataset files or folders the job trains on (countedTrainSamples: counted by a bounded reader
  * and a bounded folder listing the caller provides, a folder's split chosen as `datasets` chooses it
  * (dataset-splits.ts), capped by `max_train_samples`; with packing the record count does not give the steps). Pure.
@@ -129,10 +131,29 @@ export function countedTrainSamples(job: ScanJob, countFile: CountRecords, listF
     total += result.records;
     counted.push(result.text);
   }
-  const counts = `${counted.join(' + ')} (named at ${named})`;
+  let counts = `${counted.join(' + ')} (named at ${named})`;
+  // The evaluation hold-out is split off first, then a cap takes the first examples of what is left.
+  if (s.valHoldout !== undefined) {
+    const held = heldOut(s.valHoldout, total);
+    const at = origin(job, 'valHoldout');
+    if (held === null) return { value: null, why: `val_set_size: ${s.valHoldout} (${at}) holds out all ${count(total)} examples of ${counts}: the split fails`, problems: [] };
+    total -= held;
+    counts = `${counts}, less ${count(held)} held out for evaluation by val_set_size: ${s.valHoldout} (${at})`;
+  }
   const cap = s.maxTrainSamples;
   if (cap !== undefined && cap < total) return { value: cap, from: `${origin(job, 'maxTrainSamples')}: max ${count(cap)} of the ${counts}` };
   return { value: total, from: counts };
+}
+
+/**
+ * The examples `Dataset.train_test_split` holds out of `total` for a validation size as axolotl and LLaMA-Factory pass
+ * it (`int(size)` above 1 or when `isCount` (an integer as written), else the share: ⌈share × total⌉), or null when the
+ * split fails (a share of 1, or nothing left to train on).
+ */
+export function heldOut(size: number, total: number, isCount = false): number | null {
+  const count = isCount || size > 1;
+  const held = count ? Math.trunc(size) : Math.ceil(size * total);
+  return (size === 1 && !count) || held >= total ? null : held;
 }
 
 /** A value given by hand over the job's own (a CLI flag, a sidebar toggle), with how it was given. */
@@ -164,6 +185,9 @@ export function runLength(
 ): RunLength {
   const s = job.settings;
   const at = (setting: string): string => (setting === 'trainSamples' && s.trainSamples === undefined && counted?.value != null ? counted.from : origin(job, setting));
+  // A count past 2^53 (1e300 epochs, a max_steps of 24 digits) is no run's length: its warmup share would be no step count.
+  const tooMany = 'is more steps than a run takes (over 2^53), so the run\'s length is not used';
+  if (s.maxSteps !== undefined && !Number.isSafeInteger(s.maxSteps)) return { totalSteps: null, basis: `the job's max_steps ${count(s.maxSteps)} (${at('maxSteps')}) ${tooMany}` };
   if (s.maxSteps !== undefined) return { totalSteps: s.maxSteps, basis: `the job's ${count(s.maxSteps)} total steps (${at('maxSteps')})` };
   const epochs = s.epochs;
   const samples = s.trainSamples ?? counted?.value ?? undefined;
@@ -172,6 +196,8 @@ export function runLength(
     const stated = epochs !== undefined ? `${epochs} epochs (${at('epochs')}) are stated but not the training examples per epoch${uncounted}` : samples !== undefined ? `${count(samples)} training examples (${at('trainSamples')}) are stated but not the epochs` : `neither epochs nor the training examples per epoch are stated${uncounted}`;
     return { totalSteps: null, basis: `no max_steps, and ${stated}` };
   }
+  // No examples, no batches: the Trainer's sampler refuses an empty dataset, so there is no run to bound.
+  if (samples === 0) return { totalSteps: null, basis: `no max_steps, and ${epochs} epochs (${at('epochs')}) of 0 training examples (${at('trainSamples')}): an empty dataset does not train` };
   const micro = given.batchSize ?? (s.perDeviceBatchSize !== undefined ? { value: s.perDeviceBatchSize, from: at('perDeviceBatchSize') } : undefined);
   if (micro === undefined) {
     return { totalSteps: null, basis: `no max_steps; ${epochs} epochs (${at('epochs')}) of ${count(samples)} training examples (${at('trainSamples')}), but no micro-batch is stated` };
@@ -179,14 +205,17 @@ export function runLength(
   const gpus = given.gpus ?? (s.gpus !== undefined ? { value: s.gpus, from: at('gpus') } : { value: 1, from: 'assumed: nothing launches several' });
   const accum = given.gradAccum ?? (s.gradAccum !== undefined ? { value: s.gradAccum, from: at('gradAccum') } : { value: 1, from: 'assumed: none written' });
   const batches = Math.ceil(samples / (micro.value * gpus.value));
-  const perEpoch = Math.max(1, Math.floor(batches / accum.value));
+  const perEpoch = Math.max(1, Math.ceil(batches / accum.value));
   const totalSteps = Math.ceil(epochs * perEpoch);
+  if (!Number.isSafeInteger(totalSteps)) {
+    return { totalSteps: null, basis: `no max_steps; ${epochs} epochs (${at('epochs')}) × ${count(perEpoch)} steps per epoch ${tooMany.replace('is', 'are')}` };
+  }
   const gpuText = `${gpus.value} GPU${gpus.value === 1 ? '' : 's'} (${gpus.from})`;
   return {
     totalSteps,
     basis:
       `${epochs} epochs (${at('epochs')}) × ${count(perEpoch)} steps per epoch = ${count(totalSteps)} steps: ` +
       `${count(samples)} training examples (${at('trainSamples')}) in batches of ${micro.value} (${micro.from}) on ${gpuText} ` +
-      `are ${count(batches)} batches, ÷ ${accum.value} accumulation (${accum.from}), as the Hugging Face Trainer counts an epoch`,
+      `are ${count(batches)} batches, ÷ ${accum.value} accumulation (${accum.from}), rounded up, as the Hugging Face Trainer counts an epoch`,
   };
 }

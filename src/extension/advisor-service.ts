@@ -15,8 +15,8 @@ import { resolveModelSource, safetensorsIndexPath, type ModelFileRead } from '..
 import type { ScanJob } from '../core/scan/results';
 import { InputError } from '../core/types';
 import { readSavedProfileFiles, type SavedProfileFile } from './saved-profiles';
-import { countDatasetRecordsSync } from '../platform/dataset-records';
-import { listDatasetFolderSync } from '../platform/dataset-folder';
+import { jobRecordCounter } from '../platform/dataset-records';
+import { jobFolderLister } from '../platform/dataset-folder';
 import { detectGpus, summarizeGpus, type DetectedGpus } from '../platform/gpu';
 import type { Config } from './config';
 import { analyse, filterDiagnostics, type DiagnosticHint, type FolderHints, type JobOutcome } from './hints/analysis';
@@ -192,6 +192,9 @@ export class AdvisorService implements vscode.Disposable {
     if (cached !== undefined) return cached;
     let outcome: JobOutcome;
     try {
+      // One reader and one lister for this job's datasets: each file and listing within the editor's caps, all together too.
+      const counter = scan.folder.uri.scheme === 'file' ? jobRecordCounter(scan.folder.uri.fsPath, EDITOR_DATASET_BYTES) : undefined;
+      const lister = scan.folder.uri.scheme === 'file' ? jobFolderLister(scan.folder.uri.fsPath, EDITOR_DATASET_BYTES) : undefined;
       const files: FileAccess = {
         readText: (rel) => {
           const text = this.index.text(scan.folder, rel);
@@ -203,9 +206,9 @@ export class AdvisorService implements vscode.Disposable {
           return kept !== undefined && kept.kind === request.kind && kept.text === request.text ? kept.read : undefined;
         },
         // A dataset file the job trains on: counted on the host's main loop, so with a smaller cap than the CLI's.
-        countRecords: (rel, format) => (scan.folder.uri.scheme === 'file' ? countDatasetRecordsSync(vscode.Uri.joinPath(scan.folder.uri, rel).fsPath, format, EDITOR_DATASET_BYTES) : null),
+        countRecords: (rel, format) => (counter !== undefined ? counter(rel, format) : null),
         // A dataset folder: its files listed with the same caps, the text files of its split read up to the same cap.
-        listFolder: (rel) => (scan.folder.uri.scheme === 'file' ? listDatasetFolderSync(scan.folder.uri.fsPath, rel, EDITOR_DATASET_BYTES) : null),
+        listFolder: (rel) => (lister !== undefined ? lister(rel) : null),
       };
       const resolution = resolveModelSource(job, files, this.models.lookupFor(scan.folder.uri.fsPath));
       const choice = resolution.status === 'needs-config' ? this.models.choice(jobKey(scan.folder, job.id)) : undefined;

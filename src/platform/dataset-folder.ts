@@ -4,12 +4,14 @@
  * MAX_FOLDER_DEPTH levels, hidden folders and folders starting `__` not entered (datasets leaves them out; a cloned Hub dataset's .git stays unread), links to
  * folders not followed, links to files kept only when they stay inside the workspace, and a folder that resolves
  * outside the workspace not opened. Only names and sizes are read, and the first 64 KiB of the folder's README.md (its
- * YAML `configs:` choose the files). Problems are returned, never thrown.
+ * YAML `configs:` choose the files). One job's lister (jobFolderLister) holds the entries of all its listings to
+ * MAX_FOLDER_ENTRIES together: a config naming one large folder many times is not listed past it. Problems are
+ * returned, never thrown.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { FolderFile, FolderListing } from '../core/dataset-splits';
-import { MAX_DATASET_BYTES } from './dataset-records';
+import { insideFolder as inside, MAX_DATASET_BYTES } from './dataset-records';
 
 /** The most files listed in one dataset folder. */
 export const MAX_FOLDER_FILES = 1000;
@@ -21,11 +23,6 @@ const README_BYTES = 64 * 1024;
 
 function codeOf(e: unknown): string {
   return typeof e === 'object' && e !== null && 'code' in e ? String((e as { code: unknown }).code) : e instanceof Error ? e.message : String(e);
-}
-
-function inside(root: string, target: string): boolean {
-  const rel = path.relative(root, target);
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 }
 
 function readHead(file: string, bytes: number): string | null {
@@ -48,10 +45,21 @@ function readHead(file: string, bytes: number): string | null {
 }
 
 /**
- * The files of the workspace folder `rel` under `root` (absolute), or null when it is not a folder. `textBytesCap` is the
- * per-file cap of the caller's reader, which also bounds the text files of one folder together.
+ * One job's lister of its dataset folders (workspace-relative paths under `root`): each listing bounded as
+ * listDatasetFolderSync bounds it, and the entries of all of them together within MAX_FOLDER_ENTRIES. Make one per job
+ * evaluation.
  */
-export function listDatasetFolderSync(root: string, rel: string, textBytesCap = MAX_DATASET_BYTES): FolderListing | null {
+export function jobFolderLister(root: string, textBytesCap = MAX_DATASET_BYTES): (rel: string) => FolderListing | null {
+  const tally = { entries: 0 };
+  return (rel) => listDatasetFolderSync(root, rel, textBytesCap, tally);
+}
+
+/**
+ * The files of the workspace folder `rel` under `root` (absolute), or null when it is not a folder. `textBytesCap` is the
+ * per-file cap of the caller's reader, which also bounds the text files of one folder together. The entries read are
+ * added to `tally` (one job's listings together).
+ */
+export function listDatasetFolderSync(root: string, rel: string, textBytesCap = MAX_DATASET_BYTES, tally = { entries: 0 }): FolderListing | null {
   const folder = path.join(root, rel);
   let real: string;
   try {
@@ -74,6 +82,7 @@ export function listDatasetFolderSync(root: string, rel: string, textBytesCap = 
       try {
         for (let entry = handle.readSync(); entry !== null; entry = handle.readSync()) {
           if (++visited > MAX_FOLDER_ENTRIES) return { ok: false, message: `more than ${MAX_FOLDER_ENTRIES} entries` };
+          if (++tally.entries > MAX_FOLDER_ENTRIES) return { ok: false, message: `the job's dataset folders together hold more than ${MAX_FOLDER_ENTRIES} entries` };
           entries.push(entry);
         }
       } finally {

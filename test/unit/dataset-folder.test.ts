@@ -18,7 +18,7 @@ import { scanFiles } from '../../src/core/scan';
 import type { ScanFile } from '../../src/core/scan/types';
 import { diskFiles } from '../../src/cli/model-source';
 import { countDatasetRecordsSync } from '../../src/platform/dataset-records';
-import { listDatasetFolderSync, MAX_FOLDER_DEPTH, MAX_FOLDER_FILES } from '../../src/platform/dataset-folder';
+import { jobFolderLister, listDatasetFolderSync, MAX_FOLDER_DEPTH, MAX_FOLDER_ENTRIES, MAX_FOLDER_FILES } from '../../src/platform/dataset-folder';
 import { contentBytes, LAYOUTS, type Content } from '../support/dataset-layouts';
 
 function withWorkspace(files: Readonly<Record<string, Content>>, body: (root: string) => void): void {
@@ -75,7 +75,7 @@ test('the count says which files of which split, and the steps follow: 3 epochs 
       value: 23,
       from: "23 records in the 'train' split of data/ds (2 files: data/train-00000-of-00002.parquet, data/train-00001-of-00002.parquet; sharded as data/{split}-NNNNN-of-NNNNN, as datasets resolves a folder) (named at sft.yaml:2)",
     });
-    // ⌈23 / 2⌉ = 12 batches, ⌊12 / 2⌋ = 6 steps per epoch, 3 epochs = 18 steps.
+    // ⌈23 / 2⌉ = 12 batches, ⌈12 / 2⌉ = 6 steps per epoch, 3 epochs = 18 steps.
     const run = runLength(job, {}, counted);
     assert.equal(run.totalSteps, 18);
     // The editor's and the CLI's FileAccess carry the same reader: evaluate counts the folder and bounds the warmup.
@@ -202,5 +202,48 @@ test("the split's text files together are read up to the reader's cap", () => {
     const counted = countedTrainSamples(job, (rel, format) => countDatasetRecordsSync(path.join(root, rel), format, cap), (rel) => listDatasetFolderSync(root, rel, cap));
     assert.deepEqual(counted, { value: null, why: `the folder ds is not counted: its 'train' split holds ${(2 * size).toLocaleString('en-US')} bytes of text files, over the ${cap.toLocaleString('en-US')} read to count records`, problems: [] });
     assert.equal(countedTrainSamples(job, countIn(root), listIn(root))?.value, 40);
+  });
+});
+
+test('a dataset file the job names that resolves outside the workspace through a link is not opened (as a folder is not)', () => {
+  withWorkspace({ 'in/train.jsonl': { jsonl: 3 } }, (root) => {
+    const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'outside-'));
+    try {
+      fs.writeFileSync(path.join(outside, 'train.jsonl'), '{"a": 1}\n');
+      fs.symlinkSync(outside, path.join(root, 'data'));
+      fs.symlinkSync(path.join(outside, 'train.jsonl'), path.join(root, 'linked.jsonl'));
+      fs.symlinkSync(path.join(root, 'in', 'train.jsonl'), path.join(root, 'inside.jsonl'));
+      const count = diskFiles(root).countRecords!;
+      const refused = { ok: false, message: 'resolves outside the workspace (a link) and is not opened', line: 1, column: 1 };
+      assert.deepEqual(count('data/train.jsonl', 'jsonl'), refused);
+      assert.deepEqual(count('linked.jsonl', 'jsonl'), refused);
+      assert.deepEqual(count('data/train.parquet', 'parquet'), null);
+      // A link loop is a one-line problem, not a hang or an exception.
+      fs.symlinkSync(path.join(root, 'loop.jsonl'), path.join(root, 'loop.jsonl'));
+      assert.deepEqual(count('loop.jsonl', 'jsonl'), { ok: false, message: 'cannot be read (ELOOP)', line: 1, column: 1 });
+      // A link that stays inside the workspace is read, also under a folder whose name starts with two dots.
+      assert.deepEqual(count('inside.jsonl', 'jsonl'), { ok: true, records: 3 });
+      fs.mkdirSync(path.join(root, '..odd'));
+      fs.writeFileSync(path.join(root, '..odd', 'train.jsonl'), '{"a": 1}\n{"a": 2}\n');
+      assert.deepEqual(count('..odd/train.jsonl', 'jsonl'), { ok: true, records: 2 });
+      assert.equal((listDatasetFolderSync(root, '..odd') as { ok: boolean }).ok, true);
+      // Without a workspace to stay in (a caller that checks paths itself), the reader opens what it is given.
+      assert.deepEqual(countDatasetRecordsSync(path.join(root, 'linked.jsonl'), 'jsonl'), { ok: true, records: 1 });
+    } finally {
+      fs.rmSync(outside, { recursive: true, force: true });
+    }
+  });
+});
+
+test("one job's folder listings share the entry cap: a config naming one large folder many times stops at it", () => {
+  withWorkspace({ 'ds/train.jsonl': { jsonl: 2 } }, (root) => {
+    // Entries that are not files (dangling links): a folder under the file cap whose listing reads a quarter of the
+    // entry cap and a little more.
+    const n = Math.floor(MAX_FOLDER_ENTRIES / 4) + 100;
+    for (let i = 0; i < n; i++) fs.symlinkSync(path.join(root, 'nowhere', String(i)), path.join(root, 'ds', `gone-${i}`));
+    const list = jobFolderLister(root);
+    for (let i = 0; i < 3; i++) assert.equal((list('ds') as { ok: boolean }).ok, true, `listing ${i + 1}`);
+    assert.deepEqual(list('ds'), { ok: false, message: `the job's dataset folders together hold more than ${MAX_FOLDER_ENTRIES} entries` });
+    assert.equal((jobFolderLister(root)('ds') as { ok: boolean }).ok, true);
   });
 });

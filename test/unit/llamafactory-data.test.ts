@@ -84,8 +84,8 @@ test('dataset names looked up in data/dataset_info.json: files counted, max_samp
     assert.match((counted as { from: string }).from, /^identity: 30 records in data\/identity\.json \+ alpaca_en_demo: max_samples 40 \(examples\/lora_sft\.yaml:9, per dataset\) of 50 records in data\/alpaca_en_demo\.json \(named at examples\/lora_sft\.yaml:6, in data\/dataset_info\.json\)$/);
     // The same names as a YAML list.
     assert.deepEqual(jobOf(YAML.replace('dataset: identity,alpaca_en_demo', 'dataset: [identity, alpaca_en_demo]')).settings.llamaFactoryData?.names, ['identity', 'alpaca_en_demo']);
-    // ⌈70 / 1⌉ = 70 batches; ⌊70 / 8⌋ = 8 steps per epoch; 3 epochs = 24 steps.
-    assert.equal(runLength(job, {}, counted).totalSteps, 24);
+    // ⌈70 / 1⌉ = 70 batches; ⌈70 / 8⌉ = 9 steps per epoch (the last of 6 batches); 3 epochs = 27 steps.
+    assert.equal(runLength(job, {}, counted).totalSteps, 27);
   });
 });
 
@@ -116,6 +116,10 @@ test('val_size: the share held out for evaluation is subtracted as train_test_sp
     // An integer above 1 is a number of examples: 70 − 25 = 45.
     assert.equal(countedLlamaFactorySamples(jobOf(`${YAML}val_size: 25\n`), filesOf(root))?.value, 45);
     assert.match(why(countedLlamaFactorySamples(jobOf(`${YAML}val_size: 70\n`), filesOf(root))), /holds out all 70 examples/);
+    // OmegaConf keeps a YAML integer as written and parse_dict does not convert it: `val_size: 1` reaches
+    // train_test_split as the int 1 (one example held out), `1.0` as a share of 1, which it refuses.
+    assert.equal(countedLlamaFactorySamples(jobOf(`${YAML}val_size: 1\n`), filesOf(root))?.value, 69);
+    assert.match(why(countedLlamaFactorySamples(jobOf(`${YAML}val_size: 1.0\n`), filesOf(root))), /val_size: 1 \(examples\/lora_sft\.yaml:15\) holds out all 70 examples/);
   });
 });
 
@@ -158,4 +162,33 @@ test('dataset_info.json missing or malformed: one positioned message', () => {
   });
   // A config that states no dataset is not counted here.
   assert.equal(countedLlamaFactorySamples(jobOf(YAML.replace('dataset: identity,alpaca_en_demo\n', '')), { readText: () => assert.fail('read'), countRecords: () => assert.fail('counted') }), undefined);
+});
+
+test('num_samples that LLaMA-Factory cannot resample to (a string, 0, negative, a fraction, 1e3, past 2^53) leaves the count unknown at its place', () => {
+  // loader.py: np.random.permutation(n)[:num_samples], then `assert len(indexes) == num_samples`: a string or a float
+  // fails the slice, a negative number fails the assert, 0 gives no examples. null is the same as leaving it out.
+  const info = (value: string): string => `{\n  "identity": {"file_name": "identity.json", "num_samples": ${value}}\n}\n`;
+  const yaml = YAML.replace('identity,alpaca_en_demo', 'identity').replace('max_samples: 40\n', '');
+  for (const bad of ['"100"', '0', '-5', '2.5', '1e3', '99999999999999999999']) {
+    withWorkspace({ 'data/dataset_info.json': info(bad), 'data/identity.json': array(30) }, (root) => {
+      const text = why(countedLlamaFactorySamples(jobOf(yaml), filesOf(root)));
+      assert.match(text, /^data\/dataset_info\.json:2:\d+: num_samples of identity is not a positive whole number/, bad);
+      assert.ok(text.includes(bad), text);
+    });
+  }
+  withWorkspace({ 'data/dataset_info.json': info('null'), 'data/identity.json': array(30) }, (root) => {
+    assert.equal(countedLlamaFactorySamples(jobOf(yaml), filesOf(root))?.value, 30);
+  });
+  withWorkspace({ 'data/dataset_info.json': info('7'), 'data/identity.json': array(30) }, (root) => {
+    assert.equal(countedLlamaFactorySamples(jobOf(yaml), filesOf(root))?.value, 7);
+  });
+});
+
+test('dataset_dir or tokenized_path that climbs out of the workspace with ../ is said to be outside it', () => {
+  withWorkspace(WORKSPACE, (root) => {
+    // A config at the workspace root: ../data is above the root from both places a relative path is looked up.
+    assert.match(why(countedLlamaFactorySamples(jobOf(`${YAML}dataset_dir: ../data\n`, 'lora_sft.yaml'), filesOf(root))), /^dataset_dir: \.\.\/data \(lora_sft\.yaml:15\) is outside the workspace and not read/);
+    // A saved tokenized dataset there may be what the run loads: not known, so not counted.
+    assert.match(why(countedLlamaFactorySamples(jobOf(`${YAML}tokenized_path: ../../cache/tokenized\n`), filesOf(root))), /^tokenized_path: \.\.\/\.\.\/cache\/tokenized \(examples\/lora_sft\.yaml:15\) is outside the workspace: whether it holds a saved dataset is not known/);
+  });
 });

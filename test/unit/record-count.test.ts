@@ -30,6 +30,11 @@ test('records per format: JSON Lines without blank lines, a JSON array\'s items,
   assert.deepEqual(countRecords('json', bytes(JSON_ARRAY)), { ok: true, records: 3 });
   assert.deepEqual(countRecords('csv', bytes(CSV)), { ok: true, records: 4 });
   assert.deepEqual(countRecords('json', bytes('[]')), { ok: true, records: 0 });
+  // pandas' C parser (the csv loader's) ends a line at \n, \r\n or a lone \r (old Mac exports): the same records.
+  assert.deepEqual(countRecords('csv', bytes('a,b\r1,2\r"x\ry",4\r')), { ok: true, records: 2 });
+  assert.deepEqual(countRecords('csv', bytes('a,b\r\n1,2\r\n\r\n3,4')), { ok: true, records: 2 });
+  // A line of spaces is blank to pandas (skip_blank_lines: tokenizer.c WHITESPACE_LINE); a space before text is not.
+  assert.deepEqual(countRecords('csv', bytes('a,b\n1,2\n   \n  3,4\n \n')), { ok: true, records: 2 });
   // The same counts whatever the chunk boundaries (a multi-byte character and a CRLF split across chunks).
   for (const size of [1, 2, 3, 5, 7, 64]) {
     assert.deepEqual(chunked('jsonl', JSONL, size), { ok: true, records: 3 }, `jsonl ${size}`);
@@ -51,6 +56,13 @@ test('malformed or binary files are problems with their position, never a count'
   assert.deepEqual(countRecords('json', bytes('[{"a": 1},\n {"a": 2}\n')), { ok: false, message: 'the array is not closed at the end of the file', line: 3, column: 1 });
   assert.deepEqual(countRecords('json', bytes('[{"a": 1}] x')), { ok: false, message: 'text after the closing ] of the array', line: 1, column: 12 });
   assert.deepEqual(countRecords('json', bytes('[{"a": 1} {"a": 2}]')), { ok: false, message: 'a comma is missing between two items', line: 1, column: 11 });
+  // Scalars are items too (the loader reads a list of strings as a `text` column); two without a comma are broken JSON.
+  assert.deepEqual(countRecords('json', bytes('[1 2]')), { ok: false, message: 'a comma is missing between two items', line: 1, column: 4 });
+  assert.deepEqual(countRecords('json', bytes('[{"a": 1} 2]')), { ok: false, message: 'a comma is missing between two items', line: 1, column: 11 });
+  assert.deepEqual(countRecords('json', bytes('[true\n null]')), { ok: false, message: 'a comma is missing between two items', line: 2, column: 2 });
+  for (const ok of ['[12]', '[ 1 , 2 ]', '[1\n,2]', '["a", -1.5e3, true, null]', '[[1, 2] , {"b": [3]}]']) {
+    for (const size of [1, 2, 64]) assert.equal((chunked('json', ok, size) as { records?: number }).records, ok === '[12]' ? 1 : ok.startsWith('[[') ? 2 : ok.startsWith('["') ? 4 : 2, `${ok} ${size}`);
+  }
   assert.deepEqual(countRecords('csv', bytes('a,b\n1,"open\n2,3\n')), { ok: false, message: 'a quoted field is not closed at the end of the file', line: 2, column: 3 });
   assert.deepEqual(countRecords('jsonl', Uint8Array.of(0x7b, 0x22, 0x61, 0x22, 0x3a, 0xff, 0x7d, 0x0a)), { ok: false, message: 'invalid UTF-8', line: 1, column: 1 });
 });

@@ -1,7 +1,8 @@
 /**
  * The run's length (src/core/run-length.ts) from what the job's files state, and the warmup bound it feeds
  * (src/core/advisor/hyperparameters.ts boundWarmup): epochs × the steps of an epoch, counted by hand here as the HF
- * Trainer counts them (⌈examples ÷ (micro-batch × GPUs)⌉ batches, ÷ accumulation rounded down, × epochs rounded up).
+ * Trainer and Lightning count them (⌈examples ÷ (micro-batch × GPUs)⌉ batches, ÷ accumulation rounded up: the last
+ * incomplete accumulation is a step too; × epochs rounded up).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,7 +12,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { countedTrainSamples, runLength, type CountRecords } from '../../src/core/run-length';
-import { countDatasetRecordsSync } from '../../src/platform/dataset-records';
+import { countDatasetRecordsSync, jobRecordCounter } from '../../src/platform/dataset-records';
 import { scanFiles } from '../../src/core/scan';
 import type { ScanFile } from '../../src/core/scan/types';
 import { withWorkspace } from '../support/temp-workspace';
@@ -35,8 +36,10 @@ test('epochs x training examples: 10 epochs of 55,000 examples at 128 x 2 GPUs, 
   assert.equal(job.settings.epochs, 10);
   assert.equal(job.settings.trainSamples, 55000); // YAML 1.1's 55_000, as OmegaConf reads it
   const run = runLength(job);
-  // ⌈55000 / 256⌉ = 215 batches; ⌊215 / 4⌋ = 53 steps per epoch; 10 epochs = 530 steps.
-  assert.equal(run.totalSteps, 530);
+  // ⌈55000 / 256⌉ = 215 batches; ⌈215 / 4⌉ = 54 steps per epoch (the last of 3 batches); 10 epochs = 540 steps, as
+  // Lightning's estimated_stepping_batches counts them (⌈total_batches / accumulate_grad_batches⌉ × max_epochs).
+  assert.equal(run.totalSteps, 540);
+  assert.match(run.basis, /× 54 steps per epoch = 540 steps: .* are 215 batches, ÷ 4 accumulation \(configs\/trainer\/default\.yaml:6\), rounded up/);
   for (const where of ['configs/trainer/default.yaml:3', 'configs/data/mnist.yaml:3', 'configs/data/mnist.yaml:2', 'configs/trainer/default.yaml:5', 'configs/trainer/default.yaml:6']) {
     assert.ok(run.basis.includes(where), `${where} in: ${run.basis}`);
   }
@@ -76,12 +79,12 @@ function facts(over: Partial<JobFacts>): JobFacts {
 
 test('the warmup bound uses the counted length and names where it came from; an unknown length says what is missing', () => {
   const run = runLength(jobOf(HYDRA));
-  // GPT-3's 375M warmup tokens at 32 x 512 tokens per step are 22,889 steps; 1/5 of 530 steps is 106.
+  // GPT-3's 375M warmup tokens at 32 x 512 tokens per step are 22,889 steps; 1/5 of 540 steps is 108.
   const bounded = deriveHyperparameters({ optimizer: 'adamw', facts: facts({ totalSteps: run.totalSteps, totalStepsBasis: run.basis }), catalog: { defaults: {} } });
-  assert.deepEqual(bounded.advice.warmup, { unit: 'steps', value: 106 });
+  assert.deepEqual(bounded.advice.warmup, { unit: 'steps', value: 108 });
   const cut = bounded.basis.find((r) => r.rule === 'hp:warmup-bound');
   assert.ok(cut, 'the cut has a reason');
-  assert.ok(cut.text.includes('22889 to 106') && cut.text.includes('configs/data/mnist.yaml:3') && cut.text.includes('configs/trainer/default.yaml:3'), cut.text);
+  assert.ok(cut.text.includes('22889 to 108') && cut.text.includes('configs/data/mnist.yaml:3') && cut.text.includes('configs/trainer/default.yaml:3'), cut.text);
 
   const hf = runLength(jobOf([{ path: 'training_args.json', text: '{"output_dir": "o", "num_train_epochs": 3, "per_device_train_batch_size": 8}' }]));
   const unknown = deriveHyperparameters({ optimizer: 'adamw', facts: facts({ totalSteps: hf.totalSteps, totalStepsBasis: hf.basis }), catalog: { defaults: {} } });
@@ -105,8 +108,8 @@ test('epochs x the records of the job\'s local dataset file: axolotl datasets pa
     const counted = countedTrainSamples(job, countIn(root));
     assert.deepEqual(counted, { value: 100, from: '100 records in cfg/data/train.jsonl (named at cfg/axolotl.yml:3)' });
     const run = runLength(job, {}, counted);
-    // ⌈100 / 4⌉ = 25 batches; ⌊25 / 2⌋ = 12 steps per epoch; 2 epochs = 24 steps.
-    assert.equal(run.totalSteps, 24);
+    // ⌈100 / 4⌉ = 25 batches; ⌈25 / 2⌉ = 13 steps per epoch; 2 epochs = 26 steps.
+    assert.equal(run.totalSteps, 26);
     assert.match(run.basis, /100 training examples \(100 records in cfg\/data\/train\.jsonl \(named at cfg\/axolotl\.yml:3\)\)/);
   });
   // Packing: the records do not give the steps; the total stays unknown and says why.
@@ -129,6 +132,67 @@ test('epochs x the records of the job\'s local dataset file: axolotl datasets pa
       why: 'mhenrichsen/alpaca_2k_test (cfg/axolotl.yml:3) is neither a file nor a folder in the workspace (a dataset of the Hub is not counted)',
       problems: [],
     });
+  });
+});
+
+test('axolotl val_set_size holds examples out of training as train_test_split does: a share rounded up, or a number', () => {
+  // axolotl utils/data/sft.py _handle_train_dataset_split: int(val_set_size) when above 1, else float(val_set_size),
+  // through Dataset.train_test_split (⌈share × n⌉ held out); 1 (1.0) is refused.
+  withWorkspace({ 'cfg/data/train.jsonl': rows(100) }, (root) => {
+    const counted = (extra: string) => {
+      const text = `${AXOLOTL}${extra}`;
+      return countedTrainSamples(jobOf([{ path: 'cfg/axolotl.yml', text }]), countIn(root));
+    };
+    assert.deepEqual(counted('val_set_size: 0.05\n'), { value: 95, from: '100 records in cfg/data/train.jsonl (named at cfg/axolotl.yml:3), less 5 held out for evaluation by val_set_size: 0.05 (cfg/axolotl.yml:10)' });
+    assert.equal(counted('val_set_size: 0.033\n')?.value, 96); // ⌈3.3⌉ = 4 held out
+    assert.equal(counted('val_set_size: 30\n')?.value, 70);
+    assert.equal(counted('val_set_size: 0\n')?.value, 100);
+    assert.match((counted('val_set_size: 1\n') as { why: string }).why, /^val_set_size: 1 \(cfg\/axolotl\.yml:10\) holds out all 100 examples of .*: the split fails$/);
+    assert.match((counted('val_set_size: 100\n') as { why: string }).why, /holds out all 100 examples/);
+  });
+});
+
+test('a dataset with no records gives no run length: the Trainer cannot train on it', () => {
+  withWorkspace({ 'cfg/data/train.jsonl': '\n' }, (root) => {
+    const job = jobOf([{ path: 'cfg/axolotl.yml', text: AXOLOTL }]);
+    const counted = countedTrainSamples(job, countIn(root));
+    assert.deepEqual(counted, { value: 0, from: '0 records in cfg/data/train.jsonl (named at cfg/axolotl.yml:3)' });
+    const run = runLength(job, {}, counted);
+    assert.equal(run.totalSteps, null);
+    assert.equal(run.basis, 'no max_steps, and 2 epochs (cfg/axolotl.yml:5) of 0 training examples (0 records in cfg/data/train.jsonl (named at cfg/axolotl.yml:3)): an empty dataset does not train');
+  });
+});
+
+test('axolotl trains on one shard of an entry (`shards`) or of the whole set (`dataset_shard_num`): the path\'s records are not its examples', () => {
+  // axolotl utils/data/sft.py: an entry's `shards: N` keeps dataset.shard(N, shards_idx) (1/N of it); `dataset_shard_num`
+  // with `dataset_shard_idx` shards the merged set the same way.
+  const sharded = AXOLOTL.replace('    type: alpaca\n', '    type: alpaca\n    shards: 4\n');
+  assert.equal(jobOf([{ path: 'cfg/axolotl.yml', text: sharded }]).settings.trainDataFiles, undefined);
+  const global = `${AXOLOTL}dataset_shard_num: 2\ndataset_shard_idx: 0\n`;
+  assert.equal(jobOf([{ path: 'cfg/axolotl.yml', text: global }]).settings.trainDataFiles, undefined);
+  // preprocess_shards only splits the preprocessing: every shard is trained on.
+  const pre = AXOLOTL.replace('    type: alpaca\n', '    type: alpaca\n    preprocess_shards: 4\n');
+  assert.deepEqual(jobOf([{ path: 'cfg/axolotl.yml', text: pre }]).settings.trainDataFiles, ['./data/train.jsonl']);
+});
+
+test('one job\'s dataset files are read up to the cap together, not each: a config naming one file many times stops at it', () => {
+  const text = AXOLOTL.replace('  - path: ./data/train.jsonl\n    type: alpaca\n', '  - path: ./data/train.jsonl\n    type: alpaca\n'.repeat(4));
+  withWorkspace({ 'cfg/data/train.jsonl': rows(100) }, (root) => {
+    const job = jobOf([{ path: 'cfg/axolotl.yml', text }]);
+    assert.equal(job.settings.trainDataFiles?.length, 4);
+    const size = fs.statSync(path.join(root, 'cfg/data/train.jsonl')).size;
+    // Each read fits a cap of 2.5 files; the third does not fit what the first two left.
+    const cap = Math.floor(size * 2.5);
+    const counted = countedTrainSamples(job, jobRecordCounter(root, cap));
+    assert.deepEqual(counted, {
+      value: null,
+      why: `cfg/data/train.jsonl:1:1 is not counted: the job's dataset files together take over the ${cap} bytes read to count records`,
+      problems: [{ path: 'cfg/data/train.jsonl', line: 1, column: 1, message: `the job's dataset files together take over the ${cap} bytes read to count records` }],
+    });
+    // Within the cap the four entries add up; a new reader (another job) starts afresh.
+    assert.equal(countedTrainSamples(job, jobRecordCounter(root, size * 4))?.value, 400);
+    const again = jobRecordCounter(root, cap);
+    assert.deepEqual(again('cfg/data/train.jsonl', 'jsonl'), { ok: true, records: 100 });
   });
 });
 
@@ -179,4 +243,22 @@ test('a malformed or huge dataset file is a problem with its file and position; 
   // A count a config states wins: no file is opened.
   const stated = { ...jobOf([{ path: 'training_args.json', text }]) };
   assert.equal(countedTrainSamples({ ...stated, settings: { ...stated.settings, trainSamples: 10 } }, () => assert.fail('opened')), undefined);
+});
+
+test('an absurd length (1e300 epochs, max_steps past 2^53) is no step count: unknown, said so, and no warmup_steps of 1e306 to paste', () => {
+  const args = (extra: string) => jobOf([{ path: 'training_args.json', text: `{\n  "output_dir": "o",\n  "per_device_train_batch_size": 8${extra}\n}\n` }]);
+  const epochs = args(',\n  "num_train_epochs": 1e300');
+  const sized = { ...epochs, settings: { ...epochs.settings, trainSamples: 1e9 }, sources: { ...epochs.sources, trainSamples: { path: 'data.yaml', range: { line: 2, column: 1, endLine: 2, endColumn: 5 } } } };
+  const run = runLength(sized);
+  assert.equal(run.totalSteps, null);
+  assert.match(run.basis, /^no max_steps; 1e\+300 epochs \(training_args\.json:4\) × 125,000,000 steps per epoch are more steps than a run takes \(over 2\^53\)/);
+  const steps = runLength(args(',\n  "max_steps": 100000000000000000000000'));
+  assert.equal(steps.totalSteps, null);
+  assert.match(steps.basis, /^the job's max_steps 100,000,000,000,000,000,000,000 \(training_args\.json:4\) is more steps than a run takes \(over 2\^53\)/);
+  for (const r of [run, steps]) {
+    // A fine-tune's AdamW recipe has no warmup of its own: Schedule-Free's is a share of the run, in steps when known.
+    const sf = deriveHyperparameters({ optimizer: 'schedule-free-adamw', facts: facts({ fineTune: true, totalSteps: r.totalSteps, totalStepsBasis: r.basis }), catalog: { defaults: {} } });
+    assert.deepEqual(sf.advice.extra, {}, JSON.stringify(sf.advice));
+    assert.equal(sf.advice.warmup?.unit, 'ratio');
+  }
 });

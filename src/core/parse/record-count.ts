@@ -52,6 +52,7 @@ export class RecordCounter {
   private expectValue = false;
   private started = false;
   private closed = false;
+  private itemEnded = false; // a depth-1 item is complete: only `,` or `]` may follow
   // csv
   private quoted = false;
   private quoteAt: { line: number; column: number } | null = null;
@@ -163,11 +164,18 @@ export class RecordCounter {
     if (this.inString) {
       if (this.escaped) this.escaped = false;
       else if (b === 0x5c) this.escaped = true;
-      else if (b === 0x22) this.inString = false;
+      else if (b === 0x22) {
+        this.inString = false;
+        if (this.depth === 1) this.itemEnded = true;
+      }
       return;
     }
     const space = b === 0x20 || b === 0x09 || b === NL || b === CR;
-    if (space) return;
+    if (space) {
+      // Space after a scalar item (a number, true, false, null) ends it.
+      if (this.depth === 1 && !this.expectValue) this.itemEnded = true;
+      return;
+    }
     if (this.closed) {
       this.fail('text after the closing ] of the array');
       return;
@@ -187,6 +195,7 @@ export class RecordCounter {
       if (b === 0x2c) {
         if (this.expectValue) this.fail('an empty item (a comma where a value belongs)');
         this.expectValue = true;
+        this.itemEnded = false;
         return;
       }
       if (b === 0x5d) {
@@ -198,7 +207,7 @@ export class RecordCounter {
       if (this.expectValue) {
         this.records++;
         this.expectValue = false;
-      } else if (b === 0x7b || b === 0x5b || b === 0x22) {
+      } else if (this.itemEnded || b === 0x7b || b === 0x5b || b === 0x22) {
         this.fail('a comma is missing between two items');
         return;
       }
@@ -208,10 +217,14 @@ export class RecordCounter {
     else if (b === 0x7d || b === 0x5d) {
       this.depth--;
       if (this.depth < 1) this.fail('a closing bracket that matches nothing');
+      else if (this.depth === 1) this.itemEnded = true;
     }
   }
 
-  // CSV (RFC 4180): a line break outside quotes ends a record; "" inside quotes is a quote.
+  // CSV (RFC 4180): a line break outside quotes ends a record; "" inside quotes is a quote. A lone \r ends one too, as
+  // pandas' C tokenizer (the csv loader's) reads it (tokenizer.c EAT_CRNL: "\r line terminator"); in \r\n the \n then
+  // ends an empty line, which is skipped, as is a line of spaces (WHITESPACE_LINE: `isblank(c) && c != delimiter`; a tab
+  // is left as text, being a .tsv's delimiter).
   private csvByte(b: number): void {
     if (this.quoted) {
       if (b === 0x22) this.quoted = false; // a doubled quote re-opens on the next byte
@@ -223,13 +236,12 @@ export class RecordCounter {
       this.recordHasText = true;
       return;
     }
-    if (b === NL) {
+    if (b === NL || b === CR) {
       if (this.recordHasText) this.records++;
       this.recordHasText = false;
       return;
     }
-    if (b === CR) return;
-    this.recordHasText = true;
+    if (b !== 0x20) this.recordHasText = true;
   }
 }
 

@@ -119,8 +119,10 @@ function readLlamaFactoryData(reader: FieldReader, out: ContributionBuilder, sta
   if (dataset === undefined || names.length === 0) return;
   const packedBy: [string, SourceRange | undefined] | undefined =
     neat?.value === true ? ['neat_packing', neat.range] : packing?.value === true ? ['packing', packing.range] : packing?.value == null && stage === 'pt' ? ['stage: pt', stageRange] : undefined;
+  const valNode = reader.node('val_size');
   const data: LlamaFactoryData = {
     names, dir: dir?.value ?? 'data', valSize: val?.value ?? 0, streaming: streaming?.value === true, mixStrategy: mix?.value ?? 'concat',
+    ...(val?.value != null && val.value >= 1 && valNode?.kind === 'number' && /^\d+$/.test(valNode.raw) ? { valSizeIsCount: true as const } : {}),
     ...(packedBy !== undefined ? { packedBy: packedBy[0] } : {}),
     ...(typeof tokenized?.value === 'string' && tokenized.value.trim() !== '' ? { tokenizedPath: tokenized.value.trim() } : {}),
   };

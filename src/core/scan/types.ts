@@ -114,6 +114,12 @@ export interface TrainingSettings {
    */
   readonly maxTrainSamples?: number;
   /**
+   * The training data held out for evaluation before training (axolotl `val_set_size`, when above 0): a share up to 1,
+   * else a number of examples; subtracted from the counted records as `Dataset.train_test_split` holds it out
+   * (run-length.ts heldOut).
+   */
+  readonly valHoldout?: number;
+  /**
    * LLaMA-Factory's training data (`dataset`, `dataset_dir`, ...): names looked up in `<dir>/dataset_info.json`, their
    * local files counted when the job is evaluated (src/core/llamafactory-data.ts). Sources: the `dataset` key, and
    * `llamaFactoryData.<field>` for each other field written.
@@ -185,6 +191,11 @@ export interface LlamaFactoryData {
   readonly dir: string;
   /** `val_size`: the share (below 1) or number of examples held out for evaluation; 0 when absent. */
   readonly valSize: number;
+  /**
+   * `val_size` written as an integer (hparams/parser.py read_args: OmegaConf keeps it, parse_dict does not convert it):
+   * a number of examples even at 1, where `1.0` is a share `train_test_split` refuses.
+   */
+  readonly valSizeIsCount?: true;
   /** `streaming: true`. */
   readonly streaming: boolean;
   /** `mix_strategy` (default `concat`). */

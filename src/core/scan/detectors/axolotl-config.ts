@@ -12,7 +12,7 @@
  * bnb_4bit_compute_dtype; LoRA adapters come from PEFT's get_peft_model (fp32 unless
  * `peft_autocast_adapter_dtype: false`).
  */
-import type { ObjectNode, ParseWarning, StringNode } from '../../parse/node';
+import type { ObjectNode, ParsedNode, ParseWarning, StringNode } from '../../parse/node';
 import type { FloatDtype, HyperValue, Precision } from '../../types';
 import { AXOLOTL_CONFIG_DEFAULTS, AXOLOTL_CONFIG_SCHEMA, AXOLOTL_DEFAULTS, AXOLOTL_TRAINING_SCHEMA } from '../axolotl-defaults';
 import { ContributionBuilder } from '../contribution';
@@ -95,6 +95,9 @@ export const axolotlConfigDetector: Detector = {
     }
     readCheckpointing(reader, out);
     readLocalDatasets(reader, out);
+    // utils/data/sft.py _handle_train_dataset_split: `val_set_size` (default 0) is held out of the training data.
+    const val = reader.number('val_set_size', { min: 0, nullable: true });
+    if (val?.value != null && val.value > 0) out.set('valHoldout', val.value, val.range);
 
     const deepspeed = readDistributed(reader, out, warnings, links);
     readPrecision(reader, out, warnings, deepspeed);
@@ -420,18 +423,24 @@ function readAdapter(reader: FieldReader, out: ContributionBuilder, warnings: Pa
  * `datasets:` entries' `path`s (axolotl utils/data/shared.py `load_dataset_w_config`: a path that exists on disk is
  * local — a file read by its extension, .parquet, .csv, else JSON; a folder read with `load_dataset(path)` and its
  * `train` split — before the Hub): the data whose records are the training examples, each counted if it is in the
- * workspace (run-length.ts). Not when an entry lists its own `data_files`, names another `split`, or has no string
- * `path`: then the files trained on are not the path's.
+ * workspace (run-length.ts). Not when an entry lists its own `data_files`, names another `split`, has no string
+ * `path`, or keeps one of its `shards` (utils/data/sft.py: `dataset.shard(num_shards=shards, index=shards_idx)`), nor
+ * when `dataset_shard_num` with `dataset_shard_idx` keeps one shard of them all: then the examples trained on are not
+ * the path's records.
  */
 function readLocalDatasets(reader: FieldReader, out: ContributionBuilder): void {
   const node = reader.node('datasets');
   if (node?.kind !== 'array' || node.items.length === 0) return;
+  // Python truthiness, as axolotl tests `if dataset_config.shards:` and `if cfg.dataset_shard_num and ...`.
+  const truthy = (n: ParsedNode | undefined): boolean => n !== undefined && n.kind !== 'null' && !(n.kind === 'boolean' && !n.value) && !(n.kind === 'number' && n.value === 0) && !(n.kind === 'string' && n.value === '');
+  const shardIdx = reader.node('dataset_shard_idx');
+  if (truthy(reader.node('dataset_shard_num')) && shardIdx !== undefined && shardIdx.kind !== 'null') return;
   const paths: StringNode[] = [];
   for (const item of node.items) {
     if (item.kind !== 'object') return;
     const path = item.index.get('path')?.node;
     const split = item.index.get('split')?.node;
-    if (path?.kind !== 'string' || path.value.trim() === '' || item.index.has('data_files')) return;
+    if (path?.kind !== 'string' || path.value.trim() === '' || item.index.has('data_files') || truthy(item.index.get('shards')?.node)) return;
     if (split !== undefined && (split.kind !== 'string' || split.value.trim() !== 'train')) return;
     paths.push(path);
   }
