@@ -262,14 +262,14 @@ export async function waitForWorkbench(page: Page, folder: string, timeoutMs = 6
 }
 
 /**
- * Runs a command through the command palette: F1, type its title, check the first match is that
+ * Runs a command through the command palette: F1, type its title, wait for the focused match to be that
  * command, Enter. The palette lists a contributed command only once the extension host has registered
  * the extension, so until `timeoutMs` it closes and reopens the palette while nothing matches.
  */
 export async function runFromCommandPalette(page: Page, title: string, timeoutMs = 60_000): Promise<void> {
   const widget = page.locator('.quick-input-widget');
   const input = widget.locator('.quick-input-box input');
-  const firstRow = widget.locator('.monaco-list-row').first();
+  const focusedRow = widget.locator('.monaco-list-row.focused').first();
   const deadline = Date.now() + timeoutMs;
   let lastSeen = '(the palette did not open)';
   while (Date.now() < deadline) {
@@ -279,9 +279,14 @@ export async function runFromCommandPalette(page: Page, title: string, timeoutMs
     }
     if (await input.isVisible()) {
       await input.fill(`>${title}`);
-      // Give the palette a moment to filter, then read its first entry.
-      await page.waitForTimeout(300);
-      lastSeen = (await firstRow.getAttribute('aria-label', { timeout: 2_000 }).catch(() => null)) ?? '(no entry)';
+      // The palette filters as it is typed into, later on a busy machine: wait (a few seconds) for the entry that
+      // Enter would run, the focused one, to be the command, rather than reading whatever a fixed pause leaves.
+      const filterDeadline = Date.now() + 5_000;
+      for (;;) {
+        lastSeen = (await focusedRow.getAttribute('aria-label', { timeout: 1_000 }).catch(() => null)) ?? '(no entry)';
+        if (lastSeen.startsWith(title) || Date.now() > filterDeadline) break;
+        await page.waitForTimeout(100);
+      }
       if (lastSeen.startsWith(title)) {
         await page.keyboard.press('Enter');
         await widget.waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => undefined);
@@ -291,7 +296,7 @@ export async function runFromCommandPalette(page: Page, title: string, timeoutMs
     }
     await page.waitForTimeout(1_000);
   }
-  throw new Error(`the command palette did not offer "${title}" within ${timeoutMs / 1000} s (its first entry: "${lastSeen}")`);
+  throw new Error(`the command palette did not offer "${title}" within ${timeoutMs / 1000} s (its focused entry: "${lastSeen}")`);
 }
 
 function escapeRegExp(text: string): string {
