@@ -79,12 +79,15 @@ test(`"${COMMAND_TITLE}" from the command palette shows the extension's answer`,
       const rows = await answer.element.locator('.monaco-list-row').allInnerTexts();
       assert.ok(rows.some((r) => r.includes(JOB)), `the job pick does not list ${JOB}: ${rows.join(' | ')}`);
       await answer.element.locator('.quick-input-box input').fill(JOB);
-      await current.waitForTimeout(300);
+      // Enter picks the focused row: wait for the filter to have made it the job's (a fixed pause may leave another job focused).
+      await answer.element.locator('.monaco-list-row.focused').filter({ hasText: JOB }).waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
       await current.keyboard.press('Enter');
       // The second quick pick is the ranking, titled with the job and the recommendation.
       const title = answer.element.locator('.quick-input-title');
       await title.filter({ hasText: `Optimizer Advisor: ${JOB}` }).waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
       assert.match((await title.innerText()).trim(), new RegExp(`^Optimizer Advisor: ${JOB.replace(/[./]/g, '\\$&')} — recommended \\S+`));
+      // The title and the rows are two updates of the widget: wait for the rows the check below needs before reading them.
+      await answer.element.locator('.monaco-list-row').nth(4).waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS }).catch(() => undefined);
       const ranking = await answer.element.locator('.monaco-list-row').allInnerTexts();
       assert.ok(ranking.length >= 5, `the ranking shows ${ranking.length} rows`);
       assert.match(ranking[0], /1\. [a-z0-9-]+/, `first row: ${ranking[0]}`);
