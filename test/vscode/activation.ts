@@ -102,7 +102,9 @@ async function waitForLog(page: Page, before: Set<string>, pattern: RegExp, what
   while (Date.now() < deadline) {
     const fresh = [...extensionHostLogs()].filter((f) => !before.has(f) && fs.existsSync(f));
     assert.ok(fresh.length <= 1, `more than one new extension host log: ${fresh.join(', ')}`);
-    text = fresh[0] === undefined ? '' : fs.readFileSync(fresh[0], 'utf8');
+    // Only whole lines: the log is appended to as it is read, and a line cut short would be misread.
+    const read = fresh[0] === undefined ? '' : fs.readFileSync(fresh[0], 'utf8');
+    text = read.slice(0, read.lastIndexOf('\n') + 1);
     if (pattern.test(text)) return text;
     await page.waitForTimeout(250);
   }
