@@ -301,7 +301,10 @@ test('the Optimizer Advisor view opens from the activity bar, lists the example 
   const jobPicker = frame.locator('vscode-dropdown[aria-label="Training job"]');
   await jobPicker.waitFor({ timeout: STEP_TIMEOUT_MS });
   const { allJobs } = await cliJob();
-  // Every job the CLI's scan finds, each named by its folder (one job per example folder).
+  // Every job the CLI's scan finds, each named by its folder (one job per example folder). The view lists jobs as the
+  // workspace scan reports them: wait for the list to be as long as the CLI's before reading it (the check follows).
+  await waitInView(frame, `return document.querySelectorAll('vscode-dropdown[aria-label="Training job"] vscode-option').length >= ${allJobs.length};`,
+    `the picker to list ${allJobs.length} jobs`).catch(() => undefined);
   const listed = (await jobPicker.locator('vscode-option').allTextContents()).map((t) => t.trim());
   assert.equal(listed.length, allJobs.length, `the picker lists: ${listed.join(' | ')}`);
   for (const j of allJobs) assert.ok(listed.some((l) => l.startsWith(`${path.posix.dirname(j.id)} (`)), `the picker does not list ${j.id}: ${listed.join(' | ')}`);
