@@ -161,19 +161,27 @@ function fitText(fits: boolean | null): string {
 async function setColorTheme(current: Page, theme: (typeof THEMES)[number]): Promise<void> {
   assert.ok(scratch);
   const settings = { ...(JSON.parse(fs.readFileSync(userSettingsFile(scratch), 'utf8')) as Record<string, unknown>), 'workbench.colorTheme': theme.name };
+  const file = userSettingsFile(scratch);
   await runFromCommandPalette(current, 'Preferences: Open User Settings (JSON)', STEP_TIMEOUT_MS);
-  const editor = current.locator('.part.editor .editor-instance .monaco-editor').first();
-  await current.locator('.part.editor .tab.active').filter({ hasText: 'settings.json' }).waitFor({ timeout: STEP_TIMEOUT_MS });
-  await editor.locator('.view-lines').click();
+  await focusEditor(current, file);
   await current.keyboard.press('ControlOrMeta+A');
   await current.keyboard.press('Delete');
   // One line, inserted as one piece of text: no auto-closing brackets or indentation interfere.
   await current.keyboard.insertText(JSON.stringify(settings));
-  await current.keyboard.press('ControlOrMeta+S');
-  await current.locator(`.monaco-workbench.${theme.workbenchClass}`).waitFor({ timeout: STEP_TIMEOUT_MS });
-  const text = fs.readFileSync(userSettingsFile(scratch), 'utf8');
+  // Saved: the file on disk holds what was typed (read once the save has finished writing it; when the theme is the
+  // current one already, the workbench's class below says nothing about the save).
+  const sameSettings = (t: string): boolean => {
+    try {
+      assert.deepEqual(JSON.parse(t), settings);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const text = await saveAndRead(current, file, sameSettings, 'the settings file to hold what was typed');
   assert.deepEqual(JSON.parse(text), settings, `the settings file holds what was typed: ${text}`);
-  await current.keyboard.press('ControlOrMeta+W');
+  await current.locator(`.monaco-workbench.${theme.workbenchClass}`).waitFor({ timeout: STEP_TIMEOUT_MS });
+  await closeEditor(current, file);
 }
 
 /**
@@ -512,7 +520,6 @@ test('the Advice tab leads with the answer on the first screen: top pick, fit an
   await evidence.waitFor({ state: 'hidden', timeout: STEP_TIMEOUT_MS });
 }));
 
-/** Saves the active editor and waits until the file on disk satisfies `done`; returns its text. */
 /**
  * Puts the keyboard focus in the editor of `file` (its tab active), as a user clicks into the text before typing: a key
  * pressed while the webview holds the focus goes to the webview (which keeps Undo for itself).
@@ -522,12 +529,26 @@ async function focusEditor(current: Page, file: string): Promise<void> {
   await current.locator('.part.editor .editor-group-container.active .monaco-editor .view-lines').first().click({ timeout: STEP_TIMEOUT_MS });
 }
 
+/**
+ * Closes the editor of `file` once it is saved (Ctrl+W with the focus in its text; closing an editor VS Code still
+ * counts as modified would open the "Do you want to save" dialog, which blocks the steps after), and waits for its tab
+ * to go.
+ */
+async function closeEditor(current: Page, file: string): Promise<void> {
+  const tab = current.locator('.part.editor .tab').filter({ hasText: path.basename(file) });
+  await current.locator('.part.editor .tab.active.dirty').filter({ hasText: path.basename(file) }).waitFor({ state: 'detached', timeout: STEP_TIMEOUT_MS });
+  await focusEditor(current, file);
+  await current.keyboard.press('ControlOrMeta+W');
+  await tab.first().waitFor({ state: 'detached', timeout: STEP_TIMEOUT_MS });
+}
+
 /** Undoes the last edit of `file` in its editor (Ctrl+Z with the focus in the text). */
 async function undoInEditor(current: Page, file: string): Promise<void> {
   await focusEditor(current, file);
   await current.keyboard.press('ControlOrMeta+Z');
 }
 
+/** Saves the editor of `file` and waits until the file on disk satisfies `done`; returns its text. */
 async function saveAndRead(current: Page, file: string, done: (text: string) => boolean, what: string): Promise<string> {
   await focusEditor(current, file);
   await current.keyboard.press('ControlOrMeta+S');
@@ -618,7 +639,7 @@ async function applyThenQuickFix(current: Page, file: string, original: string):
   // Back to the job as it was, and the view shows it so again.
   await undoInEditor(current, file);
   await saveAndRead(current, file, (t) => t === original, 'the file to be restored');
-  await current.keyboard.press('ControlOrMeta+W');
+  await closeEditor(current, file);
   await waitInView(frame, `
     const apply = [...document.querySelectorAll('section.oa-answer vscode-button')].find((b) => b.textContent.trim() === 'Apply');
     const currentRow = [...document.querySelectorAll('.oa-rank-table tbody tr')].find((tr) => [...tr.querySelectorAll('.oa-badge')].some((b) => b.textContent === 'current'));
