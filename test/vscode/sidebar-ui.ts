@@ -566,14 +566,20 @@ async function saveAndRead(current: Page, file: string, done: (text: string) => 
 }
 
 /** Runs the quick fix whose title contains `title` at the given line of the active editor (Ctrl+G, Ctrl+.), retrying while the hints catch up. */
-async function runQuickFix(current: Page, line: number, title: string): Promise<string> {
+async function runQuickFix(current: Page, file: string, line: number, title: string): Promise<string> {
   const rows = current.locator('.action-widget .monaco-list-row');
+  const goTo = current.locator('.quick-input-widget');
   const deadline = Date.now() + STEP_TIMEOUT_MS;
   let offered: string[] = [];
   while (Date.now() < deadline) {
+    // Ctrl+G with the focus in the text; the line number goes into "Go to Line" once its box is open (typed before,
+    // the digits would land in the file), and Ctrl+. waits for the box to close and give the focus back to the text.
+    await focusEditor(current, file);
     await current.keyboard.press('ControlOrMeta+G');
-    await current.keyboard.insertText(String(line));
+    await goTo.locator('.quick-input-box input').waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
+    await goTo.locator('.quick-input-box input').fill(`:${line}`);
     await current.keyboard.press('Enter');
+    await goTo.waitFor({ state: 'hidden', timeout: STEP_TIMEOUT_MS });
     await current.keyboard.press('ControlOrMeta+.');
     await rows.first().waitFor({ timeout: 3_000 }).catch(() => undefined);
     offered = (await rows.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? e.textContent ?? ''))).map((t) => t.trim());
@@ -631,7 +637,7 @@ async function applyThenQuickFix(current: Page, file: string, original: string):
 
   // The editor's quick fix for the pick (the does-not-fit diagnostic on the optimizer line) writes the same text.
   const optimLine = original.split('\n').findIndex((l) => l.includes('"optim"')) + 1;
-  const title = await runQuickFix(current, optimLine, `Switch to ${String(now['optim'])} (`);
+  const title = await runQuickFix(current, file, optimLine, `Switch to ${String(now['optim'])} (`);
   assert.ok(title.includes(`ranked #${top.rank} by Optimizer Advisor`), title);
   const quickFixed = await saveAndRead(current, file, (t) => t !== original, 'the quick fix to be saved');
   assert.equal(applied, quickFixed, 'Apply and the quick fix write the same text');
