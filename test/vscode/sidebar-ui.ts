@@ -25,7 +25,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
-import type { Frame, Page } from 'playwright-core';
+import type { Frame, Locator, Page } from 'playwright-core';
 import { advisedStateSettings } from '../../src/core/advisor/hyperparameters';
 import { getOptimizer, resolveOptimizer } from '../../src/core/optimizers';
 import { isOptimizerId } from '../../src/core/optimizers/registry';
@@ -223,9 +223,35 @@ async function viewFrame(current: Page, timeoutMs = STEP_TIMEOUT_MS): Promise<Fr
   throw new Error(`no webview of ${EXTENSION_ID} with a #root element appeared within ${timeoutMs / 1000} s`);
 }
 
+/**
+ * Clicks a control of the view until `done` says the click took effect, as a user clicks again when nothing happened.
+ * The view rebuilds its whole markup on every message from the extension (a scan reporting, profile progress): a
+ * click whose press and release straddle a rebuild reaches no control and is lost. `done` must check what the click
+ * shows at once (a box ticked, a button disabled), or an action that is harmless to repeat, so that a click that did
+ * register is never repeated by mistake; it is polled for `retryAfterMs` before the next click.
+ */
+async function clickUntil(frame: Frame, click: () => Promise<unknown>, done: () => Promise<boolean>, what: string, retryAfterMs = 5_000): Promise<void> {
+  const deadline = Date.now() + STEP_TIMEOUT_MS;
+  for (;;) {
+    await click();
+    const settle = Date.now() + retryAfterMs;
+    while (Date.now() < settle) {
+      if (await done()) return;
+      await frame.page().waitForTimeout(100);
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${STEP_TIMEOUT_MS / 1000} s waiting for ${what}`);
+  }
+}
+
+/** Clicks a <vscode-checkbox> of the view until it shows `checked` (see clickUntil). */
+async function setCheckbox(frame: Frame, box: Locator, checked: boolean, what: string): Promise<void> {
+  const want = String(checked);
+  await clickUntil(frame, () => box.click({ timeout: STEP_TIMEOUT_MS }), async () => (await box.getAttribute('aria-checked').catch(() => null)) === want, what);
+}
+
 async function showTab(frame: Frame, tab: 'advice' | 'memory' | 'profile'): Promise<void> {
-  await frame.locator(`vscode-panel-tab#tab-${tab}`).click();
-  await frame.locator(`vscode-panel-tab#tab-${tab}[aria-selected="true"]`).waitFor({ timeout: STEP_TIMEOUT_MS });
+  const selected = frame.locator(`vscode-panel-tab#tab-${tab}[aria-selected="true"]`);
+  await clickUntil(frame, () => frame.locator(`vscode-panel-tab#tab-${tab}`).click({ timeout: STEP_TIMEOUT_MS }), () => selected.isVisible(), `the ${tab} tab to be selected`);
 }
 
 /**
@@ -485,17 +511,19 @@ test('the Advice tab leads with the answer on the first screen: top pick, fit an
 
   // Copy puts the change on the clipboard (VS Code says so in the status bar).
   await current.context().grantPermissions(['clipboard-read', 'clipboard-write']);
-  await frame.locator('section.oa-answer vscode-button').filter({ hasText: /^\s*Copy\s*$/ }).click();
-  await current.locator('.part.statusbar').getByText('Copied HF Trainer snippet').waitFor({ timeout: STEP_TIMEOUT_MS });
+  // (Copying again is harmless: a click lost to a redraw is repeated until VS Code says it copied.)
+  const copied = current.locator('.part.statusbar').getByText('Copied HF Trainer snippet');
+  await clickUntil(frame, () => frame.locator('section.oa-answer vscode-button').filter({ hasText: /^\s*Copy\s*$/ }).click({ timeout: STEP_TIMEOUT_MS }),
+    () => copied.isVisible(), 'VS Code to say it copied the snippet', 10_000);
   const clipboard = await current.evaluate<string>('navigator.clipboard.readText()');
   assert.equal(clipboard, seen.code);
   // The other formats open on demand, each recommend's text for it; closed again before the next checks.
   const formats = frame.locator('section.oa-answer details.oa-paste-formats');
-  await formats.locator(':scope > summary').click();
+  const formatsOpen = (): Promise<boolean> => inView<boolean>(frame, `return !!document.querySelector('section.oa-answer details.oa-paste-formats[open]');`);
+  await clickUntil(frame, () => formats.locator(':scope > summary').click({ timeout: STEP_TIMEOUT_MS }), formatsOpen, 'the other formats to open');
   const others = await inView<string[]>(frame, `return [...document.querySelectorAll('section.oa-answer .oa-paste-format pre.oa-paste-other')].map((p) => p.textContent);`);
   assert.deepEqual(others, change.slice(1).map((c) => c.code));
-  await formats.locator(':scope > summary').click();
-  await waitInView(frame, `return !document.querySelector('section.oa-answer details.oa-paste-formats').open;`, 'the other formats to close');
+  await clickUntil(frame, () => formats.locator(':scope > summary').click({ timeout: STEP_TIMEOUT_MS }), async () => !(await formatsOpen()), 'the other formats to close');
 
   // Citations open on demand: every link outside the answer is in a closed disclosure, every detail card is closed.
   const hidden = await inView<{ open: number; links: number; openCards: number; cards: number }>(frame, `
@@ -613,14 +641,25 @@ test('Apply in the answer makes the quick fix\'s edit: the same file text as "Sw
   }
 }));
 
+/**
+ * Clicks the answer's Apply button (labelled `label`) until the click shows: the button turns disabled while VS Code
+ * asks, or the dialog is up (see clickUntil; a second Apply while the first waits would ask twice, so only a click that
+ * showed nothing is repeated).
+ */
+async function clickApply(frame: Frame, dialog: Locator, label: string): Promise<void> {
+  const apply = frame.locator('section.oa-answer vscode-button').filter({ hasText: new RegExp(`^\\s*${escapeRegExp(label)}\\s*$`) });
+  await clickUntil(frame, () => apply.click({ timeout: STEP_TIMEOUT_MS }),
+    async () => (await dialog.isVisible()) || (await apply.getAttribute('disabled').catch(() => null)) !== null, `VS Code to ask before ${label}`);
+}
+
 async function applyThenQuickFix(current: Page, file: string, original: string): Promise<void> {
   const frame = await viewFrame(current);
   const { job } = await cliJob();
   const top = job.recommendations[0]!;
 
   // Apply, from the answer: VS Code asks first, naming the optimizer and the edit.
-  await frame.locator('section.oa-answer vscode-button').filter({ hasText: /^\s*Apply\s*$/ }).click();
   const dialog = current.locator('.monaco-dialog-box');
+  await clickApply(frame, dialog, 'Apply');
   await dialog.waitFor({ timeout: STEP_TIMEOUT_MS });
   assert.ok((await dialog.innerText()).includes(`Switch this job to ${nameOf(top.optimizer)}?`), await dialog.innerText());
   await dialog.locator('.dialog-buttons .monaco-button').filter({ hasText: /^\s*Apply\s*$/ }).click();
@@ -690,18 +729,18 @@ test('the gradient-checkpointing toggle changes the bars to the CLI estimator\'s
   assert.deepEqual(peaksOf(own), shown.map((r) => (r.peakBytes === null ? 'none' : formatBytes(r.peakBytes))));
   // "Show all optimizers": every ranked optimizer, each at the recommend command's peak and fit.
   const showAll = frame.locator('vscode-checkbox').filter({ hasText: 'Show all optimizers' });
-  await showAll.click();
+  await setCheckbox(frame, showAll, true, '"Show all optimizers" to be ticked');
   await waitInView(frame, `${MEMORY_PEAKS_JS} return peaks.length === ${job.recommendations.length};`, 'a bar per ranked optimizer');
   assert.deepEqual((await rows()).map((r) => [r[0], r[r.length - 2], r[r.length - 1]]), job.recommendations.map((r) => [
     nameOf(r.optimizer), r.peakBytes === null ? 'none' : formatBytes(r.peakBytes), r.fits === null ? 'unknown' : r.fits ? 'yes' : 'no',
   ]));
-  await showAll.click();
+  await setCheckbox(frame, showAll, false, '"Show all optimizers" to be cleared');
   await waitInView(frame, `${MEMORY_PEAKS_JS} return peaks.length === ${own.length};`, 'the first bars only');
 
   // Tick "Gradient checkpointing" and wait for the bars to change.
   const box = frame.locator('vscode-checkbox').filter({ hasText: 'Gradient checkpointing' });
   assert.equal(await box.getAttribute('aria-checked'), 'false', 'the job trains without checkpointing');
-  await box.click();
+  await setCheckbox(frame, box, true, '"Gradient checkpointing" to be ticked');
   await waitInView(frame, `${MEMORY_PEAKS_JS}
     return !document.querySelector('.oa-busy') && peaks.length > 0 && JSON.stringify(peaks) !== ${JSON.stringify(JSON.stringify(peaksOf(own)))};`,
   'the bars to change');
@@ -744,7 +783,9 @@ test('the gradient-checkpointing toggle changes the bars to the CLI estimator\'s
   console.log(`checkpointing: ${peaksOf(own).join(', ')} -> ${peaksOf(toggled).join(', ')}`);
 
   // Reset: back to the job's settings and the recommend command's peaks.
-  await frame.locator('vscode-button').filter({ hasText: 'Reset to the job’s settings' }).click();
+  // (Reset is harmless to repeat: clicked until the box shows the job's setting again.)
+  await clickUntil(frame, () => frame.locator('vscode-button').filter({ hasText: 'Reset to the job’s settings' }).click({ timeout: STEP_TIMEOUT_MS }),
+    async () => (await box.getAttribute('aria-checked').catch(() => null)) === 'false', 'Reset to clear "Gradient checkpointing"');
   await waitInView(frame, `${MEMORY_PEAKS_JS}
     return !document.querySelector('.oa-busy') && JSON.stringify(peaks) === ${JSON.stringify(JSON.stringify(peaksOf(own)))};`,
   'the job\'s own bars to come back');
@@ -807,6 +848,15 @@ async function watchProgress(frame: Frame, stop: (sample: ProgressSample) => boo
   throw new Error(`the profile run did not reach the expected state within ${timeoutMs / 1000} s (running: ${running}); progress seen: ${texts.join(' | ')}`);
 }
 
+/**
+ * Clicks "Run profile" until the run shows (its progress line or its Cancel button). The extension refuses a second
+ * run of the job while one runs, so the click is repeated only after a long pause with nothing shown (a lost click).
+ */
+async function clickRunProfile(frame: Frame): Promise<void> {
+  const started = async (): Promise<boolean> => (await frame.locator('.oa-progress').count()) > 0 || (await frame.locator('vscode-button').filter({ hasText: 'Cancel' }).count()) > 0;
+  await clickUntil(frame, () => frame.locator('vscode-button').filter({ hasText: 'Run profile' }).click({ timeout: STEP_TIMEOUT_MS }), started, 'the profile run to start', 15_000);
+}
+
 /** "7 of 18 runs" -> 7 (-1 for any other text, e.g. "Profiling…" before the first count). */
 function runsDone(text: string): number {
   const m = /^(\d+) of (\d+) runs$/.exec(text);
@@ -850,10 +900,11 @@ test('a profile of two optimizers streams progress and draws the Pareto chart la
   assert.ok(top, 'the ranking has an optimizer the profiler implements');
   const picks = [top.optimizer, 'lion'];
   for (const id of picks) {
-    await frame.locator('fieldset.oa-picks vscode-checkbox').filter({ hasText: new RegExp(`^\\s*${escapeRegExp(nameOf(id))}\\s*$`) }).click();
+    const pick = frame.locator('fieldset.oa-picks vscode-checkbox').filter({ hasText: new RegExp(`^\\s*${escapeRegExp(nameOf(id))}\\s*$`) });
+    await setCheckbox(frame, pick, true, `${nameOf(id)} to be ticked`);
   }
   await frame.getByText('AdamW is added as the reference of step cost.').waitFor({ timeout: STEP_TIMEOUT_MS });
-  await frame.locator('vscode-button').filter({ hasText: 'Run profile' }).click();
+  await clickRunProfile(frame);
 
   // Progress streams: the line shows at least two different run counts, counting up, before the run ends.
   const progress = await watchProgress(frame, (p) => !p.running && p.texts.length > 0, PROFILE_BUDGET_SECONDS * 1000 + 30_000);
@@ -904,10 +955,15 @@ test('a profile of two optimizers streams progress and draws the Pareto chart la
 test('a second run is cancelled mid-way: the view says so and what was measured stays in workspace storage', { timeout: 2 * STEP_TIMEOUT_MS }, () => step(async (current) => {
   const frame = await viewFrame(current);
   await showTab(frame, 'profile');
-  await frame.locator('vscode-button').filter({ hasText: 'Run profile' }).click();
+  await clickRunProfile(frame);
   const midway = await watchProgress(frame, (p) => p.running && p.texts.some((t) => runsDone(t) >= 1), STEP_TIMEOUT_MS);
-  await frame.locator('vscode-button').filter({ hasText: 'Cancel' }).click();
-  await frame.locator('p.oa-status').filter({ hasText: 'Profile cancelled; the runs measured so far are kept.' }).waitFor({ timeout: 20_000 });
+  // Progress redraws the view ten times a second while the run goes on, so this click is the likeliest to be lost: it is
+  // repeated (cancelling twice is harmless) while the Cancel button is still there and the view has not said it stopped.
+  const cancelButton = frame.locator('vscode-button').filter({ hasText: 'Cancel' });
+  const stopped = frame.locator('p.oa-status').filter({ hasText: 'Profile cancelled; the runs measured so far are kept.' });
+  await clickUntil(frame, () => cancelButton.click({ timeout: STEP_TIMEOUT_MS }), async () => (await stopped.isVisible()) || (await cancelButton.count()) === 0,
+    'the run to stop after Cancel', 10_000);
+  await stopped.waitFor({ timeout: STEP_TIMEOUT_MS });
   await frame.locator('vscode-button').filter({ hasText: 'Run profile' }).waitFor({ timeout: STEP_TIMEOUT_MS });
 
   const saved = savedProfiles();
@@ -1000,8 +1056,8 @@ test('in Simplified Chinese (VS Code in zh-cn) the answer reads in Chinese, fits
     // 应用 (Apply): VS Code asks in Chinese (l10n/bundle.l10n.zh-cn.json); declining leaves the file as it was.
     const file = path.join(folder, JOB);
     const original = fs.readFileSync(file, 'utf8');
-    await frame.locator('section.oa-answer vscode-button').filter({ hasText: /^\s*应用\s*$/ }).click();
     const dialog = current.locator('.monaco-dialog-box');
+    await clickApply(frame, dialog, '应用');
     await dialog.waitFor({ timeout: STEP_TIMEOUT_MS });
     assert.ok((await dialog.innerText()).includes(`将该任务改用 ${nameOf(top.optimizer)}？`), await dialog.innerText());
     await current.keyboard.press('Escape');
