@@ -422,6 +422,32 @@ const STRATEGY_WORDS: Readonly<Record<string, string>> = {
   'cpu-offload': 'CPU offload', 'smaller-micro-batch': 'a smaller micro-batch', 'freeze-layers': 'training the head only',
 };
 
+/**
+ * Waits for the workbench to have laid the view out at the window's size (after setViewportSize VS Code lays out on
+ * the resize event and moves the view's iframe after it): the page is the window's size, the view's frame lies inside
+ * the side bar, the view's own viewport is its frame's height, and two readings 200 ms apart agree.
+ */
+async function waitForViewLayout(current: Page, frame: Frame): Promise<void> {
+  const deadline = Date.now() + STEP_TIMEOUT_MS;
+  let last = '';
+  let seen = '(nothing)';
+  for (;;) {
+    const viewport = current.viewportSize();
+    const bar = await current.locator('.part.sidebar').boundingBox();
+    const box = await (await frame.frameElement()).boundingBox();
+    const inner = await inView<number>(frame, 'return window.innerHeight;');
+    seen = JSON.stringify({ viewport, bar, box, inner });
+    const settled = viewport !== null && bar !== null && box !== null
+      && Math.round(await current.evaluate<number>('window.innerHeight')) === viewport.height
+      && bar.y + bar.height <= viewport.height + 1 && box.y >= bar.y - 1 && box.y + box.height <= bar.y + bar.height + 1
+      && Math.abs(box.height - inner) <= 1;
+    if (settled && seen === last) return;
+    last = settled ? seen : '';
+    if (Date.now() > deadline) throw new Error(`timed out after ${STEP_TIMEOUT_MS / 1000} s waiting for the view to be laid out at the window's size: ${seen}`);
+    await current.waitForTimeout(200);
+  }
+}
+
 /** Page code: the answer block as the user reads it. */
 const ANSWER_JS = `
   const text = (el) => (el && el.textContent || '').replace(/\\s+/g, ' ').trim();
@@ -453,6 +479,7 @@ test('the Advice tab leads with the answer on the first screen: top pick, fit an
   const { job } = await cliJob();
   await showTab(frame, 'advice');
   await frame.locator('section.oa-answer').waitFor({ timeout: STEP_TIMEOUT_MS });
+  await waitForViewLayout(current, frame);
   await inView(frame, 'window.scrollTo(0, 0); return null;');
 
   // Geometry: the whole answer block is inside the side bar as the window shows it, and inside the view's own viewport.
