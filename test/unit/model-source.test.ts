@@ -7,7 +7,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { hubIdsToFetch, resolveModelSource, type ModelLookup } from '../../src/core/model-source';
 import { buildInventory, countParams, similarPresets } from '../../src/core/models';
@@ -16,6 +15,7 @@ import type { ScanJob } from '../../src/core/scan/results';
 import type { ModelRef } from '../../src/core/scan/types';
 import { listCachedModels, readCachedConfig, readConfigAt, readOutsideFile } from '../../src/platform/hf-cache';
 import { hfHome, hubCacheDir, hubEndpoint, envOffline, hubToken } from '../../src/platform/hf-env';
+import { withWorkspace } from '../support/temp-workspace';
 
 const RANGE = { line: 3, column: 25, endLine: 3, endColumn: 40 };
 const TINY = { model_type: 'llama', architectures: ['LlamaForCausalLM'], hidden_size: 64, intermediate_size: 128, num_attention_heads: 4, num_key_value_heads: 2, num_hidden_layers: 2, vocab_size: 100, tie_word_embeddings: false, torch_dtype: 'bfloat16' };
@@ -48,15 +48,6 @@ function fakeCache(root: string, id: string, files: Record<string, string>, hash
   return snapshot;
 }
 
-function withTemp(run: (dir: string) => void): void {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'oa-model-source-'));
-  try {
-    run(dir);
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-}
-
 test('environment: HF_HOME, HF_HUB_CACHE, XDG_CACHE_HOME, the endpoint, offline switches and the token file', () => {
   assert.equal(hfHome({}, '/home/u'), '/home/u/.cache/huggingface');
   assert.equal(hfHome({ XDG_CACHE_HOME: '/x' }, '/home/u'), '/x/huggingface');
@@ -65,7 +56,7 @@ test('environment: HF_HOME, HF_HUB_CACHE, XDG_CACHE_HOME, the endpoint, offline 
   assert.equal(hubEndpoint({ HF_ENDPOINT: 'https://mirror.example/' }), 'https://mirror.example');
   assert.equal(hubEndpoint({}), 'https://huggingface.co');
   assert.deepEqual(['1', 'ON', 'yes', 'true', '0', ''].map((v) => envOffline({ HF_HUB_OFFLINE: v })), [true, true, true, true, false, false]);
-  withTemp((dir) => {
+  withWorkspace({}, (dir) => {
     fs.writeFileSync(path.join(dir, 'token'), 'hf_from_file\n');
     assert.equal(hubToken({ HF_HOME: dir }), 'hf_from_file');
     assert.equal(hubToken({ HF_HOME: dir, HF_TOKEN: 'hf_env' }), 'hf_env');
@@ -74,7 +65,7 @@ test('environment: HF_HOME, HF_HUB_CACHE, XDG_CACHE_HOME, the endpoint, offline 
 });
 
 test('the HF cache: refs/main -> snapshots/<hash>/config.json, its index checks the count, and the origin is recorded', () => {
-  withTemp((cache) => {
+  withWorkspace({}, (cache) => {
     // total_size at bf16 (2 bytes) = the hand count: the check agrees.
     const snapshot = fakeCache(cache, 'acme/tiny-llama', {
       'config.json': JSON.stringify(TINY),
@@ -101,7 +92,7 @@ test('the HF cache: refs/main -> snapshots/<hash>/config.json, its index checks 
 });
 
 test("a model in a pipeline repo's folder (diffusers' subfolder='unet') is read from that folder of the cached snapshot, never from outside it", () => {
-  withTemp((cache) => {
+  withWorkspace({}, (cache) => {
     const snapshot = fakeCache(cache, 'acme/pipe', { 'model_index.json': '{"_class_name": "StableDiffusionPipeline"}' });
     fs.mkdirSync(path.join(snapshot, 'unet'));
     fs.writeFileSync(path.join(snapshot, 'unet', 'config.json'), JSON.stringify(TINY));
@@ -121,7 +112,7 @@ test("a model in a pipeline repo's folder (diffusers' subfolder='unet') is read 
 });
 
 test('an index that disagrees is reported, not ignored', () => {
-  withTemp((cache) => {
+  withWorkspace({}, (cache) => {
     fakeCache(cache, 'acme/q', { 'config.json': JSON.stringify(TINY), 'model.safetensors.index.json': JSON.stringify({ metadata: { total_size: TINY_PARAMS } }) });
     const r = resolveModelSource(job(hubRef('acme/q')), noFiles, { hfCache: (id, rev) => readCachedConfig(cache, id, rev) });
     assert.match(r.status === 'resolved' ? r.model.notes?.[0] ?? '' : '', /-50\.0% apart: the checkpoint may be quantized/);
@@ -129,7 +120,7 @@ test('an index that disagrees is reported, not ignored', () => {
 });
 
 test('reads outside the workspace: only config.json / *.safetensors.index.json regular files up to 1 MiB', () => {
-  withTemp((dir) => {
+  withWorkspace({}, (dir) => {
     fs.writeFileSync(path.join(dir, 'secrets.json'), '{}');
     assert.throws(() => readOutsideFile(path.join(dir, 'secrets.json')), /only files named config.json/);
     fs.mkdirSync(path.join(dir, 'config.json'));
@@ -142,7 +133,7 @@ test('reads outside the workspace: only config.json / *.safetensors.index.json r
 });
 
 test('a local path the job names outside the workspace is read; untrusted (no lookup) asks for a config', () => {
-  withTemp((dir) => {
+  withWorkspace({}, (dir) => {
     fs.mkdirSync(path.join(dir, 'ckpt'));
     fs.writeFileSync(path.join(dir, 'ckpt', 'config.json'), JSON.stringify(TINY));
     const ref: ModelRef = { kind: 'local-path', value: path.join(dir, 'ckpt'), path: 'args.json', range: RANGE };
@@ -220,7 +211,7 @@ test('a revision the job names (model_revision, axolotl revision_of_model, from_
     { path: 'py/train.py', text: 'from transformers import AutoModelForCausalLM\nimport torch\nmodel = AutoModelForCausalLM.from_pretrained("acme/tiny-llama", revision="v2")\nopt = torch.optim.AdamW(model.parameters(), lr=1e-5)\n' },
   ]).jobs;
   assert.deepEqual(jobs.map((j) => j.model?.kind === 'hub-id' && [j.model.id, j.model.revision]), [['acme/tiny-llama', 'v2'], ['acme/tiny-llama', 'v2'], ['acme/tiny-llama', 'v2']]);
-  withTemp((cache) => {
+  withWorkspace({}, (cache) => {
     // main and v2 point at different snapshots; v2's model is twice as deep.
     fakeCache(cache, 'acme/tiny-llama', { 'config.json': JSON.stringify(TINY) }, 'a'.repeat(40), 'main');
     fakeCache(cache, 'acme/tiny-llama', { 'config.json': JSON.stringify({ ...TINY, num_hidden_layers: 4 }) }, 'b'.repeat(40), 'v2');

@@ -10,12 +10,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { MAX_PARQUET_FOOTER_BYTES, parquetFooterPlace, parquetRowCount } from '../../src/core/parse/parquet-footer';
 import { MAX_NESTING, readStructI64 } from '../../src/core/parse/thrift-compact';
 import { countDatasetRecordsSync } from '../../src/platform/dataset-records';
 import { binary, list, parquetFile, parquetParts, struct, T, varint, withFooter, zigzag } from '../support/parquet-bytes';
+import { withWorkspace } from '../support/temp-workspace';
 
 function fixture(name: string): string {
   for (const base of [path.resolve(process.cwd(), 'test', 'fixtures'), path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures')]) {
@@ -30,15 +30,6 @@ function countBytes(bytes: Uint8Array) {
   const place = parquetFooterPlace(bytes.length, bytes.subarray(0, 4), bytes.subarray(Math.max(0, bytes.length - 8)));
   if (!place.ok) return place;
   return parquetRowCount(bytes.subarray(place.start, place.start + place.length), place.start);
-}
-
-function withTemp(run: (dir: string) => void): void {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parquet-'));
-  try {
-    run(dir);
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
 }
 
 test('a hand-assembled file: num_rows of one row group, and of several (the file total, not the first group)', () => {
@@ -79,7 +70,7 @@ test('unknown fields of every type are skipped: maps, sets of bools, doubles, uu
 });
 
 test('the disk reader reads the head, the tail and the footer only: a sparse 300 MiB file over the text cap is counted', () => {
-  withTemp((dir) => {
+  withWorkspace({}, (dir) => {
     const { footer } = parquetParts([7]);
     const file = path.join(dir, 'big.parquet');
     const size = 300 * 2 ** 20;
@@ -126,7 +117,7 @@ test('broken files: wrong magic, truncated, encrypted, a footer length past the 
 });
 
 test('a footer length within the file but over the cap is refused without reading it (a sparse 40 MiB file)', () => {
-  withTemp((dir) => {
+  withWorkspace({}, (dir) => {
     const file = path.join(dir, 'wide.parquet');
     const size = 40 * 2 ** 20;
     const fd = fs.openSync(file, 'w');
