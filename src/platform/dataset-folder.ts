@@ -11,7 +11,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { FolderFile, FolderListing } from '../core/dataset-splits';
-import { insideFolder as inside, MAX_DATASET_BYTES } from './dataset-records';
+import { errorCode, insideFolder as inside, MAX_DATASET_BYTES } from './dataset-records';
 
 /** The most files listed in one dataset folder. */
 export const MAX_FOLDER_FILES = 1000;
@@ -20,10 +20,6 @@ export const MAX_FOLDER_DEPTH = 8;
 /** The most entries (files, folders, links, hidden ones too) read from the folders entered. */
 export const MAX_FOLDER_ENTRIES = 10 * MAX_FOLDER_FILES;
 const README_BYTES = 64 * 1024;
-
-function codeOf(e: unknown): string {
-  return typeof e === 'object' && e !== null && 'code' in e ? String((e as { code: unknown }).code) : e instanceof Error ? e.message : String(e);
-}
 
 function readHead(file: string, bytes: number): string | null {
   let fd: number;
@@ -67,7 +63,7 @@ export function listDatasetFolderSync(root: string, rel: string, textBytesCap = 
     real = fs.realpathSync(folder);
     if (!inside(fs.realpathSync(root), real)) return { ok: false, message: 'the folder resolves outside the workspace (a link) and is not opened' };
   } catch (e) {
-    const code = codeOf(e);
+    const code = errorCode(e);
     return code === 'ENOENT' || code === 'ENOTDIR' ? null : { ok: false, message: `cannot be read (${code})` };
   }
   const realRoot = fs.realpathSync(root);
@@ -115,7 +111,7 @@ export function listDatasetFolderSync(root: string, rel: string, textBytesCap = 
       }
     }
   } catch (e) {
-    return { ok: false, message: `cannot be listed (${codeOf(e)})` };
+    return { ok: false, message: `cannot be listed (${errorCode(e)})` };
   }
   const readme = files.some((f) => f.path === 'README.md') ? readHead(path.join(real, 'README.md'), README_BYTES) : null;
   return { ok: true, files, readme, textBytesCap };

@@ -26,6 +26,11 @@ function mib(bytes: number): string {
   return bytes < 2 ** 20 ? `${bytes} bytes` : `${(bytes / 2 ** 20).toFixed(bytes < 10 * 2 ** 20 ? 1 : 0)} MiB`;
 }
 
+/** A file-system error's code (ENOENT, ELOOP, ...), else its message. */
+export function errorCode(e: unknown): string {
+  return typeof e === 'object' && e !== null && 'code' in e ? String((e as { code: unknown }).code) : e instanceof Error ? e.message : String(e);
+}
+
 /** `target` is `root` or inside it (both absolute, links resolved). */
 export function insideFolder(root: string, target: string): boolean {
   const rel = path.relative(root, target);
@@ -52,7 +57,6 @@ export function jobRecordCounter(workspace: string, maxBytes = MAX_DATASET_BYTES
 /** countDatasetRecordsSync with `left` of the job's bytes to read; the bytes read are added to `tally`. */
 function countFile(file: string, format: RecordFormat, maxBytes: number, left: number, workspace: string | undefined, tally: { bytes: number }): RecordCount | null {
   const together = `the job's dataset files together take over the ${mib(maxBytes)} read to count records`;
-  const codeOf = (e: unknown): string => (typeof e === 'object' && e !== null && 'code' in e ? String((e as { code: unknown }).code) : String(e));
   let fd: number;
   try {
     if (workspace !== undefined && !insideFolder(fs.realpathSync(workspace), fs.realpathSync(file))) {
@@ -60,7 +64,7 @@ function countFile(file: string, format: RecordFormat, maxBytes: number, left: n
     }
     fd = fs.openSync(file, NON_BLOCKING);
   } catch (e) {
-    const code = codeOf(e);
+    const code = errorCode(e);
     if (code === 'ENOENT' || code === 'ENOTDIR') return null;
     return { ok: false, message: `cannot be read (${code})`, line: 1, column: 1 };
   }
