@@ -192,8 +192,8 @@ const PARTIAL_DATA = {
   }),
   'copy-bandwidth': Type.Object({ GBps: Type.Number(), method: Type.String(), elements: Type.Number(), methods: Type.Record(Type.String(), Type.Number()) }),
   'optimizer-bandwidth': Type.Object({
-    optimizer: Type.String(), kernel: Type.String(), elements: Type.Number(), stepMs: Type.Number(), bytesPerParam: Type.Number(), GBps: Type.Number(), fractionOfCopy: Type.Number(),
-    unfused: Type.Optional(Type.Object({ stepMs: Type.Number(), GBps: Type.Number(), fractionOfCopy: Type.Number() })),
+    optimizer: Type.String(), kernel: Type.String(), elements: Type.Number(), stepMs: Type.Number(), bytesPerParam: Type.Number(), GBps: Type.Number(), copyGBps: Type.Number(), fractionOfCopy: Type.Number(),
+    unfused: Type.Optional(Type.Object({ stepMs: Type.Number(), GBps: Type.Number(), copyGBps: Type.Number(), fractionOfCopy: Type.Number() })),
   }),
   'real-shapes': Type.Object({
     optimizer: Type.String(),

@@ -786,13 +786,17 @@ for (const backend of ['wasm', 'cpu'] as const) {
       assert.equal(copy.elements, elements);
       const expected: Record<string, number> = { adamw: 4 + 4 + 4 + 2 * 4 + 2 * 4, lion: 4 + 4 + 4 + 2 * 4, 'sgd-momentum': 4 + 4 + 4 + 2 * 4, sgd: 4 + 4 + 4 };
       for (const [id, bytes] of Object.entries(expected)) {
-        const bw = measureOptimizerBandwidth(id, { lr: 1e-3 }, copy.GBps, elements, 2)!;
+        const bw = measureOptimizerBandwidth(id, { lr: 1e-3 }, copy, elements, 2)!;
         assert.equal(bw.bytesPerParam, bytes, id);
         assert.equal(bw.kernel, backend === 'wasm' ? 'wasm-simd' : 'js-loop');
         assert.ok(Math.abs(bw.GBps - (bytes * elements) / (bw.stepMs / 1000) / 1e9) < 1e-9 * bw.GBps);
+        // the share is of the copy timed alternately with the steps
+        assert.ok(bw.copyGBps > 0 && Number.isFinite(bw.copyGBps), `${id}: copy ${bw.copyGBps}`);
+        assert.ok(Math.abs(bw.fractionOfCopy - bw.GBps / bw.copyGBps) < 1e-12 * bw.fractionOfCopy);
         assert.ok(bw.unfused && bw.unfused.GBps > 0, `${id}: the tfjs-op version is measured for comparison`);
+        assert.ok(bw.unfused.copyGBps > 0 && Math.abs(bw.unfused.fractionOfCopy - bw.unfused.GBps / bw.unfused.copyGBps) < 1e-12 * bw.unfused.fractionOfCopy);
       }
-      assert.equal(measureOptimizerBandwidth('shampoo', {}, copy.GBps, elements), null, 'not an elementwise step');
+      assert.equal(measureOptimizerBandwidth('shampoo', {}, copy, elements), null, 'not an elementwise step');
       assert.deepEqual(matrixShape(1 << 16), [256, 256]);
       assert.deepEqual(matrixShape(3 * 1024), [32, 96]);
     });

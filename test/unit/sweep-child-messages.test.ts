@@ -65,7 +65,7 @@ test('partialDataProblem: each sweep measurement kind checked against what the p
   assert.equal(partialDataProblem('step-time', { optimizer: 'adamw', lr: 1e-3, seed: 1, warmupSteps: 2, stepMs: [1.5], updateMs: [], diverged: false }), null);
   assert.equal(partialDataProblem('robustness', { optimizer: 'adamw', probe: 'sparse', lr: 1e-3, seed: 1, lossCurve: [1, null], finalLoss: null, diverged: true, divergedAtStep: 2 }), null);
   assert.equal(partialDataProblem('copy-bandwidth', { GBps: 10, method: 'copy', elements: 16, methods: { copy: 10 } }), null);
-  assert.equal(partialDataProblem('optimizer-bandwidth', { optimizer: 'adamw', kernel: 'tfjs-ops', elements: 16, stepMs: 1, bytesPerParam: 28, GBps: 3, fractionOfCopy: 0.3 }), null);
+  assert.equal(partialDataProblem('optimizer-bandwidth', { optimizer: 'adamw', kernel: 'tfjs-ops', elements: 16, stepMs: 1, bytesPerParam: 28, GBps: 3, copyGBps: 10, fractionOfCopy: 0.3 }), null);
   assert.match(partialDataProblem('robustness', { optimizer: 'adamw', probe: 'flood', lr: 1, seed: 1, lossCurve: [], finalLoss: null, diverged: false }) ?? '', /data\.probe/);
   assert.match(partialDataProblem('run', { ...RUN, finalLoss: 'low' }) ?? '', /data\.finalLoss/);
   assert.match(partialDataProblem('surprise', {}) ?? '', /unknown measurement kind 'surprise'/);

@@ -47,10 +47,13 @@ const ResultJsonSchema = Type.Object({
       stepMs: Type.Number({ minimum: 0 }),
       bytesPerParam: Type.Number({ minimum: 0 }),
       GBps: Type.Number({ minimum: 0 }),
+      /** The copy bandwidth timed alternately with this optimizer's steps (absent in documents before it was). */
+      copyGBps: Type.Optional(Type.Number({ minimum: 0 })),
       fractionOfCopy: Type.Number({ minimum: 0 }),
       unfused: Type.Optional(Type.Object({
         stepMs: Type.Number({ minimum: 0 }),
         GBps: Type.Number({ minimum: 0 }),
+        copyGBps: Type.Optional(Type.Number({ minimum: 0 })),
         fractionOfCopy: Type.Number({ minimum: 0 }),
       })),
     }))),

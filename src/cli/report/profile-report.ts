@@ -59,6 +59,7 @@ function bandwidthSection(doc: SweepDocument): string {
         num(b.bytesPerParam, 3),
         num(b.stepMs, 3),
         num(b.GBps, 3),
+        b.copyGBps === undefined ? '—' : num(b.copyGBps, 3),
         `${Math.round(100 * b.fractionOfCopy)}%`,
         b.unfused ? `${num(b.unfused.GBps, 3)} GB/s (${Math.round(100 * b.unfused.fractionOfCopy)}%)` : '—',
       ];
@@ -68,8 +69,10 @@ function bandwidthSection(doc: SweepDocument): string {
     `<p>Copy bandwidth of the backend's memory: <strong>${num(copy.GBps, 3)} GB/s</strong> (${escapeHtml(copy.method)}; ${escapeHtml(methods)}), ` +
     `${copy.elements.toLocaleString('en')} floats per buffer, bytes counted as read + write. Effective bandwidth = the bytes one update must move ` +
     '(read the gradient, read and write the parameter and every state tensor) / the measured update time on one matrix of the same size. ' +
+    'Each share is of the copy bandwidth timed alternately with that optimizer\'s steps (the copy column; a document written before that ' +
+    'was measured has no copy column and its shares are of the figure above): the bandwidth a process gets changes from second to second. ' +
     'An in-place update can exceed 100%: a copy into a separate buffer also pays the cache line fill of its destination, which the byte count leaves out.</p>' +
-    htmlTable('Speed near the limit (measured)', ['optimizer', 'kernel', 'bytes/param', 'update ms', 'GB/s', '% of copy', 'tfjs ops'], rows, [false, false, true, true, true, true, false])
+    htmlTable('Speed near the limit (measured)', ['optimizer', 'kernel', 'bytes/param', 'update ms', 'GB/s', 'copy GB/s', '% of copy', 'tfjs ops'], rows, [false, false, true, true, true, true, true, false])
   );
 }
 

@@ -7,6 +7,12 @@
  * Float32Array.set), median of several copies of `elements` floats. Bytes counted as STREAM's Copy
  * counts them: read + write, 8 bytes per float.
  *
+ * Each optimizer's share is of the copy bandwidth measured alternately with its own steps (a copy by
+ * that fastest method, then a step, and again; the median of each): the memory bandwidth a process gets
+ * on a shared machine changes from second to second (on the 2-core development VM single copies of
+ * 2^23 floats ranged 11-22 GB/s within one second and medians 15-32 GB/s across minutes), so a copy
+ * timed seconds before or after a step measures other conditions than the step's.
+ *
  * Effective bandwidth of an optimizer: the least memory traffic one step must cause, divided by the
  * measured step time. One step reads the gradient and reads and writes the parameter and every state
  * tensor once: 2 x 4 + 4 + 2 x stateBytes/param bytes per parameter (AdamW 28, Lion and SGD with
@@ -41,25 +47,31 @@ export interface OptimizerBandwidth {
   readonly stepMs: number;
   readonly bytesPerParam: number;
   readonly GBps: number;
-  /** GBps / copy GBps. */
+  /** The copy bandwidth measured alternately with this optimizer's steps (module note), GB/s. */
+  readonly copyGBps: number;
+  /** GBps / copyGBps. */
   readonly fractionOfCopy: number;
   /** The same optimizer through tfjs ops, when the fused kernel ran (for comparison). */
-  readonly unfused?: { readonly stepMs: number; readonly GBps: number; readonly fractionOfCopy: number };
+  readonly unfused?: { readonly stepMs: number; readonly GBps: number; readonly copyGBps: number; readonly fractionOfCopy: number };
 }
 
 /** Optimizers whose tfjs-op step takes seconds on BANDWIDTH_ELEMENTS (blockwise quantisation by tfjs ops): not re-measured unfused. */
 const SLOW_UNFUSED: ReadonlySet<string> = new Set(['adamw-8bit', 'paged-adamw-8bit']);
 
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+function timed(run: () => void): number {
+  const t0 = performance.now();
+  run();
+  return performance.now() - t0;
+}
+
 function medianMs(run: () => void, reps: number): number {
-  const times: number[] = [];
-  for (let i = 0; i < reps; i++) {
-    const t0 = performance.now();
-    run();
-    times.push(performance.now() - t0);
-  }
-  times.sort((a, b) => a - b);
-  const mid = times.length >> 1;
-  return times.length % 2 ? times[mid]! : (times[mid - 1]! + times[mid]!) / 2;
+  return median(Array.from({ length: reps }, () => timed(run)));
 }
 
 const GB = 1e9;
@@ -82,6 +94,30 @@ function repeatedNormals(elements: number, std: number, seed: number): Float32Ar
   return out;
 }
 
+/**
+ * The ways to copy `elements` floats of `src` into `dst` within the backend's storage, by name: wasm
+ * memory.copy and TypedArray.set on the wasm heap, Float32Array.set on the cpu backend's arrays, and on
+ * another backend (tfjs-node) the best a tfjs op can do, one read and one write.
+ */
+function copyRunners(src: tf.Tensor, dst: tf.Tensor, elements: number): Map<string, () => void> {
+  const runners = new Map<string, () => void>();
+  const simd = wasmKernels();
+  const so = wasmOffset(src);
+  const d0 = wasmOffset(dst);
+  if (simd && so !== null && d0 !== null) {
+    runners.set('wasm memory.copy', () => simd.copy(d0, so, 4 * elements));
+    runners.set('TypedArray.set on the wasm heap', () => {
+      const heap = new Float32Array(simd.memory.buffer);
+      heap.set(heap.subarray(so / 4, so / 4 + elements), d0 / 4);
+    });
+  }
+  const sv = cpuValues(src);
+  const dv = cpuValues(dst);
+  if (sv && dv) runners.set('Float32Array.set', () => dv.set(sv));
+  if (runners.size === 0) runners.set('tf.add(x, 0)', () => tf.tidy(() => void tf.add(src, 0).dataSync()));
+  return runners;
+}
+
 export function measureCopyBandwidth(elements: number = BANDWIDTH_ELEMENTS, reps = 9): CopyBandwidth {
   // Any values: a copy moves the same bytes whatever they are.
   const src = tf.tensor1d(repeatedNormals(elements, 1, 1));
@@ -89,25 +125,9 @@ export function measureCopyBandwidth(elements: number = BANDWIDTH_ELEMENTS, reps
   const bytes = 2 * 4 * elements;
   const methods: Record<string, number> = {};
   try {
-    const simd = wasmKernels();
-    const so = wasmOffset(src);
-    const d0 = wasmOffset(dst);
-    if (simd && so !== null && d0 !== null) {
-      simd.copy(d0, so, 4 * elements);
-      methods['wasm memory.copy'] = bytes / (medianMs(() => simd.copy(d0, so, 4 * elements), reps) / 1000) / GB;
-      const heap = new Float32Array(simd.memory.buffer);
-      methods['TypedArray.set on the wasm heap'] = bytes / (medianMs(() => heap.set(heap.subarray(so / 4, so / 4 + elements), d0 / 4), reps) / 1000) / GB;
-    }
-    const sv = cpuValues(src);
-    const dv = cpuValues(dst);
-    if (sv && dv) {
-      dv.set(sv);
-      methods['Float32Array.set'] = bytes / (medianMs(() => dv.set(sv), reps) / 1000) / GB;
-    }
-    if (Object.keys(methods).length === 0) {
-      // Another backend (tfjs-node): the best a tfjs op can do is one read and one write.
-      tf.tidy(() => tf.add(src, 0).dataSync());
-      methods['tf.add(x, 0)'] = bytes / (medianMs(() => tf.tidy(() => void tf.add(src, 0).dataSync()), reps) / 1000) / GB;
+    for (const [name, run] of copyRunners(src, dst, elements)) {
+      run();
+      methods[name] = bytes / (medianMs(run, reps) / 1000) / GB;
     }
   } finally {
     src.dispose();
@@ -133,6 +153,8 @@ export interface BandwidthInputs {
   readonly elements: number;
   readonly init: tf.Tensor;
   readonly grad: tf.Tensor;
+  /** Where the copies timed alternately with the steps write (they read `init`, which nothing writes). */
+  readonly copyDst: tf.Tensor;
   dispose(): void;
 }
 
@@ -140,37 +162,54 @@ export function createBandwidthInputs(elements: number = BANDWIDTH_ELEMENTS): Ba
   const shape = matrixShape(elements);
   const init = tf.tensor(repeatedNormals(elements, 0.02, 2), shape);
   const grad = tf.tensor(repeatedNormals(elements, 1e-3, 3), shape);
-  return { elements, init, grad, dispose: () => tf.dispose([init, grad]) };
+  const copyDst = tf.zeros(shape);
+  return { elements, init, grad, copyDst, dispose: () => tf.dispose([init, grad, copyDst]) };
+}
+
+/** The copy by `method` (a CopyBandwidth's fastest) on the inputs' buffers, for timing alternately with steps. */
+function pairedCopy(inputs: BandwidthInputs, method: string): () => void {
+  const runners = copyRunners(inputs.init, inputs.copyDst, inputs.elements);
+  const run = runners.get(method) ?? [...runners.values()][0]!;
+  run();
+  return run;
 }
 
 interface StepMeasurement {
   stepMs: number;
+  /** Median time of the copies timed alternately with the steps, ms. */
+  copyMs: number;
   stateBytes: number;
   kernel: KernelPath | 'tfjs-ops';
 }
 
-function measureSteps(id: string, hyper: Hyperparameters, inputs: BandwidthInputs, fused: boolean, maxReps: number): StepMeasurement | null {
+function measureSteps(id: string, hyper: Hyperparameters, inputs: BandwidthInputs, copy: () => void, fused: boolean, maxReps: number): StepMeasurement | null {
   const opt = fused ? createFusedOptimizer(id, hyper) : createOptimizer(id, hyper);
   if (!opt) return null;
   // The variable must own its storage (a fused kernel writes it in place): a real copy of the shared
   // values (tf.clone would share the buffer), whose temporary handle is dropped.
-  const copy = tf.add(inputs.init, 0);
-  const p = tf.variable(copy, true, `bandwidth/${id}/${fused ? 'fused' : 'ops'}`);
-  copy.dispose();
+  const own = tf.add(inputs.init, 0);
+  const p = tf.variable(own, true, `bandwidth/${id}/${fused ? 'fused' : 'ops'}`);
+  own.dispose();
   const g = inputs.grad;
   try {
     const step = () => opt.applyGradients([{ name: p.name, tensor: g }]);
     step(); // allocates the states (and makes the parameter own its storage)
-    const t0 = performance.now();
-    step();
-    const second = performance.now() - t0;
+    const copies = [timed(copy)];
+    const second = timed(step);
     // A slow step (tfjs-op quantisation, ...) is measured once, a step of tfjs ops (tens of ms) a few
-    // times: their bandwidth is far from the limit anyway; fast fused steps get the full median.
+    // times: their bandwidth is far from the limit anyway; fast fused steps get the full median. Each
+    // timed step follows a timed copy (module note).
     const reps = second > 250 ? 0 : second > 50 ? Math.min(2, maxReps) : maxReps;
-    const stepMs = reps === 0 ? second : Math.min(second, medianMs(step, reps));
+    const steps: number[] = [];
+    for (let r = 0; r < reps; r++) {
+      copies.push(timed(copy));
+      steps.push(timed(step));
+    }
+    const stepMs = reps === 0 ? second : Math.min(second, median(steps));
+    const copyMs = median(reps === 0 ? copies : copies.slice(1));
     const fusedStats = (opt as { fusedStats?: { fused: number; path: KernelPath | null } }).fusedStats;
     const kernel = fusedStats && fusedStats.fused > 0 && fusedStats.path ? fusedStats.path : 'tfjs-ops';
-    return { stepMs, stateBytes: opt.stateBytes(), kernel };
+    return { stepMs, copyMs, stateBytes: opt.stateBytes(), kernel };
   } finally {
     opt.dispose();
     p.dispose();
@@ -179,12 +218,13 @@ function measureSteps(id: string, hyper: Hyperparameters, inputs: BandwidthInput
 
 /**
  * Effective bandwidth of one optimizer's update (fused kernel when it has one, and then also the tfjs
- * ops for comparison); null for optimizers that are not elementwise or need the loss.
+ * ops for comparison), each as a share of the copy bandwidth timed alternately with its steps by the
+ * fastest method of `copy` (module note); null for optimizers that are not elementwise or need the loss.
  */
 export function measureOptimizerBandwidth(
   id: string,
   hyper: Hyperparameters,
-  copyGBps: number,
+  copy: Pick<CopyBandwidth, 'method'>,
   elements: number = BANDWIDTH_ELEMENTS,
   maxReps = 5,
   shared?: BandwidthInputs,
@@ -193,23 +233,27 @@ export function measureOptimizerBandwidth(
   if (shared && shared.elements !== elements) throw new Error(`bandwidth inputs hold ${shared.elements} elements, not ${elements}`);
   const inputs = shared ?? createBandwidthInputs(elements);
   try {
-    return measureWith(id, hyper, copyGBps, inputs, maxReps);
+    return measureWith(id, hyper, pairedCopy(inputs, copy.method), inputs, maxReps);
   } finally {
     if (!shared) inputs.dispose();
   }
 }
 
-function measureWith(id: string, hyper: Hyperparameters, copyGBps: number, inputs: BandwidthInputs, maxReps: number): OptimizerBandwidth | null {
+function measureWith(id: string, hyper: Hyperparameters, copy: () => void, inputs: BandwidthInputs, maxReps: number): OptimizerBandwidth | null {
   const { elements } = inputs;
-  const fusedRun = measureSteps(id, hyper, inputs, true, maxReps);
+  const fusedRun = measureSteps(id, hyper, inputs, copy, true, maxReps);
   // The tfjs-op version is measured too (to show what fusing gains), except where it takes seconds per step.
   const compare = !fusedRun || fusedRun.kernel === 'tfjs-ops' || !SLOW_UNFUSED.has(id);
-  const opsRun = compare ? measureSteps(id, hyper, inputs, false, fusedRun ? Math.min(3, maxReps) : maxReps) : null;
+  const opsRun = compare ? measureSteps(id, hyper, inputs, copy, false, fusedRun ? Math.min(3, maxReps) : maxReps) : null;
   const main = fusedRun && fusedRun.kernel !== 'tfjs-ops' ? fusedRun : opsRun;
   if (!main) return null;
   const bytesPerParam = 12 + (2 * main.stateBytes) / elements;
   const bytes = bytesPerParam * elements;
-  const GBps = bytes / (main.stepMs / 1000) / GB;
+  /** GB/s of `bytes` in `ms`. */
+  const rate = (moved: number, ms: number) => moved / (ms / 1000) / GB;
+  const copyBytes = 2 * 4 * elements;
+  const GBps = rate(bytes, main.stepMs);
+  const copyGBps = rate(copyBytes, main.copyMs);
   const result: OptimizerBandwidth = {
     optimizer: id,
     kernel: main.kernel,
@@ -217,11 +261,13 @@ function measureWith(id: string, hyper: Hyperparameters, copyGBps: number, input
     stepMs: main.stepMs,
     bytesPerParam,
     GBps,
+    copyGBps,
     fractionOfCopy: GBps / copyGBps,
   };
   if (main !== opsRun && opsRun) {
-    const opsGBps = bytes / (opsRun.stepMs / 1000) / GB;
-    return { ...result, unfused: { stepMs: opsRun.stepMs, GBps: opsGBps, fractionOfCopy: opsGBps / copyGBps } };
+    const opsGBps = rate(bytes, opsRun.stepMs);
+    const opsCopyGBps = rate(copyBytes, opsRun.copyMs);
+    return { ...result, unfused: { stepMs: opsRun.stepMs, GBps: opsGBps, copyGBps: opsCopyGBps, fractionOfCopy: opsGBps / opsCopyGBps } };
   }
   return result;
 }

@@ -69,7 +69,7 @@ export async function runSweepInChild(request: SweepRequest, ctx: SweepChildCont
       for (const o of request.optimizers) {
         if (ctx.shouldStop()) return { runs: 0, stopped: true };
         const hyper: Hyperparameters = { ...o.hyper, lr: o.lrs[Math.floor(o.lrs.length / 2)] ?? o.lrs[0]! };
-        const bw = measureOptimizerBandwidth(o.id, hyper, copy.GBps, request.bandwidth.elements, request.bandwidth.reps, inputs);
+        const bw = measureOptimizerBandwidth(o.id, hyper, copy, request.bandwidth.elements, request.bandwidth.reps, inputs);
         if (bw) await ctx.send({ type: 'partial', kind: 'optimizer-bandwidth', data: bw });
         await new Promise((resolve) => setImmediate(resolve));
       }
