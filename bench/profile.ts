@@ -222,14 +222,14 @@ async function main(): Promise<number> {
     console.log('  bandwidth: not measured');
   } else {
     console.log(`  copy bandwidth: ${doc.copyBandwidthGBps.toFixed(2)} GB/s (${doc.copyBandwidth.method}, ${doc.copyBandwidth.elements} floats per buffer)`);
-    console.log('  optimizer         kernel     B/param  update ms    GB/s  of copy   tfjs ops (of copy)');
+    console.log('  optimizer         kernel     B/param  update ms    GB/s  copy GB/s  of copy   tfjs ops (of copy)');
     for (const x of doc.results) {
       const b = x.bandwidth;
       if (!b) continue;
       const goal = BANDWIDTH_GOAL_IDS.includes(x.optimizer) ? (b.fractionOfCopy >= BANDWIDTH_GOAL ? '  goal >= 50%: MET' : '  goal >= 50%: NOT MET') : '';
       const unfused = b.unfused ? `${b.unfused.GBps.toFixed(2)} GB/s (${(100 * b.unfused.fractionOfCopy).toFixed(0)}%)` : '-';
       console.log(
-        `  ${x.optimizer.padEnd(17)} ${b.kernel.padEnd(10)} ${b.bytesPerParam.toFixed(1).padStart(7)} ${b.stepMs.toFixed(2).padStart(10)} ${b.GBps.toFixed(2).padStart(7)} ${`${(100 * b.fractionOfCopy).toFixed(0)}%`.padStart(8)}   ${unfused}${goal}`,
+        `  ${x.optimizer.padEnd(17)} ${b.kernel.padEnd(10)} ${b.bytesPerParam.toFixed(1).padStart(7)} ${b.stepMs.toFixed(2).padStart(10)} ${b.GBps.toFixed(2).padStart(7)} ${(b.copyGBps?.toFixed(2) ?? '-').padStart(10)} ${`${(100 * b.fractionOfCopy).toFixed(0)}%`.padStart(8)}   ${unfused}${goal}`,
       );
     }
   }
