@@ -1,6 +1,6 @@
 /**
- * Whether a path lies in a folder, by the path's segments: the one check the layers above use to keep a
- * read, a listing or a script inside its folder (the dataset readers, the GPU backend's install script).
+ * Whether a path lies in a folder, by the path's segments: the one check that keeps a read, a listing or a
+ * script inside its folder (the dataset readers, the CLI's walk, the GPU backend's install script).
  * `path.relative`'s text is not tested with `startsWith('..')`, which takes a first segment such as `..x`
  * (a name that starts with two dots) for a way out.
  */
