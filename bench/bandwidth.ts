@@ -15,7 +15,8 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import type { Hyperparameters } from '../src/core/types';
-import { createBandwidthInputs, measureCopyBandwidth, measureOptimizerBandwidth, type OptimizerBandwidth } from '../src/profiler/kernels/bandwidth';
+import { createBandwidthInputs, measureCopyBandwidth, measureOptimizerBandwidth } from '../src/profiler/kernels/bandwidth';
+import type { OptimizerBandwidth } from '../src/profiler/protocol';
 import { profilerOptimizer, profilerOptimizerIds } from '../src/profiler/optimizers';
 import { BANDWIDTH_ELEMENTS, NOT_ELEMENTWISE } from '../src/profiler/sweep/constants';
 

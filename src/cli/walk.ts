@@ -19,6 +19,7 @@ import { MAX_FILE_SIZE_CEILING } from '../core/units';
 import type { ScanFile } from '../core/scan/types';
 import { BINARY_SYNTAXES, DEFAULT_MAX_FILES, SKIPPED_FOLDER_NAMES, syntaxOfPath } from '../core/scan/walk-rules';
 import { InputError } from '../core/types';
+import { insideFolder } from '../platform/inside-folder';
 
 export const DEFAULT_MAX_FILE_BYTES = 2 * 1024 * 1024;
 const CONCURRENCY = 32;
@@ -195,16 +196,15 @@ function environmentMarker(entries: readonly Dirent[]): string | null {
   return null;
 }
 
-/** The real path of a symlinked file inside the root, or the reason it is skipped. */
-async function followLink(abs: string, rootReal: string): Promise<{ target: string } | string> {
+/** The real path of a symlinked file inside the root (`rootReal`, links resolved), or the reason it is skipped. Exported for the tests. */
+export async function followLink(abs: string, rootReal: string): Promise<{ target: string } | string> {
   let target: string;
   try {
     target = await fs.realpath(abs);
   } catch {
     return 'broken symlink';
   }
-  const inside = target === rootReal || target.startsWith(rootReal + path.sep);
-  if (!inside) return 'symlink out of the workspace';
+  if (!insideFolder(rootReal, target)) return 'symlink out of the workspace';
   let stat;
   try {
     stat = await fs.stat(target);

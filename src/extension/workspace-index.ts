@@ -35,6 +35,7 @@ import type { Log } from './log';
 import type { OptimizerFixRequest } from '../core/fixes/types';
 import type { ModelFileRequest } from '../core/model-source';
 import { ScanPool, type FileScanOutcome, type FixOutcome, type ModelFileOutcome } from './scan-pool';
+import { relativeTo } from './providers/convert';
 
 /** Files with a candidate extension, and the files read by their name (nanoGPT's meta.pkl). */
 const INCLUDE = `**/{${[...CANDIDATE_EXTENSIONS.map((e) => `*${e}`), ...Object.keys(SYNTAX_BY_NAME)].join(',')}}`;
@@ -111,12 +112,6 @@ function interesting(file: ScanFile): boolean {
   return joinReads(file) || DETECTORS.some((d) => d.syntaxes.includes(syntax) && (d.mayMatch?.(file) ?? true));
 }
 
-function relativePath(folder: vscode.WorkspaceFolder, uri: vscode.Uri): string | null {
-  if (uri.scheme !== folder.uri.scheme || uri.authority !== folder.uri.authority) return null;
-  const base = folder.uri.path.endsWith('/') ? folder.uri.path : `${folder.uri.path}/`;
-  return uri.path.startsWith(base) ? uri.path.slice(base.length) : null;
-}
-
 async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
   const worker = async (): Promise<void> => {
@@ -189,7 +184,7 @@ export class WorkspaceIndex implements vscode.Disposable {
   indexedVersion(uri: vscode.Uri): number | null | undefined {
     const folder = vscode.workspace.getWorkspaceFolder(uri);
     if (!folder) return undefined;
-    const rel = relativePath(folder, uri);
+    const rel = relativeTo(folder, uri);
     return rel === null ? undefined : this.states.get(folder.uri.toString())?.files.get(rel)?.version;
   }
 
@@ -231,11 +226,11 @@ export class WorkspaceIndex implements vscode.Disposable {
       vscode.workspace.findFiles(new vscode.RelativePattern(folder, ENV_MARKERS), exclude),
     ]);
     state.envFolders = markers
-      .map((uri) => relativePath(folder, uri))
+      .map((uri) => relativeTo(folder, uri))
       .filter((r): r is string => r !== null)
       .map((r) => r.replace(/\/(pyvenv\.cfg|conda-meta\/history)$/, ''));
     let uris = found.filter((uri) => {
-      const rel = relativePath(folder, uri);
+      const rel = relativeTo(folder, uri);
       return rel !== null && !this.inEnvironment(state, rel);
     });
     if (uris.length > DEFAULT_MAX_FILES) {
@@ -286,7 +281,7 @@ export class WorkspaceIndex implements vscode.Disposable {
 
   /** Reads one file into the folder's state (open editors win over the disk). */
   private async readInto(state: FolderState, uri: vscode.Uri): Promise<void> {
-    const rel = relativePath(state.folder, uri);
+    const rel = relativeTo(state.folder, uri);
     if (rel === null) return;
     const doc = isBinary(rel) ? undefined : this.openDocument(uri);
     if (doc !== undefined) {
@@ -323,7 +318,7 @@ export class WorkspaceIndex implements vscode.Disposable {
     const folder = vscode.workspace.getWorkspaceFolder(uri);
     if (!folder) return null;
     const state = this.states.get(folder.uri.toString());
-    const rel = relativePath(folder, uri);
+    const rel = relativeTo(folder, uri);
     if (!state || rel === null || syntaxOf(rel) === null || this.isExcluded(state, rel) !== null) return null;
     return { state, rel };
   }
@@ -373,7 +368,7 @@ export class WorkspaceIndex implements vscode.Disposable {
   private onFolderDeleted(uri: vscode.Uri): void {
     const folder = vscode.workspace.getWorkspaceFolder(uri);
     const state = folder ? this.states.get(folder.uri.toString()) : undefined;
-    const rel = folder ? relativePath(folder, uri) : null;
+    const rel = folder ? relativeTo(folder, uri) : null;
     if (!state || rel === null) return;
     let removed = false;
     for (const path of [...state.files.keys()]) {

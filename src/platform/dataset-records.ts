@@ -15,6 +15,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { MAX_PARQUET_FOOTER_BYTES, parquetFooterPlace, parquetRowCount } from '../core/parse/parquet-footer';
 import { RecordCounter, type RecordCount, type RecordFormat } from '../core/parse/record-count';
+import { insideFolder } from './inside-folder';
 
 /** The largest dataset file counted (the CLI; the editor passes a smaller cap, read on its main thread). */
 export const MAX_DATASET_BYTES = 256 * 2 ** 20;
@@ -29,12 +30,6 @@ function mib(bytes: number): string {
 /** A file-system error's code (ENOENT, ELOOP, ...), else its message. */
 export function errorCode(e: unknown): string {
   return typeof e === 'object' && e !== null && 'code' in e ? String((e as { code: unknown }).code) : e instanceof Error ? e.message : String(e);
-}
-
-/** `target` is `root` or inside it (both absolute, links resolved). */
-export function insideFolder(root: string, target: string): boolean {
-  const rel = path.relative(root, target);
-  return rel === '' || (rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel));
 }
 
 /**

@@ -18,6 +18,7 @@ import type { FoundConfig, LookupAnswer } from '../core/model-source';
 import type { MachineFileAnswer } from '../core/scan/machine-files';
 import { decodeText } from '../core/parse/text';
 import { InputError } from '../core/types';
+import { insideFolder } from './inside-folder';
 
 /** Largest file read outside the workspace (real config.json files are a few KiB, indexes < 200 KiB). */
 export const MAX_OUTSIDE_BYTES = 2 ** 20;
@@ -122,7 +123,10 @@ export function readCachedConfig(cacheDir: string, id: string, revision: string,
   const repo = path.join(cacheDir, repoFolderName(id));
   let hash = revision;
   if (!COMMIT.test(revision)) {
-    const ref = path.join(repo, 'refs', ...revision.split('/'));
+    const refs = path.join(repo, 'refs');
+    const ref = path.join(refs, ...revision.split('/'));
+    // A ref name may hold '/' (refs/pr/1), never a way out of the refs folder.
+    if (!insideFolder(refs, ref)) return { kind: 'missing', reason: `revision '${revision}' leads out of the cache's refs folder (${refs})` };
     try {
       const stat = fs.statSync(ref);
       if (!stat.isFile() || stat.size > 256) return { kind: 'missing', reason: `'${ref}' is not a ref file` };

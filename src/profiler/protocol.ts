@@ -4,8 +4,9 @@
  * write {"type":"start"} (to a child asked to wait for it) and {"type":"cancel"}; the child answers with
  * JSON lines on stdout.
  *
- * Every message is declared once, as a TypeBox schema (ARCHITECTURE.md "Data shapes"): the types below
- * derive from the schemas, and `parseChildRequest`, `parseChildMessage` and `isCancel` check incoming
+ * Every message, and every measurement record a child streams in one, is declared once, as a TypeBox schema
+ * (ARCHITECTURE.md "Data shapes"): the types below derive from the schemas (the child builds its records as
+ * them), and `parseChildRequest`, `parseChildMessage`, `partialDataProblem` and `isCancel` check incoming
  * JSON against them (src/core/schema/check.ts).
  */
 import { InputError } from '../core/types';
@@ -166,46 +167,168 @@ type ChildMessages = typeof CHILD_MESSAGES;
 export type ChildMessage = { [K in keyof ChildMessages]: Declared<ChildMessages[K]> }[keyof ChildMessages];
 
 /**
- * What the parent reads of each measurement a child streams ('partial' messages; the records are declared
- * where the child makes them: sweep/train.ts RunRecord, sweep/child-sweep.ts StepTimeRecord and
- * RobustnessRecord, kernels/bandwidth.ts, sweep/real-shapes.ts RealShapesRecord). A child of another build,
- * or one that goes wrong, must not take the parent's document down with a record it cannot read: sweep.ts
- * and real-shapes-phase.ts leave such a record out, with a note (partialDataProblem, leftOutNote). Numbers
- * arrive through JSON, so NaN and Infinity arrive as null.
+ * The measurements a child streams ('partial' messages), declared once: the child builds its records as
+ * these types (sweep/train.ts, sweep/child-sweep.ts, kernels/bandwidth.ts, sweep/real-shapes.ts) and the
+ * parent checks each record it receives against the same schemas before it reads it. A child of another
+ * build, or one that goes wrong, must not take the parent's document down with a record it cannot read:
+ * sweep.ts and real-shapes-phase.ts leave such a record out, with a note (partialDataProblem, leftOutNote).
+ * Numbers arrive through JSON, so NaN and Infinity arrive as null.
  */
 const LossCurve = Type.Array(OrNull(Type.Number()));
 const Timings = Type.Array(Type.Number());
+
+/** The update implementation that ran: a fused kernel (kernels/storage.ts KernelPath) or TensorFlow.js ops. */
+export const KERNELS_USED = ['wasm-simd', 'js-loop', 'tfjs-ops'] as const;
+export type KernelUsed = (typeof KERNELS_USED)[number];
+const KernelUsedSchema = OneOf(KERNELS_USED);
+
+/**
+ * One state tensor an optimizer holds, measured from the tensor itself (optimizers/base.ts stateTensors).
+ * `dtype` is the estimator's name of the type (src/core/types DType); the parent only passes it on.
+ */
+const HeldStateTensorSchema = Type.Object({
+  /** Name of the parameter variable the state belongs to. */
+  param: Type.String(),
+  /** State name as the reference implementation calls it. */
+  name: Type.String(),
+  shape: Type.Array(Type.Number()),
+  dtype: Type.String(),
+  bytes: Type.Number(),
+});
+export type HeldStateTensor = Declared<typeof HeldStateTensorSchema>;
+
+/** One training run of the sweep (sweep/train.ts). */
+const RunRecordSchema = Type.Object({
+  optimizer: Type.String(),
+  lr: Type.Number(),
+  seed: Type.Number(),
+  /** Training loss at every step (null where not finite); shorter than `steps` when the run stopped. */
+  lossCurve: LossCurve,
+  /** Mean loss on the evaluation set after training; null when the run diverged. */
+  finalLoss: OrNull(Type.Number()),
+  diverged: Type.Boolean(),
+  /** The step at which divergence was detected. */
+  divergedAtStep: Type.Optional(Type.Number()),
+  initialLoss: OrNull(Type.Number()),
+  /** Step wall times after the warm-up steps, ms (empty when they were measured beside other work: sweep.ts). */
+  stepMs: Timings,
+  /** Update wall times after the warm-up steps, ms (empty for optimizers that need the loss). */
+  updateMs: Timings,
+  /**
+   * Bytes of every tensor the optimizer held after training, measured from the engine: what
+   * optimizer.dispose() released (its per-parameter state plus anything else it allocated, such as
+   * 8-bit AdamW's quantile maps).
+   */
+  measuredStateBytes: Type.Number(),
+  /** The per-parameter state tensors it lists (ProfilerOptimizer.stateTensors()); empty after an optimizer's first run. */
+  stateTensors: Type.Array(HeldStateTensorSchema),
+  /** Largest tf.memory().numBytes sampled during the run. */
+  peakEngineBytes: Type.Number(),
+  kernel: KernelUsedSchema,
+  /** AdaHessian/Sophia: how the Hessian-vector products were computed, and why a fallback happened. */
+  hessian: Type.Optional(Type.Object({ method: Type.String(), fallbackReason: Type.Optional(Type.String()) })),
+  /** The run was stopped by cancellation before its last step. */
+  stopped: Type.Boolean(),
+});
+export type RunRecord = Declared<typeof RunRecordSchema>;
+
+/**
+ * One optimizer's step timed alone (the timing phase, sweep/child-sweep.ts): `stepMs.length` timed steps of
+ * one run without evaluation after `warmupSteps`, at the recommended lr and the first seed (the first steps
+ * of that sweep run, the same operations; its variables have names of their own), or at the first other lr
+ * from the smallest up whose run does not diverge during the warm-up steps.
+ */
+const StepTimeRecordSchema = Type.Object({
+  optimizer: Type.String(),
+  lr: Type.Number(),
+  seed: Type.Number(),
+  warmupSteps: Type.Number(),
+  /** Step wall times after the warm-up steps, ms. */
+  stepMs: Timings,
+  /** Update wall times after the warm-up steps, ms (empty for optimizers that need the loss). */
+  updateMs: Timings,
+  /** The run diverged before its last timed step (stepMs is then shorter, as it is when the phase was stopped part-way). */
+  diverged: Type.Boolean(),
+});
+export type StepTimeRecord = Declared<typeof StepTimeRecordSchema>;
+
+/** One robustness probe of one optimizer (sweep/child-sweep.ts). */
+const RobustnessRecordSchema = Type.Object({
+  optimizer: Type.String(),
+  probe: OneOf(ROBUSTNESS_PROBES),
+  lr: Type.Number(),
+  seed: Type.Number(),
+  /** Why the probe does not apply to the optimizer (it was not run). */
+  notApplicable: Type.Optional(Type.String()),
+  lossCurve: LossCurve,
+  finalLoss: OrNull(Type.Number()),
+  diverged: Type.Boolean(),
+  divergedAtStep: Type.Optional(Type.Number()),
+});
+export type RobustnessRecord = Declared<typeof RobustnessRecordSchema>;
+
+/** The backend's copy bandwidth (kernels/bandwidth.ts). */
+const CopyBandwidthSchema = Type.Object({
+  GBps: Type.Number(),
+  method: Type.String(),
+  elements: Type.Number(),
+  /** Every method tried, GB/s. */
+  methods: Type.Record(Type.String(), Type.Number()),
+});
+export type CopyBandwidth = Declared<typeof CopyBandwidthSchema>;
+
+/** One optimizer's effective bandwidth (kernels/bandwidth.ts). */
+const OptimizerBandwidthSchema = Type.Object({
+  optimizer: Type.String(),
+  kernel: KernelUsedSchema,
+  elements: Type.Number(),
+  /** Median step time of the update alone, ms. */
+  stepMs: Type.Number(),
+  bytesPerParam: Type.Number(),
+  GBps: Type.Number(),
+  /** The copy bandwidth timed alternately with this optimizer's steps (kernels/bandwidth.ts), GB/s. */
+  copyGBps: Type.Number(),
+  /** GBps / copyGBps. */
+  fractionOfCopy: Type.Number(),
+  /** The same optimizer through tfjs ops, when the fused kernel ran (for comparison). */
+  unfused: Type.Optional(Type.Object({ stepMs: Type.Number(), GBps: Type.Number(), copyGBps: Type.Number(), fractionOfCopy: Type.Number() })),
+});
+export type OptimizerBandwidth = Declared<typeof OptimizerBandwidthSchema>;
+
+/** One tensor kind of one optimizer, per tensor of the kind, at its real shape (sweep/real-shapes.ts). */
+const RealShapesKindRecordSchema = Type.Object({
+  name: Type.String(),
+  shape: Type.Array(Type.Number()),
+  count: Type.Number(),
+  method: OneOf(REAL_SHAPES_METHODS),
+  stepMs: Type.Object({ median: Type.Number(), min: Type.Number(), max: Type.Number() }),
+  stateBytes: Type.Number(),
+  /** What was timed and how it was scaled, one line. */
+  detail: Type.String(),
+  /** Elementwise slices: per-element cost at the full slice over the half slice. */
+  linearityRatio: Type.Optional(Type.Number()),
+});
+export type RealShapesKindRecord = Declared<typeof RealShapesKindRecordSchema>;
+
+/** What the real-shapes child streams for one optimizer (sweep/real-shapes.ts). */
+const RealShapesRecordSchema = Type.Object({
+  optimizer: Type.String(),
+  kinds: Type.Array(RealShapesKindRecordSchema),
+  /** Kinds that could not be measured, each with the reason. */
+  missing: Type.Array(Type.Object({ name: Type.String(), why: Type.String() })),
+  /** The refresh interval the step was amortised over (matrix optimizers that refresh), else null. */
+  refreshInterval: OrNull(Type.Number()),
+  elapsedMs: Type.Number(),
+});
+export type RealShapesRecord = Declared<typeof RealShapesRecordSchema>;
+
 const PARTIAL_DATA = {
-  'run': Type.Object({
-    optimizer: Type.String(), lr: Type.Number(), seed: Type.Number(), lossCurve: LossCurve, finalLoss: OrNull(Type.Number()), diverged: Type.Boolean(),
-    divergedAtStep: Type.Optional(Type.Number()), initialLoss: OrNull(Type.Number()), stepMs: Timings, updateMs: Timings,
-    measuredStateBytes: Type.Number(), stateTensors: Type.Array(Type.Object({ param: Type.String(), name: Type.String(), shape: Type.Array(Type.Number()), dtype: Type.String(), bytes: Type.Number() })),
-    peakEngineBytes: Type.Number(), kernel: Type.String(), hessian: Type.Optional(Type.Object({ method: Type.String(), fallbackReason: Type.Optional(Type.String()) })),
-    stopped: Type.Boolean(),
-  }),
-  'step-time': Type.Object({
-    optimizer: Type.String(), lr: Type.Number(), seed: Type.Number(), warmupSteps: Type.Number(), stepMs: Timings, updateMs: Timings, diverged: Type.Boolean(),
-  }),
-  'robustness': Type.Object({
-    optimizer: Type.String(), probe: OneOf(ROBUSTNESS_PROBES), lr: Type.Number(), seed: Type.Number(), notApplicable: Type.Optional(Type.String()),
-    lossCurve: LossCurve, finalLoss: OrNull(Type.Number()), diverged: Type.Boolean(), divergedAtStep: Type.Optional(Type.Number()),
-  }),
-  'copy-bandwidth': Type.Object({ GBps: Type.Number(), method: Type.String(), elements: Type.Number(), methods: Type.Record(Type.String(), Type.Number()) }),
-  'optimizer-bandwidth': Type.Object({
-    optimizer: Type.String(), kernel: Type.String(), elements: Type.Number(), stepMs: Type.Number(), bytesPerParam: Type.Number(), GBps: Type.Number(), copyGBps: Type.Number(), fractionOfCopy: Type.Number(),
-    unfused: Type.Optional(Type.Object({ stepMs: Type.Number(), GBps: Type.Number(), copyGBps: Type.Number(), fractionOfCopy: Type.Number() })),
-  }),
-  'real-shapes': Type.Object({
-    optimizer: Type.String(),
-    kinds: Type.Array(Type.Object({
-      name: Type.String(), shape: Type.Array(Type.Number()), count: Type.Number(), method: OneOf(REAL_SHAPES_METHODS),
-      stepMs: Type.Object({ median: Type.Number(), min: Type.Number(), max: Type.Number() }), stateBytes: Type.Number(), detail: Type.String(),
-      linearityRatio: Type.Optional(Type.Number()),
-    })),
-    missing: Type.Array(Type.Object({ name: Type.String(), why: Type.String() })),
-    refreshInterval: OrNull(Type.Number()),
-    elapsedMs: Type.Number(),
-  }),
+  'run': RunRecordSchema,
+  'step-time': StepTimeRecordSchema,
+  'robustness': RobustnessRecordSchema,
+  'copy-bandwidth': CopyBandwidthSchema,
+  'optimizer-bandwidth': OptimizerBandwidthSchema,
+  'real-shapes': RealShapesRecordSchema,
 } as const;
 
 /** Why a measurement's data cannot be read (`data.stepMs[0]: expected a finite number, got null`), or null when it can. */

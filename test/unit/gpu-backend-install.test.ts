@@ -298,6 +298,9 @@ describe('the install script and its output', () => {
     assert.deepEqual(withScript('node scripts/install.js gpu download'), { script: path.join(dir, 'scripts', 'install.js'), args: ['gpu', 'download'] });
     assert.match((withScript('node-gyp rebuild && rm -rf ~') as { error: string }).error, /is not of the form "node <script>\.js <arguments>"; it was not run/);
     assert.match((withScript('node ../../evil.js') as { error: string }).error, /points outside the package/);
+    assert.match((withScript('node scripts/../../evil.js') as { error: string }).error, /points outside the package/);
+    // A folder of the package whose name starts with two dots is inside it.
+    assert.deepEqual(withScript('node ..x/install.js gpu'), { script: path.join(dir, '..x', 'install.js'), args: ['gpu'] });
     fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'x' }));
     assert.deepEqual(parseInstallScript(dir), { error: 'the package declares no install script' });
   });

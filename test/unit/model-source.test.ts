@@ -83,6 +83,14 @@ test('the HF cache: refs/main -> snapshots/<hash>/config.json, its index checks 
     assert.equal(readCachedConfig(cache, 'acme/tiny-llama', 'a'.repeat(40)).kind, 'found');
     const miss = readCachedConfig(cache, 'acme/tiny-llama', 'v9');
     assert.equal(miss.kind, 'missing');
+    // a ref name may hold '/', never a way out of refs/: a revision written in a job's file does not make the reader open a file elsewhere
+    fs.mkdirSync(path.join(cache, 'models--acme--tiny-llama', 'refs', 'pr'));
+    fs.writeFileSync(path.join(cache, 'models--acme--tiny-llama', 'refs', 'pr', '1'), 'a'.repeat(40));
+    assert.equal(readCachedConfig(cache, 'acme/tiny-llama', 'pr/1').kind, 'found');
+    fs.writeFileSync(path.join(cache, 'not-a-ref'), 'a'.repeat(40));
+    assert.deepEqual(readCachedConfig(cache, 'acme/tiny-llama', '../../not-a-ref'), {
+      kind: 'missing', reason: `revision '../../not-a-ref' leads out of the cache's refs folder (${path.join(cache, 'models--acme--tiny-llama', 'refs')})`,
+    });
     assert.deepEqual(listCachedModels(cache).map((e) => [e.id, e.revision]), [['acme/tiny-llama', 'main']]);
     // the cache wins over a bundled preset of the same id (the user's own files come first)
     fakeCache(cache, 'gpt2', { 'config.json': JSON.stringify({ ...TINY, hidden_size: 32, num_attention_heads: 2, num_key_value_heads: 2 }) });

@@ -13,13 +13,12 @@ import * as path from 'node:path';
 import { RealShapesSectionSchema } from '../../src/core/profile/profile-types';
 import { checkValue } from '../../src/core/schema/check';
 import { findGpuPreset, GPU_PRESETS, presetForGpuName } from '../../src/platform/gpu-presets';
-import type { RealShapesRecord } from '../../src/profiler/sweep/real-shapes';
 import {
   affineAt, amortise, extrapolateSpread, extrapolateState, extrapolateTime, fitTwoPowers, forwardBackwardMs, isLinear, layerPattern, perElementRatio, refreshCost,
   scaleToTensor, shareOfTrainingStep, sliceShape, spreadOf, sumSpreads, tensorKinds, weakestMethod,
 } from '../../src/profiler/sweep/real-shapes-plan';
 import { forwardBackwardAssumption, realShapesJob, realShapesSection, runRealShapesPhase, throughputAssumption, type RealShapesJob } from '../../src/profiler/sweep/real-shapes-phase';
-import { parseChildRequest } from '../../src/profiler/protocol';
+import { parseChildRequest, type RealShapesRecord } from '../../src/profiler/protocol';
 import { buildGradientsBundle } from '../reference/tfjs-env';
 import { PROFILER_TEST_CHILD } from '../support/profiler-test-child';
 import { advisorInput, ROOT } from '../support/sweep-fixtures';

@@ -8,6 +8,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, test } from 'node:test';
+import { ProfileJsonSchema } from '../../src/cli/json/profile';
+import { checkValue } from '../../src/core/schema/check';
 import { partialDataProblem } from '../../src/profiler/protocol';
 import { runSweep } from '../../src/profiler/sweep/sweep';
 import { advisorInput, DATA } from '../support/sweep-fixtures';
@@ -60,6 +62,28 @@ test('a measurement whose data does not have its declared shape is left out with
   assert.ok(lines.some((l) => l.startsWith("Left out a profiler child's ")), lines.join('\n'));
 });
 
+test('a run or a bandwidth naming a kernel the profile document does not declare is left out: the document stays one of profile.schema.json', async () => {
+  const BANDWIDTH = { optimizer: 'adamw', kernel: 'wasm-simd', elements: 16, stepMs: 1, bytesPerParam: 28, GBps: 3, fractionOfCopy: 0.3 };
+  const childScript = standIn([
+    { type: 'backend', name: 'tfjs-node', tfBackend: 'tensorflow', reasons: [], gradients: 'tfjs' },
+    { type: 'partial', kind: 'optimizer-bandwidth', data: { ...BANDWIDTH, kernel: 'cuda-graph' } },
+    { type: 'partial', kind: 'run', data: { ...RUN, lr: 1e-4, kernel: 'cuda-graph' } },
+    { type: 'partial', kind: 'run', data: RUN },
+    { type: 'result', result: { runs: 2, stopped: false } },
+  ]);
+  const r = await runSweep({
+    job: { id: 'job', model: 'm' }, advisorInput: advisorInput('meta-llama/Llama-2-7b-hf'), optimizers: ['adamw'], steps: 2, seeds: [1], budgetMs: 30_000,
+    workers: 1, bandwidthElements: null, dataDir: DATA, childScript,
+  });
+  const notes = r.document.notes.filter((n) => n.startsWith("Left out a profiler child's "));
+  assert.equal(notes.length, 2, notes.join('\n'));
+  assert.ok(notes.some((n) => /'run' measurement: data\.kernel: /.test(n)), notes.join('\n'));
+  assert.ok(notes.some((n) => /'optimizer-bandwidth' measurement: data\.kernel: /.test(n)), notes.join('\n'));
+  assert.deepEqual(r.document.results.map((x) => [x.optimizer, x.runs.map((run) => run.lr), x.kernel, x.bandwidth]), [['adamw', [1e-3], 'tfjs-ops', null]]);
+  const checked = checkValue(ProfileJsonSchema, JSON.parse(JSON.stringify(r.document)));
+  assert.ok(checked.ok, checked.ok ? '' : checked.error);
+});
+
 test('partialDataProblem: each sweep measurement kind checked against what the parent reads of it; other kinds are not the sweep\'s', () => {
   assert.equal(partialDataProblem('run', RUN), null);
   assert.equal(partialDataProblem('step-time', { optimizer: 'adamw', lr: 1e-3, seed: 1, warmupSteps: 2, stepMs: [1.5], updateMs: [], diverged: false }), null);
@@ -68,6 +92,8 @@ test('partialDataProblem: each sweep measurement kind checked against what the p
   assert.equal(partialDataProblem('optimizer-bandwidth', { optimizer: 'adamw', kernel: 'tfjs-ops', elements: 16, stepMs: 1, bytesPerParam: 28, GBps: 3, copyGBps: 10, fractionOfCopy: 0.3 }), null);
   assert.match(partialDataProblem('robustness', { optimizer: 'adamw', probe: 'flood', lr: 1, seed: 1, lossCurve: [], finalLoss: null, diverged: false }) ?? '', /data\.probe/);
   assert.match(partialDataProblem('run', { ...RUN, finalLoss: 'low' }) ?? '', /data\.finalLoss/);
+  assert.match(partialDataProblem('run', { ...RUN, kernel: 'cuda-graph' }) ?? '', /data\.kernel/);
+  assert.match(partialDataProblem('optimizer-bandwidth', { optimizer: 'adamw', kernel: 'cuda-graph', elements: 16, stepMs: 1, bytesPerParam: 28, GBps: 3, fractionOfCopy: 0.3 }) ?? '', /data\.kernel/);
   assert.match(partialDataProblem('surprise', {}) ?? '', /unknown measurement kind 'surprise'/);
 });
 

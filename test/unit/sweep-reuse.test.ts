@@ -10,13 +10,13 @@ import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { createBandwidthInputs } from '../../src/profiler/kernels/bandwidth';
 import { clearSoapInitialBases, soapInitialBasisCounts } from '../../src/profiler/optimizers/soap';
-import type { ChildMessage, SweepRequest } from '../../src/profiler/protocol';
+import type { ChildMessage, RunRecord, SweepRequest } from '../../src/profiler/protocol';
 import { runChild } from '../../src/profiler/run-child';
 import { runSweep } from '../../src/profiler/sweep/sweep';
 import { TIMING_WARMUP_STEPS } from '../../src/profiler/sweep/constants';
 import { loadCorpus, type Corpus } from '../../src/profiler/sweep/corpus';
 import { planSweep, type PlannedOptimizer, type SweepPlan } from '../../src/profiler/sweep/plan';
-import { trainRun, type RunRecord } from '../../src/profiler/sweep/train';
+import { trainRun } from '../../src/profiler/sweep/train';
 import { buildGradientsBundle, setUpTfjs } from '../reference/tfjs-env';
 import { advisorInput, DATA } from '../support/sweep-fixtures';
 

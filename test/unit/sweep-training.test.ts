@@ -10,8 +10,8 @@ import { loadCorpus, type Corpus } from '../../src/profiler/sweep/corpus';
 import { DEFAULT_STEPS, planSweep, type SweepPlan } from '../../src/profiler/sweep/plan';
 import { probeSetup } from '../../src/profiler/sweep/robustness';
 import { SteppedRun, trainRun } from '../../src/profiler/sweep/train';
-import { runSweepInChild, type StepTimeRecord } from '../../src/profiler/sweep/child-sweep';
-import type { ChildMessage, SweepRequest } from '../../src/profiler/protocol';
+import { runSweepInChild } from '../../src/profiler/sweep/child-sweep';
+import type { ChildMessage, StepTimeRecord, SweepRequest } from '../../src/profiler/protocol';
 import { buildGradientsBundle, setUpTfjs } from '../reference/tfjs-env';
 import { advisorInput, DATA } from '../support/sweep-fixtures';
 

@@ -12,7 +12,7 @@ import { cnnInventory } from '../../src/core/models/builders/cnn';
 import { numel } from '../../src/core/types';
 import { OPTIMIZER_IDS } from '../../src/core/optimizers/registry';
 import { profilerOptimizer, profilerOptimizerIds } from '../../src/profiler/optimizers';
-import type { RobustnessRecord } from '../../src/profiler/sweep/child-sweep';
+import type { RobustnessRecord, RunRecord } from '../../src/profiler/protocol';
 import { findDataDir, loadCorpus, type Corpus } from '../../src/profiler/sweep/corpus';
 import {
   bestLearningRate, buildDocument, medianCurve, robustnessBehaviour, stepsToReach, type SweepState,
@@ -21,7 +21,6 @@ import { DEFAULT_STEPS, DEFAULT_SWEEP, LR_MULTIPLIERS, planSweep, proxyGaloreGap
 import { deriveProxy, proxyParams, type CnnProxy } from '../../src/profiler/sweep/proxy';
 import { walkCnnProxy } from '../../src/profiler/sweep/proxy-inventory';
 import { assignWorkers, defaultWorkers } from '../../src/profiler/sweep/sweep';
-import { type RunRecord } from '../../src/profiler/sweep/train';
 import { buildGradientsBundle } from '../reference/tfjs-env';
 import { advisorInput, DATA } from '../support/sweep-fixtures';
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { walkWorkspace } from '../../src/cli/walk';
+import { followLink, walkWorkspace } from '../../src/cli/walk';
 import { InputError } from '../../src/core/types';
 
 /** Creates `files` (relative path -> contents) under a fresh temp folder. */
@@ -122,6 +122,18 @@ test('symlinks: files inside the root are read, links out of it and linked folde
     { path: 'escape.json', reason: 'symlink out of the workspace' },
     { path: 'src-link', reason: 'symlinked folder (its target is scanned at its own path)' },
   ]);
+});
+
+test('a symlinked file is inside a root that is the file system\'s root, and inside a folder whose name starts with two dots', async (t) => {
+  const root = makeTree({ '..odd/config.json': '{}' });
+  t.after(() => fs.rmSync(root, { recursive: true, force: true }));
+  const rootReal = fs.realpathSync(root);
+  fs.symlinkSync(path.join(rootReal, '..odd', 'config.json'), path.join(rootReal, 'alias.json'));
+  const target = path.join(rootReal, '..odd', 'config.json');
+  // The walk of `/` (or `C:\`): the root and its separator are one character, which a prefix test of root + separator missed.
+  assert.deepEqual(await followLink(path.join(rootReal, 'alias.json'), path.parse(rootReal).root), { target });
+  assert.deepEqual(await followLink(path.join(rootReal, 'alias.json'), path.join(rootReal, '..odd')), { target });
+  assert.equal(await followLink(path.join(rootReal, 'alias.json'), path.join(rootReal, '..od')), 'symlink out of the workspace');
 });
 
 test('exclude patterns and the file limit', async (t) => {

@@ -9,6 +9,7 @@
 import type { Declared } from '../../core/schema/check';
 import { OneOf, OrNull, Type } from '../../core/schema/declare';
 import { ProfileBackendSchema, ProfileOptimizerResultSchema, ProfileResultDocumentSchema } from '../../core/profile/profile-types';
+import { KERNELS_USED } from '../../profiler/protocol';
 import type { SweepDocument } from '../../profiler/sweep/document';
 
 const core = ProfileResultDocumentSchema.properties;
@@ -22,7 +23,7 @@ const ResultJsonSchema = Type.Object({
     adjustments: Type.Optional(Type.Array(Type.String())),
     stateLayoutNote: Type.Optional(Type.String()),
     optimizerStepMs: Type.Optional(OrNull(Type.Number({ minimum: 0 }))),
-    kernel: Type.Optional(OrNull(OneOf(["wasm-simd", "js-loop", "tfjs-ops"] as const))),
+    kernel: Type.Optional(OrNull(OneOf(KERNELS_USED))),
     stateTensors: Type.Optional(Type.Array(Type.Object({
       param: Type.String(),
       name: Type.String(),
@@ -42,7 +43,7 @@ const ResultJsonSchema = Type.Object({
     }))),
     bandwidth: Type.Optional(OrNull(Type.Object({
       optimizer: Type.String(),
-      kernel: OneOf(["wasm-simd", "js-loop", "tfjs-ops"] as const),
+      kernel: OneOf(KERNELS_USED),
       elements: Type.Integer({ minimum: 1 }),
       stepMs: Type.Number({ minimum: 0 }),
       bytesPerParam: Type.Number({ minimum: 0 }),

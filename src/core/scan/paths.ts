@@ -41,6 +41,16 @@ export function childPath(folder: string, name: string): string {
   return folder === '.' ? name : `${folder}/${name}`;
 }
 
+/**
+ * The path of `target` below `folder`, both absolute `/`-separated paths (an editor URI's path, whatever the
+ * system): `/w/a/b.json` below `/w` is `a/b.json`. Null when it is not below it: the folder itself, a
+ * sibling whose name extends the folder's (`/w-old/x`), anywhere else.
+ */
+export function pathBelow(folder: string, target: string): string | null {
+  const base = folder.endsWith('/') ? folder : `${folder}/`;
+  return target.startsWith(base) ? target.slice(base.length) : null;
+}
+
 /** True for absolute POSIX or Windows paths and `~` paths, which cannot point into the workspace. */
 export function isAbsoluteLike(path: string): boolean {
   return path.startsWith('/') || path.startsWith('~') || /^[A-Za-z]:[\\/]/.test(path) || path.startsWith('\\\\');

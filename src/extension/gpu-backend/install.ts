@@ -11,6 +11,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { gpuBackendDir, packageDirIn, writeMarker } from './location';
+import { insideFolder } from '../../platform/inside-folder';
 import { lastLines, superviseProcess, type OutputStream, type ProcessOutcome } from '../../platform/process';
 import { GPU_BACKEND_PACKAGE, GPU_BACKEND_SPEC, INSTALL_FOLDER } from './spec';
 
@@ -204,7 +205,7 @@ export function parseInstallScript(packageDir: string): { script: string; args: 
   const m = /^node\s+([\w./-]+\.js)((?:\s+[\w.-]+)*)\s*$/.exec(install.trim());
   if (!m) return { error: `its install script "${install}" is not of the form "node <script>.js <arguments>"; it was not run` };
   const script = path.resolve(packageDir, m[1]!);
-  if (path.relative(packageDir, script).startsWith('..')) return { error: `its install script "${install}" points outside the package; it was not run` };
+  if (!insideFolder(packageDir, script)) return { error: `its install script "${install}" points outside the package; it was not run` };
   return { script, args: (m[2] ?? '').trim().split(/\s+/).filter((a) => a !== '') };
 }
 

@@ -1,6 +1,7 @@
 /** Conversions between the engine's 1-based ranges and VS Code's 0-based ones. */
 import * as vscode from 'vscode';
 import { CANDIDATE_EXTENSIONS } from '../../core/scan/walk-rules';
+import { pathBelow } from '../../core/scan/paths';
 import type { SourceRange } from '../../core/scan/types';
 import type { TextEdit } from '../../core/fixes/types';
 import type { HintSeverity } from '../hints/rules';
@@ -20,8 +21,7 @@ export function toSeverity(s: HintSeverity): vscode.DiagnosticSeverity {
 /** The document's path relative to its workspace folder, with `/` separators. */
 export function relativeTo(folder: vscode.WorkspaceFolder, uri: vscode.Uri): string | null {
   if (uri.scheme !== folder.uri.scheme || uri.authority !== folder.uri.authority) return null;
-  const base = folder.uri.path.endsWith('/') ? folder.uri.path : `${folder.uri.path}/`;
-  return uri.path.startsWith(base) ? uri.path.slice(base.length) : null;
+  return pathBelow(folder.uri.path, uri.path);
 }
 
 export function fileUri(folder: vscode.WorkspaceFolder, rel: string): vscode.Uri {

@@ -29,31 +29,8 @@ import { createOptimizer, profilerOptimizer } from '../optimizers';
 import { createFusedOptimizer } from './fused-optimizers';
 import { cpuValues, wasmKernels, wasmOffset, type KernelPath } from './storage';
 import { SweepRandom } from '../sweep/random';
+import type { CopyBandwidth, OptimizerBandwidth } from '../protocol';
 
-
-export interface CopyBandwidth {
-  readonly GBps: number;
-  readonly method: string;
-  readonly elements: number;
-  /** Every method tried, GB/s. */
-  readonly methods: Readonly<Record<string, number>>;
-}
-
-export interface OptimizerBandwidth {
-  readonly optimizer: string;
-  readonly kernel: KernelPath | 'tfjs-ops';
-  readonly elements: number;
-  /** Median step time of the update alone, ms. */
-  readonly stepMs: number;
-  readonly bytesPerParam: number;
-  readonly GBps: number;
-  /** The copy bandwidth measured alternately with this optimizer's steps (module note), GB/s. */
-  readonly copyGBps: number;
-  /** GBps / copyGBps. */
-  readonly fractionOfCopy: number;
-  /** The same optimizer through tfjs ops, when the fused kernel ran (for comparison). */
-  readonly unfused?: { readonly stepMs: number; readonly GBps: number; readonly copyGBps: number; readonly fractionOfCopy: number };
-}
 
 /** Optimizers whose tfjs-op step takes seconds on BANDWIDTH_ELEMENTS (blockwise quantisation by tfjs ops): not re-measured unfused. */
 const SLOW_UNFUSED: ReadonlySet<string> = new Set(['adamw-8bit', 'paged-adamw-8bit']);

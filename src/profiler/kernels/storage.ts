@@ -7,8 +7,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { instantiateKernels, simdSupported, type SimdKernels } from './simd-kernels';
 import { isWasmMemory, type WasmMemory } from './wasm-api';
+import type { KernelUsed } from '../protocol';
 
-export type KernelPath = 'wasm-simd' | 'js-loop';
+/** A fused kernel's path: every kernel the update can run on but TensorFlow.js's own ops (protocol.ts KERNELS_USED). */
+export type KernelPath = Exclude<KernelUsed, 'tfjs-ops'>;
 
 interface WasmBackendLike {
   readonly wasm: { readonly asm?: { readonly memory?: unknown }; readonly _malloc?: unknown; readonly _free?: unknown };

@@ -9,21 +9,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { NamedTensor } from '@tensorflow/tfjs-core/dist/tensor_types';
 import type { OptimizerId } from '../../core/optimizers/types';
 import type { DType, Hyperparameters, HyperValue, TensorRole } from '../../core/types';
+import type { HeldStateTensor } from '../protocol';
 
 export interface NamedGradient {
   readonly name: string;
   readonly tensor: tf.Tensor;
-}
-
-/** One state tensor the optimizer holds, measured from the tensor itself. */
-export interface HeldStateTensor {
-  /** Name of the parameter variable the state belongs to. */
-  readonly param: string;
-  /** State name as the reference implementation calls it. */
-  readonly name: string;
-  readonly shape: readonly number[];
-  readonly dtype: DType;
-  readonly bytes: number;
 }
 
 export type ProbeKind = 'rademacher' | 'gaussian';

@@ -91,4 +91,4 @@ export function createOptimizer(id: string, hyper: Hyperparameters = {}, options
 }
 
 export type { ProfilerOptimizerDefinition } from './definition';
-export type { HeldStateTensor, OptimizerOptions, ProbeSource, ProfilerOptimizer } from './base';
+export type { OptimizerOptions, ProbeSource, ProfilerOptimizer } from './base';

@@ -7,43 +7,11 @@
  */
 import type { Hyperparameters } from '../../core/types';
 import { createBandwidthInputs, measureCopyBandwidth, measureOptimizerBandwidth } from '../kernels/bandwidth';
-import type { RobustnessProbe } from '../../core/profile/profile-types';
 import { profilerOptimizer } from '../optimizers';
-import type { ChildMessage, SweepRequest } from '../protocol';
+import type { ChildMessage, RobustnessRecord, RunRecord, StepTimeRecord, SweepRequest } from '../protocol';
 import { loadCorpus, type Corpus } from './corpus';
 import { probeSetup, ROBUSTNESS_PROBES } from './robustness';
-import { SteppedRun, trainRun, type RunRecord, type TrainRunOptions } from './train';
-
-export interface RobustnessRecord {
-  readonly optimizer: string;
-  readonly probe: RobustnessProbe;
-  readonly lr: number;
-  readonly seed: number;
-  readonly notApplicable?: string;
-  readonly lossCurve: Array<number | null>;
-  readonly finalLoss: number | null;
-  readonly diverged: boolean;
-  readonly divergedAtStep?: number;
-}
-
-/**
- * One optimizer's step timed alone (the timing phase): `stepMs.length` timed steps of one run without
- * evaluation after `warmupSteps`, at the recommended lr and the first seed (the first steps of that sweep
- * run, the same operations; its variables have names of their own), or at the first other lr from the
- * smallest up whose run does not diverge during the warm-up steps.
- */
-export interface StepTimeRecord {
-  readonly optimizer: string;
-  readonly lr: number;
-  readonly seed: number;
-  readonly warmupSteps: number;
-  /** Step wall times after the warm-up steps, ms. */
-  readonly stepMs: number[];
-  /** Update wall times after the warm-up steps, ms (empty for optimizers that need the loss). */
-  readonly updateMs: number[];
-  /** The run diverged before its last timed step (stepMs is then shorter, as it is when the phase was stopped part-way). */
-  readonly diverged: boolean;
-}
+import { SteppedRun, trainRun, type TrainRunOptions } from './train';
 
 export interface SweepChildContext {
   send(message: ChildMessage): Promise<void>;

@@ -28,12 +28,9 @@ import {
   type ProfileResultDocument, type ProfileRun, type RealShapesSection, type RobustnessResult,
 } from '../../core/profile/profile-types';
 import { medianWithDivergence } from '../../core/profile/median';
-import type { OptimizerBandwidth, CopyBandwidth } from '../kernels/bandwidth';
-import type { BackendMessage } from '../protocol';
-import type { RobustnessRecord, StepTimeRecord } from './child-sweep';
+import type { BackendMessage, CopyBandwidth, KernelUsed, OptimizerBandwidth, RobustnessRecord, RunRecord, StepTimeRecord } from '../protocol';
 import type { PlannedOptimizer } from './plan';
 import { DIVERGENCE_FACTOR, injectionStep, TIMING_WARMUP_STEPS } from './constants';
-import type { KernelUsed, RunRecord } from './train';
 
 export const TARGET_FACTOR = 1.1;
 

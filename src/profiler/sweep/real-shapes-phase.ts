@@ -17,9 +17,8 @@ import type { OptimizerId } from '../../core/optimizers/types';
 import type { RealShapesResult, RealShapesSection } from '../../core/profile/profile-types';
 import { InputError, numel, type Hyperparameters, type HyperValue } from '../../core/types';
 import { findGpuPreset, GPU_PRESETS, presetForGpuName } from '../../platform/gpu-presets';
-import { leftOutNote, partialDataProblem, type BackendRequest, type ChildMessage, type RealShapesRequest } from '../protocol';
+import { leftOutNote, partialDataProblem, type BackendRequest, type ChildMessage, type RealShapesRecord, type RealShapesRequest } from '../protocol';
 import { runChild, type ChildRunResult } from '../run-child';
-import type { RealShapesRecord } from './real-shapes';
 import {
   DEFAULT_REAL_SHAPES_BUDGET_MS, forwardBackwardMs, REAL_SHAPES_SLICE_ELEMENTS, scaleSpread, shareOfTrainingStep, sumSpreads, tensorKinds, weakestMethod, type TensorKind,
 } from './real-shapes-plan';

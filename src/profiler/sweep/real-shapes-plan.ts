@@ -13,6 +13,7 @@
  */
 import type { OptimizerId } from '../../core/optimizers/types';
 import { numel, type ParamTensor, type TensorRole } from '../../core/types';
+import type { RealShapesMethod } from '../../core/profile/profile-types';
 
 /** Largest slice of one tensor that is timed: 2^24 (16M) elements; a smaller tensor is timed whole. */
 export const REAL_SHAPES_SLICE_ELEMENTS = 2 ** 24;
@@ -243,8 +244,7 @@ export function shareOfTrainingStep(optimizerMs: number, forwardBackward: number
   return optimizerMs / (optimizerMs + forwardBackward);
 }
 
-/** How a figure was obtained; a sum is as weak as its weakest part. */
-export type RealShapesMethod = 'whole' | 'sampled' | 'extrapolated';
+/** How a figure was obtained (profile-types.ts REAL_SHAPES_METHODS); a sum is as weak as its weakest part. */
 const METHOD_ORDER: readonly RealShapesMethod[] = ['whole', 'sampled', 'extrapolated'];
 
 export function weakestMethod(methods: readonly RealShapesMethod[]): RealShapesMethod {

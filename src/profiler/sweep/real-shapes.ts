@@ -30,36 +30,12 @@ import { GaloreAdamWOptimizer } from '../optimizers/galore-adamw';
 import { MuonOptimizer } from '../optimizers/muon';
 import { blocksOf, mergeSmallDims, ShampooOptimizer } from '../optimizers/shampoo';
 import { SoapOptimizer } from '../optimizers/soap';
-import type { ChildMessage, RealShapesRequest } from '../protocol';
+import type { RealShapesMethod } from '../../core/profile/profile-types';
+import type { ChildMessage, RealShapesKindRecord, RealShapesRecord, RealShapesRequest } from '../protocol';
 import {
   affineAt, amortise, extrapolateSpread, extrapolateState, extrapolateTime, isLinear, perElementRatio, REAL_SHAPES_SLICE_ELEMENTS,
-  refreshCost, REFRESH_KEYS, DIMENSION_KEYS, scaledShape, scaleSpread, scaleToTensor, sliceShape, spreadOf, sumSpreads, weakestMethod, type RealShapesMethod, type Spread,
+  refreshCost, REFRESH_KEYS, DIMENSION_KEYS, scaledShape, scaleSpread, scaleToTensor, sliceShape, spreadOf, sumSpreads, weakestMethod, type Spread,
 } from './real-shapes-plan';
-
-/** One tensor kind of one optimizer, per tensor of the kind, at its real shape. */
-export interface RealShapesKindRecord {
-  readonly name: string;
-  readonly shape: readonly number[];
-  readonly count: number;
-  readonly method: RealShapesMethod;
-  readonly stepMs: Spread;
-  readonly stateBytes: number;
-  /** What was timed and how it was scaled, one line. */
-  readonly detail: string;
-  /** Elementwise slices: per-element cost at the full slice over the half slice. */
-  readonly linearityRatio?: number;
-}
-
-/** What the child streams for one optimizer. */
-export interface RealShapesRecord {
-  readonly optimizer: string;
-  readonly kinds: readonly RealShapesKindRecord[];
-  /** Kinds that could not be measured, each with the reason. */
-  readonly missing: ReadonlyArray<{ readonly name: string; readonly why: string }>;
-  /** The refresh interval the step was amortised over (matrix optimizers that refresh), else null. */
-  readonly refreshInterval: number | null;
-  readonly elapsedMs: number;
-}
 
 export interface RealShapesContext {
   send(message: ChildMessage): Promise<void>;

@@ -25,15 +25,15 @@ import { estimateMemory } from '../../core/memory';
 import { isOptimizerId } from '../../core/optimizers/registry';
 import { InputError } from '../../core/types';
 import { MEMORY_COMPONENTS, type MemoryComponentBytes } from '../../core/memory/components';
-import type { CopyBandwidth, OptimizerBandwidth } from '../kernels/bandwidth';
 import { BANDWIDTH_ELEMENTS, TIMING_PHASE } from './constants';
-import { leftOutNote, partialDataProblem, type BackendName, type BackendRequest, type ChildMessage, type StartMessage, type SweepRequest } from '../protocol';
+import {
+  leftOutNote, partialDataProblem, type BackendName, type BackendRequest, type ChildMessage, type CopyBandwidth, type OptimizerBandwidth, type RobustnessRecord,
+  type RunRecord, type StartMessage, type StepTimeRecord, type SweepRequest,
+} from '../protocol';
 import { runChild, type ChildRunResult } from '../run-child';
-import type { RobustnessRecord, StepTimeRecord } from './child-sweep';
 import { CORPUS_FILES, findDataDir, loadCorpus } from './corpus';
 import { buildDocument, type SweepDocument, type SweepState } from './document';
 import { LR_MULTIPLIERS, planSweep, type PlannedOptimizer, type SweepPlan } from './plan';
-import type { RunRecord } from './train';
 import { realShapesJob, runRealShapesPhase, type ThroughputAssumption } from './real-shapes-phase';
 import { DEFAULT_REAL_SHAPES_BUDGET_MS } from './real-shapes-plan';
 

@@ -13,7 +13,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Hyperparameters } from '../../core/types';
 import { createFusedOptimizer, type FusedStats } from '../kernels/fused-optimizers';
-import { createOptimizer, profilerOptimizer, type HeldStateTensor, type ProfilerOptimizer } from '../optimizers';
+import { createOptimizer, profilerOptimizer, type ProfilerOptimizer } from '../optimizers';
+import type { KernelUsed, RunRecord } from '../protocol';
 import { DIVERGENCE_FACTOR, TIMING_WARMUP_STEPS } from './constants';
 import type { Corpus } from './corpus';
 import { buildProxyModel, disposeBatch, type ProxyModel } from './model';
@@ -47,41 +48,6 @@ export interface TrainRunOptions {
   readonly evaluate?: boolean;
   /** Before every variable's name (ProxyModelOptions.variablePrefix): runs alive at the same time need their own. */
   readonly variablePrefix?: string;
-}
-
-export type KernelUsed = 'wasm-simd' | 'js-loop' | 'tfjs-ops';
-
-export interface RunRecord {
-  readonly optimizer: string;
-  readonly lr: number;
-  readonly seed: number;
-  /** Training loss at every step (null where not finite); shorter than `steps` when the run stopped. */
-  readonly lossCurve: Array<number | null>;
-  /** Mean loss on the evaluation set after training; null when the run diverged. */
-  readonly finalLoss: number | null;
-  readonly diverged: boolean;
-  /** The step at which divergence was detected. */
-  readonly divergedAtStep?: number;
-  readonly initialLoss: number | null;
-  /** Step wall times after the warm-up steps, ms (empty when they were measured beside other work: sweep.ts). */
-  readonly stepMs: number[];
-  /** Update wall times after the warm-up steps, ms (empty for optimizers that need the loss). */
-  readonly updateMs: number[];
-  /**
-   * Bytes of every tensor the optimizer held after training, measured from the engine: what
-   * optimizer.dispose() released (its per-parameter state plus anything else it allocated, such as
-   * 8-bit AdamW's quantile maps).
-   */
-  readonly measuredStateBytes: number;
-  /** The per-parameter state tensors it lists (ProfilerOptimizer.stateTensors()). */
-  readonly stateTensors: HeldStateTensor[];
-  /** Largest tf.memory().numBytes sampled during the run. */
-  readonly peakEngineBytes: number;
-  readonly kernel: KernelUsed;
-  /** AdaHessian/Sophia: how the Hessian-vector products were computed, and why a fallback happened. */
-  readonly hessian?: { readonly method: string; readonly fallbackReason?: string };
-  /** The run was stopped by cancellation before its last step. */
-  readonly stopped: boolean;
 }
 
 function isFinite(x: number): boolean {
