@@ -15,8 +15,8 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import type { Hyperparameters } from '../src/core/types';
-import { createBandwidthInputs, measureCopyBandwidth, measureOptimizerBandwidth } from '../src/profiler/kernels/bandwidth';
-import type { OptimizerBandwidth } from '../src/profiler/protocol';
+import { createBandwidthInputs, measureCopyBandwidth, measureOptimizerBandwidth, timingOrders, type BandwidthInputs } from '../src/profiler/kernels/bandwidth';
+import type { CopyBandwidth, OptimizerBandwidth } from '../src/profiler/protocol';
 import { profilerOptimizer, profilerOptimizerIds } from '../src/profiler/optimizers';
 import { BANDWIDTH_ELEMENTS, NOT_ELEMENTWISE } from '../src/profiler/sweep/constants';
 
@@ -30,6 +30,30 @@ function goal(id: string): number {
 /** Hyperparameters of the measurement: the reference defaults with lr 1e-3 (Adafactor: its relative step, no lr). */
 function hyperFor(id: string): Hyperparameters {
   return id === 'adafactor' ? {} : { lr: 1e-3 };
+}
+
+/** Optimizers whose steps are timed back to back and alternately with copies (printTimingOrders). */
+const ORDER_IDS: readonly string[] = ['adamw', 'adamw-8bit'];
+
+/**
+ * Why the shares are of copies timed alternately with the steps: for a few optimizers, per round the
+ * copies and the steps timed back to back and alternately (timingOrders), as GB/s and the share each order gives.
+ */
+function printTimingOrders(ids: readonly string[], copy: CopyBandwidth, inputs: BandwidthInputs): void {
+  if (ids.length === 0) return;
+  console.log('  copies and steps timed back to back and alternately (medians of 7 per round, GB/s; the share each order gives):');
+  const copyGBps = (ms: number) => (8 * inputs.elements) / (ms / 1000) / 1e9;
+  for (const id of ids) {
+    const orders = timingOrders(id, hyperFor(id), copy, inputs);
+    if (!orders) continue;
+    const b = orders.bytesPerParam * inputs.elements;
+    for (const r of orders.rounds) {
+      const [c1, s1, c2, s2] = [copyGBps(r.copyBackToBackMs), b / (r.stepBackToBackMs / 1000) / 1e9, copyGBps(r.copyAlternatingMs), b / (r.stepAlternatingMs / 1000) / 1e9];
+      console.log(
+        `    ${id.padEnd(18)} back to back: copy ${c1.toFixed(2)}, step ${s1.toFixed(2)} (${(100 * s1 / c1).toFixed(0)}%)   alternately: copy ${c2.toFixed(2)}, step ${s2.toFixed(2)} (${(100 * s2 / c2).toFixed(0)}%)`,
+      );
+    }
+  }
 }
 
 function arg(name: string): string | undefined {
@@ -62,6 +86,7 @@ async function main(): Promise<number> {
       const b = measureOptimizerBandwidth(id, hyperFor(id), copy, elements, 5, inputs);
       if (b) rows.push({ id, b });
     }
+    printTimingOrders(ids.filter((id) => ORDER_IDS.includes(id)), copy, inputs);
   } finally {
     inputs.dispose();
   }

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Hyperparameters } from '../../src/core/types';
-import { matrixShape, measureCopyBandwidth, measureOptimizerBandwidth } from '../../src/profiler/kernels/bandwidth';
+import { createBandwidthInputs, matrixShape, measureCopyBandwidth, measureOptimizerBandwidth, timingOrders } from '../../src/profiler/kernels/bandwidth';
 import { createFusedOptimizer, FUSED_OPTIMIZERS, type FusedStats } from '../../src/profiler/kernels/fused-optimizers';
 import { jsBlockKernel, jsKernel, kernelSource } from '../../src/profiler/kernels/js-kernels';
 import {
@@ -797,6 +797,16 @@ for (const backend of ['wasm', 'cpu'] as const) {
         assert.ok(bw.unfused.copyGBps > 0 && Math.abs(bw.unfused.fractionOfCopy - bw.unfused.GBps / bw.unfused.copyGBps) < 1e-12 * bw.unfused.fractionOfCopy);
       }
       assert.equal(measureOptimizerBandwidth('shampoo', {}, copy, elements), null, 'not an elementwise step');
+      // the bench's evidence for the alternate timing: copies and steps, back to back and alternately
+      const inputs = createBandwidthInputs(elements);
+      try {
+        const orders = timingOrders('adamw', { lr: 1e-3 }, copy, inputs, 2, 3)!;
+        assert.equal(orders.bytesPerParam, 28);
+        assert.equal(orders.rounds.length, 2);
+        for (const r of orders.rounds) for (const ms of Object.values(r)) assert.ok(Number.isFinite(ms) && ms > 0, JSON.stringify(r));
+      } finally {
+        inputs.dispose();
+      }
       assert.deepEqual(matrixShape(1 << 16), [256, 256]);
       assert.deepEqual(matrixShape(3 * 1024), [32, 96]);
     });

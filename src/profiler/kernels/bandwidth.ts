@@ -29,6 +29,7 @@ import { createOptimizer, profilerOptimizer } from '../optimizers';
 import { createFusedOptimizer } from './fused-optimizers';
 import { cpuValues, wasmKernels, wasmOffset, type KernelPath } from './storage';
 import { SweepRandom } from '../sweep/random';
+import type { ProfilerOptimizer } from '../optimizers/base';
 import type { CopyBandwidth, OptimizerBandwidth } from '../protocol';
 
 
@@ -159,7 +160,11 @@ interface StepMeasurement {
   kernel: KernelPath | 'tfjs-ops';
 }
 
-function measureSteps(id: string, hyper: Hyperparameters, inputs: BandwidthInputs, copy: () => void, fused: boolean, maxReps: number): StepMeasurement | null {
+/**
+ * Runs `use` with one step of the optimizer on the inputs (its states allocated by a first, untimed
+ * step), then frees the optimizer and its parameter; null when the optimizer has no such implementation.
+ */
+function withSteps<T>(id: string, hyper: Hyperparameters, inputs: BandwidthInputs, fused: boolean, use: (step: () => void, opt: ProfilerOptimizer) => T): T | null {
   const opt = fused ? createFusedOptimizer(id, hyper) : createOptimizer(id, hyper);
   if (!opt) return null;
   // The variable must own its storage (a fused kernel writes it in place): a real copy of the shared
@@ -171,6 +176,15 @@ function measureSteps(id: string, hyper: Hyperparameters, inputs: BandwidthInput
   try {
     const step = () => opt.applyGradients([{ name: p.name, tensor: g }]);
     step(); // allocates the states (and makes the parameter own its storage)
+    return use(step, opt);
+  } finally {
+    opt.dispose();
+    p.dispose();
+  }
+}
+
+function measureSteps(id: string, hyper: Hyperparameters, inputs: BandwidthInputs, copy: () => void, fused: boolean, maxReps: number): StepMeasurement | null {
+  return withSteps(id, hyper, inputs, fused, (step, opt) => {
     const copies = [timed(copy)];
     const second = timed(step);
     // A slow step (tfjs-op quantisation, ...) is measured once, a step of tfjs ops (tens of ms) a few
@@ -185,12 +199,52 @@ function measureSteps(id: string, hyper: Hyperparameters, inputs: BandwidthInput
     const stepMs = reps === 0 ? second : Math.min(second, median(steps));
     const copyMs = median(reps === 0 ? copies : copies.slice(1));
     const fusedStats = (opt as { fusedStats?: { fused: number; path: KernelPath | null } }).fusedStats;
-    const kernel = fusedStats && fusedStats.fused > 0 && fusedStats.path ? fusedStats.path : 'tfjs-ops';
+    const kernel: KernelPath | 'tfjs-ops' = fusedStats && fusedStats.fused > 0 && fusedStats.path ? fusedStats.path : 'tfjs-ops';
     return { stepMs, copyMs, stateBytes: opt.stateBytes(), kernel };
-  } finally {
-    opt.dispose();
-    p.dispose();
-  }
+  });
+}
+
+/** One round of timingOrders: medians in ms. */
+export interface TimingOrderRound {
+  readonly copyBackToBackMs: number;
+  readonly stepBackToBackMs: number;
+  readonly copyAlternatingMs: number;
+  readonly stepAlternatingMs: number;
+}
+
+/**
+ * The evidence for timing copies alternately with the steps (module note), for the bench: per round,
+ * `reps` copies back to back, then `reps` steps of the optimizer's fused kernel (its tfjs ops when it has
+ * none) back to back, then `reps` of each alternately; the median of each. Null as measureSteps.
+ */
+export function timingOrders(
+  id: string,
+  hyper: Hyperparameters,
+  copy: Pick<CopyBandwidth, 'method'>,
+  inputs: BandwidthInputs,
+  rounds = 5,
+  reps = 7,
+): { bytesPerParam: number; rounds: TimingOrderRound[] } | null {
+  const run = pairedCopy(inputs, copy.method);
+  return withSteps(id, hyper, inputs, true, (step, opt) => ({
+    bytesPerParam: leastBytesPerParam(opt.stateBytes(), inputs.elements),
+    rounds: Array.from({ length: rounds }, (): TimingOrderRound => {
+      const copyBackToBackMs = medianMs(run, reps);
+      const stepBackToBackMs = medianMs(step, reps);
+      const copies: number[] = [];
+      const steps: number[] = [];
+      for (let r = 0; r < reps; r++) {
+        copies.push(timed(run));
+        steps.push(timed(step));
+      }
+      return { copyBackToBackMs, stepBackToBackMs, copyAlternatingMs: median(copies), stepAlternatingMs: median(steps) };
+    }),
+  }));
+}
+
+/** The least memory traffic of one step per parameter (module note): the gradient read, the parameter and every state read and written. */
+function leastBytesPerParam(stateBytes: number, elements: number): number {
+  return 12 + (2 * stateBytes) / elements;
 }
 
 /**
@@ -224,7 +278,7 @@ function measureWith(id: string, hyper: Hyperparameters, copy: () => void, input
   const opsRun = compare ? measureSteps(id, hyper, inputs, copy, false, fusedRun ? Math.min(3, maxReps) : maxReps) : null;
   const main = fusedRun && fusedRun.kernel !== 'tfjs-ops' ? fusedRun : opsRun;
   if (!main) return null;
-  const bytesPerParam = 12 + (2 * main.stateBytes) / elements;
+  const bytesPerParam = leastBytesPerParam(main.stateBytes, elements);
   const bytes = bytesPerParam * elements;
   /** GB/s of `bytes` in `ms`. */
   const rate = (moved: number, ms: number) => moved / (ms / 1000) / GB;
