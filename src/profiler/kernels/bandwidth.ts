@@ -11,7 +11,13 @@
  * that fastest method, then a step, and again; the median of each): the memory bandwidth a process gets
  * on a shared machine changes from second to second (on the 2-core development VM single copies of
  * 2^23 floats ranged 11-22 GB/s within one second and medians 15-32 GB/s across minutes), so a copy
- * timed seconds before or after a step measures other conditions than the step's.
+ * timed seconds before or after a step measures other conditions than the step's. And copies timed
+ * back to back reuse what the previous copy left in the caches: STREAM's rule (McCalpin, "each array must
+ * be at least 4x the size of the sum of all the last-level caches used in the run", STREAM FAQ,
+ * www.cs.virginia.edu/stream/ref.html) is there to prevent that, and a buffer of BANDWIDTH_ELEMENTS floats
+ * (32 MiB) is about one last-level cache of the development VM; the steps between the copies flush the
+ * caches as a larger buffer would (bench/bandwidth.ts prints both orders: copies back to back ran about
+ * 14% faster, the steps the same).
  *
  * Effective bandwidth of an optimizer: the least memory traffic one step must cause, divided by the
  * measured step time. One step reads the gradient and reads and writes the parameter and every state
