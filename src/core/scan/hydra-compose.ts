@@ -7,7 +7,7 @@
  * - an entry `group: option` (or `group/option` as a string) selects `<config dir>/<group>/<option>.yaml`,
  *   merged under the group's package (`group` with `/` read as `.`), or under `@package` (the entry's
  *   `group@pkg`, or the file's `# @package` header; `_global_` is the root);
- * - `optional` entries whose file is missing are skipped; a `null` option is a placeholder, skipped;
+ * - `optional` entries whose file is missing are skipped; a `null` option selects nothing (Hydra: the group is left out unless overridden), skipped;
  *   `override group: option` replaces the option of that group wherever it is selected;
  *   a list of options (`group: [a, b]`) merges each;
  * - entries merge in list order, later values winning, dictionaries merging key by key; `_self_` marks
@@ -66,7 +66,7 @@ export type ReadYaml = (path: string) => { readonly parsed: ParsedFile; readonly
 
 interface Entry {
   readonly group: string | null; // absolute group path ('' for none), null for _self_
-  readonly options: readonly string[] | null; // null: placeholder
+  readonly options: readonly string[] | null; // null: `group: null`, nothing selected
   readonly package: string | null; // explicit @pkg
   readonly optional: boolean;
   readonly override: boolean;
@@ -288,7 +288,7 @@ export function composeHydra(primary: string, readYaml: ReadYaml, overrides: rea
         }
         const choice = selected.get(e.group);
         const options = choice !== undefined ? choice.options : e.options;
-        if (options === null) continue; // a placeholder (`group: null`), not overridden
+        if (options === null) continue; // `group: null` selects nothing, not overridden
         for (const option of options) {
           const file = configFile(configDir, e.group, option, readYaml);
           if (file !== null && 'error' in file) {
