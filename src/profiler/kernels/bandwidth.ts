@@ -10,7 +10,7 @@
  * Each optimizer's share is of the copy bandwidth measured alternately with its own steps (a copy by
  * that fastest method, then a step, and again; the median of each): the memory bandwidth a process gets
  * on a shared machine changes from second to second (on the 2-core development VM single copies of
- * 2^23 floats ranged 11-22 GB/s within one second and medians 15-32 GB/s across minutes), so a copy
+ * 2^23 floats ranged 11-22 GB/s within one second and their medians 14-32 GB/s from run to run), so a copy
  * timed seconds before or after a step measures other conditions than the step's. And copies timed
  * back to back reuse what the previous copy left in the caches: STREAM's rule (McCalpin, "each array must
  * be at least 4x the size of the sum of all the last-level caches used in the run", STREAM FAQ,
@@ -23,7 +23,7 @@
  * measured step time. One step reads the gradient and reads and writes the parameter and every state
  * tensor once: 2 x 4 + 4 + 2 x stateBytes/param bytes per parameter (AdamW 28, Lion and SGD with
  * momentum 20, Adafactor about 12). Measured on one [rows, cols] float32 matrix of `elements`
- * parameters (larger than the last-level cache, so that it is a memory measurement), median of
+ * parameters (the step's tensors together far larger than the last-level cache: a memory measurement), median of
  * several steps after a warm-up step.
  * Child side (tfjs).
  */
