@@ -162,6 +162,28 @@ test('a memory toggle shows the estimator’s numbers for the new settings', { t
   }
 });
 
+test('"Applied: …" stays when the rescan that the edit causes evaluates the job again', { timeout: 120_000 }, async () => {
+  const s = await openSidebar({ theme: 'dark' });
+  try {
+    await s.page.waitForSelector('.oa-card', { timeout: 60_000 });
+    const evaluations = (): number => s.port.sent.filter((m) => m.kind === 'response' && m.type === 'selectJob').length;
+    await s.page.locator('section.oa-answer vscode-button', { hasText: /^\s*Apply\s*$/ }).click();
+    const status = s.page.locator('section.oa-answer p.oa-status').filter({ hasText: /^Applied: / });
+    await status.waitFor({ timeout: 20_000 });
+    assert.equal(s.deps.applied.length, 1, 'the edit was made');
+    // The job's file changed: the workspace index rescans and the view evaluates the job again.
+    const before = evaluations();
+    s.deps.jobsChanged.fire(undefined);
+    await s.page.waitForFunction(`document.querySelector('.oa-card') !== null`, undefined, { timeout: 20_000 });
+    for (let i = 0; i < 200 && evaluations() === before; i++) await new Promise((r) => setTimeout(r, 50));
+    assert.ok(evaluations() > before, 'the job was evaluated again');
+    await s.page.waitForFunction(`!document.querySelector('.oa-busy, [aria-busy="true"]')`, undefined, { timeout: 20_000 });
+    assert.equal(await status.count(), 1, `the outcome is still shown: ${await visibleText(s.page)}`);
+  } finally {
+    await s.close();
+  }
+});
+
 test('keyboard: the job picker, the editor toggle, the tabs and the buttons are reachable with Tab', { timeout: 120_000 }, async () => {
   const s = await openSidebar({ theme: 'dark' });
   try {

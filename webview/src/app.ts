@@ -145,14 +145,19 @@ export class App implements Actions {
     this.state = selectJobState(this.state, jobId);
     this.api.setState(this.state);
     if (jobId !== null && (changed || refresh || !this.state.evaluation)) {
-      void this.evaluate(jobId);
+      void this.evaluate(jobId, changed);
       void this.loadProfiles(jobId);
     } else {
       this.render();
     }
   }
 
-  private async evaluate(jobId: string): Promise<void> {
+  /**
+   * Evaluates the job; `otherJob`: it was not the selected one, so the outcome of an Apply (for the job
+   * selected before) is cleared. Evaluating the same job again keeps it: an Apply changes the job's file,
+   * and the rescan that follows evaluates it again at once, which wiped "Applied: …" as it appeared.
+   */
+  private async evaluate(jobId: string, otherJob: boolean): Promise<void> {
     const token = ++this.selectionToken;
     // A job whose model is not resolved has nothing to evaluate yet: the view shows guidance instead.
     if (this.state.jobs.find((j) => j.id === jobId)?.needsModel) {
@@ -160,7 +165,7 @@ export class App implements Actions {
       this.update({ evaluation: null, memory: null, error: null });
       return;
     }
-    this.setBusy({ evaluating: true, applyOutcome: null, memoryError: null });
+    this.setBusy({ evaluating: true, memoryError: null, ...(otherJob ? { applyOutcome: null } : {}) });
     try {
       const ev = await this.rpc.request('selectJob', { jobId });
       if (token !== this.selectionToken) return;
