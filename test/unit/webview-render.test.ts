@@ -12,9 +12,12 @@ import { estimateMemory, resolveEstimateInput } from '../../src/core/memory';
 import { resolveOptimizer } from '../../src/core/optimizers';
 import { advisorInputForJob } from '../../src/core/job';
 import { recommend } from '../../src/core/advisor';
-import { pasteChanges } from '../../src/core/fixes';
+import { applyEdits, isFix, optimizerFix, pasteChanges } from '../../src/core/fixes';
+import { scanFiles } from '../../src/core/scan';
+import type { OptimizerId } from '../../src/core/optimizers/types';
+import type { HyperparameterAdvice, StrategyPlan } from '../../src/core/advisor/types';
 import { fixtureProfile } from './charts-fixtures';
-import { closeBrowser, fakeDeps, GiB, inventoryFor, openSidebar, REPO, visibleText, type Session, type ThemeName } from './webview-harness';
+import { closeBrowser, fakeDeps, GiB, inventoryFor, openSidebar, readExamples, REPO, visibleText, type Session, type ThemeName } from './webview-harness';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = path.join(REPO, 'artifacts');
@@ -162,23 +165,58 @@ test('a memory toggle shows the estimator’s numbers for the new settings', { t
   }
 });
 
-test('"Applied: …" stays when the rescan that the edit causes evaluates the job again', { timeout: 120_000 }, async () => {
-  const s = await openSidebar({ theme: 'dark' });
+test('"Applied: …" stays through the rescan its edit causes, and goes when the edit is undone', { timeout: 120_000 }, async () => {
+  // Deps whose Apply really edits the example file (core optimizerFix) and whose rescan reads the new text.
+  const deps = fakeDeps();
+  const original = readExamples();
+  let files = original;
+  let scan = scanFiles(files);
+  const jobOf = (jobId: string) => {
+    const job = scan.jobs.find((j) => j.id === jobId);
+    if (!job) throw new Error(`no job ${jobId}`);
+    return job;
+  };
+  Object.assign(deps, {
+    listJobs: async () => scan.jobs,
+    advisorInput: async (jobId: string) => advisorInputForJob(jobOf(jobId), inventoryFor(jobOf(jobId)), { gpuMemoryBytes: 24 * GiB, priority: 'quality' }),
+    planFix: async (jobId: string, optimizer: OptimizerId, hyperparameters: HyperparameterAdvice, plan: StrategyPlan | null) => {
+      const file = files.find((f) => f.path === jobId)!;
+      const fix = optimizerFix({ path: file.path, text: file.text, job: jobOf(jobId), target: optimizer, hyperparameters, plan });
+      if (!isFix(fix)) return null;
+      return {
+        description: fix.label,
+        apply: async () => {
+          files = files.map((f) => (f === file ? { ...f, text: applyEdits(f.text, fix.edits) } : f));
+          scan = scanFiles(files);
+          deps.applied.push(`${jobId}:${optimizer}`);
+          return true;
+        },
+      };
+    },
+  });
+  const s = await openSidebar({ theme: 'dark', deps });
   try {
     await s.page.waitForSelector('.oa-card', { timeout: 60_000 });
     const evaluations = (): number => s.port.sent.filter((m) => m.kind === 'response' && m.type === 'selectJob').length;
+    /** The workspace index saw the file change: the view evaluates the job again. */
+    const rescan = async (): Promise<void> => {
+      const before = evaluations();
+      deps.jobsChanged.fire(undefined);
+      for (let i = 0; i < 400 && evaluations() === before; i++) await new Promise((r) => setTimeout(r, 50));
+      assert.ok(evaluations() > before, 'the job was evaluated again');
+      await s.page.locator('.oa-rank-table').waitFor({ timeout: 20_000 });
+    };
     await s.page.locator('section.oa-answer vscode-button', { hasText: /^\s*Apply\s*$/ }).click();
     const status = s.page.locator('section.oa-answer p.oa-status').filter({ hasText: /^Applied: / });
     await status.waitFor({ timeout: 20_000 });
-    assert.equal(s.deps.applied.length, 1, 'the edit was made');
-    // The job's file changed: the workspace index rescans and the view evaluates the job again.
-    const before = evaluations();
-    s.deps.jobsChanged.fire(undefined);
-    await s.page.waitForFunction(`document.querySelector('.oa-card') !== null`, undefined, { timeout: 20_000 });
-    for (let i = 0; i < 200 && evaluations() === before; i++) await new Promise((r) => setTimeout(r, 50));
-    assert.ok(evaluations() > before, 'the job was evaluated again');
-    await s.page.waitForFunction(`!document.querySelector('.oa-busy, [aria-busy="true"]')`, undefined, { timeout: 20_000 });
+    assert.equal(deps.applied.length, 1, 'the edit was made');
+    await rescan();
     assert.equal(await status.count(), 1, `the outcome is still shown: ${await visibleText(s.page)}`);
+    // Undone in the editor: the job's own optimizer is AdamW again, and the outcome no longer holds.
+    files = original;
+    scan = scanFiles(files);
+    await rescan();
+    await s.page.locator('section.oa-answer p.oa-status').waitFor({ state: 'detached', timeout: 20_000 });
   } finally {
     await s.close();
   }

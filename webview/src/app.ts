@@ -38,6 +38,8 @@ export class App implements Actions {
   /** Increments on every job selection and re-estimate so late answers for an old one are dropped. */
   private selectionToken = 0;
   private estimateToken = 0;
+  /** The optimizer the last Apply wrote into the selected job, while its outcome is shown (evaluate). */
+  private appliedOptimizer: string | null = null;
 
   constructor(
     private readonly root: HTMLElement,
@@ -153,9 +155,10 @@ export class App implements Actions {
   }
 
   /**
-   * Evaluates the job; `otherJob`: it was not the selected one, so the outcome of an Apply (for the job
-   * selected before) is cleared. Evaluating the same job again keeps it: an Apply changes the job's file,
-   * and the rescan that follows evaluates it again at once, which wiped "Applied: …" as it appeared.
+   * Evaluates the job. The outcome of an Apply is cleared when another job is chosen (`otherJob`) and
+   * when the evaluation no longer shows the applied optimizer as the job's own (the edit was undone or
+   * overwritten); the rescan that the edit itself causes evaluates the same job again at once, and the
+   * outcome stays through it (it was wiped as it appeared).
    */
   private async evaluate(jobId: string, otherJob: boolean): Promise<void> {
     const token = ++this.selectionToken;
@@ -165,11 +168,16 @@ export class App implements Actions {
       this.update({ evaluation: null, memory: null, error: null });
       return;
     }
-    this.setBusy({ evaluating: true, memoryError: null, ...(otherJob ? { applyOutcome: null } : {}) });
+    const keepOutcome = !otherJob && this.appliedOptimizer !== null;
+    if (!keepOutcome) this.appliedOptimizer = null;
+    this.setBusy({ evaluating: true, memoryError: null, ...(keepOutcome ? {} : { applyOutcome: null }) });
     try {
       const ev = await this.rpc.request('selectJob', { jobId });
       if (token !== this.selectionToken) return;
-      this.busy = { ...this.busy, evaluating: false };
+      const own = ev.recommendation.ranked.find((r) => r.current)?.optimizer ?? null;
+      const stale = this.appliedOptimizer !== null && own !== this.appliedOptimizer;
+      if (stale) this.appliedOptimizer = null;
+      this.busy = { ...this.busy, evaluating: false, ...(stale ? { applyOutcome: null } : {}) };
       const keepTrace = this.state.traceSettings;
       this.update({ evaluation: ev, memory: ev.memory, toggles: ev.memory.toggles, error: null, traceSettings: keepTrace ?? defaultTraceSettings(ev) });
     } catch (e) {
@@ -220,9 +228,11 @@ export class App implements Actions {
   applyToConfig(optimizer: string): void {
     const jobId = this.state.selectedJobId;
     if (jobId === null) return;
+    this.appliedOptimizer = null;
     this.setBusy({ applying: optimizer, applyOutcome: null });
     this.rpc.request('applyToConfig', { jobId, optimizer }).then(
       (r) => {
+        if (r.outcome === 'applied') this.appliedOptimizer = optimizer;
         const text = r.outcome === 'applied' ? this.t('applied', { message: r.message ?? optimizer })
           : r.outcome === 'cancelled' ? this.t('applyCancelled') : r.message ?? this.t('applyNotPossible');
         this.setBusy({ applying: null, applyOutcome: text });
