@@ -19,6 +19,7 @@ import { MAX_FILE_SIZE_CEILING } from '../core/units';
 import type { ScanFile } from '../core/scan/types';
 import { BINARY_SYNTAXES, DEFAULT_MAX_FILES, SKIPPED_FOLDER_NAMES, syntaxOfPath } from '../core/scan/walk-rules';
 import { InputError } from '../core/types';
+import { errorCode } from '../platform/error-code';
 import { insideFolder } from '../platform/inside-folder';
 
 export const DEFAULT_MAX_FILE_BYTES = 2 * 1024 * 1024;
@@ -247,11 +248,4 @@ async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: 
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-}
-
-function errorCode(e: unknown): string {
-  if (typeof e === 'object' && e !== null && 'code' in e && typeof (e as { code: unknown }).code === 'string') {
-    return (e as { code: string }).code;
-  }
-  return e instanceof Error ? e.message : String(e);
 }

@@ -11,7 +11,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { FolderFile, FolderListing } from '../core/dataset-splits';
-import { errorCode, MAX_DATASET_BYTES } from './dataset-records';
+import { MAX_DATASET_BYTES } from './dataset-records';
+import { errorCode } from './error-code';
 import { insideFolder as inside } from './inside-folder';
 
 /** The most files listed in one dataset folder. */

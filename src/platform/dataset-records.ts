@@ -15,6 +15,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { MAX_PARQUET_FOOTER_BYTES, parquetFooterPlace, parquetRowCount } from '../core/parse/parquet-footer';
 import { RecordCounter, type RecordCount, type RecordFormat } from '../core/parse/record-count';
+import { errorCode } from './error-code';
 import { insideFolder } from './inside-folder';
 
 /** The largest dataset file counted (the CLI; the editor passes a smaller cap, read on its main thread). */
@@ -25,11 +26,6 @@ const NON_BLOCKING = fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0);
 
 function mib(bytes: number): string {
   return bytes < 2 ** 20 ? `${bytes} bytes` : `${(bytes / 2 ** 20).toFixed(bytes < 10 * 2 ** 20 ? 1 : 0)} MiB`;
-}
-
-/** A file-system error's code (ENOENT, ELOOP, ...), else its message. */
-export function errorCode(e: unknown): string {
-  return typeof e === 'object' && e !== null && 'code' in e ? String((e as { code: unknown }).code) : e instanceof Error ? e.message : String(e);
 }
 
 /**

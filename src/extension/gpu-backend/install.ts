@@ -11,6 +11,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { gpuBackendDir, packageDirIn, writeMarker } from './location';
+import { errorCode } from '../../platform/error-code';
 import { insideFolder } from '../../platform/inside-folder';
 import { lastLines, superviseProcess, type OutputStream, type ProcessOutcome } from '../../platform/process';
 import { GPU_BACKEND_PACKAGE, GPU_BACKEND_SPEC, INSTALL_FOLDER } from './spec';
@@ -320,7 +321,7 @@ function acquireLock(storageDir: string, staleMs: number): { release(): void } |
       fs.mkdirSync(lock);
       return { release: () => removeQuietly(lock) };
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') return fail('io', `${lock}: ${errText(e)}`);
+      if (errorCode(e) !== 'EEXIST') return fail('io', `${lock}: ${errText(e)}`);
       let age = Infinity;
       try {
         age = Date.now() - fs.statSync(lock).mtimeMs;
