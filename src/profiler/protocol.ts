@@ -12,7 +12,7 @@
 import { InputError } from '../core/types';
 import { checkValue, firstProblem, problemMessage, type Declared } from '../core/schema/check';
 import { HyperValueSchema, Named, OneOf, OrNull, Type } from '../core/schema/declare';
-import { REAL_SHAPES_METHODS, ROBUSTNESS_PROBES } from '../core/profile/profile-types';
+import { REAL_SHAPES_METHODS, ROBUSTNESS_PROBES, SpreadSchema } from '../core/profile/profile-types';
 import { TRACE_PROBLEMS } from '../core/profile/trace-problems';
 import { ProxySpecSchema } from './sweep/proxy';
 
@@ -301,7 +301,7 @@ const RealShapesKindRecordSchema = Type.Object({
   shape: Type.Array(Type.Number()),
   count: Type.Number(),
   method: OneOf(REAL_SHAPES_METHODS),
-  stepMs: Type.Object({ median: Type.Number(), min: Type.Number(), max: Type.Number() }),
+  stepMs: SpreadSchema,
   stateBytes: Type.Number(),
   /** What was timed and how it was scaled, one line. */
   detail: Type.String(),

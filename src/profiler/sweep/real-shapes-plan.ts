@@ -13,7 +13,7 @@
  */
 import type { OptimizerId } from '../../core/optimizers/types';
 import { numel, type ParamTensor, type TensorRole } from '../../core/types';
-import type { RealShapesMethod } from '../../core/profile/profile-types';
+import type { RealShapesMethod, Spread } from '../../core/profile/profile-types';
 
 /** Largest slice of one tensor that is timed: 2^24 (16M) elements; a smaller tensor is timed whole. */
 export const REAL_SHAPES_SLICE_ELEMENTS = 2 ** 24;
@@ -80,12 +80,6 @@ export function sliceShape(shape: readonly number[], max: number = REAL_SHAPES_S
 /** A shape with every dimension scaled by s (at least 1). */
 export function scaledShape(shape: readonly number[], s: number): number[] {
   return shape.map((d) => Math.max(1, Math.round(d * s)));
-}
-
-export interface Spread {
-  readonly median: number;
-  readonly min: number;
-  readonly max: number;
 }
 
 export function spreadOf(values: readonly number[]): Spread {
