@@ -6,12 +6,12 @@
  * `{_target_: X, ...}` (Hydra; Python calls are read in this form too).
  */
 import { resolveOptimizer } from '../optimizers';
-import type { HyperValue } from '../types';
 import type { ParseWarning } from '../parse/node';
 import type { ContributionBuilder } from './contribution';
 import type { Link } from './detector';
 import type { FieldReader, Read } from './fields';
 import { LIGHTNING_PRECISION_SOURCE, lightningDeviceCount, lightningPrecision, lightningStrategy } from './lightning-facts';
+import { keepOptimizerParams, readOptimizerArguments } from './optimizer-arguments';
 import { zeroStageOfFsdp } from './sharding';
 import type { SourceRange } from './types';
 
@@ -62,27 +62,7 @@ export function readOptimizerComponent(component: Component, out: ContributionBu
   if (args === null) return;
   const partial = args.node('_partial_');
   out.optimizerPartial = partial?.kind === 'boolean' && partial.value;
-  const params: Record<string, HyperValue> = {};
-  for (const key of args.keys()) {
-    if (NOT_HYPERPARAMETERS.has(key)) continue;
-    if (key === 'lr' || key === 'learning_rate') {
-      const lr = args.number(key, { min: 0 });
-      if (lr?.value != null) out.set('learningRate', lr.value, lr.range);
-      continue;
-    }
-    if (key === 'weight_decay') {
-      const wd = args.number(key, { min: 0 });
-      if (wd?.value != null) out.set('weightDecay', wd.value, wd.range);
-      continue;
-    }
-    const kind = args.node(key)?.kind;
-    const read = kind === 'number' ? args.number(key) : kind === 'boolean' ? args.boolean(key) : kind === 'array' ? args.numberList(key) : undefined;
-    if (read?.value != null) {
-      params[key] = read.value;
-      out.sources[`optimizerParams.${key}`] = out.source(read.range);
-    }
-  }
-  if (Object.keys(params).length > 0) out.settings.optimizerParams = params;
+  keepOptimizerParams(out, readOptimizerArguments(args, out, { skip: (key) => NOT_HYPERPARAMETERS.has(key), lrKeys: ['lr', 'learning_rate'] }));
 }
 
 /** precision, devices x num_nodes, strategy, accumulate_grad_batches, max_steps of a Trainer. */
