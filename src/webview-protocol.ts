@@ -23,7 +23,7 @@ import { ProfileResultDocumentSchema } from './core/profile/profile-types';
 import { profileDocumentProblem } from './core/profile/profile-validate';
 import { visibleText } from './core/display-text';
 import { PASTE_FORMATS } from './core/fixes/paste-formats';
-import type { MemoryBytes } from './core/memory/types';
+import { OFFLOAD_TARGETS, ZERO_STAGES, type MemoryBytes } from './core/memory/types';
 import type { HyperValue, Precision } from './core/types';
 
 export const PROTOCOL_VERSION = 1;
@@ -33,14 +33,9 @@ export const PROTOCOL_VERSION = 1;
 export const PRECISIONS = ['fp32', 'fp16-mixed', 'bf16-mixed', 'bf16', 'fp16'] as const satisfies readonly Precision[];
 export const ADAPTERS = ['none', 'lora', 'qlora'] as const;
 export type Adapter = (typeof ADAPTERS)[number];
-export const ZERO_STAGES = [0, 1, 2, 3] as const;
-/** ZeRO CPU offload, as `estimate --offload` takes it. */
-export const OFFLOADS = ['none', 'optimizer', 'params'] as const;
-export type OffloadToggle = (typeof OFFLOADS)[number];
 /** How the base weights are loaded (`from_pretrained` torch_dtype/dtype); null = the job does not say. */
 export const LOAD_DTYPES = ['fp32', 'bf16', 'fp16', 'auto'] as const;
 export type LoadDtypeToggle = (typeof LOAD_DTYPES)[number];
-export type ZeroStage = (typeof ZERO_STAGES)[number];
 
 /** The memory toggles (the estimator's limits, src/core/memory/defaults.ts LIMITS). */
 export const TOGGLE_LIMITS = { maxBatchSize: 1e6, maxSeqLen: 1e7, maxGpus: 1e6, maxLoraRank: 1e5 } as const;
@@ -129,7 +124,7 @@ export const EstimateTogglesSchema = Type.Object({
   loraRank: Count(1, TOGGLE_LIMITS.maxLoraRank),
   zeroStage: OneOf(ZERO_STAGES),
   /** ZeRO CPU offload (needs ZeRO; parameters need stage 3). */
-  offload: OneOf(OFFLOADS),
+  offload: OneOf(OFFLOAD_TARGETS),
   gpus: Count(1, TOGGLE_LIMITS.maxGpus),
 });
 export type EstimateToggles = Declared<typeof EstimateTogglesSchema>;

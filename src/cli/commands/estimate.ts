@@ -1,7 +1,7 @@
 import { resolveEstimateInput } from '../../core/memory/defaults';
 import { estimateMemory } from '../../core/memory/estimate';
 import type { EstimateOverrides } from '../../core/evaluate';
-import type { EstimateInput, LossConfig, MemoryEstimate } from '../../core/memory/types';
+import { OFFLOAD_TARGETS, type EstimateInput, type LossConfig, type MemoryEstimate } from '../../core/memory/types';
 import { TORCHTUNE_OUTPUT_CHUNKS } from '../../core/memory/loss';
 import type { ModelInventory } from '../../core/models/types';
 import { peftDefaultLoraTargets } from '../../core/scan';
@@ -29,7 +29,7 @@ export const JOB_FLAGS: readonly FlagSpec[] = [
   { name: 'zero-stage', type: 'int', min: 0, max: 3, help: 'DeepSpeed ZeRO stage (FSDP: FULL_SHARD = 3, SHARD_GRAD_OP = 2)', defaultText: '0' },
   { name: 'zero-accounting', type: 'string', choices: ['deepspeed', 'paper'], help: "ZeRO bytes: DeepSpeed's or the paper's 2+2+K", defaultText: 'deepspeed' },
   { name: 'gpus', type: 'int', min: 1, max: 1_000_000, help: 'data-parallel GPUs', defaultText: '1' },
-  { name: 'offload', type: 'string', choices: ['none', 'optimizer', 'params'], help: 'ZeRO CPU offload', defaultText: 'none' },
+  { name: 'offload', type: 'string', choices: OFFLOAD_TARGETS, help: 'ZeRO CPU offload', defaultText: 'none' },
   { name: 'lora-rank', type: 'int', min: 1, max: 65_536, help: 'LoRA rank (enables LoRA)', defaultText: 'no LoRA' },
   { name: 'lora-targets', type: 'list', help: 'LoRA target modules, comma-separated, or all-linear', defaultText: "PEFT's default for the model type (e.g. q_proj,v_proj for llama)" },
   { name: 'qlora', type: 'bool', help: '4-bit NF4 base weights (needs --lora-rank)', defaultText: 'off' },

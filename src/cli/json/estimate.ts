@@ -2,6 +2,7 @@
  * The `estimate --json` document: the inputs the estimator used and its per-GPU breakdown. Declared once: the TypeScript type below, and schemas/estimate.schema.json generated from it
  * (`npm run schemas`, scripts/schemas.ts; a unit test checks the committed file is the generated one).
  */
+import { OFFLOAD_TARGETS, ZERO_STAGES } from '../../core/memory/types';
 import type { Declared } from '../../core/schema/check';
 import { OneOf, OrNull, Type } from '../../core/schema/declare';
 
@@ -35,10 +36,10 @@ export const EstimateJsonSchema = Type.Object({
     loadDtype: OrNull(OneOf(["fp32", "bf16", "fp16", "auto"] as const)),
     attention: OneOf(["eager", "sdpa"] as const),
     gradientCheckpointing: Type.Boolean(),
-    zeroStage: OneOf([0, 1, 2, 3] as const),
+    zeroStage: OneOf(ZERO_STAGES),
     zeroAccounting: OneOf(["deepspeed", "paper"] as const),
     gpus: Type.Integer({ minimum: 1 }),
-    offload: OneOf(["none", "optimizer", "params"] as const),
+    offload: OneOf(OFFLOAD_TARGETS),
     lora: Type.Union([Type.Null(), Type.Object({
       rank: Type.Integer({ minimum: 1 }),
       targets: Type.Union([Type.Literal("all-linear"), Type.Array(Type.String())]),

@@ -6,7 +6,7 @@ import type { ModelInventory } from '../models/types';
 import type { ResolvedOptimizer } from '../optimizers/types';
 import type { FloatDtype, LoadDtype, Precision } from '../types';
 import { InputError } from '../types';
-import type { AttentionImpl, EstimateInput, LoraConfig, OffloadTarget, ZeroAccounting } from './types';
+import { OFFLOAD_TARGETS, type AttentionImpl, type EstimateInput, type LoraConfig, type ZeroAccounting, type ZeroStage } from './types';
 import { largestTargetDimension, matchLoraTargets } from './lora';
 import { effectiveHyperparameters } from './optimizer-state';
 import { LOSS_KINDS, TORCHTUNE_OUTPUT_CHUNKS, type LossConfig } from './loss';
@@ -59,7 +59,6 @@ const PRECISIONS: readonly Precision[] = ['fp32', 'fp16-mixed', 'bf16-mixed', 'b
 const FLOAT_DTYPES: readonly FloatDtype[] = ['fp32', 'bf16', 'fp16'];
 const LOAD_DTYPES: readonly LoadDtype[] = [...FLOAT_DTYPES, 'auto'];
 const ATTENTIONS: readonly AttentionImpl[] = ['eager', 'sdpa'];
-const OFFLOADS: readonly OffloadTarget[] = ['none', 'optimizer', 'params'];
 const ACCOUNTINGS: readonly ZeroAccounting[] = ['deepspeed', 'paper'];
 
 /** Config keys that state the maximum number of positions, in the order they are looked up. */
@@ -175,10 +174,10 @@ export function resolveEstimateInput(partial: PartialEstimateInput): EstimateInp
   const attention = oneOf('attention', partial.attention ?? d.attention, ATTENTIONS);
   const gradientCheckpointing = partial.gradientCheckpointing ?? d.gradientCheckpointing;
   if (typeof gradientCheckpointing !== 'boolean') throw new InputError('gradient checkpointing must be true or false');
-  const zeroStage = integerIn('ZeRO stage', partial.zeroStage ?? d.zeroStage, 0, 3) as 0 | 1 | 2 | 3;
+  const zeroStage = integerIn('ZeRO stage', partial.zeroStage ?? d.zeroStage, 0, 3) as ZeroStage;
   const zeroAccounting = oneOf('ZeRO accounting', partial.zeroAccounting ?? d.zeroAccounting, ACCOUNTINGS);
   const gpus = integerIn('number of GPUs', partial.gpus ?? d.gpus, 1, LIMITS.maxGpus);
-  const offload = oneOf('offload', partial.offload ?? d.offload, OFFLOADS);
+  const offload = oneOf('offload', partial.offload ?? d.offload, OFFLOAD_TARGETS);
   if (offload !== 'none' && zeroStage === 0) {
     throw new InputError(`offloading the ${offload} needs ZeRO (stage 1-3); got ZeRO stage 0`);
   }

@@ -6,7 +6,12 @@ import type { LossConfig } from './loss';
 export type { LossConfig } from './loss';
 
 export type AttentionImpl = 'eager' | 'sdpa';
-export type OffloadTarget = 'none' | 'optimizer' | 'params';
+/** The ZeRO stages (0: plain data parallelism), as DeepSpeed's `zero_optimization.stage` numbers them. */
+export const ZERO_STAGES = [0, 1, 2, 3] as const;
+export type ZeroStage = (typeof ZERO_STAGES)[number];
+/** What ZeRO offloads to CPU memory: nothing, the optimizer state, or the parameters too (`estimate --offload`). */
+export const OFFLOAD_TARGETS = ['none', 'optimizer', 'params'] as const;
+export type OffloadTarget = (typeof OFFLOAD_TARGETS)[number];
 /** 'deepspeed' = DeepSpeed's own accounting (default); 'paper' = the ZeRO paper's 2+2+K bytes/param. */
 export type ZeroAccounting = 'deepspeed' | 'paper';
 
@@ -80,7 +85,7 @@ export interface EstimateInput {
   readonly loadDtype: LoadDtype | null;
   readonly attention: AttentionImpl;
   readonly gradientCheckpointing: boolean;
-  readonly zeroStage: 0 | 1 | 2 | 3;
+  readonly zeroStage: ZeroStage;
   readonly zeroAccounting: ZeroAccounting;
   readonly gpus: number;
   readonly offload: OffloadTarget;

@@ -5,6 +5,7 @@
  * integration fills it from the Trainer arguments) is recorded as a field, sets nothing here, and is
  * listed in the contribution's `deepspeedAutos` for the job to fill (./deepspeed-auto.ts).
  */
+import type { ZeroStage } from '../memory/types';
 import type { Precision } from '../types';
 import type { ParseWarning } from '../parse/node';
 import type { ContributionBuilder } from './contribution';
@@ -13,7 +14,6 @@ import type { FieldReader } from './fields';
 import { keepOptimizerParams, readOptimizerArguments } from './optimizer-arguments';
 import type { SourceRange } from './types';
 
-type ZeroStage = 0 | 1 | 2 | 3;
 
 /** True (and the field recorded) when `key` holds the string "auto". */
 function isAuto(reader: FieldReader, key: string): boolean {

@@ -5,6 +5,7 @@
  * Components are written `{class_path: X, init_args: {...}}` (LightningCLI / jsonargparse) or
  * `{_target_: X, ...}` (Hydra; Python calls are read in this form too).
  */
+import type { ZeroStage } from '../memory/types';
 import { resolveOptimizer } from '../optimizers';
 import type { ParseWarning } from '../parse/node';
 import type { ContributionBuilder } from './contribution';
@@ -129,7 +130,7 @@ function readStrategy(trainer: FieldReader, out: ContributionBuilder, links: Lin
   if (cls === 'DeepSpeedStrategy') {
     // DeepSpeedStrategy(stage=2, offload_optimizer=False, offload_parameters=False, config=None).
     const stage = args?.number('stage', { integer: true, min: 0, max: 3 });
-    out.set('zeroStage', (stage?.value ?? 2) as 0 | 1 | 2 | 3, (stage ?? component.target).range);
+    out.set('zeroStage', (stage?.value ?? 2) as ZeroStage, (stage ?? component.target).range);
     const optimizer = args?.boolean('offload_optimizer');
     const params = args?.boolean('offload_parameters');
     if (params?.value === true) out.set('offload', 'params', params.range);
