@@ -14,7 +14,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { InputError, type Hyperparameters } from '../../core/types';
 import { ProfilerOptimizer, type OptimizerOptions } from './base';
 import type { ProfilerOptimizerDefinition } from './definition';
-import { HyperReader } from './hyper';
+import { HyperReader, MAX_DECAY } from './hyper';
 import { lerp } from './ops';
 
 /** The reference defaults, except model_sharding (a multi-GPU option; single device here). */
@@ -49,7 +49,7 @@ export class AdamMiniOptimizer extends ProfilerOptimizer {
     const r = new HyperReader('adam-mini', hyper, ADAM_MINI_DEFAULTS);
     const values = {
       lr: r.num('lr', 0),
-      betas: r.pair('betas', 0, 0.999999999),
+      betas: r.pair('betas', 0, MAX_DECAY),
       eps: r.num('eps', 0),
       weight_decay: r.num('weight_decay', 0),
       model_sharding: r.bool('model_sharding'),
