@@ -15,6 +15,7 @@ import { emptyState, type Actions, type Busy, type ViewContext } from './views/c
 import { memoryPanel } from './views/memory';
 import { pathsPanel } from './views/paths';
 import { profilePanel } from './views/profile';
+import { errorMessage } from '../../src/core/error-message';
 
 /** The part of the webview API the app uses (acquireVsCodeApi()). */
 export interface WebviewApi {
@@ -24,10 +25,6 @@ export interface WebviewApi {
 }
 
 const NO_BUSY: Busy = { evaluating: false, reestimating: false, tracing: false, applying: null, applyOutcome: null, memoryError: null };
-
-function messageOf(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
 
 export class App implements Actions {
   private state: ViewState;
@@ -170,7 +167,7 @@ export class App implements Actions {
     } catch (e) {
       if (token !== this.selectionToken) return;
       this.busy = { ...this.busy, evaluating: false };
-      this.update({ error: this.t('errorLine', { message: messageOf(e) }) });
+      this.update({ error: this.t('errorLine', { message: errorMessage(e) }) });
     }
   }
 
@@ -182,7 +179,7 @@ export class App implements Actions {
       const keep = !newest && profiles.profiles.some((p) => p.id === this.state.selectedProfileId);
       this.update({ profiles, selectedProfileId: keep ? this.state.selectedProfileId : profiles.profiles[0]?.id ?? null });
     } catch (e) {
-      if (jobId === this.state.selectedJobId) this.update({ error: this.t('errorLine', { message: messageOf(e) }) });
+      if (jobId === this.state.selectedJobId) this.update({ error: this.t('errorLine', { message: errorMessage(e) }) });
     }
   }
 
@@ -222,7 +219,7 @@ export class App implements Actions {
           : r.outcome === 'cancelled' ? this.t('applyCancelled') : r.message ?? this.t('applyNotPossible');
         this.setBusy({ applying: null, applyOutcome: text });
       },
-      (e: unknown) => this.setBusy({ applying: null, applyOutcome: this.t('errorLine', { message: messageOf(e) }) }),
+      (e: unknown) => this.setBusy({ applying: null, applyOutcome: this.t('errorLine', { message: errorMessage(e) }) }),
     );
   }
 
@@ -241,7 +238,7 @@ export class App implements Actions {
       },
       (e: unknown) => {
         if (token !== this.estimateToken) return;
-        this.setBusy({ reestimating: false, memoryError: e instanceof RequestFailed ? e.message : this.t('errorLine', { message: messageOf(e) }) });
+        this.setBusy({ reestimating: false, memoryError: e instanceof RequestFailed ? e.message : this.t('errorLine', { message: errorMessage(e) }) });
       },
     );
   }
@@ -271,7 +268,7 @@ export class App implements Actions {
       ({ runId }) => {
         if (!this.state.run || this.state.run.runId !== runId) this.update({ run: { runId, jobId, done: 0, total: 0, message: null } });
       },
-      (e: unknown) => this.update({ runOutcome: { kind: 'failed', message: messageOf(e) } }),
+      (e: unknown) => this.update({ runOutcome: { kind: 'failed', message: errorMessage(e) } }),
     );
   }
 
@@ -300,7 +297,7 @@ export class App implements Actions {
       },
       (e: unknown) => {
         this.busy = { ...this.busy, tracing: false };
-        this.update({ error: this.t('errorLine', { message: messageOf(e) }) });
+        this.update({ error: this.t('errorLine', { message: errorMessage(e) }) });
       },
     );
   }
