@@ -28,7 +28,8 @@ import { createOptimizer, profilerOptimizer, type OptimizerOptions, type Profile
 import { adamMiniBlock } from '../optimizers/adam-mini';
 import { GaloreAdamWOptimizer } from '../optimizers/galore-adamw';
 import { MuonOptimizer } from '../optimizers/muon';
-import { blocksOf, mergeSmallDims, ShampooOptimizer } from '../optimizers/shampoo';
+import { ShampooOptimizer } from '../optimizers/shampoo';
+import { blocksOf, mergeSmallDims } from '../../core/optimizers/shampoo';
 import { SoapOptimizer } from '../optimizers/soap';
 import type { RealShapesMethod, Spread } from '../../core/profile/profile-types';
 import type { ChildMessage, RealShapesKindRecord, RealShapesRecord, RealShapesRequest } from '../protocol';
