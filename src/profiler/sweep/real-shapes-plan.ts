@@ -13,6 +13,7 @@
  */
 import type { OptimizerId } from '../../core/optimizers/types';
 import { numel, type ParamTensor, type TensorRole } from '../../core/types';
+import { median } from '../../core/profile/median';
 import type { RealShapesMethod, Spread } from '../../core/profile/profile-types';
 
 /** Largest slice of one tensor that is timed: 2^24 (16M) elements; a smaller tensor is timed whole. */
@@ -84,9 +85,8 @@ export function scaledShape(shape: readonly number[], s: number): number[] {
 
 export function spreadOf(values: readonly number[]): Spread {
   if (values.length === 0) throw new Error('spreadOf: no values');
-  const s = [...values].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return { median: s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2, min: s[0]!, max: s[s.length - 1]! };
+  const sorted = [...values].sort((a, b) => a - b);
+  return { median: median(sorted)!, min: sorted[0]!, max: sorted[sorted.length - 1]! };
 }
 
 export function scaleSpread(s: Spread, factor: number): Spread {
