@@ -12,6 +12,7 @@
 import { constants, type Dirent } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
+import { forEachLimited } from '../core/for-each-limited';
 import { anyMatches, compileGlob } from '../core/glob';
 import { latin1Text } from '../core/parse/pickle';
 import { decodeText, formatBytes } from '../core/parse/text';
@@ -236,16 +237,4 @@ async function readCandidate(c: Candidate, maxFileBytes: number): Promise<ScanFi
   } finally {
     await handle?.close();
   }
-}
-
-/** Runs `fn` over `items` with at most `limit` calls in flight. */
-async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const item = items[next++];
-      await fn(item);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
