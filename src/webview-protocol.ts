@@ -21,6 +21,7 @@ import { checkValue, firstProblem, problemMessage, type Declared, type Parsed, t
 import { HyperValueSchema, Named, OneOf, OrNull, Type } from './core/schema/declare';
 import { ProfileResultDocumentSchema } from './core/profile/profile-types';
 import { profileDocumentProblem } from './core/profile/profile-validate';
+import { MAX_TRACE_STEPS, TRACE_PROBLEMS } from './core/profile/trace-problems';
 import { visibleText } from './core/display-text';
 import { PASTE_FORMATS } from './core/fixes/paste-formats';
 import { OFFLOAD_TARGETS, ZERO_STAGES, type MemoryBytes } from './core/memory/types';
@@ -45,10 +46,6 @@ export type SnippetFramework = (typeof SNIPPET_FRAMEWORKS)[number];
 export const SNIPPET_LANGUAGES = ['python', 'json', 'yaml'] as const;
 export const WARMUP_UNITS = ['steps', 'ratio', 'epochs'] as const;
 export const TIERS = ['ok', 'does-not-fit', 'not-recommended'] as const;
-export const TRACE_PROBLEMS = ['rosenbrock', 'beale', 'saddle'] as const;
-export type TraceProblemName = (typeof TRACE_PROBLEMS)[number];
-/** The profiler's largest `trace --steps`. */
-export const MAX_TRACE_STEPS = 100_000;
 export const THEME_KINDS = ['light', 'dark', 'high-contrast', 'high-contrast-light'] as const;
 export type ThemeKind = (typeof THEME_KINDS)[number];
 /** What the empty states' buttons do (run in the host as VS Code commands). */

@@ -2,7 +2,8 @@
  * The sidebar app: state (saved with setState so a hidden view comes back at once), the protocol
  * client, and rendering. It only renders; estimates, advice, profiles and edits come from the host.
  */
-import { PROTOCOL_VERSION, type EstimateToggles, type HostNotification, type TraceProblemName, type ViewAction } from '../../src/webview-protocol';
+import type { TraceProblem } from '../../src/core/profile/trace-problems';
+import { PROTOCOL_VERSION, type EstimateToggles, type HostNotification, type ViewAction } from '../../src/webview-protocol';
 import { h, replaceChildren } from './dom';
 import { translator, type Translator } from './i18n';
 import { RequestFailed, Rpc } from './rpc';
@@ -280,7 +281,7 @@ export class App implements Actions {
     this.update({ selectedProfileId: id });
   }
 
-  setTrace(patch: { problem?: TraceProblemName; optimizers?: readonly string[]; steps?: number; lr?: number | null }): void {
+  setTrace(patch: { problem?: TraceProblem; optimizers?: readonly string[]; steps?: number; lr?: number | null }): void {
     const base = this.state.traceSettings ?? defaultTraceSettings(this.state.evaluation);
     this.update({ traceSettings: { ...base, ...patch } });
   }
