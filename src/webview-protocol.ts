@@ -25,18 +25,14 @@ import { MAX_TRACE_STEPS, TRACE_PROBLEMS } from './core/profile/trace-problems';
 import { visibleText } from './core/display-text';
 import { PASTE_FORMATS } from './core/fixes/paste-formats';
 import { OFFLOAD_TARGETS, ZERO_STAGES, type MemoryBytes } from './core/memory/types';
-import type { HyperValue, Precision } from './core/types';
+import { LOAD_DTYPES, PRECISIONS, type HyperValue } from './core/types';
 
 export const PROTOCOL_VERSION = 1;
 
 // ---- Constants the view offers as choices -----------------------------------------------------------
 
-export const PRECISIONS = ['fp32', 'fp16-mixed', 'bf16-mixed', 'bf16', 'fp16'] as const satisfies readonly Precision[];
 export const ADAPTERS = ['none', 'lora', 'qlora'] as const;
 export type Adapter = (typeof ADAPTERS)[number];
-/** How the base weights are loaded (`from_pretrained` torch_dtype/dtype); null = the job does not say. */
-export const LOAD_DTYPES = ['fp32', 'bf16', 'fp16', 'auto'] as const;
-export type LoadDtypeToggle = (typeof LOAD_DTYPES)[number];
 
 /** The memory toggles (the estimator's limits, src/core/memory/defaults.ts LIMITS). */
 export const TOGGLE_LIMITS = { maxBatchSize: 1e6, maxSeqLen: 1e7, maxGpus: 1e6, maxLoraRank: 1e5 } as const;

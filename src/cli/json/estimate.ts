@@ -2,7 +2,8 @@
  * The `estimate --json` document: the inputs the estimator used and its per-GPU breakdown. Declared once: the TypeScript type below, and schemas/estimate.schema.json generated from it
  * (`npm run schemas`, scripts/schemas.ts; a unit test checks the committed file is the generated one).
  */
-import { OFFLOAD_TARGETS, ZERO_STAGES } from '../../core/memory/types';
+import { ATTENTION_IMPLS, OFFLOAD_TARGETS, ZERO_ACCOUNTINGS, ZERO_STAGES } from '../../core/memory/types';
+import { FLOAT_DTYPES, LOAD_DTYPES, PRECISIONS } from '../../core/types';
 import type { Declared } from '../../core/schema/check';
 import { OneOf, OrNull, Type } from '../../core/schema/declare';
 
@@ -32,26 +33,26 @@ export const EstimateJsonSchema = Type.Object({
     gradAccum: Type.Integer({ minimum: 1 }),
     seqLen: Type.Integer({ minimum: 1 }),
     imageSize: Type.Integer({ minimum: 1 }),
-    precision: OneOf(["fp32", "fp16-mixed", "bf16-mixed", "bf16", "fp16"] as const),
-    loadDtype: OrNull(OneOf(["fp32", "bf16", "fp16", "auto"] as const)),
-    attention: OneOf(["eager", "sdpa"] as const),
+    precision: OneOf(PRECISIONS),
+    loadDtype: OrNull(OneOf(LOAD_DTYPES)),
+    attention: OneOf(ATTENTION_IMPLS),
     gradientCheckpointing: Type.Boolean(),
     zeroStage: OneOf(ZERO_STAGES),
-    zeroAccounting: OneOf(["deepspeed", "paper"] as const),
+    zeroAccounting: OneOf(ZERO_ACCOUNTINGS),
     gpus: Type.Integer({ minimum: 1 }),
     offload: OneOf(OFFLOAD_TARGETS),
     lora: Type.Union([Type.Null(), Type.Object({
       rank: Type.Integer({ minimum: 1 }),
       targets: Type.Union([Type.Literal("all-linear"), Type.Array(Type.String())]),
       qlora: Type.Boolean(),
-      adapterDtype: Type.Optional(OneOf(["fp32", "bf16", "fp16"] as const)),
-      computeDtype: Type.Optional(OneOf(["fp32", "bf16", "fp16"] as const)),
+      adapterDtype: Type.Optional(OneOf(FLOAT_DTYPES)),
+      computeDtype: Type.Optional(OneOf(FLOAT_DTYPES)),
       int8: Type.Optional(Type.Boolean()),
       prepareKbit: Type.Optional(Type.Boolean()),
       modulesToSave: Type.Optional(Type.Array(Type.String())),
       doubleQuant: Type.Optional(Type.Boolean()),
       quantiseHead: Type.Optional(Type.Boolean()),
-      quantisedFrom: Type.Optional(OneOf(["fp32", "bf16", "fp16"] as const)),
+      quantisedFrom: Type.Optional(OneOf(FLOAT_DTYPES)),
       savesQuantisedInputs: Type.Optional(Type.Boolean()),
     }, { additionalProperties: false })]),
     optimizerInBackward: Type.Boolean(),

@@ -5,7 +5,9 @@ import type { LossConfig } from './loss';
 
 export type { LossConfig } from './loss';
 
-export type AttentionImpl = 'eager' | 'sdpa';
+/** Attention implementations: eager keeps the s x s scores and probabilities, sdpa (fused) does not. */
+export const ATTENTION_IMPLS = ['eager', 'sdpa'] as const;
+export type AttentionImpl = (typeof ATTENTION_IMPLS)[number];
 /** The ZeRO stages (0: plain data parallelism), as DeepSpeed's `zero_optimization.stage` numbers them. */
 export const ZERO_STAGES = [0, 1, 2, 3] as const;
 export type ZeroStage = (typeof ZERO_STAGES)[number];
@@ -13,7 +15,8 @@ export type ZeroStage = (typeof ZERO_STAGES)[number];
 export const OFFLOAD_TARGETS = ['none', 'optimizer', 'params'] as const;
 export type OffloadTarget = (typeof OFFLOAD_TARGETS)[number];
 /** 'deepspeed' = DeepSpeed's own accounting (default); 'paper' = the ZeRO paper's 2+2+K bytes/param. */
-export type ZeroAccounting = 'deepspeed' | 'paper';
+export const ZERO_ACCOUNTINGS = ['deepspeed', 'paper'] as const;
+export type ZeroAccounting = (typeof ZERO_ACCOUNTINGS)[number];
 
 export interface LoraConfig {
   readonly rank: number;

@@ -1,7 +1,8 @@
 /** Memory: toggles that ask the host to re-estimate, and the stacked bars with the budget line. */
 import { renderMemoryChart } from '../../../src/charts/render-memory';
 import { OFFLOAD_TARGETS, ZERO_STAGES, type OffloadTarget, type ZeroStage } from '../../../src/core/memory/types';
-import { ADAPTERS, LOAD_DTYPES, PRECISIONS, TOGGLE_LIMITS, type EstimateToggles } from '../../../src/webview-protocol';
+import { LOAD_DTYPES, PRECISIONS } from '../../../src/core/types';
+import { ADAPTERS, TOGGLE_LIMITS, type EstimateToggles } from '../../../src/webview-protocol';
 import { h } from '../dom';
 import { checkbox, dropdown, spinner, textField, button, type Choice } from '../ui';
 import { parseWholeNumber } from '../state';
