@@ -6,9 +6,7 @@
 import * as fs from 'node:fs';
 import { InputError } from '../core/types';
 import { errorCode } from '../platform/error-code';
-
-/** O_NONBLOCK where the platform has it (not on Windows, where FIFOs are not files in a folder). */
-const NON_BLOCKING = fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0);
+import { READ_NON_BLOCKING } from '../platform/non-blocking';
 
 function kindOf(stat: fs.Stats): string {
   if (stat.isDirectory()) return 'a folder';
@@ -25,7 +23,7 @@ function kindOf(stat: fs.Stats): string {
 export function readUserFileSync(file: string, maxBytes: number, tooLarge: (size: number) => string): Buffer {
   let fd: number;
   try {
-    fd = fs.openSync(file, NON_BLOCKING);
+    fd = fs.openSync(file, READ_NON_BLOCKING);
   } catch (e) {
     throw new InputError(`cannot read the file (${errorCode(e)})`, file);
   }

@@ -9,7 +9,7 @@
  * and paths matching `exclude` patterns. Only files with candidate extensions are read, and the files named in
  * SYNTAX_BY_NAME (nanoGPT's meta.pkl), which are binary and read as one character per byte.
  */
-import { constants, type Dirent } from 'node:fs';
+import type { Dirent } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { forEachLimited } from '../core/for-each-limited';
@@ -22,6 +22,7 @@ import { BINARY_SYNTAXES, DEFAULT_MAX_FILES, SKIPPED_FOLDER_NAMES, syntaxOfPath 
 import { InputError } from '../core/types';
 import { errorCode } from '../platform/error-code';
 import { insideFolder } from '../platform/inside-folder';
+import { READ_NON_BLOCKING } from '../platform/non-blocking';
 
 export const DEFAULT_MAX_FILE_BYTES = 2 * 1024 * 1024;
 const CONCURRENCY = 32;
@@ -223,7 +224,7 @@ async function readCandidate(c: Candidate, maxFileBytes: number): Promise<ScanFi
   let handle: fs.FileHandle | undefined;
   try {
     // Non-blocking: a file swapped for a FIFO after the listing must not block the walk.
-    handle = await fs.open(c.abs, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+    handle = await fs.open(c.abs, READ_NON_BLOCKING);
     const stat = await handle.stat();
     if (!stat.isFile()) return 'not a regular file';
     if (stat.size > maxFileBytes) return `file too large: ${stat.size} bytes (the limit is ${formatBytes(maxFileBytes)})`;
