@@ -6,6 +6,7 @@ import { ATTENTION_IMPLS, OFFLOAD_TARGETS, ZERO_ACCOUNTINGS, ZERO_STAGES } from 
 import { FLOAT_DTYPES, LOAD_DTYPES, PRECISIONS } from '../../core/types';
 import type { Declared } from '../../core/schema/check';
 import { OneOf, OrNull, Type } from '../../core/schema/declare';
+import { ModelUsedSchema } from './params';
 
 const Bytes = Type.Integer({ minimum: 0 });
 const Dtype = OneOf(["fp32", "fp16", "bf16", "fp8", "int8", "uint8", "int4", "nf4", "int32", "int64"] as const);
@@ -16,11 +17,7 @@ const BaseDtype = Type.Object({
 }, { additionalProperties: false });
 export const EstimateJsonSchema = Type.Object({
   inputs: Type.Object({
-    model: Type.Object({
-      source: Type.String(),
-      family: Type.String(),
-      architecture: Type.String(),
-    }),
+    model: ModelUsedSchema,
     optimizer: Type.Object({
       id: Type.String(),
       spelling: Type.String(),
