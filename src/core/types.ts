@@ -4,7 +4,8 @@
  */
 
 /** Storage types a tensor can have. `nf4`/`int4` are 4 bits per element (QLoRA base weights). */
-export type DType = 'fp32' | 'fp16' | 'bf16' | 'fp8' | 'int8' | 'uint8' | 'int4' | 'nf4' | 'int32' | 'int64';
+export const DTYPES = ['fp32', 'fp16', 'bf16', 'fp8', 'int8', 'uint8', 'int4', 'nf4', 'int32', 'int64'] as const;
+export type DType = (typeof DTYPES)[number];
 
 /** Bits per element of each dtype. */
 export const DTYPE_BITS: Readonly<Record<DType, number>> = {

@@ -2,17 +2,18 @@
  * The `estimate --json` document: the inputs the estimator used and its per-GPU breakdown. Declared once: the TypeScript type below, and schemas/estimate.schema.json generated from it
  * (`npm run schemas`, scripts/schemas.ts; a unit test checks the committed file is the generated one).
  */
-import { ATTENTION_IMPLS, OFFLOAD_TARGETS, ZERO_ACCOUNTINGS, ZERO_STAGES } from '../../core/memory/types';
-import { FLOAT_DTYPES, LOAD_DTYPES, PRECISIONS } from '../../core/types';
+import { ATTENTION_IMPLS, BASE_DTYPE_SOURCES, OFFLOAD_TARGETS, ZERO_ACCOUNTINGS, ZERO_STAGES } from '../../core/memory/types';
+import { DTYPES, FLOAT_DTYPES, LOAD_DTYPES, PRECISIONS } from '../../core/types';
 import type { Declared } from '../../core/schema/check';
 import { OneOf, OrNull, Type } from '../../core/schema/declare';
 import { ModelUsedSchema } from './params';
 
 const Bytes = Type.Integer({ minimum: 0 });
-const Dtype = OneOf(["fp32", "fp16", "bf16", "fp8", "int8", "uint8", "int4", "nf4", "int32", "int64"] as const);
-const BaseDtype = Type.Object({
+const Dtype = OneOf(DTYPES);
+/** The storage dtype of the base weights that are not quantised, and how it was decided (core memory BaseDtype). */
+export const BaseDtypeSchema = Type.Object({
   dtype: Dtype,
-  source: OneOf(["load", "config", "precision", "assumed"] as const),
+  source: OneOf(BASE_DTYPE_SOURCES),
   reason: Type.String(),
 }, { additionalProperties: false });
 export const EstimateJsonSchema = Type.Object({
@@ -87,7 +88,7 @@ export const EstimateJsonSchema = Type.Object({
     peakReserved: Bytes,
     peak: Bytes,
   }, { additionalProperties: false }),
-  baseDtype: BaseDtype,
+  baseDtype: BaseDtypeSchema,
   weightStorage: Type.Array(Type.Object({
     part: OneOf(["base", "adapter", "modules-to-save", "reference"] as const),
     trainable: Type.Boolean(),

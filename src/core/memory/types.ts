@@ -182,9 +182,10 @@ export interface WeightGroup {
  * 'precision' = the precision mode casts the model whatever it was loaded in (pure bf16/fp16,
  * DeepSpeed mixed precision); 'assumed' = no load dtype known, the precision mode's default.
  */
+export const BASE_DTYPE_SOURCES = ['load', 'config', 'precision', 'assumed'] as const;
 export interface BaseDtype {
   readonly dtype: DType;
-  readonly source: 'load' | 'config' | 'precision' | 'assumed';
+  readonly source: (typeof BASE_DTYPE_SOURCES)[number];
   readonly reason: string;
 }
 
