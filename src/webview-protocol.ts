@@ -24,6 +24,8 @@ import { profileDocumentProblem } from './core/profile/profile-validate';
 import { MAX_TRACE_STEPS, TRACE_PROBLEMS } from './core/profile/trace-problems';
 import { visibleText } from './core/display-text';
 import { PASTE_FORMATS } from './core/fixes/paste-formats';
+import { SNIPPET_KINDS } from './core/fixes/snippet-kinds';
+import { TIERS, WARMUP_UNITS } from './core/advisor/types';
 import { OFFLOAD_TARGETS, ZERO_STAGES, type MemoryBytes } from './core/memory/types';
 import { LOAD_DTYPES, PRECISIONS, type HyperValue } from './core/types';
 
@@ -37,11 +39,7 @@ export type Adapter = (typeof ADAPTERS)[number];
 /** The memory toggles (the estimator's limits, src/core/memory/defaults.ts LIMITS). */
 export const TOGGLE_LIMITS = { maxBatchSize: 1e6, maxSeqLen: 1e7, maxGpus: 1e6, maxLoraRank: 1e5 } as const;
 
-export const SNIPPET_FRAMEWORKS = ['pytorch', 'hf-trainer', 'deepspeed', 'optax'] as const;
-export type SnippetFramework = (typeof SNIPPET_FRAMEWORKS)[number];
 export const SNIPPET_LANGUAGES = ['python', 'json', 'yaml'] as const;
-export const WARMUP_UNITS = ['steps', 'ratio', 'epochs'] as const;
-export const TIERS = ['ok', 'does-not-fit', 'not-recommended'] as const;
 export const THEME_KINDS = ['light', 'dark', 'high-contrast', 'high-contrast-light'] as const;
 export type ThemeKind = (typeof THEME_KINDS)[number];
 /** What the empty states' buttons do (run in the host as VS Code commands). */
@@ -152,7 +150,7 @@ export const MemoryViewSchema = Type.Object({
 export type MemoryView = Declared<typeof MemoryViewSchema>;
 
 const SnippetSchema = Type.Object({
-  framework: OneOf(SNIPPET_FRAMEWORKS),
+  framework: OneOf(SNIPPET_KINDS),
   /** Button label, e.g. "PyTorch". */
   label: Label,
   language: OneOf(SNIPPET_LANGUAGES),
