@@ -25,7 +25,7 @@ import { numel } from '../../core/types';
 import { isOptimizerId } from '../../core/optimizers/registry';
 import { createFusedOptimizer } from '../kernels/fused-optimizers';
 import { createOptimizer, profilerOptimizer, type OptimizerOptions, type ProfilerOptimizer } from '../optimizers';
-import { adamMiniBlock } from '../optimizers/adam-mini';
+import { adamMiniBlock } from '../../core/optimizers/adam-mini';
 import { GaloreAdamWOptimizer } from '../optimizers/galore-adamw';
 import { MuonOptimizer } from '../optimizers/muon';
 import { ShampooOptimizer } from '../optimizers/shampoo';
