@@ -2,7 +2,7 @@ import { resolveEstimateInput } from '../../core/memory/defaults';
 import { estimateMemory } from '../../core/memory/estimate';
 import type { EstimateOverrides } from '../../core/evaluate';
 import { ATTENTION_IMPLS, OFFLOAD_TARGETS, ZERO_ACCOUNTINGS, type EstimateInput, type LossConfig, type MemoryEstimate } from '../../core/memory/types';
-import { TORCHTUNE_OUTPUT_CHUNKS } from '../../core/memory/loss';
+import { LOSS_KINDS, TORCHTUNE_OUTPUT_CHUNKS } from '../../core/memory/loss';
 import type { ModelInventory } from '../../core/models/types';
 import { peftDefaultLoraTargets } from '../../core/scan';
 import { resolveOptimizer } from '../../core/optimizers';
@@ -44,7 +44,7 @@ export const JOB_FLAGS: readonly FlagSpec[] = [
   { name: 'reference-model', type: 'bool', help: 'DPO: a frozen reference copy of the model (full fine-tune; with LoRA the adapter-disabled base serves, no copy)', defaultText: 'off' },
   { name: 'zero-grad-set-to-none', type: 'bool', help: 'zero_grad(set_to_none): on frees the gradients after each step (torch >= 2.0 default); off zeroes them in place, so they stay allocated through the next forward (torch 1.x default)', defaultText: 'on' },
   { name: 'optimizer-in-backward', type: 'bool', help: 'step each parameter in a backward hook and free its gradient (torchtune optimizer_in_bwd, LOMO; HF *_layerwise spellings imply it): one gradient in flight instead of all; no gradient accumulation', defaultText: 'off' },
-  { name: 'loss', type: 'string', choices: ['standard', 'chunked', 'fused-linear'], help: 'cross-entropy over the vocabulary: standard = full fp32 logits (transformers); chunked = bf16 logits, one chunk upcast at a time (torchtune CEWithChunkedOutputLoss / LinearCrossEntropyLoss); fused-linear = no logits kept (Liger-Kernel fused linear CE)', defaultText: 'standard' },
+  { name: 'loss', type: 'string', choices: LOSS_KINDS, help: 'cross-entropy over the vocabulary: standard = full fp32 logits (transformers); chunked = bf16 logits, one chunk upcast at a time (torchtune CEWithChunkedOutputLoss / LinearCrossEntropyLoss); fused-linear = no logits kept (Liger-Kernel fused linear CE)', defaultText: 'standard' },
   { name: 'loss-chunks', type: 'int', min: 1, max: 65_536, help: 'chunks of the chunked loss (torchtune num_output_chunks; needs --loss chunked)', defaultText: '8' },
   { name: 'loss-eager', type: 'bool', help: 'the chunked loss runs without torch.compile (torchtune compile: False): each chunk\'s fp32 log-softmax is saved (needs --loss chunked)', defaultText: 'compiled, as torchtune recommends and its published figures ran' },
   { name: 'loss-logits-held', type: 'bool', help: "the training loop still references the logits during backward (lit-gpt); off: they are freed during the loss backward, as torchtune's `del logits` does (needs --loss chunked)", defaultText: 'off' },

@@ -115,7 +115,10 @@ export type ProfileOptimizerResult = Declared<typeof ProfileOptimizerResultSchem
 export const SpreadSchema = Type.Object({ median: nonNegative(), min: nonNegative(), max: nonNegative() });
 export type Spread = Declared<typeof SpreadSchema>;
 
-/** How a step cost at the real shapes was obtained (README: Profiling on your machine, "Step cost at the real shapes"). */
+/**
+ * How a step cost at the real shapes was obtained (README: Profiling on your machine, "Step cost at the real shapes"),
+ * from the most direct to the least: a sum is as weak as its weakest part (real-shapes-plan.ts weakestMethod).
+ */
 export const REAL_SHAPES_METHODS = ['whole', 'sampled', 'extrapolated'] as const;
 
 /** One optimizer's step cost on the real job's tensor shapes. */

@@ -14,7 +14,7 @@
 import type { OptimizerId } from '../../core/optimizers/types';
 import { numel, type ParamTensor, type TensorRole } from '../../core/types';
 import { median } from '../../core/profile/median';
-import type { RealShapesMethod, Spread } from '../../core/profile/profile-types';
+import { REAL_SHAPES_METHODS, type RealShapesMethod, type Spread } from '../../core/profile/profile-types';
 
 /** Largest slice of one tensor that is timed: 2^24 (16M) elements; a smaller tensor is timed whole. */
 export const REAL_SHAPES_SLICE_ELEMENTS = 2 ** 24;
@@ -238,11 +238,9 @@ export function shareOfTrainingStep(optimizerMs: number, forwardBackward: number
   return optimizerMs / (optimizerMs + forwardBackward);
 }
 
-/** How a figure was obtained (profile-types.ts REAL_SHAPES_METHODS); a sum is as weak as its weakest part. */
-const METHOD_ORDER: readonly RealShapesMethod[] = ['whole', 'sampled', 'extrapolated'];
-
+/** How a sum was obtained: as weakly as its weakest part (REAL_SHAPES_METHODS lists them from the most direct). */
 export function weakestMethod(methods: readonly RealShapesMethod[]): RealShapesMethod {
   let worst = 0;
-  for (const m of methods) worst = Math.max(worst, METHOD_ORDER.indexOf(m));
-  return METHOD_ORDER[worst]!;
+  for (const m of methods) worst = Math.max(worst, REAL_SHAPES_METHODS.indexOf(m));
+  return REAL_SHAPES_METHODS[worst]!;
 }
