@@ -21,39 +21,25 @@ import { checkValue, firstProblem, problemMessage, type Declared, type Parsed, t
 import { HyperValueSchema, Named, OneOf, OrNull, Type } from './core/schema/declare';
 import { ProfileResultDocumentSchema } from './core/profile/profile-types';
 import { profileDocumentProblem } from './core/profile/profile-validate';
+import { MAX_TRACE_STEPS, TRACE_PROBLEMS } from './core/profile/trace-problems';
 import { visibleText } from './core/display-text';
 import { PASTE_FORMATS } from './core/fixes/paste-formats';
-import type { MemoryBytes } from './core/memory/types';
-import type { HyperValue, Precision } from './core/types';
+import { SNIPPET_KINDS } from './core/fixes/snippet-kinds';
+import { TIERS, WARMUP_UNITS } from './core/advisor/types';
+import { OFFLOAD_TARGETS, ZERO_STAGES, type MemoryBytes } from './core/memory/types';
+import { LOAD_DTYPES, PRECISIONS, type HyperValue } from './core/types';
 
 export const PROTOCOL_VERSION = 1;
 
 // ---- Constants the view offers as choices -----------------------------------------------------------
 
-export const PRECISIONS = ['fp32', 'fp16-mixed', 'bf16-mixed', 'bf16', 'fp16'] as const satisfies readonly Precision[];
 export const ADAPTERS = ['none', 'lora', 'qlora'] as const;
 export type Adapter = (typeof ADAPTERS)[number];
-export const ZERO_STAGES = [0, 1, 2, 3] as const;
-/** ZeRO CPU offload, as `estimate --offload` takes it. */
-export const OFFLOADS = ['none', 'optimizer', 'params'] as const;
-export type OffloadToggle = (typeof OFFLOADS)[number];
-/** How the base weights are loaded (`from_pretrained` torch_dtype/dtype); null = the job does not say. */
-export const LOAD_DTYPES = ['fp32', 'bf16', 'fp16', 'auto'] as const;
-export type LoadDtypeToggle = (typeof LOAD_DTYPES)[number];
-export type ZeroStage = (typeof ZERO_STAGES)[number];
 
 /** The memory toggles (the estimator's limits, src/core/memory/defaults.ts LIMITS). */
 export const TOGGLE_LIMITS = { maxBatchSize: 1e6, maxSeqLen: 1e7, maxGpus: 1e6, maxLoraRank: 1e5 } as const;
 
-export const SNIPPET_FRAMEWORKS = ['pytorch', 'hf-trainer', 'deepspeed', 'optax'] as const;
-export type SnippetFramework = (typeof SNIPPET_FRAMEWORKS)[number];
 export const SNIPPET_LANGUAGES = ['python', 'json', 'yaml'] as const;
-export const WARMUP_UNITS = ['steps', 'ratio', 'epochs'] as const;
-export const TIERS = ['ok', 'does-not-fit', 'not-recommended'] as const;
-export const TRACE_PROBLEMS = ['rosenbrock', 'beale', 'saddle'] as const;
-export type TraceProblemName = (typeof TRACE_PROBLEMS)[number];
-/** The profiler's largest `trace --steps`. */
-export const MAX_TRACE_STEPS = 100_000;
 export const THEME_KINDS = ['light', 'dark', 'high-contrast', 'high-contrast-light'] as const;
 export type ThemeKind = (typeof THEME_KINDS)[number];
 /** What the empty states' buttons do (run in the host as VS Code commands). */
@@ -129,7 +115,7 @@ export const EstimateTogglesSchema = Type.Object({
   loraRank: Count(1, TOGGLE_LIMITS.maxLoraRank),
   zeroStage: OneOf(ZERO_STAGES),
   /** ZeRO CPU offload (needs ZeRO; parameters need stage 3). */
-  offload: OneOf(OFFLOADS),
+  offload: OneOf(OFFLOAD_TARGETS),
   gpus: Count(1, TOGGLE_LIMITS.maxGpus),
 });
 export type EstimateToggles = Declared<typeof EstimateTogglesSchema>;
@@ -164,7 +150,7 @@ export const MemoryViewSchema = Type.Object({
 export type MemoryView = Declared<typeof MemoryViewSchema>;
 
 const SnippetSchema = Type.Object({
-  framework: OneOf(SNIPPET_FRAMEWORKS),
+  framework: OneOf(SNIPPET_KINDS),
   /** Button label, e.g. "PyTorch". */
   label: Label,
   language: OneOf(SNIPPET_LANGUAGES),

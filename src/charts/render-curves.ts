@@ -6,7 +6,8 @@ import type { ProfileResultDocument } from '../core/profile/profile-types';
 import { lossCurveSummaries, type CurveSummary } from './runs';
 import { measuredOnLabel } from './render-profile-meta';
 import { EN_CHART_STRINGS } from './strings';
-import { bottomAxis, chartSvg, el, esc, fill, htmlTable, leftAxis, seriesStyle, text } from './svg';
+import { escapeHtml } from '../core/display-text';
+import { bottomAxis, chartSvg, el, fill, htmlTable, leftAxis, seriesStyle, text } from './svg';
 
 interface Point {
   readonly step: number;
@@ -40,7 +41,7 @@ export function spreadLabels(ys: readonly number[], gap: number, top: number, bo
 export function seriesLegend(ids: readonly string[]): string {
   const items = ids.map((id, i) => {
     const st = seriesStyle(i);
-    return `<li><span class="oa-swatch oa-line-swatch oa-bg-${st.colour}" aria-hidden="true"></span>${esc(id)}</li>`;
+    return `<li><span class="oa-swatch oa-line-swatch oa-bg-${st.colour}" aria-hidden="true"></span>${escapeHtml(id)}</li>`;
   });
   return `<ul class="oa-legend">${items.join('')}</ul>`;
 }
@@ -77,7 +78,7 @@ export function renderLossCurves(doc: ProfileResultDocument, opts: ChartOptions)
       .defined((p) => positive(p.median))
       .x((p) => x.scale(p.step))
       .y((p) => y.scale(p.median as number))(pts);
-    const title = el('title', {}, esc(`${c.optimizer}${c.lr === null ? '' : ` · lr ${formatNumber(c.lr)}`}`));
+    const title = el('title', {}, escapeHtml(`${c.optimizer}${c.lr === null ? '' : ` · lr ${formatNumber(c.lr)}`}`));
     const parts = [
       c.runs > 1 && band ? el('path', { class: `oa-band oa-fill-${st.colour}`, d: band }) : '',
       mid ? el('path', { class: `oa-line oa-stroke-${st.colour}`, d: mid, 'stroke-dasharray': st.dash }) : '',

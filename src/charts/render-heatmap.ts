@@ -9,7 +9,8 @@ import { checkId, fitLabel, textWidth, type ChartOptions, type RenderedChart } f
 import type { ProfileOptimizerResult } from '../core/profile/profile-types';
 import { lrSensitivityGrid, type HeatCell } from './runs';
 import { EN_CHART_STRINGS } from './strings';
-import { chartSvg, el, esc, fill, htmlTable, text } from './svg';
+import { escapeHtml } from '../core/display-text';
+import { chartSvg, el, fill, htmlTable, text } from './svg';
 
 const ROW = 22;
 const HEAD = 20;
@@ -43,7 +44,7 @@ export function renderLrHeatmap(results: readonly ProfileOptimizerResult[], opts
   );
   const rows = grid.rows.map((name, i) => {
     const y = HEAD + i * ROW;
-    const parts: string[] = [el('text', { class: 'oa-label', x: labelWidth - 6, y: y + ROW / 2 + 4, 'text-anchor': 'end' }, esc(fitLabel(name, labelWidth - 10)), el('title', {}, esc(name)))];
+    const parts: string[] = [el('text', { class: 'oa-label', x: labelWidth - 6, y: y + ROW / 2 + 4, 'text-anchor': 'end' }, escapeHtml(fitLabel(name, labelWidth - 10)), el('title', {}, escapeHtml(name)))];
     grid.columns.forEach((c, j) => {
       const cell = grid.cells[i]?.[j] ?? null;
       const x = labelWidth + j * cellW;
@@ -57,7 +58,7 @@ export function renderLrHeatmap(results: readonly ProfileOptimizerResult[], opts
         `${s.curvesFinal}: ${cellText(cell, s)}`,
         `${s.curvesSeeds}: ${cell.runs}${cell.divergedRuns ? ` (${cell.divergedRuns} ${s.heatDiverged})` : ''}`,
       ].join('\n');
-      const title = el('title', {}, esc(tip));
+      const title = el('title', {}, escapeHtml(tip));
       if (cell.medianFinalLoss === null || grid.lossRange === null) {
         parts.push(el('g', { class: 'oa-heat-diverged' }, title,
           el('rect', { class: 'oa-heat-frame', ...box }),
@@ -84,6 +85,6 @@ export function renderLrHeatmap(results: readonly ProfileOptimizerResult[], opts
       return cell ? `${cellText(cell, s)} (lr ${formatNumber(cell.lr)})` : s.none;
     }),
   ]);
-  const legend = `<ul class="oa-legend"><li>${esc(s.heatLegend)}</li></ul>`;
+  const legend = `<ul class="oa-legend"><li>${escapeHtml(s.heatLegend)}</li></ul>`;
   return { svg, table: htmlTable(`${s.heatTitle} — ${s.curvesFinal}`, head, tableRows), legend, title: s.heatTitle, description: fill(description, {}) };
 }

@@ -4,7 +4,8 @@ import { byteAxis } from './axes';
 import { checkId, fitLabel, textWidth, type ChartOptions, type RenderedChart } from './chart';
 import { stackMemoryBars, type MemoryBarInput, type MemoryComponent } from './memory';
 import { EN_CHART_STRINGS } from './strings';
-import { bottomAxis, chartSvg, el, esc, fill, htmlTable, text } from './svg';
+import { escapeHtml } from '../core/display-text';
+import { bottomAxis, chartSvg, el, fill, htmlTable, text } from './svg';
 
 const ROW = 24;
 const BAR = 14;
@@ -18,7 +19,7 @@ export interface MemoryChartData {
 }
 
 export function memoryLegend(components: readonly MemoryComponent[], names: Readonly<Record<MemoryComponent, string>>): string {
-  const items = components.map((c) => `<li><span class="oa-swatch oa-seg-${c}" aria-hidden="true"></span>${esc(names[c])}</li>`);
+  const items = components.map((c) => `<li><span class="oa-swatch oa-seg-${c}" aria-hidden="true"></span>${escapeHtml(names[c])}</li>`);
   return `<ul class="oa-legend">${items.join('')}</ul>`;
 }
 
@@ -48,14 +49,14 @@ export function renderMemoryChart(data: MemoryChartData, opts: ChartOptions): Re
       const w = Math.max(0, axis.scale(seg.end) - sx);
       parts.push(
         el('rect', { class: `oa-seg oa-seg-${seg.component}`, x: sx, y, width: w, height: BAR },
-          el('title', {}, esc(`${bar.label} · ${s.components[seg.component]}: ${formatBytes(seg.bytes)}`))),
+          el('title', {}, escapeHtml(`${bar.label} · ${s.components[seg.component]}: ${formatBytes(seg.bytes)}`))),
       );
     }
     const end = axis.scale(bar.peak);
     const over = bar.overBudget === true;
     parts.push(text(formatBytes(bar.peak), { class: over ? 'oa-over' : 'oa-label', x: end + 4, y: y + BAR - 3 }));
     const summary = `${bar.label}: ${s.memoryPeak} ${formatBytes(bar.peak)}${over ? ` — ${s.memoryDoesNotFit}` : ''}`;
-    return el('g', { class: 'oa-bar' }, el('title', {}, esc(summary)), ...parts);
+    return el('g', { class: 'oa-bar' }, el('title', {}, escapeHtml(summary)), ...parts);
   });
 
   const budgetParts: string[] = [];

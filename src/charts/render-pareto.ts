@@ -16,7 +16,8 @@ import { paretoFront, paretoPointsOf, type ParetoPoint, type ParetoPointSource }
 import type { ProfileResultDocument } from '../core/profile/profile-types';
 import { measuredOnLabel } from './render-profile-meta';
 import { EN_CHART_STRINGS, type ChartStrings } from './strings';
-import { bottomAxis, chartSvg, el, esc, fill, htmlTable, leftAxis, text } from './svg';
+import { escapeHtml } from '../core/display-text';
+import { bottomAxis, chartSvg, el, fill, htmlTable, leftAxis, text } from './svg';
 
 /** Loss quarter (0 = best) of each finite loss, by rank; with fewer than four losses the ranks spread over 0..3. */
 export function lossBins(losses: readonly (number | null)[]): (number | null)[] {
@@ -169,7 +170,7 @@ export function renderParetoChart(doc: ProfileResultDocument, opts: ChartOptions
     const cx = (p: Point) => panel.axis.scale(panel.x(p)!);
     const order = [...placeable].sort((a, b) => (a.status === 'front' ? 1 : 0) - (b.status === 'front' ? 1 : 0));
     const marks = order.map((p) => {
-      const title = el('title', {}, esc(details(p)));
+      const title = el('title', {}, escapeHtml(details(p)));
       const diverged = p.proxyDiverged ? ' oa-pt-proxy-diverged' : '';
       if (p.status === 'incomparable') return el('circle', { class: `oa-pt oa-pt-incomparable${diverged}`, cx: cx(p), cy: cy(p), r: 5 }, title);
       const bin = binOf.get(p.id);
@@ -223,18 +224,18 @@ export function renderParetoChart(doc: ProfileResultDocument, opts: ChartOptions
       if (!inBin.length) return '';
       const lo = formatNumber(Math.min(...inBin), 4);
       const hi = formatNumber(Math.max(...inBin), 4);
-      return `<li><span class="oa-swatch oa-loss-${b}" aria-hidden="true"></span>${esc(lo === hi ? lo : `${lo}–${hi}`)}</li>`;
+      return `<li><span class="oa-swatch oa-loss-${b}" aria-hidden="true"></span>${escapeHtml(lo === hi ? lo : `${lo}–${hi}`)}</li>`;
     })
     .join('');
   const divergedItem = points.some((p) => p.proxyDiverged)
-    ? `<li><span class="oa-swatch oa-loss-na" aria-hidden="true"></span>${esc(s.paretoDiverged)}</li>`
+    ? `<li><span class="oa-swatch oa-loss-na" aria-hidden="true"></span>${escapeHtml(s.paretoDiverged)}</li>`
     : '';
   const hollow = points.some((p) => p.status === 'incomparable')
-    ? `<li><span class="oa-swatch oa-ring oa-ring-alert" aria-hidden="true"></span>${esc(`${s.paretoIncomparable} (${s.paretoNoEvidence} / ${s.notModelled})`)}</li>`
+    ? `<li><span class="oa-swatch oa-ring oa-ring-alert" aria-hidden="true"></span>${escapeHtml(`${s.paretoIncomparable} (${s.paretoNoEvidence} / ${s.notModelled})`)}</li>`
     : '';
   const legend =
-    `<div class="oa-pareto-legend"><ul class="oa-legend" aria-label="${esc(s.paretoLossBins)}"><li>${esc(s.paretoLoss)}:</li>${binItems}${divergedItem}` +
-    `<li><span class="oa-swatch oa-ring" aria-hidden="true"></span>${esc(s.paretoFront)}</li>${hollow}</ul>` +
+    `<div class="oa-pareto-legend"><ul class="oa-legend" aria-label="${escapeHtml(s.paretoLossBins)}"><li>${escapeHtml(s.paretoLoss)}:</li>${binItems}${divergedItem}` +
+    `<li><span class="oa-swatch oa-ring" aria-hidden="true"></span>${escapeHtml(s.paretoFront)}</li>${hollow}</ul>` +
     `${axisSourcesList(doc, points, s)}</div>`;
 
   const head = [s.optimizer, s.paretoX, s.paretoStep, s.paretoSourceColumn, s.paretoQuality, s.paretoSourceColumn, s.paretoLoss, s.paretoStatus, s.paretoDominatedBy];
@@ -262,7 +263,7 @@ function axisSourcesList(doc: ProfileResultDocument, points: readonly Point[], s
     `${s.paretoStep}: ${stepSources.join('; ')}${mixed ? `. ${s.paretoMixedSteps}` : ''}`,
     `${s.paretoQuality}: ${quality}`,
   ];
-  return `<ul class="oa-legend oa-sources" aria-label="${esc(s.paretoSources)}">${items.map((i) => `<li>${esc(i)}</li>`).join('')}</ul>`;
+  return `<ul class="oa-legend oa-sources" aria-label="${escapeHtml(s.paretoSources)}">${items.map((i) => `<li>${escapeHtml(i)}</li>`).join('')}</ul>`;
 }
 
 /**

@@ -5,7 +5,8 @@ import { checkId, type ChartOptions, type RenderedChart } from './chart';
 import { landscape } from './contours';
 import { seriesLegend, thin } from './render-curves';
 import { EN_CHART_STRINGS } from './strings';
-import { bottomAxis, chartSvg, el, esc, fill, htmlTable, leftAxis, linePath, px, seriesStyle } from './svg';
+import { escapeHtml } from '../core/display-text';
+import { bottomAxis, chartSvg, el, fill, htmlTable, leftAxis, linePath, px, seriesStyle } from './svg';
 
 export interface TraceLine {
   readonly optimizer: string;
@@ -40,7 +41,7 @@ export function renderTrajectories(data: TraceChartData, opts: ChartOptions): Re
 
   const contours = land.lines.map((l) => {
     const d = l.rings.map((ring) => `${linePath(ring.map(toPx))}Z`).join('');
-    return d ? el('path', { class: 'oa-contour', d }, el('title', {}, esc(`f = ${formatNumber(l.level)}`))) : '';
+    return d ? el('path', { class: 'oa-contour', d }, el('title', {}, escapeHtml(`f = ${formatNumber(l.level)}`))) : '';
   });
 
   const paths = data.traces.map((t, i) => {
@@ -54,17 +55,17 @@ export function renderTrajectories(data: TraceChartData, opts: ChartOptions): Re
       last ? `${s.traceEnd}: ${point(last)}` : '',
       t.divergedAtStep !== null && t.divergedAtStep !== undefined ? fill(s.traceDivergedAt, { step: t.divergedAtStep }) : '',
     ].filter(Boolean).join('\n');
-    return el('g', { class: 'oa-trace' }, el('title', {}, esc(tip)),
+    return el('g', { class: 'oa-trace' }, el('title', {}, escapeHtml(tip)),
       el('path', { class: `oa-path oa-stroke-${st.colour}`, d: linePath(pts.map(toPx)), 'stroke-dasharray': st.dash }),
       last ? el('circle', { class: `oa-fill-${st.colour}`, cx: toPx(last)[0], cy: toPx(last)[1], r: 3 }) : '');
   });
 
   const [sx, sy] = toPx(land.start);
-  const markers = [el('circle', { class: 'oa-marker-start', cx: sx, cy: sy, r: 4 }, el('title', {}, esc(`${s.traceStart} ${point(land.start)}`)))];
+  const markers = [el('circle', { class: 'oa-marker-start', cx: sx, cy: sy, r: 4 }, el('title', {}, escapeHtml(`${s.traceStart} ${point(land.start)}`)))];
   if (land.minimum) {
     const [mx, my] = toPx(land.minimum);
     markers.push(el('path', { class: 'oa-marker-min', d: `M${px(mx - 5)},${px(my)}H${px(mx + 5)}M${px(mx)},${px(my - 5)}V${px(my + 5)}` },
-      el('title', {}, esc(`${s.traceMinimum} ${point(land.minimum)}`))));
+      el('title', {}, escapeHtml(`${s.traceMinimum} ${point(land.minimum)}`))));
   }
 
   const problemName = s.problems[data.problem];

@@ -11,7 +11,7 @@ import { measuredOnLabel, renderRobustnessTable } from './render-profile-meta';
 import { renderTrajectories, type TraceChartData } from './render-trajectories';
 import { chartStrings } from './strings';
 import { CHART_CSS, REPORT_THEME_CSS } from './styles';
-import { esc } from './svg';
+import { escapeHtml } from '../core/display-text';
 
 export interface ReportOptions {
   /** Page title (default: "Optimizer Advisor — profile" plus the job). */
@@ -35,8 +35,8 @@ details { margin: 6px 0 12px; } summary { cursor: pointer; }
 
 function section(key: string, chart: RenderedChart, dataTable: string): string {
   return (
-    `<section aria-labelledby="h-${key}"><h2 id="h-${key}">${esc(chart.title)}</h2>` +
-    `${chart.legend}${chart.svg}<details><summary>${esc(dataTable)}</summary>${chart.table}</details></section>`
+    `<section aria-labelledby="h-${key}"><h2 id="h-${key}">${escapeHtml(chart.title)}</h2>` +
+    `${chart.legend}${chart.svg}<details><summary>${escapeHtml(dataTable)}</summary>${chart.table}</details></section>`
   );
 }
 
@@ -45,16 +45,16 @@ export function renderProfileReport(doc: ProfileResultDocument, opts: ReportOpti
   const width = opts.width ?? 640;
   const lang = strings === chartStrings('zh-cn') ? 'zh-CN' : 'en';
   const title = opts.title ?? `Optimizer Advisor — ${doc.job ? doc.job.id : 'profile'}`;
-  const meta: string[] = [`<p class="oa-meta">${esc(measuredOnLabel(doc, strings))}</p>`];
-  if (doc.job) meta.push(`<p class="oa-meta">${esc(`${doc.job.id} · ${doc.job.model}`)}</p>`);
-  if (doc.proxy) meta.push(`<p class="oa-meta">${esc(doc.proxy.description)}</p>`);
-  if (doc.createdAt) meta.push(`<p class="oa-meta">${esc(doc.createdAt)}</p>`);
+  const meta: string[] = [`<p class="oa-meta">${escapeHtml(measuredOnLabel(doc, strings))}</p>`];
+  if (doc.job) meta.push(`<p class="oa-meta">${escapeHtml(`${doc.job.id} · ${doc.job.model}`)}</p>`);
+  if (doc.proxy) meta.push(`<p class="oa-meta">${escapeHtml(doc.proxy.description)}</p>`);
+  if (doc.createdAt) meta.push(`<p class="oa-meta">${escapeHtml(doc.createdAt)}</p>`);
   if (doc.complete === false) meta.push('<p class="oa-partial">Partial results: the sweep did not finish.</p>');
 
   const sections = PROFILE_CHARTS.map((c) => section(c.key, c.render(doc, { id: `report-${c.key}`, width, strings }), strings.dataTable));
   if (opts.memory) sections.push(section('memory', renderMemoryChart(opts.memory, { id: 'report-memory', width, strings }), strings.dataTable));
   const robustness = renderRobustnessTable(doc, strings);
-  if (robustness) sections.push(`<section aria-labelledby="h-robust"><h2 id="h-robust">${esc(strings.robustnessTitle)}</h2>${robustness}</section>`);
+  if (robustness) sections.push(`<section aria-labelledby="h-robust"><h2 id="h-robust">${escapeHtml(strings.robustnessTitle)}</h2>${robustness}</section>`);
   (opts.trajectories ?? []).forEach((t, i) => {
     sections.push(section(`trace-${i}`, renderTrajectories(t, { id: `report-trace-${i}`, width: Math.min(width, 420), strings }), strings.dataTable));
   });
@@ -63,7 +63,7 @@ export function renderProfileReport(doc: ProfileResultDocument, opts: ReportOpti
     `<!doctype html><html lang="${lang}"><head><meta charset="utf-8">` +
     `<meta name="viewport" content="width=device-width, initial-scale=1">` +
     `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">` +
-    `<title>${esc(title)}</title><style>${REPORT_THEME_CSS}${CHART_CSS}${PAGE_CSS}</style></head>` +
-    `<body><main><h1>${esc(title)}</h1>${meta.join('')}${sections.join('')}</main></body></html>`
+    `<title>${escapeHtml(title)}</title><style>${REPORT_THEME_CSS}${CHART_CSS}${PAGE_CSS}</style></head>` +
+    `<body><main><h1>${escapeHtml(title)}</h1>${meta.join('')}${sections.join('')}</main></body></html>`
   );
 }

@@ -3,15 +3,9 @@
  * Colours never appear here: elements carry classes, and styles.ts maps the classes to
  * --vscode-* theme variables. No `style` attributes either (the webview's CSP allows no inline styles).
  */
+import { escapeHtml } from '../core/display-text';
 import type { Axis } from './axes';
 import { textWidth, wrapLabel } from './chart';
-
-const ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-/** Escapes text for element content and attribute values. */
-export function esc(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c);
-}
 
 /** A coordinate with at most two decimals. */
 export function px(n: number): string {
@@ -26,7 +20,7 @@ export function attrs(a: Readonly<Record<string, AttrValue>>): string {
   for (const [k, v] of Object.entries(a)) {
     if (v === null || v === undefined || v === false) continue;
     const value = typeof v === 'number' ? px(v) : v === true ? 'true' : v;
-    out += ` ${k}="${esc(value)}"`;
+    out += ` ${k}="${escapeHtml(value)}"`;
   }
   return out;
 }
@@ -39,7 +33,7 @@ export function el(tag: string, a: Readonly<Record<string, AttrValue>> = {}, ...
 
 /** A text element with escaped content. */
 export function text(content: string, a: Readonly<Record<string, AttrValue>> = {}): string {
-  return `<text${attrs(a)}>${esc(content)}</text>`;
+  return `<text${attrs(a)}>${escapeHtml(content)}</text>`;
 }
 
 /** Fills `{name}` slots of a template. Unknown slots are left as they are. */
@@ -89,8 +83,8 @@ export function chartSvg(frame: ChartFrame, body: string): string {
       viewBox: `0 0 ${px(frame.width)} ${px(frame.height)}`,
       focusable: 'false',
     },
-    el('title', { id: titleId }, esc(frame.title)),
-    el('desc', { id: descId }, esc(frame.description)),
+    el('title', { id: titleId }, escapeHtml(frame.title)),
+    el('desc', { id: descId }, escapeHtml(frame.description)),
     body,
   );
 }
@@ -154,11 +148,11 @@ export function leftAxis(axis: Axis, x: number, title: string, gridRight: number
 
 /** An HTML table (the chart's text alternative). Cells are escaped text. */
 export function htmlTable(caption: string, head: readonly string[], rows: readonly (readonly string[])[], className = ''): string {
-  const th = head.map((h) => `<th scope="col">${esc(h)}</th>`).join('');
+  const th = head.map((h) => `<th scope="col">${escapeHtml(h)}</th>`).join('');
   const body = rows
-    .map((r) => `<tr>${r.map((c, i) => (i === 0 ? `<th scope="row">${esc(c)}</th>` : `<td>${esc(c)}</td>`)).join('')}</tr>`)
+    .map((r) => `<tr>${r.map((c, i) => (i === 0 ? `<th scope="row">${escapeHtml(c)}</th>` : `<td>${escapeHtml(c)}</td>`)).join('')}</tr>`)
     .join('');
-  return `<table class="oa-table${className ? ` ${className}` : ''}"><caption>${esc(caption)}</caption><thead><tr>${th}</tr></thead><tbody>${body}</tbody></table>`;
+  return `<table class="oa-table${className ? ` ${className}` : ''}"><caption>${escapeHtml(caption)}</caption><thead><tr>${th}</tr></thead><tbody>${body}</tbody></table>`;
 }
 
 /** Series colour class index and dash pattern for the i-th series (7 theme colours, then dashes). */

@@ -5,9 +5,8 @@
  */
 import * as fs from 'node:fs';
 import { InputError } from '../core/types';
-
-/** O_NONBLOCK where the platform has it (not on Windows, where FIFOs are not files in a folder). */
-const NON_BLOCKING = fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0);
+import { errorCode } from '../platform/error-code';
+import { READ_NON_BLOCKING } from '../platform/non-blocking';
 
 function kindOf(stat: fs.Stats): string {
   if (stat.isDirectory()) return 'a folder';
@@ -17,11 +16,6 @@ function kindOf(stat: fs.Stats): string {
   return 'not a regular file';
 }
 
-function codeOf(e: unknown): string {
-  if (typeof e === 'object' && e !== null && 'code' in e && typeof (e as { code: unknown }).code === 'string') return (e as { code: string }).code;
-  return e instanceof Error ? e.message.split('\n')[0] : String(e);
-}
-
 /**
  * The bytes of `file`. `tooLarge(size)` words the error for a file over `maxBytes`. Throws
  * InputError (with `file`) for a missing, unreadable or non-regular file.
@@ -29,9 +23,9 @@ function codeOf(e: unknown): string {
 export function readUserFileSync(file: string, maxBytes: number, tooLarge: (size: number) => string): Buffer {
   let fd: number;
   try {
-    fd = fs.openSync(file, NON_BLOCKING);
+    fd = fs.openSync(file, READ_NON_BLOCKING);
   } catch (e) {
-    throw new InputError(`cannot read the file (${codeOf(e)})`, file);
+    throw new InputError(`cannot read the file (${errorCode(e)})`, file);
   }
   try {
     const stat = fs.fstatSync(fd);
@@ -51,7 +45,7 @@ export function readUserFileSync(file: string, maxBytes: number, tooLarge: (size
     return Buffer.concat(chunks, total);
   } catch (e) {
     if (e instanceof InputError) throw e;
-    throw new InputError(`cannot read the file (${codeOf(e)})`, file);
+    throw new InputError(`cannot read the file (${errorCode(e)})`, file);
   } finally {
     fs.closeSync(fd);
   }

@@ -11,6 +11,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { errorCode } from '../platform/error-code';
 
 /** The file operations used (tests pass failing ones: a full disk, an immutable file). */
 export interface WriteOps {
@@ -108,11 +109,4 @@ export class ResultFiles {
       return false;
     }
   }
-}
-
-function errorCode(e: unknown): string {
-  if (typeof e === 'object' && e !== null && 'code' in e && typeof (e as { code: unknown }).code === 'string') {
-    return (e as { code: string }).code;
-  }
-  return e instanceof Error ? e.message.split('\n')[0] : String(e);
 }

@@ -9,9 +9,10 @@
  * and paths matching `exclude` patterns. Only files with candidate extensions are read, and the files named in
  * SYNTAX_BY_NAME (nanoGPT's meta.pkl), which are binary and read as one character per byte.
  */
-import { constants, type Dirent } from 'node:fs';
+import type { Dirent } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
+import { forEachLimited } from '../core/for-each-limited';
 import { anyMatches, compileGlob } from '../core/glob';
 import { latin1Text } from '../core/parse/pickle';
 import { decodeText, formatBytes } from '../core/parse/text';
@@ -19,7 +20,9 @@ import { MAX_FILE_SIZE_CEILING } from '../core/units';
 import type { ScanFile } from '../core/scan/types';
 import { BINARY_SYNTAXES, DEFAULT_MAX_FILES, SKIPPED_FOLDER_NAMES, syntaxOfPath } from '../core/scan/walk-rules';
 import { InputError } from '../core/types';
+import { errorCode } from '../platform/error-code';
 import { insideFolder } from '../platform/inside-folder';
+import { READ_NON_BLOCKING } from '../platform/non-blocking';
 
 export const DEFAULT_MAX_FILE_BYTES = 2 * 1024 * 1024;
 const CONCURRENCY = 32;
@@ -221,7 +224,7 @@ async function readCandidate(c: Candidate, maxFileBytes: number): Promise<ScanFi
   let handle: fs.FileHandle | undefined;
   try {
     // Non-blocking: a file swapped for a FIFO after the listing must not block the walk.
-    handle = await fs.open(c.abs, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+    handle = await fs.open(c.abs, READ_NON_BLOCKING);
     const stat = await handle.stat();
     if (!stat.isFile()) return 'not a regular file';
     if (stat.size > maxFileBytes) return `file too large: ${stat.size} bytes (the limit is ${formatBytes(maxFileBytes)})`;
@@ -235,23 +238,4 @@ async function readCandidate(c: Candidate, maxFileBytes: number): Promise<ScanFi
   } finally {
     await handle?.close();
   }
-}
-
-/** Runs `fn` over `items` with at most `limit` calls in flight. */
-async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const item = items[next++];
-      await fn(item);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-}
-
-function errorCode(e: unknown): string {
-  if (typeof e === 'object' && e !== null && 'code' in e && typeof (e as { code: unknown }).code === 'string') {
-    return (e as { code: string }).code;
-  }
-  return e instanceof Error ? e.message : String(e);
 }

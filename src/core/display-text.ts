@@ -11,7 +11,9 @@
  * - `iconSafeText`: plain text in VS Code labels that render `$(icon)` syntax (CodeLens titles).
  * - `terminalText`: a whole multi-line report for a terminal: as visibleText, but line breaks kept
  *   and nothing clipped (each workspace string in it is short already).
- * HTML surfaces use their own escaper (escapeHtml) on top of `visibleText`.
+ * - `escapeHtml`: the five characters HTML gives a meaning (`& < > " '`) as entities, for element content and
+ *   attribute values: the one escaper of the HTML surfaces (the charts' SVG and tables, the CLI's HTML report, the
+ *   sidebar's page), on top of `visibleText` for workspace strings.
  */
 
 /** Characters never shown as themselves. */
@@ -46,4 +48,11 @@ export function iconSafeText(text: string, maxLength = DEFAULT_MAX_SHOWN): strin
 /** `text` for a terminal: every unsafe character but the line feed shown as `\u{…}`, nothing clipped. */
 export function terminalText(text: string): string {
   return text.replace(UNSAFE, (c) => (c === '\n' ? c : `\\u{${(c.codePointAt(0) as number).toString(16)}}`));
+}
+
+const HTML_ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/** Escapes text for HTML and SVG element content and attribute values. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
 }

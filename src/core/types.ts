@@ -4,7 +4,8 @@
  */
 
 /** Storage types a tensor can have. `nf4`/`int4` are 4 bits per element (QLoRA base weights). */
-export type DType = 'fp32' | 'fp16' | 'bf16' | 'fp8' | 'int8' | 'uint8' | 'int4' | 'nf4' | 'int32' | 'int64';
+export const DTYPES = ['fp32', 'fp16', 'bf16', 'fp8', 'int8', 'uint8', 'int4', 'nf4', 'int32', 'int64'] as const;
+export type DType = (typeof DTYPES)[number];
 
 /** Bits per element of each dtype. */
 export const DTYPE_BITS: Readonly<Record<DType, number>> = {
@@ -68,18 +69,21 @@ export interface Citation {
 export type HyperValue = number | boolean | string | null | readonly number[];
 export type Hyperparameters = Readonly<Record<string, HyperValue>>;
 
-/** Numeric training precisions understood by the estimator (see README table). */
-export type Precision = 'fp32' | 'fp16-mixed' | 'bf16-mixed' | 'bf16' | 'fp16';
+/** Numeric training precisions understood by the estimator (see README table), in the order the tools offer them. */
+export const PRECISIONS = ['fp32', 'fp16-mixed', 'bf16-mixed', 'bf16', 'fp16'] as const;
+export type Precision = (typeof PRECISIONS)[number];
 
 /** Floating-point dtypes a model's weights are loaded or computed in. */
-export type FloatDtype = 'fp32' | 'bf16' | 'fp16';
+export const FLOAT_DTYPES = ['fp32', 'bf16', 'fp16'] as const;
+export type FloatDtype = (typeof FLOAT_DTYPES)[number];
 
 /**
  * The dtype a model's weights are loaded in (`from_pretrained(torch_dtype=...)`, `dtype=` in newer
  * transformers, axolotl's bf16/fp16 flags, torchtune's `dtype`); 'auto' takes the dtype config.json
  * states (`torch_dtype`, `dtype` in configs written by transformers >= 4.56).
  */
-export type LoadDtype = FloatDtype | 'auto';
+export const LOAD_DTYPES = [...FLOAT_DTYPES, 'auto'] as const;
+export type LoadDtype = (typeof LOAD_DTYPES)[number];
 
 /** A user-caused problem with a position, reported as one line, never as a stack trace. */
 export class InputError extends Error {

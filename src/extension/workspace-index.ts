@@ -31,6 +31,7 @@ import { InputError } from '../core/types';
 import { BINARY_SYNTAXES, CANDIDATE_EXTENSIONS, DEFAULT_MAX_FILES, SKIPPED_FOLDER_NAMES, SYNTAX_BY_NAME } from '../core/scan/walk-rules';
 import type { Config } from './config';
 import { anyMatches, compileGlob, toSearchGlobs, type PathMatcher } from '../core/glob';
+import { forEachLimited } from '../core/for-each-limited';
 import type { Log } from './log';
 import type { OptimizerFixRequest } from '../core/fixes/types';
 import type { ModelFileRequest } from '../core/model-source';
@@ -110,14 +111,6 @@ function interesting(file: ScanFile): boolean {
   const syntax = syntaxOf(file.path);
   if (syntax === null) return false;
   return joinReads(file) || DETECTORS.some((d) => d.syntaxes.includes(syntax) && (d.mayMatch?.(file) ?? true));
-}
-
-async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) await fn(items[next++]);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
 export class WorkspaceIndex implements vscode.Disposable {

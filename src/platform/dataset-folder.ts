@@ -11,7 +11,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { FolderFile, FolderListing } from '../core/dataset-splits';
-import { errorCode, MAX_DATASET_BYTES } from './dataset-records';
+import { MAX_DATASET_BYTES } from './dataset-records';
+import { errorCode } from './error-code';
+import { READ_NON_BLOCKING } from './non-blocking';
 import { insideFolder as inside } from './inside-folder';
 
 /** The most files listed in one dataset folder. */
@@ -25,7 +27,7 @@ const README_BYTES = 64 * 1024;
 function readHead(file: string, bytes: number): string | null {
   let fd: number;
   try {
-    fd = fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
+    fd = fs.openSync(file, READ_NON_BLOCKING);
   } catch {
     return null;
   }

@@ -15,21 +15,17 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { MAX_PARQUET_FOOTER_BYTES, parquetFooterPlace, parquetRowCount } from '../core/parse/parquet-footer';
 import { RecordCounter, type RecordCount, type RecordFormat } from '../core/parse/record-count';
+import { errorCode } from './error-code';
 import { insideFolder } from './inside-folder';
+import { READ_NON_BLOCKING } from './non-blocking';
 
 /** The largest dataset file counted (the CLI; the editor passes a smaller cap, read on its main thread). */
 export const MAX_DATASET_BYTES = 256 * 2 ** 20;
 
 const CHUNK_BYTES = 2 ** 20;
-const NON_BLOCKING = fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0);
 
 function mib(bytes: number): string {
   return bytes < 2 ** 20 ? `${bytes} bytes` : `${(bytes / 2 ** 20).toFixed(bytes < 10 * 2 ** 20 ? 1 : 0)} MiB`;
-}
-
-/** A file-system error's code (ENOENT, ELOOP, ...), else its message. */
-export function errorCode(e: unknown): string {
-  return typeof e === 'object' && e !== null && 'code' in e ? String((e as { code: unknown }).code) : e instanceof Error ? e.message : String(e);
 }
 
 /**
@@ -57,7 +53,7 @@ function countFile(file: string, format: RecordFormat, maxBytes: number, left: n
     if (workspace !== undefined && !insideFolder(fs.realpathSync(workspace), fs.realpathSync(file))) {
       return { ok: false, message: 'resolves outside the workspace (a link) and is not opened', line: 1, column: 1 };
     }
-    fd = fs.openSync(file, NON_BLOCKING);
+    fd = fs.openSync(file, READ_NON_BLOCKING);
   } catch (e) {
     const code = errorCode(e);
     if (code === 'ENOENT' || code === 'ENOTDIR') return null;

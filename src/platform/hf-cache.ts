@@ -18,6 +18,7 @@ import type { FoundConfig, LookupAnswer } from '../core/model-source';
 import type { MachineFileAnswer } from '../core/scan/machine-files';
 import { decodeText } from '../core/parse/text';
 import { InputError } from '../core/types';
+import { errorCode } from './error-code';
 import { insideFolder } from './inside-folder';
 
 /** Largest file read outside the workspace (real config.json files are a few KiB, indexes < 200 KiB). */
@@ -51,7 +52,7 @@ export function readOutsideFile(file: string, allowed = MODEL_FILES): string {
   try {
     bytes = fs.readFileSync(file);
   } catch (e) {
-    throw new InputError(`cannot read the file (${(e as NodeJS.ErrnoException).code ?? 'error'})`, file);
+    throw new InputError(`cannot read the file (${errorCode(e)})`, file);
   }
   return decodeText(bytes, file, MAX_OUTSIDE_BYTES);
 }

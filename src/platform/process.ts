@@ -12,6 +12,7 @@
  * then reaches it directly — and only the process itself is signalled (for children that start none).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { errorMessage } from '../core/error-message';
 
 export type OutputStream = 'stdout' | 'stderr';
 
@@ -107,10 +108,6 @@ function quoteForShell(s: string): string {
   return /[\s"&|<>^()]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-function errorText(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
-
 /** The exit word for a process that ended by itself or was stopped by us. */
 function classify(stopped: ProcessOutcome['stopped'], spawnError: string | undefined, code: number | null, sig: string | null): ProcessExit {
   if (stopped !== null) return stopped;
@@ -151,7 +148,7 @@ function startProcess(o: SuperviseOptions, ownGroup: boolean): ChildProcess | st
       windowsHide: true,
     });
   } catch (e) {
-    return errorText(e);
+    return errorMessage(e);
   }
 }
 

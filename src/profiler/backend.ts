@@ -11,27 +11,25 @@
  * loading cannot be caught in-process; that is why this runs only in the child process.
  * Child side only: imports tfjs.
  */
+import { PROFILE_BACKENDS, type ProfileBackendName } from '../core/profile/profile-types';
 import { defaultCommandRunner, NVIDIA_SMI_LIST } from '../platform/gpu';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { ensureGradients } from './gradients';
 
-export const BACKEND_ORDER = ['tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'] as const;
-export type BackendChoice = (typeof BACKEND_ORDER)[number];
-
-export function isBackendChoice(s: string): s is BackendChoice {
-  return (BACKEND_ORDER as readonly string[]).includes(s);
+export function isProfileBackendName(s: string): s is ProfileBackendName {
+  return (PROFILE_BACKENDS as readonly string[]).includes(s);
 }
 
 export interface BackendAttempt {
-  readonly backend: BackendChoice;
+  readonly backend: ProfileBackendName;
   /** Why this backend was not used. */
   readonly why: string;
 }
 
 export interface LoadedBackend {
-  readonly name: BackendChoice;
+  readonly name: ProfileBackendName;
   /** The tfjs backend name now active ('tensorflow', 'wasm', 'cpu'). */
   readonly tfBackend: string;
   /** Backends tried before it, each with the reason it was not used. */
@@ -53,7 +51,7 @@ export interface LoadBackendOptions {
   /** Directories to look for the gradients bundle (gradients.ts). */
   readonly gradientDirs?: readonly string[];
   /** Backends allowed, in the fixed order above (default: all). */
-  readonly allow?: readonly BackendChoice[];
+  readonly allow?: readonly ProfileBackendName[];
   /** Kernels the workload needs (e.g. 'Conv2DBackpropFilter'); a backend without them is skipped. */
   readonly requiredKernels?: readonly string[];
   /** Whether a CUDA device is visible; default: cudaDeviceVisible(). */
@@ -168,12 +166,12 @@ async function tryCpu(): Promise<Attempt> {
 
 /** Loads the best allowed backend and the gradient functions; throws only when no backend works. */
 export async function loadBackend(opts: LoadBackendOptions = {}): Promise<LoadedBackend> {
-  const allow = new Set(opts.allow ?? BACKEND_ORDER);
+  const allow = new Set(opts.allow ?? PROFILE_BACKENDS);
   const reasons: BackendAttempt[] = [];
   // Both native packages register the 'tensorflow' backend; once the GPU package is loaded it also
   // serves as the CPU TensorFlow backend (loading the second native binding next to it is not safe).
   let gpuPackageOnCpu: string | undefined;
-  for (const backend of BACKEND_ORDER) {
+  for (const backend of PROFILE_BACKENDS) {
     if (!allow.has(backend)) {
       reasons.push({ backend, why: 'not allowed for this run' });
       continue;

@@ -9,7 +9,8 @@
  */
 import { format } from 'node:util';
 import { InputError } from '../core/types';
-import { applyStart, isCancel, parseChildRequest, parseStart, type BackendName, type ChildMessage, type ChildRequest, type StartMessage } from './protocol';
+import type { ProfileBackendName } from '../core/profile/profile-types';
+import { applyStart, isCancel, parseChildRequest, parseStart, type ChildMessage, type ChildRequest, type StartMessage } from './protocol';
 
 const HARD_EXIT_MS = 800;
 
@@ -79,7 +80,7 @@ async function run(request: ChildRequest, hooks: ChildHooks): Promise<void> {
     type: 'backend',
     name: backend.name,
     tfBackend: backend.tfBackend,
-    reasons: backend.reasons.map((r) => ({ backend: r.backend as BackendName, why: r.why })),
+    reasons: backend.reasons.map((r) => ({ backend: r.backend as ProfileBackendName, why: r.why })),
     gradients: backend.gradients,
     ...(backend.location !== undefined ? { location: backend.location } : {}),
     ...(backend.wasmSimd !== undefined ? { wasmSimd: backend.wasmSimd, wasmThreads: backend.wasmThreads ?? false } : {}),

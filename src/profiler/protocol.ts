@@ -12,14 +12,11 @@
 import { InputError } from '../core/types';
 import { checkValue, firstProblem, problemMessage, type Declared } from '../core/schema/check';
 import { HyperValueSchema, Named, OneOf, OrNull, Type } from '../core/schema/declare';
-import { REAL_SHAPES_METHODS, ROBUSTNESS_PROBES } from '../core/profile/profile-types';
+import { PROFILE_BACKENDS, REAL_SHAPES_METHODS, ROBUSTNESS_PROBES, SpreadSchema } from '../core/profile/profile-types';
 import { TRACE_PROBLEMS } from '../core/profile/trace-problems';
 import { ProxySpecSchema } from './sweep/proxy';
 
-/** Backend names, in the order the loader tries them (mirrors backend.ts without importing tfjs). */
-const BACKEND_NAMES = ['tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'] as const;
-const BackendNameSchema = OneOf(BACKEND_NAMES);
-export type BackendName = (typeof BACKEND_NAMES)[number];
+const BackendNameSchema = OneOf(PROFILE_BACKENDS);
 
 const Strings = Type.Array(Type.String());
 const PositiveNumber = Type.Number({ exclusiveMinimum: 0 });
@@ -301,7 +298,7 @@ const RealShapesKindRecordSchema = Type.Object({
   shape: Type.Array(Type.Number()),
   count: Type.Number(),
   method: OneOf(REAL_SHAPES_METHODS),
-  stepMs: Type.Object({ median: Type.Number(), min: Type.Number(), max: Type.Number() }),
+  stepMs: SpreadSchema,
   stateBytes: Type.Number(),
   /** What was timed and how it was scaled, one line. */
   detail: Type.String(),

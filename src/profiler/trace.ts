@@ -5,11 +5,9 @@
  */
 import { isOptimizerId, OPTIMIZER_IDS } from '../core/optimizers/registry';
 import { InputError, type Hyperparameters } from '../core/types';
-import { isTraceProblem, TRACE_PROBLEMS, TRACE_PROBLEM_SPECS, type TraceProblem } from '../core/profile/trace-problems';
+import { isTraceProblem, MAX_TRACE_STEPS, TRACE_PROBLEMS, TRACE_PROBLEM_SPECS, type TraceProblem } from '../core/profile/trace-problems';
 import type { BackendMessage, BackendRequest, TraceRequest } from './protocol';
 import { runChild, type ChildRunResult } from './run-child';
-
-export const MAX_TRACE_STEPS = 100_000;
 
 export interface RunTraceOptions {
   readonly optimizer: string;

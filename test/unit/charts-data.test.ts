@@ -12,6 +12,7 @@ import { heatOpacity } from '../../src/charts/render-heatmap';
 import { lossBins, padded, qualitySourceText, signedQuality, stepSourceText } from '../../src/charts/render-pareto';
 import { ZH_CN_CHART_STRINGS } from '../../src/charts/strings';
 import { lossCurveSummaries, lrSensitivityGrid, medianBand, medianWithDivergence, multiplierLabel } from '../../src/charts/runs';
+import { median } from '../../src/core/profile/median';
 import type { ProfileOptimizerResult, ProfileRun } from '../../src/core/profile/profile-types';
 import { fixtureProfile, fixtureRealShapes } from './charts-fixtures';
 
@@ -183,6 +184,13 @@ test('median treats a diverged run as +Infinity', () => {
   assert.equal(medianWithDivergence([1, null, 3]), 3);
   assert.equal(medianWithDivergence([5, 1, 3]), 3);
   assert.equal(medianWithDivergence([]), null);
+});
+
+test('the median of numbers: the middle value, the mean of the two middle ones for an even count, null for none', () => {
+  assert.equal(median([3, 1, 2]), 2);
+  assert.equal(median([4, 1, 3, 2]), 2.5);
+  assert.equal(median([7]), 7);
+  assert.equal(median([]), null);
 });
 
 const run = (lr: number, seed: number, finalLoss: number | null): ProfileRun => ({

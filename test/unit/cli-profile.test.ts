@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { before, describe, test } from 'node:test';
 import Ajv from 'ajv';
 import { runCli } from '../../src/cli/main';
-import { escapeHtml } from '../../src/cli/report/profile-report';
+import { escapeHtml } from '../../src/core/display-text';
 import { TRACE_PROBLEM_SPECS } from '../../src/core/profile/trace-problems';
 import { sourceFile } from '../reference/python';
 import { buildGradientsBundle } from '../reference/tfjs-env';

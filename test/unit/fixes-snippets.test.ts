@@ -6,7 +6,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import type { HyperparameterAdvice } from '../../src/core/advisor/types';
-import { snippetsFor, type Snippet, type SnippetKind } from '../../src/core/fixes/snippets';
+import type { SnippetKind } from '../../src/core/fixes/snippet-kinds';
+import { snippetsFor, type Snippet } from '../../src/core/fixes/snippets';
 import { OPTIMIZERS } from '../../src/core/optimizers';
 
 function advice(over: Partial<HyperparameterAdvice>): HyperparameterAdvice {

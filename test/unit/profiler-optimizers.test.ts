@@ -439,6 +439,14 @@ describe('tfjs mechanics (cpu)', () => {
     assert.throws(() => createOptimizer('adam', { betas: [0.9] }), (e: unknown) => e instanceof InputError && /betas/.test(e.message));
     assert.throws(() => createOptimizer('adafactor', { lr: 1e-3 }), (e: unknown) => e instanceof InputError && /relative_step/.test(e.message));
     assert.throws(() => createOptimizer('no-such'), (e: unknown) => e instanceof InputError && /unknown optimizer/.test(e.message));
+    // A decay rate of 1 never forgets (Adam's bias correction 1 - beta^t would divide by zero): refused, and 0.999 accepted.
+    for (const [id, key, at1] of [
+      ['adamw', 'betas', [0.9, 1]], ['nadamw', 'betas', [1, 0.999]], ['lamb', 'betas', [0.9, 1]], ['sophia', 'betas', [0.965, 1]],
+      ['mars-adamw', 'betas_1d', [0.9, 1]], ['muon', 'adam_betas', [0.9, 1]], ['signum', 'momentum', 1], ['ademamix', 'betas', [0.9, 0.999, 1]],
+    ] as const) {
+      assert.throws(() => createOptimizer(id, { [key]: at1 }), (e: unknown) => e instanceof InputError && e.message.includes(`${id}: hyperparameter '${key}' must be`) && e.message.includes('in [0, '), `${id} ${key}`);
+    }
+    createOptimizer('adamw', { betas: [0.9, 0.999] }).dispose();
     assert.throws(() => createOptimizer('galore-adamw', { proj_type: 'diagonal' }), (e: unknown) => e instanceof InputError && /galore-adamw: hyperparameter 'proj_type' must be one of std, reverse_std, left, right, full/.test(e.message));
     assert.throws(() => createOptimizer('galore-adamw', { proj_quant: true }), (e: unknown) => e instanceof InputError && /proj_quant=true is not modelled by the profiler/.test(e.message));
     assert.throws(() => createOptimizer('soap', { data_format: 'nhwc' }), (e: unknown) => e instanceof InputError && /soap: hyperparameter 'data_format'/.test(e.message));

@@ -97,6 +97,14 @@ test('partialDataProblem: each sweep measurement kind checked against what the p
   assert.match(partialDataProblem('surprise', {}) ?? '', /unknown measurement kind 'surprise'/);
 });
 
+test("partialDataProblem: a real-shapes record's stepMs is the profile document's spread (median, min, max: times, never below 0)", () => {
+  const kind = { name: 'w', shape: [4, 4], count: 2, method: 'whole', stepMs: { median: 0.5, min: 0.4, max: 0.7 }, stateBytes: 128, detail: 'timed whole' };
+  const record = { optimizer: 'adamw', kinds: [kind], missing: [], refreshInterval: null, elapsedMs: 12 };
+  assert.equal(partialDataProblem('real-shapes', record), null);
+  assert.match(partialDataProblem('real-shapes', { ...record, kinds: [{ ...kind, stepMs: { median: 0.5, min: -0.1, max: 0.7 } }] }) ?? '', /data\.kinds\[0\]\.stepMs\.min/);
+  assert.match(partialDataProblem('real-shapes', { ...record, kinds: [{ ...kind, stepMs: { median: 0.5, min: 0.4 } }] }) ?? '', /data\.kinds\[0\]\.stepMs\.max/);
+});
+
 test('a run of many steps (its record one line of several MB) is kept: a long line from the child is not cut into pieces', async () => {
   // 50,000 steps: the loss curve and the step times make a line of about 1.9 MB (the profile allows 100,000 steps).
   const steps = 50_000;

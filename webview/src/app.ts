@@ -2,7 +2,8 @@
  * The sidebar app: state (saved with setState so a hidden view comes back at once), the protocol
  * client, and rendering. It only renders; estimates, advice, profiles and edits come from the host.
  */
-import { PROTOCOL_VERSION, type EstimateToggles, type HostNotification, type TraceProblemName, type ViewAction } from '../../src/webview-protocol';
+import type { TraceProblem } from '../../src/core/profile/trace-problems';
+import { PROTOCOL_VERSION, type EstimateToggles, type HostNotification, type ViewAction } from '../../src/webview-protocol';
 import { h, replaceChildren } from './dom';
 import { translator, type Translator } from './i18n';
 import { RequestFailed, Rpc } from './rpc';
@@ -15,6 +16,7 @@ import { emptyState, type Actions, type Busy, type ViewContext } from './views/c
 import { memoryPanel } from './views/memory';
 import { pathsPanel } from './views/paths';
 import { profilePanel } from './views/profile';
+import { errorMessage } from '../../src/core/error-message';
 
 /** The part of the webview API the app uses (acquireVsCodeApi()). */
 export interface WebviewApi {
@@ -24,10 +26,6 @@ export interface WebviewApi {
 }
 
 const NO_BUSY: Busy = { evaluating: false, reestimating: false, tracing: false, applying: null, applyOutcome: null, memoryError: null };
-
-function messageOf(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
 
 export class App implements Actions {
   private state: ViewState;
@@ -183,7 +181,7 @@ export class App implements Actions {
     } catch (e) {
       if (token !== this.selectionToken) return;
       this.busy = { ...this.busy, evaluating: false };
-      this.update({ error: this.t('errorLine', { message: messageOf(e) }) });
+      this.update({ error: this.t('errorLine', { message: errorMessage(e) }) });
     }
   }
 
@@ -195,7 +193,7 @@ export class App implements Actions {
       const keep = !newest && profiles.profiles.some((p) => p.id === this.state.selectedProfileId);
       this.update({ profiles, selectedProfileId: keep ? this.state.selectedProfileId : profiles.profiles[0]?.id ?? null });
     } catch (e) {
-      if (jobId === this.state.selectedJobId) this.update({ error: this.t('errorLine', { message: messageOf(e) }) });
+      if (jobId === this.state.selectedJobId) this.update({ error: this.t('errorLine', { message: errorMessage(e) }) });
     }
   }
 
@@ -237,7 +235,7 @@ export class App implements Actions {
           : r.outcome === 'cancelled' ? this.t('applyCancelled') : r.message ?? this.t('applyNotPossible');
         this.setBusy({ applying: null, applyOutcome: text });
       },
-      (e: unknown) => this.setBusy({ applying: null, applyOutcome: this.t('errorLine', { message: messageOf(e) }) }),
+      (e: unknown) => this.setBusy({ applying: null, applyOutcome: this.t('errorLine', { message: errorMessage(e) }) }),
     );
   }
 
@@ -256,7 +254,7 @@ export class App implements Actions {
       },
       (e: unknown) => {
         if (token !== this.estimateToken) return;
-        this.setBusy({ reestimating: false, memoryError: e instanceof RequestFailed ? e.message : this.t('errorLine', { message: messageOf(e) }) });
+        this.setBusy({ reestimating: false, memoryError: e instanceof RequestFailed ? e.message : this.t('errorLine', { message: errorMessage(e) }) });
       },
     );
   }
@@ -286,7 +284,7 @@ export class App implements Actions {
       ({ runId }) => {
         if (!this.state.run || this.state.run.runId !== runId) this.update({ run: { runId, jobId, done: 0, total: 0, message: null } });
       },
-      (e: unknown) => this.update({ runOutcome: { kind: 'failed', message: messageOf(e) } }),
+      (e: unknown) => this.update({ runOutcome: { kind: 'failed', message: errorMessage(e) } }),
     );
   }
 
@@ -298,7 +296,7 @@ export class App implements Actions {
     this.update({ selectedProfileId: id });
   }
 
-  setTrace(patch: { problem?: TraceProblemName; optimizers?: readonly string[]; steps?: number; lr?: number | null }): void {
+  setTrace(patch: { problem?: TraceProblem; optimizers?: readonly string[]; steps?: number; lr?: number | null }): void {
     const base = this.state.traceSettings ?? defaultTraceSettings(this.state.evaluation);
     this.update({ traceSettings: { ...base, ...patch } });
   }
@@ -315,7 +313,7 @@ export class App implements Actions {
       },
       (e: unknown) => {
         this.busy = { ...this.busy, tracing: false };
-        this.update({ error: this.t('errorLine', { message: messageOf(e) }) });
+        this.update({ error: this.t('errorLine', { message: errorMessage(e) }) });
       },
     );
   }

@@ -6,8 +6,9 @@
  */
 import {
   EstimateTogglesSchema, GpuBudgetSchema, JobEvaluationSchema, JobSummarySchema, MemoryViewSchema, OptimizerId, ProfileRunViewSchema,
-  ProfilesSchema, THEME_KINDS, TRACE_PROBLEMS, TraceSchema, MAX_TRACE_STEPS, type JobEvaluationView, type JobSummary,
+  ProfilesSchema, THEME_KINDS, TraceSchema, type JobEvaluationView, type JobSummary,
 } from '../../src/webview-protocol';
+import { MAX_TRACE_STEPS, TRACE_PROBLEMS } from '../../src/core/profile/trace-problems';
 import { checkValue, firstProblem, type Declared } from '../../src/core/schema/check';
 import { OneOf, OrNull, Type } from '../../src/core/schema/declare';
 

@@ -1,12 +1,12 @@
 import { resolveEstimateInput } from '../../core/memory/defaults';
 import { estimateMemory } from '../../core/memory/estimate';
 import type { EstimateOverrides } from '../../core/evaluate';
-import type { EstimateInput, LossConfig, MemoryEstimate } from '../../core/memory/types';
-import { TORCHTUNE_OUTPUT_CHUNKS } from '../../core/memory/loss';
+import { ATTENTION_IMPLS, OFFLOAD_TARGETS, ZERO_ACCOUNTINGS, type EstimateInput, type LossConfig, type MemoryEstimate } from '../../core/memory/types';
+import { LOSS_KINDS, TORCHTUNE_OUTPUT_CHUNKS } from '../../core/memory/loss';
 import type { ModelInventory } from '../../core/models/types';
 import { peftDefaultLoraTargets } from '../../core/scan';
 import { resolveOptimizer } from '../../core/optimizers';
-import { InputError, type FloatDtype, type LoadDtype, type Precision } from '../../core/types';
+import { FLOAT_DTYPES, InputError, LOAD_DTYPES, PRECISIONS, type FloatDtype, type LoadDtype, type Precision } from '../../core/types';
 import { formatBytes } from '../../core/units';
 import type { FlagSpec, ParsedArgs } from '../args';
 import { JSON_FLAG, flag, printJson, type Command } from '../command';
@@ -22,21 +22,21 @@ export const JOB_FLAGS: readonly FlagSpec[] = [
   { name: 'grad-accum', type: 'int', min: 1, max: 1_000_000, help: 'gradient accumulation steps', defaultText: '1' },
   { name: 'seq-len', type: 'int', min: 1, max: 10_000_000, help: 'sequence length (text models)', defaultText: "2048, capped at the model's max positions" },
   { name: 'image-size', type: 'int', min: 1, max: 100_000, help: 'image side in pixels (vision models)', defaultText: "the model's, else 224" },
-  { name: 'precision', type: 'string', choices: ['fp32', 'fp16-mixed', 'bf16-mixed', 'bf16', 'fp16'], help: 'training precision (see README)', defaultText: 'bf16-mixed' },
-  { name: 'load-dtype', type: 'string', choices: ['fp32', 'bf16', 'fp16', 'auto'], help: "dtype the weights are loaded in (from_pretrained torch_dtype/dtype; auto = config.json's)", defaultText: "not stated: the precision mode's storage is assumed" },
-  { name: 'attention', type: 'string', choices: ['eager', 'sdpa'], help: 'attention implementation', defaultText: 'sdpa' },
+  { name: 'precision', type: 'string', choices: PRECISIONS, help: 'training precision (see README)', defaultText: 'bf16-mixed' },
+  { name: 'load-dtype', type: 'string', choices: LOAD_DTYPES, help: "dtype the weights are loaded in (from_pretrained torch_dtype/dtype; auto = config.json's)", defaultText: "not stated: the precision mode's storage is assumed" },
+  { name: 'attention', type: 'string', choices: ATTENTION_IMPLS, help: 'attention implementation', defaultText: 'sdpa' },
   { name: 'gradient-checkpointing', type: 'bool', help: 'recompute activations in backward', defaultText: 'off' },
   { name: 'zero-stage', type: 'int', min: 0, max: 3, help: 'DeepSpeed ZeRO stage (FSDP: FULL_SHARD = 3, SHARD_GRAD_OP = 2)', defaultText: '0' },
-  { name: 'zero-accounting', type: 'string', choices: ['deepspeed', 'paper'], help: "ZeRO bytes: DeepSpeed's or the paper's 2+2+K", defaultText: 'deepspeed' },
+  { name: 'zero-accounting', type: 'string', choices: ZERO_ACCOUNTINGS, help: "ZeRO bytes: DeepSpeed's or the paper's 2+2+K", defaultText: 'deepspeed' },
   { name: 'gpus', type: 'int', min: 1, max: 1_000_000, help: 'data-parallel GPUs', defaultText: '1' },
-  { name: 'offload', type: 'string', choices: ['none', 'optimizer', 'params'], help: 'ZeRO CPU offload', defaultText: 'none' },
+  { name: 'offload', type: 'string', choices: OFFLOAD_TARGETS, help: 'ZeRO CPU offload', defaultText: 'none' },
   { name: 'lora-rank', type: 'int', min: 1, max: 65_536, help: 'LoRA rank (enables LoRA)', defaultText: 'no LoRA' },
   { name: 'lora-targets', type: 'list', help: 'LoRA target modules, comma-separated, or all-linear', defaultText: "PEFT's default for the model type (e.g. q_proj,v_proj for llama)" },
   { name: 'qlora', type: 'bool', help: '4-bit NF4 base weights (needs --lora-rank)', defaultText: 'off' },
-  { name: 'bnb-4bit-compute-dtype', type: 'string', choices: ['fp32', 'bf16', 'fp16'], help: 'QLoRA: dtype 4-bit weights are dequantised to (needs --qlora)', defaultText: "fp32 (BitsAndBytesConfig's default); pure bf16/fp16: that dtype" },
+  { name: 'bnb-4bit-compute-dtype', type: 'string', choices: FLOAT_DTYPES, help: 'QLoRA: dtype 4-bit weights are dequantised to (needs --qlora)', defaultText: "fp32 (BitsAndBytesConfig's default); pure bf16/fp16: that dtype" },
   { name: 'bnb-4bit-double-quant', type: 'bool', help: 'QLoRA: absmax constants quantised again (bnb_4bit_use_double_quant; lit-gpt bnb.nf4-dq); false keeps one fp32 absmax per 64 weights (needs --qlora)', defaultText: 'true' },
   { name: 'bnb-4bit-quantise-head', type: 'bool', help: "QLoRA: the output head is 4-bit too (Lightning Fabric's BitsandbytesPrecision replaces every nn.Linear; needs --qlora)", defaultText: 'off (transformers keeps the head)' },
-  { name: 'bnb-4bit-quantised-from', type: 'string', choices: ['fp32', 'bf16', 'fp16'], help: 'QLoRA: dtype the weights were cast to before quantize_4bit, which dequantize_4bit returns (Lightning Fabric: fp16; needs --qlora)', defaultText: "the job's half dtype" },
+  { name: 'bnb-4bit-quantised-from', type: 'string', choices: FLOAT_DTYPES, help: 'QLoRA: dtype the weights were cast to before quantize_4bit, which dequantize_4bit returns (Lightning Fabric: fp16; needs --qlora)', defaultText: "the job's half dtype" },
   { name: 'bnb-4bit-saves-inputs', type: 'bool', help: 'QLoRA with bitsandbytes < 0.43.2: every 4-bit matmul keeps its input for backward (needs --qlora)', defaultText: 'off (bitsandbytes >= 0.43.2)' },
   { name: 'load-in-8bit', type: 'bool', help: 'LLM.int8 base weights: int8 + one fp32 scale per row, bitsandbytes load_in_8bit (needs --lora-rank)', defaultText: 'off' },
   { name: 'prepare-kbit', type: 'bool', help: "PEFT prepare_model_for_kbit_training: non-quantised fp16/bf16 weights cast to fp32 (needs --qlora or --load-in-8bit)", defaultText: 'off' },
@@ -44,7 +44,7 @@ export const JOB_FLAGS: readonly FlagSpec[] = [
   { name: 'reference-model', type: 'bool', help: 'DPO: a frozen reference copy of the model (full fine-tune; with LoRA the adapter-disabled base serves, no copy)', defaultText: 'off' },
   { name: 'zero-grad-set-to-none', type: 'bool', help: 'zero_grad(set_to_none): on frees the gradients after each step (torch >= 2.0 default); off zeroes them in place, so they stay allocated through the next forward (torch 1.x default)', defaultText: 'on' },
   { name: 'optimizer-in-backward', type: 'bool', help: 'step each parameter in a backward hook and free its gradient (torchtune optimizer_in_bwd, LOMO; HF *_layerwise spellings imply it): one gradient in flight instead of all; no gradient accumulation', defaultText: 'off' },
-  { name: 'loss', type: 'string', choices: ['standard', 'chunked', 'fused-linear'], help: 'cross-entropy over the vocabulary: standard = full fp32 logits (transformers); chunked = bf16 logits, one chunk upcast at a time (torchtune CEWithChunkedOutputLoss / LinearCrossEntropyLoss); fused-linear = no logits kept (Liger-Kernel fused linear CE)', defaultText: 'standard' },
+  { name: 'loss', type: 'string', choices: LOSS_KINDS, help: 'cross-entropy over the vocabulary: standard = full fp32 logits (transformers); chunked = bf16 logits, one chunk upcast at a time (torchtune CEWithChunkedOutputLoss / LinearCrossEntropyLoss); fused-linear = no logits kept (Liger-Kernel fused linear CE)', defaultText: 'standard' },
   { name: 'loss-chunks', type: 'int', min: 1, max: 65_536, help: 'chunks of the chunked loss (torchtune num_output_chunks; needs --loss chunked)', defaultText: '8' },
   { name: 'loss-eager', type: 'bool', help: 'the chunked loss runs without torch.compile (torchtune compile: False): each chunk\'s fp32 log-softmax is saved (needs --loss chunked)', defaultText: 'compiled, as torchtune recommends and its published figures ran' },
   { name: 'loss-logits-held', type: 'bool', help: "the training loop still references the logits during backward (lit-gpt); off: they are freed during the loss backward, as torchtune's `del logits` does (needs --loss chunked)", defaultText: 'off' },

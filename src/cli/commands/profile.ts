@@ -7,7 +7,7 @@ import { InputError } from '../../core/types';
 import { formatBytes, parseSize } from '../../core/units';
 import { paretoPointsOf, type ParetoPointSource } from '../../core/profile/pareto';
 import { signedQuality } from '../../charts/render-pareto';
-import { BANDWIDTH_ELEMENTS } from '../../profiler/sweep/constants';
+import { BANDWIDTH_ELEMENTS, SAVE_INTERVAL_MS } from '../../profiler/sweep/constants';
 import { DEFAULT_STEPS, DEFAULT_SWEEP } from '../../profiler/sweep/plan';
 import type { SweepDocument } from '../../profiler/sweep/document';
 import { runSweep } from '../../profiler/sweep/sweep';
@@ -30,10 +30,6 @@ export const DEFAULT_BUDGET_SECONDS = 120;
 export const DEFAULT_ROBUSTNESS_BUDGET_SECONDS = 300;
 export const PROFILE_JSON = 'profile.json';
 export const PROFILE_REPORT = 'report.html';
-/** Least time between two rewrites of profile.json while the sweep runs. */
-const SAVE_INTERVAL_MS = 200;
-
-
 
 /** The quality column: the figure, "reference" for AdamW, "no evidence" without one. */
 function qualityCell(p: ParetoPointSource | undefined): string {

@@ -1,7 +1,7 @@
 import { OPTIMIZER_IDS } from '../../core/optimizers/registry';
 import { InputError } from '../../core/types';
-import { TRACE_PROBLEMS, TRACE_PROBLEM_SPECS, isTraceProblem } from '../../core/profile/trace-problems';
-import { MAX_TRACE_STEPS, ProfilerRunError, runTrace } from '../../profiler/trace';
+import { MAX_TRACE_STEPS, TRACE_PROBLEMS, TRACE_PROBLEM_SPECS, isTraceProblem } from '../../core/profile/trace-problems';
+import { ProfilerRunError, runTrace } from '../../profiler/trace';
 import { JSON_FLAG, flag, printJson, type Command } from '../command';
 import { EXIT, table } from '../io';
 

@@ -2,23 +2,23 @@
  * The `estimate --json` document: the inputs the estimator used and its per-GPU breakdown. Declared once: the TypeScript type below, and schemas/estimate.schema.json generated from it
  * (`npm run schemas`, scripts/schemas.ts; a unit test checks the committed file is the generated one).
  */
+import { ATTENTION_IMPLS, BASE_DTYPE_SOURCES, OFFLOAD_TARGETS, ZERO_ACCOUNTINGS, ZERO_STAGES } from '../../core/memory/types';
+import { DTYPES, FLOAT_DTYPES, LOAD_DTYPES, PRECISIONS } from '../../core/types';
 import type { Declared } from '../../core/schema/check';
 import { OneOf, OrNull, Type } from '../../core/schema/declare';
+import { ModelUsedSchema } from './params';
 
 const Bytes = Type.Integer({ minimum: 0 });
-const Dtype = OneOf(["fp32", "fp16", "bf16", "fp8", "int8", "uint8", "int4", "nf4", "int32", "int64"] as const);
-const BaseDtype = Type.Object({
+const Dtype = OneOf(DTYPES);
+/** The storage dtype of the base weights that are not quantised, and how it was decided (core memory BaseDtype). */
+export const BaseDtypeSchema = Type.Object({
   dtype: Dtype,
-  source: OneOf(["load", "config", "precision", "assumed"] as const),
+  source: OneOf(BASE_DTYPE_SOURCES),
   reason: Type.String(),
 }, { additionalProperties: false });
 export const EstimateJsonSchema = Type.Object({
   inputs: Type.Object({
-    model: Type.Object({
-      source: Type.String(),
-      family: Type.String(),
-      architecture: Type.String(),
-    }),
+    model: ModelUsedSchema,
     optimizer: Type.Object({
       id: Type.String(),
       spelling: Type.String(),
@@ -31,26 +31,26 @@ export const EstimateJsonSchema = Type.Object({
     gradAccum: Type.Integer({ minimum: 1 }),
     seqLen: Type.Integer({ minimum: 1 }),
     imageSize: Type.Integer({ minimum: 1 }),
-    precision: OneOf(["fp32", "fp16-mixed", "bf16-mixed", "bf16", "fp16"] as const),
-    loadDtype: OrNull(OneOf(["fp32", "bf16", "fp16", "auto"] as const)),
-    attention: OneOf(["eager", "sdpa"] as const),
+    precision: OneOf(PRECISIONS),
+    loadDtype: OrNull(OneOf(LOAD_DTYPES)),
+    attention: OneOf(ATTENTION_IMPLS),
     gradientCheckpointing: Type.Boolean(),
-    zeroStage: OneOf([0, 1, 2, 3] as const),
-    zeroAccounting: OneOf(["deepspeed", "paper"] as const),
+    zeroStage: OneOf(ZERO_STAGES),
+    zeroAccounting: OneOf(ZERO_ACCOUNTINGS),
     gpus: Type.Integer({ minimum: 1 }),
-    offload: OneOf(["none", "optimizer", "params"] as const),
+    offload: OneOf(OFFLOAD_TARGETS),
     lora: Type.Union([Type.Null(), Type.Object({
       rank: Type.Integer({ minimum: 1 }),
       targets: Type.Union([Type.Literal("all-linear"), Type.Array(Type.String())]),
       qlora: Type.Boolean(),
-      adapterDtype: Type.Optional(OneOf(["fp32", "bf16", "fp16"] as const)),
-      computeDtype: Type.Optional(OneOf(["fp32", "bf16", "fp16"] as const)),
+      adapterDtype: Type.Optional(OneOf(FLOAT_DTYPES)),
+      computeDtype: Type.Optional(OneOf(FLOAT_DTYPES)),
       int8: Type.Optional(Type.Boolean()),
       prepareKbit: Type.Optional(Type.Boolean()),
       modulesToSave: Type.Optional(Type.Array(Type.String())),
       doubleQuant: Type.Optional(Type.Boolean()),
       quantiseHead: Type.Optional(Type.Boolean()),
-      quantisedFrom: Type.Optional(OneOf(["fp32", "bf16", "fp16"] as const)),
+      quantisedFrom: Type.Optional(OneOf(FLOAT_DTYPES)),
       savesQuantisedInputs: Type.Optional(Type.Boolean()),
     }, { additionalProperties: false })]),
     optimizerInBackward: Type.Boolean(),
@@ -88,7 +88,7 @@ export const EstimateJsonSchema = Type.Object({
     peakReserved: Bytes,
     peak: Bytes,
   }, { additionalProperties: false }),
-  baseDtype: BaseDtype,
+  baseDtype: BaseDtypeSchema,
   weightStorage: Type.Array(Type.Object({
     part: OneOf(["base", "adapter", "modules-to-save", "reference"] as const),
     trainable: Type.Boolean(),

@@ -5,12 +5,15 @@
 import type { Declared } from '../../core/schema/check';
 import { Type } from '../../core/schema/declare';
 
+/** The model the figures are for: where it was read, and the family and class built (`params` and `estimate`). */
+export const ModelUsedSchema = Type.Object({
+  source: Type.String(),
+  family: Type.String(),
+  architecture: Type.String(),
+});
+
 export const ParamsJsonSchema = Type.Object({
-  model: Type.Object({
-    source: Type.String(),
-    family: Type.String(),
-    architecture: Type.String(),
-  }),
+  model: ModelUsedSchema,
   total: Type.Integer({ minimum: 0 }),
   trainable: Type.Integer({ minimum: 0 }),
   warnings: Type.Optional(Type.Array(Type.String())),

@@ -14,6 +14,7 @@ import { JOB_FACT_NAMES } from '../../core/job-facts';
 import { PASTE_FORMATS } from '../../core/fixes/paste-formats';
 import type { Declared } from '../../core/schema/check';
 import { OneOf, OrNull, Type } from '../../core/schema/declare';
+import { BaseDtypeSchema } from './estimate';
 
 /**
  * Facts a job may not have: seqLen for a CNN, imageSize for a text model, loraRank without LoRA, vocabSize for a
@@ -153,11 +154,7 @@ export const RecommendJsonSchema = Type.Object({
       savingBytes: Type.Integer(),
       text: Type.String(),
     }))),
-    baseDtype: Type.Optional(Type.Object({
-      dtype: OneOf(["fp32", "fp16", "bf16", "fp8", "int8", "uint8", "int4", "nf4", "int32", "int64"] as const),
-      source: OneOf(["load", "config", "precision", "assumed"] as const),
-      reason: Type.String(),
-    }, { additionalProperties: false })),
+    baseDtype: Type.Optional(BaseDtypeSchema),
     deepspeedAuto: Type.Optional(Type.Array(Type.Object({
       path: Type.String(),
       key: Type.String(),

@@ -7,13 +7,11 @@
  * the notes. Pure (strings in, string out).
  */
 import { paretoChartPoints, renderParetoSources, renderProfileReport, type MemoryChartData } from '../../charts';
+import { escapeHtml } from '../../core/display-text';
 import { formatBytes } from '../../core/units';
 import type { SweepDocument, SweepOptimizerResult } from '../../profiler/sweep/document';
 import { num } from '../format';
 
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}
 
 
 function htmlTable(caption: string, head: readonly string[], rows: readonly (readonly string[])[], numeric: readonly boolean[] = []): string {

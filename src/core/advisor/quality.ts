@@ -21,6 +21,7 @@
  * AdamW itself is the reference: 0 by definition, with no rows. No comparable row: `median` null,
  * shown as "no measured evidence".
  */
+import { median } from '../profile/median';
 import { measuredRows } from './measurements';
 import type { MeasuredRow } from './measurements/types';
 import { evidenceJobOf } from './measured';
@@ -70,12 +71,6 @@ export interface EvidenceQuality {
   readonly nearestSimilarity: number | null;
   /** One per source, nearest first (at most QUALITY_CITATIONS). */
   readonly citations: readonly QualityCitation[];
-}
-
-function median(values: readonly number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
 /** Settings in which AdamW was measured or which take it as their reference: what their outcomes are relative to. */

@@ -114,7 +114,8 @@ export type Predicate<F> =
 // ---- Rules -----------------------------------------------------------------------------------------
 
 /** Tiers rank before scores: a candidate that does not fit or that a rule advises against goes below. */
-export type Tier = 'ok' | 'does-not-fit' | 'not-recommended';
+export const TIERS = ['ok', 'does-not-fit', 'not-recommended'] as const;
+export type Tier = (typeof TIERS)[number];
 
 export type CandidateEffect =
   /** Add `by` (negative = penalise) to the score of the listed ids, or of the candidate itself when ids is absent. */
@@ -175,8 +176,11 @@ export interface Reason {
 
 export type ScheduleKind = 'constant' | 'linear' | 'cosine' | 'step' | 'relative-step';
 
+/** How a warmup is measured: optimizer steps, a fraction of the run, or epochs. */
+export const WARMUP_UNITS = ['steps', 'ratio', 'epochs'] as const;
+
 export interface Warmup {
-  readonly unit: 'steps' | 'ratio' | 'epochs';
+  readonly unit: (typeof WARMUP_UNITS)[number];
   readonly value: number;
 }
 

@@ -8,11 +8,10 @@ import { getOptimizer } from '../optimizers';
 import type { Ecosystem, OptimizerId } from '../optimizers/types';
 import type { Citation, HyperValue } from '../types';
 import { targetArguments } from './params';
+import type { SnippetKind } from './snippet-kinds';
 import { chooseSpelling, type ChosenSpelling } from './spelling';
 import { formatNumber, formatValue, type WritableValue } from './values';
 
-export type SnippetKind = 'pytorch' | 'hf-trainer' | 'deepspeed' | 'optax';
-export const SNIPPET_KINDS: readonly SnippetKind[] = ['pytorch', 'hf-trainer', 'deepspeed', 'optax'];
 
 export type Snippet =
   | { readonly kind: SnippetKind; readonly language: 'python' | 'json'; readonly code: string }

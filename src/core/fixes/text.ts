@@ -12,26 +12,16 @@ import type { TextEdit } from './types';
 /** A text without its byte order mark, with conversions between offsets and positions. */
 export class EditableText {
   readonly text: string;
-  private readonly starts: number[] = [0];
   private readonly index: LineIndex;
 
   constructor(raw: string) {
     this.text = raw.startsWith(BOM) ? raw.slice(1) : raw;
-    for (let i = 0; i < this.text.length; i++) {
-      const c = this.text.charCodeAt(i);
-      if (c === 10) this.starts.push(i + 1);
-      else if (c === 13) {
-        if (this.text.charCodeAt(i + 1) === 10) i++;
-        this.starts.push(i + 1);
-      }
-    }
     this.index = new LineIndex(this.text);
   }
 
   /** Offset of a 1-based position (clamped to the text). */
   offset(line: number, column: number): number {
-    const l = Math.min(Math.max(line, 1), this.starts.length);
-    return Math.min(this.starts[l - 1] + Math.max(column, 1) - 1, this.text.length);
+    return this.index.offset(line, column);
   }
 
   startOf(range: SourceRange): number {

@@ -4,9 +4,8 @@
  */
 import type { ModelInventory } from '../models/types';
 import type { ResolvedOptimizer } from '../optimizers/types';
-import type { FloatDtype, LoadDtype, Precision } from '../types';
-import { InputError } from '../types';
-import type { AttentionImpl, EstimateInput, LoraConfig, OffloadTarget, ZeroAccounting } from './types';
+import { FLOAT_DTYPES, InputError, LOAD_DTYPES, PRECISIONS } from '../types';
+import { ATTENTION_IMPLS, OFFLOAD_TARGETS, ZERO_ACCOUNTINGS, type EstimateInput, type LoraConfig, type ZeroStage } from './types';
 import { largestTargetDimension, matchLoraTargets } from './lora';
 import { effectiveHyperparameters } from './optimizer-state';
 import { LOSS_KINDS, TORCHTUNE_OUTPUT_CHUNKS, type LossConfig } from './loss';
@@ -55,12 +54,6 @@ export const LIMITS = {
   maxGpus: 1e6,
 } as const;
 
-const PRECISIONS: readonly Precision[] = ['fp32', 'fp16-mixed', 'bf16-mixed', 'bf16', 'fp16'];
-const FLOAT_DTYPES: readonly FloatDtype[] = ['fp32', 'bf16', 'fp16'];
-const LOAD_DTYPES: readonly LoadDtype[] = [...FLOAT_DTYPES, 'auto'];
-const ATTENTIONS: readonly AttentionImpl[] = ['eager', 'sdpa'];
-const OFFLOADS: readonly OffloadTarget[] = ['none', 'optimizer', 'params'];
-const ACCOUNTINGS: readonly ZeroAccounting[] = ['deepspeed', 'paper'];
 
 /** Config keys that state the maximum number of positions, in the order they are looked up. */
 const MAX_POSITION_KEYS = ['max_position_embeddings', 'n_positions', 'n_ctx', 'max_sequence_length', 'seq_length'] as const;
@@ -172,13 +165,13 @@ export function resolveEstimateInput(partial: PartialEstimateInput): EstimateInp
   const precision = oneOf('precision', partial.precision ?? d.precision, PRECISIONS);
   const loadDtypeGiven = partial.loadDtype ?? d.loadDtype;
   const loadDtype = loadDtypeGiven === null ? null : oneOf('load dtype', loadDtypeGiven, LOAD_DTYPES);
-  const attention = oneOf('attention', partial.attention ?? d.attention, ATTENTIONS);
+  const attention = oneOf('attention', partial.attention ?? d.attention, ATTENTION_IMPLS);
   const gradientCheckpointing = partial.gradientCheckpointing ?? d.gradientCheckpointing;
   if (typeof gradientCheckpointing !== 'boolean') throw new InputError('gradient checkpointing must be true or false');
-  const zeroStage = integerIn('ZeRO stage', partial.zeroStage ?? d.zeroStage, 0, 3) as 0 | 1 | 2 | 3;
-  const zeroAccounting = oneOf('ZeRO accounting', partial.zeroAccounting ?? d.zeroAccounting, ACCOUNTINGS);
+  const zeroStage = integerIn('ZeRO stage', partial.zeroStage ?? d.zeroStage, 0, 3) as ZeroStage;
+  const zeroAccounting = oneOf('ZeRO accounting', partial.zeroAccounting ?? d.zeroAccounting, ZERO_ACCOUNTINGS);
   const gpus = integerIn('number of GPUs', partial.gpus ?? d.gpus, 1, LIMITS.maxGpus);
-  const offload = oneOf('offload', partial.offload ?? d.offload, OFFLOADS);
+  const offload = oneOf('offload', partial.offload ?? d.offload, OFFLOAD_TARGETS);
   if (offload !== 'none' && zeroStage === 0) {
     throw new InputError(`offloading the ${offload} needs ZeRO (stage 1-3); got ZeRO stage 0`);
   }

@@ -4,7 +4,7 @@
  * precision.ts for the precision byte split and validation.ts for the published checks.
  */
 export type {
-  AttentionImpl, EstimateInput, LoraConfig, MemoryBytes, MemoryEstimate, OffloadTarget, ZeroAccounting,
+  AttentionImpl, EstimateInput, LoraConfig, MemoryBytes, MemoryEstimate, OffloadTarget, ZeroAccounting, ZeroStage,
 } from './types';
 export { estimateMemory, estimateModelStates } from './estimate';
 export type { ModelStates } from './estimate';

@@ -16,7 +16,7 @@
 import type { ModelInventory } from '../models/types';
 import type { Citation, FloatDtype, LoadDtype, Precision } from '../types';
 import type { BaseDtype } from './types';
-import type { PrecisionSplit } from './precision';
+import { halfOf, type PrecisionSplit } from './precision';
 
 export const LOAD_DTYPE_SOURCES: readonly Citation[] = [
   {
@@ -100,11 +100,6 @@ export function resolveLoadDtype(load: LoadDtype | null, model: ModelInventory):
         ? "load dtype 'auto', but config.json states no dtype (transformers then takes the first floating-point weight of the checkpoint, which is not read here)"
         : `load dtype 'auto', but config.json's ${written.key} "${written.text}" is not fp32, fp16 or bf16`,
   };
-}
-
-/** Half-precision dtype of a precision mode (fp16 for the fp16 modes, else bf16). */
-function halfOf(precision: Precision): FloatDtype {
-  return precision === 'fp16-mixed' || precision === 'fp16' ? 'fp16' : 'bf16';
 }
 
 /** The split with the load dtype applied, and how the base weights' dtype was decided. */

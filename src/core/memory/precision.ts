@@ -3,7 +3,7 @@
  * activations have, and whether a separate fp32 master copy exists. This is the table the README
  * shows (config flag -> bytes); the estimator reads it and nothing else decides a dtype.
  */
-import type { Citation, DType, Precision } from '../types';
+import type { Citation, DType, FloatDtype, Precision } from '../types';
 import type { ZeroAccounting } from './types';
 
 /** How one precision mode stores the tensors of a training step. */
@@ -105,8 +105,8 @@ export const PRECISION_TABLE: Readonly<Record<Precision, PrecisionSplit>> = {
   },
 };
 
-/** Half-precision dtype of a mixed mode. */
-function halfOf(precision: Precision): DType {
+/** Half-precision dtype of a precision mode (fp16 for the fp16 modes, else bf16). */
+export function halfOf(precision: Precision): FloatDtype {
   return precision === 'fp16-mixed' || precision === 'fp16' ? 'fp16' : 'bf16';
 }
 

@@ -5,10 +5,18 @@ import type { LossConfig } from './loss';
 
 export type { LossConfig } from './loss';
 
-export type AttentionImpl = 'eager' | 'sdpa';
-export type OffloadTarget = 'none' | 'optimizer' | 'params';
+/** Attention implementations: eager keeps the s x s scores and probabilities, sdpa (fused) does not. */
+export const ATTENTION_IMPLS = ['eager', 'sdpa'] as const;
+export type AttentionImpl = (typeof ATTENTION_IMPLS)[number];
+/** The ZeRO stages (0: plain data parallelism), as DeepSpeed's `zero_optimization.stage` numbers them. */
+export const ZERO_STAGES = [0, 1, 2, 3] as const;
+export type ZeroStage = (typeof ZERO_STAGES)[number];
+/** What ZeRO offloads to CPU memory: nothing, the optimizer state, or the parameters too (`estimate --offload`). */
+export const OFFLOAD_TARGETS = ['none', 'optimizer', 'params'] as const;
+export type OffloadTarget = (typeof OFFLOAD_TARGETS)[number];
 /** 'deepspeed' = DeepSpeed's own accounting (default); 'paper' = the ZeRO paper's 2+2+K bytes/param. */
-export type ZeroAccounting = 'deepspeed' | 'paper';
+export const ZERO_ACCOUNTINGS = ['deepspeed', 'paper'] as const;
+export type ZeroAccounting = (typeof ZERO_ACCOUNTINGS)[number];
 
 export interface LoraConfig {
   readonly rank: number;
@@ -80,7 +88,7 @@ export interface EstimateInput {
   readonly loadDtype: LoadDtype | null;
   readonly attention: AttentionImpl;
   readonly gradientCheckpointing: boolean;
-  readonly zeroStage: 0 | 1 | 2 | 3;
+  readonly zeroStage: ZeroStage;
   readonly zeroAccounting: ZeroAccounting;
   readonly gpus: number;
   readonly offload: OffloadTarget;
@@ -174,9 +182,10 @@ export interface WeightGroup {
  * 'precision' = the precision mode casts the model whatever it was loaded in (pure bf16/fp16,
  * DeepSpeed mixed precision); 'assumed' = no load dtype known, the precision mode's default.
  */
+export const BASE_DTYPE_SOURCES = ['load', 'config', 'precision', 'assumed'] as const;
 export interface BaseDtype {
   readonly dtype: DType;
-  readonly source: 'load' | 'config' | 'precision' | 'assumed';
+  readonly source: (typeof BASE_DTYPE_SOURCES)[number];
   readonly reason: string;
 }
 

@@ -11,7 +11,7 @@ import type { Citation, Hyperparameters, ParamTensor } from '../types';
 import { InputError } from '../types';
 import { resolveEstimateInput } from './defaults';
 import type { PartialEstimateInput } from './defaults';
-import type { EstimateInput } from './types';
+import type { EstimateInput, ZeroStage } from './types';
 import { estimateMemory, estimateModelStates } from './estimate';
 import { CUDA_CONTEXT } from './overhead';
 import { ADDED_VALIDATION_CASES, inBytes } from './validation-cases';
@@ -91,7 +91,7 @@ const ZERO_SETUP =
 const ZERO_EXCERPT = 'Figure 1 bar labels (Ψ = 7.5B, Nd = 64, K = 12): Baseline 120GB; P_os 31.4GB; P_os+g 16.6GB; P_os+g+p 1.9GB';
 
 /** A ZeRO Figure 1 case; `published` in bytes (the figure's GB are 10^9 bytes: (2+2+12) x 7.5e9 = 120e9). */
-const zeroCase = (stage: 0 | 1 | 2 | 3, id: string, description: string, published: number): ValidationCase => ({
+const zeroCase = (stage: ZeroStage, id: string, description: string, published: number): ValidationCase => ({
   id,
   description,
   model: { synthetic: { params: 7.5e9, tensors: 75, description: '7.5B parameters (75 matrices of 10000 x 10000)' } },

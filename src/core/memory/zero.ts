@@ -17,7 +17,7 @@
  * both accountings partition as the paper does, with the precision's bytes.
  */
 import type { Citation } from '../types';
-import type { OffloadTarget, ZeroAccounting } from './types';
+import type { OffloadTarget, ZeroAccounting, ZeroStage } from './types';
 
 export const ZERO_SOURCES: readonly Citation[] = [
   {
@@ -68,7 +68,7 @@ export interface ModelStateTotals {
 }
 
 export interface ZeroSetup {
-  readonly stage: 0 | 1 | 2 | 3;
+  readonly stage: ZeroStage;
   readonly accounting: ZeroAccounting;
   readonly gpus: number;
   readonly offload: OffloadTarget;

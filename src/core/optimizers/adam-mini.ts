@@ -28,13 +28,27 @@ const README = {
 };
 const PAPER = { title: 'Zhang et al., Adam-mini: Use Fewer Learning Rates To Gain More (2024)', url: 'https://arxiv.org/abs/2406.16793' };
 
+/**
+ * Name fragments of the reference (Adam_mini.__init__: embd_names, wqk_names), which decide a parameter's block: shared
+ * by the estimator's state layout below and the profiler's implementation (src/profiler/optimizers/adam-mini.ts).
+ */
 export const ADAM_MINI_EMBD_NAMES: readonly string[] = ['embed', 'embd', 'wte', 'lm_head.weight', 'output.weight'];
 export const ADAM_MINI_QK_NAMES: readonly string[] = ['k_proj.weight', 'q_proj.weight', 'wq.weight', 'wk.weight'];
 
+export type AdamMiniBlock = 'embedding' | 'query-key' | 'other';
+
+/** A parameter's block by its name: full Adam (embedding, output), one value per head (query, key), one per tensor. */
+export function adamMiniBlock(name: string): AdamMiniBlock {
+  if (ADAM_MINI_EMBD_NAMES.some((n) => name.includes(n))) return 'embedding';
+  if (ADAM_MINI_QK_NAMES.some((n) => name.includes(n))) return 'query-key';
+  return 'other';
+}
+
 function adamMiniStates(tensor: ParamTensor, ctx: StateContext): StateTensor[] {
   const m = stateTensor('m', tensor.shape, 'fp32');
-  if (ADAM_MINI_EMBD_NAMES.some((n) => tensor.name.includes(n))) return [m, stateTensor('v', tensor.shape, 'fp32')];
-  if (ADAM_MINI_QK_NAMES.some((n) => tensor.name.includes(n))) {
+  const block = adamMiniBlock(tensor.name);
+  if (block === 'embedding') return [m, stateTensor('v', tensor.shape, 'fp32')];
+  if (block === 'query-key') {
     const h = effectiveHyper(ctx);
     const dim = hyperPositiveInt(h, 'dim', 2048);
     const heads = hyperPositiveInt(h, 'n_heads', 32);

@@ -32,7 +32,12 @@ const README = {
 };
 const PAPER = { title: 'Shi et al., A Distributed Data-Parallel PyTorch Implementation of the Distributed Shampoo Optimizer (2023)', url: 'https://arxiv.org/abs/2309.06497' };
 
-/** merge_small_dims: squeeze size-1 dims (keep [1] if all are 1), merge neighbours while the product <= threshold. */
+/**
+ * The block partition of Meta's Distributed Shampoo, shared by the memory estimator's state layout below and the
+ * profiler's implementation (src/profiler/optimizers/shampoo.ts), whose trajectories are checked against the reference.
+ *
+ * merge_small_dims: squeeze size-1 dims (keep [1] if all are 1), merge neighbours while the product <= threshold.
+ */
 export function mergeSmallDims(shape: readonly number[], threshold: number): number[] {
   const squeezed = shape.filter((d) => d !== 1);
   const dims = squeezed.length > 0 ? squeezed : [1];
@@ -45,19 +50,19 @@ export function mergeSmallDims(shape: readonly number[], threshold: number): num
   return merged;
 }
 
-/** Sizes of the chunks a dimension is split into (multi_dim_split with split_size = max dim). */
-function chunks(dim: number, size: number): number[] {
-  const out: number[] = [];
-  for (let start = 0; start < dim; start += size) out.push(Math.min(size, dim - start));
+/** Start offsets and sizes of the chunks a dimension is split into (multi_dim_split with split_size = max dim). */
+function splits(dim: number, maxDim: number): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  for (let start = 0; start < dim; start += maxDim) out.push([start, Math.min(maxDim, dim - start)]);
   return out;
 }
 
-/** All block shapes of a (merged) shape, in row-major block order. */
-export function blockShapes(shape: readonly number[], maxDim: number): number[][] {
-  let blocks: number[][] = [[]];
+/** Every block of a (merged) shape as its start and size in each dimension, in row-major block order. */
+export function blocksOf(shape: readonly number[], maxDim: number): Array<{ begin: number[]; size: number[] }> {
+  let blocks: Array<{ begin: number[]; size: number[] }> = [{ begin: [], size: [] }];
   for (const dim of shape) {
-    const next: number[][] = [];
-    for (const b of blocks) for (const c of chunks(dim, maxDim)) next.push([...b, c]);
+    const next: Array<{ begin: number[]; size: number[] }> = [];
+    for (const b of blocks) for (const [start, n] of splits(dim, maxDim)) next.push({ begin: [...b.begin, start], size: [...b.size, n] });
     blocks = next;
   }
   return blocks;
@@ -83,7 +88,7 @@ function shampooStates(tensor: ParamTensor, ctx: StateContext): StateTensor[] {
   const momentum = hyperNumber(h, 'momentum', 0);
   const grafting = graftingHasState(ctx);
   const states: StateTensor[] = [];
-  blockShapes(shape, maxDim).forEach((block, i) => {
+  blocksOf(shape, maxDim).forEach(({ size: block }, i) => {
     const prefix = `block_${i}`;
     block.forEach((d, k) => states.push(stateTensor(`${prefix}.shampoo.factor_matrices.${k}`, [d, d], 'fp32')));
     block.forEach((d, k) => states.push(stateTensor(`${prefix}.shampoo.inv_factor_matrices.${k}`, [d, d], 'fp32')));

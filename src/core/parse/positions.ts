@@ -1,5 +1,5 @@
 /**
- * Offsets to 1-based line/column positions, the way editors count them: columns in UTF-16 code
+ * Offsets to 1-based line/column positions and back, the way editors count them: columns in UTF-16 code
  * units (JavaScript string indices), lines broken by `\n`, `\r\n` or a lone `\r`.
  */
 import type { SourceRange } from '../scan/types';
@@ -43,5 +43,11 @@ export class LineIndex {
     const a = this.position(start);
     const b = this.position(Math.max(start, end));
     return { line: a.line, column: a.column, endLine: b.line, endColumn: b.column };
+  }
+
+  /** Offset of a 1-based line and column, clamped to the text (the inverse of `position`). */
+  offset(line: number, column: number): number {
+    const l = Math.min(Math.max(line, 1), this.starts.length);
+    return Math.min(this.starts[l - 1] + Math.max(column, 1) - 1, this.text.length);
   }
 }

@@ -1,14 +1,20 @@
 /**
- * The median of a sweep's runs that treats a diverged run as +Infinity, so a learning rate where half the
- * seeds diverge has no finite median ("lowest median final loss over seeds"). Used by the profiler's
- * document and the charts.
+ * Medians: of a list of numbers (the sweep's step times, the spread of a timing at the real shapes, the evidence's
+ * quality over its sources), and of a sweep's runs, which treats a diverged run as +Infinity so that a learning rate
+ * where half the seeds diverge has no finite median ("lowest median final loss over seeds"; the profiler's document
+ * and the charts).
  */
+
+/** The middle value of the values (the mean of the two middle ones for an even count); null for an empty list. */
+export function median(values: readonly number[]): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
 
 /** Median of the values, with null (not finite) counted as +Infinity; null for an empty list. */
 export function medianWithDivergence(values: readonly (number | null)[]): number | null {
-  if (values.length === 0) return null;
-  const sorted = values.map((v) => (v === null || !Number.isFinite(v) ? Infinity : v)).sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  const m = sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-  return Number.isFinite(m) ? m : null;
+  const m = median(values.map((v) => (v === null || !Number.isFinite(v) ? Infinity : v)));
+  return m !== null && Number.isFinite(m) ? m : null;
 }

@@ -12,7 +12,7 @@
  * evidence) cannot be compared and are reported apart. The proxy's final loss is a secondary signal shown
  * next to each point, not an objective.
  */
-import type { ProfileResultDocument, QualityCitationEntry, RealShapesMethod } from './profile-types';
+import type { ProfileResultDocument, QualityCitationEntry, RealShapesMethod, Spread } from './profile-types';
 
 export type StepSource = 'proxy' | 'real-shapes';
 
@@ -93,7 +93,7 @@ function own<T>(rec: Readonly<Record<string, T>> | undefined, key: string): T | 
 }
 
 /** The optimizer's measured step cost at the real shapes, when the phase measured it (a step time and how). */
-function realStep(doc: ProfileResultDocument, id: string): { stepMs: { median: number; min: number; max: number }; method: RealShapesMethod } | undefined {
+function realStep(doc: ProfileResultDocument, id: string): { stepMs: Spread; method: RealShapesMethod } | undefined {
   const r = doc.realShapes?.results.find((x) => x.optimizer === id);
   return r && r.stepMs !== null && r.method !== null && r.stepMs.median > 0 ? { stepMs: r.stepMs, method: r.method } : undefined;
 }

@@ -107,10 +107,18 @@ export const ProfileOptimizerResultSchema = Type.Object({
 });
 export type ProfileOptimizerResult = Declared<typeof ProfileOptimizerResultSchema>;
 
-/** A time's spread over the timed steps (for a whole model: the parts' medians, minima and maxima added). */
-const SpreadSchema = Type.Object({ median: nonNegative(), min: nonNegative(), max: nonNegative() });
+/**
+ * A time's spread over the timed steps, ms (for a whole model: the parts' medians, minima and maxima added): the
+ * document's real-shapes step cost, the profiler child's record of each tensor kind (src/profiler/protocol.ts) and the
+ * maths that builds them (src/profiler/sweep/real-shapes-plan.ts).
+ */
+export const SpreadSchema = Type.Object({ median: nonNegative(), min: nonNegative(), max: nonNegative() });
+export type Spread = Declared<typeof SpreadSchema>;
 
-/** How a step cost at the real shapes was obtained (README: Profiling on your machine, "Step cost at the real shapes"). */
+/**
+ * How a step cost at the real shapes was obtained (README: Profiling on your machine, "Step cost at the real shapes"),
+ * from the most direct to the least: a sum is as weak as its weakest part (real-shapes-plan.ts weakestMethod).
+ */
 export const REAL_SHAPES_METHODS = ['whole', 'sampled', 'extrapolated'] as const;
 
 /** One optimizer's step cost on the real job's tensor shapes. */

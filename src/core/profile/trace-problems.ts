@@ -7,6 +7,8 @@
  */
 export const TRACE_PROBLEMS = ['rosenbrock', 'beale', 'saddle'] as const;
 export type TraceProblem = (typeof TRACE_PROBLEMS)[number];
+/** The most steps of one trace (`trace --steps`, the sidebar's optimizer paths). */
+export const MAX_TRACE_STEPS = 100_000;
 
 export function isTraceProblem(s: string): s is TraceProblem {
   return (TRACE_PROBLEMS as readonly string[]).includes(s);

@@ -5,14 +5,15 @@
  * integration fills it from the Trainer arguments) is recorded as a field, sets nothing here, and is
  * listed in the contribution's `deepspeedAutos` for the job to fill (./deepspeed-auto.ts).
  */
-import type { HyperValue, Precision } from '../types';
+import type { ZeroStage } from '../memory/types';
+import type { Precision } from '../types';
 import type { ParseWarning } from '../parse/node';
 import type { ContributionBuilder } from './contribution';
 import type { AutoField } from './deepspeed-auto';
 import type { FieldReader } from './fields';
+import { keepOptimizerParams, readOptimizerArguments } from './optimizer-arguments';
 import type { SourceRange } from './types';
 
-type ZeroStage = 0 | 1 | 2 | 3;
 
 /** True (and the field recorded) when `key` holds the string "auto". */
 function isAuto(reader: FieldReader, key: string): boolean {
@@ -98,39 +99,7 @@ function readOptimizerSection(reader: FieldReader, out: ContributionBuilder): vo
     if (node !== undefined && node.kind !== 'null') opt.fail(`'${opt.nameOf('params')}' must be an object`, node.range);
     return;
   }
-  const collected: Record<string, HyperValue> = {};
-  const paramsNode = opt.node('params');
-  if (paramsNode?.kind !== 'object') return;
-  for (const member of paramsNode.members) {
-    const key = member.key;
-    if (isAuto(params, key)) continue;
-    const node = member.node;
-    if (key === 'lr') {
-      const lr = params.number('lr', { min: 0 });
-      if (lr !== undefined && lr.value !== null) out.set('learningRate', lr.value, lr.range);
-    } else if (key === 'weight_decay') {
-      const wd = params.number('weight_decay', { min: 0 });
-      if (wd !== undefined && wd.value !== null) out.set('weightDecay', wd.value, wd.range);
-    } else if (node.kind === 'number') {
-      const read = params.number(key);
-      if (read !== undefined && read.value !== null) keep(collected, out, key, read.value, read.range);
-    } else if (node.kind === 'boolean') {
-      const read = params.boolean(key);
-      if (read !== undefined && read.value !== null) keep(collected, out, key, read.value, read.range);
-    } else if (node.kind === 'array') {
-      const read = params.numberList(key);
-      if (read !== undefined && read.value !== null) keep(collected, out, key, read.value, read.range);
-    } else if (node.kind === 'string') {
-      const read = params.string(key);
-      if (read !== undefined && read.value !== null) keep(collected, out, key, read.value, read.range);
-    }
-  }
-  if (Object.keys(collected).length > 0) out.settings.optimizerParams = collected;
-}
-
-function keep(collected: Record<string, HyperValue>, out: ContributionBuilder, key: string, value: HyperValue, range: SourceRange): void {
-  collected[key] = value;
-  out.sources[`optimizerParams.${key}`] = out.source(range);
+  keepOptimizerParams(out, readOptimizerArguments(params, out, { skip: (key) => isAuto(params, key), lrKeys: ['lr'], strings: true }));
 }
 
 function readSchedulerSection(reader: FieldReader, out: ContributionBuilder): void {

@@ -7,7 +7,7 @@ import type { InputError, Precision } from '../types';
 import type { Ecosystem } from '../optimizers/types';
 import type { ParseWarning, ParsedNode } from '../parse/node';
 import type { AutoField } from './deepspeed-auto';
-import type { DefaultedSetting, SettingSource } from './results';
+import type { DefaultedSetting, PendingLora, SettingSource } from './results';
 import type { FieldFinding, ScanFile, SourceRange, TrainingSettings } from './types';
 
 /**
@@ -101,13 +101,7 @@ export interface Contribution {
   readonly defaults: readonly DefaultedSetting[];
   readonly defaultSettings: TrainingSettings;
   /** LoRA switched on without target modules: PEFT picks them from the model type. */
-  readonly loraWithoutTargets?: {
-    readonly rank: number;
-    readonly qlora: boolean;
-    readonly int8?: boolean;
-    readonly modulesToSave?: readonly string[];
-    readonly source: SettingSource;
-  };
+  readonly loraWithoutTargets?: PendingLora;
   /**
    * The ecosystem whose spellings `settings.optimizer` (or its default) is written in, for
    * `resolveOptimizer(spelling, params, ecosystem)`: the same word means different optimizers in

@@ -3,7 +3,8 @@
  * data with sources. HfArgumentParser.parse_json_file builds the dataclasses from the JSON as is, so
  * an absent key takes the dataclass default below.
  */
-import type { Citation, HyperValue } from '../types';
+import type { Citation } from '../types';
+import type { ToolDefault } from './contribution';
 import type { TrainingSettings } from './types';
 
 export const TRAINING_ARGUMENTS_SOURCE: Citation = {
@@ -17,15 +18,6 @@ export const TRL_MODEL_CONFIG_SOURCE: Citation = {
   url: 'https://github.com/huggingface/trl/blob/main/trl/trainer/model_config.py',
   locator: 'ModelConfig.lora_r default',
 };
-
-/** One Trainer default, mapped to the TrainingSettings key it fills. */
-export interface TrainerDefault<K extends keyof TrainingSettings = keyof TrainingSettings> {
-  readonly setting: K;
-  /** The TrainingArguments field(s). */
-  readonly key: string;
-  readonly value: NonNullable<TrainingSettings[K]> & HyperValue;
-  readonly note?: string;
-}
 
 /** TrainingArguments defaults for the settings a job needs (transformers training_args.py). */
 export const TRAINER_DEFAULTS = {
@@ -48,7 +40,7 @@ export const TRAINER_DEFAULTS = {
     value: 'fp32',
     note: 'bf16 and fp16 both default to false: the Trainer trains in fp32 without autocast',
   },
-} as const satisfies { readonly [K in keyof TrainingSettings]?: TrainerDefault<K> };
+} as const satisfies { readonly [K in keyof TrainingSettings]?: ToolDefault<K> };
 
 /** TrainingArguments adam_beta1 / adam_beta2 defaults (the Trainer passes betas=(adam_beta1, adam_beta2)). */
 export const TRAINER_ADAM_BETAS: readonly [number, number] = [0.9, 0.999];

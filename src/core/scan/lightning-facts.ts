@@ -3,7 +3,8 @@
  * `precision` values (the current names and the legacy ones Lightning converts), and `devices`.
  */
 import type { Citation, Precision } from '../types';
-import { LIGHTNING_STRATEGIES, type ZeroStage } from './sharding';
+import type { OffloadTarget, ZeroStage } from '../memory/types';
+import { LIGHTNING_STRATEGIES } from './sharding';
 
 export const LIGHTNING_PRECISION_SOURCE: Citation = {
   title: 'Lightning Trainer, precision',
@@ -51,7 +52,7 @@ export function lightningDeviceCount(value: string | number | readonly number[])
 }
 
 /** A registered strategy name's ZeRO equivalent (LIGHTNING_STRATEGIES_SOURCE), or null (ddp, auto, ...). */
-export function lightningStrategy(name: string): { stage: ZeroStage; offload: 'none' | 'optimizer' | 'params' } | null {
+export function lightningStrategy(name: string): { stage: ZeroStage; offload: OffloadTarget } | null {
   const key = name.trim().toLowerCase();
   return Object.prototype.hasOwnProperty.call(LIGHTNING_STRATEGIES, key) ? LIGHTNING_STRATEGIES[key] : null;
 }

@@ -5,13 +5,14 @@
  * Components are written `{class_path: X, init_args: {...}}` (LightningCLI / jsonargparse) or
  * `{_target_: X, ...}` (Hydra; Python calls are read in this form too).
  */
+import type { ZeroStage } from '../memory/types';
 import { resolveOptimizer } from '../optimizers';
-import type { HyperValue } from '../types';
 import type { ParseWarning } from '../parse/node';
 import type { ContributionBuilder } from './contribution';
 import type { Link } from './detector';
 import type { FieldReader, Read } from './fields';
 import { LIGHTNING_PRECISION_SOURCE, lightningDeviceCount, lightningPrecision, lightningStrategy } from './lightning-facts';
+import { keepOptimizerParams, readOptimizerArguments } from './optimizer-arguments';
 import { zeroStageOfFsdp } from './sharding';
 import type { SourceRange } from './types';
 
@@ -62,27 +63,7 @@ export function readOptimizerComponent(component: Component, out: ContributionBu
   if (args === null) return;
   const partial = args.node('_partial_');
   out.optimizerPartial = partial?.kind === 'boolean' && partial.value;
-  const params: Record<string, HyperValue> = {};
-  for (const key of args.keys()) {
-    if (NOT_HYPERPARAMETERS.has(key)) continue;
-    if (key === 'lr' || key === 'learning_rate') {
-      const lr = args.number(key, { min: 0 });
-      if (lr?.value != null) out.set('learningRate', lr.value, lr.range);
-      continue;
-    }
-    if (key === 'weight_decay') {
-      const wd = args.number(key, { min: 0 });
-      if (wd?.value != null) out.set('weightDecay', wd.value, wd.range);
-      continue;
-    }
-    const kind = args.node(key)?.kind;
-    const read = kind === 'number' ? args.number(key) : kind === 'boolean' ? args.boolean(key) : kind === 'array' ? args.numberList(key) : undefined;
-    if (read?.value != null) {
-      params[key] = read.value;
-      out.sources[`optimizerParams.${key}`] = out.source(read.range);
-    }
-  }
-  if (Object.keys(params).length > 0) out.settings.optimizerParams = params;
+  keepOptimizerParams(out, readOptimizerArguments(args, out, { skip: (key) => NOT_HYPERPARAMETERS.has(key), lrKeys: ['lr', 'learning_rate'] }));
 }
 
 /** precision, devices x num_nodes, strategy, accumulate_grad_batches, max_steps of a Trainer. */
@@ -149,7 +130,7 @@ function readStrategy(trainer: FieldReader, out: ContributionBuilder, links: Lin
   if (cls === 'DeepSpeedStrategy') {
     // DeepSpeedStrategy(stage=2, offload_optimizer=False, offload_parameters=False, config=None).
     const stage = args?.number('stage', { integer: true, min: 0, max: 3 });
-    out.set('zeroStage', (stage?.value ?? 2) as 0 | 1 | 2 | 3, (stage ?? component.target).range);
+    out.set('zeroStage', (stage?.value ?? 2) as ZeroStage, (stage ?? component.target).range);
     const optimizer = args?.boolean('offload_optimizer');
     const params = args?.boolean('offload_parameters');
     if (params?.value === true) out.set('offload', 'params', params.range);

@@ -2,9 +2,9 @@
  * FSDP and Lightning strategies mapped to the ZeRO stage the estimator accounts for, as typed data
  * with sources. FSDP's sharding strategies are documented as the ZeRO stages they correspond to.
  */
+import type { OffloadTarget, ZeroStage } from '../memory/types';
 import type { Citation } from '../types';
 
-export type ZeroStage = 0 | 1 | 2 | 3;
 
 export const FSDP_SHARDING_SOURCE: Citation = {
   title: 'PyTorch FSDP, ShardingStrategy',
@@ -54,7 +54,7 @@ export function isHybridFsdp(strategy: string | number): boolean {
 }
 
 /** Lightning's registered strategy names with a ZeRO equivalent, and what they offload. */
-export const LIGHTNING_STRATEGIES: Readonly<Record<string, { readonly stage: ZeroStage; readonly offload: 'none' | 'optimizer' | 'params' }>> = {
+export const LIGHTNING_STRATEGIES: Readonly<Record<string, { readonly stage: ZeroStage; readonly offload: OffloadTarget }>> = {
   deepspeed: { stage: 2, offload: 'none' },
   deepspeed_stage_1: { stage: 1, offload: 'none' },
   deepspeed_stage_2: { stage: 2, offload: 'none' },

@@ -12,7 +12,7 @@ import { isDataFileName } from '../dataset-splits';
 import type { HyperValue, Precision } from '../types';
 import type { ParseWarning } from '../parse/node';
 import type { Link } from './detector';
-import { ContributionBuilder } from './contribution';
+import { ContributionBuilder, type ToolDefault } from './contribution';
 import { readDeepSpeed } from './deepspeed-settings';
 import { readLoadDtype } from './dtype-fields';
 import { FieldReader, type Read } from './fields';
@@ -22,7 +22,6 @@ import {
   TRAINING_ARGUMENTS_SOURCE,
   TRL_LORA_R_DEFAULT,
   TRL_MODEL_CONFIG_SOURCE,
-  type TrainerDefault,
 } from './hf-defaults';
 import { isLlamaFactoryConfig, readLlamaFactory } from './llamafactory';
 import type { SourceRange, TrainingSettings } from './types';
@@ -97,7 +96,7 @@ function readModelDtype(reader: FieldReader, out: ContributionBuilder, warnings:
   if (chosen !== undefined) out.set('loadDtype', chosen.value as TrainingSettings['loadDtype'], chosen.range);
 }
 
-function useTrainerDefault<K extends keyof TrainingSettings>(out: ContributionBuilder, d: TrainerDefault<K>): void {
+function useTrainerDefault<K extends keyof TrainingSettings>(out: ContributionBuilder, d: ToolDefault<K>): void {
   out.useDefault(d, TRAINING_ARGUMENTS_SOURCE);
 }
 
@@ -110,7 +109,7 @@ function numberOrDefault<K extends NumericSetting>(
   key: string,
   rule: { integer?: boolean; min?: number },
   setting: K,
-  fallback: TrainerDefault<K>,
+  fallback: ToolDefault<K>,
 ): void {
   const read = reader.number(key, rule);
   if (read !== undefined && read.value !== null) out.set(setting, read.value as TrainingSettings[K], read.range);

@@ -1,5 +1,6 @@
 import type { FloatDtype, HyperValue, LoadDtype, Precision } from '../types';
 import type { LossConfig } from '../memory/loss';
+import type { OffloadTarget, ZeroStage } from '../memory/types';
 
 /** A 1-based source range (columns count UTF-16 code units, as editors do; end is exclusive). */
 export interface SourceRange {
@@ -50,7 +51,7 @@ export interface TrainingSettings {
   /** QLoRA: bitsandbytes' `bnb_4bit_compute_dtype`. */
   readonly qloraComputeDtype?: FloatDtype;
   readonly gradientCheckpointing?: boolean;
-  readonly zeroStage?: 0 | 1 | 2 | 3;
+  readonly zeroStage?: ZeroStage;
   /** True when the ZeRO stage comes from FSDP sharding (FSDP1/FSDP2 strategies are accounted as ZeRO stages). */
   readonly fsdp?: boolean;
   /** Machines the launch spans (torchrun --nnodes, deepspeed --num_nodes, Lightning num_nodes, SLURM --nodes). */
@@ -69,7 +70,7 @@ export interface TrainingSettings {
   readonly compile?: boolean;
   /** The training stage (LLaMA-Factory stage: pt, sft, rm, ppo, dpo, kto). */
   readonly trainingStage?: string;
-  readonly offload?: 'none' | 'optimizer' | 'params';
+  readonly offload?: OffloadTarget;
   readonly gpus?: number;
   readonly lora?: {
     readonly rank: number;

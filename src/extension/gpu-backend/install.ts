@@ -10,7 +10,9 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { errorMessage } from '../../core/error-message';
 import { gpuBackendDir, packageDirIn, writeMarker } from './location';
+import { errorCode } from '../../platform/error-code';
 import { insideFolder } from '../../platform/inside-folder';
 import { lastLines, superviseProcess, type OutputStream, type ProcessOutcome } from '../../platform/process';
 import { GPU_BACKEND_PACKAGE, GPU_BACKEND_SPEC, INSTALL_FOLDER } from './spec';
@@ -64,10 +66,6 @@ export function failureMessage(kind: InstallFailureKind, detail: string): string
 
 function fail(kind: InstallFailureKind, detail: string): InstallFailure {
   return { ok: false, kind, detail, message: failureMessage(kind, detail) };
-}
-
-function errText(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
 }
 
 // ---- finding npm and node ----------------------------------------------------------------------------
@@ -164,7 +162,7 @@ export async function runNpmInstall(dir: string, npm: string, spec: string, o: S
     const manifest = { name: 'optimizer-advisor-gpu-backend', private: true, description: `${GPU_BACKEND_PACKAGE} for the Optimizer Advisor profiler (installed by "Install GPU Backend")` };
     fs.writeFileSync(path.join(dir, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   } catch (e) {
-    return fail('io', `${dir}: ${errText(e)}`);
+    return fail('io', `${dir}: ${errorMessage(e)}`);
   }
   // A node beside npm (a Node.js install not on PATH) runs npm's `#!/usr/bin/env node`.
   const env = withPath(o.env ?? process.env, [path.dirname(npm)]);
@@ -198,7 +196,7 @@ export function parseInstallScript(packageDir: string): { script: string; args: 
   try {
     scripts = (JSON.parse(fs.readFileSync(path.join(packageDir, 'package.json'), 'utf8')) as { scripts?: unknown }).scripts;
   } catch (e) {
-    return { error: `its package.json cannot be read: ${errText(e)}` };
+    return { error: `its package.json cannot be read: ${errorMessage(e)}` };
   }
   const install = typeof scripts === 'object' && scripts !== null ? (scripts as Record<string, unknown>)['install'] : undefined;
   if (typeof install !== 'string') return { error: 'the package declares no install script' };
@@ -320,7 +318,7 @@ function acquireLock(storageDir: string, staleMs: number): { release(): void } |
       fs.mkdirSync(lock);
       return { release: () => removeQuietly(lock) };
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') return fail('io', `${lock}: ${errText(e)}`);
+      if (errorCode(e) !== 'EEXIST') return fail('io', `${lock}: ${errorMessage(e)}`);
       let age = Infinity;
       try {
         age = Date.now() - fs.statSync(lock).mtimeMs;
@@ -360,7 +358,7 @@ export async function installGpuBackend(o: InstallOptions): Promise<InstallResul
   try {
     fs.mkdirSync(o.storageDir, { recursive: true });
   } catch (e) {
-    return fail('io', `${o.storageDir}: ${errText(e)}`);
+    return fail('io', `${o.storageDir}: ${errorMessage(e)}`);
   }
   const lock = acquireLock(o.storageDir, timeoutMs + 60_000);
   if ('ok' in lock) return lock;
@@ -392,7 +390,7 @@ export async function installGpuBackend(o: InstallOptions): Promise<InstallResul
     if (hadOld) removeQuietly(old);
     return { ok: true, dir: target, packageDir: packageDirIn(target), version, durationMs: Date.now() - started };
   } catch (e) {
-    return fail('io', errText(e));
+    return fail('io', errorMessage(e));
   } finally {
     removeQuietly(work);
     lock.release();
@@ -411,7 +409,7 @@ export function removeGpuBackend(storageDir: string): { removed: boolean; dir: s
     removeLeftovers(storageDir);
     return { removed: existed, dir };
   } catch (e) {
-    return fail('io', `${dir}: ${errText(e)}`);
+    return fail('io', `${dir}: ${errorMessage(e)}`);
   } finally {
     lock.release();
   }

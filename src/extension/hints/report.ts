@@ -4,7 +4,8 @@
  */
 import type { Recommendation } from '../../core/advisor/types';
 import type { JobEvaluation } from '../../core/evaluate';
-import type { Snippet, SnippetKind } from '../../core/fixes/snippets';
+import type { SnippetKind } from '../../core/fixes/snippet-kinds';
+import type { Snippet } from '../../core/fixes/snippets';
 import { formatBytes, formatCount } from '../../core/units';
 import { formatRate, recommendedText, strategyLabel } from './analysis';
 import { budgetText, type GpuBudget } from './budget';

@@ -17,6 +17,7 @@ import {
 } from '../../webview-protocol';
 import type { SidebarDeps } from './deps';
 import { applyToggles, evaluateJob, jobSummary, memoryView, type EvaluationParts } from './evaluate';
+import { errorMessage } from '../../core/error-message';
 
 /** What the controller needs from VS Code (implemented by the provider; faked in tests). */
 export interface HostPort {
@@ -44,10 +45,6 @@ interface ActiveRun {
 
 /** Progress notifications at most this often (the last one always goes out). */
 const PROGRESS_INTERVAL_MS = 100;
-
-function messageOf(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
 
 export class SidebarController {
   private readonly cache = new Map<string, JobCache>();
@@ -88,7 +85,7 @@ export class SidebarController {
       if (message.kind === 'command') await this.command(message);
       else await this.request(message);
     } catch (e) {
-      this.deps.log.error(`sidebar: ${message.type} failed: ${e instanceof Error && e.stack ? e.stack : messageOf(e)}`);
+      this.deps.log.error(`sidebar: ${message.type} failed: ${e instanceof Error && e.stack ? e.stack : errorMessage(e)}`);
     }
   }
 
@@ -156,8 +153,8 @@ export class SidebarController {
         this.send(makeErrorResponse(message.id, message.type, e.format()));
         return;
       }
-      this.deps.log.error(`sidebar: ${message.type} failed: ${e instanceof Error && e.stack ? e.stack : messageOf(e)}`);
-      this.send(makeErrorResponse(message.id, message.type, `internal error: ${messageOf(e)} (see the Optimizer Advisor log)`));
+      this.deps.log.error(`sidebar: ${message.type} failed: ${e instanceof Error && e.stack ? e.stack : errorMessage(e)}`);
+      this.send(makeErrorResponse(message.id, message.type, `internal error: ${errorMessage(e)} (see the Optimizer Advisor log)`));
     }
   }
 
@@ -273,7 +270,7 @@ export class SidebarController {
         message = result.message ?? null;
       } catch (e) {
         outcome = controller.signal.aborted ? 'cancelled' : 'failed';
-        message = e instanceof InputError ? e.format() : messageOf(e);
+        message = e instanceof InputError ? e.format() : errorMessage(e);
         if (!(e instanceof InputError) && !controller.signal.aborted) this.deps.log.error(`sidebar: profile run failed: ${e instanceof Error && e.stack ? e.stack : message}`);
       } finally {
         this.runs.delete(runId);
@@ -303,7 +300,7 @@ export class SidebarController {
           lines.push({ optimizer: o, name, lr: p.lr, points, divergedAtStep: r.divergedAtStep ?? null, error: null });
         } catch (e) {
           if (controller.signal.aborted) throw e;
-          lines.push({ optimizer: o, name, lr: p.lr, points: [], divergedAtStep: null, error: e instanceof InputError ? e.message : messageOf(e) });
+          lines.push({ optimizer: o, name, lr: p.lr, points: [], divergedAtStep: null, error: e instanceof InputError ? e.message : errorMessage(e) });
         }
       }
     } finally {

@@ -10,7 +10,8 @@ import type { JobFacts } from '../../core/job-facts';
 import type { SavedProfileFile } from '../saved-profiles';
 import type { OptimizerId } from '../../core/optimizers/types';
 import type { ScanJob } from '../../core/scan/results';
-import type { GpuBudgetView, SnippetView, TraceProblemName } from '../../webview-protocol';
+import type { TraceProblem } from '../../core/profile/trace-problems';
+import type { GpuBudgetView, SnippetView } from '../../webview-protocol';
 
 /** vscode.Event<T> fits this shape. */
 export type EventLike<T> = (listener: (e: T) => unknown) => { dispose(): unknown };
@@ -54,7 +55,7 @@ export type { SavedProfileFile };
 
 export interface TraceCall {
   readonly optimizer: OptimizerId;
-  readonly problem: TraceProblemName;
+  readonly problem: TraceProblem;
   readonly steps: number;
   /** Learning rate; undefined = the reference default. */
   readonly lr?: number;

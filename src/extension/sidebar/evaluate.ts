@@ -23,8 +23,9 @@ import type { ScanJob } from '../../core/scan/results';
 import { InputError } from '../../core/types';
 import type {
   EstimateToggles, FactView, GpuBudgetView, HyperparametersView, JobSummary, MemoryBarView, MemoryView, PasteChangeView, RankedOptimizerView,
-  RecommendationView, SnippetFramework, SnippetView,
+  RecommendationView, SnippetView,
 } from '../../webview-protocol';
+import type { SnippetKind } from '../../core/fixes/snippet-kinds';
 
 /**
  * Rank a LoRA toggle starts from when the job has no LoRA: PEFT's LoraConfig default
@@ -35,7 +36,7 @@ export const PEFT_DEFAULT_LORA_RANK = 8;
 type EstimateBase = AdvisorInput['estimateBase'];
 
 /** Button labels of the snippet frameworks (product names, the same in every language). */
-export const SNIPPET_LABELS: Readonly<Record<SnippetFramework, string>> = {
+export const SNIPPET_LABELS: Readonly<Record<SnippetKind, string>> = {
   pytorch: 'PyTorch',
   'hf-trainer': 'HF Trainer',
   deepspeed: 'DeepSpeed',
@@ -44,8 +45,8 @@ export const SNIPPET_LABELS: Readonly<Record<SnippetFramework, string>> = {
 
 /** A snippet as the Recommend command's generator returns it (src/core/fixes/snippets.ts `Snippet`). */
 export type GeneratedSnippet =
-  | { readonly kind: SnippetFramework; readonly language: SnippetView['language']; readonly code: string }
-  | { readonly kind: SnippetFramework; readonly unavailable: string };
+  | { readonly kind: SnippetKind; readonly language: SnippetView['language']; readonly code: string }
+  | { readonly kind: SnippetKind; readonly unavailable: string };
 
 /** The generator's snippets as the view shows them; frameworks without a snippet for this optimizer are left out. */
 export function toSnippetViews(snippets: readonly GeneratedSnippet[]): SnippetView[] {

@@ -15,6 +15,7 @@ import type { OptimizerId } from '../../core/optimizers/types';
 import { InputError } from '../../core/types';
 import type { GpuBudgetView } from '../../webview-protocol';
 import type { BackendRequest } from '../../profiler/protocol';
+import { SAVE_INTERVAL_MS } from '../../profiler/sweep/constants';
 import type { SweepDocument } from '../../profiler/sweep/document';
 import type { AdvisorService, JobEntry } from '../advisor-service';
 import { profilerModuleDirs } from '../gpu-backend/location';
@@ -38,8 +39,6 @@ export interface SidebarServices {
   readonly globalStorageUri?: vscode.Uri;
 }
 
-/** Least time between two rewrites of the saved result while a sweep runs (as the CLI). */
-const SAVE_INTERVAL_MS = 200;
 const TRUST_MESSAGE = 'this runs code on your machine: trust the workspace first (Workspaces: Manage Workspace Trust)';
 
 /** The profiler's parent-side sweep, loaded from its own bundle (dist/profiler-sweep.js) when a profile runs. */

@@ -10,6 +10,7 @@
  * for style elements; without it that probe is blocked (a CSP violation on every load) and focus
  * rings fall back to :focus. No 'unsafe-inline' anywhere.
  */
+import { escapeHtml } from '../../core/display-text';
 
 export interface SidebarHtmlInput {
   /** webview.asWebviewUri(dist/webview/main.js). */
@@ -25,9 +26,6 @@ export interface SidebarHtmlInput {
   /** The view's title for assistive technology. */
   readonly title: string;
 }
-
-const ATTR_ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-const escAttr = (s: string): string => s.replace(/[&<>"']/g, (c) => ATTR_ESCAPES[c] ?? c);
 
 /**
  * One source expression of webview.cspSource: a host source (VS Code desktop gives
@@ -58,15 +56,15 @@ export function sidebarHtml(i: SidebarHtmlInput): string {
     `<html lang="${lang}">`,
     '<head>',
     '<meta charset="UTF-8">',
-    `<meta http-equiv="Content-Security-Policy" content="${escAttr(csp)}">`,
+    `<meta http-equiv="Content-Security-Policy" content="${escapeHtml(csp)}">`,
     '<meta name="viewport" content="width=device-width, initial-scale=1.0">',
-    `<meta property="csp-nonce" content="${escAttr(i.nonce)}">`,
-    `<link rel="stylesheet" href="${escAttr(i.styleUri)}">`,
-    `<title>${escAttr(i.title)}</title>`,
+    `<meta property="csp-nonce" content="${escapeHtml(i.nonce)}">`,
+    `<link rel="stylesheet" href="${escapeHtml(i.styleUri)}">`,
+    `<title>${escapeHtml(i.title)}</title>`,
     '</head>',
-    `<body data-locale="${escAttr(i.locale)}">`,
+    `<body data-locale="${escapeHtml(i.locale)}">`,
     '<main id="root" aria-live="off"></main>',
-    `<script nonce="${escAttr(i.nonce)}" src="${escAttr(i.scriptUri)}"></script>`,
+    `<script nonce="${escapeHtml(i.nonce)}" src="${escapeHtml(i.scriptUri)}"></script>`,
     '</body>',
     '</html>',
   ].join('\n');

@@ -14,7 +14,7 @@ import type { Hyperparameters } from '../../core/types';
 import { ProfilerOptimizer, type HvpMethod, type OptimizerOptions, type ProbeSource } from './base';
 import type { ProfilerOptimizerDefinition } from './definition';
 import { curvature, seededProbes } from './hessian';
-import { HyperReader } from './hyper';
+import { HyperReader, MAX_DECAY } from './hyper';
 
 export const ADAHESSIAN_DEFAULTS: Hyperparameters = { lr: 0.15, betas: [0.9, 0.999], eps: 1e-4, weight_decay: 0, hessian_power: 1 };
 
@@ -41,7 +41,7 @@ export class AdaHessianOptimizer extends ProfilerOptimizer {
     const r = new HyperReader('adahessian', hyper, ADAHESSIAN_DEFAULTS);
     const values = {
       lr: r.num('lr', 0),
-      betas: r.pair('betas', 0, 0.999999999),
+      betas: r.pair('betas', 0, MAX_DECAY),
       eps: r.num('eps', 0),
       weight_decay: r.num('weight_decay', 0),
       hessian_power: r.num('hessian_power', 0, 1),

@@ -11,10 +11,11 @@
  * variables after their PyTorch state-dict names).
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { adamMiniBlock } from '../../core/optimizers/adam-mini';
 import { InputError, type Hyperparameters } from '../../core/types';
 import { ProfilerOptimizer, type OptimizerOptions } from './base';
 import type { ProfilerOptimizerDefinition } from './definition';
-import { HyperReader } from './hyper';
+import { HyperReader, MAX_DECAY } from './hyper';
 import { lerp } from './ops';
 
 /** The reference defaults, except model_sharding (a multi-GPU option; single device here). */
@@ -22,18 +23,11 @@ export const ADAM_MINI_DEFAULTS: Hyperparameters = {
   lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weight_decay: 0, model_sharding: false, dim: 2048, n_heads: 32, n_kv_heads: null,
 };
 
-/** Name fragments of the reference (Adam_mini.__init__: embd_names, wqk_names, the no-decay rule). */
-export const EMBEDDING_NAMES = ['embed', 'embd', 'wte', 'lm_head.weight', 'output.weight'] as const;
-export const QUERY_KEY_NAMES = ['k_proj.weight', 'q_proj.weight', 'wq.weight', 'wk.weight'] as const;
+/** The blocks are core's (also imported from here by the fused kernels, src/profiler/kernels). */
+export { adamMiniBlock };
+
+/** Name fragments of the reference's no-decay rule (Adam_mini.__init__). */
 export const NO_DECAY_NAMES = ['norm', 'ln_f'] as const;
-
-export type AdamMiniBlock = 'embedding' | 'query-key' | 'other';
-
-export function adamMiniBlock(name: string): AdamMiniBlock {
-  if (EMBEDDING_NAMES.some((n) => name.includes(n))) return 'embedding';
-  if (QUERY_KEY_NAMES.some((n) => name.includes(n))) return 'query-key';
-  return 'other';
-}
 
 export class AdamMiniOptimizer extends ProfilerOptimizer {
   static className = 'OptimizerAdvisor.AdamMini';
@@ -49,7 +43,7 @@ export class AdamMiniOptimizer extends ProfilerOptimizer {
     const r = new HyperReader('adam-mini', hyper, ADAM_MINI_DEFAULTS);
     const values = {
       lr: r.num('lr', 0),
-      betas: r.pair('betas', 0, 0.999999999),
+      betas: r.pair('betas', 0, MAX_DECAY),
       eps: r.num('eps', 0),
       weight_decay: r.num('weight_decay', 0),
       model_sharding: r.bool('model_sharding'),

@@ -10,7 +10,7 @@ import type { OptimizerId } from '../../core/optimizers/types';
 import type { Citation, Hyperparameters } from '../../core/types';
 import { ProfilerOptimizer, type OptimizerOptions } from './base';
 import type { ProfilerOptimizerDefinition } from './definition';
-import { HyperReader } from './hyper';
+import { HyperReader, MAX_DECAY } from './hyper';
 
 export const TORCH_ADAM: Citation = {
   title: 'PyTorch torch.optim.Adam',
@@ -42,7 +42,7 @@ export class AdamOptimizer extends ProfilerOptimizer {
     const r = new HyperReader(id, hyper, defaults);
     const values = {
       lr: r.num('lr', 0),
-      betas: r.pair('betas', 0, 0.999999999),
+      betas: r.pair('betas', 0, MAX_DECAY),
       eps: r.num('eps', 0),
       weight_decay: r.num('weight_decay', 0),
       amsgrad: r.bool('amsgrad'),

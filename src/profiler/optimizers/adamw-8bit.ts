@@ -23,7 +23,7 @@ import { InputError, type Citation, type Hyperparameters } from '../../core/type
 import { ProfilerOptimizer, type OptimizerOptions } from './base';
 import { codesTensor, dequantizeBlockwise, dynamicMap, quantizeBlockwise, readCodes } from './blockwise-8bit';
 import type { ProfilerOptimizerDefinition } from './definition';
-import { HyperReader } from './hyper';
+import { HyperReader, MAX_DECAY } from './hyper';
 
 export const BNB_ADAMW8BIT: Citation = {
   title: 'bitsandbytes AdamW8bit',
@@ -53,7 +53,7 @@ export class AdamW8bitOptimizer extends ProfilerOptimizer {
     const r = new HyperReader(id, hyper, defaults);
     const values = {
       lr: r.num('lr', 0),
-      betas: r.pair('betas', 0, 0.999999999),
+      betas: r.pair('betas', 0, MAX_DECAY),
       eps: r.num('eps', 0),
       weight_decay: r.num('weight_decay', 0),
       amsgrad: r.bool('amsgrad'),

@@ -11,7 +11,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Citation, Hyperparameters } from '../../core/types';
 import { ProfilerOptimizer, type OptimizerOptions } from './base';
 import type { ProfilerOptimizerDefinition } from './definition';
-import { HyperReader } from './hyper';
+import { HyperReader, MAX_DECAY } from './hyper';
 
 export const ADEMAMIX_REFERENCE: Citation = {
   title: 'apple/ml-ademamix (AdEMAMix, Pagliardini et al. 2024)',
@@ -54,7 +54,7 @@ export class AdEMAMixOptimizer extends ProfilerOptimizer {
 
   constructor(hyper: Hyperparameters = {}, options: OptimizerOptions = {}) {
     const r = new HyperReader('ademamix', hyper, ADEMAMIX_DEFAULTS);
-    const betas = r.numbers('betas', 3, 0, 0.999999999);
+    const betas = r.numbers('betas', 3, 0, MAX_DECAY);
     const beta3Warmup = r.numOrNull('beta3_warmup', 1);
     const alphaWarmup = r.numOrNull('alpha_warmup', 1);
     const values = {

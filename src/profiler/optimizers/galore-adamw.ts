@@ -30,7 +30,7 @@ import type { Hyperparameters } from '../../core/types';
 import { ProfilerOptimizer, type OptimizerOptions } from './base';
 import type { ProfilerOptimizerDefinition } from './definition';
 import { gramOfColumns, gramOfRows, symmetricEigen } from './dense-linalg';
-import { HyperReader } from './hyper';
+import { HyperReader, MAX_DECAY } from './hyper';
 import { isGaloreTarget, parseGaloreTargets } from '../../core/optimizers/galore-adamw';
 
 export const GALORE_PROJ_TYPES = ['std', 'reverse_std', 'left', 'right', 'full'] as const;
@@ -108,7 +108,7 @@ export class GaloreAdamWOptimizer extends ProfilerOptimizer {
     const r = new HyperReader('galore-adamw', hyper, GALORE_ADAMW_DEFAULTS);
     const values = {
       lr: r.num('lr', 0),
-      betas: r.pair('betas', 0, 0.999999999),
+      betas: r.pair('betas', 0, MAX_DECAY),
       eps: r.num('eps', 0),
       weight_decay: r.num('weight_decay', 0),
       correct_bias: r.bool('correct_bias'),

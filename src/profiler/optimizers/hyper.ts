@@ -8,6 +8,12 @@ import { InputError, type Hyperparameters, type HyperValue } from '../../core/ty
 const IMPLEMENTATION_ONLY_KEYS: ReadonlySet<string> = new Set(['foreach', 'fused', 'capturable', 'differentiable', 'use_triton', 'use_pytorch_compile', 'single_gpu']);
 
 /**
+ * The largest decay rate (the beta of a moving average, a momentum) the optimizers accept: just below 1, where an
+ * average would stop forgetting and Adam's bias correction 1 - beta^t would divide by zero.
+ */
+export const MAX_DECAY = 0.999999999;
+
+/**
  * Reads an optimizer's hyperparameters: the reference defaults overlaid with what the caller gave.
  * Wrong types, out-of-range values and unknown keys are user errors (InputError), reported with the
  * optimizer id and key.

@@ -10,7 +10,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Hyperparameters } from '../../core/types';
 import { ProfilerOptimizer, type NamedGradient, type OptimizerOptions } from './base';
 import type { ProfilerOptimizerDefinition } from './definition';
-import { HyperReader } from './hyper';
+import { HyperReader, MAX_DECAY } from './hyper';
 import { l2norm, lerp } from './ops';
 
 /** timm Lamb defaults. */
@@ -41,7 +41,7 @@ export class LambOptimizer extends ProfilerOptimizer {
     const values = {
       lr: r.num('lr', 0),
       bias_correction: r.bool('bias_correction'),
-      betas: r.pair('betas', 0, 0.999999999),
+      betas: r.pair('betas', 0, MAX_DECAY),
       eps: r.num('eps', 0),
       weight_decay: r.num('weight_decay', 0),
       grad_averaging: r.bool('grad_averaging'),

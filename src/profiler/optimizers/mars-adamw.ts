@@ -14,7 +14,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { InputError, type Citation, type Hyperparameters } from '../../core/types';
 import { ProfilerOptimizer, type OptimizerOptions } from './base';
 import type { ProfilerOptimizerDefinition } from './definition';
-import { HyperReader } from './hyper';
+import { HyperReader, MAX_DECAY } from './hyper';
 
 export const MARS_REFERENCE: Citation = {
   title: 'AGI-Arena/MARS (MARS-AdamW, Yuan et al. 2024)',
@@ -62,14 +62,14 @@ export class MarsAdamWOptimizer extends ProfilerOptimizer {
     const r = new HyperReader('mars-adamw', hyper, MARS_DEFAULTS);
     const values = {
       lr: r.num('lr', 0),
-      betas: r.pair('betas', 0, 0.999999999),
+      betas: r.pair('betas', 0, MAX_DECAY),
       eps: r.num('eps', 0),
       weight_decay: r.num('weight_decay', 0),
       amsgrad: r.bool('amsgrad'),
       gamma: r.num('gamma'),
       optimize_1d: r.bool('optimize_1d'),
       lr_1d: r.num('lr_1d', 0),
-      betas_1d: r.pair('betas_1d', 0, 0.999999999),
+      betas_1d: r.pair('betas_1d', 0, MAX_DECAY),
       weight_decay_1d: r.num('weight_decay_1d', 0),
     };
     // MARS-exact needs a second gradient per step (previous parameters, current batch); the other

@@ -19,7 +19,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Hyperparameters, TensorRole } from '../../core/types';
 import { ProfilerOptimizer, type OptimizerOptions } from './base';
 import type { ProfilerOptimizerDefinition } from './definition';
-import { HyperReader } from './hyper';
+import { HyperReader, MAX_DECAY } from './hyper';
 import { l2norm, lerp } from './ops';
 import { countSmallMatrixUpdate, gramF32, isSmallShape, lerpF32, matMulF32, readF32, smallMatrixBackend } from './small-matrix';
 
@@ -110,7 +110,7 @@ export class MuonOptimizer extends ProfilerOptimizer {
       ns_steps: r.int('ns_steps', 0, 100),
       adjust_lr_fn: r.str('adjust_lr_fn', ['original', 'match_rms_adamw'] as const),
       adam_lr: r.num('adam_lr', 0),
-      adam_betas: r.pair('adam_betas', 0, 0.999999999),
+      adam_betas: r.pair('adam_betas', 0, MAX_DECAY),
       adam_eps: r.num('adam_eps', 0),
       adam_weight_decay: r.num('adam_weight_decay', 0),
     };

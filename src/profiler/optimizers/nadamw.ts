@@ -15,7 +15,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Hyperparameters } from '../../core/types';
 import { ProfilerOptimizer, type OptimizerOptions } from './base';
 import type { ProfilerOptimizerDefinition } from './definition';
-import { HyperReader } from './hyper';
+import { HyperReader, MAX_DECAY } from './hyper';
 
 export const NADAMW_DEFAULTS: Hyperparameters = {
   lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weight_decay: 1e-2, maximize: false, momentum_decay: null, decoupled_weight_decay: true,
@@ -38,7 +38,7 @@ export class NAdamWOptimizer extends ProfilerOptimizer {
     const r = new HyperReader('nadamw', hyper, NADAMW_DEFAULTS);
     const values = {
       lr: r.num('lr', 0),
-      betas: r.pair('betas', 0, 0.999999999),
+      betas: r.pair('betas', 0, MAX_DECAY),
       eps: r.num('eps', 0),
       weight_decay: r.num('weight_decay', 0),
       maximize: r.bool('maximize'),

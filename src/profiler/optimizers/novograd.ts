@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Hyperparameters } from '../../core/types';
 import { ProfilerOptimizer, type OptimizerOptions } from './base';
 import type { ProfilerOptimizerDefinition } from './definition';
-import { HyperReader } from './hyper';
+import { HyperReader, MAX_DECAY } from './hyper';
 
 export const NOVOGRAD_DEFAULTS: Hyperparameters = {
   lr: 1e-3, betas: [0.95, 0.98], eps: 1e-8, weight_decay: 0, grad_averaging: false, amsgrad: false,
@@ -31,7 +31,7 @@ export class NovoGradOptimizer extends ProfilerOptimizer {
     const r = new HyperReader('novograd', hyper, NOVOGRAD_DEFAULTS);
     const values = {
       lr: r.num('lr', 0),
-      betas: r.pair('betas', 0, 0.999999999),
+      betas: r.pair('betas', 0, MAX_DECAY),
       eps: r.num('eps', 0),
       weight_decay: r.num('weight_decay', 0),
       grad_averaging: r.bool('grad_averaging'),

@@ -13,7 +13,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Hyperparameters } from '../../core/types';
 import { ProfilerOptimizer, type NamedGradient, type OptimizerOptions } from './base';
 import type { ProfilerOptimizerDefinition } from './definition';
-import { HyperReader } from './hyper';
+import { HyperReader, MAX_DECAY } from './hyper';
 import { lerp } from './ops';
 
 export const SCHEDULE_FREE_ADAMW_DEFAULTS: Hyperparameters = {
@@ -42,7 +42,7 @@ export class ScheduleFreeAdamWOptimizer extends ProfilerOptimizer {
     const rd = new HyperReader('schedule-free-adamw', hyper, SCHEDULE_FREE_ADAMW_DEFAULTS);
     const values = {
       lr: rd.num('lr', 0),
-      betas: rd.pair('betas', 0, 0.999999999),
+      betas: rd.pair('betas', 0, MAX_DECAY),
       eps: rd.num('eps', 0),
       weight_decay: rd.num('weight_decay', 0),
       warmup_steps: rd.int('warmup_steps', 0),

@@ -16,6 +16,7 @@
  * coupled Newton iteration with the ridge described in matrix-root.ts (relative_epsilon 1e-6).
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { blocksOf, mergeSmallDims } from '../../core/optimizers/shampoo';
 import type { Hyperparameters } from '../../core/types';
 import { ProfilerOptimizer, type OptimizerOptions } from './base';
 import type { ProfilerOptimizerDefinition } from './definition';
@@ -29,37 +30,6 @@ export const SHAMPOO_DEFAULTS: Hyperparameters = {
   use_decoupled_weight_decay: true, use_merge_dims: true, inv_root_override: 0, relative_epsilon: 1e-6, max_root_iterations: 100,
   root_tolerance: 1e-6,
 };
-
-/** Meta's merge_small_dims: drop size-1 dims, merge neighbours while the product stays <= threshold. */
-export function mergeSmallDims(shape: readonly number[], threshold: number): number[] {
-  const squeezed = shape.filter((d) => d !== 1);
-  if (squeezed.length === 0) return [1];
-  const out = [squeezed[0]!];
-  for (const d of squeezed.slice(1)) {
-    const merged = out[out.length - 1]! * d;
-    if (merged <= threshold) out[out.length - 1] = merged;
-    else out.push(d);
-  }
-  return out;
-}
-
-/** Start offsets and sizes of the blocks of one dim. */
-function splits(size: number, maxDim: number): Array<[number, number]> {
-  const out: Array<[number, number]> = [];
-  for (let start = 0; start < size; start += maxDim) out.push([start, Math.min(maxDim, size - start)]);
-  return out;
-}
-
-/** Every block of a merged shape as [begin, size] per dim, in row-major block order. */
-export function blocksOf(shape: readonly number[], maxDim: number): Array<{ begin: number[]; size: number[] }> {
-  let blocks: Array<{ begin: number[]; size: number[] }> = [{ begin: [], size: [] }];
-  for (const d of shape) {
-    const next: Array<{ begin: number[]; size: number[] }> = [];
-    for (const b of blocks) for (const [s, n] of splits(d, maxDim)) next.push({ begin: [...b.begin, s], size: [...b.size, n] });
-    blocks = next;
-  }
-  return blocks;
-}
 
 export class ShampooOptimizer extends ProfilerOptimizer {
   static className = 'OptimizerAdvisor.Shampoo';

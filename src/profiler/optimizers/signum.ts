@@ -10,7 +10,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Hyperparameters } from '../../core/types';
 import { ProfilerOptimizer, type OptimizerOptions } from './base';
 import type { ProfilerOptimizerDefinition } from './definition';
-import { HyperReader } from './hyper';
+import { HyperReader, MAX_DECAY } from './hyper';
 import { strictSign } from './ops';
 
 export const SIGNUM_DEFAULTS: Hyperparameters = { lr: 0.01, momentum: 0.9, weight_decay: 0, l2: 0 };
@@ -25,7 +25,7 @@ export class SignumOptimizer extends ProfilerOptimizer {
 
   constructor(hyper: Hyperparameters = {}, options: OptimizerOptions = {}) {
     const r = new HyperReader('signum', hyper, SIGNUM_DEFAULTS);
-    const values = { lr: r.num('lr', 0), momentum: r.num('momentum', 0, 0.999999999), weight_decay: r.num('weight_decay', 0), l2: r.num('l2', 0) };
+    const values = { lr: r.num('lr', 0), momentum: r.num('momentum', 0, MAX_DECAY), weight_decay: r.num('weight_decay', 0), l2: r.num('l2', 0) };
     r.finish();
     super(values, options);
     this.lr = values.lr;

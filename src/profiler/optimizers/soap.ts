@@ -30,7 +30,7 @@ import type { Hyperparameters } from '../../core/types';
 import { ProfilerOptimizer, type OptimizerOptions } from './base';
 import type { ProfilerOptimizerDefinition } from './definition';
 import { householderQ, symmetricEigen } from './dense-linalg';
-import { HyperReader } from './hyper';
+import { HyperReader, MAX_DECAY } from './hyper';
 import { contractFirst, lerp, modeOuterProduct } from './ops';
 import { countSmallMatrixUpdate, gramF32, isSmallShape, lerpF32, matMulF32, readF32, smallMatrixBackend } from './small-matrix';
 
@@ -158,7 +158,7 @@ export class SoapOptimizer extends ProfilerOptimizer {
     const r = new HyperReader('soap', hyper, SOAP_DEFAULTS);
     const values = {
       lr: r.num('lr', 0),
-      betas: r.pair('betas', 0, 0.999999999),
+      betas: r.pair('betas', 0, MAX_DECAY),
       shampoo_beta: r.num('shampoo_beta', -Infinity, 1),
       eps: r.num('eps', 0),
       weight_decay: r.num('weight_decay', 0),

@@ -17,7 +17,7 @@ import { ProfilerOptimizer, type OptimizerOptions, type ProbeSource } from './ba
 import type { HessianReport } from './adahessian';
 import type { ProfilerOptimizerDefinition } from './definition';
 import { curvature, seededProbes } from './hessian';
-import { HyperReader } from './hyper';
+import { HyperReader, MAX_DECAY } from './hyper';
 
 export const SOPHIA_DEFAULTS: Hyperparameters = {
   lr: 1e-4, betas: [0.965, 0.99], rho: 0.04, weight_decay: 1e-1, bs: 5120, hess_interval: 10, maximize: false,
@@ -45,7 +45,7 @@ export class SophiaOptimizer extends ProfilerOptimizer {
     const r = new HyperReader('sophia', hyper, SOPHIA_DEFAULTS);
     const values = {
       lr: r.num('lr', 0),
-      betas: r.pair('betas', 0, 0.999999999),
+      betas: r.pair('betas', 0, MAX_DECAY),
       rho: r.num('rho', 0),
       weight_decay: r.num('weight_decay', 0),
       bs: r.num('bs', 0),

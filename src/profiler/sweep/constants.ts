@@ -19,6 +19,9 @@ export function injectionStep(steps: number): number {
   return Math.max(1, Math.ceil(steps / 2));
 }
 
+/** Least time between two rewrites of a running sweep's saved document (the CLI's profile.json, the sidebar's saved result). */
+export const SAVE_INTERVAL_MS = 200;
+
 /** Default size of the bandwidth measurements: 2^23 floats = 32 MiB per tensor (larger than the test machine's 32 MiB L3 once two tensors are in play). */
 export const BANDWIDTH_ELEMENTS = 2 ** 23;
 

@@ -27,7 +27,7 @@ import {
   PROFILE_SCHEMA_VERSION, type ProfileBackend, type ProfileBackendName, type ProfileMachine, type ProfileOptimizerResult,
   type ProfileResultDocument, type ProfileRun, type RealShapesSection, type RobustnessResult,
 } from '../../core/profile/profile-types';
-import { medianWithDivergence } from '../../core/profile/median';
+import { median, medianWithDivergence } from '../../core/profile/median';
 import type { BackendMessage, CopyBandwidth, KernelUsed, OptimizerBandwidth, RobustnessRecord, RunRecord, StepTimeRecord } from '../protocol';
 import type { PlannedOptimizer } from './plan';
 import { DIVERGENCE_FACTOR, injectionStep, TIMING_WARMUP_STEPS } from './constants';
@@ -145,13 +145,6 @@ export interface SweepState {
   readonly notes: string[];
   /** The Pareto charts' quality axis for the real job (published evidence), when computed. */
   readonly evidenceQuality?: ProfileResultDocument['evidenceQuality'];
-}
-
-function median(values: readonly number[]): number | null {
-  if (values.length === 0) return null;
-  const s = [...values].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
 function toProfileRun(r: RunRecord): ProfileRun {

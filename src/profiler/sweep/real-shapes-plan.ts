@@ -13,7 +13,8 @@
  */
 import type { OptimizerId } from '../../core/optimizers/types';
 import { numel, type ParamTensor, type TensorRole } from '../../core/types';
-import type { RealShapesMethod } from '../../core/profile/profile-types';
+import { median } from '../../core/profile/median';
+import { REAL_SHAPES_METHODS, type RealShapesMethod, type Spread } from '../../core/profile/profile-types';
 
 /** Largest slice of one tensor that is timed: 2^24 (16M) elements; a smaller tensor is timed whole. */
 export const REAL_SHAPES_SLICE_ELEMENTS = 2 ** 24;
@@ -82,17 +83,10 @@ export function scaledShape(shape: readonly number[], s: number): number[] {
   return shape.map((d) => Math.max(1, Math.round(d * s)));
 }
 
-export interface Spread {
-  readonly median: number;
-  readonly min: number;
-  readonly max: number;
-}
-
 export function spreadOf(values: readonly number[]): Spread {
   if (values.length === 0) throw new Error('spreadOf: no values');
-  const s = [...values].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return { median: s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2, min: s[0]!, max: s[s.length - 1]! };
+  const sorted = [...values].sort((a, b) => a - b);
+  return { median: median(sorted)!, min: sorted[0]!, max: sorted[sorted.length - 1]! };
 }
 
 export function scaleSpread(s: Spread, factor: number): Spread {
@@ -244,11 +238,9 @@ export function shareOfTrainingStep(optimizerMs: number, forwardBackward: number
   return optimizerMs / (optimizerMs + forwardBackward);
 }
 
-/** How a figure was obtained (profile-types.ts REAL_SHAPES_METHODS); a sum is as weak as its weakest part. */
-const METHOD_ORDER: readonly RealShapesMethod[] = ['whole', 'sampled', 'extrapolated'];
-
+/** How a sum was obtained: as weakly as its weakest part (REAL_SHAPES_METHODS lists them from the most direct). */
 export function weakestMethod(methods: readonly RealShapesMethod[]): RealShapesMethod {
   let worst = 0;
-  for (const m of methods) worst = Math.max(worst, METHOD_ORDER.indexOf(m));
-  return METHOD_ORDER[worst]!;
+  for (const m of methods) worst = Math.max(worst, REAL_SHAPES_METHODS.indexOf(m));
+  return REAL_SHAPES_METHODS[worst]!;
 }

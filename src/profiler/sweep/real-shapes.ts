@@ -25,16 +25,17 @@ import { numel } from '../../core/types';
 import { isOptimizerId } from '../../core/optimizers/registry';
 import { createFusedOptimizer } from '../kernels/fused-optimizers';
 import { createOptimizer, profilerOptimizer, type OptimizerOptions, type ProfilerOptimizer } from '../optimizers';
-import { adamMiniBlock } from '../optimizers/adam-mini';
+import { adamMiniBlock } from '../../core/optimizers/adam-mini';
 import { GaloreAdamWOptimizer } from '../optimizers/galore-adamw';
 import { MuonOptimizer } from '../optimizers/muon';
-import { blocksOf, mergeSmallDims, ShampooOptimizer } from '../optimizers/shampoo';
+import { ShampooOptimizer } from '../optimizers/shampoo';
+import { blocksOf, mergeSmallDims } from '../../core/optimizers/shampoo';
 import { SoapOptimizer } from '../optimizers/soap';
-import type { RealShapesMethod } from '../../core/profile/profile-types';
+import type { RealShapesMethod, Spread } from '../../core/profile/profile-types';
 import type { ChildMessage, RealShapesKindRecord, RealShapesRecord, RealShapesRequest } from '../protocol';
 import {
   affineAt, amortise, extrapolateSpread, extrapolateState, extrapolateTime, isLinear, perElementRatio, REAL_SHAPES_SLICE_ELEMENTS,
-  refreshCost, REFRESH_KEYS, DIMENSION_KEYS, scaledShape, scaleSpread, scaleToTensor, sliceShape, spreadOf, sumSpreads, weakestMethod, type Spread,
+  refreshCost, REFRESH_KEYS, DIMENSION_KEYS, scaledShape, scaleSpread, scaleToTensor, sliceShape, spreadOf, sumSpreads, weakestMethod,
 } from './real-shapes-plan';
 
 export interface RealShapesContext {

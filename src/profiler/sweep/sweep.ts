@@ -21,13 +21,14 @@ import type { AdvisorInput } from '../../core/advisor/types';
 import { candidateEstimateInput } from '../../core/advisor';
 import { evidenceQualityFor } from '../../core/advisor/quality';
 import { medianWithDivergence } from '../../core/profile/median';
+import type { ProfileBackendName } from '../../core/profile/profile-types';
 import { estimateMemory } from '../../core/memory';
 import { isOptimizerId } from '../../core/optimizers/registry';
 import { InputError } from '../../core/types';
 import { MEMORY_COMPONENTS, type MemoryComponentBytes } from '../../core/memory/components';
 import { BANDWIDTH_ELEMENTS, TIMING_PHASE } from './constants';
 import {
-  leftOutNote, partialDataProblem, type BackendName, type BackendRequest, type ChildMessage, type CopyBandwidth, type OptimizerBandwidth, type RobustnessRecord,
+  leftOutNote, partialDataProblem, type BackendRequest, type ChildMessage, type CopyBandwidth, type OptimizerBandwidth, type RobustnessRecord,
   type RunRecord, type StartMessage, type StepTimeRecord, type SweepRequest,
 } from '../protocol';
 import { runChild, type ChildRunResult } from '../run-child';
@@ -271,7 +272,7 @@ function recordMeasurements(state: SweepState, update: () => void, progress: (li
 }
 
 /** Backends whose training runs may share the machine: single-threaded, deterministic CPU backends. */
-const SHARING_BACKENDS: ReadonlySet<BackendName> = new Set<BackendName>(['wasm', 'cpu']);
+const SHARING_BACKENDS: ReadonlySet<ProfileBackendName> = new Set<ProfileBackendName>(['wasm', 'cpu']);
 
 /**
  * Training children by default: two when the machine has two or more logical CPUs and the second is free enough,

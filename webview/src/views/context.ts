@@ -1,6 +1,7 @@
 /** What every view function gets: the state, the translator, the chart width and the actions. */
 import type { RenderedChart } from '../../../src/charts/chart';
-import type { EstimateToggles, TraceProblemName, ViewAction } from '../../../src/webview-protocol';
+import type { TraceProblem } from '../../../src/core/profile/trace-problems';
+import type { EstimateToggles, ViewAction } from '../../../src/webview-protocol';
 import { h, trustedMarkup } from '../dom';
 import type { Translator } from '../i18n';
 import type { Tab, ViewState } from '../state';
@@ -19,7 +20,7 @@ export interface Actions {
   runProfile(): void;
   cancelProfile(): void;
   selectProfile(id: string): void;
-  setTrace(settings: { problem?: TraceProblemName; optimizers?: readonly string[]; steps?: number; lr?: number | null }): void;
+  setTrace(settings: { problem?: TraceProblem; optimizers?: readonly string[]; steps?: number; lr?: number | null }): void;
   drawPaths(): void;
 }
 

@@ -1,6 +1,8 @@
 /** Memory: toggles that ask the host to re-estimate, and the stacked bars with the budget line. */
 import { renderMemoryChart } from '../../../src/charts/render-memory';
-import { ADAPTERS, LOAD_DTYPES, OFFLOADS, PRECISIONS, TOGGLE_LIMITS, ZERO_STAGES, type EstimateToggles, type ZeroStage } from '../../../src/webview-protocol';
+import { OFFLOAD_TARGETS, ZERO_STAGES, type OffloadTarget, type ZeroStage } from '../../../src/core/memory/types';
+import { LOAD_DTYPES, PRECISIONS } from '../../../src/core/types';
+import { ADAPTERS, TOGGLE_LIMITS, type EstimateToggles } from '../../../src/webview-protocol';
 import { h } from '../dom';
 import { checkbox, dropdown, spinner, textField, button, type Choice } from '../ui';
 import { parseWholeNumber } from '../state';
@@ -27,7 +29,7 @@ function toggles(ctx: ViewContext, tg: EstimateToggles): HTMLElement {
   const { t } = ctx;
   const set = (patch: Partial<EstimateToggles>): void => ctx.actions.setToggles({ ...tg, ...patch });
   const adapterLabels: Readonly<Record<(typeof ADAPTERS)[number], string>> = { none: t('adapterNone'), lora: t('adapterLora'), qlora: t('adapterQlora') };
-  const offloadLabels: Readonly<Record<(typeof OFFLOADS)[number], string>> = { none: t('offloadNone'), optimizer: t('offloadOptimizer'), params: t('offloadParams') };
+  const offloadLabels: Readonly<Record<OffloadTarget, string>> = { none: t('offloadNone'), optimizer: t('offloadOptimizer'), params: t('offloadParams') };
   const fields: (HTMLElement | null)[] = [
     dropdown({ label: t('precision'), value: tg.precision, choices: PRECISIONS.map((p) => ({ value: p, label: p })), onChange: (precision) => set({ precision }) }),
     numberField(t('batchSize'), tg.batchSize, TOGGLE_LIMITS.maxBatchSize, ctx, (batchSize) => ({ ...tg, batchSize })),
@@ -46,7 +48,7 @@ function toggles(ctx: ViewContext, tg: EstimateToggles): HTMLElement {
       choices: ZERO_STAGES.map((z): Choice<`${ZeroStage}`> => ({ value: `${z}`, label: z === 0 ? t('zeroNone') : String(z) })),
       onChange: (v) => set({ zeroStage: Number(v) as ZeroStage }),
     }),
-    dropdown({ label: t('offload'), value: tg.offload, choices: OFFLOADS.map((o) => ({ value: o, label: offloadLabels[o] })), onChange: (offload) => set({ offload }) }),
+    dropdown({ label: t('offload'), value: tg.offload, choices: OFFLOAD_TARGETS.map((o) => ({ value: o, label: offloadLabels[o] })), onChange: (offload) => set({ offload }) }),
     numberField(t('gpus'), tg.gpus, TOGGLE_LIMITS.maxGpus, ctx, (gpus) => ({ ...tg, gpus })),
   ];
   return h('fieldset', { class: 'oa-toggles' },

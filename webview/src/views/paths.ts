@@ -1,6 +1,6 @@
 /** Trajectories: chosen optimizers' paths on Rosenbrock / Beale / saddle over contour lines. */
 import { renderTrajectories } from '../../../src/charts/render-trajectories';
-import { MAX_TRACE_STEPS, TRACE_PROBLEMS } from '../../../src/webview-protocol';
+import { MAX_TRACE_STEPS, TRACE_PROBLEMS } from '../../../src/core/profile/trace-problems';
 import { h } from '../dom';
 import { formatNumber } from '../format';
 import { defaultTraceSettings, parsePositive, parseWholeNumber } from '../state';

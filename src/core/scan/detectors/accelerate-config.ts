@@ -7,12 +7,13 @@
  * `zero_stage`/offload devices, or a `deepspeed_config_file` reference; FSDP's sharding strategy ->
  * its ZeRO equivalent, `fsdp_offload_params` -> parameter offload.
  */
+import type { ZeroStage } from '../../memory/types';
 import type { ObjectNode, ParseWarning } from '../../parse/node';
 import type { Precision } from '../../types';
 import { ContributionBuilder } from '../contribution';
 import type { Detection, Detector, Link, ParsedFile } from '../detector';
 import { FieldReader } from '../fields';
-import { isHybridFsdp, zeroStageOfFsdp, type ZeroStage } from '../sharding';
+import { isHybridFsdp, zeroStageOfFsdp } from '../sharding';
 import type { ScanFile } from '../types';
 
 const LAUNCHER_KEYS = [

@@ -15,11 +15,12 @@
  *   Hugging Face model NeMo's NLP models load).
  */
 import type { ObjectNode, ParseWarning } from '../../parse/node';
-import type { Citation, HyperValue } from '../../types';
+import type { Citation } from '../../types';
 import { ContributionBuilder } from '../contribution';
 import type { Detection, Detector, Link, ParsedFile } from '../detector';
 import { FieldReader } from '../fields';
 import { readLightningTrainer } from '../lightning-trainer';
+import { keepOptimizerParams, readOptimizerArguments } from '../optimizer-arguments';
 import type { ScanFile } from '../types';
 
 export const NEMO_OPTIMIZERS_SOURCE: Citation = {
@@ -104,27 +105,7 @@ function readOptim(optim: FieldReader, out: ContributionBuilder, warnings: Parse
   if (spelling === undefined) {
     warnings.push({ message: `model.optim.name '${name.value}' is not one of NeMo's optimizers (${Object.keys(NEMO_OPTIMIZERS).join(', ')}); the optimizer is not read`, line: name.range.line, column: name.range.column });
   } else out.set('optimizer', spelling, name.range);
-  const params: Record<string, HyperValue> = {};
-  for (const key of optim.keys()) {
-    if (key === 'name' || key === 'sched') continue;
-    if (key === 'lr') {
-      const lr = optim.number('lr', { min: 0 });
-      if (lr?.value != null) out.set('learningRate', lr.value, lr.range);
-      continue;
-    }
-    if (key === 'weight_decay') {
-      const wd = optim.number('weight_decay', { min: 0 });
-      if (wd?.value != null) out.set('weightDecay', wd.value, wd.range);
-      continue;
-    }
-    const node = optim.node(key);
-    const read = node?.kind === 'number' ? optim.number(key) : node?.kind === 'boolean' ? optim.boolean(key) : node?.kind === 'array' ? optim.numberList(key) : undefined;
-    if (read?.value != null) {
-      params[key] = read.value;
-      out.sources[`optimizerParams.${key}`] = out.source(read.range);
-    }
-  }
-  if (Object.keys(params).length > 0) out.settings.optimizerParams = params;
+  keepOptimizerParams(out, readOptimizerArguments(optim, out, { skip: (key) => key === 'name' || key === 'sched', lrKeys: ['lr'] }));
   const sched = optim.nested('sched');
   if (sched === undefined) return;
   const schedName = sched.string('name');

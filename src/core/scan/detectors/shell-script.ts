@@ -12,6 +12,7 @@
  * (variables it does not set, command output, positional parameters) becomes an assumption; a
  * launch script is never an error finding.
  */
+import type { ZeroStage } from '../../memory/types';
 import { indexMembers, type MemberNode, type ParseWarning, type ParsedNode } from '../../parse/node';
 import type { Precision } from '../../types';
 import { ContributionBuilder } from '../contribution';
@@ -351,7 +352,7 @@ function readAccelerateOptions(opts: readonly LaunchOption[], out: ContributionB
   if (accum !== undefined && /^\d+$/.test(text(accum) ?? '') && Number(text(accum)) >= 1) out.set('gradAccum', Number(text(accum)), accum.range);
   if (get('use_deepspeed') !== undefined || get('zero_stage') !== undefined) {
     const stage = get('zero_stage');
-    if (stage !== undefined && /^[0-3]$/.test(text(stage) ?? '')) out.set('zeroStage', Number(text(stage)) as 0 | 1 | 2 | 3, stage.range);
+    if (stage !== undefined && /^[0-3]$/.test(text(stage) ?? '')) out.set('zeroStage', Number(text(stage)) as ZeroStage, stage.range);
     const param = get('offload_param_device');
     const optim = get('offload_optimizer_device');
     const on = (o: LaunchOption | undefined) => o !== undefined && /^(cpu|nvme)$/i.test(text(o) ?? '');

@@ -17,10 +17,11 @@
  * loss.ts).
  */
 import type { ObjectNode, ParseWarning, ParsedNode } from '../../parse/node';
-import type { Citation, FloatDtype, HyperValue, Precision } from '../../types';
+import type { Citation, FloatDtype, Precision } from '../../types';
 import { ContributionBuilder } from '../contribution';
 import type { Detection, Detector, Link, ParsedFile } from '../detector';
 import { FieldReader, type Read } from '../fields';
+import { keepOptimizerParams, readOptimizerArguments } from '../optimizer-arguments';
 import {
   TORCHTUNE_LORA_MODULES,
   TORCHTUNE_LORA_RANK_DEFAULT,
@@ -236,29 +237,7 @@ function readOptimizer(reader: FieldReader, out: ContributionBuilder): void {
   if (component?.value == null) return;
   out.set('optimizer', component.value, component.range);
   out.optimizerEcosystem = 'torchtune';
-  const params: Record<string, HyperValue> = {};
-  for (const member of (section as ObjectNode).members) {
-    const key = member.key;
-    if (key === '_component_') continue;
-    if (key === 'lr') {
-      const lr = opt.number('lr', { min: 0 });
-      if (lr?.value != null) out.set('learningRate', lr.value, lr.range);
-    } else if (key === 'weight_decay') {
-      const wd = opt.number('weight_decay', { min: 0 });
-      if (wd?.value != null) out.set('weightDecay', wd.value, wd.range);
-    } else {
-      const read =
-        member.node.kind === 'number' ? opt.number(key)
-        : member.node.kind === 'boolean' ? opt.boolean(key)
-        : member.node.kind === 'array' ? opt.numberList(key)
-        : undefined;
-      if (read?.value != null) {
-        params[key] = read.value;
-        out.sources[`optimizerParams.${key}`] = out.source(read.range);
-      }
-    }
-  }
-  if (Object.keys(params).length > 0) out.settings.optimizerParams = params;
+  keepOptimizerParams(out, readOptimizerArguments(opt, out, { skip: (key) => key === '_component_', lrKeys: ['lr'] }));
 
   const sched = reader.nested('lr_scheduler');
   const schedName = sched?.string('_component_');

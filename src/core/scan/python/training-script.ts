@@ -12,13 +12,14 @@
 import { resolveOptimizer } from '../../optimizers';
 import type { Ecosystem } from '../../optimizers/types';
 import type { ObjectNode, ParseWarning } from '../../parse/node';
-import type { FloatDtype, HyperValue, Precision } from '../../types';
+import type { FloatDtype, Precision } from '../../types';
 import { ContributionBuilder } from '../contribution';
 import { readComputeDtype, readLoadDtype } from '../dtype-fields';
 import type { CommandLineTable, Detection, Link } from '../detector';
 import { FieldReader, type PartialObjectNode, type Read } from '../fields';
 import { readLightningTrainer } from '../lightning-trainer';
 import { isModelConstructor, modelOfCall, type CallArgument } from '../model-refs';
+import { keepOptimizerParams, readOptimizerArguments } from '../optimizer-arguments';
 import { readTrainerArguments } from '../trainer-args';
 import type { SourceRange } from '../types';
 import type { PyArg, PyCall, PyValue, PythonProgram } from './program';
@@ -379,39 +380,21 @@ function mergeObjects(a: PartialObjectNode, b: PartialObjectNode): PartialObject
 }
 
 /** Optimizer hyperparameters of a call's arguments (learning rate and weight decay go to their settings). */
-function readOptimizerArguments(reader: FieldReader, out: ContributionBuilder, skip: ReadonlySet<string>): void {
+function readCallOptimizerArguments(reader: FieldReader, out: ContributionBuilder, skip: ReadonlySet<string>): void {
   out.unset('optimizerParams');
   out.dropDefault('optimizerParams');
-  const params: Record<string, HyperValue> = {};
-  for (const key of reader.keys()) {
-    if (skip.has(key) || key === '_target_') continue;
-    if (key === 'lr' || key === 'learning_rate') {
-      // A schedule object (optax, Keras) or another expression: read as a schedule, never a rejection.
+  const params = readOptimizerArguments(reader, out, {
+    skip: (key) => skip.has(key) || key === '_target_',
+    lrKeys: ['lr', 'learning_rate'],
+    // A schedule object (optax, Keras) or another expression: read as a schedule, never a rejection.
+    otherLr: (key) => {
       const kind = reader.node(key)?.kind;
-      if (kind !== undefined && kind !== 'number' && kind !== 'null') {
-        readLrSchedule(reader, key, out);
-        continue;
-      }
-      const lr = reader.number(key, { min: 0 });
-      if (lr?.value != null) out.set('learningRate', lr.value, lr.range);
-      continue;
-    }
-    if (key === 'weight_decay') {
-      const wd = reader.number(key, { min: 0 });
-      if (wd?.value != null) out.set('weightDecay', wd.value, wd.range);
-      continue;
-    }
-    const node = reader.node(key);
-    const read: Read<HyperValue | null> | undefined =
-      node?.kind === 'number' ? reader.number(key)
-      : node?.kind === 'boolean' ? reader.boolean(key)
-      : node?.kind === 'array' && node.items.every((i) => i.kind === 'number') ? reader.numberList(key)
-      : undefined;
-    if (read !== undefined && read.value !== null) {
-      params[key] = read.value;
-      out.sources[`optimizerParams.${key}`] = out.source(read.range);
-    }
-  }
+      if (kind === undefined || kind === 'number' || kind === 'null') return false;
+      readLrSchedule(reader, key, out);
+      return true;
+    },
+    numberListsOnly: true,
+  });
   if (params['nesterov'] === true && reader.isOpaque('momentum')) {
     // nesterov=True with a momentum that is not a literal (optax.sgd(momentum=config.momentum, nesterov=True)): the
     // value is unknown, so Nesterov is not claimed (it needs a momentum > 0 to be checked) and the note says so.
@@ -419,7 +402,7 @@ function readOptimizerArguments(reader: FieldReader, out: ContributionBuilder, s
     delete out.sources['optimizerParams.nesterov'];
     out.notes.push('momentum is not a literal, so Nesterov momentum is not checked or counted: SGD without a momentum buffer is assumed (state momentum to count its buffer)');
   }
-  if (Object.keys(params).length > 0) out.settings.optimizerParams = params;
+  keepOptimizerParams(out, params);
 }
 
 /** Forgets what Trainer arguments said about the optimizer: the Trainer uses the one it is given. */
@@ -447,7 +430,7 @@ function readOptimizerCall(call: PyCall, root: FieldReader, out: ContributionBui
   const reader = root.sibling(callNode(call, map, positionalNames(call.callee)), call.written);
   recordCall(root, call, map, found.spelling);
   replaceOptimizer(out, found.spelling, found.ecosystem, map.range(call.calleeStart, call.calleeEnd));
-  readOptimizerArguments(reader, out, new Set(['params']));
+  readCallOptimizerArguments(reader, out, new Set(['params']));
 }
 
 /**
@@ -612,7 +595,7 @@ function readTimmOptimizer(call: PyCall, root: FieldReader, out: ContributionBui
     out.optimizerEcosystem = 'timm';
     if (!reader.has('opt')) out.useDefault({ setting: 'optimizer', key: 'opt', value: TIMM_DEFAULT_OPT }, TIMM_CREATE_OPTIMIZER_SOURCE);
   }
-  readOptimizerArguments(reader, out, new Set(['opt', 'model_or_params', 'filter_bias_and_bn', 'layer_decay', 'param_group_fn', 'foreach']));
+  readCallOptimizerArguments(reader, out, new Set(['opt', 'model_or_params', 'filter_bias_and_bn', 'layer_decay', 'param_group_fn', 'foreach']));
 }
 
 /** Keras `model.compile(optimizer="adam")`. */

@@ -20,6 +20,7 @@
  *   the rest are read as Trainer-style arguments. Source: deepspeedai/DeepSpeedExamples
  *   applications/DeepSpeed-Chat (dschat/utils/ds_utils.py get_train_ds_config, dschat/utils/module/lora.py).
  */
+import type { OffloadTarget, ZeroStage } from '../../memory/types';
 import type { Citation, Precision } from '../../types';
 import type { ContributionBuilder, ToolDefault } from '../contribution';
 import type { Link } from '../detector';
@@ -61,7 +62,7 @@ const SWIFT_SOURCE: Citation = {
 };
 
 /** ms-swift's bundled DeepSpeed configs (swift/llm/ds_config): stage and what they offload to the CPU. */
-const SWIFT_DEEPSPEED: Readonly<Record<string, { stage: 0 | 1 | 2 | 3; offload: 'none' | 'optimizer' | 'params' }>> = {
+const SWIFT_DEEPSPEED: Readonly<Record<string, { stage: ZeroStage; offload: OffloadTarget }>> = {
   zero0: { stage: 0, offload: 'none' },
   zero1: { stage: 1, offload: 'none' },
   zero2: { stage: 2, offload: 'none' },
@@ -224,7 +225,7 @@ export function readOpenRlhfArguments(args: readonly DialectArg[], out: Contribu
     note(`--${(by.get('global') as DialectArg).key} ${global.value} is the global batch: gradient accumulation is ${global.value} / (micro-batch ${microValue} × GPUs)${gpus === null ? ', and the GPU count is not known' : ''}`, global.range);
   }
   const zero = num('zero', true);
-  if (zero !== null && zero.value <= 3) out.set('zeroStage', zero.value as 0 | 1 | 2 | 3, zero.range);
+  if (zero !== null && zero.value <= 3) out.set('zeroStage', zero.value as ZeroStage, zero.range);
   const dtype = by.get('dtype');
   const bf16 = by.get('bf16');
   if (dtype !== undefined) {
@@ -283,7 +284,7 @@ export function readDeepSpeedChatArguments(args: readonly DialectArg[], out: Con
     return { value: Number(t), range: rangeOf(a) };
   };
   const zero = intOf('zero_stage', 0, 3);
-  if (zero !== null) out.set('zeroStage', zero.value as 0 | 1 | 2 | 3, zero.range);
+  if (zero !== null) out.set('zeroStage', zero.value as ZeroStage, zero.range);
   const offload = last(args, 'offload');
   if (offload !== undefined && offload.value === null) out.set('offload', 'params', offload.range);
   const dtype = last(args, 'dtype');
