@@ -35,6 +35,7 @@ import { createOptimizer, profilerOptimizer } from '../optimizers';
 import { createFusedOptimizer } from './fused-optimizers';
 import { cpuValues, wasmKernels, wasmOffset, type KernelPath } from './storage';
 import { SweepRandom } from '../sweep/random';
+import { median as medianOrNull } from '../../core/profile/median';
 import type { ProfilerOptimizer } from '../optimizers/base';
 import type { CopyBandwidth, OptimizerBandwidth } from '../protocol';
 
@@ -42,10 +43,9 @@ import type { CopyBandwidth, OptimizerBandwidth } from '../protocol';
 /** Optimizers whose tfjs-op step takes seconds on BANDWIDTH_ELEMENTS (blockwise quantisation by tfjs ops): not re-measured unfused. */
 const SLOW_UNFUSED: ReadonlySet<string> = new Set(['adamw-8bit', 'paged-adamw-8bit']);
 
+/** The median of timings (never empty here: every measurement times at least once). */
 function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  return medianOrNull(values) ?? Number.NaN;
 }
 
 function timed(run: () => void): number {
