@@ -183,7 +183,10 @@ test('the value comparison of the score: numbers in any spelling, dtype spelling
  * Setups the tool does not get right yet, with the reason. Each one must still fail: fixing it fails this test
  * until its line is removed. Empty: every setup of the corpus is enforced.
  */
-const PENDING: Readonly<Record<string, string>> = {};
+const PENDING: Readonly<Record<string, string>> = {
+  'accelerate-nlp-example-bert-base-cased':
+    "the script's own accumulation variable (gradient_accumulation_steps = 1 in training_function, raised only above MAX_GPU_BATCH_SIZE) is not read, so 1 is reported as an assumption",
+};
 
 test('every corpus setup is evaluated, with each stated field read right and each open field listed as an assumption', () => {
   const unexpected: string[] = [];
