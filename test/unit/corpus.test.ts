@@ -194,6 +194,8 @@ const PENDING: Readonly<Record<string, string>> = {
     'a GPT-NeoX config (DeepSpeed keys with NeoX model arguments in one .yml) is not read: no job',
   'mmpretrain-resnet50-8xb32-in1k':
     'MMEngine Python configs (a _base_ list of files holding dict(...) values) are not read: the job has only the launch\'s GPU count and no model',
+  'llm.c-gpt2-124m':
+    'llm.c\'s train_gpt2cu flags (-b, -t, -d, -l, -u, -c, -z, -e d12) are not read: the launch forms no job',
 };
 
 test('every corpus setup is evaluated, with each stated field read right and each open field listed as an assumption', () => {
