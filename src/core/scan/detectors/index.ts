@@ -15,6 +15,7 @@ import { hydraOptimizerDetector } from './hydra-optimizer';
 import { hydraTrainerArgsDetector } from './hydra-trainer-args';
 import { jupyterNotebookDetector } from './jupyter-notebook';
 import { lightningCliConfigDetector } from './lightning-cli-config';
+import { litgptConfigDetector } from './litgpt-config';
 import { nemoConfigDetector } from './nemo-config';
 import { pythonScriptDetector } from './python-script';
 import { shellScriptDetector } from './shell-script';
@@ -30,6 +31,7 @@ export const DETECTORS: readonly Detector[] = [
   torchtuneConfigDetector,
   nemoConfigDetector,
   lightningCliConfigDetector,
+  litgptConfigDetector,
   axolotlConfigDetector,
   hfTrainingArgsYamlDetector,
   accelerateConfigDetector,
