@@ -13,6 +13,8 @@ import type { ScanJob } from '../scan/results';
 import { HF_TRAINING_ARGS_YAML_KIND } from '../scan/detectors/hf-training-args-yaml';
 import { HYDRA_OPTIMIZER_KIND } from '../scan/detectors/hydra-optimizer';
 import { HYDRA_TRAINER_ARGS_KIND, HYDRA_TRAINER_ARGS_PATH } from '../scan/detectors/hydra-trainer-args';
+import { LITGPT_CONFIG_KIND } from '../scan/detectors/litgpt-config';
+import { LLM_FOUNDRY_CONFIG_KIND } from '../scan/detectors/llm-foundry-config';
 import { extensionOf } from '../scan/paths';
 import type { PasteFormat } from './paste-formats';
 import { axolotlKeys, hfSwitchValues } from './hf-values';
@@ -99,7 +101,10 @@ export function pasteFormatOf(job: ScanJob): PasteFormat {
       if (job.optimizerFileKind !== undefined && TRAINING_ARGUMENTS_YAML_KINDS.has(job.optimizerFileKind)) return 'hf-trainer-yaml';
       return ext === '.yaml' || ext === '.yml' ? 'axolotl' : 'hf-trainer';
     default:
-      if (job.optimizerFileKind === 'lightning-cli-config') return 'lightning-cli';
+      // litgpt's `optimizer:` is LightningCLI's class_path / init_args (jsonargparse)
+      if (job.optimizerFileKind === 'lightning-cli-config' || job.optimizerFileKind === LITGPT_CONFIG_KIND) return 'lightning-cli';
+      // llm-foundry's `optimizer: {name: ...}` names its own registry: no format writes it, so not the torchtune keys
+      if (job.optimizerFileKind === LLM_FOUNDRY_CONFIG_KIND) return 'pytorch';
       if (job.optimizerFileKind === HYDRA_OPTIMIZER_KIND) return 'hydra';
       return ext === '.json' ? 'hf-trainer' : ext === '.yaml' || ext === '.yml' ? 'torchtune' : 'pytorch';
   }

@@ -16,6 +16,7 @@ import { hydraTrainerArgsDetector } from './hydra-trainer-args';
 import { jupyterNotebookDetector } from './jupyter-notebook';
 import { lightningCliConfigDetector } from './lightning-cli-config';
 import { litgptConfigDetector } from './litgpt-config';
+import { llmFoundryConfigDetector } from './llm-foundry-config';
 import { nemoConfigDetector } from './nemo-config';
 import { pythonScriptDetector } from './python-script';
 import { shellScriptDetector } from './shell-script';
@@ -32,6 +33,7 @@ export const DETECTORS: readonly Detector[] = [
   nemoConfigDetector,
   lightningCliConfigDetector,
   litgptConfigDetector,
+  llmFoundryConfigDetector,
   axolotlConfigDetector,
   hfTrainingArgsYamlDetector,
   accelerateConfigDetector,

@@ -67,8 +67,11 @@ function hasTrainArgs(root: ObjectNode): boolean {
   return train?.kind === 'object' && (train.index.has('micro_batch_size') || train.index.has('global_batch_size'));
 }
 
+/** The finding kind of litgpt configs (the change to paste writes their optimizer as LightningCLI's class_path / init_args). */
+export const LITGPT_CONFIG_KIND = 'litgpt-config';
+
 export const litgptConfigDetector: Detector = {
-  kind: 'litgpt-config',
+  kind: LITGPT_CONFIG_KIND,
   syntaxes: ['yaml'],
   acceptsJsonc: false,
 
