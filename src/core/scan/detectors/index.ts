@@ -8,6 +8,7 @@ import { accelerateConfigDetector } from './accelerate-config';
 import { axolotlConfigDetector } from './axolotl-config';
 import { datasetMetaDetector } from './dataset-meta';
 import { deepspeedConfigDetector } from './deepspeed-config';
+import { gptNeoxConfigDetector } from './gpt-neox-config';
 import { hfModelConfigDetector } from './hf-model-config';
 import { hfTrainingArgsDetector } from './hf-training-args';
 import { hfTrainingArgsYamlDetector } from './hf-training-args-yaml';
@@ -29,6 +30,7 @@ export const DETECTORS: readonly Detector[] = [
   hfModelConfigDetector,
   jupyterNotebookDetector,
   // YAML
+  gptNeoxConfigDetector,
   torchtuneConfigDetector,
   nemoConfigDetector,
   lightningCliConfigDetector,
