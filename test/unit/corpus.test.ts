@@ -188,8 +188,6 @@ const PENDING: Readonly<Record<string, string>> = {
     "the script's own accumulation variable (gradient_accumulation_steps = 1 in training_function, raised only above MAX_GPU_BATCH_SIZE) is not read, so 1 is reported as an assumption",
   'mmpretrain-resnet50-8xb32-in1k':
     'MMEngine Python configs (a _base_ list of files holding dict(...) values) are not read: the job has only the launch\'s GPU count and no model',
-  'nemo-megatron-gpt-124m':
-    'a Megatron model section: the accumulation is read from trainer.accumulate_grad_batches (1) where NeMo derives 2 from global_batch_size; micro_batch_size, encoder_seq_length and the GPT network are not read',
 };
 
 test('every corpus setup is evaluated, with each stated field read right and each open field listed as an assumption', () => {

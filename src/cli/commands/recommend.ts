@@ -241,7 +241,7 @@ function renderNeeds(doc: NeedsDoc): string {
 function noJobsText(unused: readonly { path: string; why: string }[], skipped: number): string {
   const lines = ['No training jobs found.'];
   if (unused.length === 0) {
-    lines.push('  No file is a config this tool reads (model config.json, Trainer arguments, DeepSpeed/accelerate, axolotl, torchtune, LLaMA-Factory, Lightning, Hydra, training scripts, launch scripts).');
+    lines.push('  No file is a config this tool reads (model config.json, Trainer arguments, DeepSpeed/accelerate, axolotl, torchtune, LLaMA-Factory, Lightning, litgpt, llm-foundry, GPT-NeoX, Hydra, training scripts, launch scripts incl. llm.c).');
   } else {
     lines.push('  Found, but formed no job:');
     for (const u of unused) lines.push(`  - ${u.path}: ${u.why}`);
