@@ -95,6 +95,11 @@ test('litgpt: devices "auto" leaves the GPUs and the accumulation open, with a n
   assert.equal(job.settings.loadDtype, undefined);
   assert.equal(job.settings.lora, undefined);
   assert.ok((job.assumptions ?? []).some((a) => a.includes('train.global_batch_size 512')), JSON.stringify(job.assumptions));
+  // precision not written: litgpt's get_default_supported_precision(training=True), named as such
+  const open = scanFiles([{ path: 'p.yaml', text: 'checkpoint_dir: checkpoints/a/b\ntrain:\n  micro_batch_size: 1\n' }]).jobs[0];
+  assert.equal(open.settings.precision, 'bf16-mixed');
+  assert.equal(open.sources['precision'], undefined);
+  assert.match(open.defaults.find((d) => d.setting === 'precision')?.source.title ?? '', /litgpt get_default_supported_precision/);
 });
 
 test('litgpt: a precision or quantize value litgpt does not take is the finding\'s error at its position', () => {

@@ -31,6 +31,11 @@ const LITGPT_TRAIN_SOURCE: Citation = {
   url: 'https://github.com/Lightning-AI/litgpt/blob/main/litgpt/args.py',
   locator: 'gradient_accumulation_iters = batch_size(devices, num_nodes) // micro_batch_size, batch_size = global_batch_size // (devices * num_nodes)',
 };
+const LITGPT_PRECISION_SOURCE: Citation = {
+  title: 'litgpt get_default_supported_precision',
+  url: 'https://github.com/Lightning-AI/litgpt/blob/main/litgpt/utils.py',
+  locator: 'precision = precision or get_default_supported_precision(training=True): "bf16-mixed", or "16-mixed" on a CUDA GPU without bf16',
+};
 const LITGPT_DOWNLOAD_SOURCE: Citation = {
   title: 'litgpt download',
   url: 'https://github.com/Lightning-AI/litgpt/blob/main/litgpt/scripts/download.py',
@@ -137,7 +142,11 @@ function readModel(reader: FieldReader, out: ContributionBuilder, links: Link[],
 /** Fabric's precision; "-true" casts the model, so it is also the weights' dtype. */
 function readPrecision(reader: FieldReader, out: ContributionBuilder, warnings: ParseWarning[]): FloatDtype | null {
   const node = reader.node('precision');
-  if (node === undefined || node.kind === 'null') return null;
+  if (node === undefined || node.kind === 'null') {
+    // finetune_* and pretrain: precision or get_default_supported_precision(training=True).
+    out.useDefault({ setting: 'precision', key: 'precision', value: 'bf16-mixed', note: '16-mixed on a CUDA GPU without bf16' }, LITGPT_PRECISION_SOURCE);
+    return null;
+  }
   const read = node.kind === 'number' ? reader.number('precision') : reader.string('precision');
   if (read?.value == null) return null;
   const precision = lightningPrecision(read.value);
