@@ -181,7 +181,7 @@ test('the value comparison of the score: numbers in any spelling, dtype spelling
 
 /**
  * Setups the tool does not get right yet, with the reason. Each one must still fail: fixing it fails this test
- * until its line is removed. Empty: every setup of the corpus is enforced.
+ * until its line is removed.
  */
 const PENDING: Readonly<Record<string, string>> = {
   'accelerate-nlp-example-bert-base-cased':

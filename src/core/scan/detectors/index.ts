@@ -18,6 +18,7 @@ import { jupyterNotebookDetector } from './jupyter-notebook';
 import { lightningCliConfigDetector } from './lightning-cli-config';
 import { litgptConfigDetector } from './litgpt-config';
 import { llmFoundryConfigDetector } from './llm-foundry-config';
+import { mmengineConfigDetector } from './mmengine-config';
 import { nemoConfigDetector } from './nemo-config';
 import { pythonScriptDetector } from './python-script';
 import { shellScriptDetector } from './shell-script';
@@ -42,6 +43,7 @@ export const DETECTORS: readonly Detector[] = [
   hydraTrainerArgsDetector,
   hydraOptimizerDetector,
   // Python
+  mmengineConfigDetector,
   pythonScriptDetector,
   // Shell
   shellScriptDetector,

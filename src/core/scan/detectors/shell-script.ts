@@ -63,7 +63,8 @@ const PY_OVERRIDE = /^[^-=][^=]*\.py$/;
  * each `--key=value` a global set to `literal_eval(value)` (the text itself when that fails).
  */
 function configuratorArguments(launch: Launch, links: Link[]): ModuleGlobals | null {
-  if (launch.script === null || !launch.script.value.endsWith('.py')) return null;
+  // A script the launch names by an expression (`$(dirname "$0")/train.py`) may still take Python config files.
+  if (launch.script !== null && !launch.script.value.endsWith('.py')) return null;
   const globals: ModuleGlobal[] = [];
   for (let k = 0; k < launch.args.length; k++) {
     const w = launch.args[k];
