@@ -5,6 +5,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { isFix, optimizerFix } from '../../src/core/fixes';
+import { pasteFormatOf } from '../../src/core/fixes/paste';
 import { countParams } from '../../src/core/models';
 import { resolveModelSource } from '../../src/core/model-source';
 import { resolveOptimizer } from '../../src/core/optimizers';
@@ -103,4 +105,13 @@ test('GPT-NeoX: a bad precision is the error at its position', () => {
   const r = scanFiles([{ path: 'z.yml', text: '{\n  "num_layers": 2,\n  "hidden_size": 64,\n  "num_attention_heads": 4,\n  "precision": "fp8",\n  "optimizer": {"type": "Adam"}\n}\n' }]);
   assert.deepEqual([r.findings[0].error?.line, r.findings[0].error?.column], [5, 16]);
   assert.match(r.findings[0].error?.message ?? '', /'precision' must be fp16, bfloat16 or fp32, not "fp8"/);
+});
+
+test('GPT-NeoX: the optimizer fix does not write DeepSpeed spellings into NeoX\'s own type names, and the change to paste is not a DeepSpeed block', () => {
+  const job = scanFiles([{ path: '160M.yml', text: PYTHIA_160M }]).jobs[0];
+  const hp = { lr: 1e-4, betas: [0.9, 0.99], eps: null, weightDecay: 0.1, warmup: null, schedule: { kind: 'cosine', detail: 'cosine decay' }, extra: {} } as const;
+  const result = optimizerFix({ path: '160M.yml', text: PYTHIA_160M, job, target: 'lion', hyperparameters: hp });
+  assert.ok(!isFix(result));
+  assert.match('unavailable' in result ? result.unavailable : '', /GPT-NeoX's optimizer types/);
+  assert.equal(pasteFormatOf(job), 'pytorch');
 });

@@ -13,6 +13,7 @@ import type { ScanJob } from '../scan/results';
 import { HF_TRAINING_ARGS_YAML_KIND } from '../scan/detectors/hf-training-args-yaml';
 import { HYDRA_OPTIMIZER_KIND } from '../scan/detectors/hydra-optimizer';
 import { HYDRA_TRAINER_ARGS_KIND, HYDRA_TRAINER_ARGS_PATH } from '../scan/detectors/hydra-trainer-args';
+import { GPT_NEOX_CONFIG_KIND } from '../scan/detectors/gpt-neox-config';
 import { LITGPT_CONFIG_KIND } from '../scan/detectors/litgpt-config';
 import { LLM_FOUNDRY_CONFIG_KIND } from '../scan/detectors/llm-foundry-config';
 import { extensionOf } from '../scan/paths';
@@ -94,7 +95,8 @@ export function pasteFormatOf(job: ScanJob): PasteFormat {
   const ext = extensionOf(path.toLowerCase());
   switch (job.optimizerEcosystem) {
     case 'deepspeed':
-      return 'deepspeed';
+      // GPT-NeoX's optimizer block has DeepSpeed's shape but NeoX's own type names: no format writes them.
+      return job.optimizerFileKind === GPT_NEOX_CONFIG_KIND ? 'pytorch' : 'deepspeed';
     case 'torchtune':
       return 'torchtune';
     case 'hf':

@@ -55,8 +55,11 @@ function isNeoX(root: ObjectNode): boolean {
   return SHAPE_KEYS.every((k) => root.index.get(k)?.node.kind === 'number') && DEEPSPEED_HINTS.some((k) => root.index.has(k));
 }
 
+/** The finding kind of GPT-NeoX configs: their optimizer `type` is NeoX's own name (adam, lion, sgd, ...), not DeepSpeed's. */
+export const GPT_NEOX_CONFIG_KIND = 'gpt-neox-config';
+
 export const gptNeoxConfigDetector: Detector = {
-  kind: 'gpt-neox-config',
+  kind: GPT_NEOX_CONFIG_KIND,
   syntaxes: ['yaml'],
   acceptsJsonc: false,
 
