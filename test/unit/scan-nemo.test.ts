@@ -5,6 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { pasteChanges, pasteFormatOf } from '../../src/core/fixes/paste';
 import { scanFiles } from '../../src/core/scan';
 
 const CONFIG = `trainer:
@@ -129,4 +130,17 @@ test('a NeMo Megatron GPT in another layout, or with its tensor parallel over th
   // a global batch the micro-batches cannot reach is the finding's error at its position
   const bad = scanFiles([{ path: 'e.yaml', text: MEGATRON_GPT.replace('global_batch_size: 16', 'global_batch_size: 12') }]);
   assert.deepEqual([bad.findings[0].error?.line, bad.findings[0].error?.column], [9, 22]);
+});
+
+test('the change to paste for a NeMo config is its model.optim block, by NeMo optimizer name; an optimizer NeMo has no name for is left out', () => {
+  const job = scanFiles([{ path: 'megatron_gpt_config.yaml', text: MEGATRON_GPT }]).jobs[0];
+  assert.equal(pasteFormatOf(job), 'nemo');
+  const hp = { lr: 3e-4, betas: [0.9, 0.95], eps: 1e-8, weightDecay: 0.1, warmup: null, schedule: { kind: 'cosine', detail: 'cosine decay' }, extra: {} } as const;
+  const adamw = pasteChanges('adamw', hp, 'nemo')[0];
+  assert.equal(adamw.format, 'nemo');
+  // AVAILABLE_OPTIMIZERS['adamw'] is torch.optim.AdamW; its arguments sit beside the name
+  assert.match('code' in adamw ? adamw.code : '', /^model:\n {2}optim:\n {4}name: adamw\n {4}lr: 3\.0e-4\n/);
+  assert.match('code' in adamw ? adamw.code : '', /weight_decay: 0\.1/);
+  const lion = pasteChanges('lion', { ...hp, lr: 1e-4 }, 'nemo');
+  assert.ok(!lion.some((c) => c.format === 'nemo'));
 });

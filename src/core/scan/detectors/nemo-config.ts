@@ -49,12 +49,20 @@ export const NEMO_OPTIMIZERS: Readonly<Record<string, string>> = {
   megatron_fused_adam: 'apex.optimizers.FusedAdam',
 };
 
+/** The NeMo optimizer name that builds a class (`torch.optim.AdamW` -> `adamw`), the first in NEMO_OPTIMIZERS; undefined when none does. */
+export function nemoOptimizerName(spelling: string): string | undefined {
+  return Object.keys(NEMO_OPTIMIZERS).find((name) => NEMO_OPTIMIZERS[name] === spelling);
+}
+
+/** The finding kind of NeMo experiment configs (the change to paste writes their `model.optim` block). */
+export const NEMO_CONFIG_KIND = 'nemo-config';
+
 function isObject(node: { kind: string } | undefined): node is ObjectNode {
   return node?.kind === 'object';
 }
 
 export const nemoConfigDetector: Detector = {
-  kind: 'nemo-config',
+  kind: NEMO_CONFIG_KIND,
   syntaxes: ['yaml'],
   acceptsJsonc: false,
 
