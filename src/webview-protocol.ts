@@ -236,8 +236,8 @@ const RankedOptimizerSchema = Type.Object({
   /** Where a cited rule disagrees with the job's own value: the field and the suggestion in words. */
   suggestions: Type.Array(Type.Object({ field: Label, text: LongText }), { maxItems: 20 }),
   snippets: Type.Array(SnippetSchema, { maxItems: 16 }),
-  /** The change to paste in every format that can express the optimizer, the job's own format first; empty when none can. */
-  paste: Type.Array(PasteChangeSchema, { maxItems: 8 }),
+  /** The change to paste in every format that can express the optimizer (one per format), the job's own format first; empty when none can. */
+  paste: Type.Array(PasteChangeSchema, { maxItems: PASTE_FORMATS.length }),
   /** The measured rows the ranking attached to this optimizer, nearest to the job first (empty: none comparable). */
   evidence: Type.Array(MeasuredEvidenceSchema, { maxItems: 20 }),
 });

@@ -9,6 +9,7 @@
  */
 import type { AdvisorResult, Warmup } from './advisor/types';
 import type { EstimateInput } from './memory/types';
+import { resolveCurrentOptimizer } from './current-optimizer';
 import { modelRefText, type JobModel } from './model-source';
 import { countParams } from './models';
 import type { DefaultedSetting, ScanJob } from './scan/results';
@@ -112,6 +113,24 @@ function defaultReason(d: DefaultedSetting): string {
   if (d.value === null) return `${d.key} is null${d.note ? ` (${d.note}; ${d.source.title})` : ` (${d.source.title})`}`;
   const value = Array.isArray(d.value) ? `[${d.value.join(', ')}]` : JSON.stringify(d.value);
   return `not written: ${d.source.title}'s default ${d.key} = ${value}${d.note ? ` (${d.note})` : ''}`;
+}
+
+/** The catalog entries whose defaults are a torch.optim class's (their reference is that class's source). */
+const TORCH_OPTIM_REFERENCE = /github\.com\/pytorch\/pytorch\/blob\/[^/]+\/torch\/optim\//;
+
+/**
+ * A hyperparameter the job leaves unwritten when its files build a torch.optim class by name (a Python call, a
+ * `class_path`, a torchtune `_component_`): the class's own default, an assumption citing the class. Null for any other
+ * optimizer (HF Trainer strings and DeepSpeed types carry their tool's defaults in the scan).
+ */
+function torchClassDefault(job: ScanJob, key: string): JobFact | null {
+  const cur = resolveCurrentOptimizer(job);
+  if (cur.kind !== 'resolved' || cur.provenance.kind !== 'written') return null;
+  const r = cur.resolved;
+  const torchClass = r.ecosystem === 'pytorch' || /^torch\.optim\./.test(r.spelling);
+  const value = r.spec.defaults[key];
+  if (!torchClass || !TORCH_OPTIM_REFERENCE.test(r.spec.reference.url ?? '') || typeof value !== 'number') return null;
+  return { value, source: { kind: 'assumption', reason: `not written: ${r.spec.reference.title}'s default ${key} = ${value}` } };
 }
 
 export function jobFacts(i: JobFactInputs): JobFacts {
@@ -218,7 +237,7 @@ export function jobFacts(i: JobFactInputs): JobFacts {
   if (s.learningRate !== undefined) put('lr', s.learningRate, { settings: ['learningRate'] }, 'not written');
   else out.lr = { value: null, source: { kind: 'assumption', reason: 'no file states a learning rate' } };
   if (s.weightDecay !== undefined) put('weightDecay', s.weightDecay, { settings: ['weightDecay'] }, 'not written');
-  else out.weightDecay = { value: null, source: { kind: 'assumption', reason: 'no file states weight decay' } };
+  else out.weightDecay = torchClassDefault(job, 'weight_decay') ?? { value: null, source: { kind: 'assumption', reason: 'no file states weight decay' } };
   if (s.warmupSteps !== undefined && (s.warmupSteps > 0 || s.warmupRatio === undefined)) put('warmup', { unit: 'steps', value: s.warmupSteps }, { settings: ['warmupSteps'] }, 'not written');
   else if (s.warmupRatio !== undefined) put('warmup', { unit: 'ratio', value: s.warmupRatio }, { settings: ['warmupRatio'] }, 'not written');
   else if (s.warmupEpochs !== undefined) put('warmup', { unit: 'epochs', value: s.warmupEpochs }, { settings: ['warmupEpochs'] }, 'not written');

@@ -16,8 +16,8 @@ const FACTS: ReadonlySet<string> = new Set(FACT_NAMES);
 /** Facts whose value is one of a few words, with the words a file may state them in. */
 const STATED_AS: Readonly<Record<string, Readonly<Record<string, RegExp>>>> = {
   adapter: { none: /\bfull\b|\bnone\b/, lora: /lora/i, qlora: /qlora|load_in_4bit|quantization_bit: 4|use_4bit_quantization/ },
-  // Lightning's `precision: 32` is fp32
-  precision: { fp32: /\bfp32\b|float32|precision["':= ]*32\b/ },
+  // Lightning's `precision: 32` is fp32, its `precision: 16` fp16 (mixed)
+  precision: { fp32: /\bfp32\b|float32|precision["':= ]*32\b/, fp16: /\bfp16\b|float16|precision["':= ]*16\b/ },
   // a ZeRO stage may be written into a name (`--deepspeed zero3`) or as DeepSpeed's `"stage": 3`
   zeroStage: { '1': /zero_?(stage)?["':= ]*1\b|"stage":\s*1\b/i, '2': /zero_?(stage)?["':= ]*2\b|"stage":\s*2\b/i, '3': /zero_?(stage)?["':= ]*3\b|"stage":\s*3\b/i },
 };
@@ -181,9 +181,14 @@ test('the value comparison of the score: numbers in any spelling, dtype spelling
 
 /**
  * Setups the tool does not get right yet, with the reason. Each one must still fail: fixing it fails this test
- * until its line is removed. Empty: every setup of the corpus is enforced.
+ * until its line is removed.
  */
-const PENDING: Readonly<Record<string, string>> = {};
+const PENDING: Readonly<Record<string, string>> = {
+  'accelerate-nlp-example-bert-base-cased':
+    "the script's own accumulation variable (gradient_accumulation_steps = 1 in training_function, raised only above MAX_GPU_BATCH_SIZE) is not read, so 1 is reported as an assumption",
+  'mmpretrain-resnet50-8xb32-in1k':
+    'MMEngine Python configs (a _base_ list of files holding dict(...) values) are not read: the job has only the launch\'s GPU count and no model',
+};
 
 test('every corpus setup is evaluated, with each stated field read right and each open field listed as an assumption', () => {
   const unexpected: string[] = [];

@@ -74,7 +74,7 @@ test('GaLore: HF TrainingArguments with optim_args and optim_target_modules, the
 
 test('AdamW in every format: the job\'s format first, DeepSpeed JSON and torchtune YAML parse, integers stay integers', () => {
   const changes = pasteChanges('adamw', ADAMW, 'torchtune');
-  assert.deepEqual(changes.map((c) => c.format), ['torchtune', 'hf-trainer', 'hf-trainer-yaml', 'axolotl', 'lightning-cli', 'hydra', 'deepspeed', 'pytorch']);
+  assert.deepEqual(changes.map((c) => c.format), ['torchtune', 'hf-trainer', 'hf-trainer-yaml', 'axolotl', 'lightning-cli', 'hydra', 'nemo', 'deepspeed', 'pytorch']);
   const tt = byFormat(changes, 'torchtune');
   assert.equal(tt.code, ['optimizer:', '  _component_: torch.optim.AdamW', '  lr: 2.0e-5', '  betas: [0.9, 0.95]', '  weight_decay: 0.1'].join('\n'));
   assert.equal(parseYaml(tt.code, 'paste.yaml').root.kind, 'object');

@@ -145,3 +145,52 @@ test('the sidebar lists the same facts with their sources', async () => {
   assert.equal(views.find((v) => v.name === 'gpus')?.source, 'assumed: one GPU: nothing launches several');
   assert.deepEqual(factViews(null), []);
 });
+
+test('a torch.optim class built in a script without weight_decay: the class\'s own default, cited; an Accelerator with no mode: "no" (fp32), cited', () => {
+  const script = (accelerator: string, optimizer: string) => [
+    'import argparse',
+    'import torch',
+    'from accelerate import Accelerator',
+    'from transformers import AutoModelForCausalLM',
+    '',
+    'def main():',
+    '    parser = argparse.ArgumentParser()',
+    '    parser.add_argument("--mixed_precision", type=str, default=None)',
+    '    args = parser.parse_args()',
+    `    accelerator = ${accelerator}`,
+    '    model = AutoModelForCausalLM.from_pretrained("gpt2")',
+    `    optimizer = ${optimizer}`,
+    '',
+  ].join('\n');
+  const open = evaluate([{ path: 'train.py', text: script('Accelerator(mixed_precision=args.mixed_precision)', 'torch.optim.AdamW(model.parameters(), lr=3e-4)') }]);
+  // torch.optim.AdamW(weight_decay=1e-2) by default: not HF TrainingArguments' 0
+  assert.equal(open.weightDecay?.value, 0.01);
+  assert.equal(open.weightDecay?.source.kind, 'assumption');
+  assert.match((open.weightDecay?.source as { reason: string }).reason, /torch\.optim\.AdamW's default weight_decay = 0\.01/);
+  // AcceleratorState: mixed_precision None -> ACCELERATE_MIXED_PRECISION, else "no"
+  assert.equal(open.precision?.value, 'fp32');
+  assert.equal(open.precision?.source.kind, 'assumption');
+  assert.match((open.precision?.source as { reason: string }).reason, /accelerate AcceleratorState's default mixed_precision.*"no" \(fp32\) unless accelerate launch/);
+
+  const stated = evaluate([{ path: 'train.py', text: script('Accelerator(mixed_precision="bf16")', 'torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)') }]);
+  assert.equal(stated.precision?.value, 'bf16-mixed');
+  assert.equal(stated.precision?.source.kind, 'file');
+  // torch.optim.SGD's default weight_decay is 0
+  assert.equal(stated.weightDecay?.value, 0);
+  assert.match((stated.weightDecay?.source as { reason: string }).reason, /torch\.optim\.SGD's default weight_decay = 0/);
+
+  const written = evaluate([{ path: 'train.py', text: script('Accelerator()', 'torch.optim.AdamW(model.parameters(), lr=3e-4, weight_decay=0.1)') }]);
+  assert.equal(written.weightDecay?.value, 0.1);
+  assert.equal(written.weightDecay?.source.kind, 'file');
+  assert.equal(written.precision?.value, 'fp32');
+  assert.match((written.precision?.source as { reason: string }).reason, /Accelerator\(mixed_precision=None\)/);
+});
+
+test('a Trainer job that leaves weight_decay out keeps TrainingArguments\' own default, not torch\'s', () => {
+  const facts = evaluate([
+    { path: 'config.json', text: GPT2_CONFIG },
+    { path: 'training_args.json', text: '{\n  "output_dir": "o",\n  "optim": "adamw_torch"\n}' },
+  ]);
+  assert.notEqual(facts.weightDecay?.value, 0.01);
+  assert.doesNotMatch(JSON.stringify(facts.weightDecay?.source), /torch\.optim\.AdamW's default/);
+});

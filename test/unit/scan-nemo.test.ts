@@ -5,6 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { pasteChanges, pasteFormatOf } from '../../src/core/fixes/paste';
 import { scanFiles } from '../../src/core/scan';
 
 const CONFIG = `trainer:
@@ -70,4 +71,76 @@ test("both warmup_steps and warmup_ratio: NeMo's schedulers refuse it, so a warn
 test('a Lightning or Hydra config without model.optim is not a NeMo config', () => {
   const report = scanFiles([{ path: 'config.yaml', text: 'trainer:\n  devices: 1\nmodel:\n  lr: 0.1\n' }]);
   assert.ok(!report.findings.some((f) => f.kind === 'nemo-config'));
+});
+
+// NVIDIA/NeMo examples/nlp/language_modeling/conf/megatron_gpt_config.yaml, the keys that bear on memory.
+const MEGATRON_GPT = [
+  'name: megatron_gpt', // 1
+  'trainer:', // 2
+  '  devices: 2', // 3
+  '  num_nodes: 1', // 4
+  '  precision: 16', // 5
+  '  accumulate_grad_batches: 1 # do not modify, grad acc is automatic for training megatron models', // 6
+  'model:', // 7
+  '  micro_batch_size: 4', // 8
+  '  global_batch_size: 16', // 9
+  '  tensor_model_parallel_size: 1', // 10
+  '  pipeline_model_parallel_size: 1', // 11
+  '  encoder_seq_length: 512', // 12
+  '  max_position_embeddings: ${.encoder_seq_length}', // 13
+  '  num_layers: 12', // 14
+  '  hidden_size: 768', // 15
+  '  ffn_hidden_size: 3072', // 16
+  '  num_attention_heads: 12', // 17
+  '  make_vocab_size_divisible_by: 128', // 18
+  '  tokenizer:', // 19
+  "    library: 'megatron'", // 20
+  "    type: 'GPT2BPETokenizer'", // 21
+  '  optim:', // 22
+  '    name: fused_adam', // 23
+  '    lr: 2e-4', // 24
+  '',
+].join('\n');
+
+test('a NeMo Megatron model: accumulation from the global batch over data-parallel GPUs, micro-batch, sequence length, the GPT built as GPT-2', () => {
+  const result = scanFiles([{ path: 'megatron_gpt_config.yaml', text: MEGATRON_GPT }]);
+  assert.equal(result.findings[0].error, undefined);
+  const job = result.jobs[0];
+  // 16 / (4 x 2 data-parallel GPUs): trainer.accumulate_grad_batches is not what Megatron models use
+  assert.equal(job.settings.gradAccum, 2);
+  assert.deepEqual(job.sources['gradAccum'], { path: 'megatron_gpt_config.yaml', range: { line: 9, column: 22, endLine: 9, endColumn: 24 } });
+  assert.equal(job.settings.perDeviceBatchSize, 4);
+  assert.equal(job.settings.seqLen, 512);
+  assert.ok((job.assumptions ?? []).some((a) => a.includes('trainer.accumulate_grad_batches 1 is not used')), JSON.stringify(job.assumptions));
+  assert.equal(job.model?.kind, 'script-config');
+  const config = job.model?.kind === 'script-config' ? job.model.config : {};
+  // GPT2BPETokenizer's 50,257 tokens padded to a multiple of 128; 512 learned positions (${.encoder_seq_length})
+  assert.deepEqual([config['model_type'], config['vocab_size'], config['n_positions'], config['n_inner'], config['tie_word_embeddings']], ['gpt2', 50304, 512, 3072, true]);
+});
+
+test('a NeMo Megatron GPT in another layout, or with its tensor parallel over the GPUs, is said, never miscounted', () => {
+  const rope = MEGATRON_GPT.replace('  num_layers: 12', '  position_embedding_type: rope\n  num_layers: 12');
+  const r = scanFiles([{ path: 'c.yaml', text: rope }]);
+  assert.equal(r.jobs[0].model, null);
+  assert.ok(r.warnings.some((w) => w.message.includes('position_embedding_type "rope"')), JSON.stringify(r.warnings));
+  // 2 GPUs in tensor parallel: one data-parallel rank, so 16 / 4 = 4 micro-batches; the split is a note
+  const tp = scanFiles([{ path: 'd.yaml', text: MEGATRON_GPT.replace('tensor_model_parallel_size: 1', 'tensor_model_parallel_size: 2') }]).jobs[0];
+  assert.equal(tp.settings.gradAccum, 4);
+  assert.ok((tp.notModelled ?? []).some((n) => n.includes('tensor_model_parallel_size 2')));
+  // a global batch the micro-batches cannot reach is the finding's error at its position
+  const bad = scanFiles([{ path: 'e.yaml', text: MEGATRON_GPT.replace('global_batch_size: 16', 'global_batch_size: 12') }]);
+  assert.deepEqual([bad.findings[0].error?.line, bad.findings[0].error?.column], [9, 22]);
+});
+
+test('the change to paste for a NeMo config is its model.optim block, by NeMo optimizer name; an optimizer NeMo has no name for is left out', () => {
+  const job = scanFiles([{ path: 'megatron_gpt_config.yaml', text: MEGATRON_GPT }]).jobs[0];
+  assert.equal(pasteFormatOf(job), 'nemo');
+  const hp = { lr: 3e-4, betas: [0.9, 0.95], eps: 1e-8, weightDecay: 0.1, warmup: null, schedule: { kind: 'cosine', detail: 'cosine decay' }, extra: {} } as const;
+  const adamw = pasteChanges('adamw', hp, 'nemo')[0];
+  assert.equal(adamw.format, 'nemo');
+  // AVAILABLE_OPTIMIZERS['adamw'] is torch.optim.AdamW; its arguments sit beside the name
+  assert.match('code' in adamw ? adamw.code : '', /^model:\n {2}optim:\n {4}name: adamw\n {4}lr: 3\.0e-4\n/);
+  assert.match('code' in adamw ? adamw.code : '', /weight_decay: 0\.1/);
+  const lion = pasteChanges('lion', { ...hp, lr: 1e-4 }, 'nemo');
+  assert.ok(!lion.some((c) => c.format === 'nemo'));
 });

@@ -154,6 +154,8 @@ function needsConfigDocument(job: ScanJob, needed: ModelConfigNeeded) {
     tried: r.tried,
     ...(r.id !== undefined ? { modelId: r.id } : {}),
     ...(r.at ? { at: r.at } : {}),
+    // What the job's files leave open or the tool could not read (a config format it does not read, ...).
+    ...(job.assumptions !== undefined && job.assumptions.length > 0 ? { assumptions: [...job.assumptions] } : {}),
   };
 }
 
@@ -234,14 +236,16 @@ function renderJob(doc: JobDoc, top: number): string {
 }
 
 function renderNeeds(doc: NeedsDoc): string {
-  return [`== ${doc.source}: ${NEEDS_MODEL_CONFIG}`, `  ${doc.reason}`, '  Point the job at a folder holding its config.json (model_name_or_path, base_model, checkpoint_dir, ...), or allow the Hub with --hub.'].join('\n');
+  const lines = [`== ${doc.source}: ${NEEDS_MODEL_CONFIG}`, `  ${doc.reason}`, '  Point the job at a folder holding its config.json (model_name_or_path, base_model, checkpoint_dir, ...), or allow the Hub with --hub.'];
+  for (const a of doc.assumptions ?? []) lines.push(`assumed: ${a}`);
+  return lines.join('\n');
 }
 
 /** "No training jobs found", with what was found and why it formed no job. */
 function noJobsText(unused: readonly { path: string; why: string }[], skipped: number): string {
   const lines = ['No training jobs found.'];
   if (unused.length === 0) {
-    lines.push('  No file is a config this tool reads (model config.json, Trainer arguments, DeepSpeed/accelerate, axolotl, torchtune, LLaMA-Factory, Lightning, Hydra, training scripts, launch scripts).');
+    lines.push('  No file is a config this tool reads (model config.json, Trainer arguments, DeepSpeed/accelerate, axolotl, torchtune, LLaMA-Factory, Lightning, litgpt, llm-foundry, GPT-NeoX, Hydra, training scripts, launch scripts incl. llm.c).');
   } else {
     lines.push('  Found, but formed no job:');
     for (const u of unused) lines.push(`  - ${u.path}: ${u.why}`);

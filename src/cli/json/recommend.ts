@@ -166,6 +166,7 @@ export const RecommendJsonSchema = Type.Object({
     status: OneOf(["ok", "needs a model config"] as const, { description: "'needs a model config': the job's model could not be resolved; 'reason' says why, no advice is given" }),
     reason: Type.Optional(Type.String()),
     tried: Type.Optional(Type.Array(Type.String())),
+    assumptions: Type.Optional(Type.Array(Type.String(), { description: "What the job's files leave open or the tool could not read (a launch's unset variables, a config format it does not read, ...), as sentences naming file:line:column where known" })),
     modelId: Type.Optional(Type.String()),
     at: Type.Optional(Type.Object({
       path: Type.String(),

@@ -13,6 +13,10 @@ import type { ScanJob } from '../scan/results';
 import { HF_TRAINING_ARGS_YAML_KIND } from '../scan/detectors/hf-training-args-yaml';
 import { HYDRA_OPTIMIZER_KIND } from '../scan/detectors/hydra-optimizer';
 import { HYDRA_TRAINER_ARGS_KIND, HYDRA_TRAINER_ARGS_PATH } from '../scan/detectors/hydra-trainer-args';
+import { GPT_NEOX_CONFIG_KIND } from '../scan/detectors/gpt-neox-config';
+import { LITGPT_CONFIG_KIND } from '../scan/detectors/litgpt-config';
+import { LLM_FOUNDRY_CONFIG_KIND } from '../scan/detectors/llm-foundry-config';
+import { NEMO_CONFIG_KIND, NEMO_OPTIMIZERS_SOURCE, nemoOptimizerName } from '../scan/detectors/nemo-config';
 import { extensionOf } from '../scan/paths';
 import type { PasteFormat } from './paste-formats';
 import { axolotlKeys, hfSwitchValues } from './hf-values';
@@ -92,15 +96,20 @@ export function pasteFormatOf(job: ScanJob): PasteFormat {
   const ext = extensionOf(path.toLowerCase());
   switch (job.optimizerEcosystem) {
     case 'deepspeed':
-      return 'deepspeed';
+      // GPT-NeoX's optimizer block has DeepSpeed's shape but NeoX's own type names: no format writes them.
+      return job.optimizerFileKind === GPT_NEOX_CONFIG_KIND ? 'pytorch' : 'deepspeed';
     case 'torchtune':
       return 'torchtune';
     case 'hf':
       if (job.optimizerFileKind !== undefined && TRAINING_ARGUMENTS_YAML_KINDS.has(job.optimizerFileKind)) return 'hf-trainer-yaml';
       return ext === '.yaml' || ext === '.yml' ? 'axolotl' : 'hf-trainer';
     default:
-      if (job.optimizerFileKind === 'lightning-cli-config') return 'lightning-cli';
+      // litgpt's `optimizer:` is LightningCLI's class_path / init_args (jsonargparse)
+      if (job.optimizerFileKind === 'lightning-cli-config' || job.optimizerFileKind === LITGPT_CONFIG_KIND) return 'lightning-cli';
+      // llm-foundry's `optimizer: {name: ...}` names its own registry: no format writes it, so not the torchtune keys
+      if (job.optimizerFileKind === LLM_FOUNDRY_CONFIG_KIND) return 'pytorch';
       if (job.optimizerFileKind === HYDRA_OPTIMIZER_KIND) return 'hydra';
+      if (job.optimizerFileKind === NEMO_CONFIG_KIND) return 'nemo';
       return ext === '.json' ? 'hf-trainer' : ext === '.yaml' || ext === '.yml' ? 'torchtune' : 'pytorch';
   }
 }
@@ -274,6 +283,20 @@ function hydraChange(target: OptimizerId, advice: HyperparameterAdvice, partial:
 }
 
 /**
+ * NeMo: the `model.optim` block, `name` being the NeMo optimizer name that builds the torch.optim class (nemo/core/optim
+ * optimizers.py AVAILABLE_OPTIMIZERS), the class's arguments beside it (modelPT.setup_optimization passes them on).
+ * An optimizer without a NeMo name is left out.
+ */
+function nemoChange(target: OptimizerId, advice: HyperparameterAdvice): PasteChange | null {
+  const params = (c: ChosenSpelling) => targetArguments(target, advice, c, new Set(['lr', 'weight_decay']));
+  const chosen = chooseSpelling(target, 'pytorch', params, { write: (n) => `torch.optim.${n}` });
+  const name = chosen === null ? undefined : nemoOptimizerName(`torch.optim.${chosen.name}`);
+  if (chosen === null || name === undefined) return null;
+  const code = [...hiddenWeightsComment(chosen, advice), 'model:', '  optim:', `    name: ${name}`, ...yamlLines(params(chosen), '    ')].join('\n');
+  return { format: 'nemo', language: 'yaml', code, package: 'nemo_toolkit', minVersion: null, source: `NeMo model.optim: name looked up in AVAILABLE_OPTIMIZERS, the other keys passed to the class (${NEMO_OPTIMIZERS_SOURCE.title})` };
+}
+
+/**
  * The change in every format that can express `target`, the job's format (when given) first. Formats that cannot
  * express it are left out. `plan` is the recommendation's plan when nothing fits (`fitPlan`): when it keeps
  * `target`, the HF formats (TrainingArguments, axolotl) carry its settings, so the paste is the configuration
@@ -310,6 +333,8 @@ export function pasteChanges(
   if (lightning) out.push(lightning);
   const hydra = hydraChange(target, advice, options.hydraPartial === true);
   if (hydra) out.push(hydra);
+  const nemo = nemoChange(target, advice);
+  if (nemo) out.push(nemo);
   const ds = code('deepspeed');
   if (ds !== null) out.push({ format: 'deepspeed', language: 'json', code: ds, package: 'deepspeed', minVersion: null, source: 'DeepSpeed config "optimizer" block (runtime/engine.py; other names fall back to torch.optim)' });
   const py = code('pytorch');

@@ -17,6 +17,7 @@ import { parseYaml } from '../parse/yaml';
 import type { ScanJob } from '../scan/results';
 import { InputError } from '../types';
 import { AXOLOTL_CONFIG_KIND } from '../scan/detectors/axolotl-config';
+import { GPT_NEOX_CONFIG_KIND } from '../scan/detectors/gpt-neox-config';
 import { axolotlKeys, hfSwitchValues } from './hf-values';
 import { acceptedArguments, targetArguments } from './params';
 import { hiddenWeightsComment, THIRD_PARTY_MODULES } from './snippets';
@@ -47,6 +48,8 @@ function dialectOf(root: ParsedNode, doc: EditableText, job: ScanJob, path: stri
   if (found === null) return 'the optimizer value was not found in the file (it changed since the scan)';
   const { member, parent, path: chain } = found;
   const owner = chain.length >= 2 ? chain[chain.length - 2].member.key : null;
+  // GPT-NeoX reads optimizer.type as its own names (megatron/training.py get_optimizer), which DeepSpeed's spellings are not.
+  if (member.key === 'type' && owner === 'optimizer' && job.optimizerFileKind === GPT_NEOX_CONFIG_KIND) return "GPT-NeoX's optimizer types (adam, lion, sgd, ...) are its own names, which this fix does not write";
   if (member.key === 'type' && owner === 'optimizer') return { kind: 'deepspeed', optimizer: parent, member };
   if (member.key === '_component_' || member.key === '_target_') return { kind: 'component', container: parent, member, key: member.key };
   if (member.key === 'class_path') return { kind: 'lightning', container: parent, member };

@@ -6,6 +6,8 @@ import { effectiveHyper, hyperBoolean } from './layout/hyper';
 import { BNB_OPTIMIZER, DEEPSPEED_ENGINE, GPT3_TABLE, HF_TRAINER, HF_TRAINING_ARGS, LOSHCHILOV_ADAMW, TIMM_FACTORY, TORCH_ADAMW } from './sources';
 
 const W = { adam_w_mode: true };
+/** Composer's DecoupledAdamW keeps torch AdamW's exp_avg / exp_avg_sq; only the decay's scale differs. */
+const COMPOSER_NOTE = 'composer.optim.DecoupledAdamW: AdamW\'s states; the decay per step is weight_decay x lr / initial lr (not lr x weight_decay), so its weight_decay is on another scale than torch AdamW\'s';
 const TIMM_BNB8_NOTE = 'timm registers "bnbadamw8bit" with bitsandbytes.optim.AdamW and no optim_bits, so the states are 32-bit';
 
 const spellings: readonly CatalogSpelling[] = [
@@ -30,6 +32,9 @@ const spellings: readonly CatalogSpelling[] = [
   { ecosystem: 'deepspeed', name: 'AdamW', fixed: W, variant: { implementation: 'fused' }, note: 'FusedAdam(adam_w_mode=True) unless torch_adam=true' },
   { ecosystem: 'deepspeed', name: 'FusedAdam', implies: W, variant: { implementation: 'fused' }, note: 'deepspeed.ops.adam.FusedAdam (adam_w_mode defaults to True)' },
   { ecosystem: 'other', name: 'FusedAdam', implies: W, variant: { implementation: 'fused' }, note: 'apex.optimizers.FusedAdam (adam_w_mode defaults to True)' },
+  // Composer's DecoupledAdamW (composer/optim/decoupled_weight_decay.py), llm-foundry's `optimizer: {name: decoupled_adamw}`
+  { ecosystem: 'other', name: 'DecoupledAdamW', fixed: W, note: COMPOSER_NOTE },
+  { ecosystem: 'other', name: 'decoupled_adamw', fixed: W, note: COMPOSER_NOTE },
 ];
 
 export const adamw: OptimizerSpec<'adamw'> = {

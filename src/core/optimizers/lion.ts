@@ -19,6 +19,7 @@ const HF_NOTE_32 = 'HF Trainer: bitsandbytes Lion(optim_bits=32) with betas=(ada
 
 const spellings: readonly CatalogSpelling[] = [
   { ecosystem: 'other', name: 'Lion', note: 'lion_pytorch.Lion' },
+  { ecosystem: 'other', name: 'decoupled_lionw', note: 'llm-foundry llmfoundry/optim/lion.py DecoupledLionW: exp_avg only; decay scaled by lr / initial lr' },
   { ecosystem: 'hf', name: 'lion_32bit', variant: { implementation: 'bnb', stateBits: 32 }, note: HF_NOTE_32 },
   { ecosystem: 'hf', name: 'lion_8bit', variant: { implementation: 'bnb', stateBits: 8, embedding32bitOverride: true }, note: HF_NOTE_8 },
   { ecosystem: 'hf', name: 'paged_lion_32bit', variant: { implementation: 'bnb', stateBits: 32, paged: true }, note: HF_NOTE_32 },

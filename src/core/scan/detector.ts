@@ -8,7 +8,7 @@ import type { Ecosystem } from '../optimizers/types';
 import type { ParseWarning, ParsedNode } from '../parse/node';
 import type { AutoField } from './deepspeed-auto';
 import type { DefaultedSetting, PendingLora, SettingSource } from './results';
-import type { FieldFinding, ScanFile, SourceRange, TrainingSettings } from './types';
+import type { FieldFinding, ModelRef, ScanFile, SourceRange, TrainingSettings } from './types';
 
 /**
  * How the scanner parsed a file before handing it to detectors. 'pickle': a binary file read as one character
@@ -166,6 +166,11 @@ export interface Detection {
   readonly commandLine?: CommandLineTable;
   /** For a launcher: the words it passes to the program it runs, in order. */
   readonly scriptArgs?: readonly ScriptArgument[];
+  /**
+   * For a training config that describes its network by its own arguments (GPT-NeoX's `num_layers`, `hidden_size`, ...):
+   * the config.json of that shape, used when no file of the job names a model.
+   */
+  readonly ownModel?: Extract<ModelRef, { kind: 'script-config' }>;
   /** For a dataset's metadata (nanoGPT's meta.pkl): its vocabulary size and where the file states it. */
   readonly datasetMeta?: { readonly vocabSize: number; readonly range: SourceRange };
 }

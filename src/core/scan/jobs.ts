@@ -148,6 +148,12 @@ export function buildJobs(
     }
     const modelLinks = followConfigLinks(draft, byPath, scannedPaths, claimed, warn);
     if (modelLinks.length > 0) linkModel(draft, modelLinks, byPath, folders, claimed, warn);
+    const own = draft.model === null ? draft.members.find((m) => m.detection.ownModel !== undefined)?.detection.ownModel : undefined;
+    if (own !== undefined) {
+      // A config that describes its network by its own arguments (GPT-NeoX).
+      draft.model = own;
+      draft.modelType = typeof own.config['model_type'] === 'string' ? own.config['model_type'] : null;
+    }
     if (draft.model === null) {
       // A nanoGPT-style script that builds its model from its globals (init_from='scratch').
       const globals = globalsOfJob(draft.members.map((m) => ({ path: m.path, globals: m.detection.contribution.moduleGlobals })), []);

@@ -61,6 +61,7 @@ export const PASTE_LABELS: Readonly<Record<PasteFormat, string>> = {
   torchtune: 'torchtune',
   'lightning-cli': 'LightningCLI',
   hydra: 'Hydra',
+  nemo: 'NeMo',
   deepspeed: 'DeepSpeed',
   pytorch: 'PyTorch',
 };

@@ -8,6 +8,7 @@ import { accelerateConfigDetector } from './accelerate-config';
 import { axolotlConfigDetector } from './axolotl-config';
 import { datasetMetaDetector } from './dataset-meta';
 import { deepspeedConfigDetector } from './deepspeed-config';
+import { gptNeoxConfigDetector } from './gpt-neox-config';
 import { hfModelConfigDetector } from './hf-model-config';
 import { hfTrainingArgsDetector } from './hf-training-args';
 import { hfTrainingArgsYamlDetector } from './hf-training-args-yaml';
@@ -15,6 +16,9 @@ import { hydraOptimizerDetector } from './hydra-optimizer';
 import { hydraTrainerArgsDetector } from './hydra-trainer-args';
 import { jupyterNotebookDetector } from './jupyter-notebook';
 import { lightningCliConfigDetector } from './lightning-cli-config';
+import { litgptConfigDetector } from './litgpt-config';
+import { llmFoundryConfigDetector } from './llm-foundry-config';
+import { mmengineConfigDetector } from './mmengine-config';
 import { nemoConfigDetector } from './nemo-config';
 import { pythonScriptDetector } from './python-script';
 import { shellScriptDetector } from './shell-script';
@@ -27,15 +31,19 @@ export const DETECTORS: readonly Detector[] = [
   hfModelConfigDetector,
   jupyterNotebookDetector,
   // YAML
+  gptNeoxConfigDetector,
   torchtuneConfigDetector,
   nemoConfigDetector,
   lightningCliConfigDetector,
+  litgptConfigDetector,
+  llmFoundryConfigDetector,
   axolotlConfigDetector,
   hfTrainingArgsYamlDetector,
   accelerateConfigDetector,
   hydraTrainerArgsDetector,
   hydraOptimizerDetector,
   // Python
+  mmengineConfigDetector,
   pythonScriptDetector,
   // Shell
   shellScriptDetector,

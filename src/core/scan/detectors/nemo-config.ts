@@ -12,7 +12,9 @@
  * - `trainer`: devices, nodes, precision, gradient accumulation (as Lightning reads them, ../lightning-trainer.ts);
  * - `model.train_ds.batch_size` (the micro-batch per device), `model.dataset.max_seq_length` or
  *   `model.language_model.max_seq_length` (the sequence length), `model.language_model.pretrained_model_name` (the
- *   Hugging Face model NeMo's NLP models load).
+ *   Hugging Face model NeMo's NLP models load);
+ * - a Megatron model section (`micro_batch_size`, `global_batch_size`, `encoder_seq_length`, the parallel sizes, a
+ *   Megatron GPT's own network): ../nemo-megatron.ts.
  */
 import type { ObjectNode, ParseWarning } from '../../parse/node';
 import type { Citation } from '../../types';
@@ -20,6 +22,7 @@ import { ContributionBuilder } from '../contribution';
 import type { Detection, Detector, Link, ParsedFile } from '../detector';
 import { FieldReader } from '../fields';
 import { readLightningTrainer } from '../lightning-trainer';
+import { isMegatronModel, readMegatronModel } from '../nemo-megatron';
 import { keepOptimizerParams, readOptimizerArguments } from '../optimizer-arguments';
 import type { ScanFile } from '../types';
 
@@ -47,12 +50,20 @@ export const NEMO_OPTIMIZERS: Readonly<Record<string, string>> = {
   megatron_fused_adam: 'apex.optimizers.FusedAdam',
 };
 
+/** The NeMo optimizer name that builds a class (`torch.optim.AdamW` -> `adamw`), the first in NEMO_OPTIMIZERS; undefined when none does. */
+export function nemoOptimizerName(spelling: string): string | undefined {
+  return Object.keys(NEMO_OPTIMIZERS).find((name) => NEMO_OPTIMIZERS[name] === spelling);
+}
+
+/** The finding kind of NeMo experiment configs (the change to paste writes their `model.optim` block). */
+export const NEMO_CONFIG_KIND = 'nemo-config';
+
 function isObject(node: { kind: string } | undefined): node is ObjectNode {
   return node?.kind === 'object';
 }
 
 export const nemoConfigDetector: Detector = {
-  kind: 'nemo-config',
+  kind: NEMO_CONFIG_KIND,
   syntaxes: ['yaml'],
   acceptsJsonc: false,
 
@@ -78,6 +89,11 @@ export const nemoConfigDetector: Detector = {
     const trainer = reader.nested('trainer');
     if (trainer !== undefined) readLightningTrainer(trainer, out, warnings, links);
     const model = reader.nested('model');
+    let ownModel: Detection['ownModel'];
+    if (model !== undefined && isMegatronModel(model)) {
+      const name = reader.string('name', true);
+      ownModel = readMegatronModel(typeof name?.value === 'string' ? name.value : null, model, out, warnings) ?? undefined;
+    }
     if (model !== undefined) {
       const optim = model.nested('optim');
       if (optim !== undefined) readOptim(optim, out, warnings);
@@ -93,7 +109,7 @@ export const nemoConfigDetector: Detector = {
       }
     }
     const fields = [...reader.fields].sort((a, b) => a.range.line - b.range.line || a.range.column - b.range.column);
-    return { fields, error: reader.error, warnings, role: 'training', contribution: out.build(), links };
+    return { fields, error: reader.error, warnings, role: 'training', contribution: out.build(), links, ...(ownModel !== undefined ? { ownModel } : {}) };
   },
 };
 

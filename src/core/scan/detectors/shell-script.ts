@@ -21,6 +21,7 @@ import { FieldReader, type PartialObjectNode } from '../fields';
 import { zeroStageOfFsdp } from '../sharding';
 import { dialectOf, readDeepSpeedChatArguments, readOpenRlhfArguments, readSwiftArguments, type DialectArg } from '../shell/dialects';
 import { readLaunches, slurmGpus, type Launch, type LaunchOption } from '../shell/launch';
+import { readLlmcArguments } from '../shell/llmc';
 import { readShell, type ShellScript, type Word } from '../shell/words';
 import { readTrainerArguments } from '../trainer-args';
 import type { FieldFinding, ScanFile, SourceRange, TrainingSettings } from '../types';
@@ -28,7 +29,7 @@ import { MIXED_PRECISION } from './accelerate-config';
 import { TRAINER_ARGUMENT_MARKERS } from './hf-training-args';
 import { TORCHTUNE_DTYPES } from './torchtune-config';
 
-const LAUNCH_WORDS = /\b(torchrun|torch\.distributed\.(run|launch)|accelerate\s+launch|deepspeed|llamafactory-cli|lmf\s+train|tune\s+run|axolotl|swift\s+(sft|pt|rlhf|dpo|orpo|simpo)|python\d?(\.\d+)?\s)/;
+const LAUNCH_WORDS = /\b(train_gpt2(fp32)?cu|train_gpt2\s|torchrun|torch\.distributed\.(run|launch)|accelerate\s+launch|deepspeed|llamafactory-cli|lmf\s+train|tune\s+run|axolotl|swift\s+(sft|pt|rlhf|dpo|orpo|simpo)|python\d?(\.\d+)?\s)/;
 
 /**
  * Model arguments of training scripts that do not use the Trainer's `model_name_or_path`:
@@ -63,7 +64,8 @@ const PY_OVERRIDE = /^[^-=][^=]*\.py$/;
  * each `--key=value` a global set to `literal_eval(value)` (the text itself when that fails).
  */
 function configuratorArguments(launch: Launch, links: Link[]): ModuleGlobals | null {
-  if (launch.script === null || !launch.script.value.endsWith('.py')) return null;
+  // A script the launch names by an expression (`$(dirname "$0")/train.py`) may still take Python config files.
+  if (launch.script !== null && !launch.script.value.endsWith('.py')) return null;
   const globals: ModuleGlobal[] = [];
   for (let k = 0; k < launch.args.length; k++) {
     const w = launch.args[k];
@@ -177,8 +179,10 @@ function detectLaunches(path: string, launches: readonly Launch[], script: Shell
     else if (o.value.text !== null) fields.push({ name: flag, value: o.value.text, range: o.value.range });
   }
 
-  // The script's arguments come first: the launcher's own options (accelerate's) override them.
-  readScriptArguments(launch, out, warnings, links, fields, note);
+  // The script's arguments come first: the launcher's own options (accelerate's) override them. llm.c's programs
+  // take their own single-dash flags and describe their network by them.
+  const ownModel = launch.launcher === 'llm.c' ? readLlmcArguments(launch, out, fields, note) : null;
+  if (launch.launcher !== 'llm.c') readScriptArguments(launch, out, warnings, links, fields, note);
   if (launch.launcher === 'accelerate') readAccelerateOptions(launch.options, out, links, note);
   else if (launch.launcher === 'deepspeed') {
     const include = launch.options.find((o) => o.name === 'include' || o.name === 'hostfile' || o.name === 'exclude');
@@ -200,7 +204,7 @@ function detectLaunches(path: string, launches: readonly Launch[], script: Shell
     note(`--config ${launch.config.value} names a config bundled with torchtune, which is not read from the workspace`, launch.config.range);
   }
   if (launch.config !== null) links.unshift({ kind: 'launch', key: `${launch.launcher} config`, value: launch.config.value, range: launch.config.range });
-  if (launch.script !== null && launch.launcher !== 'tune' && launch.launcher !== 'swift') links.push({ kind: 'launch', key: `${launch.launcher} script`, value: launch.script.value, range: launch.script.range });
+  if (launch.script !== null && launch.launcher !== 'tune' && launch.launcher !== 'swift' && launch.launcher !== 'llm.c') links.push({ kind: 'launch', key: `${launch.launcher} script`, value: launch.script.value, range: launch.script.range });
   if (notes.length > 0) out.notes.push(...notes);
   const moduleGlobals = configuratorArguments(launch, links);
 
@@ -209,7 +213,7 @@ function detectLaunches(path: string, launches: readonly Launch[], script: Shell
   const defaultConfig = launch.launcher === 'accelerate' && !launch.options.some((o) => o.name === 'config_file');
   const contribution = moduleGlobals === null ? out.build() : { ...out.build(), moduleGlobals };
   const scriptArgs = launch.args.map((w) => ({ text: w.text, range: w.range, ...(w.unknown !== undefined ? { unknown: w.unknown } : {}) }));
-  return { fields, error: null, warnings, role: 'launcher', contribution, links, scriptArgs, ...(defaultConfig ? { accelerateDefaultConfig: launch.range } : {}) };
+  return { fields, error: null, warnings, role: 'launcher', contribution, links, scriptArgs, ...(defaultConfig ? { accelerateDefaultConfig: launch.range } : {}), ...(ownModel !== null ? { ownModel } : {}) };
 }
 
 /** A script argument's value as the Trainer's argument parser would type it. */

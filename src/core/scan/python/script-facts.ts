@@ -63,6 +63,13 @@ export const TORCH_AUTOCAST_SOURCE: Citation = {
   locator: 'dtype defaults to torch.get_autocast_dtype(device_type): float16 on CUDA, bfloat16 on CPU; torch.cuda.amp.autocast(...) is torch.autocast("cuda", ...)',
 };
 
+/** Accelerator(mixed_precision=None) takes the launch's mode (accelerate config / env), else "no" (fp32). */
+export const ACCELERATE_MIXED_PRECISION_SOURCE: Citation = {
+  title: 'accelerate AcceleratorState',
+  url: 'https://github.com/huggingface/accelerate/blob/main/src/accelerate/state.py',
+  locator: 'mixed_precision = parse_choice_from_env("ACCELERATE_MIXED_PRECISION", "no") if mixed_precision is None (the variable `accelerate launch` sets from its config or --mixed_precision)',
+};
+
 export const KERAS_MIXED_PRECISION_SOURCE: Citation = {
   title: 'Keras mixed precision policies',
   url: 'https://keras.io/api/mixed_precision/policy/',

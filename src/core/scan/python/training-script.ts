@@ -24,6 +24,7 @@ import { readTrainerArguments } from '../trainer-args';
 import type { SourceRange } from '../types';
 import type { PyArg, PyCall, PyValue, PythonProgram } from './program';
 import {
+  ACCELERATE_MIXED_PRECISION_SOURCE,
   OPTIMIZER_PACKAGES,
   PEFT_LORA_CONFIG_SOURCE,
   PEFT_LORA_R_DEFAULT,
@@ -785,4 +786,9 @@ function readPrecisionHints(byRole: ReadonlyMap<CallRole, PyCall[]>, root: Field
   const scaler = byRole.get('grad-scaler')?.[0];
   // A GradScaler is only needed for float16 autocast.
   if (scaler !== undefined) set('fp16-mixed', scaler.calleeStart, scaler.calleeEnd);
+  else if (accelerator !== undefined && (mixed === undefined || mixed.kind === 'none' || mixed.kind === 'ref')) {
+    // An Accelerator whose mode the script leaves open: the launch's (an accelerate config, --mixed_precision) or "no".
+    const written = mixed?.kind === 'ref' ? `Accelerator(mixed_precision=${mixed.path}), not resolved statically` : 'Accelerator(mixed_precision=None)';
+    out.useDefault({ setting: 'precision', key: 'mixed_precision', value: 'fp32', note: `${written}: "no" (fp32) unless accelerate launch or ACCELERATE_MIXED_PRECISION sets a mode` }, ACCELERATE_MIXED_PRECISION_SOURCE);
+  }
 }

@@ -17,13 +17,15 @@
  *   process (one GPU when `CUDA_VISIBLE_DEVICES` names one).
  * - A module run (`python -m M`, `torchrun -m M`, `deepspeed --module M`): the module's dotted name is the
  *   script (`openrlhf.cli.train_sft`); its arguments are read by the dialect of ./dialects.ts.
+ * - llm.c's training programs (`./train_gpt2cu`, `train_gpt2fp32cu`, the CPU `train_gpt2`), under `mpirun -np N`
+ *   (N processes, one GPU each; karpathy/llm.c scripts/run_gpt2_124M.sh): their single-dash flags are read by ./llmc.ts.
  * - `python script.py args` (also under `srun`); SLURM `#SBATCH --nodes`, `--gres=gpu:N`,
  *   `--gpus-per-node`, `--ntasks-per-node` give the GPU count when the launcher does not.
  */
 import type { SourceRange } from '../types';
 import type { Command, ShellScript, Word } from './words';
 
-export type LauncherName = 'torchrun' | 'accelerate' | 'deepspeed' | 'llamafactory-cli' | 'tune' | 'axolotl' | 'swift' | 'python';
+export type LauncherName = 'torchrun' | 'accelerate' | 'deepspeed' | 'llamafactory-cli' | 'tune' | 'axolotl' | 'swift' | 'python' | 'llm.c';
 
 /** A value read from the script, with where it is written. */
 export interface ScriptValue<T> {
@@ -84,10 +86,11 @@ function optionName(word: string): string {
   return word.replace(/^-+/, '').replace(/=.*$/s, '').replace(/-/g, '_');
 }
 
-/** The program words of a command, prefixes (`time`, `srun -N 2`, `env A=1`) stripped. */
-function programWords(c: Command): { words: readonly Word[]; srun: boolean } {
+/** The program words of a command, prefixes (`time`, `srun -N 2`, `env A=1`) stripped; `mpirun -np N`'s process count. */
+function programWords(c: Command): { words: readonly Word[]; srun: boolean; mpiProcesses: LaunchOption | undefined } {
   let k = 0;
   let srun = false;
+  let mpiProcesses: LaunchOption | undefined;
   const w = c.words;
   while (k < w.length) {
     const text = w[k].text ?? '';
@@ -95,15 +98,20 @@ function programWords(c: Command): { words: readonly Word[]; srun: boolean } {
       k++;
     } else if (text === 'srun' || text === 'mpirun' || text === 'mpiexec') {
       srun = true;
+      const mpi = text !== 'srun';
       k++;
       while (k < w.length && (w[k].text ?? '').startsWith('-')) {
         const opt = w[k].text ?? '';
+        if (mpi && (opt === '-np' || opt === '-n') && k + 1 < w.length) mpiProcesses = { name: opt.slice(1), value: w[k + 1], range: w[k + 1].range };
         k += !opt.includes('=') && SRUN_VALUE_OPTIONS.has(opt) ? 2 : 1;
       }
     } else break;
   }
-  return { words: w.slice(k), srun };
+  return { words: w.slice(k), srun, mpiProcesses };
 }
+
+/** llm.c's training binaries (its Makefile's targets): the CUDA, fp32 CUDA and CPU GPT-2 trainers. */
+const LLMC_PROGRAMS = new Set(['train_gpt2cu', 'train_gpt2fp32cu', 'train_gpt2']);
 
 function basename(word: Word): string {
   const t = word.text ?? '';
@@ -214,11 +222,20 @@ function recipeArg(args: readonly Word[], unknowns: Unknowns): ScriptValue<strin
 
 /** The launch a command runs, or null when it runs none of the known launchers. */
 export function readLaunch(c: Command): Launch | null {
-  const { words } = programWords(c);
+  const { words, mpiProcesses } = programWords(c);
   if (words.length === 0) return null;
   const unknowns: Unknowns = [];
   const program = basename(words[0]);
   const base = { range: words[0].range, env: c.env, unknowns };
+
+  if (LLMC_PROGRAMS.has(program)) {
+    // One process per GPU: mpirun's -np (none: one process).
+    const n = count(mpiProcesses, unknowns, `mpirun -${mpiProcesses?.name ?? 'np'}`);
+    return {
+      ...base, launcher: 'llm.c', options: [], gpus: n === null ? null : { value: n.value, range: n.range }, gpusFrom: n === null ? null : `mpirun -np ${n.value}`,
+      script: { value: words[0].text ?? program, range: words[0].range }, args: words.slice(1), config: null,
+    };
+  }
   const pythonModule = /^python(\d(\.\d+)?)?$/.test(program) && words[1]?.text === '-m' ? words[2]?.text ?? null : null;
 
   if (program === 'torchrun' || pythonModule === 'torch.distributed.run' || pythonModule === 'torch.distributed.launch') {

@@ -1,0 +1,131 @@
+/**
+ * litgpt config YAML (config_hub/finetune/*.yaml): the model from checkpoint_dir, Fabric precision, devices x
+ * num_nodes, the lora_* switches, quantize, train.* batch sizes and the accumulation litgpt derives from them, the
+ * optimizer component. The expected values are litgpt's own rules (litgpt/args.py, litgpt/finetune/lora.py).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { scanFiles } from '../../src/core/scan';
+import { litgptCheckpointHubId } from '../../src/core/scan/detectors/litgpt-config';
+import { on } from './scan-formats-helpers';
+
+// litgpt config_hub/finetune/llama-3.1-8b/lora.yaml, the keys that bear on memory and the optimizer.
+const LORA = [
+  'checkpoint_dir: checkpoints/meta-llama/Meta-Llama-3.1-8B', // 1
+  'precision: bf16-true', // 2
+  'quantize:', // 3
+  'devices: 1', // 4
+  'num_nodes: 1', // 5
+  'lora_r: 32', // 6
+  'lora_alpha: 16', // 7
+  'lora_query: true', // 8
+  'lora_key: false', // 9
+  'lora_value: true', // 10
+  'lora_mlp: false', // 11
+  'train:', // 12
+  '  global_batch_size: 8', // 13
+  '  micro_batch_size: 1', // 14
+  '  lr_warmup_steps: 10', // 15
+  '  epochs: 2', // 16
+  '  max_seq_length: 512', // 17
+  'optimizer:', // 18
+  '  class_path: torch.optim.AdamW', // 19
+  '  init_args:', // 20
+  '    lr: 0.0002', // 21
+  '    weight_decay: 0.0', // 22
+  '    betas: [0.9, 0.95]', // 23
+  '',
+].join('\n');
+
+test('a litgpt LoRA config forms a job: model from checkpoint_dir, batch, accumulation, precision, LoRA, optimizer', () => {
+  const result = scanFiles([{ path: 'lora.yaml', text: LORA }]);
+  assert.deepEqual(result.findings.map((f) => [f.path, f.kind, f.error]), [['lora.yaml', 'litgpt-config', undefined]]);
+  assert.equal(result.jobs.length, 1);
+  const job = result.jobs[0];
+  // litgpt download saves meta-llama/Meta-Llama-3.1-8B under checkpoints/meta-llama/Meta-Llama-3.1-8B
+  assert.deepEqual(job.model, { kind: 'hub-id', id: 'meta-llama/Meta-Llama-3.1-8B', path: 'lora.yaml', range: on(1, 17, 57) });
+  assert.deepEqual(job.settings, {
+    pretraining: false,
+    // bf16-true casts the model: pure bf16 weights, and the adapters built under init_module are bf16 too
+    precision: 'bf16',
+    loadDtype: 'bf16',
+    gpus: 1,
+    nodes: 1,
+    // lora_query and lora_value on; key, projection, MLP and head off
+    lora: { rank: 32, targets: ['q_proj', 'v_proj'], qlora: false, adapterDtype: 'bf16' },
+    perDeviceBatchSize: 1,
+    // global 8 / (1 GPU x 1 node) / micro 1
+    gradAccum: 8,
+    warmupSteps: 10,
+    epochs: 2,
+    seqLen: 512,
+    optimizer: 'torch.optim.AdamW',
+    learningRate: 0.0002,
+    weightDecay: 0,
+    optimizerParams: { betas: [0.9, 0.95] },
+  });
+  assert.deepEqual(job.sources['gradAccum'], { path: 'lora.yaml', range: on(13, 22, 23) });
+  assert.deepEqual(job.sources['lora.rank'], { path: 'lora.yaml', range: on(6, 9, 11) });
+  assert.deepEqual(job.sources['optimizer'], { path: 'lora.yaml', range: on(19, 15, 32) });
+});
+
+test('litgpt: QLoRA with the rank and the switches left to finetune_lora\'s defaults, the accumulation over 4 GPUs', () => {
+  const text = 'checkpoint_dir: checkpoints/mistralai/Mistral-7B-v0.1\nprecision: bf16-true\nquantize: bnb.nf4\ndevices: 4\nlora_dropout: 0.05\ntrain:\n  global_batch_size: 32\n  micro_batch_size: 2\n';
+  const job = scanFiles([{ path: 'qlora.yaml', text }]).jobs[0];
+  // the rank is finetune_lora's default 8, with its source; query and value by default
+  assert.deepEqual(job.settings.lora, { rank: 8, targets: ['q_proj', 'v_proj'], qlora: true, adapterDtype: 'bf16' });
+  assert.deepEqual(job.defaults.find((d) => d.setting === 'lora.rank')?.value, 8);
+  assert.equal(job.settings.qloraComputeDtype, 'bf16');
+  // 32 / 4 GPUs = 8 per GPU, / micro 2 = 4
+  assert.equal(job.settings.gradAccum, 4);
+  assert.equal(job.settings.gpus, 4);
+  // no optimizer written: finetune_lora's "AdamW", a default with its source
+  assert.equal(job.settings.optimizer, 'AdamW');
+  assert.equal(job.sources['optimizer'], undefined);
+  assert.ok(job.defaults.some((d) => d.setting === 'optimizer' && d.source.title.includes('litgpt')));
+});
+
+test('litgpt: devices "auto" leaves the GPUs and the accumulation open, with a note naming the global batch', () => {
+  const text = 'checkpoint_dir: checkpoints/meta-llama/Llama-3.2-1B\nprecision: bf16-mixed\ndevices: auto\ntrain:\n  global_batch_size: 512\n  micro_batch_size: 4\noptimizer: AdamW\n';
+  const job = scanFiles([{ path: 'full.yaml', text }]).jobs[0];
+  assert.equal(job.settings.gpus, undefined);
+  assert.equal(job.settings.gradAccum, undefined);
+  assert.equal(job.settings.precision, 'bf16-mixed');
+  // -mixed keeps fp32 weights: the load dtype is not the precision's
+  assert.equal(job.settings.loadDtype, undefined);
+  assert.equal(job.settings.lora, undefined);
+  assert.ok((job.assumptions ?? []).some((a) => a.includes('train.global_batch_size 512')), JSON.stringify(job.assumptions));
+  // precision not written: litgpt's get_default_supported_precision(training=True), named as such
+  const open = scanFiles([{ path: 'p.yaml', text: 'checkpoint_dir: checkpoints/a/b\ntrain:\n  micro_batch_size: 1\n' }]).jobs[0];
+  assert.equal(open.settings.precision, 'bf16-mixed');
+  assert.equal(open.sources['precision'], undefined);
+  assert.match(open.defaults.find((d) => d.setting === 'precision')?.source.title ?? '', /litgpt get_default_supported_precision/);
+});
+
+test('litgpt: a precision or quantize value litgpt does not take is the finding\'s error at its position', () => {
+  const bad = scanFiles([{ path: 'x.yaml', text: 'checkpoint_dir: checkpoints/a/b\nprecision: bf17\ntrain:\n  micro_batch_size: 1\n' }]);
+  assert.equal(bad.findings[0].kind, 'litgpt-config');
+  assert.equal(bad.findings[0].error?.line, 2);
+  assert.equal(bad.findings[0].error?.column, 12);
+  assert.match(bad.findings[0].error?.message ?? '', /'precision' is not a Lightning Fabric precision: "bf17"/);
+  const q = scanFiles([{ path: 'x.yaml', text: 'checkpoint_dir: checkpoints/a/b\nquantize: gptq\nlora_r: 4\ntrain:\n  micro_batch_size: 1\n' }]);
+  assert.deepEqual([q.findings[0].error?.line, q.findings[0].error?.column], [2, 11]);
+  assert.match(q.findings[0].error?.message ?? '', /'quantize' must be one of bnb\.nf4/);
+});
+
+test('litgpt: a checkpoint folder in the workspace is the model; the Hub id only stands in for a missing folder', () => {
+  const config = JSON.stringify({ model_type: 'llama', architectures: ['LlamaForCausalLM'], hidden_size: 64, num_hidden_layers: 2, num_attention_heads: 4, intermediate_size: 128, vocab_size: 100 });
+  const result = scanFiles([
+    { path: 'lora.yaml', text: LORA },
+    { path: 'checkpoints/meta-llama/Meta-Llama-3.1-8B/config.json', text: config },
+  ]);
+  assert.deepEqual(result.jobs[0].model, { kind: 'config-file', path: 'checkpoints/meta-llama/Meta-Llama-3.1-8B/config.json' });
+  assert.equal(litgptCheckpointHubId('checkpoints/meta-llama/Meta-Llama-3.1-8B/'), 'meta-llama/Meta-Llama-3.1-8B');
+  assert.equal(litgptCheckpointHubId('/data/checkpoints/google/gemma-2b'), 'google/gemma-2b');
+  assert.equal(litgptCheckpointHubId('out/finetune/lora'), null);
+});
+
+test('a config with train.micro_batch_size but none of litgpt\'s top-level keys is not taken for litgpt', () => {
+  const result = scanFiles([{ path: 'other.yaml', text: 'train:\n  micro_batch_size: 4\nname: something\n' }]);
+  assert.ok(!result.findings.some((f) => f.kind === 'litgpt-config'));
+});
