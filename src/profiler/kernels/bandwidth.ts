@@ -16,8 +16,9 @@
  * be at least 4x the size of the sum of all the last-level caches used in the run", STREAM FAQ,
  * www.cs.virginia.edu/stream/ref.html) is there to prevent that, and a buffer of BANDWIDTH_ELEMENTS floats
  * (32 MiB) is about one last-level cache of the development VM; the steps between the copies flush the
- * caches as a larger buffer would (bench/bandwidth.ts prints both orders: copies back to back ran about
- * 14% faster, the steps the same).
+ * caches as a larger buffer would (bench/bandwidth.ts prints both orders: in a run while the VM's memory
+ * was fast, copies back to back ran about 14% faster and the steps the same; while it was slow, the two
+ * orders differed only by the run's noise).
  *
  * Effective bandwidth of an optimizer: the least memory traffic one step must cause, divided by the
  * measured step time. One step reads the gradient and reads and writes the parameter and every state
