@@ -15,7 +15,7 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import type { Hyperparameters } from '../src/core/types';
-import { createBandwidthInputs, measureCopyBandwidth, measureOptimizerBandwidth, timingOrders, type BandwidthInputs } from '../src/profiler/kernels/bandwidth';
+import { copyBytesOf, createBandwidthInputs, measureCopyBandwidth, measureOptimizerBandwidth, rateGBps, timingOrders, type BandwidthInputs } from '../src/profiler/kernels/bandwidth';
 import type { CopyBandwidth, OptimizerBandwidth } from '../src/profiler/protocol';
 import { profilerOptimizer, profilerOptimizerIds } from '../src/profiler/optimizers';
 import { BANDWIDTH_ELEMENTS, NOT_ELEMENTWISE } from '../src/profiler/sweep/constants';
@@ -42,13 +42,13 @@ const ORDER_IDS: readonly string[] = ['adamw', 'adamw-8bit'];
 function printTimingOrders(ids: readonly string[], copy: CopyBandwidth, inputs: BandwidthInputs): void {
   if (ids.length === 0) return;
   console.log('  copies and steps timed back to back and alternately (medians of 7 per round, GB/s; the share each order gives):');
-  const copyGBps = (ms: number) => (8 * inputs.elements) / (ms / 1000) / 1e9;
+  const copyGBps = (ms: number) => rateGBps(copyBytesOf(inputs.elements), ms);
   for (const id of ids) {
     const orders = timingOrders(id, hyperFor(id), copy, inputs);
     if (!orders) continue;
     const b = orders.bytesPerParam * inputs.elements;
     for (const r of orders.rounds) {
-      const [c1, s1, c2, s2] = [copyGBps(r.copyBackToBackMs), b / (r.stepBackToBackMs / 1000) / 1e9, copyGBps(r.copyAlternatingMs), b / (r.stepAlternatingMs / 1000) / 1e9];
+      const [c1, s1, c2, s2] = [copyGBps(r.copyBackToBackMs), rateGBps(b, r.stepBackToBackMs), copyGBps(r.copyAlternatingMs), rateGBps(b, r.stepAlternatingMs)];
       console.log(
         `    ${id.padEnd(18)} back to back: copy ${c1.toFixed(2)}, step ${s1.toFixed(2)} (${(100 * s1 / c1).toFixed(0)}%)   alternately: copy ${c2.toFixed(2)}, step ${s2.toFixed(2)} (${(100 * s2 / c2).toFixed(0)}%)`,
       );

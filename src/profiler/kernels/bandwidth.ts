@@ -107,12 +107,12 @@ export function measureCopyBandwidth(elements: number = BANDWIDTH_ELEMENTS, reps
   // Any values: a copy moves the same bytes whatever they are.
   const src = tf.tensor1d(repeatedNormals(elements, 1, 1));
   const dst = tf.zeros([elements]);
-  const bytes = 2 * 4 * elements;
+  const bytes = copyBytesOf(elements);
   const methods: Record<string, number> = {};
   try {
     for (const [name, run] of copyRunners(src, dst, elements)) {
       run();
-      methods[name] = bytes / (medianMs(run, reps) / 1000) / GB;
+      methods[name] = rateGBps(bytes, medianMs(run, reps));
     }
   } finally {
     src.dispose();
@@ -249,6 +249,16 @@ export function timingOrders(
   }));
 }
 
+/** GB/s of `bytes` moved in `ms` milliseconds. */
+export function rateGBps(bytes: number, ms: number): number {
+  return bytes / (ms / 1000) / GB;
+}
+
+/** Bytes one copy of `elements` floats moves, counted as STREAM's Copy counts them (read + write). */
+export function copyBytesOf(elements: number): number {
+  return 2 * 4 * elements;
+}
+
 /** The least memory traffic of one step per parameter (module note): the gradient read, the parameter and every state read and written. */
 function leastBytesPerParam(stateBytes: number, elements: number): number {
   return 12 + (2 * stateBytes) / elements;
@@ -287,11 +297,9 @@ function measureWith(id: string, hyper: Hyperparameters, copy: () => void, input
   if (!main) return null;
   const bytesPerParam = leastBytesPerParam(main.stateBytes, elements);
   const bytes = bytesPerParam * elements;
-  /** GB/s of `bytes` in `ms`. */
-  const rate = (moved: number, ms: number) => moved / (ms / 1000) / GB;
-  const copyBytes = 2 * 4 * elements;
-  const GBps = rate(bytes, main.stepMs);
-  const copyGBps = rate(copyBytes, main.copyMs);
+  const copyBytes = copyBytesOf(elements);
+  const GBps = rateGBps(bytes, main.stepMs);
+  const copyGBps = rateGBps(copyBytes, main.copyMs);
   const result: OptimizerBandwidth = {
     optimizer: id,
     kernel: main.kernel,
@@ -303,8 +311,8 @@ function measureWith(id: string, hyper: Hyperparameters, copy: () => void, input
     fractionOfCopy: GBps / copyGBps,
   };
   if (main !== opsRun && opsRun) {
-    const opsGBps = rate(bytes, opsRun.stepMs);
-    const opsCopyGBps = rate(copyBytes, opsRun.copyMs);
+    const opsGBps = rateGBps(bytes, opsRun.stepMs);
+    const opsCopyGBps = rateGBps(copyBytes, opsRun.copyMs);
     return { ...result, unfused: { stepMs: opsRun.stepMs, GBps: opsGBps, copyGBps: opsCopyGBps, fractionOfCopy: opsGBps / opsCopyGBps } };
   }
   return result;
