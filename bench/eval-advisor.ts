@@ -15,6 +15,9 @@
  *   over sources (resampling sources with replacement, a fixed seed).
  * - Baselines: "always AdamW" (AdamW, else the setting's AdamW-family reference, first; the rest in
  *   alphabetical order) and "family default" (the same with SGD-momentum for CNNs).
+ * - A diagnostic row, not a method the tool uses: the same ranking ordered by score alone (the family default
+ *   is not held first when the evidence is not thin), so the cost and the gain of holding the incumbent first
+ *   ("How the advice is derived", step 5) can be read off one run.
  */
 import { MEASUREMENT_SOURCES, measuredRows } from '../src/core/advisor/measurements';
 import type { MeasurementSource, Setting } from '../src/core/advisor/measurements/types';
@@ -111,7 +114,7 @@ function pct(x: number): string {
 
 function main(): void {
   const jobs = MEASUREMENT_SOURCES.flatMap(jobsOf);
-  const methods = ['advisor (leave-one-source-out)', 'always AdamW', 'family default'] as const;
+  const methods = ['advisor (leave-one-source-out)', 'always AdamW', 'family default', 'by score alone (diagnostic)'] as const;
   const results = new Map<string, { source: string; top: boolean; best: boolean }[]>(methods.map((m) => [m, []]));
 
   console.log(`Jobs: ${jobs.length} measured settings with at least 4 optimizers, from ${new Set(jobs.map((j) => j.source.id)).size} sources.\n`);
@@ -119,17 +122,20 @@ function main(): void {
     const rows = measuredRows(MEASUREMENT_SOURCES.filter((s) => s !== job.source));
     const fd = familyDefault(job.setting);
     const incumbent = job.candidates.includes(fd) ? fd : job.setting.reference;
-    const ranked = rankByEvidence({
+    const result = rankByEvidence({
       job: jobOfSetting(job.setting),
       priority: priorityOf(job.setting),
       candidates: job.candidates,
       incumbent,
       rows,
-    }).entries.map((e) => e.key);
+    });
+    const ranked = result.entries.map((e) => e.key);
+    const byScore = result.thin ? ranked : [...result.entries].sort((a, b) => b.score - a.score).map((e) => e.key);
     const rankings: Record<(typeof methods)[number], string[]> = {
       'advisor (leave-one-source-out)': ranked,
       'always AdamW': constantRanking('adamw', job),
       'family default': constantRanking(fd, job),
+      'by score alone (diagnostic)': byScore,
     };
     const name = (k: string) => job.names.get(k) ?? k;
     console.log(`${job.source.cite} — ${job.setting.id} (${job.setting.metric.name}; ${job.candidates.length} optimizers)`);
@@ -152,6 +158,17 @@ function main(): void {
     const [bl, bh] = bootstrap(best);
     const cell = (s: number, l: number, h: number, n: number) => `${pct(s)} (${r.filter((x) => x).length ? Math.round(s * n) : 0}/${n}) [${pct(l)}, ${pct(h)}]`;
     console.log(`  ${m.padEnd(31)} ${cell(share(top), tl, th, r.length).padEnd(36)} ${cell(share(best), bl, bh, r.length)}`);
+  }
+  // Hits by source (the README's per-source table is read off these lines).
+  console.log('\nHits by source (top pick in the measured best three / measured best in the top three):');
+  console.log(`  ${'source'.padEnd(52)} ${'jobs'.padStart(4)}  ${methods.map((m) => m.padEnd(31)).join(' ')}`);
+  for (const source of [...new Set(jobs.map((j) => j.source))]) {
+    const cells = methods.map((m) => {
+      const r = results.get(m)!.filter((x) => x.source === source.id);
+      return `${r.filter((x) => x.top).length} / ${r.filter((x) => x.best).length}`.padEnd(31);
+    });
+    const n = jobs.filter((j) => j.source === source).length;
+    console.log(`  ${source.cite.padEnd(52)} ${String(n).padStart(4)}  ${cells.join(' ')}`);
   }
   if (!jobs.some((j) => j.setting.family === 'cnn')) {
     console.log('\nNo CNN setting compared 4 or more optimizers, so "always AdamW" and "family default" coincide here.');
