@@ -156,3 +156,36 @@ test('Dahl et al. 2023: each row is the cell of its column in the quoted table l
   }
   assert.equal(checked, 15 * 8 + 16 * 8 + 4 * 8 * 2);
 });
+
+test('the vision tables quoted as HTML or Markdown: each value is the cell its column names in the quoted line', () => {
+  const source = (id: string) => {
+    const s = MEASUREMENT_SOURCES.find((x) => x.id === id);
+    if (!s) assert.fail(`no source ${id}`);
+    return s;
+  };
+  const cellsOf = (html: string) => [...html.matchAll(/<td[^>]*>([^<]*)<\/td>/g)].map((m) => m[1]!.trim());
+  // Dosovitskiy et al. Table 7: "<tr><td>Dataset</td><td>R50 Adam</td><td>R50 SGD</td><td>R152x2 Adam</td><td>R152x2 SGD</td></tr>".
+  const vit = source('dosovitskiy-2021-vit');
+  for (const row of vit.rows) {
+    const cells = cellsOf(row.excerpt.split('\n').at(-1)!);
+    assert.equal(cells.length, 5, row.excerpt);
+    const column = (row.setting.startsWith('jft-resnet50-') ? 1 : 3) + (row.optimizer.key === 'adam' ? 0 : 1);
+    assert.equal(row.value, Number(cells[column]), `${row.setting}/${row.optimizer.name}`);
+  }
+  // DeepOBS overview tables: the row's third cell is its final test accuracy ("92.34%"), the second its optimizer.
+  const deepobs = source('schneider-2019-deepobs');
+  for (const row of deepobs.rows) {
+    const cells = cellsOf(row.excerpt.split('\n…\n').at(-1)!);
+    assert.equal(cells[1], row.optimizer.name, row.excerpt);
+    assert.equal(`${row.value}%`, cells[2], row.excerpt);
+  }
+  // Wightman's Markdown tables: "|optim |best_epoch|train_loss|eval_loss|eval_top1|…".
+  const caution = source('wightman-2024-timm-optim-caution');
+  assert.equal(caution.rows.length, 8 + 8 + 6);
+  for (const row of caution.rows) {
+    const cells = row.excerpt.split('\n').at(-1)!.split('|').map((c) => c.trim());
+    assert.equal(row.value, Number(cells[5]), row.excerpt);
+    const timmName = cells[1]!.split(',')[0]!;
+    assert.equal(row.optimizer.name.includes(`\`${timmName}\``), true, `${timmName} is not ${row.optimizer.name}`);
+  }
+});

@@ -7,11 +7,13 @@ import { DAHL_2023_ALGOPERF_BASELINES } from './dahl-2023-algoperf-baselines';
 import { ESSENTIAL_2025_MUON } from './essential-2025-muon';
 import { DEFAZIO_2024_SCHEDULE_FREE } from './defazio-2024-schedule-free';
 import { DETTMERS_2022_8BIT } from './dettmers-2022-8bit';
+import { DOSOVITSKIY_2021_VIT } from './dosovitskiy-2021-vit';
 import { JORDAN_2024_MODDED_NANOGPT } from './jordan-2024-modded-nanogpt';
 import { JORDAN_2026_NANOGPT_OPTIMIZATION_BENCHMARK } from './jordan-2026-nanogpt-optimization-benchmark';
 import { HEO_2021_ADAMP } from './heo-2021-adamp';
 import { KADDOUR_2023_NO_TRAIN_NO_GAIN } from './kaddour-2023-no-train-no-gain';
 import { KASIMBEG_2025_ALGOPERF } from './kasimbeg-2025-algoperf';
+import { KUMAR_2022_FINETUNE_SGD } from './kumar-2022-finetune-sgd';
 import { LI_2024_BOCB } from './li-2024-bocb';
 import { LIU_2023_SOPHIA } from './liu-2023-sophia';
 import { LIU_2025_MUON_SCALABLE } from './liu-2025-muon-scalable';
@@ -21,11 +23,14 @@ import { MA_2020_APOLLO } from './ma-2020-apollo';
 import { NADO_2021_LARGE_BATCH } from './nado-2021-large-batch';
 import { PAGLIARDINI_2024_ADEMAMIX } from './pagliardini-2024-ademamix';
 import { SCHLOTTHAUER_2025_BUDGET } from './schlotthauer-2025-budget';
+import { SCHNEIDER_2019_DEEPOBS } from './schneider-2019-deepobs';
 import { SEMENOV_2025_BENCHMARKING_LLM } from './semenov-2025-benchmarking-llm';
 import { SHAZEER_2018_ADAFACTOR } from './shazeer-2018-adafactor';
 import { SHI_2023_DISTRIBUTED_SHAMPOO } from './shi-2023-distributed-shampoo';
+import { TOUVRON_2021_DEIT } from './touvron-2021-deit';
 import { VYAS_2024_SOAP } from './vyas-2024-soap';
 import { WEN_2025_FANTASTIC } from './wen-2025-fantastic';
+import { WIGHTMAN_2024_TIMM_OPTIM_CAUTION } from './wightman-2024-timm-optim-caution';
 import { WILSON_2017_MARGINAL_VALUE } from './wilson-2017-marginal-value';
 import { XIE_2024_ADAN } from './xie-2024-adan';
 import { YOU_2020_LAMB } from './you-2020-lamb';
@@ -71,6 +76,11 @@ export const MEASUREMENT_SOURCES: readonly MeasurementSource[] = [
   LUO_2019_ADABOUND,
   DAHL_2023_ALGOPERF_BASELINES,
   SEMENOV_2025_BENCHMARKING_LLM,
+  SCHNEIDER_2019_DEEPOBS,
+  DOSOVITSKIY_2021_VIT,
+  TOUVRON_2021_DEIT,
+  WIGHTMAN_2024_TIMM_OPTIM_CAUTION,
+  KUMAR_2022_FINETUNE_SGD,
 ];
 
 /** Every row with its source and setting; `selfReported` when the source's authors proposed the optimizer. */
