@@ -13,7 +13,7 @@ const TORCH_ADAGRAD = {
 const DUCHI = { title: 'Duchi, Hazan & Singer, Adaptive Subgradient Methods for Online Learning and Stochastic Optimization (JMLR 2011)', url: 'https://jmlr.org/papers/v12/duchi11a.html' };
 const BNB_ADAGRAD = {
   title: 'bitsandbytes Adagrad / Adagrad8bit / Adagrad32bit',
-  url: 'https://github.com/bitsandbytes-foundation/bitsandbytes/blob/main/bitsandbytes/optim/adagrad.py',
+  url: 'https://github.com/bitsandbytes-foundation/bitsandbytes/blob/9f85829479ac2299dcf692e913a83911a1069ad4/bitsandbytes/optim/adagrad.py',
   locator: 'Optimizer1State; initial_accumulator_value and lr_decay must be 0',
 };
 

@@ -14,7 +14,7 @@ const TORCH_RMSPROP = {
 };
 const BNB_RMSPROP = {
   title: 'bitsandbytes RMSprop / RMSprop8bit / RMSprop32bit',
-  url: 'https://github.com/bitsandbytes-foundation/bitsandbytes/blob/main/bitsandbytes/optim/rmsprop.py',
+  url: 'https://github.com/bitsandbytes-foundation/bitsandbytes/blob/9f85829479ac2299dcf692e913a83911a1069ad4/bitsandbytes/optim/rmsprop.py',
   locator: 'Optimizer1State (one state); centered=True raises NotImplementedError',
 };
 const INCEPTION = {

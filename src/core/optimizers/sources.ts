@@ -21,7 +21,7 @@ export const TORCH_ADAMW: Citation = {
 
 export const BNB_OPTIMIZER: Citation = {
   title: 'bitsandbytes Optimizer1State / Optimizer2State',
-  url: 'https://github.com/bitsandbytes-foundation/bitsandbytes/blob/main/bitsandbytes/optim/optimizer.py',
+  url: 'https://github.com/bitsandbytes-foundation/bitsandbytes/blob/9f85829479ac2299dcf692e913a83911a1069ad4/bitsandbytes/optim/optimizer.py',
   locator: 'init_state: uint8 state1/state2 + fp32 absmax per 256-element block; fp32 states below min_8bit_size=4096',
 };
 
@@ -44,13 +44,13 @@ export const HF_TRAINING_ARGS: Citation = {
 
 export const DEEPSPEED_ENGINE: Citation = {
   title: 'DeepSpeed engine._configure_basic_optimizer',
-  url: 'https://github.com/deepspeedai/DeepSpeed/blob/master/deepspeed/runtime/engine.py',
+  url: 'https://github.com/deepspeedai/DeepSpeed/blob/7ad410899ed03b668a37fee49a045db706e8af3e/deepspeed/runtime/engine.py',
   locator: 'effective_adam_w_mode = optimizer_name == "adamw" or adam_w_mode (default True); torch_adam selects torch.optim.Adam/AdamW, otherwise FusedAdam; unknown names fall back to getattr(torch.optim, name)',
 };
 
 export const TIMM_FACTORY: Citation = {
   title: 'timm optimizer registry (create_optimizer_v2)',
-  url: 'https://github.com/huggingface/pytorch-image-models/blob/main/timm/optim/_optim_factory.py',
+  url: 'https://github.com/huggingface/pytorch-image-models/blob/0a0b4f494ddf2402c3872728509cfc7509304e9f/timm/optim/_optim_factory.py',
   locator: 'OptimInfo registrations; has_momentum optimizers default momentum=0.9',
 };
 

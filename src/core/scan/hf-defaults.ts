@@ -15,7 +15,7 @@ export const TRAINING_ARGUMENTS_SOURCE: Citation = {
 
 export const TRL_MODEL_CONFIG_SOURCE: Citation = {
   title: 'TRL, ModelConfig',
-  url: 'https://github.com/huggingface/trl/blob/main/trl/trainer/model_config.py',
+  url: 'https://github.com/huggingface/trl/blob/f2cd57710ae345ea6428ae95363267fcf38a3dc8/trl/trainer/model_config.py',
   locator: 'ModelConfig.lora_r default',
 };
 
