@@ -50,9 +50,9 @@ export const LOAD_DTYPE_SOURCES: readonly Citation[] = [
     locator: 'fp16 enabled: self.module.half(); bf16 enabled: self.module.bfloat16() (the whole module, frozen weights and adapters included)',
   },
   {
-    title: 'transformers bitsandbytes 4-bit quantizer, update_torch_dtype',
-    url: 'https://github.com/huggingface/transformers/blob/main/src/transformers/quantizers/quantizer_bnb_4bit.py',
-    locator: 'torch_dtype None is overridden with torch.float16 for the layers bitsandbytes does not quantise',
+    title: 'transformers bitsandbytes 4-bit quantizer, update_dtype (formerly update_torch_dtype)',
+    url: 'https://github.com/huggingface/transformers/blob/d91fa5a784e416ca685d5ba76d7bc490eb008b33/src/transformers/quantizers/quantizer_bnb_4bit.py',
+    locator: 'dtype None is overridden with torch.float16 for the layers bitsandbytes does not quantise',
   },
 ];
 

@@ -60,7 +60,7 @@ export const LOSS_SOURCES: readonly Citation[] = [
   },
   {
     title: 'transformers ForCausalLMLoss',
-    url: 'https://github.com/huggingface/transformers/blob/main/src/transformers/loss/loss_utils.py',
+    url: 'https://github.com/huggingface/transformers/blob/d0fed636753eeb35d790126c4496d06847983d60/src/transformers/loss/loss_utils.py',
     locator: 'logits = logits.float() before nn.functional.cross_entropy',
   },
 ];

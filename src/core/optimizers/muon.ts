@@ -25,7 +25,7 @@ const README = {
 const BLOG = { title: 'Jordan et al., Muon: An optimizer for hidden layers in neural networks (2024)', url: 'https://kellerjordan.github.io/posts/muon/' };
 const TORCH_MUON = {
   title: 'PyTorch torch.optim.Muon',
-  url: 'https://github.com/pytorch/pytorch/blob/main/torch/optim/_muon.py',
+  url: 'https://github.com/pytorch/pytorch/blob/b5ee4d7a797023e11507aea90811559872ce8ff6/torch/optim/_muon.py',
   locator: 'adjust_lr_fn: "original" (sqrt(max(1, A/B))) or "match_rms_adamw" (0.2 * sqrt(max(A, B)))',
 };
 /**

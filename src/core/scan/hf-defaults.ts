@@ -9,7 +9,7 @@ import type { TrainingSettings } from './types';
 
 export const TRAINING_ARGUMENTS_SOURCE: Citation = {
   title: 'Hugging Face Transformers, TrainingArguments',
-  url: 'https://github.com/huggingface/transformers/blob/main/src/transformers/training_args.py',
+  url: 'https://github.com/huggingface/transformers/blob/fd798335c275520af034c678b35e8167820c7c80/src/transformers/training_args.py',
   locator: 'TrainingArguments dataclass field defaults',
 };
 
