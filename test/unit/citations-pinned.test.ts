@@ -1,5 +1,5 @@
 /**
- * Citations to GitHub files point at a commit, not a branch (README, "Sources"): every github.com
+ * Citations to GitHub files point at a commit, not a branch (README, "Development"): every github.com
  * blob/tree/raw URL and raw.githubusercontent.com URL in the TypeScript sources under src/ and
  * webview/src names a 40-hex commit, or a `${NAME}` whose `const NAME = '<40-hex>'` is declared in the
  * same file. A URL on main, master, dev, a tag or any other ref fails with its file:line. The few URLs
@@ -63,11 +63,6 @@ const EXEMPT: readonly Exemption[] = [
     file: 'src/core/optimizers/sources.ts',
     url: 'https://github.com/huggingface/transformers/blob/main/src/transformers/trainer.py',
     reason: 'the one stored trainer.py reachable here registers the 32-bit embedding override only for a class named Adam8bit',
-  },
-  {
-    file: 'src/core/memory/allocator.ts',
-    url: 'https://github.com/pytorch/pytorch/blob/main/c10/cuda/CUDACachingAllocator.cpp',
-    reason: 'the pytorch snapshot is over the size limit here; the allocator constants were not checked against the stored version',
   },
   {
     file: 'src/core/memory/overhead.ts',
