@@ -316,7 +316,7 @@ export const EVIDENCE = entries({
     title: 'PyTorch Distributed Shampoo (README: How to Use, Example 4: AdamW)',
     authors: 'Hao-Jun Michael Shi, Tsung-Hsien Lee, Shintaro Iwasaki, et al. (Meta)',
     year: 2023,
-    url: 'https://github.com/facebookresearch/optimizers/blob/main/distributed_shampoo/README.md',
+    url: 'https://github.com/facebookresearch/optimizers/blob/3300fa1d6238565e81d4d57b5c9ea4c5f8caf410/distributed_shampoo/README.md',
     locator: 'distributed_shampoo/README.md, "How to Use" and "Example 4"',
     claim:
       'Replace AdamW by Shampoo with Adam grafting, keeping the previous learning-rate schedule, betas and weight ' +
@@ -417,7 +417,7 @@ export const EVIDENCE = entries({
     title: 'google-research/bert: optimization.py and run_classifier.py',
     authors: 'Google Research',
     year: 2018,
-    url: 'https://github.com/google-research/bert/blob/master/optimization.py',
+    url: 'https://github.com/google-research/bert/blob/eedf5716ce1268e56f0a50264a88cafad334ac61/optimization.py',
     locator: 'optimization.py create_optimizer(); run_classifier.py flags learning_rate, warmup_proportion',
     claim:
       'The reference fine-tuning code uses AdamWeightDecayOptimizer with weight_decay_rate=0.01, beta_1=0.9, ' +
@@ -440,7 +440,7 @@ export const EVIDENCE = entries({
     title: 'artidoro/qlora: scripts/finetune_guanaco_{7b,13b,33b,65b}.sh',
     authors: 'Tim Dettmers, Artidoro Pagnoni, Ari Holtzman, Luke Zettlemoyer',
     year: 2023,
-    url: 'https://github.com/artidoro/qlora/tree/main/scripts',
+    url: 'https://github.com/artidoro/qlora/tree/7f4e95a68dc076bea9b3a413d2b512eca6d004e5/scripts',
     locator: 'scripts/finetune_guanaco_7b.sh and finetune_guanaco_65b.sh',
     claim:
       'QLoRA fine-tuning used learning_rate 2e-4 for the 7B and 13B models and 1e-4 for 33B and 65B, a constant ' +
@@ -603,7 +603,7 @@ export const EVIDENCE = entries({
     title: 'facebookresearch/schedule_free: README "Caveats" and the AlgoPerf self-tuning submission',
     authors: 'Aaron Defazio, Xingyu (Alice) Yang, Konstantin Mishchenko, Ashok Cutkosky, Harsh Mehta, Ahmed Khaled',
     year: 2024,
-    url: 'https://github.com/facebookresearch/schedule_free/blob/main/schedulefree/algoperf/self_tuning/schedule_free_adamw/submission.py',
+    url: 'https://github.com/facebookresearch/schedule_free/blob/2185380ce6f03effac52386b2d0495340ccd678a/schedulefree/algoperf/self_tuning/schedule_free_adamw/submission.py',
     locator: 'README "Caveats"; submission.py HPARAMS warmup_factor 0.02, warmup_steps = warmup_factor x step_hint x 0.75',
     claim:
       'Schedule-Free AdamW still wants a learning-rate warmup, given through its warmup_steps parameter; the authors\' ' +

@@ -306,7 +306,7 @@ function torchCallFix(doc: EditableText, brackets: Brackets, job: ScanJob, path:
 
 /**
  * timm create_optimizer_v2's own parameters (timm/optim/_optim_factory.py,
- * https://github.com/huggingface/pytorch-image-models/blob/main/timm/optim/_optim_factory.py); other
+ * https://github.com/huggingface/pytorch-image-models/blob/0a0b4f494ddf2402c3872728509cfc7509304e9f/timm/optim/_optim_factory.py); other
  * keyword arguments are passed on to the optimizer class.
  */
 const TIMM_OWN_ARGUMENTS = ['model_or_params', 'opt', 'lr', 'weight_decay', 'momentum', 'foreach', 'filter_bias_and_bn', 'layer_decay', 'param_group_fn'];

@@ -20,7 +20,7 @@ export type Snippet =
 /** Python packages of the catalog's `other` spellings whose class takes `(params, **hyperparameters)`. */
 export const THIRD_PARTY_MODULES: Readonly<Record<string, { readonly module: string; readonly pip: string; readonly source: Citation }>> = {
   Lion: { module: 'lion_pytorch', pip: 'lion-pytorch', source: { title: 'lucidrains/lion-pytorch README', url: 'https://github.com/lucidrains/lion-pytorch' } },
-  Adafactor: { module: 'transformers.optimization', pip: 'transformers', source: { title: 'transformers optimization.py', url: 'https://github.com/huggingface/transformers/blob/main/src/transformers/optimization.py' } },
+  Adafactor: { module: 'transformers.optimization', pip: 'transformers', source: { title: 'transformers optimization.py', url: 'https://github.com/huggingface/transformers/blob/ad1fc9639f2e7b6808a2ca982c0a9b3134d76ee8/src/transformers/optimization.py' } },
   SophiaG: { module: 'sophia', pip: 'Sophia (from its repository)', source: { title: 'Liuhong99/Sophia README', url: 'https://github.com/Liuhong99/Sophia' } },
   AdamWScheduleFree: { module: 'schedulefree', pip: 'schedulefree', source: { title: 'facebookresearch/schedule_free README', url: 'https://github.com/facebookresearch/schedule_free' } },
   CAME: { module: 'came_pytorch', pip: 'came-pytorch', source: { title: 'yangluo7/CAME README', url: 'https://github.com/yangluo7/CAME' } },

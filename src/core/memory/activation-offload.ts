@@ -20,7 +20,7 @@ export const TORCHTUNE_OFFLOAD = { maxFwdStashSize: 5, minOffloadSize: 1024 } as
 export const ACTIVATION_OFFLOAD_SOURCES: readonly Citation[] = [
   {
     title: 'torchtune OffloadActivations',
-    url: 'https://github.com/pytorch/torchtune/blob/main/torchtune/training/_activation_offloading.py',
+    url: 'https://github.com/pytorch/torchtune/blob/0991f97ef13735ea6d458db22137a2796f8fbf92/torchtune/training/_activation_offloading.py',
     locator: 'use_streams=True, max_fwd_stash_size=5, min_offload_size=1024: saved tensors of at least min_offload_size bytes go to CPU in the forward and come back in the backward',
   },
   {

@@ -34,7 +34,7 @@ export const ACTIVATION_SOURCES: readonly Citation[] = [
   },
   {
     title: 'transformers LlamaRMSNorm and ForCausalLMLoss',
-    url: 'https://github.com/huggingface/transformers/blob/main/src/transformers/models/llama/modeling_llama.py',
+    url: 'https://github.com/huggingface/transformers/blob/5dd4a63548857797727ae73eeb6a6e886ea02a3e/src/transformers/models/llama/modeling_llama.py',
     locator: 'LlamaRMSNorm upcasts hidden_states to float32; loss_utils.ForCausalLMLoss calls logits.float() before cross_entropy',
   },
   {

@@ -39,7 +39,7 @@ export const CACHING_ALLOCATOR_RULES = {
   roundLarge: 2 * 2 ** 20,
   source: {
     title: 'PyTorch c10/cuda/CUDACachingAllocator.cpp',
-    url: 'https://github.com/pytorch/pytorch/blob/main/c10/cuda/CUDACachingAllocator.cpp',
+    url: 'https://github.com/pytorch/pytorch/blob/eb42ad6eca0ce61e7c581212b4bf32f991425571/c10/cuda/CUDACachingAllocator.cpp',
     locator: 'kMinBlockSize = 512, kSmallSize = 1 MiB, kSmallBuffer = 2 MiB, kLargeBuffer = 20 MiB, kMinLargeAlloc = 10 MiB, kRoundLarge = 2 MiB; round_size, get_pool, get_allocation_size, BlockComparatorSize (stream, size, ptr) and get_free_block (blocks.lower_bound: best fit), should_split, free_block / try_merge_blocks',
   } satisfies Citation,
 } as const;

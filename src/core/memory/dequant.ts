@@ -11,12 +11,12 @@ import { bytesOf } from '../types';
 export const DEQUANT_SOURCES: readonly Citation[] = [
   {
     title: 'bitsandbytes autograd/_functions.py, MatMul4Bit',
-    url: 'https://github.com/bitsandbytes-foundation/bitsandbytes/blob/main/bitsandbytes/autograd/_functions.py',
+    url: 'https://github.com/bitsandbytes-foundation/bitsandbytes/blob/9f85829479ac2299dcf692e913a83911a1069ad4/bitsandbytes/autograd/_functions.py',
     locator: 'forward: F.linear(A, F.dequantize_4bit(B, quant_state).to(A.dtype).t(), bias); backward: F.dequantize_4bit(B, ctx.state).to(grad_output.dtype)',
   },
   {
     title: 'bitsandbytes nn/modules.py, Linear4bit.forward',
-    url: 'https://github.com/bitsandbytes-foundation/bitsandbytes/blob/main/bitsandbytes/nn/modules.py',
+    url: 'https://github.com/bitsandbytes-foundation/bitsandbytes/blob/9f85829479ac2299dcf692e913a83911a1069ad4/bitsandbytes/nn/modules.py',
     locator: 'x = x.to(self.compute_dtype); matmul_4bit(x, self.weight.t(), ...).to(inp_dtype)',
   },
   {

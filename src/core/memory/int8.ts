@@ -17,12 +17,12 @@ export const INT8_SOURCES: readonly Citation[] = [
   },
   {
     title: 'bitsandbytes nn/modules.py, Int8Params and Linear8bitLt',
-    url: 'https://github.com/bitsandbytes-foundation/bitsandbytes/blob/main/bitsandbytes/nn/modules.py',
+    url: 'https://github.com/bitsandbytes-foundation/bitsandbytes/blob/9f85829479ac2299dcf692e913a83911a1069ad4/bitsandbytes/nn/modules.py',
     locator: 'Int8Params._quantize: CB (int8, the weight shape), SCB (fp32, one per row); Linear8bitLt(has_fp16_weights=False)',
   },
   {
     title: 'bitsandbytes autograd/_functions.py, MatMul8bitLt.backward',
-    url: 'https://github.com/bitsandbytes-foundation/bitsandbytes/blob/main/bitsandbytes/autograd/_functions.py',
+    url: 'https://github.com/bitsandbytes-foundation/bitsandbytes/blob/9f85829479ac2299dcf692e913a83911a1069ad4/bitsandbytes/autograd/_functions.py',
     locator: 'grad_A: CB = state.CB.to(ctx.dtype_A, copy=True).mul_(state.SCB.unsqueeze(1).mul(1.0 / 127.0)); torch.matmul(grad_output, CB)',
   },
 ];

@@ -41,18 +41,18 @@ export const LOAD_DTYPE_SOURCES: readonly Citation[] = [
   },
   {
     title: 'TRL trainer/utils.py create_model_from_path',
-    url: 'https://github.com/huggingface/trl/blob/main/trl/trainer/utils.py',
+    url: 'https://github.com/huggingface/trl/blob/f2cd57710ae345ea6428ae95363267fcf38a3dc8/trl/trainer/utils.py',
     locator: 'dtype = kwargs.get("dtype", "float32"): a TRL trainer given a model name loads it in float32 unless model_init_kwargs sets dtype',
   },
   {
     title: 'DeepSpeed engine _configure_distributed_model',
-    url: 'https://github.com/microsoft/DeepSpeed/blob/master/deepspeed/runtime/engine.py',
+    url: 'https://github.com/microsoft/DeepSpeed/blob/e7dd28a23d3df0d07357a6d63c0ebab811e767ae/deepspeed/runtime/engine.py',
     locator: 'fp16 enabled: self.module.half(); bf16 enabled: self.module.bfloat16() (the whole module, frozen weights and adapters included)',
   },
   {
-    title: 'transformers bitsandbytes 4-bit quantizer, update_torch_dtype',
-    url: 'https://github.com/huggingface/transformers/blob/main/src/transformers/quantizers/quantizer_bnb_4bit.py',
-    locator: 'torch_dtype None is overridden with torch.float16 for the layers bitsandbytes does not quantise',
+    title: 'transformers bitsandbytes 4-bit quantizer, update_dtype (formerly update_torch_dtype)',
+    url: 'https://github.com/huggingface/transformers/blob/d91fa5a784e416ca685d5ba76d7bc490eb008b33/src/transformers/quantizers/quantizer_bnb_4bit.py',
+    locator: 'dtype None is overridden with torch.float16 for the layers bitsandbytes does not quantise',
   },
 ];
 

@@ -26,7 +26,7 @@ export const LORA_SOURCES: readonly Citation[] = [
   },
   {
     title: 'Transformers bitsandbytes integration (replace_with_bnb_linear)',
-    url: 'https://github.com/huggingface/transformers/blob/main/src/transformers/integrations/bitsandbytes.py',
+    url: 'https://github.com/huggingface/transformers/blob/f6cf875a758d0cabd6a625eb8d7225e86d5dc20a/src/transformers/integrations/bitsandbytes.py',
     locator: 'every nn.Linear / Conv1D is replaced by Linear4bit except modules_to_not_convert (the output head)',
   },
 ];

@@ -50,17 +50,17 @@ export const LOSS_SOURCES: readonly Citation[] = [
   },
   {
     title: 'torchtune LinearCrossEntropyLoss',
-    url: 'https://github.com/pytorch/torchtune/blob/main/torchtune/modules/loss/cross_entropy_loss.py',
+    url: 'https://github.com/pytorch/torchtune/blob/0991f97ef13735ea6d458db22137a2796f8fbf92/torchtune/modules/loss/cross_entropy_loss.py',
     locator: 'num_output_chunks=8; compute_cross_entropy: logits = linear_projection(hidden_chunk); F.cross_entropy(logits.float(), ...) per chunk',
   },
   {
     title: 'Liger-Kernel fused_linear_cross_entropy_forward',
-    url: 'https://github.com/linkedin/Liger-Kernel/blob/main/src/liger_kernel/ops/fused_linear_cross_entropy.py',
+    url: 'https://github.com/linkedin/Liger-Kernel/blob/ead96b618e5c67bddc6a6e9bcb99bfe6b5ab661c/src/liger_kernel/ops/fused_linear_cross_entropy.py',
     locator: 'inc_factor = cdiv(V, H); chunk_size = next_power_of_2(cdiv(BT, inc_factor)); grad_input = zeros_like(_input); grad_weight = zeros_like(weight) if weight.requires_grad; logits_chunk = _input_chunk @ weight.t()',
   },
   {
     title: 'transformers ForCausalLMLoss',
-    url: 'https://github.com/huggingface/transformers/blob/main/src/transformers/loss/loss_utils.py',
+    url: 'https://github.com/huggingface/transformers/blob/d0fed636753eeb35d790126c4496d06847983d60/src/transformers/loss/loss_utils.py',
     locator: 'logits = logits.float() before nn.functional.cross_entropy',
   },
 ];

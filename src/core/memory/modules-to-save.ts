@@ -15,7 +15,7 @@ export const MODULES_TO_SAVE_SOURCES: readonly Citation[] = [
   },
   {
     title: 'PEFT utils/other.py, ModulesToSaveWrapper',
-    url: 'https://github.com/huggingface/peft/blob/main/src/peft/utils/other.py',
+    url: 'https://github.com/huggingface/peft/blob/5d602fdbff04c33c1c4de55cda9d4ae1d7cb7e40/src/peft/utils/other.py',
     locator: 'original_module kept, modules_to_save[adapter_name] = copy.deepcopy(original_module) with requires_grad_(True)',
   },
 ];

@@ -14,7 +14,7 @@ export const NF4_SOURCES: readonly Citation[] = [
   },
   {
     title: 'bitsandbytes functional.quantize_4bit',
-    url: 'https://github.com/bitsandbytes-foundation/bitsandbytes/blob/main/bitsandbytes/functional.py',
+    url: 'https://github.com/bitsandbytes-foundation/bitsandbytes/blob/9f85829479ac2299dcf692e913a83911a1069ad4/bitsandbytes/functional.py',
     locator:
       'quantize_4bit: packed uint8 (2 values/byte), absmax per block; compress_statistics=True quantises absmax blockwise (256) after subtracting its mean (offset); QuantState keeps the 16-entry NF4 code',
   },

@@ -34,6 +34,8 @@ export const CUBLAS_WORKSPACE = {
   handles: 2,
   source: {
     title: 'PyTorch aten/src/ATen/cuda/CublasHandlePool.cpp, parseChosenWorkspaceSize',
+    // Not pinned to a commit: the one stored version of this file reachable here lacks the quoted comment
+    // ("32MiB for Hopper and Blackwell"), so the locator cannot be checked (test/unit/citations-pinned.test.ts, EXEMPT).
     url: 'https://github.com/pytorch/pytorch/blob/main/aten/src/ATen/cuda/CublasHandlePool.cpp',
     locator: '":4096:2:16:8 default, 32MiB for Hopper and Blackwell": default_size = 4096 * 1024 * 2 + 16 * 1024 * 8; workspaces keyed by (handle, stream), allocated with the CUDA caching allocator',
   } satisfies Citation,

@@ -24,7 +24,7 @@ export const PAGED_SOURCES: readonly Citation[] = [
   },
   {
     title: 'bitsandbytes optim/optimizer.py, Optimizer8bit.get_state_buffer',
-    url: 'https://github.com/bitsandbytes-foundation/bitsandbytes/blob/main/bitsandbytes/optim/optimizer.py',
+    url: 'https://github.com/bitsandbytes-foundation/bitsandbytes/blob/9f85829479ac2299dcf692e913a83911a1069ad4/bitsandbytes/optim/optimizer.py',
     locator: 'if not self.is_paged or p.numel() < 1e5: return torch.zeros_like(p, ...); else F.get_paged(*p.shape, dtype=dtype, device=p.device) (state1, state2)',
   },
   {

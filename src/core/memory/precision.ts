@@ -56,7 +56,7 @@ const TORCHTUNE_BF16: Citation = {
 };
 const DEEPSPEED_MIXED: Citation = {
   title: 'DeepSpeed ZeRO memory estimators',
-  url: 'https://github.com/microsoft/DeepSpeed/blob/master/deepspeed/runtime/zero/stage_1_and_2.py',
+  url: 'https://github.com/microsoft/DeepSpeed/blob/e7dd28a23d3df0d07357a6d63c0ebab811e767ae/deepspeed/runtime/zero/stage_1_and_2.py',
   locator:
     'estimate_zero2_model_states_mem_needs: 4 bytes/param on GPU (fp16 params + grads) + 16 bytes/param partitioned (fp32 master 4, Adam 8, fp32 grads 4)',
 };

@@ -22,7 +22,7 @@ export const STEP_IN_BACKWARD_SOURCES: readonly Citation[] = [
   },
   {
     title: 'torchtune full_finetune_single_device recipe',
-    url: 'https://github.com/pytorch/torchtune/blob/main/recipes/full_finetune_single_device.py',
+    url: 'https://github.com/pytorch/torchtune/blob/0991f97ef13735ea6d458db22137a2796f8fbf92/recipes/full_finetune_single_device.py',
     locator: '_setup_optimizer: one optimizer per parameter, training.register_optim_in_bwd_hooks; __init__: "Gradient accumulation is not supported with optimizer in bwd." (RuntimeError)',
   },
   {

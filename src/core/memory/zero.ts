@@ -27,12 +27,12 @@ export const ZERO_SOURCES: readonly Citation[] = [
   },
   {
     title: 'DeepSpeed estimate_zero2_model_states_mem_needs',
-    url: 'https://github.com/microsoft/DeepSpeed/blob/master/deepspeed/runtime/zero/stage_1_and_2.py',
+    url: 'https://github.com/microsoft/DeepSpeed/blob/e7dd28a23d3df0d07357a6d63c0ebab811e767ae/deepspeed/runtime/zero/stage_1_and_2.py',
     locator: 'gpu_mem = 4 * total_params + int(16 * total_params / total_gpus); with cpu_offload gpu_mem = 2 * total_params',
   },
   {
     title: 'DeepSpeed estimate_zero3_model_states_mem_needs',
-    url: 'https://github.com/microsoft/DeepSpeed/blob/master/deepspeed/runtime/zero/stage3.py',
+    url: 'https://github.com/microsoft/DeepSpeed/blob/e7dd28a23d3df0d07357a6d63c0ebab811e767ae/deepspeed/runtime/zero/stage3.py',
     locator:
       'largest_layer_memory = 4 * largest_layer_params; gpu_mem = largest_layer_memory + int(18 * total_params / total_gpus); offload optimizer: + int(2 * total_params / total_gpus); offload params: largest_layer_memory',
   },

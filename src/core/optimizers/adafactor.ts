@@ -8,12 +8,12 @@ import { HF_TRAINER, TIMM_FACTORY } from './sources';
 
 const HF_ADAFACTOR = {
   title: 'transformers Adafactor (src/transformers/optimization.py)',
-  url: 'https://github.com/huggingface/transformers/blob/main/src/transformers/optimization.py',
+  url: 'https://github.com/huggingface/transformers/blob/ad1fc9639f2e7b6808a2ca982c0a9b3134d76ee8/src/transformers/optimization.py',
   locator: 'Adafactor.step: grad.float() for fp16/bf16; exp_avg only when beta1 is not None; exp_avg_sq_row/col when len(shape) >= 2 else exp_avg_sq; state["RMS"] = _rms(p_data_fp32) (0-dim fp32 tensor)',
 };
 const TORCH_ADAFACTOR = {
   title: 'PyTorch torch.optim.Adafactor',
-  url: 'https://github.com/pytorch/pytorch/blob/main/torch/optim/_adafactor.py',
+  url: 'https://github.com/pytorch/pytorch/blob/5f65158aefc31977355102011b310a7d020e5604/torch/optim/_adafactor.py',
   locator: '_init_group: row_var = grad.new_zeros(shape with [-1]=1), col_var = (shape with [-2]=1) when dim > 1, else variance = zeros_like(grad); step on CPU; no first moment',
 };
 const PAPER = { title: 'Shazeer & Stern, Adafactor: Adaptive Learning Rates with Sublinear Memory Cost (ICML 2018)', url: 'https://arxiv.org/abs/1804.04235' };

@@ -7,13 +7,13 @@ import { DEEPSPEED_ENGINE, HF_TRAINER, TIMM_FACTORY } from './sources';
 
 const TORCH_ADAGRAD = {
   title: 'PyTorch torch.optim.Adagrad',
-  url: 'https://github.com/pytorch/pytorch/blob/main/torch/optim/adagrad.py',
+  url: 'https://github.com/pytorch/pytorch/blob/7be7d891630a753dcca7f2617dafe2798563576e/torch/optim/adagrad.py',
   locator: 'Adagrad.__init__: state["sum"] = full_like(p, initial_accumulator_value); state["step"] on the CPU unless fused',
 };
 const DUCHI = { title: 'Duchi, Hazan & Singer, Adaptive Subgradient Methods for Online Learning and Stochastic Optimization (JMLR 2011)', url: 'https://jmlr.org/papers/v12/duchi11a.html' };
 const BNB_ADAGRAD = {
   title: 'bitsandbytes Adagrad / Adagrad8bit / Adagrad32bit',
-  url: 'https://github.com/bitsandbytes-foundation/bitsandbytes/blob/main/bitsandbytes/optim/adagrad.py',
+  url: 'https://github.com/bitsandbytes-foundation/bitsandbytes/blob/9f85829479ac2299dcf692e913a83911a1069ad4/bitsandbytes/optim/adagrad.py',
   locator: 'Optimizer1State; initial_accumulator_value and lr_decay must be 0',
 };
 

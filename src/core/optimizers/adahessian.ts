@@ -5,14 +5,14 @@ import { TIMM_FACTORY } from './sources';
 
 const ADAHESSIAN = {
   title: 'amirgholami/adahessian (instruction/adahessian.py)',
-  url: 'https://github.com/amirgholami/adahessian/blob/master/instruction/adahessian.py',
+  url: 'https://github.com/amirgholami/adahessian/blob/85ebc00ce873c8497a64ca80bbfa5d996109efea/instruction/adahessian.py',
   locator: 'Adahessian.step: exp_avg and exp_hessian_diag_sq = zeros_like(p.data); get_trace raises unless backward ran with create_graph=True',
 };
 const PAPER = { title: 'Yao et al., ADAHESSIAN: An Adaptive Second Order Optimizer for Machine Learning (AAAI 2021)', url: 'https://arxiv.org/abs/2006.00719' };
 const CONFIGS = {
   title: 'amirgholami/adahessian experiment configs',
-  url: 'https://github.com/amirgholami/adahessian/tree/master/config',
-  locator: 'config/resnet20_cifar10/adahessian.sh: --lr 0.15; transformer/config/adahessian.sh: lr=0.047 (IWSLT14)',
+  url: 'https://github.com/amirgholami/adahessian/tree/85ebc00ce873c8497a64ca80bbfa5d996109efea/image_classification/config',
+  locator: 'image_classification/config/resnet20_cifar10/adahessian.sh: --lr 0.15; transformer/config/adahessian.sh: lr=0.047 (IWSLT14)',
 };
 
 const spellings: readonly CatalogSpelling[] = [

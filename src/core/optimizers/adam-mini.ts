@@ -18,12 +18,12 @@ import { GPT3_TABLE } from './sources';
 
 const ADAM_MINI_PY = {
   title: 'zyushun/Adam-mini (adam_mini/adam_mini.py)',
-  url: 'https://github.com/zyushun/Adam-mini/blob/main/adam_mini/adam_mini.py',
+  url: 'https://github.com/zyushun/Adam-mini/blob/402aadfed23719f3b92c8e78b5d49ad499ff7ada/adam_mini/adam_mini.py',
   locator: 'Adam_mini.__init__ (embd_names, wqk_names, head_numel = dim * dim // n_heads) and step (m fp32; v fp32 / vmean [head, 1] fp32 / vmean scalar)',
 };
 const README = {
   title: 'Adam-mini README',
-  url: 'https://github.com/zyushun/Adam-mini/blob/main/README.md',
+  url: 'https://github.com/zyushun/Adam-mini/blob/402aadfed23719f3b92c8e78b5d49ad499ff7ada/README.md',
   locator: '"Regarding all the hyperparameters including learning rate (lr), weight_decay, beta1, beta2, eps, we recommend using the same values as those used for AdamW."',
 };
 const PAPER = { title: 'Zhang et al., Adam-mini: Use Fewer Learning Rates To Gain More (2024)', url: 'https://arxiv.org/abs/2406.16793' };

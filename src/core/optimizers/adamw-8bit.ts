@@ -20,7 +20,7 @@ export const adamw8bit: OptimizerSpec<'adamw-8bit'> = {
   id: 'adamw-8bit',
   name: 'AdamW 8-bit (bitsandbytes)',
   summary: 'AdamW whose two moments are stored as uint8 with one fp32 absmax per 256-element block (dynamic quantisation).',
-  reference: { ...BNB_OPTIMIZER, title: 'bitsandbytes AdamW8bit (Optimizer2State)', url: 'https://github.com/bitsandbytes-foundation/bitsandbytes/blob/main/bitsandbytes/optim/adamw.py' },
+  reference: { ...BNB_OPTIMIZER, title: 'bitsandbytes AdamW8bit (Optimizer2State)', url: 'https://github.com/bitsandbytes-foundation/bitsandbytes/blob/9f85829479ac2299dcf692e913a83911a1069ad4/bitsandbytes/optim/adamw.py' },
   sources: [BNB_OPTIMIZER, BNB_PAPER, HF_TRAINER],
   defaults: { lr: 0.001, betas: [0.9, 0.999], eps: 1e-8, weight_decay: 0.01, amsgrad: false, min_8bit_size: 4096, percentile_clipping: 100, block_wise: true, is_paged: false },
   lrRange: { low: 6e-5, high: 6e-4, source: { ...GPT3_TABLE, locator: `${GPT3_TABLE.locator ?? ''}; 8-bit states keep AdamW's hyperparameters (Dettmers et al. 2022)` } },

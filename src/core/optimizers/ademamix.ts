@@ -30,12 +30,12 @@ const PAPER = {
 };
 const BNB_ADEMAMIX = {
   title: 'bitsandbytes bitsandbytes/optim/ademamix.py',
-  url: 'https://github.com/bitsandbytes-foundation/bitsandbytes/blob/main/bitsandbytes/optim/ademamix.py',
+  url: 'https://github.com/bitsandbytes-foundation/bitsandbytes/blob/9f85829479ac2299dcf692e913a83911a1069ad4/bitsandbytes/optim/ademamix.py',
   locator: 'AdEMAMix(Optimizer2State) defaults alpha 5.0, weight_decay 1e-2; init_state: state1 = zeros((2, *p.size())), state2 like p, absmax1 (2, blocks), absmax2 (blocks,) with blocks of 256; paged for >= 1e5 elements; t_alpha / t_beta3 schedulers',
 };
 const BNB_CHANGELOG = {
   title: 'bitsandbytes CHANGELOG.md',
-  url: 'https://github.com/bitsandbytes-foundation/bitsandbytes/blob/main/CHANGELOG.md',
+  url: 'https://github.com/bitsandbytes-foundation/bitsandbytes/blob/9f85829479ac2299dcf692e913a83911a1069ad4/CHANGELOG.md',
   locator: '0.44.0, "New: AdEMAMix Optimizer": AdEMAMix, AdEMAMix8bit, PagedAdEMAMix, PagedAdEMAMix8bit (the release that also made the 8-bit block 256 elements)',
 };
 const HF_PR = {
@@ -45,7 +45,7 @@ const HF_PR = {
 };
 const OPTAX_ADEMAMIX = {
   title: 'optax optax/contrib/_ademamix.py',
-  url: 'https://github.com/google-deepmind/optax/blob/main/optax/contrib/_ademamix.py',
+  url: 'https://github.com/google-deepmind/optax/blob/2edbcbe2390da13983b92cbef94ac0460ecde1c5/optax/contrib/_ademamix.py',
   locator: 'ScaleByAdemamixState: count, count_m2, m1, m2, nu (m1/m2/nu in mu_dtype, else the parameter dtype); ademamix(alpha=5.0, b3=0.9999, weight_decay=0.0)',
 };
 

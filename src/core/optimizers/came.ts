@@ -7,12 +7,12 @@ import { GPT3_TABLE } from './sources';
 
 const CAME_PY = {
   title: 'yangluo7/CAME (came_pytorch/CAME.py)',
-  url: 'https://github.com/yangluo7/CAME/blob/main/came_pytorch/CAME.py',
+  url: 'https://github.com/yangluo7/CAME/blob/b368dc017dd31e4b5d74986981086cb0dcba6463/came_pytorch/CAME.py',
   locator: 'CAME.step: grad.float() for fp16/bf16; exp_avg = zeros_like(grad); factored: exp_avg_sq_row/col and exp_avg_res_row/col; else exp_avg_sq; state["RMS"] = _rms(p.data)',
 };
 const README = {
   title: 'CAME README (Usage, Hyper-parameter Tuning)',
-  url: 'https://github.com/yangluo7/CAME/blob/main/README.md',
+  url: 'https://github.com/yangluo7/CAME/blob/b368dc017dd31e4b5d74986981086cb0dcba6463/README.md',
   locator: 'usage lr=2e-4, weight_decay=1e-2, betas (0.9, 0.999, 0.9999); "choose a learning rate for CAME 3-1x smaller than that for AdamW"',
 };
 const PAPER = { title: 'Luo et al., CAME: Confidence-guided Adaptive Memory Efficient Optimization (ACL 2023)', url: 'https://arxiv.org/abs/2307.02047' };

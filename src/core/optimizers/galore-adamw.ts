@@ -31,12 +31,12 @@ import { HF_TRAINER } from './sources';
 
 const GALORE_ADAMW = {
   title: 'jiaweizzhao/GaLore (galore_torch/adamw.py, galore_projector.py)',
-  url: 'https://github.com/jiaweizzhao/GaLore/blob/master/galore_torch/adamw.py',
+  url: 'https://github.com/jiaweizzhao/GaLore/blob/2cc66f88cce189e505affbb91042a8e77f5bf4e9/galore_torch/adamw.py',
   locator: 'AdamW.step: projector = GaLoreProjector(rank, update_proj_gap, scale, proj_type); exp_avg/exp_avg_sq = zeros_like(projected grad); GaLoreProjector.get_orthogonal_matrix',
 };
 const README = {
   title: 'GaLore README',
-  url: 'https://github.com/jiaweizzhao/GaLore/blob/master/README.md',
+  url: 'https://github.com/jiaweizzhao/GaLore/blob/2cc66f88cce189e505affbb91042a8e77f5bf4e9/README.md',
   locator: 'Usage (rank 128, update_proj_gap 200, scale 0.25, lr 0.01 for pre-training), LLaMA-7B 8-bit example (lr 0.005), RoBERTa GLUE fine-tuning (learning_rate 3e-5)',
 };
 const PAPER = { title: 'Zhao et al., GaLore: Memory-Efficient LLM Training by Gradient Low-Rank Projection (ICML 2024)', url: 'https://arxiv.org/abs/2403.03507' };

@@ -6,18 +6,18 @@ import { BNB_OPTIMIZER, DEEPSPEED_ENGINE, TIMM_FACTORY } from './sources';
 
 const TIMM_LAMB = {
   title: 'timm Lamb (timm/optim/lamb.py)',
-  url: 'https://github.com/huggingface/pytorch-image-models/blob/main/timm/optim/lamb.py',
+  url: 'https://github.com/huggingface/pytorch-image-models/blob/0a0b4f494ddf2402c3872728509cfc7509304e9f/timm/optim/lamb.py',
   locator: 'Lamb.step: exp_avg/exp_avg_sq = zeros_like(p); step kept per group on the CPU',
 };
 const PAPER = { title: 'You et al., Large Batch Optimization for Deep Learning: Training BERT in 76 minutes (ICLR 2020)', url: 'https://arxiv.org/abs/1904.00962' };
 const NVIDIA_BERT = {
   title: 'NVIDIA DeepLearningExamples BERT pre-training with LAMB',
-  url: 'https://github.com/NVIDIA/DeepLearningExamples/blob/master/PyTorch/LanguageModeling/BERT/scripts/run_pretraining.sh',
+  url: 'https://github.com/NVIDIA/DeepLearningExamples/blob/729963dd47e7c8bd462ad10bfac7a7b0b604e6dd/PyTorch/LanguageModeling/BERT/scripts/run_pretraining.sh',
   locator: 'learning_rate 6e-3 (phase 1, batch 64k) and learning_rate_phase2 4e-3 (phase 2, batch 32k)',
 };
 const BNB_LAMB = {
   title: 'bitsandbytes LAMB / LAMB8bit / LAMB32bit',
-  url: 'https://github.com/bitsandbytes-foundation/bitsandbytes/blob/main/bitsandbytes/optim/lamb.py',
+  url: 'https://github.com/bitsandbytes-foundation/bitsandbytes/blob/9f85829479ac2299dcf692e913a83911a1069ad4/bitsandbytes/optim/lamb.py',
   locator: 'Optimizer2State with max_unorm=1.0 (adds unorm_vec fp32 [1] per tensor)',
 };
 

@@ -14,7 +14,7 @@ import { HF_TRAINING_ARGS, TIMM_FACTORY } from './sources';
 
 const TIMM_LARS = {
   title: 'timm Lars (timm/optim/lars.py)',
-  url: 'https://github.com/huggingface/pytorch-image-models/blob/main/timm/optim/lars.py',
+  url: 'https://github.com/huggingface/pytorch-image-models/blob/0a0b4f494ddf2402c3872728509cfc7509304e9f/timm/optim/lars.py',
   locator: 'Lars.__init__ defaults lr 1.0, momentum 0, dampening 0, weight_decay 0, nesterov False, trust_coeff 0.001, eps 1e-8, trust_clip False, always_adapt False; step(): momentum_buffer = clone(grad) when momentum != 0',
 };
 const PAPER = {
@@ -29,7 +29,7 @@ const SIMCLR = {
 };
 const MOCO_V3 = {
   title: 'facebookresearch/moco-v3 LARS (moco/optimizer.py)',
-  url: 'https://github.com/facebookresearch/moco-v3/blob/main/moco/optimizer.py',
+  url: 'https://github.com/facebookresearch/moco-v3/blob/c349e6e24f40d3fedb22d973f92defa4cedf37a7/moco/optimizer.py',
   locator: 'LARS: "no rate scaling or weight decay for parameters <= 1D"; state mu = zeros_like(p)',
 };
 const TIMM_V09 = {

@@ -6,7 +6,7 @@ import { BNB_OPTIMIZER, DEEPSPEED_ENGINE, GPT3_TABLE, HF_TRAINER, TIMM_FACTORY }
 
 const LION_PYTORCH = {
   title: 'lucidrains/lion-pytorch (lion_pytorch/lion_pytorch.py)',
-  url: 'https://github.com/lucidrains/lion-pytorch/blob/main/lion_pytorch/lion_pytorch.py',
+  url: 'https://github.com/lucidrains/lion-pytorch/blob/6a74fdc0ba572ab5683dc0270c66c20ecbc02d09/lion_pytorch/lion_pytorch.py',
   locator: 'Lion.step: state["exp_avg"] = torch.zeros_like(p); decoupled "stepweight decay" p *= 1 - lr * wd',
 };
 const PAPER = {

@@ -29,7 +29,7 @@ const PAPER = {
 };
 const TIMM_MARS = {
   title: 'timm timm/optim/mars.py',
-  url: 'https://github.com/huggingface/pytorch-image-models/blob/main/timm/optim/mars.py',
+  url: 'https://github.com/huggingface/pytorch-image-models/blob/0a0b4f494ddf2402c3872728509cfc7509304e9f/timm/optim/mars.py',
   locator: 'Mars: defaults betas (0.9, 0.99), lr_1d_factor 1.0, betas_1d = betas; first step c_t = grad; is_grad_2d = grad.ndim >= 2; state exp_avg, last_grad, exp_avg_sq = zeros_like(p)',
 };
 const TIMM_RELEASE = {
@@ -37,8 +37,8 @@ const TIMM_RELEASE = {
   url: 'https://huggingface.co/posts/rwightman/663307927247927',
 };
 const OPTAX_MARS = {
-  title: 'optax optax/contrib/_mars.py',
-  url: 'https://github.com/google-deepmind/optax/blob/main/optax/contrib/_mars.py',
+  title: 'optax optax/contrib/_mars.py (pull request #1562, not merged into main)',
+  url: 'https://github.com/google-deepmind/optax/blob/001eaac2d8f2741a9defed26d17492dcb0bfc496/optax/contrib/_mars.py',
   locator: 'MarsState: count, mu, nu, prev_grad; mars_adamw adds the (optionally clipped) correction gamma*b1/(1-b1)*(g - prev_grad) to the Adam direction instead of feeding c_t to the moments',
 };
 

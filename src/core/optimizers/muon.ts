@@ -14,18 +14,18 @@ import { DEEPSPEED_ENGINE, TIMM_FACTORY } from './sources';
 
 const MUON_PY = {
   title: 'KellerJordan/Muon (muon.py)',
-  url: 'https://github.com/KellerJordan/Muon/blob/master/muon.py',
+  url: 'https://github.com/KellerJordan/Muon/blob/857d1adc159e098212f828d927460782d3da59e9/muon.py',
   locator: 'MuonWithAuxAdam: use_muon groups keep momentum_buffer, others exp_avg/exp_avg_sq; group defaults lr 0.02 / momentum 0.95 (Muon) and lr 3e-4, betas (0.9, 0.95), eps 1e-10 (AdamW)',
 };
 const README = {
   title: 'KellerJordan/Muon README',
-  url: 'https://github.com/KellerJordan/Muon/blob/master/README.md',
+  url: 'https://github.com/KellerJordan/Muon/blob/857d1adc159e098212f828d927460782d3da59e9/README.md',
   locator: 'Usage (hidden weights lr=0.02, weight_decay=0.01; AdamW lr=3e-4) and the NanoGPT speedrun example (Muon lr 0.05)',
 };
 const BLOG = { title: 'Jordan et al., Muon: An optimizer for hidden layers in neural networks (2024)', url: 'https://kellerjordan.github.io/posts/muon/' };
 const TORCH_MUON = {
   title: 'PyTorch torch.optim.Muon',
-  url: 'https://github.com/pytorch/pytorch/blob/main/torch/optim/_muon.py',
+  url: 'https://github.com/pytorch/pytorch/blob/b5ee4d7a797023e11507aea90811559872ce8ff6/torch/optim/_muon.py',
   locator: 'adjust_lr_fn: "original" (sqrt(max(1, A/B))) or "match_rms_adamw" (0.2 * sqrt(max(A, B)))',
 };
 /**
@@ -50,13 +50,13 @@ export const TORCH_MUON_ARGUMENTS = ['lr', 'weight_decay', 'momentum', 'nesterov
  */
 const DEEPSPEED_MUON = {
   title: 'DeepSpeed blog: Using Muon Optimizer with DeepSpeed',
-  url: 'https://github.com/deepspeedai/DeepSpeed/blob/master/blogs/muon-optimizer/README.md',
+  url: 'https://github.com/deepspeedai/DeepSpeed/blob/7ad410899ed03b668a37fee49a045db706e8af3e/blogs/muon-optimizer/README.md',
   locator: '"The DeepSpeed config supports separate learning rates via muon_lr (for Muon parameters) and adam_lr (for Adam parameters)"; the engine tags 2-D hidden parameters use_muon',
 };
 /** The source that scaled Muon up: decoupled weight decay 0.1 and an update RMS matched to AdamW's. */
 export const MOONLIGHT = {
   title: 'Liu et al., Muon is Scalable for LLM Training (Moonshot AI, arXiv 2502.16982); MoonshotAI/Moonlight examples/toy_train.py',
-  url: 'https://github.com/MoonshotAI/Moonlight/blob/master/examples/toy_train.py',
+  url: 'https://github.com/MoonshotAI/Moonlight/blob/c2ad5b20c605086526a179d36901bfc41b52b44b/examples/toy_train.py',
   locator: 'Muon(lr=1e-3, wd=0.1): adjust_lr_for_muon = lr * 0.2 * sqrt(max(A, B)); p.mul_(1 - lr * wd) for Muon and AdamW parameters alike; abstract: "(1) adding weight decay and (2) carefully adjusting the per-parameter update scale"',
 };
 

@@ -18,12 +18,12 @@ import { HF_TRAINING_ARGS, LOSHCHILOV_ADAMW, TIMM_FACTORY } from './sources';
 
 const TIMM_NADAMW = {
   title: 'timm NAdamW (timm/optim/nadamw.py)',
-  url: 'https://github.com/huggingface/pytorch-image-models/blob/main/timm/optim/nadamw.py',
+  url: 'https://github.com/huggingface/pytorch-image-models/blob/0a0b4f494ddf2402c3872728509cfc7509304e9f/timm/optim/nadamw.py',
   locator: 'NAdamW.__init__ defaults lr 1e-3, betas (0.9, 0.999), eps 1e-8, weight_decay 1e-2; state step = torch.tensor(0.), exp_avg/exp_avg_sq = zeros_like(p); _single_tensor_nadamw',
 };
 const ALGOPERF = {
   title: 'MLCommons AlgoPerf NAdamW baseline (algorithms/baselines/self_tuning/jax_nadamw_full_budget.py)',
-  url: 'https://github.com/mlcommons/algorithmic-efficiency/blob/main/algorithms/baselines/self_tuning/jax_nadamw_full_budget.py',
+  url: 'https://github.com/mlcommons/algorithmic-efficiency/blob/2c90454fc05d5bdf3598b0c7651e611f132a7060/algorithms/baselines/self_tuning/jax_nadamw_full_budget.py',
   locator: 'HPARAMS: learning_rate 0.0017486387539278373, one_minus_beta1 0.06733926164, beta2 0.9955159689799007, weight_decay 0.08121616522670176, warmup_factor 0.02; scale_by_nadam (no momentum decay, Adam bias corrections)',
 };
 const DOZAT = { title: 'Dozat, Incorporating Nesterov Momentum into Adam (ICLR 2016 workshop)', url: 'https://openreview.net/forum?id=OM0jvwB8jIp57ZJjtNEZ', locator: 'Algorithm 2 (Nesterov-accelerated adaptive moment estimation)' };

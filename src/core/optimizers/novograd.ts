@@ -6,7 +6,7 @@ import { TIMM_FACTORY } from './sources';
 
 const NEMO = {
   title: 'NVIDIA NeMo Novograd (nemo/core/optim/novograd.py)',
-  url: 'https://github.com/NVIDIA/NeMo/blob/main/nemo/core/optim/novograd.py',
+  url: 'https://github.com/NVIDIA/NeMo/blob/8cfedd7203462cb251a914e700e5605444277561/nemo/core/optim/novograd.py',
   locator: 'Novograd.step: exp_avg = zeros_like(p); exp_avg_sq = torch.zeros([]) (one fp32 scalar per tensor); max_exp_avg_sq scalar when amsgrad',
 };
 const PAPER = { title: 'Ginsburg et al., Stochastic Gradient Methods with Layer-wise Adaptive Moments for Training of Deep Networks (NovoGrad), 2019', url: 'https://arxiv.org/abs/1905.11286' };

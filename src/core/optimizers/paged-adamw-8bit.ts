@@ -24,7 +24,7 @@ export const pagedAdamw8bit: OptimizerSpec<'paged-adamw-8bit'> = {
   id: 'paged-adamw-8bit',
   name: 'Paged AdamW 8-bit (bitsandbytes)',
   summary: 'AdamW 8-bit whose states live in CUDA unified memory pages that can be evicted to CPU RAM under pressure.',
-  reference: { ...BNB_OPTIMIZER, title: 'bitsandbytes PagedAdamW8bit (Optimizer2State, is_paged=True)', url: 'https://github.com/bitsandbytes-foundation/bitsandbytes/blob/main/bitsandbytes/optim/adamw.py' },
+  reference: { ...BNB_OPTIMIZER, title: 'bitsandbytes PagedAdamW8bit (Optimizer2State, is_paged=True)', url: 'https://github.com/bitsandbytes-foundation/bitsandbytes/blob/9f85829479ac2299dcf692e913a83911a1069ad4/bitsandbytes/optim/adamw.py' },
   sources: [BNB_OPTIMIZER, BNB_PAPER, HF_TRAINER],
   defaults: { lr: 0.001, betas: [0.9, 0.999], eps: 1e-8, weight_decay: 0.01, amsgrad: false, min_8bit_size: 4096, percentile_clipping: 100, block_wise: true, is_paged: true },
   lrRange: { low: 6e-5, high: 6e-4, source: { ...GPT3_TABLE, locator: `${GPT3_TABLE.locator ?? ''}; 8-bit states keep AdamW's hyperparameters (Dettmers et al. 2022)` } },

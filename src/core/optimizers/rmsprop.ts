@@ -9,12 +9,14 @@ import { HF_TRAINER, TIMM_FACTORY } from './sources';
 
 const TORCH_RMSPROP = {
   title: 'PyTorch torch.optim.RMSprop',
+  // Not pinned to a commit: the one stored version of rmsprop.py reachable here is the 2016 file without
+  // _init_group, so the locator cannot be checked (test/unit/citations-pinned.test.ts, EXEMPT).
   url: 'https://github.com/pytorch/pytorch/blob/main/torch/optim/rmsprop.py',
   locator: 'RMSprop._init_group: square_avg = zeros_like(p); momentum_buffer if momentum > 0; grad_avg if centered; step on the CPU unless capturable',
 };
 const BNB_RMSPROP = {
   title: 'bitsandbytes RMSprop / RMSprop8bit / RMSprop32bit',
-  url: 'https://github.com/bitsandbytes-foundation/bitsandbytes/blob/main/bitsandbytes/optim/rmsprop.py',
+  url: 'https://github.com/bitsandbytes-foundation/bitsandbytes/blob/9f85829479ac2299dcf692e913a83911a1069ad4/bitsandbytes/optim/rmsprop.py',
   locator: 'Optimizer1State (one state); centered=True raises NotImplementedError',
 };
 const INCEPTION = {

@@ -5,12 +5,12 @@ import { GPT3_TABLE, HF_TRAINER } from './sources';
 
 const SF_PY = {
   title: 'facebookresearch/schedule_free (schedulefree/adamw_schedulefree.py)',
-  url: 'https://github.com/facebookresearch/schedule_free/blob/main/schedulefree/adamw_schedulefree.py',
+  url: 'https://github.com/facebookresearch/schedule_free/blob/2185380ce6f03effac52386b2d0495340ccd678a/schedulefree/adamw_schedulefree.py',
   locator: 'AdamWScheduleFree.step: state["z"] = torch.clone(p), state["exp_avg_sq"] = zeros_like(p); k and weight_sum per group',
 };
 const README = {
   title: 'Schedule-Free Learning README',
-  url: 'https://github.com/facebookresearch/schedule_free/blob/main/README.md',
+  url: 'https://github.com/facebookresearch/schedule_free/blob/2185380ce6f03effac52386b2d0495340ccd678a/README.md',
   locator: 'How to Use (optimizer.train()/eval()) and Caveats (BatchNorm; AdamW lr 1x-10x larger than with schedules; warmup recommended)',
 };
 const PAPER = { title: 'Defazio et al., The Road Less Scheduled (2024)', url: 'https://arxiv.org/abs/2405.15682' };

@@ -17,17 +17,17 @@ import { stateTensor } from './layout/state-tensor';
 
 const DIST_SHAMPOO = {
   title: 'facebookresearch/optimizers Distributed Shampoo (distributed_shampoo/distributed_shampoo.py)',
-  url: 'https://github.com/facebookresearch/optimizers/blob/main/distributed_shampoo/distributed_shampoo.py',
+  url: 'https://github.com/facebookresearch/optimizers/blob/3300fa1d6238565e81d4d57b5c9ea4c5f8caf410/distributed_shampoo/distributed_shampoo.py',
   locator: 'DistributedShampoo.__init__ defaults and _instantiate_* (filtered_grad, momentum, grafting); docstring: "Memory cost = 4mn" for a blocked m x n matrix',
 };
 const PRECONDITIONER_LIST = {
   title: 'facebookresearch/optimizers ShampooPreconditionerList',
-  url: 'https://github.com/facebookresearch/optimizers/blob/main/distributed_shampoo/utils/shampoo_preconditioner_list.py',
+  url: 'https://github.com/facebookresearch/optimizers/blob/3300fa1d6238565e81d4d57b5c9ea4c5f8caf410/distributed_shampoo/utils/shampoo_preconditioner_list.py',
   locator: 'factor_matrices and inv_factor_matrices: allocate_zeros_tensor((dim, dim), factor_matrix_dtype / inv_factor_matrix_dtype) for dim in block dims',
 };
 const README = {
   title: 'Distributed Shampoo README',
-  url: 'https://github.com/facebookresearch/optimizers/blob/main/distributed_shampoo/README.md',
+  url: 'https://github.com/facebookresearch/optimizers/blob/3300fa1d6238565e81d4d57b5c9ea4c5f8caf410/distributed_shampoo/README.md',
   locator: 'How to Use (Adam/AdamW grafting examples at lr=0.001, Adagrad/SGD grafting at lr=0.01) and Hyperparameter Tuning',
 };
 const PAPER = { title: 'Shi et al., A Distributed Data-Parallel PyTorch Implementation of the Distributed Shampoo Optimizer (2023)', url: 'https://arxiv.org/abs/2309.06497' };

@@ -14,7 +14,7 @@ import { stateTensor } from './layout/state-tensor';
 
 const SOAP_PY = {
   title: 'nikhilvyas/SOAP (soap.py)',
-  url: 'https://github.com/nikhilvyas/SOAP/blob/main/soap.py',
+  url: 'https://github.com/nikhilvyas/SOAP/blob/f42d296cb4146a67fbe811371e6badb9a39cc54d/soap.py',
   locator: 'SOAP.__init__ defaults; init_preconditioner (GG), get_orthogonal_matrix (Q), merge_dims',
 };
 const PAPER = { title: 'Vyas et al., SOAP: Improving and Stabilizing Shampoo using Adam (2024)', url: 'https://arxiv.org/abs/2409.11321' };

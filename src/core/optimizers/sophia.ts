@@ -5,17 +5,17 @@ import { stateTensor } from './layout/state-tensor';
 
 const SOPHIA_PY = {
   title: 'Liuhong99/Sophia (sophia.py, SophiaG)',
-  url: 'https://github.com/Liuhong99/Sophia/blob/main/sophia.py',
+  url: 'https://github.com/Liuhong99/Sophia/blob/2443b03529ecdccf65699a5e55e68d69ede39509/sophia.py',
   locator: 'SophiaG.step/update_hessian: exp_avg and hessian = zeros_like(p); step = torch.zeros((1,), device=p.device) only if capturable, else a CPU tensor',
 };
 const README = {
   title: 'Sophia README (General Usage, Hyper-parameter Tuning)',
-  url: 'https://github.com/Liuhong99/Sophia/blob/main/README.md',
+  url: 'https://github.com/Liuhong99/Sophia/blob/2443b03529ecdccf65699a5e55e68d69ede39509/README.md',
   locator: 'update_hessian() every k=10 steps on a loss of labels sampled from the model; choose rho in [0.01, 0.1]',
 };
 const CONFIGS = {
   title: 'Sophia GPT-2 configs',
-  url: 'https://github.com/Liuhong99/Sophia/tree/main/config',
+  url: 'https://github.com/Liuhong99/Sophia/tree/2443b03529ecdccf65699a5e55e68d69ede39509/config',
   locator: 'train_gpt2_small_sophiag.py: learning_rate 3e-4, rho 0.03; train_gpt2_medium_sophiag.py: learning_rate 5e-4, rho 0.05',
 };
 const PAPER = { title: 'Liu et al., Sophia: A Scalable Stochastic Second-order Optimizer for Language Model Pre-training (2023)', url: 'https://arxiv.org/abs/2305.14342' };

@@ -3,25 +3,25 @@ import type { Citation } from '../types';
 
 export const TORCH_SGD: Citation = {
   title: 'PyTorch torch.optim.SGD',
-  url: 'https://github.com/pytorch/pytorch/blob/main/torch/optim/sgd.py',
+  url: 'https://github.com/pytorch/pytorch/blob/0316fdce3d7cd6b72508ea175f38e4ad19ed5072/torch/optim/sgd.py',
   locator: 'torch/optim/sgd.py: momentum_buffer = torch.clone(grad).detach() on the first step, only when momentum != 0',
 };
 
 export const TORCH_ADAM: Citation = {
   title: 'PyTorch torch.optim.Adam',
-  url: 'https://github.com/pytorch/pytorch/blob/main/torch/optim/adam.py',
+  url: 'https://github.com/pytorch/pytorch/blob/dc80ccded5385cca3e777472d64cfe3d874fad89/torch/optim/adam.py',
   locator: 'Adam._init_group: exp_avg/exp_avg_sq (and max_exp_avg_sq if amsgrad) = zeros_like(p); step on CPU unless capturable or fused',
 };
 
 export const TORCH_ADAMW: Citation = {
   title: 'PyTorch torch.optim.AdamW',
-  url: 'https://github.com/pytorch/pytorch/blob/main/torch/optim/adamw.py',
+  url: 'https://github.com/pytorch/pytorch/blob/c15fcf4eb79daaf10e12cecdf7fee15cde6cc530/torch/optim/adamw.py',
   locator: 'same state as torch.optim.Adam; decoupled weight decay, default weight_decay=1e-2',
 };
 
 export const BNB_OPTIMIZER: Citation = {
   title: 'bitsandbytes Optimizer1State / Optimizer2State',
-  url: 'https://github.com/bitsandbytes-foundation/bitsandbytes/blob/main/bitsandbytes/optim/optimizer.py',
+  url: 'https://github.com/bitsandbytes-foundation/bitsandbytes/blob/9f85829479ac2299dcf692e913a83911a1069ad4/bitsandbytes/optim/optimizer.py',
   locator: 'init_state: uint8 state1/state2 + fp32 absmax per 256-element block; fp32 states below min_8bit_size=4096',
 };
 
@@ -32,25 +32,28 @@ export const BNB_PAPER: Citation = {
 
 export const HF_TRAINER: Citation = {
   title: 'transformers Trainer.get_optimizer_cls_and_kwargs / create_optimizer',
+  // Not pinned to a commit: the one stored trainer.py version reachable here registers the 32-bit embedding
+  // override only for a class named Adam8bit, not when optim_bits == 8 as the locator says
+  // (test/unit/citations-pinned.test.ts, EXEMPT).
   url: 'https://github.com/huggingface/transformers/blob/main/src/transformers/trainer.py',
   locator: 'bitsandbytes branch (optim_bits/is_paged from the optim string); create_optimizer registers nn.Embedding weights for 32-bit states when optim_bits == 8',
 };
 
 export const HF_TRAINING_ARGS: Citation = {
   title: 'transformers TrainingArguments.optim (OptimizerNames)',
-  url: 'https://github.com/huggingface/transformers/blob/main/src/transformers/training_args.py',
+  url: 'https://github.com/huggingface/transformers/blob/fd798335c275520af034c678b35e8167820c7c80/src/transformers/training_args.py',
   locator: 'class OptimizerNames',
 };
 
 export const DEEPSPEED_ENGINE: Citation = {
   title: 'DeepSpeed engine._configure_basic_optimizer',
-  url: 'https://github.com/deepspeedai/DeepSpeed/blob/master/deepspeed/runtime/engine.py',
+  url: 'https://github.com/deepspeedai/DeepSpeed/blob/7ad410899ed03b668a37fee49a045db706e8af3e/deepspeed/runtime/engine.py',
   locator: 'effective_adam_w_mode = optimizer_name == "adamw" or adam_w_mode (default True); torch_adam selects torch.optim.Adam/AdamW, otherwise FusedAdam; unknown names fall back to getattr(torch.optim, name)',
 };
 
 export const TIMM_FACTORY: Citation = {
   title: 'timm optimizer registry (create_optimizer_v2)',
-  url: 'https://github.com/huggingface/pytorch-image-models/blob/main/timm/optim/_optim_factory.py',
+  url: 'https://github.com/huggingface/pytorch-image-models/blob/0a0b4f494ddf2402c3872728509cfc7509304e9f/timm/optim/_optim_factory.py',
   locator: 'OptimInfo registrations; has_momentum optimizers default momentum=0.9',
 };
 

@@ -16,7 +16,7 @@ import { TRAINER_ADAM_BETAS } from './hf-defaults';
 
 export const HF_DEEPSPEED_AUTO_SOURCE: Citation = {
   title: 'Hugging Face Transformers, DeepSpeed integration (HfTrainerDeepSpeedConfig)',
-  url: 'https://github.com/huggingface/transformers/blob/main/src/transformers/integrations/deepspeed.py',
+  url: 'https://github.com/huggingface/transformers/blob/3a80c166389f65756701d6afe22bc6ec954603da/src/transformers/integrations/deepspeed.py',
   locator: 'trainer_config_process (fill_match from TrainingArguments) and trainer_config_finalize (hidden_size-based ZeRO sizes, scheduler steps)',
 };
 

@@ -9,13 +9,13 @@ import type { TrainingSettings } from './types';
 
 export const TRAINING_ARGUMENTS_SOURCE: Citation = {
   title: 'Hugging Face Transformers, TrainingArguments',
-  url: 'https://github.com/huggingface/transformers/blob/main/src/transformers/training_args.py',
+  url: 'https://github.com/huggingface/transformers/blob/fd798335c275520af034c678b35e8167820c7c80/src/transformers/training_args.py',
   locator: 'TrainingArguments dataclass field defaults',
 };
 
 export const TRL_MODEL_CONFIG_SOURCE: Citation = {
   title: 'TRL, ModelConfig',
-  url: 'https://github.com/huggingface/trl/blob/main/trl/trainer/model_config.py',
+  url: 'https://github.com/huggingface/trl/blob/f2cd57710ae345ea6428ae95363267fcf38a3dc8/trl/trainer/model_config.py',
   locator: 'ModelConfig.lora_r default',
 };
 

@@ -13,13 +13,13 @@ import type { LlamaFactoryData, SourceRange } from './types';
 
 export const LLAMAFACTORY_FINETUNING_SOURCE: Citation = {
   title: "LLaMA-Factory FinetuningArguments",
-  url: 'https://github.com/hiyouga/LLaMA-Factory/blob/main/src/llamafactory/hparams/finetuning_args.py',
+  url: 'https://github.com/hiyouga/LLaMA-Factory/blob/ff6d4d12eeb035d6ce06805a5733dd7b29f2ac30/src/llamafactory/hparams/finetuning_args.py',
   locator: 'stage = "sft"; finetuning_type = "lora"; lora_rank = 8; lora_target = "all" (all linear modules); additional_target = None',
 };
 
 export const LLAMAFACTORY_MODEL_ARGS_SOURCE: Citation = {
   title: 'LLaMA-Factory ModelArguments',
-  url: 'https://github.com/hiyouga/LLaMA-Factory/blob/main/src/llamafactory/hparams/model_args.py',
+  url: 'https://github.com/hiyouga/LLaMA-Factory/blob/ff6d4d12eeb035d6ce06805a5733dd7b29f2ac30/src/llamafactory/hparams/model_args.py',
   locator: 'quantization_bit: on-the-fly quantization (bnb: 8 or 4 bits); None by default',
 };
 

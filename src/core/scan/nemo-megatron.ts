@@ -17,8 +17,8 @@ import type { ModelRef, SourceRange } from './types';
 
 const MEGATRON_GPT_SOURCE: Citation = {
   title: 'NeMo MegatronGPTModel / Megatron-LM GPT',
-  url: 'https://github.com/NVIDIA/NeMo/blob/main/nemo/collections/nlp/models/language_modeling/megatron_gpt_model.py',
-  locator: 'position_embedding_type learned_absolute, normalization layernorm, activation gelu, bias True, share_embeddings_and_output_weights True by default; make_vocab_size_divisible_by 128 x tensor_model_parallel_size pads the vocabulary; gradient accumulation = global_batch_size / (micro_batch_size x data_parallel_size)',
+  url: 'https://github.com/NVIDIA/NeMo/blob/8cfedd7203462cb251a914e700e5605444277561/nemo/collections/nlp/models/language_modeling/megatron_gpt_model.py',
+  locator: 'position_embedding_type learned_absolute, normalization layernorm, activation gelu, bias True, share_embeddings_and_output_weights True by default; make_vocab_size_divisible_by 128 x tensor_model_parallel_size pads the vocabulary (MegatronBaseModel, megatron_base_model.py); gradient accumulation = global_batch_size / (micro_batch_size x data_parallel_size)',
 };
 const GPT2_BPE_VOCAB = 50257;
 

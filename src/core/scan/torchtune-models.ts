@@ -7,10 +7,13 @@
  */
 import type { Citation } from '../types';
 
+/** The pytorch/torchtune commit the builders were read at. */
+const TORCHTUNE_COMMIT = '0991f97ef13735ea6d458db22137a2796f8fbf92';
+
 function builders(file: string, names: string): Citation {
   return {
     title: `torchtune ${names}`,
-    url: `https://github.com/pytorch/torchtune/blob/main/torchtune/models/${file}/_model_builders.py`,
+    url: `https://github.com/pytorch/torchtune/blob/${TORCHTUNE_COMMIT}/torchtune/models/${file}/_model_builders.py`,
     locator: 'vocab_size, num_layers, num_heads, num_kv_heads, embed_dim, intermediate_dim (tie_word_embeddings)',
   };
 }
@@ -62,7 +65,7 @@ export const TORCHTUNE_OUTPUT_MODULE = 'lm_head';
 
 export const TORCHTUNE_LORA_SOURCE: Citation = {
   title: 'torchtune lora_llama3_2 component builder',
-  url: 'https://github.com/pytorch/torchtune/blob/main/torchtune/models/llama3_2/_component_builders.py',
+  url: `https://github.com/pytorch/torchtune/blob/${TORCHTUNE_COMMIT}/torchtune/models/llama3_2/_component_builders.py`,
   locator: 'lora_attn_modules from {"q_proj", "k_proj", "v_proj", "output_proj"}; apply_lora_to_mlp adapts gate_proj/down_proj/up_proj; quantize_base stores every layer Linear as NF4 (FrozenNF4Linear); lora_rank default 8',
 };
 

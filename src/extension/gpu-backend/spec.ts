@@ -36,7 +36,7 @@ export const GPU_REQUIREMENTS = {
   driver: '>450.x',
   cuda: '11.2',
   cudnn: '8.1.0',
-  source: 'https://github.com/tensorflow/tfjs/blob/tfjs-v4.22.0/tfjs-node/README.md#installing',
+  source: 'https://github.com/tensorflow/tfjs/blob/e5d5e9371ed1fd0a4df6d7cd0b947d2a820cefd7/tfjs-node/README.md#installing',
 } as const;
 
 /**

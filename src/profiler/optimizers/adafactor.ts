@@ -115,7 +115,7 @@ export const ADAFACTOR: ProfilerOptimizerDefinition = {
   id: 'adafactor',
   reference: {
     title: 'Hugging Face transformers Adafactor',
-    url: 'https://github.com/huggingface/transformers/blob/main/src/transformers/optimization.py',
+    url: 'https://github.com/huggingface/transformers/blob/ad1fc9639f2e7b6808a2ca982c0a9b3134d76ee8/src/transformers/optimization.py',
     locator: 'src/transformers/optimization.py, class Adafactor',
   },
   defaults: ADAFACTOR_DEFAULTS,

@@ -105,7 +105,7 @@ export const ADAHESSIAN: ProfilerOptimizerDefinition = {
   id: 'adahessian',
   reference: {
     title: 'amirgholami/adahessian (Yao et al., 2021)',
-    url: 'https://github.com/amirgholami/adahessian/blob/master/image_classification/optim_adahessian.py',
+    url: 'https://github.com/amirgholami/adahessian/blob/85ebc00ce873c8497a64ca80bbfa5d996109efea/image_classification/optim_adahessian.py',
     locator: 'image_classification/optim_adahessian.py',
   },
   defaults: ADAHESSIAN_DEFAULTS,

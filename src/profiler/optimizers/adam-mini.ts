@@ -109,7 +109,7 @@ export const ADAM_MINI: ProfilerOptimizerDefinition = {
   id: 'adam-mini',
   reference: {
     title: 'zyushun/Adam-mini (adam_mini/adam_mini.py)',
-    url: 'https://github.com/zyushun/Adam-mini/blob/main/adam_mini/adam_mini.py',
+    url: 'https://github.com/zyushun/Adam-mini/blob/402aadfed23719f3b92c8e78b5d49ad499ff7ada/adam_mini/adam_mini.py',
     locator: 'Adam_mini.__init__ (embd_names, wqk_names, head_numel) and step',
   },
   defaults: ADAM_MINI_DEFAULTS,

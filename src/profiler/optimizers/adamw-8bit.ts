@@ -27,7 +27,7 @@ import { HyperReader, MAX_DECAY } from './hyper';
 
 export const BNB_ADAMW8BIT: Citation = {
   title: 'bitsandbytes AdamW8bit',
-  url: 'https://github.com/bitsandbytes-foundation/bitsandbytes/blob/main/bitsandbytes/optim/adamw.py',
+  url: 'https://github.com/bitsandbytes-foundation/bitsandbytes/blob/9f85829479ac2299dcf692e913a83911a1069ad4/bitsandbytes/optim/adamw.py',
   locator: 'bitsandbytes/optim/adamw.py (AdamW8bit), optim/optimizer.py (Optimizer2State)',
 };
 

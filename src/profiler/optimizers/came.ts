@@ -87,7 +87,7 @@ export const CAME: ProfilerOptimizerDefinition = {
   id: 'came',
   reference: {
     title: 'yangluo7/CAME (came_pytorch/CAME.py)',
-    url: 'https://github.com/yangluo7/CAME/blob/main/came_pytorch/CAME.py',
+    url: 'https://github.com/yangluo7/CAME/blob/b368dc017dd31e4b5d74986981086cb0dcba6463/came_pytorch/CAME.py',
     locator: 'came_pytorch/CAME.py, CAME.step',
   },
   defaults: CAME_DEFAULTS,

@@ -200,7 +200,7 @@ export const GALORE_ADAMW: ProfilerOptimizerDefinition = {
   id: 'galore-adamw',
   reference: {
     title: 'jiaweizzhao/GaLore (galore_torch/adamw.py, galore_projector.py)',
-    url: 'https://github.com/jiaweizzhao/GaLore/blob/master/galore_torch/adamw.py',
+    url: 'https://github.com/jiaweizzhao/GaLore/blob/2cc66f88cce189e505affbb91042a8e77f5bf4e9/galore_torch/adamw.py',
     locator: 'AdamW.step; GaLoreProjector.project, project_back, get_orthogonal_matrix',
   },
   defaults: GALORE_ADAMW_DEFAULTS,

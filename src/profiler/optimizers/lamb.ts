@@ -122,7 +122,7 @@ export const LAMB: ProfilerOptimizerDefinition = {
   id: 'lamb',
   reference: {
     title: 'timm Lamb (NVIDIA FusedLAMB behaviour)',
-    url: 'https://github.com/huggingface/pytorch-image-models/blob/main/timm/optim/lamb.py',
+    url: 'https://github.com/huggingface/pytorch-image-models/blob/0a0b4f494ddf2402c3872728509cfc7509304e9f/timm/optim/lamb.py',
     locator: 'timm/optim/lamb.py',
   },
   defaults: LAMB_DEFAULTS,

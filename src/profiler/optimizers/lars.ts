@@ -91,7 +91,7 @@ export const LARS: ProfilerOptimizerDefinition = {
   id: 'lars',
   reference: {
     title: 'timm Lars (LARS, You et al. 2017; LARC clipping)',
-    url: 'https://github.com/huggingface/pytorch-image-models/blob/main/timm/optim/lars.py',
+    url: 'https://github.com/huggingface/pytorch-image-models/blob/0a0b4f494ddf2402c3872728509cfc7509304e9f/timm/optim/lars.py',
     locator: 'timm/optim/lars.py, Lars.step',
   },
   defaults: LARS_DEFAULTS,

@@ -46,7 +46,7 @@ export const LION: ProfilerOptimizerDefinition = {
   id: 'lion',
   reference: {
     title: 'lucidrains/lion-pytorch (Lion, Chen et al. 2023)',
-    url: 'https://github.com/lucidrains/lion-pytorch/blob/main/lion_pytorch/lion_pytorch.py',
+    url: 'https://github.com/lucidrains/lion-pytorch/blob/6a74fdc0ba572ab5683dc0270c66c20ecbc02d09/lion_pytorch/lion_pytorch.py',
     locator: 'lion_pytorch/lion_pytorch.py, update_fn',
   },
   defaults: LION_DEFAULTS,

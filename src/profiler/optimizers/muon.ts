@@ -197,7 +197,7 @@ export const MUON: ProfilerOptimizerDefinition = {
   id: 'muon',
   reference: {
     title: 'KellerJordan/Muon (SingleDeviceMuonWithAuxAdam)',
-    url: 'https://github.com/KellerJordan/Muon/blob/master/muon.py',
+    url: 'https://github.com/KellerJordan/Muon/blob/857d1adc159e098212f828d927460782d3da59e9/muon.py',
     locator: 'muon.py',
   },
   defaults: MUON_DEFAULTS,

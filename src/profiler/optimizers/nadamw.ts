@@ -90,7 +90,7 @@ export const NADAMW: ProfilerOptimizerDefinition = {
   id: 'nadamw',
   reference: {
     title: 'timm NAdamW (the AlgoPerf NAdamW baseline)',
-    url: 'https://github.com/huggingface/pytorch-image-models/blob/main/timm/optim/nadamw.py',
+    url: 'https://github.com/huggingface/pytorch-image-models/blob/0a0b4f494ddf2402c3872728509cfc7509304e9f/timm/optim/nadamw.py',
     locator: 'timm/optim/nadamw.py, _single_tensor_nadamw',
   },
   defaults: NADAMW_DEFAULTS,

@@ -76,7 +76,7 @@ export const NOVOGRAD: ProfilerOptimizerDefinition = {
   id: 'novograd',
   reference: {
     title: 'NVIDIA NovoGrad (timm NvNovoGrad, from DeepLearningExamples Jasper)',
-    url: 'https://github.com/huggingface/pytorch-image-models/blob/main/timm/optim/nvnovograd.py',
+    url: 'https://github.com/huggingface/pytorch-image-models/blob/0a0b4f494ddf2402c3872728509cfc7509304e9f/timm/optim/nvnovograd.py',
     locator: 'timm/optim/nvnovograd.py',
   },
   defaults: NOVOGRAD_DEFAULTS,

@@ -24,7 +24,7 @@ export const PAGED_ADAMW_8BIT: ProfilerOptimizerDefinition = {
   id: 'paged-adamw-8bit',
   reference: {
     title: 'bitsandbytes PagedAdamW8bit',
-    url: 'https://github.com/bitsandbytes-foundation/bitsandbytes/blob/main/bitsandbytes/optim/adamw.py',
+    url: 'https://github.com/bitsandbytes-foundation/bitsandbytes/blob/9f85829479ac2299dcf692e913a83911a1069ad4/bitsandbytes/optim/adamw.py',
     locator: 'bitsandbytes/optim/adamw.py (PagedAdamW8bit)',
   },
   defaults: PAGED_ADAMW_8BIT_DEFAULTS,

@@ -133,7 +133,7 @@ export const SCHEDULE_FREE_ADAMW: ProfilerOptimizerDefinition = {
   id: 'schedule-free-adamw',
   reference: {
     title: 'facebookresearch/schedule_free AdamWScheduleFree',
-    url: 'https://github.com/facebookresearch/schedule_free/blob/main/schedulefree/adamw_schedulefree.py',
+    url: 'https://github.com/facebookresearch/schedule_free/blob/2185380ce6f03effac52386b2d0495340ccd678a/schedulefree/adamw_schedulefree.py',
     locator: 'schedulefree/adamw_schedulefree.py',
   },
   defaults: SCHEDULE_FREE_ADAMW_DEFAULTS,

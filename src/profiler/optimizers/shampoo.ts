@@ -175,7 +175,7 @@ export const SHAMPOO: ProfilerOptimizerDefinition = {
   id: 'shampoo',
   reference: {
     title: 'facebookresearch/optimizers DistributedShampoo (simplified)',
-    url: 'https://github.com/facebookresearch/optimizers/blob/main/distributed_shampoo/distributed_shampoo.py',
+    url: 'https://github.com/facebookresearch/optimizers/blob/f60660661194de26d3ee78bae6d15820ff8e583d/distributed_shampoo/distributed_shampoo.py',
     locator: 'distributed_shampoo/distributed_shampoo.py, preconditioner/shampoo_preconditioner_list.py',
   },
   defaults: SHAMPOO_DEFAULTS,

@@ -123,7 +123,7 @@ export const SOPHIA: ProfilerOptimizerDefinition = {
   id: 'sophia',
   reference: {
     title: 'Liuhong99/Sophia SophiaG',
-    url: 'https://github.com/Liuhong99/Sophia/blob/main/sophia.py',
+    url: 'https://github.com/Liuhong99/Sophia/blob/2443b03529ecdccf65699a5e55e68d69ede39509/sophia.py',
     locator: 'sophia.py (SophiaG), train_sophiag.py',
   },
   defaults: SOPHIA_DEFAULTS,

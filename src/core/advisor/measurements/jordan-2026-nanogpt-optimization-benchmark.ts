@@ -30,7 +30,7 @@ export const JORDAN_2026_NANOGPT_OPTIMIZATION_BENCHMARK: MeasurementSource = {
   year: 2026,
   venue: 'GitHub repository KellerJordan/modded-nanogpt, records/track_3_optimization',
   readAt: `${README} ("Notable results history" table, "Rules"); records/track_3_optimization/train_gpt_simple.py at the same commit (model shape, batch size)`,
-  url: 'https://github.com/KellerJordan/modded-nanogpt/tree/master/records/track_3_optimization',
+  url: `https://github.com/KellerJordan/modded-nanogpt/tree/${COMMIT}/records/track_3_optimization`,
   proposes: [
     'muon', 'adamh', 'muonh', 'normuonh', 'klsoap-h', 'normuon', 'newton-muon', 'aurora', 'muown', 'contra-normuown',
     'ema-nesterov-muon', 'ema-nesterov-aurora', 'circuit-muon', 'contra-muon', 'contra-soft-muon', 'sinksoap',

@@ -66,7 +66,7 @@ export const convnext: ModelFamily = {
   architectures: Object.keys(SPECS),
   source: {
     title: 'torchvision ConvNeXt',
-    url: 'https://github.com/pytorch/vision/blob/main/torchvision/models/convnext.py',
+    url: 'https://github.com/pytorch/vision/blob/086fe1f69de3f8ae4ce62fb45a633bb2a19cb02a/torchvision/models/convnext.py',
     locator: 'CNBlock, LayerNorm2d, ConvNeXt.__init__, convnext_tiny..convnext_large',
   },
   build(config: JsonObject, architecture: string) {

@@ -115,6 +115,8 @@ export const efficientnet: ModelFamily = {
   architectures: Object.keys(SPECS),
   source: {
     title: 'torchvision EfficientNet',
+    // Not pinned to a commit: the one stored torchvision version reachable here predates _efficientnet_conf and
+    // Conv2dNormActivation, so the locator cannot be checked (test/unit/citations-pinned.test.ts, EXEMPT).
     url: 'https://github.com/pytorch/vision/blob/main/torchvision/models/efficientnet.py',
     locator: 'MBConv, EfficientNet.__init__, _efficientnet_conf; ops/misc.py SqueezeExcitation, Conv2dNormActivation',
   },

@@ -79,7 +79,7 @@ export const resnet: ModelFamily = {
   architectures: Object.keys(SPECS),
   source: {
     title: 'torchvision ResNet',
-    url: 'https://github.com/pytorch/vision/blob/main/torchvision/models/resnet.py',
+    url: 'https://github.com/pytorch/vision/blob/f50e776b051ddf007b90d7bc8f70b0708c12d008/torchvision/models/resnet.py',
     locator: 'BasicBlock, Bottleneck, ResNet._make_layer, resnet18..wide_resnet50_2',
   },
   build(config: JsonObject, architecture: string) {

@@ -208,7 +208,7 @@ export const unet2dCondition: ModelFamily = {
   architectures: ['UNet2DConditionModel'],
   source: {
     title: 'diffusers UNet2DConditionModel',
-    url: 'https://github.com/huggingface/diffusers/blob/main/src/diffusers/models/unets/unet_2d_condition.py',
+    url: 'https://github.com/huggingface/diffusers/blob/58eb52c0803ea9af3abec60841c2a093bdf1f951/src/diffusers/models/unets/unet_2d_condition.py',
     locator: 'UNet2DConditionModel.__init__; get_down_block / get_up_block (unet_2d_blocks.py); ResnetBlock2D (resnet.py); Transformer2DModel, BasicTransformerBlock, GEGLU (attention.py)',
   },
   build(config: JsonObject, architecture: string): ModelInventory {

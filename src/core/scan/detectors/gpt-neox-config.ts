@@ -24,12 +24,12 @@ import type { ModelRef, ScanFile, SourceRange } from '../types';
 
 const NEOX_ARGS_SOURCE: Citation = {
   title: 'GPT-NeoX NeoXArgs',
-  url: 'https://github.com/EleutherAI/gpt-neox/blob/main/megatron/neox_arguments/neox_args.py',
+  url: 'https://github.com/EleutherAI/gpt-neox/blob/ea7aefd8f8e183256992d9fede4d7c71a46d67a5/megatron/neox_arguments/neox_args.py',
   locator: 'weight_decay = 0.1; warmup = 0.01 (fraction of lr_decay_iters); pos_emb = "learned"; norm = "layernorm"; no_weight_tying = False; make_vocab_size_divisible_by = 128; tokenizer_type = "GPT2BPETokenizer"',
 };
 const NEOX_MLP_SOURCE: Citation = {
   title: 'GPT-NeoX ParallelMLP',
-  url: 'https://github.com/EleutherAI/gpt-neox/blob/main/megatron/model/transformer.py',
+  url: 'https://github.com/EleutherAI/gpt-neox/blob/ea7aefd8f8e183256992d9fede4d7c71a46d67a5/megatron/model/transformer.py',
   locator: 'ffn_dim = intermediate_size or expansion_factor x hidden or 4 x hidden, rounded up to a multiple of 2 x multiple_of (linear1) and of multiple_of (linear2 input); multiple_of = neox_args.mlp_multiple_of (default 1)',
 };
 

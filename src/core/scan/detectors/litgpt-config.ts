@@ -23,22 +23,22 @@ import type { ScanFile, SourceRange } from '../types';
 
 const LITGPT_LORA_SOURCE: Citation = {
   title: 'litgpt finetune_lora setup()',
-  url: 'https://github.com/Lightning-AI/litgpt/blob/main/litgpt/finetune/lora.py',
+  url: 'https://github.com/Lightning-AI/litgpt/blob/26857050fe3ff627cd714fe92f5838f51a3d5efa/litgpt/finetune/lora.py',
   locator: 'lora_r: int = 8, lora_query: bool = True, lora_key: bool = False, lora_value: bool = True, lora_projection/lora_mlp/lora_head: bool = False; optimizer: str | dict = "AdamW"',
 };
 const LITGPT_TRAIN_SOURCE: Citation = {
   title: 'litgpt TrainArgs',
-  url: 'https://github.com/Lightning-AI/litgpt/blob/main/litgpt/args.py',
+  url: 'https://github.com/Lightning-AI/litgpt/blob/26857050fe3ff627cd714fe92f5838f51a3d5efa/litgpt/args.py',
   locator: 'gradient_accumulation_iters = batch_size(devices, num_nodes) // micro_batch_size, batch_size = global_batch_size // (devices * num_nodes)',
 };
 const LITGPT_PRECISION_SOURCE: Citation = {
   title: 'litgpt get_default_supported_precision',
-  url: 'https://github.com/Lightning-AI/litgpt/blob/main/litgpt/utils.py',
+  url: 'https://github.com/Lightning-AI/litgpt/blob/26857050fe3ff627cd714fe92f5838f51a3d5efa/litgpt/utils.py',
   locator: 'precision = precision or get_default_supported_precision(training=True): "bf16-mixed", or "16-mixed" on a CUDA GPU without bf16',
 };
 const LITGPT_DOWNLOAD_SOURCE: Citation = {
   title: 'litgpt download',
-  url: 'https://github.com/Lightning-AI/litgpt/blob/main/litgpt/scripts/download.py',
+  url: 'https://github.com/Lightning-AI/litgpt/blob/26857050fe3ff627cd714fe92f5838f51a3d5efa/litgpt/scripts/download.py',
   locator: 'checkpoint_dir: Path = Path("checkpoints"); directory = checkpoint_dir / repo_id',
 };
 

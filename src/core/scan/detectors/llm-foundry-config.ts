@@ -23,7 +23,7 @@ import type { ScanFile, SourceRange } from '../types';
 
 const LLM_FOUNDRY_CONFIG_SOURCE: Citation = {
   title: 'llm-foundry TrainConfig',
-  url: 'https://github.com/mosaicml/llm-foundry/blob/main/llmfoundry/utils/config_utils.py',
+  url: 'https://github.com/mosaicml/llm-foundry/blob/8c8dd48f72168c5d51e2f7b151595892a8fba43d/llmfoundry/utils/config_utils.py',
   locator: "precision: str = 'amp_bf16'; device_train_microbatch_size: Union[str, int, float] = 'auto'; global_train_batch_size: Optional[int] = None",
 };
 

@@ -28,7 +28,7 @@ import type { ScanFile } from '../types';
 
 export const NEMO_OPTIMIZERS_SOURCE: Citation = {
   title: 'NVIDIA NeMo nemo/core/optim/optimizers.py',
-  url: 'https://github.com/NVIDIA/NeMo/blob/main/nemo/core/optim/optimizers.py',
+  url: 'https://github.com/NVIDIA/NeMo/blob/8cfedd7203462cb251a914e700e5605444277561/nemo/core/optim/optimizers.py',
   locator: "AVAILABLE_OPTIMIZERS: 'sgd': optim.SGD, 'adam': optim.Adam, 'adamw': optim.AdamW, …, 'novograd': Novograd, 'adafactor': Adafactor; with apex 'lamb': FusedLAMB, 'fused_adam': FusedAdam",
 };
 

@@ -39,7 +39,7 @@ const COMPONENT_TEXT = /_component_\s*:\s*['"]?torchtune\./;
 /** torchtune's tokenizers truncate to max_seq_len only when it is set (None: no truncation). */
 export const TORCHTUNE_TOKENIZER_SOURCE: Citation = {
   title: 'torchtune tokenizers',
-  url: 'https://github.com/pytorch/torchtune/blob/main/torchtune/modules/transforms/tokenizers/_utils.py',
+  url: 'https://github.com/pytorch/torchtune/blob/0991f97ef13735ea6d458db22137a2796f8fbf92/torchtune/modules/transforms/tokenizers/_utils.py',
   locator: 'tokenize_messages_no_special_tokens: "if max_seq_len is not None: tokenized_messages = truncate(...)" (no truncation when None)',
 };
 

@@ -26,7 +26,7 @@ export function positionalNames(callee: string): readonly (string | null)[] {
 
 export const TIMM_CREATE_OPTIMIZER_SOURCE: Citation = {
   title: 'timm optim/_optim_factory.py, create_optimizer_v2',
-  url: 'https://github.com/huggingface/pytorch-image-models/blob/main/timm/optim/_optim_factory.py',
+  url: 'https://github.com/huggingface/pytorch-image-models/blob/0a0b4f494ddf2402c3872728509cfc7509304e9f/timm/optim/_optim_factory.py',
   locator: "create_optimizer_v2(model_or_params, opt='sgd', lr=None, weight_decay=0., momentum=0.9, ...)",
 };
 /** create_optimizer_v2's positional parameters after the model. */
@@ -35,7 +35,7 @@ export const TIMM_DEFAULT_OPT = 'sgd';
 
 export const TIMM_OPTIMIZER_KWARGS_SOURCE: Citation = {
   title: 'timm optim/_optim_factory.py, optimizer_kwargs',
-  url: 'https://github.com/huggingface/pytorch-image-models/blob/main/timm/optim/_optim_factory.py',
+  url: 'https://github.com/huggingface/pytorch-image-models/blob/0a0b4f494ddf2402c3872728509cfc7509304e9f/timm/optim/_optim_factory.py',
   locator: 'optimizer_kwargs(cfg): dict(opt=cfg.opt, lr=cfg.lr, weight_decay=cfg.weight_decay, momentum=cfg.momentum, ...)',
 };
 /** The `cfg` attributes optimizer_kwargs passes to create_optimizer_v2 (same names). */
@@ -43,7 +43,7 @@ export const TIMM_OPTIMIZER_KWARGS: readonly string[] = ['opt', 'lr', 'weight_de
 
 export const TIMM_TRAIN_LR_SOURCE: Citation = {
   title: 'timm train.py, learning rate from --lr-base',
-  url: 'https://github.com/huggingface/pytorch-image-models/blob/main/train.py',
+  url: 'https://github.com/huggingface/pytorch-image-models/blob/0a0b4f494ddf2402c3872728509cfc7509304e9f/train.py',
   locator:
     "if not args.lr: global_batch_size = batch_size * world_size * grad_accum_steps; batch_ratio = global_batch_size / lr_base_size; sqrt scaling for 'ada'/'lamb' optimizers, else linear; args.lr = lr_base * batch_ratio",
 };
@@ -66,7 +66,7 @@ export const TORCH_AUTOCAST_SOURCE: Citation = {
 /** Accelerator(mixed_precision=None) takes the launch's mode (accelerate config / env), else "no" (fp32). */
 export const ACCELERATE_MIXED_PRECISION_SOURCE: Citation = {
   title: 'accelerate AcceleratorState',
-  url: 'https://github.com/huggingface/accelerate/blob/main/src/accelerate/state.py',
+  url: 'https://github.com/huggingface/accelerate/blob/16cb6eb80dd9aa8b4df1a63ef57863e455d53b83/src/accelerate/state.py',
   locator: 'mixed_precision = parse_choice_from_env("ACCELERATE_MIXED_PRECISION", "no") if mixed_precision is None (the variable `accelerate launch` sets from its config or --mixed_precision)',
 };
 

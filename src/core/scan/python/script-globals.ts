@@ -187,7 +187,7 @@ export function configDictModelLink(values: ReturnType<typeof configDictValues>)
 
 /**
  * The hyperparameters an ml_collections config states that the Flax examples' train.py reads. The Flax ImageNet
- * example's train.py (https://github.com/google/flax/blob/main/examples/imagenet/train.py) reads
+ * example's train.py (https://github.com/google/flax/blob/18f8f311c275d57f46d95e41b15aa97b454754c0/examples/imagenet/train.py) reads
  * `config.warmup_epochs` as its linear warmup in epochs, and `config.half_precision` as the switch of its dtype
  * branches (read in train.py: ./training-script.ts readHalfPrecisionBranches).
  */

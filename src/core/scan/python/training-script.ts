@@ -310,7 +310,7 @@ export function readTrainingProgram(program: PythonProgram, path: string, map: R
 /** keras_hub Backbone.get_lora_target_names: the query and value projections (Gemma/Llama names: q_proj, v_proj). */
 const KERAS_HUB_LORA_SOURCE = {
   title: 'keras_hub Backbone.enable_lora / get_lora_target_names',
-  url: 'https://github.com/keras-team/keras-hub/blob/master/keras_hub/src/models/backbone.py',
+  url: 'https://github.com/keras-team/keras-hub/blob/ec0a914a36f0e428b55049168c2f1ec67e7889d2/keras_hub/src/models/backbone.py',
   locator: 'get_lora_target_names(): ["query_dense", "value_dense", "query", "value"]',
 };
 
@@ -659,7 +659,7 @@ function readUnslothSeqLen(candidates: readonly PyCall[], root: FieldReader, map
 /**
  * A JAX program's own constants, written as a statement `name = <number>` (in any function): `weight_decay` (the
  * Flax examples' train.py adds `weight_decay * 0.5 * weight_l2` to the loss, an L2 penalty rather than decoupled
- * weight decay: https://github.com/google/flax/blob/main/examples/imagenet/train.py) and `image_size` (the size
+ * weight decay: https://github.com/google/flax/blob/18f8f311c275d57f46d95e41b15aa97b454754c0/examples/imagenet/train.py) and `image_size` (the size
  * the same train.py gives its input pipeline). Only one statement per name is read; two different ones are not.
  */
 function readJaxLocals(program: PythonProgram, out: ContributionBuilder, map: RangeMapper): void {

@@ -57,7 +57,7 @@ export function dialectOf(launch: Launch): Dialect | null {
 
 const SWIFT_SOURCE: Citation = {
   title: 'ms-swift, TunerArguments',
-  url: 'https://github.com/modelscope/ms-swift/blob/main/swift/llm/argument/tuner_args.py',
+  url: 'https://github.com/modelscope/ms-swift/blob/dfaf7e1f5f13df2cf34479ca99c5c38717f62ff6/swift/llm/argument/tuner_args.py',
   locator: 'tuner_type (train_type) = lora, lora_rank = 8, target_modules = [all-linear]',
 };
 
@@ -154,7 +154,7 @@ export function readSwiftArguments(args: readonly DialectArg[], out: Contributio
 
 const OPENRLHF_SOURCE: Citation = {
   title: 'OpenRLHF, openrlhf/cli/train_sft.py',
-  url: 'https://github.com/OpenRLHF/OpenRLHF/blob/main/openrlhf/cli/train_sft.py',
+  url: 'https://github.com/OpenRLHF/OpenRLHF/blob/3c3be6234e0cb353e76bb8019947db9dfe99fca7/openrlhf/cli/train_sft.py',
   locator: 'argparse defaults',
 };
 

@@ -16,17 +16,17 @@ import type { Word } from './words';
 
 const LLMC_MAIN: Citation = {
   title: 'llm.c train_gpt2.cu main',
-  url: 'https://github.com/karpathy/llm.c/blob/master/train_gpt2.cu',
+  url: 'https://github.com/karpathy/llm.c/blob/f1e2ace651495b74ae22d45d1723443fd00ecd3a/train_gpt2.cu',
   locator: 'int B = 4; int T = 1024; float learning_rate = 3e-4f; int warmup_iterations = 0; float weight_decay = 0.0f; int zero_stage = 0; total_batch_size defaults to B x T x processes (no accumulation); gpt2_update(..., 0.9f, 0.95f, 1e-8f, weight_decay, ...) is AdamW',
 };
 const LLMC_MODEL: Citation = {
   title: 'llm.c gpt_build_from_descriptor',
-  url: 'https://github.com/karpathy/llm.c/blob/master/train_gpt2.cu',
+  url: 'https://github.com/karpathy/llm.c/blob/f1e2ace651495b74ae22d45d1723443fd00ecd3a/train_gpt2.cu',
   locator: 'gpt2_set_hyperparameters: depth 6/12/24/36/48/60/72/84 -> channels 384/768/1024/1280/1600/1920/2880/3456, heads 6/12/16/20/25/30/30/36; max_seq_len 1024; vocab_size 50257, padded_vocab_size 50304; load_filename defaults to "gpt2_124M_bf16.bin"',
 };
 const LLMC_BUILD: Citation = {
   title: 'llm.c Makefile',
-  url: 'https://github.com/karpathy/llm.c/blob/master/Makefile',
+  url: 'https://github.com/karpathy/llm.c/blob/f1e2ace651495b74ae22d45d1723443fd00ecd3a/Makefile',
   locator: 'PRECISION ?= BF16 (bf16 parameters and activations; use_master_weights = 1 keeps fp32 master weights and AdamW states)',
 };
 
