@@ -45,7 +45,7 @@ const OPTAX_MARS = {
 const spellings: readonly CatalogSpelling[] = [
   { ecosystem: 'other', name: 'MARS', note: 'mars.MARS from AGI-Arena/MARS (copied into the project; no PyPI package); mars_type "mars-lion" and "mars-shampoo" allocate the same three states' },
   { ecosystem: 'timm', name: 'mars', note: 'timm.optim.Mars (timm >= 1.0.12): the same three states; defaults betas (0.9, 0.99), all tensors of rank >= 2 get MARS, the first step uses g_t alone' },
-  { ecosystem: 'optax', name: 'mars_adamw', note: 'optax.contrib.mars_adamw: mu, nu, prev_grad in the parameter dtype, one int32 count; a different update (the correction is added to the Adam direction)' },
+  { ecosystem: 'optax', name: 'mars_adamw', note: 'optax.contrib.mars_adamw as proposed in optax pull request #1562 (not merged into main, so not in an optax release; recognised when a script defines or vendors it): mu, nu, prev_grad in the parameter dtype, one int32 count; a different update (the correction is added to the Adam direction)' },
 ];
 
 /**
