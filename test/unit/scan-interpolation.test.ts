@@ -89,7 +89,7 @@ test('llm-foundry: ${variables.x} chains and a whole mapping resolve as OmegaCon
   assert.deepEqual(job.sources['seqLen'], { path: 'train.yaml', range: on(3, 13, 17) });
   // fsdp_config is the mapping variables.fsdp holds: SHARD_GRAD_OP is ZeRO-2
   assert.equal(job.settings.zeroStage, 2);
-  assert.equal(job.settings.fsdp !== undefined, true);
+  assert.equal(job.settings.fsdp, 'composer');
 });
 
 test('llm-foundry: a cycle through variables is a note at its file:line:column, and the job goes on', () => {

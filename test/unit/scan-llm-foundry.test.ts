@@ -58,7 +58,7 @@ test('an llm-foundry config forms a job: the Hub model, the referenced sequence 
     perDeviceBatchSize: 4,
     precision: 'bf16-mixed',
     zeroStage: 3,
-    fsdp: true,
+    fsdp: 'composer',
     gradientCheckpointing: false,
     optimizer: 'decoupled_adamw',
     learningRate: 6e-4,

@@ -149,7 +149,7 @@ function readFsdp(reader: FieldReader, out: ContributionBuilder, path: string): 
   if (stage === null) fsdp.fail(`'${strategy?.name}' is not an FSDP sharding strategy: "${strategy?.value}"`, at);
   else {
     out.set('zeroStage', stage, at);
-    out.set('fsdp', true, at);
+    out.set('fsdp', 'composer', at);
   }
   const checkpointing = fsdp.boolean('activation_checkpointing');
   if (checkpointing?.value != null) out.set('gradientCheckpointing', checkpointing.value, checkpointing.range);
