@@ -108,6 +108,8 @@ test('Lightning over an fp32 model: fp32 shards, counted as master weights, the 
   assert.match(ms.base.reason, /^Lightning's FSDPStrategy with precision 'bf16-mixed' gathers each wrapped module's parameters in bf16 for forward and backward \(FSDPPrecision: MixedPrecision param_dtype=torch\.bfloat16\) and steps the sharded parameters in the fp32 Lightning creates the model in/);
   // the same bytes as DeepSpeed's ZeRO-3 mixed precision
   assert.deepEqual(fsdpStates({ loadDtype: 'fp32' }).perGpu, ms.perGpu);
+  // Lightning spells fp16 mixed precision '16-mixed'
+  assert.match(fsdpStates({ fsdp: 'lightning', loadDtype: 'fp32', precision: 'fp16-mixed' }).base.reason, /^Lightning's FSDPStrategy with precision '16-mixed' gathers each wrapped module's parameters in fp16 .*param_dtype=torch\.float16\)/);
 });
 
 test('an unknown FSDP framework is a clear input error', () => {

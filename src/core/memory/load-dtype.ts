@@ -164,7 +164,7 @@ const FSDP_MIXED: Readonly<Record<FsdpWrapper, {
   },
   lightning: {
     upcasts: false,
-    gathers: (p, half) => `Lightning's FSDPStrategy with precision '${p}' gathers each wrapped module's parameters in ${half} for forward and backward (FSDPPrecision: MixedPrecision param_dtype=${TORCH_HALF[half]})`,
+    gathers: (p, half) => `Lightning's FSDPStrategy with precision '${p === 'fp16-mixed' ? '16-mixed' : p}' gathers each wrapped module's parameters in ${half} for forward and backward (FSDPPrecision: MixedPrecision param_dtype=${TORCH_HALF[half]})`,
     fp32Shards: 'steps the sharded parameters in the fp32 Lightning creates the model in, so fp32 master weights',
     halfShards: 'steps the sharded parameters in the dtype they were loaded in (Lightning does not upcast them)',
   },
@@ -176,7 +176,8 @@ const FSDP_MIXED: Readonly<Record<FsdpWrapper, {
   },
   torchtune: {
     upcasts: false,
-    gathers: (_p, half) => `torchtune's FSDP2 (fully_shard with MixedPrecisionPolicy param_dtype=${TORCH_HALF[half]}) gathers parameters in ${half} for forward and backward`,
+    // torchtune's recipes train in their `dtype` (pure precision): mixed precision here is an override of the job's.
+    gathers: (p, half) => `torchtune's distributed recipes shard with FSDP2's fully_shard and train in the recipe's dtype; under ${p}, as asked here, FSDP gathers the parameters in ${half} (MixedPrecisionPolicy param_dtype=${TORCH_HALF[half]})`,
     fp32Shards: 'steps the sharded parameters in the dtype they were created in, fp32, so fp32 master weights',
     halfShards: 'steps the sharded parameters in the dtype they were loaded in',
   },
