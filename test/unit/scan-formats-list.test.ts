@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import { DETECTORS } from '../../src/core/scan/detectors';
 import { NOT_A_FORMAT, RECOGNISED_FORMATS, recognisedFormatList } from '../../src/core/scan/formats';
 import { runCli } from '../../src/cli/main';
-import { noJobsMessage, type Translate } from '../../src/extension/commands/no-jobs-message';
+import { listLanguage, noJobsMessage, type Translate } from '../../src/extension/commands/no-jobs-message';
 import { translator } from '../../webview/src/i18n';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -79,6 +79,9 @@ test("the extension's no-jobs message names every format, in English and in Chin
   const zh = noJobsMessage({ t: bundleTranslate(read('l10n/bundle.l10n.zh-cn.json')) }, 'zh-cn');
   assertNamesAll(zh, 'the Chinese message');
   assert.match(zh, /^Optimizer Advisor 在工作区中没有找到训练任务。它读取 Python 训练脚本、Notebook 和启动脚本，以及 Hugging Face Transformers、DeepSpeed、.*Hydra和llm\.c 的配置和启动命令。$/);
+  // A display language without a bundle shows the English sentence: its list is joined in English too, not German.
+  assert.equal(listLanguage({ bundle: undefined }, 'de'), 'en');
+  assert.equal(listLanguage({ bundle: {} }, 'zh-cn'), 'zh-cn');
 });
 
 test("the sidebar's empty state names every format, in English and in Chinese", () => {

@@ -2,7 +2,7 @@
 import { modelRefText } from '../../core/model-source';
 import * as vscode from 'vscode';
 import type { AdvisorService, JobEntry } from '../advisor-service';
-import { noJobsMessage } from './no-jobs-message';
+import { listLanguage, noJobsMessage } from './no-jobs-message';
 
 /** How a caller (a CodeLens, a test, a keybinding) names a job. */
 export interface JobArgs {
@@ -40,7 +40,7 @@ export async function pickJob(service: AdvisorService, args: JobArgs, placeHolde
   const entries = service.entries();
   if (entries.length === 0) {
     if (interactive) {
-      void vscode.window.showInformationMessage(noJobsMessage(vscode.l10n, vscode.env.language));
+      void vscode.window.showInformationMessage(noJobsMessage(vscode.l10n, listLanguage(vscode.l10n, vscode.env.language)));
     }
     return undefined;
   }
