@@ -217,7 +217,7 @@ export function jobFacts(i: JobFactInputs): JobFacts {
   const int8 = e?.lora?.int8 === true || s.lora?.int8 === true;
   if (int8) put('loadDtype', 'int8', { given: 'loadDtype', settings: ['lora.int8', 'lora'] }, 'LLM.int8 base weights');
   put('zeroStage', facts.zeroStage, { given: 'zeroStage', settings: ['zeroStage'] }, 'no DeepSpeed or FSDP config: no sharding (stage 0)');
-  if (s.fsdp === true) out.fsdp = { value: true, source: written('fsdp') ?? { kind: 'assumption', reason: 'FSDP sharding' } };
+  if (s.fsdp !== undefined) out.fsdp = { value: true, source: written('fsdp') ?? { kind: 'assumption', reason: 'FSDP sharding' } };
   else out.fsdp = { value: false, source: { kind: 'assumption', reason: 'no file configures FSDP' } };
   put('offload', e?.offload ?? s.offload ?? 'none', { given: 'offload', settings: ['offload'] }, 'no file offloads to the CPU');
 

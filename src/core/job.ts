@@ -72,6 +72,7 @@ export function jobEstimateBase(job: ScanJob, model: ModelInventory, opts: JobOp
   put('activationOffload', s.activationOffload);
   put('referenceModel', s.referenceModel);
   put('zeroStage', s.zeroStage);
+  put('fsdp', s.fsdp);
   put('offload', s.offload);
   put('gpus', opts.gpus ?? s.gpus);
   put('hyperparameters', s.optimizerParams);

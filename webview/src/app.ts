@@ -3,6 +3,7 @@
  * client, and rendering. It only renders; estimates, advice, profiles and edits come from the host.
  */
 import type { TraceProblem } from '../../src/core/profile/trace-problems';
+import { recognisedFormatList } from '../../src/core/scan/formats';
 import { PROTOCOL_VERSION, type EstimateToggles, type HostNotification, type ViewAction } from '../../src/webview-protocol';
 import { h, replaceChildren } from './dom';
 import { translator, type Translator } from './i18n';
@@ -352,7 +353,7 @@ export class App implements Actions {
     if (!state.jobsKnown) return [...out, spinner(t('working'))];
     if (state.jobs.length === 0) {
       if (state.scanning) return [...out, spinner(t('scanning'))];
-      return [...out, emptyState(t('noJobTitle'), t('noJobBody'),
+      return [...out, emptyState(t('noJobTitle'), t('noJobBody', { formats: recognisedFormatList(t.locale) }),
         button({ label: t('scanWorkspace'), onClick: () => this.runAction('scanWorkspace') }),
         button({ label: t('openFolder'), appearance: 'secondary', onClick: () => this.runAction('openFolder') }))];
     }

@@ -29,7 +29,7 @@ import type { FlagSpec } from '../args';
 import { diskFiles } from '../model-source';
 import { cliModelLookup, consentOf, HUB_FLAGS, hubDecision } from '../model-lookup';
 import { JOB_FLAGS, jobOverrides } from './estimate';
-import { DEFAULT_MAX_FILE, scanFolder } from './scan';
+import { DEFAULT_MAX_FILE, READS, scanFolder } from './scan';
 import { parseFileSizeCap } from '../../core/units';
 import { significant as formatNumber } from '../format';
 import { readUserFileSync } from '../read-user-file';
@@ -245,7 +245,7 @@ function renderNeeds(doc: NeedsDoc): string {
 function noJobsText(unused: readonly { path: string; why: string }[], skipped: number): string {
   const lines = ['No training jobs found.'];
   if (unused.length === 0) {
-    lines.push('  No file is a config this tool reads (model config.json, Trainer arguments, DeepSpeed/accelerate, axolotl, torchtune, LLaMA-Factory, Lightning, litgpt, llm-foundry, GPT-NeoX, Hydra, training scripts, launch scripts incl. llm.c).');
+    lines.push(`  No file is one this tool reads: ${READS}.`);
   } else {
     lines.push('  Found, but formed no job:');
     for (const u of unused) lines.push(`  - ${u.path}: ${u.why}`);

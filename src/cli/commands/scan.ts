@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import { modelRefText } from '../../core/model-source';
 import * as path from 'node:path';
 import { scanFiles } from '../../core/scan';
+import { recognisedFormatList } from '../../core/scan/formats';
 import type { ScanReport } from '../../core/scan/results';
 import { InputError } from '../../core/types';
 import { parseFileSizeCap } from '../../core/units';
@@ -13,6 +14,9 @@ import { readAccelerateDefaultConfig } from '../../platform/hf-cache';
 import { accelerateDefaultConfigFile, type Env } from '../../platform/hf-env';
 
 export const DEFAULT_MAX_FILE = '2MiB';
+
+/** What the scanner reads, from the one list of formats (core/scan/formats.ts): `scan`'s and `recommend`'s "nothing found". */
+export const READS = `Python training scripts, notebooks and launch scripts, and the configs and launch commands of ${recognisedFormatList('en')}`;
 
 export interface WorkspaceScan extends ScanReport {
   readonly root: string;
@@ -77,7 +81,7 @@ export const scanCommand: Command = {
       [
         `${scan.findings.length} recognised file(s), ${scan.jobs.length} job(s) in ${path.relative(io.cwd, scan.root) || '.'}`,
         '',
-        scan.findings.length ? table(rows) : '(no model or training configs found)',
+        scan.findings.length ? table(rows) : `(no model or training configs found; this tool reads ${READS})`,
         '',
         scan.jobs.length ? table(jobRows) : '',
         ...(scan.skipped.length ? ['', `skipped ${scan.skipped.length} file(s): ${scan.skipped.slice(0, 5).map((s) => `${s.path} (${s.reason})`).join('; ')}${scan.skipped.length > 5 ? '; …' : ''}`] : []),

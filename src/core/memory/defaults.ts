@@ -5,7 +5,7 @@
 import type { ModelInventory } from '../models/types';
 import type { ResolvedOptimizer } from '../optimizers/types';
 import { FLOAT_DTYPES, InputError, LOAD_DTYPES, PRECISIONS } from '../types';
-import { ATTENTION_IMPLS, OFFLOAD_TARGETS, ZERO_ACCOUNTINGS, type EstimateInput, type LoraConfig, type ZeroStage } from './types';
+import { ATTENTION_IMPLS, FSDP_WRAPPERS, OFFLOAD_TARGETS, ZERO_ACCOUNTINGS, type EstimateInput, type LoraConfig, type ZeroStage } from './types';
 import { largestTargetDimension, matchLoraTargets } from './lora';
 import { effectiveHyperparameters } from './optimizer-state';
 import { LOSS_KINDS, TORCHTUNE_OUTPUT_CHUNKS, type LossConfig } from './loss';
@@ -170,6 +170,7 @@ export function resolveEstimateInput(partial: PartialEstimateInput): EstimateInp
   if (typeof gradientCheckpointing !== 'boolean') throw new InputError('gradient checkpointing must be true or false');
   const zeroStage = integerIn('ZeRO stage', partial.zeroStage ?? d.zeroStage, 0, 3) as ZeroStage;
   const zeroAccounting = oneOf('ZeRO accounting', partial.zeroAccounting ?? d.zeroAccounting, ZERO_ACCOUNTINGS);
+  const fsdp = partial.fsdp === undefined ? undefined : oneOf('FSDP framework', partial.fsdp, FSDP_WRAPPERS);
   const gpus = integerIn('number of GPUs', partial.gpus ?? d.gpus, 1, LIMITS.maxGpus);
   const offload = oneOf('offload', partial.offload ?? d.offload, OFFLOAD_TARGETS);
   if (offload !== 'none' && zeroStage === 0) {
@@ -202,5 +203,6 @@ export function resolveEstimateInput(partial: PartialEstimateInput): EstimateInp
     model, optimizer, hyperparameters, batchSize, gradAccum, seqLen, imageSize, precision, loadDtype, attention,
     gradientCheckpointing, zeroStage, zeroAccounting, gpus, offload, lora, optimizerInBackward, loss, activationOffload, referenceModel, zeroGradSetToNone, gpuMemoryBytes,
     ...(softmaxSavesInput ? { softmaxSavesInput } : {}),
+    ...(fsdp !== undefined ? { fsdp } : {}),
   };
 }

@@ -24,7 +24,7 @@ import { buildTrace, clearReplayCache, replayTraining } from './allocation-trace
 import type { TraceSource } from './allocation-trace';
 import { dequantTemporary } from './dequant';
 import type { DequantTemporary } from './dequant';
-import { resolveLoadDtype, storageSplit } from './load-dtype';
+import { fsdpKeepsHalfShards, resolveLoadDtype, storageSplit } from './load-dtype';
 import { isMixed, precisionSplit } from './precision';
 import type { PrecisionSplit } from './precision';
 import { trainingTensors } from './training-tensors';
@@ -111,10 +111,10 @@ function groupedOptimizerState(input: EstimateInput, tt: TrainingTensors, stepDt
 }
 
 export function estimateModelStates(input: EstimateInput): ModelStates {
-  const modeSplit = precisionSplit(input.precision, input.zeroStage, input.zeroAccounting);
-  const zeroMixed = modeSplit.masterWeights;
   const load = resolveLoadDtype(input.loadDtype, input.model);
-  const { split, base } = storageSplit(modeSplit, input.precision, zeroMixed, load, input.lora?.qlora === true, input.model);
+  const modeSplit = precisionSplit(input.precision, input.zeroStage, input.zeroAccounting, fsdpKeepsHalfShards(input.fsdp, input.precision, load));
+  const zeroMixed = modeSplit.masterWeights;
+  const { split, base } = storageSplit(modeSplit, input.precision, zeroMixed, load, input.lora?.qlora === true, input.model, input.fsdp);
   const tt = trainingTensors(input.model, split, input.lora, input.referenceModel);
   const optimizerParamDtype: DType = split.masterWeights ? 'fp32' : tt.trainableDtype;
   const opt = groupedOptimizerState(input, tt, split.masterWeights ? 'fp32' : null);

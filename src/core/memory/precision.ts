@@ -119,11 +119,13 @@ export function isMixed(precision: Precision): boolean {
  * The split the estimator uses. Mixed precision means torch AMP without ZeRO (HF Trainer,
  * axolotl, Lightning); with ZeRO (stage >= 1, DeepSpeed accounting) or under the ZeRO paper's
  * accounting it means DeepSpeed/ZeRO mixed precision: half weights and gradients, fp32 master
- * weights and states, and — DeepSpeed only — an fp32 gradient copy.
+ * weights and states, and — DeepSpeed only — an fp32 gradient copy. `halfShards`: FSDP that steps
+ * shards in the half dtype the model was loaded in (./load-dtype.ts `fsdpKeepsHalfShards`): no master
+ * copy, so the AMP split, whose weights the load dtype then sets.
  */
-export function precisionSplit(precision: Precision, zeroStage: number, accounting: ZeroAccounting): PrecisionSplit {
+export function precisionSplit(precision: Precision, zeroStage: number, accounting: ZeroAccounting, halfShards = false): PrecisionSplit {
   const base = PRECISION_TABLE[precision];
-  const zeroMixed = isMixed(precision) && (zeroStage >= 1 || accounting === 'paper');
+  const zeroMixed = isMixed(precision) && !halfShards && (zeroStage >= 1 || accounting === 'paper');
   if (!zeroMixed) return base;
   const half = halfOf(precision);
   return {

@@ -17,6 +17,13 @@ export type OffloadTarget = (typeof OFFLOAD_TARGETS)[number];
 /** 'deepspeed' = DeepSpeed's own accounting (default); 'paper' = the ZeRO paper's 2+2+K bytes/param. */
 export const ZERO_ACCOUNTINGS = ['deepspeed', 'paper'] as const;
 export type ZeroAccounting = (typeof ZERO_ACCOUNTINGS)[number];
+/**
+ * The framework that sets up a job's FSDP sharding, which decides what its mixed precision keeps (./load-dtype.ts):
+ * accelerate (its config, `accelerate launch --use_fsdp`, and the HF Trainer / axolotl through it), Lightning's
+ * FSDPStrategy, Composer's FSDP (llm-foundry's `fsdp_config`), torchtune's distributed recipes (FSDP2).
+ */
+export const FSDP_WRAPPERS = ['accelerate', 'lightning', 'composer', 'torchtune'] as const;
+export type FsdpWrapper = (typeof FSDP_WRAPPERS)[number];
 
 export interface LoraConfig {
   readonly rank: number;
@@ -90,6 +97,11 @@ export interface EstimateInput {
   readonly gradientCheckpointing: boolean;
   readonly zeroStage: ZeroStage;
   readonly zeroAccounting: ZeroAccounting;
+  /**
+   * The sharding is FSDP's, set up by this framework (the ZeRO stage is its equivalent, ../scan/sharding.ts). Absent:
+   * DeepSpeed's ZeRO, or no sharding. It decides what mixed precision keeps: ./load-dtype.ts `storageSplit`.
+   */
+  readonly fsdp?: FsdpWrapper;
   readonly gpus: number;
   readonly offload: OffloadTarget;
   readonly lora: LoraConfig | null;

@@ -18,14 +18,15 @@
  *   with a leading `/`);
  * - command-line overrides apply after composition: `group=option` reselects a group, `+group=option`
  *   adds one (`+experiment=x`), `key=value` / `+key=value` / `++key=value` set a value, `~key` removes one.
- * Interpolations `${a.b}` naming a key of the composed config take that key's value (and its origin);
- * any other interpolation (`${oc.env:X}`, resolvers, text around it) is removed with a note, never a
- * rejection. A missing group file is a note. Depth and count of composed files are capped (a positioned
+ * Interpolations are resolved on the composed config by the one OmegaConf resolver (./interpolation.ts): `${a.b}`
+ * naming a key takes that key's value (and its origin); any other interpolation (`${oc.env:X}`, resolvers, text
+ * around it), a missing key or a cycle is removed with a note, never a rejection. A missing group file is a note. Depth and count of composed files are capped (a positioned
  * error). Every node keeps its own source range; `originOf(range)` says which file a range is in.
  */
 import { InputError } from '../types';
 import { indexMembers, type MemberNode, type ObjectNode, type ParsedNode } from '../parse/node';
 import type { ParsedFile } from './detector';
+import { resolveInterpolations } from './interpolation';
 import { folderOf, joinRelative } from './paths';
 import type { ScanFile, SourceRange } from './types';
 
@@ -33,8 +34,6 @@ import type { ScanFile, SourceRange } from './types';
 export const HYDRA_MAX_DEPTH = 8;
 /** Most config files one composition reads. */
 export const HYDRA_MAX_CONFIGS = 64;
-/** Longest chain of `${a.b}` interpolations followed. */
-const MAX_INTERPOLATION_HOPS = 8;
 
 /** A command-line override of a launch (`model=gpt2_large`, `trainer.max_epochs=3`, `+experiment=x`, `~key`). */
 export interface HydraOverride {
@@ -356,8 +355,7 @@ export function composeHydra(primary: string, readYaml: ReadYaml, overrides: rea
 
   // The `hydra` node configures Hydra itself (run dirs, logging) and is not part of the job's config.
   composed.members.delete('hydra');
-  resolveInterpolations(composed, composed, '', origins, notes, primary);
-  const tree = toNode(composed);
+  const tree = resolveInterpolations(toNode(composed) as ObjectNode, { fileOf: (r) => origins.get(r) ?? primary, notes });
   const parsed: ParsedFile = { syntax: 'yaml', root: tree, error: null, lenient: false, bom: false, warnings: [] };
   const file: ScanFile = { path: primary, text: [root.text, ...texts].join('\n') };
   return { kind: 'composed', config: { file, parsed, composedFrom, packages, notes, originOf: (r) => origins.get(r) } };
@@ -400,48 +398,6 @@ function scalarNode(raw: string, range: SourceRange): ParsedNode {
   if (/^null$/i.test(t)) return { kind: 'null', value: null, ...base };
   const quoted = /^(['"])(.*)\1$/s.exec(t);
   return { kind: 'string', value: quoted ? quoted[2] : t, ...base };
-}
-
-/** Replaces `${a.b}` by the value at `a.b`; removes any other interpolation with a note. */
-function resolveInterpolations(root: Branch, b: Branch, prefix: string, origins: WeakMap<SourceRange, string>, notes: string[], primary: string): void {
-  for (const [key, m] of [...b.members]) {
-    const name = prefix === '' ? key : `${prefix}.${key}`;
-    if (m.value.kind === 'branch') {
-      resolveInterpolations(root, m.value, name, origins, notes, primary);
-      continue;
-    }
-    let node = m.value.node;
-    if (node.kind !== 'string' || !node.value.includes('${')) continue;
-    const where = `${origins.get(node.range) ?? primary}:${node.range.line}:${node.range.column}`;
-    let resolved: Tree | null = null;
-    for (let hop = 0; hop < MAX_INTERPOLATION_HOPS; hop++) {
-      const ref = /^\$\{([A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)*)\}$/.exec(node.value);
-      if (!ref) break;
-      const target = lookup(root, ref[1]);
-      if (target === null) break;
-      if (target.kind === 'branch' || target.node.kind !== 'string' || !target.node.value.includes('${')) {
-        resolved = target;
-        break;
-      }
-      node = target.node;
-    }
-    if (resolved !== null) m.value = resolved.kind === 'leaf' ? { kind: 'leaf', node: resolved.node } : resolved;
-    else {
-      b.members.delete(key);
-      notes.push(`${where}: '${name}' is '${(m.value.node as { value: string }).value}', an interpolation not resolved statically; it is not read`);
-    }
-  }
-}
-
-function lookup(root: Branch, dotted: string): Tree | null {
-  let t: Tree = root;
-  for (const k of dotted.split('.')) {
-    if (t.kind !== 'branch') return null;
-    const m = t.members.get(k);
-    if (m === undefined) return null;
-    t = m.value;
-  }
-  return t;
 }
 
 /**

@@ -117,7 +117,7 @@ function readStrategy(trainer: FieldReader, out: ContributionBuilder, links: Lin
     const known = lightningStrategy(read.value);
     if (known !== null) {
       out.set('zeroStage', known.stage, read.range);
-      if (/fsdp/i.test(read.value)) out.set('fsdp', true, read.range);
+      if (/fsdp/i.test(read.value)) out.set('fsdp', 'lightning', read.range);
       out.set('offload', known.offload, read.range);
     }
     return;
@@ -146,7 +146,7 @@ function readStrategy(trainer: FieldReader, out: ContributionBuilder, links: Lin
     if (stage === null) args?.fail(`'${strategy?.name}' is not an FSDP sharding strategy: "${strategy?.value}"`, (strategy as Read<string>).range);
     else {
       out.set('zeroStage', stage, (strategy ?? component.target).range);
-      out.set('fsdp', true, (strategy ?? component.target).range);
+      out.set('fsdp', 'lightning', (strategy ?? component.target).range);
     }
     const offload = args?.boolean('cpu_offload', true);
     if (offload?.value != null) out.set('offload', offload.value ? 'params' : 'none', offload.range);

@@ -1,6 +1,6 @@
 import type { FloatDtype, HyperValue, LoadDtype, Precision } from '../types';
 import type { LossConfig } from '../memory/loss';
-import type { OffloadTarget, ZeroStage } from '../memory/types';
+import type { FsdpWrapper, OffloadTarget, ZeroStage } from '../memory/types';
 
 /** A 1-based source range (columns count UTF-16 code units, as editors do; end is exclusive). */
 export interface SourceRange {
@@ -52,8 +52,11 @@ export interface TrainingSettings {
   readonly qloraComputeDtype?: FloatDtype;
   readonly gradientCheckpointing?: boolean;
   readonly zeroStage?: ZeroStage;
-  /** True when the ZeRO stage comes from FSDP sharding (FSDP1/FSDP2 strategies are accounted as ZeRO stages). */
-  readonly fsdp?: boolean;
+  /**
+   * Set when the ZeRO stage comes from FSDP sharding (FSDP1/FSDP2 strategies are accounted as ZeRO stages): the
+   * framework that sets it up, which decides what its mixed precision keeps (memory/load-dtype.ts).
+   */
+  readonly fsdp?: FsdpWrapper;
   /** Machines the launch spans (torchrun --nnodes, deepspeed --num_nodes, Lightning num_nodes, SLURM --nodes). */
   readonly nodes?: number;
   /** Input image size (timm --img-size / --input-size, a CNN's crop size). */

@@ -2,6 +2,7 @@
 import { modelRefText } from '../../core/model-source';
 import * as vscode from 'vscode';
 import type { AdvisorService, JobEntry } from '../advisor-service';
+import { listLanguage, noJobsMessage } from './no-jobs-message';
 
 /** How a caller (a CodeLens, a test, a keybinding) names a job. */
 export interface JobArgs {
@@ -39,7 +40,7 @@ export async function pickJob(service: AdvisorService, args: JobArgs, placeHolde
   const entries = service.entries();
   if (entries.length === 0) {
     if (interactive) {
-      void vscode.window.showInformationMessage(vscode.l10n.t('Optimizer Advisor found no training jobs in this workspace (it reads Hugging Face, DeepSpeed, accelerate, axolotl, torchtune, Lightning and Hydra configs and Python training scripts).'));
+      void vscode.window.showInformationMessage(noJobsMessage(vscode.l10n, listLanguage(vscode.l10n, vscode.env.language)));
     }
     return undefined;
   }

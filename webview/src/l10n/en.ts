@@ -11,7 +11,7 @@ export const EN = {
   scanning: 'Scanning the workspace for training jobs…',
 
   noJobTitle: 'No training job found',
-  noJobBody: 'Optimizer Advisor looks for Hugging Face, DeepSpeed, accelerate, axolotl, torchtune and Lightning configs, and for PyTorch training scripts and notebooks.',
+  noJobBody: 'Optimizer Advisor reads Python training scripts, notebooks and launch scripts, and the configs and launch commands of {formats}.',
   scanWorkspace: 'Scan workspace',
   openFolder: 'Open folder',
   showLog: 'Show log',

@@ -13,7 +13,7 @@ export const ZH_CN: Readonly<Record<MessageKey, string>> = {
   scanning: '正在扫描工作区中的训练任务…',
 
   noJobTitle: '未找到训练任务',
-  noJobBody: 'Optimizer Advisor 会识别 Hugging Face、DeepSpeed、accelerate、axolotl、torchtune 和 Lightning 的配置文件，以及 PyTorch 训练脚本和 Notebook。',
+  noJobBody: 'Optimizer Advisor 读取 Python 训练脚本、Notebook 和启动脚本，以及 {formats} 的配置和启动命令。',
   scanWorkspace: '扫描工作区',
   openFolder: '打开文件夹',
   showLog: '查看日志',

@@ -134,7 +134,7 @@ function readFsdpPlugin(reader: FieldReader, out: ContributionBuilder, warnings:
       if (stage === null) fsdp.fail(`'${read.name}' is not an FSDP sharding strategy: ${JSON.stringify(value)}`, read.range);
       else {
         out.set('zeroStage', stage, read.range);
-        out.set('fsdp', true, read.range);
+        out.set('fsdp', 'accelerate', read.range);
         if (isHybridFsdp(value)) {
           warnings.push({ message: `'${read.name}' ${value} shards within one node only; the estimate treats every GPU as one sharding group`, line: read.range.line, column: read.range.column });
         }
@@ -147,14 +147,14 @@ function readFsdpPlugin(reader: FieldReader, out: ContributionBuilder, warnings:
       const read = fsdp.boolean('fsdp_reshard_after_forward');
       if (read?.value != null) {
         out.set('zeroStage', read.value ? 3 : 2, read.range);
-        out.set('fsdp', true, read.range);
+        out.set('fsdp', 'accelerate', read.range);
       }
     } else {
       const read = fsdp.string('fsdp_reshard_after_forward');
       const stage = read?.value != null ? zeroStageOfFsdp(read.value) : null;
       if (read?.value != null && stage !== null) {
         out.set('zeroStage', stage, read.range);
-        out.set('fsdp', true, read.range);
+        out.set('fsdp', 'accelerate', read.range);
       }
       else if (read?.value != null) fsdp.fail(`'${read.name}' must be true, false or an FSDP sharding strategy, not "${read.value}"`, read.range);
     }

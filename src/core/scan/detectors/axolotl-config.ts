@@ -292,7 +292,8 @@ function readDistributed(reader: FieldReader, out: ContributionBuilder, warnings
       const options = list.value.map((s) => s.toLowerCase());
       const strategy = options.find((o) => zeroStageOfFsdp(o) !== null || o === 'hybrid_shard_zero2');
       if (strategy !== undefined) out.set('zeroStage', zeroStageOfFsdp(strategy) ?? 2, list.range);
-      if (options.length > 0) out.set('fsdp', true, list.range);
+      // axolotl's Trainer shards through accelerate's FSDP plugin.
+      if (options.length > 0) out.set('fsdp', 'accelerate', list.range);
       if (options.includes('offload')) out.set('offload', 'params', list.range);
     }
   } else if (fsdp !== undefined && fsdp.kind !== 'null') {
@@ -307,7 +308,7 @@ function readDistributed(reader: FieldReader, out: ContributionBuilder, warnings
         if (stage === null) config.fail(`'${read.name}' is not an FSDP sharding strategy: "${read.value}"`, read.range);
         else {
           out.set('zeroStage', stage, read.range);
-          out.set('fsdp', true, read.range);
+          out.set('fsdp', 'accelerate', read.range);
         }
       }
     }

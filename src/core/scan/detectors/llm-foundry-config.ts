@@ -10,13 +10,18 @@
  * `activation_checkpointing`, `activation_cpu_offload`); `optimizer.name` (llm-foundry's optimizer registry:
  * decoupled_adamw, decoupled_lionw, ...) with `lr`, `weight_decay`, `betas`, `eps`; `scheduler.t_warmup` and
  * `max_duration` as Composer times (`100ba` batches, i.e. optimizer steps; `0.1dur` of the run; `1ep` epochs).
- * `${variables.x}` references are followed to the value they name (its source is that value's line).
+ * The file is an OmegaConf config: llm-foundry resolves it whole (`om.to_container(cfg, resolve=True)`) before it reads
+ * it, and `variables:` is an ordinary top-level key that TrainConfig declares only to ignore ("Variables to ignore",
+ * https://github.com/mosaicml/llm-foundry/blob/8c8dd48f72168c5d51e2f7b151595892a8fba43d/llmfoundry/utils/config_utils.py,
+ * make_dataclass_and_log_config and TrainConfig.variables). So `${variables.x}` goes through the one OmegaConf
+ * interpolation resolver (../interpolation.ts): a setting read through it has the value, and the line, written there.
  */
-import type { MemberNode, ObjectNode, ParseWarning, ParsedNode } from '../../parse/node';
+import type { ObjectNode, ParseWarning, ParsedNode } from '../../parse/node';
 import type { Citation, Precision } from '../../types';
 import { ContributionBuilder } from '../contribution';
 import type { Detection, Detector, Link, ParsedFile } from '../detector';
 import { FieldReader } from '../fields';
+import { resolveInterpolations } from '../interpolation';
 import { zeroStageOfFsdp } from '../sharding';
 import { keepOptimizerParams, readOptimizerArguments } from '../optimizer-arguments';
 import type { ScanFile, SourceRange } from '../types';
@@ -37,49 +42,6 @@ export function composerTime(text: string): { unit: 'ba' | 'dur' | 'ep' | 'tok' 
   const m = /^\s*(\d+(?:\.\d*)?(?:e[+-]?\d+)?)\s*(ba|dur|ep|tok|sp)\s*$/i.exec(text);
   if (m === null) return null;
   return { unit: m[2].toLowerCase() as 'ba' | 'dur' | 'ep' | 'tok' | 'sp', value: Number(m[1]) };
-}
-
-const MAX_REFERENCE_HOPS = 8;
-
-/**
- * The node a value stands for: itself, or for a whole `${a.b}` string the node at that dotted path of the file
- * (followed through further references); null when a reference names nothing in the file.
- */
-function followReference(root: ObjectNode, node: ParsedNode): ParsedNode | null {
-  let current = node;
-  for (let hop = 0; hop < MAX_REFERENCE_HOPS; hop++) {
-    if (current.kind !== 'string') return current;
-    const ref = /^\$\{([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)\}$/.exec(current.value.trim());
-    if (ref === null) return current;
-    let target: ParsedNode | undefined = root;
-    for (const key of ref[1].split('.')) target = target?.kind === 'object' ? target.index.get(key)?.node : undefined;
-    if (target === undefined) return null;
-    current = target;
-  }
-  return null;
-}
-
-/** A reader over the file with `${...}` references replaced by the nodes they name (unresolved ones removed). */
-function resolvedRoot(root: ObjectNode, node: ObjectNode, notes: string[], prefix = ''): ObjectNode {
-  const members: MemberNode[] = [];
-  const index = new Map<string, MemberNode>();
-  for (const member of node.members) {
-    const name = prefix === '' ? member.key : `${prefix}.${member.key}`;
-    let value: ParsedNode | null = member.node;
-    if (value.kind === 'object') value = resolvedRoot(root, value, notes, name);
-    else if (value.kind === 'string' && value.value.includes('${')) {
-      const target = followReference(root, value);
-      if (target === null || target.kind === 'object' || (target.kind === 'string' && target.value.includes('${'))) {
-        notes.push(`${name} '${value.value}' at line ${value.range.line} is an interpolation not resolved statically; it is not read`);
-        value = null;
-      } else value = target;
-    }
-    if (value === null) continue;
-    const m = { ...member, node: value };
-    members.push(m);
-    index.set(member.key, m);
-  }
-  return { ...node, members, index };
 }
 
 /** The finding kind of llm-foundry configs (no change to paste is written in their keys: the Python one is shown). */
@@ -104,7 +66,7 @@ export const llmFoundryConfigDetector: Detector = {
   detect(file: ScanFile, parsed: ParsedFile): Detection {
     const out = new ContributionBuilder(file.path);
     const notes: string[] = [];
-    const reader = new FieldReader(resolvedRoot(parsed.root as ObjectNode, parsed.root as ObjectNode, notes));
+    const reader = new FieldReader(resolveInterpolations(parsed.root as ObjectNode, { fileOf: () => file.path, notes }));
     const warnings: ParseWarning[] = [];
     const links: Link[] = [];
     for (const n of notes) out.notes.push(n);
@@ -187,7 +149,7 @@ function readFsdp(reader: FieldReader, out: ContributionBuilder, path: string): 
   if (stage === null) fsdp.fail(`'${strategy?.name}' is not an FSDP sharding strategy: "${strategy?.value}"`, at);
   else {
     out.set('zeroStage', stage, at);
-    out.set('fsdp', true, at);
+    out.set('fsdp', 'composer', at);
   }
   const checkpointing = fsdp.boolean('activation_checkpointing');
   if (checkpointing?.value != null) out.set('gradientCheckpointing', checkpointing.value, checkpointing.range);

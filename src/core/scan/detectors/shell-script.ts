@@ -367,7 +367,7 @@ function readAccelerateOptions(opts: readonly LaunchOption[], out: ContributionB
     const strategy = get('fsdp_sharding_strategy');
     const stage = text(strategy) === null ? 3 : zeroStageOfFsdp(text(strategy) as string);
     if (stage !== null) out.set('zeroStage', stage, (strategy ?? get('use_fsdp') as LaunchOption).range);
-    out.set('fsdp', true, (get('use_fsdp') as LaunchOption).range);
+    out.set('fsdp', 'accelerate', (get('use_fsdp') as LaunchOption).range);
     const offload = get('fsdp_offload_params');
     if (offload !== undefined && /^true$/i.test(text(offload) ?? '')) out.set('offload', 'params', offload.range);
   }

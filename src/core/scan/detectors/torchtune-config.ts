@@ -256,7 +256,7 @@ function readFsdp(reader: FieldReader, out: ContributionBuilder): void {
   const offload = reader.boolean('fsdp_cpu_offload', true);
   if (reshard?.value != null) out.set('zeroStage', reshard.value ? 3 : 2, reshard.range);
   else if (offload !== undefined) out.set('zeroStage', 3, offload.range);
-  if (reshard?.value != null) out.set('fsdp', true, reshard.range);
-  else if (offload !== undefined) out.set('fsdp', true, offload.range);
+  if (reshard?.value != null) out.set('fsdp', 'torchtune', reshard.range);
+  else if (offload !== undefined) out.set('fsdp', 'torchtune', offload.range);
   if (offload?.value != null) out.set('offload', offload.value ? 'params' : 'none', offload.range);
 }
