@@ -1,6 +1,6 @@
 import type { FloatDtype, HyperValue, LoadDtype, Precision } from '../types';
 import type { LossConfig } from '../memory/loss';
-import type { OffloadTarget, ZeroStage } from '../memory/types';
+import type { OffloadTarget, ZeroBucketSettings, ZeroStage } from '../memory/types';
 
 /** A 1-based source range (columns count UTF-16 code units, as editors do; end is exclusive). */
 export interface SourceRange {
@@ -54,6 +54,11 @@ export interface TrainingSettings {
   readonly zeroStage?: ZeroStage;
   /** True when the ZeRO stage comes from FSDP sharding (FSDP1/FSDP2 strategies are accounted as ZeRO stages). */
   readonly fsdp?: boolean;
+  /**
+   * Set when a DeepSpeed config's `zero_optimization` section is read: the keys that size the ZeRO-1/2
+   * gradient reduction buckets as it states them (a key it leaves out, or writes "auto", is absent).
+   */
+  readonly deepspeedZero?: ZeroBucketSettings;
   /** Machines the launch spans (torchrun --nnodes, deepspeed --num_nodes, Lightning num_nodes, SLURM --nodes). */
   readonly nodes?: number;
   /** Input image size (timm --img-size / --input-size, a CNN's crop size). */
