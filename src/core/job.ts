@@ -56,11 +56,12 @@ function jobLoraTargets(job: ScanJob, model: ModelInventory): LoraConfig | null 
 /**
  * DeepSpeed's ZeRO-1/2 bucket settings of the job (memory/zero.ts): what its DeepSpeed config states, with
  * a `"auto"` reduce_bucket_size filled as the HF integration fills it (hidden_size², from the model config);
- * null when the ZeRO stage comes from FSDP (no DeepSpeed buckets); absent otherwise (DeepSpeed's defaults,
+ * null when the ZeRO stage comes from FSDP or a tool's own sharding (llm.c): no DeepSpeed buckets; absent otherwise (DeepSpeed's defaults,
  * named as assumptions by the estimate).
  */
 export function jobZeroBuckets(job: ScanJob, model: ModelInventory): ZeroBucketSettings | null | undefined {
   const s = job.settings;
+  if (s.deepspeedZero === null) return null;
   if (s.deepspeedZero === undefined) return s.fsdp === true ? null : undefined;
   if (s.deepspeedZero.reduceBucketSize !== undefined) return s.deepspeedZero;
   const auto = resolveHiddenSizeAutos(job.autoValues ?? [], model.config).find((v) => v.key === 'zero_optimization.reduce_bucket_size');

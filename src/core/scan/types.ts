@@ -57,8 +57,9 @@ export interface TrainingSettings {
   /**
    * Set when a DeepSpeed config's `zero_optimization` section is read: the keys that size the ZeRO-1/2
    * gradient reduction buckets as it states them (a key it leaves out, or writes "auto", is absent).
+   * null: the ZeRO stage is a tool's own, not DeepSpeed's (llm.c's `-z`), so it has no DeepSpeed buckets.
    */
-  readonly deepspeedZero?: ZeroBucketSettings;
+  readonly deepspeedZero?: ZeroBucketSettings | null;
   /** Machines the launch spans (torchrun --nnodes, deepspeed --num_nodes, Lightning num_nodes, SLURM --nodes). */
   readonly nodes?: number;
   /** Input image size (timm --img-size / --input-size, a CNN's crop size). */
