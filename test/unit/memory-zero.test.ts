@@ -70,6 +70,8 @@ test('DeepSpeed ZeRO-2 reduction buckets: reduce_bucket_size elements each, two 
   // Nothing stated: DeepSpeed's defaults (one bucket of 5e8 elements, overlap_comm off at stage 2).
   const byDefault = perGpu({ zeroStage: 2 });
   assert.equal(byDefault.gradients, partitions + DS_DEFAULT_BUCKET * FP16 + LARGEST_GRADIENT);
+  // setup_buckets allocates the bucket at the first gradient hook, beside all the activations; the rest grows as they are freed.
+  assert.equal(byDefault.persistentGradients, DS_DEFAULT_BUCKET * FP16);
   assert.ok(byDefault.notes.some((n) => n.includes("DeepSpeed's default, assumption") && n.includes('overlap_comm false')));
   // The job's reduce_bucket_size with overlap_comm: two buffers (setup_buckets' buf_0 and buf_1).
   const stated = perGpu({ zeroStage: 2, zeroBuckets: { reduceBucketSize: 2e8, overlapComm: true, contiguousGradients: true } });
@@ -82,6 +84,7 @@ test('DeepSpeed ZeRO-2 reduction buckets: reduce_bucket_size elements each, two 
   // Without contiguous_gradients: the waiting gradients and their flattened copy, bounded by the model.
   const loose = perGpu({ zeroStage: 2, zeroBuckets: { reduceBucketSize: 2e8, contiguousGradients: false } });
   assert.equal(loose.gradients, partitions + 2 * 2e8 * FP16 + LARGEST_GRADIENT);
+  assert.equal(loose.persistentGradients, 0);
   // With accumulation the partition of the earlier micro-batches stays beside the one being filled.
   const accumulating = perGpu({ zeroStage: 2, gradAccum: 4, ...noBuckets });
   assert.equal(accumulating.gradients, partitions + (2 * PSI) / 64);
@@ -102,6 +105,7 @@ test('DeepSpeed accounting with CPU offload moves optimizer state (and master, f
   // With DeepSpeed's buckets: the bucket, the gradient in flight and temp_grad_buffer_for_gpu_offload (largest tensor, 16-bit).
   const z2b = perGpu({ zeroStage: 2, offload: 'optimizer' });
   assert.equal(modelStates(z2b), 2 * PSI + DS_DEFAULT_BUCKET * FP16 + LARGEST_GRADIENT + LARGEST_GRADIENT);
+  assert.equal(z2b.persistentGradients, DS_DEFAULT_BUCKET * FP16 + LARGEST_GRADIENT); // the bucket and the staging buffer
   // ZeRO-1 with offload still holds the full 16-bit gradients until reduce_gradients after backward.
   const z1 = perGpu({ zeroStage: 1, offload: 'optimizer', ...noBuckets });
   assert.equal(modelStates(z1), 2 * PSI + 2 * PSI);
@@ -140,4 +144,18 @@ test('plain DDP (stage 0, N > 1): gradient buckets hold a second gradient copy f
   const single = estimateModelStates(resolveEstimateInput({ model: small, optimizer: adamLike(), precision: 'bf16', gpus: 1 })).perGpu;
   assert.equal(single.gradients, 2e6);
   assert.equal(single.persistentGradients, 0);
+});
+
+test('the bucket term against the ZeRO-2 measurements of DeepSpeed issue #1302 (seven bucket settings, one model)', () => {
+  // https://github.com/deepspeedai/DeepSpeed/issues/1302 (comment of 2023-01-09): ZeRO-2 with contiguous_gradients,
+  // memory 21152 (overlap_comm, 5e8), 20198 (no overlap_comm, 5e8), 19625 (overlap_comm, 1e8), 19284 (overlap_comm, 1e7).
+  // The model and batch are not stated, so only the differences are compared; they are read as MiB and the
+  // gradients as 16-bit (both assumptions). The differences are the bucket term alone: 1 or 2 buffers × Δreduce_bucket_size × 2 bytes.
+  const grads = (reduceBucketSize: number, overlapComm: boolean): number =>
+    perGpu({ zeroStage: 2, zeroBuckets: { reduceBucketSize, overlapComm, contiguousGradients: true } }).gradients;
+  const mib = (bytes: number): number => bytes / 2 ** 20;
+  const near = (ours: number, published: number): void => assert.ok(Math.abs(ours - published) <= 2, `${ours.toFixed(1)} MiB vs ${published}`);
+  near(mib(grads(5e8, true) - grads(5e8, false)), 21152 - 20198);
+  near(mib(grads(5e8, true) - grads(1e8, true)), 21152 - 19625);
+  near(mib(grads(5e8, true) - grads(1e7, true)), 21152 - 19284);
 });

@@ -35,10 +35,13 @@
  *     `temp_grad_buffer_for_gpu_offload` (the largest parameter's size, 16-bit, allocated in
  *     __init__); stage 1 also the full gradients until the reduction. The estimator's 2 bytes/param
  *     is the params alone.
- *   The counting is conservative across phases: the buckets exist only in backward and the fp32
- *   gradient partition only in step(), and both are counted for the whole step, as DeepSpeed's
- *   estimator counts the 16-bit and fp32 gradients together (step() does hold both, with a transient
- *   flat copy of the 16-bit partition, while it casts one into the other).
+ *   Phases (./estimate.ts): setup_buckets allocates the buckets at the first gradient hook, when the
+ *   activations are all still there, so they are the `persistentGradients` (with ZeRO-Offload's
+ *   staging buffer); the gradients, the partitions and the in-flight gradient grow while backward
+ *   frees the activations. The buckets (released at the end of backward) and the fp32 gradient
+ *   partition (made in step()) are both counted in `gradients`, as DeepSpeed's estimator counts the
+ *   16-bit and fp32 gradients together (step() does hold both, with a transient flat copy of the
+ *   16-bit partition, while it casts one into the other).
  *   Stage 3 (stage3.py, estimate_zero3_model_states_mem_needs): 4 bytes x largest layer (gathered
  *   half params + grads) + 18 bytes/param / N (half param shard 2 + 16); optimizer offloaded:
  *   largest layer + 2/N; params offloaded too: largest layer only. The Adam-specific "8" is
@@ -179,11 +182,13 @@ interface ReductionBuffers {
   readonly buckets: number;
   /** The one gradient autograd has produced and the hook has not yet copied (the largest parameter's). */
   readonly inFlight: number;
+  /** The buckets are allocated whole at the first gradient hook, when the activations are still all there (setup_buckets). */
+  readonly preallocated: boolean;
   readonly note: string | null;
 }
 
 function reductionBuffers(t: ModelStateTotals, z: ZeroSetup): ReductionBuffers {
-  if (z.buckets === null) return { buckets: 0, inFlight: 0, note: null };
+  if (z.buckets === null) return { buckets: 0, inFlight: 0, preallocated: false, note: null };
   const given = z.buckets ?? {};
   const d = DEEPSPEED_ZERO_BUCKET_DEFAULTS;
   const assumed: string[] = [];
@@ -204,7 +209,7 @@ function reductionBuffers(t: ModelStateTotals, z: ZeroSetup): ReductionBuffers {
     : `no preallocated bucket (contiguous_gradients false): the gradients waiting for a reduction and their flattened copy${overlap ? ', and the previous bucket\'s (overlap_comm)' : ''}, ${buffers} × ${count(elements)} elements (reduce_bucket_size ${count(size)}, ${sizeFrom})`;
   const flight = inFlight > 0 ? ` + the gradient backward has just produced before its hook copies it (largest tensor, ${gib(inFlight)})` : '';
   const defaults = assumed.length > 0 ? `; ${assumed.join(', ')} (DeepSpeed's defaults, assumption)` : '';
-  return { buckets, inFlight, note: `ZeRO-${z.stage} gradient reduction: ${what}, ${gib(buckets)}${flight}${defaults}.` };
+  return { buckets, inFlight, preallocated: contiguous, note: `ZeRO-${z.stage} gradient reduction: ${what}, ${gib(buckets)}${flight}${defaults}.` };
 }
 
 /** DeepSpeed ZeRO-1/2 in mixed precision (DeepSpeedZeroOptimizer; see the file's note). */
@@ -225,7 +230,8 @@ function deepspeedStage12(t: ModelStateTotals, z: ZeroSetup): PartitionedStates 
       `ZeRO-${z.stage} with ZeRO-Offload: fp32 master, fp32 gradient partition and optimizer state live on the CPU; the GPU keeps the 16-bit params${stage2 ? '' : ', the full 16-bit gradients until the reduction after backward'}${staging > 0 ? `, and a staging buffer the size of the largest tensor (${gib(staging)}) for the copies to the CPU` : ''} (DeepSpeed's estimator: 2 bytes/param, the params alone).`,
     );
     if (r.note !== null) notes.push(r.note);
-    return { weights: t.weights, gradients, masterWeights: 0, optimizerState: 0, optimizerTemporaries: 0, persistentGradients: gradients, notes };
+    const persistentGradients = staging + (r.preallocated ? r.buckets : 0);
+    return { weights: t.weights, gradients, masterWeights: 0, optimizerState: 0, optimizerTemporaries: 0, persistentGradients, notes };
   }
   const gradients = sixteenBit + r.buckets + r.inFlight + t.fp32GradientCopy / n;
   notes.push(
@@ -240,7 +246,8 @@ function deepspeedStage12(t: ModelStateTotals, z: ZeroSetup): PartitionedStates 
     masterWeights: t.master / n,
     optimizerState: t.optimizerState / n,
     optimizerTemporaries: t.temporaries / n,
-    persistentGradients: gradients,
+    // Only the preallocated buckets meet the activations whole; the gradients and partitions grow as backward frees them.
+    persistentGradients: r.preallocated ? r.buckets : 0,
     notes,
   };
 }
