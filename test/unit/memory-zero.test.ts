@@ -57,6 +57,8 @@ test("DeepSpeed accounting, ZeRO-2 without buckets is DeepSpeed's fixed estimato
   assert.equal(s.masterWeights, (4 * PSI) / 64);
   assert.equal(s.optimizerState, (8 * PSI) / 64);
   assert.equal(s.weights, 2 * PSI);
+  // Without DeepSpeed's buckets (not DeepSpeed's ZeRO) the gradients are kept for the whole step.
+  assert.equal(s.persistentGradients, s.gradients);
 });
 
 test('DeepSpeed accounting, ZeRO-1 keeps every 16-bit gradient until the reduction after backward: 4Ψ + 16Ψ/N', () => {

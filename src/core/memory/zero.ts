@@ -38,7 +38,8 @@
  *   Phases (./estimate.ts): setup_buckets allocates the buckets at the first gradient hook, when the
  *   activations are all still there, so they are the `persistentGradients` (with ZeRO-Offload's
  *   staging buffer); the gradients, the partitions and the in-flight gradient grow while backward
- *   frees the activations. The buckets (released at the end of backward) and the fp32 gradient
+ *   frees the activations. A ZeRO that is not DeepSpeed's (no buckets: FSDP, llm.c's own, which
+ *   allocates its gradient buffer once) keeps all its gradients for the whole step, as before. The buckets (released at the end of backward) and the fp32 gradient
  *   partition (made in step()) are both counted in `gradients`, as DeepSpeed's estimator counts the
  *   16-bit and fp32 gradients together (step() does hold both, with a transient flat copy of the
  *   16-bit partition, while it casts one into the other).
@@ -230,7 +231,7 @@ function deepspeedStage12(t: ModelStateTotals, z: ZeroSetup): PartitionedStates 
       `ZeRO-${z.stage} with ZeRO-Offload: fp32 master, fp32 gradient partition and optimizer state live on the CPU; the GPU keeps the 16-bit params${stage2 ? '' : ', the full 16-bit gradients until the reduction after backward'}${staging > 0 ? `, and a staging buffer the size of the largest tensor (${gib(staging)}) for the copies to the CPU` : ''} (DeepSpeed's estimator: 2 bytes/param, the params alone).`,
     );
     if (r.note !== null) notes.push(r.note);
-    const persistentGradients = staging + (r.preallocated ? r.buckets : 0);
+    const persistentGradients = z.buckets === null ? gradients : staging + (r.preallocated ? r.buckets : 0);
     return { weights: t.weights, gradients, masterWeights: 0, optimizerState: 0, optimizerTemporaries: 0, persistentGradients, notes };
   }
   const gradients = sixteenBit + r.buckets + r.inFlight + t.fp32GradientCopy / n;
@@ -246,8 +247,9 @@ function deepspeedStage12(t: ModelStateTotals, z: ZeroSetup): PartitionedStates 
     masterWeights: t.master / n,
     optimizerState: t.optimizerState / n,
     optimizerTemporaries: t.temporaries / n,
-    // Only the preallocated buckets meet the activations whole; the gradients and partitions grow as backward frees them.
-    persistentGradients: r.preallocated ? r.buckets : 0,
+    // DeepSpeed: only the preallocated buckets meet the activations whole; the gradients and partitions grow as backward
+    // frees them. Another ZeRO (null buckets: FSDP, llm.c, whose gradient buffers are allocated once) keeps them throughout.
+    persistentGradients: z.buckets === null ? gradients : r.preallocated ? r.buckets : 0,
     notes,
   };
 }
