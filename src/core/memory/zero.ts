@@ -206,7 +206,7 @@ function reductionBuffers(t: ModelStateTotals, z: ZeroSetup): ReductionBuffers {
   const buckets = buffers * elements * elementBytes;
   const inFlight = z.stage === 2 ? t.largestGradient : 0;
   const what = contiguous
-    ? `${buffers === 2 ? 'two buckets' : 'one bucket'} of reduce_bucket_size ${count(size)} elements (${sizeFrom})${overlap ? ' (overlap_comm double-buffers)' : ''}`
+    ? `${buffers === 2 ? 'two buckets' : 'one bucket'} of reduce_bucket_size ${count(size)} elements (${sizeFrom}${overlap ? '; overlap_comm double-buffers' : ''})`
     : `no preallocated bucket (contiguous_gradients false): the gradients waiting for a reduction and their flattened copy${overlap ? ', and the previous bucket\'s (overlap_comm)' : ''}, ${buffers} × ${count(elements)} elements (reduce_bucket_size ${count(size)}, ${sizeFrom})`;
   const flight = inFlight > 0 ? ` + the gradient backward has just produced before its hook copies it (largest tensor, ${gib(inFlight)})` : '';
   const defaults = assumed.length > 0 ? `; ${assumed.join(', ')} (DeepSpeed's defaults, assumption)` : '';
