@@ -39,8 +39,9 @@
  *   activations are all still there, so they are the `persistentGradients` (with ZeRO-Offload's
  *   staging buffer); the gradients, the partitions and the in-flight gradient grow while backward
  *   frees the activations. A ZeRO that is not DeepSpeed's (no buckets: FSDP, llm.c's own, which
- *   allocates its gradient buffer once) keeps all its gradients for the whole step, as before. The buckets (released at the end of backward) and the fp32 gradient
- *   partition (made in step()) are both counted in `gradients`, as DeepSpeed's estimator counts the
+ *   allocates its gradient buffer once) keeps all its gradients for the whole step, as before. The
+ *   buckets (released at the end of backward) and the fp32 gradient partition (made in step())
+ *   are both counted in `gradients`, as DeepSpeed's estimator counts the
  *   16-bit and fp32 gradients together (step() does hold both, with a transient flat copy of the
  *   16-bit partition, while it casts one into the other).
  *   Stage 3 (stage3.py, estimate_zero3_model_states_mem_needs): 4 bytes x largest layer (gathered
