@@ -4,12 +4,13 @@
  */
 import type { AdvisorInput, Priority } from './advisor/types';
 import { checkJobLimits } from './job-limits';
-import type { EstimateInput, LoraConfig } from './memory/types';
+import type { EstimateInput, LoraConfig, ZeroBucketSettings } from './memory/types';
 import type { ModelInventory } from './models/types';
 import { resolveCurrentOptimizer, resolvedOrNull, unknownOptimizerError, type CurrentOptimizer } from './current-optimizer';
 import type { ResolvedOptimizer } from './optimizers/types';
 import { runLength, type RunLength } from './run-length';
 import { peftDefaultLoraTargets } from './scan';
+import { resolveHiddenSizeAutos } from './scan/deepspeed-auto';
 import type { ScanJob } from './scan/results';
 import { InputError } from './types';
 
@@ -52,6 +53,22 @@ function jobLoraTargets(job: ScanJob, model: ModelInventory): LoraConfig | null 
   return null;
 }
 
+/**
+ * DeepSpeed's ZeRO-1/2 bucket settings of the job (memory/zero.ts): what its DeepSpeed config states, with
+ * a `"auto"` reduce_bucket_size filled as the HF integration fills it (hidden_size², from the model config);
+ * null when the ZeRO stage comes from FSDP or a tool's own sharding (llm.c): no DeepSpeed buckets; absent otherwise (DeepSpeed's defaults,
+ * named as assumptions by the estimate).
+ */
+export function jobZeroBuckets(job: ScanJob, model: ModelInventory): ZeroBucketSettings | null | undefined {
+  const s = job.settings;
+  if (s.deepspeedZero === null) return null;
+  if (s.deepspeedZero === undefined) return s.fsdp !== undefined ? null : undefined;
+  if (s.deepspeedZero.reduceBucketSize !== undefined) return s.deepspeedZero;
+  const auto = resolveHiddenSizeAutos(job.autoValues ?? [], model.config).find((v) => v.key === 'zero_optimization.reduce_bucket_size');
+  if (auto === undefined || typeof auto.value !== 'number') return s.deepspeedZero;
+  return { ...s.deepspeedZero, reduceBucketSize: auto.value, reduceBucketSizeFrom: `"auto" in ${auto.path}, filled with ${auto.from} as the Hugging Face DeepSpeed integration does` };
+}
+
 /** Estimator settings the job's files state (anything missing takes the estimator's default). */
 export function jobEstimateBase(job: ScanJob, model: ModelInventory, opts: JobOptions): Omit<Partial<EstimateInput>, 'optimizer' | 'model'> {
   checkJobLimits(job);
@@ -74,6 +91,7 @@ export function jobEstimateBase(job: ScanJob, model: ModelInventory, opts: JobOp
   put('zeroStage', s.zeroStage);
   put('fsdp', s.fsdp);
   put('offload', s.offload);
+  put('zeroBuckets', jobZeroBuckets(job, model));
   put('gpus', opts.gpus ?? s.gpus);
   put('hyperparameters', s.optimizerParams);
   base['lora'] = jobLora(job, model);

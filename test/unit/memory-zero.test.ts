@@ -40,12 +40,59 @@ test('ZeRO paper accounting partitions only what each stage partitions', () => {
   assert.equal(s3.weights, (2 * PSI) / 64);
 });
 
-test('DeepSpeed accounting, ZeRO-1/2: 4Ψ + 16Ψ/N (estimate_zero2_model_states_mem_needs)', () => {
-  for (const zeroStage of [1, 2] as const) {
-    const s = perGpu({ zeroStage });
-    assert.equal(modelStates(s), 4 * PSI + (16 * PSI) / 64);
-    assert.equal(s.gradients, 2 * PSI + (4 * PSI) / 64);
-  }
+// DeepSpeed's reduction buckets (stage_1_and_2.py setup_buckets): reduce_bucket_size elements in the
+// 16-bit gradient dtype; the model's largest tensor is one 1e8 matrix (2e8 bytes of fp16 gradient).
+const FP16 = 2;
+const LARGEST_GRADIENT = LAYER * FP16;
+const DS_DEFAULT_BUCKET = 5e8; // DeepSpeedZeroConfig.reduce_bucket_size
+const noBuckets = { zeroBuckets: null } as const;
+
+test("DeepSpeed accounting, ZeRO-2 without buckets is DeepSpeed's fixed estimator: 2Ψ + 18Ψ/N", () => {
+  // estimate_zero2_model_states_mem_needs after PR #5099, for Adam: gpu_mem = 2 * total_params + int(18 * total_params / total_gpus).
+  const estimator = 2 * PSI + Math.floor((18 * PSI) / 64);
+  const s = perGpu({ zeroStage: 2, ...noBuckets });
+  assert.equal(modelStates(s), estimator);
+  // "18 = 2_grads_16bit + 4_grads_32bit + 4_params_32bit + 8_optimizer_states_32bit"
+  assert.equal(s.gradients, (2 * PSI) / 64 + (4 * PSI) / 64);
+  assert.equal(s.masterWeights, (4 * PSI) / 64);
+  assert.equal(s.optimizerState, (8 * PSI) / 64);
+  assert.equal(s.weights, 2 * PSI);
+  // Without DeepSpeed's buckets (not DeepSpeed's ZeRO) the gradients are kept for the whole step.
+  assert.equal(s.persistentGradients, s.gradients);
+});
+
+test('DeepSpeed accounting, ZeRO-1 keeps every 16-bit gradient until the reduction after backward: 4Ψ + 16Ψ/N', () => {
+  const s = perGpu({ zeroStage: 1, ...noBuckets });
+  assert.equal(modelStates(s), 4 * PSI + (16 * PSI) / 64);
+  assert.equal(s.gradients, 2 * PSI + (4 * PSI) / 64);
+});
+
+test('DeepSpeed ZeRO-2 reduction buckets: reduce_bucket_size elements each, two with overlap_comm, plus the gradient in flight', () => {
+  const partitions = (2 * PSI) / 64 + (4 * PSI) / 64;
+  // Nothing stated: DeepSpeed's defaults (one bucket of 5e8 elements, overlap_comm off at stage 2).
+  const byDefault = perGpu({ zeroStage: 2 });
+  assert.equal(byDefault.gradients, partitions + DS_DEFAULT_BUCKET * FP16 + LARGEST_GRADIENT);
+  // setup_buckets allocates the bucket at the first gradient hook, beside all the activations; the rest grows as they are freed.
+  assert.equal(byDefault.persistentGradients, DS_DEFAULT_BUCKET * FP16);
+  assert.ok(byDefault.notes.some((n) => n.includes("DeepSpeed's default, assumption") && n.includes('overlap_comm false')));
+  // The job's reduce_bucket_size with overlap_comm: two buffers (setup_buckets' buf_0 and buf_1).
+  const stated = perGpu({ zeroStage: 2, zeroBuckets: { reduceBucketSize: 2e8, overlapComm: true, contiguousGradients: true } });
+  assert.equal(stated.gradients, partitions + 2 * 2e8 * FP16 + LARGEST_GRADIENT);
+  assert.ok(!stated.notes.some((n) => n.includes('assumption')));
+  // HF's "auto" (hidden_size²) arrives as a number with where it came from.
+  const auto = perGpu({ zeroStage: 2, zeroBuckets: { reduceBucketSize: 4096 * 4096, reduceBucketSizeFrom: '"auto": hidden_size²' } });
+  assert.equal(auto.gradients, partitions + 4096 * 4096 * FP16 + LARGEST_GRADIENT);
+  assert.ok(auto.notes.some((n) => n.includes('"auto": hidden_size²')));
+  // Without contiguous_gradients: the waiting gradients and their flattened copy, bounded by the model.
+  const loose = perGpu({ zeroStage: 2, zeroBuckets: { reduceBucketSize: 2e8, contiguousGradients: false } });
+  assert.equal(loose.gradients, partitions + 2 * 2e8 * FP16 + LARGEST_GRADIENT);
+  assert.equal(loose.persistentGradients, 0);
+  // With accumulation the partition of the earlier micro-batches stays beside the one being filled.
+  const accumulating = perGpu({ zeroStage: 2, gradAccum: 4, ...noBuckets });
+  assert.equal(accumulating.gradients, partitions + (2 * PSI) / 64);
+  // ZeRO-1 holds the buckets too (its hooks set them up) but no separate in-flight gradient (all are kept).
+  const z1 = perGpu({ zeroStage: 1, zeroBuckets: { reduceBucketSize: 2e8 } });
+  assert.equal(z1.gradients, 2 * PSI + (4 * PSI) / 64 + 2e8 * FP16);
 });
 
 test('DeepSpeed accounting, ZeRO-3: 4 x largest layer + 18Ψ/N (estimate_zero3_model_states_mem_needs)', () => {
@@ -53,10 +100,17 @@ test('DeepSpeed accounting, ZeRO-3: 4 x largest layer + 18Ψ/N (estimate_zero3_m
 });
 
 test('DeepSpeed accounting with CPU offload moves optimizer state (and master, fp32 grads) off the GPU', () => {
-  const z2 = perGpu({ zeroStage: 2, offload: 'optimizer' });
+  const z2 = perGpu({ zeroStage: 2, offload: 'optimizer', ...noBuckets });
   assert.equal(z2.optimizerState, 0);
   assert.equal(z2.masterWeights, 0);
   assert.equal(modelStates(z2), 2 * PSI); // cpu_offload: gpu_mem = 2 * total_params
+  // With DeepSpeed's buckets: the bucket, the gradient in flight and temp_grad_buffer_for_gpu_offload (largest tensor, 16-bit).
+  const z2b = perGpu({ zeroStage: 2, offload: 'optimizer' });
+  assert.equal(modelStates(z2b), 2 * PSI + DS_DEFAULT_BUCKET * FP16 + LARGEST_GRADIENT + LARGEST_GRADIENT);
+  assert.equal(z2b.persistentGradients, DS_DEFAULT_BUCKET * FP16 + LARGEST_GRADIENT); // the bucket and the staging buffer
+  // ZeRO-1 with offload still holds the full 16-bit gradients until reduce_gradients after backward.
+  const z1 = perGpu({ zeroStage: 1, offload: 'optimizer', ...noBuckets });
+  assert.equal(modelStates(z1), 2 * PSI + 2 * PSI);
   const z3 = perGpu({ zeroStage: 3, offload: 'optimizer' });
   assert.equal(modelStates(z3), 4 * LAYER + (2 * PSI) / 64);
   const z3p = perGpu({ zeroStage: 3, offload: 'params' });
@@ -77,9 +131,10 @@ test('optimizer step temporaries are partitioned with the states and vanish unde
   assert.equal(z1.optimizerTemporaries, (4 * PSI) / 64);
   const off = estimateModelStates(resolveEstimateInput({ ...base, zeroStage: 1, offload: 'optimizer' })).perGpu;
   assert.equal(off.optimizerTemporaries, 0);
-  // ZeRO buffers exist for the whole step, so the forward/backward phase already holds the gradients.
+  // ZeRO buffers exist for the whole step, so the forward/backward phase already holds the gradients
+  // (ZeRO-1: the full 16-bit gradients, the fp32 partition and DeepSpeed's default reduction bucket).
   const e = estimateMemory(resolveEstimateInput({ ...base, zeroStage: 1 }));
-  assert.equal(e.bytes.gradients, 2 * PSI + (4 * PSI) / 64);
+  assert.equal(e.bytes.gradients, 2 * PSI + (4 * PSI) / 64 + DS_DEFAULT_BUCKET * FP16);
 });
 
 test('plain DDP (stage 0, N > 1): gradient buckets hold a second gradient copy for the whole step', () => {
@@ -91,4 +146,18 @@ test('plain DDP (stage 0, N > 1): gradient buckets hold a second gradient copy f
   const single = estimateModelStates(resolveEstimateInput({ model: small, optimizer: adamLike(), precision: 'bf16', gpus: 1 })).perGpu;
   assert.equal(single.gradients, 2e6);
   assert.equal(single.persistentGradients, 0);
+});
+
+test('the bucket term against the ZeRO-2 measurements of DeepSpeed issue #1302 (seven bucket settings, one model)', () => {
+  // https://github.com/deepspeedai/DeepSpeed/issues/1302 (comment of 2023-01-09): ZeRO-2 with contiguous_gradients,
+  // memory 21152 (overlap_comm, 5e8), 20198 (no overlap_comm, 5e8), 19625 (overlap_comm, 1e8), 19284 (overlap_comm, 1e7).
+  // The model and batch are not stated, so only the differences are compared; they are read as MiB and the
+  // gradients as 16-bit (both assumptions). The differences are the bucket term alone: 1 or 2 buffers × Δreduce_bucket_size × 2 bytes.
+  const grads = (reduceBucketSize: number, overlapComm: boolean): number =>
+    perGpu({ zeroStage: 2, zeroBuckets: { reduceBucketSize, overlapComm, contiguousGradients: true } }).gradients;
+  const mib = (bytes: number): number => bytes / 2 ** 20;
+  const near = (ours: number, published: number): void => assert.ok(Math.abs(ours - published) <= 2, `${ours.toFixed(1)} MiB vs ${published}`);
+  near(mib(grads(5e8, true) - grads(5e8, false)), 21152 - 20198);
+  near(mib(grads(5e8, true) - grads(1e8, true)), 21152 - 19625);
+  near(mib(grads(5e8, true) - grads(1e7, true)), 21152 - 19284);
 });

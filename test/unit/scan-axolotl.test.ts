@@ -46,6 +46,8 @@ test('an axolotl QLoRA config joins its local base model and DeepSpeed config', 
     qloraComputeDtype: 'bf16',
     gradientCheckpointing: false,
     zeroStage: 2,
+    // the DeepSpeed config's zero_optimization states no bucket key: DeepSpeed's defaults apply (memory/zero.ts)
+    deepspeedZero: {},
     // no lora_target_modules: PEFT's default for model_type mistral is q_proj, v_proj
     lora: { rank: 16, targets: ['q_proj', 'v_proj'], qlora: true },
     // the datasets entry's path: counted when it is a workspace file or folder, else a Hub dataset (run-length.ts)

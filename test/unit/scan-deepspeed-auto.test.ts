@@ -167,3 +167,23 @@ test("the hidden size is the config's hidden_size or the field its config class 
   assert.equal(filled.get('zero_optimization.reduce_bucket_size'), 768 * 768);
   assert.equal(filled.get('zero_optimization.stage3_param_persistence_threshold'), 7680);
 });
+
+test('a ZeRO-2 reduce_bucket_size of "auto" is sized hidden_size² for the estimate, beside the overlap_comm the config states', () => {
+  const { job } = autosOf([
+    { path: 'args.json', text: json({ output_dir: 'o', learning_rate: 1e-5, deepspeed: 'ds.json' }) },
+    { path: 'ds.json', text: json({ bf16: { enabled: true }, optimizer: { type: 'AdamW', params: { lr: 1e-5 } }, zero_optimization: { stage: 2, reduce_bucket_size: 'auto', overlap_comm: true } }) },
+  ]);
+  // "auto" is not a stated size: the setting holds only what the config writes.
+  assert.deepEqual(job.settings.deepspeedZero, { overlapComm: true });
+  const gpt2 = json({ model_type: 'gpt2', n_embd: 768, n_layer: 12, n_head: 12, n_positions: 1024, vocab_size: 50257 });
+  const local = { ...job, model: { kind: 'config-file' as const, path: 'config.json' } };
+  const e = evaluateJob(local, { readText: () => gpt2 }, { gpuMemoryBytes: null, priority: 'quality' });
+  const buckets = e.currentEstimate?.input.zeroBuckets;
+  assert.equal(buckets?.reduceBucketSize, 768 * 768);
+  assert.equal(buckets?.overlapComm, true);
+  assert.match(buckets?.reduceBucketSizeFrom ?? '', /"auto" in ds\.json, filled with the model's hidden_size² \(hidden_size 768\)/);
+  // Two buckets (overlap_comm) of 768² bf16 elements, named with where the size came from; contiguous_gradients assumed.
+  const note = e.currentEstimate?.estimate.notes.find((n) => n.startsWith('ZeRO-2 gradient reduction'));
+  assert.ok(note?.includes('two buckets of reduce_bucket_size 589,824 elements ("auto" in ds.json'), note);
+  assert.ok(note?.includes("contiguous_gradients true (DeepSpeed's defaults, assumption)"), note);
+});

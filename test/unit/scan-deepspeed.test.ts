@@ -2,6 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { resolveOptimizer } from '../../src/core/optimizers';
+import { jobZeroBuckets } from '../../src/core/job';
+import { inventoryForRef } from '../../src/core/models';
 import { scanFiles } from '../../src/core/scan';
 import type { ScanFile } from '../../src/core/scan/types';
 import { loadFolder, on } from './scan-formats-helpers';
@@ -141,4 +143,34 @@ test('comments are read (DeepSpeed uses hjson) with a warning that transformers 
   assert.deepEqual(result.findings[0].fields.map((f) => [f.name, f.value]), [['zero_optimization.stage', 2], ['train_micro_batch_size_per_gpu', 4]]);
   assert.deepEqual([result.warnings[0].line, result.warnings[0].column], [2, 3]);
   assert.match(result.warnings[0].message, /comments are not allowed in JSON: DeepSpeed reads this file \(hjson\), but transformers/);
+});
+
+test('zero_optimization: the bucket keys are read (5e8 written with an exponent is a whole number), a fraction is an error', () => {
+  const files = (zero: string): ScanFile[] => [
+    { path: 'args.json', text: json({ output_dir: 'o', model_name_or_path: 'gpt2', learning_rate: 1e-5, deepspeed: 'ds.json' }) },
+    { path: 'ds.json', text: `{"train_micro_batch_size_per_gpu": 1, "zero_optimization": ${zero}}` },
+  ];
+  const stated = scanFiles(files('{"stage": 2, "reduce_bucket_size": 5e8, "overlap_comm": true, "contiguous_gradients": false}'));
+  assert.deepEqual(stated.jobs[0]?.settings.deepspeedZero, { reduceBucketSize: 500_000_000, overlapComm: true, contiguousGradients: false });
+  // A zero_optimization section that states none of them still marks the job's ZeRO as DeepSpeed's.
+  const bare = scanFiles(files('{"stage": 2}'));
+  assert.deepEqual(bare.jobs[0]?.settings.deepspeedZero, {});
+  const bad = scanFiles(files('{"stage": 2, "reduce_bucket_size": 2.5}'));
+  const error = bad.findings.find((f) => f.path === 'ds.json')?.error;
+  assert.match(error?.message ?? '', /reduce_bucket_size' must be a whole number of elements, not 2\.5/);
+  assert.equal(error?.line, 1);
+});
+
+test('the estimate gets DeepSpeed buckets only for a DeepSpeed ZeRO: FSDP gets none, an unknown ZeRO DeepSpeed\'s defaults', () => {
+  const result = scanFiles([
+    { path: 'args.json', text: json({ output_dir: 'o', model_name_or_path: 'gpt2', learning_rate: 1e-5, deepspeed: 'ds.json' }) },
+    { path: 'ds.json', text: json({ zero_optimization: { stage: 2, reduce_bucket_size: 2e8 } }) },
+  ]);
+  const job = result.jobs[0];
+  assert.ok(job !== undefined);
+  const model = inventoryForRef('gpt2');
+  assert.deepEqual(jobZeroBuckets(job, model), { reduceBucketSize: 2e8 });
+  const { deepspeedZero: _, ...others } = job.settings;
+  assert.equal(jobZeroBuckets({ ...job, settings: { ...others, fsdp: 'accelerate' } }, model), null);
+  assert.equal(jobZeroBuckets({ ...job, settings: others }, model), undefined);
 });

@@ -50,6 +50,8 @@ test('a GPT-NeoX config forms a job: DeepSpeed keys, NeoX arguments, and its own
     optimizerParams: { betas: [0.9, 0.95], eps: 1e-8 },
     learningRate: 0.0006,
     zeroStage: 1,
+    // zero_optimization states no bucket key: DeepSpeed's defaults apply (memory/zero.ts)
+    deepspeedZero: {},
     perDeviceBatchSize: 32,
     precision: 'fp16-mixed',
     weightDecay: 0.1,

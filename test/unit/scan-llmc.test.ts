@@ -39,6 +39,8 @@ test('an llm.c launch forms a job: its flags, mpirun\'s processes, and the GPT-2
     warmupSteps: 700,
     weightDecay: 0.1,
     zeroStage: 1,
+    // llm.c's own ZeRO-1, not DeepSpeed's: the estimate adds no DeepSpeed reduction buckets
+    deepspeedZero: null,
     pretraining: true,
     gpus: 8,
     // not written: llm.c's own AdamW and the build's bf16

@@ -5,7 +5,7 @@
 import type { ModelInventory } from '../models/types';
 import type { ResolvedOptimizer } from '../optimizers/types';
 import { FLOAT_DTYPES, InputError, LOAD_DTYPES, PRECISIONS } from '../types';
-import { ATTENTION_IMPLS, FSDP_WRAPPERS, OFFLOAD_TARGETS, ZERO_ACCOUNTINGS, type EstimateInput, type LoraConfig, type ZeroStage } from './types';
+import { ATTENTION_IMPLS, FSDP_WRAPPERS, OFFLOAD_TARGETS, ZERO_ACCOUNTINGS, type EstimateInput, type LoraConfig, type ZeroBucketSettings, type ZeroStage } from './types';
 import { largestTargetDimension, matchLoraTargets } from './lora';
 import { effectiveHyperparameters } from './optimizer-state';
 import { LOSS_KINDS, TORCHTUNE_OUTPUT_CHUNKS, type LossConfig } from './loss';
@@ -52,6 +52,8 @@ export const LIMITS = {
   maxSeqLen: 1e7,
   maxImageSize: 1e5,
   maxGpus: 1e6,
+  /** DeepSpeed's reduce_bucket_size, in elements (its default is 5e8). */
+  maxReduceBucketSize: 1e12,
 } as const;
 
 
@@ -145,6 +147,15 @@ function resolveLoss(loss: LossConfig): LossConfig {
   return { kind, chunks: integerIn('loss chunks', chunks, 1, 65_536), compiled, ...(given.logitsHeld === true ? { logitsHeld: true } : {}) };
 }
 
+/** DeepSpeed's bucket settings checked: a non-negative whole reduce_bucket_size, true/false flags. */
+function resolveZeroBuckets(b: ZeroBucketSettings | null | undefined): ZeroBucketSettings | null | undefined {
+  if (b === null || b === undefined) return b;
+  if (b.reduceBucketSize !== undefined) integerIn('reduce_bucket_size', b.reduceBucketSize, 0, LIMITS.maxReduceBucketSize);
+  if (b.overlapComm !== undefined && typeof b.overlapComm !== 'boolean') throw new InputError('overlap_comm must be true or false');
+  if (b.contiguousGradients !== undefined && typeof b.contiguousGradients !== 'boolean') throw new InputError('contiguous_gradients must be true or false');
+  return b;
+}
+
 /** Partial input as the CLI or the advisor gives it. `qlora` lets a caller ask for QLoRA before a rank is known. */
 export type PartialEstimateInput = Partial<Omit<EstimateInput, 'model' | 'optimizer'>> & {
   readonly model: ModelInventory;
@@ -199,10 +210,12 @@ export function resolveEstimateInput(partial: PartialEstimateInput): EstimateInp
   const softmaxSavesInput = partial.softmaxSavesInput ?? false;
   if (typeof softmaxSavesInput !== 'boolean') throw new InputError('softmax-saves-input (PyTorch < 1.11) must be true or false');
   const hyperparameters = effectiveHyperparameters(optimizer, partial.hyperparameters ?? {});
+  const zeroBuckets = resolveZeroBuckets(partial.zeroBuckets);
   return {
     model, optimizer, hyperparameters, batchSize, gradAccum, seqLen, imageSize, precision, loadDtype, attention,
     gradientCheckpointing, zeroStage, zeroAccounting, gpus, offload, lora, optimizerInBackward, loss, activationOffload, referenceModel, zeroGradSetToNone, gpuMemoryBytes,
     ...(softmaxSavesInput ? { softmaxSavesInput } : {}),
     ...(fsdp !== undefined ? { fsdp } : {}),
+    ...(zeroBuckets !== undefined ? { zeroBuckets } : {}),
   };
 }

@@ -120,9 +120,12 @@ export function estimateModelStates(input: EstimateInput): ModelStates {
   const opt = groupedOptimizerState(input, tt, split.masterWeights ? 'fp32' : null);
   let trainableElements = 0;
   let gradients = 0;
+  let largestGradient = 0;
   for (const t of tt.trainable) {
     trainableElements += t.shape.reduce((a, b) => a * b, 1);
-    gradients += gradientBytes(tt, t);
+    const g = gradientBytes(tt, t);
+    gradients += g;
+    largestGradient = Math.max(largestGradient, g);
   }
   const weights = tt.stored.reduce((s, t) => s + t.bytes, 0);
   const layer = largestLayer(tt);
@@ -135,6 +138,8 @@ export function estimateModelStates(input: EstimateInput): ModelStates {
     temporaries: opt.temporaries,
     largestLayerWeights: layer.weights,
     largestLayerGradients: layer.gradients,
+    trainableElements,
+    largestGradient,
   };
   const perGpu = partitionModelStates(totals, {
     stage: input.zeroStage,
@@ -142,6 +147,8 @@ export function estimateModelStates(input: EstimateInput): ModelStates {
     gpus: input.gpus,
     offload: input.offload,
     mixed: split.masterWeights,
+    gradAccum: input.gradAccum,
+    ...(input.zeroBuckets !== undefined ? { buckets: input.zeroBuckets } : {}),
   });
   return { split, base, tensors: tt, optimizer: opt, totals, perGpu, optimizerParamDtype };
 }

@@ -76,6 +76,21 @@ export interface LoraConfig {
   readonly savesQuantisedInputs?: boolean;
 }
 
+/**
+ * DeepSpeed's `zero_optimization` keys that size the ZeRO-1/2 gradient reduction buckets, as the
+ * job states them; a key left out takes DeepSpeed's default (DEEPSPEED_ZERO_BUCKET_DEFAULTS).
+ */
+export interface ZeroBucketSettings {
+  /** `reduce_bucket_size`, in elements. */
+  readonly reduceBucketSize?: number;
+  /** Where `reduceBucketSize` came from when the job did not write a number (HF "auto": hidden_size²). */
+  readonly reduceBucketSizeFrom?: string;
+  /** `overlap_comm`. */
+  readonly overlapComm?: boolean;
+  /** `contiguous_gradients`. */
+  readonly contiguousGradients?: boolean;
+}
+
 /** Everything the estimator needs, defaults already resolved (the CLI echoes this as `inputs`). */
 export interface EstimateInput {
   readonly model: ModelInventory;
@@ -104,6 +119,12 @@ export interface EstimateInput {
   readonly fsdp?: FsdpWrapper;
   readonly gpus: number;
   readonly offload: OffloadTarget;
+  /**
+   * DeepSpeed ZeRO-1/2 gradient reduction settings (./zero.ts, the reduction buckets). Absent:
+   * DeepSpeed's defaults, each an assumption the estimate names. null: the job's ZeRO is not
+   * DeepSpeed's (FSDP, llm.c), so there are no DeepSpeed reduction buckets.
+   */
+  readonly zeroBuckets?: ZeroBucketSettings | null;
   readonly lora: LoraConfig | null;
   /**
    * The optimizer steps each parameter from a backward hook and frees its gradient (torchtune

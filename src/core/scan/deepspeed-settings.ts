@@ -145,6 +145,29 @@ function offloadDevice(zero: FieldReader, key: string): { on: boolean; range: So
   return { on: value !== 'none', range: device.range };
 }
 
+/**
+ * The keys that size the ZeRO-1/2 gradient reduction buckets (`reduce_bucket_size` in elements,
+ * `overlap_comm`, `contiguous_gradients`; ../memory/zero.ts). Recorded even when none is written:
+ * the job's ZeRO is DeepSpeed's, whose defaults then apply. "auto" is filled by the job (hidden_size²).
+ */
+function readBuckets(zero: FieldReader, out: ContributionBuilder, range: SourceRange): void {
+  const stated: { reduceBucketSize?: number; overlapComm?: boolean; contiguousGradients?: boolean } = {};
+  if (!isAuto(zero, 'reduce_bucket_size')) {
+    // Written as 5e8 as often as 500000000: DeepSpeed's pydantic config takes a float with no fraction as an int.
+    const size = zero.number('reduce_bucket_size', { min: 0, max: 1e12 });
+    if (size !== undefined && size.value !== null) {
+      if (Number.isInteger(size.value)) stated.reduceBucketSize = size.value;
+      else zero.fail(`'${size.name}' must be a whole number of elements, not ${size.value}`, size.range);
+    }
+  }
+  for (const [key, field] of [['overlap_comm', 'overlapComm'], ['contiguous_gradients', 'contiguousGradients']] as const) {
+    if (isAuto(zero, key)) continue;
+    const flag = zero.boolean(key);
+    if (flag !== undefined && flag.value !== null) stated[field] = flag.value;
+  }
+  out.set('deepspeedZero', stated, range);
+}
+
 function readZero(reader: FieldReader, out: ContributionBuilder, warnings: ParseWarning[]): void {
   const section = reader.node('zero_optimization');
   if (section === undefined || section.kind === 'null') return;
@@ -161,6 +184,7 @@ function readZero(reader: FieldReader, out: ContributionBuilder, warnings: Parse
       out.set('zeroStage', stage, read.range);
     }
   }
+  readBuckets(zero, out, section.range);
   const optimizer = offloadDevice(zero, 'offload_optimizer');
   const params = offloadDevice(zero, 'offload_param');
   // Stage 1/2 before DeepSpeed 0.3.x: "cpu_offload": true moved the optimizer to the CPU.

@@ -683,7 +683,7 @@ function loraExtras(want: { readonly int8?: boolean; readonly modulesToSave?: re
 const SETTING_ORDER: readonly (keyof TrainingSettings)[] = [
   'optimizer', 'optimizerParams', 'learningRate', 'weightDecay', 'perDeviceBatchSize', 'gradAccum', 'seqLen',
   'precision', 'loadDtype', 'qloraComputeDtype', 'gradientCheckpointing', 'optimizerInBackward', 'loss', 'activationOffload', 'referenceModel',
-  'zeroStage', 'offload', 'gpus', 'lora', 'maxSteps', 'epochs', 'trainSamples', 'trainDataFiles', 'trainDataSplit', 'maxTrainSamples', 'valHoldout', 'llamaFactoryData', 'warmupSteps',
+  'zeroStage', 'offload', 'deepspeedZero', 'gpus', 'lora', 'maxSteps', 'epochs', 'trainSamples', 'trainDataFiles', 'trainDataSplit', 'maxTrainSamples', 'valHoldout', 'llamaFactoryData', 'warmupSteps',
   'warmupRatio', 'warmupEpochs', 'scheduler', 'pretraining',
 ];
 

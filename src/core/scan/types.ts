@@ -1,6 +1,6 @@
 import type { FloatDtype, HyperValue, LoadDtype, Precision } from '../types';
 import type { LossConfig } from '../memory/loss';
-import type { FsdpWrapper, OffloadTarget, ZeroStage } from '../memory/types';
+import type { FsdpWrapper, OffloadTarget, ZeroBucketSettings, ZeroStage } from '../memory/types';
 
 /** A 1-based source range (columns count UTF-16 code units, as editors do; end is exclusive). */
 export interface SourceRange {
@@ -57,6 +57,12 @@ export interface TrainingSettings {
    * framework that sets it up, which decides what its mixed precision keeps (memory/load-dtype.ts).
    */
   readonly fsdp?: FsdpWrapper;
+  /**
+   * Set when a DeepSpeed config's `zero_optimization` section is read: the keys that size the ZeRO-1/2
+   * gradient reduction buckets as it states them (a key it leaves out, or writes "auto", is absent).
+   * null: the ZeRO stage is a tool's own, not DeepSpeed's (llm.c's `-z`), so it has no DeepSpeed buckets.
+   */
+  readonly deepspeedZero?: ZeroBucketSettings | null;
   /** Machines the launch spans (torchrun --nnodes, deepspeed --num_nodes, Lightning num_nodes, SLURM --nodes). */
   readonly nodes?: number;
   /** Input image size (timm --img-size / --input-size, a CNN's crop size). */

@@ -125,7 +125,11 @@ export function readLlmcArguments(launch: Launch, out: ContributionBuilder, fiel
   const steps = int('x', 1);
   if (steps !== null) out.set('maxSteps', steps.value, steps.range);
   const zero = int('z', 0);
-  if (zero !== null && zero.value <= 3) out.set('zeroStage', zero.value as 0 | 1 | 2 | 3, zero.range);
+  if (zero !== null && zero.value <= 3) {
+    out.set('zeroStage', zero.value as 0 | 1 | 2 | 3, zero.range);
+    // llm.c's own ZeRO (train_gpt2.cu), not DeepSpeed's: no DeepSpeed reduction buckets (memory/zero.ts).
+    if (zero.value > 0) out.set('deepspeedZero', null, zero.range);
+  }
   else if (zero === null && !flags.has('z')) out.useDefault({ setting: 'zeroStage', key: '-z', value: 0 }, LLMC_MAIN);
   const recompute = int('r', 0);
   if (recompute !== null && recompute.value > 0) out.notModelled.push(`${out.path}:${recompute.range.line}: -r ${recompute.value}: llm.c recomputes the GeLU activations in the backward pass, which the activation estimate does not model`);
