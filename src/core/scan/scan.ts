@@ -10,6 +10,8 @@ import { hydraOptimizerDetector } from './detectors/hydra-optimizer';
 import { shellScriptDetector } from './detectors/shell-script';
 import { composeHydra, isHydraPrimary, originAt, type ComposedConfig, type CompositionResult, type ReadYaml } from './hydra-compose';
 import { findHydraLaunches, type HydraLaunch } from './hydra-launch';
+import { composeMmengine, mmengineJoinReads } from './mmengine-compose';
+import { mmengineConfigDetector } from './detectors/mmengine-config';
 import { buildJobs, type DetectedFile, type MachineConfig } from './jobs';
 import type { MachineFileAnswer, MachineFiles } from './machine-files';
 import { parseScanFile, syntaxOf } from './parse-file';
@@ -80,7 +82,7 @@ export interface JoinOptions extends ScanOptions {
  * composition, script calls) read it. Callers that keep texts (the editor's index) ask this, not each step.
  */
 export function joinReads(file: ScanFile): boolean {
-  return hydraJoinReads(file) || scriptCallJoinReads(file);
+  return hydraJoinReads(file) || scriptCallJoinReads(file) || mmengineJoinReads(file);
 }
 
 export function hydraJoinReads(file: ScanFile): boolean {
@@ -148,7 +150,8 @@ function detectFile(file: ScanFile, options: FileScanOptions, composed: Composed
     const detection = composed === null ? detector.detect(file, parsed) : withOrigins(detector.detect(read, parsed), composed);
     // A composed config's finding holds the values written in it; group files' values are the job's, with their files.
     const fields = composed === null ? detection.fields : detection.fields.filter((f) => (composed.originOf(f.range) ?? file.path) === file.path);
-    for (const w of detection.warnings) warnings.push({ path: file.path, ...w });
+    // A composed config's warning about a value of another file (a group or base file) is that file's.
+    for (const w of detection.warnings) warnings.push({ path: (composed === null ? undefined : originAt(composed, w.line, w.column)) ?? file.path, ...w });
     if (detection.error !== null) {
       // A composed config's error may be in a group file: the message names it, the position is the config's top.
       const at = composed === null ? undefined : originAt(composed, detection.error.line, detection.error.column);
@@ -181,16 +184,24 @@ export function joinScan(scans: readonly FileScan[], options: JoinOptions = {}):
   // the primary's own scan is replaced by that reading.
   const maxFileChars = Math.min(HYDRA_MAX_FILE_CHARS, options.maxYamlChars ?? DEFAULT_SCAN_YAML_MAX_CHARS);
   const { compositions: hydra, launchOf } = options.textOf === undefined ? NO_HYDRA : composeHydraPrimaries(sorted.map((s) => s.path), options.textOf, maxFileChars);
+  // MMEngine configs are composed with their _base_ files (./mmengine-compose.ts) the same way.
+  const scannedSet = new Set(sorted.map((s) => s.path));
+  const mmengine = new Map<string, CompositionResult>();
+  const textOf = options.textOf;
+  if (textOf !== undefined) {
+    for (const s of sorted) if (s.finding?.kind === mmengineConfigDetector.kind && s.finding.error === undefined) mmengine.set(s.path, composeMmengine(s.path, textOf, (p) => scannedSet.has(p)));
+  }
   /** Group files composed into a primary that a detector read: they form no job of their own. */
   const composedInto = new Set<string>();
   const groupFindings = new Map<string, { path: string; kind: string; fields: FieldFinding[] }>();
   for (const own of sorted) {
-    const composition = hydra.get(own.path);
+    const composition = hydra.get(own.path) ?? mmengine.get(own.path);
+    const kind = hydra.has(own.path) ? hydraOptimizerDetector.kind : mmengineConfigDetector.kind;
     const scan: FileScan =
       composition === undefined
         ? own
         : composition.kind === 'error'
-          ? { path: own.path, finding: { path: own.path, kind: hydraOptimizerDetector.kind, fields: [], error: errorOf(composition.error) }, detected: null, warnings: [] }
+          ? { path: own.path, finding: { path: own.path, kind, fields: [], error: errorOf(composition.error) }, detected: null, warnings: [] }
           : detectFile({ path: own.path, text: options.textOf?.(own.path) ?? '' }, options, composition.config);
     if (scan.finding !== null) findings.push(scan.finding);
     if (scan.detected !== null) detected.push(scan.detected);
@@ -220,7 +231,7 @@ export function joinScan(scans: readonly FileScan[], options: JoinOptions = {}):
   for (let i = detected.length - 1; i >= 0; i--) {
     const d = detected[i];
     // A group file read by its own detector joins the job of the config composing it, not one of its own.
-    if (composedInto.has(d.path) && !hydra.has(d.path) && d.detection.role !== 'launcher') detected.splice(i, 1);
+    if (composedInto.has(d.path) && !hydra.has(d.path) && !mmengine.has(d.path) && d.detection.role !== 'launcher') detected.splice(i, 1);
     // A launch script that runs a Hydra app joins the job of the app's primary config.
     const launch = launchOf.get(d.path);
     if (launch !== undefined && d.detection.role === 'launcher') {
@@ -228,7 +239,7 @@ export function joinScan(scans: readonly FileScan[], options: JoinOptions = {}):
       detected[i] = { ...d, detection: { ...d.detection, links: [link, ...d.detection.links] } };
     }
   }
-  const scannedPaths = new Set(sorted.map((f) => f.path));
+  const scannedPaths = scannedSet;
   if (options.textOf !== undefined) followScriptCalls(sorted, detected, options.textOf, scannedPaths);
   const wantsDefault = detected.some((d) => d.detection.accelerateDefaultConfig !== undefined);
   const answer = wantsDefault ? options.machineFiles?.accelerateDefaultConfig?.() : undefined;
@@ -388,7 +399,8 @@ function withOrigins(d: Detection, c: ComposedConfig): Detection {
     const origin = c.originOf(l.range);
     return origin !== undefined && origin !== c.file.path ? { ...l, path: origin } : l;
   });
-  return { ...d, contribution, links, ...(c.composedFrom.length > 0 ? { composedFrom: c.composedFrom } : {}) };
+  const own = d.ownModel === undefined ? {} : { ownModel: { ...d.ownModel, path: c.originOf(d.ownModel.range) ?? d.ownModel.path } };
+  return { ...d, contribution, links, ...own, ...(c.composedFrom.length > 0 ? { composedFrom: c.composedFrom } : {}) };
 }
 
 function errorOf(e: InputError): FindingError {
