@@ -16,7 +16,7 @@
  *   replaces the base's;
  * - `{{_base_.xxx}}` and `_base_.xxx` take "a copy of the corresponding variable" of the composed bases.
  * A base of another package (`mmdet::_base_/...`), a missing base, a cycle, a file over MMENGINE_MAX_FILE_CHARS and
- * anything the literal reader does not read are notes: their values are unknown, never guessed. Every node keeps its
+ * a composition past MMENGINE_MAX_COMPOSED_CHARS and anything the literal reader does not read are notes: their values are unknown, never guessed. Every node keeps its
  * own range; `originOf(range)` says which file a range is in.
  */
 import { InputError } from '../types';
@@ -31,6 +31,8 @@ import type { ScanFile, SourceRange } from './types';
 
 /** Longest config file read (characters): the editor runs the join on its main loop, as for Hydra. */
 export const MMENGINE_MAX_FILE_CHARS = 64 * 1024;
+/** Most characters one composition reads (the config and its bases), as for Hydra. */
+export const MMENGINE_MAX_COMPOSED_CHARS = 256 * 1024;
 /** Most files one composition reads. */
 export const MMENGINE_MAX_CONFIGS = 64;
 /** Deepest chain of `_base_` files followed (the config is depth 0). */
@@ -55,6 +57,7 @@ class Composition {
   readonly composedFrom: string[] = [];
   readonly texts: string[] = [];
   private count = 0;
+  private chars = 0;
 
   constructor(
     private readonly textOf: (path: string) => string | undefined,
@@ -73,6 +76,11 @@ class Composition {
       this.notes.push(`${where}: ${path} has ${text.length} characters, and MMEngine configs are read up to ${MMENGINE_MAX_FILE_CHARS}; its values are not known`);
       return null;
     }
+    if (this.chars + text.length > MMENGINE_MAX_COMPOSED_CHARS) {
+      this.notes.push(`${where}: the composition has read ${this.chars} characters, and one composition reads up to ${MMENGINE_MAX_COMPOSED_CHARS}; ${path} is not read`);
+      return null;
+    }
+    this.chars += text.length;
     if (++this.count > MMENGINE_MAX_CONFIGS) {
       this.notes.push(`${where}: the composition has read ${MMENGINE_MAX_CONFIGS} files, the most one composition reads; ${path} is not read`);
       return null;
@@ -98,7 +106,7 @@ class Composition {
 
   /** The bases' variables gathered, in the `_base_` list's order. */
   private composeBases(path: string, base: BaseList, chain: readonly string[]): PartialObjectNode | null {
-    const members: MemberNode[] = [];
+    const members = new Map<string, MemberNode>();
     const opaque = new Set<string>();
     const origin = new Map<string, string>();
     for (const entry of base.paths) {
@@ -126,33 +134,31 @@ class Composition {
         const before = origin.get(m.key);
         if (before !== undefined) {
           this.notes.push(`${at}: '${m.key}' is set by both ${before} and ${target}, which MMEngine refuses ("Duplicate key is not allowed among bases"); ${target}'s value is kept`);
-          const i = members.findIndex((x) => x.key === m.key);
-          if (i >= 0) members.splice(i, 1);
+          members.delete(m.key);
         }
         origin.set(m.key, target);
-        members.push(m);
+        members.set(m.key, m);
         opaque.delete(m.key);
       }
       for (const k of read.opaqueKeys) {
-        const i = members.findIndex((x) => x.key === k);
-        if (i >= 0) members.splice(i, 1);
+        members.delete(k);
         opaque.add(k);
       }
     }
-    const { index, value } = indexMembers(members);
-    return { kind: 'object', members, index, value, opaqueKeys: opaque, range: base.range, start: 0, end: 0 };
+    const list = [...members.values()];
+    const { index, value } = indexMembers(list);
+    return { kind: 'object', members: list, index, value, opaqueKeys: opaque, range: base.range, start: 0, end: 0 };
   }
 
-  /** `Config._merge_a_into_b(a, b)`: the config's own values over its bases'. */
+  /** `Config._merge_a_into_b(a, b)`: the config's own values over its bases' (a key the base has keeps its place). */
   merge(own: ObjectNode, base: ObjectNode, path: string): PartialObjectNode {
-    const members = [...base.members];
+    const members = new Map(base.members.map((m) => [m.key, m]));
     const opaque = new Set<string>(opaqueOf(base));
     for (const m of own.members) {
-      const i = members.findIndex((x) => x.key === m.key);
       let node = m.node;
       if (node.kind === 'object') {
         const replace = node.index.get(DELETE_KEY)?.node;
-        const prior = i >= 0 ? members[i].node : undefined;
+        const prior = members.get(m.key)?.node;
         if (replace?.kind === 'boolean' && replace.value) node = withoutDelete(node);
         else if (prior?.kind === 'object') node = this.merge(withoutDelete(node), prior, path);
         else {
@@ -160,18 +166,16 @@ class Composition {
           node = withoutDelete(node);
         }
       }
-      const member: MemberNode = { key: m.key, keyRange: m.keyRange, node };
-      if (i >= 0) members[i] = member;
-      else members.push(member);
+      members.set(m.key, { key: m.key, keyRange: m.keyRange, node });
       opaque.delete(m.key);
     }
     for (const k of opaqueOf(own)) {
-      const i = members.findIndex((x) => x.key === k);
-      if (i >= 0) members.splice(i, 1);
+      members.delete(k);
       opaque.add(k);
     }
-    const { index, value } = indexMembers(members);
-    return { kind: 'object', members, index, value, opaqueKeys: opaque, range: own.range, start: own.start, end: own.end };
+    const list = [...members.values()];
+    const { index, value } = indexMembers(list);
+    return { kind: 'object', members: list, index, value, opaqueKeys: opaque, range: own.range, start: own.start, end: own.end };
   }
 }
 

@@ -10,7 +10,7 @@ import { hydraOptimizerDetector } from './detectors/hydra-optimizer';
 import { shellScriptDetector } from './detectors/shell-script';
 import { composeHydra, isHydraPrimary, originAt, type ComposedConfig, type CompositionResult, type ReadYaml } from './hydra-compose';
 import { findHydraLaunches, type HydraLaunch } from './hydra-launch';
-import { composeMmengine, mmengineJoinReads } from './mmengine-compose';
+import { composeMmengine, mmengineJoinReads, MMENGINE_MAX_FILE_CHARS } from './mmengine-compose';
 import { mmengineConfigDetector } from './detectors/mmengine-config';
 import { buildJobs, type DetectedFile, type MachineConfig } from './jobs';
 import type { MachineFileAnswer, MachineFiles } from './machine-files';
@@ -189,7 +189,11 @@ export function joinScan(scans: readonly FileScan[], options: JoinOptions = {}):
   const mmengine = new Map<string, CompositionResult>();
   const textOf = options.textOf;
   if (textOf !== undefined) {
-    for (const s of sorted) if (s.finding?.kind === mmengineConfigDetector.kind && s.finding.error === undefined) mmengine.set(s.path, composeMmengine(s.path, textOf, (p) => scannedSet.has(p)));
+    // A config over the size composition reads keeps its own scan, which says so.
+    for (const s of sorted) {
+      if (s.finding?.kind !== mmengineConfigDetector.kind || s.finding.error !== undefined || (textOf(s.path)?.length ?? Infinity) > MMENGINE_MAX_FILE_CHARS) continue;
+      mmengine.set(s.path, composeMmengine(s.path, textOf, (p) => scannedSet.has(p)));
+    }
   }
   /** Group files composed into a primary that a detector read: they form no job of their own. */
   const composedInto = new Set<string>();

@@ -27,7 +27,7 @@ import type { Citation, Precision } from '../../types';
 import { ContributionBuilder } from '../contribution';
 import type { Detection, Detector, ParsedFile } from '../detector';
 import { FieldReader } from '../fields';
-import { MMENGINE_BASE_ASSIGNMENT } from '../mmengine-compose';
+import { MMENGINE_BASE_ASSIGNMENT, MMENGINE_MAX_FILE_CHARS } from '../mmengine-compose';
 import { keepOptimizerParams, readOptimizerArguments } from '../optimizer-arguments';
 import { readLiteralModule } from '../python/literal-config';
 import type { ModelRef, ScanFile, SourceRange } from '../types';
@@ -85,7 +85,11 @@ export const mmengineConfigDetector: Detector = {
     let root: ObjectNode;
     if (parsed.root?.kind === 'object') root = parsed.root;
     else {
-      // Read on its own (the join composes it with its bases).
+      // Read on its own (the join composes it with its bases), within the size the composition reads.
+      if (file.text.length > MMENGINE_MAX_FILE_CHARS) {
+        out.notes.push(`${file.path}:1:1: an MMEngine config of ${file.text.length} characters, and MMEngine configs are read up to ${MMENGINE_MAX_FILE_CHARS}: its values are not known`);
+        return { fields: [], error: null, warnings: [], role: 'auxiliary', contribution: out.build(), links: [] };
+      }
       const module = readLiteralModule(file.text);
       if (module.error !== null) {
         return { fields: [], error: { message: module.error.message, line: module.error.line, column: module.error.column }, warnings: [], role: 'auxiliary', contribution: out.build(), links: [] };

@@ -66,7 +66,8 @@ class ModuleReader {
   private readonly tokens: Token[];
   private readonly lines: LineIndex;
   private readonly unread: LiteralProblem[] = [];
-  private readonly members: MemberNode[] = [];
+  /** The module's variables in order of their last assignment. */
+  private readonly members = new Map<string, MemberNode>();
   private readonly opaque = new Set<string>();
   private readonly names = new Map<string, ParsedNode>();
   private base: BaseList | null = null;
@@ -93,9 +94,10 @@ class ModuleReader {
   }
 
   private root(): PartialObjectNode {
-    const { index, value } = indexMembers(this.members);
+    const members = [...this.members.values()];
+    const { index, value } = indexMembers(members);
     const range = this.lines.range(0, this.text.length);
-    return { kind: 'object', members: this.members, index, value, opaqueKeys: this.opaque, start: 0, end: this.text.length, range };
+    return { kind: 'object', members, index, value, opaqueKeys: this.opaque, start: 0, end: this.text.length, range };
   }
 
   private problem(message: string, offset: number): LiteralProblem {
@@ -133,8 +135,7 @@ class ModuleReader {
       this.note(`${name}: ${why.message}`, why.offset);
       this.names.delete(name);
       this.opaque.add(name);
-      const at = this.members.findIndex((m) => m.key === name);
-      if (at >= 0) this.members.splice(at, 1);
+      this.members.delete(name);
       return;
     }
     if (name === '_base_') {
@@ -143,9 +144,8 @@ class ModuleReader {
     }
     this.names.set(name, value);
     this.opaque.delete(name);
-    const at = this.members.findIndex((m) => m.key === name);
-    if (at >= 0) this.members.splice(at, 1);
-    this.members.push({ key: name, keyRange: this.lines.range(first.start, first.end), node: value });
+    this.members.delete(name);
+    this.members.set(name, { key: name, keyRange: this.lines.range(first.start, first.end), node: value });
   }
 
   private readBase(value: ParsedNode): void {
@@ -211,6 +211,7 @@ class ModuleReader {
       let text = '';
       while (j < to && this.tokens[j].kind === 'string') {
         const v = this.tokens[j].value;
+        if (this.tokens[j].unterminated) return { value: new Unread('the string is not closed', this.tokens[j].start), next: this.skipValue(i, to) };
         if (v === null) return { value: new Unread(`an f-string with replacement fields is not read (${WHAT_IS_READ})`, this.tokens[j].start), next: this.skipValue(i, to) };
         text += v;
         j++;
@@ -305,7 +306,7 @@ class ModuleReader {
   /** `dict(k=v, ...)`: keyword arguments only. */
   private dictCall(open: number): { value: ParsedNode | Unread; next: number } {
     const close = this.closing(open);
-    const members: MemberNode[] = [];
+    const members = new Map<string, MemberNode>();
     const opaque = new Set<string>();
     let j = open + 1;
     while (j < close) {
@@ -327,7 +328,7 @@ class ModuleReader {
   /** `{'k': v, ...}` with string keys. */
   private dictDisplay(open: number): { value: ParsedNode | Unread; next: number } {
     const close = this.closing(open);
-    const members: MemberNode[] = [];
+    const members = new Map<string, MemberNode>();
     const opaque = new Set<string>();
     let j = open + 1;
     while (j < close) {
@@ -345,19 +346,20 @@ class ModuleReader {
     return { value: this.object(members, opaque, this.tokens[open].start, this.tokens[Math.min(close, this.tokens.length - 1)].end), next: close + 1 };
   }
 
-  private member(members: MemberNode[], opaque: Set<string>, key: string, keyRange: SourceRange, value: ParsedNode | Unread): void {
-    const at = members.findIndex((m) => m.key === key);
-    if (at >= 0) members.splice(at, 1);
+  /** A dict's key, the last one written winning (Python keeps its first position; the value is what matters here). */
+  private member(members: Map<string, MemberNode>, opaque: Set<string>, key: string, keyRange: SourceRange, value: ParsedNode | Unread): void {
+    members.delete(key);
     if (value instanceof Unread) {
       this.note(`${key}: ${value.message}`, value.offset);
       opaque.add(key);
       return;
     }
     opaque.delete(key);
-    members.push({ key, keyRange, node: value });
+    members.set(key, { key, keyRange, node: value });
   }
 
-  private object(members: MemberNode[], opaque: Set<string>, start: number, end: number): PartialObjectNode {
+  private object(byKey: Map<string, MemberNode>, opaque: Set<string>, start: number, end: number): PartialObjectNode {
+    const members = [...byKey.values()];
     const { index, value } = indexMembers(members);
     return { kind: 'object', members, index, value, opaqueKeys: opaque, start, end, range: this.lines.range(start, end) };
   }
