@@ -184,8 +184,6 @@ test('the value comparison of the score: numbers in any spelling, dtype spelling
  * until its line is removed.
  */
 const PENDING: Readonly<Record<string, string>> = {
-  'accelerate-nlp-example-bert-base-cased':
-    "the script's own accumulation variable (gradient_accumulation_steps = 1 in training_function, raised only above MAX_GPU_BATCH_SIZE) is not read, so 1 is reported as an assumption",
 };
 
 test('every corpus setup is evaluated, with each stated field read right and each open field listed as an assumption', () => {
