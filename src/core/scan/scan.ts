@@ -11,6 +11,8 @@ import { shellScriptDetector } from './detectors/shell-script';
 import { composeHydra, isHydraPrimary, originAt, type ComposedConfig, type CompositionResult, type ReadYaml } from './hydra-compose';
 import { findHydraLaunches, type HydraLaunch } from './hydra-launch';
 import { composeMmengine, mmengineJoinReads, MMENGINE_MAX_FILE_CHARS } from './mmengine-compose';
+import { composeNeox, findNeoxLaunch } from './neox-launch';
+import { GPT_NEOX_CONFIG_KIND } from './detectors/gpt-neox-config';
 import { mmengineConfigDetector } from './detectors/mmengine-config';
 import { buildJobs, type DetectedFile, type MachineConfig } from './jobs';
 import type { MachineFileAnswer, MachineFiles } from './machine-files';
@@ -18,7 +20,7 @@ import { parseScanFile, syntaxOf } from './parse-file';
 import { comparePaths, folderOf } from './paths';
 import type { ScanReport, ScanWarning, SettingSource } from './results';
 import { resolveScriptCall, scriptCallJoinReads } from './script-calls';
-import type { FieldFinding, Finding, ScanFile } from './types';
+import type { FieldFinding, Finding, ScanFile, SourceRange } from './types';
 
 /**
  * YAML files longer than this (in characters) are not parsed by the scanner. The `yaml` package
@@ -195,12 +197,14 @@ export function joinScan(scans: readonly FileScan[], options: JoinOptions = {}):
       mmengine.set(s.path, composeMmengine(s.path, textOf, (p) => scannedSet.has(p)));
     }
   }
+  // GPT-NeoX launches that pass several config files (./neox-launch.ts): the first NeoX config composed with the others.
+  const { compositions: neox, launchOf: neoxLaunchOf } = textOf === undefined ? NO_NEOX : composeNeoxLaunches(sorted, textOf, scannedSet, maxFileChars);
   /** Group files composed into a primary that a detector read: they form no job of their own. */
   const composedInto = new Set<string>();
   const groupFindings = new Map<string, { path: string; kind: string; fields: FieldFinding[] }>();
   for (const own of sorted) {
-    const composition = hydra.get(own.path) ?? mmengine.get(own.path);
-    const kind = hydra.has(own.path) ? hydraOptimizerDetector.kind : mmengineConfigDetector.kind;
+    const composition = hydra.get(own.path) ?? mmengine.get(own.path) ?? neox.get(own.path);
+    const kind = hydra.has(own.path) ? hydraOptimizerDetector.kind : mmengine.has(own.path) ? mmengineConfigDetector.kind : GPT_NEOX_CONFIG_KIND;
     const scan: FileScan =
       composition === undefined
         ? own
@@ -235,11 +239,17 @@ export function joinScan(scans: readonly FileScan[], options: JoinOptions = {}):
   for (let i = detected.length - 1; i >= 0; i--) {
     const d = detected[i];
     // A group file read by its own detector joins the job of the config composing it, not one of its own.
-    if (composedInto.has(d.path) && !hydra.has(d.path) && !mmengine.has(d.path) && d.detection.role !== 'launcher') detected.splice(i, 1);
+    if (composedInto.has(d.path) && !hydra.has(d.path) && !mmengine.has(d.path) && !neox.has(d.path) && d.detection.role !== 'launcher') detected.splice(i, 1);
     // A launch script that runs a Hydra app joins the job of the app's primary config.
     const launch = launchOf.get(d.path);
     if (launch !== undefined && d.detection.role === 'launcher') {
       const link: Link = { kind: 'launch', key: 'python hydra config', value: launch.primary, range: launch.range };
+      detected[i] = { ...d, detection: { ...d.detection, links: [link, ...d.detection.links] } };
+    }
+    // A deepy.py launch joins the job of the NeoX config its files compose.
+    const neoxLaunch = neoxLaunchOf.get(d.path);
+    if (neoxLaunch !== undefined && d.detection.role === 'launcher') {
+      const link: Link = { kind: 'launch', key: 'python config', value: neoxLaunch.primary, range: neoxLaunch.range };
       detected[i] = { ...d, detection: { ...d.detection, links: [link, ...d.detection.links] } };
     }
   }
@@ -297,6 +307,48 @@ function machineAccelerateConfig(answer: MachineFileAnswer): MachineConfig {
 }
 
 const NO_HYDRA: HydraCompositions = { compositions: new Map(), launchOf: new Map() };
+
+interface NeoxCompositions {
+  readonly compositions: ReadonlyMap<string, CompositionResult>;
+  /** Launch script → the NeoX config its files compose, and where the config's word is written. */
+  readonly launchOf: ReadonlyMap<string, { readonly primary: string; readonly range: SourceRange }>;
+}
+const NO_NEOX: NeoxCompositions = { compositions: new Map(), launchOf: new Map() };
+
+/**
+ * The deepy.py launches that pass several config files, or a folder prefix (`-d configs`), composed into their first
+ * GPT-NeoX config (./neox-launch.ts). YAML files are read up to `maxFileChars`, HYDRA_MAX_COMPOSED_CHARS per launch.
+ * A config two launches compose differently is composed for the first launch only, with a note.
+ */
+function composeNeoxLaunches(sorted: readonly FileScan[], textOf: (path: string) => string | undefined, scanned: ReadonlySet<string>, maxFileChars: number): NeoxCompositions {
+  const compositions = new Map<string, CompositionResult>();
+  const launchOf = new Map<string, { primary: string; range: SourceRange }>();
+  const isNeox = new Set(sorted.filter((s) => s.finding?.kind === GPT_NEOX_CONFIG_KIND && s.finding.error === undefined).map((s) => s.path));
+  if (isNeox.size === 0) return NO_NEOX;
+  for (const s of sorted) {
+    const d = s.detected?.detection;
+    if (d?.role !== 'launcher') continue;
+    const launch = findNeoxLaunch(s.path, d, (p) => scanned.has(p));
+    if (launch === null) continue;
+    const first = launch.files.find((f) => f.path !== null && isNeox.has(f.path));
+    if (first?.path == null) continue;
+    // One file named as written is the launch's own config link already.
+    if (launch.files.length === 1 && launch.confDir === null) continue;
+    if (compositions.has(first.path)) continue;
+    let total = 0;
+    const readYaml = (path: string): { parsed: ParsedFile; text: string } | undefined => {
+      const text = textOf(path);
+      if (text === undefined || syntaxOf(path) !== 'yaml') return undefined;
+      const over = text.length > maxFileChars ? `it has ${text.length} characters; configs are composed from YAML files up to ${maxFileChars}` : total + text.length > HYDRA_MAX_COMPOSED_CHARS ? `the launch's files hold more than ${HYDRA_MAX_COMPOSED_CHARS} characters` : null;
+      if (over !== null) return unreadYaml(text, over);
+      total += text.length;
+      return { parsed: parseScanFile({ path, text }, 'yaml'), text };
+    };
+    compositions.set(first.path, composeNeox(launch, first.path, readYaml));
+    launchOf.set(s.path, { primary: first.path, range: first.range });
+  }
+  return { compositions, launchOf };
+}
 
 interface HydraCompositions {
   readonly compositions: ReadonlyMap<string, CompositionResult>;
