@@ -199,4 +199,5 @@ test('the join keeps the texts it reads: MMEngine configs and the base files the
   assert.ok(joinReads({ path: CONFIG, text: BASES }));
   assert.ok(joinReads({ path: 'configs/_base_/models/resnet50.py', text: MODEL }));
   assert.ok(!joinReads({ path: 'train.py', text: 'import torch\nmodel = torch.nn.Linear(2, 2)\n' }));
+  assert.ok(joinReads({ path: 'configs/_base_/datasets/pipelines.py', text: "train_pipeline = [dict(type='LoadImageFromFile')]\n" }));
 });

@@ -43,10 +43,11 @@ export const MMENGINE_BASE_ASSIGNMENT = /^_base_[ \t]*=/m;
 
 /**
  * True for a file whose text the join reads to compose MMEngine configs: a `.py` file within MMENGINE_MAX_FILE_CHARS
- * that assigns `_base_` or a `dict(...)` at its top level (a base file).
+ * that assigns `_base_` or a `dict(...)` at its top level, or lies in a `_base_` folder (a base file).
  */
 export function mmengineJoinReads(file: ScanFile): boolean {
-  return file.path.endsWith('.py') && file.text.length <= MMENGINE_MAX_FILE_CHARS && (MMENGINE_BASE_ASSIGNMENT.test(file.text) || /^[A-Za-z_]\w*[ \t]*=[ \t]*dict\(/m.test(file.text));
+  if (!file.path.endsWith('.py') || file.text.length > MMENGINE_MAX_FILE_CHARS) return false;
+  return /(^|\/)_base_\//.test(file.path) || MMENGINE_BASE_ASSIGNMENT.test(file.text) || /^[A-Za-z_]\w*[ \t]*=[ \t]*dict\(/m.test(file.text);
 }
 
 const DELETE_KEY = '_delete_';
