@@ -184,6 +184,13 @@ test('models other than an mmpretrain ResNet classifier are a warning at their k
   assert.equal(w.path, CONFIG);
   assert.equal(w.line, 5);
   assert.match(w.message, /model\.backbone\.type 'ResNetV1c'/);
+  // mmpretrain's own Lamb is timm's; another registry name is a warning at its key
+  const lamb = onlyJob(scan(`${BASES}optim_wrapper = dict(optimizer=dict(_delete_=True, type='Lamb', lr=0.005, weight_decay=0.02))\n`));
+  assert.equal(lamb.settings.optimizer, 'timm.optim.Lamb');
+  assert.equal(lamb.optimizerEcosystem, 'timm');
+  const custom = scan(`${BASES}optim_wrapper = dict(optimizer=dict(_delete_=True, type='MyOptim', lr=0.1))\n`);
+  assert.equal(onlyJob(custom).settings.optimizer, undefined);
+  assert.ok(custom.warnings.some((x) => x.path === CONFIG && x.line === 5 && x.message.startsWith("optim_wrapper.optimizer.type 'MyOptim'")), JSON.stringify(custom.warnings));
   const deepStem = scan(`${BASES}model = dict(backbone=dict(deep_stem=True))\n`);
   assert.equal(onlyJob(deepStem).model, null);
   // a warning about a value written in a base file is that file's

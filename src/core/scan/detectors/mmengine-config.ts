@@ -7,8 +7,8 @@
  *
  * What is read (MMEngine's Runner, mmengine/runner/runner.py, and its optimizer wrappers, mmengine/optim/optimizer/):
  * - `optim_wrapper.optimizer`: `type` a torch.optim class (MMEngine's OPTIMIZERS registry holds them by their class
- *   names, mmengine/optim/optimizer/builder.py `register_torch_optimizers`), `lr`, `weight_decay` and the rest of its
- *   arguments (momentum, betas, eps, ...);
+ *   names, mmengine/optim/optimizer/builder.py `register_torch_optimizers`) or mmpretrain's `Lamb` (timm's), `lr`,
+ *   `weight_decay` and the rest of its arguments (momentum, betas, eps, ...);
  * - `optim_wrapper.type`: `AmpOptimWrapper` is mixed precision (its `dtype`, default None: torch.autocast's float16 on
  *   CUDA; 'bfloat16' is bf16), `OptimWrapper` fp32; unwritten, the Runner's OptimWrapper (fp32), an assumption;
  * - `optim_wrapper.accumulative_counts`: gradient accumulation (default 1, an assumption);
@@ -50,6 +50,13 @@ const RESNET_SOURCE: Citation = {
 
 /** torch.optim's classes, which MMEngine's OPTIMIZERS registry holds under their own names. */
 const TORCH_OPTIMIZERS = new Set(['SGD', 'Adam', 'AdamW', 'Adamax', 'Adagrad', 'Adadelta', 'RMSprop', 'Rprop', 'ASGD', 'NAdam', 'RAdam', 'SparseAdam', 'LBFGS']);
+/**
+ * Optimizers mmpretrain registers itself, as the catalog spells the same implementation: its `Lamb`
+ * (mmpretrain/engine/optimizers/lamb.py @ ee7f2e88, "Modifications Copyright 2021 Ross Wightman") is timm's Lamb.
+ */
+const MMPRETRAIN_OPTIMIZERS: Readonly<Record<string, { readonly spelling: string; readonly ecosystem: 'timm' }>> = {
+  Lamb: { spelling: 'timm.optim.Lamb', ecosystem: 'timm' },
+};
 const AMP_DTYPES: Readonly<Record<string, Precision>> = { float16: 'fp16-mixed', fp16: 'fp16-mixed', bfloat16: 'bf16-mixed', bf16: 'bf16-mixed' };
 const RESNET_DEPTHS: Readonly<Record<number, { arch: string; features: number }>> = {
   18: { arch: 'resnet18', features: 512 },
@@ -134,10 +141,14 @@ function readOptimWrapper(reader: FieldReader, out: ContributionBuilder, warning
   if (optimizer === undefined) return;
   const name = optimizer.string('type');
   if (typeof name?.value === 'string') {
+    const own = Object.prototype.hasOwnProperty.call(MMPRETRAIN_OPTIMIZERS, name.value) ? MMPRETRAIN_OPTIMIZERS[name.value] : undefined;
     if (TORCH_OPTIMIZERS.has(name.value)) {
       out.set('optimizer', `torch.optim.${name.value}`, name.range);
       out.optimizerEcosystem = 'pytorch';
-    } else warn(warnings, `optim_wrapper.optimizer.type '${name.value}' is not one of torch.optim's classes (${[...TORCH_OPTIMIZERS].join(', ')}); the optimizer is not read`, name.range);
+    } else if (own !== undefined) {
+      out.set('optimizer', own.spelling, name.range);
+      out.optimizerEcosystem = own.ecosystem;
+    } else warn(warnings, `optim_wrapper.optimizer.type '${name.value}' is not one of torch.optim's classes (${[...TORCH_OPTIMIZERS].join(', ')}) or mmpretrain's Lamb; the optimizer is not read`, name.range);
   }
   keepOptimizerParams(out, readOptimizerArguments(optimizer, out, { skip: (key) => key === 'type' || key === '_delete_', lrKeys: ['lr'], numberListsOnly: true }));
 }
