@@ -154,4 +154,5 @@ test('litgpt: a model_name litgpt does not know is a warning at its position, an
   assert.ok(w !== undefined, JSON.stringify(report.warnings));
   assert.deepEqual([w.path, w.line, w.column], ['p.yaml', 1, 13]);
   assert.match(w.message, /is not one of litgpt's model names/);
+  assert.ok((report.jobs[0].assumptions ?? []).some((a) => a.startsWith(`p.yaml:1:13: model_name 'my-own-model' is not one of litgpt's model names`)), JSON.stringify(report.jobs[0].assumptions));
 });

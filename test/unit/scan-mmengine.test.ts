@@ -184,6 +184,7 @@ test('models other than an mmpretrain ResNet classifier are a warning at their k
   assert.equal(w.path, CONFIG);
   assert.equal(w.line, 5);
   assert.match(w.message, /model\.backbone\.type 'ResNetV1c'/);
+  assert.ok((onlyJob(v1c).assumptions ?? []).some((a) => a.startsWith("the model is not read: model.backbone.type 'ResNetV1c'")));
   // mmpretrain's own Lamb is timm's; another registry name is a warning at its key
   const lamb = onlyJob(scan(`${BASES}optim_wrapper = dict(optimizer=dict(_delete_=True, type='Lamb', lr=0.005, weight_decay=0.02))\n`));
   assert.equal(lamb.settings.optimizer, 'timm.optim.Lamb');

@@ -138,11 +138,10 @@ function readModel(reader: FieldReader, out: ContributionBuilder, links: Link[],
     const written = name.value.trim();
     const id = litgptModelHubId(written);
     if (id === undefined) {
-      warnings.push({
-        message: `model_name '${written}' is not one of litgpt's model names (litgpt/config.py, Config.from_name): the model is not read; name a checkpoint_dir or put the model's config.json in the workspace`,
-        line: name.range.line,
-        column: name.range.column,
-      });
+      const message = `model_name '${written}' is not one of litgpt's model names (litgpt/config.py, Config.from_name): the model is not read; name a checkpoint_dir or put the model's config.json in the workspace`;
+      warnings.push({ message, line: name.range.line, column: name.range.column });
+      // also among the job's assumptions, which `recommend` lists under "needs a model config"
+      out.notes.push(`${out.path}:${name.range.line}:${name.range.column}: ${message}`);
       return;
     }
     links.push({ kind: 'model', key: name.name, value: id, range: name.range });

@@ -205,7 +205,10 @@ function readModel(reader: FieldReader, out: ContributionBuilder, warnings: Pars
   const type = model.string('type');
   const at = type?.range ?? (reader.node('model') as ParsedNode).range;
   const refuse = (why: string, range: SourceRange = at): null => {
-    warn(warnings, `the model is not read: ${why}; an mmpretrain ImageClassifier with a ResNet or ResNeXt backbone, a GlobalAveragePooling neck and a LinearClsHead is (${RESNET_SOURCE.title})`, range);
+    const message = `the model is not read: ${why}; an mmpretrain ImageClassifier with a ResNet or ResNeXt backbone, a GlobalAveragePooling neck and a LinearClsHead is (${RESNET_SOURCE.title})`;
+    warn(warnings, message, range);
+    // also among the job's assumptions, which `recommend` lists under "needs a model config"
+    out.notes.push(message);
     return null;
   };
   if (type?.value !== 'ImageClassifier') return refuse(`model.type '${String(type?.value ?? 'unwritten')}'`);
