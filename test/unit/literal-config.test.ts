@@ -50,7 +50,7 @@ test('literals, dict(...), dict displays, lists, tuples and names assigned above
 test('what is not read is reported at its line and column, and the key holding it is kept as written but opaque', () => {
   const text = [
     'import torch',
-    'base_lr = 0.1 * 8',
+    'base_lr = 0.1 * scale',
     'optim_wrapper = dict(optimizer=dict(type=\'SGD\', lr=base_lr, momentum=0.9, weight_decay=get_wd()))',
     'if True:',
     '    x = 1',
@@ -64,7 +64,7 @@ test('what is not read is reported at its line and column, and the key holding i
   const at = m.unread.map((u) => `${u.line}:${u.column}`);
   assert.deepEqual(at, ['1:1', '2:15', '3:52', '3:88', '4:1', '6:12', '7:5', '8:1', '9:10']);
   assert.match(m.unread[0].message, /'import torch' is not read/);
-  assert.match(m.unread[1].message, /^base_lr: the expression '0\.1 \* 8' is not read/);
+  assert.match(m.unread[1].message, /^base_lr: the expression '0\.1 \* scale' is not read/);
   assert.match(m.unread[2].message, /^lr: the value of 'base_lr' is not known/);
   assert.match(m.unread[3].message, /^weight_decay: 'get_wd\(\)' is not read/);
   assert.match(m.unread[4].message, /a 'if' block is not read/);
@@ -76,6 +76,33 @@ test('what is not read is reported at its line and column, and the key holding i
   assert.deepEqual([...(optimizer as unknown as { opaqueKeys: Set<string> }).opaqueKeys].sort(), ['lr', 'weight_decay']);
   assert.deepEqual([...m.root.opaqueKeys].sort(), ['base_lr', 'work_dir', 'y', 'z']);
   assert.equal(m.root.index.has('x'), false);
+});
+
+test('arithmetic on numbers is computed as Python computes it; on anything else it is not read', () => {
+  const text = [
+    'lr = 5e-4 * 1024 / 512',
+    'max_epochs = 300',
+    't_max = max_epochs - 20',
+    'half = 1024 / 512',
+    'a = 7 // 2',
+    'b = -7 % 3',
+    'c = 2 ** -1',
+    'd = -2 ** 2',
+    'e = (1 + 2) * 3',
+    'f = 1 / 0',
+    "g = 'a' * 3",
+    'h = dict(lr=0.1 * 8 / 256, t=[max_epochs * 2, 1])',
+    '',
+  ].join('\n');
+  const m = readLiteralModule(text);
+  assert.deepEqual(m.root.value, { lr: 0.001, max_epochs: 300, t_max: 280, half: 2, a: 3, b: 2, c: 0.5, d: -4, e: 9, h: { lr: 0.1 * 8 / 256, t: [600, 1] } });
+  const raw = (key: string): string => { const n = m.root.index.get(key)?.node; return n?.kind === 'number' ? n.raw : ''; };
+  // `/` gives a float, as in Python: an integer rule refuses 2.0
+  assert.deepEqual([raw('t_max'), raw('half'), raw('a')], ['280', '2.0', '3']);
+  const lr = m.root.index.get('lr')?.node;
+  assert.deepEqual([lr?.range.line, lr?.range.column, lr?.range.endColumn], [1, 6, 23]);
+  assert.deepEqual(m.unread.map((u) => `${u.line}:${u.column}`), ['10:7', '11:9']);
+  assert.match(m.unread[0].message, /^f: the expression '1 \/ 0' is not read/);
 });
 
 test('_base_ is handed to the caller, whose lookup answers _base_.x and {{_base_.x}} references', () => {

@@ -1,10 +1,11 @@
 /**
  * A reader of Python config modules written as data (MMEngine / OpenMMLab `configs/**.py`, README "What the scanner
  * reads": OpenMMLab / MMEngine configs): top-level assignments `name = value` whose values are literals — `dict(k=v)`,
- * `{'k': v}`, lists, tuples, strings (adjacent ones joined), numbers (with a sign), True/False/None —, names assigned
- * earlier in the same module, and references to the base files' variables (`_base_.a.b`, `{{_base_.a.b}}`, MMEngine's
- * two spellings). Nothing is executed: any other statement or expression (imports, blocks, arithmetic, calls, other
- * names) is reported as not read with its line and column, and the value it would give is unknown (a dict key holding
+ * `{'k': v}`, lists, tuples, strings (adjacent ones joined), numbers (with a sign), True/False/None —, arithmetic on
+ * numbers (`5e-4 * 1024 / 512`, with Python's precedence and its float `/`), names assigned earlier in the same module,
+ * and references to the base files' variables (`_base_.a.b`, `{{_base_.a.b}}`, MMEngine's two spellings). Nothing is
+ * executed: any other statement or expression (imports, blocks, calls, subscripts, other names) is reported as not read
+ * with its line and column, and the value it would give is unknown (a dict key holding
  * it is kept as written but opaque, ../fields.ts PartialObjectNode).
  *
  * The tree is the scanner's ParsedNode tree, so the config detectors read it with the same FieldReader as JSON or YAML.
@@ -46,7 +47,8 @@ export interface LiteralModule {
 
 const KEYWORD_BLOCKS = new Set(['if', 'for', 'while', 'def', 'class', 'with', 'try', 'async', 'match']);
 const CONSTANTS: Readonly<Record<string, boolean | null>> = { True: true, False: false, None: null };
-const WHAT_IS_READ = 'only literals, dict(...), lists, tuples, names assigned above and _base_ references are read';
+const WHAT_IS_READ = 'only literals, arithmetic on numbers, dict(...), lists, tuples, names assigned above and _base_ references are read';
+const ARITHMETIC = new Set(['+', '-', '*', '/', '//', '%', '**']);
 
 /** A value position that could not be read: why, and the offset to report. */
 class Unread {
@@ -175,7 +177,30 @@ class ModuleReader {
     const skip = this.skipValue(i, to);
     if (value instanceof Unread) return { value, next: skip };
     const op = this.tokens[next];
+    // Arithmetic on numbers (`5e-4 * 1024 / 512`): computed as Python computes it; anything else is not read.
+    if (op.kind === 'op' && ARITHMETIC.has(op.text)) {
+      // The first operand is the value read above (read once: parentheses nest, and re-reading them would double per level).
+      const first = value.kind === 'number' ? { value: value.value, integer: /^-?\d+$/.test(value.raw), next } : null;
+      const computed = new Arithmetic(this, i, skip, first).read();
+      if (computed !== null) return { value: computed, next: skip };
+    }
     return { value: new Unread(`the expression '${this.source(i, skip)}' is not read (${WHAT_IS_READ})`, op.start), next: skip };
+  }
+
+  /** The number a token range starting at `i` begins with (a literal, a signed literal, a name assigned a number), for Arithmetic. */
+  numberAt(i: number, to: number): { value: number; integer: boolean; next: number } | null {
+    const { value, next } = this.primary(i, to);
+    if (value instanceof Unread || value.kind !== 'number') return null;
+    return { value: value.value, integer: /^-?\d+$/.test(value.raw), next };
+  }
+
+  tokenAt(i: number): Token | undefined {
+    return this.tokens[i];
+  }
+
+  numberNode(value: number, integer: boolean, start: number, end: number): ParsedNode {
+    const raw = integer ? String(value) : Number.isInteger(value) ? `${value}.0` : String(value);
+    return this.node('number', value, start, end, raw);
   }
 
   private isDelimiter(t: Token, depth: number): boolean {
@@ -394,3 +419,96 @@ class ModuleReader {
   }
 }
 
+
+/**
+ * Python arithmetic on numbers over tokens [from, to): `+ - * / // % **`, unary signs and parentheses, with Python's
+ * precedence (`**` binds tighter than a unary minus on its left and is right-associative), `/` always a float, `//` and
+ * `%` floored. Null when an operand is not a number or the result is not finite (division by zero).
+ */
+class Arithmetic {
+  private i: number;
+  constructor(
+    private readonly m: ModuleReader,
+    private readonly from: number,
+    private readonly to: number,
+    /** The operand at `from`, already read. */
+    private readonly first: { readonly value: number; readonly integer: boolean; readonly next: number } | null,
+  ) {
+    this.i = from;
+  }
+
+  read(): ParsedNode | null {
+    const v = this.sum();
+    if (v === null || this.i !== this.to || !Number.isFinite(v.value)) return null;
+    const first = this.m.tokenAt(this.from) as Token;
+    const last = this.m.tokenAt(this.to - 1) as Token;
+    return this.m.numberNode(v.value, v.integer, first.start, last.end);
+  }
+
+  private op(): string | null {
+    const t = this.m.tokenAt(this.i);
+    return this.i < this.to && t?.kind === 'op' ? t.text : null;
+  }
+
+  private sum(): Num | null {
+    let a = this.product();
+    for (let o = this.op(); a !== null && (o === '+' || o === '-'); o = this.op()) {
+      this.i++;
+      const b = this.product();
+      if (b === null) return null;
+      a = { value: o === '+' ? a.value + b.value : a.value - b.value, integer: a.integer && b.integer };
+    }
+    return a;
+  }
+
+  private product(): Num | null {
+    let a = this.unary();
+    for (let o = this.op(); a !== null && (o === '*' || o === '/' || o === '//' || o === '%'); o = this.op()) {
+      this.i++;
+      const b = this.unary();
+      if (b === null || (o !== '*' && b.value === 0)) return null;
+      if (o === '*') a = { value: a.value * b.value, integer: a.integer && b.integer };
+      else if (o === '/') a = { value: a.value / b.value, integer: false };
+      else if (o === '//') a = { value: Math.floor(a.value / b.value), integer: a.integer && b.integer };
+      else a = { value: a.value - b.value * Math.floor(a.value / b.value), integer: a.integer && b.integer };
+    }
+    return a;
+  }
+
+  private unary(): Num | null {
+    const o = this.op();
+    if (o === '-' || o === '+') {
+      this.i++;
+      const v = this.unary();
+      return v === null ? null : { value: o === '-' ? -v.value : v.value, integer: v.integer };
+    }
+    return this.power();
+  }
+
+  private power(): Num | null {
+    const base = this.atom();
+    if (base === null || this.op() !== '**') return base;
+    this.i++;
+    const exp = this.unary();
+    if (exp === null) return null;
+    return { value: base.value ** exp.value, integer: base.integer && exp.integer && exp.value >= 0 };
+  }
+
+  private atom(): Num | null {
+    const t = this.m.tokenAt(this.i);
+    if (t === undefined || this.i >= this.to) return null;
+    if (t.kind === 'number' || t.kind === 'name' || (t.kind === 'op' && t.text === '(')) {
+      // a number, a name assigned a number, or a parenthesised expression (read by the module reader, arithmetic included)
+      const n = this.i === this.from && this.first !== null ? this.first : this.m.numberAt(this.i, this.to);
+      if (n === null) return null;
+      this.i = n.next;
+      return { value: n.value, integer: n.integer };
+    }
+    return null;
+  }
+}
+
+interface Num {
+  readonly value: number;
+  readonly integer: boolean;
+}
