@@ -334,7 +334,12 @@ function composeNeoxLaunches(sorted: readonly FileScan[], textOf: (path: string)
     if (first?.path == null) continue;
     // One file named as written is the launch's own config link already.
     if (launch.files.length === 1 && launch.confDir === null) continue;
-    if (compositions.has(first.path)) continue;
+    const earlier = compositions.get(first.path);
+    if (earlier !== undefined) {
+      const note = `${s.path}: another deepy.py launch of ${first.path}; the config files of the first one are the ones merged`;
+      if (earlier.kind === 'composed') compositions.set(first.path, { kind: 'composed', config: { ...earlier.config, notes: [...earlier.config.notes, note] } });
+      continue;
+    }
     let total = 0;
     const readYaml = (path: string): { parsed: ParsedFile; text: string } | undefined => {
       const text = textOf(path);
