@@ -184,10 +184,6 @@ test('the value comparison of the score: numbers in any spelling, dtype spelling
  * until its line is removed.
  */
 const PENDING: Readonly<Record<string, string>> = {
-  'accelerate-nlp-example-bert-base-cased':
-    "the script's own accumulation variable (gradient_accumulation_steps = 1 in training_function, raised only above MAX_GPU_BATCH_SIZE) is not read, so 1 is reported as an assumption",
-  'mmpretrain-resnet50-8xb32-in1k':
-    'MMEngine Python configs (a _base_ list of files holding dict(...) values) are not read: the job has only the launch\'s GPU count and no model',
 };
 
 test('every corpus setup is evaluated, with each stated field read right and each open field listed as an assumption', () => {

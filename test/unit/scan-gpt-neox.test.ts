@@ -117,3 +117,42 @@ test('GPT-NeoX: the optimizer fix does not write DeepSpeed spellings into NeoX\'
   assert.match('unavailable' in result ? result.unavailable : '', /GPT-NeoX's optimizer types/);
   assert.equal(pasteFormatOf(job), 'pytorch');
 });
+
+// EleutherAI/gpt-neox README: `python ./deepy.py train.py -d configs 125M.yml local_setup.yml`, the configs merged by
+// NeoXArgs.from_ymls (megatron/neox_arguments/arguments.py): in order, `-` read as `_`, a key two files set refused.
+const LOCAL_SETUP = '{\n  "data_path": "data/enwik8/enwik8_text_document",\n  "vocab_file": "data/gpt2-vocab.json",\n  "num-gpus": 8\n}\n';
+
+test('GPT-NeoX: a deepy.py launch with several config files (and a -d folder) reads them merged, each value from its file', () => {
+  for (const launch of ['python ./deepy.py train.py -d configs 160M.yml local_setup.yml', 'python deepy.py train.py --conf_dir=configs 160M.yml local_setup.yml', 'python ./deepy.py train.py configs/160M.yml configs/local_setup.yml']) {
+    const report = scanFiles([
+      { path: 'configs/160M.yml', text: PYTHIA_160M },
+      { path: 'configs/local_setup.yml', text: LOCAL_SETUP },
+      { path: 'scripts/run.sh', text: `#!/bin/bash\n${launch}\n` },
+    ]);
+    assert.equal(report.jobs.length, 1, launch);
+    const job = report.jobs[0];
+    assert.equal(job.id, 'configs/160M.yml');
+    assert.deepEqual(job.files, ['configs/160M.yml', 'configs/local_setup.yml', 'scripts/run.sh'], launch);
+    // `num-gpus` of the second file, read as NeoX reads it (num_gpus)
+    assert.equal(job.settings.gpus, 8, launch);
+    assert.equal(job.sources['gpus']?.path, 'configs/local_setup.yml');
+    assert.equal(job.sources['gpus']?.range.line, 4);
+    assert.equal(job.settings.perDeviceBatchSize, 32);
+    assert.equal(job.sources['perDeviceBatchSize']?.path, 'configs/160M.yml');
+    assert.equal(job.model?.kind, 'script-config');
+  }
+});
+
+test('GPT-NeoX: a key two launch files set is refused by NeoX: a note at the later key, the first value read; a missing file is a note', () => {
+  const report = scanFiles([
+    { path: 'configs/160M.yml', text: PYTHIA_160M },
+    { path: 'configs/override.yml', text: '{\n  "train_micro_batch_size_per_gpu": 8,\n  "num_gpus": 2\n}\n' },
+    { path: 'run.sh', text: 'python ./deepy.py train.py configs/160M.yml configs/override.yml configs/missing.yml\n' },
+  ]);
+  const job = report.jobs[0];
+  assert.equal(job.settings.perDeviceBatchSize, 32);
+  assert.equal(job.settings.gpus, 2);
+  const notes = (job.assumptions ?? []).join('\n');
+  assert.match(notes, /configs\/override\.yml:2:3: 'train_micro_batch_size_per_gpu' is also set by configs\/160M\.yml, and NeoX refuses the launch/);
+  assert.match(notes, /run\.sh:1:66: the config file 'configs\/missing\.yml' is not among the scanned files/);
+});

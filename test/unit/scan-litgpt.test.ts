@@ -129,3 +129,30 @@ test('a config with train.micro_batch_size but none of litgpt\'s top-level keys 
   const result = scanFiles([{ path: 'other.yaml', text: 'train:\n  micro_batch_size: 4\nname: something\n' }]);
   assert.ok(!result.findings.some((f) => f.kind === 'litgpt-config'));
 });
+
+// litgpt config_hub/pretrain/debug.yaml: a pretraining config naming the model by litgpt's config name.
+const PRETRAIN = ['model_name: pythia-14m', 'model_config:', 'precision: bf16-mixed', 'initial_checkpoint_dir:', 'train:', '  global_batch_size: 125', '  micro_batch_size: 5', 'devices: auto', ''].join('\n');
+
+test('litgpt: model_name is the Hub model litgpt converts that config from, trained from scratch without an initial checkpoint', () => {
+  const report = scanFiles([{ path: 'debug.yaml', text: PRETRAIN }]);
+  const job = report.jobs[0];
+  assert.deepEqual(job.model, { kind: 'hub-id', id: 'EleutherAI/pythia-14m', path: 'debug.yaml', range: on(1, 13, 23) });
+  assert.equal(job.settings.pretraining, true);
+  assert.ok((job.assumptions ?? []).some((a) => a.startsWith("model_name 'pythia-14m' is litgpt's config of the Hugging Face model EleutherAI/pythia-14m")), JSON.stringify(job.assumptions));
+  // litgpt's names that differ from the Hub's, and the Hub names Config.from_name also takes
+  const ids = ['Llama-3.1-8B', 'tiny-llama-1.1b', 'Meta-Llama-3.1-8B', 'google/gemma-2b'].map((n) => scanFiles([{ path: 'p.yaml', text: PRETRAIN.replace('pythia-14m', n) }]).jobs[0].model);
+  assert.deepEqual(ids.map((m) => (m?.kind === 'hub-id' ? m.id : null)), ['meta-llama/Meta-Llama-3.1-8B', 'TinyLlama/TinyLlama-1.1B-intermediate-step-1431k-3T', 'meta-llama/Meta-Llama-3.1-8B', 'google/gemma-2b']);
+  // continued pretraining from a checkpoint
+  const resumed = scanFiles([{ path: 'p.yaml', text: PRETRAIN.replace('initial_checkpoint_dir:', 'initial_checkpoint_dir: checkpoints/EleutherAI/pythia-14m') }]).jobs[0];
+  assert.equal(resumed.settings.pretraining, false);
+});
+
+test('litgpt: a model_name litgpt does not know is a warning at its position, and the job has no model', () => {
+  const report = scanFiles([{ path: 'p.yaml', text: PRETRAIN.replace('pythia-14m', 'my-own-model') }]);
+  assert.equal(report.jobs[0].model, null);
+  const w = report.warnings.find((x) => x.message.includes("'my-own-model'"));
+  assert.ok(w !== undefined, JSON.stringify(report.warnings));
+  assert.deepEqual([w.path, w.line, w.column], ['p.yaml', 1, 13]);
+  assert.match(w.message, /is not one of litgpt's model names/);
+  assert.ok((report.jobs[0].assumptions ?? []).some((a) => a.startsWith(`p.yaml:1:13: model_name 'my-own-model' is not one of litgpt's model names`)), JSON.stringify(report.jobs[0].assumptions));
+});

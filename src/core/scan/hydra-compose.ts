@@ -201,7 +201,7 @@ function toNode(tree: Tree): ParsedNode {
 }
 
 /** Every range of a parsed tree (values and keys), for the origin map. */
-function collectRanges(node: ParsedNode, path: string, into: WeakMap<SourceRange, string>): void {
+export function collectRanges(node: ParsedNode, path: string, into: WeakMap<SourceRange, string>): void {
   into.set(node.range, path);
   if (node.kind === 'object') for (const m of node.members) {
     into.set(m.keyRange, path);

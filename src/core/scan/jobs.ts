@@ -331,7 +331,7 @@ function linkModel(
  * launch script's paths are relative to where it is run, usually an ancestor of its folder (a
  * project's root, with the script in `scripts/`): every ancestor is tried, nearest first.
  */
-function candidatePaths(value: string, fromPath: string, fromLauncher = false, runFrom: readonly string[] = []): string[] {
+export function candidatePaths(value: string, fromPath: string, fromLauncher = false, runFrom: readonly string[] = []): string[] {
   if (isAbsoluteLike(value)) return [];
   const bases = [folderOf(fromPath)];
   if (fromLauncher) for (let f = folderOf(fromPath); f !== '.'; ) bases.push((f = folderOf(f)));

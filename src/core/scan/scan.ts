@@ -10,13 +10,17 @@ import { hydraOptimizerDetector } from './detectors/hydra-optimizer';
 import { shellScriptDetector } from './detectors/shell-script';
 import { composeHydra, isHydraPrimary, originAt, type ComposedConfig, type CompositionResult, type ReadYaml } from './hydra-compose';
 import { findHydraLaunches, type HydraLaunch } from './hydra-launch';
+import { composeMmengine, mmengineJoinReads, MMENGINE_MAX_FILE_CHARS } from './mmengine-compose';
+import { composeNeox, findNeoxLaunch } from './neox-launch';
+import { GPT_NEOX_CONFIG_KIND } from './detectors/gpt-neox-config';
+import { mmengineConfigDetector } from './detectors/mmengine-config';
 import { buildJobs, type DetectedFile, type MachineConfig } from './jobs';
 import type { MachineFileAnswer, MachineFiles } from './machine-files';
 import { parseScanFile, syntaxOf } from './parse-file';
 import { comparePaths, folderOf } from './paths';
 import type { ScanReport, ScanWarning, SettingSource } from './results';
 import { resolveScriptCall, scriptCallJoinReads } from './script-calls';
-import type { FieldFinding, Finding, ScanFile } from './types';
+import type { FieldFinding, Finding, ScanFile, SourceRange } from './types';
 
 /**
  * YAML files longer than this (in characters) are not parsed by the scanner. The `yaml` package
@@ -80,7 +84,7 @@ export interface JoinOptions extends ScanOptions {
  * composition, script calls) read it. Callers that keep texts (the editor's index) ask this, not each step.
  */
 export function joinReads(file: ScanFile): boolean {
-  return hydraJoinReads(file) || scriptCallJoinReads(file);
+  return hydraJoinReads(file) || scriptCallJoinReads(file) || mmengineJoinReads(file);
 }
 
 export function hydraJoinReads(file: ScanFile): boolean {
@@ -148,7 +152,8 @@ function detectFile(file: ScanFile, options: FileScanOptions, composed: Composed
     const detection = composed === null ? detector.detect(file, parsed) : withOrigins(detector.detect(read, parsed), composed);
     // A composed config's finding holds the values written in it; group files' values are the job's, with their files.
     const fields = composed === null ? detection.fields : detection.fields.filter((f) => (composed.originOf(f.range) ?? file.path) === file.path);
-    for (const w of detection.warnings) warnings.push({ path: file.path, ...w });
+    // A composed config's warning about a value of another file (a group or base file) is that file's.
+    for (const w of detection.warnings) warnings.push({ path: (composed === null ? undefined : originAt(composed, w.line, w.column)) ?? file.path, ...w });
     if (detection.error !== null) {
       // A composed config's error may be in a group file: the message names it, the position is the config's top.
       const at = composed === null ? undefined : originAt(composed, detection.error.line, detection.error.column);
@@ -181,16 +186,30 @@ export function joinScan(scans: readonly FileScan[], options: JoinOptions = {}):
   // the primary's own scan is replaced by that reading.
   const maxFileChars = Math.min(HYDRA_MAX_FILE_CHARS, options.maxYamlChars ?? DEFAULT_SCAN_YAML_MAX_CHARS);
   const { compositions: hydra, launchOf } = options.textOf === undefined ? NO_HYDRA : composeHydraPrimaries(sorted.map((s) => s.path), options.textOf, maxFileChars);
+  // MMEngine configs are composed with their _base_ files (./mmengine-compose.ts) the same way.
+  const scannedSet = new Set(sorted.map((s) => s.path));
+  const mmengine = new Map<string, CompositionResult>();
+  const textOf = options.textOf;
+  if (textOf !== undefined) {
+    // A config over the size composition reads keeps its own scan, which says so.
+    for (const s of sorted) {
+      if (s.finding?.kind !== mmengineConfigDetector.kind || s.finding.error !== undefined || (textOf(s.path)?.length ?? Infinity) > MMENGINE_MAX_FILE_CHARS) continue;
+      mmengine.set(s.path, composeMmengine(s.path, textOf, (p) => scannedSet.has(p)));
+    }
+  }
+  // GPT-NeoX launches that pass several config files (./neox-launch.ts): the first NeoX config composed with the others.
+  const { compositions: neox, launchOf: neoxLaunchOf } = textOf === undefined ? NO_NEOX : composeNeoxLaunches(sorted, textOf, scannedSet, maxFileChars);
   /** Group files composed into a primary that a detector read: they form no job of their own. */
   const composedInto = new Set<string>();
   const groupFindings = new Map<string, { path: string; kind: string; fields: FieldFinding[] }>();
   for (const own of sorted) {
-    const composition = hydra.get(own.path);
+    const composition = hydra.get(own.path) ?? mmengine.get(own.path) ?? neox.get(own.path);
+    const kind = hydra.has(own.path) ? hydraOptimizerDetector.kind : mmengine.has(own.path) ? mmengineConfigDetector.kind : GPT_NEOX_CONFIG_KIND;
     const scan: FileScan =
       composition === undefined
         ? own
         : composition.kind === 'error'
-          ? { path: own.path, finding: { path: own.path, kind: hydraOptimizerDetector.kind, fields: [], error: errorOf(composition.error) }, detected: null, warnings: [] }
+          ? { path: own.path, finding: { path: own.path, kind, fields: [], error: errorOf(composition.error) }, detected: null, warnings: [] }
           : detectFile({ path: own.path, text: options.textOf?.(own.path) ?? '' }, options, composition.config);
     if (scan.finding !== null) findings.push(scan.finding);
     if (scan.detected !== null) detected.push(scan.detected);
@@ -220,15 +239,21 @@ export function joinScan(scans: readonly FileScan[], options: JoinOptions = {}):
   for (let i = detected.length - 1; i >= 0; i--) {
     const d = detected[i];
     // A group file read by its own detector joins the job of the config composing it, not one of its own.
-    if (composedInto.has(d.path) && !hydra.has(d.path) && d.detection.role !== 'launcher') detected.splice(i, 1);
+    if (composedInto.has(d.path) && !hydra.has(d.path) && !mmengine.has(d.path) && !neox.has(d.path) && d.detection.role !== 'launcher') detected.splice(i, 1);
     // A launch script that runs a Hydra app joins the job of the app's primary config.
     const launch = launchOf.get(d.path);
     if (launch !== undefined && d.detection.role === 'launcher') {
       const link: Link = { kind: 'launch', key: 'python hydra config', value: launch.primary, range: launch.range };
       detected[i] = { ...d, detection: { ...d.detection, links: [link, ...d.detection.links] } };
     }
+    // A deepy.py launch joins the job of the NeoX config its files compose.
+    const neoxLaunch = neoxLaunchOf.get(d.path);
+    if (neoxLaunch !== undefined && d.detection.role === 'launcher') {
+      const link: Link = { kind: 'launch', key: 'python config', value: neoxLaunch.primary, range: neoxLaunch.range };
+      detected[i] = { ...d, detection: { ...d.detection, links: [link, ...d.detection.links] } };
+    }
   }
-  const scannedPaths = new Set(sorted.map((f) => f.path));
+  const scannedPaths = scannedSet;
   if (options.textOf !== undefined) followScriptCalls(sorted, detected, options.textOf, scannedPaths);
   const wantsDefault = detected.some((d) => d.detection.accelerateDefaultConfig !== undefined);
   const answer = wantsDefault ? options.machineFiles?.accelerateDefaultConfig?.() : undefined;
@@ -282,6 +307,53 @@ function machineAccelerateConfig(answer: MachineFileAnswer): MachineConfig {
 }
 
 const NO_HYDRA: HydraCompositions = { compositions: new Map(), launchOf: new Map() };
+
+interface NeoxCompositions {
+  readonly compositions: ReadonlyMap<string, CompositionResult>;
+  /** Launch script → the NeoX config its files compose, and where the config's word is written. */
+  readonly launchOf: ReadonlyMap<string, { readonly primary: string; readonly range: SourceRange }>;
+}
+const NO_NEOX: NeoxCompositions = { compositions: new Map(), launchOf: new Map() };
+
+/**
+ * The deepy.py launches that pass several config files, or a folder prefix (`-d configs`), composed into their first
+ * GPT-NeoX config (./neox-launch.ts). YAML files are read up to `maxFileChars`, HYDRA_MAX_COMPOSED_CHARS per launch.
+ * A config two launches compose differently is composed for the first launch only, with a note.
+ */
+function composeNeoxLaunches(sorted: readonly FileScan[], textOf: (path: string) => string | undefined, scanned: ReadonlySet<string>, maxFileChars: number): NeoxCompositions {
+  const compositions = new Map<string, CompositionResult>();
+  const launchOf = new Map<string, { primary: string; range: SourceRange }>();
+  const isNeox = new Set(sorted.filter((s) => s.finding?.kind === GPT_NEOX_CONFIG_KIND && s.finding.error === undefined).map((s) => s.path));
+  if (isNeox.size === 0) return NO_NEOX;
+  for (const s of sorted) {
+    const d = s.detected?.detection;
+    if (d?.role !== 'launcher') continue;
+    const launch = findNeoxLaunch(s.path, d, (p) => scanned.has(p));
+    if (launch === null) continue;
+    const first = launch.files.find((f) => f.path !== null && isNeox.has(f.path));
+    if (first?.path == null) continue;
+    // One file named as written is the launch's own config link already.
+    if (launch.files.length === 1 && launch.confDir === null) continue;
+    const earlier = compositions.get(first.path);
+    if (earlier !== undefined) {
+      const note = `${s.path}: another deepy.py launch of ${first.path}; the config files of the first one are the ones merged`;
+      if (earlier.kind === 'composed') compositions.set(first.path, { kind: 'composed', config: { ...earlier.config, notes: [...earlier.config.notes, note] } });
+      continue;
+    }
+    let total = 0;
+    const readYaml = (path: string): { parsed: ParsedFile; text: string } | undefined => {
+      const text = textOf(path);
+      if (text === undefined || syntaxOf(path) !== 'yaml') return undefined;
+      const over = text.length > maxFileChars ? `it has ${text.length} characters; configs are composed from YAML files up to ${maxFileChars}` : total + text.length > HYDRA_MAX_COMPOSED_CHARS ? `the launch's files hold more than ${HYDRA_MAX_COMPOSED_CHARS} characters` : null;
+      if (over !== null) return unreadYaml(text, over);
+      total += text.length;
+      return { parsed: parseScanFile({ path, text }, 'yaml'), text };
+    };
+    compositions.set(first.path, composeNeox(launch, first.path, readYaml));
+    launchOf.set(s.path, { primary: first.path, range: first.range });
+  }
+  return { compositions, launchOf };
+}
 
 interface HydraCompositions {
   readonly compositions: ReadonlyMap<string, CompositionResult>;
@@ -388,7 +460,8 @@ function withOrigins(d: Detection, c: ComposedConfig): Detection {
     const origin = c.originOf(l.range);
     return origin !== undefined && origin !== c.file.path ? { ...l, path: origin } : l;
   });
-  return { ...d, contribution, links, ...(c.composedFrom.length > 0 ? { composedFrom: c.composedFrom } : {}) };
+  const own = d.ownModel === undefined ? {} : { ownModel: { ...d.ownModel, path: c.originOf(d.ownModel.range) ?? d.ownModel.path } };
+  return { ...d, contribution, links, ...own, ...(c.composedFrom.length > 0 ? { composedFrom: c.composedFrom } : {}) };
 }
 
 function errorOf(e: InputError): FindingError {

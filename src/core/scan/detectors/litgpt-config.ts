@@ -4,7 +4,9 @@
  * `global_batch_size` (litgpt's TrainArgs) beside `checkpoint_dir`, `model_name`, `precision` or `optimizer`.
  *
  * Settings: `checkpoint_dir` is the model (the folder when the workspace holds it; `litgpt download <repo_id>` saves
- * to `checkpoints/<repo_id>`, so a `checkpoints/<org>/<name>` path also names that Hub id); `precision` is Fabric's
+ * to `checkpoints/<repo_id>`, so a `checkpoints/<org>/<name>` path also names that Hub id); without it, `model_name`
+ * (`litgpt pretrain`) names one of litgpt's configs, read as the Hub model it is converted from (../litgpt-model-names.ts),
+ * trained from scratch unless `initial_checkpoint_dir` is given; a name litgpt does not know is a warning and no model; `precision` is Fabric's
  * (Lightning's names: `bf16-true` casts the model, so the weights and the LoRA adapters are bf16); `devices` x
  * `num_nodes` GPUs; `quantize: bnb.nf4` (and -dq, fp4) is QLoRA, `bnb.int8-training` LLM.int8 base weights; the
  * `lora_*` keys are `finetune_lora`'s (a config with any of them is a LoRA run; unwritten switches and the rank take
@@ -19,6 +21,7 @@ import type { Detection, Detector, Link, ParsedFile } from '../detector';
 import { FieldReader, type Read } from '../fields';
 import { LIGHTNING_PRECISION_SOURCE, lightningDeviceCount, lightningPrecision } from '../lightning-facts';
 import { readComponent, readOptimizerComponent } from '../lightning-trainer';
+import { litgptModelHubId } from '../litgpt-model-names';
 import type { ScanFile, SourceRange } from '../types';
 
 const LITGPT_LORA_SOURCE: Citation = {
@@ -129,13 +132,23 @@ function readModel(reader: FieldReader, out: ContributionBuilder, links: Link[],
     }
     return;
   }
+  // `litgpt pretrain --config`: the model named by litgpt's config name, built from scratch unless an initial checkpoint is given.
   const name = reader.string('model_name', true);
   if (typeof name?.value === 'string' && name.value.trim() !== '') {
-    warnings.push({
-      message: `litgpt model name '${name.value}' is one of litgpt's own configs (litgpt/config.py), which are not bundled: the model is not counted unless a checkpoint_dir or config.json names it`,
-      line: name.range.line,
-      column: name.range.column,
-    });
+    const written = name.value.trim();
+    const id = litgptModelHubId(written);
+    if (id === undefined) {
+      const message = `model_name '${written}' is not one of litgpt's model names (litgpt/config.py, Config.from_name): the model is not read; name a checkpoint_dir or put the model's config.json in the workspace`;
+      warnings.push({ message, line: name.range.line, column: name.range.column });
+      // also among the job's assumptions, which `recommend` lists under "needs a model config"
+      out.notes.push(`${out.path}:${name.range.line}:${name.range.column}: ${message}`);
+      return;
+    }
+    links.push({ kind: 'model', key: name.name, value: id, range: name.range });
+    out.notes.push(`${name.name} '${written}' is litgpt's config of the Hugging Face model ${id} (litgpt/config.py); its config.json is looked up under that id`);
+    const initial = reader.string('initial_checkpoint_dir', true);
+    if (typeof initial?.value === 'string' && initial.value.trim() !== '') out.set('pretraining', false, initial.range);
+    else out.set('pretraining', true, name.range);
   }
 }
 

@@ -1,16 +1,77 @@
 /**
  * OpenMMLab / MMEngine Python configs (mmpretrain, mmdetection, mmsegmentation `configs/**.py`): a module whose top
- * level assigns `_base_ = [...]`, the files `mmengine.Config.fromfile` merges under the config's own `dict(...)` values.
- * That composition is not read: the file is recognised so that a job it joins (a launch that passes it,
- * `tools/dist_train.sh configs/x.py 8`) says that its model, batch, optimizer and schedule come from a config the tool
- * does not read, instead of saying nothing about it. Auxiliary: it forms no job of its own.
+ * level assigns `_base_ = [...]` or an `optim_wrapper = dict(...)`. Each file is read by the restricted literal reader
+ * (../python/literal-config.ts, nothing executed) and, in the join, composed with its `_base_` files as
+ * `mmengine.Config.fromfile` composes them (../mmengine-compose.ts); read on its own, a file's bases are not known yet.
+ * Auxiliary: it joins the job of the launch that passes it (`tools/dist_train.sh configs/x.py 8`).
+ *
+ * What is read (MMEngine's Runner, mmengine/runner/runner.py, and its optimizer wrappers, mmengine/optim/optimizer/):
+ * - `optim_wrapper.optimizer`: `type` a torch.optim class (MMEngine's OPTIMIZERS registry holds them by their class
+ *   names, mmengine/optim/optimizer/builder.py `register_torch_optimizers`) or mmpretrain's `Lamb` (timm's), `lr`,
+ *   `weight_decay` and the rest of its arguments (momentum, betas, eps, ...);
+ * - `optim_wrapper.type`: `AmpOptimWrapper` is mixed precision (its `dtype`, default None: torch.autocast's float16 on
+ *   CUDA; 'bfloat16' is bf16), `OptimWrapper` fp32; unwritten, the Runner's OptimWrapper (fp32), an assumption;
+ * - `optim_wrapper.accumulative_counts`: gradient accumulation (default 1, an assumption);
+ * - `train_dataloader.batch_size`: the batch of each process (GPU); the GPU count comes from the launch;
+ * - the image size: `RandomResizedCrop`'s `scale` (mmpretrain's output size) or `size` in the training pipeline
+ *   (`train_dataloader.dataset.pipeline`, through dataset wrappers);
+ * - `param_scheduler`: a `LinearLR` starting at 0 is the warmup, to its `end` in epochs (`by_epoch` defaults to True)
+ *   or iterations; none: no warmup, an assumption;
+ * - `model`: an mmpretrain `ImageClassifier` whose backbone is `ResNet` (depth 18/34/50/101/152) or `ResNeXt` (depth 50,
+ *   32 groups of width 4), with the default stem (no `deep_stem`, `avg_down`), a `GlobalAveragePooling` neck and a
+ *   `LinearClsHead` is torchvision's network of that shape with `num_classes` outputs (the same layers:
+ *   mmpretrain/models/backbones/resnet.py `arch_settings`); any other model is a warning and no model.
  */
-import type { Detection, Detector, ParsedFile } from '../detector';
-import { LineIndex } from '../../parse/positions';
+import type { ObjectNode, ParseWarning, ParsedNode } from '../../parse/node';
+import type { Citation, Precision } from '../../types';
 import { ContributionBuilder } from '../contribution';
-import type { ScanFile } from '../types';
+import type { Detection, Detector, ParsedFile } from '../detector';
+import { FieldReader } from '../fields';
+import { MMENGINE_BASE_ASSIGNMENT, MMENGINE_MAX_FILE_CHARS } from '../mmengine-compose';
+import { keepOptimizerParams, readOptimizerArguments } from '../optimizer-arguments';
+import { readLiteralModule } from '../python/literal-config';
+import type { ModelRef, ScanFile, SourceRange } from '../types';
 
-const BASE_ASSIGNMENT = /^_base_[ \t]*=/m;
+const OPTIM_WRAPPER_SOURCE: Citation = {
+  title: 'MMEngine OptimWrapper',
+  url: 'https://github.com/open-mmlab/mmengine/blob/main/mmengine/optim/optimizer/optimizer_wrapper.py',
+  locator: "OptimWrapper(optimizer, accumulative_counts=1, clip_grad=None) trains in the model's fp32; AmpOptimWrapper(dtype=None) wraps the step in torch.autocast (float16 on CUDA by default); build_optim_wrapper's default type is 'OptimWrapper'",
+};
+const SCHEDULER_SOURCE: Citation = {
+  title: 'MMEngine LinearLR',
+  url: 'https://github.com/open-mmlab/mmengine/blob/main/mmengine/optim/scheduler/lr_scheduler.py',
+  locator: 'LinearLR(start_factor, end_factor=1.0, begin=0, end=INF, by_epoch=True): a warmup is a LinearLR before the main schedule',
+};
+const RESNET_SOURCE: Citation = {
+  title: 'mmpretrain ResNet',
+  url: 'https://github.com/open-mmlab/mmpretrain/blob/main/mmpretrain/models/backbones/resnet.py',
+  locator: 'ResNet.arch_settings = {18: (BasicBlock, (2, 2, 2, 2)), 34: (BasicBlock, (3, 4, 6, 3)), 50: (Bottleneck, (3, 4, 6, 3)), 101: (Bottleneck, (3, 4, 23, 3)), 152: (Bottleneck, (3, 8, 36, 3))}; stem_channels=64, base_channels=64, deep_stem=False, avg_down=False',
+};
+
+/** torch.optim's classes, which MMEngine's OPTIMIZERS registry holds under their own names. */
+const TORCH_OPTIMIZERS = new Set(['SGD', 'Adam', 'AdamW', 'Adamax', 'Adagrad', 'Adadelta', 'RMSprop', 'Rprop', 'ASGD', 'NAdam', 'RAdam', 'SparseAdam', 'LBFGS']);
+/**
+ * Optimizers mmpretrain registers itself, as the catalog spells the same implementation: its `Lamb`
+ * (mmpretrain/engine/optimizers/lamb.py @ ee7f2e88, "Modifications Copyright 2021 Ross Wightman") is timm's Lamb.
+ */
+const MMPRETRAIN_OPTIMIZERS: Readonly<Record<string, { readonly spelling: string; readonly ecosystem: 'timm' }>> = {
+  Lamb: { spelling: 'timm.optim.Lamb', ecosystem: 'timm' },
+};
+const AMP_DTYPES: Readonly<Record<string, Precision>> = { float16: 'fp16-mixed', fp16: 'fp16-mixed', bfloat16: 'bf16-mixed', bf16: 'bf16-mixed' };
+const RESNET_DEPTHS: Readonly<Record<number, { arch: string; features: number }>> = {
+  18: { arch: 'resnet18', features: 512 },
+  34: { arch: 'resnet34', features: 512 },
+  50: { arch: 'resnet50', features: 2048 },
+  101: { arch: 'resnet101', features: 2048 },
+  152: { arch: 'resnet152', features: 2048 },
+};
+/** Dataset wrappers followed to the dataset that holds the pipeline (RepeatDataset, ClassBalancedDataset, ...). */
+const MAX_DATASET_WRAPPERS = 4;
+
+/** The text test: a `_base_` list or an `optim_wrapper = dict(...)` at the top level of a `.py` file. */
+function looksLikeMmengine(text: string): boolean {
+  return MMENGINE_BASE_ASSIGNMENT.test(text) || /^optim_wrapper[ \t]*=[ \t]*dict\(/m.test(text);
+}
 
 export const mmengineConfigDetector: Detector = {
   kind: 'mmengine-config',
@@ -18,19 +79,173 @@ export const mmengineConfigDetector: Detector = {
   acceptsJsonc: false,
 
   mayMatch(file: ScanFile): boolean {
-    return file.path.toLowerCase().endsWith('.py') && BASE_ASSIGNMENT.test(file.text);
+    return file.path.toLowerCase().endsWith('.py') && looksLikeMmengine(file.text);
   },
 
   matches(file: ScanFile, _parsed: ParsedFile): boolean {
-    return BASE_ASSIGNMENT.test(file.text);
+    return looksLikeMmengine(file.text);
   },
 
-  detect(file: ScanFile, _parsed: ParsedFile): Detection {
-    const m = BASE_ASSIGNMENT.exec(file.text) as RegExpExecArray;
-    const at = new LineIndex(file.text).position(m.index);
-    const range = { line: at.line, column: at.column, endLine: at.line, endColumn: at.column + '_base_'.length };
+  detect(file: ScanFile, parsed: ParsedFile): Detection {
     const out = new ContributionBuilder(file.path);
-    out.notes.push(`${file.path}:${at.line}:${at.column}: an MMEngine config (Config.fromfile merges the _base_ files it lists under its own values), which is not read: its model, batch, optimizer and schedule are not known`);
-    return { fields: [{ name: '_base_', value: true, range }], error: null, warnings: [], role: 'auxiliary', contribution: out.build(), links: [] };
+    const warnings: ParseWarning[] = [];
+    let root: ObjectNode;
+    if (parsed.root?.kind === 'object') root = parsed.root;
+    else {
+      // Read on its own (the join composes it with its bases), within the size the composition reads.
+      if (file.text.length > MMENGINE_MAX_FILE_CHARS) {
+        out.notes.push(`${file.path}:1:1: an MMEngine config of ${file.text.length} characters, and MMEngine configs are read up to ${MMENGINE_MAX_FILE_CHARS}: its values are not known`);
+        return { fields: [], error: null, warnings: [], role: 'auxiliary', contribution: out.build(), links: [] };
+      }
+      const module = readLiteralModule(file.text);
+      if (module.error !== null) {
+        return { fields: [], error: { message: module.error.message, line: module.error.line, column: module.error.column }, warnings: [], role: 'auxiliary', contribution: out.build(), links: [] };
+      }
+      root = module.root;
+      for (const u of module.unread) out.notes.push(`${file.path}:${u.line}:${u.column}: ${u.message}`);
+      if (module.base !== null) out.notes.push(`${file.path}:${module.base.range.line}:${module.base.range.column}: the _base_ files are composed with the other files of the workspace; read alone, their values are not known`);
+    }
+    const reader = new FieldReader(root);
+    readOptimWrapper(reader, out, warnings);
+    readDataloader(reader, out);
+    readWarmup(reader, out);
+    const ownModel = readModel(reader, out, warnings, file.path);
+    const fields = [...reader.fields].sort((a, b) => a.range.line - b.range.line || a.range.column - b.range.column);
+    return { fields, error: reader.error, warnings, role: 'auxiliary', contribution: out.build(), links: [], ...(ownModel !== null ? { ownModel } : {}) };
   },
 };
+
+function warn(warnings: ParseWarning[], message: string, range: SourceRange): void {
+  warnings.push({ message, line: range.line, column: range.column });
+}
+
+function readOptimWrapper(reader: FieldReader, out: ContributionBuilder, warnings: ParseWarning[]): void {
+  const wrapper = reader.nested('optim_wrapper');
+  const type = wrapper?.string('type');
+  if (typeof type?.value === 'string' && type.value === 'AmpOptimWrapper') {
+    const dtype = wrapper?.string('dtype', true);
+    if (typeof dtype?.value === 'string') {
+      const p = AMP_DTYPES[dtype.value];
+      if (p === undefined) warn(warnings, `optim_wrapper.dtype '${dtype.value}' is not float16 or bfloat16; the precision is not read`, dtype.range);
+      else out.set('precision', p, dtype.range);
+    } else out.set('precision', 'fp16-mixed', type.range);
+  } else if (typeof type?.value === 'string' && type.value === 'OptimWrapper') out.set('precision', 'fp32', type.range);
+  else if (typeof type?.value === 'string') warn(warnings, `optim_wrapper.type '${type.value}' is not MMEngine's OptimWrapper or AmpOptimWrapper; the precision is not read`, type.range);
+  else out.useDefault({ setting: 'precision', key: 'precision', value: 'fp32', note: "optim_wrapper has no type='AmpOptimWrapper', so no autocast" }, OPTIM_WRAPPER_SOURCE);
+
+  const counts = wrapper?.number('accumulative_counts', { integer: true, min: 1 });
+  if (counts?.value != null) out.set('gradAccum', counts.value, counts.range);
+  else out.useDefault({ setting: 'gradAccum', key: 'optim_wrapper.accumulative_counts', value: 1 }, OPTIM_WRAPPER_SOURCE);
+
+  const optimizer = wrapper?.nested('optimizer');
+  if (optimizer === undefined) return;
+  const name = optimizer.string('type');
+  if (typeof name?.value === 'string') {
+    const own = Object.prototype.hasOwnProperty.call(MMPRETRAIN_OPTIMIZERS, name.value) ? MMPRETRAIN_OPTIMIZERS[name.value] : undefined;
+    if (TORCH_OPTIMIZERS.has(name.value)) {
+      out.set('optimizer', `torch.optim.${name.value}`, name.range);
+      out.optimizerEcosystem = 'pytorch';
+    } else if (own !== undefined) {
+      out.set('optimizer', own.spelling, name.range);
+      out.optimizerEcosystem = own.ecosystem;
+    } else warn(warnings, `optim_wrapper.optimizer.type '${name.value}' is not one of torch.optim's classes (${[...TORCH_OPTIMIZERS].join(', ')}) or mmpretrain's Lamb; the optimizer is not read`, name.range);
+  }
+  keepOptimizerParams(out, readOptimizerArguments(optimizer, out, { skip: (key) => key === 'type' || key === '_delete_', lrKeys: ['lr'], numberListsOnly: true }));
+}
+
+function readDataloader(reader: FieldReader, out: ContributionBuilder): void {
+  const loader = reader.nested('train_dataloader');
+  if (loader === undefined) return;
+  const batch = loader.number('batch_size', { integer: true, min: 1 });
+  if (batch?.value != null) out.set('perDeviceBatchSize', batch.value, batch.range);
+  let dataset = loader.nested('dataset');
+  for (let i = 0; dataset !== undefined && !dataset.has('pipeline') && i < MAX_DATASET_WRAPPERS; i++) dataset = dataset.nested('dataset');
+  const pipeline = dataset?.node('pipeline');
+  if (pipeline?.kind !== 'array') return;
+  for (const step of pipeline.items) {
+    if (step.kind !== 'object' || step.index.get('type')?.node.value !== 'RandomResizedCrop') continue;
+    const size = step.index.get('scale')?.node ?? step.index.get('size')?.node;
+    const side = size === undefined ? undefined : squareSide(size);
+    if (side !== undefined && size !== undefined) {
+      out.set('imageSize', side, size.range);
+    }
+    return;
+  }
+}
+
+/** A square image's side: an integer, or a pair of equal integers. */
+function squareSide(node: ParsedNode): number | undefined {
+  if (node.kind === 'number' && Number.isInteger(node.value) && node.value > 0) return node.value;
+  if (node.kind === 'array' && node.items.length === 2 && node.items.every((i) => i.kind === 'number' && i.value === node.items[0].value)) return squareSide(node.items[0]);
+  return undefined;
+}
+
+function readWarmup(reader: FieldReader, out: ContributionBuilder): void {
+  const node = reader.node('param_scheduler');
+  if (node === undefined) return;
+  const steps = node.kind === 'array' ? node.items : [node];
+  const first = steps[0];
+  if (first?.kind === 'object' && first.index.get('type')?.node.value === 'LinearLR') {
+    const sched = reader.sibling(first, 'param_scheduler.0');
+    const begin = sched.number('begin', { min: 0 });
+    const end = sched.number('end', { min: 0 });
+    const byEpoch = sched.boolean('by_epoch');
+    if ((begin?.value ?? 0) === 0 && end?.value != null && Number.isFinite(end.value)) {
+      out.set(byEpoch?.value === false ? 'warmupSteps' : 'warmupEpochs', end.value, end.range);
+      return;
+    }
+  }
+  out.useDefault({ setting: 'warmupSteps', key: 'warmup steps', value: 0, note: 'param_scheduler starts with no LinearLR warmup' }, SCHEDULER_SOURCE);
+}
+
+/** An mmpretrain ResNet / ResNeXt classifier as torchvision's network of that shape; null (with a warning) otherwise. */
+function readModel(reader: FieldReader, out: ContributionBuilder, warnings: ParseWarning[], path: string): Extract<ModelRef, { kind: 'script-config' }> | null {
+  const model = reader.nested('model');
+  if (model === undefined) return null;
+  const type = model.string('type');
+  const at = type?.range ?? (reader.node('model') as ParsedNode).range;
+  const refuse = (why: string, range: SourceRange = at): null => {
+    const message = `the model is not read: ${why}; an mmpretrain ImageClassifier with a ResNet or ResNeXt backbone, a GlobalAveragePooling neck and a LinearClsHead is (${RESNET_SOURCE.title})`;
+    warn(warnings, message, range);
+    // also among the job's assumptions, which `recommend` lists under "needs a model config"
+    out.notes.push(message);
+    return null;
+  };
+  if (type?.value !== 'ImageClassifier') return refuse(`model.type '${String(type?.value ?? 'unwritten')}'`);
+  const backbone = model.nested('backbone');
+  const kind = backbone?.string('type');
+  const depth = backbone?.number('depth', { integer: true });
+  if (backbone === undefined || typeof kind?.value !== 'string' || depth?.value == null) return refuse('model.backbone names no type and depth');
+  const spec = RESNET_DEPTHS[depth.value];
+  let arch: string | undefined;
+  if (kind.value === 'ResNet') arch = spec?.arch;
+  else if (kind.value === 'ResNeXt') {
+    const groups = backbone.number('groups', { integer: true });
+    const width = backbone.number('width_per_group', { integer: true });
+    if (depth.value === 50 && groups?.value === 32 && width?.value === 4) arch = 'resnext50_32x4d';
+  } else return refuse(`model.backbone.type '${kind.value}'`, kind.range);
+  if (arch === undefined || spec === undefined) return refuse(`${kind.value} of depth ${depth.value}`, depth.range);
+  for (const key of ['deep_stem', 'avg_down']) {
+    const b = backbone.boolean(key);
+    if (b?.value === true) return refuse(`model.backbone.${key}=True (another stem or shortcut than torchvision's)`, b.range);
+  }
+  for (const key of ['stem_channels', 'base_channels']) {
+    const n = backbone.number(key, { integer: true });
+    if (n?.value != null && n.value !== 64) return refuse(`model.backbone.${key}=${n.value}`, n.range);
+  }
+  const stages = backbone.number('num_stages', { integer: true });
+  if (stages?.value != null && stages.value !== 4) return refuse(`model.backbone.num_stages=${stages.value}`, stages.range);
+  const neck = model.nested('neck')?.string('type');
+  if (neck?.value !== 'GlobalAveragePooling') return refuse(`model.neck '${String(neck?.value ?? 'unwritten')}'`, neck?.range);
+  const head = model.nested('head');
+  const headType = head?.string('type');
+  if (head === undefined || headType?.value !== 'LinearClsHead') return refuse(`model.head '${String(headType?.value ?? 'unwritten')}'`, headType?.range);
+  const classes = head.number('num_classes', { integer: true, min: 1 });
+  if (classes?.value == null) return refuse('model.head has no num_classes', headType.range);
+  const inChannels = head.number('in_channels', { integer: true });
+  if (inChannels?.value != null && inChannels.value !== spec.features) return refuse(`model.head.in_channels=${inChannels.value}, while the backbone gives ${spec.features}`, inChannels.range);
+  const frozen = backbone.number('frozen_stages', { integer: true });
+  if (frozen?.value != null && frozen.value >= 0) out.notModelled.push(`${path}:${frozen.range.line}: model.backbone.frozen_stages ${frozen.value}: frozen stages need no gradients or optimizer state, which the estimator does not model (it counts every parameter as trained)`);
+  out.notes.push(`the network is mmpretrain's ${kind.value}-${depth.value} with a ${classes.value}-class LinearClsHead, built as torchvision's ${arch} (the same layers: ${RESNET_SOURCE.locator})`);
+  return { kind: 'script-config', name: `mmpretrain ${kind.value}-${depth.value}`, config: { architecture: arch, num_classes: classes.value }, path, range: kind.range };
+}

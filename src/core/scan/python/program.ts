@@ -79,6 +79,22 @@ export interface PyCall {
   readonly lineText: string;
 }
 
+/** The keywords that open a block a statement may sit in (./branch-value.ts reads the conditional ones). */
+const BLOCK_KEYWORDS = new Set(['if', 'elif', 'else', 'for', 'while', 'with', 'try', 'except', 'finally']);
+
+/** A block header of PythonProgram.blocksAround. */
+export interface BlockHeader {
+  readonly keyword: string;
+  /** Token index of the keyword. */
+  readonly at: number;
+  /** The test's tokens [start, end) of an `if`, `elif` or `while`. */
+  readonly test: readonly [number, number] | null;
+  /** For `elif` / `else`: the tests of the branches before it in its `if` chain, in order. */
+  readonly earlier: readonly (readonly [number, number])[];
+  /** False for an `else` that ends no `if` chain (of a loop or a `try`). */
+  readonly chained: boolean;
+}
+
 /** How many callee aliases (`Opt = Other`, `Other = FusedAdam`) are followed inside one another. */
 const MAX_ALIAS_DEPTH = 4;
 
@@ -616,6 +632,93 @@ export class PythonProgram {
       items.push(parser.parseExpression());
     }
     return parser.atEnd() ? { kind: 'list', items, start, end } : { kind: 'unknown', start, end };
+  }
+
+  /**
+   * The assignments of `name` that a use at token `at` may see, in source order, each with its value: those of the
+   * scope `resolveName` picks (in a function, the ones before the use). Empty when the name is a parameter, an import
+   * or not assigned. Unlike `resolveName`, every assignment is listed, the ones under a condition too.
+   */
+  assignmentsSeenAt(name: string, at: number, depth = 0): { readonly at: number; readonly value: PyValue }[] {
+    if (this.imports.has(name)) return [];
+    const useScope = this.lines[this.tokenLine[at]]?.scope ?? 0;
+    for (let s = useScope; s >= 0; s = this.scopes[s].parent) {
+      const scope = this.scopes[s];
+      if (s !== useScope && scope.kind === 'class') continue;
+      if (scope.params.has(name)) return [];
+      const list = this.assignments.get(s)?.get(name);
+      if (list === undefined) continue;
+      const candidates = s === useScope || scope.kind !== 'module' ? list.filter((x) => x.at < at) : list;
+      if (candidates.length === 0) continue;
+      return candidates.map((a) => ({ at: a.at, value: this.valueOf(a, a.at, depth) }));
+    }
+    return [];
+  }
+
+  /** The kind of scope the statement at token `at` runs in. */
+  scopeKindAt(at: number): 'module' | 'def' | 'class' {
+    return this.scopes[this.lines[this.tokenLine[at]]?.scope ?? 0].kind;
+  }
+
+  /**
+   * The headers of the blocks the statement at token `at` sits in, outermost first, up to its function or class: the
+   * keyword (`if`, `elif`, `else`, `for`, `while`, `with`, `try`, `except`, `finally`), its test's tokens (for `if`,
+   * `elif`, `while`) and, for `elif` / `else`, the tests of the `if` / `elif` branches before it in its chain (`else`
+   * of a loop or a `try` has no chain: `chained` false).
+   */
+  blocksAround(at: number): BlockHeader[] {
+    const out: BlockHeader[] = [];
+    const lineIndex = this.tokenLine[at];
+    const own = this.lines[lineIndex];
+    if (own === undefined) return out;
+    const indentOf = (l: Line): number => Math.max(0, this.tokens[l.first].indent);
+    // A one-line block (`if x: y = 1`): the header is the statement's own line.
+    if (at > own.first) {
+      const header = this.blockHeader(lineIndex);
+      if (header !== null) out.push(header);
+    }
+    let indent = indentOf(own);
+    for (let k = lineIndex - 1; k >= 0 && indent > 0; k--) {
+      const line = this.lines[k];
+      const lineIndent = indentOf(line);
+      if (lineIndent >= indent || this.tokens[line.first].indent < 0) continue;
+      indent = lineIndent;
+      const word = this.tokenText(line.first);
+      if (word === 'def' || word === 'class' || word === 'async' || this.isOp(line.first, '@')) break;
+      const header = this.blockHeader(k);
+      if (header !== null) out.unshift(header);
+    }
+    return out;
+  }
+
+  /** The block header on logical line `k`, or null when the line opens no block. */
+  private blockHeader(k: number): BlockHeader | null {
+    const line = this.lines[k];
+    const word = this.tokenText(line.first);
+    if (!BLOCK_KEYWORDS.has(word)) return null;
+    let colon = -1;
+    for (let i = line.first + 1; i < line.last; i++) if (this.tokens[i].depth === 0 && this.isOp(i, ':')) { colon = i; break; }
+    if (colon < 0) return null;
+    const test: readonly [number, number] | null = word === 'if' || word === 'elif' || word === 'while' ? [line.first + 1, colon] : null;
+    const earlier: (readonly [number, number])[] = [];
+    let chained = word !== 'else';
+    if (word === 'elif' || word === 'else') {
+      const indent = Math.max(0, this.tokens[line.first].indent);
+      for (let j = k - 1; j >= 0; j--) {
+        const prev = this.lines[j];
+        const prevIndent = Math.max(0, this.tokens[prev.first].indent);
+        if (this.tokens[prev.first].indent < 0 || prevIndent > indent) continue;
+        const w = prevIndent === indent ? this.tokenText(prev.first) : '';
+        const h = w === 'if' || w === 'elif' ? this.blockHeader(j) : null;
+        if (h === null || h.test === null) break;
+        earlier.unshift(h.test);
+        if (w === 'if') {
+          chained = true;
+          break;
+        }
+      }
+    }
+    return { keyword: word, at: line.first, test, earlier, chained };
   }
 
   /** Resolves a bare name used at token `at` (see the file comment). */

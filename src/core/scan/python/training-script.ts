@@ -42,6 +42,7 @@ import { DS_CHAT_DTYPES } from '../shell/dialects';
 import { DIFFUSERS_DESTS, diffusersSetting } from '../command-line';
 import { isLrSchedulerCall, readLrSchedule, readTorchScheduler } from './lr-schedules';
 import { callNode, toNode, type RangeMapper } from './to-node';
+import { reachingValue } from './branch-value';
 
 type CallRole =
   | 'optimizer' | 'timm-optimizer' | 'keras-compile' | 'trainer-args' | 'trl-model-config' | 'lightning-trainer'
@@ -290,6 +291,7 @@ export function readTrainingProgram(program: PythonProgram, path: string, map: R
     const size = root.sibling(callNode(crop, map, ['size']), crop.written).number('size', { integer: true, min: 1 });
     if (size?.value != null) out.set('imageSize', size.value, size.range);
   }
+  readAccumulationVariable(program, out, map);
   if (program.isImported('jax')) {
     readJaxLocals(program, out, map);
     readHalfPrecisionBranches(program, out, map);
@@ -723,6 +725,54 @@ function readHalfPrecisionBranches(program: PythonProgram, out: ContributionBuil
       ...(half !== undefined ? { whenTrue: { precision: 'fp16-mixed', source: out.source(map.range(half.start, half.end)) } } : {}),
       ...(full !== undefined ? { whenFalse: { precision: 'fp32', source: out.source(map.range(full.start, full.end)) } } : {}),
     };
+    return;
+  }
+}
+
+/** Names a script gives its own gradient accumulation count. */
+const ACCUMULATION_NAME = /^(?:gradient_accumulation_steps|grad(?:ient)?_accum(?:ulation)?(?:_steps|_iters?)?|accum(?:ulation)?_(?:steps|iters?))$/;
+
+/**
+ * A training function's own accumulation variable (accelerate's examples: `gradient_accumulation_steps = 1`, raised
+ * under `if batch_size > MAX_GPU_BATCH_SIZE ...:`), recognised by its use: the loss divided by it, the step taken
+ * modulo it, or a call given it as `gradient_accumulation_steps=`. Its value is the one the function holds at that use
+ * on the path the script's stated values take (./branch-value.ts); a condition that cannot be evaluated is a note
+ * naming it, and the accumulation is then not read. Module globals are nanoGPT's, read with the job's overrides
+ * (../module-globals.ts), not here.
+ */
+function readAccumulationVariable(program: PythonProgram, out: ContributionBuilder, map: RangeMapper): void {
+  if (out.settings.gradAccum !== undefined) return;
+  const tokens = program.tokens;
+  const text = (s: number, e: number): string => program.text.slice(tokens[s].start, tokens[e - 1].end).replace(/\s+/g, ' ');
+  const lineOf = (i: number): number => map.range(tokens[i].start, tokens[i].end).line;
+  for (let i = 2; i < tokens.length; i++) {
+    const t = tokens[i];
+    if (t.kind !== 'name' || !ACCUMULATION_NAME.test(t.text) || program.scopeKindAt(i) !== 'def') continue;
+    const prev = tokens[i - 1];
+    const divides = prev.kind === 'op' && (prev.text === '/' || prev.text === '//' || prev.text === '%');
+    const passed = prev.kind === 'op' && prev.text === '=' && prev.depth > 0 && tokens[i - 2].text === 'gradient_accumulation_steps';
+    const next = tokens[i + 1];
+    if ((!divides && !passed) || (next !== undefined && next.kind === 'op' && (next.text === '.' || next.text === '[' || next.text === '('))) continue;
+    const reached = reachingValue(program, t.text, i);
+    if (reached === null) continue;
+    const where = (k: number): string => `${out.path}:${lineOf(k)}`;
+    if (reached.kind === 'open') {
+      const cond = reached.condition;
+      const test = cond.test === null ? '' : ` ${text(cond.test[0], cond.test[1])}`;
+      const before = reached.value === null ? 'not known' : `'${program.text.slice(reached.value.start, reached.value.end)}'`;
+      out.notes.push(`${where(reached.assignment)}: ${t.text} is ${before} unless '${cond.keyword}${test}' (line ${lineOf(cond.at)}) runs and assigns it again; that is not known statically, so the accumulation is not read`);
+      return;
+    }
+    const v = reached.value;
+    if (v.kind !== 'number' || !Number.isInteger(v.value) || v.value < 1) {
+      out.notes.push(`${where(reached.at)}: ${t.text} is '${program.text.slice(v.start, v.end)}', which is not known statically; the accumulation is not read`);
+      return;
+    }
+    out.set('gradAccum', v.value, map.range(v.start, v.end));
+    for (const b of reached.skipped) {
+      const test = b.test === null ? '' : ` ${text(b.test[0], b.test[1])}`;
+      out.notes.push(`${where(b.at)}: '${b.keyword}${test}' does not run for the values the script states, so ${t.text} stays ${v.value}`);
+    }
     return;
   }
 }
