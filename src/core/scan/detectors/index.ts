@@ -23,6 +23,8 @@ import { nemoConfigDetector } from './nemo-config';
 import { pythonScriptDetector } from './python-script';
 import { shellScriptDetector } from './shell-script';
 import { torchtuneConfigDetector } from './torchtune-config';
+import { ultralyticsDataDetector } from './ultralytics-data';
+import { ultralyticsScriptDetector } from './ultralytics-script';
 
 export const DETECTORS: readonly Detector[] = [
   // JSON
@@ -42,8 +44,10 @@ export const DETECTORS: readonly Detector[] = [
   accelerateConfigDetector,
   hydraTrainerArgsDetector,
   hydraOptimizerDetector,
+  ultralyticsDataDetector,
   // Python
   mmengineConfigDetector,
+  ultralyticsScriptDetector,
   pythonScriptDetector,
   // Shell
   shellScriptDetector,

@@ -1,0 +1,140 @@
+/**
+ * Ultralytics YOLO training jobs: the `yolo train key=value` CLI in shell scripts, `YOLO(...).train(...)` in Python files
+ * and notebooks, the dataset YAML's classes, Ultralytics' defaults (default.yaml) as assumptions, optimizer=auto resolved
+ * by build_optimizer's rule, AutoBatch, DDP over `device`, and bad input as messages with file:line:column.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { countParams } from '../../src/core/models';
+import { resolveModelSource } from '../../src/core/model-source';
+import { resolveCurrentOptimizer } from '../../src/core/current-optimizer';
+import { scanFiles } from '../../src/core/scan';
+import type { ScanJob } from '../../src/core/scan/results';
+
+function params(job: ScanJob): { total: number; trainable: number } {
+  const resolved = resolveModelSource(job, { readText: () => '' });
+  assert.equal(resolved.status, 'resolved');
+  return resolved.status === 'resolved' ? countParams(resolved.model.inventory) : { total: NaN, trainable: NaN };
+}
+
+function defaultOf(job: ScanJob, setting: string) {
+  return job.defaults.find((d) => d.setting === setting);
+}
+
+test('yolo train on the CLI: written values with their ranges, DDP over device, the rest as default.yaml assumptions', () => {
+  const sh = 'yolo detect train model=yolov8s.pt data=coco.yaml epochs=300 imgsz=640 batch=64 optimizer=SGD lr0=0.02 momentum=0.9 device=0,1 amp=False\n';
+  const result = scanFiles([{ path: 'train.sh', text: sh }]);
+  assert.equal(result.jobs.length, 1);
+  const job = result.jobs[0];
+  assert.equal(job.settings.gpus, 2);
+  assert.equal(job.settings.perDeviceBatchSize, 32, 'batch 64 is the total over two GPUs');
+  assert.equal(job.settings.gradAccum, 1, 'accumulate = max(round(64 / 64), 1)');
+  assert.equal(job.settings.epochs, 300);
+  assert.equal(job.settings.imageSize, 640);
+  assert.equal(job.settings.precision, 'fp32');
+  assert.equal(job.settings.optimizer, 'SGD');
+  assert.equal(job.settings.learningRate, 0.02);
+  assert.deepEqual(job.settings.optimizerParams, { momentum: 0.9, nesterov: true });
+  assert.equal(job.settings.weightDecay, 0.0005);
+  assert.equal(defaultOf(job, 'weightDecay')?.source.title, 'Ultralytics default.yaml');
+  assert.equal(defaultOf(job, 'warmupEpochs')?.value, 3);
+  const col = sh.indexOf('lr0=') + 1;
+  assert.deepEqual(job.sources['learningRate'], { path: 'train.sh', range: { line: 1, column: col, endLine: 1, endColumn: col + 'lr0=0.02'.length } });
+  const current = resolveCurrentOptimizer(job);
+  assert.equal(current.kind === 'resolved' && current.resolved.id, 'nesterov', "Ultralytics' SGD is nesterov=True");
+  assert.equal(job.settings.pretraining, false, 'a .pt checkpoint is fine-tuned');
+  // coco.yaml is Ultralytics' bundled dataset: 80 classes, stated as an assumption
+  assert.deepEqual(params(job), { total: 11_166_560, trainable: 11_166_544 });
+  assert.ok(job.assumptions?.some((n: string) => /coco\.yaml is Ultralytics' bundled dataset: 80 classes/.test(n)), JSON.stringify(job.assumptions));
+});
+
+test('optimizer=auto: SGD when the iterations exceed 10,000 (a bundled dataset states its images), else AdamW with lr from nc', () => {
+  // coco.yaml: 118,287 images; ceil(118287 / 64) x 100 epochs = 184,900 iterations > 10,000
+  const coco = scanFiles([{ path: 'a.sh', text: 'yolo train model=yolov8n.yaml data=coco.yaml\n' }]).jobs[0];
+  assert.equal(coco.settings.optimizer, 'SGD');
+  assert.equal(coco.settings.learningRate, 0.01);
+  assert.deepEqual(coco.settings.optimizerParams, { momentum: 0.9, nesterov: true });
+  assert.match(defaultOf(coco, 'optimizer')?.note ?? '', /184900 iterations/);
+  assert.equal(coco.settings.pretraining, true, 'a .yaml definition starts from random weights');
+  assert.equal(coco.settings.perDeviceBatchSize, 16);
+  assert.equal(coco.settings.gradAccum, 4);
+  assert.equal(coco.settings.imageSize, 640);
+  assert.equal(coco.settings.precision, 'fp16-mixed');
+  // coco8.yaml: 4 images -> 1 iteration per epoch x 100: AdamW, lr round(0.01 / 84, 6) = 0.000119
+  const coco8 = scanFiles([{ path: 'b.sh', text: 'yolo train model=yolov8n.pt data=coco8.yaml lr0=0.05\n' }]).jobs[0];
+  assert.equal(coco8.settings.optimizer, 'AdamW');
+  assert.equal(coco8.settings.learningRate, 0.000119);
+  assert.deepEqual(coco8.settings.optimizerParams, { betas: [0.9, 0.999] });
+  assert.ok(coco8.assumptions?.some((n: string) => /^b\.sh:1:\d+: optimizer=auto ignores lr0/.test(n)), JSON.stringify(coco8.assumptions));
+  // a workspace dataset: its classes read; its images not counted -> AdamW with the threshold said
+  const files = [
+    { path: 'proj/train.py', text: 'from ultralytics import YOLO\n\nYOLO("yolov8n.pt").train(data="data/birds.yaml", epochs=50, batch=32)\n' },
+    { path: 'proj/data/birds.yaml', text: 'path: ../datasets/birds\ntrain: images/train\nval: images/val\nnames:\n  0: sparrow\n  1: finch\n  2: crow\n' },
+  ];
+  const birds = scanFiles(files).jobs.find((j) => j.id === 'proj/train.py');
+  assert.ok(birds !== undefined);
+  assert.deepEqual([...birds.files].sort(), ['proj/data/birds.yaml', 'proj/train.py']);
+  assert.equal(birds.settings.optimizer, 'AdamW');
+  assert.equal(birds.settings.learningRate, Math.round((0.01 / 7) * 1e6) / 1e6);
+  assert.match(defaultOf(birds, 'optimizer')?.note ?? '', /above 12800 images/);
+  assert.equal(birds.settings.gradAccum, 2);
+  // Detect with nc 3: only cv3's outputs and (c3 = max(64, 3) = 64 instead of 80) change
+  const cv3 = (c3: number, nc: number) => [64, 128, 256].reduce((n, ch) => n + (ch * c3 * 9 + 2 * c3) + (c3 * c3 * 9 + 2 * c3) + (c3 * nc + nc), 0);
+  assert.equal(params(birds).total, 3_157_200 - cv3(80, 80) + cv3(64, 3));
+});
+
+test('Python: a named YOLO object, device lists, AutoBatch and the weight decay scaling; a notebook reads the same', () => {
+  const py = [
+    'from ultralytics import YOLO',
+    'model = YOLO("weights/yolov8l.pt")',
+    'results = model.train(data="coco128.yaml", batch=-1, weight_decay=0.001, optimizer="AdamW", device=[0])',
+    '',
+  ].join('\n');
+  const job = scanFiles([{ path: 'train.py', text: py }]).jobs[0];
+  assert.equal(job.settings.perDeviceBatchSize, 16);
+  assert.equal(defaultOf(job, 'perDeviceBatchSize')?.value, 16);
+  assert.ok(job.assumptions?.some((n: string) => /^train\.py:3:\d+: batch=-1 is AutoBatch/.test(n)), JSON.stringify(job.assumptions));
+  assert.equal(job.settings.gpus, 1);
+  assert.equal(job.settings.optimizer, 'AdamW');
+  assert.deepEqual(job.settings.optimizerParams, { betas: [0.937, 0.999] });
+  assert.equal(job.settings.weightDecay, 0.001);
+  // batch 24: accumulate round(64 / 24) = 3, weight decay x 24 x 3 / 64
+  const scaled = scanFiles([{ path: 's.py', text: 'from ultralytics import YOLO\nYOLO("yolov8n.pt").train(data="coco8.yaml", batch=24, weight_decay=0.0005)\n' }]).jobs[0];
+  assert.equal(scaled.settings.gradAccum, 3);
+  assert.equal(scaled.settings.weightDecay, 0.0005 * 24 * 3 / 64);
+  const notebook = JSON.stringify({
+    nbformat: 4, nbformat_minor: 5, metadata: {},
+    cells: [
+      { cell_type: 'code', metadata: {}, source: ['from ultralytics import YOLO\n', 'model = YOLO("yolov8m.pt")\n'] },
+      { cell_type: 'code', metadata: {}, source: ['model.train(data="coco.yaml", epochs=10, imgsz=1280, batch=8)\n'] },
+    ],
+  }, null, 1);
+  const nb = scanFiles([{ path: 'yolo.ipynb', text: notebook }]).jobs[0];
+  assert.equal(nb.settings.imageSize, 1280);
+  assert.equal(nb.settings.perDeviceBatchSize, 8);
+  assert.equal(nb.settings.gradAccum, 8);
+  assert.equal(nb.sources['imageSize']?.path, 'yolo.ipynb');
+  assert.equal(nb.sources['imageSize']?.range.line, notebook.split('\n').findIndex((l) => l.includes('imgsz=1280')) + 1);
+  assert.deepEqual(params(nb), { total: 25_902_640, trainable: 25_902_624 });
+});
+
+test('bad input: a dataset whose nc disagrees with its names, values that are not numbers, unknown models and tasks', () => {
+  const files = [
+    { path: 'go.sh', text: 'yolo train model=yolov8n.pt data=data.yaml epochs=ten batch=$BATCH\n' },
+    { path: 'data.yaml', text: 'train: images/train\nval: images/val\nnc: 3\nnames: [a, b]\n' },
+  ];
+  const result = scanFiles(files);
+  const data = result.findings.find((f) => f.path === 'data.yaml');
+  assert.deepEqual(data?.error, { message: "'nc' is 3 but 'names' lists 2 classes (Ultralytics refuses the dataset)", line: 3, column: 5 });
+  const job = result.jobs.find((j) => j.id === 'go.sh');
+  assert.ok(job !== undefined);
+  assert.ok(job.assumptions?.some((n: string) => n.startsWith('go.sh:1:44: epochs=ten is not a number of epochs')), JSON.stringify(job.assumptions));
+  assert.ok(job.assumptions?.some((n: string) => /^go\.sh:1:55: batch is \$BATCH/.test(n)), JSON.stringify(job.assumptions));
+  assert.equal(job.settings.epochs, 100);
+  const other = scanFiles([{ path: 'seg.sh', text: 'yolo segment train model=yolo11n-seg.pt data=coco8-seg.yaml\n' }]).jobs[0];
+  assert.ok(other.assumptions?.some((n: string) => /task=segment: only detection models/.test(n)), JSON.stringify(other.assumptions));
+  assert.ok(other.assumptions?.some((n: string) => /model=yolo11n-seg\.pt is not a YOLOv8 detection model/.test(n)), JSON.stringify(other.assumptions));
+  assert.equal(other.model, null);
+  // predict and val are not training
+  assert.equal(scanFiles([{ path: 'p.sh', text: 'yolo predict model=yolov8n.pt source=img.jpg\n' }]).jobs.length, 0);
+});
