@@ -138,3 +138,41 @@ test('bad input: a dataset whose nc disagrees with its names, values that are no
   // predict and val are not training
   assert.equal(scanFiles([{ path: 'p.sh', text: 'yolo predict model=yolov8n.pt source=img.jpg\n' }]).jobs.length, 0);
 });
+
+test('cfg=: a cfg YAML read over the call, as Ultralytics merges it, each value with its own file', () => {
+  const cfg = 'task: detect\nmode: train\nmodel: yolov8s.pt\ndata: data.yaml\nepochs: 50\nbatch: 32\nimgsz: 512\noptimizer: SGD\nlr0: 0.02\nlrf: 0.01\nmosaic: 1.0\nclose_mosaic: 10\n';
+  const data = 'train: images/train\nval: images/val\nnames: [cat, dog]\n';
+  // the CLI: epochs=5 after cfg= wins, batch=4 before it is replaced by the file's batch
+  const cli = scanFiles([
+    { path: 'run.sh', text: 'yolo train batch=4 cfg=cfg/custom.yaml epochs=5\n' },
+    { path: 'cfg/custom.yaml', text: cfg },
+    { path: 'data.yaml', text: data },
+  ]).jobs.find((j) => j.id === 'run.sh');
+  assert.ok(cli !== undefined);
+  assert.deepEqual([...cli.files].sort(), ['cfg/custom.yaml', 'data.yaml', 'run.sh']);
+  assert.equal(cli.settings.epochs, 5);
+  assert.equal(cli.sources['epochs']?.path, 'run.sh');
+  assert.equal(cli.settings.perDeviceBatchSize, 32);
+  assert.deepEqual(cli.sources['perDeviceBatchSize'], { path: 'cfg/custom.yaml', range: { line: 6, column: 8, endLine: 6, endColumn: 10 } });
+  assert.equal(cli.settings.optimizer, 'SGD');
+  assert.equal(cli.sources['learningRate']?.path, 'cfg/custom.yaml');
+  assert.equal(cli.settings.learningRate, 0.02);
+  assert.equal(cli.settings.imageSize, 512);
+  assert.ok(cli.assumptions?.some((n: string) => n.startsWith('run.sh:1:12: batch is replaced by the cfg= file')), JSON.stringify(cli.assumptions));
+  // nc 2 from the data.yaml the cfg names; YOLOv8s: c3 = max(128, 2) = 128, so only the class convs change
+  assert.equal(params(cli).total, 11_166_560 - 3 * 129 * 78);
+  // Python: the call's keywords win over the file
+  const py = scanFiles([
+    { path: 'train.py', text: 'from ultralytics import YOLO\nYOLO("yolov8s.pt").train(cfg="cfg/custom.yaml", batch=8)\n' },
+    { path: 'cfg/custom.yaml', text: cfg },
+    { path: 'data.yaml', text: data },
+  ]).jobs.find((j) => j.id === 'train.py');
+  assert.equal(py?.settings.perDeviceBatchSize, 8);
+  assert.equal(py?.settings.epochs, 50);
+  assert.equal(py?.sources['epochs']?.path, 'cfg/custom.yaml');
+  // a cfg YAML beside a call that does not name it is not read over it; a named one that is missing is said
+  const beside = scanFiles([{ path: 'train.py', text: 'from ultralytics import YOLO\nYOLO("yolov8s.pt").train(data="coco.yaml")\n' }, { path: 'custom.yaml', text: cfg }]).jobs.find((j) => j.id === 'train.py');
+  assert.equal(beside?.settings.epochs, 100);
+  const missing = scanFiles([{ path: 'm.sh', text: 'yolo train cfg=gone.yaml\n' }]).jobs[0];
+  assert.ok(missing.assumptions?.some((n: string) => /cfg=gone\.yaml: no readable Ultralytics cfg YAML/.test(n)), JSON.stringify(missing.assumptions));
+});

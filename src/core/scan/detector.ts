@@ -9,7 +9,7 @@ import type { ParseWarning, ParsedNode } from '../parse/node';
 import type { AutoField } from './deepspeed-auto';
 import type { DefaultedSetting, PendingLora, SettingSource } from './results';
 import type { FieldFinding, ModelRef, ScanFile, SourceRange, TrainingSettings } from './types';
-import type { UltralyticsPending } from './ultralytics';
+import type { UltralyticsArg, UltralyticsPending } from './ultralytics';
 
 /**
  * How the scanner parsed a file before handing it to detectors. 'pickle': a binary file read as one character
@@ -178,6 +178,8 @@ export interface Detection {
   readonly datasetClasses?: { readonly nc: number; readonly range: SourceRange };
   /** For an Ultralytics training call: what the job's join finishes (the dataset's classes, `optimizer=auto`). */
   readonly ultralytics?: UltralyticsPending;
+  /** For an Ultralytics cfg YAML (what `cfg=` names): its training arguments, read over by the call that names it. */
+  readonly ultralyticsCfg?: readonly UltralyticsArg[];
 }
 
 /** A training program's argparse options, read statically (timm's train.py). */

@@ -18,9 +18,9 @@
  *     results differ (not known here).
  */
 import type { Citation, HyperValue } from '../types';
-import type { ContributionBuilder } from './contribution';
+import { ContributionBuilder } from './contribution';
 import type { Contribution, Detection, Link } from './detector';
-import type { DefaultedSetting } from './results';
+import type { DefaultedSetting, SettingSource } from './results';
 import type { FieldFinding, ModelRef, SourceRange } from './types';
 
 export const ULTRALYTICS_DEFAULTS: Citation = {
@@ -71,6 +71,11 @@ export interface UltralyticsPending {
   readonly auto: boolean;
   /** Where the training call is (for notes). */
   readonly range: SourceRange;
+  /** The call's arguments as written (read again over a `cfg=` file's values at the join), its model, its style. */
+  readonly args: readonly UltralyticsArg[];
+  readonly modelArg?: UltralyticsArg;
+  /** 'cli': a `cfg=` replaces the arguments before it (the CLI's entrypoint); 'python': the call's keywords win over it. */
+  readonly style: 'cli' | 'python';
 }
 
 type Note = (message: string, range: SourceRange) => void;
@@ -96,6 +101,7 @@ export function readUltralyticsTrain(
   note: Note,
   /** The model when the call names it outside the arguments (`YOLO("yolov8n.pt")`). */
   modelArg?: UltralyticsArg,
+  style: 'cli' | 'python' = 'python',
 ): { ownModel: Extract<ModelRef, { kind: 'script-config' }> | null; pending: UltralyticsPending } {
   const byKey = new Map<string, UltralyticsArg>();
   for (const a of args) {
@@ -254,7 +260,9 @@ export function readUltralyticsTrain(
   const data = text('data');
   // a bundled dataset's bare name is Ultralytics' own file, not the workspace's
   if (data !== null && /\.ya?ml$/i.test(data.value) && !(data.value.toLowerCase() in BUILT_IN_DATASETS)) links.push({ kind: 'config', key: 'data', value: data.value, range: data.range });
-  return { ownModel, pending: { data, batch, epochs: epochs?.value ?? 100, nbs, auto, range: callRange } };
+  const cfg = text('cfg');
+  if (cfg !== null) links.push({ kind: 'config', key: 'cfg', value: cfg.value, range: cfg.range });
+  return { ownModel, pending: { data, batch, epochs: epochs?.value ?? 100, nbs, auto, range: callRange, args, ...(modelArg !== undefined ? { modelArg } : {}), style } };
 }
 
 const NOT_MODELLED: Readonly<Record<string, string>> = {
@@ -306,6 +314,12 @@ export function resolveAutoOptimizer(p: UltralyticsPending, nc: number, trainIma
   };
 }
 
+/** Whether a job member's path is the file a call names (relative to wherever the call runs from). */
+function sameFile(path: string, named: string): boolean {
+  const tail = named.replace(/^(\.\/)+/, '');
+  return tail !== '' && (path === tail || path.endsWith(`/${tail}`));
+}
+
 /** A member file of a job, as the join holds it. */
 interface JobMember {
   readonly path: string;
@@ -320,14 +334,27 @@ interface JobMember {
  */
 export function finishUltralyticsJob(
   members: readonly JobMember[],
-  model: ModelRef | null,
+  modelIn: ModelRef | null,
 ): { model: ModelRef | null; member: { index: number; detection: Detection } | null; notes: string[] } | null {
   const index = members.findIndex((m) => m.detection.ultralytics !== undefined);
   if (index < 0) return null;
-  const training = members[index] as JobMember;
-  const pending = training.detection.ultralytics as UltralyticsPending;
+  let model = modelIn;
+  let training = members[index] as JobMember;
+  let pending = training.detection.ultralytics as UltralyticsPending;
   const notes: string[] = [];
-  const dataFile = pending.data === null ? undefined : members.find((m) => m.detection.datasetClasses !== undefined && m.path.endsWith(pending.data?.value.replace(/^\.\//, '') ?? ''));
+  let changed = false;
+  // only the file the call names with cfg= (a cfg YAML that joined by its folder is not read over the call)
+  const cfgName = pending.args.find((a) => a.key === 'cfg' && typeof a.value === 'string')?.value as string | undefined;
+  const cfgFile = cfgName === undefined ? undefined : members.find((m) => m.detection.ultralyticsCfg !== undefined && sameFile(m.path, cfgName));
+  if (cfgName !== undefined && cfgFile === undefined) notes.push(`cfg=${cfgName}: no readable Ultralytics cfg YAML of that name joined the job; its values are not read (default.yaml's are assumed)`);
+  if (cfgFile !== undefined) {
+    const again = withCfgFile(training, pending, cfgFile);
+    training = again.member;
+    pending = again.pending;
+    changed = true;
+    if (again.ownModel !== null && (model === null || (model.kind === 'script-config' && model.path === training.path))) model = again.ownModel;
+  }
+  const dataFile = pending.data === null ? undefined : members.find((m) => m.detection.datasetClasses !== undefined && sameFile(m.path, pending.data?.value ?? ''));
   const anyData = dataFile ?? members.find((m) => m.detection.datasetClasses !== undefined);
   const classes: DatasetClasses = anyData?.detection.datasetClasses !== undefined
     ? { nc: anyData.detection.datasetClasses.nc, source: { path: anyData.path, range: anyData.detection.datasetClasses.range } }
@@ -337,7 +364,7 @@ export function finishUltralyticsJob(
   if (model?.kind === 'script-config' && typeof model.config['architecture'] === 'string' && model.config['architecture'].startsWith('yolov8')) {
     outModel = { ...model, config: { ...model.config, nc: classes.nc } };
   }
-  if (!pending.auto) return { model: outModel, member: null, notes };
+  if (!pending.auto) return { model: outModel, member: changed ? { index, detection: training.detection } : null, notes };
   const auto = resolveAutoOptimizer(pending, classes.nc, classes.trainImages?.value);
   const c = training.detection.contribution;
   const defaults: DefaultedSetting[] = [
@@ -354,4 +381,50 @@ export function finishUltralyticsJob(
     optimizerEcosystem: 'pytorch',
   };
   return { model: outModel, member: { index, detection: { ...training.detection, contribution } }, notes };
+}
+
+/**
+ * A contribution whose settings come from several files: each range maps to the file it is written in (the call's
+ * arguments and a `cfg=` file's values read together).
+ */
+class MultiFileContribution extends ContributionBuilder {
+  constructor(path: string, private readonly pathOf: ReadonlyMap<SourceRange, string>) {
+    super(path);
+  }
+
+  override source(range: SourceRange): SettingSource {
+    return { path: this.pathOf.get(range) ?? this.path, range };
+  }
+}
+
+/**
+ * The call read again over the `cfg=` file's values, as Ultralytics merges them: the CLI's `cfg=` replaces the arguments
+ * before it (ultralytics/cfg/__init__.py entrypoint: `overrides = {…cfg file…}`), Model.train's keywords win over the
+ * file (`args = {**overrides, **custom, **kwargs}`). Each value keeps its file.
+ */
+function withCfgFile(training: JobMember, pending: UltralyticsPending, cfgFile: JobMember): { member: JobMember; pending: UltralyticsPending; ownModel: Extract<ModelRef, { kind: 'script-config' }> | null } {
+  const cfgArgs = cfgFile.detection.ultralyticsCfg ?? [];
+  const pathOf = new Map<SourceRange, string>();
+  for (const a of cfgArgs) pathOf.set(a.range, cfgFile.path);
+  const notes: string[] = [];
+  const note = (message: string, range: SourceRange) => {
+    notes.push(`${pathOf.get(range) ?? training.path}:${range.line}:${range.column}: ${message}`);
+  };
+  let callArgs = pending.args.filter((a) => a.key !== 'cfg');
+  if (pending.style === 'cli') {
+    const at = pending.args.findIndex((a) => a.key === 'cfg');
+    for (const dropped of pending.args.slice(0, Math.max(at, 0))) note(`${dropped.key} is replaced by the cfg= file after it (the yolo CLI starts again from that file)`, dropped.range);
+    callArgs = pending.args.slice(at + 1);
+  }
+  const fromCall = new Set(callArgs.map((a) => a.key));
+  const merged = [...cfgArgs.filter((a) => !fromCall.has(a.key) && a.key !== 'cfg'), ...callArgs];
+  const out = new MultiFileContribution(training.path, pathOf);
+  const read = readUltralyticsTrain(merged, pending.range, out, [], [], note, pending.modelArg, pending.style);
+  out.notes.push(...notes);
+  const contribution = out.build();
+  return {
+    member: { path: training.path, detection: { ...training.detection, contribution, ultralytics: read.pending } },
+    pending: read.pending,
+    ownModel: read.ownModel,
+  };
 }

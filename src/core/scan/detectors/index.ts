@@ -23,6 +23,7 @@ import { nemoConfigDetector } from './nemo-config';
 import { pythonScriptDetector } from './python-script';
 import { shellScriptDetector } from './shell-script';
 import { torchtuneConfigDetector } from './torchtune-config';
+import { ultralyticsCfgDetector } from './ultralytics-cfg';
 import { ultralyticsDataDetector } from './ultralytics-data';
 import { ultralyticsScriptDetector } from './ultralytics-script';
 
@@ -44,6 +45,7 @@ export const DETECTORS: readonly Detector[] = [
   accelerateConfigDetector,
   hydraTrainerArgsDetector,
   hydraOptimizerDetector,
+  ultralyticsCfgDetector,
   ultralyticsDataDetector,
   // Python
   mmengineConfigDetector,

@@ -394,12 +394,11 @@ function readYoloArguments(launch: Launch, out: ContributionBuilder, fields: Fie
     }
     const text = w.text.slice(eq + 1);
     if (key === 'mode') continue;
-    if (key === 'cfg') note(`cfg=${text}: the arguments of an Ultralytics cfg YAML are not read; its values are taken as default.yaml's`, w.range);
     const value = /^none$/i.test(text) ? null
       : /^(true|false)$/i.test(text) ? /^true$/i.test(text)
       : /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(text) ? Number(text)
       : text;
     args.push({ key, value, range: w.range });
   }
-  return readUltralyticsTrain(args, launch.range, out, fields, links, note);
+  return readUltralyticsTrain(args, launch.range, out, fields, links, note, undefined, 'cli');
 }
