@@ -10,6 +10,7 @@ import { resolveModelSource } from '../../src/core/model-source';
 import { resolveCurrentOptimizer } from '../../src/core/current-optimizer';
 import { scanFiles } from '../../src/core/scan';
 import type { ScanJob } from '../../src/core/scan/results';
+import { pasteFormatOf } from '../../src/core/fixes/paste';
 
 function params(job: ScanJob): { total: number; trainable: number } {
   const resolved = resolveModelSource(job, { readText: () => '' });
@@ -175,4 +176,14 @@ test('cfg=: a cfg YAML read over the call, as Ultralytics merges it, each value 
   assert.equal(beside?.settings.epochs, 100);
   const missing = scanFiles([{ path: 'm.sh', text: 'yolo train cfg=gone.yaml\n' }]).jobs[0];
   assert.ok(missing.assumptions?.some((n: string) => /cfg=gone\.yaml: no readable Ultralytics cfg YAML/.test(n)), JSON.stringify(missing.assumptions));
+});
+
+test('the change to paste for an Ultralytics job whose optimizer a cfg YAML writes is the PyTorch line, not a torchtune block', () => {
+  const cfg = 'model: yolov8n.pt\nepochs: 50\nimgsz: 512\noptimizer: SGD\nlr0: 0.02\nmosaic: 1.0\nclose_mosaic: 10\n';
+  for (const call of [{ path: 'run.sh', text: 'yolo train cfg=custom.yaml data=coco.yaml\n' }, { path: 'train.py', text: 'from ultralytics import YOLO\nYOLO("yolov8n.pt").train(cfg="custom.yaml", data="coco.yaml")\n' }]) {
+    const job = scanFiles([call, { path: 'custom.yaml', text: cfg }]).jobs.find((j) => j.id === call.path);
+    assert.ok(job !== undefined);
+    assert.equal(job.sources['optimizer']?.path, 'custom.yaml');
+    assert.equal(pasteFormatOf(job), 'pytorch', call.path);
+  }
 });

@@ -14,6 +14,8 @@ import { PythonNestingError, PythonProgram, type PyCall, type PyValue } from '..
 import type { FieldFinding, ScanFile, SourceRange } from '../types';
 import { readUltralyticsTrain, type UltralyticsArg } from '../ultralytics';
 
+export const ULTRALYTICS_SCRIPT_KIND = 'ultralytics-script';
+
 /** The class names the ultralytics package exports for YOLO models (`from ultralytics import YOLO`). */
 const YOLO_CLASSES = new Set(['YOLO', 'ultralytics.YOLO', 'ultralytics.models.YOLO']);
 
@@ -114,7 +116,7 @@ function programOf(file: ScanFile): PythonProgram {
 export const YOLO_TRAINING_WORDS = /\bYOLO\s*\(/;
 
 export const ultralyticsScriptDetector: Detector = {
-  kind: 'ultralytics-script',
+  kind: ULTRALYTICS_SCRIPT_KIND,
   syntaxes: ['text'],
   acceptsJsonc: false,
   mayMatch: (file) => file.path.toLowerCase().endsWith('.py') && YOLO_TRAINING_WORDS.test(file.text) && /\.train\s*\(/.test(file.text),
