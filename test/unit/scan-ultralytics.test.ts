@@ -187,3 +187,66 @@ test('the change to paste for an Ultralytics job whose optimizer a cfg YAML writ
     assert.equal(pasteFormatOf(job), 'pytorch', call.path);
   }
 });
+
+test('a model definition of the workspace: built from its own layers and scale with the dataset\'s classes; a module it does not build is said', () => {
+  // ultralytics/cfg/models/v8/yolov8.yaml's layers (the family's bundled definition), as a file of the workspace
+  const yaml = [
+    'nc: 80',
+    'scales:',
+    '  n: [0.33, 0.25, 1024]',
+    '  s: [0.33, 0.50, 1024]',
+    'backbone:',
+    '  - [-1, 1, Conv, [64, 3, 2]]',
+    '  - [-1, 1, Conv, [128, 3, 2]]',
+    '  - [-1, 3, C2f, [128, True]]',
+    '  - [-1, 1, Conv, [256, 3, 2]]',
+    '  - [-1, 6, C2f, [256, True]]',
+    '  - [-1, 1, Conv, [512, 3, 2]]',
+    '  - [-1, 6, C2f, [512, True]]',
+    '  - [-1, 1, Conv, [1024, 3, 2]]',
+    '  - [-1, 3, C2f, [1024, True]]',
+    '  - [-1, 1, SPPF, [1024, 5]]',
+    'head:',
+    '  - [-1, 1, nn.Upsample, [None, 2, "nearest"]]',
+    '  - [[-1, 6], 1, Concat, [1]]',
+    '  - [-1, 3, C2f, [512]]',
+    '  - [-1, 1, nn.Upsample, [None, 2, "nearest"]]',
+    '  - [[-1, 4], 1, Concat, [1]]',
+    '  - [-1, 3, C2f, [256]]',
+    '  - [-1, 1, Conv, [256, 3, 2]]',
+    '  - [[-1, 12], 1, Concat, [1]]',
+    '  - [-1, 3, C2f, [512]]',
+    '  - [-1, 1, Conv, [512, 3, 2]]',
+    '  - [[-1, 9], 1, Concat, [1]]',
+    '  - [-1, 3, C2f, [1024]]',
+    '  - [[15, 18, 21], 1, Detect, [nc]]',
+    '',
+  ].join('\n');
+  const job = scanFiles([
+    { path: 'train.py', text: 'from ultralytics import YOLO\nYOLO("models/yolov8s-birds.yaml").train(data="coco.yaml", epochs=3)\n' },
+    { path: 'models/yolov8s-birds.yaml', text: yaml },
+  ]).jobs.find((j) => j.id === 'train.py');
+  assert.ok(job !== undefined);
+  assert.ok(job.files.includes('models/yolov8s-birds.yaml'));
+  assert.equal(job.settings.pretraining, true);
+  // scale s from the file's name, 80 classes of coco.yaml: YOLOv8s's published 11,166,560
+  assert.deepEqual(params(job), { total: 11_166_560, trainable: 11_166_544 });
+  const other = yaml.replace('[-1, 3, C2f, [256]]', '[-1, 3, C3k2, [256]]');
+  const scanned = scanFiles([
+    { path: 'go.sh', text: 'yolo train model=cfg/yolo-x.yaml data=coco.yaml\n' },
+    { path: 'cfg/yolo-x.yaml', text: other },
+  ]);
+  const definition = scanned.findings.find((f) => f.path === 'cfg/yolo-x.yaml');
+  assert.equal(definition?.kind, 'ultralytics-model');
+  const line = other.split('\n').findIndex((l) => l.includes('C3k2')) + 1;
+  assert.ok(scanned.warnings.some((w) => w.path === 'cfg/yolo-x.yaml' && w.line === line && w.column === 13 && /head\[5\]: module 'C3k2' is not built/.test(w.message)), JSON.stringify(scanned.warnings));
+  const refused = scanned.jobs.find((j) => j.id === 'go.sh');
+  assert.ok(refused !== undefined);
+  const resolved = resolveModelSource(refused, { readText: () => '' });
+  assert.notEqual(resolved.status, 'resolved');
+  assert.match(JSON.stringify(resolved), /head\[5\]: module 'C3k2' is not modelled/);
+  // a bundled name is Ultralytics' own definition: no link, no warning
+  const bundled = scanFiles([{ path: 'b.sh', text: 'yolo train model=yolov8m.yaml data=coco8.yaml\n' }]);
+  assert.equal(bundled.jobs[0]?.model?.kind, 'script-config');
+  assert.deepEqual(params(bundled.jobs[0] as ScanJob), { total: 25_902_640, trainable: 25_902_624 });
+});

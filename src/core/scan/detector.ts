@@ -180,6 +180,8 @@ export interface Detection {
   readonly ultralytics?: UltralyticsPending;
   /** For an Ultralytics cfg YAML (what `cfg=` names): its training arguments, read over by the call that names it. */
   readonly ultralyticsCfg?: readonly UltralyticsArg[];
+  /** For an Ultralytics model definition YAML (`backbone`, `head`, `scales`, `nc`): its fields, built by the call that names it. */
+  readonly ultralyticsModel?: Readonly<Record<string, unknown>>;
 }
 
 /** A training program's argparse options, read statically (timm's train.py). */

@@ -249,7 +249,11 @@ export function readUltralyticsTrain(
     // a .pt checkpoint is loaded (pretrained weights); a .yaml definition starts from random weights
     if (/\.pt$/i.test(value)) out.set('pretraining', false, model.range);
     else if (/\.ya?ml$/i.test(value)) out.set('pretraining', true, model.range);
-    if (arch === null) note(`model=${value} is not a YOLOv8 detection model this reader builds (yolov8n/s/m/l/x .pt or .yaml)`, model.range);
+    // a definition file of the workspace joins the job; a bundled name (`yolov8n.yaml`) is Ultralytics' own file
+    if (/\.ya?ml$/i.test(value) && !/^yolov8[nslmx]?\.ya?ml$/i.test(value)) links.push({ kind: 'config', key: 'model', value, range: model.range });
+    if (arch === null && /\.ya?ml$/i.test(value)) {
+      // a definition of the workspace's own: built at the join when the file joined the job (else a note there)
+    } else if (arch === null) note(`model=${value} is not a YOLOv8 detection model this reader builds (yolov8n/s/m/l/x .pt or .yaml)`, model.range);
     else {
       ownModel = {
         kind: 'script-config', name: arch, path: out.path, range: model.range,
@@ -360,9 +364,23 @@ export function finishUltralyticsJob(
     ? { nc: anyData.detection.datasetClasses.nc, source: { path: anyData.path, range: anyData.detection.datasetClasses.range } }
     : datasetByName(pending.data?.value ?? null);
   if ('assumption' in classes.source) notes.push(`classes ${classes.nc}: ${classes.source.assumption}`);
+  const modelValue = pending.modelArg?.value ?? pending.args.find((a) => a.key === 'model')?.value;
+  const modelName = typeof modelValue === 'string' ? modelValue : null;
+  const definition = modelName === null ? undefined : members.find((m) => m.detection.ultralyticsModel !== undefined && sameFile(m.path, modelName));
+  if (definition !== undefined && modelName !== null) {
+    const stem = modelName.slice(modelName.lastIndexOf('/') + 1).replace(/\.ya?ml$/i, '').toLowerCase();
+    const range = (pending.modelArg ?? pending.args.find((a) => a.key === 'model'))?.range ?? pending.range;
+    model = {
+      kind: 'script-config', name: stem, path: training.path, range,
+      config: { ...definition.detection.ultralyticsModel, architecture: /^yolov8[nslmx]$/.test(stem) ? stem : 'yolov8', yaml_file: definition.path },
+    };
+  } else if (modelName !== null && /\.ya?ml$/i.test(modelName) && model === null) {
+    notes.push(`model=${modelName}: no Ultralytics model definition of that name joined the job, and it is not a YOLOv8 detection model this reader builds (yolov8n/s/m/l/x)`);
+  }
   let outModel = model;
   if (model?.kind === 'script-config' && typeof model.config['architecture'] === 'string' && model.config['architecture'].startsWith('yolov8')) {
-    outModel = { ...model, config: { ...model.config, nc: classes.nc } };
+    const imgsz = pending.args.find((a) => a.key === 'imgsz' && typeof a.value === 'number')?.value;
+    outModel = { ...model, config: { ...model.config, nc: classes.nc, ...(typeof imgsz === 'number' ? { image_size: imgsz } : {}) } };
   }
   if (!pending.auto) return { model: outModel, member: changed ? { index, detection: training.detection } : null, notes };
   const auto = resolveAutoOptimizer(pending, classes.nc, classes.trainImages?.value);

@@ -92,8 +92,11 @@ const YOLOV8: ModelDefinition = {
   ],
 };
 
-/** The architectures this family names: yolov8 + a scale letter (Ultralytics' guess_model_scale reads it from the name). */
-const ARCHITECTURES = Object.keys(YOLOV8.scales).map((s) => `yolov8${s}`);
+/**
+ * The architectures this family names: yolov8 + a scale letter (Ultralytics' guess_model_scale reads it from the name);
+ * `yolov8` alone (yolov8.yaml, or a definition of the workspace's own) takes its scale as chooseScale says.
+ */
+const ARCHITECTURES = ['yolov8', ...Object.keys(YOLOV8.scales).map((s) => `yolov8${s}`)];
 
 /** Ultralytics' default training image size (ultralytics/cfg/default.yaml `imgsz: 640`). */
 export const YOLO_DEFAULT_IMAGE_SIZE = 640;
@@ -102,7 +105,8 @@ export const YOLO_DEFAULT_IMAGE_SIZE = 640;
 const REG_MAX = 16;
 
 /** The modules this family builds (the rest of Ultralytics' modules are refused by name). */
-const MODULES = ['Conv', 'C2f', 'SPPF', 'nn.Upsample', 'Concat', 'Detect'] as const;
+export const YOLO_MODULES = ['Conv', 'C2f', 'SPPF', 'nn.Upsample', 'Concat', 'Detect'] as const;
+const MODULES = YOLO_MODULES;
 
 /** What the walk needs of a definition once scaled: the layers with their resolved repeats and arguments. */
 interface ResolvedLayer {

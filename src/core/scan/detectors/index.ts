@@ -25,6 +25,7 @@ import { shellScriptDetector } from './shell-script';
 import { torchtuneConfigDetector } from './torchtune-config';
 import { ultralyticsCfgDetector } from './ultralytics-cfg';
 import { ultralyticsDataDetector } from './ultralytics-data';
+import { ultralyticsModelDetector } from './ultralytics-model';
 import { ultralyticsScriptDetector } from './ultralytics-script';
 
 export const DETECTORS: readonly Detector[] = [
@@ -47,6 +48,7 @@ export const DETECTORS: readonly Detector[] = [
   hydraOptimizerDetector,
   ultralyticsCfgDetector,
   ultralyticsDataDetector,
+  ultralyticsModelDetector,
   // Python
   mmengineConfigDetector,
   ultralyticsScriptDetector,
