@@ -250,3 +250,27 @@ test('a model definition of the workspace: built from its own layers and scale w
   assert.equal(bundled.jobs[0]?.model?.kind, 'script-config');
   assert.deepEqual(params(bundled.jobs[0] as ScanJob), { total: 25_902_640, trainable: 25_902_624 });
 });
+
+test('a notebook\'s !yolo shell escape (Roboflow\'s notebooks) is read as the CLI; a Jupyter {expression} is unknown, said where', () => {
+  const cell = '!yolo task=detect mode=train model=yolov8s.pt data={dataset.location}/data.yaml epochs=25 imgsz=800 plots=True\n';
+  const notebook = JSON.stringify({
+    nbformat: 4, nbformat_minor: 5, metadata: {},
+    cells: [
+      { cell_type: 'code', metadata: {}, source: ['!pip install ultralytics==8.0.196\n', 'from IPython import display\n'] },
+      { cell_type: 'code', metadata: {}, source: ['%cd {HOME}\n', cell] },
+    ],
+  }, null, 1);
+  const job = scanFiles([{ path: 'train-yolov8.ipynb', text: notebook }]).jobs[0];
+  assert.ok(job !== undefined);
+  assert.equal(job.settings.epochs, 25);
+  assert.equal(job.settings.imageSize, 800);
+  const line = notebook.split('\n').findIndex((l) => l.includes('!yolo task=detect')) + 1;
+  const text = notebook.split('\n')[line - 1] as string;
+  assert.deepEqual(job.sources['epochs'], { path: 'train-yolov8.ipynb', range: { line, column: text.indexOf('epochs=25') + 1, endLine: line, endColumn: text.indexOf('epochs=25') + 1 + 'epochs=25'.length } });
+  assert.ok(job.assumptions?.some((n: string) => n.startsWith(`train-yolov8.ipynb:${line}:${text.indexOf('data=') + 1}: data is {dataset.location}/data.yaml, a Jupyter {expression}`)), JSON.stringify(job.assumptions));
+  assert.ok(job.assumptions?.some((n: string) => /classes 80: the dataset is not known/.test(n)), JSON.stringify(job.assumptions));
+  assert.deepEqual(params(job), { total: 11_166_560, trainable: 11_166_544 });
+  // a !yolo predict line trains nothing
+  const predict = notebook.replace('mode=train', 'mode=predict');
+  assert.equal(scanFiles([{ path: 'p.ipynb', text: predict }]).jobs.length, 0);
+});

@@ -21,6 +21,7 @@ import type { Citation, HyperValue } from '../types';
 import { ContributionBuilder } from './contribution';
 import type { Contribution, Detection, Link } from './detector';
 import type { DefaultedSetting, SettingSource } from './results';
+import type { Word } from './shell/words';
 import type { FieldFinding, ModelRef, SourceRange } from './types';
 
 export const ULTRALYTICS_DEFAULTS: Citation = {
@@ -287,7 +288,7 @@ export interface DatasetClasses {
 
 /** The classes of a dataset that is not a workspace file: a bundled dataset's, else 80 (COCO's) as an assumption. */
 export function datasetByName(data: string | null): DatasetClasses {
-  if (data === null) return { nc: 80, source: { assumption: 'no data= is given (Ultralytics requires one); 80 classes (COCO) are assumed' } };
+  if (data === null) return { nc: 80, source: { assumption: 'the dataset is not known (no data=, or one this reader cannot resolve); 80 classes (COCO) are assumed' } };
   const base = data.slice(data.lastIndexOf('/') + 1).toLowerCase();
   const known = BUILT_IN_DATASETS[base];
   if (known !== undefined) {
@@ -445,4 +446,35 @@ function withCfgFile(training: JobMember, pending: UltralyticsPending, cfgFile: 
     pending: read.pending,
     ownModel: read.ownModel,
   };
+}
+
+/**
+ * The `key=value` words of a `yolo` command as Ultralytics' CLI types them (cfg/__init__.py smart_value: none, true /
+ * false, numbers; anything else a string); `mode=` is the command, not an argument. A word the reader cannot know (an
+ * unset variable, a Jupyter `{expression}`) is an unknown argument, said where it is written.
+ */
+export function yoloArgsOfWords(words: readonly Word[], rangeOf: (w: Word) => SourceRange): UltralyticsArg[] {
+  const args: UltralyticsArg[] = [];
+  for (const w of words) {
+    const raw = w.text ?? w.raw;
+    const eq = raw.indexOf('=');
+    const key = raw.slice(0, eq);
+    const range = rangeOf(w);
+    if (w.text === null) {
+      args.push({ key, value: null, range, unknown: w.unknown ?? `${w.raw}, not known statically` });
+      continue;
+    }
+    const text = w.text.slice(eq + 1);
+    if (key === 'mode') continue;
+    if (/\{[^}]*\}/.test(text)) {
+      args.push({ key, value: null, range, unknown: `${text}, a Jupyter {expression} known only when the cell runs` });
+      continue;
+    }
+    const value = /^none$/i.test(text) ? null
+      : /^(true|false)$/i.test(text) ? /^true$/i.test(text)
+      : /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(text) ? Number(text)
+      : text;
+    args.push({ key, value, range });
+  }
+  return args;
 }

@@ -22,7 +22,7 @@ import { zeroStageOfFsdp } from '../sharding';
 import { dialectOf, readDeepSpeedChatArguments, readOpenRlhfArguments, readSwiftArguments, type DialectArg } from '../shell/dialects';
 import { readLaunches, slurmGpus, type Launch, type LaunchOption } from '../shell/launch';
 import { readLlmcArguments } from '../shell/llmc';
-import { readUltralyticsTrain, type UltralyticsArg } from '../ultralytics';
+import { readUltralyticsTrain, yoloArgsOfWords } from '../ultralytics';
 import { readShell, type ShellScript, type Word } from '../shell/words';
 import { readTrainerArguments } from '../trainer-args';
 import type { FieldFinding, ScanFile, SourceRange, TrainingSettings } from '../types';
@@ -378,27 +378,7 @@ function readAccelerateOptions(opts: readonly LaunchOption[], out: ContributionB
   }
 }
 
-/**
- * `yolo train key=value ...`: each word's value as Ultralytics' CLI types it (cfg/__init__.py smart_value: none, true /
- * false, numbers; anything else a string), read by ../ultralytics.ts (`mode=train` chose the command).
- */
+/** `yolo train key=value ...`: the words as Ultralytics' CLI types them (../ultralytics.ts yoloArgsOfWords), read by its reader. */
 function readYoloArguments(launch: Launch, out: ContributionBuilder, fields: FieldFinding[], links: Link[], note: (message: string, range: SourceRange) => void) {
-  const args: UltralyticsArg[] = [];
-  for (const w of launch.args) {
-    const raw = w.text ?? w.raw;
-    const eq = raw.indexOf('=');
-    const key = raw.slice(0, eq);
-    if (w.text === null) {
-      args.push({ key, value: null, range: w.range, unknown: w.unknown ?? `${w.raw}, not known statically` });
-      continue;
-    }
-    const text = w.text.slice(eq + 1);
-    if (key === 'mode') continue;
-    const value = /^none$/i.test(text) ? null
-      : /^(true|false)$/i.test(text) ? /^true$/i.test(text)
-      : /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(text) ? Number(text)
-      : text;
-    args.push({ key, value, range: w.range });
-  }
-  return readUltralyticsTrain(args, launch.range, out, fields, links, note, undefined, 'cli');
+  return readUltralyticsTrain(yoloArgsOfWords(launch.args, (w) => w.range), launch.range, out, fields, links, note, undefined, 'cli');
 }

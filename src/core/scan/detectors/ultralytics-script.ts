@@ -12,7 +12,9 @@ import { ContributionBuilder } from '../contribution';
 import type { Detection, Detector, Link, ParsedFile } from '../detector';
 import { PythonNestingError, PythonProgram, type PyCall, type PyValue } from '../python/program';
 import type { FieldFinding, ScanFile, SourceRange } from '../types';
-import { readUltralyticsTrain, type UltralyticsArg } from '../ultralytics';
+import { readLaunch } from '../shell/launch';
+import { readShell } from '../shell/words';
+import { readUltralyticsTrain, yoloArgsOfWords, type UltralyticsArg } from '../ultralytics';
 
 export const ULTRALYTICS_SCRIPT_KIND = 'ultralytics-script';
 
@@ -135,3 +137,32 @@ export const ultralyticsScriptDetector: Detector = {
     return detectYoloTraining(file.path, program, range) as Detection;
   },
 };
+
+/** A notebook's shell escape running the yolo CLI (`!yolo task=detect mode=train …`), as a line of the joined cells. */
+export const NOTEBOOK_YOLO_LINE = /^[ \t]*!\s*(yolo[ \t][^\n]*)$/gm;
+
+/**
+ * The first `!yolo … train …` line of a notebook's joined code cells, read as the CLI's arguments (`range` maps offsets
+ * of the joined program to the file); null when no such line trains.
+ */
+export function detectYoloShellLine(path: string, program: string, range: (start: number, end: number) => SourceRange): Detection | null {
+  for (const m of program.matchAll(NOTEBOOK_YOLO_LINE)) {
+    const command = m[1] as string;
+    const base = (m.index ?? 0) + m[0].indexOf(command);
+    const first = readShell(command).commands[0];
+    const launch = first === undefined ? null : readLaunch(first);
+    if (launch === null || launch.launcher !== 'yolo') continue;
+    const out = new ContributionBuilder(path);
+    const fields: FieldFinding[] = [];
+    const links: Link[] = [];
+    const warnings: ParseWarning[] = [];
+    const note = (message: string, at: SourceRange) => {
+      warnings.push({ message, line: at.line, column: at.column });
+      out.notes.push(`${path}:${at.line}:${at.column}: ${message}`);
+    };
+    const args = yoloArgsOfWords(launch.args, (w) => range(base + w.start, base + w.end));
+    const { ownModel, pending } = readUltralyticsTrain(args, range(base, base + command.length), out, fields, links, note, undefined, 'cli');
+    return { fields, error: null, warnings, role: 'training', contribution: out.build(), links, ultralytics: pending, ...(ownModel !== null ? { ownModel } : {}) };
+  }
+  return null;
+}
