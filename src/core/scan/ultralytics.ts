@@ -27,7 +27,7 @@ import type { FieldFinding, ModelRef, SourceRange } from './types';
 export const ULTRALYTICS_DEFAULTS: Citation = {
   title: 'Ultralytics default.yaml',
   url: 'https://github.com/ultralytics/ultralytics/blob/8b40338ade349cabbc020fb7b5527c78ae8a84c6/ultralytics/cfg/default.yaml',
-  locator: 'epochs: 100, batch: 16, imgsz: 640, device: (none: GPU 0 when CUDA is available), optimizer: auto, amp: True, lr0: 0.01, momentum: 0.937, weight_decay: 0.0005, warmup_epochs: 3.0, nbs: 64',
+  locator: 'epochs: 100, batch: 16, imgsz: 640, device: (empty), optimizer: auto, amp: True, lr0: 0.01, momentum: 0.937, weight_decay: 0.0005, warmup_epochs: 3.0, nbs: 64',
 };
 
 export const ULTRALYTICS_TRAINER: Citation = {
@@ -144,7 +144,7 @@ export function readUltralyticsTrain(
       world = d.split(',').length;
       out.set('gpus', world, device.range);
     } else note(`device=${d} is not a list of GPU indices; one GPU is assumed`, device.range);
-  } else out.useDefault({ setting: 'gpus', key: 'device', value: 1, note: 'no device: GPU 0 when CUDA is available' }, ULTRALYTICS_DEFAULTS);
+  } else out.useDefault({ setting: 'gpus', key: 'device', value: 1, note: 'no device: one process on GPU 0 when CUDA is available (BaseTrainer.train)' }, ULTRALYTICS_TRAINER);
 
   // Batch: the total over the GPUs.
   const batchArg = byKey.get('batch');

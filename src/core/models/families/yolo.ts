@@ -26,7 +26,9 @@
  * (BatchNorm) and BatchNorm's output (SiLU, not in place: Conv's default_act is nn.SiLU()); a C2f's bottlenecks save a view
  * of cv1's output, which keeps that whole output; SPPF's max pools save their inputs and argmax indices; Detect's 1x1
  * output convs save their inputs. Modelled at the training image size rounded up to a multiple of the largest stride
- * (check_imgsz in ultralytics/utils/checks.py, as the trainer calls it with floor = stride), square (mosaic batches; the
+ * (check_imgsz: `max(math.ceil(x / stride) * stride, floor)`, https://github.com/ultralytics/ultralytics/blob/
+ * af0c53c813d677d526ed0470f92203958150a6fd/ultralytics/utils/checks.py, which the trainer calls with floor = stride,
+ * engine/trainer.py _setup_train), square (mosaic batches; the
  * trainer's `rect` and `multi_scale` options are not modelled). Not modelled: the loss (the task-aligned assigner, the
  * BCE over the class scores, the DFL and IoU terms over the assigned anchors), whose buffers scale with the anchors
  * (8,400 at 640) rather than with the feature maps, and the data loader's images.
