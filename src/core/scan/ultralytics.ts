@@ -17,6 +17,7 @@
  *   - `amp: True` trains under torch autocast (fp16) with a GradScaler; check_amp may turn it off on GPUs whose AMP
  *     results differ (not known here).
  */
+import { LIMITS } from '../models/limits';
 import type { Citation, HyperValue } from '../types';
 import { ContributionBuilder } from './contribution';
 import type { Contribution, Detection, Link } from './detector';
@@ -176,7 +177,7 @@ export function readUltralyticsTrain(
   if (epochs !== null) out.set('epochs', epochs.value, epochs.range);
   else out.useDefault({ setting: 'epochs', key: 'epochs', value: 100 }, ULTRALYTICS_DEFAULTS);
 
-  const imgsz = num('imgsz', isInt(1), 'an image size');
+  const imgsz = num('imgsz', (n) => isInt(1)(n) && n <= LIMITS.imageSize.max, `an image size of 1 to ${LIMITS.imageSize.max} pixels`);
   if (imgsz !== null) out.set('imageSize', imgsz.value, imgsz.range);
   else out.useDefault({ setting: 'imageSize', key: 'imgsz', value: 640 }, ULTRALYTICS_DEFAULTS);
 
@@ -380,7 +381,7 @@ export function finishUltralyticsJob(
   }
   let outModel = model;
   if (model?.kind === 'script-config' && typeof model.config['architecture'] === 'string' && model.config['architecture'].startsWith('yolov8')) {
-    const imgsz = pending.args.find((a) => a.key === 'imgsz' && typeof a.value === 'number')?.value;
+    const imgsz = training.detection.contribution.settings.imageSize;
     outModel = { ...model, config: { ...model.config, nc: classes.nc, ...(typeof imgsz === 'number' ? { image_size: imgsz } : {}) } };
   }
   if (!pending.auto) return { model: outModel, member: changed ? { index, detection: training.detection } : null, notes };
