@@ -136,6 +136,10 @@ test('bad input: a dataset whose nc disagrees with its names, values that are no
   assert.ok(other.assumptions?.some((n: string) => /task=segment: only detection models/.test(n)), JSON.stringify(other.assumptions));
   assert.ok(other.assumptions?.some((n: string) => /model=yolo11n-seg\.pt is not a YOLOv8 detection model/.test(n)), JSON.stringify(other.assumptions));
   assert.equal(other.model, null);
+  const huge = scanFiles([{ path: 'h.sh', text: 'yolo train model=yolov8n.pt data=coco8.yaml imgsz=99999\n' }]).jobs[0];
+  assert.ok(huge.assumptions?.some((n: string) => n.startsWith('h.sh:1:45: imgsz=99999 is not an image size of 1 to 16384 pixels')), JSON.stringify(huge.assumptions));
+  assert.equal(huge.settings.imageSize, 640);
+  assert.equal(resolveModelSource(huge, { readText: () => '' }).status, 'resolved');
   // predict and val are not training
   assert.equal(scanFiles([{ path: 'p.sh', text: 'yolo predict model=yolov8n.pt source=img.jpg\n' }]).jobs.length, 0);
 });
