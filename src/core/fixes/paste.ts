@@ -16,6 +16,7 @@ import { HYDRA_TRAINER_ARGS_KIND, HYDRA_TRAINER_ARGS_PATH } from '../scan/detect
 import { GPT_NEOX_CONFIG_KIND } from '../scan/detectors/gpt-neox-config';
 import { LITGPT_CONFIG_KIND } from '../scan/detectors/litgpt-config';
 import { LLM_FOUNDRY_CONFIG_KIND } from '../scan/detectors/llm-foundry-config';
+import { ULTRALYTICS_SCRIPT_KIND } from '../scan/detectors/ultralytics-script';
 import { NEMO_CONFIG_KIND, NEMO_OPTIMIZERS_SOURCE, nemoOptimizerName } from '../scan/detectors/nemo-config';
 import { extensionOf } from '../scan/paths';
 import type { PasteFormat } from './paste-formats';
@@ -110,6 +111,8 @@ export function pasteFormatOf(job: ScanJob): PasteFormat {
       if (job.optimizerFileKind === LLM_FOUNDRY_CONFIG_KIND) return 'pytorch';
       if (job.optimizerFileKind === HYDRA_OPTIMIZER_KIND) return 'hydra';
       if (job.optimizerFileKind === NEMO_CONFIG_KIND) return 'nemo';
+      // an Ultralytics call's optimizer (a cfg= YAML may write it) is Ultralytics' own argument, not a torchtune block
+      if (job.optimizerFileKind === ULTRALYTICS_SCRIPT_KIND || job.optimizerFileKind === 'shell-script') return 'pytorch';
       return ext === '.json' ? 'hf-trainer' : ext === '.yaml' || ext === '.yml' ? 'torchtune' : 'pytorch';
   }
 }

@@ -9,6 +9,7 @@ import type { ParseWarning, ParsedNode } from '../parse/node';
 import type { AutoField } from './deepspeed-auto';
 import type { DefaultedSetting, PendingLora, SettingSource } from './results';
 import type { FieldFinding, ModelRef, ScanFile, SourceRange, TrainingSettings } from './types';
+import type { UltralyticsArg, UltralyticsPending } from './ultralytics';
 
 /**
  * How the scanner parsed a file before handing it to detectors. 'pickle': a binary file read as one character
@@ -173,6 +174,14 @@ export interface Detection {
   readonly ownModel?: Extract<ModelRef, { kind: 'script-config' }>;
   /** For a dataset's metadata (nanoGPT's meta.pkl): its vocabulary size and where the file states it. */
   readonly datasetMeta?: { readonly vocabSize: number; readonly range: SourceRange };
+  /** For an Ultralytics dataset YAML: its classes (`names`, `nc`) and where the file states them. */
+  readonly datasetClasses?: { readonly nc: number; readonly range: SourceRange };
+  /** For an Ultralytics training call: what the job's join finishes (the dataset's classes, `optimizer=auto`). */
+  readonly ultralytics?: UltralyticsPending;
+  /** For an Ultralytics cfg YAML (what `cfg=` names): its training arguments, read over by the call that names it. */
+  readonly ultralyticsCfg?: readonly UltralyticsArg[];
+  /** For an Ultralytics model definition YAML (`backbone`, `head`, `scales`, `nc`): its fields, built by the call that names it. */
+  readonly ultralyticsModel?: Readonly<Record<string, unknown>>;
 }
 
 /** A training program's argparse options, read statically (timm's train.py). */

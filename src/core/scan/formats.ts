@@ -35,6 +35,9 @@ export const RECOGNISED_FORMATS: readonly RecognisedFormat[] = [
   { name: 'NeMo', detectors: ['nemo-config'], launchers: [] },
   { name: 'Hydra', detectors: ['hydra-trainer-args', 'hydra-optimizer'], launchers: [] },
   { name: 'llm.c', detectors: [], launchers: ['llm.c'] },
+  // MMEngine's Python configs, composed with their _base_ files (../mmengine-compose.ts).
+  { name: 'OpenMMLab (MMEngine)', detectors: ['mmengine-config'], launchers: [] },
+  { name: 'Ultralytics YOLO', detectors: ['ultralytics-script', 'ultralytics-data', 'ultralytics-cfg', 'ultralytics-model'], launchers: ['yolo'] },
 ];
 
 /**
@@ -45,7 +48,6 @@ export const NOT_A_FORMAT: Readonly<Record<string, string>> = {
   'python-script': 'any Python training script (the messages say "Python training scripts")',
   'jupyter-notebook': 'any notebook of training code (the messages say "notebooks")',
   'shell-script': 'any launch script; the launchers of the tools above are listed with them',
-  'mmengine-config': 'recognised to say that its composition is not read (./detectors/mmengine-config.ts), so not a format the tool reads',
   'nanogpt-dataset-meta': "a dataset's vocabulary, taken into the job of the script that reads it; never a job of its own",
 };
 

@@ -37,6 +37,7 @@ import { globalsOfJob, globalsSettings, metaPicklePath, NANOGPT_DEFAULT_VOCAB, N
 import { PEFT_LORA_TARGETS_SOURCE, peftDefaultLoraTargets } from './peft-lora-targets';
 import { childPath, comparePaths, folderOf, isAbsoluteLike, joinRelative } from './paths';
 import type { DefaultedSetting, PendingLora, ScanJob, ScanWarning, SettingSource } from './results';
+import { finishUltralyticsJob } from './ultralytics';
 import type { ModelRef, TrainingSettings } from './types';
 
 /** A file that a detector recognised and read without error. */
@@ -153,6 +154,13 @@ export function buildJobs(
       // A config that describes its network by its own arguments (GPT-NeoX).
       draft.model = own;
       draft.modelType = typeof own.config['model_type'] === 'string' ? own.config['model_type'] : null;
+    }
+    // An Ultralytics training call: the dataset's classes and optimizer=auto (./ultralytics.ts).
+    const yolo = finishUltralyticsJob(draft.members, draft.model);
+    if (yolo !== null) {
+      draft.model = yolo.model;
+      if (yolo.member !== null) draft.members[yolo.member.index] = { ...(draft.members[yolo.member.index] as DetectedFile), detection: yolo.member.detection };
+      if (yolo.notes.length > 0) draft.notes = [...(draft.notes ?? []), ...yolo.notes];
     }
     if (draft.model === null) {
       // A nanoGPT-style script that builds its model from its globals (init_from='scratch').

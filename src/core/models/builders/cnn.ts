@@ -15,7 +15,8 @@
  *   - MaxPool2d: the input and the argmax indices (indices counted as elements too; they are int64).
  *   - AdaptiveAvgPool2d: the input (saved as `self` by its backward).
  *   - Dropout: the mask; stochastic depth (p > 0): the per-sample noise (1 element).
- *   - Residual adds, views, flatten and permutes save nothing; concatenation and nearest upsampling save
+ *   - Residual adds, views (a `torch.chunk` of channels too: a layer that saves one keeps its whole storage, counted
+ *     once), flatten and permutes save nothing; concatenation and nearest upsampling save
  *     nothing either (their backward needs only sizes), and a copy (a `.contiguous()` / `.reshape` of a
  *     permuted tensor) is a new storage that the next layer saves.
  *   - GroupNorm: the input plus the per-group mean and rstd (2 elements per group).
@@ -38,6 +39,8 @@ export interface Feature {
   readonly h: number;
   readonly w: number;
   readonly id: number;
+  /** A view of part of a larger storage (`chunk`): that storage's elements, which a layer saving the view keeps. */
+  readonly storage?: number;
 }
 
 export function elementsOf(x: Feature): number {
@@ -67,8 +70,9 @@ export class CnnTrace {
   }
 
   private save(x: Feature): void {
-    this.saved.set(x.id, elementsOf(x));
-    (this.segment ?? this.kept).set(x.id, elementsOf(x));
+    const elements = x.storage ?? elementsOf(x);
+    this.saved.set(x.id, elements);
+    (this.segment ?? this.kept).set(x.id, elements);
   }
 
   private saveExtra(elements: number): void {
@@ -237,6 +241,32 @@ export class CnnTrace {
   /** Concatenation along channels (a UNet's skip connection): a new storage, nothing saved. */
   concat(a: Feature, b: Feature): Feature {
     return this.fresh(a.c + b.c, a.h, a.w);
+  }
+
+  /** Concatenation of several maps along channels (all of one height and width): a new storage, nothing saved. */
+  concatAll(xs: readonly Feature[], where: string): Feature {
+    const first = xs[0];
+    if (first === undefined) throw new InputError(`${where}: nothing to concatenate`);
+    for (const x of xs) {
+      if (x.h !== first.h || x.w !== first.w) {
+        throw new InputError(`${where}: cannot concatenate feature maps of ${first.h}x${first.w} and ${x.h}x${x.w}`);
+      }
+    }
+    return this.fresh(xs.reduce((n, x) => n + x.c, 0), first.h, first.w);
+  }
+
+  /**
+   * `torch.chunk` along channels: `parts` views of x's storage, nothing saved; a layer that saves a view keeps the
+   * whole storage alive, so it counts x's elements (once, as one storage).
+   */
+  chunk(x: Feature, parts: number): Feature[] {
+    const storage = x.storage ?? elementsOf(x);
+    return Array.from({ length: parts }, () => ({ c: x.c / parts, h: x.h, w: x.w, id: x.id, storage }));
+  }
+
+  /** `a + b` out of place (a residual written as `x + f(x)`): a new storage, nothing saved. */
+  add(a: Feature, _b: Feature): Feature {
+    return this.fresh(a.c, a.h, a.w);
   }
 
   /** Nearest-neighbour upsampling by an integer factor: nothing saved. */

@@ -18,6 +18,7 @@ import { roberta } from './roberta';
 import { t5 } from './t5';
 import { unet2dCondition } from './unet2d-condition';
 import { vit } from './vit';
+import { yolo } from './yolo';
 
 export const FAMILIES: readonly ModelFamily[] = [
   llama,
@@ -38,4 +39,5 @@ export const FAMILIES: readonly ModelFamily[] = [
   convnext,
   efficientnet,
   unet2dCondition,
+  yolo,
 ];

@@ -10,6 +10,7 @@ import { PHI3_PRESETS } from './phi3';
 import { QWEN_PRESETS } from './qwen';
 import { T5_PRESETS } from './t5';
 import { VISION_PRESETS } from './vision';
+import { YOLO_PRESETS } from './yolo';
 
 export const PRESETS: readonly ModelPreset[] = [
   ...LLAMA_PRESETS,
@@ -22,4 +23,5 @@ export const PRESETS: readonly ModelPreset[] = [
   ...T5_PRESETS,
   ...VISION_PRESETS,
   ...CNN_PRESETS,
+  ...YOLO_PRESETS,
 ];

@@ -23,6 +23,10 @@ import { nemoConfigDetector } from './nemo-config';
 import { pythonScriptDetector } from './python-script';
 import { shellScriptDetector } from './shell-script';
 import { torchtuneConfigDetector } from './torchtune-config';
+import { ultralyticsCfgDetector } from './ultralytics-cfg';
+import { ultralyticsDataDetector } from './ultralytics-data';
+import { ultralyticsModelDetector } from './ultralytics-model';
+import { ultralyticsScriptDetector } from './ultralytics-script';
 
 export const DETECTORS: readonly Detector[] = [
   // JSON
@@ -42,8 +46,12 @@ export const DETECTORS: readonly Detector[] = [
   accelerateConfigDetector,
   hydraTrainerArgsDetector,
   hydraOptimizerDetector,
+  ultralyticsCfgDetector,
+  ultralyticsDataDetector,
+  ultralyticsModelDetector,
   // Python
   mmengineConfigDetector,
+  ultralyticsScriptDetector,
   pythonScriptDetector,
   // Shell
   shellScriptDetector,

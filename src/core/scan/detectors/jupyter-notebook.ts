@@ -3,7 +3,8 @@
  * Python training program (see python-script.ts), so a constant defined in one cell resolves in a
  * later one. Ranges point into the .ipynb file: each offset of the joined program is mapped back
  * through the JSON string of its source line (escapes such as \n, \" and \uXXXX included).
- * Cells starting with a cell magic (`%%bash`, ...) are not Python and are skipped.
+ * Cells starting with a cell magic (`%%bash`, ...) are not Python and are skipped. A notebook that trains an Ultralytics
+ * YOLO model (`YOLO("yolov8n.pt").train(...)`, or a `!yolo train …` shell escape) is read by ./ultralytics-script.ts.
  */
 import type { ObjectNode, ParsedNode, StringNode } from '../../parse/node';
 import { LineIndex } from '../../parse/positions';
@@ -15,6 +16,7 @@ import { isTrainingProgram, readTrainingProgram } from '../python/training-scrip
 import type { RangeMapper } from '../python/to-node';
 import type { ScanFile, SourceRange } from '../types';
 import { PYTHON_TRAINING_WORDS } from './python-script';
+import { detectYoloShellLine, detectYoloTraining, NOTEBOOK_YOLO_LINE, YOLO_TRAINING_WORDS, yoloTrainCalls } from './ultralytics-script';
 
 interface Segment {
   /** Offset of the segment in the joined program. */
@@ -116,19 +118,26 @@ function mapperOf(file: ScanFile, segments: readonly Segment[]): RangeMapper {
   };
 }
 
+/** Whether the joined cells hold a `!yolo … train` shell escape (its mode is checked when it is read). */
+function yoloShellLines(program: string): boolean {
+  for (const m of program.matchAll(NOTEBOOK_YOLO_LINE)) if (/(^|\s)(train|mode=train)(\s|$)/.test(m[1] as string)) return true;
+  return false;
+}
+
 export const jupyterNotebookDetector: Detector = {
   kind: 'jupyter-notebook',
   syntaxes: ['json'],
   acceptsJsonc: false,
 
   mayMatch(file: ScanFile): boolean {
-    return file.path.toLowerCase().endsWith('.ipynb') && PYTHON_TRAINING_WORDS.test(file.text);
+    return file.path.toLowerCase().endsWith('.ipynb') && (PYTHON_TRAINING_WORDS.test(file.text) || YOLO_TRAINING_WORDS.test(file.text) || /!\s*yolo\s/.test(file.text));
   },
 
   matches(file: ScanFile, parsed: ParsedFile): boolean {
     if (parsed.root === null) return file.text.includes('"nbformat"') && file.text.includes('"cells"');
     if (!isNotebook(parsed.root)) return false;
-    const training = isTrainingProgram(notebookOf(file, parsed.root).program);
+    const program = notebookOf(file, parsed.root).program;
+    const training = isTrainingProgram(program) || yoloTrainCalls(program).length > 0 || yoloShellLines(program.text);
     if (!training) notebooks.delete(file);
     return training;
   },
@@ -136,6 +145,10 @@ export const jupyterNotebookDetector: Detector = {
   detect(file: ScanFile, parsed: ParsedFile): Detection {
     const notebook = notebookOf(file, parsed.root as ObjectNode);
     notebooks.delete(file);
-    return readTrainingProgram(notebook.program, file.path, mapperOf(file, notebook.segments));
+    const mapper = mapperOf(file, notebook.segments);
+    // An Ultralytics notebook trains through YOLO(...).train(...) (./ultralytics-script.ts).
+    const at = (start: number, end: number) => mapper.range(start, end);
+    const yolo = detectYoloTraining(file.path, notebook.program, at) ?? detectYoloShellLine(file.path, notebook.program.text, at);
+    return yolo ?? readTrainingProgram(notebook.program, file.path, mapper);
   },
 };

@@ -22,6 +22,7 @@ import { zeroStageOfFsdp } from '../sharding';
 import { dialectOf, readDeepSpeedChatArguments, readOpenRlhfArguments, readSwiftArguments, type DialectArg } from '../shell/dialects';
 import { readLaunches, slurmGpus, type Launch, type LaunchOption } from '../shell/launch';
 import { readLlmcArguments } from '../shell/llmc';
+import { readUltralyticsTrain, yoloArgsOfWords } from '../ultralytics';
 import { readShell, type ShellScript, type Word } from '../shell/words';
 import { readTrainerArguments } from '../trainer-args';
 import type { FieldFinding, ScanFile, SourceRange, TrainingSettings } from '../types';
@@ -29,7 +30,7 @@ import { MIXED_PRECISION } from './accelerate-config';
 import { TRAINER_ARGUMENT_MARKERS } from './hf-training-args';
 import { TORCHTUNE_DTYPES } from './torchtune-config';
 
-const LAUNCH_WORDS = /\b(train_gpt2(fp32)?cu|train_gpt2\s|torchrun|torch\.distributed\.(run|launch)|accelerate\s+launch|deepspeed|llamafactory-cli|lmf\s+train|tune\s+run|axolotl|swift\s+(sft|pt|rlhf|dpo|orpo|simpo)|python\d?(\.\d+)?\s)/;
+const LAUNCH_WORDS = /\b(yolo\s|train_gpt2(fp32)?cu|train_gpt2\s|torchrun|torch\.distributed\.(run|launch)|accelerate\s+launch|deepspeed|llamafactory-cli|lmf\s+train|tune\s+run|axolotl|swift\s+(sft|pt|rlhf|dpo|orpo|simpo)|python\d?(\.\d+)?\s)/;
 
 /**
  * Model arguments of training scripts that do not use the Trainer's `model_name_or_path`:
@@ -181,8 +182,9 @@ function detectLaunches(path: string, launches: readonly Launch[], script: Shell
 
   // The script's arguments come first: the launcher's own options (accelerate's) override them. llm.c's programs
   // take their own single-dash flags and describe their network by them.
-  const ownModel = launch.launcher === 'llm.c' ? readLlmcArguments(launch, out, fields, note) : null;
-  if (launch.launcher !== 'llm.c') readScriptArguments(launch, out, warnings, links, fields, note);
+  const yolo = launch.launcher === 'yolo' ? readYoloArguments(launch, out, fields, links, note) : null;
+  const ownModel = launch.launcher === 'llm.c' ? readLlmcArguments(launch, out, fields, note) : yolo?.ownModel ?? null;
+  if (launch.launcher !== 'llm.c' && launch.launcher !== 'yolo') readScriptArguments(launch, out, warnings, links, fields, note);
   if (launch.launcher === 'accelerate') readAccelerateOptions(launch.options, out, links, note);
   else if (launch.launcher === 'deepspeed') {
     const include = launch.options.find((o) => o.name === 'include' || o.name === 'hostfile' || o.name === 'exclude');
@@ -204,7 +206,7 @@ function detectLaunches(path: string, launches: readonly Launch[], script: Shell
     note(`--config ${launch.config.value} names a config bundled with torchtune, which is not read from the workspace`, launch.config.range);
   }
   if (launch.config !== null) links.unshift({ kind: 'launch', key: `${launch.launcher} config`, value: launch.config.value, range: launch.config.range });
-  if (launch.script !== null && launch.launcher !== 'tune' && launch.launcher !== 'swift' && launch.launcher !== 'llm.c') links.push({ kind: 'launch', key: `${launch.launcher} script`, value: launch.script.value, range: launch.script.range });
+  if (launch.script !== null && launch.launcher !== 'tune' && launch.launcher !== 'swift' && launch.launcher !== 'llm.c' && launch.launcher !== 'yolo') links.push({ kind: 'launch', key: `${launch.launcher} script`, value: launch.script.value, range: launch.script.range });
   if (notes.length > 0) out.notes.push(...notes);
   const moduleGlobals = configuratorArguments(launch, links);
 
@@ -213,7 +215,10 @@ function detectLaunches(path: string, launches: readonly Launch[], script: Shell
   const defaultConfig = launch.launcher === 'accelerate' && !launch.options.some((o) => o.name === 'config_file');
   const contribution = moduleGlobals === null ? out.build() : { ...out.build(), moduleGlobals };
   const scriptArgs = launch.args.map((w) => ({ text: w.text, range: w.range, ...(w.unknown !== undefined ? { unknown: w.unknown } : {}) }));
-  return { fields, error: null, warnings, role: 'launcher', contribution, links, scriptArgs, ...(defaultConfig ? { accelerateDefaultConfig: launch.range } : {}), ...(ownModel !== null ? { ownModel } : {}) };
+  return {
+    fields, error: null, warnings, role: 'launcher', contribution, links, scriptArgs, ...(defaultConfig ? { accelerateDefaultConfig: launch.range } : {}),
+    ...(ownModel !== null ? { ownModel } : {}), ...(yolo !== null ? { ultralytics: yolo.pending } : {}),
+  };
 }
 
 /** A script argument's value as the Trainer's argument parser would type it. */
@@ -371,4 +376,9 @@ function readAccelerateOptions(opts: readonly LaunchOption[], out: ContributionB
     const offload = get('fsdp_offload_params');
     if (offload !== undefined && /^true$/i.test(text(offload) ?? '')) out.set('offload', 'params', offload.range);
   }
+}
+
+/** `yolo train key=value ...`: the words as Ultralytics' CLI types them (../ultralytics.ts yoloArgsOfWords), read by its reader. */
+function readYoloArguments(launch: Launch, out: ContributionBuilder, fields: FieldFinding[], links: Link[], note: (message: string, range: SourceRange) => void) {
+  return readUltralyticsTrain(yoloArgsOfWords(launch.args, (w) => w.range), launch.range, out, fields, links, note, undefined, 'cli');
 }

@@ -908,6 +908,15 @@ export class PythonProgram {
   closing(open: number): number {
     return this.closer(open);
   }
+  /**
+   * A method called on a call's result, `call(...).name(...)` (`YOLO("yolov8n.pt").train(...)`), which the call list
+   * leaves out (it records calls of dotted names only); its `written` is `<call's written>().<name>`.
+   */
+  chainedCall(call: PyCall, name: string): PyCall | undefined {
+    const close = this.tokens.findIndex((t) => t.end === call.end && t.kind !== 'name');
+    if (close < 0 || !this.isOp(close + 1, '.') || !this.isName(close + 2, name) || !this.isOp(close + 3, '(')) return undefined;
+    return this.makeCall(close + 2, close + 2, `${call.written}().${name}`);
+  }
   callAt(first: number): PyCall | undefined {
     this.discoverCalls();
     return this.callsByStart.get(this.tokens[first].start);

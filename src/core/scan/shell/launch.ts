@@ -19,13 +19,15 @@
  *   script (`openrlhf.cli.train_sft`); its arguments are read by the dialect of ./dialects.ts.
  * - llm.c's training programs (`./train_gpt2cu`, `train_gpt2fp32cu`, the CPU `train_gpt2`), under `mpirun -np N`
  *   (N processes, one GPU each; karpathy/llm.c scripts/run_gpt2_124M.sh): their single-dash flags are read by ./llmc.ts.
+ * - Ultralytics' `yolo [TASK] train key=value ...` and `yolo task=TASK mode=train ...` (ultralytics/cfg/__init__.py
+ *   entrypoint): its `key=value` arguments are read by ../ultralytics.ts; `device` gives the GPUs (DDP it starts itself).
  * - `python script.py args` (also under `srun`); SLURM `#SBATCH --nodes`, `--gres=gpu:N`,
  *   `--gpus-per-node`, `--ntasks-per-node` give the GPU count when the launcher does not.
  */
 import type { SourceRange } from '../types';
 import type { Command, ShellScript, Word } from './words';
 
-export type LauncherName = 'torchrun' | 'accelerate' | 'deepspeed' | 'llamafactory-cli' | 'tune' | 'axolotl' | 'swift' | 'python' | 'llm.c';
+export type LauncherName = 'torchrun' | 'accelerate' | 'deepspeed' | 'llamafactory-cli' | 'tune' | 'axolotl' | 'swift' | 'python' | 'llm.c' | 'yolo';
 
 /** A value read from the script, with where it is written. */
 export interface ScriptValue<T> {
@@ -109,6 +111,9 @@ function programWords(c: Command): { words: readonly Word[]; srun: boolean; mpiP
   }
   return { words: w.slice(k), srun, mpiProcesses };
 }
+
+/** Ultralytics' tasks (cfg/__init__.py TASKS), a word before the mode in `yolo TASK MODE ...`. */
+const TASKS: ReadonlySet<string> = new Set(['detect', 'segment', 'classify', 'pose', 'obb']);
 
 /** llm.c's training binaries (its Makefile's targets): the CUDA, fp32 CUDA and CPU GPT-2 trainers. */
 const LLMC_PROGRAMS = new Set(['train_gpt2cu', 'train_gpt2fp32cu', 'train_gpt2']);
@@ -237,6 +242,18 @@ export function readLaunch(c: Command): Launch | null {
     };
   }
   const pythonModule = /^python(\d(\.\d+)?)?$/.test(program) && words[1]?.text === '-m' ? words[2]?.text ?? null : null;
+
+  if (program === 'yolo') {
+    // `yolo [task] mode key=value ...`: the mode may be a word or `mode=`; only training launches a job.
+    const rest = words.slice(1);
+    const plain = rest.filter((w) => w.text !== null && !w.text.includes('=')).map((w) => w.text);
+    const mode = plain.find((t) => t === 'train' || t === 'val' || t === 'predict' || t === 'export' || t === 'track' || t === 'benchmark')
+      ?? rest.find((w) => w.text?.startsWith('mode=') === true)?.text?.slice('mode='.length);
+    if (mode !== 'train') return null;
+    // a task word (`yolo segment train`) is passed on as `task=` (the reader says which tasks it builds)
+    const args = rest.flatMap((w): Word[] => (w.text === null || w.text.includes('=') ? [w] : TASKS.has(w.text) ? [{ ...w, text: `task=${w.text}` }] : []));
+    return { ...base, launcher: 'yolo', options: [], gpus: null, gpusFrom: null, script: { value: 'yolo train', range: words[0].range }, args, config: null };
+  }
 
   if (program === 'torchrun' || pythonModule === 'torch.distributed.run' || pythonModule === 'torch.distributed.launch') {
     const o = options(words, program === 'torchrun' ? 1 : 3, FLAG_OPTIONS.torchrun);

@@ -1,0 +1,389 @@
+/**
+ * Ultralytics YOLOv8 detection models, built from Ultralytics' own model definition: a `backbone` + `head` list of
+ * `[from, repeats, module, args]` layers scaled by `[depth, width, max_channels]` (yolov8.yaml's `scales`), read the way
+ * `parse_model` (ultralytics/nn/tasks.py) reads it:
+ *   - repeats n > 1 become max(round(n * depth), 1); a C2f takes them as its bottleneck count;
+ *   - a Conv / C2f / SPPF's output channels c2 (unless it is `nc`) become make_divisible(min(c2, max_channels) * width, 8),
+ *     make_divisible(x, 8) = ceil(x / 8) * 8; its input channels are those of the layer `from` names;
+ *   - Concat's channels are the sum of its inputs'; Detect gets the channels of its inputs.
+ * Parameter tensors of each module (ultralytics/nn/modules/conv.py, block.py, head.py), in state-dict names `model.<i>.…`:
+ *   - Conv(c1, c2, k, s): Conv2d(c1, c2, k, s, padding k // 2, bias=False) + BatchNorm2d(c2) + SiLU. BatchNorm's weight and
+ *     bias are parameters; its running_mean, running_var and num_batches_tracked are buffers, not counted.
+ *   - Bottleneck(c1, c2, shortcut, k=(3, 3), e=1.0) inside C2f: cv1 = Conv(c1, c2·e, 3), cv2 = Conv(c2·e, c2, 3); adds its
+ *     input when shortcut and c1 == c2 (`x + cv2(cv1(x))`, out of place).
+ *   - C2f(c1, c2, n, shortcut=False): c = int(c2 * 0.5); cv1 = Conv(c1, 2c, 1); m = n Bottlenecks (c, c); cv2 =
+ *     Conv((2 + n)c, c2, 1); forward: cv1's output chunked in two, each bottleneck run on the last piece, all concatenated.
+ *   - SPPF(c1, c2, k=5): cv1 = Conv(c1, c1 // 2, 1); three MaxPool2d(k, 1, k // 2) in a row; cv2 = Conv(4 · (c1 // 2), c2, 1)
+ *     on the concatenation of cv1's output and the three pooled maps.
+ *   - Detect(nc, ch) as v8 builds it (`legacy` head): reg_max = 16; c2 = max(16, ch[0] // 4, 4 · reg_max), c3 = max(ch[0],
+ *     min(nc, 100)); per input x: cv2 = Conv(x, c2, 3), Conv(c2, c2, 3), Conv2d(c2, 4 · reg_max, 1) with bias; cv3 =
+ *     Conv(x, c3, 3), Conv(c3, c3, 3), Conv2d(c3, nc, 1) with bias; dfl = DFL(reg_max): Conv2d(reg_max, 1, 1, bias=False)
+ *     with requires_grad False — a parameter without a gradient (the 16 between the summaries' parameters and gradients).
+ *   - nn.Upsample(None, 2, 'nearest') and Concat hold no parameters.
+ * Checked against the model summaries yolov8.yaml prints beside its scales (test/unit/models-yolo.test.ts).
+ *
+ * Saved feature maps per sample (the rules in builders/cnn.ts): each Conv saves its input (Conv2d), the conv's output
+ * (BatchNorm) and BatchNorm's output (SiLU, not in place: Conv's default_act is nn.SiLU()); a C2f's bottlenecks save a view
+ * of cv1's output, which keeps that whole output; SPPF's max pools save their inputs and argmax indices; Detect's 1x1
+ * output convs save their inputs. Modelled at the training image size rounded up to a multiple of the largest stride
+ * (check_imgsz: `max(math.ceil(x / stride) * stride, floor)`, https://github.com/ultralytics/ultralytics/blob/
+ * af0c53c813d677d526ed0470f92203958150a6fd/ultralytics/utils/checks.py, which the trainer calls with floor = stride,
+ * engine/trainer.py _setup_train), square (mosaic batches; the
+ * trainer's `rect` and `multi_scale` options are not modelled). Not modelled: the loss (the task-aligned assigner, the
+ * BCE over the class scores, the DFL and IoU terms over the assigned anchors), whose buffers scale with the anchors
+ * (8,400 at 640) rather than with the feature maps, and the data loader's images.
+ */
+import { InputError } from '../../types';
+import { CnnTrace, savedElementsCounter, type Feature } from '../builders/cnn';
+import { ConfigFields, isJsonObject, showValue } from '../fields';
+import { LIMITS } from '../limits';
+import type { JsonObject, ModelFamily, ModelInventory } from '../types';
+
+/** One layer of a model definition: [from, repeats, module, args]. */
+type LayerSpec = readonly [number | readonly number[], number, string, readonly unknown[]];
+
+/** [depth, width, max_channels] of one scale. */
+type Scale = readonly [number, number, number];
+
+interface ModelDefinition {
+  readonly nc: number;
+  readonly scales: Readonly<Record<string, Scale>>;
+  readonly backbone: readonly LayerSpec[];
+  readonly head: readonly LayerSpec[];
+}
+
+/**
+ * ultralytics/cfg/models/v8/yolov8.yaml (P3-P5 detection), as committed at
+ * https://github.com/ultralytics/ultralytics/blob/023641f5f0a4249fd5e6e069758c1d5ebe80ce4f/ultralytics/cfg/models/v8/yolov8.yaml
+ */
+const YOLOV8: ModelDefinition = {
+  nc: 80,
+  scales: {
+    n: [0.33, 0.25, 1024],
+    s: [0.33, 0.5, 1024],
+    m: [0.67, 0.75, 768],
+    l: [1.0, 1.0, 512],
+    x: [1.0, 1.25, 512],
+  },
+  backbone: [
+    [-1, 1, 'Conv', [64, 3, 2]], // 0-P1/2
+    [-1, 1, 'Conv', [128, 3, 2]], // 1-P2/4
+    [-1, 3, 'C2f', [128, true]],
+    [-1, 1, 'Conv', [256, 3, 2]], // 3-P3/8
+    [-1, 6, 'C2f', [256, true]],
+    [-1, 1, 'Conv', [512, 3, 2]], // 5-P4/16
+    [-1, 6, 'C2f', [512, true]],
+    [-1, 1, 'Conv', [1024, 3, 2]], // 7-P5/32
+    [-1, 3, 'C2f', [1024, true]],
+    [-1, 1, 'SPPF', [1024, 5]], // 9
+  ],
+  head: [
+    [-1, 1, 'nn.Upsample', [null, 2, 'nearest']],
+    [[-1, 6], 1, 'Concat', [1]], // cat backbone P4
+    [-1, 3, 'C2f', [512]], // 12
+    [-1, 1, 'nn.Upsample', [null, 2, 'nearest']],
+    [[-1, 4], 1, 'Concat', [1]], // cat backbone P3
+    [-1, 3, 'C2f', [256]], // 15 (P3/8-small)
+    [-1, 1, 'Conv', [256, 3, 2]],
+    [[-1, 12], 1, 'Concat', [1]], // cat head P4
+    [-1, 3, 'C2f', [512]], // 18 (P4/16-medium)
+    [-1, 1, 'Conv', [512, 3, 2]],
+    [[-1, 9], 1, 'Concat', [1]], // cat head P5
+    [-1, 3, 'C2f', [1024]], // 21 (P5/32-large)
+    [[15, 18, 21], 1, 'Detect', ['nc']], // Detect(P3, P4, P5)
+  ],
+};
+
+/**
+ * The architectures this family names: yolov8 + a scale letter (Ultralytics' guess_model_scale reads it from the name);
+ * `yolov8` alone (yolov8.yaml, or a definition of the workspace's own) takes its scale as chooseScale says.
+ */
+const ARCHITECTURES = ['yolov8', ...Object.keys(YOLOV8.scales).map((s) => `yolov8${s}`)];
+
+/** Ultralytics' default training image size (ultralytics/cfg/default.yaml `imgsz: 640`). */
+export const YOLO_DEFAULT_IMAGE_SIZE = 640;
+
+/** DFL channels of the v8 Detect head (`reg_max = 16`, ultralytics/nn/modules/head.py). */
+const REG_MAX = 16;
+
+/** The modules this family builds (the rest of Ultralytics' modules are refused by name). */
+export const YOLO_MODULES = ['Conv', 'C2f', 'SPPF', 'nn.Upsample', 'Concat', 'Detect'] as const;
+const MODULES = YOLO_MODULES;
+
+/** What the walk needs of a definition once scaled: the layers with their resolved repeats and arguments. */
+interface ResolvedLayer {
+  readonly index: number;
+  readonly from: readonly number[];
+  readonly repeats: number;
+  readonly module: (typeof MODULES)[number];
+  /** Output channels (Conv, C2f, SPPF), kernel and stride (Conv), shortcut (C2f), pool kernel (SPPF), factor (Upsample). */
+  readonly c2: number;
+  readonly kernel: number;
+  readonly stride: number;
+  readonly shortcut: boolean;
+  readonly factor: number;
+  readonly where: string;
+}
+
+function makeDivisible(x: number, divisor: number): number {
+  return Math.ceil(x / divisor) * divisor;
+}
+
+/** A layer argument: a number, `nc` (the model's classes), a boolean, or None. */
+function numberArg(args: readonly unknown[], i: number, nc: number, where: string, fallback?: number): number {
+  const v = args[i];
+  if ((v === undefined || v === null) && fallback !== undefined) return fallback;
+  if (v === 'nc') return nc;
+  if (typeof v === 'number' && Number.isFinite(v) && v > 0) return v;
+  throw new InputError(`${where}: argument ${i + 1} must be a positive number, got ${showValue(v)}`);
+}
+
+function boolArg(args: readonly unknown[], i: number, where: string, fallback: boolean): boolean {
+  const v = args[i];
+  if (v === undefined || v === null) return fallback;
+  if (typeof v === 'boolean') return v;
+  if (v === 'True' || v === 'False') return v === 'True';
+  throw new InputError(`${where}: argument ${i + 1} must be True or False, got ${showValue(v)}`);
+}
+
+function readLayer(raw: unknown, where: string): LayerSpec {
+  if (!Array.isArray(raw) || raw.length !== 4) throw new InputError(`${where} must be [from, repeats, module, args], got ${showValue(raw)}`);
+  const [from, repeats, module, args] = raw as readonly unknown[];
+  const fromOk = typeof from === 'number' || (Array.isArray(from) && from.length > 0 && from.every((f) => typeof f === 'number'));
+  if (!fromOk) throw new InputError(`${where}: 'from' must be a layer index or a list of them, got ${showValue(from)}`);
+  if (typeof repeats !== 'number' || !Number.isInteger(repeats) || repeats < 1 || repeats > LIMITS.layers.max) {
+    throw new InputError(`${where}: repeats must be a whole number from 1 to ${LIMITS.layers.max}, got ${showValue(repeats)}`);
+  }
+  if (typeof module !== 'string') throw new InputError(`${where}: the module must be a name, got ${showValue(module)}`);
+  if (!Array.isArray(args)) throw new InputError(`${where}: args must be a list, got ${showValue(args)}`);
+  return [from as number | readonly number[], repeats, module, args as readonly unknown[]];
+}
+
+function readScale(raw: unknown, where: string): Scale {
+  if (!Array.isArray(raw) || raw.length !== 3 || !raw.every((v) => typeof v === 'number' && Number.isFinite(v) && v > 0)) {
+    throw new InputError(`${where} must be [depth, width, max_channels], three positive numbers, got ${showValue(raw)}`);
+  }
+  return raw as unknown as Scale;
+}
+
+/** A model definition from a config (an Ultralytics model YAML's fields), or yolov8.yaml when it has none. */
+function readDefinition(config: JsonObject, nc: number): ModelDefinition {
+  if (config.backbone === undefined && config.head === undefined) return { ...YOLOV8, nc };
+  const layers = (key: 'backbone' | 'head'): LayerSpec[] => {
+    const raw = config[key];
+    if (!Array.isArray(raw) || raw.length === 0) throw new InputError(`field '${key}' must be a list of [from, repeats, module, args] layers, got ${showValue(raw)}`);
+    return raw.map((l, i) => readLayer(l, `${key}[${i}]`));
+  };
+  const scales: Record<string, Scale> = {};
+  if (config.scales !== undefined && config.scales !== null) {
+    if (!isJsonObject(config.scales)) throw new InputError(`field 'scales' must map scale letters to [depth, width, max_channels], got ${showValue(config.scales)}`);
+    for (const [k, v] of Object.entries(config.scales)) scales[k] = readScale(v, `scales.${k}`);
+  }
+  return { nc, scales, backbone: layers('backbone'), head: layers('head') };
+}
+
+/**
+ * The scale: the config's `scale`, else the letter after `yolov8` in the definition file's name (`yaml_file`; the
+ * architecture for the bundled yolov8.yaml), as guess_model_scale reads it, else the first listed (parse_model's
+ * fallback, with its warning); without `scales`, depth_multiple / width_multiple (1.0).
+ */
+function chooseScale(def: ModelDefinition, config: JsonObject, architecture: string, warnings: string[]): { name: string; scale: Scale } {
+  const keys = Object.keys(def.scales);
+  if (keys.length === 0) {
+    const multiple = (key: string): number => {
+      const v = config[key];
+      if (v === undefined || v === null) return 1;
+      if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) throw new InputError(`field '${key}' must be a positive number, got ${showValue(v)}`);
+      return v;
+    };
+    return { name: '', scale: [multiple('depth_multiple'), multiple('width_multiple'), Number.POSITIVE_INFINITY] };
+  }
+  // a workspace definition's file name (`yaml_file`), the bundled definition's architecture name
+  const fileName = typeof config.yaml_file === 'string' ? config.yaml_file : def === YOLOV8 || config.backbone === undefined ? architecture : '';
+  const named = typeof config.scale === 'string' ? config.scale : /yolo(?:e-)?v?\d+([nslmx])/.exec(fileName.split('/').pop() ?? '')?.[1];
+  if (named !== undefined) {
+    const scale = def.scales[named];
+    if (scale === undefined) throw new InputError(`scale '${named}' is not one of the definition's scales (${keys.join(', ')})`);
+    return { name: named, scale };
+  }
+  const first = keys[0] as string;
+  warnings.push(`no model scale named; Ultralytics' parse_model takes the first, '${first}'`);
+  return { name: first, scale: def.scales[first] as Scale };
+}
+
+/** parse_model's resolution of repeats, channels and arguments (see the module comment). */
+function resolveLayers(def: ModelDefinition, scale: Scale): { layers: ResolvedLayer[]; channels: number[] } {
+  const [depth, width, maxChannels] = scale;
+  const all = [...def.backbone.map((l, i) => ({ l, where: `backbone[${i}]` })), ...def.head.map((l, i) => ({ l, where: `head[${i}]` }))];
+  const channels: number[] = [];
+  const layers: ResolvedLayer[] = [];
+  all.forEach(({ l: [fromRaw, n0, moduleName, args], where }, index) => {
+    const module = MODULES.find((m) => m === moduleName);
+    if (module === undefined) throw new InputError(`${where}: module '${moduleName}' is not modelled (modelled: ${MODULES.join(', ')})`);
+    const from = (typeof fromRaw === 'number' ? [fromRaw] : fromRaw).map((f) => {
+      const abs = f < 0 ? index + f : f;
+      if (!Number.isInteger(f) || abs < -1 || abs >= index || (index === 0 && f !== -1)) {
+        throw new InputError(`${where}: 'from' ${f} does not name an earlier layer`);
+      }
+      return abs;
+    });
+    const channelsOf = (abs: number) => (abs === -1 ? 3 : (channels[abs] as number));
+    const repeats = n0 > 1 ? Math.max(Math.round(n0 * depth), 1) : n0;
+    const base = { index, from, where, repeats, kernel: 1, stride: 1, shortcut: false, factor: 1 };
+    const scaled = (c: number) => (c === def.nc ? c : makeDivisible(Math.min(c, maxChannels) * width, 8));
+    let layer: ResolvedLayer;
+    if (module === 'Conv') {
+      layer = { ...base, module, c2: scaled(numberArg(args, 0, def.nc, where)), kernel: numberArg(args, 1, def.nc, where, 1), stride: numberArg(args, 2, def.nc, where, 1) };
+    } else if (module === 'C2f') {
+      layer = { ...base, module, c2: scaled(numberArg(args, 0, def.nc, where)), shortcut: boolArg(args, 1, where, false) };
+    } else if (module === 'SPPF') {
+      layer = { ...base, module, c2: scaled(numberArg(args, 0, def.nc, where)), kernel: numberArg(args, 1, def.nc, where, 5) };
+    } else if (module === 'nn.Upsample') {
+      layer = { ...base, module, c2: channelsOf(from[0] as number), factor: numberArg(args, 1, def.nc, where) };
+    } else if (module === 'Concat') {
+      if (args[0] !== 1) throw new InputError(`${where}: only concatenation along channels (dimension 1) is modelled, got ${showValue(args[0])}`);
+      layer = { ...base, module, c2: from.reduce((n, f) => n + channelsOf(f), 0) };
+    } else {
+      layer = { ...base, module, c2: 0 };
+    }
+    if (module !== 'Concat' && module !== 'Detect' && from.length !== 1) throw new InputError(`${where}: ${module} takes one input, got ${from.length}`);
+    for (const v of [layer.kernel, layer.stride, layer.factor, layer.c2]) {
+      if (!Number.isInteger(v) || v > LIMITS.hidden.max) throw new InputError(`${where}: ${module}'s sizes must be whole numbers up to ${LIMITS.hidden.max}`);
+    }
+    if (repeats > 1 && module !== 'C2f' && channelsOf(from[0] as number) !== layer.c2) {
+      throw new InputError(`${where}: ${repeats} ${module} layers in a row need equal input and output channels`);
+    }
+    channels.push(layer.c2);
+    layers.push(layer);
+  });
+  if (layers[layers.length - 1]?.module !== 'Detect') throw new InputError(`the definition's last layer must be Detect, got ${layers[layers.length - 1]?.module ?? 'none'}`);
+  return { layers, channels };
+}
+
+function yoloConv(t: CnnTrace, name: string, x: Feature, c2: number, kernel: number, stride = 1): Feature {
+  let y = t.conv2d(`${name}.conv`, x, c2, { kernel, stride, padding: Math.floor(kernel / 2) });
+  y = t.batchNorm(`${name}.bn`, y);
+  return t.silu(y, false);
+}
+
+function c2f(t: CnnTrace, name: string, x: Feature, c2: number, n: number, shortcut: boolean): Feature {
+  const c = Math.floor(c2 * 0.5);
+  const pieces: Feature[] = t.chunk(yoloConv(t, `${name}.cv1`, x, 2 * c, 1), 2);
+  for (let i = 0; i < n; i++) {
+    const input = pieces[pieces.length - 1] as Feature;
+    const inner = yoloConv(t, `${name}.m.${i}.cv2`, yoloConv(t, `${name}.m.${i}.cv1`, input, c, 3), c, 3);
+    pieces.push(shortcut ? t.add(input, inner) : inner);
+  }
+  return yoloConv(t, `${name}.cv2`, t.concatAll(pieces, name), c2, 1);
+}
+
+function sppf(t: CnnTrace, name: string, x: Feature, c2: number, k: number): Feature {
+  const c = Math.floor(x.c / 2);
+  const pieces = [yoloConv(t, `${name}.cv1`, x, c, 1)];
+  for (let i = 0; i < 3; i++) pieces.push(t.maxPool(pieces[i] as Feature, k, 1, Math.floor(k / 2)));
+  return yoloConv(t, `${name}.cv2`, t.concatAll(pieces, name), c2, 1);
+}
+
+function detect(t: CnnTrace, name: string, inputs: readonly Feature[], nc: number): void {
+  const first = inputs[0] as Feature;
+  const c2 = Math.max(16, Math.floor(first.c / 4), 4 * REG_MAX);
+  const c3 = Math.max(first.c, Math.min(nc, 100));
+  inputs.forEach((x, i) => {
+    const box = yoloConv(t, `${name}.cv2.${i}.1`, yoloConv(t, `${name}.cv2.${i}.0`, x, c2, 3), c2, 3);
+    t.conv2d(`${name}.cv2.${i}.2`, box, 4 * REG_MAX, { kernel: 1, bias: true });
+  });
+  inputs.forEach((x, i) => {
+    const cls = yoloConv(t, `${name}.cv3.${i}.1`, yoloConv(t, `${name}.cv3.${i}.0`, x, c3, 3), c3, 3);
+    t.conv2d(`${name}.cv3.${i}.2`, cls, nc, { kernel: 1, bias: true });
+  });
+  // DFL: a fixed 1x1 conv (requires_grad False), used on the box distributions at inference and in the loss's decoding.
+  t.params.conv2d(`${name}.dfl.conv`, REG_MAX, 1, 1, 1, false);
+}
+
+function walkYolo(layers: readonly ResolvedLayer[], nc: number) {
+  return (t: CnnTrace, imageSize: number): Feature[] => {
+    const outputs: Feature[] = [];
+    const input = t.input(3, imageSize);
+    const get = (abs: number) => (abs === -1 ? input : (outputs[abs] as Feature));
+    let detectInputs: Feature[] = [];
+    for (const l of layers) {
+      const name = `model.${l.index}`;
+      const x = get(l.from[0] as number);
+      let y: Feature;
+      const repeated = (one: (scope: string, input: Feature) => Feature): Feature => {
+        if (l.repeats === 1) return one(name, x);
+        let z = x;
+        for (let r = 0; r < l.repeats; r++) z = one(`${name}.${r}`, z);
+        return z;
+      };
+      switch (l.module) {
+        case 'Conv':
+          y = repeated((scope, z) => yoloConv(t, scope, z, l.c2, l.kernel, l.stride));
+          break;
+        case 'C2f':
+          y = c2f(t, name, x, l.c2, l.repeats, l.shortcut);
+          break;
+        case 'SPPF':
+          y = repeated((scope, z) => sppf(t, scope, z, l.c2, l.kernel));
+          break;
+        case 'nn.Upsample':
+          y = t.upsampleNearest(x, l.factor);
+          break;
+        case 'Concat':
+          y = t.concatAll(l.from.map(get), `${l.where} (Concat)`);
+          break;
+        case 'Detect':
+          detectInputs = l.from.map(get);
+          detect(t, name, detectInputs, nc);
+          y = x;
+          break;
+      }
+      outputs.push(y);
+    }
+    return detectInputs;
+  };
+}
+
+/** The largest stride of the Detect inputs, as Ultralytics measures it (a forward pass at 256 x 256). */
+function largestStride(walk: (t: CnnTrace, size: number) => Feature[], name: string): number {
+  const probe = 256;
+  const inputs = walk(new CnnTrace(name, probe), probe);
+  return Math.max(...inputs.map((x) => probe / x.h));
+}
+
+export const yolo: ModelFamily = {
+  modelTypes: [],
+  architectures: ARCHITECTURES,
+  source: {
+    title: 'Ultralytics YOLOv8 (yolov8.yaml, parse_model, Conv / C2f / SPPF / Detect)',
+    url: 'https://github.com/ultralytics/ultralytics/blob/023641f5f0a4249fd5e6e069758c1d5ebe80ce4f/ultralytics/cfg/models/v8/yolov8.yaml',
+    locator: 'ultralytics/cfg/models/v8/yolov8.yaml; ultralytics/nn/tasks.py parse_model; ultralytics/nn/modules/{conv,block,head}.py',
+  },
+  build(config: JsonObject, architecture: string): ModelInventory {
+    const f = new ConfigFields(config, `a ${architecture} model`);
+    const nc = f.optionalInt(['nc', 'num_classes'], LIMITS.labels, YOLOV8.nc);
+    const requested = f.optionalInt('image_size', LIMITS.imageSize, YOLO_DEFAULT_IMAGE_SIZE);
+    const warnings: string[] = [];
+    const def = readDefinition(config, nc);
+    const { name: scaleName, scale } = chooseScale(def, config, architecture, warnings);
+    const { layers } = resolveLayers(def, scale);
+    const walk = walkYolo(layers, nc);
+    const stride = Math.max(largestStride(walk, architecture), 32);
+    // check_imgsz(imgsz, stride=gs, floor=gs): the size rounded up to a multiple of the stride, at least the stride
+    const trainSize = (size: number) => Math.max(makeDivisible(size, stride), stride);
+    const imageSize = trainSize(requested);
+    if (imageSize !== requested) warnings.push(`image size ${requested} is trained as ${imageSize} (Ultralytics rounds it up to a multiple of the stride ${stride})`);
+    const trace = new CnnTrace(architecture, imageSize);
+    walk(trace, imageSize);
+    const tensors = trace.params.tensors().map((t) => (t.name.endsWith('.dfl.conv.weight') ? { ...t, trainable: false } : t));
+    const count = savedElementsCounter((t, size) => void walk(t, trainSize(size)), architecture);
+    return {
+      family: 'yolo',
+      architecture,
+      tensors,
+      shape: { kind: 'cnn', savedElementsPerSample: count, defaultImageSize: imageSize, numLabels: nc },
+      warnings,
+      config: { architecture, nc, image_size: imageSize, ...(scaleName ? { scale: scaleName } : {}) },
+    };
+  },
+};

@@ -1,0 +1,143 @@
+/**
+ * Ultralytics YOLOv8 inventories: parameter counts from the tensor list against the model summaries Ultralytics prints
+ * beside the scales of ultralytics/cfg/models/v8/yolov8.yaml, state-dict names and shapes, the frozen DFL conv, a
+ * workspace definition with its own nc / scales, the image-size rounding, bad definitions; the saved feature maps per
+ * sample against PyTorch's autograd on a network written from the same layer shapes (test/reference/yolo_saved_elements.py).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { buildInventory, countParams, inventoryForRef } from '../../src/core/models';
+import { InputError } from '../../src/core/types';
+import type { ModelInventory } from '../../src/core/models/types';
+import { PYTHON, sourceFile } from '../reference/python';
+
+function saved(inv: ModelInventory, size: number): number {
+  assert.equal(inv.shape.kind, 'cnn');
+  return inv.shape.kind === 'cnn' ? inv.shape.savedElementsPerSample(size) : NaN;
+}
+
+/**
+ * "YOLOv8n summary: 225 layers, 3157200 parameters, 3157184 gradients, 8.9 GFLOPs" and the s/m/l/x lines: the comments
+ * beside `scales` in ultralytics/cfg/models/v8/yolov8.yaml
+ * (https://github.com/ultralytics/ultralytics/blob/023641f5f0a4249fd5e6e069758c1d5ebe80ce4f/ultralytics/cfg/models/v8/yolov8.yaml),
+ * nc: 80. Parameters include the DFL conv's 16 fixed weights; gradients do not.
+ */
+const PUBLISHED: readonly (readonly [string, number, number])[] = [
+  ['yolov8n', 3_157_200, 3_157_184],
+  ['yolov8s', 11_166_560, 11_166_544],
+  ['yolov8m', 25_902_640, 25_902_624],
+  ['yolov8l', 43_691_520, 43_691_504],
+  ['yolov8x', 68_229_648, 68_229_632],
+];
+
+test('YOLOv8 n/s/m/l/x at nc=80: parameters and gradients equal the published model summaries', () => {
+  for (const [name, parameters, gradients] of PUBLISHED) {
+    for (const ref of [name, `${name}.pt`, `${name}.yaml`]) {
+      const inv = inventoryForRef(ref);
+      assert.equal(inv.family, 'yolo', ref);
+      assert.deepEqual(countParams(inv), { total: parameters, trainable: gradients }, ref);
+    }
+  }
+});
+
+test('YOLOv8n state-dict names, shapes and roles (Conv = conv + bn; C2f, SPPF, Detect)', () => {
+  const t = new Map(inventoryForRef('yolov8n').tensors.map((x) => [x.name, x]));
+  assert.deepEqual(t.get('model.0.conv.weight')?.shape, [16, 3, 3, 3]);
+  assert.equal(t.get('model.0.conv.weight')?.role, 'conv');
+  assert.equal(t.has('model.0.conv.bias'), false);
+  assert.deepEqual(t.get('model.0.bn.weight')?.shape, [16]);
+  assert.equal(t.get('model.0.bn.bias')?.role, 'norm');
+  assert.equal([...t.keys()].some((n) => /running_(mean|var)|num_batches_tracked/.test(n)), false, 'BatchNorm buffers are not parameters');
+  // C2f(32, 32, n=1, shortcut): c = 16; cv1 1x1 32 -> 32; one bottleneck of two 3x3 16 -> 16; cv2 1x1 48 -> 32
+  assert.deepEqual(t.get('model.2.cv1.conv.weight')?.shape, [32, 32, 1, 1]);
+  assert.deepEqual(t.get('model.2.m.0.cv1.conv.weight')?.shape, [16, 16, 3, 3]);
+  assert.equal(t.has('model.2.m.1.cv1.conv.weight'), false);
+  assert.deepEqual(t.get('model.2.cv2.conv.weight')?.shape, [32, 48, 1, 1]);
+  // depth 0.33: 6 repeats -> round(1.98) = 2 bottlenecks
+  assert.equal(t.has('model.4.m.1.cv2.conv.weight'), true);
+  assert.equal(t.has('model.4.m.2.cv2.conv.weight'), false);
+  // SPPF(256, 256): c_ = 128, cv2 over 4 x 128
+  assert.deepEqual(t.get('model.9.cv2.conv.weight')?.shape, [256, 512, 1, 1]);
+  // head C2f 12 takes Concat(256 + 128) = 384
+  assert.deepEqual(t.get('model.12.cv1.conv.weight')?.shape, [128, 384, 1, 1]);
+  // Detect(80, ch=(64, 128, 256)): c2 = max(16, 16, 64) = 64, c3 = max(64, 80) = 80
+  assert.deepEqual(t.get('model.22.cv2.0.0.conv.weight')?.shape, [64, 64, 3, 3]);
+  assert.deepEqual(t.get('model.22.cv2.2.2.weight')?.shape, [64, 64, 1, 1]);
+  assert.equal(t.get('model.22.cv2.2.2.bias')?.role, 'bias');
+  assert.deepEqual(t.get('model.22.cv3.1.0.conv.weight')?.shape, [80, 128, 3, 3]);
+  assert.deepEqual(t.get('model.22.cv3.0.2.weight')?.shape, [80, 80, 1, 1]);
+  const dfl = t.get('model.22.dfl.conv.weight');
+  assert.deepEqual(dfl?.shape, [1, 16, 1, 1]);
+  assert.equal(dfl?.trainable, false);
+  assert.equal([...t.values()].filter((x) => !x.trainable).length, 1);
+});
+
+test('the class count changes only the cv3 output convs (and c3 once nc exceeds the first input channels)', () => {
+  const base = countParams(inventoryForRef('yolov8n')).total;
+  const nc3 = countParams(buildInventory({ architecture: 'yolov8n', nc: 3 }, 'config')).total;
+  // c3 = max(64, min(nc, 100)): 80 at nc=80 and 64 at nc=3; cv3.i.0 is 3x3 ch_i -> c3, cv3.i.1 3x3 c3 -> c3, cv3.i.2 1x1 c3 -> nc
+  const cv3 = (c3: number, nc: number) =>
+    [64, 128, 256].reduce((n, ch) => n + (ch * c3 * 9 + 2 * c3) + (c3 * c3 * 9 + 2 * c3) + (c3 * nc + nc), 0);
+  assert.equal(nc3, base - cv3(80, 80) + cv3(64, 3));
+});
+
+test('a workspace definition: its own layers, nc and scales, the scale from the name, first scale otherwise', () => {
+  const def = {
+    nc: 2,
+    scales: { n: [0.5, 0.25, 256], l: [1, 0.5, 512] },
+    backbone: [[-1, 1, 'Conv', [32, 3, 2]], [-1, 2, 'C2f', [64, true]], [-1, 1, 'Conv', [64, 3, 2]]],
+    head: [[[-1], 1, 'Detect', ['nc']]],
+  };
+  const inv = buildInventory({ ...def, architecture: 'yolov8n', scale: 'l' }, 'custom.yaml');
+  const t = new Map(inv.tensors.map((x) => [x.name, x]));
+  // scale l: width 0.5, Conv 32 -> 16, C2f 64 -> 32 with round(2 x 1) = 2 bottlenecks, Conv 64 -> 32
+  assert.deepEqual(t.get('model.0.conv.weight')?.shape, [16, 3, 3, 3]);
+  assert.deepEqual(t.get('model.1.cv1.conv.weight')?.shape, [32, 16, 1, 1]);
+  assert.equal(t.has('model.1.m.1.cv1.conv.weight'), true);
+  assert.deepEqual(t.get('model.3.cv3.0.2.weight')?.shape, [2, 32, 1, 1]);
+  const named = buildInventory({ ...def, architecture: 'yolov8n', yaml_file: 'cfg/yolov8l-p2.yaml' }, 'custom.yaml');
+  assert.equal(named.config['scale'], 'l');
+  assert.deepEqual(named.warnings, []);
+  const first = buildInventory({ ...def, architecture: 'yolov8n' }, 'custom.yaml');
+  assert.match(first.warnings.join(' '), /takes the first, 'n'/);
+  assert.deepEqual(first.tensors.find((x) => x.name === 'model.0.conv.weight')?.shape, [8, 3, 3, 3]);
+});
+
+test('bad definitions and sizes are InputErrors naming the layer', () => {
+  const bad = (config: Record<string, unknown>, re: RegExp) => assert.throws(() => buildInventory({ architecture: 'yolov8n', ...config }, 'x.yaml'), (e: unknown) => e instanceof InputError && re.test(e.message));
+  const head = [[[-1], 1, 'Detect', ['nc']]];
+  bad({ backbone: [[-1, 1, 'C3k2', [64]]], head }, /backbone\[0\]: module 'C3k2' is not modelled/);
+  bad({ backbone: [[-1, 1, 'Conv']], head }, /backbone\[0\] must be \[from, repeats, module, args\]/);
+  bad({ backbone: [[3, 1, 'Conv', [16, 3, 2]]], head }, /backbone\[0\]: 'from' 3 does not name an earlier layer/);
+  bad({ backbone: [[-1, 1, 'Conv', ['wide', 3]]], head }, /backbone\[0\]: argument 1 must be a positive number/);
+  bad({ backbone: [[-1, 1, 'Conv', [16, 3, 2]]], head: [[-1, 1, 'Conv', [16]]] }, /last layer must be Detect/);
+  bad({ backbone: [[-1, 1, 'Conv', [16, 3, 2]]], head, scales: { n: [0.33, 0.25] } }, /scales\.n must be \[depth, width, max_channels\]/);
+  bad({ nc: 0 }, /nc/);
+  assert.throws(() => saved(inventoryForRef('yolov8n'), 0), InputError);
+});
+
+test('the image size is rounded up to a multiple of the stride 32, as Ultralytics trains it', () => {
+  const inv = buildInventory({ architecture: 'yolov8n', image_size: 650 }, 'config');
+  assert.equal(inv.shape.kind === 'cnn' && inv.shape.defaultImageSize, 672);
+  assert.match(inv.warnings.join(' '), /650 is trained as 672/);
+  assert.equal(saved(inv, 650), saved(inv, 672));
+  assert.equal(saved(inv, 1), saved(inv, 32));
+});
+
+test('saved elements per sample: the first Conv by hand, and the whole network against PyTorch autograd', () => {
+  const inv = inventoryForRef('yolov8n');
+  // Growth from 64 to 128 pixels is 4x for every map (all sizes are exact multiples of the stride).
+  assert.equal(saved(inv, 128), 4 * saved(inv, 64));
+  // By hand for model.0 at 640: Conv2d saves the 3x640x640 input, BatchNorm the 16x320x320 conv output, SiLU the BN output.
+  const firstConv = 3 * 640 * 640 + 2 * 16 * 320 * 320;
+  assert.ok(saved(inv, 640) > firstConv);
+  const r = spawnSync(PYTHON, [sourceFile('test/reference/yolo_saved_elements.py')], {
+    input: JSON.stringify({ scale: 'n', nc: 80, sizes: [64, 96] }), encoding: 'utf8', timeout: 120_000,
+  });
+  assert.equal(r.status, 0, `python reference failed: ${r.error?.message ?? r.stderr}`);
+  const ref = JSON.parse(r.stdout) as { torch: string; params: number; saved: Record<string, number> };
+  assert.equal(ref.params, countParams(inv).total, 'the reference network has the same parameters');
+  assert.equal(saved(inv, 64), ref.saved['64'], `at 64 px (torch ${ref.torch})`);
+  assert.equal(saved(inv, 96), ref.saved['96'], `at 96 px (torch ${ref.torch})`);
+});
