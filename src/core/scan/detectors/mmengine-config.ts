@@ -34,17 +34,17 @@ import type { ModelRef, ScanFile, SourceRange } from '../types';
 
 const OPTIM_WRAPPER_SOURCE: Citation = {
   title: 'MMEngine OptimWrapper',
-  url: 'https://github.com/open-mmlab/mmengine/blob/main/mmengine/optim/optimizer/optimizer_wrapper.py',
-  locator: "OptimWrapper(optimizer, accumulative_counts=1, clip_grad=None) trains in the model's fp32; AmpOptimWrapper(dtype=None) wraps the step in torch.autocast (float16 on CUDA by default); build_optim_wrapper's default type is 'OptimWrapper'",
+  url: 'https://github.com/open-mmlab/mmengine/blob/254342938d9bde1775c39ea7d5181c5d294026c4/mmengine/optim/optimizer/optimizer_wrapper.py',
+  locator: "OptimWrapper(optimizer, accumulative_counts=1, clip_grad=None) trains in the model's fp32; AmpOptimWrapper(dtype=None) wraps the step in torch.autocast (float16 on CUDA by default); the default type is 'OptimWrapper' (DefaultOptimWrapperConstructor, default_constructor.py: optim_wrapper_cfg.setdefault('type', 'OptimWrapper'))",
 };
 const SCHEDULER_SOURCE: Citation = {
   title: 'MMEngine LinearLR',
-  url: 'https://github.com/open-mmlab/mmengine/blob/main/mmengine/optim/scheduler/lr_scheduler.py',
+  url: 'https://github.com/open-mmlab/mmengine/blob/254342938d9bde1775c39ea7d5181c5d294026c4/mmengine/optim/scheduler/lr_scheduler.py',
   locator: 'LinearLR(start_factor, end_factor=1.0, begin=0, end=INF, by_epoch=True): a warmup is a LinearLR before the main schedule',
 };
 const RESNET_SOURCE: Citation = {
   title: 'mmpretrain ResNet',
-  url: 'https://github.com/open-mmlab/mmpretrain/blob/main/mmpretrain/models/backbones/resnet.py',
+  url: 'https://github.com/open-mmlab/mmpretrain/blob/df9eaeedf1f4a7aa39473dfee3e588bf8106c76e/mmpretrain/models/backbones/resnet.py',
   locator: 'ResNet.arch_settings = {18: (BasicBlock, (2, 2, 2, 2)), 34: (BasicBlock, (3, 4, 6, 3)), 50: (Bottleneck, (3, 4, 6, 3)), 101: (Bottleneck, (3, 4, 23, 3)), 152: (Bottleneck, (3, 8, 36, 3))}; stem_channels=64, base_channels=64, deep_stem=False, avg_down=False',
 };
 
