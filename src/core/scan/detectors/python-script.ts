@@ -7,8 +7,7 @@
  */
 import type { Detection, Detector, ModuleGlobals, ParsedFile } from '../detector';
 import { LineIndex } from '../../parse/positions';
-import { InputError } from '../../types';
-import { PythonNestingError, PythonProgram } from '../python/program';
+import { forgetProgram, programOf } from '../python/program-of';
 import { ContributionBuilder } from '../contribution';
 import { configDictModelLink, configDictSettings, configDictValues, initFromLink, isConfigFlagsMain, localImportLinks, overrideGlobals, scriptDefaults } from '../python/script-globals';
 import { isTrainingProgram, readTrainingProgram } from '../python/training-script';
@@ -40,23 +39,6 @@ const GLOBALS_WORDS = /add_argument\(\s*['"]--opt['"]|configurator\.py|DEFINE_co
 /** What a matched file is: a training program, or only the module globals of a nanoGPT-style override file. */
 const kinds = new WeakMap<ScanFile, 'training' | 'globals' | 'config-dict'>();
 
-/** One analysis per scanned file (matches and detect both need it). */
-const programs = new WeakMap<ScanFile, PythonProgram>();
-function programOf(file: ScanFile): PythonProgram {
-  let program = programs.get(file);
-  if (program === undefined) {
-    const text = file.text.charCodeAt(0) === 0xfeff ? ` ${file.text.slice(1)}` : file.text;
-    try {
-      program = new PythonProgram(text);
-    } catch (e) {
-      if (!(e instanceof PythonNestingError)) throw e;
-      const at = new LineIndex(text).position(e.offset);
-      throw new InputError(e.message, file.path, at.line, at.column);
-    }
-    programs.set(file, program);
-  }
-  return program;
-}
 
 export const pythonScriptDetector: Detector = {
   kind: 'python-script',
@@ -77,14 +59,14 @@ export const pythonScriptDetector: Detector = {
       : configDictModelLink(configDictValues(program, map)) !== null ? 'config-dict'
       : null;
     // The analysis is large: keep it only for the detect() call that follows a match.
-    if (kind === null) programs.delete(file);
+    if (kind === null) forgetProgram(file);
     else kinds.set(file, kind);
     return kind !== null;
   },
 
   detect(file: ScanFile, _parsed: ParsedFile): Detection {
     const program = programOf(file);
-    programs.delete(file);
+    forgetProgram(file);
     // A BOM is replaced by a space above so offsets stay those of the file; ranges skip it as the
     // JSON/YAML parsers do.
     const bom = file.text.charCodeAt(0) === 0xfeff;

@@ -5,12 +5,12 @@
  * (ultralytics/engine/model.py Model.train passes them as overrides of default.yaml), read by ../ultralytics.ts. The
  * first training call describes the job; a further one is a warning. Read statically (../python/program.ts).
  */
-import { InputError } from '../../types';
 import { LineIndex } from '../../parse/positions';
 import type { ParseWarning } from '../../parse/node';
 import { ContributionBuilder } from '../contribution';
 import type { Detection, Detector, Link, ParsedFile } from '../detector';
-import { PythonNestingError, PythonProgram, type PyCall, type PyValue } from '../python/program';
+import { PythonProgram, type PyCall, type PyValue } from '../python/program';
+import { forgetProgram, programOf } from '../python/program-of';
 import type { FieldFinding, ScanFile, SourceRange } from '../types';
 import { readLaunch } from '../shell/launch';
 import { readShell } from '../shell/words';
@@ -97,22 +97,6 @@ export function detectYoloTraining(path: string, program: PythonProgram, range: 
   };
 }
 
-const programs = new WeakMap<ScanFile, PythonProgram>();
-function programOf(file: ScanFile): PythonProgram {
-  let program = programs.get(file);
-  if (program === undefined) {
-    const text = file.text.charCodeAt(0) === 0xfeff ? ` ${file.text.slice(1)}` : file.text;
-    try {
-      program = new PythonProgram(text);
-    } catch (e) {
-      if (!(e instanceof PythonNestingError)) throw e;
-      const at = new LineIndex(text).position(e.offset);
-      throw new InputError(e.message, file.path, at.line, at.column);
-    }
-    programs.set(file, program);
-  }
-  return program;
-}
 
 /** The cheap text test: a YOLO construction and a `.train(` call. */
 export const YOLO_TRAINING_WORDS = /\bYOLO\s*\(/;
@@ -124,12 +108,12 @@ export const ultralyticsScriptDetector: Detector = {
   mayMatch: (file) => file.path.toLowerCase().endsWith('.py') && YOLO_TRAINING_WORDS.test(file.text) && /\.train\s*\(/.test(file.text),
   matches(file: ScanFile, _parsed: ParsedFile): boolean {
     const found = yoloTrainCalls(programOf(file)).length > 0;
-    if (!found) programs.delete(file);
+    if (!found) forgetProgram(file);
     return found;
   },
   detect(file: ScanFile, _parsed: ParsedFile): Detection {
     const program = programOf(file);
-    programs.delete(file);
+    forgetProgram(file);
     const bom = file.text.charCodeAt(0) === 0xfeff;
     const lines = new LineIndex(bom ? file.text.slice(1) : file.text);
     const shift = bom ? 1 : 0;
