@@ -247,7 +247,7 @@ test('the change to paste for YOLO(...).train(...): the same as keywords; Nester
   assert.ok(sgd?.code.includes('    optimizer="SGD",') && sgd.code.includes('    momentum=0.95,'), sgd?.code);
   const rms = pasteChanges('rmsprop', { ...YOLO_ADAMW, lr: 0.0001, betas: null, extra: { momentum: 0 } }, pasteFormatOf(job), null, pasteOptionsOf(job))[0];
   assert.equal(rms?.format, 'ultralytics-python');
-  assert.ok(rms?.code.includes('    optimizer="RMSProp",') && rms.code.includes('    momentum=0,'), rms?.code);
+  assert.ok(rms?.code.includes('    optimizer="RMSProp",') && rms.code.includes('    momentum=0.0,'), rms?.code);
 });
 
 test('an optimizer Ultralytics does not build: the PyTorch line first, saying a custom trainer is needed, never a name build_optimizer rejects', () => {
