@@ -12,6 +12,8 @@ import { scanFiles } from '../../src/core/scan';
 import type { ScanJob } from '../../src/core/scan/results';
 import { pasteChanges, pasteFormatOf, pasteOptionsOf } from '../../src/core/fixes/paste';
 import type { HyperparameterAdvice } from '../../src/core/advisor/types';
+import { applyEdits, isFix, optimizerFix, type FixResult } from '../../src/core/fixes';
+import type { OptimizerId } from '../../src/core/optimizers/types';
 
 function params(job: ScanJob): { total: number; trainable: number } {
   const resolved = resolveModelSource(job, { readText: () => '' });
@@ -354,4 +356,42 @@ test('a notebook\'s !yolo shell escape (Roboflow\'s notebooks) is read as the CL
   // a !yolo predict line trains nothing
   const predict = notebook.replace('mode=train', 'mode=predict');
   assert.equal(scanFiles([{ path: 'p.ipynb', text: predict }]).jobs.length, 0);
+});
+
+/** The quick fix's text for `path` of `files`, switching the job `id` to `target` with YOLO_ADAMW-like advice. */
+function fixed(files: { path: string; text: string }[], id: string, path: string, target: OptimizerId, a: HyperparameterAdvice = YOLO_ADAMW): { text: string | null; result: FixResult } {
+  const job = scanFiles(files).jobs.find((j) => j.id === id);
+  assert.ok(job !== undefined, id);
+  const text = files.find((f) => f.path === path)?.text ?? '';
+  const result = optimizerFix({ path, text, job, target, hyperparameters: a });
+  return { text: isFix(result) ? applyEdits(text, result.edits) : null, result };
+}
+
+test('the quick fix rewrites a yolo line\'s optimizer= lr0= in place and adds momentum= weight_decay= after optimizer=; the scanner reads back the advice', () => {
+  const line = 'yolo detect train model=yolov8n.pt data=coco.yaml batch=128 optimizer=SGD lr0=0.01 epochs=5\n';
+  const { text, result } = fixed([{ path: 'train.sh', text: line }], 'train.sh', 'train.sh', 'adamw');
+  assert.equal(text, 'yolo detect train model=yolov8n.pt data=coco.yaml batch=128 optimizer=AdamW momentum=0.9 weight_decay=0.025 lr0=0.001 epochs=5\n');
+  assert.ok(isFix(result) && result.spelling === 'AdamW' && result.edits.length === 2, JSON.stringify(result));
+  const again = onlyJob('train.sh', text ?? '');
+  const current = resolveCurrentOptimizer(again);
+  assert.equal(current.kind === 'resolved' && current.resolved.id, 'adamw');
+  assert.equal(again.settings.learningRate, 0.001);
+  assert.equal(again.settings.weightDecay, 0.05, '0.025 typed x the trainer\'s factor 2');
+});
+
+test('the quick fix for .train(...) keywords and a cfg YAML\'s keys; an optimizer Ultralytics does not build, or auto, is no fix', () => {
+  const py = 'from ultralytics import YOLO\nYOLO("yolov8n.pt").train(data="coco.yaml", optimizer="SGD", momentum=0.95, weight_decay=0.001)\n';
+  const viaPy = fixed([{ path: 'train.py', text: py }], 'train.py', 'train.py', 'adamw');
+  assert.equal(viaPy.text, 'from ultralytics import YOLO\nYOLO("yolov8n.pt").train(data="coco.yaml", optimizer="AdamW", lr0=0.001, momentum=0.9, weight_decay=0.05)\n');
+  const cfg = 'model: yolov8n.pt\nimgsz: 512\noptimizer: SGD  # tuned\nlr0: 0.02\nmosaic: 1.0\n';
+  const files = [{ path: 'run.sh', text: 'yolo train cfg=custom.yaml data=coco.yaml\n' }, { path: 'custom.yaml', text: cfg }];
+  const viaCfg = fixed(files, 'run.sh', 'custom.yaml', 'adamw');
+  assert.equal(viaCfg.text, 'model: yolov8n.pt\nimgsz: 512\noptimizer: AdamW  # tuned\nmomentum: 0.9\nweight_decay: 0.05\nlr0: 0.001\nmosaic: 1.0\n');
+  const again = scanFiles([files[0] as { path: string; text: string }, { path: 'custom.yaml', text: viaCfg.text ?? '' }]).jobs.find((j) => j.id === 'run.sh');
+  assert.equal(again?.settings.optimizer, 'AdamW');
+  assert.equal(again?.settings.learningRate, 0.001);
+  const lion = fixed([{ path: 'train.py', text: py }], 'train.py', 'train.py', 'lion', { ...YOLO_ADAMW, lr: 1e-4, betas: [0.9, 0.99] });
+  assert.ok(!isFix(lion.result) && /does not build Lion.*custom trainer/.test(lion.result.unavailable), JSON.stringify(lion.result));
+  const auto = fixed([{ path: 'a.sh', text: 'yolo train model=yolov8n.pt data=coco.yaml\n' }], 'a.sh', 'a.sh', 'adamw');
+  assert.ok(!isFix(auto.result) && /optimizer=auto is not written/.test(auto.result.unavailable), JSON.stringify(auto.result));
 });
