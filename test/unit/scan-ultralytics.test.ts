@@ -4,6 +4,7 @@
  * by build_optimizer's rule, AutoBatch, DDP over `device`, and bad input as messages with file:line:column.
  */
 import { test } from 'node:test';
+import { spawnSync } from 'node:child_process';
 import assert from 'node:assert/strict';
 import { countParams } from '../../src/core/models';
 import { resolveModelSource } from '../../src/core/model-source';
@@ -243,6 +244,9 @@ test('the change to paste for YOLO(...).train(...): the same as keywords; Nester
   assert.equal(adamw?.format, 'ultralytics-python');
   const code = adamw?.code ?? '';
   assert.ok(code.includes('model.train(\n'), code);
+  // the paste is Python that parses (the comments and the `...` of the call's other arguments included)
+  const parsed = spawnSync('python3', ['-c', 'import ast, sys; ast.parse(sys.stdin.read())'], { input: code, encoding: 'utf8' });
+  if (!parsed.error) assert.equal(parsed.status, 0, parsed.stderr);
   for (const kw of ['optimizer="AdamW"', 'lr0=0.001', 'momentum=0.9', 'weight_decay=0.06667']) assert.ok(code.includes(`    ${kw},`), `${kw} in ${code}`);
   const sgd = pasteChanges('nesterov', { ...YOLO_ADAMW, lr: 0.02, betas: null, extra: { momentum: 0.95 } }, pasteFormatOf(job), null, pasteOptionsOf(job))[0];
   assert.equal(sgd?.format, 'ultralytics-python');
