@@ -39,7 +39,7 @@ export type Adapter = (typeof ADAPTERS)[number];
 /** The memory toggles (the estimator's limits, src/core/memory/defaults.ts LIMITS). */
 export const TOGGLE_LIMITS = { maxBatchSize: 1e6, maxSeqLen: 1e7, maxGpus: 1e6, maxLoraRank: 1e5 } as const;
 
-export const SNIPPET_LANGUAGES = ['python', 'json', 'yaml'] as const;
+export const SNIPPET_LANGUAGES = ['python', 'json', 'yaml', 'shell'] as const;
 export const THEME_KINDS = ['light', 'dark', 'high-contrast', 'high-contrast-light'] as const;
 export type ThemeKind = (typeof THEME_KINDS)[number];
 /** What the empty states' buttons do (run in the host as VS Code commands). */

@@ -4,13 +4,17 @@
  * by build_optimizer's rule, AutoBatch, DDP over `device`, and bad input as messages with file:line:column.
  */
 import { test } from 'node:test';
+import { spawnSync } from 'node:child_process';
 import assert from 'node:assert/strict';
 import { countParams } from '../../src/core/models';
 import { resolveModelSource } from '../../src/core/model-source';
 import { resolveCurrentOptimizer } from '../../src/core/current-optimizer';
 import { scanFiles } from '../../src/core/scan';
 import type { ScanJob } from '../../src/core/scan/results';
-import { pasteFormatOf } from '../../src/core/fixes/paste';
+import { pasteChanges, pasteFormatOf, pasteOptionsOf } from '../../src/core/fixes/paste';
+import type { HyperparameterAdvice } from '../../src/core/advisor/types';
+import { applyEdits, isFix, optimizerFix, type FixResult } from '../../src/core/fixes';
+import type { OptimizerId } from '../../src/core/optimizers/types';
 
 function params(job: ScanJob): { total: number; trainable: number } {
   const resolved = resolveModelSource(job, { readText: () => '' });
@@ -182,14 +186,93 @@ test('cfg=: a cfg YAML read over the call, as Ultralytics merges it, each value 
   assert.ok(missing.assumptions?.some((n: string) => /cfg=gone\.yaml: no readable Ultralytics cfg YAML/.test(n)), JSON.stringify(missing.assumptions));
 });
 
-test('the change to paste for an Ultralytics job whose optimizer a cfg YAML writes is the PyTorch line, not a torchtune block', () => {
+test('the change to paste for an Ultralytics job whose optimizer a cfg YAML writes is that YAML\'s keys, not a torchtune block', () => {
   const cfg = 'model: yolov8n.pt\nepochs: 50\nimgsz: 512\noptimizer: SGD\nlr0: 0.02\nmosaic: 1.0\nclose_mosaic: 10\n';
   for (const call of [{ path: 'run.sh', text: 'yolo train cfg=custom.yaml data=coco.yaml\n' }, { path: 'train.py', text: 'from ultralytics import YOLO\nYOLO("yolov8n.pt").train(cfg="custom.yaml", data="coco.yaml")\n' }]) {
     const job = scanFiles([call, { path: 'custom.yaml', text: cfg }]).jobs.find((j) => j.id === call.path);
     assert.ok(job !== undefined);
     assert.equal(job.sources['optimizer']?.path, 'custom.yaml');
-    assert.equal(pasteFormatOf(job), 'pytorch', call.path);
+    assert.equal(pasteFormatOf(job), 'ultralytics-yaml', call.path);
+    const first = pasteChanges('adamw', YOLO_ADAMW, pasteFormatOf(job), null, pasteOptionsOf(job))[0];
+    assert.equal(first?.format, 'ultralytics-yaml');
+    assert.equal(first?.language, 'yaml');
+    // batch 16 (default): accumulate 4, factor 16 x 4 / 64 = 1, so the typed decay is the advice's
+    const keys = (first?.code ?? '').split('\n').filter((l) => !l.startsWith('#'));
+    assert.deepEqual(keys, ['optimizer: AdamW', 'lr0: 0.001', 'momentum: 0.9', 'weight_decay: 0.05']);
   }
+});
+
+/** AdamW as the advice gives it for a detection fine-tune (values chosen for the test, not a recipe). */
+const YOLO_ADAMW: HyperparameterAdvice = { lr: 0.001, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0.05, warmup: null, schedule: { kind: 'linear', detail: 'linear decay' }, extra: {} };
+
+/** The job a scan finds for one file. */
+function onlyJob(path: string, text: string): ScanJob {
+  const job = scanFiles([{ path, text }]).jobs.find((j) => j.id === path);
+  assert.ok(job !== undefined, path);
+  return job;
+}
+
+test('the change to paste for a yolo line: optimizer= lr0= momentum= weight_decay= (typed, unscaled), which the scanner reads back as the advice', () => {
+  // batch 128: accumulate max(round(64 / 128), 1) = 1, the trainer's factor 128 x 1 / 64 = 2
+  const job = onlyJob('train.sh', 'yolo detect train model=yolov8n.pt data=coco.yaml batch=128 optimizer=SGD lr0=0.01\n');
+  assert.equal(pasteFormatOf(job), 'ultralytics-cli');
+  const changes = pasteChanges('adamw', YOLO_ADAMW, pasteFormatOf(job), null, pasteOptionsOf(job));
+  const first = changes[0];
+  assert.equal(first?.format, 'ultralytics-cli');
+  assert.equal(first?.language, 'shell');
+  assert.equal(first?.package, 'ultralytics');
+  assert.match(first?.source ?? '', /blob\/[0-9a-f]{40}\/ultralytics\/engine\/trainer\.py/);
+  const lines = (first?.code ?? '').split('\n');
+  const line = lines.at(-1) ?? '';
+  assert.equal(line, 'yolo train ... optimizer=AdamW lr0=0.001 momentum=0.9 weight_decay=0.025', '0.05 / 2');
+  assert.ok(lines.some((l) => /^# weight_decay is the value typed: .*batch x accumulate \/ nbs \(2 for this job\), so the optimizer gets 0\.05/.test(l)), first?.code);
+  assert.ok(changes.some((c) => c.format === 'pytorch'), 'the PyTorch line follows');
+  // the scanner reads the pasted arguments back as the advice: AdamW, lr 0.001, beta1 0.9, decay 0.025 x 2
+  const pasted = onlyJob('train.sh', `yolo detect train model=yolov8n.pt data=coco.yaml batch=128 ${line.replace('yolo train ... ', '')}\n`);
+  const current = resolveCurrentOptimizer(pasted);
+  assert.equal(current.kind === 'resolved' && current.resolved.id, 'adamw');
+  assert.equal(pasted.settings.learningRate, 0.001);
+  assert.deepEqual(pasted.settings.optimizerParams, { betas: [0.9, 0.999] });
+  assert.equal(pasted.settings.weightDecay, 0.05);
+});
+
+test('the change to paste for YOLO(...).train(...): the same as keywords; Nesterov SGD and RMSProp by Ultralytics\' names', () => {
+  const job = onlyJob('train.py', 'from ultralytics import YOLO\nYOLO("yolov8s.pt").train(data="coco.yaml", batch=48)\n');
+  assert.equal(pasteFormatOf(job), 'ultralytics-python');
+  // batch 48: accumulate round(64 / 48) = 1, factor 48 / 64 = 0.75
+  const adamw = pasteChanges('adamw', YOLO_ADAMW, pasteFormatOf(job), null, pasteOptionsOf(job))[0];
+  assert.equal(adamw?.format, 'ultralytics-python');
+  const code = adamw?.code ?? '';
+  assert.ok(code.includes('model.train(\n'), code);
+  // the paste is Python that parses (the comments and the `...` of the call's other arguments included)
+  const parsed = spawnSync('python3', ['-c', 'import ast, sys; ast.parse(sys.stdin.read())'], { input: code, encoding: 'utf8' });
+  if (!parsed.error) assert.equal(parsed.status, 0, parsed.stderr);
+  for (const kw of ['optimizer="AdamW"', 'lr0=0.001', 'momentum=0.9', 'weight_decay=0.06667']) assert.ok(code.includes(`    ${kw},`), `${kw} in ${code}`);
+  const sgd = pasteChanges('nesterov', { ...YOLO_ADAMW, lr: 0.02, betas: null, extra: { momentum: 0.95 } }, pasteFormatOf(job), null, pasteOptionsOf(job))[0];
+  assert.equal(sgd?.format, 'ultralytics-python');
+  assert.ok(sgd?.code.includes('    optimizer="SGD",') && sgd.code.includes('    momentum=0.95,'), sgd?.code);
+  const rms = pasteChanges('rmsprop', { ...YOLO_ADAMW, lr: 0.0001, betas: null, extra: { momentum: 0 } }, pasteFormatOf(job), null, pasteOptionsOf(job))[0];
+  assert.equal(rms?.format, 'ultralytics-python');
+  assert.ok(rms?.code.includes('    optimizer="RMSProp",') && rms.code.includes('    momentum=0.0,'), rms?.code);
+});
+
+test('an optimizer Ultralytics does not build: the PyTorch line first, saying a custom trainer is needed, never a name build_optimizer rejects', () => {
+  const job = onlyJob('train.sh', 'yolo train model=yolov8n.pt data=coco.yaml optimizer=AdamW\n');
+  const accepted = /^(sgd|adam|adamax|adamw|nadam|radam|rmsprop|auto)$/i;
+  for (const [target, a] of [
+    ['lion', { ...YOLO_ADAMW, lr: 1e-4, betas: [0.9, 0.99], weightDecay: 0.5 }],
+    ['adamw-8bit', YOLO_ADAMW],
+    ['sgd-momentum', { ...YOLO_ADAMW, lr: 0.01, betas: null, extra: { momentum: 0.9 } }],
+  ] as const) {
+    const changes = pasteChanges(target, a, pasteFormatOf(job), null, pasteOptionsOf(job));
+    assert.equal(changes[0]?.format, 'pytorch', target);
+    assert.match(changes[0]?.code ?? '', /^# Ultralytics' trainer does not build .*needs a custom trainer/, target);
+    assert.ok(!changes.some((c) => c.format.startsWith('ultralytics')), target);
+    for (const c of changes) for (const m of c.code.matchAll(/\boptimizer=(\w+)/g)) assert.match(m[1] ?? '', accepted, `${target}: ${c.code}`);
+  }
+  // a job that is not Ultralytics gets no Ultralytics format and no sentence
+  const plain = pasteChanges('lion', YOLO_ADAMW, 'pytorch');
+  assert.ok(!plain.some((c) => c.format.startsWith('ultralytics') || c.code.includes('custom trainer')));
 });
 
 test('a model definition of the workspace: built from its own layers and scale with the dataset\'s classes; a module it does not build is said', () => {
@@ -277,4 +360,42 @@ test('a notebook\'s !yolo shell escape (Roboflow\'s notebooks) is read as the CL
   // a !yolo predict line trains nothing
   const predict = notebook.replace('mode=train', 'mode=predict');
   assert.equal(scanFiles([{ path: 'p.ipynb', text: predict }]).jobs.length, 0);
+});
+
+/** The quick fix's text for `path` of `files`, switching the job `id` to `target` with YOLO_ADAMW-like advice. */
+function fixed(files: { path: string; text: string }[], id: string, path: string, target: OptimizerId, a: HyperparameterAdvice = YOLO_ADAMW): { text: string | null; result: FixResult } {
+  const job = scanFiles(files).jobs.find((j) => j.id === id);
+  assert.ok(job !== undefined, id);
+  const text = files.find((f) => f.path === path)?.text ?? '';
+  const result = optimizerFix({ path, text, job, target, hyperparameters: a });
+  return { text: isFix(result) ? applyEdits(text, result.edits) : null, result };
+}
+
+test('the quick fix rewrites a yolo line\'s optimizer= lr0= in place and adds momentum= weight_decay= after optimizer=; the scanner reads back the advice', () => {
+  const line = 'yolo detect train model=yolov8n.pt data=coco.yaml batch=128 optimizer=SGD lr0=0.01 epochs=5\n';
+  const { text, result } = fixed([{ path: 'train.sh', text: line }], 'train.sh', 'train.sh', 'adamw');
+  assert.equal(text, 'yolo detect train model=yolov8n.pt data=coco.yaml batch=128 optimizer=AdamW momentum=0.9 weight_decay=0.025 lr0=0.001 epochs=5\n');
+  assert.ok(isFix(result) && result.spelling === 'AdamW' && result.edits.length === 2, JSON.stringify(result));
+  const again = onlyJob('train.sh', text ?? '');
+  const current = resolveCurrentOptimizer(again);
+  assert.equal(current.kind === 'resolved' && current.resolved.id, 'adamw');
+  assert.equal(again.settings.learningRate, 0.001);
+  assert.equal(again.settings.weightDecay, 0.05, '0.025 typed x the trainer\'s factor 2');
+});
+
+test('the quick fix for .train(...) keywords and a cfg YAML\'s keys; an optimizer Ultralytics does not build, or auto, is no fix', () => {
+  const py = 'from ultralytics import YOLO\nYOLO("yolov8n.pt").train(data="coco.yaml", optimizer="SGD", momentum=0.95, weight_decay=0.001)\n';
+  const viaPy = fixed([{ path: 'train.py', text: py }], 'train.py', 'train.py', 'adamw');
+  assert.equal(viaPy.text, 'from ultralytics import YOLO\nYOLO("yolov8n.pt").train(data="coco.yaml", optimizer="AdamW", lr0=0.001, momentum=0.9, weight_decay=0.05)\n');
+  const cfg = 'model: yolov8n.pt\nimgsz: 512\noptimizer: SGD  # tuned\nlr0: 0.02\nmosaic: 1.0\n';
+  const files = [{ path: 'run.sh', text: 'yolo train cfg=custom.yaml data=coco.yaml\n' }, { path: 'custom.yaml', text: cfg }];
+  const viaCfg = fixed(files, 'run.sh', 'custom.yaml', 'adamw');
+  assert.equal(viaCfg.text, 'model: yolov8n.pt\nimgsz: 512\noptimizer: AdamW  # tuned\nmomentum: 0.9\nweight_decay: 0.05\nlr0: 0.001\nmosaic: 1.0\n');
+  const again = scanFiles([files[0] as { path: string; text: string }, { path: 'custom.yaml', text: viaCfg.text ?? '' }]).jobs.find((j) => j.id === 'run.sh');
+  assert.equal(again?.settings.optimizer, 'AdamW');
+  assert.equal(again?.settings.learningRate, 0.001);
+  const lion = fixed([{ path: 'train.py', text: py }], 'train.py', 'train.py', 'lion', { ...YOLO_ADAMW, lr: 1e-4, betas: [0.9, 0.99] });
+  assert.ok(!isFix(lion.result) && /does not build Lion.*custom trainer/.test(lion.result.unavailable), JSON.stringify(lion.result));
+  const auto = fixed([{ path: 'a.sh', text: 'yolo train model=yolov8n.pt data=coco.yaml\n' }], 'a.sh', 'a.sh', 'adamw');
+  assert.ok(!isFix(auto.result) && /optimizer=auto is not written/.test(auto.result.unavailable), JSON.stringify(auto.result));
 });

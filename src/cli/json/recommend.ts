@@ -135,7 +135,7 @@ export const RecommendJsonSchema = Type.Object({
       fitPlan: Type.Optional(Type.Union([Type.Null(), StrategyPlanSchema], { description: "Only when no optimizer fits the GPU budget: the cheapest plan of memory strategies that makes this one fit (null: none does); the non-fitting optimizers are ordered by it" })),
       change: Type.Optional(Type.Array(Type.Object({
         format: OneOf(PASTE_FORMATS),
-        language: OneOf(["python", "yaml", "json"] as const),
+        language: OneOf(["python", "yaml", "json", "shell"] as const),
         code: Type.String({ description: "the change to paste, in that format" }),
         package: Type.String({ description: "the package that provides the optimizer in that format" }),
         minVersion: OrNull(Type.String({ description: "the first version of the package with it; null when not known" })),

@@ -6,6 +6,7 @@
 import { extensionOf } from '../scan/paths';
 import { structuredFix } from './structured';
 import { pythonFix } from './python';
+import { ultralyticsFix } from './ultralytics';
 import { EditableText } from './text';
 import { isFix, type FixResult, type LearningRateFixRequest, type OptimizerFix, type OptimizerFixRequest, type TextEdit } from './types';
 import { OPTIMIZERS, getOptimizer } from '../optimizers';
@@ -30,6 +31,11 @@ export function fileSyntax(path: string): FileSyntax {
 
 /** Edits that make the file at `path` use `target` with the advised hyperparameters, or why not. */
 export function optimizerFix(req: OptimizerFixRequest): FixResult {
+  // an Ultralytics call's optimizer is its own argument (`optimizer=` on a yolo line, a .train keyword, a cfg YAML key)
+  if (req.job.optimizerUltralytics !== undefined) {
+    const fix = ultralyticsFix(new EditableText(req.text), req.path, req.job, req.target, req.hyperparameters);
+    return isFix(fix) ? { ...fix, label: fix.spelling } : fix;
+  }
   const syntax = fileSyntax(req.path);
   if (syntax === null) return { unavailable: `files like ${req.path} are not rewritten` };
   const doc = new EditableText(req.text);

@@ -19,7 +19,9 @@ import { LLM_FOUNDRY_CONFIG_KIND } from '../scan/detectors/llm-foundry-config';
 import { ULTRALYTICS_SCRIPT_KIND } from '../scan/detectors/ultralytics-script';
 import { NEMO_CONFIG_KIND, NEMO_OPTIMIZERS_SOURCE, nemoOptimizerName } from '../scan/detectors/nemo-config';
 import { extensionOf } from '../scan/paths';
+import type { UltralyticsSyntax } from '../scan/results';
 import type { PasteFormat } from './paste-formats';
+import { ULTRALYTICS_BUILD_OPTIMIZER, ultralyticsArguments, ultralyticsCode, ultralyticsCustomTrainer, ultralyticsFormatOf } from './paste-ultralytics';
 import { axolotlKeys, hfSwitchValues } from './hf-values';
 import { targetArguments } from './params';
 import { hiddenWeightsComment, snippetsFor, THIRD_PARTY_MODULES } from './snippets';
@@ -30,7 +32,7 @@ export { PASTE_FORMATS, type PasteFormat } from './paste-formats';
 
 export interface PasteChange {
   readonly format: PasteFormat;
-  readonly language: 'python' | 'yaml' | 'json';
+  readonly language: 'python' | 'yaml' | 'json' | 'shell';
   readonly code: string;
   /** The package that provides the optimizer in this format (pip name). */
   readonly package: string;
@@ -78,6 +80,8 @@ function hfExtraPackage(name: string): string | null {
 export interface PasteOptions {
   readonly hydraPartial?: boolean;
   readonly trainerArgsPath?: readonly string[];
+  /** An Ultralytics job: its call's syntax and weight-decay factor, and the format its optimizer is written in (paste-ultralytics.ts). */
+  readonly ultralytics?: UltralyticsSyntax & { readonly format: PasteFormat };
 }
 
 /** The paste options of a job (its Hydra optimizer block's `_partial_`, where its TrainingArguments YAML sits). */
@@ -85,6 +89,7 @@ export function pasteOptionsOf(job: ScanJob): PasteOptions {
   return {
     ...(job.optimizerPartial === true ? { hydraPartial: true } : {}),
     ...(job.optimizerFileKind === HYDRA_TRAINER_ARGS_KIND ? { trainerArgsPath: HYDRA_TRAINER_ARGS_PATH } : {}),
+    ...(job.optimizerUltralytics !== undefined ? { ultralytics: { ...job.optimizerUltralytics, format: ultralyticsFormatOf(job.optimizerUltralytics, job.sources['optimizer']?.path) } } : {}),
   };
 }
 
@@ -94,6 +99,8 @@ const TRAINING_ARGUMENTS_YAML_KINDS: ReadonlySet<string> = new Set([HF_TRAINING_
 /** The format a job is written in, from the ecosystem its optimizer is read in and the file's syntax. */
 export function pasteFormatOf(job: ScanJob): PasteFormat {
   const path = job.sources['optimizer']?.path ?? job.id;
+  // an Ultralytics call's optimizer is its own argument (`optimizer=`, a `.train` keyword, a cfg YAML key)
+  if (job.optimizerUltralytics !== undefined) return ultralyticsFormatOf(job.optimizerUltralytics, job.sources['optimizer']?.path);
   const ext = extensionOf(path.toLowerCase());
   switch (job.optimizerEcosystem) {
     case 'deepspeed':
@@ -111,7 +118,7 @@ export function pasteFormatOf(job: ScanJob): PasteFormat {
       if (job.optimizerFileKind === LLM_FOUNDRY_CONFIG_KIND) return 'pytorch';
       if (job.optimizerFileKind === HYDRA_OPTIMIZER_KIND) return 'hydra';
       if (job.optimizerFileKind === NEMO_CONFIG_KIND) return 'nemo';
-      // an Ultralytics call's optimizer (a cfg= YAML may write it) is Ultralytics' own argument, not a torchtune block
+      // a shell script's optimizer that is not an Ultralytics argument (handled above) has no format of its own
       if (job.optimizerFileKind === ULTRALYTICS_SCRIPT_KIND || job.optimizerFileKind === 'shell-script') return 'pytorch';
       return ext === '.json' ? 'hf-trainer' : ext === '.yaml' || ext === '.yml' ? 'torchtune' : 'pytorch';
   }
@@ -340,7 +347,15 @@ export function pasteChanges(
   if (nemo) out.push(nemo);
   const ds = code('deepspeed');
   if (ds !== null) out.push({ format: 'deepspeed', language: 'json', code: ds, package: 'deepspeed', minVersion: null, source: 'DeepSpeed config "optimizer" block (runtime/engine.py; other names fall back to torch.optim)' });
+  // An Ultralytics job: its own arguments when build_optimizer builds the target, else the PyTorch line (first) saying so.
+  const yolo = options.ultralytics;
+  const yoloArgs = yolo === undefined ? null : ultralyticsArguments(target, advice, yolo);
+  if (yolo !== undefined && yoloArgs !== null) {
+    out.push({ format: yolo.format, ...ultralyticsCode(yolo.format, yoloArgs.values, yoloArgs.notes), package: 'ultralytics', minVersion: null, source: `${ULTRALYTICS_BUILD_OPTIMIZER.title} (${ULTRALYTICS_BUILD_OPTIMIZER.url})` });
+  }
+  const custom = yolo !== undefined && yoloArgs === null;
   const py = code('pytorch');
-  if (py !== null) out.push({ format: 'pytorch', language: 'python', code: py, ...pythonPackage(py) });
-  return first === null ? out : [...out.filter((c) => c.format === first), ...out.filter((c) => c.format !== first)];
+  if (py !== null) out.push({ format: 'pytorch', language: 'python', code: custom ? `${ultralyticsCustomTrainer(target)}\n${py}` : py, ...pythonPackage(py) });
+  const lead = custom ? 'pytorch' : first;
+  return lead === null ? out : [...out.filter((c) => c.format === lead), ...out.filter((c) => c.format !== lead)];
 }

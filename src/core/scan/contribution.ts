@@ -6,7 +6,7 @@ import type { Citation, HyperValue } from '../types';
 import type { Ecosystem } from '../optimizers/types';
 import type { AutoField } from './deepspeed-auto';
 import type { Contribution, PrecisionBySwitch } from './detector';
-import type { DefaultedSetting, SettingSource } from './results';
+import type { DefaultedSetting, SettingSource, UltralyticsSyntax } from './results';
 import type { SourceRange, TrainingSettings } from './types';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -31,6 +31,8 @@ export class ContributionBuilder {
   optimizerEcosystem: Ecosystem | undefined;
   /** The optimizer is a Hydra `_target_` block with `_partial_: true`. */
   optimizerPartial = false;
+  /** An Ultralytics training call: how it is written and the trainer's weight-decay scale (Contribution.ultralytics). */
+  ultralytics: UltralyticsSyntax | null = null;
   /** DeepSpeed "auto" values the file writes. */
   readonly deepspeedAutos: AutoField[] = [];
   /** The file's arguments go to the Hugging Face Trainer (which fills DeepSpeed "auto"). */
@@ -92,6 +94,7 @@ export class ContributionBuilder {
       ...(this.loraWithoutTargets !== undefined ? { loraWithoutTargets: this.loraWithoutTargets } : {}),
       ...(this.optimizerEcosystem !== undefined ? { optimizerEcosystem: this.optimizerEcosystem } : {}),
       ...(this.optimizerPartial ? { optimizerPartial: true } : {}),
+      ...(this.ultralytics !== null ? { ultralytics: this.ultralytics } : {}),
       ...(this.deepspeedAutos.length > 0 ? { deepspeedAutos: [...this.deepspeedAutos] } : {}),
       ...(this.runsHfTrainer ? { runsHfTrainer: true } : {}),
       ...(this.notes.length > 0 ? { notes: [...this.notes] } : {}),

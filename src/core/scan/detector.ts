@@ -7,7 +7,7 @@ import type { InputError, Precision } from '../types';
 import type { Ecosystem } from '../optimizers/types';
 import type { ParseWarning, ParsedNode } from '../parse/node';
 import type { AutoField } from './deepspeed-auto';
-import type { DefaultedSetting, PendingLora, SettingSource } from './results';
+import type { DefaultedSetting, PendingLora, SettingSource, UltralyticsSyntax } from './results';
 import type { FieldFinding, ModelRef, ScanFile, SourceRange, TrainingSettings } from './types';
 import type { UltralyticsArg, UltralyticsPending } from './ultralytics';
 
@@ -114,6 +114,12 @@ export interface Contribution {
    * calls with the parameters): a change to paste keeps it.
    */
   readonly optimizerPartial?: boolean;
+  /**
+   * The file is an Ultralytics training call: `cli` (a `yolo … train` line) or `python` (`YOLO(…).train(…)`), and the
+   * factor the trainer multiplies the typed weight_decay by (batch x accumulate / nbs): a change to paste is written in
+   * the call's own arguments (fixes/paste-ultralytics.ts).
+   */
+  readonly ultralytics?: UltralyticsSyntax;
   /** DeepSpeed "auto" values the file writes (filled per job from the Trainer's arguments). */
   readonly deepspeedAutos?: readonly AutoField[];
   /** The file's arguments go to the Hugging Face Trainer, whose DeepSpeed integration fills "auto". */

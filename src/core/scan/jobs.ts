@@ -605,6 +605,7 @@ function finishJob(draft: JobDraft, warn: (warning: ScanWarning) => void): ScanJ
   const optimizerWriterFile = optimizerWriter(members, writtenBy, defaults);
   const optimizerFileKind = optimizerWriterFile?.kind;
   const optimizerPartial = optimizerWriterFile?.detection.contribution.optimizerPartial === true;
+  const optimizerUltralytics = optimizerWriterFile?.detection.contribution.ultralytics;
   const autoValues = fillAutos(members, settings, sources, defaults);
   const notes = [...members.flatMap((m) => m.detection.contribution.notes ?? []), ...(draft.notes ?? []), ...globalNotes];
   const launchers = members.filter((m) => m.detection.role === 'launcher').map((m) => m.path);
@@ -630,6 +631,7 @@ function finishJob(draft: JobDraft, warn: (warning: ScanWarning) => void): ScanJ
     ...(optimizerEcosystem !== undefined ? { optimizerEcosystem } : {}),
     ...(optimizerFileKind !== undefined ? { optimizerFileKind } : {}),
     ...(optimizerPartial ? { optimizerPartial } : {}),
+    ...(optimizerUltralytics !== undefined ? { optimizerUltralytics } : {}),
     autoValues,
     ...(notes.length > 0 ? { assumptions: notes } : {}),
     ...(launchers.length > 0 ? { launchers } : {}),

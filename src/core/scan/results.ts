@@ -40,6 +40,15 @@ export interface PendingLora {
   readonly source: SettingSource;
 }
 
+/**
+ * How an Ultralytics training call is written (`cli`: a `yolo … train` line; `python`: `YOLO(…).train(…)`) and the
+ * factor BaseTrainer multiplies the typed weight_decay by (batch x accumulate / nbs, engine/trainer.py _setup_train).
+ */
+export interface UltralyticsSyntax {
+  readonly style: 'cli' | 'python';
+  readonly decayScale: number;
+}
+
 export interface ScanJob extends Job {
   readonly defaults: readonly DefaultedSetting[];
   /**
@@ -60,6 +69,8 @@ export interface ScanJob extends Job {
   readonly optimizerFileKind?: string;
   /** The file writing the optimizer gives it as a Hydra `_target_` block with `_partial_: true` (fixes/paste.ts pasteOptionsOf). */
   readonly optimizerPartial?: boolean;
+  /** The file writing the optimizer (or whose default applies) is an Ultralytics training call (fixes/paste.ts pasteOptionsOf). */
+  readonly optimizerUltralytics?: UltralyticsSyntax;
   /**
    * DeepSpeed "auto" values of the job's DeepSpeed configs, with what the Hugging Face Trainer
    * fills in (value null: unknown from the workspace, `from` says what it would take).

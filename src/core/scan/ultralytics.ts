@@ -202,6 +202,7 @@ export function readUltralyticsTrain(
   const momentum = num('momentum', (n) => n >= 0 && n < 1, 'a momentum in [0, 1)');
   const wd = num('weight_decay', nonNegative, 'a weight decay');
   const decayScale = (batch * accumulate) / nbs;
+  out.ultralytics = { style, decayScale };
   const decay = (wd?.value ?? 0.0005) * decayScale;
   const name = optimizer === null ? 'auto' : optimizer.value.toLowerCase();
   const auto = name === 'auto';

@@ -63,6 +63,9 @@ export const PASTE_LABELS: Readonly<Record<PasteFormat, string>> = {
   hydra: 'Hydra',
   nemo: 'NeMo',
   deepspeed: 'DeepSpeed',
+  'ultralytics-cli': 'yolo CLI',
+  'ultralytics-python': 'YOLO.train',
+  'ultralytics-yaml': 'Ultralytics cfg YAML',
   pytorch: 'PyTorch',
 };
 
