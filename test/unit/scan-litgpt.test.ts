@@ -147,6 +147,31 @@ test('litgpt: model_name is the Hub model litgpt converts that config from, trai
   assert.equal(resumed.settings.pretraining, false);
 });
 
+test("litgpt pretrain: an empty or absent max_seq_length is the model config's block_size, cited, not the estimator's 2048", () => {
+  // litgpt/model.py: GPT() sets max_seq_length = config.block_size; pretrain.py replaces it only when
+  // train.max_seq_length is set. Block sizes from litgpt/config.py @ 26857050: pythia-14m 512 (the Hub config.json
+  // says max_position_embeddings 2048), tiny-llama-1.1b 2048, Gemma-2b none written (the Config default 4096).
+  const seqOf = (text: string) => {
+    const job = scanFiles([{ path: 'debug.yaml', text }]).jobs[0];
+    return { seq: job.settings.seqLen, source: job.sources['seqLen'], defaulted: job.defaults.find((d) => d.setting === 'seqLen') };
+  };
+  const empty = seqOf(PRETRAIN.replace('  micro_batch_size: 5', '  micro_batch_size: 5\n  max_seq_length:'));
+  assert.equal(empty.seq, 512);
+  assert.equal(empty.source, undefined, 'not read from the file');
+  assert.equal(empty.defaulted?.key, 'max_seq_length');
+  assert.match(empty.defaulted?.source.url ?? '', /litgpt\/blob\/[0-9a-f]{40}\/litgpt\/pretrain\.py$/);
+  assert.match(empty.defaulted?.note ?? '', /block_size 512 of litgpt's pythia-14m config/);
+  assert.equal(seqOf(PRETRAIN).seq, 512, 'absent as empty');
+  assert.equal(seqOf(PRETRAIN.replace('pythia-14m', 'tiny-llama-1.1b')).seq, 2048);
+  assert.equal(seqOf(PRETRAIN.replace('pythia-14m', 'google/gemma-2b')).seq, 4096, 'a Hub name Config.from_name takes; the dataclass default');
+  // A written length wins; a model_config mapping replaces the named config; fine-tuning (checkpoint_dir) is not pretrain.py.
+  const written = seqOf(PRETRAIN.replace('  micro_batch_size: 5', '  micro_batch_size: 5\n  max_seq_length: 256'));
+  assert.equal(written.seq, 256);
+  assert.equal(written.defaulted, undefined);
+  assert.equal(seqOf(PRETRAIN.replace('model_config:', 'model_config:\n  block_size: 128\n  n_layer: 2')).seq, undefined);
+  assert.equal(seqOf(LORA.replace('  max_seq_length: 512\n', '')).seq, undefined);
+});
+
 test('litgpt: a model_name litgpt does not know is a warning at its position, and the job has no model', () => {
   const report = scanFiles([{ path: 'p.yaml', text: PRETRAIN.replace('pythia-14m', 'my-own-model') }]);
   assert.equal(report.jobs[0].model, null);

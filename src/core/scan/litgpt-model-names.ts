@@ -3,6 +3,10 @@
  * (`org`, `name`) of every entry of litgpt's `configs` list, as `Config.from_name` looks them up
  * (Lightning-AI/litgpt litgpt/config.py @ 26857050fe3ff627cd714fe92f5838f51a3d5efa, after its loops that add the
  * `-deduped`, `-instruct` and chat variants). A litgpt config's `model_name: pythia-160m` names EleutherAI/pythia-160m.
+ * Also each entry's `block_size` (the Config dataclass's default 4096 where the entry sets none), litgpt's context
+ * length for the model: `GPT.__init__` sets `max_seq_length = config.block_size` (litgpt/model.py), and `litgpt
+ * pretrain` keeps it unless `train.max_seq_length` is set (litgpt/pretrain.py `if train.max_seq_length:`), both at the
+ * same commit. It can differ from the Hub config's `max_position_embeddings` (pythia-14m: 512 here, 2048 there).
  */
 
 /** litgpt model name → Hugging Face repo id. */
@@ -218,6 +222,83 @@ export const LITGPT_MODEL_NAMES: Readonly<Record<string, string>> = {
   'R1-Distill-Llama-8B': 'deepseek-ai/DeepSeek-R1-Distill-Llama-8B',
   'R1-Distill-Llama-70B': 'deepseek-ai/DeepSeek-R1-Distill-Llama-70B',
 };
+
+/** litgpt model name → its config's `block_size` (same commit and list as LITGPT_MODEL_NAMES). */
+export const LITGPT_BLOCK_SIZES: Readonly<Record<string, number>> = {
+  'stablelm-base-alpha-3b': 4096, 'stablelm-base-alpha-7b': 4096, 'stablelm-tuned-alpha-3b': 4096,
+  'stablelm-tuned-alpha-7b': 4096, 'stablelm-3b-4e1t': 4096, 'stablelm-zephyr-3b': 4096,
+  'stablecode-completion-alpha-3b': 16384, 'stablecode-completion-alpha-3b-4k': 4096,
+  'stablecode-instruct-alpha-3b': 4096, 'stable-code-3b': 16384, 'pythia-14m': 512, 'pythia-31m': 1024,
+  'pythia-70m': 2048, 'pythia-160m': 2048, 'pythia-410m': 2048, 'pythia-1b': 2048, 'pythia-1.4b': 2048,
+  'pythia-2.8b': 2048, 'pythia-6.9b': 2048, 'pythia-12b': 2048, 'pythia-70m-deduped': 2048,
+  'pythia-160m-deduped': 2048, 'pythia-410m-deduped': 2048, 'pythia-1b-deduped': 2048, 'pythia-1.4b-deduped': 2048,
+  'pythia-2.8b-deduped': 2048, 'pythia-6.9b-deduped': 2048, 'pythia-12b-deduped': 2048, 'falcon-7b': 2048,
+  'falcon-7b-instruct': 2048, 'falcon-40b': 2048, 'falcon-40b-instruct': 2048, 'falcon-180B': 2048,
+  'falcon-180B-chat': 2048, 'Falcon3-1B-Base': 4096, 'Falcon3-1B-Instruct': 4096, 'Falcon3-3B-Base': 32768,
+  'Falcon3-3B-Instruct': 32768, 'Falcon3-7B-Base': 32768, 'Falcon3-7B-Instruct': 32768, 'Falcon3-10B-Base': 32768,
+  'Falcon3-10B-Instruct': 32768, 'open_llama_3b': 2048, 'open_llama_7b': 2048, 'open_llama_13b': 2048,
+  'Llama-2-7b-hf': 4096, 'Llama-2-7b-chat-hf': 4096, 'Llama-2-13b-hf': 4096, 'Llama-2-13b-chat-hf': 4096,
+  'Llama-2-70b-hf': 4096, 'Llama-2-70b-chat-hf': 4096, 'Llama-3-8B': 8192, 'Llama-3-8B-Instruct': 8192,
+  'Llama-3.1-8B': 131072, 'Llama-3.1-8B-Instruct': 131072, 'Llama-3-70B': 8192, 'Llama-3-70B-Instruct': 8192,
+  'Llama-3.1-70B': 131072, 'Llama-3.1-70B-Instruct': 131072, 'Llama-3.1-405B': 131072,
+  'Llama-3.1-405B-Instruct': 131072, 'Llama-3.2-1B': 131072, 'Llama-3.2-1B-Instruct': 131072, 'Llama-3.2-3B': 131072,
+  'Llama-3.2-3B-Instruct': 131072, 'Llama-3.3-70B-Instruct': 131072, 'Llama-3.1-Nemotron-70B-Instruct-HF': 131072,
+  'OLMo-1B-hf': 2048, 'OLMo-7B-hf': 2048, 'OLMo-7B-Instruct-hf': 2048, 'OLMo-2-1124-7B': 4096,
+  'OLMo-2-1124-7B-SFT': 4096, 'OLMo-2-1124-7B-DPO': 4096, 'OLMo-2-1124-7B-Instruct': 4096, 'OLMo-2-1124-13B': 4096,
+  'OLMo-2-1124-13B-SFT': 4096, 'OLMo-2-1124-13B-DPO': 4096, 'OLMo-2-1124-13B-Instruct': 4096, 'Gemma-2b': 4096,
+  'Gemma-7b': 4096, 'Gemma-2-2b': 8192, 'Gemma-2-9b': 8192, 'Gemma-2-27b': 8192, 'Gemma-2b-it': 4096,
+  'Gemma-7b-it': 4096, 'Gemma-2-2b-it': 8192, 'Gemma-2-9b-it': 8192, 'Gemma-2-27b-it': 8192, 'Gemma-3-1b-it': 131072,
+  'Gemma-3-4b-it': 131072, 'Gemma-3-12b-it': 131072, 'Gemma-3-27b-it': 131072, 'CodeGemma-7b-it': 4096,
+  'FreeWilly2': 4096, 'CodeLlama-7b-hf': 16384, 'CodeLlama-13b-hf': 16384, 'CodeLlama-34b-hf': 16384,
+  'CodeLlama-70b-hf': 16384, 'CodeLlama-7b-Python-hf': 16384, 'CodeLlama-13b-Python-hf': 16384,
+  'CodeLlama-34b-Python-hf': 16384, 'CodeLlama-70b-Python-hf': 16384, 'CodeLlama-7b-Instruct-hf': 16384,
+  'CodeLlama-13b-Instruct-hf': 2048, 'CodeLlama-34b-Instruct-hf': 16384, 'CodeLlama-70b-Instruct-hf': 16384,
+  'Platypus-30B': 2048, 'Platypus2-7B': 4096, 'Platypus2-13B': 4096, 'Platypus2-70B': 4096,
+  'Camel-Platypus2-13B': 4096, 'Camel-Platypus2-70B': 4096, 'Stable-Platypus2-13B': 4096,
+  'Platypus2-70B-instruct': 4096, 'LLaMA-2-7B-32K': 4096, 'phi-1_5': 2048, 'phi-2': 2048,
+  'Phi-3-mini-4k-instruct': 4096, 'Phi-3-mini-128k-instruct': 131072, 'Phi-3.5-mini-instruct': 4096, 'phi-4': 16384,
+  'Phi-4-reasoning': 32768, 'Phi-4-reasoning-plus': 32768, 'Phi-4-mini-instruct': 131072,
+  'Phi-4-mini-reasoning': 131072, 'Mathstral-7B-v0.1': 32768, 'Mistral-7B-v0.1': 4096,
+  'Mistral-7B-Instruct-v0.1': 4096, 'Mixtral-8x7B-v0.1': 32768, 'Mixtral-8x7B-Instruct-v0.1': 32768,
+  'Mixtral-8x22B-v0.1': 65536, 'Mixtral-8x22B-Instruct-v0.1': 65536, 'Mistral-7B-v0.2': 32768,
+  'Mistral-7B-Instruct-v0.2': 32768, 'Mistral-7B-v0.3': 32768, 'Mistral-7B-Instruct-v0.3': 32768,
+  'Mistral-Large-Instruct-2407': 32768, 'Mistral-Large-Instruct-2411': 32768, 'tiny-llama-1.1b': 2048,
+  'tiny-llama-1.1b-chat': 2048, 'micro-llama-300M': 2048, 'Llama-2-7b-chat-hf-function-calling-v2': 4096,
+  'Qwen2.5-0.5B': 32768, 'Qwen2.5-0.5B-Instruct': 32768, 'Qwen2.5-1.5B': 131072, 'Qwen2.5-1.5B-Instruct': 131072,
+  'Qwen2.5-3B': 32768, 'Qwen2.5-3B-Instruct': 32768, 'Qwen2.5-7B': 131072, 'Qwen2.5-7B-Instruct': 131072,
+  'Qwen2.5-14B': 131072, 'Qwen2.5-14B-Instruct': 131072, 'Qwen2.5-32B': 131072, 'Qwen2.5-32B-Instruct': 131072,
+  'Qwen2.5-72B': 131072, 'Qwen2.5-72B-Instruct': 131072, 'Qwen2.5-Coder-0.5B': 32768,
+  'Qwen2.5-Coder-0.5B-Instruct': 32768, 'Qwen2.5-Coder-1.5B': 32768, 'Qwen2.5-Coder-1.5B-Instruct': 32768,
+  'Qwen2.5-Coder-3B': 32768, 'Qwen2.5-Coder-3B-Instruct': 32768, 'Qwen2.5-Coder-7B': 32768,
+  'Qwen2.5-Coder-7B-Instruct': 32768, 'Qwen2.5-Coder-14B': 32768, 'Qwen2.5-Coder-14B-Instruct': 32768,
+  'Qwen2.5-Coder-32B': 32768, 'Qwen2.5-Coder-32B-Instruct': 32768, 'Qwen2.5-Math-1.5B': 4096,
+  'Qwen2.5-Math-1.5B-Instruct': 4096, 'Qwen2.5-Math-7B': 4096, 'Qwen2.5-Math-7B-Instruct': 4096,
+  'Qwen2.5-Math-72B': 4096, 'Qwen2.5-Math-72B-Instruct': 4096, 'Qwen2.5-7B-Instruct-1M': 1010000,
+  'Qwen2.5-14B-Instruct-1M': 1010000, 'QwQ-32B': 131072, 'QwQ-32B-Preview': 32768, 'Qwen3-0.6B': 40960,
+  'Qwen3-0.6B-Base': 40960, 'Qwen3-1.7B': 40960, 'Qwen3-1.7B-Base': 40960, 'Qwen3-4B': 40960, 'Qwen3-4B-Base': 40960,
+  'Qwen3-8B': 40960, 'Qwen3-8B-Base': 40960, 'Qwen3-14B': 40960, 'Qwen3-14B-Base': 40960, 'Qwen3-32B': 40960,
+  'Qwen3-30B-A3B': 40960, 'Qwen3-30B-A3B-Base': 40960, 'Qwen3-235B-A22B': 40960,
+  'Qwen3-235B-A22B-Thinking-2507': 262144, 'Qwen3-235B-A22B-Instruct-2507': 262144,
+  'Qwen3-30B-A3B-Thinking-2507': 262144, 'Qwen3-30B-A3B-Instruct-2507': 262144, 'Qwen3-4B-Thinking-2507': 262144,
+  'Qwen3-4B-Instruct-2507': 262144, 'salamandra-2b': 8192, 'salamandra-2b-instruct': 8192, 'salamandra-7b': 8192,
+  'salamandra-7b-instruct': 8192, 'SmolLM2-135M': 8192, 'SmolLM2-135M-Instruct': 8192, 'SmolLM2-360M': 8192,
+  'SmolLM2-360M-Instruct': 8192, 'SmolLM2-1.7B': 8192, 'SmolLM2-1.7B-Instruct': 8192, 'R1-Distill-Llama-8B': 131072,
+  'R1-Distill-Llama-70B': 131072,
+};
+
+/**
+ * The `block_size` of the config `Config.from_name(name)` finds (a litgpt name, else an `hf_config` name or
+ * `org/name`, as litgptModelHubId); undefined for a name litgpt does not know.
+ */
+export function litgptBlockSize(name: string): number | undefined {
+  const own = Object.prototype.hasOwnProperty.call(LITGPT_BLOCK_SIZES, name)
+    ? name
+    : Object.keys(LITGPT_MODEL_NAMES).find((k) => {
+      const id = LITGPT_MODEL_NAMES[k];
+      return id === name || id.slice(id.indexOf('/') + 1) === name;
+    });
+  return own === undefined ? undefined : LITGPT_BLOCK_SIZES[own];
+}
 
 /**
  * The Hugging Face repo id of a litgpt model name, as `Config.from_name(name)` finds it: a litgpt name, else an

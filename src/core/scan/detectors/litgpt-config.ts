@@ -21,7 +21,7 @@ import type { Detection, Detector, Link, ParsedFile } from '../detector';
 import { FieldReader, type Read } from '../fields';
 import { LIGHTNING_PRECISION_SOURCE, lightningDeviceCount, lightningPrecision } from '../lightning-facts';
 import { readComponent, readOptimizerComponent } from '../lightning-trainer';
-import { litgptModelHubId } from '../litgpt-model-names';
+import { litgptBlockSize, litgptModelHubId } from '../litgpt-model-names';
 import type { ScanFile, SourceRange } from '../types';
 
 const LITGPT_LORA_SOURCE: Citation = {
@@ -38,6 +38,11 @@ const LITGPT_PRECISION_SOURCE: Citation = {
   title: 'litgpt get_default_supported_precision',
   url: 'https://github.com/Lightning-AI/litgpt/blob/26857050fe3ff627cd714fe92f5838f51a3d5efa/litgpt/utils.py',
   locator: 'precision = precision or get_default_supported_precision(training=True): "bf16-mixed", or "16-mixed" on a CUDA GPU without bf16',
+};
+const LITGPT_PRETRAIN_SOURCE: Citation = {
+  title: 'litgpt pretrain setup()',
+  url: 'https://github.com/Lightning-AI/litgpt/blob/26857050fe3ff627cd714fe92f5838f51a3d5efa/litgpt/pretrain.py',
+  locator: 'config = Config.from_name(model_name); model = GPT(config), whose max_seq_length is config.block_size (litgpt/model.py); `if train.max_seq_length: model.max_seq_length = train.max_seq_length`',
 };
 const LITGPT_DOWNLOAD_SOURCE: Citation = {
   title: 'litgpt download',
@@ -99,12 +104,13 @@ export const litgptConfigDetector: Detector = {
     const warnings: ParseWarning[] = [];
     const links: Link[] = [];
 
-    readModel(reader, out, links, warnings);
+    const pretrainModel = readModel(reader, out, links, warnings);
     const precision = readPrecision(reader, out, warnings);
     const gpus = readDevices(reader, out);
     const quantize = readQuantize(reader);
     readLora(reader, out, quantize, precision);
     readTrain(reader, out, gpus);
+    if (pretrainModel !== null && out.settings.seqLen === undefined) readPretrainSeqLen(pretrainModel, out);
     const optimizer = readComponent(reader, 'optimizer');
     if (optimizer !== null) readOptimizerComponent(optimizer, out);
     else if (out.settings.lora !== undefined && !reader.has('optimizer')) {
@@ -117,7 +123,12 @@ export const litgptConfigDetector: Detector = {
   },
 };
 
-function readModel(reader: FieldReader, out: ContributionBuilder, links: Link[], warnings: ParseWarning[]): void {
+/**
+ * Reads the model: `checkpoint_dir` (fine-tuning), else `model_name` (pretraining). Returns the litgpt model name
+ * `litgpt pretrain` builds its config from (Config.from_name) when that config is not overridden by a written
+ * `model_config` mapping; null otherwise.
+ */
+function readModel(reader: FieldReader, out: ContributionBuilder, links: Link[], warnings: ParseWarning[]): string | null {
   const dir = reader.string('checkpoint_dir', true);
   if (typeof dir?.value === 'string' && dir.value.trim() !== '') {
     const value = dir.value.trim();
@@ -130,7 +141,7 @@ function readModel(reader: FieldReader, out: ContributionBuilder, links: Link[],
       links.push({ kind: 'model', key: dir.name, value: id, range: dir.range });
       out.notes.push(`${dir.name} '${value}' is read as the Hub model ${id} when the folder is not in the workspace (${LITGPT_DOWNLOAD_SOURCE.title}: ${LITGPT_DOWNLOAD_SOURCE.locator})`);
     }
-    return;
+    return null;
   }
   // `litgpt pretrain --config`: the model named by litgpt's config name, built from scratch unless an initial checkpoint is given.
   const name = reader.string('model_name', true);
@@ -142,14 +153,28 @@ function readModel(reader: FieldReader, out: ContributionBuilder, links: Link[],
       warnings.push({ message, line: name.range.line, column: name.range.column });
       // also among the job's assumptions, which `recommend` lists under "needs a model config"
       out.notes.push(`${out.path}:${name.range.line}:${name.range.column}: ${message}`);
-      return;
+      return null;
     }
     links.push({ kind: 'model', key: name.name, value: id, range: name.range });
     out.notes.push(`${name.name} '${written}' is litgpt's config of the Hugging Face model ${id} (litgpt/config.py); its config.json is looked up under that id`);
     const initial = reader.string('initial_checkpoint_dir', true);
     if (typeof initial?.value === 'string' && initial.value.trim() !== '') out.set('pretraining', false, initial.range);
     else out.set('pretraining', true, name.range);
+    // A written model_config mapping replaces the named config (pretrain.py: "Overrides the `model_name`").
+    return reader.nested('model_config') === undefined ? written : null;
   }
+  return null;
+}
+
+/**
+ * `train.max_seq_length` empty or absent under `litgpt pretrain`: the model trains at its config's block_size
+ * (LITGPT_PRETRAIN_SOURCE), a value of litgpt's config list (../litgpt-model-names.ts), not the estimator's default.
+ * Fine-tuning differs (finetune/lora.py: the longest example of the data, at most block_size) and is not read here.
+ */
+function readPretrainSeqLen(modelName: string, out: ContributionBuilder): void {
+  const block = litgptBlockSize(modelName);
+  if (block === undefined) return;
+  out.useDefault({ setting: 'seqLen', key: 'max_seq_length', value: block, note: `no value: the model's context length, block_size ${block} of litgpt's ${modelName} config (litgpt/config.py @ 26857050)` }, LITGPT_PRETRAIN_SOURCE);
 }
 
 /** Fabric's precision; "-true" casts the model, so it is also the weights' dtype. */
