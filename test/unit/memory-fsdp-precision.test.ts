@@ -18,7 +18,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { jobEstimateBase } from '../../src/core/job';
 import { resolveEstimateInput, type PartialEstimateInput } from '../../src/core/memory/defaults';
-import { estimateModelStates } from '../../src/core/memory/estimate';
+import { estimateMemory, estimateModelStates } from '../../src/core/memory/estimate';
 import { inventoryForRef } from '../../src/core/models';
 import { resolveOptimizer } from '../../src/core/optimizers';
 import { scanFiles } from '../../src/core/scan';
@@ -146,6 +146,18 @@ test('SHARD_GRAD_OP (ZeRO-2 equivalent) with accelerate: every unit gathered in 
   const ds = fsdpStates({ loadDtype: 'bf16', zeroStage: 2 });
   assert.match(ds.perGpu.notes.join(' '), /ZeRO-2 \(DeepSpeed accounting\)/);
   assert.ok(ds.perGpu.gradients > ms.perGpu.gradients);
+});
+
+test('at the optimizer step FSDP holds the shards only: the gathered units and unsharded gradients are freed after backward', () => {
+  // 16 tokens: the activations are small and the step, with AdamW's fp32 states, is the peak
+  const input = resolveEstimateInput({ model: llama2, optimizer: adamw(), seqLen: 16, precision: 'bf16-mixed', zeroStage: 3, gpus: 8, fsdp: 'accelerate', loadDtype: 'bf16' });
+  const est = estimateMemory(input);
+  assert.equal(est.peakPhase, 'optimizer-step');
+  // no frozen weights: nothing but the fp32 trainable shard (master-weights row) is left of the parameters
+  assert.equal(est.bytes.weights, 0);
+  assert.equal(est.bytes.masterWeights, (LLAMA2_7B * 4) / 8);
+  // the fp32 gradient shards the optimizer reads
+  assert.equal(est.bytes.gradients, (LLAMA2_7B * 4) / 8);
 });
 
 test('FSDP with CPUOffload(offload_params=True): the GPU keeps the gathered units and unsharded gradients only', () => {

@@ -401,7 +401,8 @@ function combinePhases(input: EstimateInput, ms: ModelStates, acts: ActivationEs
     fbActivations = acts.keptThroughBackward;
   }
   const forwardBackward = resident + fbGradients + fbActivations + fbTemps;
-  const optimizerStep = sib.on ? 0 : resident + p.gradients + p.optimizerTemporaries;
+  const freed = p.stepFreed ?? { weights: 0, gradients: 0 };
+  const optimizerStep = sib.on ? 0 : resident - freed.weights + p.gradients - freed.gradients + p.optimizerTemporaries;
   return { resident, fbGradients, fbActivations, fbTemps, stepIsPeak: optimizerStep > forwardBackward };
 }
 
@@ -419,9 +420,10 @@ function peakBytes(ms: ModelStates, phases: Phases, deviceState: number, paged: 
   const p = ms.perGpu;
   const whole = (x: number): number => Math.ceil(x);
   const step = phases.stepIsPeak;
+  const freed = p.stepFreed ?? { weights: 0, gradients: 0 };
   const components = {
-    weights: whole(p.weights),
-    gradients: whole(step ? p.gradients : phases.fbGradients),
+    weights: whole(step ? p.weights - freed.weights : p.weights),
+    gradients: whole(step ? p.gradients - freed.gradients : phases.fbGradients),
     optimizerState: whole(deviceState),
     masterWeights: whole(p.masterWeights),
     optimizerTemporaries: whole(step ? p.optimizerTemporaries : phases.fbTemps),

@@ -216,6 +216,11 @@ export interface PartitionedStates {
    * the rest exists only from backward to the optimizer step.
    */
   readonly persistentGradients: number;
+  /**
+   * Parts of `weights` and `gradients` freed before the optimizer step (FSDP's gathered unsharded parameters and
+   * unsharded gradients); absent: none.
+   */
+  readonly stepFreed?: { readonly weights: number; readonly gradients: number };
   readonly notes: readonly string[];
 }
 
@@ -373,6 +378,7 @@ function fsdpStates(t: ModelStateTotals, z: ZeroSetup): PartitionedStates {
     return {
       weights: gathered, gradients: unshardedGradients, masterWeights: 0, optimizerState: 0, optimizerTemporaries: 0,
       persistentGradients: units.root.gradients,
+      stepFreed: { weights: gathered, gradients: unshardedGradients },
       notes: [
         `FSDP ${name} with CPUOffload(offload_params=True) (PyTorch FSDP accounting, not DeepSpeed's): the parameter and gradient shards and the optimizer step live on the CPU; the GPU holds the gathered parameters of ${gatheredWhat} (${gib(gathered)}) and the unsharded gradients of the root unit and one block until their reduce-scatter; ${units_}.`,
       ],
@@ -388,6 +394,9 @@ function fsdpStates(t: ModelStateTotals, z: ZeroSetup): PartitionedStates {
     optimizerState: t.optimizerState / n,
     optimizerTemporaries: t.temporaries / n,
     persistentGradients: units.root.gradients,
+    // FULL_SHARD reshards every unit (the root too) in its post-backward, SHARD_GRAD_OP when gradients are synchronised
+    // (_should_free_in_backward); the unsharded gradients are gone once reduce-scattered: the step sees the shards only.
+    stepFreed: { weights: gathered, gradients: unshardedGradients },
     notes: [
       `FSDP ${name} over ${n} GPUs (PyTorch FSDP accounting, not DeepSpeed's): ${shardNote}; their gradient shards (the reduce-scatter output cast to the shard's dtype) and optimizer state 1/${n}; gathered in param_dtype, ${gatheredWhat}, ${gib(gathered)}; the unsharded gradients of the root unit and one block until their reduce-scatter, ${gib(unshardedGradients)}; ${units_}.`,
     ],
