@@ -76,6 +76,11 @@ test("alignment-handbook's FSDP SFT: accelerate's FSDP, named as such, with the 
   // fp32 gradient shards, 4 x PSI / 8, and the bf16 unsharded gradients of the root unit and one block
   assert.equal(ms.perGpu.gradients, (PSI * 4) / 8 + 2 * root + 2 * block);
   assert.equal(ms.perGpu.persistentGradients, 2 * root);
+  // Forward/backward peaks (2048 tokens of activations): only the root unit's bf16 gradient, produced first in backward
+  // and reduced last, meets all the activations; the gradient shards are made as backward frees them.
+  const mem = estimateMemory(input);
+  assert.equal(mem.peakPhase, 'forward-backward');
+  assert.equal(mem.bytes.gradients, 2 * root);
   assert.match(ms.perGpu.notes.join(' '), /^FSDP FULL_SHARD over 8 GPUs \(PyTorch FSDP accounting, not DeepSpeed's\)/);
   assert.doesNotMatch(ms.perGpu.notes.join(' '), /DeepSpeed accounting/);
 

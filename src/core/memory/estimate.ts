@@ -246,6 +246,7 @@ function traceSource(ms: ModelStates, input: EstimateInput, activations: readonl
     keepGradients: !input.zeroGradSetToNone,
     stepInBackward: inBackward,
     flat: { weights: p.weights, master: p.masterWeights, gradients: p.gradients, deviceState: p.optimizerState - paged },
+    ...(p.stepFreed !== undefined && ms.totals.fsdpUnits !== undefined ? { gradientUnits: ms.totals.fsdpUnits.blocks + 1 } : {}),
     stored: ms.tensors.stored.map((st) => ({ name: st.tensor.name, role: st.tensor.role, bytes: st.bytes })),
     trainable: ms.tensors.trainable.map((t) => ({
       name: t.name, role: t.role, gradient: gradientBytes(ms.tensors, t),

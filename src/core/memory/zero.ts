@@ -26,6 +26,8 @@
  *   gradient accumulation under no_sync() (unsharded gradients kept) are not modelled.
  * - CPUOffload(offload_params=True): shards, sharded gradients and the optimizer step on the CPU; the
  *   GPU keeps the gathered units and the unsharded gradients.
+ * - phases (./estimate.ts): the gathered units and the unsharded gradients are gone by the optimizer step
+ *   (`stepFreed`); the allocation replay gets the gradients unit by unit (./allocation-trace.ts).
  *
  * Two accountings of ZeRO:
  * - 'deepspeed': what DeepSpeed's code keeps on each GPU. Stages 1 and 2 follow
@@ -63,8 +65,8 @@
  *   Phases (./estimate.ts): setup_buckets allocates the buckets at the first gradient hook, when the
  *   activations are all still there, so they are the `persistentGradients` (with ZeRO-Offload's
  *   staging buffer); the gradients, the partitions and the in-flight gradient grow while backward
- *   frees the activations. A ZeRO that is not DeepSpeed's (no buckets: FSDP, llm.c's own, which
- *   allocates its gradient buffer once) keeps all its gradients for the whole step, as before. The
+ *   frees the activations. A ZeRO that is not DeepSpeed's and not FSDP (no buckets: llm.c's
+ *   own, which allocates its gradient buffer once) keeps all its gradients for the whole step, as before. The
  *   buckets (released at the end of backward) and the fp32 gradient partition (made in step())
  *   are both counted in `gradients`, as DeepSpeed's estimator counts the
  *   16-bit and fp32 gradients together (step() does hold both, with a transient flat copy of the
@@ -316,7 +318,7 @@ function deepspeedStage12(t: ModelStateTotals, z: ZeroSetup): PartitionedStates 
     optimizerState: t.optimizerState / n,
     optimizerTemporaries: t.temporaries / n,
     // DeepSpeed: only the preallocated buckets meet the activations whole; the gradients and partitions grow as backward
-    // frees them. Another ZeRO (null buckets: FSDP, llm.c, whose gradient buffers are allocated once) keeps them throughout.
+    // frees them. Another ZeRO (null buckets: llm.c, whose gradient buffers are allocated once) keeps them throughout.
     persistentGradients: z.buckets === null ? gradients : r.preallocated ? r.buckets : 0,
     notes,
   };
