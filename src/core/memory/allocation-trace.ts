@@ -162,6 +162,11 @@ export interface TraceSource {
   readonly stepInBackward: boolean;
   /** Per-GPU flat buffers under ZeRO. */
   readonly flat: { readonly weights: number; readonly master: number; readonly gradients: number; readonly deviceState: number };
+  /**
+   * FSDP units whose gradients backward produces one after another (each unit's own reduce-scatter output, ./zero.ts
+   * fsdpStates); absent: one flat gradient buffer (DeepSpeed's partition).
+   */
+  readonly gradientUnits?: number;
   /** Stored tensors (name, bytes) in model order. */
   readonly stored: readonly { readonly name: string; readonly role: string; readonly bytes: number }[];
   /** Trainable tensors: name, role, gradient bytes, fp32 master bytes, device state bytes. */
@@ -183,11 +188,15 @@ export function buildTrace(s: TraceSource): TrainingTrace {
     gradAccum: s.gradAccum, keepGradients: s.keepGradients, stepInBackward: s.stepInBackward, workspaces: s.workspaces, globalStates: s.globalStates,
   };
   if (s.zeroStage > 0) {
-    // ZeRO keeps flat partitioned buffers: one allocation per component.
+    // ZeRO keeps flat partitioned buffers: one allocation per component; FSDP's gradients come unit by unit, in
+    // equal parts spread over backward.
+    const k = Math.max(1, Math.floor(s.gradientUnits ?? 1));
     return {
       ...common,
       resident: [s.flat.weights, s.flat.master],
-      trainable: [{ gradient: s.flat.gradients, states: [s.flat.deviceState], position: 0.5 }],
+      trainable: k === 1
+        ? [{ gradient: s.flat.gradients, states: [s.flat.deviceState], position: 0.5 }]
+        : Array.from({ length: k }, (_, i) => ({ gradient: s.flat.gradients / k, states: i === 0 ? [s.flat.deviceState] : [], position: (i + 1) / k })),
     };
   }
   let layers = 0;

@@ -33,7 +33,7 @@ import { isPagedState, pagedStateBytes } from './paged';
 import type { FitVerdict } from './types';
 import type { TrainingTensors } from './training-tensors';
 import { partitionModelStates } from './zero';
-import type { ModelStateTotals, PartitionedStates } from './zero';
+import type { FsdpUnits, ModelStateTotals, PartitionedStates } from './zero';
 
 
 /** Parent module of a parameter (`model.layers.0.mlp.up_proj.weight` -> `model.layers.0.mlp.up_proj`). */
@@ -61,6 +61,28 @@ function largestLayer(tt: TrainingTensors): { weights: number; gradients: number
   let best = { elements: 0, weights: 0, gradients: 0 };
   for (const m of byModule.values()) if (m.elements > best.elements) best = m;
   return { weights: best.weights, gradients: best.gradients };
+}
+
+/**
+ * The FSDP units the job's weights fall into, as a transformer wrap policy (accelerate's TRANSFORMER_BASED_WRAP,
+ * Lightning's / Composer's per-block wrapping) makes them: each repeated block (the tensors under the first numbered
+ * path segment, `model.layers.12.…`) is one unit, the rest (embeddings, final norm, head) the root unit
+ * (./zero.ts, fsdpStates).
+ */
+function fsdpUnits(tt: TrainingTensors): FsdpUnits {
+  const blocks = new Map<string, { weights: number; gradients: number }>();
+  const root = { weights: 0, gradients: 0 };
+  for (const s of tt.stored) {
+    const parts = s.tensor.name.split('.');
+    const i = parts.findIndex((x) => /^\d+$/.test(x));
+    const unit = i < 0 ? root : (blocks.get(parts.slice(0, i + 1).join('.')) ?? { weights: 0, gradients: 0 });
+    unit.weights += s.bytes;
+    if (s.tensor.trainable) unit.gradients += gradientBytes(tt, s.tensor);
+    if (i >= 0) blocks.set(parts.slice(0, i + 1).join('.'), unit);
+  }
+  let largest = { weights: 0, gradients: 0 };
+  for (const b of blocks.values()) if (b.weights > largest.weights) largest = b;
+  return { root, largestBlock: largest, blocks: blocks.size };
 }
 
 /** Everything about the model states of a setup, before phases are combined. */
@@ -140,6 +162,7 @@ export function estimateModelStates(input: EstimateInput): ModelStates {
     largestLayerGradients: layer.gradients,
     trainableElements,
     largestGradient,
+    ...(input.fsdp !== undefined ? { fsdpUnits: fsdpUnits(tt) } : {}),
   };
   const perGpu = partitionModelStates(totals, {
     stage: input.zeroStage,
@@ -148,6 +171,7 @@ export function estimateModelStates(input: EstimateInput): ModelStates {
     offload: input.offload,
     mixed: split.masterWeights,
     gradAccum: input.gradAccum,
+    ...(input.fsdp !== undefined ? { fsdp: true } : {}),
     ...(input.zeroBuckets !== undefined ? { buckets: input.zeroBuckets } : {}),
   });
   return { split, base, tensors: tt, optimizer: opt, totals, perGpu, optimizerParamDtype };
@@ -222,6 +246,7 @@ function traceSource(ms: ModelStates, input: EstimateInput, activations: readonl
     keepGradients: !input.zeroGradSetToNone,
     stepInBackward: inBackward,
     flat: { weights: p.weights, master: p.masterWeights, gradients: p.gradients, deviceState: p.optimizerState - paged },
+    ...(p.stepFreed !== undefined && ms.totals.fsdpUnits !== undefined ? { gradientUnits: ms.totals.fsdpUnits.blocks + 1 } : {}),
     stored: ms.tensors.stored.map((st) => ({ name: st.tensor.name, role: st.tensor.role, bytes: st.bytes })),
     trainable: ms.tensors.trainable.map((t) => ({
       name: t.name, role: t.role, gradient: gradientBytes(ms.tensors, t),
@@ -377,7 +402,8 @@ function combinePhases(input: EstimateInput, ms: ModelStates, acts: ActivationEs
     fbActivations = acts.keptThroughBackward;
   }
   const forwardBackward = resident + fbGradients + fbActivations + fbTemps;
-  const optimizerStep = sib.on ? 0 : resident + p.gradients + p.optimizerTemporaries;
+  const freed = p.stepFreed ?? { weights: 0, gradients: 0 };
+  const optimizerStep = sib.on ? 0 : resident - freed.weights + p.gradients - freed.gradients + p.optimizerTemporaries;
   return { resident, fbGradients, fbActivations, fbTemps, stepIsPeak: optimizerStep > forwardBackward };
 }
 
@@ -395,9 +421,10 @@ function peakBytes(ms: ModelStates, phases: Phases, deviceState: number, paged: 
   const p = ms.perGpu;
   const whole = (x: number): number => Math.ceil(x);
   const step = phases.stepIsPeak;
+  const freed = p.stepFreed ?? { weights: 0, gradients: 0 };
   const components = {
-    weights: whole(p.weights),
-    gradients: whole(step ? p.gradients : phases.fbGradients),
+    weights: whole(step ? p.weights - freed.weights : p.weights),
+    gradients: whole(step ? p.gradients - freed.gradients : phases.fbGradients),
     optimizerState: whole(deviceState),
     masterWeights: whole(p.masterWeights),
     optimizerTemporaries: whole(step ? p.optimizerTemporaries : phases.fbTemps),
