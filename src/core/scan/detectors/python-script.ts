@@ -7,7 +7,7 @@
  */
 import type { Detection, Detector, ModuleGlobals, ParsedFile } from '../detector';
 import { LineIndex } from '../../parse/positions';
-import { forgetProgram, programOf } from '../python/program-of';
+import { forgetProgram, programOf, programRange } from '../python/program-of';
 import { ContributionBuilder } from '../contribution';
 import { configDictModelLink, configDictSettings, configDictValues, initFromLink, isConfigFlagsMain, localImportLinks, overrideGlobals, scriptDefaults } from '../python/script-globals';
 import { isTrainingProgram, readTrainingProgram } from '../python/training-script';
@@ -67,12 +67,7 @@ export const pythonScriptDetector: Detector = {
   detect(file: ScanFile, _parsed: ParsedFile): Detection {
     const program = programOf(file);
     forgetProgram(file);
-    // A BOM is replaced by a space above so offsets stay those of the file; ranges skip it as the
-    // JSON/YAML parsers do.
-    const bom = file.text.charCodeAt(0) === 0xfeff;
-    const lines = new LineIndex(bom ? file.text.slice(1) : file.text);
-    const shift = bom ? 1 : 0;
-    const map = { range: (start: number, end: number) => lines.range(Math.max(0, start - shift), Math.max(0, end - shift)) };
+    const map = { range: programRange(file) };
     const kind = kinds.get(file);
     kinds.delete(file);
     if (kind === 'globals') {

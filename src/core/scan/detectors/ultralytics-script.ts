@@ -5,12 +5,11 @@
  * (ultralytics/engine/model.py Model.train passes them as overrides of default.yaml), read by ../ultralytics.ts. The
  * first training call describes the job; a further one is a warning. Read statically (../python/program.ts).
  */
-import { LineIndex } from '../../parse/positions';
 import type { ParseWarning } from '../../parse/node';
 import { ContributionBuilder } from '../contribution';
 import type { Detection, Detector, Link, ParsedFile } from '../detector';
 import { PythonProgram, type PyCall, type PyValue } from '../python/program';
-import { forgetProgram, programOf } from '../python/program-of';
+import { forgetProgram, programOf, programRange } from '../python/program-of';
 import type { FieldFinding, ScanFile, SourceRange } from '../types';
 import { readLaunch } from '../shell/launch';
 import { readShell } from '../shell/words';
@@ -114,11 +113,7 @@ export const ultralyticsScriptDetector: Detector = {
   detect(file: ScanFile, _parsed: ParsedFile): Detection {
     const program = programOf(file);
     forgetProgram(file);
-    const bom = file.text.charCodeAt(0) === 0xfeff;
-    const lines = new LineIndex(bom ? file.text.slice(1) : file.text);
-    const shift = bom ? 1 : 0;
-    const range = (start: number, end: number) => lines.range(Math.max(0, start - shift), Math.max(0, end - shift));
-    return detectYoloTraining(file.path, program, range) as Detection;
+    return detectYoloTraining(file.path, program, programRange(file)) as Detection;
   },
 };
 

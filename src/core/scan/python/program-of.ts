@@ -5,7 +5,7 @@
  */
 import { LineIndex } from '../../parse/positions';
 import { InputError } from '../../types';
-import type { ScanFile } from '../types';
+import type { ScanFile, SourceRange } from '../types';
 import { PythonNestingError, PythonProgram } from './program';
 
 const programs = new WeakMap<ScanFile, PythonProgram>();
@@ -29,4 +29,15 @@ export function programOf(file: ScanFile): PythonProgram {
 /** Drops a file's analysis once a detector is done with it (the next reader analyses the file again). */
 export function forgetProgram(file: ScanFile): void {
   programs.delete(file);
+}
+
+/**
+ * The file's positions of a range of program offsets. A BOM is replaced by a space in the analysed text so
+ * that offsets stay those of the file; ranges skip it as the JSON/YAML parsers do.
+ */
+export function programRange(file: ScanFile): (start: number, end: number) => SourceRange {
+  const bom = file.text.charCodeAt(0) === 0xfeff;
+  const lines = new LineIndex(bom ? file.text.slice(1) : file.text);
+  const shift = bom ? 1 : 0;
+  return (start, end) => lines.range(Math.max(0, start - shift), Math.max(0, end - shift));
 }
