@@ -60,11 +60,8 @@ function argOf(key: string, v: PyValue, range: SourceRange): UltralyticsArg {
   }
 }
 
-/** Reads the first YOLO training call of a program (`range` maps program offsets to the file's positions). */
-export function detectYoloTraining(path: string, program: PythonProgram, range: (start: number, end: number) => SourceRange): Detection | null {
-  const calls = yoloTrainCalls(program);
-  const first = calls[0];
-  if (first === undefined) return null;
+/** What one training call's reading collects: the contribution, fields, links, and notes that are also warnings at their position. */
+function findingsOf(path: string) {
   const out = new ContributionBuilder(path);
   const fields: FieldFinding[] = [];
   const links: Link[] = [];
@@ -73,6 +70,15 @@ export function detectYoloTraining(path: string, program: PythonProgram, range: 
     warnings.push({ message, line: at.line, column: at.column });
     out.notes.push(`${path}:${at.line}:${at.column}: ${message}`);
   };
+  return { out, fields, links, warnings, note };
+}
+
+/** Reads the first YOLO training call of a program (`range` maps program offsets to the file's positions). */
+export function detectYoloTraining(path: string, program: PythonProgram, range: (start: number, end: number) => SourceRange): Detection | null {
+  const calls = yoloTrainCalls(program);
+  const first = calls[0];
+  if (first === undefined) return null;
+  const { out, fields, links, warnings, note } = findingsOf(path);
   for (const extra of calls.slice(1)) {
     const at = range(extra.train.start, extra.train.end);
     warnings.push({ message: 'a further YOLO training call is not read: the first one describes the job', line: at.line, column: at.column });
@@ -131,14 +137,7 @@ export function detectYoloShellLine(path: string, program: string, range: (start
     const first = readShell(command).commands[0];
     const launch = first === undefined ? null : readLaunch(first);
     if (launch === null || launch.launcher !== 'yolo') continue;
-    const out = new ContributionBuilder(path);
-    const fields: FieldFinding[] = [];
-    const links: Link[] = [];
-    const warnings: ParseWarning[] = [];
-    const note = (message: string, at: SourceRange) => {
-      warnings.push({ message, line: at.line, column: at.column });
-      out.notes.push(`${path}:${at.line}:${at.column}: ${message}`);
-    };
+    const { out, fields, links, warnings, note } = findingsOf(path);
     const args = yoloArgsOfWords(launch.args, (w) => range(base + w.start, base + w.end));
     const { ownModel, pending } = readUltralyticsTrain(args, range(base, base + command.length), out, fields, links, note, undefined, 'cli');
     return { fields, error: null, warnings, role: 'training', contribution: out.build(), links, ultralytics: pending, ...(ownModel !== null ? { ownModel } : {}) };
