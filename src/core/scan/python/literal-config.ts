@@ -330,45 +330,44 @@ class ModuleReader {
 
   /** `dict(k=v, ...)`: keyword arguments only. */
   private dictCall(open: number): { value: ParsedNode | Unread; next: number } {
-    const close = this.closing(open);
-    const members = new Map<string, MemberNode>();
-    const opaque = new Set<string>();
-    let j = open + 1;
-    while (j < close) {
+    return this.dictMembers(open, this.tokens[open - 1].start, (j, close) => {
       const key = this.tokens[j];
       const eq = this.tokens[j + 1];
-      if (key.kind !== 'name' || eq?.kind !== 'op' || eq.text !== '=') {
-        const end = this.skipValue(j, close);
-        return { value: new Unread(`dict(...) with '${this.source(j, end)}' is not read (only keyword arguments are)`, key.start), next: close + 1 };
-      }
-      const { value, next } = this.value(j + 2, close);
-      this.member(members, opaque, key.text, this.lines.range(key.start, key.end), value);
-      j = next;
-      if (j < close && this.tokens[j].text === ',') j++;
-      else if (j < close) return { value: new Unread(`'${this.source(j, close)}' is not read`, this.tokens[j].start), next: close + 1 };
-    }
-    return { value: this.object(members, opaque, this.tokens[open - 1].start, this.tokens[Math.min(close, this.tokens.length - 1)].end), next: close + 1 };
+      if (key.kind === 'name' && eq?.kind === 'op' && eq.text === '=') return key.text;
+      return new Unread(`dict(...) with '${this.source(j, this.skipValue(j, close))}' is not read (only keyword arguments are)`, key.start);
+    });
   }
 
   /** `{'k': v, ...}` with string keys. */
   private dictDisplay(open: number): { value: ParsedNode | Unread; next: number } {
+    return this.dictMembers(open, this.tokens[open].start, (j, close) => {
+      const key = this.tokens[j];
+      const colon = this.tokens[j + 1];
+      if (key.kind === 'string' && key.value !== null && colon?.text === ':') return key.value;
+      return new Unread(`a dict display whose key is not a plain string ('${this.source(j, this.skipValue(j, close))}') is not read`, key.start);
+    });
+  }
+
+  /**
+   * The members of a dict written either way: `keyAt(j)` reads the key at token j (its value starts two tokens
+   * later) or says why the dict is not read; `start` is where the dict's node begins.
+   */
+  private dictMembers(open: number, start: number, keyAt: (j: number, close: number) => string | Unread): { value: ParsedNode | Unread; next: number } {
     const close = this.closing(open);
     const members = new Map<string, MemberNode>();
     const opaque = new Set<string>();
     let j = open + 1;
     while (j < close) {
-      const key = this.tokens[j];
-      const colon = this.tokens[j + 1];
-      if (key.kind !== 'string' || key.value === null || colon?.text !== ':') {
-        return { value: new Unread(`a dict display whose key is not a plain string ('${this.source(j, this.skipValue(j, close))}') is not read`, key.start), next: close + 1 };
-      }
+      const key = keyAt(j, close);
+      if (key instanceof Unread) return { value: key, next: close + 1 };
+      const keyToken = this.tokens[j];
       const { value, next } = this.value(j + 2, close);
-      this.member(members, opaque, key.value, this.lines.range(key.start, key.end), value);
+      this.member(members, opaque, key, this.lines.range(keyToken.start, keyToken.end), value);
       j = next;
       if (j < close && this.tokens[j].text === ',') j++;
       else if (j < close) return { value: new Unread(`'${this.source(j, close)}' is not read`, this.tokens[j].start), next: close + 1 };
     }
-    return { value: this.object(members, opaque, this.tokens[open].start, this.tokens[Math.min(close, this.tokens.length - 1)].end), next: close + 1 };
+    return { value: this.object(members, opaque, start, this.tokens[Math.min(close, this.tokens.length - 1)].end), next: close + 1 };
   }
 
   /** A dict's key, the last one written winning (Python keeps its first position; the value is what matters here). */
