@@ -211,3 +211,15 @@ test('members merged with `<<` count toward the alias expansion cap, failing at 
   assert.equal(e.message, 'aliases expand to more than 100000 extra nodes (YAML alias bomb?)');
   assert.deepEqual([e.file, e.line, e.column], ['merge.yaml', 2103, 3]);
 });
+
+test('integers with underscore separators are integers, as PyYAML (and OmegaConf, Hydra) read them', () => {
+  // SOURCE: axolotl-ai-cloud/axolotl, examples/alst/llama3-8b-deepspeed-alst.yaml (`sequence_len: 500_000`).
+  const { root } = parseYaml('sequence_len: 500_000\nneg: -2_048\nquoted: "500_000"\nexp: 1e-5\nfloaty: 1_0.5\n', 'c.yaml');
+  assert.equal(root.kind, 'object');
+  const get = (k: string) => (root.kind === 'object' ? root.index.get(k)?.node : undefined);
+  const seq = get('sequence_len');
+  assert.deepEqual([seq?.kind, seq?.value, seq?.kind === 'number' ? seq.raw : null], ['number', 500000, '500000']);
+  assert.equal(get('neg')?.value, -2048);
+  // a quoted scalar stays a string; floats keep YAML 1.2's reading (OmegaConf also reads 1e-5 as a float)
+  assert.deepEqual([get('quoted')?.kind, get('exp')?.value, get('floaty')?.kind], ['string', 1e-5, 'string']);
+});

@@ -225,3 +225,18 @@ test('Hub repo ids follow huggingface_hub validate_repo_id', () => {
   for (const ok of ['gpt2', 'meta-llama/Llama-2-7b-hf', 'google/flan-t5-xl', 'Qwen/Qwen2.5-0.5B']) assert.ok(isHubRepoId(ok), ok);
   for (const bad of ['a/b/c', '../x', 'a--b', 'org/x.git', '-abc', 'a..b', 'with space', '']) assert.ok(!isHubRepoId(bad), bad);
 });
+
+test('a hyperparameter search space is not Trainer arguments: object-valued markers do not count', () => {
+  // SOURCE: mlcommons/algorithmic-efficiency, algorithms/archived_paper_baselines/adamw/tuning_search_space.json
+  // (one object of {min, max, scaling} or {feasible_points} per hyperparameter).
+  const space = scanOne('tuning_search_space.json', {
+    learning_rate: { min: 1e-4, max: 1e-2, scaling: 'log' },
+    one_minus_beta1: { min: 2e-2, max: 0.5, scaling: 'log' },
+    warmup_factor: { feasible_points: [0.05] },
+    weight_decay: { min: 5e-3, max: 1.0, scaling: 'log' },
+  });
+  assert.deepEqual([space.findings.length, space.jobs.length], [0, 0]);
+  // the same keys with plain values are Trainer arguments
+  const args = scanOne('args.json', { learning_rate: 1e-3, weight_decay: 0.01 });
+  assert.equal(args.jobs[0]?.settings.learningRate, 1e-3);
+});

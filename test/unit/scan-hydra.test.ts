@@ -414,3 +414,25 @@ test('the join composes YAML files up to HYDRA_MAX_FILE_CHARS, and up to HYDRA_M
   assert.equal(budget.length, groups - composedParts, (job.assumptions ?? []).join('\n'));
   assert.ok(budget[0].includes(`'configs/part/p${composedParts}.yaml'`), budget[0]);
 });
+
+test('a composition of more than a hundred small files, as real evaluation configs have, is composed', () => {
+  // SOURCE: locuslab/open-unlearning, configs/eval/tofu.yaml: seven metric configs, each pulling its own pre-computed
+  // metrics through `.@pre_compute.<name>: <name>` entries (model_utility nine of them) — the earlier cap of 64
+  // files stopped it. Here: 12 metrics × 10 sub-metrics = 132 files.
+  const extra: Record<string, string> = {};
+  const metrics: string[] = [];
+  for (let m = 0; m < 12; m++) {
+    const subs: string[] = [];
+    for (let k = 0; k < 10; k++) {
+      extra[`configs/metric/sub${m}_${k}.yaml`] = `score${m}_${k}: ${k}\n`;
+      subs.push(`  - sub${m}_${k}`);
+    }
+    extra[`configs/metric/m${m}.yaml`] = `# @package _global_\ndefaults:\n${subs.join('\n')}\nm${m}: true\n`;
+    metrics.push(`m${m}`);
+  }
+  const result = scanFiles(files(`defaults:\n  - optimizer: adamw\n  - metric: [${metrics.join(', ')}]\n`, extra));
+  assert.equal(result.findings.find((f) => f.path === 'configs/train.yaml')?.error, undefined);
+  const job = result.jobs.find((j) => j.id === 'configs/train.yaml');
+  assert.equal(job?.settings.learningRate, 0.0003);
+  assert.ok(132 < HYDRA_MAX_CONFIGS);
+});

@@ -285,3 +285,57 @@ test('a class chosen by a conditional expression and called through its alias (D
   const aliases = `import torch\nAdam0 = torch.optim.Adam\n${Array.from({ length: 50 }, (_, i) => `Adam${i + 1} = Adam${i}`).join('\n')}\nopt = Adam50(p, lr=0.1)\n`;
   assert.ok(scanPy(aliases).jobs.length <= 1);
 });
+
+test('values a script computes at run time are unknown, not wrong types: call results, None where a number goes, argparse defaults the script reassigns', () => {
+  // SOURCE: unslothai/notebooks (Unsloth's fine-tuning notebooks), e.g. `bf16 = is_bf16_supported()` in TrainingArguments/SFTConfig.
+  const unsloth = scanPy([
+    'from transformers import TrainingArguments',
+    'from unsloth import is_bf16_supported',
+    'args = TrainingArguments(per_device_train_batch_size=2, learning_rate=2e-4, optim="adamw_8bit",',
+    '    fp16=not is_bf16_supported(), bf16=is_bf16_supported(), output_dir="outputs")',
+  ].join('\n'));
+  assert.deepEqual(unsloth.findings.map((f) => f.error), [undefined]);
+  assert.equal(unsloth.jobs.length, 1);
+  assert.equal(unsloth.jobs[0].settings.learningRate, 2e-4);
+  assert.equal(unsloth.jobs[0].settings.perDeviceBatchSize, 2);
+  assert.ok(!unsloth.findings[0].fields.some((f) => f.name.endsWith('.bf16')), 'the call result is not read as a value');
+
+  // SOURCE: sail-sg/Adan, CV/MAE/main_pretrain.py (after MAE): --lr defaults to None and is set from --blr at run time.
+  const mae = scanPy([
+    'import argparse, torch',
+    'parser = argparse.ArgumentParser()',
+    "parser.add_argument('--lr', type=float, default=None)",
+    "parser.add_argument('--blr', type=float, default=1e-3)",
+    'args = parser.parse_args()',
+    'if args.lr is None:',
+    '    args.lr = args.blr * 4096 / 256',
+    'optimizer = torch.optim.AdamW(model.parameters(), lr=args.lr, betas=(0.9, 0.95))',
+  ].join('\n'));
+  assert.deepEqual(mae.findings.map((f) => f.error), [undefined]);
+  assert.equal(mae.jobs.length, 1);
+  assert.equal(mae.jobs[0].settings.optimizer, 'torch.optim.AdamW');
+  assert.equal(mae.jobs[0].settings.learningRate, undefined);
+  // without the reassignment the default is what the optimizer gets: None, which AdamW refuses — still reported
+  const plain = scanPy([
+    'import argparse, torch',
+    'parser = argparse.ArgumentParser()',
+    "parser.add_argument('--lr', type=float, default=0.01)",
+    'args = parser.parse_args()',
+    'optimizer = torch.optim.SGD(model.parameters(), lr=args.lr, momentum=0.9)',
+  ].join('\n'));
+  assert.equal(plain.jobs[0].settings.learningRate, 0.01);
+
+  // SOURCE: jiaweizzhao/GaLore, torchrun_main.py: the dataset yields batches, so the DataLoader gets batch_size=None.
+  const galore = scanPy([
+    'import torch',
+    'dataloader = torch.utils.data.DataLoader(dataset, batch_size=None, num_workers=8)',
+    'optimizer = torch.optim.AdamW(model.parameters(), lr=1e-3)',
+  ].join('\n'));
+  assert.deepEqual(galore.findings.map((f) => f.error), [undefined]);
+  assert.equal(galore.jobs[0].settings.perDeviceBatchSize, undefined);
+});
+
+test('JSON keeps its types checked: a call-like object or null where a number goes is still an error there', () => {
+  const result = scanFiles([{ path: 'ds_config.json', text: '{"train_micro_batch_size_per_gpu": null, "zero_optimization": {"stage": 2}}' }]);
+  assert.match(result.findings[0]?.error?.message ?? '', /'train_micro_batch_size_per_gpu' must be an integer, not null/);
+});

@@ -12,7 +12,8 @@
  *   each alias, which made 1,000 aliases over a 256 KiB file take seconds);
  * - only the first document of a multi-document stream is read (a warning says so).
  * Schema: YAML 1.2 core (what `yaml` uses by default) with `<<` merge keys, which PyYAML supports
- * and ML configs use. Duplicate keys are a warning and the last value wins, as in PyYAML.
+ * and ML configs use, and decimal integers with `_` separators (`sequence_len: 500_000`), which PyYAML's
+ * YAML 1.1 resolver — the loader under PyYAML, OmegaConf and Hydra — reads as integers (see PYYAML_INT). Duplicate keys are a warning and the last value wins, as in PyYAML.
  * Errors are InputError with the line and column of the problem.
  */
 import {
@@ -30,6 +31,21 @@ import { indexMembers, type MemberNode, type ObjectNode, type ParseResult, type 
 import { LineIndex } from './positions';
 import { assertNotBinary, stripBom } from './text';
 import { findExcessiveYamlNesting } from './yaml-depth';
+
+/**
+ * PyYAML's implicit int resolver for decimal integers (`[-+]?[1-9][0-9_]*`, underscores dropped), in
+ * lib/yaml/resolver.py of yaml/pyyaml at commit 01302154758c0eace8a602ab6cb0a48383cf5c74 (Resolver.add_implicit_resolver
+ * 'tag:yaml.org,2002:int'); YAML 1.2 core reads such a scalar as a string. Only the underscore form is added here:
+ * every other integer already resolves the same way in both.
+ */
+const PYYAML_INT = {
+  identify: (value: unknown) => Number.isInteger(value),
+  default: true,
+  tag: 'tag:yaml.org,2002:int',
+  format: 'PYYAML-UNDERSCORE',
+  test: /^[-+]?[1-9][0-9]*_[0-9_]*$/,
+  resolve: (str: string) => Number(str.replace(/_/g, '')),
+};
 
 export const DEFAULT_YAML_MAX_DEPTH = 128;
 export const DEFAULT_YAML_MAX_CHARS = 2 * 1024 * 1024;
@@ -70,6 +86,7 @@ export function parseYaml(text: string, file: string, options: YamlParseOptions 
     version: '1.2',
     schema: 'core',
     merge: true,
+    customTags: [PYYAML_INT],
     uniqueKeys: false,
     prettyErrors: false,
     logLevel: 'silent',
@@ -219,7 +236,11 @@ class TreeBuilder {
     const v = node.value;
     if (v === null || v === undefined) return { kind: 'null', value: null, start, end, range };
     if (typeof v === 'boolean') return { kind: 'boolean', value: v, start, end, range };
-    if (typeof v === 'number') return { kind: 'number', value: v, raw: node.source ?? String(v), start, end, range };
+    if (typeof v === 'number') {
+      // `500_000` (PYYAML_INT): the raw text without separators, as the integer Python reads.
+      const raw = node.source !== undefined && PYYAML_INT.test.test(node.source) ? node.source.replace(/_/g, '') : node.source ?? String(v);
+      return { kind: 'number', value: v, raw, start, end, range };
+    }
     return { kind: 'string', value: String(v), start, end, range };
   }
 

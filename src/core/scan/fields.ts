@@ -30,10 +30,20 @@ export interface NumberRule {
  */
 export interface PartialObjectNode extends ObjectNode {
   readonly opaqueKeys: ReadonlySet<string>;
+  /**
+   * The object is a Python call (`is_bf16_supported()`, `kwargs.pop('opt', 'sgd')`, `AdamW(...)`) read as its
+   * arguments. Where a reader expects a plain value (a number, string, boolean or list) it is the call's result,
+   * which the scanner does not compute: an opaque value, not a wrong type.
+   */
+  readonly fromCall?: boolean;
 }
 
 function opaqueKeysOf(obj: ObjectNode): ReadonlySet<string> | undefined {
   return (obj as Partial<PartialObjectNode>).opaqueKeys;
+}
+
+function isCallResult(node: ParsedNode): boolean {
+  return node.kind === 'object' && (node as Partial<PartialObjectNode>).fromCall === true;
 }
 
 /** Findings and first error, shared by a reader and its nested readers. */
@@ -71,7 +81,21 @@ export class FieldReader {
 
   /** The key is written as an expression whose value is not known (never true for JSON/YAML). */
   isOpaque(key: string): boolean {
-    return opaqueKeysOf(this.obj)?.has(key) ?? false;
+    if (opaqueKeysOf(this.obj)?.has(key) ?? false) return true;
+    const node = this.node(key);
+    return node !== undefined && isCallResult(node);
+  }
+
+  /**
+   * A Python value where a plain value is expected that is not a wrong type but unknown: a call's result (see
+   * PartialObjectNode.fromCall), or `None` where the reader does not take null — in a Python call the argument is
+   * then computed elsewhere (`args.lr` defaults to None and the script sets it at run time) or means "none" to
+   * the callee (`DataLoader(batch_size=None)`: the dataset yields batches), never a number this reader can use.
+   * JSON and YAML objects have no opaque keys, so their values are checked as before.
+   */
+  private unevaluated(node: ParsedNode, nullable: boolean): boolean {
+    if (opaqueKeysOf(this.obj) === undefined) return false;
+    return isCallResult(node) || (node.kind === 'null' && !nullable);
   }
 
   /** The name a key is recorded under (dotted with this reader's prefix). */
@@ -112,6 +136,7 @@ export class FieldReader {
     const node = this.node(key);
     if (node === undefined) return undefined;
     if (node.kind === 'string' || (nullable && node.kind === 'null')) return this.record(key, node, node.value);
+    if (this.unevaluated(node, nullable)) return undefined;
     this.wrongType(key, node, nullable ? 'a string or null' : 'a string');
     return undefined;
   }
@@ -120,6 +145,7 @@ export class FieldReader {
     const node = this.node(key);
     if (node === undefined) return undefined;
     if (node.kind === 'boolean' || (nullable && node.kind === 'null')) return this.record(key, node, node.value);
+    if (this.unevaluated(node, nullable)) return undefined;
     this.wrongType(key, node, nullable ? 'true, false or null' : 'true or false');
     return undefined;
   }
@@ -128,6 +154,7 @@ export class FieldReader {
     const node = this.node(key);
     if (node === undefined) return undefined;
     if (node.kind === 'null' && rule.nullable) return this.record(key, node, null);
+    if (this.unevaluated(node, rule.nullable === true)) return undefined;
     const what = rule.integer ? 'an integer' : 'a number';
     if (node.kind !== 'number') {
       this.wrongType(key, node, rule.nullable ? `${what} or null` : what);
@@ -158,6 +185,7 @@ export class FieldReader {
     const node = this.node(key);
     if (node === undefined) return undefined;
     if (node.kind === 'null' && nullable) return this.record(key, node, null);
+    if (this.unevaluated(node, nullable)) return undefined;
     if (node.kind !== 'array') {
       this.wrongType(key, node, nullable ? 'a list of strings or null' : 'a list of strings');
       return undefined;
@@ -179,6 +207,7 @@ export class FieldReader {
     const node = this.node(key);
     if (node === undefined) return undefined;
     if (node.kind === 'null' && rule.nullable) return this.record(key, node, null);
+    if (this.unevaluated(node, rule.nullable === true)) return undefined;
     if (node.kind !== 'array') {
       this.wrongType(key, node, 'a list of numbers');
       return undefined;

@@ -32,8 +32,12 @@ import type { ScanFile, SourceRange } from './types';
 
 /** Deepest chain of nested defaults lists composed (the primary is depth 0). */
 export const HYDRA_MAX_DEPTH = 8;
-/** Most config files one composition reads. */
-export const HYDRA_MAX_CONFIGS = 64;
+/**
+ * Most config files one composition reads: a bound on the work, not a Hydra rule (Hydra has none). Real projects
+ * compose well over a hundred small files: open-unlearning's TOFU evaluation pulls each metric's config and each of
+ * those its own pre-computed metrics (the earlier cap, 64, stopped it).
+ */
+export const HYDRA_MAX_CONFIGS = 1024;
 
 /** A command-line override of a launch (`model=gpt2_large`, `trainer.max_epochs=3`, `+experiment=x`, `~key`). */
 export interface HydraOverride {

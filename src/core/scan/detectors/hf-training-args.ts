@@ -40,8 +40,13 @@ export const hfTrainingArgsDetector: Detector = {
       return found.size >= 2;
     }
     if (root.kind !== 'object') return false;
+    // None of the markers takes an object: `"learning_rate": {"min": 1e-4, "max": 1e-2, "scaling": "log"}` is a
+    // hyperparameter search space (AlgoPerf's tuning_search_space.json), not Trainer arguments.
     let count = 0;
-    for (const key of TRAINER_ARGUMENT_MARKERS) if (root.index.has(key)) count++;
+    for (const key of TRAINER_ARGUMENT_MARKERS) {
+      const node = root.index.get(key)?.node;
+      if (node !== undefined && node.kind !== 'object') count++;
+    }
     return count >= 2;
   },
 

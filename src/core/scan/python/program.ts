@@ -155,6 +155,8 @@ export class PythonProgram {
   private readonly assignments = new Map<number, Map<string, Assignment[]>>();
   private readonly imports = new Map<string, string>();
   private readonly argsNames = new Set<string>();
+  /** `obj.attr` targets assigned anywhere (`args.lr = args.blr * batch / 256`, `args.lr *= 2`), as `obj.attr`. */
+  private readonly attributeWrites = new Set<string>();
   /** Functions of this file that return parsed arguments (`return parser.parse_args()`, `return args, text`). */
   private readonly argsFunctions = new Set<string>();
   /** Class scope -> `self.x = ...` assignments in its methods (in source order), by attribute. */
@@ -307,8 +309,9 @@ export class PythonProgram {
       if (t.depth !== 0) continue;
       if (t.kind === 'name' && this.tokenText(k) === 'lambda') break;
       if (this.isOp(k, '=')) equals.push(k);
-      else if (t.kind === 'op' && equals.length === 0 && /^([-+*/%&|^@]|\*\*|\/\/|<<|>>)=$/.test(this.tokenText(k)) && k === s + 1 && this.isName(s)) {
-        this.addAssignment(scope, this.tokenText(s), { at: s, value: [k + 1, e], augmented: true });
+      else if (t.kind === 'op' && equals.length === 0 && /^([-+*/%&|^@]|\*\*|\/\/|<<|>>)=$/.test(this.tokenText(k))) {
+        if (k === s + 1 && this.isName(s)) this.addAssignment(scope, this.tokenText(s), { at: s, value: [k + 1, e], augmented: true });
+        else if (k === s + 3) this.noteAttributeWrite(s, k);
         return;
       }
     }
@@ -344,6 +347,7 @@ export class PythonProgram {
       }
       return;
     }
+    this.noteAttributeWrite(a, b);
     let x = a;
     let y = b;
     if ((this.isOp(x, '(') || this.isOp(x, '[')) && this.closer(x) === y - 1) {
@@ -394,6 +398,13 @@ export class PythonProgram {
     let k = s;
     while (k + 2 < end && this.isName(k) && this.isOp(k + 1, '.')) k += 2;
     if (this.isName(k) && this.isOp(k + 1, '(') && this.closer(k + 1) === end - 1 && this.tokenText(k) === 'parse_args') this.argsFunctions.add(fn);
+  }
+
+  /** Target tokens [a, b) of the form `obj.attr` (not `self.attr`, read above): recorded in attributeWrites. */
+  private noteAttributeWrite(a: number, b: number): void {
+    if (b === a + 3 && this.isName(a) && !this.isName(a, 'self') && this.isOp(a + 1, '.') && this.isName(a + 2)) {
+      this.attributeWrites.add(`${this.tokenText(a)}.${this.tokenText(a + 2)}`);
+    }
   }
 
   private addAssignment(scope: number, name: string, assignment: Assignment): void {
@@ -845,11 +856,19 @@ export class PythonProgram {
     return this.argparseDefaultValues.get(dest);
   }
 
-  /** `args.lr` when `args` holds parse_args() and `--lr` has a default. */
+  /**
+   * `args.lr` when `args` holds parse_args() and `--lr` has a default. When the script assigns `args.lr` itself
+   * (MAE's `if args.lr is None: args.lr = args.blr * eff_batch_size / 256`), the default is not the value the
+   * training sees: unknown, at the default's place.
+   */
   resolveArgparse(base: string, attribute: string): PyValue | null | undefined {
     if (!this.argsNames.has(base)) return undefined;
     this.discoverCalls();
-    return this.argparseDefaultValues.get(attribute);
+    const value = this.argparseDefaultValues.get(attribute);
+    if (value !== undefined && this.attributeWrites.has(`${base}.${attribute}`)) {
+      return value === null ? null : { kind: 'unknown', start: value.start, end: value.end };
+    }
+    return value;
   }
 
   private valueOf(assignment: Assignment, at: number, depth: number): PyValue {

@@ -67,9 +67,9 @@ export function toNode(value: PyValue, map: RangeMapper): ParsedNode | undefined
   }
 }
 
-function objectNode(members: MemberNode[], opaque: Set<string>, base: { start: number; end: number; range: SourceRange }): PartialObjectNode {
+function objectNode(members: MemberNode[], opaque: Set<string>, base: { start: number; end: number; range: SourceRange }, fromCall = false): PartialObjectNode {
   const { index, value } = indexMembers(members);
-  return { kind: 'object', members, index, value, opaqueKeys: opaque, ...base };
+  return { kind: 'object', members, index, value, opaqueKeys: opaque, ...(fromCall ? { fromCall } : {}), ...base };
 }
 
 /**
@@ -89,7 +89,7 @@ export function callNode(call: PyCall, map: RangeMapper, positional: readonly (s
     if (name === null) continue;
     addArgument(members, opaque, name, arg, map);
   }
-  return objectNode(members, opaque, { start: call.start, end: call.end, range: map.range(call.start, call.end) });
+  return objectNode(members, opaque, { start: call.start, end: call.end, range: map.range(call.start, call.end) }, true);
 }
 
 function addArgument(members: MemberNode[], opaque: Set<string>, name: string, arg: PyArg, map: RangeMapper): void {

@@ -454,8 +454,10 @@ function withTimmOptimizerKwargs(call: PyCall, program: PythonProgram, notes: st
     if (call.args.some((a) => a.name === name)) continue;
     let value = program.resolveArgparse(base, name);
     if (value === undefined || value === null) continue;
-    if (name === 'lr' && value.kind === 'none') {
-      const computed = timmTrainLr(program, base, value);
+    // train.py sets `args.lr` itself when --lr is None, so the resolved value is unknown: the default tells.
+    const unset = program.argparseDefault(name);
+    if (name === 'lr' && unset?.kind === 'none') {
+      const computed = timmTrainLr(program, base, unset);
       if (computed !== null) {
         value = computed.value;
         notes.push(`learning rate ${computed.value.value} computed as ${TIMM_TRAIN_LR_SOURCE.title} does (${computed.how}), assuming one GPU (the global batch counts every GPU); ${TIMM_OPTIMIZER_KWARGS_SOURCE.title} passes it on`);
