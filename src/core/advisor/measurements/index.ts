@@ -10,7 +10,6 @@ import { DETTMERS_2022_8BIT } from './dettmers-2022-8bit';
 import { DOSOVITSKIY_2021_VIT } from './dosovitskiy-2021-vit';
 import { JORDAN_2024_MODDED_NANOGPT } from './jordan-2024-modded-nanogpt';
 import { JORDAN_2026_NANOGPT_OPTIMIZATION_BENCHMARK } from './jordan-2026-nanogpt-optimization-benchmark';
-import { GRANKIN_2020_OVER9000 } from './grankin-2020-over9000';
 import { HEO_2021_ADAMP } from './heo-2021-adamp';
 import { KADDOUR_2023_NO_TRAIN_NO_GAIN } from './kaddour-2023-no-train-no-gain';
 import { KASIMBEG_2025_ALGOPERF } from './kasimbeg-2025-algoperf';
@@ -84,7 +83,6 @@ export const MEASUREMENT_SOURCES: readonly MeasurementSource[] = [
   WIGHTMAN_2024_TIMM_OPTIM_CAUTION,
   KUMAR_2022_FINETUNE_SGD,
   SAC_2025_C4,
-  GRANKIN_2020_OVER9000,
 ];
 
 /** Every row with its source and setting; `selfReported` when the source's authors proposed the optimizer. */
