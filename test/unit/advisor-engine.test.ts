@@ -175,7 +175,10 @@ test('priority memory vs quality moves memory savers up and AdamW down', () => {
   const adafactor = rec(quality, 'adafactor');
   if (adafactor.measured.score >= rec(quality, 'adamw').measured.score) assert.ok(rec(memory, 'adafactor').rank < adafactor.rank);
   else assert.ok(rec(memory, 'adafactor').rank >= rec(memory, 'adamw').rank);
-  assert.ok(rec(memory, 'adamw-8bit').rank < rec(quality, 'adamw-8bit').rank);
+  // 8-bit AdamW likewise: SAC's C4 table measures it slightly behind AdamW at 60M-1B, which keeps it out of the front.
+  const eightBit = rec(quality, 'adamw-8bit');
+  if (eightBit.measured.score >= rec(quality, 'adamw').measured.score) assert.ok(rec(memory, 'adamw-8bit').rank < eightBit.rank);
+  else assert.ok(rec(memory, 'adamw-8bit').rank >= rec(memory, 'adamw').rank);
   assert.ok(rec(memory, 'adamw').rank > rec(quality, 'adamw').rank);
   assert.notEqual(memory.recommendations[0].optimizer, 'adamw');
 });

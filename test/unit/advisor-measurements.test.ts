@@ -82,6 +82,8 @@ test('a table row quoted whole gives each column its own cell: the value is the 
   const cases: { source: string; split: (line: string) => string[] }[] = [
     { source: 'li-2024-bocb', split: (l) => l.replace(/\\\\.*$/, '').split('&').slice(1) },
     { source: 'ma-2020-apollo', split: (l) => l.split('|').slice(2, -1) },
+    // SAC's C4 table: name & venue & betas & eps, then PPL, memory and time per model size; a setting is a PPL column.
+    { source: 'sac-2025-c4', split: (l) => l.replace(/\\\\.*$/, '').split('&').slice(4).filter((_, i) => i % 3 === 0) },
   ];
   for (const { source, split } of cases) {
     const s = MEASUREMENT_SOURCES.find((x) => x.id === source);

@@ -22,6 +22,7 @@ import { LUO_2023_CAME } from './luo-2023-came';
 import { MA_2020_APOLLO } from './ma-2020-apollo';
 import { NADO_2021_LARGE_BATCH } from './nado-2021-large-batch';
 import { PAGLIARDINI_2024_ADEMAMIX } from './pagliardini-2024-ademamix';
+import { SAC_2025_C4 } from './sac-2025-c4';
 import { SCHLOTTHAUER_2025_BUDGET } from './schlotthauer-2025-budget';
 import { SCHNEIDER_2019_DEEPOBS } from './schneider-2019-deepobs';
 import { SEMENOV_2025_BENCHMARKING_LLM } from './semenov-2025-benchmarking-llm';
@@ -81,6 +82,7 @@ export const MEASUREMENT_SOURCES: readonly MeasurementSource[] = [
   TOUVRON_2021_DEIT,
   WIGHTMAN_2024_TIMM_OPTIM_CAUTION,
   KUMAR_2022_FINETUNE_SGD,
+  SAC_2025_C4,
 ];
 
 /** Every row with its source and setting; `selfReported` when the source's authors proposed the optimizer. */
