@@ -269,3 +269,14 @@ test('paths in a launch script are tried from where it may be run: its folder an
   ]);
   assert.deepEqual(report.warnings, []);
 });
+
+test("a launch's `--config-name=x.yaml` is Hydra's primary config, not a transformers config name", () => {
+  // SOURCE: locuslab/open-unlearning, community/methods/PDU/run.sh (`src/train.py --config-name=unlearn.yaml experiment=…`).
+  const text = 'accelerate launch --num_processes=8 src/train.py --config-name=unlearn.yaml trainer.args.learning_rate=1e-5 --learning_rate 1e-5\n';
+  const report = scanFiles([{ path: 'run.sh', text }]);
+  assert.equal(report.jobs.length, 1);
+  assert.equal(report.jobs[0].model, null);
+  // a JSON or hub name still is one (run_clm.py builds the model from it)
+  const hub = scanFiles([{ path: 'run.sh', text: 'python run_clm.py --config_name gpt2 --learning_rate 1e-4 --output_dir o\n' }]);
+  assert.deepEqual(hub.jobs[0].model?.kind === 'hub-id' ? hub.jobs[0].model.id : hub.jobs[0].model, 'gpt2');
+});

@@ -247,7 +247,9 @@ function readModelReference(reader: FieldReader, out: ContributionBuilder, links
     links.push({ kind: 'model', key: model.name, value: model.value.trim(), range: model.range, ...rev });
     // Weights are loaded with from_pretrained: a fine-tuning (or continued training) run.
     out.set('pretraining', false, model.range);
-  } else if (configName !== undefined && typeof configName.value === 'string' && configName.value.trim() !== '') {
+  } else if (configName !== undefined && typeof configName.value === 'string' && configName.value.trim() !== '' && !/\.ya?ml$/i.test(configName.value.trim())) {
+    // A `.yaml` name is Hydra's `--config-name` (the app's primary config, as open-unlearning's launch scripts pass
+    // `--config-name=unlearn.yaml`), never a transformers config: AutoConfig takes a hub id, a folder or a JSON file.
     // run_clm.py and TRL build the model from the config alone when no model_name_or_path is given:
     // training from scratch.
     links.push({ kind: 'model', key: configName.name, value: configName.value.trim(), range: configName.range });
