@@ -5,7 +5,7 @@
  *
  * What is counted as "saved per sample" (elements, one entry per distinct storage, so a tensor saved
  * by two layers counts once), following PyTorch's derivative formulas (tools/autograd/derivatives.yaml):
- *   - Conv2d, Linear: the input (needed for the weight gradient).
+ *   - Conv2d, ConvTranspose2d, Linear: the input (needed for the weight gradient).
  *   - BatchNorm2d (training): the input. Its per-channel mean/invstd are per batch, not per sample.
  *   - LayerNorm: the input plus the per-position mean and rstd (2 elements per normalised row).
  *   - ReLU (in place in torchvision): the output (threshold_backward uses the result).
@@ -137,6 +137,15 @@ export class CnnTrace {
     this.params.conv2d(name, x.c, out, o.kernel, groups, o.bias ?? false);
     this.save(x);
     const size = (n: number) => Math.floor((n + 2 * padding - o.kernel) / stride) + 1;
+    return this.fresh(out, size(x.h), size(x.w));
+  }
+
+  /** ConvTranspose2d(in, out, kernel, stride, padding 0): weight [in, out, k, k] (+ bias); saves its input. */
+  convTranspose2d(name: string, x: Feature, out: number, kernel: number, stride: number, bias: boolean): Feature {
+    this.params.add(`${name}.weight`, [x.c, out, kernel, kernel], 'conv');
+    if (bias) this.params.add(`${name}.bias`, [out], 'bias');
+    this.save(x);
+    const size = (n: number) => (n - 1) * stride + kernel;
     return this.fresh(out, size(x.h), size(x.w));
   }
 

@@ -68,6 +68,8 @@ type Scale = readonly [number, number, number];
 
 interface ModelDefinition {
   readonly nc: number;
+  /** Keypoints x dimensions of a Pose head (`kpt_shape`; Ultralytics' pose definitions say [17, 3]). */
+  readonly kptShape?: readonly [number, number];
   readonly scales: Readonly<Record<string, Scale>>;
   readonly backbone: readonly LayerSpec[];
   readonly head: readonly LayerSpec[];
@@ -158,19 +160,58 @@ const YOLO11: ModelDefinition = {
   ],
 };
 
-/** The bundled definitions by the name before the scale letter (yolov8.yaml, yolo11.yaml). */
-const BUNDLED: Readonly<Record<string, ModelDefinition>> = { yolov8: YOLOV8, yolo11: YOLO11 };
+/** A detection definition with its Detect layer replaced by another head on the same inputs. */
+function withHead(def: ModelDefinition, head: LayerSpec, extra: Partial<ModelDefinition> = {}): ModelDefinition {
+  return { ...def, ...extra, head: [...def.head.slice(0, -1), head] };
+}
+
+/**
+ * The segmentation and pose definitions: the detection ones with a Segment(nc, 32, 256) / Pose(nc, kpt_shape) head,
+ * as ultralytics/cfg/models/v8/yolov8-seg.yaml, yolov8-pose.yaml (nc: 1) and 11/yolo11-seg.yaml, yolo11-pose.yaml
+ * (nc: 80) write them (commit 023641f5f0a4249fd5e6e069758c1d5ebe80ce4f).
+ */
+const YOLOV8_SEG = withHead(YOLOV8, [[15, 18, 21], 1, 'Segment', ['nc', 32, 256]]);
+const YOLOV8_POSE = withHead(YOLOV8, [[15, 18, 21], 1, 'Pose', ['nc', 'kpt_shape']], { nc: 1, kptShape: [17, 3] });
+const YOLO11_SEG = withHead(YOLO11, [[16, 19, 22], 1, 'Segment', ['nc', 32, 256]]);
+const YOLO11_POSE = withHead(YOLO11, [[16, 19, 22], 1, 'Pose', ['nc', 'kpt_shape']], { kptShape: [17, 3] });
+
+/**
+ * The classification definitions: the backbone up to the P5 block (yolo11: then C2PSA, no SPPF) and a Classify head,
+ * ultralytics/cfg/models/v8/yolov8-cls.yaml (nc: 1000, its own scales; commit 023641f5f0a4249fd5e6e069758c1d5ebe80ce4f)
+ * and 11/yolo11-cls.yaml (nc: 80; commit 0a2ae50b3d43736e6688987d5f9b46c60a33ea5f).
+ */
+const YOLOV8_CLS: ModelDefinition = {
+  nc: 1000,
+  scales: { n: [0.33, 0.25, 1024], s: [0.33, 0.5, 1024], m: [0.67, 0.75, 1024], l: [1.0, 1.0, 1024], x: [1.0, 1.25, 1024] },
+  backbone: YOLOV8.backbone.slice(0, 9),
+  head: [[-1, 1, 'Classify', ['nc']]],
+};
+const YOLO11_CLS: ModelDefinition = {
+  ...YOLO11,
+  backbone: [...YOLO11.backbone.slice(0, 9), [-1, 2, 'C2PSA', [1024]]],
+  head: [[-1, 1, 'Classify', ['nc']]],
+};
+
+/** The bundled definitions by name without the scale letter (yolov8.yaml, yolo11-seg.yaml, ...). */
+const BUNDLED: Readonly<Record<string, ModelDefinition>> = {
+  yolov8: YOLOV8, 'yolov8-seg': YOLOV8_SEG, 'yolov8-pose': YOLOV8_POSE, 'yolov8-cls': YOLOV8_CLS,
+  yolo11: YOLO11, 'yolo11-seg': YOLO11_SEG, 'yolo11-pose': YOLO11_POSE, 'yolo11-cls': YOLO11_CLS,
+};
 
 /**
  * The architectures this family names: yolov8 / yolo11 + a scale letter (Ultralytics' guess_model_scale reads it from
- * the name); `yolov8` or `yolo11` alone (the bundled yaml, or a definition of the workspace's own) takes its scale as
- * chooseScale says.
+ * the name) + the task suffix (`-seg`, `-pose`, `-cls`, none for detection); without the letter (the bundled yaml, or
+ * a definition of the workspace's own) the scale is as chooseScale says.
  */
-const ARCHITECTURES = Object.entries(BUNDLED).flatMap(([name, def]) => [name, ...Object.keys(def.scales).map((s) => `${name}${s}`)]);
+const ARCHITECTURES = Object.entries(BUNDLED).flatMap(([name, def]) => {
+  const [base, task] = name.split('-') as [string, string | undefined];
+  return [name, ...Object.keys(def.scales).map((s) => `${base}${s}${task !== undefined ? `-${task}` : ''}`)];
+});
 
-/** The bundled definition an architecture name takes (`yolo11s` -> yolo11.yaml), else yolov8.yaml. */
+/** The bundled definition an architecture name takes (`yolo11s-seg` -> yolo11-seg.yaml), else yolov8.yaml. */
 function bundledDefinition(architecture: string): ModelDefinition {
-  return architecture.startsWith('yolo11') ? YOLO11 : YOLOV8;
+  const m = /^(yolov8|yolo11)[nslmx]?(-seg|-pose|-cls)?$/.exec(architecture);
+  return (m === null ? undefined : BUNDLED[`${m[1]}${m[2] ?? ''}`]) ?? YOLOV8;
 }
 
 /** Ultralytics' default training image size (ultralytics/cfg/default.yaml `imgsz: 640`). */
@@ -180,7 +221,10 @@ export const YOLO_DEFAULT_IMAGE_SIZE = 640;
 const REG_MAX = 16;
 
 /** The modules this family builds (the rest of Ultralytics' modules are refused by name). */
-export const YOLO_MODULES = ['Conv', 'C2f', 'C3k2', 'SPPF', 'C2PSA', 'nn.Upsample', 'Concat', 'Detect'] as const;
+export const YOLO_MODULES = ['Conv', 'C2f', 'C3k2', 'SPPF', 'C2PSA', 'nn.Upsample', 'Concat', 'Detect', 'Segment', 'Pose', 'Classify'] as const;
+
+/** The heads a definition may end with. */
+const HEADS: readonly string[] = ['Detect', 'Segment', 'Pose', 'Classify'];
 const MODULES = YOLO_MODULES;
 
 /** What the walk needs of a definition once scaled: the layers with their resolved repeats and arguments. */
@@ -200,6 +244,10 @@ interface ResolvedLayer {
   readonly factor: number;
   readonly c3k: boolean;
   readonly expansion: number;
+  /** Segment: mask coefficients nm and prototype channels npr; Pose: keypoint outputs (keypoints x dimensions). */
+  readonly masks: number;
+  readonly protos: number;
+  readonly keypoints: number;
   readonly where: string;
 }
 
@@ -265,7 +313,12 @@ function readDefinition(config: JsonObject, architecture: string, nc: number): M
     if (!isJsonObject(config.scales)) throw new InputError(`field 'scales' must map scale letters to [depth, width, max_channels], got ${showValue(config.scales)}`);
     for (const [k, v] of Object.entries(config.scales)) scales[k] = readScale(v, `scales.${k}`);
   }
-  return { nc, scales, backbone: layers('backbone'), head: layers('head') };
+  const kpt = config.kpt_shape;
+  if (kpt !== undefined && kpt !== null && !(Array.isArray(kpt) && kpt.length === 2 && kpt.every((v) => typeof v === 'number' && Number.isInteger(v) && v > 0))) {
+    throw new InputError(`field 'kpt_shape' must be [keypoints, dimensions], two positive whole numbers, got ${showValue(kpt)}`);
+  }
+  const kptShape = Array.isArray(kpt) ? (kpt as unknown as readonly [number, number]) : undefined;
+  return { nc, scales, backbone: layers('backbone'), head: layers('head'), ...(kptShape !== undefined ? { kptShape } : {}) };
 }
 
 /**
@@ -315,7 +368,7 @@ function resolveLayers(def: ModelDefinition, scale: Scale, scaleName: string): {
     });
     const channelsOf = (abs: number) => (abs === -1 ? 3 : (channels[abs] as number));
     const repeats = n0 > 1 ? Math.max(Math.round(n0 * depth), 1) : n0;
-    const base = { index, from, where, repeats, kernel: 1, stride: 1, shortcut: false, factor: 1, c3k: false, expansion: 0.5 };
+    const base = { index, from, where, repeats, kernel: 1, stride: 1, shortcut: false, factor: 1, c3k: false, expansion: 0.5, masks: 0, protos: 0, keypoints: 0 };
     const scaled = (c: number) => (c === def.nc ? c : makeDivisible(Math.min(c, maxChannels) * width, 8));
     let layer: ResolvedLayer;
     if (module === 'Conv') {
@@ -341,11 +394,24 @@ function resolveLayers(def: ModelDefinition, scale: Scale, scaleName: string): {
     } else if (module === 'Concat') {
       if (args[0] !== 1) throw new InputError(`${where}: only concatenation along channels (dimension 1) is modelled, got ${showValue(args[0])}`);
       layer = { ...base, module, c2: from.reduce((n, f) => n + channelsOf(f), 0) };
+    } else if (module === 'Segment') {
+      // Segment(nc, nm=32, npr=256): parse_model scales npr as a layer's channels
+      layer = { ...base, module, c2: 0, masks: numberArg(args, 1, def.nc, where, 32), protos: makeDivisible(Math.min(numberArg(args, 2, def.nc, where, 256), maxChannels) * width, 8) };
+    } else if (module === 'Pose') {
+      const shape = args[1] === 'kpt_shape' || args[1] === undefined ? def.kptShape ?? [17, 3] : args[1];
+      if (!Array.isArray(shape) || shape.length !== 2 || !shape.every((v) => typeof v === 'number' && Number.isInteger(v) && v > 0)) {
+        throw new InputError(`${where}: Pose's keypoint shape must be [keypoints, dimensions], got ${showValue(shape)}`);
+      }
+      layer = { ...base, module, c2: 0, keypoints: (shape[0] as number) * (shape[1] as number) };
+    } else if (module === 'Classify') {
+      // Classify(c1, c2 = nc, k=1, s=1): its c2 is scaled like any layer's unless it is nc
+      layer = { ...base, module, c2: scaled(numberArg(args, 0, def.nc, where)), kernel: numberArg(args, 1, def.nc, where, 1), stride: numberArg(args, 2, def.nc, where, 1) };
     } else {
       layer = { ...base, module, c2: 0 };
     }
-    if (module !== 'Concat' && module !== 'Detect' && from.length !== 1) throw new InputError(`${where}: ${module} takes one input, got ${from.length}`);
-    for (const v of [layer.kernel, layer.stride, layer.factor, layer.c2]) {
+    if (HEADS.includes(module) && index !== all.length - 1) throw new InputError(`${where}: ${module} must be the definition's last layer`);
+    if (module !== 'Concat' && module !== 'Detect' && module !== 'Segment' && module !== 'Pose' && from.length !== 1) throw new InputError(`${where}: ${module} takes one input, got ${from.length}`);
+    for (const v of [layer.kernel, layer.stride, layer.factor, layer.c2, layer.masks, layer.keypoints]) {
       if (!Number.isInteger(v) || v > LIMITS.hidden.max) throw new InputError(`${where}: ${module}'s sizes must be whole numbers up to ${LIMITS.hidden.max}`);
     }
     if (repeats > 1 && module !== 'C2f' && module !== 'C3k2' && module !== 'C2PSA' && channelsOf(from[0] as number) !== layer.c2) {
@@ -354,7 +420,8 @@ function resolveLayers(def: ModelDefinition, scale: Scale, scaleName: string): {
     channels.push(layer.c2);
     layers.push(layer);
   });
-  if (layers[layers.length - 1]?.module !== 'Detect') throw new InputError(`the definition's last layer must be Detect, got ${layers[layers.length - 1]?.module ?? 'none'}`);
+  const last = layers[layers.length - 1]?.module;
+  if (last === undefined || !HEADS.includes(last)) throw new InputError(`the definition's last layer must be a head (${HEADS.join(', ')}), got ${last ?? 'none'}`);
   // parse_model builds Detect with legacy = True unless a C3k2 came before it
   return { layers, channels, legacy: !layers.some((l) => l.module === 'C3k2') };
 }
@@ -457,6 +524,27 @@ function detect(t: CnnTrace, name: string, inputs: readonly Feature[], nc: numbe
   t.params.conv2d(`${name}.dfl.conv`, REG_MAX, 1, 1, 1, false);
 }
 
+/** Conv(x, c4, 3), Conv(c4, c4, 3), Conv2d(c4, out, 1) with bias: the Segment / Pose heads' cv4 branch per input. */
+function extraBranch(t: CnnTrace, name: string, inputs: readonly Feature[], out: number): void {
+  const c4 = Math.max(Math.floor((inputs[0] as Feature).c / 4), out);
+  inputs.forEach((x, i) => {
+    const y = yoloConv(t, `${name}.cv4.${i}.1`, yoloConv(t, `${name}.cv4.${i}.0`, x, c4, 3), c4, 3);
+    t.conv2d(`${name}.cv4.${i}.2`, y, out, { kernel: 1, bias: true });
+  });
+}
+
+/** Proto(c1, npr, nm): Conv(c1, npr, 3), ConvTranspose2d(npr, npr, 2, 2) with bias, Conv(npr, npr, 3), Conv(npr, nm, 1). */
+function proto(t: CnnTrace, name: string, x: Feature, protos: number, masks: number): void {
+  const up = t.convTranspose2d(`${name}.upsample`, yoloConv(t, `${name}.cv1`, x, protos, 3), protos, 2, 2, true);
+  yoloConv(t, `${name}.cv3`, yoloConv(t, `${name}.cv2`, up, protos, 3), masks, 1);
+}
+
+/** Classify(c1, nc): Conv(c1, 1280, k, s), AdaptiveAvgPool2d(1), Dropout(p=0.0) (nothing to save), Linear(1280, nc). */
+function classify(t: CnnTrace, name: string, x: Feature, l: ResolvedLayer): Feature {
+  const pooled = t.adaptiveAvgPool(yoloConv(t, `${name}.conv`, x, 1280, l.kernel, l.stride));
+  return t.linear(`${name}.linear`, pooled, l.c2);
+}
+
 function walkYolo(layers: readonly ResolvedLayer[], nc: number, legacy: boolean) {
   return (t: CnnTrace, imageSize: number): Feature[] => {
     const outputs: Feature[] = [];
@@ -496,9 +584,18 @@ function walkYolo(layers: readonly ResolvedLayer[], nc: number, legacy: boolean)
           y = t.concatAll(l.from.map(get), `${l.where} (Concat)`);
           break;
         case 'Detect':
+        case 'Segment':
+        case 'Pose':
           detectInputs = l.from.map(get);
           detect(t, name, detectInputs, nc, legacy);
+          if (l.module === 'Segment') {
+            proto(t, `${name}.proto`, detectInputs[0] as Feature, l.protos, l.masks);
+            extraBranch(t, name, detectInputs, l.masks);
+          } else if (l.module === 'Pose') extraBranch(t, name, detectInputs, l.keypoints);
           y = x;
+          break;
+        case 'Classify':
+          y = classify(t, name, x, l);
           break;
       }
       outputs.push(y);
