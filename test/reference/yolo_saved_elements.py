@@ -6,7 +6,11 @@ The networks are written here from the layer shapes of Ultralytics' yolov8.yaml 
 descriptions (Conv = Conv2d(bias=False) + BatchNorm2d + SiLU; C2f; SPPF; the v8 Detect head's cv2/cv3 branches; YOLO11's
 C3k2 / C3k, C2PSA with its attention block written out as two matmuls and a softmax, and the Detect head's depthwise
 class branch, as src/core/models/families/yolo.ts describes them); it is not Ultralytics' code, which is not installed.
-Reads {"version": "8" | "11", "scale": "n", "nc": 80, "sizes": [64, 128]} on stdin ("version" defaults to "8"), prints
+The segmentation, pose and classification networks put the Segment head (the Detect head, a Proto of conv, 2x2
+transposed conv, conv, conv, and a mask-coefficient branch per input), the Pose head (a keypoint branch per input) or the
+Classify head (1x1 conv to 1280, average pool, dropout p=0, linear) on the same bodies (the classification ones end at
+the P5 block: no SPPF). Reads {"version": "8" | "11", "task": "detect" | "segment" | "pose" | "classify", "scale": "n",
+"nc": 80, "sizes": [64, 128]} on stdin ("version" defaults to "8", "task" to "detect"), prints
 {"torch": version, "params": n, "saved": {size: elements}}.
 """
 import json
@@ -17,6 +21,7 @@ import torch
 from torch import nn
 
 SCALES = {"n": (0.33, 0.25, 1024), "s": (0.33, 0.5, 1024), "m": (0.67, 0.75, 768), "l": (1.0, 1.0, 512), "x": (1.0, 1.25, 512)}
+SCALES_CLS = {"n": (0.33, 0.25, 1024), "s": (0.33, 0.5, 1024), "m": (0.67, 0.75, 1024), "l": (1.0, 1.0, 1024), "x": (1.0, 1.25, 1024)}
 SCALES_11 = {"n": (0.5, 0.25, 1024), "s": (0.5, 0.5, 1024), "m": (0.5, 1.0, 512), "l": (1.0, 1.0, 512), "x": (1.0, 1.5, 512)}
 
 
@@ -83,8 +88,65 @@ class Detect(nn.Module):
         return [torch.cat((b(x), c(x)), 1) for x, b, c in zip(xs, self.cv2, self.cv3)]
 
 
+class Proto(nn.Module):
+    def __init__(self, c1, npr, nm):
+        super().__init__()
+        self.cv1, self.cv2, self.cv3 = Conv(c1, npr, 3), Conv(npr, npr, 3), Conv(npr, nm, 1)
+        self.upsample = nn.ConvTranspose2d(npr, npr, 2, 2, 0, bias=True)
+
+    def forward(self, x):
+        return self.cv3(self.cv2(self.upsample(self.cv1(x))))
+
+
+class WithBranch(nn.Module):
+    """A Detect head plus a per-input branch of `out` channels (mask coefficients or keypoints) and, for masks, a Proto."""
+
+    def __init__(self, detect, ch, out, npr=None):
+        super().__init__()
+        self.detect = detect
+        c4 = max(ch[0] // 4, out)
+        self.cv4 = nn.ModuleList(nn.Sequential(Conv(x, c4, 3), Conv(c4, c4, 3), nn.Conv2d(c4, out, 1)) for x in ch)
+        self.proto = Proto(ch[0], npr, out) if npr is not None else None
+
+    def forward(self, xs):
+        extra = [b(x) for x, b in zip(xs, self.cv4)]
+        if self.proto is not None:
+            extra.append(self.proto(xs[0]))
+        return self.detect(xs) + extra
+
+
+def head(task, detect, ch, npr):
+    if task == "segment":
+        return WithBranch(detect, ch, 32, npr)
+    if task == "pose":
+        return WithBranch(detect, ch, 17 * 3)
+    return detect
+
+
+class Classify(nn.Module):
+    def __init__(self, c1, nc):
+        super().__init__()
+        self.conv = Conv(c1, 1280, 1)
+        self.pool = nn.AdaptiveAvgPool2d(1)
+        self.drop = nn.Dropout(p=0.0, inplace=True)
+        self.linear = nn.Linear(1280, nc)
+
+    def forward(self, x):
+        return self.linear(self.drop(self.pool(self.conv(x)).flatten(1)))
+
+
+class Classifier(nn.Module):
+    def __init__(self, layers, c, nc):
+        super().__init__()
+        self.b = nn.Sequential(*layers)
+        self.head = Classify(c, nc)
+
+    def forward(self, x):
+        return self.head(self.b(x))
+
+
 class YOLOv8(nn.Module):
-    def __init__(self, scale, nc):
+    def __init__(self, scale, nc, task="detect"):
         super().__init__()
         d, w, mc = SCALES[scale]
         ch = lambda c: math.ceil(min(c, mc) * w / 8) * 8
@@ -103,7 +165,7 @@ class YOLOv8(nn.Module):
         self.h18 = C2f(c256 + c512, c512, n(3), False)
         self.h19 = Conv(c512, c512, 3, 2)
         self.h21 = C2f(c512 + c1024, c1024, n(3), False)
-        self.detect = Detect(nc, (c256, c512, c1024))
+        self.detect = head(task, Detect(nc, (c256, c512, c1024)), (c256, c512, c1024), ch(256))
 
     def forward(self, x):
         out = []
@@ -203,7 +265,7 @@ class Detect11(Detect):
 
 
 class YOLO11(nn.Module):
-    def __init__(self, scale, nc):
+    def __init__(self, scale, nc, task="detect"):
         super().__init__()
         d, w, mc = SCALES_11[scale]
         ch = lambda c: math.ceil(min(c, mc) * w / 8) * 8
@@ -223,7 +285,7 @@ class YOLO11(nn.Module):
         self.h19 = C3k2(c256 + c512, c512, n(2), big)
         self.h20 = Conv(c512, c512, 3, 2)
         self.h22 = C3k2(c512 + c1024, c1024, n(2), True)
-        self.detect = Detect11(nc, (c256, c512, c1024))
+        self.detect = head(task, Detect11(nc, (c256, c512, c1024)), (c256, c512, c1024), ch(256))
 
     def forward(self, x):
         out = []
@@ -235,6 +297,30 @@ class YOLO11(nn.Module):
         p19 = self.h19(torch.cat((self.h17(p16), p13), 1))
         p22 = self.h22(torch.cat((self.h20(p19), out[10]), 1))
         return self.detect([p16, p19, p22])
+
+
+def classifier(v11, scale, nc):
+    """The classification bodies: the detection backbones up to the P5 block; YOLO11's then C2PSA (no SPPF)."""
+    d, w, mc = (SCALES_11 if v11 else SCALES_CLS)[scale]
+    ch = lambda c: math.ceil(min(c, mc) * w / 8) * 8
+    n = lambda r: max(round(r * d), 1)
+    c64, c128, c256, c512, c1024 = ch(64), ch(128), ch(256), ch(512), ch(1024)
+    if v11:
+        big = scale in "mlx"
+        layers = [
+            Conv(3, c64, 3, 2), Conv(c64, c128, 3, 2), C3k2(c128, c256, n(2), big, 0.25),
+            Conv(c256, c256, 3, 2), C3k2(c256, c512, n(2), big, 0.25),
+            Conv(c512, c512, 3, 2), C3k2(c512, c512, n(2), True),
+            Conv(c512, c1024, 3, 2), C3k2(c1024, c1024, n(2), True), C2PSA(c1024, n(2)),
+        ]
+    else:
+        layers = [
+            Conv(3, c64, 3, 2), Conv(c64, c128, 3, 2), C2f(c128, c128, n(3), True),
+            Conv(c128, c256, 3, 2), C2f(c256, c256, n(6), True),
+            Conv(c256, c512, 3, 2), C2f(c512, c512, n(6), True),
+            Conv(c512, c1024, 3, 2), C2f(c1024, c1024, n(3), True),
+        ]
+    return Classifier(layers, c1024, nc)
 
 
 def saved_elements(model, batch, size):
@@ -253,8 +339,11 @@ def saved_elements(model, batch, size):
 def main():
     req = json.load(sys.stdin)
     torch.manual_seed(0)
-    network = YOLO11 if str(req.get("version", "8")) == "11" else YOLOv8
-    model = network(req["scale"], req["nc"]).train()
+    v11, task = str(req.get("version", "8")) == "11", req.get("task", "detect")
+    if task == "classify":
+        model = classifier(v11, req["scale"], req["nc"]).train()
+    else:
+        model = (YOLO11 if v11 else YOLOv8)(req["scale"], req["nc"], task).train()
     params = sum(p.numel() for p in model.parameters())
     saved = {str(s): saved_elements(model, 2, s) - saved_elements(model, 1, s) for s in req["sizes"]}
     print(json.dumps({"torch": torch.__version__, "params": params, "saved": saved}))

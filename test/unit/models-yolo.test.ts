@@ -116,7 +116,7 @@ test('bad definitions and sizes are InputErrors naming the layer', () => {
   bad({ backbone: [[-1, 1, 'Conv']], head }, /backbone\[0\] must be \[from, repeats, module, args\]/);
   bad({ backbone: [[3, 1, 'Conv', [16, 3, 2]]], head }, /backbone\[0\]: 'from' 3 does not name an earlier layer/);
   bad({ backbone: [[-1, 1, 'Conv', ['wide', 3]]], head }, /backbone\[0\]: argument 1 must be a positive number/);
-  bad({ backbone: [[-1, 1, 'Conv', [16, 3, 2]]], head: [[-1, 1, 'Conv', [16]]] }, /last layer must be Detect/);
+  bad({ backbone: [[-1, 1, 'Conv', [16, 3, 2]]], head: [[-1, 1, 'Conv', [16]]] }, /last layer must be a head \(Detect, Segment, Pose, Classify\), got Conv/);
   bad({ backbone: [[-1, 1, 'Conv', [16, 3, 2]]], head, scales: { n: [0.33, 0.25] } }, /scales\.n must be \[depth, width, max_channels\]/);
   bad({ nc: 0 }, /nc/);
   assert.throws(() => saved(inventoryForRef('yolov8n'), 0), InputError);
@@ -236,4 +236,83 @@ test('YOLO11 saved elements per sample against PyTorch autograd (scales n and m:
   // than the image area from 320 to 640 (N = 100 there)
   const n = inventoryForRef('yolo11n');
   assert.ok(saved(n, 640) > 4 * saved(n, 320));
+});
+
+/**
+ * Segmentation, pose and classification at scale n..x. YOLO11: the summaries beside `scales` in
+ * ultralytics/cfg/models/11/yolo11-seg.yaml and yolo11-pose.yaml (commit 023641f5f0a4249fd5e6e069758c1d5ebe80ce4f,
+ * nc: 80, kpt_shape [17, 3]) and yolo11-cls.yaml (commit 0a2ae50b3d43736e6688987d5f9b46c60a33ea5f, nc: 80), e.g.
+ * "n: [0.50, 0.25, 1024] # summary: 355 layers, 2876848 parameters, 2876832 gradients, 10.5 GFLOPs".
+ */
+const PUBLISHED_11_TASKS: readonly (readonly [string, number, number])[] = [
+  ['yolo11n-seg', 2_876_848, 2_876_832], ['yolo11s-seg', 10_113_248, 10_113_232], ['yolo11m-seg', 22_420_896, 22_420_880],
+  ['yolo11l-seg', 27_678_368, 27_678_352], ['yolo11x-seg', 62_142_656, 62_142_640],
+  ['yolo11n-pose', 2_908_507, 2_908_491], ['yolo11s-pose', 9_948_811, 9_948_795], ['yolo11m-pose', 20_973_273, 20_973_257],
+  ['yolo11l-pose', 26_230_745, 26_230_729], ['yolo11x-pose', 58_889_881, 58_889_865],
+  ['yolo11n-cls', 1_633_584, 1_633_584], ['yolo11s-cls', 5_545_488, 5_545_488], ['yolo11m-cls', 10_455_696, 10_455_696],
+  ['yolo11l-cls', 12_937_104, 12_937_104], ['yolo11x-cls', 28_458_544, 28_458_544],
+];
+
+test('YOLO11 -seg / -pose / -cls n..x at the definitions\' classes: parameters and gradients equal the published summaries', () => {
+  for (const [name, parameters, gradients] of PUBLISHED_11_TASKS) {
+    for (const ref of [name, `${name}.pt`, `${name}.yaml`]) assert.deepEqual(countParams(inventoryForRef(ref)), { total: parameters, trainable: gradients }, ref);
+  }
+});
+
+/** Parameters once Ultralytics fuses each Conv's BatchNorm into its conv (weight and bias of c channels become c biases). */
+function fused(inv: ModelInventory): number {
+  const bn = inv.tensors.filter((t) => t.name.endsWith('.bn.weight')).reduce((n, t) => n + (t.shape[0] as number), 0);
+  return countParams(inv).total - bn;
+}
+
+test('YOLOv8 -seg / -pose / -cls: the summaries Ultralytics prints for the released weights and for trained classifiers', () => {
+  // Ultralytics' summary when it loads the released weights, fused (e.g. openvinotoolkit/openvino_notebooks' YOLOv8
+  // notebooks, Ultralytics 8.0.43): "YOLOv8n summary (fused): 168 layers, 3151904 parameters", "YOLOv8n-seg summary
+  // (fused): 195 layers, 3404320 parameters" (COCO, 80 classes), "YOLOv8n-pose summary (fused): 187 layers, 3289964
+  // parameters" (1 class, 17 x 3 keypoints)
+  assert.equal(fused(inventoryForRef('yolov8n.pt')), 3_151_904);
+  assert.equal(fused(inventoryForRef('yolov8n-seg.pt')), 3_404_320);
+  assert.equal(fused(inventoryForRef('yolov8n-pose.pt')), 3_289_964);
+  // the training summary of yolov8n-cls on 2 and on 15 classes ("Classify [256, 2]" 332,802 parameters): "YOLOv8n-cls
+  // summary: 56 layers, 1,440,850 parameters, 1,440,850 gradients" and "… 1,457,503 parameters, 1,457,503 gradients"
+  assert.deepEqual(countParams(buildInventory({ architecture: 'yolov8n-cls', nc: 2 }, 'config')), { total: 1_440_850, trainable: 1_440_850 });
+  assert.deepEqual(countParams(buildInventory({ architecture: 'yolov8n-cls', nc: 15 }, 'config')), { total: 1_457_503, trainable: 1_457_503 });
+  const t = new Map(inventoryForRef('yolov8n-seg').tensors.map((x) => [x.name, x]));
+  // Proto(64, npr = 256 x 0.25 = 64, nm = 32): the transposed conv's weight is [in, out, 2, 2]
+  assert.deepEqual(t.get('model.22.proto.upsample.weight')?.shape, [64, 64, 2, 2]);
+  assert.deepEqual(t.get('model.22.proto.cv3.conv.weight')?.shape, [32, 64, 1, 1]);
+  // cv4: c4 = max(64 // 4, 32) = 32 for masks; pose: max(16, 51) = 51 keypoint outputs
+  assert.deepEqual(t.get('model.22.cv4.2.0.conv.weight')?.shape, [32, 256, 3, 3]);
+  assert.deepEqual(inventoryForRef('yolov8n-pose').tensors.find((x) => x.name === 'model.22.cv4.0.2.weight')?.shape, [51, 51, 1, 1]);
+  const cls = new Map(inventoryForRef('yolov8n-cls').tensors.map((x) => [x.name, x]));
+  assert.deepEqual(cls.get('model.9.conv.conv.weight')?.shape, [1280, 256, 1, 1]);
+  assert.deepEqual(cls.get('model.9.linear.weight')?.shape, [1000, 1280]);
+  assert.equal([...cls.keys()].some((n) => n.includes('dfl')), false);
+});
+
+test('heads: a pose definition\'s own kpt_shape, a head that is not last, a bad keypoint shape', () => {
+  const def = { scales: { n: [0.33, 0.25, 1024] }, backbone: [[-1, 1, 'Conv', [256, 3, 2]]] };
+  const pose = buildInventory({ ...def, architecture: 'yolov8', nc: 1, kpt_shape: [5, 2], head: [[[-1], 1, 'Pose', ['nc', 'kpt_shape']]] }, 'x.yaml');
+  // c4 = max(64 // 4, 5 x 2) = 16
+  assert.deepEqual(pose.tensors.find((x) => x.name === 'model.1.cv4.0.2.weight')?.shape, [10, 16, 1, 1]);
+  assert.throws(() => buildInventory({ ...def, architecture: 'yolov8', kpt_shape: [17], head: [[[-1], 1, 'Pose', ['nc', 'kpt_shape']]] }, 'x.yaml'), /field 'kpt_shape' must be \[keypoints, dimensions\]/);
+  assert.throws(() => buildInventory({ ...def, architecture: 'yolov8', head: [[-1, 1, 'Classify', ['nc']], [-1, 1, 'Conv', [64, 1, 1]]] }, 'x.yaml'), /head\[0\]: Classify must be the definition's last layer/);
+});
+
+test('-seg / -pose / -cls saved elements per sample against PyTorch autograd (v8 and 11, scale n)', () => {
+  const cases: readonly (readonly [string, string, string, number])[] = [
+    ['yolov8n-seg', '8', 'segment', 80], ['yolov8n-pose', '8', 'pose', 1], ['yolov8n-cls', '8', 'classify', 1000],
+    ['yolo11n-seg', '11', 'segment', 80], ['yolo11n-pose', '11', 'pose', 80], ['yolo11n-cls', '11', 'classify', 80],
+  ];
+  for (const [name, version, task, nc] of cases) {
+    const inv = inventoryForRef(name);
+    const r = spawnSync(PYTHON, [sourceFile('test/reference/yolo_saved_elements.py')], {
+      input: JSON.stringify({ version, task, scale: 'n', nc, sizes: [64, 96] }), encoding: 'utf8', timeout: 180_000,
+    });
+    assert.equal(r.status, 0, `python reference failed: ${r.error?.message ?? r.stderr}`);
+    const ref = JSON.parse(r.stdout) as { torch: string; params: number; saved: Record<string, number> };
+    assert.equal(ref.params, countParams(inv).total, `${name}: the reference network has the same parameters`);
+    assert.equal(saved(inv, 64), ref.saved['64'], `${name} at 64 px (torch ${ref.torch})`);
+    assert.equal(saved(inv, 96), ref.saved['96'], `${name} at 96 px (torch ${ref.torch})`);
+  }
 });
