@@ -136,9 +136,9 @@ test('bad input: a dataset whose nc disagrees with its names, values that are no
   assert.ok(job.assumptions?.some((n: string) => n.startsWith('go.sh:1:44: epochs=ten is not a number of epochs')), JSON.stringify(job.assumptions));
   assert.ok(job.assumptions?.some((n: string) => /^go\.sh:1:55: batch is \$BATCH/.test(n)), JSON.stringify(job.assumptions));
   assert.equal(job.settings.epochs, 100);
-  const other = scanFiles([{ path: 'seg.sh', text: 'yolo segment train model=yolo11n-seg.pt data=coco8-seg.yaml\n' }]).jobs[0];
-  assert.ok(other.assumptions?.some((n: string) => /task=segment: only detection models/.test(n)), JSON.stringify(other.assumptions));
-  assert.ok(other.assumptions?.some((n: string) => /model=yolo11n-seg\.pt is not a YOLOv8 or YOLO11 detection model/.test(n)), JSON.stringify(other.assumptions));
+  const other = scanFiles([{ path: 'obb.sh', text: 'yolo obb train model=yolo11n-obb.pt data=dota8.yaml\n' }]).jobs[0];
+  assert.ok(other.assumptions?.some((n: string) => /task=obb: only detection, segmentation, pose and classification models are built/.test(n)), JSON.stringify(other.assumptions));
+  assert.ok(other.assumptions?.some((n: string) => /model=yolo11n-obb\.pt is not a YOLOv8 or YOLO11 model this reader builds/.test(n)), JSON.stringify(other.assumptions));
   assert.equal(other.model, null);
   const huge = scanFiles([{ path: 'h.sh', text: 'yolo train model=yolov8n.pt data=coco8.yaml imgsz=99999\n' }]).jobs[0];
   assert.ok(huge.assumptions?.some((n: string) => n.startsWith('h.sh:1:45: imgsz=99999 is not an image size of 1 to 16384 pixels')), JSON.stringify(huge.assumptions));
@@ -459,4 +459,27 @@ test('YOLO11: yolo11n..x .pt / .yaml by name on the CLI and in Python, and a wor
   const job = own.jobs.find((j) => j.id === 'go.sh') as ScanJob;
   assert.ok(job.files.includes('cfg/yolo11m-parts.yaml'));
   assert.deepEqual(params(job), { total: 20_114_688, trainable: 20_114_672 });
+});
+
+test('segmentation, pose and classification models by name: built with the dataset\'s classes, their assumptions stated', () => {
+  // yolo11n-seg at 80 classes: yolo11-seg.yaml's published 2,876,848 parameters, 2,876,832 gradients
+  const seg = scanFiles([
+    { path: 'seg.sh', text: 'yolo segment train model=yolo11n-seg.pt data=data.yaml\n' },
+    { path: 'data.yaml', text: `train: images/train\nval: images/val\nnames: [${Array.from({ length: 80 }, (_, i) => `c${i}`).join(', ')}]\n` },
+  ]).jobs.find((j) => j.id === 'seg.sh') as ScanJob;
+  assert.deepEqual(params(seg), { total: 2_876_848, trainable: 2_876_832 });
+  assert.ok(!(seg.assumptions ?? []).some((n: string) => /task=segment/.test(n)), JSON.stringify(seg.assumptions));
+  // yolov8n-pose (1 class, 17 x 3 keypoints): Ultralytics' fused summary of the released weights, 3,289,964, is the
+  // count less one bias-sized vector per BatchNorm; here the unfused count of the same network
+  const pose = scanFiles([{ path: 'train.py', text: 'from ultralytics import YOLO\nYOLO("yolov8n-pose.pt").train(data="people.yaml")\n' }, { path: 'people.yaml', text: 'train: a\nval: b\nnames: [person]\n' }])
+    .jobs.find((j) => j.id === 'train.py') as ScanJob;
+  assert.deepEqual(params(pose), { total: 3_295_470, trainable: 3_295_454 });
+  assert.ok(pose.assumptions?.some((n: string) => /yolov8n-pose: 17 keypoints x 3 .* are assumed/.test(n)), JSON.stringify(pose.assumptions));
+  // yolov8n-cls on a folder dataset: its classes are not counted, 80 are assumed and said so; a task that disagrees
+  // with the model's name is a note and the model named is built
+  const cls = scanFiles([{ path: 'c.sh', text: 'yolo task=detect mode=train model=yolov8n-cls.pt data=../flowers epochs=3\n' }]).jobs[0] as ScanJob;
+  assert.ok(cls.assumptions?.some((n: string) => /yolov8n-cls: a classification dataset's classes are its class folders, which are not counted; 80 are assumed/.test(n)), JSON.stringify(cls.assumptions));
+  assert.ok(cls.assumptions?.some((n: string) => /task=detect but model=yolov8n-cls\.pt is a classify model/.test(n)), JSON.stringify(cls.assumptions));
+  // 80 classes: "YOLOv8n-cls summary: 56 layers, 1,440,850 parameters" at 2 classes + 78 x 1,281 for the linear layer
+  assert.deepEqual(params(cls), { total: 1_440_850 + 78 * 1281, trainable: 1_440_850 + 78 * 1281 });
 });

@@ -87,16 +87,24 @@ const OPTIMIZERS: Readonly<Record<string, string>> = {
   sgd: 'SGD', adam: 'Adam', adamw: 'AdamW', nadam: 'NAdam', radam: 'RAdam', adamax: 'Adamax', rmsprop: 'RMSprop',
 };
 
-/** A bundled detection model's name: yolov8n..x or yolo11n..x (the names the YOLO family builds). */
-const BUNDLED_DETECTION = /^yolo(?:v8|11)[nslmx]$/i;
+/**
+ * A bundled model's name: yolov8n..x or yolo11n..x, for detection or with a `-seg`, `-pose` or `-cls` task suffix (the
+ * names the YOLO family builds).
+ */
+const BUNDLED_MODEL = /^yolo(?:v8|11)[nslmx](?:-seg|-pose|-cls)?$/i;
+
+/** The task a bundled model's name trains (Ultralytics' guess_model_task reads the same suffixes). */
+function taskOf(architecture: string): 'detect' | 'segment' | 'pose' | 'classify' {
+  return architecture.endsWith('-seg') ? 'segment' : architecture.endsWith('-pose') ? 'pose' : architecture.endsWith('-cls') ? 'classify' : 'detect';
+}
 
 /**
- * The architecture a `model` argument names: yolov8n..x or yolo11n..x by file stem (`models/yolov8m.pt`,
- * `yolo11n.yaml`, `yolo11s`).
+ * The architecture a `model` argument names: yolov8n..x or yolo11n..x (and their -seg / -pose / -cls) by file stem
+ * (`models/yolov8m.pt`, `yolo11n-seg.yaml`, `yolo11s`).
  */
 function architectureOf(model: string): string | null {
   const stem = model.slice(model.lastIndexOf('/') + 1).replace(/\.(pt|ya?ml)$/i, '');
-  return BUNDLED_DETECTION.test(stem) ? stem.toLowerCase() : null;
+  return BUNDLED_MODEL.test(stem) ? stem.toLowerCase() : null;
 }
 
 /** Reads the arguments of one training call into `out`; returns the model it trains and what the join finishes. */
@@ -245,9 +253,9 @@ export function readUltralyticsTrain(
   }
 
   const task = byKey.get('task');
-  if (task !== undefined && task.value !== 'detect') note(`task=${String(task.value)}: only detection models (YOLOv8's Detect head) are built`, task.range);
+  if (task !== undefined && !['detect', 'segment', 'pose', 'classify'].includes(String(task.value))) note(`task=${String(task.value)}: only detection, segmentation, pose and classification models are built`, task.range);
 
-  // The model: a YOLOv8 / YOLO11 detection checkpoint or definition by name.
+  // The model: a YOLOv8 / YOLO11 checkpoint or definition by name.
   const model = modelArg ?? byKey.get('model');
   let ownModel: Extract<ModelRef, { kind: 'script-config' }> | null = null;
   if (model === undefined || model.value === null) note('no model is named (model=...)', callRange);
@@ -258,12 +266,16 @@ export function readUltralyticsTrain(
     // a .pt checkpoint is loaded (pretrained weights); a .yaml definition starts from random weights
     if (/\.pt$/i.test(value)) out.set('pretraining', false, model.range);
     else if (/\.ya?ml$/i.test(value)) out.set('pretraining', true, model.range);
-    // a definition file of the workspace joins the job; a bundled name (`yolov8n.yaml`, `yolo11n.yaml`) is Ultralytics' own file
-    if (/\.ya?ml$/i.test(value) && !/^yolo(?:v8|11)[nslmx]?\.ya?ml$/i.test(value)) links.push({ kind: 'config', key: 'model', value, range: model.range });
+    // a definition file of the workspace joins the job; a bundled name (`yolov8n.yaml`, `yolo11n-seg.yaml`) is Ultralytics' own file
+    if (/\.ya?ml$/i.test(value) && !/^yolo(?:v8|11)[nslmx]?(?:-seg|-pose|-cls)?\.ya?ml$/i.test(value)) links.push({ kind: 'config', key: 'model', value, range: model.range });
     if (arch === null && /\.ya?ml$/i.test(value)) {
       // a definition of the workspace's own: built at the join when the file joined the job (else a note there)
-    } else if (arch === null) note(`model=${value} is not a YOLOv8 or YOLO11 detection model this reader builds (yolov8n/s/m/l/x, yolo11n/s/m/l/x .pt or .yaml)`, model.range);
+    } else if (arch === null) note(`model=${value} is not a YOLOv8 or YOLO11 model this reader builds (yolov8n/s/m/l/x, yolo11n/s/m/l/x, with -seg, -pose or -cls, .pt or .yaml)`, model.range);
     else {
+      const modelTask = taskOf(arch);
+      if (task !== undefined && typeof task.value === 'string' && task.value !== modelTask && ['detect', 'segment', 'pose', 'classify'].includes(task.value)) {
+        note(`task=${task.value} but model=${value} is a ${modelTask} model: the model named is built`, task.range);
+      }
       ownModel = {
         kind: 'script-config', name: arch, path: out.path, range: model.range,
         config: { architecture: arch, nc: 80, ...(imgsz !== null ? { image_size: imgsz.value } : {}) },
@@ -381,15 +393,18 @@ export function finishUltralyticsJob(
     const range = (pending.modelArg ?? pending.args.find((a) => a.key === 'model'))?.range ?? pending.range;
     model = {
       kind: 'script-config', name: stem, path: training.path, range,
-      config: { ...definition.detection.ultralyticsModel, architecture: BUNDLED_DETECTION.test(stem) ? stem : 'yolov8', yaml_file: definition.path },
+      config: { ...definition.detection.ultralyticsModel, architecture: BUNDLED_MODEL.test(stem) ? stem : 'yolov8', yaml_file: definition.path },
     };
   } else if (modelName !== null && /\.ya?ml$/i.test(modelName) && model === null) {
-    notes.push(`model=${modelName}: no Ultralytics model definition of that name joined the job, and it is not a YOLOv8 or YOLO11 detection model this reader builds (yolov8n/s/m/l/x, yolo11n/s/m/l/x)`);
+    notes.push(`model=${modelName}: no Ultralytics model definition of that name joined the job, and it is not a YOLOv8 or YOLO11 model this reader builds (yolov8n/s/m/l/x, yolo11n/s/m/l/x, with -seg, -pose or -cls)`);
   }
   let outModel = model;
   if (model?.kind === 'script-config' && typeof model.config['architecture'] === 'string' && /^yolo(?:v8|11)/.test(model.config['architecture'])) {
     const imgsz = training.detection.contribution.settings.imageSize;
     outModel = { ...model, config: { ...model.config, nc: classes.nc, ...(typeof imgsz === 'number' ? { image_size: imgsz } : {}) } };
+    const arch = model.config['architecture'];
+    if (arch.endsWith('-pose') && model.config['backbone'] === undefined) notes.push(`${arch}: 17 keypoints x 3 (the pose definition's kpt_shape) are assumed; Ultralytics takes the dataset YAML's kpt_shape, which is not read`);
+    if (arch.endsWith('-cls') && 'assumption' in classes.source) notes.push(`${arch}: a classification dataset's classes are its class folders, which are not counted; ${classes.nc} are assumed`);
   }
   if (!pending.auto) return { model: outModel, member: changed ? { index, detection: training.detection } : null, notes };
   const auto = resolveAutoOptimizer(pending, classes.nc, classes.trainImages?.value);
