@@ -1,5 +1,5 @@
 /**
- * Ultralytics YOLOv8 and YOLO11 detection models, built from Ultralytics' own model definition: a `backbone` + `head`
+ * Ultralytics YOLOv8 and YOLO11 models (detection, and the -seg / -pose / -cls variants), built from Ultralytics' own model definition: a `backbone` + `head`
  * list of `[from, repeats, module, args]` layers scaled by `[depth, width, max_channels]` (yolov8.yaml's and
  * yolo11.yaml's `scales`), read the way `parse_model` (ultralytics/nn/tasks.py) reads it:
  *   - repeats n > 1 become max(round(n * depth), 1); a C2f / C3k2 takes them as its inner block count, a C2PSA as its
@@ -25,6 +25,12 @@
  *     with requires_grad False — a parameter without a gradient (the 16 between the summaries' parameters and gradients).
  *     Without `legacy` (YOLO11) cv3 is (DWConv(x, x, 3), Conv(x, c3, 1)), (DWConv(c3, c3, 3), Conv(c3, c3, 1)),
  *     Conv2d(c3, nc, 1) with bias, DWConv being a Conv whose groups are its channels (a depthwise 3x3).
+ *   - Segment(nc, nm=32, npr=256) (npr scaled by parse_model like a layer's channels): Detect's tensors, then proto =
+ *     Proto(ch[0], npr, nm): Conv(ch[0], npr, 3), ConvTranspose2d(npr, npr, 2, 2) with bias, Conv(npr, npr, 3),
+ *     Conv(npr, nm, 1); and per input cv4 = Conv(x, c4, 3), Conv(c4, c4, 3), Conv2d(c4, nm, 1) with bias, c4 =
+ *     max(ch[0] // 4, nm). Pose(nc, kpt_shape): Detect's tensors and cv4 likewise with nk = keypoints x dimensions
+ *     outputs, c4 = max(ch[0] // 4, nk). Classify(c1, nc): Conv(c1, 1280, 1), AdaptiveAvgPool2d(1), Dropout(p=0.0),
+ *     Linear(1280, nc) (head.py at 9a60491210c6a4df63aed590df4d527edbbc6e58).
  *   - nn.Upsample(None, 2, 'nearest') and Concat hold no parameters.
  * YOLO11's modules (ultralytics/nn/modules/block.py at https://github.com/ultralytics/ultralytics/blob/
  * 44cbec186bba355472aed81d99a789e056256a7d/ultralytics/nn/modules/block.py, head.py at 9a60491210c6a4df63aed590df4d527edbbc6e58):
@@ -39,14 +45,19 @@
  *     c // heads, key_dim = int(head_dim · 0.5); qkv = Conv(c, c + 2 · key_dim · heads, 1), proj = Conv(c, c, 1) and
  *     pe = Conv(c, c, 3, groups c), all three without activation; softmax(qᵀk · key_dim^-0.5) over the positions, v
  *     weighted by it plus pe of v (v reshaped: a copy), then proj.
- * Checked against the model summaries yolov8.yaml and yolo11.yaml print beside their scales (test/unit/models-yolo.test.ts).
+ * Checked against the model summaries yolov8.yaml, yolo11.yaml, yolo11-seg/-pose/-cls.yaml print beside their scales and
+ * those Ultralytics prints for the released v8 -seg / -pose weights and trained v8 classifiers
+ * (test/unit/models-yolo.test.ts).
  *
  * Saved feature maps per sample (the rules in builders/cnn.ts): each Conv saves its input (Conv2d), the conv's output
  * (BatchNorm) and BatchNorm's output (SiLU, not in place: Conv's default_act is nn.SiLU()); a C2f's bottlenecks save a view
  * of cv1's output, which keeps that whole output; SPPF's max pools save their inputs and argmax indices; Detect's 1x1
  * output convs save their inputs. YOLO11: a Conv without activation saves its input and the conv output (BatchNorm's);
  * Attention saves its qkv projection (the matmuls' q, k, v views), the softmax output (heads x N x N per sample, N the
- * positions), the copy of v its pe conv reads, and the sum proj reads. Modelled at the training image size rounded up to a multiple of the largest stride
+ * positions), the copy of v its pe conv reads, and the sum proj reads. Segment's Proto saves what its convs save and the
+ * transposed conv's input; Classify saves its conv's, the pooled map's input and the Linear's input (the p=0 in-place
+ * dropout saves nothing). Not modelled either: the segmentation loss's masks at the prototypes' resolution and the pose
+ * loss's keypoint targets. Modelled at the training image size rounded up to a multiple of the largest stride
  * (check_imgsz: `max(math.ceil(x / stride) * stride, floor)`, https://github.com/ultralytics/ultralytics/blob/
  * af0c53c813d677d526ed0470f92203958150a6fd/ultralytics/utils/checks.py, which the trainer calls with floor = stride,
  * engine/trainer.py _setup_train), square (mosaic batches; the
