@@ -483,3 +483,21 @@ test('segmentation, pose and classification models by name: built with the datas
   // 80 classes: "YOLOv8n-cls summary: 56 layers, 1,440,850 parameters" at 2 classes + 78 x 1,281 for the linear layer
   assert.deepEqual(params(cls), { total: 1_440_850 + 78 * 1281, trainable: 1_440_850 + 78 * 1281 });
 });
+
+test('bundled pose and segmentation datasets: coco8-pose.yaml states 1 class and 17 x 3 keypoints, coco8-seg.yaml 80 classes', () => {
+  const pose = scanFiles([{ path: 'p.sh', text: 'yolo pose train model=yolo11n-pose.pt data=coco8-pose.yaml epochs=3\n' }]).jobs[0] as ScanJob;
+  assert.ok(pose.assumptions?.some((n: string) => /coco8-pose\.yaml is Ultralytics' bundled dataset: 1 class \(/.test(n)), JSON.stringify(pose.assumptions));
+  assert.ok(!(pose.assumptions ?? []).some((n: string) => /keypoints .* are assumed/.test(n)), JSON.stringify(pose.assumptions));
+  // yolo11-pose.yaml's published 2,908,507 at 80 classes; at 1 class the depthwise class branch narrows from
+  // c3 = max(64, 80) = 80 to max(64, 1) = 64 and the last conv to 1 output, per input of 64, 128, 256 channels
+  const cv3 = (c3: number, nc: number) =>
+    [64, 128, 256].reduce((n, x) => n + (9 * x + 2 * x) + (x * c3 + 2 * c3) + (9 * c3 + 2 * c3) + (c3 * c3 + 2 * c3) + (c3 * nc + nc), 0);
+  const total = 2_908_507 - cv3(80, 80) + cv3(64, 1);
+  assert.deepEqual(params(pose), { total, trainable: total - 16 });
+  // 4 training images: ceil(4 / 64) x 3 epochs <= 10,000, AdamW with lr round(0.002 x 5 / (4 + 1), 6)
+  assert.equal(pose.settings.optimizer, 'AdamW');
+  assert.equal(pose.settings.learningRate, 0.002);
+  const seg = scanFiles([{ path: 's.sh', text: 'yolo segment train model=yolo11n-seg.yaml data=coco8-seg.yaml\n' }]).jobs[0] as ScanJob;
+  assert.deepEqual(params(seg), { total: 2_876_848, trainable: 2_876_832 });
+  assert.ok(!seg.files.includes('coco8-seg.yaml'));
+});

@@ -37,8 +37,11 @@ export const ULTRALYTICS_TRAINER: Citation = {
   locator: 'train(): world_size from device; _setup_train(): batch_size // world_size, accumulate = max(round(nbs / batch_size), 1), weight_decay * batch_size * accumulate / nbs, iterations = ceil(len(dataset) / max(batch_size, nbs)) * epochs; build_optimizer(): auto -> SGD(lr 0.01, momentum 0.9) if iterations > 10000 else AdamW(lr round(0.002 * 5 / (4 + nc), 6), momentum 0.9); SGD nesterov=True; Adam family betas=(momentum, 0.999)',
 };
 
-/** Ultralytics' bundled dataset YAMLs (ultralytics/cfg/datasets/*.yaml): classes and training images as each file states them. */
-const BUILT_IN_DATASETS: Readonly<Record<string, { readonly nc: number; readonly trainImages: number; readonly source: Citation }>> = {
+/**
+ * Ultralytics' bundled dataset YAMLs (ultralytics/cfg/datasets/*.yaml): classes and training images as each file states
+ * them, and a pose dataset's `kpt_shape`.
+ */
+const BUILT_IN_DATASETS: Readonly<Record<string, { readonly nc: number; readonly trainImages: number; readonly kptShape?: readonly [number, number]; readonly source: Citation }>> = {
   'coco.yaml': {
     nc: 80, trainImages: 118287,
     source: { title: 'Ultralytics coco.yaml', url: 'https://github.com/ultralytics/ultralytics/blob/02c622712c32d1b19e7b99b7c5a67d260044411f/ultralytics/cfg/datasets/coco.yaml', locator: 'names 0..79; train: train2017.txt # 118287 images' },
@@ -50,6 +53,18 @@ const BUILT_IN_DATASETS: Readonly<Record<string, { readonly nc: number; readonly
   'coco128.yaml': {
     nc: 80, trainImages: 128,
     source: { title: 'Ultralytics coco128.yaml', url: 'https://github.com/ultralytics/ultralytics/blob/3a541a697db9786aab2da076957e315717277cfb/ultralytics/cfg/datasets/coco128.yaml', locator: 'names 0..79; train: images/train2017 # 128 images' },
+  },
+  'coco8-seg.yaml': {
+    nc: 80, trainImages: 4,
+    source: { title: 'Ultralytics coco8-seg.yaml', url: 'https://github.com/ultralytics/ultralytics/blob/2f219d901b45dcf11fa1b3f0e4ec9ad67c0c7fe4/ultralytics/cfg/datasets/coco8-seg.yaml', locator: 'names 0..79; train: images/train # 4 images' },
+  },
+  'coco8-pose.yaml': {
+    nc: 1, trainImages: 4, kptShape: [17, 3],
+    source: { title: 'Ultralytics coco8-pose.yaml', url: 'https://github.com/ultralytics/ultralytics/blob/05cd4a2cb7edfeb0d17332f42ba82625a5c66c2b/ultralytics/cfg/datasets/coco8-pose.yaml', locator: 'kpt_shape: [17, 3]; names 0: person; train: images/train # 4 images' },
+  },
+  'coco-pose.yaml': {
+    nc: 1, trainImages: 56599, kptShape: [17, 3],
+    source: { title: 'Ultralytics coco-pose.yaml', url: 'https://github.com/ultralytics/ultralytics/blob/0f3f439f92103cc69ddfc3fda900ffa75faa1c6f/ultralytics/cfg/datasets/coco-pose.yaml', locator: 'kpt_shape: [17, 3]; names 0: person; train: train2017.txt # 56599 images' },
   },
 };
 
@@ -312,7 +327,7 @@ export function datasetByName(data: string | null): DatasetClasses {
   const base = data.slice(data.lastIndexOf('/') + 1).toLowerCase();
   const known = BUILT_IN_DATASETS[base];
   if (known !== undefined) {
-    return { nc: known.nc, source: { assumption: `data=${data} is Ultralytics' bundled dataset: ${known.nc} classes (${known.source.title}, ${known.source.url})` }, trainImages: { value: known.trainImages, source: known.source } };
+    return { nc: known.nc, source: { assumption: `data=${data} is Ultralytics' bundled dataset: ${known.nc} class${known.nc === 1 ? '' : 'es'} (${known.source.title}, ${known.source.url})` }, trainImages: { value: known.trainImages, source: known.source } };
   }
   return { nc: 80, source: { assumption: `no readable dataset YAML data=${data} joined the job (it is not in the workspace, or its finding says why it could not be read): its classes are unknown, 80 (COCO) are assumed` } };
 }
@@ -403,7 +418,8 @@ export function finishUltralyticsJob(
     const imgsz = training.detection.contribution.settings.imageSize;
     outModel = { ...model, config: { ...model.config, nc: classes.nc, ...(typeof imgsz === 'number' ? { image_size: imgsz } : {}) } };
     const arch = model.config['architecture'];
-    if (arch.endsWith('-pose') && model.config['backbone'] === undefined) notes.push(`${arch}: 17 keypoints x 3 (the pose definition's kpt_shape) are assumed; Ultralytics takes the dataset YAML's kpt_shape, which is not read`);
+    const bundled = BUILT_IN_DATASETS[(pending.data?.value ?? '').slice((pending.data?.value ?? '').lastIndexOf('/') + 1).toLowerCase()];
+    if (arch.endsWith('-pose') && model.config['backbone'] === undefined && !(anyData === undefined && bundled?.kptShape?.join() === '17,3')) notes.push(`${arch}: 17 keypoints x 3 (the pose definition's kpt_shape) are assumed; Ultralytics takes the dataset YAML's kpt_shape, which is not read`);
     if (arch.endsWith('-cls') && 'assumption' in classes.source) notes.push(`${arch}: a classification dataset's classes are its class folders, which are not counted; ${classes.nc} are assumed`);
   }
   if (!pending.auto) return { model: outModel, member: changed ? { index, detection: training.detection } : null, notes };
