@@ -1,14 +1,18 @@
 /**
- * Ultralytics YOLOv8 and YOLO11 models (detection, and the -seg / -pose / -cls variants), built from Ultralytics' own model definition: a `backbone` + `head`
- * list of `[from, repeats, module, args]` layers scaled by `[depth, width, max_channels]` (yolov8.yaml's and
- * yolo11.yaml's `scales`), read the way `parse_model` (ultralytics/nn/tasks.py) reads it:
+ * Ultralytics YOLOv8 and YOLO11 models (detection, and the -seg / -pose / -cls variants), built from Ultralytics' own
+ * model definition: a `backbone` + `head` list of `[from, repeats, module, args]` layers scaled by
+ * `[depth, width, max_channels]` (yolov8.yaml's and yolo11.yaml's `scales`), read the way `parse_model`
+ * (ultralytics/nn/tasks.py) reads it:
  *   - repeats n > 1 become max(round(n * depth), 1); a C2f / C3k2 takes them as its inner block count, a C2PSA as its
  *     PSABlock count;
  *   - a Conv / C2f / C3k2 / SPPF / C2PSA's output channels c2 (unless it is `nc`) become
  *     make_divisible(min(c2, max_channels) * width, 8), make_divisible(x, 8) = ceil(x / 8) * 8; its input channels are
  *     those of the layer `from` names;
  *   - a C3k2 at scale m, l or x takes c3k = True whatever its arguments say, and a definition with a C3k2 builds the
- *     Detect head without `legacy` (YOLO11's depthwise class branch); one without builds the v8 (`legacy`) head;
+ *     Detect head (and Segment / Pose, which extend it) without `legacy` (YOLO11's depthwise class branch); one without
+ *     builds the v8 (`legacy`) head. These two rules are parse_model's in the 8.3 releases that brought YOLO11; the
+ *     stored copy of tasks.py this was read against predates them, so they rest on the published parameter counts,
+ *     which they reproduce at every scale (test/unit/models-yolo.test.ts);
  *   - Concat's channels are the sum of its inputs'; Detect gets the channels of its inputs.
  * Parameter tensors of each module (ultralytics/nn/modules/conv.py, block.py, head.py), in state-dict names `model.<i>.…`:
  *   - Conv(c1, c2, k, s): Conv2d(c1, c2, k, s, padding k // 2, bias=False) + BatchNorm2d(c2) + SiLU. BatchNorm's weight and
