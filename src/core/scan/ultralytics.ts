@@ -420,7 +420,7 @@ export function finishUltralyticsJob(
     const arch = model.config['architecture'];
     const bundled = BUILT_IN_DATASETS[(pending.data?.value ?? '').slice((pending.data?.value ?? '').lastIndexOf('/') + 1).toLowerCase()];
     if (arch.endsWith('-pose') && model.config['backbone'] === undefined && !(anyData === undefined && bundled?.kptShape?.join() === '17,3')) notes.push(`${arch}: 17 keypoints x 3 (the pose definition's kpt_shape) are assumed; Ultralytics takes the dataset YAML's kpt_shape, which is not read`);
-    if (arch.endsWith('-cls') && 'assumption' in classes.source) notes.push(`${arch}: a classification dataset's classes are its class folders, which are not counted; ${classes.nc} are assumed`);
+    if (arch.endsWith('-cls') && 'assumption' in classes.source && bundled === undefined) notes.push(`${arch}: a classification dataset's classes are its class folders, which are not counted; ${classes.nc} are assumed`);
   }
   if (!pending.auto) return { model: outModel, member: changed ? { index, detection: training.detection } : null, notes };
   const auto = resolveAutoOptimizer(pending, classes.nc, classes.trainImages?.value);
