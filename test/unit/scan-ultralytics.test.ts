@@ -136,9 +136,9 @@ test('bad input: a dataset whose nc disagrees with its names, values that are no
   assert.ok(job.assumptions?.some((n: string) => n.startsWith('go.sh:1:44: epochs=ten is not a number of epochs')), JSON.stringify(job.assumptions));
   assert.ok(job.assumptions?.some((n: string) => /^go\.sh:1:55: batch is \$BATCH/.test(n)), JSON.stringify(job.assumptions));
   assert.equal(job.settings.epochs, 100);
-  const other = scanFiles([{ path: 'seg.sh', text: 'yolo segment train model=yolo11n-seg.pt data=coco8-seg.yaml\n' }]).jobs[0];
-  assert.ok(other.assumptions?.some((n: string) => /task=segment: only detection models/.test(n)), JSON.stringify(other.assumptions));
-  assert.ok(other.assumptions?.some((n: string) => /model=yolo11n-seg\.pt is not a YOLOv8 detection model/.test(n)), JSON.stringify(other.assumptions));
+  const other = scanFiles([{ path: 'obb.sh', text: 'yolo obb train model=yolo11n-obb.pt data=dota8.yaml\n' }]).jobs[0];
+  assert.ok(other.assumptions?.some((n: string) => /task=obb: only detection, segmentation, pose and classification models are built/.test(n)), JSON.stringify(other.assumptions));
+  assert.ok(other.assumptions?.some((n: string) => /model=yolo11n-obb\.pt is not a YOLOv8 or YOLO11 model this reader builds/.test(n)), JSON.stringify(other.assumptions));
   assert.equal(other.model, null);
   const huge = scanFiles([{ path: 'h.sh', text: 'yolo train model=yolov8n.pt data=coco8.yaml imgsz=99999\n' }]).jobs[0];
   assert.ok(huge.assumptions?.some((n: string) => n.startsWith('h.sh:1:45: imgsz=99999 is not an image size of 1 to 16384 pixels')), JSON.stringify(huge.assumptions));
@@ -318,20 +318,20 @@ test('a model definition of the workspace: built from its own layers and scale w
   assert.equal(job.settings.pretraining, true);
   // scale s from the file's name, 80 classes of coco.yaml: YOLOv8s's published 11,166,560
   assert.deepEqual(params(job), { total: 11_166_560, trainable: 11_166_544 });
-  const other = yaml.replace('[-1, 3, C2f, [256]]', '[-1, 3, C3k2, [256]]');
+  const other = yaml.replace('[-1, 3, C2f, [256]]', '[-1, 3, A2C2f, [256]]');
   const scanned = scanFiles([
     { path: 'go.sh', text: 'yolo train model=cfg/yolo-x.yaml data=coco.yaml\n' },
     { path: 'cfg/yolo-x.yaml', text: other },
   ]);
   const definition = scanned.findings.find((f) => f.path === 'cfg/yolo-x.yaml');
   assert.equal(definition?.kind, 'ultralytics-model');
-  const line = other.split('\n').findIndex((l) => l.includes('C3k2')) + 1;
-  assert.ok(scanned.warnings.some((w) => w.path === 'cfg/yolo-x.yaml' && w.line === line && w.column === 13 && /head\[5\]: module 'C3k2' is not built/.test(w.message)), JSON.stringify(scanned.warnings));
+  const line = other.split('\n').findIndex((l) => l.includes('A2C2f')) + 1;
+  assert.ok(scanned.warnings.some((w) => w.path === 'cfg/yolo-x.yaml' && w.line === line && w.column === 13 && /head\[5\]: module 'A2C2f' is not built/.test(w.message)), JSON.stringify(scanned.warnings));
   const refused = scanned.jobs.find((j) => j.id === 'go.sh');
   assert.ok(refused !== undefined);
   const resolved = resolveModelSource(refused, { readText: () => '' });
   assert.notEqual(resolved.status, 'resolved');
-  assert.match(JSON.stringify(resolved), /head\[5\]: module 'C3k2' is not modelled/);
+  assert.match(JSON.stringify(resolved), /head\[5\]: module 'A2C2f' is not modelled/);
   // a bundled name is Ultralytics' own definition: no link, no warning
   const bundled = scanFiles([{ path: 'b.sh', text: 'yolo train model=yolov8m.yaml data=coco8.yaml\n' }]);
   assert.equal(bundled.jobs[0]?.model?.kind, 'script-config');
@@ -398,4 +398,106 @@ test('the quick fix for .train(...) keywords and a cfg YAML\'s keys; an optimize
   assert.ok(!isFix(lion.result) && /does not build Lion.*custom trainer/.test(lion.result.unavailable), JSON.stringify(lion.result));
   const auto = fixed([{ path: 'a.sh', text: 'yolo train model=yolov8n.pt data=coco.yaml\n' }], 'a.sh', 'a.sh', 'adamw');
   assert.ok(!isFix(auto.result) && /optimizer=auto is not written/.test(auto.result.unavailable), JSON.stringify(auto.result));
+});
+
+test('YOLO11: yolo11n..x .pt / .yaml by name on the CLI and in Python, and a workspace copy of yolo11.yaml', () => {
+  // YOLO11n's published summary (ultralytics/cfg/models/11/yolo11.yaml): 2,624,080 parameters, 2,624,064 gradients
+  const cli = scanFiles([{ path: 'a.sh', text: 'yolo detect train model=yolo11n.pt data=coco8.yaml epochs=10\n' }]).jobs[0] as ScanJob;
+  assert.equal(cli.model?.kind, 'script-config');
+  assert.equal(cli.settings.pretraining, false);
+  assert.deepEqual(params(cli), { total: 2_624_080, trainable: 2_624_064 });
+  assert.ok(!(cli.assumptions ?? []).some((n: string) => /not a YOLOv8/.test(n)), JSON.stringify(cli.assumptions));
+  // yolo11s from its definition for a 3-class dataset: c3 = max(128, min(3, 100)) = 128 as at 80 classes, so only the
+  // three 1x1 class convs shrink: 3 x (128 + 1) x (80 - 3) fewer than YOLO11s's published 9,458,752
+  const py = scanFiles([
+    { path: 'train.py', text: 'from ultralytics import YOLO\nmodel = YOLO("yolo11s.yaml")\nmodel.train(data="birds.yaml", epochs=5)\n' },
+    { path: 'birds.yaml', text: 'train: images/train\nval: images/val\nnames: [a, b, c]\n' },
+  ]).jobs.find((j) => j.id === 'train.py') as ScanJob;
+  assert.equal(py.settings.pretraining, true);
+  assert.deepEqual(params(py), { total: 9_458_752 - 3 * 129 * 77, trainable: 9_458_736 - 3 * 129 * 77 });
+  // the bundled yaml name is Ultralytics' own file: no link to the workspace
+  assert.ok(!py.files.includes('yolo11s.yaml'));
+  // a workspace copy of yolo11.yaml named for scale m: parse_model's C3k blocks at m, YOLO11m's published 20,114,688
+  const yaml = [
+    'nc: 80',
+    'scales:',
+    '  n: [0.50, 0.25, 1024]',
+    '  m: [0.50, 1.00, 512]',
+    'backbone:',
+    '  - [-1, 1, Conv, [64, 3, 2]]',
+    '  - [-1, 1, Conv, [128, 3, 2]]',
+    '  - [-1, 2, C3k2, [256, False, 0.25]]',
+    '  - [-1, 1, Conv, [256, 3, 2]]',
+    '  - [-1, 2, C3k2, [512, False, 0.25]]',
+    '  - [-1, 1, Conv, [512, 3, 2]]',
+    '  - [-1, 2, C3k2, [512, True]]',
+    '  - [-1, 1, Conv, [1024, 3, 2]]',
+    '  - [-1, 2, C3k2, [1024, True]]',
+    '  - [-1, 1, SPPF, [1024, 5]]',
+    '  - [-1, 2, C2PSA, [1024]]',
+    'head:',
+    '  - [-1, 1, nn.Upsample, [None, 2, "nearest"]]',
+    '  - [[-1, 6], 1, Concat, [1]]',
+    '  - [-1, 2, C3k2, [512, False]]',
+    '  - [-1, 1, nn.Upsample, [None, 2, "nearest"]]',
+    '  - [[-1, 4], 1, Concat, [1]]',
+    '  - [-1, 2, C3k2, [256, False]]',
+    '  - [-1, 1, Conv, [256, 3, 2]]',
+    '  - [[-1, 13], 1, Concat, [1]]',
+    '  - [-1, 2, C3k2, [512, False]]',
+    '  - [-1, 1, Conv, [512, 3, 2]]',
+    '  - [[-1, 10], 1, Concat, [1]]',
+    '  - [-1, 2, C3k2, [1024, True]]',
+    '  - [[16, 19, 22], 1, Detect, [nc]]',
+    '',
+  ].join('\n');
+  const own = scanFiles([
+    { path: 'go.sh', text: 'yolo train model=cfg/yolo11m-parts.yaml data=coco.yaml\n' },
+    { path: 'cfg/yolo11m-parts.yaml', text: yaml },
+  ]);
+  assert.deepEqual(own.warnings.filter((w) => w.path === 'cfg/yolo11m-parts.yaml'), []);
+  const job = own.jobs.find((j) => j.id === 'go.sh') as ScanJob;
+  assert.ok(job.files.includes('cfg/yolo11m-parts.yaml'));
+  assert.deepEqual(params(job), { total: 20_114_688, trainable: 20_114_672 });
+});
+
+test('segmentation, pose and classification models by name: built with the dataset\'s classes, their assumptions stated', () => {
+  // yolo11n-seg at 80 classes: yolo11-seg.yaml's published 2,876,848 parameters, 2,876,832 gradients
+  const seg = scanFiles([
+    { path: 'seg.sh', text: 'yolo segment train model=yolo11n-seg.pt data=data.yaml\n' },
+    { path: 'data.yaml', text: `train: images/train\nval: images/val\nnames: [${Array.from({ length: 80 }, (_, i) => `c${i}`).join(', ')}]\n` },
+  ]).jobs.find((j) => j.id === 'seg.sh') as ScanJob;
+  assert.deepEqual(params(seg), { total: 2_876_848, trainable: 2_876_832 });
+  assert.ok(!(seg.assumptions ?? []).some((n: string) => /task=segment/.test(n)), JSON.stringify(seg.assumptions));
+  // yolov8n-pose (1 class, 17 x 3 keypoints): Ultralytics' fused summary of the released weights, 3,289,964, is the
+  // count less one bias-sized vector per BatchNorm; here the unfused count of the same network
+  const pose = scanFiles([{ path: 'train.py', text: 'from ultralytics import YOLO\nYOLO("yolov8n-pose.pt").train(data="people.yaml")\n' }, { path: 'people.yaml', text: 'train: a\nval: b\nnames: [person]\n' }])
+    .jobs.find((j) => j.id === 'train.py') as ScanJob;
+  assert.deepEqual(params(pose), { total: 3_295_470, trainable: 3_295_454 });
+  assert.ok(pose.assumptions?.some((n: string) => /yolov8n-pose: 17 keypoints x 3 .* are assumed/.test(n)), JSON.stringify(pose.assumptions));
+  // yolov8n-cls on a folder dataset: its classes are not counted, 80 are assumed and said so; a task that disagrees
+  // with the model's name is a note and the model named is built
+  const cls = scanFiles([{ path: 'c.sh', text: 'yolo task=detect mode=train model=yolov8n-cls.pt data=../flowers epochs=3\n' }]).jobs[0] as ScanJob;
+  assert.ok(cls.assumptions?.some((n: string) => /yolov8n-cls: a classification dataset's classes are its class folders, which are not counted; 80 are assumed/.test(n)), JSON.stringify(cls.assumptions));
+  assert.ok(cls.assumptions?.some((n: string) => /task=detect but model=yolov8n-cls\.pt is a classify model/.test(n)), JSON.stringify(cls.assumptions));
+  // 80 classes: "YOLOv8n-cls summary: 56 layers, 1,440,850 parameters" at 2 classes + 78 x 1,281 for the linear layer
+  assert.deepEqual(params(cls), { total: 1_440_850 + 78 * 1281, trainable: 1_440_850 + 78 * 1281 });
+});
+
+test('bundled pose and segmentation datasets: coco8-pose.yaml states 1 class and 17 x 3 keypoints, coco8-seg.yaml 80 classes', () => {
+  const pose = scanFiles([{ path: 'p.sh', text: 'yolo pose train model=yolo11n-pose.pt data=coco8-pose.yaml epochs=3\n' }]).jobs[0] as ScanJob;
+  assert.ok(pose.assumptions?.some((n: string) => /coco8-pose\.yaml is Ultralytics' bundled dataset: 1 class \(/.test(n)), JSON.stringify(pose.assumptions));
+  assert.ok(!(pose.assumptions ?? []).some((n: string) => /keypoints .* are assumed/.test(n)), JSON.stringify(pose.assumptions));
+  // yolo11-pose.yaml's published 2,908,507 at 80 classes; at 1 class the depthwise class branch narrows from
+  // c3 = max(64, 80) = 80 to max(64, 1) = 64 and the last conv to 1 output, per input of 64, 128, 256 channels
+  const cv3 = (c3: number, nc: number) =>
+    [64, 128, 256].reduce((n, x) => n + (9 * x + 2 * x) + (x * c3 + 2 * c3) + (9 * c3 + 2 * c3) + (c3 * c3 + 2 * c3) + (c3 * nc + nc), 0);
+  const total = 2_908_507 - cv3(80, 80) + cv3(64, 1);
+  assert.deepEqual(params(pose), { total, trainable: total - 16 });
+  // 4 training images: ceil(4 / 64) x 3 epochs <= 10,000, AdamW with lr round(0.002 x 5 / (4 + 1), 6)
+  assert.equal(pose.settings.optimizer, 'AdamW');
+  assert.equal(pose.settings.learningRate, 0.002);
+  const seg = scanFiles([{ path: 's.sh', text: 'yolo segment train model=yolo11n-seg.yaml data=coco8-seg.yaml\n' }]).jobs[0] as ScanJob;
+  assert.deepEqual(params(seg), { total: 2_876_848, trainable: 2_876_832 });
+  assert.ok(!seg.files.includes('coco8-seg.yaml'));
 });

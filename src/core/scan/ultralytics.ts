@@ -37,8 +37,11 @@ export const ULTRALYTICS_TRAINER: Citation = {
   locator: 'train(): world_size from device; _setup_train(): batch_size // world_size, accumulate = max(round(nbs / batch_size), 1), weight_decay * batch_size * accumulate / nbs, iterations = ceil(len(dataset) / max(batch_size, nbs)) * epochs; build_optimizer(): auto -> SGD(lr 0.01, momentum 0.9) if iterations > 10000 else AdamW(lr round(0.002 * 5 / (4 + nc), 6), momentum 0.9); SGD nesterov=True; Adam family betas=(momentum, 0.999)',
 };
 
-/** Ultralytics' bundled dataset YAMLs (ultralytics/cfg/datasets/*.yaml): classes and training images as each file states them. */
-const BUILT_IN_DATASETS: Readonly<Record<string, { readonly nc: number; readonly trainImages: number; readonly source: Citation }>> = {
+/**
+ * Ultralytics' bundled dataset YAMLs (ultralytics/cfg/datasets/*.yaml): classes and training images as each file states
+ * them, and a pose dataset's `kpt_shape`.
+ */
+const BUILT_IN_DATASETS: Readonly<Record<string, { readonly nc: number; readonly trainImages: number; readonly kptShape?: readonly [number, number]; readonly source: Citation }>> = {
   'coco.yaml': {
     nc: 80, trainImages: 118287,
     source: { title: 'Ultralytics coco.yaml', url: 'https://github.com/ultralytics/ultralytics/blob/02c622712c32d1b19e7b99b7c5a67d260044411f/ultralytics/cfg/datasets/coco.yaml', locator: 'names 0..79; train: train2017.txt # 118287 images' },
@@ -50,6 +53,18 @@ const BUILT_IN_DATASETS: Readonly<Record<string, { readonly nc: number; readonly
   'coco128.yaml': {
     nc: 80, trainImages: 128,
     source: { title: 'Ultralytics coco128.yaml', url: 'https://github.com/ultralytics/ultralytics/blob/3a541a697db9786aab2da076957e315717277cfb/ultralytics/cfg/datasets/coco128.yaml', locator: 'names 0..79; train: images/train2017 # 128 images' },
+  },
+  'coco8-seg.yaml': {
+    nc: 80, trainImages: 4,
+    source: { title: 'Ultralytics coco8-seg.yaml', url: 'https://github.com/ultralytics/ultralytics/blob/2f219d901b45dcf11fa1b3f0e4ec9ad67c0c7fe4/ultralytics/cfg/datasets/coco8-seg.yaml', locator: 'names 0..79; train: images/train # 4 images' },
+  },
+  'coco8-pose.yaml': {
+    nc: 1, trainImages: 4, kptShape: [17, 3],
+    source: { title: 'Ultralytics coco8-pose.yaml', url: 'https://github.com/ultralytics/ultralytics/blob/05cd4a2cb7edfeb0d17332f42ba82625a5c66c2b/ultralytics/cfg/datasets/coco8-pose.yaml', locator: 'kpt_shape: [17, 3]; names 0: person; train: images/train # 4 images' },
+  },
+  'coco-pose.yaml': {
+    nc: 1, trainImages: 56599, kptShape: [17, 3],
+    source: { title: 'Ultralytics coco-pose.yaml', url: 'https://github.com/ultralytics/ultralytics/blob/0f3f439f92103cc69ddfc3fda900ffa75faa1c6f/ultralytics/cfg/datasets/coco-pose.yaml', locator: 'kpt_shape: [17, 3]; names 0: person; train: train2017.txt # 56599 images' },
   },
 };
 
@@ -87,10 +102,24 @@ const OPTIMIZERS: Readonly<Record<string, string>> = {
   sgd: 'SGD', adam: 'Adam', adamw: 'AdamW', nadam: 'NAdam', radam: 'RAdam', adamax: 'Adamax', rmsprop: 'RMSprop',
 };
 
-/** The architecture a `model` argument names: yolov8n..x by file stem (`models/yolov8m.pt`, `yolov8n.yaml`, `yolov8s`). */
+/**
+ * A bundled model's name: yolov8n..x or yolo11n..x, for detection or with a `-seg`, `-pose` or `-cls` task suffix (the
+ * names the YOLO family builds).
+ */
+const BUNDLED_MODEL = /^yolo(?:v8|11)[nslmx](?:-seg|-pose|-cls)?$/i;
+
+/** The task a bundled model's name trains (Ultralytics' guess_model_task reads the same suffixes). */
+function taskOf(architecture: string): 'detect' | 'segment' | 'pose' | 'classify' {
+  return architecture.endsWith('-seg') ? 'segment' : architecture.endsWith('-pose') ? 'pose' : architecture.endsWith('-cls') ? 'classify' : 'detect';
+}
+
+/**
+ * The architecture a `model` argument names: yolov8n..x or yolo11n..x (and their -seg / -pose / -cls) by file stem
+ * (`models/yolov8m.pt`, `yolo11n-seg.yaml`, `yolo11s`).
+ */
 function architectureOf(model: string): string | null {
   const stem = model.slice(model.lastIndexOf('/') + 1).replace(/\.(pt|ya?ml)$/i, '');
-  return /^yolov8[nslmx]$/i.test(stem) ? stem.toLowerCase() : null;
+  return BUNDLED_MODEL.test(stem) ? stem.toLowerCase() : null;
 }
 
 /** Reads the arguments of one training call into `out`; returns the model it trains and what the join finishes. */
@@ -239,9 +268,9 @@ export function readUltralyticsTrain(
   }
 
   const task = byKey.get('task');
-  if (task !== undefined && task.value !== 'detect') note(`task=${String(task.value)}: only detection models (YOLOv8's Detect head) are built`, task.range);
+  if (task !== undefined && !['detect', 'segment', 'pose', 'classify'].includes(String(task.value))) note(`task=${String(task.value)}: only detection, segmentation, pose and classification models are built`, task.range);
 
-  // The model: a YOLOv8 detection checkpoint or definition by name.
+  // The model: a YOLOv8 / YOLO11 checkpoint or definition by name.
   const model = modelArg ?? byKey.get('model');
   let ownModel: Extract<ModelRef, { kind: 'script-config' }> | null = null;
   if (model === undefined || model.value === null) note('no model is named (model=...)', callRange);
@@ -252,12 +281,16 @@ export function readUltralyticsTrain(
     // a .pt checkpoint is loaded (pretrained weights); a .yaml definition starts from random weights
     if (/\.pt$/i.test(value)) out.set('pretraining', false, model.range);
     else if (/\.ya?ml$/i.test(value)) out.set('pretraining', true, model.range);
-    // a definition file of the workspace joins the job; a bundled name (`yolov8n.yaml`) is Ultralytics' own file
-    if (/\.ya?ml$/i.test(value) && !/^yolov8[nslmx]?\.ya?ml$/i.test(value)) links.push({ kind: 'config', key: 'model', value, range: model.range });
+    // a definition file of the workspace joins the job; a bundled name (`yolov8n.yaml`, `yolo11n-seg.yaml`) is Ultralytics' own file
+    if (/\.ya?ml$/i.test(value) && !/^yolo(?:v8|11)[nslmx]?(?:-seg|-pose|-cls)?\.ya?ml$/i.test(value)) links.push({ kind: 'config', key: 'model', value, range: model.range });
     if (arch === null && /\.ya?ml$/i.test(value)) {
       // a definition of the workspace's own: built at the join when the file joined the job (else a note there)
-    } else if (arch === null) note(`model=${value} is not a YOLOv8 detection model this reader builds (yolov8n/s/m/l/x .pt or .yaml)`, model.range);
+    } else if (arch === null) note(`model=${value} is not a YOLOv8 or YOLO11 model this reader builds (yolov8n/s/m/l/x, yolo11n/s/m/l/x, with -seg, -pose or -cls, .pt or .yaml)`, model.range);
     else {
+      const modelTask = taskOf(arch);
+      if (task !== undefined && typeof task.value === 'string' && task.value !== modelTask && ['detect', 'segment', 'pose', 'classify'].includes(task.value)) {
+        note(`task=${task.value} but model=${value} is a ${modelTask} model: the model named is built`, task.range);
+      }
       ownModel = {
         kind: 'script-config', name: arch, path: out.path, range: model.range,
         config: { architecture: arch, nc: 80, ...(imgsz !== null ? { image_size: imgsz.value } : {}) },
@@ -294,7 +327,7 @@ export function datasetByName(data: string | null): DatasetClasses {
   const base = data.slice(data.lastIndexOf('/') + 1).toLowerCase();
   const known = BUILT_IN_DATASETS[base];
   if (known !== undefined) {
-    return { nc: known.nc, source: { assumption: `data=${data} is Ultralytics' bundled dataset: ${known.nc} classes (${known.source.title}, ${known.source.url})` }, trainImages: { value: known.trainImages, source: known.source } };
+    return { nc: known.nc, source: { assumption: `data=${data} is Ultralytics' bundled dataset: ${known.nc} class${known.nc === 1 ? '' : 'es'} (${known.source.title}, ${known.source.url})` }, trainImages: { value: known.trainImages, source: known.source } };
   }
   return { nc: 80, source: { assumption: `no readable dataset YAML data=${data} joined the job (it is not in the workspace, or its finding says why it could not be read): its classes are unknown, 80 (COCO) are assumed` } };
 }
@@ -375,15 +408,19 @@ export function finishUltralyticsJob(
     const range = (pending.modelArg ?? pending.args.find((a) => a.key === 'model'))?.range ?? pending.range;
     model = {
       kind: 'script-config', name: stem, path: training.path, range,
-      config: { ...definition.detection.ultralyticsModel, architecture: /^yolov8[nslmx]$/.test(stem) ? stem : 'yolov8', yaml_file: definition.path },
+      config: { ...definition.detection.ultralyticsModel, architecture: BUNDLED_MODEL.test(stem) ? stem : 'yolov8', yaml_file: definition.path },
     };
   } else if (modelName !== null && /\.ya?ml$/i.test(modelName) && model === null) {
-    notes.push(`model=${modelName}: no Ultralytics model definition of that name joined the job, and it is not a YOLOv8 detection model this reader builds (yolov8n/s/m/l/x)`);
+    notes.push(`model=${modelName}: no Ultralytics model definition of that name joined the job, and it is not a YOLOv8 or YOLO11 model this reader builds (yolov8n/s/m/l/x, yolo11n/s/m/l/x, with -seg, -pose or -cls)`);
   }
   let outModel = model;
-  if (model?.kind === 'script-config' && typeof model.config['architecture'] === 'string' && model.config['architecture'].startsWith('yolov8')) {
+  if (model?.kind === 'script-config' && typeof model.config['architecture'] === 'string' && /^yolo(?:v8|11)/.test(model.config['architecture'])) {
     const imgsz = training.detection.contribution.settings.imageSize;
     outModel = { ...model, config: { ...model.config, nc: classes.nc, ...(typeof imgsz === 'number' ? { image_size: imgsz } : {}) } };
+    const arch = model.config['architecture'];
+    const bundled = BUILT_IN_DATASETS[(pending.data?.value ?? '').slice((pending.data?.value ?? '').lastIndexOf('/') + 1).toLowerCase()];
+    if (arch.endsWith('-pose') && model.config['backbone'] === undefined && !(anyData === undefined && bundled?.kptShape?.join() === '17,3')) notes.push(`${arch}: 17 keypoints x 3 (the pose definition's kpt_shape) are assumed; Ultralytics takes the dataset YAML's kpt_shape, which is not read`);
+    if (arch.endsWith('-cls') && 'assumption' in classes.source && bundled === undefined) notes.push(`${arch}: a classification dataset's classes are its class folders, which are not counted; ${classes.nc} are assumed`);
   }
   if (!pending.auto) return { model: outModel, member: changed ? { index, detection: training.detection } : null, notes };
   const auto = resolveAutoOptimizer(pending, classes.nc, classes.trainImages?.value);

@@ -5,7 +5,7 @@
  *
  * What is counted as "saved per sample" (elements, one entry per distinct storage, so a tensor saved
  * by two layers counts once), following PyTorch's derivative formulas (tools/autograd/derivatives.yaml):
- *   - Conv2d, Linear: the input (needed for the weight gradient).
+ *   - Conv2d, ConvTranspose2d, Linear: the input (needed for the weight gradient).
  *   - BatchNorm2d (training): the input. Its per-channel mean/invstd are per batch, not per sample.
  *   - LayerNorm: the input plus the per-position mean and rstd (2 elements per normalised row).
  *   - ReLU (in place in torchvision): the output (threshold_backward uses the result).
@@ -25,6 +25,10 @@
  *     head and query position); the heads x queries x keys score matrix is not kept.
  *   - GEGLU (a Linear's output chunked into value and gate, value * GELU(gate)): the whole projection (both
  *     chunks are views of it) and the GELU output; the product is saved by the Linear that reads it.
+ *   - Attention written out as matmuls (`softmax(qᵀk · scale)`, then `v · scoresᵀ`, q, k, v views of one projection):
+ *     each matmul saves its two operands — views of the projection (its whole storage, once) and of the softmax
+ *     output — and softmax saves its output, heads x N x N per sample for N positions; the scaled scores before
+ *     the softmax are a temporary (a product with a number saves nothing per sample).
  * Not counted: parameters, gradients, per-batch statistics, forward temporaries freed before backward.
  */
 import { InputError, type TensorRole } from '../../types';
@@ -133,6 +137,15 @@ export class CnnTrace {
     this.params.conv2d(name, x.c, out, o.kernel, groups, o.bias ?? false);
     this.save(x);
     const size = (n: number) => Math.floor((n + 2 * padding - o.kernel) / stride) + 1;
+    return this.fresh(out, size(x.h), size(x.w));
+  }
+
+  /** ConvTranspose2d(in, out, kernel, stride, padding 0): weight [in, out, k, k] (+ bias); saves its input. */
+  convTranspose2d(name: string, x: Feature, out: number, kernel: number, stride: number, bias: boolean): Feature {
+    this.params.add(`${name}.weight`, [x.c, out, kernel, kernel], 'conv');
+    if (bias) this.params.add(`${name}.bias`, [out], 'bias');
+    this.save(x);
+    const size = (n: number) => (n - 1) * stride + kernel;
     return this.fresh(out, size(x.h), size(x.w));
   }
 
@@ -262,6 +275,27 @@ export class CnnTrace {
   chunk(x: Feature, parts: number): Feature[] {
     const storage = x.storage ?? elementsOf(x);
     return Array.from({ length: parts }, () => ({ c: x.c / parts, h: x.h, w: x.w, id: x.id, storage }));
+  }
+
+  /**
+   * A split along channels into pieces of the given sizes (`torch.split`): views of x's storage, nothing saved; a layer
+   * that saves a view keeps the whole storage (as `chunk`).
+   */
+  split(x: Feature, sizes: readonly number[]): Feature[] {
+    const storage = x.storage ?? elementsOf(x);
+    return sizes.map((c) => ({ c, h: x.h, w: x.w, id: x.id, storage }));
+  }
+
+  /**
+   * Attention over the h x w positions written out as matmuls (see the module comment), q, k and v being views of the
+   * projection `qkv`: saves qkv's storage and the `heads` x N x N softmax output; returns `v · scoresᵀ`, `channels`
+   * channels at every position (a new storage).
+   */
+  matmulAttention(qkv: Feature, heads: number, channels: number): Feature {
+    this.save(qkv);
+    const positions = qkv.h * qkv.w;
+    this.saveExtra(heads * positions * positions);
+    return this.fresh(channels, qkv.h, qkv.w);
   }
 
   /** `a + b` out of place (a residual written as `x + f(x)`): a new storage, nothing saved. */

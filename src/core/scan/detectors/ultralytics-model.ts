@@ -1,8 +1,8 @@
 /**
- * Ultralytics model definitions in the workspace (a copy or variant of ultralytics/cfg/models/v8/yolov8.yaml: `nc`,
- * `scales`, `backbone` and `head` layer lists), which `yolo train model=my-yolov8.yaml` or `YOLO("my-yolov8.yaml")`
+ * Ultralytics model definitions in the workspace (a copy or variant of ultralytics/cfg/models/v8/yolov8.yaml or
+ * 11/yolo11.yaml: `nc`, `scales`, `backbone` and `head` layer lists), which `yolo train model=my-yolov8.yaml` or `YOLO("my-yolov8.yaml")`
  * builds from. Known by `backbone` and `head` lists. The file forms no job: the training call that names it builds its
- * network from it at the join (../ultralytics.ts), through the YOLOv8 family (../../models/families/yolo.ts), which says
+ * network from it at the join (../ultralytics.ts), through the YOLO family (../../models/families/yolo.ts), which says
  * which modules it does not build.
  */
 import { YOLO_MODULES } from '../../models/families/yolo';
@@ -36,7 +36,7 @@ export const ultralyticsModelDetector: Detector = {
       list.items.forEach((layer, i) => {
         const module = layer.kind === 'array' ? layer.items[2] : undefined;
         if (module?.kind === 'string' && !modelled.includes(module.value)) {
-          warnings.push({ message: `${key}[${i}]: module '${module.value}' is not built by the YOLOv8 family (it builds ${YOLO_MODULES.join(', ')})`, line: module.range.line, column: module.range.column });
+          warnings.push({ message: `${key}[${i}]: module '${module.value}' is not built by the YOLOv8 / YOLO11 family (it builds ${YOLO_MODULES.join(', ')})`, line: module.range.line, column: module.range.column });
         }
       });
     }
