@@ -163,4 +163,10 @@ test('from the files: accelerate HYBRID_SHARD over num_machines, fsdp_version 2,
 
   const lightning = scanFiles([{ path: 'config.yaml', text: 'trainer:\n  devices: 8\n  strategy:\n    class_path: lightning.pytorch.strategies.ModelParallelStrategy\nmodel:\n  class_path: mypkg.Lit\n  init_args:\n    model_name_or_path: gpt2\n' }]);
   assert.deepEqual([lightning.jobs[0].settings.fsdp, lightning.jobs[0].settings.fsdpVersion], ['lightning', 2]);
+
+  // accelerate launch: FSDP_VERSION before it, --fsdp_sharding_strategy HYBRID_SHARD, --num_machines the node count
+  const sh = scanFiles([{ path: 'run.sh', text: '#!/bin/bash\nFSDP_VERSION=2 accelerate launch --use_fsdp --fsdp_sharding_strategy HYBRID_SHARD --num_processes 16 --num_machines 2 train.py --model_name_or_path meta-llama/Llama-2-7b-hf --per_device_train_batch_size 1 --bf16 --output_dir o\n' }]).jobs[0];
+  assert.deepEqual([sh.settings.fsdpVersion, sh.settings.nodes, sh.sources.fsdpVersion?.range.column], [2, 2, 1]);
+  const shBase = jobEstimateBase(sh, llama2, { gpuMemoryBytes: null, priority: 'quality' });
+  assert.deepEqual([shBase.fsdpVersion, shBase.fsdpShardGroup], [2, { gpus: 8, from: '--fsdp_sharding_strategy HYBRID_SHARD, 8 GPUs per node over 2 nodes' }]);
 });
