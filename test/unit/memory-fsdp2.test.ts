@@ -140,6 +140,29 @@ test('HYBRID_SHARD over 2 nodes of 8 GPUs shards over one node: states 1/8, not 
   assert.throws(() => resolveEstimateInput({ model: llama2, optimizer: adamw(), fsdpVersion: 2 }), /needs FSDP/);
 });
 
+test("gradient accumulation under accelerate: no_sync() keeps every unit's unsharded bf16 gradient across the micro-batches", () => {
+  // accelerate (the HF Trainer, axolotl) with 4 micro-batches a step: FSDP1's post-backward hook leaves the unsharded
+  // flat gradient as .grad under no_sync(), so the whole model's bf16 gradient (2·Ψ) lives beside the fp32 shards
+  const v1 = states({ fsdp: 'accelerate', loadDtype: 'bf16', gradAccum: 4 });
+  assert.equal(v1.perGpu.gradients, (PSI * 4) / 8 + PSI * 2);
+  // it is there from the first micro-batch's backward, so the later micro-batches' activations meet all of it
+  assert.equal(v1.perGpu.persistentGradients, PSI * 2);
+  assert.match(v1.perGpu.notes.join(' '), /kept across the 4 micro-batches of a step under no_sync\(\).*sync_each_batch false, accelerate's default, assumption/);
+  // FSDP2 (set_requires_gradient_sync(False)): the same, and at the last micro-batch one group's reduce-scatter input
+  // (the root's, the largest group: 2·ROOT bytes in bf16)
+  const v2 = states({ fsdp: 'accelerate', fsdpVersion: 2, loadDtype: 'bf16', gradAccum: 4 });
+  assert.equal(v2.perGpu.gradients, (PSI * 4) / 8 + PSI * 2 + 2 * ROOT);
+  assert.match(v2.perGpu.notes.join(' '), /set_requires_gradient_sync\(False\)/);
+  // torchtune's recipes and Lightning reduce in every backward: accumulation changes nothing there
+  assert.equal(states({ fsdp: 'torchtune', loadDtype: 'bf16', gradAccum: 4 }).perGpu.gradients, states({ fsdp: 'torchtune', loadDtype: 'bf16' }).perGpu.gradients);
+  assert.equal(states({ fsdp: 'lightning', loadDtype: 'bf16', gradAccum: 4 }).perGpu.gradients, states({ fsdp: 'lightning', loadDtype: 'bf16' }).perGpu.gradients);
+  // with 16 tokens the step is the peak of the synced job; the accumulated 2·Ψ bf16 gradients make forward-backward
+  // the peak instead (fp32 shard gradients, master and states 2·Ψ at the step, against 2·Ψ + those beside the activations)
+  const est = (gradAccum: number) => estimateMemory(resolveEstimateInput({ model: llama2, optimizer: adamw(), seqLen: 16, precision: 'bf16-mixed', zeroStage: 3, gpus: 8, fsdp: 'accelerate', loadDtype: 'bf16', gradAccum }));
+  assert.deepEqual([est(1).peakPhase, est(4).peakPhase], ['optimizer-step', 'forward-backward']);
+  assert.ok(est(4).bytes.gradients >= PSI * 2);
+});
+
 test('from the files: accelerate HYBRID_SHARD over num_machines, fsdp_version 2, torchtune HSDP dims, Lightning ModelParallelStrategy', () => {
   const args = { path: 'run/args.json', text: JSON.stringify({ output_dir: 'o', model_name_or_path: 'meta-llama/Llama-2-7b-hf', per_device_train_batch_size: 1, bf16: true }) };
   const accelerate = (extra: string, machines: number) => ({

@@ -172,7 +172,7 @@ export function estimateModelStates(input: EstimateInput): ModelStates {
     offload: input.offload,
     mixed: split.masterWeights,
     gradAccum: input.gradAccum,
-    ...(input.fsdp !== undefined ? { fsdp: fsdpSetup(input.fsdp, input.fsdpVersion, input.fsdpReshardTo, input.fsdpShardGroup) } : {}),
+    ...(input.fsdp !== undefined ? { fsdp: fsdpSetup(input.fsdp, input.fsdpVersion, input.fsdpReshardTo, input.fsdpShardGroup, input.gradAccum) } : {}),
     ...(input.zeroBuckets !== undefined ? { buckets: input.zeroBuckets } : {}),
   });
   return { split, base, tensors: tt, optimizer: opt, totals, perGpu, optimizerParamDtype };

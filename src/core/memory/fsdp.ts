@@ -37,9 +37,14 @@
  *   the group's GPUs instead; the all-reduce across groups works on the 1/N reduce-scatter output in place.
  * - phases (./estimate.ts): the gathered units and the unsharded gradients are gone by the optimizer step
  *   (`stepFreed`); the allocation replay gets the gradients unit by unit (./allocation-trace.ts).
- * Not modelled: keep_low_precision_grads (FSDP1), gradient accumulation under no_sync() /
- * set_requires_gradient_sync(False) (unsharded gradients kept across micro-batches), a reduce_dtype other than
- * param_dtype, per-parameter dim-0 padding (at most N-1 elements a parameter).
+ * - gradient accumulation under FSDP1's no_sync() / FSDP2's set_requires_gradient_sync(False) (NO_SYNC_ACCUMULATION:
+ *   accelerate's, so the HF Trainer's and axolotl's): FSDP1's post-backward hook returns without reducing, leaving the
+ *   unsharded flat gradient as `.grad` ("Expects `.grad` to be the unsharded gradient in `no_sync()`",
+ *   prepare_gradient_for_optim); FSDP2's post_backward keeps it (`to_accumulated_grad_if_needed`). So every unit's
+ *   unsharded gradient (param_dtype) lives from the first micro-batch's backward through the later micro-batches'
+ *   forward and backward, meeting their activations (`persistentGradients`), until the last micro-batch reduces it.
+ * Not modelled: keep_low_precision_grads (FSDP1), a reduce_dtype other than param_dtype, sync_each_batch, per-parameter
+ * dim-0 padding (at most N-1 elements a parameter).
  */
 import type { Citation } from '../types';
 import type { FsdpShardGroup, FsdpVersion, FsdpWrapper } from './types';
@@ -62,7 +67,7 @@ export const FSDP_SOURCES: readonly Citation[] = [
     title: 'PyTorch FSDP FlatParamHandle (sharded, low-precision and unsharded flat parameters)',
     url: PYTORCH_FLAT_PARAM,
     locator:
-      'FlatParameter attributes _local_shard, _full_param_padded (low precision under parameter mixed precision), _mp_shard ("only defined when parameter mixed precision is enabled"); pre_unshard -> _use_low_precision_shard allocates _mp_shard and copies the shard into it; post_unshard -> _free_low_precision_sharded_param frees it after the all-gather; post_reshard: "the FlatParameter points to the full precision sharded flat parameter"; RESHARD_AFTER_FORWARD_HANDLE_STRATEGIES = (FULL_SHARD, HYBRID_SHARD), NO_RESHARD_AFTER_FORWARD_HANDLE_STRATEGIES = (SHARD_GRAD_OP, _HYBRID_SHARD_ZERO2)',
+      'FlatParameter attributes _local_shard, _full_param_padded (low precision under parameter mixed precision), _mp_shard ("only defined when parameter mixed precision is enabled"); pre_unshard -> _use_low_precision_shard allocates _mp_shard and copies the shard into it; post_unshard -> _free_low_precision_sharded_param frees it after the all-gather; post_reshard: "the FlatParameter points to the full precision sharded flat parameter"; RESHARD_AFTER_FORWARD_HANDLE_STRATEGIES = (FULL_SHARD, HYBRID_SHARD), NO_RESHARD_AFTER_FORWARD_HANDLE_STRATEGIES = (SHARD_GRAD_OP, _HYBRID_SHARD_ZERO2); prepare_gradient_for_backward: "Expects `.grad` to be the unsharded gradient in `no_sync()`"; cast_grad_to_param_dtype_if_needed only with keep_low_precision_grads',
   },
   {
     title: 'PyTorch FSDP runtime (resharding, gradient reduction)',
@@ -102,6 +107,16 @@ export const FSDP2_SOURCES: readonly Citation[] = [
     locator: 'to_unsharded: if sharded_state == SHARDED_POST_FORWARD, _sharded_post_forward_param_data = None (free)',
   },
   {
+    title: "accelerate: FSDP2's gradient sync turned off in Accelerator.no_sync (PR #3762)",
+    url: 'https://github.com/huggingface/accelerate/commit/ec92b1af7a5fbaf362da04401fc2576570368a1c',
+    locator: 'fix: model.set_requires_gradient_sync(False) should be called to turn off gradient synchronization in FSDP2 (FSDP1: the model\'s own no_sync)',
+  },
+  {
+    title: 'accelerate gradient synchronization (no_sync, accumulate, sync_each_batch)',
+    url: 'https://huggingface.co/docs/accelerate/v1.9.0/concept_guides/gradient_synchronization',
+    locator: 'Accelerator.accumulate enters no_sync for the micro-batches that do not step unless GradientAccumulationPlugin(sync_each_batch=True); the HF Trainer enters accelerator.no_sync for every micro-batch of a step but the last (not under DeepSpeed)',
+  },
+  {
     title: 'torchtune shard_model (distributed recipes)',
     url: TORCHTUNE_DISTRIBUTED,
     locator:
@@ -133,16 +148,30 @@ export interface FsdpSetup {
   /** FSDP2 reshard_after_forward as an int: the GPUs each group stays sharded over from forward to backward. */
   readonly reshardTo?: number;
   readonly shardGroup?: FsdpShardGroup;
+  /** Gradient accumulation under no_sync() / set_requires_gradient_sync(False): who enters it, over how many micro-batches. */
+  readonly noSync?: { readonly microBatches: number; readonly why: string };
 }
 
-/** The FSDP setup of a job: the stated version or the framework's default. */
-export function fsdpSetup(wrapper: FsdpWrapper, version: FsdpVersion | undefined, reshardTo: number | undefined, shardGroup: FsdpShardGroup | undefined): FsdpSetup {
+/**
+ * The frameworks that accumulate gradients under no_sync() (FSDP1) / set_requires_gradient_sync(False) (FSDP2): the
+ * HF Trainer and accelerate's `accumulate()` enter `Accelerator.no_sync` for every micro-batch but the last, unless
+ * the GradientAccumulationPlugin's `sync_each_batch` (False by default) is set. torchtune's recipes and Lightning's
+ * FSDPStrategy reduce in every backward (Lightning blocks the sync of DistributedDataParallel only).
+ */
+const NO_SYNC_ACCUMULATION: Readonly<Partial<Record<FsdpWrapper, string>>> = {
+  accelerate: "the HF Trainer and accelerate's accumulate() skip the gradient sync for every micro-batch but the last (sync_each_batch false, accelerate's default, assumption)",
+};
+
+/** The FSDP setup of a job: the stated version or the framework's default, and no_sync() accumulation. */
+export function fsdpSetup(wrapper: FsdpWrapper, version: FsdpVersion | undefined, reshardTo: number | undefined, shardGroup: FsdpShardGroup | undefined, gradAccum: number): FsdpSetup {
   const d = FSDP_DEFAULT_VERSION[wrapper];
+  const noSync = NO_SYNC_ACCUMULATION[wrapper];
   return {
     version: version ?? d.version,
     versionAssumed: version === undefined ? d.why : null,
     ...(reshardTo !== undefined ? { reshardTo } : {}),
     ...(shardGroup !== undefined ? { shardGroup } : {}),
+    ...(noSync !== undefined && gradAccum > 1 ? { noSync: { microBatches: gradAccum, why: noSync } } : {}),
   };
 }
 
@@ -180,12 +209,20 @@ export function fsdpStates(t: ModelStateTotals, z: ZeroSetup, f: FsdpSetup): Par
   const gathered = reshard ? computing + postForward : t.weights;
   // FSDP1: the root unit's gradient and one block's. FSDP2: one block's beside the previous block's reduce-scatter
   // input (reduce_dtype = param_dtype: the same bytes), and at the end the root's beside its own input.
-  const unshardedGradients = v2
-    ? units.root.gradients + Math.max(2 * units.largestBlock.gradients, units.root.gradients)
-    : units.root.gradients + units.largestBlock.gradients;
-  const gradientWhat = v2
-    ? "the unsharded gradients of the root unit (through backward) and of one block beside the previous block's flat reduce-scatter input (reduce_dtype taken as param_dtype; at the end the root's own input)"
-    : 'the unsharded gradients of the root unit and one block until their reduce-scatter';
+  // Under no_sync() every unit keeps its unsharded gradient from the first micro-batch's backward to the last one's
+  // reduce-scatter; FSDP2 then copies each group's into its reduce-scatter input (one group at a time).
+  const noSync = f.noSync;
+  const unshardedGradients = noSync !== undefined
+    ? t.gradients + (v2 ? Math.max(units.largestBlock.gradients, units.root.gradients) : 0)
+    : v2
+      ? units.root.gradients + Math.max(2 * units.largestBlock.gradients, units.root.gradients)
+      : units.root.gradients + units.largestBlock.gradients;
+  const persistentGradients = noSync !== undefined ? t.gradients : units.root.gradients;
+  const gradientWhat = noSync !== undefined
+    ? `every unit's unsharded gradient in param_dtype, kept across the ${noSync.microBatches} micro-batches of a step under ${v2 ? 'set_requires_gradient_sync(False)' : 'no_sync()'} until the last one's reduce-scatter${v2 ? ' (with one group\'s flat reduce-scatter input then)' : ''}: ${noSync.why}`
+    : v2
+      ? "the unsharded gradients of the root unit (through backward) and of one block beside the previous block's flat reduce-scatter input (reduce_dtype taken as param_dtype; at the end the root's own input)"
+      : 'the unsharded gradients of the root unit and one block until their reduce-scatter';
   const name = v2
     ? `FSDP2 fully_shard, reshard_after_forward=${!reshard ? 'False (SHARD_GRAD_OP)' : f.reshardTo !== undefined ? `${f.reshardTo}` : 'True (FULL_SHARD)'}`
     : `FSDP ${f.shardGroup !== undefined ? (reshard ? 'HYBRID_SHARD' : '_HYBRID_SHARD_ZERO2') : reshard ? 'FULL_SHARD' : 'SHARD_GRAD_OP'}`;
@@ -200,7 +237,7 @@ export function fsdpStates(t: ModelStateTotals, z: ZeroSetup, f: FsdpSetup): Par
   if (z.offload !== 'none') {
     return {
       weights: gathered, gradients: unshardedGradients, masterWeights: 0, optimizerState: 0, optimizerTemporaries: 0,
-      persistentGradients: units.root.gradients,
+      persistentGradients,
       stepFreed: { weights: gathered, gradients: unshardedGradients },
       notes: [
         `${name} with ${v2 ? 'CPUOffloadPolicy' : 'CPUOffload(offload_params=True)'} ${group.note} (${accounting}): the parameter and gradient shards and the optimizer step live on the CPU; the GPU holds the gathered parameters of ${gatheredWhat} (${gib(gathered)}) and ${gradientWhat} (${gib(unshardedGradients)}); ${unitsNote}${versionNote}.`,
@@ -216,7 +253,7 @@ export function fsdpStates(t: ModelStateTotals, z: ZeroSetup, f: FsdpSetup): Par
     masterWeights: shardTrainable,
     optimizerState: t.optimizerState / n,
     optimizerTemporaries: t.temporaries / n,
-    persistentGradients: units.root.gradients,
+    persistentGradients,
     // Every unit is resharded in its post-backward (the root too), and the unsharded gradients are gone once
     // reduce-scattered: the optimizer step sees the shards only.
     stepFreed: { weights: gathered, gradients: unshardedGradients },
