@@ -156,7 +156,8 @@ export interface FsdpSetup {
  * The frameworks that accumulate gradients under no_sync() (FSDP1) / set_requires_gradient_sync(False) (FSDP2): the
  * HF Trainer and accelerate's `accumulate()` enter `Accelerator.no_sync` for every micro-batch but the last, unless
  * the GradientAccumulationPlugin's `sync_each_batch` (False by default) is set. torchtune's recipes and Lightning's
- * FSDPStrategy reduce in every backward (Lightning blocks the sync of DistributedDataParallel only).
+ * FSDPStrategy reduce in every backward (Lightning blocks the sync of DistributedDataParallel only); Composer's
+ * micro-batch syncing was not read, so it is counted as reducing in every backward (README, "How memory is counted").
  */
 const NO_SYNC_ACCUMULATION: Readonly<Partial<Record<FsdpWrapper, string>>> = {
   accelerate: "the HF Trainer and accelerate's accumulate() skip the gradient sync for every micro-batch but the last (sync_each_batch false, accelerate's default, assumption)",
