@@ -74,6 +74,11 @@ test('FSDP strategies by name and enum value map to their ZeRO equivalents; offl
     assert.deepEqual(job.settings.fsdpShardGroup, { kind: 'node', strategy: `fsdp_config.fsdp_sharding_strategy ${strategy}` }, strategy);
   }
   assert.equal(settingsWith(FSDP).settings.fsdpShardGroup, undefined);
+  // FSDP2's HSDP through accelerate's parallelism_config: 2 replicas of a 4-GPU shard group; with tensor parallelism
+  // (not modelled) no group is set
+  const mesh = (extra: string) => settingsWith(`${FSDP.replace('  fsdp_sharding_strategy: FULL_SHARD\n', '  fsdp_version: 2\n')}parallelism_config:\n  parallelism_config_dp_replicate_size: 2\n  parallelism_config_dp_shard_size: 4\n${extra}`);
+  assert.deepEqual(mesh('').settings.fsdpShardGroup, { kind: 'shard', gpus: 4, key: 'parallelism_config.parallelism_config_dp_shard_size' });
+  assert.equal(mesh('  parallelism_config_tp_size: 2\n').settings.fsdpShardGroup, undefined);
 });
 
 test('a DeepSpeed plugin: zero_stage and offload devices, or a deepspeed_config_file that joins the job', () => {

@@ -169,6 +169,24 @@ function readFsdpPlugin(reader: FieldReader, out: ContributionBuilder): void {
     out.set('zeroStage', 3, version.range);
     out.set('fsdp', 'accelerate', version.range);
   }
+  readParallelismConfig(reader, out);
   const offload = fsdp.boolean('fsdp_offload_params');
   if (offload?.value != null) out.set('offload', offload.value ? 'params' : 'none', offload.range);
+}
+
+/**
+ * `parallelism_config` (accelerate's ParallelismConfig, FSDP2): with data-parallel replicas (dp_replicate_size > 1)
+ * FSDP shards over `parallelism_config_dp_shard_size` GPUs (HSDP, memory/fsdp.ts). Tensor and context parallelism are
+ * not modelled, so a mesh with either sets no shard group.
+ */
+function readParallelismConfig(reader: FieldReader, out: ContributionBuilder): void {
+  const config = reader.nested('parallelism_config');
+  if (config === undefined) return;
+  const size = (key: string) => config.number(key, { integer: true, min: 1 });
+  const shard = size('parallelism_config_dp_shard_size');
+  const replicate = size('parallelism_config_dp_replicate_size');
+  const tp = size('parallelism_config_tp_size');
+  const cp = size('parallelism_config_cp_size');
+  if ((tp?.value ?? 1) > 1 || (cp?.value ?? 1) > 1) return;
+  if (shard?.value != null && (replicate?.value ?? 1) > 1) out.set('fsdpShardGroup', { kind: 'shard', gpus: shard.value, key: shard.name }, shard.range);
 }
