@@ -4,7 +4,7 @@
  */
 import type { AdvisorInput, Priority } from './advisor/types';
 import { checkJobLimits } from './job-limits';
-import type { EstimateInput, LoraConfig, ZeroBucketSettings } from './memory/types';
+import type { EstimateInput, FsdpShardGroup, LoraConfig, ZeroBucketSettings } from './memory/types';
 import type { ModelInventory } from './models/types';
 import { resolveCurrentOptimizer, resolvedOrNull, unknownOptimizerError, type CurrentOptimizer } from './current-optimizer';
 import type { ResolvedOptimizer } from './optimizers/types';
@@ -69,6 +69,26 @@ export function jobZeroBuckets(job: ScanJob, model: ModelInventory): ZeroBucketS
   return { ...s.deepspeedZero, reduceBucketSize: auto.value, reduceBucketSizeFrom: `"auto" in ${auto.path}, filled with ${auto.from} as the Hugging Face DeepSpeed integration does` };
 }
 
+/**
+ * FSDP's shard group in GPUs (memory/fsdp.ts) from what the config states: a hybrid strategy shards over one node's
+ * GPUs (the GPUs over the nodes the launch spans; null when no file gives the node count), a 2-D mesh over its shard
+ * dimension. Absent when the group is every GPU.
+ */
+export function jobFsdpShardGroup(job: ScanJob, gpus: number | undefined): FsdpShardGroup | undefined {
+  const g = job.settings.fsdpShardGroup;
+  if (g === undefined || job.settings.fsdp === undefined) return undefined;
+  if (g.kind === 'node') {
+    const nodes = job.settings.nodes;
+    if (nodes === undefined || gpus === undefined) return { gpus: null, from: `${g.strategy}` };
+    if (nodes <= 1 || gpus % nodes !== 0) return undefined;
+    return { gpus: gpus / nodes, from: `${g.strategy}, ${gpus / nodes} GPUs per node over ${nodes} nodes` };
+  }
+  if (gpus === undefined) return undefined;
+  const size = g.kind === 'shard' ? g.gpus : gpus % g.replicas === 0 ? gpus / g.replicas : gpus;
+  if (size >= gpus || size < 1) return undefined;
+  return { gpus: size, from: g.kind === 'shard' ? `${g.key} ${g.gpus}` : `${g.key} ${g.replicas}` };
+}
+
 /** Estimator settings the job's files state (anything missing takes the estimator's default). */
 export function jobEstimateBase(job: ScanJob, model: ModelInventory, opts: JobOptions): Omit<Partial<EstimateInput>, 'optimizer' | 'model'> {
   checkJobLimits(job);
@@ -90,6 +110,8 @@ export function jobEstimateBase(job: ScanJob, model: ModelInventory, opts: JobOp
   put('referenceModel', s.referenceModel);
   put('zeroStage', s.zeroStage);
   put('fsdp', s.fsdp);
+  put('fsdpVersion', s.fsdp !== undefined ? s.fsdpVersion : undefined);
+  put('fsdpShardGroup', jobFsdpShardGroup(job, opts.gpus ?? s.gpus));
   put('offload', s.offload);
   put('zeroBuckets', jobZeroBuckets(job, model));
   put('gpus', opts.gpus ?? s.gpus);

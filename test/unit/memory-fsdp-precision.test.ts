@@ -81,7 +81,7 @@ test("alignment-handbook's FSDP SFT: accelerate's FSDP, named as such, with the 
   const mem = estimateMemory(input);
   assert.equal(mem.peakPhase, 'forward-backward');
   assert.equal(mem.bytes.gradients, 2 * root);
-  assert.match(ms.perGpu.notes.join(' '), /^FSDP FULL_SHARD over 8 GPUs \(PyTorch FSDP accounting, not DeepSpeed's\)/);
+  assert.match(ms.perGpu.notes.join(' '), /^FSDP FULL_SHARD over 8 GPUs \(PyTorch FSDP1 accounting, not DeepSpeed's\).*FSDP1: accelerate's FSDP plugin defaults to fsdp_version 1 \(FSDP_VERSION unset\) \(assumption\)\.$/);
   assert.doesNotMatch(ms.perGpu.notes.join(' '), /DeepSpeed accounting/);
 
   // DeepSpeed's ZeRO-3 on the same job keeps a bf16 parameter shard, 2 x PSI / 8, beside the fp32 one, and gathers
@@ -146,7 +146,7 @@ test('SHARD_GRAD_OP (ZeRO-2 equivalent) with accelerate: every unit gathered in 
   assert.equal(ms.perGpu.masterWeights, (LLAMA2_7B * 4) / 8);
   assert.equal(ms.perGpu.gradients, (LLAMA2_7B * 4) / 8 + 2 * L2_ROOT + 2 * L2_BLOCK);
   assert.equal(ms.perGpu.optimizerState, (LLAMA2_7B * 8) / 8);
-  assert.match(ms.perGpu.notes.join(' '), /^FSDP SHARD_GRAD_OP over 8 GPUs \(PyTorch FSDP accounting, not DeepSpeed's\)/);
+  assert.match(ms.perGpu.notes.join(' '), /^FSDP SHARD_GRAD_OP over 8 GPUs \(PyTorch FSDP1 accounting, not DeepSpeed's\)/);
   // DeepSpeed's ZeRO-2 would add a bf16 gradient partition 2 x params / 8 (and its reduction bucket); FSDP has neither
   const ds = fsdpStates({ loadDtype: 'bf16', zeroStage: 2 });
   assert.match(ds.perGpu.notes.join(' '), /ZeRO-2 \(DeepSpeed accounting\)/);

@@ -57,8 +57,28 @@ test('FSDP strategies by name and enum value map to their ZeRO equivalents; offl
   // FSDP2 writes reshard_after_forward instead: true = FULL_SHARD, false = SHARD_GRAD_OP
   const fsdp2 = FSDP.replace('  fsdp_sharding_strategy: FULL_SHARD\n', '  fsdp_version: 2\n  fsdp_reshard_after_forward: false\n');
   assert.equal(settingsWith(fsdp2).settings.zeroStage, 2);
-  const hybrid = scanFiles([{ path: 'a.yaml', text: FSDP.replace('FULL_SHARD', 'HYBRID_SHARD') }]);
-  assert.match(hybrid.warnings[0].message, /shards within one node only/);
+  // fsdp_version is read with its range; a version-2 config with neither key is fully_shard's default, FULL_SHARD
+  assert.equal(settingsWith(fsdp2).settings.fsdpVersion, 2);
+  assert.deepEqual(settingsWith(fsdp2).sources.fsdpVersion, { path: 'run/accelerate.yaml', range: on(5, 17, 18) });
+  const bare = settingsWith(FSDP.replace('  fsdp_sharding_strategy: FULL_SHARD\n', '  fsdp_version: 2\n'));
+  assert.deepEqual([bare.settings.zeroStage, bare.settings.fsdp, bare.settings.fsdpVersion], [3, 'accelerate', 2]);
+  // without fsdp_version the setting stays unset: the estimator takes accelerate's default (FSDP1) as an assumption
+  assert.equal(settingsWith(FSDP).settings.fsdpVersion, undefined);
+  // HYBRID_SHARD (enum 4) and _HYBRID_SHARD_ZERO2 (enum 5) shard within a node: a shard group of one node's GPUs,
+  // no longer a warning that every GPU is treated as one group
+  for (const [strategy, stage] of [['HYBRID_SHARD', 3], ['_HYBRID_SHARD_ZERO2', 2], ['4', 3], ['5', 2]] as const) {
+    const hybrid = scanFiles([{ path: 'a.yaml', text: FSDP.replace('FULL_SHARD', strategy) }]);
+    assert.deepEqual(hybrid.warnings, [], strategy);
+    const job = settingsWith(FSDP.replace('FULL_SHARD', strategy));
+    assert.equal(job.settings.zeroStage, stage, strategy);
+    assert.deepEqual(job.settings.fsdpShardGroup, { kind: 'node', strategy: `fsdp_config.fsdp_sharding_strategy ${strategy}` }, strategy);
+  }
+  assert.equal(settingsWith(FSDP).settings.fsdpShardGroup, undefined);
+  // FSDP2's HSDP through accelerate's parallelism_config: 2 replicas of a 4-GPU shard group; with tensor parallelism
+  // (not modelled) no group is set
+  const mesh = (extra: string) => settingsWith(`${FSDP.replace('  fsdp_sharding_strategy: FULL_SHARD\n', '  fsdp_version: 2\n')}parallelism_config:\n  parallelism_config_dp_replicate_size: 2\n  parallelism_config_dp_shard_size: 4\n${extra}`);
+  assert.deepEqual(mesh('').settings.fsdpShardGroup, { kind: 'shard', gpus: 4, key: 'parallelism_config.parallelism_config_dp_shard_size' });
+  assert.equal(mesh('  parallelism_config_tp_size: 2\n').settings.fsdpShardGroup, undefined);
 });
 
 test('a DeepSpeed plugin: zero_stage and offload devices, or a deepspeed_config_file that joins the job', () => {

@@ -5,7 +5,7 @@
 import type { ModelInventory } from '../models/types';
 import type { ResolvedOptimizer } from '../optimizers/types';
 import { FLOAT_DTYPES, InputError, LOAD_DTYPES, PRECISIONS } from '../types';
-import { ATTENTION_IMPLS, FSDP_WRAPPERS, OFFLOAD_TARGETS, ZERO_ACCOUNTINGS, type EstimateInput, type LoraConfig, type ZeroBucketSettings, type ZeroStage } from './types';
+import { ATTENTION_IMPLS, FSDP_VERSIONS, FSDP_WRAPPERS, OFFLOAD_TARGETS, ZERO_ACCOUNTINGS, type EstimateInput, type FsdpShardGroup, type LoraConfig, type ZeroBucketSettings, type ZeroStage } from './types';
 import { largestTargetDimension, matchLoraTargets } from './lora';
 import { effectiveHyperparameters } from './optimizer-state';
 import { LOSS_KINDS, TORCHTUNE_OUTPUT_CHUNKS, type LossConfig } from './loss';
@@ -156,6 +156,43 @@ function resolveZeroBuckets(b: ZeroBucketSettings | null | undefined): ZeroBucke
   return b;
 }
 
+/** FSDP's version, int reshard_after_forward and shard group checked against the framework, stage and GPU count. */
+function resolveFsdpSetup(
+  partial: Partial<Pick<EstimateInput, 'fsdpVersion' | 'fsdpReshardTo' | 'fsdpShardGroup'>>,
+  fsdp: EstimateInput['fsdp'],
+  zeroStage: ZeroStage,
+  gpus: number,
+): Pick<EstimateInput, 'fsdpVersion' | 'fsdpReshardTo' | 'fsdpShardGroup'> {
+  const { fsdpVersion, fsdpReshardTo, fsdpShardGroup } = partial;
+  if (fsdp === undefined) {
+    if (fsdpVersion !== undefined || fsdpReshardTo !== undefined || fsdpShardGroup !== undefined) {
+      throw new InputError('an FSDP version, reshard_after_forward or shard group needs FSDP (an FSDP framework)');
+    }
+    return {};
+  }
+  if (fsdpVersion !== undefined && !FSDP_VERSIONS.includes(fsdpVersion)) throw new InputError(`FSDP version must be 1 or 2, got ${String(fsdpVersion)}`);
+  const version = fsdpVersion;
+  let group = gpus;
+  let shardGroup: FsdpShardGroup | undefined;
+  if (fsdpShardGroup !== undefined) {
+    if (fsdpShardGroup.gpus !== null) group = integerIn('FSDP shard group (GPUs)', fsdpShardGroup.gpus, 1, gpus);
+    if (typeof fsdpShardGroup.from !== 'string') throw new InputError('an FSDP shard group must say what set it');
+    shardGroup = { gpus: fsdpShardGroup.gpus === null ? null : group, from: fsdpShardGroup.from };
+  }
+  if (fsdpReshardTo !== undefined) {
+    if ((version ?? (fsdp === 'torchtune' ? 2 : 1)) !== 2 || zeroStage !== 3) {
+      throw new InputError('an int reshard_after_forward needs FSDP2 (fully_shard) with resharding after forward (stage 3)');
+    }
+    const to = integerIn('reshard_after_forward', fsdpReshardTo, 2, Math.max(2, group - 1));
+    if (group % to !== 0 || to >= group) throw new InputError(`reshard_after_forward ${to} must be a divisor of the shard group's ${group} GPUs other than 1 and ${group}`);
+  }
+  return {
+    ...(version !== undefined ? { fsdpVersion: version } : {}),
+    ...(fsdpReshardTo !== undefined ? { fsdpReshardTo } : {}),
+    ...(shardGroup !== undefined ? { fsdpShardGroup: shardGroup } : {}),
+  };
+}
+
 /** Partial input as the CLI or the advisor gives it. `qlora` lets a caller ask for QLoRA before a rank is known. */
 export type PartialEstimateInput = Partial<Omit<EstimateInput, 'model' | 'optimizer'>> & {
   readonly model: ModelInventory;
@@ -211,11 +248,13 @@ export function resolveEstimateInput(partial: PartialEstimateInput): EstimateInp
   if (typeof softmaxSavesInput !== 'boolean') throw new InputError('softmax-saves-input (PyTorch < 1.11) must be true or false');
   const hyperparameters = effectiveHyperparameters(optimizer, partial.hyperparameters ?? {});
   const zeroBuckets = resolveZeroBuckets(partial.zeroBuckets);
+  const fsdpSetup = resolveFsdpSetup(partial, fsdp, zeroStage, gpus);
   return {
     model, optimizer, hyperparameters, batchSize, gradAccum, seqLen, imageSize, precision, loadDtype, attention,
     gradientCheckpointing, zeroStage, zeroAccounting, gpus, offload, lora, optimizerInBackward, loss, activationOffload, referenceModel, zeroGradSetToNone, gpuMemoryBytes,
     ...(softmaxSavesInput ? { softmaxSavesInput } : {}),
     ...(fsdp !== undefined ? { fsdp } : {}),
+    ...fsdpSetup,
     ...(zeroBuckets !== undefined ? { zeroBuckets } : {}),
   };
 }

@@ -33,7 +33,8 @@ import { isPagedState, pagedStateBytes } from './paged';
 import type { FitVerdict } from './types';
 import type { TrainingTensors } from './training-tensors';
 import { partitionModelStates } from './zero';
-import type { FsdpUnits, ModelStateTotals, PartitionedStates } from './zero';
+import type { ModelStateTotals, PartitionedStates } from './zero';
+import { fsdpSetup, type FsdpUnits } from './fsdp';
 
 
 /** Parent module of a parameter (`model.layers.0.mlp.up_proj.weight` -> `model.layers.0.mlp.up_proj`). */
@@ -171,7 +172,7 @@ export function estimateModelStates(input: EstimateInput): ModelStates {
     offload: input.offload,
     mixed: split.masterWeights,
     gradAccum: input.gradAccum,
-    ...(input.fsdp !== undefined ? { fsdp: true } : {}),
+    ...(input.fsdp !== undefined ? { fsdp: fsdpSetup(input.fsdp, input.fsdpVersion, input.fsdpReshardTo, input.fsdpShardGroup, input.gradAccum) } : {}),
     ...(input.zeroBuckets !== undefined ? { buckets: input.zeroBuckets } : {}),
   });
   return { split, base, tensors: tt, optimizer: opt, totals, perGpu, optimizerParamDtype };

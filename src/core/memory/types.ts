@@ -24,6 +24,23 @@ export type ZeroAccounting = (typeof ZERO_ACCOUNTINGS)[number];
  */
 export const FSDP_WRAPPERS = ['accelerate', 'lightning', 'composer', 'torchtune'] as const;
 export type FsdpWrapper = (typeof FSDP_WRAPPERS)[number];
+/**
+ * PyTorch's two FSDP implementations: 1, `FullyShardedDataParallel` (flat parameters per wrapped unit); 2,
+ * `fully_shard` (each parameter a DTensor sharded on dim 0). ./zero.ts counts each by its own code.
+ */
+export const FSDP_VERSIONS = [1, 2] as const;
+export type FsdpVersion = (typeof FSDP_VERSIONS)[number];
+
+/**
+ * FSDP's sharding group when it is not every GPU: HYBRID_SHARD / _HYBRID_SHARD_ZERO2 shard within one node and
+ * replicate across nodes; FSDP2 over a 2-D mesh shards over its shard dimension (HSDP).
+ */
+export interface FsdpShardGroup {
+  /** GPUs one shard spans; null: one node's, with the node count unknown (one node assumed: every GPU). */
+  readonly gpus: number | null;
+  /** What set it, as the estimate's note says it (the config key and value, the node count). */
+  readonly from: string;
+}
 
 export interface LoraConfig {
   readonly rank: number;
@@ -117,6 +134,18 @@ export interface EstimateInput {
    * DeepSpeed's ZeRO, or no sharding. It decides what mixed precision keeps: ./load-dtype.ts `storageSplit`.
    */
   readonly fsdp?: FsdpWrapper;
+  /**
+   * Which FSDP the framework runs (`fsdp_version`, torchtune's fully_shard, Lightning's ModelParallelStrategy).
+   * Absent: the framework's default (torchtune 2, the others 1), named as an assumption (./zero.ts).
+   */
+  readonly fsdpVersion?: FsdpVersion;
+  /**
+   * FSDP2's `reshard_after_forward` as an int: after forward each group keeps its parameters sharded over this
+   * many GPUs (a divisor of the shard group) until backward. Only with FSDP2 at stage 3 (True = stage 3, False = 2).
+   */
+  readonly fsdpReshardTo?: number;
+  /** FSDP shards over part of the GPUs (HYBRID_SHARD, a 2-D mesh). Absent: over every GPU. */
+  readonly fsdpShardGroup?: FsdpShardGroup;
   readonly gpus: number;
   readonly offload: OffloadTarget;
   /**

@@ -2,32 +2,8 @@
  * ZeRO partitioning of model states over N data-parallel GPUs, with CPU offload; PyTorch FSDP
  * (SHARD_GRAD_OP, the ZeRO-2 equivalent; FULL_SHARD, the ZeRO-3 one) counted by its own code.
  *
- * FSDP (`fsdp` set, 'deepspeed' accounting, stages 2 and 3; fsdpStates), from PyTorch's FSDP1 at the
- * commits in FSDP_SOURCES:
- * - the sharded flat parameter (`_local_shard`, 1/N of each unit) is the only copy kept between steps, in
- *   the dtype the framework leaves it (accelerate upcasts trainable ones to fp32; Lightning and Composer
- *   keep the load dtype, ./load-dtype.ts). It IS what the optimizer steps: there is no master copy beside
- *   a 16-bit shard as in DeepSpeed. Under mixed precision the low-precision shard (`_mp_shard`) exists
- *   only for the all-gather: `pre_unshard` -> `_use_low_precision_shard` makes it, `post_unshard` ->
- *   `_free_low_precision_sharded_param` frees it. An fp32 trainable shard is shown in the master-weights
- *   row (what the optimizer steps), frozen shards in the weights row.
- * - the unsharded parameter (`_full_param_padded`, param_dtype) of each unit being computed: FULL_SHARD
- *   frees it after the unit's forward and backward, except the root unit's (`_post_forward_reshard`
- *   keeps the root's for backward); BACKWARD_PRE prefetch (FSDP's default, one unit ahead) all-gathers the
- *   next unit while one computes, so the root unit + two blocks are gathered at once. SHARD_GRAD_OP does
- *   not reshard after forward (NO_RESHARD_AFTER_FORWARD_HANDLE_STRATEGIES), so every unit's unsharded
- *   parameter is alive from its forward to its backward: the whole model in param_dtype.
- * - gradients: a unit's unsharded gradient (param_dtype) lives until its post-backward hook
- *   reduce-scatters it into `new_sharded_grad` (reduce_dtype), which `_cast_grad_to_param_dtype` casts
- *   to the shard's dtype (fp32 when upcast) and keeps as `_saved_grad_shard`, then `.grad`. The root
- *   unit's flat parameter gets its gradient when its last part (the embedding) is reached, so its
- *   unsharded gradient spans the whole backward and is the part that meets all the activations
- *   (`persistentGradients`); a block's lives during its own backward. keep_low_precision_grads and
- *   gradient accumulation under no_sync() (unsharded gradients kept) are not modelled.
- * - CPUOffload(offload_params=True): shards, sharded gradients and the optimizer step on the CPU; the
- *   GPU keeps the gathered units and the unsharded gradients.
- * - phases (./estimate.ts): the gathered units and the unsharded gradients are gone by the optimizer step
- *   (`stepFreed`); the allocation replay gets the gradients unit by unit (./allocation-trace.ts).
+ * FSDP (`fsdp` set, 'deepspeed' accounting, stages 2 and 3): PyTorch FSDP1's and FSDP2's own accounting, in
+ * ./fsdp.ts.
  *
  * Two accountings of ZeRO:
  * - 'deepspeed': what DeepSpeed's code keeps on each GPU. Stages 1 and 2 follow
@@ -81,6 +57,7 @@
  * both accountings partition as the paper does, with the precision's bytes.
  */
 import type { Citation } from '../types';
+import { fsdpStates, type FsdpSetup, type FsdpUnits } from './fsdp';
 import type { OffloadTarget, ZeroAccounting, ZeroBucketSettings, ZeroStage } from './types';
 
 /** The DeepSpeed commit (deepspeedai/DeepSpeed, August 2026) whose ZeRO code the 'deepspeed' accounting of stages 1 and 2 was read at. */
@@ -133,39 +110,6 @@ export const ZERO_SOURCES: readonly Citation[] = [
   },
 ];
 
-/** The PyTorch FSDP1 code the FSDP accounting was read at (one commit per file, see each citation). */
-const PYTORCH_FLAT_PARAM = 'https://github.com/pytorch/pytorch/blob/fe03cf693c7c774a88c01cd0bc52f80402b8437f/torch/distributed/fsdp/_flat_param.py';
-const PYTORCH_RUNTIME_UTILS = 'https://github.com/pytorch/pytorch/blob/3ade90a6aaa939cd6238e314c321b9f920db1471/torch/distributed/fsdp/_runtime_utils.py';
-const PYTORCH_FSDP_MODULE = 'https://github.com/pytorch/pytorch/blob/6d71f74c873d9517c9f41454ae153189822b17af/torch/distributed/fsdp/fully_sharded_data_parallel.py';
-
-export const FSDP_SOURCES: readonly Citation[] = [
-  {
-    title: 'PyTorch FSDP FlatParamHandle (sharded, low-precision and unsharded flat parameters)',
-    url: PYTORCH_FLAT_PARAM,
-    locator:
-      'FlatParameter attributes _local_shard, _full_param_padded (low precision under parameter mixed precision), _mp_shard ("only defined when parameter mixed precision is enabled"); pre_unshard -> _use_low_precision_shard allocates _mp_shard and copies the shard into it; post_unshard -> _free_low_precision_sharded_param frees it after the all-gather; post_reshard: "the FlatParameter points to the full precision sharded flat parameter"; RESHARD_AFTER_FORWARD_HANDLE_STRATEGIES = (FULL_SHARD, HYBRID_SHARD), NO_RESHARD_AFTER_FORWARD_HANDLE_STRATEGIES = (SHARD_GRAD_OP, _HYBRID_SHARD_ZERO2)',
-  },
-  {
-    title: 'PyTorch FSDP runtime (resharding, gradient reduction)',
-    url: PYTORCH_RUNTIME_UTILS,
-    locator:
-      '_post_forward_reshard: free_unsharded_flat_param = not state._is_root and strategy in RESHARD_AFTER_FORWARD_HANDLE_STRATEGIES; _post_backward_hook: unsharded grad cast to reduce_dtype, reduce-scattered into new_sharded_grad = torch.empty_like(chunks[0]), _cast_grad_to_param_dtype, kept as _saved_grad_shard; _should_free_in_backward; _prefetch_handles',
-  },
-  {
-    title: 'PyTorch FullyShardedDataParallel constructor defaults',
-    url: PYTORCH_FSDP_MODULE,
-    locator: 'backward_prefetch: Optional[BackwardPrefetch] = BackwardPrefetch.BACKWARD_PRE; backward_prefetch_limit = 1',
-  },
-];
-
-/** Bytes of the FSDP units a transformer wrap policy makes (./estimate.ts): the root unit and the largest block. */
-export interface FsdpUnits {
-  /** Tensors outside the repeated blocks (embeddings, final norm, head): the root FSDP unit. */
-  readonly root: { readonly weights: number; readonly gradients: number };
-  readonly largestBlock: { readonly weights: number; readonly gradients: number };
-  readonly blocks: number;
-}
-
 /** Unpartitioned byte totals of the model states (one full copy each). */
 export interface ModelStateTotals {
   /** All stored weights in their storage dtype. */
@@ -200,8 +144,8 @@ export interface ZeroSetup {
   readonly mixed: boolean;
   /** Micro-batches per optimizer step (ZeRO-2 keeps the accumulated partition beside the one being filled). */
   readonly gradAccum?: number;
-  /** PyTorch FSDP shards the job (FULL_SHARD = stage 3, SHARD_GRAD_OP = stage 2), not DeepSpeed. */
-  readonly fsdp?: boolean;
+  /** PyTorch FSDP shards the job (FULL_SHARD = stage 3, SHARD_GRAD_OP = stage 2), not DeepSpeed: ./fsdp.ts. */
+  readonly fsdp?: FsdpSetup;
   /** DeepSpeed's bucket settings; absent: DeepSpeed's defaults; null: not DeepSpeed (no reduction buckets). */
   readonly buckets?: ZeroBucketSettings | null;
 }
@@ -355,56 +299,6 @@ function deepspeedMixed(t: ModelStateTotals, z: ZeroSetup): PartitionedStates {
   };
 }
 
-/** PyTorch FSDP1's per-GPU model states, FULL_SHARD (stage 3) or SHARD_GRAD_OP (stage 2); see the file's note. */
-function fsdpStates(t: ModelStateTotals, z: ZeroSetup): PartitionedStates {
-  const n = z.gpus;
-  const fullShard = z.stage >= 3;
-  const units = t.fsdpUnits ?? { root: { weights: t.weights, gradients: t.gradients }, largestBlock: { weights: 0, gradients: 0 }, blocks: 0 };
-  // Under mixed precision `weights` holds the trainable tensors in param_dtype, which FSDP only has gathered; their
-  // shard is the fp32 one (`master`). The 16-bit bytes of a trainable tensor equal its 16-bit gradient's.
-  const trainableHalf = z.mixed ? t.gradients : 0;
-  const shardWeights = (t.weights - trainableHalf) / n;
-  const shardTrainable = t.master / n;
-  const shardGradients = (z.mixed ? t.master : t.gradients) / n;
-  const prefetched = Math.min(2, units.blocks);
-  const gathered = fullShard ? units.root.weights + prefetched * units.largestBlock.weights : t.weights;
-  const unshardedGradients = units.root.gradients + units.largestBlock.gradients;
-  const name = fullShard ? 'FULL_SHARD' : 'SHARD_GRAD_OP';
-  const gatheredWhat = fullShard
-    ? `the root unit (${gib(units.root.weights)}, kept unsharded from forward to backward) and ${prefetched === 2 ? 'two blocks (one computing, one prefetched: backward_prefetch BACKWARD_PRE, FSDP\'s default)' : prefetched === 1 ? 'its one block' : 'no block'}`
-    : 'every unit (SHARD_GRAD_OP keeps the unsharded parameters from forward to backward)';
-  const units_ = units.blocks > 0
-    ? `one FSDP unit per repeated block (${units.blocks}), the rest in the root unit (a transformer wrap policy, assumption)`
-    : 'the whole model in the root unit (no repeated blocks found)';
-  if (z.offload !== 'none') {
-    return {
-      weights: gathered, gradients: unshardedGradients, masterWeights: 0, optimizerState: 0, optimizerTemporaries: 0,
-      persistentGradients: units.root.gradients,
-      stepFreed: { weights: gathered, gradients: unshardedGradients },
-      notes: [
-        `FSDP ${name} with CPUOffload(offload_params=True) (PyTorch FSDP accounting, not DeepSpeed's): the parameter and gradient shards and the optimizer step live on the CPU; the GPU holds the gathered parameters of ${gatheredWhat} (${gib(gathered)}) and the unsharded gradients of the root unit and one block until their reduce-scatter; ${units_}.`,
-      ],
-    };
-  }
-  const shardNote = z.mixed
-    ? `the sharded parameters the optimizer steps, in fp32, 1/${n} (no separate master copy and no 16-bit shard between steps: FSDP casts the shard to param_dtype only to all-gather it, then frees that copy)`
-    : `the sharded parameters the optimizer steps, 1/${n}, in their own dtype (no master copy)`;
-  return {
-    weights: shardWeights + gathered,
-    gradients: shardGradients + unshardedGradients,
-    masterWeights: shardTrainable,
-    optimizerState: t.optimizerState / n,
-    optimizerTemporaries: t.temporaries / n,
-    persistentGradients: units.root.gradients,
-    // FULL_SHARD reshards every unit (the root too) in its post-backward, SHARD_GRAD_OP when gradients are synchronised
-    // (_should_free_in_backward); the unsharded gradients are gone once reduce-scattered: the step sees the shards only.
-    stepFreed: { weights: gathered, gradients: unshardedGradients },
-    notes: [
-      `FSDP ${name} over ${n} GPUs (PyTorch FSDP accounting, not DeepSpeed's): ${shardNote}; their gradient shards (the reduce-scatter output cast to the shard's dtype) and optimizer state 1/${n}; gathered in param_dtype, ${gatheredWhat}, ${gib(gathered)}; the unsharded gradients of the root unit and one block until their reduce-scatter, ${gib(unshardedGradients)}; ${units_}.`,
-    ],
-  };
-}
-
 /** Per-GPU model states for a ZeRO setup (stage 0 = plain data parallel, nothing partitioned). */
 export function partitionModelStates(t: ModelStateTotals, z: ZeroSetup): PartitionedStates {
   if (z.stage === 0) {
@@ -419,7 +313,7 @@ export function partitionModelStates(t: ModelStateTotals, z: ZeroSetup): Partiti
       notes: buckets > 0 ? [`DDP over ${z.gpus} GPUs: gradient buckets hold a second copy of the gradients (gradient_as_bucket_view=False).`] : [],
     };
   }
-  if (z.fsdp === true && z.accounting === 'deepspeed' && z.stage >= 2) return fsdpStates(t, z);
+  if (z.fsdp !== undefined && z.accounting === 'deepspeed' && z.stage >= 2) return fsdpStates(t, z, z.fsdp);
   if (z.accounting === 'deepspeed' && z.mixed) return deepspeedMixed(t, z);
   const result = paperStyle(t, z);
   const which = z.accounting === 'paper' ? 'ZeRO paper accounting' : 'no mixed precision, partitioned as in the ZeRO paper';

@@ -13,7 +13,7 @@ import type { Link } from './detector';
 import type { FieldReader, Read } from './fields';
 import { LIGHTNING_PRECISION_SOURCE, lightningDeviceCount, lightningPrecision, lightningStrategy } from './lightning-facts';
 import { keepOptimizerParams, readOptimizerArguments } from './optimizer-arguments';
-import { zeroStageOfFsdp } from './sharding';
+import { isHybridFsdp, zeroStageOfFsdp } from './sharding';
 import type { SourceRange } from './types';
 
 /** A component object: its class (as written) and a reader over its arguments. */
@@ -147,6 +147,9 @@ function readStrategy(trainer: FieldReader, out: ContributionBuilder, links: Lin
     else {
       out.set('zeroStage', stage, (strategy ?? component.target).range);
       out.set('fsdp', 'lightning', (strategy ?? component.target).range);
+      if (strategy?.value != null && isHybridFsdp(strategy.value)) out.set('fsdpShardGroup', { kind: 'node', strategy: `${strategy.name} ${strategy.value}` }, strategy.range);
+      // ModelParallelStrategy runs the model's own configure_model, which shards with FSDP2's fully_shard.
+      if (cls === 'ModelParallelStrategy') out.set('fsdpVersion', 2, component.target.range);
     }
     const offload = args?.boolean('cpu_offload', true);
     if (offload?.value != null) out.set('offload', offload.value ? 'params' : 'none', offload.range);

@@ -1,6 +1,6 @@
 import type { FloatDtype, HyperValue, LoadDtype, Precision } from '../types';
 import type { LossConfig } from '../memory/loss';
-import type { FsdpWrapper, OffloadTarget, ZeroBucketSettings, ZeroStage } from '../memory/types';
+import type { FsdpVersion, FsdpWrapper, OffloadTarget, ZeroBucketSettings, ZeroStage } from '../memory/types';
 
 /** A 1-based source range (columns count UTF-16 code units, as editors do; end is exclusive). */
 export interface SourceRange {
@@ -35,6 +35,15 @@ export interface Finding {
   readonly error?: { readonly message: string; readonly line: number; readonly column: number };
 }
 
+/**
+ * FSDP's shard group as a config states it: a hybrid strategy (one node's GPUs), the size of the shard dimension of
+ * a 2-D mesh, or the number of replicas (the shard group is the GPUs over them).
+ */
+export type FsdpShardGroupSetting =
+  | { readonly kind: 'node'; readonly strategy: string }
+  | { readonly kind: 'shard'; readonly gpus: number; readonly key: string }
+  | { readonly kind: 'replicate'; readonly replicas: number; readonly key: string };
+
 /** Training settings a job collects from its files; every one optional. */
 export interface TrainingSettings {
   /** Optimizer spelling as written (HF optim string, DeepSpeed type, torch class, ...). */
@@ -57,6 +66,10 @@ export interface TrainingSettings {
    * framework that sets it up, which decides what its mixed precision keeps (memory/load-dtype.ts).
    */
   readonly fsdp?: FsdpWrapper;
+  /** PyTorch's FSDP implementation the config states (`fsdp_version`, Lightning's ModelParallelStrategy: 2). */
+  readonly fsdpVersion?: FsdpVersion;
+  /** FSDP shards over part of the GPUs (HYBRID_SHARD, a 2-D mesh), as the config states it; ../job.ts sizes it. */
+  readonly fsdpShardGroup?: FsdpShardGroupSetting;
   /**
    * Set when a DeepSpeed config's `zero_optimization` section is read: the keys that size the ZeRO-1/2
    * gradient reduction buckets as it states them (a key it leaves out, or writes "auto", is absent).

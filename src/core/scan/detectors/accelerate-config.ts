@@ -5,9 +5,10 @@
  * commands/config/config_args.py (ClusterConfig).
  * Settings: `num_processes` (all machines) -> GPUs; `num_machines` -> nodes; `mixed_precision` -> AMP precision; DeepSpeed's
  * `zero_stage`/offload devices, or a `deepspeed_config_file` reference; FSDP's sharding strategy ->
- * its ZeRO equivalent, `fsdp_offload_params` -> parameter offload.
+ * its ZeRO equivalent (a hybrid one also -> a shard group of one node's GPUs), `fsdp_version` -> FSDP1/FSDP2,
+ * `fsdp_offload_params` -> parameter offload.
  */
-import type { ZeroStage } from '../../memory/types';
+import type { FsdpVersion, ZeroStage } from '../../memory/types';
 import type { ObjectNode, ParseWarning } from '../../parse/node';
 import type { Precision } from '../../types';
 import { ContributionBuilder } from '../contribution';
@@ -71,7 +72,7 @@ export const accelerateConfigDetector: Detector = {
 
     const kind = type?.value?.toUpperCase() ?? null;
     if (kind === 'DEEPSPEED') readDeepSpeedPlugin(reader, out, links);
-    else if (kind === 'FSDP') readFsdpPlugin(reader, out, warnings);
+    else if (kind === 'FSDP') readFsdpPlugin(reader, out);
     else {
       for (const section of ['deepspeed_config', 'fsdp_config']) {
         const node = reader.node(section);
@@ -121,7 +122,7 @@ function readDeepSpeedPlugin(reader: FieldReader, out: ContributionBuilder, link
   }
 }
 
-function readFsdpPlugin(reader: FieldReader, out: ContributionBuilder, warnings: ParseWarning[]): void {
+function readFsdpPlugin(reader: FieldReader, out: ContributionBuilder): void {
   const fsdp = reader.nested('fsdp_config');
   if (fsdp === undefined) return;
   const strategyNode = fsdp.node('fsdp_sharding_strategy');
@@ -135,9 +136,8 @@ function readFsdpPlugin(reader: FieldReader, out: ContributionBuilder, warnings:
       else {
         out.set('zeroStage', stage, read.range);
         out.set('fsdp', 'accelerate', read.range);
-        if (isHybridFsdp(value)) {
-          warnings.push({ message: `'${read.name}' ${value} shards within one node only; the estimate treats every GPU as one sharding group`, line: read.range.line, column: read.range.column });
-        }
+        // HYBRID_SHARD / _HYBRID_SHARD_ZERO2: sharded within a node, replicated across nodes (memory/fsdp.ts).
+        if (isHybridFsdp(value)) out.set('fsdpShardGroup', { kind: 'node', strategy: `${read.name} ${String(value)}` }, read.range);
       }
     }
   } else if (reshardNode !== undefined && (reshardNode.kind === 'boolean' || reshardNode.kind === 'string')) {
@@ -161,7 +161,32 @@ function readFsdpPlugin(reader: FieldReader, out: ContributionBuilder, warnings:
   } else if (strategyNode !== undefined && strategyNode.kind !== 'null') {
     fsdp.fail(`'${fsdp.nameOf('fsdp_sharding_strategy')}' must be a sharding strategy name or number`, strategyNode.range);
   }
-  fsdp.number('fsdp_version', { integer: true, min: 1, max: 2 });
+  // FullyShardedDataParallelPlugin.fsdp_version: 1 (FullyShardedDataParallel) by default, 2 (fully_shard).
+  const version = fsdp.number('fsdp_version', { integer: true, min: 1, max: 2 });
+  if (version?.value != null) out.set('fsdpVersion', version.value as FsdpVersion, version.range);
+  if (version?.value === 2 && out.settings.fsdp === undefined) {
+    // FSDP2 with neither key: fully_shard's reshard_after_forward defaults to True (FULL_SHARD).
+    out.set('zeroStage', 3, version.range);
+    out.set('fsdp', 'accelerate', version.range);
+  }
+  readParallelismConfig(reader, out);
   const offload = fsdp.boolean('fsdp_offload_params');
   if (offload?.value != null) out.set('offload', offload.value ? 'params' : 'none', offload.range);
+}
+
+/**
+ * `parallelism_config` (accelerate's ParallelismConfig, FSDP2): with data-parallel replicas (dp_replicate_size > 1)
+ * FSDP shards over `parallelism_config_dp_shard_size` GPUs (HSDP, memory/fsdp.ts). Tensor and context parallelism are
+ * not modelled, so a mesh with either sets no shard group.
+ */
+function readParallelismConfig(reader: FieldReader, out: ContributionBuilder): void {
+  const config = reader.nested('parallelism_config');
+  if (config === undefined) return;
+  const size = (key: string) => config.number(key, { integer: true, min: 1 });
+  const shard = size('parallelism_config_dp_shard_size');
+  const replicate = size('parallelism_config_dp_replicate_size');
+  const tp = size('parallelism_config_tp_size');
+  const cp = size('parallelism_config_cp_size');
+  if ((tp?.value ?? 1) > 1 || (cp?.value ?? 1) > 1) return;
+  if (shard?.value != null && (replicate?.value ?? 1) > 1) out.set('fsdpShardGroup', { kind: 'shard', gpus: shard.value, key: shard.name }, shard.range);
 }

@@ -12,6 +12,7 @@
  * bnb_4bit_compute_dtype; LoRA adapters come from PEFT's get_peft_model (fp32 unless
  * `peft_autocast_adapter_dtype: false`).
  */
+import type { FsdpVersion } from '../../memory/types';
 import type { ObjectNode, ParsedNode, ParseWarning, StringNode } from '../../parse/node';
 import type { FloatDtype, HyperValue, Precision } from '../../types';
 import { AXOLOTL_CONFIG_DEFAULTS, AXOLOTL_CONFIG_SCHEMA, AXOLOTL_DEFAULTS, AXOLOTL_TRAINING_SCHEMA } from '../axolotl-defaults';
@@ -20,7 +21,7 @@ import { readDeepSpeed } from '../deepspeed-settings';
 import type { Detection, Detector, Link, ParsedFile } from '../detector';
 import { FieldReader, type Read } from '../fields';
 import { TRAINER_ADAM_BETAS } from '../hf-defaults';
-import { zeroStageOfFsdp } from '../sharding';
+import { isHybridFsdp, zeroStageOfFsdp } from '../sharding';
 import type { ScanFile, SourceRange } from '../types';
 
 /** Keys that axolotl configs have and TrainingArguments-style YAML does not. */
@@ -294,6 +295,7 @@ function readDistributed(reader: FieldReader, out: ContributionBuilder, warnings
       if (strategy !== undefined) out.set('zeroStage', zeroStageOfFsdp(strategy) ?? 2, list.range);
       // axolotl's Trainer shards through accelerate's FSDP plugin.
       if (options.length > 0) out.set('fsdp', 'accelerate', list.range);
+      if (strategy !== undefined && isHybridFsdp(strategy)) out.set('fsdpShardGroup', { kind: 'node', strategy: `fsdp ${strategy}` }, list.range);
       if (options.includes('offload')) out.set('offload', 'params', list.range);
     }
   } else if (fsdp !== undefined && fsdp.kind !== 'null') {
@@ -309,6 +311,7 @@ function readDistributed(reader: FieldReader, out: ContributionBuilder, warnings
         else {
           out.set('zeroStage', stage, read.range);
           out.set('fsdp', 'accelerate', read.range);
+          if (isHybridFsdp(read.value)) out.set('fsdpShardGroup', { kind: 'node', strategy: `${read.name} ${read.value}` }, read.range);
         }
       }
     }
@@ -325,8 +328,12 @@ function readDistributed(reader: FieldReader, out: ContributionBuilder, warnings
       // FSDP2's fully_shard reshards after forward by default: FULL_SHARD.
       out.set('zeroStage', 3, version.range);
     }
+    // fsdp_config with fsdp_version 2 and no `fsdp:` list: axolotl still shards through accelerate's FSDP plugin.
+    if (version?.value === 2 && out.settings.fsdp === undefined) out.set('fsdp', 'accelerate', version.range);
+    if (version?.value != null) out.set('fsdpVersion', version.value as FsdpVersion, version.range);
   }
-  reader.number('fsdp_version', { integer: true, min: 1, max: 2, nullable: true });
+  const version = reader.number('fsdp_version', { integer: true, min: 1, max: 2, nullable: true });
+  if (version?.value != null) out.set('fsdpVersion', version.value as FsdpVersion, version.range);
   return deepspeed;
 }
 

@@ -22,7 +22,7 @@ import { ContributionBuilder } from '../contribution';
 import type { Detection, Detector, Link, ParsedFile } from '../detector';
 import { FieldReader } from '../fields';
 import { resolveInterpolations } from '../interpolation';
-import { zeroStageOfFsdp } from '../sharding';
+import { isHybridFsdp, zeroStageOfFsdp } from '../sharding';
 import { keepOptimizerParams, readOptimizerArguments } from '../optimizer-arguments';
 import type { ScanFile, SourceRange } from '../types';
 
@@ -150,6 +150,7 @@ function readFsdp(reader: FieldReader, out: ContributionBuilder, path: string): 
   else {
     out.set('zeroStage', stage, at);
     out.set('fsdp', 'composer', at);
+    if (strategy?.value != null && isHybridFsdp(strategy.value)) out.set('fsdpShardGroup', { kind: 'node', strategy: `${strategy.name} ${strategy.value}` }, at);
   }
   const checkpointing = fsdp.boolean('activation_checkpointing');
   if (checkpointing?.value != null) out.set('gradientCheckpointing', checkpointing.value, checkpointing.range);

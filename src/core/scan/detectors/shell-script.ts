@@ -12,13 +12,13 @@
  * (variables it does not set, command output, positional parameters) becomes an assumption; a
  * launch script is never an error finding.
  */
-import type { ZeroStage } from '../../memory/types';
+import type { FsdpVersion, ZeroStage } from '../../memory/types';
 import { indexMembers, type MemberNode, type ParseWarning, type ParsedNode } from '../../parse/node';
 import type { Precision } from '../../types';
 import { ContributionBuilder } from '../contribution';
 import type { Detection, Detector, Link, ModuleGlobal, ModuleGlobals, ParsedFile } from '../detector';
 import { FieldReader, type PartialObjectNode } from '../fields';
-import { zeroStageOfFsdp } from '../sharding';
+import { isHybridFsdp, zeroStageOfFsdp } from '../sharding';
 import { dialectOf, readDeepSpeedChatArguments, readOpenRlhfArguments, readSwiftArguments, type DialectArg } from '../shell/dialects';
 import { readLaunches, slurmGpus, type Launch, type LaunchOption } from '../shell/launch';
 import { readLlmcArguments } from '../shell/llmc';
@@ -185,7 +185,7 @@ function detectLaunches(path: string, launches: readonly Launch[], script: Shell
   const yolo = launch.launcher === 'yolo' ? readYoloArguments(launch, out, fields, links, note) : null;
   const ownModel = launch.launcher === 'llm.c' ? readLlmcArguments(launch, out, fields, note) : yolo?.ownModel ?? null;
   if (launch.launcher !== 'llm.c' && launch.launcher !== 'yolo') readScriptArguments(launch, out, warnings, links, fields, note);
-  if (launch.launcher === 'accelerate') readAccelerateOptions(launch.options, out, links, note);
+  if (launch.launcher === 'accelerate') readAccelerateOptions(launch.options, launch.env, out, links, note);
   else if (launch.launcher === 'deepspeed') {
     const include = launch.options.find((o) => o.name === 'include' || o.name === 'hostfile' || o.name === 'exclude');
     if (include !== undefined && launch.gpus === null) note(`--${include.name} selects the GPUs; their number is not counted from it`, include.range);
@@ -342,8 +342,8 @@ function readScriptArguments(
   if (!members.some((m) => m.key === 'optim')) out.optimizerEcosystem = undefined;
 }
 
-/** accelerate launch's own options: config file, processes, precision, DeepSpeed and FSDP. */
-function readAccelerateOptions(opts: readonly LaunchOption[], out: ContributionBuilder, links: Link[], note: (message: string, range: SourceRange) => void): void {
+/** accelerate launch's own options (and FSDP_VERSION before it): config file, processes, precision, DeepSpeed and FSDP. */
+function readAccelerateOptions(opts: readonly LaunchOption[], env: ReadonlyMap<string, Word>, out: ContributionBuilder, links: Link[], note: (message: string, range: SourceRange) => void): void {
   const get = (name: string) => opts.filter((o) => o.name === name).pop();
   const text = (o: LaunchOption | undefined) => (o?.value?.text ?? null);
   const configFile = get('config_file');
@@ -373,9 +373,17 @@ function readAccelerateOptions(opts: readonly LaunchOption[], out: ContributionB
     const stage = text(strategy) === null ? 3 : zeroStageOfFsdp(text(strategy) as string);
     if (stage !== null) out.set('zeroStage', stage, (strategy ?? get('use_fsdp') as LaunchOption).range);
     out.set('fsdp', 'accelerate', (get('use_fsdp') as LaunchOption).range);
+    if (strategy !== undefined && stage !== null && isHybridFsdp(text(strategy) as string)) {
+      out.set('fsdpShardGroup', { kind: 'node', strategy: `--fsdp_sharding_strategy ${text(strategy) as string}` }, strategy.range);
+    }
     const offload = get('fsdp_offload_params');
     if (offload !== undefined && /^true$/i.test(text(offload) ?? '')) out.set('offload', 'params', offload.range);
   }
+  // `--fsdp_version` (which accelerate launch passes on as FSDP_VERSION), or FSDP_VERSION set before the launch.
+  const version = get('fsdp_version');
+  const envVersion = env.get('FSDP_VERSION');
+  const stated = version !== undefined ? { text: text(version), range: version.range } : envVersion !== undefined ? { text: envVersion.text, range: envVersion.range } : null;
+  if (stated !== null && (stated.text === '1' || stated.text === '2')) out.set('fsdpVersion', Number(stated.text) as FsdpVersion, stated.range);
 }
 
 /** `yolo train key=value ...`: the words as Ultralytics' CLI types them (../ultralytics.ts yoloArgsOfWords), read by its reader. */

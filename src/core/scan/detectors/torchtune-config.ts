@@ -249,7 +249,7 @@ function readOptimizer(reader: FieldReader, out: ContributionBuilder): void {
 /**
  * Distributed recipes shard the model with FSDP2's fully_shard; `fsdp_reshard_after_forward`
  * (default true: FULL_SHARD, ZeRO-3; false: SHARD_GRAD_OP, ZeRO-2) and `fsdp_cpu_offload`
- * (parameters and optimizer states on the CPU).
+ * (parameters and optimizer states on the CPU); `data_parallel_shard_dim` / `data_parallel_replicate_dim` (HSDP).
  */
 function readFsdp(reader: FieldReader, out: ContributionBuilder): void {
   const reshard = reader.boolean('fsdp_reshard_after_forward', true);
@@ -259,4 +259,10 @@ function readFsdp(reader: FieldReader, out: ContributionBuilder): void {
   if (reshard?.value != null) out.set('fsdp', 'torchtune', reshard.range);
   else if (offload !== undefined) out.set('fsdp', 'torchtune', offload.range);
   if (offload?.value != null) out.set('offload', offload.value ? 'params' : 'none', offload.range);
+  // HSDP: the recipes build a (dp_replicate, dp_shard) mesh (training.ParallelDims); data_parallel_shard_dim -1 is
+  // the GPUs over the replicas.
+  const shard = reader.number('data_parallel_shard_dim', { integer: true, min: -1 });
+  const replicate = reader.number('data_parallel_replicate_dim', { integer: true, min: 1 });
+  if (shard?.value != null && shard.value > 0) out.set('fsdpShardGroup', { kind: 'shard', gpus: shard.value, key: shard.name }, shard.range);
+  else if (replicate?.value != null && replicate.value > 1) out.set('fsdpShardGroup', { kind: 'replicate', replicas: replicate.value, key: replicate.name }, replicate.range);
 }

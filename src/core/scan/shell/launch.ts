@@ -267,10 +267,14 @@ export function readLaunch(c: Command): Launch | null {
   if (program === 'accelerate' && words[1]?.text === 'launch') {
     const o = options(words, 2, FLAG_OPTIONS.accelerate);
     const n = count(find(o.options, 'num_processes'), unknowns, '--num_processes');
+    // `--num_machines` is the node count (`--num_processes` already counts every machine's processes).
+    const machines = find(o.options, 'num_machines');
+    const m = machines === undefined ? null : count(machines, unknowns, '--num_machines');
     const script = scriptValue(words[o.rest], unknowns, 'the script');
     const args = words.slice(o.rest + 1);
     return {
       ...base, launcher: 'accelerate', options: o.options, gpus: n === null ? null : { value: n.value, range: n.range }, gpusFrom: n?.from ?? null,
+      ...(m !== null ? { nodes: { value: m.value, range: m.range } } : {}),
       script, args, config: recipeArg(args, unknowns),
     };
   }
