@@ -122,9 +122,11 @@ export function forJob(recipe: Recipe, facts: JobFacts): Recipe {
     : { kind: 'linear', detail: `linear decay from lr0 to lr0 x lrf = lr0 x ${lrf} ${over}`, finalFraction: lrf };
   const weightDecay = recipe.weightDecay * d.decayScale;
   const scaled = d.decayScale === 1 ? '' : `; weight_decay ${recipe.weightDecay} x ${noSlots(d.decayScaleFrom)} = ${Number(weightDecay.toPrecision(6))} reaches the optimizer`;
-  const text = `${recipe.text}; ${[detectionValue('lrf', d.lrf), detectionValue('cos_lr', d.cosLr), detectionValue('warmup_epochs', d.warmupEpochs)].join(', ')}: warmup over max(round(warmup_epochs x batches per epoch), 100) iterations, momentum from ${detectionValue('warmup_momentum', d.warmupMomentum)}, bias lr from ${detectionValue('warmup_bias_lr', d.warmupBiasLr)}${scaled}. The job is detection: ${noSlots(d.taskFrom)}.`;
+  const values = `${[detectionValue('lrf', d.lrf), detectionValue('cos_lr', d.cosLr), detectionValue('warmup_epochs', d.warmupEpochs)].join(', ')}: warmup over max(round(warmup_epochs x batches per epoch), 100) iterations, momentum from ${detectionValue('warmup_momentum', d.warmupMomentum)}, bias lr from ${detectionValue('warmup_bias_lr', d.warmupBiasLr)}${scaled}`;
+  const text = `${recipe.text}; ${values}. The job is detection: ${noSlots(d.taskFrom)}.`;
   return {
     ...recipe,
+    ...(recipe.optimizer === 'sgd' && recipe.adamw !== undefined ? { adamw: { ...recipe.adamw, text: `${recipe.adamw.text}; ${values}` } } : {}),
     weightDecay,
     warmup: d.warmupEpochs.value > 0 ? { unit: 'epochs', value: d.warmupEpochs.value } : null,
     schedule,
@@ -198,7 +200,7 @@ function adamwReference(recipe: Recipe, facts: JobFacts): AdamWReference {
       weightDecay: recipe.weightDecay,
       warmup,
       schedule: recipe.schedule,
-      basis: [reason(`recipe:${recipe.id}:adamw`, `${render(own.text, { row })}; the recipe's weight decay, ${warmupText(warmup)} and ${recipe.schedule.detail}.`, [...own.evidence, ...recipe.evidence])],
+      basis: [reason(`recipe:${recipe.id}:adamw`, `${render(own.text, { row })}; the recipe's weight decay, ${warmupText(warmup)} and ${recipe.schedule.detail}.`, [...new Set([...own.evidence, ...recipe.evidence])])],
     };
   }
   const d = TORCH_ADAMW_DEFAULTS;

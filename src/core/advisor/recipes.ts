@@ -143,7 +143,7 @@ export const ULTRALYTICS_DETECTION: SgdRecipe = {
     lr: { kind: 'by-classes', numerator: 0.002 * 5, offset: 4, decimals: 6, defaultClasses: 10 },
     betas: [0.9, 0.999],
     eps: 1e-8,
-    text: "AdamW as Ultralytics' optimizer=auto builds it for a run of at most 10000 iterations: lr {row}, betas (0.9, 0.999), torch's eps",
+    text: "AdamW as Ultralytics' optimizer=auto builds it for a run of at most 10000 iterations: lr0 {row}, betas (0.9, 0.999) (momentum 0.9 is beta1), torch's eps",
     evidence: ['ultralytics-build-optimizer'],
   },
   text: "A YOLO detection job: Ultralytics' own recipe, SGD with Nesterov momentum 0.937 and lr0 0.01 (default.yaml; optimizer=auto takes SGD with lr 0.01 and momentum 0.9 above 10000 iterations)",
