@@ -62,6 +62,11 @@ test('the task fact: a yolo detect line, a YOLO detection model by name, and not
   const segment = onlyJob([{ path: 's.sh', text: 'yolo segment train model=yolov8n.pt data=coco.yaml\n' }], 's.sh');
   assert.equal(segment.ultralyticsJob?.task, 'segment');
   assert.equal(detectionOf(segment), null, 'only detection takes the detection recipe');
+  // values that are not what they should be: a note where written, default.yaml's value used
+  const bad = onlyJob([{ path: 'b.sh', text: 'yolo detect train model=yolov8n.pt data=coco.yaml lrf=-1 cos_lr=maybe warmup_momentum=1.5\n' }], 'b.sh');
+  assert.ok(bad.assumptions?.some((n) => /^b\.sh:1:\d+: lrf=-1 is not a final learning-rate fraction; Ultralytics' default is used$/.test(n)), JSON.stringify(bad.assumptions));
+  assert.ok(bad.assumptions?.some((n) => /^b\.sh:1:\d+: cos_lr=maybe is not True or False; the linear schedule \(the default\) is assumed$/.test(n)), JSON.stringify(bad.assumptions));
+  assert.deepEqual([bad.ultralyticsJob?.lrf, bad.ultralyticsJob?.cosLr, bad.ultralyticsJob?.warmupMomentum], [{ value: 0.01, at: null }, { value: false, at: null }, { value: 0.8, at: null }]);
   const unknown = onlyJob([{ path: 'u.sh', text: 'yolo train model=rtdetr-l.pt data=coco.yaml\n' }], 'u.sh');
   assert.equal(unknown.ultralyticsJob?.task, 'unknown');
   assert.equal(detectionOf(unknown), null);
