@@ -10,7 +10,7 @@
  */
 import { count, type CountedSamples } from './run-length';
 import type { ScanJob, UltralyticsJob } from './scan/results';
-import { resolveAutoOptimizer, ULTRALYTICS_TRAINER } from './scan/ultralytics';
+import { resolveAutoOptimizer, ULTRALYTICS_DATASET_PATHS, ULTRALYTICS_TRAINER } from './scan/ultralytics';
 import type { HyperValue } from './types';
 
 /** Ultralytics' image suffixes (data/utils.py IMG_FORMATS, compared lower-cased). */
@@ -60,7 +60,7 @@ export function countedTrainImages(u: UltralyticsJob, countImages: CountImages |
   }
   const kept = u.fraction.value < 1 ? roundHalfEven(total * u.fraction.value) : total;
   const fraction = u.fraction.value < 1 ? `, of which fraction ${u.fraction.value} (${u.fraction.at ?? 'assumed'}) keeps the first ${count(kept)}` : '';
-  return { value: kept, from: `${parts.join(' + ')} (train: at ${t.named}; counted as Ultralytics lists them: files with an image suffix, subfolders included)${fraction}` };
+  return { value: kept, from: `${parts.join(' + ')} (train: at ${t.named}; counted as Ultralytics lists them, files with an image suffix, subfolders included: ${ULTRALYTICS_DATASET_PATHS.url})${fraction}` };
 }
 
 /**
