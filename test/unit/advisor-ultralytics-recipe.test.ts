@@ -150,6 +150,9 @@ test('optimizer=auto decided from the counted training images: 640 images at 100
     assert.equal(e.job.settings.learningRate, 0.001667);
     assert.equal(e.current.kind === 'resolved' && e.current.resolved.id, 'adamw');
     assert.ok(e.jobAssumptions.some((n) => /10000 iterations \(ceil\(640 images \/ 64\) x 1000 epochs\) <= 10000: AdamW/.test(n) && /640 images in data\/images\/train/.test(n)), JSON.stringify(e.jobAssumptions));
+    // the task is a fact of the job, shown with where it is written
+    assert.equal(e.facts.task?.value, 'detect');
+    assert.deepEqual(e.facts.task?.source, { kind: 'launcher', path: 'train.sh', range: { line: 1, column: 6, endLine: 1, endColumn: 12 } });
     // the run's length from the same count: 640 / 16 = 40 batches, / accumulate 4 = 10 steps per epoch x 1000
     assert.equal(e.input.totalSteps, 10_000);
   } finally {

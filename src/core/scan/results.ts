@@ -57,8 +57,11 @@ export interface UltralyticsSyntax {
  * evaluated (core/ultralytics-images.ts), a count a bundled dataset's YAML states, or why they are unknown.
  */
 export interface UltralyticsJob {
+  /** Ultralytics' task (`detect`, `segment`, …; `unknown` when the call does not say and its model is not recognised) and why. */
   readonly task: string;
   readonly taskFrom: string;
+  /** Where the call writes the task or the model it follows from; null when neither. */
+  readonly taskAt: SettingSource | null;
   readonly classes: DetectionValue<number>;
   readonly batch: number;
   readonly nbs: number;

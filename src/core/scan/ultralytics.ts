@@ -93,7 +93,7 @@ export interface UltralyticsPending {
 
 /** The call's recipe values: the task (null: not known from the call alone) and the schedule values. */
 export interface PendingRecipe {
-  readonly task: { readonly value: string | null; readonly from: string };
+  readonly task: { readonly value: string | null; readonly from: string; readonly at: SettingSource | null };
   readonly epochsAt: string | null;
   readonly decayScale: number;
   readonly decayScaleFrom: string;
@@ -310,11 +310,12 @@ export function readUltralyticsTrain(
   const taskArg = byKey.get('task');
   const taskValue = typeof taskArg?.value === 'string' ? taskArg.value : null;
   const modelText = model === undefined || model.value === null ? null : String(model.value);
+  const modelAt = model === undefined || model.value === null ? null : out.source(model.range);
   const taskOfCall: PendingRecipe['task'] = taskArg !== undefined && taskValue !== null
-    ? { value: taskValue, from: `task=${taskValue} at ${at(taskArg.range)}` }
+    ? { value: taskValue, from: `task=${taskValue} at ${at(taskArg.range)}`, at: out.source(taskArg.range) }
     : ownModel !== null && model !== undefined
-      ? { value: 'detect', from: `the model ${modelText ?? ''} (${at(model.range)}) is a YOLO detection model` }
-      : { value: null, from: modelText === null ? 'no model is named, so the task is not known' : `the task follows the model ${modelText}, which is not a detection model this reader recognises` };
+      ? { value: 'detect', from: `the model ${modelText ?? ''} (${at(model.range)}) is a YOLO detection model`, at: modelAt }
+      : { value: null, from: modelText === null ? 'no model is named, so the task is not known' : `the task follows the model ${modelText}, which is not a detection model this reader recognises`, at: modelAt };
   // where the recipe's schedule values are written (the quick fix rewrites them there, fixes/ultralytics.ts)
   for (const [key, read] of [['ultralytics.lrf', lrf], ['ultralytics.cos_lr', cosLr], ['ultralytics.warmup_bias_lr', warmupBiasLr]] as const) {
     if (read !== null) out.sources[key] = out.source(read.range);
@@ -454,11 +455,12 @@ export function finishUltralyticsJob(
   }
   // a workspace model definition names no task of its own here: it is built as a Detect model (families/yolo.ts)
   const task = pending.recipe.task.value === null && definition !== undefined
-    ? { value: 'detect', from: `the model definition ${definition.path} is built as a YOLO Detect model` }
+    ? { value: 'detect', from: `the model definition ${definition.path} is built as a YOLO Detect model`, at: pending.recipe.task.at }
     : pending.recipe.task;
   const job: UltralyticsJob = {
     task: task.value ?? 'unknown',
     taskFrom: task.from,
+    taskAt: task.at,
     classes: 'assumption' in classes.source ? { value: classes.nc, at: null } : { value: classes.nc, at: `${classes.source.path}:${classes.source.range.line}` },
     batch: pending.batch,
     nbs: pending.nbs,
