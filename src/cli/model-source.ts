@@ -12,6 +12,7 @@ import { jobFolderLister } from '../platform/dataset-folder';
 import type { CliIO } from './io';
 import { cacheLookup, withHub, type HubConsent } from './model-lookup';
 import { readUserFileSync } from './read-user-file';
+import { countImagesSync } from '../platform/image-folder';
 
 /** Largest config.json we read (real ones are a few KiB; a huge file is a mistake, not a config). */
 export const MAX_CONFIG_BYTES = 4 * 2 ** 20;
@@ -46,6 +47,8 @@ export function diskFiles(root: string): FileAccess {
     countRecords: jobRecordCounter(root),
     // A dataset folder the job trains on, listed with a file cap (src/platform/dataset-folder.ts).
     listFolder: jobFolderLister(root),
+    // An Ultralytics job's training images, counted with a cap on entries and time (src/platform/image-folder.ts).
+    countImages: (rel) => countImagesSync(root, rel),
   };
 }
 

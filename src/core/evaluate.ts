@@ -9,6 +9,7 @@ import type { AdvisorInput, AdvisorResult, Priority, Recommendation } from './ad
 import { advisorInputForJob, runLengthInput } from './job';
 import { countedTrainSamples, runLength, type DatasetProblem, type GivenValue } from './run-length';
 import { countedLlamaFactorySamples } from './llamafactory-data';
+import { countedTrainImages, withTrainImages } from './ultralytics-images';
 import { jobFacts, type JobFacts } from './job-facts';
 import { keepOwnHyperparameters } from './own-hyperparameters';
 import { resolveEstimateInput } from './memory/defaults';
@@ -138,7 +139,10 @@ export interface JobEvaluation {
  * problems of the job's files (no model, bad model config, unknown optimizer unless ignored,
  * contradictory settings).
  */
-export function evaluateJob(job: ScanJob, files: FileAccess, options: EvaluateOptions): JobEvaluation {
+export function evaluateJob(scanned: ScanJob, files: FileAccess, options: EvaluateOptions): JobEvaluation {
+  // An Ultralytics job's training images, counted in its workspace folders: optimizer=auto decided from them.
+  const images = scanned.ultralyticsJob !== undefined ? countedTrainImages(scanned.ultralyticsJob, files.countImages) : undefined;
+  const job = images !== undefined ? withTrainImages(scanned, images) : scanned;
   const model = options.model ?? resolveJobModel(job, files, options.lookup);
   const current = resolveCurrentOptimizer(job);
   if (current.kind === 'unknown' && options.unknownOptimizer !== 'ignore') throw unknownOptimizerError(current);
@@ -158,7 +162,7 @@ export function evaluateJob(job: ScanJob, files: FileAccess, options: EvaluateOp
   const gradAccum = givenValue('gradAccum');
   // The training examples of the job's local dataset files, counted with the caller's bounded reader.
   // A LLaMA-Factory job's datasets are names in its dataset_info.json (src/core/llamafactory-data.ts).
-  const counted = files.countRecords !== undefined
+  const counted = images !== undefined ? images : files.countRecords !== undefined
     ? countedTrainSamples(job, files.countRecords, files.listFolder) ?? countedLlamaFactorySamples(job, { readText: (p) => files.readText(p), countRecords: files.countRecords, ...(files.listFolder !== undefined ? { listFolder: files.listFolder } : {}) })
     : undefined;
   const run = runLength(

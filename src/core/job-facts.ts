@@ -18,14 +18,14 @@ import type { HyperValue } from './types';
 
 /** Every fact, in the order they are shown. */
 export const JOB_FACT_NAMES = [
-  'model', 'parameters', 'vocabSize', 'microBatch', 'gradAccum', 'gpus', 'nodes', 'precision', 'loadDtype', 'zeroStage', 'fsdp',
+  'model', 'task', 'parameters', 'vocabSize', 'microBatch', 'gradAccum', 'gpus', 'nodes', 'precision', 'loadDtype', 'zeroStage', 'fsdp',
   'offload', 'adapter', 'loraRank', 'optimizer', 'lr', 'weightDecay', 'warmup', 'seqLen', 'imageSize',
 ] as const;
 export type JobFactName = (typeof JOB_FACT_NAMES)[number];
 
 /** Short labels for tables and hovers. */
 export const JOB_FACT_LABELS: Readonly<Record<JobFactName, string>> = {
-  model: 'model', parameters: 'parameters', vocabSize: 'vocabulary', microBatch: 'micro-batch', gradAccum: 'grad accumulation', gpus: 'GPUs',
+  model: 'model', task: 'task', parameters: 'parameters', vocabSize: 'vocabulary', microBatch: 'micro-batch', gradAccum: 'grad accumulation', gpus: 'GPUs',
   nodes: 'nodes', precision: 'precision', loadDtype: 'load dtype', zeroStage: 'ZeRO stage', fsdp: 'FSDP', offload: 'offload',
   adapter: 'adapter', loraRank: 'LoRA rank', optimizer: 'optimizer', lr: 'learning rate', weightDecay: 'weight decay',
   warmup: 'warmup', seqLen: 'sequence length', imageSize: 'image size',
@@ -253,6 +253,12 @@ export function jobFacts(i: JobFactInputs): JobFacts {
       out.seqLen = { value: seq, source: { kind: 'assumption', reason: stated?.kind === 'assumption' ? `${stated.reason}; ${reason.replace(/^no file states a sequence length: /, 'assumed ')}` : reason } };
     }
     else put('seqLen', seq, { given: 'seqLen', settings: ['seqLen'] }, reason);
+  }
+  // An Ultralytics job's task (the detection recipe follows it): where the call writes or implies it, else why it is not known.
+  const u = job.ultralyticsJob;
+  if (u !== undefined) {
+    const at = u.taskAt;
+    out.task = { value: u.task, source: at === null || u.task === 'unknown' ? { kind: 'assumption', reason: u.taskFrom } : { kind: launchers.has(at.path) ? 'launcher' : 'file', path: at.path, range: at.range } };
   }
   if (takes.images && e !== null) {
     const size = e.imageSize;

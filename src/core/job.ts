@@ -2,7 +2,7 @@
  * From a scanned job to the advisor's input: the one place where training settings found in files
  * become estimator and advisor inputs. Pure: the model inventory is resolved by the caller.
  */
-import type { AdvisorInput, Priority } from './advisor/types';
+import type { AdvisorInput, DetectionJob, Priority } from './advisor/types';
 import { checkJobLimits } from './job-limits';
 import type { EstimateInput, FsdpShardGroup, LoraConfig, ZeroBucketSettings } from './memory/types';
 import type { ModelInventory } from './models/types';
@@ -131,6 +131,25 @@ export function advisorInputForJob(job: ScanJob, model: ModelInventory, opts: Jo
     priority: opts.priority,
     current: advisorCurrent(resolveCurrentOptimizer(job), opts.unknownOptimizer ?? 'error'),
     ...runLengthInput(runLength(job, opts.gpus !== undefined ? { gpus: { value: opts.gpus, from: 'given' } } : {})),
+    detection: detectionOf(job),
+  };
+}
+
+/** An Ultralytics detection job's recipe facts for the advisor (README "Ultralytics YOLO"); null for any other job. */
+export function detectionOf(job: ScanJob): DetectionJob | null {
+  const u = job.ultralyticsJob;
+  if (u === undefined || u.task !== 'detect') return null;
+  return {
+    taskFrom: u.taskFrom,
+    classes: u.classes,
+    decayScale: u.decayScale,
+    decayScaleFrom: u.decayScaleFrom,
+    epochs: u.epochs,
+    lrf: u.lrf,
+    cosLr: u.cosLr,
+    warmupEpochs: u.warmupEpochs,
+    warmupMomentum: u.warmupMomentum,
+    warmupBiasLr: u.warmupBiasLr,
   };
 }
 

@@ -26,6 +26,7 @@ import type { ScanJob } from './scan/results';
 import type { ModelRef } from './scan/types';
 import { configDtypeText, floatDtypeOfTorchName } from './memory/load-dtype';
 import { bytesOf, InputError } from './types';
+import type { CountImages } from './ultralytics-images';
 
 export type ModelSourceKind = 'workspace' | 'local-path' | 'hf-cache' | 'hub' | 'preset' | 'preset-alias';
 
@@ -81,6 +82,11 @@ export interface FileAccess {
    * folder. Without it no folder is listed.
    */
   listFolder?: ListFolder;
+  /**
+   * The images below a workspace folder, bounded (src/platform/image-folder.ts); null when there is no such folder.
+   * Without it an Ultralytics job's training images are not counted (core/ultralytics-images.ts).
+   */
+  countImages?: CountImages;
 }
 
 /** A workspace model file to read: the job's config.json, or the safetensors index beside it. */

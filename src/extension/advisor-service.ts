@@ -25,6 +25,7 @@ import { compileGlob } from '../core/glob';
 import type { Log } from './log';
 import type { ExtensionModelLookup, ModelChoice } from './model-lookup';
 import type { FolderScan, WorkspaceIndex } from './workspace-index';
+import { countImagesSync, DEFAULT_IMAGE_LIMITS, EDITOR_IMAGE_COUNT_MS, EDITOR_IMAGE_ENTRIES } from '../platform/image-folder';
 
 export interface JobEntry {
   readonly folder: vscode.WorkspaceFolder;
@@ -209,6 +210,8 @@ export class AdvisorService implements vscode.Disposable {
         countRecords: (rel, format) => (counter !== undefined ? counter(rel, format) : null),
         // A dataset folder: its files listed with the same caps, the text files of its split read up to the same cap.
         listFolder: (rel) => (lister !== undefined ? lister(rel) : null),
+        // An Ultralytics job's training images: counted on the main loop, so with fewer entries and less time than the CLI.
+        countImages: (rel) => (scan.folder.uri.scheme === 'file' ? countImagesSync(scan.folder.uri.fsPath, rel, { ...DEFAULT_IMAGE_LIMITS, maxEntries: EDITOR_IMAGE_ENTRIES, budgetMs: EDITOR_IMAGE_COUNT_MS }) : null),
       };
       const resolution = resolveModelSource(job, files, this.models.lookupFor(scan.folder.uri.fsPath));
       const choice = resolution.status === 'needs-config' ? this.models.choice(jobKey(scan.folder, job.id)) : undefined;

@@ -20,7 +20,7 @@ import { BaseDtypeSchema } from './estimate';
  * Facts a job may not have: seqLen for a CNN, imageSize for a text model, loraRank without LoRA, vocabSize for a
  * model the job does not build from its own globals.
  */
-const OPTIONAL_FACTS: readonly string[] = ['vocabSize', 'loraRank', 'seqLen', 'imageSize'];
+const OPTIONAL_FACTS: readonly string[] = ['task', 'vocabSize', 'loraRank', 'seqLen', 'imageSize'];
 
 /** A range in a file: where a fact was read (a file, or the launch line that sets it). */
 const SourceRange = Type.Object({

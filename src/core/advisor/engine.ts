@@ -11,7 +11,7 @@ import { getOptimizer, resolveOptimizer } from '../optimizers';
 import type { OptimizerId, ResolvedOptimizer } from '../optimizers/types';
 import { isOptimizerId, OPTIMIZER_IDS } from '../optimizers/registry';
 import { InputError } from '../types';
-import { decideFineTune, deriveJobFacts, fitFact, globalBatchOf } from './facts';
+import { decideFineTune, deriveJobFacts, detectionAssumptions, fitFact, globalBatchOf } from './facts';
 import { advisedStateSettings, deriveHyperparameters } from './hyperparameters';
 import { countParams } from '../models';
 import { rankCandidates, rankingNote } from './measured';
@@ -123,7 +123,9 @@ function establishJob(input: AdvisorInput): JobSetting {
     priority: input.priority,
     totalSteps: input.totalSteps ?? null,
     totalStepsBasis: input.totalStepsBasis ?? null,
+    detection: input.detection ?? null,
   });
+  if (input.detection) assumptions.push(...detectionAssumptions(input.detection));
   const gpuMemory = reference.input.gpuMemoryBytes;
   if (gpuMemory === null) assumptions.push('GPU memory was not given: fits are unknown and no memory strategies are computed.');
   return { defaultId, reference, facts, gpuMemory, baseDtype, assumptions };

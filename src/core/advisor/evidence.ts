@@ -468,6 +468,40 @@ export const EVIDENCE = entries({
       'Fine-tunes a pretrained ResNet with SGD(lr=0.001, momentum=0.9) and StepLR(step_size=7, gamma=0.1); as a ' +
       'cheaper alternative, freezes the whole network except the final layer (requires_grad=False).',
   },
+  'ultralytics-default-cfg': {
+    kind: 'code',
+    title: 'Ultralytics ultralytics/cfg/default.yaml (training hyperparameters)',
+    authors: 'Ultralytics',
+    year: 2024,
+    url: 'https://github.com/ultralytics/ultralytics/blob/8b40338ade349cabbc020fb7b5527c78ae8a84c6/ultralytics/cfg/default.yaml',
+    locator: 'Train settings (optimizer, cos_lr, epochs, batch) and Hyperparameters (lr0 ... warmup_bias_lr, nbs)',
+    claim:
+      "Ultralytics' own YOLO training recipe: optimizer auto, lr0 0.01, final learning rate lr0 x lrf with lrf 0.01, " +
+      'momentum 0.937, weight_decay 5e-4, 3 warmup epochs from momentum 0.8 and a bias learning rate of 0.1, nominal ' +
+      'batch 64, linear decay unless cos_lr.',
+    quote:
+      'lr0: 0.01 # (float) initial learning rate (i.e. SGD=1E-2, Adam=1E-3) / lrf: 0.01 # (float) final learning rate (lr0 * lrf) / ' +
+      'momentum: 0.937 # (float) SGD momentum/Adam beta1 / weight_decay: 0.0005 # (float) optimizer weight decay 5e-4 / ' +
+      'warmup_epochs: 3.0 # (float) warmup epochs (fractions ok) / warmup_momentum: 0.8 # (float) warmup initial momentum / ' +
+      'warmup_bias_lr: 0.1 # (float) warmup initial bias lr / nbs: 64 # (int) nominal batch size',
+  },
+  'ultralytics-build-optimizer': {
+    kind: 'code',
+    title: 'Ultralytics BaseTrainer (ultralytics/engine/trainer.py): _setup_train, _setup_scheduler, build_optimizer',
+    authors: 'Ultralytics',
+    year: 2024,
+    url: 'https://github.com/ultralytics/ultralytics/blob/3c5ac618ec954b0f238c8f4ae558dac6e7f9991b/ultralytics/engine/trainer.py',
+    locator: '_setup_train (accumulate, weight_decay scaling, iterations), _setup_scheduler (linear or one_cycle), _do_train (warmup), build_optimizer (optimizer=auto)',
+    claim:
+      'The trainer scales weight_decay by batch x accumulate / nbs; decays the learning rate linearly (or by a cosine with ' +
+      'cos_lr) from lr0 to lr0 x lrf over the epochs; warms up over max(round(warmup_epochs x batches per epoch), 100) ' +
+      'iterations; optimizer=auto counts iterations = ceil(images / max(batch, nbs)) x epochs and takes SGD (lr 0.01, ' +
+      'momentum 0.9, Nesterov) above 10000, else AdamW with lr round(0.002 x 5 / (4 + nc), 6) and beta1 0.9, and sets ' +
+      'warmup_bias_lr to 0.',
+    quote:
+      'lr_fit = round(0.002 * 5 / (4 + nc), 6)  # lr0 fit equation to 6 decimal places / name, lr, momentum = ("SGD", 0.01, 0.9) ' +
+      'if iterations > 10000 else ("AdamW", lr_fit, 0.9) / self.args.warmup_bias_lr = 0.0  # no higher than 0.01 for Adam',
+  },
   'torch-optim-defaults': {
     kind: 'docs',
     title: 'PyTorch documentation: torch.optim.AdamW',

@@ -4,7 +4,7 @@
 import type { EstimateInput, MemoryEstimate } from '../memory/types';
 import type { ArchitectureShape, ModelInventory } from '../models/types';
 import { InputError } from '../types';
-import type { FamilyKind, FitFact, JobFacts, Priority, StackKind } from './types';
+import type { DetectionJob, FamilyKind, FitFact, JobFacts, Priority, StackKind } from './types';
 
 export function familyOf(shape: ArchitectureShape): FamilyKind {
   return shape.kind;
@@ -64,6 +64,7 @@ export interface JobFactInputs {
   readonly priority: Priority;
   readonly totalSteps?: number | null;
   readonly totalStepsBasis?: string | null;
+  readonly detection?: DetectionJob | null;
 }
 
 export function deriveJobFacts(i: JobFactInputs): JobFacts {
@@ -88,5 +89,16 @@ export function deriveJobFacts(i: JobFactInputs): JobFacts {
     memoryBound: i.referenceEstimate.fits === false,
     totalSteps: i.totalSteps ?? null,
     totalStepsBasis: i.totalStepsBasis ?? null,
+    task: i.detection ? 'detection' : 'unspecified',
+    detection: i.detection ?? null,
   };
+}
+
+/** The detection recipe's schedule values the job leaves to Ultralytics' default.yaml, said as one assumption (none when it writes them all). */
+export function detectionAssumptions(d: DetectionJob): string[] {
+  const left = ([['lrf', d.lrf], ['cos_lr', d.cosLr], ['warmup_epochs', d.warmupEpochs], ['warmup_momentum', d.warmupMomentum], ['warmup_bias_lr', d.warmupBiasLr]] as const)
+    .filter(([, v]) => v.at === null)
+    .map(([key, v]) => `${key} ${typeof v.value === 'boolean' ? (v.value ? 'True' : 'False') : String(v.value)}`);
+  if (left.length === 0) return [];
+  return [`Ultralytics' recipe: ${left.join(', ')} are default.yaml's values (the job does not set them).`];
 }

@@ -87,7 +87,51 @@ function recipeLr(recipe: Recipe, facts: JobFacts): RecipeLrValue {
         lr: (lr.value * facts.globalBatch) / lr.per,
         row: `${lr.value} x ${facts.globalBatch}/${lr.per}`,
       };
+    case 'by-classes': {
+      const classes = facts.detection?.classes.value ?? lr.defaultClasses;
+      const scale = 10 ** lr.decimals;
+      const value = Math.round((lr.numerator / (lr.offset + classes)) * scale) / scale;
+      return { lr: value, row: `round(${lr.numerator} / (${lr.offset} + ${classes} classes), ${lr.decimals}) = ${value}` };
+    }
   }
+}
+
+/** A value of the detection job with where it comes from: `written at file:line`, else default.yaml's. */
+function detectionValue(key: string, v: { readonly value: number | boolean; readonly at: string | null }): string {
+  const shown = typeof v.value === 'boolean' ? (v.value ? 'True' : 'False') : String(v.value);
+  return `${key} ${shown} (${v.at === null ? "default.yaml's, assumed" : `the job's, ${noSlots(v.at)}`})`;
+}
+
+/** Text from the job's files, kept out of the recipe text's `{slot}` syntax. */
+function noSlots(text: string): string {
+  return text.replace(/[{}]/g, '');
+}
+
+/**
+ * The recipe as the job runs it. An Ultralytics recipe takes the detection job's own values (README "Ultralytics YOLO"):
+ * the weight decay the optimizer gets is the recipe's times batch x accumulate / nbs, the warmup is warmup_epochs, and the
+ * schedule goes from lr0 to lr0 x lrf over the epochs, linearly or (cos_lr) by a cosine; any other recipe is as declared.
+ */
+export function forJob(recipe: Recipe, facts: JobFacts): Recipe {
+  const d = facts.detection;
+  if (recipe.ultralytics !== true || d === null) return recipe;
+  const lrf = d.lrf.value;
+  const over = `over the ${d.epochs.value} epochs`;
+  const schedule: Schedule = d.cosLr.value
+    ? { kind: 'cosine', detail: `cosine from lr0 to lr0 x lrf = lr0 x ${lrf} ${over} (cos_lr: one_cycle)`, finalFraction: lrf }
+    : { kind: 'linear', detail: `linear decay from lr0 to lr0 x lrf = lr0 x ${lrf} ${over}`, finalFraction: lrf };
+  const weightDecay = recipe.weightDecay * d.decayScale;
+  const scaled = d.decayScale === 1 ? '' : `; weight_decay ${recipe.weightDecay} x ${noSlots(d.decayScaleFrom)} = ${Number(weightDecay.toPrecision(6))} reaches the optimizer`;
+  const values = `${[detectionValue('lrf', d.lrf), detectionValue('cos_lr', d.cosLr), detectionValue('warmup_epochs', d.warmupEpochs)].join(', ')}: warmup over max(round(warmup_epochs x batches per epoch), 100) iterations, momentum from ${detectionValue('warmup_momentum', d.warmupMomentum)}, bias lr from ${detectionValue('warmup_bias_lr', d.warmupBiasLr)}${scaled}`;
+  const text = `${recipe.text}; ${values}. The job is detection: ${noSlots(d.taskFrom)}.`;
+  return {
+    ...recipe,
+    ...(recipe.optimizer === 'sgd' && recipe.adamw !== undefined ? { adamw: { ...recipe.adamw, text: `${recipe.adamw.text}; ${values}` } } : {}),
+    weightDecay,
+    warmup: d.warmupEpochs.value > 0 ? { unit: 'epochs', value: d.warmupEpochs.value } : null,
+    schedule,
+    text,
+  };
 }
 
 function recipeWarmup(w: RecipeWarmup | null, facts: JobFacts): Warmup | null {
@@ -144,6 +188,19 @@ function adamwReference(recipe: Recipe, facts: JobFacts): AdamWReference {
       warmup,
       schedule: recipe.schedule,
       basis: [recipeBasis(recipe, facts, row, warmup)],
+    };
+  }
+  if (recipe.adamw !== undefined) {
+    const own = recipe.adamw;
+    const { lr, row } = recipeLr({ ...recipe, lr: own.lr }, facts);
+    return {
+      lr,
+      betas: own.betas,
+      eps: own.eps,
+      weightDecay: recipe.weightDecay,
+      warmup,
+      schedule: recipe.schedule,
+      basis: [reason(`recipe:${recipe.id}:adamw`, `${render(own.text, { row })}; the recipe's weight decay, ${warmupText(warmup)} and ${recipe.schedule.detail}.`, [...new Set([...own.evidence, ...recipe.evidence])])],
     };
   }
   const d = TORCH_ADAMW_DEFAULTS;
@@ -603,7 +660,7 @@ const DERIVATIONS: Partial<Record<OptimizerId, Derivation>> = {
 };
 
 function derive(i: DerivationInput): Derived {
-  const recipe = selectRecipe(i.facts);
+  const recipe = forJob(selectRecipe(i.facts), i.facts);
   const context: DerivationContext = {
     ...i,
     recipe,

@@ -17,7 +17,12 @@ export type RecipeLr =
   /** The row whose size is nearest to the model's on a log scale. */
   | { readonly kind: 'by-size'; readonly rows: readonly LrRow[] }
   /** Linear scaling rule: `value` per `per` samples of global batch. */
-  | { readonly kind: 'linear-scaling'; readonly value: number; readonly per: number };
+  | { readonly kind: 'linear-scaling'; readonly value: number; readonly per: number }
+  /**
+   * By the detection dataset's classes: round(numerator / (offset + classes), decimals) (Ultralytics' optimizer=auto
+   * AdamW rate); `defaultClasses` when the job is no detection job (build_optimizer's `self.data.get("nc", 10)`).
+   */
+  | { readonly kind: 'by-classes'; readonly numerator: number; readonly offset: number; readonly decimals: number; readonly defaultClasses: number };
 
 export type RecipeWarmup =
   | Warmup
@@ -36,6 +41,21 @@ interface RecipeCommon {
   /** How the values were chosen; `{row}` is the table row used, when the lr is by size or scaled. */
   readonly text: string;
   readonly evidence: readonly EvidenceId[];
+  /**
+   * Ultralytics' trainer runs the recipe: the weight decay is multiplied by the job's batch x accumulate / nbs, and the
+   * warmup (epochs) and the schedule (linear or cosine to lr0 x lrf) are the detection job's own values, default.yaml's
+   * where it sets none (hyperparameters.ts forJob).
+   */
+  readonly ultralytics?: true;
+}
+
+/** The AdamW values an SGD recipe's own source gives (Ultralytics' optimizer=auto), used instead of torch's defaults. */
+export interface AdamWCompanion {
+  readonly lr: RecipeLr;
+  readonly betas: readonly number[];
+  readonly eps: number;
+  readonly text: string;
+  readonly evidence: readonly EvidenceId[];
 }
 
 /** A recipe published for AdamW. */
@@ -50,6 +70,8 @@ export interface SgdRecipe extends RecipeCommon {
   readonly optimizer: 'sgd';
   readonly momentum: number;
   readonly nesterov: boolean;
+  /** The recipe's own AdamW values, when its source gives them; else AdamW takes torch's defaults. */
+  readonly adamw?: AdamWCompanion;
 }
 
 export type Recipe = AdamWRecipe | SgdRecipe;
@@ -99,8 +121,38 @@ export const TORCH_ADAMW_DEFAULTS: AdamWRecipe = {
   evidence: ['torch-optim-defaults'],
 };
 
+/**
+ * Ultralytics' own YOLO recipe (README "Ultralytics YOLO"): default.yaml's hyperparameters as BaseTrainer uses them
+ * (ultralytics/cfg/default.yaml at 8b40338, ultralytics/engine/trainer.py at 3c5ac61: evidence.ts
+ * 'ultralytics-default-cfg', 'ultralytics-build-optimizer'). SGD is always Nesterov in build_optimizer; the AdamW values
+ * are what optimizer=auto picks for a short run: lr round(0.002 x 5 / (4 + nc), 6), beta1 0.9 (beta2 0.999 fixed), torch's
+ * eps. The weight decay, warmup and schedule follow the job (`ultralytics`).
+ */
+export const ULTRALYTICS_DETECTION: SgdRecipe = {
+  id: 'ultralytics-detection',
+  when: { fact: 'task', in: ['detection'] },
+  optimizer: 'sgd',
+  lr: { kind: 'fixed', value: 0.01 },
+  momentum: 0.937,
+  nesterov: true,
+  weightDecay: 5e-4,
+  warmup: { unit: 'epochs', value: 3 },
+  schedule: { kind: 'linear', detail: 'linear decay from lr0 to lr0 x lrf (lrf 0.01) over the epochs', finalFraction: 0.01 },
+  ultralytics: true,
+  adamw: {
+    lr: { kind: 'by-classes', numerator: 0.002 * 5, offset: 4, decimals: 6, defaultClasses: 10 },
+    betas: [0.9, 0.999],
+    eps: 1e-8,
+    text: "AdamW as Ultralytics' optimizer=auto builds it for a run of at most 10000 iterations: lr0 {row}, betas (0.9, 0.999) (momentum 0.9 is beta1), torch's eps",
+    evidence: ['ultralytics-build-optimizer'],
+  },
+  text: "A YOLO detection job: Ultralytics' own recipe, SGD with Nesterov momentum 0.937 and lr0 0.01 (default.yaml; optimizer=auto takes SGD with lr 0.01 and momentum 0.9 above 10000 iterations)",
+  evidence: ['ultralytics-default-cfg', 'ultralytics-build-optimizer'],
+};
+
 /** In order: the first recipe whose condition holds is the job's. The last always holds. */
 export const RECIPES: readonly Recipe[] = [
+  ULTRALYTICS_DETECTION,
   {
     id: 'qlora-finetune',
     when: { all: [transformer, { fact: 'lora', is: true }] },

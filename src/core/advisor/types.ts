@@ -34,6 +34,34 @@ export type FamilyKind = 'transformer' | 'cnn';
 /** Which transformer stacks the model has (decides which published recipe applies). */
 export type StackKind = 'decoder' | 'encoder' | 'encoder-decoder' | 'vision' | 'multimodal' | 'cnn' | 'diffusion';
 export type FitFact = 'yes' | 'no' | 'unknown';
+/** The job's task when its files state it: 'detection' for an Ultralytics detection job (decides the detection recipe). */
+export type TaskKind = 'detection' | 'unspecified';
+
+/** A value of a detection job: as the job writes it (`at`: file and line) or Ultralytics' default (`at` null: assumed). */
+export interface DetectionValue<T> {
+  readonly value: T;
+  readonly at: string | null;
+}
+
+/**
+ * An Ultralytics detection job, as its recipe needs it (README "Ultralytics YOLO"): why it is detection, the dataset's
+ * classes (optimizer=auto's AdamW learning rate), the trainer's factor on weight_decay, and the schedule values the job
+ * writes or leaves to default.yaml.
+ */
+export interface DetectionJob {
+  /** Why the job is detection (`task=detect at train.sh:3`, the model's name, or default.yaml's task). */
+  readonly taskFrom: string;
+  readonly classes: DetectionValue<number>;
+  /** batch x accumulate / nbs (BaseTrainer._setup_train): the factor the typed weight_decay is multiplied by. */
+  readonly decayScale: number;
+  readonly decayScaleFrom: string;
+  readonly epochs: DetectionValue<number>;
+  readonly lrf: DetectionValue<number>;
+  readonly cosLr: DetectionValue<boolean>;
+  readonly warmupEpochs: DetectionValue<number>;
+  readonly warmupMomentum: DetectionValue<number>;
+  readonly warmupBiasLr: DetectionValue<number>;
+}
 
 /** Facts about the job, derived once from the inputs. */
 export interface JobFacts {
@@ -63,6 +91,10 @@ export interface JobFacts {
   readonly totalSteps?: number | null;
   /** How `totalSteps` was counted, each value with its file (core/run-length.ts); when unknown, what is missing. */
   readonly totalStepsBasis?: string | null;
+  /** The job's task: 'detection' for an Ultralytics detection job (the detection recipe), else 'unspecified'. */
+  readonly task: TaskKind;
+  /** The detection job's values when `task` is 'detection'; null otherwise. */
+  readonly detection: DetectionJob | null;
 }
 
 /** Facts about one candidate optimizer for this job. */
@@ -188,6 +220,8 @@ export interface Schedule {
   readonly kind: ScheduleKind;
   /** How the schedule is parametrised, e.g. "cosine decay to 10% of the peak". */
   readonly detail: string;
+  /** The final learning rate as a fraction of the peak, where the recipe states it (Ultralytics' `lrf`). */
+  readonly finalFraction?: number;
 }
 
 /** Concrete hyperparameters for one optimizer on this job. */
@@ -359,5 +393,7 @@ export interface AdvisorInput {
   readonly totalSteps?: number | null;
   /** How `totalSteps` was counted from the files (core/run-length.ts), or what the files leave out; shown in the warmup's reason. */
   readonly totalStepsBasis?: string | null;
+  /** An Ultralytics detection job (the detection recipe, README "Ultralytics YOLO"); absent or null: not one. */
+  readonly detection?: DetectionJob | null;
 }
 

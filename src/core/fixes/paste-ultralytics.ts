@@ -88,9 +88,30 @@ export function ultralyticsArguments(target: OptimizerId, advice: Hyperparameter
     }
     const eps = getOptimizer(target).defaults['eps'];
     if (advice.eps !== null && eps !== undefined && !sameValue(advice.eps, eps)) notes.push(`Ultralytics keeps torch's eps (the advice's ${String(advice.eps)} is not written).`);
-    return { values: { optimizer: b.name, lr0: advice.lr, momentum, weight_decay: typed }, notes };
+    const values: Record<string, ArgumentValue> = { optimizer: b.name, lr0: advice.lr, momentum, weight_decay: typed, ...recipeSchedule(advice, b.torch, notes) };
+    return { values, notes };
   }
   return null;
+}
+
+/**
+ * The schedule arguments of Ultralytics' own recipe (advisor/recipes.ts ULTRALYTICS_DETECTION, whose schedule states its
+ * final fraction): `lrf`, `cos_lr` when the decay is a cosine, `warmup_epochs`, and for the Adam family the
+ * `warmup_bias_lr` 0.0 that optimizer=auto sets for its AdamW (build_optimizer: "no higher than 0.01 for Adam"). Empty for
+ * advice from any other recipe.
+ */
+function recipeSchedule(advice: HyperparameterAdvice, torch: string, notes: string[]): Record<string, ArgumentValue> {
+  const lrf = advice.schedule.finalFraction;
+  if (lrf === undefined) return {};
+  const out: Record<string, ArgumentValue> = { lrf };
+  if (advice.schedule.kind === 'cosine') out['cos_lr'] = true;
+  out['warmup_epochs'] = advice.warmup?.unit === 'epochs' ? advice.warmup.value : 0;
+  if (torch !== 'SGD' && torch !== 'RMSprop') {
+    out['warmup_bias_lr'] = 0;
+    notes.push("warmup_bias_lr is 0.0 as optimizer=auto sets it for its AdamW (the default 0.1 is \"no higher than 0.01 for Adam\" in build_optimizer).");
+  }
+  notes.push(`lrf and warmup_epochs: Ultralytics' recipe (${advice.schedule.detail}; warmup over ${out['warmup_epochs']} epochs).`);
+  return out;
 }
 
 /** The paste in `format` (one of the three Ultralytics formats) for the arguments. */

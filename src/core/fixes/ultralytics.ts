@@ -23,6 +23,11 @@ const SOURCES: readonly { readonly key: string; readonly settings: readonly stri
   { key: 'lr0', settings: ['learningRate'] },
   { key: 'momentum', settings: ['optimizerParams.momentum', 'optimizerParams.betas'] },
   { key: 'weight_decay', settings: ['weightDecay'] },
+  // Ultralytics' recipe's schedule (paste-ultralytics.ts recipeSchedule): written when the advice is that recipe's
+  { key: 'lrf', settings: ['ultralytics.lrf'] },
+  { key: 'cos_lr', settings: ['ultralytics.cos_lr'] },
+  { key: 'warmup_epochs', settings: ['warmupEpochs'] },
+  { key: 'warmup_bias_lr', settings: ['ultralytics.warmup_bias_lr'] },
 ];
 
 function syntaxOf(path: string, style: 'cli' | 'python'): Syntax | null {

@@ -180,8 +180,16 @@ export interface Detection {
   readonly ownModel?: Extract<ModelRef, { kind: 'script-config' }>;
   /** For a dataset's metadata (nanoGPT's meta.pkl): its vocabulary size and where the file states it. */
   readonly datasetMeta?: { readonly vocabSize: number; readonly range: SourceRange };
-  /** For an Ultralytics dataset YAML: its classes (`names`, `nc`) and where the file states them. */
-  readonly datasetClasses?: { readonly nc: number; readonly range: SourceRange };
+  /**
+   * For an Ultralytics dataset YAML: its classes (`names`, `nc`) and where the file states them; its `train` images (a
+   * path or a list of paths, as written) and its dataset root `path` when written (null: none, the YAML's folder).
+   */
+  readonly datasetClasses?: {
+    readonly nc: number;
+    readonly range: SourceRange;
+    readonly train?: { readonly paths: readonly string[]; readonly range: SourceRange };
+    readonly root?: { readonly value: string; readonly range: SourceRange } | null;
+  };
   /** For an Ultralytics training call: what the job's join finishes (the dataset's classes, `optimizer=auto`). */
   readonly ultralytics?: UltralyticsPending;
   /** For an Ultralytics cfg YAML (what `cfg=` names): its training arguments, read over by the call that names it. */

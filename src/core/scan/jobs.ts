@@ -36,7 +36,7 @@ import type { Detection, Link } from './detector';
 import { globalsOfJob, globalsSettings, metaPicklePath, NANOGPT_DEFAULT_VOCAB, NANOGPT_SOURCE, scratchModel, type MergedGlobal, type ScratchVocab } from './module-globals';
 import { PEFT_LORA_TARGETS_SOURCE, peftDefaultLoraTargets } from './peft-lora-targets';
 import { childPath, comparePaths, folderOf, isAbsoluteLike, joinRelative } from './paths';
-import type { DefaultedSetting, PendingLora, ScanJob, ScanWarning, SettingSource } from './results';
+import type { DefaultedSetting, PendingLora, ScanJob, ScanWarning, SettingSource, UltralyticsJob } from './results';
 import { finishUltralyticsJob } from './ultralytics';
 import type { ModelRef, TrainingSettings } from './types';
 
@@ -71,6 +71,8 @@ interface JobDraft {
   modelType: string | null;
   /** Assumptions of the job itself (not of one member file). */
   notes?: string[];
+  /** An Ultralytics training job's recipe facts (./ultralytics.ts finishUltralyticsJob). */
+  ultralyticsJob?: UltralyticsJob;
 }
 
 /**
@@ -161,6 +163,7 @@ export function buildJobs(
       draft.model = yolo.model;
       if (yolo.member !== null) draft.members[yolo.member.index] = { ...(draft.members[yolo.member.index] as DetectedFile), detection: yolo.member.detection };
       if (yolo.notes.length > 0) draft.notes = [...(draft.notes ?? []), ...yolo.notes];
+      draft.ultralyticsJob = yolo.job;
     }
     if (draft.model === null) {
       // A nanoGPT-style script that builds its model from its globals (init_from='scratch').
@@ -636,6 +639,7 @@ function finishJob(draft: JobDraft, warn: (warning: ScanWarning) => void): ScanJ
     ...(notes.length > 0 ? { assumptions: notes } : {}),
     ...(launchers.length > 0 ? { launchers } : {}),
     ...(notModelled.length > 0 ? { notModelled } : {}),
+    ...(draft.ultralyticsJob !== undefined ? { ultralyticsJob: draft.ultralyticsJob } : {}),
   };
 }
 

@@ -3,6 +3,7 @@
  * whose target modules depend on the model type, and non-fatal warnings. `ScanReport` is a
  * `ScanResult` (assignable to it), so callers that only know the contract keep working.
  */
+import type { DetectionValue } from '../advisor/types';
 import type { Citation, HyperValue } from '../types';
 import type { Ecosystem } from '../optimizers/types';
 import type { AutoValue } from './deepspeed-auto';
@@ -49,6 +50,44 @@ export interface UltralyticsSyntax {
   readonly decayScale: number;
 }
 
+/**
+ * An Ultralytics training job's recipe facts (scan/ultralytics.ts finishUltralyticsJob; README "Ultralytics YOLO"): its
+ * task and why, the dataset's classes, the trainer's batch arithmetic, the schedule values (written, with `file:line`, or
+ * default.yaml's with `at` null), and where its training images are: workspace folders to count when the job is
+ * evaluated (core/ultralytics-images.ts), a count a bundled dataset's YAML states, or why they are unknown.
+ */
+export interface UltralyticsJob {
+  /** Ultralytics' task (`detect`, `segment`, …; `unknown` when the call does not say and its model is not recognised) and why. */
+  readonly task: string;
+  readonly taskFrom: string;
+  /** Where the call writes the task or the model it follows from; null when neither. */
+  readonly taskAt: SettingSource | null;
+  readonly classes: DetectionValue<number>;
+  readonly batch: number;
+  readonly nbs: number;
+  readonly decayScale: number;
+  readonly decayScaleFrom: string;
+  readonly epochs: DetectionValue<number>;
+  /** optimizer=auto (written or defaulted): re-decided from the counted images. */
+  readonly auto: boolean;
+  /** `fraction` of the training images used (default 1.0). */
+  readonly fraction: DetectionValue<number>;
+  readonly lrf: DetectionValue<number>;
+  readonly cosLr: DetectionValue<boolean>;
+  readonly warmupEpochs: DetectionValue<number>;
+  readonly warmupMomentum: DetectionValue<number>;
+  readonly warmupBiasLr: DetectionValue<number>;
+  readonly trainImages: UltralyticsTrainImages;
+}
+
+/** Where an Ultralytics job's training images are. */
+export type UltralyticsTrainImages =
+  /** Workspace folders, one list of candidates per `train` path (check_det_dataset tries `root/p`, then without a leading `../`). */
+  | { readonly kind: 'folders'; readonly folders: readonly (readonly string[])[]; readonly named: string }
+  /** A count a bundled dataset's YAML states (a download: an assumption with its citation). */
+  | { readonly kind: 'stated'; readonly value: number; readonly from: string }
+  | { readonly kind: 'unknown'; readonly why: string };
+
 export interface ScanJob extends Job {
   readonly defaults: readonly DefaultedSetting[];
   /**
@@ -82,6 +121,8 @@ export interface ScanJob extends Job {
   readonly launchers?: readonly string[];
   /** Fields the job's files set whose memory effect is not modelled (`path:line: key: what it does`). */
   readonly notModelled?: readonly string[];
+  /** An Ultralytics training job: its recipe facts (task, classes, schedule values, training images). */
+  readonly ultralyticsJob?: UltralyticsJob;
 }
 
 /** A problem that did not stop the scan (duplicate key, BOM, unresolved reference, ...). */

@@ -17,11 +17,13 @@
  *   - `amp: True` trains under torch autocast (fp16) with a GradScaler; check_amp may turn it off on GPUs whose AMP
  *     results differ (not known here).
  */
+import type { DetectionValue } from '../advisor/types';
 import { LIMITS } from '../models/limits';
 import type { Citation, HyperValue } from '../types';
 import { ContributionBuilder } from './contribution';
 import type { Contribution, Detection, Link } from './detector';
-import type { DefaultedSetting, SettingSource } from './results';
+import { folderOf, isAbsoluteLike, joinRelative } from './paths';
+import type { DefaultedSetting, SettingSource, UltralyticsJob, UltralyticsTrainImages } from './results';
 import type { Word } from './shell/words';
 import type { FieldFinding, ModelRef, SourceRange } from './types';
 
@@ -35,6 +37,13 @@ export const ULTRALYTICS_TRAINER: Citation = {
   title: 'Ultralytics BaseTrainer (engine/trainer.py)',
   url: 'https://github.com/ultralytics/ultralytics/blob/3c5ac618ec954b0f238c8f4ae558dac6e7f9991b/ultralytics/engine/trainer.py',
   locator: 'train(): world_size from device; _setup_train(): batch_size // world_size, accumulate = max(round(nbs / batch_size), 1), weight_decay * batch_size * accumulate / nbs, iterations = ceil(len(dataset) / max(batch_size, nbs)) * epochs; build_optimizer(): auto -> SGD(lr 0.01, momentum 0.9) if iterations > 10000 else AdamW(lr round(0.002 * 5 / (4 + nc), 6), momentum 0.9); SGD nesterov=True; Adam family betas=(momentum, 0.999)',
+};
+
+/** How Ultralytics finds a detection dataset's training images (core/ultralytics-images.ts counts them the same way). */
+export const ULTRALYTICS_DATASET_PATHS: Citation = {
+  title: 'Ultralytics check_det_dataset (data/utils.py) and BaseDataset.get_img_files (data/base.py)',
+  url: 'https://github.com/ultralytics/ultralytics/blob/36bac4534f975dd64db9a6f2e3825a95ebd6d492/ultralytics/data/utils.py',
+  locator: 'check_det_dataset: root = data["path"] (relative: under DATASETS_DIR) or the YAML\'s folder; train = root / train, else without a leading "../"; IMG_FORMATS; data/base.py (a727f8bc41a47a61438ac23115fc4b6f02a8277e) get_img_files: glob "**/*.*" recursively, suffix in IMG_FORMATS, then the first round(n x fraction)',
 };
 
 /**
@@ -93,6 +102,22 @@ export interface UltralyticsPending {
   readonly modelArg?: UltralyticsArg;
   /** 'cli': a `cfg=` replaces the arguments before it (the CLI's entrypoint); 'python': the call's keywords win over it. */
   readonly style: 'cli' | 'python';
+  /** What the detection recipe reads of the call (README "Ultralytics YOLO"): each value written (`at` file:line) or default.yaml's. */
+  readonly recipe: PendingRecipe;
+}
+
+/** The call's recipe values: the task (null: not known from the call alone) and the schedule values. */
+export interface PendingRecipe {
+  readonly task: { readonly value: string | null; readonly from: string; readonly at: SettingSource | null };
+  readonly epochsAt: string | null;
+  readonly decayScale: number;
+  readonly decayScaleFrom: string;
+  readonly fraction: DetectionValue<number>;
+  readonly lrf: DetectionValue<number>;
+  readonly cosLr: DetectionValue<boolean>;
+  readonly warmupEpochs: DetectionValue<number>;
+  readonly warmupMomentum: DetectionValue<number>;
+  readonly warmupBiasLr: DetectionValue<number>;
 }
 
 type Note = (message: string, range: SourceRange) => void;
@@ -224,6 +249,23 @@ export function readUltralyticsTrain(
   const warmup = num('warmup_epochs', nonNegative, 'a number of epochs');
   if (warmup !== null) out.set('warmupEpochs', warmup.value, warmup.range);
   else out.useDefault({ setting: 'warmupEpochs', key: 'warmup_epochs', value: 3 }, ULTRALYTICS_DEFAULTS);
+  // The recipe's other values (default.yaml: lrf 0.01, cos_lr False, warmup_momentum 0.8, warmup_bias_lr 0.1, fraction 1.0).
+  const at = (range: SourceRange): string => `${out.source(range).path}:${range.line}`;
+  const given = <T>(read: { value: T; range: SourceRange } | null, fallback: T): DetectionValue<T> => (read === null ? { value: fallback, at: null } : { value: read.value, at: at(read.range) });
+  const lrf = num('lrf', nonNegative, 'a final learning-rate fraction');
+  const warmupMomentum = num('warmup_momentum', (n) => n >= 0 && n < 1, 'a momentum in [0, 1)');
+  const warmupBiasLr = num('warmup_bias_lr', nonNegative, 'a learning rate');
+  const fraction = num('fraction', (n) => n > 0 && n <= 1, 'a fraction in (0, 1]');
+  const cosArg = byKey.get('cos_lr');
+  let cosLr: { value: boolean; range: SourceRange } | null = null;
+  if (cosArg !== undefined && cosArg.value !== null) {
+    const on = cosArg.value === true || /^true$/i.test(String(cosArg.value));
+    const off = cosArg.value === false || /^false$/i.test(String(cosArg.value));
+    if (on || off) {
+      fields.push({ name: 'cos_lr', value: on, range: cosArg.range });
+      cosLr = { value: on, range: cosArg.range };
+    } else note(`cos_lr=${String(cosArg.value)} is not True or False; the linear schedule (the default) is assumed`, cosArg.range);
+  }
 
   // The optimizer: written, or auto (finished at the join, which knows the dataset).
   const optimizer = text('optimizer');
@@ -297,12 +339,38 @@ export function readUltralyticsTrain(
       };
     }
   }
+  // The task: written, else the model's (a YOLO detection model by name), else not known from the call alone.
+  const taskArg = byKey.get('task');
+  const taskValue = typeof taskArg?.value === 'string' ? taskArg.value : null;
+  const modelText = model === undefined || model.value === null ? null : String(model.value);
+  const modelAt = model === undefined || model.value === null ? null : out.source(model.range);
+  const taskOfCall: PendingRecipe['task'] = taskArg !== undefined && taskValue !== null
+    ? { value: taskValue, from: `task=${taskValue} at ${at(taskArg.range)}`, at: out.source(taskArg.range) }
+    : ownModel !== null && model !== undefined
+      ? { value: 'detect', from: `the model ${modelText ?? ''} (${at(model.range)}) is a YOLO detection model`, at: modelAt }
+      : { value: null, from: modelText === null ? 'no model is named, so the task is not known' : `the task follows the model ${modelText}, which is not a detection model this reader recognises`, at: modelAt };
+  // where the recipe's schedule values are written (the quick fix rewrites them there, fixes/ultralytics.ts)
+  for (const [key, read] of [['ultralytics.lrf', lrf], ['ultralytics.cos_lr', cosLr], ['ultralytics.warmup_bias_lr', warmupBiasLr]] as const) {
+    if (read !== null) out.sources[key] = out.source(read.range);
+  }
+  const recipe: PendingRecipe = {
+    task: taskOfCall,
+    epochsAt: epochs === null ? null : at(epochs.range),
+    decayScale,
+    decayScaleFrom: `batch x accumulate / nbs = ${batch} x ${accumulate} / ${nbs}`,
+    fraction: given(fraction, 1),
+    lrf: given(lrf, 0.01),
+    cosLr: given(cosLr, false),
+    warmupEpochs: given(warmup, 3),
+    warmupMomentum: given(warmupMomentum, 0.8),
+    warmupBiasLr: given(warmupBiasLr, 0.1),
+  };
   const data = text('data');
   // a bundled dataset's bare name is Ultralytics' own file, not the workspace's
   if (data !== null && /\.ya?ml$/i.test(data.value) && !(data.value.toLowerCase() in BUILT_IN_DATASETS)) links.push({ kind: 'config', key: 'data', value: data.value, range: data.range });
   const cfg = text('cfg');
   if (cfg !== null) links.push({ kind: 'config', key: 'cfg', value: cfg.value, range: cfg.range });
-  return { ownModel, pending: { data, batch, epochs: epochs?.value ?? 100, nbs, auto, range: callRange, args, ...(modelArg !== undefined ? { modelArg } : {}), style } };
+  return { ownModel, pending: { data, batch, epochs: epochs?.value ?? 100, nbs, auto, range: callRange, args, ...(modelArg !== undefined ? { modelArg } : {}), style, recipe } };
 }
 
 const NOT_MODELLED: Readonly<Record<string, string>> = {
@@ -336,7 +404,7 @@ export function datasetByName(data: string | null): DatasetClasses {
  * `optimizer=auto` as build_optimizer resolves it, given the classes and, when known, the training images. Returns the
  * optimizer, its lr and momentum, and the reason (with the threshold of images when they are not known).
  */
-export function resolveAutoOptimizer(p: UltralyticsPending, nc: number, trainImages: number | undefined): { optimizer: 'SGD' | 'AdamW'; lr: number; momentum: number; why: string } {
+export function resolveAutoOptimizer(p: Pick<UltralyticsPending, 'batch' | 'nbs' | 'epochs'>, nc: number, trainImages: number | undefined): { optimizer: 'SGD' | 'AdamW'; lr: number; momentum: number; why: string } {
   const perIteration = Math.max(p.batch, p.nbs);
   const lrFit = Math.round((0.002 * 5 / (4 + nc)) * 1e6) / 1e6;
   const threshold = Math.floor(10000 / p.epochs) * perIteration;
@@ -375,7 +443,7 @@ interface JobMember {
 export function finishUltralyticsJob(
   members: readonly JobMember[],
   modelIn: ModelRef | null,
-): { model: ModelRef | null; member: { index: number; detection: Detection } | null; notes: string[] } | null {
+): { model: ModelRef | null; member: { index: number; detection: Detection } | null; notes: string[]; job: UltralyticsJob } | null {
   const index = members.findIndex((m) => m.detection.ultralytics !== undefined);
   if (index < 0) return null;
   let model = modelIn;
@@ -422,7 +490,30 @@ export function finishUltralyticsJob(
     if (arch.endsWith('-pose') && model.config['backbone'] === undefined && !(anyData === undefined && bundled?.kptShape?.join() === '17,3')) notes.push(`${arch}: 17 keypoints x 3 (the pose definition's kpt_shape) are assumed; Ultralytics takes the dataset YAML's kpt_shape, which is not read`);
     if (arch.endsWith('-cls') && 'assumption' in classes.source && bundled === undefined) notes.push(`${arch}: a classification dataset's classes are its class folders, which are not counted; ${classes.nc} are assumed`);
   }
-  if (!pending.auto) return { model: outModel, member: changed ? { index, detection: training.detection } : null, notes };
+  // a workspace model definition names no task of its own here: it is built as a Detect model (families/yolo.ts)
+  const task = pending.recipe.task.value === null && definition !== undefined
+    ? { value: 'detect', from: `the model definition ${definition.path} is built as a YOLO Detect model`, at: pending.recipe.task.at }
+    : pending.recipe.task;
+  const job: UltralyticsJob = {
+    task: task.value ?? 'unknown',
+    taskFrom: task.from,
+    taskAt: task.at,
+    classes: 'assumption' in classes.source ? { value: classes.nc, at: null } : { value: classes.nc, at: `${classes.source.path}:${classes.source.range.line}` },
+    batch: pending.batch,
+    nbs: pending.nbs,
+    decayScale: pending.recipe.decayScale,
+    decayScaleFrom: pending.recipe.decayScaleFrom,
+    epochs: { value: pending.epochs, at: pending.recipe.epochsAt },
+    auto: pending.auto,
+    fraction: pending.recipe.fraction,
+    lrf: pending.recipe.lrf,
+    cosLr: pending.recipe.cosLr,
+    warmupEpochs: pending.recipe.warmupEpochs,
+    warmupMomentum: pending.recipe.warmupMomentum,
+    warmupBiasLr: pending.recipe.warmupBiasLr,
+    trainImages: trainImagesOf(pending, dataFile, classes),
+  };
+  if (!pending.auto) return { model: outModel, member: changed ? { index, detection: training.detection } : null, notes, job };
   const auto = resolveAutoOptimizer(pending, classes.nc, classes.trainImages?.value);
   const c = training.detection.contribution;
   const defaults: DefaultedSetting[] = [
@@ -438,7 +529,43 @@ export function finishUltralyticsJob(
     defaultSettings: { ...c.defaultSettings, optimizer: auto.optimizer, learningRate: auto.lr },
     optimizerEcosystem: 'pytorch',
   };
-  return { model: outModel, member: { index, detection: { ...training.detection, contribution } }, notes };
+  return { model: outModel, member: { index, detection: { ...training.detection, contribution } }, notes, job };
+}
+
+/**
+ * Where the job's training images are, as check_det_dataset resolves a dataset YAML's `train` (ultralytics/data/utils.py
+ * at the commit cited in ULTRALYTICS_DATASET_PATHS): below the dataset root `path` when written — a relative one is taken
+ * under Ultralytics' `datasets_dir` setting, which is not known here — else below the YAML's folder, and a path starting
+ * `../` that does not exist is tried without it. A `.txt` list of images, an absolute path, a path leaving the workspace
+ * and a dataset that is not a workspace file stay unknown (a bundled dataset's count is the one its YAML states).
+ */
+function trainImagesOf(pending: UltralyticsPending, dataFile: JobMember | undefined, classes: DatasetClasses): UltralyticsTrainImages {
+  const data = pending.data?.value ?? null;
+  const stated = dataFile?.detection.datasetClasses;
+  if (dataFile === undefined || stated === undefined) {
+    if (classes.trainImages !== undefined) return { kind: 'stated', value: classes.trainImages.value, from: `data=${data ?? ''} is Ultralytics' bundled dataset, downloaded at run time: ${classes.trainImages.value} training images as ${classes.trainImages.source.title} states (${classes.trainImages.source.url}), assumed` };
+    if (data === null) return { kind: 'unknown', why: 'no data= names the dataset' };
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(data) || /\.(zip|tar|tar\.gz|tgz)$/i.test(data)) return { kind: 'unknown', why: `data=${data} is a download, whose images are not counted` };
+    return { kind: 'unknown', why: `no dataset YAML data=${data} in the workspace joined the job` };
+  }
+  if (stated.train === undefined) return { kind: 'unknown', why: `${dataFile.path} states no train: path of images` };
+  const trainAt = `${dataFile.path}:${stated.train.range.line}`;
+  const root = stated.root ?? null;
+  if (root !== null) {
+    const where = `${dataFile.path}:${root.range.line}`;
+    if (isAbsoluteLike(root.value)) return { kind: 'unknown', why: `the dataset root path: ${root.value} (${where}) is an absolute path, which is not read (only workspace folders are counted)` };
+    return { kind: 'unknown', why: `the dataset root path: ${root.value} (${where}) is taken under Ultralytics' datasets_dir setting (check_det_dataset), which is not known here` };
+  }
+  const base = folderOf(dataFile.path);
+  const folders: string[][] = [];
+  for (const p of stated.train.paths) {
+    if (isAbsoluteLike(p)) return { kind: 'unknown', why: `train: ${p} (${trainAt}) is an absolute path, which is not read (only workspace folders are counted)` };
+    if (/\.txt$/i.test(p)) return { kind: 'unknown', why: `train: ${p} (${trainAt}) is a list file of images, which is not counted` };
+    const candidates = [joinRelative(base, p), p.startsWith('../') ? joinRelative(base, p.slice(3)) : null].filter((c): c is string => c !== null);
+    if (candidates.length === 0) return { kind: 'unknown', why: `train: ${p} (${trainAt}) leaves the workspace, which is not read` };
+    folders.push(candidates);
+  }
+  return { kind: 'folders', folders, named: trainAt };
 }
 
 /**

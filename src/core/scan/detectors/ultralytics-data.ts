@@ -2,7 +2,8 @@
  * Ultralytics dataset YAMLs (the file a YOLO training call's `data=` names, ultralytics/cfg/datasets/*.yaml and the
  * users' own): `train` / `val` image paths and the classes as `names` (a list, or a map of index to name) with an
  * optional `nc`. Ultralytics' check_det_dataset (ultralytics/data/utils.py) takes nc from `names` and refuses a file whose
- * `nc` differs from the number of names; the same is an error finding here. The file forms no job: the job of the
+ * `nc` differs from the number of names; the same is an error finding here. Its `train` image paths and dataset root
+ * `path` are kept for counting the training images (core/ultralytics-images.ts). The file forms no job: the job of the
  * training call that names it takes it in (../jobs.ts) and builds its Detect head with these classes.
  */
 import type { ParsedNode } from '../../parse/node';
@@ -42,10 +43,15 @@ export const ultralyticsDataDetector: Detector = {
       return fail(`'nc' is ${nc.node.kind === 'number' ? nc.node.value : 'not a number'} but 'names' lists ${count} classes (Ultralytics refuses the dataset)`, nc.node.range);
     }
     const range = nc !== undefined && nc.node.kind === 'number' ? nc.node.range : names.node.range;
+    // the training images: a path or a list of paths (check_det_dataset), below the dataset root `path` when written
+    const train = root.index.get('train')?.node;
+    const trainPaths = train?.kind === 'string' ? [train.value] : train?.kind === 'array' && train.items.every((i) => i.kind === 'string') ? train.items.map((i) => (i as { value: string }).value) : null;
+    const rootNode = root.index.get('path')?.node;
+    const datasetRoot = rootNode?.kind === 'string' && rootNode.value.trim() !== '' ? { value: rootNode.value, range: rootNode.range } : null;
     return {
       fields: [{ name: nc !== undefined && nc.node.kind === 'number' ? 'nc' : 'names', value: count, range }],
       error: null, warnings: [], role: 'dataset', contribution: EMPTY, links: [],
-      datasetClasses: { nc: count, range },
+      datasetClasses: { nc: count, range, ...(train !== undefined && trainPaths !== null ? { train: { paths: trainPaths, range: train.range } } : {}), root: datasetRoot },
     };
   },
 };
