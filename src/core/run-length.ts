@@ -12,7 +12,10 @@
  * per epoch at most. The training examples are the count a config states, else
  * the records of the local dataset files or folders the job trains on (countedTrainSamples: counted by a bounded reader
  * and a bounded folder listing the caller provides, a folder's split chosen as `datasets` chooses it
- * (dataset-splits.ts), capped by `max_train_samples`; with packing the record count does not give the steps). Pure.
+ * (dataset-splits.ts), capped by `max_train_samples`; with packing the record count does not give the steps). MMEngine
+ * counts differently (`accumulationSpansEpochs`): its OptimWrapper steps every `accumulative_counts` iterations of the
+ * whole run and at its last, so the steps are ⌈epochs × batches ÷ accumulation⌉ (mmengine/optim/optimizer/
+ * optimizer_wrapper.py should_update, max_counts = the train loop's max_iters = max_epochs × len(dataloader)). Pure.
  */
 import { isDataFileName, splitFiles, type ListFolder } from './dataset-splits';
 import { RECORD_FORMATS, type RecordCount, type RecordFormat } from './parse/record-count';
@@ -205,6 +208,20 @@ export function runLength(
   const gpus = given.gpus ?? (s.gpus !== undefined ? { value: s.gpus, from: at('gpus') } : { value: 1, from: 'assumed: nothing launches several' });
   const accum = given.gradAccum ?? (s.gradAccum !== undefined ? { value: s.gradAccum, from: at('gradAccum') } : { value: 1, from: 'assumed: none written' });
   const batches = Math.ceil(samples / (micro.value * gpus.value));
+  if (s.accumulationSpansEpochs === true) {
+    // MMEngine: the OptimWrapper counts the run's iterations (epochs × batches) and steps every `accum` and at the last.
+    const iterations = epochs * batches;
+    const steps = Math.ceil(iterations / accum.value);
+    if (!Number.isSafeInteger(steps)) return { totalSteps: null, basis: `no max_steps; ${epochs} epochs (${at('epochs')}) × ${count(batches)} batches ${tooMany.replace('is', 'are')}` };
+    const gpuText = `${gpus.value} GPU${gpus.value === 1 ? '' : 's'} (${gpus.from})`;
+    return {
+      totalSteps: steps,
+      basis:
+        `${epochs} epochs (${at('epochs')}) × ${count(batches)} batches = ${count(iterations)} iterations, ÷ ${accum.value} accumulation (${accum.from}), rounded up = ${count(steps)} steps: ` +
+        `${count(samples)} training examples (${at('trainSamples')}) in batches of ${micro.value} (${micro.from}) on ${gpuText}, ` +
+        `as MMEngine's OptimWrapper counts the run (${at('accumulationSpansEpochs')})`,
+    };
+  }
   const perEpoch = Math.max(1, Math.ceil(batches / accum.value));
   const totalSteps = Math.ceil(epochs * perEpoch);
   if (!Number.isSafeInteger(totalSteps)) {

@@ -161,3 +161,28 @@ test('the bucket term against the ZeRO-2 measurements of DeepSpeed issue #1302 (
   near(mib(grads(5e8, true) - grads(1e8, true)), 21152 - 19625);
   near(mib(grads(5e8, true) - grads(1e7, true)), 21152 - 19284);
 });
+
+// DeepSpeed @ edaa7221: engine.py _do_optimizer_sanity_check picks BF16_Optimizer for a bf16 model with
+// data_types.grad_accum_dtype fp32 at ZeRO-1 without CPU offload; bf16_optimizer.py keeps the bf16 params and gradients
+// whole, an fp32 gradient buffer the size of the whole model (zeros_like(bf16_groups_flat, dtype=fp32)) and the fp32
+// master partition (1/N) the optimizer steps. Hand count for Ψ = 7.5e9, N = 64, Adam (8 bytes of moments).
+test('ZeRO-1, bf16 and grad_accum_dtype fp32: BF16_Optimizer, 2Ψ bf16 + 4Ψ fp32 gradients for the whole step', () => {
+  const bf16 = (extra: Omit<PartialEstimateInput, 'model' | 'optimizer'>) =>
+    estimateModelStates(resolveEstimateInput({ model, optimizer: adamLike(), precision: 'bf16-mixed', gpus: 64, zeroStage: 1, ...extra })).perGpu;
+  const s = bf16({ zeroBuckets: { gradAccumDtype: 'fp32' } });
+  assert.equal(s.weights, 2 * PSI);
+  assert.equal(s.gradients, 2 * PSI + 4 * PSI);
+  assert.equal(s.persistentGradients, 6 * PSI, 'both gradient copies outlive backward');
+  assert.equal(s.masterWeights, (4 * PSI) / 64);
+  assert.equal(s.optimizerState, (8 * PSI) / 64);
+  assert.ok(s.notes.some((n) => n.startsWith("ZeRO-1 with bf16 and data_types.grad_accum_dtype fp32: DeepSpeed's BF16_Optimizer")), JSON.stringify(s.notes));
+  // unset (the model's bf16), fp16 mixed precision, ZeRO-2 or CPU offload: DeepSpeedZeroOptimizer as before
+  const plain = bf16({});
+  assert.equal(plain.gradients, 2 * PSI + DS_DEFAULT_BUCKET * FP16 + (4 * PSI) / 64);
+  const fp16 = estimateModelStates(resolveEstimateInput({ model, optimizer: adamLike(), precision: 'fp16-mixed', gpus: 64, zeroStage: 1, zeroBuckets: { gradAccumDtype: 'fp32' } })).perGpu;
+  assert.equal(fp16.gradients, plain.gradients);
+  assert.equal(bf16({ zeroStage: 2, zeroBuckets: { gradAccumDtype: 'fp32' } }).gradients, bf16({ zeroStage: 2 }).gradients);
+  assert.equal(bf16({ offload: 'optimizer', zeroBuckets: { gradAccumDtype: 'fp32' } }).masterWeights, 0);
+  // a dtype the estimator does not know is an input error
+  assert.throws(() => resolveEstimateInput({ model, optimizer: adamLike(), zeroBuckets: { gradAccumDtype: 'int8' as 'fp32' } }), /grad_accum_dtype/);
+});

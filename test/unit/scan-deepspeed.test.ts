@@ -174,3 +174,28 @@ test('the estimate gets DeepSpeed buckets only for a DeepSpeed ZeRO: FSDP gets n
   assert.equal(jobZeroBuckets({ ...job, settings: { ...others, fsdp: 'accelerate' } }, model), null);
   assert.equal(jobZeroBuckets({ ...job, settings: others }, model), undefined);
 });
+
+test('data_types.grad_accum_dtype: kept with the ZeRO settings; refused by DeepSpeed without ZeRO; a note where it is not modelled', () => {
+  // DeepSpeed @ edaa7221 engine.py get_data_types / _do_optimizer_sanity_check; DtypeEnum's spellings (runtime/config.py)
+  const files = (ds: unknown): ScanFile[] => [
+    { path: 'args.json', text: json({ output_dir: 'o', model_name_or_path: 'gpt2', learning_rate: 1e-5, deepspeed: 'ds.json' }) },
+    { path: 'ds.json', text: json(ds) },
+  ];
+  // bf16 at ZeRO-1: BF16_Optimizer, whose fp32 buffer the estimator counts (memory-zero.test.ts): no note
+  const bf16 = scanFiles(files({ bf16: { enabled: true }, zero_optimization: { stage: 1 }, data_types: { grad_accum_dtype: 'float32' } })).jobs[0];
+  assert.deepEqual(bf16?.settings.deepspeedZero, { gradAccumDtype: 'fp32' });
+  assert.deepEqual(bf16?.sources['deepspeedZero.gradAccumDtype']?.range.line, 9);
+  assert.equal(bf16?.notModelled, undefined);
+  // ZeRO-2: DeepSpeedZeroOptimizer accumulates in fp32, not modelled, said so
+  const stage2 = scanFiles(files({ bf16: { enabled: true }, zero_optimization: { stage: 2 }, data_types: { grad_accum_dtype: 'fp32' } })).jobs[0];
+  assert.ok((stage2?.notModelled ?? []).some((n) => /^ds\.json:9: data_types\.grad_accum_dtype fp32 with a bf16 model at ZeRO-2: DeepSpeed's ZeRO optimizer accumulates the gradients in fp32/.test(n)), JSON.stringify(stage2?.notModelled));
+  // no ZeRO: DeepSpeed raises "unsupported mix", a warning at the key
+  const none = scanFiles(files({ train_micro_batch_size_per_gpu: 1, fp16: { enabled: true }, data_types: { grad_accum_dtype: 'fp32' } }));
+  const warning = none.warnings.find((w) => w.path === 'ds.json');
+  assert.match(warning?.message ?? '', /'data_types\.grad_accum_dtype' fp32 differs from the fp16 model without ZeRO: DeepSpeed refuses the mix/);
+  // the model's own dtype changes nothing; an unknown spelling is an error at its position
+  const same = scanFiles(files({ bf16: { enabled: true }, zero_optimization: { stage: 2 }, data_types: { grad_accum_dtype: 'bf16' } })).jobs[0];
+  assert.equal(same?.notModelled, undefined);
+  const bad = scanFiles(files({ zero_optimization: { stage: 1 }, data_types: { grad_accum_dtype: 'double' } }));
+  assert.match(bad.findings.find((f) => f.path === 'ds.json')?.error?.message ?? '', /'data_types\.grad_accum_dtype' must be fp32, fp16 or bf16 \(DeepSpeed's DtypeEnum spellings\), not "double"/);
+});

@@ -60,7 +60,11 @@ test('a GPT-NeoX config forms a job: DeepSpeed keys, NeoX arguments, and its own
     warmupRatio: 0.01,
     seqLen: 2048,
     gradientCheckpointing: true,
+    // neither gradient_accumulation_steps nor train_batch_size written: NeoX's calculate_batch_parameters sets 1 (a default)
+    gradAccum: 1,
   });
+  assert.equal(job.sources['gradAccum'], undefined);
+  assert.match(job.defaults.find((d) => d.setting === 'gradAccum')?.source.url ?? '', /gpt-neox\/blob\/[0-9a-f]{40}\/megatron\/neox_arguments\/arguments\.py$/);
   // NeoX's "Adam" is apex FusedAdam with adam_w_mode=True: AdamW, as DeepSpeed's "Adam" resolves
   assert.equal(resolveOptimizer('Adam', job.settings.optimizerParams, job.optimizerEcosystem)?.id, 'adamw');
   assert.equal(job.model?.kind, 'script-config');
@@ -155,4 +159,53 @@ test('GPT-NeoX: a key two launch files set is refused by NeoX: a note at the lat
   const notes = (job.assumptions ?? []).join('\n');
   assert.match(notes, /configs\/override\.yml:2:3: 'train_micro_batch_size_per_gpu' is also set by configs\/160M\.yml, and NeoX refuses the launch/);
   assert.match(notes, /run\.sh:1:66: the config file 'configs\/missing\.yml' is not among the scanned files/);
+});
+
+// NeoX's batch arithmetic (megatron/neox_arguments/arguments.py @ ea7aefd8, NeoXArgs.calculate_derived and
+// calculate_batch_parameters): dp = global_num_gpus / pipe_parallel_size / model_parallel_size; DeepSpeed's world size is dp.
+const SHAPE = '  "num_layers": 2,\n  "hidden_size": 64,\n  "num_attention_heads": 4,\n  "pos_emb": "rotary",\n  "padded_vocab_size": 1024,\n  "zero_optimization": { "stage": 1 },\n';
+const neox = (keys: string) => scanFiles([{ path: 'c.yml', text: `{\n${SHAPE}${keys}\n}\n` }]);
+
+test('GPT-NeoX: global_num_gpus is the GPU count; the accumulation or micro-batch left out is derived over the data-parallel size', () => {
+  // 16 GPUs, pipe 2 x model 2: dp 4. train 256 / micro 8 = 32, / dp 4 = 8 steps of accumulation.
+  const a = neox('  "global_num_gpus": 16,\n  "pipe_parallel_size": 2,\n  "model_parallel_size": 2,\n  "train_batch_size": 256,\n  "train_micro_batch_size_per_gpu": 8').jobs[0];
+  assert.equal(a.settings.gpus, 16);
+  assert.equal(a.sources['gpus']?.range.line, 8, 'at global_num_gpus');
+  assert.equal(a.settings.gradAccum, 8);
+  assert.equal(a.sources['gradAccum']?.range.line, 11, 'at train_batch_size, which it is derived from');
+  assert.equal(a.defaults.find((d) => d.setting === 'gradAccum'), undefined);
+  // train 256 and accumulation 4 over dp 4: micro 256 / 4 / 4 = 16
+  const b = neox('  "global_num_gpus": 16,\n  "pipe_parallel_size": 2,\n  "model_parallel_size": 2,\n  "train_batch_size": 256,\n  "gradient_accumulation_steps": 4').jobs[0];
+  assert.deepEqual([b.settings.perDeviceBatchSize, b.settings.gradAccum, b.settings.gpus], [16, 4, 16]);
+  // only train_batch_size: accumulation 1, micro = 64 / dp 8 (pipe_parallel_size 0 and model 1 count as 1)
+  const c = neox('  "global_num_gpus": 8,\n  "pipe_parallel_size": 0,\n  "train_batch_size": 64').jobs[0];
+  assert.deepEqual([c.settings.perDeviceBatchSize, c.settings.gradAccum], [8, 1]);
+  assert.equal(c.sources['gradAccum'], undefined, "NeoX's 1, a default");
+  // global_num_gpus wins over num_gpus (calculate_derived uses it first)
+  const d = neox('  "global_num_gpus": 4,\n  "num_gpus": 8,\n  "train_micro_batch_size_per_gpu": 2').jobs[0];
+  assert.equal(d.settings.gpus, 4);
+  assert.equal(d.settings.gradAccum, 1);
+});
+
+test('GPT-NeoX: batch keys that do not fit the data-parallel size, or a GPU count pipe x model does not divide, are errors at their key', () => {
+  const split = neox('  "global_num_gpus": 6,\n  "model_parallel_size": 4,\n  "train_micro_batch_size_per_gpu": 2');
+  assert.equal(split.findings[0].error?.line, 8);
+  assert.match(split.findings[0].error?.message ?? '', /\(global_num_gpus \/ pipe_parallel_size\) \/ model_parallel_size \[\(6 \/ 1\) \/ 4\] must be a whole number/);
+  // all three written: 64 != 4 x 2 x dp 4
+  const all = neox('  "global_num_gpus": 8,\n  "model_parallel_size": 2,\n  "train_batch_size": 64,\n  "train_micro_batch_size_per_gpu": 4,\n  "gradient_accumulation_steps": 2');
+  assert.equal(all.findings[0].error?.line, 10);
+  assert.match(all.findings[0].error?.message ?? '', /train_batch_size 64 must be train_micro_batch_size_per_gpu x gradient_accumulation_steps x the data-parallel size: 4 x 2 x 4/);
+  // 100 over micro 8 and dp 4 is no whole accumulation
+  const odd = neox('  "global_num_gpus": 4,\n  "train_batch_size": 100,\n  "train_micro_batch_size_per_gpu": 8');
+  assert.match(odd.findings[0].error?.message ?? '', /train_batch_size 100 is not train_micro_batch_size_per_gpu x gradient_accumulation_steps x the data-parallel size 4/);
+});
+
+test('GPT-NeoX: with all three batch keys and no global_num_gpus, the GPUs are their data-parallel size times pipe x model', () => {
+  // 128 = 4 x 2 x dp 16; pipe 4 x model 2: 128 GPUs
+  const job = neox('  "pipe_parallel_size": 4,\n  "model_parallel_size": 2,\n  "train_batch_size": 128,\n  "train_micro_batch_size_per_gpu": 4,\n  "gradient_accumulation_steps": 2').jobs[0];
+  assert.equal(job.settings.gpus, 128);
+  assert.equal(job.sources['gpus']?.range.line, 10);
+  // no model or pipeline parallelism: DeepSpeed's world size is the GPU count
+  const plain = neox('  "train_batch_size": 128,\n  "train_micro_batch_size_per_gpu": 4,\n  "gradient_accumulation_steps": 2').jobs[0];
+  assert.equal(plain.settings.gpus, 16);
 });

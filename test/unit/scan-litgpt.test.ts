@@ -5,6 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { evaluateJob, type FileAccess } from '../../src/core/evaluate';
 import { scanFiles } from '../../src/core/scan';
 import { litgptCheckpointHubId } from '../../src/core/scan/detectors/litgpt-config';
 import { on } from './scan-formats-helpers';
@@ -169,7 +170,7 @@ test("litgpt pretrain: an empty or absent max_seq_length is the model config's b
   assert.equal(written.seq, 256);
   assert.equal(written.defaulted, undefined);
   assert.equal(seqOf(PRETRAIN.replace('model_config:', 'model_config:\n  block_size: 128\n  n_layer: 2')).seq, undefined);
-  assert.equal(seqOf(LORA.replace('  max_seq_length: 512\n', '')).seq, undefined);
+  assert.equal(seqOf(LORA.replace('  max_seq_length: 512\n', '')).seq, undefined, 'fine-tuning: see the next test');
 });
 
 test('litgpt: a model_name litgpt does not know is a warning at its position, and the job has no model', () => {
@@ -180,4 +181,46 @@ test('litgpt: a model_name litgpt does not know is a warning at its position, an
   assert.deepEqual([w.path, w.line, w.column], ['p.yaml', 1, 13]);
   assert.match(w.message, /is not one of litgpt's model names/);
   assert.ok((report.jobs[0].assumptions ?? []).some((a) => a.startsWith(`p.yaml:1:13: model_name 'my-own-model' is not one of litgpt's model names`)), JSON.stringify(report.jobs[0].assumptions));
+});
+
+test('litgpt fine-tuning without max_seq_length: the length stays an assumption naming litgpt\'s rule and the block size', () => {
+  // litgpt/finetune/lora.py fit() @ 26857050: model.max_seq_length = min(longest tokenized example of the train and
+  // val data, train.max_seq_length or inf), and GPT's setter raises above config.block_size (litgpt/model.py);
+  // Llama-3.1-8B's block_size is 131072 in litgpt/config.py. Neither the tokenized data nor that length is in the files.
+  const absent = scanFiles([{ path: 'lora.yaml', text: LORA.replace('  max_seq_length: 512\n', '') }]).jobs[0];
+  assert.equal(absent.settings.seqLen, undefined, 'no value is invented');
+  assert.equal(absent.sources['seqLen'], undefined);
+  const d = absent.defaults.find((x) => x.setting === 'seqLen');
+  assert.equal(d?.key, 'train.max_seq_length');
+  assert.equal(d?.value, null);
+  assert.match(d?.source.url ?? '', /litgpt\/blob\/[0-9a-f]{40}\/litgpt\/finetune\/lora\.py$/);
+  assert.match(d?.note ?? '', /longest tokenized example of the train and validation data, at most the model's block_size, 131072 in litgpt's config of meta-llama\/Meta-Llama-3\.1-8B/);
+  // written empty: the same
+  const empty = scanFiles([{ path: 'lora.yaml', text: LORA.replace('  max_seq_length: 512', '  max_seq_length:') }]).jobs[0];
+  assert.equal(empty.defaults.find((x) => x.setting === 'seqLen')?.key, 'train.max_seq_length');
+  // a checkpoint path that names no model litgpt knows: the rule without a number
+  const local = scanFiles([{ path: 'lora.yaml', text: LORA.replace('checkpoints/meta-llama/Meta-Llama-3.1-8B', '../training/checkpoints/VinaSmol/stage_1').replace('  max_seq_length: 512\n', '') }]).jobs[0];
+  assert.match(local.defaults.find((x) => x.setting === 'seqLen')?.note ?? '', /at most the model's block_size; the files do not state that length$/);
+  // a written length is read, with no assumption beside it
+  const written = scanFiles([{ path: 'lora.yaml', text: LORA }]).jobs[0];
+  assert.equal(written.settings.seqLen, 512);
+  assert.equal(written.defaults.find((x) => x.setting === 'seqLen'), undefined);
+});
+
+test('litgpt fine-tuning without max_seq_length: the sequence-length fact is the estimator\'s assumption with litgpt\'s rule as its reason', () => {
+  // A workspace copy of the checkpoint's config (a small Llama) so the job is evaluated offline.
+  const config = JSON.stringify({ model_type: 'llama', architectures: ['LlamaForCausalLM'], hidden_size: 64, num_hidden_layers: 2, num_attention_heads: 4, intermediate_size: 128, vocab_size: 100 });
+  const files = [
+    { path: 'lora.yaml', text: LORA.replace('  max_seq_length: 512\n', '') },
+    { path: 'checkpoints/meta-llama/Meta-Llama-3.1-8B/config.json', text: config },
+  ];
+  const job = scanFiles(files).jobs[0];
+  const access: FileAccess = { readText: (p) => files.find((f) => f.path === p)?.text ?? '' };
+  const facts = evaluateJob(job, access, { gpuMemoryBytes: 24 * 2 ** 30, priority: 'quality' }).facts;
+  // the estimator's 2048, an assumption whose reason is litgpt's rule
+  assert.equal(facts.seqLen?.value, 2048);
+  assert.equal(facts.seqLen?.source.kind, 'assumption');
+  const reason = (facts.seqLen?.source as { reason: string }).reason;
+  assert.match(reason, /^train\.max_seq_length is null \(also finetune_\*'s default when not written: litgpt fine-tuning trains at the longest tokenized example/);
+  assert.match(reason, /litgpt finetune_lora fit\(\)\); assumed the estimator's default 2048$/);
 });

@@ -11,6 +11,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { runCli } from '../../src/cli/main';
+import { runLength } from '../../src/core/run-length';
 import { joinReads, scanFiles } from '../../src/core/scan';
 import type { ScanReport } from '../../src/core/scan/results';
 
@@ -208,4 +209,57 @@ test('the join keeps the texts it reads: MMEngine configs and the base files the
   assert.ok(joinReads({ path: 'configs/_base_/models/resnet50.py', text: MODEL }));
   assert.ok(!joinReads({ path: 'train.py', text: 'import torch\nmodel = torch.nn.Linear(2, 2)\n' }));
   assert.ok(joinReads({ path: 'configs/_base_/datasets/pipelines.py', text: "train_pipeline = [dict(type='LoadImageFromFile')]\n" }));
+});
+
+// MMEngine's loops (mmengine/runner/loops.py @ 25434293): EpochBasedTrainLoop runs max_epochs x len(dataloader)
+// iterations, IterBasedTrainLoop max_iters; the OptimWrapper steps every accumulative_counts iterations of the run and at
+// its last (optimizer_wrapper.py should_update, max_counts = max_iters). mmpretrain's ImageNet train split: 1,281,167
+// images (mmpretrain/datasets/imagenet.py docstring @ ee7f2e88).
+const DATA_SPLIT = DATA.replace('dataset=dict(type=dataset_type, pipeline=train_pipeline)', "dataset=dict(type=dataset_type, data_root='data/imagenet', split='train', pipeline=train_pipeline)");
+
+test('train_cfg by epoch: the epochs; an ImageNet train split is assumed at 1,281,167 images, so the run is counted', () => {
+  const job = onlyJob(scan(BASES, { 'configs/_base_/datasets/imagenet_bs32.py': DATA_SPLIT, 'configs/_base_/schedules/imagenet_bs256.py': `${SCHEDULE}train_cfg = dict(by_epoch=True, max_epochs=100, val_interval=1)\n` }));
+  assert.equal(job.settings.epochs, 100);
+  assert.deepEqual([job.sources['epochs']?.path, job.sources['epochs']?.range.line], ['configs/_base_/schedules/imagenet_bs256.py', 4]);
+  assert.equal(job.settings.trainSamples, 1281167);
+  assert.equal(job.sources['trainSamples'], undefined, 'not read: an assumption');
+  assert.match(job.defaults.find((d) => d.setting === 'trainSamples')?.source.url ?? '', /mmpretrain\/blob\/[0-9a-f]{40}\/mmpretrain\/datasets\/imagenet\.py$/);
+  // ⌈1,281,167 / (32 x 8 GPUs)⌉ = 5,005 batches an epoch; 100 epochs = 500,500 iterations, accumulation 1
+  const run = runLength(job);
+  assert.equal(run.totalSteps, 500500);
+  assert.match(run.basis, /^100 epochs \(configs\/_base_\/schedules\/imagenet_bs256\.py:4\) × 5,005 batches = 500,500 iterations, ÷ 1 accumulation/);
+  assert.match(run.basis, /1,281,167 training examples \(assumed: the default of train_dataloader\.dataset, ImageNet split='train'/);
+  // with accumulation 3 the steps are counted over the run: ⌈500,500 / 3⌉ = 166,834 (per epoch it would be 1,669 x 100)
+  const accum = onlyJob(scan(`${BASES}optim_wrapper = dict(accumulative_counts=3)\n`, { 'configs/_base_/datasets/imagenet_bs32.py': DATA_SPLIT, 'configs/_base_/schedules/imagenet_bs256.py': `${SCHEDULE}train_cfg = dict(by_epoch=True, max_epochs=100)\n` }));
+  assert.equal(runLength(accum).totalSteps, 166834);
+});
+
+test('train_cfg by epoch with another dataset: the run\'s length names the missing training examples', () => {
+  const job = onlyJob(scan(`${BASES}train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=12)\n`));
+  assert.equal(job.settings.epochs, 12);
+  // DATA names no split (nor a dataset MMEngine's files count): the examples are not known
+  assert.equal(job.settings.trainSamples, undefined);
+  const run = runLength(job);
+  assert.equal(run.totalSteps, null);
+  assert.match(run.basis, /^no max_steps, and 12 epochs \(configs\/resnet\/resnet50_8xb32_in1k\.py:5\) are stated but not the training examples per epoch/);
+  // a subset through ann_file, or a wrapper, is not assumed to be the whole train split
+  const subset = onlyJob(scan(BASES, { 'configs/_base_/datasets/imagenet_bs32.py': DATA_SPLIT.replace("split='train',", "split='train', ann_file='meta/train_10pct.txt',") }));
+  assert.equal(subset.settings.trainSamples, undefined);
+});
+
+test('train_cfg by iteration: max_iters are the steps, ÷ accumulative_counts rounded up; other loops are warnings', () => {
+  const iter = onlyJob(scan(`${BASES}train_cfg = dict(type='IterBasedTrainLoop', max_iters=160000)\n`));
+  assert.equal(iter.settings.maxSteps, 160000);
+  assert.equal(iter.settings.epochs, undefined);
+  assert.equal(runLength(iter).totalSteps, 160000);
+  const accum = onlyJob(scan(`${BASES}optim_wrapper = dict(accumulative_counts=3)\ntrain_cfg = dict(by_epoch=False, max_iters=1000)\n`));
+  // ⌈1000 / 3⌉ = 334: the last, incomplete accumulation steps too
+  assert.equal(accum.settings.maxSteps, 334);
+  assert.ok((accum.assumptions ?? []).some((a) => a.includes('train_cfg.max_iters 1000 iterations are ⌈1000 ÷ accumulative_counts 3⌉ = 334 optimizer steps')), JSON.stringify(accum.assumptions));
+  // a custom loop, or type and by_epoch together (the Runner refuses it): a warning at the key, no length
+  const custom = scan(`${BASES}train_cfg = dict(type='MyLoop', max_epochs=3)\n`);
+  assert.equal(onlyJob(custom).settings.epochs, undefined);
+  assert.ok(custom.warnings.some((w) => w.path === CONFIG && w.line === 5 && /^train_cfg\.type 'MyLoop' is not MMEngine's EpochBasedTrainLoop or IterBasedTrainLoop/.test(w.message)), JSON.stringify(custom.warnings));
+  const both = onlyJob(scan(`${BASES}train_cfg = dict(type='EpochBasedTrainLoop', by_epoch=True, max_epochs=3)\n`));
+  assert.equal(both.settings.epochs, undefined);
 });

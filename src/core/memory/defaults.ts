@@ -153,6 +153,7 @@ function resolveZeroBuckets(b: ZeroBucketSettings | null | undefined): ZeroBucke
   if (b.reduceBucketSize !== undefined) integerIn('reduce_bucket_size', b.reduceBucketSize, 0, LIMITS.maxReduceBucketSize);
   if (b.overlapComm !== undefined && typeof b.overlapComm !== 'boolean') throw new InputError('overlap_comm must be true or false');
   if (b.contiguousGradients !== undefined && typeof b.contiguousGradients !== 'boolean') throw new InputError('contiguous_gradients must be true or false');
+  if (b.gradAccumDtype !== undefined) oneOf('grad_accum_dtype', b.gradAccumDtype, ['fp32', 'fp16', 'bf16'] as const);
   return b;
 }
 

@@ -174,6 +174,7 @@ export function estimateModelStates(input: EstimateInput): ModelStates {
     gradAccum: input.gradAccum,
     ...(input.fsdp !== undefined ? { fsdp: fsdpSetup(input.fsdp, input.fsdpVersion, input.fsdpReshardTo, input.fsdpShardGroup, input.gradAccum) } : {}),
     ...(input.zeroBuckets !== undefined ? { buckets: input.zeroBuckets } : {}),
+    ...(input.precision === 'bf16-mixed' ? { halfDtype: 'bf16' as const } : input.precision === 'fp16-mixed' ? { halfDtype: 'fp16' as const } : {}),
   });
   return { split, base, tensors: tt, optimizer: opt, totals, perGpu, optimizerParamDtype };
 }

@@ -106,6 +106,11 @@ export interface ZeroBucketSettings {
   readonly overlapComm?: boolean;
   /** `contiguous_gradients`. */
   readonly contiguousGradients?: boolean;
+  /**
+   * `data_types.grad_accum_dtype` (unset: the model's 16-bit dtype). fp32 with bf16 at ZeRO-1 without offload makes
+   * DeepSpeed use its BF16_Optimizer, which keeps an fp32 buffer for every gradient (./zero.ts).
+   */
+  readonly gradAccumDtype?: 'fp32' | 'fp16' | 'bf16';
 }
 
 /** Everything the estimator needs, defaults already resolved (the CLI echoes this as `inputs`). */

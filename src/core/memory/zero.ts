@@ -53,6 +53,9 @@
  *   replaced by the catalog's exact per-tensor state, partitioned.
  * - 'paper': the ZeRO paper's (2 + 2 + K)Ψ: P_os keeps 2Ψ + 2Ψ + KΨ/N, P_os+g 2Ψ + (2+K)Ψ/N,
  *   P_os+g+p (2+2+K)Ψ/N, with KΨ = fp32 master + exact optimizer state.
+ * - data_types.grad_accum_dtype fp32 with bf16 at ZeRO-1 without offload: DeepSpeed builds its BF16_Optimizer instead
+ *   (engine.py _do_optimizer_sanity_check), which holds the bf16 gradients and an fp32 buffer of every gradient, both for
+ *   the whole step (bf16OptimizerStates). Other grad_accum_dtype settings under ZeRO are read but not modelled (a note).
  * Without mixed precision (fp32 or pure half) there is no master copy or fp32 gradient copy and
  * both accountings partition as the paper does, with the precision's bytes.
  */
@@ -86,6 +89,11 @@ export const ZERO_SOURCES: readonly Citation[] = [
     title: 'DeepSpeed DeepSpeedZeroConfig defaults',
     url: `https://github.com/deepspeedai/DeepSpeed/blob/${DEEPSPEED_COMMIT}/deepspeed/runtime/zero/config.py`,
     locator: 'reduce_bucket_size = pp_int(5e8); contiguous_gradients = True; overlap_comm None -> True at stage 3 only (overlap_comm_valid)',
+  },
+  {
+    title: 'DeepSpeed BF16_Optimizer and the engine\'s choice of it',
+    url: `https://github.com/deepspeedai/DeepSpeed/blob/${DEEPSPEED_COMMIT}/deepspeed/runtime/bf16_optimizer.py`,
+    locator: "engine.py _do_optimizer_sanity_check: bf16 model, grad_accum_dtype float32, ZeRO stage 1, no CPU offload -> BFLOAT16; bf16_optimizer.py _setup_for_real_optimizer: fp32_groups_gradients_flat = torch.zeros_like(bf16_groups_flat, dtype=grad_acc_dtype), fp32_groups_flat_partition = the rank's partition .float(); update_hp_grads adds lp.grad into it; clear_lp_grads zeroes lp grads (set_to_none=False); immediate_grad_update default False (precision_config.py)",
   },
   {
     title: 'DeepSpeed engine: when ZeRO-1 reduces',
@@ -148,6 +156,8 @@ export interface ZeroSetup {
   readonly fsdp?: FsdpSetup;
   /** DeepSpeed's bucket settings; absent: DeepSpeed's defaults; null: not DeepSpeed (no reduction buckets). */
   readonly buckets?: ZeroBucketSettings | null;
+  /** The 16-bit dtype of the mixed precision (bf16 or fp16), when it is mixed. */
+  readonly halfDtype?: 'bf16' | 'fp16';
 }
 
 /** Per-GPU model states after partitioning and offload. */
@@ -227,8 +237,43 @@ function reductionBuffers(t: ModelStateTotals, z: ZeroSetup): ReductionBuffers {
   return { buckets, inFlight, preallocated: contiguous, note: `ZeRO-${z.stage} gradient reduction: ${what}, ${gib(buckets)}${flight}${defaults}.` };
 }
 
+/**
+ * Does DeepSpeed pick its BF16_Optimizer rather than DeepSpeedZeroOptimizer? engine.py _do_optimizer_sanity_check at
+ * DEEPSPEED_COMMIT: with ZeRO, `model_dtype == bfloat16 and grad_accum_dtype == float32 and zero_optimization_stage() == 1
+ * and not zero_cpu_offload()` returns BFLOAT16.
+ */
+function usesBf16Optimizer(z: ZeroSetup): boolean {
+  return z.stage === 1 && z.offload === 'none' && z.halfDtype === 'bf16' && z.buckets?.gradAccumDtype === 'fp32';
+}
+
+/**
+ * DeepSpeed's BF16_Optimizer (runtime/bf16_optimizer.py at DEEPSPEED_COMMIT, `_setup_for_real_optimizer`): the bf16
+ * params whole; `fp32_groups_flat_partition`, the fp32 master of this rank's partition (what the optimizer steps, with
+ * its state); `fp32_groups_gradients_flat = torch.zeros_like(bf16_groups_flat, dtype=grad_acc_dtype)`, an fp32 gradient
+ * buffer for the WHOLE model allocated at setup (only its partition is stepped); and the bf16 gradients autograd
+ * produces, added into it after backward (`update_hp_grads`) and kept between steps (`clear_lp_grads` zeroes them, it
+ * does not free them: immediate_grad_update defaults to False). Both gradient copies live for the whole step.
+ */
+function bf16OptimizerStates(t: ModelStateTotals, z: ZeroSetup): PartitionedStates {
+  const n = z.gpus;
+  const fp32Buffer = t.trainableElements * 4;
+  const gradients = t.gradients + fp32Buffer;
+  return {
+    weights: t.weights,
+    gradients,
+    masterWeights: t.master / n,
+    optimizerState: t.optimizerState / n,
+    optimizerTemporaries: t.temporaries / n,
+    persistentGradients: gradients,
+    notes: [
+      `ZeRO-1 with bf16 and data_types.grad_accum_dtype fp32: DeepSpeed's BF16_Optimizer, not DeepSpeedZeroOptimizer. Full bf16 params and gradients per GPU (the gradients are zeroed between steps, not freed), an fp32 gradient buffer for the whole model (${gib(fp32Buffer)}, allocated at setup), fp32 master and optimizer state partitioned over ${n}; the all-reduce's flat copies are not counted.`,
+    ],
+  };
+}
+
 /** DeepSpeed ZeRO-1/2 in mixed precision (DeepSpeedZeroOptimizer; see the file's note). */
 function deepspeedStage12(t: ModelStateTotals, z: ZeroSetup): PartitionedStates {
+  if (usesBf16Optimizer(z)) return bf16OptimizerStates(t, z);
   const n = z.gpus;
   const r = reductionBuffers(t, z);
   const notes: string[] = [];

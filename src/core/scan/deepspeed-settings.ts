@@ -74,6 +74,51 @@ export function readDeepSpeed(reader: FieldReader, out: ContributionBuilder, war
   readSchedulerSection(reader, out);
   readZero(reader, out, warnings);
   readPrecision(reader, out);
+  readGradAccumDtype(reader, out, warnings);
+}
+
+/** DeepSpeed's DtypeEnum spellings (deepspeed/runtime/config.py) of the dtypes a gradient can accumulate in. */
+const ACCUM_DTYPES: Readonly<Record<string, 'fp32' | 'fp16' | 'bf16'>> = {
+  'torch.float16': 'fp16', fp16: 'fp16', float16: 'fp16', half: 'fp16',
+  'torch.float32': 'fp32', fp32: 'fp32', float32: 'fp32', float: 'fp32',
+  'torch.bfloat16': 'bf16', bf16: 'bf16', bfloat16: 'bf16',
+};
+const MIXED_DTYPE: Partial<Record<Precision, 'fp32' | 'fp16' | 'bf16'>> = { 'fp16-mixed': 'fp16', 'bf16-mixed': 'bf16', fp32: 'fp32' };
+
+/**
+ * `data_types.grad_accum_dtype` (DeepSpeed engine.py get_data_types: unset, the model's dtype; _do_optimizer_sanity_check).
+ * Kept with the ZeRO settings: with bf16 at ZeRO-1 without offload, fp32 makes DeepSpeed use its BF16_Optimizer, whose
+ * fp32 gradient buffer the estimator counts (../memory/zero.ts). Without ZeRO a dtype other than the model's is refused by
+ * DeepSpeed ("unsupported mix"), a warning; under ZeRO-2/3, fp16 or offload it changes DeepSpeedZeroOptimizer's
+ * accumulation buffers, a note (not modelled).
+ */
+function readGradAccumDtype(reader: FieldReader, out: ContributionBuilder, warnings: ParseWarning[]): void {
+  const types = reader.nested('data_types');
+  if (types === undefined || isAuto(types, 'grad_accum_dtype')) return;
+  const read = types.string('grad_accum_dtype', true);
+  if (typeof read?.value !== 'string') return;
+  const dtype = ACCUM_DTYPES[read.value];
+  if (dtype === undefined) {
+    types.fail(`'${read.name}' must be fp32, fp16 or bf16 (DeepSpeed's DtypeEnum spellings), not "${read.value}"`, read.range);
+    return;
+  }
+  const zero = out.settings.deepspeedZero;
+  if (zero !== undefined && zero !== null) {
+    out.settings.deepspeedZero = { ...zero, gradAccumDtype: dtype };
+    out.sources['deepspeedZero.gradAccumDtype'] = out.source(read.range);
+  }
+  const precision = out.settings.precision;
+  const model = precision === undefined ? undefined : MIXED_DTYPE[precision];
+  if (model === undefined || model === dtype) return;
+  const stage = out.settings.zeroStage ?? 0;
+  const where = `${out.path}:${read.range.line}`;
+  if (stage === 0) {
+    warnings.push({ message: `'${read.name}' ${dtype} differs from the ${model} model without ZeRO: DeepSpeed refuses the mix (engine.py _do_optimizer_sanity_check: "unsupported mix of model_dtype and grad_accum_dtype")`, line: read.range.line, column: read.range.column });
+    return;
+  }
+  const offload = out.settings.offload !== undefined && out.settings.offload !== 'none';
+  if (stage === 1 && !offload && model === 'bf16' && dtype === 'fp32') return; // BF16_Optimizer: counted (../memory/zero.ts)
+  out.notModelled.push(`${where}: ${read.name} ${dtype} with a ${model} model at ZeRO-${stage}${offload ? ' with offload' : ''}: DeepSpeed's ZeRO optimizer accumulates the gradients in ${dtype} (gradient_accumulation_dtype), which the estimator does not model`);
 }
 
 function readOptimizerSection(reader: FieldReader, out: ContributionBuilder): void {

@@ -119,6 +119,11 @@ export interface TrainingSettings {
    * they give the run's length when `maxSteps` is not set (job.ts runLength).
    */
   readonly epochs?: number;
+  /**
+   * The gradient accumulation runs over the whole run's iterations rather than restarting each epoch: MMEngine's
+   * OptimWrapper steps every `accumulative_counts` iterations of the run and at its last (run-length.ts).
+   */
+  readonly accumulationSpansEpochs?: boolean;
   /** Training examples per epoch, where a config states them (lightning-hydra-template's `data.train_val_test_split[0]`). */
   readonly trainSamples?: number;
   /**

@@ -6,7 +6,12 @@
  * Settings: the DeepSpeed keys as DeepSpeed configs are read (../deepspeed-settings.ts: micro-batch, accumulation, ZeRO,
  * fp16/bf16; the optimizer `type` "Adam" is apex FusedAdam with adam_w_mode=True, i.e. AdamW, as DeepSpeed's "Adam"
  * spelling resolves); NeoX's own `weight_decay` (default 0.1), `warmup` (a fraction of lr_decay_iters, default
- * train_iters; default 0.01), `train_iters`, `seq_length`, `precision`, `checkpoint_activations`. The network is the
+ * train_iters; default 0.01), `train_iters`, `seq_length`, `precision`, `checkpoint_activations`. GPUs: `global_num_gpus`
+ * (NeoX's total, which wins over `num_gpus`); NeoX gives DeepSpeed the data-parallel size global_num_gpus /
+ * pipe_parallel_size / model_parallel_size (each at least 1) as its world size and derives the batch keys left out from
+ * it (NEOX_BATCH_SOURCE): the accumulation from train_batch_size and the micro-batch, the micro-batch from
+ * train_batch_size and the accumulation, 1 step of accumulation when it and train_batch_size are unwritten; with all
+ * three batch keys written the GPU count is their data-parallel size times the model and pipeline sizes. The network is the
  * config's own (`Detection.ownModel`): the GPT-NeoX layout (LayerNorm, a non-gated MLP of 4 x hidden or
  * intermediate_size rounded as NeoX's ParallelMLP does, untied output with `no_weight_tying`, parameter-free
  * positions) as a Hugging Face gpt_neox config; another layout (RMSNorm, gated MLP, learned positions, grouped KV
@@ -26,6 +31,11 @@ const NEOX_ARGS_SOURCE: Citation = {
   title: 'GPT-NeoX NeoXArgs',
   url: 'https://github.com/EleutherAI/gpt-neox/blob/ea7aefd8f8e183256992d9fede4d7c71a46d67a5/megatron/neox_arguments/neox_args.py',
   locator: 'weight_decay = 0.1; warmup = 0.01 (fraction of lr_decay_iters); pos_emb = "learned"; norm = "layernorm"; no_weight_tying = False; make_vocab_size_divisible_by = 128; tokenizer_type = "GPT2BPETokenizer"',
+};
+const NEOX_BATCH_SOURCE: Citation = {
+  title: 'GPT-NeoX NeoXArgs.calculate_derived',
+  url: 'https://github.com/EleutherAI/gpt-neox/blob/ea7aefd8f8e183256992d9fede4d7c71a46d67a5/megatron/neox_arguments/arguments.py',
+  locator: 'global_num_gpus (else the hostfile, else torch.cuda.device_count()); dp_world_size = (global_num_gpus / pp_size) / mp_size, a whole number; calculate_batch_parameters: grad_acc = train_batch // micro_batch // dp, micro_batch = train_batch // dp // grad_acc, grad_acc = 1 when only micro_batch or only train_batch is given; check_batch_parameters: train_batch == micro_batch * grad_acc * dp',
 };
 const NEOX_MLP_SOURCE: Citation = {
   title: 'GPT-NeoX ParallelMLP',
@@ -78,6 +88,7 @@ export const gptNeoxConfigDetector: Detector = {
     const warnings: ParseWarning[] = [];
     readDeepSpeed(reader, out, warnings);
     readNeoxTraining(reader, out);
+    readNeoxBatch(reader, out);
     const ownModel = readNetwork(reader, out, warnings, file.path);
     const fields = [...reader.fields].sort((a, b) => a.range.line - b.range.line || a.range.column - b.range.column);
     return { fields, error: reader.error, warnings, role: 'training', contribution: out.build(), links: [], ...(ownModel !== null ? { ownModel } : {}) };
@@ -114,6 +125,65 @@ function readNeoxTraining(reader: FieldReader, out: ContributionBuilder): void {
     const size = reader.number(key, { integer: true, min: 0 });
     if (size?.value != null && size.value > 1) out.notModelled.push(`${out.path}:${size.range.line}: ${key} ${size.value}: tensor / pipeline parallelism splits the model across GPUs, which the estimator does not model`);
   }
+}
+
+/**
+ * NeoX's GPU count and its data-parallel batch arithmetic (NEOX_BATCH_SOURCE), over what readDeepSpeed read: DeepSpeed's
+ * world size in a NeoX run is the data-parallel size, not the GPU count.
+ */
+function readNeoxBatch(reader: FieldReader, out: ContributionBuilder): void {
+  // Values readDeepSpeed and readNeoxTraining have read (and recorded) already; their nodes, not a second record.
+  const written = (key: string): { value: number; range: SourceRange } | null => {
+    const node = reader.node(key);
+    return node?.kind === 'number' && Number.isInteger(node.value) && node.value >= 0 ? { value: node.value, range: node.range } : null;
+  };
+  const pp = Math.max(1, written('pipe_parallel_size')?.value ?? 0);
+  const mp = Math.max(1, written('model_parallel_size')?.value ?? 1);
+  const global = reader.number('global_num_gpus', { integer: true, min: 1 });
+  const micro = written('train_micro_batch_size_per_gpu');
+  const accum = written('gradient_accumulation_steps');
+  const total = written('train_batch_size');
+  const m = micro !== null && micro.value >= 1 ? micro.value : null;
+  const a = accum !== null && accum.value >= 1 ? accum.value : null;
+  const t = total !== null && total.value >= 1 ? total.value : null;
+  if (global?.value == null) {
+    // All three written: readDeepSpeed took their data-parallel size for the GPU count; NeoX runs it on pp x mp times as many.
+    if (t !== null && m !== null && a !== null && total !== null && out.settings.gpus !== undefined && out.sources['gpus']?.range === total.range && pp * mp > 1) {
+      out.set('gpus', out.settings.gpus * pp * mp, total.range);
+    }
+    if (a === null && t === null && m !== null) useUnitAccumulation(out);
+    return;
+  }
+  const dp = global.value / pp / mp;
+  if (!Number.isInteger(dp)) {
+    reader.fail(`(global_num_gpus / pipe_parallel_size) / model_parallel_size [(${global.value} / ${pp}) / ${mp}] must be a whole number (${NEOX_BATCH_SOURCE.title})`, global.range);
+    return;
+  }
+  out.set('gpus', global.value, global.range);
+  if (t !== null && m !== null && a === null && total !== null) {
+    const derived = Math.floor(Math.floor(t / m) / dp);
+    if (derived < 1 || derived * m * dp !== t) reader.fail(`train_batch_size ${t} is not train_micro_batch_size_per_gpu x gradient_accumulation_steps x the data-parallel size ${dp} (global_num_gpus ${global.value} / pipe ${pp} / model ${mp}) for a whole accumulation (${NEOX_BATCH_SOURCE.title})`, total.range);
+    else out.set('gradAccum', derived, total.range);
+  } else if (t !== null && a !== null && m === null && total !== null) {
+    const derived = Math.floor(Math.floor(t / dp) / a);
+    if (derived < 1 || derived * a * dp !== t) reader.fail(`train_batch_size ${t} is not a whole micro-batch per GPU over gradient_accumulation_steps ${a} x the data-parallel size ${dp} (global_num_gpus ${global.value} / pipe ${pp} / model ${mp}) (${NEOX_BATCH_SOURCE.title})`, total.range);
+    else out.set('perDeviceBatchSize', derived, total.range);
+  } else if (t !== null && m === null && a === null && total !== null) {
+    const derived = Math.floor(t / dp);
+    if (derived < 1 || derived * dp !== t) reader.fail(`train_batch_size ${t} is not a whole micro-batch per GPU over the data-parallel size ${dp} (${NEOX_BATCH_SOURCE.title})`, total.range);
+    else {
+      out.set('perDeviceBatchSize', derived, total.range);
+      useUnitAccumulation(out);
+    }
+  } else if (t !== null && m !== null && a !== null && total !== null && t !== m * a * dp) {
+    reader.fail(`train_batch_size ${t} must be train_micro_batch_size_per_gpu x gradient_accumulation_steps x the data-parallel size: ${m} x ${a} x ${dp} (global_num_gpus ${global.value} / pipe ${pp} / model ${mp}; ${NEOX_BATCH_SOURCE.title})`, total.range);
+  } else if (a === null && t === null && m !== null) useUnitAccumulation(out);
+}
+
+/** calculate_batch_parameters with neither the accumulation nor train_batch_size written: grad_acc = 1. */
+function useUnitAccumulation(out: ContributionBuilder): void {
+  if (out.settings.gradAccum !== undefined) return;
+  out.useDefault({ setting: 'gradAccum', key: 'gradient_accumulation_steps', value: 1, note: 'NeoX sets 1 when neither it nor train_batch_size is written' }, NEOX_BATCH_SOURCE);
 }
 
 /** A written value of a shape argument, else its NeoX default. */

@@ -13,6 +13,11 @@
  * its defaults); `train.micro_batch_size` per GPU, gradient accumulation `global_batch_size / (devices x num_nodes) /
  * micro_batch_size` (TrainArgs.gradient_accumulation_iters), `lr_warmup_steps` in optimizer steps, `max_seq_length`;
  * `optimizer` a torch class name or `{class_path, init_args}`.
+ *
+ * Sequence length: `train.max_seq_length` when written (under fine-tuning a cap: the run trains at the longest
+ * example, at most that). Without it `litgpt pretrain` trains at the model config's block_size, and `litgpt finetune_*`
+ * at the longest tokenized example of the train and validation data, which must fit the model's block_size
+ * (LITGPT_FINETUNE_SEQ_SOURCE): a length the files do not state, kept as an assumption that names this rule.
  */
 import type { ObjectNode, ParseWarning } from '../../parse/node';
 import type { Citation, FloatDtype } from '../../types';
@@ -43,6 +48,11 @@ const LITGPT_PRETRAIN_SOURCE: Citation = {
   title: 'litgpt pretrain setup()',
   url: 'https://github.com/Lightning-AI/litgpt/blob/26857050fe3ff627cd714fe92f5838f51a3d5efa/litgpt/pretrain.py',
   locator: 'config = Config.from_name(model_name); model = GPT(config), whose max_seq_length is config.block_size (litgpt/model.py); `if train.max_seq_length: model.max_seq_length = train.max_seq_length`',
+};
+const LITGPT_FINETUNE_SEQ_SOURCE: Citation = {
+  title: 'litgpt finetune_lora fit()',
+  url: 'https://github.com/Lightning-AI/litgpt/blob/26857050fe3ff627cd714fe92f5838f51a3d5efa/litgpt/finetune/lora.py',
+  locator: 'longest_seq_length = get_longest_seq_length(train and val data); model.max_seq_length = min(longest_seq_length, train.max_seq_length or float("inf")), a setter that raises above config.block_size (litgpt/model.py); the same in finetune/full.py, adapter.py, adapter_v2.py',
 };
 const LITGPT_DOWNLOAD_SOURCE: Citation = {
   title: 'litgpt download',
@@ -104,13 +114,14 @@ export const litgptConfigDetector: Detector = {
     const warnings: ParseWarning[] = [];
     const links: Link[] = [];
 
-    const pretrainModel = readModel(reader, out, links, warnings);
+    const model = readModel(reader, out, links, warnings);
     const precision = readPrecision(reader, out, warnings);
     const gpus = readDevices(reader, out);
     const quantize = readQuantize(reader);
     readLora(reader, out, quantize, precision);
     readTrain(reader, out, gpus);
-    if (pretrainModel !== null && out.settings.seqLen === undefined) readPretrainSeqLen(pretrainModel, out);
+    if (model?.kind === 'pretrain' && out.settings.seqLen === undefined) readPretrainSeqLen(model.name, out);
+    if (model?.kind === 'finetune' && out.settings.seqLen === undefined) noteFinetuneSeqLen(model.hubId, out);
     const optimizer = readComponent(reader, 'optimizer');
     if (optimizer !== null) readOptimizerComponent(optimizer, out);
     else if (out.settings.lora !== undefined && !reader.has('optimizer')) {
@@ -123,12 +134,19 @@ export const litgptConfigDetector: Detector = {
   },
 };
 
+/** The run a config describes, as its model keys tell it (see readModel). */
+type LitgptRun =
+  /** `checkpoint_dir`: `litgpt finetune_*`; the Hub id its path names (litgpt download's layout), or null. */
+  | { readonly kind: 'finetune'; readonly hubId: string | null }
+  /** `model_name` with no `model_config` mapping: `litgpt pretrain` builds its config by that name. */
+  | { readonly kind: 'pretrain'; readonly name: string };
+
 /**
- * Reads the model: `checkpoint_dir` (fine-tuning), else `model_name` (pretraining). Returns the litgpt model name
- * `litgpt pretrain` builds its config from (Config.from_name) when that config is not overridden by a written
- * `model_config` mapping; null otherwise.
+ * Reads the model: `checkpoint_dir` (fine-tuning), else `model_name` (pretraining). Returns the fine-tuning run, or
+ * the litgpt model name `litgpt pretrain` builds its config from (Config.from_name) when that config is not overridden
+ * by a written `model_config` mapping; null otherwise.
  */
-function readModel(reader: FieldReader, out: ContributionBuilder, links: Link[], warnings: ParseWarning[]): string | null {
+function readModel(reader: FieldReader, out: ContributionBuilder, links: Link[], warnings: ParseWarning[]): LitgptRun | null {
   const dir = reader.string('checkpoint_dir', true);
   if (typeof dir?.value === 'string' && dir.value.trim() !== '') {
     const value = dir.value.trim();
@@ -141,7 +159,7 @@ function readModel(reader: FieldReader, out: ContributionBuilder, links: Link[],
       links.push({ kind: 'model', key: dir.name, value: id, range: dir.range });
       out.notes.push(`${dir.name} '${value}' is read as the Hub model ${id} when the folder is not in the workspace (${LITGPT_DOWNLOAD_SOURCE.title}: ${LITGPT_DOWNLOAD_SOURCE.locator})`);
     }
-    return null;
+    return { kind: 'finetune', hubId: id };
   }
   // `litgpt pretrain --config`: the model named by litgpt's config name, built from scratch unless an initial checkpoint is given.
   const name = reader.string('model_name', true);
@@ -161,7 +179,7 @@ function readModel(reader: FieldReader, out: ContributionBuilder, links: Link[],
     if (typeof initial?.value === 'string' && initial.value.trim() !== '') out.set('pretraining', false, initial.range);
     else out.set('pretraining', true, name.range);
     // A written model_config mapping replaces the named config (pretrain.py: "Overrides the `model_name`").
-    return reader.nested('model_config') === undefined ? written : null;
+    return reader.nested('model_config') === undefined ? { kind: 'pretrain', name: written } : null;
   }
   return null;
 }
@@ -169,12 +187,30 @@ function readModel(reader: FieldReader, out: ContributionBuilder, links: Link[],
 /**
  * `train.max_seq_length` empty or absent under `litgpt pretrain`: the model trains at its config's block_size
  * (LITGPT_PRETRAIN_SOURCE), a value of litgpt's config list (../litgpt-model-names.ts), not the estimator's default.
- * Fine-tuning differs (finetune/lora.py: the longest example of the data, at most block_size) and is not read here.
+ * Fine-tuning differs: noteFinetuneSeqLen.
  */
 function readPretrainSeqLen(modelName: string, out: ContributionBuilder): void {
   const block = litgptBlockSize(modelName);
   if (block === undefined) return;
   out.useDefault({ setting: 'seqLen', key: 'max_seq_length', value: block, note: `no value: the model's context length, block_size ${block} of litgpt's ${modelName} config (litgpt/config.py @ 26857050)` }, LITGPT_PRETRAIN_SOURCE);
+}
+
+/**
+ * `train.max_seq_length` empty or absent under `litgpt finetune_*`: the run trains at the longest tokenized example of
+ * its train and validation data, at most the model's block_size (LITGPT_FINETUNE_SEQ_SOURCE). The files hold neither
+ * the tokenized data nor, unless litgpt's config list names the checkpoint's model, the block size: the length stays
+ * the estimator's assumption, with this rule (and the block size when known) as its reason.
+ */
+function noteFinetuneSeqLen(hubId: string | null, out: ContributionBuilder): void {
+  const block = hubId === null ? undefined : litgptBlockSize(hubId);
+  const cap = block === undefined
+    ? "at most the model's block_size"
+    : `at most the model's block_size, ${block} in litgpt's config of ${hubId} (litgpt/config.py @ 26857050)`;
+  out.defaults.push({
+    setting: 'seqLen', key: 'train.max_seq_length', value: null,
+    note: `also finetune_*'s default when not written: litgpt fine-tuning trains at the longest tokenized example of the train and validation data, ${cap}; the files do not state that length`,
+    source: LITGPT_FINETUNE_SEQ_SOURCE,
+  });
 }
 
 /** Fabric's precision; "-true" casts the model, so it is also the weights' dtype. */

@@ -15,6 +15,13 @@
  * - `train_dataloader.batch_size`: the batch of each process (GPU); the GPU count comes from the launch;
  * - the image size: `RandomResizedCrop`'s `scale` (mmpretrain's output size) or `size` in the training pipeline
  *   (`train_dataloader.dataset.pipeline`, through dataset wrappers);
+ * - `train_cfg`: the run's length. `EpochBasedTrainLoop` (or `by_epoch=True`) trains `max_epochs` epochs;
+ *   `IterBasedTrainLoop` (or `by_epoch=False`) `max_iters` iterations, ⌈max_iters ÷ accumulative_counts⌉ optimizer steps
+ *   (the OptimWrapper steps every accumulative_counts iterations and at the run's last); the accumulation spans epochs
+ *   (its count runs over the whole run's iterations, Runner passes max_iters), so an epoch-based run's steps are counted
+ *   over the run, not per epoch. mmpretrain's `ImageNet` dataset with `split='train'` and no annotation file or prefix of
+ *   its own is assumed to hold ILSVRC-2012's 1,281,167 training images (the count mmpretrain's ImageNet docstring shows);
+ *   any other dataset's size is not in the files, and the run's length says so;
  * - `param_scheduler`: a `LinearLR` starting at 0 is the warmup, to its `end` in epochs (`by_epoch` defaults to True)
  *   or iterations; none: no warmup, an assumption;
  * - `model`: an mmpretrain `ImageClassifier` whose backbone is `ResNet` (depth 18/34/50/101/152) or `ResNeXt` (depth 50,
@@ -42,6 +49,18 @@ const SCHEDULER_SOURCE: Citation = {
   url: 'https://github.com/open-mmlab/mmengine/blob/254342938d9bde1775c39ea7d5181c5d294026c4/mmengine/optim/scheduler/lr_scheduler.py',
   locator: 'LinearLR(start_factor, end_factor=1.0, begin=0, end=INF, by_epoch=True): a warmup is a LinearLR before the main schedule',
 };
+const TRAIN_LOOP_SOURCE: Citation = {
+  title: 'MMEngine training loops',
+  url: 'https://github.com/open-mmlab/mmengine/blob/254342938d9bde1775c39ea7d5181c5d294026c4/mmengine/runner/loops.py',
+  locator: "EpochBasedTrainLoop(max_epochs): max_iters = max_epochs * len(dataloader); IterBasedTrainLoop(max_iters); Runner.build_train_loop: by_epoch=True -> EpochBasedTrainLoop, False -> IterBasedTrainLoop, 'type' and 'by_epoch' not both; OptimWrapper.should_update: inner_count % accumulative_counts == 0 or inner_count == max_counts (= train_loop.max_iters, optimizer_wrapper.py)",
+};
+const IMAGENET_SOURCE: Citation = {
+  title: 'mmpretrain ImageNet',
+  url: 'https://github.com/open-mmlab/mmpretrain/blob/ee7f2e88501f61aa95c742dd5f429f039935ee90/mmpretrain/datasets/imagenet.py',
+  locator: "ImageNet(data_root='data/imagenet', split='train'): Number of samples: 1281167 (the class docstring's example)",
+};
+/** ILSVRC-2012's training images, as IMAGENET_SOURCE counts its train split. */
+const IMAGENET_TRAIN_IMAGES = 1281167;
 const RESNET_SOURCE: Citation = {
   title: 'mmpretrain ResNet',
   url: 'https://github.com/open-mmlab/mmpretrain/blob/df9eaeedf1f4a7aa39473dfee3e588bf8106c76e/mmpretrain/models/backbones/resnet.py',
@@ -108,6 +127,7 @@ export const mmengineConfigDetector: Detector = {
     const reader = new FieldReader(root);
     readOptimWrapper(reader, out, warnings);
     readDataloader(reader, out);
+    readTrainLoop(reader, out, warnings);
     readWarmup(reader, out);
     const ownModel = readModel(reader, out, warnings, file.path);
     const fields = [...reader.fields].sort((a, b) => a.range.line - b.range.line || a.range.column - b.range.column);
@@ -160,6 +180,7 @@ function readDataloader(reader: FieldReader, out: ContributionBuilder): void {
   if (batch?.value != null) out.set('perDeviceBatchSize', batch.value, batch.range);
   let dataset = loader.nested('dataset');
   for (let i = 0; dataset !== undefined && !dataset.has('pipeline') && i < MAX_DATASET_WRAPPERS; i++) dataset = dataset.nested('dataset');
+  if (dataset !== undefined) readImageNetSize(dataset, out);
   const pipeline = dataset?.node('pipeline');
   if (pipeline?.kind !== 'array') return;
   for (const step of pipeline.items) {
@@ -171,6 +192,54 @@ function readDataloader(reader: FieldReader, out: ContributionBuilder): void {
     }
     return;
   }
+}
+
+/**
+ * mmpretrain's ImageNet train split, with no annotation file or data prefix of its own (they could name a subset): the
+ * training images IMAGENET_SOURCE counts, an assumption (the copy at data_root is not counted). A dataset reached through
+ * a wrapper (RepeatDataset, ...) is not assumed, since the wrapper changes the length.
+ */
+function readImageNetSize(dataset: FieldReader, out: ContributionBuilder): void {
+  const type = dataset.node('type');
+  const split = dataset.node('split');
+  if (type?.kind !== 'string' || type.value !== 'ImageNet' || split?.kind !== 'string' || split.value !== 'train') return;
+  if (dataset.has('ann_file') || dataset.has('data_prefix') || dataset.has('indices')) return;
+  out.useDefault({ setting: 'trainSamples', key: 'train_dataloader.dataset', value: IMAGENET_TRAIN_IMAGES, note: "ImageNet split='train': ILSVRC-2012's training images; a copy at data_root holding other images changes it" }, IMAGENET_SOURCE);
+}
+
+/** train_cfg: the epochs, or the iterations as optimizer steps (TRAIN_LOOP_SOURCE). */
+function readTrainLoop(reader: FieldReader, out: ContributionBuilder, warnings: ParseWarning[]): void {
+  const cfg = reader.nested('train_cfg');
+  if (cfg === undefined) return;
+  const type = cfg.string('type');
+  const byEpoch = cfg.boolean('by_epoch');
+  if (type !== undefined && byEpoch !== undefined) {
+    warn(warnings, "train_cfg has both 'type' and 'by_epoch', which MMEngine's Runner refuses; the run's length is not read", byEpoch.range);
+    return;
+  }
+  let loop: 'epoch' | 'iter' | null = null;
+  if (typeof type?.value === 'string') {
+    if (type.value === 'EpochBasedTrainLoop') loop = 'epoch';
+    else if (type.value === 'IterBasedTrainLoop') loop = 'iter';
+    else {
+      warn(warnings, `train_cfg.type '${type.value}' is not MMEngine's EpochBasedTrainLoop or IterBasedTrainLoop; the run's length is not read`, type.range);
+      return;
+    }
+  } else if (byEpoch?.value === true) loop = 'epoch';
+  else if (byEpoch?.value === false) loop = 'iter';
+  if (loop === null) return;
+  out.set('accumulationSpansEpochs', true, (reader.node('train_cfg') as ParsedNode).range);
+  if (loop === 'epoch') {
+    const epochs = cfg.number('max_epochs', { integer: true, min: 1 });
+    if (epochs?.value != null) out.set('epochs', epochs.value, epochs.range);
+    return;
+  }
+  const iters = cfg.number('max_iters', { integer: true, min: 1 });
+  if (iters?.value == null) return;
+  const accum = out.settings.gradAccum ?? 1;
+  const steps = Math.ceil(iters.value / accum);
+  out.set('maxSteps', steps, iters.range);
+  if (accum > 1) out.notes.push(`train_cfg.max_iters ${iters.value} iterations are ⌈${iters.value} ÷ accumulative_counts ${accum}⌉ = ${steps} optimizer steps (${TRAIN_LOOP_SOURCE.title}); a param_scheduler with by_epoch=False counts iterations`);
 }
 
 /** A square image's side: an integer, or a pair of equal integers. */
