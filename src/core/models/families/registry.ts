@@ -13,6 +13,7 @@ import { mixtral } from './mixtral';
 import { nanogpt } from './nanogpt';
 import { phi3 } from './phi3';
 import { qwen2 } from './qwen2';
+import { qwen3 } from './qwen3';
 import { resnet } from './resnet';
 import { roberta } from './roberta';
 import { t5 } from './t5';
@@ -25,6 +26,7 @@ export const FAMILIES: readonly ModelFamily[] = [
   mistral,
   mixtral,
   qwen2,
+  qwen3,
   gemma,
   phi3,
   gpt2,
