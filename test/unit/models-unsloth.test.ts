@@ -71,8 +71,22 @@ test('the frequent notebook bases resolve to their own presets', () => {
     ['unsloth/Llama-3.3-70B-Instruct', 'meta-llama/Llama-3.3-70B-Instruct'],
     ['unsloth/Llama-3.2-3B-Instruct', 'meta-llama/Llama-3.2-3B'],
     ['unsloth/Phi-3-mini-4k-instruct', 'microsoft/Phi-3-mini-4k-instruct'],
+    ['unsloth/Phi-4', 'microsoft/phi-4'],
+    ['unsloth/gemma-2-2b', 'google/gemma-2-2b'],
+    ['unsloth/gemma-2-9b-bnb-4bit', 'google/gemma-2-9b'],
+    ['unsloth/gemma-3-1b-it', 'google/gemma-3-1b-it'],
   ];
   for (const [id, preset] of cases) assert.equal(resolved(id).origin?.location, preset, id);
+});
+
+test('unsloth/Phi-4 is microsoft/phi-4, a Phi3ForCausalLM: 14,659,507,200 parameters by hand', () => {
+  const m = resolved('unsloth/Phi-4');
+  assert.equal(m.inventory.architecture, 'Phi3ForCausalLM');
+  // embed 100,352 x 5,120; per layer qkv_proj 5,120 x (5,120 + 2 x 1,280), o_proj 5,120^2, gate_up_proj 5,120 x 35,840,
+  // down_proj 17,920 x 5,120, two norms; 40 layers; final norm; untied lm_head.
+  const layer = 5_120 * 7_680 + 5_120 * 5_120 + 5_120 * 35_840 + 17_920 * 5_120 + 2 * 5_120;
+  assert.equal(countParams(m.inventory).total, 2 * 100_352 * 5_120 + 40 * layer + 5_120);
+  assert.equal(countParams(m.inventory).total, 14_659_507_200);
 });
 
 test('an Unsloth mirror of a model without a preset needs a config, and the message names the upstream id', () => {

@@ -5,6 +5,8 @@ import { clip } from './clip';
 import { convnext } from './convnext';
 import { efficientnet } from './efficientnet';
 import { gemma } from './gemma';
+import { gemma2 } from './gemma2';
+import { gemma3Text } from './gemma3-text';
 import { gpt2 } from './gpt2';
 import { gptNeox } from './gpt_neox';
 import { llama } from './llama';
@@ -28,6 +30,8 @@ export const FAMILIES: readonly ModelFamily[] = [
   qwen2,
   qwen3,
   gemma,
+  gemma2,
+  gemma3Text,
   phi3,
   gpt2,
   nanogpt,
