@@ -1,7 +1,7 @@
 /**
  * The gemma2 and gemma3_text families and their presets (README: Models). Expectations: Keras Hub's published
  * parameter counts of the same checkpoints (keras-hub gemma_presets.py: gemma2_2b_en 2,614,341,888, gemma2_9b_en
- * 9,241,705,984; gemma3_presets.py at 46f3b4a0: gemma3_1b 999,885,952) and the tensor list of transformers'
+ * 9,241,705,984; gemma3_presets.py: gemma3_1b 999,885,952, gemma3_270m 268,098,176) and the tensor list of transformers'
  * modeling_gemma2.py / modeling_gemma3.py (four RMSNorms per layer; Gemma 3 adds q_norm / k_norm of [head_dim]).
  */
 import { test } from 'node:test';
@@ -16,8 +16,10 @@ test('Gemma 2 presets: Keras Hub published totals (2B 2,614,341,888; 9B 9,241,70
   assert.equal(total('google/gemma-2-9b'), 9_241_705_984);
 });
 
-test('Gemma 3 1B preset: Keras Hub published total 999,885,952', () => {
+test('Gemma 3 1B and 270M presets: Keras Hub published totals 999,885,952 and 268,098,176', () => {
   assert.equal(total('google/gemma-3-1b-it'), 999_885_952);
+  assert.equal(total('google/gemma-3-270m'), 268_098_176);
+  assert.equal(total('google/gemma-3-270m-it'), 268_098_176);
 });
 
 test('gemma3_text: Gemma3ForCausalLM layer tensors in transformers order, tied lm_head, Gemma3TextModel without head', () => {

@@ -75,6 +75,7 @@ test('the frequent notebook bases resolve to their own presets', () => {
     ['unsloth/gemma-2-2b', 'google/gemma-2-2b'],
     ['unsloth/gemma-2-9b-bnb-4bit', 'google/gemma-2-9b'],
     ['unsloth/gemma-3-1b-it', 'google/gemma-3-1b-it'],
+    ['unsloth/gemma-3-270m-it', 'google/gemma-3-270m'],
   ];
   for (const [id, preset] of cases) assert.equal(resolved(id).origin?.location, preset, id);
 });

@@ -23,6 +23,18 @@ const GEMMA_PYTORCH_CONFIG: Citation = {
   locator: 'get_config_for_2b_v2, get_config_for_9b, get_config_for_1b',
 };
 
+/**
+ * Gemma 3 270M: the configuration of Google DeepMind's JAX implementation (GEMMA_JAX_CONFIG: Gemma3_270M —
+ * num_embed 262144, embed_dim 640, hidden_dim 2048, 4 heads of 256, 1 kv head, 18 layers, q/k norms, sliding
+ * window 512, RoPE bases 10,000 / 1,000,000); it states no context length or dtype, so the preset names none.
+ * Its total equals Keras Hub's published gemma3_270m / gemma3_instruct_270m count, 268,098,176.
+ */
+const GEMMA_JAX_CONFIG: Citation = {
+  title: 'google-deepmind/gemma gemma/gm/nn/_gemma.py (Gemma3_270M)',
+  url: 'https://github.com/google-deepmind/gemma/blob/9fec24caa4890f34d78f8fb75f640127b735537b/gemma/gm/nn/_gemma.py',
+  locator: 'Gemma3_270M, _NUM_LAYERS_GEMMA3_270M = 18',
+};
+
 const GEMMA2_COMMON = {
   architectures: ['Gemma2ForCausalLM'],
   model_type: 'gemma2',
@@ -101,5 +113,27 @@ export const GEMMA_PRESETS: readonly ModelPreset[] = [
       vocab_size: 262144,
     },
     source: GEMMA_PYTORCH_CONFIG,
+  },
+  {
+    hubId: 'google/gemma-3-270m',
+    aliases: ['gemma-3-270m', 'google/gemma-3-270m-it', 'gemma-3-270m-it', 'gemma3_270m', 'gemma3_instruct_270m'],
+    config: {
+      architectures: ['Gemma3ForCausalLM'],
+      model_type: 'gemma3_text',
+      attention_bias: false,
+      head_dim: 256,
+      hidden_activation: 'gelu_pytorch_tanh',
+      hidden_size: 640,
+      intermediate_size: 2048,
+      num_attention_heads: 4,
+      num_hidden_layers: 18,
+      num_key_value_heads: 1,
+      rope_local_base_freq: 10000.0,
+      rope_theta: 1000000.0,
+      sliding_window: 512,
+      tie_word_embeddings: true,
+      vocab_size: 262144,
+    },
+    source: GEMMA_JAX_CONFIG,
   },
 ];
