@@ -176,7 +176,7 @@ test('order: preset ids never reach the Hub; unknown ids do; a re-upload resolve
 });
 
 test('an unknown id: needs a model config, with what was tried and suggestions from its own family only', () => {
-  const qwen = resolveModelSource(job(hubRef('Qwen/Qwen3-4B-Instruct-2507')), noFiles, {});
+  const qwen = resolveModelSource(job(hubRef('Qwen/Qwen3-4B-Thinking-2507')), noFiles, {});
   assert.equal(qwen.status, 'needs-config');
   if (qwen.status !== 'needs-config') return;
   assert.match(qwen.reason, /Hugging Face Hub: not asked/);

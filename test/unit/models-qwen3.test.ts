@@ -22,6 +22,7 @@ test('Qwen3 presets: Keras Hub published totals (0.6B 596,049,920; 4B 4,022,468,
   assert.equal(total('Qwen/Qwen3-0.6B'), 596_049_920);
   assert.equal(total('Qwen/Qwen3-4B'), 4_022_468_096);
   assert.equal(total('Qwen/Qwen3-4B-Base'), 4_022_468_096);
+  assert.equal(total('Qwen/Qwen3-4B-Instruct-2507'), 4_022_468_096);
   assert.equal(total('Qwen/Qwen3-8B'), 8_190_735_360);
   assert.equal(total('Qwen/Qwen3-14B'), 14_768_307_200);
   assert.equal(total('Qwen/Qwen3-8B'), decoderCount({ V: 151936, H: 4096, L: 36, heads: 32, kv: 8, hd: 128, I: 12288, tied: false, qkNorm: true }));

@@ -66,6 +66,7 @@ test('the frequent notebook bases resolve to their own presets', () => {
     ['unsloth/Qwen2.5-7B-Instruct-bnb-4bit', 'Qwen/Qwen2.5-7B'],
     ['unsloth/Qwen3-0.6B', 'Qwen/Qwen3-0.6B'],
     ['unsloth/Qwen3-4B-Base', 'Qwen/Qwen3-4B-Base'],
+    ['unsloth/Qwen3-4B-Instruct-2507', 'Qwen/Qwen3-4B-Instruct-2507'],
     ['unsloth/Qwen3-8B', 'Qwen/Qwen3-8B'],
     ['unsloth/Qwen3-14B-unsloth-bnb-4bit', 'Qwen/Qwen3-14B'],
     ['unsloth/Llama-3.3-70B-Instruct', 'meta-llama/Llama-3.3-70B-Instruct'],
@@ -96,10 +97,10 @@ test('an Unsloth mirror of a model without a preset needs a config, and the mess
   if (r.status !== 'needs-config') return;
   assert.match(r.reason, /'unsloth\/gpt-oss-20b' is Unsloth's re-upload mirroring openai\/gpt-oss-20b/);
   assert.match(r.reason, /no bundled preset is that model/);
-  // Qwen3-4B-Instruct-2507 is not Qwen3-4B (another context length and RoPE base): not resolved by similarity.
-  const q = resolveModelSource(job('unsloth/Qwen3-4B-Instruct-2507'), noFiles, {});
+  // Qwen3-4B-Thinking-2507 is not Qwen3-4B nor Qwen3-4B-Instruct-2507: not resolved by similarity.
+  const q = resolveModelSource(job('unsloth/Qwen3-4B-Thinking-2507'), noFiles, {});
   assert.equal(q.status, 'needs-config');
-  if (q.status === 'needs-config') assert.match(q.reason, /mirroring Qwen\/Qwen3-4B-Instruct-2507/);
+  if (q.status === 'needs-config') assert.match(q.reason, /mirroring Qwen\/Qwen3-4B-Thinking-2507/);
   const unknown = resolveModelSource(job('unsloth/Some-New-Model-bnb-4bit'), noFiles, {});
   assert.equal(unknown.status, 'needs-config');
   if (unknown.status === 'needs-config') assert.match(unknown.reason, /bitsandbytes 4-bit upload of 'unsloth\/Some-New-Model' \(its upstream repo is not in the list/);

@@ -41,6 +41,16 @@ const COMMON = {
   torch_dtype: 'bfloat16',
 } as const;
 
+/**
+ * Qwen3-4B-Instruct-2507: Qwen3-4B's sizes with 262,144 positions and RoPE base 5,000,000, as the 2507 release's
+ * config.json reads in a public copy (the same copy test/corpus/llamafactory-qwen3-* bundles in its fake cache).
+ */
+const QWEN3_4B_2507_CONFIG: Citation = {
+  title: 'Qwen/Qwen3-4B-Instruct-2507 config.json (public copy)',
+  url: 'https://huggingface.co/jaman21/Qwen3-4B-Instruct/blob/main/config.json',
+  locator: 'config.json: hidden_size 2560, intermediate_size 9728, 36 layers, 32 / 8 heads, head_dim 128, max_position_embeddings 262144, rope_theta 5000000, tie_word_embeddings true',
+};
+
 const QWEN3_COMMON = {
   architectures: ['Qwen3ForCausalLM'],
   model_type: 'qwen3',
@@ -158,6 +168,12 @@ export const QWEN_PRESETS: readonly ModelPreset[] = [
     aliases: ['qwen3-4b-base'],
     config: { ...QWEN3_COMMON, hidden_size: 2560, intermediate_size: 9728, max_position_embeddings: 32768, num_attention_heads: 32, num_hidden_layers: 36, tie_word_embeddings: true },
     source: TORCHTUNE_QWEN3,
+  },
+  {
+    hubId: 'Qwen/Qwen3-4B-Instruct-2507',
+    aliases: ['qwen3-4b-instruct-2507'],
+    config: { ...QWEN3_COMMON, hidden_size: 2560, intermediate_size: 9728, max_position_embeddings: 262144, num_attention_heads: 32, num_hidden_layers: 36, rope_theta: 5000000.0, tie_word_embeddings: true },
+    source: QWEN3_4B_2507_CONFIG,
   },
   {
     hubId: 'Qwen/Qwen3-8B',
