@@ -133,4 +133,8 @@ test('a -bnb-4bit id makes the LoRA job QLoRA even with load_in_4bit = False, th
   const [flag] = scanFiles([{ path: 'train.py', text: NOTEBOOK('unsloth/llama-3-8b', 'True') }]).jobs;
   assert.equal(flag.settings.lora?.qlora, true);
   assert.equal(flag.sources['lora.qlora'], undefined, 'load_in_4bit keeps its own source');
+  const scan = scanFiles([{ path: 'train.py', text: NOTEBOOK('unsloth/Qwen3-14B-unsloth-bnb-4bit', 'True') }]);
+  assert.equal(scan.jobs[0].settings.lora?.qlora, true);
+  const notes = JSON.stringify(scan);
+  assert.match(notes, /dynamic 4-bit upload, which leaves some layers unquantized/);
 });

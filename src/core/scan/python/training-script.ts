@@ -10,7 +10,7 @@
  * Trainer/Lightning precision and batch size win over autocast / DataLoader hints.
  */
 import { resolveOptimizer } from '../../optimizers';
-import { isUnslothBnb4bit } from '../../models/unsloth';
+import { isUnslothBnb4bit, unslothMirror } from '../../models/unsloth';
 import type { Ecosystem } from '../../optimizers/types';
 import type { ObjectNode, ParseWarning } from '../../parse/node';
 import type { FloatDtype, Precision } from '../../types';
@@ -257,6 +257,9 @@ export function readTrainingProgram(program: PythonProgram, path: string, map: R
     if (isUnslothBnb4bit(ref.id)) {
       qlora = true;
       qloraFromId ??= range;
+      if (unslothMirror(ref.id)?.quantized === 'dynamic-4bit') {
+        warnings.push({ message: `'${ref.id}' is Unsloth's dynamic 4-bit upload, which leaves some layers unquantized (Unsloth: under 10% more memory than bitsandbytes 4-bit); the estimate counts every quantizable weight as 4-bit`, line: range.line, column: range.column });
+      }
     }
     if (!loadDtypeRead) loadDtypeRead = readCallDtype(reader, call, out, map, warnings);
   }
