@@ -8,8 +8,10 @@
  *   4. preset      a bundled preset with exactly that id (the Hub's own config.json, bundled, so no
  *                  request is made for it);
  *   5. hub         the Hub over HTTPS (only with consent; fetched by the caller beforehand);
- *   6. preset-alias a bundled preset whose name tail equals the id's (an organisation's re-upload),
- *                  used with an explicit assumption naming the preset.
+ *   6. preset-alias an Unsloth mirror (`unsloth/<name>`, `-bnb-4bit`, `-unsloth-bnb-4bit`) of a bundled
+ *                  preset (models/unsloth.ts: same repo name or alias, or the upstream id Unsloth's loader
+ *                  names), else a bundled preset whose name tail equals the id's (an organisation's
+ *                  re-upload), used with an explicit assumption naming the preset.
  *
  * A config whose architecture no family models but that has the standard size fields is built by the
  * generic inventory and marked approximate. When nothing resolves, the result says "needs a model
@@ -21,6 +23,7 @@ import type { ListFolder } from './dataset-splits';
 import type { CountRecords } from './run-length';
 import { buildInventory, countParams, findPreset, findPresetByNameTail, presetHint } from './models';
 import type { ModelInventory } from './models/types';
+import { describeMirror, presetForMirror, unslothMirror } from './models/unsloth';
 import { parseConfigFile } from './scan/config-file';
 import type { ScanJob } from './scan/results';
 import type { ModelRef } from './scan/types';
@@ -217,13 +220,13 @@ function fromConfig(found: FoundConfig, origin: ModelOrigin, assumptions: readon
   };
 }
 
-function fromPreset(id: string, kind: 'preset' | 'preset-alias', requested: string): JobModel {
+function fromPreset(id: string, kind: 'preset' | 'preset-alias', requested: string, why?: string): JobModel {
   const preset = findPreset(id);
   if (!preset) throw new Error(`no preset ${id}`);
   const inventory = buildInventory(preset.config, preset.hubId);
   const assumptions =
     kind === 'preset-alias'
-      ? [`model '${requested}' is taken to be the bundled preset ${preset.hubId} (same name after the organisation; a re-upload of that checkpoint); point to its config.json if it differs`]
+      ? [`model '${requested}' is taken to be the bundled preset ${preset.hubId} (${why ?? 'same name after the organisation; a re-upload of that checkpoint'}); point to its config.json if it differs`]
       : [];
   return {
     inventory,
@@ -293,12 +296,23 @@ export function resolveModelId(id: string, revision: string, lookup: ModelLookup
     if (hubAnswer === undefined) tried.push('Hugging Face Hub: not asked (no consent given, or offline)');
     const hub = look('hub', hubAnswer, 'Hugging Face Hub');
     if (hub) return { status: 'resolved', model: hub };
-    const alias = findPresetByNameTail(id);
-    if (alias) {
-      const model = attempt('bundled preset', tried, () => fromPreset(alias.hubId, 'preset-alias', id));
-      if (model) return { status: 'resolved', model };
+    const mirror = unslothMirror(id);
+    if (mirror !== undefined) {
+      // An Unsloth mirror: only the preset it names exactly (models/unsloth.ts), never a preset of a similar name.
+      const preset = presetForMirror(mirror);
+      if (preset) {
+        const model = attempt('bundled preset', tried, () => fromPreset(preset.hubId, 'preset-alias', id, describeMirror(mirror)));
+        if (model) return { status: 'resolved', model };
+      }
+      tried.push(`bundled presets: ${describeMirror(mirror)}; no bundled preset is that model (${presetHint(mirror.upstream ?? mirror.name)})`);
+    } else {
+      const alias = findPresetByNameTail(id);
+      if (alias) {
+        const model = attempt('bundled preset', tried, () => fromPreset(alias.hubId, 'preset-alias', id));
+        if (model) return { status: 'resolved', model };
+      }
+      tried.push(`bundled presets: ${presetHint(id)}`);
     }
-    tried.push(`bundled presets: ${presetHint(id)}`);
   }
   return { status: 'needs-config', reason: `model '${id}' was not found: ${tried.join('; ')}`, tried, id, ...(at ? { at } : {}) };
 }

@@ -38,7 +38,7 @@ before(async () => {
   // workspace: one job per folder, each naming its model differently
   const ws = path.join(tmp, 'ws');
   const args = (model: string) => JSON.stringify({ model_name_or_path: model, output_dir: 'o', learning_rate: 1e-5, per_device_train_batch_size: 1 });
-  for (const [folder, model] of [['cached', 'acme/cached-tiny'], ['hub', 'hubonly/tiny'], ['alias', 'NousResearch/Meta-Llama-3-8B'], ['unknown', 'Qwen/Qwen3-4B-Instruct-2507']]) {
+  for (const [folder, model] of [['cached', 'acme/cached-tiny'], ['hub', 'hubonly/tiny'], ['alias', 'NousResearch/Meta-Llama-3-8B'], ['unknown', 'Qwen/Qwen3-4B-Thinking-2507']]) {
     fs.mkdirSync(path.join(ws, folder), { recursive: true });
     fs.writeFileSync(path.join(ws, folder, 'training_args.json'), args(model));
   }
@@ -132,6 +132,6 @@ test('text output: a needs-a-model-config job is a section with its reason, not 
   let out = '';
   const code = await runCli(['recommend', path.join(tmp, 'ws'), '--gpu-memory', '24GiB'], { cwd: ROOT, env: env(), out: (t) => (out += t), err: () => undefined });
   assert.equal(code, 3);
-  assert.match(out, /== unknown\/training_args\.json: needs a model config\n {2}model 'Qwen\/Qwen3-4B-Instruct-2507' was not found/);
+  assert.match(out, /== unknown\/training_args\.json: needs a model config\n {2}model 'Qwen\/Qwen3-4B-Thinking-2507' was not found/);
   assert.match(out, /from preset-alias meta-llama\/Meta-Llama-3-8B/);
 });

@@ -1,5 +1,5 @@
 /**
- * Decoder-only transformer (Llama layout) shared by llama, mistral, mixtral, qwen2, gemma, phi3 and the
+ * Decoder-only transformer (Llama layout) shared by llama, mistral, mixtral, qwen2, qwen3, gemma, gemma2, gemma3_text, phi3 and the
  * generic fallback. Module and parameter names follow transformers' modeling_llama.py (and the
  * per-family variants noted on DecoderLayout); see the family files for the per-class citations.
  */
@@ -20,6 +20,10 @@ export interface DecoderLayout {
    */
   readonly mlp: 'gated' | 'gated-fused' | 'moe' | 'plain';
   readonly mlpBias: boolean;
+  /** Qwen3, Gemma 3: `self_attn.q_norm` / `self_attn.k_norm`, an RMSNorm weight of [head_dim] each, after o_proj. */
+  readonly qkNorm?: boolean;
+  /** Gemma 2 / 3: `pre_feedforward_layernorm` and `post_feedforward_layernorm` [hidden] after the two usual norms. */
+  readonly sandwichNorms?: boolean;
 }
 
 export interface DecoderDims {
@@ -92,6 +96,10 @@ export function addDecoderBody(t: TensorList, layout: DecoderLayout, d: DecoderD
       attn.linear('qkv_proj', d.hidden, q + 2 * kv, layout.qkvBias);
     }
     attn.linear('o_proj', q, d.hidden, layout.oBias);
+    if (layout.qkNorm === true) {
+      attn.norm('q_norm', d.headDim, false);
+      attn.norm('k_norm', d.headDim, false);
+    }
     switch (layout.mlp) {
       case 'gated': {
         const mlp = layer.at('mlp');
@@ -127,6 +135,10 @@ export function addDecoderBody(t: TensorList, layout: DecoderLayout, d: DecoderD
     }
     layer.norm('input_layernorm', d.hidden, false);
     layer.norm('post_attention_layernorm', d.hidden, false);
+    if (layout.sandwichNorms === true) {
+      layer.norm('pre_feedforward_layernorm', d.hidden, false);
+      layer.norm('post_feedforward_layernorm', d.hidden, false);
+    }
   }
   t.norm('norm', d.hidden, false);
   return embed;
@@ -196,6 +208,8 @@ export function decoderEcho(modelType: string, d: DecoderDims, layout: DecoderLa
     qkv_bias: layout.qkvBias,
     o_bias: layout.oBias,
     mlp_bias: layout.mlpBias,
+    ...(layout.qkNorm === true ? { qk_norm: true } : {}),
+    ...(layout.sandwichNorms === true ? { sandwich_norms: true } : {}),
     ...extra,
   };
 }

@@ -36,6 +36,11 @@ export interface DecoderFamilyDef {
   readonly activationFields?: readonly string[];
   /** Dropout probability fields; the stack uses dropout when any is > 0. */
   readonly dropoutFields: readonly string[];
+  /**
+   * The classes built, when they are not `<classPrefix>Model` / `ForCausalLM` / `ForSequenceClassification`
+   * (Gemma 3's text classes: Gemma3TextModel, Gemma3ForCausalLM; its Gemma3Model is the multimodal one).
+   */
+  readonly classes?: readonly (readonly [className: string, head: DecoderHead])[];
   /** Mixture of experts: reads num_local_experts (required) and num_experts_per_tok. */
   readonly moe?: boolean;
   layout(f: ConfigFields): DecoderLayout;
@@ -49,14 +54,15 @@ const HEADS: readonly (readonly [suffix: string, head: DecoderHead])[] = [
 ];
 
 export function decoderFamily(def: DecoderFamilyDef): ModelFamily {
-  const architectures = HEADS.map(([suffix]) => `${def.classPrefix}${suffix}`);
+  const classes = def.classes ?? HEADS.map(([suffix, head]) => [`${def.classPrefix}${suffix}`, head] as const);
+  const architectures = classes.map(([name]) => name);
   return {
     modelTypes: def.modelTypes,
     architectures,
     source: def.source,
     build(config: JsonObject, architecture: string) {
       const f = new ConfigFields(config, `a ${def.key} model`);
-      const head = HEADS.find(([suffix]) => `${def.classPrefix}${suffix}` === architecture)?.[1] ?? 'none';
+      const head = classes.find(([name]) => name === architecture)?.[1] ?? 'none';
       const hidden = f.requiredInt('hidden_size', LIMITS.hidden);
       const attn = readAttentionSizes(f, hidden, def.defaults.headDim);
       const act = f.string(def.activationFields ?? ['hidden_act'], def.defaults.hiddenAct);

@@ -5,6 +5,8 @@ import { clip } from './clip';
 import { convnext } from './convnext';
 import { efficientnet } from './efficientnet';
 import { gemma } from './gemma';
+import { gemma2 } from './gemma2';
+import { gemma3Text } from './gemma3-text';
 import { gpt2 } from './gpt2';
 import { gptNeox } from './gpt_neox';
 import { llama } from './llama';
@@ -13,6 +15,7 @@ import { mixtral } from './mixtral';
 import { nanogpt } from './nanogpt';
 import { phi3 } from './phi3';
 import { qwen2 } from './qwen2';
+import { qwen3 } from './qwen3';
 import { resnet } from './resnet';
 import { roberta } from './roberta';
 import { t5 } from './t5';
@@ -25,7 +28,10 @@ export const FAMILIES: readonly ModelFamily[] = [
   mistral,
   mixtral,
   qwen2,
+  qwen3,
   gemma,
+  gemma2,
+  gemma3Text,
   phi3,
   gpt2,
   nanogpt,

@@ -10,6 +10,7 @@
  * Trainer/Lightning precision and batch size win over autocast / DataLoader hints.
  */
 import { resolveOptimizer } from '../../optimizers';
+import { isUnslothBnb4bit, unslothMirror } from '../../models/unsloth';
 import type { Ecosystem } from '../../optimizers/types';
 import type { ObjectNode, ParseWarning } from '../../parse/node';
 import type { FloatDtype, Precision } from '../../types';
@@ -236,6 +237,7 @@ export function readTrainingProgram(program: PythonProgram, path: string, map: R
   // 3. The model, the dtype it is loaded in (the first from_pretrained that states one; it replaces
   // Trainer-argument torch_dtype keys) and QLoRA's bitsandbytes config.
   let qlora = false;
+  let qloraFromId: SourceRange | undefined;
   let loadDtypeRead = false;
   for (const call of calls('model')) {
     const args: CallArgument[] = [];
@@ -251,6 +253,14 @@ export function readTrainingProgram(program: PythonProgram, path: string, map: R
     links.push({ kind: 'model', key: call.written, value: ref.id, range, ...(ref.revision !== undefined ? { revision: ref.revision } : {}), ...(ref.subfolder !== undefined ? { subfolder: ref.subfolder } : {}) });
     if (ref.pretraining !== null && out.settings.pretraining === undefined) out.set('pretraining', ref.pretraining, range);
     if (reader.boolean('load_in_4bit', true)?.value === true) qlora = true;
+    // Unsloth's `-bnb-4bit` repos store the weights in bitsandbytes 4-bit (models/unsloth.ts): QLoRA, read from the id.
+    if (isUnslothBnb4bit(ref.id)) {
+      qlora = true;
+      qloraFromId ??= range;
+      if (unslothMirror(ref.id)?.quantized === 'dynamic-4bit') {
+        warnings.push({ message: `'${ref.id}' is Unsloth's dynamic 4-bit upload, which leaves some layers unquantized (Unsloth: under 10% more memory than bitsandbytes 4-bit); the estimate counts every quantizable weight as 4-bit`, line: range.line, column: range.column });
+      }
+    }
     if (!loadDtypeRead) loadDtypeRead = readCallDtype(reader, call, out, map, warnings);
   }
   let computeDtype: Read<FloatDtype> | undefined;
@@ -265,6 +275,7 @@ export function readTrainingProgram(program: PythonProgram, path: string, map: R
   readKerasHub(byRole, root, out, map, links);
   if (out.settings.seqLen === undefined) readUnslothSeqLen([...calls('sft-trainer'), ...calls('model').filter((c) => c.callee.startsWith('unsloth.'))], root, map, out);
   readLoraConfig(calls('lora-config')[0], root, out, map, qlora, warnings);
+  if (qloraFromId !== undefined && (out.settings.lora?.qlora === true || out.loraWithoutTargets?.qlora === true)) out.sources['lora.qlora'] = out.source(qloraFromId);
 
   // 4. Batch size, precision, checkpointing hints.
   if (out.settings.perDeviceBatchSize === undefined) readBatchSize([...calls('dataloader'), ...calls('keras-fit')], root, out, map);
