@@ -436,3 +436,13 @@ test('a composition of more than a hundred small files, as real evaluation confi
   assert.equal(job?.settings.learningRate, 0.0003);
   assert.ok(132 < HYDRA_MAX_CONFIGS);
 });
+
+test("a group's file read on its own: an interpolation of the composed config is unknown there, not a wrong type", () => {
+  // SOURCE: by-liu/CALS, configs/optim/adam.yaml (`object: {_target_: torch.optim.Adam, lr: ${optim.lr}}` beside `lr: 0.01`).
+  const adam = 'name: adam\nlr: 0.01\nweight_decay: 5e-4\n\nobject:\n  _target_: torch.optim.Adam\n  lr: ${optim.lr}\n  betas: [0.9, 0.999]\n  weight_decay: ${optim.weight_decay}\n';
+  const result = scanFiles([{ path: 'configs/optim/adam.yaml', text: adam }]);
+  assert.deepEqual(result.findings.map((f) => f.error), result.findings.map(() => undefined));
+  // a literal string where a number goes is still an error
+  const bad = scanFiles([{ path: 'configs/optim/adam.yaml', text: adam.replace('${optim.lr}', 'fast') }]);
+  assert.match(bad.findings.map((f) => f.error?.message ?? '').join(' '), /'object\.lr' must be a number, not a string \("fast"\)/);
+});

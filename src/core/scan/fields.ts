@@ -42,6 +42,11 @@ function opaqueKeysOf(obj: ObjectNode): ReadonlySet<string> | undefined {
   return (obj as Partial<PartialObjectNode>).opaqueKeys;
 }
 
+/** A whole-value OmegaConf interpolation, `${a.b}` or `${oc.env:X}`, that nothing resolved. */
+function isInterpolation(node: ParsedNode): boolean {
+  return node.kind === 'string' && /^\$\{[^{}]+\}$/.test(node.value.trim());
+}
+
 function isCallResult(node: ParsedNode): boolean {
   return node.kind === 'object' && (node as Partial<PartialObjectNode>).fromCall === true;
 }
@@ -91,10 +96,12 @@ export class FieldReader {
    * PartialObjectNode.fromCall), or `None` where the reader does not take null — in a Python call the argument is
    * then computed elsewhere (`args.lr` defaults to None and the script sets it at run time) or means "none" to
    * the callee (`DataLoader(batch_size=None)`: the dataset yields batches), never a number this reader can use.
-   * JSON and YAML objects have no opaque keys, so their values are checked as before.
+   * In JSON and YAML (no opaque keys) only an OmegaConf interpolation left unresolved is unknown: `lr: ${optim.lr}`
+   * in a Hydra group's file read on its own (open-unlearning's and CALS's `configs/optim/*.yaml`), which Hydra resolves
+   * in the composed config (where ./interpolation.ts resolves it too); other values are type-checked as before.
    */
   private unevaluated(node: ParsedNode, nullable: boolean): boolean {
-    if (opaqueKeysOf(this.obj) === undefined) return false;
+    if (opaqueKeysOf(this.obj) === undefined) return isInterpolation(node);
     return isCallResult(node) || (node.kind === 'null' && !nullable);
   }
 
