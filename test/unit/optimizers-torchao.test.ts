@@ -12,6 +12,7 @@ import assert from 'node:assert/strict';
 import type { DType, Hyperparameters, ParamTensor } from '../../src/core/types';
 import type { ResolvedOptimizer } from '../../src/core/optimizers/types';
 import { optimizerStateBytes, resolveOptimizer } from '../../src/core/optimizers/index';
+import { foreachTemporaries } from '../../src/core/memory/optimizer-temporaries';
 
 const BYTES: Readonly<Record<string, number>> = { fp32: 4, bf16: 2, fp16: 2 };
 
@@ -116,4 +117,12 @@ test('block_size and amsgrad from the config change the layout', () => {
   const n = numelOf(MLP);
   assert.equal(bytes('torchao.optim.AdamW8bit', [MLP], 'bf16', { amsgrad: true }), 3 * expectedState(n, 8, 256, 'bf16'));
   assert.equal(bytes('torchao.optim.AdamW4bit', [MLP], 'bf16', { amsgrad: true }), 3 * expectedState(n, 4, 128, 'bf16'));
+});
+
+test('no foreach temporaries for torchao AdamW4bit (one compiled kernel per parameter), unlike torch AdamW', () => {
+  const torch = foreachTemporaries(resolve('adamw_torch'), [MLP], 'bf16', 'bf16', {});
+  assert.ok(torch !== null && torch.bytes > 0);
+  const ao = foreachTemporaries(resolve('adamw_torch_4bit'), [MLP], 'bf16', 'bf16', {});
+  assert.equal(ao?.bytes, 0);
+  assert.match(ao?.note ?? '', /not modelled/);
 });
