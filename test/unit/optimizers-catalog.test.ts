@@ -60,11 +60,11 @@ test('HF TrainingArguments.optim strings', () => {
     lion_8bit: 'lion', lion_32bit: 'lion', paged_lion_8bit: 'lion', paged_lion_32bit: 'lion', sgd: 'sgd', adagrad: 'adagrad',
     rmsprop: 'rmsprop', rmsprop_bnb: 'rmsprop', rmsprop_bnb_8bit: 'rmsprop', rmsprop_bnb_32bit: 'rmsprop',
     galore_adamw: 'galore-adamw', galore_adamw_8bit: 'galore-adamw', schedule_free_adamw: 'schedule-free-adamw',
+    adamw_torch_8bit: 'adamw-8bit', adamw_torch_4bit: 'adamw',
   };
   for (const [spelling, id] of Object.entries(expect)) assert.equal(resolveOptimizer(spelling, {}, 'hf')?.id, id, spelling);
   assert.equal(resolveOptimizer('galore_adafactor', {}, 'hf'), undefined, 'GaLore Adafactor is not an id of the catalog');
   assert.equal(resolveOptimizer('schedule_free_sgd', {}, 'hf'), undefined);
-  assert.equal(resolveOptimizer('adamw_torch_4bit', {}, 'hf'), undefined);
 });
 
 test('state bits, paging and the embedding override follow the spelling', () => {

@@ -22,7 +22,7 @@ export const EstimateJsonSchema = Type.Object({
     optimizer: Type.Object({
       id: Type.String(),
       spelling: Type.String(),
-      stateBits: OneOf([8, 16, 32] as const),
+      stateBits: OneOf([4, 8, 16, 32] as const),
       paged: Type.Boolean(),
       decoupledWeightDecay: Type.Boolean(),
     }),

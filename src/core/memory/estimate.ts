@@ -19,6 +19,7 @@ import type { ActivationEstimate, Allocation } from './activations';
 import { optimizerState } from './optimizer-state';
 import type { OptimizerStateResult } from './optimizer-state';
 import type { StateTensor } from '../optimizers/types';
+import type { CatalogVariant } from '../optimizers';
 import { CUBLAS_WORKSPACE, CUDA_CONTEXT } from './overhead';
 import { buildTrace, clearReplayCache, replayTraining } from './allocation-trace';
 import type { TraceSource } from './allocation-trace';
@@ -463,7 +464,9 @@ function estimateNotes(input: EstimateInput, ms: ModelStates, acts: ActivationEs
   }
   notes.push(...tt.notes);
   notes.push(`optimizer: ${input.optimizer.spec.name} (${input.optimizer.spelling}), state summed per tensor from the catalog in ${ms.optimizerParamDtype} parameter dtype.`);
-  if (input.optimizer.variant.stateBits === 8) notes.push('optimizer states are 8-bit blockwise (bitsandbytes).');
+  if ((input.optimizer.variant as CatalogVariant).implementation === 'torchao') {
+    notes.push(`optimizer states are ${input.optimizer.variant.stateBits}-bit blockwise (torchao) for tensors of at least 4096 elements divisible by the block size; the rest keep both moments in the parameter dtype.`);
+  } else if (input.optimizer.variant.stateBits === 8) notes.push('optimizer states are 8-bit blockwise (bitsandbytes).');
   if (input.optimizer.variant.paged) {
     notes.push(
       `paged optimizer state: ${(bytes.pagedOptimizerState / 2 ** 30).toFixed(2)} GiB of state1/state2 (tensors of >= 1e5 values) live in CUDA unified memory, outside torch's counters and outside the peaks; the driver pages them to CPU RAM when the GPU is full (slower).`,

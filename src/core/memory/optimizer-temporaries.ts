@@ -7,6 +7,9 @@
  * device_params, alpha=weight_decay)`) one gradient-sized list. The single-tensor path
  * (foreach=False) makes the same intermediates one tensor at a time (largest tensor counts);
  * fused kernels (fused=True, apex/DeepSpeed FusedAdam) and bitsandbytes update in place (0).
+ * torchao's low-bit Adam/AdamW (optimizers/layout/torchao-lowbit.ts) makes no foreach lists: its step runs one
+ * torch.compile'd kernel per parameter (torchao/optim/adam.py, single_param_adam); that kernel's own buffers for
+ * one tensor are not modelled (0, said in the note).
  */
 import type { CatalogVariant } from '../optimizers';
 import type { OptimizerId, ResolvedOptimizer } from '../optimizers/types';
@@ -81,6 +84,9 @@ export function foreachTemporaries(
   const variant = optimizer.variant as CatalogVariant;
   const h: Hyperparameters = variant.forced ? { ...hyper, ...variant.forced } : hyper;
   const implementation = variant.implementation;
+  if (implementation === 'torchao') {
+    return { bytes: 0, note: 'torchao steps one parameter at a time in a compiled kernel (no foreach lists); that kernel\'s buffers for one tensor are not modelled.' };
+  }
   if (implementation === 'fused' || implementation === 'bnb' || h['fused'] === true || optimizer.variant.stateBits === 8) {
     return { bytes: 0, note: 'fused/bitsandbytes kernels update in place (no step temporaries).' };
   }

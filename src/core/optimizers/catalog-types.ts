@@ -14,9 +14,10 @@ import type { Spelling, StateContext, Variant } from './types';
  * - undefined: the reference implementation cited in the spec's `reference`;
  * - 'torch': torch.optim's class where it is not the reference (torch.optim.Adafactor);
  * - 'bnb': bitsandbytes Optimizer1State/Optimizer2State (32-bit states are fp32, see layout/bnb8bit.ts);
- * - 'fused': apex / DeepSpeed fused kernels (same tensors as torch, `step` kept per group as a Python int).
+ * - 'fused': apex / DeepSpeed fused kernels (same tensors as torch, `step` kept per group as a Python int);
+ * - 'torchao': torchao.optim's low-bit Adam/AdamW (tensor-subclass states, see layout/torchao-lowbit.ts).
  */
-export type Implementation = 'torch' | 'bnb' | 'fused';
+export type Implementation = 'torch' | 'bnb' | 'fused' | 'torchao';
 
 export interface CatalogVariant extends Variant {
   readonly implementation?: Implementation;

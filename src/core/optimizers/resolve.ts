@@ -217,7 +217,7 @@ export function resolveSpelling(spelling: string, params: Hyperparameters = {}, 
 
   const bits = paramNumber(params, 'optim_bits');
   const paged = paramBoolean(params, 'is_paged');
-  const bnbSpelling = variant.implementation === 'bnb' || match.spec.id === 'adamw-8bit' || match.spec.id === 'paged-adamw-8bit';
+  const bnbSpelling = variant.implementation === 'bnb' || (variant.implementation !== 'torchao' && ADAMW_8BIT_IDS.has(match.spec.id));
   if (bnbSpelling && match.ecosystem !== 'hf') {
     if (bits !== undefined) {
       if (bits !== 8 && bits !== 32) throw new InputError(`bitsandbytes optim_bits must be 8 or 32, got ${bits}`);
@@ -244,7 +244,8 @@ export function resolveSpelling(spelling: string, params: Hyperparameters = {}, 
     }
   }
   id = normalizeAdamW8bit(id, variant);
-  if (ADAMW_8BIT_IDS.has(id)) variant = { ...variant, implementation: 'bnb', stateBits: 8 };
+  // 8-bit AdamW is bitsandbytes' unless the spelling named torchao's class (its own layout, layout/torchao-lowbit.ts).
+  if (ADAMW_8BIT_IDS.has(id)) variant = { ...variant, implementation: variant.implementation === 'torchao' ? 'torchao' : 'bnb', stateBits: 8 };
   const spec = specById(id);
   return { id, spec, variant: withoutUndefined(variant), spelling: match.matched, ecosystem: match.ecosystem };
 }

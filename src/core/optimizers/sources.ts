@@ -79,3 +79,24 @@ export const LOSHCHILOV_ADAMW: Citation = {
   title: 'Loshchilov & Hutter, Decoupled Weight Decay Regularization (ICLR 2019)',
   url: 'https://arxiv.org/abs/1711.05101',
 };
+
+export const TORCHAO_LOW_BIT_OPTIM: Citation = {
+  title: 'torchao.optim AdamW8bit / AdamW4bit (low-bit optimizers)',
+  url: 'https://github.com/pytorch/ao/blob/36027d82d1ad9949597ea16002ff4940374b1b94/torchao/optim/adam.py',
+  locator:
+    'adam.py _AdamBase._new_buffer (quantised only when numel >= 4096 and numel % block_size == 0, else zeros_like(p)), ' +
+    'AdamW8bit block_size=256, AdamW4bit block_size=128; subclass_8bit.py / subclass_4bit.py OptimState*.zeros (uint8 codes, fp32 scale per block, per-state fp32 qmap)',
+};
+
+export const TORCHAO_4BIT_PAPER: Citation = {
+  title: 'Li et al., Memory Efficient Optimizers with 4-bit States (NeurIPS 2023)',
+  url: 'https://arxiv.org/abs/2309.01507',
+};
+
+export const HF_TRAINER_TORCHAO: Citation = {
+  title: 'transformers Trainer: torchao optimizers (_get_torchao_optimizer)',
+  url: 'https://github.com/huggingface/transformers/blob/0a14d8d782ad0f09b4f307c987875c9b4b395186/src/transformers/trainer_optimizer.py',
+  locator:
+    '_get_torchao_optimizer: adamw_torch_4bit -> AdamW4bit, adamw_torch_8bit -> AdamW8bit (torchao.optim from 0.11.0, torchao.prototype.low_bit_optim before), ' +
+    'block_size = optim_args.get("block_size", 256), bf16_stochastic_round from optim_args, plus the adam kwargs',
+};

@@ -22,8 +22,11 @@ export interface StateTensor {
  * (id, state bits, paged, decoupled weight decay) plus the ecosystem it came from.
  */
 export interface Variant {
-  /** 32 = full-precision states (in the parameter's dtype or fp32, per the optimizer); 8 = 8-bit blockwise. */
-  readonly stateBits: 8 | 16 | 32;
+  /**
+   * 32 = full-precision states (in the parameter's dtype or fp32, per the optimizer); 8 = 8-bit blockwise;
+   * 4 = 4-bit blockwise (torchao AdamW4bit, two codes packed per byte).
+   */
+  readonly stateBits: 4 | 8 | 16 | 32;
   /** Paged states (bitsandbytes unified memory); still counted in device memory. */
   readonly paged: boolean;
   /** Decoupled (AdamW-style) weight decay rather than L2 added to the gradient. */

@@ -35,10 +35,13 @@ export interface BnbOptions {
   readonly maxUnormDefault?: number;
 }
 
-/** True when the spelling selects the bitsandbytes implementation (explicitly or via 8-bit states). */
+/**
+ * True when the spelling selects the bitsandbytes implementation (explicitly or via 8-bit states that no
+ * other implementation claims: torchao's are layout/torchao-lowbit.ts).
+ */
 export function usesBnb(ctx: StateContext): boolean {
   const v = catalogVariant(ctx);
-  return v.implementation === 'bnb' || v.stateBits === 8;
+  return v.implementation === 'bnb' || (v.stateBits === 8 && v.implementation !== 'torchao');
 }
 
 /**
@@ -98,7 +101,7 @@ export function bnbGlobalState(
   stateCount: 1 | 2,
   eightBit: (t: ParamTensor) => boolean = (t) => bnbStateBitsFor(t, ctx) === 8,
 ): StateTensor[] {
-  if (catalogVariant(ctx).stateBits !== 8) return [];
+  if (catalogVariant(ctx).stateBits !== 8 || !usesBnb(ctx)) return [];
   if (!tensors.some(eightBit)) return [];
   const maps = [stateTensor('dynamic', [BNB_QMAP_ENTRIES], 'fp32')];
   if (stateCount === 2) maps.push(stateTensor('udynamic', [BNB_QMAP_ENTRIES], 'fp32'));
