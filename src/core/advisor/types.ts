@@ -48,14 +48,21 @@ export interface DetectionValue<T> {
  * classes (optimizer=auto's AdamW learning rate), the trainer's factor on weight_decay, and the schedule values the job
  * writes or leaves to default.yaml.
  */
-export interface DetectionJob {
+export interface DetectionJob extends DetectionSchedule {
   /** Why the job is detection (`task=detect at train.sh:3`, the model's name, or default.yaml's task). */
   readonly taskFrom: string;
   readonly classes: DetectionValue<number>;
+  readonly epochs: DetectionValue<number>;
+}
+
+/**
+ * The schedule values of an Ultralytics job that its recipe uses, each written or default.yaml's (one declaration for
+ * the scan's pending call, the joined job and the advisor's input).
+ */
+export interface DetectionSchedule {
   /** batch x accumulate / nbs (BaseTrainer._setup_train): the factor the typed weight_decay is multiplied by. */
   readonly decayScale: number;
   readonly decayScaleFrom: string;
-  readonly epochs: DetectionValue<number>;
   readonly lrf: DetectionValue<number>;
   readonly cosLr: DetectionValue<boolean>;
   readonly warmupEpochs: DetectionValue<number>;

@@ -3,7 +3,7 @@
  * whose target modules depend on the model type, and non-fatal warnings. `ScanReport` is a
  * `ScanResult` (assignable to it), so callers that only know the contract keep working.
  */
-import type { DetectionValue } from '../advisor/types';
+import type { DetectionSchedule, DetectionValue } from '../advisor/types';
 import type { Citation, HyperValue } from '../types';
 import type { Ecosystem } from '../optimizers/types';
 import type { AutoValue } from './deepspeed-auto';
@@ -56,7 +56,7 @@ export interface UltralyticsSyntax {
  * default.yaml's with `at` null), and where its training images are: workspace folders to count when the job is
  * evaluated (core/ultralytics-images.ts), a count a bundled dataset's YAML states, or why they are unknown.
  */
-export interface UltralyticsJob {
+export interface UltralyticsJob extends DetectionSchedule {
   /** Ultralytics' task (`detect`, `segment`, …; `unknown` when the call does not say and its model is not recognised) and why. */
   readonly task: string;
   readonly taskFrom: string;
@@ -65,18 +65,11 @@ export interface UltralyticsJob {
   readonly classes: DetectionValue<number>;
   readonly batch: number;
   readonly nbs: number;
-  readonly decayScale: number;
-  readonly decayScaleFrom: string;
   readonly epochs: DetectionValue<number>;
   /** optimizer=auto (written or defaulted): re-decided from the counted images. */
   readonly auto: boolean;
   /** `fraction` of the training images used (default 1.0). */
   readonly fraction: DetectionValue<number>;
-  readonly lrf: DetectionValue<number>;
-  readonly cosLr: DetectionValue<boolean>;
-  readonly warmupEpochs: DetectionValue<number>;
-  readonly warmupMomentum: DetectionValue<number>;
-  readonly warmupBiasLr: DetectionValue<number>;
   readonly trainImages: UltralyticsTrainImages;
 }
 

@@ -17,7 +17,7 @@
  *   - `amp: True` trains under torch autocast (fp16) with a GradScaler; check_amp may turn it off on GPUs whose AMP
  *     results differ (not known here).
  */
-import type { DetectionValue } from '../advisor/types';
+import type { DetectionSchedule, DetectionValue } from '../advisor/types';
 import { LIMITS } from '../models/limits';
 import type { Citation, HyperValue } from '../types';
 import { ContributionBuilder } from './contribution';
@@ -107,17 +107,10 @@ export interface UltralyticsPending {
 }
 
 /** The call's recipe values: the task (null: not known from the call alone) and the schedule values. */
-export interface PendingRecipe {
+export interface PendingRecipe extends DetectionSchedule {
   readonly task: { readonly value: string | null; readonly from: string; readonly at: SettingSource | null };
   readonly epochsAt: string | null;
-  readonly decayScale: number;
-  readonly decayScaleFrom: string;
   readonly fraction: DetectionValue<number>;
-  readonly lrf: DetectionValue<number>;
-  readonly cosLr: DetectionValue<boolean>;
-  readonly warmupEpochs: DetectionValue<number>;
-  readonly warmupMomentum: DetectionValue<number>;
-  readonly warmupBiasLr: DetectionValue<number>;
 }
 
 type Note = (message: string, range: SourceRange) => void;
