@@ -199,3 +199,14 @@ test('data_types.grad_accum_dtype: kept with the ZeRO settings; refused by DeepS
   const bad = scanFiles(files({ zero_optimization: { stage: 1 }, data_types: { grad_accum_dtype: 'double' } }));
   assert.match(bad.findings.find((f) => f.path === 'ds.json')?.error?.message ?? '', /'data_types\.grad_accum_dtype' must be fp32, fp16 or bf16 \(DeepSpeed's DtypeEnum spellings\), not "double"/);
 });
+
+test("an autotuning config's list of ZeRO stages is the autotuner's search space: a warning, not an error", () => {
+  // SOURCE: EleutherAI/gpt-neox, configs/autotuning_configs/small_tune.json ("autotuning": {"enabled": true}, "stage": [0, 1, 2, 3]).
+  const tuned = scanFiles([{ path: 'ds_config.json', text: json({ train_micro_batch_size_per_gpu: 1, autotuning: { enabled: true }, zero_optimization: { stage: [0, 1, 2, 3] } }) }]);
+  const finding = tuned.findings.find((f) => f.path === 'ds_config.json');
+  assert.equal(finding?.error, undefined);
+  assert.ok(tuned.warnings.some((w) => /autotuner .* tries each listed ZeRO stage \(0, 1, 2, 3\)/.test(w.message)), JSON.stringify(tuned.warnings));
+  // without autotuning, a list is still a wrong type
+  const plain = scanFiles([{ path: 'ds_config.json', text: json({ train_micro_batch_size_per_gpu: 1, zero_optimization: { stage: [0, 1, 2, 3] } }) }]);
+  assert.match(plain.findings.find((f) => f.path === 'ds_config.json')?.error?.message ?? '', /'zero_optimization\.stage' must be an integer, not an array/);
+});

@@ -213,6 +213,22 @@ function readBuckets(zero: FieldReader, out: ContributionBuilder, range: SourceR
   out.set('deepspeedZero', stated, range);
 }
 
+/**
+ * `"stage": [0, 1, 2, 3]` with `"autotuning": {"enabled": true}`: the autotuner's search space over ZeRO stages
+ * (DeepSpeed's autotuning README; GPT-NeoX's configs/autotuning_configs), not one stage. Without autotuning a list is
+ * a wrong type, as DeepSpeed's config check says.
+ */
+function autotunedStages(root: FieldReader, zero: FieldReader): { stages: number[]; range: SourceRange } | null {
+  const node = zero.node('stage');
+  if (node?.kind !== 'array' || node.items.length === 0) return null;
+  const stages = node.items.map((i) => (i.kind === 'number' && Number.isInteger(i.value) && i.value >= 0 && i.value <= 3 ? i.value : null));
+  if (stages.some((v) => v === null)) return null;
+  const autotuning = root.node('autotuning');
+  const enabled = autotuning?.kind === 'object' ? autotuning.index.get('enabled')?.node : undefined;
+  if (enabled?.kind !== 'boolean' || !enabled.value) return null;
+  return { stages: stages as number[], range: node.range };
+}
+
 function readZero(reader: FieldReader, out: ContributionBuilder, warnings: ParseWarning[]): void {
   const section = reader.node('zero_optimization');
   if (section === undefined || section.kind === 'null') return;
@@ -222,7 +238,14 @@ function readZero(reader: FieldReader, out: ContributionBuilder, warnings: Parse
     return;
   }
   let stage: ZeroStage | null = null;
-  if (!isAuto(zero, 'stage')) {
+  const listed = autotunedStages(reader, zero);
+  if (listed !== null) {
+    warnings.push({
+      message: `DeepSpeed's autotuner (autotuning.enabled) tries each listed ZeRO stage (${listed.stages.join(', ')}) and keeps the fastest; no stage is read from this file, so the estimate takes none (ZeRO off) unless another file states one`,
+      line: listed.range.line,
+      column: listed.range.column,
+    });
+  } else if (!isAuto(zero, 'stage')) {
     const read = zero.number('stage', { integer: true, min: 0, max: 3 });
     if (read !== undefined && read.value !== null) {
       stage = read.value as ZeroStage;
