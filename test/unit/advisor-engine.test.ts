@@ -283,3 +283,23 @@ test('bitsandbytes optimizers need CUDA: on a CPU-only job they are not recommen
   const cuda = recommend({ model: bert, estimateBase: { gpuMemoryBytes: 16 * GiB, batchSize: 32, seqLen: 128 }, fineTune: true, priority: 'quality', device: 'cuda' });
   assert.equal(rec(cuda, 'adamw-8bit').tier, 'ok');
 });
+
+test("ConvNeXt: its authors' AdamW recipe is the default, not a CNN's SGD; SGD on it still gets the CNN recipe", () => {
+  const convnext = inventoryForRef('convnext_tiny');
+  const scratch = recommend({ model: convnext, estimateBase: { gpuMemoryBytes: 80 * GiB, batchSize: 128, gpus: 8 }, fineTune: false, priority: 'quality' });
+  assert.equal(scratch.ranking.incumbent, 'adamw');
+  const adamw = rec(scratch, 'adamw');
+  // ConvNeXt main.py: lr 4e-3 "with total batch size 4096", weight decay 0.05, 20 warmup epochs; here 8 x 128 = 1024.
+  assert.equal(adamw.hyperparameters.lr, (4e-3 * 1024) / 4096);
+  assert.equal(adamw.hyperparameters.weightDecay, 0.05);
+  assert.deepEqual(adamw.hyperparameters.warmup, { unit: 'epochs', value: 20 });
+  const sgd = rec(scratch, 'sgd-momentum');
+  assert.equal(sgd.hyperparameters.lr, (0.1 * 1024) / 256, "Goyal et al.'s linear scaling");
+  assert.equal(sgd.hyperparameters.weightDecay, 1e-4);
+  const tuned = recommend({ model: convnext, estimateBase: { gpuMemoryBytes: 80 * GiB, batchSize: 32, gpus: 8 }, fineTune: true, priority: 'quality' });
+  assert.equal(tuned.ranking.incumbent, 'adamw');
+  assert.equal(rec(tuned, 'adamw').hyperparameters.lr, 5e-5);
+  assert.equal(rec(tuned, 'adamw').hyperparameters.weightDecay, 1e-8);
+  // a ResNet keeps SGD with momentum as its default
+  assert.notEqual(recommend({ model: resnet, estimateBase: { gpuMemoryBytes: 80 * GiB, batchSize: 128 }, fineTune: false, priority: 'quality' }).ranking.incumbent, 'adamw');
+});

@@ -10,7 +10,7 @@ function job(over: Partial<JobFacts> = {}): JobFacts {
     family: 'transformer', stacks: 'decoder', params: 6.74e9, trainableParams: 6.74e9, fineTune: false,
     lora: false, qlora: false, globalBatch: 512, microBatch: 4, seqLen: 4096, gpus: 128, precision: 'bf16-mixed',
     priority: 'quality', gradientCheckpointing: false, zeroStage: 0, memoryKnown: true, memoryBound: false,
-    task: 'unspecified', detection: null,
+    task: 'unspecified', detection: null, architecture: 'generic',
     ...over,
   };
 }

@@ -16,7 +16,7 @@ function job(over: Partial<JobFacts> = {}): JobFacts {
     family: 'transformer', stacks: 'decoder', params: 6.74e9, trainableParams: 6.74e9, fineTune: true,
     lora: false, qlora: false, globalBatch: 8, microBatch: 8, seqLen: 2048, gpus: 1, precision: 'bf16-mixed',
     priority: 'quality', gradientCheckpointing: false, zeroStage: 0, memoryKnown: true, memoryBound: true,
-    task: 'unspecified', detection: null,
+    task: 'unspecified', detection: null, architecture: 'generic',
     ...over,
   };
 }

@@ -46,7 +46,7 @@ function facts(d: DetectionJob | null): JobFacts {
   return {
     family: 'cnn', stacks: 'cnn', params: 3_157_200, trainableParams: 3_157_200, fineTune: true, lora: false, qlora: false,
     globalBatch: 16, microBatch: 16, seqLen: 1, gpus: 1, precision: 'fp16-mixed', priority: 'quality', gradientCheckpointing: false,
-    zeroStage: 0, memoryKnown: false, memoryBound: false, task: d === null ? 'unspecified' : 'detection', detection: d,
+    zeroStage: 0, memoryKnown: false, memoryBound: false, task: d === null ? 'unspecified' : 'detection', detection: d, architecture: 'yolo',
   };
 }
 

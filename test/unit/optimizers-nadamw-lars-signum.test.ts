@@ -159,7 +159,7 @@ test('Muon advice: decoupled weight decay 0.1 and match_rms_adamw, with the Adam
     family: 'transformer', stacks: 'decoder', params: 6.74e9, trainableParams: 6.74e9, fineTune: false,
     lora: false, qlora: false, globalBatch: 512, microBatch: 4, seqLen: 4096, gpus: 128, precision: 'bf16-mixed',
     priority: 'quality', gradientCheckpointing: false, zeroStage: 0, memoryKnown: true, memoryBound: false,
-    task: 'unspecified', detection: null,
+    task: 'unspecified', detection: null, architecture: 'generic',
   };
   const spec = getOptimizer('muon');
   const adamw = deriveHyperparameters({ optimizer: 'adamw', facts, catalog: { defaults: getOptimizer('adamw').defaults } }).advice;

@@ -73,7 +73,7 @@ function facts(over: Partial<JobFacts>): JobFacts {
     family: 'transformer', stacks: 'decoder', params: 124e6, trainableParams: 124e6, fineTune: false,
     lora: false, qlora: false, globalBatch: 32, microBatch: 32, seqLen: 512, gpus: 1, precision: 'bf16-mixed',
     priority: 'quality', gradientCheckpointing: false, zeroStage: 0, memoryKnown: true, memoryBound: false,
-    task: 'unspecified', detection: null,
+    task: 'unspecified', detection: null, architecture: 'generic',
     ...over,
   };
 }

@@ -17,7 +17,7 @@ import { countParams } from '../models';
 import { rankCandidates, rankingNote } from './measured';
 import type { SavedProfileUse } from './saved-profile';
 import { cite } from './evidence';
-import { CANDIDATE_RULES, DENOISER_DEFAULT, FAMILY_DEFAULT, JOB_RULES } from './rules';
+import { ARCHITECTURE_DEFAULT, CANDIDATE_RULES, DENOISER_DEFAULT, FAMILY_DEFAULT, JOB_RULES } from './rules';
 import { applyCandidateRules, applyJobRules, compareCandidates } from './score';
 import { STRATEGY_COST, strategySpec, type StrategyContext } from './strategies';
 import {
@@ -107,7 +107,7 @@ function establishJob(input: AdvisorInput): JobSetting {
   }
   // The family default sets the job's settings and decides whether the job is memory-bound.
   const shape = input.model.shape;
-  const defaultId = shape.kind === 'cnn' && shape.denoiser === true ? DENOISER_DEFAULT : FAMILY_DEFAULT[shape.kind];
+  const defaultId = shape.kind === 'cnn' && shape.denoiser === true ? DENOISER_DEFAULT : ARCHITECTURE_DEFAULT[input.model.family] ?? FAMILY_DEFAULT[shape.kind];
   const reference = estimateCandidate(input, defaultId);
   const ft = decideFineTune(input.fineTune, reference.input.lora !== null, input.hubId);
   if (ft.assumption) assumptions.push(ft.assumption);

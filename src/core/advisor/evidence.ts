@@ -502,6 +502,25 @@ export const EVIDENCE = entries({
       'lr_fit = round(0.002 * 5 / (4 + nc), 6)  # lr0 fit equation to 6 decimal places / name, lr, momentum = ("SGD", 0.01, 0.9) ' +
       'if iterations > 10000 else ("AdamW", lr_fit, 0.9) / self.args.warmup_bias_lr = 0.0  # no higher than 0.01 for Adam',
   },
+  'convnext-2022-recipe': {
+    kind: 'code',
+    title: 'ConvNeXt (A ConvNet for the 2020s): main.py training defaults and TRAINING.md commands',
+    authors: 'Zhuang Liu, Hanzi Mao, Chao-Yuan Wu, Christoph Feichtenhofer, Trevor Darrell, Saining Xie (Meta AI)',
+    year: 2022,
+    url: 'https://github.com/facebookresearch/ConvNeXt/blob/2313ff8e1da74d12f648426c7e7f3fd6e3278e15/main.py',
+    locator:
+      'main.py get_args_parser (--opt, --lr, --weight_decay, --warmup_epochs, --epochs); TRAINING.md at ' +
+      '231af90923635a219a1d1ed428485e3a6f8631b1 (ImageNet-1K training at an effective batch of 4096; ImageNet-1K fine-tuning: ' +
+      '2 nodes x 8 GPUs x batch 32, --lr 5e-5 --warmup_epochs 0 --epochs 30 --weight_decay 1e-8)',
+    claim:
+      'ConvNeXt trains with AdamW, not SGD: learning rate 4e-3 for a total batch of 4096, weight decay 0.05, eps 1e-8, ' +
+      '20 warmup epochs of 300, cosine decay; fine-tuning uses AdamW at 5e-5 (total batch 512), weight decay 1e-8, no ' +
+      'warmup, 30 epochs.',
+    quote:
+      "parser.add_argument('--opt', default='adamw' ... parser.add_argument('--weight_decay', type=float, default=0.05 ... " +
+      "parser.add_argument('--lr', type=float, default=4e-3, metavar='LR', help='learning rate (default: 4e-3), with total " +
+      "batch size 4096') ... parser.add_argument('--warmup_epochs', type=int, default=20",
+  },
   'torch-optim-defaults': {
     kind: 'docs',
     title: 'PyTorch documentation: torch.optim.AdamW',

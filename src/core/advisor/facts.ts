@@ -90,6 +90,7 @@ export function deriveJobFacts(i: JobFactInputs): JobFacts {
     totalSteps: i.totalSteps ?? null,
     totalStepsBasis: i.totalStepsBasis ?? null,
     task: i.detection ? 'detection' : 'unspecified',
+    architecture: i.model.family,
     detection: i.detection ?? null,
   };
 }

@@ -369,10 +369,15 @@ const adamFamily: Derivation = ({ optimizer, adamw }) => {
   return { lr: adamw.lr, betas: adamw.betas, eps: adamw.eps, weightDecay, warmup: adamw.warmup, schedule: adamw.schedule, extra, basis, published: true };
 };
 
-/** SGD family: the job's SGD recipe when it has one, else the reference defaults. */
+/**
+ * SGD family: the job's SGD recipe when it has one; else the first SGD recipe that holds for the job (a ConvNeXt's own
+ * recipe is AdamW's, and SGD on it follows the CNN recipe of Goyal et al.); else the reference defaults.
+ */
 const sgdFamily: Derivation = (c) => {
-  const { optimizer, recipe, facts, warmup } = c;
-  if (recipe.optimizer !== 'sgd') return referenceDefaults(c);
+  const { optimizer, facts } = c;
+  const recipe = c.recipe.optimizer === 'sgd' ? c.recipe : RECIPES.find((r) => r.optimizer === 'sgd' && evaluate(r.when, facts));
+  if (recipe === undefined || recipe.optimizer !== 'sgd') return referenceDefaults(c);
+  const warmup = recipe === c.recipe ? c.warmup : recipeWarmup(recipe.warmup, facts);
   const { lr, row } = recipeLr(recipe, facts);
   const extra: Record<string, HyperValue> = { momentum: optimizer === 'sgd' ? 0 : recipe.momentum, nesterov: optimizer === 'nesterov' };
   const basis = [recipeBasis(recipe, facts, row, warmup)];

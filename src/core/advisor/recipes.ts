@@ -100,6 +100,8 @@ const transformer: Predicate<JobFacts> = { fact: 'family', in: ['transformer'] }
 /** Image classifier CNNs (a diffusion denoiser is a 'cnn' family too, with stacks 'diffusion'). */
 const cnn: Predicate<JobFacts> = { fact: 'stacks', in: ['cnn'] };
 const fineTune: Predicate<JobFacts> = { fact: 'fineTune', is: true };
+/** ConvNeXt, which its authors train with AdamW (rules.ts ARCHITECTURE_DEFAULT). */
+const convnext: Predicate<JobFacts> = { fact: 'architecture', in: ['convnext'] };
 const pretrain: Predicate<JobFacts> = { fact: 'fineTune', is: false };
 
 /** HF TrainingArguments defaults for AdamW (adam_beta1, adam_beta2, adam_epsilon). */
@@ -230,6 +232,32 @@ export const RECIPES: readonly Recipe[] = [
     schedule: { kind: 'linear', detail: 'linear decay after warmup' },
     text: 'Pre-training an encoder: BERT\'s pre-training recipe (eps from its reference code).',
     evidence: ['devlin-2019-bert', 'bert-reference-code'],
+  },
+  {
+    id: 'convnext-imagenet',
+    when: { all: [pretrain, convnext] },
+    optimizer: 'adamw',
+    lr: { kind: 'linear-scaling', value: 4e-3, per: 4096 },
+    betas: [0.9, 0.999],
+    eps: 1e-8,
+    weightDecay: 0.05,
+    warmup: { unit: 'epochs', value: 20 },
+    schedule: { kind: 'cosine', detail: 'cosine decay after warmup, over 300 epochs (ConvNeXt main.py)' },
+    text: "Training a ConvNeXt from scratch: its authors' ImageNet-1K recipe, AdamW at 4e-3 for a total batch of 4096, scaled linearly: lr = {row}.",
+    evidence: ['convnext-2022-recipe'],
+  },
+  {
+    id: 'convnext-finetune',
+    when: { all: [fineTune, convnext] },
+    optimizer: 'adamw',
+    lr: { kind: 'fixed', value: 5e-5 },
+    betas: [0.9, 0.999],
+    eps: 1e-8,
+    weightDecay: 1e-8,
+    warmup: null,
+    schedule: { kind: 'cosine', detail: 'cosine decay, no warmup, 30 epochs (ConvNeXt TRAINING.md fine-tuning)' },
+    text: "Fine-tuning a ConvNeXt: its authors' ImageNet-1K fine-tuning commands (AdamW at 5e-5 for a total batch of 512, weight decay 1e-8, no warmup).",
+    evidence: ['convnext-2022-recipe'],
   },
   {
     id: 'goyal-imagenet-sgd',

@@ -26,6 +26,13 @@ export const FAMILY_DEFAULT: Readonly<Record<JobFacts['family'], OptimizerId>> =
 };
 /** A diffusion denoiser (a UNet, shape 'cnn'): AdamW, as diffusers' training examples build it (`torch.optim.AdamW`). */
 export const DENOISER_DEFAULT: OptimizerId = 'adamw';
+/**
+ * Architectures whose own published recipe trains them with another optimizer than their kind's default, by the
+ * inventory's family key: ConvNeXt, a CNN, trains with AdamW (evidence 'convnext-2022-recipe': main.py's `--opt adamw`).
+ */
+export const ARCHITECTURE_DEFAULT: Readonly<Record<string, OptimizerId>> = {
+  convnext: 'adamw',
+};
 
 /** Beyond this global batch, Goyal et al. (2017) report no evidence for SGD and You et al. (2020) report earlier techniques degrading for BERT. */
 export const LARGE_BATCH = 8192;

@@ -100,6 +100,11 @@ export interface JobFacts {
   readonly totalStepsBasis?: string | null;
   /** The job's task: 'detection' for an Ultralytics detection job (the detection recipe), else 'unspecified'. */
   readonly task: TaskKind;
+  /**
+   * The model's family key as the inventory names it (`convnext`, `resnet`, `llama`, …): an architecture whose own
+   * published recipe differs from its kind's (ConvNeXt trains with AdamW, not a CNN's SGD) is chosen by it.
+   */
+  readonly architecture: string;
   /** The detection job's values when `task` is 'detection'; null otherwise. */
   readonly detection: DetectionJob | null;
 }
