@@ -148,7 +148,7 @@ const LITGPT_BATCH_DEFAULTS = {
     source: {
       title: 'litgpt pretrain setup()',
       url: 'https://github.com/Lightning-AI/litgpt/blob/26857050fe3ff627cd714fe92f5838f51a3d5efa/litgpt/pretrain.py',
-      locator: 'train: TrainArgs = TrainArgs(global_batch_size=512, micro_batch_size=4, ...), devices: int | str = "auto"',
+      locator: 'train: TrainArgs = TrainArgs(global_batch_size=512, micro_batch_size=4, ...), optimizer: str | dict = "AdamW", devices: int | str = "auto"',
     },
   },
 } as const satisfies Record<string, { micro: number; global: number; source: Citation }>;
@@ -171,7 +171,8 @@ export function readLitgpt(reader: FieldReader, out: ContributionBuilder, links:
   if (optimizer !== null) readOptimizerComponent(optimizer, out);
   else if ((out.settings.lora !== undefined || command?.defaultsOf != null) && !reader.has('optimizer')) {
     // finetune_*(optimizer="AdamW") and pretrain(optimizer="AdamW") alike.
-    out.useDefault({ setting: 'optimizer', key: 'optimizer', value: 'AdamW', note: 'setup(optimizer="AdamW"): torch.optim.AdamW' }, LITGPT_LORA_SOURCE);
+    const source = command?.defaultsOf === 'pretrain' ? LITGPT_BATCH_DEFAULTS.pretrain.source : LITGPT_LORA_SOURCE;
+    out.useDefault({ setting: 'optimizer', key: 'optimizer', value: 'AdamW', note: 'setup(optimizer="AdamW"): torch.optim.AdamW' }, source);
     out.optimizerEcosystem = 'pytorch';
   }
 }
