@@ -178,3 +178,12 @@ test('a notebook !litgpt line with --config joins that config\'s job; an IPython
   assert.equal(job.settings.perDeviceBatchSize, 1);
   assert.ok((job.assumptions ?? []).some((a) => a.includes('--train.micro_batch_size is {mbs}')), JSON.stringify(job.assumptions));
 });
+
+test('litgpt: a checkpoint written after --config is the job\'s model; one written before it yields to the config\'s', () => {
+  const after = scanFiles([{ path: 'lora.yaml', text: LORA_YAML }, { path: 'a.sh', text: 'litgpt finetune_lora --config lora.yaml checkpoints/microsoft/phi-2\n' }]);
+  assert.equal(after.jobs.length, 1);
+  assert.deepEqual(after.jobs[0].model?.kind === 'hub-id' ? [after.jobs[0].model.id, after.jobs[0].model.path] : null, ['microsoft/phi-2', 'a.sh']);
+  const before = scanFiles([{ path: 'lora.yaml', text: LORA_YAML }, { path: 'b.sh', text: 'litgpt finetune_lora checkpoints/microsoft/phi-2 --config lora.yaml\n' }]);
+  assert.deepEqual(before.jobs[0].model?.kind === 'hub-id' ? [before.jobs[0].model.id, before.jobs[0].model.path] : null, ['meta-llama/Meta-Llama-3.1-8B', 'lora.yaml']);
+  assert.ok((before.jobs[0].assumptions ?? []).some((a) => a.startsWith('b.sh:1:22: --checkpoint_dir is written before --config')), JSON.stringify(before.jobs[0].assumptions));
+});

@@ -425,9 +425,11 @@ function readLitgptArguments(
   const entries: { key: string; node: ParsedNode | null; range: SourceRange }[] = [];
   // Position of each parsed argument among launch.args (parsed keeps their order).
   let seen = 0;
+  let modelAfterConfig = false;
   for (const a of parsed) {
     const index = launch.args.findIndex((w, i) => i >= seen && w.range === a.range);
     if (index >= 0) seen = index + 1;
+    if (withConfig && (a.key === 'checkpoint_dir' || a.key === 'model_name')) modelAfterConfig = index >= configAt;
     if (a.key === 'devices' || a.key === 'num_nodes') continue; // the launch's GPU count
     if (withConfig && index >= 0 && index < configAt) {
       note(`--${a.key} is written before --config ${launch.config?.value ?? ''}: ${JSONARGPARSE_ORDER}; read here as the run's value, which holds only where the config does not set it`, a.range);
@@ -459,7 +461,10 @@ function readLitgptArguments(
     out.useDefault({ setting: 'gpus', key: 'devices', value: 1 }, LITGPT_FINETUNE_DEVICES);
   }
   const defaultGpus = gpus ?? (out.defaultSettings.gpus !== undefined ? { count: out.defaultSettings.gpus, range: launch.range } : null);
+  const linksBefore = links.length;
   readLitgpt(reader, out, links, warnings, { gpus: defaultGpus, loraCommand, defaultsOf: withConfig ? null : finetune ? 'finetune' : 'pretrain' });
+  // The checkpoint (or model name) written after --config overrides the config's: the join tries it first.
+  if (modelAfterConfig) for (let i = linksBefore; i < links.length; i++) if (links[i].kind === 'model') links[i] = { ...links[i], overrides: true };
   fields.push(...reader.fields);
   if (reader.error !== null) note(`read as litgpt's arguments: ${reader.error.message}`, { line: reader.error.line, column: reader.error.column, endLine: reader.error.line, endColumn: reader.error.column });
   if (withConfig) {
