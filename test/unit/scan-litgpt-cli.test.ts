@@ -187,3 +187,12 @@ test('litgpt: a checkpoint written after --config is the job\'s model; one writt
   assert.deepEqual(before.jobs[0].model?.kind === 'hub-id' ? [before.jobs[0].model.id, before.jobs[0].model.path] : null, ['meta-llama/Meta-Llama-3.1-8B', 'lora.yaml']);
   assert.ok((before.jobs[0].assumptions ?? []).some((a) => a.startsWith('b.sh:1:22: --checkpoint_dir is written before --config')), JSON.stringify(before.jobs[0].assumptions));
 });
+
+test('litgpt: --optimizer as a class name or as dotted class_path / init_args; a dotted key beside a value is a note', () => {
+  const byName = scanFiles([{ path: 'a.sh', text: 'litgpt finetune_full checkpoints/a/b --optimizer SGD --optimizer.lr 0.1\n' }]).jobs[0];
+  assert.equal(byName.settings.optimizer, 'SGD');
+  assert.ok((byName.assumptions ?? []).some((a) => a.includes('--optimizer.lr is not read beside --optimizer')), JSON.stringify(byName.assumptions));
+  const dotted = scanFiles([{ path: 'b.sh', text: 'litgpt finetune_full checkpoints/a/b --optimizer.class_path torch.optim.SGD --optimizer.init_args.lr=0.1\n' }]).jobs[0];
+  assert.equal(dotted.settings.optimizer, 'torch.optim.SGD');
+  assert.equal(dotted.settings.learningRate, 0.1);
+});

@@ -447,6 +447,16 @@ function readLitgptArguments(
     const node: ParsedNode = a.value === null ? { kind: 'boolean', value: true, start: 0, end: 0, range: a.range } : valueNode(a.value);
     entries.push({ key: a.key, node, range: a.value?.range ?? a.range });
   }
+  // `--optimizer SGD` beside `--optimizer.lr 0.1`: the value and the dotted keys under it are one argument to
+  // jsonargparse; the value is read, the dotted keys are a note.
+  const scalars = new Set(entries.filter((e) => !e.key.includes('.')).map((e) => e.key));
+  for (let i = entries.length - 1; i >= 0; i--) {
+    const head = entries[i].key.split('.')[0];
+    if (entries[i].key.includes('.') && scalars.has(head)) {
+      note(`--${entries[i].key} is not read beside --${head} written as a value`, entries[i].range);
+      entries.splice(i, 1);
+    }
+  }
   const reader = new FieldReader(nestedObject(entries, launch.range));
   const gpus = launch.gpus === null ? null : { count: launch.gpus.value, range: launch.gpus.range };
   const finetune = command !== 'pretrain';
