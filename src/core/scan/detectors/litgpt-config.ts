@@ -18,6 +18,9 @@
  * example, at most that). Without it `litgpt pretrain` trains at the model config's block_size, and `litgpt finetune_*`
  * at the longest tokenized example of the train and validation data, which must fit the model's block_size
  * (LITGPT_FINETUNE_SEQ_SOURCE): a length the files do not state, kept as an assumption that names this rule.
+ *
+ * The same reader (readLitgpt) reads a `litgpt finetune_lora|pretrain|…` command line's arguments as one config
+ * (./shell-script.ts); without `--config`, setup()'s batch and devices defaults then stand for what the line leaves out.
  */
 import type { ObjectNode, ParseWarning } from '../../parse/node';
 import type { Citation, FloatDtype } from '../../types';
