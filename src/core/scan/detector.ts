@@ -66,6 +66,11 @@ export interface Link {
   readonly path?: string;
   /** For a model: the folder of a pipeline repo that holds it (diffusers' `subfolder="unet"`). */
   readonly subfolder?: string;
+  /**
+   * For a model: a launch's value that overrides the config it names (litgpt's checkpoint written after `--config`),
+   * so the join tries it before the model links of the job's other files.
+   */
+  readonly overrides?: boolean;
 }
 
 /** A module global a script's configuration assigns (./module-globals.ts). */

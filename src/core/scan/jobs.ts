@@ -281,7 +281,9 @@ function followConfigLinks(
     const member = draft.members[i];
     for (const link of member.detection.links) {
       if (link.kind === 'model') {
-        modelLinks.push({ link, path: link.path ?? member.path });
+        // A launch's value over its config's comes first (Link.overrides), in the order written.
+        if (link.overrides === true) modelLinks.splice(modelLinks.filter((m) => m.link.overrides === true).length, 0, { link, path: link.path ?? member.path });
+        else modelLinks.push({ link, path: link.path ?? member.path });
         continue;
       }
       if (link.kind === 'launch') continue; // joined before (buildJobs)

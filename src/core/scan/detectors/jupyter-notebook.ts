@@ -4,7 +4,8 @@
  * later one. Ranges point into the .ipynb file: each offset of the joined program is mapped back
  * through the JSON string of its source line (escapes such as \n, \" and \uXXXX included).
  * Cells starting with a cell magic (`%%bash`, ...) are not Python and are skipped. A notebook that trains an Ultralytics
- * YOLO model (`YOLO("yolov8n.pt").train(...)`, or a `!yolo train …` shell escape) is read by ./ultralytics-script.ts.
+ * YOLO model (`YOLO("yolov8n.pt").train(...)`, or a `!yolo train …` shell escape) is read by ./ultralytics-script.ts; a
+ * `!litgpt finetune_lora …` (or other litgpt training command) line is read as a launch script's launch (./shell-script.ts).
  */
 import type { ObjectNode, ParsedNode, StringNode } from '../../parse/node';
 import { LineIndex } from '../../parse/positions';
@@ -16,6 +17,7 @@ import { isTrainingProgram, readTrainingProgram } from '../python/training-scrip
 import type { RangeMapper } from '../python/to-node';
 import type { ScanFile, SourceRange } from '../types';
 import { PYTHON_TRAINING_WORDS } from './python-script';
+import { detectNotebookLitgptLine, NOTEBOOK_LITGPT_LINE } from './shell-script';
 import { detectYoloShellLine, detectYoloTraining, NOTEBOOK_YOLO_LINE, YOLO_TRAINING_WORDS, yoloTrainCalls } from './ultralytics-script';
 
 interface Segment {
@@ -130,14 +132,14 @@ export const jupyterNotebookDetector: Detector = {
   acceptsJsonc: false,
 
   mayMatch(file: ScanFile): boolean {
-    return file.path.toLowerCase().endsWith('.ipynb') && (PYTHON_TRAINING_WORDS.test(file.text) || YOLO_TRAINING_WORDS.test(file.text) || /!\s*yolo\s/.test(file.text));
+    return file.path.toLowerCase().endsWith('.ipynb') && (PYTHON_TRAINING_WORDS.test(file.text) || YOLO_TRAINING_WORDS.test(file.text) || /!\s*yolo\s/.test(file.text) || /!\s*litgpt\s/.test(file.text));
   },
 
   matches(file: ScanFile, parsed: ParsedFile): boolean {
     if (parsed.root === null) return file.text.includes('"nbformat"') && file.text.includes('"cells"');
     if (!isNotebook(parsed.root)) return false;
     const program = notebookOf(file, parsed.root).program;
-    const training = isTrainingProgram(program) || yoloTrainCalls(program).length > 0 || yoloShellLines(program.text);
+    const training = isTrainingProgram(program) || yoloTrainCalls(program).length > 0 || yoloShellLines(program.text) || new RegExp(NOTEBOOK_LITGPT_LINE).test(program.text);
     if (!training) notebooks.delete(file);
     return training;
   },
@@ -149,6 +151,7 @@ export const jupyterNotebookDetector: Detector = {
     // An Ultralytics notebook trains through YOLO(...).train(...) (./ultralytics-script.ts).
     const at = (start: number, end: number) => mapper.range(start, end);
     const yolo = detectYoloTraining(file.path, notebook.program, at) ?? detectYoloShellLine(file.path, notebook.program.text, at);
-    return yolo ?? readTrainingProgram(notebook.program, file.path, mapper);
+    // A `!litgpt finetune_lora …` line launches litgpt's own training (./shell-script.ts reads the command line).
+    return yolo ?? detectNotebookLitgptLine(file.path, notebook.program.text, at) ?? readTrainingProgram(notebook.program, file.path, mapper);
   },
 };

@@ -18,6 +18,9 @@
  * example, at most that). Without it `litgpt pretrain` trains at the model config's block_size, and `litgpt finetune_*`
  * at the longest tokenized example of the train and validation data, which must fit the model's block_size
  * (LITGPT_FINETUNE_SEQ_SOURCE): a length the files do not state, kept as an assumption that names this rule.
+ *
+ * The same reader (readLitgpt) reads a `litgpt finetune_lora|pretrain|…` command line's arguments as one config
+ * (./shell-script.ts); without `--config`, setup()'s batch and devices defaults then stand for what the line leaves out.
  */
 import type { ObjectNode, ParseWarning } from '../../parse/node';
 import type { Citation, FloatDtype } from '../../types';
@@ -114,25 +117,79 @@ export const litgptConfigDetector: Detector = {
     const warnings: ParseWarning[] = [];
     const links: Link[] = [];
 
-    const model = readModel(reader, out, links, warnings);
-    const precision = readPrecision(reader, out, warnings);
-    const gpus = readDevices(reader, out);
-    const quantize = readQuantize(reader);
-    readLora(reader, out, quantize, precision);
-    readTrain(reader, out, gpus);
-    if (model?.kind === 'pretrain' && out.settings.seqLen === undefined) readPretrainSeqLen(model.name, out);
-    if (model?.kind === 'finetune' && out.settings.seqLen === undefined) noteFinetuneSeqLen(model.hubId, out);
-    const optimizer = readComponent(reader, 'optimizer');
-    if (optimizer !== null) readOptimizerComponent(optimizer, out);
-    else if (out.settings.lora !== undefined && !reader.has('optimizer')) {
-      out.useDefault({ setting: 'optimizer', key: 'optimizer', value: 'AdamW', note: 'finetune_lora(optimizer="AdamW"): torch.optim.AdamW' }, LITGPT_LORA_SOURCE);
-      out.optimizerEcosystem = 'pytorch';
-    }
-
+    readLitgpt(reader, out, links, warnings);
     const fields = [...reader.fields].sort((a, b) => a.range.line - b.range.line || a.range.column - b.range.column);
     return { fields, error: reader.error, warnings, role: 'training', contribution: out.build(), links };
   },
 };
+
+/** What a `litgpt <command>` line gives beyond its arguments (./shell-script.ts reads the line; this file its values). */
+export interface LitgptCommand {
+  /** The GPU count the line states (`--devices` x `--num_nodes`): its devices keys are not read again. */
+  readonly gpus: { readonly count: number; readonly range: SourceRange } | null;
+  /** `litgpt finetune` / `finetune_lora`: a LoRA run whether or not a `lora_*` argument is written (where the command is). */
+  readonly loraCommand: SourceRange | null;
+  /** `pretrain` or a fine-tuning command, for setup()'s batch defaults; null when a `--config` supplies them. */
+  readonly defaultsOf: 'pretrain' | 'finetune' | null;
+}
+
+/**
+ * setup()'s TrainArgs defaults of the commands (finetune/lora.py, full.py, adapter*.py: micro_batch_size=1,
+ * global_batch_size=16, devices=1; pretrain.py: micro_batch_size=4, global_batch_size=512, devices="auto").
+ */
+const LITGPT_BATCH_DEFAULTS = {
+  finetune: {
+    micro: 1, global: 16,
+    source: {
+      title: 'litgpt finetune_lora setup()',
+      url: 'https://github.com/Lightning-AI/litgpt/blob/26857050fe3ff627cd714fe92f5838f51a3d5efa/litgpt/finetune/lora.py',
+      locator: 'devices: int | str = 1, train: TrainArgs = TrainArgs(global_batch_size=16, micro_batch_size=1, ...); the same in finetune/full.py and adapter*.py',
+    },
+  },
+  pretrain: {
+    micro: 4, global: 512,
+    source: {
+      title: 'litgpt pretrain setup()',
+      url: 'https://github.com/Lightning-AI/litgpt/blob/26857050fe3ff627cd714fe92f5838f51a3d5efa/litgpt/pretrain.py',
+      locator: 'train: TrainArgs = TrainArgs(global_batch_size=512, micro_batch_size=4, ...), optimizer: str | dict = "AdamW", devices: int | str = "auto"',
+    },
+  },
+} as const satisfies Record<string, { micro: number; global: number; source: Citation }>;
+
+/**
+ * Every setting of a litgpt config (a YAML file, or a command line's arguments as one object): the model, precision,
+ * devices, quantization, LoRA, TrainArgs, sequence length and optimizer.
+ */
+export function readLitgpt(reader: FieldReader, out: ContributionBuilder, links: Link[], warnings: ParseWarning[], command?: LitgptCommand): void {
+  const model = readModel(reader, out, links, warnings);
+  const precision = readPrecision(reader, out, warnings);
+  const gpus = command === undefined ? readDevices(reader, out) : command.gpus;
+  const quantize = readQuantize(reader);
+  readLora(reader, out, quantize, precision, command?.loraCommand ?? null);
+  readTrain(reader, out, gpus);
+  if (command?.defaultsOf != null) batchDefaults(command.defaultsOf, out, gpus);
+  if (model?.kind === 'pretrain' && out.settings.seqLen === undefined) readPretrainSeqLen(model.name, out);
+  if (model?.kind === 'finetune' && out.settings.seqLen === undefined) noteFinetuneSeqLen(model.hubId, out);
+  const optimizer = readComponent(reader, 'optimizer');
+  if (optimizer !== null) readOptimizerComponent(optimizer, out);
+  else if ((out.settings.lora !== undefined || command?.defaultsOf != null) && !reader.has('optimizer')) {
+    // finetune_*(optimizer="AdamW") and pretrain(optimizer="AdamW") alike.
+    const source = command?.defaultsOf === 'pretrain' ? LITGPT_BATCH_DEFAULTS.pretrain.source : LITGPT_LORA_SOURCE;
+    out.useDefault({ setting: 'optimizer', key: 'optimizer', value: 'AdamW', note: 'setup(optimizer="AdamW"): torch.optim.AdamW' }, source);
+    out.optimizerEcosystem = 'pytorch';
+  }
+}
+
+/** A command line without `--config`: setup()'s micro-batch and, when the GPUs are known, the accumulation its global batch gives. */
+function batchDefaults(kind: 'pretrain' | 'finetune', out: ContributionBuilder, gpus: { count: number } | null): void {
+  const d = LITGPT_BATCH_DEFAULTS[kind];
+  if (out.settings.perDeviceBatchSize === undefined) out.useDefault({ setting: 'perDeviceBatchSize', key: 'train.micro_batch_size', value: d.micro }, d.source);
+  if (out.settings.gradAccum !== undefined) return;
+  const micro = out.settings.perDeviceBatchSize ?? d.micro;
+  const accum = gpus === null ? 0 : Math.floor(Math.floor(d.global / gpus.count) / micro);
+  if (accum >= 1) out.useDefault({ setting: 'gradAccum', key: 'train.global_batch_size', value: accum, note: `global_batch_size ${d.global} / (${(gpus as { count: number }).count} GPU(s) x micro-batch ${micro})` }, d.source);
+  else out.notes.push(`train.global_batch_size defaults to ${d.global} (${d.source.title}): gradient accumulation is ${d.global} / (GPUs x ${micro})${gpus === null ? ', and the GPU count is not stated' : ''}`);
+}
 
 /** The run a config describes, as its model keys tell it (see readModel). */
 type LitgptRun =
@@ -270,9 +327,9 @@ function readQuantize(reader: FieldReader): { kind: 'qlora' | 'int8'; range: Sou
 }
 
 /** finetune_lora's `lora_*` arguments: any of them written makes the run a LoRA run. */
-function readLora(reader: FieldReader, out: ContributionBuilder, quantize: { kind: 'qlora' | 'int8'; range: SourceRange } | null, dtype: FloatDtype | null): void {
+function readLora(reader: FieldReader, out: ContributionBuilder, quantize: { kind: 'qlora' | 'int8'; range: SourceRange } | null, dtype: FloatDtype | null, loraCommand: SourceRange | null): void {
   const written = reader.keys().filter((k) => k.startsWith('lora_'));
-  if (written.length === 0) return;
+  if (written.length === 0 && loraCommand === null) return;
   const rank = reader.number('lora_r', { integer: true, min: 1 });
   reader.number('lora_alpha');
   reader.number('lora_dropout', { min: 0, max: 1 });
@@ -283,7 +340,7 @@ function readLora(reader: FieldReader, out: ContributionBuilder, quantize: { kin
     if (read !== undefined && firstSwitch === null) firstSwitch = read.range;
     if (read?.value ?? s.default) targets.push(...s.modules);
   }
-  const enabledAt = rank?.range ?? firstSwitch ?? (reader.node(written[0]) as { range: SourceRange }).range;
+  const enabledAt = rank?.range ?? firstSwitch ?? (written.length > 0 ? (reader.node(written[0]) as { range: SourceRange }).range : (loraCommand as SourceRange));
   if (rank === undefined) out.defaults.push({ setting: 'lora.rank', key: 'lora_r', value: LORA_RANK_DEFAULT, source: LITGPT_LORA_SOURCE });
   else out.sources['lora.rank'] = out.source(rank.range);
   const qlora = quantize?.kind === 'qlora';

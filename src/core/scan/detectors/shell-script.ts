@@ -1,7 +1,7 @@
 /**
  * Shell launch scripts (`.sh`), read statically and never run (../shell/words.ts): the first launch
  * command (torchrun, `python -m torch.distributed.run`, `accelerate launch`, `deepspeed`,
- * `llamafactory-cli train`, `tune run`, `axolotl train`, `python script.py`, under `srun` too; see
+ * `llamafactory-cli train`, `tune run`, `axolotl train`, `litgpt finetune_lora|pretrain|...`, `python script.py`, under `srun` too; see
  * ../shell/launch.ts) gives the job its GPU count, the launcher's options (accelerate's config file,
  * precision, ZeRO stage and offload), the config files it names, and the script's own arguments
  * (`--per_device_train_batch_size 4 --deepspeed ds.json --bf16 ...`), read by the Trainer-arguments
@@ -20,7 +20,7 @@ import type { Detection, Detector, Link, ModuleGlobal, ModuleGlobals, ParsedFile
 import { FieldReader, type PartialObjectNode } from '../fields';
 import { isHybridFsdp, zeroStageOfFsdp } from '../sharding';
 import { dialectOf, readDeepSpeedChatArguments, readOpenRlhfArguments, readSwiftArguments, type DialectArg } from '../shell/dialects';
-import { readLaunches, slurmGpus, type Launch, type LaunchOption } from '../shell/launch';
+import { readLaunch, readLaunches, slurmGpus, type Launch, type LaunchOption } from '../shell/launch';
 import { readLlmcArguments } from '../shell/llmc';
 import { readUltralyticsTrain, yoloArgsOfWords } from '../ultralytics';
 import { readShell, type ShellScript, type Word } from '../shell/words';
@@ -29,8 +29,9 @@ import type { FieldFinding, ScanFile, SourceRange, TrainingSettings } from '../t
 import { MIXED_PRECISION } from './accelerate-config';
 import { TRAINER_ARGUMENT_MARKERS } from './hf-training-args';
 import { TORCHTUNE_DTYPES } from './torchtune-config';
+import { readLitgpt } from './litgpt-config';
 
-const LAUNCH_WORDS = /\b(yolo\s|train_gpt2(fp32)?cu|train_gpt2\s|torchrun|torch\.distributed\.(run|launch)|accelerate\s+launch|deepspeed|llamafactory-cli|lmf\s+train|tune\s+run|axolotl|swift\s+(sft|pt|rlhf|dpo|orpo|simpo)|python\d?(\.\d+)?\s)/;
+const LAUNCH_WORDS = /\b(litgpt\s+(finetune|pretrain)|yolo\s|train_gpt2(fp32)?cu|train_gpt2\s|torchrun|torch\.distributed\.(run|launch)|accelerate\s+launch|deepspeed|llamafactory-cli|lmf\s+train|tune\s+run|axolotl|swift\s+(sft|pt|rlhf|dpo|orpo|simpo)|python\d?(\.\d+)?\s)/;
 
 /**
  * Model arguments of training scripts that do not use the Trainer's `model_name_or_path`:
@@ -206,7 +207,7 @@ function detectLaunches(path: string, launches: readonly Launch[], script: Shell
     note(`--config ${launch.config.value} names a config bundled with torchtune, which is not read from the workspace`, launch.config.range);
   }
   if (launch.config !== null) links.unshift({ kind: 'launch', key: `${launch.launcher} config`, value: launch.config.value, range: launch.config.range });
-  if (launch.script !== null && launch.launcher !== 'tune' && launch.launcher !== 'swift' && launch.launcher !== 'llm.c' && launch.launcher !== 'yolo') links.push({ kind: 'launch', key: `${launch.launcher} script`, value: launch.script.value, range: launch.script.range });
+  if (launch.script !== null && launch.launcher !== 'tune' && launch.launcher !== 'swift' && launch.launcher !== 'llm.c' && launch.launcher !== 'yolo' && launch.launcher !== 'litgpt') links.push({ kind: 'launch', key: `${launch.launcher} script`, value: launch.script.value, range: launch.script.range });
   if (notes.length > 0) out.notes.push(...notes);
   const moduleGlobals = configuratorArguments(launch, links);
 
@@ -219,6 +220,40 @@ function detectLaunches(path: string, launches: readonly Launch[], script: Shell
     fields, error: null, warnings, role: 'launcher', contribution, links, scriptArgs, ...(defaultConfig ? { accelerateDefaultConfig: launch.range } : {}),
     ...(ownModel !== null ? { ownModel } : {}), ...(yolo !== null ? { ultralytics: yolo.pending } : {}),
   };
+}
+
+/** A notebook's `!litgpt finetune_lora …` shell escape (IPython runs the rest of the line in a shell). */
+export const NOTEBOOK_LITGPT_LINE = /^[ \t]*!\s*(litgpt[ \t]+(?:finetune\w*|pretrain)\b[^\n]*)$/gm;
+
+/**
+ * The first `!litgpt <training command>` line of a notebook's code (its cells joined), read as a launch script's launch:
+ * a launcher that joins the job of the config it names. `range` maps offsets in `program` to the notebook file's ranges.
+ * A word holding an IPython `{expression}` substitution is unknown (the notebook's Python value is not evaluated).
+ */
+export function detectNotebookLitgptLine(path: string, program: string, range: (start: number, end: number) => SourceRange): Detection | null {
+  for (const m of program.matchAll(NOTEBOOK_LITGPT_LINE)) {
+    const line = m[1] as string;
+    const base = (m.index ?? 0) + m[0].indexOf(line);
+    const script = readShell(line);
+    const first = script.commands[0];
+    const launch = first === undefined ? null : readLaunch(first);
+    if (launch === null || launch.launcher !== 'litgpt') continue;
+    // Every range of the launch is one of its words' ranges: each is replaced by the notebook's.
+    const mapped = new Map<SourceRange, SourceRange>();
+    for (const w of [...first.words, ...first.env.values()]) mapped.set(w.range, range(base + w.start, base + w.end));
+    const remap = (v: unknown): unknown => {
+      if (Array.isArray(v)) return v.map(remap);
+      if (v instanceof Map) return new Map([...v].map(([k, x]) => [k, remap(x)]));
+      if (typeof v !== 'object' || v === null) return v;
+      const r = mapped.get(v as SourceRange);
+      if (r !== undefined) return r;
+      const o = Object.fromEntries(Object.entries(v).map(([k, x]) => [k, remap(x)]));
+      if (typeof o.raw === 'string' && typeof o.text === 'string' && /\{[^}]*\}/.test(o.raw)) return { ...o, text: null, unknown: 'an IPython {expression} substitution, not evaluated' };
+      return o;
+    };
+    return detectLaunches(path, [remap(launch) as Launch], script);
+  }
+  return null;
 }
 
 /** A script argument's value as the Trainer's argument parser would type it. */
@@ -268,6 +303,10 @@ function readScriptArguments(
       const eq = text.indexOf('=');
       parsed.push({ key: text.slice(0, eq), value: { ...w, text: text.slice(eq + 1) }, range: w.range });
     }
+  }
+  if (launch.launcher === 'litgpt') {
+    readLitgptArguments(launch, parsed, out, warnings, links, fields, note);
+    return;
   }
   const dialect = dialectOf(launch);
   if (dialect === 'openrlhf') {
@@ -341,6 +380,118 @@ function readScriptArguments(
   out.runsHfTrainer = members.some((m) => TRAINER_ARGUMENT_MARKERS.includes(m.key)) || argLinks.some((l) => l.key === 'deepspeed');
   if (!members.some((m) => m.key === 'optim')) out.optimizerEcosystem = undefined;
 }
+
+const JSONARGPARSE_ORDER = 'jsonargparse reads a --config file where it is written: arguments after it override its values, arguments before it are overridden by the values it sets';
+
+/** The `--a.b.c value` arguments as one object, dotted keys nested (jsonargparse's nested namespaces: `--train.micro_batch_size`). */
+function nestedObject(entries: readonly { key: string; node: ParsedNode | null; range: SourceRange }[], range: SourceRange): PartialObjectNode {
+  const members: MemberNode[] = [];
+  const opaque = new Set<string>();
+  const groups = new Map<string, { key: string; node: ParsedNode | null; range: SourceRange }[]>();
+  const at = new Map<string, SourceRange>();
+  for (const e of entries) {
+    const dot = e.key.indexOf('.');
+    if (dot > 0) {
+      const head = e.key.slice(0, dot);
+      groups.set(head, [...(groups.get(head) ?? []), { ...e, key: e.key.slice(dot + 1) }]);
+      if (!at.has(head)) at.set(head, e.range);
+    } else if (e.node === null) opaque.add(e.key);
+    else members.push({ key: e.key, keyRange: e.range, node: e.node });
+  }
+  for (const [head, sub] of groups) members.push({ key: head, keyRange: at.get(head) as SourceRange, node: nestedObject(sub, at.get(head) as SourceRange) });
+  const { index, value } = indexMembers(members);
+  return { kind: 'object', members, index, value, opaqueKeys: opaque, start: 0, end: 0, range };
+}
+
+/**
+ * A `litgpt finetune_lora|finetune_full|pretrain|...` line's arguments, read as litgpt's config reader reads a config
+ * (./litgpt-config.ts): the positional checkpoint (or pretrain's model name) as `checkpoint_dir` (`model_name`), dotted
+ * `--train.micro_batch_size 4`, `--precision`, `--quantize`, `--lora_*`. Without `--config` the line is the whole config,
+ * so setup()'s defaults stand for what it leaves out; with one, the config's file gives them and the line's values
+ * override it (JSONARGPARSE_ORDER). `--devices` x `--num_nodes` are the launch's GPU count (../shell/launch.ts).
+ */
+function readLitgptArguments(
+  launch: Launch,
+  parsed: readonly DialectArg[],
+  out: ContributionBuilder,
+  warnings: ParseWarning[],
+  links: Link[],
+  fields: FieldFinding[],
+  note: (message: string, range: SourceRange) => void,
+): void {
+  const command = launch.script?.value.replace(/^litgpt /, '') ?? '';
+  const withConfig = launch.config !== null;
+  const configAt = launch.configAt ?? 0;
+  const entries: { key: string; node: ParsedNode | null; range: SourceRange }[] = [];
+  // Position of each parsed argument among launch.args (parsed keeps their order).
+  let seen = 0;
+  let modelAfterConfig = false;
+  for (const a of parsed) {
+    const index = launch.args.findIndex((w, i) => i >= seen && w.range === a.range);
+    if (index >= 0) seen = index + 1;
+    if (withConfig && (a.key === 'checkpoint_dir' || a.key === 'model_name')) modelAfterConfig = index >= configAt;
+    if (a.key === 'devices' || a.key === 'num_nodes') continue; // the launch's GPU count
+    if (withConfig && index >= 0 && index < configAt) {
+      note(`--${a.key} is written before --config ${launch.config?.value ?? ''}: ${JSONARGPARSE_ORDER}; read here as the run's value, which holds only where the config does not set it`, a.range);
+    }
+    if (withConfig && (a.key.startsWith('lora_') || a.key === 'quantize')) {
+      note(`--${a.key} changes the LoRA settings of --config ${launch.config?.value ?? ''}, which are read from that file: this argument is not merged into them`, a.range);
+      continue;
+    }
+    if (a.value !== null && a.value.text === null) {
+      note(`--${a.key} is ${a.value.raw}: ${a.value.unknown ?? 'unknown'}`, a.value.range);
+      entries.push({ key: a.key, node: null, range: a.range });
+      continue;
+    }
+    if (a.value?.assumed !== undefined) note(`--${a.key} is ${a.value.raw}: ${a.value.assumed}`, a.value.range);
+    const node: ParsedNode = a.value === null ? { kind: 'boolean', value: true, start: 0, end: 0, range: a.range } : valueNode(a.value);
+    entries.push({ key: a.key, node, range: a.value?.range ?? a.range });
+  }
+  // `--optimizer SGD` beside `--optimizer.lr 0.1`: the value and the dotted keys under it are one argument to
+  // jsonargparse; the value is read, the dotted keys are a note.
+  const scalars = new Set(entries.filter((e) => !e.key.includes('.')).map((e) => e.key));
+  for (let i = entries.length - 1; i >= 0; i--) {
+    const head = entries[i].key.split('.')[0];
+    if (entries[i].key.includes('.') && scalars.has(head)) {
+      note(`--${entries[i].key} is not read beside --${head} written as a value`, entries[i].range);
+      entries.splice(i, 1);
+    }
+  }
+  const reader = new FieldReader(nestedObject(entries, launch.range));
+  const gpus = launch.gpus === null ? null : { count: launch.gpus.value, range: launch.gpus.range };
+  const finetune = command !== 'pretrain';
+  const loraCommand = (command === 'finetune' || command === 'finetune_lora') && !withConfig ? launch.script?.range ?? launch.range : null;
+  if (withConfig) {
+    const batch = entries.some((e) => e.key === 'train.micro_batch_size') || launch.gpus !== null;
+    if (batch && !entries.some((e) => e.key === 'train.global_batch_size')) {
+      note(`train.global_batch_size comes from --config ${launch.config?.value ?? ''}: its gradient accumulation (global / (devices x micro_batch_size)) is worked out with that file's values, not this command's`, launch.range);
+    }
+  } else if (finetune && launch.gpus === null && !launch.args.some((w) => /^--devices(=|$)/.test(w.text ?? ''))) {
+    // finetune_*(devices=1); pretrain's "auto" is every visible GPU, not a number.
+    out.useDefault({ setting: 'gpus', key: 'devices', value: 1 }, LITGPT_FINETUNE_DEVICES);
+  }
+  const defaultGpus = gpus ?? (out.defaultSettings.gpus !== undefined ? { count: out.defaultSettings.gpus, range: launch.range } : null);
+  const linksBefore = links.length;
+  readLitgpt(reader, out, links, warnings, { gpus: defaultGpus, loraCommand, defaultsOf: withConfig ? null : finetune ? 'finetune' : 'pretrain' });
+  // The checkpoint (or model name) written after --config overrides the config's: the join tries it first.
+  if (modelAfterConfig) for (let i = linksBefore; i < links.length; i++) if (links[i].kind === 'model') links[i] = { ...links[i], overrides: true };
+  fields.push(...reader.fields);
+  if (reader.error !== null) note(`read as litgpt's arguments: ${reader.error.message}`, { line: reader.error.line, column: reader.error.column, endLine: reader.error.line, endColumn: reader.error.column });
+  if (withConfig) {
+    // A "-mixed" or "32-true" precision over the config's: the weights stay fp32 (Fabric casts the model only under
+    // "-true"), not the dtype a config's "bf16-true" would give them.
+    if (out.settings.precision !== undefined && out.settings.loadDtype === undefined) out.set('loadDtype', 'fp32', out.sources['precision']?.range ?? launch.range);
+    // The config file states the run's defaults (./litgpt-config.ts reads it into the same job).
+    out.defaults.splice(0, out.defaults.length);
+    for (const k of Object.keys(out.defaultSettings)) delete out.defaultSettings[k as keyof TrainingSettings];
+  }
+}
+
+const LITGPT_FINETUNE_DEVICES = {
+  title: 'litgpt finetune_lora setup()',
+  url: 'https://github.com/Lightning-AI/litgpt/blob/26857050fe3ff627cd714fe92f5838f51a3d5efa/litgpt/finetune/lora.py',
+  locator: 'devices: int | str = 1, num_nodes: int = 1 (the same in finetune/full.py and adapter*.py)',
+};
 
 /** accelerate launch's own options (and FSDP_VERSION before it): config file, processes, precision, DeepSpeed and FSDP. */
 function readAccelerateOptions(opts: readonly LaunchOption[], env: ReadonlyMap<string, Word>, out: ContributionBuilder, links: Link[], note: (message: string, range: SourceRange) => void): void {

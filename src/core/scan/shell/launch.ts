@@ -21,13 +21,17 @@
  *   (N processes, one GPU each; karpathy/llm.c scripts/run_gpt2_124M.sh): their single-dash flags are read by ./llmc.ts.
  * - Ultralytics' `yolo [TASK] train key=value ...` and `yolo task=TASK mode=train ...` (ultralytics/cfg/__init__.py
  *   entrypoint): its `key=value` arguments are read by ../ultralytics.ts; `device` gives the GPUs (DDP it starts itself).
+ * - litgpt's training commands `litgpt finetune|finetune_lora|finetune_full|finetune_adapter|finetune_adapter_v2|pretrain`
+ *   (litgpt/__main__.py PARSER_DATA, a jsonargparse CLI): the first positional argument is setup()'s first parameter
+ *   (`checkpoint_dir`, `model_name` for pretrain), passed on as that `--key=value`; `--config F` is the config; `--devices`
+ *   x `--num_nodes` the GPUs. Source: Lightning-AI/litgpt @ 26857050 litgpt/__main__.py, finetune/lora.py, pretrain.py.
  * - `python script.py args` (also under `srun`); SLURM `#SBATCH --nodes`, `--gres=gpu:N`,
  *   `--gpus-per-node`, `--ntasks-per-node` give the GPU count when the launcher does not.
  */
 import type { SourceRange } from '../types';
 import type { Command, ShellScript, Word } from './words';
 
-export type LauncherName = 'torchrun' | 'accelerate' | 'deepspeed' | 'llamafactory-cli' | 'tune' | 'axolotl' | 'swift' | 'python' | 'llm.c' | 'yolo';
+export type LauncherName = 'torchrun' | 'accelerate' | 'deepspeed' | 'llamafactory-cli' | 'tune' | 'axolotl' | 'swift' | 'python' | 'llm.c' | 'yolo' | 'litgpt';
 
 /** A value read from the script, with where it is written. */
 export interface ScriptValue<T> {
@@ -60,6 +64,8 @@ export interface Launch {
   readonly script: ScriptValue<string> | null;
   /** The script's own arguments (after the script, or after the config for the CLIs). */
   readonly args: readonly Word[];
+  /** litgpt: how many of `args` come before `--config` (jsonargparse applies the config there: later ones override it). */
+  readonly configAt?: number;
   /** Things that could not be known statically, with where. */
   readonly unknowns: readonly { readonly message: string; readonly range: SourceRange }[];
   readonly env: ReadonlyMap<string, Word>;
@@ -114,6 +120,9 @@ function programWords(c: Command): { words: readonly Word[]; srun: boolean; mpiP
 
 /** Ultralytics' tasks (cfg/__init__.py TASKS), a word before the mode in `yolo TASK MODE ...`. */
 const TASKS: ReadonlySet<string> = new Set(['detect', 'segment', 'classify', 'pose', 'obb']);
+
+/** litgpt's training commands (litgpt/__main__.py PARSER_DATA; `finetune` is finetune_lora's setup). */
+export const LITGPT_TRAINING_COMMANDS: ReadonlySet<string> = new Set(['finetune', 'finetune_lora', 'finetune_full', 'finetune_adapter', 'finetune_adapter_v2', 'pretrain']);
 
 /** llm.c's training binaries (its Makefile's targets): the CUDA, fp32 CUDA and CPU GPT-2 trainers. */
 const LLMC_PROGRAMS = new Set(['train_gpt2cu', 'train_gpt2fp32cu', 'train_gpt2']);
@@ -296,6 +305,7 @@ export function readLaunch(c: Command): Launch | null {
     const config = scriptValue(words[2], unknowns, 'the config');
     return { ...base, launcher: 'llamafactory-cli', options: [], gpus: n.gpus, gpusFrom: n.from, nodes: n.nodes, script: null, args: words.slice(3), config };
   }
+  if (program === 'litgpt' && LITGPT_TRAINING_COMMANDS.has(words[1]?.text ?? '')) return litgptLaunch(words, base, unknowns);
   if (program === 'tune' && words[1]?.text === 'run') {
     const o = options(words, 2, FLAG_OPTIONS.tune);
     const nodes = find(o.options, 'nnodes');
@@ -348,6 +358,57 @@ export function readLaunch(c: Command): Launch | null {
     return { ...base, launcher: 'python', options: o.options, gpus: null, gpusFrom: null, script: { value: script.text, range: script.range }, args, config: recipeArg(args, unknowns) };
   }
   return null;
+}
+
+/**
+ * `litgpt COMMAND [POSITIONAL] --key value ...`: the positional argument becomes `--checkpoint_dir=` (`--model_name=` for
+ * pretrain) in its place, `--config F` is taken out (its place kept as configAt), and `--devices` x `--num_nodes` are
+ * the GPUs when both are counts (the last of each, as jsonargparse keeps the last value).
+ */
+function litgptLaunch(words: readonly Word[], base: { range: SourceRange; env: ReadonlyMap<string, Word>; unknowns: Unknowns }, unknowns: Unknowns): Launch {
+  const command = words[1] as Word;
+  const positional = command.text === 'pretrain' ? 'model_name' : 'checkpoint_dir';
+  let config: ScriptValue<string> | null = null;
+  let configAt: number | undefined;
+  const args: Word[] = [];
+  let seenPositional = false;
+  for (let k = 2; k < words.length; k++) {
+    const w = words[k];
+    const t = w.text;
+    if (t === '--config' || (t !== null && t.startsWith('--config='))) {
+      config = t === '--config' ? scriptValue(words[++k], unknowns, '--config') : { value: t.slice('--config='.length), range: w.range };
+      configAt = args.length;
+    } else if (t !== null && t.startsWith('--')) {
+      args.push(w);
+      // `--key value`: the value word is not positional.
+      if (!t.includes('=') && k + 1 < words.length && !(words[k + 1].text ?? words[k + 1].raw).startsWith('--')) args.push(words[++k]);
+    } else if (!seenPositional) {
+      seenPositional = true;
+      if (t === null) unknowns.push({ message: `${positional} is ${w.raw}: ${w.unknown ?? 'unknown'}`, range: w.range });
+      else args.push({ ...w, text: `--${positional}=${t}` });
+    } else args.push(w);
+  }
+  const last = (name: string): LaunchOption | undefined => {
+    let found: LaunchOption | undefined;
+    for (let k = 0; k < args.length; k++) {
+      const t = args[k].text ?? '';
+      if (t === `--${name}`) found = { name, value: args[k + 1] ?? null, range: args[k].range };
+      else if (t.startsWith(`--${name}=`)) found = { name, value: { ...args[k], text: t.slice(name.length + 3) }, range: args[k].range };
+    }
+    return found;
+  };
+  const devices = last('devices');
+  const nodes = last('num_nodes');
+  let n: ReturnType<typeof product> = { gpus: null, from: null, nodes: null };
+  if (devices?.value?.text != null && !/^\d+$/.test(devices.value.text.trim())) {
+    // "auto" and -1 are every visible GPU (Lightning's devices), a number the line does not state.
+    unknowns.push({ message: `--devices ${devices.value.text}: every visible GPU, a number the command does not state`, range: devices.range });
+    if (nodes !== undefined) n = { ...n, nodes: product(null, count(nodes, unknowns, '--num_nodes')).nodes };
+  } else n = product(count(devices, unknowns, '--devices'), count(nodes, unknowns, '--num_nodes'), nodes !== undefined);
+  return {
+    ...base, launcher: 'litgpt', options: [], gpus: n.gpus, gpusFrom: n.from, nodes: n.nodes,
+    script: { value: `litgpt ${command.text as string}`, range: command.range }, args, config, ...(configAt !== undefined ? { configAt } : {}),
+  };
 }
 
 /** SLURM's GPU count: nodes × GPUs per node (`--gres=gpu:N`, `--gpus-per-node`), or `--gpus` in total. */
