@@ -36,6 +36,7 @@ test('openai/gpt-oss-20b: 20,914,757,184 parameters by hand; the model card roun
   assert.equal(total, hand.total);
   assert.equal(total, 20_914_757_184);
   assert.ok(within(total, 20.91), `${total}`);
+  assert.ok(inv.warnings.some((w) => /MXFP4/.test(w) && /assumed/.test(w)), inv.warnings.join('; '));
   assert.ok(within(hand.mlp, 19.12) && within(hand.attention, 0.64) && within(hand.embedUnembed, 1.16));
 });
 

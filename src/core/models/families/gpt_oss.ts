@@ -26,5 +26,9 @@ export const gptOss = decoderFamily({
   defaults: { tieWordEmbeddings: false, hiddenAct: 'silu', headDim: 64, expertsPerToken: 4 },
   dropoutFields: ['attention_dropout'],
   moe: true,
+  warnings: [
+    "gpt-oss checkpoints store the experts' gate_up_proj / down_proj in MXFP4 (4.25 bits per parameter, OpenAI's " +
+      'model card); assumed: every tensor, experts included, is held at the run\'s precision, not at that 4-bit storage',
+  ],
   layout: () => ({ attention: 'separate', qkvBias: true, oBias: true, mlp: 'moe-stacked', mlpBias: true, attentionSinks: true }),
 });
