@@ -36,7 +36,6 @@ test('openai/gpt-oss-20b: 20,914,757,184 parameters by hand; the model card roun
   assert.equal(total, hand.total);
   assert.equal(total, 20_914_757_184);
   assert.ok(within(total, 20.91), `${total}`);
-  assert.ok(inv.warnings.some((w) => /MXFP4/.test(w) && /assumed/.test(w)), inv.warnings.join('; '));
   assert.ok(within(hand.mlp, 19.12) && within(hand.attention, 0.64) && within(hand.embedUnembed, 1.16));
 });
 
@@ -81,6 +80,12 @@ test('gpt_oss layer tensors, names, shapes and roles as transformers registers t
   assert.equal(names[0], 'model.embed_tokens.weight');
   assert.deepEqual(names.slice(-2), ['model.norm.weight', 'lm_head.weight']);
   assert.equal(inv.tensors.find((t) => t.name === 'lm_head.weight')?.tiedTo, undefined);
+  assert.deepEqual(inv.warnings, []);
+  // the Hub's config.json names MXFP4 experts in quantization_config: said, and the precision assumption with it
+  const mxfp4 = buildInventory({ ...cfg, quantization_config: { quant_method: 'mxfp4', modules_to_not_convert: ['lm_head'] } });
+  assert.equal(mxfp4.warnings.length, 1);
+  assert.match(mxfp4.warnings[0], /quantization_config says mxfp4: .*gate_up_proj \/ down_proj .*assumed: every tensor, experts included, is held at the run's precision/);
+  assert.equal(countParams(mxfp4).total, countParams(inv).total);
   // GptOssConfig's defaults: num_experts_per_tok 4, an untied lm_head
   assert.deepEqual(inv.config.num_experts_per_tok, 4);
   assert.equal(inv.config.tie_word_embeddings, false);

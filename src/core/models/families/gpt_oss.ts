@@ -1,4 +1,5 @@
 import { decoderFamily } from '../builders/decoderFamily';
+import { isJsonObject } from '../fields';
 
 /**
  * OpenAI gpt-oss (sparse MoE), as transformers builds it (modeling_gpt_oss.py and configuration_gpt_oss.py at the
@@ -26,9 +27,16 @@ export const gptOss = decoderFamily({
   defaults: { tieWordEmbeddings: false, hiddenAct: 'silu', headDim: 64, expertsPerToken: 4 },
   dropoutFields: ['attention_dropout'],
   moe: true,
-  warnings: [
-    "gpt-oss checkpoints store the experts' gate_up_proj / down_proj in MXFP4 (4.25 bits per parameter, OpenAI's " +
-      'model card); assumed: every tensor, experts included, is held at the run\'s precision, not at that 4-bit storage',
-  ],
+  warnings: (config) => {
+    const q = config.quantization_config;
+    const method = isJsonObject(q) ? q.quant_method : undefined;
+    return method === 'mxfp4'
+      ? [
+          "config.json's quantization_config says mxfp4: the checkpoint stores the experts' gate_up_proj / down_proj " +
+            "in MXFP4 (4.25 bits per parameter, OpenAI's model card); assumed: every tensor, experts included, is held " +
+            "at the run's precision, not at that 4-bit storage",
+        ]
+      : [];
+  },
   layout: () => ({ attention: 'separate', qkvBias: true, oBias: true, mlp: 'moe-stacked', mlpBias: true, attentionSinks: true }),
 });
