@@ -33,7 +33,7 @@ export type TensorRole =
   | 'embedding'          // token / word embeddings (nn.Embedding)
   | 'position-embedding' // learned positions, token types, patch positions, cls tokens
   | 'lm-head'            // output projection to the vocabulary or classifier head
-  | 'matrix'             // 2-D hidden weight of a Linear layer (attention/MLP projections, pooler)
+  | 'matrix'             // 2-D hidden weight of a Linear layer (attention/MLP projections, pooler), or a stack of them (gpt-oss experts)
   | 'conv'               // convolution kernels (>= 3-D)
   | 'norm'               // LayerNorm/RMSNorm/BatchNorm scales and shifts
   | 'bias'               // biases of Linear/Conv layers

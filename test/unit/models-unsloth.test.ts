@@ -92,10 +92,10 @@ test('unsloth/Phi-4 is microsoft/phi-4, a Phi3ForCausalLM: 14,659,507,200 parame
 });
 
 test('an Unsloth mirror of a model without a preset needs a config, and the message names the upstream id', () => {
-  const r = resolveModelSource(job('unsloth/gpt-oss-20b'), noFiles, {});
+  const r = resolveModelSource(job('unsloth/granite-4.0-350m'), noFiles, {});
   assert.equal(r.status, 'needs-config');
   if (r.status !== 'needs-config') return;
-  assert.match(r.reason, /'unsloth\/gpt-oss-20b' is Unsloth's re-upload mirroring openai\/gpt-oss-20b/);
+  assert.match(r.reason, /'unsloth\/granite-4.0-350m' is Unsloth's re-upload mirroring ibm-granite\/granite-4.0-350m/);
   assert.match(r.reason, /no bundled preset is that model/);
   // Qwen3-4B-Thinking-2507 is not Qwen3-4B nor Qwen3-4B-Instruct-2507: not resolved by similarity.
   const q = resolveModelSource(job('unsloth/Qwen3-4B-Thinking-2507'), noFiles, {});

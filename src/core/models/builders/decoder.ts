@@ -1,6 +1,6 @@
 /**
- * Decoder-only transformer (Llama layout) shared by llama, mistral, mixtral, qwen2, qwen3, gemma, gemma2, gemma3_text, phi3 and the
- * generic fallback. Module and parameter names follow transformers' modeling_llama.py (and the
+ * Decoder-only transformer (Llama layout) shared by llama, mistral, mixtral, qwen2, qwen3, gemma, gemma2, gemma3_text, phi3, gpt_oss
+ * and the generic fallback. Module and parameter names follow transformers' modeling_llama.py (and the
  * per-family variants noted on DecoderLayout); see the family files for the per-class citations.
  */
 import type { ParamTensor } from '../../types';
@@ -16,12 +16,17 @@ export interface DecoderLayout {
   readonly oBias: boolean;
   /**
    * 'gated': gate_proj/up_proj/down_proj; 'gated-fused': gate_up_proj/down_proj (Phi-3);
-   * 'moe': block_sparse_moe.gate + experts.N.w1/w2/w3 (Mixtral); 'plain': fc1/fc2 (generic fallback).
+   * 'moe': block_sparse_moe.gate + experts.N.w1/w2/w3 (Mixtral); 'moe-stacked': mlp.router (weight and bias) +
+   * mlp.experts holding every expert in four stacked tensors, gate_up_proj [E, hidden, 2·ffn], its bias [E, 2·ffn],
+   * down_proj [E, ffn, hidden], its bias [E, hidden] (gpt-oss: GptOssTopKRouter, GptOssExperts); 'plain': fc1/fc2
+   * (generic fallback).
    */
-  readonly mlp: 'gated' | 'gated-fused' | 'moe' | 'plain';
+  readonly mlp: 'gated' | 'gated-fused' | 'moe' | 'moe-stacked' | 'plain';
   readonly mlpBias: boolean;
   /** Qwen3, Gemma 3: `self_attn.q_norm` / `self_attn.k_norm`, an RMSNorm weight of [head_dim] each, after o_proj. */
   readonly qkNorm?: boolean;
+  /** gpt-oss: `self_attn.sinks`, one learned attention-sink logit per query head [heads], GptOssAttention's own parameter. */
+  readonly attentionSinks?: boolean;
   /** Gemma 2 / 3: `pre_feedforward_layernorm` and `post_feedforward_layernorm` [hidden] after the two usual norms. */
   readonly sandwichNorms?: boolean;
 }
@@ -88,6 +93,8 @@ export function addDecoderBody(t: TensorList, layout: DecoderLayout, d: DecoderD
   for (let i = 0; i < d.layers; i++) {
     const layer = t.at(`layers.${i}`);
     const attn = layer.at('self_attn');
+    // A module's own parameters come before its children's in the state dict (GptOssAttention.sinks before q_proj).
+    if (layout.attentionSinks === true) attn.add('sinks', [d.heads], 'other');
     if (layout.attention === 'separate') {
       attn.linear('q_proj', d.hidden, q, layout.qkvBias);
       attn.linear('k_proj', d.hidden, kv, layout.qkvBias);
@@ -130,6 +137,17 @@ export function addDecoderBody(t: TensorList, layout: DecoderLayout, d: DecoderD
           expert.linear('w2', d.intermediate, d.hidden, layout.mlpBias);
           expert.linear('w3', d.hidden, d.intermediate, layout.mlpBias);
         }
+        break;
+      }
+      case 'moe-stacked': {
+        const mlp = layer.at('mlp');
+        const experts = d.experts?.count ?? 1;
+        mlp.linear('router', d.hidden, experts, true, 'router');
+        const stacked = mlp.at('experts');
+        stacked.add('gate_up_proj', [experts, d.hidden, 2 * d.intermediate], 'matrix');
+        stacked.add('gate_up_proj_bias', [experts, 2 * d.intermediate], 'bias');
+        stacked.add('down_proj', [experts, d.intermediate, d.hidden], 'matrix');
+        stacked.add('down_proj_bias', [experts, d.hidden], 'bias');
         break;
       }
     }
@@ -209,6 +227,7 @@ export function decoderEcho(modelType: string, d: DecoderDims, layout: DecoderLa
     o_bias: layout.oBias,
     mlp_bias: layout.mlpBias,
     ...(layout.qkNorm === true ? { qk_norm: true } : {}),
+    ...(layout.attentionSinks === true ? { attention_sinks: true } : {}),
     ...(layout.sandwichNorms === true ? { sandwich_norms: true } : {}),
     ...extra,
   };

@@ -43,6 +43,8 @@ export interface DecoderFamilyDef {
   readonly classes?: readonly (readonly [className: string, head: DecoderHead])[];
   /** Mixture of experts: reads num_local_experts (required) and num_experts_per_tok. */
   readonly moe?: boolean;
+  /** Warnings the config calls for (gpt-oss: experts its quantization_config stores in MXFP4, counted at the run's precision). */
+  warnings?(config: JsonObject): readonly string[];
   layout(f: ConfigFields): DecoderLayout;
 }
 
@@ -105,6 +107,7 @@ export function decoderFamily(def: DecoderFamilyDef): ModelFamily {
         dims,
         head,
         numLabels,
+        ...(def.warnings ? { warnings: def.warnings(config) } : {}),
         config: decoderEcho(def.key, dims, layout, {
           hidden_act: act,
           ...(head === 'sequence-classification' ? { num_labels: numLabels } : {}),

@@ -8,6 +8,7 @@ import { gemma } from './gemma';
 import { gemma2 } from './gemma2';
 import { gemma3Text } from './gemma3-text';
 import { gpt2 } from './gpt2';
+import { gptOss } from './gpt_oss';
 import { gptNeox } from './gpt_neox';
 import { llama } from './llama';
 import { mistral } from './mistral';
@@ -27,6 +28,7 @@ export const FAMILIES: readonly ModelFamily[] = [
   llama,
   mistral,
   mixtral,
+  gptOss,
   qwen2,
   qwen3,
   gemma,

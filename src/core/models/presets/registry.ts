@@ -4,6 +4,7 @@ import { CNN_PRESETS } from './cnn';
 import { ENCODER_PRESETS } from './encoders';
 import { GEMMA_PRESETS } from './gemma';
 import { GPT_PRESETS } from './gpt';
+import { GPT_OSS_PRESETS } from './gpt-oss';
 import { LLAMA_PRESETS } from './llama';
 import { MISTRAL_PRESETS } from './mistral';
 import { PHI3_PRESETS } from './phi3';
@@ -19,6 +20,7 @@ export const PRESETS: readonly ModelPreset[] = [
   ...GEMMA_PRESETS,
   ...PHI3_PRESETS,
   ...GPT_PRESETS,
+  ...GPT_OSS_PRESETS,
   ...ENCODER_PRESETS,
   ...T5_PRESETS,
   ...VISION_PRESETS,
