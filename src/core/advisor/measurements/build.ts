@@ -69,3 +69,14 @@ export const SOAP = (name = 'SOAP', settings: string | null = null): MeasuredOpt
 export const LION = (name = 'Lion', settings: string | null = null): MeasuredOptimizer => opt('lion', 'lion', name, settings);
 export const SOPHIA = (name = 'Sophia', settings: string | null = null): MeasuredOptimizer => opt('sophia', 'sophia', name, settings);
 export const NADAMW = (name = 'NAdamW', settings: string | null = null): MeasuredOptimizer => opt('nadamw', 'nadamw', name, settings);
+
+/** One optimizer's line of a table read as LaTeX (Li et al.'s and SAC's tables in tianshijing/ScalingOpt). */
+export interface LatexTableRow {
+  readonly key: string;
+  readonly catalogId: OptimizerId | null;
+  readonly name: string;
+  /** The table's LaTeX line for this optimizer, verbatim. */
+  readonly line: string;
+  /** Its numbers in the table's column order. */
+  readonly values: readonly number[];
+}

@@ -20,24 +20,14 @@
  * Optimizers outside the catalog keep the paper's name (SGDP, Adamax, NAdam, RAdam, AdamP, Adan,
  * AdaBound, AdaBelief, AdaDelta); LARS is the catalog's `lars`.
  */
-import { measured, opt, setting } from './build';
+import { measured, opt, setting, type LatexTableRow } from './build';
 import type { MeasuredOptimizer, Measurement, MeasurementSource, Setting, TaskFamily } from './types';
-import type { OptimizerId } from '../../optimizers/types';
 
 const COMMIT = 'c89fc22eca036e1f1522116baa187d4540407172';
 const TREE = `https://github.com/tianshijing/ScalingOpt/blob/${COMMIT}/benchmark`;
 
-interface TableRow {
-  readonly key: string;
-  readonly catalogId: OptimizerId | null;
-  readonly name: string;
-  /** The table's LaTeX line for this optimizer, verbatim. */
-  readonly line: string;
-  /** Its numbers in column order. */
-  readonly values: readonly number[];
-}
 
-const CIFAR100_BACKBONE: readonly TableRow[] = [
+const CIFAR100_BACKBONE: readonly LatexTableRow[] = [
   { key: 'sgd-momentum', catalogId: 'sgd-momentum', name: 'SGD-M', line: '\\cellcolor[HTML]{FDF0E2}SGD-M          & \\chig{66.76}  & \\chig{77.08}  & \\chig{78.76}  & 78.01         & 77.16         & \\chig{79.41}  & 75.85                 & \\cllw{63.20}   & 72.64         & 78.95         & \\cllw{60.09}   & 82.25                 & \\clow{75.93}   & 82.75          & 86.21         & 77.40         & 77.70         & 83.46         & 83.02         & 81.21         \\\\',
     values: [66.76, 77.08, 78.76, 78.01, 77.16, 79.41, 75.85, 63.2, 72.64, 78.95, 60.09, 82.25, 75.93, 82.75, 86.21, 77.4, 77.7, 83.46, 83.02, 81.21] },
   { key: 'sgdp', catalogId: null, name: 'SGDP', line: '\\cellcolor[HTML]{FDF0E2}SGDP           & 66.54         & \\chhg{77.56}  & \\chig{79.25}  & \\chig{78.93}  & 77.32         & \\chig{79.55}  & 75.26                 & \\clow{63.53}   & \\clow{69.24}  & 80.56         & \\clow{61.25}   & 82.43                 & \\clow{80.86}   & 82.18          & 86.12         & 77.55         & 77.53         & 83.54         & 82.88         & 81.56         \\\\',
@@ -80,7 +70,7 @@ const CIFAR100_BACKBONE: readonly TableRow[] = [
     values: [59.33, 73.3, 74.25, 75.45, 73.94, 76.83, 74.92, 70.71, 71.63, 77.52, 82.29, 82.11, 85.17, 61.14, 86.21, 77.4, 77.14, 84.01, 79.72, 81.83] },
 ];
 
-const IN1K: readonly TableRow[] = [
+const IN1K: readonly LatexTableRow[] = [
   { key: 'sgd-momentum', catalogId: 'sgd-momentum', name: 'SGD-M', line: '\\cellcolor[HTML]{FDF0E2}SGD-M     & \\clow{75.35}      & 78.82             \\\\',
     values: [75.35, 78.82] },
   { key: 'sgdp', catalogId: null, name: 'SGDP', line: '\\cellcolor[HTML]{FDF0E2}SGDP      & 76.34             & 78.02             \\\\',
@@ -123,7 +113,7 @@ const IN1K: readonly TableRow[] = [
     values: [78.03, 78.04] },
 ];
 
-const COCO: readonly TableRow[] = [
+const COCO: readonly LatexTableRow[] = [
   { key: 'sgd-momentum', catalogId: 'sgd-momentum', name: 'SGD-M', line: '\\cellcolor[HTML]{FDF0E2}SGD-M     & \\clow{47.5}                   & 71.6                          & \\clow{38.4}                                  & 36.6                           & \\clow{27.5}                             & \\clow{28.7}                   & \\cllw{23.7}                   & \\clow{34.6}                   & \\clow{27.5}                     & \\clow{37.2}                                  & \\clow{38.5}                                  \\\\',
     values: [47.5, 71.6, 38.4, 36.6, 27.5, 28.7, 23.7, 34.6, 27.5, 37.2, 38.5] },
   { key: 'sgdp', catalogId: null, name: 'SGDP', line: '\\cellcolor[HTML]{FDF0E2}SGDP      & \\clow{47.3}                   & \\cllw{41.2}                   & \\clow{38.9}                                  & 36.6                           & \\cllw{17.6}                             & \\cllw{18.5}                   & \\clow{26.8}                   & \\cllw{26.7}                   & \\cllw{27.4}                     & \\clow{37.2}                                  & \\cllw{22.5}                                  \\\\',
@@ -225,7 +215,7 @@ const COCO_COLUMNS: readonly Column[] = [
 
 interface Table {
   readonly file: string;
-  readonly rows: readonly TableRow[];
+  readonly rows: readonly LatexTableRow[];
   readonly columns: readonly Column[];
   readonly fineTune: boolean;
   readonly budget: string;

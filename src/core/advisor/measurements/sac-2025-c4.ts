@@ -20,27 +20,17 @@
  * al.'s Muon, is `muon`; MARS+AdamW is `mars-adamw`); APOLLO (MLSys'25, Zhu et al.'s low-memory
  * optimizer) is `apollo-mlsys25`, distinct from Ma's quasi-Newton Apollo (`apollo-quasi-newton`).
  */
-import { measured, opt, setting } from './build';
+import { measured, opt, setting, type LatexTableRow } from './build';
 import type { Measurement, MeasurementSource, Setting } from './types';
-import type { OptimizerId } from '../../optimizers/types';
 
 const COMMIT = 'c89fc22eca036e1f1522116baa187d4540407172';
 const FILE = `https://github.com/tianshijing/ScalingOpt/blob/${COMMIT}/benchmark/tab_c4_pt_full.tex`;
 
-interface TableRow {
-  readonly key: string;
-  readonly catalogId: OptimizerId | null;
-  readonly name: string;
-  /** The table's LaTeX line for this optimizer, verbatim. */
-  readonly line: string;
-  /** Its PPL cells, in column order (60M, 130M, 350M, 1B). */
-  readonly values: readonly number[];
-}
-
 const HEADER = String.raw`\bf{Optimizer}           & \bf{Venue}         & \bf{Betas}                     & \bf{Eps.} &             & \bf{60M}  &              &             & \bf{130M} &             &             & \bf{350M} &             &             & \bf{1B}   &             \\
                          &                    &                                &           & PPL         & \#M(G)    & Time(s)      & PPL         & \#M(G)    & Time(s)     & PPL         & \#M(G)    & Time(s)     & PPL         & \#M(G)    & Time(s)     \\ \hline`;
 
-const ROWS: readonly TableRow[] = [
+/** Each row's values are its PPL cells, in column order (60M, 130M, 350M, 1B). */
+const ROWS: readonly LatexTableRow[] = [
   { key: 'adamw', catalogId: 'adamw', name: 'AdamW', line: String.raw`\grow AdamW              & ICLR'19            & \small{(0.9, 0.99)}            & 1e-8      & 29.19       & 0.25      & 0.0018       & 22.64       & 0.55      & 0.0023      & 16.97       & 1.43      & 0.0045      & 14.40       & 5.11      & 0.0762      \\`,
     values: [29.19, 22.64, 16.97, 14.4] },
   { key: 'adabelief', catalogId: null, name: 'Adabelief', line: String.raw`Adabelief                & \small{NeurIPS'19} & \small{(0.9, 0.999)}           & 1e-12     & 29.49       & 0.46      & 0.0099       & 22.92       & 1.04      & 0.0156      & 17.46       & 2.80      & 0.0614      & 16.85       & 10.1      & 0.2448      \\`,
